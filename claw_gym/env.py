@@ -1,0 +1,249 @@
+"""ClawEnv: one Gymnasium env for every task of the suite.
+
+``reset`` picks a task (fixed, or sampled from a filtered pool), builds its world
+from (task id, seed) and returns the first observation. ``step`` parses one JSON
+action, sends it through the matching door (API, shell, phone), advances the
+virtual clock, delivers the events that came due and, when the episode ends,
+asks the family's checker for the verdict, which is the reward.
+
+Bad input never raises: it comes back as ``error: ...`` in ``obs["result"]``,
+with the world unchanged and the episode still running.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+import gymnasium as gym
+
+from . import actions as act
+from . import clock, observation
+from .actions import Action, ActionError
+from .events import Event
+from .services import ServiceError
+from .tasks import suite as cat
+from .tasks.build import build
+from .tasks.family import Family, Scenario
+from .tasks.spec import Grader, TaskSpec, Verdict
+from .world import World
+
+#: Virtual seconds each action kind costs (``wait`` costs what it asks for).
+ACTION_COST: dict[str, int] = {"api": 10, "shell": 15, "gui": 4, "finish": 0}
+REWARD_MODES = ("binary", "partial")
+HISTORY_MODES = ("digest", "full", "none")
+DIGEST_EVENTS = 12
+
+
+class ClawEnv(gym.Env[dict, str]):
+    metadata = {"render_modes": ["ansi"], "render_fps": 4}
+
+    def __init__(self, task_id: str | None = None, *, family: Any = None, kind: Any = None,
+                 difficulty: Any = None, split: Any = None, device: Any = None,
+                 reward_mode: str = "binary", history: str = "digest", max_steps: int | None = None,
+                 render_mode: str | None = None) -> None:
+        if reward_mode not in REWARD_MODES:
+            raise ValueError(f"reward_mode must be one of {REWARD_MODES}")
+        if history not in HISTORY_MODES:
+            raise ValueError(f"history must be one of {HISTORY_MODES}")
+        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
+            raise ValueError(f"render_mode must be one of {self.metadata['render_modes']}")
+        if task_id is not None:
+            self.pool: list[TaskSpec] = [cat.get_spec(task_id)]
+        else:
+            self.pool = cat.catalog(family=family, kind=kind, difficulty=difficulty,
+                                    split="train" if split is None else split, device=device)
+            if not self.pool:
+                raise ValueError("no task matches these filters")
+        self.reward_mode = reward_mode
+        self.history_mode = history
+        self.max_steps_override = max_steps
+        self.render_mode = render_mode
+        self.observation_space = observation.observation_space()
+        self.action_space = act_space()
+        self._handlers: dict[str, Callable[[Action], tuple[str, int]]] = {
+            "api": self._do_api, "wait": self._do_wait, "finish": self._do_finish,
+            "shell": self._do_shell, "gui": self._do_gui,
+        }
+        self.spec_task: TaskSpec | None = None
+        self.family: Family | None = None
+        self.world: World | None = None
+        self.scenario: Scenario | None = None
+        self._oracle: list[str] | None = None
+        self._steps = 0
+        self._done = False
+        self._finish_message: str | None = None
+        self._verdict: Verdict | None = None
+        self._last_obs: dict[str, str] | None = None
+        self._services_cache: tuple[int, str] = (-1, "")
+
+    # ---- episode lifecycle -----------------------------------------------------------------
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None
+              ) -> tuple[dict[str, str], dict[str, Any]]:
+        super().reset(seed=seed)
+        options = dict(options or {})
+        task_id = options.pop("task_id", None)
+        history = options.pop("history", self.history_mode)
+        if history not in HISTORY_MODES:
+            raise ValueError(f"history must be one of {HISTORY_MODES}")
+        if options:
+            raise ValueError(f"unknown reset options {sorted(options)}; known: task_id, history")
+        if task_id is not None:
+            spec = cat.get_spec(task_id)
+        else:
+            spec = self.pool[int(self.np_random.integers(len(self.pool)))]
+        world_seed = int(self.np_random.integers(0, 2**31 - 1)) if seed is None else int(seed)
+        self.family = cat.family_of(spec)
+        self.spec_task = spec
+        self.world, self.scenario = build(self.family, spec, world_seed)
+        self._oracle = list(self.family.oracle(self.world, self.scenario.facts))
+        self._steps = 0
+        self._done = False
+        self._finish_message = None
+        self._verdict = None
+        self._services_cache = (-1, "")
+        events = self._history_view(history)
+        obs = self._observe(events, "New episode. Send {\"kind\": \"api\", \"call\": \"help\", \"args\": {}} "
+                                    "to list services and endpoints.")
+        return obs, self._info(action_ok=True, error=None)
+
+    def step(self, action: Any) -> tuple[dict[str, str], float, bool, bool, dict[str, Any]]:
+        if self.world is None:
+            raise gym.error.ResetNeeded("call reset() before step()")
+        if self._done:
+            obs = self._observe([], "error: the episode is over; call reset()")
+            return obs, 0.0, True, False, self._info(action_ok=False, error="episode is over")
+        self._steps += 1
+        error: str | None = None
+        try:
+            parsed = act.parse(action)
+            result, cost = self._handlers[parsed.kind](parsed)
+        except (ActionError, ServiceError) as exc:
+            error, result, cost = str(exc), f"error: {exc}", 0
+        arrived = self.world.advance(cost) if cost else []
+        terminated = self._finish_message is not None or self._deadline_passed()
+        truncated = not terminated and self._steps >= self.max_steps
+        reward = 0.0
+        if terminated or truncated:
+            self._done = True
+            self._verdict = self._judge()
+            reward = self._reward(self._verdict)
+        obs = self._observe([e.line() for e in arrived], result)
+        info = self._info(action_ok=error is None, error=error)
+        return obs, reward, terminated, truncated, info
+
+    # ---- action kinds ----------------------------------------------------------------------
+    def _do_api(self, a: Action) -> tuple[str, int]:
+        assert self.world is not None
+        result = self.world.call(a.fields["call"], a.fields["args"], source="api")
+        return json.dumps(result, ensure_ascii=False, default=str), ACTION_COST["api"]
+
+    def _do_wait(self, a: Action) -> tuple[str, int]:
+        seconds = int(a.fields["seconds"])
+        return f"waited {seconds} s", seconds
+
+    def _do_finish(self, a: Action) -> tuple[str, int]:
+        self._finish_message = a.fields.get("message", "")
+        return "finished", ACTION_COST["finish"]
+
+    def _do_shell(self, a: Action) -> tuple[str, int]:
+        raise ActionError("this build has no laptop shell yet: the 'shell' action kind is not available")
+
+    def _do_gui(self, a: Action) -> tuple[str, int]:
+        raise ActionError("this build has no phone yet: the 'gui' action kind is not available")
+
+    # ---- judging ---------------------------------------------------------------------------
+    def _deadline_passed(self) -> bool:
+        assert self.world is not None and self.scenario is not None
+        return self.scenario.deadline is not None and self.world.clock.now >= self.scenario.deadline
+
+    def _judge(self) -> Verdict:
+        assert self.world is not None and self.scenario is not None and self.family is not None
+        grader = Grader()
+        self.family.check(self.world, self.scenario.facts, grader)
+        return grader.verdict()
+
+    def _reward(self, verdict: Verdict) -> float:
+        if self.reward_mode == "partial":
+            return float(verdict.score)
+        return 1.0 if verdict.passed else 0.0
+
+    # ---- observation -----------------------------------------------------------------------
+    @property
+    def max_steps(self) -> int:
+        assert self.spec_task is not None
+        return self.max_steps_override or self.spec_task.max_steps
+
+    def _history_view(self, mode: str) -> list[str]:
+        assert self.world is not None
+        if mode == "none":
+            return []
+        history = self.world.timeline.history
+        if mode == "digest":
+            history = history[-DIGEST_EVENTS:]
+        return [e.line() for e in history]
+
+    def _services_text(self) -> str:
+        assert self.world is not None
+        version, text = self._services_cache
+        if version != self.world.version:
+            text = "\n".join(s.summary() for n, s in self.world.services.items() if n != "events")
+            self._services_cache = (self.world.version, text)
+        return text
+
+    def _observe(self, event_lines: list[str], result: str) -> dict[str, str]:
+        assert self.world is not None and self.scenario is not None
+        obs = {
+            "instruction": observation.bound(self.scenario.instruction or "", observation.LIMITS["instruction"]),
+            "time": clock.fmt_long(self.world.clock.now),
+            "events": observation.bound_lines_tail(event_lines, observation.LIMITS["events"],
+                                                   "use events.search to read more"),
+            "services": observation.bound(self._services_text(), observation.LIMITS["services"]),
+            "result": observation.bound(result, observation.LIMITS["result"]),
+        }
+        self._last_obs = obs
+        return obs
+
+    def _info(self, *, action_ok: bool, error: str | None) -> dict[str, Any]:
+        assert self.spec_task is not None and self.world is not None and self.scenario is not None
+        s = self.spec_task
+        info: dict[str, Any] = {
+            "task_id": s.task_id, "family": s.family, "kind": s.kind, "difficulty": s.difficulty, "split": s.split,
+            "services": list(s.services), "devices": list(s.devices), "instruction": self.scenario.instruction,
+            "step": self._steps, "time": self.world.clock.now, "action_ok": action_ok, "error": error,
+        }
+        if self._verdict is not None:
+            info["verdict"] = self._verdict.as_dict()
+        return info
+
+    # ---- users' helpers ----------------------------------------------------------------------
+    def oracle_actions(self) -> list[str]:
+        """Action strings that solve the current episode (computed from its initial world at reset)."""
+        if self._oracle is None:
+            raise gym.error.ResetNeeded("call reset() before oracle_actions()")
+        return list(self._oracle)
+
+    @property
+    def task(self) -> TaskSpec | None:
+        return self.spec_task
+
+    @property
+    def verdict(self) -> Verdict | None:
+        return self._verdict
+
+    def render(self) -> str | None:
+        if self.render_mode == "ansi" and self._last_obs is not None:
+            return "\n".join(f"== {k} ==\n{v}" for k, v in self._last_obs.items() if v)
+        return None
+
+    def close(self) -> None:
+        self.world = None
+
+
+def act_space() -> gym.spaces.Text:
+    from .spaces import UnicodeText
+
+    return UnicodeText(act.MAX_ACTION_CHARS, min_length=1)
+
+
+__all__ = ["ClawEnv", "ACTION_COST", "Event"]

@@ -1,0 +1,88 @@
+"""The event timeline of a world: history already delivered, and events still to come.
+
+An event is a line of the person's life ("mail from Ana: Invoice INV-2231"). Most
+events carry a record that lands in a service when the event is delivered (a mail
+event puts the mail into the mailbox), so the stream and the service state never
+disagree. Events after "now" wait in ``pending`` and are delivered by
+:meth:`Timeline.advance` when the virtual clock passes their time.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from . import clock
+
+if TYPE_CHECKING:
+    from .world import World
+
+
+@dataclass
+class Event:
+    time: int
+    service: str
+    kind: str  # "mail.received", "calendar.changed", "bank.transaction", "notification", ...
+    text: str  # one line shown to the agent
+    table: str | None = None  # service table the record lands in
+    record: dict[str, Any] | None = None
+    id: str = ""
+    seq: int = 0  # tie-breaker: insertion order
+
+    def line(self) -> str:
+        ref = f" ({self.record['id']})" if self.record and "id" in self.record else ""
+        return f"[{clock.fmt(self.time)}] {self.service}: {self.text}{ref}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "time": clock.fmt(self.time), "service": self.service, "kind": self.kind,
+                "text": self.text, "record": self.record["id"] if self.record and "id" in self.record else None}
+
+
+@dataclass
+class Timeline:
+    history: list[Event] = field(default_factory=list)
+    pending: list[Event] = field(default_factory=list)
+    _seq: int = 0
+
+    def schedule(self, world: "World", event: Event) -> Event:
+        """Add an event; deliver it at once if its time is not after now."""
+        self._seq += 1
+        event.seq = self._seq
+        if not event.id:
+            event.id = f"ev{self._seq:05d}"
+        if event.time <= world.clock.now:
+            self._deliver(world, event)
+            # keep history sorted even if generators schedule out of order
+            if len(self.history) > 1 and (self.history[-2].time, self.history[-2].seq) > (event.time, event.seq):
+                self.history.sort(key=lambda e: (e.time, e.seq))
+        else:
+            keys = [(e.time, e.seq) for e in self.pending]
+            self.pending.insert(bisect.bisect_right(keys, (event.time, event.seq)), event)
+        return event
+
+    def advance(self, world: "World") -> list[Event]:
+        """Deliver every pending event whose time has come. Returns them in order."""
+        now = world.clock.now
+        n = 0
+        while n < len(self.pending) and self.pending[n].time <= now:
+            n += 1
+        if not n:
+            return []
+        due, self.pending = self.pending[:n], self.pending[n:]
+        for ev in due:
+            self._deliver(world, ev)
+        return due
+
+    def next_time(self) -> int | None:
+        return self.pending[0].time if self.pending else None
+
+    def _deliver(self, world: "World", event: Event) -> None:
+        if event.record is not None and event.table is not None:
+            svc = world.services.get(event.service)
+            if svc is not None:
+                event.record = svc.insert(event.table, event.record)
+        self.history.append(event)
+
+    def state(self) -> dict[str, Any]:
+        return {"delivered": len(self.history), "pending": [(e.time, e.id) for e in self.pending]}

@@ -1,0 +1,297 @@
+"""The service mechanism: typed endpoints, validation, records with stable ids.
+
+A service is a class whose public operations are methods decorated with
+:func:`endpoint`. The decorator reads the method's signature once, at class
+creation, into an :class:`Endpoint` (name, typed parameters, defaults, a one-line
+doc): that is what agents discover through ``help``/``<service>.describe``, what
+the dispatcher validates arguments against, and what the tool-calling adapter
+turns into JSON schemas.
+
+State lives in ``self.tables``: plain JSON-like dicts of records keyed by id, so
+hashing, snapshots and the ``claw`` CLI need nothing service-specific.
+
+Contract for endpoint authors: validate everything first and raise
+:class:`ServiceError` *before* mutating anything, so a refused call leaves the
+world unchanged.
+"""
+
+from __future__ import annotations
+
+import inspect
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Union
+
+from .. import clock
+
+if TYPE_CHECKING:
+    from ..world import World
+
+
+class ServiceError(Exception):
+    """A call the service refuses. Becomes an error observation; nothing changed."""
+
+
+Record = dict[str, Any]
+_MISSING = inspect.Parameter.empty
+
+# JSON-schema names of the argument types endpoints may declare.
+_TYPE_NAMES: dict[Any, str] = {str: "string", int: "integer", float: "number", bool: "boolean",
+                               list: "array", dict: "object"}
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: Any  # str, int, float, bool, list[str], list[int], dict
+    required: bool
+    default: Any = None
+    optional_none: bool = False  # the annotation allows None
+
+    def type_name(self) -> str:
+        origin = typing.get_origin(self.type)
+        if origin is list:
+            (item,) = typing.get_args(self.type) or (str,)
+            return f"list[{_TYPE_NAMES.get(item, 'string')}]"
+        return _TYPE_NAMES.get(self.type, "string")
+
+    def schema(self) -> dict[str, Any]:
+        origin = typing.get_origin(self.type)
+        if origin is list:
+            (item,) = typing.get_args(self.type) or (str,)
+            out: dict[str, Any] = {"type": "array", "items": {"type": _TYPE_NAMES.get(item, "string")}}
+        else:
+            out = {"type": _TYPE_NAMES.get(self.type, "string")}
+        if not self.required:
+            out["default"] = self.default
+        return out
+
+    def check(self, value: Any) -> Any:
+        """Return the value if it fits the declared type, else raise ServiceError."""
+        if value is None and (self.optional_none or (not self.required and self.default is None)):
+            return None
+        expected = self.type
+        origin = typing.get_origin(expected)
+        if origin is list:
+            (item,) = typing.get_args(expected) or (str,)
+            if not isinstance(value, list) or not all(_is_type(v, item) for v in value):
+                raise ServiceError(f"argument {self.name!r} must be a list of {_TYPE_NAMES.get(item, item)}s, "
+                                   f"got {_describe(value)}")
+            return value
+        if not _is_type(value, expected):
+            raise ServiceError(f"argument {self.name!r} must be {_TYPE_NAMES.get(expected, expected)}, "
+                               f"got {_describe(value)}")
+        return float(value) if expected is float else value
+
+
+def _is_type(value: Any, expected: Any) -> bool:
+    if expected is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if expected is Any:
+        return True
+    return isinstance(value, expected)
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return f"{type(value).__name__} {text[:40]}{'...' if len(text) > 40 else ''}"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    service: str
+    name: str
+    doc: str
+    params: tuple[Param, ...]
+    mutates: bool
+    method: str
+
+    @property
+    def qualname(self) -> str:
+        return f"{self.service}.{self.name}"
+
+    def signature(self) -> str:
+        parts = []
+        for p in self.params:
+            parts.append(f"{p.name}: {p.type_name()}" + ("" if p.required else f" = {p.default!r}"))
+        return f"{self.qualname}({', '.join(parts)})"
+
+    def schema(self) -> dict[str, Any]:
+        """JSON-schema of the arguments (for tool-calling adapters)."""
+        return {
+            "name": self.qualname,
+            "description": self.doc,
+            "parameters": {
+                "type": "object",
+                "properties": {p.name: p.schema() for p in self.params},
+                "required": [p.name for p in self.params if p.required],
+                "additionalProperties": False,
+            },
+        }
+
+    def bind(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Validate ``args`` against the parameters; return the full keyword dict."""
+        known = {p.name for p in self.params}
+        extra = sorted(set(args) - known)
+        if extra:
+            raise ServiceError(f"{self.qualname} got unexpected argument(s) {extra}; signature: {self.signature()}")
+        out: dict[str, Any] = {}
+        for p in self.params:
+            if p.name in args:
+                out[p.name] = p.check(args[p.name])
+            elif p.required:
+                raise ServiceError(f"{self.qualname} is missing argument {p.name!r}; signature: {self.signature()}")
+            else:
+                out[p.name] = p.default
+        return out
+
+
+def endpoint(doc: str, *, mutates: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Mark a service method as an API endpoint. ``doc`` is the one line agents read."""
+
+    def mark(fn: Callable[..., Any]) -> Callable[..., Any]:
+        fn.__claw_endpoint__ = (doc, mutates)  # type: ignore[attr-defined]
+        return fn
+
+    return mark
+
+
+def _params_of(fn: Callable[..., Any]) -> tuple[Param, ...]:
+    hints = typing.get_type_hints(fn)
+    params = []
+    for name, p in inspect.signature(fn).parameters.items():
+        if name == "self":
+            continue
+        ann = hints.get(name, str)
+        optional_none = False
+        if typing.get_origin(ann) in (Union, types.UnionType):
+            args = [a for a in typing.get_args(ann) if a is not type(None)]
+            optional_none = len(args) < len(typing.get_args(ann))
+            ann = args[0]
+        required = p.default is _MISSING
+        params.append(Param(name, ann, required, None if required else p.default, optional_none))
+    return tuple(params)
+
+
+@dataclass
+class Table:
+    """Records of one kind (``mail.messages``), keyed by a stable id ``<prefix><n>``."""
+
+    prefix: str
+    rows: dict[str, Record] = field(default_factory=dict)
+    next_id: int = 1
+
+    def new_id(self) -> str:
+        rid = f"{self.prefix}{self.next_id:04d}"
+        self.next_id += 1
+        return rid
+
+
+class Service:
+    """Base of every service. Subclasses set ``name``, ``title``, ``tables`` and endpoints."""
+
+    name: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    #: table name -> id prefix, e.g. {"messages": "m"}
+    tables_spec: ClassVar[dict[str, str]] = {}
+    endpoints: ClassVar[dict[str, Endpoint]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        eps: dict[str, Endpoint] = {}
+        for klass in reversed(cls.__mro__):
+            for attr, fn in vars(klass).items():
+                meta = getattr(fn, "__claw_endpoint__", None)
+                if meta is not None:
+                    doc, mutates = meta
+                    eps[attr] = Endpoint(cls.name, attr, doc, _params_of(fn), mutates, attr)
+        eps["describe"] = Endpoint(cls.name, "describe", f"List the endpoints of {cls.name} with their arguments.",
+                                   (), False, "describe")
+        cls.endpoints = dict(sorted(eps.items()))
+
+    def __init__(self, world: "World") -> None:
+        self.world = world
+        self.tables: dict[str, Table] = {t: Table(prefix) for t, prefix in self.tables_spec.items()}
+
+    # ---- records -------------------------------------------------------------------------
+    def table(self, name: str) -> dict[str, Record]:
+        return self.tables[name].rows
+
+    def insert(self, table: str, record: Record) -> Record:
+        """Add a record, assigning an id unless it has one. Returns the stored record."""
+        tab = self.tables[table]
+        if "id" not in record:
+            record = {"id": tab.new_id(), **record}
+        tab.rows[record["id"]] = record
+        self.world.touch()
+        return record
+
+    def record(self, table: str, rid: Any) -> Record:
+        """The record ``rid`` of ``table``, or a ServiceError naming what exists."""
+        if not isinstance(rid, str) or rid not in self.tables[table].rows:
+            raise ServiceError(f"no {self.name} {table[:-1] if table.endswith('s') else table} with id {rid!r}")
+        return self.tables[table].rows[rid]
+
+    def modify(self, record: Record, **changes: Any) -> Record:
+        record.update(changes)
+        self.world.touch()
+        return record
+
+    def remove(self, table: str, rid: str) -> Record:
+        rec = self.tables[table].rows.pop(rid)
+        self.world.touch()
+        return rec
+
+    # ---- protocol ------------------------------------------------------------------------
+    def call(self, name: str, args: dict[str, Any]) -> Any:
+        ep = self.endpoints.get(name)
+        if ep is None:
+            close = ", ".join(self.endpoints)
+            raise ServiceError(f"unknown endpoint {self.name}.{name}; {self.name} has: {close}")
+        kwargs = ep.bind(args)
+        return getattr(self, ep.method)(**kwargs)
+
+    def describe(self) -> list[str]:
+        return [f"{ep.signature()}  -- {ep.doc}" for ep in self.endpoints.values()]
+
+    def state(self) -> dict[str, Any]:
+        """Everything a checker, hash or snapshot needs (records + id counters)."""
+        return {t: {"next": tab.next_id, "rows": tab.rows} for t, tab in self.tables.items()}
+
+    def summary(self) -> str:
+        """One short line for obs['services']. Override for something more useful."""
+        counts = ", ".join(f"{len(t.rows)} {name}" for name, t in self.tables.items())
+        return f"{self.name}: {counts}"
+
+    # ---- helpers for endpoint code -------------------------------------------------------
+    @property
+    def now(self) -> int:
+        return self.world.clock.now
+
+    @staticmethod
+    def parse_time(text: str, what: str = "time") -> int:
+        try:
+            return clock.parse_time(text)
+        except ValueError as exc:
+            raise ServiceError(f"{what}: {exc}") from None
+
+    @staticmethod
+    def require(cond: bool, message: str) -> None:
+        if not cond:
+            raise ServiceError(message)
+
+    @staticmethod
+    def page(rows: list[Record], limit: int, offset: int = 0) -> dict[str, Any]:
+        """Bounded list results: agents page through long lists rather than flood the obs."""
+        if limit < 1 or limit > 200:
+            raise ServiceError("limit must be between 1 and 200")
+        if offset < 0:
+            raise ServiceError("offset must be >= 0")
+        chunk = rows[offset:offset + limit]
+        out: dict[str, Any] = {"total": len(rows), "items": chunk}
+        if offset + limit < len(rows):
+            out["next_offset"] = offset + limit
+        return out

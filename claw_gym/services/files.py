@@ -1,0 +1,93 @@
+"""Files: the person's documents (the laptop's home directory as records).
+
+Paths are relative to the home directory ('Documents/report.txt'); the laptop's
+shell sees the same files in ~.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from typing import Any
+
+from .. import clock
+from .base import Record, Service, ServiceError, endpoint
+
+MAX_FILE_CHARS = 1_000_000
+
+
+def clean_path(path: str) -> str:
+    """Normalize a home-relative path; refuse anything that escapes home."""
+    p = path.strip()
+    if p.startswith("~/"):
+        p = p[2:]
+    parts = [s for s in p.split("/") if s not in ("", ".")]
+    if not parts or p.startswith("/") or any(s == ".." for s in parts) or any("\x00" in s for s in parts):
+        raise ServiceError(f"bad path {path!r}: give a path inside home, like 'Documents/notes.txt'")
+    return "/".join(parts)
+
+
+class Files(Service):
+    name = "files"
+    title = "Files"
+    tables_spec = {"files": "f"}
+
+    def find(self, path: str) -> Record | None:
+        try:
+            p = clean_path(path)
+        except ServiceError:
+            return None
+        return next((f for f in self.table("files").values() if f["path"] == p), None)
+
+    def put(self, path: str, content: str, time: int | None = None) -> Record:
+        """Create or replace a file (generators, shell sync)."""
+        p = clean_path(path)
+        existing = self.find(p)
+        t = self.now if time is None else time
+        if existing is not None:
+            return self.modify(existing, content=content, modified=t)
+        return self.insert("files", {"path": p, "content": content, "modified": t})
+
+    def _view(self, f: Record) -> dict[str, Any]:
+        return {"path": f["path"], "size": len(f["content"].encode("utf-8")), "modified": clock.fmt(f["modified"])}
+
+    @endpoint("List files under a directory, optionally matching a glob like '*.csv'.")
+    def list(self, dir: str = "", pattern: str = "*", limit: int = 100, offset: int = 0) -> dict:
+        prefix = clean_path(dir) + "/" if dir.strip() not in ("", ".", "~", "~/") else ""
+        rows = sorted((f for f in self.table("files").values()
+                       if f["path"].startswith(prefix) and fnmatch.fnmatch(f["path"].rsplit("/", 1)[-1], pattern)),
+                      key=lambda f: f["path"])
+        return self.page([self._view(f) for f in rows], limit, offset)
+
+    @endpoint("Read a text file.")
+    def read(self, path: str) -> dict:
+        f = self.find(path)
+        self.require(f is not None, f"no file {path!r}")
+        return {"path": f["path"], "content": f["content"]}  # type: ignore[index]
+
+    @endpoint("Write (create or replace) a text file.", mutates=True)
+    def write(self, path: str, content: str) -> dict:
+        p = clean_path(path)
+        self.require(len(content) <= MAX_FILE_CHARS, f"file too large (max {MAX_FILE_CHARS} characters)")
+        return {"written": self.put(p, content)["path"]}
+
+    @endpoint("Move or rename a file.", mutates=True)
+    def move(self, src: str, dst: str) -> dict:
+        f = self.find(src)
+        self.require(f is not None, f"no file {src!r}")
+        d = clean_path(dst)
+        if d.endswith("/") or self.find(d) is None and any(x["path"].startswith(d + "/")
+                                                            for x in self.table("files").values()):
+            d = f"{d.rstrip('/')}/{f['path'].rsplit('/', 1)[-1]}"  # type: ignore[index]
+        self.require(self.find(d) is None, f"{d!r} already exists")
+        self.modify(f, path=d, modified=self.now)  # type: ignore[arg-type]
+        return {"moved": src, "to": d}
+
+    @endpoint("Delete a file.", mutates=True)
+    def delete(self, path: str) -> dict:
+        f = self.find(path)
+        self.require(f is not None, f"no file {path!r}")
+        self.remove("files", f["id"])  # type: ignore[index]
+        return {"deleted": f["path"]}  # type: ignore[index]
+
+    def summary(self) -> str:
+        return f"files: {len(self.table('files'))} files"

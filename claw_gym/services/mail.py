@@ -1,0 +1,137 @@
+"""Mail: personal mailbox (``mail``) and work mailbox (``workmail``), same mechanism."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import clock
+from .base import Record, Service, ServiceError, endpoint
+
+FOLDERS = ("inbox", "sent", "archive", "trash", "drafts", "spam")
+
+
+class Mail(Service):
+    name = "mail"
+    title = "Mail"
+    tables_spec = {"messages": "m"}
+
+    def address(self) -> str:
+        p = self.world.persona
+        return p.me.email if p else "me@example.org"
+
+    def _brief(self, m: Record) -> dict[str, Any]:
+        return {"id": m["id"], "time": clock.fmt(m["time"]), "from": m["from"], "subject": m["subject"],
+                "read": m["read"], "folder": m["folder"], "attachments": list(m.get("attachments", []))}
+
+    def _full(self, m: Record) -> dict[str, Any]:
+        return {**self._brief(m), "to": m["to"], "cc": m.get("cc", []), "body": m["body"],
+                "in_reply_to": m.get("in_reply_to")}
+
+    def messages(self, folder: str | None = None) -> list[Record]:
+        rows = self.table("messages").values()
+        return sorted((m for m in rows if folder is None or m["folder"] == folder),
+                      key=lambda m: (m["time"], m["id"]), reverse=True)
+
+    @endpoint("List messages in a folder, newest first.")
+    def list(self, folder: str = "inbox", unread_only: bool = False, limit: int = 20, offset: int = 0) -> dict:
+        self.require(folder in FOLDERS, f"unknown folder {folder!r}; folders: {', '.join(FOLDERS)}")
+        rows = [m for m in self.messages(folder) if not unread_only or not m["read"]]
+        return self.page([self._brief(m) for m in rows], limit, offset)
+
+    @endpoint("Search all folders by words in sender, subject or body.")
+    def search(self, query: str, sender: str = "", limit: int = 20, offset: int = 0) -> dict:
+        words = query.lower().split()
+        hits = [m for m in self.messages()
+                if all(w in (m["subject"] + " " + m["body"] + " " + m["from"]).lower() for w in words)
+                and sender.lower() in m["from"].lower()]
+        return self.page([self._brief(m) for m in hits], limit, offset)
+
+    @endpoint("Read one message in full (marks it read).", mutates=True)
+    def get(self, id: str) -> dict:
+        m = self.get_record(id)
+        if not m["read"]:
+            self.modify(m, read=True)
+        return self._full(m)
+
+    def get_record(self, rid: str) -> Record:
+        return self.record("messages", rid)
+
+    def deliver(self, sender: str, subject: str, body: str, *, to: list[str] | None = None, time: int | None = None,
+                folder: str = "inbox", read: bool = False, attachments: list[str] | None = None,
+                **extra: Any) -> Record:
+        """Put a received message into the mailbox (used by generators and event delivery)."""
+        return self.insert("messages", {"time": self.now if time is None else time, "from": sender,
+                                        "to": to or [self.address()], "cc": [], "subject": subject, "body": body,
+                                        "folder": folder, "read": read, "attachments": attachments or [], **extra})
+
+    def _check_addresses(self, addrs: list[str], what: str) -> None:
+        for a in addrs:
+            if "@" not in a or " " in a.strip() or a.startswith("@") or a.endswith("@"):
+                raise ServiceError(f"{what}: {a!r} is not an email address")
+
+    def _check_attachments(self, attachments: list[str]) -> None:
+        files = self.world.services.get("files")
+        for path in attachments:
+            if files is None or files.find(path) is None:  # type: ignore[attr-defined]
+                raise ServiceError(f"attachment {path!r} not found in files")
+
+    @endpoint("Send a new message.", mutates=True)
+    def send(self, to: list[str], subject: str, body: str, cc: list[str] = [],  # noqa: B006 (never mutated)
+             attachments: list[str] = []) -> dict:  # noqa: B006
+        self.require(len(to) > 0, "send needs at least one recipient in 'to'")
+        self._check_addresses(to, "to")
+        self._check_addresses(cc, "cc")
+        self._check_attachments(attachments)
+        m = self.insert("messages", {"time": self.now, "from": self.address(), "to": list(to), "cc": list(cc),
+                                     "subject": subject, "body": body, "folder": "sent", "read": True,
+                                     "attachments": list(attachments)})
+        return {"sent": m["id"]}
+
+    @endpoint("Reply to a message (to its sender).", mutates=True)
+    def reply(self, id: str, body: str, attachments: list[str] = []) -> dict:  # noqa: B006
+        orig = self.get_record(id)
+        self._check_attachments(attachments)
+        subject = orig["subject"] if orig["subject"].lower().startswith("re:") else f"Re: {orig['subject']}"
+        m = self.insert("messages", {"time": self.now, "from": self.address(), "to": [orig["from"]], "cc": [],
+                                     "subject": subject, "body": body, "folder": "sent", "read": True,
+                                     "attachments": list(attachments), "in_reply_to": orig["id"]})
+        return {"sent": m["id"]}
+
+    @endpoint("Forward a message to new recipients.", mutates=True)
+    def forward(self, id: str, to: list[str], body: str = "") -> dict:
+        orig = self.get_record(id)
+        self.require(len(to) > 0, "forward needs at least one recipient")
+        self._check_addresses(to, "to")
+        m = self.insert("messages", {"time": self.now, "from": self.address(), "to": list(to), "cc": [],
+                                     "subject": f"Fwd: {orig['subject']}",
+                                     "body": f"{body}\n\n---------- Forwarded message ----------\n{orig['body']}",
+                                     "folder": "sent", "read": True, "attachments": list(orig.get("attachments", [])),
+                                     "forwarded_from": orig["id"]})
+        return {"sent": m["id"]}
+
+    @endpoint("Move a message to another folder.", mutates=True)
+    def move(self, id: str, folder: str) -> dict:
+        m = self.get_record(id)
+        self.require(folder in FOLDERS, f"unknown folder {folder!r}; folders: {', '.join(FOLDERS)}")
+        self.modify(m, folder=folder)
+        return {"moved": id, "folder": folder}
+
+    @endpoint("Mark a message read or unread.", mutates=True)
+    def mark_read(self, id: str, read: bool = True) -> dict:
+        self.modify(self.get_record(id), read=read)
+        return {"id": id, "read": read}
+
+    def summary(self) -> str:
+        inbox = self.messages("inbox")
+        unread = sum(1 for m in inbox if not m["read"])
+        return f"{self.name}: {unread} unread of {len(inbox)} in inbox"
+
+
+class WorkMail(Mail):
+    name = "workmail"
+    title = "Work Mail"
+    tables_spec = {"messages": "w"}
+
+    def address(self) -> str:
+        p = self.world.persona
+        return f"{p.me.name.lower().replace(' ', '.')}@{p.work_domain}" if p else "me@work.example"

@@ -1,0 +1,30 @@
+"""Build the world of one episode from (task spec, seed)."""
+
+from __future__ import annotations
+
+from .. import clock
+from ..persona import make_persona
+from ..rng import derive_rng
+from ..world import World
+from . import background
+from .family import Ctx, Family, Scenario
+from .spec import TaskSpec
+
+# Episodes start on a weekday morning in the first half of 2026.
+_BASE = clock.parse_time("2026-01-05")  # a Monday
+
+
+def start_time(rng_value: int) -> int:
+    week = rng_value % 24
+    day = (rng_value // 24) % 5
+    minute = (rng_value // 120) % 90
+    return _BASE + (week * 7 + day) * clock.DAY + 8 * clock.HOUR + minute * clock.MINUTE
+
+
+def build(family: Family, spec: TaskSpec, seed: int) -> tuple[World, Scenario]:
+    rng = derive_rng(spec.task_id, seed, "build")
+    world = World(spec.task_id, seed, spec.services, start_time(int(rng.integers(0, 2**31))))
+    world.persona = make_persona(world.rng)
+    background.populate(world, world.rng, spec.difficulty)
+    scenario = family.generate(Ctx(spec, world, rng))
+    return world, scenario

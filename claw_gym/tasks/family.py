@@ -1,0 +1,108 @@
+"""A task family: one small declarative module = generator + checker + oracle.
+
+A family module in ``envs/`` builds a :class:`Family`::
+
+    FAMILY = Family(
+        name="invoice-expense", kind="reactive",
+        services=("mail", "bank", "expenses", "contacts", ...),
+        summary="File an expense claim for the invoice the vendor mailed, linked to its bank charge.",
+        generate=generate,   # Ctx -> Scenario (instruction, hidden facts, deadline)
+        check=check,         # (World, facts, Grader) -> None; reads final state + audit log
+        oracle=oracle,       # (World, facts) -> list of action strings that pass
+    )
+
+The engine does everything else: world, persona, background life, registration,
+stepping, reward.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+import numpy as np
+
+from .. import clock
+from ..persona import Person
+
+if TYPE_CHECKING:
+    from ..world import World
+    from .spec import Grader, TaskSpec
+
+
+@dataclass
+class Scenario:
+    """What a family's generator returns."""
+
+    instruction: str | None  # None for proactive tasks: nobody asks
+    facts: dict[str, Any]  # the answer key, hidden from the agent; read by check and oracle
+    deadline: int | None = None  # virtual time at which a proactive task is judged
+    trigger: str = ""  # for proactive tasks: what in the stream makes action necessary (for `show`)
+
+
+@dataclass
+class Ctx:
+    """Everything a generator needs, with small helpers for common draws."""
+
+    spec: "TaskSpec"
+    world: "World"
+    rng: np.random.Generator
+
+    @property
+    def difficulty(self) -> int:
+        return self.spec.difficulty
+
+    @property
+    def variant(self) -> str:
+        return self.spec.variant
+
+    @property
+    def now(self) -> int:
+        return self.world.clock.now
+
+    def svc(self, name: str) -> Any:
+        return self.world.services[name]
+
+    def pick(self, seq: list[Any] | tuple[Any, ...]) -> Any:
+        return seq[int(self.rng.integers(len(seq)))]
+
+    def sample(self, seq: list[Any] | tuple[Any, ...], k: int) -> list[Any]:
+        idx = self.rng.choice(len(seq), size=min(k, len(seq)), replace=False)
+        return [seq[int(i)] for i in idx]
+
+    def person(self, relation: str | None = None) -> Person:
+        people = self.world.persona.people  # type: ignore[union-attr]
+        pool = [p for p in people if relation is None or p.relation == relation] or people
+        return self.pick(pool)
+
+    def at(self, days: int, hour: int, minute: int = 0) -> int:
+        """A time ``days`` from today's midnight, at hour:minute."""
+        return clock.day_start(self.now) + days * clock.DAY + hour * clock.HOUR + minute * clock.MINUTE
+
+    def next_weekday(self, weekday: int, hour: int, minute: int = 0) -> int:
+        """The next given weekday (0=Mon) strictly after today, at hour:minute."""
+        days = (weekday - clock.weekday(self.now)) % 7 or 7
+        return self.at(days, hour, minute)
+
+    def money(self, low: float, high: float) -> float:
+        return round(float(self.rng.uniform(low, high)), 2)
+
+    def code(self, n: int = 6) -> str:
+        return "".join(str(int(d)) for d in self.rng.integers(0, 10, size=n))
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    kind: str  # "reactive" | "proactive"
+    services: tuple[str, ...]
+    summary: str  # what the checker checks, in words (shown by `claw-gym show`)
+    generate: Callable[[Ctx], Scenario]
+    check: Callable[["World", dict[str, Any], "Grader"], None]
+    oracle: Callable[["World", dict[str, Any]], list[str]]
+    devices: tuple[str, ...] = ()
+    variants: tuple[str, ...] = ("base",)
+    tasks_per_variant: int = 10
+    max_steps: int = 40
+    tags: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,113 @@
+"""Move a meeting as a colleague asked in a mail thread where the request changed twice.
+
+Conflict: the first mail asks for one slot, a later mail in the same thread changes it.
+Acting on the stale request fails. Cross-service: the request is in work mail, the event
+in the calendar, the requester's address in contacts; the agent confirms by mail.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.world import World
+
+TITLES = ["Design review", "Quarterly planning", "Vendor sync", "Roadmap check-in", "Budget review", "Hiring debrief"]
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+ASKS = [
+    "Hi, could we push our {title} to {day} at {hh}:{mm}? Something came up.",
+    "Would {day} {hh}:{mm} work instead for the {title}? Sorry for the shuffle.",
+    "Can we move the {title} to {day} {hh}:{mm}?",
+]
+CHANGES = [
+    "Scratch that - {day} at {hh}:{mm} is better for me after all. Same length.",
+    "Update: {day} {hh}:{mm} would be even better, if you can.",
+    "Sorry, one more change: let's do {day} at {hh}:{mm} instead.",
+]
+INSTRUCTIONS = [
+    "{name} wants to move our {title}. Can you sort it out and let them know?",
+    "Please handle {first}'s request about the {title} - update my calendar and reply to them.",
+    "There's a thread from {first} about rescheduling the {title}. Take care of it, thanks.",
+]
+
+
+def _slot_text(t: int) -> dict[str, str]:
+    d = clock.to_datetime(t)
+    return {"day": f"{DAYS[d.weekday()]} {d:%b} {d.day}", "hh": f"{d.hour:02d}", "mm": f"{d.minute:02d}"}
+
+
+def generate(ctx: Ctx) -> Scenario:
+    cal, mail = ctx.svc("calendar"), ctx.svc("workmail")
+    who = ctx.person("colleague")
+    title = ctx.pick(TITLES)
+    minutes = ctx.pick([30, 45, 60])
+    start = ctx.next_weekday(int(ctx.rng.integers(0, 5)), ctx.pick([11, 14, 15]), ctx.pick([0, 30]))
+    event = cal.add(title, start, start + minutes * 60, attendees=[who.email, mail.address()],
+                    location=ctx.pick(["Room Atlas", "Room Birch", "Video call"]))
+    # first request and the later change land on different days of the next week
+    d1, d2 = ctx.sample([0, 1, 2, 3, 4], 2)
+    first = ctx.next_weekday(d1, ctx.pick([9, 10, 13]), 0) + 7 * clock.DAY
+    final = ctx.next_weekday(d2, ctx.pick([10, 11, 16]), ctx.pick([0, 30])) + 7 * clock.DAY
+    t0 = ctx.now - int(ctx.rng.integers(2, 6)) * clock.HOUR
+    subject = f"{title} - reschedule?"
+    mail.deliver(who.email, subject, ctx.pick(ASKS).format(title=title, **_slot_text(first)) + f"\n\n{who.first}",
+                 time=t0 - clock.DAY)
+    changes = 1 + (ctx.difficulty >= 4)
+    latest = None
+    for k in range(changes):
+        slot = final if k == changes - 1 else ctx.next_weekday(d1, 15, 0) + 7 * clock.DAY
+        latest = mail.deliver(who.email, f"Re: {subject}",
+                              ctx.pick(CHANGES).format(**_slot_text(slot)) + f"\n\n{who.first}",
+                              time=t0 + k * 600)
+    # distractor: a same-titled request from someone else about a different meeting (harder levels)
+    if ctx.difficulty >= 3:
+        other = ctx.person("friend")
+        mail.deliver(other.email, "Re: weekend plans", f"Could we move dinner to {DAYS[d1]}?", time=t0 - 3600)
+    instruction = ctx.pick(INSTRUCTIONS).format(name=who.name, first=who.first, title=title)
+    return Scenario(instruction, {"event": event["id"], "start": event["start"], "minutes": minutes,
+                                  "final": final, "stale": first, "requester": who.email,
+                                  "thread_latest": latest["id"]})  # type: ignore[index]
+
+
+def check(world: World, f: dict[str, Any], g: Grader) -> None:
+    cal, mail = world.services["calendar"], world.services["workmail"]
+    ev = cal.table("entries").get(f["event"])
+    g.forbid("deleted the meeting", ev is None)
+    if ev is None:
+        return
+    g.expect("meeting starts at the latest requested time", ev["start"] == f["final"],
+             f"starts {clock.fmt(ev['start'])}, wanted {clock.fmt(f['final'])}")
+    g.expect("meeting keeps its length", ev["end"] - ev["start"] == f["minutes"] * 60)
+    hhmm = clock.to_datetime(f["final"]).strftime("%H:%M")
+    replies = [m for m in mail.table("messages").values()
+               if m["folder"] == "sent" and f["requester"] in m["to"] + m.get("cc", [])]
+    told = any(re.search(rf"\b{hhmm}\b", m["body"]) for m in replies)
+    g.expect("requester was told the new time", told,
+             "" if told else f"{len(replies)} mails to the requester; none names {hhmm}")
+
+
+def oracle(world: World, f: dict[str, Any]) -> list[str]:
+    new_start = clock.fmt(f["final"])
+    new_end = clock.fmt(f["final"] + f["minutes"] * 60)
+    return [
+        A.api("workmail.search", query="reschedule"),
+        A.api("workmail.get", id=f["thread_latest"]),
+        A.api("calendar.update_event", id=f["event"], start=new_start, end=new_end),
+        A.api("workmail.reply", id=f["thread_latest"],
+              body=f"Done - moved to {clock.fmt_long(f['final'])}. See you then."),
+        A.finish(f"Moved the meeting to {new_start} and confirmed by mail."),
+    ]
+
+
+FAMILY = Family(
+    name="meeting-reschedule",
+    kind="reactive",
+    services=("calendar", "workmail", "mail", "contacts", "chat", "todo", "notes"),
+    summary="The meeting starts at the time of the latest request in the thread (not the stale one), keeps its "
+            "length, is not deleted, and the requester got a mail naming the new time.",
+    generate=generate, check=check, oracle=oracle,
+    variants=("thread",), tasks_per_variant=20, max_steps=20, tags=("conflict",),
+)
