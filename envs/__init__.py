@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from claw_gym.tasks.family import Family
 
-from . import meeting_reschedule
+from . import address_update, duplicate_charge, flight_delay, invoice_expense, meeting_reschedule, vip_ticket
 
 FAMILIES: list[Family] = [m.FAMILY for m in (
     meeting_reschedule,
+    invoice_expense,
+    duplicate_charge,
+    vip_ticket,
+    flight_delay,
+    address_update,
 )]
