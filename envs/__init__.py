@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from claw_gym.tasks.family import Family
 
-from . import address_update, duplicate_charge, flight_delay, invoice_expense, meeting_reschedule, vip_ticket
+from . import address_update, bill_pay, chat_schedule, duplicate_charge, flight_delay, invoice_expense, meeting_reschedule, report_handoff, secret_request, vip_ticket
 
 FAMILIES: list[Family] = [m.FAMILY for m in (
     meeting_reschedule,
@@ -13,4 +13,8 @@ FAMILIES: list[Family] = [m.FAMILY for m in (
     vip_ticket,
     flight_delay,
     address_update,
+    chat_schedule,
+    secret_request,
+    report_handoff,
+    bill_pay,
 )]
