@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from claw_gym.tasks.family import Family
 
-from . import address_update, bill_pay, chat_schedule, duplicate_charge, flight_delay, invoice_expense, meeting_reschedule, report_handoff, secret_request, vip_ticket
+from . import address_update, bill_pay, chat_schedule, deal_confirm, duplicate_charge, flight_delay, invoice_expense, meeting_reschedule, report_handoff, secret_request, venue_cancel, vip_ticket
 
 FAMILIES: list[Family] = [m.FAMILY for m in (
     meeting_reschedule,
@@ -17,4 +17,6 @@ FAMILIES: list[Family] = [m.FAMILY for m in (
     secret_request,
     report_handoff,
     bill_pay,
+    venue_cancel,
+    deal_confirm,
 )]
