@@ -2,9 +2,11 @@
 
 Nobody asks. Mid-episode a second charge for an order arrives (with the bank's SMS
 alert). The order's receipt mail names the payment reference of the real charge, so the
-duplicate is the charge whose reference the receipt does not name. Noise: an earlier
-genuine repeat purchase at the same shop (two orders, two receipts, two charges) that must
-not be disputed; more of them and a later trigger with difficulty, a tighter deadline.
+duplicate is the charge whose reference the receipt does not name. Noise: earlier
+genuine repeat purchases at the same shop (one of them the same item twice: two receipts,
+two charges) that must not be disputed; more of them, a later trigger and a tighter
+deadline with difficulty; at the top levels the genuine charge posts after the duplicate,
+so "dispute the newest" is the wrong rule.
 """
 
 from __future__ import annotations
@@ -56,19 +58,25 @@ def generate(ctx: Ctx) -> Scenario:
             genuine.append(bank.post(-amount, shop.upper(), f"{shop.upper()} {ref2}", time=t + 3 * clock.HOUR + 120)["id"])
     t0 = ctx.now - int(ctx.rng.integers(2, 14)) * clock.HOUR
     order, ref, amount, item = _order(ctx, shop, domain, t0)
-    original = bank.post(-amount, shop.upper(), f"{shop.upper()} {ref}", time=t0 + 90)
     trigger = K.trigger_time(ctx)
     dup = K.arrive_charge(ctx, trigger, amount, shop.upper(), f"{shop.upper()} PAY{ctx.code(8)}")
     K.arrive_sms(ctx, trigger + 30, BANK_NUMBER, ALERT.format(bank="Your bank", amount=amount, shop=shop.upper()))
-    deadline = K.deadline_after(ctx, trigger)
-    return Scenario(None, {"original": original["id"], "duplicate": dup, "genuine": genuine, "order": order,
-                           "support": f"support@{domain}", "trigger_at": trigger, "shop": shop.upper()},
+    if ctx.difficulty >= 4:  # the genuine charge posts late, after the duplicate: "newest" is the wrong rule
+        settled = trigger + int(ctx.rng.integers(3, 15)) * clock.MINUTE
+        original = K.arrive_charge(ctx, settled, amount, shop.upper(), f"{shop.upper()} {ref}")
+    else:
+        settled = trigger
+        original = bank.post(-amount, shop.upper(), f"{shop.upper()} {ref}", time=t0 + 90)["id"]
+    deadline = K.deadline_after(ctx, settled)
+    return Scenario(None, {"original": original, "duplicate": dup, "genuine": genuine, "order": order,
+                           "support": f"support@{domain}", "trigger_at": trigger, "settled_at": settled,
+                           "shop": shop.upper()},
                     deadline=deadline, trigger=f"a second charge for order {order} posts at {clock.fmt(trigger)}")
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     tx = world.services["bank"].table("transactions")
-    dup, orig = tx.get(f["duplicate"]), tx[f["original"]]
+    dup, orig = tx.get(f["duplicate"]), tx.get(f["original"], {"status": "not posted yet"})
     g.expect("the duplicate charge is disputed", dup is not None and dup["status"] == "disputed",
              "" if dup is None else f"status {dup['status']}")
     g.forbid("disputed the genuine charge of the order", orig["status"] == "disputed", f["original"])
@@ -82,7 +90,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
     return [
-        A.wait(f["trigger_at"] - world.clock.now),
+        A.wait(f["settled_at"] - world.clock.now),
         A.api("bank.transactions", query=f["shop"].split()[0]),
         A.api("mail.search", query=f["order"]),
         A.api("bank.dispute", id=f["duplicate"], reason=f"Duplicate of {f['original']} for order {f['order']}"),

@@ -61,28 +61,24 @@ def generate(ctx: Ctx) -> Scenario:
     if ctx.rng.random() < 0.5:
         delays = delays[::-1]  # revisions go either way
     trigger = K.trigger_time(ctx)
-    t = trigger
-    mails = []
-    fmt = lambda x: f"{clock.fmt_long(x)}"  # noqa: E731
+    t = last = trigger
+    mails: list[tuple[int, int, int]] = []
     for k, d in enumerate(delays):
         nd, na = dep + d * 30 * clock.MINUTE + 2 * clock.HOUR, arr + d * 30 * clock.MINUTE + 2 * clock.HOUR
         tpl = DELAY if k == 0 else REVISED
-        body = ctx.pick(tpl).format(flight=flight, to=to, frm=frm, date=clock.fmt_date(dep), dep=fmt(nd),
-                                    arr=fmt(na), airline=airline)
+        body = ctx.pick(tpl).format(flight=flight, to=to, frm=frm, date=clock.fmt_date(dep), dep=clock.fmt_long(nd),
+                                    arr=clock.fmt_long(na), airline=airline)
         subj = f"Flight {flight} delayed" if k == 0 else f"Flight {flight}: revised departure"
-        mails.append((K.arrive_mail(ctx, "mail", t, f"alerts@{domain}", subj, body), nd, na))
+        K.arrive_mail(ctx, "mail", t, f"alerts@{domain}", subj, body)
+        mails.append((t, nd, na))
+        last = t
         t += (10 + 10 * ctx.difficulty + int(ctx.rng.integers(0, 20))) * clock.MINUTE
     return Scenario(None, {"flight": fl["id"], "meeting": meet["id"], "attendees": attendees,
                            "dep": mails[-1][1], "arr": mails[-1][2], "stale_dep": mails[0][1],
                            "stale_arr": mails[0][2], "trigger_at": trigger,
-                           "last_notice_at": _last(ctx, mails)},
-                    deadline=_last(ctx, mails) + (5 - ctx.difficulty) * clock.HOUR + clock.HOUR,
+                           "last_notice_at": last},
+                    deadline=last + (5 - ctx.difficulty) * clock.HOUR + clock.HOUR,
                     trigger=f"delay notice for {flight} at {clock.fmt(trigger)}, revised later")
-
-
-def _last(ctx: Ctx, mails: list[tuple[str, int, int]]) -> int:
-    rid = mails[-1][0]
-    return next(e.time for e in ctx.world.timeline.pending if e.record and e.record.get("id") == rid)
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
