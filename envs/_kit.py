@@ -139,6 +139,10 @@ def times_in(text: str) -> set[str]:
     return {f"{int(h):02d}:{m}" for h, m in re.findall(r"\b(\d{1,2}):(\d{2})\b", text)}
 
 
+def norm_phone(number: str) -> str:
+    return re.sub(r"\D", "", number)
+
+
 def hhmm(t: int) -> str:
     return clock.to_datetime(t).strftime("%H:%M")
 
