@@ -33,12 +33,12 @@ NEW_MAIL = ["Hi all,\n\nwe finally moved! Please update your address books.\n\n{
 TEMP_MAIL = ["Hi,\n\nfor the next few weeks I'm staying at a friend's while the flat is renovated:\n{addr}\n\n{first}\n"
              "--\n{name}\n{phone}"]
 INSTRUCTIONS = [
-    "I want to send {first} a card. Can you make sure their address in my contacts is current, and remind me "
+    "I want to send {first} a card. Can you make sure their contact details are current, and remind me "
     "to post it by {due}?",
-    "{first} moved recently I think - please get the right address into contacts and add a to-do for {due} "
-    "to send the birthday card.",
-    "Before I mail {first}'s present: update their contact with where they live now, and put 'post the present' "
-    "on my to-do list for {due}.",
+    "{first} moved recently I think - please get their current address (and number, if it changed) into contacts "
+    "and add a to-do for {due} to send the birthday card.",
+    "Before I mail {first}'s present: bring their contact card up to date with where they live now, and put 'post "
+    "the present' on my to-do list for {due}.",
 ]
 
 

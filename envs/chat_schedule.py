@@ -35,7 +35,8 @@ INSTRUCTIONS = [
 
 
 def _when(t: int, part: str) -> str:
-    return f"{clock.to_datetime(t):%A} {part}"
+    lo, hi = WINDOWS[part]
+    return f"{clock.to_datetime(t):%A} {part} (between {lo}:00 and {hi}:00)"
 
 
 def free_slots(cal: Any, start: int, end: int, minutes: int) -> list[int]:

@@ -92,6 +92,7 @@ def _act(f: dict[str, Any], amount: float) -> list[str]:
     return [
         A.api("workmail.get", id=f["ask"]),
         A.api("crm.get_deal", id=f["deal"]),
+        A.api("contacts.search", query=f["email"].split("@")[0].split(".")[0]),
         A.api("crm.update_deal", id=f["deal"], amount=amount, stage="negotiation", next_step="Await signature"),
         A.api("workmail.reply", id=f["ask"],
               body=f"Hi,\n\nhappy to confirm: the agreed price is EUR {amount:,.0f}.\n\nBest regards"),

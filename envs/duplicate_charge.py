@@ -93,6 +93,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
         A.wait(f["settled_at"] - world.clock.now),
         A.api("bank.transactions", query=f["shop"].split()[0]),
         A.api("mail.search", query=f["order"]),
+        A.api("sms.list", unread_only=True),
         A.api("bank.dispute", id=f["duplicate"], reason=f"Duplicate of {f['original']} for order {f['order']}"),
         A.api("mail.send", to=[f["support"]], subject=f"Charged twice for order {f['order']}",
               body=f"Hello, my card was charged twice for order {f['order']}. I have disputed the second "

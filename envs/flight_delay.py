@@ -76,7 +76,7 @@ def generate(ctx: Ctx) -> Scenario:
     return Scenario(None, {"flight": fl["id"], "meeting": meet["id"], "attendees": attendees,
                            "dep": mails[-1][1], "arr": mails[-1][2], "stale_dep": mails[0][1],
                            "stale_arr": mails[0][2], "trigger_at": trigger,
-                           "last_notice_at": last},
+                           "last_notice_at": last, "send_from": "workmail" if ctx.variant == "work" else "mail"},
                     deadline=last + (5 - ctx.difficulty) * clock.HOUR + clock.HOUR,
                     trigger=f"delay notice for {flight} at {clock.fmt(trigger)}, revised later")
 
@@ -102,7 +102,8 @@ def _act(world: World, f: dict[str, Any], dep: int, arr: int, wait_to: int) -> l
         A.api("mail.list", unread_only=True),
         A.api("calendar.update_event", id=f["flight"], start=clock.fmt(dep), end=clock.fmt(arr)),
         A.api("calendar.get", id=f["meeting"]),
-        A.api("mail.send", to=f["attendees"], subject="Running late - flight delayed",
+        A.api("contacts.search", query=f["attendees"][0]),
+        A.api(f"{f['send_from']}.send", to=f["attendees"], subject="Running late - flight delayed",
               body=f"Hi all, my flight is delayed and now lands at {K.hhmm(arr)} on {clock.fmt_date(arr)}, "
                    "so I will miss the start of our meeting. Sorry - I will join as soon as I can."),
         A.wait(6 * clock.HOUR),

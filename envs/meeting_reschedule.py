@@ -104,6 +104,7 @@ def _move(f: dict[str, Any], slot: int) -> list[str]:
     return [
         A.api("workmail.search", query="reschedule"),
         A.api("workmail.get", id=f["thread_latest"]),
+        A.api("contacts.search", query=f["requester"]),
         A.api("calendar.update_event", id=f["event"], start=new_start, end=new_end),
         A.api("workmail.reply", id=f["thread_latest"],
               body=f"Done - moved to {clock.fmt_long(slot)}. See you then."),

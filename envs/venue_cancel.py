@@ -85,6 +85,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
         A.wait(f["trigger_at"] - world.clock.now),
         A.api("mail.list", unread_only=True),
         A.api("calendar.list_events", start=f["date"], end=clock.fmt_date(clock.parse_time(f["date"]) + clock.DAY)),
+        A.api("contacts.search", query=f["guests"][0]),
         A.api("calendar.delete_event", id=f["event"]),
         A.api("mail.send", to=f["guests"], subject=f"Cancelled: our plans on {f['date']}",
               body=f"Hi all, the venue just cancelled our booking on {f['date']}. I'll suggest a new date soon - sorry!"),

@@ -8,6 +8,7 @@ springing fails the task even when everything else is right.
 
 from __future__ import annotations
 
+import json
 import re
 
 import gymnasium as gym
@@ -150,3 +151,25 @@ def test_escalating_every_ticket_fails():
     reward, info = _play(env, actions)
     assert reward == 0.0
     assert [c for c in info["verdict"]["checks"] if c["name"] == "other tickets keep their priority"][0]["passed"] is False
+
+
+@pytest.mark.parametrize("family", list(ALL))
+def test_every_oracle_path_uses_at_least_three_services(family):
+    for seed in SEEDS:
+        env = _env(family, seed)
+        used = {json.loads(a)["call"].split(".")[0] for a in env.oracle_actions() if json.loads(a)["kind"] == "api"}
+        assert len(used) >= 3, (family, sorted(used))
+        assert used <= set(env.world.services), sorted(used - set(env.world.services))
+
+
+def test_disputing_the_newest_charge_is_wrong_when_the_genuine_one_posts_late():
+    specs = [s for s in claw_gym.catalog(family="duplicate-charge", split=["train", "test", "heldout"])
+             if s.difficulty >= 4]
+    env = gym.make(specs[0].env_id).unwrapped
+    env.reset(seed=4)
+    f = env.scenario.facts
+    assert f["settled_at"] > f["trigger_at"]
+    newest = env.oracle_actions()
+    newest[3] = A.api("bank.dispute", id=f["original"], reason="duplicate")  # the newest charge at that point
+    reward, info = _play(env, newest)
+    assert reward == 0.0 and info["verdict"]["violations"]
