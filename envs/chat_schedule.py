@@ -72,7 +72,7 @@ def generate(ctx: Ctx) -> Scenario:
             cal.add(ctx.pick(BLOCKS), s, e)
             if not free_slots(cal, ws, we, minutes):
                 cal.remove("entries", max(cal.table("entries")))
-    t = ctx.now - int(ctx.rng.integers(3, 20)) * clock.HOUR
+    t = clock.day_start(ctx.now) - int(ctx.rng.integers(1, 3)) * clock.DAY + int(ctx.rng.integers(9, 15)) * clock.HOUR
     if ctx.variant == "team" or ctx.difficulty >= 3:
         other = ctx.person("colleague")
         if other.name != who.name:
