@@ -105,9 +105,10 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     me = world.persona.me.name if world.persona else "me"
     replies = [m for m in world.services["chat"].table("messages").values()
                if m["channel"] == f["channel"] and m["sender"] == me]
-    want = K.hhmm(e["start"])
-    g.expect("colleague told the time in chat", any(want in K.times_in(m["text"]) for m in replies),
-             f"{len(replies)} replies; none names {want}")
+    want, end = K.hhmm(e["start"]), K.hhmm(e["end"])
+    named = K.times_in(max(replies, key=lambda m: (m["time"], m["id"]))["text"]) if replies else set()
+    g.expect("colleague told the booked time in chat (and no other)", want in named and named <= {want, end},
+             f"{len(replies)} replies; the last names {sorted(named)}, wanted {want}")
 
 
 def _book(world: World, f: dict[str, Any], win: list[int]) -> list[str]:

@@ -76,6 +76,7 @@ def generate(ctx: Ctx) -> Scenario:
     return Scenario(None, {"flight": fl["id"], "meeting": meet["id"], "attendees": attendees,
                            "dep": mails[-1][1], "arr": mails[-1][2], "stale_dep": mails[0][1],
                            "stale_arr": mails[0][2], "trigger_at": trigger,
+                           "stale_hhmm": sorted({K.hhmm(m[2]) for m in mails[:-1]} - {K.hhmm(mails[-1][2])}),
                            "last_notice_at": last, "send_from": "workmail" if ctx.variant == "work" else "mail"},
                     deadline=last + (5 - ctx.difficulty) * clock.HOUR + clock.HOUR,
                     trigger=f"delay notice for {flight} at {clock.fmt(trigger)}, revised later")
@@ -92,8 +93,10 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     want = K.hhmm(f["arr"])
     for a in f["attendees"]:
         mails = K.sent_to(world, a, after=f["trigger_at"])
-        ok = any(want in K.times_in(m["body"]) for m in mails)
-        g.expect(f"{a} told the latest arrival time", ok, f"{len(mails)} mails, none names {want}")
+        named = K.times_in(mails[-1]["body"]) if mails else set()
+        ok = want in named and not named & set(f["stale_hhmm"])
+        g.expect(f"{a} told the latest arrival time (and no superseded one)", ok,
+                 f"{len(mails)} mails; last names {sorted(named)}, wanted {want}")
 
 
 def _act(world: World, f: dict[str, Any], dep: int, arr: int, wait_to: int) -> list[str]:

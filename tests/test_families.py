@@ -173,3 +173,14 @@ def test_disputing_the_newest_charge_is_wrong_when_the_genuine_one_posts_late():
     newest[3] = A.api("bank.dispute", id=f["original"], reason="duplicate")  # the newest charge at that point
     reward, info = _play(env, newest)
     assert reward == 0.0 and info["verdict"]["violations"]
+
+
+def test_naming_every_time_does_not_count_as_telling_the_time():
+    env = _env("chat-schedule", 1)
+    spam = " ".join(f"{h:02d}:{m:02d}" for h in range(8, 18) for m in (0, 30))
+    actions = [a if '"chat.post"' not in a else A.api("chat.post", channel=env.scenario.facts["channel"], text=spam)
+               for a in env.oracle_actions()]
+    reward, info = _play(env, actions)
+    assert reward == 0.0
+    failed = [c["name"] for c in info["verdict"]["checks"] if not c["passed"]]
+    assert failed == ["colleague told the booked time in chat (and no other)"]
