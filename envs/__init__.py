@@ -4,7 +4,22 @@ from __future__ import annotations
 
 from claw_gym.tasks.family import Family
 
-from . import address_update, bill_pay, chat_schedule, deal_confirm, duplicate_charge, flight_delay, invoice_expense, meeting_reschedule, parcel_reschedule, report_handoff, secret_request, trip_expenses, venue_cancel, vip_ticket
+from . import (
+    address_update,
+    bill_pay,
+    chat_schedule,
+    deal_confirm,
+    duplicate_charge,
+    flight_delay,
+    invoice_expense,
+    meeting_reschedule,
+    parcel_reschedule,
+    report_handoff,
+    secret_request,
+    trip_expenses,
+    venue_cancel,
+    vip_ticket,
+)
 
 FAMILIES: list[Family] = [m.FAMILY for m in (
     meeting_reschedule,

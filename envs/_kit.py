@@ -10,7 +10,7 @@ parsed facts of the final world and the audit log.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from typing import Iterable
 
 from claw_gym import clock
 from claw_gym.events import Event

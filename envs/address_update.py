@@ -16,7 +16,6 @@ from claw_gym import clock
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.world import World
 
-from . import _kit as K
 
 STREETS = {
     "Lisbon": ["Rua do Salitre", "Avenida da Liberdade", "Rua da Rosa", "Travessa do Carmo"],
@@ -85,13 +84,15 @@ def generate(ctx: Ctx) -> Scenario:
             twin_email = f"{friend.first.lower()}.{last.lower()}@mailbox.org"
             twin = contacts.add(twin_name, twin_email, _phone(ctx), relation="friend", address=_address(ctx, city))
             twin_id = twin["id"]
-            mail.deliver(twin_email, "New flat", ctx.pick(NEW_MAIL).format(first=friend.first, name=twin_name,
-                                                                          addr=_address(ctx, city), phone=twin["phone"]),
+            body = ctx.pick(NEW_MAIL).format(first=friend.first, name=twin_name, addr=_address(ctx, city),
+                                             phone=twin["phone"])
+            mail.deliver(twin_email, "New flat", body,
                          time=ctx.now - int(ctx.rng.integers(1, 10)) * clock.DAY)
     due = ctx.now + int(ctx.rng.integers(3, 10)) * clock.DAY
     instruction = ctx.pick(INSTRUCTIONS).format(first=friend.name if twin_id else friend.first,
                                                 due=clock.fmt_date(due))
-    return Scenario(instruction, {"contact": card["id"], "name": friend.name, "address": new, "stale": stale, "phone": phone,
+    return Scenario(instruction, {"contact": card["id"], "name": friend.name, "address": new, "stale": stale,
+                                  "phone": phone,
                                   "twin": twin_id, "twin_before": dict(contacts.table("people")[twin_id]) if twin_id
                                   else None, "due": clock.fmt_date(due),
                                   "todos_before": sorted(ctx.svc("todo").table("items"))})

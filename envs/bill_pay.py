@@ -56,8 +56,8 @@ def generate(ctx: Ctx) -> Scenario:
         bank.post(-amt, name, last_inv, time=t + clock.DAY, iban=iban)
         if k == 1 and ctx.difficulty >= 2:  # last month's bill still in the inbox
             mail.deliver(sender, f"Your {name} bill {last_inv}",
-                         ctx.pick(BILL).format(name=name, inv=last_inv, amount=amt, due=clock.fmt_date(t + 14 * clock.DAY),
-                                               iban=iban), time=t, read=True)
+                         ctx.pick(BILL).format(name=name, inv=last_inv, amount=amt,
+                                               due=clock.fmt_date(t + 14 * clock.DAY), iban=iban), time=t, read=True)
     trigger = K.trigger_time(ctx)
     inv, amount = f"{prefix}-{ctx.code(6)}", ctx.money(30, 180)
     bill = K.arrive_mail(ctx, "mail", trigger, sender, f"Your {name} bill {inv}",

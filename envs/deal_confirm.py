@@ -54,9 +54,11 @@ def generate(ctx: Ctx) -> Scenario:
                         next_step="Wait for feedback")
     t = ctx.now - int(ctx.rng.integers(10, 20)) * clock.DAY
     for k, q in enumerate(quotes):
-        crm.insert("activities", {"deal": deal["id"], "time": t, "text": QUOTE[min(k, 2)].format(amount=q, first=first)})
+        text = QUOTE[min(k, 2)].format(amount=q, first=first)
+        crm.insert("activities", {"deal": deal["id"], "time": t, "text": text})
         t += int(ctx.rng.integers(1, 4)) * clock.DAY
-    crm.insert("activities", {"deal": deal["id"], "time": t, "text": ctx.pick(AGREED).format(amount=final, first=first)})
+    agreed = ctx.pick(AGREED).format(amount=final, first=first)
+    crm.insert("activities", {"deal": deal["id"], "time": t, "text": agreed})
     other = None
     if ctx.difficulty >= 2:  # another deal of the same account, with its own price talk
         other_amount = float(int(ctx.rng.integers(5, 30)) * 1000)

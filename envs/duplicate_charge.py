@@ -55,7 +55,8 @@ def generate(ctx: Ctx) -> Scenario:
         genuine.append(bank.post(-amount, shop.upper(), f"{shop.upper()} {ref}", time=t + 120)["id"])
         if k == 0:  # the same amount bought twice on purpose: two receipts, two charges
             _, ref2, _, _ = _order(ctx, shop, domain, t + 3 * clock.HOUR, amount)
-            genuine.append(bank.post(-amount, shop.upper(), f"{shop.upper()} {ref2}", time=t + 3 * clock.HOUR + 120)["id"])
+            again = bank.post(-amount, shop.upper(), f"{shop.upper()} {ref2}", time=t + 3 * clock.HOUR + 120)
+            genuine.append(again["id"])
     t0 = ctx.now - int(ctx.rng.integers(2, 14)) * clock.HOUR
     order, ref, amount, item = _order(ctx, shop, domain, t0)
     trigger = K.trigger_time(ctx)

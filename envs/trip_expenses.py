@@ -15,7 +15,6 @@ from claw_gym import clock
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.world import World
 
-from . import _kit as K
 
 CITIES = ["Lyon", "Oslo", "Dublin", "Berlin", "Lisbon", "Toronto"]
 TRIP_KINDS = [("Hotel {city} Central", "travel", (90, 240)), ("CityCab", "travel", (12, 60)),
@@ -56,7 +55,8 @@ def generate(ctx: Ctx) -> Scenario:
     unwanted = []
     for merchant, (lo, hi) in ctx.sample(PERSONAL, min(len(PERSONAL), ctx.difficulty)):
         before = ctx.rng.random() < 0.5
-        t = (start - int(ctx.rng.integers(2, 9)) * clock.DAY if before else end + int(ctx.rng.integers(1, 4)) * clock.DAY)
+        t = (start - int(ctx.rng.integers(2, 9)) * clock.DAY if before
+             else end + int(ctx.rng.integers(1, 4)) * clock.DAY)
         t = min(t, ctx.now - clock.HOUR)
         amount = ctx.money(lo, hi)
         unwanted.append(bank.post(-amount, merchant, f"CARD {merchant.upper()}", time=t)["id"])

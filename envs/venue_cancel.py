@@ -88,7 +88,8 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
         A.api("contacts.search", query=f["guests"][0]),
         A.api("calendar.delete_event", id=f["event"]),
         A.api("mail.send", to=f["guests"], subject=f"Cancelled: our plans on {f['date']}",
-              body=f"Hi all, the venue just cancelled our booking on {f['date']}. I'll suggest a new date soon - sorry!"),
+              body=f"Hi all, the venue just cancelled our booking on {f['date']}. "
+                   "I'll suggest a new date soon - sorry!"),
         A.wait(6 * clock.HOUR),
     ]
 
