@@ -84,6 +84,35 @@ def deadline_after(ctx: Ctx, trigger: int) -> int:
 
 
 # ---- readers for checkers -----------------------------------------------------------------------
+def timeline_ids(world: World, service: str, table: str) -> set[str]:
+    """Ids of records that came (or will come) through the timeline: the person's life, not the agent."""
+    return {e.record["id"] for e in world.timeline.history + world.timeline.pending
+            if e.service == service and e.table == table and e.record and "id" in e.record}
+
+
+def agent_rows(world: World, service: str, table: str, before: Iterable[str]) -> list[dict]:
+    """Records the agent created: not there when the family built its world, not from the timeline.
+
+    The background history may add records after the family's generator ran, always
+    through timeline events; ``before`` is the family's snapshot of ids at generation.
+    """
+    skip = set(before) | timeline_ids(world, service, table)
+    return [r for i, r in world.services[service].table(table).items() if i not in skip]
+
+
+def calendar_rows(world: World, with_pending: bool = False) -> list[dict]:
+    """Calendar entries now, plus (for oracles planning ahead) the ones still to arrive."""
+    rows = list(world.services["calendar"].table("entries").values())
+    if with_pending:
+        rows += [dict(e.record) for e in world.timeline.pending
+                 if e.service == "calendar" and e.table == "entries" and e.record]
+    return rows
+
+
+def overlapping(rows: Iterable[dict], start: int, end: int) -> list[dict]:
+    return [r for r in rows if r["start"] < end and r["end"] > start]
+
+
 def sent_mails(world: World, services: Iterable[str] = MAIL_SERVICES, after: int | None = None) -> list[dict]:
     out = []
     for name in services:

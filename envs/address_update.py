@@ -16,6 +16,8 @@ from claw_gym import clock
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.world import World
 
+from . import _kit as K
+
 
 STREETS = {
     "Lisbon": ["Rua do Salitre", "Avenida da Liberdade", "Rua da Rosa", "Travessa do Carmo"],
@@ -109,7 +111,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     g.expect("contact has the current phone", norm(c["phone"]) == norm(f["phone"]), c["phone"])
     if f["twin"]:
         g.expect("the other contact with the same first name is untouched", people.get(f["twin"]) == f["twin_before"])
-    todos = [t for i, t in world.services["todo"].table("items").items() if i not in f["todos_before"]]
+    todos = K.agent_rows(world, "todo", "items", f["todos_before"])
     ok = [t for t in todos if t["due"] is not None and clock.fmt_date(t["due"]) == f["due"] and not t["done"]]
     g.expect("a to-do due on the requested day", bool(ok), f"{len(todos)} new to-dos")
 

@@ -39,11 +39,11 @@ def _when(t: int, part: str) -> str:
     return f"{clock.to_datetime(t):%A} {part} (between {lo}:00 and {hi}:00)"
 
 
-def free_slots(cal: Any, start: int, end: int, minutes: int) -> list[int]:
-    """Starts (on the half hour) of free slots of ``minutes`` in [start, end)."""
+def free_slots(rows: list[dict], start: int, end: int, minutes: int) -> list[int]:
+    """Starts (on the half hour) of free slots of ``minutes`` in [start, end) among calendar rows."""
     out, t = [], start
     while t + minutes * 60 <= end:
-        if not cal.overlapping(t, t + minutes * 60):
+        if not K.overlapping(rows, t, t + minutes * 60):
             out.append(t)
         t += 30 * clock.MINUTE
     return out
@@ -68,9 +68,9 @@ def generate(ctx: Ctx) -> Scenario:
     for _ in range(ctx.difficulty + 1):
         s = ws + int(ctx.rng.integers(0, (we - ws) // (30 * clock.MINUTE))) * 30 * clock.MINUTE
         e = s + ctx.pick([30, 60, 90]) * clock.MINUTE
-        if len(free_slots(cal, ws, we, minutes)) > 1 and not cal.overlapping(s, e):
+        if len(free_slots(K.calendar_rows(ctx.world), ws, we, minutes)) > 1 and not cal.overlapping(s, e):
             cal.add(ctx.pick(BLOCKS), s, e)
-            if not free_slots(cal, ws, we, minutes):
+            if not free_slots(K.calendar_rows(ctx.world), ws, we, minutes):
                 cal.remove("entries", max(cal.table("entries")))
     t = clock.day_start(ctx.now) - int(ctx.rng.integers(1, 3)) * clock.DAY + int(ctx.rng.integers(9, 15)) * clock.HOUR
     if ctx.variant == "team" or ctx.difficulty >= 3:
@@ -91,7 +91,7 @@ def generate(ctx: Ctx) -> Scenario:
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     cal = world.services["calendar"]
-    new = [e for i, e in cal.table("entries").items() if i not in f["before"] and f["email"] in e["attendees"]]
+    new = [e for e in K.agent_rows(world, "calendar", "entries", f["before"]) if f["email"] in e["attendees"]]
     g.expect("one new meeting with the colleague", len(new) == 1, f"{len(new)} new events inviting {f['email']}")
     if not new:
         return
@@ -112,8 +112,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
 
 
 def _book(world: World, f: dict[str, Any], win: list[int]) -> list[str]:
-    cal = world.services["calendar"]
-    slots = free_slots(cal, win[0], win[1], f["minutes"])
+    slots = free_slots(K.calendar_rows(world, with_pending=True), win[0], win[1], f["minutes"])
     start = slots[0] if slots else win[0]
     end = start + f["minutes"] * 60
     return [
