@@ -5,7 +5,7 @@ Nobody asks. The support playbook (notes) defines key accounts by their open CRM
 account's contact must get the playbook's priority and a public reply, the others must be
 left as they are. Cross-service: ticket requester (helpdesk) -> deal contact and amount
 (CRM) -> rule (notes). Noise: a big deal that is already lost, small accounts, more
-tickets and a later trigger with difficulty.
+tickets, a big deal already won (closed) and a later trigger with difficulty.
 """
 
 from __future__ import annotations
@@ -64,6 +64,8 @@ def generate(ctx: Ctx) -> Scenario:
     for i in range(1, n):
         if i == 1 and ctx.difficulty >= 2:  # big but lost: not a key account
             stage, amount = "lost", float(threshold + int(ctx.rng.integers(10, 80)) * 1000)
+        elif i == 2 and ctx.difficulty >= 4:  # big but already won (closed): not a key account either
+            stage, amount = "won", float(threshold + int(ctx.rng.integers(5, 60)) * 1000)
         else:
             stage, amount = ctx.pick(["lead", "qualified", "proposal", "won"]), float(
                 int(ctx.rng.integers(2, threshold // 1000 - 1)) * 1000)
