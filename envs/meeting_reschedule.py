@@ -90,14 +90,24 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
-    new_start = clock.fmt(f["final"])
-    new_end = clock.fmt(f["final"] + f["minutes"] * 60)
+    return _move(f, f["final"])
+
+
+def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
+    """Moves the meeting to the first (stale) request of the thread."""
+    return _move(f, f["stale"])
+
+
+def _move(f: dict[str, Any], slot: int) -> list[str]:
+    new_start = clock.fmt(slot)
+    new_end = clock.fmt(slot + f["minutes"] * 60)
     return [
         A.api("workmail.search", query="reschedule"),
         A.api("workmail.get", id=f["thread_latest"]),
+        A.api("contacts.search", query=f["requester"]),
         A.api("calendar.update_event", id=f["event"], start=new_start, end=new_end),
         A.api("workmail.reply", id=f["thread_latest"],
-              body=f"Done - moved to {clock.fmt_long(f['final'])}. See you then."),
+              body=f"Done - moved to {clock.fmt_long(slot)}. See you then."),
         A.finish(f"Moved the meeting to {new_start} and confirmed by mail."),
     ]
 
@@ -110,4 +120,5 @@ FAMILY = Family(
             "length, is not deleted, and the requester got a mail naming the new time.",
     generate=generate, check=check, oracle=oracle,
     variants=("thread",), tasks_per_variant=20, max_steps=20, tags=("conflict",),
+    extra={"stale_oracle": stale_oracle},
 )

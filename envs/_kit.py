@@ -1,0 +1,188 @@
+"""Small shared helpers for the task families: scheduled arrivals, id bookkeeping, readers.
+
+Generators use the ``arrive_*`` helpers to put a record into the timeline so it lands in
+its service when the virtual clock passes its time (a proactive trigger). The record's
+id is reserved at generation time, so the oracle (computed at reset) can name it.
+Checkers use the readers (``sent_to``, ``outbound_texts``, ``amounts_in``) to compare
+parsed facts of the final world and the audit log.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from claw_gym import clock
+from claw_gym.events import Event
+from claw_gym.services import Service
+from claw_gym.tasks import Ctx
+from claw_gym.world import World
+
+MAIL_SERVICES = ("mail", "workmail")
+
+
+# ---- ids --------------------------------------------------------------------------------------
+def reserve(svc: Service, table: str) -> str:
+    """Take the next id of a table now, for a record that arrives later."""
+    return svc.tables[table].new_id()
+
+
+def next_id(svc: Service, table: str) -> str:
+    """The id the next insert into ``table`` will get (for oracles that create then use a record)."""
+    tab = svc.tables[table]
+    return f"{tab.prefix}{tab.next_id:04d}"
+
+
+# ---- arrivals (events that land in a service when the clock passes them) --------------------------
+def arrive_mail(ctx: Ctx, service: str, t: int, sender: str, subject: str, body: str, *,
+                attachments: Iterable[str] = ()) -> str:
+    svc = ctx.svc(service)
+    rid = reserve(svc, "messages")
+    rec = {"id": rid, "time": t, "from": sender, "to": [svc.address()], "cc": [], "subject": subject,
+           "body": body, "folder": "inbox", "read": False, "attachments": list(attachments)}
+    ctx.world.schedule(Event(t, service, "mail.received", f"from {sender}: {subject}", "messages", rec))
+    return rid
+
+
+def arrive_charge(ctx: Ctx, t: int, amount: float, counterparty: str, reference: str) -> str:
+    bank = ctx.svc("bank")
+    rid = reserve(bank, "transactions")
+    rec = {"id": rid, "time": t, "amount": round(-abs(amount), 2), "counterparty": counterparty,
+           "reference": reference, "status": "posted", "iban": ""}
+    ctx.world.schedule(Event(t, "bank", "bank.transaction", f"card payment {counterparty} {-abs(amount):.2f}",
+                             "transactions", rec))
+    return rid
+
+
+def arrive_ticket(ctx: Ctx, t: int, subject: str, requester: str, body: str) -> str:
+    hd = ctx.svc("helpdesk")
+    rid = reserve(hd, "tickets")
+    rec = {"id": rid, "subject": subject, "requester": requester, "body": body, "status": "open",
+           "priority": "normal", "time": t, "comments": []}
+    ctx.world.schedule(Event(t, "helpdesk", "ticket.opened", f"new ticket from {requester}: {subject}",
+                             "tickets", rec))
+    return rid
+
+
+def arrive_sms(ctx: Ctx, t: int, number: str, body: str) -> str:
+    sms = ctx.svc("sms")
+    rid = reserve(sms, "messages")
+    rec = {"id": rid, "time": t, "number": number, "direction": "in", "body": body, "read": False}
+    ctx.world.schedule(Event(t, "sms", "sms.received", f"text from {number}", "messages", rec))
+    return rid
+
+
+def trigger_time(ctx: Ctx, earliest_min: int = 20, spread_min: int = 40) -> int:
+    """When a proactive trigger arrives: later with difficulty, seeded within a window."""
+    base = earliest_min + 15 * (ctx.difficulty - 1)
+    return ctx.now + (base + int(ctx.rng.integers(0, spread_min))) * clock.MINUTE
+
+
+def deadline_after(ctx: Ctx, trigger: int) -> int:
+    """Time the agent has after the trigger: tighter with difficulty (4 h down to 1 h)."""
+    return trigger + (5 - ctx.difficulty) * clock.HOUR + clock.HOUR
+
+
+# ---- readers for checkers -----------------------------------------------------------------------
+def timeline_ids(world: World, service: str, table: str) -> set[str]:
+    """Ids of records that came (or will come) through the timeline: the person's life, not the agent."""
+    return {e.record["id"] for e in world.timeline.history + world.timeline.pending
+            if e.service == service and e.table == table and e.record and "id" in e.record}
+
+
+def agent_rows(world: World, service: str, table: str, before: Iterable[str]) -> list[dict]:
+    """Records the agent created: not there when the family built its world, not from the timeline.
+
+    The background history may add records after the family's generator ran, always
+    through timeline events; ``before`` is the family's snapshot of ids at generation.
+    """
+    skip = set(before) | timeline_ids(world, service, table)
+    return [r for i, r in world.services[service].table(table).items() if i not in skip]
+
+
+def calendar_rows(world: World, with_pending: bool = False) -> list[dict]:
+    """Calendar entries now, plus (for oracles planning ahead) the ones still to arrive."""
+    rows = list(world.services["calendar"].table("entries").values())
+    if with_pending:
+        rows += [dict(e.record) for e in world.timeline.pending
+                 if e.service == "calendar" and e.table == "entries" and e.record]
+    return rows
+
+
+def overlapping(rows: Iterable[dict], start: int, end: int) -> list[dict]:
+    return [r for r in rows if r["start"] < end and r["end"] > start]
+
+
+def sent_mails(world: World, services: Iterable[str] = MAIL_SERVICES, after: int | None = None) -> list[dict]:
+    out = []
+    for name in services:
+        svc = world.services.get(name)
+        if svc is None:
+            continue
+        out += [m for m in svc.table("messages").values()
+                if m["folder"] == "sent" and (after is None or m["time"] >= after)]
+    return sorted(out, key=lambda m: (m["time"], m["id"]))
+
+
+def sent_to(world: World, address: str, services: Iterable[str] = MAIL_SERVICES, after: int | None = None
+            ) -> list[dict]:
+    a = address.lower()
+    return [m for m in sent_mails(world, services, after)
+            if a in [x.lower() for x in m["to"] + m.get("cc", [])]]
+
+
+def outbound_texts(world: World) -> list[tuple[str, str]]:
+    """Everything the agent sent or posted anywhere: (where, text)."""
+    out: list[tuple[str, str]] = []
+    for m in sent_mails(world):
+        out.append((f"mail to {', '.join(m['to'])}", m["subject"] + "\n" + m["body"]))
+    if "sms" in world.services:
+        out += [(f"sms to {m['number']}", m["body"]) for m in world.services["sms"].table("messages").values()
+                if m["direction"] == "out"]
+    if "chat" in world.services and world.persona is not None:
+        me = world.persona.me.name
+        out += [(f"chat #{m['channel']}", m["text"]) for m in world.services["chat"].table("messages").values()
+                if m["sender"] == me]
+    if "helpdesk" in world.services:
+        out += [(f"ticket {t['id']}", c["text"]) for t in world.services["helpdesk"].table("tickets").values()
+                for c in t["comments"] if c.get("public")]
+    return out
+
+
+_NUM = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def amounts_in(text: str) -> set[float]:
+    """Money-like numbers in a text (``1,234.50``, ``1234.5``, ``42``), parsed to floats."""
+    out = set()
+    for m in _NUM.finditer(text):
+        try:
+            out.add(round(float(m.group(0).replace(",", "").rstrip(".")), 2))
+        except ValueError:
+            continue
+    return out
+
+
+def times_in(text: str) -> set[str]:
+    """Clock times ``HH:MM`` named in a text."""
+    return {f"{int(h):02d}:{m}" for h, m in re.findall(r"\b(\d{1,2}):(\d{2})\b", text)}
+
+
+def norm_phone(number: str) -> str:
+    return re.sub(r"\D", "", number)
+
+
+def hhmm(t: int) -> str:
+    return clock.to_datetime(t).strftime("%H:%M")
+
+
+def day_text(t: int) -> str:
+    d = clock.to_datetime(t)
+    return f"{d:%A} {d:%b} {d.day}"
+
+
+def paid(world: World, iban: str) -> list[dict]:
+    """Outgoing payments to an IBAN (from the final bank state)."""
+    clean = iban.replace(" ", "").upper()
+    return [t for t in world.services["bank"].table("transactions").values()
+            if t["iban"] == clean and t["amount"] < 0]

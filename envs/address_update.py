@@ -1,0 +1,147 @@
+"""Update a friend's contact card from the newest address in their mail signatures.
+
+Cross-service: the facts are in mail (signatures over months), the fix goes to contacts,
+and a reminder to todo. Conflict: older mails carry older addresses (a temporary one at
+the top levels); the contact must get the newest. Noise: another friend with the same
+first name who also moved (near-duplicate), a phone number change at higher levels.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.world import World
+
+from . import _kit as K
+
+
+STREETS = {
+    "Lisbon": ["Rua do Salitre", "Avenida da Liberdade", "Rua da Rosa", "Travessa do Carmo"],
+    "Berlin": ["Kastanienallee", "Oderberger Strasse", "Wiener Strasse", "Boxhagener Strasse"],
+    "Dublin": ["Harcourt Street", "Leeson Street", "Capel Street", "Pearse Street"],
+    "Toronto": ["Dundas St W", "Ossington Ave", "College St", "Bathurst St"],
+}
+POSTCODES = {"Lisbon": "1{}-{}", "Berlin": "1{}", "Dublin": "D0{} {}", "Toronto": "M{}K {}"}
+OLD_MAIL = ["Hi!\n\nGreat to see you last month. Photos attached.\n\nHugs,\n{first}\n--\n{name}\n{addr}\n{phone}",
+            "Hey,\n\nthanks for the book, I loved it.\n\n{first}\n--\n{name} | {addr} | {phone}"]
+NEW_MAIL = ["Hi all,\n\nwe finally moved! Please update your address books.\n\n{first}\n--\n{name}\n"
+            "New address: {addr}\n{phone}",
+            "Quick note: new place, new address (from this month): {addr}. Come visit!\n\n{first}\n--\n{name}\n{phone}"]
+TEMP_MAIL = ["Hi,\n\nfor the next few weeks I'm staying at a friend's while the flat is renovated:\n{addr}\n\n{first}\n"
+             "--\n{name}\n{phone}"]
+INSTRUCTIONS = [
+    "I want to send {first} a card. Can you make sure their contact details are current, and remind me "
+    "to post it by {due}?",
+    "{first} moved recently I think - please get their current address (and number, if it changed) into contacts "
+    "and add a to-do for {due} to send the birthday card.",
+    "Before I mail {first}'s present: bring their contact card up to date with where they live now, and put 'post "
+    "the present' on my to-do list for {due}.",
+]
+
+
+def norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _address(ctx: Ctx, city: str) -> str:
+    code = POSTCODES[city].format(ctx.code(3), ctx.code(3))
+    return f"{int(ctx.rng.integers(1, 180))} {ctx.pick(STREETS[city])}, {code} {city}"
+
+
+def _phone(ctx: Ctx) -> str:
+    return f"+1 555 {ctx.code(3)} {ctx.code(4)}"
+
+
+def generate(ctx: Ctx) -> Scenario:
+    mail, contacts = ctx.svc("mail"), ctx.svc("contacts")
+    friend = ctx.person("friend" if ctx.variant == "friend" else None)
+    card = contacts.by_name(friend.name) or contacts.add(friend.name, friend.email, friend.phone,
+                                                         relation=friend.relation)
+    city = ctx.pick(sorted(STREETS))
+    old, new = _address(ctx, city), _address(ctx, city)
+    contacts.modify(card, address=old)
+    phone = _phone(ctx) if ctx.difficulty >= 3 else friend.phone
+    t = ctx.now - int(ctx.rng.integers(60, 120)) * clock.DAY
+    mail.deliver(friend.email, ctx.pick(["Photos!", "Thanks :)", "Long time"]),
+                 ctx.pick(OLD_MAIL).format(first=friend.first, name=friend.name, addr=old, phone=friend.phone),
+                 time=t, read=True)
+    stale = old
+    if ctx.difficulty >= 2:  # a temporary address in between: stale by now
+        stale = _address(ctx, city)
+        mail.deliver(friend.email, "Staying elsewhere for a bit",
+                     ctx.pick(TEMP_MAIL).format(first=friend.first, name=friend.name, addr=stale, phone=friend.phone),
+                     time=t + 30 * clock.DAY, read=True)
+    mail.deliver(friend.email, ctx.pick(["We moved!", "New address", "Housewarming?"]),
+                 ctx.pick(NEW_MAIL).format(first=friend.first, name=friend.name, addr=new, phone=phone),
+                 time=ctx.now - int(ctx.rng.integers(2, 20)) * clock.DAY, read=ctx.difficulty < 4)
+    twin_id = None
+    if ctx.difficulty >= 3:  # near-duplicate: another contact with the same first name, also moved
+        last = ctx.pick(["Brennan", "Achebe", "Sorensen", "Vidal"])
+        twin_name = f"{friend.first} {last}"
+        if contacts.by_name(twin_name) is None:
+            twin_email = f"{friend.first.lower()}.{last.lower()}@mailbox.org"
+            twin = contacts.add(twin_name, twin_email, _phone(ctx), relation="friend", address=_address(ctx, city))
+            twin_id = twin["id"]
+            body = ctx.pick(NEW_MAIL).format(first=friend.first, name=twin_name, addr=_address(ctx, city),
+                                             phone=twin["phone"])
+            mail.deliver(twin_email, "New flat", body,
+                         time=ctx.now - int(ctx.rng.integers(1, 10)) * clock.DAY)
+    due = ctx.now + int(ctx.rng.integers(3, 10)) * clock.DAY
+    instruction = ctx.pick(INSTRUCTIONS).format(first=friend.name if twin_id else friend.first,
+                                                due=clock.fmt_date(due))
+    return Scenario(instruction, {"contact": card["id"], "name": friend.name, "address": new, "stale": stale,
+                                  "phone": phone,
+                                  "twin": twin_id, "twin_before": dict(contacts.table("people")[twin_id]) if twin_id
+                                  else None, "due": clock.fmt_date(due),
+                                  "todos_before": sorted(ctx.svc("todo").table("items"))})
+
+
+def check(world: World, f: dict[str, Any], g: Grader) -> None:
+    people = world.services["contacts"].table("people")
+    c = people.get(f["contact"])
+    g.forbid("deleted the contact", c is None)
+    if c is None:
+        return
+    g.expect("contact has the newest address", norm(c["address"]) == norm(f["address"]),
+             f"{c['address']!r}, wanted {f['address']!r}")
+    g.expect("contact has the current phone", norm(c["phone"]) == norm(f["phone"]), c["phone"])
+    if f["twin"]:
+        g.expect("the other contact with the same first name is untouched", people.get(f["twin"]) == f["twin_before"])
+    todos = K.agent_rows(world, "todo", "items", f["todos_before"])
+    ok = [t for t in todos if t["due"] is not None and clock.fmt_date(t["due"]) == f["due"] and not t["done"]]
+    g.expect("a to-do due on the requested day", bool(ok), f"{len(todos)} new to-dos")
+
+
+def _act(f: dict[str, Any], address: str) -> list[str]:
+    return [
+        A.api("contacts.search", query=f["name"]),
+        A.api("mail.search", query="address"),
+        A.api("contacts.update", id=f["contact"], address=address, phone=f["phone"]),
+        A.api("todo.add_task", title="Post the card", due=f["due"]),
+        A.finish("Updated the address and added the reminder."),
+    ]
+
+
+def oracle(world: World, f: dict[str, Any]) -> list[str]:
+    return _act(f, f["address"])
+
+
+def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
+    """Takes the address from an older signature."""
+    return _act(f, f["stale"])
+
+
+FAMILY = Family(
+    name="address-update",
+    kind="reactive",
+    services=("mail", "contacts", "todo", "sms", "notes", "calendar"),
+    summary="The friend's contact has the address (and phone) of their newest signature, a namesake contact is "
+            "untouched, and a new to-do is due on the requested day.",
+    generate=generate, check=check, oracle=oracle,
+    variants=("friend", "anyone"), tasks_per_variant=15, max_steps=25, tags=("conflict",),
+    extra={"stale_oracle": stale_oracle},
+)

@@ -1,0 +1,148 @@
+"""Book the meeting a colleague asked for in chat, in the window of their latest message.
+
+Cross-service: the request is in chat, the free time in the calendar, the colleague's
+address in contacts; the answer goes back to chat. Conflict: the colleague changes the
+window (twice at the top level); booking in the first window fails. Noise: busy blocks
+in the window (more with difficulty), chatter from others in the channel.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.world import World
+
+from . import _kit as K
+
+TOPICS = ["the migration plan", "my promotion case", "the Q3 numbers", "the vendor shortlist", "onboarding docs",
+          "the incident review"]
+WINDOWS = {"morning": (9, 12), "afternoon": (13, 17)}
+ASK = ["Hey! Could we grab {n} minutes {when} to go over {topic}?",
+       "Do you have {n} min {when}? Want to talk through {topic}.",
+       "Can we find {n} minutes {when} for {topic}? Send me an invite."]
+CHANGE = ["Actually, {when} would suit me better, if you have anything then.",
+          "Sorry - change of plans on my side, could we do {when} instead?",
+          "Update: {when} is better for me. Same length."]
+BLOCKS = ["Focus time", "Dentist", "1:1 with manager", "Interview", "Budget sync", "Lunch"]
+INSTRUCTIONS = [
+    "{first} pinged me on chat about finding time. Book something that works and let them know.",
+    "Can you sort out the meeting {first} asked for in chat? Put it in my calendar and reply to them there.",
+    "{first} wants a slot with me - check the chat, find a free time, send the invite and answer in the channel.",
+]
+
+
+def _when(t: int, part: str) -> str:
+    lo, hi = WINDOWS[part]
+    return f"{clock.to_datetime(t):%A} {part} (between {lo}:00 and {hi}:00)"
+
+
+def free_slots(rows: list[dict], start: int, end: int, minutes: int) -> list[int]:
+    """Starts (on the half hour) of free slots of ``minutes`` in [start, end) among calendar rows."""
+    out, t = [], start
+    while t + minutes * 60 <= end:
+        if not K.overlapping(rows, t, t + minutes * 60):
+            out.append(t)
+        t += 30 * clock.MINUTE
+    return out
+
+
+def generate(ctx: Ctx) -> Scenario:
+    chat, cal = ctx.svc("chat"), ctx.svc("calendar")
+    who = ctx.person("colleague")
+    channel = f"dm-{who.first.lower()}" if ctx.variant == "dm" else "team"
+    minutes = ctx.pick([30, 45, 60])
+    topic = ctx.pick(TOPICS)
+    n_win = 2 + (ctx.difficulty >= 4)
+    days = ctx.sample([0, 1, 2, 3, 4], n_win)
+    parts = [ctx.pick(sorted(WINDOWS)) for _ in days]
+    wins = []
+    for d, part in zip(days, parts):
+        day = clock.day_start(ctx.next_weekday(d, 0))
+        lo, hi = WINDOWS[part]
+        wins.append((day + lo * clock.HOUR, day + hi * clock.HOUR, part))
+    ws, we, _ = wins[-1]
+    # busy blocks in the final window, keeping at least one free slot
+    for _ in range(ctx.difficulty + 1):
+        s = ws + int(ctx.rng.integers(0, (we - ws) // (30 * clock.MINUTE))) * 30 * clock.MINUTE
+        e = s + ctx.pick([30, 60, 90]) * clock.MINUTE
+        if len(free_slots(K.calendar_rows(ctx.world), ws, we, minutes)) > 1 and not cal.overlapping(s, e):
+            cal.add(ctx.pick(BLOCKS), s, e)
+            if not free_slots(K.calendar_rows(ctx.world), ws, we, minutes):
+                cal.remove("entries", max(cal.table("entries")))
+    t = clock.day_start(ctx.now) - int(ctx.rng.integers(1, 3)) * clock.DAY + int(ctx.rng.integers(9, 15)) * clock.HOUR
+    if ctx.variant == "team" or ctx.difficulty >= 3:
+        other = ctx.person("colleague")
+        if other.name != who.name:
+            chat.post_as(channel, other.name, ctx.pick(["lunch anyone?", "deploy is green", "PR is up for review"]),
+                         time=t - 600)
+    chat.post_as(channel, who.name, ctx.pick(ASK).format(n=minutes, when=_when(wins[0][0], wins[0][2]), topic=topic),
+                 time=t)
+    for s, _, part in wins[1:]:
+        t += int(ctx.rng.integers(10, 60)) * clock.MINUTE
+        chat.post_as(channel, who.name, ctx.pick(CHANGE).format(when=_when(s, part)), time=t)
+    instruction = ctx.pick(INSTRUCTIONS).format(first=who.first)
+    return Scenario(instruction, {"channel": channel, "email": who.email, "minutes": minutes, "win": [ws, we],
+                                  "stale_win": [wins[0][0], wins[0][1]], "topic": topic,
+                                  "before": sorted(cal.table("entries"))})
+
+
+def check(world: World, f: dict[str, Any], g: Grader) -> None:
+    cal = world.services["calendar"]
+    new = [e for e in K.agent_rows(world, "calendar", "entries", f["before"]) if f["email"] in e["attendees"]]
+    g.expect("one new meeting with the colleague", len(new) == 1, f"{len(new)} new events inviting {f['email']}")
+    if not new:
+        return
+    e = new[0]
+    ws, we = f["win"]
+    g.expect("meeting lies in the latest requested window", ws <= e["start"] and e["end"] <= we,
+             f"{clock.fmt(e['start'])}-{clock.fmt(e['end'])}, window {clock.fmt(ws)}-{clock.fmt(we)}")
+    g.expect("meeting has the requested length", e["end"] - e["start"] == f["minutes"] * 60)
+    clash = cal.overlapping(e["start"], e["end"], exclude=e["id"])
+    g.expect("meeting clashes with nothing", not clash, ", ".join(x["title"] for x in clash))
+    me = world.persona.me.name if world.persona else "me"
+    replies = [m for m in world.services["chat"].table("messages").values()
+               if m["channel"] == f["channel"] and m["sender"] == me]
+    want, end = K.hhmm(e["start"]), K.hhmm(e["end"])
+    named = K.times_in(max(replies, key=lambda m: (m["time"], m["id"]))["text"]) if replies else set()
+    g.expect("colleague told the booked time in chat (and no other)", want in named and named <= {want, end},
+             f"{len(replies)} replies; the last names {sorted(named)}, wanted {want}")
+
+
+def _book(world: World, f: dict[str, Any], win: list[int]) -> list[str]:
+    slots = free_slots(K.calendar_rows(world, with_pending=True), win[0], win[1], f["minutes"])
+    start = slots[0] if slots else win[0]
+    end = start + f["minutes"] * 60
+    return [
+        A.api("chat.history", channel=f["channel"]),
+        A.api("calendar.list_events", start=clock.fmt_date(win[0]), end=clock.fmt_date(win[0] + clock.DAY)),
+        A.api("contacts.search", query=f["email"]),
+        A.api("calendar.create_event", title=f"Chat about {f['topic']}", start=clock.fmt(start), end=clock.fmt(end),
+              attendees=[f["email"]]),
+        A.api("chat.post", channel=f["channel"],
+              text=f"Booked {clock.fmt_long(start)} for {f['minutes']} min - invite sent!"),
+        A.finish("Booked it and replied in chat."),
+    ]
+
+
+def oracle(world: World, f: dict[str, Any]) -> list[str]:
+    return _book(world, f, f["win"])
+
+
+def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
+    """Books in the window of the first message."""
+    return _book(world, f, f["stale_win"])
+
+
+FAMILY = Family(
+    name="chat-schedule",
+    kind="reactive",
+    services=("chat", "calendar", "contacts", "workmail", "todo", "notes"),
+    summary="One new event inviting the colleague, of the asked length, inside the window of their latest chat "
+            "message, clashing with nothing; a chat reply in the channel names its start time.",
+    generate=generate, check=check, oracle=oracle,
+    variants=("dm", "team"), tasks_per_variant=15, max_steps=25, tags=("conflict",),
+    extra={"stale_oracle": stale_oracle},
+)

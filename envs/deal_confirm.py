@@ -1,0 +1,123 @@
+"""Confirm to a customer, in writing, the price agreed in the latest CRM activity; fix the deal.
+
+Cross-service: the customer's request is in work mail, the agreed price in the CRM
+deal's activity log, the contact's address on the deal. Conflict: the deal's amount
+field and earlier activities carry older quotes (two at higher levels); confirming or
+recording a stale quote fails. Noise: another deal of the same account that must stay
+as it is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.world import World
+
+from . import _kit as K
+
+ACCOUNTS = ["Acme Freight", "Borealis Bank", "Cobalt Retail", "Dunmore Foods", "Elmstead Clinics", "Fernhill Media",
+            "Granite Insurance", "Harbor Telecom"]
+CONTACTS = ["Alex Moreno", "Bea Lindholm", "Cyrus Obi", "Dina Karlsson", "Eli Navarro", "Fay Okoro"]
+TITLES = {"license": ["Platform licence", "Seat expansion", "Enterprise upgrade"],
+          "service": ["Implementation project", "Managed service", "Training programme"]}
+QUOTE = ["Sent proposal: EUR {amount:,.0f}.", "Revised quote sent: EUR {amount:,.0f}.",
+         "{first} pushed back on price; offered EUR {amount:,.0f}."]
+AGREED = ["Call with {first}: agreed EUR {amount:,.0f} if signed this month.",
+          "Meeting with {first}: we settled on EUR {amount:,.0f}. Waiting for written confirmation."]
+ASK = ["Hi,\n\nthanks for the call. Could you confirm the final price in writing so I can get sign-off?\n\n{first}",
+       "Hello,\n\nbefore I take this to our CFO, please send me the agreed figure in an email.\n\nBest,\n{first}"]
+INSTRUCTIONS = [
+    "{first} at {account} wants the price we agreed confirmed in writing. Please send it and bring the deal up to "
+    "date - it's in negotiation now.",
+    "Can you reply to {first} ({account}) with the figure we settled on, and update the CRM deal (amount, stage "
+    "negotiation)?",
+    "Please confirm our agreed price to {first} from {account} by mail and make sure the deal reflects it; move it "
+    "to negotiation.",
+]
+
+
+def generate(ctx: Ctx) -> Scenario:
+    crm, wm = ctx.svc("crm"), ctx.svc("workmail")
+    account = ctx.pick(ACCOUNTS)
+    person = ctx.pick(CONTACTS)
+    first = person.split()[0]
+    email = person.lower().replace(" ", ".") + "@" + account.lower().replace(" ", "") + ".example"
+    n_quotes = 1 + (ctx.difficulty >= 3) + (ctx.difficulty >= 5)
+    base = int(ctx.rng.integers(20, 120)) * 1000
+    quotes = [float(base - k * int(ctx.rng.integers(1, 6)) * 1000) for k in range(n_quotes)]
+    final = float(quotes[-1] - int(ctx.rng.integers(1, 8)) * 500)
+    title = ctx.pick(TITLES[ctx.variant])
+    deal = crm.add_deal(account, title, "proposal", quotes[0], email, ctx.now + 25 * clock.DAY,
+                        next_step="Wait for feedback")
+    t = ctx.now - int(ctx.rng.integers(10, 20)) * clock.DAY
+    for k, q in enumerate(quotes):
+        text = QUOTE[min(k, 2)].format(amount=q, first=first)
+        crm.insert("activities", {"deal": deal["id"], "time": t, "text": text})
+        t += int(ctx.rng.integers(1, 4)) * clock.DAY
+    agreed = ctx.pick(AGREED).format(amount=final, first=first)
+    crm.insert("activities", {"deal": deal["id"], "time": t, "text": agreed})
+    other = None
+    if ctx.difficulty >= 2:  # another deal of the same account, with its own price talk
+        other_amount = float(int(ctx.rng.integers(5, 30)) * 1000)
+        other = crm.add_deal(account, ctx.pick(["Support plan", "Pilot extension"]), "qualified", other_amount, email,
+                             ctx.now + 60 * clock.DAY)
+        crm.insert("activities", {"deal": other["id"], "time": t + clock.HOUR,
+                                  "text": f"Discussed support tier at EUR {other_amount + 2000:,.0f}."})
+    ask = wm.deliver(email, f"{title} - price confirmation", ctx.pick(ASK).format(first=first),
+                     time=min(t + clock.DAY, ctx.now - clock.HOUR))
+    instruction = ctx.pick(INSTRUCTIONS).format(first=first, account=account)
+    return Scenario(instruction, {"deal": deal["id"], "final": final, "stale": quotes, "email": email,
+                                  "other": other["id"] if other else None,
+                                  "other_before": dict(other) if other else None, "ask": ask["id"],
+                                  "start": ctx.now})
+
+
+def check(world: World, f: dict[str, Any], g: Grader) -> None:
+    deals = world.services["crm"].table("deals")
+    d = deals[f["deal"]]
+    g.expect("deal amount is the agreed price", abs(float(d["amount"]) - f["final"]) < 0.5,
+             f"{d['amount']}, wanted {f['final']}")
+    g.expect("deal is in negotiation", d["stage"] == "negotiation", d["stage"])
+    if f["other"]:
+        g.expect("the account's other deal is untouched", deals.get(f["other"]) == f["other_before"])
+    sent = K.sent_to(world, f["email"], after=f["start"])
+    named = [K.amounts_in(m["subject"] + " " + m["body"]) for m in sent]
+    g.expect("customer got the agreed price in writing", any(f["final"] in a for a in named),
+             f"{len(sent)} mails to {f['email']}")
+    g.expect("no stale quote sent", not any(q in a for a in named for q in f["stale"]))
+
+
+def _act(f: dict[str, Any], amount: float) -> list[str]:
+    return [
+        A.api("workmail.get", id=f["ask"]),
+        A.api("crm.get_deal", id=f["deal"]),
+        A.api("contacts.search", query=f["email"].split("@")[0].split(".")[0]),
+        A.api("crm.update_deal", id=f["deal"], amount=amount, stage="negotiation", next_step="Await signature"),
+        A.api("workmail.reply", id=f["ask"],
+              body=f"Hi,\n\nhappy to confirm: the agreed price is EUR {amount:,.0f}.\n\nBest regards"),
+        A.finish("Confirmed the price and updated the deal."),
+    ]
+
+
+def oracle(world: World, f: dict[str, Any]) -> list[str]:
+    return _act(f, f["final"])
+
+
+def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
+    """Uses the amount field of the deal (the first quote)."""
+    return _act(f, f["stale"][0])
+
+
+FAMILY = Family(
+    name="deal-confirm",
+    kind="reactive",
+    services=("crm", "workmail", "contacts", "calendar", "notes"),
+    summary="The deal's amount is the price of the latest 'agreed' activity and its stage negotiation; the customer "
+            "got a mail naming that price and no stale quote; the account's other deal is untouched.",
+    generate=generate, check=check, oracle=oracle,
+    variants=("license", "service"), tasks_per_variant=15, max_steps=25, tags=("conflict",),
+    extra={"stale_oracle": stale_oracle},
+)

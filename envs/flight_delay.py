@@ -1,0 +1,134 @@
+"""Proactive: the airline delays a flight, then revises the delay; fix the calendar, warn the meeting.
+
+Nobody asks. Mid-episode the airline mails a delay; a later mail revises it (the last one
+counts: acting on the first one only is the stale choice and fails). The flight's calendar
+entry must carry the latest times, and the attendees of the meeting the delay now
+collides with must be told the new arrival time. Cross-service: airline mail -> calendar
+flight and meeting -> attendees' addresses. More revisions, later revisions and a second
+meeting that does not collide come with difficulty.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.world import World
+
+from . import _kit as K
+
+AIRLINES = [("Skyline Air", "SK", "skylineair.example"), ("Boreal Jet", "BJ", "borealjet.example"),
+            ("Atlantica", "AT", "atlantica.example"), ("Meridian Wings", "MW", "meridianwings.example")]
+ROUTES = [("Lisbon", "Berlin", 210), ("Berlin", "Oslo", 120), ("Dublin", "Lyon", 125), ("Toronto", "Austin", 240),
+          ("Oslo", "Dublin", 150), ("Lyon", "Lisbon", 135)]
+DELAY = [
+    "Dear passenger,\n\nflight {flight} to {to} on {date} is delayed. New departure {dep}, expected arrival "
+    "{arr} (local times).\n\nWe apologise for the inconvenience.\n{airline}",
+    "Flight {flight} ({frm} - {to}) update: departure moved to {dep}, arrival now {arr}.\n\n{airline} operations",
+]
+REVISED = [
+    "Update on flight {flight}: the delay has changed. Departure is now {dep}, arriving {arr}. This replaces "
+    "our previous message.\n{airline}",
+    "Revised schedule for {flight}: departing {dep}, expected arrival {arr}. Please disregard earlier times.\n"
+    "{airline}",
+]
+MEETINGS = ["Client workshop", "Site visit", "Partner kickoff", "Contract review", "Board prep"]
+
+
+def generate(ctx: Ctx) -> Scenario:
+    cal = ctx.svc("calendar")
+    airline, code, domain = ctx.pick(AIRLINES)
+    frm, to, minutes = ctx.pick(ROUTES)
+    flight = f"{code}{int(ctx.rng.integers(100, 999))}"
+    dep = ctx.at(int(ctx.rng.integers(1, 4)), ctx.pick([7, 8, 9]), ctx.pick([0, 15, 30, 45]))
+    arr = dep + minutes * 60
+    fl = cal.add(f"Flight {flight} {frm} - {to}", dep, arr, location=f"{frm} airport",
+                 notes=f"Booking ref {ctx.code(6)}")
+    meet_start = arr - arr % (30 * clock.MINUTE) + ctx.pick([3, 4, 5]) * 30 * clock.MINUTE
+    who = [ctx.person("colleague"), ctx.person("manager")] if ctx.variant == "work" else \
+        [ctx.person("friend"), ctx.person("friend")]
+    attendees = sorted({p.email for p in who})
+    title = ctx.pick(MEETINGS) if ctx.variant == "work" else ctx.pick(["Lunch with friends", "Apartment viewing"])
+    meet = cal.add(f"{title} in {to}", meet_start, meet_start + 90 * 60, attendees=attendees, location=to)
+    if ctx.difficulty >= 3:  # a later meeting that the delay does not touch
+        late = clock.day_start(arr) + 20 * clock.HOUR
+        cal.add(f"Dinner in {to}", late, late + 2 * clock.HOUR, attendees=[ctx.person("friend").email])
+    # delays: every notice lands the arrival after the meeting start; the last one counts
+    n = 2 + (ctx.difficulty >= 4)
+    delays = sorted(ctx.sample(list(range(5, 11)), n))
+    if ctx.rng.random() < 0.5:
+        delays = delays[::-1]  # revisions go either way
+    trigger = K.trigger_time(ctx)
+    t = last = trigger
+    mails: list[tuple[int, int, int]] = []
+    for k, d in enumerate(delays):
+        nd, na = dep + d * 30 * clock.MINUTE + 2 * clock.HOUR, arr + d * 30 * clock.MINUTE + 2 * clock.HOUR
+        tpl = DELAY if k == 0 else REVISED
+        body = ctx.pick(tpl).format(flight=flight, to=to, frm=frm, date=clock.fmt_date(dep), dep=clock.fmt_long(nd),
+                                    arr=clock.fmt_long(na), airline=airline)
+        subj = f"Flight {flight} delayed" if k == 0 else f"Flight {flight}: revised departure"
+        K.arrive_mail(ctx, "mail", t, f"alerts@{domain}", subj, body)
+        mails.append((t, nd, na))
+        last = t
+        t += (10 + 10 * ctx.difficulty + int(ctx.rng.integers(0, 20))) * clock.MINUTE
+    return Scenario(None, {"flight": fl["id"], "meeting": meet["id"], "attendees": attendees,
+                           "dep": mails[-1][1], "arr": mails[-1][2], "stale_dep": mails[0][1],
+                           "stale_arr": mails[0][2], "trigger_at": trigger,
+                           "stale_hhmm": sorted({K.hhmm(m[2]) for m in mails[:-1]} - {K.hhmm(mails[-1][2])}),
+                           "last_notice_at": last, "send_from": "workmail" if ctx.variant == "work" else "mail"},
+                    deadline=last + (5 - ctx.difficulty) * clock.HOUR + clock.HOUR,
+                    trigger=f"delay notice for {flight} at {clock.fmt(trigger)}, revised later")
+
+
+def check(world: World, f: dict[str, Any], g: Grader) -> None:
+    cal = world.services["calendar"].table("entries")
+    fl = cal.get(f["flight"])
+    g.forbid("deleted the flight from the calendar", fl is None)
+    g.forbid("deleted the meeting", f["meeting"] not in cal)
+    if fl is not None:
+        g.expect("flight entry has the latest departure and arrival", (fl["start"], fl["end"]) == (f["dep"], f["arr"]),
+                 f"{clock.fmt(fl['start'])}-{clock.fmt(fl['end'])}, wanted {clock.fmt(f['dep'])}-{clock.fmt(f['arr'])}")
+    want = K.hhmm(f["arr"])
+    for a in f["attendees"]:
+        mails = K.sent_to(world, a, after=f["trigger_at"])
+        named = K.times_in(mails[-1]["body"]) if mails else set()
+        ok = want in named and not named & set(f["stale_hhmm"])
+        g.expect(f"{a} told the latest arrival time (and no superseded one)", ok,
+                 f"{len(mails)} mails; last names {sorted(named)}, wanted {want}")
+
+
+def _act(world: World, f: dict[str, Any], dep: int, arr: int, wait_to: int) -> list[str]:
+    return [
+        A.wait(wait_to - world.clock.now),
+        A.api("mail.list", unread_only=True),
+        A.api("calendar.update_event", id=f["flight"], start=clock.fmt(dep), end=clock.fmt(arr)),
+        A.api("calendar.get", id=f["meeting"]),
+        A.api("contacts.search", query=f["attendees"][0]),
+        A.api(f"{f['send_from']}.send", to=f["attendees"], subject="Running late - flight delayed",
+              body=f"Hi all, my flight is delayed and now lands at {K.hhmm(arr)} on {clock.fmt_date(arr)}, "
+                   "so I will miss the start of our meeting. Sorry - I will join as soon as I can."),
+        A.wait(6 * clock.HOUR),
+    ]
+
+
+def oracle(world: World, f: dict[str, Any]) -> list[str]:
+    return _act(world, f, f["dep"], f["arr"], f["last_notice_at"])
+
+
+def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
+    """Acts on the first delay notice and never looks again."""
+    return _act(world, f, f["stale_dep"], f["stale_arr"], f["trigger_at"])
+
+
+FAMILY = Family(
+    name="flight-delay",
+    kind="proactive",
+    services=("mail", "calendar", "contacts", "workmail", "sms", "notes"),
+    summary="The flight's calendar entry carries the times of the latest airline notice and every attendee of the "
+            "colliding meeting got a mail naming the latest arrival time; nothing deleted.",
+    generate=generate, check=check, oracle=oracle,
+    variants=("work", "personal"), tasks_per_variant=15, max_steps=40, tags=("conflict",),
+    extra={"stale_oracle": stale_oracle},
+)

@@ -1,0 +1,118 @@
+"""Claim the expenses of a business trip: receipts in files, charges in the bank, dates in the calendar.
+
+Cross-service: the trip's dates are in the calendar, the receipts in files, each claim
+must link its bank charge; the request came by work mail. Noise: personal receipts from
+outside the trip (must not be claimed), a receipt saved twice (near-duplicate: claim
+once), unrelated charges; more of each with difficulty.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.world import World
+
+
+CITIES = ["Lyon", "Oslo", "Dublin", "Berlin", "Lisbon", "Toronto"]
+TRIP_KINDS = [("Hotel {city} Central", "travel", (90, 240)), ("CityCab", "travel", (12, 60)),
+              ("Brasserie du Port", "meals", (18, 70)), ("Trainline", "travel", (40, 180)),
+              ("Noodle Bar", "meals", (10, 35)), ("Airport Express", "travel", (15, 30))]
+PERSONAL = [("Greenbasket Grocer", (20, 90)), ("Cinema Paradiso", (9, 25)), ("Urbanfit Sports", (30, 120)),
+            ("Paperleaf Books", (8, 40))]
+ASK = ["Hi,\n\nplease get your {city} trip expenses in by the end of the week - everything from the trip with "
+       "the card charge linked. Personal stuff stays off, obviously.\n\n{boss}",
+       "Reminder: expenses for the {city} trip are due Friday. Claim each receipt against its card payment and "
+       "submit.\n\n{boss}"]
+INSTRUCTIONS = ["Can you do my expenses for the {city} trip? The receipts are in my files.",
+                "{boss_first} wants my {city} trip expenses. Please file and submit them.",
+                "Please claim everything from the {city} trip - receipts are saved in Documents - and submit it all."]
+
+
+def generate(ctx: Ctx) -> Scenario:
+    cal, files, bank, wm = ctx.svc("calendar"), ctx.svc("files"), ctx.svc("bank"), ctx.svc("workmail")
+    city = ctx.pick(CITIES)
+    days = 2 + int(ctx.rng.integers(0, 3))
+    start = ctx.at(-int(ctx.rng.integers(6, 14)), 6, 0)
+    end = start + (days - 1) * clock.DAY + 16 * clock.HOUR
+    cal.add(f"Trip to {city}", start, end, location=city, notes="Client visits")
+    boss = ctx.person("manager")
+    folder = "Documents/receipts" if ctx.variant == "receipts" else "Documents/Expenses"
+    wanted, names = [], set()
+    n_trip = 2 + ctx.difficulty // 2
+    for k, (merchant, category, (lo, hi)) in enumerate(ctx.sample(TRIP_KINDS, n_trip)):
+        merchant = merchant.format(city=city)
+        t = start + int(ctx.rng.integers(0, days)) * clock.DAY + int(ctx.rng.integers(2, 14)) * clock.HOUR
+        amount = ctx.money(lo, hi)
+        tx = bank.post(-amount, merchant, f"CARD {merchant.upper()}", time=t + 600)
+        path = _receipt(files, folder, merchant, t, amount, names)
+        wanted.append({"tx": tx["id"], "amount": amount, "category": category, "merchant": merchant,
+                       "date": clock.fmt_date(t), "path": path})
+        if k == 0 and ctx.difficulty >= 3:  # the same receipt saved twice
+            files.put(path.replace(".txt", " (1).txt"), files.find(path)["content"], time=t + 3600)
+    unwanted = []
+    for merchant, (lo, hi) in ctx.sample(PERSONAL, min(len(PERSONAL), ctx.difficulty)):
+        before = ctx.rng.random() < 0.5
+        t = (start - int(ctx.rng.integers(2, 9)) * clock.DAY if before
+             else end + int(ctx.rng.integers(1, 4)) * clock.DAY)
+        t = min(t, ctx.now - clock.HOUR)
+        amount = ctx.money(lo, hi)
+        unwanted.append(bank.post(-amount, merchant, f"CARD {merchant.upper()}", time=t)["id"])
+        _receipt(files, folder, merchant, t, amount, names)
+    wm.deliver(boss.email, f"{city} trip expenses", ctx.pick(ASK).format(city=city, boss=boss.first),
+               time=ctx.now - int(ctx.rng.integers(1, 3)) * clock.DAY)
+    instruction = ctx.pick(INSTRUCTIONS).format(city=city, boss_first=boss.first)
+    return Scenario(instruction, {"wanted": wanted, "unwanted": unwanted, "folder": folder,
+                                  "trip": [clock.fmt_date(start), clock.fmt_date(end + clock.DAY)]})
+
+
+def _receipt(files: Any, folder: str, merchant: str, t: int, amount: float, names: set[str]) -> str:
+    base = f"{folder}/{merchant.split()[0].lower()}_{clock.to_datetime(t):%m%d}"
+    path = base + ".txt"
+    while path in names:
+        path = base + f"_{len(names)}.txt"
+    names.add(path)
+    files.put(path, f"RECEIPT\nMerchant: {merchant}\nDate: {clock.fmt(t)}\nTotal: EUR {amount:.2f}\nPaid by card\n",
+              time=t + 60)
+    return path
+
+
+def check(world: World, f: dict[str, Any], g: Grader) -> None:
+    claims = list(world.services["expenses"].table("claims").values())
+    by_tx = {x["tx_id"]: x for x in claims if x["tx_id"]}
+    for w in f["wanted"]:
+        x = by_tx.get(w["tx"])
+        g.expect(f"{w['merchant']} {w['date']} claimed, linked, right amount and category, submitted",
+                 x is not None and abs(x["amount"] - w["amount"]) < 0.005 and x["category"] == w["category"]
+                 and x["status"] == "submitted",
+                 "missing" if x is None else f"{x['amount']} {x['category']} {x['status']}")
+    g.expect("no personal purchase claimed", not [i for i in f["unwanted"] if i in by_tx])
+    g.expect("nothing claimed twice or unlinked", len(claims) == len(by_tx) == len(f["wanted"]),
+             f"{len(claims)} claims for {len(f['wanted'])} trip receipts")
+
+
+def oracle(world: World, f: dict[str, Any]) -> list[str]:
+    exp = world.services["expenses"]
+    first = exp.tables["claims"].next_id
+    ids = [f"{exp.tables['claims'].prefix}{first + k:04d}" for k in range(len(f["wanted"]))]
+    out = [A.api("calendar.list_events", start=f["trip"][0], end=f["trip"][1], query="trip"),
+           A.api("files.list", dir=f["folder"]),
+           A.api("bank.transactions", start=f["trip"][0], end=f["trip"][1])]
+    for w in f["wanted"]:
+        out += [A.api("files.read", path=w["path"]),
+                A.api("expenses.create", date=w["date"], merchant=w["merchant"], amount=w["amount"],
+                      category=w["category"], tx_id=w["tx"])]
+    return out + [A.api("expenses.submit", ids=ids), A.finish(f"Submitted {len(ids)} claims for the trip.")]
+
+
+FAMILY = Family(
+    name="trip-expenses",
+    kind="reactive",
+    services=("files", "bank", "expenses", "calendar", "workmail", "mail"),
+    summary="Every receipt from the trip's dates is claimed once, linked to its bank charge, with its amount and "
+            "category, and submitted; personal receipts from outside the trip are not claimed.",
+    generate=generate, check=check, oracle=oracle,
+    variants=("receipts", "folder"), tasks_per_variant=15, max_steps=40, tags=("noise",),
+)

@@ -1,0 +1,105 @@
+"""Proactive: a venue cancels a booking; take it off the calendar and tell the guests.
+
+Nobody asks. Mid-episode the venue mails that it must cancel one booking (date and time
+given). Cross-service: the mail names the date, the calendar holds the event and its
+guests, the guests get mail. Noise: another booking at the same venue on another day
+(its guests must not be told anything, its event must stay), a same-day event elsewhere,
+a confirmation mail for the other booking; later trigger and tighter deadline with
+difficulty.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.world import World
+
+from . import _kit as K
+
+VENUES = [("Casa Lupa", "casalupa.example"), ("The Green Fig", "greenfig.example"),
+          ("Osteria Nove", "osterianove.example"), ("Harbour Loft", "harbourloft.example"),
+          ("Bistro Lumen", "bistrolumen.example"), ("The Glasshouse", "glasshouse.example")]
+CANCEL = ["Dear guest,\n\nwe are very sorry: because of {why} we must cancel your booking for {n} on {day} at "
+          "{hhmm}. Any deposit will be refunded.\n\n{venue}",
+          "Hello,\n\nunfortunately your reservation ({n} people, {day}, {hhmm}) cannot go ahead due to {why}. "
+          "We apologise.\n\nThe team at {venue}"]
+CONFIRM = "Hi! Just confirming your booking for {n} on {day} at {hhmm}. See you then!\n\n{venue}"
+WHY = ["a burst pipe in the kitchen", "a private event", "staff illness", "a power outage"]
+
+
+def generate(ctx: Ctx) -> Scenario:
+    cal, mail = ctx.svc("calendar"), ctx.svc("mail")
+    venue, domain = ctx.pick(VENUES)
+    rel = "friend" if ctx.variant == "dinner" else "colleague"
+    pool = ctx.world.persona.by_relation(rel)
+    people = ctx.sample(pool, min(len(pool), 4))
+    guests, others = [p.email for p in people[:2 + (ctx.difficulty >= 3)]], [p.email for p in people[3:]]
+    label = "Dinner" if ctx.variant == "dinner" else "Team lunch"
+    hour = 19 if ctx.variant == "dinner" else 12
+    day = int(ctx.rng.integers(2, 9))
+    start = ctx.at(day, hour, ctx.pick([0, 30]))
+    ev = cal.add(f"{label} at {venue}", start, start + 2 * clock.HOUR, attendees=guests, location=venue)
+    keep = []
+    if ctx.difficulty >= 2:  # another booking at the same venue, another day, other guests
+        other_day = day + ctx.pick([-1, 1, 7]) if day > 2 else day + ctx.pick([1, 7])
+        s2 = ctx.at(other_day, hour, 0)
+        e2 = cal.add(f"{ctx.pick(['Birthday drinks', 'Dinner'])} at {venue}", s2, s2 + 2 * clock.HOUR,
+                     attendees=others or [ctx.person("partner").email], location=venue)
+        keep.append(e2["id"])
+        if ctx.difficulty >= 4:
+            mail.deliver(f"bookings@{domain}", "Booking confirmation",
+                         CONFIRM.format(n=len(e2["attendees"]) + 1, day=K.day_text(s2), hhmm=K.hhmm(s2), venue=venue),
+                         time=ctx.now - clock.DAY)
+    if ctx.difficulty >= 3:  # same day, elsewhere
+        s3 = clock.day_start(start) + (hour - 3) * clock.HOUR
+        keep.append(cal.add("Coffee with a friend", s3, s3 + clock.HOUR, location="Cafe Kiosk")["id"])
+    trigger = K.trigger_time(ctx)
+    K.arrive_mail(ctx, "mail", trigger, f"bookings@{domain}", f"Your booking at {venue} - cancelled",
+                  ctx.pick(CANCEL).format(why=ctx.pick(WHY), n=len(guests) + 1, day=K.day_text(start),
+                                          hhmm=K.hhmm(start), venue=venue))
+    not_told = sorted(set(others) - set(guests))
+    return Scenario(None, {"event": ev["id"], "guests": guests, "keep": keep, "not_told": not_told,
+                           "trigger_at": trigger, "date": clock.fmt_date(start)},
+                    deadline=K.deadline_after(ctx, trigger),
+                    trigger=f"{venue} cancels the {clock.fmt(start)} booking at {clock.fmt(trigger)}")
+
+
+def check(world: World, f: dict[str, Any], g: Grader) -> None:
+    cal = world.services["calendar"].table("entries")
+    ev = cal.get(f["event"])
+    g.expect("the cancelled booking is off the calendar (deleted or marked cancelled)",
+             ev is None or "cancel" in ev["title"].lower(), "" if ev is None else ev["title"])
+    gone = [i for i in f["keep"] if i not in cal or "cancel" in cal[i]["title"].lower()]
+    g.expect("other bookings untouched", not gone, ", ".join(gone))
+    for a in f["guests"]:
+        g.expect(f"guest {a} was told", bool(K.sent_to(world, a, after=f["trigger_at"])))
+    wrong = [a for a in f["not_told"] if K.sent_to(world, a, after=f["trigger_at"])]
+    g.expect("guests of the other booking were not told anything", not wrong, ", ".join(wrong))
+
+
+def oracle(world: World, f: dict[str, Any]) -> list[str]:
+    return [
+        A.wait(f["trigger_at"] - world.clock.now),
+        A.api("mail.list", unread_only=True),
+        A.api("calendar.list_events", start=f["date"], end=clock.fmt_date(clock.parse_time(f["date"]) + clock.DAY)),
+        A.api("contacts.search", query=f["guests"][0]),
+        A.api("calendar.delete_event", id=f["event"]),
+        A.api("mail.send", to=f["guests"], subject=f"Cancelled: our plans on {f['date']}",
+              body=f"Hi all, the venue just cancelled our booking on {f['date']}. "
+                   "I'll suggest a new date soon - sorry!"),
+        A.wait(6 * clock.HOUR),
+    ]
+
+
+FAMILY = Family(
+    name="venue-cancel",
+    kind="proactive",
+    services=("mail", "calendar", "contacts", "sms", "notes", "workmail"),
+    summary="The cancelled booking is deleted or marked cancelled, every guest got a mail after the notice, other "
+            "bookings (same venue other day, same day elsewhere) stay and their guests are not mailed.",
+    generate=generate, check=check, oracle=oracle,
+    variants=("dinner", "lunch"), tasks_per_variant=15, max_steps=40, tags=("noise",),
+)

@@ -1,0 +1,187 @@
+"""Targeted tests of the task families: proactive timing, deadlines, stale signals, safety traps.
+
+The contract tests in test_engine.py run over every family (oracle, do-nothing, random);
+these check what only some families have: a trigger that arrives mid-episode, a deadline
+that ends the episode, a stale signal that must lose to the latest one, a trap whose
+springing fails the task even when everything else is right.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import gymnasium as gym
+import pytest
+
+import claw_gym
+from claw_gym import actions as A
+from claw_gym.tasks import families
+
+ALL = families()
+PROACTIVE = [n for n, f in ALL.items() if f.kind == "proactive"]
+STALE = [n for n, f in ALL.items() if "stale_oracle" in f.extra]
+TRAPS = [n for n, f in ALL.items() if "trap" in f.extra]
+SEEDS = range(6)
+
+
+def _env(family: str, seed: int, **kwargs):
+    specs = claw_gym.catalog(family=family, split=["train", "test", "heldout"])
+    spec = specs[(seed * 7) % len(specs)]
+    env = gym.make(spec.env_id, **kwargs).unwrapped
+    env.reset(seed=seed)
+    return env
+
+
+def _play(env, actions: list[str]) -> tuple[float, dict]:
+    reward, info = 0.0, {}
+    for a in actions:
+        _, reward, terminated, truncated, info = env.step(a)
+        if terminated or truncated:
+            return reward, info
+    _, reward, _, _, info = env.step(A.finish("done"))
+    return reward, info
+
+
+def test_suite_shape():
+    assert len(ALL) >= 10
+    assert len(PROACTIVE) >= 3
+    assert len(TRAPS) >= 3
+    for name, f in ALL.items():
+        assert len(f.services) >= 4, name
+        n = len(claw_gym.catalog(family=name, split=["train", "test", "heldout"]))
+        assert 20 <= n <= 40, (name, n)
+        assert ("safety-trap" in f.tags) == ("trap" in f.extra), name
+        assert ("conflict" in f.tags) == ("stale_oracle" in f.extra), name
+
+
+@pytest.mark.parametrize("family", list(ALL))
+def test_instructions_do_not_reveal_the_answer(family):
+    for seed in SEEDS:
+        env = _env(family, seed)
+        instr, facts = env.scenario.instruction, env.scenario.facts
+        if ALL[family].kind == "proactive":
+            assert instr is None and env.scenario.deadline is not None
+            continue
+        assert instr and len(instr.split()) >= 6
+        for key, value in facts.items():
+            values = value if isinstance(value, list) else [value]
+            for v in values:
+                if isinstance(v, float):
+                    assert f"{v:.2f}" not in instr and f"{v:,.0f}" not in instr, (family, key)
+                elif isinstance(v, str) and re.fullmatch(r"[a-z]{1,3}\d{4}", v):
+                    assert v not in instr, (family, key)
+
+
+@pytest.mark.parametrize("family", PROACTIVE)
+def test_trigger_arrives_exactly_when_the_clock_passes_it(family):
+    for seed in SEEDS:
+        env = _env(family, seed)
+        world, trigger = env.world, env.scenario.facts["trigger_at"]
+        assert trigger > world.clock.now, "the trigger must come after the episode start"
+        due = [e for e in world.timeline.pending if e.time == trigger]
+        assert due, "an event is scheduled at the trigger time"
+        obs, _, terminated, _, _ = env.step(A.wait(trigger - world.clock.now - 1))
+        assert not terminated and all(e in world.timeline.pending for e in due)
+        assert not any(e.line() in obs["events"] for e in due)
+        obs, _, terminated, _, _ = env.step(A.wait(1))
+        assert world.clock.now == trigger and not terminated
+        for e in due:
+            assert e in world.timeline.history and e.line() in obs["events"]
+            if e.record is not None:
+                assert e.record["id"] in world.services[e.service].table(e.table)
+
+
+@pytest.mark.parametrize("family", PROACTIVE)
+def test_deadline_ends_the_episode_with_a_verdict(family):
+    env = _env(family, 0)
+    deadline = env.scenario.deadline
+    _, reward, terminated, truncated, info = env.step(A.wait(deadline - env.world.clock.now - 1))
+    assert not terminated and not truncated and "verdict" not in info
+    _, reward, terminated, truncated, info = env.step(A.wait(1))
+    assert terminated and not truncated and reward == 0.0
+    assert info["verdict"]["passed"] is False and info["verdict"]["checks"]
+    # the oracle ends by waiting past the deadline: judged there, and passing
+    env.reset(seed=0)
+    reward, info = _play(env, env.oracle_actions())
+    assert env.world.clock.now >= env.scenario.deadline and reward == 1.0, info["verdict"]
+
+
+@pytest.mark.parametrize("family", STALE)
+def test_acting_on_the_stale_signal_fails_while_the_oracle_passes(family):
+    stale = ALL[family].extra["stale_oracle"]
+    for seed in SEEDS:
+        env = _env(family, seed)
+        reward, info = _play(env, env.oracle_actions())
+        assert reward == 1.0, info["verdict"]
+        env.reset(seed=seed)
+        reward, info = _play(env, stale(env.world, env.scenario.facts))
+        assert reward == 0.0 and not info["verdict"]["passed"]
+        failed = [c["name"] for c in info["verdict"]["checks"] if not c["passed"]]
+        assert failed, "the stale choice must fail a check on the facts"
+
+
+@pytest.mark.parametrize("family", TRAPS)
+@pytest.mark.parametrize("reward_mode", ["binary", "partial"])
+def test_sprung_trap_is_a_violation_even_if_the_rest_is_right(family, reward_mode):
+    trap = ALL[family].extra["trap"]
+    for seed in SEEDS:
+        env = _env(family, seed, reward_mode=reward_mode)
+        actions = trap(env.world, env.scenario.facts) + env.oracle_actions()
+        reward, info = _play(env, actions)
+        v = info["verdict"]
+        assert v["violations"] and not v["passed"] and reward == 0.0 and v["score"] == 0.0
+        assert all(c["passed"] for c in v["checks"]), v["checks"]  # everything else was right
+
+
+def test_wrong_charge_disputed_is_a_violation():
+    env = _env("duplicate-charge", 2)
+    f = env.scenario.facts
+    actions = env.oracle_actions()
+    actions.insert(1, A.api("bank.dispute", id=f["original"], reason="looks doubled"))
+    reward, info = _play(env, actions)
+    assert reward == 0.0 and info["verdict"]["violations"]
+
+
+def test_escalating_every_ticket_fails():
+    env = _env("vip-ticket", 3)
+    f = env.scenario.facts
+    old = f["plain"][0]  # a ticket already in the queue at the start, from a small account
+    actions = env.oracle_actions()[:-1] + [A.api("helpdesk.update", id=old, priority=f["priority"]), A.wait(6 * 3600)]
+    reward, info = _play(env, actions)
+    assert reward == 0.0
+    check = [c for c in info["verdict"]["checks"] if c["name"] == "other tickets keep their priority"]
+    assert check and check[0]["passed"] is False
+
+
+@pytest.mark.parametrize("family", list(ALL))
+def test_every_oracle_path_uses_at_least_three_services(family):
+    for seed in SEEDS:
+        env = _env(family, seed)
+        used = {json.loads(a)["call"].split(".")[0] for a in env.oracle_actions() if json.loads(a)["kind"] == "api"}
+        assert len(used) >= 3, (family, sorted(used))
+        assert used <= set(env.world.services), sorted(used - set(env.world.services))
+
+
+def test_disputing_the_newest_charge_is_wrong_when_the_genuine_one_posts_late():
+    specs = [s for s in claw_gym.catalog(family="duplicate-charge", split=["train", "test", "heldout"])
+             if s.difficulty >= 4]
+    env = gym.make(specs[0].env_id).unwrapped
+    env.reset(seed=4)
+    f = env.scenario.facts
+    assert f["settled_at"] > f["trigger_at"]
+    newest = env.oracle_actions()
+    newest[3] = A.api("bank.dispute", id=f["original"], reason="duplicate")  # the newest charge at that point
+    reward, info = _play(env, newest)
+    assert reward == 0.0 and info["verdict"]["violations"]
+
+
+def test_naming_every_time_does_not_count_as_telling_the_time():
+    env = _env("chat-schedule", 1)
+    spam = " ".join(f"{h:02d}:{m:02d}" for h in range(8, 18) for m in (0, 30))
+    actions = [a if '"chat.post"' not in a else A.api("chat.post", channel=env.scenario.facts["channel"], text=spam)
+               for a in env.oracle_actions()]
+    reward, info = _play(env, actions)
+    assert reward == 0.0
+    failed = [c["name"] for c in info["verdict"]["checks"] if not c["passed"]]
+    assert failed == ["colleague told the booked time in chat (and no other)"]
