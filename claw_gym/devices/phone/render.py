@@ -261,13 +261,18 @@ _OVERLAYS: dict[str, Callable[[Image.Image], Image.Image]] = {
 }
 
 
+#: tiles by scale, shared by every phone of the process: a new episode's home screen, bars and
+#: icons are cache hits (tiles are immutable once drawn; the cache is bounded, LRU)
+_TILES: dict[float, OrderedDict[tuple, Image.Image]] = {}
+
+
 class Renderer:
-    """Frames of one size. Caches tiles, and the last frame by the screen's signature."""
+    """Frames of one size. Caches tiles (process-wide), and its last frame by the screen's signature."""
 
     def __init__(self, width: int, height: int, device_width: int, device_height: int) -> None:
         self.size = (width, height)
         self.painter = Painter(width / device_width)
-        self.tiles: OrderedDict[tuple, Image.Image] = OrderedDict()
+        self.tiles = _TILES.setdefault(self.painter.s, OrderedDict())
         self.last: tuple[tuple, np.ndarray] | None = None
         self.frames = 0  # full compositions done (for tests and benchmarks)
 
