@@ -14,21 +14,8 @@ import tracemalloc
 import numpy as np
 from PIL import Image
 
-from claw_gym import clock
-from claw_gym.devices.phone import SimPhone
+from claw_gym.devices.phone.demo import demo_phone as make_phone
 from claw_gym.devices.phone.gui import SCREEN_SIZE
-from claw_gym.persona import make_persona
-from claw_gym.tasks import background
-from claw_gym.world import World
-
-SERVICES = ["phone", "sms", "contacts", "calendar", "mail", "workmail", "notes", "bank"]
-
-
-def make_phone(seed: int = 0) -> SimPhone:
-    w = World("bench", seed, SERVICES, clock.parse_time("2026-03-02 08:30"))
-    w.persona = make_persona(w.rng)
-    background.populate(w, w.rng, 3)
-    return SimPhone(w)
 
 
 def ms(samples: list[float]) -> str:
