@@ -65,7 +65,8 @@ class SimPhone:
         if "contacts" in self.world.services:
             out += [{**p, "where": "synced"} for p in self.world.services["contacts"].table("people").values()]
         if "phone" in self.world.services:
-            out += [{**p, "email": "", "where": "phone"} for p in self.world.services["phone"].table("contacts").values()]
+            local = self.world.services["phone"].table("contacts").values()
+            out += [{**p, "email": "", "where": "phone"} for p in local]
         return sorted(out, key=lambda p: (p["name"].lower(), p["id"]))
 
     def name_for(self, number: str) -> str:
@@ -380,14 +381,12 @@ class SimPhone:
         r = self._renderers.get((w, h))
         if r is None:
             r = self._renderers[(w, h)] = Renderer(w, h, self.width, self.height)
-        nodes, flat = self.tree()
-        return r.render(flat)
+        return r.render(self.tree()[1])
 
     def screenshot(self) -> np.ndarray:
         return self.frame()
 
     def ui_xml(self) -> str:
-        _, flat = self.tree()
         return uitree.to_xml(self.tree()[0], self.width, self.height)
 
     def ui_text(self, limit: int = 6000) -> str:

@@ -69,6 +69,11 @@ class Page:
                          password=password, on_tap=lambda: self.phone.focus(key), rid=rid or key,
                          color=self.color)
 
+    def fields(self, specs: list[tuple[str, str]]) -> None:
+        """A form: (key, hint) per text field; the key is also the field's resource-id."""
+        for key, hint in specs:
+            self.field(key, hint, rid=key)
+
     def button(self, label: str, on_tap: Handler, *, rid: str = "", color: tuple[int, int, int] | None = None
                ) -> Node:
         n = self._add("Button", 52, text=label, style="button", on_tap=on_tap, rid=rid, color=color or self.color)
@@ -122,7 +127,6 @@ class Page:
     def finish(self) -> list[Node]:
         """Screen-coordinate nodes: app bar, the visible part of the column, fab, dialog."""
         s = self.screen
-        view_h = BOTTOM - TOP
         s.scroll = max(0, min(s.scroll, self.max_scroll))
         bar = Node(W + "FrameLayout", (0, STATUS_H, WIDTH, TOP), package=self.pkg, rid=self.rid("toolbar"))
         if self.back:

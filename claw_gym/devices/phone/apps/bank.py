@@ -29,10 +29,8 @@ class BankApp(App):
         return page
 
     def view_tx(self, phone: "SimPhone", screen: Screen) -> "Page":
-        t = phone.world.services["bank"].table("transactions").get(screen.params["id"])
-        page = self.page(phone, screen, "Transaction")
+        t, page = self.record_page(phone, screen, "bank", "transactions", "Transaction", "No such transaction")
         if t is None:
-            page.empty("No such transaction")
             return page
         page.big(f"{t['amount']:+,.2f}", rid="amount")
         page.row(t["counterparty"], "Counterparty", rid="counterparty")

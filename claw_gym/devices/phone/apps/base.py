@@ -44,6 +44,15 @@ class App:
     def view_main(self, phone: "SimPhone", screen: Screen) -> Page:
         raise NotImplementedError
 
+    def record_page(self, phone: "SimPhone", screen: Screen, service: str, table: str, title: str,
+                    gone: str) -> tuple[dict[str, Any] | None, Page]:
+        """A detail view's record (by ``screen.params['id']``) and its page; a vanished record says so."""
+        rec = phone.world.services[service].table(table).get(screen.params["id"])
+        page = self.page(phone, screen, title)
+        if rec is None:
+            page.empty(gone)
+        return rec, page
+
     def open(self, phone: "SimPhone", view: str, **params: Any) -> None:
         """Push a view of this app onto the back stack."""
         phone.push(Screen(self.package, view, params))

@@ -38,10 +38,8 @@ class CalendarApp(App):
         return page
 
     def view_event(self, phone: "SimPhone", screen: Screen) -> "Page":
-        e = phone.world.services["calendar"].table("entries").get(screen.params["id"])
-        page = self.page(phone, screen, "Event")
+        e, page = self.record_page(phone, screen, "calendar", "entries", "Event", "This event was deleted")
         if e is None:
-            page.empty("This event was deleted")
             return page
         page.big(e["title"], rid="title")
         page.row(f"{clock.fmt_long(e['start'])} - {clock.to_datetime(e['end']):%H:%M}", "When", rid="when")
@@ -61,11 +59,8 @@ class CalendarApp(App):
     def view_new(self, phone: "SimPhone", screen: Screen) -> "Page":
         page = self.page(phone, screen, "New event")
         f = screen.fields
-        page.field("title", "Title", rid="title")
-        page.field("date", f"Date (YYYY-MM-DD), e.g. {clock.fmt_date(phone.world.clock.now)}", rid="date")
-        page.field("start", "Starts (HH:MM)", rid="start")
-        page.field("end", "Ends (HH:MM)", rid="end")
-        page.field("location", "Location", rid="location")
+        page.fields([("title", "Title"), ("date", f"Date (YYYY-MM-DD), e.g. {clock.fmt_date(phone.world.clock.now)}"),
+                     ("start", "Starts (HH:MM)"), ("end", "Ends (HH:MM)"), ("location", "Location")])
 
         def save() -> str:
             date = f.get("date", "").strip()

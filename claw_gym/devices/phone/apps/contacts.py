@@ -61,9 +61,7 @@ class ContactsApp(App):
 
     def view_add(self, phone: "SimPhone", screen: Screen) -> "Page":
         page = self.page(phone, screen, "New contact")
-        page.field("name", "Name", rid="name")
-        page.field("phone", "Phone", rid="phone")
-        page.field("email", "Email", rid="email")
+        page.fields([("name", "Name"), ("phone", "Phone"), ("email", "Email")])
         f = screen.fields
         page.button("Save", lambda: self.submit(phone, "contacts.create", {
             "name": f.get("name", ""), "phone": f.get("phone", ""), "email": f.get("email", "")}, "Contact saved"),

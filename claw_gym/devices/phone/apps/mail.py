@@ -50,10 +50,8 @@ class MailApp(App):
         phone.push(Screen(self.package, "compose", fields={"to": address}))
 
     def view_read(self, phone: "SimPhone", screen: Screen) -> "Page":
-        m = phone.world.services[self.service].table("messages").get(screen.params["id"])
-        page = self.page(phone, screen, self.label)
+        m, page = self.record_page(phone, screen, self.service, "messages", self.label, "This message is gone")
         if m is None:
-            page.empty("This message is gone")
             return page
         page.text(m["subject"], rid="subject")
         page.row(m["from"], f"to {', '.join(m['to'])} · {clock.fmt(m['time'])}", rid="sender")
@@ -86,9 +84,7 @@ class MailApp(App):
     def view_compose(self, phone: "SimPhone", screen: Screen) -> "Page":
         page = self.page(phone, screen, "Compose")
         f = screen.fields
-        page.field("to", "To (addresses, comma separated)", rid="to")
-        page.field("subject", "Subject", rid="subject")
-        page.field("body", "Message", rid="body")
+        page.fields([("to", "To (addresses, comma separated)"), ("subject", "Subject"), ("body", "Message")])
         page.button("Send", lambda: self.submit(phone, f"{self.service}.send", {
             "to": [a.strip() for a in f.get("to", "").split(",") if a.strip()], "subject": f.get("subject", ""),
             "body": f.get("body", "")}, "Mail sent"), rid="send")

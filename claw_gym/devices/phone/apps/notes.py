@@ -28,10 +28,8 @@ class NotesApp(App):
         return page
 
     def view_note(self, phone: "SimPhone", screen: Screen) -> "Page":
-        n = phone.world.services["notes"].table("notes").get(screen.params["id"])
-        page = self.page(phone, screen, n["title"] if n else "Note")
+        n, page = self.record_page(phone, screen, "notes", "notes", "Note", "This note is gone")
         if n is None:
-            page.empty("This note is gone")
             return page
         page.row(n["title"], "Edited " + clock.fmt(n["updated"]), rid="title")
         page.text(n["body"] or " ", rid="body")
@@ -47,8 +45,7 @@ class NotesApp(App):
 
     def view_new(self, phone: "SimPhone", screen: Screen) -> "Page":
         page = self.page(phone, screen, "New note")
-        page.field("title", "Title", rid="title")
-        page.field("body", "Note", rid="body")
+        page.fields([("title", "Title"), ("body", "Note")])
         page.button("Save", lambda: self.submit(phone, "notes.create", {
             "title": screen.fields.get("title", ""), "body": screen.fields.get("body", "")}, "Note saved"),
             rid="save")
