@@ -260,7 +260,7 @@ class ClawEnv(gym.Env[dict, str]):
         if self.render_mode == "rgb_array" and self._last_obs is not None:
             return self._last_obs["screen"]
         if self.render_mode == "ansi" and self._last_obs is not None:
-            return "\n".join(f"== {k} ==\n{v}" for k, v in self._last_obs.items() if v and k != "screen")
+            return "\n".join(f"== {k} ==\n{v}" for k, v in self._last_obs.items() if k != "screen" and v)
         return None
 
     def close(self) -> None:

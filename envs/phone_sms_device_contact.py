@@ -42,6 +42,8 @@ def generate(ctx: Ctx) -> Scenario:
               time=ctx.now - 20 * 86400)
     if ctx.difficulty >= 2:
         notes.add("Wifi", f"Network: home-{ctx.code(3)}\nPassword: {ctx.code(8)}", time=ctx.now - 40 * 86400)
+    if ctx.difficulty >= 2:  # they tried to call: the phone's call log knows them too
+        phone.log_call(number, "in", missed=True, time=ctx.now - int(ctx.rng.integers(1, 5)) * 3600)
     decoy = None
     if ctx.difficulty >= 3:  # same first name in the synced address book, different number
         decoy = ctx.svc("contacts").add(f"{first} {ctx.pick(LAST)}", f"{first.lower()}@mailbox.org",

@@ -211,6 +211,13 @@ def test_screen_and_ui_observations_are_fixed_and_bounded():
     assert obs["screen"].shape == (390, 180, 3) and small.observation_space.contains(obs)
 
 
+def test_check_env_with_both_render_modes():
+    from gymnasium.utils.env_checker import check_env
+
+    for mode in ("rgb_array", "ansi"):
+        check_env(gym.make(PHONE_TASK, render_mode=mode).unwrapped)
+
+
 def test_phone_can_be_switched_off_with_the_same_space():
     env = gym.make(PHONE_TASK, phone=False)
     obs, _ = env.reset(seed=0)

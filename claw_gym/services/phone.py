@@ -58,6 +58,12 @@ class Phone(Service):
                                              "title": title, "text": text, "actions": list(actions or []),
                                              "dismissed": False, "response": None, **extra})
 
+    def log_call(self, number: str, direction: str = "in", missed: bool = False, duration: int = 0,
+                 time: int | None = None) -> Record:
+        """A call in the log (generators: incoming and missed calls)."""
+        return self.insert("calls", {"time": self.now if time is None else time, "number": number,
+                                     "direction": direction, "duration": duration, "missed": missed})
+
     def alarms(self) -> list[Record]:
         return sorted(self.table("alarms").values(), key=lambda a: (a["time"], a["id"]))
 
@@ -114,8 +120,7 @@ class Phone(Service):
         digits = [c for c in number if c.isdigit()]
         self.require(len(digits) >= 3 and all(c.isdigit() or c in "+ -()*#" for c in number),
                      f"{number!r} is not a phone number")
-        rec = self.insert("calls", {"time": self.now, "number": number.strip(), "direction": "out",
-                                    "duration": 0, "missed": False})
+        rec = self.log_call(number.strip(), "out")
         return {"calling": number.strip(), "id": rec["id"]}
 
     # ---- SIM contacts --------------------------------------------------------------------------
