@@ -317,6 +317,22 @@ def test_lists_scroll():
     assert ph.swipe(180, 650, 180, 150).startswith("swipe: already at the end")
 
 
+def test_huge_texts_are_cut_and_drawn_in_small_tiles():
+    ph = make_phone()
+    nid = ph.world.services["notes"].add("Huge", "word " * 100_000)["id"]
+    ph.world.services["sms"].receive("+1 555 444 3333", "x" * 200_000)
+    open_app(ph, "Notes")
+    tap(ph, "text=Huge")
+    assert ph.screen.params["id"] == nid
+    for _ in range(3):
+        ph.swipe(180, 650, 180, 150)
+        ph.frame(SCREEN_SIZE)
+    assert all(n.rect[3] - n.rect[1] <= 400 for n in ph.tree()[1] if n.style == "para")
+    open_app(ph, "Messages")
+    ph.frame(SCREEN_SIZE)
+    assert len(ph.ui_text()) <= 6000
+
+
 def test_keys_accept_android_codes_and_recents_switches_apps():
     ph = make_phone()
     open_app(ph, "Notes")

@@ -387,7 +387,7 @@ class SimPhone:
         return self.frame()
 
     def ui_xml(self) -> str:
-        return uitree.to_xml(self.tree()[0], self.width, self.height)
+        return uitree.to_xml(self.tree()[0], self.width, self.height, self.current_package())
 
     def ui_text(self, limit: int = 6000) -> str:
         nodes, _ = self.tree()

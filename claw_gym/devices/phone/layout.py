@@ -22,6 +22,8 @@ STATUS_H, APPBAR_H, NAV_H = 28, 56, 48
 TOP = STATUS_H + APPBAR_H
 BOTTOM = HEIGHT - NAV_H
 TEXT_W = WIDTH - 32
+TEXT_MAX = 6_000  # characters of one body shown on the phone (longer ones are cut with a note)
+CHUNK = 12  # lines per paragraph node: long bodies become several tiles, only visible ones are drawn
 
 W = "android.widget."
 
@@ -100,12 +102,18 @@ class Page:
                                    on_tap=handler, color=self.color))
         self.y += 52
 
-    def text(self, body: str, *, rid: str = "body") -> Node:
+    def text(self, body: str, *, rid: str = "body") -> None:
+        if len(body) > TEXT_MAX:
+            body = body[:TEXT_MAX] + f" ... [{len(body) - TEXT_MAX} more characters not shown on the phone]"
         lines = wrap(body, TEXT_W, "body")
-        return self._add("TextView", len(lines) * LINE["body"] + 12, text=body, style="para", lines=lines, rid=rid)
+        for i in range(0, len(lines), CHUNK):
+            part = lines[i:i + CHUNK]
+            last = i + CHUNK >= len(lines)
+            self._add("TextView", len(part) * LINE["body"] + (12 if last else 0), text="\n".join(part),
+                      style="para", lines=part, rid=rid if i == 0 else "")
 
     def bubble(self, body: str, meta: str, mine: bool, *, on_long: Handler | None = None) -> Node:
-        lines = wrap(body, int(WIDTH * 0.7), "body")
+        lines = wrap(body[:1000], int(WIDTH * 0.7), "body")
         return self._add("TextView", len(lines) * LINE["body"] + 34, text=body, desc=meta, sub=meta,
                          style="bubble_out" if mine else "bubble_in", lines=lines, rid="message",
                          color=self.color, on_long=on_long)

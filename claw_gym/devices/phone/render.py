@@ -67,7 +67,7 @@ def wrap(text: str, width: int, role: str = "body") -> tuple[str, ...]:
 
 def ellipsize(text: str, width: float, px: int) -> str:
     f = font(px)
-    text = text.replace("\n", " ")
+    text = text[:160].replace("\n", " ")  # a row never shows more; keeps this loop short
     if f.getlength(text) <= width:
         return text
     while text and f.getlength(text + "...") > width:
@@ -184,7 +184,7 @@ def _draw(p: Painter, n: Node, w: int, h: int) -> Image.Image:
         d.line((cx - r, cy, cx + r, cy), fill=WHITE, width=max(2, p.px(3)))
         d.line((cx, cy - r, cx, cy + r), fill=WHITE, width=max(2, p.px(3)))
     elif style == "para":
-        _lines(p, d, n.lines, 16, 4, "body", INK)
+        _lines(p, d, n.lines, 16, 2, "body", INK)
     elif style in ("bubble_in", "bubble_out"):
         mine = style == "bubble_out"
         lines = n.lines

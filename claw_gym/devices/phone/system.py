@@ -62,7 +62,7 @@ def notifications(phone: "SimPhone") -> list[Notif]:
                     out.append(Notif(m["id"], pkg, label, m["from"], m["subject"], m["time"],
                                      lambda m=m, pkg=pkg: phone.apps[pkg].open_message(phone, m["id"], fresh=True),
                                      _caller(phone, f"{mbox}.mark_read", {"id": m["id"]})))
-    out.sort(key=lambda n: (n.time, n.key), reverse=True)
+    out.sort(key=lambda n: (bool(n.actions), n.time, n.key), reverse=True)  # ones that ask something first
     return out
 
 
@@ -170,7 +170,7 @@ def shade(phone: "SimPhone", notifs: list[Notif]) -> list[Node]:
     bottom = HEIGHT - NAV_H - 56
     shown = 0
     for n in notifs:
-        lines = wrap(n.text, WIDTH - 48, "sub")[:3]
+        lines = wrap(n.text[:300], WIDTH - 48, "sub")[:3]
         h = 58 + len(lines) * LINE["sub"] + (40 if n.actions else 0) + 8
         if y + h > bottom:
             break

@@ -44,9 +44,9 @@ def _xml(n: Node, index: int, out: list[str]) -> None:
     out.append("</node>")
 
 
-def to_xml(nodes: list[Node], width: int, height: int) -> str:
+def to_xml(nodes: list[Node], width: int, height: int, package: str = "") -> str:
     """A ``uiautomator dump`` document (rotation 0, one root frame holding the windows)."""
-    root = Node(ROOT_CLS, (0, 0, width, height), package=nodes[0].package if nodes else "", children=list(nodes))
+    root = Node(ROOT_CLS, (0, 0, width, height), package=package, children=list(nodes))
     out = ["<?xml version='1.0' encoding='UTF-8' standalone='yes' ?><hierarchy rotation=\"0\">"]
     _xml(root, 0, out)
     out.append("</hierarchy>")
