@@ -391,7 +391,7 @@ class SimPhone:
 
     def ui_text(self, limit: int = 6000) -> str:
         nodes, _ = self.tree()
-        return uitree.to_text(nodes, self.screen_name(), self.current_package(), limit)
+        return uitree.to_text(nodes, self.screen_name(), self.current_package(), limit, (self.width, self.height))
 
     def find(self, selector: str) -> Node | None:
         nodes, _ = self.tree()

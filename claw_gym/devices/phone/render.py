@@ -26,7 +26,7 @@ BG: RGB = (250, 250, 250)
 WHITE: RGB = (255, 255, 255)
 ACCENT: RGB = (26, 115, 232)
 SHADE: RGB = (32, 36, 44)
-TILE_CACHE = 4096
+TILE_CACHE_BYTES = 24 << 20  # per frame scale, shared by all phones of a process
 
 #: font sizes in device pixels, by role
 SIZES = {"title": 20, "row": 16, "sub": 13, "body": 15, "small": 12, "icon": 24, "status": 13, "key": 26}
@@ -261,9 +261,28 @@ _OVERLAYS: dict[str, Callable[[Image.Image], Image.Image]] = {
 }
 
 
+class TileCache(OrderedDict):
+    """LRU tiles bounded by their pixel bytes."""
+
+    def __init__(self, limit: int = TILE_CACHE_BYTES) -> None:
+        super().__init__()
+        self.limit, self.nbytes = limit, 0
+
+    def put(self, key: tuple, tile: Image.Image) -> None:
+        self[key] = tile
+        self.nbytes += tile.width * tile.height * 3
+        while self.nbytes > self.limit and len(self) > 1:
+            _, old = self.popitem(last=False)
+            self.nbytes -= old.width * old.height * 3
+
+    def clear(self) -> None:
+        super().clear()
+        self.nbytes = 0
+
+
 #: tiles by scale, shared by every phone of the process: a new episode's home screen, bars and
-#: icons are cache hits (tiles are immutable once drawn; the cache is bounded, LRU)
-_TILES: dict[float, OrderedDict[tuple, Image.Image]] = {}
+#: icons are cache hits (tiles are immutable once drawn)
+_TILES: dict[float, TileCache] = {}
 
 
 class Renderer:
@@ -272,7 +291,7 @@ class Renderer:
     def __init__(self, width: int, height: int, device_width: int, device_height: int) -> None:
         self.size = (width, height)
         self.painter = Painter(width / device_width)
-        self.tiles = _TILES.setdefault(self.painter.s, OrderedDict())
+        self.tiles = _TILES.setdefault(self.painter.s, TileCache())
         self.last: tuple[tuple, np.ndarray] | None = None
         self.frames = 0  # full compositions done (for tests and benchmarks)
 
@@ -283,9 +302,7 @@ class Renderer:
         tile = self.tiles.get(key)
         if tile is None:
             tile = _draw(self.painter, n, x2 - x1, y2 - y1)
-            self.tiles[key] = tile
-            if len(self.tiles) > TILE_CACHE:
-                self.tiles.popitem(last=False)
+            self.tiles.put(key, tile)
         else:
             self.tiles.move_to_end(key)
         return tile

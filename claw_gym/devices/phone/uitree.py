@@ -85,9 +85,9 @@ def line(i: int, n: Node) -> str:
     return " ".join(parts + flags)
 
 
-def to_text(nodes: list[Node], screen: str, package: str, limit: int) -> str:
+def to_text(nodes: list[Node], screen: str, package: str, limit: int, size: tuple[int, int] = (360, 780)) -> str:
     """The compact listing, never longer than ``limit`` (later elements are cut with a note)."""
-    head = f"screen: {screen} [{package}]"
+    head = f"screen: {screen} [{package}] {size[0]}x{size[1]} px; tap an element by id or x,y"
     out, size = [head], len(head)
     els = elements(nodes)
     for i, n in enumerate(els, 1):
