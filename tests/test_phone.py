@@ -367,3 +367,40 @@ def test_phone_families_oracles_use_selectors_not_coordinates():
             body = json.loads(a)
             if body["kind"] == "gui" and body["op"] in ("tap", "long_press"):
                 assert "element" in body and not body["element"][1:].isdigit(), a
+
+
+def random_gui_action(rng: np.random.Generator, ui: str) -> str:
+    """Taps, long presses, swipes, typing and keys anywhere, on and off the screen, and on listed elements."""
+    r = rng.random()
+    def xy() -> tuple[int, int]:
+        return int(rng.integers(-20, 380)), int(rng.integers(-20, 800))
+    if r < 0.35:
+        ids = [ln.split()[0] for ln in ui.splitlines()[1:] if " click" in ln]
+        return A.tap(element=ids[int(rng.integers(len(ids)))]) if ids and rng.random() < 0.7 else A.tap(*xy())
+    if r < 0.45:
+        return A.long_press(*xy())
+    if r < 0.6:
+        return A.swipe(*xy(), *xy())
+    if r < 0.8:
+        return A.type_text(["6:15", "hello", "+1 555 123 4567", "ä€中", "x" * 300][int(rng.integers(5))])
+    return A.key(["back", "home", "enter", "recents", "delete", "KEYCODE_BACK"][int(rng.integers(6))])
+
+
+@pytest.mark.parametrize("family", ["phone-alarm-from-message", "phone-card-check"])
+def test_random_gui_actions_never_crash_and_errors_change_nothing(family):
+    rng = np.random.default_rng(7)
+    env = gym.make(claw_gym.catalog(family=family)[0].env_id, max_steps=10_000)
+    obs, _ = env.reset(seed=1)
+    world = env.unwrapped.world
+    errors = 0
+    for _ in range(300):
+        before = world.state_hash()
+        obs, _, terminated, truncated, _ = env.step(random_gui_action(rng, obs["ui"]))
+        assert env.observation_space.contains(obs)
+        if obs["result"].startswith("error: "):
+            errors += 1
+            assert world.state_hash() == before, obs["result"]
+        if terminated or truncated:
+            obs, _ = env.reset(seed=int(rng.integers(100)))
+            world = env.unwrapped.world
+    assert 0 < errors < 300
