@@ -108,13 +108,14 @@ def _scripted_ops(label: str) -> list[tuple[str, tuple]]:
     """A reasonable tap, long press, swipe, type and key on each app (some are refused: that is checked)."""
     field = {"Messages": "id/conversation", "Contacts": "id/search", "Calendar": "id/new_event",
              "Mail": "id/compose", "Work Mail": "id/compose", "Notes": "id/new_note", "Bank": "id/transaction",
-             "Clock": "id/add_alarm", "Settings": "id/switch_wifi", "Phone": "id/digits"}[label]
+             "Clock": "id/add_alarm", "Settings": "id/switch_wifi", "Phone": "id/digits",
+             "Expenses": "id/new_claim"}[label]
     return [("tap", (field,)), ("long_press", (180, 400)), ("swipe", (180, 600, 180, 200)),
             ("tap_field", ()), ("type", ("hello 12",)), ("key", ("back",))]
 
 
 @pytest.mark.parametrize("label", ["Phone", "Messages", "Contacts", "Calendar", "Mail", "Work Mail", "Notes",
-                                   "Bank", "Clock", "Settings"])
+                                   "Bank", "Expenses", "Clock", "Settings"])
 def test_each_gui_op_on_each_app(label):
     ph = make_phone(1)
     w = ph.world
@@ -181,6 +182,26 @@ def test_bad_gui_input_is_an_error_and_changes_nothing(case):
     assert world.state_hash() == before
     assert obs["ui"] == obs0["ui"] and np.array_equal(obs["screen"], obs0["screen"])
     assert env.observation_space.contains(obs)
+
+
+def test_expense_claim_from_the_phone():
+    ph = make_phone()
+    open_app(ph, "Expenses")
+    tap(ph, "id/new_claim")
+    for field, text in (("merchant", "Cafe Nero"), ("amount", "12.5x"), ("date", "2026-03-01"), ("category", "meals")):
+        tap(ph, f"id/{field}")
+        ph.type_text(text)
+    before = ph.world.state_hash()
+    assert "not a number" in ph.tap(*ph.find("id/save").center())
+    assert ph.world.state_hash() == before
+    tap(ph, "id/amount")
+    assert ph.key("delete") is None
+    tap(ph, "id/save")
+    claims = ph.world.call("expenses.list", {})["items"]
+    assert [(c["merchant"], c["amount"], c["status"]) for c in claims] == [("Cafe Nero", 12.5, "draft")]
+    tap(ph, "text=Cafe Nero  12.50")
+    tap(ph, "id/submit")
+    assert ph.world.call("expenses.list", {})["items"][0]["status"] == "submitted"
 
 
 def test_refused_service_call_from_a_form_changes_nothing():

@@ -15,7 +15,7 @@ from ...tasks import background
 from ...world import World
 from .device import SimPhone
 
-SERVICES = ("phone", "sms", "contacts", "calendar", "mail", "workmail", "notes", "bank")
+SERVICES = ("phone", "sms", "contacts", "calendar", "mail", "workmail", "notes", "bank", "expenses")
 
 
 def demo_phone(seed: int = 0, start: str = "2026-03-02 08:30", difficulty: int = 3) -> SimPhone:

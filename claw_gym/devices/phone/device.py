@@ -24,17 +24,13 @@ from .apps.base import App
 from .base import key_name
 from .layout import BOTTOM, HEIGHT, STATUS_H, TOP, WIDTH
 from .render import Renderer
-from .widgets import Dialog, Node, Screen
+from .widgets import Dialog, GuiError, Node, Screen
 
 if TYPE_CHECKING:
     from ...world import World
 
 MAX_TYPE = 2000
 _BLOCKING = ("dialog", "shade", "notif")  # styles that swallow touches that hit no button on them
-
-
-class GuiError(Exception):
-    """An input the phone refuses (nothing there, no text field, ...)."""
 
 
 class SimPhone:

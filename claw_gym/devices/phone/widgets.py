@@ -16,6 +16,10 @@ Rect = tuple[int, int, int, int]  # x1, y1, x2, y2 (x2, y2 exclusive)
 Handler = Callable[[], Any]
 
 
+class GuiError(Exception):
+    """An input the phone refuses (nothing there, no text field, a form value that is not valid, ...)."""
+
+
 @dataclass(eq=False)
 class Node:
     cls: str

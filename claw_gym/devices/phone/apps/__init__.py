@@ -8,12 +8,13 @@ from .calendar import CalendarApp
 from .clock import ClockApp
 from .contacts import ContactsApp
 from .dialer import DialerApp
+from .expenses import ExpensesApp
 from .mail import MailApp, WorkMailApp
 from .messages import MessagesApp
 from .notes import NotesApp
 from .settings import SettingsApp
 
 APPS: list[type[App]] = [DialerApp, MessagesApp, ContactsApp, CalendarApp, MailApp, WorkMailApp, NotesApp,
-                         BankApp, ClockApp, SettingsApp]
+                         BankApp, ExpensesApp, ClockApp, SettingsApp]
 
 __all__ = ["APPS", "App"]
