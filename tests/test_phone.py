@@ -425,3 +425,14 @@ def test_random_gui_actions_never_crash_and_errors_change_nothing(family):
             obs, _ = env.reset(seed=int(rng.integers(100)))
             world = env.unwrapped.world
     assert 0 < errors < 300
+
+
+@pytest.mark.parametrize("size", [SCREEN_SIZE, (180, 390), (200, 433)])
+def test_tiles_meet_without_gaps_at_any_scale(size):
+    ph = make_phone(3)
+    ph.world.services["sms"].receive("+1 555 000 1111", "Are we still on for lunch")
+    for pkg in ph.apps:
+        ph.start_app(pkg)
+        f = ph.frame(size)
+        body = f[int(size[1] * 0.05): int(size[1] * 0.93)]
+        assert not (body < 20).all(axis=(1, 2)).any(), pkg  # a black row would be a gap between tiles

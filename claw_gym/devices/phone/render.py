@@ -118,10 +118,10 @@ def _lines(p: Painter, d: ImageDraw.ImageDraw, lines: tuple[str, ...], x: float,
         p.text(d, (x, y + i * LINE[role]), line, role, fill)
 
 
-def _draw(p: Painter, n: Node, w: int, h: int) -> Image.Image:
-    """One node's tile (w, h in device pixels)."""
+def _draw(p: Painter, n: Node, w: int, h: int, size: tuple[int, int]) -> Image.Image:
+    """One node's tile: w, h in device pixels, ``size`` in frame pixels (edges rounded, not the length)."""
     style, color = n.style, n.color or ACCENT
-    img = Image.new("RGB", (max(1, p.px(w)), max(1, p.px(h))), WHITE)
+    img = Image.new("RGB", (max(1, size[0]), max(1, size[1])), WHITE)
     d = ImageDraw.Draw(img)
     if style in ("row", "switchrow"):
         _row(p, d, n, w, h)
@@ -297,11 +297,13 @@ class Renderer:
 
     def _tile(self, n: Node) -> Image.Image:
         x1, y1, x2, y2 = n.rect
-        key = (n.style, n.text, n.sub, n.desc, x2 - x1, y2 - y1, n.color, n.checked, n.focused, n.selected,
+        px = self.painter.px
+        size = (px(x2) - px(x1), px(y2) - px(y1))  # so that neighbouring tiles meet without a gap
+        key = (n.style, n.text, n.sub, n.desc, x2 - x1, y2 - y1, size, n.color, n.checked, n.focused, n.selected,
                n.enabled, n.password, n.lines)
         tile = self.tiles.get(key)
         if tile is None:
-            tile = _draw(self.painter, n, x2 - x1, y2 - y1)
+            tile = _draw(self.painter, n, x2 - x1, y2 - y1, size)
             self.tiles.put(key, tile)
         else:
             self.tiles.move_to_end(key)
