@@ -323,6 +323,35 @@ def test_incoming_sms_becomes_a_notification_that_opens_the_thread():
     assert all(m["read"] for m in w.services["sms"].messages())
 
 
+def test_notification_actions_answer_and_run_their_effect():
+    ph = make_phone()
+    w = ph.world
+    rows = w.services["phone"].table("notifications")
+    tx = w.services["bank"].post(-84.2, "ZALANDO", "CARD 4421")
+    effects = {"No": {"call": "bank.dispute", "args": {"id": tx["id"], "reason": "not me"}}}
+    notify = w.services["phone"].notify
+    a = notify("Bank", "Card payment A", "was this you?", ["Yes", "No"], time=w.clock.now - 60, effects=effects)
+    b = notify("Bank", "Card payment B", "was this you?", ["Yes", "No"], effects=effects)
+
+    def card(title: str):
+        return next(c for c in ph.tree()[1] if c.style == "notif" and c.text == title)
+
+    def answer(title: str, label: str) -> None:
+        button = next(c for c in card(title).children if c.text == label)
+        assert ph.tap(*button.center()) is None, ph.last_result
+
+    assert ph.swipe(180, 5, 180, 500) is None
+    x, y = card("Card payment B").center()
+    assert ph.swipe(x, y, x + 150, y) is None  # sideways: dismissed, not answered
+    assert rows[b["id"]]["dismissed"] and rows[b["id"]]["response"] is None
+    answer("Card payment A", "No")
+    assert rows[a["id"]]["response"] == "No" and rows[a["id"]]["dismissed"]
+    assert w.services["bank"].table("transactions")[tx["id"]]["status"] == "disputed"
+    c = notify("Bank", "Card payment C", "was this you?", ["Yes", "No"], effects=effects)
+    answer("Card payment C", "No")  # the dispute already happened: the answer is still recorded
+    assert rows[c["id"]]["response"] == "No"
+
+
 def test_lists_scroll():
     ph = make_phone()
     for i in range(15):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
 from ...clock import DAY, fmt, to_datetime
+from ...services import ServiceError
 from .layout import HEIGHT, NAV_H, STATUS_H, WIDTH, W
 from .render import LINE, wrap
 from .widgets import Node
@@ -80,10 +81,14 @@ def _responder(phone: "SimPhone", n: dict[str, Any], action: str) -> Callable[[]
         if n["dismissed"] or action not in n["actions"]:
             phone.call("phone.respond", {"id": n["id"], "action": action})  # raises the service's error
         effect = (n.get("effects") or {}).get(action)
+        note = ""
         if effect:
-            phone.call(effect["call"], effect["args"])
+            try:
+                phone.call(effect["call"], effect["args"])
+            except ServiceError as exc:  # e.g. already disputed by hand: the answer still counts
+                note = f" ({effect['call']} not run: {exc})"
         phone.call("phone.respond", {"id": n["id"], "action": action})
-        return f"{n['app']}: {action}"
+        return f"{n['app']}: {action}{note}"
     return run
 
 
