@@ -204,6 +204,25 @@ def test_expense_claim_from_the_phone():
     assert ph.world.call("expenses.list", {})["items"][0]["status"] == "submitted"
 
 
+def test_airplane_mode_stops_texts_and_calls_from_the_phone():
+    ph = make_phone()
+    open_app(ph, "Settings")
+    tap(ph, "id/switch_airplane_mode")
+    open_app(ph, "Messages")
+    tap(ph, "id/new_message")
+    for field, text in (("recipient", "+1 555 222 3333"), ("compose_text", "hi")):
+        tap(ph, f"id/{field}")
+        ph.type_text(text)
+    before = ph.world.state_hash()
+    assert "airplane mode" in ph.tap(*ph.find("id/send").center())
+    assert ph.world.state_hash() == before
+    open_app(ph, "Settings")
+    tap(ph, "id/switch_airplane_mode")
+    open_app(ph, "Messages")
+    tap(ph, "id/send")
+    assert ph.world.call("sms.list", {"number": "+1 555 222 3333"})["total"] == 1
+
+
 def test_refused_service_call_from_a_form_changes_nothing():
     ph = make_phone()
     open_app(ph, "Clock")

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ...world import World
 
 MAX_TYPE = 2000
+NEEDS_RADIO = ("sms.send", "phone.place_call")  # refused by the phone in airplane mode
 _BLOCKING = ("dialog", "shade", "notif")  # styles that swallow touches that hit no button on them
 
 
@@ -171,7 +172,9 @@ class SimPhone:
         return f"cleared {len(notifs)} notifications"
 
     def call(self, call: str, args: dict[str, Any]) -> Any:
-        """The phone's only door into the world."""
+        """The phone's only door into the world (the radio is needed for calls and texts)."""
+        if call in NEEDS_RADIO and self.settings().get("airplane_mode"):
+            raise GuiError("no service: airplane mode is on (Settings)")
         result = self.world.call(call, args, source="gui")
         self._changed()
         return result
