@@ -26,6 +26,21 @@ def tap(ph: SimPhone, selector: str) -> None:
     assert ph.tap(*node.center()) is None, ph.last_result
 
 
+def fill(ph: SimPhone, pairs: tuple[tuple[str, str], ...]) -> None:
+    """Type into text fields by resource-id."""
+    for field, text in pairs:
+        tap(ph, f"id/{field}")
+        assert ph.type_text(text) is None
+
+
+def refused(ph: SimPhone, selector: str, reason: str) -> None:
+    """Tapping ``selector`` is refused with ``reason`` and the world stays as it was."""
+    before = ph.world.state_hash()
+    err = ph.tap(*ph.find(selector).center())
+    assert err is not None and reason in err, err
+    assert ph.world.state_hash() == before
+
+
 def open_app(ph: SimPhone, label: str) -> None:
     assert ph.key("home") is None
     tap(ph, f"text={label}")
@@ -80,9 +95,7 @@ def test_phone_edit_appears_in_the_api_and_is_audited_as_gui():
     assert w.audit.entries[-2].source == "gui" and w.audit.entries[-2].call == "notes.create"
     open_app(ph, "Contacts")
     tap(ph, "id/add_contact")
-    for field, text in (("name", "Nadia Gomez"), ("phone", "+1 555 222 3333")):
-        tap(ph, f"id/{field}")
-        ph.type_text(text)
+    fill(ph, (("name", "Nadia Gomez"), ("phone", "+1 555 222 3333")))
     tap(ph, "id/save")
     assert w.call("contacts.search", {"query": "Nadia"})["total"] == 1
     open_app(ph, "Clock")
@@ -188,12 +201,8 @@ def test_expense_claim_from_the_phone():
     ph = make_phone()
     open_app(ph, "Expenses")
     tap(ph, "id/new_claim")
-    for field, text in (("merchant", "Cafe Nero"), ("amount", "12.5x"), ("date", "2026-03-01"), ("category", "meals")):
-        tap(ph, f"id/{field}")
-        ph.type_text(text)
-    before = ph.world.state_hash()
-    assert "not a number" in ph.tap(*ph.find("id/save").center())
-    assert ph.world.state_hash() == before
+    fill(ph, (("merchant", "Cafe Nero"), ("amount", "12.5x"), ("date", "2026-03-01"), ("category", "meals")))
+    refused(ph, "id/save", "not a number")
     tap(ph, "id/amount")
     assert ph.key("delete") is None
     tap(ph, "id/save")
@@ -210,12 +219,8 @@ def test_airplane_mode_stops_texts_and_calls_from_the_phone():
     tap(ph, "id/switch_airplane_mode")
     open_app(ph, "Messages")
     tap(ph, "id/new_message")
-    for field, text in (("recipient", "+1 555 222 3333"), ("compose_text", "hi")):
-        tap(ph, f"id/{field}")
-        ph.type_text(text)
-    before = ph.world.state_hash()
-    assert "airplane mode" in ph.tap(*ph.find("id/send").center())
-    assert ph.world.state_hash() == before
+    fill(ph, (("recipient", "+1 555 222 3333"), ("compose_text", "hi")))
+    refused(ph, "id/send", "airplane mode")
     open_app(ph, "Settings")
     tap(ph, "id/switch_airplane_mode")
     open_app(ph, "Messages")
@@ -227,12 +232,10 @@ def test_refused_service_call_from_a_form_changes_nothing():
     ph = make_phone()
     open_app(ph, "Clock")
     tap(ph, "id/add_alarm")
-    tap(ph, "id/time")
-    ph.type_text("25:99")
-    before, ui = ph.world.state_hash(), ph.ui_text()
-    err = ph.tap(*ph.find("id/save").center())
-    assert err is not None and "time of day" in err
-    assert ph.world.state_hash() == before and ph.ui_text() == ui
+    fill(ph, (("time", "25:99"),))
+    ui = ph.ui_text()
+    refused(ph, "id/save", "time of day")
+    assert ph.ui_text() == ui
 
 
 def test_screen_and_ui_observations_are_fixed_and_bounded():
