@@ -227,7 +227,8 @@ class ClawEnv(gym.Env[dict, str]):
         if self.phone is None:
             return {"screen": phone_gui.blank(self.screen_size), "ui": "phone disabled (phone=False)"}
         # a fresh array per observation (users keep them); the phone itself re-renders only on change
-        return {"screen": self.phone.frame(self.screen_size).copy(), "ui": self.phone.ui_text(phone_gui.UI_LIMIT)}
+        return {"screen": self.phone.frame(self.screen_size).copy(),
+                "ui": observation.bound(self.phone.ui_text(phone_gui.UI_LIMIT), phone_gui.UI_LIMIT)}
 
     def _info(self, *, action_ok: bool, error: str | None) -> dict[str, Any]:
         assert self.spec_task is not None and self.world is not None and self.scenario is not None

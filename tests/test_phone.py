@@ -261,6 +261,16 @@ def test_check_env_with_both_render_modes():
         check_env(gym.make(PHONE_TASK, render_mode=mode).unwrapped)
 
 
+def test_control_characters_in_records_stay_out_of_the_ui_text():
+    env = gym.make(claw_gym.catalog(family="phone-alarm-from-message")[0].env_id)
+    env.reset(seed=0)
+    env.step(A.api("notes.create", title="bell\x07 \u200b", body="tab\there\x1b[31m"))
+    for action in (A.key("home"), A.tap(element="text=Notes"), A.tap(element="id/note")):
+        obs, *_ = env.step(action)
+        assert not obs["result"].startswith("error"), obs["result"]
+        assert env.observation_space.contains(obs)
+
+
 def test_phone_can_be_switched_off_with_the_same_space():
     env = gym.make(PHONE_TASK, phone=False)
     obs, _ = env.reset(seed=0)
