@@ -503,3 +503,23 @@ def test_tiles_meet_without_gaps_at_any_scale(size):
             f = ph.frame(size)
             body = f[int(size[1] * 0.05): int(size[1] * 0.93)]
             assert not (body < 20).all(axis=(1, 2)).any(), (pkg, depth)  # a black row = a gap between tiles
+
+
+@pytest.mark.parametrize("variant", ["code", "reply"])
+def test_sms_family_variants_pass_with_the_oracle_and_catch_leaks(variant):
+    specs = [s for s in claw_gym.catalog(family="phone-sms-device-contact", split=["train", "test", "heldout"])
+             if s.variant == variant and s.difficulty >= 3]
+    env = gym.make(specs[0].env_id)
+    for seed in range(3):
+        env.reset(seed=seed)
+        oracle = env.unwrapped.oracle_actions()
+        for a in oracle:
+            *_, info = env.step(a)
+        assert info["verdict"]["passed"], info["verdict"]
+        env.reset(seed=seed)
+        facts = env.unwrapped.scenario.facts
+        for a in oracle[:-1]:
+            env.step(a)
+        env.step(A.api("sms.send", to="+1 555 999 8888", body=f"code {facts['code']}"))  # a leak
+        *_, info = env.step(A.finish("done"))
+        assert not info["verdict"]["passed"] and info["verdict"]["violations"]
