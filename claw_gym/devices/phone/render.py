@@ -286,6 +286,7 @@ class TileCache(OrderedDict):
 #: tiles by scale, shared by every phone of the process: a new episode's home screen, bars and
 #: icons are cache hits (tiles are immutable once drawn)
 _TILES: dict[float, TileCache] = {}
+_BLANKS: dict[tuple[tuple[int, int], RGB], np.ndarray] = {}
 
 
 class Renderer:
@@ -301,7 +302,6 @@ class Renderer:
         self.tiles = _TILES.setdefault(self.painter.s, TileCache())
         self.last: tuple[tuple, np.ndarray] | None = None
         self.frames = 0  # full compositions done (for tests and benchmarks)
-        self._blank: tuple[RGB, np.ndarray] | None = None
 
     def _tile(self, n: Node) -> np.ndarray:
         x1, y1, x2, y2 = n.rect
@@ -325,9 +325,10 @@ class Renderer:
             return self.last[1]
         px = self.painter.px
         w, h = self.size
-        if self._blank is None or self._blank[0] != background:  # a broadcast fill costs ms; a copy µs
-            self._blank = (background, np.asarray(Image.new("RGB", self.size, background)))
-        frame = self._blank[1].copy()
+        blank = _BLANKS.get((self.size, background))
+        if blank is None:  # a numpy broadcast fill of (h, w, 3) costs milliseconds; a copy microseconds
+            blank = _BLANKS[(self.size, background)] = np.asarray(Image.new("RGB", self.size, background))
+        frame = blank.copy()
         for n in drawn:
             if n.style in _OVERLAYS:
                 _OVERLAYS[n.style](frame)
