@@ -12,6 +12,7 @@ when delivered, else an error text, and an error changes nothing.
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -24,7 +25,7 @@ from .apps.base import App
 from .base import key_name
 from .layout import BOTTOM, HEIGHT, STATUS_H, TOP, WIDTH
 from .render import Renderer
-from .widgets import Dialog, GuiError, Node, Screen
+from .widgets import Dialog, GuiError, Handler, Node, Screen
 
 if TYPE_CHECKING:
     from ...world import World
@@ -49,7 +50,8 @@ class SimPhone:
         self.ui_version = 0
         self._tree: tuple[tuple[int, int], list[Node], list[Node]] | None = None
         self._renderers: dict[tuple[int, int], Renderer] = {}
-        self.last_result = ""
+        self.last_result = ""  # what the last delivered input did, for obs["result"]
+        self._enter: Handler | None = None  # the current screen's enter-key action (set when it is built)
 
     # ---- state the apps read ---------------------------------------------------------------------
     def settings(self) -> dict[str, bool]:
@@ -273,11 +275,10 @@ class SimPhone:
             s.fields[s.focus] = s.fields[s.focus][:-1]
             self._changed()
             return self._ok("deleted one character")
-        self.tree()
-        page_enter = self._enter
-        if page_enter is None:
+        self.tree()  # makes sure _enter belongs to the screen as it is now
+        if self._enter is None:
             return "key: enter does nothing in this field; tap the button instead"
-        return self._run(page_enter, None)
+        return self._run(self._enter, None)
 
     # ---- input helpers ---------------------------------------------------------------------------
     def _check_point(self, x: Any, y: Any) -> str | None:
@@ -308,8 +309,6 @@ class SimPhone:
         return None
 
     def _snapshot(self) -> tuple:
-        import copy
-
         return (copy.deepcopy(self.stacks), self.current, list(self.recent), self.shade_open, self.toast)
 
     def _restore(self, ui: tuple) -> None:
@@ -358,8 +357,6 @@ class SimPhone:
         flat = [n for top in nodes for n in top.walk()]
         self._tree = (key, nodes, flat)
         return nodes, flat
-
-    _enter: Any = None
 
     def hit(self, x: int, y: int, *, long: bool = False) -> Node | None:
         """The topmost node under (x, y) that takes this touch, or None."""
