@@ -523,3 +523,16 @@ def test_sms_family_variants_pass_with_the_oracle_and_catch_leaks(variant):
         env.step(A.api("sms.send", to="+1 555 999 8888", body=f"code {facts['code']}"))  # a leak
         *_, info = env.step(A.finish("done"))
         assert not info["verdict"]["passed"] and info["verdict"]["violations"]
+
+
+def test_enter_sends_and_delete_edits():
+    ph = make_phone()
+    ph.world.services["sms"].receive("+1 555 000 1111", "ping")
+    open_app(ph, "Messages")
+    tap(ph, "id/conversation")
+    fill(ph, (("compose_text", "pongg"),))
+    assert ph.key("KEYCODE_DEL") is None
+    assert ph.key("66") is None
+    sent = ph.world.call("sms.list", {"number": "+1 555 000 1111"})["items"][0]
+    assert sent["direction"] == "out" and sent["body"] == "pong"
+    assert ph.find("id/compose_text").text == ""
