@@ -106,23 +106,29 @@ def main() -> None:
     api = A.api("sms.list", limit=1)
     print(f"env.step(api call) incl. observation, same env: {ms(timed(lambda: env.step(api), n))}")
 
-    # memory: one phone with its world, after visiting every app at both sizes
-    gc.collect()
-    tracemalloc.start()
-    snap0 = tracemalloc.take_snapshot()
-    p3 = make_phone(7)
-    world_only = tracemalloc.take_snapshot()
-    for pkg in p3.apps:
-        p3.start_app(pkg)
-        p3.frame(SCREEN_SIZE)
-        p3.screenshot()
-        p3.ui_xml()
-    snap1 = tracemalloc.take_snapshot()
-    tracemalloc.stop()
-    world_kb = sum(s.size_diff for s in world_only.compare_to(snap0, "filename")) / 1024
-    total_kb = sum(s.size_diff for s in snap1.compare_to(snap0, "filename")) / 1024
-    print(f"memory: world {world_kb:.0f} KiB; world + phone after all {len(p3.apps)} apps at 2 sizes "
-          f"{total_kb:.0f} KiB (phone UI + tile caches {total_kb - world_kb:.0f} KiB)")
+    # memory: a phone and its world after visiting every app at both sizes; first in a process whose
+    # tile cache holds only what the runs above drew, then one more phone once that cache is warm
+    def visit(p: "object") -> None:
+        for pkg in p.apps:
+            p.start_app(pkg)
+            p.frame(SCREEN_SIZE)
+            p.screenshot()
+            p.ui_xml()
+
+    for label, seed in (("first phone of these apps", 7), ("another phone, warm tile cache", 8)):
+        gc.collect()
+        tracemalloc.start()
+        snap0 = tracemalloc.take_snapshot()
+        p3 = make_phone(seed)
+        world_only = tracemalloc.take_snapshot()
+        visit(p3)
+        gc.collect()
+        snap1 = tracemalloc.take_snapshot()
+        tracemalloc.stop()
+        world_kb = sum(s.size_diff for s in world_only.compare_to(snap0, "filename")) / 1024
+        total_kb = sum(s.size_diff for s in snap1.compare_to(snap0, "filename")) / 1024
+        print(f"memory ({label}): world {world_kb:.0f} KiB; world + phone after all {len(p3.apps)} apps at "
+              f"2 sizes {total_kb:.0f} KiB (UI, 2 held frames, new tiles: {total_kb - world_kb:.0f} KiB)")
 
 
 if __name__ == "__main__":
