@@ -20,6 +20,8 @@ import gymnasium as gym
 from . import actions as act
 from . import clock, observation
 from .actions import Action, ActionError
+from .devices.phone import SimPhone
+from .devices.phone import gui as phone_gui
 from .events import Event
 from .services import ServiceError
 from .tasks import suite as cat
@@ -36,12 +38,13 @@ DIGEST_EVENTS = 12
 
 
 class ClawEnv(gym.Env[dict, str]):
-    metadata = {"render_modes": ["ansi"], "render_fps": 4}
+    metadata = {"render_modes": ["ansi", "rgb_array"], "render_fps": 4}
 
     def __init__(self, task_id: str | None = None, *, family: Any = None, kind: Any = None,
                  difficulty: Any = None, split: Any = None, device: Any = None,
                  reward_mode: str = "binary", history: str = "digest", max_steps: int | None = None,
-                 render_mode: str | None = None) -> None:
+                 render_mode: str | None = None, screen_size: tuple[int, int] = phone_gui.SCREEN_SIZE,
+                 phone: bool = True) -> None:
         if reward_mode not in REWARD_MODES:
             raise ValueError(f"reward_mode must be one of {REWARD_MODES}")
         if history not in HISTORY_MODES:
@@ -60,6 +63,15 @@ class ClawEnv(gym.Env[dict, str]):
         self.max_steps_override = max_steps
         self.render_mode = render_mode
         self.observation_space = observation.observation_space()
+        # the phone: obs["screen"] (fixed-shape RGB) and obs["ui"] (view tree) in every observation
+        if (not isinstance(screen_size, (tuple, list)) or len(screen_size) != 2
+                or not all(isinstance(v, int) and 32 <= v <= 4096 for v in screen_size)):
+            raise ValueError("screen_size must be (width, height) in pixels, each 32..4096")
+        self.screen_size = (int(screen_size[0]), int(screen_size[1]))
+        self.phone_enabled = bool(phone)
+        self.phone: SimPhone | None = None
+        for key, space in phone_gui.obs_spaces(self.screen_size).items():
+            self.observation_space.spaces[key] = space
         self.action_space = act_space()
         self._handlers: dict[str, Callable[[Action], tuple[str, int]]] = {
             "api": self._do_api, "wait": self._do_wait, "finish": self._do_finish,
@@ -74,12 +86,12 @@ class ClawEnv(gym.Env[dict, str]):
         self._done = False
         self._finish_message: str | None = None
         self._verdict: Verdict | None = None
-        self._last_obs: dict[str, str] | None = None
+        self._last_obs: dict[str, Any] | None = None
         self._services_cache: tuple[int, str] = (-1, "")
 
     # ---- episode lifecycle -----------------------------------------------------------------
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None
-              ) -> tuple[dict[str, str], dict[str, Any]]:
+              ) -> tuple[dict[str, Any], dict[str, Any]]:
         super().reset(seed=seed)
         options = dict(options or {})
         task_id = options.pop("task_id", None)
@@ -96,6 +108,7 @@ class ClawEnv(gym.Env[dict, str]):
         self.family = cat.family_of(spec)
         self.spec_task = spec
         self.world, self.scenario = build(self.family, spec, world_seed)
+        self.phone = SimPhone(self.world) if self.phone_enabled else None
         self._oracle = list(self.family.oracle(self.world, self.scenario.facts))
         self._steps = 0
         self._done = False
@@ -107,7 +120,7 @@ class ClawEnv(gym.Env[dict, str]):
                                     "to list services and endpoints.")
         return obs, self._info(action_ok=True, error=None)
 
-    def step(self, action: Any) -> tuple[dict[str, str], float, bool, bool, dict[str, Any]]:
+    def step(self, action: Any) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
         if self.world is None:
             raise gym.error.ResetNeeded("call reset() before step()")
         if self._done:
@@ -150,7 +163,12 @@ class ClawEnv(gym.Env[dict, str]):
         raise ActionError("this build has no laptop shell yet: the 'shell' action kind is not available")
 
     def _do_gui(self, a: Action) -> tuple[str, int]:
-        raise ActionError("this build has no phone yet: the 'gui' action kind is not available")
+        if self.phone is None:
+            raise ActionError("this env was made with phone=False: gui actions are not available")
+        try:
+            return phone_gui.perform(self.phone, a.fields), ACTION_COST["gui"]
+        except phone_gui.GuiError as exc:
+            raise ActionError(str(exc)) from None
 
     # ---- judging ---------------------------------------------------------------------------
     def _deadline_passed(self) -> bool:
@@ -191,7 +209,7 @@ class ClawEnv(gym.Env[dict, str]):
             self._services_cache = (self.world.version, text)
         return text
 
-    def _observe(self, event_lines: list[str], result: str) -> dict[str, str]:
+    def _observe(self, event_lines: list[str], result: str) -> dict[str, Any]:
         assert self.world is not None and self.scenario is not None
         obs = {
             "instruction": observation.bound(self.scenario.instruction or "", observation.LIMITS["instruction"]),
@@ -200,9 +218,17 @@ class ClawEnv(gym.Env[dict, str]):
                                                    "use events.search to read more"),
             "services": observation.bound(self._services_text(), observation.LIMITS["services"]),
             "result": observation.bound(result, observation.LIMITS["result"]),
+            **self._phone_obs(),
         }
         self._last_obs = obs
         return obs
+
+    def _phone_obs(self) -> dict[str, Any]:
+        if self.phone is None:
+            return {"screen": phone_gui.blank(self.screen_size), "ui": "phone disabled (phone=False)"}
+        # a fresh array per observation (users keep them); the phone itself re-renders only on change
+        return {"screen": self.phone.frame(self.screen_size).copy(),
+                "ui": observation.bound(self.phone.ui_text(phone_gui.UI_LIMIT), phone_gui.UI_LIMIT)}
 
     def _info(self, *, action_ok: bool, error: str | None) -> dict[str, Any]:
         assert self.spec_task is not None and self.world is not None and self.scenario is not None
@@ -231,9 +257,11 @@ class ClawEnv(gym.Env[dict, str]):
     def verdict(self) -> Verdict | None:
         return self._verdict
 
-    def render(self) -> str | None:
+    def render(self) -> Any:
+        if self.render_mode == "rgb_array" and self._last_obs is not None:
+            return self._last_obs["screen"]
         if self.render_mode == "ansi" and self._last_obs is not None:
-            return "\n".join(f"== {k} ==\n{v}" for k, v in self._last_obs.items() if v)
+            return "\n".join(f"== {k} ==\n{v}" for k, v in self._last_obs.items() if k != "screen" and v)
         return None
 
     def close(self) -> None:

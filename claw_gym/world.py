@@ -64,6 +64,11 @@ class World:
         if service is None:
             raise ServiceError(f"unknown service {service_name!r}; this world has: {', '.join(self.services)}"
                                " (call 'help' to list endpoints)")
+        if getattr(service, "device_only", False) and source != "gui" and endpoint_name != "describe":
+            msg = (f"{call} is on the phone itself: use the phone's apps (gui actions), "
+                   f"not the {source} door")
+            self._audit(source, call, args, msg)
+            raise ServiceError(msg)
         try:
             result = service.call(endpoint_name, args)
         except ServiceError as exc:

@@ -14,10 +14,11 @@ from .files import Files
 from .helpdesk import Helpdesk
 from .mail import Mail, WorkMail
 from .notes import Notes
+from .phone import Phone
 from .sms import Sms
 from .todo import Todo
 
 SERVICES: dict[str, type[Service]] = {cls.name: cls for cls in (
-    Mail, WorkMail, Calendar, Contacts, Sms, Chat, Todo, Notes, Bank, Expenses, Files, Crm, Helpdesk, Events)}
+    Mail, WorkMail, Calendar, Contacts, Sms, Chat, Todo, Notes, Bank, Expenses, Files, Crm, Helpdesk, Events, Phone)}
 
 __all__ = ["SERVICES", "Service", "ServiceError", "Endpoint", "Param", "Record", "endpoint"]

@@ -1,0 +1,1 @@
+"""Devices an agent drives: the phone (simulated or real over adb)."""

@@ -1,0 +1,73 @@
+"""Contacts: the synced address book (``contacts``) plus contacts saved on the phone only."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..widgets import Screen
+from .base import App
+
+if TYPE_CHECKING:
+    from ..device import SimPhone
+    from ..layout import Page
+
+
+class ContactsApp(App):
+    package, label, glyph, color, needs = "com.claw.contacts", "Contacts", "Ct", (26, 115, 232), ("contacts",)
+
+    def view_main(self, phone: "SimPhone", screen: Screen) -> "Page":
+        page = self.page(phone, screen, "Contacts", back=False)
+        page.field("query", "Search contacts", rid="search")
+        q = screen.fields.get("query", "").strip().lower()
+        people = [p for p in phone.contacts()
+                  if q in (p["name"] + " " + p.get("phone", "") + " " + p.get("email", "")).lower()]
+        if not people:
+            page.empty("No contacts found")
+        for p in people:
+            sub = p.get("phone") or p.get("email", "")
+            if p["where"] == "phone":
+                sub += "  (on this phone)"
+            page.row(p["name"], sub, rid="contact",
+                     on_tap=lambda p=p: self.open(phone, "detail", id=p["id"], where=p["where"]))
+        page.fab("Add contact", lambda: self.open(phone, "add"), rid="add_contact")
+        return page
+
+    def _person(self, phone: "SimPhone", screen: Screen) -> dict[str, Any] | None:
+        return next((p for p in phone.contacts() if p["id"] == screen.params["id"]), None)
+
+    def view_detail(self, phone: "SimPhone", screen: Screen) -> "Page":
+        p = self._person(phone, screen)
+        page = self.page(phone, screen, p["name"] if p else "Contact")
+        if p is None:
+            page.empty("This contact no longer exists")
+            return page
+        page.big(p["name"], rid="name")
+        for label, key in (("Phone", "phone"), ("Email", "email"), ("Company", "company"), ("Address", "address")):
+            if p.get(key):
+                page.row(p[key], label, rid=key)
+        if p["where"] == "phone":
+            page.row("Stored on this phone only", "Not synced to your account", rid="storage")
+        specs = []
+        if p.get("phone") and "phone" in phone.world.services:
+            specs.append(("Call", lambda: phone.apps["com.claw.dialer"].dial(phone, p["phone"]), "call"))
+        if p.get("phone") and "com.claw.messages" in phone.apps:
+            specs.append(("Message", lambda: phone.open_thread(p["phone"]), "message"))
+        if p.get("email") and "com.claw.mail" in phone.apps:
+            specs.append(("Email", lambda: phone.apps["com.claw.mail"].compose_to(phone, p["email"]), "email"))
+        if specs:
+            page.gap(8)
+            page.buttons(specs)
+        return page
+
+    def view_add(self, phone: "SimPhone", screen: Screen) -> "Page":
+        page = self.page(phone, screen, "New contact")
+        page.fields([("name", "Name"), ("phone", "Phone"), ("email", "Email")])
+        f = screen.fields
+        page.button("Save", lambda: self.submit(phone, "contacts.create", {
+            "name": f.get("name", ""), "phone": f.get("phone", ""), "email": f.get("email", "")}, "Contact saved"),
+            rid="save")
+        if "phone" in phone.world.services:
+            page.gap(8)
+            page.button("Save on phone only", lambda: self.submit(phone, "phone.add_contact", {
+                "name": f.get("name", ""), "phone": f.get("phone", "")}, "Contact saved on phone"), rid="save_local")
+        return page

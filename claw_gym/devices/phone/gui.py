@@ -1,0 +1,84 @@
+"""The env's side of the phone: ``gui`` actions in, ``screen``/``ui`` observations out.
+
+Element targets (``"element"`` in a tap or long_press) are resolved against the
+screen the agent last saw: ``e12`` from ``obs["ui"]``, or a stable selector
+(``id=...``, ``text=...``, ``desc=...``; see :mod:`.uitree`), which scripted
+oracles use because it does not depend on numbering.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from gymnasium import spaces
+
+from ...spaces import UnicodeText
+from .base import PhoneDevice
+from .device import GuiError, SimPhone
+
+#: Default observation frame (width, height): the 360x780 device at 3/4 scale. Small enough for
+#: RL (474 KB per frame, a 12 px body font) and still legible when saved as a PNG.
+SCREEN_SIZE = (270, 585)
+UI_LIMIT = 6_000
+OPS = ("tap", "long_press", "swipe", "type", "key")
+
+
+def obs_spaces(screen_size: tuple[int, int]) -> dict[str, spaces.Space]:
+    w, h = screen_size
+    return {"screen": spaces.Box(0, 255, (h, w, 3), np.uint8), "ui": UnicodeText(UI_LIMIT)}
+
+
+def blank(screen_size: tuple[int, int]) -> np.ndarray:
+    w, h = screen_size
+    return np.zeros((h, w, 3), np.uint8)
+
+
+def _int(fields: dict[str, Any], key: str) -> int:
+    v = fields.get(key)
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise GuiError(f"'{key}' must be an integer (device pixels), got {v!r}")
+    return v
+
+
+def _point(phone: SimPhone, fields: dict[str, Any], op: str) -> tuple[int, int]:
+    if "element" in fields:
+        if "x" in fields or "y" in fields:
+            raise GuiError(f"{op}: give either 'element' or 'x' and 'y', not both")
+        sel = fields["element"]
+        if not isinstance(sel, str) or not sel.strip():
+            raise GuiError(f"{op}: 'element' must be an id like 'e12' or a selector like 'text=Save'")
+        node = phone.find(sel)
+        if node is None:
+            raise GuiError(f"{op}: no element {sel!r} on {phone.screen_name()}; see obs['ui'] for the elements")
+        return node.center()
+    return _int(fields, "x"), _int(fields, "y")
+
+
+def perform(phone: PhoneDevice, fields: dict[str, Any]) -> str:
+    """Run one gui action on the phone; raise GuiError (nothing changed) or return what happened."""
+    op = fields.get("op")
+    if op not in OPS:
+        raise GuiError(f"unknown gui op {op!r}; ops: {', '.join(OPS)}")
+    allowed = {"tap": {"x", "y", "element"}, "long_press": {"x", "y", "element"},
+               "swipe": {"x", "y", "x2", "y2", "duration_ms"}, "type": {"text"}, "key": {"key"}}[op]
+    extra = sorted(set(fields) - allowed - {"op"})
+    if extra:
+        raise GuiError(f"{op} takes {sorted(allowed)}, not {extra}")
+    if op in ("tap", "long_press"):
+        if not isinstance(phone, SimPhone) and "element" in fields:
+            raise GuiError("tap by element needs the simulated phone; use x and y")
+        x, y = _point(phone, fields, op) if isinstance(phone, SimPhone) else (_int(fields, "x"), _int(fields, "y"))
+        err = phone.tap(x, y) if op == "tap" else phone.long_press(x, y)
+    elif op == "swipe":
+        dur = fields.get("duration_ms", 300)
+        if isinstance(dur, bool) or not isinstance(dur, int) or not 1 <= dur <= 10_000:
+            raise GuiError("'duration_ms' must be an integer between 1 and 10000")
+        err = phone.swipe(_int(fields, "x"), _int(fields, "y"), _int(fields, "x2"), _int(fields, "y2"), dur)
+    elif op == "type":
+        err = phone.type_text(fields.get("text"))  # type: ignore[arg-type]
+    else:
+        err = phone.key(fields.get("key"))  # type: ignore[arg-type]
+    if err:
+        raise GuiError(err)
+    return getattr(phone, "last_result", "") or "ok"

@@ -1,0 +1,204 @@
+"""System UI: status bar, navigation bar, launcher, notification shade, recents.
+
+Notifications are a view over service state, not a copy: unread incoming SMS and
+mail of the last two days, plus the phone's own app notifications
+(``phone.notifications``). Opening one goes to the message; dismissing an SMS or
+mail notification marks it read; action buttons answer ``phone.respond`` (and run
+the notification's declared effect, e.g. a bank dispute) through ``World.call``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+from ...clock import DAY, fmt, to_datetime
+from ...services import ServiceError
+from .layout import HEIGHT, NAV_H, STATUS_H, WIDTH, W
+from .render import LINE, wrap
+from .widgets import Node
+
+if TYPE_CHECKING:
+    from .device import SimPhone
+
+LAUNCHER = "com.claw.launcher"
+SYSTEMUI = "com.android.systemui"
+RECENTS = "com.claw.launcher.recents"
+RECENT_WINDOW = 2 * DAY
+QUICK = (("wifi", "Wi-Fi"), ("bluetooth", "Bluetooth"), ("do_not_disturb", "DND"), ("location", "Location"))
+
+
+@dataclass
+class Notif:
+    key: str
+    package: str
+    app: str
+    title: str
+    text: str
+    time: int
+    open: Callable[[], Any]
+    dismiss: Callable[[], Any]
+    actions: list[tuple[str, Callable[[], Any]]] = field(default_factory=list)
+
+
+def notifications(phone: "SimPhone") -> list[Notif]:
+    world, out = phone.world, []
+    since = world.clock.now - RECENT_WINDOW
+    svc = world.services
+    if "phone" in svc:
+        for n in svc["phone"].active_notifications():
+            out.append(Notif(n["id"], n.get("package", "com.claw.settings"), n["app"], n["title"], n["text"],
+                             n["time"], _opener(phone, n), _caller(phone, "phone.dismiss", {"id": n["id"]}),
+                             [(a, _responder(phone, n, a)) for a in n["actions"]]))
+    if "sms" in svc:
+        for m in svc["sms"].messages():
+            if m["direction"] == "in" and not m["read"] and m["time"] >= since:
+                out.append(Notif(m["id"], "com.claw.messages", "Messages", phone.name_for(m["number"]), m["body"],
+                                 m["time"], lambda m=m: phone.open_thread(m["number"]),
+                                 _caller(phone, "sms.mark_read", {"id": m["id"]})))
+    for mbox, pkg, label in (("mail", "com.claw.mail", "Mail"), ("workmail", "com.claw.workmail", "Work Mail")):
+        if mbox in svc and pkg in phone.apps:
+            for m in svc[mbox].messages("inbox"):
+                if not m["read"] and m["time"] >= since:
+                    out.append(Notif(m["id"], pkg, label, m["from"], m["subject"], m["time"],
+                                     lambda m=m, pkg=pkg: phone.apps[pkg].open_message(phone, m["id"], fresh=True),
+                                     _caller(phone, f"{mbox}.mark_read", {"id": m["id"]})))
+    out.sort(key=lambda n: (bool(n.actions), n.time, n.key), reverse=True)  # ones that ask something first
+    return out
+
+
+def _caller(phone: "SimPhone", call: str, args: dict[str, Any]) -> Callable[[], Any]:
+    return lambda: phone.call(call, args)
+
+
+def _opener(phone: "SimPhone", n: dict[str, Any]) -> Callable[[], Any]:
+    pkg = n.get("package", "")
+    return lambda: phone.start_app(pkg) if pkg in phone.apps else phone.close_shade()
+
+
+def _responder(phone: "SimPhone", n: dict[str, Any], action: str) -> Callable[[], Any]:
+    def run() -> str:
+        if n["dismissed"] or action not in n["actions"]:
+            phone.call("phone.respond", {"id": n["id"], "action": action})  # raises the service's error
+        effect = (n.get("effects") or {}).get(action)
+        note = ""
+        if effect:
+            try:
+                phone.call(effect["call"], effect["args"])
+            except ServiceError as exc:  # e.g. already disputed by hand: the answer still counts
+                note = f" ({effect['call']} not run: {exc})"
+        phone.call("phone.respond", {"id": n["id"], "action": action})
+        return f"{n['app']}: {action}{note}"
+    return run
+
+
+# ---- bars --------------------------------------------------------------------------------------
+def status_bar(phone: "SimPhone", count: int) -> Node:
+    t = to_datetime(phone.world.clock.now)
+    settings = phone.settings()
+    marks = [label for key, label in (("airplane_mode", "Airplane"), ("do_not_disturb", "DND"),
+                                      ("bluetooth", "BT"), ("wifi", "Wi-Fi"), ("location", "Loc"))
+             if settings.get(key)]
+    bar = Node(W + "FrameLayout", (0, 0, WIDTH, STATUS_H), text=f"{t:%H:%M}", sub="  ".join(marks + ["84%"]),
+               package=SYSTEMUI, style="statusbar", rid=f"{SYSTEMUI}:id/status_bar",
+               desc=f"{t:%H:%M}, {count} notifications", on_tap=None)
+    if count:
+        bar.children.append(Node(W + "TextView", (56, 6, 72, 22), text=str(min(count, 99)), package=SYSTEMUI,
+                                 style="badge", rid=f"{SYSTEMUI}:id/notification_count",
+                                 desc=f"{count} notifications"))
+    return bar
+
+
+def nav_bar(phone: "SimPhone") -> Node:
+    bar = Node(W + "FrameLayout", (0, HEIGHT - NAV_H, WIDTH, HEIGHT), package=SYSTEMUI, style="navbar",
+               rid=f"{SYSTEMUI}:id/navigation_bar")
+    for i, (name, handler) in enumerate((("Back", phone.back), ("Home", phone.home), ("Recents", phone.recents))):
+        x = 30 + i * 110
+        bar.children.append(Node(W + "ImageView", (x, HEIGHT - NAV_H, x + 80, HEIGHT), desc=name, package=SYSTEMUI,
+                                 style="navbtn", rid=f"{SYSTEMUI}:id/{name.lower()}", on_tap=handler))
+    return bar
+
+
+# ---- launcher and recents ----------------------------------------------------------------------
+def launcher(phone: "SimPhone") -> list[Node]:
+    grid = Node(W + "GridView", (0, STATUS_H, WIDTH, HEIGHT - NAV_H), package=LAUNCHER,
+                rid=f"{LAUNCHER}:id/apps")
+    cols, cw, ch = 4, WIDTH // 4, 100
+    date = Node(W + "TextView", (0, STATUS_H, WIDTH, STATUS_H + 72),
+                text=to_datetime(phone.world.clock.now).strftime("%A, %B %d").replace(" 0", " "),
+                package=LAUNCHER, style="bigtext", rid=f"{LAUNCHER}:id/date")
+    grid.children.append(date)
+    for i, app in enumerate(phone.apps.values()):
+        r, c = divmod(i, cols)
+        y = STATUS_H + 88 + r * ch
+        grid.children.append(Node(W + "TextView", (c * cw, y, (c + 1) * cw, y + ch), text=app.label,
+                                  desc=app.label, sub=app.glyph, package=LAUNCHER, style="icon", color=app.color,
+                                  rid=f"{LAUNCHER}:id/app_{app.package.rsplit('.', 1)[-1]}",
+                                  on_tap=lambda p=app.package: phone.start_app(p),
+                                  on_long=lambda a=app: f"{a.label}: app info ({a.package})"))
+    return [grid]
+
+
+def recents(phone: "SimPhone") -> list[Node]:
+    root = Node(W + "FrameLayout", (0, STATUS_H, WIDTH, HEIGHT - NAV_H), package=LAUNCHER,
+                rid=f"{LAUNCHER}:id/recents")
+    if not phone.recent:
+        root.children.append(Node(W + "TextView", (0, 300, WIDTH, 400), text="No recent items", package=LAUNCHER,
+                                  style="empty", rid=f"{LAUNCHER}:id/empty"))
+        return [root]
+    for i, pkg in enumerate(phone.recent[:5]):
+        app = phone.apps[pkg]
+        y = STATUS_H + 8 + i * 128
+        top = phone.stacks[pkg][-1]
+        root.children.append(Node(W + "FrameLayout", (0, y, WIDTH, y + 124), text=app.label, sub=top.view,
+                                  desc=f"{app.label}, {top.view}", package=LAUNCHER, style="card", color=app.color,
+                                  rid=f"{LAUNCHER}:id/task", on_tap=lambda p=pkg: phone.start_app(p)))
+    return [root]
+
+
+# ---- notification shade ------------------------------------------------------------------------
+def shade(phone: "SimPhone", notifs: list[Notif]) -> list[Node]:
+    panel = Node(W + "FrameLayout", (0, STATUS_H, WIDTH, HEIGHT - NAV_H), package=SYSTEMUI, style="shade",
+                 rid=f"{SYSTEMUI}:id/notification_panel")
+    settings = phone.settings()
+    tw = (WIDTH - 16) // len(QUICK)
+    y = STATUS_H + 8
+    if "phone" in phone.world.services:
+        for i, (key, label) in enumerate(QUICK):
+            on = bool(settings.get(key))
+            panel.children.append(Node(W + "Switch", (8 + i * tw, y, 8 + (i + 1) * tw, y + 56), text=label,
+                                       desc=f"{label} {'on' if on else 'off'}", package=SYSTEMUI, style="tile",
+                                       checkable=True, checked=on, rid=f"{SYSTEMUI}:id/tile_{key}",
+                                       on_tap=lambda k=key, on=on: phone.call("phone.set_setting",
+                                                                              {"name": k, "on": not on})))
+        y += 64
+    bottom = HEIGHT - NAV_H - 56
+    shown = 0
+    for n in notifs:
+        lines = wrap(n.text[:300], WIDTH - 48, "sub")[:3]
+        h = 58 + len(lines) * LINE["sub"] + (40 if n.actions else 0) + 8
+        if y + h > bottom:
+            break
+        card = Node(W + "FrameLayout", (0, y, WIDTH, y + h), text=n.title, sub=f"{n.app} · {fmt(n.time)[11:]}",
+                    lines=lines, desc=n.text, package=SYSTEMUI, style="notif", rid=f"{SYSTEMUI}:id/notification",
+                    on_tap=n.open, on_long=n.dismiss)
+        ax = 16
+        for label, handler in n.actions:
+            aw = 24 + int(len(label) * 8)
+            card.children.append(Node(W + "Button", (ax, y + h - 46, ax + aw, y + h - 10), text=label,
+                                      package=SYSTEMUI, style="notif_action", rid=f"{SYSTEMUI}:id/action",
+                                      on_tap=handler))
+            ax += aw + 8
+        panel.children.append(card)
+        y += h
+        shown += 1
+    more = len(notifs) - shown
+    label = "No notifications" if not notifs else (f"{more} more" if more else "")
+    if label:
+        panel.children.append(Node(W + "TextView", (0, y, WIDTH, y + 40), text=label, package=SYSTEMUI,
+                                   style="shade_text", rid=f"{SYSTEMUI}:id/more"))
+    if notifs:
+        panel.children.append(Node(W + "Button", (WIDTH - 140, bottom + 8, WIDTH - 16, bottom + 48),
+                                   text="Clear all", package=SYSTEMUI, style="shade_text",
+                                   rid=f"{SYSTEMUI}:id/clear_all", on_tap=lambda: phone.clear_notifications(notifs)))
+    return [panel]
