@@ -1,0 +1,1 @@
+"""Devices an agent can hold: the simulated phone and its transports."""
