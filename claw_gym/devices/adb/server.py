@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 FEATURES = ("shell_v2", "cmd")
 EMULATOR_PORTS = range(5555, 5586)   # adb's emulator auto-discovery range
+HANDSHAKE_TIMEOUT = 10.0             # seconds a peer may stay silent before its CNXN
 
 
 def default_props(serial: str) -> dict[str, str]:
@@ -60,6 +61,7 @@ class _Connection:
 
     def run(self) -> None:
         try:
+            self.sock.settimeout(HANDSHAKE_TIMEOUT)   # a silent peer must not hold a thread forever
             while True:
                 self.handle(P.read_packet(self.sock))
         except (P.ProtocolError, ConnectionError, OSError) as e:
@@ -82,6 +84,7 @@ class _Connection:
             if p.arg1 < 256:
                 raise P.ProtocolError("CNXN with a too small maxdata")
             self.maxdata = min(p.arg1, P.MAX_PAYLOAD)
+            self.sock.settimeout(None)                # adb keeps idle transports open
             self.streams.clear()
             self.send(P.CNXN, P.VERSION, P.MAX_PAYLOAD, self.server.banner)
             return

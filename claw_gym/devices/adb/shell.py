@@ -177,6 +177,7 @@ class Shell:
                  lock: threading.RLock | None = None) -> None:
         self.phone, self.fs, self.props = phone, fs, props
         self.lock = lock or threading.RLock()
+        self._png: tuple[np.ndarray, bytes] | None = None   # last screen and its PNG
         self.commands: dict[str, Callable[[list[str], Result], int]] = {
             "input": self._input, "screencap": self._screencap, "uiautomator": self._uiautomator,
             "am": self._am, "monkey": self._monkey, "wm": self._wm, "dumpsys": self._dumpsys,
@@ -293,12 +294,20 @@ class Shell:
         png = "-p" in a
         paths = [x for x in a if not x.startswith("-")]
         image = self.phone.screenshot()
-        data = png_bytes(image) if png or (paths and paths[0].endswith(".png")) else raw_screencap(image)
+        data = self._encode_png(image) if png or (paths and paths[0].endswith(".png")) else raw_screencap(image)
         if paths:
             self.fs.write(paths[0], data)
         else:
             res.stdout += data
         return 0
+
+    def _encode_png(self, image: np.ndarray) -> bytes:
+        """PNG encoding costs ~10 ms; an unchanged screen reuses the last encoding."""
+        if self._png is not None and np.array_equal(self._png[0], image):
+            return self._png[1]
+        data = png_bytes(image)
+        self._png = (image.copy(), data)
+        return data
 
     def _uiautomator(self, a: list[str], res: Result) -> int:
         if not a or a[0] != "dump":
