@@ -364,3 +364,49 @@ def test_sync_stream_split_anywhere():
     bad = SyncSession(fs, out.append, lambda: closed.append(1))
     bad.feed(b"JUNKJUNKJUNK")
     assert closed == [1]
+
+
+def test_random_packets_after_handshake_never_kill_the_server():
+    """Well-framed nonsense (random commands, ids, services, payloads) ends at worst one connection."""
+    rng = np.random.default_rng(7)
+    services = [b"shell:", b"shell,v2:", b"exec:", b"sync:", b"", b"nope:", b"shell,v2,pty:"]
+    words = [b"input tap 5 5", b"ls /", b"rm -r /sdcard", b"cat /nope", b"'", b"&&", b"screencap",
+             b"STATxxxx", b"\xff\xfe", b"echo $?", b"uiautomator dump /x/y"]
+    host, port, stop = serve(FakePhone())
+    try:
+        for _conn in range(6):
+            s = handshake(port)
+            s.settimeout(2)
+            try:
+                for _ in range(60):
+                    cmd = [P.OPEN, P.WRTE, P.OKAY, P.CLSE, P.CNXN, P.AUTH][rng.integers(6)]
+                    a0, a1 = (int(v) for v in rng.integers(0, 12, 2))
+                    if cmd == P.OPEN:
+                        data = services[rng.integers(len(services))] + words[rng.integers(len(words))] + b"\x00"
+                    else:
+                        data = rng.integers(0, 256, int(rng.integers(0, 64)), dtype=np.uint8).tobytes()
+                    s.sendall(P.encode(cmd, a0, a1, data))
+            except OSError:
+                pass                          # the server may drop this connection: that is allowed
+            s.close()
+        s = handshake(port)
+        s.sendall(P.encode(P.OPEN, 1, 0, b"shell,v2:echo still here\x00"))
+        assert P.read_packet(s).command == P.OKAY and b"still here" in P.read_packet(s).data
+        s.close()
+    finally:
+        stop()
+
+
+def test_shell_never_raises_on_any_line():
+    from hypothesis import given, settings, strategies as st
+
+    sh = Shell(FakePhone(), VirtualFS(), {})
+
+    @settings(max_examples=100, deadline=None, derandomize=True)
+    @given(st.text(alphabet=st.sampled_from(list("input tap swipe text keyevent echo ls cat rm >;&|'\"\\$? 0123/x%")),
+                   max_size=40))
+    def check(line):
+        r = sh.run(line)
+        assert isinstance(r.code, int) and 0 <= r.code < 256
+
+    check()
