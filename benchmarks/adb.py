@@ -25,9 +25,9 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # for tests.fake_phone
 
-from claw_gym.devices.adb import AdbPhone, serve                    # noqa: E402
+from claw_gym.devices.adb import AdbDeviceServer, AdbPhone                    # noqa: E402
 from claw_gym.devices.adb.__main__ import make_phone                 # noqa: E402
-from claw_gym.devices.adb.shell import png_bytes                     # noqa: E402
+from claw_gym.devices.adb.imaging import png_bytes                     # noqa: E402
 
 
 def median_ms(fn: Callable[[], object], n: int) -> float:
@@ -38,6 +38,21 @@ def median_ms(fn: Callable[[], object], n: int) -> float:
         fn()
         times.append((time.perf_counter() - t) * 1000)
     return statistics.median(times)
+
+
+def pillow_png(image) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(image).save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
+
+
+def forget_png(server: AdbDeviceServer) -> None:
+    """Drop the server's cached PNG, as if the screen had changed since the last screencap."""
+    server.shell._png = None
 
 
 def host_service(adb_port: int, serial: str, service: str) -> bytes:
@@ -65,7 +80,8 @@ def main() -> int:
     import numpy as np
 
     phone = make_phone(None, 0)
-    host, port, stop = serve(phone)
+    server = AdbDeviceServer(phone).start()
+    host, port, stop = server.host, server.port, server.stop
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         adb_port = s.getsockname()[1]
@@ -81,6 +97,7 @@ def main() -> int:
         rows = [
             ("direct  phone.screenshot()", median_ms(phone.screenshot, args.n)),
             ("direct  screenshot + PNG encode", median_ms(lambda: png_bytes(phone.screenshot()), args.n)),
+            ("direct  screenshot + Pillow PNG (comparison)", median_ms(lambda: pillow_png(phone.screenshot()), args.n)),
             ("adb     adbutils screenshot() + decode", median_ms(lambda: np.asarray(dev.screenshot()), args.n)),
             ("adb     AdbPhone.screenshot()", median_ms(ap_phone.screenshot, args.n)),
             ("direct  phone.tap()", median_ms(lambda: phone.tap(x, y), args.n)),
@@ -90,6 +107,7 @@ def main() -> int:
             ("adb raw socket: shell,v2:true", median_ms(lambda: host_service(adb_port, serial, "shell,v2:true"), args.n)),
             ("adb raw socket: input tap", median_ms(lambda: host_service(adb_port, serial, f"shell,v2:input tap {x} {y}"), args.n)),
             ("adb raw socket: exec:screencap -p (same screen)", median_ms(lambda: host_service(adb_port, serial, "exec:screencap -p"), args.n)),
+            ("adb raw socket: exec:screencap -p (new screen)", median_ms(lambda: (forget_png(server), host_service(adb_port, serial, "exec:screencap -p")), args.n)),
             ("direct  phone.ui_xml()", median_ms(phone.ui_xml, args.n)),
             ("adb     adbutils dump_hierarchy()", median_ms(dev.dump_hierarchy, args.n)),
         ]

@@ -410,3 +410,16 @@ def test_shell_never_raises_on_any_line():
         assert isinstance(r.code, int) and 0 <= r.code < 256
 
     check()
+
+
+def test_png_and_raw_screencap_encodings():
+    from PIL import Image
+
+    from claw_gym.devices.adb.imaging import png_bytes, raw_screencap
+
+    img = np.random.default_rng(1).integers(0, 256, (37, 23, 3), dtype=np.uint8)
+    assert np.array_equal(np.asarray(Image.open(io.BytesIO(png_bytes(img)))), img)
+    raw = raw_screencap(img)
+    assert struct.unpack("<3I", raw[:12]) == (23, 37, 1)
+    rgba = np.frombuffer(raw[12:], np.uint8).reshape(37, 23, 4)
+    assert np.array_equal(rgba[..., :3], img) and (rgba[..., 3] == 255).all()

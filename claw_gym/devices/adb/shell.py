@@ -9,7 +9,6 @@ VirtualFS (ls, cat, rm, mkdir, echo).
 
 from __future__ import annotations
 
-import io
 import posixpath
 import threading
 from typing import Callable
@@ -17,6 +16,7 @@ from typing import Callable
 import numpy as np
 
 from ..phone.base import PhoneDevice
+from .imaging import png_bytes, raw_screencap
 from .vfs import FsError, VirtualFS
 
 Q = "\x00"  # stands for `$?` inside a word until the command runs
@@ -153,23 +153,6 @@ def _int(v: str) -> int:
     return int(round(float(v)))
 
 
-def png_bytes(image: np.ndarray) -> bytes:
-    from PIL import Image
-
-    buf = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(image[..., :3]), "RGB").save(buf, format="PNG", compress_level=1)
-    return buf.getvalue()
-
-
-def raw_screencap(image: np.ndarray) -> bytes:
-    """`screencap` without -p: width, height, format (1 = RGBA_8888), then pixels."""
-    h, w = image.shape[:2]
-    rgba = np.empty((h, w, 4), np.uint8)
-    rgba[..., :3] = image[..., :3]
-    rgba[..., 3] = 255
-    return np.array([w, h, 1], "<u4").tobytes() + rgba.tobytes()
-
-
 class Shell:
     """Runs command lines against one phone and its file tree (one lock for both)."""
 
@@ -302,7 +285,7 @@ class Shell:
         return 0
 
     def _encode_png(self, image: np.ndarray) -> bytes:
-        """PNG encoding costs ~10 ms; an unchanged screen reuses the last encoding."""
+        """Encoding costs milliseconds; an unchanged screen reuses the last encoding."""
         if self._png is not None and np.array_equal(self._png[0], image):
             return self._png[1]
         data = png_bytes(image)
