@@ -423,3 +423,42 @@ def test_png_and_raw_screencap_encodings():
     assert struct.unpack("<3I", raw[:12]) == (23, 37, 1)
     rgba = np.frombuffer(raw[12:], np.uint8).reshape(37, 23, 4)
     assert np.array_equal(rgba[..., :3], img) and (rgba[..., 3] == 255).all()
+
+
+def test_interactive_pty_shell():
+    """`adb shell` at a terminal: prompt, echo, backspace, Enter runs, Ctrl-C, exit."""
+    phone = FakePhone()
+    host, port, stop = serve(phone)
+    try:
+        s = handshake(port, maxdata=1 << 20)
+        s.sendall(P.encode(P.OPEN, 3, 0, b"shell,v2,TERM=xterm,pty:\x00"))
+        local = P.read_packet(s).arg0
+        raw, out = bytearray(), bytearray()      # v2 packets as received; their decoded stdout
+
+        def read_until(marker: bytes) -> None:
+            while marker not in out:
+                p = P.read_packet(s)
+                if p.command == P.OKAY:                          # for our own WRTE
+                    continue
+                assert p.command == P.WRTE, p.name
+                raw.extend(p.data)
+                s.sendall(P.encode(P.OKAY, 3, local))
+                while len(raw) >= 5 and len(raw) >= 5 + struct.unpack_from("<I", raw, 1)[0]:
+                    n = struct.unpack_from("<I", raw, 1)[0]
+                    out.extend(raw[5:5 + n] if raw[0] == 1 else b"<exit %d>" % raw[5])
+                    del raw[:5 + n]
+
+        def typed(keys: bytes) -> None:
+            s.sendall(P.encode(P.WRTE, 3, local, bytes([0]) + struct.pack("<I", len(keys)) + keys))
+
+        read_until(b"claw:/ $ ")
+        typed(b"input tap 30 11x\x7f0\r")                       # a typo fixed with backspace
+        read_until(b"\r\nclaw:/ $ ")
+        assert phone.package == "com.claw.notes"
+        typed(b"echo abandoned\x03echo hi\r")
+        read_until(b"hi\r\nclaw:/ $ ")
+        typed(b"exit\r")
+        read_until(b"exit\r\n<exit 0>")
+        s.close()
+    finally:
+        stop()

@@ -127,7 +127,8 @@ class _Connection:
         name, _, arg = service.partition(":")
         kind, *options = name.split(",")
         if kind in ("shell", "exec"):
-            s.handler = ShellSession(self.server.shell, arg, kind == "shell" and "v2" in options, emit, finish)
+            s.handler = ShellSession(self.server.shell, arg, kind == "shell" and "v2" in options, emit, finish,
+                                     pty=kind == "shell" and "raw" not in options and ("pty" in options or not arg))
         elif kind == "sync" and not arg:
             s.handler = SyncSession(self.server.fs, emit, finish)
         else:
