@@ -462,3 +462,36 @@ def test_interactive_pty_shell():
         s.close()
     finally:
         stop()
+
+
+@needs_adb
+def test_simulated_phone_over_adb(adb_port):
+    """The real SimPhone behind adb: find an app icon in the dumped UI tree, tap it, go home."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    demo = pytest.importorskip("claw_gym.devices.phone.demo")
+    import adbutils
+
+    phone = demo.demo_phone(seed=0)
+    host, port, stop = serve(phone)
+    serial = f"{host}:{port}"
+    try:
+        assert "connected to" in cli(adb_port, "connect", serial).stdout
+        dev = adbutils.AdbClient("127.0.0.1", adb_port).device(serial)
+        ap = AdbPhone(serial, port=adb_port)
+        home = ap.current_package()
+        tree = dev.dump_hierarchy()
+        assert tree == phone.ui_xml()
+        icon = next(n for n in ET.fromstring(tree).iter("node")
+                    if "Messages" in (n.get("text", ""), n.get("content-desc", "")))
+        x1, y1, x2, y2 = map(int, re.findall(r"\d+", icon.get("bounds")))
+        dev.click((x1 + x2) // 2, (y1 + y2) // 2)
+        assert dev.app_current().package == phone.current_package() != home
+        assert np.array_equal(np.asarray(dev.screenshot()), phone.screenshot())
+        assert ap.key("home") is None and phone.current_package() == home
+        before = phone.ui_xml()
+        assert ap.tap(1, 1) is not None and phone.ui_xml() == before      # refused, nothing changed
+    finally:
+        cli(adb_port, "disconnect", serial)
+        stop()
