@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import shlex
 import shutil
 import socket
 import struct
@@ -310,6 +311,7 @@ def test_shell_language():
     assert bytes(sh.run("echo 'a  b' \"c\\\"d\" e\\ f").stdout) == b"a  b c\"d e f\n"
     assert bytes(sh.run("false; echo $?; true && echo yes || echo no").stdout) == b"1\nyes\n"
     assert bytes(sh.run("echo '>' x").stdout) == b"> x\n"
+    assert bytes(sh.run("echo " + shlex.quote("it's a \"test\" $?")).stdout) == b"it's a \"test\" $?\n"
     r = sh.run("echo hi > /sdcard/a.txt; echo there >> /sdcard/a.txt; cat /sdcard/a.txt")
     assert bytes(r.stdout) == b"hi\nthere\n"
     assert sh.run("rm /sdcard/a.txt && cat /sdcard/a.txt").code == 1

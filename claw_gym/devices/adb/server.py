@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 FEATURES = ("shell_v2", "cmd")
 EMULATOR_PORTS = range(5555, 5586)   # adb's emulator auto-discovery range
 HANDSHAKE_TIMEOUT = 10.0             # seconds a peer may stay silent before its CNXN
+MAX_STREAMS = 256                    # open streams per connection; more are refused
 
 
 def default_props(serial: str) -> dict[str, str]:
@@ -44,7 +45,7 @@ def default_props(serial: str) -> dict[str, str]:
 class _Stream:
     local_id: int
     remote_id: int
-    handler: object = None
+    handler: ShellSession | SyncSession | None = None
     out: bytearray = field(default_factory=bytearray)
     in_flight: bool = False
     finished: bool = False
@@ -103,6 +104,7 @@ class _Connection:
                 self.send(P.CLSE, 0, p.arg0)
                 return
             self.send(P.OKAY, s.local_id, s.remote_id)
+            assert s.handler is not None
             s.handler.feed(p.data)
             self.pump(s)
         elif p.command == P.CLSE:
@@ -115,6 +117,9 @@ class _Connection:
     def open(self, remote_id: int, service: str) -> None:
         if remote_id == 0:
             raise P.ProtocolError("OPEN with remote id 0")
+        if len(self.streams) >= MAX_STREAMS:
+            self.send(P.CLSE, 0, remote_id)
+            return
         s = _Stream(self.next_id, remote_id)
         self.next_id += 1
 
