@@ -1,0 +1,137 @@
+"""What the subcommands share: task filters, task lookup, errors, tables, JSON, progress."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, Iterable, Iterator, Sequence
+
+from ..tasks import TaskSpec
+from ..tasks import suite
+
+DEVICE_CHOICES = ("laptop", "phone", "none")  # "none": API-only tasks
+
+
+class CliError(Exception):
+    """A user error: printed as ``claw-gym: error: ...``, exit status 2."""
+
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _csv_ints(value: str) -> list[int]:
+    try:
+        return [int(v) for v in _csv(value)]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {value!r}") from None
+
+
+def add_filters(p: argparse.ArgumentParser) -> None:
+    """The task filters every multi-task subcommand takes (values comma-separated)."""
+    g = p.add_argument_group("task filters (comma-separated values; all splits unless --split)")
+    g.add_argument("--family", type=_csv, help="family name(s)")
+    g.add_argument("--kind", type=_csv, help="reactive, proactive")
+    g.add_argument("--difficulty", type=_csv_ints, help="1..5, e.g. 1,2")
+    g.add_argument("--split", type=_csv, help="train, test, heldout")
+    g.add_argument("--device", type=_csv, help="laptop, phone, none (API-only tasks)")
+    g.add_argument("--tag", type=_csv, help="task tag(s), e.g. conflict")
+    g.add_argument("--tasks", type=_csv, help="explicit task ids (after the other filters)")
+    g.add_argument("--per-family", type=int, metavar="N", help="keep the first N tasks of each family")
+    g.add_argument("--limit", type=int, metavar="N", help="keep the first N tasks")
+
+
+def resolve_task(task_id: str) -> TaskSpec:
+    """The spec of ``task_id``, or a CliError naming the closest ids."""
+    try:
+        return suite.get_spec(task_id)
+    except KeyError as exc:
+        raise CliError(exc.args[0]) from None
+
+
+def select(args: argparse.Namespace) -> list[TaskSpec]:
+    """Tasks matching the filters in ``args``, in catalog order."""
+    devices = set(args.device or [])
+    bad = devices - set(DEVICE_CHOICES)
+    if bad:
+        raise CliError(f"unknown device {sorted(bad)}; devices: {', '.join(DEVICE_CHOICES)}")
+    for name, allowed in (("kind", ("reactive", "proactive")), ("split", ("train", "test", "heldout"))):
+        bad = set(getattr(args, name) or []) - set(allowed)
+        if bad:
+            raise CliError(f"unknown {name} {sorted(bad)}; {name}s: {', '.join(allowed)}")
+    try:
+        specs = suite.catalog(family=args.family, kind=args.kind, difficulty=args.difficulty, split=args.split,
+                              tag=args.tag)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    if devices:
+        specs = [s for s in specs if devices & set(s.devices) or ("none" in devices and not s.devices)]
+    if args.tasks:
+        wanted = [resolve_task(t).task_id for t in args.tasks]
+        keep = set(wanted)
+        specs = [s for s in specs if s.task_id in keep]
+    if args.per_family is not None:
+        seen: dict[str, int] = {}
+        kept = []
+        for s in specs:
+            seen[s.family] = seen.get(s.family, 0) + 1
+            if seen[s.family] <= args.per_family:
+                kept.append(s)
+        specs = kept
+    if args.limit is not None:
+        specs = specs[: args.limit]
+    return specs
+
+
+def device_label(spec: TaskSpec) -> str:
+    return "+".join(spec.devices) if spec.devices else "api"
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A plain aligned text table (numbers right-aligned)."""
+    cells = [[str(h) for h in headers]] + [[_cell(v) for v in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    numeric = [all(_is_num(r[i]) for r in cells[1:]) and len(cells) > 1 for i in range(len(headers))]
+
+    def line(r: list[str]) -> str:
+        return "  ".join(c.rjust(w) if num else c.ljust(w) for c, w, num in zip(r, widths, numeric)).rstrip()
+
+    sep = "  ".join("-" * w for w in widths)
+    return "\n".join([line(cells[0]), sep] + [line(r) for r in cells[1:]])
+
+
+def _cell(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.3f}"
+    return str(v)
+
+
+def _is_num(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def print_json(obj: Any) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def progress(items: Iterable[Any], total: int, desc: str) -> Iterator[Any]:
+    """A tqdm bar on stderr when it is a terminal (silent in pipes and tests)."""
+    from tqdm import tqdm
+
+    yield from tqdm(items, total=total, desc=desc, unit="ep", disable=None, file=sys.stderr, leave=False)
+
+
+def add_workers(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="worker processes (spawned; each builds its own envs). Default 1: in process")
+
+
+def add_episodes(p: argparse.ArgumentParser, default: int = 1) -> None:
+    p.add_argument("--episodes", type=int, default=default, metavar="K", help=f"episodes per task (default {default})")
+    p.add_argument("--seed", type=int, default=0, help="seed of each task's first episode; episode j uses seed+j")
