@@ -43,11 +43,38 @@ def add_filters(p: argparse.ArgumentParser) -> None:
 
 
 def resolve_task(task_id: str) -> TaskSpec:
-    """The spec of ``task_id``, or a CliError naming the closest ids."""
+    """The spec of ``task_id``, or a CliError naming the closest ids (by edit distance)."""
     try:
         return suite.get_spec(task_id)
-    except KeyError as exc:
-        raise CliError(exc.args[0]) from None
+    except KeyError:
+        close = closest(task_id, list(suite.all_specs()))
+        hint = f"; did you mean {', '.join(close)}?" if close else "; see 'claw-gym list'"
+        raise CliError(f"unknown task {task_id!r}{hint}") from None
+
+
+def closest(word: str, candidates: list[str], n: int = 3, max_ratio: float = 0.4) -> list[str]:
+    """The ``n`` candidates nearest to ``word`` in edit distance (at most ``max_ratio`` of its length).
+
+    difflib's ratio ranks ``...-0x00`` nearer to ``...-0010`` than to ``...-0000``; a typo is
+    an edit, so count edits.
+    """
+    limit = max(1, int(len(word) * max_ratio))
+    scored = [(d, c) for c in candidates if abs(len(c) - len(word)) <= limit
+              for d in [_edits(word, c, limit)] if d <= limit]
+    return [c for _, c in sorted(scored)[:n]]
+
+
+def _edits(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, giving up (returning limit + 1) once it must exceed ``limit``."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
 
 
 def select(args: argparse.Namespace) -> list[TaskSpec]:

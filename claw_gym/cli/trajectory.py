@@ -93,6 +93,17 @@ def tool_call(action: str, step: int) -> dict[str, Any] | None:
             "function": {"name": name, "arguments": json.dumps(args, ensure_ascii=False)}}
 
 
+def action_of(call: dict[str, Any]) -> str:
+    """The inverse of :func:`tool_call`: an OpenAI-style tool call back to an action string."""
+    fn = call.get("function", call)
+    name, args = fn["name"], fn.get("arguments") or {}
+    if isinstance(args, str):
+        args = json.loads(args)
+    if name in _KIND_TOOLS:
+        return json.dumps({"kind": name, **args}, ensure_ascii=False)
+    return A.api(name.replace(SEP, "."), **args)
+
+
 def obs_text(obs: dict[str, str], prev: dict[str, str] | None) -> str:
     """An observation as a user turn: everything at first, then what changed (time and result always)."""
     parts = []
@@ -101,7 +112,8 @@ def obs_text(obs: dict[str, str], prev: dict[str, str] | None) -> str:
     others = sorted(k for k in obs if k not in TEXT_ORDER and k not in ("instruction", "result"))
     for key in (*TEXT_ORDER, *others):
         value = obs.get(key, "")
-        if not value or (prev is not None and key != "time" and prev.get(key) == value and key != "events"):
+        unchanged = prev is not None and key not in ("time", "events") and prev.get(key) == value
+        if not value or unchanged:
             continue
         parts.append(f"{key}:\n{value}" if "\n" in value else f"{key}: {value}")
     if obs.get("result"):
