@@ -28,6 +28,16 @@ def _csv_ints(value: str) -> list[int]:
         raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {value!r}") from None
 
 
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}")
+    return n
+
+
 def add_filters(p: argparse.ArgumentParser) -> None:
     """The task filters every multi-task subcommand takes (values comma-separated)."""
     g = p.add_argument_group("task filters (comma-separated values; all splits unless --split)")
@@ -154,11 +164,11 @@ def progress(items: Iterable[Any], total: int, desc: str) -> Iterator[Any]:
     yield from tqdm(items, total=total, desc=desc, unit="ep", disable=None, file=sys.stderr, leave=False)
 
 
-def add_workers(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--workers", type=int, default=1, metavar="N",
-                   help="worker processes (spawned; each builds its own envs). Default 1: in process")
-
-
-def add_episodes(p: argparse.ArgumentParser, default: int = 1) -> None:
-    p.add_argument("--episodes", type=int, default=default, metavar="K", help=f"episodes per task (default {default})")
+def add_run_options(p: argparse.ArgumentParser, json_help: str) -> None:
+    """Options of the subcommands that run episodes: filters, episodes and seeds, workers, --json."""
+    add_filters(p)
+    p.add_argument("--episodes", type=_positive, default=1, metavar="K", help="episodes per task (default 1)")
     p.add_argument("--seed", type=int, default=0, help="seed of each task's first episode; episode j uses seed+j")
+    p.add_argument("--workers", type=_positive, default=1, metavar="N",
+                   help="worker processes (spawned; each builds its own envs). Default 1: in process")
+    p.add_argument("--json", action="store_true", help=json_help)

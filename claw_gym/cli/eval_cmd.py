@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any
 
 from . import metrics
-from .common import CliError, add_episodes, add_filters, add_workers, print_json, select, table
+from .common import CliError, add_run_options, print_json, select, table
 from .runner import jobs_for, run_episode, run_jobs
 
 
@@ -22,12 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("eval", help="evaluate an agent: pass@1, pass@k, pass^k by family/kind/difficulty/device",
                        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--agent", required=True, metavar="SPEC", help="module:callable, or oracle | finish")
-    add_filters(p)
-    add_episodes(p, default=1)
+    add_run_options(p, "print the report as JSON")
     p.add_argument("--k", type=str, default=None, metavar="K,K",
                    help="k values for pass@k / pass^k (default: 1, powers of two up to --episodes, --episodes)")
-    add_workers(p)
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=run)
 
 
@@ -53,8 +50,6 @@ def _ks(text: str | None, n: int) -> list[int]:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.episodes < 1:
-        raise CliError("--episodes must be >= 1")
     ks = _ks(args.k, args.episodes)
     specs = select(args)
     if not specs:

@@ -20,7 +20,7 @@ from functools import partial
 from typing import Any
 
 from . import trajectory
-from .common import CliError, add_episodes, add_filters, add_workers, print_json, select
+from .common import CliError, add_run_options, print_json, select
 from .runner import jobs_for, run_episode, run_jobs
 
 FORMATS = ("chat-jsonl", "steps-jsonl")
@@ -33,10 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=FORMATS, default="chat-jsonl")
     p.add_argument("--out", required=True, metavar="FILE", help="output file ('-' for stdout)")
     p.add_argument("--all", action="store_true", help="also write failing episodes")
-    add_filters(p)
-    add_episodes(p)
-    add_workers(p)
-    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    add_run_options(p, "print the summary as JSON")
     p.set_defaults(func=run)
 
 

@@ -10,7 +10,7 @@ import argparse
 from collections import Counter
 from typing import Any
 
-from .common import CliError, add_episodes, add_filters, add_workers, print_json, resolve_task, select, table
+from .common import CliError, add_run_options, print_json, resolve_task, select, table
 from .runner import jobs_for, run_episode, run_jobs
 
 
@@ -19,10 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description=__doc__)
     p.add_argument("task", nargs="?", help="task id; or use --all with filters")
     p.add_argument("--all", action="store_true", help="every task matching the filters")
-    add_filters(p)
-    add_episodes(p)
-    add_workers(p)
-    p.add_argument("--json", action="store_true", help="print the results as JSON")
+    add_run_options(p, "print the results as JSON")
     p.set_defaults(func=run)
 
 
