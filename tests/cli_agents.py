@@ -25,3 +25,14 @@ def lister(obs):
 
 def crasher(obs, info):
     raise RuntimeError("agent bug")
+
+
+class TwoLooksThenFinish:
+    """A policy class with reset: two help calls, then finish; reset must rearm it every episode."""
+
+    def reset(self, obs, info) -> None:
+        self.left = 2
+
+    def act(self, obs, info) -> str:
+        self.left -= 1
+        return A.api("help") if self.left >= 0 else A.finish("done")

@@ -221,6 +221,13 @@ def test_export_steps_and_only_passing_unless_all(tmp_path):
     assert [json.loads(x)["metadata"]["passed"] for x in none.read_text().splitlines()] == [False, False]
 
 
+def test_policy_class_is_reset_every_episode(tmp_path):
+    out = tmp_path / "all.jsonl"
+    ok("export", "--policy", "cli_agents:TwoLooksThenFinish", *SMALL, "--episodes", "2", "--all", "--out", str(out))
+    metas = [json.loads(x)["metadata"] for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [m["steps"] for m in metas] == [3, 3, 3, 3] and not any(m["passed"] for m in metas)
+
+
 def test_tool_call_round_trip_for_every_action_kind():
     for action in [A.api("calendar.list_events", start="2026-03-02", end="2026-03-09"), A.shell("ls -la"),
                    A.tap(120, 540), A.tap(element="e12"), A.swipe(1, 2, 3, 4), A.type_text("hé"), A.key("back"),
@@ -290,6 +297,47 @@ def test_play_saves_the_phone_screen(tmp_path, capsys):
     s.save_screen()
     (png,) = tmp_path.glob("*.png")
     assert str(png) in capsys.readouterr().out
+
+
+class FakePhone(gym.Wrapper):
+    """Stands in for the phone (built elsewhere): gui actions succeed and every obs has a screen."""
+
+    def _screen(self, obs, shade):
+        return {**obs, "screen": np.full((64, 32, 3), shade, dtype=np.uint8)}
+
+    def step(self, action):
+        if json.loads(action)["kind"] == "gui":
+            obs = self._screen({**self.env.unwrapped._last_obs, "result": "tapped", "events": ""}, 9)
+            return obs, 0.0, False, False, {"action_ok": True, "error": None}
+        obs, r, term, trunc, info = self.env.step(action)
+        return self._screen(obs, 3), r, term, trunc, info
+
+
+def test_play_saves_a_png_after_each_gui_step(tmp_path):
+    import io
+
+    from PIL import Image
+
+    from claw_gym.cli.play import Session
+
+    out = io.StringIO()
+    s = Session(TASK, 0, out, str(tmp_path), 200)
+    s.env = FakePhone(s.env)
+    code = s.loop(io.StringIO("tap 10 20\nhelp\nkey back\n:screen\n:quit\n"), echo=True)
+    text = out.getvalue()
+    pngs = sorted(tmp_path.glob("*.png"))
+    assert code == 1 and [p.name[-11:] for p in pngs] == ["step001.png", "step003.png"]
+    assert text.count("  screen: ") == 3 and str(pngs[0]) in text  # two gui steps + :screen (overwrites step 3)
+    assert np.asarray(Image.open(pngs[0]))[0, 0].tolist() == [9, 9, 9]
+
+
+def test_closest_ids_count_edits():
+    from claw_gym.cli.common import closest
+
+    ids = [f"fam-a-{n:04d}" for n in range(30)] + [f"fam-b-{n:04d}" for n in range(30)]
+    assert closest("fam-a-0x07", ids)[0] == "fam-a-0007"
+    assert closest("fam-b-0012", ids)[0] == "fam-b-0012"
+    assert closest("something-else-entirely", ids) == []
 
 
 @pytest.mark.parametrize("line, action", [
