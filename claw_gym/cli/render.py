@@ -139,7 +139,8 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() == ".gif":
         out.parent.mkdir(parents=True, exist_ok=True)
-        frames[0].save(out, save_all=True, append_images=frames[1:], duration=args.ms, loop=0, optimize=False)
+        durations = [args.ms] * (len(frames) - 1) + [args.ms * 3]  # hold the verdict
+        frames[0].save(out, save_all=True, append_images=frames[1:], duration=durations, loop=0, optimize=False)
         written = [str(out)]
     elif out.suffix:
         raise CliError(f"--out must end in .gif or be a directory, got {args.out!r}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from .. import clock
 from ..tasks import suite
 from .common import print_json, resolve_task
 from .runner import run_episode
@@ -34,6 +35,7 @@ def describe(task_id: str, seed: int) -> dict[str, Any]:
     return {
         **spec.as_dict(), "env_id": spec.env_id, "seed": seed, "start_time": scenario["start"],
         "instruction": ep.info["instruction"], "trigger": scenario["trigger"] or None,
+        "deadline": clock.fmt_long(scenario["deadline"]) if scenario["deadline"] is not None else None,
         "checker": family.summary,
         "checks": [c["name"] for c in verdict.get("checks", [])],
         "oracle_length": len(scenario["oracle"]), "oracle_passes": ep.passed,
@@ -57,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         print("instruction: none (proactive: nobody asks)")
         print(f"trigger: {d['trigger'] or '(not described by the family)'}")
+    if d["deadline"]:
+        print(f"judged at: {d['deadline']} (virtual time), or on finish")
     print(f"\nthe checker: {d['checker']}")
     for name in d["checks"]:
         print(f"  - {name}")
