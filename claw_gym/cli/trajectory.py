@@ -104,12 +104,15 @@ def action_of(call: dict[str, Any]) -> str:
     return A.api(name.replace(SEP, "."), **args)
 
 
-def obs_text(obs: dict[str, str], prev: dict[str, str] | None) -> str:
-    """An observation as a user turn: everything at first, then what changed (time and result always)."""
+def obs_text(obs: dict[str, Any], prev: dict[str, Any] | None) -> str:
+    """An observation as a user turn: everything at first, then what changed (time and result always).
+
+    Text fields only: images (the phone's ``screen``) are left out; its ``ui`` text is kept."""
     parts = []
     if prev is None and obs.get("instruction"):
         parts.append(f"instruction: {obs['instruction']}")
-    others = sorted(k for k in obs if k not in TEXT_ORDER and k not in ("instruction", "result"))
+    others = sorted(k for k, v in obs.items()
+                    if isinstance(v, str) and k not in TEXT_ORDER and k not in ("instruction", "result"))
     for key in (*TEXT_ORDER, *others):
         value = obs.get(key, "")
         unchanged = prev is not None and key not in ("time", "events") and prev.get(key) == value
