@@ -43,19 +43,27 @@ def main() -> None:
     work = jobs(args.episodes)
     print(f"{len(work)} oracle episodes over {len({t for t, _ in work})} tasks of {len(claw_gym.tasks.families())} "
           f"families; medians of {args.repeats} runs")
-    base = [timed(lambda j: run_episode(j[0], j[1], "oracle"), work)[0] for _ in range(args.repeats)]
-    print(f"  play only (baseline)   {len(work) / statistics.median(base):8.1f} episodes/s")
-    for fmt in ("chat-jsonl", "steps-jsonl"):
-        runs = [timed(lambda j: export_job("oracle", fmt, j), work) for _ in range(args.repeats)]
-        seconds = statistics.median(r[0] for r in runs)
-        texts = [text for ok, text in runs[0][1] if ok]
+    runners = {"play only (baseline)": lambda j: run_episode(j[0], j[1], "oracle"),
+               "chat-jsonl": lambda j: export_job("oracle", "chat-jsonl", j),
+               "steps-jsonl": lambda j: export_job("oracle", "steps-jsonl", j)}
+    seconds: dict[str, list[float]] = {name: [] for name in runners}
+    outputs: dict[str, list] = {}
+    for _ in range(args.repeats):  # interleaved, so the three share the machine's load
+        for name, fn in runners.items():
+            took, outputs[name] = timed(fn, work)
+            seconds[name].append(took)
+    for name in runners:
+        rate = len(work) / statistics.median(seconds[name])
+        if name not in ("chat-jsonl", "steps-jsonl"):
+            print(f"  {name:<22} {rate:8.1f} episodes/s")
+            continue
+        texts = [text for ok, text in outputs[name] if ok]
         data = "".join(texts).encode("utf-8")
         per = len(data) / len(texts)
         gz = len(gzip.compress(data, 6)) / len(texts)
-        print(f"  {fmt:<22} {len(work) / seconds:8.1f} trajectories/s; {per / 1024:6.1f} KiB per trajectory; "
+        print(f"  {name:<22} {rate:8.1f} trajectories/s; {per / 1024:6.1f} KiB per trajectory; "
               f"{TARGET:,} trajectories: {per * TARGET / 2**20:6.1f} MiB ({gz * TARGET / 2**20:5.1f} MiB gzipped), "
-              f"~{TARGET / (len(work) / seconds):.0f} s on one core")
-
+              f"~{TARGET / rate:.0f} s on one core")
 
 if __name__ == "__main__":
     main()

@@ -60,34 +60,48 @@ def agent_for(spec: str) -> policies.Agent:
     return _AGENTS[spec]
 
 
+def env_for(task_id: str) -> gym.Env:
+    """The task's env, reused while consecutive jobs stay on the same task (jobs are task-major).
+
+    Gymnasium's passive checker is off: the test suite runs ``check_env``; here it would only
+    cost time on every episode.
+    """
+    global _ENV
+    if _ENV is None or _ENV[0] != task_id:
+        import claw_gym  # noqa: F401  (registers the envs in spawned workers)
+
+        if _ENV is not None:
+            _ENV[1].close()
+        _ENV = (task_id, gym.make(f"ClawAnything/{task_id}-v0", disable_env_checker=True))
+    return _ENV[1]
+
+
+_ENV: tuple[str, gym.Env] | None = None
+
+
 def run_episode(task_id: str, seed: int, policy: str, *, keep_images: bool = False,
                 on_reset: Callable[[Any, Episode], None] | None = None) -> Episode:
     """Play one episode to its verdict. Non-text observation values are dropped unless ``keep_images``."""
     agent = agent_for(policy)
-    import claw_gym  # noqa: F401  (registers the envs in spawned workers)
-
-    env = gym.make(f"ClawAnything/{task_id}-v0")
+    env = env_for(task_id)
+    obs, info = env.reset(seed=seed)
+    ep = Episode(task_id, seed, policy, _public_info(info), _keep(obs, keep_images))
+    if on_reset is not None:
+        on_reset(env.unwrapped, ep)
     try:
-        obs, info = env.reset(seed=seed)
-        ep = Episode(task_id, seed, policy, _public_info(info), _keep(obs, keep_images))
-        if on_reset is not None:
-            on_reset(env.unwrapped, ep)
-        try:
-            agent.begin(env.unwrapped, obs, info)
-            done = False
-            while not done:
-                action = agent.act(obs, info)
-                obs, reward, terminated, truncated, info = env.step(action)
-                ep.steps.append(Step(action if isinstance(action, str) else repr(action), _keep(obs, keep_images),
-                                     float(reward), bool(terminated), bool(truncated), bool(info["action_ok"]),
-                                     info["error"]))
-                done = terminated or truncated
-        except Exception:  # the policy crashed: record it, the run goes on
-            ep.crash = traceback.format_exc(limit=6)
-        ep.verdict = info.get("verdict")
-        return ep
-    finally:
-        env.close()
+        agent.begin(env.unwrapped, obs, info)
+        done = False
+        while not done:
+            action = agent.act(obs, info)
+            obs, reward, terminated, truncated, info = env.step(action)
+            ep.steps.append(Step(action if isinstance(action, str) else repr(action), _keep(obs, keep_images),
+                                 float(reward), bool(terminated), bool(truncated), bool(info["action_ok"]),
+                                 info["error"]))
+            done = terminated or truncated
+    except Exception:  # the policy crashed: record it, the run goes on
+        ep.crash = traceback.format_exc(limit=6)
+    ep.verdict = info.get("verdict")
+    return ep
 
 
 def _public_info(info: dict[str, Any]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ same bytes.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from .. import actions as A
@@ -48,23 +49,39 @@ _HELP_TOOL = {"name": "help", "description": "List every service of this world w
 
 def tools_of(env: Any) -> list[dict[str, Any]]:
     """OpenAI-style tool specs for the world of ``env`` (an unwrapped ClawEnv after reset)."""
+    classes = tuple(type(service) for service in env.world.services.values())
+    return list(_tools(classes, tuple(env.task.devices)))
+
+
+@lru_cache(maxsize=256)
+def _tools(classes: tuple[type, ...], devices: tuple[str, ...]) -> tuple[dict[str, Any], ...]:
+    """Endpoints are declared on the service classes, so the tools depend only on these keys."""
     schemas = [_HELP_TOOL]
-    for service in env.world.services.values():
-        for ep in service.endpoints.values():
+    for cls in classes:
+        for ep in cls.endpoints.values():
             s = ep.schema()
             schemas.append({**s, "name": s["name"].replace(".", SEP)})
-    kinds = ["wait", "finish"] + (["shell"] if "laptop" in env.task.devices else []) + \
-        (["gui"] if "phone" in env.task.devices else [])
+    kinds = ["wait", "finish"] + (["shell"] if "laptop" in devices else []) + (["gui"] if "phone" in devices else [])
     for kind in kinds:
         t = _KIND_TOOLS[kind]
         schemas.append({"name": kind, "description": t["description"],
                         "parameters": {"type": "object", "properties": t["properties"], "required": t["required"],
                                        "additionalProperties": False}})
-    return [{"type": "function", "function": s} for s in schemas]
+    return tuple({"type": "function", "function": s} for s in schemas)
 
 
 def system_message(tools: list[dict[str, Any]], devices: list[str]) -> str:
-    """The intro plus one line per tool, generated from its schema."""
+    """The intro plus one line per tool, generated from its schema (memoised: tools repeat across episodes)."""
+    key = (tuple(t["function"]["name"] for t in tools), tuple(devices))
+    if key not in _SYSTEM:
+        _SYSTEM[key] = _system_message(tools, devices)
+    return _SYSTEM[key]
+
+
+_SYSTEM: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
+
+
+def _system_message(tools: list[dict[str, Any]], devices: list[str]) -> str:
     where = f", a {' and a '.join(devices)}" if devices else ""
     lines = [SYSTEM_INTRO.format(devices=where), "", "Tools:"]
     for t in tools:
