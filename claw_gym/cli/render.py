@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -135,6 +136,8 @@ def frames_of(ep: Any) -> list[Any]:
 def run(args: argparse.Namespace) -> int:
     spec = resolve_task(args.task)
     ep = run_episode(spec.task_id, args.seed, args.policy, keep_images=True)
+    if ep.crash:
+        print(f"warning: the policy raised; rendering up to there:\n{ep.crash}", file=sys.stderr)
     frames = frames_of(ep)
     out = Path(args.out)
     if out.suffix.lower() == ".gif":
