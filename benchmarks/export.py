@@ -21,12 +21,12 @@ from claw_gym.cli.runner import run_episode
 TARGET = 1_500  # the reference benchmark fine-tuned on 1,500 successful trajectories
 
 
-def jobs(n: int) -> list[tuple[str, int]]:
+def jobs(n: int) -> list[tuple[str, int, str]]:
     by_family: dict[str, list[str]] = {}
     for s in claw_gym.catalog():
         by_family.setdefault(s.family, []).append(s.task_id)
     ids = [t for group in zip(*by_family.values()) for t in group] or []
-    return [(ids[i % len(ids)], i // len(ids)) for i in range(n)]
+    return [(ids[i % len(ids)], i // len(ids), "{}") for i in range(n)]
 
 
 def timed(fn, work) -> tuple[float, list]:
@@ -41,7 +41,7 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args()
     work = jobs(args.episodes)
-    print(f"{len(work)} oracle episodes over {len({t for t, _ in work})} tasks of {len(claw_gym.tasks.families())} "
+    print(f"{len(work)} oracle episodes over {len({job[0] for job in work})} tasks of {len(claw_gym.tasks.families())} "
           f"families; medians of {args.repeats} runs")
     runners = {"play only (baseline)": lambda j: run_episode(j[0], j[1], "oracle"),
                "chat-jsonl": lambda j: export_job("oracle", "chat-jsonl", j),

@@ -94,6 +94,19 @@ def test_unknown_task_suggests_close_ids(args, tmp_path):
     assert "Traceback" not in r.stderr
 
 
+def test_env_args_reach_the_env():
+    # max_steps=2 truncates the 5-step oracle: every episode fails, in process and in workers
+    r = cli("oracle", "--all", *SMALL, "--env-arg", "max_steps=2", "--workers", "2", "--json")
+    d = json.loads(r.stdout)
+    assert r.returncode == 1 and d["passed"] == 0 and all(r["steps"] == 2 for r in d["results"])
+    d = json.loads(ok("eval", "--agent", "oracle", *SMALL, "--env-arg", "reward_mode=partial", "--json").stdout)
+    assert d["overall"]["pass@1"] == 1.0
+    r = cli("eval", "--agent", "oracle", *SMALL, "--env-arg", "history=everything")
+    assert r.returncode == 2 and "history must be one of" in r.stderr
+    r = cli("export", *SMALL, "--out", "x.jsonl", "--env-arg", "nonsense")
+    assert r.returncode == 2 and "KEY=VALUE" in r.stderr
+
+
 def test_bad_filters_are_clear_errors():
     r = cli("list", "--family", "no-such-family")
     assert r.returncode == 2 and "unknown family" in r.stderr

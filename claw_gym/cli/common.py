@@ -171,4 +171,32 @@ def add_run_options(p: argparse.ArgumentParser, json_help: str) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of each task's first episode; episode j uses seed+j")
     p.add_argument("--workers", type=_positive, default=1, metavar="N",
                    help="worker processes (spawned; each builds its own envs). Default 1: in process")
+    add_env_args(p)
     p.add_argument("--json", action="store_true", help=json_help)
+
+
+def add_env_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--env-arg", action="append", default=[], metavar="KEY=VALUE",
+                   help="keyword for gym.make, e.g. history=full, reward_mode=partial, max_steps=10 (repeatable)")
+
+
+def env_kwargs(args: argparse.Namespace) -> str:
+    """``--env-arg`` pairs as canonical JSON text (jobs carry it to workers; it keys env caches)."""
+    from .shortforms import value
+
+    out = {}
+    for pair in args.env_arg:
+        key, eq, text = pair.partition("=")
+        if not eq or not key.isidentifier():
+            raise CliError(f"--env-arg takes KEY=VALUE, got {pair!r}")
+        out[key] = value(text)
+    if out:  # fail here, once, rather than in every worker
+        import gymnasium as gym
+
+        import claw_gym
+
+        try:
+            gym.make("ClawAnything-v0", disable_env_checker=True, **out).close()
+        except (TypeError, ValueError) as exc:
+            raise CliError(f"--env-arg: {exc}") from None
+    return json.dumps(out, sort_keys=True)

@@ -14,8 +14,8 @@ from functools import partial
 from typing import Any
 
 from . import metrics
-from .common import CliError, add_run_options, print_json, select, table
-from .runner import jobs_for, run_episode, run_jobs
+from .common import CliError, add_run_options, env_kwargs, print_json, select, table
+from .runner import Job, jobs_for, run_episode, run_jobs
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,10 +28,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def eval_job(agent: str, job: tuple[str, int]) -> dict[str, Any]:
+def eval_job(agent: str, job: Job) -> dict[str, Any]:
     """Run in a worker: one episode of the agent, summarised."""
-    task_id, seed = job
-    ep = run_episode(task_id, seed, agent)
+    task_id, seed, kwargs = job
+    ep = run_episode(task_id, seed, agent, env_kwargs=kwargs)
     return {"task_id": task_id, "seed": seed, "passed": ep.passed, "reward": ep.reward, "steps": len(ep.steps),
             "crash": ep.crash, **{k: ep.info[k] for k in ("family", "kind", "difficulty", "devices")}}
 
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     from .policies import load
 
     load(args.agent)  # fail fast, in this process, on a bad spec
-    jobs = jobs_for([s.task_id for s in specs], args.episodes, args.seed)
+    jobs = jobs_for([s.task_id for s in specs], args.episodes, args.seed, env_kwargs(args))
     episodes = list(run_jobs(partial(eval_job, args.agent), jobs, args.workers, "eval"))
     per_task: dict[str, dict[str, Any]] = {}
     for e in episodes:

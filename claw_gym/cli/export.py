@@ -20,8 +20,8 @@ from functools import partial
 from typing import Any
 
 from . import trajectory
-from .common import CliError, add_run_options, print_json, select
-from .runner import jobs_for, run_episode, run_jobs
+from .common import CliError, add_run_options, env_kwargs, print_json, select
+from .runner import Job, jobs_for, run_episode, run_jobs
 
 FORMATS = ("chat-jsonl", "steps-jsonl")
 
@@ -37,14 +37,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def export_job(policy: str, fmt: str, job: tuple[str, int]) -> tuple[bool, str]:
+def export_job(policy: str, fmt: str, job: Job) -> tuple[bool, str]:
     """Run in a worker: one episode, serialised (lines end with a newline)."""
-    task_id, seed = job
+    task_id, seed, kwargs = job
 
     def with_tools(env: Any, ep: Any) -> None:
         ep.tools = trajectory.tools_of(env)
 
-    ep = run_episode(task_id, seed, policy, on_reset=with_tools if fmt == "chat-jsonl" else None)
+    ep = run_episode(task_id, seed, policy, env_kwargs=kwargs, on_reset=with_tools if fmt == "chat-jsonl" else None)
     records = [trajectory.chat_record(ep)] if fmt == "chat-jsonl" else trajectory.step_records(ep)
     return ep.passed, "".join(trajectory.dumps(r) + "\n" for r in records)
 
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     from .policies import load
 
     load(args.policy)
-    jobs = jobs_for([s.task_id for s in specs], args.episodes, args.seed)
+    jobs = jobs_for([s.task_id for s in specs], args.episodes, args.seed, env_kwargs(args))
     start = time.perf_counter()
     written = passed = size = 0
     out = sys.stdout if args.out == "-" else open(args.out, "w", encoding="utf-8", newline="\n")

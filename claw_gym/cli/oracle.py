@@ -10,8 +10,8 @@ import argparse
 from collections import Counter
 from typing import Any
 
-from .common import CliError, add_run_options, print_json, resolve_task, select, table
-from .runner import jobs_for, run_episode, run_jobs
+from .common import CliError, add_run_options, env_kwargs, print_json, resolve_task, select, table
+from .runner import Job, jobs_for, run_episode, run_jobs
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,10 +23,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def oracle_job(job: tuple[str, int]) -> dict[str, Any]:
+def oracle_job(job: Job) -> dict[str, Any]:
     """Run in a worker: one oracle episode, summarised."""
-    task_id, seed = job
-    ep = run_episode(task_id, seed, "oracle")
+    task_id, seed, kwargs = job
+    ep = run_episode(task_id, seed, "oracle", env_kwargs=kwargs)
     v = ep.verdict or {}
     failed = [c["name"] for c in v.get("checks", []) if not c["passed"]]
     return {"task_id": task_id, "family": ep.info["family"], "seed": seed, "passed": ep.passed,
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
             raise CliError("no task matches these filters")
     else:
         raise CliError("give a TASK, or --all (with optional filters)")
-    results = list(run_jobs(oracle_job, jobs_for(task_ids, args.episodes, args.seed), args.workers, "oracle"))
+    results = list(run_jobs(oracle_job, jobs_for(task_ids, args.episodes, args.seed, env_kwargs(args)), args.workers, "oracle"))
     failures = [r for r in results if not r["passed"]]
     if args.json:
         print_json({"episodes": len(results), "passed": len(results) - len(failures), "results": results})

@@ -18,7 +18,7 @@ import gymnasium as gym
 
 from .. import actions as A
 from . import shortforms
-from .common import resolve_task
+from .common import add_env_args, env_kwargs, resolve_task
 
 COMMANDS = """player commands:
   :help            this help
@@ -37,6 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("task", help="task id")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--screens", metavar="DIR", help="where phone screens go (default: a new temporary directory)")
+    add_env_args(p)
     p.add_argument("--width", type=int, default=2000, help="print at most this many characters of a result")
     p.set_defaults(func=run)
 
@@ -44,11 +45,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 class Session:
     """One episode driven by typed lines; all output goes to ``out``."""
 
-    def __init__(self, task_id: str, seed: int, out: TextIO, screens: str | None, width: int) -> None:
+    def __init__(self, task_id: str, seed: int, out: TextIO, screens: str | None, width: int,
+                 env_kwargs: str = "{}") -> None:
         import claw_gym  # noqa: F401  (registers the envs)
 
         self.spec = resolve_task(task_id)
-        self.env = gym.make(self.spec.env_id)
+        self.env = gym.make(self.spec.env_id, **json.loads(env_kwargs))
         self.obs, self.info = self.env.reset(seed=seed)
         self.oracle = self.env.unwrapped.oracle_actions()
         self.out, self.width, self.seed = out, width, seed
@@ -190,7 +192,7 @@ def _same(a: str, b: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    session = Session(args.task, args.seed, sys.stdout, args.screens, args.width)
+    session = Session(args.task, args.seed, sys.stdout, args.screens, args.width, env_kwargs(args))
     return session.loop(sys.stdin, echo=not sys.stdin.isatty())
 
 

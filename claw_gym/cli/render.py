@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .. import actions as A
-from .common import CliError, print_json, resolve_task
+from .common import CliError, add_env_args, env_kwargs, print_json, resolve_task
 from .runner import run_episode
 
 CARD = (360, 640)  # text card size (W, H) when there is no phone screen
@@ -34,6 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, help="episode.gif, or a directory for PNG frames")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--policy", default="oracle", metavar="SPEC", help="oracle (default) or module:callable")
+    add_env_args(p)
     p.add_argument("--ms", type=int, default=1200, help="milliseconds per frame in the GIF")
     p.add_argument("--json", action="store_true", help="print what was written as JSON")
     p.set_defaults(func=run)
@@ -135,7 +136,7 @@ def frames_of(ep: Any) -> list[Any]:
 
 def run(args: argparse.Namespace) -> int:
     spec = resolve_task(args.task)
-    ep = run_episode(spec.task_id, args.seed, args.policy, keep_images=True)
+    ep = run_episode(spec.task_id, args.seed, args.policy, env_kwargs=env_kwargs(args), keep_images=True)
     if ep.crash:
         print(f"warning: the policy raised; rendering up to there:\n{ep.crash}", file=sys.stderr)
     frames = frames_of(ep)

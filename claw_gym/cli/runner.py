@@ -7,6 +7,7 @@ whatever the number of workers, which keeps exports deterministic.
 
 from __future__ import annotations
 
+import json
 import multiprocessing as mp
 import traceback
 from dataclasses import dataclass, field
@@ -60,30 +61,33 @@ def agent_for(spec: str) -> policies.Agent:
     return _AGENTS[spec]
 
 
-def env_for(task_id: str) -> gym.Env:
+def env_for(task_id: str, env_kwargs: str = "{}") -> gym.Env:
     """The task's env, reused while consecutive jobs stay on the same task (jobs are task-major).
 
     Gymnasium's passive checker is off: the test suite runs ``check_env``; here it would only
     cost time on every episode.
     """
     global _ENV
-    if _ENV is None or _ENV[0] != task_id:
+    key = f"{task_id} {env_kwargs}"
+    if _ENV is None or _ENV[0] != key:
         import claw_gym  # noqa: F401  (registers the envs in spawned workers)
 
         if _ENV is not None:
             _ENV[1].close()
-        _ENV = (task_id, gym.make(f"ClawAnything/{task_id}-v0", disable_env_checker=True))
+        _ENV = (key, gym.make(f"ClawAnything/{task_id}-v0", disable_env_checker=True, **json.loads(env_kwargs)))
     return _ENV[1]
 
 
 _ENV: tuple[str, gym.Env] | None = None
 
 
-def run_episode(task_id: str, seed: int, policy: str, *, keep_images: bool = False,
+def run_episode(task_id: str, seed: int, policy: str, *, env_kwargs: str = "{}", keep_images: bool = False,
                 on_reset: Callable[[Any, Episode], None] | None = None) -> Episode:
-    """Play one episode to its verdict. Non-text observation values are dropped unless ``keep_images``."""
+    """Play one episode to its verdict. Non-text observation values are dropped unless ``keep_images``.
+
+    ``env_kwargs``: JSON text of keywords for ``gym.make`` (see ``--env-arg``)."""
     agent = agent_for(policy)
-    env = env_for(task_id)
+    env = env_for(task_id, env_kwargs)
     obs, info = env.reset(seed=seed)
     ep = Episode(task_id, seed, policy, _public_info(info), _keep(obs, keep_images))
     if on_reset is not None:
@@ -113,9 +117,12 @@ def _keep(obs: dict[str, Any], keep_images: bool) -> dict[str, Any]:
     return dict(obs) if keep_images else {k: v for k, v in obs.items() if isinstance(v, str)}
 
 
-def jobs_for(task_ids: Sequence[str], episodes: int, seed: int) -> list[tuple[str, int]]:
-    """(task, seed) pairs: task-major, episode j of a task uses ``seed + j``."""
-    return [(t, seed + j) for t in task_ids for j in range(episodes)]
+Job = tuple[str, int, str]  # task id, seed, env kwargs (JSON text)
+
+
+def jobs_for(task_ids: Sequence[str], episodes: int, seed: int, env_kwargs: str = "{}") -> list[Job]:
+    """Task-major jobs: episode j of a task uses ``seed + j``."""
+    return [(t, seed + j, env_kwargs) for t in task_ids for j in range(episodes)]
 
 
 def run_jobs(fn: Callable[[Any], Any], jobs: Sequence[Any], workers: int, desc: str) -> Iterator[Any]:
