@@ -14,7 +14,7 @@ DEVICE_CHOICES = ("laptop", "phone", "none")  # "none": API-only tasks
 
 
 class CliError(Exception):
-    """A user error: printed as ``claw-gym: error: ...``, exit status 2."""
+    """A user error: printed as ``claw-gym <command>: error: ...``, exit status 2 (no traceback)."""
 
 
 def _csv(value: str) -> list[str]:
@@ -48,8 +48,8 @@ def add_filters(p: argparse.ArgumentParser) -> None:
     g.add_argument("--device", type=_csv, help="laptop, phone, none (API-only tasks)")
     g.add_argument("--tag", type=_csv, help="task tag(s), e.g. conflict")
     g.add_argument("--tasks", type=_csv, help="explicit task ids (after the other filters)")
-    g.add_argument("--per-family", type=int, metavar="N", help="keep the first N tasks of each family")
-    g.add_argument("--limit", type=int, metavar="N", help="keep the first N tasks")
+    g.add_argument("--per-family", type=_positive, metavar="N", help="keep the first N tasks of each family")
+    g.add_argument("--limit", type=_positive, metavar="N", help="keep the first N tasks")
 
 
 def resolve_task(task_id: str) -> TaskSpec:
@@ -193,7 +193,7 @@ def env_kwargs(args: argparse.Namespace) -> str:
     if out:  # fail here, once, rather than in every worker
         import gymnasium as gym
 
-        import claw_gym
+        import claw_gym  # noqa: F401  (registers the envs)
 
         try:
             gym.make("ClawAnything-v0", disable_env_checker=True, **out).close()

@@ -16,6 +16,7 @@ import argparse
 import json
 import sys
 import time
+from pathlib import Path
 from functools import partial
 from typing import Any
 
@@ -59,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
     jobs = jobs_for([s.task_id for s in specs], args.episodes, args.seed, env_kwargs(args))
     start = time.perf_counter()
     written = passed = size = 0
+    if args.out != "-":
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     out = sys.stdout if args.out == "-" else open(args.out, "w", encoding="utf-8", newline="\n")
     try:
         for ok, text in run_jobs(partial(export_job, args.policy, args.format), jobs, args.workers, "export"):
@@ -75,9 +78,11 @@ def run(args: argparse.Namespace) -> int:
                "passed": passed, "written": written, "bytes": size, "seconds": round(seconds, 3),
                "trajectories_per_s": round(len(jobs) / seconds, 2) if seconds else None,
                "bytes_per_trajectory": round(size / written) if written else None}
-    if args.json:
-        print_json(summary) if args.out != "-" else print(json.dumps(summary), file=sys.stderr)
+    if args.out == "-":  # the data went to stdout: the summary goes to stderr
+        print(json.dumps(summary), file=sys.stderr)
+    elif args.json:
+        print_json(summary)
     else:
         print(f"exported {written} of {len(jobs)} episodes ({passed} passed) to {args.out}: {size:,} bytes, "
-              f"{summary['trajectories_per_s']} trajectories/s", file=sys.stderr if args.out == "-" else sys.stdout)
+              f"{summary['trajectories_per_s']} trajectories/s")
     return 0

@@ -26,7 +26,7 @@ SYSTEM_INTRO = (
     "You are a personal assistant with access to the user's services{devices}. Each user turn shows the "
     "virtual time, new events, a summary of the services (when it changed) and the result of your last "
     "action. Act with exactly one tool call per turn. Call `finish` with a short message to the user "
-    "when the task is done. Records and settings are only changed by your tool calls.")
+    "when the task is done.")
 
 _KIND_TOOLS: dict[str, dict[str, Any]] = {
     "wait": {"description": "Let virtual time pass (events may arrive meanwhile).",
