@@ -52,7 +52,10 @@ class Agent:
 
     def __init__(self, obj: Any) -> None:
         if inspect.isclass(obj):
-            obj = obj()
+            try:
+                obj = obj()
+            except TypeError as exc:
+                raise CliError(f"policy class {obj.__name__} must be creatable without arguments ({exc})") from None
         self.obj = obj
         if hasattr(obj, "act"):
             self._act: Callable[[dict, dict], Any] = obj.act
