@@ -241,6 +241,37 @@ def test_policy_class_is_reset_every_episode(tmp_path):
     assert [m["steps"] for m in metas] == [3, 3, 3, 3] and not any(m["passed"] for m in metas)
 
 
+def test_user_turns_show_what_changed():
+    first = {"instruction": "do it", "time": "t0", "events": "e1", "services": "s1", "ui": "u1", "result": "r0",
+             "screen": np.zeros((2, 2, 3), dtype=np.uint8)}
+    text = trajectory.obs_text(first, None)
+    assert text.split("\n\n") == ["instruction: do it", "time: t0", "events: e1", "services: s1", "ui: u1", "result: r0"]
+    same = {**first, "time": "t1", "events": "", "result": "r1"}
+    assert trajectory.obs_text(same, first) == "time: t1\n\nresult: r1"
+    changed = {**same, "services": "s2", "ui": "u2\nmore", "events": "e2"}
+    assert trajectory.obs_text(changed, same) == "time: t1\n\nevents: e2\n\nservices: s2\n\nui:\nu2\nmore\n\nresult: r1"
+
+
+def test_policy_shapes():
+    from claw_gym.cli.policies import Agent
+
+    class WithReset:
+        def reset(self, obs, info):
+            self.n = 0
+
+        def act(self, obs, info):
+            self.n += 1
+            return {"kind": "wait", "seconds": self.n}
+
+    obs, info = {"result": ""}, {}
+    assert Agent(lambda o: A.wait(1)).act(obs, info) == A.wait(1)
+    assert Agent(lambda o, i: A.wait(2)).act(obs, info) == A.wait(2)
+    agent = Agent(WithReset)
+    for _ in range(2):  # reset rearms it each episode
+        agent.begin(None, obs, info)
+        assert [json.loads(agent.act(obs, info))["seconds"] for _ in range(2)] == [1, 2]
+
+
 def test_tool_call_round_trip_for_every_action_kind():
     for action in [A.api("calendar.list_events", start="2026-03-02", end="2026-03-09"), A.shell("ls -la"),
                    A.tap(120, 540), A.tap(element="e12"), A.swipe(1, 2, 3, 4), A.type_text("hé"), A.key("back"),
