@@ -102,7 +102,7 @@ def caption(action: str) -> str:
     return f"finish: {a.fields.get('message', '')}"
 
 
-def frame(obs: dict[str, Any], title: str, text: str) -> "Any":
+def frame(obs: dict[str, Any], title: str, text: str) -> Any:
     """The screen (or a text card) with a caption band underneath."""
     from PIL import Image, ImageDraw
 
