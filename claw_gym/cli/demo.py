@@ -1,10 +1,10 @@
-"""The ``claw-gym`` command."""
+"""``claw-gym demo``: the README's first command (the oracle solves one task, step by step)."""
 
 from __future__ import annotations
 
 import argparse
-import sys
-from typing import Sequence
+
+from .common import resolve_task
 
 
 def demo(task_id: str | None, seed: int) -> int:
@@ -13,6 +13,8 @@ def demo(task_id: str | None, seed: int) -> int:
 
     import claw_gym  # noqa: F401  (registers the envs)
 
+    if task_id:
+        resolve_task(task_id)
     env = gym.make(f"ClawAnything/{task_id}-v0") if task_id else gym.make("ClawAnything-v0")
     obs, info = env.reset(seed=seed)
     print(f"task {info['task_id']} ({info['family']}, {info['kind']}, difficulty {info['difficulty']})")
@@ -39,17 +41,9 @@ def demo(task_id: str | None, seed: int) -> int:
     return 0 if verdict and verdict["passed"] else 1
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="claw-gym", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("demo", help="run the oracle on a task and print each step and the verdict")
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("demo", help="run the oracle on a task and print each step and the verdict",
+                       description=demo.__doc__)
     p.add_argument("--task", default=None, help="task id (default: sampled from the train split)")
     p.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
-    if args.command == "demo":
-        return demo(args.task, args.seed)
-    return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    p.set_defaults(func=lambda args: demo(args.task, args.seed))

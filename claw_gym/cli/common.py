@@ -1,0 +1,202 @@
+"""What the subcommands share: task filters, task lookup, errors, tables, JSON, progress."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, Iterable, Iterator, Sequence
+
+from ..tasks import TaskSpec
+from ..tasks import suite
+
+DEVICE_CHOICES = ("laptop", "phone", "none")  # "none": API-only tasks
+
+
+class CliError(Exception):
+    """A user error: printed as ``claw-gym <command>: error: ...``, exit status 2 (no traceback)."""
+
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _csv_ints(value: str) -> list[int]:
+    try:
+        return [int(v) for v in _csv(value)]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {value!r}") from None
+
+
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}")
+    return n
+
+
+def add_filters(p: argparse.ArgumentParser) -> None:
+    """The task filters every multi-task subcommand takes (values comma-separated)."""
+    g = p.add_argument_group("task filters (comma-separated values; all splits unless --split)")
+    g.add_argument("--family", type=_csv, help="family name(s)")
+    g.add_argument("--kind", type=_csv, help="reactive, proactive")
+    g.add_argument("--difficulty", type=_csv_ints, help="1..5, e.g. 1,2")
+    g.add_argument("--split", type=_csv, help="train, test, heldout")
+    g.add_argument("--device", type=_csv, help="laptop, phone, none (API-only tasks)")
+    g.add_argument("--tag", type=_csv, help="task tag(s), e.g. conflict")
+    g.add_argument("--tasks", type=_csv, help="explicit task ids (after the other filters)")
+    g.add_argument("--per-family", type=_positive, metavar="N", help="keep the first N tasks of each family")
+    g.add_argument("--limit", type=_positive, metavar="N", help="keep the first N tasks")
+
+
+def resolve_task(task_id: str) -> TaskSpec:
+    """The spec of ``task_id``, or a CliError naming the closest ids (by edit distance)."""
+    try:
+        return suite.get_spec(task_id)
+    except KeyError:
+        close = closest(task_id, list(suite.all_specs()))
+        hint = f"; did you mean {', '.join(close)}?" if close else "; see 'claw-gym list'"
+        raise CliError(f"unknown task {task_id!r}{hint}") from None
+
+
+def closest(word: str, candidates: list[str], n: int = 3, max_ratio: float = 0.4) -> list[str]:
+    """The ``n`` candidates nearest to ``word`` in edit distance (at most ``max_ratio`` of its length).
+
+    difflib's ratio ranks ``...-0x00`` nearer to ``...-0010`` than to ``...-0000``; a typo is
+    an edit, so count edits.
+    """
+    limit = max(1, int(len(word) * max_ratio))
+    scored = [(d, c) for c in candidates if abs(len(c) - len(word)) <= limit
+              for d in [_edits(word, c, limit)] if d <= limit]
+    return [c for _, c in sorted(scored)[:n]]
+
+
+def _edits(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, giving up (returning limit + 1) once it must exceed ``limit``."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
+def select(args: argparse.Namespace) -> list[TaskSpec]:
+    """Tasks matching the filters in ``args``, in catalog order."""
+    devices = set(args.device or [])
+    bad = devices - set(DEVICE_CHOICES)
+    if bad:
+        raise CliError(f"unknown device {sorted(bad)}; devices: {', '.join(DEVICE_CHOICES)}")
+    for name, allowed in (("kind", ("reactive", "proactive")), ("split", ("train", "test", "heldout"))):
+        bad = set(getattr(args, name) or []) - set(allowed)
+        if bad:
+            raise CliError(f"unknown {name} {sorted(bad)}; {name}s: {', '.join(allowed)}")
+    try:
+        specs = suite.catalog(family=args.family, kind=args.kind, difficulty=args.difficulty, split=args.split,
+                              tag=args.tag)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    if devices:
+        specs = [s for s in specs if devices & set(s.devices) or ("none" in devices and not s.devices)]
+    if args.tasks:
+        wanted = [resolve_task(t).task_id for t in args.tasks]
+        keep = set(wanted)
+        specs = [s for s in specs if s.task_id in keep]
+    if args.per_family is not None:
+        seen: dict[str, int] = {}
+        kept = []
+        for s in specs:
+            seen[s.family] = seen.get(s.family, 0) + 1
+            if seen[s.family] <= args.per_family:
+                kept.append(s)
+        specs = kept
+    if args.limit is not None:
+        specs = specs[: args.limit]
+    return specs
+
+
+def device_label(spec: TaskSpec) -> str:
+    return "+".join(spec.devices) if spec.devices else "api"
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A plain aligned text table (numbers right-aligned)."""
+    cells = [[str(h) for h in headers]] + [[_cell(v) for v in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    numeric = [all(_is_num(r[i]) for r in cells[1:]) and len(cells) > 1 for i in range(len(headers))]
+
+    def line(r: list[str]) -> str:
+        return "  ".join(c.rjust(w) if num else c.ljust(w) for c, w, num in zip(r, widths, numeric)).rstrip()
+
+    sep = "  ".join("-" * w for w in widths)
+    return "\n".join([line(cells[0]), sep] + [line(r) for r in cells[1:]])
+
+
+def _cell(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.3f}"
+    return str(v)
+
+
+def _is_num(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def print_json(obj: Any) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def progress(items: Iterable[Any], total: int, desc: str) -> Iterator[Any]:
+    """A tqdm bar on stderr when it is a terminal (silent in pipes and tests)."""
+    from tqdm import tqdm
+
+    yield from tqdm(items, total=total, desc=desc, unit="ep", disable=None, file=sys.stderr, leave=False)
+
+
+def add_run_options(p: argparse.ArgumentParser, json_help: str) -> None:
+    """Options of the subcommands that run episodes: filters, episodes and seeds, workers, --json."""
+    add_filters(p)
+    p.add_argument("--episodes", type=_positive, default=1, metavar="K", help="episodes per task (default 1)")
+    p.add_argument("--seed", type=int, default=0, help="seed of each task's first episode; episode j uses seed+j")
+    p.add_argument("--workers", type=_positive, default=1, metavar="N",
+                   help="worker processes (spawned; each builds its own envs). Default 1: in process")
+    add_env_args(p)
+    p.add_argument("--json", action="store_true", help=json_help)
+
+
+def add_env_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--env-arg", action="append", default=[], metavar="KEY=VALUE",
+                   help="keyword for gym.make, e.g. history=full, reward_mode=partial, max_steps=10 (repeatable)")
+
+
+def env_kwargs(args: argparse.Namespace) -> str:
+    """``--env-arg`` pairs as canonical JSON text (jobs carry it to workers; it keys env caches)."""
+    from .shortforms import value
+
+    out = {}
+    for pair in args.env_arg:
+        key, eq, text = pair.partition("=")
+        if not eq or not key.isidentifier():
+            raise CliError(f"--env-arg takes KEY=VALUE, got {pair!r}")
+        out[key] = value(text)
+    if out:  # fail here, once, rather than in every worker
+        import gymnasium as gym
+
+        import claw_gym  # noqa: F401  (registers the envs)
+
+        try:
+            gym.make("ClawAnything-v0", disable_env_checker=True, **out).close()
+        except (TypeError, ValueError) as exc:
+            raise CliError(f"--env-arg: {exc}") from None
+    return json.dumps(out, sort_keys=True)
