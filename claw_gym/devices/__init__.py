@@ -1,0 +1,1 @@
+"""Devices of the simulated person: the laptop (a sandboxed bash) and, later, the phone."""

@@ -1,0 +1,181 @@
+"""The laptop's home directory as a view of the ``files`` service.
+
+The service is the truth (checkers, hashes and snapshots read it). The home is
+written from it when the shell starts; after each command (and around each
+``claw`` call) the two are reconciled:
+
+- ``push``: what changed in the service since the last sync is written to disk;
+- ``pull``: what changed on disk is sent to the service through ``files.write`` /
+  ``files.move`` / ``files.delete`` (``World.call`` with source ``shell``: validated
+  and audited like any other door).
+
+Both sides are compared against what was last agreed (contents and stat
+signatures), so a sync costs one directory walk and no file reads when nothing
+changed. Files that are not UTF-8 text or are too large stay on the laptop only,
+with a note in the command's result.
+"""
+
+from __future__ import annotations
+
+import os
+import stat as st
+from typing import Any, Callable
+
+from ...services.files import MAX_FILE_CHARS
+from .sandbox import as_fsuid
+
+Sig = tuple[int, int, int]  # inode, size, mtime_ns
+SKELETON = ("Documents", "Downloads", "Desktop")
+MAX_FILES = 5000
+
+
+class Home:
+    def __init__(self, root: str, world: Any, call: Callable[[str, dict], Any], fsuid: int | None) -> None:
+        self.root = root  # host-visible path of the home
+        self.world = world
+        self.call = call  # World.call bound to source="shell"
+        self.fsuid = fsuid
+        self.mirror: dict[str, str] = {}  # path -> content both sides agreed on
+        self.sigs: dict[str, Sig] = {}  # path -> stat signature of the disk copy
+        self.local: set[str] = set()  # files kept on the laptop only (binary, too large, refused)
+
+    def _service_files(self) -> dict[str, dict]:
+        svc = self.world.services.get("files")
+        return {} if svc is None else {f["path"]: f for f in svc.table("files").values()}
+
+    # ---- service -> disk ------------------------------------------------------------------
+    def materialize(self) -> None:
+        with as_fsuid(self.fsuid):
+            for d in SKELETON:
+                os.makedirs(os.path.join(self.root, d), exist_ok=True)
+        self.push()
+
+    def push(self) -> None:
+        files = self._service_files()
+        with as_fsuid(self.fsuid):
+            for path, rec in files.items():
+                content = rec["content"]
+                old = self.mirror.get(path)
+                if old is content or old == content:
+                    continue
+                self._write(path, content, rec.get("modified"))
+            for path in [p for p in self.mirror if p not in files]:
+                full = os.path.join(self.root, path)
+                if self._sig(full) == self.sigs.get(path):  # not edited on disk since: follow the service
+                    try:
+                        os.unlink(full)
+                    except OSError:
+                        pass
+                del self.mirror[path]
+                self.sigs.pop(path, None)
+
+    def _write(self, path: str, content: str, modified: int | None) -> None:
+        full = os.path.join(self.root, path)
+        try:
+            os.makedirs(os.path.dirname(full), exist_ok=True)
+            with open(full, "w", encoding="utf-8", errors="surrogateescape", newline="") as f:
+                f.write(content)
+            if modified is not None:  # virtual time, so `ls -l` shows the world's dates
+                os.utime(full, ns=(modified * 10**9, modified * 10**9))
+        except OSError:
+            return  # a directory in the way, the tmpfs full: the file stays service-only
+        self.mirror[path] = content
+        sig = self._sig(full)
+        if sig is not None:
+            self.sigs[path] = sig
+
+    @staticmethod
+    def _sig(full: str) -> Sig | None:
+        try:
+            s = os.lstat(full)
+        except OSError:
+            return None
+        return (s.st_ino, s.st_size, s.st_mtime_ns) if st.S_ISREG(s.st_mode) else None
+
+    # ---- disk -> service ------------------------------------------------------------------
+    def scan(self) -> dict[str, Sig]:
+        """Regular files under the home (symlinks and special files are not followed)."""
+        out: dict[str, Sig] = {}
+        todo = [""]
+        while todo and len(out) < MAX_FILES:
+            rel = todo.pop()
+            try:
+                it = os.scandir(os.path.join(self.root, rel) if rel else self.root)
+            except OSError:
+                continue
+            with it:
+                for e in it:
+                    path = f"{rel}/{e.name}" if rel else e.name
+                    try:
+                        if e.is_dir(follow_symlinks=False):
+                            todo.append(path)
+                        elif e.is_file(follow_symlinks=False):
+                            s = e.stat(follow_symlinks=False)
+                            out[path] = (s.st_ino, s.st_size, s.st_mtime_ns)
+                    except OSError:
+                        continue
+        return out
+
+    def pull(self) -> list[str]:
+        """Send disk changes to the service; returns notes for the command's result."""
+        now = self.scan()
+        notes: list[str] = []
+        changed = sorted(p for p, sig in now.items() if self.sigs.get(p) != sig)
+        gone = sorted(p for p in self.sigs if p not in now)
+        if not changed and not gone:
+            return notes
+        new_content: dict[str, str] = {}
+        for path in changed:
+            self.sigs[path] = now[path]
+            text = self._read(path, now[path][1], notes)
+            if text is None:
+                self.local.add(path)
+                continue
+            self.local.discard(path)
+            if self.mirror.get(path) != text:
+                new_content[path] = text
+        gone_content = {p: self.mirror[p] for p in gone if p in self.mirror}
+        for path in gone:
+            self.sigs.pop(path, None)
+            self.local.discard(path)
+        # a file that vanished and reappeared elsewhere with the same content was moved
+        for dst in sorted(new_content):
+            if dst in self.mirror:
+                continue
+            src = next((p for p, c in gone_content.items() if c == new_content[dst]), None)
+            if src is not None and self._send(notes, "files.move", {"src": src, "dst": dst}):
+                del gone_content[src]
+                self.mirror.pop(src, None)
+                self.mirror[dst] = new_content.pop(dst)
+        for path, text in sorted(new_content.items()):
+            if self._send(notes, "files.write", {"path": path, "content": text}):
+                self.mirror[path] = text
+        for path in sorted(gone_content):
+            if path in self._service_files() and not self._send(notes, "files.delete", {"path": path}):
+                continue
+            self.mirror.pop(path, None)
+        return notes
+
+    def _read(self, path: str, size: int, notes: list[str]) -> str | None:
+        if size > MAX_FILE_CHARS:
+            notes.append(f"{path}: larger than {MAX_FILE_CHARS} bytes, kept on the laptop only")
+            return None
+        try:
+            with open(os.path.join(self.root, path), "rb") as f:
+                data = f.read(MAX_FILE_CHARS + 1)
+        except OSError as exc:
+            notes.append(f"{path}: unreadable ({exc.strerror}), kept on the laptop only")
+            return None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            notes.append(f"{path}: not UTF-8 text, kept on the laptop only")
+            return None
+
+    def _send(self, notes: list[str], call: str, args: dict[str, Any]) -> bool:
+        try:
+            self.call(call, args)
+            return True
+        except Exception as exc:  # ServiceError: a refused path or size; the file stays local
+            notes.append(f"{args.get('path') or args.get('dst')}: not saved ({exc})")
+            return False

@@ -1,0 +1,229 @@
+"""The laptop device: one sandboxed bash per episode, its home, and the ``claw`` socket.
+
+Started lazily by the first ``shell`` action; :meth:`Laptop.close` (called by the
+env's ``reset`` and ``close``) kills the sandbox and everything in it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+from typing import Any
+
+from ...services import ServiceError
+from . import procs
+from .home import Home
+from .sandbox import CTL, HOME, Limits, bwrap_argv, find_bwrap, pick_uid, preexec, write_accounts
+from .server import ClawServer
+from .shell import FLOOD_BYTES, RunResult, Shell, ShellDied
+
+SANDBOXES = ("bwrap", "none")
+DEFAULT_TIMEOUT = 10.0
+MAX_TIMEOUT = 60.0
+HEAD_CHARS = 12_000  # output kept from the start ...
+TAIL_CHARS = 3_000  # ... and from the end (the result field holds 16,000)
+_PAGER = """#!/bin/sh
+files=0; rc=0
+for a in "$@"; do case "$a" in -*|+*) ;; *) files=1; cat -- "$a" || rc=1;; esac; done
+[ "$files" = 1 ] || cat
+exit $rc
+"""
+_CLI = os.path.join(os.path.dirname(os.path.abspath(__file__)), "claw_cli.py")
+
+
+def _fast_tmp() -> str | None:
+    """/dev/shm when usable: truncating the command file on a disk /tmp can cost milliseconds."""
+    return "/dev/shm" if os.access("/dev/shm", os.W_OK | os.X_OK) else None
+
+
+class LaptopError(RuntimeError):
+    """The laptop cannot run commands here (no bubblewrap, sandbox failed to start)."""
+
+
+def parse_timeout(value: Any) -> float:
+    """The ``timeout`` field of a shell action, checked. Raises ValueError with a fix-it message."""
+    if value is None:
+        return DEFAULT_TIMEOUT
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= MAX_TIMEOUT:
+        raise ValueError(f"'timeout' must be a number of seconds in (0, {MAX_TIMEOUT:g}]; default {DEFAULT_TIMEOUT:g}")
+    return float(value)
+
+
+def schema_of(world: Any) -> dict[str, Any]:
+    """What the ``claw`` command needs to build its commands: every endpoint's parameters."""
+    return {"services": {
+        name: {"title": svc.title or name, "endpoints": {
+            ep.name: {"doc": ep.doc, "mutates": ep.mutates,
+                      "params": [{"name": p.name, "type": p.type_name(), "required": p.required,
+                                  "default": p.default} for p in ep.params]}
+            for ep in svc.endpoints.values()}}
+        for name, svc in world.services.items()}}
+
+
+class Laptop:
+    def __init__(self, world: Any, sandbox: str = "bwrap", limits: Limits | None = None) -> None:
+        if sandbox not in SANDBOXES:
+            raise ValueError(f"sandbox must be one of {SANDBOXES}")
+        self.world = world
+        self.sandbox = sandbox
+        self.limits = limits or Limits()
+        self.shell: Shell | None = None
+        self.home: Home | None = None
+        self.server: ClawServer | None = None
+        self.ctl: str | None = None
+        self._host_home: str | None = None  # sandbox="none" only
+        self._notes: list[str] = []
+        self.starts = 0
+
+    # ---- lifecycle --------------------------------------------------------------------------
+    def start(self) -> None:
+        bwrap = find_bwrap() if self.sandbox == "bwrap" else None
+        if self.sandbox == "bwrap" and bwrap is None:
+            raise LaptopError("the laptop shell needs bubblewrap, which is not installed (apt-get install "
+                              "bubblewrap); the env never runs commands unsandboxed unless created with sandbox='none'")
+        self.ctl = tempfile.mkdtemp(prefix="claw-laptop-", dir=_fast_tmp())
+        os.chmod(self.ctl, 0o755)
+        try:
+            self._start(bwrap)
+        except (ShellDied, OSError) as exc:
+            self.close()
+            raise LaptopError(f"the laptop did not start: {exc}") from None
+        self.starts += 1
+
+    def _start(self, bwrap: str | None) -> None:
+        assert self.ctl is not None
+        ctl_inside = CTL if bwrap else self.ctl
+        with open(os.path.join(self.ctl, "schema.json"), "w", encoding="utf-8") as f:
+            json.dump(schema_of(self.world), f, ensure_ascii=False, default=str)
+        shutil.copyfile(_CLI, os.path.join(self.ctl, "claw.py"))
+        os.makedirs(os.path.join(self.ctl, "bin"))
+        python = "python3" if bwrap else sys.executable
+        wrapper = os.path.join(self.ctl, "bin", "claw")
+        with open(wrapper, "w") as f:
+            f.write(f'#!/bin/sh\nexec {python} -I -S {ctl_inside}/claw.py "$@"\n')
+        os.chmod(wrapper, 0o755)
+        for pager in ("less", "more"):  # nobody can press a key here: pagers print straight through
+            path = os.path.join(self.ctl, "bin", pager)
+            with open(path, "w") as f:
+                f.write(_PAGER)
+            os.chmod(path, 0o755)
+        open(os.path.join(self.ctl, "cmd"), "w").close()
+        write_accounts(self.ctl)
+        self.server = ClawServer(os.path.join(self.ctl, "claw.sock"), self._serve)
+        token = Shell.new_token()
+        home = HOME if bwrap else tempfile.mkdtemp(prefix="claw-home-", dir=_fast_tmp())
+        env = {"HOME": home, "USER": "user", "LOGNAME": "user", "SHELL": "/bin/bash", "HOSTNAME": "laptop",
+               "PATH": f"{ctl_inside}/bin:/usr/local/bin:/usr/bin:/bin", "TERM": "dumb", "LANG": "C.UTF-8",
+               "LC_ALL": "C.UTF-8", "TZ": "UTC", "PAGER": "cat", "GIT_PAGER": "cat", "MANPAGER": "cat",
+               "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1", "HISTFILE": "/dev/null",
+               "PS1": Shell.prompt(token), "PS2": "", "CLAW_SOCKET": f"{ctl_inside}/claw.sock"}
+        cmd_file = os.path.join(self.ctl, "cmd")
+        inner = Shell.inner_command(token)
+        if bwrap:
+            host_uid = pick_uid() if os.geteuid() == 0 else None
+            argv = bwrap_argv(bwrap, self.ctl, self.limits, env, inner)
+            self.shell = Shell(argv, {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}, cmd_file, f"{CTL}/cmd", token,
+                               preexec_fn=preexec(self.limits, host_uid))
+            self.shell.wait_ready()
+            pid1 = procs.children(self.shell.child.pid)
+            if not pid1:
+                raise ShellDied("the sandbox has no process")
+            root = f"/proc/{pid1[0]}/root{HOME}"
+        else:
+            host_uid = None
+            self._host_home = root = home
+            self.shell = Shell(inner, env, cmd_file, cmd_file, token, cwd=home)
+            self.shell.wait_ready()
+        self.home = Home(root, self.world, self._shell_call, host_uid)
+        self.home.materialize()
+
+    def close(self) -> None:
+        """Kill the sandbox and everything in it; remove its host files. Safe to call twice."""
+        if self.shell is not None:
+            self.shell.close()
+            self.shell = None
+        if self.server is not None:
+            self.server.close()
+            self.server = None
+        for d in (self.ctl, self._host_home):
+            if d:
+                shutil.rmtree(d, ignore_errors=True)
+        self.ctl = self._host_home = None
+        self.home = None
+
+    def __del__(self) -> None:  # a forgotten env still takes its sandbox down
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    @property
+    def running(self) -> bool:
+        return self.shell is not None and self.shell.alive
+
+    # ---- commands ---------------------------------------------------------------------------
+    def run(self, cmd: str, timeout: float = DEFAULT_TIMEOUT) -> str:
+        """Run one command; the result text: status line, output (bounded), notes."""
+        if not self.running:
+            self.close()
+            self.start()
+        assert self.shell is not None and self.home is not None
+        self.home.push()
+        res = self.shell.run(cmd, timeout, self.server)
+        notes = self._notes + self.home.pull()
+        self._notes = []
+        if res.shell_died:
+            self.close()
+        return format_result(res, timeout, notes)
+
+    def _shell_call(self, call: str, args: dict[str, Any]) -> Any:
+        return self.world.call(call, args, source="shell")
+
+    def _serve(self, req: dict[str, Any]) -> dict[str, Any]:
+        """One ``claw`` request: sync disk first (a fresh report can be attached), then call, then show."""
+        assert self.home is not None
+        self._notes += self.home.pull()
+        try:
+            reply: dict[str, Any] = {"ok": True, "result": self._shell_call(req.get("call"), req.get("args", {}))}
+        except ServiceError as exc:
+            reply = {"ok": False, "error": str(exc)}
+        except Exception as exc:  # a bug in a service must not kill the step: report it to the command
+            reply = {"ok": False, "error": f"internal error: {type(exc).__name__}: {exc}"}
+        self.home.push()
+        return reply
+
+    # ---- figures ----------------------------------------------------------------------------
+    def usage(self) -> dict[str, int]:
+        """Processes and resident memory (KiB) of the sandbox right now."""
+        if self.shell is None:
+            return {"processes": 0, "rss_kb": 0}
+        pids = [self.shell.child.pid] + procs.descendants(self.shell.child.pid)
+        return {"processes": len(pids), "rss_kb": sum(procs.rss_kb(p) for p in pids)}
+
+
+def format_result(res: RunResult, timeout: float, notes: list[str]) -> str:
+    text = res.output.decode("utf-8", "replace").replace("\r\n", "\n")
+    if res.status is None:
+        why = f"timed out after {timeout:g} s and " if res.timed_out else ""
+        head = f"[the shell {why}stopped answering; a new one starts with the next command (files are kept)]"
+    elif res.shell_died:
+        head = f"[shell exited with status {res.status}; a new one starts with the next command (files are kept)]"
+    elif res.timed_out:
+        head = f"[exit {res.status}: timed out after {timeout:g} s, interrupted]"
+    elif res.flooded:
+        head = f"[exit {res.status}: output passed {FLOOD_BYTES >> 20} MiB, interrupted]"
+    else:
+        head = f"[exit {res.status}]"
+    omitted = res.dropped
+    if len(text) > HEAD_CHARS + TAIL_CHARS:
+        omitted += len(text) - HEAD_CHARS - TAIL_CHARS
+        text = text[:HEAD_CHARS] + f"\n...[{omitted} chars omitted]...\n" + text[-TAIL_CHARS:]
+    elif omitted:
+        text += f"\n...[{omitted} more bytes omitted]"
+    out = head + ("\n" + text if text else "")
+    if notes:
+        out += "\n[files: " + "; ".join(notes[:20]) + (f"; +{len(notes) - 20} more" if len(notes) > 20 else "") + "]"
+    return out

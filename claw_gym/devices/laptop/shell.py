@@ -1,0 +1,186 @@
+"""One persistent bash driven through a pty (pexpect), with exit codes and time limits.
+
+The command text is written to a file and the shell is told to source it with
+stdin from /dev/null: quoting, heredocs and multi-line scripts need no escaping,
+an unclosed quote is a syntax error instead of a hang, and programs that wait
+for input (``read``, a ``python3`` REPL, a pager) get end-of-file at once.
+
+The prompt (PS1) carries a per-shell token and ``$?``, so each command costs one
+round trip. Past its time limit a command gets SIGINT, then SIGKILL, and at worst
+the whole shell is dropped (the caller starts a new one).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import select
+import signal
+import time
+from dataclasses import dataclass
+from typing import Callable, Protocol
+
+import pexpect
+
+from . import procs
+
+FLOOD_BYTES = 1 << 20  # output beyond this interrupts the command
+GRACE_S = 1.0  # between SIGINT and SIGKILL, and after SIGKILL
+
+
+class Pollable(Protocol):
+    """Something served while a command runs (the ``claw`` socket)."""
+
+    def rfds(self) -> list[int]: ...
+    def wfds(self) -> list[int]: ...
+    def ready(self, readable: list[int], writable: list[int]) -> None: ...
+
+
+@dataclass
+class RunResult:
+    status: int | None  # exit status; None when the shell itself died
+    output: bytes  # stdout+stderr, at most FLOOD_BYTES
+    dropped: int  # bytes of output not kept
+    timed_out: bool = False
+    flooded: bool = False
+    shell_died: bool = False  # bash exited or stopped answering: close this shell, start another
+    seconds: float = 0.0
+
+
+class ShellDied(RuntimeError):
+    pass
+
+
+class Shell:
+    def __init__(self, argv: list[str], env: dict[str, str] | None, cmd_file: str, cmd_file_inside: str,
+                 token: str, preexec_fn: Callable[[], None] | None = None, cwd: str | None = None) -> None:
+        self.token = token
+        self._prompt = re.compile(rb"\x1eCLAW" + token.encode() + rb":(\d+)\x1f")
+        self._exit = re.compile(rb"\x1eCLAWEXIT" + token.encode() + rb":(\d+)\x1f")
+        self.cmd_file = cmd_file
+        self._source_line = f". {cmd_file_inside} </dev/null\n".encode()
+        self.child = pexpect.spawn(argv[0], argv[1:], env=env, echo=False, preexec_fn=preexec_fn,
+                                   cwd=cwd, use_poll=True)
+        self.child.delaybeforesend = None
+        self.child.delayafterclose = 0
+        self.child.delayafterterminate = 0
+        self.fd = self.child.child_fd
+        self.alive = True
+        self._bash: int | None = None
+
+    @staticmethod
+    def new_token() -> str:
+        # Not part of the world (never shown in observations): a secret marker per shell.
+        return secrets.token_hex(6)
+
+    @staticmethod
+    def inner_command(token: str) -> list[str]:
+        """bash under a small sh that reports bash's exit and keeps the sandbox (and its home) alive."""
+        script = (f"bash --norc --noprofile --noediting +m -i; "
+                  f"printf '\\036CLAWEXIT{token}:%d\\037' $?; exec sleep 2147483647")
+        return ["/bin/sh", "-c", script]
+
+    @staticmethod
+    def prompt(token: str) -> str:
+        return f"\x1eCLAW{token}:$?\x1f"
+
+    # ---- lifecycle --------------------------------------------------------------------------
+    def wait_ready(self, timeout: float = 20.0) -> None:
+        """Wait for the first prompt (drains bash's startup chatter)."""
+        res = self._collect(time.monotonic() + timeout, None, escalate=False)
+        if res.shell_died:
+            text = res.output.decode("utf-8", "replace")[-500:]
+            self.close()
+            raise ShellDied(f"the shell did not start: {text.strip() or 'no output'}")
+        self._bash = self._find_bash()
+
+    def _find_bash(self) -> int | None:
+        for p in procs.descendants(self.child.pid):
+            if procs.comm(p) == "bash":
+                return p
+        return None
+
+    def close(self) -> None:
+        if not self.alive:
+            return
+        self.alive = False
+        procs.kill_tree(self.child.pid)
+        try:
+            self.child.close(force=True)
+        except Exception:  # pexpect raises if the child is already gone; nothing left to do
+            pass
+
+    # ---- commands ---------------------------------------------------------------------------
+    def run(self, cmd: str, timeout: float, pollable: Pollable | None = None) -> RunResult:
+        if not self.alive:
+            raise ShellDied("the shell is not running")
+        with open(self.cmd_file, "w", encoding="utf-8", errors="surrogateescape") as f:
+            f.write(cmd if cmd.endswith("\n") else cmd + "\n")
+        t0 = time.monotonic()
+        try:
+            os.write(self.fd, self._source_line)
+        except OSError:
+            self.close()
+            return RunResult(None, b"", 0, shell_died=True)
+        res = self._collect(t0 + timeout, pollable, escalate=True)
+        res.seconds = time.monotonic() - t0
+        return res
+
+    def _collect(self, deadline: float, pollable: Pollable | None, *, escalate: bool) -> RunResult:
+        kept = bytearray()
+        window = b""  # the last bytes seen, where the prompt is searched for
+        total = 0
+        stage = 0  # 0 running, 1 interrupted, 2 killed
+        timed_out = flooded = False
+        while True:
+            now = time.monotonic()
+            if now >= deadline or (flooded and stage == 0):
+                if not escalate or stage == 2:  # bash itself is stuck: the caller drops this shell
+                    return RunResult(None, bytes(kept), total - len(kept), timed_out, flooded, shell_died=True)
+                timed_out = timed_out or not flooded
+                stage += 1
+                self._interrupt(hard=stage == 2)
+                deadline = time.monotonic() + GRACE_S
+                continue
+            rfds = [self.fd] + (pollable.rfds() if pollable else [])
+            wfds = pollable.wfds() if pollable else []
+            try:
+                r, w, _ = select.select(rfds, wfds, [], max(0.0, deadline - now))
+            except InterruptedError:
+                continue
+            if pollable and (len(r) > (self.fd in r) or w):
+                pollable.ready([x for x in r if x != self.fd], w)
+            if self.fd not in r:
+                continue
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                self.close()
+                return RunResult(None, bytes(kept), total - len(kept), timed_out, flooded, shell_died=True)
+            total += len(chunk)
+            window = (window + chunk)[-4096:]
+            if len(kept) < FLOOD_BYTES:
+                kept += chunk[: FLOOD_BYTES - len(kept)]
+            elif escalate:
+                flooded = True
+            for pattern, died in ((self._prompt, False), (self._exit, True)):
+                m = pattern.search(window)
+                if m:
+                    end = total - len(window) + m.start()
+                    del kept[end:]
+                    dropped = max(0, end - len(kept))
+                    return RunResult(int(m.group(1)), bytes(kept), dropped, timed_out,
+                                     flooded, shell_died=died)
+
+    def _interrupt(self, *, hard: bool) -> None:
+        """SIGINT the running command and bash itself (builtin loops); SIGKILL its children if hard."""
+        if self._bash is None:
+            return
+        below = procs.descendants(self._bash)
+        if hard:
+            procs.signal_all(below, signal.SIGKILL)
+        else:
+            procs.signal_all(below + [self._bash], signal.SIGINT)
