@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from claw_gym.tasks.family import Family
 
-from . import meeting_reschedule
+from . import config_fix, document_request, downloads_cleanup, meeting_reschedule, statement_reconcile
 
 FAMILIES: list[Family] = [m.FAMILY for m in (
     meeting_reschedule,
+    statement_reconcile,
+    document_request,
+    downloads_cleanup,
+    config_fix,
 )]
