@@ -171,10 +171,15 @@ class Laptop:
             self.close()
             self.start()
         assert self.shell is not None and self.home is not None
+        runaway = self.limits.nproc * 3 // 4
+        reaped = self.shell.reap_runaway(runaway)  # a fork bomb left by the previous command
         self.home.push()
         res = self.shell.run(cmd, timeout, self.server)
         notes = self._notes + self.home.pull()
         self._notes = []
+        reaped += self.shell.reap_runaway(runaway) if self.shell.alive else 0
+        if reaped:
+            notes.append(f"killed {reaped} background processes: the process limit was reached")
         if res.shell_died:
             self.close()
         return format_result(res, timeout, notes)
@@ -225,5 +230,5 @@ def format_result(res: RunResult, timeout: float, notes: list[str]) -> str:
         text += f"\n...[{omitted} more bytes omitted]"
     out = head + ("\n" + text if text else "")
     if notes:
-        out += "\n[files: " + "; ".join(notes[:20]) + (f"; +{len(notes) - 20} more" if len(notes) > 20 else "") + "]"
+        out += "\n[notes: " + "; ".join(notes[:20]) + (f"; +{len(notes) - 20} more" if len(notes) > 20 else "") + "]"
     return out

@@ -67,3 +67,17 @@ def rss_kb(pid: int) -> int:
     except OSError:
         pass
     return 0
+
+
+def kill_below(pid: int, keep: frozenset[int] = frozenset(), rounds: int = 20) -> int:
+    """SIGKILL every descendant of ``pid`` except ``keep``, racing a fork bomb: stop, rescan, kill."""
+    killed = 0
+    for _ in range(rounds):
+        tree = [p for p in descendants(pid) if p not in keep]
+        if not tree:
+            break
+        signal_all(tree, signal.SIGSTOP)
+        tree = [p for p in descendants(pid) if p not in keep]
+        signal_all(tree, signal.SIGKILL)
+        killed += len(tree)
+    return killed

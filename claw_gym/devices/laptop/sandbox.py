@@ -76,7 +76,7 @@ def bwrap_argv(bwrap: str, ctl_dir: str, limits: Limits, env: dict[str, str], in
              "--proc", "/proc", "--dev", "/dev",
              "--size", str(limits.tmp_mb << 20), "--tmpfs", "/tmp",
              "--perms", "0700", "--size", str(limits.home_mb << 20), "--tmpfs", HOME,
-             "--ro-bind", ctl_dir, CTL, "--chdir", HOME]
+             "--ro-bind", ctl_dir, CTL, "--remount-ro", "/", "--chdir", HOME]
     for k, v in env.items():
         argv += ["--setenv", k, v]
     return argv + ["--"] + inner

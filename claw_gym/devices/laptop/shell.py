@@ -48,6 +48,14 @@ class RunResult:
     seconds: float = 0.0
 
 
+def _ppid(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 class ShellDied(RuntimeError):
     pass
 
@@ -68,6 +76,7 @@ class Shell:
         self.fd = self.child.child_fd
         self.alive = True
         self._bash: int | None = None
+        self._keep: frozenset[int] = frozenset()
 
     @staticmethod
     def new_token() -> str:
@@ -94,12 +103,28 @@ class Shell:
             self.close()
             raise ShellDied(f"the shell did not start: {text.strip() or 'no output'}")
         self._bash = self._find_bash()
+        # Children must not print our prompt (a nested `bash -i` would end the command early).
+        os.write(self.fd, b"export -n PS1 PS2; unset PROMPT_COMMAND\n")
+        if self._collect(time.monotonic() + timeout, None, escalate=False).shell_died:
+            raise ShellDied("the shell stopped during setup")
 
     def _find_bash(self) -> int | None:
+        """The shell's pid on the host; ``self._keep`` gets it and its ancestors (sandbox init, sh)."""
         for p in procs.descendants(self.child.pid):
             if procs.comm(p) == "bash":
+                chain, q = {p}, p
+                while q != self.child.pid:
+                    q = _ppid(q)
+                    if q <= 1:
+                        break
+                    chain.add(q)
+                self._keep = frozenset(chain)
                 return p
         return None
+
+    def sandbox_processes(self) -> list[int]:
+        """What commands started, wherever it now hangs (orphans belong to the sandbox's init)."""
+        return [p for p in procs.descendants(self.child.pid) if p not in self._keep]
 
     def close(self) -> None:
         if not self.alive:
@@ -179,8 +204,13 @@ class Shell:
         """SIGINT the running command and bash itself (builtin loops); SIGKILL its children if hard."""
         if self._bash is None:
             return
-        below = procs.descendants(self._bash)
         if hard:
-            procs.signal_all(below, signal.SIGKILL)
+            procs.kill_below(self.child.pid, self._keep)
         else:
-            procs.signal_all(below + [self._bash], signal.SIGINT)
+            procs.signal_all(procs.descendants(self._bash) + [self._bash], signal.SIGINT)
+
+    def reap_runaway(self, limit: int) -> int:
+        """Kill everything commands started if it holds ``limit`` processes or more (a fork bomb)."""
+        if self._bash is None or len(self.sandbox_processes()) < limit:
+            return 0
+        return procs.kill_below(self.child.pid, self._keep)
