@@ -288,3 +288,14 @@ def test_same_actions_same_results():
         return outs
 
     assert run() == run()
+
+
+def test_unsandboxed_only_when_asked():
+    e = gym.make(f"ClawAnything/{TASK}-v0", sandbox="none")
+    e.reset(seed=0)
+    out = sh(e, "cd ~ && ls Downloads | head -n 2 && claw files list --limit 1")
+    assert out.startswith("[exit 0]") and '"total"' in out
+    sh(e, "echo via-none > Documents/n.txt")
+    assert e.unwrapped.world.services["files"].find("Documents/n.txt")["content"] == "via-none\n"
+    e.close()
+    assert my_descendants() == []
