@@ -76,6 +76,7 @@ class Laptop:
         self.ctl: str | None = None
         self._host_home: str | None = None  # sandbox="none" only
         self._notes: list[str] = []
+        self._background = False  # the last command left processes running
         self.starts = 0
 
     # ---- lifecycle --------------------------------------------------------------------------
@@ -153,6 +154,7 @@ class Laptop:
                 shutil.rmtree(d, ignore_errors=True)
         self.ctl = self._host_home = None
         self.home = None
+        self._background = False
 
     def __del__(self) -> None:  # a forgotten env still takes its sandbox down
         try:
@@ -172,12 +174,13 @@ class Laptop:
             self.start()
         assert self.shell is not None and self.home is not None
         runaway = self.limits.nproc * 3 // 4
-        reaped = self.shell.reap_runaway(runaway)  # a fork bomb left by the previous command
+        # a fork bomb left by the previous command has filled the process table by now
+        reaped = self.shell.reap_runaway(runaway) if self._background else 0
         self.home.push()
         res = self.shell.run(cmd, timeout, self.server)
         notes = self._notes + self.home.pull()
         self._notes = []
-        reaped += self.shell.reap_runaway(runaway) if self.shell.alive else 0
+        self._background = self.shell.alive and self.shell.has_background()
         if reaped:
             notes.append(f"killed {reaped} background processes: the process limit was reached")
         if res.shell_died:
@@ -203,9 +206,10 @@ class Laptop:
     # ---- figures ----------------------------------------------------------------------------
     def usage(self) -> dict[str, int]:
         """Processes and resident memory (KiB) of the sandbox right now."""
-        if self.shell is None:
+        shell = self.shell  # read once: a sampling thread may call this while close() runs
+        if shell is None:
             return {"processes": 0, "rss_kb": 0}
-        pids = [self.shell.child.pid] + procs.descendants(self.shell.child.pid)
+        pids = [shell.child.pid] + procs.descendants(shell.child.pid)
         return {"processes": len(pids), "rss_kb": sum(procs.rss_kb(p) for p in pids)}
 
 

@@ -131,7 +131,11 @@ class Shell:
             return
         self.alive = False
         procs.kill_tree(self.child.pid)
+        self.child.ptyproc.delayafterclose = 0  # pexpect would sleep 0.1 s here
+        deadline = time.monotonic() + 5
         try:
+            while self.child.isalive() and time.monotonic() < deadline:  # reaps bwrap once SIGKILL lands
+                time.sleep(0.0005)
             self.child.close(force=True)
         except Exception:  # pexpect raises if the child is already gone; nothing left to do
             pass
@@ -208,6 +212,18 @@ class Shell:
             procs.kill_below(self.child.pid, self._keep)
         else:
             procs.signal_all(procs.descendants(self._bash) + [self._bash], signal.SIGINT)
+
+    def has_background(self) -> bool:
+        """Cheap check (two /proc reads): did commands leave processes behind?
+
+        Leftovers are children of bash, or orphans adopted by the sandbox's init.
+        """
+        if self._bash is None:
+            return False
+        kids = procs.children(self._bash) + procs.children(self.child.pid)
+        for p in procs.children(self.child.pid):
+            kids += procs.children(p)
+        return any(p not in self._keep for p in kids)
 
     def reap_runaway(self, limit: int) -> int:
         """Kill everything commands started if it holds ``limit`` processes or more (a fork bomb)."""
