@@ -77,6 +77,7 @@ class Laptop:
         self._host_home: str | None = None  # sandbox="none" only
         self._notes: list[str] = []
         self._background = False  # the last command left processes running
+        self.host_uid: int | None = None  # the sandbox's uid on the host (root only)
         self.starts = 0
 
     # ---- lifecycle --------------------------------------------------------------------------
@@ -125,6 +126,7 @@ class Laptop:
         inner = Shell.inner_command(token)
         if bwrap:
             host_uid = pick_uid() if os.geteuid() == 0 else None
+            self.host_uid = host_uid
             argv = bwrap_argv(bwrap, self.ctl, self.limits, env, inner)
             self.shell = Shell(argv, {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}, cmd_file, f"{CTL}/cmd", token,
                                preexec_fn=preexec(self.limits, host_uid))
