@@ -47,8 +47,21 @@ def env():
     e.close()
 
 
-def my_descendants() -> list[int]:
-    return procs.descendants(os.getpid())
+def sandbox_tree(env: gym.Env) -> list[int]:
+    """The env's sandbox processes (bwrap and all below it); other tests' envs may still be alive."""
+    lp = env.unwrapped._laptop
+    if lp is None or lp.shell is None:
+        return []
+    return [lp.shell.child.pid] + procs.descendants(lp.shell.child.pid)
+
+
+def alive(pids: list[int], wait: float = 2.0) -> list[int]:
+    deadline = time.monotonic() + wait
+    while True:
+        left = [p for p in pids if os.path.exists(f"/proc/{p}")]
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.05)
 
 
 def processes_of_uid(uid: int, wait: float = 2.0) -> list[int]:
@@ -86,6 +99,16 @@ def test_unicode_and_binary_output(env):
                   "head -c 3000 /dev/urandom")
     assert out.startswith("[exit 0]\nhéllo 中文 ")
     assert "red" in out
+    still_steps(env)
+
+
+def test_odd_text_does_not_break_the_step(env):
+    raw = '{"kind": "shell", "cmd": "echo \\ud800 x; printf \\"a\\\\0b\\""}'
+    obs, *_ = env.step(raw)
+    assert obs["result"].startswith("[exit 0]")
+    env.step(A.api("files.write", path="Documents/odd.txt", content="\ud800 odd"))
+    assert "odd" in sh(env, "cat Documents/odd.txt")
+    assert sh(env, "") == "[exit 0]"
     still_steps(env)
 
 
@@ -177,9 +200,9 @@ def test_fork_bomb_is_contained(env):
     out = sh(env, "echo alive", timeout=10)
     assert "alive" in out
     deadline = time.monotonic() + 3
-    while len(my_descendants()) >= 20 and time.monotonic() < deadline:  # killed ones may await reaping
+    while len(sandbox_tree(env)) >= 20 and time.monotonic() < deadline:  # killed ones may await reaping
         time.sleep(0.05)
-    assert len(my_descendants()) < 20
+    assert len(sandbox_tree(env)) < 20
     still_steps(env)
 
 
@@ -217,21 +240,25 @@ def test_disk_filling_is_bounded(env):
 def test_background_processes_die_with_reset_and_close():
     e = make()
     sh(e, "sleep 1000 & setsid nohup sleep 1001 >/dev/null 2>&1 & (sleep 1002 &) ; echo started")
-    assert len(my_descendants()) >= 4
+    tree = sandbox_tree(e)
+    assert len(tree) >= 7  # bwrap, init, sh, bash + three sleeps
     e.reset(seed=0)
-    assert my_descendants() == []
+    assert alive(tree) == []
     sh(e, "sleep 1000 & echo again")
-    assert my_descendants()
+    tree = sandbox_tree(e)
+    assert tree
     e.close()
-    assert my_descendants() == []
+    assert alive(tree) == []
 
 
 def test_no_process_left_after_close():
     e = make()
     sh(e, "python3 -c 'import time; time.sleep(100)' & setsid sleep 999 & disown; echo x")
     uid = e.unwrapped._laptop.host_uid
+    tree = sandbox_tree(e)
     e.close()
-    assert my_descendants() == []
+    assert alive(tree) == []
+    assert not [p for p in procs.descendants(os.getpid()) if p in tree]
     if uid is not None:  # running as root: the sandbox had its own host uid; nothing of it is left anywhere
         assert processes_of_uid(uid) == []
 
@@ -338,5 +365,6 @@ def test_unsandboxed_only_when_asked():
     assert out.startswith("[exit 0]") and '"total"' in out
     sh(e, "echo via-none > Documents/n.txt")
     assert e.unwrapped.world.services["files"].find("Documents/n.txt")["content"] == "via-none\n"
+    tree = sandbox_tree(e)
     e.close()
-    assert my_descendants() == []
+    assert alive(tree) == []

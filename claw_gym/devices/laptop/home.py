@@ -29,6 +29,14 @@ SKELETON = ("Documents", "Downloads", "Desktop")
 MAX_FILES = 5000
 
 
+def _encode(text: str) -> bytes:
+    """UTF-8; lone surrogates (JSON allows them in API-written content) become U+FFFD."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace")
+
+
 class Home:
     def __init__(self, root: str, world: Any, call: Callable[[str, dict], Any], fsuid: int | None) -> None:
         self.root = root  # host-visible path of the home
@@ -73,8 +81,8 @@ class Home:
         full = os.path.join(self.root, path)
         try:
             os.makedirs(os.path.dirname(full), exist_ok=True)
-            with open(full, "w", encoding="utf-8", errors="surrogateescape", newline="") as f:
-                f.write(content)
+            with open(full, "wb") as f:
+                f.write(_encode(content))
             if modified is not None:  # virtual time, so `ls -l` shows the world's dates
                 os.utime(full, ns=(modified * 10**9, modified * 10**9))
         except OSError:

@@ -174,6 +174,13 @@ class Laptop:
         if not self.running:
             self.close()
             self.start()
+        try:
+            return self._run(cmd, timeout)
+        except (OSError, ShellDied) as exc:  # the host side failed (disk full, ...): start afresh next time
+            self.close()
+            raise LaptopError(f"the laptop failed ({exc}); a new shell starts with the next command") from None
+
+    def _run(self, cmd: str, timeout: float) -> str:
         assert self.shell is not None and self.home is not None
         runaway = self.limits.nproc * 3 // 4
         # a fork bomb left by the previous command has filled the process table by now

@@ -144,8 +144,8 @@ class Shell:
     def run(self, cmd: str, timeout: float, pollable: Pollable | None = None) -> RunResult:
         if not self.alive:
             raise ShellDied("the shell is not running")
-        with open(self.cmd_file, "w", encoding="utf-8", errors="surrogateescape") as f:
-            f.write(cmd if cmd.endswith("\n") else cmd + "\n")
+        with open(self.cmd_file, "wb") as f:
+            f.write((cmd if cmd.endswith("\n") else cmd + "\n").encode("utf-8", "replace"))
         t0 = time.monotonic()
         try:
             os.write(self.fd, self._source_line)
