@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from claw_gym.tasks.family import Family
 
-from . import config_fix, document_request, downloads_cleanup, meeting_reschedule, statement_reconcile
+from . import backup_alert, config_fix, document_request, downloads_cleanup, meeting_reschedule, statement_reconcile
 
 FAMILIES: list[Family] = [m.FAMILY for m in (
     meeting_reschedule,
@@ -12,4 +12,5 @@ FAMILIES: list[Family] = [m.FAMILY for m in (
     document_request,
     downloads_cleanup,
     config_fix,
+    backup_alert,
 )]
