@@ -368,3 +368,42 @@ def test_unsandboxed_only_when_asked():
     tree = sandbox_tree(e)
     e.close()
     assert alive(tree) == []
+
+
+def test_forgotten_env_takes_its_sandbox_down():
+    import gc
+    import weakref
+
+    e = make()
+    sh(e, "sleep 500 & echo x")
+    lp = weakref.ref(e.unwrapped._laptop)
+    tree, ctl = sandbox_tree(e), e.unwrapped._laptop.ctl
+    del e
+    gc.collect()
+    assert lp() is None and alive(tree) == [] and not os.path.exists(ctl)
+
+
+def test_resets_leak_no_descriptors_or_dirs():
+    e = make()
+    sh(e, "echo warm")
+    fds = len(os.listdir("/proc/self/fd"))
+    ctls = []
+    for seed in range(8):
+        e.reset(seed=seed)
+        sh(e, "claw files list --limit 1 >/dev/null; echo $seed")
+        ctls.append(e.unwrapped._laptop.ctl)
+    e.close()
+    assert len(os.listdir("/proc/self/fd")) <= fds
+    assert not any(os.path.exists(c) for c in ctls)
+
+
+@pytest.mark.slow
+def test_soak_many_episodes():
+    for seed in range(60):
+        e = make(seed=seed)
+        for a in e.unwrapped.oracle_actions():
+            *_, info = e.step(a)
+        assert info["verdict"]["passed"]
+        tree = sandbox_tree(e)
+        e.close()
+        assert alive(tree) == []

@@ -11,6 +11,7 @@ import os
 import shutil
 import sys
 import tempfile
+import weakref
 from typing import Any
 
 from ...services import ServiceError
@@ -78,6 +79,7 @@ class Laptop:
         self._notes: list[str] = []
         self._background = False  # the last command left processes running
         self.host_uid: int | None = None  # the sandbox's uid on the host (root only)
+        self._finalizer: weakref.finalize | None = None
         self.starts = 0
 
     # ---- lifecycle --------------------------------------------------------------------------
@@ -88,6 +90,9 @@ class Laptop:
                               "bubblewrap); the env never runs commands unsandboxed unless created with sandbox='none'")
         self.ctl = tempfile.mkdtemp(prefix="claw-laptop-", dir=_fast_tmp())
         os.chmod(self.ctl, 0o755)
+        # What must go when this laptop goes, even if nobody calls close() (runs at exit too).
+        self._held: dict[str, Any] = {"dirs": [self.ctl]}
+        self._finalizer = weakref.finalize(self, _teardown, self._held)
         try:
             self._start(bwrap)
         except (ShellDied, OSError) as exc:
@@ -114,9 +119,14 @@ class Laptop:
             os.chmod(path, 0o755)
         open(os.path.join(self.ctl, "cmd"), "w").close()
         write_accounts(self.ctl)
-        self.server = ClawServer(os.path.join(self.ctl, "claw.sock"), self._serve)
+        serve = weakref.WeakMethod(self._serve)  # the finalizer holds the server: no strong ref back to us
+        self.server = self._held["server"] = ClawServer(
+            os.path.join(self.ctl, "claw.sock"),
+            lambda req: (serve() or (lambda _: {"ok": False, "error": "the laptop is closed"}))(req))
         token = Shell.new_token()
         home = HOME if bwrap else tempfile.mkdtemp(prefix="claw-home-", dir=_fast_tmp())
+        if not bwrap:
+            self._held["dirs"].append(home)
         env = {"HOME": home, "USER": "user", "LOGNAME": "user", "SHELL": "/bin/bash", "HOSTNAME": "laptop",
                "PATH": f"{ctl_inside}/bin:/usr/local/bin:/usr/bin:/bin", "TERM": "dumb", "LANG": "C.UTF-8",
                "LC_ALL": "C.UTF-8", "TZ": "UTC", "PAGER": "cat", "GIT_PAGER": "cat", "MANPAGER": "cat",
@@ -128,8 +138,8 @@ class Laptop:
             host_uid = pick_uid() if os.geteuid() == 0 else None
             self.host_uid = host_uid
             argv = bwrap_argv(bwrap, self.ctl, self.limits, env, inner)
-            self.shell = Shell(argv, {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}, cmd_file, f"{CTL}/cmd", token,
-                               preexec_fn=preexec(self.limits, host_uid))
+            self.shell = self._held["shell"] = Shell(argv, {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}, cmd_file,
+                                                     f"{CTL}/cmd", token, preexec_fn=preexec(self.limits, host_uid))
             self.shell.wait_ready()
             pid1 = procs.children(self.shell.child.pid)
             if not pid1:
@@ -138,31 +148,19 @@ class Laptop:
         else:
             host_uid = None
             self._host_home = root = home
-            self.shell = Shell(inner, env, cmd_file, cmd_file, token, cwd=home)
+            self.shell = self._held["shell"] = Shell(inner, env, cmd_file, cmd_file, token, cwd=home)
             self.shell.wait_ready()
         self.home = Home(root, self.world, self._shell_call, host_uid)
         self.home.materialize()
 
     def close(self) -> None:
         """Kill the sandbox and everything in it; remove its host files. Safe to call twice."""
-        if self.shell is not None:
-            self.shell.close()
-            self.shell = None
-        if self.server is not None:
-            self.server.close()
-            self.server = None
-        for d in (self.ctl, self._host_home):
-            if d:
-                shutil.rmtree(d, ignore_errors=True)
+        if self._finalizer is not None:
+            self._finalizer()  # runs _teardown once
+            self._finalizer = None
+        self.shell = self.server = self.home = None
         self.ctl = self._host_home = None
-        self.home = None
         self._background = False
-
-    def __del__(self) -> None:  # a forgotten env still takes its sandbox down
-        try:
-            self.close()
-        except Exception:
-            pass
 
     @property
     def running(self) -> bool:
@@ -220,6 +218,16 @@ class Laptop:
             return {"processes": 0, "rss_kb": 0}
         pids = [shell.child.pid] + procs.descendants(shell.child.pid)
         return {"processes": len(pids), "rss_kb": sum(procs.rss_kb(p) for p in pids)}
+
+
+def _teardown(held: dict[str, Any]) -> None:
+    """Kill the shell, close the socket, remove the host directories (close() or garbage collection)."""
+    if held.get("shell") is not None:
+        held["shell"].close()
+    if held.get("server") is not None:
+        held["server"].close()
+    for d in held.get("dirs", []):
+        shutil.rmtree(d, ignore_errors=True)
 
 
 def format_result(res: RunResult, timeout: float, notes: list[str]) -> str:
