@@ -139,7 +139,8 @@ class Laptop:
             self.host_uid = host_uid
             argv = bwrap_argv(bwrap, self.ctl, self.limits, env, inner)
             self.shell = self._held["shell"] = Shell(argv, {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}, cmd_file,
-                                                     f"{CTL}/cmd", token, preexec_fn=preexec(self.limits, host_uid))
+                                                     f"{CTL}/cmd", token, preexec_fn=preexec(self.limits, host_uid),
+                                                     pid_namespace=True)
             self.shell.wait_ready()
             pid1 = procs.children(self.shell.child.pid)
             if not pid1:

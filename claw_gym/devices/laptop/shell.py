@@ -62,12 +62,17 @@ class ShellDied(RuntimeError):
 
 class Shell:
     def __init__(self, argv: list[str], env: dict[str, str] | None, cmd_file: str, cmd_file_inside: str,
-                 token: str, preexec_fn: Callable[[], None] | None = None, cwd: str | None = None) -> None:
+                 token: str, preexec_fn: Callable[[], None] | None = None, cwd: str | None = None,
+                 pid_namespace: bool = False) -> None:
+        self.pid_namespace = pid_namespace  # argv starts a sandbox whose first child is a pid-namespace init
         self.token = token
-        self._prompt = re.compile(rb"\x1eCLAW" + token.encode() + rb":(\d+)\x1f")
+        # the prompt carries the command's number: a late extra prompt (bash prints one more when
+        # SIGINT lands while it reads input) is recognised as stale and dropped
+        self._prompt = re.compile(rb"\x1eCLAW" + token.encode() + rb":(\d*):(\d+)\x1f")
+        self._seq = 0
         self._exit = re.compile(rb"\x1eCLAWEXIT" + token.encode() + rb":(\d+)\x1f")
         self.cmd_file = cmd_file
-        self._source_line = f". {cmd_file_inside} </dev/null\n".encode()
+        self._source = cmd_file_inside
         self.child = pexpect.spawn(argv[0], argv[1:], env=env, echo=False, preexec_fn=preexec_fn,
                                    cwd=cwd, use_poll=True)
         self.child.delaybeforesend = None
@@ -92,7 +97,7 @@ class Shell:
 
     @staticmethod
     def prompt(token: str) -> str:
-        return f"\x1eCLAW{token}:$?\x1f"
+        return f"\x1eCLAW{token}:${{__claw_n}}:$?\x1f"
 
     # ---- lifecycle --------------------------------------------------------------------------
     def wait_ready(self, timeout: float = 20.0) -> None:
@@ -130,14 +135,25 @@ class Shell:
         if not self.alive:
             return
         self.alive = False
+        if self.pid_namespace:
+            # Kill the namespace's init first: the kernel kills everything in the namespace and bwrap
+            # reaps it and exits, so nothing is orphaned to the host's init as a lingering zombie.
+            procs.signal_all(procs.children(self.child.pid), signal.SIGKILL)
+            self._wait_exit(1.0)
         procs.kill_tree(self.child.pid)
         self.child.ptyproc.delayafterclose = 0  # pexpect would sleep 0.1 s here
-        deadline = time.monotonic() + 5
         try:
-            while self.child.isalive() and time.monotonic() < deadline:  # reaps bwrap once SIGKILL lands
-                time.sleep(0.0005)
+            self._wait_exit(5.0)
             self.child.close(force=True)
         except Exception:  # pexpect raises if the child is already gone; nothing left to do
+            pass
+
+    def _wait_exit(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        try:
+            while self.child.isalive() and time.monotonic() < deadline:  # isalive() reaps when it can
+                time.sleep(0.0005)
+        except Exception:  # already reaped
             pass
 
     # ---- commands ---------------------------------------------------------------------------
@@ -148,15 +164,17 @@ class Shell:
             f.write((cmd if cmd.endswith("\n") else cmd + "\n").encode("utf-8", "replace"))
         t0 = time.monotonic()
         try:
-            os.write(self.fd, self._source_line)
+            self._seq += 1
+            os.write(self.fd, f"__claw_n={self._seq}; . {self._source} </dev/null\n".encode())
         except OSError:
             self.close()
             return RunResult(None, b"", 0, shell_died=True)
-        res = self._collect(t0 + timeout, pollable, escalate=True)
+        res = self._collect(t0 + timeout, pollable, escalate=True, seq=self._seq)
         res.seconds = time.monotonic() - t0
         return res
 
-    def _collect(self, deadline: float, pollable: Pollable | None, *, escalate: bool) -> RunResult:
+    def _collect(self, deadline: float, pollable: Pollable | None, *, escalate: bool,
+                 seq: int | None = None) -> RunResult:
         kept = bytearray()
         window = b""  # the last bytes seen, where the prompt is searched for
         total = 0
@@ -195,14 +213,22 @@ class Shell:
                 kept += chunk[: FLOOD_BYTES - len(kept)]
             elif escalate:
                 flooded = True
-            for pattern, died in ((self._prompt, False), (self._exit, True)):
-                m = pattern.search(window)
-                if m:
-                    end = total - len(window) + m.start()
-                    del kept[end:]
-                    dropped = max(0, end - len(kept))
-                    return RunResult(int(m.group(1)), bytes(kept), dropped, timed_out,
-                                     flooded, shell_died=died)
+            found = self._end_marker(window, seq)
+            if found is not None:
+                m, died = found
+                end = total - len(window) + m.start()
+                del kept[end:]
+                dropped = max(0, end - len(kept))
+                out = self._prompt.sub(b"", bytes(kept))  # stale prompts of earlier commands
+                return RunResult(int(m.group(m.lastindex or 1)), out, dropped, timed_out, flooded, shell_died=died)
+
+    def _end_marker(self, window: bytes, seq: int | None) -> tuple[re.Match[bytes], bool] | None:
+        """This command's prompt (``seq`` None: any prompt), or bash's exit marker."""
+        for m in self._prompt.finditer(window):
+            if seq is None or m.group(1) == str(seq).encode():
+                return m, False
+        m = self._exit.search(window)
+        return (m, True) if m else None
 
     def _interrupt(self, *, hard: bool) -> None:
         """SIGINT the running command and bash itself (builtin loops); SIGKILL its children if hard."""
