@@ -351,7 +351,7 @@ def test_same_actions_same_results():
     def run() -> list[str]:
         e = make(seed=3)
         outs = [sh(e, c) for c in ("ls -R", "ls -l Downloads", "claw files list --limit 3",
-                                   "echo x > n.txt; wc -c n.txt")]
+                                   "echo x > n.txt; mkdir -p d/e; wc -c n.txt", "ls -la --full-time ~ d | grep -v ' ..$'")]
         e.close()
         return outs
 

@@ -46,6 +46,7 @@ class Home:
         self.mirror: dict[str, str] = {}  # path -> content both sides agreed on
         self.sigs: dict[str, Sig] = {}  # path -> stat signature of the disk copy
         self.local: set[str] = set()  # files kept on the laptop only (binary, too large, refused)
+        self.dir_times: dict[str, int] = {}  # directory -> the mtime we stamped on it
 
     def _service_files(self) -> dict[str, dict]:
         svc = self.world.services.get("files")
@@ -57,6 +58,28 @@ class Home:
             for d in SKELETON:
                 os.makedirs(os.path.join(self.root, d), exist_ok=True)
         self.push()
+        self.stamp_dirs(set(SKELETON) | {os.path.dirname(p) for p in self.mirror})
+
+    def stamp_dirs(self, rels: set[str]) -> None:
+        """Give directories (and their parents up to home) the world's time, so ``ls -l`` is deterministic."""
+        todo = set()
+        for rel in rels:
+            while rel:
+                todo.add(rel)
+                rel = os.path.dirname(rel)
+        todo.add("")
+        self._stamp(sorted(todo))
+
+    def _stamp(self, rels: list[str]) -> None:
+        t = self.world.clock.now * 10**9
+        with as_fsuid(self.fsuid):
+            for rel in rels:
+                try:
+                    os.utime(os.path.join(self.root, rel) if rel else self.root, ns=(t, t), follow_symlinks=False)
+                except OSError:
+                    continue
+                if rel not in self.sigs:
+                    self.dir_times[rel] = t
 
     def push(self) -> None:
         files = self._service_files()
@@ -102,8 +125,12 @@ class Home:
 
     # ---- disk -> service ------------------------------------------------------------------
     def scan(self) -> dict[str, Sig]:
-        """Regular files under the home (symlinks and special files are not followed)."""
+        """Regular files under the home (symlinks and special files are not followed).
+
+        Directories whose mtime is not the one we stamped are collected in ``self._touched_dirs``.
+        """
         out: dict[str, Sig] = {}
+        self._touched_dirs: list[str] = []
         todo = [""]
         while todo and len(out) < MAX_FILES:
             rel = todo.pop()
@@ -117,6 +144,8 @@ class Home:
                     try:
                         if e.is_dir(follow_symlinks=False):
                             todo.append(path)
+                            if e.stat(follow_symlinks=False).st_mtime_ns != self.dir_times.get(path):
+                                self._touched_dirs.append(path)
                         elif e.is_file(follow_symlinks=False):
                             s = e.stat(follow_symlinks=False)
                             out[path] = (s.st_ino, s.st_size, s.st_mtime_ns)
@@ -130,8 +159,17 @@ class Home:
         notes: list[str] = []
         changed = sorted(p for p, sig in now.items() if self.sigs.get(p) != sig)
         gone = sorted(p for p in self.sigs if p not in now)
+        if self._touched_dirs:  # new or changed directories (mkdir, a file added or removed)
+            self.stamp_dirs(set(self._touched_dirs))
         if not changed and not gone:
             return notes
+        # what commands touched gets the world's time (the host clock would break determinism)
+        self._stamp(changed)
+        self.stamp_dirs({os.path.dirname(p) for p in changed + gone})
+        for path in changed:
+            sig = self._sig(os.path.join(self.root, path))
+            if sig is not None:
+                now[path] = sig
         new_content: dict[str, str] = {}
         for path in changed:
             self.sigs[path] = now[path]
