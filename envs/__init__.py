@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from claw_gym.tasks.family import Family
 
-from . import backup_alert, config_fix, document_request, downloads_cleanup, meeting_reschedule, statement_reconcile
+from . import meeting_reschedule
+from . import backup_alert, config_fix, document_request, downloads_cleanup, statement_reconcile  # laptop
 
 FAMILIES: list[Family] = [m.FAMILY for m in (
     meeting_reschedule,
