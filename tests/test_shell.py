@@ -251,6 +251,17 @@ def test_background_processes_die_with_reset_and_close():
     assert alive(tree) == []
 
 
+def test_killing_everything_loses_no_saved_file(env):
+    files = env.unwrapped.world.services["files"]
+    before = sorted(r["path"] for r in files.table("files").values())
+    sh(env, "echo kept > Documents/saved.txt")
+    for cmd in ("kill -9 -1", "kill -9 $$", "exec sleep 100"):
+        out = sh(env, cmd, timeout=2)
+        assert out.startswith("[")
+        assert sorted(r["path"] for r in files.table("files").values()) == sorted(before + ["Documents/saved.txt"])
+        assert sh(env, "cat Documents/saved.txt") == "[exit 0]\nkept\n"
+
+
 def test_no_process_left_after_close():
     e = make()
     sh(e, "python3 -c 'import time; time.sleep(100)' & setsid sleep 999 & disown; echo x")

@@ -29,6 +29,10 @@ SKELETON = ("Documents", "Downloads", "Desktop")
 MAX_FILES = 5000
 
 
+class HomeGone(OSError):
+    """The home directory cannot be read any more (its sandbox is gone)."""
+
+
 def _encode(text: str) -> bytes:
     """UTF-8; lone surrogates (JSON allows them in API-written content) become U+FFFD."""
     try:
@@ -137,6 +141,8 @@ class Home:
             try:
                 it = os.scandir(os.path.join(self.root, rel) if rel else self.root)
             except OSError:
+                if not rel:  # the home itself is gone (the sandbox died): not "every file was deleted"
+                    raise HomeGone(self.root) from None
                 continue
             with it:
                 for e in it:
@@ -155,8 +161,12 @@ class Home:
 
     def pull(self) -> list[str]:
         """Send disk changes to the service; returns notes for the command's result."""
-        now = self.scan()
         notes: list[str] = []
+        try:
+            now = self.scan()
+        except HomeGone:
+            notes.append("the laptop's home went down with its shell; the files keep their last saved state")
+            return notes
         changed = sorted(p for p, sig in now.items() if self.sigs.get(p) != sig)
         gone = sorted(p for p in self.sigs if p not in now)
         if self._touched_dirs:  # new or changed directories (mkdir, a file added or removed)

@@ -170,16 +170,22 @@ class Laptop:
     # ---- commands ---------------------------------------------------------------------------
     def run(self, cmd: str, timeout: float = DEFAULT_TIMEOUT) -> str:
         """Run one command; the result text: status line, output (bounded), notes."""
-        if not self.running:
-            self.close()
-            self.start()
         try:
-            return self._run(cmd, timeout)
+            for attempt in (1, 2):
+                if not (self.running and self.shell.responsive()):  # type: ignore[union-attr]
+                    self.close()
+                    self.start()
+                res, text = self._run(cmd, timeout)
+                # dead on arrival (everything was killed after the last prompt): the command never ran
+                if attempt == 1 and res.shell_died and res.status is None and not res.output and not res.timed_out:
+                    continue
+                return text
+            return text
         except (OSError, ShellDied) as exc:  # the host side failed (disk full, ...): start afresh next time
             self.close()
             raise LaptopError(f"the laptop failed ({exc}); a new shell starts with the next command") from None
 
-    def _run(self, cmd: str, timeout: float) -> str:
+    def _run(self, cmd: str, timeout: float) -> tuple[RunResult, str]:
         assert self.shell is not None and self.home is not None
         runaway = self.limits.nproc * 3 // 4
         # a fork bomb left by the previous command has filled the process table by now
@@ -193,7 +199,7 @@ class Laptop:
             notes.append(f"killed {reaped} background processes: the process limit was reached")
         if res.shell_died:
             self.close()
-        return format_result(res, timeout, notes)
+        return res, format_result(res, timeout, notes)
 
     def _shell_call(self, call: str, args: dict[str, Any]) -> Any:
         return self.world.call(call, args, source="shell")

@@ -148,6 +148,13 @@ class Shell:
         except Exception:  # pexpect raises if the child is already gone; nothing left to do
             pass
 
+    def responsive(self) -> bool:
+        """The sandbox process is still there (a command may have killed everything in it)."""
+        try:
+            return self.alive and self.child.isalive()
+        except Exception:  # pexpect: already reaped
+            return False
+
     def _wait_exit(self, seconds: float) -> None:
         deadline = time.monotonic() + seconds
         try:
