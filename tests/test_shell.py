@@ -418,3 +418,22 @@ def test_soak_many_episodes():
         tree = sandbox_tree(e)
         e.close()
         assert alive(tree) == []
+
+
+def test_planted_symlinks_and_fifos_do_not_reach_the_host(env, tmp_path):
+    """The env syncs the home from the host side: it must never follow what a command planted."""
+    target = tmp_path / "host-dir"
+    target.mkdir()
+    os.chmod(tmp_path, 0o777)
+    os.chmod(target, 0o777)
+    sh(env, f"rm -rf Documents && ln -s {target} Documents && ln -s /etc/hostname Downloads/link.txt; "
+            "mkfifo Downloads/pipe.txt; echo ok")
+    # the service writes to paths under the planted symlink and onto the fifo
+    for path in ("Documents/planted.txt", "Downloads/pipe.txt", "Downloads/link.txt"):
+        env.step(A.api("files.write", path=path, content="from the service"))
+    out = sh(env, "ls -la Documents/ Downloads/ | head -n 20; echo end")
+    assert out.rstrip().endswith("end")
+    assert list(target.iterdir()) == []  # nothing written through the symlink on the host
+    files = env.unwrapped.world.services["files"]
+    assert files.find("Downloads/link.txt")["content"] == "from the service"  # not the host's /etc/hostname
+    still_steps(env)

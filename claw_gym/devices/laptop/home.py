@@ -22,6 +22,7 @@ import stat as st
 from typing import Any, Callable
 
 from ...services.files import MAX_FILE_CHARS
+from . import safefs
 from .sandbox import as_fsuid
 
 Sig = tuple[int, int, int]  # inode, size, mtime_ns
@@ -60,30 +61,28 @@ class Home:
     def materialize(self) -> None:
         with as_fsuid(self.fsuid):
             for d in SKELETON:
-                os.makedirs(os.path.join(self.root, d), exist_ok=True)
+                try:
+                    os.close(safefs.open_dir(self.root, d, create=True))
+                except OSError:
+                    pass
         self.push()
         self.stamp_dirs(set(SKELETON) | {os.path.dirname(p) for p in self.mirror})
 
     def stamp_dirs(self, rels: set[str]) -> None:
         """Give directories (and their parents up to home) the world's time, so ``ls -l`` is deterministic."""
-        todo = set()
+        todo = {""}
         for rel in rels:
             while rel:
                 todo.add(rel)
                 rel = os.path.dirname(rel)
-        todo.add("")
-        self._stamp(sorted(todo))
-
-    def _stamp(self, rels: list[str]) -> None:
         t = self.world.clock.now * 10**9
         with as_fsuid(self.fsuid):
-            for rel in rels:
+            for rel in sorted(todo):
                 try:
-                    os.utime(os.path.join(self.root, rel) if rel else self.root, ns=(t, t), follow_symlinks=False)
+                    safefs.set_dir_time(self.root, rel, t)
                 except OSError:
                     continue
-                if rel not in self.sigs:
-                    self.dir_times[rel] = t
+                self.dir_times[rel] = t
 
     def push(self) -> None:
         files = self._service_files()
@@ -95,37 +94,43 @@ class Home:
                     continue
                 self._write(path, content, rec.get("modified"))
             for path in [p for p in self.mirror if p not in files]:
-                full = os.path.join(self.root, path)
-                if self._sig(full) == self.sigs.get(path):  # not edited on disk since: follow the service
+                if self._sig(path) == self.sigs.get(path):  # not edited on disk since: follow the service
                     try:
-                        os.unlink(full)
+                        safefs.unlink(self.root, path)
                     except OSError:
                         pass
                 del self.mirror[path]
                 self.sigs.pop(path, None)
 
     def _write(self, path: str, content: str, modified: int | None) -> None:
-        full = os.path.join(self.root, path)
+        t = self.world.clock.now if modified is None else modified  # virtual time, for `ls -l`
         try:
-            os.makedirs(os.path.dirname(full), exist_ok=True)
-            with open(full, "wb") as f:
-                f.write(_encode(content))
-            if modified is not None:  # virtual time, so `ls -l` shows the world's dates
-                os.utime(full, ns=(modified * 10**9, modified * 10**9))
+            s = safefs.write_bytes(self.root, path, _encode(content), t * 10**9)
         except OSError:
-            return  # a directory in the way, the tmpfs full: the file stays service-only
+            return  # a symlink or directory in the way, the tmpfs full: the file stays service-only
         self.mirror[path] = content
-        sig = self._sig(full)
-        if sig is not None:
-            self.sigs[path] = sig
+        self.sigs[path] = (s.st_ino, s.st_size, s.st_mtime_ns)
 
-    @staticmethod
-    def _sig(full: str) -> Sig | None:
+    def _sig(self, path: str) -> Sig | None:
         try:
-            s = os.lstat(full)
+            s = safefs.lstat(self.root, path)
         except OSError:
             return None
         return (s.st_ino, s.st_size, s.st_mtime_ns) if st.S_ISREG(s.st_mode) else None
+
+    def _stamp_file(self, path: str) -> Sig | None:
+        """Set a file the shell wrote to the world's time; its new signature."""
+        t = self.world.clock.now * 10**9
+        try:
+            head, _, base = path.rpartition("/")
+            dfd = safefs.open_dir(self.root, head)
+            try:
+                os.utime(base, ns=(t, t), dir_fd=dfd, follow_symlinks=False)
+            finally:
+                os.close(dfd)
+        except OSError:
+            pass
+        return self._sig(path)
 
     # ---- disk -> service ------------------------------------------------------------------
     def scan(self) -> dict[str, Sig]:
@@ -135,28 +140,16 @@ class Home:
         """
         out: dict[str, Sig] = {}
         self._touched_dirs: list[str] = []
-        todo = [""]
-        while todo and len(out) < MAX_FILES:
-            rel = todo.pop()
-            try:
-                it = os.scandir(os.path.join(self.root, rel) if rel else self.root)
-            except OSError:
-                if not rel:  # the home itself is gone (the sandbox died): not "every file was deleted"
-                    raise HomeGone(self.root) from None
-                continue
-            with it:
-                for e in it:
-                    path = f"{rel}/{e.name}" if rel else e.name
-                    try:
-                        if e.is_dir(follow_symlinks=False):
-                            todo.append(path)
-                            if e.stat(follow_symlinks=False).st_mtime_ns != self.dir_times.get(path):
-                                self._touched_dirs.append(path)
-                        elif e.is_file(follow_symlinks=False):
-                            s = e.stat(follow_symlinks=False)
-                            out[path] = (s.st_ino, s.st_size, s.st_mtime_ns)
-                    except OSError:
-                        continue
+        try:
+            entries = list(safefs.walk(self.root, MAX_FILES))
+        except OSError:  # the home itself is gone (the sandbox died): not "every file was deleted"
+            raise HomeGone(self.root) from None
+        for path, is_dir, s in entries:
+            if is_dir:
+                if s.st_mtime_ns != self.dir_times.get(path):
+                    self._touched_dirs.append(path)
+            else:
+                out[path] = (s.st_ino, s.st_size, s.st_mtime_ns)
         return out
 
     def pull(self) -> list[str]:
@@ -174,12 +167,12 @@ class Home:
         if not changed and not gone:
             return notes
         # what commands touched gets the world's time (the host clock would break determinism)
-        self._stamp(changed)
+        with as_fsuid(self.fsuid):
+            for path in changed:
+                sig = self._stamp_file(path)
+                if sig is not None:
+                    now[path] = sig
         self.stamp_dirs({os.path.dirname(p) for p in changed + gone})
-        for path in changed:
-            sig = self._sig(os.path.join(self.root, path))
-            if sig is not None:
-                now[path] = sig
         new_content: dict[str, str] = {}
         for path in changed:
             self.sigs[path] = now[path]
@@ -217,10 +210,9 @@ class Home:
             notes.append(f"{path}: larger than {MAX_FILE_CHARS} bytes, kept on the laptop only")
             return None
         try:
-            with open(os.path.join(self.root, path), "rb") as f:
-                data = f.read(MAX_FILE_CHARS + 1)
+            data = safefs.read_bytes(self.root, path, MAX_FILE_CHARS + 1)
         except OSError as exc:
-            notes.append(f"{path}: unreadable ({exc.strerror}), kept on the laptop only")
+            notes.append(f"{path}: unreadable ({exc.strerror or exc}), kept on the laptop only")
             return None
         try:
             return data.decode("utf-8")
