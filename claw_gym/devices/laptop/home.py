@@ -44,7 +44,8 @@ def _encode(text: str) -> bytes:
 
 class Home:
     def __init__(self, root: str, world: Any, call: Callable[[str, dict], Any], fsuid: int | None) -> None:
-        self.root = root  # host-visible path of the home
+        # The home, held open for the sandbox's lifetime (a pid-based path could later name another process).
+        self.root = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         self.world = world
         self.call = call  # World.call bound to source="shell"
         self.fsuid = fsuid
@@ -52,6 +53,11 @@ class Home:
         self.sigs: dict[str, Sig] = {}  # path -> stat signature of the disk copy
         self.local: set[str] = set()  # files kept on the laptop only (binary, too large, refused)
         self.dir_times: dict[str, int] = {}  # directory -> the mtime we stamped on it
+
+    def close(self) -> None:
+        if self.root >= 0:
+            os.close(self.root)
+            self.root = -1
 
     def _service_files(self) -> dict[str, dict]:
         svc = self.world.services.get("files")
@@ -143,7 +149,7 @@ class Home:
         try:
             entries = list(safefs.walk(self.root, MAX_FILES))
         except OSError:  # the home itself is gone (the sandbox died): not "every file was deleted"
-            raise HomeGone(self.root) from None
+            raise HomeGone("the home cannot be read") from None
         for path, is_dir, s in entries:
             if is_dir:
                 if s.st_mtime_ns != self.dir_times.get(path):

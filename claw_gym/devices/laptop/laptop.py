@@ -151,7 +151,8 @@ class Laptop:
             self._host_home = root = home
             self.shell = self._held["shell"] = Shell(inner, env, cmd_file, cmd_file, token, cwd=home)
             self.shell.wait_ready()
-        self.home = Home(root, self.world, self._shell_call, host_uid)
+        call = weakref.WeakMethod(self._shell_call)
+        self.home = self._held["home"] = Home(root, self.world, lambda c, a: call()(c, a), host_uid)  # type: ignore[misc]
         self.home.materialize()
 
     def close(self) -> None:
@@ -233,6 +234,8 @@ def _teardown(held: dict[str, Any]) -> None:
         held["shell"].close()
     if held.get("server") is not None:
         held["server"].close()
+    if held.get("home") is not None:
+        held["home"].close()
     for d in held.get("dirs", []):
         shutil.rmtree(d, ignore_errors=True)
 

@@ -5,6 +5,9 @@ A command can plant symlinks there (``Documents -> /tmp``); every path is
 therefore walked one component at a time from a directory fd with ``O_NOFOLLOW``
 (and ``O_NONBLOCK``, so a planted FIFO cannot block the env). A path that meets a
 symlink or a non-regular file raises ``OSError`` and is simply not synced.
+
+The root is an fd opened once when the sandbox starts: if the sandbox's pid is
+later reused, the env still reaches the right home (and only it).
 """
 
 from __future__ import annotations
@@ -18,11 +21,12 @@ _READ = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 _WRITE = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 
 
-def open_root(root: str) -> int:
-    return os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+def open_root(root: int) -> int:
+    """A new fd of the root directory (``root`` is an fd held for the sandbox's lifetime)."""
+    return os.open(".", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC, dir_fd=root)
 
 
-def open_dir(root: str, rel: str, create: bool = False) -> int:
+def open_dir(root: int, rel: str, create: bool = False) -> int:
     """An fd of ``root/rel`` reached without following symlinks (creating missing dirs if asked)."""
     fd = open_root(root)
     try:
@@ -46,7 +50,7 @@ def _split(rel: str) -> tuple[str, str]:
     return head, base
 
 
-def read_bytes(root: str, rel: str, limit: int) -> bytes:
+def read_bytes(root: int, rel: str, limit: int) -> bytes:
     head, base = _split(rel)
     dfd = open_dir(root, head)
     try:
@@ -59,7 +63,7 @@ def read_bytes(root: str, rel: str, limit: int) -> bytes:
         return f.read(limit)
 
 
-def write_bytes(root: str, rel: str, data: bytes, mtime_ns: int | None) -> os.stat_result:
+def write_bytes(root: int, rel: str, data: bytes, mtime_ns: int | None) -> os.stat_result:
     """Create or replace a regular file; returns its stat (after setting the mtime, if given)."""
     head, base = _split(rel)
     dfd = open_dir(root, head, create=True)
@@ -78,7 +82,7 @@ def write_bytes(root: str, rel: str, data: bytes, mtime_ns: int | None) -> os.st
         os.close(dfd)
 
 
-def lstat(root: str, rel: str) -> os.stat_result:
+def lstat(root: int, rel: str) -> os.stat_result:
     head, base = _split(rel)
     dfd = open_dir(root, head)
     try:
@@ -87,7 +91,7 @@ def lstat(root: str, rel: str) -> os.stat_result:
         os.close(dfd)
 
 
-def unlink(root: str, rel: str) -> None:
+def unlink(root: int, rel: str) -> None:
     head, base = _split(rel)
     dfd = open_dir(root, head)
     try:
@@ -96,7 +100,7 @@ def unlink(root: str, rel: str) -> None:
         os.close(dfd)
 
 
-def set_dir_time(root: str, rel: str, ns: int) -> None:
+def set_dir_time(root: int, rel: str, ns: int) -> None:
     fd = open_dir(root, rel)
     try:
         os.utime(fd, ns=(ns, ns))
@@ -104,7 +108,7 @@ def set_dir_time(root: str, rel: str, ns: int) -> None:
         os.close(fd)
 
 
-def walk(root: str, max_files: int) -> Iterator[tuple[str, bool, os.stat_result]]:
+def walk(root: int, max_files: int) -> Iterator[tuple[str, bool, os.stat_result]]:
     """(relative path, is_dir, lstat) of every directory and regular file, not following symlinks.
 
     Raises OSError if the root itself cannot be opened.
