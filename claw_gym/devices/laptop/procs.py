@@ -22,6 +22,15 @@ def children(pid: int) -> list[int]:
     return out
 
 
+def main_children(pid: int) -> list[int]:
+    """Children forked by the main thread only: one read (enough for bash, sh and bwrap)."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
+
+
 def descendants(pid: int) -> list[int]:
     """Every process below ``pid``, parents before children."""
     out: list[int] = []

@@ -253,10 +253,10 @@ class Shell:
         """
         if self._bash is None:
             return False
-        kids = procs.children(self._bash) + procs.children(self.child.pid)
-        for p in procs.children(self.child.pid):
-            kids += procs.children(p)
-        return any(p not in self._keep for p in kids)
+        if procs.main_children(self._bash):
+            return True
+        inits = procs.main_children(self.child.pid)  # the sandbox's init adopts orphans
+        return any(p not in self._keep for q in inits for p in procs.main_children(q))
 
     def reap_runaway(self, limit: int) -> int:
         """Kill everything commands started if it holds ``limit`` processes or more (a fork bomb)."""
