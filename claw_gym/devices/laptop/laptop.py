@@ -40,6 +40,28 @@ def _fast_tmp() -> str | None:
     return "/dev/shm" if os.access("/dev/shm", os.W_OK | os.X_OK) else None
 
 
+_swept: set[str | None] = set()
+
+
+def _sweep_stale(tmp: str | None) -> None:
+    """Once per process: remove control dirs left by processes that died without cleaning up (SIGKILL)."""
+    if tmp in _swept:
+        return
+    _swept.add(tmp)
+    base = tmp or tempfile.gettempdir()
+    for name in os.listdir(base):
+        parts = name.split("-")
+        if len(parts) < 4 or parts[0] != "claw" or parts[1] not in ("laptop", "home") or not parts[2].isdigit():
+            continue
+        path = os.path.join(base, name)
+        try:
+            mine = os.stat(path).st_uid == os.geteuid()
+        except OSError:
+            continue
+        if mine and not os.path.exists(f"/proc/{parts[2]}"):
+            shutil.rmtree(path, ignore_errors=True)
+
+
 class LaptopError(RuntimeError):
     """The laptop cannot run commands here (no bubblewrap, sandbox failed to start)."""
 
@@ -88,7 +110,8 @@ class Laptop:
         if self.sandbox == "bwrap" and bwrap is None:
             raise LaptopError("the laptop shell needs bubblewrap, which is not installed (apt-get install "
                               "bubblewrap); the env never runs commands unsandboxed unless created with sandbox='none'")
-        self.ctl = tempfile.mkdtemp(prefix="claw-laptop-", dir=_fast_tmp())
+        _sweep_stale(_fast_tmp())
+        self.ctl = tempfile.mkdtemp(prefix=f"claw-laptop-{os.getpid()}-", dir=_fast_tmp())
         os.chmod(self.ctl, 0o755)
         # What must go when this laptop goes, even if nobody calls close() (runs at exit too).
         self._held: dict[str, Any] = {"dirs": [self.ctl]}
@@ -124,7 +147,7 @@ class Laptop:
             os.path.join(self.ctl, "claw.sock"),
             lambda req: (serve() or (lambda _: {"ok": False, "error": "the laptop is closed"}))(req))
         token = Shell.new_token()
-        home = HOME if bwrap else tempfile.mkdtemp(prefix="claw-home-", dir=_fast_tmp())
+        home = HOME if bwrap else tempfile.mkdtemp(prefix=f"claw-home-{os.getpid()}-", dir=_fast_tmp())
         if not bwrap:
             self._held["dirs"].append(home)
         env = {"HOME": home, "USER": "user", "LOGNAME": "user", "SHELL": "/bin/bash", "HOSTNAME": "laptop",
