@@ -149,7 +149,7 @@ def build_parser(service, ep_name, ep):
                            help=f"{t}, repeat the option for more{default}")
         else:
             p.add_argument(*flags, dest=name, type=SCALARS.get(t, str), default=None, help=f"{t}{default}")
-    p.add_argument("--json", dest="_json", type=_json, default=None, help="arguments as a JSON object")
+    p.add_argument("--json", dest="_json", metavar="JSON", type=_json, default=None, help="arguments as a JSON object")
     return p
 
 
