@@ -105,12 +105,14 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     g.expect("every unclaimed payment is listed", not missing, f"missing {missing}")
     wrong = [t for t in f["claimed"] if re.search(rf"\b{t}\b", text)]
     g.expect("no claimed payment is listed", not wrong, f"listed claimed {wrong}")
-    g.forbid("changed expense claims", bool(world.audit.calls("expenses.delete") + world.audit.calls("expenses.submit")))
+    touched = world.audit.calls("expenses.delete") + world.audit.calls("expenses.submit")
+    g.forbid("changed expense claims", bool(touched))
 
 
 SCRIPT = r"""python3 - <<'PY'
 import csv, json, subprocess
-claims = json.loads(subprocess.run(["claw", "expenses", "list", "--limit", "200"], capture_output=True, text=True, check=True).stdout)
+out = subprocess.run(["claw", "expenses", "list", "--limit", "200"], capture_output=True, text=True, check=True)
+claims = json.loads(out.stdout)
 linked = {c["tx_id"] for c in claims["items"] if c["tx_id"]}
 rows = list(csv.DictReader(open("Downloads/statement-@MONTH@.csv")))
 open_rows = [r for r in rows if float(r["amount"]) < 0 and r["transaction_id"] not in linked]

@@ -184,7 +184,8 @@ def test_cannot_read_another_live_episode(env):
     other = make(seed=1)
     try:
         sh(other, "echo top-secret-7731 > Documents/secret.txt")
-        out = sh(env, "grep -rs top-secret-7731 / --exclude-dir=proc --exclude-dir=sys --exclude-dir=usr 2>/dev/null | head; "
+        out = sh(env, "grep -rs top-secret-7731 / --exclude-dir=proc --exclude-dir=sys --exclude-dir=usr "
+                      "2>/dev/null | head; "
                       "ls /proc | grep -c '^[0-9]'; echo end", timeout=30)
         assert "top-secret-7731" not in out.replace("grep -rs top-secret-7731", ""), out
         assert out.endswith("end\n")
@@ -363,7 +364,8 @@ def test_same_actions_same_results():
     def run() -> list[str]:
         e = make(seed=3)
         outs = [sh(e, c) for c in ("ls -R", "ls -l Downloads", "claw files list --limit 3",
-                                   "echo x > n.txt; mkdir -p d/e; wc -c n.txt", "ls -la --full-time ~ d | grep -v ' ..$'")]
+                                   "echo x > n.txt; mkdir -p d/e; wc -c n.txt",
+                                   "ls -la --full-time ~ d | grep -v ' ..$'")]
         e.close()
         return outs
 

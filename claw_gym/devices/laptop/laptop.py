@@ -175,7 +175,8 @@ class Laptop:
             self.shell = self._held["shell"] = Shell(inner, env, cmd_file, cmd_file, token, cwd=home)
             self.shell.wait_ready()
         call = weakref.WeakMethod(self._shell_call)
-        self.home = self._held["home"] = Home(root, self.world, lambda c, a: call()(c, a), host_uid)  # type: ignore[misc]
+        self.home = self._held["home"] = Home(root, self.world, lambda c, a: call()(c, a),  # type: ignore[misc]
+                                              host_uid)
         self.home.materialize()
 
     def close(self) -> None:
