@@ -345,6 +345,10 @@ def test_files_are_state(env):
     assert rec["path"] == "Archive/" + path.rsplit("/", 1)[-1]  # a move keeps the record
     sh(env, "rm Documents/report.txt")
     assert world.services["files"].find("Documents/report.txt") is None
+    # claw takes file paths from where the shell is
+    out = sh(env, "mkdir -p Documents/sub && cd Documents/sub && echo deep > d.txt && claw files read d.txt && "
+                  "claw files read /home/user/Documents/sub/d.txt && claw files read Documents/sub/d.txt; cd ~")
+    assert out.startswith("[exit 0]") and out.count('"Documents/sub/d.txt"') == 3, out
     # within one command: a file the shell just wrote can be attached by claw
     out = sh(env, "echo attach-me > Documents/a.txt && claw files read Documents/a.txt")
     assert "attach-me" in out

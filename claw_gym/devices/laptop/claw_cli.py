@@ -126,6 +126,7 @@ def _json(text):
         raise argparse.ArgumentTypeError(f"not JSON: {exc}")
 
 
+PATH_PARAMS = {"path", "src", "dst", "dir", "attachments"}  # arguments that name files in the home
 SCALARS = {"integer": int, "number": float, "boolean": _bool, "object": _json, "string": str}
 
 
@@ -167,6 +168,33 @@ def endpoint_args(service, ep_name, ep, argv):
         if value is not None:
             args[name] = value
     return args
+
+
+def home_paths(args):
+    """File arguments as the files service wants them (relative to home), from the shell's view.
+
+    `/home/user/x` and `~/x` become `x`; a relative path that exists from the current
+    directory (below home) is taken from there, so `cd Documents; claw ... --attachments a.txt` works.
+    """
+    home = os.path.realpath(os.environ.get("HOME", "/home/user"))
+    cwd = os.path.realpath(os.getcwd())
+    for name in PATH_PARAMS & set(args):
+        value = args[name]
+        args[name] = [_home_path(v, home, cwd) for v in value] if isinstance(value, list) else \
+            _home_path(value, home, cwd)
+    return args
+
+
+def _home_path(value, home, cwd):
+    if not isinstance(value, str):
+        return value
+    if value.startswith("/"):
+        full = os.path.normpath(value)
+    elif cwd.startswith(home + "/") and os.path.lexists(os.path.join(cwd, os.path.dirname(value) or ".")):
+        full = os.path.normpath(os.path.join(cwd, value))
+    else:
+        return value
+    return os.path.relpath(full, home) if full.startswith(home + "/") else value
 
 
 def _dashed(arg):
@@ -211,6 +239,8 @@ def main(argv=None):
     if ep_name is None:
         die(f"{head} has no command {rest[0]!r}; commands: {', '.join(svc['endpoints'])}")
     args = endpoint_args(head, ep_name, svc["endpoints"][ep_name], rest[1:])
+    if head == "files" or "attachments" in args:
+        args = home_paths(args)
     show(request(f"{head}.{ep_name}", args))
     return 0
 
