@@ -444,3 +444,11 @@ def test_planted_symlinks_and_fifos_do_not_reach_the_host(env, tmp_path):
     files = env.unwrapped.world.services["files"]
     assert files.find("Downloads/link.txt")["content"] == "from the service"  # not the host's /etc/hostname
     still_steps(env)
+
+
+@pytest.mark.parametrize("cmd", ["\x00\x01\x02", "echo " + "a" * 60000 + " | wc -c", "\r\n\r\n", "printf '\\036CLAW'",
+                                 "exec 2>&- 1>&-", "set -e; false", "exit", "cd /nonexistent", "ulimit -f 1"])
+def test_odd_commands_leave_a_working_shell(env, cmd):
+    obs, _, _, _, info = env.step(A.shell(cmd, timeout=1))
+    assert obs["result"].startswith("[") and env.observation_space.contains(obs)
+    still_steps(env)
