@@ -172,7 +172,8 @@ class Laptop:
         else:
             host_uid = None
             self._host_home = root = home
-            self.shell = self._held["shell"] = Shell(inner, env, cmd_file, cmd_file, token, cwd=home)
+            self.shell = self._held["shell"] = Shell(inner, env, cmd_file, cmd_file, token, cwd=home,
+                                                     preexec_fn=preexec(self.limits, None))  # limits, no isolation
             self.shell.wait_ready()
         call = weakref.WeakMethod(self._shell_call)
         self.home = self._held["home"] = Home(root, self.world, lambda c, a: call()(c, a),  # type: ignore[misc]
