@@ -20,6 +20,7 @@ import gymnasium as gym
 from . import actions as act
 from . import clock, observation
 from .actions import Action, ActionError
+from .devices.laptop import SANDBOXES, Laptop, LaptopError, parse_timeout
 from .devices.phone import SimPhone
 from .devices.phone import gui as phone_gui
 from .events import Event
@@ -44,11 +45,15 @@ class ClawEnv(gym.Env[dict, str]):
                  difficulty: Any = None, split: Any = None, device: Any = None,
                  reward_mode: str = "binary", history: str = "digest", max_steps: int | None = None,
                  render_mode: str | None = None, screen_size: tuple[int, int] = phone_gui.SCREEN_SIZE,
-                 phone: bool = True) -> None:
+                 phone: bool = True, sandbox: str = "bwrap") -> None:
         if reward_mode not in REWARD_MODES:
             raise ValueError(f"reward_mode must be one of {REWARD_MODES}")
         if history not in HISTORY_MODES:
             raise ValueError(f"history must be one of {HISTORY_MODES}")
+        if sandbox not in SANDBOXES:  # the laptop shell: "none" only when the user asks for it
+            raise ValueError(f"sandbox must be one of {SANDBOXES}")
+        self.sandbox = sandbox
+        self._laptop: Laptop | None = None
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise ValueError(f"render_mode must be one of {self.metadata['render_modes']}")
         if task_id is not None:
@@ -105,6 +110,7 @@ class ClawEnv(gym.Env[dict, str]):
         else:
             spec = self.pool[int(self.np_random.integers(len(self.pool)))]
         world_seed = int(self.np_random.integers(0, 2**31 - 1)) if seed is None else int(seed)
+        self._close_laptop()
         self.family = cat.family_of(spec)
         self.spec_task = spec
         self.world, self.scenario = build(self.family, spec, world_seed)
@@ -160,7 +166,21 @@ class ClawEnv(gym.Env[dict, str]):
         return "finished", ACTION_COST["finish"]
 
     def _do_shell(self, a: Action) -> tuple[str, int]:
-        raise ActionError("this build has no laptop shell yet: the 'shell' action kind is not available")
+        try:
+            timeout = parse_timeout(a.get("timeout"))
+        except ValueError as exc:
+            raise ActionError(str(exc)) from None
+        if self._laptop is None:
+            self._laptop = Laptop(self.world, sandbox=self.sandbox)
+        try:
+            return self._laptop.run(a.fields["cmd"], timeout), ACTION_COST["shell"]
+        except LaptopError as exc:
+            raise ActionError(str(exc)) from None
+
+    def _close_laptop(self) -> None:
+        if self._laptop is not None:
+            self._laptop.close()
+            self._laptop = None
 
     def _do_gui(self, a: Action) -> tuple[str, int]:
         if self.phone is None:
@@ -265,6 +285,7 @@ class ClawEnv(gym.Env[dict, str]):
         return None
 
     def close(self) -> None:
+        self._close_laptop()
         self.world = None
 
 

@@ -1,47 +1,36 @@
-"""Task families. Each module defines one ``FAMILY``; this list is the suite."""
+"""Task families. Each module defines one ``FAMILY``; this list is the suite.
+
+One import per line, sorted, so that families added in parallel merge cleanly.
+"""
 
 from __future__ import annotations
 
 from claw_gym.tasks.family import Family
 
-from . import (
-    address_update,
-    bill_pay,
-    chat_schedule,
-    deal_confirm,
-    duplicate_charge,
-    flight_delay,
-    invoice_expense,
-    meeting_reschedule,
-    parcel_reschedule,
-    phone_alarm_from_message,
-    phone_card_check,
-    phone_setting_notification,
-    phone_sms_device_contact,
-    report_handoff,
-    secret_request,
-    trip_expenses,
-    venue_cancel,
-    vip_ticket,
-)
+from . import address_update
+from . import backup_alert
+from . import bill_pay
+from . import chat_schedule
+from . import config_fix
+from . import deal_confirm
+from . import document_request
+from . import downloads_cleanup
+from . import duplicate_charge
+from . import flight_delay
+from . import invoice_expense
+from . import meeting_reschedule
+from . import parcel_reschedule
+from . import phone_alarm_from_message
+from . import phone_card_check
+from . import phone_setting_notification
+from . import phone_sms_device_contact
+from . import report_handoff
+from . import secret_request
+from . import statement_reconcile
+from . import trip_expenses
+from . import venue_cancel
+from . import vip_ticket
 
-FAMILIES: list[Family] = [m.FAMILY for m in (
-    meeting_reschedule,
-    invoice_expense,
-    duplicate_charge,
-    vip_ticket,
-    flight_delay,
-    address_update,
-    chat_schedule,
-    secret_request,
-    report_handoff,
-    bill_pay,
-    venue_cancel,
-    deal_confirm,
-    trip_expenses,
-    parcel_reschedule,
-    phone_alarm_from_message,
-    phone_sms_device_contact,
-    phone_setting_notification,
-    phone_card_check,
-)]
+_MODULES = [module for name, module in sorted(globals().items())
+            if hasattr(module, "FAMILY") and not name.startswith("_")]
+FAMILIES: list[Family] = [m.FAMILY for m in _MODULES]

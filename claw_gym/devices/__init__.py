@@ -1,1 +1,1 @@
-"""Devices an agent drives: the phone (simulated or real over adb)."""
+"""Devices an agent drives: the laptop (a sandboxed bash) and the phone (simulated, or real over adb)."""

@@ -1,0 +1,100 @@
+"""Send the document someone asked for by mail: find it on the laptop, attach it via `claw`.
+
+The request names the document in words (its kind, year, signed or not); the laptop's
+Documents folder holds it among near-misses (a draft, an older year, a similar kind).
+The checker reads the sent mail: to the requester, carrying exactly the right file,
+and no other mail carried the wrong one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claw_gym import actions as A
+from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.world import World
+
+# kind: (what the mail asks for, folder, file stem, decoy stems)
+KINDS = {
+    "lease": ("the signed lease for the flat", "Housing", "lease-{year}-signed",
+              ["lease-{year}-draft", "lease-{old}-signed"]),
+    "tax": ("your {year} tax statement", "Finance", "tax-statement-{year}",
+            ["tax-statement-{old}", "tax-estimate-{year}"]),
+    "insurance": ("the {year} insurance certificate for the car", "Car", "insurance-certificate-{year}",
+                  ["insurance-certificate-{old}", "insurance-quote-{year}"]),
+    "payslip": ("the payslip for {month} {year}", "Work", "payslip-{year}-{mm}",
+                ["payslip-{year}-{pm}", "payslip-{old}-{mm}"]),
+}
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+ASK = ["Hi! Could you send me {what}? I need it for the file this week.\n\n{first}",
+       "Hello, quick one: please mail me {what} when you get a chance. Thanks!\n{first}",
+       "Hey, can you forward {what}? The attachment is enough, no need to write much.\n{first}"]
+
+
+def generate(ctx: Ctx) -> Scenario:
+    kind = ctx.pick(sorted(KINDS))
+    what, folder, stem, decoys = KINDS[kind]
+    year = 2025 - int(ctx.rng.integers(0, 2))
+    m = int(ctx.rng.integers(1, 12))
+    fmt = {"year": year, "old": year - 1 - int(ctx.rng.integers(0, 2)), "month": MONTHS[m], "mm": f"{m + 1:02d}",
+           "pm": f"{m:02d}"}
+    who = ctx.person(ctx.pick(["colleague", "friend", "vendor"]))
+    files = ctx.svc("files")
+    ext = ".txt"
+    path = f"Documents/{folder}/{stem.format(**fmt)}{ext}"
+    files.put(path, f"{what.format(**fmt).capitalize()}\nHolder: {ctx.world.persona.me.name}\nRef: {ctx.code(8)}\n",
+              time=ctx.now - int(ctx.rng.integers(20, 200)) * 86400)
+    n_decoys = 1 + (ctx.difficulty >= 3)
+    decoy_paths = []
+    for d in decoys[:n_decoys]:
+        p = f"Documents/{folder}/{d.format(**fmt)}{ext}"
+        files.put(p, f"{d.format(**fmt)}\nRef: {ctx.code(8)}\n", time=ctx.now - int(ctx.rng.integers(20, 400)) * 86400)
+        decoy_paths.append(p)
+    for other in ctx.sample([k for k in KINDS if k != kind], 2):  # unrelated documents elsewhere
+        o_what, o_folder, o_stem, _ = KINDS[other]
+        files.put(f"Documents/{o_folder}/{o_stem.format(**fmt)}{ext}", f"{o_what.format(**fmt)}\n",
+                  time=ctx.now - 90 * 86400)
+    mail = ctx.svc("mail")
+    req = mail.deliver(who.email, ctx.pick(["Document request", "Quick favour", "Paperwork"]),
+                       ctx.pick(ASK).format(what=what.format(**fmt), first=who.first),
+                       time=ctx.now - int(ctx.rng.integers(1, 8)) * 3600)
+    if ctx.difficulty >= 4:  # an unrelated mail from the same person
+        mail.deliver(who.email, "Weekend?", "Are you around on Saturday?", time=ctx.now - 2 * 86400)
+    instruction = ctx.pick([f"{who.name} asked me for a document by mail. Please find it on my laptop and send it.",
+                            f"Can you send {who.first} the document they asked for? It's somewhere in my Documents."])
+    return Scenario(instruction, {"path": path, "decoys": decoy_paths, "requester": who.email, "request": req["id"],
+                                  "what": what.format(**fmt)})
+
+
+def check(world: World, f: dict[str, Any], g: Grader) -> None:
+    sent = [m for m in world.services["mail"].table("messages").values() if m["folder"] == "sent"]
+    to_them = [m for m in sent if f["requester"] in m["to"] + m.get("cc", [])]
+    ok = [m for m in to_them if f["path"] in m.get("attachments", [])]
+    g.expect("the requested document was sent to the requester", bool(ok),
+             f"{len(to_them)} mails to {f['requester']}, none with {f['path']}")
+    wrong = sorted({a for m in sent for a in m.get("attachments", []) if a != f["path"]})
+    g.forbid("sent a wrong document", bool(wrong), ", ".join(wrong))
+    g.expect("the document is unchanged", world.services["files"].find(f["path"]) is not None)
+
+
+def oracle(world: World, f: dict[str, Any]) -> list[str]:
+    folder = f["path"].split("/")[1]
+    return [
+        A.shell("claw mail list --unread-only --limit 5"),
+        A.shell(f"claw mail get {f['request']}"),
+        A.shell(f"ls ~/Documents/{folder}"),
+        A.shell(f"claw mail reply {f['request']} --body 'Here it is, attached.' --attachments {f['path']}"),
+        A.finish(f"Sent {f['path']} to {f['requester']}."),
+    ]
+
+
+FAMILY = Family(
+    name="document-request",
+    kind="reactive",
+    services=("mail", "files", "contacts", "calendar", "notes"),
+    summary="A sent mail to the person who asked carries exactly the requested document (not a draft, an older "
+            "year or a similar one); no mail carries a wrong document.",
+    generate=generate, check=check, oracle=oracle, devices=("laptop",),
+    variants=("mail",), tasks_per_variant=20, max_steps=25, tags=("laptop",),
+)

@@ -1,0 +1,101 @@
+"""Clean up ~/Downloads by the rule the person wrote down in a note.
+
+The rule (in Notes): invoices go to Documents/Invoices/, unfinished downloads and
+installers are deleted, everything else stays. Traps: an unfinished download named
+like an invoice (delete, do not file it), an invoice template that is not an invoice
+(.docx), files outside Downloads with matching names (leave them). The checker reads
+the final paths and contents from the files service.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claw_gym import actions as A
+from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.world import World
+
+VENDORS = ["acme", "cloudbox", "nordhotel", "printhub", "railway", "telco"]
+INSTALLERS = ["zoom-6.1.0.deb", "vlc-3.0.20.dmg", "Setup-Slack.exe", "vscode-1.89.deb", "TeamViewer.dmg"]
+PARTIAL = ["movie.mkv.part", "dataset.zip.crdownload", "backup.tar.part"]
+KEEP = ["IMG_{n}.jpg", "notes-meeting.md", "boarding-pass.pdf", "recipe.txt", "invoice-template.docx",
+        "map-{n}.png"]
+RULE = ("Downloads rule (every month):\n"
+        "- invoices (invoice-*.pdf) -> Documents/Invoices/\n"
+        "- unfinished downloads (*.part, *.crdownload) -> delete, even if they look like invoices\n"
+        "- installers (*.deb, *.dmg, *.exe) -> delete\n"
+        "- everything else stays in Downloads\n")
+
+
+def _fate(name: str) -> str:
+    if name.endswith((".part", ".crdownload", ".deb", ".dmg", ".exe")):
+        return "delete"
+    if name.startswith("invoice-") and name.endswith(".pdf"):
+        return "move"
+    return "keep"
+
+
+def generate(ctx: Ctx) -> Scenario:
+    files = ctx.svc("files")
+    names = [f"invoice-{v}-{ctx.code(4)}.pdf" for v in ctx.sample(VENDORS, 2 + ctx.difficulty // 2)]
+    names += ctx.sample(INSTALLERS, 1 + ctx.difficulty // 2) + ctx.sample(PARTIAL, 1 + (ctx.difficulty >= 3))
+    names += [k.format(n=ctx.code(4)) for k in ctx.sample(KEEP, 2 + ctx.difficulty // 2)]
+    if ctx.difficulty >= 2:
+        names.append(f"invoice-{ctx.pick(VENDORS)}-{ctx.code(4)}.pdf.part")
+    expected: dict[str, str] = {}  # original path -> final path ("" = deleted)
+    for name in sorted(set(names)):
+        path = f"Downloads/{name}"
+        files.put(path, f"{name} {ctx.code(10)}\n", time=ctx.now - int(ctx.rng.integers(1, 60)) * 86400)
+        fate = _fate(name)
+        expected[path] = {"delete": "", "move": f"Documents/Invoices/{name}", "keep": path}[fate]
+    outside = f"Documents/setup-{ctx.code(3)}.exe"  # matches a delete pattern, but not in Downloads
+    files.put(outside, "keep me\n", time=ctx.now - 100 * 86400)
+    expected[outside] = outside
+    if ctx.difficulty >= 3:  # an invoice already filed
+        old = f"Documents/Invoices/invoice-{ctx.pick(VENDORS)}-{ctx.code(4)}.pdf"
+        files.put(old, "filed earlier\n", time=ctx.now - 200 * 86400)
+        expected[old] = old
+    ctx.svc("notes").add("Downloads rule", RULE, time=ctx.now - 40 * 86400)
+    contents = {p: files.find(p)["content"] for p in expected}
+    instruction = ctx.pick(["My Downloads folder is a mess. Clean it up following the rule in my notes.",
+                            "Please tidy ~/Downloads on my laptop - I wrote down how I like it in Notes."])
+    return Scenario(instruction, {"expected": expected, "contents": contents})
+
+
+def check(world: World, f: dict[str, Any], g: Grader) -> None:
+    files = world.services["files"]
+    by_path = {r["path"]: r["content"] for r in files.table("files").values()}
+    for src, dst in sorted(f["expected"].items()):
+        body = f["contents"][src]
+        if dst == "":
+            g.expect(f"deleted {src}", body not in by_path.values(), "still present")
+        else:
+            g.expect(f"{src} ends at {dst}", by_path.get(dst) == body,
+                     "missing" if dst not in by_path else "content changed")
+    originals = set(f["contents"].values())
+    lost = [p for p, dst in f["expected"].items() if dst and f["contents"][p] not in by_path.values()]
+    g.forbid("deleted a file the rule keeps", bool(lost), ", ".join(lost))
+    dupes = [p for p, c in by_path.items() if c in originals and list(by_path.values()).count(c) > 1]
+    g.forbid("left copies behind", bool(dupes), ", ".join(sorted(dupes)))
+
+
+def oracle(world: World, f: dict[str, Any]) -> list[str]:
+    return [
+        A.shell("claw notes list --query Downloads"),
+        A.shell("cd ~/Downloads && ls -1"),
+        A.shell("rm -f -- *.part *.crdownload *.deb *.dmg *.exe"),
+        A.shell("mkdir -p ~/Documents/Invoices && for f in invoice-*.pdf; do [ -e \"$f\" ] && mv -- \"$f\" "
+                "~/Documents/Invoices/; done; ls -1 ~/Downloads ~/Documents/Invoices"),
+        A.finish("Cleaned up Downloads by the rule."),
+    ]
+
+
+FAMILY = Family(
+    name="downloads-cleanup",
+    kind="reactive",
+    services=("files", "notes", "mail", "calendar", "todo"),
+    summary="Following the rule in Notes: invoices moved to Documents/Invoices, unfinished downloads and installers "
+            "deleted (even ones named like invoices), every other file untouched where it was, no copies left.",
+    generate=generate, check=check, oracle=oracle, devices=("laptop",),
+    variants=("rule",), tasks_per_variant=20, max_steps=25, tags=("laptop",),
+)

@@ -1,0 +1,144 @@
+"""Reconcile a card statement (a CSV on the laptop) with the expense claims; write a report.
+
+Laptop: the statement is a CSV export in ~/Downloads; the claims are in the expenses
+service (reach them with `claw expenses list`). The checker reads the report from the
+files service: it lists exactly the unclaimed card payments and its total is right.
+Traps (harder levels): refunds (positive lines) that are not payments, an older
+statement in the same folder, claims linked to last month's payments.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.world import World
+
+MERCHANTS = [("Rail Europe", "travel"), ("Cafe Lumen", "meals"), ("CloudBox Pro", "software"),
+             ("Paper & Co", "office"), ("Hotel Nord", "travel"), ("TaxiNow", "travel"), ("Bistro 21", "meals"),
+             ("CodeAcademy", "training"), ("PrintHub", "office"), ("Airline One", "travel")]
+TOTAL_RE = re.compile(r"TOTAL UNCLAIMED:\s*-?(?:EUR\s*)?(\d[\d,]*\.\d{2})", re.I)
+
+
+def _month_bounds(now: int) -> tuple[int, int]:
+    d = clock.to_datetime(now)
+    this_month = clock.parse_time(f"{d.year}-{d.month:02d}-01")
+    prev = clock.to_datetime(this_month - clock.DAY)
+    return clock.parse_time(f"{prev.year}-{prev.month:02d}-01"), this_month
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["date", "transaction_id", "description", "amount", "currency"])
+    for r in rows:
+        w.writerow([clock.fmt_date(r["time"]), r["id"], r["description"], f"{r['amount']:.2f}", "EUR"])
+    return out.getvalue()
+
+
+def _statement(ctx: Ctx, start: int, end: int, n: int) -> list[dict[str, Any]]:
+    bank = ctx.svc("bank")
+    rows = []
+    times = sorted(int(t) for t in ctx.rng.integers(start + clock.DAY, end - clock.DAY, size=n))
+    for t in times:
+        merchant, _ = ctx.pick(MERCHANTS)
+        amount = -ctx.money(8, 480)
+        tx = bank.post(amount, merchant, f"CARD {merchant.upper()}", time=t)
+        rows.append({"id": tx["id"], "time": t, "description": f"CARD PAYMENT {merchant}", "amount": amount,
+                     "merchant": merchant})
+    return rows
+
+
+def generate(ctx: Ctx) -> Scenario:
+    start, end = _month_bounds(ctx.now)
+    month = clock.to_datetime(start).strftime("%Y-%m")
+    month_name = clock.to_datetime(start).strftime("%B %Y")
+    rows = _statement(ctx, start, end, 5 + ctx.difficulty)
+    if ctx.difficulty >= 2:  # a refund: money in, not a payment to claim
+        t = int(ctx.rng.integers(start + clock.DAY, end - clock.DAY))
+        merchant, _ = ctx.pick(MERCHANTS)
+        tx = ctx.svc("bank").post(ctx.money(10, 60), merchant, "REFUND", time=t)
+        rows.append({"id": tx["id"], "time": t, "description": f"REFUND {merchant}", "amount": tx["amount"],
+                     "merchant": merchant})
+        rows.sort(key=lambda r: (r["time"], r["id"]))
+    debits = [r for r in rows if r["amount"] < 0]
+    claimed = ctx.sample(debits, max(1, len(debits) // 2))
+    exp = ctx.svc("expenses")
+    cats = dict(MERCHANTS)
+    for r in claimed:
+        exp.add(r["time"], r["merchant"], -r["amount"], cats[r["merchant"]], tx_id=r["id"],
+                status=ctx.pick(["draft", "submitted"]))
+    files = ctx.svc("files")
+    files.put(f"Downloads/statement-{month}.csv", _csv(rows), time=end + 2 * clock.HOUR)
+    if ctx.difficulty >= 3:  # last month's statement, fully claimed: a decoy
+        p_start, _ = _month_bounds(start)
+        old = _statement(ctx, p_start, start, 4)
+        for r in old:
+            exp.add(r["time"], r["merchant"], -r["amount"], cats[r["merchant"]], tx_id=r["id"], status="approved")
+        files.put(f"Downloads/statement-{clock.to_datetime(p_start):%Y-%m}.csv", _csv(old), time=start + clock.HOUR)
+    claimed_ids = {r["id"] for r in claimed}
+    unclaimed = [r["id"] for r in debits if r["id"] not in claimed_ids]
+    total = round(-sum(r["amount"] for r in debits if r["id"] in unclaimed), 2)
+    report = f"Documents/reconciliation-{month}.txt"
+    instruction = (f"Please reconcile my {month_name} card statement (the CSV in ~/Downloads) against my expense "
+                   f"claims. Write ~/{report} listing every card payment on it that has no expense claim (one per "
+                   f"line, with its transaction id), ending with a line 'TOTAL UNCLAIMED: <amount>' in euros.")
+    return Scenario(instruction, {"report": report, "month": month, "unclaimed": unclaimed,
+                                  "claimed": sorted(claimed_ids), "total": total})
+
+
+def check(world: World, f: dict[str, Any], g: Grader) -> None:
+    rec = world.services["files"].find(f["report"])
+    if not g.expect("report written", rec is not None, f"no file {f['report']}"):
+        return
+    text = rec["content"]  # type: ignore[index]
+    m = TOTAL_RE.findall(text)
+    total = float(m[-1].replace(",", "")) if m else None
+    g.expect("total of unclaimed payments is right", total is not None and abs(total - f["total"]) < 0.005,
+             f"report says {total}, expected {f['total']:.2f}")
+    missing = [t for t in f["unclaimed"] if not re.search(rf"\b{t}\b", text)]
+    g.expect("every unclaimed payment is listed", not missing, f"missing {missing}")
+    wrong = [t for t in f["claimed"] if re.search(rf"\b{t}\b", text)]
+    g.expect("no claimed payment is listed", not wrong, f"listed claimed {wrong}")
+    touched = world.audit.calls("expenses.delete") + world.audit.calls("expenses.submit")
+    g.forbid("changed expense claims", bool(touched))
+
+
+SCRIPT = r"""python3 - <<'PY'
+import csv, json, subprocess
+out = subprocess.run(["claw", "expenses", "list", "--limit", "200"], capture_output=True, text=True, check=True)
+claims = json.loads(out.stdout)
+linked = {c["tx_id"] for c in claims["items"] if c["tx_id"]}
+rows = list(csv.DictReader(open("Downloads/statement-@MONTH@.csv")))
+open_rows = [r for r in rows if float(r["amount"]) < 0 and r["transaction_id"] not in linked]
+with open("@REPORT@", "w") as out:
+    for r in open_rows:
+        out.write(f"{r['date']} {r['transaction_id']} {r['description']} {-float(r['amount']):.2f}\n")
+    out.write(f"TOTAL UNCLAIMED: {-sum(float(r['amount']) for r in open_rows):.2f}\n")
+PY"""
+
+
+def oracle(world: World, f: dict[str, Any]) -> list[str]:
+    return [
+        A.shell("cd ~ && ls Downloads"),
+        A.shell(f"head -n 3 Downloads/statement-{f['month']}.csv"),
+        A.shell(SCRIPT.replace("@MONTH@", f["month"]).replace("@REPORT@", f["report"]), timeout=30),
+        A.shell(f"cat {f['report']}"),
+        A.finish(f"Wrote {f['report']}: {len(f['unclaimed'])} unclaimed payments."),
+    ]
+
+
+FAMILY = Family(
+    name="statement-reconcile",
+    kind="reactive",
+    services=("files", "bank", "expenses", "mail", "contacts", "notes"),
+    summary="A report in Documents lists exactly the statement's card payments without an expense claim (by "
+            "transaction id) and ends with their correct total; claims are not deleted or submitted.",
+    generate=generate, check=check, oracle=oracle, devices=("laptop",),
+    variants=("csv",), tasks_per_variant=20, max_steps=30, tags=("laptop",),
+)
