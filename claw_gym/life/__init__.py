@@ -1,0 +1,259 @@
+"""Three months of a life: the history every world carries, and what keeps arriving.
+
+Two phases around the family's generator (see :func:`claw_gym.tasks.build.build`):
+
+1. :class:`Life` (before the family): the cast and their writing styles, contacts, the
+   bank's balance, the upcoming meetings of every weekly series, a meeting that was moved
+   twice. A family that reads the address book or looks for a free slot sees them.
+2. :meth:`Life.fill` (after the family): >= 90 days of history across the world's
+   services (routines, threads, noise, conflicts) plus a few days of future background
+   arrivals, all planned as cheap metadata and placed in bulk; long texts stay
+   :class:`~claw_gym.life.text.Lazy` until read. The family's titles and subjects are
+   avoided, its people get no background traffic in the final week and no mail from
+   "me", and its own records are mirrored into the timeline so ``events.search`` finds them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from .. import clock
+from ..events import Event
+from ..rng import derive_rng
+from . import conflicts, noise, routines, threads
+from . import render as _render  # noqa: F401  (registers the renderers)
+from .cast import Cast, make_cast
+from .plan import Plan
+from .text import LazyRecord, words
+
+if TYPE_CHECKING:
+    from ..world import World
+
+HISTORY_DAYS = 92
+STREAM_DAYS = 3  # background arrivals planned after "now"
+
+
+def target_words(difficulty: int) -> int:
+    """Words of history a world aims for: 100k at difficulty 1, +30k per level (mean 160k)."""
+    return 100_000 + 30_000 * (max(1, min(5, difficulty)) - 1)
+
+
+class Life:
+    """The persona's life in one world (phase 1 runs in ``__init__``)."""
+
+    def __init__(self, world: "World", difficulty: int) -> None:
+        assert world.persona is not None, "the persona comes first"
+        self.world = world
+        self.difficulty = difficulty
+        self.rng = derive_rng(world.task_id, world.seed, "life")
+        self.cast: Cast = make_cast(world.persona, self.rng)
+        self.stats: dict[str, Any] = {}
+        s = world.services
+        if "contacts" in s:
+            for p in world.persona.people:
+                s["contacts"].add(p.name, p.email, p.phone, relation=p.relation, company=p.company,
+                                  address=self.cast.addresses.get(p.name, ""))
+            acc = self.cast.accountant
+            s["contacts"].add(acc.name, acc.email, acc.phone, relation=acc.relation, company=acc.company)
+            s["contacts"].add(self.cast.landlord, self.cast.landlord_email, "", relation="landlord")
+        if "bank" in s:
+            s["bank"].opening_balance = round(float(self.rng.uniform(2500, 9000)), 2)
+        self.upcoming = routines.upcoming(world, self.cast)
+        self.moved = conflicts.upcoming_moved(world, self.cast, self.rng)
+        self.own: set[int] = {id(r) for r in self.upcoming}
+        if self.moved:
+            self.own.add(id(self.moved["entry"]))
+        world.life = self
+
+    # ---- phase 2 ---------------------------------------------------------------------------
+    def fill(self) -> None:
+        """Plan and place the history and the stream (after the family generated)."""
+        w = self.world
+        now = w.clock.now
+        avoid, busy, theirs = self._family_footprint()
+        self._drop_colliding(avoid)
+        p = Plan(w, self.cast, self.rng, self.difficulty, start=clock.day_start(now) - HISTORY_DAYS * clock.DAY,
+                 now=now, horizon=STREAM_DAYS * clock.DAY, avoid=avoid, busy=busy)
+        d = self.difficulty
+        f = 0.6 + 0.2 * d  # more of everything with difficulty
+        end = now + p.horizon
+        routines.meetings(p)
+        routines.money(p)
+        routines.habits(p)
+        routines.standup_chat(p)
+        routines.card_payments(p, p.start, end, 1.2 * f)
+        routines.device_life(p, p.start, end)
+        threads.projects(p, 2 + d)
+        threads.family_and_friends(p, 1.5 * f)
+        for day in sorted({int(x) for x in self.rng.integers(15, HISTORY_DAYS - 10, size=1 + d // 2)}):
+            threads.trip(p, day)
+        threads.tickets(p, int(8 * f))
+        threads.deals(p, int(5 * f))
+        threads.chores(p, int(8 * f), int(5 * f))
+        noise.promotions(p, p.start, end, 2.5 * f)
+        noise.spam(p, int(15 * f))
+        noise.announcements(p, int(8 * f))
+        noise.banter(p, p.start, end, 3.0 * f)
+        conflicts.past_moved(p)
+        if self.moved:
+            m = self.moved
+            conflicts.moved_twice(p, m["title"], m["final"], m["entry"], now - int(self.rng.integers(6, 10)) * clock.DAY)
+        self.stats["moved_house"] = conflicts.moved_house(p)
+        self._fill_words(p, end)
+        past, future = p.deliver()
+        past += self._mirror(theirs)
+        w.timeline.extend(past, future)
+        if "bank" in w.services:  # the history must not change the balance the family saw
+            bank = w.services["bank"]
+            bank.opening_balance = round(bank.opening_balance - sum(
+                r.fields["amount"] for r in p.rows if r.service == "bank" and r.fields is not None
+                and r.time <= now), 2)
+        self.stats.update(planned_words=p.planned_words, events=len(past), future=len(future))
+
+    def _fill_words(self, p: Plan, end: int) -> None:
+        """Newsletters (or, without mail, long notes/documents) fill the word budget."""
+        short = 12 * len(p.rows)  # event lines and short fields, roughly
+        missing = target_words(self.difficulty) - p.planned_words - short
+        if missing <= 0:
+            return
+        each = 650
+        weeks = max(1.0, (end - p.start) / (7 * clock.DAY))
+        if p.has("mail") and p.cast.newsletters:
+            factor = sum(0.6 + 0.3 * k for k in range(len(p.cast.newsletters)))
+            noise.newsletters(p, p.start, end, each, missing / each / weeks / factor)
+        elif p.has("notes") or p.has("files") or p.has("workmail"):
+            n = max(1, missing // each)
+            for k in range(int(n)):
+                t = p.start + int(self.rng.integers(0, max(1, p.now - p.start)))
+                date = clock.fmt_date(t)
+                if p.has("notes"):
+                    threads.R.note(p, t, f"Journal {date} ({k + 1})", p.lazy("journal", date, each, words=each),
+                                   folder="journal", words=each)
+                elif p.has("files"):
+                    threads.R.file(p, t, f"Documents/journal/{date}-{k + 1}.txt",
+                                   p.lazy("journal", date, each, words=each), words=each)
+                else:
+                    threads.R.mail_in(p, "workmail", t, f"digest@{p.cast.persona.work_domain}",
+                                      f"Company digest {date}", p.lazy("newsletter", "Company digest", k + 1, each,
+                                                                       p.cast.persona.employer, words=each),
+                                      words=each, who="Company digest")
+
+    # ---- the family's footprint --------------------------------------------------------------
+    def _family_footprint(self) -> tuple[set[str], set[str], list[tuple[str, str, dict]]]:
+        """Titles/subjects the family used, people its records name, and the records themselves."""
+        avoid: set[str] = set()
+        text_parts: list[str] = []
+        theirs: list[tuple[str, str, dict]] = []
+        for sname, svc in self.world.services.items():
+            for tname, tab in svc.tables.items():
+                if sname == "contacts":
+                    continue
+                for rec in tab.rows.values():
+                    if id(rec) in self.own or type(rec) is LazyRecord:
+                        continue
+                    theirs.append((sname, tname, rec))
+                    for key in ("title", "subject", "account"):
+                        v = rec.get(key)
+                        if isinstance(v, str) and v:
+                            avoid.add(v.lower())
+                            avoid.add(_strip_prefix(v).lower())
+                    text_parts.append(" ".join(str(v) for v in rec.values()))
+        for ev in self.world.timeline.pending:  # future arrivals the family scheduled
+            if ev.record is not None:
+                theirs_rec = ev.record
+                for key in ("title", "subject"):
+                    v = theirs_rec.get(key)
+                    if isinstance(v, str) and v:
+                        avoid.add(v.lower())
+                        avoid.add(_strip_prefix(v).lower())
+                text_parts.append(" ".join(str(v) for v in theirs_rec.values()))
+        blob = "\n".join(text_parts)
+        busy = {p.name for p in self.world.persona.people  # type: ignore[union-attr]
+                if p.name in blob or p.email in blob or p.phone in blob or re.search(rf"\b{p.first}\b", blob)}
+        return avoid, busy, theirs
+
+    def _drop_colliding(self, avoid: set[str]) -> None:
+        """Upcoming background meetings whose title a family also uses are removed."""
+        cal = self.world.services.get("calendar")
+        if cal is None:
+            return
+        for rec in list(self.upcoming) + ([self.moved["entry"]] if self.moved else []):
+            if rec["title"].lower() in avoid and rec["id"] in cal.table("entries"):
+                cal.remove("entries", rec["id"])
+        if self.moved and self.moved["title"].lower() in avoid:
+            self.moved = None
+
+    def _mirror(self, theirs: list[tuple[str, str, dict]]) -> list[Event]:
+        """Timeline events for the family's past records that have none, so events.search finds them."""
+        referenced = {id(e.record) for e in self.world.timeline.history if e.record is not None}
+        now = self.world.clock.now
+        out = []
+        for sname, tname, rec in theirs:
+            if id(rec) in referenced:
+                continue
+            made = _mirror_line(sname, tname, rec)
+            if made is None or made[0] > now:
+                continue
+            t, kind, text, person = made
+            out.append(Event(t, sname, kind, text, None, rec, "", 0, person))
+        return out
+
+
+def _strip_prefix(s: str) -> str:
+    while s[:4].lower() in ("re: ", "fw: ") or s[:5].lower() == "fwd: ":
+        s = s[5:] if s[:5].lower() == "fwd: " else s[4:]
+    return s
+
+
+def _mirror_line(sname: str, tname: str, r: dict) -> tuple[int, str, str, str] | None:
+    """(time, kind, line, person) for a family record, or None for kinds without an arrival."""
+    if sname in ("mail", "workmail") and tname == "messages":
+        if r.get("folder") == "sent":
+            return r["time"], "mail.sent", f"to {', '.join(r['to'])}: {r['subject']}", ""
+        return r["time"], "mail.received", f"from {r['from']}: {r['subject']}", r["from"]
+    if sname == "sms":
+        way = "from" if r.get("direction") == "in" else "to"
+        return r["time"], f"sms.{'received' if way == 'from' else 'sent'}", f"text {way} {r['number']}: " \
+                                                                            f"{str(r['body'])[:60]}", r["number"]
+    if sname == "chat":
+        return r["time"], "chat.message", f"#{r['channel']} {r['sender']}: {str(r['text'])[:60]}", r["sender"]
+    if sname == "bank":
+        return r["time"], "bank.transaction", f"{r['counterparty']} {r['amount']:+.2f} EUR ({r['reference']})", ""
+    if sname == "helpdesk":
+        return r["time"], "ticket.opened", f"ticket from {r['requester']}: {r['subject']}", r["requester"]
+    if sname == "crm" and tname == "activities":
+        return r["time"], "crm.activity", str(r["text"])[:80], ""
+    if sname == "notes":
+        return r["updated"], "notes.edited", f"note: {r['title']}", ""
+    if sname == "files":
+        return r["modified"], "file.saved", f"saved {r['path']}", ""
+    if sname == "device":
+        return r["time"], f"device.{r['kind']}", f"{r['app']}: {r['text']}", ""
+    return None
+
+
+# ---- reading the whole history -------------------------------------------------------------
+def record_text(rec: dict) -> str:
+    """The text a record carries (its string fields, rendered)."""
+    return "\n".join(v for k, v in rec.items() if isinstance(v, str) and k != "id")
+
+
+def history_text(world: "World") -> str:
+    """Every history line with its record's text once: what 'reading everything' means."""
+    seen: set[int] = set()
+    parts: list[str] = []
+    for ev in world.timeline.history:
+        parts.append(ev.line())
+        rec = ev.record
+        if rec is not None and id(rec) not in seen:
+            seen.add(id(rec))
+            parts.append(record_text(rec))
+    return "\n".join(parts)
+
+
+def history_words(world: "World") -> int:
+    return words(history_text(world))
+
+
+__all__ = ["Life", "history_text", "history_words", "target_words", "HISTORY_DAYS", "STREAM_DAYS"]
