@@ -202,9 +202,41 @@ def standup_chat(p: Plan) -> None:
     people = p.cast.work_people()
     rng = p.rng
     for day in _instances(clock.day_start(p.start), p.days, None, 1):
-        for who in p.sample(len(people), p.randint(2, 4)):
+        for who in p.sample(len(people), p.randint(1, 3)):
             person = people[who]
             t = day + int((9.4 + p.uniform(0, 0.4)) * clock.HOUR)
             thing = p.pick(("the review comments", "tests for the export", "the migration script", "on-call fixes",
                             "the quarterly numbers", "the new dashboard", "customer follow-ups", "the API spec"))
             R.chat(p, t, "standup", person.name, f"yesterday: {thing}. today: more of the same. no blockers")
+
+
+def statements(p: Plan) -> None:
+    """Monthly bank statement: a mail from the bank with the month's transactions as a CSV file.
+
+    Runs last, so it lists every planned transaction of the month (salary, rent, bills, cards).
+    """
+    if not p.has("bank"):
+        return
+    by_month: dict[str, list[tuple[str, str, str, float]]] = {}
+    for r in p.rows:
+        if r.service == "bank" and r.fields is not None and r.time <= p.now:
+            key = clock.to_datetime(r.time).strftime("%Y-%m")
+            by_month.setdefault(key, []).append((clock.fmt(r.time), r.fields["counterparty"], r.fields["reference"],
+                                                 r.fields["amount"]))
+    this_month = clock.to_datetime(p.now).strftime("%Y-%m")
+    for month, rows in sorted(by_month.items()):
+        if month == this_month:
+            continue
+        rows.sort()
+        y, m = (int(x) for x in month.split("-"))
+        t = clock.from_datetime(clock.to_datetime(p.now).replace(year=y + m // 12, month=m % 12 + 1, day=2, hour=6,
+                                                                 minute=0, second=0))
+        if t > p.now:
+            continue
+        path = f"Documents/statements/statement-{month}.csv"
+        frow = R.file(p, t, path, p.lazy("statement", month, tuple(rows), words=4 * len(rows)),
+                      words=4 * len(rows))
+        R.mail_in(p, "mail", t, "statements@northbank.example", f"Your statement for {month} is ready",
+                  f"Dear customer,\n\nyour account statement for {month} ({len(rows)} transactions) is "
+                  f"{'attached as CSV' if frow is not None else 'available in online banking'}.\n\nNorthbank",
+                  who="Northbank", attachments=(path,) if frow is not None else (), words=25)

@@ -89,7 +89,7 @@ def family_and_friends(p: Plan, per_week: float) -> None:
                                       food=p.pick(("pizza", "curry", "tacos")))
             line = line.lower() if style.lower else line
             R.sms(p, t, person.phone, line, who=person.name)
-            if p.random() < 0.5 and person.name not in p.busy:
+            if p.random() < 0.3 and person.name not in p.busy:
                 R.sms(p, t + p.randint(60, 3600), person.phone, p.pick(("ok!", "sure", "sounds good",
                                                                                   "yes", "haha", "will do")),
                       incoming=False, who=person.name)
