@@ -215,7 +215,29 @@ def test_reset_leaves_most_text_unrendered_and_a_snapshot_is_cheap():
             if isinstance(r, LazyRecord)]
     assert lazy and sum(not r.is_rendered() for r in lazy) > 0.8 * len(lazy)
     snap = copy.deepcopy(world)
+    assert snap.services["mail"].world is snap and snap.life.world is snap  # weak back-refs follow the copy
+    assert sum(not r.is_rendered() for s in snap.services.values() for t in s.tables.values()
+               for r in t.rows.values() if isinstance(r, LazyRecord)) > 0.8 * len(lazy)
     assert snap.state_hash() == world.state_hash()
+    again = pickle.loads(pickle.dumps(world))
+    assert again.services["calendar"].world is again and again.state_hash() == world.state_hash()
+
+
+def test_a_dropped_world_is_freed_without_the_cyclic_gc():
+    import gc
+    import weakref
+
+    env = gym.make(f"ClawAnything/{first_task(next(iter(families())))}-v0")
+    env.reset(seed=0)
+    ref = weakref.ref(env.unwrapped.world)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        env.reset(seed=1)
+        assert ref() is None  # freed by reference counting: no cycle through services or the life
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # ---- streaming ---------------------------------------------------------------------------------------

@@ -16,11 +16,13 @@ Two phases around the family's generator (see :func:`claw_gym.tasks.build.build`
 from __future__ import annotations
 
 import re
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from .. import clock
 from ..events import Event
 from ..rng import derive_rng
+from ..services.base import WorldRef
 from . import conflicts, noise, routines, threads
 from . import render as _render  # noqa: F401  (registers the renderers)
 from .cast import Cast, make_cast
@@ -40,12 +42,12 @@ def target_words(difficulty: int) -> int:
     return 100_000 + 30_000 * (max(1, min(5, difficulty)) - 1)
 
 
-class Life:
+class Life(WorldRef):
     """The persona's life in one world (phase 1 runs in ``__init__``)."""
 
     def __init__(self, world: "World", difficulty: int) -> None:
         assert world.persona is not None, "the persona comes first"
-        self.world = world
+        self._world = weakref.ref(world)  # world.life points here: no cycle back (see Service)
         self.difficulty = difficulty
         self.rng = derive_rng(world.task_id, world.seed, "life")
         self.cast: Cast = make_cast(world.persona, self.rng)

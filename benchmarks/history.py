@@ -1,0 +1,118 @@
+"""Figures for the life history: words and events per task, reset time, render time, memory.
+
+    python benchmarks/history.py [--tasks-per-family 10] [--resets 30]
+
+Prints words per task (mean/min/max by difficulty), events per task, the median of
+``env.reset`` end to end (wall and CPU) against the old light background measured in the
+same run, the time to render a task's whole history text, and the memory one world holds
+(tracemalloc) before and after its text is rendered. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import time
+import tracemalloc
+from contextlib import contextmanager
+from typing import Iterator
+
+import gymnasium as gym
+
+import claw_gym
+from claw_gym.life import history_text, history_words
+from claw_gym.tasks import build as build_mod
+from claw_gym.tasks import background, suite
+from claw_gym.tasks.family import Ctx
+
+
+@contextmanager
+def light_background() -> Iterator[None]:
+    """Swap the life generator for the old light background (the baseline)."""
+
+    def old_build(family, spec, seed):  # type: ignore[no-untyped-def]
+        from claw_gym.persona import make_persona
+        from claw_gym.rng import derive_rng
+        from claw_gym.world import World
+
+        rng = derive_rng(spec.task_id, seed, "build")
+        world = World(spec.task_id, seed, spec.services, build_mod.start_time(int(rng.integers(0, 2**31))))
+        world.persona = make_persona(world.rng)
+        background.populate(world, world.rng, spec.difficulty)
+        return world, family.generate(Ctx(spec, world, rng))
+
+    saved = build_mod.build
+    import claw_gym.env as env_mod
+
+    env_mod.build = old_build  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        env_mod.build = saved  # type: ignore[assignment]
+
+
+def reset_times(specs: list, n: int) -> tuple[float, float]:
+    """Median wall and CPU milliseconds of env.reset over n resets cycling through specs."""
+    wall, cpu = [], []
+    envs = {s.task_id: gym.make(s.env_id) for s in specs}
+    for k in range(n):
+        spec = specs[k % len(specs)]
+        env = envs[spec.task_id]
+        t0, c0 = time.perf_counter(), time.process_time()
+        env.reset(seed=1000 + k)
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    return 1000 * statistics.median(wall), 1000 * statistics.median(cpu)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--tasks-per-family", type=int, default=10)
+    ap.add_argument("--resets", type=int, default=30)
+    args = ap.parse_args()
+    specs = [s for f in suite.families() for s in claw_gym.catalog(family=f, split=["train", "test", "heldout"])
+             [:args.tasks_per_family]]
+    print(f"{len(specs)} tasks from {len(suite.families())} families")
+
+    words: dict[int, list[int]] = {}
+    events: dict[int, list[int]] = {}
+    render_ms: list[float] = []
+    for spec in specs:
+        world, _ = build_mod.build(suite.family_of(spec), spec, 0)
+        t0 = time.perf_counter()
+        text = history_text(world)
+        render_ms.append(1000 * (time.perf_counter() - t0))
+        words.setdefault(spec.difficulty, []).append(len(text.split()))
+        events.setdefault(spec.difficulty, []).append(len(world.timeline.history))
+    print("\ndifficulty  words mean / min / max          events mean / min / max")
+    for d in sorted(words):
+        w, e = words[d], events[d]
+        print(f"  {d}        {statistics.mean(w):>9,.0f} / {min(w):>9,} / {max(w):>9,}    "
+              f"{statistics.mean(e):>6,.0f} / {min(e):>5,} / {max(e):>5,}")
+    allw = [x for v in words.values() for x in v]
+    print(f"  all      {statistics.mean(allw):>9,.0f} words per task on average")
+    print(f"\nfull-history render (first read of every text): median {statistics.median(render_ms):.0f} ms, "
+          f"max {max(render_ms):.0f} ms")
+
+    wall, cpu = reset_times(specs, args.resets)
+    with light_background():
+        old_wall, old_cpu = reset_times(specs, args.resets)
+    print(f"\nenv.reset median: {wall:.1f} ms wall, {cpu:.1f} ms CPU  "
+          f"(old light background, same run: {old_wall:.1f} ms wall, {old_cpu:.1f} ms CPU)")
+
+    spec = specs[len(specs) // 2]
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    world, _ = build_mod.build(suite.family_of(spec), spec, 0)
+    built = tracemalloc.get_traced_memory()[0] - before
+    n_words = history_words(world)
+    rendered = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    print(f"\nmemory per world ({spec.task_id}, {n_words:,} words): {built / 2**20:.1f} MiB after reset, "
+          f"{rendered / 2**20:.1f} MiB with all text rendered")
+
+
+if __name__ == "__main__":
+    main()
