@@ -99,10 +99,8 @@ class Timeline:
             ev.seq = self._seq
             if not ev.id:
                 ev.id = f"ev{self._seq:05d}"
-        if past:
-            self.history = sorted(self.history + past, key=_order)
-        if future:
-            self.pending = sorted(self.pending + future, key=_order)
+        self.history = _merged(self.history, past)
+        self.pending = _merged(self.pending, future)
         self.version += 1
 
     def state(self) -> dict[str, Any]:
@@ -111,3 +109,15 @@ class Timeline:
 
 def _order(e: Event) -> tuple[int, int]:
     return (e.time, e.seq)
+
+
+def _merged(base: list[Event], new: list[Event]) -> list[Event]:
+    """``base`` (sorted) with ``new`` added in order: a few inserts, or one sort for many."""
+    if not new:
+        return base
+    if len(new) <= 32:
+        out = list(base)
+        for ev in sorted(new, key=_order):
+            bisect.insort(out, ev, key=_order)
+        return out
+    return sorted(base + new, key=_order)

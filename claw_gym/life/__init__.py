@@ -4,13 +4,17 @@ Two phases around the family's generator (see :func:`claw_gym.tasks.build.build`
 
 1. :class:`Life` (before the family): the cast and their writing styles, contacts, the
    bank's balance, the upcoming meetings of every weekly series, a meeting that was moved
-   twice. A family that reads the address book or looks for a free slot sees them.
-2. :meth:`Life.fill` (after the family): >= 90 days of history across the world's
-   services (routines, threads, noise, conflicts) plus a few days of future background
-   arrivals, all planned as cheap metadata and placed in bulk; long texts stay
-   :class:`~claw_gym.life.text.Lazy` until read. The family's titles and subjects are
-   avoided, its people get no background traffic in the final week and no mail from
-   "me", and its own records are mirrored into the timeline so ``events.search`` finds them.
+   twice, and >= 90 days of history across the world's services (routines, threads,
+   noise, conflicts) plus a few days of future background arrivals, all planned as cheap
+   metadata and placed in bulk; long texts stay :class:`~claw_gym.life.text.Lazy` until
+   read. Placing it first means a family sees the whole world it lives in: its "ids
+   before" snapshots, free-slot searches and next-id predictions all include the history.
+2. :meth:`Life.settle` (after the family): the background steps aside where it could
+   mimic or blur the family's signal. Background records with a title/subject/account
+   the family uses are removed, and so are background mails/texts *from "me" to* the
+   people the family's records involve, and their background traffic of the last week
+   and of the coming days; the family's own records are mirrored into the timeline so
+   ``events.search`` finds them.
 """
 
 from __future__ import annotations
@@ -27,13 +31,14 @@ from . import conflicts, noise, routines, threads
 from . import render as _render  # noqa: F401  (registers the renderers)
 from .cast import Cast, make_cast
 from .plan import Plan
-from .text import LazyRecord, words
+from .text import words
 
 if TYPE_CHECKING:
     from ..world import World
 
 HISTORY_DAYS = 92
 STREAM_DAYS = 3  # background arrivals planned after "now"
+QUIET_DAYS = 7  # the family's people get no background traffic this close to "now"
 OVERSHOOT = 1.15  # rendered words per planned word (measured)
 
 
@@ -43,7 +48,7 @@ def target_words(difficulty: int) -> int:
 
 
 class Life(WorldRef):
-    """The persona's life in one world (phase 1 runs in ``__init__``)."""
+    """The persona's life in one world: phase 1 runs in ``__init__``, phase 2 is :meth:`settle`."""
 
     def __init__(self, world: "World", difficulty: int) -> None:
         assert world.persona is not None, "the persona comes first"
@@ -60,24 +65,21 @@ class Life(WorldRef):
             acc = self.cast.accountant
             s["contacts"].add(acc.name, acc.email, acc.phone, relation=acc.relation, company=acc.company)
             s["contacts"].add(self.cast.landlord, self.cast.landlord_email, "", relation="landlord")
-        if "bank" in s:
-            s["bank"].opening_balance = round(float(self.rng.uniform(2500, 9000)), 2)
-        self.upcoming = routines.upcoming(world, self.cast)
+        self.contacts_ids = set(s["contacts"].table("people")) if "contacts" in s else set()
+        upcoming = routines.upcoming(world, self.cast)
         self.moved = conflicts.upcoming_moved(world, self.cast, self.rng)
-        self.own: set[int] = {id(r) for r in self.upcoming}
+        self.own: set[int] = {id(r) for r in upcoming}  # every background record, by identity
         if self.moved:
             self.own.add(id(self.moved["entry"]))
         world.life = self
+        self._history()
 
-    # ---- phase 2 ---------------------------------------------------------------------------
-    def fill(self) -> None:
-        """Plan and place the history and the stream (after the family generated)."""
+    # ---- phase 1: the history ------------------------------------------------------------------
+    def _history(self) -> None:
         w = self.world
         now = w.clock.now
-        avoid, busy, theirs = self._family_footprint()
-        self._drop_colliding(avoid)
         p = Plan(w, self.cast, self.rng, self.difficulty, start=clock.day_start(now) - HISTORY_DAYS * clock.DAY,
-                 now=now, horizon=STREAM_DAYS * clock.DAY, avoid=avoid, busy=busy)
+                 now=now, horizon=STREAM_DAYS * clock.DAY)
         d = self.difficulty
         f = 0.6 + 0.2 * d  # more of everything with difficulty
         end = now + p.horizon
@@ -106,13 +108,25 @@ class Life(WorldRef):
         self._fill_words(p, end)
         routines.statements(p)
         past, future = p.deliver()
-        past += self._mirror(theirs)
+        self.own.update(id(r.rec) for r in p.rows if r.rec is not None)
+        # indexes for settle(): new records by (stripped, lower-cased) title and by person
+        self._by_title: dict[str, list[Any]] = {}
+        self._by_person: dict[str, list[Any]] = {}
+        for r in p.rows:
+            f = r.fields
+            if f is None:
+                continue
+            for key in ("title", "subject", "account"):
+                v = f.get(key)
+                if v is not None:
+                    self._by_title.setdefault(_strip_prefix(v).lower(), []).append(r)
+            if r.person:
+                self._by_person.setdefault(r.person, []).append(r)
         w.timeline.extend(past, future)
-        if "bank" in w.services:  # the history must not change the balance the family saw
-            bank = w.services["bank"]
-            bank.opening_balance = round(bank.opening_balance - sum(
-                r.fields["amount"] for r in p.rows if r.service == "bank" and r.fields is not None
-                and r.time <= now), 2)
+        if "bank" in w.services:  # an opening balance that leaves 2,500-9,000 EUR today
+            paid = sum(r.fields["amount"] for r in p.rows if r.service == "bank" and r.fields is not None
+                       and r.time <= now)
+            w.services["bank"].opening_balance = round(float(self.rng.uniform(2500, 9000)) - paid, 2)
         self.stats.update(planned_words=p.planned_words, events=len(past), future=len(future))
 
     def _fill_words(self, p: Plan, end: int) -> None:
@@ -129,8 +143,7 @@ class Life(WorldRef):
             factor = sum(0.6 + 0.3 * k for k in range(len(p.cast.newsletters)))
             noise.newsletters(p, p.start, end, each, missing / each / weeks / factor)
         elif p.has("notes") or p.has("files") or p.has("workmail"):
-            n = max(1, missing // each)
-            for k in range(int(n)):
+            for k in range(max(1, int(missing // each))):
                 t = p.start + int(self.rng.integers(0, max(1, p.now - p.start)))
                 date = clock.fmt_date(t)
                 if p.has("notes"):
@@ -145,50 +158,84 @@ class Life(WorldRef):
                                                                        p.cast.persona.employer, words=each),
                                       words=each, who="Company digest")
 
-    # ---- the family's footprint --------------------------------------------------------------
+    # ---- phase 2: around the family -------------------------------------------------------------
+    def settle(self) -> None:
+        """After the family generated: step aside where the noise could mimic it; index its records."""
+        w = self.world
+        avoid, busy, theirs = self._family_footprint()
+        gone = self._remove(avoid, busy)
+        self.stats["removed"] = len(gone)
+        past = self._mirror(theirs)
+        if past or gone:
+            tl = w.timeline
+            tl.history = [e for e in tl.history if id(e.record) not in gone]
+            tl.pending = [e for e in tl.pending if id(e.record) not in gone]
+            tl.extend(past, [])
+
     def _family_footprint(self) -> tuple[set[str], set[str], list[tuple[str, str, dict]]]:
-        """Titles/subjects the family used, people its records name, and the records themselves."""
+        """Titles/subjects the family used, the names of the people its records involve, its records."""
         avoid: set[str] = set()
         text_parts: list[str] = []
         theirs: list[tuple[str, str, dict]] = []
+        own = self.own
+        recs: list[dict] = []
         for sname, svc in self.world.services.items():
             for tname, tab in svc.tables.items():
-                if sname == "contacts":
-                    continue
-                for rec in tab.rows.values():
-                    if id(rec) in self.own or type(rec) is LazyRecord:
+                for rid, rec in tab.rows.items():
+                    if id(rec) in own or (sname == "contacts" and rid in self.contacts_ids):
                         continue
                     theirs.append((sname, tname, rec))
-                    for key in ("title", "subject", "account"):
-                        v = rec.get(key)
-                        if isinstance(v, str) and v:
-                            avoid.add(v.lower())
-                            avoid.add(_strip_prefix(v).lower())
-                    text_parts.append(" ".join(str(v) for v in rec.values()))
-        for ev in self.world.timeline.pending:  # future arrivals the family scheduled
-            if ev.record is not None:
-                theirs_rec = ev.record
-                for key in ("title", "subject"):
-                    v = theirs_rec.get(key)
-                    if isinstance(v, str) and v:
-                        avoid.add(v.lower())
-                        avoid.add(_strip_prefix(v).lower())
-                text_parts.append(" ".join(str(v) for v in theirs_rec.values()))
+                    recs.append(rec)
+        recs += [e.record for e in self.world.timeline.pending if e.record is not None and id(e.record) not in own]
+        for rec in recs:
+            for key in ("title", "subject", "account"):
+                v = rec.get(key)
+                if isinstance(v, str) and v:
+                    avoid.add(_strip_prefix(v).lower())
+            text_parts.append(" ".join(str(v) for v in rec.values()))
         blob = "\n".join(text_parts)
         busy = {p.name for p in self.world.persona.people  # type: ignore[union-attr]
                 if p.name in blob or p.email in blob or p.phone in blob or re.search(rf"\b{p.first}\b", blob)}
         return avoid, busy, theirs
 
-    def _drop_colliding(self, avoid: set[str]) -> None:
-        """Upcoming background meetings whose title a family also uses are removed."""
-        cal = self.world.services.get("calendar")
-        if cal is None:
-            return
-        for rec in list(self.upcoming) + ([self.moved["entry"]] if self.moved else []):
-            if rec["title"].lower() in avoid and rec["id"] in cal.table("entries"):
-                cal.remove("entries", rec["id"])
-        if self.moved and self.moved["title"].lower() in avoid:
-            self.moved = None
+    def _remove(self, avoid: set[str], busy: set[str]) -> set[int]:
+        """Remove background records that mimic the family or talk to/from its people lately.
+
+        Looks records up in the indexes built at delivery (by title and by person), so the
+        cost follows the family's footprint, not the size of the history.
+        """
+        w = self.world
+        now = w.clock.now
+        quiet_from = now - QUIET_DAYS * clock.DAY
+        doomed: list[Any] = [r for key in avoid for r in self._by_title.get(key, ())]
+        for name in busy:
+            doomed += [r for r in self._by_person.get(name, ())
+                       if r.kind.endswith(".sent") or r.time >= quiet_from]
+        gone: set[int] = set()
+        removed_ids: set[str] = set()
+        for r in doomed:
+            rec = r.rec
+            if id(rec) in gone:
+                continue
+            gone.add(id(rec))
+            rows = w.services[r.service].tables[r.table].rows
+            rid = rec["id"]
+            removed_ids.add(rid)
+            if rows.get(rid) is rec:
+                del rows[rid]
+            if r.service == "crm":  # a removed deal takes its activities along
+                acts = w.services["crm"].table("activities")
+                for aid in [a for a, act in acts.items() if act.get("deal") == rid and id(act) in self.own]:
+                    gone.add(id(acts[aid]))
+                    del acts[aid]
+        for sname in ("mail", "workmail"):  # threads keep no pointer to a removed message
+            if removed_ids and sname in w.services:
+                for rec in w.services[sname].table("messages").values():
+                    if dict.get(rec, "in_reply_to") in removed_ids and id(rec) in self.own:
+                        rec["in_reply_to"] = None
+        if gone:
+            w.touch()
+        return gone
 
     def _mirror(self, theirs: list[tuple[str, str, dict]]) -> list[Event]:
         """Timeline events for the family's past records that have none, so events.search finds them."""

@@ -39,8 +39,8 @@ def _slot(t: int) -> str:
 
 def moved_twice(p: Plan, title: str, final: int, entry: Any, t_invite: int) -> None:
     """Invitation, first move, second move: three mails from the organizer and two calendar changes."""
-    people = [x for x in p.cast.work_people() if x.name not in p.busy] or p.cast.work_people()
-    if not people or not p.fresh(title):
+    people = p.cast.work_people()
+    if not people:
         return
     org = p.pick(people)
     first = final - p.randint(1, 3) * clock.DAY - 2 * clock.HOUR
@@ -73,8 +73,6 @@ def past_moved(p: Plan) -> None:
         day += clock.DAY
     final = day + 15 * clock.HOUR
     title = pick_moved_title(p.world, p.randint(0, 1000) + 1)
-    if not p.fresh(title):
-        return
     t_invite = final - 12 * clock.DAY
     entry = R.calendar(p, t_invite, title, final, final + 3600, location="Room 4.02")
     moved_twice(p, title, final, entry, t_invite)
@@ -82,7 +80,7 @@ def past_moved(p: Plan) -> None:
 
 def moved_house(p: Plan) -> dict[str, Any] | None:
     """A friend or relative moves: old address in contacts and early signatures, new one after."""
-    cands = [x for x in p.cast.private_people() if x.name not in p.busy and x.name in p.cast.addresses]
+    cands = [x for x in p.cast.private_people() if x.name in p.cast.addresses]
     if not cands or not (p.has("mail") or p.has("sms")):
         return None
     who = p.pick(cands)

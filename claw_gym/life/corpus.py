@@ -31,8 +31,9 @@ POOLS: dict[str, tuple[str, ...]] = {
                 "pretty optimistic", "slightly overwhelmed", "in a good mood"),
     "n": ("two", "three", "four", "five", "six", "ten", "a dozen", "twenty"),
     "pct": ("5%", "8%", "12%", "15%", "20%", "25%", "30%", "40%"),
-    "product": ("headphones", "running shoes", "a desk lamp", "a rain jacket", "a blender", "a backpack",
-                "bed linen", "a smart speaker", "a yoga mat", "a coffee grinder", "a phone case", "a winter coat"),
+    "product": ("headphones", "running shoes", "desk lamps", "rain jackets", "blenders", "backpacks",
+                "bed linen", "smart speakers", "yoga mats", "coffee grinders", "phone cases", "winter coats",
+                "e-readers", "garden chairs", "cast-iron pans", "wool jumpers"),
     "hobby": ("climbing", "pottery", "running", "chess", "baking", "photography", "guitar", "swimming",
               "board games", "hiking"),
     "show": ("that new detective series", "the cooking show", "the documentary about octopuses",
@@ -50,7 +51,7 @@ SIGNOFFS = ("Cheers,\n{first}", "Best,\n{first}", "Thanks!\n{first}", "Best rega
 EMOJI = ("", " :)", " :D", " ;)", " <3", " \U0001F642", " \U0001F44D", " \U0001F389")
 
 WORK = (
-    "Quick update on {project}: {thing} is about {pct} further than last week.",
+    "Quick update on {project}: work on {thing} is about {pct} further along than last week.",
     "I went through {thing} again and left comments on the parts that still feel unclear.",
     "Can you take a look at {thing} before {weekday}? No rush if that is too tight.",
     "We agreed to park the open questions about {metric} until we have cleaner numbers.",
@@ -70,9 +71,21 @@ WORK = (
     "I am out on {weekday} afternoon, but reachable by phone if anything urgent comes up.",
     "The customer demo went well overall, they mostly asked about {metric} and timelines.",
     "Please update your sections of {thing} by end of day {weekday}.",
+    "For {project}, the open item is still {thing}; I would rather fix it now than after launch.",
+    "I looked at the numbers again: {metric} is flat, which is fine for now but not where we want it.",
+    "Legal asked for two more days on {thing}, so I moved our internal deadline to {weekday}.",
+    "Could we get fifteen minutes on {weekday} around {time} to settle the scope of {project}?",
+    "I have shared {thing} with the wider team; comments are open until {weekday}.",
+    "The good news is that {metric} improved by {pct} since the change went live.",
+    "I am not convinced we need a separate workstream for this, it fits inside {project}.",
+    "Marking this as done on my side; shout if anything in {thing} looks off.",
+    "We should loop in finance before we commit to the new numbers in {thing}.",
+    "Sorry for the slow reply, {weekday} was back-to-back meetings.",
+    "Two small asks: a second pair of eyes on {thing}, and a decision on the {metric} target.",
+    "Let us use the sync on {weekday} to walk through {thing} line by line.",
 )
 PERSONAL = (
-    "How was your week? Mine was {feeling}, work has been a lot.",
+    "How was your week? I am {feeling}, work has been a lot.",
     "Are you free on {weekday}? We could meet at {place} around {time}.",
     "I made {food} last night and there is way too much left, come over if you like.",
     "Did you see {show}? I could not stop thinking about the ending.",
@@ -88,6 +101,16 @@ PERSONAL = (
     "I am {feeling} after the trip, it was worth it though.",
     "Grandma's birthday is coming up, any ideas for a present? She mentioned {product}.",
     "We should plan something for the long weekend, maybe {hobby} or just a quiet day.",
+    "The garden is finally coming back to life, the tulips are out.",
+    "I tried a new recipe for {food}; not bad, but it needs more salt next time.",
+    "Work is {feeling} at the moment, but the end of the project is in sight.",
+    "Did you hear back about the flat? Fingers crossed for you.",
+    "We watched {show} on {weekday}, you would have loved it.",
+    "My knee is better, so I am back to {hobby} twice a week.",
+    "Remind me to give you back the book you lent me, I finished it in two days.",
+    "The neighbours invited us for {food} on {weekday}, which was very sweet of them.",
+    "I am thinking of taking a few days off in spring, maybe somewhere by the sea.",
+    "Say hi to everyone from me, and let me know when you are around next.",
 )
 NEWS = (
     "Experts say {topic} will shape the next decade more than most people expect.",
@@ -105,14 +128,31 @@ NEWS = (
     "Weekend tip: {place} hosts a free guided walk every {weekday} at {time}.",
     "Recipe of the week: a quick {food} that takes less than thirty minutes.",
     "Sports roundup: a late goal decided the derby, and the league table tightened again.",
+    "Three things to know about {topic} before the weekend, explained in plain words.",
+    "One reader asked whether {topic} will affect rents; the short answer is: it depends where you live.",
+    "Officials expect a decision on {topic} before the summer, though similar promises have slipped before.",
+    "A small business owner told us that {topic} had changed how she hires and plans.",
+    "Economists are split: some see {topic} as a short-lived trend, others as a lasting shift.",
+    "The debate over {topic} has moved from conference halls to kitchen tables.",
+    "If you only read one thing this week, make it our long read on {topic}.",
+    "Correction: last week we misstated a figure on {topic}; the right number is {pct}.",
+    "Volunteers at {place} are looking for help on {weekday} mornings.",
+    "Weather: a mild start to the week, with showers arriving by {weekday}.",
+    "Transport: expect delays on the northern line on {weekday} because of maintenance work.",
+    "Culture: the new exhibition at {place} opens on {weekday} with free entry for the first week.",
+    "Our poll found that {pct} of readers want more coverage of {topic}.",
+    "Behind the numbers: why {topic} grew fastest in smaller towns.",
 )
 PROMO = (
     "Save {pct} on {product} this week only, while stocks last.",
     "Members get free delivery on every order over 30 EUR until {weekday}.",
-    "Our bestselling {product} is back in stock in {n} new colours.",
+    "Our bestselling {product} are back in stock in {n} new colours.",
     "Use the code at checkout to unlock an extra {pct} off your next order.",
     "Not ready yet? Your basket is saved for the next seven days.",
     "Customers who bought {product} also loved our new range of accessories.",
+    "Spring collection: {product} and more, designed to last.",
+    "Free returns within 30 days on all {product}.",
+    "Gift idea: {product}, wrapped and delivered by {weekday}.",
     "Flash sale ends at midnight on {weekday}, do not miss out.",
     "Join the loyalty club today and collect points on every purchase.",
 )
@@ -182,12 +222,19 @@ class Slots(dict):
 
 
 def sentences(mix: Mix, bank: tuple[str, ...], n_words: int, **fixed: Any) -> list[str]:
-    """Sentences from ``bank`` until about ``n_words`` words are written."""
+    """Sentences from ``bank`` until about ``n_words`` words are written.
+
+    Templates are dealt like cards (no repeat until the bank is used up), so a text does not
+    say the same thing twice in a row; slots vary anyway.
+    """
     slots = Slots(mix, **fixed)
     out: list[str] = []
     count = 0
+    deck: list[str] = []
     while count < n_words:
-        s = mix.pick(bank).format_map(slots)
+        if not deck:
+            deck = list(bank)
+        s = deck.pop(mix.below(len(deck))).format_map(slots)
         out.append(s)
         count += s.count(" ") + 1
     return out

@@ -79,8 +79,6 @@ def announcements(p: Plan, n: int) -> None:
     people = p.cast.work_people()
     for k in range(n):
         subject = ANNOUNCEMENTS[k % len(ANNOUNCEMENTS)]
-        if not p.fresh(subject):
-            continue
         t = p.at(p.randint(0, p.days), p.uniform(8, 17))
         w = p.randint(150, 400)
         body = p.lazy("letter", (6, 3, 0, 0, 2), f"{p.cast.persona.employer} Communications", "all", "work", w,
@@ -89,7 +87,7 @@ def announcements(p: Plan, n: int) -> None:
         if people and p.random() < 0.3:
             fw = p.pick(people)
             tf = t + p.randint(1, 48) * clock.HOUR
-            if tf < p.now and not (fw.name in p.busy and tf > p.now - 7 * clock.DAY):
+            if tf < p.now:
                 note = p.pick(("FYI in case you missed it", "see below", "relevant for us?", "fwd for visibility"))
                 R.mail_in(p, "workmail", tf, fw.email, f"Fwd: {subject}",
                           p.lazy("forward", note, sender, clock.fmt(t), subject, body, words=w + 20),
@@ -114,8 +112,8 @@ def banter(p: Plan, t0: int, t1: int, per_day: float) -> None:
         if not t0 <= t <= t1 or weekday(t) >= 5:
             continue
         person = people[w]
-        if person.name in p.busy and t > p.now - 7 * clock.DAY:
-            continue
         line = p.pick(CHAT).format(time=p.pick(("12:30", "13:00", "15:00")), thing="the release",
                                    project="the migration", metric="latency")
+        if "friday" in line and weekday(t) != 4:
+            line = "happy almost-weekend"
         R.chat(p, t, "random" if p.random() < 0.6 else "general", person.name, line)

@@ -49,8 +49,6 @@ class Plan:
     start: int  # first moment of history
     now: int
     horizon: int  # streaming: background events keep coming until now + horizon
-    avoid: set[str] = field(default_factory=set)  # lower-cased titles/subjects the family uses
-    busy: set[str] = field(default_factory=set)  # names of people the family's records involve
     rows: list[Row] = field(default_factory=list)
     planned_words: int = 0
 
@@ -110,10 +108,6 @@ class Plan:
 
     def me_first(self) -> str:
         return self.cast.persona.me.first
-
-    def fresh(self, text: str) -> bool:
-        """False when a family already uses this title/subject (the noise must not mimic it)."""
-        return text.lower() not in self.avoid
 
     # ---- adding ------------------------------------------------------------------------------
     def add(self, time: int, service: str, kind: str, text: str, table: str | None, fields: dict[str, Any],

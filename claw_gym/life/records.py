@@ -42,8 +42,11 @@ def sms(p: Plan, t: int, number: str, body: str, *, incoming: bool = True, who: 
     fields = {"time": t, "number": number, "direction": "in" if incoming else "out", "body": body,
               "read": True if not incoming else _read(p, t)}
     text = f"text {'from' if incoming else 'to'} {who or number}: {body[:60]}"
-    return p.add(t, "sms", "sms.received" if incoming else "sms.sent", text, "messages", fields, who,
-                 body.count(" ") + 1)
+    row = p.add(t, "sms", "sms.received" if incoming else "sms.sent", text, "messages", fields, who,
+                body.count(" ") + 1)
+    if row is not None and incoming and p.random() < 0.5:  # the phone's notification for it
+        device(p, t + 2, "notification", "Messages", f"{who or number}: {body[:50]}")
+    return row
 
 
 def chat(p: Plan, t: int, channel: str, sender: str, text: str) -> Row | None:

@@ -22,11 +22,14 @@ def _styled(style: tuple[int, ...], text: str) -> str:
 
 @renderer("letter")
 def letter(mix: Mix, style: tuple[int, ...], author: str, me: str, bank: str, n_words: int,
-           sig: str = "") -> str:
-    """A mail in the author's own voice: greeting, paragraphs, sign-off, signature lines."""
+           sig: str = "", fixed: tuple[tuple[str, str], ...] = ()) -> str:
+    """A mail in the author's own voice: greeting, paragraphs, sign-off, signature lines.
+
+    ``fixed`` pins slots (the thread's project, the ticket's issue) so the text stays on topic.
+    """
     first = author.split()[0]
     greet = C.GREETINGS[style[0]].format(me=me)
-    body = C.paragraphs(mix, BANKS[bank], n_words, per=2 + style[4])
+    body = C.paragraphs(mix, BANKS[bank], n_words, per=2 + style[4], **dict(fixed))
     sign = C.SIGNOFFS[style[1]].format(first=first, name=author, initial=first[0])
     text = f"{greet}\n\n{_styled(style, body)}\n\n{sign}"
     return f"{text}\n{sig}" if sig else text
@@ -86,8 +89,9 @@ def statement(mix: Mix, month: str, rows: tuple[tuple[str, str, str, float], ...
 
 @renderer("notes")
 def notes(mix: Mix, title: str, n_words: int, people: tuple[str, ...]) -> str:
+    """Meeting notes (with people: work bullet points) or a personal list."""
     head = f"{title}\nPeople: {', '.join(people)}\n" if people else f"{title}\n"
-    items = C.sentences(mix, C.NOTES + C.WORK[:8], n_words)
+    items = C.sentences(mix, C.NOTES[:3] + C.WORK if people else C.NOTES + C.PERSONAL[:6], n_words)
     return head + "\n".join(f"- {s}" for s in items)
 
 

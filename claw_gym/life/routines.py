@@ -65,8 +65,6 @@ def meetings(p: Plan) -> None:
     attendees = [x.email for x in p.cast.work_people()[:4]]
     first_day = clock.day_start(p.start)
     for title, wd, hour, minutes, every in series(p.cast):
-        if not p.fresh(title):
-            continue
         for day in _instances(first_day, p.days, wd, every):
             start = day + int(hour * clock.HOUR)
             row = R.calendar(p, start - 7 * clock.DAY, title, start, start + minutes * 60, attendees=attendees,
@@ -87,8 +85,9 @@ def money(p: Plan) -> None:
         if p.start <= pay <= p.now:
             R.tx(p, pay, c.salary, c.persona.employer, f"Salary {mon}")
             R.mail_in(p, "workmail", pay + 3600, payroll, f"Your payslip for {mon}",
-                      p.lazy("letter", (3, 7, 0, 0, 0), "Payroll Team", p.me_first(), "work", 60, words=70),
-                      words=70, who="Payroll")
+                      f"Dear {p.me_first()},\n\nyour payslip for {mon} is available in the HR portal. Gross pay "
+                      f"{c.salary:,.2f} EUR, paid on {clock.fmt_date(pay)}. Questions: reply to this mail.\n\n"
+                      f"Payroll Team, {c.persona.employer}", words=35, who="Payroll")
         rent_t = ms + p.randint(0, 3) * clock.DAY + 7 * clock.HOUR
         if p.start <= rent_t <= p.now:
             R.tx(p, rent_t, -c.rent, c.landlord, f"Rent {mon}", "DE89370400440532013000")
@@ -151,7 +150,7 @@ def card_payments(p: Plan, t0: int, t1: int, per_day: float) -> None:
 def habits(p: Plan) -> None:
     """The gym twice a week (calendar + monthly fee); a weekly grocery list note."""
     c = p.cast
-    if p.has("calendar") and p.fresh("Gym"):
+    if p.has("calendar"):
         for day in _instances(clock.day_start(p.start), p.days, None, 1):
             if weekday(day) in (1, 3) and p.random() < 0.8:
                 start = day + 18 * clock.HOUR + 30 * clock.MINUTE
@@ -190,9 +189,9 @@ def device_life(p: Plan, t0: int, t1: int) -> None:
                 where = p.pick(("a new laptop", "Chrome on Windows", "an iPad", "Firefox on Linux"))
                 R.device(p, t, "signin", "Accounts", f"New sign-in from {where}")
                 R.mail_in(p, "mail", t + 60, "no-reply@accounts.example", "Security alert: new sign-in",
-                          p.lazy("letter", (6, 7, 0, 0, 0), "Accounts Security", p.me_first(), "notes", 40,
-                                 f"If this was not you, change your password. Device: {where}.", words=60),
-                          words=60, who="Accounts")
+                          f"Hi {p.me_first()},\n\nwe noticed a new sign-in to your account from {where} on "
+                          f"{clock.fmt(t)}. If this was you, there is nothing to do. If not, change your password "
+                          f"now and review your recent activity.\n\nAccounts Security", words=45, who="Accounts")
 
 
 def standup_chat(p: Plan) -> None:

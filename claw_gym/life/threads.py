@@ -18,11 +18,6 @@ NOTE_TITLES = ("Ideas for the weekend", "Books to read", "Gift ideas", "Recipes 
                "Flat maintenance", "Running plan", "Podcast recommendations")
 
 
-def quiet(p: Plan, name: str, t: int) -> bool:
-    """People a family's records involve get no background traffic in the last week."""
-    return name in p.busy and t > p.now - 7 * clock.DAY
-
-
 def projects(p: Plan, n: int) -> None:
     """Work threads: a kick-off mail, replies over weeks (both ways), chat, a review, todos, notes."""
     people = p.cast.work_people()
@@ -33,8 +28,7 @@ def projects(p: Plan, n: int) -> None:
     for name in names:
         owner = p.pick(people)
         subject = f"Project {name}: plan and open questions"
-        if not p.fresh(subject):
-            continue
+        topic = (("project", f"Project {name}"),)
         t = p.at(p.randint(0, max(1, p.days - 30)), p.uniform(9, 17))
         prev = None
         for k in range(p.randint(6, 14)):
@@ -42,25 +36,29 @@ def projects(p: Plan, n: int) -> None:
             words = p.randint(60, 220)
             if t > p.now - clock.HOUR:
                 break
-            mine = k > 0 and p.random() < 0.3 and author.name not in p.busy
+            mine = k > 0 and p.random() < 0.3
             subj = subject if k == 0 else f"Re: {subject}"
             if mine:
-                body = p.lazy("letter", (0, 1, 0, 0, 1), p.me(), author.first, "work", words, words=words)
+                body = p.lazy("letter", (0, 1, 0, 0, 1), p.me(), author.first, "work", words, "", topic,
+                              words=words)
                 prev = R.mail_out(p, "workmail", t, author.email, subj, body, words=words, who=author.name,
                                   in_reply_to=prev) or prev
-            elif not quiet(p, author.name, t):
+            else:
                 body = p.lazy("letter", p.cast.style(author.name), author.name, p.me_first(), "work", words,
-                              words=words)
+                              "", topic, words=words)
                 prev = R.mail_in(p, "workmail", t, author.email, subj, body, words=words, who=author.name,
                                  in_reply_to=prev) or prev
-            if p.has("chat") and p.random() < 0.4 and not quiet(p, author.name, t):
+            if p.has("chat") and p.random() < 0.4:
                 R.chat(p, t + 1200, "general", author.name, f"posted an update on {name} in the mail thread, "
                                                             f"have a look when you can")
             t += int(p.uniform(1, 9) * clock.DAY)
         review = p.at(min(p.days - 1, p.randint(20, max(21, p.days))), 16)
-        if review < p.now and p.fresh(f"{name} review"):
+        if review < p.now:
             R.calendar(p, review - 5 * clock.DAY, f"{name} review", review, review + 3600, location="Room 3.01",
                        attendees=[owner.email], notes=p.lazy("agenda", f"{name} review", 60, words=60), words=60)
+            R.mail_in(p, "workmail", review - 5 * clock.DAY, owner.email, f"Invitation: {name} review",
+                      f"{owner.first} invited you to {name} review on {clock.fmt(review)} (Room 3.01, 60 min). "
+                      f"Agenda in the invite.", who=owner.name, words=20)
             R.note(p, review + 3700, f"{name} review - notes",
                    p.lazy("notes", f"{name} review", 180, (owner.name, p.me()), words=190), folder="work", words=190)
         done_at = t if t < p.now else None
@@ -83,21 +81,20 @@ def family_and_friends(p: Plan, per_week: float) -> None:
             n = 0
         for _ in range(n):
             t = p.at(p.randint(0, p.days + 1), p.uniform(8, 23))
-            if t > p.now or quiet(p, person.name, t):
+            if t > p.now:
                 continue
             line = p.pick(SMS).format(weekday=p.pick(("Friday", "Saturday", "Sunday")), place="the cafe",
                                       food=p.pick(("pizza", "curry", "tacos")))
             line = line.lower() if style.lower else line
             R.sms(p, t, person.phone, line, who=person.name)
-            if p.random() < 0.3 and person.name not in p.busy:
+            if p.random() < 0.3:
                 R.sms(p, t + p.randint(60, 3600), person.phone, p.pick(("ok!", "sure", "sounds good",
                                                                                   "yes", "haha", "will do")),
                       incoming=False, who=person.name)
         for _ in range(max(1, int(p.days / 30))):
             t = p.at(p.randint(0, p.days), p.uniform(7, 22))
-            if quiet(p, person.name, t):
-                continue
             words = p.randint(80, 260)
+            R.device(p, t + 3, "notification", "Mail", f"{person.name}: new message")
             R.mail_in(p, "mail", t, person.email, p.pick(("Catching up", "Photos from the weekend", "News",
                                                           "Quick question", "Plans for next month")),
                       p.lazy("letter", style.args(), person.name, p.me_first(), "personal", words, words=words),
@@ -125,12 +122,10 @@ def trip(p: Plan, day: int) -> None:
               who=company, attachments=(path,) if frow is not None else ())
     R.tx(p, booked + 120, -amount, company, f"Booking {ref}")
     title = f"Trip to {dest}"
-    if p.fresh(title):
-        R.calendar(p, booked + 600, title, depart, depart + 3 * clock.DAY, location=dest,
-                   notes=f"Booking {ref} ({company})")
+    R.calendar(p, booked + 600, title, depart, depart + 3 * clock.DAY, location=dest,
+               notes=f"Booking {ref} ({company})")
     friend = p.pick(c.private_people())
-    if not quiet(p, friend.name, depart):
-        R.sms(p, depart - 3 * clock.HOUR, friend.phone, f"have a great time in {dest}! send pics", who=friend.name)
+    R.sms(p, depart - 3 * clock.HOUR, friend.phone, f"have a great time in {dest}! send pics", who=friend.name)
     row = R.todo(p, booked + 3600, f"Pack for {dest}", depart - clock.DAY, done=True, list_name="personal")
     p.ref(depart - clock.DAY, "todo", "todo.completed", f"task done: Pack for {dest}", row)
     R.device(p, depart - 2 * clock.HOUR, "notification", company, f"Check-in is open for {ref}")
@@ -147,8 +142,6 @@ def tickets(p: Plan, n: int) -> None:
         t = p.at(p.randint(0, max(1, p.days - 3)), p.uniform(8, 18))
         issue = p.pick(POOLS["issue"])
         subject = issue[0].upper() + issue[1:]
-        if not p.fresh(subject):
-            continue
         requester = f"{p.pick(('ops', 'it', 'finance', 'support', 'admin'))}@{p.pick(('acme', 'globex', 'initech', 'umbrella', 'vandelay'))}.example"
         words = p.randint(50, 140)
         comments = [{"time": clock.fmt(t + (j + 1) * p.randint(3, 30) * clock.HOUR),
@@ -161,7 +154,7 @@ def tickets(p: Plan, n: int) -> None:
         row = p.add(t, "helpdesk", "ticket.opened", f"ticket from {requester}: {subject}", "tickets",
                     {"subject": subject, "requester": requester,
                      "body": p.lazy("letter", (6, 7, 0, 0, 1), requester.split("@")[0].title() + " Team",
-                                    "support", "ticket", words, words=words),
+                                    "support", "ticket", words, "", (("issue", issue),), words=words),
                      "status": status, "priority": p.pick(("low", "normal", "normal", "high")), "time": t,
                      "comments": comments}, words=words)
         if status == "solved":
@@ -178,8 +171,6 @@ def deals(p: Plan, n: int) -> None:
     contacts = [x.name for x in p.cast.work_people()] or [p.me()]
     for k in range(n):
         account = accounts[k % len(accounts)]
-        if not p.fresh(account):
-            continue
         t = p.at(p.randint(0, max(1, p.days - 20)), 10)
         stage = p.pick(("won", "lost", "won", "negotiation", "proposal"))
         deal = p.add(t, "crm", "crm.deal", f"new deal: {account}", "deals",
@@ -203,8 +194,6 @@ def chores(p: Plan, n_todos: int, n_notes: int) -> None:
     rng = p.rng
     for k in range(n_todos):
         title = TODO_TITLES[k % len(TODO_TITLES)]
-        if not p.fresh(title):
-            continue
         t = p.at(p.randint(0, p.days), p.uniform(7, 22))
         due = t + p.randint(2, 20) * clock.DAY
         done = due < p.now - clock.DAY and p.random() < 0.8
@@ -215,8 +204,6 @@ def chores(p: Plan, n_todos: int, n_notes: int) -> None:
             p.ref(min(due, p.now - 1), "todo", "todo.completed", f"task done: {title}", row)
     for k in range(n_notes):
         title = NOTE_TITLES[k % len(NOTE_TITLES)]
-        if not p.fresh(title):
-            continue
         t = p.at(p.randint(0, p.days), p.uniform(7, 22))
         words = p.randint(60, 200)
         row = R.note(p, t, title, p.lazy("notes", title, words, (), words=words), words=words)

@@ -39,7 +39,7 @@ def _build(family: Family, spec: TaskSpec, seed: int) -> tuple[World, Scenario]:
     rng = derive_rng(spec.task_id, seed, "build")
     world = World(spec.task_id, seed, spec.services, start_time(int(rng.integers(0, 2**31))))
     world.persona = make_persona(world.rng)
-    life = Life(world, spec.difficulty)  # cast, contacts, balance, upcoming meetings
+    life = Life(world, spec.difficulty)  # cast, contacts, 90+ days of history, the coming days
     scenario = family.generate(Ctx(spec, world, rng))
-    life.fill()  # 90+ days of history and the coming days' arrivals, around the family's records
+    life.settle()  # the background steps aside around the family's records; they join the timeline
     return world, scenario
