@@ -66,6 +66,18 @@ def reset_times(specs: list, n: int) -> tuple[float, float]:
     return 1000 * statistics.median(wall), 1000 * statistics.median(cpu)
 
 
+def speed_reference() -> float:
+    """CPU milliseconds of a plain 1M-step loop: shared or slow machines show up here."""
+    best = float("inf")
+    for _ in range(3):
+        c0 = time.process_time()
+        x = 0
+        for i in range(1_000_000):
+            x += i
+        best = min(best, time.process_time() - c0)
+    return 1000 * best
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--tasks-per-family", type=int, default=10)
@@ -75,14 +87,18 @@ def main() -> None:
              [:args.tasks_per_family]]
     print(f"{len(specs)} tasks from {len(suite.families())} families")
 
+    print(f"machine speed reference: a 1M-step Python loop takes {speed_reference():.0f} ms CPU here "
+          f"(an idle recent laptop: ~40 ms); the figures below scale with it")
     words: dict[int, list[int]] = {}
     events: dict[int, list[int]] = {}
     render_ms: list[float] = []
+    render_cpu: list[float] = []
     for spec in specs:
         world, _ = build_mod.build(suite.family_of(spec), spec, 0)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         text = history_text(world)
         render_ms.append(1000 * (time.perf_counter() - t0))
+        render_cpu.append(1000 * (time.process_time() - c0))
         words.setdefault(spec.difficulty, []).append(len(text.split()))
         events.setdefault(spec.difficulty, []).append(len(world.timeline.history))
     print("\ndifficulty  words mean / min / max          events mean / min / max")
@@ -92,8 +108,9 @@ def main() -> None:
               f"{statistics.mean(e):>6,.0f} / {min(e):>5,} / {max(e):>5,}")
     allw = [x for v in words.values() for x in v]
     print(f"  all      {statistics.mean(allw):>9,.0f} words per task on average")
-    print(f"\nfull-history render (first read of every text): median {statistics.median(render_ms):.0f} ms, "
-          f"max {max(render_ms):.0f} ms")
+    print(f"\nfull-history render (first read of every text): median {statistics.median(render_ms):.0f} ms wall "
+          f"({statistics.median(render_cpu):.0f} ms CPU), max {max(render_ms):.0f} ms wall "
+          f"({max(render_cpu):.0f} ms CPU)")
 
     wall, cpu = reset_times(specs, args.resets)
     with light_background():

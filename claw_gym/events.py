@@ -115,6 +115,8 @@ def _merged(base: list[Event], new: list[Event]) -> list[Event]:
     """``base`` (sorted) with ``new`` added in order: a few inserts, or one sort for many."""
     if not new:
         return base
+    if not base:
+        return sorted(new, key=_order)  # already sorted when it comes from a plan: a linear pass
     if len(new) <= 32:
         out = list(base)
         for ev in sorted(new, key=_order):

@@ -66,11 +66,11 @@ class Life(WorldRef):
             s["contacts"].add(acc.name, acc.email, acc.phone, relation=acc.relation, company=acc.company)
             s["contacts"].add(self.cast.landlord, self.cast.landlord_email, "", relation="landlord")
         self.contacts_ids = set(s["contacts"].table("people")) if "contacts" in s else set()
-        upcoming = routines.upcoming(world, self.cast)
+        self.upcoming = routines.upcoming(world, self.cast)
         self.moved = conflicts.upcoming_moved(world, self.cast, self.rng)
-        self.own: set[int] = {id(r) for r in upcoming}  # every background record, by identity
         if self.moved:
-            self.own.add(id(self.moved["entry"]))
+            self.upcoming.append(self.moved["entry"])
+        self.own: set[int] = {id(r) for r in self.upcoming}  # every background record, by identity
         world.life = self
         self._history()
 
@@ -87,7 +87,7 @@ class Life(WorldRef):
         routines.money(p)
         routines.habits(p)
         routines.standup_chat(p)
-        routines.card_payments(p, p.start, end, 1.2 * f)
+        routines.card_payments(p, p.start, end, 1.0 * f)
         routines.device_life(p, p.start, end)
         threads.projects(p, 2 + d)
         threads.family_and_friends(p, 1.2 * f)
@@ -99,7 +99,8 @@ class Life(WorldRef):
         noise.promotions(p, p.start, end, 2.5 * f)
         noise.spam(p, int(15 * f))
         noise.announcements(p, int(8 * f))
-        noise.banter(p, p.start, end, 2.0 * f)
+        noise.banter(p, p.start, end, 1.2 * f)
+        noise.soon(p)
         conflicts.past_moved(p)
         if self.moved:
             m = self.moved
@@ -108,24 +109,27 @@ class Life(WorldRef):
         self._fill_words(p, end)
         routines.statements(p)
         past, future = p.deliver()
-        self.own.update(id(r.rec) for r in p.rows if r.rec is not None)
         # indexes for settle(): new records by (stripped, lower-cased) title and by person
-        self._by_title: dict[str, list[Any]] = {}
-        self._by_person: dict[str, list[Any]] = {}
-        for r in p.rows:
-            f = r.fields
-            if f is None:
+        self._by_title: dict[str, list[Event]] = {}
+        self._by_person: dict[str, list[Event]] = {}
+        own = self.own
+        for r in p.events:
+            if r.table is None:
                 continue
+            f = r.record
+            own.add(id(f))
             for key in ("title", "subject", "account"):
                 v = f.get(key)
                 if v is not None:
-                    self._by_title.setdefault(_strip_prefix(v).lower(), []).append(r)
+                    k = v.lower()
+                    if k[:3] in ("re:", "fw:", "fwd"):
+                        k = _strip_prefix(k)
+                    self._by_title.setdefault(k, []).append(r)
             if r.person:
                 self._by_person.setdefault(r.person, []).append(r)
         w.timeline.extend(past, future)
         if "bank" in w.services:  # an opening balance that leaves 2,500-9,000 EUR today
-            paid = sum(r.fields["amount"] for r in p.rows if r.service == "bank" and r.fields is not None
-                       and r.time <= now)
+            paid = sum(e.record["amount"] for e in past if e.service == "bank" and e.table is not None)
             w.services["bank"].opening_balance = round(float(self.rng.uniform(2500, 9000)) - paid, 2)
         self.stats.update(planned_words=p.planned_words, events=len(past), future=len(future))
 
@@ -133,11 +137,11 @@ class Life(WorldRef):
         """Newsletters (or, without mail, long notes/documents) fill the word budget."""
         # Rendered text runs ~15% over the planned word counts (greetings, headers, the last
         # sentence); event lines and short fields add ~12 words per row.
-        expected = OVERSHOOT * p.planned_words + 12 * len(p.rows)
+        expected = OVERSHOOT * p.planned_words + 12 * len(p.events)
         missing = (target_words(self.difficulty) - expected) / OVERSHOOT
         if missing <= 0:
             return
-        each = 650
+        each = 1000
         weeks = max(1.0, (end - p.start) / (7 * clock.DAY))
         if p.has("mail") and p.cast.newsletters:
             factor = sum(0.6 + 0.3 * k for k in range(len(p.cast.newsletters)))
@@ -213,8 +217,13 @@ class Life(WorldRef):
                        if r.kind.endswith(".sent") or r.time >= quiet_from]
         gone: set[int] = set()
         removed_ids: set[str] = set()
+        entries = w.services["calendar"].table("entries") if "calendar" in w.services else {}
+        for rec in self.upcoming:  # placed before the plan: not in the index
+            if rec["title"].lower() in avoid and entries.get(rec["id"]) is rec:
+                del entries[rec["id"]]
+                gone.add(id(rec))
         for r in doomed:
-            rec = r.rec
+            rec = r.record
             if id(rec) in gone:
                 continue
             gone.add(id(rec))

@@ -117,3 +117,32 @@ def banter(p: Plan, t0: int, t1: int, per_day: float) -> None:
         if "friday" in line and weekday(t) != 4:
             line = "happy almost-weekend"
         R.chat(p, t, "random" if p.random() < 0.6 else "general", person.name, line)
+
+
+def soon(p: Plan) -> None:
+    """A few arrivals in the first two hours after "now", so even a short episode sees the stream."""
+    now = p.now
+    people = p.cast.work_people()
+    private = p.cast.private_people()
+    for k in range(p.randint(3, 7)):
+        t = now + p.randint(2, 120) * clock.MINUTE + k
+        kind = p.pick(("chat", "device", "mail", "sms", "bank"))
+        if kind == "chat" and people:
+            who = p.pick(people)
+            R.chat(p, t, "random", who.name, p.pick(CHAT).format(time="13:00", thing="the release",
+                                                                  project="the migration", metric="latency"))
+        elif kind == "device":
+            R.device(p, t, "notification", p.pick(("Weather", "News", "Calendar", "Fitness")),
+                     p.pick(("Rain expected this afternoon", "Breaking: council approves new cycle lanes",
+                             "Time to stand up and stretch", "You reached 5,000 steps")))
+        elif kind == "mail" and p.cast.shops:
+            brand, addr = p.pick(p.cast.shops)
+            w = p.randint(70, 160)
+            R.mail_in(p, "mail", t, addr, f"{brand}: today only", p.lazy("promo", brand, f"NOW{p.seed() % 900 + 100}",
+                                                                         w, words=w + 60), words=w + 60, who=brand)
+        elif kind == "sms" and private:
+            who = p.pick(private)
+            R.sms(p, t, who.phone, p.pick(("call me when you can", "running late tonight", "did you see my email?",
+                                           "can you grab milk?")), who=who.name)
+        elif kind == "bank":
+            R.tx(p, t, -round(p.uniform(3, 18), 2), p.pick(p.cast.merchants), "card payment")

@@ -2,15 +2,18 @@
 
 Generators (routines, threads, noise, conflicts, stream) call :meth:`Plan.add` with a
 time, a service, a one-line text and the record's fields (long fields as
-:class:`~claw_gym.life.text.Lazy`). :meth:`Plan.deliver` then sorts once, gives every
-record its id in time order, stores it as a :class:`LazyRecord` in its table and adds
-the timeline events in bulk: past ones to history, future ones to pending (their ids
-reserved now, so a family's oracle that predicts the next id is not thrown off).
+:class:`~claw_gym.life.text.Lazy`); it returns the timeline :class:`Event` carrying the
+record (or None when the world has no such service). :meth:`Plan.deliver` then sorts
+once, gives every record its id in time order, stores it in its table and hands back
+the events: past ones for history, future ones for pending (their ids reserved now, so
+a family's oracle that predicts the next id is not thrown off).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -24,20 +27,21 @@ if TYPE_CHECKING:
     from ..world import World
 
 
-#: record fields that may name another planned record (a Row): replaced by its id at delivery
+@lru_cache(maxsize=1024)
+def _date(day: int) -> str:
+    return clock.fmt_date(day * clock.DAY)
+
+
+def fmt(t: int) -> str:
+    """``clock.fmt`` without building a datetime each time (dates are cached)."""
+    day, sec = divmod(t, clock.DAY)
+    return f"{_date(day)} {sec // 3600:02d}:{sec % 3600 // 60:02d}"
+
+
+#: record fields that may name another planned record (its Event): replaced by its id at delivery
 LINK_KEYS = ("deal", "in_reply_to", "tx_id")
-
-
-class Row:
-    """One planned event; ``fields`` None means the event refers to ``target``'s record."""
-
-    __slots__ = ("time", "service", "kind", "text", "table", "fields", "person", "target", "rec", "words", "lazy")
-
-    def __init__(self, time: int, service: str, kind: str, text: str, table: str | None,
-                 fields: dict[str, Any] | None, person: str, target: Any, words: int) -> None:
-        self.time, self.service, self.kind, self.text, self.table = time, service, kind, text, table
-        self.fields, self.person, self.target, self.rec, self.words = fields, person, target, None, words
-        self.lazy = fields is not None and any(type(v) is Lazy for v in fields.values())
+#: the fields that may hold a Lazy text (their records are LazyRecords)
+LAZY_KEYS = ("body", "notes", "content")
 
 
 @dataclass
@@ -49,7 +53,7 @@ class Plan:
     start: int  # first moment of history
     now: int
     horizon: int  # streaming: background events keep coming until now + horizon
-    rows: list[Row] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
     planned_words: int = 0
 
     def __post_init__(self) -> None:
@@ -110,53 +114,48 @@ class Plan:
         return self.cast.persona.me.first
 
     # ---- adding ------------------------------------------------------------------------------
-    def add(self, time: int, service: str, kind: str, text: str, table: str | None, fields: dict[str, Any],
-            person: str = "", words: int = 0) -> Row | None:
+    def add(self, time: int, service: str, kind: str, text: str, table: str, fields: dict[str, Any],
+            person: str = "", words: int = 0) -> Event | None:
         """Plan an event whose record is new. Returns None when the service is not in the world."""
         if service not in self.present:
             return None
-        row = Row(int(time), service, kind, text, table, fields, person, None, words)
-        self.rows.append(row)
-        return row
+        get = fields.get
+        if type(get("body")) is Lazy or type(get("notes")) is Lazy or type(get("content")) is Lazy:
+            fields = LazyRecord(fields)  # only records with a lazy field need the subclass
+        ev = Event(int(time), service, kind, text, table, fields, "", 0, person)
+        self.events.append(ev)
+        return ev
 
-    def ref(self, time: int, service: str, kind: str, text: str, target: Any, person: str = "") -> Row | None:
-        """Plan an event about an existing record (a Row planned before, or a stored dict)."""
+    def ref(self, time: int, service: str, kind: str, text: str, target: Any, person: str = "") -> Event | None:
+        """Plan an event about an existing record (a planned Event's, or a stored dict)."""
         if service not in self.present or target is None:
             return None
-        row = Row(int(time), service, kind, text, None, None, person, target, 0)
-        self.rows.append(row)
-        return row
+        rec = target.record if type(target) is Event else target
+        ev = Event(int(time), service, kind, text, None, rec, "", 0, person)
+        self.events.append(ev)
+        return ev
 
     # ---- placing -----------------------------------------------------------------------------
     def deliver(self) -> tuple[list[Event], list[Event]]:
-        """Create every record (ids in time order) and the timeline events; returns (past, future)."""
-        rows = sorted(self.rows, key=_row_time)
+        """Give every new record its id (in time order) and store the past ones; (past, future)."""
         services = self.world.services
         now = self.now
-        for r in rows:
-            f = r.fields
-            if f is None:
-                continue
-            for k in LINK_KEYS:
-                v = f.get(k)
-                if type(v) is Row:
-                    f[k] = v.rec["id"] if v.rec is not None else ""
-            tab = services[r.service].tables[r.table]  # type: ignore[index]
-            rid = tab.new_id()  # future records: the id is reserved now, the record lands on arrival
-            rec = LazyRecord(f) if r.lazy else f  # only records with a lazy field need the subclass
-            rec["id"] = rid
-            if r.time <= now:
-                tab.rows[rid] = rec
-            r.rec = rec
         past: list[Event] = []
         future: list[Event] = []
-        for r in rows:
-            if r.fields is None:  # refs point back in time, so their target exists by now
-                target = r.target.rec if type(r.target) is Row else r.target
-                ev = Event(r.time, r.service, r.kind, r.text, None, target, "", 0, r.person)
-            else:
-                ev = Event(r.time, r.service, r.kind, r.text, r.table, r.rec, "", 0, r.person)
-            (past if r.time <= now else future).append(ev)
+        self.events.sort(key=_time)
+        for ev in self.events:
+            if ev.table is not None:
+                rec = ev.record
+                for k in LINK_KEYS:
+                    v = rec.get(k)  # type: ignore[union-attr]
+                    if type(v) is Event:  # planned earlier in time, so it has its id already
+                        rec[k] = v.record.get("id", "")  # type: ignore[index, union-attr]
+                tab = services[ev.service].tables[ev.table]
+                rid = tab.new_id()  # future records: the id is reserved now, the record lands on arrival
+                rec["id"] = rid  # type: ignore[index]
+                if ev.time <= now:
+                    tab.rows[rid] = rec  # type: ignore[assignment]
+            (past if ev.time <= now else future).append(ev)
         self.world.touch()
         return past, future
 
@@ -166,5 +165,4 @@ def weekday(t: int) -> int:
     return (t // clock.DAY + 3) % 7
 
 
-def _row_time(r: Row) -> int:
-    return r.time
+_time = attrgetter("time")

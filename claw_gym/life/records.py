@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from .. import clock
-from .plan import Plan, Row
+from ..events import Event
+from .plan import Plan, fmt
 
 
 def _read(p: Plan, t: int) -> bool:
@@ -19,7 +20,7 @@ def _read(p: Plan, t: int) -> bool:
 
 def mail_in(p: Plan, svc: str, t: int, sender: str, subject: str, body: Any, *, words: int = 0, who: str = "",
             folder: str = "inbox", attachments: tuple[str, ...] = (), read: bool | None = None,
-            **extra: Any) -> Row | None:
+            **extra: Any) -> Event | None:
     if svc not in p.present:
         return None
     me = p.addresses[svc]
@@ -29,7 +30,7 @@ def mail_in(p: Plan, svc: str, t: int, sender: str, subject: str, body: Any, *, 
 
 
 def mail_out(p: Plan, svc: str, t: int, to: str, subject: str, body: Any, *, words: int = 0, who: str = "",
-             **extra: Any) -> Row | None:
+             **extra: Any) -> Event | None:
     if svc not in p.present:
         return None
     me = p.addresses[svc]
@@ -38,7 +39,7 @@ def mail_out(p: Plan, svc: str, t: int, to: str, subject: str, body: Any, *, wor
     return p.add(t, svc, "mail.sent", f"to {who or to}: {subject}", "messages", fields, who, words)
 
 
-def sms(p: Plan, t: int, number: str, body: str, *, incoming: bool = True, who: str = "") -> Row | None:
+def sms(p: Plan, t: int, number: str, body: str, *, incoming: bool = True, who: str = "") -> Event | None:
     fields = {"time": t, "number": number, "direction": "in" if incoming else "out", "body": body,
               "read": True if not incoming else _read(p, t)}
     text = f"text {'from' if incoming else 'to'} {who or number}: {body[:60]}"
@@ -49,34 +50,34 @@ def sms(p: Plan, t: int, number: str, body: str, *, incoming: bool = True, who: 
     return row
 
 
-def chat(p: Plan, t: int, channel: str, sender: str, text: str) -> Row | None:
+def chat(p: Plan, t: int, channel: str, sender: str, text: str) -> Event | None:
     return p.add(t, "chat", "chat.message", f"#{channel} {sender}: {text[:60]}", "messages",
                  {"time": t, "channel": channel, "sender": sender, "text": text}, sender, text.count(" ") + 1)
 
 
-def tx(p: Plan, t: int, amount: float, counterparty: str, reference: str, iban: str = "") -> Row | None:
+def tx(p: Plan, t: int, amount: float, counterparty: str, reference: str, iban: str = "") -> Event | None:
     fields = {"time": t, "amount": round(float(amount) + 0.0, 2), "counterparty": counterparty,
               "reference": reference, "status": "posted", "iban": iban}
     return p.add(t, "bank", "bank.transaction", f"{counterparty} {amount:+.2f} EUR ({reference})", "transactions",
                  fields)
 
 
-def device(p: Plan, t: int, kind: str, app: str, text: str, dev: str = "phone") -> Row | None:
+def device(p: Plan, t: int, kind: str, app: str, text: str, dev: str = "phone") -> Event | None:
     label = f"{app} notification: {text}" if kind == "notification" else f"{dev} {kind}: {text}"
     return p.add(t, "device", f"device.{kind}", label, "log",
                  {"time": t, "device": dev, "kind": kind, "app": app, "text": text})
 
 
 def calendar(p: Plan, t_created: int, title: str, start: int, end: int, *, location: str = "",
-             attendees: list[str] | None = None, notes: Any = "", words: int = 0) -> Row | None:
+             attendees: list[str] | None = None, notes: Any = "", words: int = 0) -> Event | None:
     """An entry created at ``t_created`` (the invitation/booking moment)."""
     fields = {"title": title, "start": start, "end": end, "location": location, "attendees": attendees or [],
               "notes": notes}
-    return p.add(t_created, "calendar", "calendar.created", f"{title} on {clock.fmt(start)}", "entries", fields,
+    return p.add(t_created, "calendar", "calendar.created", f"{title} on {fmt(start)}", "entries", fields,
                  words=words)
 
 
-def file(p: Plan, t: int, path: str, content: Any, words: int = 0) -> Row | None:
+def file(p: Plan, t: int, path: str, content: Any, words: int = 0) -> Event | None:
     if "files" not in p.present or p.world.services["files"].find(path) is not None:  # type: ignore[attr-defined]
         return None
     return p.add(t, "files", "file.saved", f"saved {path}", "files", {"path": path, "content": content,
@@ -84,11 +85,11 @@ def file(p: Plan, t: int, path: str, content: Any, words: int = 0) -> Row | None
 
 
 def todo(p: Plan, t: int, title: str, due: int | None, *, done: bool = False, notes: str = "",
-         list_name: str = "inbox") -> Row | None:
+         list_name: str = "inbox") -> Event | None:
     return p.add(t, "todo", "todo.added", f"task added: {title}", "items",
                  {"title": title, "due": due, "done": done, "list": list_name, "notes": notes})
 
 
-def note(p: Plan, t: int, title: str, body: Any, *, folder: str = "", words: int = 0) -> Row | None:
+def note(p: Plan, t: int, title: str, body: Any, *, folder: str = "", words: int = 0) -> Event | None:
     return p.add(t, "notes", "notes.created", f"note: {title}", "notes",
                  {"title": title, "body": body, "folder": folder, "updated": t}, words=words)

@@ -38,7 +38,7 @@ def letter(mix: Mix, style: tuple[int, ...], author: str, me: str, bank: str, n_
 @renderer("newsletter")
 def newsletter(mix: Mix, brand: str, issue: int, n_words: int, postal: str) -> str:
     parts = [f"{brand} - issue #{issue}", "In this issue:"]
-    n_sections = max(2, n_words // 140)
+    n_sections = max(2, min(6, n_words // 160))
     heads = [mix.pick(C.POOLS["topic"]).capitalize() for _ in range(n_sections)]
     parts += [f"  * {h}" for h in heads]
     per = n_words // n_sections

@@ -11,7 +11,7 @@ from __future__ import annotations
 from .. import clock
 from . import records as R
 from .cast import Cast
-from .plan import Plan, weekday
+from .plan import Plan, fmt, weekday
 
 #: (title template, weekday, hour, minutes, every n weeks)
 SERIES = (("Team standup", None, 9.5, 15, 1), ("1:1 with {manager}", 1, 11.0, 30, 1),
@@ -28,16 +28,11 @@ def series(cast: Cast) -> list[tuple[str, int | None, float, int, int]]:
 
 def _instances(start_day: int, days: int, on: int | None, every: int) -> list[int]:
     """Work days (or only weekday ``on``) in ``days`` from ``start_day``, every ``every`` weeks."""
-    out = []
-    for d in range(days):
-        t = start_day + d * clock.DAY
-        wd = weekday(t)
-        if wd >= 5 or (on is not None and wd != on):
-            continue
-        if every > 1 and (t // (7 * clock.DAY)) % every:
-            continue
-        out.append(t)
-    return out
+    end = start_day + days * clock.DAY
+    if on is not None:
+        first = start_day + (on - weekday(start_day)) % 7 * clock.DAY
+        return [t for t in range(first, end, 7 * clock.DAY) if every == 1 or not (t // (7 * clock.DAY)) % every]
+    return [t for t in range(start_day, end, clock.DAY) if weekday(t) < 5]
 
 
 def upcoming(world, cast: Cast, days: int = 14) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -168,7 +163,7 @@ def device_life(p: Plan, t0: int, t1: int) -> None:
     apps = ("Maps", "Camera", "Weather", "Banking", "Chat", "Mail", "Photos", "Podcasts", "Notes", "Fitness")
     for d in range(days + 1):
         day = base + d * clock.DAY
-        if p.random() < 0.7:
+        if p.random() < 0.5:
             t = day + int(p.uniform(17, 23) * clock.HOUR)
             if t0 <= t <= t1:
                 R.device(p, t, "battery", "System", f"Battery at {p.randint(5, 21)}%, connect charger")
@@ -201,7 +196,7 @@ def standup_chat(p: Plan) -> None:
     people = p.cast.work_people()
     rng = p.rng
     for day in _instances(clock.day_start(p.start), p.days, None, 1):
-        for who in p.sample(len(people), p.randint(1, 3)):
+        for who in p.sample(len(people), p.randint(0, 3)):
             person = people[who]
             t = day + int((9.4 + p.uniform(0, 0.4)) * clock.HOUR)
             thing = p.pick(("the review comments", "tests for the export", "the migration script", "on-call fixes",
@@ -217,11 +212,11 @@ def statements(p: Plan) -> None:
     if not p.has("bank"):
         return
     by_month: dict[str, list[tuple[str, str, str, float]]] = {}
-    for r in p.rows:
-        if r.service == "bank" and r.fields is not None and r.time <= p.now:
-            key = clock.to_datetime(r.time).strftime("%Y-%m")
-            by_month.setdefault(key, []).append((clock.fmt(r.time), r.fields["counterparty"], r.fields["reference"],
-                                                 r.fields["amount"]))
+    for e in p.events:
+        if e.service == "bank" and e.table is not None and e.time <= p.now:
+            r = e.record
+            by_month.setdefault(fmt(e.time)[:7], []).append((fmt(e.time), r["counterparty"], r["reference"],
+                                                             r["amount"]))
     this_month = clock.to_datetime(p.now).strftime("%Y-%m")
     for month, rows in sorted(by_month.items()):
         if month == this_month:

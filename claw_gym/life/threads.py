@@ -209,5 +209,5 @@ def chores(p: Plan, n_todos: int, n_notes: int) -> None:
         row = R.note(p, t, title, p.lazy("notes", title, words, (), words=words), words=words)
         edit = t + p.randint(1, 20) * clock.DAY
         if row is not None and edit < p.now:
-            row.fields["updated"] = edit  # type: ignore[index]
+            row.record["updated"] = edit  # type: ignore[index]
             p.ref(edit, "notes", "notes.edited", f"note edited: {title}", row)
