@@ -119,7 +119,7 @@ class Life(WorldRef):
             f = r.record
             own.add(id(f))
             for key in ("title", "subject", "account"):
-                v = f.get(key)
+                v = dict.get(f, key)  # raw read: these fields are never lazy
                 if v is not None:
                     k = v.lower()
                     if k[:3] in ("re:", "fw:", "fwd"):

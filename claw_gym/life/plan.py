@@ -147,7 +147,7 @@ class Plan:
             if ev.table is not None:
                 rec = ev.record
                 for k in LINK_KEYS:
-                    v = rec.get(k)  # type: ignore[union-attr]
+                    v = dict.get(rec, k)  # type: ignore[arg-type]  (raw: links are never lazy)
                     if type(v) is Event:  # planned earlier in time, so it has its id already
                         rec[k] = v.record.get("id", "")  # type: ignore[index, union-attr]
                 tab = services[ev.service].tables[ev.table]
