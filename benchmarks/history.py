@@ -88,7 +88,7 @@ def main() -> None:
     print(f"{len(specs)} tasks from {len(suite.families())} families")
 
     print(f"machine speed reference: a 1M-step Python loop takes {speed_reference():.0f} ms CPU here "
-          f"(an idle recent laptop: ~40 ms); the figures below scale with it")
+          f"(best of 3; the figures below scale with it, and wall times with the machine's load)")
     words: dict[int, list[int]] = {}
     events: dict[int, list[int]] = {}
     render_ms: list[float] = []

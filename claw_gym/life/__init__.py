@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 HISTORY_DAYS = 92
 STREAM_DAYS = 3  # background arrivals planned after "now"
 QUIET_DAYS = 7  # the family's people get no background traffic this close to "now"
-OVERSHOOT = 1.15  # rendered words per planned word (measured)
+OVERSHOOT = 1.1  # rendered words per planned word (measured)
 
 
 def target_words(difficulty: int) -> int:
@@ -135,7 +135,7 @@ class Life(WorldRef):
 
     def _fill_words(self, p: Plan, end: int) -> None:
         """Newsletters (or, without mail, long notes/documents) fill the word budget."""
-        # Rendered text runs ~15% over the planned word counts (greetings, headers, the last
+        # Rendered text runs ~10% over the planned word counts (greetings, headers, the last
         # sentence); event lines and short fields add ~12 words per row.
         expected = OVERSHOOT * p.planned_words + 12 * len(p.events)
         missing = (target_words(self.difficulty) - expected) / OVERSHOOT
