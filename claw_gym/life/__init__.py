@@ -28,6 +28,7 @@ from ..events import Event
 from ..rng import derive_rng
 from ..services.base import WorldRef
 from . import conflicts, noise, routines, threads
+from . import records as R
 from . import render as _render  # noqa: F401  (registers the renderers)
 from .cast import Cast, make_cast
 from .plan import Plan
@@ -151,13 +152,13 @@ class Life(WorldRef):
                 t = p.start + int(self.rng.integers(0, max(1, p.now - p.start)))
                 date = clock.fmt_date(t)
                 if p.has("notes"):
-                    threads.R.note(p, t, f"Journal {date} ({k + 1})", p.lazy("journal", date, each, words=each),
+                    R.note(p, t, f"Journal {date} ({k + 1})", p.lazy("journal", date, each, words=each),
                                    folder="journal", words=each)
                 elif p.has("files"):
-                    threads.R.file(p, t, f"Documents/journal/{date}-{k + 1}.txt",
+                    R.file(p, t, f"Documents/journal/{date}-{k + 1}.txt",
                                    p.lazy("journal", date, each, words=each), words=each)
                 else:
-                    threads.R.mail_in(p, "workmail", t, f"digest@{p.cast.persona.work_domain}",
+                    R.mail_in(p, "workmail", t, f"digest@{p.cast.persona.work_domain}",
                                       f"Company digest {date}", p.lazy("newsletter", "Company digest", k + 1, each,
                                                                        p.cast.persona.employer, words=each),
                                       words=each, who="Company digest")

@@ -15,10 +15,6 @@ MOVED_TITLES = ("Offsite planning", "Budget walkthrough", "Architecture deep-div
                 "Team photo shoot", "Security tabletop exercise")
 
 
-def pick_moved_title(world: Any, seed: int) -> str:
-    return MOVED_TITLES[seed % len(MOVED_TITLES)]
-
-
 def upcoming_moved(world: Any, cast: Any, rng: Any) -> dict[str, Any] | None:
     """Before the family runs: the next-week meeting that was moved twice, at its final time."""
     if "calendar" not in world.services or "workmail" not in world.services:
@@ -27,7 +23,7 @@ def upcoming_moved(world: Any, cast: Any, rng: Any) -> dict[str, Any] | None:
     while clock.weekday(day) >= 5:
         day += clock.DAY
     final = day + int(rng.choice([10, 13, 16])) * clock.HOUR + int(rng.choice([0, 30])) * clock.MINUTE
-    title = pick_moved_title(world, int(rng.integers(0, 1000)))
+    title = MOVED_TITLES[int(rng.integers(len(MOVED_TITLES)))]
     rec = world.services["calendar"].add(title, final, final + 3600, location="Room 4.02",
                                          attendees=[p.email for p in cast.work_people()[:3]])
     return {"entry": rec, "title": title, "final": final}
@@ -49,7 +45,6 @@ def moved_twice(p: Plan, title: str, final: int, entry: Any, t_invite: int) -> N
     t2 = t1 + p.randint(1, 3) * clock.DAY
     if t2 >= p.now:
         return
-    style = p.cast.style(org.name)
     R.mail_in(p, "workmail", t_invite, org.email, f"Invitation: {title}",
               f"{_slot(first)}, Room 4.02. Agenda to follow.\n\n{org.first}", who=org.name, words=12)
     R.mail_in(p, "workmail", t1, org.email, f"Moved: {title}",
@@ -61,7 +56,6 @@ def moved_twice(p: Plan, title: str, final: int, entry: Any, t_invite: int) -> N
     p.ref(t2 + 60, "calendar", "calendar.changed", f"{title} moved to {clock.fmt(final)}", entry)
     if p.has("chat"):
         R.chat(p, t2 + 600, "general", org.name, f"heads up, {title} moved again - check the latest invite")
-    del style
 
 
 def past_moved(p: Plan) -> None:
@@ -72,7 +66,7 @@ def past_moved(p: Plan) -> None:
     while clock.weekday(day) >= 5:
         day += clock.DAY
     final = day + 15 * clock.HOUR
-    title = pick_moved_title(p.world, p.randint(0, 1000) + 1)
+    title = p.pick(MOVED_TITLES)
     t_invite = final - 12 * clock.DAY
     entry = R.calendar(p, t_invite, title, final, final + 3600, location="Room 4.02")
     moved_twice(p, title, final, entry, t_invite)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .. import clock
 from . import records as R
+from .cast import SPAMMERS
 from .corpus import CHAT
 from .plan import Plan, weekday
 
@@ -20,7 +21,6 @@ def newsletters(p: Plan, t0: int, t1: int, words_each: int, per_week: float) -> 
     """Each subscribed newsletter on its own cadence, at the same hour every issue."""
     if not p.has("mail"):
         return
-    rng = p.rng
     for k, (brand, addr) in enumerate(p.cast.newsletters):
         rate = per_week * (0.6 + 0.3 * k)
         step = max(clock.HOUR, int(7 * clock.DAY / rate))
@@ -40,7 +40,6 @@ def newsletters(p: Plan, t0: int, t1: int, words_each: int, per_week: float) -> 
 def promotions(p: Plan, t0: int, t1: int, per_week: float) -> None:
     if not p.has("mail"):
         return
-    rng = p.rng
     n = int((t1 - t0) / (7 * clock.DAY) * per_week)
     for _ in range(n):
         brand, addr = p.pick(p.cast.shops)
@@ -56,9 +55,6 @@ def promotions(p: Plan, t0: int, t1: int, per_week: float) -> None:
 def spam(p: Plan, n: int) -> None:
     if not p.has("mail"):
         return
-    rng = p.rng
-    from .cast import SPAMMERS
-
     for _ in range(n):
         t = p.at(p.randint(0, p.days + 1), p.uniform(0, 24))
         if t > p.now:
@@ -74,7 +70,6 @@ def announcements(p: Plan, n: int) -> None:
     """Company-wide mails to everybody; sometimes a colleague forwards one again (a near-duplicate)."""
     if not p.has("workmail"):
         return
-    rng = p.rng
     sender = f"internal-comms@{p.cast.persona.work_domain}"
     people = p.cast.work_people()
     for k in range(n):

@@ -70,7 +70,7 @@ def meetings(p: Plan) -> None:
 
 def money(p: Plan) -> None:
     """Salary, rent, subscriptions, utility bills (invoice mail + attachment + debit), card payments."""
-    c, rng = p.cast, p.rng
+    c = p.cast
     month_starts = sorted({clock.from_datetime(clock.to_datetime(p.start + d * clock.DAY).replace(
         day=1, hour=0, minute=0, second=0)) for d in range(0, p.days + 1)})
     payroll = f"payroll@{c.persona.work_domain}"
@@ -157,7 +157,6 @@ def habits(p: Plan) -> None:
 
 def device_life(p: Plan, t0: int, t1: int) -> None:
     """Battery warnings most evenings, weekly updates and backups, a few installs and sign-ins."""
-    rng = p.rng
     days = (t1 - t0) // clock.DAY
     base = clock.day_start(t0)
     apps = ("Maps", "Camera", "Weather", "Banking", "Chat", "Mail", "Photos", "Podcasts", "Notes", "Fitness")
@@ -194,7 +193,6 @@ def standup_chat(p: Plan) -> None:
     if not p.has("chat"):
         return
     people = p.cast.work_people()
-    rng = p.rng
     for day in _instances(clock.day_start(p.start), p.days, None, 1):
         for who in p.sample(len(people), p.randint(0, 3)):
             person = people[who]

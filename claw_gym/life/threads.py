@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .. import clock
 from . import records as R
+from .corpus import POOLS, SMS
 from .plan import Plan
 
 PROJECTS = ("Atlas", "Beacon", "Cobalt", "Driftwood", "Ember", "Fjord", "Granite", "Harbor", "Juniper", "Keystone")
@@ -23,7 +24,6 @@ def projects(p: Plan, n: int) -> None:
     people = p.cast.work_people()
     if not people or not p.has("workmail"):
         return
-    rng = p.rng
     names = [PROJECTS[i] for i in p.sample(len(PROJECTS), n)]
     for name in names:
         owner = p.pick(people)
@@ -70,10 +70,7 @@ def projects(p: Plan, n: int) -> None:
 
 def family_and_friends(p: Plan, per_week: float) -> None:
     """Texts with family and friends (each in their own voice), and some longer personal mails."""
-    rng = p.rng
     private = p.cast.private_people()
-    from .corpus import SMS  # short lines; people differ by case and emoji
-
     for person in private:
         style = p.cast.styles[person.name]
         n = int(p.days / 7 * per_week * (2.0 if person.relation in ("partner", "mother", "sister") else 1.0))
@@ -103,7 +100,7 @@ def family_and_friends(p: Plan, per_week: float) -> None:
 
 def trip(p: Plan, day: int) -> None:
     """A trip = booking mail + e-ticket file + calendar block + bank charge + a friend's text + a todo."""
-    c, rng = p.cast, p.rng
+    c = p.cast
     company, addr, mode = p.pick(((
         "SkyJet Airways", "bookings@skyjet.example", "flight"), ("RailConnect", "tickets@railconnect.example",
                                                                   "train")))
@@ -135,9 +132,6 @@ def tickets(p: Plan, n: int) -> None:
     """Support tickets from customers over the months: opened, commented, mostly solved."""
     if not p.has("helpdesk"):
         return
-    from .corpus import POOLS
-
-    rng = p.rng
     for k in range(n):
         t = p.at(p.randint(0, max(1, p.days - 3)), p.uniform(8, 18))
         issue = p.pick(POOLS["issue"])
@@ -165,7 +159,6 @@ def deals(p: Plan, n: int) -> None:
     """CRM deals that moved through stages, with an activity for each step."""
     if not p.has("crm"):
         return
-    rng = p.rng
     accounts = ("Brightline Media", "Coral Systems", "Dunmore Foods", "Evergreen Clinics", "Foxglove Retail",
                 "Gantry Logistics", "Halcyon Hotels", "Ironbark Mining", "Jetstream Travel", "Kestrel Security")
     contacts = [x.name for x in p.cast.work_people()] or [p.me()]
@@ -191,7 +184,6 @@ def deals(p: Plan, n: int) -> None:
 
 def chores(p: Plan, n_todos: int, n_notes: int) -> None:
     """Personal todos added, moved and done; notes written and edited."""
-    rng = p.rng
     for k in range(n_todos):
         title = TODO_TITLES[k % len(TODO_TITLES)]
         t = p.at(p.randint(0, p.days), p.uniform(7, 22))
