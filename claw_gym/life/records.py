@@ -46,7 +46,7 @@ def sms(p: Plan, t: int, number: str, body: str, *, incoming: bool = True, who: 
     row = p.add(t, "sms", "sms.received" if incoming else "sms.sent", text, "messages", fields, who,
                 body.count(" ") + 1)
     if row is not None and incoming and p.random() < 0.5:  # the phone's notification for it
-        device(p, t + 2, "notification", "Messages", f"{who or number}: {body[:50]}")
+        device(p, t + 2, "notification", "Messages", f"{who or number}: {body[:50]}", who=who)
     return row
 
 
@@ -62,10 +62,11 @@ def tx(p: Plan, t: int, amount: float, counterparty: str, reference: str, iban: 
                  fields)
 
 
-def device(p: Plan, t: int, kind: str, app: str, text: str, dev: str = "phone") -> Event | None:
+def device(p: Plan, t: int, kind: str, app: str, text: str, dev: str = "phone", who: str = "") -> Event | None:
+    """A notification or a system log line; ``who`` names the person a notification is about."""
     label = f"{app} notification: {text}" if kind == "notification" else f"{dev} {kind}: {text}"
     return p.add(t, "device", f"device.{kind}", label, "log",
-                 {"time": t, "device": dev, "kind": kind, "app": app, "text": text})
+                 {"time": t, "device": dev, "kind": kind, "app": app, "text": text}, who)
 
 
 def calendar(p: Plan, t_created: int, title: str, start: int, end: int, *, location: str = "",

@@ -91,7 +91,7 @@ def family_and_friends(p: Plan, per_week: float) -> None:
         for _ in range(max(1, int(p.days / 30))):
             t = p.at(p.randint(0, p.days), p.uniform(7, 22))
             words = p.randint(80, 260)
-            R.device(p, t + 3, "notification", "Mail", f"{person.name}: new message")
+            R.device(p, t + 3, "notification", "Mail", f"{person.name}: new message", who=person.name)
             R.mail_in(p, "mail", t, person.email, p.pick(("Catching up", "Photos from the weekend", "News",
                                                           "Quick question", "Plans for next month")),
                       p.lazy("letter", style.args(), person.name, p.me_first(), "personal", words, words=words),
