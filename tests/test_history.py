@@ -168,7 +168,9 @@ def test_conflicts_are_planted():
     assert len(changes) >= 2
     entry = changes[-1].record
     assert changes[-1].text.endswith(clock.fmt(entry["start"]))  # the calendar holds the latest move
-    house = w.life.stats["moved_house"]
+    upcoming = w.life.signals["moved_meeting"]
+    assert w.services["calendar"].table("entries")[upcoming["entry"]]["start"] == upcoming["final"]
+    house = w.life.signals["moved_house"]
     assert house and house["old"] != house["new"]
     contact = w.services["contacts"].by_name(house["person"])
     assert contact["address"] == house["old"]  # the stale card

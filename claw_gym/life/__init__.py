@@ -58,6 +58,9 @@ class Life(WorldRef):
         self.rng = derive_rng(world.task_id, world.seed, "life")
         self.cast: Cast = make_cast(world.persona, self.rng)
         self.stats: dict[str, Any] = {}
+        #: the background's own conflicting signals, as facts a family may build on:
+        #: "moved_meeting" {title, entry id, final start}, "moved_house" {person, old, new, moved}
+        self.signals: dict[str, Any] = {}
         s = world.services
         if "contacts" in s:
             for p in world.persona.people:
@@ -71,6 +74,8 @@ class Life(WorldRef):
         self.moved = conflicts.upcoming_moved(world, self.cast, self.rng)
         if self.moved:
             self.upcoming.append(self.moved["entry"])
+            self.signals["moved_meeting"] = {"title": self.moved["title"], "entry": self.moved["entry"]["id"],
+                                             "final": self.moved["final"]}
         self.own: set[int] = {id(r) for r in self.upcoming}  # every background record, by identity
         world.life = self
         self._history()
@@ -106,7 +111,7 @@ class Life(WorldRef):
         if self.moved:
             m = self.moved
             conflicts.moved_twice(p, m["title"], m["final"], m["entry"], now - int(self.rng.integers(6, 10)) * clock.DAY)
-        self.stats["moved_house"] = conflicts.moved_house(p)
+        self.signals["moved_house"] = conflicts.moved_house(p)
         self._fill_words(p, end)
         routines.statements(p)
         past, future = p.deliver()
@@ -170,6 +175,8 @@ class Life(WorldRef):
         avoid, busy, theirs = self._family_footprint()
         gone = self._remove(avoid, busy)
         self.stats["removed"] = len(gone)
+        if self.moved and id(self.moved["entry"]) in gone:
+            self.signals.pop("moved_meeting", None)
         past = self._mirror(theirs)
         if past or gone:
             tl = w.timeline
