@@ -63,12 +63,10 @@ class Events(Service):
             cand = cand[bisect.bisect_left(cand, lo):bisect.bisect_left(cand, hi)]
         else:
             cand = range(lo, hi)
-        words, who = text.lower().split(), person.lower().strip()
         hay = idx.hay
-        if words or who:
-            hits = [i for i in cand if all(w in hay[i] for w in words) and (not who or who in hay[i])]
-        else:
-            hits = list(cand)
+        hits = list(cand)
+        for w in text.lower().split() + ([person.lower().strip()] if person.strip() else []):
+            hits = [i for i in hits if w in hay[i]]  # one plain pass per word: no per-item generator
         hits.reverse()
         chunk = hits[cursor:cursor + limit]
         out: dict[str, Any] = {"total": len(hits), "items": [history[i].as_dict() for i in chunk]}
