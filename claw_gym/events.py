@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .world import World
 
 
-@dataclass(slots=True)
+@dataclass
 class Event:
     time: int
     service: str

@@ -18,7 +18,7 @@ from .base import Service, endpoint
 class _Index:
     __slots__ = ("key", "times", "by_service", "hay", "ids")
 
-    def __init__(self, key: tuple[int, int], history: list[Event]) -> None:
+    def __init__(self, key: tuple[int, ...], history: list[Event]) -> None:
         self.key = key
         self.times = [e.time for e in history]
         self.by_service: dict[str, list[int]] = {}
@@ -39,7 +39,10 @@ class Events(Service):
 
     def index(self) -> _Index:
         tl = self.world.timeline
-        key = (id(tl.history), tl.version)
+        h = tl.history
+        # version catches appends and sorts; length and last event also catch a history put
+        # back in place (a snapshot restore) without a version bump
+        key = (id(h), tl.version, len(h), id(h[-1]) if h else 0)
         if self._index is None or self._index.key != key:
             self._index = _Index(key, tl.history)
         return self._index
