@@ -24,6 +24,7 @@ from .devices.laptop import SANDBOXES, Laptop, LaptopError, parse_timeout
 from .devices.phone import SimPhone
 from .devices.phone import gui as phone_gui
 from .events import Event
+from .life import views
 from .services import ServiceError
 from .tasks import suite as cat
 from .tasks.build import build
@@ -147,7 +148,7 @@ class ClawEnv(gym.Env[dict, str]):
             self._done = True
             self._verdict = self._judge()
             reward = self._reward(self._verdict)
-        obs = self._observe([e.line() for e in arrived], result)
+        obs = self._observe(views.arrivals(arrived, observation.LIMITS["events"]), result)
         info = self._info(action_ok=error is None, error=error)
         return obs, reward, terminated, truncated, info
 
@@ -214,12 +215,7 @@ class ClawEnv(gym.Env[dict, str]):
 
     def _history_view(self, mode: str) -> list[str]:
         assert self.world is not None
-        if mode == "none":
-            return []
-        history = self.world.timeline.history
-        if mode == "digest":
-            history = history[-DIGEST_EVENTS:]
-        return [e.line() for e in history]
+        return views.initial(self.world, mode, DIGEST_EVENTS, observation.LIMITS["events"])
 
     def _services_text(self) -> str:
         assert self.world is not None

@@ -29,6 +29,7 @@ class Event:
     record: dict[str, Any] | None = None
     id: str = ""
     seq: int = 0  # tie-breaker: insertion order
+    person: str = ""  # who the event is from/about (name), for events.search(person=...)
 
     def line(self) -> str:
         ref = f" ({self.record['id']})" if self.record and "id" in self.record else ""
@@ -36,7 +37,8 @@ class Event:
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "time": clock.fmt(self.time), "service": self.service, "kind": self.kind,
-                "text": self.text, "record": self.record["id"] if self.record and "id" in self.record else None}
+                "text": self.text, "person": self.person,
+                "record": self.record["id"] if self.record and "id" in self.record else None}
 
 
 @dataclass
@@ -44,6 +46,7 @@ class Timeline:
     history: list[Event] = field(default_factory=list)
     pending: list[Event] = field(default_factory=list)
     _seq: int = 0
+    version: int = 0  # bumped whenever history changes (search indexes key on it)
 
     def schedule(self, world: "World", event: Event) -> Event:
         """Add an event; deliver it at once if its time is not after now."""
@@ -55,7 +58,7 @@ class Timeline:
             self._deliver(world, event)
             # keep history sorted even if generators schedule out of order
             if len(self.history) > 1 and (self.history[-2].time, self.history[-2].seq) > (event.time, event.seq):
-                self.history.sort(key=lambda e: (e.time, e.seq))
+                self.history.sort(key=_order)
         else:
             keys = [(e.time, e.seq) for e in self.pending]
             self.pending.insert(bisect.bisect_right(keys, (event.time, event.seq)), event)
@@ -83,6 +86,40 @@ class Timeline:
             if svc is not None:
                 event.record = svc.insert(event.table, event.record)
         self.history.append(event)
+        self.version += 1
+
+    def extend(self, past: list[Event], future: list[Event]) -> None:
+        """Bulk-add already delivered ``past`` events and not-yet-due ``future`` ones.
+
+        For generators that place thousands of records themselves (the life history):
+        one sort instead of a bisect per event. Events get ids and seqs as in ``schedule``.
+        """
+        for ev in past + future:
+            self._seq += 1
+            ev.seq = self._seq
+            if not ev.id:
+                ev.id = f"ev{self._seq:05d}"
+        self.history = _merged(self.history, past)
+        self.pending = _merged(self.pending, future)
+        self.version += 1
 
     def state(self) -> dict[str, Any]:
         return {"delivered": len(self.history), "pending": [(e.time, e.id) for e in self.pending]}
+
+
+def _order(e: Event) -> tuple[int, int]:
+    return (e.time, e.seq)
+
+
+def _merged(base: list[Event], new: list[Event]) -> list[Event]:
+    """``base`` (sorted) with ``new`` added in order: a few inserts, or one sort for many."""
+    if not new:
+        return base
+    if not base:
+        return sorted(new, key=_order)  # already sorted when it comes from a plan: a linear pass
+    if len(new) <= 32:
+        out = list(base)
+        for ev in sorted(new, key=_order):
+            bisect.insort(out, ev, key=_order)
+        return out
+    return sorted(base + new, key=_order)

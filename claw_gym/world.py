@@ -32,8 +32,10 @@ class World:
         self.version = 0  # bumped on every change; lets observers cache
         self.audit = AuditLog()
         self.timeline = Timeline()
-        # "events" (search over the timeline) is in every world: it is how agents read history.
-        names = sorted(set(services) | {"events"})
+        self.life: Any = None  # the history generator's bookkeeping (claw_gym.life.Life), set at build
+        # "events" (search over the timeline) is in every world: it is how agents read history;
+        # "device" too: the phone's notifications and the devices' logs are part of every life.
+        names = sorted(set(services) | {"events", "device"})
         self.services: dict[str, Service] = {n: SERVICES[n](self) for n in names}
 
     # ---- changes ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from .calendar import Calendar
 from .chat import Chat
 from .contacts import Contacts
 from .crm import Crm
+from .device import Device
 from .events import Events
 from .expenses import Expenses
 from .files import Files
@@ -19,6 +20,7 @@ from .sms import Sms
 from .todo import Todo
 
 SERVICES: dict[str, type[Service]] = {cls.name: cls for cls in (
-    Mail, WorkMail, Calendar, Contacts, Sms, Chat, Todo, Notes, Bank, Expenses, Files, Crm, Helpdesk, Events, Phone)}
+    Mail, WorkMail, Calendar, Contacts, Sms, Chat, Todo, Notes, Bank, Expenses, Files, Crm, Helpdesk, Events,
+    Device, Phone)}
 
 __all__ = ["SERVICES", "Service", "ServiceError", "Endpoint", "Param", "Record", "endpoint"]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import inspect
 import types
 import typing
+import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Union
 
@@ -190,7 +191,44 @@ class Table:
         return rid
 
 
-class Service:
+class WorldRef:
+    """A weak back-reference to the world (for services and the life generator).
+
+    world -> service -> world would be a reference cycle: every discarded world, with its
+    thousands of history records, would wait for the cyclic GC, whose passes then cost more
+    than a reset. Without the cycle a world is freed at once when the env drops it. Copies
+    and pickles keep the back-reference pointing at the copied world.
+    """
+
+    _world: "weakref.ref[World]"
+
+    @property
+    def world(self) -> "World":
+        world = self._world()
+        if world is None:
+            raise RuntimeError(f"the world of this {type(self).__name__} is gone (keep a reference to the World)")
+        return world
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_world": self._world()}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._world = weakref.ref(state["_world"])
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        import copy
+
+        new = self.__class__.__new__(self.__class__)
+        memo[id(self)] = new
+        for k, v in self.__dict__.items():
+            if k != "_world":
+                new.__dict__[k] = copy.deepcopy(v, memo)
+        new._world = weakref.ref(copy.deepcopy(self._world(), memo))
+        return new
+
+
+class Service(WorldRef):
     """Base of every service. Subclasses set ``name``, ``title``, ``tables`` and endpoints."""
 
     name: ClassVar[str] = ""
@@ -213,7 +251,7 @@ class Service:
         cls.endpoints = dict(sorted(eps.items()))
 
     def __init__(self, world: "World") -> None:
-        self.world = world
+        self._world = weakref.ref(world)
         self.tables: dict[str, Table] = {t: Table(prefix) for t, prefix in self.tables_spec.items()}
 
     # ---- records -------------------------------------------------------------------------

@@ -1,10 +1,31 @@
-"""Events: search over the whole delivered timeline (the long history agents must dig in)."""
+"""Events: search over the whole delivered timeline (the long history agents must dig in).
+
+A world holds thousands of events; the search keeps a small index (time array, events
+per service, lower-cased haystacks, ids) rebuilt only when the timeline changed, so a
+query is a bisect plus a scan of the matching window, and only the returned page is
+turned into dicts.
+"""
 
 from __future__ import annotations
 
+import bisect
 from typing import Any
 
+from ..events import Event
 from .base import Service, endpoint
+
+
+class _Index:
+    __slots__ = ("key", "times", "by_service", "hay", "ids")
+
+    def __init__(self, key: tuple[int, ...], history: list[Event]) -> None:
+        self.key = key
+        self.times = [e.time for e in history]
+        self.by_service: dict[str, list[int]] = {}
+        for i, e in enumerate(history):
+            self.by_service.setdefault(e.service, []).append(i)
+        self.hay = [f"{e.text} {e.person} {e.kind}".lower() for e in history]
+        self.ids = {e.id: i for i, e in enumerate(history)}
 
 
 class Events(Service):
@@ -12,26 +33,59 @@ class Events(Service):
     title = "Activity"
     tables_spec = {}
 
-    @endpoint("Search delivered events by words, service, person and time range; page with cursor.")
+    def __init__(self, world: Any) -> None:
+        super().__init__(world)
+        self._index: _Index | None = None
+
+    def index(self) -> _Index:
+        tl = self.world.timeline
+        h = tl.history
+        # version catches appends and sorts; length and last event also catch a history put
+        # back in place (a snapshot restore) without a version bump
+        key = (id(h), tl.version, len(h), id(h[-1]) if h else 0)
+        if self._index is None or self._index.key != key:
+            self._index = _Index(key, tl.history)
+        return self._index
+
+    @endpoint("Search delivered events (newest first) by words, service, person and time range [start, end); "
+              "page with cursor.")
     def search(self, text: str = "", service: str = "", person: str = "", start: str = "", end: str = "",
                limit: int = 20, cursor: int = 0) -> dict:
         s = self.parse_time(start, "start") if start else None
         e = self.parse_time(end, "end") if end else None
-        words, who = text.lower().split(), person.lower()
-        hits = [ev for ev in reversed(self.world.timeline.history)
-                if (not service or ev.service == service) and (s is None or ev.time >= s)
-                and (e is None or ev.time < e) and (not words or all(w in ev.text.lower() for w in words))
-                and (not who or who in ev.text.lower())]
-        page = self.page([ev.as_dict() for ev in hits], limit, cursor)
-        if "next_offset" in page:
-            page["next_cursor"] = page.pop("next_offset")
-        return page
+        self.require(not service or service in self.world.services,
+                     f"unknown service {service!r}; this world has: {', '.join(self.world.services)}")
+        self.require(1 <= limit <= 200, "limit must be between 1 and 200")
+        self.require(cursor >= 0, "cursor must be >= 0")
+        idx = self.index()
+        history = self.world.timeline.history
+        lo = 0 if s is None else bisect.bisect_left(idx.times, s)
+        hi = len(history) if e is None else bisect.bisect_left(idx.times, e)
+        if service:
+            cand = idx.by_service.get(service, [])
+            cand = cand[bisect.bisect_left(cand, lo):bisect.bisect_left(cand, hi)]
+        else:
+            cand = range(lo, hi)
+        hay = idx.hay
+        hits = list(cand)
+        for w in text.lower().split() + ([person.lower().strip()] if person.strip() else []):
+            hits = [i for i in hits if w in hay[i]]  # one plain pass per word: no per-item generator
+        hits.reverse()
+        chunk = hits[cursor:cursor + limit]
+        out: dict[str, Any] = {"total": len(hits), "items": [history[i].as_dict() for i in chunk]}
+        if cursor + limit < len(hits):
+            out["next_cursor"] = cursor + limit
+        return out
 
-    @endpoint("Read one event by id.")
+    @endpoint("Read one event by id, with the record it delivered.")
     def get(self, id: str) -> dict:
-        ev = next((x for x in self.world.timeline.history if x.id == id), None)
-        self.require(ev is not None, f"no delivered event {id!r}")
-        return ev.as_dict()  # type: ignore[union-attr]
+        i = self.index().ids.get(id)
+        self.require(i is not None, f"no delivered event {id!r}")
+        ev = self.world.timeline.history[i]  # type: ignore[index]
+        out = ev.as_dict()
+        if ev.record is not None:
+            out["data"] = {k: v for k, v in ev.record.items()}
+        return out
 
     def state(self) -> dict[str, Any]:
         return {}

@@ -1,7 +1,7 @@
-"""The person's ordinary life around the task: contacts, routine records, noise.
+"""The old light background (a few newsletters, salaries, standups).
 
-This is the light background every world gets; families add their own records on
-top. It draws only from the world's generator, so it is part of (task id, seed).
+Worlds now get a full life from :mod:`claw_gym.life`; this module stays only as the
+baseline that ``benchmarks/history.py`` measures the life generator against.
 """
 
 from __future__ import annotations

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
+
 from .. import clock
+from ..life import Life
 from ..persona import make_persona
 from ..rng import derive_rng
 from ..world import World
-from . import background
 from .family import Ctx, Family, Scenario
 from .spec import TaskSpec
 
@@ -22,9 +24,22 @@ def start_time(rng_value: int) -> int:
 
 
 def build(family: Family, spec: TaskSpec, seed: int) -> tuple[World, Scenario]:
+    # A build allocates ~10k small objects; a cyclic-GC pass over a process that holds other
+    # worlds would cost more than the build itself, so collection waits until it is done.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(family, spec, seed)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(family: Family, spec: TaskSpec, seed: int) -> tuple[World, Scenario]:
     rng = derive_rng(spec.task_id, seed, "build")
     world = World(spec.task_id, seed, spec.services, start_time(int(rng.integers(0, 2**31))))
     world.persona = make_persona(world.rng)
-    background.populate(world, world.rng, spec.difficulty)
+    life = Life(world, spec.difficulty)  # cast, contacts, 90+ days of history, the coming days
     scenario = family.generate(Ctx(spec, world, rng))
+    life.settle()  # the background steps aside around the family's records; they join the timeline
     return world, scenario
