@@ -12,6 +12,7 @@ import json
 import re
 
 import gymnasium as gym
+import numpy as np
 import pytest
 
 import claw_gym
@@ -22,6 +23,7 @@ ALL = families()
 PROACTIVE = [n for n, f in ALL.items() if f.kind == "proactive"]
 STALE = [n for n, f in ALL.items() if "stale_oracle" in f.extra]
 TRAPS = [n for n, f in ALL.items() if "trap" in f.extra]
+PHONE = [n for n, f in ALL.items() if "phone" in f.devices]
 SEEDS = range(6)
 
 
@@ -208,3 +210,39 @@ def test_naming_every_time_does_not_count_as_telling_the_time():
     assert reward == 0.0
     failed = [c["name"] for c in info["verdict"]["checks"] if not c["passed"]]
     assert failed == ["colleague told the booked time in chat (and no other)"]
+
+
+def _random_gui(env, rng: np.random.Generator, by_element: bool) -> str:
+    """A random touch: anywhere on the screen, or on an element that takes taps; swipes (the shade too)."""
+    w, h = env.phone.width, env.phone.height
+    r = rng.random()
+    if by_element and r < 0.7:
+        nodes = [n for n in env.phone.tree()[1] if n.on_tap is not None]
+        x, y = nodes[int(rng.integers(len(nodes)))].center()
+        return A.tap(x=x, y=y)
+    if r < 0.75:
+        return A.tap(x=int(rng.integers(w)), y=int(rng.integers(h)))
+    if r < 0.85:
+        return A.swipe(w // 2, 4, w // 2, h * 2 // 3)  # the notification shade
+    return A.swipe(int(rng.integers(w)), int(rng.integers(h)), int(rng.integers(w)), int(rng.integers(h)))
+
+
+@pytest.mark.parametrize("by_element", [False, True])
+@pytest.mark.parametrize("family", PHONE)
+def test_random_gui_agent_fails(family, by_element):
+    """50 random taps and swipes (after the trigger, for proactive tasks) never pass: the checkers want
+    what only reading gives: typed texts, three independent answers, a confirmed card block."""
+    for seed in range(10):
+        specs = claw_gym.catalog(family=family, split=["train", "test", "heldout"])
+        env = gym.make(specs[(seed * 7) % len(specs)].env_id, max_steps=60).unwrapped
+        env.reset(seed=seed)
+        rng = np.random.default_rng(1000 + seed)
+        if "trigger_at" in env.scenario.facts:
+            env.step(A.wait(env.scenario.facts["trigger_at"] - env.world.clock.now + 30))
+        for _ in range(50):
+            _, reward, terminated, truncated, info = env.step(_random_gui(env, rng, by_element))
+            if terminated or truncated:
+                break
+        else:
+            _, reward, _, _, info = env.step(A.finish("done"))
+        assert reward == 0.0, (family, seed, info["verdict"])

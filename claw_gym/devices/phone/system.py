@@ -16,7 +16,7 @@ from ...clock import DAY, fmt, to_datetime
 from ...services import ServiceError
 from .layout import HEIGHT, NAV_H, STATUS_H, WIDTH, W
 from .render import LINE, wrap
-from .widgets import Node
+from .widgets import Dialog, Node
 
 if TYPE_CHECKING:
     from .device import SimPhone
@@ -80,7 +80,7 @@ def _opener(phone: "SimPhone", n: dict[str, Any]) -> Callable[[], Any]:
 
 
 def _responder(phone: "SimPhone", n: dict[str, Any], action: str) -> Callable[[], Any]:
-    def run() -> str:
+    def answer() -> str:
         if n["dismissed"] or action not in n["actions"]:
             phone.call("phone.respond", {"id": n["id"], "action": action})  # raises the service's error
         effect = (n.get("effects") or {}).get(action)
@@ -92,6 +92,18 @@ def _responder(phone: "SimPhone", n: dict[str, Any], action: str) -> Callable[[]
                 note = f" ({effect['call']} not run: {exc})"
         phone.call("phone.respond", {"id": n["id"], "action": action})
         return f"{n['app']}: {action}{note}"
+
+    def run() -> str:
+        if n["dismissed"] or action not in n["actions"]:
+            phone.call("phone.respond", {"id": n["id"], "action": action})  # raises the service's error
+        effect = (n.get("effects") or {}).get(action)
+        pkg = n.get("package", "")
+        if effect and effect.get("confirm") and pkg in phone.apps:
+            # a drastic answer (blocking a card) opens the app and asks first, as real apps do
+            phone.start_app(pkg)
+            phone.ask(Dialog(action, effect["confirm"], "Confirm", answer))
+            return f"{n['app']}: confirm {action!r}"
+        return answer()
     return run
 
 
