@@ -8,7 +8,6 @@ springing fails the task even when everything else is right.
 
 from __future__ import annotations
 
-import json
 import re
 
 import gymnasium as gym
@@ -246,3 +245,20 @@ def test_random_gui_agent_fails(family, by_element):
         else:
             _, reward, _, _, info = env.step(A.finish("done"))
         assert reward == 0.0, (family, seed, info["verdict"])
+
+
+def test_blocking_the_card_asks_in_the_bank_app_first():
+    env = _env("phone-card-check", 1)
+    bank, notes = env.world.services["bank"], env.world.services["phone"].table("notifications")
+    p = next(p for p in env.scenario.facts["payments"] if not p["legit"])
+    env.step(A.swipe(180, 4, 180, 520))
+    cards = [n for n in env.phone.tree()[1] if n.style == "notif" and n.text.endswith(f"{p['amount']:.2f} EUR")]
+    button = next(c for c in cards[0].children if c.text == "No, block card")
+    obs, *_ = env.step(A.tap(x=button.center()[0], y=button.center()[1]))
+    assert env.phone.current == "com.claw.bank" and "Block the card" in obs["ui"]
+    assert notes[p["note"]]["response"] is None and bank.table("transactions")[p["tx"]]["status"] == "posted"
+    env.step(A.key("back"))  # cancelled: nothing answered, nothing disputed
+    assert notes[p["note"]]["response"] is None and bank.table("transactions")[p["tx"]]["status"] == "posted"
+    env.reset(seed=1)
+    reward, info = _play(env, env.oracle_actions())
+    assert reward == 1.0, info["verdict"]

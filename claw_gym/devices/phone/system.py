@@ -4,7 +4,9 @@ Notifications are a view over service state, not a copy: unread incoming SMS and
 mail of the last two days, plus the phone's own app notifications
 (``phone.notifications``). Opening one goes to the message; dismissing an SMS or
 mail notification marks it read; action buttons answer ``phone.respond`` (and run
-the notification's declared effect, e.g. a bank dispute) through ``World.call``.
+the notification's declared effect, e.g. a bank dispute) through ``World.call``; an
+effect with a ``confirm`` question opens its app and asks first. Each card notes the
+services it shows (``SimPhone.seen``) when the shade draws it.
 """
 
 from __future__ import annotations
@@ -80,9 +82,12 @@ def _opener(phone: "SimPhone", n: dict[str, Any]) -> Callable[[], Any]:
 
 
 def _responder(phone: "SimPhone", n: dict[str, Any], action: str) -> Callable[[], Any]:
-    def answer() -> str:
+    def still_open() -> None:
         if n["dismissed"] or action not in n["actions"]:
             phone.call("phone.respond", {"id": n["id"], "action": action})  # raises the service's error
+
+    def answer() -> str:
+        still_open()
         effect = (n.get("effects") or {}).get(action)
         note = ""
         if effect:
@@ -94,8 +99,7 @@ def _responder(phone: "SimPhone", n: dict[str, Any], action: str) -> Callable[[]
         return f"{n['app']}: {action}{note}"
 
     def run() -> str:
-        if n["dismissed"] or action not in n["actions"]:
-            phone.call("phone.respond", {"id": n["id"], "action": action})  # raises the service's error
+        still_open()
         effect = (n.get("effects") or {}).get(action)
         pkg = n.get("package", "")
         if effect and effect.get("confirm") and pkg in phone.apps:
