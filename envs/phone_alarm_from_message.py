@@ -1,9 +1,11 @@
 """Set an alarm on the phone for a wake-up time that only a text message mentions.
 
-The instruction names the sender, not the time: the agent reads the SMS thread
-(Messages app or ``sms.list``), then uses the Clock app (alarms live on the device,
-so only the phone can set one). Conflict at higher levels: a later text moves the
-time, and an unrelated text from a friend mentions another time.
+The instruction names the sender by first name, not the time: the agent finds who
+that is in the address book, reads their SMS thread (Messages app or ``sms.list``),
+then uses the Clock app (alarms live on the device, so only the phone can set one).
+Conflict at every level: a later text moves the time, so the first one is stale; from
+level 2 a friend's text names an unrelated time; from level 4 the person takes the
+change back ("scratch that"), so the changed time is the stale one.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ ASKS = ["Can you make sure you're up by {hhmm} tomorrow? {reason}",
         "Reminder for tomorrow: up at {hhmm}! {reason}"]
 CHANGES = ["Change of plan - better be up at {hhmm} instead, they moved it.",
            "Update: make that {hhmm}, it got moved earlier. Sorry!"]
+REVERTS = ["Scratch that, they couldn't move it after all - {hhmm} as first planned.",
+           "Sorry, false alarm: it stays at {hhmm} like I said before."]
 INSTRUCTIONS = ["{first} texted me about getting up early tomorrow. Set an alarm on my phone for it.",
                 "Put an alarm on my phone for the wake-up time {first} sent me by text.",
                 "Check {first}'s texts about tomorrow morning and set the alarm on my phone."]
@@ -39,21 +43,21 @@ def generate(ctx: Ctx) -> Scenario:
     who = ctx.person(ctx.pick(["partner", "mother", "father", "sister", "brother"]))
     label, reason = ctx.pick(REASONS)
     first = int(ctx.rng.integers(5 * 4, 7 * 4)) * 15  # 05:00 .. 06:45
-    final = first
-    t = ctx.now - int(ctx.rng.integers(2, 10)) * clock.HOUR
+    t = ctx.now - int(ctx.rng.integers(3, 10)) * clock.HOUR
     sms.receive(who.phone, ctx.pick(ASKS).format(hhmm=_hhmm(first), reason=reason.format(
         later=_hhmm(first + 30))), time=t)
-    stale = None
-    if ctx.difficulty >= 3:
-        final = first - int(ctx.rng.integers(1, 4)) * 15
-        stale = first
-        sms.receive(who.phone, ctx.pick(CHANGES).format(hhmm=_hhmm(final)), time=t + 40 * clock.MINUTE)
+    moved = first - int(ctx.rng.integers(1, 4)) * 15
+    sms.receive(who.phone, ctx.pick(CHANGES).format(hhmm=_hhmm(moved)), time=t + 40 * clock.MINUTE)
+    final, stale = moved, first
+    if ctx.difficulty >= 4:  # the change is taken back: the moved time is the stale one now
+        sms.receive(who.phone, ctx.pick(REVERTS).format(hhmm=_hhmm(first)), time=t + 95 * clock.MINUTE)
+        final, stale = first, moved
     if ctx.difficulty >= 2:
         friend = ctx.person("friend")
         sms.receive(friend.phone, f"Gym class at {_hhmm(18 * 60 + 30)} tomorrow, you in?", time=t + 5 * clock.MINUTE)
     instruction = ctx.pick(INSTRUCTIONS).format(first=who.first)
-    return Scenario(instruction, {"time": _hhmm(final), "stale": _hhmm(stale) if stale is not None else None,
-                                  "label": label, "sender": who.phone})
+    return Scenario(instruction, {"time": _hhmm(final), "stale": _hhmm(stale), "label": label,
+                                  "sender": who.phone, "name": who.name, "first": who.first})
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
@@ -61,15 +65,25 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     on = [a for a in alarms if a["enabled"]]
     g.expect("an alarm is on at the requested time", any(a["time"] == f["time"] for a in on),
              f"alarms on: {[a['time'] for a in on]}, wanted {f['time']}")
-    if f["stale"]:
-        g.expect("no alarm at the superseded time", not any(a["time"] == f["stale"] for a in on),
-                 f"an alarm is still on at {f['stale']}, which was changed to {f['time']}")
+    g.expect("no alarm at the superseded time", not any(a["time"] == f["stale"] for a in on),
+             f"an alarm is on at {f['stale']}, which the later texts replaced by {f['time']}")
     g.expect("at most two alarms were added", len(alarms) <= 2, f"{len(alarms)} alarms")
 
 
+def _act(f: dict[str, Any], hhmm: str) -> list[str]:
+    """Find the person in Contacts, read their texts, set the alarm in Clock."""
+    return [*S.open_app("Contacts"), *S.fill("search", f["first"]), S.tap(f"text={f['name']}"),
+            S.tap("id/message"), *S.open_app("Clock"), S.tap("id/add_alarm"), *S.fill("time", hhmm),
+            *S.fill("label", f["label"]), S.tap("id/save"), A.finish(f"Alarm set for {hhmm}.")]
+
+
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
-    return [*S.open_app("Clock"), S.tap("id/add_alarm"), *S.fill("time", f["time"]), *S.fill("label", f["label"]),
-            S.tap("id/save"), A.finish(f"Alarm set for {f['time']}.")]
+    return _act(f, f["time"])
+
+
+def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
+    """Sets the alarm for the time that a later text replaced."""
+    return _act(f, f["stale"])
 
 
 FAMILY = Family(
@@ -77,8 +91,9 @@ FAMILY = Family(
     kind="reactive",
     services=("phone", "sms", "contacts", "calendar", "mail", "notes"),
     devices=("phone",),
-    summary="An enabled alarm exists on the phone at the wake-up time of the latest text from the named person "
-            "(not a superseded time, not a friend's unrelated time); no more than two alarms were added.",
+    summary="An enabled alarm exists on the phone at the wake-up time the named person's texts settle on "
+            "(not the superseded time, not a friend's unrelated time); no more than two alarms were added.",
     generate=generate, check=check, oracle=oracle,
     variants=("text",), tasks_per_variant=20, max_steps=30, tags=("phone", "conflict"),
+    extra={"stale_oracle": stale_oracle},
 )

@@ -8,10 +8,10 @@ springing fails the task even when everything else is right.
 
 from __future__ import annotations
 
-import json
 import re
 
 import gymnasium as gym
+import numpy as np
 import pytest
 
 import claw_gym
@@ -22,6 +22,7 @@ ALL = families()
 PROACTIVE = [n for n, f in ALL.items() if f.kind == "proactive"]
 STALE = [n for n, f in ALL.items() if "stale_oracle" in f.extra]
 TRAPS = [n for n, f in ALL.items() if "trap" in f.extra]
+PHONE = [n for n, f in ALL.items() if "phone" in f.devices]
 SEEDS = range(6)
 
 
@@ -154,13 +155,36 @@ def test_escalating_every_ticket_fails():
     assert check and check[0]["passed"] is False
 
 
+def touched(env) -> set[str]:
+    """Services an episode used, whatever the door: every successful call in the audit log (api,
+    shell and gui all go through World.call) plus the services whose records the phone's screens
+    showed (drawing a screen is a read, not a call: the phone notes it in ``seen``). The ``events``
+    index over the timeline is not a source of its own."""
+    used = {e.call.split(".")[0] for e in env.world.audit.entries if e.ok}
+    if env.phone is not None:
+        used |= set(env.phone.seen)
+    return (used & set(env.world.services)) - {"events"}
+
+
 @pytest.mark.parametrize("family", list(ALL))
 def test_every_oracle_path_uses_at_least_three_services(family):
     for seed in SEEDS:
         env = _env(family, seed)
-        used = {json.loads(a)["call"].split(".")[0] for a in env.oracle_actions() if json.loads(a)["kind"] == "api"}
-        assert len(used) >= 3, (family, sorted(used))
-        assert used <= set(env.world.services), sorted(used - set(env.world.services))
+        reward, info = _play(env, env.oracle_actions())
+        assert reward == 1.0, info["verdict"]
+        used = touched(env)
+        assert len(used) >= 3, (family, seed, sorted(used))
+
+
+def test_touched_counts_every_door_and_only_what_was_used():
+    env = _env("phone-sms-device-contact", 0)
+    assert touched(env) == set()  # the home screen shows no records
+    env.step(A.api("contacts.search", query="a"))
+    env.step(A.api("mail.nosuch"))  # refused: not a use
+    assert touched(env) == {"contacts"}
+    env.step(A.key("home"))
+    env.step(A.tap(element="text=Notes"))  # the Notes list is on screen now
+    assert touched(env) == {"contacts", "notes"}
 
 
 def test_disputing_the_newest_charge_is_wrong_when_the_genuine_one_posts_late():
@@ -185,3 +209,56 @@ def test_naming_every_time_does_not_count_as_telling_the_time():
     assert reward == 0.0
     failed = [c["name"] for c in info["verdict"]["checks"] if not c["passed"]]
     assert failed == ["colleague told the booked time in chat (and no other)"]
+
+
+def _random_gui(env, rng: np.random.Generator, by_element: bool) -> str:
+    """A random touch: anywhere on the screen, or on an element that takes taps; swipes (the shade too)."""
+    w, h = env.phone.width, env.phone.height
+    r = rng.random()
+    if by_element and r < 0.7:
+        nodes = [n for n in env.phone.tree()[1] if n.on_tap is not None]
+        x, y = nodes[int(rng.integers(len(nodes)))].center()
+        return A.tap(x=x, y=y)
+    if r < 0.75:
+        return A.tap(x=int(rng.integers(w)), y=int(rng.integers(h)))
+    if r < 0.85:
+        return A.swipe(w // 2, 4, w // 2, h * 2 // 3)  # the notification shade
+    return A.swipe(int(rng.integers(w)), int(rng.integers(h)), int(rng.integers(w)), int(rng.integers(h)))
+
+
+@pytest.mark.parametrize("by_element", [False, True])
+@pytest.mark.parametrize("family", PHONE)
+def test_random_gui_agent_fails(family, by_element):
+    """50 random taps and swipes (after the trigger, for proactive tasks) never pass: the checkers want
+    what only reading gives: typed texts, three independent answers, a confirmed card block."""
+    for seed in range(10):
+        specs = claw_gym.catalog(family=family, split=["train", "test", "heldout"])
+        env = gym.make(specs[(seed * 7) % len(specs)].env_id, max_steps=60).unwrapped
+        env.reset(seed=seed)
+        rng = np.random.default_rng(1000 + seed)
+        if "trigger_at" in env.scenario.facts:
+            env.step(A.wait(env.scenario.facts["trigger_at"] - env.world.clock.now + 30))
+        for _ in range(50):
+            _, reward, terminated, truncated, info = env.step(_random_gui(env, rng, by_element))
+            if terminated or truncated:
+                break
+        else:
+            _, reward, _, _, info = env.step(A.finish("done"))
+        assert reward == 0.0, (family, seed, info["verdict"])
+
+
+def test_blocking_the_card_asks_in_the_bank_app_first():
+    env = _env("phone-card-check", 1)
+    bank, notes = env.world.services["bank"], env.world.services["phone"].table("notifications")
+    p = next(p for p in env.scenario.facts["payments"] if not p["legit"])
+    env.step(A.swipe(180, 4, 180, 520))
+    cards = [n for n in env.phone.tree()[1] if n.style == "notif" and n.text.endswith(f"{p['amount']:.2f} EUR")]
+    button = next(c for c in cards[0].children if c.text == "No, block card")
+    obs, *_ = env.step(A.tap(x=button.center()[0], y=button.center()[1]))
+    assert env.phone.current == "com.claw.bank" and "Block the card" in obs["ui"]
+    assert notes[p["note"]]["response"] is None and bank.table("transactions")[p["tx"]]["status"] == "posted"
+    env.step(A.key("back"))  # cancelled: nothing answered, nothing disputed
+    assert notes[p["note"]]["response"] is None and bank.table("transactions")[p["tx"]]["status"] == "posted"
+    env.reset(seed=1)
+    reward, info = _play(env, env.oracle_actions())
+    assert reward == 1.0, info["verdict"]

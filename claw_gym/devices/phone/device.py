@@ -52,6 +52,10 @@ class SimPhone:
         self._renderers: dict[tuple[int, int], Renderer] = {}
         self.last_result = ""  # what the last delivered input did, for obs["result"]
         self._enter: Handler | None = None  # the current screen's enter-key action (set when it is built)
+        #: service -> virtual time a screen first showed its records. Reads through the apps are not
+        #: World.call (drawing is not a request), so the phone notes them here, for measures of what an
+        #: episode used; writes and explicit fetches are in the world's audit log as usual.
+        self.seen: dict[str, int] = {}
 
     # ---- state the apps read ---------------------------------------------------------------------
     def settings(self) -> dict[str, bool]:
@@ -68,12 +72,30 @@ class SimPhone:
             out += [{**p, "email": "", "where": "phone"} for p in local]
         return sorted(out, key=lambda p: (p["name"].lower(), p["id"]))
 
-    def name_for(self, number: str) -> str:
+    def shown(self, service: str) -> Any:
+        """The service whose records the screen being drawn displays (the read is noted in ``seen``)."""
+        self.seen.setdefault(service, self.world.clock.now)
+        return self.world.services[service]
+
+    @staticmethod
+    def book(person: dict[str, Any]) -> str:
+        """The service an address-book entry of :meth:`contacts` comes from."""
+        return "contacts" if person["where"] == "synced" else "phone"
+
+    def lookup(self, number: str) -> tuple[str, str | None]:
+        """(name, service of the matching address book) for a number; (number, None) if unknown."""
         key = "".join(c for c in number if c.isdigit())
         for p in self.contacts():
             if p.get("phone") and "".join(c for c in p["phone"] if c.isdigit()) == key:
-                return p["name"]
-        return number
+                return p["name"], self.book(p)
+        return number, None
+
+    def name_for(self, number: str) -> str:
+        """The name a screen shows for a number (noting the address book it came from as read)."""
+        name, source = self.lookup(number)
+        if source is not None:
+            self.shown(source)
+        return name
 
     # ---- navigation (called by handlers) ---------------------------------------------------------
     def _changed(self) -> None:

@@ -4,7 +4,9 @@ Notifications are a view over service state, not a copy: unread incoming SMS and
 mail of the last two days, plus the phone's own app notifications
 (``phone.notifications``). Opening one goes to the message; dismissing an SMS or
 mail notification marks it read; action buttons answer ``phone.respond`` (and run
-the notification's declared effect, e.g. a bank dispute) through ``World.call``.
+the notification's declared effect, e.g. a bank dispute) through ``World.call``; an
+effect with a ``confirm`` question opens its app and asks first. Each card notes the
+services it shows (``SimPhone.seen``) when the shade draws it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from ...clock import DAY, fmt, to_datetime
 from ...services import ServiceError
 from .layout import HEIGHT, NAV_H, STATUS_H, WIDTH, W
 from .render import LINE, wrap
-from .widgets import Node
+from .widgets import Dialog, Node
 
 if TYPE_CHECKING:
     from .device import SimPhone
@@ -39,6 +41,7 @@ class Notif:
     open: Callable[[], Any]
     dismiss: Callable[[], Any]
     actions: list[tuple[str, Callable[[], Any]]] = field(default_factory=list)
+    shows: tuple[str, ...] = ()  # services whose records the card displays (noted when it is drawn)
 
 
 def notifications(phone: "SimPhone") -> list[Notif]:
@@ -49,20 +52,22 @@ def notifications(phone: "SimPhone") -> list[Notif]:
         for n in svc["phone"].active_notifications():
             out.append(Notif(n["id"], n.get("package", "com.claw.settings"), n["app"], n["title"], n["text"],
                              n["time"], _opener(phone, n), _caller(phone, "phone.dismiss", {"id": n["id"]}),
-                             [(a, _responder(phone, n, a)) for a in n["actions"]]))
+                             [(a, _responder(phone, n, a)) for a in n["actions"]], ("phone",)))
     if "sms" in svc:
         for m in svc["sms"].messages():
             if m["direction"] == "in" and not m["read"] and m["time"] >= since:
-                out.append(Notif(m["id"], "com.claw.messages", "Messages", phone.name_for(m["number"]), m["body"],
+                name, book = phone.lookup(m["number"])
+                out.append(Notif(m["id"], "com.claw.messages", "Messages", name, m["body"],
                                  m["time"], lambda m=m: phone.open_thread(m["number"]),
-                                 _caller(phone, "sms.mark_read", {"id": m["id"]})))
+                                 _caller(phone, "sms.mark_read", {"id": m["id"]}),
+                                 shows=("sms",) if book is None else ("sms", book)))
     for mbox, pkg, label in (("mail", "com.claw.mail", "Mail"), ("workmail", "com.claw.workmail", "Work Mail")):
         if mbox in svc and pkg in phone.apps:
             for m in svc[mbox].messages("inbox"):
                 if not m["read"] and m["time"] >= since:
                     out.append(Notif(m["id"], pkg, label, m["from"], m["subject"], m["time"],
                                      lambda m=m, pkg=pkg: phone.apps[pkg].open_message(phone, m["id"], fresh=True),
-                                     _caller(phone, f"{mbox}.mark_read", {"id": m["id"]})))
+                                     _caller(phone, f"{mbox}.mark_read", {"id": m["id"]}), shows=(mbox,)))
     out.sort(key=lambda n: (bool(n.actions), n.time, n.key), reverse=True)  # ones that ask something first
     return out
 
@@ -77,9 +82,12 @@ def _opener(phone: "SimPhone", n: dict[str, Any]) -> Callable[[], Any]:
 
 
 def _responder(phone: "SimPhone", n: dict[str, Any], action: str) -> Callable[[], Any]:
-    def run() -> str:
+    def still_open() -> None:
         if n["dismissed"] or action not in n["actions"]:
             phone.call("phone.respond", {"id": n["id"], "action": action})  # raises the service's error
+
+    def answer() -> str:
+        still_open()
         effect = (n.get("effects") or {}).get(action)
         note = ""
         if effect:
@@ -89,6 +97,17 @@ def _responder(phone: "SimPhone", n: dict[str, Any], action: str) -> Callable[[]
                 note = f" ({effect['call']} not run: {exc})"
         phone.call("phone.respond", {"id": n["id"], "action": action})
         return f"{n['app']}: {action}{note}"
+
+    def run() -> str:
+        still_open()
+        effect = (n.get("effects") or {}).get(action)
+        pkg = n.get("package", "")
+        if effect and effect.get("confirm") and pkg in phone.apps:
+            # a drastic answer (blocking a card) opens the app and asks first, as real apps do
+            phone.start_app(pkg)
+            phone.ask(Dialog(action, effect["confirm"], "Confirm", answer))
+            return f"{n['app']}: confirm {action!r}"
+        return answer()
     return run
 
 
@@ -164,6 +183,7 @@ def shade(phone: "SimPhone", notifs: list[Notif]) -> list[Node]:
     tw = (WIDTH - 16) // len(QUICK)
     y = STATUS_H + 8
     if "phone" in phone.world.services:
+        phone.shown("phone")  # the quick tiles show the device settings
         for i, (key, label) in enumerate(QUICK):
             on = bool(settings.get(key))
             panel.children.append(Node(W + "Switch", (8 + i * tw, y, 8 + (i + 1) * tw, y + 56), text=label,
@@ -179,6 +199,8 @@ def shade(phone: "SimPhone", notifs: list[Notif]) -> list[Node]:
         h = 58 + len(lines) * LINE["sub"] + (40 if n.actions else 0) + 8
         if y + h > bottom:
             break
+        for service in n.shows:
+            phone.shown(service)
         card = Node(W + "FrameLayout", (0, y, WIDTH, y + h), text=n.title, sub=f"{n.app} · {fmt(n.time)[11:]}",
                     lines=lines, desc=n.text, package=SYSTEMUI, style="notif", rid=f"{SYSTEMUI}:id/notification",
                     on_tap=n.open, on_long=n.dismiss)

@@ -18,7 +18,7 @@ class BankApp(App):
 
     def view_main(self, phone: "SimPhone", screen: Screen) -> "Page":
         page = self.page(phone, screen, "Bank", back=False)
-        bank = phone.world.services["bank"]
+        bank = phone.shown("bank")
         page.big(f"{bank.balance_value():,.2f} {bank.currency}", rid="balance")
         page.header("Transactions")
         rows = bank.transactions(limit=200)["items"]

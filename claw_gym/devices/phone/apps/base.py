@@ -47,7 +47,7 @@ class App:
     def record_page(self, phone: "SimPhone", screen: Screen, service: str, table: str, title: str,
                     gone: str) -> tuple[dict[str, Any] | None, Page]:
         """A detail view's record (by ``screen.params['id']``) and its page; a vanished record says so."""
-        rec = phone.world.services[service].table(table).get(screen.params["id"])
+        rec = phone.shown(service).table(table).get(screen.params["id"])
         page = self.page(phone, screen, title)
         if rec is None:
             page.empty(gone)

@@ -20,7 +20,7 @@ class CalendarApp(App):
 
     def view_main(self, phone: "SimPhone", screen: Screen) -> "Page":
         page = self.page(phone, screen, "Calendar", back=False)
-        cal = phone.world.services["calendar"]
+        cal = phone.shown("calendar")
         day = clock.day_start(phone.world.clock.now)
         entries = cal.overlapping(day, day + DAYS_SHOWN * clock.DAY)
         current = None

@@ -17,7 +17,7 @@ class ClockApp(App):
 
     def view_main(self, phone: "SimPhone", screen: Screen) -> "Page":
         page = self.page(phone, screen, "Alarms", back=False)
-        alarms = phone.world.services["phone"].alarms()
+        alarms = phone.shown("phone").alarms()
         if not alarms:
             page.empty("No alarms")
         for a in alarms:

@@ -24,6 +24,7 @@ class ContactsApp(App):
         if not people:
             page.empty("No contacts found")
         for p in people:
+            phone.shown(phone.book(p))
             sub = p.get("phone") or p.get("email", "")
             if p["where"] == "phone":
                 sub += "  (on this phone)"
@@ -41,6 +42,7 @@ class ContactsApp(App):
         if p is None:
             page.empty("This contact no longer exists")
             return page
+        phone.shown(phone.book(p))
         page.big(p["name"], rid="name")
         for label, key in (("Phone", "phone"), ("Email", "email"), ("Company", "company"), ("Address", "address")):
             if p.get(key):

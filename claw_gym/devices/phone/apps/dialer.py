@@ -57,7 +57,7 @@ class DialerApp(App):
     def view_recents(self, phone: "SimPhone", screen: Screen) -> "Page":
         page = self.page(phone, screen, "Phone", back=False)
         self._tabs(phone, page, screen, "recents")
-        calls = phone.world.services["phone"].call_log(limit=200)["items"]
+        calls = phone.shown("phone").call_log(limit=200)["items"]
         if not calls:
             page.empty("No recent calls")
         for c in calls:

@@ -19,7 +19,7 @@ class ExpensesApp(App):
 
     def view_main(self, phone: "SimPhone", screen: Screen) -> "Page":
         page = self.page(phone, screen, "Expenses", back=False)
-        claims = phone.world.services["expenses"].list(limit=200)["items"][::-1]
+        claims = phone.shown("expenses").list(limit=200)["items"][::-1]
         if not claims:
             page.empty("No expense claims")
         for x in claims:

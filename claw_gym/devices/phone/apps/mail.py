@@ -27,7 +27,7 @@ class MailApp(App):
             screen.params["folder"], screen.scroll = f, 0
             phone._changed()
         page.chips([(label, folder == f, lambda f=f: go(f), f"tab_{f}") for label, f in FOLDER_TABS])
-        rows = phone.world.services[self.service].messages(folder)[:60]
+        rows = phone.shown(self.service).messages(folder)[:60]
         if not rows:
             page.empty(f"No mail in {folder}")
         for m in rows:
@@ -72,7 +72,7 @@ class MailApp(App):
         return page
 
     def view_reply(self, phone: "SimPhone", screen: Screen) -> "Page":
-        m = phone.world.services[self.service].table("messages").get(screen.params["id"])
+        m = phone.shown(self.service).table("messages").get(screen.params["id"])
         page = self.page(phone, screen, "Reply")
         if m is not None:
             page.row(m["from"], "Re: " + m["subject"], rid="to")

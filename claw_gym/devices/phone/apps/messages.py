@@ -20,7 +20,7 @@ class MessagesApp(App):
 
     def view_main(self, phone: "SimPhone", screen: Screen) -> "Page":
         page = self.page(phone, screen, "Messages", back=False)
-        sms = phone.world.services["sms"]
+        sms = phone.shown("sms")
         threads = sms.threads()
         if not threads:
             page.empty("No conversations")
@@ -48,7 +48,7 @@ class MessagesApp(App):
     def view_thread(self, phone: "SimPhone", screen: Screen) -> "Page":
         number = screen.params["number"]
         page = self.page(phone, screen, phone.name_for(number))
-        sms = phone.world.services["sms"]
+        sms = phone.shown("sms")
         msgs = [m for m in sms.messages() if m["number"] == number][:30][::-1]
         for m in msgs:
             page.bubble(m["body"], fmt(m["time"]), m["direction"] == "out")
@@ -74,7 +74,10 @@ class MessagesApp(App):
     def send_new(self, phone: "SimPhone", screen: Screen) -> str:
         to = screen.fields.get("to", "").strip()
         match = next((p for p in phone.contacts() if p["name"].lower() == to.lower() and p.get("phone")), None)
-        number = match["phone"] if match else to
+        number = to
+        if match:  # the address book turned the name into a number: a read of it
+            phone.shown(phone.book(match))
+            number = match["phone"]
         phone.call("sms.send", {"to": number, "body": screen.fields.get("body", "")})
         phone.stacks[self.package] = [self.home(), Screen(self.package, "thread", {"number": number}, scroll=END)]
         return "Message sent"

@@ -18,7 +18,7 @@ class NotesApp(App):
 
     def view_main(self, phone: "SimPhone", screen: Screen) -> "Page":
         page = self.page(phone, screen, "Notes", back=False)
-        notes = phone.world.services["notes"].list(limit=200)["items"]
+        notes = phone.shown("notes").list(limit=200)["items"]
         if not notes:
             page.empty("No notes")
         for n in notes:

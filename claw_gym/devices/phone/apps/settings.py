@@ -18,6 +18,7 @@ class SettingsApp(App):
 
     def view_main(self, phone: "SimPhone", screen: Screen) -> "Page":
         page = self.page(phone, screen, "Settings", back=False)
+        phone.shown("phone")
         for key, on in phone.settings().items():
             page.switch(SETTING_TITLES[key], on, rid=f"switch_{key}",
                         on_tap=lambda k=key, on=on: phone.call("phone.set_setting", {"name": k, "on": not on}))
