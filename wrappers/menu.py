@@ -1,0 +1,369 @@
+"""Action menus with masks: ``Discrete(N)`` over the actions an agent can form from what it sees.
+
+The text action space is too large for RL policies. This wrapper offers, at every step, a
+menu of concrete actions built from the current observation and the env's capabilities,
+in a **fixed slot layout** so that an index keeps its meaning across steps and episodes:
+
+- block ``core``: ``finish``, a few ``wait`` lengths, ``help``;
+- one block of ``per_endpoint`` slots for every endpoint of every registered service
+  (``claw_gym.services.SERVICES``, discovered, not listed here): slot k of a block is the
+  k-th valid way to fill the endpoint's required arguments from visible values (record ids
+  in obs["result"]/events/services, addresses, times, amounts, instruction keywords);
+- block ``gui`` (when the observation has a ``ui`` key): taps on the elements listed there,
+  and the back/home keys;
+- block ``shell`` (when the task's devices include the laptop): a few shell templates.
+
+**Valid** (what ``action_masks()`` marks True): the slot holds a candidate this step, and
+- an API candidate, dry-run against the current world through ``Service.call`` with every
+  mutation trapped (``insert/modify/remove`` and the world's ``touch/schedule/advance``
+  raise at once), raises no ``ServiceError``. Services validate before they mutate (the
+  engine's contract), so reaching the first mutation means the real call succeeds;
+- ``finish``, ``wait`` and ``help`` always;
+- a GUI tap names an element present in the current ``obs["ui"]``; a key is always offered
+  with the phone;
+- a shell template when the laptop is a device of the task.
+
+An invalid index still costs a step, as any bad action does: it reaches the env as an
+unknown action kind (world unchanged) and ``obs["result"]`` says which slots were open.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+import gymnasium as gym
+import numpy as np
+from gymnasium import spaces
+
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.services import SERVICES, ServiceError
+
+ID_RE = re.compile(r"\b[a-z]{1,4}\d{4,6}\b")
+EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+PHONE_RE = re.compile(r"(?<![\w:-])\+?\d[\d ()-]{6,}\d\b")
+TIME_RE = re.compile(r"\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}\b")
+DATE_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+AMOUNT_RE = re.compile(r"(?<![\d.])\d{1,7}\.\d{2}\b")
+WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]{3,}")
+UI_ELEMENT_RE = re.compile(r"\b(e\d{1,4})\b")
+STOPWORDS = frozenset("""about after again also back before being between could does done from have into just
+    know last like make more most much need next only other over please really same should since some such sure
+    take than thanks that their them then there these they thing this those through today tomorrow under until
+    very want were what when where which while will with would your yours can you let them sort care handle""".split())
+
+ID_PARAMS = ("id",)
+TIME_PARAMS = frozenset({"start", "end", "due", "date", "time", "when", "since", "until", "at"})
+QUERY_PARAMS = frozenset({"query", "q", "text", "keyword", "keywords", "search"})
+BODY_PARAMS = frozenset({"body", "message", "content", "comment", "note", "reply"})
+ADDRESS_LIST_PARAMS = frozenset({"to", "cc", "bcc", "recipients", "attendees"})
+PHONE_PARAMS = frozenset({"number", "phone", "to"})
+AMOUNT_PARAMS = frozenset({"amount", "total", "value", "price"})
+SUBJECT_PARAMS = frozenset({"subject"})
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One menu entry: a label a person can read and the action text the env receives."""
+
+    label: str
+    action: str
+
+
+@dataclass
+class Visible:
+    """Values an agent can read in the current observation, newest first."""
+
+    ids: list[str]
+    emails: list[str]
+    phones: list[str]
+    times: list[str]
+    dates: list[str]
+    amounts: list[float]
+    keywords: list[str]
+    ui_elements: list[str]
+
+
+def _uniq(seq: Any) -> list[Any]:
+    return list(dict.fromkeys(seq))
+
+
+def visible_values(obs: dict[str, Any]) -> Visible:
+    """Scan the text fields: the last result first, then events newest first, then the rest."""
+    events = "\n".join(reversed(str(obs.get("events", "")).splitlines()))
+    texts = [str(obs.get("result", "")), events, str(obs.get("services", "")), str(obs.get("instruction", ""))]
+    blob = "\n".join(texts)
+    instruction = str(obs.get("instruction", ""))
+    words = [w.lower().removesuffix("'s") for w in WORD_RE.findall(instruction)]
+    today = clock.fmt_date(_now(obs)) if _now(obs) is not None else None
+    return Visible(
+        ids=_uniq(ID_RE.findall(blob)),
+        emails=_uniq(EMAIL_RE.findall(blob)),
+        phones=_uniq(p.strip() for p in PHONE_RE.findall(blob)),
+        times=_uniq(TIME_RE.findall(blob)),
+        dates=_uniq(([today] if today else []) + DATE_RE.findall(blob)),
+        amounts=_uniq(float(a) for a in AMOUNT_RE.findall(blob)),
+        keywords=_uniq(w for w in words if w not in STOPWORDS),
+        ui_elements=_uniq(UI_ELEMENT_RE.findall(str(obs.get("ui", "")))),
+    )
+
+
+def _now(obs: dict[str, Any]) -> int | None:
+    m = TIME_RE.search(str(obs.get("time", "")))
+    return clock.parse_time(m.group(0)) if m else None
+
+
+# ---- dry run -------------------------------------------------------------------------------------
+class _Mutation(BaseException):
+    """Raised by the trap at the first mutation (BaseException: endpoint code cannot swallow it)."""
+
+
+def _trap(*_: Any, **__: Any) -> Any:
+    raise _Mutation
+
+
+@contextmanager
+def mutations_trapped(world: Any) -> Iterator[None]:
+    """Within the block, any attempt to change the world raises ``_Mutation`` instead."""
+    targets = [(svc, n) for svc in world.services.values() for n in ("insert", "modify", "remove")]
+    targets += [(world, n) for n in ("touch", "schedule", "advance")]
+    for obj, name in targets:
+        setattr(obj, name, _trap)  # instance attribute shadows the method
+    try:
+        yield
+    finally:
+        for obj, name in targets:
+            obj.__dict__.pop(name, None)
+
+
+def call_is_valid(world: Any, call: str, args: dict[str, Any]) -> bool:
+    """Would ``world.call(call, args)`` succeed now? Decided without changing anything."""
+    service, _, endpoint = call.partition(".")
+    svc = world.services.get(service)
+    if svc is None or endpoint not in svc.endpoints:
+        return False
+    try:
+        with mutations_trapped(world):
+            svc.call(endpoint, args)
+    except _Mutation:
+        return True
+    except ServiceError:
+        return False
+    except Exception:  # a service bug: never offer what would crash
+        return False
+    return True
+
+
+# ---- argument filling ------------------------------------------------------------------------------
+def _fills(param: Any, service: Any, seen: Visible) -> list[Any] | None:
+    """Candidate values for one required parameter, or None if nothing visible fits."""
+    name, tname = param.name, param.type_name()
+    if name in ID_PARAMS or name.endswith("_id"):
+        rows = {rid for t in service.tables.values() for rid in t.rows}
+        return [i for i in seen.ids if i in rows] or None
+    if tname == "list[string]" and name in ADDRESS_LIST_PARAMS:
+        return [[e] for e in seen.emails] or None
+    if tname == "string" and name in PHONE_PARAMS and seen.phones:
+        return list(seen.phones)
+    if tname == "string" and (name in ADDRESS_LIST_PARAMS or name == "email"):
+        return list(seen.emails) or None
+    if tname == "string" and (name == "date" or name.endswith("_date")):
+        return seen.dates + seen.times or None
+    if tname == "string" and (name in TIME_PARAMS or name.endswith("_time")):
+        return seen.times + seen.dates or None
+    if tname == "string" and name in QUERY_PARAMS:
+        return [""] + seen.keywords[:3]
+    if tname == "string" and name in BODY_PARAMS:
+        return ["Done."] + [f"Done - {t}." for t in seen.times[:2]]
+    if tname == "string" and name in SUBJECT_PARAMS:
+        return ["Update"]
+    if tname == "number" and name in AMOUNT_PARAMS:
+        return list(seen.amounts) or None
+    return None
+
+
+def _windows(seen: Visible) -> list[tuple[str, str]]:
+    """(start, end) date windows around today, for endpoints that need both."""
+    if not seen.dates:
+        return []
+    day = clock.parse_time(seen.dates[0])
+    spans = ((0, 1), (0, 7), (-30, 30))
+    return [(clock.fmt_date(day + a * clock.DAY), clock.fmt_date(day + b * clock.DAY)) for a, b in spans]
+
+
+def endpoint_args(ep: Any, service: Any, seen: Visible, limit: int) -> Iterator[dict[str, Any]]:
+    """Argument dicts for ``ep`` built from visible values, in a stable order (newest first)."""
+    required = [p for p in ep.params if p.required]
+    names = {p.name for p in required}
+    pair = {"start", "end"} <= names
+    lists: list[list[tuple[str, Any]]] = []
+    if pair:
+        lists.append([("__window__", w) for w in _windows(seen)])
+    for p in required:
+        if pair and p.name in ("start", "end"):
+            continue
+        vals = _fills(p, service, seen)
+        if vals is None:
+            return
+        lists.append([(p.name, v) for v in vals[:limit]])
+    # endpoints that edit a record: also offer moving it to a visible time (optional 'start'/'due')
+    optional_times = [p.name for p in ep.params if not p.required and p.name in ("start", "due")]
+    extra: list[tuple[str, Any]] = [("", None)] + [(n, t) for n in optional_times for t in seen.times[:limit]]
+    if ep.mutates and names and names <= set(ID_PARAMS) and len(extra) > 1:
+        lists.append(extra)
+    for combo in itertools.islice(itertools.product(*lists), limit * 4):
+        args: dict[str, Any] = {}
+        for key, value in combo:
+            if key == "__window__":
+                args["start"], args["end"] = value
+            elif key:
+                args[key] = value
+        yield args
+
+
+def _label(call: str, args: dict[str, Any]) -> str:
+    inner = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in args.items())
+    return f"{call}({inner})"
+
+
+# ---- the wrapper -----------------------------------------------------------------------------------
+Block = tuple[str, int]  # (name, number of slots)
+
+
+class ActionMenu(gym.Wrapper):
+    """``Discrete(N)`` actions over a per-step menu; ``action_masks()`` for MaskablePPO.
+
+    ``info["menu"]`` lists the label of every slot ("" when empty) and
+    ``info["action_mask"]`` the mask, at reset and after every step.
+
+    Args:
+        per_endpoint: slots per endpoint block.
+        waits: lengths (virtual seconds) of the offered ``wait`` actions.
+        finish_message: the message of the ``finish`` action.
+        services: service names to give blocks to (default: every registered service).
+        ui_slots: element taps offered when the observation has a ``ui`` key.
+        shell_templates: commands offered when the laptop is a device of the task.
+    """
+
+    def __init__(self, env: gym.Env, per_endpoint: int = 4, waits: tuple[int, ...] = (600, 3600),
+                 finish_message: str = "Done.", services: list[str] | None = None, ui_slots: int = 16,
+                 shell_templates: tuple[str, ...] = ("pwd", "ls -la")) -> None:
+        super().__init__(env)
+        self.per_endpoint = per_endpoint
+        self.waits, self.finish_message = tuple(waits), finish_message
+        self.service_names = sorted(services if services is not None else SERVICES)
+        self.ui_slots, self.shell_templates = ui_slots, tuple(shell_templates)
+        self.blocks: list[Block] = [("core", 2 + len(self.waits))]
+        for name in self.service_names:
+            for ep in SERVICES[name].endpoints:
+                self.blocks.append((f"{name}.{ep}", per_endpoint))
+        self.blocks += [("gui", ui_slots + 2), ("shell", len(self.shell_templates))]
+        self._offset: dict[str, int] = {}
+        n = 0
+        for name, size in self.blocks:
+            self._offset[name] = n
+            n += size
+        self.action_space = spaces.Discrete(n)
+        self._choices: list[Choice | None] = [None] * n
+        self._mask = np.zeros(n, dtype=bool)
+
+    # ---- capabilities, discovered from the env and the observation -----------------------------
+    def _world(self) -> Any:
+        return getattr(self.env.unwrapped, "world", None)
+
+    def has_shell(self) -> bool:
+        task = getattr(self.env.unwrapped, "task", None)
+        return task is not None and "laptop" in getattr(task, "devices", ())
+
+    # ---- building -----------------------------------------------------------------------------
+    def _put(self, block: str, k: int, choice: Choice) -> None:
+        self._choices[self._offset[block] + k] = choice
+        self._mask[self._offset[block] + k] = True
+
+    def build(self, obs: dict[str, Any]) -> None:
+        """Fill the slots from the observation and the world (called after reset and step)."""
+        self._choices = [None] * self.action_space.n
+        self._mask[:] = False
+        self._put("core", 0, Choice(f"finish({self.finish_message!r})", A.finish(self.finish_message)))
+        for k, s in enumerate(self.waits):
+            self._put("core", 1 + k, Choice(f"wait({s})", A.wait(s)))
+        self._put("core", 1 + len(self.waits), Choice("help()", A.api("help")))
+        seen = visible_values(obs)
+        world = self._world()
+        if world is not None:
+            self._build_api(world, seen)
+        if "ui" in obs:
+            for k, el in enumerate(seen.ui_elements[: self.ui_slots]):
+                self._put("gui", k, Choice(f"tap({el})", A.tap(element=el)))
+            self._put("gui", self.ui_slots, Choice("key(back)", A.key("back")))
+            self._put("gui", self.ui_slots + 1, Choice("key(home)", A.key("home")))
+        if self.has_shell():
+            for k, cmd in enumerate(self.shell_templates):
+                self._put("shell", k, Choice(f"shell({cmd!r})", A.shell(cmd)))
+
+    def _build_api(self, world: Any, seen: Visible) -> None:
+        for name in self.service_names:
+            svc = world.services.get(name)
+            if svc is None:
+                continue
+            for ep in svc.endpoints.values():
+                block = f"{name}.{ep.name}"
+                if block not in self._offset:
+                    continue
+                k = 0
+                for args in endpoint_args(ep, svc, seen, self.per_endpoint):
+                    if k == self.per_endpoint:
+                        break
+                    if call_is_valid(world, ep.qualname, args):
+                        self._put(block, k, Choice(_label(ep.qualname, args), A.api(ep.qualname, **args)))
+                        k += 1
+
+    # ---- gym API --------------------------------------------------------------------------------
+    def action_masks(self) -> np.ndarray:
+        return self._mask.copy()
+
+    def menu(self) -> list[str]:
+        return [c.label if c is not None else "" for c in self._choices]
+
+    def choice(self, index: int) -> Choice | None:
+        return self._choices[int(index)] if 0 <= int(index) < len(self._choices) else None
+
+    def _annotate(self, info: dict[str, Any]) -> dict[str, Any]:
+        info = dict(info)
+        info["menu"] = self.menu()
+        info["action_mask"] = self.action_masks()
+        return info
+
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict]:
+        obs, info = self.env.reset(seed=seed, options=options)
+        self.build(obs)
+        return obs, self._annotate(info)
+
+    def step(self, action: Any) -> tuple[Any, float, bool, bool, dict]:
+        index = int(np.asarray(action).item()) if not isinstance(action, (int, np.integer)) else int(action)
+        choice = self.choice(index) if 0 <= index < len(self._mask) and self._mask[index] else None
+        if choice is None:
+            obs, reward, terminated, truncated, info = self.env.step(json.dumps({"kind": "menu", "slot": index}))
+            open_slots = int(self._mask.sum())
+            obs = dict(obs)
+            obs["result"] = (f"error: menu slot {index} is not available this step ({open_slots} slots are; "
+                             "see info['action_mask'] and info['menu'])")
+            info = dict(info, error=obs["result"][7:])
+        else:
+            obs, reward, terminated, truncated, info = self.env.step(choice.action)
+        self.build(obs)
+        return obs, reward, terminated, truncated, self._annotate(info)
+
+
+def masked_random_policy(rng: np.random.Generator) -> Callable[[np.ndarray], int]:
+    """A uniform choice among the valid slots (the random baseline for menu agents)."""
+
+    def act(mask: np.ndarray) -> int:
+        return int(rng.choice(np.flatnonzero(mask)))
+
+    return act
