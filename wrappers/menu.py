@@ -17,7 +17,9 @@ in a **fixed slot layout** so that an index keeps its meaning across steps and e
 - an API candidate, dry-run against the current world through ``Service.call`` with every
   mutation trapped (``insert/modify/remove`` and the world's ``touch/schedule/advance``
   raise at once), raises no ``ServiceError``. Services validate before they mutate (the
-  engine's contract), so reaching the first mutation means the real call succeeds;
+  engine's contract), so reaching the first mutation means the real call succeeds.
+  Read-only calls without record ids are dry-run once per episode and remembered: their
+  validity depends on their arguments (dates, ranges), not on the changing state;
 - ``finish``, ``wait`` and ``help`` always;
 - a GUI tap names an element present in the current ``obs["ui"]``; a key is always offered
   with the phone;
@@ -141,15 +143,20 @@ def mutations_trapped(world: Any) -> Iterator[None]:
             obj.__dict__.pop(name, None)
 
 
-def call_is_valid(world: Any, call: str, args: dict[str, Any]) -> bool:
-    """Would ``world.call(call, args)`` succeed now? Decided without changing anything."""
+def call_is_valid(world: Any, call: str, args: dict[str, Any], trapped: bool = False) -> bool:
+    """Would ``world.call(call, args)`` succeed now? Decided without changing anything.
+
+    ``trapped=True`` when the caller already holds :func:`mutations_trapped` (one trap per menu).
+    """
     service, _, endpoint = call.partition(".")
     svc = world.services.get(service)
     if svc is None or endpoint not in svc.endpoints:
         return False
-    try:
+    if not trapped:
         with mutations_trapped(world):
-            svc.call(endpoint, args)
+            return call_is_valid(world, call, args, trapped=True)
+    try:
+        svc.call(endpoint, args)
     except _Mutation:
         return True
     except ServiceError:
@@ -271,6 +278,7 @@ class ActionMenu(gym.Wrapper):
         self.action_space = spaces.Discrete(n)
         self._choices: list[Choice | None] = [None] * n
         self._mask = np.zeros(n, dtype=bool)
+        self._static_valid: dict[tuple[str, str], bool] = {}
 
     # ---- capabilities, discovered from the env and the observation -----------------------------
     def _world(self) -> Any:
@@ -307,6 +315,22 @@ class ActionMenu(gym.Wrapper):
                 self._put("shell", k, Choice(f"shell({cmd!r})", A.shell(cmd)))
 
     def _build_api(self, world: Any, seen: Visible) -> None:
+        with mutations_trapped(world):
+            self._fill_api(world, seen)
+
+    def _valid(self, world: Any, ep: Any, args: dict[str, Any]) -> bool:
+        """Dry-run; read-only calls without record ids are dry-run once per episode: their
+        validity depends on the arguments only (ranges, dates), not on the changing state."""
+        cacheable = not ep.mutates and not any(p.name in ID_PARAMS or p.name.endswith("_id") for p in ep.params
+                                               if p.name in args)
+        if not cacheable:
+            return call_is_valid(world, ep.qualname, args, trapped=True)
+        key = (ep.qualname, json.dumps(args, sort_keys=True))
+        if key not in self._static_valid:
+            self._static_valid[key] = call_is_valid(world, ep.qualname, args, trapped=True)
+        return self._static_valid[key]
+
+    def _fill_api(self, world: Any, seen: Visible) -> None:
         for name in self.service_names:
             svc = world.services.get(name)
             if svc is None:
@@ -319,7 +343,7 @@ class ActionMenu(gym.Wrapper):
                 for args in endpoint_args(ep, svc, seen, self.per_endpoint):
                     if k == self.per_endpoint:
                         break
-                    if call_is_valid(world, ep.qualname, args):
+                    if self._valid(world, ep, args):
                         self._put(block, k, Choice(_label(ep.qualname, args), A.api(ep.qualname, **args)))
                         k += 1
 
@@ -341,6 +365,7 @@ class ActionMenu(gym.Wrapper):
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict]:
         obs, info = self.env.reset(seed=seed, options=options)
+        self._static_valid = {}
         self.build(obs)
         return obs, self._annotate(info)
 

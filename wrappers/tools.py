@@ -101,7 +101,7 @@ def to_action(call: Any) -> Any:
 
 
 class ToolCalling(gym.Wrapper):
-    """Accept tool calls as actions; ``info["tools"]`` holds the schemas after every reset."""
+    """Accept tool calls as actions; ``info["tools"]`` holds the schemas (fixed for an episode)."""
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict]:
         obs, info = self.env.reset(seed=seed, options=options)
@@ -109,4 +109,5 @@ class ToolCalling(gym.Wrapper):
         return obs, dict(info, tools=self.tools)
 
     def step(self, action: Any) -> tuple[Any, float, bool, bool, dict]:
-        return self.env.step(to_action(action))
+        obs, reward, terminated, truncated, info = self.env.step(to_action(action))
+        return obs, reward, terminated, truncated, dict(info, tools=self.tools)
