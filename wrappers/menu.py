@@ -89,6 +89,7 @@ class Visible:
     amounts: list[float]
     keywords: list[str]
     ui_elements: list[str]
+    windows: list[tuple[str, str]] | None = None
 
 
 def _uniq(seq: Any) -> list[Any]:
@@ -167,12 +168,22 @@ def call_is_valid(world: Any, call: str, args: dict[str, Any], trapped: bool = F
 
 
 # ---- argument filling ------------------------------------------------------------------------------
+_TYPE_NAMES: dict[int, str] = {}  # id(Param) -> type name; Params are class-level constants
+
+
+def _type_name(param: Any) -> str:
+    name = _TYPE_NAMES.get(id(param))
+    if name is None:
+        name = _TYPE_NAMES[id(param)] = param.type_name()
+    return name
+
+
 def _fills(param: Any, service: Any, seen: Visible) -> list[Any] | None:
     """Candidate values for one required parameter, or None if nothing visible fits."""
-    name, tname = param.name, param.type_name()
+    name, tname = param.name, _type_name(param)
     if name in ID_PARAMS or name.endswith("_id"):
-        rows = {rid for t in service.tables.values() for rid in t.rows}
-        return [i for i in seen.ids if i in rows] or None
+        tables = list(service.tables.values())
+        return [i for i in seen.ids if any(i in t.rows for t in tables)] or None
     if tname == "list[string]" and name in ADDRESS_LIST_PARAMS:
         return [[e] for e in seen.emails] or None
     if tname == "string" and name in PHONE_PARAMS and seen.phones:
@@ -195,34 +206,58 @@ def _fills(param: Any, service: Any, seen: Visible) -> list[Any] | None:
 
 
 def _windows(seen: Visible) -> list[tuple[str, str]]:
-    """(start, end) date windows around today, for endpoints that need both."""
-    if not seen.dates:
-        return []
-    day = clock.parse_time(seen.dates[0])
-    spans = ((0, 1), (0, 7), (-30, 30))
-    return [(clock.fmt_date(day + a * clock.DAY), clock.fmt_date(day + b * clock.DAY)) for a, b in spans]
+    """(start, end) date windows around today, for endpoints that need both (computed once a step)."""
+    if seen.windows is None:
+        seen.windows = []
+        if seen.dates:
+            day = clock.parse_time(seen.dates[0])
+            spans = ((0, 1), (0, 7), (-30, 30))
+            seen.windows = [(clock.fmt_date(day + a * clock.DAY), clock.fmt_date(day + b * clock.DAY))
+                            for a, b in spans]
+    return seen.windows
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What of an endpoint's signature the filler needs (computed once per endpoint)."""
+
+    required: tuple[Any, ...]
+    pair: bool  # needs both 'start' and 'end'
+    optional_times: tuple[str, ...]  # optional 'start'/'due' an id-only editor may move
+    id_editor: bool
+
+
+_PLANS: dict[int, _Plan] = {}  # id(Endpoint) -> plan; Endpoints are class-level constants
+
+
+def _plan(ep: Any) -> _Plan:
+    plan = _PLANS.get(id(ep))
+    if plan is None:
+        required = tuple(p for p in ep.params if p.required)
+        names = {p.name for p in required}
+        plan = _PLANS[id(ep)] = _Plan(
+            required, {"start", "end"} <= names,
+            tuple(p.name for p in ep.params if not p.required and p.name in ("start", "due")),
+            bool(ep.mutates and names and names <= set(ID_PARAMS)))
+    return plan
 
 
 def endpoint_args(ep: Any, service: Any, seen: Visible, limit: int) -> Iterator[dict[str, Any]]:
     """Argument dicts for ``ep`` built from visible values, in a stable order (newest first)."""
-    required = [p for p in ep.params if p.required]
-    names = {p.name for p in required}
-    pair = {"start", "end"} <= names
+    plan = _plan(ep)
     lists: list[list[tuple[str, Any]]] = []
-    if pair:
+    if plan.pair:
         lists.append([("__window__", w) for w in _windows(seen)])
-    for p in required:
-        if pair and p.name in ("start", "end"):
+    for p in plan.required:
+        if plan.pair and p.name in ("start", "end"):
             continue
         vals = _fills(p, service, seen)
         if vals is None:
             return
         lists.append([(p.name, v) for v in vals[:limit]])
     # endpoints that edit a record: also offer moving it to a visible time (optional 'start'/'due')
-    optional_times = [p.name for p in ep.params if not p.required and p.name in ("start", "due")]
-    extra: list[tuple[str, Any]] = [("", None)] + [(n, t) for n in optional_times for t in seen.times[:limit]]
-    if ep.mutates and names and names <= set(ID_PARAMS) and len(extra) > 1:
-        lists.append(extra)
+    if plan.id_editor and plan.optional_times and seen.times:
+        lists.append([("", None)] + [(n, t) for n in plan.optional_times for t in seen.times[:limit]])
     for combo in itertools.islice(itertools.product(*lists), limit * 4):
         args: dict[str, Any] = {}
         for key, value in combo:
@@ -231,6 +266,11 @@ def endpoint_args(ep: Any, service: Any, seen: Visible, limit: int) -> Iterator[
             elif key:
                 args[key] = value
         yield args
+
+
+def _freeze(args: dict[str, Any]) -> tuple[Any, ...]:
+    """A hashable key for an argument dict (values are strings, numbers or lists of strings)."""
+    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in args.items())
 
 
 def _label(call: str, args: dict[str, Any]) -> str:
@@ -278,7 +318,8 @@ class ActionMenu(gym.Wrapper):
         self.action_space = spaces.Discrete(n)
         self._choices: list[Choice | None] = [None] * n
         self._mask = np.zeros(n, dtype=bool)
-        self._static_valid: dict[tuple[str, str], bool] = {}
+        self._static_valid: dict[tuple[str, Any], bool] = {}
+        self._choice_cache: dict[tuple[str, Any], Choice] = {}  # the same candidates recur every step
 
     # ---- capabilities, discovered from the env and the observation -----------------------------
     def _world(self) -> Any:
@@ -325,7 +366,7 @@ class ActionMenu(gym.Wrapper):
                                                if p.name in args)
         if not cacheable:
             return call_is_valid(world, ep.qualname, args, trapped=True)
-        key = (ep.qualname, json.dumps(args, sort_keys=True))
+        key = (ep.qualname, _freeze(args))
         if key not in self._static_valid:
             self._static_valid[key] = call_is_valid(world, ep.qualname, args, trapped=True)
         return self._static_valid[key]
@@ -344,7 +385,12 @@ class ActionMenu(gym.Wrapper):
                     if k == self.per_endpoint:
                         break
                     if self._valid(world, ep, args):
-                        self._put(block, k, Choice(_label(ep.qualname, args), A.api(ep.qualname, **args)))
+                        key = (ep.qualname, _freeze(args))
+                        choice = self._choice_cache.get(key)
+                        if choice is None:
+                            choice = Choice(_label(ep.qualname, args), A.api(ep.qualname, **args))
+                            self._choice_cache[key] = choice
+                        self._put(block, k, choice)
                         k += 1
 
     # ---- gym API --------------------------------------------------------------------------------
@@ -365,7 +411,7 @@ class ActionMenu(gym.Wrapper):
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict]:
         obs, info = self.env.reset(seed=seed, options=options)
-        self._static_valid = {}
+        self._static_valid, self._choice_cache = {}, {}
         self.build(obs)
         return obs, self._annotate(info)
 
