@@ -340,3 +340,32 @@ def test_maskable_ppo_trains_a_few_thousand_steps():
     actions, _ = model.predict(obs, action_masks=masks)
     assert all(masks[i, a] for i, a in enumerate(actions))
     print(f"MaskablePPO 2048 steps in {time.perf_counter() - start:.1f} s")
+
+
+class PhoneStubEnv(gym.Env):
+    """A stand-in whose observation has the phone's ``ui`` listing (no world)."""
+
+    observation_space = gym.spaces.Dict({"result": claw_gym.spaces.UnicodeText(100),
+                                         "ui": claw_gym.spaces.UnicodeText(1000)})
+    action_space = claw_gym.env.act_space()
+    UI = ('screen: home [com.claw.launcher] 360x780 px; tap an element by id or x,y\n'
+          'e1 TextView "click here is just text" [0,0][10,10]\n'
+          'e2 Button "Save" id=com.claw.notes:id/save [0,0][9,9] click\n'
+          'e3 ImageView desc="Open" [0,0][9,9] click long-click')
+
+    def reset(self, *, seed=None, options=None):
+        super().reset(seed=seed)
+        return {"result": "", "ui": self.UI}, {}
+
+    def step(self, action):
+        return {"result": action, "ui": self.UI}, 0.0, False, False, {}
+
+
+def test_menu_offers_taps_on_clickable_elements_of_the_ui():
+    env = ActionMenu(PhoneStubEnv())
+    _, info = env.reset()
+    labels = [m for m in info["menu"] if m.startswith(("tap", "key"))]
+    assert labels == ['tap(e2 Button "Save" id=com.claw.notes:id/save)', 'tap(e3 ImageView desc="Open")',
+                      "key(back)", "key(home)"]
+    obs, *_ = env.step(info["menu"].index(labels[0]))
+    assert json.loads(obs["result"]) == {"kind": "gui", "op": "tap", "element": "e2"}

@@ -53,7 +53,8 @@ TIME_RE = re.compile(r"\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}\b")
 DATE_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 AMOUNT_RE = re.compile(r"(?<![\d.])\d{1,7}\.\d{2}\b")
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]{3,}")
-UI_ELEMENT_RE = re.compile(r"\b(e\d{1,4})\b")
+UI_LINE_RE = re.compile(r"^(e\d{1,4})\b(.*)$", re.MULTILINE)  # the phone's listing: "e12 Button "Save" ... click"
+QUOTED_RE = re.compile(r'"[^"]*"')
 STOPWORDS = frozenset("""about after again also back before being between could does done from have into just
     know last like make more most much need next only other over please really same should since some such sure
     take than thanks that their them then there these they thing this those through today tomorrow under until
@@ -88,7 +89,7 @@ class Visible:
     dates: list[str]
     amounts: list[float]
     keywords: list[str]
-    ui_elements: list[str]
+    ui_elements: list[tuple[str, str]]  # (element id, its line) of clickable elements
     windows: list[tuple[str, str]] | None = None
 
 
@@ -112,8 +113,17 @@ def visible_values(obs: dict[str, Any]) -> Visible:
         dates=_uniq(([today] if today else []) + DATE_RE.findall(blob)),
         amounts=_uniq(float(a) for a in AMOUNT_RE.findall(blob)),
         keywords=_uniq(w for w in words if w not in STOPWORDS),
-        ui_elements=_uniq(UI_ELEMENT_RE.findall(str(obs.get("ui", "")))),
+        ui_elements=clickable_elements(str(obs.get("ui", ""))),
     )
+
+
+def clickable_elements(ui: str) -> list[tuple[str, str]]:
+    """Elements of the phone's listing flagged ``click`` (flags outside quoted text)."""
+    out = []
+    for el, rest in UI_LINE_RE.findall(ui):
+        if re.search(r"\bclick\b", QUOTED_RE.sub("", rest)):
+            out.append((el, rest.split(" [")[0].strip()[:48]))
+    return out
 
 
 def _now(obs: dict[str, Any]) -> int | None:
@@ -347,8 +357,8 @@ class ActionMenu(gym.Wrapper):
         if world is not None:
             self._build_api(world, seen)
         if "ui" in obs:
-            for k, el in enumerate(seen.ui_elements[: self.ui_slots]):
-                self._put("gui", k, Choice(f"tap({el})", A.tap(element=el)))
+            for k, (el, what) in enumerate(seen.ui_elements[: self.ui_slots]):
+                self._put("gui", k, Choice(f"tap({el} {what})", A.tap(element=el)))
             self._put("gui", self.ui_slots, Choice("key(back)", A.key("back")))
             self._put("gui", self.ui_slots + 1, Choice("key(home)", A.key("home")))
         if self.has_shell():
