@@ -369,3 +369,23 @@ def test_menu_offers_taps_on_clickable_elements_of_the_ui():
                       "key(back)", "key(home)"]
     obs, *_ = env.step(info["menu"].index(labels[0]))
     assert json.loads(obs["result"]) == {"kind": "gui", "op": "tap", "element": "e2"}
+
+
+def test_tutorial_family_oracle_passes_and_shortcuts_fail():
+    for seed in range(10):
+        env = gym.make("ClawTutorial-v0", difficulty=[1 + seed % 5])
+        env.reset(seed=seed)
+        for action in env.unwrapped.oracle_actions():
+            *_, info = env.step(action)
+        assert info["verdict"]["passed"]
+        env.reset(seed=seed)
+        *_, info = env.step(A.finish("done"))
+        assert not info["verdict"]["passed"]
+        env.reset(seed=seed)
+        items = env.unwrapped.world.services["todo"].table("items")
+        for rid in list(items):  # ticking off everything is a violation
+            env.step(A.api("todo.complete", id=rid))
+        *_, info = env.step(A.finish("done"))
+        assert not info["verdict"]["passed"] and info["verdict"]["violations"]
+    assert all(s.split == "tutorial" for s in tutorial.install())
+    assert not [s for s in claw_gym.catalog(split="train") if s.family == "tutorial-todo"]

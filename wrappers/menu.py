@@ -103,18 +103,45 @@ def visible_values(obs: dict[str, Any]) -> Visible:
     texts = [str(obs.get("result", "")), events, str(obs.get("services", "")), str(obs.get("instruction", ""))]
     blob = "\n".join(texts)
     instruction = str(obs.get("instruction", ""))
-    words = [w.lower().removesuffix("'s") for w in WORD_RE.findall(instruction)]
+    words = [w.lower().strip("'-").removesuffix("'s") for w in WORD_RE.findall(instruction)]
     today = clock.fmt_date(_now(obs)) if _now(obs) is not None else None
+    keywords = _uniq(w for w in words if w not in STOPWORDS)
     return Visible(
-        ids=_uniq(ID_RE.findall(blob)),
+        ids=ranked_ids(blob, keywords),
         emails=_uniq(EMAIL_RE.findall(blob)),
         phones=_uniq(p.strip() for p in PHONE_RE.findall(blob)),
         times=_uniq(TIME_RE.findall(blob)),
         dates=_uniq(([today] if today else []) + DATE_RE.findall(blob)),
         amounts=_uniq(float(a) for a in AMOUNT_RE.findall(blob)),
-        keywords=_uniq(w for w in words if w not in STOPWORDS),
+        keywords=keywords,
         ui_elements=clickable_elements(str(obs.get("ui", ""))),
     )
+
+
+def ranked_ids(blob: str, keywords: list[str]) -> list[str]:
+    """Record ids in order of relevance to the request, then of appearance (newest first).
+
+    An id's context is its record: from the id to the next id when it opens a JSON object
+    (``"id": "t0002", "title": ...``), else from the previous id up to it (event lines end
+    with the record id). Its score is how many instruction keywords the context contains,
+    so the first slot of ``todo.complete`` tends to hold the to-do the user named.
+    """
+    hits = list(ID_RE.finditer(blob))
+    best: dict[str, int] = {}
+    for k, m in enumerate(hits):
+        if blob[max(0, m.start() - 7):m.start()] == '"id": "':
+            nxt = hits[k + 1].start() if k + 1 < len(hits) else len(blob)
+            end = blob.find("}", m.end(), nxt)
+            lo, hi = m.end(), min(nxt, m.end() + 400, end if end >= 0 else nxt)
+        else:
+            prev = hits[k - 1].end() if k else 0
+            lo, hi = max(prev, m.start() - 400, blob.rfind("\n", prev, m.start()) + 1), m.start()
+        context = blob[lo:hi].lower()
+        score = sum(1 for w in keywords if w in context)
+        if score > best.get(m.group(0), -1):
+            best[m.group(0)] = score
+    order = list(best)  # first appearance
+    return sorted(order, key=lambda i: -best[i])
 
 
 def clickable_elements(ui: str) -> list[tuple[str, str]]:
