@@ -4,7 +4,7 @@ The agent sees hashed text features and picks from the action menu (masked). The
 starts on the tutorial family at difficulty 1 (one other open to-do), then adds harder
 tutorial tasks and the suite's meeting-reschedule family as the success rate over the last
 40 episodes reaches 0.7. Evaluation: the same tasks and seeds for the trained policy and
-for uniform random choice among valid slots, on each stage's new tasks.
+for uniform random choice among valid slots, per family and difficulty.
 
     pip install -e '.[rl]' && python examples/maskable_ppo_curriculum.py [--steps 12000]
 """
@@ -70,17 +70,20 @@ def main() -> None:
                         ent_coef=0.01, gamma=0.95, seed=0, verbose=0)
     t0 = time.time()
     rng = np.random.default_rng(1234)
-    suites = {}  # evaluation sets: each stage's new tasks, fixed (task, seed) pairs
-    for k, pool in enumerate(curriculum.pools):
-        new = [t for t in pool if k == 0 or t not in curriculum.pools[k - 1]] or pool
-        suites[f"stage {k + 1}"] = ([new[int(rng.integers(len(new)))] for _ in range(args.eval)],
-                                    [10_000 + 100 * k + i for i in range(args.eval)])
+    suites = {}  # evaluation sets: fixed (task, seed) pairs per family and difficulty
+    for k, (name, filters) in enumerate([("tutorial d1", {"family": "tutorial-todo", "difficulty": 1}),
+                                         ("tutorial d3", {"family": "tutorial-todo", "difficulty": 3}),
+                                         ("meeting d1-3", {"family": "meeting-reschedule",
+                                                           "difficulty": [1, 2, 3]})]):
+        pool = [s.task_id for s in claw_gym.catalog(**filters, split=["tutorial", "train"])]
+        suites[name] = ([pool[int(rng.integers(len(pool)))] for _ in range(args.eval)],
+                        [10_000 + 100 * k + i for i in range(args.eval)])
     rand = np.random.default_rng(7)
     random_rates = {name: evaluate(lambda obs, mask: int(rand.choice(np.flatnonzero(mask))), *suite)
                     for name, suite in suites.items()}
     print("random menu agent: " + ", ".join(f"{n} {r:.2f}" for n, r in random_rates.items())
           + f" ({args.eval} episodes each)")
-    checkpoints = sorted({args.steps // 4, args.steps // 2, 3 * args.steps // 4, args.steps})
+    checkpoints = sorted({args.steps // 8, args.steps // 4, args.steps // 2, args.steps})
     done_steps = 0
     for target in checkpoints:
         model.learn(target - done_steps, callback=sb3_callback(curriculum), reset_num_timesteps=False)
@@ -90,7 +93,7 @@ def main() -> None:
         print(f"steps {target:6d}  " + ", ".join(f"{n} {r:.2f}" for n, r in rates.items())
               + f"  curriculum stage {curriculum.level + 1}/{len(curriculum.stages)}"
               f" (recent {curriculum.success_rate():.2f})  {time.time() - t0:.0f} s")
-    print("RESULT " + " ".join(f"{n.replace(' ', '')}: ppo={rates[n]:.2f} random={random_rates[n]:.2f}"
+    print("RESULT " + " ".join(f"{n.replace(' ', '_')}: ppo={rates[n]:.2f} random={random_rates[n]:.2f}"
                                for n in rates) + f" steps={args.steps}")
 
 

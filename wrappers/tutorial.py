@@ -8,8 +8,8 @@ somewhere to start; difficulty adds look-alike open tasks. It is a normal family
 ``"tutorial"`` so ``ClawAnything-v0``'s default pool never samples it.
 
 ``install()`` adds it to this process's catalog and registers ``ClawTutorial-v0`` and
-``ClawAnything/tutorial-todo-*-v0``; the registered entry point installs it again in
-worker processes (async vector envs).
+``ClawAnything/tutorial-todo-*-v0`` (``uninstall()`` takes them out again); the registered
+entry point installs it again in worker processes (async vector envs).
 """
 
 from __future__ import annotations
@@ -73,6 +73,15 @@ def install() -> list[TaskSpec]:
         if s.env_id not in registry:
             register(id=s.env_id, entry_point="claw_gym.wrappers.tutorial:make_env", kwargs={"task_id": s.task_id})
     return out
+
+
+def uninstall() -> None:
+    """Undo :func:`install` in this process (catalog and env ids), e.g. after a test."""
+    fams, specs = suite.families(), suite.all_specs()
+    fams.pop(FAMILY.name, None)
+    for task_id in [t for t, s in specs.items() if s.family == FAMILY.name]:
+        registry.pop(specs.pop(task_id).env_id, None)
+    registry.pop("ClawTutorial-v0", None)
 
 
 def make_env(**kwargs: Any) -> Any:
