@@ -196,7 +196,9 @@ def test_tool_schemas_are_valid_and_tool_calls_solve_the_task():
         params = f["parameters"]
         assert params["type"] == "object" and set(params["required"]) <= set(params["properties"])
         json.dumps(t)
-    assert "calendar__update_event" in names and "finish" in names
+    world = env.unwrapped.world
+    assert {ep.qualname.replace(".", "__") for svc in world.services.values() for ep in svc.endpoints.values()} \
+        | {"finish", "wait", "help"} <= set(names)
     for k, action in enumerate(env.unwrapped.oracle_actions()):
         a = json.loads(action)
         if a["kind"] == "api":
@@ -210,6 +212,8 @@ def test_tool_schemas_are_valid_and_tool_calls_solve_the_task():
     obs, *_ = env.reset(seed=4)
     obs, reward, terminated, truncated, info = env.step({"name": "calendar__nope", "arguments": {}})
     assert obs["result"].startswith("error:") and not terminated
+    obs, reward, terminated, truncated, info = env.step({"name": "calendar__get", "arguments": "{not json"})
+    assert obs["result"].startswith("error: tool call arguments are not valid JSON") and not info["action_ok"]
 
 
 def test_tool_schemas_follow_the_world():
@@ -289,8 +293,11 @@ def test_parallel_env_devices_and_shared_reward():
     assert obs["phone"]["result"].startswith("error: the phone agent cannot send 'shell'")
     assert penv.env.world.state_hash() == before
     plan = penv.env.oracle_actions()
+    idle = A.api("events.search", limit=3)
     while penv.agents:
-        obs, rewards, terms, truncs, infos = penv.step({"laptop": plan.pop(0), "phone": A.api("contacts.search")})
+        action = plan.pop(0)
+        doer = "phone" if json.loads(action)["kind"] == "gui" else "laptop"
+        obs, rewards, terms, truncs, infos = penv.step({a: action if a == doer else idle for a in penv.agents})
     assert rewards == {"laptop": 1.0, "phone": 1.0} and infos["phone"]["verdict"]["passed"]
     assert penv.observation_space("laptop") is penv.observation_space("laptop")
 

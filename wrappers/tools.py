@@ -71,8 +71,15 @@ def tool_schemas(env: gym.Env, obs: dict[str, Any] | None = None) -> list[dict[s
     return tools
 
 
+class ToolCallError(ValueError):
+    """The tool call cannot be read (its arguments are not a JSON object, no name, ...)."""
+
+
 def to_action(call: Any) -> Any:
-    """A tool call (dict or JSON text) as claw-gym action text; other input passes through untouched."""
+    """A tool call (dict or JSON text) as claw-gym action text; other input passes through untouched.
+
+    Raises :class:`ToolCallError` for a tool call whose name or arguments cannot be read.
+    """
     if isinstance(call, str):
         try:
             parsed = json.loads(call)
@@ -89,10 +96,10 @@ def to_action(call: Any) -> Any:
     if isinstance(args, str):
         try:
             args = json.loads(args) if args.strip() else {}
-        except json.JSONDecodeError:
-            return json.dumps({"kind": "tool", "error": "arguments are not valid JSON"})
+        except json.JSONDecodeError as exc:
+            raise ToolCallError(f"tool call arguments are not valid JSON ({exc})") from None
     if not isinstance(name, str) or not isinstance(args, dict):
-        return json.dumps({"kind": "tool", "error": "a tool call needs a string 'name' and object 'arguments'"})
+        raise ToolCallError("a tool call needs a string 'name' and an object 'arguments'")
     if name == "help":
         return A.api("help")
     if name in ("wait", "finish", "shell", "gui"):
@@ -109,5 +116,12 @@ class ToolCalling(gym.Wrapper):
         return obs, dict(info, tools=self.tools)
 
     def step(self, action: Any) -> tuple[Any, float, bool, bool, dict]:
-        obs, reward, terminated, truncated, info = self.env.step(to_action(action))
+        try:
+            action, problem = to_action(action), None
+        except ToolCallError as exc:  # still a step, as any bad action: the env refuses a non-action
+            action, problem = json.dumps({"kind": "tool-call"}), str(exc)
+        obs, reward, terminated, truncated, info = self.env.step(action)
+        if problem is not None:
+            obs = dict(obs, result=f"error: {problem}")
+            info = dict(info, error=problem)
         return obs, reward, terminated, truncated, dict(info, tools=self.tools)
