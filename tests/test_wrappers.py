@@ -419,3 +419,26 @@ def test_tutorial_family_oracle_passes_and_shortcuts_fail():
     assert len(claw_gym.all_specs()) == n - 50 and "ClawTutorial-v0" not in gym.registry
     tutorial.install()
     assert not [s for s in claw_gym.catalog(split="train") if s.family == "tutorial-todo"]
+
+
+@pytest.mark.skipif("meeting-reschedule" not in families(), reason="the model family is not in this suite")
+def test_menu_can_express_a_suite_solution():
+    """Through menu slots only: read the thread, move the meeting to the time written in the
+    latest mail (prose), reply naming it. Needs recall (the id and the time are seen apart)."""
+    env = ActionMenu(gym.make(first_env_id("meeting-reschedule")))
+    env.unwrapped.pool = claw_gym.catalog(family="meeting-reschedule", split=None)
+
+    def slot(info, label):
+        return info["menu"].index(label)
+
+    for seed in range(6):
+        obs, info = env.reset(seed=seed)
+        f = env.unwrapped.scenario.facts
+        want = claw_gym.clock.fmt(f["final"])
+        obs, *_, info = env.step(slot(info, 'workmail.search(query="")'))
+        obs, *_, info = env.step(slot(info, f'workmail.get(id="{f["thread_latest"]}")'))
+        obs, *_, info = env.step([i for i, m in enumerate(info["menu"]) if m.startswith("calendar.list_events")][-1])
+        obs, *_, info = env.step(slot(info, f'calendar.update_event(id="{f["event"]}", start="{want}")'))
+        obs, *_, info = env.step(slot(info, f'workmail.reply(id="{f["thread_latest"]}", body="Done - {want}.")'))
+        obs, reward, terminated, truncated, info = env.step(slot(info, "finish('Done.')"))
+        assert reward == 1.0, info["verdict"]

@@ -8,7 +8,8 @@ in a **fixed slot layout** so that an index keeps its meaning across steps and e
 - one block of ``per_endpoint`` slots for every endpoint of every registered service
   (``claw_gym.services.SERVICES``, discovered, not listed here): slot k of a block is the
   k-th valid way to fill the endpoint's required arguments from visible values (record ids
-  in obs["result"]/events/services, addresses, times, amounts, instruction keywords);
+  in obs["result"]/events/services and the last ``recall`` results, addresses, times, also
+  written in prose, amounts, instruction keywords); ids most related to the request first;
 - block ``gui`` (when the observation has a ``ui`` key): taps on the elements listed there,
   and the back/home keys;
 - block ``shell`` (when the task's devices include the laptop): a few shell templates.
@@ -34,6 +35,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
@@ -50,6 +52,10 @@ ID_RE = re.compile(r"\b[a-z]{1,4}\d{4,6}\b")
 EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 PHONE_RE = re.compile(r"(?<![\w:-])\+?\d[\d ()-]{6,}\d\b")
 TIME_RE = re.compile(r"\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}\b")
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# times people write: "Tuesday Mar 17 at 10:30", "Mar 17, 10:30", "March 3rd at 9:05"
+PROSE_TIME_RE = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? (\d{1,2})(?:st|nd|rd|th)?,? "
+                           r"(?:at )?(\d{1,2}):(\d{2})\b")
 DATE_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 AMOUNT_RE = re.compile(r"(?<![\d.])\d{1,7}\.\d{2}\b")
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]{3,}")
@@ -97,11 +103,30 @@ def _uniq(seq: Any) -> list[Any]:
     return list(dict.fromkeys(seq))
 
 
-def visible_values(obs: dict[str, Any]) -> Visible:
-    """Scan the text fields: the last result first, then events newest first, then the rest."""
+def prose_times(text: str, now: int | None) -> list[str]:
+    """Times written in prose, as 'YYYY-MM-DD HH:MM' (the year of ``now``; a month more than
+    six months back is taken as next year's)."""
+    if now is None:
+        return []
+    today = clock.to_datetime(now)
+    out = []
+    for mon, day, hh, mm in PROSE_TIME_RE.findall(text):
+        month, year = MONTHS.index(mon.lower()) + 1, today.year
+        if month < today.month - 6:
+            year += 1
+        try:
+            out.append(clock.fmt(clock.parse_time(f"{year:04d}-{month:02d}-{int(day):02d} {int(hh):02d}:{mm}")))
+        except ValueError:
+            continue
+    return out
+
+
+def visible_values(obs: dict[str, Any], recalled: list[str] | tuple[str, ...] = ()) -> Visible:
+    """Scan the text fields: the last result first, then events newest first, then the rest,
+    then ``recalled`` texts (earlier results, newest first)."""
     events = "\n".join(reversed(str(obs.get("events", "")).splitlines()))
     texts = [str(obs.get("result", "")), events, str(obs.get("services", "")), str(obs.get("instruction", ""))]
-    blob = "\n".join(texts)
+    blob = "\n".join(texts + list(recalled))
     instruction = str(obs.get("instruction", ""))
     words = [w.lower().strip("'-").removesuffix("'s") for w in WORD_RE.findall(instruction)]
     today = clock.fmt_date(_now(obs)) if _now(obs) is not None else None
@@ -110,7 +135,7 @@ def visible_values(obs: dict[str, Any]) -> Visible:
         ids=ranked_ids(blob, keywords),
         emails=_uniq(EMAIL_RE.findall(blob)),
         phones=_uniq(p.strip() for p in PHONE_RE.findall(blob)),
-        times=_uniq(TIME_RE.findall(blob)),
+        times=_uniq(prose_times(blob, _now(obs)) + TIME_RE.findall(blob)),
         dates=_uniq(([today] if today else []) + DATE_RE.findall(blob)),
         amounts=_uniq(float(a) for a in AMOUNT_RE.findall(blob)),
         keywords=keywords,
@@ -332,12 +357,16 @@ class ActionMenu(gym.Wrapper):
         services: service names to give blocks to (default: every registered service).
         ui_slots: element taps offered when the observation has a ``ui`` key.
         shell_templates: commands offered when the laptop is a device of the task.
+        recall: how many earlier results still count as seen (an id read two steps ago can
+            be combined with a time read now).
     """
 
     def __init__(self, env: gym.Env, per_endpoint: int = 4, waits: tuple[int, ...] = (600, 3600),
                  finish_message: str = "Done.", services: list[str] | None = None, ui_slots: int = 16,
-                 shell_templates: tuple[str, ...] = ("pwd", "ls -la")) -> None:
+                 shell_templates: tuple[str, ...] = ("pwd", "ls -la"), recall: int = 3) -> None:
         super().__init__(env)
+        self._recalled: deque[str] = deque(maxlen=recall)  # earlier results, newest first
+        self._last_result = ""
         self.per_endpoint = per_endpoint
         self.waits, self.finish_message = tuple(waits), finish_message
         self.service_names = sorted(services if services is not None else SERVICES)
@@ -379,7 +408,7 @@ class ActionMenu(gym.Wrapper):
         for k, s in enumerate(self.waits):
             self._put("core", 1 + k, Choice(f"wait({s})", A.wait(s)))
         self._put("core", 1 + len(self.waits), Choice("help()", A.api("help")))
-        seen = visible_values(obs)
+        seen = visible_values(obs, tuple(self._recalled))
         world = self._world()
         if world is not None:
             self._build_api(world, seen)
@@ -449,6 +478,8 @@ class ActionMenu(gym.Wrapper):
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict]:
         obs, info = self.env.reset(seed=seed, options=options)
         self._static_valid, self._choice_cache = {}, {}
+        self._recalled.clear()
+        self._last_result = obs.get("result", "")
         self.build(obs)
         return obs, self._annotate(info)
 
@@ -464,6 +495,9 @@ class ActionMenu(gym.Wrapper):
             info = dict(info, error=obs["result"][7:])
         else:
             obs, reward, terminated, truncated, info = self.env.step(choice.action)
+        if self._last_result and not self._last_result.startswith("error:"):
+            self._recalled.appendleft(self._last_result)
+        self._last_result = obs.get("result", "")
         self.build(obs)
         return obs, reward, terminated, truncated, self._annotate(info)
 
