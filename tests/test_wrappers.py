@@ -85,8 +85,11 @@ def test_features_screen_downsampled_grayscale():
 
 
 # ---- menus and masks -----------------------------------------------------------------------------
-def run_masked_random(env: ActionMenu, steps: int, seed: int) -> tuple[int, int]:
-    """Random valid slots for ``steps`` steps; asserts the mask contract at every step."""
+def run_masked_random(env: ActionMenu, steps: int, seed: int, check_dry_run: bool = False) -> tuple[int, int]:
+    """Random valid slots for ``steps`` steps; asserts the mask contract at every step.
+
+    ``check_dry_run``: also rebuild the menu at every step and check that the dry runs left
+    the world exactly as it was (the services mutate only through the trapped helpers)."""
     rng = np.random.default_rng(seed)
     obs, info = env.reset(seed=seed)
     episodes = 1
@@ -95,6 +98,12 @@ def run_masked_random(env: ActionMenu, steps: int, seed: int) -> tuple[int, int]
         assert mask.dtype == bool and mask.shape == (env.action_space.n,) and mask.any()
         assert np.array_equal(mask, info["action_mask"])
         assert all(bool(label) == m for label, m in zip(info["menu"], mask))
+        if check_dry_run:
+            world = env.unwrapped.world
+            before = world.state_hash(), world.version
+            env.build(env.unwrapped._last_obs)
+            assert (world.state_hash(), world.version) == before
+            assert np.array_equal(env.action_masks(), mask)
         slot = int(rng.choice(np.flatnonzero(mask)))
         label = info["menu"][slot]
         obs, reward, terminated, truncated, info = env.step(slot)
@@ -120,7 +129,7 @@ def test_valid_slots_never_error(family):
 def test_valid_slots_never_error_long(family):
     env = ActionMenu(gym.make(first_env_id(family)))
     env.unwrapped.pool = claw_gym.catalog(family=family, split=None)
-    run_masked_random(env, 1000, seed=11)
+    run_masked_random(env, 1000, seed=11, check_dry_run=True)
 
 
 def test_invalid_slot_is_an_error_observation_and_changes_nothing():
