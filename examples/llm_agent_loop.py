@@ -20,8 +20,9 @@ from claw_gym.wrappers import ObservationBudget, ToolCalling
 Agent = Callable[[list[dict[str, Any]], list[dict[str, Any]]], dict[str, Any]]
 
 
-def render(obs: dict[str, str]) -> str:
-    return "\n".join(f"## {k}\n{v}" for k, v in obs.items() if v)
+def render(obs: dict) -> str:
+    """The text fields as a message (a model with vision could also get obs["screen"])."""
+    return "\n".join(f"## {k}\n{v}" for k, v in obs.items() if isinstance(v, str) and v)
 
 
 def run_episode(agent: Agent, env_id: str = "ClawAnything-v0", seed: int = 0, verbose: bool = True) -> dict:

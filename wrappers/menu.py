@@ -15,15 +15,18 @@ in a **fixed slot layout** so that an index keeps its meaning across steps and e
 - block ``shell`` (when the task's devices include the laptop): a few shell templates.
 
 **Valid** (what ``action_masks()`` marks True): the slot holds a candidate this step, and
-- an API candidate, dry-run against the current world through ``Service.call`` with every
-  mutation trapped (``insert/modify/remove`` and the world's ``touch/schedule/advance``
-  raise at once), raises no ``ServiceError``. Services validate before they mutate (the
+- an API candidate, dry-run against the current world through ``World.call`` (the API
+  door) with every mutation trapped (``insert/modify/remove`` and the world's
+  ``touch/schedule/advance`` raise at once; no audit entry is written), raises no
+  ``ServiceError``. Services validate before they mutate (the
   engine's contract), so reaching the first mutation means the real call succeeds.
   Read-only calls without record ids are dry-run once per episode and remembered: their
   validity depends on their arguments (dates, ranges), not on the changing state;
 - ``finish``, ``wait`` and ``help`` always;
-- a GUI tap names an element present in the current ``obs["ui"]``; a key is always offered
-  with the phone;
+- a GUI tap names a clickable element of the current ``obs["ui"]``; back/home keys are
+  always offered with the phone. GUI slots are not dry-run (the phone has no side-effect-free
+  preview), so a tap the phone refuses (back on the home screen) is the one case where a
+  valid slot can answer ``error:``; the world is unchanged then, as for any refused action;
 - a shell template when the laptop is a device of the task.
 
 An invalid index still costs a step, as any bad action does: it reaches the env as an
@@ -134,7 +137,7 @@ def visible_values(obs: dict[str, Any], recalled: list[str] | tuple[str, ...] = 
     return Visible(
         ids=ranked_ids(blob, keywords),
         emails=_uniq(EMAIL_RE.findall(blob)),
-        phones=_uniq(p.strip() for p in PHONE_RE.findall(blob)),
+        phones=_uniq(p.strip() for p in PHONE_RE.findall(blob) if not DATE_RE.match(p.strip())),
         times=_uniq(prose_times(blob, _now(obs)) + TIME_RE.findall(blob)),
         dates=_uniq(([today] if today else []) + DATE_RE.findall(blob)),
         amounts=_uniq(float(a) for a in AMOUNT_RE.findall(blob)),
@@ -192,34 +195,39 @@ def _trap(*_: Any, **__: Any) -> Any:
     raise _Mutation
 
 
+def _no_audit(*_: Any, **__: Any) -> None:
+    return None
+
+
 @contextmanager
 def mutations_trapped(world: Any) -> Iterator[None]:
-    """Within the block, any attempt to change the world raises ``_Mutation`` instead."""
-    targets = [(svc, n) for svc in world.services.values() for n in ("insert", "modify", "remove")]
-    targets += [(world, n) for n in ("touch", "schedule", "advance")]
-    for obj, name in targets:
-        setattr(obj, name, _trap)  # instance attribute shadows the method
+    """Within the block, any attempt to change the world raises ``_Mutation`` instead, and
+    calls leave no audit entry (checkers read the audit log)."""
+    targets: list[tuple[Any, str, Callable[..., Any]]] = [
+        (svc, n, _trap) for svc in world.services.values() for n in ("insert", "modify", "remove")]
+    targets += [(world, n, _trap) for n in ("touch", "schedule", "advance")]
+    targets.append((world.audit, "record", _no_audit))
+    for obj, name, stand_in in targets:
+        setattr(obj, name, stand_in)  # instance attribute shadows the method
     try:
         yield
     finally:
-        for obj, name in targets:
+        for obj, name, _ in targets:
             obj.__dict__.pop(name, None)
 
 
 def call_is_valid(world: Any, call: str, args: dict[str, Any], trapped: bool = False) -> bool:
-    """Would ``world.call(call, args)`` succeed now? Decided without changing anything.
+    """Would ``world.call(call, args, source="api")`` succeed now? Decided without changing anything.
 
-    ``trapped=True`` when the caller already holds :func:`mutations_trapped` (one trap per menu).
+    The dry run goes through the same door as an API action (``World.call``: its gates, then
+    the service), so whatever the door refuses is invalid here too. ``trapped=True`` when
+    the caller already holds :func:`mutations_trapped` (one trap per menu).
     """
-    service, _, endpoint = call.partition(".")
-    svc = world.services.get(service)
-    if svc is None or endpoint not in svc.endpoints:
-        return False
     if not trapped:
         with mutations_trapped(world):
             return call_is_valid(world, call, args, trapped=True)
     try:
-        svc.call(endpoint, args)
+        world.call(call, args, source="api")
     except _Mutation:
         return True
     except ServiceError:
