@@ -364,23 +364,29 @@ def test_sb3_check_env_on_the_wrapped_env():
 
 
 def test_maskable_ppo_trains_a_few_thousand_steps():  # ~15 s (60 s with 8 neighbours on 2 cores)
+    """MaskablePPO on the curriculum stack; the SB3 callback keeps every worker's schedule in step."""
     pytest.importorskip("sb3_contrib")
     import torch
     from sb3_contrib import MaskablePPO
     from stable_baselines3.common.vec_env import DummyVecEnv
 
+    from claw_gym.wrappers.curriculum import sb3_callback
+
     torch.set_num_threads(1)
-    venv = DummyVecEnv([lambda: make_rl_env("ClawTutorial-v0", dim=32, menu_kwargs={"services": ["todo", "events"]})
+    master = Curriculum.by_difficulty(["tutorial-todo"], max_difficulty=3, split="tutorial", window=8, threshold=0.5)
+    venv = DummyVecEnv([lambda: make_rl_env("ClawTutorial-v0", dim=32, curriculum=Curriculum(master.stages, window=8),
+                                            record=False, menu_kwargs={"services": ["todo", "events"]})
                         for _ in range(2)])
     model = MaskablePPO("MlpPolicy", venv, n_steps=256, batch_size=128, n_epochs=2, seed=0, verbose=0)
     start = time.perf_counter()
-    model.learn(2048)
-    assert model.num_timesteps >= 2048
+    model.learn(2048, callback=sb3_callback(master))
+    assert model.num_timesteps >= 2048 and master.episodes > 100
+    assert all(s == master.state() for s in venv.env_method("curriculum_state"))
     obs = venv.reset()
     masks = np.stack(venv.env_method("action_masks"))
     actions, _ = model.predict(obs, action_masks=masks)
     assert all(masks[i, a] for i, a in enumerate(actions))
-    print(f"MaskablePPO 2048 steps in {time.perf_counter() - start:.1f} s")
+    print(f"MaskablePPO 2048 steps in {time.perf_counter() - start:.1f} s, curriculum stage {master.level + 1}")
 
 
 class PhoneStubEnv(gym.Env):
