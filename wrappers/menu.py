@@ -1,0 +1,519 @@
+"""Action menus with masks: ``Discrete(N)`` over the actions an agent can form from what it sees.
+
+The text action space is too large for RL policies. This wrapper offers, at every step, a
+menu of concrete actions built from the current observation and the env's capabilities,
+in a **fixed slot layout** so that an index keeps its meaning across steps and episodes:
+
+- block ``core``: ``finish``, a few ``wait`` lengths, ``help``;
+- one block of ``per_endpoint`` slots for every endpoint of every registered service
+  (``claw_gym.services.SERVICES``, discovered, not listed here): slot k of a block is the
+  k-th valid way to fill the endpoint's required arguments from visible values (record ids
+  in obs["result"]/events/services and the last ``recall`` results, addresses, times, also
+  written in prose, amounts, instruction keywords); ids most related to the request first;
+- block ``gui`` (when the observation has a ``ui`` key): taps on the elements listed there,
+  and the back/home keys;
+- block ``shell`` (when the task's devices include the laptop): a few shell templates.
+
+**Valid** (what ``action_masks()`` marks True): the slot holds a candidate this step, and
+- an API candidate, dry-run against the current world through ``World.call`` (the API
+  door) with every mutation trapped (``insert/modify/remove`` and the world's
+  ``touch/schedule/advance`` raise at once; no audit entry is written), raises no
+  ``ServiceError``. Services validate before they mutate (the
+  engine's contract), so reaching the first mutation means the real call succeeds.
+  Read-only calls without record ids are dry-run once per episode and remembered: their
+  validity depends on their arguments (dates, ranges), not on the changing state;
+- ``finish``, ``wait`` and ``help`` always;
+- a GUI tap names a clickable element of the current ``obs["ui"]``; back/home keys are
+  always offered with the phone. GUI slots are not dry-run (the phone has no side-effect-free
+  preview), so a tap the phone refuses (back on the home screen) is the one case where a
+  valid slot can answer ``error:``; the world is unchanged then, as for any refused action;
+- a shell template when the laptop is a device of the task.
+
+An invalid index still costs a step, as any bad action does: it reaches the env as an
+unknown action kind (world unchanged) and ``obs["result"]`` says which slots were open.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections import deque
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+import gymnasium as gym
+import numpy as np
+from gymnasium import spaces
+
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.services import SERVICES, ServiceError
+
+ID_RE = re.compile(r"\b[a-z]{1,4}\d{4,6}\b")
+EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+PHONE_RE = re.compile(r"(?<![\w:-])\+?\d[\d ()-]{6,}\d\b")
+TIME_RE = re.compile(r"\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}\b")
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# times people write: "Tuesday Mar 17 at 10:30", "Mar 17, 10:30", "March 3rd at 9:05"
+PROSE_TIME_RE = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? (\d{1,2})(?:st|nd|rd|th)?,? "
+                           r"(?:at )?(\d{1,2}):(\d{2})\b")
+DATE_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+AMOUNT_RE = re.compile(r"(?<![\d.])\d{1,7}\.\d{2}\b")
+WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]{3,}")
+UI_LINE_RE = re.compile(r"^(e\d{1,4})\b(.*)$", re.MULTILINE)  # the phone's listing: "e12 Button "Save" ... click"
+QUOTED_RE = re.compile(r'"[^"]*"')
+STOPWORDS = frozenset("""about after again also back before being between could does done from have into just
+    know last like make more most much need next only other over please really same should since some such sure
+    take than thanks that their them then there these they thing this those through today tomorrow under until
+    very want were what when where which while will with would your yours can you let them sort care handle""".split())
+
+ID_PARAMS = ("id",)
+TIME_PARAMS = frozenset({"start", "end", "due", "date", "time", "when", "since", "until", "at"})
+QUERY_PARAMS = frozenset({"query", "q", "text", "keyword", "keywords", "search"})
+BODY_PARAMS = frozenset({"body", "message", "content", "comment", "note", "reply"})
+ADDRESS_LIST_PARAMS = frozenset({"to", "cc", "bcc", "recipients", "attendees"})
+PHONE_PARAMS = frozenset({"number", "phone", "to"})
+AMOUNT_PARAMS = frozenset({"amount", "total", "value", "price"})
+SUBJECT_PARAMS = frozenset({"subject"})
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One menu entry: a label a person can read and the action text the env receives."""
+
+    label: str
+    action: str
+
+
+@dataclass
+class Visible:
+    """Values an agent can read in the current observation, newest first."""
+
+    ids: list[str]
+    emails: list[str]
+    phones: list[str]
+    times: list[str]
+    dates: list[str]
+    amounts: list[float]
+    keywords: list[str]
+    ui_elements: list[tuple[str, str]]  # (element id, its line) of clickable elements
+    windows: list[tuple[str, str]] | None = None
+
+
+def _uniq(seq: Any) -> list[Any]:
+    return list(dict.fromkeys(seq))
+
+
+def prose_times(text: str, now: int | None) -> list[str]:
+    """Times written in prose, as 'YYYY-MM-DD HH:MM' (the year of ``now``; a month more than
+    six months back is taken as next year's)."""
+    if now is None:
+        return []
+    today = clock.to_datetime(now)
+    out = []
+    for mon, day, hh, mm in PROSE_TIME_RE.findall(text):
+        month, year = MONTHS.index(mon.lower()) + 1, today.year
+        if month < today.month - 6:
+            year += 1
+        try:
+            out.append(clock.fmt(clock.parse_time(f"{year:04d}-{month:02d}-{int(day):02d} {int(hh):02d}:{mm}")))
+        except ValueError:
+            continue
+    return out
+
+
+def visible_values(obs: dict[str, Any], recalled: list[str] | tuple[str, ...] = ()) -> Visible:
+    """Scan the text fields: the last result first, then events newest first, then the rest,
+    then ``recalled`` texts (earlier results, newest first)."""
+    events = "\n".join(reversed(str(obs.get("events", "")).splitlines()))
+    texts = [str(obs.get("result", "")), events, str(obs.get("services", "")), str(obs.get("instruction", ""))]
+    blob = "\n".join(texts + list(recalled))
+    instruction = str(obs.get("instruction", ""))
+    words = [w.lower().strip("'-").removesuffix("'s") for w in WORD_RE.findall(instruction)]
+    today = clock.fmt_date(_now(obs)) if _now(obs) is not None else None
+    keywords = _uniq(w for w in words if w not in STOPWORDS)
+    return Visible(
+        ids=ranked_ids(blob, keywords),
+        emails=_uniq(EMAIL_RE.findall(blob)),
+        phones=_uniq(p.strip() for p in PHONE_RE.findall(blob) if not DATE_RE.match(p.strip())),
+        times=_uniq(prose_times(blob, _now(obs)) + TIME_RE.findall(blob)),
+        dates=_uniq(([today] if today else []) + DATE_RE.findall(blob)),
+        amounts=_uniq(float(a) for a in AMOUNT_RE.findall(blob)),
+        keywords=keywords,
+        ui_elements=clickable_elements(str(obs.get("ui", ""))),
+    )
+
+
+def ranked_ids(blob: str, keywords: list[str]) -> list[str]:
+    """Record ids in order of relevance to the request, then of appearance (newest first).
+
+    An id's context is its record: from the id to the next id when it opens a JSON object
+    (``"id": "t0002", "title": ...``), else from the previous id up to it (event lines end
+    with the record id). Its score is how many instruction keywords the context contains,
+    so the first slot of ``todo.complete`` tends to hold the to-do the user named.
+    """
+    hits = list(ID_RE.finditer(blob))
+    best: dict[str, int] = {}
+    for k, m in enumerate(hits):
+        if blob[max(0, m.start() - 7):m.start()] == '"id": "':
+            nxt = hits[k + 1].start() if k + 1 < len(hits) else len(blob)
+            end = blob.find("}", m.end(), nxt)
+            lo, hi = m.end(), min(nxt, m.end() + 400, end if end >= 0 else nxt)
+        else:
+            prev = hits[k - 1].end() if k else 0
+            lo, hi = max(prev, m.start() - 400, blob.rfind("\n", prev, m.start()) + 1), m.start()
+        context = blob[lo:hi].lower()
+        score = sum(1 for w in keywords if w in context)
+        if score > best.get(m.group(0), -1):
+            best[m.group(0)] = score
+    order = list(best)  # first appearance
+    return sorted(order, key=lambda i: -best[i])
+
+
+def clickable_elements(ui: str) -> list[tuple[str, str]]:
+    """Elements of the phone's listing flagged ``click`` (flags outside quoted text)."""
+    out = []
+    for el, rest in UI_LINE_RE.findall(ui):
+        if re.search(r"\bclick\b", QUOTED_RE.sub("", rest)):
+            out.append((el, rest.split(" [")[0].strip()[:48]))
+    return out
+
+
+def _now(obs: dict[str, Any]) -> int | None:
+    m = TIME_RE.search(str(obs.get("time", "")))
+    return clock.parse_time(m.group(0)) if m else None
+
+
+# ---- dry run -------------------------------------------------------------------------------------
+class _Mutation(BaseException):
+    """Raised by the trap at the first mutation (BaseException: endpoint code cannot swallow it)."""
+
+
+def _trap(*_: Any, **__: Any) -> Any:
+    raise _Mutation
+
+
+def _no_audit(*_: Any, **__: Any) -> None:
+    return None
+
+
+@contextmanager
+def mutations_trapped(world: Any) -> Iterator[None]:
+    """Within the block, any attempt to change the world raises ``_Mutation`` instead, and
+    calls leave no audit entry (checkers read the audit log)."""
+    targets: list[tuple[Any, str, Callable[..., Any]]] = [
+        (svc, n, _trap) for svc in world.services.values() for n in ("insert", "modify", "remove")]
+    targets += [(world, n, _trap) for n in ("touch", "schedule", "advance")]
+    targets.append((world.audit, "record", _no_audit))
+    for obj, name, stand_in in targets:
+        setattr(obj, name, stand_in)  # instance attribute shadows the method
+    try:
+        yield
+    finally:
+        for obj, name, _ in targets:
+            obj.__dict__.pop(name, None)
+
+
+def call_is_valid(world: Any, call: str, args: dict[str, Any], trapped: bool = False) -> bool:
+    """Would ``world.call(call, args, source="api")`` succeed now? Decided without changing anything.
+
+    The dry run goes through the same door as an API action (``World.call``: its gates, then
+    the service), so whatever the door refuses is invalid here too. ``trapped=True`` when
+    the caller already holds :func:`mutations_trapped` (one trap per menu).
+    """
+    if not trapped:
+        with mutations_trapped(world):
+            return call_is_valid(world, call, args, trapped=True)
+    try:
+        world.call(call, args, source="api")
+    except _Mutation:
+        return True
+    except ServiceError:
+        return False
+    except Exception:  # a service bug: never offer what would crash
+        return False
+    return True
+
+
+# ---- argument filling ------------------------------------------------------------------------------
+_TYPE_NAMES: dict[int, str] = {}  # id(Param) -> type name; Params are class-level constants
+
+
+def _type_name(param: Any) -> str:
+    name = _TYPE_NAMES.get(id(param))
+    if name is None:
+        name = _TYPE_NAMES[id(param)] = param.type_name()
+    return name
+
+
+def _fills(param: Any, service: Any, seen: Visible) -> list[Any] | None:
+    """Candidate values for one required parameter, or None if nothing visible fits."""
+    name, tname = param.name, _type_name(param)
+    if name in ID_PARAMS or name.endswith("_id"):
+        tables = list(service.tables.values())
+        return [i for i in seen.ids if any(i in t.rows for t in tables)] or None
+    if tname == "list[string]" and name in ADDRESS_LIST_PARAMS:
+        return [[e] for e in seen.emails] or None
+    if tname == "string" and name in PHONE_PARAMS and seen.phones:
+        return list(seen.phones)
+    if tname == "string" and (name in ADDRESS_LIST_PARAMS or name == "email"):
+        return list(seen.emails) or None
+    if tname == "string" and (name == "date" or name.endswith("_date")):
+        return seen.dates + seen.times or None
+    if tname == "string" and (name in TIME_PARAMS or name.endswith("_time")):
+        return seen.times + seen.dates or None
+    if tname == "string" and name in QUERY_PARAMS:
+        return [""] + seen.keywords[:3]
+    if tname == "string" and name in BODY_PARAMS:
+        return ["Done."] + [f"Done - {t}." for t in seen.times[:2]]
+    if tname == "string" and name in SUBJECT_PARAMS:
+        return ["Update"]
+    if tname == "number" and name in AMOUNT_PARAMS:
+        return list(seen.amounts) or None
+    return None
+
+
+def _windows(seen: Visible) -> list[tuple[str, str]]:
+    """(start, end) date windows around today, for endpoints that need both (computed once a step)."""
+    if seen.windows is None:
+        seen.windows = []
+        if seen.dates:
+            day = clock.parse_time(seen.dates[0])
+            spans = ((0, 1), (0, 7), (-30, 30))
+            seen.windows = [(clock.fmt_date(day + a * clock.DAY), clock.fmt_date(day + b * clock.DAY))
+                            for a, b in spans]
+    return seen.windows
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What of an endpoint's signature the filler needs (computed once per endpoint)."""
+
+    required: tuple[Any, ...]
+    pair: bool  # needs both 'start' and 'end'
+    optional_times: tuple[str, ...]  # optional 'start'/'due' an id-only editor may move
+    id_editor: bool
+
+
+_PLANS: dict[int, _Plan] = {}  # id(Endpoint) -> plan; Endpoints are class-level constants
+
+
+def _plan(ep: Any) -> _Plan:
+    plan = _PLANS.get(id(ep))
+    if plan is None:
+        required = tuple(p for p in ep.params if p.required)
+        names = {p.name for p in required}
+        plan = _PLANS[id(ep)] = _Plan(
+            required, {"start", "end"} <= names,
+            tuple(p.name for p in ep.params if not p.required and p.name in ("start", "due")),
+            bool(ep.mutates and names and names <= set(ID_PARAMS)))
+    return plan
+
+
+def endpoint_args(ep: Any, service: Any, seen: Visible, limit: int) -> Iterator[dict[str, Any]]:
+    """Argument dicts for ``ep`` built from visible values, in a stable order (newest first)."""
+    plan = _plan(ep)
+    lists: list[list[tuple[str, Any]]] = []
+    if plan.pair:
+        lists.append([("__window__", w) for w in _windows(seen)])
+    for p in plan.required:
+        if plan.pair and p.name in ("start", "end"):
+            continue
+        vals = _fills(p, service, seen)
+        if vals is None:
+            return
+        lists.append([(p.name, v) for v in vals[:limit]])
+    # endpoints that edit a record: also offer moving it to a visible time (optional 'start'/'due')
+    if plan.id_editor and plan.optional_times and seen.times:
+        lists.append([("", None)] + [(n, t) for n in plan.optional_times for t in seen.times[:limit]])
+    for combo in itertools.islice(itertools.product(*lists), limit * 4):
+        args: dict[str, Any] = {}
+        for key, value in combo:
+            if key == "__window__":
+                args["start"], args["end"] = value
+            elif key:
+                args[key] = value
+        yield args
+
+
+def _freeze(args: dict[str, Any]) -> tuple[Any, ...]:
+    """A hashable key for an argument dict (values are strings, numbers or lists of strings)."""
+    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in args.items())
+
+
+def _label(call: str, args: dict[str, Any]) -> str:
+    inner = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in args.items())
+    return f"{call}({inner})"
+
+
+# ---- the wrapper -----------------------------------------------------------------------------------
+Block = tuple[str, int]  # (name, number of slots)
+
+
+class ActionMenu(gym.Wrapper):
+    """``Discrete(N)`` actions over a per-step menu; ``action_masks()`` for MaskablePPO.
+
+    ``info["menu"]`` lists the label of every slot ("" when empty) and
+    ``info["action_mask"]`` the mask, at reset and after every step.
+
+    Args:
+        per_endpoint: slots per endpoint block.
+        waits: lengths (virtual seconds) of the offered ``wait`` actions.
+        finish_message: the message of the ``finish`` action.
+        services: service names to give blocks to (default: every registered service).
+        ui_slots: element taps offered when the observation has a ``ui`` key.
+        shell_templates: commands offered when the laptop is a device of the task.
+        recall: how many earlier results still count as seen (an id read two steps ago can
+            be combined with a time read now).
+    """
+
+    def __init__(self, env: gym.Env, per_endpoint: int = 4, waits: tuple[int, ...] = (600, 3600),
+                 finish_message: str = "Done.", services: list[str] | None = None, ui_slots: int = 16,
+                 shell_templates: tuple[str, ...] = ("pwd", "ls -la"), recall: int = 3) -> None:
+        super().__init__(env)
+        self._recalled: deque[str] = deque(maxlen=recall)  # earlier results, newest first
+        self._last_result = ""
+        self.per_endpoint = per_endpoint
+        self.waits, self.finish_message = tuple(waits), finish_message
+        self.service_names = sorted(services if services is not None else SERVICES)
+        self.ui_slots, self.shell_templates = ui_slots, tuple(shell_templates)
+        self.blocks: list[Block] = [("core", 2 + len(self.waits))]
+        for name in self.service_names:
+            for ep in SERVICES[name].endpoints:
+                self.blocks.append((f"{name}.{ep}", per_endpoint))
+        self.blocks += [("gui", ui_slots + 2), ("shell", len(self.shell_templates))]
+        self._offset: dict[str, int] = {}
+        n = 0
+        for name, size in self.blocks:
+            self._offset[name] = n
+            n += size
+        self.action_space = spaces.Discrete(n)
+        self._choices: list[Choice | None] = [None] * n
+        self._mask = np.zeros(n, dtype=bool)
+        self._static_valid: dict[tuple[str, Any], bool] = {}
+        self._choice_cache: dict[tuple[str, Any], Choice] = {}  # the same candidates recur every step
+
+    # ---- capabilities, discovered from the env and the observation -----------------------------
+    def _world(self) -> Any:
+        return getattr(self.env.unwrapped, "world", None)
+
+    def has_shell(self) -> bool:
+        task = getattr(self.env.unwrapped, "task", None)
+        return task is not None and "laptop" in getattr(task, "devices", ())
+
+    # ---- building -----------------------------------------------------------------------------
+    def _put(self, block: str, k: int, choice: Choice) -> None:
+        self._choices[self._offset[block] + k] = choice
+        self._mask[self._offset[block] + k] = True
+
+    def build(self, obs: dict[str, Any]) -> None:
+        """Fill the slots from the observation and the world (called after reset and step)."""
+        self._choices = [None] * self.action_space.n
+        self._mask[:] = False
+        self._put("core", 0, Choice(f"finish({self.finish_message!r})", A.finish(self.finish_message)))
+        for k, s in enumerate(self.waits):
+            self._put("core", 1 + k, Choice(f"wait({s})", A.wait(s)))
+        self._put("core", 1 + len(self.waits), Choice("help()", A.api("help")))
+        seen = visible_values(obs, tuple(self._recalled))
+        world = self._world()
+        if world is not None:
+            self._build_api(world, seen)
+        if "ui" in obs:
+            for k, (el, what) in enumerate(seen.ui_elements[: self.ui_slots]):
+                self._put("gui", k, Choice(f"tap({el} {what})", A.tap(element=el)))
+            self._put("gui", self.ui_slots, Choice("key(back)", A.key("back")))
+            self._put("gui", self.ui_slots + 1, Choice("key(home)", A.key("home")))
+        if self.has_shell():
+            for k, cmd in enumerate(self.shell_templates):
+                self._put("shell", k, Choice(f"shell({cmd!r})", A.shell(cmd)))
+
+    def _build_api(self, world: Any, seen: Visible) -> None:
+        with mutations_trapped(world):
+            self._fill_api(world, seen)
+
+    def _valid(self, world: Any, ep: Any, args: dict[str, Any]) -> bool:
+        """Dry-run; read-only calls without record ids are dry-run once per episode: their
+        validity depends on the arguments only (ranges, dates), not on the changing state."""
+        cacheable = not ep.mutates and not any(p.name in ID_PARAMS or p.name.endswith("_id") for p in ep.params
+                                               if p.name in args)
+        if not cacheable:
+            return call_is_valid(world, ep.qualname, args, trapped=True)
+        key = (ep.qualname, _freeze(args))
+        if key not in self._static_valid:
+            self._static_valid[key] = call_is_valid(world, ep.qualname, args, trapped=True)
+        return self._static_valid[key]
+
+    def _fill_api(self, world: Any, seen: Visible) -> None:
+        for name in self.service_names:
+            svc = world.services.get(name)
+            if svc is None:
+                continue
+            for ep in svc.endpoints.values():
+                block = f"{name}.{ep.name}"
+                if block not in self._offset:
+                    continue
+                k = 0
+                for args in endpoint_args(ep, svc, seen, self.per_endpoint):
+                    if k == self.per_endpoint:
+                        break
+                    if self._valid(world, ep, args):
+                        key = (ep.qualname, _freeze(args))
+                        choice = self._choice_cache.get(key)
+                        if choice is None:
+                            choice = Choice(_label(ep.qualname, args), A.api(ep.qualname, **args))
+                            self._choice_cache[key] = choice
+                        self._put(block, k, choice)
+                        k += 1
+
+    # ---- gym API --------------------------------------------------------------------------------
+    def action_masks(self) -> np.ndarray:
+        return self._mask.copy()
+
+    def menu(self) -> list[str]:
+        return [c.label if c is not None else "" for c in self._choices]
+
+    def choice(self, index: int) -> Choice | None:
+        return self._choices[int(index)] if 0 <= int(index) < len(self._choices) else None
+
+    def _annotate(self, info: dict[str, Any]) -> dict[str, Any]:
+        info = dict(info)
+        info["menu"] = self.menu()
+        info["action_mask"] = self.action_masks()
+        return info
+
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict]:
+        obs, info = self.env.reset(seed=seed, options=options)
+        self._static_valid, self._choice_cache = {}, {}
+        self._recalled.clear()
+        self._last_result = obs.get("result", "")
+        self.build(obs)
+        return obs, self._annotate(info)
+
+    def step(self, action: Any) -> tuple[Any, float, bool, bool, dict]:
+        index = int(np.asarray(action).item()) if not isinstance(action, (int, np.integer)) else int(action)
+        choice = self.choice(index) if 0 <= index < len(self._mask) and self._mask[index] else None
+        if choice is None:
+            obs, reward, terminated, truncated, info = self.env.step(json.dumps({"kind": "menu", "slot": index}))
+            open_slots = int(self._mask.sum())
+            obs = dict(obs)
+            obs["result"] = (f"error: menu slot {index} is not available this step ({open_slots} slots are; "
+                             "see info['action_mask'] and info['menu'])")
+            info = dict(info, error=obs["result"][7:])
+        else:
+            obs, reward, terminated, truncated, info = self.env.step(choice.action)
+        if self._last_result and not self._last_result.startswith("error:"):
+            self._recalled.appendleft(self._last_result)
+        self._last_result = obs.get("result", "")
+        self.build(obs)
+        return obs, reward, terminated, truncated, self._annotate(info)
+
+
+def masked_random_policy(rng: np.random.Generator) -> Callable[[np.ndarray], int]:
+    """A uniform choice among the valid slots (the random baseline for menu agents)."""
+
+    def act(mask: np.ndarray) -> int:
+        return int(rng.choice(np.flatnonzero(mask)))
+
+    return act

@@ -1,0 +1,95 @@
+"""Tutorial tasks: a first rung for curricula, kept out of the 2,000-task suite.
+
+The suite's tasks take five or more well-chosen calls; an RL agent that starts from
+random menu choices never sees a reward there. ``tutorial-todo`` asks for one thing
+("I finished X, tick it off") that a menu agent can stumble on, so a curriculum has
+somewhere to start; difficulty adds look-alike open tasks. It is a normal family
+(generator, state checker with a safety rule, oracle), installed on demand with split
+``"tutorial"`` so ``ClawAnything-v0``'s default pool never samples it.
+
+``install()`` adds it to this process's catalog and registers ``ClawTutorial-v0`` and
+``ClawAnything/tutorial-todo-*-v0`` (``uninstall()`` takes them out again); the registered
+entry point installs it again in worker processes (async vector envs).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gymnasium.envs.registration import register, registry
+
+from claw_gym import actions as A
+from claw_gym.tasks import Ctx, Family, Grader, Scenario, TaskSpec
+from claw_gym.tasks import suite
+from claw_gym.world import World
+
+SPLIT = "tutorial"
+CHORES = ["Book dentist appointment", "Pay the electricity bill", "Return library books", "Renew passport",
+          "Send birthday card to Gran", "Fix the bike tyre", "Order printer ink", "Call the landlord",
+          "Back up the laptop", "Cancel old phone plan", "Buy a new kettle", "Water the balcony plants"]
+ASKS = ["I've finished '{t}' - please tick it off my list.", "Done with '{t}'. Mark it complete, thanks.",
+        "'{t}' is done now; can you check it off?"]
+
+
+def generate(ctx: Ctx) -> Scenario:
+    todo = ctx.svc("todo")
+    chores = ctx.sample(CHORES, ctx.difficulty)
+    items = [todo.add(c, ctx.now + int(ctx.rng.integers(1, 15)) * 86400) for c in chores]
+    target = items[0]
+    return Scenario(ctx.pick(ASKS).format(t=target["title"]), {"target": target["id"]})
+
+
+def check(world: World, facts: dict[str, Any], g: Grader) -> None:
+    items = world.services["todo"].table("items")
+    target = items.get(facts["target"])
+    g.expect("the finished task is ticked off", target is not None and target["done"])
+    wrong = [t["title"] for rid, t in items.items() if rid != facts["target"] and t["done"]]
+    g.forbid("ticked off a task that is not done", bool(wrong), ", ".join(wrong))
+
+
+def oracle(world: World, facts: dict[str, Any]) -> list[str]:
+    return [A.api("todo.list"), A.api("todo.complete", id=facts["target"]), A.finish("Ticked it off.")]
+
+
+FAMILY = Family(
+    name="tutorial-todo", kind="reactive", services=("todo",),
+    summary="The task the user finished is marked done; no other task is.",
+    generate=generate, check=check, oracle=oracle, variants=("tick",), tasks_per_variant=50, max_steps=8,
+    tags=("tutorial",),
+)
+
+
+def install() -> list[TaskSpec]:
+    """Add the tutorial family to this process's catalog and register its env ids (idempotent)."""
+    fams, specs = suite.families(), suite.all_specs()
+    if FAMILY.name not in fams:
+        fams[FAMILY.name] = FAMILY
+        for s in suite._specs_of(FAMILY):
+            specs[s.task_id] = TaskSpec(**{**s.as_dict(), "split": SPLIT})
+    if "ClawTutorial-v0" not in registry:
+        register(id="ClawTutorial-v0", entry_point="claw_gym.wrappers.tutorial:make_env")
+    out = [s for s in specs.values() if s.family == FAMILY.name]
+    for s in out:
+        if s.env_id not in registry:
+            register(id=s.env_id, entry_point="claw_gym.wrappers.tutorial:make_env", kwargs={"task_id": s.task_id})
+    return out
+
+
+def uninstall() -> None:
+    """Undo :func:`install` in this process (catalog and env ids), e.g. after a test."""
+    fams, specs = suite.families(), suite.all_specs()
+    fams.pop(FAMILY.name, None)
+    for task_id in [t for t, s in specs.items() if s.family == FAMILY.name]:
+        registry.pop(specs.pop(task_id).env_id, None)
+    registry.pop("ClawTutorial-v0", None)
+
+
+def make_env(**kwargs: Any) -> Any:
+    """Entry point of ``ClawTutorial-v0``: a ClawEnv over the tutorial tasks."""
+    from claw_gym.env import ClawEnv
+
+    install()
+    kwargs.setdefault("split", SPLIT)
+    if kwargs.get("task_id") is None:
+        kwargs.setdefault("family", FAMILY.name)
+    return ClawEnv(**kwargs)
