@@ -70,6 +70,12 @@ class Clock:
         self.now += int(seconds)
         return self.now
 
+    def snapshot(self) -> tuple[int, int]:
+        return (self.start, self.now)
+
+    def restore(self, state: tuple[int, int]) -> None:
+        self.start, self.now = state
+
     def __repr__(self) -> str:
         return f"Clock({fmt(self.now)})"
 

@@ -13,6 +13,7 @@ with the world unchanged and the episode still running.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import gymnasium as gym
@@ -21,11 +22,14 @@ from . import actions as act
 from . import clock, observation
 from .actions import Action, ActionError
 from .events import Event
+from .faults import FaultConfig, TransientFault
+from .limits import Limits
 from .services import ServiceError
 from .tasks import suite as cat
 from .tasks.build import build
 from .tasks.family import Family, Scenario
 from .tasks.spec import Grader, TaskSpec, Verdict
+from .snapshot import WorldSnapshot
 from .world import World
 
 #: Virtual seconds each action kind costs (``wait`` costs what it asks for).
@@ -41,7 +45,7 @@ class ClawEnv(gym.Env[dict, str]):
     def __init__(self, task_id: str | None = None, *, family: Any = None, kind: Any = None,
                  difficulty: Any = None, split: Any = None, device: Any = None,
                  reward_mode: str = "binary", history: str = "digest", max_steps: int | None = None,
-                 render_mode: str | None = None) -> None:
+                 render_mode: str | None = None, faults: Any = None, limits: Any = None) -> None:
         if reward_mode not in REWARD_MODES:
             raise ValueError(f"reward_mode must be one of {REWARD_MODES}")
         if history not in HISTORY_MODES:
@@ -56,6 +60,8 @@ class ClawEnv(gym.Env[dict, str]):
             if not self.pool:
                 raise ValueError("no task matches these filters")
         self.reward_mode = reward_mode
+        self.faults = FaultConfig.parse(faults)  # injected service faults (claw_gym/faults.py)
+        self.limits = Limits.parse(limits)  # episode growth caps (claw_gym/limits.py)
         self.history_mode = history
         self.max_steps_override = max_steps
         self.render_mode = render_mode
@@ -96,6 +102,7 @@ class ClawEnv(gym.Env[dict, str]):
         self.family = cat.family_of(spec)
         self.spec_task = spec
         self.world, self.scenario = build(self.family, spec, world_seed)
+        self.world.configure(faults=self.faults, limits=self.limits)
         self._oracle = list(self.family.oracle(self.world, self.scenario.facts))
         self._steps = 0
         self._done = False
@@ -115,11 +122,13 @@ class ClawEnv(gym.Env[dict, str]):
             return obs, 0.0, True, False, self._info(action_ok=False, error="episode is over")
         self._steps += 1
         error: str | None = None
+        fault: str | None = None
         try:
             parsed = act.parse(action)
             result, cost = self._handlers[parsed.kind](parsed)
         except (ActionError, ServiceError) as exc:
             error, result, cost = str(exc), f"error: {exc}", 0
+            fault = exc.kind if isinstance(exc, TransientFault) else None
         arrived = self.world.advance(cost) if cost else []
         terminated = self._finish_message is not None or self._deadline_passed()
         truncated = not terminated and self._steps >= self.max_steps
@@ -130,6 +139,8 @@ class ClawEnv(gym.Env[dict, str]):
             reward = self._reward(self._verdict)
         obs = self._observe([e.line() for e in arrived], result)
         info = self._info(action_ok=error is None, error=error)
+        if fault is not None:
+            info["fault"] = fault
         return obs, reward, terminated, truncated, info
 
     # ---- action kinds ----------------------------------------------------------------------
@@ -216,6 +227,27 @@ class ClawEnv(gym.Env[dict, str]):
             info["verdict"] = self._verdict.as_dict()
         return info
 
+    # ---- snapshots (search-based RL, branching evaluation) -----------------------------------
+    def snapshot(self) -> "EnvSnapshot":
+        """An opaque object freezing the episode: world, step counter, done flag, verdict, last obs."""
+        if self.world is None:
+            raise gym.error.ResetNeeded("call reset() before snapshot()")
+        return EnvSnapshot(self.world, self.world.snapshot(), self.spec_task, self.family, self.scenario,
+                           self._oracle, self._steps, self._done, self._finish_message, self._verdict,
+                           self._last_obs, self.np_random.bit_generator.state)
+
+    def restore(self, snap: "EnvSnapshot") -> dict[str, str] | None:
+        """Put the episode back as it was at ``snapshot()``; returns the observation of that moment."""
+        self.world = snap.world
+        self.world.restore(snap.world_state)
+        (self.spec_task, self.family, self.scenario, self._oracle, self._steps, self._done,
+         self._finish_message, self._verdict) = (snap.spec_task, snap.family, snap.scenario, snap.oracle,
+                                                 snap.steps, snap.done, snap.finish_message, snap.verdict)
+        self._last_obs = dict(snap.last_obs) if snap.last_obs is not None else None
+        self.np_random.bit_generator.state = snap.np_random_state
+        self._services_cache = (-1, "")
+        return self._last_obs
+
     # ---- users' helpers ----------------------------------------------------------------------
     def oracle_actions(self) -> list[str]:
         """Action strings that solve the current episode (computed from its initial world at reset)."""
@@ -238,6 +270,24 @@ class ClawEnv(gym.Env[dict, str]):
 
     def close(self) -> None:
         self.world = None
+
+
+@dataclass(frozen=True)
+class EnvSnapshot:
+    """Returned by :meth:`ClawEnv.snapshot`; treat as opaque. Reusable: restore it any number of times."""
+
+    world: World
+    world_state: WorldSnapshot
+    spec_task: TaskSpec | None
+    family: Family | None
+    scenario: Scenario | None
+    oracle: list[str] | None
+    steps: int
+    done: bool
+    finish_message: str | None
+    verdict: Verdict | None
+    last_obs: dict[str, str] | None
+    np_random_state: dict[str, Any]
 
 
 def act_space() -> gym.spaces.Text:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import clock
+from .snapshot import freeze, thaw
 
 if TYPE_CHECKING:
     from .world import World
@@ -56,9 +57,10 @@ class Timeline:
             # keep history sorted even if generators schedule out of order
             if len(self.history) > 1 and (self.history[-2].time, self.history[-2].seq) > (event.time, event.seq):
                 self.history.sort(key=lambda e: (e.time, e.seq))
+        elif not self.pending or (self.pending[-1].time, self.pending[-1].seq) <= (event.time, event.seq):
+            self.pending.append(event)  # the common case: generators schedule in time order
         else:
-            keys = [(e.time, e.seq) for e in self.pending]
-            self.pending.insert(bisect.bisect_right(keys, (event.time, event.seq)), event)
+            bisect.insort_right(self.pending, event, key=_order)
         return event
 
     def advance(self, world: "World") -> list[Event]:
@@ -86,3 +88,25 @@ class Timeline:
 
     def state(self) -> dict[str, Any]:
         return {"delivered": len(self.history), "pending": [(e.time, e.id) for e in self.pending]}
+
+    # ---- snapshot participant (see claw_gym/snapshot.py) ----------------------------------
+    def snapshot(self) -> tuple[Any, ...]:
+        # Delivered events are never changed again: a shallow copy of the list is enough.
+        # Pending events change on delivery (their record is stored), so they are frozen.
+        pending = freeze([vars(e) for e in self.pending])
+        return (tuple(self.history), tuple(type(e) for e in self.pending), pending, self._seq)
+
+    def restore(self, state: tuple[Any, ...]) -> None:
+        history, classes, pending, self._seq = state
+        self.history[:] = history
+        self.pending[:] = [_revive(cls, fields) for cls, fields in zip(classes, thaw(pending))]
+
+
+def _order(e: Event) -> tuple[int, int]:
+    return (e.time, e.seq)
+
+
+def _revive(cls: type, fields: dict[str, Any]) -> Any:
+    obj = cls.__new__(cls)
+    obj.__dict__.update(fields)
+    return obj

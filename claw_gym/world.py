@@ -14,9 +14,12 @@ from typing import Any
 from .audit import AuditEntry, AuditLog
 from .clock import Clock
 from .events import Event, Timeline
+from .faults import FaultConfig, FaultPlan
+from .limits import Budget, Limits
 from .persona import Persona
 from .rng import derive_rng, stable_hash
 from .services import SERVICES, Service, ServiceError
+from .snapshot import Participant, WorldSnapshot
 
 
 class World:
@@ -35,6 +38,46 @@ class World:
         # "events" (search over the timeline) is in every world: it is how agents read history.
         names = sorted(set(services) | {"events"})
         self.services: dict[str, Service] = {n: SERVICES[n](self) for n in names}
+        self.inserted = 0  # records inserted so far (any door, any generator): growth accounting
+        self.budget = Budget(Limits())
+        self.faults: FaultPlan | None = None
+        # Everything a snapshot covers. Devices (laptop files, phone) add themselves with add_participant.
+        self.participants: dict[str, Participant] = {"clock": self.clock, "timeline": self.timeline,
+                                                     "audit": self.audit, "budget": self.budget}
+        for n, svc in self.services.items():
+            self.participants[f"service:{n}"] = svc
+
+    def configure(self, *, faults: FaultConfig | None = None, limits: Limits | None = None) -> None:
+        """Episode options set by the env after the world is built (so building never meets faults)."""
+        self.budget.limits = limits or Limits()
+        self.faults = FaultPlan(faults, self.task_id, self.seed) if faults is not None and faults.rate > 0 else None
+        if self.faults is not None:
+            self.participants["faults"] = self.faults
+        else:
+            self.participants.pop("faults", None)
+
+    # ---- snapshots -----------------------------------------------------------------------------
+    def add_participant(self, name: str, part: Participant) -> None:
+        """Register a stateful part (a device) so snapshots cover it; names are unique."""
+        if name in self.participants:
+            raise ValueError(f"snapshot participant {name!r} already registered")
+        self.participants[name] = part
+
+    def snapshot(self) -> WorldSnapshot:
+        """Freeze the whole world (see claw_gym/snapshot.py); cheap enough to call every step."""
+        parts = {name: p.snapshot() for name, p in self.participants.items()}
+        parts["world"] = (self.rng.bit_generator.state, self.inserted)
+        return WorldSnapshot(parts)
+
+    def restore(self, snap: WorldSnapshot) -> None:
+        """Put back the state of ``snap`` (taken from this world); the snapshot stays reusable."""
+        if set(snap.parts) != set(self.participants) | {"world"}:
+            raise ValueError(f"snapshot covers {sorted(snap.parts)}, this world has {sorted(self.participants)}")
+        for name, p in self.participants.items():
+            p.restore(snap.parts[name])
+        rng_state, self.inserted = snap.parts["world"]
+        self.rng.bit_generator.state = rng_state
+        self.touch()  # a new version: caches keyed on the version never see a stale one
 
     # ---- changes ---------------------------------------------------------------------------
     def touch(self) -> None:
@@ -64,11 +107,21 @@ class World:
         if service is None:
             raise ServiceError(f"unknown service {service_name!r}; this world has: {', '.join(self.services)}"
                                " (call 'help' to list endpoints)")
+        ep = service.endpoints.get(endpoint_name)
+        inserted = self.inserted
         try:
+            size = self.budget.check(args) if ep is not None and ep.mutates else 0
+            fault = self.faults.draw() if self.faults is not None else None
+            if fault is not None:
+                raise fault
             result = service.call(endpoint_name, args)
         except ServiceError as exc:
             self._audit(source, call, args, str(exc))
             raise
+        except (RecursionError, MemoryError, OverflowError) as exc:  # absurd input, not a bug: refuse it
+            self._audit(source, call, args, repr(exc))
+            raise ServiceError(f"{call} could not handle these arguments ({type(exc).__name__})") from None
+        self.budget.charge(self.inserted - inserted, size)
         self._audit(source, call, args, None)
         return result
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Union
 
 from .. import clock
+from ..snapshot import freeze, thaw
 
 if TYPE_CHECKING:
     from ..world import World
@@ -226,6 +227,7 @@ class Service:
         if "id" not in record:
             record = {"id": tab.new_id(), **record}
         tab.rows[record["id"]] = record
+        self.world.inserted += 1
         self.world.touch()
         return record
 
@@ -260,6 +262,21 @@ class Service:
     def state(self) -> dict[str, Any]:
         """Everything a checker, hash or snapshot needs (records + id counters)."""
         return {t: {"next": tab.next_id, "rows": tab.rows} for t, tab in self.tables.items()}
+
+    # ---- snapshot participant (see claw_gym/snapshot.py) ----------------------------------
+    def snapshot(self) -> Any:
+        """Tables, id counters and any other instance attributes (e.g. a bank's opening balance)."""
+        extra = {k: v for k, v in vars(self).items() if k not in ("world", "tables")}
+        return freeze({"tables": {t: (tab.next_id, tab.rows) for t, tab in self.tables.items()}, "extra": extra})
+
+    def restore(self, state: Any) -> None:
+        data = thaw(state)
+        for t, (next_id, rows) in data["tables"].items():
+            tab = self.tables[t]
+            tab.next_id = next_id
+            tab.rows.clear()  # in place: views holding the dict stay valid
+            tab.rows.update(rows)
+        vars(self).update(data["extra"])
 
     def summary(self) -> str:
         """One short line for obs['services']. Override for something more useful."""
