@@ -21,10 +21,10 @@ from .services.base import ServiceError
 
 #: fault kind -> what the agent reads
 FAULT_KINDS: dict[str, str] = {
-    "429": "429 Too Many Requests: the service is rate-limiting calls",
-    "500": "500 Internal Server Error: the service failed to handle the call",
-    "503": "503 Service Unavailable: the service is briefly down",
-    "timeout": "timeout: the service did not answer in time",
+    "429": "Too Many Requests: the service is rate-limiting calls",
+    "500": "Internal Server Error: the service failed to handle the call",
+    "503": "Service Unavailable: the service is briefly down",
+    "timeout": "the service did not answer in time",
 }
 FAULT_MARKER = "[fault "
 _SCALE = float(2**64)

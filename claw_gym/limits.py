@@ -3,8 +3,11 @@
 A policy stuck in a loop of ``notes.create`` or ``files.write`` would otherwise grow
 memory without bound over a long episode (and across a vector env, the machine's).
 The :class:`Budget` counts what agent calls added (records created, characters sent
-into mutating calls) and refuses a mutating call once the budget is spent, with a
-clear error and the world unchanged. Reads are never refused.
+into mutating calls). A mutating call that would send more characters than are left
+is refused up front; once the record budget is spent, a mutating call runs against a
+snapshot and is rolled back and refused if it created a record (edits and deletes
+still work). Either way the error is clear and the world unchanged. Reads are never
+refused.
 
 Other doors charge the same budget: the laptop shell calls :meth:`Budget.charge`
 for bytes written into files; every door through :meth:`World.call` is charged
@@ -66,17 +69,22 @@ class Budget:
         self.chars = 0
 
     def check(self, args: Any) -> int:
-        """Raise LimitExceeded if a mutating call with these args would go over; return its size."""
+        """Raise LimitExceeded if a mutating call with these args would write too much; return its size."""
         size = text_size(args)
-        if self.records >= self.limits.records:
-            raise LimitExceeded(f"episode limit reached: agent calls already created {self.records} records "
-                                f"(cap {self.limits.records}); nothing changed. Edit or delete records instead, "
-                                "or finish the episode")
         if self.chars + size > self.limits.chars:
             raise LimitExceeded(f"episode limit reached: this call would write {size} characters, "
                                 f"{self.limits.chars - self.chars} of the episode's {self.limits.chars} are left; "
                                 "nothing changed")
         return size
+
+    @property
+    def records_spent(self) -> bool:
+        return self.records >= self.limits.records
+
+    def records_error(self) -> LimitExceeded:
+        return LimitExceeded(f"episode limit reached: agent calls already created {self.records} records "
+                             f"(cap {self.limits.records}); nothing changed. Edit or delete records instead, "
+                             "or finish the episode")
 
     def charge(self, records: int = 0, chars: int = 0) -> None:
         self.records += records

@@ -114,7 +114,10 @@ class World:
             fault = self.faults.draw() if self.faults is not None else None
             if fault is not None:
                 raise fault
-            result = service.call(endpoint_name, args)
+            if ep is not None and ep.mutates and self.budget.records_spent:
+                result = self._call_without_growth(service, endpoint_name, args)
+            else:
+                result = service.call(endpoint_name, args)
         except ServiceError as exc:
             self._audit(source, call, args, str(exc))
             raise
@@ -123,6 +126,15 @@ class World:
             raise ServiceError(f"{call} could not handle these arguments ({type(exc).__name__})") from None
         self.budget.charge(self.inserted - inserted, size)
         self._audit(source, call, args, None)
+        return result
+
+    def _call_without_growth(self, service: Service, endpoint_name: str, args: dict[str, Any]) -> Any:
+        """Run a mutating call when no record may be created: roll it back if it created one."""
+        snap, inserted = self.snapshot(), self.inserted
+        result = service.call(endpoint_name, args)
+        if self.inserted > inserted:
+            self.restore(snap)
+            raise self.budget.records_error()
         return result
 
     def _audit(self, source: str, call: str, args: dict[str, Any], error: str | None) -> None:
