@@ -92,10 +92,34 @@ def finish(message: str = "") -> str:
     return _dump({"kind": "finish", "message": message})
 
 
+_SURROGATE_ERROR = "action contains a lone surrogate (invalid unicode, e.g. a half emoji '\\ud83d'); send valid text"
+
+
+def _has_lone_surrogate(obj: Any) -> bool:
+    """True if any string (key or value) in a JSON-like tree holds a lone surrogate. Iterative: deep trees are fine."""
+    stack = [obj]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            if not v.isascii():
+                try:
+                    v.encode("utf-8")
+                except UnicodeEncodeError:
+                    return True
+        elif isinstance(v, dict):
+            stack.extend(v.keys())
+            stack.extend(v.values())
+        elif isinstance(v, (list, tuple)):
+            stack.extend(v)
+    return False
+
+
 def parse(text: Any) -> Action:
     """Parse and shape-check an action. Raises :class:`ActionError` with a fix-it message."""
     if isinstance(text, dict):  # convenience for programmatic agents
         obj = text
+        if _has_lone_surrogate(obj):
+            raise ActionError(_SURROGATE_ERROR)
     else:
         if isinstance(text, bytes):
             try:
@@ -106,11 +130,18 @@ def parse(text: Any) -> Action:
             raise ActionError(f"action must be a JSON string, got {type(text).__name__}")
         if len(text) > MAX_ACTION_CHARS:
             raise ActionError(f"action is {len(text)} characters; the limit is {MAX_ACTION_CHARS}")
+        if not text.isascii():
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ActionError(_SURROGATE_ERROR) from None
         try:
             obj = json.loads(text)
         except (json.JSONDecodeError, RecursionError) as exc:
             raise ActionError(f"action is not valid JSON ({exc}); example: "
                               '{"kind": "api", "call": "help", "args": {}}') from None
+        if "\\u" in text and _has_lone_surrogate(obj):  # only \\uXXXX escapes can make one
+            raise ActionError(_SURROGATE_ERROR)
     if not isinstance(obj, dict):
         raise ActionError(f"action must be a JSON object, got {type(obj).__name__}")
     kind = obj.get("kind")
