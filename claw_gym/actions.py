@@ -145,7 +145,7 @@ def parse(text: Any) -> Action:
     if not isinstance(obj, dict):
         raise ActionError(f"action must be a JSON object, got {type(obj).__name__}")
     kind = obj.get("kind")
-    if kind not in _FIELDS:
+    if not isinstance(kind, str) or kind not in _FIELDS:  # a list or dict "kind" is unhashable
         raise ActionError(f"unknown action kind {kind!r}; kinds: {', '.join(KINDS)}")
     required, optional = _FIELDS[kind]
     missing = sorted(required - obj.keys())

@@ -81,7 +81,7 @@ class ClawEnv(gym.Env[dict, str]):
         self._finish_message: str | None = None
         self._verdict: Verdict | None = None
         self._last_obs: dict[str, str] | None = None
-        self._services_cache: tuple[int, str] = (-1, "")
+        self._services_cache: tuple[Any, str] = (None, "")
 
     # ---- episode lifecycle -----------------------------------------------------------------
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None
@@ -108,7 +108,7 @@ class ClawEnv(gym.Env[dict, str]):
         self._done = False
         self._finish_message = None
         self._verdict = None
-        self._services_cache = (-1, "")
+        self._services_cache = (None, "")
         events = self._history_view(history)
         obs = self._observe(events, "New episode. Send {\"kind\": \"api\", \"call\": \"help\", \"args\": {}} "
                                     "to list services and endpoints.")
@@ -195,11 +195,14 @@ class ClawEnv(gym.Env[dict, str]):
         return [e.line() for e in history]
 
     def _services_text(self) -> str:
+        """Service summaries, recomputed when records change or a new day starts (summaries may
+        say "today"; they must not depend on the minute)."""
         assert self.world is not None
-        version, text = self._services_cache
-        if version != self.world.version:
+        key = (self.world.version, clock.day_start(self.world.clock.now))
+        cached_key, text = self._services_cache
+        if cached_key != key:
             text = "\n".join(s.summary() for n, s in self.world.services.items() if n != "events")
-            self._services_cache = (self.world.version, text)
+            self._services_cache = (key, text)
         return text
 
     def _observe(self, event_lines: list[str], result: str) -> dict[str, str]:
@@ -245,7 +248,7 @@ class ClawEnv(gym.Env[dict, str]):
                                                  snap.steps, snap.done, snap.finish_message, snap.verdict)
         self._last_obs = dict(snap.last_obs) if snap.last_obs is not None else None
         self.np_random.bit_generator.state = snap.np_random_state
-        self._services_cache = (-1, "")
+        self._services_cache = (None, "")
         return self._last_obs
 
     # ---- users' helpers ----------------------------------------------------------------------

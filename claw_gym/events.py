@@ -85,6 +85,7 @@ class Timeline:
             if svc is not None:
                 event.record = svc.insert(event.table, event.record)
         self.history.append(event)
+        world.touch()
 
     def state(self) -> dict[str, Any]:
         return {"delivered": len(self.history), "pending": [(e.time, e.id) for e in self.pending]}

@@ -32,7 +32,7 @@ class World:
         self.rng = derive_rng(task_id, seed, "world")
         self.clock = Clock(start)
         self.persona: Persona | None = None
-        self.version = 0  # bumped on every change; lets observers cache
+        self.version = 0  # bumped on every change of records or history (not of the clock); lets observers cache
         self.audit = AuditLog()
         self.timeline = Timeline()
         # "events" (search over the timeline) is in every world: it is how agents read history.
@@ -89,7 +89,7 @@ class World:
     def advance(self, seconds: int) -> list[Event]:
         """Move the clock forward and deliver the events that came due."""
         self.clock.advance(seconds)
-        self.touch()
+        # No touch(): the clock alone changes no record; delivered events touch when they land.
         return self.timeline.advance(self)
 
     # ---- the one door into services --------------------------------------------------------

@@ -82,7 +82,7 @@ def text_actions(draw: st.DrawFn) -> Any:
 @st.composite
 def shape_actions(draw: st.DrawFn) -> Any:
     """JSON objects with a known or unknown kind and random fields of random types."""
-    kind = draw(st.one_of(st.sampled_from(KINDS), _json_leaf))
+    kind = draw(st.one_of(st.sampled_from(KINDS), _json_value))
     fields = {"kind": kind}
     for name in draw(st.lists(st.sampled_from(["call", "args", "cmd", "timeout", "op", "x", "y", "x2", "y2", "element",
                                                "text", "key", "duration_ms", "seconds", "message", "bogus"]),

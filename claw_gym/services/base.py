@@ -72,6 +72,8 @@ class Param:
         """Return the value if it fits the declared type, else raise ServiceError."""
         if value is None and (self.optional_none or (not self.required and self.default is None)):
             return None
+        if type(value) is self.type:  # fast path: exactly the declared plain type (bool is not int here)
+            return value
         expected = self.type
         origin = typing.get_origin(expected)
         if origin is list:
@@ -279,7 +281,12 @@ class Service:
         vars(self).update(data["extra"])
 
     def summary(self) -> str:
-        """One short line for obs['services']. Override for something more useful."""
+        """One short line for obs['services']. Override for something more useful.
+
+        Recomputed only when the world's records change or a new day starts: it may say
+        "today", never the minute. Change records through insert/modify/remove (they touch
+        the world) so the summary sees it.
+        """
         counts = ", ".join(f"{len(t.rows)} {name}" for name, t in self.tables.items())
         return f"{self.name}: {counts}"
 
@@ -301,13 +308,20 @@ class Service:
             raise ServiceError(message)
 
     @staticmethod
-    def page(rows: list[Record], limit: int, offset: int = 0) -> dict[str, Any]:
-        """Bounded list results: agents page through long lists rather than flood the obs."""
+    def page(rows: list[Any], limit: int, offset: int = 0,
+             view: Callable[[Any], Any] | None = None) -> dict[str, Any]:
+        """Bounded list results: agents page through long lists rather than flood the obs.
+
+        ``view`` (a pure record -> dict function) is applied to the returned page only, so a
+        listing costs the page, not the whole mailbox.
+        """
         if limit < 1 or limit > 200:
             raise ServiceError("limit must be between 1 and 200")
         if offset < 0:
             raise ServiceError("offset must be >= 0")
         chunk = rows[offset:offset + limit]
+        if view is not None:
+            chunk = [view(r) for r in chunk]
         out: dict[str, Any] = {"total": len(rows), "items": chunk}
         if offset + limit < len(rows):
             out["next_offset"] = offset + limit

@@ -22,7 +22,7 @@ class Events(Service):
                 if (not service or ev.service == service) and (s is None or ev.time >= s)
                 and (e is None or ev.time < e) and (not words or all(w in ev.text.lower() for w in words))
                 and (not who or who in ev.text.lower())]
-        page = self.page([ev.as_dict() for ev in hits], limit, cursor)
+        page = self.page(hits, limit, cursor, view=lambda ev: ev.as_dict())
         if "next_offset" in page:
             page["next_cursor"] = page.pop("next_offset")
         return page
