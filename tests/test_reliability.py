@@ -226,3 +226,30 @@ def test_oracle_replays_are_identical_across_processes_and_hash_seeds():
     assert outs[0] == outs[1]
     assert all(verdict["passed"] for _, _, verdict, _ in outs[0])
     assert sum(f for *_, f in outs[0]) > 0
+
+
+def test_unchanged_services_reuse_frozen_state_but_every_change_is_seen():
+    env = gym.make("ClawAnything-v0").unwrapped
+    env.reset(seed=2)
+    w = env.world
+    svc = w.services["notes"]
+    s1 = w.snapshot()
+    assert w.snapshot().parts["service:notes"] is s1.parts["service:notes"]  # nothing changed: reused
+    svc.add("t", "b")
+    s2 = w.snapshot()
+    assert s2.parts["service:notes"] is not s1.parts["service:notes"]
+    vars(svc)["colour"] = "red"  # a direct attribute write (no changed() call) is still caught
+    s3 = w.snapshot()
+    w.restore(s2)
+    assert "colour" not in vars(svc)
+    w.restore(s3)
+    assert vars(svc)["colour"] == "red"
+    w.restore(s1)
+    assert len(svc.table("notes")) == len(thaw_rows(s1))
+
+
+def thaw_rows(snap):
+    from claw_gym.snapshot import thaw
+
+    _, _, tables = snap.parts["service:notes"]
+    return thaw(tables)["notes"][1]

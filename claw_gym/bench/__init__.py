@@ -13,7 +13,7 @@ import platform
 from typing import Callable
 
 from . import core, history, memory, reset_step, snapshots, soak, vector
-from .core import Config, Row, fmt_value
+from .core import Config, Row, Stat, fmt_value
 
 AREAS: dict[str, Callable[[Config], list[Row]]] = {
     "reset": reset_step.reset_rows,
@@ -37,6 +37,16 @@ def run(cfg: Config, only: list[str] | None = None, progress: Callable[[str], No
             progress(name)
         rows.extend(fn(cfg))
     return rows
+
+
+def rows_from_dicts(dicts: list[dict]) -> list[Row]:
+    """Rows back from ``--json`` output (to render a saved run as a table or markdown)."""
+    def stat(d: dict | None) -> Stat | None:
+        return None if d is None else Stat(d["median"], d["iqr"])
+
+    keep = {"area", "name", "unit", "baseline", "target", "ok", "note"}
+    return [Row(value=stat(d["value"]), baseline_value=stat(d["baseline_value"]),
+                **{k: v for k, v in d.items() if k in keep}) for d in dicts]
 
 
 def machine() -> dict[str, str]:
@@ -85,4 +95,4 @@ def markdown(rows: list[Row], info: dict[str, str]) -> str:
     return "\n".join(out)
 
 
-__all__ = ["AREAS", "Config", "Row", "run", "table", "markdown", "machine"]
+__all__ = ["AREAS", "Config", "Row", "run", "table", "markdown", "machine", "rows_from_dicts"]

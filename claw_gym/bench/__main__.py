@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from . import AREAS, Config, machine, markdown, run, table
+from . import AREAS, Config, machine, markdown, rows_from_dicts, run, table
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,13 +16,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--only", nargs="+", choices=list(AREAS), help="run only these areas")
     p.add_argument("--clock", choices=["wall", "cpu"], default="wall",
                    help="time in-process figures by wall clock or by this process's CPU time (shared machines)")
+    p.add_argument("--from-json", metavar="PATH", help="render a run saved with --json instead of measuring")
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="machine-readable output")
     out.add_argument("--markdown", action="store_true", help="the README results table")
     args = p.parse_args(argv)
     cfg = Config(quick=args.quick, repeats=args.repeats or (3 if args.quick else 7), clock=args.clock)
-    info = {**machine(), "clock": cfg.clock}
-    rows = run(cfg, args.only, progress=lambda a: print(f"[bench] {a} ...", file=sys.stderr, flush=True))
+    if args.from_json:
+        with open(args.from_json) as f:
+            saved = json.load(f)
+        info, rows = saved["machine"], rows_from_dicts(saved["rows"])
+        cfg = Config(quick=saved["quick"], repeats=saved["repeats"], clock=info.get("clock", "wall"))
+    else:
+        info = {**machine(), "clock": cfg.clock}
+        rows = run(cfg, args.only, progress=lambda a: print(f"[bench] {a} ...", file=sys.stderr, flush=True))
     if args.json:
         print(json.dumps({"machine": info, "quick": cfg.quick, "repeats": cfg.repeats,
                           "rows": [r.as_dict() for r in rows]}, indent=1))

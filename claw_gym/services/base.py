@@ -218,6 +218,8 @@ class Service:
     def __init__(self, world: "World") -> None:
         self.world = world
         self.tables: dict[str, Table] = {t: Table(prefix) for t, prefix in self.tables_spec.items()}
+        self._token = 0  # world version of this service's last change (see changed(), snapshot())
+        self._frozen: tuple[int, Any, Any] | None = None  # last snapshot, reused while nothing changed
 
     # ---- records -------------------------------------------------------------------------
     def table(self, name: str) -> dict[str, Record]:
@@ -230,7 +232,7 @@ class Service:
             record = {"id": tab.new_id(), **record}
         tab.rows[record["id"]] = record
         self.world.inserted += 1
-        self.world.touch()
+        self.changed()
         return record
 
     def record(self, table: str, rid: Any) -> Record:
@@ -241,13 +243,19 @@ class Service:
 
     def modify(self, record: Record, **changes: Any) -> Record:
         record.update(changes)
-        self.world.touch()
+        self.changed()
         return record
 
     def remove(self, table: str, rid: str) -> Record:
         rec = self.tables[table].rows.pop(rid)
-        self.world.touch()
+        self.changed()
         return rec
+
+    def changed(self) -> None:
+        """Note a change of this service's records: caches (summaries, snapshots) see it.
+        insert/modify/remove call it; call it yourself after any other in-place change."""
+        self.world.touch()
+        self._token = self.world.version
 
     # ---- protocol ------------------------------------------------------------------------
     def call(self, name: str, args: dict[str, Any]) -> Any:
@@ -266,19 +274,38 @@ class Service:
         return {t: {"next": tab.next_id, "rows": tab.rows} for t, tab in self.tables.items()}
 
     # ---- snapshot participant (see claw_gym/snapshot.py) ----------------------------------
+    # Most steps change one service at most: a service that did not change since its last
+    # snapshot hands out the same frozen state again, and restoring a service that is still
+    # in the snapshot's state is a no-op. "Did not change" = same change token, and the same
+    # extra attributes (compared frozen, so direct attribute writes are caught too).
+    _NOT_STATE = ("world", "tables", "_token", "_frozen")
+
+    def _extra(self) -> Any:
+        return freeze({k: v for k, v in vars(self).items() if k not in self._NOT_STATE})
+
     def snapshot(self) -> Any:
         """Tables, id counters and any other instance attributes (e.g. a bank's opening balance)."""
-        extra = {k: v for k, v in vars(self).items() if k not in ("world", "tables")}
-        return freeze({"tables": {t: (tab.next_id, tab.rows) for t, tab in self.tables.items()}, "extra": extra})
+        extra, cached = self._extra(), self._frozen
+        if cached is not None and cached[0] == self._token and cached[1] == extra:
+            return cached
+        tables = freeze({t: (tab.next_id, tab.rows) for t, tab in self.tables.items()})
+        self._frozen = (self._token, extra, tables)
+        return self._frozen
 
     def restore(self, state: Any) -> None:
-        data = thaw(state)
-        for t, (next_id, rows) in data["tables"].items():
+        token, extra, tables = state
+        if token == self._token and extra == self._extra():
+            return
+        for t, (next_id, rows) in thaw(tables).items():
             tab = self.tables[t]
             tab.next_id = next_id
             tab.rows.clear()  # in place: views holding the dict stay valid
             tab.rows.update(rows)
-        vars(self).update(data["extra"])
+        attrs = thaw(extra)
+        for k in [k for k in vars(self) if k not in self._NOT_STATE and k not in attrs]:
+            delattr(self, k)  # attributes set after the snapshot go away too
+        vars(self).update(attrs)
+        self._token, self._frozen = token, state
 
     def summary(self) -> str:
         """One short line for obs['services']. Override for something more useful.
