@@ -28,6 +28,8 @@ _FIELDS: dict[str, tuple[set[str], set[str]]] = {  # kind -> (required fields, o
     "finish": (set(), {"message"}),
 }
 
+_ALLOWED: dict[str, frozenset[str]] = {k: frozenset(r | o | {"kind"}) for k, (r, o) in _FIELDS.items()}
+
 
 class ActionError(ValueError):
     """The action text is not a valid action; the message says what to fix."""
@@ -148,13 +150,14 @@ def parse(text: Any) -> Action:
     if not isinstance(kind, str) or kind not in _FIELDS:  # a list or dict "kind" is unhashable
         raise ActionError(f"unknown action kind {kind!r}; kinds: {', '.join(KINDS)}")
     required, optional = _FIELDS[kind]
-    missing = sorted(required - obj.keys())
-    if missing:
-        raise ActionError(f"{kind} action is missing {missing}")
-    extra = sorted(obj.keys() - required - optional - {"kind"})
-    if extra:
+    keys = obj.keys()
+    if not required <= keys:
+        raise ActionError(f"{kind} action is missing {sorted(required - keys)}")
+    if not keys <= _ALLOWED[kind]:
+        extra = sorted(str(k) for k in keys - _ALLOWED[kind])
         raise ActionError(f"{kind} action has unknown field(s) {extra}; allowed: {sorted(required | optional)}")
-    fields = {k: v for k, v in obj.items() if k != "kind"}
+    fields = dict(obj)
+    del fields["kind"]
     if kind == "api":
         if not isinstance(fields["call"], str):
             raise ActionError("'call' must be a string like 'mail.list'")

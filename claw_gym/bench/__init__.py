@@ -63,7 +63,9 @@ def machine() -> dict[str, str]:
 
 
 def _ratio(r: Row) -> str:
-    return "" if r.ratio is None else f"{r.ratio:,.2f}x"
+    if r.ratio is None:
+        return ""
+    return f"{r.ratio:,.0f}x" if r.ratio >= 100 else f"{r.ratio:.3g}x"
 
 
 def _ok(r: Row) -> str:
