@@ -18,6 +18,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from .jsontree import strings
+
 MAX_ACTION_CHARS = 65_536
 KINDS = ("api", "shell", "gui", "wait", "finish")
 _FIELDS: dict[str, tuple[set[str], set[str]]] = {  # kind -> (required fields, optional fields)
@@ -98,21 +100,13 @@ _SURROGATE_ERROR = "action contains a lone surrogate (invalid unicode, e.g. a ha
 
 
 def _has_lone_surrogate(obj: Any) -> bool:
-    """True if any string (key or value) in a JSON-like tree holds a lone surrogate. Iterative: deep trees are fine."""
-    stack = [obj]
-    while stack:
-        v = stack.pop()
-        if isinstance(v, str):
-            if not v.isascii():
-                try:
-                    v.encode("utf-8")
-                except UnicodeEncodeError:
-                    return True
-        elif isinstance(v, dict):
-            stack.extend(v.keys())
-            stack.extend(v.values())
-        elif isinstance(v, (list, tuple)):
-            stack.extend(v)
+    """True if any string (key or value) in a JSON-like tree holds a lone surrogate."""
+    for v in strings(obj):
+        if not v.isascii():
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
     return False
 
 

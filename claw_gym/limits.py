@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .jsontree import strings
 from .services.base import ServiceError
 
 
@@ -46,18 +47,8 @@ class Limits:
 
 
 def text_size(value: Any) -> int:
-    """Characters of all strings (keys included) in a JSON-like tree; iterative, so deep trees are safe."""
-    total, stack = 0, [value]
-    while stack:
-        v = stack.pop()
-        if isinstance(v, str):
-            total += len(v)
-        elif isinstance(v, dict):
-            stack.extend(v.keys())
-            stack.extend(v.values())
-        elif isinstance(v, (list, tuple)):
-            stack.extend(v)
-    return total
+    """Characters of all strings (keys included) in a JSON-like tree."""
+    return sum(len(s) for s in strings(value))
 
 
 class Budget:

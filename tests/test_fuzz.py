@@ -196,65 +196,36 @@ def _ids(env: Any) -> list[str]:
     return sorted(rid for svc in env.world.services.values() for t in svc.tables.values() for rid in t.rows)
 
 
-def _check_count(before: int, group: str) -> None:
-    assert COUNT["actions"] - before >= EXAMPLES[group] * ACTIONS_PER_EXAMPLE
+def _fuzz_group(group: str, actions_for: Any) -> None:
+    """Run EXAMPLES[group] examples of ACTIONS_PER_EXAMPLE actions drawn from ``actions_for(env)``."""
 
-
-def test_fuzz_text_actions():
-    @settings(FUZZ_SETTINGS, max_examples=EXAMPLES["text"])
-    @given(st.sampled_from(TASKS), st.lists(text_actions(), min_size=ACTIONS_PER_EXAMPLE, max_size=ACTIONS_PER_EXAMPLE))
-    def fuzz(task: str, actions: list[Any]) -> None:
-        env = _env(task)
-        env.reset(seed=0)
-        _run(env, actions)
-
-    before = COUNT["actions"]
-    fuzz()
-    _check_count(before, "text")
-
-
-def test_fuzz_shape_actions():
-    @settings(FUZZ_SETTINGS, max_examples=EXAMPLES["shape"])
-    @given(st.sampled_from(TASKS), st.lists(shape_actions(), min_size=ACTIONS_PER_EXAMPLE, max_size=ACTIONS_PER_EXAMPLE))
-    def fuzz(task: str, actions: list[Any]) -> None:
-        env = _env(task)
-        env.reset(seed=0)
-        _run(env, actions)
-
-    before = COUNT["actions"]
-    fuzz()
-    _check_count(before, "shape")
-
-
-def test_fuzz_api_calls():
-    @settings(FUZZ_SETTINGS, max_examples=EXAMPLES["api"])
+    @settings(FUZZ_SETTINGS, max_examples=EXAMPLES[group])
     @given(st.sampled_from(TASKS), st.integers(0, 3), st.data())
     def fuzz(task: str, seed: int, data: st.DataObject) -> None:
         env = _env(task)
         env.reset(seed=seed)
-        actions = data.draw(st.lists(api_actions(_endpoints(env), _ids(env)),
-                                     min_size=ACTIONS_PER_EXAMPLE, max_size=ACTIONS_PER_EXAMPLE))
-        _run(env, actions)
+        _run(env, data.draw(st.lists(actions_for(env), min_size=ACTIONS_PER_EXAMPLE, max_size=ACTIONS_PER_EXAMPLE)))
 
     before = COUNT["actions"]
     fuzz()
-    _check_count(before, "api")
+    assert COUNT["actions"] - before >= EXAMPLES[group] * ACTIONS_PER_EXAMPLE
+
+
+def test_fuzz_text_actions():
+    _fuzz_group("text", lambda env: text_actions())
+
+
+def test_fuzz_shape_actions():
+    _fuzz_group("shape", lambda env: shape_actions())
+
+
+def test_fuzz_api_calls():
+    _fuzz_group("api", lambda env: api_actions(_endpoints(env), _ids(env)))
     assert COUNT["errors"] < COUNT["actions"]  # some calls must have succeeded, or the test proves little
 
 
 def test_fuzz_extreme_values():
-    @settings(FUZZ_SETTINGS, max_examples=EXAMPLES["extreme"])
-    @given(st.sampled_from(TASKS), st.data())
-    def fuzz(task: str, data: st.DataObject) -> None:
-        env = _env(task)
-        env.reset(seed=0)
-        actions = data.draw(st.lists(extreme_actions(_endpoints(env)), min_size=ACTIONS_PER_EXAMPLE,
-                                     max_size=ACTIONS_PER_EXAMPLE))
-        _run(env, actions)
-
-    before = COUNT["actions"]
-    fuzz()
-    _check_count(before, "extreme")
+    _fuzz_group("extreme", lambda env: extreme_actions(_endpoints(env)))
 
 
 @pytest.mark.parametrize("faults", [{"rate": 0.3}])
