@@ -71,7 +71,8 @@ class Timeline:
             n += 1
         if not n:
             return []
-        due, self.pending = self.pending[:n], self.pending[n:]
+        due = self.pending[:n]
+        del self.pending[:n]  # in place (a memmove), no copy of the rest of a long future
         for ev in due:
             self._deliver(world, ev)
         return due

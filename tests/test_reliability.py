@@ -253,3 +253,19 @@ def thaw_rows(snap):
 
     _, _, tables = snap.parts["service:notes"]
     return thaw(tables)["notes"][1]
+
+
+def test_timeline_keeps_pending_sorted_when_scheduled_out_of_order():
+    env = gym.make("ClawAnything-v0").unwrapped
+    env.reset(seed=3)
+    w = env.world
+    now = w.clock.now
+    offsets = [500, 100, 900, 100, 300, 700, 200]
+    for k, off in enumerate(offsets):
+        w.schedule(Event(now + off, "notes", "tick", f"tick {k}"))
+    keys = [(e.time, e.seq) for e in w.timeline.pending]
+    assert keys == sorted(keys)
+    delivered = w.advance(1000)
+    ticks = [e.text for e in delivered if e.kind == "tick"]
+    assert ticks == [f"tick {k}" for k in sorted(range(len(offsets)), key=lambda k: offsets[k])]
+    assert not any(e.kind == "tick" for e in w.timeline.pending)
