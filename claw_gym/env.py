@@ -35,6 +35,7 @@ from .world import World
 #: Virtual seconds each action kind costs (``wait`` costs what it asks for).
 ACTION_COST: dict[str, int] = {"api": 10, "shell": 15, "gui": 4, "finish": 0}
 REWARD_MODES = ("binary", "partial")
+_RESULT_JSON = json.JSONEncoder(ensure_ascii=False, default=str)  # one encoder: json.dumps rebuilds it per call
 HISTORY_MODES = ("digest", "full", "none")
 DIGEST_EVENTS = 12
 
@@ -147,7 +148,7 @@ class ClawEnv(gym.Env[dict, str]):
     def _do_api(self, a: Action) -> tuple[str, int]:
         assert self.world is not None
         result = self.world.call(a.fields["call"], a.fields["args"], source="api")
-        return json.dumps(result, ensure_ascii=False, default=str), ACTION_COST["api"]
+        return _RESULT_JSON.encode(result), ACTION_COST["api"]
 
     def _do_wait(self, a: Action) -> tuple[str, int]:
         seconds = int(a.fields["seconds"])

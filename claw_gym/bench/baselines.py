@@ -2,6 +2,8 @@
 
 - ``bare_env``: a gymnasium env with ClawEnv's spaces whose reset/step do nothing but
   return a constant observation: the floor of any Python env with these spaces.
+- ``json_floor``: parsing an API action and encoding its result: the floor of any env
+  whose actions and results are JSON text.
 - ``pexpect``: a bare bash round trip (``echo hi`` and read the prompt back): the floor
   of a shell step.
 - ``pillow``: drawing a blank 360x780 frame: the floor of a phone screen render.
@@ -9,6 +11,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -41,6 +44,12 @@ def bare_env_step(cfg: Config) -> Stat:
     env.reset(seed=0)
     action = A.api("mail.list")
     return per_call(lambda: env.step(action), cfg.n(20_000, 500), cfg.repeats)
+
+
+def json_floor(cfg: Config, action: str, result: Any) -> Stat:
+    """The least any JSON-text env must do per API step: parse the action, encode the result."""
+    enc = json.JSONEncoder(ensure_ascii=False, default=str)
+    return per_call(lambda: (json.loads(action), enc.encode(result)), cfg.n(20_000, 500), cfg.repeats)
 
 
 def bare_env_reset(cfg: Config) -> Stat:
