@@ -25,19 +25,19 @@ from .events import Event
 from .faults import FaultConfig, TransientFault
 from .limits import Limits
 from .services import ServiceError
+from .snapshot import WorldSnapshot
 from .tasks import suite as cat
 from .tasks.build import build
 from .tasks.family import Family, Scenario
 from .tasks.spec import Grader, TaskSpec, Verdict
-from .snapshot import WorldSnapshot
 from .world import World
 
 #: Virtual seconds each action kind costs (``wait`` costs what it asks for).
 ACTION_COST: dict[str, int] = {"api": 10, "shell": 15, "gui": 4, "finish": 0}
 REWARD_MODES = ("binary", "partial")
-_RESULT_JSON = json.JSONEncoder(ensure_ascii=False, default=str)  # one encoder: json.dumps rebuilds it per call
 HISTORY_MODES = ("digest", "full", "none")
 DIGEST_EVENTS = 12
+_RESULT_JSON = json.JSONEncoder(ensure_ascii=False, default=str)  # one encoder: json.dumps rebuilds it per call
 
 
 class ClawEnv(gym.Env[dict, str]):

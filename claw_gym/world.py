@@ -59,7 +59,7 @@ class World:
     # ---- snapshots -----------------------------------------------------------------------------
     def add_participant(self, name: str, part: Participant) -> None:
         """Register a stateful part (a device) so snapshots cover it; names are unique."""
-        if name in self.participants:
+        if name in self.participants or name == "world":
             raise ValueError(f"snapshot participant {name!r} already registered")
         self.participants[name] = part
 
