@@ -158,6 +158,8 @@ def parse(text: Any) -> Action:
         fields.setdefault("args", {})
         if not isinstance(fields["args"], dict):
             raise ActionError("'args' must be a JSON object")
+        if not all(isinstance(k, str) for k in fields["args"]):  # only possible for dict actions
+            raise ActionError("argument names in 'args' must be strings")
     elif kind == "wait":
         s = fields["seconds"]
         if isinstance(s, bool) or not isinstance(s, (int, float)) or not 1 <= s <= 7 * 86400:

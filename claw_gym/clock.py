@@ -53,6 +53,12 @@ def _fmt_long_minute(t: int) -> str:
     return to_datetime(t).strftime("%a %Y-%m-%d %H:%M")
 
 
+def clear_caches() -> None:
+    """Empty the formatting caches (bounded anyway; leak checks clear them to see real growth)."""
+    for f in (_fmt_minute, _fmt_day, _fmt_long_minute):
+        f.cache_clear()
+
+
 def parse_time(text: str) -> int:
     """Parse 'YYYY-MM-DD', 'YYYY-MM-DD HH:MM[:SS]' or the ISO 'T' form. Raises ValueError."""
     m = _PARSE.match(text.strip()) if isinstance(text, str) else None

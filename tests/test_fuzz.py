@@ -146,7 +146,7 @@ def extreme_actions(draw: st.DrawFn, endpoints: list[Any]) -> Any:
     name = ep.params[0].name if ep.params else "x"
     size = draw(st.sampled_from([10_000, 70_000, 1_000_000]))
     depth = draw(st.sampled_from([50, 900, 5_000, 20_000]))
-    choice = draw(st.integers(0, 6))
+    choice = draw(st.integers(0, 7))
     if choice == 0:
         return _dump({"kind": "api", "call": ep.qualname, "args": {name: "x" * size}})
     if choice == 1:
@@ -163,6 +163,10 @@ def extreme_actions(draw: st.DrawFn, endpoints: list[Any]) -> Any:
     if choice == 5:
         return _dump({"kind": "api", "call": ep.qualname,
                       "args": {f"k{i}": i for i in range(draw(st.sampled_from([100, 5000])))}})
+    if choice == 6:  # programmatic agents can send keys JSON cannot: ints, None, tuples, mixed
+        key = draw(st.one_of(st.integers(), st.none(), st.tuples(st.integers()), st.booleans()))
+        return {"kind": "api", "call": ep.qualname, "args": {key: draw(_json_leaf), name: draw(_json_leaf)},
+                key: 1} if draw(st.booleans()) else {"kind": "api", "call": ep.qualname, "args": {key: 1, "a": 2}}
     return _dump({"kind": draw(st.sampled_from(["gui", "shell", "finish"])),
                   draw(st.sampled_from(["text", "cmd", "message"])): "\x00\ud800" * (size // 2)})
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import gc
+import sys
 
 import numpy as np
 
 from .. import actions as A
+from .. import clock
 from ..tasks import suite
 from .core import Config, Row, Stat, child_processes, open_fds, rss_mb
 from .tasks import ALL_SPLITS, make
@@ -27,8 +29,10 @@ def soak(episodes: int, warmup: int = 100) -> dict[str, float]:
     figures: dict[str, float] = {}
     for i in range(warmup + episodes):
         if i == warmup:
+            clock.clear_caches()  # bounded caches filling up is not a leak
             gc.collect()
-            figures.update(rss_start=rss_mb(), fds_start=open_fds(), children_start=child_processes())
+            figures.update(rss_start=rss_mb(), fds_start=open_fds(), children_start=child_processes(),
+                           blocks_start=sys.getallocatedblocks())
         fam = fams[i % len(fams)]
         env, ids = envs[fam], by_family[fam]
         env.reset(seed=i, options={"task_id": ids[i % len(ids)]})
@@ -38,9 +42,10 @@ def soak(episodes: int, warmup: int = 100) -> dict[str, float]:
             *_, terminated, truncated, _ = env.step(a)
             if terminated or truncated:
                 break
+    clock.clear_caches()
     gc.collect()
     figures.update(rss_end=rss_mb(), fds_end=open_fds(), children_end=child_processes(),
-                   episodes=episodes, families=len(fams))
+                   blocks_end=sys.getallocatedblocks(), episodes=episodes, families=len(fams))
     for e in envs.values():
         e.close()
     return figures
@@ -53,6 +58,9 @@ def rows(cfg: Config) -> list[Row]:
     return [
         Row("soak", f"RSS ({n}): start {f['rss_start']:.1f} MB, end {f['rss_end']:.1f} MB", Stat(growth, 0.0),
             "MB growth", target="flat (< 2 MB)", ok=growth < 2.0),
+        Row("soak", f"Python objects (allocated blocks): start {f['blocks_start']:,.0f}, end {f['blocks_end']:,.0f}",
+            Stat(f["blocks_end"] - f["blocks_start"], 0.0), "blocks", target="flat (< 1%)",
+            ok=f["blocks_end"] - f["blocks_start"] < 0.01 * f["blocks_start"]),
         Row("soak", f"open fds: start {f['fds_start']:.0f}, end {f['fds_end']:.0f}",
             Stat(f["fds_end"] - f["fds_start"], 0.0), "fds growth", target="0", ok=f["fds_end"] <= f["fds_start"]),
         Row("soak", f"child processes: start {f['children_start']:.0f}, end {f['children_end']:.0f}",
