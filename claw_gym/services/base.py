@@ -278,6 +278,8 @@ class Service:
     # snapshot hands out the same frozen state again, and restoring a service that is still
     # in the snapshot's state is a no-op. "Did not change" = same change token, and the same
     # extra attributes (compared frozen, so direct attribute writes are caught too).
+    # Instance attributes other than world/tables are state: keep them JSON-like (marshal);
+    # anything else is pickled, and must not reference the world or a device.
     _NOT_STATE = ("world", "tables", "_token", "_frozen")
 
     def _extra(self) -> Any:
