@@ -59,6 +59,7 @@ class WorldSnapshot:
     """What :meth:`World.snapshot` returns: one entry per participant, by name."""
 
     parts: dict[str, Any] = field(default_factory=dict)
+    world_uid: int = 0  # the world it was taken from (restore refuses any other)
 
     def nbytes(self) -> int:
         """Approximate size of the frozen data (for benchmarks and memory budgets)."""

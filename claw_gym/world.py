@@ -8,6 +8,7 @@ through :meth:`World.call`, so all of them are validated and audited alike.
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -20,6 +21,9 @@ from .persona import Persona
 from .rng import derive_rng, stable_hash
 from .services import SERVICES, Service, ServiceError
 from .snapshot import Participant, WorldSnapshot
+
+
+_WORLD_IDS = itertools.count(1)  # tells worlds apart for snapshots; never part of any observation
 
 
 class World:
@@ -38,6 +42,7 @@ class World:
         # "events" (search over the timeline) is in every world: it is how agents read history.
         names = sorted(set(services) | {"events"})
         self.services: dict[str, Service] = {n: SERVICES[n](self) for n in names}
+        self.uid = next(_WORLD_IDS)
         self.inserted = 0  # records inserted so far (any door, any generator): growth accounting
         self.budget = Budget(Limits())
         self.faults: FaultPlan | None = None
@@ -67,10 +72,12 @@ class World:
         """Freeze the whole world (see claw_gym/snapshot.py); cheap enough to call every step."""
         parts = {name: p.snapshot() for name, p in self.participants.items()}
         parts["world"] = (self.rng.bit_generator.state, self.inserted)
-        return WorldSnapshot(parts)
+        return WorldSnapshot(parts, self.uid)
 
     def restore(self, snap: WorldSnapshot) -> None:
         """Put back the state of ``snap`` (taken from this world); the snapshot stays reusable."""
+        if snap.world_uid != self.uid:  # service change tokens are only comparable within one world
+            raise ValueError("this snapshot was taken from another world (restore it through its own env)")
         if set(snap.parts) != set(self.participants) | {"world"}:
             raise ValueError(f"snapshot covers {sorted(snap.parts)}, this world has {sorted(self.participants)}")
         for name, p in self.participants.items():

@@ -111,10 +111,16 @@ def test_devices_join_snapshots_as_participants():
     assert dev.files == {"a.txt": "one"}
     with pytest.raises(ValueError):
         env.world.add_participant("laptop", dev)
+    with pytest.raises(ValueError, match="snapshot covers"):
+        env.world.participants.pop("laptop")
+        env.world.restore(snap.world_state)
+    env.world.add_participant("laptop", dev)
     other = gym.make("ClawAnything-v0").unwrapped
     other.reset(seed=0)
-    with pytest.raises(ValueError, match="snapshot covers"):
+    with pytest.raises(ValueError, match="another world"):
         other.world.restore(snap.world_state)
+    other.restore(snap)  # through the env, a snapshot brings its own world along
+    assert other.world is env.world
 
 
 # ---- faults ----------------------------------------------------------------------------------
