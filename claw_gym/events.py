@@ -45,6 +45,15 @@ class Timeline:
     history: list[Event] = field(default_factory=list)
     pending: list[Event] = field(default_factory=list)
     _seq: int = 0
+    # Snapshots reuse the frozen pending list while it is unchanged: _ptoken names the pending
+    # list's state; _pcount only grows (never restored), so a token is never reused.
+    _ptoken: int = field(default=0, repr=False, compare=False)
+    _pcount: int = field(default=0, repr=False, compare=False)
+    _pfrozen: Any = field(default=None, repr=False, compare=False)
+
+    def _pending_changed(self) -> None:
+        self._pcount += 1
+        self._ptoken = self._pcount
 
     def schedule(self, world: "World", event: Event) -> Event:
         """Add an event; deliver it at once if its time is not after now."""
@@ -59,8 +68,10 @@ class Timeline:
                 self.history.sort(key=lambda e: (e.time, e.seq))
         elif not self.pending or (self.pending[-1].time, self.pending[-1].seq) <= (event.time, event.seq):
             self.pending.append(event)  # the common case: generators schedule in time order
+            self._pending_changed()
         else:
             bisect.insort_right(self.pending, event, key=_order)
+            self._pending_changed()
         return event
 
     def advance(self, world: "World") -> list[Event]:
@@ -73,6 +84,7 @@ class Timeline:
             return []
         due = self.pending[:n]
         del self.pending[:n]  # in place (a memmove), no copy of the rest of a long future
+        self._pending_changed()
         for ev in due:
             self._deliver(world, ev)
         return due
@@ -94,14 +106,19 @@ class Timeline:
     # ---- snapshot participant (see claw_gym/snapshot.py) ----------------------------------
     def snapshot(self) -> tuple[Any, ...]:
         # Delivered events are never changed again: a shallow copy of the list is enough.
-        # Pending events change on delivery (their record is stored), so they are frozen.
-        pending = freeze([vars(e) for e in self.pending])
-        return (tuple(self.history), tuple(type(e) for e in self.pending), pending, self._seq)
+        # Pending events change on delivery (their record is stored), so they are frozen,
+        # once per state of the pending list (most steps deliver nothing and reuse it).
+        if self._pfrozen is None or self._pfrozen[0] != self._ptoken:
+            self._pfrozen = (self._ptoken, tuple(type(e) for e in self.pending), freeze([vars(e) for e in self.pending]))
+        return (tuple(self.history), self._pfrozen, self._seq)
 
     def restore(self, state: tuple[Any, ...]) -> None:
-        history, classes, pending, self._seq = state
+        history, frozen_pending, self._seq = state
         self.history[:] = history
-        self.pending[:] = [_revive(cls, fields) for cls, fields in zip(classes, thaw(pending))]
+        token, classes, pending = frozen_pending
+        if token != self._ptoken:  # else the pending list is still exactly the snapshot's
+            self.pending[:] = [_revive(cls, fields) for cls, fields in zip(classes, thaw(pending))]
+            self._ptoken, self._pfrozen = token, frozen_pending
 
 
 def _order(e: Event) -> tuple[int, int]:

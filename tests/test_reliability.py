@@ -84,6 +84,15 @@ def test_pending_events_rng_and_counters_are_restored():
     w.advance(7200)
     (note,) = [n for n in w.services["notes"].table("notes").values() if n["title"] == "synced"]
     assert note["body"] == "v1"
+    w.services["notes"].modify(note, body="changed in branch B")
+    w.restore(snap)  # a second time from the same snapshot
+    again = w.snapshot()  # the pending list is the snapshot's again: its frozen form is reused
+    assert again.parts["timeline"][1] is snap.parts["timeline"][1]
+    w.advance(7200)
+    w.restore(again)
+    w.advance(7200)
+    (note,) = [n for n in w.services["notes"].table("notes").values() if n["title"] == "synced"]
+    assert note["body"] == "v1"
 
 
 class _Counter:
