@@ -12,7 +12,7 @@ import os
 import platform
 from typing import Callable
 
-from . import core, history, memory, reset_step, snapshots, soak, vector
+from . import core, history, memory, reset_step, scale, snapshots, soak, vector
 from .core import Config, Row, Stat, fmt_value
 
 AREAS: dict[str, Callable[[Config], list[Row]]] = {
@@ -20,6 +20,7 @@ AREAS: dict[str, Callable[[Config], list[Row]]] = {
     "step": reset_step.step_rows,
     "history": history.rows,
     "snapshot": snapshots.rows,
+    "scale": scale.rows,
     "memory": memory.per_env_rows,
     "resets": memory.many_resets_rows,
     "vector": vector.rows,
