@@ -83,6 +83,7 @@ class ClawEnv(gym.Env[dict, str]):
         self._verdict: Verdict | None = None
         self._last_obs: dict[str, str] | None = None
         self._services_cache: tuple[Any, str] = (None, "")
+        self._summaries: dict[str, tuple[Any, str]] = {}  # service -> ((change token, day), summary)
 
     # ---- episode lifecycle -----------------------------------------------------------------
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None
@@ -109,7 +110,7 @@ class ClawEnv(gym.Env[dict, str]):
         self._done = False
         self._finish_message = None
         self._verdict = None
-        self._services_cache = (None, "")
+        self._services_cache, self._summaries = (None, ""), {}
         events = self._history_view(history)
         obs = self._observe(events, "New episode. Send {\"kind\": \"api\", \"call\": \"help\", \"args\": {}} "
                                     "to list services and endpoints.")
@@ -196,13 +197,23 @@ class ClawEnv(gym.Env[dict, str]):
         return [e.line() for e in history]
 
     def _services_text(self) -> str:
-        """Service summaries, recomputed when records change or a new day starts (summaries may
-        say "today"; they must not depend on the minute)."""
+        """Service summaries. Each is recomputed only when its own records change or a new day
+        starts (summaries may say "today", never the minute, and read only their own service)."""
         assert self.world is not None
         key = (self.world.version, clock.day_start(self.world.clock.now))
         cached_key, text = self._services_cache
         if cached_key != key:
-            text = "\n".join(s.summary() for n, s in self.world.services.items() if n != "events")
+            per = self._summaries
+            lines = []
+            for n, svc in self.world.services.items():
+                if n == "events":
+                    continue
+                skey = (svc._token, key[1])
+                hit = per.get(n)
+                if hit is None or hit[0] != skey:
+                    hit = per[n] = (skey, svc.summary())
+                lines.append(hit[1])
+            text = "\n".join(lines)
             self._services_cache = (key, text)
         return text
 
@@ -242,6 +253,8 @@ class ClawEnv(gym.Env[dict, str]):
 
     def restore(self, snap: "EnvSnapshot") -> dict[str, str] | None:
         """Put the episode back as it was at ``snapshot()``; returns the observation of that moment."""
+        if snap.world is not self.world:
+            self._summaries = {}  # keyed by change tokens, which are only comparable within one world
         self.world = snap.world
         self.world.restore(snap.world_state)
         (self.spec_task, self.family, self.scenario, self._oracle, self._steps, self._done,

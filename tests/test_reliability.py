@@ -284,3 +284,19 @@ def test_timeline_keeps_pending_sorted_when_scheduled_out_of_order():
     ticks = [e.text for e in delivered if e.kind == "tick"]
     assert ticks == [f"tick {k}" for k in sorted(range(len(offsets)), key=lambda k: offsets[k])]
     assert not any(e.kind == "tick" for e in w.timeline.pending)
+
+
+def test_service_summaries_follow_changes_and_restores():
+    env = gym.make("ClawAnything-v0").unwrapped
+    env.reset(seed=5)
+    n = len(env.world.services["notes"].table("notes"))
+    snap = env.snapshot()
+    line = f"notes: {n} notes"
+    assert line in env._last_obs["services"]
+    obs, *_ = env.step(A.api("notes.create", title="x", body="y"))
+    assert f"notes: {n + 1} notes" in obs["services"]
+    obs, *_ = env.step(A.wait(3 * 86400))  # a new day: day-dependent summaries are recomputed
+    assert f"notes: {n + 1} notes" in obs["services"]
+    assert env.restore(snap)["services"] == snap.last_obs["services"]
+    obs, *_ = env.step(A.api("notes.list"))
+    assert line in obs["services"]
