@@ -18,6 +18,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from .jsontree import strings
+
 MAX_ACTION_CHARS = 65_536
 KINDS = ("api", "shell", "gui", "wait", "finish")
 _FIELDS: dict[str, tuple[set[str], set[str]]] = {  # kind -> (required fields, optional fields)
@@ -27,6 +29,8 @@ _FIELDS: dict[str, tuple[set[str], set[str]]] = {  # kind -> (required fields, o
     "wait": ({"seconds"}, set()),
     "finish": (set(), {"message"}),
 }
+
+_ALLOWED: dict[str, frozenset[str]] = {k: frozenset(r | o | {"kind"}) for k, (r, o) in _FIELDS.items()}
 
 
 class ActionError(ValueError):
@@ -92,10 +96,26 @@ def finish(message: str = "") -> str:
     return _dump({"kind": "finish", "message": message})
 
 
+_SURROGATE_ERROR = "action contains a lone surrogate (invalid unicode, e.g. a half emoji '\\ud83d'); send valid text"
+
+
+def _has_lone_surrogate(obj: Any) -> bool:
+    """True if any string (key or value) in a JSON-like tree holds a lone surrogate."""
+    for v in strings(obj):
+        if not v.isascii():
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+    return False
+
+
 def parse(text: Any) -> Action:
     """Parse and shape-check an action. Raises :class:`ActionError` with a fix-it message."""
     if isinstance(text, dict):  # convenience for programmatic agents
         obj = text
+        if _has_lone_surrogate(obj):
+            raise ActionError(_SURROGATE_ERROR)
     else:
         if isinstance(text, bytes):
             try:
@@ -106,30 +126,40 @@ def parse(text: Any) -> Action:
             raise ActionError(f"action must be a JSON string, got {type(text).__name__}")
         if len(text) > MAX_ACTION_CHARS:
             raise ActionError(f"action is {len(text)} characters; the limit is {MAX_ACTION_CHARS}")
+        if not text.isascii():
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ActionError(_SURROGATE_ERROR) from None
         try:
             obj = json.loads(text)
         except (json.JSONDecodeError, RecursionError) as exc:
             raise ActionError(f"action is not valid JSON ({exc}); example: "
                               '{"kind": "api", "call": "help", "args": {}}') from None
+        if "\\u" in text and _has_lone_surrogate(obj):  # only \\uXXXX escapes can make one
+            raise ActionError(_SURROGATE_ERROR)
     if not isinstance(obj, dict):
         raise ActionError(f"action must be a JSON object, got {type(obj).__name__}")
     kind = obj.get("kind")
-    if kind not in _FIELDS:
+    if not isinstance(kind, str) or kind not in _FIELDS:  # a list or dict "kind" is unhashable
         raise ActionError(f"unknown action kind {kind!r}; kinds: {', '.join(KINDS)}")
     required, optional = _FIELDS[kind]
-    missing = sorted(required - obj.keys())
-    if missing:
-        raise ActionError(f"{kind} action is missing {missing}")
-    extra = sorted(obj.keys() - required - optional - {"kind"})
-    if extra:
+    keys = obj.keys()
+    if not required <= keys:
+        raise ActionError(f"{kind} action is missing {sorted(required - keys)}")
+    if not keys <= _ALLOWED[kind]:
+        extra = sorted(str(k) for k in keys - _ALLOWED[kind])
         raise ActionError(f"{kind} action has unknown field(s) {extra}; allowed: {sorted(required | optional)}")
-    fields = {k: v for k, v in obj.items() if k != "kind"}
+    fields = dict(obj)
+    del fields["kind"]
     if kind == "api":
         if not isinstance(fields["call"], str):
             raise ActionError("'call' must be a string like 'mail.list'")
         fields.setdefault("args", {})
         if not isinstance(fields["args"], dict):
             raise ActionError("'args' must be a JSON object")
+        if not all(isinstance(k, str) for k in fields["args"]):  # only possible for dict actions
+            raise ActionError("argument names in 'args' must be strings")
     elif kind == "wait":
         s = fields["seconds"]
         if isinstance(s, bool) or not isinstance(s, (int, float)) or not 1 <= s <= 7 * 86400:

@@ -32,5 +32,11 @@ class AuditLog:
         return [e for e in self.entries
                 if (call is None or e.call == call) and (ok is None or e.ok == ok)]
 
+    def snapshot(self) -> tuple[AuditEntry, ...]:
+        return tuple(self.entries)  # entries are frozen: a shallow copy is a true copy
+
+    def restore(self, state: tuple[AuditEntry, ...]) -> None:
+        self.entries[:] = state
+
     def __len__(self) -> int:
         return len(self.entries)

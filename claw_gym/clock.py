@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from functools import lru_cache
 
 MINUTE = 60
 HOUR = 3600
@@ -20,18 +21,42 @@ def from_datetime(d: datetime) -> int:
     return int(d.replace(tzinfo=timezone.utc).timestamp()) if d.tzinfo is None else int(d.timestamp())
 
 
+# Formatting is pure and the same timestamps are shown again and again (list views,
+# summaries, event lines, the obs header every step): strftime was the top cost of a
+# step. The formats show minutes at most, so the caches are keyed by the minute / day.
 def fmt(t: int) -> str:
     """'2026-03-02 09:30', the one format agents see and type."""
-    return to_datetime(t).strftime("%Y-%m-%d %H:%M")
+    return _fmt_minute(t - t % MINUTE)
 
 
 def fmt_date(t: int) -> str:
-    return to_datetime(t).strftime("%Y-%m-%d")
+    return _fmt_day(t - t % DAY)
 
 
 def fmt_long(t: int) -> str:
     """'Mon 2026-03-02 09:30' for headers and summaries."""
+    return _fmt_long_minute(t - t % MINUTE)
+
+
+@lru_cache(maxsize=1 << 13)
+def _fmt_minute(t: int) -> str:
+    return to_datetime(t).strftime("%Y-%m-%d %H:%M")
+
+
+@lru_cache(maxsize=1 << 10)
+def _fmt_day(t: int) -> str:
+    return to_datetime(t).strftime("%Y-%m-%d")
+
+
+@lru_cache(maxsize=1 << 10)
+def _fmt_long_minute(t: int) -> str:
     return to_datetime(t).strftime("%a %Y-%m-%d %H:%M")
+
+
+def clear_caches() -> None:
+    """Empty the formatting caches (bounded anyway; leak checks clear them to see real growth)."""
+    for f in (_fmt_minute, _fmt_day, _fmt_long_minute):
+        f.cache_clear()
 
 
 def parse_time(text: str) -> int:
@@ -69,6 +94,12 @@ class Clock:
             raise ValueError("time does not run backwards")
         self.now += int(seconds)
         return self.now
+
+    def snapshot(self) -> tuple[int, int]:
+        return (self.start, self.now)
+
+    def restore(self, state: tuple[int, int]) -> None:
+        self.start, self.now = state
 
     def __repr__(self) -> str:
         return f"Clock({fmt(self.now)})"

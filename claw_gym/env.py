@@ -13,6 +13,7 @@ with the world unchanged and the episode still running.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import gymnasium as gym
@@ -25,7 +26,10 @@ from .devices.phone import SimPhone
 from .devices.phone import gui as phone_gui
 from .events import Event
 from .life import views
+from .faults import FaultConfig, TransientFault
+from .limits import Limits
 from .services import ServiceError
+from .snapshot import WorldSnapshot
 from .tasks import suite as cat
 from .tasks.build import build
 from .tasks.family import Family, Scenario
@@ -37,6 +41,7 @@ ACTION_COST: dict[str, int] = {"api": 10, "shell": 15, "gui": 4, "finish": 0}
 REWARD_MODES = ("binary", "partial")
 HISTORY_MODES = ("digest", "full", "none")
 DIGEST_EVENTS = 12
+_RESULT_JSON = json.JSONEncoder(ensure_ascii=False, default=str)  # one encoder: json.dumps rebuilds it per call
 
 
 class ClawEnv(gym.Env[dict, str]):
@@ -46,7 +51,8 @@ class ClawEnv(gym.Env[dict, str]):
                  difficulty: Any = None, split: Any = None, device: Any = None,
                  reward_mode: str = "binary", history: str = "digest", max_steps: int | None = None,
                  render_mode: str | None = None, screen_size: tuple[int, int] = phone_gui.SCREEN_SIZE,
-                 phone: bool = True, sandbox: str = "bwrap") -> None:
+                 phone: bool = True, sandbox: str = "bwrap",
+                 faults: Any = None, limits: Any = None) -> None:
         if reward_mode not in REWARD_MODES:
             raise ValueError(f"reward_mode must be one of {REWARD_MODES}")
         if history not in HISTORY_MODES:
@@ -65,6 +71,8 @@ class ClawEnv(gym.Env[dict, str]):
             if not self.pool:
                 raise ValueError("no task matches these filters")
         self.reward_mode = reward_mode
+        self.faults = FaultConfig.parse(faults)  # injected service faults (claw_gym/faults.py)
+        self.limits = Limits.parse(limits)  # episode growth caps (claw_gym/limits.py)
         self.history_mode = history
         self.max_steps_override = max_steps
         self.render_mode = render_mode
@@ -93,7 +101,8 @@ class ClawEnv(gym.Env[dict, str]):
         self._finish_message: str | None = None
         self._verdict: Verdict | None = None
         self._last_obs: dict[str, Any] | None = None
-        self._services_cache: tuple[int, str] = (-1, "")
+        self._services_cache: tuple[Any, str] = (None, "")
+        self._summaries: dict[str, tuple[Any, str]] = {}  # service -> ((change token, day), summary)
 
     # ---- episode lifecycle -----------------------------------------------------------------
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None
@@ -116,12 +125,13 @@ class ClawEnv(gym.Env[dict, str]):
         self.spec_task = spec
         self.world, self.scenario = build(self.family, spec, world_seed)
         self.phone = SimPhone(self.world) if self.phone_enabled else None
+        self.world.configure(faults=self.faults, limits=self.limits)
         self._oracle = list(self.family.oracle(self.world, self.scenario.facts))
         self._steps = 0
         self._done = False
         self._finish_message = None
         self._verdict = None
-        self._services_cache = (-1, "")
+        self._services_cache, self._summaries = (None, ""), {}
         events = self._history_view(history)
         obs = self._observe(events, "New episode. Send {\"kind\": \"api\", \"call\": \"help\", \"args\": {}} "
                                     "to list services and endpoints.")
@@ -135,11 +145,13 @@ class ClawEnv(gym.Env[dict, str]):
             return obs, 0.0, True, False, self._info(action_ok=False, error="episode is over")
         self._steps += 1
         error: str | None = None
+        fault: str | None = None
         try:
             parsed = act.parse(action)
             result, cost = self._handlers[parsed.kind](parsed)
         except (ActionError, ServiceError) as exc:
             error, result, cost = str(exc), f"error: {exc}", 0
+            fault = exc.kind if isinstance(exc, TransientFault) else None
         arrived = self.world.advance(cost) if cost else []
         terminated = self._finish_message is not None or self._deadline_passed()
         truncated = not terminated and self._steps >= self.max_steps
@@ -150,13 +162,15 @@ class ClawEnv(gym.Env[dict, str]):
             reward = self._reward(self._verdict)
         obs = self._observe(views.arrivals(arrived, observation.LIMITS["events"]), result)
         info = self._info(action_ok=error is None, error=error)
+        if fault is not None:
+            info["fault"] = fault
         return obs, reward, terminated, truncated, info
 
     # ---- action kinds ----------------------------------------------------------------------
     def _do_api(self, a: Action) -> tuple[str, int]:
         assert self.world is not None
         result = self.world.call(a.fields["call"], a.fields["args"], source="api")
-        return json.dumps(result, ensure_ascii=False, default=str), ACTION_COST["api"]
+        return _RESULT_JSON.encode(result), ACTION_COST["api"]
 
     def _do_wait(self, a: Action) -> tuple[str, int]:
         seconds = int(a.fields["seconds"])
@@ -218,11 +232,24 @@ class ClawEnv(gym.Env[dict, str]):
         return views.initial(self.world, mode, DIGEST_EVENTS, observation.LIMITS["events"])
 
     def _services_text(self) -> str:
+        """Service summaries. Each is recomputed only when its own records change or a new day
+        starts (summaries may say "today", never the minute, and read only their own service)."""
         assert self.world is not None
-        version, text = self._services_cache
-        if version != self.world.version:
-            text = "\n".join(s.summary() for n, s in self.world.services.items() if n != "events")
-            self._services_cache = (self.world.version, text)
+        key = (self.world.version, clock.day_start(self.world.clock.now))
+        cached_key, text = self._services_cache
+        if cached_key != key:
+            per = self._summaries
+            lines = []
+            for n, svc in self.world.services.items():
+                if n == "events":
+                    continue
+                skey = (svc._token, key[1])
+                hit = per.get(n)
+                if hit is None or hit[0] != skey:
+                    hit = per[n] = (skey, svc.summary())
+                lines.append(hit[1])
+            text = "\n".join(lines)
+            self._services_cache = (key, text)
         return text
 
     def _observe(self, event_lines: list[str], result: str) -> dict[str, Any]:
@@ -258,6 +285,29 @@ class ClawEnv(gym.Env[dict, str]):
             info["verdict"] = self._verdict.as_dict()
         return info
 
+    # ---- snapshots (search-based RL, branching evaluation) -----------------------------------
+    def snapshot(self) -> "EnvSnapshot":
+        """An opaque object freezing the episode: world, step counter, done flag, verdict, last obs."""
+        if self.world is None:
+            raise gym.error.ResetNeeded("call reset() before snapshot()")
+        return EnvSnapshot(self.world, self.world.snapshot(), self.spec_task, self.family, self.scenario,
+                           self._oracle, self._steps, self._done, self._finish_message, self._verdict,
+                           self._last_obs, self.np_random.bit_generator.state)
+
+    def restore(self, snap: "EnvSnapshot") -> dict[str, str] | None:
+        """Put the episode back as it was at ``snapshot()``; returns the observation of that moment."""
+        if snap.world is not self.world:
+            self._summaries = {}  # keyed by change tokens, which are only comparable within one world
+        self.world = snap.world
+        self.world.restore(snap.world_state)
+        (self.spec_task, self.family, self.scenario, self._oracle, self._steps, self._done,
+         self._finish_message, self._verdict) = (snap.spec_task, snap.family, snap.scenario, snap.oracle,
+                                                 snap.steps, snap.done, snap.finish_message, snap.verdict)
+        self._last_obs = dict(snap.last_obs) if snap.last_obs is not None else None
+        self.np_random.bit_generator.state = snap.np_random_state
+        self._services_cache = (None, "")
+        return self._last_obs
+
     # ---- users' helpers ----------------------------------------------------------------------
     def oracle_actions(self) -> list[str]:
         """Action strings that solve the current episode (computed from its initial world at reset)."""
@@ -283,6 +333,24 @@ class ClawEnv(gym.Env[dict, str]):
     def close(self) -> None:
         self._close_laptop()
         self.world = None
+
+
+@dataclass(frozen=True)
+class EnvSnapshot:
+    """Returned by :meth:`ClawEnv.snapshot`; treat as opaque. Reusable: restore it any number of times."""
+
+    world: World
+    world_state: WorldSnapshot
+    spec_task: TaskSpec | None
+    family: Family | None
+    scenario: Scenario | None
+    oracle: list[str] | None
+    steps: int
+    done: bool
+    finish_message: str | None
+    verdict: Verdict | None
+    last_obs: dict[str, str] | None
+    np_random_state: dict[str, Any]
 
 
 def act_space() -> gym.spaces.Text:

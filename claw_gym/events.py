@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import clock
+from .snapshot import freeze, thaw
 
 if TYPE_CHECKING:
     from .world import World
@@ -47,6 +48,15 @@ class Timeline:
     pending: list[Event] = field(default_factory=list)
     _seq: int = 0
     version: int = 0  # bumped whenever history changes (search indexes key on it)
+    # Snapshots reuse the frozen pending list while it is unchanged: _ptoken names the pending
+    # list's state; _pcount only grows (never restored), so a token is never reused.
+    _ptoken: int = field(default=0, repr=False, compare=False)
+    _pcount: int = field(default=0, repr=False, compare=False)
+    _pfrozen: Any = field(default=None, repr=False, compare=False)
+
+    def _pending_changed(self) -> None:
+        self._pcount += 1
+        self._ptoken = self._pcount
 
     def schedule(self, world: "World", event: Event) -> Event:
         """Add an event; deliver it at once if its time is not after now."""
@@ -59,9 +69,12 @@ class Timeline:
             # keep history sorted even if generators schedule out of order
             if len(self.history) > 1 and (self.history[-2].time, self.history[-2].seq) > (event.time, event.seq):
                 self.history.sort(key=_order)
+        elif not self.pending or (self.pending[-1].time, self.pending[-1].seq) <= (event.time, event.seq):
+            self.pending.append(event)  # the common case: generators schedule in time order
+            self._pending_changed()
         else:
-            keys = [(e.time, e.seq) for e in self.pending]
-            self.pending.insert(bisect.bisect_right(keys, (event.time, event.seq)), event)
+            bisect.insort_right(self.pending, event, key=_order)
+            self._pending_changed()
         return event
 
     def advance(self, world: "World") -> list[Event]:
@@ -72,7 +85,9 @@ class Timeline:
             n += 1
         if not n:
             return []
-        due, self.pending = self.pending[:n], self.pending[n:]
+        due = self.pending[:n]
+        del self.pending[:n]  # in place (a memmove), no copy of the rest of a long future
+        self._pending_changed()
         for ev in due:
             self._deliver(world, ev)
         return due
@@ -87,6 +102,7 @@ class Timeline:
                 event.record = svc.insert(event.table, event.record)
         self.history.append(event)
         self.version += 1
+        world.touch()
 
     def extend(self, past: list[Event], future: list[Event]) -> None:
         """Bulk-add already delivered ``past`` events and not-yet-due ``future`` ones.
@@ -101,10 +117,29 @@ class Timeline:
                 ev.id = f"ev{self._seq:05d}"
         self.history = _merged(self.history, past)
         self.pending = _merged(self.pending, future)
+        if future:
+            self._pending_changed()
         self.version += 1
 
     def state(self) -> dict[str, Any]:
         return {"delivered": len(self.history), "pending": [(e.time, e.id) for e in self.pending]}
+
+    # ---- snapshot participant (see claw_gym/snapshot.py) ----------------------------------
+    def snapshot(self) -> tuple[Any, ...]:
+        # Delivered events are never changed again: a shallow copy of the list is enough.
+        # Pending events change on delivery (their record is stored), so they are frozen,
+        # once per state of the pending list (most steps deliver nothing and reuse it).
+        if self._pfrozen is None or self._pfrozen[0] != self._ptoken:
+            self._pfrozen = (self._ptoken, tuple(type(e) for e in self.pending), freeze([vars(e) for e in self.pending]))
+        return (tuple(self.history), self._pfrozen, self._seq)
+
+    def restore(self, state: tuple[Any, ...]) -> None:
+        history, frozen_pending, self._seq = state
+        self.history[:] = history
+        token, classes, pending = frozen_pending
+        if token != self._ptoken:  # else the pending list is still exactly the snapshot's
+            self.pending[:] = [_revive(cls, fields) for cls, fields in zip(classes, thaw(pending))]
+            self._ptoken, self._pfrozen = token, frozen_pending
 
 
 def _order(e: Event) -> tuple[int, int]:
@@ -123,3 +158,7 @@ def _merged(base: list[Event], new: list[Event]) -> list[Event]:
             bisect.insort(out, ev, key=_order)
         return out
     return sorted(base + new, key=_order)
+def _revive(cls: type, fields: dict[str, Any]) -> Any:
+    obj = cls.__new__(cls)
+    obj.__dict__.update(fields)
+    return obj

@@ -38,6 +38,8 @@ def bound(text: str, limit: int) -> str:
 
 def bound_lines_tail(lines: list[str], limit: int, hint: str) -> str:
     """Keep the newest lines that fit (the end of the list); say how many were left out."""
+    if not lines:  # most steps deliver no event
+        return ""
     kept: list[str] = []
     size = 0
     reserve = len(hint) + 48

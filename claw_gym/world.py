@@ -8,15 +8,22 @@ through :meth:`World.call`, so all of them are validated and audited alike.
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
 from .audit import AuditEntry, AuditLog
 from .clock import Clock
 from .events import Event, Timeline
+from .faults import FaultConfig, FaultPlan
+from .limits import Budget, Limits
 from .persona import Persona
 from .rng import derive_rng, stable_hash
 from .services import SERVICES, Service, ServiceError
+from .snapshot import Participant, WorldSnapshot
+
+
+_WORLD_IDS = itertools.count(1)  # tells worlds apart for snapshots; never part of any observation
 
 
 class World:
@@ -29,7 +36,7 @@ class World:
         self.rng = derive_rng(task_id, seed, "world")
         self.clock = Clock(start)
         self.persona: Persona | None = None
-        self.version = 0  # bumped on every change; lets observers cache
+        self.version = 0  # bumped on every change of records or history (not of the clock); lets observers cache
         self.audit = AuditLog()
         self.timeline = Timeline()
         self.life: Any = None  # the history generator's bookkeeping (claw_gym.life.Life), set at build
@@ -37,6 +44,49 @@ class World:
         # "device" too: the phone's notifications and the devices' logs are part of every life.
         names = sorted(set(services) | {"events", "device"})
         self.services: dict[str, Service] = {n: SERVICES[n](self) for n in names}
+        self.uid = next(_WORLD_IDS)
+        self.inserted = 0  # records inserted so far (any door, any generator): growth accounting
+        self.budget = Budget(Limits())
+        self.faults: FaultPlan | None = None
+        # Everything a snapshot covers. Devices (laptop files, phone) add themselves with add_participant.
+        self.participants: dict[str, Participant] = {"clock": self.clock, "timeline": self.timeline,
+                                                     "audit": self.audit, "budget": self.budget}
+        for n, svc in self.services.items():
+            self.participants[f"service:{n}"] = svc
+
+    def configure(self, *, faults: FaultConfig | None = None, limits: Limits | None = None) -> None:
+        """Episode options set by the env after the world is built (so building never meets faults)."""
+        self.budget.limits = limits or Limits()
+        self.faults = FaultPlan(faults, self.task_id, self.seed) if faults is not None and faults.rate > 0 else None
+        if self.faults is not None:
+            self.participants["faults"] = self.faults
+        else:
+            self.participants.pop("faults", None)
+
+    # ---- snapshots -----------------------------------------------------------------------------
+    def add_participant(self, name: str, part: Participant) -> None:
+        """Register a stateful part (a device) so snapshots cover it; names are unique."""
+        if name in self.participants or name == "world":
+            raise ValueError(f"snapshot participant {name!r} already registered")
+        self.participants[name] = part
+
+    def snapshot(self) -> WorldSnapshot:
+        """Freeze the whole world (see claw_gym/snapshot.py); cheap enough to call every step."""
+        parts = {name: p.snapshot() for name, p in self.participants.items()}
+        parts["world"] = (self.rng.bit_generator.state, self.inserted)
+        return WorldSnapshot(parts, self.uid)
+
+    def restore(self, snap: WorldSnapshot) -> None:
+        """Put back the state of ``snap`` (taken from this world); the snapshot stays reusable."""
+        if snap.world_uid != self.uid:  # service change tokens are only comparable within one world
+            raise ValueError("this snapshot was taken from another world (restore it through its own env)")
+        if set(snap.parts) != set(self.participants) | {"world"}:
+            raise ValueError(f"snapshot covers {sorted(snap.parts)}, this world has {sorted(self.participants)}")
+        for name, p in self.participants.items():
+            p.restore(snap.parts[name])
+        rng_state, self.inserted = snap.parts["world"]
+        self.rng.bit_generator.state = rng_state
+        self.touch()  # a new version: caches keyed on the version never see a stale one
 
     # ---- changes ---------------------------------------------------------------------------
     def touch(self) -> None:
@@ -48,7 +98,7 @@ class World:
     def advance(self, seconds: int) -> list[Event]:
         """Move the clock forward and deliver the events that came due."""
         self.clock.advance(seconds)
-        self.touch()
+        # No touch(): the clock alone changes no record; delivered events touch when they land.
         return self.timeline.advance(self)
 
     # ---- the one door into services --------------------------------------------------------
@@ -71,12 +121,34 @@ class World:
                    f"not the {source} door")
             self._audit(source, call, args, msg)
             raise ServiceError(msg)
+        ep = service.endpoints.get(endpoint_name)
+        inserted = self.inserted
         try:
-            result = service.call(endpoint_name, args)
+            size = self.budget.check(args) if ep is not None and ep.mutates else 0
+            fault = self.faults.draw() if self.faults is not None else None
+            if fault is not None:
+                raise fault
+            if ep is not None and ep.mutates and self.budget.records_spent:
+                result = self._call_without_growth(service, endpoint_name, args)
+            else:
+                result = service.call(endpoint_name, args)
         except ServiceError as exc:
             self._audit(source, call, args, str(exc))
             raise
+        except (RecursionError, MemoryError, OverflowError) as exc:  # absurd input, not a bug: refuse it
+            self._audit(source, call, args, repr(exc))
+            raise ServiceError(f"{call} could not handle these arguments ({type(exc).__name__})") from None
+        self.budget.charge(self.inserted - inserted, size)
         self._audit(source, call, args, None)
+        return result
+
+    def _call_without_growth(self, service: Service, endpoint_name: str, args: dict[str, Any]) -> Any:
+        """Run a mutating call when no record may be created: roll it back if it created one."""
+        snap, inserted = self.snapshot(), self.inserted
+        result = service.call(endpoint_name, args)
+        if self.inserted > inserted:
+            self.restore(snap)
+            raise self.budget.records_error()
         return result
 
     def _audit(self, source: str, call: str, args: dict[str, Any], error: str | None) -> None:

@@ -57,7 +57,7 @@ class Bank(Service):
                        if (s is None or t["time"] >= s) and (e is None or t["time"] < e)
                        and all(w in (t["counterparty"] + " " + t["reference"]).lower() for w in words)),
                       key=lambda t: (t["time"], t["id"]), reverse=True)
-        return self.page([self._view(t) for t in rows], limit, offset)
+        return self.page(rows, limit, offset, view=self._view)
 
     @endpoint("Read one transaction.")
     def get(self, id: str) -> dict:

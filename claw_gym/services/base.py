@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Union
 
 from .. import clock
+from ..snapshot import freeze, thaw
 
 if TYPE_CHECKING:
     from ..world import World
@@ -72,6 +73,8 @@ class Param:
         """Return the value if it fits the declared type, else raise ServiceError."""
         if value is None and (self.optional_none or (not self.required and self.default is None)):
             return None
+        if type(value) is self.type:  # fast path: exactly the declared plain type (bool is not int here)
+            return value
         expected = self.type
         origin = typing.get_origin(expected)
         if origin is list:
@@ -253,6 +256,8 @@ class Service(WorldRef):
     def __init__(self, world: "World") -> None:
         self._world = weakref.ref(world)
         self.tables: dict[str, Table] = {t: Table(prefix) for t, prefix in self.tables_spec.items()}
+        self._token = 0  # world version of this service's last change (see changed(), snapshot())
+        self._frozen: tuple[int, Any, Any] | None = None  # last snapshot, reused while nothing changed
 
     # ---- records -------------------------------------------------------------------------
     def table(self, name: str) -> dict[str, Record]:
@@ -264,7 +269,8 @@ class Service(WorldRef):
         if "id" not in record:
             record = {"id": tab.new_id(), **record}
         tab.rows[record["id"]] = record
-        self.world.touch()
+        self.world.inserted += 1
+        self.changed()
         return record
 
     def record(self, table: str, rid: Any) -> Record:
@@ -275,13 +281,19 @@ class Service(WorldRef):
 
     def modify(self, record: Record, **changes: Any) -> Record:
         record.update(changes)
-        self.world.touch()
+        self.changed()
         return record
 
     def remove(self, table: str, rid: str) -> Record:
         rec = self.tables[table].rows.pop(rid)
-        self.world.touch()
+        self.changed()
         return rec
+
+    def changed(self) -> None:
+        """Note a change of this service's records: caches (summaries, snapshots) see it.
+        insert/modify/remove call it; call it yourself after any other in-place change."""
+        self.world.touch()
+        self._token = self.world.version
 
     # ---- protocol ------------------------------------------------------------------------
     def call(self, name: str, args: dict[str, Any]) -> Any:
@@ -299,8 +311,49 @@ class Service(WorldRef):
         """Everything a checker, hash or snapshot needs (records + id counters)."""
         return {t: {"next": tab.next_id, "rows": tab.rows} for t, tab in self.tables.items()}
 
+    # ---- snapshot participant (see claw_gym/snapshot.py) ----------------------------------
+    # Most steps change one service at most: a service that did not change since its last
+    # snapshot hands out the same frozen state again, and restoring a service that is still
+    # in the snapshot's state is a no-op. "Did not change" = same change token, and the same
+    # extra attributes (compared frozen, so direct attribute writes are caught too).
+    # Instance attributes other than world/tables are state: keep them JSON-like (marshal);
+    # anything else is pickled, and must not reference the world or a device.
+    _NOT_STATE = ("world", "_world", "_index", "tables", "_token", "_frozen")
+
+    def _extra(self) -> Any:
+        return freeze({k: v for k, v in vars(self).items() if k not in self._NOT_STATE})
+
+    def snapshot(self) -> Any:
+        """Tables, id counters and any other instance attributes (e.g. a bank's opening balance)."""
+        extra, cached = self._extra(), self._frozen
+        if cached is not None and cached[0] == self._token and cached[1] == extra:
+            return cached
+        tables = freeze({t: (tab.next_id, tab.rows) for t, tab in self.tables.items()})
+        self._frozen = (self._token, extra, tables)
+        return self._frozen
+
+    def restore(self, state: Any) -> None:
+        token, extra, tables = state
+        if token == self._token and extra == self._extra():
+            return
+        for t, (next_id, rows) in thaw(tables).items():
+            tab = self.tables[t]
+            tab.next_id = next_id
+            tab.rows.clear()  # in place: views holding the dict stay valid
+            tab.rows.update(rows)
+        attrs = thaw(extra)
+        for k in [k for k in vars(self) if k not in self._NOT_STATE and k not in attrs]:
+            delattr(self, k)  # attributes set after the snapshot go away too
+        vars(self).update(attrs)
+        self._token, self._frozen = token, state
+
     def summary(self) -> str:
-        """One short line for obs['services']. Override for something more useful."""
+        """One short line for obs['services']. Override for something more useful.
+
+        Recomputed only when the world's records change or a new day starts: it may say
+        "today", never the minute. Change records through insert/modify/remove (they touch
+        the world) so the summary sees it.
+        """
         counts = ", ".join(f"{len(t.rows)} {name}" for name, t in self.tables.items())
         return f"{self.name}: {counts}"
 
@@ -322,13 +375,20 @@ class Service(WorldRef):
             raise ServiceError(message)
 
     @staticmethod
-    def page(rows: list[Record], limit: int, offset: int = 0) -> dict[str, Any]:
-        """Bounded list results: agents page through long lists rather than flood the obs."""
+    def page(rows: list[Any], limit: int, offset: int = 0,
+             view: Callable[[Any], Any] | None = None) -> dict[str, Any]:
+        """Bounded list results: agents page through long lists rather than flood the obs.
+
+        ``view`` (a pure record -> dict function) is applied to the returned page only, so a
+        listing costs the page, not the whole mailbox.
+        """
         if limit < 1 or limit > 200:
             raise ServiceError("limit must be between 1 and 200")
         if offset < 0:
             raise ServiceError("offset must be >= 0")
         chunk = rows[offset:offset + limit]
+        if view is not None:
+            chunk = [view(r) for r in chunk]
         out: dict[str, Any] = {"total": len(rows), "items": chunk}
         if offset + limit < len(rows):
             out["next_offset"] = offset + limit

@@ -39,7 +39,7 @@ class Calendar(Service):
         rows = [x for x in self.overlapping(s, e)
                 if all(w in (x["title"] + " " + x.get("notes", "") + " " + x.get("location", "")).lower()
                        for w in words)]
-        return self.page([self._view(x) for x in rows], limit, offset)
+        return self.page(rows, limit, offset, view=self._view)
 
     @endpoint("Read one event.")
     def get(self, id: str) -> dict:

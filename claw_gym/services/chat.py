@@ -36,7 +36,7 @@ class Chat(Service):
         self.require(channel in self.channel_names(), f"no channel {channel!r}; channels: {self.channel_names()}")
         rows = sorted((m for m in self.table("messages").values() if m["channel"] == channel),
                       key=lambda m: (m["time"], m["id"]), reverse=True)
-        return self.page([self._view(m) for m in rows], limit, offset)
+        return self.page(rows, limit, offset, view=self._view)
 
     @endpoint("Post a message to a channel.", mutates=True)
     def post(self, channel: str, text: str) -> dict:

@@ -31,7 +31,7 @@ class Crm(Service):
         rows = sorted((d for d in self.table("deals").values()
                        if (not stage or d["stage"] == stage) and q in (d["account"] + " " + d["title"]).lower()),
                       key=lambda d: (d["close"], d["id"]))
-        return self.page([self._view(d) for d in rows], limit, offset)
+        return self.page(rows, limit, offset, view=self._view)
 
     @endpoint("Read a deal with its activity log.")
     def get_deal(self, id: str) -> dict:

@@ -28,7 +28,7 @@ class Expenses(Service):
     def list(self, status: str = "", limit: int = 50, offset: int = 0) -> dict:
         rows = sorted((x for x in self.table("claims").values() if not status or x["status"] == status),
                       key=lambda x: (x["time"], x["id"]))
-        return self.page([self._view(x) for x in rows], limit, offset)
+        return self.page(rows, limit, offset, view=self._view)
 
     @endpoint("Create a draft claim; link the bank transaction with tx_id.", mutates=True)
     def create(self, date: str, merchant: str, amount: float, category: str, tx_id: str = "",

@@ -56,7 +56,7 @@ class Files(Service):
         rows = sorted((f for f in self.table("files").values()
                        if f["path"].startswith(prefix) and fnmatch.fnmatch(f["path"].rsplit("/", 1)[-1], pattern)),
                       key=lambda f: f["path"])
-        return self.page([self._view(f) for f in rows], limit, offset)
+        return self.page(rows, limit, offset, view=self._view)
 
     @endpoint("Read a text file.")
     def read(self, path: str) -> dict:

@@ -34,7 +34,7 @@ class Helpdesk(Service):
     def list(self, status: str = "", limit: int = 50, offset: int = 0) -> dict:
         rows = sorted((t for t in self.table("tickets").values() if not status or t["status"] == status),
                       key=lambda t: (t["time"], t["id"]))
-        return self.page([self._view(t) for t in rows], limit, offset)
+        return self.page(rows, limit, offset, view=self._view)
 
     @endpoint("Read a ticket with its comments.")
     def get(self, id: str) -> dict:

@@ -36,7 +36,7 @@ class Mail(Service):
     def list(self, folder: str = "inbox", unread_only: bool = False, limit: int = 20, offset: int = 0) -> dict:
         self.require(folder in FOLDERS, f"unknown folder {folder!r}; folders: {', '.join(FOLDERS)}")
         rows = [m for m in self.messages(folder) if not unread_only or not m["read"]]
-        return self.page([self._brief(m) for m in rows], limit, offset)
+        return self.page(rows, limit, offset, view=self._brief)
 
     @endpoint("Search all folders by words in sender, subject or body.")
     def search(self, query: str, sender: str = "", limit: int = 20, offset: int = 0) -> dict:
@@ -44,7 +44,7 @@ class Mail(Service):
         hits = [m for m in self.messages()
                 if all(w in (m["subject"] + " " + m["body"] + " " + m["from"]).lower() for w in words)
                 and sender.lower() in m["from"].lower()]
-        return self.page([self._brief(m) for m in hits], limit, offset)
+        return self.page(hits, limit, offset, view=self._brief)
 
     @endpoint("Read one message in full (marks it read).", mutates=True)
     def get(self, id: str) -> dict:
@@ -122,9 +122,8 @@ class Mail(Service):
         return {"id": id, "read": read}
 
     def summary(self) -> str:
-        inbox = self.messages("inbox")
-        unread = sum(1 for m in inbox if not m["read"])
-        return f"{self.name}: {unread} unread of {len(inbox)} in inbox"
+        inbox = [m["read"] for m in self.table("messages").values() if m["folder"] == "inbox"]  # no sort needed
+        return f"{self.name}: {inbox.count(False)} unread of {len(inbox)} in inbox"
 
 
 class WorkMail(Mail):

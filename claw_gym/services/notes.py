@@ -29,7 +29,7 @@ class Notes(Service):
         rows = sorted((n for n in self.table("notes").values()
                        if all(w in (n["title"] + " " + n["body"]).lower() for w in words)),
                       key=lambda n: (-n["updated"], n["id"]))
-        return self.page([self._view(n) for n in rows], limit, offset)
+        return self.page(rows, limit, offset, view=self._view)
 
     @endpoint("Read a note.")
     def get(self, id: str) -> dict:

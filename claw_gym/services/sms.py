@@ -28,7 +28,7 @@ class Sms(Service):
     def list(self, number: str = "", unread_only: bool = False, limit: int = 20, offset: int = 0) -> dict:
         rows = [m for m in self.messages() if (not number or m["number"] == number)
                 and (not unread_only or not m["read"])]
-        return self.page([self._view(m) for m in rows], limit, offset)
+        return self.page(rows, limit, offset, view=self._view)
 
     @endpoint("Conversations: one line per number with the latest message.")
     def threads(self) -> list:

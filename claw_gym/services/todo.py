@@ -26,7 +26,7 @@ class Todo(Service):
         rows = sorted((t for t in self.table("items").values()
                        if (include_done or not t["done"]) and (not list_name or t["list"] == list_name)),
                       key=lambda t: (t["due"] is None, t["due"] or 0, t["id"]))
-        return self.page([self._view(t) for t in rows], limit, offset)
+        return self.page(rows, limit, offset, view=self._view)
 
     @endpoint("Add a task; due is optional ('YYYY-MM-DD [HH:MM]').", mutates=True)
     def add_task(self, title: str, due: str = "", list_name: str = "inbox", notes: str = "") -> dict:

@@ -1,0 +1,114 @@
+"""Reset and step costs: reset per device kind, step per action kind, against the bare env."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from .. import actions as A
+from . import baselines, core
+from .core import Config, Row, Stat, per_call, rate
+from .tasks import make, read_call, task_for
+
+
+def _reset_row(cfg: Config, device: str | None, label: str, bare: Stat) -> Row:
+    task = task_for(device)
+    if task is None:
+        return Row("reset", f"reset: {label} task", None, "ms", note=f"no {label} task in this build")
+    env = make(task)
+    env.reset(seed=0)
+    seeds = iter(range(10**9))
+    stat = per_call(lambda: env.reset(seed=next(seeds)), cfg.n(200, 20), cfg.repeats, scale=1e3)
+    return Row("reset", f"reset: {label} task", stat, "ms", "bare env reset", bare, "<= 20 ms",
+               stat.median <= 20, note=task)
+
+
+def reset_rows(cfg: Config) -> list[Row]:
+    bare = baselines.bare_env_reset(cfg)
+    return [_reset_row(cfg, None, "API-only", bare), _reset_row(cfg, "laptop", "shell", bare),
+            _reset_row(cfg, "phone", "phone", bare)]
+
+
+def _timed_steps(env, action: str, inner: int, repeats: int, snap) -> Stat:
+    def setup() -> None:
+        env.restore(snap)
+    return per_call(lambda: env.step(action), inner, repeats, setup=setup)
+
+
+def _passes_stat(env, actions: list[str], snap, passes: int, repeats: int) -> Stat:
+    """Per-step time of ``actions`` replayed from ``snap`` again and again; restores are not timed
+    (so the world does not grow over the loop, and episode-ending actions can be timed)."""
+    samples = []
+    for _ in range(repeats):
+        total = 0.0
+        for _ in range(passes):
+            env.restore(snap)
+            t0 = core.TIMER()
+            for a in actions:
+                env.step(a)
+            total += core.TIMER() - t0
+        samples.append(total / (passes * len(actions)) * 1e6)
+    return Stat.of(samples)
+
+
+def _device_kind_row(cfg: Config, kind: str, device: str, action: str, base_name: str, base: Stat | None,
+                     target: str, meets: Callable[[Stat, Stat | None], bool | None]) -> Row:
+    name = f"step: {kind} ({action[:40]})"
+    task = task_for(device)
+    if task is None:
+        return Row("step", name, None, "us", base_name, base, target, note=f"no {device} task in this build")
+    env = make(task)
+    env.reset(seed=0)
+    _, _, _, _, info = env.step(action)
+    if not info["action_ok"]:
+        return Row("step", name, None, "us", base_name, base, target, note=f"{kind} not available: {info['error'][:60]}")
+    stat = _timed_steps(env, action, cfg.n(300, 10), cfg.repeats, env.snapshot())
+    return Row("step", name, stat, "us", base_name, base, target, meets(stat, base), note=task)
+
+
+def floor_result(env, call: str) -> str:
+    return env._do_api(A.parse(A.api(call)))[0]
+
+
+def step_rows(cfg: Config) -> list[Row]:
+    bare = baselines.bare_env_step(cfg)
+    task = task_for(None)
+    assert task is not None
+    env = make(task)
+    env.reset(seed=0)
+    snap = env.snapshot()
+    inner = cfg.n(2_000, 100)
+    call = read_call(env)
+    api = _timed_steps(env, A.api(call), inner, cfg.repeats, snap)
+    rows = [Row("step", f"step: api read ({call})", api, "us", "bare env step", bare, "<= 10x bare",
+                api.median <= 10 * bare.median, note=task)]
+    floor = baselines.json_floor(cfg, A.api(call), env.world.call(call, {}))  # type: ignore[union-attr]
+    env.restore(snap)
+    rows.append(Row("step", f"step: api read ({call}) vs the JSON floor", api, "us",
+                    "json.loads(action) + json.dumps(same result)", floor))
+    mix = [a for a in env.oracle_actions() if '"finish"' not in a]
+    mixed = _passes_stat(env, mix, snap, cfg.n(500, 20), cfg.repeats)
+    rows.append(Row("step", "step: api oracle mix (reads + writes)", mixed, "us", "bare env step", bare,
+                    "<= 10x bare", mixed.median <= 10 * bare.median))
+    small_call = "contacts.list" if "contacts" in env.world.services else "events.search"  # type: ignore[union-attr]
+    small = _timed_steps(env, A.api(small_call, limit=1), inner, cfg.repeats, snap)
+    for label, stat in ((f"{call}, {len(floor_result(env, call))} chars of JSON", api),
+                        (f"{small_call} limit=1", small)):
+        r = rate(stat)
+        rows.append(Row("step", f"api steps per second ({label})", r, "/s", "bare env steps/s", rate(bare),
+                        ">= 10,000/s", r.median >= 10_000))
+    wait = _timed_steps(env, A.wait(60), inner, cfg.repeats, snap)
+    rows.append(Row("step", "step: wait 60 s", wait, "us", "bare env step", bare))
+    fin = _passes_stat(env, [A.finish("done")], snap, cfg.n(300, 10), cfg.repeats)
+    rows.append(Row("step", "step: finish (with verdict)", fin, "us", "bare env step", bare))
+    pex = baselines.pexpect_round_trip(cfg)
+    rows.append(Row("step", "baseline: bare pexpect bash round trip", pex, "us",
+                    note="" if pex else "pexpect or bash missing"))
+    rows.append(_device_kind_row(cfg, "shell", "laptop", A.shell("echo hi"), "pexpect round trip", pex,
+                                 "<= 2x pexpect",
+                                 lambda s, b: None if b is None else s.median <= 2 * b.median))
+    pil = baselines.pillow_blank_frame(cfg)
+    rows.append(Row("step", "baseline: Pillow blank 360x780 frame", pil, "us", note="" if pil else "Pillow missing"))
+    rows.append(_device_kind_row(cfg, "gui", "phone", A.tap(180, 400), "Pillow blank frame", pil,
+                                 "tap + render <= 3 ms",
+                                 lambda s, b: s.median <= 3_000))
+    return rows

@@ -1,0 +1,69 @@
+"""Soak: many resets and steps across every family; memory, open fds and child processes must not grow."""
+
+from __future__ import annotations
+
+import gc
+import sys
+
+import numpy as np
+
+from .. import actions as A
+from .. import clock
+from ..tasks import suite
+from .core import Config, Row, Stat, child_processes, open_fds, rss_mb
+from .tasks import ALL_SPLITS, make
+
+STEPS_PER_EPISODE = 3
+
+
+def soak(episodes: int, warmup: int = 100) -> dict[str, float]:
+    """Run ``episodes`` resets (cycling over every family's tasks) with a few steps each; return figures."""
+    specs = suite.catalog(split=ALL_SPLITS)
+    by_family: dict[str, list[str]] = {}
+    for s in specs:
+        by_family.setdefault(s.family, []).append(s.task_id)
+    envs = {f: make(ids[0], faults={"rate": 0.1}) for f, ids in by_family.items()}
+    fams = sorted(envs)
+    rng = np.random.default_rng(0)
+    pool = ["help-like", A.wait(600), A.api("events.search", text="mail"), A.finish("done"), "not json"]
+    figures: dict[str, float] = {}
+    for i in range(warmup + episodes):
+        if i == warmup:
+            clock.clear_caches()  # bounded caches filling up is not a leak
+            gc.collect()
+            figures.update(rss_start=rss_mb(), fds_start=open_fds(), children_start=child_processes(),
+                           blocks_start=sys.getallocatedblocks())
+        fam = fams[i % len(fams)]
+        env, ids = envs[fam], by_family[fam]
+        env.reset(seed=i, options={"task_id": ids[i % len(ids)]})
+        oracle = env.oracle_actions()
+        for k in range(STEPS_PER_EPISODE):
+            a = oracle[k] if k < len(oracle) - 1 and rng.random() < 0.7 else pool[int(rng.integers(len(pool)))]
+            *_, terminated, truncated, _ = env.step(a)
+            if terminated or truncated:
+                break
+    clock.clear_caches()
+    gc.collect()
+    figures.update(rss_end=rss_mb(), fds_end=open_fds(), children_end=child_processes(),
+                   blocks_end=sys.getallocatedblocks(), episodes=episodes, families=len(fams))
+    for e in envs.values():
+        e.close()
+    return figures
+
+
+def rows(cfg: Config) -> list[Row]:
+    f = soak(cfg.n(10_000, 200), warmup=cfg.n(200, 20))
+    growth = f["rss_end"] - f["rss_start"]
+    n = f"{int(f['episodes']):,} episodes x {STEPS_PER_EPISODE} steps, {int(f['families'])} families"
+    return [
+        Row("soak", f"RSS ({n}): start {f['rss_start']:.1f} MB, end {f['rss_end']:.1f} MB", Stat(growth, 0.0),
+            "MB growth", target="flat (< 2 MB)", ok=growth < 2.0),
+        Row("soak", f"Python objects (allocated blocks): start {f['blocks_start']:,.0f}, end {f['blocks_end']:,.0f}",
+            Stat(f["blocks_end"] - f["blocks_start"], 0.0), "blocks", target="flat (< 1%)",
+            ok=f["blocks_end"] - f["blocks_start"] < 0.01 * f["blocks_start"]),
+        Row("soak", f"open fds: start {f['fds_start']:.0f}, end {f['fds_end']:.0f}",
+            Stat(f["fds_end"] - f["fds_start"], 0.0), "fds growth", target="0", ok=f["fds_end"] <= f["fds_start"]),
+        Row("soak", f"child processes: start {f['children_start']:.0f}, end {f['children_end']:.0f}",
+            Stat(f["children_end"] - f["children_start"], 0.0), "growth", target="0",
+            ok=f["children_end"] <= f["children_start"]),
+    ]

@@ -1,0 +1,45 @@
+"""The benchmark suite and the soak must not rot: run them in quick mode (figures printed, never asserted)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from claw_gym import bench
+from claw_gym.bench import __main__ as bench_main
+from claw_gym.bench.core import Config
+from claw_gym.bench.soak import soak
+
+
+def test_quick_bench_runs_every_area_and_prints_json(capsys):
+    assert bench_main.main(["--quick", "--repeats", "2", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    rows = doc["rows"]
+    assert {r["area"] for r in rows} >= {"reset", "step", "history", "snapshot", "memory", "vector", "soak"}
+    for r in rows:
+        if r["value"] is not None:
+            assert math.isfinite(r["value"]["median"]) and r["value"]["iqr"] >= 0, r
+        else:
+            assert r["note"], r  # an n/a row says why
+    md = bench.markdown([bench.Row("step", "x", None, "us", note="none")], bench.machine())
+    assert md.count("|") > 10 and "n/a" in md
+
+
+def test_quick_table_and_markdown_render(capsys):
+    rows = bench.run(Config(quick=True, repeats=2), only=["snapshot", "reset"])
+    text = bench.table(rows)
+    assert "snapshot" in text and "reset" in text
+    assert bench_main.main(["--quick", "--repeats", "2", "--only", "snapshot", "--markdown"]) == 0
+    assert "| measure |" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_soak_10000_episodes_memory_fds_children_flat():
+    f = soak(10_000, warmup=300)
+    print(f"soak: RSS {f['rss_start']:.1f} -> {f['rss_end']:.1f} MB, blocks {f['blocks_start']} -> {f['blocks_end']}, "
+          f"fds {f['fds_start']} -> {f['fds_end']}, children {f['children_start']} -> {f['children_end']}")
+    assert f["blocks_end"] - f["blocks_start"] < 0.01 * f["blocks_start"]  # Python objects: the leak signal
+    assert f["rss_end"] - f["rss_start"] < 8.0  # RSS also moves with allocator fragmentation
+    assert f["fds_end"] <= f["fds_start"] and f["children_end"] <= f["children_start"]
