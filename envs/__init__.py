@@ -32,6 +32,7 @@ from . import venue_cancel
 from . import vip_ticket
 from . import xdev_otp_enrol
 from . import xdev_shift_alarms
+from . import xdev_signin_approve
 
 _MODULES = [module for name, module in sorted(globals().items())
             if hasattr(module, "FAMILY") and not name.startswith("_")]
