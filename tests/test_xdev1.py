@@ -11,36 +11,18 @@ from __future__ import annotations
 import json
 import re
 
-import gymnasium as gym
 import pytest
 
-import claw_gym
 from claw_gym import actions as A
 from claw_gym.services import ServiceError
 from claw_gym.tasks import families
+from tests.test_families import _env, _play
 
 XDEV = ["xdev-missed-call", "xdev-otp-enrol", "xdev-phone-link", "xdev-shift-alarms", "xdev-signin-approve"]
 ALL = families()
 SEEDS = range(4)
 #: what an agent without the phone would put in place of what only the phone shows
 BLIND = {"code": "000000", "name": "unknown caller", "foreign": []}
-
-
-def _env(family: str, seed: int, **kwargs):
-    specs = claw_gym.catalog(family=family, split=["train", "test", "heldout"])
-    env = gym.make(specs[(seed * 7) % len(specs)].env_id, **kwargs).unwrapped
-    env.reset(seed=seed)
-    return env
-
-
-def _play(env, actions: list[str]) -> tuple[float, dict]:
-    reward, info = 0.0, {}
-    for a in actions:
-        _, reward, terminated, truncated, info = env.step(a)
-        if terminated or truncated:
-            return reward, info
-    _, reward, _, _, info = env.step(A.finish("done"))
-    return reward, info
 
 
 def _failed(info: dict) -> list[str]:
