@@ -30,6 +30,11 @@ from . import statement_reconcile
 from . import trip_expenses
 from . import venue_cancel
 from . import vip_ticket
+from . import xdev_missed_call
+from . import xdev_otp_enrol
+from . import xdev_phone_link
+from . import xdev_shift_alarms
+from . import xdev_signin_approve
 
 _MODULES = [module for name, module in sorted(globals().items())
             if hasattr(module, "FAMILY") and not name.startswith("_")]

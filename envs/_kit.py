@@ -186,3 +186,20 @@ def paid(world: World, iban: str) -> list[dict]:
     clean = iban.replace(" ", "").upper()
     return [t for t in world.services["bank"].table("transactions").values()
             if t["iban"] == clean and t["amount"] < 0]
+
+
+# ---- cross-device helpers (phone notifications that arrive mid-episode) ---------------------------
+def arrive_notification(ctx: Ctx, t: int, app: str, title: str, text: str, *, actions: Iterable[str] = (),
+                        package: str = "", summary: str = "", **extra: object) -> str:
+    """A phone-only notification that pops up at ``t`` (reserved id, for oracles and checkers).
+
+    The event line says only which app notified (``summary``, default "<app> notification"):
+    what the card says is read on the phone, as a person would.
+    """
+    phone = ctx.svc("phone")
+    rid = reserve(phone, "notifications")
+    rec = {"id": rid, "time": t, "app": app, "package": package, "title": title, "text": text,
+           "actions": list(actions), "dismissed": False, "response": None, **extra}
+    ctx.world.schedule(Event(t, "phone", "notification", summary or f"{app} notification", "notifications", rec))
+    return rid
+

@@ -83,8 +83,8 @@ class Events(Service):
         self.require(i is not None, f"no delivered event {id!r}")
         ev = self.world.timeline.history[i]  # type: ignore[index]
         out = ev.as_dict()
-        if ev.record is not None:
-            out["data"] = {k: v for k, v in ev.record.items()}
+        if ev.record is not None and not getattr(self.world.services.get(ev.service), "device_only", False):
+            out["data"] = {k: v for k, v in ev.record.items()}  # a device's own records are read on the device
         return out
 
     def state(self) -> dict[str, Any]:

@@ -1,0 +1,135 @@
+"""Proactive, cross-device: a missed call with a voicemail goes on the laptop's callback list, by name.
+
+Nobody asks. Mid-episode a call is missed on the phone; a minute later the carrier
+mails the voicemail transcript (number and message, no name). The person keeps
+~/Documents/callbacks.md on the laptop, whose header says the assistant adds every
+missed call that left a voicemail as ``- [ ] name | number | what about``. Only the
+phone knows who the number is (saved in the phone's own contacts, not the synced
+address book; a synced contact shares the first name). From level 2 another call is
+missed without a voicemail (no entry); from level 4 an older, already-listed caller
+rings again (the list keeps one line per person).
+"""
+
+from __future__ import annotations
+
+import shlex
+from typing import Any
+
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.devices.phone import script as S
+from claw_gym.events import Event
+from claw_gym.persona import LAST
+from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.world import World
+
+from . import _kit as K
+
+LIST = "Documents/callbacks.md"
+CALLERS = [("Noor", "plumber", "the leak under the kitchen sink - I could come Thursday morning"),
+           ("Milan", "piano teacher", "moving Saturday's lesson, the hall is booked"),
+           ("Sanne", "landlord", "the boiler service next week, I need a time to let the engineer in"),
+           ("Ravi", "garage", "your car is ready, the brake pads were cheaper than quoted"),
+           ("Odile", "vet's office", "the vaccination reminder for your dog, please book a slot")]
+HEADER = ("# Calls to return\n"
+          "Assistant: add every missed call that left a voicemail as `- [ ] name | number | what about`,\n"
+          "using the name the caller is saved under. Tick lines off when done.\n\n")
+
+
+def _number(ctx: Ctx) -> str:
+    return f"+1 555 {int(ctx.rng.integers(100, 999))} {int(ctx.rng.integers(1000, 9999))}"
+
+
+def _missed(ctx: Ctx, t: int, number: str) -> str:
+    phone = ctx.svc("phone")
+    rec = {"id": K.reserve(phone, "calls"), "time": t, "number": number, "direction": "in", "duration": 0,
+           "missed": True}
+    ctx.world.schedule(Event(t, "phone", "call.missed", "missed call", "calls", rec))
+    return rec["id"]
+
+
+def generate(ctx: Ctx) -> Scenario:
+    phone, files = ctx.svc("phone"), ctx.svc("files")
+    first, role, about = ctx.pick(CALLERS)
+    name = f"{first} {ctx.pick(LAST)}"
+    number = _number(ctx)
+    phone.add_contact_record(f"{name} ({role})", number)
+    decoy_last = ctx.pick([x for x in LAST if x not in name])
+    ctx.svc("contacts").add(f"{first} {decoy_last}", f"{first.lower()}.{decoy_last.lower()}@mailbox.org",
+                            _number(ctx), relation="friend")
+    old = [f"- [x] {ctx.person().name} | {ctx.person().phone} | dinner plans"]
+    again = None
+    if ctx.difficulty >= 4:  # a caller already on the list (open line) rings again
+        again = ctx.person()
+        old.append(f"- [ ] {again.name} | {again.phone} | the school fundraiser")
+    original = HEADER + "\n".join(old) + "\n"
+    files.put(LIST, original, time=ctx.now - 5 * clock.DAY)
+    trigger = K.trigger_time(ctx)
+    _missed(ctx, trigger, number)
+    vm = trigger + int(ctx.rng.integers(1, 4)) * clock.MINUTE
+    carrier = "voicemail@carrier.example"
+    K.arrive_mail(ctx, "mail", vm, carrier, f"Voicemail from {number}",
+                  f"New voicemail from {number} (0:{int(ctx.rng.integers(15, 55))}).\n\nTranscript: \"Hi, it's me "
+                  f"about {about}. Call me back when you can, thanks.\"")
+    last = vm
+    silent = None
+    if ctx.difficulty >= 2:  # a missed call without a voicemail: not for the list
+        silent = ctx.person()
+        t = trigger + int(ctx.rng.integers(5, 15)) * clock.MINUTE
+        _missed(ctx, t, silent.phone)
+        last = max(last, t)
+    if again is not None:
+        t = trigger + int(ctx.rng.integers(6, 20)) * clock.MINUTE
+        _missed(ctx, t, again.phone)
+        K.arrive_mail(ctx, "mail", t + clock.MINUTE, carrier, f"Voicemail from {again.phone}",
+                      f"New voicemail from {again.phone}.\n\nTranscript: \"Just trying you again about the "
+                      f"fundraiser.\"")
+        last = max(last, t + clock.MINUTE)
+    return Scenario(None, {"name": name, "number": number, "original": original,
+                           "silent": silent.name if silent else None, "again": again.name if again else None,
+                           "about": about, "trigger_at": trigger, "last": last},
+                    deadline=K.deadline_after(ctx, last),
+                    trigger=f"{clock.fmt(trigger)}: missed call from {name} ({role}), voicemail mailed at "
+                            f"{clock.fmt(vm)}")
+
+
+def check(world: World, f: dict[str, Any], g: Grader) -> None:
+    rec = world.services["files"].find(LIST)
+    text = rec["content"] if rec else ""
+    kept = [ln for ln in f["original"].splitlines() if ln.strip()]
+    g.expect("the list's earlier lines are kept", rec is not None and all(ln in text.splitlines() for ln in kept),
+             "earlier lines changed or the file is gone")
+    new = [ln for ln in text.splitlines() if ln.strip() and ln not in kept]
+    digits = K.norm_phone(f["number"])
+    hits = [ln for ln in new if f["name"].lower() in ln.lower() and digits in K.norm_phone(ln)]
+    g.expect("a new line names the caller (as saved on the phone) with their number", len(hits) == 1,
+             f"{len(hits)} matching lines among {new}")
+    g.expect("the new line is an open item", all(ln.lstrip().startswith("- [ ]") for ln in hits), f"{hits}")
+    others = [ln for ln in new if ln not in hits]
+    g.expect("nothing else was added (no line for a call without a voicemail, no duplicate)", not others,
+             f"extra lines {others}")
+
+
+def oracle(world: World, f: dict[str, Any]) -> list[str]:
+    """After the voicemails: read them by claw, see who called in the phone's call log, append one line."""
+    line = f"- [ ] {f['name']} | {f['number']} | {f['about'].split(' - ')[0].split(',')[0]}"
+    return [A.wait(f["last"] - world.clock.now + clock.MINUTE),
+            A.shell("claw mail search voicemail --limit 5"),
+            *S.open_app("Phone"), S.tap("id/tab_recents"),
+            A.shell(f"cat ~/{LIST}"),
+            A.shell(f"printf '%s\\n' {shlex.quote(line)} >> ~/{LIST} && tail -n 2 ~/{LIST}"),
+            A.wait(6 * clock.HOUR)]
+
+
+FAMILY = Family(
+    name="xdev-missed-call",
+    kind="proactive",
+    services=("phone", "mail", "files", "contacts", "sms", "notes"),
+    devices=("laptop", "phone"),
+    summary="Unasked, before the deadline: the laptop's callbacks.md gains exactly one open line naming the caller "
+            "who left a voicemail as saved on the phone (not the synced same-first-name contact) with their number; "
+            "earlier lines kept; no line for a call without a voicemail or for a caller already listed.",
+    generate=generate, check=check, oracle=oracle,
+    variants=("voicemail",), tasks_per_variant=24, max_steps=30, tags=("phone", "laptop", "proactive"),
+    extra={"phone_only": ("name",)},
+)

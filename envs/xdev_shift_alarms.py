@@ -1,0 +1,149 @@
+"""Cross-device: set phone alarms from next week's shift rota, a CSV on the laptop (revised once).
+
+The rota lives in ~/Documents/rota on the laptop; the manager mailed a revised
+version a day after the first. Alarms live on the phone (the Clock app: no API, no
+``claw``), so the agent reads the files on the laptop and sets them by hand: one
+alarm an hour before each shift, repeating on that weekday. Conflict: the first
+rota is superseded; alarms for its changed shifts are wrong. From level 4 this
+week's rota sits in the same folder as a decoy. The person's own alarms stay.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.devices.phone import script as S
+from claw_gym.services.phone import DAYS
+from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.world import World
+
+from . import _kit as K
+
+DIR = "Documents/rota"
+STARTS = ["06:00", "06:30", "07:00", "08:00", "13:00", "14:00", "22:00"]
+LEAD_MIN = 60
+INSTRUCTIONS = [
+    "Next week's rota is on my laptop. Set alarms on my phone an hour before each of my shifts, repeating on the "
+    "shift's weekday.",
+    "Could you put my shifts for next week into phone alarms? One hour before each start, on that weekday. The "
+    "rota file is on the laptop - Jana sent a corrected one, I think.",
+    "Please set my wake-up alarms for next week's shifts (an hour before each one starts, repeating on that day). "
+    "The rota is in Documents on the laptop.",
+]
+
+
+def _csv(rows: list[dict[str, str]]) -> str:
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["date", "day", "start", "end", "station"])
+    for r in rows:
+        w.writerow([r["date"], r["day"], r["start"], r["end"], r["station"]])
+    return out.getvalue()
+
+
+def _shift(ctx: Ctx, monday: int, day: int, start: str) -> dict[str, str]:
+    t = monday + day * clock.DAY
+    h = (int(start[:2]) + 8) % 24
+    return {"date": clock.fmt_date(t), "day": DAYS[day].title(), "start": start, "end": f"{h:02d}:{start[3:]}",
+            "station": ctx.pick(["Ward 3", "Ward 5", "Front desk", "Lab"])}
+
+
+def alarm_for(start: str) -> str:
+    m = (int(start[:2]) * 60 + int(start[3:]) - LEAD_MIN) % (24 * 60)
+    return f"{m // 60:02d}:{m % 60:02d}"
+
+
+def wanted(rows: list[dict[str, str]]) -> list[list[str]]:
+    """(alarm time, weekday) pairs for a rota, sorted."""
+    return sorted([alarm_for(r["start"]), r["day"][:3].lower()] for r in rows)
+
+
+def generate(ctx: Ctx) -> Scenario:
+    files, phone = ctx.svc("files"), ctx.svc("phone")
+    monday = ctx.next_weekday(0, 0)
+    week = clock.to_datetime(monday).strftime("%Y-W%V")
+    n = min(2 + ctx.difficulty // 2 + int(ctx.rng.integers(0, 2)), 5)
+    days = sorted(int(d) for d in ctx.rng.choice(7, size=n, replace=False))
+    first = [_shift(ctx, monday, d, ctx.pick(STARTS)) for d in days]
+    revised = [dict(r) for r in first]
+    for i in ctx.sample(list(range(n)), 1 if ctx.difficulty <= 2 else 2):  # moved starts
+        revised[i]["start"] = ctx.pick([s for s in STARTS if s != first[i]["start"]])
+        revised[i]["end"] = _shift(ctx, monday, days[i], revised[i]["start"])["end"]
+    if ctx.difficulty >= 3:  # one shift dropped in the revision
+        revised.pop(int(ctx.rng.integers(0, n)))
+    sent = ctx.now - 3 * clock.DAY
+    files.put(f"{DIR}/rota-{week}.csv", _csv(first), time=sent)
+    files.put(f"{DIR}/rota-{week}-rev2.csv", _csv(revised), time=sent + clock.DAY)
+    boss = ctx.person("manager") if any(p.relation == "manager" for p in ctx.world.persona.people) else ctx.person()
+    ctx.svc("mail").deliver(boss.email, f"Rota {week} - corrected",
+                            f"Hi,\n\nsorry, the first rota for {week} had mistakes. The corrected one is "
+                            f"rota-{week}-rev2.csv (saved to your Documents/rota). Please ignore the first.\n\n"
+                            f"{boss.name.split()[0]}", time=sent + clock.DAY)
+    if ctx.difficulty >= 4:  # this week's rota: already over, a decoy
+        this = monday - 7 * clock.DAY
+        files.put(f"{DIR}/rota-{clock.to_datetime(this):%Y-W%V}.csv",
+                  _csv([_shift(ctx, this, d, ctx.pick(STARTS)) for d in range(0, 5, 2)]), time=sent - 7 * clock.DAY)
+    own = phone.set_alarm("07:30", "Weekend run", ["sat", "sun"])["created"] if ctx.difficulty >= 2 else None
+    before = list(phone.table("alarms"))
+    return Scenario(ctx.pick(INSTRUCTIONS), {"want": wanted(revised), "stale": wanted(first), "own": own,
+                                             "before": before, "week": week})
+
+
+def _pairs(world: World, f: dict[str, Any]) -> list[list[str]]:
+    rows = K.agent_rows(world, "phone", "alarms", f["before"])
+    return sorted([a["time"], d] for a in rows if a["enabled"] for d in (a["days"] or ["once"]))
+
+
+def check(world: World, f: dict[str, Any], g: Grader) -> None:
+    got = _pairs(world, f)
+    missing = [p for p in f["want"] if p not in got]
+    extra = [p for p in got if p not in f["want"]]
+    g.expect("an alarm an hour before every shift of the corrected rota", not missing, f"missing {missing}")
+    g.expect("no alarm for a shift that is not on the corrected rota", not extra, f"extra {extra}")
+    alarms = world.services["phone"].table("alarms")
+    if f["own"] is not None:
+        g.expect("the person's own alarm is untouched", f["own"] in alarms and alarms[f["own"]]["enabled"],
+                 "the weekend alarm was deleted or turned off")
+
+
+def _alarm_steps(pairs: list[list[str]]) -> list[str]:
+    by_time: dict[str, list[str]] = {}
+    for t, d in pairs:
+        by_time.setdefault(t, []).append(d)
+    steps = [*S.open_app("Clock")]
+    for t, days in sorted(by_time.items()):
+        steps += [S.tap("id/add_alarm"), *S.fill("time", t), *S.fill("label", "Shift"),
+                  *S.fill("days", " ".join(days)), S.tap("id/save")]
+    return steps
+
+
+def _steps(f: dict[str, Any], pairs: list[list[str]], name: str) -> list[str]:
+    return [A.shell("claw mail search rota --limit 5"), A.shell(f"claw files list --dir {DIR}"),
+            A.shell(f"cat ~/{DIR}/{name}"), *_alarm_steps(pairs), A.finish("Alarms set for next week's shifts.")]
+
+
+def oracle(world: World, f: dict[str, Any]) -> list[str]:
+    """Find the corrected rota (mail, files), read it in the shell, add one alarm per start time in Clock."""
+    return _steps(f, f["want"], f"rota-{f['week']}-rev2.csv")
+
+
+def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
+    """Sets the alarms of the first, superseded rota."""
+    return _steps(f, f["stale"], f"rota-{f['week']}.csv")
+
+
+FAMILY = Family(
+    name="xdev-shift-alarms",
+    kind="reactive",
+    services=("phone", "files", "mail", "calendar", "contacts", "notes"),
+    devices=("laptop", "phone"),
+    summary="The phone has exactly one enabled alarm (time, weekday) an hour before each shift of the corrected rota "
+            "CSV on the laptop (none for the superseded rota's changed shifts); the person's own alarm stays.",
+    generate=generate, check=check, oracle=oracle,
+    variants=("week",), tasks_per_variant=24, max_steps=70, tags=("phone", "laptop", "conflict"),
+    extra={"stale_oracle": stale_oracle, "phone_only": ()},
+)
