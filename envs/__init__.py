@@ -10,6 +10,7 @@ from claw_gym.tasks.family import Family
 from . import address_update
 from . import backup_alert
 from . import bill_pay
+from . import chat_handover
 from . import chat_schedule
 from . import config_fix
 from . import deal_confirm
@@ -27,6 +28,7 @@ from . import phone_sms_device_contact
 from . import report_handoff
 from . import secret_request
 from . import statement_reconcile
+from . import ticket_deal_risk
 from . import trip_expenses
 from . import venue_cancel
 from . import vip_ticket
