@@ -27,6 +27,7 @@ from . import phone_setting_notification
 from . import phone_sms_device_contact
 from . import report_handoff
 from . import secret_request
+from . import signin_alert
 from . import statement_reconcile
 from . import ticket_deal_risk
 from . import trip_expenses
