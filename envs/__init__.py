@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from claw_gym.tasks.family import Family
 
+from . import account_report
 from . import address_update
 from . import backup_alert
 from . import bill_pay
