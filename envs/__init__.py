@@ -31,6 +31,7 @@ from . import secret_request
 from . import signin_alert
 from . import statement_reconcile
 from . import ticket_deal_risk
+from . import todo_export
 from . import trip_expenses
 from . import venue_cancel
 from . import vip_ticket
