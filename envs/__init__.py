@@ -24,6 +24,7 @@ from . import meeting_reschedule
 from . import parcel_reschedule
 from . import phone_alarm_from_message
 from . import phone_card_check
+from . import phone_dnd_meeting
 from . import phone_missed_call
 from . import phone_setting_notification
 from . import phone_sms_device_contact
