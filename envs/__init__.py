@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from claw_gym.tasks.family import Family
 
-from . import account_report
 from . import address_update
 from . import backup_alert
 from . import bill_pay
@@ -37,6 +36,7 @@ from . import todo_export
 from . import trip_expenses
 from . import venue_cancel
 from . import vip_ticket
+from . import weekly_report
 
 _MODULES = [module for name, module in sorted(globals().items())
             if hasattr(module, "FAMILY") and not name.startswith("_")]

@@ -111,10 +111,10 @@ def test_signin_alert_reporting_a_known_place_fails():
     assert "IT security got a mail naming the unknown place" in _failed(v)
 
 
-def test_account_report_counting_former_accounts_fails():
-    from envs import account_report as M
+def test_weekly_report_counting_former_accounts_fails():
+    from envs import weekly_report as M
 
-    env = _env("account-report", 0, level=3)
+    env = _env("weekly-report", 0, level=3)
     f = env.scenario.facts
     assert f["former"]
     script = M.SCRIPT.replace("@MINE@", repr(f["mine"] + f["former"])).replace("@PATH@", f["path"])

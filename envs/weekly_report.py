@@ -124,7 +124,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
 
 
 FAMILY = Family(
-    name="account-report",
+    name="weekly-report",
     kind="reactive",
     services=("crm", "helpdesk", "notes", "files", "workmail", "contacts"),
     devices=("laptop",),
