@@ -1,0 +1,150 @@
+"""A colleague hands work over in chat, then corrects the list; put the open items on todo + calendar.
+
+The instruction names the colleague by first name only. Their first chat message lists the
+items with due days; a later one says one item is already done and another moved to a new
+day (from level 4 a third message takes the move back). The agent adds a task per open item
+due on its settled day and blocks an hour on that day that clashes with nothing. Conflict:
+acting on the first message gives a task for the done item and the superseded due day.
+Noise grows with difficulty: more items, chatter in the channel, a busier calendar.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.world import World
+
+from . import _apikit as AK
+from . import _kit as K
+
+ITEMS = ["supplier scorecard", "Q3 budget review", "onboarding checklist", "release notes draft",
+         "pricing page copy", "vendor contract renewal", "customer survey summary", "security questionnaire",
+         "board slides appendix", "sprint retro notes"]
+FIRST = ["Hi! I'm off from tomorrow for two weeks - could you take these over? {items}. Thanks a lot!",
+         "Handing over before my leave: {items}. Shout if anything is unclear."]
+UPDATE = ["Update on my handover: the {done} is done already, I finished it last night. And the {moved} moved "
+          "to {day}.", "Quick correction: skip the {done}, it's finished. The {moved} is now due {day}."]
+REVERT = ["Sorry, scratch the date change - the {moved} stays on {day} after all."]
+CHATTER = ["anyone seen the new coffee machine manual?", "lunch at 12:30?", "reminder: all-hands on Friday",
+           "the wifi on floor 3 is flaky again"]
+INSTRUCTIONS = ["{first} handed some work over to me in chat. Put what's still open on my todo list with the right "
+                "due dates, and block an hour on each due day in my calendar to work on it.",
+                "Please sort out {first}'s handover from chat: a task per open item due when it's due, plus an "
+                "hour in my calendar on that day for each (not on top of other meetings).",
+                "Go through the chat where {first} passed me their work. Each item that still needs doing should be "
+                "a todo with its due date and get a one-hour calendar block that same day."]
+
+
+def _day_phrase(t: int) -> str:
+    return K.day_text(t)
+
+
+def generate(ctx: Ctx) -> Scenario:
+    chat, cal = ctx.svc("chat"), ctx.svc("calendar")
+    who = ctx.person("colleague")
+    channel = "dm-" + who.first.lower()
+    n = 3 + (ctx.difficulty >= 3) + (ctx.difficulty >= 5)
+    items = ctx.sample(ITEMS, n)
+    days = sorted(ctx.sample(list(range(1, 13)), n))
+    dues = {}
+    for item, d in zip(items, days):
+        t = ctx.at(d, 17)
+        while clock.weekday(t) >= 5:
+            t += clock.DAY
+        dues[item] = t
+    t0 = ctx.now - int(ctx.rng.integers(14, 20)) * clock.HOUR
+    listing = "; ".join(f"the {i} by {_day_phrase(dues[i])}" for i in items)
+    chat.post_as(channel, who.name, ctx.pick(FIRST).format(items=listing), time=t0)
+    done, moved = items[0], items[1 + int(ctx.rng.integers(n - 1))]
+    new_day = dues[moved] + int(ctx.rng.integers(1, 4)) * clock.DAY
+    while clock.weekday(new_day) >= 5:
+        new_day += clock.DAY
+    chat.post_as(channel, who.name, ctx.pick(UPDATE).format(done=done, moved=moved, day=_day_phrase(new_day)),
+                 time=t0 + 3 * clock.HOUR)
+    final = {i: dues[i] for i in items if i != done}
+    stale_due = dict(dues)
+    final[moved] = new_day
+    if ctx.difficulty >= 4:  # the move is taken back
+        chat.post_as(channel, who.name, ctx.pick(REVERT).format(moved=moved, day=_day_phrase(dues[moved])),
+                     time=t0 + 5 * clock.HOUR)
+        final[moved], stale_due[moved] = dues[moved], new_day
+    for k in range(ctx.difficulty - 1):
+        chat.post_as(channel, ctx.person("colleague").name if k % 2 else who.name, ctx.pick(CHATTER),
+                     time=t0 + (k + 1) * 50 * clock.MINUTE)
+    for item, due in final.items():  # busy due days: meetings on the mornings
+        for h in range(9, 9 + ctx.difficulty):
+            if ctx.rng.random() < 0.6:
+                s = clock.day_start(due) + h * clock.HOUR
+                cal.add(ctx.pick(["Team sync", "1:1", "Customer call", "Planning"]), s, s + clock.HOUR)
+    return Scenario(ctx.pick(INSTRUCTIONS).format(first=who.first),
+                    {"channel": channel, "final": {i: t for i, t in final.items()}, "done": done,
+                     "stale": {i: stale_due[i] for i in items}, "todo_next": K.next_id(ctx.svc("todo"), "items"),
+                     "cal_next": K.next_id(cal, "entries")})
+
+
+def _day(t: int | None) -> int | None:
+    return None if t is None else clock.day_start(t)
+
+
+def check(world: World, f: dict[str, Any], g: Grader) -> None:
+    todos = AK.new_rows(world, "todo", "items", f["todo_next"])
+    for item, due in f["final"].items():
+        mine = [r for r in todos if item.lower() in r["title"].lower()]
+        g.expect(f"a task for the {item} due {clock.fmt_date(due)}", any(_day(r["due"]) == _day(due) for r in mine),
+                 f"tasks: {[(r['title'], clock.fmt_date(r['due']) if r['due'] else None) for r in mine]}")
+    g.expect(f"no task for the {f['done']} (already done)",
+             not [r for r in todos if f["done"].lower() in r["title"].lower() and not r["done"]])
+    blocks = AK.new_rows(world, "calendar", "entries", f["cal_next"])
+    own = {b["id"] for b in blocks}
+    others = [r for r in K.calendar_rows(world, with_pending=True) if r["id"] not in own]
+    for item, due in f["final"].items():
+        mine = [b for b in blocks if item.lower() in b["title"].lower() and _day(b["start"]) == _day(due)
+                and b["end"] - b["start"] >= 50 * clock.MINUTE]
+        g.expect(f"an hour blocked for the {item} on its due day", bool(mine),
+                 f"blocks: {[(b['title'], clock.fmt(b['start'])) for b in blocks]}")
+    clash = [b["title"] for b in blocks if K.overlapping(others, b["start"], b["end"])]
+    g.expect("the blocks clash with no other calendar entry", not clash, ", ".join(clash))
+
+
+def _free_hour(world: World, day: int) -> int:
+    rows = K.calendar_rows(world, with_pending=True)
+    for h in range(9, 18):
+        s = day + h * clock.HOUR
+        if not K.overlapping(rows, s, s + clock.HOUR):
+            return s
+    return day + 19 * clock.HOUR
+
+
+def _act(world: World, f: dict[str, Any], dues: dict[str, int]) -> list[str]:
+    out = [A.api("contacts.search", query=f["channel"][3:]), A.api("chat.history", channel=f["channel"])]
+    for item, due in sorted(dues.items(), key=lambda kv: (kv[1], kv[0])):
+        day = clock.day_start(due)
+        out.append(A.api("todo.add_task", title=f"Finish the {item} (handover)", due=clock.fmt_date(due)))
+        s = _free_hour(world, day)
+        out.append(A.api("calendar.create_event", title=f"Work on the {item}", start=clock.fmt(s),
+                         end=clock.fmt(s + clock.HOUR)))
+    return out + [A.finish("Handover items are on your list and in the calendar.")]
+
+
+def oracle(world: World, f: dict[str, Any]) -> list[str]:
+    return _act(world, f, f["final"])
+
+
+def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
+    """Acts on the first message: every item, the original due days."""
+    return _act(world, f, f["stale"])
+
+
+FAMILY = Family(
+    name="chat-handover",
+    kind="reactive",
+    services=("chat", "todo", "calendar", "contacts", "notes", "workmail"),
+    summary="Each handover item still open after the colleague's corrections has a new task due on its settled day "
+            "and a one-hour calendar block that day clashing with nothing; the item reported done has no open task.",
+    generate=generate, check=check, oracle=oracle,
+    variants=("leave",), tasks_per_variant=25, max_steps=40, tags=("conflict", "noise"),
+    extra={"stale_oracle": stale_oracle},
+)

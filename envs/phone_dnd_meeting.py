@@ -1,0 +1,107 @@
+"""Proactive (phone): keep Do not disturb on for exactly the board meeting, which gets moved by text.
+
+Nobody asks. The person's "Phone rules" note says: Do not disturb on for board meetings
+(from at most 30 minutes before the start), off again within 30 minutes of the end so the
+family can reach them. The calendar has today's meeting; mid-episode the manager texts that
+it moved to later. The checker replays the Do-not-disturb switch from the audit log: on at
+the new start and for the whole meeting, switched on no earlier than 30 min before it, off
+within 30 min after the end. Conflict: following the calendar's (stale) time fails. Noise:
+other meetings today that need no silence, a friend's text (more with difficulty).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.devices.phone import script as S
+from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.world import World
+
+from . import _apikit as AK
+from . import _kit as K
+
+TITLES = ["Board review", "Board strategy session", "Quarterly board meeting", "Board budget review"]
+RULES = ("Phone rules\n\n- Board meetings: Do not disturb ON, at most 30 minutes before the start, for the whole "
+         "meeting.\n- Switch it OFF again within 30 minutes after the end - the kids' school must be able to reach "
+         "me.\n- Other meetings: leave the phone as it is.\n")
+MOVES = ["Heads up: the {title} moved to {hhmm} today, same room. The calendar isn't updated yet.",
+         "FYI {title} is pushed to {hhmm} this afternoon - chair's flight is late. Same room."]
+LEAD = 30 * clock.MINUTE
+
+
+def generate(ctx: Ctx) -> Scenario:
+    cal = ctx.svc("calendar")
+    boss = ctx.person("manager")
+    ctx.svc("notes").add("Phone rules", RULES, time=ctx.now - 15 * clock.DAY)
+    title = ctx.pick(TITLES)
+    trigger = K.trigger_time(ctx)
+    old = clock.day_start(trigger) + (clock.to_datetime(trigger).hour + 2) * clock.HOUR
+    length = ctx.pick([45, 60, 90]) * clock.MINUTE
+    cal.add(title, old, old + length, attendees=[boss.email], location="Board room")
+    new = old + int(ctx.rng.integers(8, 13)) * 15 * clock.MINUTE
+    K.arrive_sms(ctx, trigger, boss.phone, ctx.pick(MOVES).format(title=title, hhmm=K.hhmm(new)))
+    for k in range(ctx.difficulty - 1):  # other meetings today: no silence needed
+        s = old - (k + 2) * clock.HOUR if k % 2 == 0 else new + length + (k + 1) * clock.HOUR
+        if clock.day_start(s) == clock.day_start(old) and s > ctx.now:
+            cal.add(ctx.pick(["Team sync", "1:1 with Sam", "Customer call", "Lunch with Ana"]), s, s + 30 * clock.MINUTE)
+    if ctx.difficulty >= 3:
+        friend = ctx.person("friend")
+        K.arrive_sms(ctx, trigger + 7 * clock.MINUTE, friend.phone, "Call me when you're free this afternoon?")
+    return Scenario(None, {"title": title, "old": old, "start": new, "end": new + length, "name": boss.name,
+                           "first": boss.first, "initial": dict(ctx.svc("phone").settings), "trigger_at": trigger},
+                    deadline=new + length + 45 * clock.MINUTE,
+                    trigger=f"{boss.name} texts at {clock.fmt(trigger)}: {title} moves to {K.hhmm(new)}")
+
+
+def check(world: World, f: dict[str, Any], g: Grader) -> None:
+    key, start, end = "do_not_disturb", f["start"], f["end"]
+    changes = AK.setting_changes(world, key)
+    during = [v for t, v in changes if start < t < end]
+    g.expect("Do not disturb is on for the whole meeting",
+             AK.setting_at(world, key, start, f["initial"][key]) and all(during),
+             f"at {K.hhmm(start)}: {AK.setting_at(world, key, start, f['initial'][key])}, changes {changes}")
+    ons = [t for t, v in changes if v and t <= start]
+    g.expect("switched on no earlier than 30 minutes before the start", bool(ons) and ons[-1] >= start - LEAD,
+             f"switched on at {[K.hhmm(t) for t in ons]}")
+    offs = [t for t, v in changes if not v and end <= t <= end + LEAD]
+    g.expect("switched off within 30 minutes after the end",
+             world.clock.now >= end + LEAD and bool(offs) and not AK.setting_at(world, key, end + LEAD, False),
+             f"changes {[(K.hhmm(t), v) for t, v in changes]}")
+    settings = world.services["phone"].settings
+    other = sorted(k for k, v in settings.items() if k != key and v != f["initial"][k])
+    g.expect("no other setting changed", not other, ", ".join(other))
+
+
+def _act(world: World, f: dict[str, Any], start: int, end: int) -> list[str]:
+    now = world.clock.now
+    return [A.wait(f["trigger_at"] - now + 5 * clock.MINUTE), *S.open_app("Contacts"), *S.fill("search", f["first"]),
+            S.tap(f"text={f['name']}"), S.tap("id/message"), *S.open_app("Calendar"), *S.open_app("Notes"),
+            A.wait(start - 10 * clock.MINUTE - (f["trigger_at"] + 5 * clock.MINUTE) - 60),
+            *S.open_app("Settings"), S.tap("id/switch_do_not_disturb"),
+            A.wait(end + 5 * clock.MINUTE - (start - 10 * clock.MINUTE)),
+            *S.open_app("Settings"), S.tap("id/switch_do_not_disturb"), A.wait(3 * clock.HOUR)]
+
+
+def oracle(world: World, f: dict[str, Any]) -> list[str]:
+    return _act(world, f, f["start"], f["end"])
+
+
+def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
+    """Follows the calendar's time, which the manager's text replaced."""
+    return _act(world, f, f["old"], f["old"] + f["end"] - f["start"])
+
+
+FAMILY = Family(
+    name="phone-dnd-meeting",
+    kind="proactive",
+    services=("phone", "calendar", "sms", "notes", "contacts"),
+    devices=("phone",),
+    summary="Replayed from the audit log: Do not disturb is on from at most 30 min before the board meeting's moved "
+            "start through its end and off within 30 min after; the calendar's superseded time does not count; no "
+            "other setting changed.",
+    generate=generate, check=check, oracle=oracle,
+    variants=("board",), tasks_per_variant=25, max_steps=40, tags=("phone", "proactive", "conflict"),
+    extra={"stale_oracle": stale_oracle},
+)

@@ -1,0 +1,138 @@
+"""Proactive: a customer with an open deal files a support ticket; the account playbook says what to do.
+
+Nobody asks. The account playbook (notes) says: when a customer with an OPEN deal opens a
+ticket, log an activity on that deal naming the ticket, answer the ticket publicly, and add
+a follow-up task due before the deal's close date. Cross-service: ticket requester
+(helpdesk) -> account domain -> open deal (CRM) -> rule (notes) -> task (todo).
+Off-by-one-record noise: the same account also has a lost deal (from level 2) and a
+won one (from level 4) that must not get the activity; tickets from accounts whose deals
+are all closed arrive too (more with difficulty) and need nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.world import World
+
+from . import _kit as K
+
+ACCOUNTS = ["Alderbank Logistics", "Bluefin Analytics", "Copperleaf Studios", "Driftwood Dental", "Emberly Foods",
+            "Fjordline Shipping", "Greyhaven Legal", "Hollowtree Farms", "Indigo Pharma", "Juniper Print",
+            "Kingsway Motors", "Larkspur Schools"]
+PEOPLE = ["Ana Ruiz", "Ben Okafor", "Cleo Lindqvist", "Dev Patel", "Eva Novak", "Finn Doyle", "Gia Romano",
+          "Hugo Brandt", "Isla Mackay", "Jon Sato", "Kara Weiss", "Leo Duarte"]
+ISSUES = [("Sync stopped overnight", "Our data sync has not run since last night and the team is stuck."),
+          ("Wrong totals on invoices", "The last two invoices show totals that do not match our orders."),
+          ("Users locked out", "Four of our users cannot log in since this morning's update."),
+          ("Reports export empty", "Every report export comes out as an empty file."),
+          ("Mobile app crashes on start", "The mobile app crashes as soon as it opens for all our staff.")]
+PLAYBOOK = ("Account playbook\n\nWhen a customer with an OPEN deal (any stage except won/lost) opens a support "
+            "ticket, the deal is at risk:\n1. Log an activity on that open deal that names the ticket id.\n"
+            "2. Reply on the ticket publicly so they know we are on it.\n3. Add a follow-up task to {list_name} "
+            "naming the account, due before the deal's close date.\nTickets from customers without an open deal "
+            "stay with support: nothing to do for us.\n")
+
+
+def _domain(account: str) -> str:
+    return account.lower().replace(" ", "") + ".example"
+
+
+def _email(person: str, account: str) -> str:
+    return person.split()[0].lower() + "@" + _domain(account)
+
+
+def generate(ctx: Ctx) -> Scenario:
+    crm, notes = ctx.svc("crm"), ctx.svc("notes")
+    list_name = "work" if ctx.variant == "work" else "accounts"
+    notes.add("Account playbook", PLAYBOOK.format(list_name=f"my '{list_name}' list"), time=ctx.now - 30 * clock.DAY)
+    n = 2 + ctx.difficulty
+    accounts = ctx.sample(ACCOUNTS, n)
+    people = ctx.sample(PEOPLE, n)
+    key_acc, key_person = accounts[0], people[0]
+    close = ctx.at(int(ctx.rng.integers(10, 40)), 17)
+    deal = crm.add_deal(key_acc, f"{key_acc} - {ctx.pick(['renewal', 'expansion', 'annual licence'])}",
+                        ctx.pick(["proposal", "negotiation", "qualified"]), float(int(ctx.rng.integers(20, 150)) * 1000),
+                        _email(key_person, key_acc), close, next_step="Send revised proposal")["id"]
+    closed = []
+    if ctx.difficulty >= 2:  # the same account's earlier deal, lost: the wrong record to log on
+        closed.append(crm.add_deal(key_acc, f"{key_acc} - pilot", "lost", float(int(ctx.rng.integers(5, 40)) * 1000),
+                                   _email(key_person, key_acc), ctx.now - 60 * clock.DAY)["id"])
+    if ctx.difficulty >= 4:
+        closed.append(crm.add_deal(key_acc, f"{key_acc} - support plan", "won", float(int(ctx.rng.integers(5, 30)) * 1000),
+                                   _email(key_person, key_acc), ctx.now - 20 * clock.DAY)["id"])
+    for acc, person in zip(accounts[1:], people[1:]):  # other customers: only closed deals
+        closed.append(crm.add_deal(acc, f"{acc} - {ctx.pick(['pilot', 'renewal'])}", ctx.pick(["won", "lost"]),
+                                   float(int(ctx.rng.integers(5, 90)) * 1000), _email(person, acc),
+                                   ctx.now - int(ctx.rng.integers(5, 80)) * clock.DAY)["id"])
+    for acc, person in zip(accounts, people):
+        ctx.svc("contacts").add(person, _email(person, acc), company=acc)
+    trigger = K.trigger_time(ctx)
+    issues = ctx.sample(ISSUES, 1 + min(n - 1, ctx.difficulty))
+    ticket = K.arrive_ticket(ctx, trigger, issues[0][0], _email(key_person, key_acc), issues[0][1])
+    others = []
+    for k, (subj, body) in enumerate(issues[1:]):
+        t = max(ctx.now + clock.MINUTE, trigger + (1 if k % 2 else -1) * int(ctx.rng.integers(5, 30)) * clock.MINUTE)
+        others.append(K.arrive_ticket(ctx, t, subj, _email(people[1 + k], accounts[1 + k]), body))
+    return Scenario(None, {"ticket": ticket, "deal": deal, "closed": closed, "others": others, "account": key_acc,
+                           "close": close, "list": list_name, "trigger_at": trigger},
+                    deadline=K.deadline_after(ctx, trigger),
+                    trigger=f"ticket from {key_acc} (open deal) at {clock.fmt(trigger)}")
+
+
+def check(world: World, f: dict[str, Any], g: Grader) -> None:
+    acts = [a for a in world.services["crm"].table("activities").values() if a["time"] >= f["trigger_at"]]
+    on_deal = [a for a in acts if a["deal"] == f["deal"] and f["ticket"] in a["text"]]
+    g.expect("an activity naming the ticket is logged on the open deal", bool(on_deal),
+             f"{len(acts)} activities logged since the ticket")
+    wrong = sorted({a["deal"] for a in acts if a["deal"] != f["deal"]})
+    g.expect("no activity on another deal (lost, won, other customers)", not wrong, ", ".join(wrong))
+    tickets = world.services["helpdesk"].table("tickets")
+    t = tickets.get(f["ticket"])
+    g.expect("the ticket got a public reply", t is not None and any(c["public"] for c in t["comments"]))
+    touched = [i for i in f["others"] if i in tickets and tickets[i]["comments"]]
+    g.expect("tickets of customers without an open deal are left to support", not touched, ", ".join(touched))
+    todos = [r for r in world.services["todo"].table("items").values()
+             if r["id"] not in K.timeline_ids(world, "todo", "items")
+             and f["account"].split()[0].lower() in (r["title"] + " " + r["notes"]).lower()]
+    good = [r for r in todos if r["due"] is not None and f["trigger_at"] - clock.DAY < r["due"] <= f["close"]
+            and r["list"] == f["list"]]
+    g.expect(f"a follow-up task on the '{f['list']}' list, due before the close date", bool(good),
+             f"{len(todos)} tasks naming the account: {[(r['list'], r['due']) for r in todos]}")
+
+
+def _act(world: World, f: dict[str, Any], deal: str) -> list[str]:
+    due = clock.fmt_date(f["close"] - 3 * clock.DAY)
+    return [
+        A.api("notes.list", query="playbook"),
+        A.wait(f["trigger_at"] - world.clock.now),
+        A.api("helpdesk.get", id=f["ticket"]),
+        A.api("crm.list_deals", query=f["account"].split()[0]),
+        A.api("crm.log_activity", deal_id=deal,
+              text=f"Customer opened support ticket {f['ticket']} - deal at risk, following up."),
+        A.api("helpdesk.comment", id=f["ticket"], public=True,
+              text="Thanks for letting us know - we are looking into this now and will update you here today."),
+        A.api("todo.add_task", title=f"Check in with {f['account']} about ticket {f['ticket']}", due=due,
+              list_name=f["list"]),
+        A.wait(6 * clock.HOUR),
+    ]
+
+
+def oracle(world: World, f: dict[str, Any]) -> list[str]:
+    return _act(world, f, f["deal"])
+
+
+FAMILY = Family(
+    name="ticket-deal-risk",
+    kind="proactive",
+    services=("helpdesk", "crm", "notes", "todo", "contacts", "workmail"),
+    summary="After the ticket from the customer with an open deal arrives: an activity naming the ticket is logged "
+            "on that open deal (not the account's lost/won deals or other customers'), the ticket has a public reply, "
+            "other customers' tickets are untouched, and a follow-up task naming the account is on the playbook's "
+            "list due before the deal's close date.",
+    generate=generate, check=check, oracle=oracle,
+    variants=("work", "accounts"), tasks_per_variant=15, max_steps=40, tags=("noise",),
+)

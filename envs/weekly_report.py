@@ -1,0 +1,135 @@
+"""Laptop: write the weekly account report from the CRM and the helpdesk, with exact totals.
+
+The person's "My accounts" note names the accounts they own (from level 3 it also lists
+former accounts handed to someone else). The report file in ~/Documents must give the open
+pipeline (deals not won/lost), the won total and the number of unsolved tickets (open or
+pending) over exactly those accounts. Noise: lost deals, other people's accounts, solved
+tickets, the background CRM and helpdesk life; more of each with difficulty.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.world import World
+
+ACCOUNTS = ["Ashgrove Hotels", "Birchwood Labs", "Cinderford Bikes", "Dovetail Games", "Eastmere Water",
+            "Foxhollow Wines", "Glenrock Energy", "Hazelmere Care", "Ivybridge Books", "Jasper Optics",
+            "Kelso Textiles", "Linden Robotics"]
+SUBJECTS = ["Login loop on the portal", "Invoice PDF missing", "Slow search", "Export timeout", "SSO error",
+            "Wrong currency on quotes", "Webhook retries", "Password reset mail not arriving"]
+LINE = {"pipeline": re.compile(r"^\s*PIPELINE:\s*(?:EUR\s*)?([\d,]+(?:\.\d+)?)\s*$", re.I | re.M),
+        "won": re.compile(r"^\s*WON:\s*(?:EUR\s*)?([\d,]+(?:\.\d+)?)\s*$", re.I | re.M),
+        "tickets": re.compile(r"^\s*UNSOLVED TICKETS:\s*(\d+)\s*$", re.I | re.M)}
+INSTRUCTIONS = ["Write this week's account report to ~/{path}. For the accounts in my 'My accounts' note it needs "
+                "three lines: 'PIPELINE: <open deal total>', 'WON: <won deal total>' and 'UNSOLVED TICKETS: <count of "
+                "open or pending tickets>'.",
+                "Please put my weekly account summary in ~/{path}: lines 'PIPELINE: <amount>' (open deals), 'WON: "
+                "<amount>' and 'UNSOLVED TICKETS: <n>' (open + pending), only for my own accounts (see my notes).",
+                "I need the weekly numbers for my accounts (listed in my notes) in ~/{path} - 'PIPELINE: ...' for "
+                "deals still open, 'WON: ...' for won ones, 'UNSOLVED TICKETS: ...' for tickets not solved yet."]
+
+
+def _domain(account: str) -> str:
+    return account.lower().replace(" ", "") + ".example"
+
+
+def generate(ctx: Ctx) -> Scenario:
+    crm, hd, notes = ctx.svc("crm"), ctx.svc("helpdesk"), ctx.svc("notes")
+    n_mine, n_former = 2 + (ctx.difficulty + 1) // 2, (1 if ctx.difficulty >= 3 else 0) + (ctx.difficulty >= 5)
+    accs = ctx.sample(ACCOUNTS, n_mine + n_former + 2)
+    mine, former, others = accs[:n_mine], accs[n_mine:n_mine + n_former], accs[n_mine + n_former:]
+    body = "My accounts\n\n" + "\n".join(f"- {a}" for a in mine)
+    if former:
+        body += "\n\nFormer accounts (handed over to Sam in the spring, not mine any more):\n" + \
+                "\n".join(f"- {a}" for a in former)
+    notes.add("My accounts", body, time=ctx.now - 25 * clock.DAY)
+    pipeline = won = 0.0
+    tickets = 0
+    for acc in accs:
+        n_deals = 1 + int(ctx.rng.integers(1, 2 + ctx.difficulty // 2))
+        for k in range(n_deals):  # every account has an open and a won deal at least
+            stage = ["negotiation", "won"][k] if k < 2 else ctx.pick(["lead", "qualified", "proposal", "won", "lost"])
+            amount = float(int(ctx.rng.integers(20, 900)) * 50)
+            crm.add_deal(acc, f"{acc} - {ctx.pick(['pilot', 'renewal', 'expansion', 'add-on'])}", stage, amount,
+                         f"buyer@{_domain(acc)}", ctx.now + int(ctx.rng.integers(-40, 60)) * clock.DAY)
+            if acc in mine:
+                pipeline += amount if stage not in ("won", "lost") else 0.0
+                won += amount if stage == "won" else 0.0
+        for k in range(int(ctx.rng.integers(2, 3 + ctx.difficulty // 2))):
+            status = "open" if k == 0 else ctx.pick(["open", "pending", "solved"])
+            t = hd.open_ticket(ctx.pick(SUBJECTS), f"ops@{_domain(acc)}", "See subject.",
+                               time=ctx.now - int(ctx.rng.integers(2, 200)) * clock.HOUR)
+            hd.modify(t, status=status)
+            tickets += int(acc in mine and status != "solved")
+    path = f"Documents/account-report-{clock.fmt_date(ctx.now)}.txt"
+    return Scenario(ctx.pick(INSTRUCTIONS).format(path=path),
+                    {"path": path, "mine": mine, "former": former, "pipeline": round(pipeline, 2),
+                     "won": round(won, 2), "tickets": tickets})
+
+
+def _num(m: list[str]) -> float | None:
+    return float(m[-1].replace(",", "")) if m else None
+
+
+def check(world: World, f: dict[str, Any], g: Grader) -> None:
+    rec = world.services["files"].find(f["path"])
+    if not g.expect("report written", rec is not None, f"no file {f['path']}"):
+        return
+    text = rec["content"]  # type: ignore[index]
+    for key, want in (("pipeline", f["pipeline"]), ("won", f["won"]), ("tickets", f["tickets"])):
+        got = _num(LINE[key].findall(text))
+        g.expect(f"{key} figure is right", got is not None and abs(got - want) < 0.005, f"report {got}, want {want}")
+    changed = [e.call for e in world.audit.entries if e.ok and e.call.split(".")[0] in ("crm", "helpdesk")
+               and e.call.split(".")[1] in ("update_deal", "log_activity", "update", "comment")]
+    g.forbid("changed deals or tickets while reporting", bool(changed), ", ".join(changed))
+
+
+SCRIPT = r"""python3 - <<'PY'
+import json, subprocess
+def pages(*cmd):
+    out, off = [], 0
+    while True:
+        r = json.loads(subprocess.run(["claw", *cmd, "--limit", "200", "--offset", str(off)],
+                                      capture_output=True, text=True, check=True).stdout)
+        out += r["items"]; off += 200
+        if off >= r["total"]:
+            return out
+mine = @MINE@
+doms = {a.lower().replace(" ", "") + ".example" for a in mine}
+deals = [d for d in pages("crm", "list_deals") if d["account"] in mine]
+pipeline = sum(d["amount"] for d in deals if d["stage"] not in ("won", "lost"))
+won = sum(d["amount"] for d in deals if d["stage"] == "won")
+open_t = [t for t in pages("helpdesk", "list") if t["status"] != "solved" and t["requester"].split("@")[1] in doms]
+with open("@PATH@", "w") as out:
+    out.write("Weekly account report\n\n")
+    for a in mine:
+        out.write(f"- {a}\n")
+    out.write(f"\nPIPELINE: {pipeline:.2f}\nWON: {won:.2f}\nUNSOLVED TICKETS: {len(open_t)}\n")
+PY"""
+
+
+def oracle(world: World, f: dict[str, Any]) -> list[str]:
+    return [
+        A.shell("claw notes list --query accounts"),
+        A.shell("claw crm list_deals --limit 5"),
+        A.shell(SCRIPT.replace("@MINE@", repr(f["mine"])).replace("@PATH@", f["path"]), timeout=60),
+        A.shell(f"cat ~/{f['path']}"),
+        A.finish(f"Report written to ~/{f['path']}."),
+    ]
+
+
+FAMILY = Family(
+    name="weekly-report",
+    kind="reactive",
+    services=("crm", "helpdesk", "notes", "files", "workmail", "contacts"),
+    devices=("laptop",),
+    summary="A report file in ~/Documents gives the exact open pipeline, won total and unsolved-ticket count over the "
+            "accounts the notes say are the person's own (not former or other accounts); no deal or ticket changed.",
+    generate=generate, check=check, oracle=oracle,
+    variants=("weekly",), tasks_per_variant=25, max_steps=30, tags=("laptop", "noise"),
+)
