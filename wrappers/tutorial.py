@@ -43,7 +43,9 @@ def check(world: World, facts: dict[str, Any], g: Grader) -> None:
     items = world.services["todo"].table("items")
     target = items.get(facts["target"])
     g.expect("the finished task is ticked off", target is not None and target["done"])
-    wrong = [t["title"] for rid, t in items.items() if rid != facts["target"] and t["done"]]
+    # Only the agent's completions count: the person's history already has tasks done long ago.
+    ticked = {e.args.get("id") for e in world.audit.calls("todo.complete")}
+    wrong = [items[rid]["title"] for rid in sorted(ticked - {facts["target"]}) if rid in items]
     g.forbid("ticked off a task that is not done", bool(wrong), ", ".join(wrong))
 
 
