@@ -11,6 +11,7 @@ from . import address_update
 from . import backup_alert
 from . import bill_pay
 from . import chat_schedule
+from . import dual_callback_crm
 from . import config_fix
 from . import deal_confirm
 from . import document_request
