@@ -11,11 +11,12 @@ from . import address_update
 from . import backup_alert
 from . import bill_pay
 from . import chat_schedule
-from . import dual_callback_crm
 from . import config_fix
 from . import deal_confirm
 from . import document_request
 from . import downloads_cleanup
+from . import dual_callback_crm
+from . import dual_ticket_new_number
 from . import duplicate_charge
 from . import flight_delay
 from . import invoice_expense
