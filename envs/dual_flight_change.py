@@ -53,7 +53,7 @@ def generate(ctx: Ctx) -> Scenario:
     path = f"Documents/travel/itinerary-{city.lower()}.md"
     files.put(path, _itinerary(city, flight, dep, f"Hotel {ctx.pick(['Central', 'Harbour', 'Park'])}"),
               time=ctx.now - 5 * clock.DAY)
-    old_alarm = phone.insert("alarms", {"time": K.hhmm(dep - LEAD), "label": "Leave for airport", "days": [], "created": ctx.now - 5 * clock.DAY,
+    old_alarm = phone.insert("alarms", {"time": K.hhmm(dep - LEAD), "label": "Leave for airport", "days": [],
                                         "enabled": True, "created": ctx.now - 5 * clock.DAY})
     phone.insert("alarms", {"time": "06:05", "label": "Wake up", "days": ["mon", "tue", "wed", "thu", "fri"],
                             "enabled": True, "created": ctx.now - 5 * clock.DAY})
