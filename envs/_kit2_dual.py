@@ -12,6 +12,7 @@ import shlex
 from typing import Any
 
 from claw_gym import actions as A
+from claw_gym.devices.phone import script as S
 from claw_gym.events import Event
 from claw_gym.tasks import Ctx
 from claw_gym.world import World
@@ -83,3 +84,9 @@ def fill_template(text: str, **values: str) -> str:
     for k, v in values.items():
         text = text.replace("{{" + k + "}}", v)
     return text
+
+
+def text_from_phone(to: str, body: str) -> list[str]:
+    """Phone steps: Messages, new message to a number, send."""
+    return [*S.open_app("Messages"), S.tap("id/new_message"), *S.fill("recipient", to),
+            *S.fill("compose_text", body), S.tap("id/send")]

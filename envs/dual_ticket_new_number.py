@@ -83,8 +83,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
     return [A.shell("claw helpdesk list --status open"), A.shell(f"claw helpdesk get {f['ticket']}"),
             *S.open_app("Contacts"), *S.fill("search", f["name"]), S.tap("id/add_contact"),
             *S.fill("name", f["label"]), *S.fill("phone", f["new"]), S.tap("id/save_local"),
-            *S.open_app("Messages"), S.tap("id/new_message"), *S.fill("recipient", f["new"]),
-            *S.fill("compose_text", f"Hi {first}, got your new number - saved it. Thanks!"), S.tap("id/send"),
+            *D.text_from_phone(f["new"], f"Hi {first}, got your new number - saved it. Thanks!"),
             D.claw("helpdesk.comment", id=f["ticket"], text="Thanks - your new number is saved and we texted it."),
             D.claw("helpdesk.update", id=f["ticket"], status="solved"),
             A.finish(f"Saved {first}'s new number on the phone, texted it and solved the ticket.")]

@@ -19,6 +19,7 @@ from claw_gym import clock
 from claw_gym.tasks import families
 
 from claw_gym.envs import _kit2_dual as D
+from test_families import _play  # noqa: E402 (pytest puts tests/ on the path)
 
 DUAL = sorted(n for n, f in families().items() if n.startswith("dual-"))
 SEEDS = range(4)
@@ -31,16 +32,6 @@ def _env(family: str, seed: int, level: int | None = None):
     env = gym.make(specs[(seed * 7) % len(specs)].env_id).unwrapped
     env.reset(seed=seed)
     return env
-
-
-def _play(env, actions: list[str]) -> tuple[float, dict]:
-    reward, info = 0.0, {}
-    for a in actions:
-        _, reward, terminated, truncated, info = env.step(a)
-        if terminated or truncated:
-            return reward, info
-    _, reward, _, _, info = env.step(A.finish("done"))
-    return reward, info
 
 
 def _failed(info: dict) -> list[str]:
