@@ -16,6 +16,11 @@ from . import config_fix
 from . import deal_confirm
 from . import document_request
 from . import downloads_cleanup
+from . import dual_callback_crm
+from . import dual_flight_change
+from . import dual_invite_dnd
+from . import dual_receipt_sheet
+from . import dual_ticket_new_number
 from . import duplicate_charge
 from . import flight_delay
 from . import invoice_expense

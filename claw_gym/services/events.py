@@ -83,8 +83,10 @@ class Events(Service):
         self.require(i is not None, f"no delivered event {id!r}")
         ev = self.world.timeline.history[i]  # type: ignore[index]
         out = ev.as_dict()
-        if ev.record is not None and not getattr(self.world.services.get(ev.service), "device_only", False):
-            out["data"] = {k: v for k, v in ev.record.items()}  # a device's own records are read on the device
+        if ev.record is not None and getattr(self.world.services.get(ev.service), "device_only", False):
+            out["data"] = "stored on the phone itself: open it there"  # device-only records stay on the device
+        elif ev.record is not None:
+            out["data"] = {k: v for k, v in ev.record.items()}
         return out
 
     def state(self) -> dict[str, Any]:

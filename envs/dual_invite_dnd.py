@@ -1,0 +1,101 @@
+"""Proactive: a calendar invite file lands on the laptop; the phone must be silenced for it.
+
+Mid-episode the manager mails (work mailbox) that an important call is coming and the
+invite was saved to ~/Downloads as an .ics file; the time is only in that file. Before
+the deadline the agent must put the event in the calendar at the invite's time, turn
+Do not disturb on on the phone (the manager asked for no buzzing) and reply. Older .ics
+files of past meetings sit in Downloads as distractors (more with difficulty).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.devices.phone import script as S
+from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.world import World
+
+from . import _kit as K
+from . import _kit2_dual as D
+
+TOPICS = ["Escalation call with Northwind", "Board prep with the CFO", "Quarterly review with Bluepeak",
+          "Incident review with Helix", "Contract walkthrough with Sable"]
+ASKS = ["Heads-up: {topic} later today. I saved the invite to your Downloads (.ics). Please get it in your "
+        "calendar and no buzzing phones on this one - put yours on Do not disturb.",
+        "{topic} got scheduled for today, invite is in your Downloads folder. Phones silent during it please "
+        "(Do not disturb), the client complained last time.",
+        "Can you make {topic}? Invite file is in ~/Downloads. Please add it to your calendar and put your phone "
+        "on Do not disturb beforehand."]
+
+
+def _stamp(t: int) -> str:
+    return clock.to_datetime(t).strftime("%Y%m%dT%H%M%S")
+
+
+def _ics(uid: str, title: str, start: int, end: int, organizer: str) -> str:
+    return ("BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//Claw Mail//EN\nBEGIN:VEVENT\n"
+            f"UID:{uid}\nSUMMARY:{title}\nDTSTART:{_stamp(start)}\nDTEND:{_stamp(end)}\n"
+            f"ORGANIZER:mailto:{organizer}\nLOCATION:Video call\nEND:VEVENT\nEND:VCALENDAR\n")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def generate(ctx: Ctx) -> Scenario:
+    boss = ctx.person("manager")
+    topic = ctx.pick(TOPICS)
+    trigger = K.trigger_time(ctx)
+    deadline = K.deadline_after(ctx, trigger)
+    start = (deadline // (15 * clock.MINUTE) + 2) * 15 * clock.MINUTE
+    end = start + ctx.pick([30, 45, 60]) * clock.MINUTE
+    path = f"Downloads/invite-{_slug(topic)}.ics"
+    for i in range(ctx.difficulty):  # invites of meetings that are over
+        old = ctx.pick(TOPICS)
+        t = ctx.now - (i + 1) * int(ctx.rng.integers(2, 9)) * clock.DAY
+        ctx.svc("files").put(f"Downloads/invite-{_slug(old)}-{i + 1}.ics",
+                             _ics(f"old-{ctx.code(8)}", old, t, t + clock.HOUR, boss.email), time=t - clock.DAY)
+    D.arrive_file(ctx, trigger, path, _ics(f"{ctx.code(10)}@claw", topic, start, end, boss.email))
+    mail = K.arrive_mail(ctx, "workmail", trigger, boss.email, topic, ctx.pick(ASKS).format(topic=topic) +
+                         f"\n\n{boss.name.split()[0]}")
+    return Scenario(None, {"trigger_at": trigger, "start": start, "end": end, "title": topic, "path": path,
+                           "mail": mail, "boss": boss.email, "initial": dict(ctx.svc("phone").settings)},
+                    deadline=deadline, trigger=f"{boss.name} mails at {clock.fmt(trigger)}: invite saved to {path}")
+
+
+def check(world: World, f: dict[str, Any], g: Grader) -> None:
+    rows = [r for r in K.calendar_rows(world) if r["start"] == f["start"] and r["end"] == f["end"]]
+    g.expect("the invite's event is in the calendar at its time", bool(rows),
+             f"no entry {clock.fmt(f['start'])}-{clock.fmt(f['end'])}")
+    settings = world.services["phone"].settings
+    g.expect("the phone is on Do not disturb", settings["do_not_disturb"], "Do not disturb is off")
+    changed = sorted(k for k, v in settings.items() if k != "do_not_disturb" and v != f["initial"][k])
+    g.expect("no other phone setting changed", not changed, f"changed {changed}")
+    g.expect("the manager got a reply", bool(K.sent_to(world, f["boss"], after=f["trigger_at"])),
+             "no mail to them after theirs")
+
+
+def oracle(world: World, f: dict[str, Any]) -> list[str]:
+    """Wait for the mail, read the .ics on the laptop, add the event, silence the phone, reply; stay."""
+    return [A.wait(f["trigger_at"] - world.clock.now), A.shell("claw workmail list --unread-only"),
+            A.shell("ls -t ~/Downloads | head"), A.shell(f"cat ~/{f['path']}"),
+            D.claw("calendar.create_event", title=f["title"], start=clock.fmt(f["start"]), end=clock.fmt(f["end"]),
+                   location="Video call"),
+            *S.open_app("Settings"), S.tap("id/switch_do_not_disturb"),
+            D.claw("workmail.reply", id=f["mail"], body="It's in my calendar and my phone will be on Do not disturb."),
+            A.wait(8 * clock.HOUR)]
+
+
+FAMILY = Family(
+    name="dual-invite-dnd",
+    kind="proactive",
+    services=("workmail", "files", "calendar", "phone", "contacts"),
+    devices=("laptop", "phone"),
+    summary="By the deadline the event of the .ics invite that landed in Downloads is in the calendar at its "
+            "exact time, the phone is on Do not disturb (no other setting changed) and the manager got a reply.",
+    generate=generate, check=check, oracle=oracle,
+    variants=("ics",), tasks_per_variant=20, max_steps=30, tags=("laptop", "phone", "cross-device", "proactive"),
+)
