@@ -76,7 +76,7 @@ def markdown(sweep: dict[str, Any] | None = None) -> str:
         st = sweep["oracle_steps"]
         out.append(
             f"Sweep (`python -m claw_gym.tasks.sweep --workers {sweep['workers']} --markdown`, seed 0, "
-            f"{n} tasks, {sweep['seconds']:.0f} s): oracle passes {sweep['oracle_passed']}/{n}; do-nothing "
+            f"{n} tasks, {sweep['seconds']:.0f} s{' (' + sweep['seconds_note'] + ')' if 'seconds_note' in sweep else ''}): oracle passes {sweep['oracle_passed']}/{n}; do-nothing "
             f"(`finish` at once) {sweep['nothing_passed']}/{n}; random agent (30 random API calls, taps on "
             f"tappable elements, shell commands on laptop tasks, then `finish`) {sweep['random_passed']}/{n}. "
             f"Oracle steps per task: mean {st['mean']}, median {st['median']}, max {st['max']}.\n")

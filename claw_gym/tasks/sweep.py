@@ -28,7 +28,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from .. import actions as A
-from ..rng import derive_rng
+from ..rng import derive_rng, derive_seed
 from . import suite
 
 SEED = 0
@@ -135,14 +135,17 @@ def sweep_task(task_id: str) -> dict[str, Any]:
             "seconds": round(time.perf_counter() - t0, 3)}
 
 
-def run(task_ids: list[str], workers: int = 2, progress: bool = False) -> list[dict[str, Any]]:
-    """Sweep ``task_ids`` over ``workers`` processes (1: in this process)."""
-    if workers <= 1:
-        return [sweep_task(t) for t in task_ids]
+def run(task_ids: list[str], workers: int = 2, progress: bool = False, log: Any = None) -> list[dict[str, Any]]:
+    """Sweep ``task_ids`` over ``workers`` processes (1: in this process); ``log``: a file that
+    gets each task's result as a JSON line as soon as it is known."""
     out = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for i, r in enumerate(pool.map(sweep_task, task_ids, chunksize=8)):
+    with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
+        results = pool.map(sweep_task, task_ids, chunksize=4) if workers > 1 else map(sweep_task, task_ids)
+        for i, r in enumerate(results):
             out.append(r)
+            if log is not None:
+                log.write(json.dumps(r) + "\n")
+                log.flush()
             if progress and (i + 1) % 100 == 0:
                 print(f"  {i + 1}/{len(task_ids)}", file=sys.stderr, flush=True)
     return out
@@ -173,13 +176,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--family", action="append", help="only these families")
     ap.add_argument("--json", action="store_true", help="print the summary as JSON")
     ap.add_argument("--markdown", action="store_true", help="print the README section 'The suite'")
+    ap.add_argument("--log", type=argparse.FileType("w"), help="write each task's result here as a JSON line")
+    ap.add_argument("--from-log", type=argparse.FileType("r"), help="summarize an earlier run's --log instead")
     args = ap.parse_args(argv)
+    if args.from_log:
+        done = [json.loads(line) for line in args.from_log if line.strip()]
+        secs = sum(r["seconds"] for r in done) / max(1, args.workers)  # busy time, not wall time
+        summary = summarize(done, secs, args.workers)
+        summary["seconds_note"] = "summed per-task seconds / workers, from a log"
+        return _report(summary, args, [r["task_id"] for r in done])
     ids = [s.task_id for s in suite.catalog(family=args.family, split=list(suite.SPLITS))]
+    ids.sort(key=lambda t: derive_seed("sweep-order", t))  # any prefix of the run is a fair sample
     if args.limit and args.limit < len(ids):
         ids = ids[::max(1, len(ids) // args.limit)][:args.limit]
     t0 = time.perf_counter()
-    results = run(ids, args.workers, progress=not args.json)
-    summary = summarize(results, time.perf_counter() - t0, args.workers)
+    results = run(ids, args.workers, progress=not args.json, log=args.log)
+    return _report(summarize(results, time.perf_counter() - t0, args.workers), args, ids)
+
+
+def _report(summary: dict[str, Any], args: argparse.Namespace, ids: list[str]) -> int:
     if args.json:
         print(json.dumps(summary, indent=1))
     elif args.markdown:
