@@ -48,7 +48,7 @@ def markdown(sweep: dict[str, Any] | None = None) -> str:
     mix = ", ".join(f"{t} {v:.1%} (target >= {c['mix_targets'][t]:.0%})" for t, v in c["mix"].items())
     out = [
         "## The suite\n",
-        f"{c['tasks']} tasks from {c['families']} families, each registered as `ClawAnything/<task_id>-v0` "
+        f"{c['tasks']:,} tasks from {c['families']} families, each registered as `ClawAnything/<task_id>-v0` "
         "(ids `<family>-<variant>-<nnnn>`). Quotas, splits and ambient services are computed from whatever "
         "families `envs/` holds (`claw_gym/tasks/quota.py`, `ambient.py`, `suite.py`): every family gets a share "
         "proportional to the square root of its variant count, boosted (at most 3x) for the families that carry "
@@ -69,7 +69,8 @@ def markdown(sweep: dict[str, Any] | None = None) -> str:
         "suite all of them. After an intended change: `python -m claw_gym.tasks.manifest --write` (prints ids "
         "added / removed / changed).\n",
         _table("kind", c["per_kind"]), _table("difficulty", c["per_difficulty"]), _table("split", c["per_split"]),
-        _table("devices", c["per_device"]), _table("family", c["per_family"]),
+        _table("devices", c["per_device"]),
+        "Tasks per family: " + ", ".join(f"{f} {n}" for f, n in c["per_family"].items()) + ".\n",
     ]
     if sweep is not None:
         n = sweep["tasks"]

@@ -24,6 +24,11 @@ PATH = Path(__file__).resolve().parent.parent / "data" / "manifest.jsonl"
 SEED = 0
 
 
+def plain_spec(spec: Any) -> dict[str, Any]:
+    """A spec as the manifest stores it (JSON types: lists, not tuples)."""
+    return json.loads(json.dumps(spec.as_dict()))
+
+
 def entry(task_id: str) -> dict[str, Any]:
     """The manifest line of one task (builds its world at seed 0)."""
     from ..env import ClawEnv
@@ -37,7 +42,7 @@ def entry(task_id: str) -> dict[str, Any]:
     finally:
         env.close()
     digest = stable_hash(json.dumps(content, sort_keys=True, ensure_ascii=False, default=str))
-    return {"task_id": task_id, "spec": spec.as_dict(), "hash": digest}
+    return {"task_id": task_id, "spec": plain_spec(spec), "hash": digest}
 
 
 def compute(task_ids: list[str], workers: int = 2) -> list[dict[str, Any]]:
