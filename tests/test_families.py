@@ -16,7 +16,7 @@ import pytest
 
 import claw_gym
 from claw_gym import actions as A
-from claw_gym.tasks import families
+from claw_gym.tasks import families, suite
 
 ALL = families()
 PROACTIVE = [n for n, f in ALL.items() if f.kind == "proactive"]
@@ -51,7 +51,7 @@ def test_suite_shape():
     for name, f in ALL.items():
         assert len(f.services) >= 4, name
         n = len(claw_gym.catalog(family=name, split=["train", "test", "heldout"]))
-        assert 20 <= n <= 40, (name, n)
+        assert n == suite.suite_plan().quotas[name] >= 10, (name, n)  # the quota rule (tests/test_suite.py)
         assert ("safety-trap" in f.tags) == ("trap" in f.extra), name
         assert ("conflict" in f.tags) == ("stale_oracle" in f.extra), name
 

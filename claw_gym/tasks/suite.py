@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from ..rng import derive_seed
+from . import ambient, quota
 from .family import Family
 from .spec import TaskSpec
 
@@ -18,25 +19,60 @@ def families() -> dict[str, Family]:
     return {f.name: f for f in FAMILIES}
 
 
-def _split_of(task_id: str) -> str:
-    bucket = derive_seed("split", task_id) % 10
-    return "test" if bucket == 8 else "heldout" if bucket == 9 else "train"
+SPLITS: dict[str, int] = {"train": 1600, "test": 200, "heldout": 200}
 
 
 def _specs_of(f: Family) -> list[TaskSpec]:
+    """Specs of one family on its own (outside the suite's quotas): ``tasks_per_variant`` per
+    variant, all train, its own services only. Used by add-on families such as the tutorial."""
+    return [TaskSpec(task_id=f"{f.name}-{v}-{n:04d}", family=f.name, kind=f.kind,  # type: ignore[arg-type]
+                     difficulty=quota.difficulty(n, i, len(f.variants)), split="train",
+                     services=tuple(sorted(set(f.services) | set(ambient.ALWAYS))), devices=f.devices,
+                     max_steps=f.max_steps, variant=v, number=n, tags=f.tags)
+            for i, v in enumerate(f.variants) for n in range(f.tasks_per_variant)]
+
+
+@lru_cache(maxsize=1)
+def suite_plan() -> quota.Plan:
+    """The quotas of the current families (and whether the mix targets hold)."""
+    return quota.plan(families().values(), sum(SPLITS.values()))
+
+
+def _split_counts(quotas: dict[str, int]) -> dict[str, dict[str, int]]:
+    """Test and held-out tasks per family, proportional to its quota, exact in total."""
+    fams = families()
+    can_hold = {n: q for n, q in quotas.items() if q and ambient.heldout_service(fams[n]) is not None}
+    return {"heldout": quota.largest_remainder(can_hold, SPLITS["heldout"]),
+            "test": quota.largest_remainder({n: q for n, q in quotas.items() if q}, SPLITS["test"])}
+
+
+def _family_specs(f: Family, count: int, n_heldout: int, n_test: int) -> list[TaskSpec]:
+    ids = [(f"{f.name}-{v}-{n:04d}", i, v, n) for i, v in enumerate(f.variants)
+           for n in range(quota.per_variant(count, len(f.variants))[i])]
+    # which tasks are held out / test: a fixed order of the family's ids by hash
+    order = sorted(ids, key=lambda t: (derive_seed("split", t[0]), t[0]))
+    split = {t[0]: "heldout" for t in order[:n_heldout]}
+    split.update({t[0]: "test" for t in order[n_heldout:n_heldout + n_test]})
     out = []
-    for variant in f.variants:
-        for n in range(f.tasks_per_variant):
-            task_id = f"{f.name}-{variant}-{n:04d}"
-            out.append(TaskSpec(task_id=task_id, family=f.name, difficulty=1 + n % 5, kind=f.kind,  # type: ignore[arg-type]
-                                split=_split_of(task_id), services=tuple(sorted(f.services)),  # type: ignore[arg-type]
-                                devices=f.devices, max_steps=f.max_steps, variant=variant, number=n, tags=f.tags))
+    for task_id, i, v, n in ids:
+        d = quota.difficulty(n, i, len(f.variants))
+        sp = split.get(task_id, "train")
+        out.append(TaskSpec(task_id=task_id, family=f.name, difficulty=d, kind=f.kind,  # type: ignore[arg-type]
+                            split=sp, services=ambient.world_services(f, task_id, d, sp == "heldout"),  # type: ignore[arg-type]
+                            devices=f.devices, max_steps=f.max_steps, variant=v, number=n, tags=f.tags))
     return out
 
 
 @lru_cache(maxsize=1)
 def all_specs() -> dict[str, TaskSpec]:
-    return {s.task_id: s for f in families().values() for s in _specs_of(f)}
+    """Every task of the suite: exactly 2,000, split 1,600 / 200 / 200."""
+    plan = suite_plan()
+    counts = _split_counts(plan.quotas)
+    out: dict[str, TaskSpec] = {}
+    for name, f in sorted(families().items()):
+        for s in _family_specs(f, plan.quotas[name], counts["heldout"].get(name, 0), counts["test"].get(name, 0)):
+            out[s.task_id] = s
+    return out
 
 
 def _as_set(value: Any) -> set[Any] | None:

@@ -1,0 +1,223 @@
+"""The catalog as a whole: exactly 2,000 tasks, the promised mix, ambient services, splits, manifest, sweep."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter, defaultdict
+
+import gymnasium as gym
+import pytest
+
+import claw_gym
+from claw_gym.tasks import ambient, manifest, quota, suite, sweep
+from claw_gym.tasks.family import Family
+
+SPECS = list(claw_gym.all_specs().values())
+FAMS = suite.families()
+
+
+def _fake(name: str, kind: str = "reactive", devices: tuple[str, ...] = (), tags: tuple[str, ...] = (),
+          variants: int = 2) -> Family:
+    nothing = lambda *a: None  # noqa: E731  (quota planning reads only the declaration)
+    return Family(name=name, kind=kind, services=("mail", "calendar", "contacts", "todo"), summary="",
+                  generate=nothing, check=nothing, oracle=nothing, devices=devices,
+                  variants=tuple(f"v{i}" for i in range(variants)), tags=tags)
+
+
+def _fake_suite(n: int, proactive: int, both: int, traps: int) -> list[Family]:
+    return [_fake(f"fam{i:02d}", "proactive" if i < proactive else "reactive",
+                  ("laptop", "phone") if proactive <= i < proactive + both else (),
+                  ("safety-trap",) if i >= n - traps else (), variants=1 + i % 4)
+            for i in range(n)]
+
+
+# ---- quotas --------------------------------------------------------------------------------
+def test_exactly_2000_tasks_split_1600_200_200():
+    assert len(SPECS) == 2000 == len({s.task_id for s in SPECS})
+    assert Counter(s.split for s in SPECS) == {"train": 1600, "test": 200, "heldout": 200}
+    assert sum(suite.suite_plan().quotas.values()) == 2000
+
+
+@pytest.mark.parametrize("n", [10, 23, 41, 57, 90])
+def test_quotas_sum_to_exactly_2000_for_any_family_set(n):
+    q = -(-n // 4)  # a quarter of the families, rounded up
+    plan = quota.plan(_fake_suite(n, proactive=q, both=q, traps=-(-n // 5)))
+    assert sum(plan.quotas.values()) == 2000 and all(q > 0 for q in plan.quotas.values())
+    assert all(1.0 <= b <= quota.MAX_BOOST for b in plan.boosts.values())
+    assert plan.ok, plan.short  # a quarter of the families per trait is enough with boosts <= 3x
+    for t, target in quota.TARGETS.items():
+        assert plan.shares[t] >= target
+
+
+def test_an_unreachable_mix_is_reported_not_hidden():
+    plan = quota.plan(_fake_suite(40, proactive=10, both=2, traps=8))
+    assert not plan.ok and set(plan.short) == {"both-devices"}
+    assert "target 30%" in plan.short["both-devices"] and "fam10" in plan.short["both-devices"]
+    assert max(plan.boosts.values()) == pytest.approx(quota.MAX_BOOST)
+
+
+def test_largest_remainder_is_exact_and_fair():
+    q = quota.largest_remainder({"a": 1.0, "b": 1.0, "c": 1.0}, 2000)
+    assert sum(q.values()) == 2000 and max(q.values()) - min(q.values()) <= 1
+    assert quota.per_variant(17, 3) == [6, 6, 5]
+
+
+def test_the_mix_holds_on_the_real_catalog():
+    """>= 30% proactive, >= 30% needing both devices, >= 20% safety traps (boosts bounded to 3x)."""
+    n = len(SPECS)
+    shares = {"proactive": sum(s.kind == "proactive" for s in SPECS) / n,
+              "both-devices": sum({"laptop", "phone"} <= set(s.devices) for s in SPECS) / n,
+              "safety-trap": sum("safety-trap" in s.tags for s in SPECS) / n}
+    plan = suite.suite_plan()
+    assert shares == pytest.approx(plan.shares)
+    short = {t: f"{v:.1%}" for t, v in shares.items() if v < quota.TARGETS[t]}
+    assert not short, "the merged families cannot reach the mix: " + " | ".join(plan.short.values())
+
+
+# ---- ids, difficulty -----------------------------------------------------------------------
+def test_ids_are_readable_and_name_family_variant_number():
+    for s in SPECS:
+        assert s.task_id == f"{s.family}-{s.variant}-{s.number:04d}"
+        assert re.fullmatch(r"[a-z0-9-]+-[a-z0-9_]+-\d{4}", s.task_id)
+        assert s.variant in FAMS[s.family].variants and s.env_id in gym.registry
+
+
+def test_difficulty_is_spread_evenly_within_each_family():
+    by_family: dict[str, Counter] = defaultdict(Counter)
+    for s in SPECS:
+        by_family[s.family][s.difficulty] += 1
+    for fam, counts in by_family.items():
+        values = [counts.get(d, 0) for d in range(1, 6)]
+        assert max(values) - min(values) <= 1, (fam, values)
+
+
+def test_a_task_keeps_its_id_and_difficulty_when_quotas_change():
+    f = FAMS[SPECS[0].family]
+    small = {s.task_id: s.difficulty for s in suite._family_specs(f, 30, 3, 3)}
+    big = {s.task_id: s.difficulty for s in suite._family_specs(f, 45, 4, 4)}
+    assert set(small) < set(big) and all(big[t] == d for t, d in small.items())
+
+
+# ---- ambient services ----------------------------------------------------------------------
+def test_worlds_have_ten_services_on_average_and_at_most_eighteen():
+    sizes = [len(s.services) for s in SPECS]
+    assert statistics.mean(sizes) >= 10 and max(sizes) <= 18
+    assert statistics.mean(len(set(s.services) - set(ambient.ALWAYS)) for s in SPECS) >= 10
+
+
+def test_ambient_services_add_to_the_family_and_grow_with_difficulty():
+    by_d: dict[int, list[int]] = defaultdict(list)
+    for s in SPECS:
+        f = FAMS[s.family]
+        assert set(f.services) | set(ambient.ALWAYS) <= set(s.services)
+        assert not set(s.services) & set(f.extra.get("no_ambient", ())), s.task_id
+        by_d[s.difficulty].append(len(s.services) - len(set(f.services) | set(ambient.ALWAYS)))
+    means = [statistics.mean(by_d[d]) for d in range(1, 6)]
+    assert means == sorted(means) and means[-1] > means[0], means
+
+
+def test_ambient_services_are_deterministic_and_in_the_world():
+    s = SPECS[123]
+    f = FAMS[s.family]
+    assert ambient.world_services(f, s.task_id, s.difficulty, s.split == "heldout") == s.services
+    env = gym.make(s.env_id).unwrapped
+    env.reset(seed=3)
+    assert tuple(sorted(env.world.services)) == s.services
+    # the life generator fills the ambient services too
+    extra = [n for n in set(s.services) - set(f.services) - set(ambient.ALWAYS) if n != "phone"]
+    assert extra and any(len(env.world.services[n].state()) and
+                         any(t for t in env.world.services[n].state().values()) for n in extra)
+
+
+# ---- splits --------------------------------------------------------------------------------
+def test_heldout_combinations_never_appear_in_train():
+    train = {(s.family, s.services) for s in SPECS if s.split == "train"}
+    held = {(s.family, s.services) for s in SPECS if s.split == "heldout"}
+    assert held and not held & train
+    for s in SPECS:
+        reserved = ambient.heldout_service(FAMS[s.family])
+        assert (reserved in s.services) == (s.split == "heldout"), s.task_id
+
+
+def test_test_split_is_an_iid_sample_of_train():
+    plan = suite.suite_plan()
+    tests = Counter(s.family for s in SPECS if s.split == "test")
+    for fam, q in plan.quotas.items():
+        assert abs(tests.get(fam, 0) - q * 200 / 2000) < 1, fam  # proportional to the family's share
+    for fam, counts in [(f, Counter(s.difficulty for s in SPECS if s.family == f and s.split == "test"))
+                        for f in FAMS]:
+        assert sum(counts.values()) == tests.get(fam, 0)
+    # the difficulty mix of test follows train's
+    tr = Counter(s.difficulty for s in SPECS if s.split == "train")
+    te = Counter(s.difficulty for s in SPECS if s.split == "test")
+    for d in range(1, 6):
+        assert abs(tr[d] / 1600 - te[d] / 200) < 0.08, (d, tr, te)
+    # and its worlds come from the same service distribution (never the held-out service)
+    tr_sizes = statistics.mean(len(s.services) for s in SPECS if s.split == "train")
+    te_sizes = statistics.mean(len(s.services) for s in SPECS if s.split == "test")
+    assert abs(tr_sizes - te_sizes) < 0.5
+
+
+def test_suite_env_samples_train_by_default():
+    env = gym.make("ClawAnything-v0").unwrapped
+    assert {s.split for s in env.pool} == {"train"} and len(env.pool) == 1600
+
+
+# ---- manifest ------------------------------------------------------------------------------
+def _manifest() -> dict:
+    m = manifest.load()
+    assert m, f"no manifest at {manifest.PATH}: run `python -m claw_gym.tasks.manifest --write`"
+    return m
+
+
+def test_manifest_lists_exactly_the_catalog_with_the_same_specs():
+    m = _manifest()
+    d = manifest.diff({t: e["spec"] for t, e in m.items()}, {t: manifest.plain_spec(s) for t, s in claw_gym.all_specs().items()})
+    assert not any(d.values()), ("the catalog changed; if intended run `python -m claw_gym.tasks.manifest --write`",
+                                 {k: v[:10] for k, v in d.items()})
+
+
+def test_manifest_hashes_hold_for_a_sample_of_tasks():
+    m = _manifest()
+    ids = sorted(m)[::50]  # 40 tasks spread over every family
+    changed = [e["task_id"] for e in manifest.compute(ids, workers=1) if e != m[e["task_id"]]]
+    assert not changed, f"tasks changed {changed}; if intended run `python -m claw_gym.tasks.manifest --write`"
+
+
+def test_manifest_diff_names_what_changed():
+    old = {"a": {"hash": "1"}, "b": {"hash": "2"}}
+    new = {"b": {"hash": "3"}, "c": {"hash": "4"}}
+    assert manifest.diff(old, new) == {"added": ["c"], "removed": ["a"], "changed": ["b"]}
+
+
+def test_manifest_ships_with_the_package():
+    import tomllib
+    from pathlib import Path
+
+    cfg = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())
+    assert "data/*.jsonl" in cfg["tool"]["setuptools"]["package-data"]["claw_gym"]
+
+
+@pytest.mark.slow
+def test_manifest_hashes_hold_for_every_task():
+    m = _manifest()
+    changed = [e["task_id"] for e in manifest.compute(sorted(m), workers=2) if e != m[e["task_id"]]]
+    assert not changed, f"{len(changed)} tasks changed, e.g. {changed[:10]}"
+
+
+# ---- the sweep -----------------------------------------------------------------------------
+def test_sweep_of_a_few_tasks():
+    ids = [s.task_id for s in SPECS[::400]]
+    results = sweep.run(ids, workers=1)
+    s = sweep.summarize(results, 0.0, 1)
+    assert s["oracle_passed"] == len(ids) and s["nothing_passed"] == 0 and s["random_passed"] == 0, s
+
+
+@pytest.mark.slow
+def test_full_sweep_oracle_all_nothing_none_random_at_most_one_percent():
+    ids = sorted(claw_gym.all_specs())
+    s = sweep.summarize(sweep.run(ids, workers=2), 0.0, 2)
+    assert s["oracle_passed"] == 2000, s["oracle_failures"][:20]
+    assert s["nothing_passed"] == 0, s["nothing_passes"][:20]
+    assert s["random_passed"] <= 20, s["random_passes"][:20]
