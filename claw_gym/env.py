@@ -121,6 +121,7 @@ class ClawEnv(gym.Env[dict, str]):
             spec = self.pool[int(self.np_random.integers(len(self.pool)))]
         world_seed = int(self.np_random.integers(0, 2**31 - 1)) if seed is None else int(seed)
         self._close_laptop()
+        self._close_phone()
         self.family = cat.family_of(spec)
         self.spec_task = spec
         self.world, self.scenario = build(self.family, spec, world_seed)
@@ -196,6 +197,11 @@ class ClawEnv(gym.Env[dict, str]):
         if self._laptop is not None:
             self._laptop.close()
             self._laptop = None
+
+    def _close_phone(self) -> None:
+        if self.phone is not None:
+            self.phone.close()  # its view tree is a cycle holding the world: break it, the world goes at once
+            self.phone = None
 
     def _do_gui(self, a: Action) -> tuple[str, int]:
         if self.phone is None:
@@ -332,6 +338,7 @@ class ClawEnv(gym.Env[dict, str]):
 
     def close(self) -> None:
         self._close_laptop()
+        self._close_phone()
         self.world = None
 
 

@@ -1,11 +1,13 @@
 """Fix the laptop's backup agent: its log shows which config value is broken.
 
-The log (~/.local/state/syncd/syncd.log) ends in repeated errors; the config
-(~/.config/syncd/syncd.conf) has one wrong value. What the right value is comes
-from the log itself (a typo'd folder), from IT's mail (the server moved to a new
-port) or from the helpdesk ticket (the retention policy). The checker parses the
-config from the files service: the broken key has the right value, every other
-key is unchanged.
+IT's helpdesk ticket says the laptop's backups stopped arriving and asks for a word on
+the ticket once fixed. The log (~/.local/state/syncd/syncd.log) ends in repeated errors;
+the config (~/.config/syncd/syncd.conf) has one wrong value. What the right value is
+comes from IT's mail (the server moved to a new port; the retention policy) or from the
+person's own note on the laptop's setup (the folder backups cover). The checker parses
+the config from the files service: the broken key has the right value, every other key
+is unchanged, and the ticket got a public answer. Three services on every path: the
+ticket (helpdesk), the log and config (files), the source of the right value (mail or notes).
 """
 
 from __future__ import annotations
@@ -56,7 +58,8 @@ def _log(ctx: Ctx, error: str, good: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def generate(ctx: Ctx) -> Scenario:
+def generate(ctx: Ctx, ask: bool = True) -> Scenario:
+    """The broken world; ``ask``: IT's ticket asks for the fix (backup-alert raises its own alert instead)."""
     host = ctx.pick(["backup.corp.example", "vault.corp.example", "nas.corp.example"])
     good = {"host": host, "port": str(ctx.pick([8443, 9443, 7443])), "tls": "true",
             "source_dir": "/home/user/Documents", "exclude": "*.tmp,*.part", "schedule": "daily 02:00",
@@ -76,18 +79,20 @@ def generate(ctx: Ctx) -> Scenario:
         fix_cmd = f"sed -i 's/^port = .*/port = {good['port']}/' ~/{CONF}"
         key = "port"
     elif variant == "path":
-        typo = ctx.pick(["/home/user/Documnets", "/home/user/Docments", "/home/user/documents"])
+        typo = ctx.pick(["/home/user/Documnets", "/home/user/Docs", "/home/user/documents"])
         broken["source_dir"] = typo
         error = f"source_dir {typo} does not exist (No such file or directory)"
+        ctx.svc("notes").add("Laptop setup", "Backups (syncd) cover /home/user/Documents only; Desktop and "
+                             "Downloads are scratch.\nVPN: corp profile, split tunnel.", time=ctx.now - 60 * clock.DAY)
         fix_cmd = f"sed -i 's|^source_dir = .*|source_dir = /home/user/Documents|' ~/{CONF}"
         key = "source_dir"
     else:
         words = {"14": "two weeks", "30": "thirty", "60": "sixty", "90": "ninety"}
         broken["retention_days"] = words[good["retention_days"]]
         error = f"invalid value for retention_days: {words[good['retention_days']]!r} (expected a whole number of days)"
-        desk.open_ticket("Backup retention policy", it,
-                         f"Policy reminder: laptop backups must be kept for {good['retention_days']} days "
-                         f"(retention_days = {good['retention_days']} in syncd.conf).", time=ctx.now - 20 * clock.DAY)
+        mail.deliver(it, "Backup retention policy",
+                     f"Policy reminder: laptop backups must be kept for {good['retention_days']} days "
+                     f"(retention_days = {good['retention_days']} in syncd.conf).\n\nIT", time=ctx.now - 20 * clock.DAY)
         fix_cmd = f"sed -i 's/^retention_days = .*/retention_days = {good['retention_days']}/' ~/{CONF}"
         key = "retention_days"
     files = ctx.svc("files")
@@ -100,11 +105,19 @@ def generate(ctx: Ctx) -> Scenario:
         desk.open_ticket("Printer on floor 3 jams", it, "Fixed by replacing the roller.", time=ctx.now - 30 * clock.DAY)
         mail.deliver(it, "Reminder: password rotation", "Please rotate your password this month.",
                      time=ctx.now - 12 * clock.DAY)
-    instruction = ctx.pick(["My laptop's backups have been failing for days. Look at the backup agent's log and "
-                            "fix its configuration.",
-                            "syncd (the backup agent on my laptop) keeps failing - check the log and fix the config, "
-                            "please."])
-    return Scenario(instruction, {"key": key, "value": good[key], "good": good, "fix": fix_cmd})
+    facts: dict[str, Any] = {"key": key, "value": good[key], "good": good, "fix": fix_cmd}
+    if not ask:
+        return Scenario(None, facts)
+    facts["ticket"] = desk.open_ticket(
+        "Laptop backups failing", it, "Our backup server has had no backup from your laptop for days. Please fix "
+        "the syncd client and answer on this ticket when it is done.", time=ctx.now - 3 * clock.HOUR)["id"]
+    instruction = ctx.pick(["IT says my laptop's backups have been failing for days. Look at the backup agent's log, "
+                            "fix its configuration and let them know on their ticket.",
+                            "syncd (the backup agent on my laptop) keeps failing and IT opened a ticket about it - "
+                            "check the log, fix the config and answer them, please.",
+                            "Could you sort out the failing backups on my laptop? The backup agent's log should say "
+                            "what is wrong with its config. Tell IT on their ticket when it works again."])
+    return Scenario(instruction, facts)
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
@@ -116,25 +129,36 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
              f"{f['key']} = {conf.get(f['key'])!r}, expected {f['value']!r}")
     changed = sorted(k for k, v in f["good"].items() if k != f["key"] and conf.get(k) != v)
     g.expect("other settings unchanged", not changed, f"changed: {changed}")
+    if "ticket" in f:
+        t = world.services["helpdesk"].table("tickets")[f["ticket"]]
+        g.expect("IT got an answer on their ticket", any(c["public"] for c in t["comments"]))
 
 
-def oracle(world: World, f: dict[str, Any]) -> list[str]:
+def fix_steps(f: dict[str, Any]) -> list[str]:
+    """Read the log and config, find the right value where it lives, fix the one key (shared with backup-alert)."""
     steps = [A.shell(f"tail -n 4 ~/{LOG}"), A.shell(f"cat ~/{CONF}")]
     if f["key"] == "port":
         steps.append(A.shell("claw mail search backup --limit 3"))
     elif f["key"] == "retention_days":
-        steps.append(A.shell("claw helpdesk list --limit 10"))
-    steps += [A.shell(f["fix"] + f" && grep -n '^{f['key']}' ~/{CONF}"),
-              A.finish(f"Fixed {f['key']} in syncd.conf.")]
-    return steps
+        steps.append(A.shell("claw mail search retention --limit 3"))
+    else:
+        steps.append(A.shell("claw notes list --query syncd"))
+    return steps + [A.shell(f["fix"] + f" && grep -n '^{f['key']}' ~/{CONF}")]
+
+
+def oracle(world: World, f: dict[str, Any]) -> list[str]:
+    return ([A.shell(f"claw helpdesk get {f['ticket']}")] + fix_steps(f)
+            + [A.shell(f"claw helpdesk comment {f['ticket']} --text 'Fixed {f['key']} in the syncd config; "
+                       "backups should run again tonight.'"),
+               A.finish(f"Fixed {f['key']} in syncd.conf and told IT.")])
 
 
 FAMILY = Family(
     name="config-fix",
     kind="reactive",
     services=("files", "mail", "helpdesk", "calendar", "notes"),
-    summary="The key the backup agent's log complains about has its right value (from the log, IT's mail or the "
-            "helpdesk ticket) in ~/.config/syncd/syncd.conf; every other setting is unchanged.",
+    summary="The key the backup agent's log complains about has its right value (from IT's mail or the person's "
+            "setup note) in ~/.config/syncd/syncd.conf; every other setting is unchanged; IT's ticket is answered.",
     generate=generate, check=check, oracle=oracle, devices=("laptop",),
     variants=("port", "path", "retention"), tasks_per_variant=10, max_steps=25, tags=("laptop",),
 )

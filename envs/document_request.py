@@ -3,11 +3,14 @@
 The request names the document in words (its kind, year, signed or not); the laptop's
 Documents folder holds it among near-misses (a draft, an older year, a similar kind).
 The checker reads the sent mail: to the requester, carrying exactly the right file,
-and no other mail carried the wrong one.
+and no other mail carried the wrong one. The instruction names the person, the mailbox
+shows addresses: the path goes through contacts, mail and the files (reading the
+candidate to confirm it).
 """
 
 from __future__ import annotations
 
+import shlex
 from typing import Any
 
 from claw_gym import actions as A
@@ -62,8 +65,11 @@ def generate(ctx: Ctx) -> Scenario:
     if ctx.difficulty >= 4:  # an unrelated mail from the same person
         mail.deliver(who.email, "Weekend?", "Are you around on Saturday?", time=ctx.now - 2 * 86400)
     instruction = ctx.pick([f"{who.name} asked me for a document by mail. Please find it on my laptop and send it.",
-                            f"Can you send {who.first} the document they asked for? It's somewhere in my Documents."])
+                            f"Can you send {who.first} the document they asked for? It's somewhere in my Documents.",
+                            f"{who.first} mailed me asking for some paperwork - could you find the right file on "
+                            f"my laptop and reply with it attached?"])
     return Scenario(instruction, {"path": path, "decoys": decoy_paths, "requester": who.email, "request": req["id"],
+                                  "name": who.name,
                                   "what": what.format(**fmt)})
 
 
@@ -81,9 +87,11 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
     folder = f["path"].split("/")[1]
     return [
-        A.shell("claw mail list --unread-only --limit 5"),
+        A.shell(f"claw contacts search --query {shlex.quote(f['name'])}"),
+        A.shell(f"claw mail search '' --sender {f['requester']} --limit 5"),
         A.shell(f"claw mail get {f['request']}"),
         A.shell(f"ls ~/Documents/{folder}"),
+        A.shell(f"head -n 3 ~/{f['path']}"),
         A.shell(f"claw mail reply {f['request']} --body 'Here it is, attached.' --attachments {f['path']}"),
         A.finish(f"Sent {f['path']} to {f['requester']}."),
     ]

@@ -3,8 +3,9 @@
 The rule (in Notes): invoices go to Documents/Invoices/, unfinished downloads and
 installers are deleted, everything else stays. Traps: an unfinished download named
 like an invoice (delete, do not file it), an invoice template that is not an invoice
-(.docx), files outside Downloads with matching names (leave them). The checker reads
-the final paths and contents from the files service.
+(.docx), files outside Downloads with matching names (leave them). The job is on the
+person's to-do list, to be ticked off when done. The checker reads the final paths and
+contents from the files service and the to-do item. Services on the path: todo, notes, files.
 """
 
 from __future__ import annotations
@@ -56,10 +57,14 @@ def generate(ctx: Ctx) -> Scenario:
         files.put(old, "filed earlier\n", time=ctx.now - 200 * 86400)
         expected[old] = old
     ctx.svc("notes").add("Downloads rule", RULE, time=ctx.now - 40 * 86400)
+    todo = ctx.svc("todo").add("Tidy Downloads on the laptop (rule in Notes)", due=ctx.now + 86400)
     contents = {p: files.find(p)["content"] for p in expected}
-    instruction = ctx.pick(["My Downloads folder is a mess. Clean it up following the rule in my notes.",
-                            "Please tidy ~/Downloads on my laptop - I wrote down how I like it in Notes."])
-    return Scenario(instruction, {"expected": expected, "contents": contents})
+    instruction = ctx.pick(["My Downloads folder is a mess. Clean it up following the rule in my notes, and tick "
+                            "it off my to-do list.",
+                            "Please tidy ~/Downloads on my laptop - I wrote down how I like it in Notes. It's on my "
+                            "to-do list; mark it done after.",
+                            "Could you do the Downloads clean-up from my to-do list? The rule is in my notes."])
+    return Scenario(instruction, {"expected": expected, "contents": contents, "todo": todo["id"]})
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
@@ -77,15 +82,19 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     g.forbid("deleted a file the rule keeps", bool(lost), ", ".join(lost))
     dupes = [p for p, c in by_path.items() if c in originals and list(by_path.values()).count(c) > 1]
     g.forbid("left copies behind", bool(dupes), ", ".join(sorted(dupes)))
+    item = world.services["todo"].table("items").get(f["todo"])
+    g.expect("the to-do item is ticked off", item is not None and item["done"])
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
     return [
+        A.shell("claw todo list"),
         A.shell("claw notes list --query Downloads"),
         A.shell("cd ~/Downloads && ls -1"),
         A.shell("rm -f -- *.part *.crdownload *.deb *.dmg *.exe"),
         A.shell("mkdir -p ~/Documents/Invoices && for f in invoice-*.pdf; do [ -e \"$f\" ] && mv -- \"$f\" "
                 "~/Documents/Invoices/; done; ls -1 ~/Downloads ~/Documents/Invoices"),
+        A.shell(f"claw todo complete {f['todo']}"),
         A.finish("Cleaned up Downloads by the rule."),
     ]
 
@@ -95,7 +104,8 @@ FAMILY = Family(
     kind="reactive",
     services=("files", "notes", "mail", "calendar", "todo"),
     summary="Following the rule in Notes: invoices moved to Documents/Invoices, unfinished downloads and installers "
-            "deleted (even ones named like invoices), every other file untouched where it was, no copies left.",
+            "deleted (even ones named like invoices), every other file untouched where it was, no copies left; the "
+            "to-do item ticked off.",
     generate=generate, check=check, oracle=oracle, devices=("laptop",),
     variants=("rule",), tasks_per_variant=20, max_steps=25, tags=("laptop",),
 )

@@ -1,8 +1,10 @@
 """Reconcile a card statement (a CSV on the laptop) with the expense claims; write a report.
 
-Laptop: the statement is a CSV export in ~/Downloads; the claims are in the expenses
+Laptop: the finance team's mail asks for the reconciliation of one month's card
+statement; the statement is a CSV export in ~/Downloads; the claims are in the expenses
 service (reach them with `claw expenses list`). The checker reads the report from the
-files service: it lists exactly the unclaimed card payments and its total is right.
+files service (it lists exactly the unclaimed card payments and its total is right) and
+the reply to finance that carries it. Services on the path: mail, files, expenses.
 Traps (harder levels): refunds (positive lines) that are not payments, an older
 statement in the same folder, claims linked to last month's payments.
 """
@@ -18,6 +20,8 @@ from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.world import World
+
+from . import _kit as K
 
 MERCHANTS = [("Rail Europe", "travel"), ("Cafe Lumen", "meals"), ("CloudBox Pro", "software"),
              ("Paper & Co", "office"), ("Hotel Nord", "travel"), ("TaxiNow", "travel"), ("Bistro 21", "meals"),
@@ -84,12 +88,24 @@ def generate(ctx: Ctx) -> Scenario:
     claimed_ids = {r["id"] for r in claimed}
     unclaimed = [r["id"] for r in debits if r["id"] not in claimed_ids]
     total = round(-sum(r["amount"] for r in debits if r["id"] in unclaimed), 2)
-    report = f"Documents/reconciliation-{month}.txt"
-    instruction = (f"Please reconcile my {month_name} card statement (the CSV in ~/Downloads) against my expense "
-                   f"claims. Write ~/{report} listing every card payment on it that has no expense claim (one per "
-                   f"line, with its transaction id), ending with a line 'TOTAL UNCLAIMED: <amount>' in euros.")
-    return Scenario(instruction, {"report": report, "month": month, "unclaimed": unclaimed,
-                                  "claimed": sorted(claimed_ids), "total": total})
+    report = "Documents/card-reconciliation.txt"
+    finance = f"finance@{ctx.world.persona.work_domain}"
+    req = ctx.svc("mail").deliver(
+        finance, f"Card statement {month_name}",
+        f"Hi {ctx.world.persona.me.first},\n\nfor the month-end close we need your {month_name} card statement "
+        "reconciled against your expense claims: which card payments have no claim yet, and their total.\n\n"
+        "Thanks,\nFinance", time=ctx.now - int(ctx.rng.integers(2, 20)) * clock.HOUR)
+    line = ("listing every card payment on it that has no expense claim (one per line, with its transaction id), "
+            "ending with a line 'TOTAL UNCLAIMED: <amount>' in euros")
+    instruction = ctx.pick([
+        f"Finance mailed me about reconciling my card statement (the CSV is in ~/Downloads). Please write ~/{report} "
+        f"{line}, and reply to their mail with the report attached.",
+        f"Can you do the card statement reconciliation finance asked for by mail? The statement CSV is in "
+        f"~/Downloads. Put the result in ~/{report}, {line}; then send it back to them as an attachment.",
+        f"Finance wants my card statement checked against my expense claims (see their mail; the CSV is in "
+        f"~/Downloads). Write ~/{report} {line} and answer their mail with it attached."])
+    return Scenario(instruction, {"report": report, "month": month, "unclaimed": unclaimed, "request": req["id"],
+                                  "finance": finance, "claimed": sorted(claimed_ids), "total": total})
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
@@ -105,6 +121,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     g.expect("every unclaimed payment is listed", not missing, f"missing {missing}")
     wrong = [t for t in f["claimed"] if re.search(rf"\b{t}\b", text)]
     g.expect("no claimed payment is listed", not wrong, f"listed claimed {wrong}")
+    back = [m for m in K.sent_to(world, f["finance"], ("mail",)) if f["report"] in m.get("attachments", [])]
+    g.expect("the report went back to finance", bool(back), f"no mail to {f['finance']} with {f['report']}")
     touched = world.audit.calls("expenses.delete") + world.audit.calls("expenses.submit")
     g.forbid("changed expense claims", bool(touched))
 
@@ -125,10 +143,12 @@ PY"""
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
     return [
+        A.shell(f"claw mail get {f['request']}"),
         A.shell("cd ~ && ls Downloads"),
         A.shell(f"head -n 3 Downloads/statement-{f['month']}.csv"),
         A.shell(SCRIPT.replace("@MONTH@", f["month"]).replace("@REPORT@", f["report"]), timeout=30),
         A.shell(f"cat {f['report']}"),
+        A.shell(f"claw mail reply {f['request']} --body 'Here is the reconciliation.' --attachments {f['report']}"),
         A.finish(f"Wrote {f['report']}: {len(f['unclaimed'])} unclaimed payments."),
     ]
 
@@ -137,8 +157,9 @@ FAMILY = Family(
     name="statement-reconcile",
     kind="reactive",
     services=("files", "bank", "expenses", "mail", "contacts", "notes"),
-    summary="A report in Documents lists exactly the statement's card payments without an expense claim (by "
-            "transaction id) and ends with their correct total; claims are not deleted or submitted.",
+    summary="A report in Documents lists exactly the card payments of the statement finance asked about that have "
+            "no expense claim (by transaction id), ends with their correct total and goes back to finance attached; "
+            "claims are not deleted or submitted.",
     generate=generate, check=check, oracle=oracle, devices=("laptop",),
     variants=("csv",), tasks_per_variant=20, max_steps=30, tags=("laptop",),
 )

@@ -159,10 +159,14 @@ def touched(env) -> set[str]:
     """Services an episode used, whatever the door: every successful call in the audit log (api,
     shell and gui all go through World.call) plus the services whose records the phone's screens
     showed (drawing a screen is a read, not a call: the phone notes it in ``seen``). The ``events``
-    index over the timeline is not a source of its own."""
+    index over the timeline is not a source of its own. The laptop's home is the ``files`` service: its
+    writes are audited calls (the sync's ``files.write``/``move``/``delete``), its reads by commands are
+    noted by the sync from access times (``Laptop.seen``; ``ls`` and ``stat`` read no content)."""
     used = {e.call.split(".")[0] for e in env.world.audit.entries if e.ok}
     if env.phone is not None:
         used |= set(env.phone.seen)
+    if env._laptop is not None:
+        used |= set(env._laptop.seen)
     return (used & set(env.world.services)) - {"events"}
 
 
@@ -185,6 +189,16 @@ def test_touched_counts_every_door_and_only_what_was_used():
     env.step(A.key("home"))
     env.step(A.tap(element="text=Notes"))  # the Notes list is on screen now
     assert touched(env) == {"contacts", "notes"}
+
+
+def test_touched_counts_a_laptop_read_not_a_listing():
+    env = _env("document-request", 0)
+    env.step(A.shell("ls -lR ~ > /dev/null && stat ~/Documents > /dev/null"))
+    assert touched(env) == set()  # names and metadata only
+    env.step(A.shell("echo draft > ~/Desktop/x.txt"))  # a write: an audited files.write
+    assert touched(env) == {"files"} and not env._laptop.reads
+    env.step(A.shell("cat ~/Desktop/x.txt"))  # the read of a file the shell itself wrote counts too
+    assert list(env._laptop.reads) == ["Desktop/x.txt"]
 
 
 def test_disputing_the_newest_charge_is_wrong_when_the_genuine_one_posts_late():

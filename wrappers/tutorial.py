@@ -36,16 +36,18 @@ def generate(ctx: Ctx) -> Scenario:
     chores = ctx.sample(CHORES, ctx.difficulty)
     items = [todo.add(c, ctx.now + int(ctx.rng.integers(1, 15)) * 86400) for c in chores]
     target = items[0]
-    return Scenario(ctx.pick(ASKS).format(t=target["title"]), {"target": target["id"]})
+    return Scenario(ctx.pick(ASKS).format(t=target["title"]),
+                    {"target": target["id"], "others": [t["id"] for t in items[1:]]})
 
 
 def check(world: World, facts: dict[str, Any], g: Grader) -> None:
     items = world.services["todo"].table("items")
     target = items.get(facts["target"])
     g.expect("the finished task is ticked off", target is not None and target["done"])
-    # Only the agent's completions count: the person's history already has tasks done long ago.
-    ticked = {e.args.get("id") for e in world.audit.calls("todo.complete")}
-    wrong = [items[rid]["title"] for rid in sorted(ticked - {facts["target"]}) if rid in items]
+    # the family's other chores, and any task the agent completed (the history has done ones of its own)
+    completed = {e.args.get("id") for e in world.audit.calls("todo.complete")}
+    wrong = [t["title"] for rid, t in items.items() if rid != facts["target"] and t["done"]
+             and (rid in facts["others"] or rid in completed)]
     g.forbid("ticked off a task that is not done", bool(wrong), ", ".join(wrong))
 
 

@@ -114,6 +114,7 @@ class Life(WorldRef):
         self.signals["moved_house"] = conflicts.moved_house(p)
         self._fill_words(p, end)
         routines.statements(p)
+        routines.calls(p, 0.5 * f)
         past, future = p.deliver()
         # indexes for settle(): new records by (stripped, lower-cased) title and by person
         self._by_title: dict[str, list[Event]] = {}

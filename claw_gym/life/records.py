@@ -69,6 +69,15 @@ def device(p: Plan, t: int, kind: str, app: str, text: str, dev: str = "phone", 
                  {"time": t, "device": dev, "kind": kind, "app": app, "text": text}, who)
 
 
+def call(p: Plan, t: int, number: str, *, incoming: bool = True, missed: bool = False, duration: int = 0,
+         who: str = "") -> Event | None:
+    """A phone call in the phone's call log (the ``phone`` service's ``calls``, as ``phone.log_call`` stores)."""
+    way = "missed call from" if missed else ("call from" if incoming else "call to")
+    return p.add(t, "phone", "phone.call", f"{way} {who or number}", "calls",
+                 {"time": t, "number": number, "direction": "in" if incoming else "out",
+                  "duration": 0 if missed else duration, "missed": missed}, who)
+
+
 def calendar(p: Plan, t_created: int, title: str, start: int, end: int, *, location: str = "",
              attendees: list[str] | None = None, notes: Any = "", words: int = 0) -> Event | None:
     """An entry created at ``t_created`` (the invitation/booking moment)."""

@@ -188,6 +188,21 @@ def device_life(p: Plan, t0: int, t1: int) -> None:
                           f"now and review your recent activity.\n\nAccounts Security", words=45, who="Accounts")
 
 
+def calls(p: Plan, per_week: float) -> None:
+    """Phone calls with family and friends (some missed) in the phone's call log; past ones only."""
+    if not p.has("phone"):  # drawn last and only with a phone: other worlds' histories are unchanged
+        return
+    for person in p.cast.private_people():
+        for _ in range(int(p.days / 7 * per_week)):
+            t = p.at(p.randint(0, p.days + 1), p.uniform(8, 22))
+            if t > p.now:
+                continue
+            incoming = p.random() < 0.6
+            missed = incoming and p.random() < 0.25
+            R.call(p, t, person.phone, incoming=incoming, missed=missed, duration=p.randint(20, 1500),
+                   who=person.name)
+
+
 def standup_chat(p: Plan) -> None:
     """Work-day chatter in #standup: two or three colleagues post what they are on."""
     if not p.has("chat"):

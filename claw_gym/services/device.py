@@ -1,8 +1,10 @@
-"""Device: the phone's notification shade and the devices' system log (battery, installs, sign-ins).
+"""Device: the devices' system log: past notifications, battery, installs, sign-ins.
 
 Every world has it (like ``events``): a life leaves traces on its devices. Records are
-notifications (``kind="notification"``, with the app that raised them) and log lines
-(``battery``, ``install``, ``update``, ``signin``, ``backup``).
+notifications apps posted in the past (``kind="notification"``, with the app that raised
+them) and log lines (``battery``, ``install``, ``update``, ``signin``, ``backup``). It is a
+read-only record: the shade's live, answerable notifications are ``phone.notifications``
+(device-only), the one source of truth for what a notification asks now (README, the phone).
 """
 
 from __future__ import annotations

@@ -13,6 +13,13 @@ Both sides are compared against what was last agreed (contents and stat
 signatures), so a sync costs one directory walk and no file reads when nothing
 changed. Files that are not UTF-8 text or are too large stay on the laptop only,
 with a note in the command's result.
+
+Reads by commands (``cat``, ``grep``, a script opening a CSV) are not calls, so the
+walk also notes them in ``reads`` (path -> virtual time of the first read seen): a
+file's access time moved since the sync last set or saw it. The home is a tmpfs with
+the kernel's default ``relatime``, so the first read after each sync write moves it;
+``ls`` and ``stat`` do not (they read no content), and the sync's own reads are
+re-stamped away. Writes need no such note: they reach the service as audited calls.
 """
 
 from __future__ import annotations
@@ -43,7 +50,8 @@ def _encode(text: str) -> bytes:
 
 
 class Home:
-    def __init__(self, root: str, world: Any, call: Callable[[str, dict], Any], fsuid: int | None) -> None:
+    def __init__(self, root: str, world: Any, call: Callable[[str, dict], Any], fsuid: int | None,
+                 reads: dict[str, int] | None = None) -> None:
         # The home, held open for the sandbox's lifetime (a pid-based path could later name another process).
         self.root = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         self.world = world
@@ -53,6 +61,8 @@ class Home:
         self.sigs: dict[str, Sig] = {}  # path -> stat signature of the disk copy
         self.local: set[str] = set()  # files kept on the laptop only (binary, too large, refused)
         self.dir_times: dict[str, int] = {}  # directory -> the mtime we stamped on it
+        self.atimes: dict[str, int] = {}  # path -> access time the sync last set or saw
+        self.reads: dict[str, int] = {} if reads is None else reads  # path -> when a command first read it
 
     def close(self) -> None:
         if self.root >= 0:
@@ -116,6 +126,7 @@ class Home:
             return  # a symlink or directory in the way, the tmpfs full: the file stays service-only
         self.mirror[path] = content
         self.sigs[path] = (s.st_ino, s.st_size, s.st_mtime_ns)
+        self.atimes[path] = s.st_atime_ns
 
     def _sig(self, path: str) -> Sig | None:
         try:
@@ -136,7 +147,12 @@ class Home:
                 os.close(dfd)
         except OSError:
             pass
-        return self._sig(path)
+        try:
+            s = safefs.lstat(self.root, path)
+        except OSError:
+            return None
+        self.atimes[path] = s.st_atime_ns
+        return (s.st_ino, s.st_size, s.st_mtime_ns) if st.S_ISREG(s.st_mode) else None
 
     # ---- disk -> service ------------------------------------------------------------------
     def scan(self) -> dict[str, Sig]:
@@ -150,12 +166,19 @@ class Home:
             entries = list(safefs.walk(self.root, MAX_FILES))
         except OSError:  # the home itself is gone (the sandbox died): not "every file was deleted"
             raise HomeGone("the home cannot be read") from None
+        now = self.world.clock.now
+        atimes, reads = self.atimes, self.reads
         for path, is_dir, s in entries:
             if is_dir:
                 if s.st_mtime_ns != self.dir_times.get(path):
                     self._touched_dirs.append(path)
             else:
                 out[path] = (s.st_ino, s.st_size, s.st_mtime_ns)
+                seen = atimes.get(path)
+                if seen != s.st_atime_ns:
+                    if seen is not None and path not in reads:
+                        reads[path] = now  # a command read its content
+                    atimes[path] = s.st_atime_ns
         return out
 
     def pull(self) -> list[str]:
@@ -172,7 +195,9 @@ class Home:
             self.stamp_dirs(set(self._touched_dirs))
         if not changed and not gone:
             return notes
-        # what commands touched gets the world's time (the host clock would break determinism)
+        texts = {path: self._read(path, now[path][1], notes) for path in changed}
+        # what commands touched gets the world's time (the host clock would break determinism); stamped
+        # after our reads, which sets the access time back too (the next read by a command moves it)
         with as_fsuid(self.fsuid):
             for path in changed:
                 sig = self._stamp_file(path)
@@ -182,7 +207,7 @@ class Home:
         new_content: dict[str, str] = {}
         for path in changed:
             self.sigs[path] = now[path]
-            text = self._read(path, now[path][1], notes)
+            text = texts[path]
             if text is None:
                 self.local.add(path)
                 continue
@@ -192,6 +217,7 @@ class Home:
         gone_content = {p: self.mirror[p] for p in gone if p in self.mirror}
         for path in gone:
             self.sigs.pop(path, None)
+            self.atimes.pop(path, None)
             self.local.discard(path)
         # a file that vanished and reappeared elsewhere with the same content was moved
         for dst in sorted(new_content):

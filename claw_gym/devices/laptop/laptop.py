@@ -103,6 +103,9 @@ class Laptop:
         self.host_uid: int | None = None  # the sandbox's uid on the host (root only)
         self._finalizer: weakref.finalize | None = None
         self.starts = 0
+        #: home file -> virtual time a command first read its content (kept across shell restarts).
+        #: Reads are not calls, so the home's sync notes them (see Home); writes are audited calls.
+        self.reads: dict[str, int] = {}
 
     # ---- lifecycle --------------------------------------------------------------------------
     def start(self) -> None:
@@ -177,7 +180,7 @@ class Laptop:
             self.shell.wait_ready()
         call = weakref.WeakMethod(self._shell_call)
         self.home = self._held["home"] = Home(root, self.world, lambda c, a: call()(c, a),  # type: ignore[misc]
-                                              host_uid)
+                                              host_uid, self.reads)
         self.home.materialize()
 
     def close(self) -> None:
@@ -188,6 +191,12 @@ class Laptop:
         self.shell = self.server = self.home = None
         self.ctl = self._host_home = None
         self._background = False
+
+    @property
+    def seen(self) -> dict[str, int]:
+        """Service -> when a command first read its records from disk (the home is ``files``), as the
+        phone's ``SimPhone.seen``: for measures of what an episode used, beside the audit log."""
+        return {"files": min(self.reads.values())} if self.reads else {}
 
     @property
     def running(self) -> bool:

@@ -57,6 +57,18 @@ class SimPhone:
         #: episode used; writes and explicit fetches are in the world's audit log as usual.
         self.seen: dict[str, int] = {}
 
+    def close(self) -> None:
+        """Let go of the world (the env calls this when it drops the phone at reset and close).
+
+        The cached view tree holds handlers bound to the phone (a cycle the cyclic GC alone can
+        free); without its strong reference a dropped world is freed at once by reference counting.
+        A closed phone cannot be used any more.
+        """
+        self._tree = None
+        self._enter = None
+        self.stacks = {}
+        self.world = None  # type: ignore[assignment]
+
     # ---- state the apps read ---------------------------------------------------------------------
     def settings(self) -> dict[str, bool]:
         svc = self.world.services.get("phone")
