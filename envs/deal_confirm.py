@@ -47,7 +47,9 @@ def generate(ctx: Ctx) -> Scenario:
     email = person.lower().replace(" ", ".") + "@" + account.lower().replace(" ", "") + ".example"
     n_quotes = 1 + (ctx.difficulty >= 3) + (ctx.difficulty >= 5)
     base = int(ctx.rng.integers(20, 120)) * 1000
-    quotes = [float(base - k * int(ctx.rng.integers(1, 6)) * 1000) for k in range(n_quotes)]
+    quotes = [float(base)]
+    for _ in range(n_quotes - 1):  # each revision strictly lower, so no two quotes (nor the final) coincide
+        quotes.append(quotes[-1] - int(ctx.rng.integers(1, 6)) * 1000)
     final = float(quotes[-1] - int(ctx.rng.integers(1, 8)) * 500)
     title = ctx.pick(TITLES[ctx.variant])
     deal = crm.add_deal(account, title, "proposal", quotes[0], email, ctx.now + 25 * clock.DAY,

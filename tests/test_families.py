@@ -110,8 +110,6 @@ def test_deadline_ends_the_episode_with_a_verdict(family):
 
 @pytest.mark.parametrize("family", STALE)
 def test_acting_on_the_stale_signal_fails_while_the_oracle_passes(family):
-    if family == "deal-confirm":
-        pytest.xfail("deal-confirm: with ambient services some seeds trip its stale-quote check (open, issue 7)")
     stale = ALL[family].extra["stale_oracle"]
     for seed in SEEDS:
         env = _env(family, seed)
@@ -174,8 +172,6 @@ def touched(env) -> set[str]:
 
 @pytest.mark.parametrize("family", list(ALL))
 def test_every_oracle_path_uses_at_least_three_services(family):
-    if family == "deal-confirm":
-        pytest.xfail("deal-confirm: with ambient services some seeds trip its stale-quote check (open, issue 7)")
     for seed in SEEDS:
         env = _env(family, seed)
         reward, info = _play(env, env.oracle_actions())

@@ -443,7 +443,6 @@ def test_tutorial_family_oracle_passes_and_shortcuts_fail():
 
 
 @pytest.mark.skipif("meeting-reschedule" not in families(), reason="the model family is not in this suite")
-@pytest.mark.xfail(strict=False, reason="menu id ranking vs the 90-day history: the meeting can fall out of the slots (issue 8 follow-up)")
 def test_menu_can_express_a_suite_solution():
     """Through menu slots only: read the thread, move the meeting to the time written in the
     latest mail (prose), reply naming it. Needs recall (the id and the time are seen apart)."""

@@ -281,7 +281,7 @@ def _windows(seen: Visible) -> list[tuple[str, str]]:
         seen.windows = []
         if seen.dates:
             day = clock.parse_time(seen.dates[0])
-            spans = ((0, 1), (0, 7), (-30, 30))
+            spans = ((0, 1), (0, 8), (-30, 30))  # today; the week through next <weekday>; two months
             seen.windows = [(clock.fmt_date(day + a * clock.DAY), clock.fmt_date(day + b * clock.DAY))
                             for a, b in spans]
     return seen.windows
