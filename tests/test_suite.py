@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import gymnasium as gym
 import pytest
 
 import claw_gym
-from claw_gym.tasks import ambient, manifest, quota, suite, sweep
+from claw_gym.tasks import ambient, figures, manifest, quota, suite, sweep
 from claw_gym.tasks.family import Family
 
 SPECS = list(claw_gym.all_specs().values())
@@ -221,3 +222,11 @@ def test_full_sweep_oracle_all_nothing_none_random_at_most_one_percent():
     assert s["oracle_passed"] == 2000, s["oracle_failures"][:20]
     assert s["nothing_passed"] == 0, s["nothing_passes"][:20]
     assert s["random_passed"] <= 20, s["random_passes"][:20]
+
+
+def test_readme_describes_the_catalog_it_ships():
+    """The README's suite figures and family table are generated (claw_gym.tasks.figures): a family
+    added, removed or re-described without regenerating them fails here, so the docs cannot rot."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for line in figures.markdown().splitlines():
+        assert line in readme, f"README is stale (regenerate with python -m claw_gym.tasks.figures): {line[:120]}"

@@ -41,6 +41,15 @@ def _table(title: str, counts: dict[Any, int]) -> str:
     return f"| {title} | tasks |\n|---|---|\n{rows}\n"
 
 
+def families_table() -> str:
+    """One row per family: kind, devices, tasks, tags and what its checker wants (from the Family specs)."""
+    per_family = Counter(s.family for s in suite.all_specs().values())
+    rows = [f"| `{f.name}` | {f.kind} | {device_label(f.devices)} | {per_family[f.name]} | {', '.join(f.tags) or '-'} "
+            f"| {f.summary.replace('|', '/')} |" for f in sorted(suite.families().values(), key=lambda f: f.name)]
+    return "| family | kind | devices | tasks | tags | what the checker wants |\n|---|---|---|---|---|---|\n" + \
+        "\n".join(rows) + "\n"
+
+
 def markdown(sweep: dict[str, Any] | None = None) -> str:
     """The README section "The suite" (catalog figures, and a sweep's figures when given)."""
     c = catalog_figures()
@@ -70,7 +79,7 @@ def markdown(sweep: dict[str, Any] | None = None) -> str:
         "added / removed / changed).\n",
         _table("kind", c["per_kind"]), _table("difficulty", c["per_difficulty"]), _table("split", c["per_split"]),
         _table("devices", c["per_device"]),
-        "Tasks per family: " + ", ".join(f"{f} {n}" for f, n in c["per_family"].items()) + ".\n",
+        families_table(),
     ]
     if sweep is not None:
         n = sweep["tasks"]
