@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from functools import lru_cache
+
+from . import caches
 
 MINUTE = 60
 HOUR = 3600
@@ -38,25 +39,19 @@ def fmt_long(t: int) -> str:
     return _fmt_long_minute(t - t % MINUTE)
 
 
-@lru_cache(maxsize=1 << 13)
+@caches.bounded(1 << 13)
 def _fmt_minute(t: int) -> str:
     return to_datetime(t).strftime("%Y-%m-%d %H:%M")
 
 
-@lru_cache(maxsize=1 << 10)
+@caches.bounded(1 << 10)
 def _fmt_day(t: int) -> str:
     return to_datetime(t).strftime("%Y-%m-%d")
 
 
-@lru_cache(maxsize=1 << 10)
+@caches.bounded(1 << 10)
 def _fmt_long_minute(t: int) -> str:
     return to_datetime(t).strftime("%a %Y-%m-%d %H:%M")
-
-
-def clear_caches() -> None:
-    """Empty the formatting caches (bounded anyway; leak checks clear them to see real growth)."""
-    for f in (_fmt_minute, _fmt_day, _fmt_long_minute):
-        f.cache_clear()
 
 
 def parse_time(text: str) -> int:

@@ -87,6 +87,29 @@ def test_features_screen_downsampled_grayscale():
     assert obs.shape == (8 + 8,) and np.allclose(screen[:2], 1.0) and np.allclose(screen[2:], 0.0)
 
 
+
+@pytest.mark.parametrize("shape_in", [(585, 270, 3), (100, 37, 3), (48, 24), (3, 2, 3)])
+def test_grayscale_matches_the_plain_float_mean(shape_in):
+    """The fast integer path gives the channel mean block-averaged, as the obvious float code would."""
+    from claw_gym.wrappers.features import grayscale
+
+    img = np.random.default_rng(0).integers(0, 256, shape_in, dtype=np.uint8)
+    h, w = 24, 12
+    ref = img.astype(np.float64)
+    ref = ref.mean(axis=2) if ref.ndim == 3 else ref
+    ref = np.pad(ref, ((0, max(0, h - ref.shape[0])), (0, max(0, w - ref.shape[1]))))
+    bh, bw = ref.shape[0] // h, ref.shape[1] // w
+    ref = ref[: bh * h, : bw * w].reshape(h, bh, w, bw).mean(axis=(1, 3)) / 255.0
+    assert np.allclose(grayscale(img, (h, w)), ref.ravel(), atol=1e-6)
+
+
+def test_features_recompute_the_screen_when_it_changes():
+    env = HashedTextObservation(ScreenEnv(), dim=8, screen_shape=(4, 2))
+    obs, _ = env.reset()
+    flipped = {"result": "hello", "screen": 255 - env.env.reset()[0]["screen"]}
+    again = env.observation(flipped)
+    assert np.allclose(again[env.layout()["screen"]], 1.0 - obs[env.layout()["screen"]])
+
 # ---- menus and masks -----------------------------------------------------------------------------
 def run_masked_random(env: ActionMenu, steps: int, seed: int, check_dry_run: bool = False) -> tuple[int, int]:
     """Random valid slots for ``steps`` steps; asserts the mask contract at every step.

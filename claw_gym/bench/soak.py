@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import sys
 
 import numpy as np
 
 from .. import actions as A
-from .. import clock
+from .. import caches
 from ..tasks import suite
 from .core import Config, Row, Stat, child_processes, open_fds, rss_mb
 from .tasks import ALL_SPLITS, make
@@ -16,8 +17,22 @@ from .tasks import ALL_SPLITS, make
 STEPS_PER_EPISODE = 3
 
 
+def _trim_heap() -> None:
+    """Hand freed heap pages back to the OS (glibc), so RSS shows what is live, not what was."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def soak(episodes: int, warmup: int = 100) -> dict[str, float]:
-    """Run ``episodes`` resets (cycling over every family's tasks) with a few steps each; return figures."""
+    """Run ``episodes`` resets (cycling over every family's tasks) with a few steps each; return figures.
+
+    Each measurement is taken in the same settled state: every live env reset to its family's
+    first task at seed 0, bounded caches emptied (:func:`claw_gym.caches.clear_all`), a full gc
+    and a heap trim. Start and end then differ only by what the episodes in between leaked;
+    without settling, the figures move with the size of whichever 40 worlds happen to be live.
+    """
     specs = suite.catalog(split=ALL_SPLITS)
     by_family: dict[str, list[str]] = {}
     for s in specs:
@@ -26,13 +41,20 @@ def soak(episodes: int, warmup: int = 100) -> dict[str, float]:
     fams = sorted(envs)
     rng = np.random.default_rng(0)
     pool = ["help-like", A.wait(600), A.api("events.search", text="mail"), A.finish("done"), "not json"]
+
+    def measure(tag: str) -> dict[str, float]:
+        for f, env in envs.items():
+            env.reset(seed=0, options={"task_id": by_family[f][0]})
+        caches.clear_all()
+        gc.collect()
+        _trim_heap()
+        return {f"rss_{tag}": rss_mb(), f"fds_{tag}": open_fds(), f"children_{tag}": child_processes(),
+                f"blocks_{tag}": sys.getallocatedblocks()}
+
     figures: dict[str, float] = {}
     for i in range(warmup + episodes):
         if i == warmup:
-            clock.clear_caches()  # bounded caches filling up is not a leak
-            gc.collect()
-            figures.update(rss_start=rss_mb(), fds_start=open_fds(), children_start=child_processes(),
-                           blocks_start=sys.getallocatedblocks())
+            figures.update(measure("start"))
         fam = fams[i % len(fams)]
         env, ids = envs[fam], by_family[fam]
         env.reset(seed=i, options={"task_id": ids[i % len(ids)]})
@@ -42,10 +64,7 @@ def soak(episodes: int, warmup: int = 100) -> dict[str, float]:
             *_, terminated, truncated, _ = env.step(a)
             if terminated or truncated:
                 break
-    clock.clear_caches()
-    gc.collect()
-    figures.update(rss_end=rss_mb(), fds_end=open_fds(), children_end=child_processes(),
-                   blocks_end=sys.getallocatedblocks(), episodes=episodes, families=len(fams))
+    figures.update(measure("end"), episodes=episodes, families=len(fams))
     for e in envs.values():
         e.close()
     return figures

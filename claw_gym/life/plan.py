@@ -12,13 +12,12 @@ a family's oracle that predicts the next id is not thrown off).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .. import clock
+from .. import caches, clock
 from ..events import Event
 from .cast import Cast
 from .text import Lazy, LazyRecord
@@ -27,7 +26,7 @@ if TYPE_CHECKING:
     from ..world import World
 
 
-@lru_cache(maxsize=1024)
+@caches.bounded(1024)
 def _date(day: int) -> str:
     return clock.fmt_date(day * clock.DAY)
 

@@ -16,6 +16,7 @@ from typing import Callable
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from ... import caches
 from .widgets import Node
 
 RGB = tuple[int, int, int]
@@ -38,12 +39,12 @@ def font(px: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=max(6, px))
 
 
-@lru_cache(maxsize=8192)
+@caches.bounded(8192)
 def text_width(text: str, role: str) -> float:
     return float(font(SIZES[role]).getlength(text))
 
 
-@lru_cache(maxsize=4096)
+@caches.bounded(4096)
 def wrap(text: str, width: int, role: str = "body") -> tuple[str, ...]:
     """Greedy word wrap to ``width`` device pixels (long words are cut)."""
     out: list[str] = []
@@ -287,6 +288,12 @@ class TileCache(OrderedDict):
 #: icons are cache hits (tiles are immutable once drawn)
 _TILES: dict[float, TileCache] = {}
 _BLANKS: dict[tuple[tuple[int, int], RGB], np.ndarray] = {}
+
+
+@caches.register
+def _clear_tiles() -> None:
+    for tiles in _TILES.values():
+        tiles.clear()
 
 
 class Renderer:
