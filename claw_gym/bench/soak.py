@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import re
 import sys
 
 import numpy as np
@@ -29,7 +30,7 @@ def soak(episodes: int, warmup: int = 100) -> dict[str, float]:
     """Run ``episodes`` resets (cycling over every family's tasks) with a few steps each; return figures.
 
     Each measurement is taken in the same settled state: every live env reset to its family's
-    first task at seed 0, bounded caches emptied (:func:`claw_gym.caches.clear_all`), a full gc
+    first task at seed 0, bounded caches emptied (:func:`claw_gym.caches.clear_all` and ``re.purge``), a full gc
     and a heap trim. Start and end then differ only by what the episodes in between leaked;
     without settling, the figures move with the size of whichever 40 worlds happen to be live.
     """
@@ -46,6 +47,7 @@ def soak(episodes: int, warmup: int = 100) -> dict[str, float]:
         for f, env in envs.items():
             env.reset(seed=0, options={"task_id": by_family[f][0]})
         caches.clear_all()
+        re.purge()  # the stdlib's compiled-pattern cache (bounded at 512): families build patterns from task data
         gc.collect()
         _trim_heap()
         return {f"rss_{tag}": rss_mb(), f"fds_{tag}": open_fds(), f"children_{tag}": child_processes(),
