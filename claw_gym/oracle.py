@@ -1,8 +1,12 @@
-"""Replay a task's oracle the way a careful agent would: retry calls that met a transient fault.
+"""Replay a task's oracle the way a careful agent would: retry steps that met a transient fault.
 
-With ``faults=`` on, any service call may fail with ``error: [fault 429] ...``; the
-world is unchanged, so sending the same action again is always safe. Checkers read the
-final state, so an episode that recovers from faults passes like one that met none.
+With ``faults=`` on, any service call may fail with ``error: [fault 429] ...``, whichever
+door it came through: an API action, the laptop's ``claw`` command (exit status 75) or a
+phone app (an error toast). The env sets ``info["fault"]`` when a fault reached the
+step's request; the faulted call changed nothing and every oracle step is written so
+that running it again is safe (a shell step stops at its first failed ``claw`` call;
+the file sync retries on its own). Checkers read the final state, so an episode that
+recovers from faults passes like one that met none.
 """
 
 from __future__ import annotations
@@ -12,8 +16,6 @@ from typing import Any
 
 import gymnasium as gym
 
-from .faults import is_fault
-
 
 @dataclass
 class OracleRun:
@@ -21,6 +23,7 @@ class OracleRun:
     observations: list[dict[str, str]] = field(default_factory=list)  # after every step, retries included
     steps: int = 0
     faults: int = 0  # actions that met an injected fault and were retried
+    injected: int = 0  # faults met in all (with those a door retried on its own: info["faults"])
 
     @property
     def passed(self) -> bool:
@@ -40,9 +43,10 @@ def run_oracle(env: gym.Env, *, max_retries: int = 25, check_space: bool = False
             run.steps += 1
             run.observations.append(obs)
             run.info = info
+            run.injected += len(info.get("faults", ()))
             if check_space and not env.observation_space.contains(obs):
                 raise AssertionError(f"observation outside the space after {action[:80]}")
-            if not (info.get("fault") or is_fault(obs.get("result"))) or terminated or truncated:
+            if not info.get("fault") or terminated or truncated:
                 break
             run.faults += 1
         else:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ...faults import TransientFault
 from ...services import ServiceError
 from ...spaces import is_printable_text
 from . import system, uitree
@@ -334,6 +335,9 @@ class SimPhone:
         except (ServiceError, GuiError) as exc:
             self._restore(ui)
             where = self.apps[self.current].label if self.current in self.apps else "phone"
+            if isinstance(exc, TransientFault):  # as real apps do: say so on screen, keep what was typed
+                self.toast = f"{where}: error {exc.kind}, try again"
+                self._changed()
             return f"{where}: {exc}"
         self.toast = result if isinstance(result, str) else None
         label = (node.text or node.desc or node.rid) if node is not None else ""
