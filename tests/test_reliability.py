@@ -340,6 +340,16 @@ def test_a_fault_answering_a_notification_leaves_it_unanswered():
     env.close()
 
 
+def test_the_cli_oracle_policy_resends_faulted_steps():
+    from claw_gym.cli.runner import run_episode
+
+    kwargs = json.dumps({"faults": {"rate": 0.3, "kinds": ALL_KINDS}, "max_steps": 160})
+    ep = run_episode("phone-card-check-alert-0000", 0, "oracle", env_kwargs=kwargs)
+    assert ep.crash is None and ep.verdict["passed"]
+    resent = [i for i, st in enumerate(ep.steps[:-1]) if "[fault " in (st.error or "")]
+    assert resent and all(ep.steps[i + 1].action == ep.steps[i].action for i in resent)
+
+
 # ---- episode limits --------------------------------------------------------------------------
 def test_record_and_character_caps_refuse_with_the_world_unchanged():
     env = gym.make("ClawAnything-v0", limits={"records": 3, "chars": 10_000}).unwrapped
