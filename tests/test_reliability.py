@@ -210,7 +210,7 @@ def test_every_oracle_passes_under_faults_by_retrying(family):
     """Every door (API, the laptop's claw and file sync, the phone's apps) meets faults; the
     oracle recovers by resending faulted steps; every fault is audited and reported."""
     specs = claw_gym.catalog(family=family, split=["train", "test", "heldout"])
-    met = 0
+    met, doors = 0, set()
     for r, rate in enumerate((0.1, 0.3)):
         for k in range(FAULT_EPISODES):
             # seed 0: the sweep checks every task's oracle there; fault points vary with the task id
@@ -224,12 +224,14 @@ def test_every_oracle_passes_under_faults_by_retrying(family):
                 if info.get("fault"):
                     assert _reports_fault(action, obs, info), (spec.task_id, seed, action[:80], obs["result"][:300])
             met += run.injected
+            doors |= {json.loads(a)["kind"] for a, i in zip(run.actions, run.infos) if i.get("faults")}
             if k == 0 and r == 1:  # same seed, same faults, same observations
                 again, audited_again = _oracle_under_faults(spec, seed, rate)
                 assert [i.get("faults") for i in again.infos] == [i.get("faults") for i in run.infos]
                 assert [o["result"] for o in again.observations] == [o["result"] for o in run.observations]
                 assert [(e.time, e.call, e.error) for e in audited_again] == [(e.time, e.call, e.error) for e in audited]
     assert met > 0  # the test would prove nothing if no fault was met
+    assert doors & {"shell", "gui"} or not families()[family].devices  # device families: faults met on a device
 
 
 # one family per door: the API, the laptop's shell (claw and the file sync), the phone's apps
