@@ -26,7 +26,8 @@ from .devices.phone import SimPhone
 from .devices.phone import gui as phone_gui
 from .events import Event
 from .life import views
-from .faults import FaultConfig, TransientFault
+from .faults import FaultConfig
+from .faults import step_info as step_faults
 from .limits import Limits
 from .services import ServiceError
 from .snapshot import WorldSnapshot
@@ -146,13 +147,12 @@ class ClawEnv(gym.Env[dict, str]):
             return obs, 0.0, True, False, self._info(action_ok=False, error="episode is over")
         self._steps += 1
         error: str | None = None
-        fault: str | None = None
+        step_faults(self.world.faults)  # drop faults met outside a step (direct world.call)
         try:
             parsed = act.parse(action)
             result, cost = self._handlers[parsed.kind](parsed)
         except (ActionError, ServiceError) as exc:
             error, result, cost = str(exc), f"error: {exc}", 0
-            fault = exc.kind if isinstance(exc, TransientFault) else None
         arrived = self.world.advance(cost) if cost else []
         terminated = self._finish_message is not None or self._deadline_passed()
         truncated = not terminated and self._steps >= self.max_steps
@@ -163,8 +163,7 @@ class ClawEnv(gym.Env[dict, str]):
             reward = self._reward(self._verdict)
         obs = self._observe(views.arrivals(arrived, observation.LIMITS["events"]), result)
         info = self._info(action_ok=error is None, error=error)
-        if fault is not None:
-            info["fault"] = fault
+        info.update(step_faults(self.world.faults))  # info["fault"], info["faults"]: any door
         return obs, reward, terminated, truncated, info
 
     # ---- action kinds ----------------------------------------------------------------------

@@ -8,7 +8,13 @@ nothing in the world, is audited like any refused call, and reads in the observa
 as ``error: [fault 429] ... a retry may succeed``.
 
 The plan sits at :meth:`World.call`, the one door into services, so API actions, the
-laptop's ``claw`` command and the phone's apps all meet the same faults.
+laptop's ``claw`` command and the phone's apps all meet the same faults. Each door
+reports them in its own words (an API action's result; ``claw`` exits with status 75
+and prints the error; a phone app restores its screen and shows a toast), and the env
+adds a structured signal: ``info["fault"]`` (the kind) when a fault reached the step's
+request, ``info["faults"]`` (every kind met in the step, in order). A door that retries
+on its own (the laptop's file sync) marks the fault ``recovered``: it is audited and
+listed in ``info["faults"]`` but does not set ``info["fault"]``.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ class TransientFault(ServiceError):
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
+        self.recovered = False  # set by a door that retried the call itself and got through
         super().__init__(f"{FAULT_MARKER}{kind}] {FAULT_KINDS[kind]}; nothing changed, a retry may succeed")
 
 
@@ -73,6 +80,7 @@ class FaultPlan:
         self.key = (task_id, seed)
         self.calls = 0
         self.injected = 0
+        self.met: list[TransientFault] = []  # faults drawn since the env last collected them
 
     def draw(self) -> TransientFault | None:
         """Count one call; return the fault it meets, if any."""
@@ -82,7 +90,14 @@ class FaultPlan:
             return None
         self.injected += 1
         kinds = self.config.kinds
-        return TransientFault(kinds[derive_seed(*self.key, "fault-kind", self.calls) % len(kinds)])
+        fault = TransientFault(kinds[derive_seed(*self.key, "fault-kind", self.calls) % len(kinds)])
+        self.met.append(fault)
+        return fault
+
+    def collect(self) -> list[TransientFault]:
+        """The faults drawn since the last collect (the env collects once per step)."""
+        met, self.met = self.met, []
+        return met
 
     def snapshot(self) -> tuple[int, int]:
         return (self.calls, self.injected)
@@ -91,4 +106,16 @@ class FaultPlan:
         self.calls, self.injected = state
 
 
-__all__ = ["FAULT_KINDS", "FaultConfig", "FaultPlan", "TransientFault", "is_fault"]
+def step_info(plan: FaultPlan | None) -> dict[str, Any]:
+    """What ``env.step`` adds to ``info`` about the faults its action met (nothing if none)."""
+    met = plan.collect() if plan is not None else []
+    if not met:
+        return {}
+    info: dict[str, Any] = {"faults": [f.kind for f in met]}
+    unrecovered = [f.kind for f in met if not f.recovered]
+    if unrecovered:
+        info["fault"] = unrecovered[-1]
+    return info
+
+
+__all__ = ["FAULT_KINDS", "FaultConfig", "FaultPlan", "TransientFault", "is_fault", "step_info"]

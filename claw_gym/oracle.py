@@ -1,8 +1,12 @@
-"""Replay a task's oracle the way a careful agent would: retry calls that met a transient fault.
+"""Replay a task's oracle the way a careful agent would: retry steps that met a transient fault.
 
-With ``faults=`` on, any service call may fail with ``error: [fault 429] ...``; the
-world is unchanged, so sending the same action again is always safe. Checkers read the
-final state, so an episode that recovers from faults passes like one that met none.
+With ``faults=`` on, any service call may fail with ``error: [fault 429] ...``, whichever
+door it came through: an API action, the laptop's ``claw`` command (exit status 75) or a
+phone app (an error toast). The env sets ``info["fault"]`` when a fault reached the
+step's request; the faulted call changed nothing and every oracle step is written so
+that running it again is safe (a shell step stops at its first failed ``claw`` call;
+the file sync retries on its own). Checkers read the final state, so an episode that
+recovers from faults passes like one that met none.
 """
 
 from __future__ import annotations
@@ -12,26 +16,28 @@ from typing import Any
 
 import gymnasium as gym
 
-from .faults import is_fault
-
 
 @dataclass
 class OracleRun:
     info: dict[str, Any]  # info of the last step (holds the verdict if the episode ended)
-    observations: list[dict[str, str]] = field(default_factory=list)  # after every step, retries included
+    observations: list[dict[str, Any]] = field(default_factory=list)  # after every step, retries included
+    actions: list[str] = field(default_factory=list)  # every action sent, retries included
+    infos: list[dict[str, Any]] = field(default_factory=list)  # the info of every step
     steps: int = 0
     faults: int = 0  # actions that met an injected fault and were retried
+    injected: int = 0  # faults met in all (with those a door retried on its own: info["faults"])
 
     @property
     def passed(self) -> bool:
         return bool(self.info.get("verdict", {}).get("passed"))
 
 
-def run_oracle(env: gym.Env, *, max_retries: int = 25, check_space: bool = False) -> OracleRun:
+def run_oracle(env: gym.Env, *, max_retries: int = 25, check_space: bool = False, retry: bool = True) -> OracleRun:
     """Step the current episode's oracle actions to the end, retrying transient faults.
 
     ``env`` must have been reset. Raises RuntimeError if one action meets more than
     ``max_retries`` faults in a row (at a fault rate below 0.5 that is vanishingly rare).
+    ``retry=False`` sends each action once whatever happens: an agent that ignores faults.
     """
     run = OracleRun(info={})
     for action in env.unwrapped.oracle_actions():
@@ -39,10 +45,13 @@ def run_oracle(env: gym.Env, *, max_retries: int = 25, check_space: bool = False
             obs, _, terminated, truncated, info = env.step(action)
             run.steps += 1
             run.observations.append(obs)
+            run.actions.append(action)
+            run.infos.append(info)
             run.info = info
+            run.injected += len(info.get("faults", ()))
             if check_space and not env.observation_space.contains(obs):
                 raise AssertionError(f"observation outside the space after {action[:80]}")
-            if not (info.get("fault") or is_fault(obs.get("result"))) or terminated or truncated:
+            if not (retry and info.get("fault")) or terminated or truncated:
                 break
             run.faults += 1
         else:

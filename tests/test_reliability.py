@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -13,7 +14,7 @@ import pytest
 import claw_gym
 from claw_gym import actions as A
 from claw_gym.events import Event
-from claw_gym.faults import FaultConfig, is_fault
+from claw_gym.faults import FAULT_KINDS, FaultConfig, FaultPlan, TransientFault, is_fault
 from claw_gym.oracle import run_oracle
 from claw_gym.tasks import families
 
@@ -178,18 +179,177 @@ def test_no_faults_by_default_and_bad_fault_configs_are_refused():
             FaultConfig.parse(bad)
 
 
-@pytest.mark.parametrize("family", API_FAMILIES)
+ALL_KINDS = list(FAULT_KINDS)
+FAULT_EPISODES = 4  # per family and rate: tasks spread over the family's catalog
+
+
+def _oracle_under_faults(spec, seed: int, rate: float, **kw):
+    """The oracle's run under faults, and the failed audit entries that report a fault."""
+    env = gym.make(spec.env_id, faults={"rate": rate, "kinds": ALL_KINDS}, max_steps=4 * spec.max_steps)
+    env.reset(seed=seed)
+    try:
+        run = run_oracle(env, check_space=True, **kw)
+        return run, [e for e in env.unwrapped.world.audit.entries if not e.ok and is_fault(e.error)]
+    finally:
+        env.close()
+
+
+def _reports_fault(action: str, obs, info) -> bool:
+    """The observation says so, in the words of the door the action went through."""
+    kind, door = info["fault"], json.loads(action)["kind"]
+    if door == "api":
+        return obs["result"].startswith(f"error: [fault {kind}]") and not info["action_ok"]
+    if door == "gui":  # the app restored its screen and shows a toast
+        return f"[fault {kind}]" in obs["result"] and f"error {kind}, try again" in obs["ui"]
+    # shell: `claw` printed the error and exited 75 (a script that ran it shows exit status 75)
+    return door == "shell" and ("error: [fault " in obs["result"] or "exit status 75" in obs["result"])
+
+
+@pytest.mark.parametrize("family", FAMILIES)
 def test_every_oracle_passes_under_faults_by_retrying(family):
+    """Every door (API, the laptop's claw and file sync, the phone's apps) meets faults; the
+    oracle recovers by resending faulted steps; every fault is audited and reported."""
     specs = claw_gym.catalog(family=family, split=["train", "test", "heldout"])
-    faults = 0
-    for seed in range(20):
-        spec = specs[seed % len(specs)]
-        env = gym.make(spec.env_id, faults=FAULTS, max_steps=4 * spec.max_steps)
-        env.reset(seed=seed)
-        run = run_oracle(env, check_space=True)
-        assert run.passed, (spec.task_id, seed, run.info.get("verdict"))
-        faults += run.faults
-    assert faults > 0  # the test would prove nothing if no fault was met
+    met, doors = 0, set()
+    for r, rate in enumerate((0.1, 0.3)):
+        for k in range(FAULT_EPISODES):
+            # seed 0: the sweep checks every task's oracle there; fault points vary with the task id
+            spec, seed = specs[(7 * k + 3 * r) % len(specs)], 0
+            run, audited = _oracle_under_faults(spec, seed, rate)
+            assert run.passed, (spec.task_id, seed, rate, run.info.get("verdict"))
+            assert len(audited) == run.injected  # each fault met is in the audit log, once
+            assert run.faults == sum(1 for i in run.infos if i.get("fault"))
+            for action, obs, info in zip(run.actions, run.observations, run.infos):
+                assert set(info.get("faults", [])) <= set(ALL_KINDS)
+                if info.get("fault"):
+                    assert _reports_fault(action, obs, info), (spec.task_id, seed, action[:80], obs["result"][:300])
+            met += run.injected
+            doors |= {json.loads(a)["kind"] for a, i in zip(run.actions, run.infos) if i.get("faults")}
+            if k == 0 and r == 1:  # same seed, same faults, same observations
+                again, audited_again = _oracle_under_faults(spec, seed, rate)
+                assert [i.get("faults") for i in again.infos] == [i.get("faults") for i in run.infos]
+                assert [o["result"] for o in again.observations] == [o["result"] for o in run.observations]
+                assert [(e.time, e.call, e.error) for e in audited_again] == [(e.time, e.call, e.error) for e in audited]
+    assert met > 0  # the test would prove nothing if no fault was met
+    assert doors & {"shell", "gui"} or not families()[family].devices  # device families: faults met on a device
+
+
+# one family per door: the API, the laptop's shell (claw and the file sync), the phone's apps
+@pytest.mark.parametrize("family", ["meeting-reschedule", "config-fix", "document-request", "phone-missed-call",
+                                    "dual-ticket-new-number"])
+def test_checkers_reward_recovering_and_fail_an_agent_that_ignores_faults(family):
+    specs = claw_gym.catalog(family=family, split=["train", "test", "heldout"])
+    ignored_and_failed = 0
+    for spec in specs[:6]:
+        careful, _ = _oracle_under_faults(spec, 0, 0.3)
+        assert careful.passed and careful.info["verdict"]["score"] == 1.0
+        careless, _ = _oracle_under_faults(spec, 0, 0.3, retry=False)  # the same actions, each sent once
+        if not any(i.get("fault") for i in careless.infos):
+            assert careless.passed  # no fault reached it: nothing to recover from
+        elif not careless.passed:
+            ignored_and_failed += 1
+    assert ignored_and_failed > 0
+
+
+class _Forced(FaultPlan):
+    """Faults exactly the calls numbered in ``at`` (counted from when it is installed)."""
+
+    def __init__(self, at: set[int], kind: str = "503") -> None:
+        super().__init__(FaultConfig(0.5, (kind,)), "forced", 0)
+        self.at = at
+
+    def draw(self):
+        self.calls += 1
+        if self.calls not in self.at:
+            return None
+        self.injected += 1
+        self.met.append(TransientFault(self.config.kinds[0]))
+        return self.met[-1]
+
+
+@pytest.fixture
+def laptop_env():
+    env = gym.make(claw_gym.catalog(family="config-fix")[0].env_id).unwrapped
+    env.reset(seed=0)
+    yield env
+    env.close()
+
+
+def test_a_fault_through_claw_exits_75_changes_nothing_and_a_rerun_works(laptop_env):
+    env = laptop_env
+    env.step(A.shell("true"))  # the laptop is up
+    notes = dict(env.world.services["notes"].table("notes"))
+    env.world.faults = _Forced({1})
+    obs, _, _, _, info = env.step(A.shell("claw notes create --title T --body B && echo created"))
+    assert obs["result"].startswith("[exit 75]") and "error: [fault 503]" in obs["result"]
+    assert "created" not in obs["result"]
+    assert info["fault"] == "503" and info["faults"] == ["503"] and info["action_ok"]  # the env ran the command
+    assert env.world.services["notes"].table("notes") == notes
+    entry = env.world.audit.entries[-1]
+    assert (entry.source, entry.call, entry.ok) == ("shell", "notes.create", False) and "[fault 503]" in entry.error
+    obs, _, _, _, info = env.step(A.shell("claw notes create --title T --body B && echo created"))
+    assert obs["result"].startswith("[exit 0]") and "fault" not in info and "faults" not in info
+    assert len(env.world.services["notes"].table("notes")) == len(notes) + 1
+
+
+def test_a_fault_in_the_file_sync_is_retried_by_the_sync(laptop_env):
+    env = laptop_env
+    env.step(A.shell("true"))
+    env.world.faults = _Forced({1, 2})
+    obs, _, _, _, info = env.step(A.shell("echo hello >> ~/Documents/fault-test.txt"))
+    assert "Documents/fault-test.txt: saved after 2 transient service fault(s)" in obs["result"]
+    assert info["faults"] == ["503", "503"] and "fault" not in info  # recovered: nothing to resend
+    files = {f["path"]: f["content"] for f in env.world.services["files"].table("files").values()}
+    assert files["Documents/fault-test.txt"] == "hello\n"
+    assert [e.ok for e in env.world.audit.entries[-3:]] == [False, False, True]
+
+
+def test_a_fault_in_a_phone_app_restores_the_screen_shows_a_toast_and_a_retap_works():
+    env = gym.make(claw_gym.catalog(family="phone-dnd-meeting")[0].env_id).unwrapped
+    env.reset(seed=0)
+    for a in (A.key("home"), A.tap(element="text=Settings")):
+        env.step(a)
+    before, ui = env.world.state_hash(), env.phone.ui_text()
+    env.world.faults = _Forced({1}, "429")
+    obs, _, _, _, info = env.step(A.tap(element="id/switch_do_not_disturb"))
+    assert obs["result"].startswith("error: Settings: [fault 429]") and info["fault"] == "429"
+    assert "Settings: error 429, try again" in obs["ui"]
+    assert env.world.state_hash() == before  # a failed gui action costs no time either
+    unnumbered = lambda text: [re.sub(r"^e\d+ ", "", line) for line in text.splitlines() if "try again" not in line]
+    assert unnumbered(obs["ui"]) == unnumbered(ui)  # the same screen, plus the toast
+    obs, _, _, _, info = env.step(A.tap(element="id/switch_do_not_disturb"))
+    assert info["action_ok"] and "fault" not in info and env.world.services["phone"].settings["do_not_disturb"]
+    env.close()
+
+
+def test_a_fault_answering_a_notification_leaves_it_unanswered():
+    """The bank alert's 'No' runs a dispute then records the answer: a fault in either leaves the
+    alert open (the answer is not recorded without its effect) and answering again completes both."""
+    env = gym.make("ClawAnything/phone-card-check-alert-0000-v0", max_steps=200).unwrapped
+    env.reset(seed=0)
+    actions = env.oracle_actions()
+    confirm = max(i for i, a in enumerate(actions) if "id/button1" in a)
+    for a in actions[:confirm]:
+        env.step(a)
+    before = env.world.state_hash()
+    env.world.faults = _Forced({1}, "500")
+    obs, _, _, _, info = env.step(actions[confirm])
+    assert info["fault"] == "500" and env.world.state_hash() == before
+    env.world.faults = None
+    for a in actions[confirm:]:
+        obs, _, te, tr, info = env.step(a)
+    assert info["verdict"]["passed"]
+    env.close()
+
+
+def test_the_cli_oracle_policy_resends_faulted_steps():
+    from claw_gym.cli.runner import run_episode
+
+    kwargs = json.dumps({"faults": {"rate": 0.3, "kinds": ALL_KINDS}, "max_steps": 160})
+    ep = run_episode("phone-card-check-alert-0000", 0, "oracle", env_kwargs=kwargs)
+    assert ep.crash is None and ep.verdict["passed"]
+    resent = [i for i, st in enumerate(ep.steps[:-1]) if "[fault " in (st.error or "")]
+    assert resent and all(ep.steps[i + 1].action == ep.steps[i].action for i in resent)
 
 
 # ---- episode limits --------------------------------------------------------------------------
@@ -215,44 +375,76 @@ def test_record_and_character_caps_refuse_with_the_world_unchanged():
 
 
 # ---- determinism across processes ------------------------------------------------------------
+# Replays the oracle of each case in a fresh process: per-step observation digests (text keys as
+# JSON, arrays such as the phone's screen by dtype, shape and bytes), verdict, faults, final state hash.
 _SCRIPT = """
-import hashlib, json
+import hashlib, json, sys
 import gymnasium as gym
 import claw_gym
 from claw_gym.oracle import run_oracle
+
+def digest(obs):
+    h = hashlib.sha256()
+    h.update(json.dumps({k: v for k, v in obs.items() if isinstance(v, str)}, sort_keys=True).encode())
+    for k in sorted(k for k, v in obs.items() if not isinstance(v, str)):
+        h.update(f"{k}:{obs[k].dtype}:{obs[k].shape}".encode())
+        h.update(obs[k].tobytes())
+    return h.hexdigest()[:16]
+
 out = []
-for task, seed, faults in {cases!r}:
+for task, seed, faults in json.loads(sys.argv[1]):
     env = gym.make("ClawAnything/" + task + "-v0", faults=faults, max_steps=200)
     obs, _ = env.reset(seed=seed)
     run = run_oracle(env)
-    text = json.dumps([obs] + run.observations, sort_keys=True, ensure_ascii=False)
-    out.append([task, hashlib.sha256(text.encode()).hexdigest(), run.info["verdict"], run.faults])
+    out.append([task, [digest(o) for o in [obs] + run.observations], run.info["verdict"], run.faults,
+                run.injected, env.unwrapped.world.state_hash()])
+    env.close()
 print(json.dumps(out))
 """
+DETERMINISM_FAULTS = {"rate": 0.2, "kinds": ALL_KINDS}
 
 
-def _sample_cases() -> list[tuple[str, int, dict | None]]:
-    """One task per (family, difficulty), alternately with and without faults."""
+def _sample_cases(per_family: int) -> list[tuple[str, int, dict | None]]:
+    """``per_family`` tasks of every family (API, shell, phone, both), alternately with and without faults."""
     cases = []
-    for family in API_FAMILIES:
-        for d in range(1, 6):
-            specs = claw_gym.catalog(family=family, difficulty=d, split=["train", "test", "heldout"])
-            if specs:
-                cases.append((specs[0].task_id, 11 + d, FAULTS if d % 2 else None))
+    for i, family in enumerate(FAMILIES):
+        specs = claw_gym.catalog(family=family, split=["train", "test", "heldout"])
+        for k in range(per_family):
+            spec = specs[(k * len(specs)) // per_family]
+            cases.append((spec.task_id, 0, DETERMINISM_FAULTS if (i + k) % 2 else None))
     return cases
 
 
-@pytest.mark.xfail(strict=False, reason="its subprocess json-dumps observations, which now carry the phone's screen array (issue 11 open; tests/test_engine.py covers cross-process determinism)")
-def test_oracle_replays_are_identical_across_processes_and_hash_seeds():
-    cases = _sample_cases()
+def _replay_in_fresh_processes(cases, hashseeds=("0", "12345")) -> list:
+    """Both processes run at once (one per core)."""
+    procs = [subprocess.Popen([sys.executable, "-c", _SCRIPT, json.dumps(cases)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONHASHSEED": h})
+             for h in hashseeds]
     outs = []
-    for hashseed in ("0", "12345"):
-        res = subprocess.run([sys.executable, "-c", _SCRIPT.format(cases=cases)], capture_output=True, text=True,
-                             env={**os.environ, "PYTHONHASHSEED": hashseed}, check=True)
-        outs.append(json.loads(res.stdout.strip().splitlines()[-1]))
-    assert outs[0] == outs[1]
-    assert all(verdict["passed"] for _, _, verdict, _ in outs[0])
-    assert sum(f for *_, f in outs[0]) > 0
+    for p in procs:
+        stdout, stderr = p.communicate(timeout=900)
+        assert p.returncode == 0, stderr[-3000:]
+        outs.append(json.loads(stdout.strip().splitlines()[-1]))
+    return outs
+
+
+def _check_identical(outs) -> None:
+    first, second = outs
+    for a, b in zip(first, second):
+        assert a == b, f"{a[0]} differs across processes (first differing step: " \
+                       f"{next((i for i, (x, y) in enumerate(zip(a[1], b[1])) if x != y), None)})"
+    assert len(first) == len(second)
+    assert all(verdict["passed"] for _, _, verdict, *_ in first), [c[0] for c in first if not c[2]["passed"]]
+    assert sum(c[4] for c in first) > 0  # faults were met, and met alike
+
+
+def test_oracle_replays_are_identical_across_processes_and_hash_seeds():
+    _check_identical(_replay_in_fresh_processes(_sample_cases(1)))
+
+
+@pytest.mark.slow
+def test_oracle_replays_are_identical_across_processes_and_hash_seeds_large():
+    _check_identical(_replay_in_fresh_processes(_sample_cases(5)))
 
 
 def test_unchanged_services_reuse_frozen_state_but_every_change_is_seen():

@@ -25,16 +25,24 @@ from .common import CliError
 
 
 class OraclePolicy:
-    """Replays the task's scripted solution, then finishes if the script ran out."""
+    """Replays the task's scripted solution, then finishes if the script ran out.
+
+    A step that met an injected fault (``info["fault"]``, env made with ``faults=``) is sent
+    again, as :func:`claw_gym.oracle.run_oracle` does: the faulted call changed nothing."""
 
     def __init__(self) -> None:
         self._queue: list[str] = []
+        self._last: str | None = None
 
     def attach(self, env: Any) -> None:
         self._queue = list(env.oracle_actions())
+        self._last = None
 
     def act(self, obs: dict[str, Any], info: dict[str, Any]) -> str:
-        return self._queue.pop(0) if self._queue else A.finish("Done.")
+        if self._last is not None and info.get("fault"):
+            return self._last
+        self._last = self._queue.pop(0) if self._queue else A.finish("Done.")
+        return self._last
 
 
 class FinishPolicy:

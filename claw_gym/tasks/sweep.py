@@ -7,9 +7,14 @@
   that need the laptop, shell commands from a small menu. On proactive tasks it first waits
   for the trigger, so its actions land when acting is possible.
 
+With ``--faults RATE`` the sweep asks another question: does every oracle still pass
+when that fraction of service calls fails (all fault kinds, see :mod:`claw_gym.faults`)?
+Each task's oracle runs once under faults with :func:`claw_gym.oracle.run_oracle`, which
+resends steps that met a fault; the summary counts passes, faults injected and steps resent.
+
 Usage::
 
-    python -m claw_gym.tasks.sweep [--workers N] [--limit N] [--json] [--markdown]
+    python -m claw_gym.tasks.sweep [--workers N] [--limit N] [--json] [--markdown] [--faults RATE]
 
 Worker processes each build their own worlds (everything derives from task id and seed).
 """
@@ -23,6 +28,7 @@ import sys
 import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from typing import Any, Iterable
 
 import numpy as np
@@ -38,10 +44,10 @@ SHELL_MENU = ("ls", "pwd", "ls -la ~", "claw help", "claw mail list", "cat ~/*.t
 _TEXTS = ("hello", "done", "ok, will do", "inbox", "Documents/a.txt", "general", "1234")
 
 
-def _env(task_id: str) -> Any:
+def _env(task_id: str, **kwargs: Any) -> Any:
     from ..env import ClawEnv
 
-    return ClawEnv(task_id=task_id)
+    return ClawEnv(task_id=task_id, **kwargs)
 
 
 def _play(env: Any, actions: Iterable[str]) -> tuple[bool, int]:
@@ -135,12 +141,38 @@ def sweep_task(task_id: str) -> dict[str, Any]:
             "seconds": round(time.perf_counter() - t0, 3)}
 
 
-def run(task_ids: list[str], workers: int = 2, progress: bool = False, log: Any = None) -> list[dict[str, Any]]:
+def sweep_task_faults(task_id: str, rate: float) -> dict[str, Any]:
+    """The oracle at seed 0 with ``rate`` of service calls failing (every kind), resending faulted steps."""
+    from ..faults import FAULT_KINDS
+    from ..oracle import run_oracle
+
+    t0 = time.perf_counter()
+    s = suite.get_spec(task_id)
+    # resent steps count against max_steps: give them room, as the README advises
+    env = _env(task_id, faults={"rate": rate, "kinds": list(FAULT_KINDS)}, max_steps=4 * s.max_steps)
+    try:
+        env.reset(seed=SEED)
+        n = len(env.oracle_actions())
+        try:
+            run = run_oracle(env)
+            passed, steps, injected, resent, error = run.passed, run.steps, run.injected, run.faults, None
+        except RuntimeError as exc:  # one step met max_retries faults in a row
+            passed, steps, injected, resent, error = False, 0, 0, 0, str(exc)
+    finally:
+        env.close()
+    return {"task_id": task_id, "family": s.family, "oracle": passed, "oracle_steps": steps, "oracle_len": n,
+            "fault_rate": rate, "faults_injected": injected, "faults_resent": resent, "error": error,
+            "seconds": round(time.perf_counter() - t0, 3)}
+
+
+def run(task_ids: list[str], workers: int = 2, progress: bool = False, log: Any = None,
+        faults: float | None = None) -> list[dict[str, Any]]:
     """Sweep ``task_ids`` over ``workers`` processes (1: in this process); ``log``: a file that
-    gets each task's result as a JSON line as soon as it is known."""
+    gets each task's result as a JSON line as soon as it is known. ``faults``: the fault sweep."""
     out = []
+    job = sweep_task if faults is None else partial(sweep_task_faults, rate=faults)
     with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
-        results = pool.map(sweep_task, task_ids, chunksize=4) if workers > 1 else map(sweep_task, task_ids)
+        results = pool.map(job, task_ids, chunksize=4) if workers > 1 else map(job, task_ids)
         for i, r in enumerate(results):
             out.append(r)
             if log is not None:
@@ -151,7 +183,23 @@ def run(task_ids: list[str], workers: int = 2, progress: bool = False, log: Any 
     return out
 
 
+def summarize_faults(results: list[dict[str, Any]], seconds: float, workers: int, rate: float) -> dict[str, Any]:
+    steps = [r["oracle_steps"] for r in results]
+    return {
+        "tasks": len(results), "workers": workers, "seconds": round(seconds, 1), "fault_rate": rate,
+        "oracle_passed": sum(r["oracle"] for r in results),
+        "faults_injected": sum(r["faults_injected"] for r in results),
+        "steps_resent": sum(r["faults_resent"] for r in results),
+        "tasks_meeting_faults": sum(1 for r in results if r["faults_injected"]),
+        "oracle_steps": {"mean": round(statistics.mean(steps), 2) if steps else 0,
+                         "median": statistics.median(steps) if steps else 0, "max": max(steps, default=0)},
+        "oracle_failures": sorted(r["task_id"] for r in results if not r["oracle"]),
+    }
+
+
 def summarize(results: list[dict[str, Any]], seconds: float, workers: int) -> dict[str, Any]:
+    if results and "faults_injected" in results[0]:
+        return summarize_faults(results, seconds, workers, results[0]["fault_rate"])
     n = len(results)
     steps = [r["oracle_steps"] for r in results]
     return {
@@ -178,7 +226,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--markdown", action="store_true", help="print the README section 'The suite'")
     ap.add_argument("--log", type=argparse.FileType("w"), help="write each task's result here as a JSON line")
     ap.add_argument("--from-log", type=argparse.FileType("r"), help="summarize an earlier run's --log instead")
+    ap.add_argument("--faults", type=float, metavar="RATE",
+                    help="instead: the oracle with RATE (0..1) of service calls failing, resending faulted steps")
     args = ap.parse_args(argv)
+    if args.faults is not None and not 0 < args.faults < 1:
+        ap.error("--faults takes a rate between 0 and 1, e.g. 0.1")
     if args.from_log:
         done = [json.loads(line) for line in args.from_log if line.strip()]
         secs = sum(r["seconds"] for r in done) / max(1, args.workers)  # busy time, not wall time
@@ -190,20 +242,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.limit and args.limit < len(ids):
         ids = ids[::max(1, len(ids) // args.limit)][:args.limit]
     t0 = time.perf_counter()
-    results = run(ids, args.workers, progress=not args.json, log=args.log)
+    results = run(ids, args.workers, progress=not args.json, log=args.log, faults=args.faults)
+    if args.faults is not None:
+        return _report(summarize_faults(results, time.perf_counter() - t0, args.workers, args.faults), args, ids)
     return _report(summarize(results, time.perf_counter() - t0, args.workers), args, ids)
 
 
 def _report(summary: dict[str, Any], args: argparse.Namespace, ids: list[str]) -> int:
     if args.json:
         print(json.dumps(summary, indent=1))
-    elif args.markdown:
+    elif args.markdown and "faults_injected" not in summary:
         from .figures import markdown
 
         print(markdown(summary))
     else:
         for k, v in summary.items():
             print(f"{k}: {v}")
+    if "faults_injected" in summary:
+        return 0 if summary["oracle_passed"] == len(ids) else 1
     ok = summary["oracle_passed"] == len(ids) and summary["nothing_passed"] == 0 \
         and summary["random_passed"] <= 0.01 * len(ids)
     return 0 if ok else 1

@@ -14,7 +14,8 @@ endpoint of every service is reachable:
 
 Each call travels over a Unix socket to the env, which runs it through the same
 validated, audited door as API actions. Exit status: 0 ok, 1 refused by the
-service, 2 usage error, 3 cannot reach the env.
+service, 2 usage error, 3 cannot reach the env, 75 (EX_TEMPFAIL) a transient service
+fault ("error: [fault 429] ..."): nothing changed, running the command again may succeed.
 """
 
 import argparse
@@ -23,6 +24,7 @@ import os
 import socket
 import sys
 
+EX_TEMPFAIL = 75  # sysexits.h: a temporary failure, the caller may retry
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOCKET = os.environ.get("CLAW_SOCKET", os.path.join(HERE, "claw.sock"))
 SCHEMA = os.environ.get("CLAW_SCHEMA", os.path.join(HERE, "schema.json"))
@@ -73,7 +75,7 @@ def request(call, args):
 def show(reply):
     if not reply.get("ok"):
         sys.stderr.write(f"error: {reply.get('error')}\n")
-        sys.exit(1)
+        sys.exit(EX_TEMPFAIL if reply.get("transient") else 1)
     result = reply.get("result")
     if isinstance(result, str):
         print(result)

@@ -14,6 +14,7 @@ import tempfile
 import weakref
 from typing import Any
 
+from ...faults import TransientFault
 from ...services import ServiceError
 from . import procs
 from .home import Home
@@ -247,6 +248,8 @@ class Laptop:
             reply: dict[str, Any] = {"ok": True, "result": self._shell_call(req.get("call"), req.get("args", {}))}
         except ServiceError as exc:
             reply = {"ok": False, "error": str(exc)}
+            if isinstance(exc, TransientFault):
+                reply["transient"] = True  # `claw` exits 75: nothing changed, a retry may succeed
         except Exception as exc:  # a bug in a service must not kill the step: report it to the command
             reply = {"ok": False, "error": f"internal error: {type(exc).__name__}: {exc}"}
         self.home.push()

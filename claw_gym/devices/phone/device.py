@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ...faults import TransientFault
 from ...services import ServiceError
 from ...spaces import is_printable_text
 from . import system, uitree
@@ -47,6 +48,7 @@ class SimPhone:
         self.recent: list[str] = []
         self.shade_open = False
         self.toast: str | None = None
+        self._fault_toast: str | None = None  # the toast of the last injected fault (see claw_gym/faults.py)
         self.ui_version = 0
         self._tree: tuple[tuple[int, int], list[Node], list[Node]] | None = None
         self._renderers: dict[tuple[int, int], Renderer] = {}
@@ -334,6 +336,9 @@ class SimPhone:
         except (ServiceError, GuiError) as exc:
             self._restore(ui)
             where = self.apps[self.current].label if self.current in self.apps else "phone"
+            if isinstance(exc, TransientFault):  # as real apps do: say so on screen, keep what was typed
+                self.toast = self._fault_toast = f"{where}: error {exc.kind}, try again"
+                self._changed()
             return f"{where}: {exc}"
         self.toast = result if isinstance(result, str) else None
         label = (node.text or node.desc or node.rid) if node is not None else ""
@@ -383,7 +388,7 @@ class SimPhone:
             app, s = self.apps[self.current], self.screen
             assert s is not None
             nodes += app.build(self, s)
-        if self.toast and not self.shade_open:
+        if self.toast and (not self.shade_open or self.toast == self._fault_toast):  # a fault shows over the shade
             w = min(WIDTH - 40, 40 + 7 * len(self.toast))
             nodes.append(Node("android.widget.Toast", ((WIDTH - w) // 2, BOTTOM - 120, (WIDTH + w) // 2, BOTTOM - 84),
                               text=self.toast, package=self.current_package(), style="toast"))

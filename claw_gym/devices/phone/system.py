@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
 from ...clock import DAY, fmt, to_datetime
+from ...faults import TransientFault
 from ...services import ServiceError
 from .layout import HEIGHT, NAV_H, STATUS_H, WIDTH, W
 from .render import LINE, wrap
@@ -93,6 +94,8 @@ def _responder(phone: "SimPhone", n: dict[str, Any], action: str) -> Callable[[]
         if effect:
             try:
                 phone.call(effect["call"], effect["args"])
+            except TransientFault:
+                raise  # the service hiccuped: the answer is not sent either, so tapping again redoes both
             except ServiceError as exc:  # e.g. already disputed by hand: the answer still counts
                 note = f" ({effect['call']} not run: {exc})"
         phone.call("phone.respond", {"id": n["id"], "action": action})
