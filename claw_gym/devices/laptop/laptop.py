@@ -83,6 +83,11 @@ class LaptopState:
     epoch: tuple[int, int] | None  # (shell starts, command count) when taken from a live shell
 
 
+def _as_plan(state: LaptopState) -> LaptopState | None:
+    """What a new shell must re-create (None: nothing beyond the files service)."""
+    return state if state.disk is not None or state.cwd is not None else None
+
+
 class LaptopError(RuntimeError):
     """The laptop cannot run commands here (no bubblewrap, sandbox failed to start)."""
 
@@ -298,7 +303,16 @@ class Laptop:
         if self._plan is None and state.epoch == (self.starts, self._commands) and self.running:
             return  # no command ran since this snapshot: the live shell and its home are still its state
         self.close()
-        self._plan = state if state.disk is not None or state.cwd is not None else None
+        self._plan = _as_plan(state)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle and deepcopy (of a world, which lists the laptop) copy data, never the process: the
+        copy is a closed laptop whose next command starts a shell on the home as it is now."""
+        plan = self._plan if self._plan is not None or not self.running else _as_plan(self.snapshot())
+        processes = ("shell", "server", "home", "ctl", "_host_home", "_held", "_finalizer", "_captured")
+        state = {k: None if k in processes else v for k, v in vars(self).items()}
+        state.update(_plan=plan, _background=False, _notes=[])
+        return state
 
     def attach(self, world: Any) -> None:
         """Use this laptop on ``world`` again (the env detaches it at reset, restores it with an old episode)."""

@@ -381,6 +381,16 @@ class SimPhone:
         # the world's version is already the restored world's (World.restore bumps it first)
         self._redraw = None if drawn is None or self.world is None else (drawn, (self.world.version, self.ui_version))
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle and deepcopy (of a world, which lists the phone) leave the caches out; the view tree
+        holds handlers. The copy redraws the same tree (at the same draw time) when first asked."""
+        state = dict(vars(self))
+        tree = self._tree
+        if tree is not None and self.world is not None and tree[0] == (self.world.version, self.ui_version):
+            state["_redraw"] = (self.now, tree[0])
+        state.update(_tree=None, _enter=None, _renderers={})
+        return state
+
     def attach(self, world: "World") -> None:
         """Use the phone again on ``world`` after :meth:`close` (the env restoring an older episode)."""
         self.world = world
