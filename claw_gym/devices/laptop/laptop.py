@@ -134,7 +134,7 @@ class Laptop:
         self.reads: dict[str, int] = {}
         self._commands = 0  # bumped before and after each command: (starts, _commands) names a disk state
         self._plan: LaptopState | None = None  # restored state the next start re-creates
-        self._captured: LaptopState | None = None  # the last snapshot of the live shell, reused while nothing ran
+        self._captured: LaptopState | None = None  # the last snapshot, reused while nothing ran
 
     # ---- lifecycle --------------------------------------------------------------------------
     def start(self) -> None:
@@ -284,10 +284,12 @@ class Laptop:
         reads = tuple(self.reads.items())
         if self._plan is not None:  # restored, no command since: the plan is the state
             return self._plan
-        if not self.running or self.home is None:
-            return LaptopState(None, None, reads, None)
-        epoch = (self.starts, self._commands)
         cached = self._captured
+        if not self.running or self.home is None:  # data only (the common case: no shell ever started)
+            if cached is None or cached.epoch is not None or cached.reads != reads:
+                cached = self._captured = LaptopState(None, None, reads, None)
+            return cached
+        epoch = (self.starts, self._commands)
         if cached is not None and cached.epoch == epoch and cached.reads == reads:
             return cached
         try:
@@ -302,7 +304,8 @@ class Laptop:
         self.reads.update(state.reads)
         if self._plan is None and state.epoch == (self.starts, self._commands) and self.running:
             return  # no command ran since this snapshot: the live shell and its home are still its state
-        self.close()
+        if self.shell is not None or self._finalizer is not None:
+            self.close()
         self._plan = _as_plan(state)
 
     def __getstate__(self) -> dict[str, Any]:
