@@ -95,9 +95,10 @@ def test_restore_then_same_actions_equal_a_fresh_replay(family):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("family", FAMILIES)
-def test_restore_equals_replay_for_every_task(family):
-    for spec in claw_gym.catalog(family=family, split=["train", "test", "heldout"]):
-        _check_restore_vs_replay(spec.task_id, seed=3)
+def test_restore_equals_replay_for_many_tasks_of_every_family(family):
+    specs = claw_gym.catalog(family=family, split=["train", "test", "heldout"])
+    for i, spec in enumerate(specs[1::max(1, len(specs) // 12)]):  # a dozen variants, spread over the family
+        _check_restore_vs_replay(spec.task_id, seed=100 + i)
 
 
 def test_restore_after_reset_brings_back_the_old_episode_and_branches_do_not_leak():
