@@ -76,6 +76,26 @@ def test_phone_navigation_typed_text_and_seen_come_back(phone_env):
     assert "half a title" not in obs["ui"] and "half a tit" in obs["ui"]
 
 
+def test_an_open_dialog_confirms_what_the_restored_screen_holds(phone_env):
+    env = phone_env
+    env.step(A.key("home"))
+    tap(env, "text=Bank")
+    tap(env, "text=ZALANDO  -174.43")
+    tap(env, "id/reason")
+    env.step(A.type_text("not me"))
+    tap(env, "id/dispute")  # "Dispute this charge?" is open
+    snap = env.snapshot()
+    env.step(A.key("back"))  # branch: close it, change the reason, confirm
+    tap(env, "id/reason")
+    env.step(A.type_text(" at all"))
+    tap(env, "id/dispute")
+    tap(env, "id/button1")
+    env.restore(snap)
+    tap(env, "id/button1")  # the snapshot's dialog, on the snapshot's screen
+    (tx,) = [t for t in env.world.services["bank"].table("transactions").values() if t["counterparty"] == "ZALANDO"]
+    assert tx["status"] == "disputed" and tx["dispute_reason"] == "not me", tx
+
+
 def test_phone_clock_is_the_one_drawn_at_the_snapshot(phone_env):
     """The view tree is redrawn only when something changes, so the status bar may show an older
     minute; a restore keeps showing that minute until something changes, as the original did."""
