@@ -20,20 +20,21 @@ SHELL_TASK = claw_gym.catalog(family="downloads-cleanup")[0].env_id
 needs_bwrap = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap (bwrap) is not installed")
 
 
-@pytest.fixture
-def phone_env():
-    env = gym.make(PHONE_TASK, max_steps=200).unwrapped
+def _open(env_id):
+    env = gym.make(env_id, max_steps=200).unwrapped
     env.reset(seed=0)
     yield env
     env.close()
+
+
+@pytest.fixture
+def phone_env():
+    yield from _open(PHONE_TASK)
 
 
 @pytest.fixture
 def shell_env():
-    env = gym.make(SHELL_TASK, max_steps=200).unwrapped
-    env.reset(seed=0)
-    yield env
-    env.close()
+    yield from _open(SHELL_TASK)
 
 
 def tap(env, selector):
