@@ -3,8 +3,10 @@
 Search-based RL (MCTS, beam search) and branching evaluations need to go back to a
 state many times; a fresh replay or ``copy.deepcopy`` of the world costs milliseconds.
 A snapshot is built from *participants*: every part of the world that holds state
-(each service, the clock, the timeline, the audit log, later the laptop's files and
-the phone) implements :class:`Participant` and registers with the world under a name.
+(each service, the clock, the timeline, the audit log, the budget, the phone's UI
+state, the laptop's home) implements :class:`Participant` and registers with the world
+under a name. What a live laptop shell holds beyond its home (variables, jobs) is not
+covered: see claw_gym/devices/laptop/laptop.py.
 
 Service data are JSON-like trees (dicts, lists, strings, numbers), so they are frozen
 with :mod:`marshal` (C speed, an immutable ``bytes`` object: restoring the same
