@@ -127,6 +127,10 @@ class ClawEnv(gym.Env[dict, str]):
         self.spec_task = spec
         self.world, self.scenario = build(self.family, spec, world_seed)
         self.phone = SimPhone(self.world) if self.phone_enabled else None
+        self._laptop = Laptop(self.world, sandbox=self.sandbox)  # no process until the first shell action
+        for name, device in (("phone", self.phone), ("laptop", self._laptop)):
+            if device is not None:  # snapshots cover the devices (their UI state, the laptop's home)
+                self.world.add_participant(name, device)
         self.world.configure(faults=self.faults, limits=self.limits)
         self._oracle = list(self.family.oracle(self.world, self.scenario.facts))
         self._steps = 0
@@ -185,8 +189,7 @@ class ClawEnv(gym.Env[dict, str]):
             timeout = parse_timeout(a.get("timeout"))
         except ValueError as exc:
             raise ActionError(str(exc)) from None
-        if self._laptop is None:
-            self._laptop = Laptop(self.world, sandbox=self.sandbox)
+        assert self._laptop is not None
         try:
             return self._laptop.run(a.fields["cmd"], timeout), ACTION_COST["shell"]
         except LaptopError as exc:
@@ -195,6 +198,7 @@ class ClawEnv(gym.Env[dict, str]):
     def _close_laptop(self) -> None:
         if self._laptop is not None:
             self._laptop.close()
+            self._laptop.world = None  # the world lists it as a participant: no cycle, the world goes at once
             self._laptop = None
 
     def _close_phone(self) -> None:
@@ -303,6 +307,12 @@ class ClawEnv(gym.Env[dict, str]):
         """Put the episode back as it was at ``snapshot()``; returns the observation of that moment."""
         if snap.world is not self.world:
             self._summaries = {}  # keyed by change tokens, which are only comparable within one world
+            self._close_laptop()
+            self._close_phone()  # the devices of the snapshot's world come back with it
+            self.phone, self._laptop = (snap.world.participants.get(n) for n in ("phone", "laptop"))
+            for device in (self.phone, self._laptop):
+                if device is not None:
+                    device.attach(snap.world)
         self.world = snap.world
         self.world.restore(snap.world_state)
         (self.spec_task, self.family, self.scenario, self._oracle, self._steps, self._done,

@@ -53,6 +53,9 @@ class Timeline:
     _ptoken: int = field(default=0, repr=False, compare=False)
     _pcount: int = field(default=0, repr=False, compare=False)
     _pfrozen: Any = field(default=None, repr=False, compare=False)
+    # The delivered history as last snapshotted, keyed by the list, its version and length: reused
+    # (no copy of thousands of events) while nothing was delivered.
+    _hfrozen: Any = field(default=None, repr=False, compare=False)
 
     def _pending_changed(self) -> None:
         self._pcount += 1
@@ -131,11 +134,22 @@ class Timeline:
         # once per state of the pending list (most steps deliver nothing and reuse it).
         if self._pfrozen is None or self._pfrozen[0] != self._ptoken:
             self._pfrozen = (self._ptoken, tuple(type(e) for e in self.pending), freeze([vars(e) for e in self.pending]))
-        return (tuple(self.history), self._pfrozen, self._seq)
+        return (self._history_tuple(), self._pfrozen, self._seq)
+
+    def _history_key(self) -> tuple[int, int, int]:
+        return (id(self.history), self.version, len(self.history))
+
+    def _history_tuple(self) -> tuple[Event, ...]:
+        if self._hfrozen is None or self._hfrozen[0] != self._history_key():
+            self._hfrozen = (self._history_key(), tuple(self.history))
+        return self._hfrozen[1]
 
     def restore(self, state: tuple[Any, ...]) -> None:
         history, frozen_pending, self._seq = state
-        self.history[:] = history
+        if self._hfrozen is None or self._hfrozen[1] is not history or self._hfrozen[0] != self._history_key():
+            self.history[:] = history
+            self.version += 1  # the history changed: search indexes rebuild
+            self._hfrozen = (self._history_key(), history)
         token, classes, pending = frozen_pending
         if token != self._ptoken:  # else the pending list is still exactly the snapshot's
             self.pending[:] = [_revive(cls, fields) for cls, fields in zip(classes, thaw(pending))]

@@ -3,8 +3,10 @@
 Search-based RL (MCTS, beam search) and branching evaluations need to go back to a
 state many times; a fresh replay or ``copy.deepcopy`` of the world costs milliseconds.
 A snapshot is built from *participants*: every part of the world that holds state
-(each service, the clock, the timeline, the audit log, later the laptop's files and
-the phone) implements :class:`Participant` and registers with the world under a name.
+(each service, the clock, the timeline, the audit log, the budget, the phone's UI
+state, the laptop's home) implements :class:`Participant` and registers with the world
+under a name. What a live laptop shell holds beyond its home (variables, jobs) is not
+covered: see claw_gym/devices/laptop/laptop.py.
 
 Service data are JSON-like trees (dicts, lists, strings, numbers), so they are frozen
 with :mod:`marshal` (C speed, an immutable ``bytes`` object: restoring the same
@@ -17,7 +19,7 @@ from __future__ import annotations
 import marshal
 import pickle
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 
 @runtime_checkable
@@ -34,16 +36,21 @@ class Participant(Protocol):
     def restore(self, state: Any) -> None: ...
 
 
-@dataclass(frozen=True)
-class Frozen:
-    """An immutable serialized tree; :func:`thaw` gives a fresh mutable copy each time."""
+class Frozen(NamedTuple):
+    """An immutable serialized tree; :func:`thaw` gives a fresh mutable copy each time.
+    (A named tuple: built and compared at C speed, snapshots make and compare many.)"""
 
     data: bytes
     codec: str  # "marshal" | "pickle"
 
 
+EMPTY = Frozen(marshal.dumps({}), "marshal")  # the frozen empty dict, shared
+
+
 def freeze(tree: Any) -> Frozen:
     """Serialize a JSON-like tree (marshal), or any picklable object (pickle fallback)."""
+    if not tree and type(tree) is dict:
+        return EMPTY
     try:
         return Frozen(marshal.dumps(tree), "marshal")
     except ValueError:  # a type marshal does not know (dataclass, set of objects, ...)
@@ -76,4 +83,4 @@ def _frozen_in(value: Any) -> list[Frozen]:
     return []
 
 
-__all__ = ["Participant", "Frozen", "freeze", "thaw", "WorldSnapshot"]
+__all__ = ["Participant", "Frozen", "EMPTY", "freeze", "thaw", "WorldSnapshot"]

@@ -82,11 +82,11 @@ class World:
             raise ValueError("this snapshot was taken from another world (restore it through its own env)")
         if set(snap.parts) != set(self.participants) | {"world"}:
             raise ValueError(f"snapshot covers {sorted(snap.parts)}, this world has {sorted(self.participants)}")
+        self.touch()  # first: a new version, so caches keyed on it never see a stale one (the phone keys on it)
         for name, p in self.participants.items():
             p.restore(snap.parts[name])
         rng_state, self.inserted = snap.parts["world"]
         self.rng.bit_generator.state = rng_state
-        self.touch()  # a new version: caches keyed on the version never see a stale one
 
     # ---- changes ---------------------------------------------------------------------------
     def touch(self) -> None:

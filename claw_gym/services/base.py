@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Union
 
 from .. import clock
-from ..snapshot import freeze, thaw
+from ..snapshot import EMPTY, freeze, thaw
 
 if TYPE_CHECKING:
     from ..world import World
@@ -318,15 +318,18 @@ class Service(WorldRef):
     # extra attributes (compared frozen, so direct attribute writes are caught too).
     # Instance attributes other than world/tables are state: keep them JSON-like (marshal);
     # anything else is pickled, and must not reference the world or a device.
-    _NOT_STATE = ("world", "_world", "_index", "tables", "_token", "_frozen")
+    _NOT_STATE = frozenset(("world", "_world", "_index", "tables", "_token", "_frozen"))
 
     def _extra(self) -> Any:
-        return freeze({k: v for k, v in vars(self).items() if k not in self._NOT_STATE})
+        attrs = vars(self)
+        if attrs.keys() <= self._NOT_STATE:
+            return EMPTY  # the common case (no extra attribute), without building a dict
+        return freeze({k: v for k, v in attrs.items() if k not in self._NOT_STATE})
 
     def snapshot(self) -> Any:
         """Tables, id counters and any other instance attributes (e.g. a bank's opening balance)."""
         extra, cached = self._extra(), self._frozen
-        if cached is not None and cached[0] == self._token and cached[1] == extra:
+        if cached is not None and cached[0] == self._token and (cached[1] is extra or cached[1] == extra):
             return cached
         tables = freeze({t: (tab.next_id, tab.rows) for t, tab in self.tables.items()})
         self._frozen = (self._token, extra, tables)
@@ -334,8 +337,10 @@ class Service(WorldRef):
 
     def restore(self, state: Any) -> None:
         token, extra, tables = state
-        if token == self._token and extra == self._extra():
-            return
+        if token == self._token:
+            now = self._extra()
+            if now is extra or now == extra:
+                return
         for t, (next_id, rows) in thaw(tables).items():
             tab = self.tables[t]
             tab.next_id = next_id

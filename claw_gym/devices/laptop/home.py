@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import stat as st
+import weakref
 from typing import Any, Callable
 
 from ...faults import TransientFault
@@ -56,7 +57,8 @@ class Home:
                  reads: dict[str, int] | None = None) -> None:
         # The home, held open for the sandbox's lifetime (a pid-based path could later name another process).
         self.root = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-        self.world = world
+        # weak: the laptop's finalizer holds the home, and the world holds the laptop (a snapshot participant)
+        self._world = weakref.ref(world)
         self.call = call  # World.call bound to source="shell"
         self.fsuid = fsuid
         self.mirror: dict[str, str] = {}  # path -> content both sides agreed on
@@ -65,6 +67,10 @@ class Home:
         self.dir_times: dict[str, int] = {}  # directory -> the mtime we stamped on it
         self.atimes: dict[str, int] = {}  # path -> access time the sync last set or saw
         self.reads: dict[str, int] = {} if reads is None else reads  # path -> when a command first read it
+
+    @property
+    def world(self) -> Any:
+        return self._world()
 
     def close(self) -> None:
         if self.root >= 0:

@@ -2,21 +2,32 @@
 
 Started lazily by the first ``shell`` action; :meth:`Laptop.close` (called by the
 env's ``reset`` and ``close``) kills the sandbox and everything in it.
+
+The laptop is a snapshot participant (the env registers it with the world). A snapshot
+covers the home (files, directories, permission bits, times, files only the laptop
+holds: see :mod:`.disk`), the shell's working directory and ``reads``. A live bash
+process cannot be frozen: its variables, functions, aliases, history and background
+jobs are not covered. A restore therefore kills the sandbox (unless no command ran
+since that snapshot was taken, when the live shell is still exactly in its state) and
+the next ``shell`` action starts a new one with the restored home and working directory.
+A laptop whose shell never started snapshots as data only (no process is touched).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import sys
 import tempfile
 import weakref
+from dataclasses import dataclass
 from typing import Any
 
 from ...faults import TransientFault
 from ...services import ServiceError
-from . import procs
+from . import disk, procs
 from .home import Home
 from .sandbox import CTL, HOME, Limits, bwrap_argv, find_bwrap, pick_uid, preexec, write_accounts
 from .server import ClawServer
@@ -63,6 +74,21 @@ def _sweep_stale(tmp: str | None) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+@dataclass(frozen=True)
+class LaptopState:
+    """What a laptop snapshot holds (immutable; restorable any number of times)."""
+
+    disk: disk.Disk | None  # None: the home is just the files service (no shell ran, or it died)
+    cwd: tuple[bool, str] | None  # (inside the home?, path relative to it or absolute); None: the home
+    reads: tuple[tuple[str, int], ...]
+    epoch: tuple[int, int] | None  # (shell starts, command count) when taken from a live shell
+
+
+def _as_plan(state: LaptopState) -> LaptopState | None:
+    """What a new shell must re-create (None: nothing beyond the files service)."""
+    return state if state.disk is not None or state.cwd is not None else None
+
+
 class LaptopError(RuntimeError):
     """The laptop cannot run commands here (no bubblewrap, sandbox failed to start)."""
 
@@ -107,6 +133,9 @@ class Laptop:
         #: home file -> virtual time a command first read its content (kept across shell restarts).
         #: Reads are not calls, so the home's sync notes them (see Home); writes are audited calls.
         self.reads: dict[str, int] = {}
+        self._commands = 0  # bumped before and after each command: (starts, _commands) names a disk state
+        self._plan: LaptopState | None = None  # restored state the next start re-creates
+        self._captured: LaptopState | None = None  # the last snapshot, reused while nothing ran
 
     # ---- lifecycle --------------------------------------------------------------------------
     def start(self) -> None:
@@ -126,6 +155,7 @@ class Laptop:
             self.close()
             raise LaptopError(f"the laptop did not start: {exc}") from None
         self.starts += 1
+        self._plan = None  # re-created: from now on the live home is the state
 
     def _start(self, bwrap: str | None) -> None:
         assert self.ctl is not None
@@ -182,7 +212,15 @@ class Laptop:
         call = weakref.WeakMethod(self._shell_call)
         self.home = self._held["home"] = Home(root, self.world, lambda c, a: call()(c, a),  # type: ignore[misc]
                                               host_uid, self.reads)
-        self.home.materialize()
+        plan = self._plan
+        if plan is not None and plan.disk is not None:
+            disk.apply(self.home, plan.disk)
+        else:
+            self.home.materialize()
+        if plan is not None and plan.cwd is not None:
+            inside, path = plan.cwd
+            where = os.path.join(home, path) if inside else path
+            self.shell.run(f"cd -- {shlex.quote(where)} 2>/dev/null", DEFAULT_TIMEOUT)
 
     def close(self) -> None:
         """Kill the sandbox and everything in it; remove its host files. Safe to call twice."""
@@ -192,6 +230,7 @@ class Laptop:
         self.shell = self.server = self.home = None
         self.ctl = self._host_home = None
         self._background = False
+        self._captured = None
 
     @property
     def seen(self) -> dict[str, int]:
@@ -226,8 +265,12 @@ class Laptop:
         runaway = self.limits.nproc * 3 // 4
         # a fork bomb left by the previous command has filled the process table by now
         reaped = self.shell.reap_runaway(runaway) if self._background else 0
-        self.home.push()
-        res = self.shell.run(cmd, timeout, self.server)
+        self._commands += 1
+        try:
+            self.home.push()
+            res = self.shell.run(cmd, timeout, self.server)
+        finally:
+            self._commands += 1
         notes = self._notes + self.home.pull()
         self._notes = []
         self._background = self.shell.alive and self.shell.has_background()
@@ -236,6 +279,64 @@ class Laptop:
         if res.shell_died:
             self.close()
         return res, format_result(res, timeout, notes)
+
+    # ---- snapshot participant (see claw_gym/snapshot.py and the module docstring) ------------
+    def snapshot(self) -> LaptopState:
+        reads = tuple(self.reads.items())
+        if self._plan is not None:  # restored, no command since: the plan is the state
+            return self._plan
+        cached = self._captured
+        if not self.running or self.home is None:  # data only (the common case: no shell ever started)
+            if cached is None or cached.epoch is not None or cached.reads != reads:
+                cached = self._captured = LaptopState(None, None, reads, None)
+            return cached
+        epoch = (self.starts, self._commands)
+        if cached is not None and cached.epoch == epoch and cached.reads == reads:
+            return cached
+        try:
+            captured = disk.capture(self.home)
+        except OSError:  # the home is gone with its shell: the next command starts from the service
+            return LaptopState(None, None, reads, None)
+        self._captured = LaptopState(captured, self._cwd(), reads, epoch)
+        return self._captured
+
+    def restore(self, state: LaptopState) -> None:
+        self.reads.clear()
+        self.reads.update(state.reads)
+        if self._plan is None and state.epoch == (self.starts, self._commands) and self.running:
+            return  # no command ran since this snapshot: the live shell and its home are still its state
+        if self.shell is not None or self._finalizer is not None:
+            self.close()
+        self._plan = _as_plan(state)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle and deepcopy (of a world, which lists the laptop) copy data, never the process: the
+        copy is a closed laptop whose next command starts a shell on the home as it is now."""
+        plan = self._plan if self._plan is not None or not self.running else _as_plan(self.snapshot())
+        processes = ("shell", "server", "home", "ctl", "_host_home", "_held", "_finalizer", "_captured")
+        state = {k: None if k in processes else v for k, v in vars(self).items()}
+        state.update(_plan=plan, _background=False, _notes=[])
+        return state
+
+    def attach(self, world: Any) -> None:
+        """Use this laptop on ``world`` again (the env detaches it at reset, restores it with an old episode)."""
+        self.world = world
+
+    def _cwd(self) -> tuple[bool, str] | None:
+        """The shell's working directory, read from /proc (no command, no round trip)."""
+        pid = self.shell._bash if self.shell is not None else None
+        if pid is None:
+            return None
+        try:
+            cwd = os.readlink(f"/proc/{pid}/cwd")
+        except OSError:
+            return None
+        home = self._host_home or HOME
+        if cwd == home:
+            return None
+        if cwd.startswith(home + "/"):
+            return (True, cwd[len(home) + 1:])
+        return (False, cwd)
 
     def _shell_call(self, call: str, args: dict[str, Any]) -> Any:
         return self.world.call(call, args, source="shell")

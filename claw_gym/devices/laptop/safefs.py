@@ -134,3 +134,45 @@ def walk(root: int, max_files: int) -> Iterator[tuple[str, bool, os.stat_result]
                     continue
         finally:
             os.close(fd)
+
+
+def read_quietly(root: int, rel: str, limit: int) -> bytes:
+    """``read_bytes`` that leaves the file's access time as it was (a snapshot is not a read by a command)."""
+    head, base = _split(rel)
+    dfd = open_dir(root, head)
+    try:
+        try:
+            fd = os.open(base, _READ | os.O_NOATIME, dir_fd=dfd)
+            before = None
+        except PermissionError:  # O_NOATIME needs the file's owner: put the times back afterwards
+            fd = os.open(base, _READ, dir_fd=dfd)
+            before = os.fstat(fd)
+    finally:
+        os.close(dfd)
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{rel}: not a regular file")
+        data = f.read(limit)
+        if before is not None:
+            os.utime(fd, ns=(before.st_atime_ns, before.st_mtime_ns))
+        return data
+
+
+def set_mode_times(root: int, rel: str, mode: int, atime_ns: int, mtime_ns: int) -> os.stat_result:
+    """Set a regular file's or directory's permission bits and times (never through a symlink); its new stat."""
+    head, base = _split(rel)
+    dfd = open_dir(root, head) if rel else open_root(root)
+    try:
+        fd = os.open(base, os.O_PATH | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=dfd) if rel else os.dup(dfd)
+    finally:
+        os.close(dfd)
+    try:
+        s = os.fstat(fd)
+        if not (stat.S_ISREG(s.st_mode) or stat.S_ISDIR(s.st_mode)):
+            raise OSError(f"{rel}: not a regular file or directory")
+        path = f"/proc/self/fd/{fd}"  # an O_PATH fd: chmod/utime through its magic link reach this inode only
+        os.chmod(path, mode)
+        os.utime(path, ns=(atime_ns, mtime_ns))
+        return os.fstat(fd)
+    finally:
+        os.close(fd)

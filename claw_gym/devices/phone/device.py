@@ -12,7 +12,6 @@ when delivered, else an error text, and an error changes nothing.
 
 from __future__ import annotations
 
-import copy
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -58,6 +57,11 @@ class SimPhone:
         #: World.call (drawing is not a request), so the phone notes them here, for measures of what an
         #: episode used; writes and explicit fetches are in the world's audit log as usual.
         self.seen: dict[str, int] = {}
+        #: the virtual time the screen shows (status bar clock, "today", recent notifications). The view
+        #: tree is rebuilt when the world or the UI changes, not every second, so this is the time of the
+        #: last rebuild: state like any other (snapshots carry it).
+        self.now = world.clock.now
+        self._redraw: tuple[int, tuple[int, int]] | None = None  # after a restore: (draw time, tree key)
 
     def close(self) -> None:
         """Let go of the world (the env calls this when it drops the phone at reset and close).
@@ -348,11 +352,53 @@ class SimPhone:
         return None
 
     def _snapshot(self) -> tuple:
-        return (copy.deepcopy(self.stacks), self.current, list(self.recent), self.shade_open, self.toast)
+        """The navigation state as immutable data (screens hold only scalars, and a dialog that
+        is replaced, never changed): restoring it builds fresh screens each time."""
+        stacks = tuple((pkg, tuple((s.package, s.view, tuple(s.params.items()), s.scroll, tuple(s.fields.items()),
+                                    s.focus, s.dialog) for s in stack)) for pkg, stack in self.stacks.items())
+        return (stacks, self.current, tuple(self.recent), self.shade_open, self.toast)
 
     def _restore(self, ui: tuple) -> None:
-        self.stacks, self.current, self.recent, self.shade_open, self.toast = ui
+        stacks, self.current, recent, self.shade_open, self.toast = ui
+        self.stacks = {pkg: [Screen(p, v, dict(params), scroll, dict(fields), focus, dialog)
+                             for p, v, params, scroll, fields, focus, dialog in stack] for pkg, stack in stacks}
+        self.recent = list(recent)
         self._changed()
+
+    # ---- snapshot participant (see claw_gym/snapshot.py) -----------------------------------------
+    # The env registers the phone with its world, so World.snapshot/restore cover the UI state:
+    # back stacks (views, parameters, scroll offsets, typed text, focus, open dialogs), the app in
+    # front, recents, the shade, the toast, the last result and ``seen``. The apps hold no state and
+    # everything they show is read from the services (restored by the world), so after a restore the
+    # view tree is rebuilt from restored state; frames are keyed by the tree's content, never reused
+    # for a different screen.
+    def snapshot(self) -> tuple:
+        tree = self._tree
+        current = tree is not None and self.world is not None and tree[0] == (self.world.version, self.ui_version)
+        return (self._snapshot(), tuple(self.seen.items()), self.last_result, self.now if current else None)
+
+    def restore(self, state: tuple) -> None:
+        ui, seen, self.last_result, drawn = state
+        self._restore(ui)  # bumps ui_version (never restored: it only grows, so no cache key repeats)
+        self.seen = dict(seen)
+        self._tree = None
+        self._enter = None
+        # the world's version is already the restored world's (World.restore bumps it first)
+        self._redraw = None if drawn is None or self.world is None else (drawn, (self.world.version, self.ui_version))
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle and deepcopy (of a world, which lists the phone) leave the caches out; the view tree
+        holds handlers. The copy redraws the same tree (at the same draw time) when first asked."""
+        state = dict(vars(self))
+        tree = self._tree
+        if tree is not None and self.world is not None and tree[0] == (self.world.version, self.ui_version):
+            state["_redraw"] = (self.now, tree[0])
+        state.update(_tree=None, _enter=None, _renderers={})
+        return state
+
+    def attach(self, world: "World") -> None:
+        """Use the phone again on ``world`` after :meth:`close` (the env restoring an older episode)."""
+        self.world = world
 
     # ---- the tree ----------------------------------------------------------------------------------
     def screen_name(self) -> str:
@@ -375,6 +421,9 @@ class SimPhone:
         key = (self.world.version, self.ui_version)
         if self._tree is not None and self._tree[0] == key:
             return self._tree[1], self._tree[2]
+        redraw, self._redraw = self._redraw, None
+        # nothing changed since a restore: draw the tree the snapshot's phone had (drawn at its time)
+        self.now = redraw[0] if redraw is not None and redraw[1] == key else self.world.clock.now
         self._enter = None
         notifs = system.notifications(self)
         nodes: list[Node] = [system.status_bar(self, len(notifs))]

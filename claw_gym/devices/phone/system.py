@@ -47,7 +47,7 @@ class Notif:
 
 def notifications(phone: "SimPhone") -> list[Notif]:
     world, out = phone.world, []
-    since = world.clock.now - RECENT_WINDOW
+    since = phone.now - RECENT_WINDOW
     svc = world.services
     if "phone" in svc:
         for n in svc["phone"].active_notifications():
@@ -116,7 +116,7 @@ def _responder(phone: "SimPhone", n: dict[str, Any], action: str) -> Callable[[]
 
 # ---- bars --------------------------------------------------------------------------------------
 def status_bar(phone: "SimPhone", count: int) -> Node:
-    t = to_datetime(phone.world.clock.now)
+    t = to_datetime(phone.now)
     settings = phone.settings()
     marks = [label for key, label in (("airplane_mode", "Airplane"), ("do_not_disturb", "DND"),
                                       ("bluetooth", "BT"), ("wifi", "Wi-Fi"), ("location", "Loc"))
@@ -147,7 +147,7 @@ def launcher(phone: "SimPhone") -> list[Node]:
                 rid=f"{LAUNCHER}:id/apps")
     cols, cw, ch = 4, WIDTH // 4, 100
     date = Node(W + "TextView", (0, STATUS_H, WIDTH, STATUS_H + 72),
-                text=to_datetime(phone.world.clock.now).strftime("%A, %B %d").replace(" 0", " "),
+                text=to_datetime(phone.now).strftime("%A, %B %d").replace(" 0", " "),
                 package=LAUNCHER, style="bigtext", rid=f"{LAUNCHER}:id/date")
     grid.children.append(date)
     for i, app in enumerate(phone.apps.values()):

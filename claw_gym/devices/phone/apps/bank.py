@@ -41,7 +41,7 @@ class BankApp(App):
             page.field("reason", "Reason for a dispute", rid="reason")
             page.button("Dispute", lambda: phone.ask(Dialog(
                 "Dispute this charge?", f"{t['counterparty']} {t['amount']:+,.2f} will be reported to the bank.",
-                "Dispute", lambda: self.submit(phone, "bank.dispute", {
-                    "id": t["id"], "reason": screen.fields.get("reason", "")}, "Dispute filed", pop=0))),
+                "Dispute", lambda: self.submit(phone, "bank.dispute", {  # the screen showing the dialog now
+                    "id": t["id"], "reason": phone.screen.fields.get("reason", "")}, "Dispute filed", pop=0))),
                 rid="dispute", color=(217, 48, 37))
         return page

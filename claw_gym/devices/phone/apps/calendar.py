@@ -21,7 +21,7 @@ class CalendarApp(App):
     def view_main(self, phone: "SimPhone", screen: Screen) -> "Page":
         page = self.page(phone, screen, "Calendar", back=False)
         cal = phone.shown("calendar")
-        day = clock.day_start(phone.world.clock.now)
+        day = clock.day_start(phone.now)
         entries = cal.overlapping(day, day + DAYS_SHOWN * clock.DAY)
         current = None
         if not entries:
@@ -59,7 +59,7 @@ class CalendarApp(App):
     def view_new(self, phone: "SimPhone", screen: Screen) -> "Page":
         page = self.page(phone, screen, "New event")
         f = screen.fields
-        page.fields([("title", "Title"), ("date", f"Date (YYYY-MM-DD), e.g. {clock.fmt_date(phone.world.clock.now)}"),
+        page.fields([("title", "Title"), ("date", f"Date (YYYY-MM-DD), e.g. {clock.fmt_date(phone.now)}"),
                      ("start", "Starts (HH:MM)"), ("end", "Ends (HH:MM)"), ("location", "Location")])
 
         def save() -> str:

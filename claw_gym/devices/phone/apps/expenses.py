@@ -52,7 +52,7 @@ class ExpensesApp(App):
         page = self.page(phone, screen, "New claim")
         f = screen.fields
         page.fields([("merchant", "Merchant"), ("amount", "Amount, e.g. 42.50"),
-                     ("date", f"Date (YYYY-MM-DD), e.g. {clock.fmt_date(phone.world.clock.now)}"),
+                     ("date", f"Date (YYYY-MM-DD), e.g. {clock.fmt_date(phone.now)}"),
                      ("category", f"Category: {', '.join(CATEGORIES)}"), ("notes", "Notes")])
 
         def save() -> str:
