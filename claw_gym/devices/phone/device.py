@@ -51,6 +51,9 @@ class SimPhone:
         self.ui_version = 0
         self._tree: tuple[tuple[int, int], list[Node], list[Node]] | None = None
         self._renderers: dict[tuple[int, int], Renderer] = {}
+        # outputs of the current tree, reused while it is the same object (a rebuild makes a new one)
+        self._frames: dict[tuple[int, int], tuple[Any, np.ndarray]] = {}
+        self._ui_text: tuple[Any, int, str] | None = None
         self.last_result = ""  # what the last delivered input did, for obs["result"]
         self._enter: Handler | None = None  # the current screen's enter-key action (set when it is built)
         #: service -> virtual time a screen first showed its records. Reads through the apps are not
@@ -71,6 +74,7 @@ class SimPhone:
         A closed phone cannot be used any more.
         """
         self._tree = None
+        self._frames, self._ui_text = {}, None
         self._enter = None
         self.stacks = {}
         self.world = None  # type: ignore[assignment]
@@ -393,7 +397,7 @@ class SimPhone:
         tree = self._tree
         if tree is not None and self.world is not None and tree[0] == (self.world.version, self.ui_version):
             state["_redraw"] = (self.now, tree[0])
-        state.update(_tree=None, _enter=None, _renderers={})
+        state.update(_tree=None, _enter=None, _renderers={}, _frames={}, _ui_text=None)
         return state
 
     def attach(self, world: "World") -> None:
@@ -465,7 +469,13 @@ class SimPhone:
         r = self._renderers.get((w, h))
         if r is None:
             r = self._renderers[(w, h)] = Renderer(w, h, self.width, self.height)
-        return r.render(self.tree()[1])
+        flat = self.tree()[1]
+        hit = self._frames.get((w, h))
+        if hit is not None and hit[0] is self._tree:  # the same tree object: the same pixels (cheaper than
+            return hit[1]                             # the renderer's own signature check)
+        frame = r.render(flat)
+        self._frames[(w, h)] = (self._tree, frame)
+        return frame
 
     def screenshot(self) -> np.ndarray:
         return self.frame()
@@ -475,7 +485,12 @@ class SimPhone:
 
     def ui_text(self, limit: int = 6000) -> str:
         nodes, _ = self.tree()
-        return uitree.to_text(nodes, self.screen_name(), self.current_package(), limit, (self.width, self.height))
+        hit = self._ui_text
+        if hit is not None and hit[0] is self._tree and hit[1] == limit:  # most steps leave the screen as it was
+            return hit[2]
+        text = uitree.to_text(nodes, self.screen_name(), self.current_package(), limit, (self.width, self.height))
+        self._ui_text = (self._tree, limit, text)
+        return text
 
     def find(self, selector: str) -> Node | None:
         nodes, _ = self.tree()
