@@ -35,6 +35,10 @@ NEEDS_RADIO = ("sms.send", "phone.place_call")  # refused by the phone in airpla
 _BLOCKING = ("dialog", "shade", "notif")  # styles that swallow touches that hit no button on them
 
 
+
+def _digits(number: str) -> str:
+    return "".join(c for c in number if c.isdigit())
+
 class SimPhone:
     width = WIDTH
     height = HEIGHT
@@ -54,6 +58,8 @@ class SimPhone:
         # outputs of the current tree, reused while it is the same object (a rebuild makes a new one)
         self._frames: dict[tuple[int, int], tuple[Any, np.ndarray]] = {}
         self._ui_text: tuple[Any, int, str] | None = None
+        self._numbers: tuple[Any, int, dict[str, tuple[str, str]]] | None = None  # (world, version, digits -> hit)
+        self._unread: dict[str, tuple[Any, int, list[Any]]] = {}  # service -> (it, change token, ids of unread incoming)
         self.last_result = ""  # what the last delivered input did, for obs["result"]
         self._enter: Handler | None = None  # the current screen's enter-key action (set when it is built)
         #: service -> virtual time a screen first showed its records. Reads through the apps are not
@@ -74,7 +80,7 @@ class SimPhone:
         A closed phone cannot be used any more.
         """
         self._tree = None
-        self._frames, self._ui_text = {}, None
+        self._frames, self._ui_text, self._numbers, self._unread = {}, None, None, {}
         self._enter = None
         self.stacks = {}
         self.world = None  # type: ignore[assignment]
@@ -106,11 +112,15 @@ class SimPhone:
 
     def lookup(self, number: str) -> tuple[str, str | None]:
         """(name, service of the matching address book) for a number; (number, None) if unknown."""
-        key = "".join(c for c in number if c.isdigit())
-        for p in self.contacts():
-            if p.get("phone") and "".join(c for c in p["phone"] if c.isdigit()) == key:
-                return p["name"], self.book(p)
-        return number, None
+        index = self._numbers
+        if index is None or index[0] is not self.world or index[1] != self.world.version:
+            by_digits: dict[str, tuple[str, str]] = {}
+            for p in self.contacts():  # in the book's order: the first match wins, as a scan would
+                if p.get("phone"):
+                    by_digits.setdefault(_digits(p["phone"]), (p["name"], self.book(p)))
+            index = self._numbers = (self.world, self.world.version, by_digits)
+        hit = index[2].get(_digits(number))
+        return hit if hit is not None else (number, None)
 
     def name_for(self, number: str) -> str:
         """The name a screen shows for a number (noting the address book it came from as read)."""
@@ -397,12 +407,13 @@ class SimPhone:
         tree = self._tree
         if tree is not None and self.world is not None and tree[0] == (self.world.version, self.ui_version):
             state["_redraw"] = (self.now, tree[0])
-        state.update(_tree=None, _enter=None, _renderers={}, _frames={}, _ui_text=None)
+        state.update(_tree=None, _enter=None, _renderers={}, _frames={}, _ui_text=None, _numbers=None, _unread={})
         return state
 
     def attach(self, world: "World") -> None:
         """Use the phone again on ``world`` after :meth:`close` (the env restoring an older episode)."""
         self.world = world
+        self._numbers, self._unread = None, {}  # caches of another world
 
     # ---- the tree ----------------------------------------------------------------------------------
     def screen_name(self) -> str:

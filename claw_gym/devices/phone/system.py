@@ -55,8 +55,8 @@ def notifications(phone: "SimPhone") -> list[Notif]:
                              n["time"], _opener(phone, n), _caller(phone, "phone.dismiss", {"id": n["id"]}),
                              [(a, _responder(phone, n, a)) for a in n["actions"]], ("phone",)))
     if "sms" in svc:
-        for m in svc["sms"].messages():
-            if m["direction"] == "in" and not m["read"] and m["time"] >= since:
+        for m in _unread(phone, "sms", lambda m: m["direction"] == "in"):
+            if m["time"] >= since:
                 name, book = phone.lookup(m["number"])
                 out.append(Notif(m["id"], "com.claw.messages", "Messages", name, m["body"],
                                  m["time"], lambda m=m: phone.open_thread(m["number"]),
@@ -64,13 +64,29 @@ def notifications(phone: "SimPhone") -> list[Notif]:
                                  shows=("sms",) if book is None else ("sms", book)))
     for mbox, pkg, label in (("mail", "com.claw.mail", "Mail"), ("workmail", "com.claw.workmail", "Work Mail")):
         if mbox in svc and pkg in phone.apps:
-            for m in svc[mbox].messages("inbox"):
-                if not m["read"] and m["time"] >= since:
+            for m in _unread(phone, mbox, lambda m: m["folder"] == "inbox"):
+                if m["time"] >= since:
                     out.append(Notif(m["id"], pkg, label, m["from"], m["subject"], m["time"],
                                      lambda m=m, pkg=pkg: phone.apps[pkg].open_message(phone, m["id"], fresh=True),
                                      _caller(phone, f"{mbox}.mark_read", {"id": m["id"]}), shows=(mbox,)))
     out.sort(key=lambda n: (bool(n.actions), n.time, n.key), reverse=True)  # ones that ask something first
     return out
+
+
+def _unread(phone: "SimPhone", name: str, incoming: Callable[[Any], bool]) -> list[Any]:
+    """The unread incoming messages of a service, cached until the service changes.
+
+    A rebuild of the view tree (any change anywhere) must not rescan a 90-day history: the
+    list is kept with the service's change token (a token names one state of the service,
+    restores included), and only the time window is applied per rebuild.
+    """
+    service = phone.world.services[name]
+    table = service.table("messages")
+    hit = phone._unread.get(name)
+    if hit is None or hit[0] is not service or hit[1] != service.change_token:
+        ids = [rid for rid, m in table.items() if not m["read"] and incoming(m)]
+        hit = phone._unread[name] = (service, service.change_token, ids)
+    return [table[rid] for rid in hit[2]]  # the live records (a restore thaws new ones with the same ids)
 
 
 def _caller(phone: "SimPhone", call: str, args: dict[str, Any]) -> Callable[[], Any]:
