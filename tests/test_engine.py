@@ -234,3 +234,28 @@ def test_truncation_at_max_steps_gives_a_verdict():
     for _ in range(3):
         _, reward, terminated, truncated, info = env.step(A.api("help"))
     assert truncated and not terminated and "verdict" in info and reward == 0.0
+
+
+def test_cached_listings_follow_every_change_and_restore():
+    """mail/sms keep their sorted listings until the records change (Service.derived): a move, a new
+    message, a restore and an arriving event must all show in the next listing, with live records."""
+    env = gym.make("ClawAnything-v0", family="meeting-reschedule").unwrapped
+    env.reset(seed=3)
+    mail = env.world.services["workmail"] if "workmail" in env.world.services else env.world.services["mail"]
+    svc = mail.name
+    inbox = mail.messages("inbox")
+    assert inbox and list(inbox) == sorted(inbox, key=lambda m: (m["time"], m["id"]), reverse=True)
+    snap = env.snapshot()
+    newest = inbox[0]["id"]
+    _, _, _, _, info = env.step(A.api(f"{svc}.move", id=newest, folder="archive"))
+    assert info["action_ok"], info
+    assert newest not in [m["id"] for m in mail.messages("inbox")]
+    assert newest in [m["id"] for m in mail.messages("archive")]
+    env.restore(snap)
+    again = mail.messages("inbox")
+    assert [m["id"] for m in again] == [m["id"] for m in inbox]
+    rows = mail.table("messages")
+    assert all(m is rows[m["id"]] for m in again)  # the restored (live) records, not the old objects
+    before = len(mail.messages())
+    env.step(A.wait(3 * 86400))  # the life keeps delivering: new mail lands in the listing
+    assert len(mail.messages()) == len(rows) >= before

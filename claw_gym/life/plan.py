@@ -141,6 +141,7 @@ class Plan:
         now = self.now
         past: list[Event] = []
         future: list[Event] = []
+        touched: set[str] = set()
         self.events.sort(key=_time)
         for ev in self.events:
             if ev.table is not None:
@@ -154,7 +155,10 @@ class Plan:
                 rec["id"] = rid  # type: ignore[index]
                 if ev.time <= now:
                     tab.rows[rid] = rec  # type: ignore[assignment]
+                    touched.add(ev.service)
             (past if ev.time <= now else future).append(ev)
+        for name in sorted(touched):  # placed in bulk: tell each service, as insert() would
+            services[name].changed()
         self.world.touch()
         return past, future
 

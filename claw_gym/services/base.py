@@ -37,6 +37,7 @@ class ServiceError(Exception):
 
 Record = dict[str, Any]
 _MISSING = inspect.Parameter.empty
+_NOT_BUILT = object()  # derived(): nothing cached under that key yet
 
 # JSON-schema names of the argument types endpoints may declare.
 _TYPE_NAMES: dict[Any, str] = {str: "string", int: "integer", float: "number", bool: "boolean",
@@ -258,6 +259,7 @@ class Service(WorldRef):
         self.tables: dict[str, Table] = {t: Table(prefix) for t, prefix in self.tables_spec.items()}
         self._token = 0  # world version of this service's last change (see changed(), snapshot())
         self._frozen: tuple[int, Any, Any] | None = None  # last snapshot, reused while nothing changed
+        self._derived: dict[Any, Any] = {}  # views computed from the records (see derived()), dropped on change
 
     # ---- records -------------------------------------------------------------------------
     def table(self, name: str) -> dict[str, Record]:
@@ -299,6 +301,18 @@ class Service(WorldRef):
         insert/modify/remove call it; call it yourself after any other in-place change."""
         self.world.touch()
         self._token = self.world.version
+        self._derived.clear()
+
+    def derived(self, key: Any, build: Callable[[], Any]) -> Any:
+        """A view computed from the records (a sorted listing, an index), kept until they change.
+
+        Valid as long as every change of records goes through insert/modify/remove/changed() (the
+        contract snapshots already rely on); records inside are the live ones. Treat it as read-only.
+        """
+        hit = self._derived.get(key, _NOT_BUILT)
+        if hit is _NOT_BUILT:
+            hit = self._derived[key] = build()
+        return hit
 
     # ---- protocol ------------------------------------------------------------------------
     def call(self, name: str, args: dict[str, Any]) -> Any:
@@ -323,7 +337,7 @@ class Service(WorldRef):
     # extra attributes (compared frozen, so direct attribute writes are caught too).
     # Instance attributes other than world/tables are state: keep them JSON-like (marshal);
     # anything else is pickled, and must not reference the world or a device.
-    _NOT_STATE = frozenset(("world", "_world", "_index", "tables", "_token", "_frozen"))
+    _NOT_STATE = frozenset(("world", "_world", "_index", "tables", "_token", "_frozen", "_derived"))
 
     def _extra(self) -> Any:
         attrs = vars(self)
@@ -351,6 +365,7 @@ class Service(WorldRef):
             tab.next_id = next_id
             tab.rows.clear()  # in place: views holding the dict stay valid
             tab.rows.update(rows)
+        self._derived.clear()  # new record objects
         attrs = thaw(extra)
         for k in [k for k in vars(self) if k not in self._NOT_STATE and k not in attrs]:
             delattr(self, k)  # attributes set after the snapshot go away too

@@ -27,10 +27,13 @@ class Mail(Service):
         return {**self._brief(m), "to": m["to"], "cc": m.get("cc", []), "body": m["body"],
                 "in_reply_to": m.get("in_reply_to")}
 
-    def messages(self, folder: str | None = None) -> list[Record]:
-        rows = self.table("messages").values()
-        return sorted((m for m in rows if folder is None or m["folder"] == folder),
-                      key=lambda m: (m["time"], m["id"]), reverse=True)
+    def messages(self, folder: str | None = None) -> tuple[Record, ...]:
+        """Newest first (kept until the mailbox changes: listings no longer sort 90 days per call)."""
+        def build() -> tuple[Record, ...]:
+            rows = self.table("messages").values()
+            return tuple(sorted((m for m in rows if folder is None or m["folder"] == folder),
+                                key=lambda m: (m["time"], m["id"]), reverse=True))
+        return self.derived(("messages", folder), build)
 
     @endpoint("List messages in a folder, newest first.")
     def list(self, folder: str = "inbox", unread_only: bool = False, limit: int = 20, offset: int = 0) -> dict:

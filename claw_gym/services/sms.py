@@ -21,8 +21,10 @@ class Sms(Service):
         return self.insert("messages", {"time": self.now if time is None else time, "number": number,
                                         "direction": "in", "body": body, "read": read})
 
-    def messages(self) -> list[Record]:
-        return sorted(self.table("messages").values(), key=lambda m: (m["time"], m["id"]), reverse=True)
+    def messages(self) -> tuple[Record, ...]:
+        """Newest first (kept until the messages change)."""
+        return self.derived("messages", lambda: tuple(sorted(self.table("messages").values(),
+                                                             key=lambda m: (m["time"], m["id"]), reverse=True)))
 
     @endpoint("List messages newest first, optionally for one number or only unread.")
     def list(self, number: str = "", unread_only: bool = False, limit: int = 20, offset: int = 0) -> dict:
