@@ -291,11 +291,6 @@ class Service(WorldRef):
         self.changed()
         return rec
 
-    @property
-    def change_token(self) -> int:
-        """Names the current state of the records: equal tokens, equal records (restores included)."""
-        return self._token
-
     def changed(self) -> None:
         """Note a change of this service's records: caches (summaries, snapshots) see it.
         insert/modify/remove call it; call it yourself after any other in-place change."""

@@ -59,7 +59,6 @@ class SimPhone:
         self._frames: dict[tuple[int, int], tuple[Any, np.ndarray]] = {}
         self._ui_text: tuple[Any, int, str] | None = None
         self._numbers: tuple[Any, int, dict[str, tuple[str, str]]] | None = None  # (world, version, digits -> hit)
-        self._unread: dict[str, tuple[Any, int, list[Any]]] = {}  # service -> (it, change token, ids of unread incoming)
         self.last_result = ""  # what the last delivered input did, for obs["result"]
         self._enter: Handler | None = None  # the current screen's enter-key action (set when it is built)
         #: service -> virtual time a screen first showed its records. Reads through the apps are not
@@ -80,7 +79,7 @@ class SimPhone:
         A closed phone cannot be used any more.
         """
         self._tree = None
-        self._frames, self._ui_text, self._numbers, self._unread = {}, None, None, {}
+        self._frames, self._ui_text, self._numbers = {}, None, None
         self._enter = None
         self.stacks = {}
         self.world = None  # type: ignore[assignment]
@@ -407,13 +406,13 @@ class SimPhone:
         tree = self._tree
         if tree is not None and self.world is not None and tree[0] == (self.world.version, self.ui_version):
             state["_redraw"] = (self.now, tree[0])
-        state.update(_tree=None, _enter=None, _renderers={}, _frames={}, _ui_text=None, _numbers=None, _unread={})
+        state.update(_tree=None, _enter=None, _renderers={}, _frames={}, _ui_text=None, _numbers=None)
         return state
 
     def attach(self, world: "World") -> None:
         """Use the phone again on ``world`` after :meth:`close` (the env restoring an older episode)."""
         self.world = world
-        self._numbers, self._unread = None, {}  # caches of another world
+        self._numbers = None  # a cache of another world
 
     # ---- the tree ----------------------------------------------------------------------------------
     def screen_name(self) -> str:

@@ -55,7 +55,7 @@ def notifications(phone: "SimPhone") -> list[Notif]:
                              n["time"], _opener(phone, n), _caller(phone, "phone.dismiss", {"id": n["id"]}),
                              [(a, _responder(phone, n, a)) for a in n["actions"]], ("phone",)))
     if "sms" in svc:
-        for m in _unread(phone, "sms", lambda m: m["direction"] == "in"):
+        for m in _unread(svc["sms"], lambda m: m["direction"] == "in"):
             if m["time"] >= since:
                 name, book = phone.lookup(m["number"])
                 out.append(Notif(m["id"], "com.claw.messages", "Messages", name, m["body"],
@@ -64,7 +64,7 @@ def notifications(phone: "SimPhone") -> list[Notif]:
                                  shows=("sms",) if book is None else ("sms", book)))
     for mbox, pkg, label in (("mail", "com.claw.mail", "Mail"), ("workmail", "com.claw.workmail", "Work Mail")):
         if mbox in svc and pkg in phone.apps:
-            for m in _unread(phone, mbox, lambda m: m["folder"] == "inbox"):
+            for m in _unread(svc[mbox], lambda m: m["folder"] == "inbox"):
                 if m["time"] >= since:
                     out.append(Notif(m["id"], pkg, label, m["from"], m["subject"], m["time"],
                                      lambda m=m, pkg=pkg: phone.apps[pkg].open_message(phone, m["id"], fresh=True),
@@ -73,20 +73,14 @@ def notifications(phone: "SimPhone") -> list[Notif]:
     return out
 
 
-def _unread(phone: "SimPhone", name: str, incoming: Callable[[Any], bool]) -> list[Any]:
-    """The unread incoming messages of a service, cached until the service changes.
+def _unread(service: Any, incoming: Callable[[Any], bool]) -> tuple[Any, ...]:
+    """The unread incoming messages of a service, kept until its records change (Service.derived).
 
-    A rebuild of the view tree (any change anywhere) must not rescan a 90-day history: the
-    list is kept with the service's change token (a token names one state of the service,
-    restores included), and only the time window is applied per rebuild.
+    A rebuild of the view tree (any change anywhere) must not rescan a 90-day history; only the
+    time window is applied per rebuild.
     """
-    service = phone.world.services[name]
-    table = service.table("messages")
-    hit = phone._unread.get(name)
-    if hit is None or hit[0] is not service or hit[1] != service.change_token:
-        ids = [rid for rid, m in table.items() if not m["read"] and incoming(m)]
-        hit = phone._unread[name] = (service, service.change_token, ids)
-    return [table[rid] for rid in hit[2]]  # the live records (a restore thaws new ones with the same ids)
+    return service.derived("unread incoming", lambda: tuple(
+        m for m in service.table("messages").values() if not m["read"] and incoming(m)))
 
 
 def _caller(phone: "SimPhone", call: str, args: dict[str, Any]) -> Callable[[], Any]:
