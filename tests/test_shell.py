@@ -205,12 +205,20 @@ def test_fork_bomb_is_contained(env):
     assert out.startswith("[exit")
     time.sleep(0.5)
     out = sh(env, "echo alive", timeout=10)
-    assert "alive" in out
+    assert "alive" in out and "(a runaway; the sandbox allows 96 processes)" in out, out[-300:]
     deadline = time.monotonic() + 3
     while len(sandbox_tree(env)) >= 20 and time.monotonic() < deadline:  # killed ones may await reaping
         time.sleep(0.05)
     assert len(sandbox_tree(env)) < 20
     still_steps(env)
+
+
+def test_a_few_background_jobs_are_not_a_runaway(env):
+    sh(env, "for i in 1 2 3 4 5 6; do sleep 300 & done; echo started")
+    for _ in range(3):
+        out = sh(env, "jobs | wc -l")
+        assert out == "[exit 0]\n6\n", out
+    assert len(env.unwrapped._laptop.shell.sandbox_processes()) == 6
 
 
 def test_output_flood_is_cut(env):

@@ -126,7 +126,6 @@ class Laptop:
         self.ctl: str | None = None
         self._host_home: str | None = None  # sandbox="none" only
         self._notes: list[str] = []
-        self._background = False  # the last command left processes running
         self.host_uid: int | None = None  # the sandbox's uid on the host (root only)
         self._finalizer: weakref.finalize | None = None
         self.starts = 0
@@ -197,7 +196,7 @@ class Laptop:
             argv = bwrap_argv(bwrap, self.ctl, self.limits, env, inner)
             self.shell = self._held["shell"] = Shell(argv, {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}, cmd_file,
                                                      f"{CTL}/cmd", token, preexec_fn=preexec(self.limits, host_uid),
-                                                     pid_namespace=True)
+                                                     pid_namespace=True, uid=host_uid)
             self.shell.wait_ready()
             pid1 = procs.children(self.shell.child.pid)
             if not pid1:
@@ -229,7 +228,6 @@ class Laptop:
             self._finalizer = None
         self.shell = self.server = self.home = None
         self.ctl = self._host_home = None
-        self._background = False
         self._captured = None
 
     @property
@@ -237,6 +235,11 @@ class Laptop:
         """Service -> when a command first read its records from disk (the home is ``files``), as the
         phone's ``SimPhone.seen``: for measures of what an episode used, beside the audit log."""
         return {"files": min(self.reads.values())} if self.reads else {}
+
+    @property
+    def runaway(self) -> int:
+        """Background processes that count as a runaway at the start of a command."""
+        return max(8, self.limits.nproc // 4)
 
     @property
     def running(self) -> bool:
@@ -262,9 +265,10 @@ class Laptop:
 
     def _run(self, cmd: str, timeout: float) -> tuple[RunResult, str]:
         assert self.shell is not None and self.home is not None
-        runaway = self.limits.nproc * 3 // 4
-        # a fork bomb left by the previous command has filled the process table by now
-        reaped = self.shell.reap_runaway(runaway) if self._background else 0
+        # A fork bomb left by an earlier command: at the process limit it breathes (members exit,
+        # bash's fork retries back off for seconds), so one count may see half the limit. A
+        # quarter of it left running between commands is judged runaway and killed whole.
+        reaped = self.shell.reap_runaway(self.runaway) if self.shell.has_background() else 0
         self._commands += 1
         try:
             self.home.push()
@@ -273,9 +277,9 @@ class Laptop:
             self._commands += 1
         notes = self._notes + self.home.pull()
         self._notes = []
-        self._background = self.shell.alive and self.shell.has_background()
         if reaped:
-            notes.append(f"killed {reaped} background processes: the process limit was reached")
+            notes.append(f"killed {reaped} background processes: {self.runaway} or more were left running "
+                         f"(a runaway; the sandbox allows {self.limits.nproc} processes)")
         if res.shell_died:
             self.close()
         return res, format_result(res, timeout, notes)
@@ -315,7 +319,7 @@ class Laptop:
         plan = self._plan if self._plan is not None or not self.running else _as_plan(self.snapshot())
         processes = ("shell", "server", "home", "ctl", "_host_home", "_held", "_finalizer", "_captured")
         state = {k: None if k in processes else v for k, v in vars(self).items()}
-        state.update(_plan=plan, _background=False, _notes=[])
+        state.update(_plan=plan, _notes=[])
         return state
 
     def attach(self, world: Any) -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import signal
+import warnings
+from contextlib import contextmanager
+from typing import Iterator
 
 
 def children(pid: int) -> list[int]:
@@ -78,8 +81,49 @@ def rss_kb(pid: int) -> int:
     return 0
 
 
-def kill_below(pid: int, keep: frozenset[int] = frozenset(), rounds: int = 20) -> int:
-    """SIGKILL every descendant of ``pid`` except ``keep``, racing a fork bomb: stop, rescan, kill."""
+def signal_uid(uid: int, sig: int) -> None:
+    """Send ``sig`` to every process of ``uid`` at once: ``kill(-1)`` from a child that became ``uid``.
+
+    The kernel walks the process list under the lock that ``fork`` needs, so no process of the
+    uid escapes by forking meanwhile (a forking process with the signal pending aborts the fork).
+    """
+    with warnings.catch_warnings():  # the child only calls setuid, kill and _exit: safe with threads
+        warnings.simplefilter("ignore", DeprecationWarning)
+        child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the forked child
+        code = 0
+        try:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            os.kill(-1, sig)
+        except BaseException:
+            code = 1
+        os._exit(code)
+    os.waitpid(child, 0)
+
+
+@contextmanager
+def frozen(uid: int) -> Iterator[None]:
+    """Every process of ``uid`` stopped inside the block, continued after it."""
+    signal_uid(uid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        signal_uid(uid, signal.SIGCONT)
+
+
+def kill_below(pid: int, keep: frozenset[int] = frozenset(), rounds: int = 20, uid: int | None = None) -> int:
+    """SIGKILL every descendant of ``pid`` except ``keep``, even while a fork bomb runs.
+
+    With ``uid`` (a uid only this tree uses) the whole tree is frozen first, so one scan finds
+    everything; without it, race the bomb: stop, rescan, kill, for up to ``rounds`` rounds.
+    """
+    if uid is not None:
+        with frozen(uid):
+            tree = [p for p in descendants(pid) if p not in keep]
+            signal_all(tree, signal.SIGKILL)
+        return len(tree)
     killed = 0
     for _ in range(rounds):
         tree = [p for p in descendants(pid) if p not in keep]

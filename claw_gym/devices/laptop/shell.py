@@ -63,8 +63,9 @@ class ShellDied(RuntimeError):
 class Shell:
     def __init__(self, argv: list[str], env: dict[str, str] | None, cmd_file: str, cmd_file_inside: str,
                  token: str, preexec_fn: Callable[[], None] | None = None, cwd: str | None = None,
-                 pid_namespace: bool = False) -> None:
+                 pid_namespace: bool = False, uid: int | None = None) -> None:
         self.pid_namespace = pid_namespace  # argv starts a sandbox whose first child is a pid-namespace init
+        self.uid = uid  # the host uid only this sandbox runs as (lets a fork bomb be frozen at once)
         self.token = token
         # the prompt carries the command's number: a late extra prompt (bash prints one more when
         # SIGINT lands while it reads input) is recognised as stale and dropped
@@ -242,7 +243,7 @@ class Shell:
         if self._bash is None:
             return
         if hard:
-            procs.kill_below(self.child.pid, self._keep)
+            procs.kill_below(self.child.pid, self._keep, uid=self.uid)
         else:
             procs.signal_all(procs.descendants(self._bash) + [self._bash], signal.SIGINT)
 
@@ -262,4 +263,4 @@ class Shell:
         """Kill everything commands started if it holds ``limit`` processes or more (a fork bomb)."""
         if self._bash is None or len(self.sandbox_processes()) < limit:
             return 0
-        return procs.kill_below(self.child.pid, self._keep)
+        return procs.kill_below(self.child.pid, self._keep, uid=self.uid)
