@@ -38,8 +38,12 @@ def test_quick_table_and_markdown_render(capsys):
 @pytest.mark.slow
 def test_soak_10000_episodes_memory_fds_children_flat():
     f = soak(10_000, warmup=300)
-    print(f"soak: RSS {f['rss_start']:.1f} -> {f['rss_end']:.1f} MB, blocks {f['blocks_start']} -> {f['blocks_end']}, "
+    print(f"soak: RSS {f['rss_start']:.1f} -> {f['rss_mid']:.1f} -> {f['rss_end']:.1f} MB, "
+          f"blocks {f['blocks_start']} -> {f['blocks_mid']} -> {f['blocks_end']}, "
           f"fds {f['fds_start']} -> {f['fds_end']}, children {f['children_start']} -> {f['children_end']}")
     assert f["blocks_end"] - f["blocks_start"] < 0.01 * f["blocks_start"]  # Python objects: the leak signal
-    assert f["rss_end"] - f["rss_start"] < 8.0  # RSS also moves with allocator fragmentation
+    # RSS also moves with heap fragmentation, which settles; a leak grows both halves alike. 5,000
+    # episodes leaking 1 KiB each would add 5 MB to the second half.
+    assert f["rss_end"] - f["rss_mid"] < 5.0
+    assert f["rss_end"] - f["rss_start"] < 12.0
     assert f["fds_end"] <= f["fds_start"] and f["children_end"] <= f["children_start"]

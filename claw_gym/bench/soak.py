@@ -29,7 +29,7 @@ def _trim_heap() -> None:
 def soak(episodes: int, warmup: int = 100) -> dict[str, float]:
     """Run ``episodes`` resets (cycling over every family's tasks) with a few steps each; return figures.
 
-    Each measurement is taken in the same settled state: every live env reset to its family's
+    Measured after the warmup, halfway and at the end. Each measurement is taken in the same settled state: every live env reset to its family's
     first task at seed 0, bounded caches emptied (:func:`claw_gym.caches.clear_all` and ``re.purge``), a full gc
     and a heap trim. Start and end then differ only by what the episodes in between leaked;
     without settling, the figures move with the size of whichever 40 worlds happen to be live.
@@ -57,6 +57,8 @@ def soak(episodes: int, warmup: int = 100) -> dict[str, float]:
     for i in range(warmup + episodes):
         if i == warmup:
             figures.update(measure("start"))
+        elif i == warmup + episodes // 2:
+            figures.update(measure("mid"))  # a leak grows both halves alike; heap fragmentation settles
         fam = fams[i % len(fams)]
         env, ids = envs[fam], by_family[fam]
         env.reset(seed=i, options={"task_id": ids[i % len(ids)]})
@@ -77,7 +79,8 @@ def rows(cfg: Config) -> list[Row]:
     growth = f["rss_end"] - f["rss_start"]
     n = f"{int(f['episodes']):,} episodes x {STEPS_PER_EPISODE} steps, {int(f['families'])} families"
     return [
-        Row("soak", f"RSS ({n}): start {f['rss_start']:.1f} MB, end {f['rss_end']:.1f} MB", Stat(growth, 0.0),
+        Row("soak", f"RSS ({n}): start {f['rss_start']:.1f} MB, halfway {f.get('rss_mid', float('nan')):.1f} MB, "
+                    f"end {f['rss_end']:.1f} MB", Stat(growth, 0.0),
             "MB growth", target="flat (< 2 MB)", ok=growth < 2.0),
         Row("soak", f"Python objects (allocated blocks): start {f['blocks_start']:,.0f}, end {f['blocks_end']:,.0f}",
             Stat(f["blocks_end"] - f["blocks_start"], 0.0), "blocks", target="flat (< 1%)",
