@@ -259,3 +259,29 @@ def test_cached_listings_follow_every_change_and_restore():
     before = len(mail.messages())
     env.step(A.wait(3 * 86400))  # the life keeps delivering: new mail lands in the listing
     assert len(mail.messages()) == len(rows) >= before
+
+
+def test_listed_rows_follow_field_changes_and_restore():
+    """Listed rows are kept per record until the service changes (Service.page): reading a message
+    must flip its row to read and drop it from the unread listing; a restore brings both back."""
+    env = gym.make("ClawAnything-v0", family="meeting-reschedule").unwrapped
+    env.reset(seed=3)
+    mail = env.world.services["workmail"] if "workmail" in env.world.services else env.world.services["mail"]
+    svc = mail.name
+
+    unread = [m for m in mail.messages("inbox") if not m["read"]]
+    assert unread, "the task's inbox has unread mail"
+    snap = env.snapshot()
+    first = mail.list(limit=200)
+    assert mail.list(limit=200)["items"][0] is first["items"][0]  # kept: the same row object
+    target = unread[0]["id"]
+    env.step(A.api(f"{svc}.get", id=target))
+    rows = {r["id"]: r for r in mail.list(limit=200)["items"]}
+    assert rows[target]["read"] is True
+    assert target not in [r["id"] for r in mail.list(unread_only=True, limit=200)["items"]]
+    env.restore(snap)
+    rows = {r["id"]: r for r in mail.list(limit=200)["items"]}
+    assert rows[target]["read"] is False
+    assert target in [r["id"] for r in mail.list(unread_only=True, limit=200)["items"]]
+    fresh = [mail._brief(m) for m in mail.messages("inbox")[:200]]
+    assert mail.list(limit=200)["items"] == fresh

@@ -22,7 +22,7 @@ import types
 import typing
 import weakref
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Union
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Sequence, Union
 
 from .. import clock
 from ..snapshot import EMPTY, freeze, thaw
@@ -298,6 +298,13 @@ class Service(WorldRef):
         self._token = self.world.version
         self._derived.clear()
 
+    @staticmethod
+    def _viewed(views: dict[int, tuple[Any, Any]], record: Any, view: Callable[[Any], Any]) -> Any:
+        hit = views.get(id(record))
+        if hit is None or hit[0] is not record:  # the record is kept in the entry: its id stays its own
+            hit = views[id(record)] = (record, view(record))
+        return hit[1]
+
     def derived(self, key: Any, build: Callable[[], Any]) -> Any:
         """A view computed from the records (a sorted listing, an index), kept until they change.
 
@@ -394,13 +401,14 @@ class Service(WorldRef):
         if not cond:
             raise ServiceError(message)
 
-    @staticmethod
-    def page(rows: list[Any], limit: int, offset: int = 0,
+    def page(self, rows: Sequence[Any], limit: int, offset: int = 0,
              view: Callable[[Any], Any] | None = None) -> dict[str, Any]:
         """Bounded list results: agents page through long lists rather than flood the obs.
 
         ``view`` (a pure record -> dict function) is applied to the returned page only, so a
-        listing costs the page, not the whole mailbox.
+        listing costs the page, not the whole mailbox. A view that is a method of this service
+        is kept per record until the records change (like :meth:`derived`): listing the same
+        inbox twice renders its rows once. Results are read-only, like every derived view.
         """
         if limit < 1 or limit > 200:
             raise ServiceError("limit must be between 1 and 200")
@@ -408,7 +416,11 @@ class Service(WorldRef):
             raise ServiceError("offset must be >= 0")
         chunk = rows[offset:offset + limit]
         if view is not None:
-            chunk = [view(r) for r in chunk]
+            if getattr(view, "__self__", None) is self:
+                views = self.derived(("views", view.__func__), dict)  # type: ignore[attr-defined]
+                chunk = [self._viewed(views, r, view) for r in chunk]
+            else:
+                chunk = [view(r) for r in chunk]
         out: dict[str, Any] = {"total": len(rows), "items": chunk}
         if offset + limit < len(rows):
             out["next_offset"] = offset + limit

@@ -38,7 +38,9 @@ class Mail(Service):
     @endpoint("List messages in a folder, newest first.")
     def list(self, folder: str = "inbox", unread_only: bool = False, limit: int = 20, offset: int = 0) -> dict:
         self.require(folder in FOLDERS, f"unknown folder {folder!r}; folders: {', '.join(FOLDERS)}")
-        rows = [m for m in self.messages(folder) if not unread_only or not m["read"]]
+        rows = self.messages(folder)
+        if unread_only:
+            rows = self.derived(("unread", folder), lambda: tuple(m for m in rows if not m["read"]))
         return self.page(rows, limit, offset, view=self._brief)
 
     @endpoint("Search all folders by words in sender, subject or body.")
