@@ -213,6 +213,27 @@ def test_fork_bomb_is_contained(env):
     still_steps(env)
 
 
+@pytest.mark.parametrize("frozen", [False, True])
+def test_kill_below_kills_the_tree_and_spares_the_root(frozen):
+    """Both ways of killing a sandbox's processes: freezing its own uid (root) or racing rounds."""
+    import subprocess
+
+    if frozen and os.geteuid() != 0:
+        pytest.skip("freezing needs a uid of its own (the env runs as root)")
+    uid = 199_999 if frozen else None  # below the sandboxes' range, owns nothing else
+    parent = subprocess.Popen(["sh", "-c", "sleep 30 & sleep 30 & wait"], user=uid)
+    try:
+        deadline = time.monotonic() + 5
+        while len(procs.descendants(parent.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        tree = procs.descendants(parent.pid)
+        assert procs.kill_below(parent.pid, uid=uid) >= 2
+        assert alive(tree) == [] and parent.wait(timeout=5) is not None  # `wait` returns: the root ran on
+    finally:
+        parent.kill()
+        parent.wait()
+
+
 def test_a_few_background_jobs_are_not_a_runaway(env):
     sh(env, "for i in 1 2 3 4 5 6; do sleep 300 & done; echo started")
     for _ in range(3):

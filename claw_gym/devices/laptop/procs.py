@@ -81,7 +81,7 @@ def rss_kb(pid: int) -> int:
     return 0
 
 
-def signal_uid(uid: int, sig: int) -> None:
+def signal_uid(uid: int, sig: int) -> bool:
     """Send ``sig`` to every process of ``uid`` at once: ``kill(-1)`` from a child that became ``uid``.
 
     The kernel walks the process list under the lock that ``fork`` needs, so no process of the
@@ -100,17 +100,19 @@ def signal_uid(uid: int, sig: int) -> None:
         except BaseException:
             code = 1
         os._exit(code)
-    os.waitpid(child, 0)
+    _, status = os.waitpid(child, 0)
+    return os.waitstatus_to_exitcode(status) == 0
 
 
 @contextmanager
-def frozen(uid: int) -> Iterator[None]:
-    """Every process of ``uid`` stopped inside the block, continued after it."""
-    signal_uid(uid, signal.SIGSTOP)
+def frozen(uid: int) -> Iterator[bool]:
+    """Every process of ``uid`` stopped inside the block (yields whether that worked), continued after it."""
+    stopped = signal_uid(uid, signal.SIGSTOP)
     try:
-        yield
+        yield stopped
     finally:
-        signal_uid(uid, signal.SIGCONT)
+        if stopped:
+            signal_uid(uid, signal.SIGCONT)
 
 
 def kill_below(pid: int, keep: frozenset[int] = frozenset(), rounds: int = 20, uid: int | None = None) -> int:
@@ -120,10 +122,11 @@ def kill_below(pid: int, keep: frozenset[int] = frozenset(), rounds: int = 20, u
     everything; without it, race the bomb: stop, rescan, kill, for up to ``rounds`` rounds.
     """
     if uid is not None:
-        with frozen(uid):
-            tree = [p for p in descendants(pid) if p not in keep]
-            signal_all(tree, signal.SIGKILL)
-        return len(tree)
+        with frozen(uid) as stopped:
+            if stopped:
+                tree = [p for p in descendants(pid) if p not in keep]
+                signal_all(tree, signal.SIGKILL)
+                return len(tree)
     killed = 0
     for _ in range(rounds):
         tree = [p for p in descendants(pid) if p not in keep]
