@@ -102,6 +102,7 @@ class ClawEnv(gym.Env[dict, str]):
         self._finish_message: str | None = None
         self._verdict: Verdict | None = None
         self._last_obs: dict[str, Any] | None = None
+        self._encoded: tuple[Any, str] = (None, "")  # the last cached endpoint's result and its JSON
         self._services_cache: tuple[Any, str] = (None, "")
         self._summaries: dict[str, tuple[Any, str]] = {}  # service -> ((change token, day), summary)
 
@@ -138,6 +139,7 @@ class ClawEnv(gym.Env[dict, str]):
         self._finish_message = None
         self._verdict = None
         self._services_cache, self._summaries = (None, ""), {}
+        self._encoded = (None, "")
         events = self._history_view(history)
         obs = self._observe(events, "New episode. Send {\"kind\": \"api\", \"call\": \"help\", \"args\": {}} "
                                     "to list services and endpoints.")
@@ -173,8 +175,14 @@ class ClawEnv(gym.Env[dict, str]):
     # ---- action kinds ----------------------------------------------------------------------
     def _do_api(self, a: Action) -> tuple[str, int]:
         assert self.world is not None
-        result = self.world.call(a.fields["call"], a.fields["args"], source="api")
-        return _RESULT_JSON.encode(result), ACTION_COST["api"]
+        call = a.fields["call"]
+        result = self.world.call(call, a.fields["args"], source="api")
+        if not self.world.is_cached_call(call):
+            return _RESULT_JSON.encode(result), ACTION_COST["api"]
+        # A cached endpoint hands back the very same object while its records are unchanged: so is its JSON.
+        if self._encoded[0] is not result:
+            self._encoded = (result, _RESULT_JSON.encode(result))
+        return self._encoded[1], ACTION_COST["api"]
 
     def _do_wait(self, a: Action) -> tuple[str, int]:
         seconds = int(a.fields["seconds"])

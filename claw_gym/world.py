@@ -142,6 +142,13 @@ class World:
         self._audit(source, call, args, None)
         return result
 
+    def is_cached_call(self, call: str) -> bool:
+        """Whether ``call`` names an endpoint whose results are kept until its records change."""
+        service_name, _, endpoint_name = call.partition(".")
+        service = self.services.get(service_name)
+        ep = service.endpoints.get(endpoint_name) if service is not None else None
+        return ep is not None and ep.cached
+
     def _call_without_growth(self, service: Service, endpoint_name: str, args: dict[str, Any]) -> Any:
         """Run a mutating call when no record may be created: roll it back if it created one."""
         snap, inserted = self.snapshot(), self.inserted

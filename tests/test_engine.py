@@ -285,3 +285,89 @@ def test_listed_rows_follow_field_changes_and_restore():
     assert target in [r["id"] for r in mail.list(unread_only=True, limit=200)["items"]]
     fresh = [mail._brief(m) for m in mail.messages("inbox")[:200]]
     assert mail.list(limit=200)["items"] == fresh
+
+
+def _cached_calls(world) -> list[tuple[str, dict]]:
+    """Every cached endpoint of the world, with default arguments and a few variants."""
+    calls = []
+    for svc in world.services.values():
+        for ep in svc.endpoints.values():
+            if not ep.cached:
+                continue
+            base: dict = {}
+            if ep.qualname == "chat.history":
+                names = svc.channel_names()
+                if not names:
+                    continue
+                base = {"channel": names[0]}
+            if any(p.name == "query" and p.required for p in ep.params):
+                base = {"query": "the"}
+            assert all(not p.required or p.name in base for p in ep.params), ep.signature()
+            names = {p.name for p in ep.params}
+            calls.append((ep.qualname, base))
+            if "limit" in names:
+                calls.append((ep.qualname, {**base, "limit": 3, "offset": 1}))
+            if "unread_only" in names:
+                calls.append((ep.qualname, {**base, "unread_only": True}))
+            if "query" in names and "query" not in base:
+                calls.append((ep.qualname, {**base, "query": "the"}))
+    return calls
+
+
+@pytest.mark.parametrize("family", ["meeting-reschedule", "dual-invite-dnd", "statement-reconcile", "todo-export"])
+def test_cached_endpoints_answer_what_a_fresh_call_would(family):
+    """A cached read (Endpoint.cached) must be a function of its service's records and arguments only:
+    after writes, arrivals over simulated days and a restore, it equals the method run afresh."""
+    env = gym.make("ClawAnything-v0", family=family).unwrapped
+    env.reset(seed=1)
+    world = env.world
+    calls = _cached_calls(world)
+    assert len({c for c, _ in calls}) >= 3, calls
+
+    def check() -> None:
+        for call, args in calls:
+            svc_name, _, name = call.partition(".")
+            svc = world.services[svc_name]
+            first = world.call(call, args)
+            assert world.call(call, args) is first  # kept while nothing changed
+            fresh = getattr(svc, name)(**svc.endpoints[name].bind(args))
+            assert first == fresh, call
+
+    check()
+    snap = env.snapshot()
+    for action in env.oracle_actions()[:-1]:  # the writes of a solution (its finish left out)
+        env.step(action)
+        check()
+    env.step(A.wait(2 * 86400))  # the life delivers mail, texts, chat over two days
+    check()
+    env.restore(snap)
+    check()
+
+
+def test_cached_results_are_bounded_and_reach_the_observation():
+    env = gym.make("ClawAnything-v0", family="meeting-reschedule").unwrapped
+    env.reset(seed=3)
+    mail = env.world.services["workmail"] if "workmail" in env.world.services else env.world.services["mail"]
+    for offset in range(200):
+        env.world.call(f"{mail.name}.list", {"limit": 1, "offset": offset})
+    assert len(mail._derived["calls"]) <= 64
+    unread = next(m for m in mail.messages("inbox")[:40] if not m["read"])
+    listing = A.api(f"{mail.name}.list", limit=40)  # about 7,000 characters: within the result's limit
+    before = json.loads(env.step(listing)[0]["result"])
+    assert json.loads(env.step(listing)[0]["result"]) == before
+    env.step(A.api(f"{mail.name}.get", id=unread["id"]))
+    after = json.loads(env.step(listing)[0]["result"])
+    was = {r["id"]: r["read"] for r in before["items"]}
+    now = {r["id"]: r["read"] for r in after["items"]}
+    assert was[unread["id"]] is False and now[unread["id"]] is True
+
+
+def test_bound_remembers_by_identity_only():
+    from claw_gym import observation as O
+
+    texts = [("x" * n) + "\x00" for n in range(40)] + ["plain", "a\tb\nc", "y" * 20_000]
+    for _ in range(2):
+        for t in texts:
+            assert O.bound(t, 100) == O._bound(t, 100)
+            assert O.bound(t, 5_000) == O._bound(t, 5_000)
+    assert len(O._BOUND) <= 16

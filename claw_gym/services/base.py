@@ -113,6 +113,7 @@ class Endpoint:
     params: tuple[Param, ...]
     mutates: bool
     method: str
+    cached: bool = False  # the result depends on this service's records and the arguments only
 
     @property
     def qualname(self) -> str:
@@ -154,14 +155,32 @@ class Endpoint:
         return out
 
 
-def endpoint(doc: str, *, mutates: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Mark a service method as an API endpoint. ``doc`` is the one line agents read."""
+def endpoint(doc: str, *, mutates: bool = False, cached: bool = False
+             ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Mark a service method as an API endpoint. ``doc`` is the one line agents read.
+
+    ``cached``: a read whose result is a function of the service's records and the arguments
+    alone (no clock, no other service). Its result is kept, per arguments, until the records
+    change (:meth:`Service.derived`): an agent polling its inbox pays for the listing once.
+    """
+    assert not (mutates and cached), "a mutating endpoint cannot be cached"
 
     def mark(fn: Callable[..., Any]) -> Callable[..., Any]:
-        fn.__claw_endpoint__ = (doc, mutates)  # type: ignore[attr-defined]
+        fn.__claw_endpoint__ = (doc, mutates, cached)  # type: ignore[attr-defined]
         return fn
 
     return mark
+
+
+_HASHABLE_ARGUMENT = (str, int, float, bool, type(None))
+_CACHED_CALLS = 64  # results of cached endpoints kept per service
+
+
+def _arguments_key(name: str, kwargs: dict[str, Any]) -> tuple[Any, ...] | None:
+    """A cache key for an endpoint's bound arguments (None when one is a list or a dict: not cached)."""
+    if all(type(v) in _HASHABLE_ARGUMENT for v in kwargs.values()):
+        return (name,) + tuple((k, type(v), v) for k, v in kwargs.items())  # types too: 1, 1.0, True differ
+    return None
 
 
 def _params_of(fn: Callable[..., Any]) -> tuple[Param, ...]:
@@ -248,8 +267,8 @@ class Service(WorldRef):
             for attr, fn in vars(klass).items():
                 meta = getattr(fn, "__claw_endpoint__", None)
                 if meta is not None:
-                    doc, mutates = meta
-                    eps[attr] = Endpoint(cls.name, attr, doc, _params_of(fn), mutates, attr)
+                    doc, mutates, cached = meta
+                    eps[attr] = Endpoint(cls.name, attr, doc, _params_of(fn), mutates, attr, cached)
         eps["describe"] = Endpoint(cls.name, "describe", f"List the endpoints of {cls.name} with their arguments.",
                                    (), False, "describe")
         cls.endpoints = dict(sorted(eps.items()))
@@ -323,7 +342,17 @@ class Service(WorldRef):
             close = ", ".join(self.endpoints)
             raise ServiceError(f"unknown endpoint {self.name}.{name}; {self.name} has: {close}")
         kwargs = ep.bind(args)
-        return getattr(self, ep.method)(**kwargs)
+        method = getattr(self, ep.method)
+        key = _arguments_key(name, kwargs) if ep.cached else None
+        if key is None:
+            return method(**kwargs)
+        results = self.derived("calls", dict)
+        hit = results.get(key, _NOT_BUILT)
+        if hit is _NOT_BUILT:
+            if len(results) >= _CACHED_CALLS:  # an agent paging or searching widely: start over
+                results.clear()
+            hit = results[key] = method(**kwargs)
+        return hit
 
     def describe(self) -> list[str]:
         return [f"{ep.signature()}  -- {ep.doc}" for ep in self.endpoints.values()]

@@ -24,14 +24,14 @@ class Chat(Service):
     def channel_names(self) -> list[str]:
         return sorted({m["channel"] for m in self.table("messages").values()})
 
-    @endpoint("List channels with their message counts.")
+    @endpoint("List channels with their message counts.", cached=True)
     def list_channels(self) -> list:
         counts: dict[str, int] = {}
         for m in self.table("messages").values():
             counts[m["channel"]] = counts.get(m["channel"], 0) + 1
         return [{"channel": c, "messages": counts[c]} for c in sorted(counts)]
 
-    @endpoint("Messages of a channel, newest first.")
+    @endpoint("Messages of a channel, newest first.", cached=True)
     def history(self, channel: str, limit: int = 20, offset: int = 0) -> dict:
         self.require(channel in self.channel_names(), f"no channel {channel!r}; channels: {self.channel_names()}")
         rows = sorted((m for m in self.table("messages").values() if m["channel"] == channel),

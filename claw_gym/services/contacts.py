@@ -17,7 +17,7 @@ class Contacts(Service):
     def by_name(self, name: str) -> Record | None:
         return next((p for p in self.table("people").values() if p["name"].lower() == name.lower()), None)
 
-    @endpoint("Search contacts by name, email, phone, company or notes.")
+    @endpoint("Search contacts by name, email, phone, company or notes.", cached=True)
     def search(self, query: str = "", limit: int = 20, offset: int = 0) -> dict:
         q = query.lower()
         rows = sorted((p for p in self.table("people").values()

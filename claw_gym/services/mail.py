@@ -35,7 +35,7 @@ class Mail(Service):
                                 key=lambda m: (m["time"], m["id"]), reverse=True))
         return self.derived(("messages", folder), build)
 
-    @endpoint("List messages in a folder, newest first.")
+    @endpoint("List messages in a folder, newest first.", cached=True)
     def list(self, folder: str = "inbox", unread_only: bool = False, limit: int = 20, offset: int = 0) -> dict:
         self.require(folder in FOLDERS, f"unknown folder {folder!r}; folders: {', '.join(FOLDERS)}")
         rows = self.messages(folder)
@@ -43,7 +43,7 @@ class Mail(Service):
             rows = self.derived(("unread", folder), lambda: tuple(m for m in rows if not m["read"]))
         return self.page(rows, limit, offset, view=self._brief)
 
-    @endpoint("Search all folders by words in sender, subject or body.")
+    @endpoint("Search all folders by words in sender, subject or body.", cached=True)
     def search(self, query: str, sender: str = "", limit: int = 20, offset: int = 0) -> dict:
         words = query.lower().split()
         hits = [m for m in self.messages()

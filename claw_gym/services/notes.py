@@ -23,7 +23,7 @@ class Notes(Service):
         return self.insert("notes", {"title": title, "body": body, "folder": folder,
                                      "updated": self.now if time is None else time})
 
-    @endpoint("List or search notes by words in title or body.")
+    @endpoint("List or search notes by words in title or body.", cached=True)
     def list(self, query: str = "", limit: int = 20, offset: int = 0) -> dict:
         words = query.lower().split()
         rows = sorted((n for n in self.table("notes").values()

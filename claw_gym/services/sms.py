@@ -26,13 +26,13 @@ class Sms(Service):
         return self.derived("messages", lambda: tuple(sorted(self.table("messages").values(),
                                                              key=lambda m: (m["time"], m["id"]), reverse=True)))
 
-    @endpoint("List messages newest first, optionally for one number or only unread.")
+    @endpoint("List messages newest first, optionally for one number or only unread.", cached=True)
     def list(self, number: str = "", unread_only: bool = False, limit: int = 20, offset: int = 0) -> dict:
         rows = [m for m in self.messages() if (not number or m["number"] == number)
                 and (not unread_only or not m["read"])]
         return self.page(rows, limit, offset, view=self._view)
 
-    @endpoint("Conversations: one line per number with the latest message.")
+    @endpoint("Conversations: one line per number with the latest message.", cached=True)
     def threads(self) -> list:
         seen: dict[str, Record] = {}
         for m in self.messages():

@@ -21,7 +21,7 @@ class Todo(Service):
             done: bool = False) -> Record:
         return self.insert("items", {"title": title, "due": due, "done": done, "list": list_name, "notes": notes})
 
-    @endpoint("List tasks (open ones unless include_done), soonest due first.")
+    @endpoint("List tasks (open ones unless include_done), soonest due first.", cached=True)
     def list(self, include_done: bool = False, list_name: str = "", limit: int = 50, offset: int = 0) -> dict:
         rows = sorted((t for t in self.table("items").values()
                        if (include_done or not t["done"]) and (not list_name or t["list"] == list_name)),
