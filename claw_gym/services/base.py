@@ -163,7 +163,8 @@ def endpoint(doc: str, *, mutates: bool = False, cached: bool = False
     alone (no clock, no other service). Its result is kept, per arguments, until the records
     change (:meth:`Service.derived`): an agent polling its inbox pays for the listing once.
     """
-    assert not (mutates and cached), "a mutating endpoint cannot be cached"
+    if mutates and cached:
+        raise TypeError("a mutating endpoint cannot be cached")
 
     def mark(fn: Callable[..., Any]) -> Callable[..., Any]:
         fn.__claw_endpoint__ = (doc, mutates, cached)  # type: ignore[attr-defined]
