@@ -35,12 +35,15 @@ class Mail(Service):
                                 key=lambda m: (m["time"], m["id"]), reverse=True))
         return self.derived(("messages", folder), build)
 
+    def unread(self, folder: str = "inbox") -> tuple[Record, ...]:
+        """Unread messages of a folder, newest first (kept until the mailbox changes; the phone's
+        notifications ask for them on every redraw)."""
+        return self.derived(("unread", folder), lambda: tuple(m for m in self.messages(folder) if not m["read"]))
+
     @endpoint("List messages in a folder, newest first.", cached=True)
     def list(self, folder: str = "inbox", unread_only: bool = False, limit: int = 20, offset: int = 0) -> dict:
         self.require(folder in FOLDERS, f"unknown folder {folder!r}; folders: {', '.join(FOLDERS)}")
-        rows = self.messages(folder)
-        if unread_only:
-            rows = self.derived(("unread", folder), lambda: tuple(m for m in rows if not m["read"]))
+        rows = self.unread(folder) if unread_only else self.messages(folder)
         return self.page(rows, limit, offset, view=self._brief)
 
     @endpoint("Search all folders by words in sender, subject or body.", cached=True)

@@ -26,6 +26,11 @@ class Sms(Service):
         return self.derived("messages", lambda: tuple(sorted(self.table("messages").values(),
                                                              key=lambda m: (m["time"], m["id"]), reverse=True)))
 
+    def unread_incoming(self) -> tuple[Record, ...]:
+        """Received messages not yet read, newest first (kept until the messages change)."""
+        return self.derived("unread incoming", lambda: tuple(m for m in self.messages()
+                                                             if m["direction"] == "in" and not m["read"]))
+
     @endpoint("List messages newest first, optionally for one number or only unread.", cached=True)
     def list(self, number: str = "", unread_only: bool = False, limit: int = 20, offset: int = 0) -> dict:
         rows = [m for m in self.messages() if (not number or m["number"] == number)

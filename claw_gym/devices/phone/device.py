@@ -35,9 +35,9 @@ NEEDS_RADIO = ("sms.send", "phone.place_call")  # refused by the phone in airpla
 _BLOCKING = ("dialog", "shade", "notif")  # styles that swallow touches that hit no button on them
 
 
-
 def _digits(number: str) -> str:
     return "".join(c for c in number if c.isdigit())
+
 
 class SimPhone:
     width = WIDTH

@@ -55,7 +55,7 @@ def notifications(phone: "SimPhone") -> list[Notif]:
                              n["time"], _opener(phone, n), _caller(phone, "phone.dismiss", {"id": n["id"]}),
                              [(a, _responder(phone, n, a)) for a in n["actions"]], ("phone",)))
     if "sms" in svc:
-        for m in _unread(svc["sms"], lambda m: m["direction"] == "in"):
+        for m in svc["sms"].unread_incoming():
             if m["time"] >= since:
                 name, book = phone.lookup(m["number"])
                 out.append(Notif(m["id"], "com.claw.messages", "Messages", name, m["body"],
@@ -64,23 +64,13 @@ def notifications(phone: "SimPhone") -> list[Notif]:
                                  shows=("sms",) if book is None else ("sms", book)))
     for mbox, pkg, label in (("mail", "com.claw.mail", "Mail"), ("workmail", "com.claw.workmail", "Work Mail")):
         if mbox in svc and pkg in phone.apps:
-            for m in _unread(svc[mbox], lambda m: m["folder"] == "inbox"):
+            for m in svc[mbox].unread("inbox"):
                 if m["time"] >= since:
                     out.append(Notif(m["id"], pkg, label, m["from"], m["subject"], m["time"],
                                      lambda m=m, pkg=pkg: phone.apps[pkg].open_message(phone, m["id"], fresh=True),
                                      _caller(phone, f"{mbox}.mark_read", {"id": m["id"]}), shows=(mbox,)))
     out.sort(key=lambda n: (bool(n.actions), n.time, n.key), reverse=True)  # ones that ask something first
     return out
-
-
-def _unread(service: Any, incoming: Callable[[Any], bool]) -> tuple[Any, ...]:
-    """The unread incoming messages of a service, kept until its records change (Service.derived).
-
-    A rebuild of the view tree (any change anywhere) must not rescan a 90-day history; only the
-    time window is applied per rebuild.
-    """
-    return service.derived("unread incoming", lambda: tuple(
-        m for m in service.table("messages").values() if not m["read"] and incoming(m)))
 
 
 def _caller(phone: "SimPhone", call: str, args: dict[str, Any]) -> Callable[[], Any]:
