@@ -1,10 +1,21 @@
-"""Figures of the suite (from the catalog, plus a sweep's pass rates) and the README section."""
+"""Figures of the suite (from the catalog, plus a sweep's pass rates), written into the docs.
+
+The docs carry generated blocks between marker comments (``<!-- generated:NAME begin ... -->`` and
+``<!-- generated:NAME end -->``): the suite's figures and family table and one section per family in
+docs/families.md, a one-line summary in README.md. ``python -m claw_gym.tasks.figures --write``
+rewrites them from the catalog; ``--check`` exits 1 naming the stale ones (a test runs it), so a
+family added, removed or re-described cannot leave the docs behind.
+"""
 
 from __future__ import annotations
 
+import argparse
+import re
 import statistics
+import sys
 from collections import Counter
-from typing import Any
+from pathlib import Path
+from typing import Any, Callable
 
 from . import ambient, quota, suite
 
@@ -51,7 +62,7 @@ def families_table() -> str:
 
 
 def markdown(sweep: dict[str, Any] | None = None) -> str:
-    """The README section "The suite" (catalog figures, and a sweep's figures when given)."""
+    """The section "The suite" of docs/families.md (catalog figures, and a sweep's figures when given)."""
     c = catalog_figures()
     sp = c["services_per_task"]
     mix = ", ".join(f"{t} {v:.1%} (target >= {c['mix_targets'][t]:.0%})" for t, v in c["mix"].items())
@@ -93,5 +104,122 @@ def markdown(sweep: dict[str, Any] | None = None) -> str:
     return "\n".join(out)
 
 
+def summary_line() -> str:
+    """The front page's one line of figures."""
+    c = catalog_figures()
+    kinds, devs = c["per_kind"], c["per_device"]
+    both = sum(n for d, n in devs.items() if "+" in d)
+    return (f"{c['tasks']:,} tasks in {c['families']} families: {kinds.get('reactive', 0):,} reactive, "
+            f"{kinds.get('proactive', 0):,} proactive; {devs.get('api', 0):,} API-only, {both:,} on both the "
+            f"laptop and the phone; {c['services_per_task']['mean']} services per task world on average.")
+
+
+_KIND_WORDS = {"reactive": "reactive (the instruction states the request)",
+               "proactive": "proactive (no instruction: an arriving event makes action necessary; judged at a deadline)"}
+
+
+def _range(values: list[int]) -> str:
+    lo, hi = min(values), max(values)
+    return str(lo) if lo == hi else f"{lo}-{hi}"
+
+
+def family_sections() -> str:
+    """One section per family: what it checks, its spaces, ids and versions, services, wrong policies."""
+    specs = list(suite.all_specs().values())
+    out = []
+    for f in sorted(suite.families().values(), key=lambda f: f.name):
+        mine = sorted((s for s in specs if s.family == f.name), key=lambda s: s.task_id)
+        splits = Counter(s.split for s in mine)
+        kinds_of_action = ["api", *(["shell"] if "laptop" in f.devices else []),
+                           *(["gui"] if "phone" in f.devices else []), "wait", "finish"]
+        screens = ("`screen` and `ui` show the phone it needs" if "phone" in f.devices else
+                   "`screen` and `ui` show a phone it does not need (`phone=False` drops it)")
+        wrong = []
+        if "stale_oracle" in f.extra:
+            wrong.append("a policy acting on the stale signal (`Family.extra[\"stale_oracle\"]`) fails")
+        if "trap" in f.extra:
+            wrong.append("springing the trap (`Family.extra[\"trap\"]`) is a violation: reward 0")
+        first = mine[0].task_id
+        rows = [
+            ("kind", _KIND_WORDS[f.kind]),
+            ("devices", device_label(f.devices) + (" (API only)" if not f.devices else "")),
+            ("tasks", f"{len(mine)}: " + ", ".join(f"{k} {splits[k]}" for k in sorted(splits))
+             + f"; difficulty {_range([s.difficulty for s in mine])}"),
+            ("ids", f"`{f.name}-<variant>-<nnnn>`, variants " + ", ".join(f"`{v}`" for v in f.variants)
+             + f"; e.g. `gym.make(\"ClawAnything/{first}-v0\")`"),
+            ("versions", "`-v0` (claw-gym 0.1.0); the manifest pins each id's content hash, so a content change "
+             "shows as changed"),
+            ("action space", "JSON text; kinds " + ", ".join(f"`{k}`" for k in kinds_of_action)),
+            ("observation space", f"the suite's `Dict`; {screens}"),
+            ("services", "its own: " + ", ".join(f"`{s}`" for s in sorted(f.services))
+             + "; plus `events`, `device` and 2 + difficulty ambient ones"),
+            ("max steps", _range([s.max_steps for s in mine])),
+            ("tags", ", ".join(f.tags) or "-"),
+            ("reward", "1.0 when every check passes, else 0.0 (`reward_mode=\"partial\"`: the fraction passed, "
+             "0 on a violation)"),
+        ]
+        if wrong:
+            rows.append(("wrong policies", "; ".join(wrong)))
+        table = "\n".join(f"| {k} | {v.replace('|', '/')} |" for k, v in rows)
+        out.append(f"### `{f.name}`\n\n{f.summary}\n\n| | |\n|---|---|\n{table}\n")
+    return "\n".join(out)
+
+
+# (file relative to the repository root, block name, generator)
+BLOCKS: list[tuple[str, str, Callable[[], str]]] = [
+    ("README.md", "summary", summary_line),
+    ("docs/families.md", "suite", markdown),
+    ("docs/families.md", "families", family_sections),
+]
+
+
+def _pattern(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(<!-- generated:{name} begin[^\n]*-->\n)(.*?)(<!-- generated:{name} end -->)", re.S)
+
+
+def _body(text: str) -> str:
+    return text.rstrip("\n") + "\n"
+
+
+def update(root: Path, write: bool) -> list[str]:
+    """Compare (and with ``write``, rewrite) every generated block; returns the stale ones as 'file: name'."""
+    stale: list[str] = []
+    texts: dict[str, str] = {}
+    for rel, name, make in BLOCKS:
+        path = root / rel
+        text = texts.setdefault(rel, path.read_text(encoding="utf-8"))
+        m = _pattern(name).search(text)
+        if m is None:
+            raise SystemExit(f"{path}: no generated block '{name}' (markers <!-- generated:{name} begin ... -->)")
+        want = _body(make())
+        if m.group(2) != want:
+            stale.append(f"{rel}: {name}")
+            texts[rel] = text[:m.start(2)] + want + text[m.end(2):]
+    if write:
+        for rel, text in texts.items():
+            (root / rel).write_text(text, encoding="utf-8")
+    return stale
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m claw_gym.tasks.figures", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--write", action="store_true", help="rewrite the generated blocks of README.md and docs/")
+    ap.add_argument("--check", action="store_true", help="exit 1 if a generated block is stale")
+    ap.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[2],
+                    help="the repository checkout (default: the one this module is in)")
+    args = ap.parse_args(argv)
+    if not (args.write or args.check):
+        print(markdown())
+        print(family_sections())
+        return 0
+    stale = update(args.root, write=args.write)
+    for s in stale:
+        print(("rewrote " if args.write else "stale: ") + s)
+    if args.check and stale and not args.write:
+        print("regenerate with: python -m claw_gym.tasks.figures --write", file=sys.stderr)
+        return 1
+    return 0
+
+
 if __name__ == "__main__":
-    print(markdown())
+    sys.exit(main())

@@ -223,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=0, help="sweep every k-th task so about N are run (0: all)")
     ap.add_argument("--family", action="append", help="only these families")
     ap.add_argument("--json", action="store_true", help="print the summary as JSON")
-    ap.add_argument("--markdown", action="store_true", help="print the README section 'The suite'")
+    ap.add_argument("--markdown", action="store_true", help="print the section 'The suite' of docs/families.md, with this sweep's figures")
     ap.add_argument("--log", type=argparse.FileType("w"), help="write each task's result here as a JSON line")
     ap.add_argument("--from-log", type=argparse.FileType("r"), help="summarize an earlier run's --log instead")
     ap.add_argument("--faults", type=float, metavar="RATE",
