@@ -85,7 +85,7 @@ def table(rows: list[Row]) -> str:
 
 
 def markdown(rows: list[Row], info: dict[str, str]) -> str:
-    """The README's results table."""
+    """The results table of docs/speed-reliability.md."""
     out = [f"Measured {info['date']} on {info['cpu']} ({info['cores']} cores, load {info['load']}), "
            f"Python {info['python']}, {info['platform']}; {info.get('clock', 'wall')} clock. "
            "Median ± IQR over repeats; baselines from the same run.",

@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--from-json", metavar="PATH", help="render a run saved with --json instead of measuring")
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="machine-readable output")
-    out.add_argument("--markdown", action="store_true", help="the README results table")
+    out.add_argument("--markdown", action="store_true", help="the results table of docs/speed-reliability.md")
     args = p.parse_args(argv)
     cfg = Config(quick=args.quick, repeats=args.repeats or (3 if args.quick else 7), clock=args.clock)
     if args.from_json:

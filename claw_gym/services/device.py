@@ -4,7 +4,7 @@ Every world has it (like ``events``): a life leaves traces on its devices. Recor
 notifications apps posted in the past (``kind="notification"``, with the app that raised
 them) and log lines (``battery``, ``install``, ``update``, ``signin``, ``backup``). It is a
 read-only record: the shade's live, answerable notifications are ``phone.notifications``
-(device-only), the one source of truth for what a notification asks now (README, the phone).
+(device-only), the one source of truth for what a notification asks now (docs/phone.md).
 """
 
 from __future__ import annotations
