@@ -199,6 +199,14 @@ class SimPhone:
         s.focus = key
         self._changed()
 
+    def clear_field(self, key: str) -> None:
+        """Empty a text field and focus it (a long press: select all, cut; the field shows its hint)."""
+        s = self.screen
+        assert s is not None
+        s.fields[key] = ""
+        s.focus = key
+        self._changed()
+
     def ask(self, dialog: Dialog) -> None:
         s = self.screen
         assert s is not None
