@@ -135,3 +135,23 @@ def test_a_long_listing_drops_list_rows_never_a_card():
     assert m and 0 < int(m.group(1)) < 60
     assert "Row 0 " in ui and f"Row {59} " not in ui
     assert ui.index("more rows not listed") < ui.index("Confirm")
+
+
+def test_confirmation_dialogs_in_a_replay_are_listed_whole():
+    """A notification answer that asks first (the bank's "block card"), and the Contacts delete dialog."""
+    env = gym.make(claw_gym.catalog(family="phone-card-check")[0].env_id).unwrapped
+    env.reset(seed=0)
+    obs, *_ = env.step(S.open_shade())
+    button = next(n for n in env.phone.tree()[1] if n.text == "No, block card")
+    obs, _, _, _, info = env.step(A.tap(element=f"text={button.text}"))
+    assert not info["error"] and env.phone.screen.dialog is not None, obs["result"]
+    _check(env, obs, "bank confirmation dialog")
+    env.close()
+    env = gym.make(claw_gym.catalog(family="dual-ticket-new-number")[0].env_id).unwrapped
+    env.reset(seed=0)
+    f = env.scenario.facts
+    for a in [*S.open_app("Contacts"), *S.fill("search", f["name"]), S.tap(f"text={f['label']}"), S.tap("id/delete")]:
+        obs, *_ = env.step(a)
+    assert env.phone.screen.dialog is not None
+    _check(env, obs, "contacts delete dialog")
+    env.close()

@@ -5,10 +5,11 @@ pre-order; ids depend only on the screen's content, so the same screen always
 gets the same ids. It carries every string the screen draws, in full (as
 Android's accessibility text does): a node's text, its content-desc (a
 notification's or a dialog's whole body), and its second line (``hint=`` of a
-text field, ``header=`` of a notification card, ``sub=`` otherwise), even where
-the screen wraps or ellipsizes them. When the listing must be cut to its bound,
-trailing rows of the scrolled list go first, with a marker; fixed parts (app bar,
-cards of the shade, a dialog, a toast) are never cut. Elements can also be picked by a stable selector, which is
+text field, ``header=`` of a notification card, ``icon=`` of an app icon,
+``sub=`` otherwise), even where the screen wraps or ellipsizes them. When the
+listing must be cut to its bound, trailing rows of the scrolled list go first,
+with a marker; fixed parts (app bar, cards of the shade, a dialog, a toast) are
+never cut. Elements can also be picked by a stable selector, which is
 what scripted oracles use (``tap(element="text=Save")``)::
 
     e12                          the 12th element of the listing
@@ -70,7 +71,7 @@ def elements(nodes: list[Node]) -> list[Node]:
 
 FIELD_MAX = 2_000  # characters of one quoted value (far above anything a screen draws of it)
 #: the name under which a node's second line (``Node.sub``) is listed, by style
-SUB_NAMES = {"input": "hint", "display": "hint", "notif": "header"}
+SUB_NAMES = {"input": "hint", "display": "hint", "notif": "header", "icon": "icon"}
 
 
 def _q(text: str, limit: int = FIELD_MAX) -> str:
