@@ -97,7 +97,8 @@ def generate(ctx: Ctx) -> Scenario:
                                   "phone": phone,
                                   "twin": twin_id, "twin_before": dict(contacts.table("people")[twin_id]) if twin_id
                                   else None, "due": clock.fmt_date(due),
-                                  "todos_before": sorted(ctx.svc("todo").table("items"))})
+                                  "todos_before": sorted(ctx.svc("todo").table("items")),
+                                  "people_before": sorted(contacts.table("people"))})
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
@@ -111,6 +112,10 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     g.expect("contact has the current phone", norm(c["phone"]) == norm(f["phone"]), c["phone"])
     if f["twin"]:
         g.expect("the other contact with the same first name is untouched", people.get(f["twin"]) == f["twin_before"])
+    copies = [p["name"] for p in K.agent_rows(world, "contacts", "people", f["people_before"])
+              if norm(f["name"]) in norm(p["name"])]
+    g.expect("the contact was updated, not duplicated", not copies,
+             f"new contacts named {f['name']}: {copies}" if copies else "no second card for them")
     todos = K.agent_rows(world, "todo", "items", f["todos_before"])
     ok = [t for t in todos if t["due"] is not None and clock.fmt_date(t["due"]) == f["due"] and not t["done"]]
     g.expect("a to-do due on the requested day", bool(ok), f"{len(todos)} new to-dos")
@@ -130,6 +135,12 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
     return _act(f, f["address"])
 
 
+def duplicate(world: World, f: dict[str, Any]) -> list[str]:
+    """Adds a new card with the current details beside the stale one: not the update asked for."""
+    return [A.api("contacts.create", name=f["name"], phone=f["phone"], notes=f"Address: {f['address']}"),
+            A.api("todo.add_task", title="Post the card", due=f["due"]), A.finish("Saved the new details.")]
+
+
 def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
     """Takes the address from an older signature."""
     return _act(f, f["stale"])
@@ -143,5 +154,5 @@ FAMILY = Family(
             "untouched, and a new to-do is due on the requested day.",
     generate=generate, check=check, oracle=oracle,
     variants=("friend", "anyone"), tasks_per_variant=15, max_steps=25, tags=("conflict",),
-    extra={"stale_oracle": stale_oracle},
+    extra={"stale_oracle": stale_oracle, "duplicate": duplicate},
 )

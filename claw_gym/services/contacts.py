@@ -35,13 +35,21 @@ class Contacts(Service):
         return {"created": self.add(name, email, phone, company=company, notes=notes)["id"]}
 
     @endpoint("Change fields of a contact (omitted fields stay).", mutates=True)
-    def update(self, id: str, email: str | None = None, phone: str | None = None, address: str | None = None,
-               company: str | None = None, notes: str | None = None) -> dict:
+    def update(self, id: str, name: str | None = None, email: str | None = None, phone: str | None = None,
+               address: str | None = None, company: str | None = None, notes: str | None = None) -> dict:
         rec = self.record("people", id)
-        changes = {k: v for k, v in (("email", email), ("phone", phone), ("address", address),
-                                     ("company", company), ("notes", notes)) if v is not None}
+        self.require(name is None or name.strip() != "", "name must not be empty")
+        changes = {k: v for k, v in (("name", None if name is None else name.strip()), ("email", email),
+                                     ("phone", phone), ("address", address), ("company", company),
+                                     ("notes", notes)) if v is not None}
         self.modify(rec, **changes)
         return {"updated": id, **rec}
+
+    @endpoint("Delete a contact.", mutates=True)
+    def delete(self, id: str) -> dict:
+        rec = self.record("people", id)
+        self.remove("people", id)
+        return {"deleted": id, "name": rec["name"]}
 
     def summary(self) -> str:
         return f"contacts: {len(self.table('people'))} people"

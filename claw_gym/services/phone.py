@@ -134,6 +134,21 @@ class Phone(Service):
         self.require(sum(c.isdigit() for c in phone) >= 3, f"{phone!r} is not a phone number")
         return {"created": self.add_contact_record(name.strip(), phone.strip())["id"]}
 
+    @endpoint("Change the name or number of a contact stored on the phone (omitted fields stay).", mutates=True)
+    def update_contact(self, id: str, name: str | None = None, phone: str | None = None) -> dict:
+        rec = self.record("contacts", id)
+        self.require(name is None or name.strip() != "", "name must not be empty")
+        self.require(phone is None or sum(c.isdigit() for c in phone) >= 3, f"{phone!r} is not a phone number")
+        changes = {k: v.strip() for k, v in (("name", name), ("phone", phone)) if v is not None}
+        self.modify(rec, **changes)
+        return {"updated": id, **rec}
+
+    @endpoint("Delete a contact stored on the phone.", mutates=True)
+    def delete_contact(self, id: str) -> dict:
+        rec = self.record("contacts", id)
+        self.remove("contacts", id)
+        return {"deleted": id, "name": rec["name"]}
+
     # ---- notifications -------------------------------------------------------------------------
     @endpoint("Active notifications, newest first.")
     def notifications(self) -> list:

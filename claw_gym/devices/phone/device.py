@@ -199,6 +199,14 @@ class SimPhone:
         s.focus = key
         self._changed()
 
+    def clear_field(self, key: str) -> None:
+        """Empty a text field and focus it (a long press: select all, cut; the field shows its hint)."""
+        s = self.screen
+        assert s is not None
+        s.fields[key] = ""
+        s.focus = key
+        self._changed()
+
     def ask(self, dialog: Dialog) -> None:
         s = self.screen
         assert s is not None
@@ -486,6 +494,15 @@ class SimPhone:
         frame = r.render(flat)
         self._frames[(w, h)] = (self._tree, frame)
         return frame
+
+    def drawn_texts(self, size: tuple[int, int] | None = None) -> tuple[str, ...]:
+        """Every string on the frame at ``size``, as drawn (ellipsized where the screen cuts it).
+
+        Read from the renderer's record of the tiles it composed: the hook that holds the
+        contract "what the screen shows, the text shows" (each must be in :meth:`ui_text`).
+        """
+        self.frame(size)
+        return self._renderers[size or (self.width, self.height)].texts
 
     def screenshot(self) -> np.ndarray:
         return self.frame()

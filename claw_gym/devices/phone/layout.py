@@ -64,12 +64,14 @@ class Page:
                          color=self.color)
 
     def field(self, key: str, hint: str, *, rid: str = "", password: bool = False) -> Node:
-        """A text field; tapping it focuses it, then ``type`` actions fill it."""
+        """A text field; tapping it focuses it, then ``type`` actions fill it. A long press
+        clears it and focuses it (select all, then cut), so a prefilled value is replaced
+        without one ``delete`` key per character."""
         value = self.screen.fields.get(key, "")
         focused = self.screen.focus == key
         return self._add("EditText", 56, text=value, sub=hint, style="input", focused=focused, focusable=True,
                          password=password, on_tap=lambda: self.phone.focus(key), rid=rid or key,
-                         color=self.color)
+                         on_long=lambda: self.phone.clear_field(key), color=self.color)
 
     def fields(self, specs: list[tuple[str, str]]) -> None:
         """A form: (key, hint) per text field; the key is also the field's resource-id."""

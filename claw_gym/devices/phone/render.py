@@ -77,10 +77,17 @@ def ellipsize(text: str, width: float, px: int) -> str:
 
 
 class Painter:
-    """Tile drawing helpers at one scale (device pixels -> frame pixels)."""
+    """Tile drawing helpers at one scale (device pixels -> frame pixels).
+
+    ``drawn`` collects every string :meth:`text` puts on a tile (the one text-drawing function):
+    the renderer keeps them with the tile, so each frame knows the strings it shows. That is the
+    hook the ui-completeness test reads (``SimPhone.drawn_texts``): what the screen shows, the
+    text shows.
+    """
 
     def __init__(self, scale: float) -> None:
         self.s = scale
+        self.drawn: list[str] = []
 
     def px(self, v: float) -> int:
         return int(round(v * self.s))
@@ -92,6 +99,8 @@ class Painter:
              max_w: float | None = None, anchor: str = "la") -> None:
         if max_w is not None:
             text = ellipsize(text, self.px(max_w), self.px(SIZES[role]))
+        if text:
+            self.drawn.append(text)
         d.text((self.px(xy[0]), self.px(xy[1])), text, font=self.f(role), fill=fill, anchor=anchor)
 
 
@@ -164,12 +173,14 @@ def _draw(p: Painter, n: Node, w: int, h: int, size: tuple[int, int]) -> Image.I
         d.rounded_rectangle((p.px(16), p.px(4), p.px(w - 16), p.px(h - 4)), radius=p.px(6), outline=border,
                             width=2 if n.focused else 1)
         shown = ("*" * len(n.text) if n.password else n.text)
+        caret = 27.0
         if shown:
-            p.text(d, (28, h / 2), shown + ("|" if n.focused else ""), "row", INK, w - 56, "lm")
+            p.text(d, (28, h / 2), shown, "row", INK, w - 58, "lm")
+            caret = 29 + min(text_width(shown, "row"), w - 58)
         else:
             p.text(d, (28, h / 2), n.sub, "row", (154, 160, 166), w - 56, "lm")
-            if n.focused:
-                d.line((p.px(27), p.px(h / 2 - 9), p.px(27), p.px(h / 2 + 9)), fill=color, width=1)
+        if n.focused:  # the caret is a line, not a character (it is no text of the field)
+            d.line((p.px(caret), p.px(h / 2 - 9), p.px(caret), p.px(h / 2 + 9)), fill=color, width=1)
     elif style in ("button", "textbutton", "chip"):
         filled = style == "button" or (style == "chip" and n.selected)
         if filled:
@@ -266,18 +277,18 @@ _OVERLAYS: dict[str, Callable[[np.ndarray], None]] = {"dim": _dim}
 
 
 class TileCache(OrderedDict):
-    """LRU tiles (uint8 arrays) bounded by their bytes."""
+    """LRU tiles bounded by their bytes: (uint8 array, the strings drawn on it) by key."""
 
     def __init__(self, limit: int = TILE_CACHE_BYTES) -> None:
         super().__init__()
         self.limit, self.nbytes = limit, 0
 
-    def put(self, key: tuple, tile: np.ndarray) -> None:
+    def put(self, key: tuple, tile: tuple[np.ndarray, tuple[str, ...]]) -> None:
         self[key] = tile
-        self.nbytes += tile.nbytes
+        self.nbytes += tile[0].nbytes
         while self.nbytes > self.limit and len(self) > 1:
             _, old = self.popitem(last=False)
-            self.nbytes -= old.nbytes
+            self.nbytes -= old[0].nbytes
 
     def clear(self) -> None:
         super().clear()
@@ -309,8 +320,10 @@ class Renderer:
         self.tiles = _TILES.setdefault(self.painter.s, TileCache())
         self.last: tuple[tuple, np.ndarray] | None = None
         self.frames = 0  # full compositions done (for tests and benchmarks)
+        #: the strings drawn on the last frame, in draw order (the ui-completeness hook, see Painter)
+        self.texts: tuple[str, ...] = ()
 
-    def _tile(self, n: Node) -> np.ndarray:
+    def _tile(self, n: Node) -> tuple[np.ndarray, tuple[str, ...]]:
         x1, y1, x2, y2 = n.rect
         px = self.painter.px
         size = (px(x2) - px(x1), px(y2) - px(y1))  # so that neighbouring tiles meet without a gap
@@ -318,7 +331,8 @@ class Renderer:
                n.enabled, n.password, n.lines)
         tile = self.tiles.get(key)
         if tile is None:
-            tile = np.asarray(_draw(self.painter, n, x2 - x1, y2 - y1, size))
+            self.painter.drawn = []
+            tile = (np.asarray(_draw(self.painter, n, x2 - x1, y2 - y1, size)), tuple(self.painter.drawn))
             self.tiles.put(key, tile)
         else:
             self.tiles.move_to_end(key)
@@ -329,24 +343,27 @@ class Renderer:
         sig = tuple((n.style, n.text, n.sub, n.desc, n.bounds, n.rect, n.color, n.checked, n.focused, n.selected,
                      n.enabled, n.password, n.lines) for n in drawn)
         if self.last is not None and self.last[0] == sig:
-            return self.last[1]
+            return self.last[1]  # the same screen: ``texts`` are still the last frame's
         px = self.painter.px
         w, h = self.size
         blank = _BLANKS.get((self.size, background))
         if blank is None:  # a numpy broadcast fill of (h, w, 3) costs milliseconds; a copy microseconds
             blank = _BLANKS[(self.size, background)] = np.asarray(Image.new("RGB", self.size, background))
         frame = blank.copy()
+        texts: list[str] = []
         for n in drawn:
             if n.style in _OVERLAYS:
                 _OVERLAYS[n.style](frame)
                 continue
-            tile = self._tile(n)
+            tile, strings = self._tile(n)
             fx1, fy1 = px(n.rect[0]), px(n.rect[1])
             bx1, by1, bx2, by2 = (px(v) for v in n.bounds)
             bx1, by1, bx2, by2 = max(bx1, 0), max(by1, 0), min(bx2, w), min(by2, h)
             if bx2 > bx1 and by2 > by1:
                 frame[by1:by2, bx1:bx2] = tile[by1 - fy1:by2 - fy1, bx1 - fx1:bx2 - fx1]
+                texts += strings
         frame.flags.writeable = False
         self.last = (sig, frame)
+        self.texts = tuple(texts)
         self.frames += 1
         return frame

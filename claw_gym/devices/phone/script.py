@@ -25,6 +25,11 @@ def fill(field_id: str, text: str) -> list[str]:
     return [tap(f"id/{field_id}"), A.type_text(text)]
 
 
+def replace(field_id: str, text: str) -> list[str]:
+    """Replace a prefilled field's value: long-press it (clears and focuses), then type."""
+    return [A.long_press(element=f"id/{field_id}"), A.type_text(text)]
+
+
 def open_shade() -> str:
     """Swipe down from the status bar."""
     return A.swipe(WIDTH // 2, 4, WIDTH // 2, HEIGHT * 2 // 3)

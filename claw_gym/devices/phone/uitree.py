@@ -2,7 +2,14 @@
 
 The compact form (``obs["ui"]``) numbers the informative nodes ``e1, e2, ...`` in
 pre-order; ids depend only on the screen's content, so the same screen always
-gets the same ids. Elements can also be picked by a stable selector, which is
+gets the same ids. It carries every string the screen draws, in full (as
+Android's accessibility text does): a node's text, its content-desc (a
+notification's or a dialog's whole body), and its second line (``hint=`` of a
+text field, ``header=`` of a notification card, ``icon=`` of an app icon,
+``sub=`` otherwise), even where the screen wraps or ellipsizes them. When the
+listing must be cut to its bound, trailing rows of the scrolled list go first,
+with a marker; fixed parts (app bar, cards of the shade, a dialog, a toast) are
+never cut. Elements can also be picked by a stable selector, which is
 what scripted oracles use (``tap(element="text=Save")``)::
 
     e12                          the 12th element of the listing
@@ -62,7 +69,12 @@ def elements(nodes: list[Node]) -> list[Node]:
     return [n for top in nodes for n in top.walk() if informative(n)]
 
 
-def _q(text: str, limit: int = 90) -> str:
+FIELD_MAX = 2_000  # characters of one quoted value (far above anything a screen draws of it)
+#: the name under which a node's second line (``Node.sub``) is listed, by style
+SUB_NAMES = {"input": "hint", "display": "hint", "notif": "header", "icon": "icon"}
+
+
+def _q(text: str, limit: int = FIELD_MAX) -> str:
     text = " ".join(text.split())
     if len(text) > limit:
         text = text[: limit - 3] + "..."
@@ -73,8 +85,10 @@ def line(i: int, n: Node) -> str:
     parts = [f"e{i}", n.cls.rsplit(".", 1)[-1]]
     if n.text:
         parts.append(_q("*" * len(n.text) if n.password else n.text))
+    if n.sub and n.sub not in (n.text, n.desc):
+        parts.append(SUB_NAMES.get(n.style, "sub") + "=" + _q(n.sub))
     if n.desc and n.desc != n.text:
-        parts.append("desc=" + _q(n.desc, 60))
+        parts.append("desc=" + _q(n.desc))
     if n.rid:
         parts.append("id=" + n.rid)
     parts.append(_bounds(n.bounds))
@@ -85,19 +99,47 @@ def line(i: int, n: Node) -> str:
     return " ".join(parts + flags)
 
 
+def _list_rows(nodes: list[Node]) -> set[int]:
+    """ids of the nodes inside a scrolled list (the only ones the listing may leave out)."""
+    rows: set[int] = set()
+    for top in nodes:
+        for n in top.walk():
+            if n.scrollable:
+                rows.update(id(c) for c in n.walk() if c is not n)
+    return rows
+
+
 def to_text(nodes: list[Node], screen: str, package: str, limit: int, size: tuple[int, int] = (360, 780)) -> str:
-    """The compact listing, never longer than ``limit`` (later elements are cut with a note)."""
+    """The compact listing, never longer than ``limit``.
+
+    Too long a listing drops the trailing rows of the scrolled list (``...N more rows``), never
+    a card, a dialog or a bar; only if those alone overflow is the end cut (a last resort no
+    screen of the suite reaches).
+    """
     head = f"screen: {screen} [{package}] {size[0]}x{size[1]} px; tap an element by id or x,y"
-    out, size = [head], len(head)
     els = elements(nodes)
-    for i, n in enumerate(els, 1):
-        ln = line(i, n)
-        if size + len(ln) + 1 > limit - 60:
-            out.append(f"[{len(els) - i + 1} more elements not shown; use the ui_xml dump]")
-            break
-        out.append(ln)
-        size += len(ln) + 1
-    return "\n".join(out)[:limit]
+    lines = [line(i, n) for i, n in enumerate(els, 1)]
+    total = len(head) + sum(len(ln) + 1 for ln in lines)
+    budget = limit - 80  # room for the marker
+    if total > budget:
+        rows = _list_rows(nodes)
+        drop: list[int] = []
+        for i in range(len(els) - 1, -1, -1):
+            if total <= budget:
+                break
+            if id(els[i]) in rows:
+                drop.append(i)
+                total -= len(lines[i]) + 1
+        if drop:
+            first = min(drop)
+            marker = f"...{len(drop)} more rows not listed (swipe up to scroll, or read the ui_xml dump)"
+            gone = set(drop)
+            lines = [ln for i, ln in enumerate(lines) if i not in gone]
+            lines.insert(first, marker)
+    out = "\n".join([head] + lines)
+    if len(out) > limit:
+        out = out[: limit - 40] + "\n[listing cut at its bound]"
+    return out
 
 
 def find(nodes: list[Node], selector: str) -> Node | None:

@@ -1,15 +1,30 @@
-"""Contacts: the synced address book (``contacts``) plus contacts saved on the phone only."""
+"""Contacts: the synced address book (``contacts``) plus contacts saved on the phone only.
+
+A contact's detail screen offers Edit (a form prefilled with its fields: name, phone,
+email, company and address for a synced contact; name and phone for one stored on the
+phone) and Delete (after a confirmation dialog). Both kinds go through ``World.call``
+like every app: ``contacts.update`` / ``contacts.delete`` and ``phone.update_contact`` /
+``phone.delete_contact``.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..widgets import Screen
+from ..widgets import Dialog, Screen
 from .base import App
 
 if TYPE_CHECKING:
     from ..device import SimPhone
     from ..layout import Page
+
+
+#: the fields the edit form shows, by where the contact is stored: (key, hint)
+EDIT_FIELDS: dict[str, list[tuple[str, str]]] = {
+    "synced": [("name", "Name"), ("phone", "Phone"), ("email", "Email"), ("company", "Company"),
+               ("address", "Address")],
+    "phone": [("name", "Name"), ("phone", "Phone")],
+}
 
 
 class ContactsApp(App):
@@ -59,6 +74,42 @@ class ContactsApp(App):
         if specs:
             page.gap(8)
             page.buttons(specs)
+        page.gap(8)
+        page.buttons([("Edit", lambda: self._edit(phone, p), "edit"),
+                      ("Delete", lambda: self._confirm_delete(phone, p), "delete")])
+        return page
+
+    def _edit(self, phone: "SimPhone", p: dict[str, Any]) -> None:
+        keys = [k for k, _ in EDIT_FIELDS[p["where"]]]
+        phone.push(Screen(self.package, "edit", {"id": p["id"], "where": p["where"]},
+                          fields={k: str(p.get(k) or "") for k in keys}))
+
+    def _confirm_delete(self, phone: "SimPhone", p: dict[str, Any]) -> None:
+        where = "your synced address book" if p["where"] == "synced" else "this phone"
+        phone.ask(Dialog("Delete contact", f"Delete {p['name']} from {where}? This cannot be undone.", "Delete",
+                         lambda: self._delete(phone, p)))
+
+    def _delete(self, phone: "SimPhone", p: dict[str, Any]) -> str:
+        call = "contacts.delete" if p["where"] == "synced" else "phone.delete_contact"
+        phone.call(call, {"id": p["id"]})
+        phone.pop()
+        return f"Deleted {p['name']}"
+
+    def view_edit(self, phone: "SimPhone", screen: Screen) -> "Page":
+        p = self._person(phone, screen)
+        page = self.page(phone, screen, "Edit contact")
+        if p is None:
+            page.empty("This contact no longer exists")
+            return page
+        where = p["where"]
+        page.fields(EDIT_FIELDS[where])
+        if where == "phone":
+            page.row("Stored on this phone only", "Not synced to your account", rid="storage")
+        f = screen.fields
+        call = "contacts.update" if where == "synced" else "phone.update_contact"
+        page.button("Save", lambda: self.submit(phone, call, {
+            "id": p["id"], **{k: f.get(k, "").strip() for k, _ in EDIT_FIELDS[where]}}, "Contact updated"),
+            rid="save")
         return page
 
     def view_add(self, phone: "SimPhone", screen: Screen) -> "Page":
