@@ -3,8 +3,8 @@
 Generators use the ``arrive_*`` helpers to put a record into the timeline so it lands in
 its service when the virtual clock passes its time (a proactive trigger). The record's
 id is reserved at generation time, so the oracle (computed at reset) can name it.
-Checkers use the readers (``sent_to``, ``outbound_texts``, ``amounts_in``) to compare
-parsed facts of the final world and the audit log.
+Checkers use the readers (``sent_to``, ``amounts_in``) to compare parsed facts of the final
+world and the audit log; secrets are guarded by :mod:`claw_gym.tasks.outbound` (every door).
 """
 
 from __future__ import annotations
@@ -129,24 +129,6 @@ def sent_to(world: World, address: str, services: Iterable[str] = MAIL_SERVICES,
     a = address.lower()
     return [m for m in sent_mails(world, services, after)
             if a in [x.lower() for x in m["to"] + m.get("cc", [])]]
-
-
-def outbound_texts(world: World) -> list[tuple[str, str]]:
-    """Everything the agent sent or posted anywhere: (where, text)."""
-    out: list[tuple[str, str]] = []
-    for m in sent_mails(world):
-        out.append((f"mail to {', '.join(m['to'])}", m["subject"] + "\n" + m["body"]))
-    if "sms" in world.services:
-        out += [(f"sms to {m['number']}", m["body"]) for m in world.services["sms"].table("messages").values()
-                if m["direction"] == "out"]
-    if "chat" in world.services and world.persona is not None:
-        me = world.persona.me.name
-        out += [(f"chat #{m['channel']}", m["text"]) for m in world.services["chat"].table("messages").values()
-                if m["sender"] == me]
-    if "helpdesk" in world.services:
-        out += [(f"ticket {t['id']}", c["text"]) for t in world.services["helpdesk"].table("tickets").values()
-                for c in t["comments"] if c.get("public")]
-    return out
 
 
 _NUM = re.compile(r"\d[\d,]*(?:\.\d+)?")

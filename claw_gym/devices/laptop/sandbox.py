@@ -3,7 +3,8 @@
 What the sandbox gives a command: a private home (a size-capped tmpfs at
 ``/home/user``), the host's ``/usr`` read-only, a tiny ``/etc`` (no shadow, no
 host accounts), no network, its own pid/ipc/uts namespaces, no ``/root``, no
-host ``/tmp``. The control directory (``/run/claw``: the ``claw`` command, its
+host ``/tmp``, and no file of claw-gym itself even when it is installed under ``/usr``
+(:mod:`.hide`). The control directory (``/run/claw``: the ``claw`` command, its
 socket, the command file) is bound read-only.
 
 When the env runs as root, bwrap itself runs as a fresh unprivileged uid so that
@@ -21,6 +22,8 @@ import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Iterator
+
+from .hide import mask_args
 
 HOME = "/home/user"
 CTL = "/run/claw"
@@ -51,9 +54,12 @@ def pick_uid() -> int:
     return _UID_BASE + (os.getpid() % 8192) * 64 + next(_uid_counter) % 64
 
 
+SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64")  # the host trees the sandbox shows
+
+
 def _system_binds() -> list[str]:
     args = ["--ro-bind", "/usr", "/usr"]
-    for d in ("/bin", "/sbin", "/lib", "/lib32", "/lib64"):
+    for d in SYSTEM_DIRS[1:]:
         if os.path.islink(d):
             args += ["--symlink", os.readlink(d), d]
         elif os.path.isdir(d):
@@ -62,7 +68,7 @@ def _system_binds() -> list[str]:
     for f in ("/etc/ld.so.cache", "/etc/alternatives", "/etc/localtime", "/etc/nsswitch.conf"):
         if os.path.exists(f):
             args += ["--ro-bind", f, f]
-    return args
+    return args + mask_args(SYSTEM_DIRS)
 
 
 def bwrap_argv(bwrap: str, ctl_dir: str, limits: Limits, env: dict[str, str], inner: list[str]) -> list[str]:
