@@ -107,6 +107,45 @@ def test_env_args_reach_the_env():
     assert r.returncode == 2 and "KEY=VALUE" in r.stderr
 
 
+@pytest.mark.parametrize("pair, reason", [
+    ("phone=False", "'False' is not JSON"), ("max_steps=ten", "'ten' is not JSON"),
+    ("phone=1", "phone must be a bool"), ('phone="false"', "phone must be a bool"),
+    ("screen_size=300", "screen_size must be two ints"), ("screen_size=[1,2]", "each 32..4096"),
+    ('difficulty="3"', "difficulty must be an int"), ("max_steps=0", "max_steps must be a positive int"),
+    ("bogus=1", "unknown keyword 'bogus'"), ("render_mode=human", "render_mode must be one of"),
+])
+def test_env_arg_values_are_json_of_the_right_type(pair, reason):
+    from claw_gym.cli.common import CliError, env_kwargs
+
+    with pytest.raises(CliError, match=reason) as exc:
+        env_kwargs(build_parser().parse_args(["oracle", "--all", "--env-arg", pair]))
+    assert "\n" not in str(exc.value)
+
+
+def test_env_arg_text_keywords_may_be_bare_and_json_parses():
+    from claw_gym.cli.common import env_kwargs
+
+    args = build_parser().parse_args(["oracle", "--all", "--env-arg", "history=full", "--env-arg", "phone=false",
+                                      "--env-arg", "screen_size=[360, 780]", "--env-arg", 'reward_mode="partial"'])
+    assert json.loads(env_kwargs(args)) == {"history": "full", "phone": False, "screen_size": [360, 780],
+                                            "reward_mode": "partial"}
+    r = cli("oracle", "--all", *SMALL, "--env-arg", "phone=False")
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "did you mean phone=false?" in r.stderr
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    ({"phone": "False"}, TypeError), ({"phone": 0}, TypeError), ({"screen_size": (300,)}, TypeError),
+    ({"screen_size": (300.0, 600)}, TypeError), ({"max_steps": "5"}, TypeError), ({"max_steps": True}, TypeError),
+    ({"reward_mode": 1}, TypeError), ({"reward_mode": "all"}, ValueError), ({"history": None}, TypeError),
+    ({"family": 3}, TypeError), ({"difficulty": ["1"]}, TypeError), ({"faults": "high"}, ValueError),
+    ({"limits": {"records": -1}}, ValueError), ({"task_id": 7}, TypeError),
+])
+def test_gym_make_rejects_wrong_keyword_types(kwargs, error):
+    (key,) = kwargs
+    with pytest.raises(error, match=key):
+        gym.make("ClawAnything-v0", **kwargs)
+
+
 def test_bad_filters_are_clear_errors():
     r = cli("list", "--family", "no-such-family")
     assert r.returncode == 2 and "unknown family" in r.stderr
@@ -290,21 +329,63 @@ def test_render_gif_and_frames(tmp_path):
     env = gym.make(f"ClawAnything/{TASK}-v0")
     env.reset(seed=0)
     steps = len(env.unwrapped.oracle_actions())
-    assert d["frames"] == steps + 1 and d["passed"]
+    assert d["frames"] == steps + 1 and d["passed"] and d["source"] == "text cards"  # an API-only task
     with Image.open(tmp_path / "ep.gif") as im:
         assert im.n_frames == steps + 1
     ok("render", TASK, "--out", str(tmp_path / "frames"))
-    assert len(list((tmp_path / "frames").glob("frame_*.png"))) == steps + 1
+    pngs = sorted((tmp_path / "frames").glob("frame_*.png"))
+    assert len(pngs) == steps + 1
+    first, second = (np.asarray(Image.open(p)) for p in pngs[:2])
+    assert (first != second).any()
 
 
 def test_render_uses_the_phone_screen_when_there_is_one():
+    from claw_gym.cli.render import pixels, shows_phone
+
     screen = np.zeros((200, 120, 3), dtype=np.uint8)
     screen[:, :, 1] = 200
-    img = frame({"time": "t", "result": "r", "screen": screen}, "step 1", "tap 10 20")
+    obs = {"time": "t", "result": "r", "screen": screen}
+    img = frame(pixels(obs, A.tap(10, 20), screen=True), "step 1", "tap 10 20")
     assert img.size[0] == 120 and img.size[1] > 200
     assert np.asarray(img)[100, 60].tolist() == [0, 200, 0]
-    card = frame({"time": "Mon 2026-03-02 09:30", "result": "hello"}, "step 1", "wait 600 s")
-    assert card.size[1] > card.size[0]
+    card = frame(pixels(obs, A.wait(600), screen=False), "step 1", "wait 600 s")
+    assert card.size[1] > card.size[0] and np.asarray(card)[100, 60].tolist() != [0, 200, 0]
+    assert shows_phone(["phone"], "{}") and not shows_phone(["phone"], '{"phone": false}')
+    assert not shows_phone(["laptop"], "{}") and not shows_phone([], "{}")
+
+
+API_TASK = next(s.task_id for s in claw_gym.catalog() if not s.devices)
+PHONE_TASK = next(s.task_id for s in claw_gym.catalog() if "phone" in s.devices)
+
+
+def test_env_render_draws_a_text_card_without_the_phone():
+    env = gym.make(f"ClawAnything/{API_TASK}-v0", render_mode="rgb_array")
+    env.reset(seed=0)
+    frames = [env.render()]
+    for action in env.unwrapped.oracle_actions()[:2]:
+        env.step(action)
+        frames.append(env.render())
+    assert frames[0].shape == frames[1].shape == (*reversed(env.unwrapped.screen_size), 3)
+    assert (frames[0] != frames[1]).any() and (frames[1] != frames[2]).any()
+    off = gym.make(f"ClawAnything/{PHONE_TASK}-v0", render_mode="rgb_array", phone=False)
+    off.reset(seed=0)
+    card = off.render()
+    assert card.any() and len(np.unique(card.reshape(-1, 3), axis=0)) > 10  # text, not a flat colour
+    on = gym.make(f"ClawAnything/{PHONE_TASK}-v0", render_mode="rgb_array")
+    obs, _ = on.reset(seed=0)
+    assert (on.render() == obs["screen"]).all()
+
+
+def test_text_card_shows_the_last_action_and_fits_its_lines():
+    from claw_gym.textcard import caption, text_card, wrap
+
+    obs = {"time": "Mon 2026-03-02 09:30", "instruction": "x", "result": "ok", "services": "a\nb"}
+    plain = text_card(obs, (270, 585))
+    acted = text_card(obs, (270, 585), caption(A.api("mail.list", folder="inbox")))
+    assert (plain != acted).any()
+    assert caption(None) == "" and caption(A.wait(60)) == "wait 60 s" and caption("{").startswith("(invalid)")
+    assert wrap("one two three four five six", 9, 2) == ["one two", "three..."]
+    assert wrap("a very long service line\nb", 10, 5, wrapped=False) == ["a very ...", "b"]
 
 
 # ---- play -------------------------------------------------------------------------------------
