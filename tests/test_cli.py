@@ -73,6 +73,41 @@ def test_list_device_none_means_api_only():
     assert all(not r["devices"] for r in rows)
 
 
+def test_limit_spreads_over_families():
+    rows = json.loads(ok("list", "--limit", "5", "--json").stdout)
+    catalog = claw_gym.catalog()
+    first_families = list(dict.fromkeys(s.family for s in catalog))[:5]
+    assert [r["family"] for r in rows] == first_families  # one task of each of the first five families
+    assert [r["task_id"] for r in rows] == [next(s.task_id for s in catalog if s.family == f) for f in first_families]
+    two = json.loads(ok("list", "--family", ",".join(first_families[:2]), "--limit", "3", "--json").stdout)
+    firsts = [[s.task_id for s in catalog if s.family == f] for f in first_families[:2]]
+    assert sorted(r["task_id"] for r in two) == sorted([firsts[0][0], firsts[1][0], firsts[0][1]])
+    assert "\n1 task\n" in ok("list", "--limit", "1").stdout
+
+
+def test_counts_say_one_thing_not_one_things():
+    from claw_gym.plural import count, plural, singular
+    from claw_gym.services import ServiceError
+
+    assert [count(1, "task"), count(2, "task"), count(0, "unsolved ticket"), count(1, "person", "people")] == \
+        ["1 task", "2 tasks", "0 unsolved tickets", "1 person"]
+    assert [plural(w) for w in ("entry", "box", "day", "person", "match")] == \
+        ["entries", "boxes", "days", "people", "matches"]
+    assert [singular(w) for w in ("entries", "people", "tickets", "log", "activities", "boxes", "addresses")] == \
+        ["entry", "person", "ticket", "log", "activity", "box", "address"]
+    task = next(s for s in claw_gym.catalog() if "helpdesk" in s.services)
+    env = gym.make(task.env_id)
+    env.reset(seed=0)
+    desk = env.unwrapped.world.services["helpdesk"]
+    tickets = list(desk.table("tickets").values())
+    for t in tickets:
+        desk.modify(t, status="solved")
+    desk.modify(tickets[0], status="open")
+    assert desk.summary() == "helpdesk: 1 unsolved ticket"
+    with pytest.raises(ServiceError, match="no calendar entry with id 'nope'"):
+        env.unwrapped.world.call("calendar.get", {"id": "nope"})
+
+
 def test_show_describes_task():
     d = json.loads(ok("show", TASK, "--json").stdout)
     env = gym.make(f"ClawAnything/{TASK}-v0")

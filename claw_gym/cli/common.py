@@ -49,7 +49,8 @@ def add_filters(p: argparse.ArgumentParser) -> None:
     g.add_argument("--tag", type=_csv, help="task tag(s), e.g. conflict")
     g.add_argument("--tasks", type=_csv, help="explicit task ids (after the other filters)")
     g.add_argument("--per-family", type=_positive, metavar="N", help="keep the first N tasks of each family")
-    g.add_argument("--limit", type=_positive, metavar="N", help="keep the first N tasks")
+    g.add_argument("--limit", type=_positive, metavar="N",
+                   help="keep N tasks, spread over the families (round-robin, in catalog order)")
 
 
 def resolve_task(task_id: str) -> TaskSpec:
@@ -117,8 +118,23 @@ def select(args: argparse.Namespace) -> list[TaskSpec]:
                 kept.append(s)
         specs = kept
     if args.limit is not None:
-        specs = specs[: args.limit]
+        specs = spread(specs, args.limit)
     return specs
+
+
+def spread(specs: list[TaskSpec], limit: int) -> list[TaskSpec]:
+    """``limit`` tasks taken round-robin over the families (in catalog order), kept in catalog order.
+
+    The first N tasks of the catalog would all be of its first family."""
+    queues: dict[str, list[TaskSpec]] = {}
+    for s in specs:
+        queues.setdefault(s.family, []).append(s)
+    keep: set[str] = set()
+    for rank in range(max((len(q) for q in queues.values()), default=0)):
+        for q in queues.values():
+            if len(keep) < limit and rank < len(q):
+                keep.add(q[rank].task_id)
+    return [s for s in specs if s.task_id in keep]
 
 
 def device_label(spec: TaskSpec) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..plural import count
 from ..textcard import LINE_H, caption, columns, font, text_card, wrap
 from .common import CliError, add_env_args, env_kwargs, print_json, resolve_task
 from .runner import run_episode
@@ -106,6 +107,6 @@ def run(args: argparse.Namespace) -> int:
         print_json({"task_id": spec.task_id, "seed": args.seed, "frames": len(frames), "source": source,
                     "passed": ep.passed, "files": written})
     else:
-        print(f"{len(frames)} frames ({source}) of {spec.task_id} seed {args.seed} "
+        print(f"{count(len(frames), 'frame')} ({source}) of {spec.task_id} seed {args.seed} "
               f"({'passed' if ep.passed else 'failed'}) -> {written[0] if len(written) == 1 else str(out) + '/'}")
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..plural import count
 from .base import Record, Service, endpoint
 
 
@@ -44,4 +45,4 @@ class Contacts(Service):
         return {"updated": id, **rec}
 
     def summary(self) -> str:
-        return f"contacts: {len(self.table('people'))} people"
+        return f"contacts: {count(len(self.table('people')), 'person')}"
