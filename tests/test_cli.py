@@ -3,6 +3,7 @@ of the pass@k estimator, the short forms and the export format."""
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import os
@@ -444,9 +445,46 @@ def test_play_from_a_piped_script_reaches_a_verdict():
 
 def test_play_failing_script_and_end_of_input():
     r = cli("play", TASK, stdin="help\nfinish nothing to do\n")
-    assert r.returncode == 1 and "FAILED" in r.stdout and "[1]" in r.stdout and '"services"' in r.stdout
+    assert r.returncode == 1 and "FAILED" in r.stdout and "[1]" in r.stdout
+    lines = r.stdout.splitlines()
+    assert "  contacts.search(query: string = '', limit: integer = 20, offset: integer = 0)" in lines
+    assert sum(line.startswith("  calendar.") for line in lines) >= 5  # help: one endpoint a line
     r = cli("play", TASK, stdin="wait 60\n:quit\n")
     assert r.returncode == 1 and "waited 60 s" in r.stdout and "no verdict" in r.stdout
+
+
+def test_play_shows_only_what_changed_and_names_the_task_at_the_end():
+    oracle = oracle_of(TASK)
+    r = ok("play", TASK, stdin="\n".join(oracle) + "\n")
+    intro, _, after = r.stdout.partition("claw> ")
+    episode, _, ending = after.partition("episode over")
+    assert TASK not in intro + episode and FAMILY not in intro + episode  # what an agent would see
+    assert f"task {TASK} (family {FAMILY}, " in ending
+    env = gym.make(f"ClawAnything/{TASK}-v0")
+    obs, _ = env.reset(seed=0)
+    assert all(line in intro.splitlines() for line in ("  " + x for x in obs["services"].splitlines()))
+    changed: list[str] = []
+    for action in oracle:
+        prev = obs["services"].splitlines()
+        obs, *_ = env.step(action)
+        changed += [line for line in obs["services"].splitlines() if line not in prev]
+    printed, section = [], None
+    for line in episode.splitlines():
+        if line.startswith("  ") and not line.startswith("    "):
+            section = line.strip()
+        elif section == "services changed:" and line.startswith("    "):
+            printed.append(line.strip())
+    assert changed and printed == changed
+
+
+def test_changed_service_lines():
+    from claw_gym.cli.play import changed_lines, endpoint_lines
+
+    assert changed_lines("a: 1\nb: 2\nc: 3", "a: 1\nb: 3\nc: 3") == ["b: 3"]
+    assert changed_lines("a: 1", "a: 1") == []
+    listing = json.dumps({"usage": "u", "services": {"x": ["x.a()", "x.b(n: integer)"], "y": ["y.c()"]}})
+    assert endpoint_lines(A.api("help"), listing) == ["usage: u", "x.a()", "x.b(n: integer)", "y.c()"]
+    assert endpoint_lines(A.api("mail.list"), listing) is None and endpoint_lines(A.api("help"), "oops") is None
 
 
 def test_play_saves_the_phone_screen(tmp_path, capsys):
@@ -491,6 +529,35 @@ def test_play_saves_a_png_after_each_gui_step(tmp_path):
     assert np.asarray(Image.open(pngs[0]))[0, 0].tolist() == [9, 9, 9]
 
 
+class Interrupting(io.StringIO):
+    """Input that presses Ctrl-C after its lines."""
+
+    def readline(self, *args):
+        line = super().readline(*args)
+        if not line:
+            raise KeyboardInterrupt
+        return line
+
+
+@pytest.mark.parametrize("ending", ["eof", "quit", "interrupt"])
+def test_play_removes_its_temporary_screens(ending):
+    from claw_gym.cli.play import Session
+
+    out = io.StringIO()
+    s = Session(TASK, 0, out, None, 200)
+    s.env = FakePhone(s.env)
+    script = "tap 10 20\n" + (":quit\n" if ending == "quit" else "")
+    inp = Interrupting(script) if ending == "interrupt" else io.StringIO(script)
+    if ending == "interrupt":
+        with pytest.raises(KeyboardInterrupt):
+            s.loop(inp, echo=False)
+    else:
+        assert s.loop(inp, echo=False) == 1
+    (shown,) = [line.split("screen: ")[1] for line in out.getvalue().splitlines() if "screen: " in line]
+    assert Path(shown).name.startswith("play-") and TASK not in shown
+    assert "claw-gym-play-" in shown and not Path(shown).parent.exists()
+
+
 def test_closest_ids_count_edits():
     from claw_gym.cli.common import closest
 
@@ -509,6 +576,11 @@ def test_closest_ids_count_edits():
     ("sh ls -la | head", A.shell("ls -la | head")),
     ("tap 120 540", A.tap(120, 540)),
     ("tap e12", A.tap(element="e12")),
+    ('tap text="Work Mail"', A.tap(element="text=Work Mail")),
+    ("tap text=Save", A.tap(element="text=Save")),
+    ("tap text=5", A.tap(element="text=5")),
+    ("tap id=com.android.messaging:id/send", A.tap(element="id=com.android.messaging:id/send")),
+    ("long desc='Navigate up'", A.long_press(element="desc=Navigate up")),
     ("long 5 6", A.long_press(5, 6)),
     ("swipe 180 600 180 200", A.swipe(180, 600, 180, 200)),
     ("type hello  world", A.type_text("hello  world")),
@@ -521,7 +593,7 @@ def test_short_forms(line, action):
     assert json.loads(shortforms.parse(line)) == json.loads(action)
 
 
-@pytest.mark.parametrize("line", ["tap 1", "swipe 1 2 3", "wait soon", "api", "api x.y bad", "dance", '{"kind": 1}',
+@pytest.mark.parametrize("line", ["tap 1", "swipe 1 2 3", "tap text=", 'tap text=""', 'tap text="open', "wait soon", "api", "api x.y bad", "dance", '{"kind": 1}',
                                   'api x.y a="unclosed'])
 def test_bad_short_forms_explain(line):
     with pytest.raises((shortforms.ShortFormError, A.ActionError)):
