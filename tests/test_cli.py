@@ -205,6 +205,42 @@ def test_demo_runs_the_oracle():
     assert out.startswith(f"task {TASK}") and "verdict: PASSED" in out
 
 
+def test_demo_tells_a_reactive_story_in_time():
+    import time
+
+    from claw_gym.cli.demo import DEMO_TASK
+
+    start = time.monotonic()
+    out = ok("demo").stdout
+    assert time.monotonic() - start < 20
+    assert out == ok("demo").stdout  # deterministic
+    spec = claw_gym.catalog(kind="reactive")
+    assert DEMO_TASK in {s.task_id for s in spec} and out.startswith(f"task {DEMO_TASK}")
+    assert "instruction: (proactive" not in out and "verdict: PASSED" in out
+    # every fact the oracle writes (a time, a date) was shown in what it read before
+    env = gym.make(f"ClawAnything/{DEMO_TASK}-v0")
+    env.reset(seed=0)
+    reads, _, writes = out.partition("api calendar.update_event")
+    assert "read:" in reads and "body:" in reads
+    hhmm = json.loads(next(a for a in env.unwrapped.oracle_actions() if "update_event" in a))["args"]["start"][-5:]
+    assert hhmm in reads.split("body:")[1]
+    steps = reads.partition("The oracle")[2]
+    assert all(len(line) <= 120 for line in steps.splitlines())  # read results are trimmed and wrapped
+
+
+def test_readout_is_bounded_and_puts_what_is_used_first():
+    from claw_gym.cli import readout
+
+    items = [{"id": f"m{n}", "subject": "x" * 300, "read": False, "to": ["a"]} for n in range(20)]
+    lines = readout.lines_of(json.dumps({"total": 20, "items": items}), later='{"id": "m7"}')
+    assert lines[0] == "20 results (* used later):" and lines[1].startswith("* m7 ")
+    assert len(lines) <= readout.MAX_LINES and all(len(x) <= readout.LINE_CHARS + 2 for x in lines)
+    record = readout.lines_of(json.dumps({"id": "m1", "body": "word " * 500, "cc": [], "read": True}))
+    assert record[0] == "id: m1" and len(record) == 2 and len(record[1]) <= readout.TEXT_CHARS + 6
+    assert readout.lines_of("[exit 0]\n" + json.dumps({"id": "t1"})) == ["[exit 0]", "id: t1"]
+    assert len(readout.lines_of("\n".join(map(str, range(100))))) == readout.MAX_LINES
+
+
 # ---- eval and the estimators ------------------------------------------------------------------
 def brute_pass_at_k(n: int, c: int, k: int) -> tuple[float, float]:
     """pass@k and pass^k by enumerating every k-subset of n episodes (the first c pass)."""
