@@ -19,11 +19,12 @@ from typing import Any, Callable
 import gymnasium as gym
 
 from . import actions as act
-from . import clock, observation
+from . import clock, envargs, observation, textcard
 from .actions import Action, ActionError
-from .devices.laptop import SANDBOXES, Laptop, LaptopError, parse_timeout
+from .devices.laptop import Laptop, LaptopError, parse_timeout
 from .devices.phone import SimPhone
 from .devices.phone import gui as phone_gui
+from .envargs import HISTORY_MODES, REWARD_MODES
 from .events import Event
 from .life import views
 from .faults import FaultConfig
@@ -39,14 +40,12 @@ from .world import World
 
 #: Virtual seconds each action kind costs (``wait`` costs what it asks for).
 ACTION_COST: dict[str, int] = {"api": 10, "shell": 15, "gui": 4, "finish": 0}
-REWARD_MODES = ("binary", "partial")
-HISTORY_MODES = ("digest", "full", "none")
 DIGEST_EVENTS = 12
 _RESULT_JSON = json.JSONEncoder(ensure_ascii=False, default=str)  # one encoder: json.dumps rebuilds it per call
 
 
 class ClawEnv(gym.Env[dict, str]):
-    metadata = {"render_modes": ["ansi", "rgb_array"], "render_fps": 4}
+    metadata = {"render_modes": list(envargs.RENDER_MODES), "render_fps": 4}
 
     def __init__(self, task_id: str | None = None, *, family: Any = None, kind: Any = None,
                  difficulty: Any = None, split: Any = None, device: Any = None,
@@ -54,16 +53,12 @@ class ClawEnv(gym.Env[dict, str]):
                  render_mode: str | None = None, screen_size: tuple[int, int] = phone_gui.SCREEN_SIZE,
                  phone: bool = True, sandbox: str = "bwrap",
                  faults: Any = None, limits: Any = None) -> None:
-        if reward_mode not in REWARD_MODES:
-            raise ValueError(f"reward_mode must be one of {REWARD_MODES}")
-        if history not in HISTORY_MODES:
-            raise ValueError(f"history must be one of {HISTORY_MODES}")
-        if sandbox not in SANDBOXES:  # the laptop shell: "none" only when the user asks for it
-            raise ValueError(f"sandbox must be one of {SANDBOXES}")
-        self.sandbox = sandbox
+        envargs.check(dict(task_id=task_id, family=family, kind=kind, difficulty=difficulty, split=split,
+                           device=device, reward_mode=reward_mode, history=history, max_steps=max_steps,
+                           render_mode=render_mode, screen_size=screen_size, phone=phone, sandbox=sandbox,
+                           faults=faults, limits=limits))
+        self.sandbox = sandbox  # the laptop shell: "none" only when the user asks for it
         self._laptop: Laptop | None = None
-        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
-            raise ValueError(f"render_mode must be one of {self.metadata['render_modes']}")
         if task_id is not None:
             self.pool: list[TaskSpec] = [cat.get_spec(task_id)]
         else:
@@ -79,9 +74,6 @@ class ClawEnv(gym.Env[dict, str]):
         self.render_mode = render_mode
         self.observation_space = observation.observation_space()
         # the phone: obs["screen"] (fixed-shape RGB) and obs["ui"] (view tree) in every observation
-        if (not isinstance(screen_size, (tuple, list)) or len(screen_size) != 2
-                or not all(isinstance(v, int) and 32 <= v <= 4096 for v in screen_size)):
-            raise ValueError("screen_size must be (width, height) in pixels, each 32..4096")
         self.screen_size = (int(screen_size[0]), int(screen_size[1]))
         self.phone_enabled = bool(phone)
         self.phone: SimPhone | None = None
@@ -102,6 +94,7 @@ class ClawEnv(gym.Env[dict, str]):
         self._finish_message: str | None = None
         self._verdict: Verdict | None = None
         self._last_obs: dict[str, Any] | None = None
+        self._last_action: Any = None  # for the text card of render()
         self._encoded: tuple[Any, str] = (None, "")  # the last cached endpoint's result and its JSON
         self._services_cache: tuple[Any, str] = (None, "")
         self._summaries: dict[str, tuple[Any, str]] = {}  # service -> ((change token, day), summary)
@@ -138,6 +131,7 @@ class ClawEnv(gym.Env[dict, str]):
         self._done = False
         self._finish_message = None
         self._verdict = None
+        self._last_action = None
         self._services_cache, self._summaries = (None, ""), {}
         self._encoded = (None, "")
         events = self._history_view(history)
@@ -152,6 +146,7 @@ class ClawEnv(gym.Env[dict, str]):
             obs = self._observe([], "error: the episode is over; call reset()")
             return obs, 0.0, True, False, self._info(action_ok=False, error="episode is over")
         self._steps += 1
+        self._last_action = action
         error: str | None = None
         step_faults(self.world.faults)  # drop faults met outside a step (direct world.call)
         try:
@@ -327,6 +322,7 @@ class ClawEnv(gym.Env[dict, str]):
          self._finish_message, self._verdict) = (snap.spec_task, snap.family, snap.scenario, snap.oracle,
                                                  snap.steps, snap.done, snap.finish_message, snap.verdict)
         self._last_obs = dict(snap.last_obs) if snap.last_obs is not None else None
+        self._last_action = None  # not part of the snapshot: the card shows no action
         self.np_random.bit_generator.state = snap.np_random_state
         self._services_cache = (None, "")
         return self._last_obs
@@ -347,8 +343,12 @@ class ClawEnv(gym.Env[dict, str]):
         return self._verdict
 
     def render(self) -> Any:
+        """``rgb_array``: the phone screen when the task uses the phone, else a text card of the last
+        observation (an API-only task's phone never leaves its home screen; phone=False has none)."""
         if self.render_mode == "rgb_array" and self._last_obs is not None:
-            return self._last_obs["screen"]
+            if self.phone is not None and self.spec_task is not None and "phone" in self.spec_task.devices:
+                return self._last_obs["screen"]
+            return textcard.text_card(self._last_obs, self.screen_size, textcard.caption(self._last_action))
         if self.render_mode == "ansi" and self._last_obs is not None:
             return "\n".join(f"== {k} ==\n{v}" for k, v in self._last_obs.items() if k != "screen" and v)
         return None

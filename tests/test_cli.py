@@ -3,6 +3,7 @@ of the pass@k estimator, the short forms and the export format."""
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import os
@@ -73,6 +74,41 @@ def test_list_device_none_means_api_only():
     assert all(not r["devices"] for r in rows)
 
 
+def test_limit_spreads_over_families():
+    rows = json.loads(ok("list", "--limit", "5", "--json").stdout)
+    catalog = claw_gym.catalog()
+    first_families = list(dict.fromkeys(s.family for s in catalog))[:5]
+    assert [r["family"] for r in rows] == first_families  # one task of each of the first five families
+    assert [r["task_id"] for r in rows] == [next(s.task_id for s in catalog if s.family == f) for f in first_families]
+    two = json.loads(ok("list", "--family", ",".join(first_families[:2]), "--limit", "3", "--json").stdout)
+    firsts = [[s.task_id for s in catalog if s.family == f] for f in first_families[:2]]
+    assert sorted(r["task_id"] for r in two) == sorted([firsts[0][0], firsts[1][0], firsts[0][1]])
+    assert "\n1 task\n" in ok("list", "--limit", "1").stdout
+
+
+def test_counts_say_one_thing_not_one_things():
+    from claw_gym.plural import count, plural, singular
+    from claw_gym.services import ServiceError
+
+    assert [count(1, "task"), count(2, "task"), count(0, "unsolved ticket"), count(1, "person", "people")] == \
+        ["1 task", "2 tasks", "0 unsolved tickets", "1 person"]
+    assert [plural(w) for w in ("entry", "box", "day", "person", "match")] == \
+        ["entries", "boxes", "days", "people", "matches"]
+    assert [singular(w) for w in ("entries", "people", "tickets", "log", "activities", "boxes", "addresses")] == \
+        ["entry", "person", "ticket", "log", "activity", "box", "address"]
+    task = next(s for s in claw_gym.catalog() if "helpdesk" in s.services)
+    env = gym.make(task.env_id)
+    env.reset(seed=0)
+    desk = env.unwrapped.world.services["helpdesk"]
+    tickets = list(desk.table("tickets").values())
+    for t in tickets:
+        desk.modify(t, status="solved")
+    desk.modify(tickets[0], status="open")
+    assert desk.summary() == "helpdesk: 1 unsolved ticket"
+    with pytest.raises(ServiceError, match="no calendar entry with id 'nope'"):
+        env.unwrapped.world.call("calendar.get", {"id": "nope"})
+
+
 def test_show_describes_task():
     d = json.loads(ok("show", TASK, "--json").stdout)
     env = gym.make(f"ClawAnything/{TASK}-v0")
@@ -107,6 +143,45 @@ def test_env_args_reach_the_env():
     assert r.returncode == 2 and "KEY=VALUE" in r.stderr
 
 
+@pytest.mark.parametrize("pair, reason", [
+    ("phone=False", "'False' is not JSON"), ("max_steps=ten", "'ten' is not JSON"),
+    ("phone=1", "phone must be a bool"), ('phone="false"', "phone must be a bool"),
+    ("screen_size=300", "screen_size must be two ints"), ("screen_size=[1,2]", "each 32..4096"),
+    ('difficulty="3"', "difficulty must be an int"), ("max_steps=0", "max_steps must be a positive int"),
+    ("bogus=1", "unknown keyword 'bogus'"), ("render_mode=human", "render_mode must be one of"),
+])
+def test_env_arg_values_are_json_of_the_right_type(pair, reason):
+    from claw_gym.cli.common import CliError, env_kwargs
+
+    with pytest.raises(CliError, match=reason) as exc:
+        env_kwargs(build_parser().parse_args(["oracle", "--all", "--env-arg", pair]))
+    assert "\n" not in str(exc.value)
+
+
+def test_env_arg_text_keywords_may_be_bare_and_json_parses():
+    from claw_gym.cli.common import env_kwargs
+
+    args = build_parser().parse_args(["oracle", "--all", "--env-arg", "history=full", "--env-arg", "phone=false",
+                                      "--env-arg", "screen_size=[360, 780]", "--env-arg", 'reward_mode="partial"'])
+    assert json.loads(env_kwargs(args)) == {"history": "full", "phone": False, "screen_size": [360, 780],
+                                            "reward_mode": "partial"}
+    r = cli("oracle", "--all", *SMALL, "--env-arg", "phone=False")
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "did you mean phone=false?" in r.stderr
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    ({"phone": "False"}, TypeError), ({"phone": 0}, TypeError), ({"screen_size": (300,)}, TypeError),
+    ({"screen_size": (300.0, 600)}, TypeError), ({"max_steps": "5"}, TypeError), ({"max_steps": True}, TypeError),
+    ({"reward_mode": 1}, TypeError), ({"reward_mode": "all"}, ValueError), ({"history": None}, TypeError),
+    ({"family": 3}, TypeError), ({"difficulty": ["1"]}, TypeError), ({"faults": "high"}, ValueError),
+    ({"limits": {"records": -1}}, ValueError), ({"task_id": 7}, TypeError),
+])
+def test_gym_make_rejects_wrong_keyword_types(kwargs, error):
+    (key,) = kwargs
+    with pytest.raises(error, match=key):
+        gym.make("ClawAnything-v0", **kwargs)
+
+
 def test_bad_filters_are_clear_errors():
     r = cli("list", "--family", "no-such-family")
     assert r.returncode == 2 and "unknown family" in r.stderr
@@ -128,6 +203,42 @@ def test_oracle_all_on_small_filter_with_workers():
 def test_demo_runs_the_oracle():
     out = ok("demo", "--task", TASK, "--seed", "3").stdout
     assert out.startswith(f"task {TASK}") and "verdict: PASSED" in out
+
+
+def test_demo_tells_a_reactive_story_in_time():
+    import time
+
+    from claw_gym.cli.demo import DEMO_TASK
+
+    start = time.monotonic()
+    out = ok("demo").stdout
+    assert time.monotonic() - start < 20
+    assert out == ok("demo").stdout  # deterministic
+    spec = claw_gym.catalog(kind="reactive")
+    assert DEMO_TASK in {s.task_id for s in spec} and out.startswith(f"task {DEMO_TASK}")
+    assert "instruction: (proactive" not in out and "verdict: PASSED" in out
+    # every fact the oracle writes (a time, a date) was shown in what it read before
+    env = gym.make(f"ClawAnything/{DEMO_TASK}-v0")
+    env.reset(seed=0)
+    reads, _, writes = out.partition("api calendar.update_event")
+    assert "read:" in reads and "body:" in reads
+    hhmm = json.loads(next(a for a in env.unwrapped.oracle_actions() if "update_event" in a))["args"]["start"][-5:]
+    assert hhmm in reads.split("body:")[1]
+    steps = reads.partition("The oracle")[2]
+    assert all(len(line) <= 120 for line in steps.splitlines())  # read results are trimmed and wrapped
+
+
+def test_readout_is_bounded_and_puts_what_is_used_first():
+    from claw_gym.cli import readout
+
+    items = [{"id": f"m{n}", "subject": "x" * 300, "read": False, "to": ["a"]} for n in range(20)]
+    lines = readout.lines_of(json.dumps({"total": 20, "items": items}), later='{"id": "m7"}')
+    assert lines[0] == "20 results (* used later):" and lines[1].startswith("* m7 ")
+    assert len(lines) <= readout.MAX_LINES and all(len(x) <= readout.LINE_CHARS + 2 for x in lines)
+    record = readout.lines_of(json.dumps({"id": "m1", "body": "word " * 500, "cc": [], "read": True}))
+    assert record[0] == "id: m1" and len(record) == 2 and len(record[1]) <= readout.TEXT_CHARS + 6
+    assert readout.lines_of("[exit 0]\n" + json.dumps({"id": "t1"})) == ["[exit 0]", "id: t1"]
+    assert len(readout.lines_of("\n".join(map(str, range(100))))) == readout.MAX_LINES
 
 
 # ---- eval and the estimators ------------------------------------------------------------------
@@ -290,21 +401,63 @@ def test_render_gif_and_frames(tmp_path):
     env = gym.make(f"ClawAnything/{TASK}-v0")
     env.reset(seed=0)
     steps = len(env.unwrapped.oracle_actions())
-    assert d["frames"] == steps + 1 and d["passed"]
+    assert d["frames"] == steps + 1 and d["passed"] and d["source"] == "text cards"  # an API-only task
     with Image.open(tmp_path / "ep.gif") as im:
         assert im.n_frames == steps + 1
     ok("render", TASK, "--out", str(tmp_path / "frames"))
-    assert len(list((tmp_path / "frames").glob("frame_*.png"))) == steps + 1
+    pngs = sorted((tmp_path / "frames").glob("frame_*.png"))
+    assert len(pngs) == steps + 1
+    first, second = (np.asarray(Image.open(p)) for p in pngs[:2])
+    assert (first != second).any()
 
 
 def test_render_uses_the_phone_screen_when_there_is_one():
+    from claw_gym.cli.render import pixels, shows_phone
+
     screen = np.zeros((200, 120, 3), dtype=np.uint8)
     screen[:, :, 1] = 200
-    img = frame({"time": "t", "result": "r", "screen": screen}, "step 1", "tap 10 20")
+    obs = {"time": "t", "result": "r", "screen": screen}
+    img = frame(pixels(obs, A.tap(10, 20), screen=True), "step 1", "tap 10 20")
     assert img.size[0] == 120 and img.size[1] > 200
     assert np.asarray(img)[100, 60].tolist() == [0, 200, 0]
-    card = frame({"time": "Mon 2026-03-02 09:30", "result": "hello"}, "step 1", "wait 600 s")
-    assert card.size[1] > card.size[0]
+    card = frame(pixels(obs, A.wait(600), screen=False), "step 1", "wait 600 s")
+    assert card.size[1] > card.size[0] and np.asarray(card)[100, 60].tolist() != [0, 200, 0]
+    assert shows_phone(["phone"], "{}") and not shows_phone(["phone"], '{"phone": false}')
+    assert not shows_phone(["laptop"], "{}") and not shows_phone([], "{}")
+
+
+API_TASK = next(s.task_id for s in claw_gym.catalog() if not s.devices)
+PHONE_TASK = next(s.task_id for s in claw_gym.catalog() if "phone" in s.devices)
+
+
+def test_env_render_draws_a_text_card_without_the_phone():
+    env = gym.make(f"ClawAnything/{API_TASK}-v0", render_mode="rgb_array")
+    env.reset(seed=0)
+    frames = [env.render()]
+    for action in env.unwrapped.oracle_actions()[:2]:
+        env.step(action)
+        frames.append(env.render())
+    assert frames[0].shape == frames[1].shape == (*reversed(env.unwrapped.screen_size), 3)
+    assert (frames[0] != frames[1]).any() and (frames[1] != frames[2]).any()
+    off = gym.make(f"ClawAnything/{PHONE_TASK}-v0", render_mode="rgb_array", phone=False)
+    off.reset(seed=0)
+    card = off.render()
+    assert card.any() and len(np.unique(card.reshape(-1, 3), axis=0)) > 10  # text, not a flat colour
+    on = gym.make(f"ClawAnything/{PHONE_TASK}-v0", render_mode="rgb_array")
+    obs, _ = on.reset(seed=0)
+    assert (on.render() == obs["screen"]).all()
+
+
+def test_text_card_shows_the_last_action_and_fits_its_lines():
+    from claw_gym.textcard import caption, text_card, wrap
+
+    obs = {"time": "Mon 2026-03-02 09:30", "instruction": "x", "result": "ok", "services": "a\nb"}
+    plain = text_card(obs, (270, 585))
+    acted = text_card(obs, (270, 585), caption(A.api("mail.list", folder="inbox")))
+    assert (plain != acted).any()
+    assert caption(None) == "" and caption(A.wait(60)) == "wait 60 s" and caption("{").startswith("(invalid)")
+    assert wrap("one two three four five six", 9, 2) == ["one two", "three..."]
+    assert wrap("a very long service line\nb", 10, 5, wrapped=False) == ["a very ...", "b"]
 
 
 # ---- play -------------------------------------------------------------------------------------
@@ -328,9 +481,46 @@ def test_play_from_a_piped_script_reaches_a_verdict():
 
 def test_play_failing_script_and_end_of_input():
     r = cli("play", TASK, stdin="help\nfinish nothing to do\n")
-    assert r.returncode == 1 and "FAILED" in r.stdout and "[1]" in r.stdout and '"services"' in r.stdout
+    assert r.returncode == 1 and "FAILED" in r.stdout and "[1]" in r.stdout
+    lines = r.stdout.splitlines()
+    assert "  contacts.search(query: string = '', limit: integer = 20, offset: integer = 0)" in lines
+    assert sum(line.startswith("  calendar.") for line in lines) >= 5  # help: one endpoint a line
     r = cli("play", TASK, stdin="wait 60\n:quit\n")
     assert r.returncode == 1 and "waited 60 s" in r.stdout and "no verdict" in r.stdout
+
+
+def test_play_shows_only_what_changed_and_names_the_task_at_the_end():
+    oracle = oracle_of(TASK)
+    r = ok("play", TASK, stdin="\n".join(oracle) + "\n")
+    intro, _, after = r.stdout.partition("claw> ")
+    episode, _, ending = after.partition("episode over")
+    assert TASK not in intro + episode and FAMILY not in intro + episode  # what an agent would see
+    assert f"task {TASK} (family {FAMILY}, " in ending
+    env = gym.make(f"ClawAnything/{TASK}-v0")
+    obs, _ = env.reset(seed=0)
+    assert all(line in intro.splitlines() for line in ("  " + x for x in obs["services"].splitlines()))
+    changed: list[str] = []
+    for action in oracle:
+        prev = obs["services"].splitlines()
+        obs, *_ = env.step(action)
+        changed += [line for line in obs["services"].splitlines() if line not in prev]
+    printed, section = [], None
+    for line in episode.splitlines():
+        if line.startswith("  ") and not line.startswith("    "):
+            section = line.strip()
+        elif section == "services changed:" and line.startswith("    "):
+            printed.append(line.strip())
+    assert changed and printed == changed
+
+
+def test_changed_service_lines():
+    from claw_gym.cli.play import changed_lines, endpoint_lines
+
+    assert changed_lines("a: 1\nb: 2\nc: 3", "a: 1\nb: 3\nc: 3") == ["b: 3"]
+    assert changed_lines("a: 1", "a: 1") == []
+    listing = json.dumps({"usage": "u", "services": {"x": ["x.a()", "x.b(n: integer)"], "y": ["y.c()"]}})
+    assert endpoint_lines(A.api("help"), listing) == ["usage: u", "x.a()", "x.b(n: integer)", "y.c()"]
+    assert endpoint_lines(A.api("mail.list"), listing) is None and endpoint_lines(A.api("help"), "oops") is None
 
 
 def test_play_saves_the_phone_screen(tmp_path, capsys):
@@ -375,6 +565,35 @@ def test_play_saves_a_png_after_each_gui_step(tmp_path):
     assert np.asarray(Image.open(pngs[0]))[0, 0].tolist() == [9, 9, 9]
 
 
+class Interrupting(io.StringIO):
+    """Input that presses Ctrl-C after its lines."""
+
+    def readline(self, *args):
+        line = super().readline(*args)
+        if not line:
+            raise KeyboardInterrupt
+        return line
+
+
+@pytest.mark.parametrize("ending", ["eof", "quit", "interrupt"])
+def test_play_removes_its_temporary_screens(ending):
+    from claw_gym.cli.play import Session
+
+    out = io.StringIO()
+    s = Session(TASK, 0, out, None, 200)
+    s.env = FakePhone(s.env)
+    script = "tap 10 20\n" + (":quit\n" if ending == "quit" else "")
+    inp = Interrupting(script) if ending == "interrupt" else io.StringIO(script)
+    if ending == "interrupt":
+        with pytest.raises(KeyboardInterrupt):
+            s.loop(inp, echo=False)
+    else:
+        assert s.loop(inp, echo=False) == 1
+    (shown,) = [line.split("screen: ")[1] for line in out.getvalue().splitlines() if "screen: " in line]
+    assert Path(shown).name.startswith("play-") and TASK not in shown
+    assert "claw-gym-play-" in shown and not Path(shown).parent.exists()
+
+
 def test_closest_ids_count_edits():
     from claw_gym.cli.common import closest
 
@@ -393,6 +612,11 @@ def test_closest_ids_count_edits():
     ("sh ls -la | head", A.shell("ls -la | head")),
     ("tap 120 540", A.tap(120, 540)),
     ("tap e12", A.tap(element="e12")),
+    ('tap text="Work Mail"', A.tap(element="text=Work Mail")),
+    ("tap text=Save", A.tap(element="text=Save")),
+    ("tap text=5", A.tap(element="text=5")),
+    ("tap id=com.android.messaging:id/send", A.tap(element="id=com.android.messaging:id/send")),
+    ("long desc='Navigate up'", A.long_press(element="desc=Navigate up")),
     ("long 5 6", A.long_press(5, 6)),
     ("swipe 180 600 180 200", A.swipe(180, 600, 180, 200)),
     ("type hello  world", A.type_text("hello  world")),
@@ -405,7 +629,7 @@ def test_short_forms(line, action):
     assert json.loads(shortforms.parse(line)) == json.loads(action)
 
 
-@pytest.mark.parametrize("line", ["tap 1", "swipe 1 2 3", "wait soon", "api", "api x.y bad", "dance", '{"kind": 1}',
+@pytest.mark.parametrize("line", ["tap 1", "swipe 1 2 3", "tap text=", 'tap text=""', 'tap text="open', "wait soon", "api", "api x.y bad", "dance", '{"kind": 1}',
                                   'api x.y a="unclosed'])
 def test_bad_short_forms_explain(line):
     with pytest.raises((shortforms.ShortFormError, A.ActionError)):

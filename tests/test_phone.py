@@ -15,6 +15,7 @@ from claw_gym import actions as A
 from claw_gym.devices.phone import PhoneDevice, SimPhone, system
 from claw_gym.devices.phone.demo import demo_phone as make_phone
 from claw_gym.devices.phone.gui import SCREEN_SIZE
+from claw_gym.plural import count
 from claw_gym.events import Event
 
 PHONE_TASK = claw_gym.catalog(family="phone-card-check")[0].env_id
@@ -346,7 +347,7 @@ def test_incoming_sms_becomes_a_notification_that_opens_the_thread():
                      {"time": w.clock.now + 60, "number": "+1 555 999 0000", "direction": "in",
                       "body": "Your table is ready", "read": False}))
     w.advance(120)
-    assert f"{count0 + 1} notifications" in ph.find("id=com.android.systemui:id/status_bar").desc
+    assert count(count0 + 1, "notification") in ph.find("id=com.android.systemui:id/status_bar").desc
     assert ph.swipe(180, 5, 180, 500) is None
     assert ph.current_package() == "com.android.systemui"
     tap(ph, "text=+1 555 999 0000")

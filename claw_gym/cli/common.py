@@ -49,7 +49,8 @@ def add_filters(p: argparse.ArgumentParser) -> None:
     g.add_argument("--tag", type=_csv, help="task tag(s), e.g. conflict")
     g.add_argument("--tasks", type=_csv, help="explicit task ids (after the other filters)")
     g.add_argument("--per-family", type=_positive, metavar="N", help="keep the first N tasks of each family")
-    g.add_argument("--limit", type=_positive, metavar="N", help="keep the first N tasks")
+    g.add_argument("--limit", type=_positive, metavar="N",
+                   help="keep N tasks, spread over the families (round-robin, in catalog order)")
 
 
 def resolve_task(task_id: str) -> TaskSpec:
@@ -117,8 +118,23 @@ def select(args: argparse.Namespace) -> list[TaskSpec]:
                 kept.append(s)
         specs = kept
     if args.limit is not None:
-        specs = specs[: args.limit]
+        specs = spread(specs, args.limit)
     return specs
+
+
+def spread(specs: list[TaskSpec], limit: int) -> list[TaskSpec]:
+    """``limit`` tasks taken round-robin over the families (in catalog order), kept in catalog order.
+
+    The first N tasks of the catalog would all be of its first family."""
+    queues: dict[str, list[TaskSpec]] = {}
+    for s in specs:
+        queues.setdefault(s.family, []).append(s)
+    keep: set[str] = set()
+    for rank in range(max((len(q) for q in queues.values()), default=0)):
+        for q in queues.values():
+            if len(keep) < limit and rank < len(q):
+                keep.add(q[rank].task_id)
+    return [s for s in specs if s.task_id in keep]
 
 
 def device_label(spec: TaskSpec) -> str:
@@ -177,25 +193,49 @@ def add_run_options(p: argparse.ArgumentParser, json_help: str) -> None:
 
 def add_env_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--env-arg", action="append", default=[], metavar="KEY=VALUE",
-                   help="keyword for gym.make, e.g. history=full, reward_mode=partial, max_steps=10 (repeatable)")
+                   help="keyword for gym.make, the value as JSON (text keywords may be bare), e.g. "
+                        "history=full, reward_mode=partial, max_steps=10, phone=false, screen_size=[360,780] "
+                        "(repeatable)")
+
+
+def env_arg(pair: str) -> tuple[str, Any]:
+    """One ``--env-arg KEY=VALUE``: the value is JSON; text keywords (``history=full``) may be bare.
+
+    A non-JSON value elsewhere (``phone=False``) is an error, never a truthy string."""
+    from ..envargs import CHECKS, TEXT_KEYWORDS
+
+    key, eq, text = pair.partition("=")
+    if not eq or not key.isidentifier():
+        raise CliError(f"--env-arg takes KEY=VALUE, got {pair!r}")
+    known = sorted({*CHECKS, *MAKE_KEYWORDS})
+    if key not in known:
+        raise CliError(f"--env-arg: unknown keyword {key!r}; known: {', '.join(known)}")
+    try:
+        return key, json.loads(text)
+    except json.JSONDecodeError:
+        if key in TEXT_KEYWORDS:
+            return key, text
+    hint = f"; did you mean {key}={text.lower()}?" if text.lower() in ("true", "false", "null") else ""
+    raise CliError(f"--env-arg {pair}: {text!r} is not JSON (a number, true, false, null, [a list], "
+                   f"{{an object}} or \"quoted text\"){hint}")
+
+
+#: gym.make's own keywords, passed through with the env's.
+MAKE_KEYWORDS = ("max_episode_steps", "disable_env_checker")
 
 
 def env_kwargs(args: argparse.Namespace) -> str:
     """``--env-arg`` pairs as canonical JSON text (jobs carry it to workers; it keys env caches)."""
-    from .shortforms import value
+    from .. import envargs
 
-    out = {}
-    for pair in args.env_arg:
-        key, eq, text = pair.partition("=")
-        if not eq or not key.isidentifier():
-            raise CliError(f"--env-arg takes KEY=VALUE, got {pair!r}")
-        out[key] = value(text)
+    out = dict(env_arg(pair) for pair in args.env_arg)
     if out:  # fail here, once, rather than in every worker
         import gymnasium as gym
 
         import claw_gym  # noqa: F401  (registers the envs)
 
         try:
+            envargs.check(out)
             gym.make("ClawAnything-v0", disable_env_checker=True, **out).close()
         except (TypeError, ValueError) as exc:
             raise CliError(f"--env-arg: {exc}") from None

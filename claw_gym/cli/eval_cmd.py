@@ -13,6 +13,7 @@ import sys
 from functools import partial
 from typing import Any
 
+from ..plural import count
 from . import metrics
 from .common import CliError, add_run_options, env_kwargs, print_json, select, table
 from .runner import Job, jobs_for, run_episode, run_jobs
@@ -72,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
               "crashes": [{"task_id": e["task_id"], "seed": e["seed"], "error": e["crash"]}
                           for e in episodes if e["crash"]]}
     if report["crashes"]:
-        print(f"warning: the agent raised in {len(report['crashes'])} episode(s) (counted as failures); first:\n"
+        print(f"warning: the agent raised in {count(len(report['crashes']), 'episode')} (counted as failures); first:\n"
               + report["crashes"][0]["error"], file=sys.stderr)
     if args.json:
         print_json(report)
@@ -87,6 +88,6 @@ def print_report(report: dict[str, Any]) -> None:
     for group, members in report["by"].items():
         for key, stats in members.items():
             rows.append((group, key, *(stats[c] for c in ["tasks", "episodes", *cols])))
-    print(f"agent {report['agent']}: {report['overall']['episodes']} episodes, "
+    print(f"agent {report['agent']}: {count(report['overall']['episodes'], 'episode')}, "
           f"{report['episodes_per_task']} per task (seeds {report['seed']}..{report['seed'] + report['episodes_per_task'] - 1})")
     print(table(["group", "value", "tasks", "episodes", *cols], rows))

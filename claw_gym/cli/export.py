@@ -20,6 +20,7 @@ from pathlib import Path
 from functools import partial
 from typing import Any
 
+from ..plural import count
 from . import trajectory
 from .common import CliError, add_run_options, env_kwargs, print_json, select
 from .runner import Job, jobs_for, run_episode, run_jobs
@@ -83,6 +84,6 @@ def run(args: argparse.Namespace) -> int:
     elif args.json:
         print_json(summary)
     else:
-        print(f"exported {written} of {len(jobs)} episodes ({passed} passed) to {args.out}: {size:,} bytes, "
+        print(f"exported {written} of {count(len(jobs), 'episode')} ({passed} passed) to {args.out}: {size:,} bytes, "
               f"{summary['trajectories_per_s']} trajectories/s")
     return 0

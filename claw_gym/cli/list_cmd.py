@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 
+from ..plural import count
 from .common import add_filters, device_label, print_json, select, table
 
 
@@ -24,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     print(table(["task", "family", "kind", "diff", "split", "devices", "services", "max steps"],
                 [(s.task_id, s.family, s.kind, s.difficulty, s.split, device_label(s), len(s.services), s.max_steps)
                  for s in specs]))
-    print(f"\n{len(specs)} tasks")
+    print(f"\n{count(len(specs), 'task')}")
     for name, key in (("family", lambda s: s.family), ("kind", lambda s: s.kind), ("split", lambda s: s.split),
                       ("difficulty", lambda s: s.difficulty), ("devices", device_label)):
         counts = Counter(key(s) for s in specs)

@@ -10,6 +10,7 @@ import argparse
 from collections import Counter
 from typing import Any
 
+from ..plural import count
 from .common import CliError, add_run_options, env_kwargs, print_json, resolve_task, select, table
 from .runner import Job, jobs_for, run_episode, run_jobs
 
@@ -53,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
     total, passed = Counter(r["family"] for r in results), Counter(r["family"] for r in results if r["passed"])
     print(table(["family", "episodes", "passed", "rate"],
                 [(f, total[f], passed[f], passed[f] / total[f]) for f in sorted(total)]))
-    print(f"\noracle passed {len(results) - len(failures)}/{len(results)} episodes on {len(task_ids)} tasks")
+    print(f"\noracle passed {len(results) - len(failures)}/{count(len(results), 'episode')} "
+          f"on {count(len(task_ids), 'task')}")
     for r in failures:
         why = r["crash"].strip().splitlines()[-1] if r["crash"] else \
             "; ".join([f"failed: {c}" for c in r["failed_checks"]] + [f"violation: {v}" for v in r["violations"]])

@@ -2,13 +2,17 @@
 
 Type actions as JSON or in short form (see ':help'); lines starting with ':' are
 commands to the player, not actions. After a phone (gui) step the screen is saved as a
-PNG and its path printed. Exit status 0 if the episode passed, 1 otherwise.
+PNG and its path printed (in a temporary directory removed at exit, unless --screens).
+The episode text names neither the task nor its family, as an agent sees it; both are
+printed with the verdict. Exit status 0 if the episode passed, 1 otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -17,6 +21,7 @@ from typing import Any, TextIO
 import gymnasium as gym
 
 from .. import actions as A
+from ..plural import count
 from . import shortforms
 from .common import add_env_args, env_kwargs, resolve_task
 
@@ -36,7 +41,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("task", help="task id")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--screens", metavar="DIR", help="where phone screens go (default: a new temporary directory)")
+    p.add_argument("--screens", metavar="DIR",
+                   help="where phone screens go, kept (default: a temporary directory, removed at exit)")
     add_env_args(p)
     p.add_argument("--width", type=int, default=2000, help="print at most this many characters of a result")
     p.set_defaults(func=run)
@@ -55,6 +61,7 @@ class Session:
         self.oracle = self.env.unwrapped.oracle_actions()
         self.out, self.width, self.seed = out, width, seed
         self.screens_dir = screens
+        self.temp_screens: str | None = None  # made on the first screen when no --screens; removed by close()
         self.steps = 0
         self.oracle_pos = 0  # how many of the oracle's actions were taken, in order
         self.done = False
@@ -69,9 +76,10 @@ class Session:
         return text if len(text) <= self.width else text[: self.width] + f" ...[{len(text) - self.width} more chars]"
 
     def intro(self) -> None:
+        """What an agent knows at the start; the task id and family wait for the verdict."""
         s, i = self.spec, self.info
-        self.say(f"task {s.task_id} seed {self.seed}: {s.family}, {s.kind}, difficulty {s.difficulty}, "
-                 f"max {s.max_steps} steps; devices: {', '.join(s.devices) or 'none (API only)'}")
+        self.say(f"new episode, seed {self.seed}: difficulty {s.difficulty}, max {s.max_steps} steps; "
+                 f"devices: {', '.join(s.devices) or 'none (API only)'}")
         self.say(f"time: {self.obs['time']}")
         self.say(f"instruction: {i['instruction'] or '(none: proactive task; watch the events)'}")
         self.say("services:\n  " + self.obs["services"].replace("\n", "\n  "))
@@ -82,11 +90,14 @@ class Session:
     def show_step(self, action: str, prev: dict[str, Any]) -> None:
         ok = "" if self.info["action_ok"] else "  (error: the world is unchanged)"
         self.say(f"[{self.steps}] {self.obs['time']}{ok}")
-        self.say("  " + self._cut(self.obs["result"]).replace("\n", "\n  "))
+        listing = endpoint_lines(action, self.obs["result"]) if self.info["action_ok"] else None
+        result = "\n".join(listing) if listing is not None else self._cut(self.obs["result"])
+        self.say("  " + result.replace("\n", "\n  "))
         if self.obs["events"]:
             self.say("  events:\n    " + self.obs["events"].replace("\n", "\n    "))
-        if self.obs["services"] != prev["services"]:
-            self.say("  services:\n    " + self.obs["services"].replace("\n", "\n    "))
+        changed = changed_lines(prev["services"], self.obs["services"])
+        if changed:
+            self.say("  services changed:\n    " + "\n    ".join(changed))
         if self.info["action_ok"] and A.parse(action).kind == "gui":
             self.save_screen()
 
@@ -98,17 +109,24 @@ class Session:
         from PIL import Image
 
         if self.screens_dir is None:
-            self.screens_dir = tempfile.mkdtemp(prefix="claw-gym-play-")
-        path = Path(self.screens_dir) / f"{self.spec.task_id}-seed{self.seed}-step{self.steps:03d}.png"
+            self.screens_dir = self.temp_screens = tempfile.mkdtemp(prefix="claw-gym-play-")
+        # named without the task id (the player is not told it); a digest keeps tasks apart in one --screens dir
+        digest = hashlib.sha1(self.spec.task_id.encode()).hexdigest()[:8]
+        path = Path(self.screens_dir) / f"play-{digest}-seed{self.seed}-step{self.steps:03d}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
         Image.fromarray(screen).save(path)
         self.say(f"  screen: {path}")
 
+    def reveal(self) -> None:
+        s = self.spec
+        self.say(f"task {s.task_id} (family {s.family}, {s.kind}, variant {s.variant})")
+
     def verdict(self) -> None:
         v = self.info.get("verdict") or {}
         self.passed = bool(v.get("passed"))
-        self.say(f"\nepisode over after {self.steps} steps: {'PASSED' if self.passed else 'FAILED'} "
+        self.say(f"\nepisode over after {count(self.steps, 'step')}: {'PASSED' if self.passed else 'FAILED'} "
                  f"(score {v.get('score', 0.0):.2f})")
+        self.reveal()
         for c in v.get("checks", []):
             self.say(f"  [{'x' if c['passed'] else ' '}] {c['name']}" + (f" ({c['detail']})" if c["detail"] else ""))
         for violation in v.get("violations", []):
@@ -155,6 +173,20 @@ class Session:
         return True
 
     def loop(self, inp: TextIO, echo: bool) -> int:
+        """Read and run lines until the episode ends, the input ends or :quit. Whatever ends it
+        (Ctrl-C included), the env is closed and a temporary screen directory removed."""
+        try:
+            return self._loop(inp, echo)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self.env.close()
+        if self.temp_screens is not None:
+            shutil.rmtree(self.temp_screens, ignore_errors=True)
+            self.screens_dir = self.temp_screens = None
+
+    def _loop(self, inp: TextIO, echo: bool) -> int:
         self.intro()
         while not self.done:
             self.out.write("claw> ")
@@ -179,9 +211,34 @@ class Session:
                 continue
             self.act(action)
         if not self.done:
-            self.say(f"no verdict: the episode did not end ({self.steps} steps taken)")
-        self.env.close()
+            self.say(f"no verdict: the episode did not end ({count(self.steps, 'step')} taken)")
+            self.reveal()
+        if self.temp_screens is not None:
+            self.say(f"(screens in {self.temp_screens} are removed now; keep them with --screens DIR)")
         return 0 if self.passed else 1
+
+
+def endpoint_lines(action: str, result: str) -> list[str] | None:
+    """The result of an ``api help`` call as one endpoint a line (None for any other action)."""
+    a = A.parse(action)
+    if a.kind != "api" or a.fields["call"] != "help":
+        return None
+    try:
+        listing = json.loads(result)
+    except ValueError:
+        return None
+    if not isinstance(listing, dict) or not isinstance(listing.get("services"), dict):
+        return None
+    lines = [f"usage: {listing['usage']}"] if "usage" in listing else []
+    for signatures in listing["services"].values():
+        lines.extend(str(sig) for sig in signatures)
+    return lines
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    """The service summary lines of ``after`` that ``before`` doesn't have (one line per service)."""
+    old = set(before.splitlines())
+    return [line for line in after.splitlines() if line not in old]
 
 
 def _same(a: str, b: str) -> bool:

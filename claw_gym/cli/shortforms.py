@@ -4,6 +4,7 @@
                                                                possible (5, true, ["a@b.c"], "two words")
     help                                                       api help: every service and endpoint
     sh ls -la            tap 120 540        tap e12            long 120 540
+    tap text="Work Mail"                    tap id=send        tap desc="Navigate up"
     swipe 180 600 180 200                   type hello there   key back
     wait 600             finish Moved the review to Thursday.
     {"kind": "api", "call": "help", "args": {}}                any JSON action as is
@@ -74,6 +75,26 @@ def _ints(words: list[str], n: int, usage: str) -> list[int]:
         raise ShortFormError(f"usage: {usage} (integers)") from None
 
 
+SELECTOR_KINDS = ("text", "id", "desc")
+
+
+def element(rest: str) -> str | None:
+    """The element selector of a tap's arguments (``e12``, ``text="Work Mail"``, ``id=...``,
+    ``desc=...``), or None when they are coordinates. Raises ShortFormError on a bad selector."""
+    kind, eq, val = rest.partition("=")
+    if eq and kind in SELECTOR_KINDS:
+        val = val.strip()
+        quoted = val[:1] in ("'", '"') and len(split_args(val)) == 1
+        text = value(val) if quoted else val  # "Work Mail", or bare words as typed (text=5 is "5")
+        if not isinstance(text, str) or not text.strip():
+            raise ShortFormError(f'usage: tap {kind}="..." (the {kind} shown in obs["ui"])')
+        return f"{kind}={text}"
+    words = rest.split()
+    if len(words) == 1 and not words[0].lstrip("-").isdigit():
+        return words[0]
+    return None
+
+
 def parse(line: str) -> str:
     """The action JSON for one typed line. Raises ShortFormError."""
     line = line.strip()
@@ -102,9 +123,10 @@ def parse(line: str) -> str:
         return A.shell(rest)
     if verb in ("tap", "long", "long_press"):
         make = A.tap if verb == "tap" else A.long_press
-        if len(words) == 1 and not words[0].lstrip("-").isdigit():
-            return make(element=words[0])
-        x, y = _ints(words, 2, f"{verb} X Y  |  {verb} ELEMENT_ID")
+        selector = element(rest)
+        if selector is not None:
+            return make(element=selector)
+        x, y = _ints(words, 2, f"{verb} X Y  |  {verb} ELEMENT_ID  |  {verb} text=\"Work Mail\" (or id=, desc=)")
         return make(x, y)
     if verb == "swipe":
         return A.swipe(*_ints(words, 4, "swipe X Y X2 Y2"))

@@ -7,6 +7,7 @@ import argparse
 from typing import Any
 
 from .. import clock
+from ..plural import count
 from ..tasks import suite
 from .common import print_json, resolve_task
 from .runner import run_episode
@@ -64,6 +65,6 @@ def run(args: argparse.Namespace) -> int:
     print(f"\nthe checker: {d['checker']}")
     for name in d["checks"]:
         print(f"  - {name}")
-    print(f"\noracle: {d['oracle_length']} actions, {'passes' if d['oracle_passes'] else 'FAILS'}"
+    print(f"\noracle: {count(d['oracle_length'], 'action')}, {'passes' if d['oracle_passes'] else 'FAILS'}"
           f" (see them with --json, or step through with 'claw-gym play {d['task_id']}' and :oracle)")
     return 0

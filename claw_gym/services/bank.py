@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from .. import clock
+from ..plural import count
 from .base import Record, Service, endpoint
 
 _IBAN = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{8,30}$")
@@ -81,4 +82,4 @@ class Bank(Service):
         return {"disputed": id}
 
     def summary(self) -> str:
-        return f"bank: balance {self.balance_value():,.2f} {self.currency}, {len(self.table('transactions'))} transactions"
+        return f"bank: balance {self.balance_value():,.2f} {self.currency}, {count(len(self.table('transactions')), 'transaction')}"

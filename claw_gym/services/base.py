@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Sequence, Union
 
 from .. import clock
+from ..plural import count, singular
 from ..snapshot import EMPTY, freeze, thaw
 
 if TYPE_CHECKING:
@@ -298,7 +299,7 @@ class Service(WorldRef):
     def record(self, table: str, rid: Any) -> Record:
         """The record ``rid`` of ``table``, or a ServiceError naming what exists."""
         if not isinstance(rid, str) or rid not in self.tables[table].rows:
-            raise ServiceError(f"no {self.name} {table[:-1] if table.endswith('s') else table} with id {rid!r}")
+            raise ServiceError(f"no {self.name} {singular(table)} with id {rid!r}")
         return self.tables[table].rows[rid]
 
     def modify(self, record: Record, **changes: Any) -> Record:
@@ -411,7 +412,7 @@ class Service(WorldRef):
         "today", never the minute. Change records through insert/modify/remove (they touch
         the world) so the summary sees it.
         """
-        counts = ", ".join(f"{len(t.rows)} {name}" for name, t in self.tables.items())
+        counts = ", ".join(count(len(t.rows), singular(name), name) for name, t in self.tables.items())
         return f"{self.name}: {counts}"
 
     # ---- helpers for endpoint code -------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import clock
+from ..plural import count
 from .base import Record, Service, endpoint
 
 
@@ -46,4 +47,4 @@ class Chat(Service):
         return {"posted": self.post_as(channel, me, text)["id"]}
 
     def summary(self) -> str:
-        return f"chat: {len(self.channel_names())} channels"
+        return f"chat: {count(len(self.channel_names()), 'channel')}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..plural import count
 from .base import Record, Service, endpoint
 
 
@@ -52,4 +53,4 @@ class Contacts(Service):
         return {"deleted": id, "name": rec["name"]}
 
     def summary(self) -> str:
-        return f"contacts: {len(self.table('people'))} people"
+        return f"contacts: {count(len(self.table('people')), 'person')}"

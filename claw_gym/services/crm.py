@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import clock
+from ..plural import count
 from .base import Record, Service, endpoint
 
 STAGES = ("lead", "qualified", "proposal", "negotiation", "won", "lost")
@@ -67,4 +68,4 @@ class Crm(Service):
 
     def summary(self) -> str:
         open_deals = sum(1 for d in self.table("deals").values() if d["stage"] not in ("won", "lost"))
-        return f"crm: {open_deals} open deals"
+        return f"crm: {count(open_deals, 'open deal')}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import clock
+from ..plural import count
 from .base import Record, Service, endpoint
 
 KINDS = ("notification", "battery", "install", "update", "signin", "backup")
@@ -41,4 +42,4 @@ class Device(Service):
     def summary(self) -> str:
         day = clock.day_start(self.now)
         today = sum(1 for r in self.table("log").values() if r["kind"] == "notification" and r["time"] >= day)
-        return f"device: {today} notifications today"
+        return f"device: {count(today, 'notification')} today"

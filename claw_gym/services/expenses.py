@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import clock
+from ..plural import count
 from .bank import money
 from .base import Record, Service, endpoint
 
@@ -62,4 +63,4 @@ class Expenses(Service):
 
     def summary(self) -> str:
         drafts = sum(1 for x in self.table("claims").values() if x["status"] == "draft")
-        return f"expenses: {drafts} draft claims"
+        return f"expenses: {count(drafts, 'draft claim')}"

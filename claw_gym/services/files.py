@@ -10,6 +10,7 @@ import fnmatch
 from typing import Any
 
 from .. import clock
+from ..plural import count
 from .base import Record, Service, ServiceError, endpoint
 
 MAX_FILE_CHARS = 1_000_000
@@ -90,4 +91,4 @@ class Files(Service):
         return {"deleted": f["path"]}  # type: ignore[index]
 
     def summary(self) -> str:
-        return f"files: {len(self.table('files'))} files"
+        return f"files: {count(len(self.table('files')), 'file')}"

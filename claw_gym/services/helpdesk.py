@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import clock
+from ..plural import count
 from .base import Record, Service, endpoint
 
 STATUSES = ("open", "pending", "solved")
@@ -59,4 +60,4 @@ class Helpdesk(Service):
 
     def summary(self) -> str:
         n = sum(1 for t in self.table("tickets").values() if t["status"] != "solved")
-        return f"helpdesk: {n} unsolved tickets"
+        return f"helpdesk: {count(n, 'unsolved ticket')}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import clock
+from ..plural import count
 from .base import Record, Service, endpoint
 
 
@@ -47,4 +48,4 @@ class Notes(Service):
         return {"updated": id}
 
     def summary(self) -> str:
-        return f"notes: {len(self.table('notes'))} notes"
+        return f"notes: {count(len(self.table('notes')), 'note')}"

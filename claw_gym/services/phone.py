@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from .. import clock
+from ..plural import count
 from .base import Record, Service, endpoint
 
 #: Device settings and their factory values (what the Settings app shows, in this order).
@@ -172,5 +173,5 @@ class Phone(Service):
     def summary(self) -> str:
         on = [SETTING_TITLES[k] for k, v in self.settings.items() if v]
         alarms = sum(1 for a in self.table("alarms").values() if a["enabled"])
-        return (f"phone: {alarms} alarms on, {len(self.active_notifications())} notifications; "
+        return (f"phone: {count(alarms, 'alarm')} on, {count(len(self.active_notifications()), 'notification')}; "
                 f"on: {', '.join(on) or 'nothing'}")

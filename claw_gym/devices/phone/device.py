@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ... import plural
 from ...faults import TransientFault
 from ...services import ServiceError
 from ...spaces import is_printable_text
@@ -232,7 +233,7 @@ class SimPhone:
         for n in notifs:
             n.dismiss()
         self.shade_open = False
-        return f"cleared {len(notifs)} notifications"
+        return f"cleared {plural.count(len(notifs), 'notification')}"
 
     def call(self, call: str, args: dict[str, Any]) -> Any:
         """The phone's only door into the world (the radio is needed for calls and texts)."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
+from ... import plural
 from ...clock import DAY, fmt, to_datetime
 from ...faults import TransientFault
 from ...services import ServiceError
@@ -123,11 +124,11 @@ def status_bar(phone: "SimPhone", count: int) -> Node:
              if settings.get(key)]
     bar = Node(W + "FrameLayout", (0, 0, WIDTH, STATUS_H), text=f"{t:%H:%M}", sub="  ".join(marks + ["84%"]),
                package=SYSTEMUI, style="statusbar", rid=f"{SYSTEMUI}:id/status_bar",
-               desc=f"{t:%H:%M}, {count} notifications", on_tap=None)
+               desc=f"{t:%H:%M}, {plural.count(count, 'notification')}", on_tap=None)
     if count:
         bar.children.append(Node(W + "TextView", (56, 6, 72, 22), text=str(min(count, 99)), package=SYSTEMUI,
                                  style="badge", rid=f"{SYSTEMUI}:id/notification_count",
-                                 desc=f"{count} notifications"))
+                                 desc=plural.count(count, "notification")))
     return bar
 
 
