@@ -95,9 +95,9 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         mails = K.sent_to(world, a, after=f["trigger_at"])
         body = mails[-1]["body"] if mails else ""
         named = values.asked_values(body, values.times_in(body))  # "lands 16:30 (not 15:00)" names 16:30 only
-        ok = want in named and not named & set(f["stale_hhmm"])
+        ok = want in named and named <= {want, K.hhmm(f["dep"])} and not named & set(f["stale_hhmm"])
         g.expect(f"{a} told the latest arrival time (and no superseded one)", ok,
-                 f"{len(mails)} mails; last names {sorted(named)}, wanted {want}")
+                 f"{len(mails)} mails; last names {sorted(named)}, wanted {want} (and at most the departure)")
 
 
 def _act(world: World, f: dict[str, Any], dep: int, arr: int, wait_to: int) -> list[str]:

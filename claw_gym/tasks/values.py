@@ -185,7 +185,7 @@ _SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
 _CODES = "EUR|USD|GBP|CHF|SEK|NOK|DKK|PLN|CZK"
 _CUR = rf"(?:€|\$|£|\b(?:{_CODES})\b)"
 _AMOUNT = re.compile(
-    rf"(?:(?P<cur1>{_CUR})\s?)?-?(?<![\w.,:/])(?<!\d-)(?P<num>\d{{1,3}}(?:(?P<g>[ ,.'\u00a0\u202f])\d{{3}})(?:(?P=g)\d{{3}})*"
+    rf"(?:(?P<cur1>{_CUR})\s?)?-?(?<![\w.,:/])(?<!\w-)(?P<num>\d{{1,3}}(?:(?P<g>[ ,.'\u00a0\u202f])\d{{3}})(?:(?P=g)\d{{3}})*"
     r"(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?|\d+[.,]\d{3})(?![\w]|[.,:/-]\d)(?:\s?(?P<cur2>" + _CUR + "))?")
 THREE_DECIMALS = {"BHD", "KWD", "OMR", "JOD", "TND"}
 
