@@ -119,6 +119,9 @@ def test_amount_line_with_two_amounts_is_unclear():
     ("Not home on 2026-03-03 or 2026-03-04. Deliver 2026-03-05.", {"2026-03-05"}),
     ("Please deliver 2026-03-05 instead of 2026-03-03", {"2026-03-05"}),
     ("Can you move it from 2026-03-03 to 2026-03-05?", {"2026-03-05"}),
+    ("Can't do Tuesday; Thursday works", {"2026-03-05"}),
+    ("I won't be home on 2026-03-03. Thursday 2026-03-05 is fine", {"2026-03-05"}),
+    ("Deliver on Thursday, not Tuesday", {"2026-03-05"}),
     ("Deliver Tue or Thu", {"2026-03-03", "2026-03-05"}),
     ("Deliver on 2026-03-05 or 2026-03-06", {"2026-03-05", "2026-03-06"}),
 ])
@@ -126,9 +129,16 @@ def test_claimed_days(text, asked):
     assert V.asked_values(text, V.dates_in(text, AROUND)) == {date.fromisoformat(d) for d in asked}
 
 
-def test_claimed_times_skip_the_superseded_one():
-    text = "2026-03-06 14:45 (rescheduled, was 13:00)"
-    assert V.asked_values(text, V.times_in(text)) == {"14:45"}
+@pytest.mark.parametrize("text,asked", [
+    ("2026-03-06 14:45 (rescheduled, was 13:00)", {"14:45"}),
+    ("The meeting was moved to 16:30.", {"16:30"}),
+    ("It is now scheduled for 4:30 PM", {"16:30"}),
+    ("Moved from 14:00 to 16:30", {"16:30"}),
+    ("16:30, not 10:00 as first asked", {"16:30"}),
+    ("16:30 or 10:00", {"16:30", "10:00"}),
+])
+def test_claimed_times(text, asked):
+    assert V.asked_values(text, V.times_in(text)) == asked
 
 
 # ---- config -------------------------------------------------------------------------------------

@@ -246,21 +246,22 @@ def amount_line(text: str, label: str, currency: str | None = None) -> Reading[D
 
 
 # ---- which values a message asks for ----------------------------------------------------------
-# words that make the value after them one the writer does NOT ask for: away, old, superseded
-AWAY_CUES = re.compile(
-    r"\b(?:away|not\s+(?:at\s+)?home|not\s+in|not\s+around|out\s+of\s+town|can'?t|cannot|can\s+not|won'?t|"
-    r"will\s+not|unable|instead\s+of|rather\s+than|not\s+on|not|travel+ing|trip|busy|from|scheduled|planned|"
-    r"announced|original(?:ly)?|was|previously|old|used\s+to\s+be)\b", re.I)
-_JOINER = re.compile(r"^[\s,;&/]*(?:(?:and|or|nor|as\s+well\s+as)\b[\s,]*)?$", re.I)
+# a word just before a value (at most one other word and a few small ones between) that makes it a
+# value the writer does NOT ask for: away on it, the old one, the one replaced
+_CUES = (r"away|out\s+of\s+town|not|\w+n['’]t|cannot|unable|instead\s+of|rather\s+than|travel+ing|busy|from|"
+         r"original(?:ly)?|was|previously|old|except")
+AWAY_CUES = re.compile(rf"\b(?:{_CUES})\b(?:\W+\w+)?"
+                       r"(?:\W+(?:on|at|for|the|until|till|by|in|of|be|home|day|time|date))*\W*$", re.I)
+_JOINER = re.compile(r"^[\s,&/]*(?:(?:and|or|nor|as\s+well\s+as)\b[\s,]*)?$", re.I)
 
 
 def claimed(text: str, readings: Iterable[Reading[V]]) -> tuple[list[Reading[V]], list[Reading[V]]]:
     """Split readings into (asked for, only mentioned).
 
-    A value is only mentioned when a cue (away, not, instead of, was, from, ...) stands between
-    it and the value or clause before it; a value joined to the previous one by "and", "or" or
-    a comma shares its role, so "away Tue and Wed" mentions two days and "deliver Tue or Thu"
-    asks for two.
+    A value is only mentioned when a cue (away, not, can't, instead of, was, from, ...) stands just
+    before it in its clause ("I'm away on Tuesday", "not 13:00", "moved from 14:00"; "was moved to
+    16:30" still asks for 16:30); a value joined to the previous one by "and", "or" or a comma
+    shares its role, so "away Tue and Wed" mentions two days and "deliver Tue or Thu" asks for two.
     """
     asked: list[Reading[V]] = []
     mentioned: list[Reading[V]] = []
