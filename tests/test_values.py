@@ -56,6 +56,11 @@ def test_dates_in_every_common_form(text):
     assert V.date_values(text, AROUND) == {"2026-03-05"}
 
 
+@pytest.mark.parametrize("text", ["I sat in the sun", "a wed dress", "score 3.5", "version 1.2.3"])
+def test_words_and_numbers_that_are_not_dates(text):
+    assert V.dates_in(text, AROUND) == []
+
+
 def test_day_first_when_only_one_reading_is_a_date():
     assert V.date_values("25/03", AROUND) == {"2026-03-25"}
 
@@ -361,6 +366,9 @@ def test_duplicate_charge_support_mail_from_either_mailbox(door):
     assert ("the shop's support was told, naming the order" in _failed(v)) is (door == "nowhere"), v
 
 
+CONF_PATH = ".config/syncd/syncd.conf"
+
+
 @pytest.mark.parametrize("family,line,good", [
     ("config-fix", "{key} = {value}  # fixed by assistant", True),
     ("config-fix", '{key} = "{value}"', True),
@@ -377,7 +385,7 @@ def test_config_values_as_the_parser_reads_them(family, line, good):
 
     def edit(d: dict) -> None:
         if d.get("kind") == "shell" and d["cmd"].startswith("sed -i"):
-            d["cmd"] = f"sed -i 's|^{f['key']} = .*|{text}|' ~/.config/syncd/syncd.conf && cat ~/.config/syncd/syncd.conf"
+            d["cmd"] = f"sed -i 's|^{f['key']} = .*|{text}|' ~/{CONF_PATH} && cat ~/{CONF_PATH}"
     v = _play(env, _rewrite(env.oracle_actions(), edit))
     assert (f"{f['key']} is fixed" not in _failed(v)) is good, v
     assert _failed(v) == [] if good else _failed(v) == [f"{f['key']} is fixed"], v

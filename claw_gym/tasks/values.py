@@ -105,6 +105,8 @@ def dates_in(text: str, around: int) -> list[Reading[date]]:
     ref = clock.to_datetime(around).date()
     out: list[Reading[date]] = []
     for m in _DATE.finditer(text):
+        if m["bare"] and not m["bare"].lower().rstrip(".").endswith("day") and not m["bare"][0].isupper():
+            continue  # "sun", "sat", "wed" in lower case are words; "Sat", "saturday" are days
         value, problem = _read_date(m, ref)
         if m["num"] and problem.endswith("is not a date"):
             continue  # a number pair that is no day either way (a score, a ratio)
@@ -184,9 +186,12 @@ def date_values(text: str, around: int) -> set[str]:
 _SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
 _CODES = "EUR|USD|GBP|CHF|SEK|NOK|DKK|PLN|CZK"
 _CUR = rf"(?:€|\$|£|\b(?:{_CODES})\b)"
+# a number not glued to a word, a date or a time: groups of three (one separator throughout), cents
 _AMOUNT = re.compile(
-    rf"(?:(?P<cur1>{_CUR})\s?)?-?(?<![\w.,:/])(?<!\w-)(?P<num>\d{{1,3}}(?:(?P<g>[ ,.'\u00a0\u202f])\d{{3}})(?:(?P=g)\d{{3}})*"
-    r"(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?|\d+[.,]\d{3})(?![\w]|[.,:/-]\d)(?:\s?(?P<cur2>" + _CUR + "))?")
+    rf"(?:(?P<cur1>{_CUR})\s?)?-?(?<![\w.,:/])(?<!\w-)"
+    r"(?P<num>\d{1,3}(?:(?P<g>[ ,.'\u00a0\u202f])\d{3})(?:(?P=g)\d{3})*(?:[.,]\d{1,2})?"
+    r"|\d+(?:[.,]\d{1,2})?|\d+[.,]\d{3})"
+    rf"(?![\w]|[.,:/-]\d)(?:\s?(?P<cur2>{_CUR}))?")
 THREE_DECIMALS = {"BHD", "KWD", "OMR", "JOD", "TND"}
 
 
@@ -326,4 +331,5 @@ def same_setting(got: str | None, want: str) -> bool:
 
 
 __all__ = ["Reading", "times_in", "time_values", "dates_in", "date_values", "amounts_in", "amount_values",
-           "same_amount", "amount_line", "claimed", "asked_values", "problems", "read_config", "same_setting", "AWAY_CUES"]
+           "same_amount", "amount_line", "claimed", "asked_values", "problems", "read_config", "same_setting",
+           "AWAY_CUES"]
