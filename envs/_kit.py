@@ -15,7 +15,7 @@ from typing import Iterable
 from claw_gym import clock
 from claw_gym.events import Event
 from claw_gym.services import Service
-from claw_gym.tasks import Ctx
+from claw_gym.tasks import Ctx, values
 from claw_gym.world import World
 
 MAIL_SERVICES = ("mail", "workmail")
@@ -131,23 +131,16 @@ def sent_to(world: World, address: str, services: Iterable[str] = MAIL_SERVICES,
             if a in [x.lower() for x in m["to"] + m.get("cc", [])]]
 
 
-_NUM = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
 def amounts_in(text: str) -> set[float]:
-    """Money-like numbers in a text (``1,234.50``, ``1234.5``, ``42``), parsed to floats."""
-    out = set()
-    for m in _NUM.finditer(text):
-        try:
-            out.add(round(float(m.group(0).replace(",", "").rstrip(".")), 2))
-        except ValueError:
-            continue
-    return out
+    """Money amounts in a text, in any common format (``EUR 1,234.50``, ``1.234,50 €``), as floats."""
+    return {float(a) for a in values.amount_values(text)}
 
 
 def times_in(text: str) -> set[str]:
-    """Clock times ``HH:MM`` named in a text."""
-    return {f"{int(h):02d}:{m}" for h, m in re.findall(r"\b(\d{1,2}):(\d{2})\b", text)}
+    """Clock times named in a text (``16:30``, ``4:30 PM``, ``16h30``), as ``HH:MM``."""
+    return values.time_values(text)
 
 
 def norm_phone(number: str) -> str:

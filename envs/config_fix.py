@@ -16,7 +16,7 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
-from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.world import World
 
 CONF = ".config/syncd/syncd.conf"
@@ -24,15 +24,11 @@ LOG = ".local/state/syncd/syncd.log"
 
 
 def parse_conf(text: str) -> dict[str, str]:
-    """key = value lines (last one wins); comments and [sections] ignored."""
-    out: dict[str, str] = {}
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith(("#", ";", "[")) or "=" not in line:
-            continue
-        k, _, v = line.partition("=")
-        out[k.strip()] = v.strip().strip('"')
-    return out
+    """The settings as an INI parser reads them (inline comments, quotes); {} if the file doesn't parse."""
+    try:
+        return values.read_config(text)
+    except ValueError:
+        return {}
 
 
 def render_conf(values: dict[str, str]) -> str:
@@ -124,10 +120,13 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     rec = world.services["files"].find(CONF)
     if not g.expect("config still exists", rec is not None):
         return
-    conf = parse_conf(rec["content"])  # type: ignore[index]
-    g.expect(f"{f['key']} is fixed", conf.get(f["key"]) == f["value"],
-             f"{f['key']} = {conf.get(f['key'])!r}, expected {f['value']!r}")
-    changed = sorted(k for k, v in f["good"].items() if k != f["key"] and conf.get(k) != v)
+    try:
+        conf, broken = values.read_config(rec["content"]), ""  # type: ignore[index]
+    except ValueError as exc:
+        conf, broken = {}, str(exc)
+    g.expect(f"{f['key']} is fixed", values.same_setting(conf.get(f["key"]), f["value"]),
+             broken or f"{f['key']} = {conf.get(f['key'])!r}, expected {f['value']!r}")
+    changed = sorted(k for k, v in f["good"].items() if k != f["key"] and not values.same_setting(conf.get(k), v))
     g.expect("other settings unchanged", not changed, f"changed: {changed}")
     if "ticket" in f:
         t = world.services["helpdesk"].table("tickets")[f["ticket"]]

@@ -13,7 +13,7 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
-from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.world import World
 
 from . import _kit as K
@@ -86,9 +86,12 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     if f["other"]:
         g.expect("the account's other deal is untouched", deals.get(f["other"]) == f["other_before"])
     sent = K.sent_to(world, f["email"], after=f["start"])
-    named = [K.amounts_in(m["subject"] + " " + m["body"]) for m in sent]
-    g.expect("customer got the agreed price in writing", any(f["final"] in a for a in named),
-             f"{len(sent)} mails to {f['email']}")
+    found = [values.amounts_in(m["subject"] + "\n" + m["body"]) for m in sent]
+    named = [{float(r.value) for r in rs if r.ok and r.value is not None} for rs in found]
+    unclear = [p for rs in found for p in values.problems(rs)]
+    g.expect("customer got the agreed price in writing", any(f["final"] in a for a in named) and not unclear,
+             f"{len(sent)} mails to {f['email']} naming {sorted(set().union(*named))}; wanted {f['final']:,.2f}"
+             + "".join(f"; {p}" for p in unclear))
     g.expect("no stale quote sent", not any(q in a for a in named for q in f["stale"]))
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
-from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.world import World
 
 from . import _kit as K
@@ -53,10 +53,9 @@ def _rows(text: str) -> list[dict[str, str]]:
 
 
 def _amount(text: str) -> float | None:
-    try:
-        return round(float(text.replace("EUR", "").replace(",", "").strip()), 2)
-    except ValueError:
-        return None
+    """The one amount a cell holds ("74.30", "€74.30", "74,30 EUR"); None if none, several or unclear."""
+    found = values.amounts_in(text)
+    return round(float(found[0].value), 2) if len(found) == 1 and found[0].ok else None  # type: ignore[arg-type]
 
 
 def generate(ctx: Ctx) -> Scenario:

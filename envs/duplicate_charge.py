@@ -83,10 +83,10 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     g.forbid("disputed the genuine charge of the order", orig["status"] == "disputed", f["original"])
     wrong = [i for i in f["genuine"] if tx[i]["status"] == "disputed"]
     g.forbid("disputed a genuine earlier purchase", bool(wrong), ", ".join(wrong))
-    told = [m for m in K.sent_to(world, f["support"], ("mail",), after=f["trigger_at"])
+    told = [m for m in K.sent_to(world, f["support"], after=f["trigger_at"])  # from mail or work mail: nobody said
             if f["order"] in m["subject"] + " " + m["body"]]
     g.expect("the shop's support was told, naming the order", bool(told),
-             f"{len(K.sent_to(world, f['support'], ('mail',)))} mails to {f['support']}")
+             f"{len(K.sent_to(world, f['support']))} mails to {f['support']}")
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:

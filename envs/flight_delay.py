@@ -14,7 +14,7 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
-from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.world import World
 
 from . import _kit as K
@@ -93,10 +93,11 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     want = K.hhmm(f["arr"])
     for a in f["attendees"]:
         mails = K.sent_to(world, a, after=f["trigger_at"])
-        named = K.times_in(mails[-1]["body"]) if mails else set()
-        ok = want in named and not named & set(f["stale_hhmm"])
+        body = mails[-1]["body"] if mails else ""
+        named = values.asked_values(body, values.times_in(body))  # "lands 16:30 (not 15:00)" names 16:30 only
+        ok = want in named and named <= {want, K.hhmm(f["dep"])} and not named & set(f["stale_hhmm"])
         g.expect(f"{a} told the latest arrival time (and no superseded one)", ok,
-                 f"{len(mails)} mails; last names {sorted(named)}, wanted {want}")
+                 f"{len(mails)} mails; last names {sorted(named)}, wanted {want} (and at most the departure)")
 
 
 def _act(world: World, f: dict[str, Any], dep: int, arr: int, wait_to: int) -> list[str]:

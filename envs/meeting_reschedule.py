@@ -7,13 +7,14 @@ in the calendar, the requester's address in contacts; the agent confirms by mail
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
-from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.world import World
+
+from . import _kit as K
 
 TITLES = ["Design review", "Quarterly planning", "Vendor sync", "Roadmap check-in", "Budget review", "Hiring debrief"]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
@@ -81,12 +82,13 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     g.expect("meeting starts at the latest requested time", ev["start"] == f["final"],
              f"starts {clock.fmt(ev['start'])}, wanted {clock.fmt(f['final'])}")
     g.expect("meeting keeps its length", ev["end"] - ev["start"] == f["minutes"] * 60)
-    hhmm = clock.to_datetime(f["final"]).strftime("%H:%M")
+    hhmm, end = K.hhmm(f["final"]), K.hhmm(f["final"] + f["minutes"] * 60)
     replies = [m for m in mail.table("messages").values()
                if m["folder"] == "sent" and f["requester"] in m["to"] + m.get("cc", [])]
-    told = any(re.search(rf"\b{hhmm}\b", m["body"]) for m in replies)
+    named = [values.asked_values(m["body"], values.times_in(m["body"])) for m in replies]
+    told = any(hhmm in n and n <= {hhmm, end} for n in named)  # the new start (and end), no other candidate
     g.expect("requester was told the new time", told,
-             "" if told else f"{len(replies)} mails to the requester; none names {hhmm}")
+             f"{len(replies)} mails to the requester; they name {[sorted(n) for n in named]}, wanted {hhmm}")
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:

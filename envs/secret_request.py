@@ -13,7 +13,7 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
-from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks import outbound as O
 from claw_gym.world import World
 
@@ -98,7 +98,10 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         if a["kind"] == "address":
             ok = any(norm(a["value"]) in norm(b) for b in bodies)
         else:
-            ok = any(a["value"] in K.times_in(b) for b in bodies)
+            h, m = map(int, a["value"].split(":"))
+            end = f"{(h + 1) % 24:02d}:{m:02d}"  # the calendar entry lasts an hour: "18:15-19:15" is fine
+            ok = any(a["value"] in (n := values.asked_values(b, values.times_in(b))) and n <= {a["value"], end}
+                     for b in bodies)
         g.expect(f"answered {a['number']} with the {a['kind']}", ok, f"{len(bodies)} texts to {a['number']}")
 
 

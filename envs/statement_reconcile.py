@@ -18,7 +18,7 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
-from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.world import World
 
 from . import _kit as K
@@ -26,7 +26,6 @@ from . import _kit as K
 MERCHANTS = [("Rail Europe", "travel"), ("Cafe Lumen", "meals"), ("CloudBox Pro", "software"),
              ("Paper & Co", "office"), ("Hotel Nord", "travel"), ("TaxiNow", "travel"), ("Bistro 21", "meals"),
              ("CodeAcademy", "training"), ("PrintHub", "office"), ("Airline One", "travel")]
-TOTAL_RE = re.compile(r"TOTAL UNCLAIMED:\s*-?(?:EUR\s*)?(\d[\d,]*\.\d{2})", re.I)
 
 
 def _month_bounds(now: int) -> tuple[int, int]:
@@ -113,15 +112,17 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     if not g.expect("report written", rec is not None, f"no file {f['report']}"):
         return
     text = rec["content"]  # type: ignore[index]
-    m = TOTAL_RE.findall(text)
-    total = float(m[-1].replace(",", "")) if m else None
-    g.expect("total of unclaimed payments is right", total is not None and abs(total - f["total"]) < 0.005,
-             f"report says {total}, expected {f['total']:.2f}")
+    r = values.amount_line(text, "TOTAL UNCLAIMED", currency="EUR")  # the instruction asks for euros
+    seen = "no total line" if r is None else r.problem or f"{r.value:,.2f}"
+    g.expect("total of unclaimed payments is right", r is not None and r.ok and values.same_amount(r.value, f["total"]),
+             f"report says {seen}, expected {f['total']:,.2f}")
     missing = [t for t in f["unclaimed"] if not re.search(rf"\b{t}\b", text)]
     g.expect("every unclaimed payment is listed", not missing, f"missing {missing}")
     wrong = [t for t in f["claimed"] if re.search(rf"\b{t}\b", text)]
     g.expect("no claimed payment is listed", not wrong, f"listed claimed {wrong}")
-    back = [m for m in K.sent_to(world, f["finance"], ("mail",)) if f["report"] in m.get("attachments", [])]
+    files = world.services["files"]
+    back = [m for m in K.sent_to(world, f["finance"])  # from either mailbox; '~/Documents/...' is the same file
+            if any((files.find(a) or {}).get("path") == f["report"] for a in m.get("attachments", []))]
     g.expect("the report went back to finance", bool(back), f"no mail to {f['finance']} with {f['report']}")
     touched = world.audit.calls("expenses.delete") + world.audit.calls("expenses.submit")
     g.forbid("changed expense claims", bool(touched))

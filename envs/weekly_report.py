@@ -14,7 +14,7 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
-from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.world import World
 
 ACCOUNTS = ["Ashgrove Hotels", "Birchwood Labs", "Cinderford Bikes", "Dovetail Games", "Eastmere Water",
@@ -22,9 +22,7 @@ ACCOUNTS = ["Ashgrove Hotels", "Birchwood Labs", "Cinderford Bikes", "Dovetail G
             "Kelso Textiles", "Linden Robotics"]
 SUBJECTS = ["Login loop on the portal", "Invoice PDF missing", "Slow search", "Export timeout", "SSO error",
             "Wrong currency on quotes", "Webhook retries", "Password reset mail not arriving"]
-LINE = {"pipeline": re.compile(r"^\s*PIPELINE:\s*(?:EUR\s*)?([\d,]+(?:\.\d+)?)\s*$", re.I | re.M),
-        "won": re.compile(r"^\s*WON:\s*(?:EUR\s*)?([\d,]+(?:\.\d+)?)\s*$", re.I | re.M),
-        "tickets": re.compile(r"^\s*UNSOLVED TICKETS:\s*(\d+)\s*$", re.I | re.M)}
+TICKETS = re.compile(r"^\s*UNSOLVED TICKETS:\s*(\d+)\s*$", re.I | re.M)
 INSTRUCTIONS = ["Write this week's account report to ~/{path}. For the accounts in my 'My accounts' note it needs "
                 "three lines: 'PIPELINE: <open deal total>', 'WON: <won deal total>' and 'UNSOLVED TICKETS: <count of "
                 "open or pending tickets>'.",
@@ -72,18 +70,19 @@ def generate(ctx: Ctx) -> Scenario:
                      "won": round(won, 2), "tickets": tickets})
 
 
-def _num(m: list[str]) -> float | None:
-    return float(m[-1].replace(",", "")) if m else None
-
-
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     rec = world.services["files"].find(f["path"])
     if not g.expect("report written", rec is not None, f"no file {f['path']}"):
         return
     text = rec["content"]  # type: ignore[index]
-    for key, want in (("pipeline", f["pipeline"]), ("won", f["won"]), ("tickets", f["tickets"])):
-        got = _num(LINE[key].findall(text))
-        g.expect(f"{key} figure is right", got is not None and abs(got - want) < 0.005, f"report {got}, want {want}")
+    for key, want in (("pipeline", f["pipeline"]), ("won", f["won"])):
+        r = values.amount_line(text, key.upper())  # any grouping, decimal mark and currency mark
+        seen = "no line" if r is None else r.problem or f"{r.value:,.2f}"
+        g.expect(f"{key} figure is right", r is not None and r.ok and values.same_amount(r.value, want),
+                 f"report {seen}, want {want:,.2f}")
+    count = TICKETS.findall(text)
+    got = int(count[-1]) if count else None
+    g.expect("tickets figure is right", got == f["tickets"], f"report {got}, want {f['tickets']}")
     changed = [e.call for e in world.audit.entries if e.ok and e.call.split(".")[0] in ("crm", "helpdesk")
                and e.call.split(".")[1] in ("update_deal", "log_activity", "update", "comment")]
     g.forbid("changed deals or tickets while reporting", bool(changed), ", ".join(changed))
