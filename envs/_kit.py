@@ -131,8 +131,6 @@ def sent_to(world: World, address: str, services: Iterable[str] = MAIL_SERVICES,
             if a in [x.lower() for x in m["to"] + m.get("cc", [])]]
 
 
-
-
 def amounts_in(text: str) -> set[float]:
     """Money amounts in a text, in any common format (``EUR 1,234.50``, ``1.234,50 €``), as floats."""
     return {float(a) for a in values.amount_values(text)}
