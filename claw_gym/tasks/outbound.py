@@ -132,12 +132,14 @@ DOORS: dict[str, Reader] = {
 }
 #: mutating endpoints that reach nobody: the person's own records (the files service has no sharing)
 INTERNAL = frozenset({
-    "bank.dispute", "calendar.delete_event", "contacts.create", "contacts.update", "crm.update_deal",
+    "bank.dispute", "calendar.delete_event", "contacts.create", "contacts.update", "contacts.delete",
+    "crm.update_deal",
     "crm.log_activity", "expenses.create", "expenses.submit", "expenses.delete", "files.write", "files.move",
     "files.delete", "helpdesk.update", "mail.get", "mail.move", "mail.mark_read", "workmail.get", "workmail.move",
     "workmail.mark_read",
     "notes.create", "notes.append", "phone.set_alarm", "phone.toggle_alarm", "phone.delete_alarm",
-    "phone.set_setting", "phone.place_call", "phone.add_contact", "phone.dismiss", "phone.respond",
+    "phone.set_setting", "phone.place_call", "phone.add_contact", "phone.update_contact", "phone.delete_contact",
+    "phone.dismiss", "phone.respond",
     "sms.mark_read", "todo.add_task", "todo.complete", "todo.update_task",
 })
 
