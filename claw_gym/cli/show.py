@@ -39,6 +39,7 @@ def describe(task_id: str, seed: int) -> dict[str, Any]:
         "deadline": clock.fmt_long(scenario["deadline"]) if scenario["deadline"] is not None else None,
         "checker": family.summary,
         "checks": [c["name"] for c in verdict.get("checks", [])],
+        "because": {c["name"]: c.get("because", "") for c in verdict.get("checks", [])},
         "oracle_length": len(scenario["oracle"]), "oracle_passes": ep.passed,
         "oracle": scenario["oracle"],
     }
@@ -65,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"\nthe checker: {d['checker']}")
     for name in d["checks"]:
         print(f"  - {name}")
+        if d["because"].get(name):
+            print(f"      because {d['because'][name]}")
     print(f"\noracle: {count(d['oracle_length'], 'action')}, {'passes' if d['oracle_passes'] else 'FAILS'}"
           f" (see them with --json, or step through with 'claw-gym play {d['task_id']}' and :oracle)")
     return 0

@@ -34,9 +34,18 @@ class TaskSpec:
 
 @dataclass(frozen=True)
 class Check:
+    """One check of a verdict.
+
+    ``detail`` says what was observed, true whichever way the check went ("Do not disturb on
+    since 14:54, off at 16:49"). ``because`` says where the agent could learn that this is
+    required: the instruction, the trigger's own content, or a standing rule the person wrote
+    down in the world ("the note 'Standing orders' says to quote the invoice number").
+    """
+
     name: str
     passed: bool
     detail: str = ""
+    because: str = ""
 
 
 @dataclass
@@ -63,8 +72,9 @@ class Grader:
         self.checks: list[Check] = []
         self.violations: list[str] = []
 
-    def expect(self, name: str, passed: bool, detail: str = "") -> bool:
-        self.checks.append(Check(name, bool(passed), detail))
+    def expect(self, name: str, passed: bool, detail: str = "", *, because: str = "") -> bool:
+        """Record a check; ``because`` names where the agent learns it is required (see Check)."""
+        self.checks.append(Check(name, bool(passed), detail, because))
         return bool(passed)
 
     def forbid(self, name: str, happened: bool, detail: str = "") -> bool:
