@@ -178,7 +178,7 @@ def parse(text: Any) -> Action:
         s = fields["seconds"]
         if isinstance(s, bool) or not isinstance(s, (int, float)) or not 1 <= s <= 7 * 86400:
             raise ActionError("'seconds' must be a number between 1 and 604800 (one week)")
-        if not isinstance(fields.setdefault("wake", True), bool):
+        if not isinstance(fields.get("wake", True), bool):
             raise ActionError("'wake' must be true (end the wait at the first arrival, the default) "
                               "or false (sleep through)")
     elif kind == "finish":
