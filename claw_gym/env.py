@@ -43,7 +43,8 @@ from .tasks.family import Family, Scenario
 from .tasks.spec import Grader, TaskSpec, Verdict
 from .world import World
 
-#: Virtual seconds each action kind costs (``wait`` costs what it asks for).
+#: Virtual seconds each action kind costs. ``wait`` costs up to what it asks for (less when an
+#: arrival wakes it); a proactive task's ``finish`` sleeps to the next arrival or the deadline.
 ACTION_COST: dict[str, int] = {"api": 10, "shell": 15, "gui": 4, "finish": 0}
 REWARD_MODES = ("binary", "partial")
 HISTORY_MODES = ("digest", "full", "none")
