@@ -8,7 +8,8 @@ The format (stable; later kinds add fields, never rename them)::
     {"kind": "gui",    "op": "swipe", "x": 180, "y": 600, "x2": 180, "y2": 200}
     {"kind": "gui",    "op": "type", "text": "hello"}
     {"kind": "gui",    "op": "key", "key": "back"}             # back | home | enter | recents
-    {"kind": "wait",   "seconds": 600}
+    {"kind": "wait",   "seconds": 600}                         # wakes at the first arrival
+    {"kind": "wait",   "seconds": 600, "wake": false}          # sleeps the whole 600 s
     {"kind": "finish", "message": "Moved the review to Thursday 10:00."}
 """
 
@@ -26,9 +27,16 @@ _FIELDS: dict[str, tuple[set[str], set[str]]] = {  # kind -> (required fields, o
     "api": ({"call"}, {"args"}),
     "shell": ({"cmd"}, {"timeout"}),
     "gui": ({"op"}, {"x", "y", "x2", "y2", "element", "text", "key", "duration_ms"}),
-    "wait": ({"seconds"}, set()),
+    "wait": ({"seconds"}, {"wake"}),
     "finish": (set(), {"message"}),
 }
+
+#: What ``wait`` and ``finish`` do, in words (tool schemas, menus and exports say the same).
+WAIT_DOC = ("Let virtual time pass. Ends early at the first arrival (mail, text, notification, any new "
+            "event) unless wake is false, which sleeps the whole time.")
+FINISH_DOC = ("Tell the user you are done. A task someone asked for ends here. With no request (a proactive "
+              "task) it means nothing more to do for now: time runs on and you are woken by the next arrival; "
+              "the task ends and is judged at its deadline.")
 
 _ALLOWED: dict[str, frozenset[str]] = {k: frozenset(r | o | {"kind"}) for k, (r, o) in _FIELDS.items()}
 
@@ -88,8 +96,14 @@ def key(name: str) -> str:
     return _dump({"kind": "gui", "op": "key", "key": name})
 
 
-def wait(seconds: int) -> str:
-    return _dump({"kind": "wait", "seconds": seconds})
+def wait(seconds: int, wake: bool = True) -> str:
+    """Let ``seconds`` of virtual time pass. By default the wait ends early at the first arrival
+    (a mail, a text, a notification: anything that shows in ``obs["events"]``), as a phone wakes
+    its owner; ``wake=False`` sleeps through to the end."""
+    body: dict[str, Any] = {"kind": "wait", "seconds": seconds}
+    if not wake:
+        body["wake"] = False
+    return _dump(body)
 
 
 def finish(message: str = "") -> str:
@@ -164,6 +178,9 @@ def parse(text: Any) -> Action:
         s = fields["seconds"]
         if isinstance(s, bool) or not isinstance(s, (int, float)) or not 1 <= s <= 7 * 86400:
             raise ActionError("'seconds' must be a number between 1 and 604800 (one week)")
+        if not isinstance(fields.get("wake", True), bool):
+            raise ActionError("'wake' must be true (end the wait at the first arrival, the default) "
+                              "or false (sleep through)")
     elif kind == "finish":
         if not isinstance(fields.get("message", ""), str):
             raise ActionError("'message' must be a string")
@@ -176,4 +193,4 @@ def parse(text: Any) -> Action:
 
 
 __all__ = ["api", "shell", "tap", "long_press", "swipe", "type_text", "key", "wait", "finish", "parse",
-           "Action", "ActionError", "KINDS", "MAX_ACTION_CHARS"]
+           "Action", "ActionError", "KINDS", "MAX_ACTION_CHARS", "WAIT_DOC", "FINISH_DOC"]

@@ -8,6 +8,12 @@ asks the family's checker for the verdict, which is the reward.
 
 Bad input never raises: it comes back as ``error: ...`` in ``obs["result"]``,
 with the world unchanged and the episode still running.
+
+Time (see :mod:`claw_gym.timing`): ``wait`` ends at the first arrival unless told
+``"wake": false``. A proactive task runs to its deadline and is judged there, only
+there: ``finish`` before it means "nothing more to do for now", and the world runs on
+until something arrives (the agent gets control back with the new events) or the
+deadline comes (the episode ends). Reactive tasks end at ``finish``.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from typing import Any, Callable
 import gymnasium as gym
 
 from . import actions as act
-from . import clock, envargs, observation, textcard
+from . import clock, envargs, observation, textcard, timing
 from .actions import Action, ActionError
 from .devices.laptop import Laptop, LaptopError, parse_timeout
 from .devices.phone import SimPhone
@@ -38,7 +44,8 @@ from .tasks.family import Family, Scenario
 from .tasks.spec import Grader, TaskSpec, Verdict
 from .world import World
 
-#: Virtual seconds each action kind costs (``wait`` costs what it asks for).
+#: Virtual seconds each action kind costs. ``wait`` costs up to what it asks for (less when an
+#: arrival wakes it); a proactive task's ``finish`` sleeps to the next arrival or the deadline.
 ACTION_COST: dict[str, int] = {"api": 10, "shell": 15, "gui": 4, "finish": 0}
 DIGEST_EVENTS = 12
 _RESULT_JSON = json.JSONEncoder(ensure_ascii=False, default=str)  # one encoder: json.dumps rebuilds it per call
@@ -91,7 +98,8 @@ class ClawEnv(gym.Env[dict, str]):
         self._oracle: list[str] | None = None
         self._steps = 0
         self._done = False
-        self._finish_message: str | None = None
+        self._finish_message: str | None = None  # set by finish on a reactive task: the episode ends
+        self._arrived: list[Event] = []  # events the current step delivered
         self._verdict: Verdict | None = None
         self._last_obs: dict[str, Any] | None = None
         self._last_action: Any = None  # for the text card of render()
@@ -149,19 +157,28 @@ class ClawEnv(gym.Env[dict, str]):
         self._last_action = action
         error: str | None = None
         step_faults(self.world.faults)  # drop faults met outside a step (direct world.call)
+        self._arrived = []
         try:
             parsed = act.parse(action)
             result, cost = self._handlers[parsed.kind](parsed)
         except (ActionError, ServiceError) as exc:
             error, result, cost = str(exc), f"error: {exc}", 0
-        arrived = self.world.advance(cost) if cost else []
+        if cost:
+            self._arrived += self._pass(cost, wake=False)
         terminated = self._finish_message is not None or self._deadline_passed()
         truncated = not terminated and self._steps >= self.max_steps
+        if truncated and self._always_on():
+            # Out of steps: the assistant is off, the world runs on; the verdict is still the deadline's.
+            self._arrived += self._pass(self._until_deadline(), wake=False)
+            result += f"\nout of steps ({self.max_steps}): the world ran on to the deadline"
+        if terminated and self._finish_message is None:
+            result += f"\nthe deadline ({clock.fmt_long(self.world.clock.now)}) has come: the episode is over"
         reward = 0.0
         if terminated or truncated:
             self._done = True
             self._verdict = self._judge()
             reward = self._reward(self._verdict)
+        arrived = self._arrived
         obs = self._observe(views.arrivals(arrived, observation.LIMITS["events"]), result)
         info = self._info(action_ok=error is None, error=error)
         info.update(step_faults(self.world.faults))  # info["fault"], info["faults"]: any door
@@ -180,12 +197,22 @@ class ClawEnv(gym.Env[dict, str]):
         return self._encoded[1], ACTION_COST["api"]
 
     def _do_wait(self, a: Action) -> tuple[str, int]:
-        seconds = int(a.fields["seconds"])
-        return f"waited {seconds} s", seconds
+        assert self.world is not None
+        seconds, wake = int(a.fields["seconds"]), a.fields.get("wake", True)
+        start = self.world.clock.now
+        self._arrived = self._pass(seconds, wake=wake)
+        return timing.wait_result(start, self.world.clock.now, seconds, self._arrived, wake), 0
 
     def _do_finish(self, a: Action) -> tuple[str, int]:
-        self._finish_message = a.fields.get("message", "")
-        return "finished", ACTION_COST["finish"]
+        assert self.world is not None
+        if not self._always_on():
+            self._finish_message = a.fields.get("message", "")
+            return "finished", ACTION_COST["finish"]
+        # A proactive task: "nothing more to do for now". The world runs on to the next arrival
+        # (control comes back with it) or to the deadline (the episode ends and is judged).
+        start = self.world.clock.now
+        self._arrived = self._pass(self._until_deadline(), wake=True)
+        return timing.finish_result(start, self.world.clock.now, self._arrived), 0
 
     def _do_shell(self, a: Action) -> tuple[str, int]:
         try:
@@ -216,6 +243,23 @@ class ClawEnv(gym.Env[dict, str]):
             return phone_gui.perform(self.phone, a.fields), ACTION_COST["gui"]
         except phone_gui.GuiError as exc:
             raise ActionError(str(exc)) from None
+
+    # ---- time ------------------------------------------------------------------------------
+    def _always_on(self) -> bool:
+        """A task judged at its deadline (proactive): finish does not end it, the deadline does."""
+        assert self.spec_task is not None and self.scenario is not None
+        return self.spec_task.kind == "proactive" and self.scenario.deadline is not None
+
+    def _until_deadline(self) -> int:
+        assert self.world is not None and self.scenario is not None and self.scenario.deadline is not None
+        return max(0, self.scenario.deadline - self.world.clock.now)
+
+    def _pass(self, seconds: int, *, wake: bool) -> list[Event]:
+        """Let up to ``seconds`` pass, never beyond the deadline; with ``wake``, stop at the first arrival."""
+        assert self.world is not None and self.scenario is not None
+        if self.scenario.deadline is not None:
+            seconds = min(seconds, self._until_deadline())
+        return timing.pass_time(self.world, seconds, wake=wake)
 
     # ---- judging ---------------------------------------------------------------------------
     def _deadline_passed(self) -> bool:

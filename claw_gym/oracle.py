@@ -16,6 +16,8 @@ from typing import Any
 
 import gymnasium as gym
 
+from . import actions as A
+
 
 @dataclass
 class OracleRun:
@@ -61,4 +63,17 @@ def run_oracle(env: gym.Env, *, max_retries: int = 25, check_space: bool = False
     return run
 
 
-__all__ = ["run_oracle", "OracleRun"]
+def finish_episode(env: gym.Env, message: str = "Done.") -> dict[str, Any]:
+    """Send ``finish`` until the episode ends; returns the last info (with the verdict).
+
+    A reactive task ends at the first finish. A proactive one runs to its deadline: each
+    finish sleeps to the next arrival, and running out of steps sleeps to the deadline, so
+    this ends within ``max_steps``. The do-nothing baseline is ``finish_episode`` at reset.
+    """
+    while True:
+        _, _, terminated, truncated, info = env.step(A.finish(message))
+        if terminated or truncated:
+            return info
+
+
+__all__ = ["run_oracle", "finish_episode", "OracleRun"]

@@ -36,8 +36,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
-    return ([A.wait(f["trigger_at"] - world.clock.now + 60), A.shell(f"claw helpdesk get {f['alert']}")]
-            + config_fix.fix_steps(f) + [A.wait(8 * clock.HOUR)])  # judged at the deadline
+    return ([A.wait(f["trigger_at"] - world.clock.now + 60, wake=False), A.shell(f"claw helpdesk get {f['alert']}")]
+            + config_fix.fix_steps(f) + [A.wait(8 * clock.HOUR, wake=False)])  # judged at the deadline
 
 
 FAMILY = Family(
@@ -47,5 +47,5 @@ FAMILY = Family(
     summary="Unasked: after the backup monitor's ticket, the config value its log complains about is fixed "
             "(as in config-fix) before the deadline; every other setting is unchanged.",
     generate=generate, check=check, oracle=oracle, devices=("laptop",),
-    variants=("port", "path", "retention"), tasks_per_variant=7, max_steps=30, tags=("laptop",),
+    variants=("port", "path", "retention"), tasks_per_variant=7, max_steps=40, tags=("laptop",),
 )

@@ -87,11 +87,11 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
     return [
         A.api("notes.list", query="standing"),
-        A.wait(f["trigger_at"] - world.clock.now - 10),
+        A.wait(f["trigger_at"] - world.clock.now - 10, wake=False),
         A.api("mail.get", id=f["bill"]),
         A.api("bank.transactions", query=f["name"].split()[0]),
         A.api("bank.pay", iban=f["iban"], amount=f["amount"], reference=f["inv"], name=f["name"]),
-        A.wait(6 * clock.HOUR),
+        A.wait(6 * clock.HOUR, wake=False),
     ]
 
 

@@ -112,14 +112,14 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
     dep, new = clock.fmt(f["dep"]), clock.fmt(f["new"])
     sed = (f"sed -i -e 's/^Departs: {dep}$/Departs: {new}/' -e 's/^Leave for airport: {f['old_leave']}$/"
            f"Leave for airport: {f['new_leave']}/' ~/{f['path']} && cat ~/{f['path']}")
-    return [A.wait(f["trigger_at"] - world.clock.now), S.open_shade(), A.key("home"),
+    return [A.wait(f["trigger_at"] - world.clock.now, wake=False), S.open_shade(), A.key("home"),
             D.claw("calendar.list_events", start=clock.fmt(world.clock.now), end=clock.fmt(f["dep"] + clock.DAY),
                    query=f["flight"]),
             D.claw("calendar.update_event", id=f["entry"], start=new, end=clock.fmt(f["new"] + f["dur"])),
             A.shell("ls ~/Documents/travel"), A.shell(sed),
             *S.open_app("Clock"), S.tap(f"text={f['old_leave']}"), S.tap("id/add_alarm"),
             *S.fill("time", f["new_leave"]), *S.fill("label", "Leave for airport"), S.tap("id/save"),
-            A.wait(8 * clock.HOUR)]
+            A.wait(8 * clock.HOUR, wake=False)]
 
 
 def trap(world: World, f: dict[str, Any]) -> list[str]:

@@ -80,13 +80,13 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
     """Wait for the mail, read the .ics on the laptop, add the event, silence the phone, reply; stay."""
-    return [A.wait(f["trigger_at"] - world.clock.now), A.shell("claw workmail list --unread-only"),
+    return [A.wait(f["trigger_at"] - world.clock.now, wake=False), A.shell("claw workmail list --unread-only"),
             A.shell("ls -t ~/Downloads | head"), A.shell(f"cat ~/{f['path']}"),
             D.claw("calendar.create_event", title=f["title"], start=clock.fmt(f["start"]), end=clock.fmt(f["end"]),
                    location="Video call"),
             *S.open_app("Settings"), S.tap("id/switch_do_not_disturb"),
             D.claw("workmail.reply", id=f["mail"], body="It's in my calendar and my phone will be on Do not disturb."),
-            A.wait(8 * clock.HOUR)]
+            A.wait(8 * clock.HOUR, wake=False)]
 
 
 FAMILY = Family(
@@ -97,5 +97,5 @@ FAMILY = Family(
     summary="By the deadline the event of the .ics invite that landed in Downloads is in the calendar at its "
             "exact time, the phone is on Do not disturb (no other setting changed) and the manager got a reply.",
     generate=generate, check=check, oracle=oracle,
-    variants=("ics",), tasks_per_variant=20, max_steps=30, tags=("laptop", "phone", "cross-device", "proactive"),
+    variants=("ics",), tasks_per_variant=20, max_steps=40, tags=("laptop", "phone", "cross-device", "proactive"),
 )

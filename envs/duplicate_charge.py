@@ -91,7 +91,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
     return [
-        A.wait(f["settled_at"] - world.clock.now),
+        A.wait(f["settled_at"] - world.clock.now, wake=False),
         A.api("bank.transactions", query=f["shop"].split()[0]),
         A.api("mail.search", query=f["order"]),
         A.api("sms.list", unread_only=True),
@@ -99,7 +99,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
         A.api("mail.send", to=[f["support"]], subject=f"Charged twice for order {f['order']}",
               body=f"Hello, my card was charged twice for order {f['order']}. I have disputed the second "
                    "charge with my bank. Please make sure it is not collected again. Thanks."),
-        A.wait(6 * clock.HOUR),
+        A.wait(6 * clock.HOUR, wake=False),
     ]
 
 

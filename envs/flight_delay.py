@@ -78,7 +78,7 @@ def generate(ctx: Ctx) -> Scenario:
                            "stale_arr": mails[0][2], "trigger_at": trigger,
                            "stale_hhmm": sorted({K.hhmm(m[2]) for m in mails[:-1]} - {K.hhmm(mails[-1][2])}),
                            "last_notice_at": last, "send_from": "workmail" if ctx.variant == "work" else "mail"},
-                    deadline=last + (5 - ctx.difficulty) * clock.HOUR + clock.HOUR,
+                    deadline=K.deadline_after(ctx, last),
                     trigger=f"delay notice for {flight} at {clock.fmt(trigger)}, revised later")
 
 
@@ -102,7 +102,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
 
 def _act(world: World, f: dict[str, Any], dep: int, arr: int, wait_to: int) -> list[str]:
     return [
-        A.wait(wait_to - world.clock.now),
+        A.wait(wait_to - world.clock.now, wake=False),
         A.api("mail.list", unread_only=True),
         A.api("calendar.update_event", id=f["flight"], start=clock.fmt(dep), end=clock.fmt(arr)),
         A.api("calendar.get", id=f["meeting"]),
@@ -110,7 +110,7 @@ def _act(world: World, f: dict[str, Any], dep: int, arr: int, wait_to: int) -> l
         A.api(f"{f['send_from']}.send", to=f["attendees"], subject="Running late - flight delayed",
               body=f"Hi all, my flight is delayed and now lands at {K.hhmm(arr)} on {clock.fmt_date(arr)}, "
                    "so I will miss the start of our meeting. Sorry - I will join as soon as I can."),
-        A.wait(6 * clock.HOUR),
+        A.wait(6 * clock.HOUR, wake=False),
     ]
 
 

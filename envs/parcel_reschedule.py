@@ -128,13 +128,13 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
     start = clock.parse_time(f["day"])
     date = (valid_days(f, K.calendar_rows(world, with_pending=True)) or [f["day"]])[0]  # empty: unsolvable, tests flag it
     return [
-        A.wait(f["trigger_at"] - world.clock.now),
+        A.wait(f["trigger_at"] - world.clock.now, wake=False),
         A.api("sms.list", unread_only=True),
         A.api("calendar.list_events", start=f["day"], end=clock.fmt_date(start + 8 * clock.DAY)),
         A.api("notes.list", query="deliveries"),
         A.api("sms.send", to=f["number"], body=f"I'm away that day - please deliver on {date}. Thanks!"),
         A.api("todo.add_task", title="Stay in for the parcel (10-12)", due=date),
-        A.wait(6 * clock.HOUR),
+        A.wait(6 * clock.HOUR, wake=False),
     ]
 
 

@@ -76,12 +76,13 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
 
 def _act(world: World, f: dict[str, Any], start: int, end: int) -> list[str]:
     now = world.clock.now
-    return [A.wait(f["trigger_at"] - now + 5 * clock.MINUTE), *S.open_app("Contacts"), *S.fill("search", f["first"]),
+    return [A.wait(f["trigger_at"] - now + 5 * clock.MINUTE, wake=False), *S.open_app("Contacts"),
+            *S.fill("search", f["first"]),
             S.tap(f"text={f['name']}"), S.tap("id/message"), *S.open_app("Calendar"), *S.open_app("Notes"),
-            A.wait(start - 10 * clock.MINUTE - (f["trigger_at"] + 5 * clock.MINUTE) - 60),
+            A.wait(start - 10 * clock.MINUTE - (f["trigger_at"] + 5 * clock.MINUTE) - 60, wake=False),
             *S.open_app("Settings"), S.tap("id/switch_do_not_disturb"),
-            A.wait(end + 5 * clock.MINUTE - (start - 10 * clock.MINUTE)),
-            *S.open_app("Settings"), S.tap("id/switch_do_not_disturb"), A.wait(3 * clock.HOUR)]
+            A.wait(end + 5 * clock.MINUTE - (start - 10 * clock.MINUTE), wake=False),
+            *S.open_app("Settings"), S.tap("id/switch_do_not_disturb"), A.wait(3 * clock.HOUR, wake=False)]
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
@@ -102,6 +103,6 @@ FAMILY = Family(
             "start through its end and off within 30 min after; the calendar's superseded time does not count; no "
             "other setting changed.",
     generate=generate, check=check, oracle=oracle,
-    variants=("board",), tasks_per_variant=25, max_steps=40, tags=("phone", "proactive", "conflict"),
+    variants=("board",), tasks_per_variant=25, max_steps=60, tags=("phone", "proactive", "conflict"),
     extra={"stale_oracle": stale_oracle},
 )

@@ -28,6 +28,9 @@ MOVES = ["Actually make it {hhmm}, the meeting runs over.", "Sorry, {hhmm} inste
 REVERTS = ["Forget that, {hhmm} works after all like I first said."]
 
 
+CALL_SLACK = 30 * clock.MINUTE  # the episode runs on this long past the settled call-back time
+
+
 def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
@@ -57,7 +60,8 @@ def generate(ctx: Ctx) -> Scenario:
                          f"Dinner at {_hhmm(19 * 60 + 30)} tomorrow still on?")
     return Scenario(None, {"number": who.phone, "name": who.name, "first": who.first, "time": _hhmm(final),
                            "stale": _hhmm(stale), "trigger_at": trigger, "settled_at": settled},
-                    deadline=K.deadline_after(ctx, settled),
+                    deadline=K.deadline_after(ctx, settled,  # the call-back time itself has passed, with slack to call
+                                              content=clock.day_start(trigger) + final * clock.MINUTE + CALL_SLACK),
                     trigger=f"missed call from {who.name} at {clock.fmt(trigger)}, call-back time {_hhmm(final)}")
 
 
@@ -74,11 +78,11 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
 
 
 def _act(world: World, f: dict[str, Any], hhmm: str) -> list[str]:
-    return [A.wait(f["settled_at"] - world.clock.now + 60), *S.open_app("Phone"), S.tap("id/tab_recents"),
+    return [A.wait(f["settled_at"] - world.clock.now + 60, wake=False), *S.open_app("Phone"), S.tap("id/tab_recents"),
             *S.open_app("Contacts"), *S.fill("search", f["first"]), S.tap(f"text={f['name']}"), S.tap("id/message"),
             *S.fill("compose_text", f"Sorry I missed you - I'll call you at {hhmm}."), S.tap("id/send"),
             *S.open_app("Clock"), S.tap("id/add_alarm"), *S.fill("time", hhmm),
-            *S.fill("label", f"Call {f['first']}"), S.tap("id/save"), A.wait(6 * clock.HOUR)]
+            *S.fill("label", f"Call {f['first']}"), S.tap("id/save"), A.wait(6 * clock.HOUR, wake=False)]
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
@@ -98,6 +102,6 @@ FAMILY = Family(
     summary="After the missed call and texts: an enabled alarm at the call-back time the texts settle on, none at the "
             "superseded time, and the caller got a text naming the settled time (not the old one).",
     generate=generate, check=check, oracle=oracle,
-    variants=("callback",), tasks_per_variant=25, max_steps=40, tags=("phone", "proactive", "conflict"),
+    variants=("callback",), tasks_per_variant=25, max_steps=60, tags=("phone", "proactive", "conflict"),
     extra={"stale_oracle": stale_oracle},
 )

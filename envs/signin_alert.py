@@ -96,7 +96,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
     return [
         A.api("notes.list", query="security"),
         A.api("notes.get", id=f["note"]),
-        A.wait(f["trigger_at"] - world.clock.now + 15 * clock.MINUTE),
+        A.wait(f["trigger_at"] - world.clock.now + 15 * clock.MINUTE, wake=False),
         A.api("device.log", kind="signin"),
         A.api("contacts.search", query="IT Security"),
         A.api("workmail.send", to=[f["it"]], subject=f"Unrecognised sign-in from {f['city']}",
@@ -104,7 +104,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
                    f"{f['phish']} asking for my password, which I have not answered. Can you look into it?"),
         A.api("notes.append", id=f["note"], text=f"{clock.fmt_date(f['trigger_at'])} sign-in from {f['city']} - "
                                                  "not me, reported to IT"),
-        A.wait(6 * clock.HOUR),
+        A.wait(6 * clock.HOUR, wake=False),
     ]
 
 

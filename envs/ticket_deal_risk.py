@@ -108,7 +108,7 @@ def _act(world: World, f: dict[str, Any], deal: str) -> list[str]:
     due = clock.fmt_date(f["close"] - 3 * clock.DAY)
     return [
         A.api("notes.list", query="playbook"),
-        A.wait(f["trigger_at"] - world.clock.now),
+        A.wait(f["trigger_at"] - world.clock.now, wake=False),
         A.api("helpdesk.get", id=f["ticket"]),
         A.api("crm.list_deals", query=f["account"].split()[0]),
         A.api("crm.log_activity", deal_id=deal,
@@ -117,7 +117,7 @@ def _act(world: World, f: dict[str, Any], deal: str) -> list[str]:
               text="Thanks for letting us know - we are looking into this now and will update you here today."),
         A.api("todo.add_task", title=f"Check in with {f['account']} about ticket {f['ticket']}", due=due,
               list_name=f["list"]),
-        A.wait(6 * clock.HOUR),
+        A.wait(6 * clock.HOUR, wake=False),
     ]
 
 

@@ -82,7 +82,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
     return [
-        A.wait(f["trigger_at"] - world.clock.now),
+        A.wait(f["trigger_at"] - world.clock.now, wake=False),
         A.api("mail.list", unread_only=True),
         A.api("calendar.list_events", start=f["date"], end=clock.fmt_date(clock.parse_time(f["date"]) + clock.DAY)),
         A.api("contacts.search", query=f["guests"][0]),
@@ -90,7 +90,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
         A.api("mail.send", to=f["guests"], subject=f"Cancelled: our plans on {f['date']}",
               body=f"Hi all, the venue just cancelled our booking on {f['date']}. "
                    "I'll suggest a new date soon - sorry!"),
-        A.wait(6 * clock.HOUR),
+        A.wait(6 * clock.HOUR, wake=False),
     ]
 
 

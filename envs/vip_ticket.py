@@ -108,7 +108,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
     return [
         A.api("notes.list", query="playbook"),
-        A.wait(f["trigger_at"] - world.clock.now - 10),
+        A.wait(f["trigger_at"] - world.clock.now - 10, wake=False),
         A.api("helpdesk.list", status="open"),
         A.api("helpdesk.get", id=f["vip"]),
         A.api("crm.list_deals", query=f["account"]),
@@ -116,7 +116,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
         A.api("helpdesk.comment", id=f["vip"], public=True,
               text="Thanks for reporting this - we have escalated it and are working on it now. "
                    "We will update you here within the hour."),
-        A.wait(6 * clock.HOUR),
+        A.wait(6 * clock.HOUR, wake=False),
     ]
 
 

@@ -113,12 +113,12 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
     """After the voicemails: read them by claw, see who called in the phone's call log, append one line."""
     line = f"- [ ] {f['name']} | {f['number']} | {f['about'].split(' - ')[0].split(',')[0]}"
-    return [A.wait(f["last"] - world.clock.now + clock.MINUTE),
+    return [A.wait(f["last"] - world.clock.now + clock.MINUTE, wake=False),
             A.shell("claw mail search voicemail --limit 5"),
             *S.open_app("Phone"), S.tap("id/tab_recents"),
             A.shell(f"cat ~/{LIST}"),
             A.shell(f"printf '%s\\n' {shlex.quote(line)} >> ~/{LIST} && tail -n 2 ~/{LIST}"),
-            A.wait(6 * clock.HOUR)]
+            A.wait(6 * clock.HOUR, wake=False)]
 
 
 FAMILY = Family(
@@ -130,6 +130,6 @@ FAMILY = Family(
             "who left a voicemail as saved on the phone (not the synced same-first-name contact) with their number; "
             "earlier lines kept; no line for a call without a voicemail or for a caller already listed.",
     generate=generate, check=check, oracle=oracle,
-    variants=("voicemail",), tasks_per_variant=24, max_steps=30, tags=("phone", "laptop", "proactive"),
+    variants=("voicemail",), tasks_per_variant=24, max_steps=40, tags=("phone", "laptop", "proactive"),
     extra={"phone_only": ("name",)},
 )

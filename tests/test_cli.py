@@ -622,6 +622,7 @@ def test_closest_ids_count_edits():
     ("type hello  world", A.type_text("hello  world")),
     ("key back", A.key("back")),
     ("wait 600", A.wait(600)),
+    ("sleep 600", A.wait(600, wake=False)),
     ("finish Moved it to Thursday.", A.finish("Moved it to Thursday.")),
     ('{"kind": "wait", "seconds": 5}', '{"kind": "wait", "seconds": 5}'),
 ])

@@ -272,7 +272,7 @@ def test_background_keeps_arriving_with_reserved_ids():
     obs, *_ = env.step(A.api("notes.create", title="mine", body="created mid-episode"))
     created = json.loads(obs["result"])["created"]
     assert ("notes", "notes", created) not in reserved
-    obs, *_ = env.step(A.wait(2 * clock.DAY))
+    obs, *_ = env.step(A.wait(2 * clock.DAY, wake=False))
     assert obs["events"] and len(obs["events"]) <= LIMITS["events"]
     due = [e for e in pending if e.time <= world.clock.now]
     assert due and all(world.services[e.service].table(e.table).get(e.record["id"]) is e.record for e in due)
@@ -284,7 +284,7 @@ def test_many_arrivals_are_bounded_with_a_marker_and_a_cursor():
     world = env.unwrapped.world
     for k in range(400):
         world.schedule(Event(world.clock.now + 5 + k, "events", "probe", f"probe arrival number {k:03d} " + "x" * 40))
-    obs, *_ = env.step(A.wait(3600))
+    obs, *_ = env.step(A.wait(3600, wake=False))
     text = obs["events"]
     assert len(text) <= LIMITS["events"] and text.startswith("[")
     marker = text.splitlines()[0]

@@ -46,11 +46,13 @@ def _family_task(family):
 
 def _branch(spec):
     """Other actions from the same state: a shell command leaving files, modes, a cwd and a variable
-    (laptop tasks), a phone key, time passing (events delivered), and a finish (a verdict)."""
-    acts = [A.key("home"), A.wait(600)]
+    (laptop tasks), a phone key, time passing (events delivered), and a finish (a verdict; a
+    proactive task's finish only sleeps to the next arrival: it then sleeps to its deadline)."""
+    acts = [A.key("home"), A.wait(600, wake=False)]
     if "laptop" in spec.devices:
         acts.insert(0, A.shell("mkdir -p ~/branch && cd ~/branch && echo leak > leak.txt && chmod 700 leak.txt && V=1"))
-    return acts + [A.finish("a different branch")]
+    end = [A.wait(7 * 86400, wake=False)] if spec.kind == "proactive" else []
+    return acts + [A.finish("a different branch")] + end
 
 
 def _check_restore_vs_replay(task_id, seed=7):
@@ -64,7 +66,7 @@ def _check_restore_vs_replay(task_id, seed=7):
         env.reset(seed=seed)
         oracle = env.oracle_actions()
         k = max(1, len(oracle) // 2)
-        rest = [A.wait(45), A.api("help")] + oracle[k:]
+        rest = [A.wait(45, wake=False), A.api("help")] + oracle[k:]
         head = _steps(env, oracle[:k])
         snap = env.snapshot()
         first = _steps(env, rest)

@@ -51,7 +51,7 @@ def test_the_five_families_are_cross_device():
 def _receipt_without_phone(env) -> list[str]:
     """What an API+laptop agent can do for the receipt: the SMS service shows a bare number, not a name."""
     f = env.scenario.facts
-    env.step(A.wait(f["trigger_at"] - env.world.clock.now))
+    env.step(A.wait(f["trigger_at"] - env.world.clock.now, wake=False))
     obs, *_ = env.step(A.api("sms.list", limit=5))
     msg = next(m for m in json.loads(obs["result"])["items"] if m["direction"] == "in" and "909" not in m["number"])
     obs, *_ = env.step(A.api("contacts.search", query=msg["number"][-4:]))
@@ -59,7 +59,7 @@ def _receipt_without_phone(env) -> list[str]:
     obs, *_ = env.step(A.api("phone.list_contacts"))
     assert obs["result"].startswith("error") and "on the phone itself" in obs["result"]
     row = f"{clock.fmt_date(env.world.clock.now)},{msg['number']},{f['item']},{f['amount']:.2f}\n"
-    return [A.shell(f"printf %s '{row}' >> ~/Documents/shared/team-expenses.csv"), A.wait(8 * 3600)]
+    return [A.shell(f"printf %s '{row}' >> ~/Documents/shared/team-expenses.csv"), A.wait(8 * 3600, wake=False)]
 
 
 @pytest.mark.parametrize("family", DUAL)
@@ -77,7 +77,7 @@ def test_a_policy_that_never_uses_the_phone_fails(family):
 def test_phone_notifications_do_not_leak_through_the_events_index():
     env = _env("dual-flight-change", 1)
     f = env.scenario.facts
-    obs, *_ = env.step(A.wait(f["trigger_at"] - env.world.clock.now))
+    obs, *_ = env.step(A.wait(f["trigger_at"] - env.world.clock.now, wake=False))
     obs, *_ = env.step(A.api("events.search", service="phone"))
     ev = json.loads(obs["result"])["items"][0]
     obs, *_ = env.step(A.api("events.get", id=ev["id"]))

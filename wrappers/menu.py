@@ -4,7 +4,8 @@ The text action space is too large for RL policies. This wrapper offers, at ever
 menu of concrete actions built from the current observation and the env's capabilities,
 in a **fixed slot layout** so that an index keeps its meaning across steps and episodes:
 
-- block ``core``: ``finish``, a few ``wait`` lengths, ``help``;
+- block ``core``: ``finish``, a few ``wait`` lengths (waking at arrivals), a few sleeps
+  (``wait`` with ``wake=False``), ``help``;
 - one block of ``per_endpoint`` slots for every endpoint of every registered service
   (``claw_gym.services.SERVICES``, discovered, not listed here): slot k of a block is the
   k-th valid way to fill the endpoint's required arguments from visible values (record ids
@@ -360,7 +361,10 @@ class ActionMenu(gym.Wrapper):
 
     Args:
         per_endpoint: slots per endpoint block.
-        waits: lengths (virtual seconds) of the offered ``wait`` actions.
+        waits: lengths (virtual seconds) of the offered ``wait`` actions; each ends early at the
+            first arrival (a new event), as ``wait`` does by default.
+        sleeps: lengths of the offered ``wait`` actions with ``wake=False`` (they sleep through
+            arrivals, e.g. to let a known time come).
         finish_message: the message of the ``finish`` action.
         services: service names to give blocks to (default: every registered service).
         ui_slots: element taps offered when the observation has a ``ui`` key.
@@ -370,16 +374,17 @@ class ActionMenu(gym.Wrapper):
     """
 
     def __init__(self, env: gym.Env, per_endpoint: int = 4, waits: tuple[int, ...] = (600, 3600),
-                 finish_message: str = "Done.", services: list[str] | None = None, ui_slots: int = 16,
+                 sleeps: tuple[int, ...] = (3600,), finish_message: str = "Done.",
+                 services: list[str] | None = None, ui_slots: int = 16,
                  shell_templates: tuple[str, ...] = ("pwd", "ls -la"), recall: int = 3) -> None:
         super().__init__(env)
         self._recalled: deque[str] = deque(maxlen=recall)  # earlier results, newest first
         self._last_result = ""
         self.per_endpoint = per_endpoint
-        self.waits, self.finish_message = tuple(waits), finish_message
+        self.waits, self.sleeps, self.finish_message = tuple(waits), tuple(sleeps), finish_message
         self.service_names = sorted(services if services is not None else SERVICES)
         self.ui_slots, self.shell_templates = ui_slots, tuple(shell_templates)
-        self.blocks: list[Block] = [("core", 2 + len(self.waits))]
+        self.blocks: list[Block] = [("core", 2 + len(self.waits) + len(self.sleeps))]
         for name in self.service_names:
             for ep in SERVICES[name].endpoints:
                 self.blocks.append((f"{name}.{ep}", per_endpoint))
@@ -415,7 +420,9 @@ class ActionMenu(gym.Wrapper):
         self._put("core", 0, Choice(f"finish({self.finish_message!r})", A.finish(self.finish_message)))
         for k, s in enumerate(self.waits):
             self._put("core", 1 + k, Choice(f"wait({s})", A.wait(s)))
-        self._put("core", 1 + len(self.waits), Choice("help()", A.api("help")))
+        for k, s in enumerate(self.sleeps):
+            self._put("core", 1 + len(self.waits) + k, Choice(f"wait({s}, wake=False)", A.wait(s, wake=False)))
+        self._put("core", 1 + len(self.waits) + len(self.sleeps), Choice("help()", A.api("help")))
         seen = visible_values(obs, tuple(self._recalled))
         world = self._world()
         if world is not None:

@@ -22,11 +22,12 @@ from claw_gym import actions as A
 
 SEP = "__"
 _CORE_TOOLS: dict[str, dict[str, Any]] = {
-    "wait": {"description": "Let virtual time pass so new events can arrive.",
+    "wait": {"description": A.WAIT_DOC,
              "parameters": {"type": "object", "properties": {"seconds": {"type": "integer", "minimum": 1,
-                                                                          "maximum": 604800}},
+                                                                          "maximum": 604800},
+                                                            "wake": {"type": "boolean", "default": True}},
                             "required": ["seconds"], "additionalProperties": False}},
-    "finish": {"description": "End the episode with a message to the user.",
+    "finish": {"description": A.FINISH_DOC,
                "parameters": {"type": "object", "properties": {"message": {"type": "string"}},
                               "required": [], "additionalProperties": False}},
     "help": {"description": "List every service of this world with its endpoints' signatures.",

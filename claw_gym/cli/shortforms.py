@@ -7,6 +7,7 @@
     tap text="Work Mail"                    tap id=send        tap desc="Navigate up"
     swipe 180 600 180 200                   type hello there   key back
     wait 600             finish Moved the review to Thursday.
+    sleep 600                                                  wait without waking at arrivals ("wake": false)
     {"kind": "api", "call": "help", "args": {}}                any JSON action as is
 """
 
@@ -136,9 +137,9 @@ def parse(line: str) -> str:
         if len(words) != 1:
             raise ShortFormError("usage: key back|home|enter|recents")
         return A.key(words[0])
-    if verb == "wait":
-        (seconds,) = _ints(words, 1, "wait SECONDS")
-        return A.wait(seconds)
+    if verb in ("wait", "sleep"):  # sleep: a wait that does not wake at arrivals
+        (seconds,) = _ints(words, 1, f"{verb} SECONDS")
+        return A.wait(seconds, wake=verb == "wait")
     if verb == "finish":
         return A.finish(rest)
     raise ShortFormError(f"unknown command {verb!r}; type :help")

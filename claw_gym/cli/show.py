@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         print("instruction: none (proactive: nobody asks)")
         print(f"trigger: {d['trigger'] or '(not described by the family)'}")
     if d["deadline"]:
-        print(f"judged at: {d['deadline']} (virtual time), or on finish")
+        print(f"judged at: {d['deadline']} (virtual time; a finish before it sleeps to the next arrival)")
     print(f"\nthe checker: {d['checker']}")
     for name in d["checks"]:
         print(f"  - {name}")

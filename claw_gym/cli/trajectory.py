@@ -26,12 +26,14 @@ SYSTEM_INTRO = (
     "You are a personal assistant with access to the user's services{devices}. Each user turn shows the "
     "virtual time, new events, a summary of the services (when it changed) and the result of your last "
     "action. Act with exactly one tool call per turn. Call `finish` with a short message to the user "
-    "when the task is done.")
+    "when the task is done; when nobody asked for anything, `finish` means nothing more to do for now, "
+    "and the next arrival wakes you.")
 
 _KIND_TOOLS: dict[str, dict[str, Any]] = {
-    "wait": {"description": "Let virtual time pass (events may arrive meanwhile).",
-             "properties": {"seconds": {"type": "integer"}}, "required": ["seconds"]},
-    "finish": {"description": "End the episode with a message to the user.",
+    "wait": {"description": A.WAIT_DOC,
+             "properties": {"seconds": {"type": "integer"}, "wake": {"type": "boolean", "default": True}},
+             "required": ["seconds"]},
+    "finish": {"description": A.FINISH_DOC,
                "properties": {"message": {"type": "string"}}, "required": ["message"]},
     "shell": {"description": "Run a bash command on the laptop (sandboxed; the `claw` command reaches services).",
               "properties": {"cmd": {"type": "string"}, "timeout": {"type": "number"}}, "required": ["cmd"]},

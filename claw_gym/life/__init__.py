@@ -226,11 +226,13 @@ class Life(WorldRef):
                        if r.kind.endswith(".sent") or r.time >= quiet_from]
         gone: set[int] = set()
         removed_ids: set[str] = set()
+        changed: set[str] = set()  # services whose records were removed or edited in place
         entries = w.services["calendar"].table("entries") if "calendar" in w.services else {}
         for rec in self.upcoming:  # placed before the plan: not in the index
             if rec["title"].lower() in avoid and entries.get(rec["id"]) is rec:
                 del entries[rec["id"]]
                 gone.add(id(rec))
+                changed.add("calendar")
         for r in doomed:
             rec = r.record
             if id(rec) in gone:
@@ -241,18 +243,21 @@ class Life(WorldRef):
             removed_ids.add(rid)
             if rows.get(rid) is rec:
                 del rows[rid]
+                changed.add(r.service)
             if r.service == "crm":  # a removed deal takes its activities along
                 acts = w.services["crm"].table("activities")
                 for aid in [a for a, act in acts.items() if act.get("deal") == rid and id(act) in self.own]:
                     gone.add(id(acts[aid]))
                     del acts[aid]
+                    changed.add("crm")
         for sname in ("mail", "workmail"):  # threads keep no pointer to a removed message
             if removed_ids and sname in w.services:
                 for rec in w.services[sname].table("messages").values():
                     if dict.get(rec, "in_reply_to") in removed_ids and id(rec) in self.own:
                         rec["in_reply_to"] = None
-        if gone:
-            w.touch()
+                        changed.add(sname)
+        for sname in sorted(changed):  # removed in place: tell each service, as remove() would
+            w.services[sname].changed()
         return gone
 
     def _mirror(self, theirs: list[tuple[str, str, dict]]) -> list[Event]:

@@ -107,7 +107,7 @@ class Phone(Service):
     def set_setting(self, name: str, on: bool) -> dict:
         self.require(name in self.settings, f"unknown setting {name!r}; settings: {', '.join(self.settings)}")
         self.settings[name] = on
-        self.world.touch()
+        self.changed()  # like any record change: the summary, snapshots and caches key on it
         return {name: on}
 
     # ---- calls ---------------------------------------------------------------------------------
