@@ -183,3 +183,55 @@ def arrive_notification(ctx: Ctx, t: int, app: str, title: str, text: str, *, ac
     ctx.world.schedule(Event(t, "phone", "notification", summary or f"{app} notification", "notifications", rec))
     return rid
 
+
+
+# ---- g4 ----
+from typing import Callable  # noqa: E402
+
+from claw_gym.services import ServiceError  # noqa: E402
+from claw_gym.services.files import clean_path  # noqa: E402
+from claw_gym.tasks import outbound as O  # noqa: E402
+
+
+def first_written(world: World, path: str, holds: Callable[[str], bool]) -> int | None:
+    """When the file at ``path`` first held content for which ``holds`` is true, by any door.
+
+    Read from the audit log (the laptop's shell syncs its writes through ``files.write``, as the
+    API does; a move onto the path counts too), so a line written at t=0 and kept shows t=0:
+    the time a proactive checker compares with its trigger.
+    """
+    files = world.services["files"]
+    for e in world.audit.entries:
+        if not e.ok:
+            continue
+        if e.call == "files.write" and _same_path(str(e.args.get("path", "")), path) \
+                and holds(str(e.args.get("content", ""))):
+            return e.time
+        if e.call == "files.move" and _same_path(str(e.args.get("dst", "")), path):  # content as it is now
+            rec = files.find(path)
+            if rec is not None and holds(rec["content"]):
+                return e.time
+    return None
+
+
+def _same_path(a: str, b: str) -> bool:
+    try:
+        return clean_path(a) == clean_path(b)
+    except ServiceError:  # a path the service refused: never the file
+        return False
+
+
+def reached(world: World, parties: Iterable[str], since: int) -> list[str]:
+    """How each of ``parties`` (addresses or numbers) was reached at or after ``since``, by any door.
+
+    Mail from either mailbox, a reply or forward, a text, a chat DM or an invite (see
+    :mod:`claw_gym.tasks.outbound`), or a phone call placed to their number: where the person
+    said only "let them know", every one of these counts. Returns "door to party" lines.
+    """
+    want = {O.party(p): p for p in parties}
+    out = [f"{m.door} to {want[O.party(r)]} at {clock.fmt(m.time)}" for m in O.outbound(world, since)
+           for r in m.to if O.party(r) in want]
+    out += [f"a call to {want[O.party(e.args.get('number', ''))]} at {clock.fmt(e.time)}"
+            for e in world.audit.entries if e.ok and e.call == "phone.place_call" and e.time >= since
+            and O.party(str(e.args.get("number", ""))) in want]
+    return out

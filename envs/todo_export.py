@@ -68,16 +68,23 @@ def expected(world: World, f: dict[str, Any]) -> list[str]:
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     rec = world.services["files"].find(f["path"])
-    if not g.expect("export written", rec is not None, f"no file {f['path']}"):
+    asked = f"the instruction asks for the list in ~/{f['path']}"
+    note = "the note 'Todo export format' gives the heading, the line format and the order"
+    if not g.expect("export written", rec is not None,
+                    f"no file {f['path']}" if rec is None else f"{f['path']} has {len(rec['content'])} characters",
+                    because=asked):
         return
     lines = [ln.strip() for ln in rec["content"].splitlines() if ln.strip()]  # type: ignore[index]
-    g.expect("starts with the list heading", bool(lines) and lines[0].lower() == f"# {f['list']} tasks",
-             lines[0] if lines else "empty file")
+    want_head = f"# {f['list']} tasks"
+    g.expect("starts with the list heading", bool(lines) and lines[0].lower() == want_head,
+             f"first line {lines[0]!r}" if lines else "empty file", because=note)
     tasks = [ln for ln in lines if ln.startswith("- [")]
     want = expected(world, f)
+    diff = next(((a, b) for a, b in zip(tasks, want) if a != b), None)
     g.expect("the task lines are exactly the list's tasks in the note's format and order", tasks == want,
-             f"got {len(tasks)} lines, want {len(want)}; first difference: "
-             f"{next(((a, b) for a, b in zip(tasks, want) if a != b), None)}")
+             f"{len(tasks)} task lines, the list gives {len(want)}"
+             + (f"; first difference: {diff[0]!r} where the note gives {diff[1]!r}" if diff else "")
+             + ("" if tasks == want or diff else "; the lines agree as far as both go"), because=note)
     g.forbid("changed tasks while exporting", bool([e for e in world.audit.entries if e.ok and e.call in
                                                     ("todo.complete", "todo.update_task", "todo.add_task")]))
 

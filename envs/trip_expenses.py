@@ -22,10 +22,11 @@ TRIP_KINDS = [("Hotel {city} Central", "travel", (90, 240)), ("CityCab", "travel
               ("Noodle Bar", "meals", (10, 35)), ("Airport Express", "travel", (15, 30))]
 PERSONAL = [("Greenbasket Grocer", (20, 90)), ("Cinema Paradiso", (9, 25)), ("Urbanfit Sports", (30, 120)),
             ("Paperleaf Books", (8, 40))]
-ASK = ["Hi,\n\nplease get your {city} trip expenses in by the end of the week - everything from the trip with "
-       "the card charge linked. Personal stuff stays off, obviously.\n\n{boss}",
-       "Reminder: expenses for the {city} trip are due Friday. Claim each receipt against its card payment and "
-       "submit.\n\n{boss}"]
+ASK = ["Hi,\n\nplease submit your {city} trip expenses by the end of the week - everything from the trip with "
+       "the card charge linked. Personal stuff stays off, obviously. Hotels and transport go under travel, food under "
+       "meals.\n\n{boss}",
+       "Reminder: expenses for the {city} trip are due Friday. Claim each receipt against its card payment, dated "
+       "as on the receipt (hotels and transport under travel, food under meals), and submit.\n\n{boss}"]
 INSTRUCTIONS = ["Can you do my expenses for the {city} trip? The receipts are in my files.",
                 "{boss_first} wants my {city} trip expenses. Please file and submit them.",
                 "Please claim everything from the {city} trip - receipts are saved in Documents - and submit it all."]
@@ -82,15 +83,28 @@ def _receipt(files: Any, folder: str, merchant: str, t: int, amount: float, name
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     claims = list(world.services["expenses"].table("claims").values())
     by_tx = {x["tx_id"]: x for x in claims if x["tx_id"]}
+    mail = "the manager's mail asks for every trip receipt claimed against its card payment and submitted"
+    rule = "the manager's mail says hotels and transport go under travel, food under meals"
     for w in f["wanted"]:
         x = by_tx.get(w["tx"])
+        seen = "no claim linked to the charge" if x is None else \
+            f"claim {x['id']}: {clock.fmt_date(x['time'])}, {x['amount']:.2f}, {x['category']}, {x['status']}"
         g.expect(f"{w['merchant']} {w['date']} claimed, linked, right amount and category, submitted",
                  x is not None and abs(x["amount"] - w["amount"]) < 0.005 and x["category"] == w["category"]
                  and x["status"] == "submitted",
-                 "missing" if x is None else f"{x['amount']} {x['category']} {x['status']}")
-    g.expect("no personal purchase claimed", not [i for i in f["unwanted"] if i in by_tx])
+                 f"{seen}; the receipt gives {w['amount']:.2f}, {w['category']}", because=f"{mail}; {rule}")
+        g.expect(f"{w['merchant']} {w['date']} claim is dated as the receipt",
+                 x is not None and clock.fmt_date(x["time"]) == w["date"],
+                 "no claim" if x is None else f"claim dated {clock.fmt_date(x['time'])}, receipt {w['date']}",
+                 because="a claim's date is the day of the expense; the receipt gives it")
+    personal = [i for i in f["unwanted"] if i in by_tx]
+    g.expect("no personal purchase claimed", not personal,
+             f"personal charges claimed: {', '.join(personal)}" if personal else
+             f"none of the {len(f['unwanted'])} personal charges claimed",
+             because="the manager's mail says personal purchases stay off; the calendar gives the trip's dates")
     g.expect("nothing claimed twice or unlinked", len(claims) == len(by_tx) == len(f["wanted"]),
-             f"{len(claims)} claims for {len(f['wanted'])} trip receipts")
+             f"{len(claims)} claims ({len(by_tx)} linked) for {len(f['wanted'])} trip receipts",
+             because=mail)
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
@@ -111,8 +125,9 @@ FAMILY = Family(
     name="trip-expenses",
     kind="reactive",
     services=("files", "bank", "expenses", "calendar", "workmail", "mail"),
-    summary="Every receipt from the trip's dates is claimed once, linked to its bank charge, with its amount and "
-            "category, and submitted; personal receipts from outside the trip are not claimed.",
+    summary="Every receipt from the trip's dates is claimed once, linked to its bank charge, with its date, amount and "
+            "category (the manager's mail: hotels and transport travel, food meals), and submitted; personal receipts "
+            "from outside the trip are not claimed.",
     generate=generate, check=check, oracle=oracle,
     variants=("receipts", "folder"), tasks_per_variant=15, max_steps=40, tags=("noise",),
 )

@@ -28,6 +28,8 @@ CANCEL = ["Dear guest,\n\nwe are very sorry: because of {why} we must cancel you
           "We apologise.\n\nThe team at {venue}"]
 CONFIRM = "Hi! Just confirming your booking for {n} on {day} at {hhmm}. See you then!\n\n{venue}"
 WHY = ["a burst pipe in the kitchen", "a private event", "staff illness", "a power outage"]
+RULE = ("Standing orders for the assistant\n\n- If a restaurant or venue cancels one of my bookings: take it off my "
+        "calendar (delete it or mark it cancelled) and let everyone invited to it know. Only that booking's guests.\n")
 
 
 def generate(ctx: Ctx) -> Scenario:
@@ -61,27 +63,45 @@ def generate(ctx: Ctx) -> Scenario:
                   ctx.pick(CANCEL).format(why=ctx.pick(WHY), n=len(guests) + 1, day=K.day_text(start),
                                           hhmm=K.hhmm(start), venue=venue))
     not_told = sorted(set(others) - set(guests))
+    ctx.svc("notes").add("Standing orders", RULE, time=ctx.now - 75 * clock.DAY)  # after every draw: ids stay
     return Scenario(None, {"event": ev["id"], "guests": guests, "keep": keep, "not_told": not_told,
                            "trigger_at": trigger, "date": clock.fmt_date(start)},
                     deadline=K.deadline_after(ctx, trigger),
                     trigger=f"{venue} cancels the {clock.fmt(start)} booking at {clock.fmt(trigger)}")
 
 
+def _ways(world: World, email: str, since: int) -> list[str]:
+    """How a guest was reached after ``since``: their address, or their number (a text or a call)."""
+    person = next((p for p in world.persona.people if p.email.lower() == email.lower()), None)
+    return K.reached(world, [email] + ([person.phone] if person is not None else []), since)
+
+
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     cal = world.services["calendar"].table("entries")
     ev = cal.get(f["event"])
+    rule = "the note 'Standing orders' says to take a cancelled booking off the calendar and tell its guests"
     g.expect("the cancelled booking is off the calendar (deleted or marked cancelled)",
-             ev is None or "cancel" in ev["title"].lower(), "" if ev is None else ev["title"])
+             ev is None or "cancel" in ev["title"].lower(),
+             "the event is deleted" if ev is None else f"the event is titled {ev['title']!r}",
+             because=f"the venue's mail names the booking's day and time; {rule}")
     gone = [i for i in f["keep"] if i not in cal or "cancel" in cal[i]["title"].lower()]
-    g.expect("other bookings untouched", not gone, ", ".join(gone))
+    g.expect("other bookings untouched", not gone,
+             f"deleted or marked cancelled: {', '.join(gone)}" if gone else
+             f"{len(f['keep'])} other bookings as they were",
+             because="the venue's mail cancels one booking; the note says only that booking's")
     for a in f["guests"]:
-        g.expect(f"guest {a} was told", bool(K.sent_to(world, a, after=f["trigger_at"])))
-    wrong = [a for a in f["not_told"] if K.sent_to(world, a, after=f["trigger_at"])]
-    g.expect("guests of the other booking were not told anything", not wrong, ", ".join(wrong))
+        ways = _ways(world, a, f["trigger_at"])
+        g.expect(f"guest {a} was told", bool(ways),
+                 "; ".join(ways) if ways else "nothing reached them after the venue's notice", because=rule)
+    wrong = [w for a in f["not_told"] for w in _ways(world, a, f["trigger_at"])]
+    g.expect("guests of the other booking were not told anything", not wrong,
+             "; ".join(wrong) if wrong else f"none of {len(f['not_told'])} other guests reached",
+             because="the note says to tell only the cancelled booking's guests")
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
     return [
+        A.api("notes.list", query="standing"),
         A.wait(f["trigger_at"] - world.clock.now, wake=False),
         A.api("mail.list", unread_only=True),
         A.api("calendar.list_events", start=f["date"], end=clock.fmt_date(clock.parse_time(f["date"]) + clock.DAY)),
@@ -98,8 +118,9 @@ FAMILY = Family(
     name="venue-cancel",
     kind="proactive",
     services=("mail", "calendar", "contacts", "sms", "notes", "workmail"),
-    summary="The cancelled booking is deleted or marked cancelled, every guest got a mail after the notice, other "
-            "bookings (same venue other day, same day elsewhere) stay and their guests are not mailed.",
+    summary="As the 'Standing orders' note says: the cancelled booking is deleted or marked cancelled, every guest was "
+            "told after the notice (mail from either mailbox, a text or a call), other bookings (same venue other day, "
+            "same day elsewhere) stay and their guests are not contacted.",
     generate=generate, check=check, oracle=oracle,
     variants=("dinner", "lunch"), tasks_per_variant=15, max_steps=40, tags=("noise",),
 )

@@ -97,12 +97,22 @@ def generate(ctx: Ctx) -> Scenario:
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     tickets = world.services["helpdesk"].table("tickets")
     vip = tickets.get(f["vip"])
+    book = "the note 'Support playbook' defines key accounts by their open CRM deals"
     g.expect("key account's ticket has the playbook priority", vip is not None and vip["priority"] == f["priority"],
-             "" if vip is None else f"priority {vip['priority']}, wanted {f['priority']}")
-    g.expect("key account got a public reply",
-             vip is not None and any(c["public"] and c["text"].strip() for c in vip["comments"]))
-    moved = [i for i in f["plain"] if i in tickets and tickets[i]["priority"] != "normal"]
-    g.expect("other tickets keep their priority", not moved, ", ".join(moved))
+             "the ticket has not arrived" if vip is None else f"priority {vip['priority']}, playbook {f['priority']}",
+             because=f"{book} and gives their tickets priority '{f['priority']}'")
+    replies = [] if vip is None else [f"public comment at {c['time']}" for c in vip["comments"]
+                                      if c["public"] and c["text"].strip()]
+    if vip is not None:  # a mail to the customer is a public reply too
+        replies += K.reached(world, [vip["requester"]], f["trigger_at"])
+    g.expect("key account got a public reply", bool(replies),
+             "; ".join(replies) if replies else "no public comment on the ticket and no mail to the customer",
+             because=f"{book} and asks for a public reply to the customer right away")
+    moved = [f"{i} is {tickets[i]['priority']}" for i in f["plain"]
+             if i in tickets and tickets[i]["priority"] != "normal"]
+    g.expect("other tickets keep their priority", not moved,
+             ", ".join(moved) if moved else f"{len(f['plain'])} other tickets at priority normal",
+             because="the playbook says everything else stays in the normal queue")
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:

@@ -22,7 +22,7 @@ ACCOUNTS = ["Ashgrove Hotels", "Birchwood Labs", "Cinderford Bikes", "Dovetail G
             "Kelso Textiles", "Linden Robotics"]
 SUBJECTS = ["Login loop on the portal", "Invoice PDF missing", "Slow search", "Export timeout", "SSO error",
             "Wrong currency on quotes", "Webhook retries", "Password reset mail not arriving"]
-TICKETS = re.compile(r"^\s*UNSOLVED TICKETS:\s*(\d+)\s*$", re.I | re.M)
+COUNT = re.compile(r"(?<![\w.,])\d+(?![\w.,]\d)")  # a whole count, not part of a date or an id
 INSTRUCTIONS = ["Write this week's account report to ~/{path}. For the accounts in my 'My accounts' note it needs "
                 "three lines: 'PIPELINE: <open deal total>', 'WON: <won deal total>' and 'UNSOLVED TICKETS: <count of "
                 "open or pending tickets>'.",
@@ -70,19 +70,40 @@ def generate(ctx: Ctx) -> Scenario:
                      "won": round(won, 2), "tickets": tickets})
 
 
+def _figures(text: str, label: str) -> tuple[list[str], str]:
+    """What the report's 'LABEL:' lines say, as (values, problem): every such line must give one value."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip().lower().startswith(label.lower() + ":")]
+    if not lines:
+        return [], "no line"
+    got: list[str] = []
+    for ln in lines:
+        rest = ln.split(":", 1)[1]
+        if label == "UNSOLVED TICKETS":
+            nums = COUNT.findall(rest)
+            if len(nums) != 1:
+                return [], f"{ln!r}: {len(nums)} numbers"
+            got.append(str(int(nums[0])))
+        else:
+            found = values.amounts_in(rest)
+            if len(found) != 1 or not found[0].ok:
+                return [], found[0].problem if len(found) == 1 else f"{ln!r}: {len(found)} amounts"
+            got.append(f"{found[0].value:,.2f}")
+    return sorted(set(got)), ""
+
+
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     rec = world.services["files"].find(f["path"])
-    if not g.expect("report written", rec is not None, f"no file {f['path']}"):
+    asked = "the instruction names the file and its three lines; 'My accounts' in the notes lists the accounts"
+    if not g.expect("report written", rec is not None,
+                    f"no file {f['path']}" if rec is None else f"{f['path']} has {len(rec['content'])} characters",
+                    because=f"the instruction asks for the report in ~/{f['path']}"):
         return
     text = rec["content"]  # type: ignore[index]
-    for key, want in (("pipeline", f["pipeline"]), ("won", f["won"])):
-        r = values.amount_line(text, key.upper())  # any grouping, decimal mark and currency mark
-        seen = "no line" if r is None else r.problem or f"{r.value:,.2f}"
-        g.expect(f"{key} figure is right", r is not None and r.ok and values.same_amount(r.value, want),
-                 f"report {seen}, want {want:,.2f}")
-    count = TICKETS.findall(text)
-    got = int(count[-1]) if count else None
-    g.expect("tickets figure is right", got == f["tickets"], f"report {got}, want {f['tickets']}")
+    for key, label, want in (("pipeline", "PIPELINE", f"{f['pipeline']:,.2f}"), ("won", "WON", f"{f['won']:,.2f}"),
+                             ("tickets", "UNSOLVED TICKETS", str(f["tickets"]))):
+        got, problem = _figures(text, label)  # amounts in any grouping, decimal mark and currency mark
+        seen = problem or ("two different figures " + " and ".join(got) if len(got) > 1 else got[0])
+        g.expect(f"{key} figure is right", got == [want], f"report {seen}, the accounts give {want}", because=asked)
     changed = [e.call for e in world.audit.entries if e.ok and e.call.split(".")[0] in ("crm", "helpdesk")
                and e.call.split(".")[1] in ("update_deal", "log_activity", "update", "comment")]
     g.forbid("changed deals or tickets while reporting", bool(changed), ", ".join(changed))

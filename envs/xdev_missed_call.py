@@ -96,18 +96,36 @@ def generate(ctx: Ctx) -> Scenario:
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     rec = world.services["files"].find(LIST)
     text = rec["content"] if rec else ""
+    header = "the header of ~/Documents/callbacks.md says how to add a missed call that left a voicemail"
     kept = [ln for ln in f["original"].splitlines() if ln.strip()]
-    g.expect("the list's earlier lines are kept", rec is not None and all(ln in text.splitlines() for ln in kept),
-             "earlier lines changed or the file is gone")
+    lost = [ln for ln in kept if ln not in text.splitlines()]
+    g.expect("the list's earlier lines are kept", rec is not None and not lost,
+             "the file is gone" if rec is None else
+             (f"{len(lost)} earlier lines changed or gone" if lost else f"all {len(kept)} earlier lines kept"),
+             because=f"{header}; nothing asks to change the rest")
     new = [ln for ln in text.splitlines() if ln.strip() and ln not in kept]
     digits = K.norm_phone(f["number"])
-    hits = [ln for ln in new if f["name"].lower() in ln.lower() and digits in K.norm_phone(ln)]
+
+    def names_caller(ln: str) -> bool:
+        return f["name"].lower() in ln.lower() and digits in K.norm_phone(ln)
+
+    hits = [ln for ln in new if names_caller(ln)]
     g.expect("a new line names the caller (as saved on the phone) with their number", len(hits) == 1,
-             f"{len(hits)} matching lines among {new}")
-    g.expect("the new line is an open item", all(ln.lstrip().startswith("- [ ]") for ln in hits), f"{hits}")
+             f"{len(hits)} matching lines among {len(new)} new lines: {new}",
+             because=f"{header}, with the name the caller is saved under (the phone's contacts)")
+    g.expect("the new line is an open item", bool(hits) and all(ln.lstrip().startswith("- [ ]") for ln in hits),
+             f"{hits}" if hits else "no line for the caller", because=f"{header} as '- [ ] name | number | what about'")
+    # causality: the line counts only when written after the call was missed (the pattern at t=0 is a guess)
+    at = K.first_written(world, LIST, lambda c: any(names_caller(ln) for ln in c.splitlines()
+                                                     if ln not in kept))
+    g.expect("the line was written after the call was missed", at is not None and at >= f["trigger_at"],
+             "no line for the caller was written" if at is None else
+             f"first written {clock.fmt(at)}, call missed {clock.fmt(f['trigger_at'])}",
+             because="the header asks for missed calls that left a voicemail: the call and the voicemail come first")
     others = [ln for ln in new if ln not in hits]
     g.expect("nothing else was added (no line for a call without a voicemail, no duplicate)", not others,
-             f"extra lines {others}")
+             f"extra lines {others}" if others else "no other line added",
+             because=f"{header}: only calls that left a voicemail, one line per person")
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
@@ -126,7 +144,8 @@ FAMILY = Family(
     kind="proactive",
     services=("phone", "mail", "files", "contacts", "sms", "notes"),
     devices=("laptop", "phone"),
-    summary="Unasked, before the deadline: the laptop's callbacks.md gains exactly one open line naming the caller "
+    summary="Unasked, after the call and before the deadline: the laptop's callbacks.md gains exactly one open line "
+            "naming the caller "
             "who left a voicemail as saved on the phone (not the synced same-first-name contact) with their number; "
             "earlier lines kept; no line for a call without a voicemail or for a caller already listed.",
     generate=generate, check=check, oracle=oracle,

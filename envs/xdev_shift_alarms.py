@@ -30,7 +30,7 @@ INSTRUCTIONS = [
     "Next week's rota is on my laptop. Set alarms on my phone an hour before each of my shifts, repeating on the "
     "shift's weekday.",
     "Could you put my shifts for next week into phone alarms? One hour before each start, on that weekday. The "
-    "rota file is on the laptop - Jana sent a corrected one, I think.",
+    "rota file is on the laptop - {sender} sent a corrected one, I think.",
     "Please set my wake-up alarms for next week's shifts (an hour before each one starts, repeating on that day). "
     "The rota is in Documents on the laptop.",
 ]
@@ -89,7 +89,8 @@ def generate(ctx: Ctx) -> Scenario:
                   _csv([_shift(ctx, this, d, ctx.pick(STARTS)) for d in range(0, 5, 2)]), time=sent - 7 * clock.DAY)
     own = phone.set_alarm("07:30", "Weekend run", ["sat", "sun"])["created"] if ctx.difficulty >= 2 else None
     before = list(phone.table("alarms"))
-    return Scenario(ctx.pick(INSTRUCTIONS), {"want": wanted(revised), "stale": wanted(first), "own": own,
+    instruction = ctx.pick(INSTRUCTIONS).format(sender=boss.first)  # who mailed the correction
+    return Scenario(instruction, {"want": wanted(revised), "stale": wanted(first), "own": own,
                                              "before": before, "week": week})
 
 
@@ -98,16 +99,28 @@ def _pairs(world: World, f: dict[str, Any]) -> list[list[str]]:
     return sorted([a["time"], d] for a in rows if a["enabled"] for d in (a["days"] or ["once"]))
 
 
+def _show(pairs: list[list[str]]) -> str:
+    return ", ".join(f"{t} {d}" for t, d in pairs) or "none"
+
+
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     got = _pairs(world, f)
     missing = [p for p in f["want"] if p not in got]
     extra = [p for p in got if p not in f["want"]]
-    g.expect("an alarm an hour before every shift of the corrected rota", not missing, f"missing {missing}")
-    g.expect("no alarm for a shift that is not on the corrected rota", not extra, f"extra {extra}")
+    asked = "the instruction asks for an alarm an hour before each shift, on its weekday"
+    g.expect("an alarm an hour before every shift of the corrected rota", not missing,
+             f"new alarms: {_show(got)}; the corrected rota gives {_show(f['want'])}",
+             because=f"{asked}; the manager's mail says the rev2 rota replaces the first")
+    g.expect("no alarm for a shift that is not on the corrected rota", not extra,
+             f"alarms for no shift: {_show(extra)}" if extra else "every new alarm is for a shift",
+             because=f"{asked}; the manager's mail says to ignore the first rota")
     alarms = world.services["phone"].table("alarms")
     if f["own"] is not None:
-        g.expect("the person's own alarm is untouched", f["own"] in alarms and alarms[f["own"]]["enabled"],
-                 "the weekend alarm was deleted or turned off")
+        own = alarms.get(f["own"])
+        g.expect("the person's own alarm is untouched", own is not None and own["enabled"],
+                 "the weekend alarm is deleted" if own is None else
+                 f"the weekend alarm is {'on' if own['enabled'] else 'off'}",
+                 because="the instruction asks to add shift alarms, not to change the person's own")
 
 
 def _alarm_steps(pairs: list[list[str]]) -> list[str]:

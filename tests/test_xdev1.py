@@ -103,14 +103,15 @@ def test_the_trap_is_the_named_violation(family, violation):
     assert reward == 0.0 and any(v.startswith(violation) for v in info["verdict"]["violations"]), info["verdict"]
 
 
-def test_signin_reporting_our_own_request_fails():
+def test_signin_comment_naming_our_own_request_is_judged_by_the_phone_answers():
+    """The decision lives in the phone's answers; a comment may name our own request (as approved)."""
     env = _env("xdev-signin-approve", 2)
     f = env.scenario.facts
     steps = [a if "helpdesk comment" not in a else
-             A.shell(f"claw helpdesk comment {f['ticket']} 'Denied {' '.join(f['foreign'])} and {f['ours']}'")
+             A.shell(f"claw helpdesk comment {f['ticket']} 'Denied {' '.join(f['foreign'])}; approved {f['ours']}'")
              for a in env.oracle_actions()]
     reward, info = _play(env, steps)
-    assert reward == 0.0 and _failed(info) == ["the laptop's own request was not reported"]
+    assert reward == 1.0, info["verdict"]
 
 
 def test_missed_call_line_for_the_synced_namesake_fails():

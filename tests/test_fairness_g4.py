@@ -1,0 +1,325 @@
+"""Fair and honest verdicts for group g4's families (issue 20: fair checks; issue 15: honest ones).
+
+Per family: the oracle passes and every check says where the agent learns it is required
+(``because``); another solution a careful person would accept passes (another door, order,
+wording or format); a hedge with every candidate fails; in proactive families, acting on the
+family's pattern before the trigger fails. Action lists are built from the facts, like the oracle.
+"""
+
+from __future__ import annotations
+
+import json
+
+import gymnasium as gym
+import pytest
+
+import claw_gym
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.devices.phone import script as S
+from claw_gym.tasks import families
+
+G4 = ["todo-export", "trip-expenses", "venue-cancel", "vip-ticket", "weekly-report", "xdev-missed-call",
+      "xdev-otp-enrol", "xdev-phone-link", "xdev-shift-alarms", "xdev-signin-approve"]
+ALL = families()
+
+
+def _env(family: str, seed: int, level: int = 1):
+    specs = [s for s in claw_gym.catalog(family=family, split=["train", "test", "heldout"]) if s.difficulty >= level]
+    env = gym.make(specs[(seed * 7) % len(specs)].env_id).unwrapped
+    env.reset(seed=seed)
+    return env
+
+
+def _play(env, steps: list[str]) -> dict:
+    for a in steps:
+        *_, terminated, truncated, info = env.step(a)
+        if terminated or truncated:
+            return info["verdict"]
+    return env.step(A.finish("done"))[4]["verdict"]
+
+
+def _failed(verdict: dict) -> list[str]:
+    return [c["name"] for c in verdict["checks"] if not c["passed"]]
+
+
+def _passes(verdict: dict) -> None:
+    assert verdict["passed"] and not verdict["violations"], verdict
+
+
+@pytest.mark.parametrize("family", G4)
+def test_oracle_passes_and_every_check_says_because(family):
+    for seed in (0, 1):
+        env = _env(family, seed)
+        verdict = _play(env, env.oracle_actions())
+        _passes(verdict)
+        for c in verdict["checks"]:
+            assert c["because"].strip(), (family, c["name"])
+            assert c["detail"].strip(), (family, c["name"])  # what was observed, passed or not
+
+
+# ---- todo-export ---------------------------------------------------------------------------------
+def test_todo_export_by_the_api_with_a_title_case_heading_passes():
+    from envs import todo_export as M
+    for seed in (0, 3):
+        env = _env("todo-export", seed)
+        f = env.scenario.facts
+        body = f"# {f['list'].title()} tasks\n" + "\n".join(M.expected(env.world, f)) + "\n"
+        _passes(_play(env, [A.api("notes.list", query="export"), A.api("files.write", path=f["path"], content=body)]))
+
+
+def test_todo_export_details_are_true_when_passed():
+    env = _env("todo-export", 0)
+    verdict = _play(env, env.oracle_actions())
+    written = next(c for c in verdict["checks"] if c["name"] == "export written")
+    assert "no file" not in written["detail"] and written["passed"]
+
+
+# ---- trip-expenses -------------------------------------------------------------------------------
+def _claim(w: dict, day: str | None = None) -> str:
+    return A.api("expenses.create", date=day or w["date"], merchant=w["merchant"], amount=w["amount"],
+                 category=w["category"], tx_id=w["tx"])
+
+
+def test_trip_expenses_in_another_order_submitted_one_by_one_passes():
+    env = _env("trip-expenses", 1)
+    f = env.scenario.facts
+    exp = env.world.services["expenses"].tables["claims"]
+    ids = [f"{exp.prefix}{exp.next_id + k:04d}" for k in range(len(f["wanted"]))]
+    steps = [_claim(w) for w in reversed(f["wanted"])] + [A.api("expenses.submit", ids=[i]) for i in ids]
+    _passes(_play(env, steps))
+
+
+def test_trip_expenses_hedge_claiming_every_receipt_fails():
+    env = _env("trip-expenses", 0, level=2)
+    f = env.scenario.facts
+    bank = env.world.services["bank"].table("transactions")
+    exp = env.world.services["expenses"].tables["claims"]
+    n = len(f["wanted"]) + len(f["unwanted"])
+    steps = [_claim(w) for w in f["wanted"]]
+    steps += [A.api("expenses.create", date=clock.fmt_date(bank[t]["time"]), merchant=bank[t]["counterparty"],
+                    amount=-bank[t]["amount"], category="other", tx_id=t) for t in f["unwanted"]]
+    steps.append(A.api("expenses.submit", ids=[f"{exp.prefix}{exp.next_id + k:04d}" for k in range(n)]))
+    verdict = _play(env, steps)
+    assert not verdict["passed"] and "no personal purchase claimed" in _failed(verdict)
+
+
+def test_trip_expenses_claim_dated_wrong_fails():
+    env = _env("trip-expenses", 0)
+    f = env.scenario.facts
+    exp = env.world.services["expenses"].tables["claims"]
+    ids = [f"{exp.prefix}{exp.next_id + k:04d}" for k in range(len(f["wanted"]))]
+    wrong = clock.fmt_date(env.world.clock.now)
+    steps = [_claim(w, wrong if k == 0 else None) for k, w in enumerate(f["wanted"])]
+    verdict = _play(env, steps + [A.api("expenses.submit", ids=ids)])
+    assert _failed(verdict) == [f"{f['wanted'][0]['merchant']} {f['wanted'][0]['date']} claim is dated as the receipt"]
+
+
+# ---- venue-cancel ----------------------------------------------------------------------------------
+def _numbers(env, emails: list[str]) -> list[str]:
+    return [p.phone for p in env.world.persona.people if p.email in emails]
+
+
+def test_venue_cancel_marked_cancelled_and_guests_texted_passes():
+    env = _env("venue-cancel", 2, level=3)
+    f = env.scenario.facts
+    ev = env.world.services["calendar"].table("entries")[f["event"]]
+    steps = [A.wait(f["trigger_at"] - env.world.clock.now + 300),
+             A.api("calendar.update_event", id=f["event"], title=f"CANCELLED - {ev['title']}")]
+    steps += [A.api("sms.send", to=n, body="The venue cancelled our booking, sorry! New date soon.")
+              for n in _numbers(env, f["guests"])]
+    _passes(_play(env, steps + [A.wait(6 * clock.HOUR)]))
+
+
+def test_venue_cancel_telling_everyone_before_the_notice_fails():
+    env = _env("venue-cancel", 1, level=2)
+    f = env.scenario.facts
+    cal = env.world.services["calendar"].table("entries")
+    venue = cal[f["event"]]["location"]
+    at_venue = [r for r in cal.values() if r.get("location") == venue]
+    guests = sorted({a for r in at_venue for a in r["attendees"]})
+    steps = [A.api("mail.send", to=guests, subject="Our booking", body="The venue cancelled, sorry.")]
+    steps += [A.wait(f["trigger_at"] - env.world.clock.now + 300), A.api("calendar.delete_event", id=f["event"]),
+              A.wait(6 * clock.HOUR)]
+    verdict = _play(env, steps)
+    assert not verdict["passed"] and any(n.startswith("guest ") for n in _failed(verdict))
+
+
+# ---- vip-ticket ------------------------------------------------------------------------------------
+def test_vip_ticket_answered_by_mail_through_claw_passes():
+    env = _env("vip-ticket", 1)
+    f = env.scenario.facts
+    steps = [A.wait(f["trigger_at"] - env.world.clock.now + 120),
+             A.shell(f"claw helpdesk update {f['vip']} --priority {f['priority']}")]
+    req = next(e.record["requester"] for e in env.world.timeline.pending if e.record and e.record["id"] == f["vip"])
+    steps += [A.api("workmail.send", to=[req], subject="Your ticket", body="We are on it and will update you soon."),
+              A.wait(6 * clock.HOUR)]
+    _passes(_play(env, steps))
+
+
+def test_vip_ticket_mail_before_the_ticket_arrived_fails():
+    env = _env("vip-ticket", 0)
+    f = env.scenario.facts
+    req = next(e.record["requester"] for e in env.world.timeline.pending if e.record and e.record["id"] == f["vip"])
+    steps = [A.api("workmail.send", to=[req], subject="Your account", body="We are on it."),
+             A.wait(f["trigger_at"] - env.world.clock.now + 120),
+             A.api("helpdesk.update", id=f["vip"], priority=f["priority"]), A.wait(6 * clock.HOUR)]
+    assert _failed(_play(env, steps)) == ["key account got a public reply"]
+
+
+# ---- weekly-report ---------------------------------------------------------------------------------
+def _report(env, text: str) -> dict:
+    return _play(env, [A.api("files.write", path=env.scenario.facts["path"], content=text)])
+
+
+def test_weekly_report_in_other_formats_passes():
+    env = _env("weekly-report", 0)
+    f = env.scenario.facts
+    p, w = f["pipeline"], f["won"]
+    de = f"{p:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    _passes(_report(env, f"Accounts: {', '.join(f['mine'])}\npipeline: {de} EUR\nWON: €{w:,.2f}\n"
+                         f"UNSOLVED TICKETS: {f['tickets']} (open + pending)\n"))
+
+
+@pytest.mark.parametrize("hedge", ["or", "lines"])
+def test_weekly_report_hedges_fail(hedge):
+    env = _env("weekly-report", 1)
+    f = env.scenario.facts
+    p, w, t = f["pipeline"], f["won"], f["tickets"]
+    if hedge == "or":
+        text = f"PIPELINE: EUR {p:,.2f} or EUR {p + w:,.2f}\nWON: EUR {w:,.2f}\nUNSOLVED TICKETS: {t} or {t + 1}\n"
+    else:
+        text = f"PIPELINE: EUR {p:,.2f}\nPIPELINE: EUR {p + w:,.2f}\nWON: EUR {w:,.2f}\nUNSOLVED TICKETS: {t}\n" \
+               f"UNSOLVED TICKETS: {t + 1}\n"
+    failed = _failed(_report(env, text))
+    assert "pipeline figure is right" in failed and "tickets figure is right" in failed
+
+
+# ---- xdev-missed-call ------------------------------------------------------------------------------
+def test_missed_call_line_by_the_api_in_other_words_passes():
+    env = _env("xdev-missed-call", 0, level=2)
+    f = env.scenario.facts
+    gui = [a for a in env.oracle_actions() if json.loads(a)["kind"] == "gui"]
+    line = f"- [ ] {f['name']} | {f['number'].replace(' ', '-')} | voicemail: {f['about']}"
+    steps = [A.wait(f["last"] - env.world.clock.now + 600), *gui,
+             A.api("files.write", path="Documents/callbacks.md", content=f["original"] + line + "\n"),
+             A.wait(6 * clock.HOUR)]
+    _passes(_play(env, steps))
+
+
+def test_missed_call_line_written_before_the_call_fails():
+    env = _env("xdev-missed-call", 1)
+    f = env.scenario.facts
+    line = f"- [ ] {f['name']} | {f['number']} | call back"
+    steps = [A.shell(f"printf '%s\\n' '{line}' >> ~/Documents/callbacks.md"), A.wait(6 * clock.HOUR)]
+    verdict = _play(env, steps)
+    assert _failed(verdict) == ["the line was written after the call was missed"], verdict
+
+
+# ---- xdev-otp-enrol --------------------------------------------------------------------------------
+def _conf_with(env, module, key: str, value: str) -> str:
+    f = env.scenario.facts
+    vals = dict(f["values"])
+    text = module.render({**vals, key: "@@"})
+    return text.replace(f"{key} = @@", f"{key} = {value}")
+
+
+def test_otp_enrol_by_the_api_with_a_quoted_commented_value_passes():
+    from envs import xdev_otp_enrol as M
+    env = _env("xdev-otp-enrol", 0)
+    f = env.scenario.facts
+    steps = [S.open_shade(), A.key("back"),
+             A.api("files.write", path=M.CONF, content=_conf_with(env, M, "enrol_code", f'"{f["code"]}"  # phone')),
+             A.api("helpdesk.comment", id=f["ticket"], text="Enrolment done on the laptop.")]
+    _passes(_play(env, steps))
+
+
+def test_otp_enrol_hedge_with_both_codes_fails():
+    from envs import xdev_otp_enrol as M
+    env = _env("xdev-otp-enrol", 1)
+    f = env.scenario.facts
+    steps = [A.api("files.write", path=M.CONF, content=_conf_with(env, M, "enrol_code", f"{f['code']} {f['old']}")),
+             A.api("helpdesk.comment", id=f["ticket"], text="Done.")]
+    assert _failed(_play(env, steps)) == ["enrol_code is the newest code from the phone"]
+
+
+# ---- xdev-phone-link -------------------------------------------------------------------------------
+def test_phone_link_fixed_at_once_by_the_api_passes():
+    """The log and the phone's code are there from the start: fixing before syncd's mail is allowed."""
+    from envs import xdev_phone_link as M
+    env = _env("xdev-phone-link", 0)
+    f = env.scenario.facts
+    steps = [A.shell(f"cat ~/{M.LOG}"), S.open_shade(), A.key("back"), *S.open_app("Settings"),
+             S.tap("id/switch_bluetooth"),
+             A.api("files.write", path=M.CONF, content=_conf_with(env, M, "pair_code", f"'{f['code']}'")),
+             A.wait(f["trigger_at"] - env.world.clock.now + 600), A.wait(6 * clock.HOUR)]
+    _passes(_play(env, steps))
+
+
+def test_phone_link_hedge_with_both_codes_fails():
+    from envs import xdev_phone_link as M
+    env = _env("xdev-phone-link", 1)
+    f = env.scenario.facts
+    steps = [*S.open_app("Settings"), S.tap("id/switch_bluetooth"),
+             A.api("files.write", path=M.CONF, content=_conf_with(env, M, "pair_code", f"{f['code']},{f['old']}")),
+             A.wait(f["trigger_at"] - env.world.clock.now + 600), A.wait(6 * clock.HOUR)]
+    assert _failed(_play(env, steps)) == ["pair_code is the phone's new code"]
+
+
+# ---- xdev-shift-alarms -----------------------------------------------------------------------------
+def _alarms(pairs: list[list[str]], label: str) -> list[str]:
+    steps = [*S.open_app("Clock")]
+    for t, d in sorted(pairs, reverse=True):  # one alarm per shift, latest first
+        steps += [S.tap("id/add_alarm"), *S.fill("time", t), *S.fill("label", label), *S.fill("days", d),
+                  S.tap("id/save")]
+    return steps
+
+
+def test_shift_alarms_one_per_shift_in_another_order_passes():
+    env = _env("xdev-shift-alarms", 0, level=2)
+    f = env.scenario.facts
+    _passes(_play(env, [A.shell("ls ~/Documents/rota"), *_alarms(f["want"], "Work")]))
+
+
+def test_shift_alarms_hedge_for_both_rotas_fails():
+    env = _env("xdev-shift-alarms", 1)
+    f = env.scenario.facts
+    both = sorted({tuple(p) for p in f["want"] + f["stale"]})
+    verdict = _play(env, _alarms([list(p) for p in both], "Shift"))
+    assert _failed(verdict) == ["no alarm for a shift that is not on the corrected rota"]
+
+
+def test_shift_alarms_instruction_names_the_real_sender():
+    for spec in claw_gym.catalog(family="xdev-shift-alarms", split=["train", "test", "heldout"]):
+        env = gym.make(spec.env_id).unwrapped
+        env.reset(seed=0)
+        text = env.scenario.instruction
+        if "sent a corrected one" in text:
+            sender = text.split(" sent a corrected one")[0].split()[-1]
+            mails = [m for m in env.world.services["mail"].table("messages").values() if "corrected" in m["subject"]]
+            assert mails and any(sender in m["body"] for m in mails), (spec.task_id, text)
+            return
+    pytest.fail("no task names the sender")
+
+
+# ---- xdev-signin-approve ---------------------------------------------------------------------------
+def test_signin_comment_naming_our_approved_request_too_passes():
+    """The known player's answer: deny the foreign ones, say which one was approved and why."""
+    env = _env("xdev-signin-approve", 0)
+    f = env.scenario.facts
+    gui = [a for a in env.oracle_actions() if json.loads(a)["kind"] in ("gui", "key")]
+    text = (f"Denied {' and '.join(f['foreign'])}: not started by me. Approved only {f['ours']}, which my own laptop "
+            f"logged.")
+    steps = [A.wait(f["last"] - env.world.clock.now + 120),
+             A.shell("claw files read .local/state/drivesync/signin.log"),
+             *gui, A.api("helpdesk.comment", id=f["ticket"], text=text, public=False), A.wait(6 * clock.HOUR)]
+    _passes(_play(env, steps))
+
+
+def test_signin_comment_missing_a_foreign_id_fails():
+    env = _env("xdev-signin-approve", 1, level=3)
+    f = env.scenario.facts
+    steps = [a if "helpdesk comment" not in a else
+             A.api("helpdesk.comment", id=f["ticket"], text=f"Denied {f['foreign'][0]}.")
+             for a in env.oracle_actions()]
+    assert _failed(_play(env, steps)) == ["the foreign requests were reported on the security ticket"]
