@@ -176,3 +176,43 @@ def arrive_notification(ctx: Ctx, t: int, app: str, title: str, text: str, *, ac
     ctx.world.schedule(Event(t, "phone", "notification", summary or f"{app} notification", "notifications", rec))
     return rid
 
+
+
+# ---- g3 ----
+def _id_number(rid: str) -> int:
+    digits = "".join(c for c in rid if c.isdigit())
+    return int(digits) if digits else -1
+
+
+def made_rows(world: World, service: str, table: str, first: str) -> list[dict]:
+    """Records the agent made in ``table``: ids from ``first`` (the table's next id when the family built the
+    world) on, minus the ones the timeline brought. Empty when the service is not in this world."""
+    if service not in world.services:
+        return []
+    skip = timeline_ids(world, service, table)
+    n = _id_number(first)
+    return [r for i, r in world.services[service].table(table).items() if _id_number(i) >= n and i not in skip]
+
+
+def first_ids(ctx: Ctx, *pairs: tuple[str, str]) -> dict[str, str]:
+    """The next id of each (service, table) present in the world, keyed 'service.table' (for ``made_rows``)."""
+    return {f"{s}.{t}": next_id(ctx.svc(s), t) for s, t in pairs if s in ctx.world.services}
+
+
+def reminders_at(world: World, at: int, first: dict[str, str]) -> list[str]:
+    """Every reminder the person gets at virtual time ``at``, of any kind: an enabled phone alarm set to its
+    clock time (rings that day), a calendar entry the agent made starting then, a to-do the agent made due
+    then. Each as a short description for a check's detail ("alarm 13:30", "calendar 'Call Ana' 13:30")."""
+    out = []
+    day = clock.to_datetime(at).strftime("%a").lower()
+    if "phone" in world.services:
+        out += [f"alarm {a['time']}" for a in world.services["phone"].alarms()  # type: ignore[attr-defined]
+                if a["enabled"] and a["time"] == hhmm(at) and (not a["days"] or day in a["days"])]
+    if "calendar.entries" in first:
+        out += [f"calendar {r['title']!r} {clock.fmt(r['start'])}"
+                for r in made_rows(world, "calendar", "entries", first["calendar.entries"]) if r["start"] == at]
+    if "todo.items" in first:
+        out += [f"to-do {r['title']!r} due {clock.fmt(r['due'])}"
+                for r in made_rows(world, "todo", "items", first["todo.items"])
+                if r["due"] == at and not r["done"]]
+    return out
