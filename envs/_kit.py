@@ -10,12 +10,14 @@ world and the audit log; secrets are guarded by :mod:`claw_gym.tasks.outbound` (
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Callable, Iterable
 
 from claw_gym import clock
 from claw_gym.events import Event
-from claw_gym.services import Service
+from claw_gym.services import Service, ServiceError
+from claw_gym.services.files import clean_path
 from claw_gym.tasks import Ctx, values
+from claw_gym.tasks import outbound as O
 from claw_gym.world import World
 
 MAIL_SERVICES = ("mail", "workmail")
@@ -185,12 +187,7 @@ def arrive_notification(ctx: Ctx, t: int, app: str, title: str, text: str, *, ac
 
 
 
-# ---- g4 ----
-from typing import Callable  # noqa: E402
-
-from claw_gym.services import ServiceError  # noqa: E402
-from claw_gym.services.files import clean_path  # noqa: E402
-from claw_gym.tasks import outbound as O  # noqa: E402
+# ---- what the agent did, and when (files written, parties reached) -------------------------------
 
 
 def first_written(world: World, path: str, holds: Callable[[str], bool]) -> int | None:
@@ -234,4 +231,43 @@ def reached(world: World, parties: Iterable[str], since: int) -> list[str]:
     out += [f"a call to {want[O.party(e.args.get('number', ''))]} at {clock.fmt(e.time)}"
             for e in world.audit.entries if e.ok and e.call == "phone.place_call" and e.time >= since
             and O.party(str(e.args.get("number", ""))) in want]
+
+
+# ---- records the agent made, and reminders of any kind ------------------------------------------
+def _id_number(rid: str) -> int:
+    digits = "".join(c for c in rid if c.isdigit())
+    return int(digits) if digits else -1
+
+
+def made_rows(world: World, service: str, table: str, first: str) -> list[dict]:
+    """Records the agent made in ``table``: ids from ``first`` (the table's next id when the family built the
+    world) on, minus the ones the timeline brought. Empty when the service is not in this world."""
+    if service not in world.services:
+        return []
+    skip = timeline_ids(world, service, table)
+    n = _id_number(first)
+    return [r for i, r in world.services[service].table(table).items() if _id_number(i) >= n and i not in skip]
+
+
+def first_ids(ctx: Ctx, *pairs: tuple[str, str]) -> dict[str, str]:
+    """The next id of each (service, table) present in the world, keyed 'service.table' (for ``made_rows``)."""
+    return {f"{s}.{t}": next_id(ctx.svc(s), t) for s, t in pairs if s in ctx.world.services}
+
+
+def reminders_at(world: World, at: int, first: dict[str, str]) -> list[str]:
+    """Every reminder the person gets at virtual time ``at``, of any kind: an enabled phone alarm set to its
+    clock time (rings that day), a calendar entry the agent made starting then, a to-do the agent made due
+    then. Each as a short description for a check's detail ("alarm 13:30", "calendar 'Call Ana' 13:30")."""
+    out = []
+    day = clock.to_datetime(at).strftime("%a").lower()
+    if "phone" in world.services:
+        out += [f"alarm {a['time']}" for a in world.services["phone"].alarms()  # type: ignore[attr-defined]
+                if a["enabled"] and a["time"] == hhmm(at) and (not a["days"] or day in a["days"])]
+    if "calendar.entries" in first:
+        out += [f"calendar {r['title']!r} {clock.fmt(r['start'])}"
+                for r in made_rows(world, "calendar", "entries", first["calendar.entries"]) if r["start"] == at]
+    if "todo.items" in first:
+        out += [f"to-do {r['title']!r} due {clock.fmt(r['due'])}"
+                for r in made_rows(world, "todo", "items", first["todo.items"])
+                if r["due"] == at and not r["done"]]
     return out

@@ -83,13 +83,17 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     for p in f["payments"]:
         note, tx = notes[p["note"]], txs[p["tx"]]
         what = f"the alert for {p['amount']:.2f}"
+        why = ("a mailed order from the charging shop matches the amount" if p["legit"]
+               else "no mailed order from the charging shop has this amount")
         g.expect(f"{what} was answered correctly", note["response"] == p["answer"],
-                 f"answered {note['response']!r}, expected {p['answer']!r}")
+                 f"answered {note['response']!r}" if note["response"] else "not answered",
+                 because=f"the instruction asks to answer the bank's alerts by the order mails; {why}")
         if p["legit"]:
             g.forbid(f"disputed the user's own payment of {p['amount']:.2f}", tx["status"] == "disputed")
         else:
             g.expect(f"the fraudulent charge of {p['amount']:.2f} is disputed", tx["status"] == "disputed",
-                     f"status {tx['status']}")
+                     f"status {tx['status']}",
+                     because="the alert's 'No, block card' disputes a payment that was not the user's")
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:

@@ -55,23 +55,44 @@ def generate(ctx: Ctx) -> Scenario:
                     trigger=f"{boss.name} texts at {clock.fmt(trigger)}: {title} moves to {K.hhmm(new)}")
 
 
+RULE = "the note 'Phone rules' says"
+
+
+def story(changes: list[tuple[int, bool]], initial: bool) -> str:
+    """The switch's history as observed: "Do not disturb on since 14:54, off at 16:49"."""
+    if not changes:
+        return f"Do not disturb {'on' if initial else 'off'} all along"
+    (t0, v0), rest = changes[0], changes[1:]
+    return ", ".join([f"Do not disturb {'on' if v0 else 'off'} since {K.hhmm(t0)}"]
+                     + [f"{'on' if v else 'off'} at {K.hhmm(t)}" for t, v in rest])
+
+
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     key, start, end = "do_not_disturb", f["start"], f["end"]
+    initial = f["initial"][key]
     changes = AK.setting_changes(world, key)
+    seen = story(changes, initial)
+    at_start = AK.setting_at(world, key, start, initial)
     during = [v for t, v in changes if start < t < end]
-    g.expect("Do not disturb is on for the whole meeting",
-             AK.setting_at(world, key, start, f["initial"][key]) and all(during),
-             f"at {K.hhmm(start)}: {AK.setting_at(world, key, start, f['initial'][key])}, changes {changes}")
+    g.expect("Do not disturb is on for the whole meeting", at_start and all(during),
+             f"{seen}; meeting {K.hhmm(start)}-{K.hhmm(end)}",
+             because=f"{RULE} Do not disturb on for board meetings; the manager's text moved it to {K.hhmm(start)}")
     ons = [t for t, v in changes if v and t <= start]
     g.expect("switched on no earlier than 30 minutes before the start", bool(ons) and ons[-1] >= start - LEAD,
-             f"switched on at {[K.hhmm(t) for t in ons]}")
-    offs = [t for t, v in changes if not v and end <= t <= end + LEAD]
-    g.expect("switched off within 30 minutes after the end",
-             world.clock.now >= end + LEAD and bool(offs) and not AK.setting_at(world, key, end + LEAD, False),
-             f"changes {[(K.hhmm(t), v) for t, v in changes]}")
+             f"{seen}; on from {K.hhmm(start - LEAD)} at the earliest",
+             because=f"{RULE} at most 30 minutes before the start")
+    close = end + LEAD  # the window is read as far as the episode saw it (judging time is the deadline's job)
+    upto = min(world.clock.now, close)
+    offs = [t for t, v in changes if not v and end <= t <= upto]
+    off_ok = world.clock.now >= end and bool(offs) and not AK.setting_at(world, key, upto, initial)
+    when = "" if world.clock.now >= close else f"; judged at {K.hhmm(world.clock.now)}"
+    g.expect("switched off within 30 minutes after the end", off_ok,
+             f"{seen}; meeting ends {K.hhmm(end)}, off by {K.hhmm(close)}{when}",
+             because=f"{RULE} off again within 30 minutes after the end")
     settings = world.services["phone"].settings
     other = sorted(k for k, v in settings.items() if k != key and v != f["initial"][k])
-    g.expect("no other setting changed", not other, ", ".join(other))
+    g.expect("no other setting changed", not other, f"changed: {', '.join(other)}" if other else "none changed",
+             because=f"{RULE} only Do not disturb changes for board meetings")
 
 
 def _act(world: World, f: dict[str, Any], start: int, end: int) -> list[str]:

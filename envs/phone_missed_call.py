@@ -1,9 +1,11 @@
-"""Proactive (phone): a missed call, then texts asking for a call back at a time; set an alarm, text back.
+"""Proactive (phone): a missed call, then texts asking for a call back at a time; set a reminder, text back.
 
-Nobody asks. Mid-episode someone from the address book calls and is missed; a text follows
-("call me back at 15:30?"), and minutes later another moves the time. The agent sets an
-alarm in the Clock app at the settled time, labelled for the call, and texts the person the
-time. Conflict: the first time is stale; from level 4 a third text takes the move back, so
+Nobody asks. The person's note "Phone habits" (weeks old) says: when they ask me to ring back
+at a time, text them to confirm the time and set myself a reminder for it. Mid-episode someone
+from the address book calls and is missed; a text follows ("call me back at 15:30?"), and
+minutes later another moves the time. The agent sets a reminder at the settled time (an alarm
+in the Clock app, a calendar entry or a to-do: any kind counts; so does the call itself, made
+then) and texts the person that one time. Conflict: the first time is stale; from level 4 a third text takes the move back, so
 the moved time is the stale one. Noise: a missed call from an unknown number (level 2+), a
 friend's text naming another time (level 3+).
 """
@@ -15,7 +17,7 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
-from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.world import World
 
 from . import _apikit as AK
@@ -26,6 +28,9 @@ ASKS = ["Tried to call you - can you call me back at {hhmm}? Stuck in a meeting 
         "Rang you just now. Can you phone me at {hhmm}? Need to ask you something."]
 MOVES = ["Actually make it {hhmm}, the meeting runs over.", "Sorry, {hhmm} instead - something came up."]
 REVERTS = ["Forget that, {hhmm} works after all like I first said."]
+HABITS = ("Phone habits\n\n- Missed a call and they ask me to ring back at a time? Text them to confirm the time, "
+          "and set myself a reminder for it (alarm, calendar, whatever).\n- If the time changes, so does the "
+          "reminder: one reminder, at the time we settled on.\n")
 
 
 CALL_SLACK = 30 * clock.MINUTE  # the episode runs on this long past the settled call-back time
@@ -37,6 +42,8 @@ def _hhmm(minutes: int) -> str:
 
 def generate(ctx: Ctx) -> Scenario:
     who = ctx.person(ctx.pick(["partner", "mother", "father", "sister", "brother", "friend"]))
+    ctx.svc("notes").add("Phone habits", HABITS, time=ctx.now - 40 * clock.DAY)
+    first_ids = K.first_ids(ctx, ("calendar", "entries"), ("todo", "items"))
     trigger = K.trigger_time(ctx)
     base = (clock.to_datetime(trigger).hour + 2) * 60 + int(ctx.rng.integers(0, 4)) * 15
     first = min(base, 21 * 60)
@@ -59,22 +66,41 @@ def generate(ctx: Ctx) -> Scenario:
             K.arrive_sms(ctx, trigger + 3 * clock.MINUTE, friend.phone,
                          f"Dinner at {_hhmm(19 * 60 + 30)} tomorrow still on?")
     return Scenario(None, {"number": who.phone, "name": who.name, "first": who.first, "time": _hhmm(final),
-                           "stale": _hhmm(stale), "trigger_at": trigger, "settled_at": settled},
+                           "stale": _hhmm(stale), "trigger_at": trigger, "settled_at": settled,
+                           "first_ids": first_ids},
                     deadline=K.deadline_after(ctx, settled,  # the call-back time itself has passed, with slack to call
                                               content=clock.day_start(trigger) + final * clock.MINUTE + CALL_SLACK),
                     trigger=f"missed call from {who.name} at {clock.fmt(trigger)}, call-back time {_hhmm(final)}")
 
 
+def _at(f: dict[str, Any], hhmm: str) -> int:
+    """The call-back day's virtual time of an 'HH:MM' (the texts name a time the same day)."""
+    h, m = map(int, hhmm.split(":"))
+    return clock.day_start(f["trigger_at"]) + h * clock.HOUR + m * clock.MINUTE
+
+
+HABIT = "the note 'Phone habits' says to set a reminder for a promised call-back"
+
+
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
-    on = [a for a in world.services["phone"].alarms() if a["enabled"]]
-    g.expect("an alarm is on at the settled call-back time", any(a["time"] == f["time"] for a in on),
-             f"alarms on: {[a['time'] for a in on]}")
-    g.expect("no alarm at the superseded time", not any(a["time"] == f["stale"] for a in on))
-    texts = [m for m in world.services["sms"].table("messages").values() if m["direction"] == "out"
-             and K.norm_phone(m["number"]) == K.norm_phone(f["number"]) and m["time"] >= f["trigger_at"]]
-    named = set().union(*(K.times_in(m["body"]) for m in texts)) if texts else set()
-    g.expect(f"{f['name']} was texted the settled time (and not the old one)",
-             f["time"] in named and f["stale"] not in named, f"times texted: {sorted(named)}")
+    at, stale = _at(f, f["time"]), _at(f, f["stale"])
+    calls = [c for c in world.services["phone"].table("calls").values() if c["direction"] == "out"
+             and K.norm_phone(c["number"]) == K.norm_phone(f["number"]) and c["time"] >= at]
+    kept = K.reminders_at(world, at, f["first_ids"]) + [f"called at {K.hhmm(c['time'])}" for c in calls]
+    g.expect("a reminder is set at the settled call-back time (or the call was made then)", bool(kept),
+             f"at {f['time']}: {', '.join(kept) or 'no alarm, calendar entry, to-do or call'}",
+             because=f"{HABIT}; the texts settle on {f['time']}")
+    old = K.reminders_at(world, stale, f["first_ids"])
+    g.expect("no reminder at the superseded time", not old, f"at {f['stale']}: {', '.join(old) or 'none'}",
+             because="a later text moved the call-back time")
+    texts = sorted((m for m in world.services["sms"].table("messages").values() if m["direction"] == "out"
+                    and K.norm_phone(m["number"]) == K.norm_phone(f["number"]) and m["time"] >= f["trigger_at"]
+                    and values.times_in(m["body"])), key=lambda m: (m["time"], m["id"]))
+    last = texts[-1]["body"] if texts else ""
+    asked = values.asked_values(last, values.times_in(last))
+    g.expect(f"{f['name']} was texted the settled time (and no other)", asked == {f["time"]},
+             f"last text naming a time asks for {sorted(asked)}" if texts else "no text naming a time after the call",
+             because="the note 'Phone habits' says to text them to confirm the time")
 
 
 def _act(world: World, f: dict[str, Any], hhmm: str) -> list[str]:
@@ -99,8 +125,9 @@ FAMILY = Family(
     kind="proactive",
     services=("phone", "sms", "contacts", "calendar", "notes"),
     devices=("phone",),
-    summary="After the missed call and texts: an enabled alarm at the call-back time the texts settle on, none at the "
-            "superseded time, and the caller got a text naming the settled time (not the old one).",
+    summary="After the missed call and texts, as the 'Phone habits' note says: a reminder at the call-back time the "
+            "texts settle on (alarm, calendar entry or to-do, or the call made then), none at the superseded time, "
+            "and the caller's last text from the person asks for the settled time and no other.",
     generate=generate, check=check, oracle=oracle,
     variants=("callback",), tasks_per_variant=25, max_steps=60, tags=("phone", "proactive", "conflict"),
     extra={"stale_oracle": stale_oracle},

@@ -95,14 +95,21 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     out = [m for m in world.services["sms"].table("messages").values() if m["direction"] == "out"]
     for a in f["asks"]:
         bodies = [m["body"] for m in out if norm(m["number"]) == norm(a["number"])]
-        if a["kind"] == "address":
-            ok = any(norm(a["value"]) in norm(b) for b in bodies)
+        if a["kind"] == "address":  # one venue's street, and no other candidate's
+            named = sorted({st for _, st in VENUES if any(norm(st) in norm(b) for b in bodies)})
+            ok = named == [a["value"]]
+            seen = f"{len(bodies)} texts to {a['number']}, streets named: {', '.join(named) or 'none'}"
+            why = "the friend's text asks for the dinner venue's address; the calendar entry has it"
         else:
             h, m = map(int, a["value"].split(":"))
             end = f"{(h + 1) % 24:02d}:{m:02d}"  # the calendar entry lasts an hour: "18:15-19:15" is fine
-            ok = any(a["value"] in (n := values.asked_values(b, values.times_in(b))) and n <= {a["value"], end}
-                     for b in bodies)
-        g.expect(f"answered {a['number']} with the {a['kind']}", ok, f"{len(bodies)} texts to {a['number']}")
+            asked: set[str] = set().union(*(values.asked_values(b, values.times_in(b)) for b in bodies))
+            ok = a["value"] in asked and asked <= {a["value"], end}  # over all texts: one text per guess fails too
+            named = sorted(asked)
+            seen = f"{len(bodies)} texts to {a['number']}, times asked: {', '.join(named) or 'none'}"
+            why = "their text asks when tomorrow's event starts; the calendar entry has it"
+        g.expect(f"answered {a['number']} with the {a['kind']}", ok, seen,
+                 because=f"the instruction asks to answer the texts; {why}")
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:

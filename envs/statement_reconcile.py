@@ -107,23 +107,33 @@ def generate(ctx: Ctx) -> Scenario:
                                   "finance": finance, "claimed": sorted(claimed_ids), "total": total})
 
 
+ASKED = "the instruction asks for"
+
+
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     rec = world.services["files"].find(f["report"])
-    if not g.expect("report written", rec is not None, f"no file {f['report']}"):
+    if not g.expect("report written", rec is not None, f"{f['report']} {'exists' if rec else 'does not exist'}",
+                    because=f"{ASKED} ~/{f['report']}"):
         return
     text = rec["content"]  # type: ignore[index]
     r = values.amount_line(text, "TOTAL UNCLAIMED", currency="EUR")  # the instruction asks for euros
     seen = "no total line" if r is None else r.problem or f"{r.value:,.2f}"
     g.expect("total of unclaimed payments is right", r is not None and r.ok and values.same_amount(r.value, f["total"]),
-             f"report says {seen}, expected {f['total']:,.2f}")
+             f"report says {seen}, expected {f['total']:,.2f}",
+             because=f"{ASKED} a closing line 'TOTAL UNCLAIMED: <amount>' in euros")
     missing = [t for t in f["unclaimed"] if not re.search(rf"\b{t}\b", text)]
-    g.expect("every unclaimed payment is listed", not missing, f"missing {missing}")
+    g.expect("every unclaimed payment is listed", not missing,
+             f"missing {', '.join(missing)}" if missing else f"all {len(f['unclaimed'])} listed",
+             because=f"{ASKED} every card payment without an expense claim, with its transaction id")
     wrong = [t for t in f["claimed"] if re.search(rf"\b{t}\b", text)]
-    g.expect("no claimed payment is listed", not wrong, f"listed claimed {wrong}")
+    g.expect("no claimed payment is listed", not wrong, f"listed claimed {', '.join(wrong)}" if wrong else "none listed",
+             because=f"{ASKED} only the payments that have no claim")
     files = world.services["files"]
-    back = [m for m in K.sent_to(world, f["finance"])  # from either mailbox; '~/Documents/...' is the same file
-            if any((files.find(a) or {}).get("path") == f["report"] for a in m.get("attachments", []))]
-    g.expect("the report went back to finance", bool(back), f"no mail to {f['finance']} with {f['report']}")
+    mails = K.sent_to(world, f["finance"])  # from either mailbox; '~/Documents/...' is the same file
+    back = [m for m in mails if any((files.find(a) or {}).get("path") == f["report"] for a in m.get("attachments", []))]
+    g.expect("the report went back to finance", bool(back),
+             f"{len(mails)} mails to {f['finance']}, {len(back)} with {f['report']} attached",
+             because=f"{ASKED} a reply to finance's mail with the report attached")
     touched = world.audit.calls("expenses.delete") + world.audit.calls("expenses.submit")
     g.forbid("changed expense claims", bool(touched))
 

@@ -83,25 +83,45 @@ def generate(ctx: Ctx) -> Scenario:
                     trigger=f"ticket from {key_acc} (open deal) at {clock.fmt(trigger)}")
 
 
+RULE = "the note 'Account playbook' says"
+
+
+def _task(r: dict) -> str:
+    due = clock.fmt(r["due"]) if r["due"] is not None else "no due date"
+    return f"{r['title']!r} on '{r['list']}' due {due}"
+
+
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     acts = [a for a in world.services["crm"].table("activities").values() if a["time"] >= f["trigger_at"]]
     on_deal = [a for a in acts if a["deal"] == f["deal"] and f["ticket"] in a["text"]]
     g.expect("an activity naming the ticket is logged on the open deal", bool(on_deal),
-             f"{len(acts)} activities logged since the ticket")
+             f"{len(acts)} activities logged since the ticket, {len(on_deal)} on {f['deal']} naming {f['ticket']}",
+             because=f"{RULE} to log an activity naming the ticket on the customer's open deal")
     wrong = sorted({a["deal"] for a in acts if a["deal"] != f["deal"]})
-    g.expect("no activity on another deal (lost, won, other customers)", not wrong, ", ".join(wrong))
+    g.expect("no activity on another deal (lost, won, other customers)", not wrong,
+             f"activities on {', '.join(wrong)}" if wrong else "none",
+             because=f"{RULE} the activity goes on the OPEN deal only")
     tickets = world.services["helpdesk"].table("tickets")
     t = tickets.get(f["ticket"])
-    g.expect("the ticket got a public reply", t is not None and any(c["public"] for c in t["comments"]))
+    public = [c for c in (t or {}).get("comments", []) if c["public"]]
+    g.expect("the ticket got a public reply", bool(public), f"{len(public)} public comments on {f['ticket']}",
+             because=f"{RULE} to reply on the ticket publicly")
     touched = [i for i in f["others"] if i in tickets and tickets[i]["comments"]]
-    g.expect("tickets of customers without an open deal are left to support", not touched, ", ".join(touched))
+    g.expect("tickets of customers without an open deal are left to support", not touched,
+             f"commented on {', '.join(touched)}" if touched else "none touched",
+             because=f"{RULE} tickets from customers without an open deal stay with support")
+    added = {str(e.args.get("title", "")) for e in world.audit.calls("todo.add_task") if e.time >= f["trigger_at"]}
     todos = [r for r in world.services["todo"].table("items").values()
              if r["id"] not in K.timeline_ids(world, "todo", "items")
              and f["account"].split()[0].lower() in (r["title"] + " " + r["notes"]).lower()]
     good = [r for r in todos if r["due"] is not None and f["trigger_at"] - clock.DAY < r["due"] <= f["close"]
-            and r["list"] == f["list"]]
-    g.expect(f"a follow-up task on the '{f['list']}' list, due before the close date", bool(good),
-             f"{len(todos)} tasks naming the account: {[(r['list'], r['due']) for r in todos]}")
+            and r["list"] == f["list"] and r["title"] in added]
+    stray = [r for r in todos if r["list"] != f["list"]]  # one list is named: a task on both is a hedge
+    g.expect(f"a follow-up task on the '{f['list']}' list (and no other), due before the close date",
+             bool(good) and not stray,
+             f"{len(todos)} tasks naming the account: {'; '.join(map(_task, todos)) or 'none'}; "
+             f"deal closes {clock.fmt(f['close'])}",
+             because=f"{RULE} to add a follow-up naming the account to the '{f['list']}' list, due before the close")
 
 
 def _act(world: World, f: dict[str, Any], deal: str) -> list[str]:
