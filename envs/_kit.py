@@ -186,10 +186,7 @@ def arrive_notification(ctx: Ctx, t: int, app: str, title: str, text: str, *, ac
     return rid
 
 
-
 # ---- what the agent did, and when (files written, parties reached) -------------------------------
-
-
 def first_written(world: World, path: str, holds: Callable[[str], bool]) -> int | None:
     """When the file at ``path`` first held content for which ``holds`` is true, by any door.
 
