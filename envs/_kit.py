@@ -228,6 +228,7 @@ def reached(world: World, parties: Iterable[str], since: int) -> list[str]:
     out += [f"a call to {want[O.party(e.args.get('number', ''))]} at {clock.fmt(e.time)}"
             for e in world.audit.entries if e.ok and e.call == "phone.place_call" and e.time >= since
             and O.party(str(e.args.get("number", ""))) in want]
+    return out
 
 
 # ---- records the agent made, and reminders of any kind ------------------------------------------
