@@ -138,7 +138,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         events = K.agent_rows(world, "calendar", "entries", f["cal_before"])
         ok += [e for e in events if clock.fmt_date(e["start"]) == f["due"]]
         seen += [f"calendar entry on {clock.fmt_date(e['start'])}" for e in events]
-    g.expect("a to-do (or, where any reminder was asked, a calendar entry) on the requested day", bool(ok), f"new: {', '.join(seen) or 'none'}; wanted {f['due']}",
+    g.expect("a to-do (or, where any reminder was asked, a calendar entry) on the requested day", bool(ok),
+             f"new: {', '.join(seen) or 'none'}; wanted {f['due']}",
              because=f"the instruction asks for {'a reminder' if f.get('remind_any') else 'a to-do'} for {f['due']}")
 
 
@@ -171,8 +172,9 @@ FAMILY = Family(
     name="address-update",
     kind="reactive",
     services=("mail", "contacts", "todo", "sms", "notes", "calendar"),
-    summary="The friend's contact has the address (and phone) of their newest signature, a namesake contact is "
-            "untouched, and a new to-do is due on the requested day.",
+    summary="The friend's contact card (updated, not duplicated) has the address and phone of their newest "
+            "signature, a namesake contact is untouched, and a new to-do (or, where only a reminder was asked, a "
+            "calendar entry) is on the requested day.",
     generate=generate, check=check, oracle=oracle,
     variants=("friend", "anyone"), tasks_per_variant=15, max_steps=25, tags=("conflict",),
     extra={"stale_oracle": stale_oracle, "duplicate": duplicate},

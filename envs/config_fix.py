@@ -168,7 +168,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     g.expect(f"{key} is fixed", values.same_setting(_one(found, key, where[key]), want),
              broken or f"{shown}; {source} gives {want!r}",
              because=f"the log's errors name {key}; {source} gives its right value")
-    changed = sorted(k for k, v in f["good"].items() if k != key and not values.same_setting(_one(found, k, where[k]), v))
+    changed = sorted(k for k, v in f["good"].items()
+                     if k != key and not values.same_setting(_one(found, k, where[k]), v))
     added = sorted({f"[{s}] {k}" for s, k, _ in found if k not in where})
     g.expect("other settings unchanged", not changed and not added and not broken,
              broken or f"changed: {', '.join(changed) or 'none'}; added: {', '.join(added) or 'none'}",

@@ -72,7 +72,8 @@ def generate(ctx: Ctx) -> Scenario:
                             f"Can you send {who.first} the document they asked for? It's somewhere in my Documents.",
                             f"{who.first} mailed me asking for some paperwork - could you find the right file on "
                             f"my laptop and reply with it attached?"])
-    return Scenario(instruction, {"path": path, "content": files.find(path)["content"], "decoys": decoy_paths, "requester": who.email, "request": req["id"],
+    return Scenario(instruction, {"path": path, "content": files.find(path)["content"], "decoys": decoy_paths,
+                                  "requester": who.email, "request": req["id"],
                                   "name": who.name,
                                   "what": what.format(**fmt)})
 

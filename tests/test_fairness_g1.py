@@ -195,7 +195,8 @@ def test_chat_handover_alternative_order_titles_and_due_time():
 
 def test_chat_handover_both_days_fails():
     def plan(w, f):
-        moved = [(i, f["stale"][i]) for i, t in f["final"].items() if clock.day_start(f["stale"][i]) != clock.day_start(t)]
+        moved = [(i, f["stale"][i]) for i, t in f["final"].items()
+                 if clock.day_start(f["stale"][i]) != clock.day_start(t)]
         assert moved
         return _handover(w, f, list(f["final"].items())) + [A.api("todo.add_task", title=i, due=clock.fmt_date(t))
                                                             for i, t in moved]
