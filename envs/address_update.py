@@ -38,13 +38,18 @@ INSTRUCTIONS = [
     "to post it by {due}?",
     "{first} moved recently I think - please get their current address (and number, if it changed) into contacts "
     "and add a to-do for {due} to send the birthday card.",
-    "Before I mail {first}'s present: bring their contact card up to date with where they live now, and put 'post "
-    "the present' on my to-do list for {due}.",
+    "Before I mail {first}'s present: bring their contact card up to date with where they live now (and their "
+    "number, if it changed), and put 'post the present' on my to-do list for {due}.",
 ]
 
 
 def norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def words(text: str) -> list[str]:
+    """An address as its sorted words: "12 Rua da Rosa" and "Rua da Rosa 12" agree; an extra candidate doesn't."""
+    return sorted(re.findall(r"[a-z0-9]+", text.lower()))
 
 
 def _address(ctx: Ctx, city: str) -> str:
@@ -93,12 +98,14 @@ def generate(ctx: Ctx) -> Scenario:
     due = ctx.now + int(ctx.rng.integers(3, 10)) * clock.DAY
     instruction = ctx.pick(INSTRUCTIONS).format(first=friend.name if twin_id else friend.first,
                                                 due=clock.fmt_date(due))
+    remind = "remind me" in instruction  # no kind named: a calendar entry that day is a reminder too
     return Scenario(instruction, {"contact": card["id"], "name": friend.name, "address": new, "stale": stale,
                                   "phone": phone,
                                   "twin": twin_id, "twin_before": dict(contacts.table("people")[twin_id]) if twin_id
                                   else None, "due": clock.fmt_date(due),
                                   "todos_before": sorted(ctx.svc("todo").table("items")),
-                                  "people_before": sorted(contacts.table("people"))})
+                                  "people_before": sorted(contacts.table("people")),
+                                  "remind_any": remind, "cal_before": sorted(ctx.svc("calendar").table("entries"))})
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
@@ -107,18 +114,33 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     g.forbid("deleted the contact", c is None)
     if c is None:
         return
-    g.expect("contact has the newest address", norm(c["address"]) == norm(f["address"]),
-             f"{c['address']!r}, wanted {f['address']!r}")
-    g.expect("contact has the current phone", norm(c["phone"]) == norm(f["phone"]), c["phone"])
+    asks = "the instruction asks for their current details; the newest signature gives them"
+    g.expect("contact has the newest address", words(c["address"]) == words(f["address"]),
+             f"address {c['address']!r}; the newest signature gives {f['address']!r}", because=asks)
+    g.expect("contact has the current phone", norm(c["phone"]) == norm(f["phone"]),
+             f"phone {c['phone']!r}; the newest signature gives {f['phone']!r}",
+             because="the instruction asks for their current number (details) if it changed; the newest "
+                     "signature gives it")
     if f["twin"]:
-        g.expect("the other contact with the same first name is untouched", people.get(f["twin"]) == f["twin_before"])
+        touched = people.get(f["twin"]) != f["twin_before"]
+        g.expect("the other contact with the same first name is untouched", not touched,
+                 f"{f['twin_before']['name']} {'changed' if touched else 'as it was'}",
+                 because="the instruction names the friend by full name; the namesake is someone else")
     copies = [p["name"] for p in K.agent_rows(world, "contacts", "people", f["people_before"])
               if norm(f["name"]) in norm(p["name"])]
     g.expect("the contact was updated, not duplicated", not copies,
-             f"new contacts named {f['name']}: {copies}" if copies else "no second card for them")
+             f"new contacts named {f['name']}: {copies}" if copies else "no second card for them",
+             because="the instruction asks to bring their existing contact card up to date")
     todos = K.agent_rows(world, "todo", "items", f["todos_before"])
     ok = [t for t in todos if t["due"] is not None and clock.fmt_date(t["due"]) == f["due"] and not t["done"]]
-    g.expect("a to-do due on the requested day", bool(ok), f"{len(todos)} new to-dos")
+    seen = [f"to-do due {clock.fmt_date(t['due']) if t['due'] is not None else '(none)'}" for t in todos]
+    if f.get("remind_any"):
+        events = K.agent_rows(world, "calendar", "entries", f["cal_before"])
+        ok += [e for e in events if clock.fmt_date(e["start"]) == f["due"]]
+        seen += [f"calendar entry on {clock.fmt_date(e['start'])}" for e in events]
+    g.expect("a to-do (or, where any reminder was asked, a calendar entry) on the requested day", bool(ok),
+             f"new: {', '.join(seen) or 'none'}; wanted {f['due']}",
+             because=f"the instruction asks for {'a reminder' if f.get('remind_any') else 'a to-do'} for {f['due']}")
 
 
 def _act(f: dict[str, Any], address: str) -> list[str]:
@@ -150,8 +172,9 @@ FAMILY = Family(
     name="address-update",
     kind="reactive",
     services=("mail", "contacts", "todo", "sms", "notes", "calendar"),
-    summary="The friend's contact has the address (and phone) of their newest signature, a namesake contact is "
-            "untouched, and a new to-do is due on the requested day.",
+    summary="The friend's contact card (updated, not duplicated) has the address and phone of their newest "
+            "signature, a namesake contact is untouched, and a new to-do (or, where only a reminder was asked, a "
+            "calendar entry) is on the requested day.",
     generate=generate, check=check, oracle=oracle,
     variants=("friend", "anyone"), tasks_per_variant=15, max_steps=25, tags=("conflict",),
     extra={"stale_oracle": stale_oracle, "duplicate": duplicate},

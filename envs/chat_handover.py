@@ -89,24 +89,41 @@ def _day(t: int | None) -> int | None:
     return None if t is None else clock.day_start(t)
 
 
+def _days(rows: list[dict], key: str) -> list[str]:
+    return sorted({clock.fmt_date(r[key]) if r[key] is not None else "no due date" for r in rows})
+
+
+def _span(b: dict) -> str:
+    return f"{clock.fmt(b['start'])}-{K.hhmm(b['end'])}"
+
+
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
+    asked = ("the instruction asks for a to-do per open item with its due date; the colleague's latest chat "
+             "message settles it")
     todos = AK.new_rows(world, "todo", "items", f["todo_next"])
     for item, due in f["final"].items():
-        mine = [r for r in todos if item.lower() in r["title"].lower()]
-        g.expect(f"a task for the {item} due {clock.fmt_date(due)}", any(_day(r["due"]) == _day(due) for r in mine),
-                 f"tasks: {[(r['title'], clock.fmt_date(r['due']) if r['due'] else None) for r in mine]}")
-    g.expect(f"no task for the {f['done']} (already done)",
-             not [r for r in todos if f["done"].lower() in r["title"].lower() and not r["done"]])
+        mine = [r for r in todos if item.lower() in r["title"].lower() and not r["done"]]
+        right = [r for r in mine if _day(r["due"]) == _day(due)]
+        g.expect(f"a task for the {item} due {clock.fmt_date(due)}", bool(right) and len(right) == len(mine),
+                 f"open tasks for it due {', '.join(_days(mine, 'due')) or '-'}", because=asked)
+    gone = [r for r in todos if f["done"].lower() in r["title"].lower() and not r["done"]]
+    g.expect(f"no task for the {f['done']} (already done)", not gone,
+             f"{len(gone)} open tasks for it", because="the colleague wrote in chat that it is already done")
     blocks = AK.new_rows(world, "calendar", "entries", f["cal_next"])
     own = {b["id"] for b in blocks}
     others = [r for r in K.calendar_rows(world, with_pending=True) if r["id"] not in own]
     for item, due in f["final"].items():
-        mine = [b for b in blocks if item.lower() in b["title"].lower() and _day(b["start"]) == _day(due)
-                and b["end"] - b["start"] >= 50 * clock.MINUTE]
-        g.expect(f"an hour blocked for the {item} on its due day", bool(mine),
-                 f"blocks: {[(b['title'], clock.fmt(b['start'])) for b in blocks]}")
+        mine = [b for b in blocks if item.lower() in b["title"].lower()]
+        right = [b for b in mine if _day(b["start"]) == _day(due)]
+        hour = [b for b in right if b["end"] - b["start"] >= 50 * clock.MINUTE]
+        g.expect(f"an hour blocked for the {item} on its due day", bool(hour) and len(right) == len(mine),
+                 f"blocks for it: {', '.join(_span(b) for b in mine) or '-'}",
+                 because="the instruction asks for a one-hour block on each due day")
     clash = [b["title"] for b in blocks if K.overlapping(others, b["start"], b["end"])]
-    g.expect("the blocks clash with no other calendar entry", not clash, ", ".join(clash))
+    g.expect("the blocks clash with no other calendar entry", not clash,
+             f"{len(blocks)} new blocks; overlapping others: {', '.join(clash) or 'none'}",
+             because="the instruction asks for time to work on it; a block on top of a meeting is no such time "
+                     "(one wording says so)")
 
 
 def _free_hour(world: World, day: int) -> int:

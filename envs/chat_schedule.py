@@ -49,6 +49,25 @@ def free_slots(rows: list[dict], start: int, end: int, minutes: int) -> list[int
     return out
 
 
+def _open_window(ctx: Ctx, wins: list[tuple[int, int, str]], minutes: int) -> tuple[int, int, str]:
+    """The final window, or (when the person's calendar leaves no free slot in it) the first window with one:
+    the other half of that day, then the same halves on the following weekdays. No random draws, so tasks
+    whose window was open keep their content."""
+    ws, _, part = wins[-1]
+    day = clock.day_start(ws)
+    taken = {(clock.day_start(s), p) for s, _, p in wins[:-1]}
+    rows = K.calendar_rows(ctx.world, with_pending=True)
+    for k in range(7):
+        d = day + k * clock.DAY
+        if clock.weekday(d) >= 5:
+            continue
+        for p in (part, *sorted(set(WINDOWS) - {part})):
+            lo, hi = WINDOWS[p]
+            if (d, p) not in taken and free_slots(rows, d + lo * clock.HOUR, d + hi * clock.HOUR, minutes):
+                return d + lo * clock.HOUR, d + hi * clock.HOUR, p
+    return wins[-1]
+
+
 def generate(ctx: Ctx) -> Scenario:
     chat, cal = ctx.svc("chat"), ctx.svc("calendar")
     who = ctx.person("colleague")
@@ -63,14 +82,15 @@ def generate(ctx: Ctx) -> Scenario:
         day = clock.day_start(ctx.next_weekday(d, 0))
         lo, hi = WINDOWS[part]
         wins.append((day + lo * clock.HOUR, day + hi * clock.HOUR, part))
+    wins[-1] = _open_window(ctx, wins, minutes)
     ws, we, _ = wins[-1]
     # busy blocks in the final window, keeping at least one free slot
     for _ in range(ctx.difficulty + 1):
         s = ws + int(ctx.rng.integers(0, (we - ws) // (30 * clock.MINUTE))) * 30 * clock.MINUTE
         e = s + ctx.pick([30, 60, 90]) * clock.MINUTE
-        if len(free_slots(K.calendar_rows(ctx.world), ws, we, minutes)) > 1 and not cal.overlapping(s, e):
+        if len(free_slots(K.calendar_rows(ctx.world, True), ws, we, minutes)) > 1 and not cal.overlapping(s, e):
             cal.add(ctx.pick(BLOCKS), s, e)
-            if not free_slots(K.calendar_rows(ctx.world), ws, we, minutes):
+            if not free_slots(K.calendar_rows(ctx.world, True), ws, we, minutes):
                 cal.remove("entries", max(cal.table("entries")))
     t = clock.day_start(ctx.now) - int(ctx.rng.integers(1, 3)) * clock.DAY + int(ctx.rng.integers(9, 15)) * clock.HOUR
     if ctx.variant == "team" or ctx.difficulty >= 3:
@@ -91,24 +111,36 @@ def generate(ctx: Ctx) -> Scenario:
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     cal = world.services["calendar"]
+    asked = "the instruction asks to book the meeting the colleague asked for in chat"
     new = [e for e in K.agent_rows(world, "calendar", "entries", f["before"]) if f["email"] in e["attendees"]]
-    g.expect("one new meeting with the colleague", len(new) == 1, f"{len(new)} new events inviting {f['email']}")
+    g.expect("one new meeting with the colleague", len(new) == 1,
+             f"{len(new)} new events inviting {f['email']}" + "".join(f"; {_span(e)}" for e in new), because=asked)
     if not new:
         return
     e = new[0]
     ws, we = f["win"]
     g.expect("meeting lies in the latest requested window", ws <= e["start"] and e["end"] <= we,
-             f"{clock.fmt(e['start'])}-{clock.fmt(e['end'])}, window {clock.fmt(ws)}-{clock.fmt(we)}")
-    g.expect("meeting has the requested length", e["end"] - e["start"] == f["minutes"] * 60)
+             f"booked {_span(e)}; latest window {clock.fmt(ws)}-{K.hhmm(we)}",
+             because="the colleague's latest chat message gives the window")
+    g.expect("meeting has the requested length", e["end"] - e["start"] == f["minutes"] * 60,
+             f"{(e['end'] - e['start']) // 60} min; asked {f['minutes']} min",
+             because="the colleague's chat message asks for that many minutes")
     clash = cal.overlapping(e["start"], e["end"], exclude=e["id"])
-    g.expect("meeting clashes with nothing", not clash, ", ".join(x["title"] for x in clash))
+    g.expect("meeting clashes with nothing", not clash,
+             f"overlapping: {', '.join(x['title'] for x in clash) or 'none'}",
+             because="the instruction asks for a time that works (free in the calendar)")
     me = world.persona.me.name if world.persona else "me"
     replies = [m for m in world.services["chat"].table("messages").values()
                if m["channel"] == f["channel"] and m["sender"] == me]
     want, end = K.hhmm(e["start"]), K.hhmm(e["end"])
     named = K.times_in(max(replies, key=lambda m: (m["time"], m["id"]))["text"]) if replies else set()
     g.expect("colleague told the booked time in chat (and no other)", want in named and named <= {want, end},
-             f"{len(replies)} replies; the last names {sorted(named)}, wanted {want}")
+             f"{len(replies)} replies in #{f['channel']}; the last names {', '.join(sorted(named)) or 'no time'}; "
+             f"booked {want}", because="the instruction asks to let them know (they asked in chat)")
+
+
+def _span(e: dict) -> str:
+    return f"{clock.fmt(e['start'])}-{K.hhmm(e['end'])}"
 
 
 def _book(world: World, f: dict[str, Any], win: list[int]) -> list[str]:

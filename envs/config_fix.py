@@ -12,6 +12,7 @@ ticket (helpdesk), the log and config (files), the source of the right value (ma
 
 from __future__ import annotations
 
+import configparser
 from typing import Any
 
 from claw_gym import actions as A
@@ -116,21 +117,69 @@ def generate(ctx: Ctx, ask: bool = True) -> Scenario:
     return Scenario(instruction, facts)
 
 
+SECTIONS = {"server": ("host", "port", "tls"), "backup": ("source_dir", "exclude", "schedule", "retention_days")}
+
+
+def settings(text: str) -> list[tuple[str, str, str]]:
+    """Every (section, key, value) the file sets, as configparser reads it (repeats kept, so a key set twice shows).
+
+    Raises ValueError on a file the parser can't read."""
+    out = []
+    for section, body in _sections(text):
+        conf = values.read_config(body)
+        out += [(section, k, v) for k, v in conf.items()]
+    return out
+
+
+def _sections(text: str) -> list[tuple[str, str]]:
+    """The file cut at its section headers (as configparser finds them), each part parsed on its own."""
+    parts: list[tuple[str, str]] = [("", "")]
+    for line in text.splitlines(keepends=True):
+        head = configparser.ConfigParser.SECTCRE.match(line.strip()) if line[:1] == "[" else None
+        if head:
+            parts.append((head.group("header").strip(), ""))
+        else:
+            parts[-1] = (parts[-1][0], parts[-1][1] + line)
+    return parts
+
+
+def _one(found: list[tuple[str, str, str]], key: str, section: str) -> str | None:
+    """The key's value when the file sets it exactly once, in its own section (else None: missing or hedged)."""
+    hits = [(s, v) for s, k, v in found if k == key]
+    return hits[0][1] if len(hits) == 1 and hits[0][0] == section else None
+
+
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
+    key, want = f["key"], f["value"]
+    source = {"port": "IT's mail about the server move", "retention_days": "IT's retention policy mail",
+              "source_dir": "the note 'Laptop setup'"}[key]
     rec = world.services["files"].find(CONF)
-    if not g.expect("config still exists", rec is not None):
+    asked = ("the instruction asks to fix the backup agent's config" if "ticket" in f
+             else "the backup monitor's ticket says backups fail and points at the log")
+    if not g.expect("config still exists", rec is not None, f"~/{CONF} {'present' if rec else 'missing'}",
+                    because=asked):
         return
     try:
-        conf, broken = values.read_config(rec["content"]), ""  # type: ignore[index]
+        found, broken = settings(rec["content"]), ""
     except ValueError as exc:
-        conf, broken = {}, str(exc)
-    g.expect(f"{f['key']} is fixed", values.same_setting(conf.get(f["key"]), f["value"]),
-             broken or f"{f['key']} = {conf.get(f['key'])!r}, expected {f['value']!r}")
-    changed = sorted(k for k, v in f["good"].items() if k != f["key"] and not values.same_setting(conf.get(k), v))
-    g.expect("other settings unchanged", not changed, f"changed: {changed}")
+        found, broken = [], str(exc)
+    where = {k: s for s, keys in SECTIONS.items() for k in keys}
+    shown = ", ".join(f"[{s}] {k} = {v!r}" for s, k, v in found if k == key) or f"no {key}"
+    g.expect(f"{key} is fixed", values.same_setting(_one(found, key, where[key]), want),
+             broken or f"{shown}; {source} gives {want!r}",
+             because=f"the log's errors name {key}; {source} gives its right value")
+    changed = sorted(k for k, v in f["good"].items()
+                     if k != key and not values.same_setting(_one(found, k, where[k]), v))
+    added = sorted({f"[{s}] {k}" for s, k, _ in found if k not in where})
+    g.expect("other settings unchanged", not changed and not added and not broken,
+             broken or f"changed: {', '.join(changed) or 'none'}; added: {', '.join(added) or 'none'}",
+             because="the log names one broken setting; the others work and the backups depend on them")
     if "ticket" in f:
         t = world.services["helpdesk"].table("tickets")[f["ticket"]]
-        g.expect("IT got an answer on their ticket", any(c["public"] for c in t["comments"]))
+        public = [c for c in t["comments"] if c["public"]]
+        g.expect("IT got an answer on their ticket", bool(public),
+                 f"{len(public)} public comments on {f['ticket']}",
+                 because="the instruction (and IT's ticket) asks to answer on the ticket")
 
 
 def fix_steps(f: dict[str, Any]) -> list[str]:

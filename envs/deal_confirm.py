@@ -80,19 +80,31 @@ def generate(ctx: Ctx) -> Scenario:
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     deals = world.services["crm"].table("deals")
     d = deals[f["deal"]]
+    latest = "the latest 'agreed' activity on the deal gives the price"
     g.expect("deal amount is the agreed price", abs(float(d["amount"]) - f["final"]) < 0.5,
-             f"{d['amount']}, wanted {f['final']}")
-    g.expect("deal is in negotiation", d["stage"] == "negotiation", d["stage"])
+             f"deal amount EUR {float(d['amount']):,.2f}; agreed EUR {f['final']:,.2f}",
+             because=f"the instruction asks to bring the deal up to date; {latest}")
+    g.expect("deal is in negotiation", d["stage"] == "negotiation", f"stage {d['stage']}",
+             because="the instruction says the deal is in negotiation now")
     if f["other"]:
-        g.expect("the account's other deal is untouched", deals.get(f["other"]) == f["other_before"])
+        touched = deals.get(f["other"]) != f["other_before"]
+        g.expect("the account's other deal is untouched", not touched,
+                 f"{f['other_before']['title']} {'changed' if touched else 'as it was'}",
+                 because="the instruction asks about this deal only; the other deal has its own price talk")
     sent = K.sent_to(world, f["email"], after=f["start"])
-    found = [values.amounts_in(m["subject"] + "\n" + m["body"]) for m in sent]
+    found = [values.amounts_in(m["subject"] + "\n" + m["body"], "EUR") for m in sent]
     named = [{float(r.value) for r in rs if r.ok and r.value is not None} for rs in found]
     unclear = [p for rs in found for p in values.problems(rs)]
+    every = sorted(set().union(*named))
+    shown = ", ".join(f"EUR {a:,.2f}" for a in every) or "no amount"
     g.expect("customer got the agreed price in writing", any(f["final"] in a for a in named) and not unclear,
-             f"{len(sent)} mails to {f['email']} naming {sorted(set().union(*named))}; wanted {f['final']:,.2f}"
-             + "".join(f"; {p}" for p in unclear))
-    g.expect("no stale quote sent", not any(q in a for a in named for q in f["stale"]))
+             f"{len(sent)} mails to {f['email']} naming {shown}" + "".join(f"; {p}" for p in unclear),
+             because=f"the instruction asks to confirm the agreed price to them in writing; {latest}")
+    other = [float(f["other_before"]["amount"]), float(f["other_before"]["amount"]) + 2000] if f["other"] else []
+    stale = sorted({a for a in every if (a in f["stale"] or a in other) and a != f["final"]})
+    g.expect("no stale quote sent", not stale,
+             f"other figures named: {', '.join(f'EUR {a:,.2f}' for a in stale) or 'none'}",
+             because="the price is one value: earlier quotes and the other deal's figures are not it")
 
 
 def _act(f: dict[str, Any], amount: float) -> list[str]:

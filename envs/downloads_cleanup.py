@@ -67,23 +67,36 @@ def generate(ctx: Ctx) -> Scenario:
     return Scenario(instruction, {"expected": expected, "contents": contents, "todo": todo["id"]})
 
 
+def _where(by_path: dict[str, str], body: str) -> list[str]:
+    return sorted(p for p, c in by_path.items() if c == body)
+
+
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     files = world.services["files"]
     by_path = {r["path"]: r["content"] for r in files.table("files").values()}
+    rule = "the note 'Downloads rule' (the instruction points to it)"
     for src, dst in sorted(f["expected"].items()):
         body = f["contents"][src]
+        at = _where(by_path, body)
+        seen = f"now at {', '.join(at)}" if at else "gone"
         if dst == "":
-            g.expect(f"deleted {src}", body not in by_path.values(), "still present")
+            g.expect(f"deleted {src}", not at, seen, because=f"{rule} says to delete unfinished downloads and "
+                     "installers")
         else:
+            why = ("says invoices go to Documents/Invoices/" if dst != src
+                   else "keeps it where it is" if src.startswith("Downloads/") else "covers only Downloads")
             g.expect(f"{src} ends at {dst}", by_path.get(dst) == body,
-                     "missing" if dst not in by_path else "content changed")
+                     seen if dst not in by_path or by_path[dst] == body else f"{dst} holds other content; {seen}",
+                     because=f"{rule} {why}")
     originals = set(f["contents"].values())
     lost = [p for p, dst in f["expected"].items() if dst and f["contents"][p] not in by_path.values()]
     g.forbid("deleted a file the rule keeps", bool(lost), ", ".join(lost))
     dupes = [p for p, c in by_path.items() if c in originals and list(by_path.values()).count(c) > 1]
     g.forbid("left copies behind", bool(dupes), ", ".join(sorted(dupes)))
     item = world.services["todo"].table("items").get(f["todo"])
-    g.expect("the to-do item is ticked off", item is not None and item["done"])
+    g.expect("the to-do item is ticked off", item is not None and item["done"],
+             "deleted" if item is None else "done" if item["done"] else "still open",
+             because="the instruction asks to tick it off the to-do list")
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:

@@ -19,6 +19,7 @@ from claw_gym.devices.phone import script as S
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.world import World
 
+from . import _kit as K
 from . import _kit2_dual as D
 
 ACCOUNTS = ["Northwind Foods", "Bluepeak Energy", "Corvid Labs", "Helix Logistics", "Orchard Dental",
@@ -76,20 +77,25 @@ def generate(ctx: Ctx) -> Scenario:
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
-    g.expect("the customer was called back from the phone", bool(D.calls_out(world, f["number"], f["start"])),
-             f"no call to {f['number']}")
+    calls = D.calls_out(world, f["number"], f["start"])
+    g.expect("the customer was called back from the phone", bool(calls),
+             f"{len(calls)} calls to {f['number']}" + "".join(f"; at {K.hhmm(c['time'])}" for c in calls[:3]),
+             because="the instruction asks to call the customer back from the phone")
     acts = [a for a in world.services["crm"].table("activities").values() if a["time"] >= f["start"]]
     g.expect("the callback is logged on the customer's deal", any(a["deal"] == f["deal"] for a in acts),
-             f"activities on {[a['deal'] for a in acts]}")
+             f"new activities on: {', '.join(sorted({a['deal'] for a in acts})) or 'no deal'}; theirs is {f['deal']}",
+             because="the instruction asks to log the callback on their deal")
     wrong = sorted({a["deal"] for a in acts if a["deal"] != f["deal"]})
-    g.expect("no other deal got an activity", not wrong, f"logged on {wrong}")
+    g.expect("no other deal got an activity", not wrong, f"logged on other deals: {', '.join(wrong) or 'none'}",
+             because="the instruction asks to log it on their deal; other customers' deals are not theirs")
     notes = [r for r in world.services["files"].table("files").values()
              if r["path"].startswith("Documents/calls/") and r["modified"] >= f["start"]]
     good = [r for r in notes if f["account"].lower() in r["content"].lower()
             and f["contact"].lower() in r["content"].lower() and not PLACEHOLDER.search(r["content"])
             and "Call notes" in r["content"]]
     g.expect("call notes from the template name the account and contact (no blanks left)", bool(good),
-             f"{len(notes)} new files in Documents/calls")
+             f"{len(notes)} new files in Documents/calls, {len(good)} filled with {f['account']} and {f['contact']}",
+             because="the instruction asks to fill in the call-notes template into ~/Documents/calls")
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
