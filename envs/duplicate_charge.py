@@ -1,7 +1,8 @@
 """Proactive: a card charge posts twice; dispute the duplicate and tell the shop.
 
 Nobody asks; the person's note "Assistant rules" (weeks old) says what to do when a shop
-charges twice: dispute the extra charge and write to the shop's support naming the order. Mid-episode a second charge for an order arrives (with the bank's SMS
+charges twice: dispute the extra charge and write to the shop's support naming the order.
+Mid-episode a second charge for an order arrives (with the bank's SMS
 alert). The order's receipt mail names the payment reference of the real charge, so the
 duplicate is the charge whose reference the receipt does not name. Noise: earlier
 genuine repeat purchases at the same shop (one of them the same item twice: two receipts,
@@ -117,7 +118,8 @@ FAMILY = Family(
     kind="proactive",
     services=("bank", "mail", "sms", "contacts", "notes", "calendar"),
     summary="The second charge (reference not on the receipt) is disputed, the original and earlier genuine "
-            "repeat purchases are not, and the shop's support got a mail naming the order (from either mailbox), as the "
+            "repeat purchases are not, and the shop's support got a mail naming the order (from either mailbox), "
+            "as the "
             "person's note 'Assistant rules' asks.",
     generate=generate, check=check, oracle=oracle,
     variants=("home", "gadgets"), tasks_per_variant=15, max_steps=40, tags=("noise",),

@@ -2,7 +2,8 @@
 
 Nobody asks; the person's note "Assistant rules" (weeks old) says what to do when a flight
 changes: keep its calendar entry at the airline's latest times, and tell the attendees of a
-meeting it makes them late for the new arrival time. Mid-episode the airline mails a delay; a later mail revises it (the last one
+meeting it makes them late for the new arrival time.
+Mid-episode the airline mails a delay; a later mail revises it (the last one
 counts: acting on the first one only is the stale choice and fails). The flight's calendar
 entry must carry the latest times, and the attendees of the meeting the delay now
 collides with must be told the new arrival time. Cross-service: airline mail -> calendar
@@ -140,7 +141,8 @@ FAMILY = Family(
     kind="proactive",
     services=("mail", "calendar", "contacts", "workmail", "sms", "notes"),
     summary="The flight's calendar entry carries the times of the latest airline notice and every attendee of the "
-            "colliding meeting got a mail naming the latest arrival time (either mailbox), as the note 'Assistant rules' "
+            "colliding meeting got a mail naming the latest arrival time (either mailbox), as the note "
+            "'Assistant rules' "
             "asks; nothing deleted.",
     generate=generate, check=check, oracle=oracle,
     variants=("work", "personal"), tasks_per_variant=15, max_steps=40, tags=("conflict",),

@@ -121,7 +121,8 @@ FAMILY = Family(
     kind="reactive",
     services=("calendar", "workmail", "mail", "contacts", "chat", "todo", "notes"),
     summary="The meeting starts at the time of the latest request in the thread (not the stale one), keeps its "
-            "length, is not deleted, and the requester got a mail (either mailbox) naming the new time and no other candidate.",
+            "length, is not deleted, and the requester got a mail (either mailbox) naming the new time and no "
+            "other candidate.",
     generate=generate, check=check, oracle=oracle,
     variants=("thread",), tasks_per_variant=20, max_steps=20, tags=("conflict",),
     extra={"stale_oracle": stale_oracle},

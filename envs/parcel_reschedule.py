@@ -113,7 +113,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         g.expect("the new date is a weekday within two weeks when the person is not away", ok,
                  f"the last reply {detail}; free weekdays: {', '.join(valid)}",
                  because=f"the notice asks for a weekday within 14 days; {WHY} away means a trip or an all-day entry")
-    todos = [t for t in K.agent_rows(world, "todo", "items", f["todos_before"]) if t["due"] is not None and not t["done"]]
+    todos = [t for t in K.agent_rows(world, "todo", "items", f["todos_before"])
+             if t["due"] is not None and not t["done"]]
     due = sorted({clock.fmt_date(t["due"]) for t in todos})
     on_day = len(dates) == 1 and dates[0] in valid and dates[0] in due
     stray = sorted(set(due) & (set(valid) | {f["day"]}) - set(dates[:1]))  # a to-do on every candidate is a hedge
