@@ -3,7 +3,8 @@
 Mid-episode the manager mails (work mailbox) that an important call is coming and the
 invite was saved to ~/Downloads as an .ics file; the time is only in that file. Before
 the deadline the agent must put the event in the calendar at the invite's time, turn
-Do not disturb on on the phone (the manager asked for no buzzing) and reply. Older .ics
+Do not disturb on on the phone (the manager asked for no buzzing) and let the manager know
+(their mail asks for it: a reply, or a new mail, from either mailbox). Older .ics
 files of past meetings sit in Downloads as distractors (more with difficulty).
 """
 
@@ -24,11 +25,12 @@ from . import _kit2_dual as D
 TOPICS = ["Escalation call with Northwind", "Board prep with the CFO", "Quarterly review with Bluepeak",
           "Incident review with Helix", "Contract walkthrough with Sable"]
 ASKS = ["Heads-up: {topic} later today. I saved the invite to your Downloads (.ics). Please get it in your "
-        "calendar and no buzzing phones on this one - put yours on Do not disturb.",
-        "{topic} got scheduled for today, invite is in your Downloads folder. Phones silent during it please "
-        "(Do not disturb), the client complained last time.",
+        "calendar and no buzzing phones on this one - put yours on Do not disturb. Let me know once done.",
+        "{topic} got scheduled for today, invite is in your Downloads folder - please put it in your calendar. "
+        "Phones silent during it please (Do not disturb), the client complained last time. Reply when sorted.",
         "Can you make {topic}? Invite file is in ~/Downloads. Please add it to your calendar and put your phone "
-        "on Do not disturb beforehand."]
+        "on Do not disturb beforehand, and drop me a line when that's done."]
+WHY = "the manager's mail asks"
 
 
 def _stamp(t: int) -> str:
@@ -62,20 +64,39 @@ def generate(ctx: Ctx) -> Scenario:
     mail = K.arrive_mail(ctx, "workmail", trigger, boss.email, topic, ctx.pick(ASKS).format(topic=topic) +
                          f"\n\n{boss.name.split()[0]}")
     return Scenario(None, {"trigger_at": trigger, "start": start, "end": end, "title": topic, "path": path,
-                           "mail": mail, "boss": boss.email, "initial": dict(ctx.svc("phone").settings)},
+                           "mail": mail, "boss": boss.email, "initial": dict(ctx.svc("phone").settings),
+                           "cal_before": sorted(ctx.svc("calendar").table("entries"))},
                     deadline=deadline, trigger=f"{boss.name} mails at {clock.fmt(trigger)}: invite saved to {path}")
+
+
+def _placed(world: World, before: list[str]) -> list[tuple[int, int]]:
+    """(start, end) of every calendar entry the agent created or moved, as it stands now: a hedge that
+    places the meeting at several candidate times shows as several."""
+    table = world.services["calendar"].table("entries")
+    moved = {str(e.args.get("id")) for e in world.audit.calls("calendar.update_event")
+             if e.ok and (e.args.get("start") or e.args.get("end"))}
+    rows = K.agent_rows(world, "calendar", "entries", before) + [table[i] for i in sorted(moved) if i in table]
+    return [(r["start"], r["end"]) for r in rows]
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     rows = [r for r in K.calendar_rows(world) if r["start"] == f["start"] and r["end"] == f["end"]]
-    g.expect("the invite's event is in the calendar at its time", bool(rows),
-             f"no entry {clock.fmt(f['start'])}-{clock.fmt(f['end'])}")
+    want = f"{clock.fmt(f['start'])}-{K.hhmm(f['end'])}"
+    others = sorted({f"{clock.fmt(s)}-{K.hhmm(e)}" for s, e in _placed(world, f["cal_before"])} - {want})
+    g.expect("the invite's event is in the calendar at its time, and no other candidate", bool(rows) and not others,
+             f"{len(rows)} entries at {want}" + (f"; also placed {others}" if others else ""),
+             because=f"{WHY} to put it in the calendar; the .ics it names gives the time")
     settings = world.services["phone"].settings
-    g.expect("the phone is on Do not disturb", settings["do_not_disturb"], "Do not disturb is off")
+    g.expect("the phone is on Do not disturb", settings["do_not_disturb"],
+             f"Do not disturb is {'on' if settings['do_not_disturb'] else 'off'}",
+             because=f"{WHY} for Do not disturb")
     changed = sorted(k for k, v in settings.items() if k != "do_not_disturb" and v != f["initial"][k])
-    g.expect("no other phone setting changed", not changed, f"changed {changed}")
-    g.expect("the manager got a reply", bool(K.sent_to(world, f["boss"], after=f["trigger_at"])),
-             "no mail to them after theirs")
+    g.expect("no other phone setting changed", not changed,
+             f"changed: {', '.join(changed)}" if changed else "no other setting changed",
+             because=f"{WHY} for Do not disturb, nothing else on the phone")
+    told = K.sent_to(world, f["boss"], after=f["trigger_at"])  # a reply or a new mail, either mailbox
+    g.expect("the manager was told it's done", bool(told), f"{len(told)} mails to {f['boss']} since theirs",
+             because=f"{WHY} to let them know")
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
@@ -95,7 +116,8 @@ FAMILY = Family(
     services=("workmail", "files", "calendar", "phone", "contacts"),
     devices=("laptop", "phone"),
     summary="By the deadline the event of the .ics invite that landed in Downloads is in the calendar at its "
-            "exact time, the phone is on Do not disturb (no other setting changed) and the manager got a reply.",
+            "exact time (and at no other candidate time), the phone is on Do not disturb (no other setting changed) "
+            "and the manager, whose mail asks to be told, got a mail back.",
     generate=generate, check=check, oracle=oracle,
     variants=("ics",), tasks_per_variant=20, max_steps=40, tags=("laptop", "phone", "cross-device", "proactive"),
 )

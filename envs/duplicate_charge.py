@@ -1,6 +1,8 @@
 """Proactive: a card charge posts twice; dispute the duplicate and tell the shop.
 
-Nobody asks. Mid-episode a second charge for an order arrives (with the bank's SMS
+Nobody asks; the person's note "Assistant rules" (weeks old) says what to do when a shop
+charges twice: dispute the extra charge and write to the shop's support naming the order.
+Mid-episode a second charge for an order arrives (with the bank's SMS
 alert). The order's receipt mail names the payment reference of the real charge, so the
 duplicate is the charge whose reference the receipt does not name. Noise: earlier
 genuine repeat purchases at the same shop (one of them the same item twice: two receipts,
@@ -32,6 +34,10 @@ RECEIPT = [
 ]
 ALERT = "{bank}: card payment EUR {amount:.2f} at {shop}. Not you? Check your banking app."
 BANK_NUMBER = "+1 555 010 2000"
+RULE = ("Assistant rules\n\n- If a shop charges my card twice for one order, dispute the extra charge with the bank "
+        "(never the one the receipt names) and write to the shop's support, naming the order number.\n"
+        "- Repeat purchases of the same thing happen; check the receipts before disputing anything.\n")
+RULE_WHY = "the note 'Assistant rules' says"
 
 
 def _order(ctx: Ctx, shop: str, domain: str, t: int, amount: float | None = None) -> tuple[str, str, float, str]:
@@ -47,6 +53,7 @@ def _order(ctx: Ctx, shop: str, domain: str, t: int, amount: float | None = None
 def generate(ctx: Ctx) -> Scenario:
     bank, sms = ctx.svc("bank"), ctx.svc("sms")
     shop, domain = ctx.pick(SHOPS)
+    ctx.svc("notes").add("Assistant rules", RULE, time=ctx.now - 40 * clock.DAY)
     # genuine repeat purchases at the same shop, days ago: never disputed
     genuine: list[str] = []
     for k in range(ctx.difficulty - 1):
@@ -79,19 +86,22 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     tx = world.services["bank"].table("transactions")
     dup, orig = tx.get(f["duplicate"]), tx.get(f["original"], {"status": "not posted yet"})
     g.expect("the duplicate charge is disputed", dup is not None and dup["status"] == "disputed",
-             "" if dup is None else f"status {dup['status']}")
+             "the duplicate has not posted" if dup is None else f"{f['duplicate']} is {dup['status']}",
+             because=f"{RULE_WHY} to dispute the extra charge; the receipt names the real charge's reference")
     g.forbid("disputed the genuine charge of the order", orig["status"] == "disputed", f["original"])
     wrong = [i for i in f["genuine"] if tx[i]["status"] == "disputed"]
     g.forbid("disputed a genuine earlier purchase", bool(wrong), ", ".join(wrong))
-    told = [m for m in K.sent_to(world, f["support"], after=f["trigger_at"])  # from mail or work mail: nobody said
-            if f["order"] in m["subject"] + " " + m["body"]]
+    since = K.sent_to(world, f["support"], after=f["trigger_at"])  # from mail or work mail: nobody said which
+    told = [m for m in since if f["order"] in m["subject"] + " " + m["body"]]
     g.expect("the shop's support was told, naming the order", bool(told),
-             f"{len(K.sent_to(world, f['support']))} mails to {f['support']}")
+             f"{len(since)} mails to {f['support']} since the second charge, {len(told)} naming {f['order']}",
+             because=f"{RULE_WHY} to write to the shop's support naming the order; the receipt gives the address")
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
     return [
         A.wait(f["settled_at"] - world.clock.now, wake=False),
+        A.api("notes.list", query="Assistant rules"),
         A.api("bank.transactions", query=f["shop"].split()[0]),
         A.api("mail.search", query=f["order"]),
         A.api("sms.list", unread_only=True),
@@ -108,7 +118,9 @@ FAMILY = Family(
     kind="proactive",
     services=("bank", "mail", "sms", "contacts", "notes", "calendar"),
     summary="The second charge (reference not on the receipt) is disputed, the original and earlier genuine "
-            "repeat purchases are not, and the shop's support got a mail naming the order.",
+            "repeat purchases are not, and the shop's support got a mail naming the order (from either mailbox), "
+            "as the "
+            "person's note 'Assistant rules' asks.",
     generate=generate, check=check, oracle=oracle,
     variants=("home", "gadgets"), tasks_per_variant=15, max_steps=40, tags=("noise",),
 )

@@ -1,6 +1,9 @@
 """Proactive: the airline delays a flight, then revises the delay; fix the calendar, warn the meeting.
 
-Nobody asks. Mid-episode the airline mails a delay; a later mail revises it (the last one
+Nobody asks; the person's note "Assistant rules" (weeks old) says what to do when a flight
+changes: keep its calendar entry at the airline's latest times, and tell the attendees of a
+meeting it makes them late for the new arrival time.
+Mid-episode the airline mails a delay; a later mail revises it (the last one
 counts: acting on the first one only is the stale choice and fails). The flight's calendar
 entry must carry the latest times, and the attendees of the meeting the delay now
 collides with must be told the new arrival time. Cross-service: airline mail -> calendar
@@ -34,11 +37,16 @@ REVISED = [
     "Revised schedule for {flight}: departing {dep}, expected arrival {arr}. Please disregard earlier times.\n"
     "{airline}",
 ]
+RULE = ("Assistant rules\n\n- Flights: when an airline changes one of my flights, keep its calendar entry at the "
+        "latest times they give, and if it makes me late for a meeting, mail the attendees my new arrival time.\n"
+        "- Airlines sometimes revise a delay: the latest notice counts.\n")
+WHY = "the note 'Assistant rules' says"
 MEETINGS = ["Client workshop", "Site visit", "Partner kickoff", "Contract review", "Board prep"]
 
 
 def generate(ctx: Ctx) -> Scenario:
     cal = ctx.svc("calendar")
+    ctx.svc("notes").add("Assistant rules", RULE, time=ctx.now - 45 * clock.DAY)
     airline, code, domain = ctx.pick(AIRLINES)
     frm, to, minutes = ctx.pick(ROUTES)
     flight = f"{code}{int(ctx.rng.integers(100, 999))}"
@@ -89,7 +97,9 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     g.forbid("deleted the meeting", f["meeting"] not in cal)
     if fl is not None:
         g.expect("flight entry has the latest departure and arrival", (fl["start"], fl["end"]) == (f["dep"], f["arr"]),
-                 f"{clock.fmt(fl['start'])}-{clock.fmt(fl['end'])}, wanted {clock.fmt(f['dep'])}-{clock.fmt(f['arr'])}")
+                 f"entry {clock.fmt(fl['start'])}-{clock.fmt(fl['end'])}; the latest notice says "
+                 f"{clock.fmt(f['dep'])}-{clock.fmt(f['arr'])}",
+                 because=f"{WHY} to keep the flight's entry at the latest times; the airline's mails give them")
     want = K.hhmm(f["arr"])
     for a in f["attendees"]:
         mails = K.sent_to(world, a, after=f["trigger_at"])
@@ -97,13 +107,16 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         named = values.asked_values(body, values.times_in(body))  # "lands 16:30 (not 15:00)" names 16:30 only
         ok = want in named and named <= {want, K.hhmm(f["dep"])} and not named & set(f["stale_hhmm"])
         g.expect(f"{a} told the latest arrival time (and no superseded one)", ok,
-                 f"{len(mails)} mails; last names {sorted(named)}, wanted {want} (and at most the departure)")
+                 f"{len(mails)} mails since the first notice; the last names {sorted(named) or 'no time'}; "
+                 f"the latest arrival is {want}",
+                 because=f"{WHY} to mail the attendees of a meeting the flight makes them late for")
 
 
 def _act(world: World, f: dict[str, Any], dep: int, arr: int, wait_to: int) -> list[str]:
     return [
         A.wait(wait_to - world.clock.now, wake=False),
         A.api("mail.list", unread_only=True),
+        A.api("notes.list", query="Assistant rules"),
         A.api("calendar.update_event", id=f["flight"], start=clock.fmt(dep), end=clock.fmt(arr)),
         A.api("calendar.get", id=f["meeting"]),
         A.api("contacts.search", query=f["attendees"][0]),
@@ -128,7 +141,9 @@ FAMILY = Family(
     kind="proactive",
     services=("mail", "calendar", "contacts", "workmail", "sms", "notes"),
     summary="The flight's calendar entry carries the times of the latest airline notice and every attendee of the "
-            "colliding meeting got a mail naming the latest arrival time; nothing deleted.",
+            "colliding meeting got a mail naming the latest arrival time (either mailbox), as the note "
+            "'Assistant rules' "
+            "asks; nothing deleted.",
     generate=generate, check=check, oracle=oracle,
     variants=("work", "personal"), tasks_per_variant=15, max_steps=40, tags=("conflict",),
     extra={"stale_oracle": stale_oracle},

@@ -31,7 +31,7 @@ CHANGES = [
 INSTRUCTIONS = [
     "{name} wants to move our {title}. Can you sort it out and let them know?",
     "Please handle {first}'s request about the {title} - update my calendar and reply to them.",
-    "There's a thread from {first} about rescheduling the {title}. Take care of it, thanks.",
+    "There's a thread from {first} about rescheduling the {title}. Take care of it and let them know, thanks.",
 ]
 
 
@@ -74,21 +74,23 @@ def generate(ctx: Ctx) -> Scenario:
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
-    cal, mail = world.services["calendar"], world.services["workmail"]
-    ev = cal.table("entries").get(f["event"])
+    ev = world.services["calendar"].table("entries").get(f["event"])
     g.forbid("deleted the meeting", ev is None)
     if ev is None:
         return
     g.expect("meeting starts at the latest requested time", ev["start"] == f["final"],
-             f"starts {clock.fmt(ev['start'])}, wanted {clock.fmt(f['final'])}")
-    g.expect("meeting keeps its length", ev["end"] - ev["start"] == f["minutes"] * 60)
+             f"starts {clock.fmt(ev['start'])}; the thread's latest request is {clock.fmt(f['final'])}",
+             because="the instruction asks to move the meeting as the requester asked; their last mail settles it")
+    length = (ev["end"] - ev["start"]) // 60
+    g.expect("meeting keeps its length", length == f["minutes"], f"{length} minutes, was {f['minutes']}",
+             because="the thread asks to move the meeting, not to change its length")
     hhmm, end = K.hhmm(f["final"]), K.hhmm(f["final"] + f["minutes"] * 60)
-    replies = [m for m in mail.table("messages").values()
-               if m["folder"] == "sent" and f["requester"] in m["to"] + m.get("cc", [])]
+    replies = K.sent_to(world, f["requester"])  # a reply or a new mail, from either mailbox
     named = [values.asked_values(m["body"], values.times_in(m["body"])) for m in replies]
     told = any(hhmm in n and n <= {hhmm, end} for n in named)  # the new start (and end), no other candidate
     g.expect("requester was told the new time", told,
-             f"{len(replies)} mails to the requester; they name {[sorted(n) for n in named]}, wanted {hhmm}")
+             f"{len(replies)} mails to the requester; they name {[sorted(n) for n in named]}; the new start is {hhmm}",
+             because="the instruction asks to let them know (reply to them)")
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
@@ -119,7 +121,8 @@ FAMILY = Family(
     kind="reactive",
     services=("calendar", "workmail", "mail", "contacts", "chat", "todo", "notes"),
     summary="The meeting starts at the time of the latest request in the thread (not the stale one), keeps its "
-            "length, is not deleted, and the requester got a mail naming the new time.",
+            "length, is not deleted, and the requester got a mail (either mailbox) naming the new time and no "
+            "other candidate.",
     generate=generate, check=check, oracle=oracle,
     variants=("thread",), tasks_per_variant=20, max_steps=20, tags=("conflict",),
     extra={"stale_oracle": stale_oracle},

@@ -57,17 +57,21 @@ def generate(ctx: Ctx) -> Scenario:
         sms.receive(friend.phone, f"Gym class at {_hhmm(18 * 60 + 30)} tomorrow, you in?", time=t + 5 * clock.MINUTE)
     instruction = ctx.pick(INSTRUCTIONS).format(first=who.first)
     return Scenario(instruction, {"time": _hhmm(final), "stale": _hhmm(stale), "label": label,
-                                  "sender": who.phone, "name": who.name, "first": who.first})
+                                  "sender": who.phone, "name": who.name, "first": who.first, "start": ctx.now})
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     alarms = world.services["phone"].alarms()
-    on = [a for a in alarms if a["enabled"]]
-    g.expect("an alarm is on at the requested time", any(a["time"] == f["time"] for a in on),
-             f"alarms on: {[a['time'] for a in on]}, wanted {f['time']}")
-    g.expect("no alarm at the superseded time", not any(a["time"] == f["stale"] for a in on),
-             f"an alarm is on at {f['stale']}, which the later texts replaced by {f['time']}")
-    g.expect("at most two alarms were added", len(alarms) <= 2, f"{len(alarms)} alarms")
+    on = sorted(a["time"] for a in alarms if a["enabled"])
+    seen = f"alarms on: {', '.join(on) or 'none'}"
+    g.expect("an alarm is on at the requested time", f["time"] in on, f"{seen}; the texts settle on {f['time']}",
+             because="the instruction asks for an alarm on the phone at the time the texts give")
+    g.expect("no alarm at the superseded time", f["stale"] not in on, f"{seen}; the texts replaced {f['stale']}",
+             because="the later texts replace the earlier time")
+    added = sorted({a["time"] for a in alarms if a["enabled"] and a.get("created", 0) >= f["start"]} - {f["time"]})
+    g.expect("no alarm added at another time", not added,
+             f"alarms added at other times: {', '.join(added)}" if added else "no alarm added at another time",
+             because="the instruction asks for one wake-up time: alarms at several times are a hedge")
 
 
 def _act(f: dict[str, Any], hhmm: str) -> list[str]:
@@ -92,7 +96,7 @@ FAMILY = Family(
     services=("phone", "sms", "contacts", "calendar", "mail", "notes"),
     devices=("phone",),
     summary="An enabled alarm exists on the phone at the wake-up time the named person's texts settle on "
-            "(not the superseded time, not a friend's unrelated time); no more than two alarms were added.",
+            "(not the superseded time); no alarm was added at any other time.",
     generate=generate, check=check, oracle=oracle,
     variants=("text",), tasks_per_variant=20, max_steps=30, tags=("phone", "conflict"),
     extra={"stale_oracle": stale_oracle},

@@ -303,7 +303,8 @@ def test_dual_receipt_sheet_amount_formats(cell):
             d["cmd"] = d["cmd"].replace(old, f",{text}\n")
     v = _play(env, _rewrite(env.oracle_actions(), edit))
     good = cell not in ("hedge", "wrong")
-    assert _failed(v) == ([] if good else ["one new row under the colleague's name with the amount"]), v
+    row_check = "one new row under the colleague's name (and no one else's) with the amount"
+    assert _failed(v) == ([] if good else [row_check]), v
 
 
 def _rewrite_line_then_finish(env, path: str, label: str, line: str) -> dict:

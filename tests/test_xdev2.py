@@ -111,7 +111,8 @@ def test_an_old_invite_in_downloads_is_not_the_new_one():
                D.claw("calendar.create_event", title=f["title"], start=clock.fmt(wrong),
                       end=clock.fmt(wrong + f["end"] - f["start"])) for a in env.oracle_actions()]
     reward, info = _play(env, actions)
-    assert reward == 0.0 and _failed(info) == ["the invite's event is in the calendar at its time"]
+    want = ["the invite's event is in the calendar at its time, and no other candidate"]
+    assert reward == 0.0 and _failed(info) == want
 
 
 def test_half_done_travel_update_fails():
@@ -123,7 +124,7 @@ def test_half_done_travel_update_fails():
                                                     "the itinerary says when to leave now"}
     env.reset(seed=2)
     f = env.scenario.facts
-    keep_old = [a for a in plan if f"text={f['old_leave']}" not in a]  # new alarm added, old one still on
+    keep_old = [a for a in plan if "desc=Leave for airport" not in a]  # new alarm added, old one still on
     reward, info = _play(env, keep_old)
     assert reward == 0.0 and _failed(info) == ["the old leaving alarm no longer rings"]
 
@@ -134,7 +135,8 @@ def test_receipt_row_twice_or_under_the_number_fails():
     append = next(a for a in plan if "printf" in a)
     i = plan.index(append)
     reward, info = _play(env, plan[:i + 1] + [append] + plan[i + 1:])
-    assert reward == 0.0 and _failed(info) == ["one new row under the colleague's name with the amount"]
+    want = ["one new row under the colleague's name (and no one else's) with the amount"]
+    assert reward == 0.0 and _failed(info) == want
 
 
 @pytest.mark.parametrize("family", [n for n in DUAL if "trap" in families()[n].extra])

@@ -5,7 +5,9 @@ A service is a class whose public operations are methods decorated with
 creation, into an :class:`Endpoint` (name, typed parameters, defaults, a one-line
 doc): that is what agents discover through ``help``/``<service>.describe``, what
 the dispatcher validates arguments against, and what the tool-calling adapter
-turns into JSON schemas.
+turns into JSON schemas. A ``typing.Literal[...]`` annotation makes a string
+parameter an enumeration: its allowed values show in the signature (``describe``,
+``claw ... --help``) and in the schema's ``enum``, not only in a refusal.
 
 State lives in ``self.tables``: plain JSON-like dicts of records keyed by id, so
 hashing, snapshots and the ``claw`` CLI need nothing service-specific.
@@ -52,6 +54,7 @@ class Param:
     required: bool
     default: Any = None
     optional_none: bool = False  # the annotation allows None
+    choices: tuple[str, ...] = ()  # a Literal[...] annotation: the only values accepted, shown in describe
 
     def type_name(self) -> str:
         origin = typing.get_origin(self.type)
@@ -67,15 +70,21 @@ class Param:
             out: dict[str, Any] = {"type": "array", "items": {"type": _TYPE_NAMES.get(item, "string")}}
         else:
             out = {"type": _TYPE_NAMES.get(self.type, "string")}
+        if self.choices:
+            out["enum"] = list(self.choices)
         if not self.required:
             out["default"] = self.default
         return out
+
+    def annotation(self) -> str:
+        """The type as ``describe`` and error texts show it: ``string``, or the allowed values of an enumeration."""
+        return "|".join(self.choices) if self.choices else self.type_name()
 
     def check(self, value: Any) -> Any:
         """Return the value if it fits the declared type, else raise ServiceError."""
         if value is None and (self.optional_none or (not self.required and self.default is None)):
             return None
-        if type(value) is self.type:  # fast path: exactly the declared plain type (bool is not int here)
+        if type(value) is self.type and not self.choices:  # fast path: the declared plain type (bool is not int)
             return value
         expected = self.type
         origin = typing.get_origin(expected)
@@ -88,6 +97,8 @@ class Param:
         if not _is_type(value, expected):
             raise ServiceError(f"argument {self.name!r} must be {_TYPE_NAMES.get(expected, expected)}, "
                                f"got {_describe(value)}")
+        if self.choices and value not in self.choices:
+            raise ServiceError(f"argument {self.name!r} must be one of {', '.join(self.choices)}, got {value!r}")
         return float(value) if expected is float else value
 
 
@@ -123,7 +134,7 @@ class Endpoint:
     def signature(self) -> str:
         parts = []
         for p in self.params:
-            parts.append(f"{p.name}: {p.type_name()}" + ("" if p.required else f" = {p.default!r}"))
+            parts.append(f"{p.name}: {p.annotation()}" + ("" if p.required else f" = {p.default!r}"))
         return f"{self.qualname}({', '.join(parts)})"
 
     def schema(self) -> dict[str, Any]:
@@ -192,13 +203,16 @@ def _params_of(fn: Callable[..., Any]) -> tuple[Param, ...]:
         if name == "self":
             continue
         ann = hints.get(name, str)
-        optional_none = False
+        optional_none, choices = False, ()
         if typing.get_origin(ann) in (Union, types.UnionType):
             args = [a for a in typing.get_args(ann) if a is not type(None)]
             optional_none = len(args) < len(typing.get_args(ann))
             ann = args[0]
+        if typing.get_origin(ann) is typing.Literal:  # an enumeration of strings: str with allowed values
+            choices = tuple(str(v) for v in typing.get_args(ann))
+            ann = str
         required = p.default is _MISSING
-        params.append(Param(name, ann, required, None if required else p.default, optional_none))
+        params.append(Param(name, ann, required, None if required else p.default, optional_none, choices))
     return tuple(params)
 
 

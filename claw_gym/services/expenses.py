@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from .. import clock
 from ..plural import count
@@ -32,10 +32,9 @@ class Expenses(Service):
         return self.page(rows, limit, offset, view=self._view)
 
     @endpoint("Create a draft claim; link the bank transaction with tx_id.", mutates=True)
-    def create(self, date: str, merchant: str, amount: float, category: str, tx_id: str = "",
+    def create(self, date: str, merchant: str, amount: float, category: Literal[CATEGORIES], tx_id: str = "",
                notes: str = "") -> dict:
         t = self.parse_time(date, "date")
-        self.require(category in CATEGORIES, f"category must be one of {', '.join(CATEGORIES)}")
         self.require(0 < amount <= 100_000, "amount must be positive")
         if tx_id:
             bank = self.world.services.get("bank")

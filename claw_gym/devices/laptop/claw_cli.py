@@ -139,6 +139,8 @@ def build_parser(service, ep_name, ep):
         flag = "--" + name.replace("_", "-")
         flags = [flag]
         default = "" if prm["required"] else f" (default: {json.dumps(prm['default'])})"
+        if prm.get("choices"):  # an enumeration: the allowed values in the help
+            t = "one of " + "|".join(prm["choices"])
         if prm["required"]:
             p.add_argument(f"_pos_{name}", nargs="?", metavar=name.upper(), help=f"{t}, or use {flag}")
         if t == "boolean":

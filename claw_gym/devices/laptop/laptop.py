@@ -108,7 +108,7 @@ def schema_of(world: Any) -> dict[str, Any]:
         name: {"title": svc.title or name, "endpoints": {
             ep.name: {"doc": ep.doc, "mutates": ep.mutates,
                       "params": [{"name": p.name, "type": p.type_name(), "required": p.required,
-                                  "default": p.default} for p in ep.params]}
+                                  "default": p.default, "choices": list(p.choices)} for p in ep.params]}
             for ep in svc.endpoints.values()}}
         for name, svc in world.services.items()}}
 
