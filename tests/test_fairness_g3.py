@@ -19,6 +19,7 @@ import claw_gym
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
+from claw_gym.oracle import finish_episode
 
 FAMILIES = ["phone-card-check", "phone-dnd-meeting", "phone-missed-call", "phone-setting-notification",
             "phone-sms-device-contact", "report-handoff", "secret-request", "signin-alert", "statement-reconcile",
@@ -34,13 +35,13 @@ def _env(family: str, difficulty: int = 3, seed: int = 0):
 
 
 def _play(env, actions: list[str]) -> dict[str, Any]:
-    """Run the actions; the verdict at the deadline (proactive) or at a closing finish."""
+    """Run the actions, then finish until the episode ends; the verdict from the terminating step
+    (a reactive task ends at the first finish, a proactive one at its deadline)."""
     for a in actions:
         *_, terminated, truncated, info = env.step(a)
         if terminated or truncated:
             return info["verdict"]
-    *_, info = env.step(A.finish("done"))
-    return info["verdict"]
+    return finish_episode(env, "done")["verdict"]
 
 
 def _run(family: str, build: Build, difficulty: int = 3, seed: int = 0) -> dict[str, Any]:
@@ -53,8 +54,8 @@ def _failed(verdict: dict[str, Any]) -> list[str]:
 
 
 def _until(world, t: int) -> str:
-    """Wait from now (when the list is built: use it first) until virtual time ``t``."""
-    return A.wait(max(1, t - world.clock.now))
+    """Sleep from now (when the list is built: use it first) until virtual time ``t``, through arrivals."""
+    return A.wait(max(1, t - world.clock.now), wake=False)
 
 
 # ---- (a) the oracle passes and every check says why it is required ------------------------------
@@ -88,7 +89,7 @@ def test_card_check_orders_read_by_api_then_answered_on_the_phone():
 def _dnd(world, on: int, off: int, finish: bool = False) -> list[str]:
     """Do not disturb switched on at ``on`` and off at ``off`` in Settings; then finish at once or wait it out."""
     toggle = [*S.open_app("Settings"), S.tap("id/switch_do_not_disturb")]
-    return [_until(world, on), *toggle, A.wait(off - on), *toggle,
+    return [_until(world, on), *toggle, A.wait(off - on, wake=False), *toggle,
             A.finish("done") if finish else A.wait(4 * clock.HOUR)]
 
 
@@ -102,7 +103,7 @@ def test_dnd_at_the_edges_of_the_rule_passes_and_the_detail_tells_the_story():
 
 
 def test_dnd_switched_off_then_finished_at_once_passes():
-    """The window is read as far as the episode saw it: off 4 minutes after the end, then finish."""
+    """Off 4 minutes after the end, then finish at once: the episode runs on to its deadline (the window closed)."""
     verdict = _run("phone-dnd-meeting", lambda world, f: _dnd(world, f["start"] - 20 * clock.MINUTE,
                                                               f["end"] + 4 * clock.MINUTE, finish=True))
     assert verdict["passed"], verdict

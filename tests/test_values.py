@@ -272,21 +272,26 @@ AMOUNT_STYLES: dict[str, Callable[[float], str]] = {
 }
 
 
-@pytest.mark.parametrize("style", list(AMOUNT_STYLES) + ["ambiguous", "stale"])
+@pytest.mark.parametrize("style", list(AMOUNT_STYLES) + ["bare-dots", "stale"])
 def test_deal_confirm_amount_formats(style):
+    """The deal is in EUR (a cents currency), so a bare '106.000' is 106,000 there (tasks-and-checkers.md,
+    "How checkers read values"): it passes. The same text with no currency in the text or the task is
+    ambiguous and fails (checked below and in test_weekly_report_amount_formats[ambiguous])."""
     env = _env("deal-confirm", 3)
     f = env.scenario.facts
     old = f"EUR {f['final']:,.0f}"
-    new = {"ambiguous": f"{f['final']:,.0f}".replace(",", "."), "stale": f"EUR {f['stale'][0]:,.0f}"}.get(style) \
-        or AMOUNT_STYLES[style](f["final"])
+    bare = f"{f['final']:,.0f}".replace(",", ".")
+    new = {"bare-dots": bare, "stale": f"EUR {f['stale'][0]:,.0f}"}.get(style) or AMOUNT_STYLES[style](f["final"])
     v = _play(env, _rewrite(env.oracle_actions(), _in_body("workmail.reply", old, new)))
-    if style in AMOUNT_STYLES:
-        assert _failed(v) == [], v
-    else:
+    price = next(c for c in v["checks"] if c["name"] == "customer got the agreed price in writing")
+    if style == "stale":
         assert "customer got the agreed price in writing" in _failed(v), v
-    if style == "ambiguous":
-        detail = next(c["detail"] for c in v["checks"] if c["name"] == "customer got the agreed price in writing")
-        assert "could be" in detail, detail
+        return
+    assert _failed(v) == [], v
+    assert f"EUR {f['final']:,.2f}" in price["detail"], price
+    if style == "bare-dots":  # read without the task's currency, the same text could be either
+        [r] = V.amounts_in(f"the agreed price is {bare}.")
+        assert not r.ok and r.problem.startswith(f"'{bare}' could be ") and str(int(f["final"])) in r.problem, r
 
 
 @pytest.mark.parametrize("cell", ["€{a:.2f}", "EUR {a:.2f}", "{a:.2f} €", '"{c}"', "hedge", "wrong"])
