@@ -25,6 +25,7 @@ from claw_gym import clock
 from claw_gym.devices.phone import script as S
 from claw_gym.envs import _kit as K
 from claw_gym.envs import dual_receipt_sheet, parcel_reschedule
+from claw_gym.oracle import finish_episode
 from claw_gym.world import World
 
 Plan = Callable[[World, dict[str, Any]], list[str]]
@@ -49,8 +50,7 @@ def _run(task_id: str, seed: int, plan: Plan | None = None) -> dict[str, Any]:
         if terminated or truncated:
             break
     else:  # a plan that did not end the episode: finish (a proactive task runs on to its deadline)
-        while "verdict" not in info:
-            *_, terminated, truncated, info = env.step(A.wait(12 * clock.HOUR))
+        info = finish_episode(u)
     env.close()
     return info["verdict"]
 
@@ -64,7 +64,7 @@ def claw(call: str, **args: Any) -> str:
 
 
 def _until(world: World, t: int) -> str:
-    return A.wait(max(1, t - world.clock.now))
+    return A.wait(max(1, t - world.clock.now), wake=False)
 
 
 def _twelve(t: int) -> str:

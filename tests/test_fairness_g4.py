@@ -17,6 +17,7 @@ import claw_gym
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
+from claw_gym.oracle import finish_episode
 from claw_gym.tasks import families
 
 G4 = ["todo-export", "trip-expenses", "venue-cancel", "vip-ticket", "weekly-report", "xdev-missed-call",
@@ -36,7 +37,7 @@ def _play(env, steps: list[str]) -> dict:
         *_, terminated, truncated, info = env.step(a)
         if terminated or truncated:
             return info["verdict"]
-    return env.step(A.finish("done"))[4]["verdict"]
+    return finish_episode(env, "done")["verdict"]  # a proactive task runs on to its deadline
 
 
 def _failed(verdict: dict) -> list[str]:
@@ -124,11 +125,11 @@ def test_venue_cancel_marked_cancelled_and_guests_texted_passes():
     env = _env("venue-cancel", 2, level=3)
     f = env.scenario.facts
     ev = env.world.services["calendar"].table("entries")[f["event"]]
-    steps = [A.wait(f["trigger_at"] - env.world.clock.now + 300),
+    steps = [A.wait(f["trigger_at"] - env.world.clock.now + 300, wake=False),
              A.api("calendar.update_event", id=f["event"], title=f"CANCELLED - {ev['title']}")]
     steps += [A.api("sms.send", to=n, body="The venue cancelled our booking, sorry! New date soon.")
               for n in _numbers(env, f["guests"])]
-    _passes(_play(env, steps + [A.wait(6 * clock.HOUR)]))
+    _passes(_play(env, steps + [A.wait(6 * clock.HOUR, wake=False)]))
 
 
 def test_venue_cancel_telling_everyone_before_the_notice_fails():
@@ -139,8 +140,8 @@ def test_venue_cancel_telling_everyone_before_the_notice_fails():
     at_venue = [r for r in cal.values() if r.get("location") == venue]
     guests = sorted({a for r in at_venue for a in r["attendees"]})
     steps = [A.api("mail.send", to=guests, subject="Our booking", body="The venue cancelled, sorry.")]
-    steps += [A.wait(f["trigger_at"] - env.world.clock.now + 300), A.api("calendar.delete_event", id=f["event"]),
-              A.wait(6 * clock.HOUR)]
+    steps += [A.wait(f["trigger_at"] - env.world.clock.now + 300, wake=False), A.api("calendar.delete_event", id=f["event"]),
+              A.wait(6 * clock.HOUR, wake=False)]
     verdict = _play(env, steps)
     assert not verdict["passed"] and any(n.startswith("guest ") for n in _failed(verdict))
 
@@ -149,11 +150,11 @@ def test_venue_cancel_telling_everyone_before_the_notice_fails():
 def test_vip_ticket_answered_by_mail_through_claw_passes():
     env = _env("vip-ticket", 1)
     f = env.scenario.facts
-    steps = [A.wait(f["trigger_at"] - env.world.clock.now + 120),
+    steps = [A.wait(f["trigger_at"] - env.world.clock.now + 120, wake=False),
              A.shell(f"claw helpdesk update {f['vip']} --priority {f['priority']}")]
     req = next(e.record["requester"] for e in env.world.timeline.pending if e.record and e.record["id"] == f["vip"])
     steps += [A.api("workmail.send", to=[req], subject="Your ticket", body="We are on it and will update you soon."),
-              A.wait(6 * clock.HOUR)]
+              A.wait(6 * clock.HOUR, wake=False)]
     _passes(_play(env, steps))
 
 
@@ -162,8 +163,8 @@ def test_vip_ticket_mail_before_the_ticket_arrived_fails():
     f = env.scenario.facts
     req = next(e.record["requester"] for e in env.world.timeline.pending if e.record and e.record["id"] == f["vip"])
     steps = [A.api("workmail.send", to=[req], subject="Your account", body="We are on it."),
-             A.wait(f["trigger_at"] - env.world.clock.now + 120),
-             A.api("helpdesk.update", id=f["vip"], priority=f["priority"]), A.wait(6 * clock.HOUR)]
+             A.wait(f["trigger_at"] - env.world.clock.now + 120, wake=False),
+             A.api("helpdesk.update", id=f["vip"], priority=f["priority"]), A.wait(6 * clock.HOUR, wake=False)]
     assert _failed(_play(env, steps)) == ["key account got a public reply"]
 
 
@@ -201,9 +202,9 @@ def test_missed_call_line_by_the_api_in_other_words_passes():
     f = env.scenario.facts
     gui = [a for a in env.oracle_actions() if json.loads(a)["kind"] == "gui"]
     line = f"- [ ] {f['name']} | {f['number'].replace(' ', '-')} | voicemail: {f['about']}"
-    steps = [A.wait(f["last"] - env.world.clock.now + 600), *gui,
+    steps = [A.wait(f["last"] - env.world.clock.now + 600, wake=False), *gui,
              A.api("files.write", path="Documents/callbacks.md", content=f["original"] + line + "\n"),
-             A.wait(6 * clock.HOUR)]
+             A.wait(6 * clock.HOUR, wake=False)]
     _passes(_play(env, steps))
 
 
@@ -211,7 +212,7 @@ def test_missed_call_line_written_before_the_call_fails():
     env = _env("xdev-missed-call", 1)
     f = env.scenario.facts
     line = f"- [ ] {f['name']} | {f['number']} | call back"
-    steps = [A.shell(f"printf '%s\\n' '{line}' >> ~/Documents/callbacks.md"), A.wait(6 * clock.HOUR)]
+    steps = [A.shell(f"printf '%s\\n' '{line}' >> ~/Documents/callbacks.md"), A.wait(6 * clock.HOUR, wake=False)]
     verdict = _play(env, steps)
     assert _failed(verdict) == ["the line was written after the call was missed"], verdict
 
@@ -252,7 +253,7 @@ def test_phone_link_fixed_at_once_by_the_api_passes():
     steps = [A.shell(f"cat ~/{M.LOG}"), S.open_shade(), A.key("back"), *S.open_app("Settings"),
              S.tap("id/switch_bluetooth"),
              A.api("files.write", path=M.CONF, content=_conf_with(env, M, "pair_code", f"'{f['code']}'")),
-             A.wait(f["trigger_at"] - env.world.clock.now + 600), A.wait(6 * clock.HOUR)]
+             A.wait(f["trigger_at"] - env.world.clock.now + 600, wake=False), A.wait(6 * clock.HOUR, wake=False)]
     _passes(_play(env, steps))
 
 
@@ -262,7 +263,7 @@ def test_phone_link_hedge_with_both_codes_fails():
     f = env.scenario.facts
     steps = [*S.open_app("Settings"), S.tap("id/switch_bluetooth"),
              A.api("files.write", path=M.CONF, content=_conf_with(env, M, "pair_code", f"{f['code']},{f['old']}")),
-             A.wait(f["trigger_at"] - env.world.clock.now + 600), A.wait(6 * clock.HOUR)]
+             A.wait(f["trigger_at"] - env.world.clock.now + 600, wake=False), A.wait(6 * clock.HOUR, wake=False)]
     assert _failed(_play(env, steps)) == ["pair_code is the phone's new code"]
 
 
@@ -310,9 +311,9 @@ def test_signin_comment_naming_our_approved_request_too_passes():
     gui = [a for a in env.oracle_actions() if json.loads(a)["kind"] in ("gui", "key")]
     text = (f"Denied {' and '.join(f['foreign'])}: not started by me. Approved only {f['ours']}, which my own laptop "
             f"logged.")
-    steps = [A.wait(f["last"] - env.world.clock.now + 120),
+    steps = [A.wait(f["last"] - env.world.clock.now + 120, wake=False),
              A.shell("claw files read .local/state/drivesync/signin.log"),
-             *gui, A.api("helpdesk.comment", id=f["ticket"], text=text, public=False), A.wait(6 * clock.HOUR)]
+             *gui, A.api("helpdesk.comment", id=f["ticket"], text=text, public=False), A.wait(6 * clock.HOUR, wake=False)]
     _passes(_play(env, steps))
 
 
