@@ -140,8 +140,8 @@ def test_venue_cancel_telling_everyone_before_the_notice_fails():
     at_venue = [r for r in cal.values() if r.get("location") == venue]
     guests = sorted({a for r in at_venue for a in r["attendees"]})
     steps = [A.api("mail.send", to=guests, subject="Our booking", body="The venue cancelled, sorry.")]
-    steps += [A.wait(f["trigger_at"] - env.world.clock.now + 300, wake=False), A.api("calendar.delete_event", id=f["event"]),
-              A.wait(6 * clock.HOUR, wake=False)]
+    steps += [A.wait(f["trigger_at"] - env.world.clock.now + 300, wake=False),
+              A.api("calendar.delete_event", id=f["event"]), A.wait(6 * clock.HOUR, wake=False)]
     verdict = _play(env, steps)
     assert not verdict["passed"] and any(n.startswith("guest ") for n in _failed(verdict))
 
@@ -313,7 +313,8 @@ def test_signin_comment_naming_our_approved_request_too_passes():
             f"logged.")
     steps = [A.wait(f["last"] - env.world.clock.now + 120, wake=False),
              A.shell("claw files read .local/state/drivesync/signin.log"),
-             *gui, A.api("helpdesk.comment", id=f["ticket"], text=text, public=False), A.wait(6 * clock.HOUR, wake=False)]
+             *gui, A.api("helpdesk.comment", id=f["ticket"], text=text, public=False),
+             A.wait(6 * clock.HOUR, wake=False)]
     _passes(_play(env, steps))
 
 
