@@ -16,6 +16,7 @@ from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
 from . import _kit as K
@@ -98,4 +99,5 @@ FAMILY = Family(
             "exact time, the phone is on Do not disturb (no other setting changed) and the manager got a reply.",
     generate=generate, check=check, oracle=oracle,
     variants=("ics",), tasks_per_variant=20, max_steps=30, tags=("laptop", "phone", "cross-device", "proactive"),
+    footprint=Footprint(owns=(Own("workmail.messages", ids=("mail",)),), parties=("boss",), settings=("do_not_disturb",)),
 )

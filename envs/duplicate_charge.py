@@ -16,6 +16,7 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
 from . import _kit as K
@@ -111,4 +112,5 @@ FAMILY = Family(
             "repeat purchases are not, and the shop's support got a mail naming the order.",
     generate=generate, check=check, oracle=oracle,
     variants=("home", "gadgets"), tasks_per_variant=15, max_steps=40, tags=("noise",),
+    footprint=Footprint(owns=(Own("bank.transactions", ids=("duplicate",)),), parties=("support",)),
 )
