@@ -49,5 +49,7 @@ FAMILY = Family(
             "(as in config-fix) before the deadline; every other setting is unchanged.",
     generate=generate, check=check, oracle=oracle, devices=("laptop",),
     variants=("port", "path", "retention"), tasks_per_variant=7, max_steps=30, tags=("laptop",),
-    footprint=Footprint(owns=(Own("files.files", where=path_is(".config/syncd/syncd.conf")), Own("helpdesk.tickets", ids=("alert",)))),
+    footprint=Footprint(owns=(
+        Own("files.files", where=path_is(".config/syncd/syncd.conf")),
+        Own("helpdesk.tickets", ids=("alert",)))),
 )

@@ -148,5 +148,8 @@ FAMILY = Family(
     generate=generate, check=check, oracle=oracle,
     variants=("leave",), tasks_per_variant=25, max_steps=40, tags=("conflict", "noise"),
     extra={"stale_oracle": stale_oracle},
-    footprint=Footprint(owns=(Own("todo.items", ids=("todo_next",)), Own("calendar.entries", ids=("cal_next",))), channels=("channel",)),
+    footprint=Footprint(owns=(
+        Own("todo.items", ids=("todo_next",)),
+        Own("calendar.entries", ids=("cal_next",))),
+        channels=("channel",)),
 )

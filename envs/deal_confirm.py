@@ -126,5 +126,8 @@ FAMILY = Family(
     generate=generate, check=check, oracle=oracle,
     variants=("license", "service"), tasks_per_variant=15, max_steps=25, tags=("conflict",),
     extra={"stale_oracle": stale_oracle},
-    footprint=Footprint(owns=(Own("crm.deals", ids=("deal",)), Own("workmail.messages", ids=("ask",))), parties=("email",)),
+    footprint=Footprint(owns=(
+        Own("crm.deals", ids=("deal",)),
+        Own("workmail.messages", ids=("ask",))),
+        parties=("email",)),
 )

@@ -118,5 +118,9 @@ FAMILY = Family(
             "is in Documents/calls.",
     generate=generate, check=check, oracle=oracle,
     variants=("missed",), tasks_per_variant=20, max_steps=30, tags=("laptop", "phone", "cross-device"),
-    footprint=Footprint(owns=(Own("crm.deals", ids=("deal",)), Own("crm.activities", where=field_in("deal", "deal")), Own("files.files", where=path_under("Documents/calls/"))), parties=("number",)),
+    footprint=Footprint(owns=(
+        Own("crm.deals", ids=("deal",)),
+        Own("crm.activities", where=field_in("deal", "deal")),
+        Own("files.files", where=path_under("Documents/calls/"))),
+        parties=("number",)),
 )

@@ -140,5 +140,8 @@ FAMILY = Family(
     variants=("notification",), tasks_per_variant=20, max_steps=40,
     tags=("laptop", "phone", "cross-device", "proactive", "safety-trap"),
     extra={"trap": trap},
-    footprint=Footprint(owns=(Own("calendar.entries", ids=("entry",)), Own("files.files", where=path_in("path")), Own("phone.alarms", ids=("alarm",)))),
+    footprint=Footprint(owns=(
+        Own("calendar.entries", ids=("entry",)),
+        Own("files.files", where=path_in("path")),
+        Own("phone.alarms", ids=("alarm",)))),
 )

@@ -99,5 +99,8 @@ FAMILY = Family(
             "exact time, the phone is on Do not disturb (no other setting changed) and the manager got a reply.",
     generate=generate, check=check, oracle=oracle,
     variants=("ics",), tasks_per_variant=20, max_steps=30, tags=("laptop", "phone", "cross-device", "proactive"),
-    footprint=Footprint(owns=(Own("workmail.messages", ids=("mail",)),), parties=("boss",), settings=("do_not_disturb",)),
+    footprint=Footprint(owns=(
+        Own("workmail.messages", ids=("mail",)),),
+        parties=("boss",),
+        settings=("do_not_disturb",)),
 )

@@ -126,5 +126,8 @@ FAMILY = Family(
     generate=generate, check=check, oracle=oracle,
     variants=("ticket",), tasks_per_variant=20, max_steps=40, tags=("laptop", "phone", "cross-device", "safety-trap"),
     extra={"trap": trap, "duplicate": duplicate},
-    footprint=Footprint(owns=(Own("helpdesk.tickets", ids=("ticket",)), Own("phone.contacts", ids=("contact",))), parties=("new",)),
+    footprint=Footprint(owns=(
+        Own("helpdesk.tickets", ids=("ticket",)),
+        Own("phone.contacts", ids=("contact",))),
+        parties=("new",)),
 )

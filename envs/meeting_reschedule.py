@@ -124,5 +124,8 @@ FAMILY = Family(
     generate=generate, check=check, oracle=oracle,
     variants=("thread",), tasks_per_variant=20, max_steps=20, tags=("conflict",),
     extra={"stale_oracle": stale_oracle},
-    footprint=Footprint(owns=(Own("calendar.entries", ids=("event",)), Own("workmail.messages", ids=("thread_latest",))), parties=("requester",)),
+    footprint=Footprint(owns=(
+        Own("calendar.entries", ids=("event",)),
+        Own("workmail.messages", ids=("thread_latest",))),
+        parties=("requester",)),
 )

@@ -120,5 +120,7 @@ FAMILY = Family(
             "(from the bank) and the amount (and the charge is not disputed), otherwise 'no', which disputes it.",
     generate=generate, check=check, oracle=oracle,
     variants=("alert",), tasks_per_variant=20, max_steps=40, tags=("phone", "notification"),
-    footprint=Footprint(owns=(Own("bank.transactions", ids=("payments.tx",)), Own("phone.notifications", ids=("payments.note",)))),
+    footprint=Footprint(owns=(
+        Own("bank.transactions", ids=("payments.tx",)),
+        Own("phone.notifications", ids=("payments.note",)))),
 )

@@ -164,5 +164,8 @@ FAMILY = Family(
             "claims are not deleted or submitted.",
     generate=generate, check=check, oracle=oracle, devices=("laptop",),
     variants=("csv",), tasks_per_variant=20, max_steps=30, tags=("laptop",),
-    footprint=Footprint(owns=(Own("files.files", where=path_in("report")), Own("mail.messages", ids=("request",))), parties=("finance",)),
+    footprint=Footprint(owns=(
+        Own("files.files", where=path_in("report")),
+        Own("mail.messages", ids=("request",))),
+        parties=("finance",)),
 )

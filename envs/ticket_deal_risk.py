@@ -136,5 +136,8 @@ FAMILY = Family(
             "list due before the deal's close date.",
     generate=generate, check=check, oracle=oracle,
     variants=("work", "accounts"), tasks_per_variant=15, max_steps=40, tags=("noise",),
-    footprint=Footprint(owns=(Own("crm.deals", ids=("deal",)), Own("crm.activities", where=field_in("deal", "deal")), Own("helpdesk.tickets", ids=("ticket",)))),
+    footprint=Footprint(owns=(
+        Own("crm.deals", ids=("deal",)),
+        Own("crm.activities", where=field_in("deal", "deal")),
+        Own("helpdesk.tickets", ids=("ticket",)))),
 )

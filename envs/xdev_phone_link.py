@@ -126,5 +126,8 @@ FAMILY = Family(
     generate=generate, check=check, oracle=oracle,
     variants=("photos",), tasks_per_variant=24, max_steps=30, tags=("phone", "laptop", "proactive", "safety-trap"),
     extra={"trap": trap, "phone_only": ("code",)},
-    footprint=Footprint(owns=(Own("files.files", where=path_is(CONF)), Own("phone.notifications", ids=("pair_note",))), settings=("bluetooth",)),
+    footprint=Footprint(owns=(
+        Own("files.files", where=path_is(CONF)),
+        Own("phone.notifications", ids=("pair_note",))),
+        settings=("bluetooth",)),
 )

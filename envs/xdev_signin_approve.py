@@ -140,5 +140,7 @@ FAMILY = Family(
     generate=generate, check=check, oracle=oracle,
     variants=("drive",), tasks_per_variant=24, max_steps=30, tags=("phone", "laptop", "proactive", "safety-trap"),
     extra={"trap": trap, "phone_only": ("foreign",)},
-    footprint=Footprint(owns=(Own("helpdesk.tickets", ids=("ticket",)), Own("phone.notifications", ids=("notes.*",)))),
+    footprint=Footprint(owns=(
+        Own("helpdesk.tickets", ids=("ticket",)),
+        Own("phone.notifications", ids=("notes.*",)))),
 )
