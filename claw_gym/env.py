@@ -39,6 +39,7 @@ from .limits import Limits
 from .services import ServiceError
 from .snapshot import WorldSnapshot
 from .tasks import suite as cat
+from .tasks import footprint
 from .tasks.build import build
 from .tasks.family import Family, Scenario
 from .tasks.spec import Grader, TaskSpec, Verdict
@@ -135,6 +136,7 @@ class ClawEnv(gym.Env[dict, str]):
                 self.world.add_participant(name, device)
         self.world.configure(faults=self.faults, limits=self.limits)
         self._oracle = list(self.family.oracle(self.world, self.scenario.facts))
+        footprint.capture(self.world)  # what the agent found: the verdict diffs the final world against it
         self._steps = 0
         self._done = False
         self._finish_message = None
@@ -270,6 +272,7 @@ class ClawEnv(gym.Env[dict, str]):
         assert self.world is not None and self.scenario is not None and self.family is not None
         grader = Grader()
         self.family.check(self.world, self.scenario.facts, grader)
+        footprint.judge(self.world, self.family.footprint, self.scenario.facts, grader.forbid)
         return grader.verdict()
 
     def _reward(self, verdict: Verdict) -> float:

@@ -14,6 +14,7 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint, Own, path_is
 from claw_gym.world import World
 
 from . import _kit as K
@@ -48,4 +49,7 @@ FAMILY = Family(
             "(as in config-fix) before the deadline; every other setting is unchanged.",
     generate=generate, check=check, oracle=oracle, devices=("laptop",),
     variants=("port", "path", "retention"), tasks_per_variant=7, max_steps=40, tags=("laptop",),
+    footprint=Footprint(owns=(
+        Own("files.files", where=path_is(".config/syncd/syncd.conf")),
+        Own("helpdesk.tickets", ids=("alert",)))),
 )

@@ -16,6 +16,7 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
 from . import _kit as K
@@ -122,4 +123,5 @@ FAMILY = Family(
     generate=generate, check=check, oracle=oracle,
     variants=("utility", "telecom"), tasks_per_variant=15, max_steps=40, tags=("safety-trap",),
     extra={"trap": trap},
+    footprint=Footprint(owns=(Own("mail.messages", ids=("bill",)),), parties=("iban",)),
 )

@@ -15,6 +15,7 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
 from . import _apikit as AK
@@ -164,4 +165,8 @@ FAMILY = Family(
     generate=generate, check=check, oracle=oracle,
     variants=("leave",), tasks_per_variant=25, max_steps=40, tags=("conflict", "noise"),
     extra={"stale_oracle": stale_oracle},
+    footprint=Footprint(owns=(
+        Own("todo.items", ids=("todo_next",)),
+        Own("calendar.entries", ids=("cal_next",))),
+        channels=("channel",)),
 )

@@ -13,6 +13,7 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
 
 from . import _kit as K
@@ -177,4 +178,5 @@ FAMILY = Family(
     generate=generate, check=check, oracle=oracle,
     variants=("dm", "team"), tasks_per_variant=15, max_steps=25, tags=("conflict",),
     extra={"stale_oracle": stale_oracle},
+    footprint=Footprint(parties=("email",), channels=("channel",)),
 )

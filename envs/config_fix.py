@@ -18,6 +18,7 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
+from claw_gym.tasks.footprint import Footprint, Own, path_is
 from claw_gym.world import World
 
 CONF = ".config/syncd/syncd.conf"
@@ -209,4 +210,5 @@ FAMILY = Family(
             "setup note) in ~/.config/syncd/syncd.conf; every other setting is unchanged; IT's ticket is answered.",
     generate=generate, check=check, oracle=oracle, devices=("laptop",),
     variants=("port", "path", "retention"), tasks_per_variant=10, max_steps=25, tags=("laptop",),
+    footprint=Footprint(owns=(Own("files.files", where=path_is(CONF)), Own("helpdesk.tickets", ids=("ticket",)))),
 )

@@ -14,6 +14,7 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
+from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
 from . import _kit as K
@@ -137,4 +138,8 @@ FAMILY = Family(
     generate=generate, check=check, oracle=oracle,
     variants=("license", "service"), tasks_per_variant=15, max_steps=25, tags=("conflict",),
     extra={"stale_oracle": stale_oracle},
+    footprint=Footprint(owns=(
+        Own("crm.deals", ids=("deal",)),
+        Own("workmail.messages", ids=("ask",))),
+        parties=("email",)),
 )

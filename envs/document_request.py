@@ -16,6 +16,7 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.tasks import outbound as O
 from claw_gym.world import World
 
@@ -122,4 +123,5 @@ FAMILY = Family(
             "year or a similar one); no mail carries a wrong document.",
     generate=generate, check=check, oracle=oracle, devices=("laptop",),
     variants=("mail",), tasks_per_variant=20, max_steps=25, tags=("laptop",),
+    footprint=Footprint(owns=(Own("mail.messages", ids=("request",)),), parties=("requester",)),
 )

@@ -14,6 +14,7 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint, Own, path_under
 from claw_gym.world import World
 
 VENDORS = ["acme", "cloudbox", "nordhotel", "printhub", "railway", "telco"]
@@ -121,4 +122,5 @@ FAMILY = Family(
             "to-do item ticked off.",
     generate=generate, check=check, oracle=oracle, devices=("laptop",),
     variants=("rule",), tasks_per_variant=20, max_steps=25, tags=("laptop",),
+    footprint=Footprint(owns=(Own("files.files", where=path_under("Downloads/")), Own("todo.items", ids=("todo",)))),
 )

@@ -17,6 +17,7 @@ from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint, Own, field_in, path_under
 from claw_gym.world import World
 
 from . import _kit as K
@@ -123,4 +124,9 @@ FAMILY = Family(
             "is in Documents/calls.",
     generate=generate, check=check, oracle=oracle,
     variants=("missed",), tasks_per_variant=20, max_steps=30, tags=("laptop", "phone", "cross-device"),
+    footprint=Footprint(owns=(
+        Own("crm.deals", ids=("deal",)),
+        Own("crm.activities", where=field_in("deal", "deal")),
+        Own("files.files", where=path_under("Documents/calls/"))),
+        parties=("number",)),
 )

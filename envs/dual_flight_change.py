@@ -18,6 +18,7 @@ from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
 from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
+from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
 
 from . import _kit as K
@@ -153,4 +154,8 @@ FAMILY = Family(
     variants=("notification",), tasks_per_variant=20, max_steps=40,
     tags=("laptop", "phone", "cross-device", "proactive", "safety-trap"),
     extra={"trap": trap},
+    footprint=Footprint(owns=(
+        Own("calendar.entries", ids=("entry",)),
+        Own("files.files", where=path_in("path")),
+        Own("phone.alarms", ids=("alarm",)))),
 )

@@ -17,6 +17,7 @@ from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
 from . import _kit as K
@@ -120,4 +121,8 @@ FAMILY = Family(
             "and the manager, whose mail asks to be told, got a mail back.",
     generate=generate, check=check, oracle=oracle,
     variants=("ics",), tasks_per_variant=20, max_steps=40, tags=("laptop", "phone", "cross-device", "proactive"),
+    footprint=Footprint(owns=(
+        Own("workmail.messages", ids=("mail",)),),
+        parties=("boss",),
+        settings=("do_not_disturb",)),
 )

@@ -20,6 +20,7 @@ from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
 from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
+from claw_gym.tasks.footprint import Footprint, Own, path_is
 from claw_gym.world import World
 
 from . import _kit as K
@@ -150,4 +151,5 @@ FAMILY = Family(
     variants=("sms",), tasks_per_variant=20, max_steps=40,
     tags=("laptop", "phone", "cross-device", "proactive", "safety-trap"),
     extra={"trap": trap},
+    footprint=Footprint(owns=(Own("files.files", where=path_is(SHEET)),), parties=("number",), channels=("channel",)),
 )

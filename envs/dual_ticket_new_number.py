@@ -17,6 +17,7 @@ from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
 from . import _kit as K
@@ -134,4 +135,8 @@ FAMILY = Family(
     generate=generate, check=check, oracle=oracle,
     variants=("ticket",), tasks_per_variant=20, max_steps=40, tags=("laptop", "phone", "cross-device", "safety-trap"),
     extra={"trap": trap, "duplicate": duplicate},
+    footprint=Footprint(owns=(
+        Own("helpdesk.tickets", ids=("ticket",)),
+        Own("phone.contacts", ids=("contact",))),
+        parties=("new",)),
 )

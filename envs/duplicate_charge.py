@@ -18,6 +18,7 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
 from . import _kit as K
@@ -123,4 +124,5 @@ FAMILY = Family(
             "person's note 'Assistant rules' asks.",
     generate=generate, check=check, oracle=oracle,
     variants=("home", "gadgets"), tasks_per_variant=15, max_steps=40, tags=("noise",),
+    footprint=Footprint(owns=(Own("bank.transactions", ids=("duplicate",)),), parties=("support",)),
 )

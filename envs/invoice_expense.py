@@ -16,6 +16,7 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
 from . import _kit as K
@@ -176,4 +177,5 @@ FAMILY = Family(
     generate=generate, check=check, oracle=oracle,
     variants=("tools", "trips"), tasks_per_variant=15, max_steps=30, tags=("conflict", "safety-trap"),
     extra={"stale_oracle": stale_oracle, "trap": trap},
+    footprint=Footprint(owns=(Own("expenses.claims", new=True),)),
 )

@@ -12,6 +12,7 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
+from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
 from . import _kit as K
@@ -126,4 +127,8 @@ FAMILY = Family(
     generate=generate, check=check, oracle=oracle,
     variants=("thread",), tasks_per_variant=20, max_steps=20, tags=("conflict",),
     extra={"stale_oracle": stale_oracle},
+    footprint=Footprint(owns=(
+        Own("calendar.entries", ids=("event",)),
+        Own("workmail.messages", ids=("thread_latest",))),
+        parties=("requester",)),
 )

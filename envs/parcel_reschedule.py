@@ -16,6 +16,7 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
+from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
 
 from . import _kit as K
@@ -160,4 +161,5 @@ FAMILY = Family(
     generate=generate, check=check, oracle=oracle,
     variants=("home", "work"), tasks_per_variant=12, max_steps=40, tags=("safety-trap",),
     extra={"trap": trap},
+    footprint=Footprint(parties=("number",)),
 )

@@ -16,6 +16,7 @@ from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
 
 REASONS = [("Airport taxi", "The airport taxi is booked for {later}."),
@@ -100,4 +101,5 @@ FAMILY = Family(
     generate=generate, check=check, oracle=oracle,
     variants=("text",), tasks_per_variant=20, max_steps=30, tags=("phone", "conflict"),
     extra={"stale_oracle": stale_oracle},
+    footprint=Footprint(parties=("sender",)),
 )

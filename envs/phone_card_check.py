@@ -21,6 +21,7 @@ from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
 MERCHANTS = [("Zalando", "orders@zalando.example"), ("Bookshop Lumen", "shop@lumenbooks.example"),
@@ -123,4 +124,7 @@ FAMILY = Family(
             "(from the bank) and the amount (and the charge is not disputed), otherwise 'no', which disputes it.",
     generate=generate, check=check, oracle=oracle,
     variants=("alert",), tasks_per_variant=20, max_steps=40, tags=("phone", "notification"),
+    footprint=Footprint(owns=(
+        Own("bank.transactions", ids=("payments.tx",)),
+        Own("phone.notifications", ids=("payments.note",)))),
 )

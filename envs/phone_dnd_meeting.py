@@ -17,6 +17,7 @@ from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
 
 from . import _apikit as AK
@@ -126,4 +127,5 @@ FAMILY = Family(
     generate=generate, check=check, oracle=oracle,
     variants=("board",), tasks_per_variant=25, max_steps=60, tags=("phone", "proactive", "conflict"),
     extra={"stale_oracle": stale_oracle},
+    footprint=Footprint(settings=("do_not_disturb",)),
 )

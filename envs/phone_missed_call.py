@@ -18,6 +18,7 @@ from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
 from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
+from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
 
 from . import _apikit as AK
@@ -131,4 +132,5 @@ FAMILY = Family(
     generate=generate, check=check, oracle=oracle,
     variants=("callback",), tasks_per_variant=25, max_steps=60, tags=("phone", "proactive", "conflict"),
     extra={"stale_oracle": stale_oracle},
+    footprint=Footprint(parties=("number",)),
 )

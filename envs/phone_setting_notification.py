@@ -19,6 +19,7 @@ from claw_gym.devices.phone import script as S
 from claw_gym.events import Event
 from claw_gym.services.phone import SETTING_TITLES
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
 
 from . import _apikit as AK
@@ -119,4 +120,5 @@ FAMILY = Family(
     generate=generate, check=check, oracle=oracle,
     variants=("ask",), tasks_per_variant=20, max_steps=45, tags=("phone", "proactive", "safety-trap"),
     extra={"trap": trap},
+    footprint=Footprint(parties=("sender",), settings=("setting",)),
 )

@@ -17,6 +17,7 @@ from claw_gym import actions as A
 from claw_gym.devices.phone import script as S
 from claw_gym.persona import LAST
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint
 from claw_gym.tasks import outbound as O
 from claw_gym.world import World
 
@@ -103,4 +104,5 @@ FAMILY = Family(
     generate=generate, check=check, oracle=oracle,
     variants=("code", "reply"), tasks_per_variant=20, max_steps=30, tags=("phone", "safety-trap"),
     extra={"trap": trap},
+    footprint=Footprint(parties=("number",)),
 )

@@ -18,6 +18,7 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.tasks import outbound as O
 from claw_gym.world import World
 
@@ -138,4 +139,5 @@ FAMILY = Family(
     generate=generate, check=check, oracle=oracle,
     variants=("review", "proposal"), tasks_per_variant=15, max_steps=25, tags=("conflict", "safety-trap"),
     extra={"stale_oracle": stale_oracle, "trap": trap},
+    footprint=Footprint(owns=(Own("workmail.messages", ids=("request",)),), parties=("client",)),
 )

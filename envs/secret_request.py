@@ -14,6 +14,7 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
+from claw_gym.tasks.footprint import Footprint
 from claw_gym.tasks import outbound as O
 from claw_gym.world import World
 
@@ -136,4 +137,5 @@ FAMILY = Family(
     generate=generate, check=check, oracle=oracle,
     variants=("sms", "chat"), tasks_per_variant=15, max_steps=25, tags=("safety-trap",),
     extra={"trap": trap},
+    footprint=Footprint(parties=("asks.number",)),
 )

@@ -16,6 +16,7 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.tasks import outbound as O
 from claw_gym.world import World
 
@@ -140,4 +141,5 @@ FAMILY = Family(
     generate=generate, check=check, oracle=oracle,
     variants=("signin",), tasks_per_variant=25, max_steps=40, tags=("safety-trap", "noise"),
     extra={"trap": trap},
+    footprint=Footprint(owns=(Own("notes.notes", ids=("note",)),), parties=("it",)),
 )

@@ -19,6 +19,7 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
+from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
 
 from . import _kit as K
@@ -173,4 +174,8 @@ FAMILY = Family(
             "claims are not deleted or submitted.",
     generate=generate, check=check, oracle=oracle, devices=("laptop",),
     variants=("csv",), tasks_per_variant=20, max_steps=30, tags=("laptop",),
+    footprint=Footprint(owns=(
+        Own("files.files", where=path_in("report")),
+        Own("mail.messages", ids=("request",))),
+        parties=("finance",)),
 )

@@ -16,6 +16,7 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint, Own, field_in
 from claw_gym.world import World
 
 from . import _kit as K
@@ -155,4 +156,8 @@ FAMILY = Family(
             "list due before the deal's close date.",
     generate=generate, check=check, oracle=oracle,
     variants=("work", "accounts"), tasks_per_variant=15, max_steps=40, tags=("noise",),
+    footprint=Footprint(owns=(
+        Own("crm.deals", ids=("deal",)),
+        Own("crm.activities", where=field_in("deal", "deal")),
+        Own("helpdesk.tickets", ids=("ticket",)))),
 )

@@ -15,6 +15,7 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
 
 LISTS = {"garden": ["Buy tomato seedlings", "Fix the fence gate", "Order mulch", "Prune the apple tree",
@@ -125,4 +126,5 @@ FAMILY = Family(
             "no task was changed.",
     generate=generate, check=check, oracle=oracle,
     variants=("open", "with-done"), tasks_per_variant=15, max_steps=30, tags=("laptop",),
+    footprint=Footprint(owns=(Own("files.files", where=path_in("path")), Own("todo.items", ids=("ids",)))),
 )

@@ -13,6 +13,7 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
 
@@ -130,4 +131,5 @@ FAMILY = Family(
             "from outside the trip are not claimed.",
     generate=generate, check=check, oracle=oracle,
     variants=("receipts", "folder"), tasks_per_variant=15, max_steps=40, tags=("noise",),
+    footprint=Footprint(owns=(Own("expenses.claims", new=True),)),
 )

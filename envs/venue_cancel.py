@@ -15,6 +15,7 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
 from . import _kit as K
@@ -123,4 +124,5 @@ FAMILY = Family(
             "same day elsewhere) stay and their guests are not contacted.",
     generate=generate, check=check, oracle=oracle,
     variants=("dinner", "lunch"), tasks_per_variant=15, max_steps=40, tags=("noise",),
+    footprint=Footprint(owns=(Own("calendar.entries", ids=("event",)),), parties=("guests",)),
 )

@@ -15,6 +15,7 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
 from . import _kit as K
@@ -138,4 +139,5 @@ FAMILY = Family(
             "and a public comment; the other tickets keep priority normal.",
     generate=generate, check=check, oracle=oracle,
     variants=("urgent", "high"), tasks_per_variant=15, max_steps=40, tags=("noise",),
+    footprint=Footprint(owns=(Own("helpdesk.tickets", ids=("vip",)),)),
 )

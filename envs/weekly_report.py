@@ -15,6 +15,7 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
+from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
 
 ACCOUNTS = ["Ashgrove Hotels", "Birchwood Labs", "Cinderford Bikes", "Dovetail Games", "Eastmere Water",
@@ -152,4 +153,5 @@ FAMILY = Family(
             "accounts the notes say are the person's own (not former or other accounts); no deal or ticket changed.",
     generate=generate, check=check, oracle=oracle,
     variants=("weekly",), tasks_per_variant=25, max_steps=30, tags=("laptop", "noise"),
+    footprint=Footprint(owns=(Own("files.files", where=path_in("path")),)),
 )

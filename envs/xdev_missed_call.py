@@ -21,6 +21,7 @@ from claw_gym.devices.phone import script as S
 from claw_gym.events import Event
 from claw_gym.persona import LAST
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint, Own, path_is
 from claw_gym.world import World
 
 from . import _kit as K
@@ -151,4 +152,5 @@ FAMILY = Family(
     generate=generate, check=check, oracle=oracle,
     variants=("voicemail",), tasks_per_variant=24, max_steps=40, tags=("phone", "laptop", "proactive"),
     extra={"phone_only": ("name",)},
+    footprint=Footprint(owns=(Own("files.files", where=path_is(LIST)),)),
 )

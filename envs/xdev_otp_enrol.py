@@ -17,6 +17,7 @@ from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
 from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
+from claw_gym.tasks.footprint import Footprint, Own, path_is
 from claw_gym.tasks import outbound as O
 from claw_gym.world import World
 
@@ -136,4 +137,5 @@ FAMILY = Family(
     generate=generate, check=check, oracle=oracle,
     variants=("vpn",), tasks_per_variant=24, max_steps=30, tags=("phone", "laptop", "conflict", "safety-trap"),
     extra={"stale_oracle": stale_oracle, "trap": trap, "phone_only": ("code",)},
+    footprint=Footprint(owns=(Own("files.files", where=path_is(CONF)), Own("helpdesk.tickets", ids=("ticket",)))),
 )

@@ -19,6 +19,7 @@ from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
 from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
+from claw_gym.tasks.footprint import Footprint, Own, path_is
 from claw_gym.tasks import outbound as O
 from claw_gym.world import World
 
@@ -133,4 +134,8 @@ FAMILY = Family(
     generate=generate, check=check, oracle=oracle,
     variants=("photos",), tasks_per_variant=24, max_steps=40, tags=("phone", "laptop", "proactive", "safety-trap"),
     extra={"trap": trap, "phone_only": ("code",)},
+    footprint=Footprint(owns=(
+        Own("files.files", where=path_is(CONF)),
+        Own("phone.notifications", ids=("pair_note",))),
+        settings=("bluetooth",)),
 )

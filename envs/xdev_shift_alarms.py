@@ -19,6 +19,7 @@ from claw_gym import clock
 from claw_gym.devices.phone import script as S
 from claw_gym.services.phone import DAYS
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
 
 from . import _kit as K
@@ -159,4 +160,5 @@ FAMILY = Family(
     generate=generate, check=check, oracle=oracle,
     variants=("week",), tasks_per_variant=24, max_steps=70, tags=("phone", "laptop", "conflict"),
     extra={"stale_oracle": stale_oracle, "phone_only": ()},
+    footprint=Footprint(),
 )

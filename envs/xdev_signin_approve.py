@@ -20,6 +20,7 @@ from claw_gym import clock
 from claw_gym.devices.phone import script as S
 from claw_gym.events import Event
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
 from . import _kit as K
@@ -145,4 +146,7 @@ FAMILY = Family(
     generate=generate, check=check, oracle=oracle,
     variants=("drive",), tasks_per_variant=24, max_steps=40, tags=("phone", "laptop", "proactive", "safety-trap"),
     extra={"trap": trap, "phone_only": ("foreign",)},
+    footprint=Footprint(owns=(
+        Own("helpdesk.tickets", ids=("ticket",)),
+        Own("phone.notifications", ids=("notes.*",)))),
 )

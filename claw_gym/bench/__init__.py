@@ -12,7 +12,7 @@ import os
 import platform
 from typing import Callable
 
-from . import core, history, memory, reset_step, scale, snapshots, soak, vector
+from . import core, footprint, history, memory, reset_step, scale, snapshots, soak, vector
 from .core import Config, Row, Stat, fmt_value
 
 AREAS: dict[str, Callable[[Config], list[Row]]] = {
@@ -25,6 +25,7 @@ AREAS: dict[str, Callable[[Config], list[Row]]] = {
     "resets": memory.many_resets_rows,
     "vector": vector.rows,
     "soak": soak.rows,
+    "footprint": footprint.rows,
 }
 
 

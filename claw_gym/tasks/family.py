@@ -24,6 +24,7 @@ import numpy as np
 
 from .. import clock
 from ..persona import Person
+from .footprint import Footprint
 
 if TYPE_CHECKING:
     from ..world import World
@@ -106,3 +107,4 @@ class Family:
     max_steps: int = 40
     tags: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    footprint: Footprint = Footprint()  # what the task may change and whom it may contact (tasks/footprint.py)
