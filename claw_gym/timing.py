@@ -9,6 +9,7 @@ a proactive task's ``finish`` sleeps until the next one or the deadline.
 from __future__ import annotations
 
 from . import clock
+from .plural import count
 from .events import Event
 from .world import World
 
@@ -31,24 +32,20 @@ def _when(start: int, now: int) -> str:
     return clock.fmt(now)[11:] if clock.day_start(now) == clock.day_start(start) else clock.fmt(now)
 
 
-def _count(events: list[Event]) -> str:
-    return f"{len(events)} new event{'s' if len(events) != 1 else ''}"
-
-
 def wait_result(start: int, now: int, asked: int, arrived: list[Event], wake: bool) -> str:
     """``woke at 10:28: 1 new event``, ``waited 600 s, nothing arrived`` or ``waited 600 s``."""
     if wake and arrived:
-        return f"woke at {_when(start, now)}: {_count(arrived)}"
+        return f"woke at {_when(start, now)}: {count(len(arrived), 'new event')}"
     waited = f"waited {now - start} s"
     if not wake:
-        return waited + (f": {_count(arrived)}" if arrived else "")
+        return waited + (f": {count(len(arrived), 'new event')}" if arrived else "")
     return waited + ", nothing arrived" + ("" if now - start == asked else " (the deadline came first)")
 
 
 def finish_result(start: int, now: int, arrived: list[Event]) -> str:
     """A proactive task's finish before its deadline: woken by an arrival, or run to the deadline."""
     if arrived:
-        return f"finished for now; woke at {_when(start, now)}: {_count(arrived)}"
+        return f"finished for now; woke at {_when(start, now)}: {count(len(arrived), 'new event')}"
     return "finished for now; nothing arrived before the deadline"
 
 
