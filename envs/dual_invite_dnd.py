@@ -2,7 +2,7 @@
 
 Mid-episode the manager mails (work mailbox) that an important call is coming and the
 invite was saved to ~/Downloads as an .ics file; the time is only in that file. Before
-the deadline the agent must put the event in the calendar at the invite's time, turn
+the meeting starts the agent must put the event in the calendar at the invite's time, turn
 Do not disturb on on the phone (the manager asked for no buzzing) and let the manager know
 (their mail asks for it: a reply, or a new mail, from either mailbox). Older .ics
 files of past meetings sit in Downloads as distractors (more with difficulty).
@@ -48,12 +48,16 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+START_SLACK = 5 * clock.MINUTE  # the episode runs this long into the meeting
+
+
 def generate(ctx: Ctx) -> Scenario:
     boss = ctx.person("manager")
     topic = ctx.pick(TOPICS)
     trigger = K.trigger_time(ctx)
-    deadline = K.deadline_after(ctx, trigger)
-    start = (deadline // (15 * clock.MINUTE) + 2) * 15 * clock.MINUTE
+    start = (K.deadline_after(ctx, trigger) // (15 * clock.MINUTE) + 2) * 15 * clock.MINUTE
+    # "Do not disturb beforehand": judged as the meeting starts, so switching it on just before counts
+    deadline = K.deadline_after(ctx, trigger, content=start + START_SLACK)
     end = start + ctx.pick([30, 45, 60]) * clock.MINUTE
     path = f"Downloads/invite-{_slug(topic)}.ics"
     for i in range(ctx.difficulty):  # invites of meetings that are over
@@ -116,7 +120,7 @@ FAMILY = Family(
     kind="proactive",
     services=("workmail", "files", "calendar", "phone", "contacts"),
     devices=("laptop", "phone"),
-    summary="By the deadline the event of the .ics invite that landed in Downloads is in the calendar at its "
+    summary="As the meeting starts, the event of the .ics invite that landed in Downloads is in the calendar at its "
             "exact time (and at no other candidate time), the phone is on Do not disturb (no other setting changed) "
             "and the manager, whose mail asks to be told, got a mail back.",
     generate=generate, check=check, oracle=oracle,
