@@ -165,12 +165,39 @@ def family_sections() -> str:
     return "\n".join(out)
 
 
+def family_checks() -> str:
+    """Each family's checks and where the agent learns each is required (``because``).
+
+    Read from the verdict of the family's first task at seed 0 after its oracle (a check's name
+    may carry that task's values). Slow-ish (one episode per family): the default tests leave
+    this block to the slow suite (:data:`SLOW_BLOCKS`).
+    """
+    from ..env import ClawEnv  # the checks exist only in a judged episode; the env composes tasks
+    from ..oracle import run_oracle
+
+    out = []
+    for f in sorted(suite.families().values(), key=lambda f: f.name):
+        first = min(s.task_id for s in suite.all_specs().values() if s.family == f.name)
+        env = ClawEnv(task_id=first)
+        try:
+            env.reset(seed=0)
+            verdict = run_oracle(env).info.get("verdict") or {"checks": []}
+        finally:
+            env.close()
+        lines = [f"- {c['name']}: *because* {c.get('because') or '(not stated)'}" for c in verdict["checks"]]
+        out.append(f"**`{f.name}`** (checks of `{first}`, seed 0)\n\n" + "\n".join(lines) + "\n")
+    return "\n".join(out)
+
+
 # (file relative to the repository root, block name, generator)
 BLOCKS: list[tuple[str, str, Callable[[], str]]] = [
     ("README.md", "summary", summary_line),
     ("docs/families.md", "suite", markdown),
     ("docs/families.md", "families", family_sections),
+    ("docs/families.md", "checks", family_checks),
 ]
+#: blocks whose generator runs episodes: checked by the slow suite, not the default one
+SLOW_BLOCKS = ("checks",)
 
 
 def _pattern(name: str) -> re.Pattern[str]:
@@ -181,11 +208,14 @@ def _body(text: str) -> str:
     return text.rstrip("\n") + "\n"
 
 
-def update(root: Path, write: bool) -> list[str]:
-    """Compare (and with ``write``, rewrite) every generated block; returns the stale ones as 'file: name'."""
+def update(root: Path, write: bool, skip: tuple[str, ...] = ()) -> list[str]:
+    """Compare (and with ``write``, rewrite) every generated block but those named in ``skip``;
+    returns the stale ones as 'file: name'."""
     stale: list[str] = []
     texts: dict[str, str] = {}
     for rel, name, make in BLOCKS:
+        if name in skip:
+            continue
         path = root / rel
         text = texts.setdefault(rel, path.read_text(encoding="utf-8"))
         m = _pattern(name).search(text)
