@@ -14,9 +14,10 @@ Each family declares a small, typed :class:`Footprint` next to its checker: the 
 the task owns (by id from the facts, or by a predicate), whether it may create records
 in a table, whom it may contact, which settings it may switch. :func:`violations` names
 every change outside it, after the shared allow-list of harmless side effects
-(:data:`ALLOWED`): reading and marking read, drafts, notes on a record the task owns (:data:`ATTACHED`), creating notes, to-dos, alarms,
-contacts and calendar entries (an entry's attendees are judged as recipients), and
-scratch files under :data:`SCRATCH` (the shell's /tmp is a tmpfs outside the world).
+(:data:`ALLOWED`): reading and marking read, drafts, creating notes, to-dos, alarms,
+contacts and calendar entries (an entry's attendees are judged as recipients), notes on a
+record the task owns (:data:`ATTACHED`: an activity on its deal), and scratch files under
+:data:`SCRATCH` (the shell's /tmp is a tmpfs outside the world).
 """
 
 from __future__ import annotations
