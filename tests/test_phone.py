@@ -537,3 +537,34 @@ def test_enter_sends_and_delete_edits():
     sent = ph.world.call("sms.list", {"number": "+1 555 000 1111"})["items"][0]
     assert sent["direction"] == "out" and sent["body"] == "pong"
     assert ph.find("id/compose_text").text == ""
+
+
+
+def test_the_shade_pages_on_so_no_notification_is_out_of_reach():
+    """A card that does not fit is one tap away: "N more" pages on, "N newer" pages back (an honest
+    player could reach a needed pairing code only by dismissing other cards)."""
+    import gymnasium as gym
+
+    from claw_gym import actions as A
+    from claw_gym.devices.phone import system
+
+    env = gym.make("ClawAnything/xdev-otp-enrol-vpn-0003-v0")
+    env.reset(seed=0)
+    phone = env.unwrapped.phone
+    obs, *_ = env.step(A.swipe(180, 4, 180, 500))
+    notifs = system.notifications(phone)
+    assert "more: tap to show them" in obs["ui"], "the task should have more cards than fit"
+    seen: set[str] = set()
+    for _ in range(len(notifs)):
+        seen |= {n.key for n in notifs if n.text.replace('"', "'")[:60] in obs["ui"]}
+        if "more: tap to show them" not in obs["ui"]:
+            break
+        obs, *_ = env.step(A.tap(element="id/more"))
+        assert obs["result"].startswith("tapped"), obs["result"]
+    assert seen == {n.key for n in notifs}, f"{len(seen)} of {len(notifs)} cards reached"
+    assert phone.shade_from > 0 and "newer: tap to show them" in obs["ui"]
+    obs, *_ = env.step(A.tap(element="id/newer"))
+    assert phone.shade_from == 0 and "newer: tap" not in obs["ui"] and "more: tap" in obs["ui"]
+    env.step(A.key("back"))
+    obs, *_ = env.step(A.swipe(180, 4, 180, 500))  # the shade opens on the newest cards again
+    assert phone.shade_from == 0

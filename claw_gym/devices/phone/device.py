@@ -51,6 +51,7 @@ class SimPhone:
         self.current = system.LAUNCHER  # a package, LAUNCHER or RECENTS
         self.recent: list[str] = []
         self.shade_open = False
+        self.shade_from = 0  # the first notification the shade shows (its "N more" row pages on)
         self.toast: str | None = None
         self._fault_toast: str | None = None  # the toast of the last injected fault (see claw_gym/faults.py)
         self.ui_version = 0
@@ -178,6 +179,11 @@ class SimPhone:
         self.shade_open = False
         self._changed()
 
+    def shade_page(self, first: int) -> None:
+        """Show the shade's notifications from the ``first`` on (its "N more" and "Newer" rows)."""
+        self.shade_from = max(0, first)
+        self._changed()
+
     def open_app_view(self, package: str, view: str, **params: Any) -> None:
         self._foreground(package)
         app = self.apps[package]
@@ -282,7 +288,7 @@ class SimPhone:
         if abs(dx) < 20 and abs(dy) < 20:
             return "swipe: too short (move at least 20 px); use tap for a touch"
         if not self.shade_open and y1 < STATUS_H + 12 and dy > 80:
-            self.shade_open = True
+            self.shade_open, self.shade_from = True, 0
             self._changed()
             return self._ok("opened the notification shade")
         if self.shade_open:
@@ -378,10 +384,10 @@ class SimPhone:
         is replaced, never changed): restoring it builds fresh screens each time."""
         stacks = tuple((pkg, tuple((s.package, s.view, tuple(s.params.items()), s.scroll, tuple(s.fields.items()),
                                     s.focus, s.dialog) for s in stack)) for pkg, stack in self.stacks.items())
-        return (stacks, self.current, tuple(self.recent), self.shade_open, self.toast)
+        return (stacks, self.current, tuple(self.recent), self.shade_open, self.shade_from, self.toast)
 
     def _restore(self, ui: tuple) -> None:
-        stacks, self.current, recent, self.shade_open, self.toast = ui
+        stacks, self.current, recent, self.shade_open, self.shade_from, self.toast = ui
         self.stacks = {pkg: [Screen(p, v, dict(params), scroll, dict(fields), focus, dialog)
                              for p, v, params, scroll, fields, focus, dialog in stack] for pkg, stack in stacks}
         self.recent = list(recent)

@@ -197,8 +197,14 @@ def shade(phone: "SimPhone", notifs: list[Notif]) -> list[Node]:
                                                                               {"name": k, "on": not on})))
         y += 64
     bottom = HEIGHT - NAV_H - 56
+    first = min(phone.shade_from, max(0, len(notifs) - 1))
+    if first:  # paged on: the newer cards are a tap away
+        panel.children.append(Node(W + "TextView", (0, y, WIDTH, y + 40), text=f"{first} newer: tap to show them",
+                                   package=SYSTEMUI, style="shade_text", rid=f"{SYSTEMUI}:id/newer",
+                                   on_tap=lambda: phone.shade_page(0)))
+        y += 40
     shown = 0
-    for n in notifs:
+    for n in notifs[first:]:
         lines = wrap(n.text[:300], WIDTH - 48, "sub")[:3]
         h = 58 + len(lines) * LINE["sub"] + (40 if n.actions else 0) + 8
         if y + h > bottom:
@@ -218,11 +224,14 @@ def shade(phone: "SimPhone", notifs: list[Notif]) -> list[Node]:
         panel.children.append(card)
         y += h
         shown += 1
-    more = len(notifs) - shown
-    label = "No notifications" if not notifs else (f"{more} more" if more else "")
-    if label:
-        panel.children.append(Node(W + "TextView", (0, y, WIDTH, y + 40), text=label, package=SYSTEMUI,
+    more = len(notifs) - first - shown
+    if not notifs:
+        panel.children.append(Node(W + "TextView", (0, y, WIDTH, y + 40), text="No notifications", package=SYSTEMUI,
                                    style="shade_text", rid=f"{SYSTEMUI}:id/more"))
+    elif more:  # a card never hides: the rest are one tap away (the row stops short of "Clear all")
+        panel.children.append(Node(W + "TextView", (0, y, WIDTH - 150, y + 40), text=f"{more} more: tap to show them",
+                                   package=SYSTEMUI, style="shade_text", rid=f"{SYSTEMUI}:id/more",
+                                   on_tap=lambda: phone.shade_page(first + max(1, shown))))
     if notifs:
         panel.children.append(Node(W + "Button", (WIDTH - 140, bottom + 8, WIDTH - 16, bottom + 48),
                                    text="Clear all", package=SYSTEMUI, style="shade_text",
