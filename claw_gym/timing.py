@@ -15,15 +15,24 @@ from .world import World
 
 
 def pass_time(world: World, seconds: int, *, wake: bool) -> list[Event]:
-    """Advance up to ``seconds``; with ``wake``, stop at the first pending arrival in that span.
+    """Advance up to ``seconds``; with ``wake``, stop in the clock minute of the first pending arrival.
 
-    Returns the delivered events (every event due at the waking time, all at once).
+    Everything due in that minute is delivered at once (the clock stops at the last of them): a
+    text and the phone's notification of it, seconds apart, are one wake-up, not two, as the
+    observation shows time to the minute. Returns the delivered events.
     """
     seconds = max(0, int(seconds))
     if wake:
+        now = world.clock.now
         nxt = world.timeline.next_time()
-        if nxt is not None and nxt <= world.clock.now + seconds:
-            seconds = max(0, nxt - world.clock.now)
+        if nxt is not None and nxt <= now + seconds:
+            bound = min(nxt - nxt % clock.MINUTE + clock.MINUTE - 1, now + seconds)  # the minute's last second
+            last = nxt
+            for e in world.timeline.pending:  # in time order
+                if e.time > bound:
+                    break
+                last = max(last, e.time)
+            seconds = max(0, last - now)
     return world.advance(seconds)
 
 

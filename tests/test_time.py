@@ -38,16 +38,39 @@ def _next_arrival(env) -> int:
     return nxt
 
 
+def _woken_at(env) -> int:
+    """Where a waking wait stops: the last arrival in the clock minute of the next one."""
+    nxt = _next_arrival(env)
+    return max(e.time for e in env.world.timeline.pending if nxt <= e.time < nxt - nxt % 60 + 60)
+
+
 # ---- wait ---------------------------------------------------------------------------------------
 def test_wait_wakes_at_the_first_arrival_and_says_so():
     env = _env("bill-pay")
-    nxt = _next_arrival(env)
-    due = [e for e in env.world.timeline.pending if e.time == nxt]
+    nxt, woken = _next_arrival(env), _woken_at(env)
+    due = [e for e in env.world.timeline.pending if nxt <= e.time <= woken]
     obs, _, terminated, _, info = env.step(A.wait(7 * 86400))
-    assert env.world.clock.now == nxt and not terminated and info["action_ok"]
+    assert env.world.clock.now == woken and not terminated and info["action_ok"]
     n = len(due)
     assert obs["result"] == f"woke at {clock.fmt(nxt)[11:]}: {n} new event{'s' if n != 1 else ''}"
     assert all(e.line() in obs["events"] for e in due)
+
+
+def test_arrivals_in_one_minute_are_one_wake_up():
+    """A text and the phone's notification of it land seconds apart: one wake-up delivers both (the
+    observation shows time to the minute; honest players paid a step for each)."""
+    from claw_gym.events import Event
+
+    env = _env("bill-pay")
+    now, nxt = env.world.clock.now, _next_arrival(env)
+    t0 = now - now % 60 + 60  # the next full minute, quiet until the next arrival
+    assert t0 + 120 < nxt, "bill-pay's first arrival comes minutes after reset"
+    for dt in (5, 40):
+        env.world.schedule(Event(t0 + dt, "device", "device.note", f"test arrival +{dt}s"))
+    obs, *_ = env.step(A.wait(3600))
+    assert env.world.clock.now == t0 + 40 and obs["result"] == f"woke at {clock.fmt(t0)[11:]}: 2 new events"
+    obs, *_ = env.step(A.wait(30))
+    assert obs["result"] == "waited 30 s, nothing arrived"
 
 
 def test_wait_with_nothing_arriving_runs_its_whole_length():
@@ -94,10 +117,10 @@ def test_wait_never_runs_past_the_deadline():
 @pytest.mark.parametrize("family", PROACTIVE)
 def test_finish_before_the_deadline_sleeps_to_the_next_arrival(family):
     env = _env(family)
-    nxt = _next_arrival(env)
+    nxt, woken = _next_arrival(env), _woken_at(env)
     obs, reward, terminated, truncated, info = env.step(A.finish("nothing to do yet"))
     assert not (terminated or truncated) and "verdict" not in info and reward == 0.0
-    assert env.world.clock.now == nxt < env.scenario.deadline
+    assert env.world.clock.now == min(woken, env.scenario.deadline) and nxt < env.scenario.deadline
     assert obs["result"].startswith(f"finished for now; woke at {clock.fmt(nxt)[11:]}: ")
     assert obs["events"]
 
