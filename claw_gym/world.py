@@ -162,11 +162,17 @@ class World:
         self.audit.record(AuditEntry(self.clock.now, source, call, args, error is None, error))
 
     def help(self) -> dict[str, Any]:
-        return {
+        listing: dict[str, Any] = {
             "usage": "{\"kind\": \"api\", \"call\": \"<service>.<endpoint>\", \"args\": {...}}",
             "services": {name: [ep.signature() for ep in svc.endpoints.values()]
                          for name, svc in self.services.items()},
         }
+        phone_only = sorted(n for n, svc in self.services.items() if getattr(svc, "device_only", False))
+        if phone_only:  # said up front: calling them through the api or shell door only costs a step
+            listing["phone_only"] = {n: "on the phone itself: use the phone's apps (gui actions); the api and "
+                                        "shell doors refuse these endpoints (describe still works)"
+                                     for n in phone_only}
+        return listing
 
     # ---- reading -----------------------------------------------------------------------------
     def service(self, name: str) -> Service:

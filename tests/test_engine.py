@@ -372,3 +372,17 @@ def test_bound_remembers_by_identity_only():
             assert O.bound(t, 100) == O._bound(t, 100)
             assert O.bound(t, 5_000) == O._bound(t, 5_000)
     assert len(O._BOUND) <= 16
+
+
+
+def test_help_says_which_services_only_the_phone_reaches():
+    """phone.* is listed (its endpoints exist) but refused by the api door: help says so up front."""
+    env = gym.make("ClawAnything/phone-card-check-alert-0000-v0")
+    env.reset(seed=0)
+    obs, *_ = env.step(A.api("help"))
+    listing = json.loads(obs["result"])
+    assert "phone" in listing["services"] and set(listing["phone_only"]) == {"phone"}
+    env2 = gym.make("ClawAnything/meeting-reschedule-thread-0000-v0")
+    env2.reset(seed=0)
+    obs, *_ = env2.step(A.api("help"))
+    assert "phone_only" not in json.loads(obs["result"])

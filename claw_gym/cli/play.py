@@ -232,6 +232,9 @@ def endpoint_lines(action: str, result: str) -> list[str] | None:
     lines = [f"usage: {listing['usage']}"] if "usage" in listing else []
     for signatures in listing["services"].values():
         lines.extend(str(sig) for sig in signatures)
+    phone_only = listing.get("phone_only")
+    if isinstance(phone_only, dict):
+        lines.extend(f"{name}.*: {why}" for name, why in phone_only.items())
     return lines
 
 
