@@ -445,3 +445,11 @@ def test_dual_flight_change_departs_line(style, good):
             d["cmd"] = d["cmd"].replace(f"/Departs: {clock.fmt(f['new'])}/", f"/Departs: {line}/")
     v = _play(env, _rewrite(env.oracle_actions(), edit))
     assert _failed(v) == ([] if good else ["the itinerary shows the new departure"]), (line, v)
+
+
+def test_a_written_date_is_not_an_amount():
+    """'by 31 May 2026' names a day: not EUR 31 and EUR 2,026 (an honest player's reply got both in a detail)."""
+    from claw_gym.tasks import values as v
+
+    got = v.amount_values("Confirmed EUR 61,000 if signed by 31 May 2026; 74,30 EUR on 3 June.", "EUR")
+    assert got == {Decimal("61000"), Decimal("74.30")}

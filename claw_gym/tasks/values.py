@@ -204,11 +204,15 @@ def amounts_in(text: str, currency: str | None = None) -> list[Reading[Decimal]]
     separator is a comma ("45,250"); a bare "106.000" could be either, and the reading says so.
     """
     out: list[Reading[Decimal]] = []
+    days = [(r.start, r.end) for r in dates_in(text, 0)]  # "by 31 May 2026" names a day, not EUR 31 and 2,026
     for m in _AMOUNT.finditer(text):
         token = m.group(0).strip()
         if not re.search(r"\d", token):
             continue
-        cur = _currency(m["cur1"] or m["cur2"]) or currency
+        marked = m["cur1"] or m["cur2"]
+        if not marked and any(s < m.end() and m.start() < e for s, e in days):
+            continue
+        cur = _currency(marked) or currency
         num = m["num"]
         single = re.fullmatch(r"\d{1,3}([.,'\u00a0\u202f ])\d{3}", num)
         if single and (single.group(1) == "." and cur is None or single.group(1) in ".," and cur in THREE_DECIMALS):
