@@ -21,6 +21,7 @@ from gymnasium.envs.registration import register, registry
 from claw_gym import actions as A
 from claw_gym.tasks import Ctx, Family, Grader, Scenario, TaskSpec
 from claw_gym.tasks import suite
+from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
 SPLIT = "tutorial"
@@ -43,7 +44,9 @@ def generate(ctx: Ctx) -> Scenario:
 def check(world: World, facts: dict[str, Any], g: Grader) -> None:
     items = world.services["todo"].table("items")
     target = items.get(facts["target"])
-    g.expect("the finished task is ticked off", target is not None and target["done"])
+    g.expect("the finished task is ticked off", target is not None and target["done"],
+             "done" if target is not None and target["done"] else "still open",
+             because="the instruction says it is finished and asks to tick it off")
     # the family's other chores, and any task the agent completed (the history has done ones of its own)
     completed = {e.args.get("id") for e in world.audit.calls("todo.complete")}
     wrong = [t["title"] for rid, t in items.items() if rid != facts["target"] and t["done"]
@@ -60,6 +63,7 @@ FAMILY = Family(
     summary="The task the user finished is marked done; no other task is.",
     generate=generate, check=check, oracle=oracle, variants=("tick",), tasks_per_variant=50, max_steps=8,
     tags=("tutorial",),
+    footprint=Footprint(owns=(Own("todo.items", ids=("target",)),)),
 )
 
 
