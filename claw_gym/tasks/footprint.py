@@ -88,11 +88,41 @@ class Footprint:
         out |= {"#" + c.lstrip("#") for c in _values(facts, self.channels)}
         if self.contacts is not None:
             out |= {party(p) for p in self.contacts(world, facts) if p}
+        return out | _reachable(world, self._named_on_owned(world, facts))
+
+    def _named_on_owned(self, world: World, facts: Facts) -> set[str]:
+        """The people named on the records the task owns by id (a ticket's requester, an event's
+        attendees, a mail's sender and recipients): a task about a record may reach them by any door."""
+        out: set[str] = set()
+        for own in self.owns:
+            service, _, table = own.table.partition(".")
+            if not own.ids or service not in world.services:
+                continue
+            rows = world.services[service].table(table)
+            for rid in _values(facts, own.ids):
+                rec = rows.get(rid) or {}
+                for key in NAMED_FIELDS:
+                    out |= {str(v) for v in _flat([rec.get(key)]) if v}
         return out
 
     def allowed_settings(self, facts: Facts) -> set[str]:
         return {s for s in self.settings if s in SETTINGS} | _values(facts, tuple(s for s in self.settings
                                                                                   if s not in SETTINGS))
+
+
+#: fields of a record that name people (addresses or numbers)
+NAMED_FIELDS = ("from", "to", "cc", "requester", "attendees", "number", "email")
+
+
+def _reachable(world: World, people: set[str]) -> set[str]:
+    """``people`` as parties, with each one's other address or number from the persona's address
+    book (told "let them know", a text or a call to a guest counts as much as a mail)."""
+    out = {party(p) for p in people}
+    if world.persona is not None:
+        for person in world.persona.people:
+            if party(person.email) in out or party(person.phone) in out:
+                out |= {party(person.email), party(person.phone)}
+    return out
 
 
 def _values(facts: Facts, keys: tuple[str, ...]) -> set[str]:
