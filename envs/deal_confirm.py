@@ -78,6 +78,11 @@ def generate(ctx: Ctx) -> Scenario:
                                   "start": ctx.now})
 
 
+def _priced(token: str) -> bool:
+    """Whether an amount was written as money (a currency code or mark with it), not a bare number."""
+    return any(ch.isalpha() or ch in "€$£" for ch in token)
+
+
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     deals = world.services["crm"].table("deals")
     d = deals[f["deal"]]
@@ -102,10 +107,14 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
              f"{len(sent)} mails to {f['email']} naming {shown}" + "".join(f"; {p}" for p in unclear),
              because=f"the instruction asks to confirm the agreed price to them in writing; {latest}")
     other = [float(f["other_before"]["amount"]), float(f["other_before"]["amount"]) + 2000] if f["other"] else []
-    stale = sorted({a for a in every if (a in f["stale"] or a in other) and a != f["final"]})
+    # a hedge names a second price: any other figure written as money ("EUR 42,500", "42.500 €")
+    priced = {float(r.value) for rs in found for r in rs if r.ok and r.value is not None and _priced(r.text)}
+    stale = sorted({a for a in every if (a in f["stale"] or a in other) and a != f["final"]}
+                   | {a for a in priced if a != f["final"]})
     g.expect("no stale quote sent", not stale,
-             f"other figures named: {', '.join(f'EUR {a:,.2f}' for a in stale) or 'none'}",
-             because="the price is one value: earlier quotes and the other deal's figures are not it")
+             f"other prices named: {', '.join(f'EUR {a:,.2f}' for a in stale) or 'none'}",
+             because="the price is one value: earlier quotes, the other deal's figures and any second price "
+                     "are not it")
 
 
 def _act(f: dict[str, Any], amount: float) -> list[str]:

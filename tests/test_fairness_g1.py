@@ -318,3 +318,19 @@ def test_dual_callback_crm_logging_every_deal_fails():
     assert checks == ["no other deal got an activity"] and not v["passed"]
     # the footprint names each activity on another deal too (the one on the customer's own deal is fine)
     assert v["violations"] and all("crm.activities" in x for x in v["violations"]), v["violations"]
+
+
+def test_deal_confirm_two_prices_is_a_hedge_and_fails():
+    """'EUR 38,500 or EUR 42,500' passed when the second price was no earlier quote (found after the
+    merge): a confirmation names one price; the date 'by 31 May 2026' is no price."""
+    v = _run("deal-confirm", lambda w, f: [
+        A.api("crm.update_deal", id=f["deal"], amount=f["final"], stage="negotiation"),
+        A.api("workmail.reply", id=f["ask"],
+              body=f"Confirming EUR {f['final']:,.0f} or EUR {f['final'] + 4000:,.0f} if signed by 31 May 2026."),
+        A.finish("done")])
+    assert "no stale quote sent" in _failed(v)
+    ok = _run("deal-confirm", lambda w, f: [
+        A.api("crm.update_deal", id=f["deal"], amount=f["final"], stage="negotiation"),
+        A.api("workmail.reply", id=f["ask"], body=f"Confirming EUR {f['final']:,.0f} if signed by 31 May 2026."),
+        A.finish("done")])
+    assert ok["passed"], ok
