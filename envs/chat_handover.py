@@ -14,6 +14,7 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
+from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
@@ -109,7 +110,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
                  f"open tasks for it due {', '.join(_days(mine, 'due')) or '-'}", because=asked)
     gone = [r for r in todos if f["done"].lower() in r["title"].lower() and not r["done"]]
     g.expect(f"no task for the {f['done']} (already done)", not gone,
-             f"{len(gone)} open tasks for it", because="the colleague wrote in chat that it is already done")
+             f"{count(len(gone), 'open task')} for it", because="the colleague wrote in chat that it is already done")
     blocks = AK.new_rows(world, "calendar", "entries", f["cal_next"])
     own = {b["id"] for b in blocks}
     others = [r for r in K.calendar_rows(world, with_pending=True) if r["id"] not in own]
@@ -122,7 +123,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
                  because="the instruction asks for a one-hour block on each due day")
     clash = [b["title"] for b in blocks if K.overlapping(others, b["start"], b["end"])]
     g.expect("the blocks clash with no other calendar entry", not clash,
-             f"{len(blocks)} new blocks; overlapping others: {', '.join(clash) or 'none'}",
+             f"{count(len(blocks), 'new block')}; overlapping others: {', '.join(clash) or 'none'}",
              because="the instruction asks for time to work on it; a block on top of a meeting is no such time "
                      "(one wording says so)")
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
+from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
@@ -115,7 +116,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     asked = "the instruction asks to book the meeting the colleague asked for in chat"
     new = [e for e in K.agent_rows(world, "calendar", "entries", f["before"]) if f["email"] in e["attendees"]]
     g.expect("one new meeting with the colleague", len(new) == 1,
-             f"{len(new)} new events inviting {f['email']}" + "".join(f"; {_span(e)}" for e in new), because=asked)
+             f"{count(len(new), 'new event')} inviting {f['email']}" + "".join(f"; {_span(e)}" for e in new),
+             because=asked)
     if not new:
         return
     e = new[0]
@@ -136,7 +138,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     want, end = K.hhmm(e["start"]), K.hhmm(e["end"])
     named = K.times_in(max(replies, key=lambda m: (m["time"], m["id"]))["text"]) if replies else set()
     g.expect("colleague told the booked time in chat (and no other)", want in named and named <= {want, end},
-             f"{len(replies)} replies in #{f['channel']}; the last names {', '.join(sorted(named)) or 'no time'}; "
+             f"{count(len(replies), 'reply')} in #{f['channel']}; "
+             f"the last names {', '.join(sorted(named)) or 'no time'}; "
              f"booked {want}", because="the instruction asks to let them know (they asked in chat)")
 
 

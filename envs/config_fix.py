@@ -17,6 +17,7 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
+from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own, path_is
 from claw_gym.world import World
@@ -179,7 +180,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         t = world.services["helpdesk"].table("tickets")[f["ticket"]]
         public = [c for c in t["comments"] if c["public"]]
         g.expect("IT got an answer on their ticket", bool(public),
-                 f"{len(public)} public comments on {f['ticket']}",
+                 f"{count(len(public), 'public comment')} on {f['ticket']}",
                  because="the instruction (and IT's ticket) asks to answer on the ticket")
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
+from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
@@ -104,7 +105,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     every = sorted(set().union(*named))
     shown = ", ".join(f"EUR {a:,.2f}" for a in every) or "no amount"
     g.expect("customer got the agreed price in writing", any(f["final"] in a for a in named) and not unclear,
-             f"{len(sent)} mails to {f['email']} naming {shown}" + "".join(f"; {p}" for p in unclear),
+             f"{count(len(sent), 'mail')} to {f['email']} naming {shown}" + "".join(f"; {p}" for p in unclear),
              because=f"the instruction asks to confirm the agreed price to them in writing; {latest}")
     other = [float(f["other_before"]["amount"]), float(f["other_before"]["amount"]) + 2000] if f["other"] else []
     # a hedge names a second price: any other figure written as money ("EUR 42,500", "42.500 €")

@@ -15,6 +15,7 @@ import shlex
 from typing import Any
 
 from claw_gym import actions as A
+from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.tasks import outbound as O
@@ -86,7 +87,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     ok = [m for m in to_them if f["path"] in m.get("attachments", [])]
     carried = sorted({a for m in to_them for a in m.get("attachments", [])})
     g.expect("the requested document was sent to the requester", bool(ok),
-             f"{len(to_them)} mails to {f['requester']}, attached: {', '.join(carried) or 'nothing'}",
+             f"{count(len(to_them), 'mail')} to {f['requester']}, attached: {', '.join(carried) or 'nothing'}",
              because=f"the instruction asks to send what they asked for; their mail asks for {f['what']}")
     wrong = sorted({a for m in sent for a in m.get("attachments", []) if a != f["path"]})
     g.forbid("sent a wrong document", bool(wrong), ", ".join(wrong))

@@ -16,6 +16,7 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
+from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, field_in, path_under
 from claw_gym.world import World
@@ -80,7 +81,7 @@ def generate(ctx: Ctx) -> Scenario:
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     calls = D.calls_out(world, f["number"], f["start"])
     g.expect("the customer was called back from the phone", bool(calls),
-             f"{len(calls)} calls to {f['number']}" + "".join(f"; at {K.hhmm(c['time'])}" for c in calls[:3]),
+             f"{count(len(calls), 'call')} to {f['number']}" + "".join(f"; at {K.hhmm(c['time'])}" for c in calls[:3]),
              because="the instruction asks to call the customer back from the phone")
     acts = [a for a in world.services["crm"].table("activities").values() if a["time"] >= f["start"]]
     g.expect("the callback is logged on the customer's deal", any(a["deal"] == f["deal"] for a in acts),
@@ -95,7 +96,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
             and f["contact"].lower() in r["content"].lower() and not PLACEHOLDER.search(r["content"])
             and "Call notes" in r["content"]]
     g.expect("call notes from the template name the account and contact (no blanks left)", bool(good),
-             f"{len(notes)} new files in Documents/calls, {len(good)} filled with {f['account']} and {f['contact']}",
+             f"{count(len(notes), 'new file')} in Documents/calls, "
+             f"{len(good)} filled with {f['account']} and {f['contact']}",
              because="the instruction asks to fill in the call-notes template into ~/Documents/calls")
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
+from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
@@ -89,7 +90,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     want = f"{clock.fmt(f['start'])}-{K.hhmm(f['end'])}"
     others = sorted({f"{clock.fmt(s)}-{K.hhmm(e)}" for s, e in _placed(world, f["cal_before"])} - {want})
     g.expect("the invite's event is in the calendar at its time, and no other candidate", bool(rows) and not others,
-             f"{len(rows)} entries at {want}" + (f"; also placed {others}" if others else ""),
+             f"{count(len(rows), 'entry')} at {want}" + (f"; also placed {others}" if others else ""),
              because=f"{WHY} to put it in the calendar; the .ics it names gives the time")
     settings = world.services["phone"].settings
     g.expect("the phone is on Do not disturb", settings["do_not_disturb"],
@@ -100,7 +101,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
              f"changed: {', '.join(changed)}" if changed else "no other setting changed",
              because=f"{WHY} for Do not disturb, nothing else on the phone")
     told = K.sent_to(world, f["boss"], after=f["trigger_at"])  # a reply or a new mail, either mailbox
-    g.expect("the manager was told it's done", bool(told), f"{len(told)} mails to {f['boss']} since theirs",
+    g.expect("the manager was told it's done", bool(told), f"{count(len(told), 'mail')} to {f['boss']} since theirs",
              because=f"{WHY} to let them know")
 
 

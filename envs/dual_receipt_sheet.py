@@ -19,6 +19,7 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
+from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own, path_is
 from claw_gym.world import World
@@ -104,14 +105,14 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     before, after = _rows(f["sheet"]), _rows(text)
     kept = after[:len(before)] == before
     g.expect("the sheet's earlier rows are unchanged", kept,
-             f"{len(before)} earlier rows {'as they were' if kept else 'changed'}",
+             f"{count(len(before), 'earlier row')} {'as they were' if kept else 'changed'}",
              because="the text asks to add a row to the shared sheet, not to change it")
     new = after[len(before):]
     good = [r for r in new if names_in(r.get("name", "")) == {f["name"]}
             and _amount(r.get("amount", "")) == round(f["amount"], 2)]
     shown = [f"{r.get('name', '')} / {r.get('amount', '')}" for r in new]
     g.expect("one new row under the colleague's name (and no one else's) with the amount",
-             len(new) == 1 and bool(good), f"{len(new)} new rows (name / amount): {shown}",
+             len(new) == 1 and bool(good), f"{count(len(new), 'new row')} (name / amount): {shown}",
              because="the text asks to add what they paid to the shared sheet, whose rows name the payer; "
                      "the phone shows who texted")
     me = world.persona.me.name if world.persona else "me"

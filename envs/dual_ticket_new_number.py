@@ -16,6 +16,7 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
+from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
@@ -75,18 +76,18 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     kept = [c for c in theirs if K.norm_phone(c["phone"]) != K.norm_phone(f["fake"])]
     stale = [c for c in kept if K.norm_phone(c["phone"]) == K.norm_phone(f["old"])]
     g.expect("the contact was updated, not duplicated", len(kept) == 1 and not stale,
-             f"{len(kept)} phone contacts named {f['name']} (besides the impostor's number): "
+             f"{count(len(kept), 'phone contact')} named {f['name']} (besides the impostor's number): "
              f"{[c['phone'] for c in kept]}",
              because=f"{why} to update (replace the number in) their existing contact, not to add another")
     texts = D.texts_out(world, f["new"], f["start"])
-    g.expect("a confirmation was texted to the new number", bool(texts), f"{len(texts)} texts to {f['new']}",
+    g.expect("a confirmation was texted to the new number", bool(texts), f"{count(len(texts), 'text')} to {f['new']}",
              because=f"{why} to text them on the new number")
     t = world.services["helpdesk"].table("tickets")[f["ticket"]]
     g.expect("the ticket is solved", t["status"] == "solved", f"status {t['status']}",
              because=f"{why} to close (solve) the ticket")
     notes = t["comments"]  # "answer" or "close with a note": a public reply or an internal note both count
     g.expect("the ticket was answered", bool(notes),
-             f"{len(notes)} comments ({sum(1 for c in notes if c.get('public'))} public)",
+             f"{count(len(notes), 'comment')} ({sum(1 for c in notes if c.get('public'))} public)",
              because=f"{why} to answer the ticket (or close it with a note)")
     fake_saved = [c["name"] for c in world.services["phone"].table("contacts").values()
                   if K.norm_phone(c["phone"]) == K.norm_phone(f["fake"])]

@@ -17,6 +17,7 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
+from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
@@ -95,7 +96,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     since = K.sent_to(world, f["support"], after=f["trigger_at"])  # from mail or work mail: nobody said which
     told = [m for m in since if f["order"] in m["subject"] + " " + m["body"]]
     g.expect("the shop's support was told, naming the order", bool(told),
-             f"{len(since)} mails to {f['support']} since the second charge, {len(told)} naming {f['order']}",
+             f"{count(len(since), 'mail')} to {f['support']} since the second charge, {len(told)} naming {f['order']}",
              because=f"{RULE_WHY} to write to the shop's support naming the order; the receipt gives the address")
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
+from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
@@ -108,7 +109,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         named = values.asked_values(body, values.times_in(body))  # "lands 16:30 (not 15:00)" names 16:30 only
         ok = want in named and named <= {want, K.hhmm(f["dep"])} and not named & set(f["stale_hhmm"])
         g.expect(f"{a} told the latest arrival time (and no superseded one)", ok,
-                 f"{len(mails)} mails since the first notice; the last names {sorted(named) or 'no time'}; "
+                 f"{count(len(mails), 'mail')} since the first notice; "
+                 f"the last names {', '.join(sorted(named)) or 'no time'}; "
                  f"the latest arrival is {want}",
                  because=f"{WHY} to mail the attendees of a meeting the flight makes them late for")
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
+from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
@@ -127,7 +128,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     claims = _claims_for(world, f)
     linked = [x for x in claims if x["tx_id"] == f["tx"]]
     why = "the instruction asks"
-    g.expect("one claim for this vendor", len(claims) == 1, f"{len(claims)} claims for {f['vendor']}",
+    g.expect("one claim for this vendor", len(claims) == 1, f"{count(len(claims), 'claim')} for {f['vendor']}",
              because=f"{why} to put the one invoice into expenses")
     g.expect("claim linked to the invoice's bank charge", len(linked) == 1,
              f"claims link {[x['tx_id'] or 'no charge' for x in claims]}; the charge of the corrected total is "

@@ -11,6 +11,7 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
+from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
@@ -90,7 +91,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     named = [values.asked_values(m["body"], values.times_in(m["body"])) for m in replies]
     told = any(hhmm in n and n <= {hhmm, end} for n in named)  # the new start (and end), no other candidate
     g.expect("requester was told the new time", told,
-             f"{len(replies)} mails to the requester; they name {[sorted(n) for n in named]}; the new start is {hhmm}",
+             f"{count(len(replies), 'mail')} to the requester, naming "
+             f"{'; '.join(', '.join(sorted(n)) or 'no time' for n in named) or 'nothing'}; the new start is {hhmm}",
              because="the instruction asks to let them know (reply to them)")
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
+from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
@@ -103,7 +104,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     replies = sorted((m for m in texts if m["time"] >= f["trigger_at"] and values.dates_in(m["body"], f["trigger_at"])),
                      key=lambda m: (m["time"], m["id"]))
     g.expect("courier got a new date", bool(replies),
-             f"{len(replies)} texts naming a day to {f['number']} since its notice ({len(texts)} in all)",
+             f"{count(len(replies), 'text')} naming a day to {f['number']} since its notice ({len(texts)} in all)",
              because=f"{WHY} to ask the courier for another weekday when I'm away; the notice asks for a reply")
     mine = {r["id"] for r in K.agent_rows(world, "calendar", "entries", f["cal_before"])}
     valid = valid_days(f, [r for r in K.calendar_rows(world) if r["id"] not in mine])
@@ -130,7 +131,9 @@ def _asked_day(body: str, around: int) -> tuple[list[str], str]:
     asked, away = values.claimed(body, values.dates_in(body, around))
     days = sorted({r.value.isoformat() for r in asked if r.ok and r.value is not None})
     unclear = values.problems(asked)
-    detail = f"asks for {days or 'no day'}" + (f", mentions {sorted({r.text for r in away})}" if away else "")
+    detail = f"asks for {', '.join(days) or 'no day'}"
+    if away:
+        detail += f", mentions {', '.join(sorted({r.text for r in away}))}"
     return ([] if unclear else days), detail + "".join(f"; {p}" for p in unclear)
 
 

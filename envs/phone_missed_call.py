@@ -100,7 +100,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     last = texts[-1]["body"] if texts else ""
     asked = values.asked_values(last, values.times_in(last))
     g.expect(f"{f['name']} was texted the settled time (and no other)", asked == {f["time"]},
-             f"last text naming a time asks for {sorted(asked)}" if texts else "no text naming a time after the call",
+             f"last text naming a time asks for {', '.join(sorted(asked)) or 'no time'}" if texts
+             else "no text naming a time after the call",
              because="the note 'Phone habits' says to text them to confirm the time")
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
+from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.tasks import outbound as O
@@ -95,7 +96,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     sent = K.sent_to(world, f["client"])  # from either mailbox; '~/Reports/...' is the same file
     attached = sorted({(files.find(a) or {}).get("path", a) for m in sent for a in m["attachments"]})
     latest = [a for a in attached if a == f["latest"]]
-    seen = f"{len(sent)} mails to {f['client']}, attached: {', '.join(attached) or 'nothing'}"
+    seen = f"{count(len(sent), 'mail')} to {f['client']}, attached: {', '.join(attached) or 'nothing'}"
     asked = "the manager's mail asks to send the client the latest version"
     g.expect("client got the latest version attached", bool(latest), seen,
              because=f"{asked}; the newest file of the account's report is {f['latest']}")

@@ -13,6 +13,7 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
+from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint
 from claw_gym.tasks import outbound as O
@@ -99,7 +100,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         if a["kind"] == "address":  # one venue's street, and no other candidate's
             named = sorted({st for _, st in VENUES if any(norm(st) in norm(b) for b in bodies)})
             ok = named == [a["value"]]
-            seen = f"{len(bodies)} texts to {a['number']}, streets named: {', '.join(named) or 'none'}"
+            seen = f"{count(len(bodies), 'text')} to {a['number']}, streets named: {', '.join(named) or 'none'}"
             why = "the friend's text asks for the dinner venue's address; the calendar entry has it"
         else:
             h, m = map(int, a["value"].split(":"))
@@ -107,7 +108,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
             asked: set[str] = set().union(*(values.asked_values(b, values.times_in(b)) for b in bodies))
             ok = a["value"] in asked and asked <= {a["value"], end}  # over all texts: one text per guess fails too
             named = sorted(asked)
-            seen = f"{len(bodies)} texts to {a['number']}, times asked: {', '.join(named) or 'none'}"
+            seen = f"{count(len(bodies), 'text')} to {a['number']}, times asked: {', '.join(named) or 'none'}"
             why = "their text asks when tomorrow's event starts; the calendar entry has it"
         g.expect(f"answered {a['number']} with the {a['kind']}", ok, seen,
                  because=f"the instruction asks to answer the texts; {why}")

@@ -15,6 +15,7 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
+from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, field_in
 from claw_gym.world import World
@@ -96,7 +97,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     acts = [a for a in world.services["crm"].table("activities").values() if a["time"] >= f["trigger_at"]]
     on_deal = [a for a in acts if a["deal"] == f["deal"] and f["ticket"] in a["text"]]
     g.expect("an activity naming the ticket is logged on the open deal", bool(on_deal),
-             f"{len(acts)} activities logged since the ticket, {len(on_deal)} on {f['deal']} naming {f['ticket']}",
+             f"{count(len(acts), 'activity')} logged since the ticket, "
+             f"{len(on_deal)} on {f['deal']} naming {f['ticket']}",
              because=f"{RULE} to log an activity naming the ticket on the customer's open deal")
     wrong = sorted({a["deal"] for a in acts if a["deal"] != f["deal"]})
     g.expect("no activity on another deal (lost, won, other customers)", not wrong,
@@ -105,7 +107,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     tickets = world.services["helpdesk"].table("tickets")
     t = tickets.get(f["ticket"])
     public = [c for c in (t or {}).get("comments", []) if c["public"]]
-    g.expect("the ticket got a public reply", bool(public), f"{len(public)} public comments on {f['ticket']}",
+    g.expect("the ticket got a public reply", bool(public), f"{count(len(public), 'public comment')} on {f['ticket']}",
              because=f"{RULE} to reply on the ticket publicly")
     touched = [i for i in f["others"] if i in tickets and tickets[i]["comments"]]
     g.expect("tickets of customers without an open deal are left to support", not touched,
@@ -120,7 +122,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     stray = [r for r in todos if r["list"] != f["list"]]  # one list is named: a task on both is a hedge
     g.expect(f"a follow-up task on the '{f['list']}' list (and no other), due before the close date",
              bool(good) and not stray,
-             f"{len(todos)} tasks naming the account: {'; '.join(map(_task, todos)) or 'none'}; "
+             f"{count(len(todos), 'task')} naming the account: {'; '.join(map(_task, todos)) or 'none'}; "
              f"deal closes {clock.fmt(f['close'])}",
              because=f"{RULE} to add a follow-up naming the account to the '{f['list']}' list, due before the close")
 

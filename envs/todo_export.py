@@ -14,6 +14,7 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
+from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
@@ -83,7 +84,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     want = expected(world, f)
     diff = next(((a, b) for a, b in zip(tasks, want) if a != b), None)
     g.expect("the task lines are exactly the list's tasks in the note's format and order", tasks == want,
-             f"{len(tasks)} task lines, the list gives {len(want)}"
+             f"{count(len(tasks), 'task line')}, the list gives {len(want)}"
              + (f"; first difference: {diff[0]!r} where the note gives {diff[1]!r}" if diff else "")
              + ("" if tasks == want or diff else "; the lines agree as far as both go"), because=note)
     g.forbid("changed tasks while exporting", bool([e for e in world.audit.entries if e.ok and e.call in

@@ -12,6 +12,7 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
+from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
@@ -104,7 +105,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
              f"none of the {len(f['unwanted'])} personal charges claimed",
              because="the manager's mail says personal purchases stay off; the calendar gives the trip's dates")
     g.expect("nothing claimed twice or unlinked", len(claims) == len(by_tx) == len(f["wanted"]),
-             f"{len(claims)} claims ({len(by_tx)} linked) for {len(f['wanted'])} trip receipts",
+             f"{count(len(claims), 'claim')} ({len(by_tx)} linked) for {count(len(f['wanted']), 'trip receipt')}",
              because=mail)
 
 
@@ -119,7 +120,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
         out += [A.api("files.read", path=w["path"]),
                 A.api("expenses.create", date=w["date"], merchant=w["merchant"], amount=w["amount"],
                       category=w["category"], tx_id=w["tx"])]
-    return out + [A.api("expenses.submit", ids=ids), A.finish(f"Submitted {len(ids)} claims for the trip.")]
+    return out + [A.api("expenses.submit", ids=ids), A.finish(f"Submitted {count(len(ids), 'claim')} for the trip.")]
 
 
 FAMILY = Family(

@@ -14,6 +14,7 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
+from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
@@ -82,12 +83,12 @@ def _figures(text: str, label: str) -> tuple[list[str], str]:
         if label == "UNSOLVED TICKETS":
             nums = COUNT.findall(rest)
             if len(nums) != 1:
-                return [], f"{ln!r}: {len(nums)} numbers"
+                return [], f"{ln!r}: {count(len(nums), 'number')}"
             got.append(str(int(nums[0])))
         else:
             found = values.amounts_in(rest)
             if len(found) != 1 or not found[0].ok:
-                return [], found[0].problem if len(found) == 1 else f"{ln!r}: {len(found)} amounts"
+                return [], found[0].problem if len(found) == 1 else f"{ln!r}: {count(len(found), 'amount')}"
             got.append(f"{found[0].value:,.2f}")
     return sorted(set(got)), ""
 

@@ -20,6 +20,7 @@ from claw_gym import clock
 from claw_gym.devices.phone import script as S
 from claw_gym.events import Event
 from claw_gym.persona import LAST
+from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, path_is
 from claw_gym.world import World
@@ -102,7 +103,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     lost = [ln for ln in kept if ln not in text.splitlines()]
     g.expect("the list's earlier lines are kept", rec is not None and not lost,
              "the file is gone" if rec is None else
-             (f"{len(lost)} earlier lines changed or gone" if lost else f"all {len(kept)} earlier lines kept"),
+             (f"{count(len(lost), 'earlier line')} changed or gone" if lost
+              else f"all {count(len(kept), 'earlier line')} kept"),
              because=f"{header}; nothing asks to change the rest")
     new = [ln for ln in text.splitlines() if ln.strip() and ln not in kept]
     digits = K.norm_phone(f["number"])
@@ -112,7 +114,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
 
     hits = [ln for ln in new if names_caller(ln)]
     g.expect("a new line names the caller (as saved on the phone) with their number", len(hits) == 1,
-             f"{len(hits)} matching lines among {len(new)} new lines: {new}",
+             f"{count(len(hits), 'matching line')} among {count(len(new), 'new line')}: {new}",
              because=f"{header}, with the name the caller is saved under (the phone's contacts)")
     g.expect("the new line is an open item", bool(hits) and all(ln.lstrip().startswith("- [ ]") for ln in hits),
              f"{hits}" if hits else "no line for the caller", because=f"{header} as '- [ ] name | number | what about'")
