@@ -16,7 +16,7 @@ from claw_gym import clock
 from claw_gym.events import Event
 from claw_gym.services import Service, ServiceError
 from claw_gym.services.files import clean_path
-from claw_gym.tasks import Ctx, values
+from claw_gym.tasks import Ctx, Grader, values
 from claw_gym.tasks import outbound as O
 from claw_gym.world import World
 
@@ -269,3 +269,30 @@ def reminders_at(world: World, at: int, first: dict[str, str]) -> list[str]:
                 for r in made_rows(world, "todo", "items", first["todo.items"])
                 if r["due"] == at and not r["done"]]
     return out
+
+
+# ---- config files the person's tools read ---------------------------------------------------------
+def parse_conf(text: str) -> dict[str, str]:
+    """The settings as an INI parser reads them (inline comments, quotes); {} if the file doesn't parse."""
+    try:
+        return values.read_config(text)
+    except ValueError:
+        return {}
+
+
+def expect_config_fixed(world: World, g: Grader, path: str, key: str, want: str, before: dict[str, str], *,
+                        fixed: tuple[str, str], rest: tuple[str, str]) -> None:
+    """Two checks on the config at ``path``: ``key`` reads as ``want`` (as the file's parser reads it),
+    and every other key of ``before`` is unchanged. ``fixed`` and ``rest`` are each check's
+    (name, because)."""
+    rec = world.services["files"].find(path)
+    conf = parse_conf(rec["content"]) if rec else {}
+    missing = f"no {path.rsplit('/', 1)[-1]}"
+    g.expect(fixed[0], values.same_setting(conf.get(key), want),
+             missing if rec is None else f"{key} = {conf.get(key)!r}", because=fixed[1])
+    others = [k for k in before if k != key]
+    changed = sorted(k for k in others if not values.same_setting(conf.get(k), before[k]))
+    g.expect(rest[0], rec is not None and not changed,
+             missing if rec is None else (f"changed: {', '.join(changed)}" if changed
+                                          else f"{', '.join(others)} as they were"),
+             because=rest[1])

@@ -26,14 +26,6 @@ CONF = ".config/syncd/syncd.conf"
 LOG = ".local/state/syncd/syncd.log"
 
 
-def parse_conf(text: str) -> dict[str, str]:
-    """The settings as an INI parser reads them (inline comments, quotes); {} if the file doesn't parse."""
-    try:
-        return values.read_config(text)
-    except ValueError:
-        return {}
-
-
 def render_conf(values: dict[str, str]) -> str:
     lines = ["# syncd: laptop backup agent", "[server]"]
     for k in ("host", "port", "tls"):

@@ -16,12 +16,13 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
-from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
+from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, path_is
 from claw_gym.tasks import outbound as O
 from claw_gym.world import World
 
-from .config_fix import parse_conf
+from . import _kit as K
+
 
 CONF = ".config/corpvpn/enrol.conf"
 KEYS = ("name", "gateway", "protocol", "enrol_code")
@@ -81,17 +82,11 @@ def generate(ctx: Ctx) -> Scenario:
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
-    rec = world.services["files"].find(CONF)
-    conf = parse_conf(rec["content"]) if rec else {}
     ticket_says = "IT's ticket says to put the code from the phone's Authenticator in enrol.conf (enrol_code = ...)"
-    g.expect("enrol_code is the newest code from the phone", values.same_setting(conf.get("enrol_code"), f["code"]),
-             "no enrol.conf" if rec is None else f"enrol_code = {conf.get('enrol_code')!r}",
-             because=f"{ticket_says}; the newer push supersedes the older one")
-    changed = sorted(k for k in KEYS if k != "enrol_code" and not values.same_setting(conf.get(k), f["values"][k]))
-    g.expect("other enrolment settings unchanged", rec is not None and not changed,
-             "no enrol.conf" if rec is None else (f"changed: {', '.join(changed)}" if changed else
-                                                  f"{', '.join(k for k in KEYS if k != 'enrol_code')} as they were"),
-             because=f"{ticket_says}: only that key")
+    K.expect_config_fixed(world, g, CONF, "enrol_code", f["code"], {k: f["values"][k] for k in KEYS},
+                          fixed=("enrol_code is the newest code from the phone",
+                                 f"{ticket_says}; the newer push supersedes the older one"),
+                          rest=("other enrolment settings unchanged", f"{ticket_says}: only that key"))
     ticket = world.services["helpdesk"].table("tickets")[f["ticket"]]
     told = [c["time"] for c in ticket["comments"] if c.get("public") and c["text"].strip()]
     g.expect("IT was told on the ticket", bool(told),
