@@ -11,7 +11,9 @@ import gymnasium as gym
 import pytest
 
 import claw_gym
-from claw_gym.tasks import ambient, figures, manifest, quota, suite, sweep
+from claw_gym.runs import figures, sweep
+from claw_gym.runs import manifest as manifest_run
+from claw_gym.tasks import ambient, manifest, quota, suite
 from claw_gym.tasks.family import Family
 
 SPECS = list(claw_gym.all_specs().values())
@@ -168,22 +170,32 @@ def test_suite_env_samples_train_by_default():
 # ---- manifest ------------------------------------------------------------------------------
 def _manifest() -> dict:
     m = manifest.load()
-    assert m, f"no manifest at {manifest.PATH}: run `python -m claw_gym.tasks.manifest --write`"
+    assert m, f"no manifest at {manifest.PATH}: run `python -m claw_gym.runs.manifest --write`"
     return m
 
 
 def test_manifest_lists_exactly_the_catalog_with_the_same_specs():
     m = _manifest()
     d = manifest.diff({t: e["spec"] for t, e in m.items()}, {t: manifest.plain_spec(s) for t, s in claw_gym.all_specs().items()})
-    assert not any(d.values()), ("the catalog changed; if intended run `python -m claw_gym.tasks.manifest --write`",
+    assert not any(d.values()), ("the catalog changed; if intended run `python -m claw_gym.runs.manifest --write`",
                                  {k: v[:10] for k, v in d.items()})
+
+
+def test_registered_env_ids_are_the_manifest_s_and_the_catalog_s():
+    """``import claw_gym`` registers the per-task ids from the manifest (no family is imported for
+    that); they must be exactly the catalog's, or gym.make would miss or invent tasks."""
+    registered = {k for k in gym.registry if k.startswith("ClawAnything/")}
+    suite_ids = {s.env_id for s in claw_gym.catalog() if s.split in suite.SPLITS}
+    assert {f"ClawAnything/{t}-v0" for t in manifest.task_ids()} == suite_ids
+    assert suite_ids <= registered <= {s.env_id for s in claw_gym.all_specs().values()}
+    assert manifest.task_ids() == sorted(_manifest())  # the fast id reader agrees with the JSON
 
 
 def test_manifest_hashes_hold_for_a_sample_of_tasks():
     m = _manifest()
     ids = sorted(m)[::50]  # 40 tasks spread over every family
-    changed = [e["task_id"] for e in manifest.compute(ids, workers=1) if e != m[e["task_id"]]]
-    assert not changed, f"tasks changed {changed}; if intended run `python -m claw_gym.tasks.manifest --write`"
+    changed = [e["task_id"] for e in manifest_run.compute(ids, workers=1) if e != m[e["task_id"]]]
+    assert not changed, f"tasks changed {changed}; if intended run `python -m claw_gym.runs.manifest --write`"
 
 
 def test_manifest_diff_names_what_changed():
@@ -203,7 +215,7 @@ def test_manifest_ships_with_the_package():
 @pytest.mark.slow
 def test_manifest_hashes_hold_for_every_task():
     m = _manifest()
-    changed = [e["task_id"] for e in manifest.compute(sorted(m), workers=2) if e != m[e["task_id"]]]
+    changed = [e["task_id"] for e in manifest_run.compute(sorted(m), workers=2) if e != m[e["task_id"]]]
     assert not changed, f"{len(changed)} tasks changed, e.g. {changed[:10]}"
 
 
@@ -230,17 +242,17 @@ def test_docs_list_every_family_s_checks_with_because():
     family), and no check of any family lacks one."""
     root = Path(__file__).resolve().parents[1]
     stale = figures.update(root, write=False)
-    assert not stale, f"stale generated docs {stale}: regenerate with python -m claw_gym.tasks.figures --write"
+    assert not stale, f"stale generated docs {stale}: regenerate with python -m claw_gym.runs.figures --write"
     assert "(not stated)" not in (root / "docs" / "families.md").read_text(encoding="utf-8")
 
 
 def test_docs_describe_the_catalog_they_ship():
     """The suite's figures, family table and per-family sections (docs/families.md) and the front
-    page's summary line are generated (claw_gym.tasks.figures): a family added, removed or
+    page's summary line are generated (claw_gym.runs.figures): a family added, removed or
     re-described without regenerating them fails here, so the docs cannot rot."""
     root = Path(__file__).resolve().parents[1]
     stale = figures.update(root, write=False, skip=figures.SLOW_BLOCKS)
-    assert not stale, f"stale generated docs {stale}: regenerate with python -m claw_gym.tasks.figures --write"
+    assert not stale, f"stale generated docs {stale}: regenerate with python -m claw_gym.runs.figures --write"
     families_page = (root / "docs" / "families.md").read_text(encoding="utf-8")
     for name in suite.families():
         assert f"### `{name}`" in families_page and f"| `{name}` |" in families_page, name

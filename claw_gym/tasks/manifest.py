@@ -1,27 +1,28 @@
-"""The manifest: every task's spec and a content hash, so a change that alters a task is seen.
+"""The manifest file: every task's spec and a content hash, so a change that alters a task is seen.
 
-The hash covers the spec, the initial world's ``state_hash()`` at seed 0, the instruction
-and the oracle's actions. ``tests/test_suite.py`` recomputes a sample of tasks by default
-(all of them in the slow suite) and compares. When a change is meant to alter tasks::
+This module reads and writes ``claw_gym/data/manifest.jsonl`` and compares manifests; it builds
+no world. Computing the hashes needs whole episodes, so that runner lives in the top layer,
+:mod:`claw_gym.runs.manifest`::
 
-    python -m claw_gym.tasks.manifest --write     # regenerate; prints ids added / removed / changed
-    python -m claw_gym.tasks.manifest --check     # compare only (exit 1 on any difference)
+    python -m claw_gym.runs.manifest --write     # regenerate; prints ids added / removed / changed
+    python -m claw_gym.runs.manifest --check     # compare only (exit 1 on any difference)
+
+``import claw_gym`` registers one gymnasium id per task from :func:`task_ids` (reading the ids
+here is far cheaper than importing 40 family modules); the manifest test keeps them equal to the
+catalog's.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
-from concurrent.futures import ProcessPoolExecutor
+import re
 from pathlib import Path
 from typing import Any
 
-from ..rng import stable_hash
-from . import suite
-
 PATH = Path(__file__).resolve().parent.parent / "data" / "manifest.jsonl"
 SEED = 0
+# each line ends with its own task id (keys are sorted and "task_id" sorts last; see dump)
+_LINE_ID = re.compile(r'"task_id":"([^"\\]+)"}\s*$', re.M)
 
 
 def plain_spec(spec: Any) -> dict[str, Any]:
@@ -29,27 +30,11 @@ def plain_spec(spec: Any) -> dict[str, Any]:
     return json.loads(json.dumps(spec.as_dict()))
 
 
-def entry(task_id: str) -> dict[str, Any]:
-    """The manifest line of one task (builds its world at seed 0)."""
-    from ..env import ClawEnv
-
-    spec = suite.get_spec(task_id)
-    env = ClawEnv(task_id=task_id)
-    try:
-        env.reset(seed=SEED)
-        content = {"spec": spec.as_dict(), "state": env.world.state_hash(),
-                   "instruction": env.scenario.instruction, "oracle": env.oracle_actions()}
-    finally:
-        env.close()
-    digest = stable_hash(json.dumps(content, sort_keys=True, ensure_ascii=False, default=str))
-    return {"task_id": task_id, "spec": plain_spec(spec), "hash": digest}
-
-
-def compute(task_ids: list[str], workers: int = 2) -> list[dict[str, Any]]:
-    if workers <= 1:
-        return [entry(t) for t in task_ids]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(entry, task_ids, chunksize=16))
+def task_ids(path: Path = PATH) -> list[str]:
+    """The task ids of the manifest, in file order, without parsing each line's JSON."""
+    if not path.exists():
+        return []
+    return _LINE_ID.findall(path.read_text(encoding="utf-8"))
 
 
 def load(path: Path = PATH) -> dict[str, dict[str, Any]]:
@@ -70,38 +55,3 @@ def diff(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> dict
     """Ids added, removed, and changed (spec or content hash) between two manifests."""
     return {"added": sorted(set(new) - set(old)), "removed": sorted(set(old) - set(new)),
             "changed": sorted(t for t in set(old) & set(new) if old[t] != new[t])}
-
-
-def _report(d: dict[str, list[str]], out: Any = sys.stdout) -> None:
-    for kind, ids in d.items():
-        print(f"{kind}: {len(ids)}", file=out)
-        fams: dict[str, int] = {}
-        for t in ids:
-            fam = suite.get_spec(t).family if t in suite.all_specs() else t.rsplit("-", 2)[0]
-            fams[fam] = fams.get(fam, 0) + 1
-        for fam, n in sorted(fams.items()):
-            print(f"  {fam}: {n}", file=out)
-        if 0 < len(ids) <= 20:
-            print("    " + " ".join(ids), file=out)
-
-
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m claw_gym.tasks.manifest", description=__doc__.split("\n\n")[0])
-    mode = ap.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--write", action="store_true", help="regenerate the manifest and report what changed")
-    mode.add_argument("--check", action="store_true", help="compare the catalog with the manifest")
-    ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--path", type=Path, default=PATH)
-    args = ap.parse_args(argv)
-    new = {e["task_id"]: e for e in compute(sorted(suite.all_specs()), args.workers)}
-    d = diff(load(args.path), new)
-    _report(d)
-    if args.write:
-        dump(list(new.values()), args.path)
-        print(f"wrote {len(new)} tasks to {args.path}")
-        return 0
-    return 1 if any(d.values()) else 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

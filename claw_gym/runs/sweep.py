@@ -14,7 +14,7 @@ resends steps that met a fault; the summary counts passes, faults injected and s
 
 Usage::
 
-    python -m claw_gym.tasks.sweep [--workers N] [--limit N] [--json] [--markdown] [--faults RATE]
+    python -m claw_gym.runs.sweep [--workers N] [--limit N] [--json] [--markdown] [--faults RATE]
 
 Worker processes each build their own worlds (everything derives from task id and seed).
 """
@@ -35,8 +35,9 @@ from typing import Any, Iterable
 import numpy as np
 
 from .. import actions as A
+from ..env import ClawEnv
 from ..rng import derive_rng, derive_seed
-from . import suite
+from ..tasks import suite
 
 SEED = 0
 RANDOM_STEPS = 30
@@ -45,9 +46,7 @@ SHELL_MENU = ("ls", "pwd", "ls -la ~", "claw help", "claw mail list", "cat ~/*.t
 _TEXTS = ("hello", "done", "ok, will do", "inbox", "Documents/a.txt", "general", "1234")
 
 
-def _env(task_id: str, **kwargs: Any) -> Any:
-    from ..env import ClawEnv
-
+def _env(task_id: str, **kwargs: Any) -> ClawEnv:
     return ClawEnv(task_id=task_id, **kwargs)
 
 
@@ -219,7 +218,7 @@ def summarize(results: list[dict[str, Any]], seconds: float, workers: int) -> di
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m claw_gym.tasks.sweep", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m claw_gym.runs.sweep", description=__doc__.split("\n\n")[0])
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--limit", type=int, default=0, help="sweep every k-th task so about N are run (0: all)")
     ap.add_argument("--family", action="append", help="only these families")

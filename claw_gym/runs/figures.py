@@ -2,7 +2,7 @@
 
 The docs carry generated blocks between marker comments (``<!-- generated:NAME begin ... -->`` and
 ``<!-- generated:NAME end -->``): the suite's figures and family table and one section per family in
-docs/families.md, a one-line summary in README.md. ``python -m claw_gym.tasks.figures --write``
+docs/families.md, a one-line summary in README.md. ``python -m claw_gym.runs.figures --write``
 rewrites them from the catalog; ``--check`` exits 1 naming the stale ones (a test runs it), so a
 family added, removed or re-described cannot leave the docs behind.
 """
@@ -17,7 +17,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Callable
 
-from . import ambient, quota, suite
+from ..env import ClawEnv
+from ..oracle import run_oracle
+from ..tasks import ambient, quota, suite
 
 
 def device_label(devices: tuple[str, ...]) -> str:
@@ -86,7 +88,7 @@ def markdown(sweep: dict[str, Any] | None = None) -> str:
         "samples train.\n",
         "Manifest: `claw_gym/data/manifest.jsonl` holds each task's spec and a content hash (spec, initial "
         "world state hash at seed 0, instruction, oracle actions). A default test recomputes 40 tasks, the slow "
-        "suite all of them. After an intended change: `python -m claw_gym.tasks.manifest --write` (prints ids "
+        "suite all of them. After an intended change: `python -m claw_gym.runs.manifest --write` (prints ids "
         "added / removed / changed).\n",
         _table("kind", c["per_kind"]), _table("difficulty", c["per_difficulty"]), _table("split", c["per_split"]),
         _table("devices", c["per_device"]),
@@ -96,7 +98,7 @@ def markdown(sweep: dict[str, Any] | None = None) -> str:
         n = sweep["tasks"]
         st = sweep["oracle_steps"]
         out.append(
-            f"Sweep (`python -m claw_gym.tasks.sweep --workers {sweep['workers']} --markdown`, seed 0, "
+            f"Sweep (`python -m claw_gym.runs.sweep --workers {sweep['workers']} --markdown`, seed 0, "
             f"{n} tasks, {sweep['seconds']:.0f} s{' (' + sweep['seconds_note'] + ')' if 'seconds_note' in sweep else ''}): oracle passes {sweep['oracle_passed']}/{n}; do-nothing "
             f"(`finish` at once) {sweep['nothing_passed']}/{n}; random agent (30 random API calls, taps on "
             f"tappable elements, shell commands on laptop tasks, then `finish`) {sweep['random_passed']}/{n}. "
@@ -172,9 +174,6 @@ def family_checks() -> str:
     may carry that task's values). Slow-ish (one episode per family): the default tests leave
     this block to the slow suite (:data:`SLOW_BLOCKS`).
     """
-    from ..env import ClawEnv  # the checks exist only in a judged episode; the env composes tasks
-    from ..oracle import run_oracle
-
     out = []
     for f in sorted(suite.families().values(), key=lambda f: f.name):
         first = min(s.task_id for s in suite.all_specs().values() if s.family == f.name)
@@ -232,7 +231,7 @@ def update(root: Path, write: bool, skip: tuple[str, ...] = ()) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m claw_gym.tasks.figures", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m claw_gym.runs.figures", description=__doc__.split("\n\n")[0])
     ap.add_argument("--write", action="store_true", help="rewrite the generated blocks of README.md and docs/")
     ap.add_argument("--check", action="store_true", help="exit 1 if a generated block is stale")
     ap.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[2],
@@ -246,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     for s in stale:
         print(("rewrote " if args.write else "stale: ") + s)
     if args.check and stale and not args.write:
-        print("regenerate with: python -m claw_gym.tasks.figures --write", file=sys.stderr)
+        print("regenerate with: python -m claw_gym.runs.figures --write", file=sys.stderr)
         return 1
     return 0
 
