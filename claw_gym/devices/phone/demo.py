@@ -10,8 +10,8 @@ For tests, benchmarks, the adb server's demo mode and trying the phone by hand::
 from __future__ import annotations
 
 from ... import clock
+from ...life import background
 from ...persona import make_persona
-from ...tasks import background
 from ...world import World
 from .device import SimPhone
 

@@ -1,7 +1,8 @@
 """The old light background (a few newsletters, salaries, standups).
 
-Worlds now get a full life from :mod:`claw_gym.life`; this module stays only as the
-baseline that ``benchmarks/history.py`` measures the life generator against.
+Task worlds now get a full life from :mod:`claw_gym.life`; this module stays as the cheap
+background of the demo phone (:mod:`claw_gym.devices.phone.demo`) and as the baseline that
+``benchmarks/history.py`` measures the life generator against.
 """
 
 from __future__ import annotations
