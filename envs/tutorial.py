@@ -1,26 +1,21 @@
-"""Tutorial tasks: a first rung for curricula, kept out of the 2,000-task suite.
+"""Tutorial family: a first rung for curricula, kept out of the 2,000-task suite.
 
 The suite's tasks take five or more well-chosen calls; an RL agent that starts from
 random menu choices never sees a reward there. ``tutorial-todo`` asks for one thing
 ("I finished X, tick it off") that a menu agent can stumble on, so a curriculum has
 somewhere to start; difficulty adds look-alike open tasks. It is a normal family
-(generator, state checker with a safety rule, oracle), installed on demand with split
+(generator, state checker with a safety rule, oracle), not in :data:`claw_gym.envs.FAMILIES`:
+it joins the catalog on demand, ``register_family(FAMILY, split=SPLIT)``, with split
 ``"tutorial"`` so ``ClawAnything-v0``'s default pool never samples it.
-
-``install()`` adds it to this process's catalog and registers ``ClawTutorial-v0`` and
-``ClawAnything/tutorial-todo-*-v0`` (``uninstall()`` takes them out again); the registered
-entry point installs it again in worker processes (async vector envs).
+``claw_gym.wrappers.tutorial.install()`` does that and registers its gymnasium ids.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from gymnasium.envs.registration import register, registry
-
 from claw_gym import actions as A
-from claw_gym.tasks import Ctx, Family, Grader, Scenario, TaskSpec
-from claw_gym.tasks import suite
+from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
@@ -65,39 +60,3 @@ FAMILY = Family(
     tags=("tutorial",),
     footprint=Footprint(owns=(Own("todo.items", ids=("target",)),)),
 )
-
-
-def install() -> list[TaskSpec]:
-    """Add the tutorial family to this process's catalog and register its env ids (idempotent)."""
-    fams, specs = suite.families(), suite.all_specs()
-    if FAMILY.name not in fams:
-        fams[FAMILY.name] = FAMILY
-        for s in suite._specs_of(FAMILY):
-            specs[s.task_id] = TaskSpec(**{**s.as_dict(), "split": SPLIT})
-    if "ClawTutorial-v0" not in registry:
-        register(id="ClawTutorial-v0", entry_point="claw_gym.wrappers.tutorial:make_env")
-    out = [s for s in specs.values() if s.family == FAMILY.name]
-    for s in out:
-        if s.env_id not in registry:
-            register(id=s.env_id, entry_point="claw_gym.wrappers.tutorial:make_env", kwargs={"task_id": s.task_id})
-    return out
-
-
-def uninstall() -> None:
-    """Undo :func:`install` in this process (catalog and env ids), e.g. after a test."""
-    fams, specs = suite.families(), suite.all_specs()
-    fams.pop(FAMILY.name, None)
-    for task_id in [t for t, s in specs.items() if s.family == FAMILY.name]:
-        registry.pop(specs.pop(task_id).env_id, None)
-    registry.pop("ClawTutorial-v0", None)
-
-
-def make_env(**kwargs: Any) -> Any:
-    """Entry point of ``ClawTutorial-v0``: a ClawEnv over the tutorial tasks."""
-    from claw_gym.env import ClawEnv
-
-    install()
-    kwargs.setdefault("split", SPLIT)
-    if kwargs.get("task_id") is None:
-        kwargs.setdefault("family", FAMILY.name)
-    return ClawEnv(**kwargs)

@@ -1,4 +1,4 @@
-"""The catalog: every task of the suite as a TaskSpec, built from the families in envs/."""
+"""The catalog: every task as a TaskSpec, built from the registered families (:mod:`.registration`)."""
 
 from __future__ import annotations
 
@@ -7,40 +7,44 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from ..rng import derive_seed
-from . import ambient, quota
+from . import ambient, quota, registration
 from .family import Family
 from .spec import TaskSpec
 
-
-@lru_cache(maxsize=1)
-def families() -> dict[str, Family]:
-    from claw_gym.envs import FAMILIES  # the task families live in envs/
-
-    return {f.name: f for f in FAMILIES}
-
-
 SPLITS: dict[str, int] = {"train": 1600, "test": 200, "heldout": 200}
+_MERGED: list[Any] = [None, None]  # [registration version, (families, specs)]
 
 
-def _specs_of(f: Family) -> list[TaskSpec]:
-    """Specs of one family on its own (outside the suite's quotas): ``tasks_per_variant`` per
-    variant, all train, its own services only. Used by add-on families such as the tutorial."""
-    return [TaskSpec(task_id=f"{f.name}-{v}-{n:04d}", family=f.name, kind=f.kind,  # type: ignore[arg-type]
-                     difficulty=quota.difficulty(n, i, len(f.variants)), split="train",
-                     services=tuple(sorted(set(f.services) | set(ambient.ALWAYS))), devices=f.devices,
-                     max_steps=f.max_steps, variant=v, number=n, tags=f.tags)
-            for i, v in enumerate(f.variants) for n in range(f.tasks_per_variant)]
+def families() -> dict[str, Family]:
+    """Every family in the catalog: the suite's, then any registered add-ons (the tutorial)."""
+    return _merged()[0]
+
+
+def _merged() -> tuple[dict[str, Family], dict[str, TaskSpec]]:
+    """The suite plus the add-ons, rebuilt when a registration changes :func:`registration.version`."""
+    key = registration.version()
+    if _MERGED[0] != key:
+        fams, specs = dict(registration.suite_families()), dict(_suite_specs())
+        for name, add in registration.add_ons().items():
+            fams[name] = add.family
+            specs.update((s.task_id, s) for s in add.specs)
+        _MERGED[:] = [key, (fams, specs)]
+    return _MERGED[1]
+
+
+def suite_plan() -> quota.Plan:
+    """The quotas of the suite's families (and whether the mix targets hold)."""
+    return _plan(registration.suite_version())
 
 
 @lru_cache(maxsize=1)
-def suite_plan() -> quota.Plan:
-    """The quotas of the current families (and whether the mix targets hold)."""
-    return quota.plan(families().values(), sum(SPLITS.values()))
+def _plan(suite_version: int) -> quota.Plan:
+    return quota.plan(registration.suite_families().values(), sum(SPLITS.values()))
 
 
 def _split_counts(quotas: dict[str, int]) -> dict[str, dict[str, int]]:
     """Test and held-out tasks per family, proportional to its quota, exact in total."""
-    fams = families()
+    fams = registration.suite_families()
     can_hold = {n: q for n, q in quotas.items() if q and ambient.heldout_service(fams[n]) is not None}
     return {"heldout": quota.largest_remainder(can_hold, SPLITS["heldout"]),
             "test": quota.largest_remainder({n: q for n, q in quotas.items() if q}, SPLITS["test"])}
@@ -63,16 +67,25 @@ def _family_specs(f: Family, count: int, n_heldout: int, n_test: int) -> list[Ta
     return out
 
 
+def _suite_specs() -> dict[str, TaskSpec]:
+    """The suite's tasks: exactly 2,000, split 1,600 / 200 / 200."""
+    return _suite_specs_of(registration.suite_version())
+
+
 @lru_cache(maxsize=1)
-def all_specs() -> dict[str, TaskSpec]:
-    """Every task of the suite: exactly 2,000, split 1,600 / 200 / 200."""
+def _suite_specs_of(suite_version: int) -> dict[str, TaskSpec]:
     plan = suite_plan()
     counts = _split_counts(plan.quotas)
     out: dict[str, TaskSpec] = {}
-    for name, f in sorted(families().items()):
+    for name, f in sorted(registration.suite_families().items()):
         for s in _family_specs(f, plan.quotas[name], counts["heldout"].get(name, 0), counts["test"].get(name, 0)):
             out[s.task_id] = s
     return out
+
+
+def all_specs() -> dict[str, TaskSpec]:
+    """Every task in the catalog by id: the suite's 2,000, then any registered add-on family's."""
+    return _merged()[1]
 
 
 def _as_set(value: Any) -> set[Any] | None:

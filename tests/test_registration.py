@@ -1,0 +1,63 @@
+"""Families reach the catalog by registration: the suite's from the composition root, add-ons
+through ``claw_gym.tasks.register_family`` (no writes into cached dicts)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+import claw_gym
+from claw_gym.envs.tutorial import FAMILY as TUTORIAL
+from claw_gym.env import ClawEnv
+from claw_gym.tasks import register_family, registration, suite, unregister_family
+
+ADDON = dataclasses.replace(TUTORIAL, name="addon-todo", tasks_per_variant=3)
+
+
+@pytest.fixture
+def addon():
+    specs = register_family(ADDON, split="addon")
+    yield specs
+    unregister_family(ADDON.name)
+
+
+def test_an_add_on_family_joins_the_catalog_and_leaves_it(addon):
+    assert [s.task_id for s in addon] == ["addon-todo-tick-0000", "addon-todo-tick-0001", "addon-todo-tick-0002"]
+    assert {s.split for s in addon} == {"addon"}
+    assert claw_gym.catalog(family="addon-todo") == addon and suite.families()["addon-todo"] is ADDON
+    assert claw_gym.get_spec("addon-todo-tick-0001") == addon[1]
+    unregister_family(ADDON.name)
+    assert "addon-todo" not in suite.families() and "addon-todo-tick-0001" not in claw_gym.all_specs()
+    with pytest.raises(ValueError, match="unknown family"):
+        claw_gym.catalog(family="addon-todo")
+
+
+def test_an_add_on_leaves_the_suite_alone(addon):
+    """The suite's quotas, splits and default pool do not see add-ons: 2,000 tasks, 1,600 train."""
+    assert sum(suite.suite_plan().quotas.values()) == 2000
+    assert len(claw_gym.catalog(split=list(suite.SPLITS))) == 2000
+    assert len(claw_gym.all_specs()) == 2000 + len(addon)
+    assert not [s for s in ClawEnv().pool if s.family == ADDON.name]
+
+
+def test_registering_is_idempotent_and_names_are_unique(addon):
+    version = registration.version()
+    assert register_family(ADDON, split="addon") == addon and registration.version() == version
+    with pytest.raises(ValueError, match="already in the catalog"):
+        register_family(ADDON, split="train")  # same name, another split
+    with pytest.raises(ValueError, match="already in the catalog"):
+        register_family(dataclasses.replace(TUTORIAL, name=next(iter(registration.suite_families()))))
+    assert unregister_family("no-such-family") == []
+
+
+def test_an_add_on_task_plays_through_its_oracle(addon):
+    env = ClawEnv(family=ADDON.name, split="addon")
+    try:
+        env.reset(seed=3)
+        assert env.task.family == ADDON.name
+        for action in env.oracle_actions():
+            _, reward, terminated, truncated, info = env.step(action)
+        assert terminated and info["verdict"]["passed"] and reward > 0
+    finally:
+        env.close()
