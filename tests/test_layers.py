@@ -1,0 +1,50 @@
+"""The layers of DESIGN.md hold: import-linter's contracts (pyproject.toml), one test each, and
+``import claw_gym`` loads no family, world or env (the ids come from the manifest)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTRACTS = [c["id"] for c in tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]]
+# h4-kit removes the last family cross-imports (secret_request -> address_update, backup_alert ->
+# config_fix); until that lands this contract is broken. strict: once it holds, drop this mark.
+PENDING = {"families-independent": "family cross-imports are removed by the kit reorganisation (h4-kit)"}
+
+
+def lint(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / ".ci" / "lint_imports.py"), *args],
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("contract", [pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=PENDING[c]))
+                                      if c in PENDING else c for c in CONTRACTS])
+def test_layer_contract_holds(contract):
+    run = lint("--contract", contract)
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+
+
+def test_the_linter_sees_the_families_and_wrappers():
+    """envs/ and wrappers/ map into claw_gym (package-dir): without the staging in
+    .ci/lint_imports.py import-linter would analyse neither and every contract would pass."""
+    run = lint("--contract", "services")
+    analysed = int(run.stdout.split("Analyzed ", 1)[1].split(" files", 1)[0])
+    own = [p for d in ("claw_gym", "envs", "wrappers") for p in (ROOT / d).rglob("*.py") if "__pycache__" not in p.parts]
+    assert analysed == len(own), (analysed, len(own))
+
+
+def test_import_claw_gym_loads_no_family_world_or_env():
+    """The ids are registered from the manifest with string entry points; the heavy modules load
+    when an env is made or the catalog is read (issue 16: import in at most 0.3 s)."""
+    code = ("import sys, claw_gym, gymnasium as gym; "
+            "heavy = sorted(m for m in sys.modules if m.startswith(('claw_gym.envs', 'claw_gym.env', "
+            "'claw_gym.world', 'claw_gym.services', 'claw_gym.devices', 'claw_gym.life'))); "
+            "assert not heavy, heavy; "
+            "assert 'ClawAnything-v0' in gym.registry and len([k for k in gym.registry if k.startswith('ClawAnything/')]) == 2000")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
