@@ -58,14 +58,15 @@ _LAZY = {"ClawEnv", "TaskSpec", "Verdict", "all_specs", "catalog", "get_spec"}
 
 def __getattr__(name: str) -> Any:
     """``ClawEnv`` and the catalog's names, imported on first use."""
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value: Any
     if name == "ClawEnv":
         from .env import ClawEnv as value
-    elif name in _LAZY:
+    else:
         from . import tasks
 
         value = getattr(tasks, name)
-    else:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     globals()[name] = value
     return value
 
@@ -74,4 +75,4 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | _LAZY)
 
 
-__all__ = ["ClawEnv", "TaskSpec", "Verdict", "actions", "catalog", "get_spec", "all_specs", "__version__"]
+__all__ = ["ClawEnv", "TaskSpec", "Verdict", "__version__", "actions", "all_specs", "catalog", "get_spec"]

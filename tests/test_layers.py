@@ -19,7 +19,7 @@ PENDING = {"families-independent": "family cross-imports are removed by the kit 
 
 def lint(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, str(ROOT / ".ci" / "lint_imports.py"), *args],
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, check=False)
 
 
 @pytest.mark.parametrize("contract", [pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=PENDING[c]))
@@ -46,5 +46,5 @@ def test_import_claw_gym_loads_no_family_world_or_env():
             "'claw_gym.world', 'claw_gym.services', 'claw_gym.devices', 'claw_gym.life'))); "
             "assert not heavy, heavy; "
             "assert 'ClawAnything-v0' in gym.registry and len([k for k in gym.registry if k.startswith('ClawAnything/')]) == 2000")
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
     assert run.returncode == 0, run.stderr[-2000:]

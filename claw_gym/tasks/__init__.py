@@ -24,8 +24,8 @@ _HOME = {
     "Check": "spec", "Grader": "spec", "TaskSpec": "spec", "Verdict": "spec",
 }
 
-__all__ = ["TaskSpec", "Check", "Verdict", "Grader", "Family", "Scenario", "Ctx", "catalog", "all_specs",
-           "families", "family_of", "get_spec", "Footprint", "Own", "register_family", "unregister_family"]
+__all__ = ["Check", "Ctx", "Family", "Footprint", "Grader", "Own", "Scenario", "TaskSpec", "Verdict", "all_specs",
+           "catalog", "families", "family_of", "get_spec", "register_family", "unregister_family"]
 
 
 def __getattr__(name: str) -> Any:

@@ -22,7 +22,7 @@ from typing import Any
 PATH = Path(__file__).resolve().parent.parent / "data" / "manifest.jsonl"
 SEED = 0
 # each line ends with its own task id (keys are sorted and "task_id" sorts last; see dump)
-_LINE_ID = re.compile(r'"task_id":"([^"\\]+)"}\s*$', re.M)
+_LINE_ID = re.compile(r'"task_id":"([^"\\]+)"}\s*$', re.MULTILINE)
 
 
 def plain_spec(spec: Any) -> dict[str, Any]:

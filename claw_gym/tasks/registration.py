@@ -10,9 +10,10 @@ and process-local; every view built from them (``suite.families()``, ``suite.all
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported where used: the composition root imports this module at `import claw_gym`
     from .family import Family
@@ -27,9 +28,9 @@ _source: SuiteSource | None = None
 class AddOn:
     """A family registered outside the suite's quotas, with the split its tasks carry."""
 
-    family: "Family"
+    family: Family
     split: str
-    specs: "tuple[TaskSpec, ...]"
+    specs: tuple[TaskSpec, ...]
 
 
 _add_ons: dict[str, AddOn] = {}
@@ -78,8 +79,10 @@ def add_on_specs(family: Family, split: str) -> tuple[TaskSpec, ...]:
     from . import ambient, quota
     from .spec import TaskSpec
 
-    return tuple(TaskSpec(task_id=f"{family.name}-{v}-{n:04d}", family=family.name, kind=family.kind,
-                          difficulty=quota.difficulty(n, i, len(family.variants)), split=split,  # type: ignore[arg-type]
+    return tuple(TaskSpec(task_id=f"{family.name}-{v}-{n:04d}", family=family.name,
+                          kind=family.kind,  # type: ignore[arg-type]  # Family.kind is a plain str
+                          difficulty=quota.difficulty(n, i, len(family.variants)),
+                          split=split,  # type: ignore[arg-type]  # add-ons name their own splits
                           services=tuple(sorted(set(family.services) | set(ambient.ALWAYS))),
                           devices=family.devices, max_steps=family.max_steps, variant=v, number=n, tags=family.tags)
                  for i, v in enumerate(family.variants) for n in range(family.tasks_per_variant))
