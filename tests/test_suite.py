@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 import statistics
 from collections import Counter, defaultdict
@@ -189,6 +191,10 @@ def test_registered_env_ids_are_the_manifest_s_and_the_catalog_s():
     assert {f"ClawAnything/{t}-v0" for t in manifest.task_ids()} == suite_ids
     assert suite_ids <= registered <= {s.env_id for s in claw_gym.all_specs().values()}
     assert manifest.task_ids() == sorted(_manifest())  # the fast id reader agrees with the JSON
+    listing = io.StringIO()
+    with contextlib.redirect_stdout(listing):
+        gym.pprint_registry()
+    assert f"ClawAnything/{manifest.task_ids()[0]}-v0" in listing.getvalue()
 
 
 def test_manifest_hashes_hold_for_a_sample_of_tasks():
