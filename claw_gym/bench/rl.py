@@ -23,7 +23,8 @@ import numpy as np
 
 from .. import actions as A
 from ..env import ClawEnv
-from .core import Config, Row, Stat, per_call, rate
+from . import core
+from .core import Config, Row, Stat, per_call
 
 SUITE = "ClawAnything-v0"
 
@@ -72,7 +73,7 @@ def _random_valid_loop(env: gym.Env, steps: int, seed: int, masked: bool = True)
     """Seconds for ``steps`` steps with random valid actions, resetting whenever an episode ends."""
     rng = np.random.default_rng(seed)
     env.reset(seed=seed)
-    t0 = time.perf_counter()
+    t0 = core.TIMER()
     for _ in range(steps):
         if masked:
             valid = np.flatnonzero(_masks(env))
@@ -82,7 +83,7 @@ def _random_valid_loop(env: gym.Env, steps: int, seed: int, masked: bool = True)
         _, _, te, tr, _ = env.step(a)
         if te or tr:
             env.reset()
-    return time.perf_counter() - t0
+    return core.TIMER() - t0
 
 
 def _steps_per_s(make: Callable[[], gym.Env], cfg: Config, masked: bool = True) -> Stat:
@@ -153,15 +154,15 @@ def wrapped_step(cfg: Config) -> Stat:
     samples = []
     for _ in range(cfg.repeats):
         n, spent_reset = cfg.n(300, 20), 0.0
-        t0 = time.perf_counter()
+        t0 = core.TIMER()
         for _ in range(n):
             valid = np.flatnonzero(_masks(env))
             _, _, te, tr, _ = env.step(int(valid[int(rng.integers(len(valid)))]))
             if te or tr:  # a finish slot ends a reactive task: the reset is not what this row measures
-                r0 = time.perf_counter()
+                r0 = core.TIMER()
                 env.reset()
-                spent_reset += time.perf_counter() - r0
-        samples.append((time.perf_counter() - t0 - spent_reset) / n * 1e6)
+                spent_reset += core.TIMER() - r0
+        samples.append((core.TIMER() - t0 - spent_reset) / n * 1e6)
     env.close()
     return Stat.of(samples)
 
@@ -182,9 +183,9 @@ def ppo_steps_per_s(make: Callable[[], gym.Env], cfg: Config) -> Stat | None:
         env = make()
         model = MaskablePPO("MlpPolicy", env, n_steps=n_steps, batch_size=min(64, n_steps), n_epochs=1,
                             policy_kwargs={"net_arch": [64, 64]}, seed=r, verbose=0, device="cpu")
-        t0 = time.perf_counter()
+        t0 = core.TIMER()
         model.learn(total_timesteps=total)
-        samples.append(model.num_timesteps / (time.perf_counter() - t0))
+        samples.append(model.num_timesteps / (core.TIMER() - t0))
         env.close()
     return Stat.of(samples)
 
