@@ -152,3 +152,24 @@ def test_world_cache_keyword_is_checked():
     envargs.check({"world_cache": None})
     envargs.check({"world_cache": 0})
     assert gym.make("ClawAnything-v0", world_cache=0).unwrapped.world_cache is None
+
+
+def test_the_rl_stack_on_a_cached_env_sees_what_it_sees_without():
+    """make_rl_env over a cached env: the same feature vectors, masks and rewards, warm or cold."""
+    from claw_gym.wrappers import make_rl_env
+
+    cached, plain = make_rl_env("ClawAnything-v0", world_cache=4), make_rl_env("ClawAnything-v0")
+    rng = np.random.default_rng(0)
+    for seed in (1, 2, 1, 1, 2):
+        a, _ = cached.reset(seed=seed)
+        b, _ = plain.reset(seed=seed)
+        assert np.array_equal(a, b)
+        for _ in range(5):
+            mask = cached.get_wrapper_attr("action_masks")()
+            assert np.array_equal(mask, plain.get_wrapper_attr("action_masks")())
+            slot = int(rng.choice(np.flatnonzero(mask)))
+            got, want = cached.step(slot), plain.step(slot)
+            assert np.array_equal(got[0], want[0]) and got[1:4] == want[1:4]
+            if got[2] or got[3]:
+                break
+    assert cached.unwrapped.world_cache.stats()["hits"] == 3

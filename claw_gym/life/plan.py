@@ -142,9 +142,9 @@ class Plan:
         self.events.sort(key=_time)
         for ev in self.events:
             if ev.table is not None:
-                rec = ev.record
+                rec: dict[str, Any] = ev.record  # type: ignore[assignment]
                 for k in LINK_KEYS:
-                    v = get(rec, k)  # type: ignore[arg-type]  (raw: links are never lazy)
+                    v = get(rec, k)  # raw: links are never lazy
                     if type(v) is Event:  # planned earlier in time, so it has its id already
                         rec[k] = v.record.get("id", "")  # type: ignore[index, union-attr]
                 key = (ev.service, ev.table)
