@@ -19,7 +19,7 @@ deadline comes (the episode ends). Reactive tasks end at ``finish``.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 import gymnasium as gym
@@ -44,6 +44,7 @@ from .tasks.build import build
 from .tasks.family import Family, Scenario
 from .tasks.spec import Grader, TaskSpec, Verdict
 from .world import World
+from .worldcache import WorldCache
 
 #: Virtual seconds each action kind costs. ``wait`` costs up to what it asks for (less when an
 #: arrival wakes it); a proactive task's ``finish`` sleeps to the next arrival or the deadline.
@@ -60,11 +61,13 @@ class ClawEnv(gym.Env[dict, str]):
                  reward_mode: str = "binary", history: str = "digest", max_steps: int | None = None,
                  render_mode: str | None = None, screen_size: tuple[int, int] = phone_gui.SCREEN_SIZE,
                  phone: bool = True, sandbox: str = "bwrap",
-                 faults: Any = None, limits: Any = None) -> None:
+                 faults: Any = None, limits: Any = None, world_cache: int | None = None) -> None:
         envargs.check(dict(task_id=task_id, family=family, kind=kind, difficulty=difficulty, split=split,
                            device=device, reward_mode=reward_mode, history=history, max_steps=max_steps,
                            render_mode=render_mode, screen_size=screen_size, phone=phone, sandbox=sandbox,
-                           faults=faults, limits=limits))
+                           faults=faults, limits=limits, world_cache=world_cache))
+        # built worlds kept per (task id, seed, history): a repeated reset restores one (claw_gym/worldcache.py)
+        self.world_cache = WorldCache(world_cache) if world_cache else None
         self.sandbox = sandbox  # the laptop shell: "none" only when the user asks for it
         self._laptop: Laptop | None = None
         if task_id is not None:
@@ -124,6 +127,9 @@ class ClawEnv(gym.Env[dict, str]):
         else:
             spec = self.pool[int(self.np_random.integers(len(self.pool)))]
         world_seed = int(self.np_random.integers(0, 2**31 - 1)) if seed is None else int(seed)
+        cache_key = (spec.task_id, world_seed, history)
+        if self.world_cache is not None and (warm := self._warm_reset(cache_key)) is not None:
+            return warm
         self._close_laptop()
         self._close_phone()
         self.family = cat.family_of(spec)
@@ -147,7 +153,29 @@ class ClawEnv(gym.Env[dict, str]):
         events = self._history_view(history)
         obs = self._observe(events, "New episode. Send {\"kind\": \"api\", \"call\": \"help\", \"args\": {}} "
                                     "to list services and endpoints.")
+        if self.world_cache is not None:
+            self._keep_world(cache_key)
         return obs, self._info(action_ok=True, error=None)
+
+    # ---- the world cache (gym.make(..., world_cache=N)) --------------------------------------
+    def _warm_reset(self, key: tuple[str, int, str]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """Reset by restoring the cached world of ``key``: the cold reset's observation and state."""
+        assert self.world_cache is not None
+        snap = self.world_cache.get(key)
+        if snap is None:
+            return None
+        rng_state = self.np_random.bit_generator.state  # the env's own draws go on as after a cold reset
+        obs = self.restore(snap)
+        self.np_random.bit_generator.state = rng_state
+        assert obs is not None
+        obs["screen"] = obs["screen"].copy()  # the user's array: the cached one stays as it was
+        self._last_obs, self._encoded, self._summaries = obs, (None, ""), {}
+        return obs, self._info(action_ok=True, error=None)
+
+    def _keep_world(self, key: tuple[str, int, str]) -> None:
+        assert self.world_cache is not None and self._last_obs is not None
+        obs = dict(self._last_obs, screen=self._last_obs["screen"].copy())  # not the array handed to the user
+        self.world_cache.put(key, replace(self.snapshot(), last_obs=obs))
 
     def step(self, action: Any) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
         if self.world is None:

@@ -66,6 +66,15 @@ def _max_steps(key: str, value: Any) -> None:
         raise ValueError(f"{key} must be a positive int, got {value}")
 
 
+def _world_cache(key: str, value: Any) -> None:
+    if value is None:
+        return
+    if not _is_int(value):
+        raise TypeError(f"{key} must be a non-negative int (worlds kept; 0 or None: off), got {_describe(value)}")
+    if value < 0:
+        raise ValueError(f"{key} must be a non-negative int (worlds kept; 0 or None: off), got {value}")
+
+
 def _screen_size(key: str, value: Any) -> None:
     lo, hi = SCREEN_RANGE
     if not isinstance(value, (tuple, list)) or len(value) != 2 or not all(_is_int(v) for v in value):
@@ -96,6 +105,7 @@ CHECKS: dict[str, Callable[[str, Any], None]] = {
     "sandbox": _choice(SANDBOXES),
     "faults": _parsed_by(FaultConfig.parse),
     "limits": _parsed_by(Limits.parse),
+    "world_cache": _world_cache,
 }
 
 #: Keywords whose value is text: the command line takes them bare (``history=full``), not only as JSON.

@@ -17,7 +17,11 @@ def test_quick_bench_runs_every_area_and_prints_json(capsys):
     assert bench_main.main(["--quick", "--repeats", "2", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     rows = doc["rows"]
-    assert {r["area"] for r in rows} >= {"reset", "step", "history", "snapshot", "memory", "vector", "soak"}
+    assert {r["area"] for r in rows} >= {"rl", "reset", "step", "history", "snapshot", "memory", "vector", "soak"}
+    rl = " | ".join(r["name"] + " / " + r["baseline"] for r in rows if r["area"] == "rl")
+    for part in ("cold reset", "warm reset", "memory per cached world", "raw step", "wrapped step",
+                 "wrapped steps/s incl. resets", "MaskablePPO", "2 workers / 1", "bare env", "CartPole-v1"):
+        assert part in rl, part  # the RL path's table (issue 17), one run
     for r in rows:
         if r["value"] is not None:
             assert math.isfinite(r["value"]["median"]) and r["value"]["iqr"] >= 0, r

@@ -242,6 +242,21 @@ def test_a_dropped_world_is_freed_without_the_cyclic_gc():
             gc.enable()
 
 
+def test_building_a_world_leaves_the_cyclic_gc_alone(monkeypatch):
+    """The build does not switch the GC off process-wide (other threads and users would see it)."""
+    import gc
+
+    from claw_gym.life import Life
+
+    seen: list[bool] = []
+    history = Life._history
+    monkeypatch.setattr(Life, "_history", lambda self: (seen.append(gc.isenabled()), history(self))[1])
+    env = gym.make(f"ClawAnything/{first_task(next(iter(families())))}-v0")
+    assert gc.isenabled()
+    env.reset(seed=0)
+    assert seen == [True] and gc.isenabled()
+
+
 # ---- streaming ---------------------------------------------------------------------------------------
 def test_an_event_arrives_exactly_at_the_step_whose_clock_passes_it():
     env = gym.make(f"ClawAnything/{first_task(next(iter(families())))}-v0")

@@ -1,6 +1,6 @@
 """The benchmark suite: ``python -m claw_gym.bench [--quick] [--json | --markdown] [--only AREA ...]``.
 
-One module per measured area (reset/step, history, memory, vector, snapshots, soak);
+One module per measured area (the RL path, reset/step, history, memory, vector, snapshots, soak);
 each returns result rows (median ± IQR over repeats, next to a baseline measured in
 the same run). Benchmarks print figures; they never assert timings.
 """
@@ -12,10 +12,11 @@ import os
 import platform
 from typing import Callable
 
-from . import core, footprint, history, memory, reset_step, scale, snapshots, soak, vector
+from . import core, footprint, history, memory, reset_step, rl, scale, snapshots, soak, vector
 from .core import Config, Row, Stat, fmt_value
 
 AREAS: dict[str, Callable[[Config], list[Row]]] = {
+    "rl": rl.rows,  # the RL path side by side (issue 17): first, the table users read
     "reset": reset_step.reset_rows,
     "step": reset_step.step_rows,
     "history": history.rows,

@@ -119,21 +119,27 @@ class Life(WorldRef):
         # indexes for settle(): new records by (stripped, lower-cased) title and by person
         self._by_title: dict[str, list[Event]] = {}
         self._by_person: dict[str, list[Event]] = {}
-        own = self.own
+        own, by_title, by_person, get = self.own, self._by_title, self._by_person, dict.get
         for r in p.events:
             if r.table is None:
                 continue
             f = r.record
             own.add(id(f))
             for key in ("title", "subject", "account"):
-                v = dict.get(f, key)  # raw read: these fields are never lazy
+                v = get(f, key)  # raw read: these fields are never lazy
                 if v is not None:
                     k = v.lower()
                     if k[:3] in ("re:", "fw:", "fwd"):
                         k = _strip_prefix(k)
-                    self._by_title.setdefault(k, []).append(r)
+                    if (same := get(by_title, k)) is None:  # (setdefault would build a list per call)
+                        by_title[k] = [r]
+                    else:
+                        same.append(r)
             if r.person:
-                self._by_person.setdefault(r.person, []).append(r)
+                if (theirs := get(by_person, r.person)) is None:
+                    by_person[r.person] = [r]
+                else:
+                    theirs.append(r)
         w.timeline.extend(past, future)
         if "bank" in w.services:  # an opening balance that leaves 2,500-9,000 EUR today
             paid = sum(e.record["amount"] for e in past if e.service == "bank" and e.table is not None)

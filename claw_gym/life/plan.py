@@ -11,7 +11,9 @@ a family's oracle that predicts the next id is not thrown off).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -57,24 +59,17 @@ class Plan:
 
     def __post_init__(self) -> None:
         self.present = set(self.world.services)
-        # scalar draws come from a buffer of numpy uniforms (a list index, not a ~5 us numpy
-        # scalar call each); vectorized draws (card payments, banter) use the generator itself.
-        self._u: list[float] = []
-        self._i = 0
+        # scalar draws come from buffers of 4096 numpy uniforms, drawn when the previous one runs
+        # out; vectorized draws (card payments, banter) use the generator itself, in between.
+        # ``random`` is the chain's C-level ``__next__``: no Python frame per draw (thousands a world).
+        rng = self.rng
+        self.random: Callable[[], float] = chain.from_iterable(iter(lambda: rng.random(4096).tolist(), None)).__next__
         self.addresses = {n: svc.address() for n, svc in self.world.services.items()  # type: ignore[attr-defined]
                           if n in ("mail", "workmail")}
 
     # ---- drawing ----------------------------------------------------------------------------
     def has(self, *services: str) -> bool:
         return all(s in self.present for s in services)
-
-    def random(self) -> float:
-        i = self._i
-        if i >= len(self._u):
-            self._u = self.rng.random(4096).tolist()
-            i = 0
-        self._i = i + 1
-        return self._u[i]
 
     def seed(self) -> int:
         return int(self.random() * 2**53)
@@ -142,21 +137,32 @@ class Plan:
         past: list[Event] = []
         future: list[Event] = []
         touched: set[str] = set()
+        tables: dict[tuple[str, str], Any] = {}
+        get = dict.get
         self.events.sort(key=_time)
         for ev in self.events:
             if ev.table is not None:
-                rec = ev.record
+                rec: dict[str, Any] = ev.record  # type: ignore[assignment]
                 for k in LINK_KEYS:
-                    v = dict.get(rec, k)  # type: ignore[arg-type]  (raw: links are never lazy)
+                    v = get(rec, k)  # raw: links are never lazy
                     if type(v) is Event:  # planned earlier in time, so it has its id already
                         rec[k] = v.record.get("id", "")  # type: ignore[index, union-attr]
-                tab = services[ev.service].tables[ev.table]
+                key = (ev.service, ev.table)
+                tab = tables.get(key)
+                if tab is None:
+                    tab = tables[key] = services[ev.service].tables[ev.table]
                 rid = tab.new_id()  # future records: the id is reserved now, the record lands on arrival
                 rec["id"] = rid  # type: ignore[index]
                 if ev.time <= now:
                     tab.rows[rid] = rec  # type: ignore[assignment]
                     touched.add(ev.service)
-            (past if ev.time <= now else future).append(ev)
+                    past.append(ev)
+                else:
+                    future.append(ev)
+            elif ev.time <= now:
+                past.append(ev)
+            else:
+                future.append(ev)
         for name in sorted(touched):  # placed in bulk: tell each service, as insert() would
             services[name].changed()
         self.world.touch()

@@ -8,6 +8,8 @@ that looks for a free slot sees the real calendar.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from .. import clock
 from . import records as R
 from .cast import Cast
@@ -71,8 +73,7 @@ def meetings(p: Plan) -> None:
 def money(p: Plan) -> None:
     """Salary, rent, subscriptions, utility bills (invoice mail + attachment + debit), card payments."""
     c = p.cast
-    month_starts = sorted({clock.from_datetime(clock.to_datetime(p.start + d * clock.DAY).replace(
-        day=1, hour=0, minute=0, second=0)) for d in range(0, p.days + 1)})
+    month_starts = _month_starts(p.start, p.start + p.days * clock.DAY)
     payroll = f"payroll@{c.persona.work_domain}"
     for ms in month_starts:
         mon = clock.to_datetime(ms).strftime("%B %Y")
@@ -97,6 +98,16 @@ def money(p: Plan) -> None:
             t = ms + (10 + 4 * k) * clock.DAY + 9 * clock.HOUR
             if p.start <= t <= p.now:
                 utility_bill(p, t, vendor, addr, ms)
+
+
+def _month_starts(t0: int, t1: int) -> list[int]:
+    """The first moment of every month from ``t0``'s to ``t1``'s, in order."""
+    first, last = clock.to_datetime(t0), clock.to_datetime(t1)
+    out, y, m = [], first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        out.append(clock.from_datetime(datetime(y, m, 1)))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
 
 
 def utility_bill(p: Plan, t: int, vendor: str, addr: str, month: int, reminder: bool = False) -> None:
