@@ -115,7 +115,8 @@ def test_a_worker_that_dies_twice_is_reported_and_the_run_goes_on(cluster, tmp_p
     address = ["--backend", "ray", "--address", cluster[0]]
     r = ok("eval", "--agent", "cli_agents:DiesOnSeed1", *SMALL, "--episodes", "2", "--json", *address)
     report = json.loads(r.stdout)  # Ray's own "a worker died" lines went to stderr, not into the report
-    assert report["overall"]["episodes"] == 4 and report["overall"]["passes"] == 2  # seed 0 of each task
+    crashes_text = json.dumps(report["crashes"])[:3000]
+    assert report["overall"]["episodes"] == 4 and report["overall"]["passes"] == 2, crashes_text  # seed 0 passes
     crashes = {(c["task_id"], c["seed"]): c["error"] for c in report["crashes"]}
     assert set(crashes) == {(t, 1) for t in TASKS}
     assert all("worker died twice" in why for why in crashes.values())
@@ -179,4 +180,13 @@ def test_backend_from_options():
     class Args:
         backend, workers, address = "ray", None, "10.0.0.5:6379"
 
-    assert Backend.of(Args()) == Backend("ray", None, "10.0.0.5:6379")
+    assert Backend.of(Args(), "m:f") == Backend("ray", None, "10.0.0.5:6379", "m:f")
+
+
+def test_only_the_users_own_policy_module_is_shipped():
+    import cli_agents  # noqa: F401  (tests/ is on the path of this test run)
+
+    assert ray_backend.modules_to_ship("oracle") == []
+    assert ray_backend.modules_to_ship("claw_gym.cli.policies:FinishPolicy") == []
+    assert ray_backend.modules_to_ship("pytest:main") == []  # installed: on every node already
+    assert [m.__name__ for m in ray_backend.modules_to_ship("cli_agents:DiesOnSeed1")] == ["cli_agents"]

@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
 
     load(args.agent)  # fail fast, in this process, on a bad spec
     jobs = jobs_for([s.task_id for s in specs], args.episodes, args.seed, env_kwargs(args))
-    episodes = list(run_jobs(partial(eval_job, args.agent), jobs, Backend.of(args), "eval", eval_lost))
+    episodes = list(run_jobs(partial(eval_job, args.agent), jobs, Backend.of(args, args.agent), "eval", eval_lost))
     per_task: dict[str, dict[str, Any]] = {}
     for e in episodes:
         t = per_task.setdefault(e["task_id"], {"task_id": e["task_id"], "family": e["family"], "kind": e["kind"],

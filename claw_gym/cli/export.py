@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     out = sys.stdout if args.out == "-" else open(args.out, "w", encoding="utf-8", newline="\n")
     try:
-        for ok, text in run_jobs(partial(export_job, args.policy, args.format), jobs, Backend.of(args), "export",
+        for ok, text in run_jobs(partial(export_job, args.policy, args.format), jobs, Backend.of(args, args.policy), "export",
                                   on_lost):
             passed += ok
             if ok or args.all:

@@ -13,10 +13,13 @@ episode that fails this second time is handed to ``lost(job, reason)`` and the r
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import socket
 import sys
 import threading
+from pathlib import Path
+from types import ModuleType
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -34,20 +37,45 @@ def _ray() -> Any:
     return ray
 
 
-def _probe(address: str) -> None:
-    """Fail fast, with one line, when nothing listens at HOST:PORT (Ray itself would retry for minutes)."""
+def check_address(address: str) -> tuple[str, int] | None:
+    """(host, port) of ``--address HOST:PORT``; None for Ray's own forms ('auto', 'ray://...')."""
     if address == "auto" or "://" in address:
-        return
+        return None
     host, sep, port = address.rpartition(":")
     if not sep or not host or not port.isdigit():
         raise CliError(f"--address {address!r}: give HOST:PORT of the Ray head (e.g. 10.0.0.5:6379), or 'auto'")
+    return host, int(port)
+
+
+def _probe(address: str) -> None:
+    """Fail fast, with one line, when nothing listens at HOST:PORT (Ray itself would retry for minutes)."""
+    where = check_address(address)
+    if where is None:
+        return
+    host, port = where
     try:
-        socket.create_connection((host, int(port)), timeout=5).close()
+        socket.create_connection((host, port), timeout=5).close()
     except OSError as exc:
         raise CliError(f"cannot reach a Ray cluster at {address} ({exc.strerror or exc})") from None
 
 
-def connect(address: str | None, workers: int | None) -> bool:
+def modules_to_ship(policy: str | None) -> list[ModuleType]:
+    """The policy's own code, for Ray to send to every worker (``runtime_env`` ``py_modules``).
+
+    Built-in policies, claw-gym itself and installed packages are on every node already; a module
+    of the user's (a file or package outside site-packages) is shipped, so a cluster's nodes need
+    only claw-gym installed."""
+    if policy is None or ":" not in policy:
+        return []
+    top = policy.partition(":")[0].partition(".")[0]
+    module = sys.modules.get(top) or importlib.import_module(top)
+    where = getattr(module, "__file__", None) or ""
+    if top == "claw_gym" or not where or any(p in Path(where).parts for p in ("site-packages", "dist-packages")):
+        return []
+    return [module]
+
+
+def connect(address: str | None, workers: int | None, ship: list[ModuleType] | None = None) -> bool:
     """Join the cluster at ``address``, or start a local Ray of ``workers`` CPUs (default: all).
 
     Returns True when this call started Ray (the caller shuts it down). Ray's connect can hang
@@ -55,8 +83,10 @@ def connect(address: str | None, workers: int | None) -> bool:
     ray = _ray()
     if ray.is_initialized():
         return False
-    common = {"include_dashboard": False, "logging_level": "ERROR", "log_to_driver": False,
-              "configure_logging": True}
+    common: dict[str, Any] = {"include_dashboard": False, "logging_level": "ERROR", "log_to_driver": False,
+                              "configure_logging": True}
+    if ship:
+        common["runtime_env"] = {"py_modules": ship}
     if address is None:
         ray.init(num_cpus=workers, **common)
         return True
@@ -114,13 +144,16 @@ def _run_group(fn: Callable[[Any], Any], jobs: list[Any]) -> list[Any]:
 
 
 def run_jobs(fn: Callable[[Any], Any], jobs: Sequence[Any], desc: str, *, key: Callable[[Any], Any],
-             lost: Callable[[Any, str], Any], address: str | None, workers: int | None) -> Iterator[Any]:
-    """``map(fn, jobs)`` in job order over Ray tasks (one per group), with a progress bar by episode."""
+             lost: Callable[[Any, str], Any], address: str | None, workers: int | None,
+             policy: str | None = None) -> Iterator[Any]:
+    """``map(fn, jobs)`` in job order over Ray tasks (one per group), with a progress bar by episode.
+
+    ``policy``: the spec the jobs run, whose module is shipped to the workers if it is the user's."""
     ray = _ray()
     # Ray's driver prints the cluster's error messages (a worker died, ...) on sys.stdout, where our
     # reports and exports go: send them to stderr until Ray is shut down.
     with contextlib.redirect_stdout(sys.stderr):
-        started = connect(address, workers)
+        started = connect(address, workers, modules_to_ship(policy))
         try:
             yield from _ordered(ray, fn, list(jobs), groups_of(jobs, key), lost, desc)
         finally:

@@ -133,15 +133,20 @@ class Backend:
     kind: str = "local"
     workers: int | None = None
     address: str | None = None
+    policy: str | None = None  # the policy spec the jobs run: Ray ships its module if it is the user's
 
     @classmethod
-    def of(cls, args: Any) -> "Backend":
+    def of(cls, args: Any, policy: str | None = None) -> "Backend":
         """From ``--backend``, ``--workers`` and ``--address`` (see ``common.add_run_options``)."""
         if args.address is not None and args.backend != "ray":
             raise CliError("--address joins a Ray cluster: add --backend ray")
         if args.address is not None and args.workers is not None:
             raise CliError("--workers sizes a local Ray; a cluster started with --address has its own CPUs")
-        return cls(args.backend, args.workers, args.address)
+        if args.address is not None:
+            from .ray_backend import check_address
+
+            check_address(args.address)
+        return cls(args.backend, args.workers, args.address, policy)
 
 
 def spec_info(task_id: str) -> dict[str, Any]:
@@ -167,7 +172,7 @@ def run_jobs(fn: Callable[[Any], Any], jobs: Sequence[Any], backend: Backend | i
         from . import ray_backend
 
         yield from ray_backend.run_jobs(fn, jobs, desc, key=lambda job: (job[0], job[2]), lost=lost,
-                                        address=backend.address, workers=backend.workers)
+                                        address=backend.address, workers=backend.workers, policy=backend.policy)
         return
     workers = backend.workers or 1
     if workers <= 1 or len(jobs) <= 1:
