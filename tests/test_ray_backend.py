@@ -1,9 +1,10 @@
 """``--backend ray``: the same bytes as ``--workers 1``, dying workers retried once then reported,
 bad input as one line (exit 2). Needs ``ray`` (the ``[ray]`` extra); skipped without it.
 
-The commands run as a user runs them (subprocesses). One test lets eval start and stop its own
-local Ray of 2 CPUs; the slow ones share a local Ray of 2 CPUs started here, which the commands
-join with ``--address`` as they would join a cluster.
+The commands run as a user runs them (subprocesses). Every test that starts Ray is slow (Ray's
+start-up alone takes 10-25 s here): one lets eval start and stop its own local Ray of 2 CPUs; the
+others share a local Ray of 2 CPUs started here, which the commands join with ``--address`` as
+they would join a cluster.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ def ok(*args: str) -> subprocess.CompletedProcess:
 
 
 # ---- the same bytes --------------------------------------------------------------------------
+@pytest.mark.slow  # 34 s here (Ray's start-up and shutdown on a loaded 2-core machine): over the 30 s budget
 def test_eval_with_its_own_local_ray_matches_workers_1():
     args = ["eval", "--agent", "cli_agents:EvenSeedOracle", *SMALL, "--episodes", "3", "--json"]
     local = ok(*args)
