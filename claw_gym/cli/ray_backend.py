@@ -26,7 +26,7 @@ from typing import Any
 from .common import CliError, progress_bar
 
 INSTALL_HINT = "pip install 'claw-gym[ray]'"
-CONNECT_SECONDS = 20.0  # an unreachable --address must fail within 30 s, start-up included
+CONNECT_SECONDS = 15.0  # an unreachable --address must fail within 30 s, a slow start-up included
 
 
 def _ray() -> Any:
@@ -87,8 +87,8 @@ def connect(address: str | None, workers: int | None, ship: list[ModuleType] | N
                               "configure_logging": True}
     if ship:
         common["runtime_env"] = {"py_modules": ship}
-    if address is None:
-        ray.init(num_cpus=workers, **common)
+    if address is None:  # "local": a new Ray of our own, even if `ray start` runs on this machine
+        ray.init(address="local", num_cpus=workers, **common)
         return True
     _probe(address)
     err = os.dup(2)  # Ray's C++ client logs each failed retry on fd 2: keep them off the user's screen
