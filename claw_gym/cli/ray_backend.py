@@ -3,8 +3,8 @@
 Consecutive jobs of one task (same task id and env keywords) form one Ray task, so a worker
 builds that task's env once and reuses it for all its episodes, as an in-process run does.
 Workers build their envs from the installed package: on a cluster, every node needs claw-gym
-(and the agent's module) installed. Results come back in job order, so reports and exports are
-the same bytes as with ``--workers 1``.
+installed; an agent module of the user's own is shipped by Ray (``py_modules``). Results come
+back in job order, so reports and exports are the same bytes as with ``--workers 1``.
 
 A group whose worker dies (or whose job raises) is run again one episode per Ray task; an
 episode that fails this second time is handed to ``lost(job, reason)`` and the run goes on.
@@ -18,9 +18,9 @@ import os
 import socket
 import sys
 import threading
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
-from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from .common import CliError, progress_bar
@@ -164,7 +164,7 @@ def run_jobs(fn: Callable[[Any], Any], jobs: Sequence[Any], desc: str, *, key: C
 def _ordered(ray: Any, fn: Callable[[Any], Any], jobs: list[Any], groups: list[list[int]],
              lost: Callable[[Any, str], Any], desc: str) -> Iterator[Any]:
     """Submit groups in order (a bounded window in flight), retry failures per episode, yield in order."""
-    first = ray.remote(max_retries=0)(_run_group)
+    task = ray.remote(max_retries=0)(_run_group)  # retries are ours: per episode, named when they fail
     window = max(4, 2 * int(ray.cluster_resources().get("CPU", 1)))
     results: dict[int, Any] = {}
     pending: dict[Any, tuple[list[int], bool]] = {}  # ref -> (job indices, is a retry)
@@ -173,7 +173,7 @@ def _ordered(ray: Any, fn: Callable[[Any], Any], jobs: list[Any], groups: list[l
         while emitted < len(jobs):
             while submitted < len(groups) and len(pending) < window:
                 idx = groups[submitted]
-                pending[first.remote(fn, [jobs[i] for i in idx])] = (idx, False)
+                pending[task.remote(fn, [jobs[i] for i in idx])] = (idx, False)
                 submitted += 1
             done, _ = ray.wait(list(pending), num_returns=1)
             for ref in done:
@@ -185,7 +185,7 @@ def _ordered(ray: Any, fn: Callable[[Any], Any], jobs: list[Any], groups: list[l
                         out = [lost(jobs[idx[0]], _reason(exc))]
                     else:
                         for i in idx:  # once more, one episode per task: a second failure names its episode
-                            pending[first.remote(fn, [jobs[i]])] = ([i], True)
+                            pending[task.remote(fn, [jobs[i]])] = ([i], True)
                         continue
                 results.update(zip(idx, out))
                 bar.update(len(idx))
