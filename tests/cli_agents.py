@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+from pathlib import Path
+
 from claw_gym import actions as A
 
 
@@ -36,3 +40,37 @@ class TwoLooksThenFinish:
     def act(self, obs, info) -> str:
         self.left -= 1
         return A.api("help") if self.left >= 0 else A.finish("done")
+
+
+class DiesOnSeed1:
+    """Replays the oracle, but its process dies (SIGKILL) in every episode of seed 1: a Ray worker that
+    dies on its first run and on its retry (tests/test_ray_backend.py; never use it in process)."""
+
+    once = False
+
+    def __init__(self) -> None:
+        self.queue: list[str] = []
+
+    def attach(self, env) -> None:
+        if env.world.seed == 1 and self._die_now(f"{env.spec.id}-{env.world.seed}"):
+            os.kill(os.getpid(), signal.SIGKILL)
+        self.queue = env.oracle_actions()
+
+    def _die_now(self, episode: str) -> bool:
+        if not self.once:
+            return True
+        marker = Path(os.environ["CLAW_TEST_MARKERS"]) / episode.replace("/", "_")
+        if marker.exists():
+            return False
+        marker.touch()
+        return True
+
+    def act(self, obs, info) -> str:
+        return self.queue.pop(0) if self.queue else A.finish("done")
+
+
+class DiesOnceOnSeed1(DiesOnSeed1):
+    """As DiesOnSeed1, but only the first time each episode runs (a marker file in $CLAW_TEST_MARKERS):
+    the retry passes."""
+
+    once = True

@@ -180,13 +180,26 @@ def progress(items: Iterable[Any], total: int, desc: str) -> Iterator[Any]:
     yield from tqdm(items, total=total, desc=desc, unit="ep", disable=None, file=sys.stderr, leave=False)
 
 
+def progress_bar(total: int, desc: str) -> Any:
+    """The same bar, advanced by hand (``bar.update(n)``) when results arrive out of order."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="ep", disable=None, file=sys.stderr, leave=False)
+
+
 def add_run_options(p: argparse.ArgumentParser, json_help: str) -> None:
     """Options of the subcommands that run episodes: filters, episodes and seeds, workers, --json."""
     add_filters(p)
     p.add_argument("--episodes", type=_positive, default=1, metavar="K", help="episodes per task (default 1)")
     p.add_argument("--seed", type=int, default=0, help="seed of each task's first episode; episode j uses seed+j")
-    p.add_argument("--workers", type=_positive, default=1, metavar="N",
-                   help="worker processes (spawned; each builds its own envs). Default 1: in process")
+    p.add_argument("--workers", type=_positive, default=None, metavar="N",
+                   help="worker processes (spawned; each builds its own envs). Default 1: in process; "
+                        "with --backend ray, the CPUs of the local Ray (default: all)")
+    p.add_argument("--backend", choices=("local", "ray"), default="local",
+                   help="local (default): this machine, --workers processes; ray: episodes as Ray tasks")
+    p.add_argument("--address", default=None, metavar="HOST:PORT",
+                   help="with --backend ray: join the Ray cluster there (`ray start --head` prints it); "
+                        "default: start a local Ray")
     add_env_args(p)
     p.add_argument("--json", action="store_true", help=json_help)
 

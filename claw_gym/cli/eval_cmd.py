@@ -16,7 +16,7 @@ from typing import Any
 from ..plural import count
 from . import metrics
 from .common import CliError, add_run_options, env_kwargs, print_json, select, table
-from .runner import Job, jobs_for, run_episode, run_jobs
+from .runner import Backend, Job, jobs_for, run_episode, run_jobs, spec_info
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,6 +35,14 @@ def eval_job(agent: str, job: Job) -> dict[str, Any]:
     ep = run_episode(task_id, seed, agent, env_kwargs=kwargs)
     return {"task_id": task_id, "seed": seed, "passed": ep.passed, "reward": ep.reward, "steps": len(ep.steps),
             "crash": ep.crash, **{k: ep.info[k] for k in ("family", "kind", "difficulty", "devices")}}
+
+
+def eval_lost(job: Job, reason: str) -> dict[str, Any]:
+    """An episode that never finished (its Ray worker died twice): a failure, with the reason as its crash."""
+    task_id, seed, _ = job
+    info = spec_info(task_id)
+    return {"task_id": task_id, "seed": seed, "passed": False, "reward": 0.0, "steps": 0, "crash": reason,
+            **{k: info[k] for k in ("family", "kind", "difficulty", "devices")}}
 
 
 def _ks(text: str | None, n: int) -> list[int]:
@@ -59,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
 
     load(args.agent)  # fail fast, in this process, on a bad spec
     jobs = jobs_for([s.task_id for s in specs], args.episodes, args.seed, env_kwargs(args))
-    episodes = list(run_jobs(partial(eval_job, args.agent), jobs, args.workers, "eval"))
+    episodes = list(run_jobs(partial(eval_job, args.agent), jobs, Backend.of(args, args.agent), "eval", eval_lost))
     per_task: dict[str, dict[str, Any]] = {}
     for e in episodes:
         t = per_task.setdefault(e["task_id"], {"task_id": e["task_id"], "family": e["family"], "kind": e["kind"],

@@ -23,7 +23,7 @@ from typing import Any
 from ..plural import count
 from . import trajectory
 from .common import CliError, add_run_options, env_kwargs, print_json, select
-from .runner import Job, jobs_for, run_episode, run_jobs
+from .runner import Backend, Job, jobs_for, run_episode, run_jobs
 
 FORMATS = ("chat-jsonl", "steps-jsonl")
 
@@ -61,11 +61,17 @@ def run(args: argparse.Namespace) -> int:
     jobs = jobs_for([s.task_id for s in specs], args.episodes, args.seed, env_kwargs(args))
     start = time.perf_counter()
     written = passed = size = 0
+    lost: list[str] = []  # episodes whose Ray worker died twice: nothing to write
+
+    def on_lost(job: Job, reason: str) -> tuple[bool, str]:
+        lost.append(f"{job[0]} seed {job[1]}: {reason}")
+        return False, ""
     if args.out != "-":
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     out = sys.stdout if args.out == "-" else open(args.out, "w", encoding="utf-8", newline="\n")
     try:
-        for ok, text in run_jobs(partial(export_job, args.policy, args.format), jobs, args.workers, "export"):
+        for ok, text in run_jobs(partial(export_job, args.policy, args.format), jobs, Backend.of(args, args.policy), "export",
+                                  on_lost):
             passed += ok
             if ok or args.all:
                 out.write(text)
@@ -75,10 +81,13 @@ def run(args: argparse.Namespace) -> int:
         if out is not sys.stdout:
             out.close()
     seconds = time.perf_counter() - start
+    for line in lost:
+        print(f"warning: not exported, the episode never finished: {line}", file=sys.stderr)
     summary = {"out": args.out, "format": args.format, "policy": args.policy, "episodes": len(jobs),
                "passed": passed, "written": written, "bytes": size, "seconds": round(seconds, 3),
                "trajectories_per_s": round(len(jobs) / seconds, 2) if seconds else None,
-               "bytes_per_trajectory": round(size / written) if written else None}
+               "bytes_per_trajectory": round(size / written) if written else None,
+               **({"lost": lost} if lost else {})}
     if args.out == "-":  # the data went to stdout: the summary goes to stderr
         print(json.dumps(summary), file=sys.stderr)
     elif args.json:

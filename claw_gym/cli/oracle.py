@@ -12,7 +12,7 @@ from typing import Any
 
 from ..plural import count
 from .common import CliError, add_run_options, env_kwargs, print_json, resolve_task, select, table
-from .runner import Job, jobs_for, run_episode, run_jobs
+from .runner import Backend, Job, jobs_for, run_episode, run_jobs, spec_info
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,6 +35,13 @@ def oracle_job(job: Job) -> dict[str, Any]:
             "crash": ep.crash}
 
 
+def oracle_lost(job: Job, reason: str) -> dict[str, Any]:
+    """An episode that never finished (its Ray worker died twice): a failure, with the reason as its crash."""
+    task_id, seed, _ = job
+    return {"task_id": task_id, "family": spec_info(task_id)["family"], "seed": seed, "passed": False,
+            "steps": 0, "failed_checks": [], "violations": [], "crash": reason}
+
+
 def run(args: argparse.Namespace) -> int:
     if args.task and args.all:
         raise CliError("give a TASK or --all, not both")
@@ -46,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
             raise CliError("no task matches these filters")
     else:
         raise CliError("give a TASK, or --all (with optional filters)")
-    results = list(run_jobs(oracle_job, jobs_for(task_ids, args.episodes, args.seed, env_kwargs(args)), args.workers, "oracle"))
+    jobs = jobs_for(task_ids, args.episodes, args.seed, env_kwargs(args))
+    results = list(run_jobs(oracle_job, jobs, Backend.of(args), "oracle", oracle_lost))
     failures = [r for r in results if not r["passed"]]
     if args.json:
         print_json({"episodes": len(results), "passed": len(results) - len(failures), "results": results})

@@ -1,4 +1,4 @@
-"""Run episodes of (task, seed, policy), in process or in spawned worker processes.
+"""Run episodes of (task, seed, policy): in process, in spawned worker processes, or as Ray tasks.
 
 Jobs are plain tuples and results plain data, so they cross process boundaries; each
 worker loads the policy once and builds its own envs. Results come back in job order,
@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterator, Sequence
 import gymnasium as gym
 
 from . import policies
-from .common import progress
+from .common import CliError, progress
 
 
 @dataclass
@@ -125,8 +125,56 @@ def jobs_for(task_ids: Sequence[str], episodes: int, seed: int, env_kwargs: str 
     return [(t, seed + j, env_kwargs) for t in task_ids for j in range(episodes)]
 
 
-def run_jobs(fn: Callable[[Any], Any], jobs: Sequence[Any], workers: int, desc: str) -> Iterator[Any]:
-    """``map(fn, jobs)`` in job order, over ``workers`` spawned processes when > 1, with a progress bar."""
+@dataclass(frozen=True)
+class Backend:
+    """Where episodes run: ``local`` (this process, or ``workers`` spawned processes) or ``ray``
+    (Ray tasks on a local Ray of ``workers`` CPUs, or on the cluster at ``address``)."""
+
+    kind: str = "local"
+    workers: int | None = None
+    address: str | None = None
+    policy: str | None = None  # the policy spec the jobs run: Ray ships its module if it is the user's
+
+    @classmethod
+    def of(cls, args: Any, policy: str | None = None) -> "Backend":
+        """From ``--backend``, ``--workers`` and ``--address`` (see ``common.add_run_options``)."""
+        if args.address is not None and args.backend != "ray":
+            raise CliError("--address joins a Ray cluster: add --backend ray")
+        if args.address is not None and args.workers is not None:
+            raise CliError("--workers sizes a local Ray; a cluster started with --address has its own CPUs")
+        if args.address is not None:
+            from .ray_backend import check_address
+
+            check_address(args.address)
+        return cls(args.backend, args.workers, args.address, policy)
+
+
+def spec_info(task_id: str) -> dict[str, Any]:
+    """A task's public info from its spec, without building it (for episodes that never reported)."""
+    from ..tasks import suite
+
+    s = suite.get_spec(task_id)
+    return {"family": s.family, "kind": s.kind, "difficulty": s.difficulty, "split": s.split,
+            "services": list(s.services), "devices": list(s.devices)}
+
+
+def run_jobs(fn: Callable[[Any], Any], jobs: Sequence[Any], backend: Backend | int, desc: str,
+             lost: Callable[[Any, str], Any] | None = None) -> Iterator[Any]:
+    """``map(fn, jobs)`` in job order, with a progress bar: in process, over spawned processes, or on Ray.
+
+    Jobs are :data:`Job` tuples, possibly behind a ``functools.partial`` in ``fn``. On Ray an episode
+    whose worker died twice becomes ``lost(job, reason)`` (required there) and the run goes on."""
+    if isinstance(backend, int):
+        backend = Backend(workers=backend)
+    if backend.kind == "ray":
+        if lost is None:
+            raise ValueError("the ray backend needs lost(job, reason) for episodes that cannot finish")
+        from . import ray_backend
+
+        yield from ray_backend.run_jobs(fn, jobs, desc, key=lambda job: (job[0], job[2]), lost=lost,
+                                        address=backend.address, workers=backend.workers, policy=backend.policy)
+        return
+    workers = backend.workers or 1
     if workers <= 1 or len(jobs) <= 1:
         yield from progress(map(fn, jobs), len(jobs), desc)
         return
@@ -134,4 +182,3 @@ def run_jobs(fn: Callable[[Any], Any], jobs: Sequence[Any], workers: int, desc: 
     ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
     with ctx.Pool(min(workers, len(jobs))) as pool:
         yield from progress(pool.imap(fn, jobs, chunksize=1), len(jobs), desc)
-
