@@ -164,7 +164,7 @@ def misbehaving_script(plans: dict[str, list[str]], family_of: dict[str, str]):
         if family == "invoice-expense":
             return {"text": "I looked around; everything seems fine."}
         if family == "meeting-reschedule":
-            return {"hang": 5}
+            return {"hang": 8}
         return {"status": 500, "headers": {"Retry-After": "0"}}
 
     return script
@@ -175,10 +175,8 @@ def test_a_misbehaving_server_gives_observations_retries_timeouts_and_reasons(tm
     plans = plans_for(tasks)
     family_of = {key: f for key, f in zip(plans, MISBEHAVING)}
     with StubServer(misbehaving_script(plans, family_of)) as server:
-        start = time.monotonic()
-        r = cli("eval", *llm_args(server, "--call-timeout", "0.5", "--retries", "2", "--transcripts",
-                                  str(tmp_path)), "--tasks", ",".join(tasks), "--json")
-        seconds = time.monotonic() - start
+        r = cli("eval", *llm_args(server, "--call-timeout", "2", "--retries", "2", "--transcripts", str(tmp_path)),
+                "--tasks", ",".join(tasks), "--json")
     assert r.returncode == 0, r.stderr[-3000:]
     report = json.loads(r.stdout)
     by = {e["family"]: e for e in report["episodes"]}
@@ -194,14 +192,16 @@ def test_a_misbehaving_server_gives_observations_retries_timeouts_and_reasons(tm
     assert [len(m.get("tool_calls", [])) for m in messages if m["role"] == "assistant"][:3] == [1, 1, 1]
 
     retried = by["deal-confirm"]  # a 500 and a 429 retried, the 429 after the server's Retry-After
-    assert retried["passed"] and retried["retries"] == 2 and retried["wall_s"] >= 1.0
+    assert retried["passed"] and retried["retries"] >= 2 and retried["wall_s"] >= 1.0
+    stats = json.loads((tmp_path / f"{first('deal-confirm')}-seed0.json").read_text())["stats"]
+    assert stats["problems"][:2] == ["HTTP 500: stub 500", "HTTP 429: stub 429"]
 
     text = by["invoice-expense"]  # plain text is finish with that text, counted
     assert not text["passed"] and text["text_finishes"] == 1
     assert "finished with text and no tool call" in text["reason"]
 
     hung = by["meeting-reschedule"]  # timeouts retried, then the episode stops with the reason
-    assert not hung["passed"] and "timeout after 0.5 s" in hung["stop_reason"] and "gave up" in hung["reason"]
+    assert not hung["passed"] and "timeout after 2 s" in hung["stop_reason"] and "gave up" in hung["reason"]
 
     down = by["report-handoff"]
     assert not down["passed"] and "HTTP 500" in down["reason"]
@@ -209,7 +209,6 @@ def test_a_misbehaving_server_gives_observations_retries_timeouts_and_reasons(tm
     assert report["llm"]["text_only_finishes"] == 1 and report["llm"]["stopped_episodes"] == 2
     assert {f["task_id"] for f in report["failures"]} == {hung["task_id"], down["task_id"], text["task_id"]}
     assert all(f["reason"] for f in report["failures"])
-    assert seconds < 40
 
 
 def test_an_unreachable_server_exits_2_with_one_line_at_once(cli):
