@@ -133,6 +133,23 @@ def test_oracle_replay_passes_everywhere_and_transcripts_equal_the_export(tmp_pa
         assert ("shell" in names) == ("laptop" in devices) and ("gui" in names) == ("phone" in devices)
 
 
+def test_export_and_render_take_the_llm_agent(tmp_path, cli):
+    task = first("config-fix")
+    plans = plans_for([task])
+    with StubServer(lambda req, turn, attempt: oracle_call(plans[conversation_key(req)], turn)) as server:
+        args = ["--model", "stub-model", "--base-url", server.base_url]
+        r = cli("export", "--policy", "llm", *args, "--tasks", task, "--out", str(tmp_path / "llm.jsonl"))
+        assert r.returncode == 0, r.stderr[-3000:]
+        r = cli("render", task, "--policy", "llm", *args, "--out", str(tmp_path / "frames"), "--json")
+        assert r.returncode == 0 and json.loads(r.stdout)["passed"], r.stderr[-3000:]
+    r = cli("export", "--policy", "oracle", "--tasks", task, "--out", str(tmp_path / "oracle.jsonl"))
+    assert r.returncode == 0, r.stderr[-3000:]
+    by_llm, by_oracle = (json.loads((tmp_path / f).read_text()) for f in ("llm.jsonl", "oracle.jsonl"))
+    assert by_llm["metadata"]["passed"] and by_llm["messages"] == by_oracle["messages"]
+    assert by_llm["metadata"]["policy"].startswith("llm:") and KEY not in json.dumps(by_llm)
+    assert len(list((tmp_path / "frames").iterdir())) == by_llm["metadata"]["steps"] + 1
+
+
 # ---- a server that misbehaves --------------------------------------------------------------------
 MISBEHAVING = {  # family -> what the server does in its episodes
     "address-update": "bad JSON arguments, an unknown tool, two calls in one turn; then the oracle",
