@@ -73,7 +73,7 @@ def measure() -> None:
     a = p.parse_args()
     ids = tasks(a.per_family)
     common = ["--tasks", ",".join(ids), "--workers", str(a.workers), "--json"]
-    oracle, oracle_s = run(["eval", "--agent", "oracle", *common])
+    _, oracle_s = run(["eval", "--agent", "oracle", *common])
     with StubServer(replay_script(ids)) as server:
         report, llm_s = run(["eval", "--agent", "llm", "--model", "stub", "--base-url", server.base_url, *common])
     llm = report["llm"]

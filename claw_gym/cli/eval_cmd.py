@@ -20,9 +20,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from ..llm.config import add_llm_args
 from ..plural import count
 from . import metrics
-from ..llm.config import add_llm_args
 from .common import CliError, add_run_options, env_kwargs, print_json, select, table
 from .runner import Episode, Job, agent_for, jobs_for, run_episode, run_jobs
 

@@ -20,13 +20,13 @@ import argparse
 import json
 import sys
 import time
-from pathlib import Path
 from functools import partial
+from pathlib import Path
 from typing import Any
 
+from ..llm.config import add_llm_args
 from ..plural import count
 from . import trajectory
-from ..llm.config import add_llm_args
 from .common import CliError, add_run_options, env_kwargs, print_json, select
 from .runner import Job, jobs_for, run_episode, run_jobs
 

@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from ..llm.config import add_llm_args
 from ..plural import count
 from ..textcard import LINE_H, caption, columns, font, text_card, wrap
-from ..llm.config import add_llm_args
 from .common import CliError, add_env_args, env_kwargs, print_json, resolve_task
 from .runner import run_episode
 

@@ -18,7 +18,14 @@ import json
 from typing import Any
 
 from ..llm import prompt
-from ..llm.prompt import PROMPT_VERSION, SEP, action_of, obs_text, system_message, tool_call
+from ..llm.prompt import (
+    PROMPT_VERSION,
+    SEP,
+    action_of,
+    obs_text,
+    system_message,
+    tool_call,
+)
 from ..llm.tools import tools_for
 from .runner import Episode
 

@@ -14,4 +14,4 @@ Only :mod:`~claw_gym.llm.client` needs the ``openai`` package (``pip install 'cl
 from .config import LLMConfig
 from .prompt import PROMPT_VERSION
 
-__all__ = ["LLMConfig", "PROMPT_VERSION"]
+__all__ = ["PROMPT_VERSION", "LLMConfig"]

@@ -34,7 +34,7 @@ class LLMConfig:
         return PREFIX + json.dumps(asdict(self), sort_keys=True)
 
     @classmethod
-    def from_spec(cls, spec: str) -> "LLMConfig":
+    def from_spec(cls, spec: str) -> LLMConfig:
         return cls(**json.loads(spec[len(PREFIX):]))
 
     def api_key(self) -> str:

@@ -18,7 +18,8 @@ format expect.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from .. import actions as A
 
