@@ -27,7 +27,7 @@ import claw_gym
 from claw_gym import actions as A
 from claw_gym.cli import main
 from claw_gym.llm import LLMConfig, context, prompt
-from claw_gym.llm.client import retry_after
+from claw_gym.llm.client import ChatClient, ModelError, retry_after
 from claw_gym.llm.tools import tools_for
 from claw_gym.wrappers.tools import tool_schemas
 
@@ -226,6 +226,24 @@ def test_a_misbehaving_server_gives_observations_retries_timeouts_and_reasons(tm
     assert report["llm"]["text_only_finishes"] == 1 and report["llm"]["stopped_episodes"] == 2
     assert {f["task_id"] for f in report["failures"]} == {hung["task_id"], down["task_id"], text["task_id"]}
     assert all(f["reason"] for f in report["failures"])
+
+
+def test_the_episode_budget_bounds_retries_and_4xx_is_not_retried():
+    hi = [{"role": "user", "content": "hi"}]
+    with StubServer(lambda req, turn, attempt: {"status": 429, "headers": {"Retry-After": "30"}}) as server:
+        client = ChatClient(LLMConfig(model="m", base_url=server.base_url, retries=3))
+        start = time.monotonic()
+        with pytest.raises(ModelError, match=r"HTTP 429.*the next retry \(in 30 s\) would pass the episode budget"):
+            client.complete(hi, [], seed=0, deadline=time.monotonic() + 5)
+        assert time.monotonic() - start < 5 and len(server.requests) == 1
+        with pytest.raises(ModelError, match="episode wall-clock budget spent"):
+            client.complete(hi, [], seed=0, deadline=time.monotonic() - 1)
+        assert len(server.requests) == 1
+    with StubServer(lambda req, turn, attempt: {"status": 400}) as server:
+        client = ChatClient(LLMConfig(model="m", base_url=server.base_url, retries=3))
+        with pytest.raises(ModelError, match="HTTP 400: stub 400"):
+            client.complete(hi, [], seed=0, deadline=time.monotonic() + 60)
+        assert len(server.requests) == 1
 
 
 def test_an_unreachable_server_exits_2_with_one_line_at_once(cli):
