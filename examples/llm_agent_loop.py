@@ -1,8 +1,13 @@
 """A language-model agent loop: any ``callable(messages, tools) -> tool_call`` drives the env.
 
 Plug in a chat model (OpenAI-style tools) or, as here by default, a scripted stand-in that
-replays the task's oracle as tool calls, so the loop runs with no network. Observations go
-through the word budget, actions through the tool-calling adapter.
+replays the task's oracle as tool calls, so the loop runs with no network. Messages are the
+suite's chat format (:mod:`claw_gym.llm.prompt`, the one ``claw-gym export`` writes);
+observations go through the word budget, actions through the tool-calling adapter.
+
+For an OpenAI-compatible server (hosted, vLLM, llama.cpp), the built-in agent does all of this
+with retries, timeouts and context trimming: ``claw-gym eval --agent llm --model NAME
+--base-url URL`` (docs/llm.md).
 
     python examples/llm_agent_loop.py
 """
@@ -15,27 +20,23 @@ from typing import Any, Callable
 import gymnasium as gym
 
 import claw_gym  # noqa: F401  (registers the envs)
+from claw_gym.llm import prompt
 from claw_gym.wrappers import ObservationBudget, ToolCalling
 
 Agent = Callable[[list[dict[str, Any]], list[dict[str, Any]]], dict[str, Any]]
 
 
-def render(obs: dict) -> str:
-    """The text fields as a message (a model with vision could also get obs["screen"])."""
-    return "\n".join(f"## {k}\n{v}" for k, v in obs.items() if isinstance(v, str) and v)
-
-
 def run_episode(agent: Agent, env_id: str = "ClawAnything-v0", seed: int = 0, verbose: bool = True) -> dict:
     env = ToolCalling(ObservationBudget(gym.make(env_id)))
     obs, info = env.reset(seed=seed)
-    messages = [{"role": "system", "content": "You are a personal assistant. Act only through the tools."},
-                {"role": "user", "content": render(obs)}]
+    messages = prompt.opening(info["tools"], info["devices"], obs)  # system prompt, first observation
     done = False
     while not done:
         call = agent(messages, info["tools"])
-        messages.append({"role": "assistant", "tool_calls": [{"type": "function", "function": call}]})
-        obs, reward, terminated, truncated, info = env.step(call)
-        messages.append({"role": "tool", "content": render(obs)})
+        messages.append(prompt.assistant_call({"id": prompt.call_id(len(messages) // 2), "type": "function",
+                                               "function": call}))
+        prev, (obs, _, terminated, truncated, info) = obs, env.step(call)
+        messages.append(prompt.observation(prompt.obs_text(obs, prev), messages[-1]))  # the call's tool result
         done = terminated or truncated
         if verbose:
             print(f"> {call['name']} {json.dumps(call.get('arguments', {}))[:90]}\n  {obs['result'][:100]}")

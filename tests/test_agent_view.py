@@ -44,7 +44,7 @@ def test_no_task_or_family_name_in_what_the_agent_sees(family):
                 assert not leaks(value, names), (task_id, n, key, value[:300])
         record = trajectory.chat_record(ep)
         for message in record["messages"]:
-            if message["role"] in ("system", "user"):
+            if message["role"] in ("system", "user", "tool"):
                 assert not leaks(message["content"], names), (task_id, message["role"], message["content"][:300])
         assert not leaks(json.dumps(record["tools"]), names)
         assert record["metadata"]["task_id"] == task_id and record["metadata"]["family"] == family

@@ -312,7 +312,7 @@ def test_export_chat_is_byte_identical_across_runs(tmp_path):
     assert rec["metadata"]["task_id"] == TASK and rec["metadata"]["passed"] and rec["metadata"]["verdict"]["passed"]
     roles = [m["role"] for m in rec["messages"]]
     assert roles[:2] == ["system", "user"] and roles[-1] == "assistant"
-    assert roles[2:] == ["assistant", "user"] * (len(roles[2:]) // 2) + ["assistant"] * (len(roles[2:]) % 2)
+    assert roles[2:] == ["assistant", "tool"] * (len(roles[2:]) // 2) + ["assistant"] * (len(roles[2:]) % 2)
     names = {t["function"]["name"] for t in rec["tools"]}
     assert {"help", "finish", "wait"} <= names
     for name in names - {"help", "finish", "wait", "shell", "gui"}:

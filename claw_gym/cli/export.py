@@ -6,6 +6,10 @@ actions as assistant tool calls, the verdict in the metadata.
 ``steps-jsonl``: one line per step (observation, action, tool call, reward, flags); an
 episode's last line adds the final observation and the metadata.
 
+The chat format is :mod:`claw_gym.llm.prompt`'s (observations answer tool calls as ``tool``
+messages with their call ids), the one the ``llm`` agent sends; ``metadata.prompt_version``
+names it. ``--policy llm`` (with ``--model``, ``--base-url``, ...) exports a model's episodes.
+
 Only passing episodes are written unless ``--all``. The output is deterministic: the same
 command gives the same bytes, whatever ``--workers``.
 """
@@ -16,10 +20,11 @@ import argparse
 import json
 import sys
 import time
-from pathlib import Path
 from functools import partial
+from pathlib import Path
 from typing import Any
 
+from ..llm.config import add_llm_args
 from ..plural import count
 from . import trajectory
 from .common import CliError, add_run_options, env_kwargs, print_json, select
@@ -31,11 +36,12 @@ FORMATS = ("chat-jsonl", "steps-jsonl")
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="export trajectories (chat-jsonl / steps-jsonl) for fine-tuning",
                        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--policy", default="oracle", metavar="SPEC", help="oracle (default) or module:callable")
+    p.add_argument("--policy", default="oracle", metavar="SPEC", help="oracle (default), llm or module:callable")
     p.add_argument("--format", choices=FORMATS, default="chat-jsonl")
     p.add_argument("--out", required=True, metavar="FILE", help="output file ('-' for stdout)")
     p.add_argument("--all", action="store_true", help="also write failing episodes")
     add_run_options(p, "print the summary as JSON")
+    add_llm_args(p)
     p.set_defaults(func=run)
 
 
@@ -55,9 +61,10 @@ def run(args: argparse.Namespace) -> int:
     specs = select(args)
     if not specs:
         raise CliError("no task matches these filters")
-    from .policies import load
+    from .policies import load, resolve
 
-    load(args.policy)
+    policy = resolve(args.policy, args)
+    load(policy)
     jobs = jobs_for([s.task_id for s in specs], args.episodes, args.seed, env_kwargs(args))
     start = time.perf_counter()
     written = passed = size = 0
@@ -70,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     out = sys.stdout if args.out == "-" else open(args.out, "w", encoding="utf-8", newline="\n")
     try:
-        for ok, text in run_jobs(partial(export_job, args.policy, args.format), jobs, Backend.of(args, args.policy), "export",
+        for ok, text in run_jobs(partial(export_job, policy, args.format), jobs, Backend.of(args, policy), "export",
                                   on_lost):
             passed += ok
             if ok or args.all:

@@ -6,6 +6,9 @@ A policy is any of:
 - an object (or a class, instantiated without arguments) with ``act(obs, info) -> action`` and
   optionally ``reset(obs, info)``, called at the start of each episode.
 
+The built-in ``llm`` agent (:mod:`claw_gym.llm`) asks a chat model; its settings travel in
+the spec, ``llm:{json}`` (:func:`resolve` builds it from ``--model``, ``--base-url``, ...).
+
 Actions are JSON text or dicts (see :mod:`claw_gym.actions`). Scripted policies that need
 privileged access (the oracle, tests) may also define ``attach(env)``: called after each
 reset with the unwrapped :class:`~claw_gym.env.ClawEnv`. Agents under evaluation should not.
@@ -83,6 +86,28 @@ class Agent:
         return json.dumps(action, ensure_ascii=False) if isinstance(action, dict) else action
 
 
+def resolve(spec: str, args: Any) -> str:
+    """The spec to run: ``llm`` becomes ``llm:{settings}`` from the llm options in ``args``, after
+    checking that the server answers (a CliError, exit 2, otherwise). Other specs pass unchanged."""
+    from ..llm.config import config_from
+
+    if spec != "llm":
+        if getattr(args, "model", None) or getattr(args, "base_url", None) or getattr(args, "transcripts", None):
+            raise CliError("--model, --base-url and --transcripts are options of the llm agent (--agent llm)")
+        return spec
+    try:
+        cfg = config_from(args)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    from ..llm.client import ChatClient, ModelError
+
+    try:
+        ChatClient(cfg).reachable()
+    except ModelError as exc:
+        raise CliError(str(exc)) from None
+    return cfg.spec()
+
+
 def _arity(fn: Callable[..., Any]) -> int:
     try:
         params = inspect.signature(fn).parameters.values()
@@ -94,9 +119,17 @@ def _arity(fn: Callable[..., Any]) -> int:
 
 
 def load(spec: str) -> Agent:
-    """``oracle``, ``finish`` or ``package.module:name`` (a callable, a policy object or class)."""
+    """``oracle``, ``finish``, ``llm:{settings}`` or ``package.module:name`` (a callable, a policy object or class)."""
     if spec in BUILTINS:
         return Agent(BUILTINS[spec]())
+    if spec == "llm" or spec.startswith("llm:{"):
+        from ..llm.config import LLMConfig
+
+        if spec == "llm":
+            raise CliError("the llm agent needs --model and --base-url")
+        from ..llm.agent import LLMAgent
+
+        return Agent(LLMAgent(LLMConfig.from_spec(spec)))
     module_name, sep, attr = spec.partition(":")
     if not sep or not module_name or not attr:
         raise CliError(f"policy {spec!r}: use one of {', '.join(BUILTINS)} or 'module:callable'")

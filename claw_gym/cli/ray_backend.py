@@ -65,7 +65,7 @@ def modules_to_ship(policy: str | None) -> list[ModuleType]:
     Built-in policies, claw-gym itself and installed packages are on every node already; a module
     of the user's (a file or package outside site-packages) is shipped, so a cluster's nodes need
     only claw-gym installed."""
-    if policy is None or ":" not in policy:
+    if policy is None or ":" not in policy or policy.startswith("llm:"):  # built-ins, the llm agent included
         return []
     top = policy.partition(":")[0].partition(".")[0]
     module = sys.modules.get(top) or importlib.import_module(top)

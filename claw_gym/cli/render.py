@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..llm.config import add_llm_args
 from ..plural import count
 from ..textcard import LINE_H, caption, columns, font, text_card, wrap
 from .common import CliError, add_env_args, env_kwargs, print_json, resolve_task
@@ -31,10 +32,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("task", help="task id")
     p.add_argument("--out", required=True, help="episode.gif, or a directory for PNG frames")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--policy", default="oracle", metavar="SPEC", help="oracle (default) or module:callable")
+    p.add_argument("--policy", default="oracle", metavar="SPEC", help="oracle (default), llm or module:callable")
     add_env_args(p)
     p.add_argument("--ms", type=int, default=1200, help="milliseconds per frame in the GIF")
     p.add_argument("--json", action="store_true", help="print what was written as JSON")
+    add_llm_args(p)
     p.set_defaults(func=run)
 
 
@@ -80,9 +82,12 @@ def frames_of(ep: Any, screen: bool) -> list[Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from .policies import resolve
+
     spec = resolve_task(args.task)
     kwargs = env_kwargs(args)
-    ep = run_episode(spec.task_id, args.seed, args.policy, env_kwargs=kwargs, keep_images=True)
+    policy = resolve(args.policy, args)
+    ep = run_episode(spec.task_id, args.seed, policy, env_kwargs=kwargs, keep_images=True)
     if ep.crash:
         print(f"warning: the policy raised; rendering up to there:\n{ep.crash}", file=sys.stderr)
     screen = shows_phone(ep.info["devices"], kwargs)
