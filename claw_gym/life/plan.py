@@ -159,7 +159,6 @@ class Plan:
             (past if ev.time <= now else future).append(ev)
         for name in sorted(touched):  # placed in bulk: tell each service, as insert() would
             services[name].changed()
-        self.world.touch()
         return past, future
 
 
