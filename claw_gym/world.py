@@ -46,6 +46,17 @@ class _Call:
     mutates: bool
     committed: bool = False  # a change happened: from here on, refusing breaks the contract
     rolled_back: bool = False  # the world itself undid the change (the records cap)
+    read_clock: bool = False  # the endpoint read the clock before its first change (see Service.now)
+
+
+@dataclass(frozen=True)
+class DryRun:
+    """What :meth:`World.check_call` found: would the call be accepted, and can the verdict change
+    while no version does (the endpoint read the clock before its first change)?"""
+
+    accepted: bool
+    error: str | None
+    reads_clock: bool
 
 
 class World:
@@ -60,6 +71,7 @@ class World:
         self.persona: Persona | None = None
         self.versions = VersionClock()  # every part's versions come from here (the cache rule: claw_gym.caches)
         self._call: _Call | None = None  # the service call in progress
+        self._last_run: _Call | None = None  # the last call's bookkeeping (for check_call)
         self.audit = AuditLog()
         self.timeline = Timeline(versions=self.versions)
         self.life: Any = None  # the history generator's bookkeeping (claw_gym.life.Life), set at build
@@ -177,7 +189,7 @@ class World:
             raise ServiceError(msg)
         ep = service.endpoints.get(endpoint_name)
         outer = self._call
-        run = _Call(call, dry_run or (outer is not None and outer.dry), ep is None or ep.mutates)
+        run = self._last_run = _Call(call, dry_run or (outer is not None and outer.dry), ep is None or ep.mutates)
         inserted = self.inserted
         try:
             size = self.budget.check(args) if ep is not None and ep.mutates else 0
@@ -213,13 +225,20 @@ class World:
         self._audit(source, call, args, None)
         return result
 
-    def accepts(self, call: str, args: dict[str, Any], source: str = "api") -> bool:
-        """Whether ``call(args)`` through ``source`` would be accepted now (a dry run; nothing changes)."""
+    def check_call(self, call: str, args: dict[str, Any], source: str = "api") -> DryRun:
+        """Dry-run ``call(args)`` through ``source`` (nothing changes) and say what it found.
+
+        The verdict holds while ``self.version`` does, and, when ``reads_clock``, the clock too.
+        """
+        self._last_run = None
         try:
             self.call(call, args, source, dry_run=True)
-        except ServiceError:
-            return False
-        return True
+        except ServiceError as exc:
+            error: str | None = str(exc)
+        else:
+            error = None
+        run = self._last_run
+        return DryRun(error is None, error, run is not None and run.read_clock)
 
     def is_cached_call(self, call: str) -> bool:
         """Whether ``call`` names an endpoint whose results are kept until its records change."""

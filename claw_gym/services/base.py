@@ -467,7 +467,13 @@ class Service(WorldRef):
     # ---- helpers for endpoint code -------------------------------------------------------
     @property
     def now(self) -> int:
-        return self.world.clock.now
+        """The clock, for endpoint code (read before a call's first change, it makes the call's
+        dry-run verdict depend on the time: :meth:`World.check_call` says so)."""
+        world = self.world
+        run = world._call
+        if run is not None and not run.committed:
+            run.read_clock = True
+        return world.clock.now
 
     @staticmethod
     def parse_time(text: str, what: str = "time") -> int:
