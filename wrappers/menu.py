@@ -40,7 +40,7 @@ import itertools
 import json
 import re
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 import gymnasium as gym
@@ -48,7 +48,7 @@ import numpy as np
 from gymnasium import spaces
 
 from claw_gym import actions as A
-from claw_gym import clock
+from claw_gym import caches, clock
 from claw_gym.services import SERVICES, ServiceError
 
 ID_RE = re.compile(r"\b[a-z]{1,4}\d{4,6}\b")
@@ -100,6 +100,14 @@ class Visible:
     keywords: list[str]
     ui_elements: list[tuple[str, str]]  # (element id, its line) of clickable elements
     windows: list[tuple[str, str]] | None = None
+    owned: dict[str, list[str]] = field(default_factory=dict)  # service -> the ids it holds (filled lazily)
+
+    def ids_of(self, service: Any) -> list[str]:
+        """The visible ids that name records of ``service`` (computed once a step per service)."""
+        hit = self.owned.get(service.name)
+        if hit is None:
+            hit = self.owned[service.name] = [i for i in self.ids if service.has_record(i)]
+        return hit
 
 
 def _uniq(seq: Any) -> list[Any]:
@@ -124,23 +132,54 @@ def prose_times(text: str, now: int | None) -> list[str]:
     return out
 
 
+@caches.bounded(64)
+def _scanned(text: str) -> tuple[tuple[Any, ...], ...]:
+    """The values of one text: (emails, phones, times, dates, amounts) in order of appearance.
+
+    Texts recur from step to step (the instruction, the services, earlier results): each is
+    scanned once. The patterns never cross a line break, so the values of texts joined by
+    newlines are the concatenation of each text's values.
+    """
+    return (tuple(EMAIL_RE.findall(text)),
+            tuple(p.strip() for p in PHONE_RE.findall(text) if not DATE_RE.match(p.strip())),
+            tuple(TIME_RE.findall(text)), tuple(DATE_RE.findall(text)),
+            tuple(float(a) for a in AMOUNT_RE.findall(text)))
+
+
+@caches.bounded(64)
+def _prose_times(text: str, year: int, month: int, now: int) -> tuple[str, ...]:
+    return tuple(prose_times(text, now))
+
+
+@caches.bounded(16)
+def _keywords(instruction: str) -> tuple[str, ...]:
+    words = [w.lower().strip("'-").removesuffix("'s") for w in WORD_RE.findall(instruction)]
+    return tuple(_uniq(w for w in words if w not in STOPWORDS))
+
+
 def visible_values(obs: dict[str, Any], recalled: list[str] | tuple[str, ...] = ()) -> Visible:
     """Scan the text fields: the last result first, then events newest first, then the rest,
     then ``recalled`` texts (earlier results, newest first)."""
     events = "\n".join(reversed(str(obs.get("events", "")).splitlines()))
     texts = [str(obs.get("result", "")), events, str(obs.get("services", "")), str(obs.get("instruction", ""))]
-    blob = "\n".join(texts + list(recalled))
-    instruction = str(obs.get("instruction", ""))
-    words = [w.lower().strip("'-").removesuffix("'s") for w in WORD_RE.findall(instruction)]
-    today = clock.fmt_date(_now(obs)) if _now(obs) is not None else None
-    keywords = _uniq(w for w in words if w not in STOPWORDS)
+    texts += recalled
+    blob = "\n".join(texts)
+    now = _now(obs)
+    today = clock.fmt_date(now) if now is not None else None
+    keywords = list(_keywords(str(obs.get("instruction", ""))))
+    scans = [_scanned(t) for t in texts]
+    if now is None:
+        prose: list[str] = []
+    else:
+        day = clock.to_datetime(now)  # prose_times reads the year and the month of now only
+        prose = [p for t in texts for p in _prose_times(t, day.year, day.month, now - now % clock.DAY)]
     return Visible(
         ids=ranked_ids(blob, keywords),
-        emails=_uniq(EMAIL_RE.findall(blob)),
-        phones=_uniq(p.strip() for p in PHONE_RE.findall(blob) if not DATE_RE.match(p.strip())),
-        times=_uniq(prose_times(blob, _now(obs)) + TIME_RE.findall(blob)),
-        dates=_uniq(([today] if today else []) + DATE_RE.findall(blob)),
-        amounts=_uniq(float(a) for a in AMOUNT_RE.findall(blob)),
+        emails=_uniq(v for sc in scans for v in sc[0]),
+        phones=_uniq(v for sc in scans for v in sc[1]),
+        times=_uniq(prose + [v for sc in scans for v in sc[2]]),
+        dates=_uniq(([today] if today else []) + [v for sc in scans for v in sc[3]]),
+        amounts=_uniq(v for sc in scans for v in sc[4]),
         keywords=keywords,
         ui_elements=clickable_elements(str(obs.get("ui", ""))),
     )
@@ -199,7 +238,7 @@ def _fills(param: Any, tname: str, service: Any, seen: Visible) -> list[Any] | N
     visible fits."""
     name = param.name
     if name in ID_PARAMS or name.endswith("_id"):
-        return [i for i in seen.ids if service.has_record(i)] or None
+        return seen.ids_of(service) or None
     if tname == "list[string]" and name in ADDRESS_LIST_PARAMS:
         return [[e] for e in seen.emails] or None
     if tname == "string" and name in PHONE_PARAMS and seen.phones:

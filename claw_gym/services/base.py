@@ -16,8 +16,9 @@ declared setter ``set_state``; each draws a new ``version`` (the cache rule:
 :mod:`claw_gym.caches`).
 
 Contract for endpoint authors: validate everything first and raise
-:class:`ServiceError` *before* the first table operation. The world holds you to it: the
-first operation of a call is its commit point. A dry run (``World.call(..., dry_run=True)``)
+:class:`ServiceError` *before* the first table operation (or, in a mutating endpoint, the
+first read of ``self.now``: checks never depend on the time). The world holds you to it: that
+first operation is the call's commit point. A dry run (``World.call(..., dry_run=True)``)
 stops there and counts the call as valid; a real call that refuses after it raises
 :class:`EndpointContractError` (a bug, not a refusal), and a read endpoint (not
 ``mutates``) may not change anything at all.
@@ -467,12 +468,16 @@ class Service(WorldRef):
     # ---- helpers for endpoint code -------------------------------------------------------
     @property
     def now(self) -> int:
-        """The clock, for endpoint code (read before a call's first change, it makes the call's
-        dry-run verdict depend on the time: :meth:`World.check_call` says so)."""
+        """The clock, for endpoint code. In a mutating endpoint, reading it starts the apply phase
+        like a table operation (checks never depend on the time: a dry run stops here); in a read,
+        it makes the dry-run verdict depend on the time (:meth:`World.check_call` says so)."""
         world = self.world
         run = world._call
         if run is not None and not run.committed:
-            run.read_clock = True
+            if run.mutates:
+                world.before_change(self, "now")
+            else:
+                run.read_clock = True
         return world.clock.now
 
     @staticmethod
