@@ -243,13 +243,6 @@ class World:
         run = self._last_run
         return DryRun(error is None, error, run is not None and run.read_clock)
 
-    def is_cached_call(self, call: str) -> bool:
-        """Whether ``call`` names an endpoint whose results are kept until its records change."""
-        service_name, _, endpoint_name = call.partition(".")
-        service = self.services.get(service_name)
-        ep = service.endpoints.get(endpoint_name) if service is not None else None
-        return ep is not None and ep.cached
-
     def cached_call_version(self, call: str) -> int | None:
         """The version of the service of a cached endpoint (its results are kept per version), else None."""
         service_name, _, endpoint_name = call.partition(".")

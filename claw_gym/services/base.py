@@ -314,7 +314,11 @@ class Service(WorldRef):
 
     def has_record(self, rid: Any) -> bool:
         """Whether any table of this service holds a record with id ``rid``."""
-        return isinstance(rid, str) and any(rid in t.rows for t in self.tables.values())
+        if isinstance(rid, str):
+            for t in self.tables.values():
+                if rid in t.rows:
+                    return True
+        return False
 
     # ---- the table operations and the setter: the only ways this service's state changes --------
     def insert(self, table: str, record: Record) -> Record:
