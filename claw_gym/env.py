@@ -107,9 +107,10 @@ class ClawEnv(gym.Env[dict, str]):
         self._verdict: Verdict | None = None
         self._last_obs: dict[str, Any] | None = None
         self._last_action: Any = None  # for the text card of render()
-        self._encoded: tuple[Any, str] = (None, "")  # the last cached endpoint's result and its JSON
-        self._services_cache: tuple[Any, str] = (None, "")
-        self._summaries: dict[str, tuple[Any, str]] = {}  # service -> ((change token, day), summary)
+        # Observation pieces, keyed on versions (the cache rule: claw_gym.caches); worlds told apart by uid.
+        self._encoded: tuple[Any, str] = (None, "")  # (world, service version, call, args) -> the result's JSON
+        self._services_cache: tuple[Any, str] = (None, "")  # (world, world version, day) -> obs["services"]
+        self._summaries: dict[str, tuple[Any, str]] = {}  # service -> ((world, its version, day), summary)
 
     # ---- episode lifecycle -----------------------------------------------------------------
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None
@@ -148,8 +149,7 @@ class ClawEnv(gym.Env[dict, str]):
         self._finish_message = None
         self._verdict = None
         self._last_action = None
-        self._services_cache, self._summaries = (None, ""), {}
-        self._encoded = (None, "")
+        self._summaries = {}  # not for correctness (keys name the world): the old world's entries go
         events = self._history_view(history)
         obs = self._observe(events, "New episode. Send {\"kind\": \"api\", \"call\": \"help\", \"args\": {}} "
                                     "to list services and endpoints.")
@@ -217,13 +217,15 @@ class ClawEnv(gym.Env[dict, str]):
     # ---- action kinds ----------------------------------------------------------------------
     def _do_api(self, a: Action) -> tuple[str, int]:
         assert self.world is not None
-        call = a.fields["call"]
-        result = self.world.call(call, a.fields["args"], source="api")
-        if not self.world.is_cached_call(call):
+        call, args = a.fields["call"], a.fields["args"]
+        result = self.world.call(call, args, source="api")
+        version = self.world.cached_call_version(call)
+        key = _encoded_key(self.world.uid, version, call, args) if version is not None else None
+        if key is None:
             return _RESULT_JSON.encode(result), ACTION_COST["api"]
-        # A cached endpoint hands back the very same object while its records are unchanged: so is its JSON.
-        if self._encoded[0] is not result:
-            self._encoded = (result, _RESULT_JSON.encode(result))
+        # A cached endpoint's result is the same while its service's version is: so is its JSON.
+        if self._encoded[0] != key:
+            self._encoded = (key, _RESULT_JSON.encode(result))
         return self._encoded[1], ACTION_COST["api"]
 
     def _do_wait(self, a: Action) -> tuple[str, int]:
@@ -322,7 +324,8 @@ class ClawEnv(gym.Env[dict, str]):
         """Service summaries. Each is recomputed only when its own records change or a new day
         starts (summaries may say "today", never the minute, and read only their own service)."""
         assert self.world is not None
-        key = (self.world.version, clock.day_start(self.world.clock.now))
+        uid, day = self.world.uid, clock.day_start(self.world.clock.now)
+        key = (uid, self.world.version, day)
         cached_key, text = self._services_cache
         if cached_key != key:
             per = self._summaries
@@ -330,7 +333,7 @@ class ClawEnv(gym.Env[dict, str]):
             for n, svc in self.world.services.items():
                 if n == "events":
                     continue
-                skey = (svc._token, key[1])
+                skey = (uid, svc.version, day)
                 hit = per.get(n)
                 if hit is None or hit[0] != skey:
                     hit = per[n] = (skey, svc.summary())
@@ -384,7 +387,6 @@ class ClawEnv(gym.Env[dict, str]):
     def restore(self, snap: "EnvSnapshot") -> dict[str, str] | None:
         """Put the episode back as it was at ``snapshot()``; returns the observation of that moment."""
         if snap.world is not self.world:
-            self._summaries = {}  # keyed by change tokens, which are only comparable within one world
             self._close_laptop()
             self._close_phone()  # the devices of the snapshot's world come back with it
             self.phone, self._laptop = (snap.world.participants.get(n) for n in ("phone", "laptop"))
@@ -399,7 +401,6 @@ class ClawEnv(gym.Env[dict, str]):
         self._last_obs = dict(snap.last_obs) if snap.last_obs is not None else None
         self._last_action = None  # not part of the snapshot: the card shows no action
         self.np_random.bit_generator.state = snap.np_random_state
-        self._services_cache = (None, "")
         return self._last_obs
 
     # ---- users' helpers ----------------------------------------------------------------------
@@ -450,6 +451,17 @@ class EnvSnapshot:
     verdict: Verdict | None
     last_obs: dict[str, str] | None
     np_random_state: dict[str, Any]
+
+
+_HASHABLE = (str, int, float, bool, type(None))
+
+
+def _encoded_key(uid: int, version: int, call: str, args: dict[str, Any]) -> tuple[Any, ...] | None:
+    """The key of a cached endpoint's JSON: world, service version, call and arguments (with their
+    types: 1, 1.0 and True differ); None when an argument is a list or a dict (not kept)."""
+    if not all(type(v) in _HASHABLE for v in args.values()):
+        return None
+    return (uid, version, call) + tuple((k, type(v), v) for k, v in args.items())
 
 
 def act_space() -> gym.spaces.Text:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import clock
+from .caches import VersionClock
 from .snapshot import freeze, thaw
 
 if TYPE_CHECKING:
@@ -47,19 +48,22 @@ class Timeline:
     history: list[Event] = field(default_factory=list)
     pending: list[Event] = field(default_factory=list)
     _seq: int = 0
-    version: int = 0  # bumped whenever history changes (search indexes key on it)
-    # Snapshots reuse the frozen pending list while it is unchanged: _ptoken names the pending
-    # list's state; _pcount only grows (never restored), so a token is never reused.
+    #: where versions come from: the world's clock (a world's parts share it; see claw_gym.caches)
+    versions: VersionClock = field(default_factory=VersionClock, repr=False, compare=False)
+    version: int = 0  # drawn whenever history changes (search indexes key on it)
+    # Snapshots reuse the frozen pending list while it is unchanged: _ptoken is the pending list's
+    # version (drawn from the same clock, so a token is never reused).
     _ptoken: int = field(default=0, repr=False, compare=False)
-    _pcount: int = field(default=0, repr=False, compare=False)
     _pfrozen: Any = field(default=None, repr=False, compare=False)
     # The delivered history as last snapshotted, keyed by the list, its version and length: reused
     # (no copy of thousands of events) while nothing was delivered.
     _hfrozen: Any = field(default=None, repr=False, compare=False)
 
     def _pending_changed(self) -> None:
-        self._pcount += 1
-        self._ptoken = self._pcount
+        self._ptoken = self.versions.next()
+
+    def _history_changed(self) -> None:
+        self.version = self.versions.next()
 
     def schedule(self, world: "World", event: Event) -> Event:
         """Add an event; deliver it at once if its time is not after now."""
@@ -104,8 +108,7 @@ class Timeline:
             if svc is not None:
                 event.record = svc.insert(event.table, event.record)
         self.history.append(event)
-        self.version += 1
-        world.touch()
+        self._history_changed()
 
     def extend(self, past: list[Event], future: list[Event]) -> None:
         """Bulk-add already delivered ``past`` events and not-yet-due ``future`` ones.
@@ -122,7 +125,7 @@ class Timeline:
         self.pending = _merged(self.pending, future)
         if future:
             self._pending_changed()
-        self.version += 1
+        self._history_changed()
 
     def state(self) -> dict[str, Any]:
         return {"delivered": len(self.history), "pending": [(e.time, e.id) for e in self.pending]}
@@ -148,7 +151,7 @@ class Timeline:
         history, frozen_pending, self._seq = state
         if self._hfrozen is None or self._hfrozen[1] is not history or self._hfrozen[0] != self._history_key():
             self.history[:] = history
-            self.version += 1  # the history changed: search indexes rebuild
+            self._history_changed()  # search indexes rebuild
             self._hfrozen = (self._history_key(), history)
         token, classes, pending = frozen_pending
         if token != self._ptoken:  # else the pending list is still exactly the snapshot's

@@ -27,25 +27,15 @@ def truncation_marker(dropped: int) -> str:
     return f"\n...[truncated {dropped} chars]"
 
 
-_BOUND: dict[tuple[int, int], tuple[str, str]] = {}  # (id(text), limit) -> (text, bounded): a few recent
-caches.register(_BOUND.clear)
-
-
+@caches.bounded(16)
 def bound(text: str, limit: int) -> str:
     """Printable text of at most ``limit`` characters, cut with a marker if needed.
 
     Most fields are the very same string from one step to the next (the instruction, a cached
-    listing, the phone's UI text): those are checked once, not every step.
+    listing, the phone's UI text): those are checked once, not every step (a pure function, cached
+    on its arguments; a string's hash is kept in the string, so a repeat costs a lookup).
     """
-    key = (id(text), limit)
-    hit = _BOUND.get(key)
-    if hit is not None and hit[0] is text:
-        return hit[1]
-    out = _bound(text, limit)
-    if len(_BOUND) >= 16:
-        _BOUND.pop(next(iter(_BOUND), None), None)  # the oldest (tolerant of another thread's envs)
-    _BOUND[key] = (text, out)  # the text is kept with its result, so its id cannot be reused meanwhile
-    return out
+    return _bound(text, limit)
 
 
 def _bound(text: str, limit: int) -> str:

@@ -363,7 +363,7 @@ def test_cached_results_are_bounded_and_reach_the_observation():
     assert was[unread["id"]] is False and now[unread["id"]] is True
 
 
-def test_bound_remembers_by_identity_only():
+def test_bound_is_cached_on_its_arguments_and_bounded():
     from claw_gym import observation as O
 
     texts = [("x" * n) + "\x00" for n in range(40)] + ["plain", "a\tb\nc", "y" * 20_000]
@@ -371,7 +371,7 @@ def test_bound_remembers_by_identity_only():
         for t in texts:
             assert O.bound(t, 100) == O._bound(t, 100)
             assert O.bound(t, 5_000) == O._bound(t, 5_000)
-    assert len(O._BOUND) <= 16
+    assert O.bound.cache_info().currsize <= 16
 
 
 

@@ -75,13 +75,13 @@ def test_a_setting_changed_in_the_settings_app_shows_in_the_summary():
         env.close()
 
 
-def test_a_setting_changed_through_the_api_changes_the_phone_service_token():
+def test_a_setting_changed_through_the_api_changes_the_phone_service_version():
     env = gym.make(claw_gym.catalog(family="xdev-phone-link")[0].env_id).unwrapped
     try:
         env.reset(seed=0)
         phone = env.world.services["phone"]
-        before = phone._token
+        before = phone.version
         env.world.call("phone.set_setting", {"name": "bluetooth", "on": True}, source="gui")
-        assert phone._token != before and phone._token == env.world.version
+        assert phone.version != before and phone.version == env.world.version
     finally:
         env.close()

@@ -115,7 +115,7 @@ def run_masked_random(env: ActionMenu, steps: int, seed: int, check_dry_run: boo
     """Random valid slots for ``steps`` steps; asserts the mask contract at every step.
 
     ``check_dry_run``: also rebuild the menu at every step and check that the dry runs left
-    the world exactly as it was (the services mutate only through the trapped helpers)."""
+    the world exactly as it was (the world's dry run stops at the first table operation)."""
     rng = np.random.default_rng(seed)
     obs, info = env.reset(seed=seed)
     episodes = 1

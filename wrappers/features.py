@@ -28,12 +28,15 @@ def tokens(text: str) -> list[str]:
 
 def hash_features(text: str, dim: int, ngrams: int = 2) -> np.ndarray:
     """Signed hashed counts of word n-grams (1..ngrams), log-scaled and L2-normalised."""
-    vec = np.zeros(dim, dtype=np.float32)
     words = tokens(text)
-    for n in range(1, ngrams + 1):
-        for i in range(len(words) - n + 1):
-            h = zlib.crc32(" ".join(words[i:i + n]).encode("utf-8"))
-            vec[h % dim] += 1.0 if (h >> 31) & 1 else -1.0
+    grams = list(words)
+    for n in range(2, ngrams + 1):
+        grams += [" ".join(words[i:i + n]) for i in range(len(words) - n + 1)]
+    crc = zlib.crc32
+    hashes = np.fromiter((crc(g.encode("utf-8")) for g in grams), dtype=np.uint32, count=len(grams))
+    # signed counts, summed exactly (integers) and then cast: the same floats as adding +-1.0 one by one
+    signs = np.where(hashes >> 31, 1.0, -1.0)
+    vec = np.bincount(hashes % dim, weights=signs, minlength=dim).astype(np.float32)
     np.copysign(np.log1p(np.abs(vec)), vec, out=vec)
     norm = float(np.linalg.norm(vec))
     if norm > 0:

@@ -16,13 +16,13 @@ in a **fixed slot layout** so that an index keeps its meaning across steps and e
 - block ``shell`` (when the task's devices include the laptop): a few shell templates.
 
 **Valid** (what ``action_masks()`` marks True): the slot holds a candidate this step, and
-- an API candidate, dry-run against the current world through ``World.call`` (the API
-  door) with every mutation trapped (``insert/modify/remove`` and the world's
-  ``touch/schedule/advance`` raise at once; no audit entry is written), raises no
-  ``ServiceError``. Services validate before they mutate (the
-  engine's contract), so reaching the first mutation means the real call succeeds.
-  Read-only calls without record ids are dry-run once per episode and remembered: their
-  validity depends on their arguments (dates, ranges), not on the changing state;
+- an API candidate passes the world's dry run (``World.check_call``: the API door's gates and
+  the endpoint's own checks, up to its first change, which the world stops; nothing changes,
+  nothing is audited). A verdict is kept while the world's version (and the budget) stays the
+  same, and the clock too when the endpoint read it before its first change: a wait, a tap or
+  a read that changes nothing leaves the menu's verdicts as they were (the cache rule,
+  :mod:`claw_gym.caches`). Read-only calls without record ids are dry-run once per episode and
+  remembered: their validity depends on their arguments (dates, ranges), not on the changing state;
 - ``finish``, ``wait`` and ``help`` always;
 - a GUI tap names a clickable element of the current ``obs["ui"]``; back/home keys are
   always offered with the phone. GUI slots are not dry-run (the phone has no side-effect-free
@@ -40,8 +40,7 @@ import itertools
 import json
 import re
 from collections import deque
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 import gymnasium as gym
@@ -49,7 +48,7 @@ import numpy as np
 from gymnasium import spaces
 
 from claw_gym import actions as A
-from claw_gym import clock
+from claw_gym import caches, clock
 from claw_gym.services import SERVICES, ServiceError
 
 ID_RE = re.compile(r"\b[a-z]{1,4}\d{4,6}\b")
@@ -101,6 +100,14 @@ class Visible:
     keywords: list[str]
     ui_elements: list[tuple[str, str]]  # (element id, its line) of clickable elements
     windows: list[tuple[str, str]] | None = None
+    owned: dict[str, list[str]] = field(default_factory=dict)  # service -> the ids it holds (filled lazily)
+
+    def ids_of(self, service: Any) -> list[str]:
+        """The visible ids that name records of ``service`` (computed once a step per service)."""
+        hit = self.owned.get(service.name)
+        if hit is None:
+            hit = self.owned[service.name] = [i for i in self.ids if service.has_record(i)]
+        return hit
 
 
 def _uniq(seq: Any) -> list[Any]:
@@ -125,23 +132,54 @@ def prose_times(text: str, now: int | None) -> list[str]:
     return out
 
 
+@caches.bounded(64)
+def _scanned(text: str) -> tuple[tuple[Any, ...], ...]:
+    """The values of one text: (emails, phones, times, dates, amounts) in order of appearance.
+
+    Texts recur from step to step (the instruction, the services, earlier results): each is
+    scanned once. The patterns never cross a line break, so the values of texts joined by
+    newlines are the concatenation of each text's values.
+    """
+    return (tuple(EMAIL_RE.findall(text)),
+            tuple(p.strip() for p in PHONE_RE.findall(text) if not DATE_RE.match(p.strip())),
+            tuple(TIME_RE.findall(text)), tuple(DATE_RE.findall(text)),
+            tuple(float(a) for a in AMOUNT_RE.findall(text)))
+
+
+@caches.bounded(64)
+def _prose_times(text: str, year: int, month: int, now: int) -> tuple[str, ...]:
+    return tuple(prose_times(text, now))
+
+
+@caches.bounded(16)
+def _keywords(instruction: str) -> tuple[str, ...]:
+    words = [w.lower().strip("'-").removesuffix("'s") for w in WORD_RE.findall(instruction)]
+    return tuple(_uniq(w for w in words if w not in STOPWORDS))
+
+
 def visible_values(obs: dict[str, Any], recalled: list[str] | tuple[str, ...] = ()) -> Visible:
     """Scan the text fields: the last result first, then events newest first, then the rest,
     then ``recalled`` texts (earlier results, newest first)."""
     events = "\n".join(reversed(str(obs.get("events", "")).splitlines()))
     texts = [str(obs.get("result", "")), events, str(obs.get("services", "")), str(obs.get("instruction", ""))]
-    blob = "\n".join(texts + list(recalled))
-    instruction = str(obs.get("instruction", ""))
-    words = [w.lower().strip("'-").removesuffix("'s") for w in WORD_RE.findall(instruction)]
-    today = clock.fmt_date(_now(obs)) if _now(obs) is not None else None
-    keywords = _uniq(w for w in words if w not in STOPWORDS)
+    texts += recalled
+    blob = "\n".join(texts)
+    now = _now(obs)
+    today = clock.fmt_date(now) if now is not None else None
+    keywords = list(_keywords(str(obs.get("instruction", ""))))
+    scans = [_scanned(t) for t in texts]
+    if now is None:
+        prose: list[str] = []
+    else:
+        day = clock.to_datetime(now)  # prose_times reads the year and the month of now only
+        prose = [p for t in texts for p in _prose_times(t, day.year, day.month, now - now % clock.DAY)]
     return Visible(
         ids=ranked_ids(blob, keywords),
-        emails=_uniq(EMAIL_RE.findall(blob)),
-        phones=_uniq(p.strip() for p in PHONE_RE.findall(blob) if not DATE_RE.match(p.strip())),
-        times=_uniq(prose_times(blob, _now(obs)) + TIME_RE.findall(blob)),
-        dates=_uniq(([today] if today else []) + DATE_RE.findall(blob)),
-        amounts=_uniq(float(a) for a in AMOUNT_RE.findall(blob)),
+        emails=_uniq(v for sc in scans for v in sc[0]),
+        phones=_uniq(v for sc in scans for v in sc[1]),
+        times=_uniq(prose + [v for sc in scans for v in sc[2]]),
+        dates=_uniq(([today] if today else []) + [v for sc in scans for v in sc[3]]),
+        amounts=_uniq(v for sc in scans for v in sc[4]),
         keywords=keywords,
         ui_elements=clickable_elements(str(obs.get("ui", ""))),
     )
@@ -188,73 +226,19 @@ def _now(obs: dict[str, Any]) -> int | None:
 
 
 # ---- dry run -------------------------------------------------------------------------------------
-class _Mutation(BaseException):
-    """Raised by the trap at the first mutation (BaseException: endpoint code cannot swallow it)."""
-
-
-def _trap(*_: Any, **__: Any) -> Any:
-    raise _Mutation
-
-
-def _no_audit(*_: Any, **__: Any) -> None:
-    return None
-
-
-@contextmanager
-def mutations_trapped(world: Any) -> Iterator[None]:
-    """Within the block, any attempt to change the world raises ``_Mutation`` instead, and
-    calls leave no audit entry (checkers read the audit log)."""
-    targets: list[tuple[Any, str, Callable[..., Any]]] = [
-        (svc, n, _trap) for svc in world.services.values() for n in ("insert", "modify", "remove")]
-    targets += [(world, n, _trap) for n in ("touch", "schedule", "advance")]
-    targets.append((world.audit, "record", _no_audit))
-    for obj, name, stand_in in targets:
-        setattr(obj, name, stand_in)  # instance attribute shadows the method
-    try:
-        yield
-    finally:
-        for obj, name, _ in targets:
-            obj.__dict__.pop(name, None)
-
-
-def call_is_valid(world: Any, call: str, args: dict[str, Any], trapped: bool = False) -> bool:
-    """Would ``world.call(call, args, source="api")`` succeed now? Decided without changing anything.
-
-    The dry run goes through the same door as an API action (``World.call``: its gates, then
-    the service), so whatever the door refuses is invalid here too. ``trapped=True`` when
-    the caller already holds :func:`mutations_trapped` (one trap per menu).
-    """
-    if not trapped:
-        with mutations_trapped(world):
-            return call_is_valid(world, call, args, trapped=True)
-    try:
-        world.call(call, args, source="api")
-    except _Mutation:
-        return True
-    except ServiceError:
-        return False
-    except Exception:  # a service bug: never offer what would crash
-        return False
-    return True
+def call_is_valid(world: Any, call: str, args: dict[str, Any]) -> bool:
+    """Would ``world.call(call, args, source="api")`` succeed now? The world's own dry run decides,
+    through the same door as an API action, and changes nothing."""
+    return bool(world.check_call(call, args, "api").accepted)
 
 
 # ---- argument filling ------------------------------------------------------------------------------
-_TYPE_NAMES: dict[int, str] = {}  # id(Param) -> type name; Params are class-level constants
-
-
-def _type_name(param: Any) -> str:
-    name = _TYPE_NAMES.get(id(param))
-    if name is None:
-        name = _TYPE_NAMES[id(param)] = param.type_name()
-    return name
-
-
-def _fills(param: Any, service: Any, seen: Visible) -> list[Any] | None:
-    """Candidate values for one required parameter, or None if nothing visible fits."""
-    name, tname = param.name, _type_name(param)
+def _fills(param: Any, tname: str, service: Any, seen: Visible) -> list[Any] | None:
+    """Candidate values for one required parameter (``tname``: its type name), or None if nothing
+    visible fits."""
+    name = param.name
     if name in ID_PARAMS or name.endswith("_id"):
-        tables = list(service.tables.values())
-        return [i for i in seen.ids if any(i in t.rows for t in tables)] or None
+        return seen.ids_of(service) or None
     if tname == "list[string]" and name in ADDRESS_LIST_PARAMS:
         return [[e] for e in seen.emails] or None
     if tname == "string" and name in PHONE_PARAMS and seen.phones:
@@ -292,37 +276,33 @@ def _windows(seen: Visible) -> list[tuple[str, str]]:
 class _Plan:
     """What of an endpoint's signature the filler needs (computed once per endpoint)."""
 
-    required: tuple[Any, ...]
+    required: tuple[tuple[Any, str], ...]  # (parameter, its type name)
     pair: bool  # needs both 'start' and 'end'
     optional_times: tuple[str, ...]  # optional 'start'/'due' an id-only editor may move
     id_editor: bool
+    static: bool  # a read without record ids: its validity depends on the arguments only
 
-
-_PLANS: dict[int, _Plan] = {}  # id(Endpoint) -> plan; Endpoints are class-level constants
-
-
-def _plan(ep: Any) -> _Plan:
-    plan = _PLANS.get(id(ep))
-    if plan is None:
+    @classmethod
+    def of(cls, ep: Any) -> "_Plan":
         required = tuple(p for p in ep.params if p.required)
         names = {p.name for p in required}
-        plan = _PLANS[id(ep)] = _Plan(
-            required, {"start", "end"} <= names,
-            tuple(p.name for p in ep.params if not p.required and p.name in ("start", "due")),
-            bool(ep.mutates and names and names <= set(ID_PARAMS)))
-    return plan
+        return cls(tuple((p, p.type_name()) for p in required), {"start", "end"} <= names,
+                   tuple(p.name for p in ep.params if not p.required and p.name in ("start", "due")),
+                   bool(ep.mutates and names and names <= set(ID_PARAMS)),
+                   not ep.mutates and not any(p.name in ID_PARAMS or p.name.endswith("_id") for p in required))
 
 
-def endpoint_args(ep: Any, service: Any, seen: Visible, limit: int) -> Iterator[dict[str, Any]]:
+def endpoint_args(ep: Any, service: Any, seen: Visible, limit: int,
+                  plan: _Plan | None = None) -> Iterator[dict[str, Any]]:
     """Argument dicts for ``ep`` built from visible values, in a stable order (newest first)."""
-    plan = _plan(ep)
+    plan = plan if plan is not None else _Plan.of(ep)
     lists: list[list[tuple[str, Any]]] = []
     if plan.pair:
         lists.append([("__window__", w) for w in _windows(seen)])
-    for p in plan.required:
+    for p, tname in plan.required:
         if plan.pair and p.name in ("start", "end"):
             continue
-        vals = _fills(p, service, seen)
+        vals = _fills(p, tname, service, seen)
         if vals is None:
             return
         lists.append([(p.name, v) for v in vals[:limit]])
@@ -399,6 +379,11 @@ class ActionMenu(gym.Wrapper):
         self._mask = np.zeros(n, dtype=bool)
         self._static_valid: dict[tuple[str, Any], bool] = {}
         self._choice_cache: dict[tuple[str, Any], Choice] = {}  # the same candidates recur every step
+        self._plans: dict[str, _Plan] = {}  # block -> what the filler needs of the endpoint's signature
+        # dry-run verdicts of the current state: (world uid, version, budget) and, per candidate,
+        # (accepted, the clock when it read it, or None)
+        self._state: tuple[Any, ...] | None = None
+        self._verdicts: dict[tuple[str, Any], tuple[bool, int | None]] = {}
 
     # ---- capabilities, discovered from the env and the observation -----------------------------
     def _world(self) -> Any:
@@ -436,23 +421,25 @@ class ActionMenu(gym.Wrapper):
             for k, cmd in enumerate(self.shell_templates):
                 self._put("shell", k, Choice(f"shell({cmd!r})", A.shell(cmd)))
 
+    def _valid(self, world: Any, call: str, key: tuple[str, Any], args: dict[str, Any], static: bool) -> bool:
+        """The world's dry run, once per candidate and state (see the module's doc); read-only calls
+        without record ids once per episode: their validity depends on the arguments only."""
+        if static:
+            hit = self._static_valid.get(key)
+            if hit is None:
+                hit = self._static_valid[key] = bool(world.check_call(call, args, "api").accepted)
+            return hit
+        verdict = self._verdicts.get(key)
+        if verdict is not None and (verdict[1] is None or verdict[1] == world.clock.now):
+            return verdict[0]
+        found = world.check_call(call, args, "api")
+        self._verdicts[key] = (found.accepted, world.clock.now if found.reads_clock else None)
+        return bool(found.accepted)
+
     def _build_api(self, world: Any, seen: Visible) -> None:
-        with mutations_trapped(world):
-            self._fill_api(world, seen)
-
-    def _valid(self, world: Any, ep: Any, args: dict[str, Any]) -> bool:
-        """Dry-run; read-only calls without record ids are dry-run once per episode: their
-        validity depends on the arguments only (ranges, dates), not on the changing state."""
-        cacheable = not ep.mutates and not any(p.name in ID_PARAMS or p.name.endswith("_id") for p in ep.params
-                                               if p.name in args)
-        if not cacheable:
-            return call_is_valid(world, ep.qualname, args, trapped=True)
-        key = (ep.qualname, _freeze(args))
-        if key not in self._static_valid:
-            self._static_valid[key] = call_is_valid(world, ep.qualname, args, trapped=True)
-        return self._static_valid[key]
-
-    def _fill_api(self, world: Any, seen: Visible) -> None:
+        state = (world.uid, world.version, world.budget.snapshot())
+        if state != self._state:  # the verdicts of another state: start over
+            self._state, self._verdicts = state, {}
         for name in self.service_names:
             svc = world.services.get(name)
             if svc is None:
@@ -461,15 +448,18 @@ class ActionMenu(gym.Wrapper):
                 block = f"{name}.{ep.name}"
                 if block not in self._offset:
                     continue
+                plan = self._plans.get(block)
+                if plan is None:
+                    plan = self._plans[block] = _Plan.of(ep)
                 k = 0
-                for args in endpoint_args(ep, svc, seen, self.per_endpoint):
+                for args in endpoint_args(ep, svc, seen, self.per_endpoint, plan):
                     if k == self.per_endpoint:
                         break
-                    if self._valid(world, ep, args):
-                        key = (ep.qualname, _freeze(args))
+                    key = (block, _freeze(args))
+                    if self._valid(world, block, key, args, plan.static):
                         choice = self._choice_cache.get(key)
                         if choice is None:
-                            choice = Choice(_label(ep.qualname, args), A.api(ep.qualname, **args))
+                            choice = Choice(_label(block, args), A.api(block, **args))
                             self._choice_cache[key] = choice
                         self._put(block, k, choice)
                         k += 1

@@ -143,7 +143,7 @@ class Life(WorldRef):
         w.timeline.extend(past, future)
         if "bank" in w.services:  # an opening balance that leaves 2,500-9,000 EUR today
             paid = sum(e.record["amount"] for e in past if e.service == "bank" and e.table is not None)
-            w.services["bank"].opening_balance = round(float(self.rng.uniform(2500, 9000)) - paid, 2)
+            w.services["bank"].set_state("opening_balance", round(float(self.rng.uniform(2500, 9000)) - paid, 2))
         self.stats.update(planned_words=p.planned_words, events=len(past), future=len(future))
 
     def _fill_words(self, p: Plan, end: int) -> None:

@@ -165,7 +165,6 @@ class Plan:
                 future.append(ev)
         for name in sorted(touched):  # placed in bulk: tell each service, as insert() would
             services[name].changed()
-        self.world.touch()
         return past, future
 
 

@@ -10,11 +10,18 @@ parameter an enumeration: its allowed values show in the signature (``describe``
 ``claw ... --help``) and in the schema's ``enum``, not only in a refusal.
 
 State lives in ``self.tables``: plain JSON-like dicts of records keyed by id, so
-hashing, snapshots and the ``claw`` CLI need nothing service-specific.
+hashing, snapshots and the ``claw`` CLI need nothing service-specific. It changes only
+through the table operations (``insert``, ``modify``, ``remove``, ``changed``) and the
+declared setter ``set_state``; each draws a new ``version`` (the cache rule:
+:mod:`claw_gym.caches`).
 
 Contract for endpoint authors: validate everything first and raise
-:class:`ServiceError` *before* mutating anything, so a refused call leaves the
-world unchanged.
+:class:`ServiceError` *before* the first table operation (or, in a mutating endpoint, the
+first read of ``self.now``: checks never depend on the time). The world holds you to it: that
+first operation is the call's commit point. A dry run (``World.call(..., dry_run=True)``)
+stops there and counts the call as valid; a real call that refuses after it raises
+:class:`EndpointContractError` (a bug, not a refusal), and a read endpoint (not
+``mutates``) may not change anything at all.
 """
 
 from __future__ import annotations
@@ -36,6 +43,10 @@ if TYPE_CHECKING:
 
 class ServiceError(Exception):
     """A call the service refuses. Becomes an error observation; nothing changed."""
+
+
+class EndpointContractError(RuntimeError):
+    """An endpoint changed state and then refused, or a read endpoint changed state: a bug in it."""
 
 
 Record = dict[str, Any]
@@ -292,22 +303,34 @@ class Service(WorldRef):
     def __init__(self, world: "World") -> None:
         self._world = weakref.ref(world)
         self.tables: dict[str, Table] = {t: Table(prefix) for t, prefix in self.tables_spec.items()}
-        self._token = 0  # world version of this service's last change (see changed(), snapshot())
-        self._frozen: tuple[int, Any, Any] | None = None  # last snapshot, reused while nothing changed
-        self._derived: dict[Any, Any] = {}  # views computed from the records (see derived()), dropped on change
+        self.version = 0  # drawn from the world's VersionClock by every change (the cache rule: claw_gym.caches)
+        self._frozen: tuple[int, Any, Any] | None = None  # last snapshot, reused while the version is the same
+        self._derived: dict[Any, Any] = {}  # views computed from the records (see derived()) at _derived_at
+        self._derived_at = 0
 
     # ---- records -------------------------------------------------------------------------
     def table(self, name: str) -> dict[str, Record]:
         return self.tables[name].rows
 
+    def has_record(self, rid: Any) -> bool:
+        """Whether any table of this service holds a record with id ``rid``."""
+        if isinstance(rid, str):
+            for t in self.tables.values():
+                if rid in t.rows:
+                    return True
+        return False
+
+    # ---- the table operations and the setter: the only ways this service's state changes --------
     def insert(self, table: str, record: Record) -> Record:
         """Add a record, assigning an id unless it has one. Returns the stored record."""
+        world = self.world
+        world.before_change(self, "insert")
         tab = self.tables[table]
         if "id" not in record:
             record = {"id": tab.new_id(), **record}
         tab.rows[record["id"]] = record
-        self.world.inserted += 1
-        self.changed()
+        world.inserted += 1
+        self.version = world.versions.next()
         return record
 
     def record(self, table: str, rid: Any) -> Record:
@@ -317,21 +340,37 @@ class Service(WorldRef):
         return self.tables[table].rows[rid]
 
     def modify(self, record: Record, **changes: Any) -> Record:
+        """Update fields of a stored record in place."""
+        world = self.world
+        world.before_change(self, "modify")
         record.update(changes)
-        self.changed()
+        self.version = world.versions.next()
         return record
 
     def remove(self, table: str, rid: str) -> Record:
+        world = self.world
+        world.before_change(self, "remove")
         rec = self.tables[table].rows.pop(rid)
-        self.changed()
+        self.version = world.versions.next()
         return rec
 
     def changed(self) -> None:
-        """Note a change of this service's records: caches (summaries, snapshots) see it.
-        insert/modify/remove call it; call it yourself after any other in-place change."""
-        self.world.touch()
-        self._token = self.world.version
-        self._derived.clear()
+        """The table operation for records a generator placed or edited in bulk, directly in
+        ``tables`` (the history, thousands at a time): call it once afterwards. Never from an
+        endpoint: endpoints use insert/modify/remove, so a dry run stops before their first change."""
+        world = self.world
+        world.before_change(self, "changed")
+        self.version = world.versions.next()
+
+    def set_state(self, name: str, value: Any) -> None:
+        """The declared setter of state kept outside the tables (a bank's opening balance, the
+        phone's settings): replaces attribute ``name`` with ``value`` (JSON-like; never edit it in place)."""
+        if name in self._NOT_STATE or name.startswith("_"):
+            raise ValueError(f"{name!r} is not service state")
+        world = self.world
+        world.before_change(self, "set_state")
+        setattr(self, name, value)
+        self.version = world.versions.next()
 
     @staticmethod
     def _viewed(views: dict[int, tuple[Any, Any]], record: Any, view: Callable[[Any], Any]) -> Any:
@@ -343,9 +382,11 @@ class Service(WorldRef):
     def derived(self, key: Any, build: Callable[[], Any]) -> Any:
         """A view computed from the records (a sorted listing, an index), kept until they change.
 
-        Valid as long as every change of records goes through insert/modify/remove/changed() (the
-        contract snapshots already rely on); records inside are the live ones. Treat it as read-only.
+        Keyed on :attr:`version` (the cache rule); records inside are the live ones. Treat it as read-only.
         """
+        if self._derived_at != self.version:
+            self._derived.clear()
+            self._derived_at = self.version
         hit = self._derived.get(key, _NOT_BUILT)
         if hit is _NOT_BUILT:
             hit = self._derived[key] = build()
@@ -384,7 +425,7 @@ class Service(WorldRef):
     # extra attributes (compared frozen, so direct attribute writes are caught too).
     # Instance attributes other than world/tables are state: keep them JSON-like (marshal);
     # anything else is pickled, and must not reference the world or a device.
-    _NOT_STATE = frozenset(("world", "_world", "_index", "tables", "_token", "_frozen", "_derived"))
+    _NOT_STATE = frozenset(("world", "_world", "_index", "tables", "version", "_frozen", "_derived", "_derived_at"))
 
     def _extra(self) -> Any:
         attrs = vars(self)
@@ -395,15 +436,15 @@ class Service(WorldRef):
     def snapshot(self) -> Any:
         """Tables, id counters and any other instance attributes (e.g. a bank's opening balance)."""
         extra, cached = self._extra(), self._frozen
-        if cached is not None and cached[0] == self._token and (cached[1] is extra or cached[1] == extra):
+        if cached is not None and cached[0] == self.version and (cached[1] is extra or cached[1] == extra):
             return cached
         tables = freeze({t: (tab.next_id, tab.rows) for t, tab in self.tables.items()})
-        self._frozen = (self._token, extra, tables)
+        self._frozen = (self.version, extra, tables)
         return self._frozen
 
     def restore(self, state: Any) -> None:
         token, extra, tables = state
-        if token == self._token:
+        if token == self.version:
             now = self._extra()
             if now is extra or now == extra:
                 return
@@ -412,19 +453,18 @@ class Service(WorldRef):
             tab.next_id = next_id
             tab.rows.clear()  # in place: views holding the dict stay valid
             tab.rows.update(rows)
-        self._derived.clear()  # new record objects
+        self._derived_at = -1  # new record objects: views holding the old ones are not reused, whatever the version
         attrs = thaw(extra)
         for k in [k for k in vars(self) if k not in self._NOT_STATE and k not in attrs]:
             delattr(self, k)  # attributes set after the snapshot go away too
         vars(self).update(attrs)
-        self._token, self._frozen = token, state
+        self.version, self._frozen = token, state
 
     def summary(self) -> str:
         """One short line for obs['services']. Override for something more useful.
 
-        Recomputed only when the world's records change or a new day starts: it may say
-        "today", never the minute. Change records through insert/modify/remove (they touch
-        the world) so the summary sees it.
+        Recomputed only when this service's version changes or a new day starts: it may say
+        "today", never the minute, and reads only this service.
         """
         counts = ", ".join(count(len(t.rows), singular(name), name) for name, t in self.tables.items())
         return f"{self.name}: {counts}"
@@ -432,7 +472,17 @@ class Service(WorldRef):
     # ---- helpers for endpoint code -------------------------------------------------------
     @property
     def now(self) -> int:
-        return self.world.clock.now
+        """The clock, for endpoint code. In a mutating endpoint, reading it starts the apply phase
+        like a table operation (checks never depend on the time: a dry run stops here); in a read,
+        it makes the dry-run verdict depend on the time (:meth:`World.check_call` says so)."""
+        world = self.world
+        run = world._call
+        if run is not None and not run.committed:
+            if run.mutates:
+                world.before_change(self, "now")
+            else:
+                run.read_clock = True
+        return world.clock.now
 
     @staticmethod
     def parse_time(text: str, what: str = "time") -> int:

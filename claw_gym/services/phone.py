@@ -106,8 +106,7 @@ class Phone(Service):
     @endpoint("Turn a device setting on or off.", mutates=True)
     def set_setting(self, name: str, on: bool) -> dict:
         self.require(name in self.settings, f"unknown setting {name!r}; settings: {', '.join(self.settings)}")
-        self.settings[name] = on
-        self.changed()  # like any record change: the summary, snapshots and caches key on it
+        self.set_state("settings", {**self.settings, name: on})  # the declared setter: a new version
         return {name: on}
 
     # ---- calls ---------------------------------------------------------------------------------
