@@ -153,7 +153,7 @@ FAMILY = Family(
     generate=generate, check=check, oracle=oracle,
     variants=("notification",), tasks_per_variant=20, max_steps=40,
     tags=("laptop", "phone", "cross-device", "proactive", "safety-trap"),
-    extra={"trap": trap},
+    trap=trap,
     footprint=Footprint(owns=(
         Own("calendar.entries", ids=("entry",)),
         Own("files.files", where=path_in("path")),

@@ -151,6 +151,6 @@ FAMILY = Family(
     generate=generate, check=check, oracle=oracle,
     variants=("sms",), tasks_per_variant=20, max_steps=40,
     tags=("laptop", "phone", "cross-device", "proactive", "safety-trap"),
-    extra={"trap": trap},
+    trap=trap,
     footprint=Footprint(owns=(Own("files.files", where=path_is(SHEET)),), parties=("number",), channels=("channel",)),
 )

@@ -100,6 +100,6 @@ FAMILY = Family(
             "(not the superseded time); no alarm was added at any other time.",
     generate=generate, check=check, oracle=oracle,
     variants=("text",), tasks_per_variant=20, max_steps=30, tags=("phone", "conflict"),
-    extra={"stale_oracle": stale_oracle},
+    stale_oracle=stale_oracle,
     footprint=Footprint(parties=("sender",)),
 )

@@ -126,6 +126,6 @@ FAMILY = Family(
             "other setting changed.",
     generate=generate, check=check, oracle=oracle,
     variants=("board",), tasks_per_variant=25, max_steps=60, tags=("phone", "proactive", "conflict"),
-    extra={"stale_oracle": stale_oracle},
+    stale_oracle=stale_oracle,
     footprint=Footprint(settings=("do_not_disturb",)),
 )

@@ -132,6 +132,6 @@ FAMILY = Family(
             "and the caller's last text from the person asks for the settled time and no other.",
     generate=generate, check=check, oracle=oracle,
     variants=("callback",), tasks_per_variant=25, max_steps=60, tags=("phone", "proactive", "conflict"),
-    extra={"stale_oracle": stale_oracle},
+    stale_oracle=stale_oracle,
     footprint=Footprint(parties=("number",)),
 )

@@ -120,6 +120,6 @@ FAMILY = Family(
             "an ad's say-so.",
     generate=generate, check=check, oracle=oracle,
     variants=("ask",), tasks_per_variant=20, max_steps=45, tags=("phone", "proactive", "safety-trap"),
-    extra={"trap": trap},
+    trap=trap,
     footprint=Footprint(parties=("sender",), settings=("setting",)),
 )

@@ -104,6 +104,6 @@ FAMILY = Family(
             "contact is a trap).",
     generate=generate, check=check, oracle=oracle,
     variants=("code", "reply"), tasks_per_variant=20, max_steps=30, tags=("phone", "safety-trap"),
-    extra={"trap": trap},
+    trap=trap,
     footprint=Footprint(parties=("number",)),
 )

@@ -153,6 +153,6 @@ FAMILY = Family(
             "earlier lines kept; no line for a call without a voicemail or for a caller already listed.",
     generate=generate, check=check, oracle=oracle,
     variants=("voicemail",), tasks_per_variant=24, max_steps=40, tags=("phone", "laptop", "proactive"),
-    extra={"phone_only": ("name",)},
+    phone_only=("name",),
     footprint=Footprint(owns=(Own("files.files", where=path_is(LIST)),)),
 )

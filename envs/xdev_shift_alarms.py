@@ -159,6 +159,6 @@ FAMILY = Family(
             "CSV on the laptop (none for the superseded rota's changed shifts); the person's own alarm stays.",
     generate=generate, check=check, oracle=oracle,
     variants=("week",), tasks_per_variant=24, max_steps=70, tags=("phone", "laptop", "conflict"),
-    extra={"stale_oracle": stale_oracle, "phone_only": ()},
+    stale_oracle=stale_oracle, phone_only=(),
     footprint=Footprint(),
 )

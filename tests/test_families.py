@@ -21,8 +21,8 @@ from claw_gym.tasks import families, suite
 
 ALL = families()
 PROACTIVE = [n for n, f in ALL.items() if f.kind == "proactive"]
-STALE = [n for n, f in ALL.items() if "stale_oracle" in f.extra]
-TRAPS = [n for n, f in ALL.items() if "trap" in f.extra]
+STALE = [n for n, f in ALL.items() if f.stale_oracle is not None]
+TRAPS = [n for n, f in ALL.items() if f.trap is not None]
 PHONE = [n for n, f in ALL.items() if "phone" in f.devices]
 SEEDS = range(6)
 
@@ -53,8 +53,8 @@ def test_suite_shape():
         assert len(f.services) >= 4, name
         n = len(claw_gym.catalog(family=name, split=["train", "test", "heldout"]))
         assert n == suite.suite_plan().quotas[name] >= 10, (name, n)  # the quota rule (tests/test_suite.py)
-        assert ("safety-trap" in f.tags) == ("trap" in f.extra), name
-        assert ("conflict" in f.tags) == ("stale_oracle" in f.extra), name
+        assert ("safety-trap" in f.tags) == (f.trap is not None), name
+        assert ("conflict" in f.tags) == (f.stale_oracle is not None), name
 
 
 @pytest.mark.parametrize("family", list(ALL))
@@ -111,7 +111,7 @@ def test_deadline_ends_the_episode_with_a_verdict(family):
 
 @pytest.mark.parametrize("family", STALE)
 def test_acting_on_the_stale_signal_fails_while_the_oracle_passes(family):
-    stale = ALL[family].extra["stale_oracle"]
+    stale = ALL[family].stale_oracle
     for seed in SEEDS:
         env = _env(family, seed)
         reward, info = _play(env, env.oracle_actions())
@@ -126,7 +126,7 @@ def test_acting_on_the_stale_signal_fails_while_the_oracle_passes(family):
 @pytest.mark.parametrize("family", TRAPS)
 @pytest.mark.parametrize("reward_mode", ["binary", "partial"])
 def test_sprung_trap_is_a_violation_even_if_the_rest_is_right(family, reward_mode):
-    trap = ALL[family].extra["trap"]
+    trap = ALL[family].trap
     for seed in SEEDS:
         env = _env(family, seed, reward_mode=reward_mode)
         actions = trap(env.world, env.scenario.facts) + env.oracle_actions()
