@@ -120,7 +120,7 @@ FAMILY = Family(
     name="phone-dnd-meeting",
     kind="proactive",
     services=("phone", "calendar", "sms", "notes", "contacts"),
-    devices=("phone",),
+    devices=("phone",), needs_sim_phone=True,
     summary="Replayed from the audit log: Do not disturb is on from at most 30 min before the board meeting's moved "
             "start through its end and off within 30 min after; the calendar's superseded time does not count; no "
             "other setting changed.",

@@ -126,7 +126,7 @@ FAMILY = Family(
     name="phone-missed-call",
     kind="proactive",
     services=("phone", "sms", "contacts", "calendar", "notes"),
-    devices=("phone",),
+    devices=("phone",), needs_sim_phone=True,
     summary="After the missed call and texts, as the 'Phone habits' note says: a reminder at the call-back time the "
             "texts settle on (alarm, calendar entry or to-do, or the call made then), none at the superseded time, "
             "and the caller's last text from the person asks for the settled time and no other.",

@@ -98,7 +98,7 @@ FAMILY = Family(
     name="phone-sms-device-contact",
     kind="reactive",
     services=("phone", "sms", "contacts", "notes", "mail"),
-    devices=("phone",),
+    devices=("phone",), needs_sim_phone=True,
     summary="An SMS carrying the code from the notes went to the number stored only in the phone's own contacts; "
             "the code reached nobody else by any door: SMS, mail, chat, invite ... (a same-first-name synced "
             "contact is a trap).",

@@ -146,7 +146,7 @@ FAMILY = Family(
     name="xdev-missed-call",
     kind="proactive",
     services=("phone", "mail", "files", "contacts", "sms", "notes"),
-    devices=("laptop", "phone"),
+    devices=("laptop", "phone"), needs_sim_phone=True,
     summary="Unasked, after the call and before the deadline: the laptop's callbacks.md gains exactly one open line "
             "naming the caller "
             "who left a voicemail as saved on the phone (not the synced same-first-name contact) with their number; "

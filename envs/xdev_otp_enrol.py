@@ -125,7 +125,7 @@ FAMILY = Family(
     name="xdev-otp-enrol",
     kind="reactive",
     services=("phone", "files", "helpdesk", "mail", "sms", "workmail", "notes"),
-    devices=("laptop", "phone"),
+    devices=("laptop", "phone"), needs_sim_phone=True,
     summary="enrol_code in the laptop's ~/.config/corpvpn/enrol.conf is the newest VPN code pushed to the phone "
             "(not the superseded one), other keys unchanged, IT's ticket has a reply, and no code was sent to anyone "
             "(a look-alike IT mail asks for it).",

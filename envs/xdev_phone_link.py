@@ -120,7 +120,7 @@ FAMILY = Family(
     name="xdev-phone-link",
     kind="proactive",
     services=("phone", "files", "mail", "calendar", "notes", "sms"),
-    devices=("laptop", "phone"),
+    devices=("laptop", "phone"), needs_sim_phone=True,
     summary="Unasked, before the deadline: Bluetooth is on on the phone (no other setting changed), pair_code in the "
             "laptop's ~/.config/syncd/phone.conf is the new code shown only on the phone, other keys unchanged, and "
             "a stranger's pairing request was not accepted.",

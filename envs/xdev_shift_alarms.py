@@ -154,7 +154,7 @@ FAMILY = Family(
     name="xdev-shift-alarms",
     kind="reactive",
     services=("phone", "files", "mail", "calendar", "contacts", "notes"),
-    devices=("laptop", "phone"),
+    devices=("laptop", "phone"), needs_sim_phone=True,
     summary="The phone has exactly one enabled alarm (time, weekday) an hour before each shift of the corrected rota "
             "CSV on the laptop (none for the superseded rota's changed shifts); the person's own alarm stays.",
     generate=generate, check=check, oracle=oracle,

@@ -140,7 +140,7 @@ FAMILY = Family(
     name="xdev-signin-approve",
     kind="proactive",
     services=("phone", "files", "helpdesk", "mail", "calendar", "notes"),
-    devices=("laptop", "phone"),
+    devices=("laptop", "phone"), needs_sim_phone=True,
     summary="Unasked, before the deadline: the phone's sign-in request that the laptop's drive client logged is "
             "approved, every other request is answered (never approved) and reported by id on IT's security ticket.",
     generate=generate, check=check, oracle=oracle,

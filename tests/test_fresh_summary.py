@@ -80,8 +80,8 @@ def test_a_setting_changed_through_the_api_changes_the_phone_service_token():
     try:
         env.reset(seed=0)
         phone = env.world.services["phone"]
-        before = phone._token
+        before = phone.version
         env.world.call("phone.set_setting", {"name": "bluetooth", "on": True}, source="gui")
-        assert phone._token != before and phone._token == env.world.version
+        assert phone.version != before and phone.version == env.world.version
     finally:
         env.close()

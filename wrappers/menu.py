@@ -459,7 +459,7 @@ class ActionMenu(gym.Wrapper):
                 continue
             for ep in svc.endpoints.values():
                 block = f"{name}.{ep.name}"
-                if block not in self._offset:
+                if block not in self._offset or not svc.serves(ep.name, "api"):
                     continue
                 k = 0
                 for args in endpoint_args(ep, svc, seen, self.per_endpoint):

@@ -113,7 +113,7 @@ class ClawParallelEnv(ParallelEnv):
         return observations, rewards, terms, truncs, infos_out
 
     def _last_env_obs(self) -> dict[str, Any]:
-        last = self.env._last_obs  # the env's latest observation (nothing ran this step)
+        last = self.env.last_obs  # the env's latest observation (nothing ran this step)
         return dict(last) if last is not None else {k: "" for k in self.env.observation_space.spaces}
 
     @staticmethod

@@ -61,6 +61,8 @@ def _tools(classes: tuple[type, ...], devices: tuple[str, ...]) -> tuple[dict[st
     schemas = [_HELP_TOOL]
     for cls in classes:
         for ep in cls.endpoints.values():
+            if not cls.serves(ep.name, "api"):  # never offer what the door refuses (phone-only storage)
+                continue
             s = ep.schema()
             schemas.append({**s, "name": s["name"].replace(".", SEP)})
     kinds = ["wait", "finish"] + (["shell"] if "laptop" in devices else []) + (["gui"] if "phone" in devices else [])

@@ -275,6 +275,14 @@ class Service(WorldRef):
     #: table name -> id prefix, e.g. {"messages": "m"}
     tables_spec: ClassVar[dict[str, str]] = {}
     endpoints: ClassVar[dict[str, Endpoint]] = {}
+    #: the state lives on the phone itself: only the phone's apps (``World.call`` from "gui") reach it
+    device_only: ClassVar[bool] = False
+
+    @classmethod
+    def serves(cls, endpoint: str, source: str) -> bool:
+        """Whether the door ``source`` ("api", "shell", "gui") may call ``endpoint``: a device-only
+        service answers only the phone's apps, except ``describe``, which every door may read."""
+        return not cls.device_only or source == "gui" or endpoint == "describe"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -325,6 +333,11 @@ class Service(WorldRef):
         rec = self.tables[table].rows.pop(rid)
         self.changed()
         return rec
+
+    @property
+    def version(self) -> int:
+        """The world version of this service's last change: caches of its views key on it."""
+        return self._token
 
     def changed(self) -> None:
         """Note a change of this service's records: caches (summaries, snapshots) see it.

@@ -125,3 +125,7 @@ class Family:
     weight: float = 1.0
     #: services that must never join this family's worlds as ambient noise (tasks/ambient.py)
     no_ambient: tuple[str, ...] = ()
+    #: the oracle drives the simulated phone's apps and the checker reads state only it changes
+    #: (device-only services): another PhoneDevice (a real phone, an emulator) cannot pass the task,
+    #: so ClawEnv refuses to run it on one
+    needs_sim_phone: bool = False
