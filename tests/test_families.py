@@ -57,6 +57,18 @@ def test_suite_shape():
         assert ("conflict" in f.tags) == (f.stale_oracle is not None), name
 
 
+
+def test_families_that_need_the_simulated_phone_say_so():
+    """A family whose world holds device-only state (only the simulated phone's apps change it) and
+    that acts on the phone declares needs_sim_phone, so that ClawEnv refuses another phone for it."""
+    from claw_gym.services import SERVICES
+
+    for name, f in ALL.items():
+        device_state = any(SERVICES[s].device_only for s in f.services)
+        assert f.needs_sim_phone == (device_state and "phone" in f.devices), name
+        assert not f.needs_sim_phone or "phone" in f.devices, name
+
+
 @pytest.mark.parametrize("family", list(ALL))
 def test_instructions_do_not_reveal_the_answer(family):
     for seed in SEEDS:

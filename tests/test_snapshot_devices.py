@@ -202,3 +202,30 @@ def test_restoring_an_older_episode_brings_its_laptop_back(shell_env):
     env.restore(snap)
     assert env.laptop is old and old.world is env.world
     assert sh(env, "cat Desktop/one.txt") == "[exit 0]\none\n"
+
+
+def test_every_service_declares_its_state_beyond_the_tables():
+    """A snapshot covers a service's tables and its declared ``state_attrs``, nothing else: a service's
+    other attributes are private caches (``_index``), and a new public attribute must be declared."""
+    from claw_gym.services.base import Service
+
+    env = gym.make("ClawAnything-v0")
+    declared = set()
+    for seed in range(6):
+        env.reset(seed=seed)
+        world = env.unwrapped.world
+        plain = set(vars(Service(world)))
+        for svc in world.services.values():
+            svc.snapshot()  # caches filled, as they are mid-episode
+            public = {a for a in set(vars(svc)) - plain if not a.startswith("_")}
+            assert public == set(svc.state_attrs), type(svc).__name__
+            declared |= {f"{svc.name}.{a}" for a in svc.state_attrs}
+    assert {"bank.opening_balance", "phone.settings"} <= declared
+    world = env.unwrapped.world
+    bank = next(s for s in world.services.values() if s.state_attrs)
+    attr = bank.state_attrs[0]
+    before, snap = getattr(bank, attr), world.snapshot()
+    setattr(bank, attr, {"changed": True} if isinstance(before, dict) else 12345.0)
+    world.restore(snap)
+    assert getattr(bank, attr) == before  # a declared attribute written directly is restored too
+    env.close()

@@ -394,16 +394,16 @@ class Service(WorldRef):
     # Most steps change one service at most: a service that did not change since its last
     # snapshot hands out the same frozen state again, and restoring a service that is still
     # in the snapshot's state is a no-op. "Did not change" = same change token, and the same
-    # extra attributes (compared frozen, so direct attribute writes are caught too).
-    # Instance attributes other than world/tables are state: keep them JSON-like (marshal);
-    # anything else is pickled, and must not reference the world or a device.
-    _NOT_STATE = frozenset(("world", "_world", "_index", "tables", "_token", "_frozen", "_derived"))
+    # declared attributes (compared frozen, so direct attribute writes are caught too).
+    #: instance attributes beyond the tables that are state (a bank's opening balance, the phone's
+    #: settings): snapshots cover exactly these. Keep them JSON-like (marshal); anything else is
+    #: pickled, and must not reference the world or a device. Everything else is a cache or a link.
+    state_attrs: ClassVar[tuple[str, ...]] = ()
 
     def _extra(self) -> Any:
-        attrs = vars(self)
-        if attrs.keys() <= self._NOT_STATE:
-            return EMPTY  # the common case (no extra attribute), without building a dict
-        return freeze({k: v for k, v in attrs.items() if k not in self._NOT_STATE})
+        if not self.state_attrs:
+            return EMPTY  # the common case (tables only), without building a dict
+        return freeze({k: getattr(self, k) for k in self.state_attrs})
 
     def snapshot(self) -> Any:
         """Tables, id counters and any other instance attributes (e.g. a bank's opening balance)."""
@@ -426,10 +426,7 @@ class Service(WorldRef):
             tab.rows.clear()  # in place: views holding the dict stay valid
             tab.rows.update(rows)
         self._derived.clear()  # new record objects
-        attrs = thaw(extra)
-        for k in [k for k in vars(self) if k not in self._NOT_STATE and k not in attrs]:
-            delattr(self, k)  # attributes set after the snapshot go away too
-        vars(self).update(attrs)
+        vars(self).update(thaw(extra))
         self._token, self._frozen = token, state
 
     def summary(self) -> str:

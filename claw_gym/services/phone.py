@@ -41,6 +41,7 @@ class Phone(Service):
     title = "Phone"
     device_only = True  # World.call accepts these endpoints only from source="gui" (Service.serves)
     tables_spec = {"alarms": "al", "calls": "call", "contacts": "pc", "notifications": "nt"}
+    state_attrs = ("settings",)  # beyond the tables, what snapshots cover
 
     def __init__(self, world: Any) -> None:
         super().__init__(world)
