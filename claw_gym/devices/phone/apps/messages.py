@@ -34,11 +34,11 @@ class MessagesApp(App):
         return page
 
     def show_thread(self, phone: "SimPhone", number: str, fresh: bool = False) -> None:
-        sms = phone.world.services["sms"]
+        sms = phone.service("sms")
         for m in sms.messages():
             if m["number"] == number and not m["read"]:
                 phone.call("sms.mark_read", {"id": m["id"]})
-        phone._foreground(self.package)
+        phone.foreground(self.package)
         thread = Screen(self.package, "thread", {"number": number}, scroll=END)
         if fresh or not phone.stacks.get(self.package):
             phone.stacks[self.package] = [self.home(), thread]
