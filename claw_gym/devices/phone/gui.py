@@ -126,5 +126,5 @@ def perform(phone: PhoneDevice, fields: dict[str, Any]) -> str:
     else:
         err = phone.key(fields.get("key"))  # type: ignore[arg-type]
     if err:
-        raise GuiError(err)
+        raise GuiError(err.removeprefix("error: "))  # the env says "error: " once
     return getattr(phone, "last_result", "") or "ok"
