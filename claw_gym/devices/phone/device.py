@@ -9,9 +9,10 @@ and frames are rendered lazily, per requested size, from cached tiles.
 Input methods follow :class:`~claw_gym.devices.phone.base.PhoneDevice`: ``None``
 when delivered, else an error text, and an error changes nothing.
 
-The class is composed of three parts, one concern each: :mod:`.navigation` (back stacks,
-dialogs, the door into the world, input), :mod:`.viewtree` (the view tree, rendering, the
-ui text and XML) and :mod:`.state` (the apps' reads, snapshots, closing and attaching).
+The class is built of three parts, one concern each, each on the one before: :mod:`.state`
+(what the phone holds, the apps' reads, snapshots, closing and attaching), :mod:`.viewtree`
+(the view tree drawn from that state, rendering, the ui text and XML) and :mod:`.navigation`
+(back stacks, dialogs, the door into the world, and input, hit-tested on the tree).
 Apps use only the public methods (see :mod:`.apps.base`).
 """
 
@@ -24,21 +25,15 @@ import numpy as np
 from . import system
 from .apps import APPS
 from .apps.base import App
-from .layout import HEIGHT, WIDTH
 from .navigation import MAX_TYPE, NEEDS_RADIO, Navigation
 from .render import Renderer
-from .state import PhoneState
-from .viewtree import ViewTree
 from .widgets import GuiError, Handler, Node, Screen
 
 if TYPE_CHECKING:
     from ...world import World
 
 
-class SimPhone(Navigation, ViewTree, PhoneState):
-    width = WIDTH
-    height = HEIGHT
-
+class SimPhone(Navigation):
     def __init__(self, world: "World") -> None:
         self.world = world
         self.apps: dict[str, App] = {a.package: a for a in (cls() for cls in APPS) if a.installed(world.services)}

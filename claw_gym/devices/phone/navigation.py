@@ -7,7 +7,7 @@ Input methods return ``None`` when delivered, else an error text; a refused inpu
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 
 from ... import plural
@@ -15,34 +15,20 @@ from ...faults import TransientFault
 from ...services import ServiceError
 from ...spaces import is_printable_text
 from . import system
-from .apps.base import App
 from .base import key_name
 from .layout import BOTTOM, STATUS_H, TOP
+from .viewtree import ViewTree
 from .widgets import Dialog, GuiError, Node, Screen
-
-if TYPE_CHECKING:
-    from ...world import World
 
 MAX_TYPE = 2000
 NEEDS_RADIO = ("sms.send", "phone.place_call")  # refused by the phone in airplane mode
 
 
-class Navigation:
-    """Navigation and input (a part of :class:`~claw_gym.devices.phone.device.SimPhone`)."""
-
-    # provided by the other parts of SimPhone (see device.py)
-    world: "World"
-    apps: dict[str, App]
+class Navigation(ViewTree):
+    """Navigation and input, hit-tested on the view tree (a part of
+    :class:`~claw_gym.devices.phone.device.SimPhone`)."""
 
     # ---- navigation (called by handlers) ---------------------------------------------------------
-    def changed(self) -> None:
-        self.ui_version += 1
-
-    @property
-    def screen(self) -> Screen | None:
-        stack = self.stacks.get(self.current)
-        return stack[-1] if stack else None
-
     def push(self, screen: Screen) -> None:
         self.stacks.setdefault(screen.package, []).append(screen)
         self.changed()
@@ -260,7 +246,8 @@ class Navigation:
             return f"({x}, {y}) is off the screen (0..{self.width - 1}, 0..{self.height - 1})"
         return None
 
-    def _ok(self, text: str) -> None:
+    def _ok(self, text: str) -> str | None:
+        """Delivered: note what happened for obs["result"]; None, as the input methods return."""
         self.last_result = text
         return None
 

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 
 from .apps.base import App
-from .widgets import Screen
+from .layout import HEIGHT, WIDTH
+from .render import Renderer
+from .widgets import Handler, Node, Screen
 
 if TYPE_CHECKING:
     from ...world import World
@@ -22,11 +25,42 @@ def _digits(number: str) -> str:
 
 
 class PhoneState:
-    """State and reads (a part of :class:`~claw_gym.devices.phone.device.SimPhone`)."""
+    """State and reads: the base of :class:`~claw_gym.devices.phone.device.SimPhone`."""
 
-    # provided by the other parts of SimPhone (see device.py)
+    width = WIDTH
+    height = HEIGHT
+    # SimPhone.__init__ (device.py) sets these; the parts built on this one read them
     world: "World"
     apps: dict[str, App]
+    stacks: dict[str, list[Screen]]
+    current: str  # a package, system.LAUNCHER or system.RECENTS
+    recent: list[str]
+    shade_open: bool
+    shade_from: int
+    toast: str | None
+    _fault_toast: str | None
+    ui_version: int
+    last_result: str
+    seen: dict[str, int]
+    now: int
+    # caches of the view tree (viewtree.py), dropped by restore and close
+    _tree: tuple[tuple[int, int], list[Node], list[Node]] | None
+    _renderers: dict[tuple[int, int], Renderer]
+    _frames: dict[tuple[int, int], tuple[Any, np.ndarray]]
+    _ui_text: tuple[Any, int, str] | None
+    _numbers: tuple[Any, int, dict[str, tuple[str, str]]] | None
+    _enter: Handler | None
+    _redraw: tuple[int, tuple[int, int]] | None
+
+    @property
+    def screen(self) -> Screen | None:
+        """The screen in front: the top of the current app's back stack (None on system screens)."""
+        stack = self.stacks.get(self.current)
+        return stack[-1] if stack else None
+
+    def changed(self) -> None:
+        """Note a change of the UI state: the view tree is rebuilt when next asked for."""
+        self.ui_version += 1
 
     def has_service(self, name: str) -> bool:
         """Whether the world has this service (apps offer what it allows)."""

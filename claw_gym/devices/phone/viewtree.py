@@ -5,28 +5,25 @@ and the uiautomator XML are derived from the same tree.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
 from . import system, uitree
-from .apps.base import App
 from .layout import BOTTOM, WIDTH
 from .render import Renderer
+from .state import PhoneState
 from .widgets import Node
 
 if TYPE_CHECKING:
-    from ...world import World
+    from .device import SimPhone
 
 _BLOCKING = ("dialog", "shade", "notif")  # styles that swallow touches that hit no button on them
 
 
-class ViewTree:
-    """The view tree and rendering (a part of :class:`~claw_gym.devices.phone.device.SimPhone`)."""
-
-    # provided by the other parts of SimPhone (see device.py)
-    world: "World"
-    apps: dict[str, App]
+class ViewTree(PhoneState):
+    """The view tree and rendering, drawn from the state (a part of
+    :class:`~claw_gym.devices.phone.device.SimPhone`)."""
 
     # ---- the tree ----------------------------------------------------------------------------------
     def screen_name(self) -> str:
@@ -53,24 +50,25 @@ class ViewTree:
         # nothing changed since a restore: draw the tree the snapshot's phone had (drawn at its time)
         self.now = redraw[0] if redraw is not None and redraw[1] == key else self.world.clock.now
         self._enter = None
-        notifs = system.notifications(self)
-        nodes: list[Node] = [system.status_bar(self, len(notifs))]
+        phone = cast("SimPhone", self)  # screens are drawn for the whole phone: their handlers navigate
+        notifs = system.notifications(phone)
+        nodes: list[Node] = [system.status_bar(phone, len(notifs))]
         if self.shade_open:
-            nodes += system.shade(self, notifs)
+            nodes += system.shade(phone, notifs)
         elif self.current == system.LAUNCHER:
-            nodes += system.launcher(self)
+            nodes += system.launcher(phone)
         elif self.current == system.RECENTS:
-            nodes += system.recents(self)
+            nodes += system.recents(phone)
         else:
             app, s = self.apps[self.current], self.screen
             assert s is not None
-            built, self._enter = app.build(self, s)
+            built, self._enter = app.build(phone, s)
             nodes += built
         if self.toast and (not self.shade_open or self.toast == self._fault_toast):  # a fault shows over the shade
             w = min(WIDTH - 40, 40 + 7 * len(self.toast))
             nodes.append(Node("android.widget.Toast", ((WIDTH - w) // 2, BOTTOM - 120, (WIDTH + w) // 2, BOTTOM - 84),
                               text=self.toast, package=self.current_package(), style="toast"))
-        nodes.append(system.nav_bar(self))
+        nodes.append(system.nav_bar(phone))
         flat = [n for top in nodes for n in top.walk()]
         self._tree = (key, nodes, flat)
         return nodes, flat
