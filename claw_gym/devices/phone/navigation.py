@@ -74,6 +74,15 @@ class Navigation(ViewTree):
         self.shade_from = max(0, first)
         self.changed()
 
+    def open_screen(self, screen: Screen, *, fresh: bool = False) -> None:
+        """Put ``screen`` on top of its app's back stack; with ``fresh`` (or no stack yet), on the
+        app's home screen alone, so that back leads there."""
+        if fresh or not self.stacks.get(screen.package):
+            self.stacks[screen.package] = [self.apps[screen.package].home(), screen]
+            self.changed()
+        else:
+            self.push(screen)
+
     def open_app_view(self, package: str, view: str, **params: Any) -> None:
         self.foreground(package)
         app = self.apps[package]

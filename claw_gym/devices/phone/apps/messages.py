@@ -39,11 +39,7 @@ class MessagesApp(App):
             if m["number"] == number and not m["read"]:
                 phone.call("sms.mark_read", {"id": m["id"]})
         phone.foreground(self.package)
-        thread = Screen(self.package, "thread", {"number": number}, scroll=END)
-        if fresh or not phone.stacks.get(self.package):
-            phone.stacks[self.package] = [self.home(), thread]
-        else:
-            phone.push(thread)
+        phone.open_screen(Screen(self.package, "thread", {"number": number}, scroll=END), fresh=fresh)
 
     def view_thread(self, phone: "SimPhone", screen: Screen) -> "Page":
         number = screen.params["number"]
@@ -79,5 +75,5 @@ class MessagesApp(App):
             phone.shown(phone.book(match))
             number = match["phone"]
         phone.call("sms.send", {"to": number, "body": screen.fields.get("body", "")})
-        phone.stacks[self.package] = [self.home(), Screen(self.package, "thread", {"number": number}, scroll=END)]
+        phone.open_screen(Screen(self.package, "thread", {"number": number}, scroll=END), fresh=True)
         return "Message sent"
