@@ -380,12 +380,14 @@ class ClawEnv(gym.Env[dict, str]):
             self._close_laptop()
             if isinstance(self.phone, SimPhone) or self.phone is None:  # the simulated devices of the
                 self._close_phone()                                     # snapshot's world come back with it
-                self.phone = snap.world.participants.get("phone")
-                if isinstance(self.phone, SimPhone):
-                    self.phone.attach(snap.world)
-            self.laptop = snap.world.participants.get("laptop")
-            if self.laptop is not None:
-                self.laptop.attach(snap.world)
+                phone = snap.world.participants.get("phone")
+                if isinstance(phone, SimPhone):
+                    phone.attach(snap.world)
+                    self.phone = phone
+            laptop = snap.world.participants.get("laptop")
+            if isinstance(laptop, Laptop):
+                laptop.attach(snap.world)
+                self.laptop = laptop
         self.world = snap.world
         self.world.restore(snap.world_state)
         (self.spec_task, self.family, self.scenario, self._oracle, self._steps, self._done,
