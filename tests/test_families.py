@@ -179,8 +179,8 @@ def touched(env) -> set[str]:
     used = {e.call.split(".")[0] for e in env.world.audit.entries if e.ok}
     if env.phone is not None:
         used |= set(env.phone.seen)
-    if env._laptop is not None:
-        used |= set(env._laptop.seen)
+    if env.laptop is not None:
+        used |= set(env.laptop.seen)
     return (used & set(env.world.services)) - {"events"}
 
 
@@ -210,9 +210,9 @@ def test_touched_counts_a_laptop_read_not_a_listing():
     env.step(A.shell("ls -lR ~ > /dev/null && stat ~/Documents > /dev/null"))
     assert touched(env) == set()  # names and metadata only
     env.step(A.shell("echo draft > ~/Desktop/x.txt"))  # a write: an audited files.write
-    assert touched(env) == {"files"} and not env._laptop.reads
+    assert touched(env) == {"files"} and not env.laptop.reads
     env.step(A.shell("cat ~/Desktop/x.txt"))  # the read of a file the shell itself wrote counts too
-    assert list(env._laptop.reads) == ["Desktop/x.txt"]
+    assert list(env.laptop.reads) == ["Desktop/x.txt"]
 
 
 def test_disputing_the_newest_charge_is_wrong_when_the_genuine_one_posts_late():

@@ -70,14 +70,14 @@ def _check_restore_vs_replay(task_id, seed=7):
         head = _steps(env, oracle[:k])
         snap = env.snapshot()
         first = _steps(env, rest)
-        assert env._done and first[-1][-1]["verdict"]["passed"]
+        assert env.done and first[-1][-1]["verdict"]["passed"]
         restored_obs = env.restore(snap)
-        assert not env._done and env.verdict is None and env._steps == k
+        assert not env.done and env.verdict is None and env._steps == k
         assert _comparable(restored_obs) == head[-1][0]
         assert _steps(env, rest) == first  # the same branch again
         env.restore(snap)
         _steps(env, _branch(env.task))  # another branch from the same snapshot ...
-        assert env._done
+        assert env.done
         env.restore(snap)  # ... leaves no trace in a third
         assert _steps(env, rest) == first
         fresh.reset(seed=seed)
@@ -548,7 +548,7 @@ def test_service_summaries_follow_changes_and_restores():
     n = len(env.world.services["notes"].table("notes"))
     snap = env.snapshot()
     line = f"notes: {n} notes"
-    assert line in env._last_obs["services"]
+    assert line in env.last_obs["services"]
     obs, *_ = env.step(A.api("notes.create", title="x", body="y"))
     assert f"notes: {n + 1} notes" in obs["services"]
     obs, *_ = env.step(A.wait(3 * 86400))  # a new day: day-dependent summaries are recomputed
