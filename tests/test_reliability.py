@@ -509,14 +509,22 @@ def test_unchanged_services_reuse_frozen_state_but_every_change_is_seen():
     svc.add("t", "b")
     s2 = w.snapshot()
     assert s2.parts["service:notes"] is not s1.parts["service:notes"]
-    vars(svc)["colour"] = "red"  # a direct attribute write (no changed() call) is still caught
-    s3 = w.snapshot()
-    w.restore(s2)
-    assert "colour" not in vars(svc)
-    w.restore(s3)
-    assert vars(svc)["colour"] == "red"
+    vars(svc)["colour"] = "red"  # not a declared state attribute (state_attrs): not state, not covered
+    assert w.snapshot().parts["service:notes"] is s2.parts["service:notes"]
     w.restore(s1)
     assert len(svc.table("notes")) == len(thaw_rows(s1))
+    bank_env = gym.make("ClawAnything-v0", family="bill-pay").unwrapped
+    bank_env.reset(seed=2)
+    w, bank = bank_env.world, bank_env.world.services["bank"]
+    assert "opening_balance" in bank.state_attrs
+    b1, before = w.snapshot(), bank.opening_balance
+    vars(bank)["opening_balance"] = before + 999  # a direct write of declared state (no changed()) is caught
+    b2 = w.snapshot()
+    assert b2.parts["service:bank"] is not b1.parts["service:bank"]
+    w.restore(b1)
+    assert bank.opening_balance == before
+    w.restore(b2)
+    assert bank.opening_balance == before + 999
 
 
 def thaw_rows(snap):
