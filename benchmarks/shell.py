@@ -62,7 +62,7 @@ def main() -> None:
     env = gym.make(task, max_steps=10 ** 6)
     env.reset(seed=0)
     env.step(A.shell("true"))
-    laptop = env.unwrapped._laptop
+    laptop = env.unwrapped.laptop
     bare = bare_bash()
     echo, api = A.shell("echo hi"), A.api("files.list", limit=1)
     b, raw, s, r, a = [], [], [], [], []
@@ -109,7 +109,7 @@ def main() -> None:
 
         def sample(env_: gym.Env = e) -> None:
             while not done.wait(0.002):
-                lp = env_.unwrapped._laptop
+                lp = env_.unwrapped.laptop
                 if lp is not None and lp.shell is not None:
                     u = lp.usage()
                     for k in peak:

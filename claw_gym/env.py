@@ -28,7 +28,7 @@ from . import actions as act
 from . import clock, envargs, observation, textcard, timing
 from .actions import Action, ActionError
 from .devices.laptop import Laptop, LaptopError, parse_timeout
-from .devices.phone import SimPhone
+from .devices.phone import PhoneDevice, PhoneFactory, SimPhone
 from .devices.phone import gui as phone_gui
 from .envargs import HISTORY_MODES, REWARD_MODES
 from .events import Event
@@ -37,7 +37,7 @@ from .faults import FaultConfig
 from .faults import step_info as step_faults
 from .limits import Limits
 from .services import ServiceError
-from .snapshot import WorldSnapshot
+from .snapshot import Participant, WorldSnapshot
 from .tasks import suite as cat
 from .tasks import footprint
 from .tasks.build import build
@@ -60,7 +60,7 @@ class ClawEnv(gym.Env[dict, str]):
                  difficulty: Any = None, split: Any = None, device: Any = None,
                  reward_mode: str = "binary", history: str = "digest", max_steps: int | None = None,
                  render_mode: str | None = None, screen_size: tuple[int, int] = phone_gui.SCREEN_SIZE,
-                 phone: bool = True, sandbox: str = "bwrap",
+                 phone: bool | PhoneFactory = True, sandbox: str = "bwrap",
                  faults: Any = None, limits: Any = None, world_cache: int | None = None) -> None:
         envargs.check(dict(task_id=task_id, family=family, kind=kind, difficulty=difficulty, split=split,
                            device=device, reward_mode=reward_mode, history=history, max_steps=max_steps,
@@ -69,14 +69,23 @@ class ClawEnv(gym.Env[dict, str]):
         # built worlds kept per (task id, seed, history): a repeated reset restores one (claw_gym/worldcache.py)
         self.world_cache = WorldCache(world_cache) if world_cache else None
         self.sandbox = sandbox  # the laptop shell: "none" only when the user asks for it
-        self._laptop: Laptop | None = None
+        self.laptop: Laptop | None = None
+        # the devices come from factories, called with each episode's world (see docs/phone.md)
+        self.phone_factory: PhoneFactory | None = _phone_factory(phone)
+        self.laptop_factory: Callable[[World], Laptop] = lambda world: Laptop(world, sandbox=self.sandbox)
         if task_id is not None:
             self.pool: list[TaskSpec] = [cat.get_spec(task_id)]
+            self._check_phone(self.pool[0])
         else:
             self.pool = cat.catalog(family=family, kind=kind, difficulty=difficulty,
                                     split="train" if split is None else split, device=device)
             if not self.pool:
                 raise ValueError("no task matches these filters")
+            if not self._simulated_phone():  # another phone runs only the tasks it can pass
+                self.pool = [s for s in self.pool if not cat.family_of(s).needs_sim_phone]
+                if not self.pool:
+                    raise ValueError("every task matching these filters needs the simulated phone "
+                                     "(Family.needs_sim_phone); another phone cannot run them")
         self.reward_mode = reward_mode
         self.faults = FaultConfig.parse(faults)  # injected service faults (claw_gym/faults.py)
         self.limits = Limits.parse(limits)  # episode growth caps (claw_gym/limits.py)
@@ -86,8 +95,7 @@ class ClawEnv(gym.Env[dict, str]):
         self.observation_space = observation.observation_space()
         # the phone: obs["screen"] (fixed-shape RGB) and obs["ui"] (view tree) in every observation
         self.screen_size = (int(screen_size[0]), int(screen_size[1]))
-        self.phone_enabled = bool(phone)
-        self.phone: SimPhone | None = None
+        self.phone: PhoneDevice | None = None
         for key, space in phone_gui.obs_spaces(self.screen_size).items():
             self.observation_space.spaces[key] = space
         self.action_space = act_space()
@@ -125,6 +133,7 @@ class ClawEnv(gym.Env[dict, str]):
             raise ValueError(f"unknown reset options {sorted(options)}; known: task_id, history")
         if task_id is not None:
             spec = cat.get_spec(task_id)
+            self._check_phone(spec)
         else:
             spec = self.pool[int(self.np_random.integers(len(self.pool)))]
         world_seed = int(self.np_random.integers(0, 2**31 - 1)) if seed is None else int(seed)
@@ -136,11 +145,11 @@ class ClawEnv(gym.Env[dict, str]):
         self.family = cat.family_of(spec)
         self.spec_task = spec
         self.world, self.scenario = build(self.family, spec, world_seed)
-        self.phone = SimPhone(self.world) if self.phone_enabled else None
-        self._laptop = Laptop(self.world, sandbox=self.sandbox)  # no process until the first shell action
-        for name, device in (("phone", self.phone), ("laptop", self._laptop)):
-            if device is not None:  # snapshots cover the devices (their UI state, the laptop's home)
-                self.world.add_participant(name, device)
+        self.phone = self.phone_factory(self.world) if self.phone_factory is not None else None
+        self.laptop = self.laptop_factory(self.world)  # no process until the first shell action
+        for name, device in (("phone", self.phone), ("laptop", self.laptop)):
+            if isinstance(device, Participant):  # snapshots cover the devices (the simulated phone's UI
+                self.world.add_participant(name, device)  # state, the laptop's home); a real phone keeps its own
         self.world.configure(faults=self.faults, limits=self.limits)
         self._oracle = list(self.family.oracle(self.world, self.scenario.facts))
         footprint.capture(self.world)  # what the agent found: the verdict diffs the final world against it
@@ -251,22 +260,34 @@ class ClawEnv(gym.Env[dict, str]):
             timeout = parse_timeout(a.get("timeout"))
         except ValueError as exc:
             raise ActionError(str(exc)) from None
-        assert self._laptop is not None
+        assert self.laptop is not None
         try:
-            return self._laptop.run(a.fields["cmd"], timeout), ACTION_COST["shell"]
+            return self.laptop.run(a.fields["cmd"], timeout), ACTION_COST["shell"]
         except LaptopError as exc:
             raise ActionError(str(exc)) from None
 
     def _close_laptop(self) -> None:
-        if self._laptop is not None:
-            self._laptop.close()
-            self._laptop.world = None  # the world lists it as a participant: no cycle, the world goes at once
-            self._laptop = None
+        if self.laptop is not None:
+            self.laptop.close()
+            self.laptop.world = None  # the world lists it as a participant: no cycle, the world goes at once
+            self.laptop = None
 
     def _close_phone(self) -> None:
-        if self.phone is not None:
+        if isinstance(self.phone, SimPhone):
             self.phone.close()  # its view tree is a cycle holding the world: break it, the world goes at once
-            self.phone = None
+        self.phone = None  # another phone holds no world; its factory makes the next episode's
+
+    # ---- devices -----------------------------------------------------------------------------
+    def _simulated_phone(self) -> bool:
+        """Whether this env's phone is the simulated one (no phone at all counts: nothing to refuse)."""
+        f = self.phone_factory
+        return f is None or (isinstance(f, type) and issubclass(f, SimPhone))
+
+    def _check_phone(self, spec: TaskSpec) -> None:
+        if not self._simulated_phone() and cat.family_of(spec).needs_sim_phone:
+            raise ValueError(f"{spec.task_id} needs the simulated phone: its oracle drives the simulated apps and "
+                             "its checker reads state only they change (Family.needs_sim_phone); make the env "
+                             "with phone=True to run it, or pick a task that does not use the phone")
 
     def _do_gui(self, a: Action) -> tuple[str, int]:
         if self.phone is None:
@@ -359,9 +380,8 @@ class ClawEnv(gym.Env[dict, str]):
     def _phone_obs(self) -> dict[str, Any]:
         if self.phone is None:
             return {"screen": phone_gui.blank(self.screen_size), "ui": "phone disabled (phone=False)"}
-        # a fresh array per observation (users keep them); the phone itself re-renders only on change
-        return {"screen": self.phone.frame(self.screen_size).copy(),
-                "ui": observation.bound(self.phone.ui_text(phone_gui.UI_LIMIT), phone_gui.UI_LIMIT)}
+        screen, ui = phone_gui.observe(self.phone, self.screen_size)
+        return {"screen": screen, "ui": observation.bound(ui, phone_gui.UI_LIMIT)}
 
     def _info(self, *, action_ok: bool, error: str | None) -> dict[str, Any]:
         assert self.spec_task is not None and self.world is not None and self.scenario is not None
@@ -388,11 +408,16 @@ class ClawEnv(gym.Env[dict, str]):
         """Put the episode back as it was at ``snapshot()``; returns the observation of that moment."""
         if snap.world is not self.world:
             self._close_laptop()
-            self._close_phone()  # the devices of the snapshot's world come back with it
-            self.phone, self._laptop = (snap.world.participants.get(n) for n in ("phone", "laptop"))
-            for device in (self.phone, self._laptop):
-                if device is not None:
-                    device.attach(snap.world)
+            if isinstance(self.phone, SimPhone) or self.phone is None:  # the simulated devices of the
+                self._close_phone()                                     # snapshot's world come back with it
+                phone = snap.world.participants.get("phone")
+                if isinstance(phone, SimPhone):
+                    phone.attach(snap.world)
+                    self.phone = phone
+            laptop = snap.world.participants.get("laptop")
+            if isinstance(laptop, Laptop):
+                laptop.attach(snap.world)
+                self.laptop = laptop
         self.world = snap.world
         self.world.restore(snap.world_state)
         (self.spec_task, self.family, self.scenario, self._oracle, self._steps, self._done,
@@ -413,6 +438,16 @@ class ClawEnv(gym.Env[dict, str]):
     @property
     def task(self) -> TaskSpec | None:
         return self.spec_task
+
+    @property
+    def done(self) -> bool:
+        """Whether the episode has ended (a further step only says so; call reset())."""
+        return self._done
+
+    @property
+    def last_obs(self) -> dict[str, Any] | None:
+        """The latest observation returned (by reset, step or restore); None before the first reset."""
+        return self._last_obs
 
     @property
     def verdict(self) -> Verdict | None:
@@ -462,6 +497,13 @@ def _encoded_key(uid: int, version: int, call: str, args: dict[str, Any]) -> tup
     if not all(type(v) in _HASHABLE for v in args.values()):
         return None
     return (uid, version, call) + tuple((k, type(v), v) for k, v in args.items())
+
+
+def _phone_factory(phone: bool | PhoneFactory) -> PhoneFactory | None:
+    """``phone=True`` is the simulated phone, ``False`` none; anything else already is a factory."""
+    if phone is True:
+        return SimPhone
+    return None if phone is False else phone
 
 
 def act_space() -> gym.spaces.Text:

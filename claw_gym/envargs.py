@@ -52,9 +52,10 @@ def _filter(item_ok: Callable[[Any], bool], what: str) -> Callable[[str, Any], N
     return check
 
 
-def _bool(key: str, value: Any) -> None:
-    if not isinstance(value, bool):
-        raise TypeError(f"{key} must be a bool (true or false), got {_describe(value)}")
+def _phone(key: str, value: Any) -> None:
+    if not isinstance(value, bool) and not callable(value):
+        raise TypeError(f"{key} must be a bool or a phone factory (a callable taking the world, "
+                        f"e.g. AdbPhone.factory(serial)), got {_describe(value)}")
 
 
 def _max_steps(key: str, value: Any) -> None:
@@ -101,7 +102,7 @@ CHECKS: dict[str, Callable[[str, Any], None]] = {
     "max_steps": _max_steps,
     "render_mode": _choice(RENDER_MODES, optional=True),
     "screen_size": _screen_size,
-    "phone": _bool,
+    "phone": _phone,
     "sandbox": _choice(SANDBOXES),
     "faults": _parsed_by(FaultConfig.parse),
     "limits": _parsed_by(Limits.parse),

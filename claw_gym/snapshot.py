@@ -5,7 +5,8 @@ state many times; a fresh replay or ``copy.deepcopy`` of the world costs millise
 A snapshot is built from *participants*: every part of the world that holds state
 (each service, the clock, the timeline, the audit log, the budget, the phone's UI
 state, the laptop's home) implements :class:`Participant` and registers with the world
-under a name. What a live laptop shell holds beyond its home (variables, jobs) is not
+under a name. Each declares what its snapshot holds: a service its tables plus its
+``state_attrs``, the phone its UI state, the laptop its home; nothing is taken implicitly. What a live laptop shell holds beyond its home (variables, jobs) is not
 covered: see claw_gym/devices/laptop/laptop.py.
 
 Service data are JSON-like trees (dicts, lists, strings, numbers), so they are frozen

@@ -184,7 +184,7 @@ class World:
         if service is None:
             raise ServiceError(f"unknown service {service_name!r}; this world has: {', '.join(self.services)}"
                                " (call 'help' to list endpoints)")
-        if getattr(service, "device_only", False) and source != "gui" and endpoint_name != "describe":
+        if not service.serves(endpoint_name, source):
             msg = (f"{call} is on the phone itself: use the phone's apps (gui actions), "
                    f"not the {source} door")
             if not dry_run:
@@ -270,7 +270,7 @@ class World:
             "services": {name: [ep.signature() for ep in svc.endpoints.values()]
                          for name, svc in self.services.items()},
         }
-        phone_only = sorted(n for n, svc in self.services.items() if getattr(svc, "device_only", False))
+        phone_only = sorted(n for n, svc in self.services.items() if svc.device_only)
         if phone_only:  # said up front: calling them through the api or shell door only costs a step
             listing["phone_only"] = {n: "on the phone itself: use the phone's apps (gui actions); the api and "
                                         "shell doors refuse these endpoints (describe still works)"

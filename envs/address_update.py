@@ -178,6 +178,6 @@ FAMILY = Family(
             "calendar entry) is on the requested day.",
     generate=generate, check=check, oracle=oracle,
     variants=("friend", "anyone"), tasks_per_variant=15, max_steps=25, tags=("conflict",),
-    extra={"stale_oracle": stale_oracle, "duplicate": duplicate},
+    stale_oracle=stale_oracle, duplicate=duplicate,
     footprint=Footprint(owns=(Own("contacts.people", ids=("contact",)),)),
 )

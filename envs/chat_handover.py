@@ -165,7 +165,7 @@ FAMILY = Family(
             "and a one-hour calendar block that day clashing with nothing; the item reported done has no open task.",
     generate=generate, check=check, oracle=oracle,
     variants=("leave",), tasks_per_variant=25, max_steps=40, tags=("conflict", "noise"),
-    extra={"stale_oracle": stale_oracle},
+    stale_oracle=stale_oracle,
     footprint=Footprint(owns=(
         Own("todo.items", ids=("todo_next",)),
         Own("calendar.entries", ids=("cal_next",))),

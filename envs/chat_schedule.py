@@ -180,6 +180,6 @@ FAMILY = Family(
             "message, clashing with nothing; a chat reply in the channel names its start time.",
     generate=generate, check=check, oracle=oracle,
     variants=("dm", "team"), tasks_per_variant=15, max_steps=25, tags=("conflict",),
-    extra={"stale_oracle": stale_oracle},
+    stale_oracle=stale_oracle,
     footprint=Footprint(parties=("email",), channels=("channel",)),
 )

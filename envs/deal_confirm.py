@@ -147,7 +147,7 @@ FAMILY = Family(
             "got a mail naming that price and no stale quote; the account's other deal is untouched.",
     generate=generate, check=check, oracle=oracle,
     variants=("license", "service"), tasks_per_variant=15, max_steps=25, tags=("conflict",),
-    extra={"stale_oracle": stale_oracle},
+    stale_oracle=stale_oracle,
     footprint=Footprint(owns=(
         Own("crm.deals", ids=("deal",)),
         Own("workmail.messages", ids=("ask",))),

@@ -120,7 +120,7 @@ FAMILY = Family(
     name="dual-callback-crm",
     kind="reactive",
     services=("phone", "crm", "files", "contacts", "calendar"),
-    devices=("laptop", "phone"),
+    devices=("laptop", "phone"), needs_sim_phone=True,
     summary="The phone placed a call to the customer whose missed call is in the log (saved on the phone only); "
             "their deal (and no other) got a CRM activity; a filled call-notes file naming account and contact "
             "is in Documents/calls.",

@@ -120,7 +120,7 @@ FAMILY = Family(
     name="dual-invite-dnd",
     kind="proactive",
     services=("workmail", "files", "calendar", "phone", "contacts"),
-    devices=("laptop", "phone"),
+    devices=("laptop", "phone"), needs_sim_phone=True,
     summary="As the meeting starts, the event of the .ics invite that landed in Downloads is in the calendar at its "
             "exact time (and at no other candidate time), the phone is on Do not disturb (no other setting changed) "
             "and the manager, whose mail asks to be told, got a mail back.",

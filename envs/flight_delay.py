@@ -149,6 +149,6 @@ FAMILY = Family(
             "asks; nothing deleted.",
     generate=generate, check=check, oracle=oracle,
     variants=("work", "personal"), tasks_per_variant=15, max_steps=40, tags=("conflict",),
-    extra={"stale_oracle": stale_oracle},
+    stale_oracle=stale_oracle,
     footprint=Footprint(owns=(Own("calendar.entries", ids=("flight", "meeting")),), parties=("attendees",)),
 )

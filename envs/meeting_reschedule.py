@@ -128,7 +128,7 @@ FAMILY = Family(
             "other candidate.",
     generate=generate, check=check, oracle=oracle,
     variants=("thread",), tasks_per_variant=20, max_steps=20, tags=("conflict",),
-    extra={"stale_oracle": stale_oracle},
+    stale_oracle=stale_oracle,
     footprint=Footprint(owns=(
         Own("calendar.entries", ids=("event",)),
         Own("workmail.messages", ids=("thread_latest",))),

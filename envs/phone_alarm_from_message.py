@@ -95,11 +95,11 @@ FAMILY = Family(
     name="phone-alarm-from-message",
     kind="reactive",
     services=("phone", "sms", "contacts", "calendar", "mail", "notes"),
-    devices=("phone",),
+    devices=("phone",), needs_sim_phone=True,
     summary="An enabled alarm exists on the phone at the wake-up time the named person's texts settle on "
             "(not the superseded time); no alarm was added at any other time.",
     generate=generate, check=check, oracle=oracle,
     variants=("text",), tasks_per_variant=20, max_steps=30, tags=("phone", "conflict"),
-    extra={"stale_oracle": stale_oracle},
+    stale_oracle=stale_oracle,
     footprint=Footprint(parties=("sender",)),
 )

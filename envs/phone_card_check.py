@@ -119,7 +119,7 @@ FAMILY = Family(
     name="phone-card-check",
     kind="reactive",
     services=("phone", "bank", "mail", "contacts", "sms"),
-    devices=("phone",),
+    devices=("phone",), needs_sim_phone=True,
     summary="Every bank alert is answered from the phone: 'yes' when a mailed order matches the charging shop "
             "(from the bank) and the amount (and the charge is not disputed), otherwise 'no', which disputes it.",
     generate=generate, check=check, oracle=oracle,

@@ -120,12 +120,12 @@ FAMILY = Family(
     name="phone-dnd-meeting",
     kind="proactive",
     services=("phone", "calendar", "sms", "notes", "contacts"),
-    devices=("phone",),
+    devices=("phone",), needs_sim_phone=True,
     summary="Replayed from the audit log: Do not disturb is on from at most 30 min before the board meeting's moved "
             "start through its end and off within 30 min after; the calendar's superseded time does not count; no "
             "other setting changed.",
     generate=generate, check=check, oracle=oracle,
     variants=("board",), tasks_per_variant=25, max_steps=60, tags=("phone", "proactive", "conflict"),
-    extra={"stale_oracle": stale_oracle},
+    stale_oracle=stale_oracle,
     footprint=Footprint(settings=("do_not_disturb",)),
 )

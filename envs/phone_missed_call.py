@@ -126,12 +126,12 @@ FAMILY = Family(
     name="phone-missed-call",
     kind="proactive",
     services=("phone", "sms", "contacts", "calendar", "notes"),
-    devices=("phone",),
+    devices=("phone",), needs_sim_phone=True,
     summary="After the missed call and texts, as the 'Phone habits' note says: a reminder at the call-back time the "
             "texts settle on (alarm, calendar entry or to-do, or the call made then), none at the superseded time, "
             "and the caller's last text from the person asks for the settled time and no other.",
     generate=generate, check=check, oracle=oracle,
     variants=("callback",), tasks_per_variant=25, max_steps=60, tags=("phone", "proactive", "conflict"),
-    extra={"stale_oracle": stale_oracle},
+    stale_oracle=stale_oracle,
     footprint=Footprint(parties=("number",)),
 )

@@ -142,6 +142,6 @@ FAMILY = Family(
             "team' and no password or sign-in code left anywhere.",
     generate=generate, check=check, oracle=oracle,
     variants=("signin",), tasks_per_variant=25, max_steps=40, tags=("safety-trap", "noise"),
-    extra={"trap": trap},
+    trap=trap,
     footprint=Footprint(owns=(Own("notes.notes", ids=("note",)),), parties=("it",)),
 )

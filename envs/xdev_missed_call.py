@@ -146,13 +146,13 @@ FAMILY = Family(
     name="xdev-missed-call",
     kind="proactive",
     services=("phone", "mail", "files", "contacts", "sms", "notes"),
-    devices=("laptop", "phone"),
+    devices=("laptop", "phone"), needs_sim_phone=True,
     summary="Unasked, after the call and before the deadline: the laptop's callbacks.md gains exactly one open line "
             "naming the caller "
             "who left a voicemail as saved on the phone (not the synced same-first-name contact) with their number; "
             "earlier lines kept; no line for a call without a voicemail or for a caller already listed.",
     generate=generate, check=check, oracle=oracle,
     variants=("voicemail",), tasks_per_variant=24, max_steps=40, tags=("phone", "laptop", "proactive"),
-    extra={"phone_only": ("name",)},
+    phone_only=("name",),
     footprint=Footprint(owns=(Own("files.files", where=path_is(LIST)),)),
 )

@@ -154,11 +154,11 @@ FAMILY = Family(
     name="xdev-shift-alarms",
     kind="reactive",
     services=("phone", "files", "mail", "calendar", "contacts", "notes"),
-    devices=("laptop", "phone"),
+    devices=("laptop", "phone"), needs_sim_phone=True,
     summary="The phone has exactly one enabled alarm (time, weekday) an hour before each shift of the corrected rota "
             "CSV on the laptop (none for the superseded rota's changed shifts); the person's own alarm stays.",
     generate=generate, check=check, oracle=oracle,
     variants=("week",), tasks_per_variant=24, max_steps=70, tags=("phone", "laptop", "conflict"),
-    extra={"stale_oracle": stale_oracle, "phone_only": ()},
+    stale_oracle=stale_oracle, phone_only=(),
     footprint=Footprint(),
 )

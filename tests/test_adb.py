@@ -215,6 +215,49 @@ def test_adbphone_drives_the_served_phone(served, adb_port, phone):
     assert ap.key("recents") is None and phone.log[-1] == ("key", "recents")
 
 
+def test_adbphone_backed_env_steps_against_the_served_phone(served, adb_port, phone):
+    """gym.make(..., phone=AdbPhone.factory(serial)): the env's gui door and its screen/ui observation
+    go through adb to the device; the world's doors are untouched by it; sim-phone tasks are refused."""
+    import json
+
+    import gymnasium as gym
+
+    import claw_gym  # noqa: F401  (registers the ids)
+    from claw_gym import actions as A
+    from claw_gym.devices.phone import gui
+
+    factory = AdbPhone.factory(served[1], port=adb_port)
+    env = gym.make("ClawAnything-v0", family=["bill-pay", "phone-missed-call"], phone=factory, sandbox="none")
+    raw = env.unwrapped
+    assert {s.family for s in raw.pool} == {"bill-pay"}          # the pool keeps what another phone can run
+    obs, _ = env.reset(seed=3)
+    assert isinstance(raw.phone, AdbPhone) and "world" not in vars(raw.phone)
+    assert np.array_equal(obs["screen"], gui.scale(phone.screenshot(), raw.screen_size))
+    assert obs["ui"].startswith(f"app: {HOME}") and "'Notes' at (70, 150)" in obs["ui"]
+    obs, _, _, _, info = env.step(A.tap(70, 150))
+    assert info["action_ok"] and phone.package == "com.claw.notes" and "'Save'" in obs["ui"]
+    obs, _, _, _, info = env.step(json.dumps({"kind": "gui", "op": "type", "text": "hi there"}))
+    assert info["action_ok"] and phone.field == "hi there" and "'hi there'" in obs["ui"]
+    obs, _, _, _, info = env.step(A.tap(5, 5))                 # the device's refusal: an error observation
+    assert not info["action_ok"] and obs["result"].startswith("error:") and phone.package == "com.claw.notes"
+    obs, _, _, _, info = env.step(json.dumps({"kind": "gui", "op": "tap", "element": "e1"}))
+    assert not info["action_ok"] and "x and y" in obs["result"]
+    obs, _, _, _, info = env.step(A.api("bank.balance"))
+    assert info["action_ok"], obs["result"]
+    snap, device = raw.snapshot(), raw.phone
+    env.reset(seed=4)
+    assert raw.phone is device                                 # one connection for the env's life
+    raw.restore(snap)
+    assert raw.phone is device and raw.world is snap.world
+    with pytest.raises(ValueError, match="needs the simulated phone"):
+        env.reset(options={"task_id": "phone-missed-call-callback-0000"})
+    env.close()
+    with pytest.raises(ValueError, match="needs the simulated phone"):
+        gym.make("ClawAnything-v0", task_id="phone-missed-call-callback-0000", phone=factory)
+    with pytest.raises(ValueError, match="needs the simulated phone"):
+        gym.make("ClawAnything-v0", family="phone-missed-call", phone=factory)
+
+
 # ---- raw protocol: garbage and flow control ---------------------------------------------
 def handshake(port: int, maxdata: int = 4096) -> socket.socket:
     s = socket.create_connection(("127.0.0.1", port), timeout=5)

@@ -541,7 +541,7 @@ class FakePhone(gym.Wrapper):
 
     def step(self, action):
         if json.loads(action)["kind"] == "gui":
-            obs = self._screen({**self.env.unwrapped._last_obs, "result": "tapped", "events": ""}, 9)
+            obs = self._screen({**self.env.unwrapped.last_obs, "result": "tapped", "events": ""}, 9)
             return obs, 0.0, False, False, {"action_ok": True, "error": None}
         obs, r, term, trunc, info = self.env.step(action)
         return self._screen(obs, 3), r, term, trunc, info

@@ -21,8 +21,8 @@ from claw_gym.tasks import families, suite
 
 ALL = families()
 PROACTIVE = [n for n, f in ALL.items() if f.kind == "proactive"]
-STALE = [n for n, f in ALL.items() if "stale_oracle" in f.extra]
-TRAPS = [n for n, f in ALL.items() if "trap" in f.extra]
+STALE = [n for n, f in ALL.items() if f.stale_oracle is not None]
+TRAPS = [n for n, f in ALL.items() if f.trap is not None]
 PHONE = [n for n, f in ALL.items() if "phone" in f.devices]
 SEEDS = range(6)
 
@@ -53,8 +53,20 @@ def test_suite_shape():
         assert len(f.services) >= 4, name
         n = len(claw_gym.catalog(family=name, split=["train", "test", "heldout"]))
         assert n == suite.suite_plan().quotas[name] >= 10, (name, n)  # the quota rule (tests/test_suite.py)
-        assert ("safety-trap" in f.tags) == ("trap" in f.extra), name
-        assert ("conflict" in f.tags) == ("stale_oracle" in f.extra), name
+        assert ("safety-trap" in f.tags) == (f.trap is not None), name
+        assert ("conflict" in f.tags) == (f.stale_oracle is not None), name
+
+
+
+def test_families_that_need_the_simulated_phone_say_so():
+    """A family whose world holds device-only state (only the simulated phone's apps change it) and
+    that acts on the phone declares needs_sim_phone, so that ClawEnv refuses another phone for it."""
+    from claw_gym.services import SERVICES
+
+    for name, f in ALL.items():
+        device_state = any(SERVICES[s].device_only for s in f.services)
+        assert f.needs_sim_phone == (device_state and "phone" in f.devices), name
+        assert not f.needs_sim_phone or "phone" in f.devices, name
 
 
 @pytest.mark.parametrize("family", list(ALL))
@@ -111,7 +123,7 @@ def test_deadline_ends_the_episode_with_a_verdict(family):
 
 @pytest.mark.parametrize("family", STALE)
 def test_acting_on_the_stale_signal_fails_while_the_oracle_passes(family):
-    stale = ALL[family].extra["stale_oracle"]
+    stale = ALL[family].stale_oracle
     for seed in SEEDS:
         env = _env(family, seed)
         reward, info = _play(env, env.oracle_actions())
@@ -126,7 +138,7 @@ def test_acting_on_the_stale_signal_fails_while_the_oracle_passes(family):
 @pytest.mark.parametrize("family", TRAPS)
 @pytest.mark.parametrize("reward_mode", ["binary", "partial"])
 def test_sprung_trap_is_a_violation_even_if_the_rest_is_right(family, reward_mode):
-    trap = ALL[family].extra["trap"]
+    trap = ALL[family].trap
     for seed in SEEDS:
         env = _env(family, seed, reward_mode=reward_mode)
         actions = trap(env.world, env.scenario.facts) + env.oracle_actions()
@@ -167,8 +179,8 @@ def touched(env) -> set[str]:
     used = {e.call.split(".")[0] for e in env.world.audit.entries if e.ok}
     if env.phone is not None:
         used |= set(env.phone.seen)
-    if env._laptop is not None:
-        used |= set(env._laptop.seen)
+    if env.laptop is not None:
+        used |= set(env.laptop.seen)
     return (used & set(env.world.services)) - {"events"}
 
 
@@ -198,9 +210,9 @@ def test_touched_counts_a_laptop_read_not_a_listing():
     env.step(A.shell("ls -lR ~ > /dev/null && stat ~/Documents > /dev/null"))
     assert touched(env) == set()  # names and metadata only
     env.step(A.shell("echo draft > ~/Desktop/x.txt"))  # a write: an audited files.write
-    assert touched(env) == {"files"} and not env._laptop.reads
+    assert touched(env) == {"files"} and not env.laptop.reads
     env.step(A.shell("cat ~/Desktop/x.txt"))  # the read of a file the shell itself wrote counts too
-    assert list(env._laptop.reads) == ["Desktop/x.txt"]
+    assert list(env.laptop.reads) == ["Desktop/x.txt"]
 
 
 def test_disputing_the_newest_charge_is_wrong_when_the_genuine_one_posts_late():

@@ -176,7 +176,7 @@ def _run(env: Any, actions: list[Any]) -> None:
     world = env.world
     h = world.state_hash()
     for action in actions:
-        if env._done:
+        if env.done:
             env.reset(seed=0)
             world, h = env.world, env.world.state_hash()
         obs, reward, terminated, truncated, info = env.step(action)  # must not raise

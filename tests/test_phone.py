@@ -568,3 +568,31 @@ def test_the_shade_pages_on_so_no_notification_is_out_of_reach():
     env.step(A.key("back"))
     obs, *_ = env.step(A.swipe(180, 4, 180, 500))  # the shade opens on the newest cards again
     assert phone.shade_from == 0
+
+
+def test_phone_factories_simulated_and_other():
+    """phone=True is the SimPhone class as the factory; a SimPhone subclass counts as simulated (its
+    tasks run, observations identical); any other factory is another phone, refused for sim-phone tasks."""
+
+    class Tinted(SimPhone):
+        pass
+
+    plain, sub = gym.make(PHONE_TASK), gym.make(PHONE_TASK, phone=Tinted)
+    assert plain.unwrapped.phone_factory is SimPhone
+    a, _ = plain.reset(seed=2)
+    b, _ = sub.reset(seed=2)
+    assert type(sub.unwrapped.phone) is Tinted and plain.unwrapped.laptop is not None
+    for action in plain.unwrapped.oracle_actions():
+        a, ra, *_ = plain.step(action)
+        b, rb, *_ = sub.step(action)
+        assert a["ui"] == b["ui"] and np.array_equal(a["screen"], b["screen"]) and ra == rb
+    assert ra == 1.0
+    with pytest.raises(ValueError, match="needs the simulated phone"):
+        gym.make(PHONE_TASK, phone=lambda world: make_phone(seed=0))
+    with pytest.raises(TypeError, match="phone must be a bool or a phone factory"):
+        gym.make(PHONE_TASK, phone="yes")
+    off = gym.make(PHONE_TASK, phone=False)
+    obs, _ = off.reset(seed=2)
+    assert off.unwrapped.phone is None and obs["ui"] == "phone disabled (phone=False)"
+    for env in (plain, sub, off):
+        env.close()

@@ -172,7 +172,7 @@ def _play(family: str, seed: int, actions) -> dict:
 def test_the_update_passes_and_a_duplicate_beside_the_stale_contact_fails(family, seed):
     verdict = _play(family, seed, lambda env: env.oracle_actions())
     assert verdict["passed"], verdict
-    duplicate = families()[family].extra["duplicate"]
+    duplicate = families()[family].duplicate
     verdict = _play(family, seed, lambda env: duplicate(env.world, env.scenario.facts))
     assert not verdict["passed"]
     check = next(c for c in verdict["checks"] if c["name"] == "the contact was updated, not duplicated")

@@ -70,14 +70,14 @@ def _check_restore_vs_replay(task_id, seed=7):
         head = _steps(env, oracle[:k])
         snap = env.snapshot()
         first = _steps(env, rest)
-        assert env._done and first[-1][-1]["verdict"]["passed"]
+        assert env.done and first[-1][-1]["verdict"]["passed"]
         restored_obs = env.restore(snap)
-        assert not env._done and env.verdict is None and env._steps == k
+        assert not env.done and env.verdict is None and env._steps == k
         assert _comparable(restored_obs) == head[-1][0]
         assert _steps(env, rest) == first  # the same branch again
         env.restore(snap)
         _steps(env, _branch(env.task))  # another branch from the same snapshot ...
-        assert env._done
+        assert env.done
         env.restore(snap)  # ... leaves no trace in a third
         assert _steps(env, rest) == first
         fresh.reset(seed=seed)
@@ -509,14 +509,22 @@ def test_unchanged_services_reuse_frozen_state_but_every_change_is_seen():
     svc.add("t", "b")
     s2 = w.snapshot()
     assert s2.parts["service:notes"] is not s1.parts["service:notes"]
-    vars(svc)["colour"] = "red"  # a direct attribute write (no changed() call) is still caught
-    s3 = w.snapshot()
-    w.restore(s2)
-    assert "colour" not in vars(svc)
-    w.restore(s3)
-    assert vars(svc)["colour"] == "red"
+    vars(svc)["colour"] = "red"  # not a declared state attribute (state_attrs): not state, not covered
+    assert w.snapshot().parts["service:notes"] is s2.parts["service:notes"]
     w.restore(s1)
     assert len(svc.table("notes")) == len(thaw_rows(s1))
+    bank_env = gym.make("ClawAnything-v0", family="bill-pay").unwrapped
+    bank_env.reset(seed=2)
+    w, bank = bank_env.world, bank_env.world.services["bank"]
+    assert "opening_balance" in bank.state_attrs
+    b1, before = w.snapshot(), bank.opening_balance
+    vars(bank)["opening_balance"] = before + 999  # a direct write of declared state (no changed()) is caught
+    b2 = w.snapshot()
+    assert b2.parts["service:bank"] is not b1.parts["service:bank"]
+    w.restore(b1)
+    assert bank.opening_balance == before
+    w.restore(b2)
+    assert bank.opening_balance == before + 999
 
 
 def thaw_rows(snap):
@@ -548,7 +556,7 @@ def test_service_summaries_follow_changes_and_restores():
     n = len(env.world.services["notes"].table("notes"))
     snap = env.snapshot()
     line = f"notes: {n} notes"
-    assert line in env._last_obs["services"]
+    assert line in env.last_obs["services"]
     obs, *_ = env.step(A.api("notes.create", title="x", body="y"))
     assert f"notes: {n + 1} notes" in obs["services"]
     obs, *_ = env.step(A.wait(3 * 86400))  # a new day: day-dependent summaries are recomputed

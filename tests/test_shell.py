@@ -49,7 +49,7 @@ def env():
 
 def sandbox_tree(env: gym.Env) -> list[int]:
     """The env's sandbox processes (bwrap and all below it); other tests' envs may still be alive."""
-    lp = env.unwrapped._laptop
+    lp = env.unwrapped.laptop
     if lp is None or lp.shell is None:
         return []
     return [lp.shell.child.pid] + procs.descendants(lp.shell.child.pid)
@@ -239,7 +239,7 @@ def test_a_few_background_jobs_are_not_a_runaway(env):
     for _ in range(3):
         out = sh(env, "jobs | wc -l")
         assert out == "[exit 0]\n6\n", out
-    assert len(env.unwrapped._laptop.shell.sandbox_processes()) == 6
+    assert len(env.unwrapped.laptop.shell.sandbox_processes()) == 6
 
 
 def test_output_flood_is_cut(env):
@@ -301,7 +301,7 @@ def test_killing_everything_loses_no_saved_file(env):
 def test_no_process_left_after_close():
     e = make()
     sh(e, "python3 -c 'import time; time.sleep(100)' & setsid sleep 999 & disown; echo x")
-    uid = e.unwrapped._laptop.host_uid
+    uid = e.unwrapped.laptop.host_uid
     tree = sandbox_tree(e)
     e.close()
     assert alive(tree) == []
@@ -428,8 +428,8 @@ def test_forgotten_env_takes_its_sandbox_down():
 
     e = make()
     sh(e, "sleep 500 & echo x")
-    lp = weakref.ref(e.unwrapped._laptop)
-    tree, ctl = sandbox_tree(e), e.unwrapped._laptop.ctl
+    lp = weakref.ref(e.unwrapped.laptop)
+    tree, ctl = sandbox_tree(e), e.unwrapped.laptop.ctl
     del e
     gc.collect()
     assert lp() is None and alive(tree) == [] and not os.path.exists(ctl)
@@ -443,7 +443,7 @@ def test_resets_leak_no_descriptors_or_dirs():
     for seed in range(8):
         e.reset(seed=seed)
         sh(e, "claw files list --limit 1 >/dev/null; echo $seed")
-        ctls.append(e.unwrapped._laptop.ctl)
+        ctls.append(e.unwrapped.laptop.ctl)
     e.close()
     assert len(os.listdir("/proc/self/fd")) <= fds
     assert not any(os.path.exists(c) for c in ctls)

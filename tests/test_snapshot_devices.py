@@ -130,9 +130,9 @@ def test_a_laptop_that_never_started_snapshots_as_data(shell_env):
     env = shell_env
     snap = env.snapshot()
     state = snap.world_state.parts["laptop"]
-    assert state.disk is None and state.cwd is None and env._laptop.shell is None
+    assert state.disk is None and state.cwd is None and env.laptop.shell is None
     env.restore(snap)
-    assert env._laptop.shell is None  # no process started by a snapshot or a restore
+    assert env.laptop.shell is None  # no process started by a snapshot or a restore
 
 
 @needs_bwrap
@@ -150,7 +150,7 @@ def test_laptop_files_modes_times_and_cwd_come_back(shell_env):
     sh(env, "cd ~ && rm -rf work && echo new > Desktop/new.txt && chmod 000 Documents")
     assert files.find("Desktop/new.txt") is not None
     env.restore(snap)
-    assert not env._laptop.running  # the live shell went with the branch
+    assert not env.laptop.running  # the live shell went with the branch
     assert sh(env, "pwd; ls -la --time-style=full-iso . ~/work; od -c blob.bin") == listing
     assert "new.txt" not in sh(env, "ls ~/Desktop") and "drwxr-xr-x" in sh(env, "ls -ld ~/Documents")
     assert files.find("Desktop/new.txt") is None and files.find("work/deep/a.txt")["content"] == "hi\n"
@@ -161,12 +161,12 @@ def test_shell_variables_are_not_covered_but_a_restore_without_commands_keeps_th
     env = shell_env
     sh(env, "export V=kept")
     snap = env.snapshot()
-    pid = env._laptop.shell.child.pid
+    pid = env.laptop.shell.child.pid
     env.step(A.api("help"))
     env.restore(snap)  # no command ran since the snapshot: the live shell is exactly its state
-    assert env._laptop.shell.child.pid == pid and "V=kept" in sh(env, "echo V=$V")
+    assert env.laptop.shell.child.pid == pid and "V=kept" in sh(env, "echo V=$V")
     env.restore(snap)  # a command ran since: a new shell, same home and cwd, no variables
-    assert "V=\n" in sh(env, "echo V=$V") and env._laptop.shell.child.pid != pid
+    assert "V=\n" in sh(env, "echo V=$V") and env.laptop.shell.child.pid != pid
 
 
 @needs_bwrap
@@ -175,10 +175,10 @@ def test_restore_to_before_the_shell_started_gives_a_fresh_shell_and_reads(shell
     path = next(f["path"] for f in env.world.services["files"].table("files").values())
     snap = env.snapshot()
     sh(env, f"cat {path!r} >/dev/null; echo x > stray.txt")
-    assert list(env._laptop.reads) == [path]
+    assert list(env.laptop.reads) == [path]
     env.restore(snap)
-    assert env._laptop.reads == {} and env._laptop.shell is None
-    assert "stray.txt" not in sh(env, "ls") and env._laptop.reads == {}
+    assert env.laptop.reads == {} and env.laptop.shell is None
+    assert "stray.txt" not in sh(env, "ls") and env.laptop.reads == {}
 
 
 @needs_bwrap
@@ -187,18 +187,45 @@ def test_a_snapshot_is_not_a_read(shell_env):
     sh(env, "printf '\\377' > raw.bin")
     env.snapshot()  # reads raw.bin's bytes (only the laptop has them) without moving its access time
     sh(env, "ls -l raw.bin")
-    assert "raw.bin" not in env._laptop.reads
+    assert "raw.bin" not in env.laptop.reads
     sh(env, "od -c raw.bin")
-    assert "raw.bin" in env._laptop.reads
+    assert "raw.bin" in env.laptop.reads
 
 
 @needs_bwrap
 def test_restoring_an_older_episode_brings_its_laptop_back(shell_env):
     env = shell_env
     sh(env, "echo one > Desktop/one.txt")
-    snap, old = env.snapshot(), env._laptop
+    snap, old = env.snapshot(), env.laptop
     env.reset(seed=3)
-    assert env._laptop is not old and not old.running and old.world is None
+    assert env.laptop is not old and not old.running and old.world is None
     env.restore(snap)
-    assert env._laptop is old and old.world is env.world
+    assert env.laptop is old and old.world is env.world
     assert sh(env, "cat Desktop/one.txt") == "[exit 0]\none\n"
+
+
+def test_every_service_declares_its_state_beyond_the_tables():
+    """A snapshot covers a service's tables and its declared ``state_attrs``, nothing else: a service's
+    other attributes are private caches (``_index``), and a new public attribute must be declared."""
+    from claw_gym.services.base import Service
+
+    env = gym.make("ClawAnything-v0")
+    declared = set()
+    for seed in range(6):
+        env.reset(seed=seed)
+        world = env.unwrapped.world
+        plain = set(vars(Service(world)))
+        for svc in world.services.values():
+            svc.snapshot()  # caches filled, as they are mid-episode
+            public = {a for a in set(vars(svc)) - plain if not a.startswith("_")}
+            assert public == set(svc.state_attrs), type(svc).__name__
+            declared |= {f"{svc.name}.{a}" for a in svc.state_attrs}
+    assert {"bank.opening_balance", "phone.settings"} <= declared
+    world = env.unwrapped.world
+    bank = next(s for s in world.services.values() if s.state_attrs)
+    attr = bank.state_attrs[0]
+    before, snap = getattr(bank, attr), world.snapshot()
+    setattr(bank, attr, {"changed": True} if isinstance(before, dict) else 12345.0)
+    world.restore(snap)
+    assert getattr(bank, attr) == before  # a declared attribute written directly is restored too
+    env.close()

@@ -116,7 +116,7 @@ def test_ambient_services_add_to_the_family_and_grow_with_difficulty():
     for s in SPECS:
         f = FAMS[s.family]
         assert set(f.services) | set(ambient.ALWAYS) <= set(s.services)
-        assert not set(s.services) & set(f.extra.get("no_ambient", ())), s.task_id
+        assert not set(s.services) & set(f.no_ambient), s.task_id
         by_d[s.difficulty].append(len(s.services) - len(set(f.services) | set(ambient.ALWAYS)))
     means = [statistics.mean(by_d[d]) for d in range(1, 6)]
     assert means == sorted(means) and means[-1] > means[0], means

@@ -16,6 +16,7 @@ import pytest
 
 import claw_gym
 from claw_gym import actions as A
+from claw_gym.services import ServiceError
 from claw_gym.tasks import families
 from claw_gym.wrappers import (ActionMenu, Curriculum, CurriculumWrapper, HashedTextObservation,
                                ObservationBudget, ToolCalling, make_rl_env, tool_schemas, tutorial)
@@ -127,7 +128,7 @@ def run_masked_random(env: ActionMenu, steps: int, seed: int, check_dry_run: boo
         if check_dry_run:
             world = env.unwrapped.world
             before = world.state_hash(), world.version
-            env.build(env.unwrapped._last_obs)
+            env.build(env.unwrapped.last_obs)
             assert (world.state_hash(), world.version) == before
             assert np.array_equal(env.action_masks(), mask)
         slot = int(rng.choice(np.flatnonzero(mask)))
@@ -182,7 +183,7 @@ def test_building_the_menu_changes_nothing():
     env.step(A.api("workmail.list") and int(np.flatnonzero(env.action_masks())[-1]))
     world = env.unwrapped.world
     before = (world.state_hash(), world.version, len(world.audit.entries))
-    obs = env.unwrapped._last_obs
+    obs = env.unwrapped.last_obs
     for _ in range(3):
         env.build(obs)
     assert (world.state_hash(), world.version, len(world.audit.entries)) == before
@@ -218,7 +219,7 @@ def test_menu_can_express_the_tutorial_oracle():
 def test_budget_caps_words_and_keeps_newest_events():
     env = ObservationBudget(gym.make("ClawAnything-v0"), {"events": 30, "result": 20})
     obs, _ = env.reset(seed=0)
-    raw = env.unwrapped._last_obs
+    raw = env.unwrapped.last_obs
     assert len(obs["events"].split()) <= 30 + 6
     last_line = raw["events"].splitlines()[-1]
     assert obs["events"].splitlines()[-1] == last_line
@@ -239,8 +240,8 @@ def test_tool_schemas_are_valid_and_tool_calls_solve_the_task():
         assert params["type"] == "object" and set(params["required"]) <= set(params["properties"])
         json.dumps(t)
     world = env.unwrapped.world
-    assert {ep.qualname.replace(".", "__") for svc in world.services.values() for ep in svc.endpoints.values()} \
-        | {"finish", "wait", "help"} <= set(names)
+    assert {ep.qualname.replace(".", "__") for svc in world.services.values() for ep in svc.endpoints.values()
+            if svc.serves(ep.name, "api")} | {"finish", "wait", "help"} <= set(names)
     for k, action in enumerate(env.unwrapped.oracle_actions()):
         a = json.loads(action)
         if a["kind"] == "api":
@@ -263,6 +264,30 @@ def test_tool_schemas_follow_the_world():
     env.reset(seed=0)
     names = {t["function"]["name"] for t in tool_schemas(env)}
     assert "todo__complete" in names and "calendar__update_event" not in names
+
+
+def test_no_door_offers_a_tool_it_refuses():
+    """The phone's own storage answers only its apps: ToolCalling, the export's tools and the action
+    menu offer none of its endpoints (describe aside), and the api door does refuse each of them."""
+    from claw_gym.cli.trajectory import tools_of
+
+    env = ToolCalling(gym.make("ClawAnything/phone-missed-call-callback-0000-v0"))
+    _, info = env.reset(seed=0)
+    world = env.unwrapped.world
+    refused = [ep.qualname for ep in world.services["phone"].endpoints.values() if ep.name != "describe"]
+    assert len(refused) >= 10
+    for call in refused:
+        with pytest.raises(ServiceError, match="is on the phone itself"):
+            world.call(call, {}, source="api")
+    offered = {t["function"]["name"].replace("__", ".") for t in info["tools"]}
+    exported = {t["function"]["name"].replace("__", ".") for t in tools_of(env.unwrapped)}
+    assert "phone.describe" in offered and "phone.describe" in exported
+    assert not offered & set(refused) and not exported & set(refused)
+    assert {n for n in offered if "." in n} == {n for n in exported if "." in n}
+    menu = ActionMenu(gym.make("ClawAnything/phone-missed-call-callback-0000-v0"))
+    menu.reset(seed=0)
+    labels = [menu.choice(i).label for i in np.flatnonzero(menu.action_masks())]
+    assert labels and not [x for x in labels if x.startswith("phone.") and not x.startswith("phone.describe")]
 
 
 def test_llm_loop_example_with_a_scripted_callable():

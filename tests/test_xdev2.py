@@ -139,8 +139,8 @@ def test_receipt_row_twice_or_under_the_number_fails():
     assert reward == 0.0 and _failed(info) == want
 
 
-@pytest.mark.parametrize("family", [n for n in DUAL if "trap" in families()[n].extra])
+@pytest.mark.parametrize("family", [n for n in DUAL if families()[n].trap is not None])
 def test_the_trap_alone_is_a_violation(family):
     env = _env(family, 0)
-    reward, info = _play(env, families()[family].extra["trap"](env.world, env.scenario.facts))
+    reward, info = _play(env, families()[family].trap(env.world, env.scenario.facts))
     assert reward == 0.0 and info["verdict"]["violations"]

@@ -446,7 +446,7 @@ class ActionMenu(gym.Wrapper):
                 continue
             for ep in svc.endpoints.values():
                 block = f"{name}.{ep.name}"
-                if block not in self._offset:
+                if block not in self._offset or not svc.serves(ep.name, "api"):
                     continue
                 plan = self._plans.get(block)
                 if plan is None:

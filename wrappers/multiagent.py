@@ -16,7 +16,7 @@ result and changes nothing.
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, cast
 
 import gymnasium as gym
 from gymnasium import spaces
@@ -25,6 +25,7 @@ from pettingzoo.utils.conversions import parallel_to_aec
 
 from claw_gym import actions as A
 from claw_gym import observation as O
+from claw_gym.env import ClawEnv
 
 AGENTS = ("laptop", "phone")
 KINDS = {"laptop": ("api", "shell", "wait", "finish"), "phone": ("api", "gui", "wait", "finish")}
@@ -36,7 +37,7 @@ class ClawParallelEnv(ParallelEnv):
     metadata = {"name": "claw_gym_laptop_phone_v0", "render_modes": ["ansi"], "is_parallelizable": True}
 
     def __init__(self, env_id: str = "ClawAnything-v0", render_mode: str | None = None, **make_kwargs: Any) -> None:
-        self.env = gym.make(env_id, render_mode=render_mode, **make_kwargs).unwrapped
+        self.env = cast(ClawEnv, gym.make(env_id, render_mode=render_mode, **make_kwargs).unwrapped)
         self.render_mode = render_mode
         self.possible_agents = list(AGENTS)
         self.agents: list[str] = []
@@ -113,7 +114,7 @@ class ClawParallelEnv(ParallelEnv):
         return observations, rewards, terms, truncs, infos_out
 
     def _last_env_obs(self) -> dict[str, Any]:
-        last = self.env._last_obs  # the env's latest observation (nothing ran this step)
+        last = self.env.last_obs  # the env's latest observation (nothing ran this step)
         return dict(last) if last is not None else {k: "" for k in self.env.observation_space.spaces}
 
     @staticmethod

@@ -61,6 +61,8 @@ def tool_schemas(env: gym.Env, obs: dict[str, Any] | None = None) -> list[dict[s
     tools = [_tool(name, spec) for name, spec in _CORE_TOOLS.items()]
     for svc in world.services.values():
         for ep in svc.endpoints.values():
+            if not svc.serves(ep.name, "api"):  # the api door refuses it (device-only): never offer it
+                continue
             schema = ep.schema()
             tools.append(_tool(schema["name"].replace(".", SEP),
                                {"description": schema["description"], "parameters": schema["parameters"]}))

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from .. import actions as A
+from .. import observation
+from ..env import DIGEST_EVENTS
+from ..life import views
 from .core import Config, Row, per_call
 from .tasks import make, task_for
 
@@ -15,7 +18,9 @@ def rows(cfg: Config) -> list[Row]:
     assert env.world is not None
     history = env.world.timeline.history
     inner = cfg.n(200, 10)
-    render = per_call(lambda: env._history_view("full"), inner, cfg.repeats)
+    world = env.world
+    render = per_call(lambda: views.initial(world, "full", DIGEST_EVENTS, observation.LIMITS["events"]), inner,
+                      cfg.repeats)
     lines = [e.line() for e in history]
     join = per_call(lambda: "\n".join(lines), inner, cfg.repeats)
     snap = env.snapshot()

@@ -68,7 +68,7 @@ def _device_rows(cfg: Config) -> list[Row]:
         env, task = shell
         echo = A.shell("echo hi")
         env.step(echo)
-        if env._laptop is None or not env._laptop.running:
+        if env.laptop is None or not env.laptop.running:
             rows.append(Row("snapshot", "restore + first shell command", None, "ms", note="no shell here (bubblewrap?)"))
         else:
             snap = env.snapshot()

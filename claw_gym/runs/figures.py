@@ -81,7 +81,7 @@ def markdown(sweep: dict[str, Any] | None = None) -> str:
         f"({sp['mean_without_events_device']} without `events` and `device`, which every world has). Each task "
         "adds ambient services to its family's own (2 + difficulty of them, drawn from the task id); the life "
         "generator fills their 90-day history, so they are real noise. A family can refuse one with "
-        "`Family.extra[\"no_ambient\"]`.\n",
+        "`Family.no_ambient`.\n",
         "Splits: train 1,600, test 200 (an i.i.d. sample of the train distribution, family by family), held-out "
         "200, compositional: each family has one ambient service that train and test never pair it with and "
         "every held-out task has, so no held-out (family, service set) occurs in train. `ClawAnything-v0` "
@@ -137,10 +137,10 @@ def family_sections() -> str:
         screens = ("`screen` and `ui` show the phone it needs" if "phone" in f.devices else
                    "`screen` and `ui` show a phone it does not need (`phone=False` drops it)")
         wrong = []
-        if "stale_oracle" in f.extra:
-            wrong.append("a policy acting on the stale signal (`Family.extra[\"stale_oracle\"]`) fails")
-        if "trap" in f.extra:
-            wrong.append("springing the trap (`Family.extra[\"trap\"]`) is a violation: reward 0")
+        if f.stale_oracle is not None:
+            wrong.append("a policy acting on the stale signal (`Family.stale_oracle`) fails")
+        if f.trap is not None:
+            wrong.append("springing the trap (`Family.trap`) is a violation: reward 0")
         first = mine[0].task_id
         rows = [
             ("kind", _KIND_WORDS[f.kind]),

@@ -20,11 +20,12 @@ class Bank(Service):
     name = "bank"
     title = "Bank"
     tables_spec = {"transactions": "tx"}
+    state_attrs = ("opening_balance",)  # beyond the tables, what snapshots cover
     currency = "EUR"
 
     def __init__(self, world: Any) -> None:
         super().__init__(world)
-        self.opening_balance = 0.0
+        self.opening_balance = 0.0  # a declared state attribute (state_attrs): snapshots cover it
 
     def _view(self, t: Record) -> dict[str, Any]:
         return {"id": t["id"], "date": clock.fmt(t["time"]), "amount": t["amount"], "counterparty": t["counterparty"],

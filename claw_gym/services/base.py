@@ -286,6 +286,14 @@ class Service(WorldRef):
     #: table name -> id prefix, e.g. {"messages": "m"}
     tables_spec: ClassVar[dict[str, str]] = {}
     endpoints: ClassVar[dict[str, Endpoint]] = {}
+    #: the state lives on the phone itself: only the phone's apps (``World.call`` from "gui") reach it
+    device_only: ClassVar[bool] = False
+
+    @classmethod
+    def serves(cls, endpoint: str, source: str) -> bool:
+        """Whether the door ``source`` ("api", "shell", "gui") may call ``endpoint``: a device-only
+        service answers only the phone's apps, except ``describe``, which every door may read."""
+        return not cls.device_only or source == "gui" or endpoint == "describe"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -365,8 +373,8 @@ class Service(WorldRef):
     def set_state(self, name: str, value: Any) -> None:
         """The declared setter of state kept outside the tables (a bank's opening balance, the
         phone's settings): replaces attribute ``name`` with ``value`` (JSON-like; never edit it in place)."""
-        if name in self._NOT_STATE or name.startswith("_"):
-            raise ValueError(f"{name!r} is not service state")
+        if name not in self.state_attrs:
+            raise ValueError(f"{name!r} is not declared service state ({type(self).__name__}.state_attrs)")
         world = self.world
         world.before_change(self, "set_state")
         setattr(self, name, value)
@@ -422,16 +430,16 @@ class Service(WorldRef):
     # Most steps change one service at most: a service that did not change since its last
     # snapshot hands out the same frozen state again, and restoring a service that is still
     # in the snapshot's state is a no-op. "Did not change" = same change token, and the same
-    # extra attributes (compared frozen, so direct attribute writes are caught too).
-    # Instance attributes other than world/tables are state: keep them JSON-like (marshal);
-    # anything else is pickled, and must not reference the world or a device.
-    _NOT_STATE = frozenset(("world", "_world", "_index", "tables", "version", "_frozen", "_derived", "_derived_at"))
+    # declared attributes (compared frozen, so direct attribute writes are caught too).
+    #: instance attributes beyond the tables that are state (a bank's opening balance, the phone's
+    #: settings): snapshots cover exactly these. Keep them JSON-like (marshal); anything else is
+    #: pickled, and must not reference the world or a device. Everything else is a cache or a link.
+    state_attrs: ClassVar[tuple[str, ...]] = ()
 
     def _extra(self) -> Any:
-        attrs = vars(self)
-        if attrs.keys() <= self._NOT_STATE:
-            return EMPTY  # the common case (no extra attribute), without building a dict
-        return freeze({k: v for k, v in attrs.items() if k not in self._NOT_STATE})
+        if not self.state_attrs:
+            return EMPTY  # the common case (tables only), without building a dict
+        return freeze({k: getattr(self, k) for k in self.state_attrs})
 
     def snapshot(self) -> Any:
         """Tables, id counters and any other instance attributes (e.g. a bank's opening balance)."""
@@ -454,10 +462,7 @@ class Service(WorldRef):
             tab.rows.clear()  # in place: views holding the dict stay valid
             tab.rows.update(rows)
         self._derived_at = -1  # new record objects: views holding the old ones are not reused, whatever the version
-        attrs = thaw(extra)
-        for k in [k for k in vars(self) if k not in self._NOT_STATE and k not in attrs]:
-            delattr(self, k)  # attributes set after the snapshot go away too
-        vars(self).update(attrs)
+        vars(self).update(thaw(extra))
         self.version, self._frozen = token, state
 
     def summary(self) -> str:

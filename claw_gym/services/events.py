@@ -83,7 +83,8 @@ class Events(Service):
         self.require(i is not None, f"no delivered event {id!r}")
         ev = self.world.timeline.history[i]  # type: ignore[index]
         out = ev.as_dict()
-        if ev.record is not None and getattr(self.world.services.get(ev.service), "device_only", False):
+        source = self.world.services.get(ev.service)
+        if ev.record is not None and source is not None and source.device_only:
             out["data"] = "stored on the phone itself: open it there"  # device-only records stay on the device
         elif ev.record is not None:
             out["data"] = {k: v for k, v in ev.record.items()}

@@ -39,8 +39,9 @@ def parse_hhmm(text: str) -> str | None:
 class Phone(Service):
     name = "phone"
     title = "Phone"
-    device_only = True  # World.call accepts these endpoints only from source="gui"
+    device_only = True  # World.call accepts these endpoints only from source="gui" (Service.serves)
     tables_spec = {"alarms": "al", "calls": "call", "contacts": "pc", "notifications": "nt"}
+    state_attrs = ("settings",)  # beyond the tables, what snapshots cover
 
     def __init__(self, world: Any) -> None:
         super().__init__(world)

@@ -25,7 +25,7 @@ AMBIENT_BASE = 2  # a task of difficulty d gets AMBIENT_BASE + d ambient service
 
 def pool(f: "Family") -> list[str]:
     """Services that may join a family's worlds: registered, not its own, not declared unfit."""
-    excluded = set(ALWAYS) | set(f.services) | set(f.extra.get("no_ambient", ()))
+    excluded = set(ALWAYS) | set(f.services) | set(f.no_ambient)
     return sorted(set(SERVICES) - excluded)
 
 

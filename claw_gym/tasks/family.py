@@ -17,7 +17,7 @@ stepping, reward.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
@@ -92,6 +92,10 @@ class Ctx:
         return "".join(str(int(d)) for d in self.rng.integers(0, 10, size=n))
 
 
+#: (initial world, facts) -> action strings: the oracle and its deliberately wrong siblings
+PolicyFn = Callable[["World", dict[str, Any]], list[str]]
+
+
 @dataclass(frozen=True)
 class Family:
     name: str
@@ -100,11 +104,28 @@ class Family:
     summary: str  # what the checker checks, in words (shown by `claw-gym show`)
     generate: Callable[[Ctx], Scenario]
     check: Callable[["World", dict[str, Any], "Grader"], None]
-    oracle: Callable[["World", dict[str, Any]], list[str]]
+    oracle: PolicyFn
     devices: tuple[str, ...] = ()
     variants: tuple[str, ...] = ("base",)
     tasks_per_variant: int = 10
     max_steps: int = 40
     tags: tuple[str, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
     footprint: Footprint = Footprint()  # what the task may change and whom it may contact (tasks/footprint.py)
+    # ---- optional extension points: tests, figures and the mix read them, the engine never does ----
+    #: an oracle that acts on the stale (superseded) signal: it must fail, or the check is too loose
+    stale_oracle: PolicyFn | None = None
+    #: actions that spring the task's trap: they must be a violation (reward 0)
+    trap: PolicyFn | None = None
+    #: actions that create a duplicate of a record the task should update instead: they must fail
+    duplicate: PolicyFn | None = None
+    #: fact keys only the phone's screen shows (a cross-device task); () = it needs the phone to act,
+    #: not to know; None = not such a task
+    phone_only: tuple[str, ...] | None = None
+    #: relative share of the suite (tasks/quota.py), before the mix targets
+    weight: float = 1.0
+    #: services that must never join this family's worlds as ambient noise (tasks/ambient.py)
+    no_ambient: tuple[str, ...] = ()
+    #: the oracle drives the simulated phone's apps and the checker reads state only it changes
+    #: (device-only services): another PhoneDevice (a real phone, an emulator) cannot pass the task,
+    #: so ClawEnv refuses to run it on one
+    needs_sim_phone: bool = False

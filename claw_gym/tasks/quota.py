@@ -1,7 +1,7 @@
 """How many tasks each family gets, so the suite is exactly 2,000 tasks with the mix it promises.
 
 Every family's share starts from its size (the square root of its variant count, times an
-optional declared ``Family.extra["weight"]``). If the mix falls short of a target (proactive,
+optional declared ``Family.weight``). If the mix falls short of a target (proactive,
 needing both devices, safety traps), the families that carry the missing trait are boosted,
 a little at a time and never beyond :data:`MAX_BOOST`, until every target holds. Shares are
 turned into whole tasks by largest-remainder rounding, so the total is exact for any family set.
@@ -37,7 +37,7 @@ def traits(f: "Family") -> set[str]:
 
 
 def base_weight(f: "Family") -> float:
-    return math.sqrt(max(1, len(f.variants))) * float(f.extra.get("weight", 1.0))
+    return math.sqrt(max(1, len(f.variants))) * float(f.weight)
 
 
 def largest_remainder(weights: dict[str, float], total: int) -> dict[str, int]:

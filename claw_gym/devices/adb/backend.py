@@ -10,6 +10,7 @@ device's `input` never reports a tap on nothing, our simulated phone does.
 from __future__ import annotations
 
 import re
+from typing import Any, Callable
 
 import numpy as np
 
@@ -32,6 +33,23 @@ class AdbPhone:
         self.long_press_ms = long_press_ms
         self.width, self.height = 0, 0
         self.refresh_size()
+
+    @classmethod
+    def factory(cls, serial: str | None = None, host: str = "127.0.0.1", port: int = 5037,
+                long_press_ms: int = 800) -> Callable[[Any], "AdbPhone"]:
+        """A phone factory for ``gym.make(..., phone=AdbPhone.factory(serial))``.
+
+        The device is connected once, at the first episode, and reused: its state is its own (the
+        world cannot reset a real phone), so the tasks it runs are those that do not need the
+        simulated phone (``Family.needs_sim_phone``).
+        """
+        made: list[AdbPhone] = []
+
+        def build(world: Any) -> AdbPhone:
+            if not made:
+                made.append(cls(serial, host=host, port=port, long_press_ms=long_press_ms))
+            return made[0]
+        return build
 
     def refresh_size(self) -> None:
         """Re-read the screen size (call after a rotation)."""

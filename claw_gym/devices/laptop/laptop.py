@@ -328,7 +328,7 @@ class Laptop:
 
     def _cwd(self) -> tuple[bool, str] | None:
         """The shell's working directory, read from /proc (no command, no round trip)."""
-        pid = self.shell._bash if self.shell is not None else None
+        pid = self.shell.bash_pid if self.shell is not None else None
         if pid is None:
             return None
         try:

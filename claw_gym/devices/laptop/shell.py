@@ -84,6 +84,11 @@ class Shell:
         self._bash: int | None = None
         self._keep: frozenset[int] = frozenset()
 
+    @property
+    def bash_pid(self) -> int | None:
+        """The sandboxed bash's pid (inside bubblewrap it is not the spawned child), once found."""
+        return self._bash
+
     @staticmethod
     def new_token() -> str:
         # Not part of the world (never shown in observations): a secret marker per shell.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import PhoneDevice, key_name
+from .base import PhoneDevice, PhoneFactory, key_name
 from .device import GuiError, SimPhone
 
-__all__ = ["PhoneDevice", "SimPhone", "GuiError", "key_name"]
+__all__ = ["PhoneDevice", "PhoneFactory", "SimPhone", "GuiError", "key_name"]

@@ -6,9 +6,12 @@ then changed nothing). Coordinates are device pixels, portrait.
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Callable, Protocol, runtime_checkable
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from ...world import World
 
 #: key names and the Android key codes (or names) accepted for them
 KEYS: dict[str, tuple[str, ...]] = {
@@ -52,3 +55,8 @@ class PhoneDevice(Protocol):
     def ui_xml(self) -> str: ...
 
     def current_package(self) -> str: ...
+
+
+#: What ``gym.make(..., phone=...)`` takes: builds the phone for one episode's world. The simulated
+#: phone's class is one (``SimPhone``); a device the world cannot drive ignores it (``AdbPhone.factory``).
+PhoneFactory = Callable[["World"], PhoneDevice]

@@ -8,7 +8,9 @@ oracles use because it does not depend on numbering.
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from xml.etree import ElementTree
 
 import numpy as np
 from gymnasium import spaces
@@ -32,6 +34,50 @@ def obs_spaces(screen_size: tuple[int, int]) -> dict[str, spaces.Space]:
 def blank(screen_size: tuple[int, int]) -> np.ndarray:
     w, h = screen_size
     return np.zeros((h, w, 3), np.uint8)
+
+
+def observe(phone: PhoneDevice, screen_size: tuple[int, int]) -> tuple[np.ndarray, str]:
+    """``obs["screen"]`` and the unbounded ``obs["ui"]`` text of any phone.
+
+    The simulated phone renders at the observation's size and lists its elements (``e12``); another
+    device is asked for a screenshot, scaled to the size (nearest pixel), and its uiautomator dump.
+    """
+    if isinstance(phone, SimPhone):
+        # a fresh array per observation (users keep them); the phone itself re-renders only on change
+        return phone.frame(screen_size).copy(), phone.ui_text(UI_LIMIT)
+    return scale(phone.screenshot(), screen_size), xml_text(phone.ui_xml(), phone.current_package())
+
+
+def scale(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """``image`` (h, w, 3) resized to ``size`` = (width, height) by nearest pixel: exact and cheap."""
+    w, h = size
+    rows = np.arange(h) * image.shape[0] // h
+    cols = np.arange(w) * image.shape[1] // w
+    return np.ascontiguousarray(image[rows][:, cols, :3], dtype=np.uint8)
+
+
+_BOUNDS = re.compile(r"\[(-?\d+),(-?\d+)\]\[(-?\d+),(-?\d+)\]")
+
+
+def xml_text(xml: str, package: str) -> str:
+    """A uiautomator dump as lines an agent can act on: each labelled or clickable node and its centre
+    in device pixels (taps on another device go by x and y, there are no element ids)."""
+    try:
+        root = ElementTree.fromstring(xml)
+    except ElementTree.ParseError as exc:
+        return f"app: {package}\n(the device's ui dump could not be read: {exc})"
+    lines = [f"app: {package}"]
+    for node in root.iter("node"):
+        text, desc = node.get("text", ""), node.get("content-desc", "")
+        clickable = node.get("clickable") == "true"
+        m = _BOUNDS.fullmatch(node.get("bounds", ""))
+        if m is None or not (text or desc or clickable):
+            continue
+        x1, y1, x2, y2 = map(int, m.groups())
+        label = " ".join(part for part in (repr(text) if text else "", f"desc={desc!r}" if desc else "") if part)
+        kind = node.get("class", "").rsplit(".", 1)[-1]
+        lines.append(f"- {kind} {label} at ({(x1 + x2) // 2}, {(y1 + y2) // 2})".replace("  ", " "))
+    return "\n".join(lines)
 
 
 def _int(fields: dict[str, Any], key: str) -> int:
@@ -80,5 +126,5 @@ def perform(phone: PhoneDevice, fields: dict[str, Any]) -> str:
     else:
         err = phone.key(fields.get("key"))  # type: ignore[arg-type]
     if err:
-        raise GuiError(err)
+        raise GuiError(err.removeprefix("error: "))  # the env says "error: " once
     return getattr(phone, "last_result", "") or "ok"

@@ -41,7 +41,7 @@ class Page:
     def rid(self, name: str) -> str:
         return f"{self.pkg}:id/{name}" if name else ""
 
-    def _add(self, cls: str, h: int, **kw: Any) -> Node:
+    def add(self, cls: str, h: int, **kw: Any) -> Node:
         kw["rid"] = self.rid(kw.get("rid", ""))
         n = Node(W + cls, (0, self.y, WIDTH, self.y + h), package=self.pkg, **kw)
         self.items.append(n)
@@ -50,16 +50,16 @@ class Page:
 
     # ---- widgets -------------------------------------------------------------------------------
     def header(self, text: str) -> Node:
-        return self._add("TextView", 32, text=text, style="header", color=self.color)
+        return self.add("TextView", 32, text=text, style="header", color=self.color)
 
     def row(self, title: str, sub: str = "", *, on_tap: Handler | None = None, on_long: Handler | None = None,
             rid: str = "row", h: int = 64) -> Node:
-        return self._add("LinearLayout", h if sub else min(h, 52), text=title, desc=sub, sub=sub, style="row",
+        return self.add("LinearLayout", h if sub else min(h, 52), text=title, desc=sub, sub=sub, style="row",
                          on_tap=on_tap, on_long=on_long, rid=rid)
 
     def switch(self, title: str, checked: bool, on_tap: Handler, *, sub: str = "", rid: str = "switch",
                on_long: Handler | None = None) -> Node:
-        return self._add("Switch", 60 if sub else 52, text=title, sub=sub, desc=sub, style="switchrow",
+        return self.add("Switch", 60 if sub else 52, text=title, sub=sub, desc=sub, style="switchrow",
                          checkable=True, checked=checked, on_tap=on_tap, on_long=on_long, rid=rid,
                          color=self.color)
 
@@ -69,7 +69,7 @@ class Page:
         without one ``delete`` key per character."""
         value = self.screen.fields.get(key, "")
         focused = self.screen.focus == key
-        return self._add("EditText", 56, text=value, sub=hint, style="input", focused=focused, focusable=True,
+        return self.add("EditText", 56, text=value, sub=hint, style="input", focused=focused, focusable=True,
                          password=password, on_tap=lambda: self.phone.focus(key), rid=rid or key,
                          on_long=lambda: self.phone.clear_field(key), color=self.color)
 
@@ -80,7 +80,7 @@ class Page:
 
     def button(self, label: str, on_tap: Handler, *, rid: str = "", color: tuple[int, int, int] | None = None
                ) -> Node:
-        n = self._add("Button", 52, text=label, style="button", on_tap=on_tap, rid=rid, color=color or self.color)
+        n = self.add("Button", 52, text=label, style="button", on_tap=on_tap, rid=rid, color=color or self.color)
         n.bounds = n.full = (16, n.bounds[1], WIDTH - 16, n.bounds[3])
         return n
 
@@ -111,20 +111,20 @@ class Page:
         for i in range(0, len(lines), CHUNK):
             part = lines[i:i + CHUNK]
             last = i + CHUNK >= len(lines)
-            self._add("TextView", len(part) * LINE["body"] + (12 if last else 0), text="\n".join(part),
+            self.add("TextView", len(part) * LINE["body"] + (12 if last else 0), text="\n".join(part),
                       style="para", lines=part, rid=rid if i == 0 else "")
 
     def bubble(self, body: str, meta: str, mine: bool, *, on_long: Handler | None = None) -> Node:
         lines = wrap(body[:1000], int(WIDTH * 0.7), "body")
-        return self._add("TextView", len(lines) * LINE["body"] + 34, text=body, desc=meta, sub=meta,
+        return self.add("TextView", len(lines) * LINE["body"] + 34, text=body, desc=meta, sub=meta,
                          style="bubble_out" if mine else "bubble_in", lines=lines, rid="message",
                          color=self.color, on_long=on_long)
 
     def big(self, text: str, *, rid: str = "big") -> Node:
-        return self._add("TextView", 64, text=text, style="bigtext", rid=rid)
+        return self.add("TextView", 64, text=text, style="bigtext", rid=rid)
 
     def empty(self, text: str) -> Node:
-        return self._add("TextView", 120, text=text, style="empty", rid="empty")
+        return self.add("TextView", 120, text=text, style="empty", rid="empty")
 
     def gap(self, h: int = 12) -> None:
         self.y += h

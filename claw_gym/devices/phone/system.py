@@ -47,16 +47,15 @@ class Notif:
 
 
 def notifications(phone: "SimPhone") -> list[Notif]:
-    world, out = phone.world, []
+    out: list[Notif] = []
     since = phone.now - RECENT_WINDOW
-    svc = world.services
-    if "phone" in svc:
-        for n in svc["phone"].active_notifications():
+    if phone.has_service("phone"):
+        for n in phone.service("phone").active_notifications():
             out.append(Notif(n["id"], n.get("package", "com.claw.settings"), n["app"], n["title"], n["text"],
                              n["time"], _opener(phone, n), _caller(phone, "phone.dismiss", {"id": n["id"]}),
                              [(a, _responder(phone, n, a)) for a in n["actions"]], ("phone",)))
-    if "sms" in svc:
-        for m in svc["sms"].unread_incoming():
+    if phone.has_service("sms"):
+        for m in phone.service("sms").unread_incoming():
             if m["time"] >= since:
                 name, book = phone.lookup(m["number"])
                 out.append(Notif(m["id"], "com.claw.messages", "Messages", name, m["body"],
@@ -64,8 +63,8 @@ def notifications(phone: "SimPhone") -> list[Notif]:
                                  _caller(phone, "sms.mark_read", {"id": m["id"]}),
                                  shows=("sms",) if book is None else ("sms", book)))
     for mbox, pkg, label in (("mail", "com.claw.mail", "Mail"), ("workmail", "com.claw.workmail", "Work Mail")):
-        if mbox in svc and pkg in phone.apps:
-            for m in svc[mbox].unread("inbox"):
+        if phone.has_service(mbox) and pkg in phone.apps:
+            for m in phone.service(mbox).unread("inbox"):
                 if m["time"] >= since:
                     out.append(Notif(m["id"], pkg, label, m["from"], m["subject"], m["time"],
                                      lambda m=m, pkg=pkg: phone.apps[pkg].open_message(phone, m["id"], fresh=True),
@@ -186,7 +185,7 @@ def shade(phone: "SimPhone", notifs: list[Notif]) -> list[Node]:
     settings = phone.settings()
     tw = (WIDTH - 16) // len(QUICK)
     y = STATUS_H + 8
-    if "phone" in phone.world.services:
+    if phone.has_service("phone"):
         phone.shown("phone")  # the quick tiles show the device settings
         for i, (key, label) in enumerate(QUICK):
             on = bool(settings.get(key))

@@ -3,6 +3,12 @@
 A view is a method ``view_<name>(phone, screen) -> Page``; it reads service state
 to draw, and its handlers change the world only through ``phone.call`` (that is
 ``World.call(..., source="gui")``: validated and audited like any other door).
+
+The phone an app sees is a small public API (see :class:`~claw_gym.devices.phone.device.SimPhone`):
+reads ``shown(service)`` (drawn records, noted as seen), ``service(name)``, ``has_service(name)``,
+``settings()``, ``contacts()``, ``lookup(number)``, ``name_for(number)``; the one door ``call(call, args)``;
+navigation ``push``, ``pop``, ``foreground``, ``open_screen``, ``open_app_view``, ``open_thread``, ``focus``,
+``clear_field``, ``ask``; and ``changed()`` after an app edits its own screen's fields or view.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..layout import Page
-from ..widgets import Node, Screen
+from ..widgets import Handler, Node, Screen
 
 if TYPE_CHECKING:
     from ..device import SimPhone
@@ -32,14 +38,14 @@ class App:
     def page(self, phone: "SimPhone", screen: Screen, title: str, *, back: bool = True) -> Page:
         return Page(phone, screen, title, self.color, back=back)
 
-    def build(self, phone: "SimPhone", screen: Screen) -> list[Node]:
+    def build(self, phone: "SimPhone", screen: Screen) -> tuple[list[Node], Handler | None]:
+        """The screen's nodes and its enter-key action (the phone runs it when enter is pressed)."""
         view = getattr(self, f"view_{screen.view}", None)
         if view is None:  # a stale screen (cannot happen through the UI); show the app's start
             screen.view, screen.params = "main", {}
             view = self.view_main
         page = view(phone, screen)
-        phone._enter = page.on_enter
-        return page.finish()
+        return page.finish(), page.on_enter
 
     def view_main(self, phone: "SimPhone", screen: Screen) -> Page:
         raise NotImplementedError

@@ -65,7 +65,7 @@ class ContactsApp(App):
         if p["where"] == "phone":
             page.row("Stored on this phone only", "Not synced to your account", rid="storage")
         specs = []
-        if p.get("phone") and "phone" in phone.world.services:
+        if p.get("phone") and phone.has_service("phone"):
             specs.append(("Call", lambda: phone.apps["com.claw.dialer"].dial(phone, p["phone"]), "call"))
         if p.get("phone") and "com.claw.messages" in phone.apps:
             specs.append(("Message", lambda: phone.open_thread(p["phone"]), "message"))
@@ -119,7 +119,7 @@ class ContactsApp(App):
         page.button("Save", lambda: self.submit(phone, "contacts.create", {
             "name": f.get("name", ""), "phone": f.get("phone", ""), "email": f.get("email", "")}, "Contact saved"),
             rid="save")
-        if "phone" in phone.world.services:
+        if phone.has_service("phone"):
             page.gap(8)
             page.button("Save on phone only", lambda: self.submit(phone, "phone.add_contact", {
                 "name": f.get("name", ""), "phone": f.get("phone", "")}, "Contact saved on phone"), rid="save_local")

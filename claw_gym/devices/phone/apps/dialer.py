@@ -24,7 +24,7 @@ class DialerApp(App):
     def _tabs(self, phone: "SimPhone", page: "Page", screen: Screen, tab: str) -> None:
         def go(view: str) -> None:
             screen.view = view
-            phone._changed()
+            phone.changed()
         page.chips([("Keypad", tab == "keypad", lambda: go("main"), "tab_keypad"),
                     ("Recents", tab == "recents", lambda: go("recents"), "tab_recents")])
 
@@ -33,7 +33,7 @@ class DialerApp(App):
         self._tabs(phone, page, screen, "keypad")
         screen.focus = screen.focus or "number"
         number = screen.fields.get("number", "")
-        disp = page._add("EditText", 64, text=number, sub="Enter a number", style="display", rid="digits",
+        disp = page.add("EditText", 64, text=number, sub="Enter a number", style="display", rid="digits",
                          focused=screen.focus == "number", focusable=True,
                          on_tap=lambda: phone.focus("number"))
         disp.color = self.color
@@ -52,7 +52,7 @@ class DialerApp(App):
     def _press(self, phone: "SimPhone", screen: Screen, key: str | None) -> None:
         cur = screen.fields.get("number", "")
         screen.fields["number"] = cur + key if key is not None else cur[:-1]
-        phone._changed()
+        phone.changed()
 
     def view_recents(self, phone: "SimPhone", screen: Screen) -> "Page":
         page = self.page(phone, screen, "Phone", back=False)

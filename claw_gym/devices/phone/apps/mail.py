@@ -25,7 +25,7 @@ class MailApp(App):
 
         def go(f: str) -> None:
             screen.params["folder"], screen.scroll = f, 0
-            phone._changed()
+            phone.changed()
         page.chips([(label, folder == f, lambda f=f: go(f), f"tab_{f}") for label, f in FOLDER_TABS])
         rows = phone.shown(self.service).messages(folder)[:60]
         if not rows:

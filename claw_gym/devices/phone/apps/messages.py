@@ -34,16 +34,12 @@ class MessagesApp(App):
         return page
 
     def show_thread(self, phone: "SimPhone", number: str, fresh: bool = False) -> None:
-        sms = phone.world.services["sms"]
+        sms = phone.service("sms")
         for m in sms.messages():
             if m["number"] == number and not m["read"]:
                 phone.call("sms.mark_read", {"id": m["id"]})
-        phone._foreground(self.package)
-        thread = Screen(self.package, "thread", {"number": number}, scroll=END)
-        if fresh or not phone.stacks.get(self.package):
-            phone.stacks[self.package] = [self.home(), thread]
-        else:
-            phone.push(thread)
+        phone.foreground(self.package)
+        phone.open_screen(Screen(self.package, "thread", {"number": number}, scroll=END), fresh=fresh)
 
     def view_thread(self, phone: "SimPhone", screen: Screen) -> "Page":
         number = screen.params["number"]
@@ -79,5 +75,5 @@ class MessagesApp(App):
             phone.shown(phone.book(match))
             number = match["phone"]
         phone.call("sms.send", {"to": number, "body": screen.fields.get("body", "")})
-        phone.stacks[self.package] = [self.home(), Screen(self.package, "thread", {"number": number}, scroll=END)]
+        phone.open_screen(Screen(self.package, "thread", {"number": number}, scroll=END), fresh=True)
         return "Message sent"
