@@ -16,7 +16,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from . import _kit as K
+from .kit import checks, notation
 
 TITLES = ["Design review", "Quarterly planning", "Vendor sync", "Roadmap check-in", "Budget review", "Hiring debrief"]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
@@ -86,8 +86,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     length = (ev["end"] - ev["start"]) // 60
     g.expect("meeting keeps its length", length == f["minutes"], f"{length} minutes, was {f['minutes']}",
              because="the thread asks to move the meeting, not to change its length")
-    hhmm, end = K.hhmm(f["final"]), K.hhmm(f["final"] + f["minutes"] * 60)
-    replies = K.sent_to(world, f["requester"])  # a reply or a new mail, from either mailbox
+    hhmm, end = notation.hhmm(f["final"]), notation.hhmm(f["final"] + f["minutes"] * 60)
+    replies = checks.sent_to(world, f["requester"])  # a reply or a new mail, from either mailbox
     named = [values.asked_values(m["body"], values.times_in(m["body"])) for m in replies]
     told = any(hhmm in n and n <= {hhmm, end} for n in named)  # the new start (and end), no other candidate
     g.expect("requester was told the new time", told,

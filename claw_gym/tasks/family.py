@@ -17,13 +17,14 @@ stepping, reward.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .. import clock
-from ..persona import Person
+from ..persona import Person, Persona
 from .footprint import Footprint
 
 if TYPE_CHECKING:
@@ -45,8 +46,8 @@ class Scenario:
 class Ctx:
     """Everything a generator needs, with small helpers for common draws."""
 
-    spec: "TaskSpec"
-    world: "World"
+    spec: TaskSpec
+    world: World
     rng: np.random.Generator
 
     @property
@@ -61,6 +62,12 @@ class Ctx:
     def now(self) -> int:
         return self.world.clock.now
 
+    @property
+    def persona(self) -> Persona:
+        """The world's persona: set before any family generator runs."""
+        assert self.world.persona is not None, "the world has no persona yet"
+        return self.world.persona
+
     def svc(self, name: str) -> Any:
         return self.world.services[name]
 
@@ -72,7 +79,7 @@ class Ctx:
         return [seq[int(i)] for i in idx]
 
     def person(self, relation: str | None = None) -> Person:
-        people = self.world.persona.people  # type: ignore[union-attr]
+        people = self.persona.people
         pool = [p for p in people if relation is None or p.relation == relation] or people
         return self.pick(pool)
 
@@ -99,8 +106,8 @@ class Family:
     services: tuple[str, ...]
     summary: str  # what the checker checks, in words (shown by `claw-gym show`)
     generate: Callable[[Ctx], Scenario]
-    check: Callable[["World", dict[str, Any], "Grader"], None]
-    oracle: Callable[["World", dict[str, Any]], list[str]]
+    check: Callable[[World, dict[str, Any], Grader], None]
+    oracle: Callable[[World, dict[str, Any]], list[str]]
     devices: tuple[str, ...] = ()
     variants: tuple[str, ...] = ("base",)
     tasks_per_variant: int = 10
