@@ -26,7 +26,7 @@ from claw_gym import clock
 from claw_gym.devices.phone import script as S
 from claw_gym.envs import dual_receipt_sheet, parcel_reschedule
 from claw_gym.envs.kit import notation, records
-from claw_gym.oracle import finish_episode
+from claw_gym.replay import finish_episode
 from claw_gym.world import World
 
 Plan = Callable[[World, dict[str, Any]], list[str]]

@@ -14,8 +14,9 @@ import re
 import statistics
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from . import ambient, quota, suite
 
@@ -97,7 +98,9 @@ def markdown(sweep: dict[str, Any] | None = None) -> str:
         st = sweep["oracle_steps"]
         out.append(
             f"Sweep (`python -m claw_gym.tasks.sweep --workers {sweep['workers']} --markdown`, seed 0, "
-            f"{n} tasks, {sweep['seconds']:.0f} s{' (' + sweep['seconds_note'] + ')' if 'seconds_note' in sweep else ''}): oracle passes {sweep['oracle_passed']}/{n}; do-nothing "
+            f"{n} tasks, {sweep['seconds']:.0f} s"
+            f"{' (' + sweep['seconds_note'] + ')' if 'seconds_note' in sweep else ''}): "
+            f"oracle passes {sweep['oracle_passed']}/{n}; do-nothing "
             f"(`finish` at once) {sweep['nothing_passed']}/{n}; random agent (30 random API calls, taps on "
             f"tappable elements, shell commands on laptop tasks, then `finish`) {sweep['random_passed']}/{n}. "
             f"Oracle steps per task: mean {st['mean']}, median {st['median']}, max {st['max']}.\n")
@@ -115,7 +118,8 @@ def summary_line() -> str:
 
 
 _KIND_WORDS = {"reactive": "reactive (the instruction states the request)",
-               "proactive": "proactive (no instruction: an arriving event makes action necessary; judged at a deadline)"}
+               "proactive": "proactive (no instruction: an arriving event makes action necessary; "
+                            "judged at a deadline)"}
 
 
 def _range(values: list[int]) -> str:
@@ -173,7 +177,7 @@ def family_checks() -> str:
     this block to the slow suite (:data:`SLOW_BLOCKS`).
     """
     from ..env import ClawEnv  # the checks exist only in a judged episode; the env composes tasks
-    from ..oracle import run_oracle
+    from ..replay import replay_oracle
 
     out = []
     for f in sorted(suite.families().values(), key=lambda f: f.name):
@@ -181,7 +185,7 @@ def family_checks() -> str:
         env = ClawEnv(task_id=first)
         try:
             env.reset(seed=0)
-            verdict = run_oracle(env).info.get("verdict") or {"checks": []}
+            verdict = replay_oracle(env).info.get("verdict") or {"checks": []}
         finally:
             env.close()
         lines = [f"- {c['name']}: *because* {c.get('because') or '(not stated)'}" for c in verdict["checks"]]

@@ -29,7 +29,7 @@ from ...faults import TransientFault
 from ...services import ServiceError
 from . import disk, procs
 from .home import Home
-from .sandbox import CTL, HOME, Limits, bwrap_argv, find_bwrap, pick_uid, preexec, write_accounts
+from .sandbox import CTL, HOME, SandboxLimits, bwrap_argv, find_bwrap, pick_uid, preexec, write_accounts
 from .server import ClawServer
 from .shell import FLOOD_BYTES, RunResult, Shell, ShellDied
 
@@ -114,12 +114,12 @@ def schema_of(world: Any) -> dict[str, Any]:
 
 
 class Laptop:
-    def __init__(self, world: Any, sandbox: str = "bwrap", limits: Limits | None = None) -> None:
+    def __init__(self, world: Any, sandbox: str = "bwrap", limits: SandboxLimits | None = None) -> None:
         if sandbox not in SANDBOXES:
             raise ValueError(f"sandbox must be one of {SANDBOXES}")
         self.world = world
         self.sandbox = sandbox
-        self.limits = limits or Limits()
+        self.limits = limits or SandboxLimits()
         self.shell: Shell | None = None
         self.home: Home | None = None
         self.server: ClawServer | None = None
@@ -342,7 +342,7 @@ class Laptop:
             return (True, cwd[len(home) + 1:])
         return (False, cwd)
 
-    def _shell_call(self, call: str, args: dict[str, Any]) -> Any:
+    def _shell_call(self, call: Any, args: dict[str, Any]) -> Any:
         return self.world.call(call, args, source="shell")
 
     def _serve(self, req: dict[str, Any]) -> dict[str, Any]:

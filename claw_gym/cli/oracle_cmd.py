@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def oracle_job(job: Job) -> dict[str, Any]:
+def oracle_cmd_job(job: Job) -> dict[str, Any]:
     """Run in a worker: one oracle episode, summarised."""
     task_id, seed, kwargs = job
     ep = run_episode(task_id, seed, "oracle", env_kwargs=kwargs)
@@ -46,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
             raise CliError("no task matches these filters")
     else:
         raise CliError("give a TASK, or --all (with optional filters)")
-    results = list(run_jobs(oracle_job, jobs_for(task_ids, args.episodes, args.seed, env_kwargs(args)), args.workers, "oracle"))
+    jobs = jobs_for(task_ids, args.episodes, args.seed, env_kwargs(args))
+    results = list(run_jobs(oracle_cmd_job, jobs, args.workers, "oracle"))
     failures = [r for r in results if not r["passed"]]
     if args.json:
         print_json({"episodes": len(results), "passed": len(results) - len(failures), "results": results})
