@@ -7,8 +7,6 @@ is cut and ends with a visible marker.
 
 from __future__ import annotations
 
-from typing import Any
-
 from gymnasium import spaces
 
 from . import caches
@@ -43,7 +41,9 @@ def bound(text: str, limit: int) -> str:
         return hit[1]
     out = _bound(text, limit)
     if len(_BOUND) >= 16:
-        _BOUND.pop(next(iter(_BOUND), None), None)  # the oldest (tolerant of another thread's envs)
+        oldest = next(iter(_BOUND), None)
+        if oldest is not None:  # the oldest (tolerant of another thread's envs)
+            _BOUND.pop(oldest, None)
     _BOUND[key] = (text, out)  # the text is kept with its result, so its id cannot be reused meanwhile
     return out
 
@@ -77,7 +77,3 @@ def bound_lines_tail(lines: list[str], limit: int, hint: str) -> str:
 
 def observation_space() -> spaces.Dict:
     return spaces.Dict({k: UnicodeText(n) for k, n in LIMITS.items()})
-
-
-def make(**fields: Any) -> dict[str, str]:
-    return {k: bound(str(fields.get(k, "")), n) for k, n in LIMITS.items()}

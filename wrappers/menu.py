@@ -40,9 +40,10 @@ import itertools
 import json
 import re
 from collections import deque
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any, SupportsFloat
 
 import gymnasium as gym
 import numpy as np
@@ -133,7 +134,8 @@ def visible_values(obs: dict[str, Any], recalled: list[str] | tuple[str, ...] = 
     blob = "\n".join(texts + list(recalled))
     instruction = str(obs.get("instruction", ""))
     words = [w.lower().strip("'-").removesuffix("'s") for w in WORD_RE.findall(instruction)]
-    today = clock.fmt_date(_now(obs)) if _now(obs) is not None else None
+    now = _now(obs)
+    today = clock.fmt_date(now) if now is not None else None
     keywords = _uniq(w for w in words if w not in STOPWORDS)
     return Visible(
         ids=ranked_ids(blob, keywords),
@@ -415,7 +417,7 @@ class ActionMenu(gym.Wrapper):
 
     def build(self, obs: dict[str, Any]) -> None:
         """Fill the slots from the observation and the world (called after reset and step)."""
-        self._choices = [None] * self.action_space.n
+        self._choices = [None] * len(self._mask)
         self._mask[:] = False
         self._put("core", 0, Choice(f"finish({self.finish_message!r})", A.finish(self.finish_message)))
         for k, s in enumerate(self.waits):
@@ -498,7 +500,7 @@ class ActionMenu(gym.Wrapper):
         self.build(obs)
         return obs, self._annotate(info)
 
-    def step(self, action: Any) -> tuple[Any, float, bool, bool, dict]:
+    def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
         index = int(np.asarray(action).item()) if not isinstance(action, (int, np.integer)) else int(action)
         choice = self.choice(index) if 0 <= index < len(self._mask) and self._mask[index] else None
         if choice is None:
@@ -515,12 +517,3 @@ class ActionMenu(gym.Wrapper):
         self._last_result = obs.get("result", "")
         self.build(obs)
         return obs, reward, terminated, truncated, self._annotate(info)
-
-
-def masked_random_policy(rng: np.random.Generator) -> Callable[[np.ndarray], int]:
-    """A uniform choice among the valid slots (the random baseline for menu agents)."""
-
-    def act(mask: np.ndarray) -> int:
-        return int(rng.choice(np.flatnonzero(mask)))
-
-    return act
