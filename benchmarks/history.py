@@ -15,15 +15,15 @@ import gc
 import statistics
 import time
 import tracemalloc
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import gymnasium as gym
 
 import claw_gym
 from claw_gym.life import history_text, history_words
-from claw_gym.tasks import build as build_mod
 from claw_gym.tasks import background, suite
+from claw_gym.tasks import build as build_mod
 from claw_gym.tasks.family import Ctx
 
 

@@ -107,13 +107,13 @@ def main() -> None:
         peak = {"processes": 0, "rss_kb": 0}
         done = threading.Event()
 
-        def sample(env_: gym.Env = e) -> None:
-            while not done.wait(0.002):
+        def sample(env_: gym.Env = e) -> None:  # joined below, in the same iteration
+            while not done.wait(0.002):  # noqa: B023  (joined in this iteration)
                 lp = env_.unwrapped._laptop
                 if lp is not None and lp.shell is not None:
                     u = lp.usage()
-                    for k in peak:
-                        peak[k] = max(peak[k], u[k])
+                    for k in peak:  # noqa: B023  (joined in this iteration)
+                        peak[k] = max(peak[k], u[k])  # noqa: B023
 
         th = threading.Thread(target=sample, daemon=True)
         th.start()

@@ -22,7 +22,6 @@ from .rng import derive_rng, stable_hash
 from .services import SERVICES, Service, ServiceError
 from .snapshot import Participant, WorldSnapshot
 
-
 _WORLD_IDS = itertools.count(1)  # tells worlds apart for snapshots; never part of any observation
 
 
@@ -169,9 +168,9 @@ class World:
         }
         phone_only = sorted(n for n, svc in self.services.items() if getattr(svc, "device_only", False))
         if phone_only:  # said up front: calling them through the api or shell door only costs a step
-            listing["phone_only"] = {n: "on the phone itself: use the phone's apps (gui actions); the api and "
-                                        "shell doors refuse these endpoints (describe still works)"
-                                     for n in phone_only}
+            listing["phone_only"] = dict.fromkeys(
+                phone_only, "on the phone itself: use the phone's apps (gui actions); the api and shell doors refuse "
+                            "these endpoints (describe still works)")
         return listing
 
     # ---- reading -----------------------------------------------------------------------------

@@ -57,7 +57,9 @@ def _rows(text: str) -> list[dict[str, str]]:
 def _amount(text: str) -> float | None:
     """The one amount a cell holds ("74.30", "€74.30", "74,30 EUR"); None if none, several or unclear."""
     found = values.amounts_in(text)
-    return round(float(found[0].value), 2) if len(found) == 1 and found[0].ok else None  # type: ignore[arg-type]
+    if len(found) != 1 or not found[0].ok or found[0].value is None:
+        return None
+    return round(float(found[0].value), 2)
 
 
 def generate(ctx: Ctx) -> Scenario:

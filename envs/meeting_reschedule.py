@@ -59,7 +59,7 @@ def generate(ctx: Ctx) -> Scenario:
     mail.deliver(who.email, subject, ctx.pick(ASKS).format(title=title, **_slot_text(first)) + f"\n\n{who.first}",
                  time=t0 - clock.DAY)
     changes = 1 + (ctx.difficulty >= 4)
-    latest = None
+    latest: dict[str, Any] = {}
     for k in range(changes):
         slot = final if k == changes - 1 else ctx.next_weekday(d1, 15, 0) + 7 * clock.DAY
         latest = mail.deliver(who.email, f"Re: {subject}",
@@ -72,7 +72,7 @@ def generate(ctx: Ctx) -> Scenario:
     instruction = ctx.pick(INSTRUCTIONS).format(name=who.name, first=who.first, title=title)
     return Scenario(instruction, {"event": event["id"], "start": event["start"], "minutes": minutes,
                                   "final": final, "stale": first, "requester": who.email,
-                                  "thread_latest": latest["id"]})  # type: ignore[index]
+                                  "thread_latest": latest["id"]})
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:

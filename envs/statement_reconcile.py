@@ -115,9 +115,9 @@ ASKED = "the instruction asks for"
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     rec = views.files(world).find(f["report"])
     if not g.expect("report written", rec is not None, f"{f['report']} {'exists' if rec else 'does not exist'}",
-                    because=f"{ASKED} ~/{f['report']}"):
+                    because=f"{ASKED} ~/{f['report']}") or rec is None:
         return
-    text = rec["content"]  # type: ignore[index]
+    text = rec["content"]
     r = values.amount_line(text, "TOTAL UNCLAIMED", currency="EUR")  # the instruction asks for euros
     seen = "no total line" if r is None else r.problem or f"{r.value:,.2f}"
     g.expect("total of unclaimed payments is right", r is not None and r.ok and values.same_amount(r.value, f["total"]),

@@ -76,9 +76,9 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     note = "the note 'Todo export format' gives the heading, the line format and the order"
     if not g.expect("export written", rec is not None,
                     f"no file {f['path']}" if rec is None else f"{f['path']} has {len(rec['content'])} characters",
-                    because=asked):
+                    because=asked) or rec is None:
         return
-    lines = [ln.strip() for ln in rec["content"].splitlines() if ln.strip()]  # type: ignore[index]
+    lines = [ln.strip() for ln in rec["content"].splitlines() if ln.strip()]
     want_head = f"# {f['list']} tasks"
     g.expect("starts with the list heading", bool(lines) and lines[0].lower() == want_head,
              f"first line {lines[0]!r}" if lines else "empty file", because=note)

@@ -100,9 +100,9 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     asked = "the instruction names the file and its three lines; 'My accounts' in the notes lists the accounts"
     if not g.expect("report written", rec is not None,
                     f"no file {f['path']}" if rec is None else f"{f['path']} has {len(rec['content'])} characters",
-                    because=f"the instruction asks for the report in ~/{f['path']}"):
+                    because=f"the instruction asks for the report in ~/{f['path']}") or rec is None:
         return
-    text = rec["content"]  # type: ignore[index]
+    text = rec["content"]
     for key, label, want in (("pipeline", "PIPELINE", f"{f['pipeline']:,.2f}"), ("won", "WON", f"{f['won']:,.2f}"),
                              ("tickets", "UNSOLVED TICKETS", str(f["tickets"]))):
         got, problem = _figures(text, label)  # amounts in any grouping, decimal mark and currency mark

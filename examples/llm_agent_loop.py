@@ -10,7 +10,8 @@ through the word budget, actions through the tool-calling adapter.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import gymnasium as gym
 

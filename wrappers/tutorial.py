@@ -19,8 +19,7 @@ from typing import Any
 from gymnasium.envs.registration import register, registry
 
 from claw_gym import actions as A
-from claw_gym.tasks import Ctx, Family, Grader, Scenario, TaskSpec
-from claw_gym.tasks import suite
+from claw_gym.tasks import Ctx, Family, Grader, Scenario, TaskSpec, suite
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 

@@ -69,7 +69,8 @@ def _device_rows(cfg: Config) -> list[Row]:
         echo = A.shell("echo hi")
         env.step(echo)
         if env._laptop is None or not env._laptop.running:
-            rows.append(Row("snapshot", "restore + first shell command", None, "ms", note="no shell here (bubblewrap?)"))
+            rows.append(Row("snapshot", "restore + first shell command", None, "ms",
+                            note="no shell here (bubblewrap?)"))
         else:
             snap = env.snapshot()
             live = per_call(lambda: env.step(echo), cfg.n(20, 2), cfg.repeats, scale=1e3)

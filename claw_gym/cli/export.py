@@ -16,8 +16,8 @@ import argparse
 import json
 import sys
 import time
-from pathlib import Path
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from ..plural import count
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     written = passed = size = 0
     if args.out != "-":
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    out = sys.stdout if args.out == "-" else open(args.out, "w", encoding="utf-8", newline="\n")
+    out = sys.stdout if args.out == "-" else open(args.out, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
     try:
         for ok, text in run_jobs(partial(export_job, args.policy, args.format), jobs, args.workers, "export"):
             passed += ok

@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from .. import actions as A
+from ..services import Service
 from .runner import Episode
 
 SEP = "__"
@@ -56,7 +57,7 @@ def tools_of(env: Any) -> list[dict[str, Any]]:
 
 
 @lru_cache(maxsize=256)
-def _tools(classes: tuple[type, ...], devices: tuple[str, ...]) -> tuple[dict[str, Any], ...]:
+def _tools(classes: tuple[type[Service], ...], devices: tuple[str, ...]) -> tuple[dict[str, Any], ...]:
     """Endpoints are declared on the service classes, so the tools depend only on these keys."""
     schemas = [_HELP_TOOL]
     for cls in classes:

@@ -72,7 +72,7 @@ def money(p: Plan) -> None:
     """Salary, rent, subscriptions, utility bills (invoice mail + attachment + debit), card payments."""
     c = p.cast
     month_starts = sorted({clock.from_datetime(clock.to_datetime(p.start + d * clock.DAY).replace(
-        day=1, hour=0, minute=0, second=0)) for d in range(0, p.days + 1)})
+        day=1, hour=0, minute=0, second=0)) for d in range(p.days + 1)})
     payroll = f"payroll@{c.persona.work_domain}"
     for ms in month_starts:
         mon = clock.to_datetime(ms).strftime("%B %Y")
@@ -176,7 +176,8 @@ def device_life(p: Plan, t0: int, t1: int) -> None:
         if p.random() < 0.05:
             t = day + int(p.uniform(9, 22) * clock.HOUR)
             if t0 <= t <= t1:
-                R.device(p, t, "install", "Store", f"Installed {p.pick(('Train Times', 'Recipe Box', 'Splitwise', 'Duolingo', 'Strava'))}")
+                app = p.pick(("Train Times", "Recipe Box", "Splitwise", "Duolingo", "Strava"))
+                R.device(p, t, "install", "Store", f"Installed {app}")
         if p.random() < 0.04:
             t = day + int(p.uniform(7, 23) * clock.HOUR)
             if t0 <= t <= t1:

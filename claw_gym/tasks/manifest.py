@@ -37,6 +37,7 @@ def entry(task_id: str) -> dict[str, Any]:
     env = ClawEnv(task_id=task_id)
     try:
         env.reset(seed=SEED)
+        assert env.world is not None and env.scenario is not None
         content = {"spec": spec.as_dict(), "state": env.world.state_hash(),
                    "instruction": env.scenario.instruction, "oracle": env.oracle_actions()}
     finally:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 from ..rng import derive_seed
 from . import ambient, quota
@@ -25,7 +26,7 @@ SPLITS: dict[str, int] = {"train": 1600, "test": 200, "heldout": 200}
 def _specs_of(f: Family) -> list[TaskSpec]:
     """Specs of one family on its own (outside the suite's quotas): ``tasks_per_variant`` per
     variant, all train, its own services only. Used by add-on families such as the tutorial."""
-    return [TaskSpec(task_id=f"{f.name}-{v}-{n:04d}", family=f.name, kind=f.kind,  # type: ignore[arg-type]
+    return [TaskSpec(task_id=f"{f.name}-{v}-{n:04d}", family=f.name, kind=f.kind,  # type: ignore[arg-type]  # Family.kind is a str
                      difficulty=quota.difficulty(n, i, len(f.variants)), split="train",
                      services=tuple(sorted(set(f.services) | set(ambient.ALWAYS))), devices=f.devices,
                      max_steps=f.max_steps, variant=v, number=n, tags=f.tags)
@@ -57,8 +58,8 @@ def _family_specs(f: Family, count: int, n_heldout: int, n_test: int) -> list[Ta
     for task_id, i, v, n in ids:
         d = quota.difficulty(n, i, len(f.variants))
         sp = split.get(task_id, "train")
-        out.append(TaskSpec(task_id=task_id, family=f.name, difficulty=d, kind=f.kind,  # type: ignore[arg-type]
-                            split=sp, services=ambient.world_services(f, task_id, d, sp == "heldout"),  # type: ignore[arg-type]
+        out.append(TaskSpec(task_id=task_id, family=f.name, difficulty=d, kind=f.kind,  # type: ignore[arg-type]  # Family.kind is a str
+                            split=sp, services=ambient.world_services(f, task_id, d, sp == "heldout"),  # type: ignore[arg-type]  # a str split
                             devices=f.devices, max_steps=f.max_steps, variant=v, number=n, tags=f.tags))
     return out
 

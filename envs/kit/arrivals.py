@@ -14,13 +14,24 @@ from claw_gym.tasks import Ctx
 from .records import reserve
 
 
-def arrive_mail(ctx: Ctx, service: str, t: int, sender: str, subject: str, body: str, *,
-                attachments: Iterable[str] = ()) -> str:
+def arrive_mail(
+    ctx: Ctx, service: str, t: int, sender: str, subject: str, body: str, *, attachments: Iterable[str] = ()
+) -> str:
     """A mail into ``service``'s inbox (``mail`` or ``workmail``)."""
     svc = ctx.svc(service)
     rid = reserve(svc, "messages")
-    rec = {"id": rid, "time": t, "from": sender, "to": [svc.address()], "cc": [], "subject": subject,
-           "body": body, "folder": "inbox", "read": False, "attachments": list(attachments)}
+    rec = {
+        "id": rid,
+        "time": t,
+        "from": sender,
+        "to": [svc.address()],
+        "cc": [],
+        "subject": subject,
+        "body": body,
+        "folder": "inbox",
+        "read": False,
+        "attachments": list(attachments),
+    }
     ctx.world.schedule(Event(t, service, "mail.received", f"from {sender}: {subject}", "messages", rec))
     return rid
 
@@ -29,10 +40,18 @@ def arrive_charge(ctx: Ctx, t: int, amount: float, counterparty: str, reference:
     """A posted card payment (a negative bank transaction)."""
     bank = ctx.svc("bank")
     rid = reserve(bank, "transactions")
-    rec = {"id": rid, "time": t, "amount": round(-abs(amount), 2), "counterparty": counterparty,
-           "reference": reference, "status": "posted", "iban": ""}
-    ctx.world.schedule(Event(t, "bank", "bank.transaction", f"card payment {counterparty} {-abs(amount):.2f}",
-                             "transactions", rec))
+    rec = {
+        "id": rid,
+        "time": t,
+        "amount": round(-abs(amount), 2),
+        "counterparty": counterparty,
+        "reference": reference,
+        "status": "posted",
+        "iban": "",
+    }
+    ctx.world.schedule(
+        Event(t, "bank", "bank.transaction", f"card payment {counterparty} {-abs(amount):.2f}", "transactions", rec)
+    )
     return rid
 
 
@@ -40,10 +59,17 @@ def arrive_ticket(ctx: Ctx, t: int, subject: str, requester: str, body: str) -> 
     """An open helpdesk ticket."""
     hd = ctx.svc("helpdesk")
     rid = reserve(hd, "tickets")
-    rec = {"id": rid, "subject": subject, "requester": requester, "body": body, "status": "open",
-           "priority": "normal", "time": t, "comments": []}
-    ctx.world.schedule(Event(t, "helpdesk", "ticket.opened", f"new ticket from {requester}: {subject}",
-                             "tickets", rec))
+    rec = {
+        "id": rid,
+        "subject": subject,
+        "requester": requester,
+        "body": body,
+        "status": "open",
+        "priority": "normal",
+        "time": t,
+        "comments": [],
+    }
+    ctx.world.schedule(Event(t, "helpdesk", "ticket.opened", f"new ticket from {requester}: {subject}", "tickets", rec))
     return rid
 
 
@@ -56,8 +82,18 @@ def arrive_sms(ctx: Ctx, t: int, number: str, body: str) -> str:
     return rid
 
 
-def arrive_notification(ctx: Ctx, t: int, app: str, title: str, text: str, *, actions: Iterable[str] = (),
-                        package: str = "", summary: str = "", **extra: object) -> str:
+def arrive_notification(
+    ctx: Ctx,
+    t: int,
+    app: str,
+    title: str,
+    text: str,
+    *,
+    actions: Iterable[str] = (),
+    package: str = "",
+    summary: str = "",
+    **extra: object,
+) -> str:
     """A phone-only notification that pops up at ``t`` (no other door shows it).
 
     The event line says only which app notified (``summary``, default "<app> notification"):
@@ -65,8 +101,18 @@ def arrive_notification(ctx: Ctx, t: int, app: str, title: str, text: str, *, ac
     """
     phone = ctx.svc("phone")
     rid = reserve(phone, "notifications")
-    rec = {"id": rid, "time": t, "app": app, "package": package, "title": title, "text": text,
-           "actions": list(actions), "dismissed": False, "response": None, **extra}
+    rec = {
+        "id": rid,
+        "time": t,
+        "app": app,
+        "package": package,
+        "title": title,
+        "text": text,
+        "actions": list(actions),
+        "dismissed": False,
+        "response": None,
+        **extra,
+    }
     ctx.world.schedule(Event(t, "phone", "notification", summary or f"{app} notification", "notifications", rec))
     return rid
 

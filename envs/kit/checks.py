@@ -23,8 +23,11 @@ def calendar_rows(world: World, with_pending: bool = False) -> list[dict]:
     """Calendar entries now, plus (for oracles planning ahead) the ones still to arrive."""
     rows = list(world.services["calendar"].table("entries").values())
     if with_pending:
-        rows += [dict(e.record) for e in world.timeline.pending
-                 if e.service == "calendar" and e.table == "entries" and e.record]
+        rows += [
+            dict(e.record)
+            for e in world.timeline.pending
+            if e.service == "calendar" and e.table == "entries" and e.record
+        ]
     return rows
 
 
@@ -40,24 +43,24 @@ def sent_mails(world: World, services: Iterable[str] = MAIL_SERVICES, after: int
         svc = world.services.get(name)
         if svc is None:
             continue
-        out += [m for m in svc.table("messages").values()
-                if m["folder"] == "sent" and (after is None or m["time"] >= after)]
+        out += [
+            m for m in svc.table("messages").values() if m["folder"] == "sent" and (after is None or m["time"] >= after)
+        ]
     return sorted(out, key=lambda m: (m["time"], m["id"]))
 
 
-def sent_to(world: World, address: str, services: Iterable[str] = MAIL_SERVICES, after: int | None = None
-            ) -> list[dict]:
+def sent_to(
+    world: World, address: str, services: Iterable[str] = MAIL_SERVICES, after: int | None = None
+) -> list[dict]:
     """Sent mail with ``address`` among its recipients (to or cc, case-insensitive)."""
     a = address.lower()
-    return [m for m in sent_mails(world, services, after)
-            if a in [x.lower() for x in m["to"] + m.get("cc", [])]]
+    return [m for m in sent_mails(world, services, after) if a in [x.lower() for x in m["to"] + m.get("cc", [])]]
 
 
 def paid(world: World, iban: str) -> list[dict]:
     """Outgoing payments to an IBAN (from the final bank state)."""
     clean = iban.replace(" ", "").upper()
-    return [t for t in world.services["bank"].table("transactions").values()
-            if t["iban"] == clean and t["amount"] < 0]
+    return [t for t in world.services["bank"].table("transactions").values() if t["iban"] == clean and t["amount"] < 0]
 
 
 def reached(world: World, parties: Iterable[str], since: int) -> list[str]:
@@ -68,11 +71,17 @@ def reached(world: World, parties: Iterable[str], since: int) -> list[str]:
     said only "let them know", every one of these counts. Returns "door to party" lines.
     """
     want = {O.party(p): p for p in parties}
-    out = [f"{m.door} to {want[O.party(r)]} at {clock.fmt(m.time)}" for m in O.outbound(world, since)
-           for r in m.to if O.party(r) in want]
-    out += [f"a call to {want[O.party(e.args.get('number', ''))]} at {clock.fmt(e.time)}"
-            for e in world.audit.entries if e.ok and e.call == "phone.place_call" and e.time >= since
-            and O.party(str(e.args.get("number", ""))) in want]
+    out = [
+        f"{m.door} to {want[O.party(r)]} at {clock.fmt(m.time)}"
+        for m in O.outbound(world, since)
+        for r in m.to
+        if O.party(r) in want
+    ]
+    out += [
+        f"a call to {want[O.party(e.args.get('number', ''))]} at {clock.fmt(e.time)}"
+        for e in world.audit.entries
+        if e.ok and e.call == "phone.place_call" and e.time >= since and O.party(str(e.args.get("number", ""))) in want
+    ]
     return out
 
 
@@ -85,13 +94,21 @@ def reminders_at(world: World, at: int, before: dict[str, list[str]]) -> list[st
     day = clock.to_datetime(at).strftime("%a").lower()
     phone = world.services.get("phone")
     if isinstance(phone, Phone):
-        out += [f"alarm {a['time']}" for a in phone.alarms()
-                if a["enabled"] and a["time"] == hhmm(at) and (not a["days"] or day in a["days"])]
+        out += [
+            f"alarm {a['time']}"
+            for a in phone.alarms()
+            if a["enabled"] and a["time"] == hhmm(at) and (not a["days"] or day in a["days"])
+        ]
     if "calendar.entries" in before:
-        out += [f"calendar {r['title']!r} {clock.fmt(r['start'])}"
-                for r in agent_rows(world, "calendar", "entries", before["calendar.entries"]) if r["start"] == at]
+        out += [
+            f"calendar {r['title']!r} {clock.fmt(r['start'])}"
+            for r in agent_rows(world, "calendar", "entries", before["calendar.entries"])
+            if r["start"] == at
+        ]
     if "todo.items" in before:
-        out += [f"to-do {r['title']!r} due {clock.fmt(r['due'])}"
-                for r in agent_rows(world, "todo", "items", before["todo.items"])
-                if r["due"] == at and not r["done"]]
+        out += [
+            f"to-do {r['title']!r} due {clock.fmt(r['due'])}"
+            for r in agent_rows(world, "todo", "items", before["todo.items"])
+            if r["due"] == at and not r["done"]
+        ]
     return out

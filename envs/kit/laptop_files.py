@@ -28,8 +28,10 @@ def claw(call: str, **args: Any) -> str:
 def write_file(path: str, content: str) -> str:
     """A laptop step writing ``~/path`` (parents created) from a literal text."""
     parent = path.rsplit("/", 1)[0] if "/" in path else "."
-    return A.shell(f"cd ~ && mkdir -p {shlex.quote(parent)} && printf %s {shlex.quote(content)} > {shlex.quote(path)}"
-                   f" && cat {shlex.quote(path)}")
+    return A.shell(
+        f"cd ~ && mkdir -p {shlex.quote(parent)} && printf %s {shlex.quote(content)} > {shlex.quote(path)}"
+        f" && cat {shlex.quote(path)}"
+    )
 
 
 def first_written(world: World, path: str, holds: Callable[[str], bool]) -> int | None:
@@ -43,8 +45,11 @@ def first_written(world: World, path: str, holds: Callable[[str], bool]) -> int 
     for e in world.audit.entries:
         if not e.ok:
             continue
-        if e.call == "files.write" and _same_path(str(e.args.get("path", "")), path) \
-                and holds(str(e.args.get("content", ""))):
+        if (
+            e.call == "files.write"
+            and _same_path(str(e.args.get("path", "")), path)
+            and holds(str(e.args.get("content", "")))
+        ):
             return e.time
         if e.call == "files.move" and _same_path(str(e.args.get("dst", "")), path):  # content as it is now
             rec = files.find(path)
@@ -68,19 +73,36 @@ def parse_conf(text: str) -> dict[str, str]:
         return {}
 
 
-def expect_config_fixed(world: World, g: Grader, path: str, key: str, want: str, before: dict[str, str], *,
-                        fixed: tuple[str, str], rest: tuple[str, str]) -> None:
+def expect_config_fixed(
+    world: World,
+    g: Grader,
+    path: str,
+    key: str,
+    want: str,
+    before: dict[str, str],
+    *,
+    fixed: tuple[str, str],
+    rest: tuple[str, str],
+) -> None:
     """Two checks on the config at ``path``: ``key`` reads as ``want`` (as the file's parser reads it),
     and every other key of ``before`` is unchanged. ``fixed`` and ``rest`` are each check's
     (name, because)."""
     rec = views.files(world).find(path)
     conf = parse_conf(rec["content"]) if rec else {}
     missing = f"no {path.rsplit('/', 1)[-1]}"
-    g.expect(fixed[0], values.same_setting(conf.get(key), want),
-             missing if rec is None else f"{key} = {conf.get(key)!r}", because=fixed[1])
+    g.expect(
+        fixed[0],
+        values.same_setting(conf.get(key), want),
+        missing if rec is None else f"{key} = {conf.get(key)!r}",
+        because=fixed[1],
+    )
     others = [k for k in before if k != key]
     changed = sorted(k for k in others if not values.same_setting(conf.get(k), before[k]))
-    g.expect(rest[0], rec is not None and not changed,
-             missing if rec is None else (f"changed: {', '.join(changed)}" if changed
-                                          else f"{', '.join(others)} as they were"),
-             because=rest[1])
+    g.expect(
+        rest[0],
+        rec is not None and not changed,
+        missing
+        if rec is None
+        else (f"changed: {', '.join(changed)}" if changed else f"{', '.join(others)} as they were"),
+        because=rest[1],
+    )

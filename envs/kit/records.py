@@ -31,8 +31,11 @@ def ids_now(ctx: Ctx, *pairs: tuple[str, str]) -> dict[str, list[str]]:
 
 def timeline_ids(world: World, service: str, table: str) -> set[str]:
     """Ids of records that came (or will come) through the timeline: the person's life, not the agent."""
-    return {e.record["id"] for e in world.timeline.history + world.timeline.pending
-            if e.service == service and e.table == table and e.record and "id" in e.record}
+    return {
+        e.record["id"]
+        for e in world.timeline.history + world.timeline.pending
+        if e.service == service and e.table == table and e.record and "id" in e.record
+    }
 
 
 def agent_rows(world: World, service: str, table: str, before: Iterable[str]) -> list[dict]:

@@ -50,9 +50,15 @@ def broken_world(ctx: Ctx) -> dict[str, Any]:
 
     Returns the facts (``key``, ``value``, ``good``, ``fix``); the family adds who raises the problem."""
     host = ctx.pick(["backup.corp.example", "vault.corp.example", "nas.corp.example"])
-    good = {"host": host, "port": str(ctx.pick([8443, 9443, 7443])), "tls": "true",
-            "source_dir": "/home/user/Documents", "exclude": "*.tmp,*.part", "schedule": "daily 02:00",
-            "retention_days": str(ctx.pick([14, 30, 60, 90]))}
+    good = {
+        "host": host,
+        "port": str(ctx.pick([8443, 9443, 7443])),
+        "tls": "true",
+        "source_dir": "/home/user/Documents",
+        "exclude": "*.tmp,*.part",
+        "schedule": "daily 02:00",
+        "retention_days": str(ctx.pick([14, 30, 60, 90])),
+    }
     broken = dict(good)
     variant = ctx.variant
     mail, desk = ctx.svc("mail"), ctx.svc("helpdesk")
@@ -61,39 +67,53 @@ def broken_world(ctx: Ctx) -> dict[str, Any]:
         old = ctx.pick([p for p in ("8443", "9443", "7443") if p != good["port"]])
         broken["port"] = old
         error = f"cannot connect to {host}:{old}: connection refused"
-        mail.deliver(it, "Backup server maintenance done",
-                     f"Hi all,\n\nthe backup server {host} was migrated last week. It now listens on port "
-                     f"{good['port']} (the old port {old} is closed). Please update your backup client.\n\nIT",
-                     time=ctx.now - 8 * clock.DAY)
+        mail.deliver(
+            it,
+            "Backup server maintenance done",
+            f"Hi all,\n\nthe backup server {host} was migrated last week. It now listens on port "
+            f"{good['port']} (the old port {old} is closed). Please update your backup client.\n\nIT",
+            time=ctx.now - 8 * clock.DAY,
+        )
         fix_cmd = f"sed -i 's/^port = .*/port = {good['port']}/' ~/{CONF}"
         key = "port"
     elif variant == "path":
         typo = ctx.pick(["/home/user/Documnets", "/home/user/Docs", "/home/user/documents"])
         broken["source_dir"] = typo
         error = f"source_dir {typo} does not exist (No such file or directory)"
-        ctx.svc("notes").add("Laptop setup", "Backups (syncd) cover /home/user/Documents only; Desktop and "
-                             "Downloads are scratch.\nVPN: corp profile, split tunnel.", time=ctx.now - 60 * clock.DAY)
+        ctx.svc("notes").add(
+            "Laptop setup",
+            "Backups (syncd) cover /home/user/Documents only; Desktop and "
+            "Downloads are scratch.\nVPN: corp profile, split tunnel.",
+            time=ctx.now - 60 * clock.DAY,
+        )
         fix_cmd = f"sed -i 's|^source_dir = .*|source_dir = /home/user/Documents|' ~/{CONF}"
         key = "source_dir"
     else:
         words = {"14": "two weeks", "30": "thirty", "60": "sixty", "90": "ninety"}
         broken["retention_days"] = words[good["retention_days"]]
         error = f"invalid value for retention_days: {words[good['retention_days']]!r} (expected a whole number of days)"
-        mail.deliver(it, "Backup retention policy",
-                     f"Policy reminder: laptop backups must be kept for {good['retention_days']} days "
-                     f"(retention_days = {good['retention_days']} in syncd.conf).\n\nIT", time=ctx.now - 20 * clock.DAY)
+        mail.deliver(
+            it,
+            "Backup retention policy",
+            f"Policy reminder: laptop backups must be kept for {good['retention_days']} days "
+            f"(retention_days = {good['retention_days']} in syncd.conf).\n\nIT",
+            time=ctx.now - 20 * clock.DAY,
+        )
         fix_cmd = f"sed -i 's/^retention_days = .*/retention_days = {good['retention_days']}/' ~/{CONF}"
         key = "retention_days"
     files = ctx.svc("files")
     files.put(CONF, render_conf(broken), time=ctx.now - 9 * clock.DAY)
     files.put(LOG, _log(ctx, error, 3 - min(ctx.difficulty, 3) + 1), time=ctx.now - clock.HOUR)
-    files.put(".config/syncd/syncd.conf.example", render_conf({**good, "host": "backup.example.org",
-                                                               "port": "443", "retention_days": "7"}),
-              time=ctx.now - 300 * clock.DAY)
+    files.put(
+        ".config/syncd/syncd.conf.example",
+        render_conf({**good, "host": "backup.example.org", "port": "443", "retention_days": "7"}),
+        time=ctx.now - 300 * clock.DAY,
+    )
     if ctx.difficulty >= 3:  # an unrelated helpdesk ticket and a stale IT mail
         desk.open_ticket("Printer on floor 3 jams", it, "Fixed by replacing the roller.", time=ctx.now - 30 * clock.DAY)
-        mail.deliver(it, "Reminder: password rotation", "Please rotate your password this month.",
-                     time=ctx.now - 12 * clock.DAY)
+        mail.deliver(
+            it, "Reminder: password rotation", "Please rotate your password this month.", time=ctx.now - 12 * clock.DAY
+        )
     facts: dict[str, Any] = {"key": key, "value": good[key], "good": good, "fix": fix_cmd}
     return facts
 
@@ -135,11 +155,15 @@ def check_config(world: World, f: dict[str, Any], g: Grader, *, asked: str) -> b
 
     ``asked`` says why the agent should look at all (the check's because). False when the config is gone."""
     key, want = f["key"], f["value"]
-    source = {"port": "IT's mail about the server move", "retention_days": "IT's retention policy mail",
-              "source_dir": "the note 'Laptop setup'"}[key]
+    source = {
+        "port": "IT's mail about the server move",
+        "retention_days": "IT's retention policy mail",
+        "source_dir": "the note 'Laptop setup'",
+    }[key]
     rec = views.files(world).find(CONF)
-    present = g.expect("config still exists", rec is not None, f"~/{CONF} {'present' if rec else 'missing'}",
-                       because=asked)
+    present = g.expect(
+        "config still exists", rec is not None, f"~/{CONF} {'present' if rec else 'missing'}", because=asked
+    )
     if not present or rec is None:
         return False
     try:
@@ -148,15 +172,22 @@ def check_config(world: World, f: dict[str, Any], g: Grader, *, asked: str) -> b
         found, broken = [], str(exc)
     where = {k: s for s, keys in SECTIONS.items() for k in keys}
     shown = ", ".join(f"[{s}] {k} = {v!r}" for s, k, v in found if k == key) or f"no {key}"
-    g.expect(f"{key} is fixed", values.same_setting(_one(found, key, where[key]), want),
-             broken or f"{shown}; {source} gives {want!r}",
-             because=f"the log's errors name {key}; {source} gives its right value")
-    changed = sorted(k for k, v in f["good"].items()
-                     if k != key and not values.same_setting(_one(found, k, where[k]), v))
+    g.expect(
+        f"{key} is fixed",
+        values.same_setting(_one(found, key, where[key]), want),
+        broken or f"{shown}; {source} gives {want!r}",
+        because=f"the log's errors name {key}; {source} gives its right value",
+    )
+    changed = sorted(
+        k for k, v in f["good"].items() if k != key and not values.same_setting(_one(found, k, where[k]), v)
+    )
     added = sorted({f"[{s}] {k}" for s, k, _ in found if k not in where})
-    g.expect("other settings unchanged", not changed and not added and not broken,
-             broken or f"changed: {', '.join(changed) or 'none'}; added: {', '.join(added) or 'none'}",
-             because="the log names one broken setting; the others work and the backups depend on them")
+    g.expect(
+        "other settings unchanged",
+        not changed and not added and not broken,
+        broken or f"changed: {', '.join(changed) or 'none'}; added: {', '.join(added) or 'none'}",
+        because="the log names one broken setting; the others work and the backups depend on them",
+    )
     return True
 
 

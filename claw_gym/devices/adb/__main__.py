@@ -22,8 +22,6 @@ def make_phone(task: str | None, seed: int) -> Any:
     try:
         from claw_gym.devices.phone.device import SimPhone
     except ImportError:
-        SimPhone = None
-    if SimPhone is None:
         try:
             from tests.fake_phone import FakePhone  # only found when run from a source checkout
         except ImportError:
@@ -47,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m claw_gym.devices.adb", description=__doc__.splitlines()[0])
     ap.add_argument("--port", type=int, default=0, help="TCP port (0 = any free one; avoid 5555-5585)")
     ap.add_argument("--host", default="127.0.0.1")
-    ap.add_argument("--task", default=None, help="task id whose world the phone shows (default: a demo world with every app)")
+    ap.add_argument("--task", default=None,
+                    help="task id whose world the phone shows (default: a demo world with every app)")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
     phone = make_phone(args.task, args.seed)

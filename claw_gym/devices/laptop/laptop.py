@@ -209,8 +209,12 @@ class Laptop:
                                                      preexec_fn=preexec(self.limits, None))  # limits, no isolation
             self.shell.wait_ready()
         call = weakref.WeakMethod(self._shell_call)
-        self.home = self._held["home"] = Home(root, self.world, lambda c, a: call()(c, a),  # type: ignore[misc]
-                                              host_uid, self.reads)
+        def sync_call(c: Any, a: dict[str, Any]) -> Any:  # a weak reference: the home must not keep the laptop alive
+            method = call()
+            assert method is not None, "the laptop is gone"
+            return method(c, a)
+
+        self.home = self._held["home"] = Home(root, self.world, sync_call, host_uid, self.reads)
         plan = self._plan
         if plan is not None and plan.disk is not None:
             disk.apply(self.home, plan.disk)
@@ -250,7 +254,7 @@ class Laptop:
         """Run one command; the result text: status line, output (bounded), notes."""
         try:
             for attempt in (1, 2):
-                if not (self.running and self.shell.responsive()):  # type: ignore[union-attr]
+                if not (self.running and self.shell.responsive()):  # type: ignore[union-attr]  # running: a shell
                     self.close()
                     self.start()
                 res, text = self._run(cmd, timeout)

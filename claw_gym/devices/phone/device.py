@@ -44,7 +44,7 @@ class SimPhone:
     width = WIDTH
     height = HEIGHT
 
-    def __init__(self, world: "World") -> None:
+    def __init__(self, world: World) -> None:
         self.world = world
         self.apps: dict[str, App] = {a.package: a for a in (cls() for cls in APPS) if a.installed(world.services)}
         self.stacks: dict[str, list[Screen]] = {}
@@ -424,7 +424,7 @@ class SimPhone:
         state.update(_tree=None, _enter=None, _renderers={}, _frames={}, _ui_text=None, _numbers=None)
         return state
 
-    def attach(self, world: "World") -> None:
+    def attach(self, world: World) -> None:
         """Use the phone again on ``world`` after :meth:`close` (the env restoring an older episode)."""
         self.world = world
         self._numbers = None  # a cache of another world
