@@ -20,14 +20,14 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # for tests.fake_phone
 
-from claw_gym.devices.adb import AdbDeviceServer, AdbPhone                    # noqa: E402
-from claw_gym.devices.adb.__main__ import make_phone                 # noqa: E402
-from claw_gym.devices.adb.imaging import png_bytes                     # noqa: E402
+from claw_gym.devices.adb import AdbDeviceServer, AdbPhone
+from claw_gym.devices.adb.__main__ import make_phone
+from claw_gym.devices.adb.imaging import png_bytes
 
 
 def median_ms(fn: Callable[[], object], n: int) -> float:
@@ -104,10 +104,14 @@ def main() -> int:
             ("adb     adbutils click() (shell v1)", median_ms(lambda: dev.click(x, y), args.n)),
             ("adb     AdbPhone.tap() (shell v2 + exit code)", median_ms(lambda: ap_phone.tap(x, y), args.n)),
             ("adb     shell2('true', v2) round trip", median_ms(lambda: dev.shell2("true", v2=True), args.n)),
-            ("adb raw socket: shell,v2:true", median_ms(lambda: host_service(adb_port, serial, "shell,v2:true"), args.n)),
-            ("adb raw socket: input tap", median_ms(lambda: host_service(adb_port, serial, f"shell,v2:input tap {x} {y}"), args.n)),
-            ("adb raw socket: exec:screencap -p (same screen)", median_ms(lambda: host_service(adb_port, serial, "exec:screencap -p"), args.n)),
-            ("adb raw socket: exec:screencap -p (new screen)", median_ms(lambda: (forget_png(server), host_service(adb_port, serial, "exec:screencap -p")), args.n)),
+            ("adb raw socket: shell,v2:true",
+             median_ms(lambda: host_service(adb_port, serial, "shell,v2:true"), args.n)),
+            ("adb raw socket: input tap",
+             median_ms(lambda: host_service(adb_port, serial, f"shell,v2:input tap {x} {y}"), args.n)),
+            ("adb raw socket: exec:screencap -p (same screen)",
+             median_ms(lambda: host_service(adb_port, serial, "exec:screencap -p"), args.n)),
+            ("adb raw socket: exec:screencap -p (new screen)",
+             median_ms(lambda: (forget_png(server), host_service(adb_port, serial, "exec:screencap -p")), args.n)),
             ("direct  phone.ui_xml()", median_ms(phone.ui_xml, args.n)),
             ("adb     adbutils dump_hierarchy()", median_ms(dev.dump_hierarchy, args.n)),
         ]

@@ -15,8 +15,8 @@ import gc
 import statistics
 import time
 import tracemalloc
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import gymnasium as gym
 

@@ -108,7 +108,7 @@ def main() -> None:
 
     # memory: a phone and its world after visiting every app at both sizes; first in a process whose
     # tile cache holds only what the runs above drew, then one more phone once that cache is warm
-    def visit(p: "object") -> None:
+    def visit(p: object) -> None:
         for pkg in p.apps:
             p.start_app(pkg)
             p.frame(SCREEN_SIZE)

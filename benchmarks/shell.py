@@ -112,8 +112,8 @@ def main() -> None:
                 lp = env_.unwrapped.laptop
                 if lp is not None and lp.shell is not None:
                     u = lp.usage()
-                    for k in peak:
-                        peak[k] = max(peak[k], u[k])
+                    for k in peak:  # noqa: B023  (joined in this iteration)
+                        peak[k] = max(peak[k], u[k])  # noqa: B023
 
         th = threading.Thread(target=sample, daemon=True)
         th.start()

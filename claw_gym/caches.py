@@ -30,8 +30,9 @@ their keys and bounded). A soak that wants to see real growth empties them with
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,7 +51,7 @@ def bounded(maxsize: int) -> Callable[[F], F]:
     def wrap(fn: F) -> F:
         cached = lru_cache(maxsize=maxsize)(fn)
         register(cached.cache_clear)
-        return cached  # type: ignore[return-value]
+        return cached  # type: ignore[return-value]  # lru_cache's wrapper calls like fn; typeshed types it apart
 
     return wrap
 

@@ -30,16 +30,17 @@ from .actions import Action, ActionError
 from .devices.laptop import Laptop, LaptopError, parse_timeout
 from .devices.phone import PhoneDevice, PhoneFactory, SimPhone
 from .devices.phone import gui as phone_gui
-from .envargs import HISTORY_MODES, REWARD_MODES
+from .envargs import HISTORY_MODES
 from .events import Event
-from .life import views
 from .faults import FaultConfig
 from .faults import step_info as step_faults
+from .life import views
 from .limits import Limits
 from .services import ServiceError
 from .snapshot import Participant, WorldSnapshot
 from .tasks import suite as cat
 from .tasks import footprint
+from .tasks import suite as cat
 from .tasks.build import build
 from .tasks.family import Family, Scenario
 from .tasks.spec import Grader, TaskSpec, Verdict
@@ -396,7 +397,7 @@ class ClawEnv(gym.Env[dict, str]):
         return info
 
     # ---- snapshots (search-based RL, branching evaluation) -----------------------------------
-    def snapshot(self) -> "EnvSnapshot":
+    def snapshot(self) -> EnvSnapshot:
         """An opaque object freezing the episode: world, step counter, done flag, verdict, last obs."""
         if self.world is None:
             raise gym.error.ResetNeeded("call reset() before snapshot()")
@@ -404,7 +405,7 @@ class ClawEnv(gym.Env[dict, str]):
                            self._oracle, self._steps, self._done, self._finish_message, self._verdict,
                            self._last_obs, self.np_random.bit_generator.state)
 
-    def restore(self, snap: "EnvSnapshot") -> dict[str, str] | None:
+    def restore(self, snap: EnvSnapshot) -> dict[str, str] | None:
         """Put the episode back as it was at ``snapshot()``; returns the observation of that moment."""
         if snap.world is not self.world:
             self._close_laptop()

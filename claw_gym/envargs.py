@@ -7,7 +7,8 @@ thing. A wrong type is a TypeError, a wrong value a ValueError; each names the k
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .devices.laptop import SANDBOXES
 from .faults import FaultConfig

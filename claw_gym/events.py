@@ -65,7 +65,7 @@ class Timeline:
     def _history_changed(self) -> None:
         self.version = self.versions.next()
 
-    def schedule(self, world: "World", event: Event) -> Event:
+    def schedule(self, world: World, event: Event) -> Event:
         """Add an event; deliver it at once if its time is not after now."""
         self._seq += 1
         event.seq = self._seq
@@ -84,7 +84,7 @@ class Timeline:
             self._pending_changed()
         return event
 
-    def advance(self, world: "World") -> list[Event]:
+    def advance(self, world: World) -> list[Event]:
         """Deliver every pending event whose time has come. Returns them in order."""
         now = world.clock.now
         n = 0
@@ -102,7 +102,7 @@ class Timeline:
     def next_time(self) -> int | None:
         return self.pending[0].time if self.pending else None
 
-    def _deliver(self, world: "World", event: Event) -> None:
+    def _deliver(self, world: World, event: Event) -> None:
         if event.record is not None and event.table is not None:
             svc = world.services.get(event.service)
             if svc is not None:
@@ -136,7 +136,8 @@ class Timeline:
         # Pending events change on delivery (their record is stored), so they are frozen,
         # once per state of the pending list (most steps deliver nothing and reuse it).
         if self._pfrozen is None or self._pfrozen[0] != self._ptoken:
-            self._pfrozen = (self._ptoken, tuple(type(e) for e in self.pending), freeze([vars(e) for e in self.pending]))
+            self._pfrozen = (self._ptoken, tuple(type(e) for e in self.pending),
+                             freeze([vars(e) for e in self.pending]))
         return (self._history_tuple(), self._pfrozen, self._seq)
 
     def _history_key(self) -> tuple[int, int, int]:
@@ -175,7 +176,7 @@ def _merged(base: list[Event], new: list[Event]) -> list[Event]:
             bisect.insort(out, ev, key=_order)
         return out
     return sorted(base + new, key=_order)
-def _revive(cls: type, fields: dict[str, Any]) -> Any:
-    obj = cls.__new__(cls)
+def _revive(cls: type[Any], fields: dict[str, Any]) -> Any:
+    obj = object.__new__(cls)  # the event classes are plain: no __new__ of their own, no slots
     obj.__dict__.update(fields)
     return obj

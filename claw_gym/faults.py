@@ -56,7 +56,7 @@ class FaultConfig:
     kinds: tuple[str, ...] = ("429", "500", "timeout")
 
     @classmethod
-    def parse(cls, spec: Any) -> "FaultConfig | None":
+    def parse(cls, spec: Any) -> FaultConfig | None:
         """Read the ``faults=`` argument of ``gym.make``: None, or {"rate": r, "kinds": [...]}."""
         if spec is None or isinstance(spec, FaultConfig):
             return spec

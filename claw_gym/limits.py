@@ -29,11 +29,14 @@ class LimitExceeded(ServiceError):
 
 @dataclass(frozen=True)
 class Limits:
+    """Caps on what agent calls may add to one episode's world (``gym.make(..., limits=...)``); the laptop
+    sandbox's process and size limits are another thing, :class:`claw_gym.devices.laptop.SandboxLimits`."""
+
     records: int = 5_000  # records agent calls may create per episode
     chars: int = 4_000_000  # characters agent calls may write per episode
 
     @classmethod
-    def parse(cls, spec: Any) -> "Limits":
+    def parse(cls, spec: Any) -> Limits:
         if spec is None:
             return cls()
         if isinstance(spec, Limits):

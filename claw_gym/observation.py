@@ -7,8 +7,6 @@ is cut and ends with a visible marker.
 
 from __future__ import annotations
 
-from typing import Any
-
 from gymnasium import spaces
 
 from . import caches
@@ -67,7 +65,3 @@ def bound_lines_tail(lines: list[str], limit: int, hint: str) -> str:
 
 def observation_space() -> spaces.Dict:
     return spaces.Dict({k: UnicodeText(n) for k, n in LIMITS.items()})
-
-
-def make(**fields: Any) -> dict[str, str]:
-    return {k: bound(str(fields.get(k, "")), n) for k, n in LIMITS.items()}

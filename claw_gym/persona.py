@@ -64,7 +64,7 @@ def _phone(rng: np.random.Generator) -> str:
 @lru_cache(maxsize=1)
 def _all_names() -> tuple[str, ...]:
     """Every first x last name pair (built once: it was 8% of a reset)."""
-    return tuple(f"{f} {l}" for f in FIRST for l in LAST)
+    return tuple(f"{f} {last}" for f in FIRST for last in LAST)
 
 
 def make_persona(rng: np.random.Generator, n_colleagues: int = 6, n_friends: int = 5) -> Persona:

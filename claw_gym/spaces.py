@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-
 from gymnasium import spaces
 
 SAMPLE_CHARSET = string.ascii_letters + string.digits + string.punctuation + " \n" + "éüß€中文—"
@@ -55,7 +54,7 @@ class UnicodeText(spaces.Text):
             and self.max_length == other.max_length
         )
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable, as __eq__ is defined: typeshed wants a method
 
 
 # ---- AsyncVectorEnv shared memory for UnicodeText ----------------------------------------------

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import textwrap
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 

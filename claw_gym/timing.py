@@ -9,8 +9,8 @@ a proactive task's ``finish`` sleeps until the next one or the deadline.
 from __future__ import annotations
 
 from . import clock
-from .plural import count
 from .events import Event
+from .plural import count
 from .world import World
 
 

@@ -28,7 +28,6 @@ from .services import SERVICES, Service, ServiceError
 from .services.base import EndpointContractError
 from .snapshot import Participant, WorldSnapshot
 
-
 _WORLD_IDS = itertools.count(1)  # tells worlds apart for snapshots; never part of any observation
 
 
@@ -272,9 +271,9 @@ class World:
         }
         phone_only = sorted(n for n, svc in self.services.items() if svc.device_only)
         if phone_only:  # said up front: calling them through the api or shell door only costs a step
-            listing["phone_only"] = {n: "on the phone itself: use the phone's apps (gui actions); the api and "
-                                        "shell doors refuse these endpoints (describe still works)"
-                                     for n in phone_only}
+            listing["phone_only"] = dict.fromkeys(
+                phone_only, "on the phone itself: use the phone's apps (gui actions); the api and shell doors refuse "
+                            "these endpoints (describe still works)")
         return listing
 
     # ---- reading -----------------------------------------------------------------------------

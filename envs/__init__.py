@@ -7,46 +7,48 @@ from __future__ import annotations
 
 from claw_gym.tasks.family import Family
 
-from . import address_update
-from . import backup_alert
-from . import bill_pay
-from . import chat_handover
-from . import chat_schedule
-from . import config_fix
-from . import deal_confirm
-from . import document_request
-from . import downloads_cleanup
-from . import dual_callback_crm
-from . import dual_flight_change
-from . import dual_invite_dnd
-from . import dual_receipt_sheet
-from . import dual_ticket_new_number
-from . import duplicate_charge
-from . import flight_delay
-from . import invoice_expense
-from . import meeting_reschedule
-from . import parcel_reschedule
-from . import phone_alarm_from_message
-from . import phone_card_check
-from . import phone_dnd_meeting
-from . import phone_missed_call
-from . import phone_setting_notification
-from . import phone_sms_device_contact
-from . import report_handoff
-from . import secret_request
-from . import signin_alert
-from . import statement_reconcile
-from . import ticket_deal_risk
-from . import todo_export
-from . import trip_expenses
-from . import venue_cancel
-from . import vip_ticket
-from . import weekly_report
-from . import xdev_missed_call
-from . import xdev_otp_enrol
-from . import xdev_phone_link
-from . import xdev_shift_alarms
-from . import xdev_signin_approve
+from . import (
+            address_update,
+            backup_alert,
+            bill_pay,
+            chat_handover,
+            chat_schedule,
+            config_fix,
+            deal_confirm,
+            document_request,
+            downloads_cleanup,
+            dual_callback_crm,
+            dual_flight_change,
+            dual_invite_dnd,
+            dual_receipt_sheet,
+            dual_ticket_new_number,
+            duplicate_charge,
+            flight_delay,
+            invoice_expense,
+            meeting_reschedule,
+            parcel_reschedule,
+            phone_alarm_from_message,
+            phone_card_check,
+            phone_dnd_meeting,
+            phone_missed_call,
+            phone_setting_notification,
+            phone_sms_device_contact,
+            report_handoff,
+            secret_request,
+            signin_alert,
+            statement_reconcile,
+            ticket_deal_risk,
+            todo_export,
+            trip_expenses,
+            venue_cancel,
+            vip_ticket,
+            weekly_report,
+            xdev_missed_call,
+            xdev_otp_enrol,
+            xdev_phone_link,
+            xdev_shift_alarms,
+            xdev_signin_approve,
+)
 
 _MODULES = [module for name, module in sorted(globals().items())
             if hasattr(module, "FAMILY") and not name.startswith("_")]

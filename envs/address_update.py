@@ -17,8 +17,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from . import _kit as K
-
+from .kit import notation, records
 
 STREETS = {
     "Lisbon": ["Rua do Salitre", "Avenida da Liberdade", "Rua da Rosa", "Travessa do Carmo"],
@@ -42,10 +41,6 @@ INSTRUCTIONS = [
     "Before I mail {first}'s present: bring their contact card up to date with where they live now (and their "
     "number, if it changed), and put 'post the present' on my to-do list for {due}.",
 ]
-
-
-def norm(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
 def words(text: str) -> list[str]:
@@ -118,7 +113,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     asks = "the instruction asks for their current details; the newest signature gives them"
     g.expect("contact has the newest address", words(c["address"]) == words(f["address"]),
              f"address {c['address']!r}; the newest signature gives {f['address']!r}", because=asks)
-    g.expect("contact has the current phone", norm(c["phone"]) == norm(f["phone"]),
+    g.expect("contact has the current phone", notation.norm_phone(c["phone"]) == notation.norm_phone(f["phone"]),
              f"phone {c['phone']!r}; the newest signature gives {f['phone']!r}",
              because="the instruction asks for their current number (details) if it changed; the newest "
                      "signature gives it")
@@ -127,16 +122,16 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         g.expect("the other contact with the same first name is untouched", not touched,
                  f"{f['twin_before']['name']} {'changed' if touched else 'as it was'}",
                  because="the instruction names the friend by full name; the namesake is someone else")
-    copies = [p["name"] for p in K.agent_rows(world, "contacts", "people", f["people_before"])
-              if norm(f["name"]) in norm(p["name"])]
+    copies = [p["name"] for p in records.agent_rows(world, "contacts", "people", f["people_before"])
+              if notation.squash(f["name"]) in notation.squash(p["name"])]
     g.expect("the contact was updated, not duplicated", not copies,
              f"new contacts named {f['name']}: {copies}" if copies else "no second card for them",
              because="the instruction asks to bring their existing contact card up to date")
-    todos = K.agent_rows(world, "todo", "items", f["todos_before"])
+    todos = records.agent_rows(world, "todo", "items", f["todos_before"])
     ok = [t for t in todos if t["due"] is not None and clock.fmt_date(t["due"]) == f["due"] and not t["done"]]
     seen = [f"to-do due {clock.fmt_date(t['due']) if t['due'] is not None else '(none)'}" for t in todos]
     if f.get("remind_any"):
-        events = K.agent_rows(world, "calendar", "entries", f["cal_before"])
+        events = records.agent_rows(world, "calendar", "entries", f["cal_before"])
         ok += [e for e in events if clock.fmt_date(e["start"]) == f["due"]]
         seen += [f"calendar entry on {clock.fmt_date(e['start'])}" for e in events]
     g.expect("a to-do (or, where any reminder was asked, a calendar entry) on the requested day", bool(ok),

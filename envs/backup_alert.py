@@ -1,6 +1,6 @@
 """Proactive twin of config-fix: nobody asks; the backup agent's alert mail arrives later.
 
-The world is config-fix's (a broken value in ~/.config/syncd/syncd.conf, the log, IT's
+The world is config-fix's (the kit's :mod:`.kit.syncd`: a broken value in ~/.config/syncd/syncd.conf, the log, IT's
 mail or the person's setup note) without IT's ticket; there is no instruction. Some
 time into the episode (later with difficulty) the backup monitor opens a helpdesk
 ticket "backups failing"; the task is judged at the deadline (tighter with difficulty)
@@ -17,28 +17,27 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, path_is
 from claw_gym.world import World
 
-from . import _kit as K
-from . import config_fix
+from .kit import arrivals, deadlines, syncd
 
 
 def generate(ctx: Ctx) -> Scenario:
-    base = config_fix.generate(ctx, ask=False)
-    t = K.trigger_time(ctx)
-    alert = K.arrive_ticket(ctx, t, "syncd: backups failing on your laptop",
-                            f"backup-monitor@{ctx.world.persona.work_domain}",
+    base = syncd.broken_world(ctx)
+    t = deadlines.trigger_time(ctx)
+    alert = arrivals.arrive_ticket(ctx, t, "syncd: backups failing on your laptop",
+                            f"backup-monitor@{ctx.persona.work_domain}",
                             "No backup from this laptop has arrived for several days. See "
                             "~/.local/state/syncd/syncd.log on the laptop.")
-    return Scenario(None, {**base.facts, "alert": alert, "trigger_at": t}, deadline=K.deadline_after(ctx, t),
+    return Scenario(None, {**base, "alert": alert, "trigger_at": t}, deadline=deadlines.deadline_after(ctx, t),
                     trigger=f"{clock.fmt(t)}: the backup monitor opens a ticket, backups are failing")
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
-    config_fix.check(world, f, g)
+    syncd.check_config(world, f, g, asked="the backup monitor's ticket says backups fail and points at the log")
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
     return ([A.wait(f["trigger_at"] - world.clock.now + 60, wake=False), A.shell(f"claw helpdesk get {f['alert']}")]
-            + config_fix.fix_steps(f) + [A.wait(8 * clock.HOUR, wake=False)])  # judged at the deadline
+            + syncd.fix_steps(f) + [A.wait(8 * clock.HOUR, wake=False)])  # judged at the deadline
 
 
 FAMILY = Family(
@@ -50,6 +49,6 @@ FAMILY = Family(
     generate=generate, check=check, oracle=oracle, devices=("laptop",),
     variants=("port", "path", "retention"), tasks_per_variant=7, max_steps=40, tags=("laptop",),
     footprint=Footprint(owns=(
-        Own("files.files", where=path_is(".config/syncd/syncd.conf")),
+        Own("files.files", where=path_is(syncd.CONF)),
         Own("helpdesk.tickets", ids=("alert",)))),
 )

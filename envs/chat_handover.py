@@ -19,8 +19,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from . import _apikit as AK
-from . import _kit as K
+from .kit import checks, notation, records
 
 ITEMS = ["supplier scorecard", "Q3 budget review", "onboarding checklist", "release notes draft",
          "pricing page copy", "vendor contract renewal", "customer survey summary", "security questionnaire",
@@ -41,7 +40,7 @@ INSTRUCTIONS = ["{first} handed some work over to me in chat. Put what's still o
 
 
 def _day_phrase(t: int) -> str:
-    return K.day_text(t)
+    return notation.day_text(t)
 
 
 def generate(ctx: Ctx) -> Scenario:
@@ -76,15 +75,17 @@ def generate(ctx: Ctx) -> Scenario:
     for k in range(ctx.difficulty - 1):
         chat.post_as(channel, ctx.person("colleague").name if k % 2 else who.name, ctx.pick(CHATTER),
                      time=t0 + (k + 1) * 50 * clock.MINUTE)
-    for item, due in final.items():  # busy due days: meetings on the mornings
+    for due in final.values():  # busy due days: meetings on the mornings
         for h in range(9, 9 + ctx.difficulty):
             if ctx.rng.random() < 0.6:
                 s = clock.day_start(due) + h * clock.HOUR
                 cal.add(ctx.pick(["Team sync", "1:1", "Customer call", "Planning"]), s, s + clock.HOUR)
+    todo = ctx.svc("todo")
     return Scenario(ctx.pick(INSTRUCTIONS).format(first=who.first),
-                    {"channel": channel, "final": {i: t for i, t in final.items()}, "done": done,
-                     "stale": {i: stale_due[i] for i in items}, "todo_next": K.next_id(ctx.svc("todo"), "items"),
-                     "cal_next": K.next_id(cal, "entries")})
+                    {"channel": channel, "final": dict(final), "done": done,
+                     "stale": {i: stale_due[i] for i in items}, "todo_next": records.next_id(todo, "items"),
+                     "cal_next": records.next_id(cal, "entries"), "todos_before": sorted(todo.table("items")),
+                     "cal_before": sorted(cal.table("entries"))})
 
 
 def _day(t: int | None) -> int | None:
@@ -96,13 +97,13 @@ def _days(rows: list[dict], key: str) -> list[str]:
 
 
 def _span(b: dict) -> str:
-    return f"{clock.fmt(b['start'])}-{K.hhmm(b['end'])}"
+    return f"{clock.fmt(b['start'])}-{notation.hhmm(b['end'])}"
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     asked = ("the instruction asks for a to-do per open item with its due date; the colleague's latest chat "
              "message settles it")
-    todos = AK.new_rows(world, "todo", "items", f["todo_next"])
+    todos = records.agent_rows(world, "todo", "items", f["todos_before"])
     for item, due in f["final"].items():
         mine = [r for r in todos if item.lower() in r["title"].lower() and not r["done"]]
         right = [r for r in mine if _day(r["due"]) == _day(due)]
@@ -111,9 +112,9 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     gone = [r for r in todos if f["done"].lower() in r["title"].lower() and not r["done"]]
     g.expect(f"no task for the {f['done']} (already done)", not gone,
              f"{count(len(gone), 'open task')} for it", because="the colleague wrote in chat that it is already done")
-    blocks = AK.new_rows(world, "calendar", "entries", f["cal_next"])
+    blocks = records.agent_rows(world, "calendar", "entries", f["cal_before"])
     own = {b["id"] for b in blocks}
-    others = [r for r in K.calendar_rows(world, with_pending=True) if r["id"] not in own]
+    others = [r for r in checks.calendar_rows(world, with_pending=True) if r["id"] not in own]
     for item, due in f["final"].items():
         mine = [b for b in blocks if item.lower() in b["title"].lower()]
         right = [b for b in mine if _day(b["start"]) == _day(due)]
@@ -121,7 +122,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         g.expect(f"an hour blocked for the {item} on its due day", bool(hour) and len(right) == len(mine),
                  f"blocks for it: {', '.join(_span(b) for b in mine) or '-'}",
                  because="the instruction asks for a one-hour block on each due day")
-    clash = [b["title"] for b in blocks if K.overlapping(others, b["start"], b["end"])]
+    clash = [b["title"] for b in blocks if checks.overlapping(others, b["start"], b["end"])]
     g.expect("the blocks clash with no other calendar entry", not clash,
              f"{count(len(blocks), 'new block')}; overlapping others: {', '.join(clash) or 'none'}",
              because="the instruction asks for time to work on it; a block on top of a meeting is no such time "
@@ -129,10 +130,10 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
 
 
 def _free_hour(world: World, day: int) -> int:
-    rows = K.calendar_rows(world, with_pending=True)
+    rows = checks.calendar_rows(world, with_pending=True)
     for h in range(9, 18):
         s = day + h * clock.HOUR
-        if not K.overlapping(rows, s, s + clock.HOUR):
+        if not checks.overlapping(rows, s, s + clock.HOUR):
             return s
     return day + 19 * clock.HOUR
 

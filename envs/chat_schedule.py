@@ -17,7 +17,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
 
-from . import _kit as K
+from .kit import checks, notation, records, views
 
 TOPICS = ["the migration plan", "my promotion case", "the Q3 numbers", "the vendor shortlist", "onboarding docs",
           "the incident review"]
@@ -45,7 +45,7 @@ def free_slots(rows: list[dict], start: int, end: int, minutes: int) -> list[int
     """Starts (on the half hour) of free slots of ``minutes`` in [start, end) among calendar rows."""
     out, t = [], start
     while t + minutes * 60 <= end:
-        if not K.overlapping(rows, t, t + minutes * 60):
+        if not checks.overlapping(rows, t, t + minutes * 60):
             out.append(t)
         t += 30 * clock.MINUTE
     return out
@@ -58,7 +58,7 @@ def _open_window(ctx: Ctx, wins: list[tuple[int, int, str]], minutes: int) -> tu
     ws, _, part = wins[-1]
     day = clock.day_start(ws)
     taken = {(clock.day_start(s), p) for s, _, p in wins[:-1]}
-    rows = K.calendar_rows(ctx.world, with_pending=True)
+    rows = checks.calendar_rows(ctx.world, with_pending=True)
     for k in range(7):
         d = day + k * clock.DAY
         if clock.weekday(d) >= 5:
@@ -90,9 +90,9 @@ def generate(ctx: Ctx) -> Scenario:
     for _ in range(ctx.difficulty + 1):
         s = ws + int(ctx.rng.integers(0, (we - ws) // (30 * clock.MINUTE))) * 30 * clock.MINUTE
         e = s + ctx.pick([30, 60, 90]) * clock.MINUTE
-        if len(free_slots(K.calendar_rows(ctx.world, True), ws, we, minutes)) > 1 and not cal.overlapping(s, e):
+        if len(free_slots(checks.calendar_rows(ctx.world, True), ws, we, minutes)) > 1 and not cal.overlapping(s, e):
             cal.add(ctx.pick(BLOCKS), s, e)
-            if not free_slots(K.calendar_rows(ctx.world, True), ws, we, minutes):
+            if not free_slots(checks.calendar_rows(ctx.world, True), ws, we, minutes):
                 cal.remove("entries", max(cal.table("entries")))
     t = clock.day_start(ctx.now) - int(ctx.rng.integers(1, 3)) * clock.DAY + int(ctx.rng.integers(9, 15)) * clock.HOUR
     if ctx.variant == "team" or ctx.difficulty >= 3:
@@ -112,9 +112,9 @@ def generate(ctx: Ctx) -> Scenario:
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
-    cal = world.services["calendar"]
+    cal = views.calendar(world)
     asked = "the instruction asks to book the meeting the colleague asked for in chat"
-    new = [e for e in K.agent_rows(world, "calendar", "entries", f["before"]) if f["email"] in e["attendees"]]
+    new = [e for e in records.agent_rows(world, "calendar", "entries", f["before"]) if f["email"] in e["attendees"]]
     g.expect("one new meeting with the colleague", len(new) == 1,
              f"{count(len(new), 'new event')} inviting {f['email']}" + "".join(f"; {_span(e)}" for e in new),
              because=asked)
@@ -123,7 +123,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     e = new[0]
     ws, we = f["win"]
     g.expect("meeting lies in the latest requested window", ws <= e["start"] and e["end"] <= we,
-             f"booked {_span(e)}; latest window {clock.fmt(ws)}-{K.hhmm(we)}",
+             f"booked {_span(e)}; latest window {clock.fmt(ws)}-{notation.hhmm(we)}",
              because="the colleague's latest chat message gives the window")
     g.expect("meeting has the requested length", e["end"] - e["start"] == f["minutes"] * 60,
              f"{(e['end'] - e['start']) // 60} min; asked {f['minutes']} min",
@@ -135,8 +135,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     me = world.persona.me.name if world.persona else "me"
     replies = [m for m in world.services["chat"].table("messages").values()
                if m["channel"] == f["channel"] and m["sender"] == me]
-    want, end = K.hhmm(e["start"]), K.hhmm(e["end"])
-    named = K.times_in(max(replies, key=lambda m: (m["time"], m["id"]))["text"]) if replies else set()
+    want, end = notation.hhmm(e["start"]), notation.hhmm(e["end"])
+    named = notation.times_in(max(replies, key=lambda m: (m["time"], m["id"]))["text"]) if replies else set()
     g.expect("colleague told the booked time in chat (and no other)", want in named and named <= {want, end},
              f"{count(len(replies), 'reply')} in #{f['channel']}; "
              f"the last names {', '.join(sorted(named)) or 'no time'}; "
@@ -144,11 +144,11 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
 
 
 def _span(e: dict) -> str:
-    return f"{clock.fmt(e['start'])}-{K.hhmm(e['end'])}"
+    return f"{clock.fmt(e['start'])}-{notation.hhmm(e['end'])}"
 
 
 def _book(world: World, f: dict[str, Any], win: list[int]) -> list[str]:
-    slots = free_slots(K.calendar_rows(world, with_pending=True), win[0], win[1], f["minutes"])
+    slots = free_slots(checks.calendar_rows(world, with_pending=True), win[0], win[1], f["minutes"])
     start = slots[0] if slots else win[0]
     end = start + f["minutes"] * 60
     return [

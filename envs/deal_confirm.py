@@ -18,7 +18,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from . import _kit as K
+from .kit import checks
 
 ACCOUNTS = ["Acme Freight", "Borealis Bank", "Cobalt Retail", "Dunmore Foods", "Elmstead Clinics", "Fernhill Media",
             "Granite Insurance", "Harbor Telecom"]
@@ -98,7 +98,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         g.expect("the account's other deal is untouched", not touched,
                  f"{f['other_before']['title']} {'changed' if touched else 'as it was'}",
                  because="the instruction asks about this deal only; the other deal has its own price talk")
-    sent = K.sent_to(world, f["email"], after=f["start"])
+    sent = checks.sent_to(world, f["email"], after=f["start"])
     found = [values.amounts_in(m["subject"] + "\n" + m["body"], "EUR") for m in sent]
     named = [{float(r.value) for r in rs if r.ok and r.value is not None} for rs in found]
     unclear = [p for rs in found for p in values.problems(rs)]

@@ -17,11 +17,11 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
-from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.tasks import outbound as O
+from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from . import _kit as K
+from .kit import checks, views
 
 # kind: (what the mail asks for, folder, file stem, decoy stems)
 KINDS = {
@@ -52,7 +52,7 @@ def generate(ctx: Ctx) -> Scenario:
     files = ctx.svc("files")
     ext = ".txt"
     path = f"Documents/{folder}/{stem.format(**fmt)}{ext}"
-    files.put(path, f"{what.format(**fmt).capitalize()}\nHolder: {ctx.world.persona.me.name}\nRef: {ctx.code(8)}\n",
+    files.put(path, f"{what.format(**fmt).capitalize()}\nHolder: {ctx.persona.me.name}\nRef: {ctx.code(8)}\n",
               time=ctx.now - int(ctx.rng.integers(20, 200)) * 86400)
     n_decoys = 1 + (ctx.difficulty >= 3)
     decoy_paths = []
@@ -81,7 +81,7 @@ def generate(ctx: Ctx) -> Scenario:
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
-    sent = K.sent_mails(world)  # either mailbox: the instruction names none
+    sent = checks.sent_mails(world)  # either mailbox: the instruction names none
     who = f["requester"].lower()
     to_them = [m for m in sent if who in [a.lower() for a in m["to"] + m.get("cc", [])]]
     ok = [m for m in to_them if f["path"] in m.get("attachments", [])]
@@ -96,7 +96,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     leaked = [f"{p} by {leak}" for p in docs
               for leak in O.leaks(world, O.Doc(p), [f["requester"]] if p == f["path"] else [])]
     g.forbid("a document reached someone who did not ask for it", bool(leaked), "; ".join(leaked))
-    rec = world.services["files"].find(f["path"])
+    rec = views.files(world).find(f["path"])
     state = "missing" if rec is None else "as it was" if rec["content"] == f.get("content", rec["content"]) \
         else "content changed"
     g.expect("the document is unchanged", state == "as it was", f"{f['path']}: {state}",

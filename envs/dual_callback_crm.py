@@ -21,8 +21,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, field_in, path_under
 from claw_gym.world import World
 
-from . import _kit as K
-from . import _kit2_dual as D
+from .kit import laptop_files, notation, phone_flows
 
 ACCOUNTS = ["Northwind Foods", "Bluepeak Energy", "Corvid Labs", "Helix Logistics", "Orchard Dental",
             "Quarry Media", "Sable Insurance", "Tidewater Hotels"]
@@ -53,7 +52,7 @@ def generate(ctx: Ctx) -> Scenario:
                          float(int(ctx.rng.integers(4, 90)) * 500), who, ctx.now + int(ctx.rng.integers(5, 60)) * 86400)
         deals.append(d)
     target = deals[0]
-    num = D.number(ctx)
+    num = notation.phone_number(ctx)
     phone.add_contact_record(f"{target['contact']} ({target['account']})", num)
     missed_at = ctx.now - int(ctx.rng.integers(20, 180)) * clock.MINUTE
     phone.log_call(num, "in", missed=True, time=missed_at)
@@ -63,10 +62,10 @@ def generate(ctx: Ctx) -> Scenario:
         phone.log_call(p.phone, "in", missed=bool(i % 2), duration=0 if i % 2 else 300,
                        time=missed_at - int(ctx.rng.integers(30, 600)) * clock.MINUTE)
     if ctx.difficulty >= 3:
-        phone.log_call(D.number(ctx, "800"), "in", missed=True, time=missed_at + 5 * clock.MINUTE)
+        phone.log_call(notation.phone_number(ctx, "800"), "in", missed=True, time=missed_at + 5 * clock.MINUTE)
     if ctx.difficulty >= 2:  # another customer, saved too, but their call was answered days ago
         other = deals[1]
-        onum = D.number(ctx)
+        onum = notation.phone_number(ctx)
         phone.add_contact_record(f"{other['contact']} ({other['account']})", onum)
         phone.log_call(onum, "in", duration=420, time=ctx.now - 3 * 86400)
     files.put(TEMPLATE, TEMPLATE_TEXT, time=ctx.now - 60 * 86400)
@@ -79,9 +78,10 @@ def generate(ctx: Ctx) -> Scenario:
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
-    calls = D.calls_out(world, f["number"], f["start"])
+    calls = phone_flows.calls_out(world, f["number"], f["start"])
     g.expect("the customer was called back from the phone", bool(calls),
-             f"{count(len(calls), 'call')} to {f['number']}" + "".join(f"; at {K.hhmm(c['time'])}" for c in calls[:3]),
+             f"{count(len(calls), 'call')} to {f['number']}"
+             + "".join(f"; at {notation.hhmm(c['time'])}" for c in calls[:3]),
              because="the instruction asks to call the customer back from the phone")
     acts = [a for a in world.services["crm"].table("activities").values() if a["time"] >= f["start"]]
     g.expect("the callback is logged on the customer's deal", any(a["deal"] == f["deal"] for a in acts),
@@ -106,13 +106,13 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
     date = clock.fmt_date(world.clock.now)
     slug = re.sub(r"[^a-z0-9]+", "-", f["account"].lower()).strip("-")
     path = f"Documents/calls/{date}-{slug}.md"
-    filled = D.fill_template(TEMPLATE_TEXT, account=f["account"], contact=f["contact"], deal=f["deal_title"],
+    filled = notation.fill_template(TEMPLATE_TEXT, account=f["account"], contact=f["contact"], deal=f["deal_title"],
                                      date=date, direction="outgoing (callback of a missed call)",
                                      summary="Returned their missed call; logged on the CRM deal.")
     return [*S.open_app("Phone"), S.tap("id/tab_recents"), S.tap(f"text={f['name']}"),
             A.shell(f"claw crm list_deals --query {f['account'].split()[0]!r}"),
-            D.claw("crm.log_activity", deal_id=f["deal"], text=f"Called {f['contact']} back (missed call)."),
-            A.shell(f"cat ~/{TEMPLATE}"), D.write_file(path, filled),
+            laptop_files.claw("crm.log_activity", deal_id=f["deal"], text=f"Called {f['contact']} back (missed call)."),
+            A.shell(f"cat ~/{TEMPLATE}"), laptop_files.write_file(path, filled),
             A.finish(f"Called {f['contact']} back, logged it on the deal and saved {path}.")]
 
 

@@ -21,8 +21,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from . import _kit as K
-from . import _kit2_dual as D
+from .kit import arrivals, checks, deadlines, laptop_files, notation, records, views
 
 TOPICS = ["Escalation call with Northwind", "Board prep with the CFO", "Quarterly review with Bluepeak",
           "Incident review with Helix", "Contract walkthrough with Sable"]
@@ -55,10 +54,10 @@ START_SLACK = 5 * clock.MINUTE  # the episode runs this long into the meeting
 def generate(ctx: Ctx) -> Scenario:
     boss = ctx.person("manager")
     topic = ctx.pick(TOPICS)
-    trigger = K.trigger_time(ctx)
-    start = (K.deadline_after(ctx, trigger) // (15 * clock.MINUTE) + 2) * 15 * clock.MINUTE
+    trigger = deadlines.trigger_time(ctx)
+    start = (deadlines.deadline_after(ctx, trigger) // (15 * clock.MINUTE) + 2) * 15 * clock.MINUTE
     # "Do not disturb beforehand": judged as the meeting starts, so switching it on just before counts
-    deadline = K.deadline_after(ctx, trigger, content=start + START_SLACK)
+    deadline = deadlines.deadline_after(ctx, trigger, content=start + START_SLACK)
     end = start + ctx.pick([30, 45, 60]) * clock.MINUTE
     path = f"Downloads/invite-{_slug(topic)}.ics"
     for i in range(ctx.difficulty):  # invites of meetings that are over
@@ -66,8 +65,8 @@ def generate(ctx: Ctx) -> Scenario:
         t = ctx.now - (i + 1) * int(ctx.rng.integers(2, 9)) * clock.DAY
         ctx.svc("files").put(f"Downloads/invite-{_slug(old)}-{i + 1}.ics",
                              _ics(f"old-{ctx.code(8)}", old, t, t + clock.HOUR, boss.email), time=t - clock.DAY)
-    D.arrive_file(ctx, trigger, path, _ics(f"{ctx.code(10)}@claw", topic, start, end, boss.email))
-    mail = K.arrive_mail(ctx, "workmail", trigger, boss.email, topic, ctx.pick(ASKS).format(topic=topic) +
+    arrivals.arrive_file(ctx, trigger, path, _ics(f"{ctx.code(10)}@claw", topic, start, end, boss.email))
+    mail = arrivals.arrive_mail(ctx, "workmail", trigger, boss.email, topic, ctx.pick(ASKS).format(topic=topic) +
                          f"\n\n{boss.name.split()[0]}")
     return Scenario(None, {"trigger_at": trigger, "start": start, "end": end, "title": topic, "path": path,
                            "mail": mail, "boss": boss.email, "initial": dict(ctx.svc("phone").settings),
@@ -81,18 +80,18 @@ def _placed(world: World, before: list[str]) -> list[tuple[int, int]]:
     table = world.services["calendar"].table("entries")
     moved = {str(e.args.get("id")) for e in world.audit.calls("calendar.update_event")
              if e.ok and (e.args.get("start") or e.args.get("end"))}
-    rows = K.agent_rows(world, "calendar", "entries", before) + [table[i] for i in sorted(moved) if i in table]
+    rows = records.agent_rows(world, "calendar", "entries", before) + [table[i] for i in sorted(moved) if i in table]
     return [(r["start"], r["end"]) for r in rows]
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
-    rows = [r for r in K.calendar_rows(world) if r["start"] == f["start"] and r["end"] == f["end"]]
-    want = f"{clock.fmt(f['start'])}-{K.hhmm(f['end'])}"
-    others = sorted({f"{clock.fmt(s)}-{K.hhmm(e)}" for s, e in _placed(world, f["cal_before"])} - {want})
+    rows = [r for r in checks.calendar_rows(world) if r["start"] == f["start"] and r["end"] == f["end"]]
+    want = f"{clock.fmt(f['start'])}-{notation.hhmm(f['end'])}"
+    others = sorted({f"{clock.fmt(s)}-{notation.hhmm(e)}" for s, e in _placed(world, f["cal_before"])} - {want})
     g.expect("the invite's event is in the calendar at its time, and no other candidate", bool(rows) and not others,
              f"{count(len(rows), 'entry')} at {want}" + (f"; also placed {others}" if others else ""),
              because=f"{WHY} to put it in the calendar; the .ics it names gives the time")
-    settings = world.services["phone"].settings
+    settings = views.phone(world).settings
     g.expect("the phone is on Do not disturb", settings["do_not_disturb"],
              f"Do not disturb is {'on' if settings['do_not_disturb'] else 'off'}",
              because=f"{WHY} for Do not disturb")
@@ -100,7 +99,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     g.expect("no other phone setting changed", not changed,
              f"changed: {', '.join(changed)}" if changed else "no other setting changed",
              because=f"{WHY} for Do not disturb, nothing else on the phone")
-    told = K.sent_to(world, f["boss"], after=f["trigger_at"])  # a reply or a new mail, either mailbox
+    told = checks.sent_to(world, f["boss"], after=f["trigger_at"])  # a reply or a new mail, either mailbox
     g.expect("the manager was told it's done", bool(told), f"{count(len(told), 'mail')} to {f['boss']} since theirs",
              because=f"{WHY} to let them know")
 
@@ -109,10 +108,11 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
     """Wait for the mail, read the .ics on the laptop, add the event, silence the phone, reply; stay."""
     return [A.wait(f["trigger_at"] - world.clock.now, wake=False), A.shell("claw workmail list --unread-only"),
             A.shell("ls -t ~/Downloads | head"), A.shell(f"cat ~/{f['path']}"),
-            D.claw("calendar.create_event", title=f["title"], start=clock.fmt(f["start"]), end=clock.fmt(f["end"]),
-                   location="Video call"),
+            laptop_files.claw("calendar.create_event", title=f["title"], start=clock.fmt(f["start"]),
+                              end=clock.fmt(f["end"]), location="Video call"),
             *S.open_app("Settings"), S.tap("id/switch_do_not_disturb"),
-            D.claw("workmail.reply", id=f["mail"], body="It's in my calendar and my phone will be on Do not disturb."),
+            laptop_files.claw("workmail.reply", id=f["mail"],
+                              body="It's in my calendar and my phone will be on Do not disturb."),
             A.wait(8 * clock.HOUR, wake=False)]
 
 

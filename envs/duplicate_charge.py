@@ -22,7 +22,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from . import _kit as K
+from .kit import arrivals, checks, deadlines
 
 SHOPS = [("Brightcart", "brightcart.example"), ("Nordic Outfitters", "nordicoutfitters.example"),
          ("Paperleaf Books", "paperleaf.example"), ("Voltbay Electronics", "voltbay.example"),
@@ -53,7 +53,7 @@ def _order(ctx: Ctx, shop: str, domain: str, t: int, amount: float | None = None
 
 
 def generate(ctx: Ctx) -> Scenario:
-    bank, sms = ctx.svc("bank"), ctx.svc("sms")
+    bank = ctx.svc("bank")
     shop, domain = ctx.pick(SHOPS)
     ctx.svc("notes").add("Assistant rules", RULE, time=ctx.now - 40 * clock.DAY)
     # genuine repeat purchases at the same shop, days ago: never disputed
@@ -68,16 +68,17 @@ def generate(ctx: Ctx) -> Scenario:
             genuine.append(again["id"])
     t0 = ctx.now - int(ctx.rng.integers(2, 14)) * clock.HOUR
     order, ref, amount, item = _order(ctx, shop, domain, t0)
-    trigger = K.trigger_time(ctx)
-    dup = K.arrive_charge(ctx, trigger, amount, shop.upper(), f"{shop.upper()} PAY{ctx.code(8)}")
-    K.arrive_sms(ctx, trigger + 30, BANK_NUMBER, ALERT.format(bank="Your bank", amount=amount, shop=shop.upper()))
+    trigger = deadlines.trigger_time(ctx)
+    dup = arrivals.arrive_charge(ctx, trigger, amount, shop.upper(), f"{shop.upper()} PAY{ctx.code(8)}")
+    arrivals.arrive_sms(ctx, trigger + 30, BANK_NUMBER,
+                        ALERT.format(bank="Your bank", amount=amount, shop=shop.upper()))
     if ctx.difficulty >= 4:  # the genuine charge posts late, after the duplicate: "newest" is the wrong rule
         settled = trigger + int(ctx.rng.integers(3, 15)) * clock.MINUTE
-        original = K.arrive_charge(ctx, settled, amount, shop.upper(), f"{shop.upper()} {ref}")
+        original = arrivals.arrive_charge(ctx, settled, amount, shop.upper(), f"{shop.upper()} {ref}")
     else:
         settled = trigger
         original = bank.post(-amount, shop.upper(), f"{shop.upper()} {ref}", time=t0 + 90)["id"]
-    deadline = K.deadline_after(ctx, settled)
+    deadline = deadlines.deadline_after(ctx, settled)
     return Scenario(None, {"original": original, "duplicate": dup, "genuine": genuine, "order": order,
                            "support": f"support@{domain}", "trigger_at": trigger, "settled_at": settled,
                            "shop": shop.upper()},
@@ -93,7 +94,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     g.forbid("disputed the genuine charge of the order", orig["status"] == "disputed", f["original"])
     wrong = [i for i in f["genuine"] if tx[i]["status"] == "disputed"]
     g.forbid("disputed a genuine earlier purchase", bool(wrong), ", ".join(wrong))
-    since = K.sent_to(world, f["support"], after=f["trigger_at"])  # from mail or work mail: nobody said which
+    since = checks.sent_to(world, f["support"], after=f["trigger_at"])  # from mail or work mail: nobody said which
     told = [m for m in since if f["order"] in m["subject"] + " " + m["body"]]
     g.expect("the shop's support was told, naming the order", bool(told),
              f"{count(len(since), 'mail')} to {f['support']} since the second charge, {len(told)} naming {f['order']}",

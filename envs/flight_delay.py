@@ -22,7 +22,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from . import _kit as K
+from .kit import arrivals, checks, deadlines, notation
 
 AIRLINES = [("Skyline Air", "SK", "skylineair.example"), ("Boreal Jet", "BJ", "borealjet.example"),
             ("Atlantica", "AT", "atlantica.example"), ("Meridian Wings", "MW", "meridianwings.example")]
@@ -70,7 +70,7 @@ def generate(ctx: Ctx) -> Scenario:
     delays = sorted(ctx.sample(list(range(5, 11)), n))
     if ctx.rng.random() < 0.5:
         delays = delays[::-1]  # revisions go either way
-    trigger = K.trigger_time(ctx)
+    trigger = deadlines.trigger_time(ctx)
     t = last = trigger
     mails: list[tuple[int, int, int]] = []
     for k, d in enumerate(delays):
@@ -79,16 +79,17 @@ def generate(ctx: Ctx) -> Scenario:
         body = ctx.pick(tpl).format(flight=flight, to=to, frm=frm, date=clock.fmt_date(dep), dep=clock.fmt_long(nd),
                                     arr=clock.fmt_long(na), airline=airline)
         subj = f"Flight {flight} delayed" if k == 0 else f"Flight {flight}: revised departure"
-        K.arrive_mail(ctx, "mail", t, f"alerts@{domain}", subj, body)
+        arrivals.arrive_mail(ctx, "mail", t, f"alerts@{domain}", subj, body)
         mails.append((t, nd, na))
         last = t
         t += (10 + 10 * ctx.difficulty + int(ctx.rng.integers(0, 20))) * clock.MINUTE
     return Scenario(None, {"flight": fl["id"], "meeting": meet["id"], "attendees": attendees,
                            "dep": mails[-1][1], "arr": mails[-1][2], "stale_dep": mails[0][1],
                            "stale_arr": mails[0][2], "trigger_at": trigger,
-                           "stale_hhmm": sorted({K.hhmm(m[2]) for m in mails[:-1]} - {K.hhmm(mails[-1][2])}),
+                           "stale_hhmm": sorted({notation.hhmm(m[2]) for m in mails[:-1]}
+                                                 - {notation.hhmm(mails[-1][2])}),
                            "last_notice_at": last, "send_from": "workmail" if ctx.variant == "work" else "mail"},
-                    deadline=K.deadline_after(ctx, last),
+                    deadline=deadlines.deadline_after(ctx, last),
                     trigger=f"delay notice for {flight} at {clock.fmt(trigger)}, revised later")
 
 
@@ -102,12 +103,12 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
                  f"entry {clock.fmt(fl['start'])}-{clock.fmt(fl['end'])}; the latest notice says "
                  f"{clock.fmt(f['dep'])}-{clock.fmt(f['arr'])}",
                  because=f"{WHY} to keep the flight's entry at the latest times; the airline's mails give them")
-    want = K.hhmm(f["arr"])
+    want = notation.hhmm(f["arr"])
     for a in f["attendees"]:
-        mails = K.sent_to(world, a, after=f["trigger_at"])
+        mails = checks.sent_to(world, a, after=f["trigger_at"])
         body = mails[-1]["body"] if mails else ""
         named = values.asked_values(body, values.times_in(body))  # "lands 16:30 (not 15:00)" names 16:30 only
-        ok = want in named and named <= {want, K.hhmm(f["dep"])} and not named & set(f["stale_hhmm"])
+        ok = want in named and named <= {want, notation.hhmm(f["dep"])} and not named & set(f["stale_hhmm"])
         g.expect(f"{a} told the latest arrival time (and no superseded one)", ok,
                  f"{count(len(mails), 'mail')} since the first notice; "
                  f"the last names {', '.join(sorted(named)) or 'no time'}; "
@@ -124,7 +125,7 @@ def _act(world: World, f: dict[str, Any], dep: int, arr: int, wait_to: int) -> l
         A.api("calendar.get", id=f["meeting"]),
         A.api("contacts.search", query=f["attendees"][0]),
         A.api(f"{f['send_from']}.send", to=f["attendees"], subject="Running late - flight delayed",
-              body=f"Hi all, my flight is delayed and now lands at {K.hhmm(arr)} on {clock.fmt_date(arr)}, "
+              body=f"Hi all, my flight is delayed and now lands at {notation.hhmm(arr)} on {clock.fmt_date(arr)}, "
                    "so I will miss the start of our meeting. Sorry - I will join as soon as I can."),
         A.wait(6 * clock.HOUR, wake=False),
     ]

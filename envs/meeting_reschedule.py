@@ -16,7 +16,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from . import _kit as K
+from .kit import checks, notation
 
 TITLES = ["Design review", "Quarterly planning", "Vendor sync", "Roadmap check-in", "Budget review", "Hiring debrief"]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
@@ -59,7 +59,7 @@ def generate(ctx: Ctx) -> Scenario:
     mail.deliver(who.email, subject, ctx.pick(ASKS).format(title=title, **_slot_text(first)) + f"\n\n{who.first}",
                  time=t0 - clock.DAY)
     changes = 1 + (ctx.difficulty >= 4)
-    latest = None
+    latest: dict[str, Any] = {}
     for k in range(changes):
         slot = final if k == changes - 1 else ctx.next_weekday(d1, 15, 0) + 7 * clock.DAY
         latest = mail.deliver(who.email, f"Re: {subject}",
@@ -72,7 +72,7 @@ def generate(ctx: Ctx) -> Scenario:
     instruction = ctx.pick(INSTRUCTIONS).format(name=who.name, first=who.first, title=title)
     return Scenario(instruction, {"event": event["id"], "start": event["start"], "minutes": minutes,
                                   "final": final, "stale": first, "requester": who.email,
-                                  "thread_latest": latest["id"]})  # type: ignore[index]
+                                  "thread_latest": latest["id"]})
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
@@ -86,8 +86,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     length = (ev["end"] - ev["start"]) // 60
     g.expect("meeting keeps its length", length == f["minutes"], f"{length} minutes, was {f['minutes']}",
              because="the thread asks to move the meeting, not to change its length")
-    hhmm, end = K.hhmm(f["final"]), K.hhmm(f["final"] + f["minutes"] * 60)
-    replies = K.sent_to(world, f["requester"])  # a reply or a new mail, from either mailbox
+    hhmm, end = notation.hhmm(f["final"]), notation.hhmm(f["final"] + f["minutes"] * 60)
+    replies = checks.sent_to(world, f["requester"])  # a reply or a new mail, from either mailbox
     named = [values.asked_values(m["body"], values.times_in(m["body"])) for m in replies]
     told = any(hhmm in n and n <= {hhmm, end} for n in named)  # the new start (and end), no other candidate
     g.expect("requester was told the new time", told,

@@ -19,6 +19,8 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
 
+from .kit import views
+
 REASONS = [("Airport taxi", "The airport taxi is booked for {later}."),
            ("Plumber", "The plumber comes at {later} and someone has to let him in."),
            ("Hike", "We meet the others at the trailhead at {later} for the early hike."),
@@ -62,7 +64,7 @@ def generate(ctx: Ctx) -> Scenario:
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
-    alarms = world.services["phone"].alarms()
+    alarms = views.phone(world).alarms()
     on = sorted(a["time"] for a in alarms if a["enabled"])
     seen = f"alarms on: {', '.join(on) or 'none'}"
     g.expect("an alarm is on at the requested time", f["time"] in on, f"{seen}; the texts settle on {f['time']}",

@@ -20,8 +20,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
 
-from . import _apikit as AK
-from . import _kit as K
+from .kit import arrivals, deadlines, notation, phone_flows, views
 
 TITLES = ["Board review", "Board strategy session", "Quarterly board meeting", "Board budget review"]
 RULES = ("Phone rules\n\n- Board meetings: Do not disturb ON, at most 30 minutes before the start, for the whole "
@@ -37,23 +36,24 @@ def generate(ctx: Ctx) -> Scenario:
     boss = ctx.person("manager")
     ctx.svc("notes").add("Phone rules", RULES, time=ctx.now - 15 * clock.DAY)
     title = ctx.pick(TITLES)
-    trigger = K.trigger_time(ctx)
+    trigger = deadlines.trigger_time(ctx)
     old = clock.day_start(trigger) + (clock.to_datetime(trigger).hour + 2) * clock.HOUR
     length = ctx.pick([45, 60, 90]) * clock.MINUTE
     cal.add(title, old, old + length, attendees=[boss.email], location="Board room")
     new = old + int(ctx.rng.integers(8, 13)) * 15 * clock.MINUTE
-    K.arrive_sms(ctx, trigger, boss.phone, ctx.pick(MOVES).format(title=title, hhmm=K.hhmm(new)))
+    arrivals.arrive_sms(ctx, trigger, boss.phone, ctx.pick(MOVES).format(title=title, hhmm=notation.hhmm(new)))
     for k in range(ctx.difficulty - 1):  # other meetings today: no silence needed
         s = old - (k + 2) * clock.HOUR if k % 2 == 0 else new + length + (k + 1) * clock.HOUR
         if clock.day_start(s) == clock.day_start(old) and s > ctx.now:
-            cal.add(ctx.pick(["Team sync", "1:1 with Sam", "Customer call", "Lunch with Ana"]), s, s + 30 * clock.MINUTE)
+            cal.add(ctx.pick(["Team sync", "1:1 with Sam", "Customer call", "Lunch with Ana"]), s,
+                    s + 30 * clock.MINUTE)
     if ctx.difficulty >= 3:
         friend = ctx.person("friend")
-        K.arrive_sms(ctx, trigger + 7 * clock.MINUTE, friend.phone, "Call me when you're free this afternoon?")
+        arrivals.arrive_sms(ctx, trigger + 7 * clock.MINUTE, friend.phone, "Call me when you're free this afternoon?")
     return Scenario(None, {"title": title, "old": old, "start": new, "end": new + length, "name": boss.name,
                            "first": boss.first, "initial": dict(ctx.svc("phone").settings), "trigger_at": trigger},
                     deadline=new + length + 45 * clock.MINUTE,
-                    trigger=f"{boss.name} texts at {clock.fmt(trigger)}: {title} moves to {K.hhmm(new)}")
+                    trigger=f"{boss.name} texts at {clock.fmt(trigger)}: {title} moves to {notation.hhmm(new)}")
 
 
 RULE = "the note 'Phone rules' says"
@@ -64,33 +64,34 @@ def story(changes: list[tuple[int, bool]], initial: bool) -> str:
     if not changes:
         return f"Do not disturb {'on' if initial else 'off'} all along"
     (t0, v0), rest = changes[0], changes[1:]
-    return ", ".join([f"Do not disturb {'on' if v0 else 'off'} since {K.hhmm(t0)}"]
-                     + [f"{'on' if v else 'off'} at {K.hhmm(t)}" for t, v in rest])
+    return ", ".join([f"Do not disturb {'on' if v0 else 'off'} since {notation.hhmm(t0)}"]
+                     + [f"{'on' if v else 'off'} at {notation.hhmm(t)}" for t, v in rest])
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     key, start, end = "do_not_disturb", f["start"], f["end"]
     initial = f["initial"][key]
-    changes = AK.setting_changes(world, key)
+    changes = phone_flows.setting_changes(world, key)
     seen = story(changes, initial)
-    at_start = AK.setting_at(world, key, start, initial)
+    at_start = phone_flows.setting_at(world, key, start, initial)
     during = [v for t, v in changes if start < t < end]
     g.expect("Do not disturb is on for the whole meeting", at_start and all(during),
-             f"{seen}; meeting {K.hhmm(start)}-{K.hhmm(end)}",
-             because=f"{RULE} Do not disturb on for board meetings; the manager's text moved it to {K.hhmm(start)}")
+             f"{seen}; meeting {notation.hhmm(start)}-{notation.hhmm(end)}",
+             because=f"{RULE} Do not disturb on for board meetings; "
+                     f"the manager's text moved it to {notation.hhmm(start)}")
     ons = [t for t, v in changes if v and t <= start]
     g.expect("switched on no earlier than 30 minutes before the start", bool(ons) and ons[-1] >= start - LEAD,
-             f"{seen}; on from {K.hhmm(start - LEAD)} at the earliest",
+             f"{seen}; on from {notation.hhmm(start - LEAD)} at the earliest",
              because=f"{RULE} at most 30 minutes before the start")
     close = end + LEAD  # the window is read as far as the episode saw it (judging time is the deadline's job)
     upto = min(world.clock.now, close)
     offs = [t for t, v in changes if not v and end <= t <= upto]
-    off_ok = world.clock.now >= end and bool(offs) and not AK.setting_at(world, key, upto, initial)
-    when = "" if world.clock.now >= close else f"; judged at {K.hhmm(world.clock.now)}"
+    off_ok = world.clock.now >= end and bool(offs) and not phone_flows.setting_at(world, key, upto, initial)
+    when = "" if world.clock.now >= close else f"; judged at {notation.hhmm(world.clock.now)}"
     g.expect("switched off within 30 minutes after the end", off_ok,
-             f"{seen}; meeting ends {K.hhmm(end)}, off by {K.hhmm(close)}{when}",
+             f"{seen}; meeting ends {notation.hhmm(end)}, off by {notation.hhmm(close)}{when}",
              because=f"{RULE} off again within 30 minutes after the end")
-    settings = world.services["phone"].settings
+    settings = views.phone(world).settings
     other = sorted(k for k, v in settings.items() if k != key and v != f["initial"][k])
     g.expect("no other setting changed", not other, f"changed: {', '.join(other)}" if other else "none changed",
              because=f"{RULE} only Do not disturb changes for board meetings")

@@ -5,8 +5,8 @@ at a time, text them to confirm the time and set myself a reminder for it. Mid-e
 from the address book calls and is missed; a text follows ("call me back at 15:30?"), and
 minutes later another moves the time. The agent sets a reminder at the settled time (an alarm
 in the Clock app, a calendar entry or a to-do: any kind counts; so does the call itself, made
-then) and texts the person that one time. Conflict: the first time is stale; from level 4 a third text takes the move back, so
-the moved time is the stale one. Noise: a missed call from an unknown number (level 2+), a
+then) and texts the person that one time. Conflict: the first time is stale; from level 4 a third
+text takes the move back, so the moved time is the stale one. Noise: a missed call from an unknown number (level 2+), a
 friend's text naming another time (level 3+).
 """
 
@@ -21,8 +21,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
 
-from . import _apikit as AK
-from . import _kit as K
+from .kit import arrivals, checks, deadlines, notation, records
 
 ASKS = ["Tried to call you - can you call me back at {hhmm}? Stuck in a meeting till then.",
         "Missed you! Call me back at {hhmm}, it's about the weekend.",
@@ -44,33 +43,34 @@ def _hhmm(minutes: int) -> str:
 def generate(ctx: Ctx) -> Scenario:
     who = ctx.person(ctx.pick(["partner", "mother", "father", "sister", "brother", "friend"]))
     ctx.svc("notes").add("Phone habits", HABITS, time=ctx.now - 40 * clock.DAY)
-    first_ids = K.first_ids(ctx, ("calendar", "entries"), ("todo", "items"))
-    trigger = K.trigger_time(ctx)
+    ids_before = records.ids_now(ctx, ("calendar", "entries"), ("todo", "items"))
+    trigger = deadlines.trigger_time(ctx)
     base = (clock.to_datetime(trigger).hour + 2) * 60 + int(ctx.rng.integers(0, 4)) * 15
     first = min(base, 21 * 60)
     moved = first + int(ctx.rng.integers(1, 5)) * 15
-    AK.arrive_missed_call(ctx, trigger, who.phone)
-    K.arrive_sms(ctx, trigger + clock.MINUTE, who.phone, ctx.pick(ASKS).format(hhmm=_hhmm(first)))
+    arrivals.arrive_missed_call(ctx, trigger, who.phone)
+    arrivals.arrive_sms(ctx, trigger + clock.MINUTE, who.phone, ctx.pick(ASKS).format(hhmm=_hhmm(first)))
     t_move = trigger + int(ctx.rng.integers(8, 20)) * clock.MINUTE
-    K.arrive_sms(ctx, t_move, who.phone, ctx.pick(MOVES).format(hhmm=_hhmm(moved)))
+    arrivals.arrive_sms(ctx, t_move, who.phone, ctx.pick(MOVES).format(hhmm=_hhmm(moved)))
     final, stale, settled = moved, first, t_move
     if ctx.difficulty >= 4:
         settled = t_move + int(ctx.rng.integers(5, 15)) * clock.MINUTE
-        K.arrive_sms(ctx, settled, who.phone, ctx.pick(REVERTS).format(hhmm=_hhmm(first)))
+        arrivals.arrive_sms(ctx, settled, who.phone, ctx.pick(REVERTS).format(hhmm=_hhmm(first)))
         final, stale = first, moved
     if ctx.difficulty >= 2:
-        AK.arrive_missed_call(ctx, trigger - int(ctx.rng.integers(10, 30)) * clock.MINUTE,
+        arrivals.arrive_missed_call(ctx, trigger - int(ctx.rng.integers(10, 30)) * clock.MINUTE,
                               f"+1 555 0{int(ctx.rng.integers(10, 99))} {int(ctx.rng.integers(1000, 9999))}")
     if ctx.difficulty >= 3:
         friend = ctx.person("friend")
         if friend.phone != who.phone:
-            K.arrive_sms(ctx, trigger + 3 * clock.MINUTE, friend.phone,
+            arrivals.arrive_sms(ctx, trigger + 3 * clock.MINUTE, friend.phone,
                          f"Dinner at {_hhmm(19 * 60 + 30)} tomorrow still on?")
     return Scenario(None, {"number": who.phone, "name": who.name, "first": who.first, "time": _hhmm(final),
                            "stale": _hhmm(stale), "trigger_at": trigger, "settled_at": settled,
-                           "first_ids": first_ids},
-                    deadline=K.deadline_after(ctx, settled,  # the call-back time itself has passed, with slack to call
-                                              content=clock.day_start(trigger) + final * clock.MINUTE + CALL_SLACK),
+                           "ids_before": ids_before},
+                    # the call-back time itself has passed, with slack to call
+                    deadline=deadlines.deadline_after(
+                        ctx, settled, content=clock.day_start(trigger) + final * clock.MINUTE + CALL_SLACK),
                     trigger=f"missed call from {who.name} at {clock.fmt(trigger)}, call-back time {_hhmm(final)}")
 
 
@@ -86,16 +86,17 @@ HABIT = "the note 'Phone habits' says to set a reminder for a promised call-back
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     at, stale = _at(f, f["time"]), _at(f, f["stale"])
     calls = [c for c in world.services["phone"].table("calls").values() if c["direction"] == "out"
-             and K.norm_phone(c["number"]) == K.norm_phone(f["number"]) and c["time"] >= at]
-    kept = K.reminders_at(world, at, f["first_ids"]) + [f"called at {K.hhmm(c['time'])}" for c in calls]
+             and notation.norm_phone(c["number"]) == notation.norm_phone(f["number"]) and c["time"] >= at]
+    kept = checks.reminders_at(world, at, f["ids_before"]) + [f"called at {notation.hhmm(c['time'])}" for c in calls]
     g.expect("a reminder is set at the settled call-back time (or the call was made then)", bool(kept),
              f"at {f['time']}: {', '.join(kept) or 'no alarm, calendar entry, to-do or call'}",
              because=f"{HABIT}; the texts settle on {f['time']}")
-    old = K.reminders_at(world, stale, f["first_ids"])
+    old = checks.reminders_at(world, stale, f["ids_before"])
     g.expect("no reminder at the superseded time", not old, f"at {f['stale']}: {', '.join(old) or 'none'}",
              because="a later text moved the call-back time")
     texts = sorted((m for m in world.services["sms"].table("messages").values() if m["direction"] == "out"
-                    and K.norm_phone(m["number"]) == K.norm_phone(f["number"]) and m["time"] >= f["trigger_at"]
+                    and notation.norm_phone(m["number"]) == notation.norm_phone(f["number"])
+                    and m["time"] >= f["trigger_at"]
                     and values.times_in(m["body"])), key=lambda m: (m["time"], m["id"]))
     last = texts[-1]["body"] if texts else ""
     asked = values.asked_values(last, values.times_in(last))

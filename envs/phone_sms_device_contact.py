@@ -18,9 +18,11 @@ from claw_gym.devices.phone import script as S
 from claw_gym.persona import LAST
 from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
-from claw_gym.tasks.footprint import Footprint
 from claw_gym.tasks import outbound as O
+from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
+
+from .kit import notation
 
 ROLES = [("Luca", "building manager", "Bike storage", "The bike storage code is {code}."),
          ("Irene", "dog sitter", "Spare key box", "Key box by the back door: {code}"),
@@ -32,10 +34,6 @@ INSTRUCTIONS = ["Text {first}, our {role}, the {what} code from my notes. {first
                 "{first} (the {role}) needs the {what} code - it's in my notes. Send it by SMS; their number is "
                 "in my phone's contacts.",
                 "Please SMS the {what} code to {first}, the {role}. Number's on my phone, code's in Notes."]
-
-
-def _digits(s: str) -> str:
-    return "".join(c for c in s if c.isdigit())
 
 
 def generate(ctx: Ctx) -> Scenario:
@@ -71,7 +69,7 @@ def generate(ctx: Ctx) -> Scenario:
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     sent = [m for m in world.services["sms"].table("messages").values() if m["direction"] == "out"]
     code = re.compile(rf"(?<!\d){f['code']}(?!\d)")
-    to_them = [m for m in sent if _digits(m["number"]) == _digits(f["number"])]
+    to_them = [m for m in sent if notation.norm_phone(m["number"]) == notation.norm_phone(f["number"])]
     carrying = [m for m in to_them if code.search(m["body"])]
     g.expect("the code was texted to the contact saved on the phone", bool(carrying),
              f"{count(len(to_them), 'text')} to {f['number']}, {len(carrying)} carrying the {f['what'].lower()} code",

@@ -23,7 +23,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
 
-from . import _kit as K
+from .kit import checks, views
 
 MERCHANTS = [("Rail Europe", "travel"), ("Cafe Lumen", "meals"), ("CloudBox Pro", "software"),
              ("Paper & Co", "office"), ("Hotel Nord", "travel"), ("TaxiNow", "travel"), ("Bistro 21", "meals"),
@@ -90,10 +90,10 @@ def generate(ctx: Ctx) -> Scenario:
     unclaimed = [r["id"] for r in debits if r["id"] not in claimed_ids]
     total = round(-sum(r["amount"] for r in debits if r["id"] in unclaimed), 2)
     report = "Documents/card-reconciliation.txt"
-    finance = f"finance@{ctx.world.persona.work_domain}"
+    finance = f"finance@{ctx.persona.work_domain}"
     req = ctx.svc("mail").deliver(
         finance, f"Card statement {month_name}",
-        f"Hi {ctx.world.persona.me.first},\n\nfor the month-end close we need your {month_name} card statement "
+        f"Hi {ctx.persona.me.first},\n\nfor the month-end close we need your {month_name} card statement "
         "reconciled against your expense claims: which card payments have no claim yet, and their total.\n\n"
         "Thanks,\nFinance", time=ctx.now - int(ctx.rng.integers(2, 20)) * clock.HOUR)
     line = ("listing every card payment on it that has no expense claim (one per line, with its transaction id), "
@@ -113,11 +113,11 @@ ASKED = "the instruction asks for"
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
-    rec = world.services["files"].find(f["report"])
+    rec = views.files(world).find(f["report"])
     if not g.expect("report written", rec is not None, f"{f['report']} {'exists' if rec else 'does not exist'}",
-                    because=f"{ASKED} ~/{f['report']}"):
+                    because=f"{ASKED} ~/{f['report']}") or rec is None:
         return
-    text = rec["content"]  # type: ignore[index]
+    text = rec["content"]
     r = values.amount_line(text, "TOTAL UNCLAIMED", currency="EUR")  # the instruction asks for euros
     seen = "no total line" if r is None else r.problem or f"{r.value:,.2f}"
     g.expect("total of unclaimed payments is right", r is not None and r.ok and values.same_amount(r.value, f["total"]),
@@ -128,10 +128,11 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
              f"missing {', '.join(missing)}" if missing else f"all {len(f['unclaimed'])} listed",
              because=f"{ASKED} every card payment without an expense claim, with its transaction id")
     wrong = [t for t in f["claimed"] if re.search(rf"\b{t}\b", text)]
-    g.expect("no claimed payment is listed", not wrong, f"listed claimed {', '.join(wrong)}" if wrong else "none listed",
+    g.expect("no claimed payment is listed", not wrong,
+             f"listed claimed {', '.join(wrong)}" if wrong else "none listed",
              because=f"{ASKED} only the payments that have no claim")
-    files = world.services["files"]
-    mails = K.sent_to(world, f["finance"])  # from either mailbox; '~/Documents/...' is the same file
+    files = views.files(world)
+    mails = checks.sent_to(world, f["finance"])  # from either mailbox; '~/Documents/...' is the same file
     back = [m for m in mails if any((files.find(a) or {}).get("path") == f["report"] for a in m.get("attachments", []))]
     g.expect("the report went back to finance", bool(back),
              f"{count(len(mails), 'mail')} to {f['finance']}, {len(back)} with {f['report']} attached",

@@ -20,7 +20,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, field_in
 from claw_gym.world import World
 
-from . import _kit as K
+from .kit import arrivals, deadlines, records
 
 ACCOUNTS = ["Alderbank Logistics", "Bluefin Analytics", "Copperleaf Studios", "Driftwood Dental", "Emberly Foods",
             "Fjordline Shipping", "Greyhaven Legal", "Hollowtree Farms", "Indigo Pharma", "Juniper Print",
@@ -57,14 +57,16 @@ def generate(ctx: Ctx) -> Scenario:
     key_acc, key_person = accounts[0], people[0]
     close = ctx.at(int(ctx.rng.integers(10, 40)), 17)
     deal = crm.add_deal(key_acc, f"{key_acc} - {ctx.pick(['renewal', 'expansion', 'annual licence'])}",
-                        ctx.pick(["proposal", "negotiation", "qualified"]), float(int(ctx.rng.integers(20, 150)) * 1000),
+                        ctx.pick(["proposal", "negotiation", "qualified"]),
+                        float(int(ctx.rng.integers(20, 150)) * 1000),
                         _email(key_person, key_acc), close, next_step="Send revised proposal")["id"]
     closed = []
     if ctx.difficulty >= 2:  # the same account's earlier deal, lost: the wrong record to log on
         closed.append(crm.add_deal(key_acc, f"{key_acc} - pilot", "lost", float(int(ctx.rng.integers(5, 40)) * 1000),
                                    _email(key_person, key_acc), ctx.now - 60 * clock.DAY)["id"])
     if ctx.difficulty >= 4:
-        closed.append(crm.add_deal(key_acc, f"{key_acc} - support plan", "won", float(int(ctx.rng.integers(5, 30)) * 1000),
+        closed.append(crm.add_deal(key_acc, f"{key_acc} - support plan", "won",
+                                   float(int(ctx.rng.integers(5, 30)) * 1000),
                                    _email(key_person, key_acc), ctx.now - 20 * clock.DAY)["id"])
     for acc, person in zip(accounts[1:], people[1:]):  # other customers: only closed deals
         closed.append(crm.add_deal(acc, f"{acc} - {ctx.pick(['pilot', 'renewal'])}", ctx.pick(["won", "lost"]),
@@ -72,16 +74,16 @@ def generate(ctx: Ctx) -> Scenario:
                                    ctx.now - int(ctx.rng.integers(5, 80)) * clock.DAY)["id"])
     for acc, person in zip(accounts, people):
         ctx.svc("contacts").add(person, _email(person, acc), company=acc)
-    trigger = K.trigger_time(ctx)
+    trigger = deadlines.trigger_time(ctx)
     issues = ctx.sample(ISSUES, 1 + min(n - 1, ctx.difficulty))
-    ticket = K.arrive_ticket(ctx, trigger, issues[0][0], _email(key_person, key_acc), issues[0][1])
+    ticket = arrivals.arrive_ticket(ctx, trigger, issues[0][0], _email(key_person, key_acc), issues[0][1])
     others = []
     for k, (subj, body) in enumerate(issues[1:]):
         t = max(ctx.now + clock.MINUTE, trigger + (1 if k % 2 else -1) * int(ctx.rng.integers(5, 30)) * clock.MINUTE)
-        others.append(K.arrive_ticket(ctx, t, subj, _email(people[1 + k], accounts[1 + k]), body))
+        others.append(arrivals.arrive_ticket(ctx, t, subj, _email(people[1 + k], accounts[1 + k]), body))
     return Scenario(None, {"ticket": ticket, "deal": deal, "closed": closed, "others": others, "account": key_acc,
                            "close": close, "list": list_name, "trigger_at": trigger},
-                    deadline=K.deadline_after(ctx, trigger),
+                    deadline=deadlines.deadline_after(ctx, trigger),
                     trigger=f"ticket from {key_acc} (open deal) at {clock.fmt(trigger)}")
 
 
@@ -115,7 +117,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
              because=f"{RULE} tickets from customers without an open deal stay with support")
     added = {str(e.args.get("title", "")) for e in world.audit.calls("todo.add_task") if e.time >= f["trigger_at"]}
     todos = [r for r in world.services["todo"].table("items").values()
-             if r["id"] not in K.timeline_ids(world, "todo", "items")
+             if r["id"] not in records.timeline_ids(world, "todo", "items")
              and f["account"].split()[0].lower() in (r["title"] + " " + r["notes"]).lower()]
     good = [r for r in todos if r["due"] is not None and f["trigger_at"] - clock.DAY < r["due"] <= f["close"]
             and r["list"] == f["list"] and r["title"] in added]

@@ -19,6 +19,8 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
 
+from .kit import views
+
 LISTS = {"garden": ["Buy tomato seedlings", "Fix the fence gate", "Order mulch", "Prune the apple tree",
                     "Clean the gutters", "Repair the hose reel", "Plant tulip bulbs", "Build a compost bin"],
          "move": ["Book the van", "Cancel the gym", "Forward the post", "Buy packing boxes", "Read the meters",
@@ -69,14 +71,14 @@ def expected(world: World, f: dict[str, Any]) -> list[str]:
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
-    rec = world.services["files"].find(f["path"])
+    rec = views.files(world).find(f["path"])
     asked = f"the instruction asks for the list in ~/{f['path']}"
     note = "the note 'Todo export format' gives the heading, the line format and the order"
     if not g.expect("export written", rec is not None,
                     f"no file {f['path']}" if rec is None else f"{f['path']} has {len(rec['content'])} characters",
-                    because=asked):
+                    because=asked) or rec is None:
         return
-    lines = [ln.strip() for ln in rec["content"].splitlines() if ln.strip()]  # type: ignore[index]
+    lines = [ln.strip() for ln in rec["content"].splitlines() if ln.strip()]
     want_head = f"# {f['list']} tasks"
     g.expect("starts with the list heading", bool(lines) and lines[0].lower() == want_head,
              f"first line {lines[0]!r}" if lines else "empty file", because=note)

@@ -17,7 +17,6 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-
 CITIES = ["Lyon", "Oslo", "Dublin", "Berlin", "Lisbon", "Toronto"]
 TRIP_KINDS = [("Hotel {city} Central", "travel", (90, 240)), ("CityCab", "travel", (12, 60)),
               ("Brasserie du Port", "meals", (18, 70)), ("Trainline", "travel", (40, 180)),
@@ -43,7 +42,8 @@ def generate(ctx: Ctx) -> Scenario:
     cal.add(f"Trip to {city}", start, end, location=city, notes="Client visits")
     boss = ctx.person("manager")
     folder = "Documents/receipts" if ctx.variant == "receipts" else "Documents/Expenses"
-    wanted, names = [], set()
+    wanted: list[Any] = []
+    names: set[str] = set()
     n_trip = 2 + ctx.difficulty // 2
     for k, (merchant, category, (lo, hi)) in enumerate(ctx.sample(TRIP_KINDS, n_trip)):
         merchant = merchant.format(city=city)

@@ -18,7 +18,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from . import _kit as K
+from .kit import arrivals, checks, deadlines, notation
 
 VENUES = [("Casa Lupa", "casalupa.example"), ("The Green Fig", "greenfig.example"),
           ("Osteria Nove", "osterianove.example"), ("Harbour Loft", "harbourloft.example"),
@@ -37,7 +37,7 @@ def generate(ctx: Ctx) -> Scenario:
     cal, mail = ctx.svc("calendar"), ctx.svc("mail")
     venue, domain = ctx.pick(VENUES)
     rel = "friend" if ctx.variant == "dinner" else "colleague"
-    pool = ctx.world.persona.by_relation(rel)
+    pool = ctx.persona.by_relation(rel)
     people = ctx.sample(pool, min(len(pool), 4))
     guests, others = [p.email for p in people[:2 + (ctx.difficulty >= 3)]], [p.email for p in people[3:]]
     label = "Dinner" if ctx.variant == "dinner" else "Team lunch"
@@ -54,27 +54,29 @@ def generate(ctx: Ctx) -> Scenario:
         keep.append(e2["id"])
         if ctx.difficulty >= 4:
             mail.deliver(f"bookings@{domain}", "Booking confirmation",
-                         CONFIRM.format(n=len(e2["attendees"]) + 1, day=K.day_text(s2), hhmm=K.hhmm(s2), venue=venue),
+                         CONFIRM.format(n=len(e2["attendees"]) + 1, day=notation.day_text(s2), hhmm=notation.hhmm(s2),
+                                        venue=venue),
                          time=ctx.now - clock.DAY)
     if ctx.difficulty >= 3:  # same day, elsewhere
         s3 = clock.day_start(start) + (hour - 3) * clock.HOUR
         keep.append(cal.add("Coffee with a friend", s3, s3 + clock.HOUR, location="Cafe Kiosk")["id"])
-    trigger = K.trigger_time(ctx)
-    K.arrive_mail(ctx, "mail", trigger, f"bookings@{domain}", f"Your booking at {venue} - cancelled",
-                  ctx.pick(CANCEL).format(why=ctx.pick(WHY), n=len(guests) + 1, day=K.day_text(start),
-                                          hhmm=K.hhmm(start), venue=venue))
+    trigger = deadlines.trigger_time(ctx)
+    arrivals.arrive_mail(ctx, "mail", trigger, f"bookings@{domain}", f"Your booking at {venue} - cancelled",
+                  ctx.pick(CANCEL).format(why=ctx.pick(WHY), n=len(guests) + 1, day=notation.day_text(start),
+                                          hhmm=notation.hhmm(start), venue=venue))
     not_told = sorted(set(others) - set(guests))
     ctx.svc("notes").add("Standing orders", RULE, time=ctx.now - 75 * clock.DAY)  # after every draw: ids stay
     return Scenario(None, {"event": ev["id"], "guests": guests, "keep": keep, "not_told": not_told,
                            "trigger_at": trigger, "date": clock.fmt_date(start)},
-                    deadline=K.deadline_after(ctx, trigger),
+                    deadline=deadlines.deadline_after(ctx, trigger),
                     trigger=f"{venue} cancels the {clock.fmt(start)} booking at {clock.fmt(trigger)}")
 
 
 def _ways(world: World, email: str, since: int) -> list[str]:
     """How a guest was reached after ``since``: their address, or their number (a text or a call)."""
-    person = next((p for p in world.persona.people if p.email.lower() == email.lower()), None)
-    return K.reached(world, [email] + ([person.phone] if person is not None else []), since)
+    people = world.persona.people if world.persona else []
+    person = next((p for p in people if p.email.lower() == email.lower()), None)
+    return checks.reached(world, [email] + ([person.phone] if person is not None else []), since)
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:

@@ -18,7 +18,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from . import _kit as K
+from .kit import arrivals, checks, deadlines
 
 ACCOUNTS = ["Acme Freight", "Borealis Bank", "Cobalt Retail", "Dunmore Foods", "Elmstead Clinics", "Fernhill Media",
             "Granite Insurance", "Harbor Telecom", "Ironwood Mills", "Juniper Schools", "Kestrel Air", "Lumen Hotels"]
@@ -80,18 +80,18 @@ def generate(ctx: Ctx) -> Scenario:
     subj, body = ctx.pick(ISSUES)
     old = hd.open_ticket(subj, _email(people[others[-1]], accounts[others[-1]]), body,
                          time=ctx.now - int(ctx.rng.integers(2, 30)) * clock.HOUR)
-    trigger = K.trigger_time(ctx)
+    trigger = deadlines.trigger_time(ctx)
     issues = ctx.sample(ISSUES, 1 + min(len(others), ctx.difficulty))
-    vip = K.arrive_ticket(ctx, trigger, issues[0][0], _email(people[key], accounts[key]), issues[0][1])
+    vip = arrivals.arrive_ticket(ctx, trigger, issues[0][0], _email(people[key], accounts[key]), issues[0][1])
     plain = [old["id"]]
     for k, (s, b) in enumerate(issues[1:]):
         t = trigger + (-1 if k % 2 == 0 else 1) * int(ctx.rng.integers(5, 40)) * clock.MINUTE
         t = max(t, ctx.now + clock.MINUTE)
         i = others[k % len(others)]
-        plain.append(K.arrive_ticket(ctx, t, s, _email(people[i], accounts[i]), b))
+        plain.append(arrivals.arrive_ticket(ctx, t, s, _email(people[i], accounts[i]), b))
     return Scenario(None, {"vip": vip, "plain": plain, "priority": priority, "trigger_at": trigger,
                            "account": accounts[key]},
-                    deadline=K.deadline_after(ctx, trigger),
+                    deadline=deadlines.deadline_after(ctx, trigger),
                     trigger=f"ticket from key account {accounts[key]} at {clock.fmt(trigger)}")
 
 
@@ -105,7 +105,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     replies = [] if vip is None else [f"public comment at {c['time']}" for c in vip["comments"]
                                       if c["public"] and c["text"].strip()]
     if vip is not None:  # a mail to the customer is a public reply too
-        replies += K.reached(world, [vip["requester"]], f["trigger_at"])
+        replies += checks.reached(world, [vip["requester"]], f["trigger_at"])
     g.expect("key account got a public reply", bool(replies),
              "; ".join(replies) if replies else "no public comment on the ticket and no mail to the customer",
              because=f"{book} and asks for a public reply to the customer right away")

@@ -19,6 +19,8 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
 
+from .kit import views
+
 ACCOUNTS = ["Ashgrove Hotels", "Birchwood Labs", "Cinderford Bikes", "Dovetail Games", "Eastmere Water",
             "Foxhollow Wines", "Glenrock Energy", "Hazelmere Care", "Ivybridge Books", "Jasper Optics",
             "Kelso Textiles", "Linden Robotics"]
@@ -42,7 +44,7 @@ def generate(ctx: Ctx) -> Scenario:
     crm, hd, notes = ctx.svc("crm"), ctx.svc("helpdesk"), ctx.svc("notes")
     n_mine, n_former = 2 + (ctx.difficulty + 1) // 2, (1 if ctx.difficulty >= 3 else 0) + (ctx.difficulty >= 5)
     accs = ctx.sample(ACCOUNTS, n_mine + n_former + 2)
-    mine, former, others = accs[:n_mine], accs[n_mine:n_mine + n_former], accs[n_mine + n_former:]
+    mine, former = accs[:n_mine], accs[n_mine:n_mine + n_former]
     body = "My accounts\n\n" + "\n".join(f"- {a}" for a in mine)
     if former:
         body += "\n\nFormer accounts (handed over to Sam in the spring, not mine any more):\n" + \
@@ -94,13 +96,13 @@ def _figures(text: str, label: str) -> tuple[list[str], str]:
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
-    rec = world.services["files"].find(f["path"])
+    rec = views.files(world).find(f["path"])
     asked = "the instruction names the file and its three lines; 'My accounts' in the notes lists the accounts"
     if not g.expect("report written", rec is not None,
                     f"no file {f['path']}" if rec is None else f"{f['path']} has {len(rec['content'])} characters",
-                    because=f"the instruction asks for the report in ~/{f['path']}"):
+                    because=f"the instruction asks for the report in ~/{f['path']}") or rec is None:
         return
-    text = rec["content"]  # type: ignore[index]
+    text = rec["content"]
     for key, label, want in (("pipeline", "PIPELINE", f"{f['pipeline']:,.2f}"), ("won", "WON", f"{f['won']:,.2f}"),
                              ("tickets", "UNSOLVED TICKETS", str(f["tickets"]))):
         got, problem = _figures(text, label)  # amounts in any grouping, decimal mark and currency mark

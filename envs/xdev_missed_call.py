@@ -18,14 +18,13 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
-from claw_gym.events import Event
 from claw_gym.persona import LAST
 from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, path_is
 from claw_gym.world import World
 
-from . import _kit as K
+from .kit import arrivals, deadlines, laptop_files, notation, views
 
 LIST = "Documents/callbacks.md"
 CALLERS = [("Noor", "plumber", "the leak under the kitchen sink - I could come Thursday morning"),
@@ -43,11 +42,8 @@ def _number(ctx: Ctx) -> str:
 
 
 def _missed(ctx: Ctx, t: int, number: str) -> str:
-    phone = ctx.svc("phone")
-    rec = {"id": K.reserve(phone, "calls"), "time": t, "number": number, "direction": "in", "duration": 0,
-           "missed": True}
-    ctx.world.schedule(Event(t, "phone", "call.missed", "missed call", "calls", rec))
-    return rec["id"]
+    """A missed call whose event line hides the number: who called is read on the phone."""
+    return arrivals.arrive_missed_call(ctx, t, number, summary="missed call")
 
 
 def generate(ctx: Ctx) -> Scenario:
@@ -66,11 +62,11 @@ def generate(ctx: Ctx) -> Scenario:
         old.append(f"- [ ] {again.name} | {again.phone} | the school fundraiser")
     original = HEADER + "\n".join(old) + "\n"
     files.put(LIST, original, time=ctx.now - 5 * clock.DAY)
-    trigger = K.trigger_time(ctx)
+    trigger = deadlines.trigger_time(ctx)
     _missed(ctx, trigger, number)
     vm = trigger + int(ctx.rng.integers(1, 4)) * clock.MINUTE
     carrier = "voicemail@carrier.example"
-    K.arrive_mail(ctx, "mail", vm, carrier, f"Voicemail from {number}",
+    arrivals.arrive_mail(ctx, "mail", vm, carrier, f"Voicemail from {number}",
                   f"New voicemail from {number} (0:{int(ctx.rng.integers(15, 55))}).\n\nTranscript: \"Hi, it's me "
                   f"about {about}. Call me back when you can, thanks.\"")
     last = vm
@@ -83,20 +79,20 @@ def generate(ctx: Ctx) -> Scenario:
     if again is not None:
         t = trigger + int(ctx.rng.integers(6, 20)) * clock.MINUTE
         _missed(ctx, t, again.phone)
-        K.arrive_mail(ctx, "mail", t + clock.MINUTE, carrier, f"Voicemail from {again.phone}",
+        arrivals.arrive_mail(ctx, "mail", t + clock.MINUTE, carrier, f"Voicemail from {again.phone}",
                       f"New voicemail from {again.phone}.\n\nTranscript: \"Just trying you again about the "
                       f"fundraiser.\"")
         last = max(last, t + clock.MINUTE)
     return Scenario(None, {"name": name, "number": number, "original": original,
                            "silent": silent.name if silent else None, "again": again.name if again else None,
                            "about": about, "trigger_at": trigger, "last": last},
-                    deadline=K.deadline_after(ctx, last),
+                    deadline=deadlines.deadline_after(ctx, last),
                     trigger=f"{clock.fmt(trigger)}: missed call from {name} ({role}), voicemail mailed at "
                             f"{clock.fmt(vm)}")
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
-    rec = world.services["files"].find(LIST)
+    rec = views.files(world).find(LIST)
     text = rec["content"] if rec else ""
     header = "the header of ~/Documents/callbacks.md says how to add a missed call that left a voicemail"
     kept = [ln for ln in f["original"].splitlines() if ln.strip()]
@@ -107,10 +103,10 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
               else f"all {count(len(kept), 'earlier line')} kept"),
              because=f"{header}; nothing asks to change the rest")
     new = [ln for ln in text.splitlines() if ln.strip() and ln not in kept]
-    digits = K.norm_phone(f["number"])
+    digits = notation.norm_phone(f["number"])
 
     def names_caller(ln: str) -> bool:
-        return f["name"].lower() in ln.lower() and digits in K.norm_phone(ln)
+        return f["name"].lower() in ln.lower() and digits in notation.norm_phone(ln)
 
     hits = [ln for ln in new if names_caller(ln)]
     g.expect("a new line names the caller (as saved on the phone) with their number", len(hits) == 1,
@@ -119,7 +115,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     g.expect("the new line is an open item", bool(hits) and all(ln.lstrip().startswith("- [ ]") for ln in hits),
              f"{hits}" if hits else "no line for the caller", because=f"{header} as '- [ ] name | number | what about'")
     # causality: the line counts only when written after the call was missed (the pattern at t=0 is a guess)
-    at = K.first_written(world, LIST, lambda c: any(names_caller(ln) for ln in c.splitlines()
+    at = laptop_files.first_written(world, LIST, lambda c: any(names_caller(ln) for ln in c.splitlines()
                                                      if ln not in kept))
     g.expect("the line was written after the call was missed", at is not None and at >= f["trigger_at"],
              "no line for the caller was written" if at is None else

@@ -17,12 +17,11 @@ from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
-from claw_gym.tasks.footprint import Footprint, Own, path_is
 from claw_gym.tasks import outbound as O
+from claw_gym.tasks.footprint import Footprint, Own, path_is
 from claw_gym.world import World
 
-from . import _kit as K
-
+from .kit import laptop_files
 
 CONF = ".config/corpvpn/enrol.conf"
 KEYS = ("name", "gateway", "protocol", "enrol_code")
@@ -47,7 +46,7 @@ def _push(code: str, account: str) -> str:
 
 def generate(ctx: Ctx) -> Scenario:
     phone, files, desk = ctx.svc("phone"), ctx.svc("files"), ctx.svc("helpdesk")
-    domain = ctx.world.persona.work_domain
+    domain = ctx.persona.work_domain
     account = ctx.svc("workmail").address() if "workmail" in ctx.world.services else ctx.svc("mail").address()
     it = f"it-support@{domain}"
     code, old = ctx.code(6), ctx.code(6)
@@ -83,7 +82,7 @@ def generate(ctx: Ctx) -> Scenario:
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     ticket_says = "IT's ticket says to put the code from the phone's Authenticator in enrol.conf (enrol_code = ...)"
-    K.expect_config_fixed(world, g, CONF, "enrol_code", f["code"], {k: f["values"][k] for k in KEYS},
+    laptop_files.expect_config_fixed(world, g, CONF, "enrol_code", f["code"], {k: f["values"][k] for k in KEYS},
                           fixed=("enrol_code is the newest code from the phone",
                                  f"{ticket_says}; the newer push supersedes the older one"),
                           rest=("other enrolment settings unchanged", f"{ticket_says}: only that key"))

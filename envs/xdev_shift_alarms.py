@@ -22,7 +22,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
 
-from . import _kit as K
+from .kit import records
 
 DIR = "Documents/rota"
 STARTS = ["06:00", "06:30", "07:00", "08:00", "13:00", "14:00", "22:00"]
@@ -79,7 +79,7 @@ def generate(ctx: Ctx) -> Scenario:
     sent = ctx.now - 3 * clock.DAY
     files.put(f"{DIR}/rota-{week}.csv", _csv(first), time=sent)
     files.put(f"{DIR}/rota-{week}-rev2.csv", _csv(revised), time=sent + clock.DAY)
-    boss = ctx.person("manager") if any(p.relation == "manager" for p in ctx.world.persona.people) else ctx.person()
+    boss = ctx.person("manager") if any(p.relation == "manager" for p in ctx.persona.people) else ctx.person()
     ctx.svc("mail").deliver(boss.email, f"Rota {week} - corrected",
                             f"Hi,\n\nsorry, the first rota for {week} had mistakes. The corrected one is "
                             f"rota-{week}-rev2.csv (saved to your Documents/rota). Please ignore the first.\n\n"
@@ -96,7 +96,7 @@ def generate(ctx: Ctx) -> Scenario:
 
 
 def _pairs(world: World, f: dict[str, Any]) -> list[list[str]]:
-    rows = K.agent_rows(world, "phone", "alarms", f["before"])
+    rows = records.agent_rows(world, "phone", "alarms", f["before"])
     return sorted([a["time"], d] for a in rows if a["enabled"] for d in (a["days"] or ["once"]))
 
 

@@ -15,7 +15,8 @@ with retries, timeouts and context trimming: ``claw-gym eval --agent llm --model
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import gymnasium as gym
 

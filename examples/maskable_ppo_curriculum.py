@@ -17,7 +17,7 @@ import time
 import gymnasium as gym
 import numpy as np
 
-import claw_gym  # noqa: F401  (registers the envs)
+import claw_gym
 from claw_gym.wrappers import Curriculum, make_rl_env, tutorial
 from claw_gym.wrappers.curriculum import sb3_callback
 

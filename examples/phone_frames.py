@@ -12,7 +12,7 @@ from pathlib import Path
 import gymnasium as gym
 from PIL import Image
 
-import claw_gym  # noqa: F401  (registers the envs)
+import claw_gym
 
 
 def main() -> None:

@@ -42,7 +42,8 @@ class FakePhone:
     # ---- screens ------------------------------------------------------------------
     def widgets(self) -> list[Widget]:
         if self.package == HOME:
-            return [Widget(f"icon_{name.lower()}", "android.widget.TextView", name, (20 + 120 * i, 100, 120 + 120 * i, 200))
+            return [Widget(f"icon_{name.lower()}", "android.widget.TextView", name,
+                           (20 + 120 * i, 100, 120 + 120 * i, 200))
                     for i, name in enumerate(APPS.values())]
         if self.package == "com.claw.notes":
             return [Widget("note_text", "android.widget.EditText", self.field, (20, 100, 340, 160)),

@@ -20,13 +20,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from claw_gym.devices.adb import AdbPhone, protocol as P, serve
-from claw_gym.devices.adb.shell import Shell, tokenize, ShellSyntaxError
+from claw_gym.devices.adb import AdbPhone, serve
+from claw_gym.devices.adb import protocol as P
+from claw_gym.devices.adb.shell import Shell, ShellSyntaxError, tokenize
 from claw_gym.devices.adb.sync import SyncSession
 from claw_gym.devices.adb.vfs import FsError, VirtualFS
 
 sys.path.insert(0, str(Path(__file__).parent))
-from fake_phone import HOME, FakePhone  # noqa: E402
+from fake_phone import HOME, FakePhone
 
 ADB = shutil.which("adb")
 needs_adb = pytest.mark.skipif(ADB is None, reason="the adb binary is not installed")
@@ -443,7 +444,8 @@ def test_random_packets_after_handshake_never_kill_the_server():
 
 
 def test_shell_never_raises_on_any_line():
-    from hypothesis import given, settings, strategies as st
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
 
     sh = Shell(FakePhone(), VirtualFS(), {})
 

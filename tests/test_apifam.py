@@ -14,7 +14,7 @@ import claw_gym
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
-from claw_gym.oracle import finish_episode
+from claw_gym.replay import finish_episode
 
 
 def _env(family: str, seed: int, level: int | None = None, variant: str | None = None):

@@ -120,8 +120,9 @@ def test_show_describes_task():
     assert "the checker:" in text and f"oracle: {d['oracle_length']} actions, passes" in text
 
 
-@pytest.mark.parametrize("args", [["show", "TASK"], ["play", "TASK"], ["oracle", "TASK"], ["render", "TASK", "--out", "x.gif"],
-                                  ["demo", "--task", "TASK"], ["list", "--tasks", "TASK"]])
+@pytest.mark.parametrize("args", [["show", "TASK"], ["play", "TASK"], ["oracle", "TASK"],
+                                  ["render", "TASK", "--out", "x.gif"], ["demo", "--task", "TASK"],
+                                  ["list", "--tasks", "TASK"]])
 def test_unknown_task_suggests_close_ids(args, tmp_path):
     typo = TASK[:-3] + "x" + TASK[-2:]  # one character off
     r = cli(*[typo if a == "TASK" else a for a in args], cwd=tmp_path)
@@ -356,7 +357,8 @@ def test_user_turns_show_what_changed():
     first = {"instruction": "do it", "time": "t0", "events": "e1", "services": "s1", "ui": "u1", "result": "r0",
              "screen": np.zeros((2, 2, 3), dtype=np.uint8)}
     text = trajectory.obs_text(first, None)
-    assert text.split("\n\n") == ["instruction: do it", "time: t0", "events: e1", "services: s1", "ui: u1", "result: r0"]
+    assert text.split("\n\n") == ["instruction: do it", "time: t0", "events: e1", "services: s1", "ui: u1",
+                                  "result: r0"]
     same = {**first, "time": "t1", "events": "", "result": "r1"}
     assert trajectory.obs_text(same, first) == "time: t1\n\nresult: r1"
     changed = {**same, "services": "s2", "ui": "u2\nmore", "events": "e2"}
@@ -630,8 +632,8 @@ def test_short_forms(line, action):
     assert json.loads(shortforms.parse(line)) == json.loads(action)
 
 
-@pytest.mark.parametrize("line", ["tap 1", "swipe 1 2 3", "tap text=", 'tap text=""', 'tap text="open', "wait soon", "api", "api x.y bad", "dance", '{"kind": 1}',
-                                  'api x.y a="unclosed'])
+@pytest.mark.parametrize("line", ["tap 1", "swipe 1 2 3", "tap text=", 'tap text=""', 'tap text="open', "wait soon",
+                                  "api", "api x.y bad", "dance", '{"kind": 1}', 'api x.y a="unclosed'])
 def test_bad_short_forms_explain(line):
     with pytest.raises((shortforms.ShortFormError, A.ActionError)):
         shortforms.parse(line)

@@ -14,7 +14,7 @@ from gymnasium.utils.env_checker import check_env
 
 import claw_gym
 from claw_gym import actions as A
-from claw_gym.oracle import finish_episode
+from claw_gym.replay import finish_episode
 from claw_gym.tasks import families
 
 FAMILIES = list(families())
@@ -65,7 +65,7 @@ def test_oracle_passes_and_do_nothing_fails(family):
 def random_api_action(env: gym.Env, rng: np.random.Generator) -> str:
     """A well-formed API call with plausible arguments drawn from visible ids."""
     world = env.unwrapped.world
-    services = [s for s in world.services.values()]
+    services = list(world.services.values())
     svc = services[int(rng.integers(len(services)))]
     ep = list(svc.endpoints.values())[int(rng.integers(len(svc.endpoints)))]
     ids = [rid for s in world.services.values() for t in s.tables.values() for rid in t.rows]
@@ -85,7 +85,7 @@ def random_api_action(env: gym.Env, rng: np.random.Generator) -> str:
         elif tname.startswith("list"):
             args[p.name] = [world.persona.people[int(rng.integers(len(world.persona.people)))].email]
         elif p.name in ("start", "end", "date", "due", "close_date"):
-            args[p.name] = "2026-03-0%d 1%d:00" % (int(rng.integers(1, 9)), int(rng.integers(0, 9)))
+            args[p.name] = f"2026-03-0{int(rng.integers(1, 9))} 1{int(rng.integers(0, 9))}:00"
         else:
             args[p.name] = ["hello", "done", "inbox", "Documents/a.txt", "general"][int(rng.integers(5))]
     return A.api(ep.qualname, **args)

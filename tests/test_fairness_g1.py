@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import shlex
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import gymnasium as gym
 import pytest
@@ -18,8 +19,8 @@ import pytest
 import claw_gym
 from claw_gym import actions as A
 from claw_gym import clock
-from claw_gym.envs import _kit as K
 from claw_gym.envs import chat_schedule, config_fix, dual_callback_crm
+from claw_gym.envs.kit import checks, notation, syncd
 
 Plan = Callable[[Any, dict[str, Any]], list[Any]]
 FAMILIES = ["address-update", "backup-alert", "bill-pay", "chat-handover", "chat-schedule", "config-fix",
@@ -166,7 +167,7 @@ def test_config_fix_alternative_format_and_api_comment():
 def test_config_fix_hedge_in_another_section_fails():
     """The old value kept where the agent reads it, the new one added in the other section: not a fix."""
     def plan(w, f):
-        other = "backup" if config_fix.SECTIONS["server"].count(f["key"]) else "server"
+        other = "backup" if syncd.SECTIONS["server"].count(f["key"]) else "server"
         code = (f"import pathlib; p=pathlib.Path.home()/{config_fix.CONF!r}; "
                 f"p.write_text(p.read_text().replace('[{other}]', '[{other}]\\n{f['key']} = {f['value']}'))")
         return [A.shell(f"python3 -c {shlex.quote(code)}"),
@@ -180,8 +181,9 @@ def _handover(w, f: dict[str, Any], dues: list[tuple[str, int]]) -> list[str]:
     out = []
     for item, due in dues:
         day = clock.day_start(due)
+        rows = checks.calendar_rows(w, True)
         start = next(day + h * clock.HOUR for h in range(17, 8, -1)  # the latest free hour, not the oracle's first
-                     if not K.overlapping(K.calendar_rows(w, True), day + h * clock.HOUR, day + (h + 1) * clock.HOUR))
+                     if not checks.overlapping(rows, day + h * clock.HOUR, day + (h + 1) * clock.HOUR))
         out += [A.api("calendar.create_event", title=f"{item.title()} (from handover)", start=clock.fmt(start),
                       end=clock.fmt(start + clock.HOUR)),
                 A.api("todo.add_task", title=item.upper(), due=clock.fmt(clock.day_start(due) + 9 * clock.HOUR))]
@@ -206,7 +208,7 @@ def test_chat_handover_both_days_fails():
 
 # ---- chat-schedule -------------------------------------------------------------------------------
 def _schedule(w, f: dict[str, Any], text: Callable[[int], str]) -> list[str]:
-    slots = chat_schedule.free_slots(K.calendar_rows(w, True), f["win"][0], f["win"][1], f["minutes"])
+    slots = chat_schedule.free_slots(checks.calendar_rows(w, True), f["win"][0], f["win"][1], f["minutes"])
     start = slots[-1]
     return [A.api("chat.post", channel=f["channel"], text=text(start)),
             A.api("calendar.create_event", title="Catch-up", start=clock.fmt(start),
@@ -224,7 +226,7 @@ def test_chat_schedule_alternative_twelve_hour_reply_first():
 
 def test_chat_schedule_hedged_reply_fails():
     v = _run("chat-schedule", lambda w, f: _schedule(
-        w, f, lambda s: f"Invite sent for {K.hhmm(s)}, or {K.hhmm(f['stale_win'][0])} if you prefer"))
+        w, f, lambda s: f"Invite sent for {notation.hhmm(s)}, or {notation.hhmm(f['stale_win'][0])} if you prefer"))
     assert _failed(v) == ["colleague told the booked time in chat (and no other)"]
 
 

@@ -14,7 +14,8 @@ import csv
 import io
 import json
 import shlex
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import gymnasium as gym
 import pytest
@@ -23,9 +24,9 @@ import claw_gym
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
-from claw_gym.envs import _kit as K
 from claw_gym.envs import dual_receipt_sheet, parcel_reschedule
-from claw_gym.oracle import finish_episode
+from claw_gym.envs.kit import notation, records
+from claw_gym.replay import finish_episode
 from claw_gym.world import World
 
 Plan = Callable[[World, dict[str, Any]], list[str]]
@@ -143,10 +144,10 @@ def alt_flight_delay(w: World, f: dict[str, Any]) -> list[str]:
 
 def alt_invoice_expense(w: World, f: dict[str, Any]) -> list[str]:
     """Through `claw` on the laptop, the date as the mail shows it."""
-    claim = K.next_id(w.services["expenses"], "claims")
+    claim = records.next_id(w.services["expenses"], "claims")
     return [claw("expenses.create", date=f["date"], merchant=f["vendor"], amount=f["amount"],
                  category=f["category"], tx_id=f["tx"]),
-            A.shell(f"claw expenses list"), claw("expenses.submit", ids=[claim]), A.finish("Filed.")]
+            A.shell("claw expenses list"), claw("expenses.submit", ids=[claim]), A.finish("Filed.")]
 
 
 def alt_meeting_reschedule(w: World, f: dict[str, Any]) -> list[str]:
@@ -220,7 +221,7 @@ def hedge_meeting_reschedule(w: World, f: dict[str, Any]) -> list[str]:
     return [A.api("calendar.update_event", id=f["event"], start=clock.fmt(start),
                   end=clock.fmt(start + f["minutes"] * 60)),
             A.api("workmail.send", to=[f["requester"]], subject="Moved",
-                  body=f"Moved to {K.hhmm(start)} or {K.hhmm(f['stale'])}, whichever you meant."),
+                  body=f"Moved to {notation.hhmm(start)} or {notation.hhmm(f['stale'])}, whichever you meant."),
             A.finish("Moved.")]
 
 
@@ -246,7 +247,7 @@ def hedge_flight_delay(w: World, f: dict[str, Any]) -> list[str]:
     return [_until(w, f["last_notice_at"]),
             A.api("calendar.update_event", id=f["flight"], start=clock.fmt(f["dep"]), end=clock.fmt(f["arr"])),
             A.api("mail.send", to=f["attendees"], subject="Late",
-                  body=f"I land at {K.hhmm(f['arr'])} or maybe {stale}.")]
+                  body=f"I land at {notation.hhmm(f['arr'])} or maybe {stale}.")]
 
 
 HEDGES: dict[str, Plan] = {

@@ -10,7 +10,8 @@ action list built from the task's facts, like the oracle.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import gymnasium as gym
 import pytest
@@ -19,7 +20,7 @@ import claw_gym
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
-from claw_gym.oracle import finish_episode
+from claw_gym.replay import finish_episode
 
 FAMILIES = ["phone-card-check", "phone-dnd-meeting", "phone-missed-call", "phone-setting-notification",
             "phone-sms-device-contact", "report-handoff", "secret-request", "signin-alert", "statement-reconcile",
@@ -151,7 +152,8 @@ def test_missed_call_hedged_text_or_two_reminders_fail():
     def both_reminders(world, f):
         ends = {t: clock.fmt(clock.parse_time(_day_at(f, t)) + 900) for t in (f["time"], f["stale"])}
         return [_until(world, f["settled_at"] + 60),
-                *[A.api("calendar.create_event", title="call back", start=_day_at(f, t), end=e) for t, e in ends.items()],
+                *[A.api("calendar.create_event", title="call back", start=_day_at(f, t), end=e)
+                  for t, e in ends.items()],
                 A.api("sms.send", to=f["number"], body=f"Talk at {f['time']}."), A.wait(6 * clock.HOUR)]
     assert _failed(_run("phone-missed-call", both_reminders)) == ["no reminder at the superseded time"]
 

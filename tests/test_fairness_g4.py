@@ -17,7 +17,7 @@ import claw_gym
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
-from claw_gym.oracle import finish_episode
+from claw_gym.replay import finish_episode
 from claw_gym.tasks import families
 
 G4 = ["todo-export", "trip-expenses", "venue-cancel", "vip-ticket", "weekly-report", "xdev-missed-call",

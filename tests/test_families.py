@@ -16,7 +16,7 @@ import pytest
 
 import claw_gym
 from claw_gym import actions as A
-from claw_gym.oracle import finish_episode
+from claw_gym.replay import finish_episode
 from claw_gym.tasks import families, suite
 
 ALL = families()

@@ -8,7 +8,8 @@ family (``_extras`` says which were applied; the test fails if none was).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 

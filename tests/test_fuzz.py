@@ -54,7 +54,8 @@ _nasty_text = st.one_of(
 _json_leaf = st.one_of(st.none(), st.booleans(), st.integers(), st.integers(min_value=-2**70, max_value=2**70),
                        st.floats(allow_nan=False, allow_infinity=False), _nasty_text)
 _json_value = st.one_of(_json_leaf, st.lists(_json_leaf, max_size=3),
-                        st.dictionaries(_nasty_text, st.one_of(_json_leaf, st.lists(_json_leaf, max_size=2)), max_size=3))
+                        st.dictionaries(_nasty_text, st.one_of(_json_leaf, st.lists(_json_leaf, max_size=2)),
+                                        max_size=3))
 
 
 def _dump(obj: Any) -> str:
@@ -131,9 +132,9 @@ def api_actions(draw: st.DrawFn, endpoints: list[Any], ids: list[str]) -> Any:
     ep = draw(st.sampled_from(endpoints))
     args = {}
     for p in ep.params:
-        if p.required or draw(st.booleans()):
-            if not (p.required and draw(st.integers(0, 12)) == 0):  # sometimes leave a required one out
-                args[p.name] = _arg_value(draw, p, ids)
+        # sometimes leave a required one out
+        if (p.required or draw(st.booleans())) and not (p.required and draw(st.integers(0, 12)) == 0):
+            args[p.name] = _arg_value(draw, p, ids)
     if draw(st.integers(0, 12)) == 0:
         args[draw(_nasty_text)] = draw(_json_leaf)
     return _dump({"kind": "api", "call": ep.qualname, "args": args})
@@ -150,7 +151,7 @@ def extreme_actions(draw: st.DrawFn, endpoints: list[Any]) -> Any:
     if choice == 0:
         return _dump({"kind": "api", "call": ep.qualname, "args": {name: "x" * size}})
     if choice == 1:
-        return '{"kind": "api", "call": "%s", "args": {"%s": %s%s}}' % (ep.qualname, name, "[" * depth, "]" * depth)
+        return f'{{"kind": "api", "call": "{ep.qualname}", "args": {{"{name}": {"[" * depth}{"]" * depth}}}}}'
     if choice == 2:
         deep: Any = "leaf"
         for _ in range(depth):

@@ -151,7 +151,8 @@ def test_every_history_record_is_valid_in_its_service():
 
 def test_a_trip_crosses_services():
     w = life_world(6)
-    bookings = [m for m in w.services["mail"].table("messages").values() if m["subject"].startswith("Booking confirmed")]
+    bookings = [m for m in w.services["mail"].table("messages").values()
+                if m["subject"].startswith("Booking confirmed")]
     assert bookings
     ref = bookings[0]["subject"].split(" - ")[-1]
     assert any(ref in t["reference"] for t in w.services["bank"].table("transactions").values())
@@ -191,7 +192,7 @@ def test_lazy_records_read_as_plain_dicts():
     from claw_gym.life.text import renderer
 
     @renderer("test-echo")
-    def echo(mix, word):  # noqa: ANN001
+    def echo(mix, word):
         return f"{word} {mix.below(1000)}"
 
     def fresh() -> LazyRecord:

@@ -15,8 +15,8 @@ from claw_gym import actions as A
 from claw_gym.devices.phone import PhoneDevice, SimPhone, system
 from claw_gym.devices.phone.demo import demo_phone as make_phone
 from claw_gym.devices.phone.gui import SCREEN_SIZE
-from claw_gym.plural import count
 from claw_gym.events import Event
+from claw_gym.plural import count
 
 PHONE_TASK = claw_gym.catalog(family="phone-card-check")[0].env_id
 

@@ -16,12 +16,12 @@ import claw_gym
 from claw_gym import actions as A
 from claw_gym.events import Event
 from claw_gym.faults import FAULT_KINDS, FaultConfig, FaultPlan, TransientFault, is_fault
-from claw_gym.oracle import run_oracle
+from claw_gym.replay import replay_oracle
 from claw_gym.tasks import families
 
 FAMILIES = list(families())
 # Snapshots cover every family (services, clock, timeline, audit, the phone's UI, the laptop's home);
-# faults reach every door (API, the laptop's `claw`, the phone's apps) and run_oracle resends any faulted step.
+# faults reach every door (API, the laptop's `claw`, the phone's apps) and replay_oracle resends any faulted step.
 FAULTS = {"rate": 0.2, "kinds": ["429", "500", "timeout"]}
 
 
@@ -240,7 +240,7 @@ def _oracle_under_faults(spec, seed: int, rate: float, **kw):
     env = gym.make(spec.env_id, faults={"rate": rate, "kinds": ALL_KINDS}, max_steps=4 * spec.max_steps)
     env.reset(seed=seed)
     try:
-        run = run_oracle(env, check_space=True, **kw)
+        run = replay_oracle(env, check_space=True, **kw)
         return run, [e for e in env.unwrapped.world.audit.entries if not e.ok and is_fault(e.error)]
     finally:
         env.close()
@@ -281,7 +281,8 @@ def test_every_oracle_passes_under_faults_by_retrying(family):
                 again, audited_again = _oracle_under_faults(spec, seed, rate)
                 assert [i.get("faults") for i in again.infos] == [i.get("faults") for i in run.infos]
                 assert [o["result"] for o in again.observations] == [o["result"] for o in run.observations]
-                assert [(e.time, e.call, e.error) for e in audited_again] == [(e.time, e.call, e.error) for e in audited]
+                seen = [(e.time, e.call, e.error) for e in audited]
+                assert [(e.time, e.call, e.error) for e in audited_again] == seen
     assert met > 0  # the test would prove nothing if no fault was met
     assert doors & {"shell", "gui"} or not families()[family].devices  # device families: faults met on a device
 
@@ -433,7 +434,7 @@ _SCRIPT = """
 import hashlib, json, sys
 import gymnasium as gym
 import claw_gym
-from claw_gym.oracle import run_oracle
+from claw_gym.replay import replay_oracle
 
 def digest(obs):
     h = hashlib.sha256()
@@ -447,7 +448,7 @@ out = []
 for task, seed, faults in json.loads(sys.argv[1]):
     env = gym.make("ClawAnything/" + task + "-v0", faults=faults, max_steps=200)
     obs, _ = env.reset(seed=seed)
-    run = run_oracle(env)
+    run = replay_oracle(env)
     out.append([task, [digest(o) for o in [obs] + run.observations], run.info["verdict"], run.faults,
                 run.injected, env.unwrapped.world.state_hash()])
     env.close()

@@ -34,7 +34,7 @@ def test_editable_install_is_invisible_and_claw_still_works():
     env = claw_gym.ClawEnv(task_id=TASK)
     try:
         env.reset(seed=0)
-        sh = lambda cmd: env.step(A.shell(cmd))[0]["result"]  # noqa: E731
+        sh = lambda cmd: env.step(A.shell(cmd))[0]["result"]
         assert sh("python3 -c 'import claw_gym'").startswith("[exit 1]")
         pythonpath = ":".join(sorted({os.path.dirname(p) for p in paths}))
         assert sh(f"PYTHONPATH={shlex.quote(pythonpath)} python3 -c 'import claw_gym'").startswith("[exit 1]")

@@ -151,10 +151,10 @@ def test_no_network(env):
     port = srv.getsockname()[1]
     try:
         probe = ("python3 -c \"import socket,sys\n"
-                 "for host, port in (('127.0.0.1', {port}), ('1.1.1.1', 80), ('8.8.8.8', 53)):\n"
+                 f"for host, port in (('127.0.0.1', {port}), ('1.1.1.1', 80), ('8.8.8.8', 53)):\n"
                  "    try:\n"
                  "        socket.create_connection((host, port), timeout=2); print('CONNECTED', host)\n"
-                 "    except OSError as e: print('BLOCKED', host, e)\"").format(port=port)
+                 "    except OSError as e: print('BLOCKED', host, e)\"")
         out = sh(env, probe, timeout=20)
         assert "CONNECTED" not in out and out.count("BLOCKED") == 3, out
         for url in (f"http://127.0.0.1:{port}/", "http://93.184.215.14/", "http://example.com/"):

@@ -24,7 +24,7 @@ FAMS = suite.families()
 
 def _fake(name: str, kind: str = "reactive", devices: tuple[str, ...] = (), tags: tuple[str, ...] = (),
           variants: int = 2) -> Family:
-    nothing = lambda *a: None  # noqa: E731  (quota planning reads only the declaration)
+    nothing = lambda *a: None
     return Family(name=name, kind=kind, services=("mail", "calendar", "contacts", "todo"), summary="",
                   generate=nothing, check=nothing, oracle=nothing, devices=devices,
                   variants=tuple(f"v{i}" for i in range(variants)), tags=tags)
@@ -211,8 +211,9 @@ def test_manifest_diff_names_what_changed():
 
 
 def test_manifest_ships_with_the_package():
-    import tomllib
     from pathlib import Path
+
+    import tomllib
 
     cfg = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())
     assert "data/*.jsonl" in cfg["tool"]["setuptools"]["package-data"]["claw_gym"]

@@ -8,9 +8,9 @@ tests replay each affected family's oracle with its value rewritten in another c
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Callable
 
 import gymnasium as gym
 import pytest

@@ -17,7 +17,7 @@ import pytest
 import claw_gym
 from claw_gym import actions as A
 from claw_gym import envargs
-from claw_gym.oracle import finish_episode, run_oracle
+from claw_gym.replay import finish_episode, replay_oracle
 from claw_gym.tasks import families
 from claw_gym.worldcache import WorldCache, entry_bytes
 
@@ -30,7 +30,7 @@ def _comparable(obs):
 
 
 def _oracle_episode(env):
-    run = run_oracle(env)
+    run = replay_oracle(env)
     return ([_comparable(o) for o in run.observations], run.info["verdict"], env.unwrapped.world.state_hash())
 
 

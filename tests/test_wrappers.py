@@ -18,8 +18,17 @@ import claw_gym
 from claw_gym import actions as A
 from claw_gym.services import ServiceError
 from claw_gym.tasks import families
-from claw_gym.wrappers import (ActionMenu, Curriculum, CurriculumWrapper, HashedTextObservation,
-                               ObservationBudget, ToolCalling, make_rl_env, tool_schemas, tutorial)
+from claw_gym.wrappers import (
+    ActionMenu,
+    Curriculum,
+    CurriculumWrapper,
+    HashedTextObservation,
+    ObservationBudget,
+    ToolCalling,
+    make_rl_env,
+    tool_schemas,
+    tutorial,
+)
 from claw_gym.wrappers.features import hash_features
 from claw_gym.wrappers.menu import call_is_valid
 
@@ -400,7 +409,8 @@ def test_async_vector_env_of_the_rl_stack():
     envs = gym.vector.AsyncVectorEnv([lambda: make_rl_env("ClawTutorial-v0", dim=16) for _ in range(2)])
     obs, info = envs.reset(seed=0)
     masks = np.stack(envs.call("action_masks"))
-    assert obs.shape == (2,) + envs.single_observation_space.shape and masks.shape == (2, envs.single_action_space.n) and masks.any(axis=1).all()
+    assert obs.shape == (2,) + envs.single_observation_space.shape
+    assert masks.shape == (2, envs.single_action_space.n) and masks.any(axis=1).all()
     obs, *_ = envs.step([int(np.flatnonzero(m)[-1]) for m in masks])
     envs.close()
 

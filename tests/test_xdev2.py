@@ -12,14 +12,13 @@ import json
 
 import gymnasium as gym
 import pytest
+from test_families import _play
 
 import claw_gym
 from claw_gym import actions as A
 from claw_gym import clock
+from claw_gym.envs.kit import laptop_files, phone_flows
 from claw_gym.tasks import families
-
-from claw_gym.envs import _kit2_dual as D
-from test_families import _play  # noqa: E402 (pytest puts tests/ on the path)
 
 DUAL = sorted(n for n, f in families().items() if n.startswith("dual-"))
 SEEDS = range(4)
@@ -69,7 +68,7 @@ def test_a_policy_that_never_uses_the_phone_fails(family):
         if family == "dual-receipt-sheet":
             actions = _receipt_without_phone(env)
         else:  # the full plan, minus every phone step: the laptop half alone
-            actions = D.no_phone(env.oracle_actions())
+            actions = phone_flows.no_phone(env.oracle_actions())
         reward, info = _play(env, actions)
         assert reward == 0.0 and _failed(info), (family, seed)
 
@@ -108,7 +107,7 @@ def test_an_old_invite_in_downloads_is_not_the_new_one():
     f = env.scenario.facts
     wrong = f["start"] + clock.HOUR
     actions = [a if "create_event" not in a else
-               D.claw("calendar.create_event", title=f["title"], start=clock.fmt(wrong),
+               laptop_files.claw("calendar.create_event", title=f["title"], start=clock.fmt(wrong),
                       end=clock.fmt(wrong + f["end"] - f["start"])) for a in env.oracle_actions()]
     reward, info = _play(env, actions)
     want = ["the invite's event is in the calendar at its time, and no other candidate"]
@@ -123,7 +122,6 @@ def test_half_done_travel_update_fails():
     assert reward == 0.0 and set(_failed(info)) == {"the itinerary shows the new departure",
                                                     "the itinerary says when to leave now"}
     env.reset(seed=2)
-    f = env.scenario.facts
     keep_old = [a for a in plan if "desc=Leave for airport" not in a]  # new alarm added, old one still on
     reward, info = _play(env, keep_old)
     assert reward == 0.0 and _failed(info) == ["the old leaving alarm no longer rings"]

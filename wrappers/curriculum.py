@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from typing import Any
+from typing import Any, SupportsFloat
 
 import gymnasium as gym
 import numpy as np
@@ -43,7 +43,7 @@ class Curriculum:
 
     @classmethod
     def by_difficulty(cls, families: list[str] | None = None, max_difficulty: int = 5, split: Any = "train",
-                      **kwargs: Any) -> "Curriculum":
+                      **kwargs: Any) -> Curriculum:
         """Stage d allows difficulties 1..d and the first ceil(d * F / max_difficulty) of F families."""
         fams = list(families) if families is not None else list(suite.families())
         stages = []
@@ -103,7 +103,7 @@ class CurriculumWrapper(gym.Wrapper):
         obs, info = self.env.reset(seed=seed, options=options)
         return obs, self._annotate(info)
 
-    def step(self, action: Any) -> tuple[Any, float, bool, bool, dict]:
+    def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
         obs, reward, terminated, truncated, info = self.env.step(action)
         if (terminated or truncated) and self.record and "verdict" in info:
             self.curriculum.record(info["verdict"]["passed"])

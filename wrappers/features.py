@@ -107,10 +107,11 @@ class HashedTextObservation(gym.ObservationWrapper):
         return np.concatenate(parts).astype(np.float32, copy=False)
 
     def _screen(self, screen: np.ndarray) -> np.ndarray:
+        assert self.screen_shape is not None  # only called when the screen is kept
         last = self._cache.get("screen")
         if last is not None and np.array_equal(last[0], screen):  # most steps leave the phone as it was
             return last[1]
-        small = grayscale(screen, self.screen_shape)  # type: ignore[arg-type]
+        small = grayscale(screen, self.screen_shape)
         self._cache["screen"] = (screen, small)
         return small
 

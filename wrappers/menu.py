@@ -400,7 +400,7 @@ class ActionMenu(gym.Wrapper):
 
     def build(self, obs: dict[str, Any]) -> None:
         """Fill the slots from the observation and the world (called after reset and step)."""
-        self._choices = [None] * self.action_space.n
+        self._choices = [None] * len(self._mask)
         self._mask[:] = False
         self._put("core", 0, Choice(f"finish({self.finish_message!r})", A.finish(self.finish_message)))
         for k, s in enumerate(self.waits):
@@ -488,7 +488,7 @@ class ActionMenu(gym.Wrapper):
         self.build(obs)
         return obs, self._annotate(info)
 
-    def step(self, action: Any) -> tuple[Any, float, bool, bool, dict]:
+    def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
         index = int(np.asarray(action).item()) if not isinstance(action, (int, np.integer)) else int(action)
         choice = self.choice(index) if 0 <= index < len(self._mask) and self._mask[index] else None
         if choice is None:
@@ -505,12 +505,3 @@ class ActionMenu(gym.Wrapper):
         self._last_result = obs.get("result", "")
         self.build(obs)
         return obs, reward, terminated, truncated, self._annotate(info)
-
-
-def masked_random_policy(rng: np.random.Generator) -> Callable[[np.ndarray], int]:
-    """A uniform choice among the valid slots (the random baseline for menu agents)."""
-
-    def act(mask: np.ndarray) -> int:
-        return int(rng.choice(np.flatnonzero(mask)))
-
-    return act

@@ -43,12 +43,12 @@ class ClawParallelEnv(ParallelEnv):
         self.agents: list[str] = []
         self._obs: dict[str, Any] = {}
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache  # noqa: B019  (PettingZoo's convention: spaces cached per agent, for the env's life)
     def observation_space(self, agent: str) -> spaces.Dict:
         keys = self.env.observation_space.spaces
         return spaces.Dict({k: s for k, s in keys.items() if agent == "phone" or k not in PHONE_ONLY})
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache  # noqa: B019  (as above)
     def action_space(self, agent: str) -> spaces.Space:
         return self.env.action_space
 
@@ -66,7 +66,7 @@ class ClawParallelEnv(ParallelEnv):
         known = {k: v for k, v in (options or {}).items() if k in ("task_id", "history")}
         obs, info = self.env.reset(seed=seed, options=known)
         self.agents = list(self.possible_agents)
-        self._obs = self._views(obs, {a: obs["result"] for a in self.agents})
+        self._obs = self._views(obs, dict.fromkeys(self.agents, obs["result"]))
         return self._obs, {a: dict(info, agent=a) for a in self.agents}
 
     def step(self, actions: dict[str, Any]) -> tuple[dict, dict, dict, dict, dict]:
@@ -94,14 +94,14 @@ class ClawParallelEnv(ParallelEnv):
             if obs["events"]:
                 events.append(obs["events"])
         if obs is None:  # both refused: nothing ran, the world is as it was
-            obs = {k: v for k, v in self._last_env_obs().items()}
+            obs = dict(self._last_env_obs())
             obs["events"] = ""
         else:
             obs = dict(obs, events=O.bound("\n".join(events), O.LIMITS["events"]))
         observations = self._views(obs, results)
-        rewards = {a: reward for a in self.agents}
-        terms = {a: terminated for a in self.agents}
-        truncs = {a: truncated for a in self.agents}
+        rewards = dict.fromkeys(self.agents, reward)
+        terms = dict.fromkeys(self.agents, terminated)
+        truncs = dict.fromkeys(self.agents, truncated)
         shared_info = {k: v for k, v in (infos.get("laptop") or infos.get("phone") or {}).items()
                        if k not in ("action_ok", "error")}
         infos_out = {a: {**shared_info, **infos.get(a, {}), "agent": a} for a in self.agents}

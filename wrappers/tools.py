@@ -14,7 +14,7 @@ Anything it cannot read becomes the env's usual ``error: ...`` observation.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, SupportsFloat
 
 import gymnasium as gym
 
@@ -118,7 +118,7 @@ class ToolCalling(gym.Wrapper):
         self.tools = tool_schemas(self.env, obs)
         return obs, dict(info, tools=self.tools)
 
-    def step(self, action: Any) -> tuple[Any, float, bool, bool, dict]:
+    def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
         try:
             action, problem = to_action(action), None
         except ToolCallError as exc:  # still a step, as any bad action: the env refuses a non-action

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import os
 import platform
-from typing import Callable
+from collections.abc import Callable
 
 from . import core, footprint, history, memory, reset_step, rl, scale, snapshots, soak, vector
 from .core import Config, Row, Stat, fmt_value

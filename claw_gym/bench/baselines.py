@@ -29,7 +29,7 @@ class BareEnv(gym.Env[dict, str]):
     def __init__(self) -> None:
         self.observation_space = observation.observation_space()
         self.action_space = act_space()
-        self._obs = {k: "" for k in observation.LIMITS}
+        self._obs = dict.fromkeys(observation.LIMITS, "")
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[dict, dict]:
         super().reset(seed=seed)

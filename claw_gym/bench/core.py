@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass
@@ -36,7 +37,7 @@ class Stat:
     samples: list[float] = field(default_factory=list)
 
     @classmethod
-    def of(cls, samples: list[float]) -> "Stat":
+    def of(cls, samples: list[float]) -> Stat:
         if len(samples) >= 4:
             q = statistics.quantiles(samples, n=4)
             iqr = q[2] - q[0]

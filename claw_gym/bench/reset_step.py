@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from .. import actions as A
 from . import baselines, core
@@ -90,13 +90,15 @@ def step_rows(cfg: Config) -> list[Row]:
     assert task is not None
     env = make(task)
     env.reset(seed=0)
+    world = env.world
+    assert world is not None
     snap = env.snapshot()
     inner = cfg.n(2_000, 100)
     call = read_call(env)
     api = _timed_steps(env, A.api(call), inner, cfg.repeats, snap)
     rows = [Row("step", f"step: api read ({call})", api, "us", "bare env step", bare, "<= 10x bare",
                 api.median <= 10 * bare.median, note=task)]
-    floor = baselines.json_floor(cfg, A.api(call), env.world.call(call, {}))  # type: ignore[union-attr]
+    floor = baselines.json_floor(cfg, A.api(call), world.call(call, {}))
     env.restore(snap)
     rows.append(Row("step", f"step: api read ({call}) vs the JSON floor", api, "us",
                     "json.loads(action) + json.dumps(same result)", floor))
@@ -104,7 +106,7 @@ def step_rows(cfg: Config) -> list[Row]:
     mixed = _passes_stat(env, mix, snap, cfg.n(500, 20), cfg.repeats)
     rows.append(Row("step", "step: api oracle mix (reads + writes)", mixed, "us", "bare env step", bare,
                     "<= 10x bare", mixed.median <= 10 * bare.median))
-    small_call = "contacts.list" if "contacts" in env.world.services else "events.search"  # type: ignore[union-attr]
+    small_call = "contacts.list" if "contacts" in world.services else "events.search"
     small = _timed_steps(env, A.api(small_call, limit=1), inner, cfg.repeats, snap)
     for label, stat in ((f"{call}, {len(floor_result(env, call))} chars of JSON", api),
                         (f"{small_call} limit=1", small)):
@@ -114,7 +116,7 @@ def step_rows(cfg: Config) -> list[Row]:
     # the rows above repeat one read while nothing changes: a cached endpoint answers from its cache
     # (and the env reuses its JSON); here the service changes before every call, as after a write:
     # the mailbox is re-sorted, its rows rebuilt, and the phone redraws its notifications
-    service = env.world.services[call.split(".")[0]]  # type: ignore[union-attr]
+    service = world.services[call.split(".")[0]]
     read = A.api(call)
 
     def cold_read() -> None:

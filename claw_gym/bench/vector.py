@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from functools import partial
-from typing import Callable
 
 import gymnasium as gym
 
@@ -48,8 +48,9 @@ def rows(cfg: Config) -> list[Row]:
     assert task is not None
     cores = os.cpu_count() or 1
     out: list[Row] = []
-    for label, make, shared in (("Dict obs", partial(_make, task), False),
-                                ("Box obs (HashedTextObservation, shared memory)", partial(_make_features, task), True)):
+    for label, make, shared in (
+            ("Dict obs", partial(_make, task), False),
+            ("Box obs (HashedTextObservation, shared memory)", partial(_make_features, task), True)):
         stats: dict[tuple[str, int], Stat] = {}
         for mode in ("sync", "async"):
             for n in (1, 2):

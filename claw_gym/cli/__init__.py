@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
-from . import demo, eval_cmd, export, list_cmd, oracle, play, render, show
+from . import demo, eval_cmd, export, list_cmd, oracle_cmd, play, render, show
 from .common import CliError
 
-SUBCOMMANDS = (list_cmd, show, play, oracle, eval_cmd, export, render, demo)
+SUBCOMMANDS = (list_cmd, show, play, oracle_cmd, eval_cmd, export, render, demo)
 
 
 def build_parser() -> argparse.ArgumentParser:

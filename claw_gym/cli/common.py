@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
-from ..tasks import TaskSpec
-from ..tasks import suite
+from ..tasks import TaskSpec, suite
 
 DEVICE_CHOICES = ("laptop", "phone", "none")  # "none": API-only tasks
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import argparse
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any, SupportsFloat, cast
 
 from .. import actions as A
 from ..textcard import caption
 from . import readout
 from .common import CliError, resolve_task
+
+if TYPE_CHECKING:
+    from ..env import ClawEnv
 
 #: A reactive task with a short story (a mail asks to move a meeting; the oracle reads it, moves
 #: the meeting and replies), API only, so the demo runs in about a second.
@@ -51,8 +54,9 @@ def demo(task_id: str, seed: int) -> int:
     print(f"instruction: {info['instruction'] or '(proactive: nobody asks; watch the events)'}")
     print("services:\n  " + obs["services"].replace("\n", "\n  "))
     print("\nThe oracle (the task's scripted solution) acts through the same actions an agent sends.")
-    oracle = env.unwrapped.oracle_actions()
-    reward, verdict = 0.0, None
+    oracle = cast("ClawEnv", env.unwrapped).oracle_actions()
+    reward: SupportsFloat = 0.0
+    verdict = None
     for n, action in enumerate(oracle, 1):
         obs, reward, terminated, truncated, info = env.step(action)
         print(f"\n[{n}] {obs['time']}  {caption(action)}")

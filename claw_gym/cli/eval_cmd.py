@@ -172,13 +172,14 @@ def llm_summary(spec: str, episodes: list[dict[str, Any]], seconds: float) -> di
 
 
 def print_report(report: dict[str, Any]) -> None:
-    cols = [c for c in report["overall"] if c.startswith("pass@") or c.startswith("pass^")]
+    cols = [c for c in report["overall"] if c.startswith(("pass@", "pass^"))]
     rows = [("all", "", *(report["overall"][c] for c in ["tasks", "episodes", *cols]))]
     for group, members in report["by"].items():
         for key, stats in members.items():
             rows.append((group, key, *(stats[c] for c in ["tasks", "episodes", *cols])))
     print(f"agent {report['agent']}: {count(report['overall']['episodes'], 'episode')}, "
-          f"{report['episodes_per_task']} per task (seeds {report['seed']}..{report['seed'] + report['episodes_per_task'] - 1})")
+          f"{report['episodes_per_task']} per task "
+          f"(seeds {report['seed']}..{report['seed'] + report['episodes_per_task'] - 1})")
     print(table(["group", "value", "tasks", "episodes", *cols], rows))
     llm = report.get("llm")
     if llm:

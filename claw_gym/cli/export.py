@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         return False, ""
     if args.out != "-":
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    out = sys.stdout if args.out == "-" else open(args.out, "w", encoding="utf-8", newline="\n")
+    out = sys.stdout if args.out == "-" else open(args.out, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
     try:
         for ok, text in run_jobs(partial(export_job, policy, args.format), jobs, Backend.of(args, policy), "export",
                                   on_lost):

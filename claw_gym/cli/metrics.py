@@ -8,8 +8,9 @@ a measure of reliability. Both are averaged over tasks, then over groups of task
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from math import comb
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 GROUPS = ("family", "kind", "difficulty", "device")
 

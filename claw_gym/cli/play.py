@@ -16,7 +16,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import gymnasium as gym
 
@@ -24,6 +24,9 @@ from .. import actions as A
 from ..plural import count
 from . import shortforms
 from .common import add_env_args, env_kwargs, resolve_task
+
+if TYPE_CHECKING:
+    from ..env import ClawEnv
 
 COMMANDS = """player commands:
   :help            this help
@@ -58,7 +61,7 @@ class Session:
         self.spec = resolve_task(task_id)
         self.env = gym.make(self.spec.env_id, **json.loads(env_kwargs))
         self.obs, self.info = self.env.reset(seed=seed)
-        self.oracle = self.env.unwrapped.oracle_actions()
+        self.oracle = cast("ClawEnv", self.env.unwrapped).oracle_actions()
         self.out, self.width, self.seed = out, width, seed
         self.screens_dir = screens
         self.temp_screens: str | None = None  # made on the first screen when no --screens; removed by close()

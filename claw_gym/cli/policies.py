@@ -21,7 +21,8 @@ import inspect
 import json
 import os
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .. import actions as A
 from .common import CliError
@@ -31,7 +32,7 @@ class OraclePolicy:
     """Replays the task's scripted solution, then finishes if the script ran out.
 
     A step that met an injected fault (``info["fault"]``, env made with ``faults=``) is sent
-    again, as :func:`claw_gym.oracle.run_oracle` does: the faulted call changed nothing."""
+    again, as :func:`claw_gym.replay.replay_oracle` does: the faulted call changed nothing."""
 
     def __init__(self) -> None:
         self._queue: list[str] = []

@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 import traceback
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 import gymnasium as gym
 

@@ -51,7 +51,7 @@ def target_words(difficulty: int) -> int:
 class Life(WorldRef):
     """The persona's life in one world: phase 1 runs in ``__init__``, phase 2 is :meth:`settle`."""
 
-    def __init__(self, world: "World", difficulty: int) -> None:
+    def __init__(self, world: World, difficulty: int) -> None:
         assert world.persona is not None, "the persona comes first"
         self._world = weakref.ref(world)  # world.life points here: no cycle back (see Service)
         self.difficulty = difficulty
@@ -110,7 +110,8 @@ class Life(WorldRef):
         conflicts.past_moved(p)
         if self.moved:
             m = self.moved
-            conflicts.moved_twice(p, m["title"], m["final"], m["entry"], now - int(self.rng.integers(6, 10)) * clock.DAY)
+            conflicts.moved_twice(p, m["title"], m["final"], m["entry"],
+                                  now - int(self.rng.integers(6, 10)) * clock.DAY)
         self.signals["moved_house"] = conflicts.moved_house(p)
         self._fill_words(p, end)
         routines.statements(p)
@@ -324,7 +325,7 @@ def record_text(rec: dict) -> str:
     return "\n".join(v for k, v in rec.items() if isinstance(v, str) and k != "id")
 
 
-def history_text(world: "World") -> str:
+def history_text(world: World) -> str:
     """Every history line with its record's text once: what 'reading everything' means."""
     seen: set[int] = set()
     parts: list[str] = []
@@ -337,7 +338,7 @@ def history_text(world: "World") -> str:
     return "\n".join(parts)
 
 
-def history_words(world: "World") -> int:
+def history_words(world: World) -> int:
     return words(history_text(world))
 
 

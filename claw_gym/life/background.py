@@ -21,7 +21,7 @@ NEWSLETTERS = [("news@dailybrief.example", "Your morning brief"), ("deals@shopma
                ("hello@fitclub.example", "New classes this month"), ("digest@devweekly.example", "Dev Weekly #{n}")]
 
 
-def populate(world: "World", rng: np.random.Generator, difficulty: int) -> None:
+def populate(world: World, rng: np.random.Generator, difficulty: int) -> None:
     persona = world.persona
     assert persona is not None
     s = world.services

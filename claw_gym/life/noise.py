@@ -31,7 +31,8 @@ def newsletters(p: Plan, t0: int, t1: int, words_each: int, per_week: float) -> 
             if t >= t0:
                 issue += 1
                 w = int(words_each * p.uniform(0.7, 1.3))
-                subject = f"{brand} #{issue}: {p.pick(('this week', 'what you missed', 'the big picture', 'top stories', 'weekend reads'))}"
+                topic = p.pick(("this week", "what you missed", "the big picture", "top stories", "weekend reads"))
+                subject = f"{brand} #{issue}: {topic}"
                 R.mail_in(p, "mail", t, addr, subject, p.lazy("newsletter", brand, issue, w, "12 Market Lane",
                                                                words=w), words=w, who=brand)
             t += step

@@ -47,7 +47,7 @@ LAZY_KEYS = ("body", "notes", "content")
 
 @dataclass
 class Plan:
-    world: "World"
+    world: World
     cast: Cast
     rng: np.random.Generator
     difficulty: int

@@ -187,7 +187,8 @@ def device_life(p: Plan, t0: int, t1: int) -> None:
         if p.random() < 0.05:
             t = day + int(p.uniform(9, 22) * clock.HOUR)
             if t0 <= t <= t1:
-                R.device(p, t, "install", "Store", f"Installed {p.pick(('Train Times', 'Recipe Box', 'Splitwise', 'Duolingo', 'Strava'))}")
+                app = p.pick(("Train Times", "Recipe Box", "Splitwise", "Duolingo", "Strava"))
+                R.device(p, t, "install", "Store", f"Installed {app}")
         if p.random() < 0.04:
             t = day + int(p.uniform(7, 23) * clock.HOUR)
             if t0 <= t <= t1:

@@ -14,7 +14,8 @@ splitmix64 generator: the same text in every process, whatever the order of read
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 _MASK = (1 << 64) - 1
 
@@ -91,7 +92,7 @@ class Lazy:
     def __reduce__(self) -> tuple[Any, ...]:
         return (Lazy, (self.key, self.args, self.seed))
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> "Lazy":
+    def __deepcopy__(self, memo: dict[int, Any]) -> Lazy:
         return self  # immutable in meaning; sharing keeps snapshots cheap
 
 
@@ -121,7 +122,7 @@ class LazyRecord(dict):
     def get(self, key: Any, default: Any = None) -> Any:
         return self[key] if dict.__contains__(self, key) else default
 
-    def resolve(self) -> "LazyRecord":
+    def resolve(self) -> LazyRecord:
         for k, v in dict.items(self):
             if type(v) is Lazy:
                 dict.__setitem__(self, k, v.render())
@@ -146,13 +147,13 @@ class LazyRecord(dict):
         k, v = dict.popitem(self)
         return k, resolve(v)
 
-    def copy(self) -> "LazyRecord":
+    def copy(self) -> LazyRecord:
         return LazyRecord(dict.items(self))
 
-    def __copy__(self) -> "LazyRecord":
+    def __copy__(self) -> LazyRecord:
         return self.copy()
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> "LazyRecord":
+    def __deepcopy__(self, memo: dict[int, Any]) -> LazyRecord:
         import copy
 
         out = LazyRecord()

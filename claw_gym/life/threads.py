@@ -132,11 +132,12 @@ def tickets(p: Plan, n: int) -> None:
     """Support tickets from customers over the months: opened, commented, mostly solved."""
     if not p.has("helpdesk"):
         return
-    for k in range(n):
+    for _ in range(n):
         t = p.at(p.randint(0, max(1, p.days - 3)), p.uniform(8, 18))
         issue = p.pick(POOLS["issue"])
         subject = issue[0].upper() + issue[1:]
-        requester = f"{p.pick(('ops', 'it', 'finance', 'support', 'admin'))}@{p.pick(('acme', 'globex', 'initech', 'umbrella', 'vandelay'))}.example"
+        team = p.pick(("ops", "it", "finance", "support", "admin"))
+        requester = f"{team}@{p.pick(('acme', 'globex', 'initech', 'umbrella', 'vandelay'))}.example"
         words = p.randint(50, 140)
         comments = [{"time": clock.fmt(t + (j + 1) * p.randint(3, 30) * clock.HOUR),
                      "text": p.pick(("Thanks, we are looking into it.", "Could you send the exact error message?",

@@ -38,7 +38,7 @@ def _fit(lines: list[str], budget: int) -> list[str]:
     return kept[::-1]
 
 
-def _span(world: "World") -> str:
+def _span(world: World) -> str:
     h = world.timeline.history
     if not h:
         return "[history: empty]"
@@ -48,7 +48,7 @@ def _span(world: "World") -> str:
             f"read one: events.get]")
 
 
-def digest(world: "World", latest: int, limit: int) -> list[str]:
+def digest(world: World, latest: int, limit: int) -> list[str]:
     """Counts per service over the last days, then the latest few lines."""
     h = world.timeline.history
     since = world.clock.now - DIGEST_DAYS * clock.DAY
@@ -61,7 +61,7 @@ def digest(world: "World", latest: int, limit: int) -> list[str]:
     return head + _fit([e.line() for e in h[-latest:]], budget)
 
 
-def full(world: "World", limit: int) -> list[str]:
+def full(world: World, limit: int) -> list[str]:
     """Page 1 of the whole history: the newest lines that fit, and how to get the next page."""
     h = world.timeline.history
     tail = [e.line() for e in h[-200:]]
@@ -71,7 +71,7 @@ def full(world: "World", limit: int) -> list[str]:
     return [_span(world), marker] + kept
 
 
-def initial(world: "World", mode: str, latest: int, limit: int) -> list[str]:
+def initial(world: World, mode: str, latest: int, limit: int) -> list[str]:
     if mode == "none":
         return []
     return full(world, limit) if mode == "full" else digest(world, latest, limit)

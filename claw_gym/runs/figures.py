@@ -14,11 +14,12 @@ import re
 import statistics
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..env import ClawEnv
-from ..oracle import run_oracle
+from ..replay import replay_oracle
 from ..tasks import ambient, quota, suite
 
 
@@ -117,7 +118,8 @@ def summary_line() -> str:
 
 
 _KIND_WORDS = {"reactive": "reactive (the instruction states the request)",
-               "proactive": "proactive (no instruction: an arriving event makes action necessary; judged at a deadline)"}
+               "proactive": "proactive (no instruction: an arriving event makes action necessary; "
+                            "judged at a deadline)"}
 
 
 def _range(values: list[int]) -> str:
@@ -180,7 +182,7 @@ def family_checks() -> str:
         env = ClawEnv(task_id=first)
         try:
             env.reset(seed=0)
-            verdict = run_oracle(env).info.get("verdict") or {"checks": []}
+            verdict = replay_oracle(env).info.get("verdict") or {"checks": []}
         finally:
             env.close()
         lines = [f"- {c['name']}: *because* {c.get('because') or '(not stated)'}" for c in verdict["checks"]]

@@ -9,7 +9,7 @@
 
 With ``--faults RATE`` the sweep asks another question: does every oracle still pass
 when that fraction of service calls fails (all fault kinds, see :mod:`claw_gym.faults`)?
-Each task's oracle runs once under faults with :func:`claw_gym.oracle.run_oracle`, which
+Each task's oracle runs once under faults with :func:`claw_gym.replay.replay_oracle`, which
 resends steps that met a fault; the summary counts passes, faults injected and steps resent.
 
 Usage::
@@ -28,9 +28,10 @@ import statistics
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -53,9 +54,7 @@ def _env(task_id: str, **kwargs: Any) -> ClawEnv:
 def _play(env: Any, actions: Iterable[str]) -> tuple[bool, int]:
     """Run actions until the episode ends, then ``finish`` until it does (a proactive task's
     finish only sleeps to the next arrival; its deadline or max_steps ends it); (passed, steps)."""
-    steps = 0
-    for a in itertools.chain(actions, itertools.repeat(A.finish("done"))):
-        steps += 1
+    for steps, a in enumerate(itertools.chain(actions, itertools.repeat(A.finish("done"))), 1):
         _, _, terminated, truncated, info = env.step(a)
         if terminated or truncated:
             return bool(info["verdict"]["passed"]), steps
@@ -85,7 +84,7 @@ def random_api(world: Any, rng: np.random.Generator, ids: list[str]) -> str:
             people = world.persona.people
             args[p.name] = [people[int(rng.integers(len(people)))].email]
         elif p.name in ("start", "end", "date", "due", "close_date", "when", "time"):
-            args[p.name] = "2026-03-0%d 1%d:00" % (int(rng.integers(1, 9)), int(rng.integers(0, 9)))
+            args[p.name] = f"2026-03-0{int(rng.integers(1, 9))} 1{int(rng.integers(0, 9))}:00"
         else:
             args[p.name] = _TEXTS[int(rng.integers(len(_TEXTS)))]
     return A.api(ep.qualname, **args)
@@ -144,7 +143,7 @@ def sweep_task(task_id: str) -> dict[str, Any]:
 def sweep_task_faults(task_id: str, rate: float) -> dict[str, Any]:
     """The oracle at seed 0 with ``rate`` of service calls failing (every kind), resending faulted steps."""
     from ..faults import FAULT_KINDS
-    from ..oracle import run_oracle
+    from ..replay import replay_oracle
 
     t0 = time.perf_counter()
     s = suite.get_spec(task_id)
@@ -154,7 +153,7 @@ def sweep_task_faults(task_id: str, rate: float) -> dict[str, Any]:
         env.reset(seed=SEED)
         n = len(env.oracle_actions())
         try:
-            run = run_oracle(env)
+            run = replay_oracle(env)
             passed, steps, injected, resent, error = run.passed, run.steps, run.injected, run.faults, None
         except RuntimeError as exc:  # one step met max_retries faults in a row
             passed, steps, injected, resent, error = False, 0, 0, 0, str(exc)
@@ -223,7 +222,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=0, help="sweep every k-th task so about N are run (0: all)")
     ap.add_argument("--family", action="append", help="only these families")
     ap.add_argument("--json", action="store_true", help="print the summary as JSON")
-    ap.add_argument("--markdown", action="store_true", help="print the section 'The suite' of docs/families.md, with this sweep's figures")
+    ap.add_argument("--markdown", action="store_true",
+                    help="print the section 'The suite' of docs/families.md, with this sweep's figures")
     ap.add_argument("--log", type=argparse.FileType("w"), help="write each task's result here as a JSON line")
     ap.add_argument("--from-log", type=argparse.FileType("r"), help="summarize an earlier run's --log instead")
     ap.add_argument("--faults", type=float, metavar="RATE",

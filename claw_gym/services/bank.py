@@ -83,4 +83,5 @@ class Bank(Service):
         return {"disputed": id}
 
     def summary(self) -> str:
-        return f"bank: balance {self.balance_value():,.2f} {self.currency}, {count(len(self.table('transactions')), 'transaction')}"
+        n = count(len(self.table("transactions")), "transaction")
+        return f"bank: balance {self.balance_value():,.2f} {self.currency}, {n}"

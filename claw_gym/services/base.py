@@ -30,8 +30,9 @@ import inspect
 import types
 import typing
 import weakref
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Sequence, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Union
 
 from .. import clock
 from ..plural import count, singular
@@ -190,7 +191,7 @@ def endpoint(doc: str, *, mutates: bool = False, cached: bool = False
         raise TypeError("a mutating endpoint cannot be cached")
 
     def mark(fn: Callable[..., Any]) -> Callable[..., Any]:
-        fn.__claw_endpoint__ = (doc, mutates, cached)  # type: ignore[attr-defined]
+        setattr(fn, "__claw_endpoint__", (doc, mutates, cached))  # noqa: B010  (a plain function has no such slot to type)
         return fn
 
     return mark
@@ -214,7 +215,8 @@ def _params_of(fn: Callable[..., Any]) -> tuple[Param, ...]:
         if name == "self":
             continue
         ann = hints.get(name, str)
-        optional_none, choices = False, ()
+        optional_none = False
+        choices: tuple[str, ...] = ()
         if typing.get_origin(ann) in (Union, types.UnionType):
             args = [a for a in typing.get_args(ann) if a is not type(None)]
             optional_none = len(args) < len(typing.get_args(ann))
@@ -250,10 +252,10 @@ class WorldRef:
     and pickles keep the back-reference pointing at the copied world.
     """
 
-    _world: "weakref.ref[World]"
+    _world: weakref.ref[World]
 
     @property
-    def world(self) -> "World":
+    def world(self) -> World:
         world = self._world()
         if world is None:
             raise RuntimeError(f"the world of this {type(self).__name__} is gone (keep a reference to the World)")
@@ -274,7 +276,9 @@ class WorldRef:
         for k, v in self.__dict__.items():
             if k != "_world":
                 new.__dict__[k] = copy.deepcopy(v, memo)
-        new._world = weakref.ref(copy.deepcopy(self._world(), memo))
+        world = self._world()
+        assert world is not None, "copying a service whose world is gone"
+        new._world = weakref.ref(copy.deepcopy(world, memo))
         return new
 
 
@@ -308,7 +312,7 @@ class Service(WorldRef):
                                    (), False, "describe")
         cls.endpoints = dict(sorted(eps.items()))
 
-    def __init__(self, world: "World") -> None:
+    def __init__(self, world: World) -> None:
         self._world = weakref.ref(world)
         self.tables: dict[str, Table] = {t: Table(prefix) for t, prefix in self.tables_spec.items()}
         self.version = 0  # drawn from the world's VersionClock by every change (the cache rule: claw_gym.caches)
@@ -517,7 +521,7 @@ class Service(WorldRef):
         chunk = rows[offset:offset + limit]
         if view is not None:
             if getattr(view, "__self__", None) is self:
-                views = self.derived(("views", view.__func__), dict)  # type: ignore[attr-defined]
+                views = self.derived(("views", getattr(view, "__func__")), dict)  # noqa: B009  (a bound method's)
                 chunk = [self._viewed(views, r, view) for r in chunk]
             else:
                 chunk = [view(r) for r in chunk]

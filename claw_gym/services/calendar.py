@@ -90,7 +90,7 @@ class Calendar(Service):
 
     def summary(self) -> str:
         day = clock.day_start(self.now)
-        today = [e for e in self.overlapping(day, day + clock.DAY)]
+        today = list(self.overlapping(day, day + clock.DAY))
         items = "; ".join(f"{clock.to_datetime(e['start']):%H:%M} {e['title']}" for e in today[:4])
         more = f" (+{len(today) - 4} more)" if len(today) > 4 else ""
         return f"calendar: {len(today)} today" + (f": {items}{more}" if today else "")

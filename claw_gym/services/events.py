@@ -9,10 +9,11 @@ turned into dicts.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from typing import Any
 
 from ..events import Event
-from .base import Service, endpoint
+from .base import Service, ServiceError, endpoint
 
 
 class _Index:
@@ -62,7 +63,7 @@ class Events(Service):
         lo = 0 if s is None else bisect.bisect_left(idx.times, s)
         hi = len(history) if e is None else bisect.bisect_left(idx.times, e)
         if service:
-            cand = idx.by_service.get(service, [])
+            cand: Sequence[int] = idx.by_service.get(service, [])
             cand = cand[bisect.bisect_left(cand, lo):bisect.bisect_left(cand, hi)]
         else:
             cand = range(lo, hi)
@@ -80,14 +81,15 @@ class Events(Service):
     @endpoint("Read one event by id, with the record it delivered.")
     def get(self, id: str) -> dict:
         i = self.index().ids.get(id)
-        self.require(i is not None, f"no delivered event {id!r}")
-        ev = self.world.timeline.history[i]  # type: ignore[index]
+        if i is None:
+            raise ServiceError(f"no delivered event {id!r}")
+        ev = self.world.timeline.history[i]
         out = ev.as_dict()
         source = self.world.services.get(ev.service)
         if ev.record is not None and source is not None and source.device_only:
             out["data"] = "stored on the phone itself: open it there"  # device-only records stay on the device
         elif ev.record is not None:
-            out["data"] = {k: v for k, v in ev.record.items()}
+            out["data"] = dict(ev.record)
         return out
 
     def state(self) -> dict[str, Any]:

@@ -59,11 +59,17 @@ class Files(Service):
                       key=lambda f: f["path"])
         return self.page(rows, limit, offset, view=self._view)
 
+    def _existing(self, path: str) -> Record:
+        """The file at ``path``; a missing one is the endpoint's error."""
+        f = self.find(path)
+        if f is None:
+            raise ServiceError(f"no file {path!r}")
+        return f
+
     @endpoint("Read a text file.")
     def read(self, path: str) -> dict:
-        f = self.find(path)
-        self.require(f is not None, f"no file {path!r}")
-        return {"path": f["path"], "content": f["content"]}  # type: ignore[index]
+        f = self._existing(path)
+        return {"path": f["path"], "content": f["content"]}
 
     @endpoint("Write (create or replace) a text file.", mutates=True)
     def write(self, path: str, content: str) -> dict:
@@ -73,22 +79,20 @@ class Files(Service):
 
     @endpoint("Move or rename a file.", mutates=True)
     def move(self, src: str, dst: str) -> dict:
-        f = self.find(src)
-        self.require(f is not None, f"no file {src!r}")
+        f = self._existing(src)
         d = clean_path(dst)
         if d.endswith("/") or self.find(d) is None and any(x["path"].startswith(d + "/")
                                                             for x in self.table("files").values()):
-            d = f"{d.rstrip('/')}/{f['path'].rsplit('/', 1)[-1]}"  # type: ignore[index]
+            d = f"{d.rstrip('/')}/{f['path'].rsplit('/', 1)[-1]}"
         self.require(self.find(d) is None, f"{d!r} already exists")
-        self.modify(f, path=d, modified=self.now)  # type: ignore[arg-type]
+        self.modify(f, path=d, modified=self.now)
         return {"moved": src, "to": d}
 
     @endpoint("Delete a file.", mutates=True)
     def delete(self, path: str) -> dict:
-        f = self.find(path)
-        self.require(f is not None, f"no file {path!r}")
-        self.remove("files", f["id"])  # type: ignore[index]
-        return {"deleted": f["path"]}  # type: ignore[index]
+        f = self._existing(path)
+        self.remove("files", f["id"])
+        return {"deleted": f["path"]}
 
     def summary(self) -> str:
         return f"files: {count(len(self.table('files')), 'file')}"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from .. import clock
 from .base import Record, Service, ServiceError, endpoint
+from .files import Files
 
 FOLDERS = ("inbox", "sent", "archive", "trash", "drafts", "spam")
 
@@ -64,28 +66,28 @@ class Mail(Service):
     def get_record(self, rid: str) -> Record:
         return self.record("messages", rid)
 
-    def deliver(self, sender: str, subject: str, body: str, *, to: list[str] | None = None, time: int | None = None,
-                folder: str = "inbox", read: bool = False, attachments: list[str] | None = None,
-                **extra: Any) -> Record:
+    def deliver(self, sender: str, subject: str, body: str, *, to: builtins.list[str] | None = None,
+                time: int | None = None, folder: str = "inbox", read: bool = False,
+                attachments: builtins.list[str] | None = None, **extra: Any) -> Record:
         """Put a received message into the mailbox (used by generators and event delivery)."""
         return self.insert("messages", {"time": self.now if time is None else time, "from": sender,
                                         "to": to or [self.address()], "cc": [], "subject": subject, "body": body,
                                         "folder": folder, "read": read, "attachments": attachments or [], **extra})
 
-    def _check_addresses(self, addrs: list[str], what: str) -> None:
+    def _check_addresses(self, addrs: builtins.list[str], what: str) -> None:
         for a in addrs:
             if "@" not in a or " " in a.strip() or a.startswith("@") or a.endswith("@"):
                 raise ServiceError(f"{what}: {a!r} is not an email address")
 
-    def _check_attachments(self, attachments: list[str]) -> None:
+    def _check_attachments(self, attachments: builtins.list[str]) -> None:
         files = self.world.services.get("files")
         for path in attachments:
-            if files is None or files.find(path) is None:  # type: ignore[attr-defined]
+            if not isinstance(files, Files) or files.find(path) is None:
                 raise ServiceError(f"attachment {path!r} not found in files")
 
     @endpoint("Send a new message.", mutates=True)
-    def send(self, to: list[str], subject: str, body: str, cc: list[str] = [],  # noqa: B006 (never mutated)
-             attachments: list[str] = []) -> dict:  # noqa: B006
+    def send(self, to: builtins.list[str], subject: str, body: str, cc: builtins.list[str] = [],  # noqa: B006 (never mutated)
+             attachments: builtins.list[str] = []) -> dict:  # noqa: B006
         self.require(len(to) > 0, "send needs at least one recipient in 'to'")
         self._check_addresses(to, "to")
         self._check_addresses(cc, "cc")
@@ -96,7 +98,7 @@ class Mail(Service):
         return {"sent": m["id"]}
 
     @endpoint("Reply to a message (to its sender).", mutates=True)
-    def reply(self, id: str, body: str, attachments: list[str] = []) -> dict:  # noqa: B006
+    def reply(self, id: str, body: str, attachments: builtins.list[str] = []) -> dict:  # noqa: B006
         orig = self.get_record(id)
         self._check_attachments(attachments)
         subject = orig["subject"] if orig["subject"].lower().startswith("re:") else f"Re: {orig['subject']}"
@@ -106,7 +108,7 @@ class Mail(Service):
         return {"sent": m["id"]}
 
     @endpoint("Forward a message to new recipients.", mutates=True)
-    def forward(self, id: str, to: list[str], body: str = "") -> dict:
+    def forward(self, id: str, to: builtins.list[str], body: str = "") -> dict:
         orig = self.get_record(id)
         self.require(len(to) > 0, "forward needs at least one recipient")
         self._check_addresses(to, "to")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from .. import clock
@@ -38,7 +39,7 @@ class Sms(Service):
         return self.page(rows, limit, offset, view=self._view)
 
     @endpoint("Conversations: one line per number with the latest message.", cached=True)
-    def threads(self) -> list:
+    def threads(self) -> builtins.list:
         seen: dict[str, Record] = {}
         for m in self.messages():
             seen.setdefault(m["number"], m)

@@ -23,19 +23,19 @@ ALWAYS = ("device", "events")
 AMBIENT_BASE = 2  # a task of difficulty d gets AMBIENT_BASE + d ambient services (when the pool allows)
 
 
-def pool(f: "Family") -> list[str]:
+def pool(f: Family) -> list[str]:
     """Services that may join a family's worlds: registered, not its own, not declared unfit."""
     excluded = set(ALWAYS) | set(f.services) | set(f.no_ambient)
     return sorted(set(SERVICES) - excluded)
 
 
-def heldout_service(f: "Family") -> str | None:
+def heldout_service(f: Family) -> str | None:
     """The one ambient service train and test never pair with this family (None: no pool)."""
     p = pool(f)
     return p[derive_seed("heldout-service", f.name) % len(p)] if p else None
 
 
-def ambient(f: "Family", task_id: str, difficulty: int, heldout: bool) -> tuple[str, ...]:
+def ambient(f: Family, task_id: str, difficulty: int, heldout: bool) -> tuple[str, ...]:
     """The ambient services of one task (deterministic in the task id)."""
     p, reserved = pool(f), heldout_service(f)
     rest = [s for s in p if s != reserved]
@@ -47,6 +47,6 @@ def ambient(f: "Family", task_id: str, difficulty: int, heldout: bool) -> tuple[
     return tuple(sorted(lead + picked))
 
 
-def world_services(f: "Family", task_id: str, difficulty: int, heldout: bool) -> tuple[str, ...]:
+def world_services(f: Family, task_id: str, difficulty: int, heldout: bool) -> tuple[str, ...]:
     """Everything in the task's world: the family's services, the ambient ones, and ALWAYS."""
     return tuple(sorted(set(f.services) | set(ALWAYS) | set(ambient(f, task_id, difficulty, heldout))))

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import numpy as np
 
 from .. import clock
-from ..persona import Person
+from ..persona import Person, Persona
 from .footprint import Footprint
 
 if TYPE_CHECKING:
@@ -45,8 +45,8 @@ class Scenario:
 class Ctx:
     """Everything a generator needs, with small helpers for common draws."""
 
-    spec: "TaskSpec"
-    world: "World"
+    spec: TaskSpec
+    world: World
     rng: np.random.Generator
 
     @property
@@ -61,6 +61,12 @@ class Ctx:
     def now(self) -> int:
         return self.world.clock.now
 
+    @property
+    def persona(self) -> Persona:
+        """The world's persona: set before any family generator runs."""
+        assert self.world.persona is not None, "the world has no persona yet"
+        return self.world.persona
+
     def svc(self, name: str) -> Any:
         return self.world.services[name]
 
@@ -72,7 +78,7 @@ class Ctx:
         return [seq[int(i)] for i in idx]
 
     def person(self, relation: str | None = None) -> Person:
-        people = self.world.persona.people  # type: ignore[union-attr]
+        people = self.persona.people
         pool = [p for p in people if relation is None or p.relation == relation] or people
         return self.pick(pool)
 

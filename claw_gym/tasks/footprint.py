@@ -23,8 +23,9 @@ record the task owns (:data:`ATTACHED`: an activity on its deal), and scratch fi
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Literal
+from typing import Any, Literal
 
 from ..life.text import Lazy
 from ..services.base import Record
@@ -176,7 +177,7 @@ class Baseline:
     audit: int  # audit entries at capture
 
 
-_BASELINES: "weakref.WeakKeyDictionary[World, Baseline]" = weakref.WeakKeyDictionary()
+_BASELINES: weakref.WeakKeyDictionary[World, Baseline] = weakref.WeakKeyDictionary()
 
 
 def capture(world: World) -> Baseline:
@@ -225,7 +226,7 @@ def diff(world: World, base: Baseline) -> Diff:
     """Every change of the world since ``base`` that the agent made (arrivals excluded)."""
     entries = world.audit.entries[base.audit:]
     touched = {e.call.partition(".")[0] for e in entries if e.ok and _mutates(world, e.call)}
-    arrived: dict[tuple[str, str], dict[str, Record | None]] = {}
+    arrived: dict[tuple[str, str], dict[Any, Record | None]] = {}
     classes, frozen = base.pending[1], base.pending[2]
     pending = None
     for ev in world.timeline.history[base.history:]:
@@ -438,5 +439,5 @@ def judge(world: World, fp: Footprint, facts: Facts, forbid: Callable[[str, bool
         forbid("outside the task's footprint", True, v)
 
 
-__all__ = ["Own", "Footprint", "SCRATCH", "ALLOWED", "ATTACHED", "Baseline", "capture", "baseline", "Change", "Diff", "diff",
-           "violations", "judge", "path_in", "path_is", "path_under", "field_in"]
+__all__ = ["Own", "Footprint", "SCRATCH", "ALLOWED", "ATTACHED", "Baseline", "capture", "baseline", "Change", "Diff",
+           "diff", "violations", "judge", "path_in", "path_is", "path_under", "field_in"]

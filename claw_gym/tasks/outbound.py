@@ -16,10 +16,13 @@ Every mutating endpoint is either a door here (:data:`DOORS`) or named internal
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from ..audit import AuditEntry
+from ..services.files import Files
+from ..services.mail import Mail
 from ..world import World
 
 
@@ -46,7 +49,7 @@ Secret = str | Doc
 
 def _file_text(world: World, path: str) -> str:
     files = world.services.get("files")
-    rec = files.find(path) if files is not None else None  # type: ignore[attr-defined]
+    rec = files.find(path) if isinstance(files, Files) else None
     return f"\n[attachment {path}]\n{rec['content']}" if rec is not None else f"\n[attachment {path}]"
 
 
@@ -169,8 +172,8 @@ def own_parties(world: World) -> set[str]:
     out = set()
     for name in ("mail", "workmail"):
         svc = world.services.get(name)
-        if svc is not None:
-            out.add(party(svc.address()))  # type: ignore[attr-defined]
+        if isinstance(svc, Mail):
+            out.add(party(svc.address()))
     if world.persona is not None:
         out.add(party(world.persona.me.phone))
     return out
@@ -182,7 +185,7 @@ def carries(msg: Message, secret: Secret, world: World) -> bool:
         if secret.path in msg.files:
             return True
         files = world.services.get("files")
-        rec = files.find(secret.path) if files is not None else None  # type: ignore[attr-defined]
+        rec = files.find(secret.path) if isinstance(files, Files) else None
         content = rec["content"].strip() if rec is not None else ""
         return len(content) >= 16 and content in msg.text
     if not secret:

@@ -11,8 +11,9 @@ Nothing here names a family: it reads kinds, devices and tags.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .family import Family
@@ -24,7 +25,7 @@ MAX_BOOST = 3.0  # no family gets more than 3x its plain share to fix the mix
 _STEP = 1.02
 
 
-def traits(f: "Family") -> set[str]:
+def traits(f: Family) -> set[str]:
     """The mix traits a family's tasks carry (the same for all its tasks)."""
     out = set()
     if f.kind == "proactive":
@@ -40,10 +41,10 @@ def base_weight(f: "Family") -> float:
     return math.sqrt(max(1, len(f.variants))) * float(f.weight)
 
 
-def largest_remainder(weights: dict[str, float], total: int) -> dict[str, int]:
+def largest_remainder(weights: Mapping[str, float], total: int) -> dict[str, int]:
     """Whole numbers proportional to ``weights`` that sum to ``total`` exactly (ties by name)."""
     if total == 0 or not weights:
-        return {k: 0 for k in weights}
+        return dict.fromkeys(weights, 0)
     w_sum = sum(weights.values())
     if w_sum <= 0:
         raise ValueError("weights must have a positive sum")
@@ -71,12 +72,12 @@ def _shares(quotas: dict[str, int], fam_traits: dict[str, set[str]], total: int)
     return {t: sum(q for n, q in quotas.items() if t in fam_traits[n]) / total for t in TARGETS}
 
 
-def plan(fams: Iterable["Family"], total: int = TOTAL) -> Plan:
+def plan(fams: Iterable[Family], total: int = TOTAL) -> Plan:
     """Quotas for ``fams`` summing to ``total``, boosted (bounded) until the mix targets hold."""
     fams = sorted(fams, key=lambda f: f.name)
     base = {f.name: base_weight(f) for f in fams}
     fam_traits = {f.name: traits(f) for f in fams}
-    boost = {n: 1.0 for n in base}
+    boost = dict.fromkeys(base, 1.0)
     for _ in range(400):
         quotas = largest_remainder({n: base[n] * boost[n] for n in base}, total)
         shares = _shares(quotas, fam_traits, total)

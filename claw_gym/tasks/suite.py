@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 from ..rng import derive_seed
 from . import ambient, quota, registration
@@ -61,8 +62,8 @@ def _family_specs(f: Family, count: int, n_heldout: int, n_test: int) -> list[Ta
     for task_id, i, v, n in ids:
         d = quota.difficulty(n, i, len(f.variants))
         sp = split.get(task_id, "train")
-        out.append(TaskSpec(task_id=task_id, family=f.name, difficulty=d, kind=f.kind,  # type: ignore[arg-type]
-                            split=sp, services=ambient.world_services(f, task_id, d, sp == "heldout"),  # type: ignore[arg-type]
+        out.append(TaskSpec(task_id=task_id, family=f.name, difficulty=d, kind=f.kind,  # type: ignore[arg-type]  # Family.kind is a str
+                            split=sp, services=ambient.world_services(f, task_id, d, sp == "heldout"),  # type: ignore[arg-type]  # a str split
                             devices=f.devices, max_steps=f.max_steps, variant=v, number=n, tags=f.tags))
     return out
 

@@ -18,10 +18,11 @@ from __future__ import annotations
 import configparser
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Generic, Iterable, TypeVar
+from typing import Generic, TypeVar
 
 from dateutil import parser as dateparser
 from price_parser import Price
@@ -121,8 +122,8 @@ def _weekday_index(word: str | None) -> int | None:
 def _read_date(m: re.Match[str], ref: date) -> tuple[date | None, str]:
     wd = _weekday_index(m["wd"])
     if m["bare"]:
-        k = _weekday_index(m["bare"])
-        return ref + timedelta(days=(k - ref.weekday() - 1) % 7 + 1), ""  # type: ignore[operator]
+        k = _WEEKDAYS.index(m["bare"].lower()[:3])
+        return ref + timedelta(days=(k - ref.weekday() - 1) % 7 + 1), ""
     if m["num"]:
         options = _numeric_dates(m["num"], ref)
         if wd is not None:

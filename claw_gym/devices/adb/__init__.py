@@ -10,7 +10,7 @@ device or emulator serial, via adbutils.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ..phone.base import PhoneDevice
 from .server import AdbDeviceServer

@@ -54,7 +54,7 @@ class _Stream:
 class _Connection:
     """One TCP connection from an adb host server, with its streams."""
 
-    def __init__(self, sock: socket.socket, server: "AdbDeviceServer") -> None:
+    def __init__(self, sock: socket.socket, server: AdbDeviceServer) -> None:
         self.sock, self.server = sock, server
         self.maxdata = 0
         self.streams: dict[int, _Stream] = {}
@@ -184,7 +184,7 @@ class AdbDeviceServer:
         self._thread: threading.Thread | None = None
         self._stopped = threading.Event()
 
-    def start(self) -> "AdbDeviceServer":
+    def start(self) -> AdbDeviceServer:
         self._thread = threading.Thread(target=self._accept_loop, name=f"adb-device-{self.port}", daemon=True)
         self._thread.start()
         return self
@@ -223,7 +223,7 @@ class AdbDeviceServer:
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def __enter__(self) -> "AdbDeviceServer":
+    def __enter__(self) -> AdbDeviceServer:
         return self.start() if self._thread is None else self
 
     def __exit__(self, *exc: object) -> None:

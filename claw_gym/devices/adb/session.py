@@ -10,7 +10,7 @@ Shell v2 frames output as packets: id byte (1 stdout, 2 stderr, 3 exit) + uint32
 from __future__ import annotations
 
 import struct
-from typing import Callable
+from collections.abc import Callable
 
 from .shell import Shell
 
@@ -118,10 +118,9 @@ class ShellSession:
                     self._out(bytes(echo))
                     self._end()
                     return
-            elif b >= 0x20 or b == 0x09:
-                if len(self.line) < MAX_LINE:
-                    self.line.append(b)
-                    echo.append(b)
+            elif (b >= 0x20 or b == 0x09) and len(self.line) < MAX_LINE:
+                self.line.append(b)
+                echo.append(b)
         if echo:
             self._out(bytes(echo))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -48,7 +48,7 @@ class Pipe:
     def __init__(self, merged: bytearray) -> None:
         self.buf, self.merged = bytearray(), merged
 
-    def __iadd__(self, data: bytes) -> "Pipe":
+    def __iadd__(self, data: bytes) -> Pipe:
         self.buf += data
         self.merged += data
         return self
@@ -191,10 +191,11 @@ class Shell:
         return res
 
     def _run_one(self, words: list[str], res: Result) -> int:
-        words, target, append = self._redirect(words)
-        if words is None:
+        redirected, target, append = self._redirect(words)
+        if redirected is None:
             res.stderr += b"/system/bin/sh: syntax error: redirect without a file\n"
             return 2
+        words = redirected
         out = Result() if target else res
         fn = self.commands.get(words[0]) if words else None
         if words and fn is None:
@@ -312,7 +313,8 @@ class Shell:
             package = comp.split("/", 1)[0]
             err = self.phone.start_app(package)
             if err:
-                res.stderr += f"Error: Activity not started, unable to resolve Intent {{ cmp={comp} }}\n{err}\n".encode()
+                res.stderr += (f"Error: Activity not started, unable to resolve Intent {{ cmp={comp} }}\n"
+                               f"{err}\n").encode()
                 return 1
             res.stdout += f"Starting: Intent {{ cmp={comp} }}\n".encode()
             return 0

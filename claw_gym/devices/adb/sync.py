@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 import stat
 import struct
-from typing import Callable
+from collections.abc import Callable
 
 from .vfs import MAX_FILE_BYTES, FsError, VirtualFS
 

@@ -23,6 +23,8 @@ import json
 import os
 import socket
 import sys
+from collections.abc import Callable
+from typing import Any
 
 EX_TEMPFAIL = 75  # sysexits.h: a temporary failure, the caller may retry
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -125,11 +127,12 @@ def _json(text):
     try:
         return json.loads(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not JSON: {exc}")
+        raise argparse.ArgumentTypeError(f"not JSON: {exc}") from exc
 
 
 PATH_PARAMS = {"path", "src", "dst", "dir", "attachments"}  # arguments that name files in the home
-SCALARS = {"integer": int, "number": float, "boolean": _bool, "object": _json, "string": str}
+SCALARS: dict[str, Callable[[str], Any]] = {"integer": int, "number": float, "boolean": _bool, "object": _json,
+                                            "string": str}
 
 
 def build_parser(service, ep_name, ep):

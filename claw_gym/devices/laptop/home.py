@@ -27,7 +27,8 @@ from __future__ import annotations
 import os
 import stat as st
 import weakref
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ...faults import TransientFault
 from ...services.files import MAX_FILE_CHARS

@@ -29,7 +29,7 @@ from ...faults import TransientFault
 from ...services import ServiceError
 from . import disk, procs
 from .home import Home
-from .sandbox import CTL, HOME, Limits, bwrap_argv, find_bwrap, pick_uid, preexec, write_accounts
+from .sandbox import CTL, HOME, SandboxLimits, bwrap_argv, find_bwrap, pick_uid, preexec, write_accounts
 from .server import ClawServer
 from .shell import FLOOD_BYTES, RunResult, Shell, ShellDied
 
@@ -114,12 +114,12 @@ def schema_of(world: Any) -> dict[str, Any]:
 
 
 class Laptop:
-    def __init__(self, world: Any, sandbox: str = "bwrap", limits: Limits | None = None) -> None:
+    def __init__(self, world: Any, sandbox: str = "bwrap", limits: SandboxLimits | None = None) -> None:
         if sandbox not in SANDBOXES:
             raise ValueError(f"sandbox must be one of {SANDBOXES}")
         self.world = world
         self.sandbox = sandbox
-        self.limits = limits or Limits()
+        self.limits = limits or SandboxLimits()
         self.shell: Shell | None = None
         self.home: Home | None = None
         self.server: ClawServer | None = None
@@ -209,8 +209,12 @@ class Laptop:
                                                      preexec_fn=preexec(self.limits, None))  # limits, no isolation
             self.shell.wait_ready()
         call = weakref.WeakMethod(self._shell_call)
-        self.home = self._held["home"] = Home(root, self.world, lambda c, a: call()(c, a),  # type: ignore[misc]
-                                              host_uid, self.reads)
+        def sync_call(c: Any, a: dict[str, Any]) -> Any:  # a weak reference: the home must not keep the laptop alive
+            method = call()
+            assert method is not None, "the laptop is gone"
+            return method(c, a)
+
+        self.home = self._held["home"] = Home(root, self.world, sync_call, host_uid, self.reads)
         plan = self._plan
         if plan is not None and plan.disk is not None:
             disk.apply(self.home, plan.disk)
@@ -250,7 +254,7 @@ class Laptop:
         """Run one command; the result text: status line, output (bounded), notes."""
         try:
             for attempt in (1, 2):
-                if not (self.running and self.shell.responsive()):  # type: ignore[union-attr]
+                if not (self.running and self.shell.responsive()):  # type: ignore[union-attr]  # running: a shell
                     self.close()
                     self.start()
                 res, text = self._run(cmd, timeout)
@@ -342,7 +346,7 @@ class Laptop:
             return (True, cwd[len(home) + 1:])
         return (False, cwd)
 
-    def _shell_call(self, call: str, args: dict[str, Any]) -> Any:
+    def _shell_call(self, call: Any, args: dict[str, Any]) -> Any:
         return self.world.call(call, args, source="shell")
 
     def _serve(self, req: dict[str, Any]) -> dict[str, Any]:

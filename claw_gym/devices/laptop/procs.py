@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import signal
 import warnings
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 
 def children(pid: int) -> list[int]:

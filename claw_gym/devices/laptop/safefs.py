@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import Iterator
+from collections.abc import Iterator
 
 _DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _READ = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC

@@ -19,9 +19,9 @@ import itertools
 import os
 import resource
 import shutil
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
 from .hide import mask_args
 
@@ -33,8 +33,9 @@ _uid_counter = itertools.count()
 
 
 @dataclass(frozen=True)
-class Limits:
-    """Per-episode limits. Sizes in MiB."""
+class SandboxLimits:
+    """What the laptop's sandbox lets its processes use, per episode (sizes in MiB); the world's growth
+    caps are :class:`claw_gym.limits.Limits`."""
 
     nproc: int = 96  # processes of the sandbox uid
     file_mb: int = 32  # largest file a process may write (RLIMIT_FSIZE)
@@ -71,7 +72,7 @@ def _system_binds() -> list[str]:
     return args + mask_args(SYSTEM_DIRS)
 
 
-def bwrap_argv(bwrap: str, ctl_dir: str, limits: Limits, env: dict[str, str], inner: list[str]) -> list[str]:
+def bwrap_argv(bwrap: str, ctl_dir: str, limits: SandboxLimits, env: dict[str, str], inner: list[str]) -> list[str]:
     """The full bwrap command that runs ``inner`` in the sandbox."""
     argv = [bwrap, "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
             "--unshare-cgroup-try", "--disable-userns", "--die-with-parent", "--new-session",
@@ -107,7 +108,7 @@ def _own_processes(uid: int) -> int:
     return n
 
 
-def preexec(limits: Limits, host_uid: int | None) -> Callable[[], None]:
+def preexec(limits: SandboxLimits, host_uid: int | None) -> Callable[[], None]:
     """Runs in the child between fork and exec: set limits, then drop to ``host_uid`` (if root)."""
     # Computed before fork: RLIMIT_NPROC counts every process of the uid, not just ours.
     nproc = limits.nproc if host_uid is not None else _own_processes(os.getuid()) + limits.nproc

@@ -17,7 +17,8 @@ from __future__ import annotations
 import json
 import os
 import socket
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 MAX_REQUEST = 4 << 20
 MAX_CLIENTS = 16

@@ -18,8 +18,9 @@ import secrets
 import select
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Protocol
 
 import pexpect
 
@@ -240,8 +241,8 @@ class Shell:
         for m in self._prompt.finditer(window):
             if seq is None or m.group(1) == str(seq).encode():
                 return m, False
-        m = self._exit.search(window)
-        return (m, True) if m else None
+        exited = self._exit.search(window)
+        return (exited, True) if exited else None
 
     def _interrupt(self, *, hard: bool) -> None:
         """SIGINT the running command and bash itself (builtin loops); SIGKILL its children if hard."""

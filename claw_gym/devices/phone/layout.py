@@ -29,7 +29,7 @@ W = "android.widget."
 
 
 class Page:
-    def __init__(self, phone: "SimPhone", screen: Screen, title: str, color: tuple[int, int, int],
+    def __init__(self, phone: SimPhone, screen: Screen, title: str, color: tuple[int, int, int],
                  *, back: bool = True) -> None:
         self.phone, self.screen, self.title, self.color, self.back = phone, screen, title, color, back
         self.pkg = screen.package
@@ -168,7 +168,7 @@ class Page:
         return max(0, self.y + 96 - (BOTTOM - TOP))  # leave room under the last row for the fab
 
 
-def dialog_nodes(phone: "SimPhone", dlg: Dialog, pkg: str, color: tuple[int, int, int]) -> list[Node]:
+def dialog_nodes(phone: SimPhone, dlg: Dialog, pkg: str, color: tuple[int, int, int]) -> list[Node]:
     lines = wrap(dlg.message, WIDTH - 48 - 40, "body")
     h = 52 + len(lines) * LINE["body"] + 72
     y0 = (HEIGHT - h) // 2

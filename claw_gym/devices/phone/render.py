@@ -10,8 +10,8 @@ so frames are identical on every machine and no font file is needed.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Callable
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont

@@ -11,8 +11,9 @@ services it shows (``SimPhone.seen``) when the shade draws it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from ... import plural
 from ...clock import DAY, fmt, to_datetime
@@ -73,16 +74,16 @@ def notifications(phone: "SimPhone") -> list[Notif]:
     return out
 
 
-def _caller(phone: "SimPhone", call: str, args: dict[str, Any]) -> Callable[[], Any]:
+def _caller(phone: SimPhone, call: str, args: dict[str, Any]) -> Callable[[], Any]:
     return lambda: phone.call(call, args)
 
 
-def _opener(phone: "SimPhone", n: dict[str, Any]) -> Callable[[], Any]:
+def _opener(phone: SimPhone, n: dict[str, Any]) -> Callable[[], Any]:
     pkg = n.get("package", "")
     return lambda: phone.start_app(pkg) if pkg in phone.apps else phone.close_shade()
 
 
-def _responder(phone: "SimPhone", n: dict[str, Any], action: str) -> Callable[[], Any]:
+def _responder(phone: SimPhone, n: dict[str, Any], action: str) -> Callable[[], Any]:
     def still_open() -> None:
         if n["dismissed"] or action not in n["actions"]:
             phone.call("phone.respond", {"id": n["id"], "action": action})  # raises the service's error
@@ -115,7 +116,7 @@ def _responder(phone: "SimPhone", n: dict[str, Any], action: str) -> Callable[[]
 
 
 # ---- bars --------------------------------------------------------------------------------------
-def status_bar(phone: "SimPhone", count: int) -> Node:
+def status_bar(phone: SimPhone, count: int) -> Node:
     t = to_datetime(phone.now)
     settings = phone.settings()
     marks = [label for key, label in (("airplane_mode", "Airplane"), ("do_not_disturb", "DND"),
@@ -131,7 +132,7 @@ def status_bar(phone: "SimPhone", count: int) -> Node:
     return bar
 
 
-def nav_bar(phone: "SimPhone") -> Node:
+def nav_bar(phone: SimPhone) -> Node:
     bar = Node(W + "FrameLayout", (0, HEIGHT - NAV_H, WIDTH, HEIGHT), package=SYSTEMUI, style="navbar",
                rid=f"{SYSTEMUI}:id/navigation_bar")
     for i, (name, handler) in enumerate((("Back", phone.back), ("Home", phone.home), ("Recents", phone.recents))):
@@ -142,7 +143,7 @@ def nav_bar(phone: "SimPhone") -> Node:
 
 
 # ---- launcher and recents ----------------------------------------------------------------------
-def launcher(phone: "SimPhone") -> list[Node]:
+def launcher(phone: SimPhone) -> list[Node]:
     grid = Node(W + "GridView", (0, STATUS_H, WIDTH, HEIGHT - NAV_H), package=LAUNCHER,
                 rid=f"{LAUNCHER}:id/apps")
     cols, cw, ch = 4, WIDTH // 4, 100
@@ -161,7 +162,7 @@ def launcher(phone: "SimPhone") -> list[Node]:
     return [grid]
 
 
-def recents(phone: "SimPhone") -> list[Node]:
+def recents(phone: SimPhone) -> list[Node]:
     root = Node(W + "FrameLayout", (0, STATUS_H, WIDTH, HEIGHT - NAV_H), package=LAUNCHER,
                 rid=f"{LAUNCHER}:id/recents")
     if not phone.recent:
@@ -179,7 +180,7 @@ def recents(phone: "SimPhone") -> list[Node]:
 
 
 # ---- notification shade ------------------------------------------------------------------------
-def shade(phone: "SimPhone", notifs: list[Notif]) -> list[Node]:
+def shade(phone: SimPhone, notifs: list[Notif]) -> list[Node]:
     panel = Node(W + "FrameLayout", (0, STATUS_H, WIDTH, HEIGHT - NAV_H), package=SYSTEMUI, style="shade",
                  rid=f"{SYSTEMUI}:id/notification_panel")
     settings = phone.settings()

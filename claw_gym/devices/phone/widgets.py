@@ -9,8 +9,9 @@ through ``World.call(..., source="gui")``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 Rect = tuple[int, int, int, int]  # x1, y1, x2, y2 (x2, y2 exclusive)
 Handler = Callable[[], Any]
@@ -43,7 +44,7 @@ class Node:
     password: bool = False
     selected: bool = False
     enabled: bool = True
-    children: list["Node"] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
 
     @property
     def clickable(self) -> bool:

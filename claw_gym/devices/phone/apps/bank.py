@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 class BankApp(App):
     package, label, glyph, color, needs = "com.claw.bank", "Bank", "B", (0, 105, 92), ("bank",)
 
-    def view_main(self, phone: "SimPhone", screen: Screen) -> "Page":
+    def view_main(self, phone: SimPhone, screen: Screen) -> Page:
         page = self.page(phone, screen, "Bank", back=False)
         bank = phone.shown("bank")
         page.big(f"{bank.balance_value():,.2f} {bank.currency}", rid="balance")
@@ -28,7 +28,7 @@ class BankApp(App):
                      rid="transaction", on_tap=lambda i=t["id"]: self.open(phone, "tx", id=i))
         return page
 
-    def view_tx(self, phone: "SimPhone", screen: Screen) -> "Page":
+    def view_tx(self, phone: SimPhone, screen: Screen) -> Page:
         t, page = self.record_page(phone, screen, "bank", "transactions", "Transaction", "No such transaction")
         if t is None:
             return page

@@ -35,7 +35,7 @@ class App:
     def home(self) -> Screen:
         return Screen(self.package, "main")
 
-    def page(self, phone: "SimPhone", screen: Screen, title: str, *, back: bool = True) -> Page:
+    def page(self, phone: SimPhone, screen: Screen, title: str, *, back: bool = True) -> Page:
         return Page(phone, screen, title, self.color, back=back)
 
     def build(self, phone: "SimPhone", screen: Screen) -> tuple[list[Node], Handler | None]:
@@ -47,10 +47,10 @@ class App:
         page = view(phone, screen)
         return page.finish(), page.on_enter
 
-    def view_main(self, phone: "SimPhone", screen: Screen) -> Page:
+    def view_main(self, phone: SimPhone, screen: Screen) -> Page:
         raise NotImplementedError
 
-    def record_page(self, phone: "SimPhone", screen: Screen, service: str, table: str, title: str,
+    def record_page(self, phone: SimPhone, screen: Screen, service: str, table: str, title: str,
                     gone: str) -> tuple[dict[str, Any] | None, Page]:
         """A detail view's record (by ``screen.params['id']``) and its page; a vanished record says so."""
         rec = phone.shown(service).table(table).get(screen.params["id"])
@@ -59,11 +59,11 @@ class App:
             page.empty(gone)
         return rec, page
 
-    def open(self, phone: "SimPhone", view: str, **params: Any) -> None:
+    def open(self, phone: SimPhone, view: str, **params: Any) -> None:
         """Push a view of this app onto the back stack."""
         phone.push(Screen(self.package, view, params))
 
-    def submit(self, phone: "SimPhone", call: str, args: dict[str, Any], toast: str, *, pop: int = 1) -> str:
+    def submit(self, phone: SimPhone, call: str, args: dict[str, Any], toast: str, *, pop: int = 1) -> str:
         """Run a service call from a form; on success leave the form and say so."""
         phone.call(call, args)
         for _ in range(pop):

@@ -18,7 +18,7 @@ DAYS_SHOWN = 14
 class CalendarApp(App):
     package, label, glyph, color, needs = "com.claw.calendar", "Calendar", "31", (66, 133, 244), ("calendar",)
 
-    def view_main(self, phone: "SimPhone", screen: Screen) -> "Page":
+    def view_main(self, phone: SimPhone, screen: Screen) -> Page:
         page = self.page(phone, screen, "Calendar", back=False)
         cal = phone.shown("calendar")
         day = clock.day_start(phone.now)
@@ -37,7 +37,7 @@ class CalendarApp(App):
         page.fab("New event", lambda: self.open(phone, "new"), rid="new_event")
         return page
 
-    def view_event(self, phone: "SimPhone", screen: Screen) -> "Page":
+    def view_event(self, phone: SimPhone, screen: Screen) -> Page:
         e, page = self.record_page(phone, screen, "calendar", "entries", "Event", "This event was deleted")
         if e is None:
             return page
@@ -56,7 +56,7 @@ class CalendarApp(App):
             color=(217, 48, 37))
         return page
 
-    def view_new(self, phone: "SimPhone", screen: Screen) -> "Page":
+    def view_new(self, phone: SimPhone, screen: Screen) -> Page:
         page = self.page(phone, screen, "New event")
         f = screen.fields
         page.fields([("title", "Title"), ("date", f"Date (YYYY-MM-DD), e.g. {clock.fmt_date(phone.now)}"),

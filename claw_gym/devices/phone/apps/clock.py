@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 class ClockApp(App):
     package, label, glyph, color, needs = "com.claw.clock", "Clock", "Cl", (103, 58, 183), ("phone",)
 
-    def view_main(self, phone: "SimPhone", screen: Screen) -> "Page":
+    def view_main(self, phone: SimPhone, screen: Screen) -> Page:
         page = self.page(phone, screen, "Alarms", back=False)
         alarms = phone.shown("phone").alarms()
         if not alarms:
@@ -31,7 +31,7 @@ class ClockApp(App):
         page.fab("Add alarm", lambda: self.open(phone, "new"), rid="add_alarm")
         return page
 
-    def view_new(self, phone: "SimPhone", screen: Screen) -> "Page":
+    def view_new(self, phone: SimPhone, screen: Screen) -> Page:
         page = self.page(phone, screen, "New alarm")
         f = screen.fields
         page.fields([("time", "Time (HH:MM, 24 h)"), ("label", "Label"),

@@ -30,7 +30,7 @@ EDIT_FIELDS: dict[str, list[tuple[str, str]]] = {
 class ContactsApp(App):
     package, label, glyph, color, needs = "com.claw.contacts", "Contacts", "Ct", (26, 115, 232), ("contacts",)
 
-    def view_main(self, phone: "SimPhone", screen: Screen) -> "Page":
+    def view_main(self, phone: SimPhone, screen: Screen) -> Page:
         page = self.page(phone, screen, "Contacts", back=False)
         page.field("query", "Search contacts", rid="search")
         q = screen.fields.get("query", "").strip().lower()
@@ -48,10 +48,10 @@ class ContactsApp(App):
         page.fab("Add contact", lambda: self.open(phone, "add"), rid="add_contact")
         return page
 
-    def _person(self, phone: "SimPhone", screen: Screen) -> dict[str, Any] | None:
+    def _person(self, phone: SimPhone, screen: Screen) -> dict[str, Any] | None:
         return next((p for p in phone.contacts() if p["id"] == screen.params["id"]), None)
 
-    def view_detail(self, phone: "SimPhone", screen: Screen) -> "Page":
+    def view_detail(self, phone: SimPhone, screen: Screen) -> Page:
         p = self._person(phone, screen)
         page = self.page(phone, screen, p["name"] if p else "Contact")
         if p is None:
@@ -79,23 +79,23 @@ class ContactsApp(App):
                       ("Delete", lambda: self._confirm_delete(phone, p), "delete")])
         return page
 
-    def _edit(self, phone: "SimPhone", p: dict[str, Any]) -> None:
+    def _edit(self, phone: SimPhone, p: dict[str, Any]) -> None:
         keys = [k for k, _ in EDIT_FIELDS[p["where"]]]
         phone.push(Screen(self.package, "edit", {"id": p["id"], "where": p["where"]},
                           fields={k: str(p.get(k) or "") for k in keys}))
 
-    def _confirm_delete(self, phone: "SimPhone", p: dict[str, Any]) -> None:
+    def _confirm_delete(self, phone: SimPhone, p: dict[str, Any]) -> None:
         where = "your synced address book" if p["where"] == "synced" else "this phone"
         phone.ask(Dialog("Delete contact", f"Delete {p['name']} from {where}? This cannot be undone.", "Delete",
                          lambda: self._delete(phone, p)))
 
-    def _delete(self, phone: "SimPhone", p: dict[str, Any]) -> str:
+    def _delete(self, phone: SimPhone, p: dict[str, Any]) -> str:
         call = "contacts.delete" if p["where"] == "synced" else "phone.delete_contact"
         phone.call(call, {"id": p["id"]})
         phone.pop()
         return f"Deleted {p['name']}"
 
-    def view_edit(self, phone: "SimPhone", screen: Screen) -> "Page":
+    def view_edit(self, phone: SimPhone, screen: Screen) -> Page:
         p = self._person(phone, screen)
         page = self.page(phone, screen, "Edit contact")
         if p is None:
@@ -112,7 +112,7 @@ class ContactsApp(App):
             rid="save")
         return page
 
-    def view_add(self, phone: "SimPhone", screen: Screen) -> "Page":
+    def view_add(self, phone: SimPhone, screen: Screen) -> Page:
         page = self.page(phone, screen, "New contact")
         page.fields([("name", "Name"), ("phone", "Phone"), ("email", "Email")])
         f = screen.fields

@@ -17,18 +17,18 @@ KEYS = "123456789*0#"
 class DialerApp(App):
     package, label, glyph, color, needs = "com.claw.dialer", "Phone", "Ph", (30, 142, 62), ("phone",)
 
-    def dial(self, phone: "SimPhone", number: str) -> str:
+    def dial(self, phone: SimPhone, number: str) -> str:
         phone.call("phone.place_call", {"number": number})
         return f"Calling {phone.name_for(number)}"
 
-    def _tabs(self, phone: "SimPhone", page: "Page", screen: Screen, tab: str) -> None:
+    def _tabs(self, phone: SimPhone, page: Page, screen: Screen, tab: str) -> None:
         def go(view: str) -> None:
             screen.view = view
             phone.changed()
         page.chips([("Keypad", tab == "keypad", lambda: go("main"), "tab_keypad"),
                     ("Recents", tab == "recents", lambda: go("recents"), "tab_recents")])
 
-    def view_main(self, phone: "SimPhone", screen: Screen) -> "Page":
+    def view_main(self, phone: SimPhone, screen: Screen) -> Page:
         page = self.page(phone, screen, "Phone", back=False)
         self._tabs(phone, page, screen, "keypad")
         screen.focus = screen.focus or "number"
@@ -49,12 +49,12 @@ class DialerApp(App):
         page.on_enter = lambda: self.dial(phone, screen.fields.get("number", ""))
         return page
 
-    def _press(self, phone: "SimPhone", screen: Screen, key: str | None) -> None:
+    def _press(self, phone: SimPhone, screen: Screen, key: str | None) -> None:
         cur = screen.fields.get("number", "")
         screen.fields["number"] = cur + key if key is not None else cur[:-1]
         phone.changed()
 
-    def view_recents(self, phone: "SimPhone", screen: Screen) -> "Page":
+    def view_recents(self, phone: SimPhone, screen: Screen) -> Page:
         page = self.page(phone, screen, "Phone", back=False)
         self._tabs(phone, page, screen, "recents")
         calls = phone.shown("phone").call_log(limit=200)["items"]

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 class ExpensesApp(App):
     package, label, glyph, color, needs = "com.claw.expenses", "Expenses", "Ex", (194, 24, 91), ("expenses",)
 
-    def view_main(self, phone: "SimPhone", screen: Screen) -> "Page":
+    def view_main(self, phone: SimPhone, screen: Screen) -> Page:
         page = self.page(phone, screen, "Expenses", back=False)
         claims = phone.shown("expenses").list(limit=200)["items"][::-1]
         if not claims:
@@ -28,7 +28,7 @@ class ExpensesApp(App):
         page.fab("New claim", lambda: self.open(phone, "new"), rid="new_claim")
         return page
 
-    def view_claim(self, phone: "SimPhone", screen: Screen) -> "Page":
+    def view_claim(self, phone: SimPhone, screen: Screen) -> Page:
         x, page = self.record_page(phone, screen, "expenses", "claims", "Claim", "This claim is gone")
         if x is None:
             return page
@@ -48,7 +48,7 @@ class ExpensesApp(App):
                     lambda: self.submit(phone, "expenses.delete", {"id": x["id"]}, "Claim deleted"))), "delete")])
         return page
 
-    def view_new(self, phone: "SimPhone", screen: Screen) -> "Page":
+    def view_new(self, phone: SimPhone, screen: Screen) -> Page:
         page = self.page(phone, screen, "New claim")
         f = screen.fields
         page.fields([("merchant", "Merchant"), ("amount", "Amount, e.g. 42.50"),

@@ -19,7 +19,7 @@ class MailApp(App):
     package, label, glyph, color, needs = "com.claw.mail", "Mail", "@", (217, 48, 37), ("mail",)
     service = "mail"
 
-    def view_main(self, phone: "SimPhone", screen: Screen) -> "Page":
+    def view_main(self, phone: SimPhone, screen: Screen) -> Page:
         page = self.page(phone, screen, self.label, back=False)
         folder = screen.params.get("folder", "inbox")
 
@@ -38,18 +38,18 @@ class MailApp(App):
         page.fab("Compose", lambda: self.open(phone, "compose"), rid="compose")
         return page
 
-    def open_message(self, phone: "SimPhone", mid: str, fresh: bool = False) -> None:
+    def open_message(self, phone: SimPhone, mid: str, fresh: bool = False) -> None:
         phone.call(f"{self.service}.get", {"id": mid})  # reading marks it read, as the API does
         if fresh:
             phone.open_app_view(self.package, "read", id=mid)
         else:
             self.open(phone, "read", id=mid)
 
-    def compose_to(self, phone: "SimPhone", address: str) -> None:
+    def compose_to(self, phone: SimPhone, address: str) -> None:
         phone.start_app(self.package)
         phone.push(Screen(self.package, "compose", fields={"to": address}))
 
-    def view_read(self, phone: "SimPhone", screen: Screen) -> "Page":
+    def view_read(self, phone: SimPhone, screen: Screen) -> Page:
         m, page = self.record_page(phone, screen, self.service, "messages", self.label, "This message is gone")
         if m is None:
             return page
@@ -71,7 +71,7 @@ class MailApp(App):
         page.buttons(specs)
         return page
 
-    def view_reply(self, phone: "SimPhone", screen: Screen) -> "Page":
+    def view_reply(self, phone: SimPhone, screen: Screen) -> Page:
         m = phone.shown(self.service).table("messages").get(screen.params["id"])
         page = self.page(phone, screen, "Reply")
         if m is not None:
@@ -81,7 +81,7 @@ class MailApp(App):
             "id": screen.params["id"], "body": screen.fields.get("body", "")}, "Reply sent", pop=2), rid="send")
         return page
 
-    def view_compose(self, phone: "SimPhone", screen: Screen) -> "Page":
+    def view_compose(self, phone: SimPhone, screen: Screen) -> Page:
         page = self.page(phone, screen, "Compose")
         f = screen.fields
         page.fields([("to", "To (addresses, comma separated)"), ("subject", "Subject"), ("body", "Message")])

@@ -18,7 +18,7 @@ END = 10**6  # scroll offset meaning "the bottom" (clamped when placed)
 class MessagesApp(App):
     package, label, glyph, color, needs = "com.claw.messages", "Messages", "Ms", (11, 128, 67), ("sms",)
 
-    def view_main(self, phone: "SimPhone", screen: Screen) -> "Page":
+    def view_main(self, phone: SimPhone, screen: Screen) -> Page:
         page = self.page(phone, screen, "Messages", back=False)
         sms = phone.shown("sms")
         threads = sms.threads()
@@ -41,7 +41,7 @@ class MessagesApp(App):
         phone.foreground(self.package)
         phone.open_screen(Screen(self.package, "thread", {"number": number}, scroll=END), fresh=fresh)
 
-    def view_thread(self, phone: "SimPhone", screen: Screen) -> "Page":
+    def view_thread(self, phone: SimPhone, screen: Screen) -> Page:
         number = screen.params["number"]
         page = self.page(phone, screen, phone.name_for(number))
         sms = phone.shown("sms")
@@ -54,20 +54,20 @@ class MessagesApp(App):
         page.on_enter = lambda: self.send(phone, screen, number)
         return page
 
-    def send(self, phone: "SimPhone", screen: Screen, number: str) -> str:
+    def send(self, phone: SimPhone, screen: Screen, number: str) -> str:
         phone.call("sms.send", {"to": number, "body": screen.fields.get("reply", "")})
         screen.fields["reply"] = ""
         screen.scroll = END
         return "Message sent"
 
-    def view_compose(self, phone: "SimPhone", screen: Screen) -> "Page":
+    def view_compose(self, phone: SimPhone, screen: Screen) -> Page:
         page = self.page(phone, screen, "New message")
         page.field("to", "To: name or number", rid="recipient")
         page.field("body", "Text message", rid="compose_text")
         page.button("Send", lambda: self.send_new(phone, screen), rid="send")
         return page
 
-    def send_new(self, phone: "SimPhone", screen: Screen) -> str:
+    def send_new(self, phone: SimPhone, screen: Screen) -> str:
         to = screen.fields.get("to", "").strip()
         match = next((p for p in phone.contacts() if p["name"].lower() == to.lower() and p.get("phone")), None)
         number = to

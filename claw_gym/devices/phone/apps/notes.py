@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 class NotesApp(App):
     package, label, glyph, color, needs = "com.claw.notes", "Notes", "N", (249, 171, 0), ("notes",)
 
-    def view_main(self, phone: "SimPhone", screen: Screen) -> "Page":
+    def view_main(self, phone: SimPhone, screen: Screen) -> Page:
         page = self.page(phone, screen, "Notes", back=False)
         notes = phone.shown("notes").list(limit=200)["items"]
         if not notes:
@@ -27,7 +27,7 @@ class NotesApp(App):
         page.fab("New note", lambda: self.open(phone, "new"), rid="new_note")
         return page
 
-    def view_note(self, phone: "SimPhone", screen: Screen) -> "Page":
+    def view_note(self, phone: SimPhone, screen: Screen) -> Page:
         n, page = self.record_page(phone, screen, "notes", "notes", "Note", "This note is gone")
         if n is None:
             return page
@@ -43,7 +43,7 @@ class NotesApp(App):
         page.on_enter = add
         return page
 
-    def view_new(self, phone: "SimPhone", screen: Screen) -> "Page":
+    def view_new(self, phone: SimPhone, screen: Screen) -> Page:
         page = self.page(phone, screen, "New note")
         page.fields([("title", "Title"), ("body", "Note")])
         page.button("Save", lambda: self.submit(phone, "notes.create", {

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 class SettingsApp(App):
     package, label, glyph, color, needs = "com.claw.settings", "Settings", "S", (95, 99, 104), ("phone",)
 
-    def view_main(self, phone: "SimPhone", screen: Screen) -> "Page":
+    def view_main(self, phone: SimPhone, screen: Screen) -> Page:
         page = self.page(phone, screen, "Settings", back=False)
         phone.shown("phone")
         for key, on in phone.settings().items():
@@ -26,7 +26,7 @@ class SettingsApp(App):
                  on_tap=lambda: self.open(phone, "about"))
         return page
 
-    def view_about(self, phone: "SimPhone", screen: Screen) -> "Page":
+    def view_about(self, phone: SimPhone, screen: Screen) -> Page:
         page = self.page(phone, screen, "About phone")
         for k, v in (("Model", "Claw Phone 1"), ("Android version", "14 (simulated)"),
                      ("Screen", f"{phone.width} x {phone.height}"), ("Installed apps", str(len(phone.apps)))):

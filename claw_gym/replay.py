@@ -1,4 +1,7 @@
-"""Replay a task's oracle the way a careful agent would: retry steps that met a transient fault.
+"""Replay a task's oracle (its family's scripted solution) as a careful agent would: retry transient faults.
+
+The oracle itself is the family's (``env.unwrapped.oracle_actions()``); ``claw-gym oracle``
+(:mod:`claw_gym.cli.oracle_cmd`) runs the oracles of many tasks the same way.
 
 With ``faults=`` on, any service call may fail with ``error: [fault 429] ...``, whichever
 door it came through: an API action, the laptop's ``claw`` command (exit status 75) or a
@@ -12,15 +15,18 @@ recovers from faults passes like one that met none.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import gymnasium as gym
 
 from . import actions as A
 
+if TYPE_CHECKING:
+    from .env import ClawEnv
+
 
 @dataclass
-class OracleRun:
+class Replay:
     info: dict[str, Any]  # info of the last step (holds the verdict if the episode ended)
     observations: list[dict[str, Any]] = field(default_factory=list)  # after every step, retries included
     actions: list[str] = field(default_factory=list)  # every action sent, retries included
@@ -34,15 +40,15 @@ class OracleRun:
         return bool(self.info.get("verdict", {}).get("passed"))
 
 
-def run_oracle(env: gym.Env, *, max_retries: int = 25, check_space: bool = False, retry: bool = True) -> OracleRun:
+def replay_oracle(env: gym.Env, *, max_retries: int = 25, check_space: bool = False, retry: bool = True) -> Replay:
     """Step the current episode's oracle actions to the end, retrying transient faults.
 
     ``env`` must have been reset. Raises RuntimeError if one action meets more than
     ``max_retries`` faults in a row (at a fault rate below 0.5 that is vanishingly rare).
     ``retry=False`` sends each action once whatever happens: an agent that ignores faults.
     """
-    run = OracleRun(info={})
-    for action in env.unwrapped.oracle_actions():
+    run = Replay(info={})
+    for action in cast("ClawEnv", env.unwrapped).oracle_actions():
         for _ in range(max_retries + 1):
             obs, _, terminated, truncated, info = env.step(action)
             run.steps += 1
@@ -76,4 +82,4 @@ def finish_episode(env: gym.Env, message: str = "Done.") -> dict[str, Any]:
             return info
 
 
-__all__ = ["run_oracle", "finish_episode", "OracleRun"]
+__all__ = ["replay_oracle", "finish_episode", "Replay"]

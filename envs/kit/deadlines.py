@@ -1,0 +1,23 @@
+"""When a proactive trigger arrives, and when its task is judged (DESIGN.md, "Time")."""
+
+from __future__ import annotations
+
+from claw_gym import clock
+from claw_gym.tasks import Ctx
+
+#: The least time an agent has after a trigger whose content names no deadline (the documented floor).
+MIN_DEADLINE = 2 * clock.HOUR
+
+
+def trigger_time(ctx: Ctx, earliest_min: int = 20, spread_min: int = 40) -> int:
+    """When a proactive trigger arrives: later with difficulty, seeded within a window."""
+    base = earliest_min + 15 * (ctx.difficulty - 1)
+    return ctx.now + (base + int(ctx.rng.integers(0, spread_min))) * clock.MINUTE
+
+
+def deadline_after(ctx: Ctx, trigger: int, *, content: int | None = None) -> int:
+    """When a proactive task is judged: the default is ``trigger`` + (6 - difficulty) hours, never
+    less than 2 hours (level 1: 5 h ... level 4 and 5: 2 h). ``content`` is a time the content itself
+    sets (a meeting's start, a call-back time, a window's end): the deadline is never before it."""
+    default = trigger + max(MIN_DEADLINE, (6 - ctx.difficulty) * clock.HOUR)
+    return default if content is None else max(default, content)
