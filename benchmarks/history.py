@@ -21,9 +21,8 @@ from contextlib import contextmanager
 import gymnasium as gym
 
 import claw_gym
-from claw_gym.life import history_text, history_words
+from claw_gym.life import background, history_text, history_words
 from claw_gym.tasks import build as build_mod
-from claw_gym.life import background
 from claw_gym.tasks import suite
 from claw_gym.tasks.family import Ctx
 

@@ -26,7 +26,7 @@ from claw_gym.cli import main
 from claw_gym.llm import prompt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from openai_stub_server import StubServer, conversation_key  # noqa: E402
+from openai_stub_server import StubServer, conversation_key
 
 
 def tasks(per_family: int) -> list[str]:

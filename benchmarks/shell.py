@@ -107,13 +107,13 @@ def main() -> None:
         peak = {"processes": 0, "rss_kb": 0}
         done = threading.Event()
 
-        def sample(env_: gym.Env = e) -> None:
+        def sample(env_: gym.Env = e, done: threading.Event = done, peak: dict[str, int] = peak) -> None:
             while not done.wait(0.002):
                 lp = env_.unwrapped.laptop
                 if lp is not None and lp.shell is not None:
                     u = lp.usage()
-                    for k in peak:  # noqa: B023  (joined in this iteration)
-                        peak[k] = max(peak[k], u[k])  # noqa: B023
+                    for k in peak:
+                        peak[k] = max(peak[k], u[k])
 
         th = threading.Thread(target=sample, daemon=True)
         th.start()

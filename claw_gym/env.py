@@ -19,8 +19,9 @@ deadline comes (the episode ends). Reactive tasks end at ``finish``.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Callable
+from typing import Any
 
 import gymnasium as gym
 
@@ -38,7 +39,6 @@ from .life import views
 from .limits import Limits
 from .services import ServiceError
 from .snapshot import Participant, WorldSnapshot
-from .tasks import suite as cat
 from .tasks import footprint
 from .tasks import suite as cat
 from .tasks.build import build

@@ -17,8 +17,9 @@ follow the same sequence with and without the cache.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Any, Hashable
+from typing import Any
 
 #: default memory budget of one env's cache, in MB of estimated memory (:func:`entry_bytes`)
 DEFAULT_BUDGET_MB = 1024

@@ -47,9 +47,8 @@ class MaskInObservation(gym.ObservationWrapper):
 
 def make_env(config: dict[str, Any] | None = None) -> gym.Env:
     """The env of one RLlib env runner (a separate process: it installs the tutorial family itself)."""
-    from claw_gym.wrappers import Curriculum, make_rl_env, tutorial
-
     import claw_gym  # noqa: F401  (registers the suite's envs)
+    from claw_gym.wrappers import Curriculum, make_rl_env, tutorial
 
     tutorial.install()
     config = dict(config or {})
@@ -133,9 +132,8 @@ def build_algo(env_runners: int, seed: int) -> Any:
 
 def eval_sets(n: int) -> dict[str, tuple[list[str], list[int]]]:
     """Fixed (task, seed) pairs per difficulty, the same for every policy and iteration."""
-    from claw_gym.wrappers import tutorial
-
     import claw_gym
+    from claw_gym.wrappers import tutorial
 
     tutorial.install()
     rng = np.random.default_rng(1234)

@@ -13,8 +13,8 @@ import pytest
 import claw_gym
 from claw_gym import caches, observation
 from claw_gym.devices.phone import script as S
-from claw_gym.tasks import families
 from claw_gym.runs.sweep import random_actions
+from claw_gym.tasks import families
 
 ALL = list(families())
 

@@ -190,7 +190,7 @@ def misbehaving_script(plans: dict[str, list[str]], family_of: dict[str, str]):
 def test_a_misbehaving_server_gives_observations_retries_timeouts_and_reasons(tmp_path, cli):
     tasks = [first(f) for f in MISBEHAVING]
     plans = plans_for(tasks)
-    family_of = {key: f for key, f in zip(plans, MISBEHAVING)}
+    family_of = dict(zip(plans, MISBEHAVING))
     with StubServer(misbehaving_script(plans, family_of)) as server:
         r = cli("eval", *llm_args(server, "--call-timeout", "2", "--retries", "2", "--transcripts", str(tmp_path)),
                 "--tasks", ",".join(tasks), "--json")

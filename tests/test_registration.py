@@ -6,10 +6,10 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from claw_gym.envs.tutorial import FAMILY as TUTORIAL
 
 import claw_gym
 from claw_gym.env import ClawEnv
+from claw_gym.envs.tutorial import FAMILY as TUTORIAL
 from claw_gym.tasks import register_family, registration, suite, unregister_family
 
 ADDON = dataclasses.replace(TUTORIAL, name="addon-todo", tasks_per_variant=3)

@@ -40,8 +40,9 @@ import itertools
 import json
 import re
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, SupportsFloat
 
 import gymnasium as gym
 import numpy as np
@@ -49,7 +50,7 @@ from gymnasium import spaces
 
 from claw_gym import actions as A
 from claw_gym import caches, clock
-from claw_gym.services import SERVICES, ServiceError
+from claw_gym.services import SERVICES
 
 ID_RE = re.compile(r"\b[a-z]{1,4}\d{4,6}\b")
 EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
@@ -283,7 +284,7 @@ class _Plan:
     static: bool  # a read without record ids: its validity depends on the arguments only
 
     @classmethod
-    def of(cls, ep: Any) -> "_Plan":
+    def of(cls, ep: Any) -> _Plan:
         required = tuple(p for p in ep.params if p.required)
         names = {p.name for p in required}
         return cls(tuple((p, p.type_name()) for p in required), {"start", "end"} <= names,

@@ -115,7 +115,7 @@ class ClawParallelEnv(ParallelEnv):
 
     def _last_env_obs(self) -> dict[str, Any]:
         last = self.env.last_obs  # the env's latest observation (nothing ran this step)
-        return dict(last) if last is not None else {k: "" for k in self.env.observation_space.spaces}
+        return dict(last) if last is not None else dict.fromkeys(self.env.observation_space.spaces, "")
 
     @staticmethod
     def _refusal(agent: str, action: Any) -> str | None:

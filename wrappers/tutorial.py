@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from claw_gym.envs.tutorial import FAMILY, SPLIT
 from gymnasium.envs.registration import register, registry
 
+from claw_gym.envs.tutorial import FAMILY, SPLIT
 from claw_gym.tasks import TaskSpec, register_family, unregister_family
 
 __all__ = ["FAMILY", "SPLIT", "install", "make_env", "uninstall"]

@@ -230,7 +230,7 @@ def rows(cfg: Config) -> list[Row]:
 
     out: list[Row] = []
     bare_reset = bare_env_reset(cfg)
-    cartpole = lambda: gym.make("CartPole-v1")  # noqa: E731
+    cartpole = lambda: gym.make("CartPole-v1")
     cp_reset = per_call(_resetter(cartpole()), cfg.n(5_000, 200), cfg.repeats, scale=1e3)
     cold = cold_reset(cfg)
     out.append(Row("rl", "cold reset (ClawAnything-v0, a new world each time)", cold, "ms", "bare env reset",
@@ -248,7 +248,7 @@ def rows(cfg: Config) -> list[Row]:
     out.append(Row("rl", "wrapped step (make_rl_env, random valid slot)", wrapped, "us", "raw step", raw,
                    "<= 2x raw", wrapped.median <= 2 * raw.median))
     probe = rl_env()
-    bare_make = lambda: _bare_like(probe)  # noqa: E731
+    bare_make = lambda: _bare_like(probe)
     bare_rate = _steps_per_s(bare_make, cfg)
     cp_rate = _steps_per_s(cartpole, cfg, masked=False)
     loop = _steps_per_s(lambda: rl_env(), cfg)

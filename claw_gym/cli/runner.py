@@ -137,7 +137,7 @@ class Backend:
     policy: str | None = None  # the policy spec the jobs run: Ray ships its module if it is the user's
 
     @classmethod
-    def of(cls, args: Any, policy: str | None = None) -> "Backend":
+    def of(cls, args: Any, policy: str | None = None) -> Backend:
         """From ``--backend``, ``--workers`` and ``--address`` (see ``common.add_run_options``)."""
         if args.address is not None and args.backend != "ray":
             raise CliError("--address joins a Ray cluster: add --backend ray")

@@ -17,8 +17,9 @@ stepping, reward.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -109,7 +110,7 @@ class Family:
     services: tuple[str, ...]
     summary: str  # what the checker checks, in words (shown by `claw-gym show`)
     generate: Callable[[Ctx], Scenario]
-    check: Callable[["World", dict[str, Any], "Grader"], None]
+    check: Callable[[World, dict[str, Any], Grader], None]
     oracle: PolicyFn
     devices: tuple[str, ...] = ()
     variants: tuple[str, ...] = ("base",)

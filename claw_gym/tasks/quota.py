@@ -37,7 +37,7 @@ def traits(f: Family) -> set[str]:
     return out
 
 
-def base_weight(f: "Family") -> float:
+def base_weight(f: Family) -> float:
     return math.sqrt(max(1, len(f.variants))) * float(f.weight)
 
 

@@ -10,7 +10,8 @@ device's `input` never reports a tap on nothing, our simulated phone does.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -36,7 +37,7 @@ class AdbPhone:
 
     @classmethod
     def factory(cls, serial: str | None = None, host: str = "127.0.0.1", port: int = 5037,
-                long_press_ms: int = 800) -> Callable[[Any], "AdbPhone"]:
+                long_press_ms: int = 800) -> Callable[[Any], AdbPhone]:
         """A phone factory for ``gym.make(..., phone=AdbPhone.factory(serial))``.
 
         The device is connected once, at the first episode, and reused: its state is its own (the

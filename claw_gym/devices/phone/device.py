@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 
 class SimPhone(Navigation):
-    def __init__(self, world: "World") -> None:
+    def __init__(self, world: World) -> None:
         self.world = world
         self.apps: dict[str, App] = {a.package: a for a in (cls() for cls in APPS) if a.installed(world.services)}
         self.stacks: dict[str, list[Screen]] = {}

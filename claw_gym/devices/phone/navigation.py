@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 from ... import plural
 from ...faults import TransientFault
 from ...services import ServiceError

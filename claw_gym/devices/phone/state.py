@@ -30,7 +30,7 @@ class PhoneState:
     width = WIDTH
     height = HEIGHT
     # SimPhone.__init__ (device.py) sets these; the parts built on this one read them
-    world: "World"
+    world: World
     apps: dict[str, App]
     stacks: dict[str, list[Screen]]
     current: str  # a package, system.LAUNCHER or system.RECENTS
@@ -172,7 +172,7 @@ class PhoneState:
         state.update(_tree=None, _enter=None, _renderers={}, _frames={}, _ui_text=None, _numbers=None)
         return state
 
-    def attach(self, world: "World") -> None:
+    def attach(self, world: World) -> None:
         """Use the phone again on ``world`` after :meth:`close` (the env restoring an older episode)."""
         self.world = world
         self._numbers = None  # a cache of another world

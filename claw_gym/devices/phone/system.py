@@ -47,7 +47,7 @@ class Notif:
     shows: tuple[str, ...] = ()  # services whose records the card displays (noted when it is drawn)
 
 
-def notifications(phone: "SimPhone") -> list[Notif]:
+def notifications(phone: SimPhone) -> list[Notif]:
     out: list[Notif] = []
     since = phone.now - RECENT_WINDOW
     if phone.has_service("phone"):

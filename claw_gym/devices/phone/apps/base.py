@@ -38,7 +38,7 @@ class App:
     def page(self, phone: SimPhone, screen: Screen, title: str, *, back: bool = True) -> Page:
         return Page(phone, screen, title, self.color, back=back)
 
-    def build(self, phone: "SimPhone", screen: Screen) -> tuple[list[Node], Handler | None]:
+    def build(self, phone: SimPhone, screen: Screen) -> tuple[list[Node], Handler | None]:
         """The screen's nodes and its enter-key action (the phone runs it when enter is pressed)."""
         view = getattr(self, f"view_{screen.view}", None)
         if view is None:  # a stale screen (cannot happen through the UI); show the app's start

@@ -33,7 +33,7 @@ class MessagesApp(App):
         page.fab("New message", lambda: self.open(phone, "compose"), rid="new_message")
         return page
 
-    def show_thread(self, phone: "SimPhone", number: str, fresh: bool = False) -> None:
+    def show_thread(self, phone: SimPhone, number: str, fresh: bool = False) -> None:
         sms = phone.service("sms")
         for m in sms.messages():
             if m["number"] == number and not m["read"]:
