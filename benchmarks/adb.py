@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # for tests.fake_phone
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.fake_phone
 
 from claw_gym.devices.adb import AdbDeviceServer, AdbPhone
 from claw_gym.devices.adb.__main__ import make_phone
@@ -85,8 +85,9 @@ def main() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         adb_port = s.getsockname()[1]
-    run = lambda *a: subprocess.run([adb, "-P", str(adb_port), *a], capture_output=True, timeout=30,
-                                    stdin=subprocess.DEVNULL)
+    run = lambda *a: subprocess.run(
+        [adb, "-P", str(adb_port), *a], capture_output=True, timeout=30, stdin=subprocess.DEVNULL
+    )
     run("start-server")
     try:
         serial = f"{host}:{port}"
@@ -104,14 +105,22 @@ def main() -> int:
             ("adb     adbutils click() (shell v1)", median_ms(lambda: dev.click(x, y), args.n)),
             ("adb     AdbPhone.tap() (shell v2 + exit code)", median_ms(lambda: ap_phone.tap(x, y), args.n)),
             ("adb     shell2('true', v2) round trip", median_ms(lambda: dev.shell2("true", v2=True), args.n)),
-            ("adb raw socket: shell,v2:true",
-             median_ms(lambda: host_service(adb_port, serial, "shell,v2:true"), args.n)),
-            ("adb raw socket: input tap",
-             median_ms(lambda: host_service(adb_port, serial, f"shell,v2:input tap {x} {y}"), args.n)),
-            ("adb raw socket: exec:screencap -p (same screen)",
-             median_ms(lambda: host_service(adb_port, serial, "exec:screencap -p"), args.n)),
-            ("adb raw socket: exec:screencap -p (new screen)",
-             median_ms(lambda: (forget_png(server), host_service(adb_port, serial, "exec:screencap -p")), args.n)),
+            (
+                "adb raw socket: shell,v2:true",
+                median_ms(lambda: host_service(adb_port, serial, "shell,v2:true"), args.n),
+            ),
+            (
+                "adb raw socket: input tap",
+                median_ms(lambda: host_service(adb_port, serial, f"shell,v2:input tap {x} {y}"), args.n),
+            ),
+            (
+                "adb raw socket: exec:screencap -p (same screen)",
+                median_ms(lambda: host_service(adb_port, serial, "exec:screencap -p"), args.n),
+            ),
+            (
+                "adb raw socket: exec:screencap -p (new screen)",
+                median_ms(lambda: (forget_png(server), host_service(adb_port, serial, "exec:screencap -p")), args.n),
+            ),
             ("direct  phone.ui_xml()", median_ms(phone.ui_xml, args.n)),
             ("adb     adbutils dump_hierarchy()", median_ms(dev.dump_hierarchy, args.n)),
         ]

@@ -41,11 +41,15 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args()
     work = jobs(args.episodes)
-    print(f"{len(work)} oracle episodes over {len({job[0] for job in work})} tasks of {len(claw_gym.tasks.families())} "
-          f"families; medians of {args.repeats} runs")
-    runners = {"play only (baseline)": lambda j: run_episode(j[0], j[1], "oracle"),
-               "chat-jsonl": lambda j: export_job("oracle", "chat-jsonl", j),
-               "steps-jsonl": lambda j: export_job("oracle", "steps-jsonl", j)}
+    print(
+        f"{len(work)} oracle episodes over {len({job[0] for job in work})} tasks of {len(claw_gym.tasks.families())} "
+        f"families; medians of {args.repeats} runs"
+    )
+    runners = {
+        "play only (baseline)": lambda j: run_episode(j[0], j[1], "oracle"),
+        "chat-jsonl": lambda j: export_job("oracle", "chat-jsonl", j),
+        "steps-jsonl": lambda j: export_job("oracle", "steps-jsonl", j),
+    }
     seconds: dict[str, list[float]] = {name: [] for name in runners}
     outputs: dict[str, list] = {}
     for _ in range(args.repeats):  # interleaved, so the three share the machine's load
@@ -61,9 +65,12 @@ def main() -> None:
         data = "".join(texts).encode("utf-8")
         per = len(data) / len(texts)
         gz = len(gzip.compress(data, 6)) / len(texts)
-        print(f"  {name:<22} {rate:8.1f} trajectories/s; {per / 1024:6.1f} KiB per trajectory; "
-              f"{TARGET:,} trajectories: {per * TARGET / 2**20:6.1f} MiB ({gz * TARGET / 2**20:5.1f} MiB gzipped), "
-              f"~{TARGET / rate:.0f} s on one core")
+        print(
+            f"  {name:<22} {rate:8.1f} trajectories/s; {per / 1024:6.1f} KiB per trajectory; "
+            f"{TARGET:,} trajectories: {per * TARGET / 2**20:6.1f} MiB ({gz * TARGET / 2**20:5.1f} MiB gzipped), "
+            f"~{TARGET / rate:.0f} s on one core"
+        )
+
 
 if __name__ == "__main__":
     main()

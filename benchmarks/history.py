@@ -83,12 +83,17 @@ def main() -> None:
     ap.add_argument("--tasks-per-family", type=int, default=10)
     ap.add_argument("--resets", type=int, default=30)
     args = ap.parse_args()
-    specs = [s for f in suite.families() for s in claw_gym.catalog(family=f, split=["train", "test", "heldout"])
-             [:args.tasks_per_family]]
+    specs = [
+        s
+        for f in suite.families()
+        for s in claw_gym.catalog(family=f, split=["train", "test", "heldout"])[: args.tasks_per_family]
+    ]
     print(f"{len(specs)} tasks from {len(suite.families())} families")
 
-    print(f"machine speed reference: a 1M-step Python loop takes {speed_reference():.0f} ms CPU here "
-          f"(best of 3; the figures below scale with it, and wall times with the machine's load)")
+    print(
+        f"machine speed reference: a 1M-step Python loop takes {speed_reference():.0f} ms CPU here "
+        f"(best of 3; the figures below scale with it, and wall times with the machine's load)"
+    )
     words: dict[int, list[int]] = {}
     events: dict[int, list[int]] = {}
     render_ms: list[float] = []
@@ -104,25 +109,35 @@ def main() -> None:
     print("\ndifficulty  words mean / min / max          events mean / min / max")
     for d in sorted(words):
         w, e = words[d], events[d]
-        print(f"  {d}        {statistics.mean(w):>9,.0f} / {min(w):>9,} / {max(w):>9,}    "
-              f"{statistics.mean(e):>6,.0f} / {min(e):>5,} / {max(e):>5,}")
+        print(
+            f"  {d}        {statistics.mean(w):>9,.0f} / {min(w):>9,} / {max(w):>9,}    "
+            f"{statistics.mean(e):>6,.0f} / {min(e):>5,} / {max(e):>5,}"
+        )
     allw = [x for v in words.values() for x in v]
     print(f"  all      {statistics.mean(allw):>9,.0f} words per task on average")
-    print(f"\nfull-history render (first read of every text): median {statistics.median(render_ms):.0f} ms wall "
-          f"({statistics.median(render_cpu):.0f} ms CPU), max {max(render_ms):.0f} ms wall "
-          f"({max(render_cpu):.0f} ms CPU)")
+    print(
+        f"\nfull-history render (first read of every text): median {statistics.median(render_ms):.0f} ms wall "
+        f"({statistics.median(render_cpu):.0f} ms CPU), max {max(render_ms):.0f} ms wall "
+        f"({max(render_cpu):.0f} ms CPU)"
+    )
 
     wall, cpu = reset_times(specs, args.resets)
     with light_background():
         old_wall, old_cpu = reset_times(specs, args.resets)
-    print(f"\nenv.reset median: {wall:.1f} ms wall, {cpu:.1f} ms CPU  "
-          f"(old light background, same run: {old_wall:.1f} ms wall, {old_cpu:.1f} ms CPU)")
+    print(
+        f"\nenv.reset median: {wall:.1f} ms wall, {cpu:.1f} ms CPU  "
+        f"(old light background, same run: {old_wall:.1f} ms wall, {old_cpu:.1f} ms CPU)"
+    )
 
     spec = max(specs, key=lambda s: s.difficulty)
     world, _ = build_mod.build(suite.family_of(spec), spec, 0)
     name = world.persona.people[2].name
-    queries = [{"text": "invoice"}, {"service": "mail", "limit": 50, "cursor": 50}, {"person": name},
-               {"start": "2026-01-01", "end": "2026-02-01", "text": "the"}]
+    queries = [
+        {"text": "invoice"},
+        {"service": "mail", "limit": 50, "cursor": 50},
+        {"person": name},
+        {"start": "2026-01-01", "end": "2026-02-01", "text": "the"},
+    ]
     world.call("events.search", {})  # builds the index once
     t0 = time.perf_counter()
     n = 0
@@ -130,8 +145,10 @@ def main() -> None:
         for q in queries:
             world.call("events.search", q)
             n += 1
-    print(f"\nevents.search on {len(world.timeline.history):,} events: "
-          f"{1e6 * (time.perf_counter() - t0) / n:.0f} us per query (mixed filters, index built)")
+    print(
+        f"\nevents.search on {len(world.timeline.history):,} events: "
+        f"{1e6 * (time.perf_counter() - t0) / n:.0f} us per query (mixed filters, index built)"
+    )
 
     spec = specs[len(specs) // 2]
     gc.collect()
@@ -142,8 +159,10 @@ def main() -> None:
     n_words = history_words(world)
     rendered = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()
-    print(f"\nmemory per world ({spec.task_id}, {n_words:,} words): {built / 2**20:.1f} MiB after reset, "
-          f"{rendered / 2**20:.1f} MiB with all text rendered")
+    print(
+        f"\nmemory per world ({spec.task_id}, {n_words:,} words): {built / 2**20:.1f} MiB after reset, "
+        f"{rendered / 2**20:.1f} MiB with all text rendered"
+    )
 
 
 if __name__ == "__main__":

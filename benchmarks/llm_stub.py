@@ -44,8 +44,9 @@ def replay_script(task_ids: list[str]):
     for t in task_ids:
         env = gym.make(f"ClawAnything/{t}-v0")
         obs, _ = env.reset(seed=0)
-        plans[conversation_key({"messages": [{"role": "user", "content": prompt.obs_text(obs, None)}]})] = \
+        plans[conversation_key({"messages": [{"role": "user", "content": prompt.obs_text(obs, None)}]})] = (
             env.unwrapped.oracle_actions()
+        )
         env.close()
 
     def script(req, turn, attempt):
@@ -79,14 +80,20 @@ def measure() -> None:
     llm = report["llm"]
     eps = len(report["episodes"])
     print(f"{eps} episodes ({len(ids)} tasks, {a.workers} worker(s)), pass@1 {report['overall']['pass@1']:.3f}")
-    print(f"llm agent vs stub: {llm_s:.1f} s, {eps / llm_s:.2f} episodes/s, {llm['calls'] / llm_s:.1f} calls/s "
-          f"({llm['calls']} calls, {llm['calls'] / eps:.1f} per episode)")
+    print(
+        f"llm agent vs stub: {llm_s:.1f} s, {eps / llm_s:.2f} episodes/s, {llm['calls'] / llm_s:.1f} calls/s "
+        f"({llm['calls']} calls, {llm['calls'] / eps:.1f} per episode)"
+    )
     print(f"oracle, no HTTP:   {oracle_s:.1f} s, {eps / oracle_s:.2f} episodes/s")
-    print(f"tokens (stub's count: messages only, 4 chars each): {llm['prompt_tokens']:,} prompt "
-          f"({llm['prompt_tokens'] / llm['calls']:,.0f} per call), {llm['completion_tokens']:,} completion "
-          f"({llm['completion_tokens'] / llm['calls']:,.0f} per call)")
-    print(f"harness estimate of what was sent (tools included): {llm['estimated_prompt_tokens']:,} "
-          f"({llm['estimated_prompt_tokens'] / llm['calls']:,.0f} per call)")
+    print(
+        f"tokens (stub's count: messages only, 4 chars each): {llm['prompt_tokens']:,} prompt "
+        f"({llm['prompt_tokens'] / llm['calls']:,.0f} per call), {llm['completion_tokens']:,} completion "
+        f"({llm['completion_tokens'] / llm['calls']:,.0f} per call)"
+    )
+    print(
+        f"harness estimate of what was sent (tools included): {llm['estimated_prompt_tokens']:,} "
+        f"({llm['estimated_prompt_tokens'] / llm['calls']:,.0f} per call)"
+    )
 
 
 if __name__ == "__main__":

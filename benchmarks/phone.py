@@ -87,6 +87,7 @@ def main() -> None:
         r.tiles.clear()
         r.last = None
         ph.frame(SCREEN_SIZE)
+
     print(f"full redraw without tile cache (Calendar agenda): {ms(timed(cold, max(20, n // 5)))}")
     ph.start_app("com.claw.settings")
     shot = timed(lambda: (ph.tap(x, y), ph.screenshot()), max(20, n // 5))
@@ -127,8 +128,10 @@ def main() -> None:
         tracemalloc.stop()
         world_kb = sum(s.size_diff for s in world_only.compare_to(snap0, "filename")) / 1024
         total_kb = sum(s.size_diff for s in snap1.compare_to(snap0, "filename")) / 1024
-        print(f"memory ({label}): world {world_kb:.0f} KiB; world + phone after all {len(p3.apps)} apps at "
-              f"2 sizes {total_kb:.0f} KiB (UI, 2 held frames, new tiles: {total_kb - world_kb:.0f} KiB)")
+        print(
+            f"memory ({label}): world {world_kb:.0f} KiB; world + phone after all {len(p3.apps)} apps at "
+            f"2 sizes {total_kb:.0f} KiB (UI, 2 held frames, new tiles: {total_kb - world_kb:.0f} KiB)"
+        )
 
 
 if __name__ == "__main__":

@@ -22,8 +22,13 @@ from claw_gym import actions as A
 
 
 def bare_bash() -> pexpect.spawn:
-    child = pexpect.spawn("bash", ["--norc", "--noprofile", "--noediting"], echo=False, encoding=None,
-                          env={"PS1": "\x1eP:$?\x1f", "PATH": "/usr/bin:/bin"})
+    child = pexpect.spawn(
+        "bash",
+        ["--norc", "--noprofile", "--noediting"],
+        echo=False,
+        encoding=None,
+        env={"PS1": "\x1eP:$?\x1f", "PATH": "/usr/bin:/bin"},
+    )
     child.delaybeforesend = None
     child.expect(b"\x1eP:\\d+\x1f")
     return child
@@ -59,7 +64,7 @@ def main() -> None:
     args = ap.parse_args()
     task = claw_gym.catalog(family="downloads-cleanup")[0].env_id
 
-    env = gym.make(task, max_steps=10 ** 6)
+    env = gym.make(task, max_steps=10**6)
     env.reset(seed=0)
     env.step(A.shell("true"))
     laptop = env.unwrapped.laptop
@@ -72,21 +77,27 @@ def main() -> None:
         laptop.run("echo hi")
         return time.perf_counter() - t
 
-    probes = [(b, lambda: bare_round_trip(bare)), (raw, lambda: raw_round_trip(bare)),
-              (s, lambda: step_time(env, echo)), (r, run_laptop), (a, lambda: step_time(env, api))]
+    probes = [
+        (b, lambda: bare_round_trip(bare)),
+        (raw, lambda: raw_round_trip(bare)),
+        (s, lambda: step_time(env, echo)),
+        (r, run_laptop),
+        (a, lambda: step_time(env, api)),
+    ]
     for i in range(args.n):  # interleaved, order rotated each round: load and wake-ups hit all alike
         for k in range(len(probes)):
             out, probe = probes[(i + k) % len(probes)]
             out.append(probe())
     bare.close(force=True)
-    med = {k: statistics.median(v) * 1000 for k, v in (("bare", b), ("raw", raw), ("step", s), ("run", r),
-                                                        ("api", a))}
+    med = {k: statistics.median(v) * 1000 for k, v in (("bare", b), ("raw", raw), ("step", s), ("run", r), ("api", a))}
     print(f"echo hi, median of {args.n}:")
     print(f"  bare pexpect bash round trip  {med['bare']:.3f} ms   (pexpect send + expect on the prompt)")
     print(f"  same bash, raw pty read       {med['raw']:.3f} ms   (os.write/os.read: the floor)")
     print(f"  laptop.run (sandbox + sync)   {med['run']:.3f} ms   ({med['run'] / med['bare']:.2f}x bare)")
-    print(f"  env.step shell action         {med['step']:.3f} ms   ({med['step'] / med['bare']:.2f}x bare, "
-          f"{med['step'] / med['raw']:.2f}x raw)")
+    print(
+        f"  env.step shell action         {med['step']:.3f} ms   ({med['step'] / med['bare']:.2f}x bare, "
+        f"{med['step'] / med['raw']:.2f}x raw)"
+    )
     print(f"  env.step api action (ref.)    {med['api']:.3f} ms")
     env.close()
 
@@ -96,8 +107,10 @@ def main() -> None:
         env.reset(seed=seed)
         resets.append(time.perf_counter() - t)
         firsts.append(step_time(env, echo))
-    print(f"first shell action (sandbox start + home), median of {args.starts}: "
-          f"{statistics.median(firsts) * 1000:.1f} ms (reset alone {statistics.median(resets) * 1000:.1f} ms)")
+    print(
+        f"first shell action (sandbox start + home), median of {args.starts}: "
+        f"{statistics.median(firsts) * 1000:.1f} ms (reset alone {statistics.median(resets) * 1000:.1f} ms)"
+    )
     env.close()
 
     print("peak per episode (oracle run, sampled every 2 ms; sandbox processes incl. bwrap, their RSS):")
@@ -121,8 +134,10 @@ def main() -> None:
             *_, info = e.step(act)
         done.set()
         th.join()
-        print(f"  {fam:<20} passed={info['verdict']['passed']}  processes={peak['processes']}  "
-              f"rss={peak['rss_kb'] / 1024:.1f} MiB")
+        print(
+            f"  {fam:<20} passed={info['verdict']['passed']}  processes={peak['processes']}  "
+            f"rss={peak['rss_kb'] / 1024:.1f} MiB"
+        )
         e.close()
 
 

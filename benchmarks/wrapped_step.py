@@ -25,11 +25,15 @@ def main() -> None:
     for r in range(a.repeats):
         wrapped, episodes = wrapped_run(a.steps, seed=100 * r)
         raw = raw_run(episodes)
-        runs.append((statistics.median(wrapped), statistics.median(raw), statistics.fmean(wrapped), statistics.fmean(raw)))
+        runs.append(
+            (statistics.median(wrapped), statistics.median(raw), statistics.fmean(wrapped), statistics.fmean(raw))
+        )
     mw, mr, aw, ar = (statistics.median(run[i] for run in runs) for i in range(4))
     print(f"median step: wrapped {mw * 1e6:.0f} us, raw {mr * 1e6:.0f} us (x{mw / mr:.2f})")
-    print(f"mean step: wrapped {aw * 1e6:.0f} us = {1 / aw:.0f} steps/s, raw {ar * 1e6:.0f} us = {1 / ar:.0f} steps/s "
-          f"(x{aw / ar:.2f})")
+    print(
+        f"mean step: wrapped {aw * 1e6:.0f} us = {1 / aw:.0f} steps/s, raw {ar * 1e6:.0f} us = {1 / ar:.0f} steps/s "
+        f"(x{aw / ar:.2f})"
+    )
 
 
 if __name__ == "__main__":

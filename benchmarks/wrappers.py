@@ -94,8 +94,10 @@ def main() -> None:
         wrapped.append(statistics.median(w))
         raw.append(statistics.median(raw_run(episodes)))
     mw, mr = statistics.median(wrapped) * 1e3, statistics.median(raw) * 1e3
-    print(f"step CPU time (median of {a.repeats} runs x {a.steps} steps): raw {mr:.2f} ms, wrapped {mw:.2f} ms "
-          f"(menu + features add {mw - mr:.2f} ms, x{mw / mr:.1f})")
+    print(
+        f"step CPU time (median of {a.repeats} runs x {a.steps} steps): raw {mr:.2f} ms, wrapped {mw:.2f} ms "
+        f"(menu + features add {mw - mr:.2f} ms, x{mw / mr:.1f})"
+    )
 
     rates = {}
     for n, mode in ((1, "async"), (2, "async"), (2, "sync")):

@@ -46,8 +46,9 @@ def _register_ids(task_ids: list[str]) -> None:
     for task_id in task_ids:
         env_id = f"ClawAnything/{task_id}-v0"
         if env_id not in registry:
-            registry[env_id] = EnvSpec(id=env_id, entry_point=ENTRY_POINT, kwargs={"task_id": task_id},
-                                       max_episode_steps=None)
+            registry[env_id] = EnvSpec(
+                id=env_id, entry_point=ENTRY_POINT, kwargs={"task_id": task_id}, max_episode_steps=None
+            )
 
 
 _registration.set_suite_source(_suite_families)

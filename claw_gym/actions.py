@@ -32,11 +32,15 @@ _FIELDS: dict[str, tuple[set[str], set[str]]] = {  # kind -> (required fields, o
 }
 
 #: What ``wait`` and ``finish`` do, in words (tool schemas, menus and exports say the same).
-WAIT_DOC = ("Let virtual time pass. Ends early at the first arrival (mail, text, notification, any new "
-            "event) unless wake is false, which sleeps the whole time.")
-FINISH_DOC = ("Tell the user you are done. A task someone asked for ends here. With no request (a proactive "
-              "task) it means nothing more to do for now: time runs on and you are woken by the next arrival; "
-              "the task ends and is judged at its deadline.")
+WAIT_DOC = (
+    "Let virtual time pass. Ends early at the first arrival (mail, text, notification, any new "
+    "event) unless wake is false, which sleeps the whole time."
+)
+FINISH_DOC = (
+    "Tell the user you are done. A task someone asked for ends here. With no request (a proactive "
+    "task) it means nothing more to do for now: time runs on and you are woken by the next arrival; "
+    "the task ends and is judged at its deadline."
+)
 
 _ALLOWED: dict[str, frozenset[str]] = {k: frozenset(r | o | {"kind"}) for k, (r, o) in _FIELDS.items()}
 
@@ -148,8 +152,9 @@ def parse(text: Any) -> Action:
         try:
             obj = json.loads(text)
         except (json.JSONDecodeError, RecursionError) as exc:
-            raise ActionError(f"action is not valid JSON ({exc}); example: "
-                              '{"kind": "api", "call": "help", "args": {}}') from None
+            raise ActionError(
+                f'action is not valid JSON ({exc}); example: {{"kind": "api", "call": "help", "args": {{}}}}'
+            ) from None
         if "\\u" in text and _has_lone_surrogate(obj):  # only \\uXXXX escapes can make one
             raise ActionError(_SURROGATE_ERROR)
     if not isinstance(obj, dict):
@@ -179,8 +184,9 @@ def parse(text: Any) -> Action:
         if isinstance(s, bool) or not isinstance(s, (int, float)) or not 1 <= s <= 7 * 86400:
             raise ActionError("'seconds' must be a number between 1 and 604800 (one week)")
         if not isinstance(fields.get("wake", True), bool):
-            raise ActionError("'wake' must be true (end the wait at the first arrival, the default) "
-                              "or false (sleep through)")
+            raise ActionError(
+                "'wake' must be true (end the wait at the first arrival, the default) or false (sleep through)"
+            )
     elif kind == "finish":
         if not isinstance(fields.get("message", ""), str):
             raise ActionError("'message' must be a string")
@@ -192,5 +198,21 @@ def parse(text: Any) -> Action:
     return Action(kind, fields)
 
 
-__all__ = ["api", "shell", "tap", "long_press", "swipe", "type_text", "key", "wait", "finish", "parse",
-           "Action", "ActionError", "KINDS", "MAX_ACTION_CHARS", "WAIT_DOC", "FINISH_DOC"]
+__all__ = [
+    "api",
+    "shell",
+    "tap",
+    "long_press",
+    "swipe",
+    "type_text",
+    "key",
+    "wait",
+    "finish",
+    "parse",
+    "Action",
+    "ActionError",
+    "KINDS",
+    "MAX_ACTION_CHARS",
+    "WAIT_DOC",
+    "FINISH_DOC",
+]

@@ -29,8 +29,7 @@ class AuditLog:
 
     def calls(self, call: str | None = None, *, ok: bool | None = True) -> list[AuditEntry]:
         """Entries for ``call`` (all calls if None); by default only the successful ones."""
-        return [e for e in self.entries
-                if (call is None or e.call == call) and (ok is None or e.ok == ok)]
+        return [e for e in self.entries if (call is None or e.call == call) and (ok is None or e.ok == ok)]
 
     def snapshot(self) -> tuple[AuditEntry, ...]:
         return tuple(self.entries)  # entries are frozen: a shallow copy is a true copy

@@ -104,5 +104,18 @@ def add_days(t: int, days: int) -> int:
     return t + days * DAY
 
 
-__all__ = ["Clock", "fmt", "fmt_date", "fmt_long", "parse_time", "to_datetime", "from_datetime",
-           "day_start", "weekday", "add_days", "MINUTE", "HOUR", "DAY"]
+__all__ = [
+    "Clock",
+    "fmt",
+    "fmt_date",
+    "fmt_long",
+    "parse_time",
+    "to_datetime",
+    "from_datetime",
+    "day_start",
+    "weekday",
+    "add_days",
+    "MINUTE",
+    "HOUR",
+    "DAY",
+]

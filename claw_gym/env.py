@@ -57,16 +57,46 @@ _RESULT_JSON = json.JSONEncoder(ensure_ascii=False, default=str)  # one encoder:
 class ClawEnv(gym.Env[dict, str]):
     metadata = {"render_modes": list(envargs.RENDER_MODES), "render_fps": 4}
 
-    def __init__(self, task_id: str | None = None, *, family: Any = None, kind: Any = None,
-                 difficulty: Any = None, split: Any = None, device: Any = None,
-                 reward_mode: str = "binary", history: str = "digest", max_steps: int | None = None,
-                 render_mode: str | None = None, screen_size: tuple[int, int] = phone_gui.SCREEN_SIZE,
-                 phone: bool | PhoneFactory = True, sandbox: str = "bwrap",
-                 faults: Any = None, limits: Any = None, world_cache: int | None = None) -> None:
-        envargs.check(dict(task_id=task_id, family=family, kind=kind, difficulty=difficulty, split=split,
-                           device=device, reward_mode=reward_mode, history=history, max_steps=max_steps,
-                           render_mode=render_mode, screen_size=screen_size, phone=phone, sandbox=sandbox,
-                           faults=faults, limits=limits, world_cache=world_cache))
+    def __init__(
+        self,
+        task_id: str | None = None,
+        *,
+        family: Any = None,
+        kind: Any = None,
+        difficulty: Any = None,
+        split: Any = None,
+        device: Any = None,
+        reward_mode: str = "binary",
+        history: str = "digest",
+        max_steps: int | None = None,
+        render_mode: str | None = None,
+        screen_size: tuple[int, int] = phone_gui.SCREEN_SIZE,
+        phone: bool | PhoneFactory = True,
+        sandbox: str = "bwrap",
+        faults: Any = None,
+        limits: Any = None,
+        world_cache: int | None = None,
+    ) -> None:
+        envargs.check(
+            dict(
+                task_id=task_id,
+                family=family,
+                kind=kind,
+                difficulty=difficulty,
+                split=split,
+                device=device,
+                reward_mode=reward_mode,
+                history=history,
+                max_steps=max_steps,
+                render_mode=render_mode,
+                screen_size=screen_size,
+                phone=phone,
+                sandbox=sandbox,
+                faults=faults,
+                limits=limits,
+                world_cache=world_cache,
+            )
+        )
         # built worlds kept per (task id, seed, history): a repeated reset restores one (claw_gym/worldcache.py)
         self.world_cache = WorldCache(world_cache) if world_cache else None
         self.sandbox = sandbox  # the laptop shell: "none" only when the user asks for it
@@ -78,15 +108,22 @@ class ClawEnv(gym.Env[dict, str]):
             self.pool: list[TaskSpec] = [cat.get_spec(task_id)]
             self._check_phone(self.pool[0])
         else:
-            self.pool = cat.catalog(family=family, kind=kind, difficulty=difficulty,
-                                    split="train" if split is None else split, device=device)
+            self.pool = cat.catalog(
+                family=family,
+                kind=kind,
+                difficulty=difficulty,
+                split="train" if split is None else split,
+                device=device,
+            )
             if not self.pool:
                 raise ValueError("no task matches these filters")
             if not self._simulated_phone():  # another phone runs only the tasks it can pass
                 self.pool = [s for s in self.pool if not cat.family_of(s).needs_sim_phone]
                 if not self.pool:
-                    raise ValueError("every task matching these filters needs the simulated phone "
-                                     "(Family.needs_sim_phone); another phone cannot run them")
+                    raise ValueError(
+                        "every task matching these filters needs the simulated phone "
+                        "(Family.needs_sim_phone); another phone cannot run them"
+                    )
         self.reward_mode = reward_mode
         self.faults = FaultConfig.parse(faults)  # injected service faults (claw_gym/faults.py)
         self.limits = Limits.parse(limits)  # episode growth caps (claw_gym/limits.py)
@@ -101,8 +138,11 @@ class ClawEnv(gym.Env[dict, str]):
             self.observation_space.spaces[key] = space
         self.action_space = act_space()
         self._handlers: dict[str, Callable[[Action], tuple[str, int]]] = {
-            "api": self._do_api, "wait": self._do_wait, "finish": self._do_finish,
-            "shell": self._do_shell, "gui": self._do_gui,
+            "api": self._do_api,
+            "wait": self._do_wait,
+            "finish": self._do_finish,
+            "shell": self._do_shell,
+            "gui": self._do_gui,
         }
         self.spec_task: TaskSpec | None = None
         self.family: Family | None = None
@@ -122,8 +162,9 @@ class ClawEnv(gym.Env[dict, str]):
         self._summaries: dict[str, tuple[Any, str]] = {}  # service -> ((world, its version, day), summary)
 
     # ---- episode lifecycle -----------------------------------------------------------------
-    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None
-              ) -> tuple[dict[str, Any], dict[str, Any]]:
+    def reset(
+        self, *, seed: int | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
         super().reset(seed=seed)
         options = dict(options or {})
         task_id = options.pop("task_id", None)
@@ -161,8 +202,9 @@ class ClawEnv(gym.Env[dict, str]):
         self._last_action = None
         self._summaries = {}  # not for correctness (keys name the world): the old world's entries go
         events = self._history_view(history)
-        obs = self._observe(events, "New episode. Send {\"kind\": \"api\", \"call\": \"help\", \"args\": {}} "
-                                    "to list services and endpoints.")
+        obs = self._observe(
+            events, 'New episode. Send {"kind": "api", "call": "help", "args": {}} to list services and endpoints.'
+        )
         if self.world_cache is not None:
             self._keep_world(cache_key)
         return obs, self._info(action_ok=True, error=None)
@@ -286,9 +328,11 @@ class ClawEnv(gym.Env[dict, str]):
 
     def _check_phone(self, spec: TaskSpec) -> None:
         if not self._simulated_phone() and cat.family_of(spec).needs_sim_phone:
-            raise ValueError(f"{spec.task_id} needs the simulated phone: its oracle drives the simulated apps and "
-                             "its checker reads state only they change (Family.needs_sim_phone); make the env "
-                             "with phone=True to run it, or pick a task that does not use the phone")
+            raise ValueError(
+                f"{spec.task_id} needs the simulated phone: its oracle drives the simulated apps and "
+                "its checker reads state only they change (Family.needs_sim_phone); make the env "
+                "with phone=True to run it, or pick a task that does not use the phone"
+            )
 
     def _do_gui(self, a: Action) -> tuple[str, int]:
         if self.phone is None:
@@ -369,8 +413,9 @@ class ClawEnv(gym.Env[dict, str]):
         obs = {
             "instruction": observation.bound(self.scenario.instruction or "", observation.LIMITS["instruction"]),
             "time": clock.fmt_long(self.world.clock.now),
-            "events": observation.bound_lines_tail(event_lines, observation.LIMITS["events"],
-                                                   "use events.search to read more"),
+            "events": observation.bound_lines_tail(
+                event_lines, observation.LIMITS["events"], "use events.search to read more"
+            ),
             "services": observation.bound(self._services_text(), observation.LIMITS["services"]),
             "result": observation.bound(result, observation.LIMITS["result"]),
             **self._phone_obs(),
@@ -388,9 +433,18 @@ class ClawEnv(gym.Env[dict, str]):
         assert self.spec_task is not None and self.world is not None and self.scenario is not None
         s = self.spec_task
         info: dict[str, Any] = {
-            "task_id": s.task_id, "family": s.family, "kind": s.kind, "difficulty": s.difficulty, "split": s.split,
-            "services": list(s.services), "devices": list(s.devices), "instruction": self.scenario.instruction,
-            "step": self._steps, "time": self.world.clock.now, "action_ok": action_ok, "error": error,
+            "task_id": s.task_id,
+            "family": s.family,
+            "kind": s.kind,
+            "difficulty": s.difficulty,
+            "split": s.split,
+            "services": list(s.services),
+            "devices": list(s.devices),
+            "instruction": self.scenario.instruction,
+            "step": self._steps,
+            "time": self.world.clock.now,
+            "action_ok": action_ok,
+            "error": error,
         }
         if self._verdict is not None:
             info["verdict"] = self._verdict.as_dict()
@@ -401,16 +455,27 @@ class ClawEnv(gym.Env[dict, str]):
         """An opaque object freezing the episode: world, step counter, done flag, verdict, last obs."""
         if self.world is None:
             raise gym.error.ResetNeeded("call reset() before snapshot()")
-        return EnvSnapshot(self.world, self.world.snapshot(), self.spec_task, self.family, self.scenario,
-                           self._oracle, self._steps, self._done, self._finish_message, self._verdict,
-                           self._last_obs, self.np_random.bit_generator.state)
+        return EnvSnapshot(
+            self.world,
+            self.world.snapshot(),
+            self.spec_task,
+            self.family,
+            self.scenario,
+            self._oracle,
+            self._steps,
+            self._done,
+            self._finish_message,
+            self._verdict,
+            self._last_obs,
+            self.np_random.bit_generator.state,
+        )
 
     def restore(self, snap: EnvSnapshot) -> dict[str, str] | None:
         """Put the episode back as it was at ``snapshot()``; returns the observation of that moment."""
         if snap.world is not self.world:
             self._close_laptop()
             if isinstance(self.phone, SimPhone) or self.phone is None:  # the simulated devices of the
-                self._close_phone()                                     # snapshot's world come back with it
+                self._close_phone()  # snapshot's world come back with it
                 phone = snap.world.participants.get("phone")
                 if isinstance(phone, SimPhone):
                     phone.attach(snap.world)
@@ -421,9 +486,25 @@ class ClawEnv(gym.Env[dict, str]):
                 self.laptop = laptop
         self.world = snap.world
         self.world.restore(snap.world_state)
-        (self.spec_task, self.family, self.scenario, self._oracle, self._steps, self._done,
-         self._finish_message, self._verdict) = (snap.spec_task, snap.family, snap.scenario, snap.oracle,
-                                                 snap.steps, snap.done, snap.finish_message, snap.verdict)
+        (
+            self.spec_task,
+            self.family,
+            self.scenario,
+            self._oracle,
+            self._steps,
+            self._done,
+            self._finish_message,
+            self._verdict,
+        ) = (
+            snap.spec_task,
+            snap.family,
+            snap.scenario,
+            snap.oracle,
+            snap.steps,
+            snap.done,
+            snap.finish_message,
+            snap.verdict,
+        )
         self._last_obs = dict(snap.last_obs) if snap.last_obs is not None else None
         self._last_action = None  # not part of the snapshot: the card shows no action
         self.np_random.bit_generator.state = snap.np_random_state

@@ -41,22 +41,27 @@ def _choice(choices: tuple[str, ...], optional: bool = False) -> Callable[[str, 
             raise TypeError(f"{key} must be one of {choices}, got {_describe(value)}")
         if value not in choices:
             raise ValueError(f"{key} must be one of {choices}, got {value!r}")
+
     return check
 
 
 def _filter(item_ok: Callable[[Any], bool], what: str) -> Callable[[str, Any], None]:
     """A task filter: None, one value, or a list of values."""
+
     def check(key: str, value: Any) -> None:
         items = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
         if value is not None and not all(item_ok(v) for v in items):
             raise TypeError(f"{key} must be {what} or a list of them, got {_describe(value)}")
+
     return check
 
 
 def _phone(key: str, value: Any) -> None:
     if not isinstance(value, bool) and not callable(value):
-        raise TypeError(f"{key} must be a bool or a phone factory (a callable taking the world, "
-                        f"e.g. AdbPhone.factory(serial)), got {_describe(value)}")
+        raise TypeError(
+            f"{key} must be a bool or a phone factory (a callable taking the world, "
+            f"e.g. AdbPhone.factory(serial)), got {_describe(value)}"
+        )
 
 
 def _max_steps(key: str, value: Any) -> None:
@@ -88,6 +93,7 @@ def _screen_size(key: str, value: Any) -> None:
 def _parsed_by(parse: Callable[[Any], Any]) -> Callable[[str, Any], None]:
     def check(key: str, value: Any) -> None:
         parse(value)  # raises ValueError naming the keyword
+
     return check
 
 
@@ -111,8 +117,9 @@ CHECKS: dict[str, Callable[[str, Any], None]] = {
 }
 
 #: Keywords whose value is text: the command line takes them bare (``history=full``), not only as JSON.
-TEXT_KEYWORDS = frozenset({"task_id", "family", "kind", "split", "device", "reward_mode", "history", "render_mode",
-                           "sandbox"})
+TEXT_KEYWORDS = frozenset(
+    {"task_id", "family", "kind", "split", "device", "reward_mode", "history", "render_mode", "sandbox"}
+)
 
 
 def check(kwargs: dict[str, Any]) -> None:

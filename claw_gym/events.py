@@ -38,9 +38,15 @@ class Event:
         return f"[{clock.fmt(self.time)}] {self.service}: {self.text}{ref}"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "time": clock.fmt(self.time), "service": self.service, "kind": self.kind,
-                "text": self.text, "person": self.person,
-                "record": self.record["id"] if self.record and "id" in self.record else None}
+        return {
+            "id": self.id,
+            "time": clock.fmt(self.time),
+            "service": self.service,
+            "kind": self.kind,
+            "text": self.text,
+            "person": self.person,
+            "record": self.record["id"] if self.record and "id" in self.record else None,
+        }
 
 
 @dataclass
@@ -136,8 +142,11 @@ class Timeline:
         # Pending events change on delivery (their record is stored), so they are frozen,
         # once per state of the pending list (most steps deliver nothing and reuse it).
         if self._pfrozen is None or self._pfrozen[0] != self._ptoken:
-            self._pfrozen = (self._ptoken, tuple(type(e) for e in self.pending),
-                             freeze([vars(e) for e in self.pending]))
+            self._pfrozen = (
+                self._ptoken,
+                tuple(type(e) for e in self.pending),
+                freeze([vars(e) for e in self.pending]),
+            )
         return (self._history_tuple(), self._pfrozen, self._seq)
 
     def _history_key(self) -> tuple[int, int, int]:
@@ -176,6 +185,8 @@ def _merged(base: list[Event], new: list[Event]) -> list[Event]:
             bisect.insort(out, ev, key=_order)
         return out
     return sorted(base + new, key=_order)
+
+
 def _revive(cls: type[Any], fields: dict[str, Any]) -> Any:
     obj = object.__new__(cls)  # the event classes are plain: no __new__ of their own, no slots
     obj.__dict__.update(fields)

@@ -66,9 +66,11 @@ class Budget:
         """Raise LimitExceeded if a mutating call with these args would write too much; return its size."""
         size = text_size(args)
         if self.chars + size > self.limits.chars:
-            raise LimitExceeded(f"episode limit reached: this call would write {size} characters, "
-                                f"{self.limits.chars - self.chars} of the episode's {self.limits.chars} are left; "
-                                "nothing changed")
+            raise LimitExceeded(
+                f"episode limit reached: this call would write {size} characters, "
+                f"{self.limits.chars - self.chars} of the episode's {self.limits.chars} are left; "
+                "nothing changed"
+            )
         return size
 
     @property
@@ -76,9 +78,11 @@ class Budget:
         return self.records >= self.limits.records
 
     def records_error(self) -> LimitExceeded:
-        return LimitExceeded(f"episode limit reached: agent calls already created {self.records} records "
-                             f"(cap {self.limits.records}); nothing changed. Edit or delete records instead, "
-                             "or finish the episode")
+        return LimitExceeded(
+            f"episode limit reached: agent calls already created {self.records} records "
+            f"(cap {self.limits.records}); nothing changed. Edit or delete records instead, "
+            "or finish the episode"
+        )
 
     def charge(self, records: int = 0, chars: int = 0) -> None:
         self.records += records

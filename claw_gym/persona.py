@@ -11,19 +11,106 @@ from functools import lru_cache
 
 import numpy as np
 
-FIRST = ["Ana", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kemi", "Lars",
-         "Maya", "Nikhil", "Olga", "Pablo", "Quinn", "Rosa", "Sami", "Tara", "Umar", "Vera", "Wei", "Ximena",
-         "Yusuf", "Zoe", "Amir", "Bianca", "Carlos", "Dana", "Emeka", "Freya", "Gus", "Hana", "Ivan", "Julia",
-         "Kai", "Lena", "Marco", "Nora", "Oscar", "Priya", "Rafael", "Sofia", "Tomas", "Uma", "Viktor", "Yara"]
-LAST = ["Ruiz", "Okafor", "Lindqvist", "Patel", "Moreau", "Haddad", "Kowalski", "Tanaka", "Silva", "Berg",
-        "Adeyemi", "Novak", "Fischer", "Rossi", "Nguyen", "Costa", "Murphy", "Schmidt", "Yamamoto", "Dubois",
-        "Kaur", "Larsen", "Ibrahim", "Petrov", "Garcia", "Chen", "Walsh", "Meyer", "Santos", "Ahmed"]
-CITIES = [("Lisbon", "Rua das Flores"), ("Berlin", "Torstrasse"), ("Toronto", "Queen St W"),
-          ("Melbourne", "Smith St"), ("Austin", "Congress Ave"), ("Dublin", "Camden St"),
-          ("Oslo", "Markveien"), ("Lyon", "Rue Mercière")]
-EMPLOYERS = [("Northwind Analytics", "northwind.io"), ("Bluefin Robotics", "bluefin.ai"),
-             ("Larkspur Health", "larkspur.health"), ("Quarry Labs", "quarrylabs.com"),
-             ("Tidewater Logistics", "tidewater.co"), ("Helios Energy", "helios-energy.com")]
+FIRST = [
+    "Ana",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hiro",
+    "Ines",
+    "Jonas",
+    "Kemi",
+    "Lars",
+    "Maya",
+    "Nikhil",
+    "Olga",
+    "Pablo",
+    "Quinn",
+    "Rosa",
+    "Sami",
+    "Tara",
+    "Umar",
+    "Vera",
+    "Wei",
+    "Ximena",
+    "Yusuf",
+    "Zoe",
+    "Amir",
+    "Bianca",
+    "Carlos",
+    "Dana",
+    "Emeka",
+    "Freya",
+    "Gus",
+    "Hana",
+    "Ivan",
+    "Julia",
+    "Kai",
+    "Lena",
+    "Marco",
+    "Nora",
+    "Oscar",
+    "Priya",
+    "Rafael",
+    "Sofia",
+    "Tomas",
+    "Uma",
+    "Viktor",
+    "Yara",
+]
+LAST = [
+    "Ruiz",
+    "Okafor",
+    "Lindqvist",
+    "Patel",
+    "Moreau",
+    "Haddad",
+    "Kowalski",
+    "Tanaka",
+    "Silva",
+    "Berg",
+    "Adeyemi",
+    "Novak",
+    "Fischer",
+    "Rossi",
+    "Nguyen",
+    "Costa",
+    "Murphy",
+    "Schmidt",
+    "Yamamoto",
+    "Dubois",
+    "Kaur",
+    "Larsen",
+    "Ibrahim",
+    "Petrov",
+    "Garcia",
+    "Chen",
+    "Walsh",
+    "Meyer",
+    "Santos",
+    "Ahmed",
+]
+CITIES = [
+    ("Lisbon", "Rua das Flores"),
+    ("Berlin", "Torstrasse"),
+    ("Toronto", "Queen St W"),
+    ("Melbourne", "Smith St"),
+    ("Austin", "Congress Ave"),
+    ("Dublin", "Camden St"),
+    ("Oslo", "Markveien"),
+    ("Lyon", "Rue Mercière"),
+]
+EMPLOYERS = [
+    ("Northwind Analytics", "northwind.io"),
+    ("Bluefin Robotics", "bluefin.ai"),
+    ("Larkspur Health", "larkspur.health"),
+    ("Quarry Labs", "quarrylabs.com"),
+    ("Tidewater Logistics", "tidewater.co"),
+    ("Helios Energy", "helios-energy.com"),
+]
 MAIL_DOMAINS = ["mailbox.org", "fastmail.com", "posteo.net", "proton.me", "gmx.net"]
 RELATIONS_FAMILY = ["partner", "mother", "father", "sister", "brother"]
 
@@ -86,5 +173,11 @@ def make_persona(rng: np.random.Generator, n_colleagues: int = 6, n_friends: int
     people.append(mk("manager", True))
     people += [mk("colleague", True) for _ in range(n_colleagues)]
     people += [mk("friend", False) for _ in range(n_friends)]
-    return Persona(me=me, city=city, street=f"{int(rng.integers(1, 200))} {street}", employer=employer,
-                   work_domain=domain, people=people)
+    return Persona(
+        me=me,
+        city=city,
+        street=f"{int(rng.integers(1, 200))} {street}",
+        employer=employer,
+        work_domain=domain,
+        people=people,
+    )

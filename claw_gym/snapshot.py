@@ -6,8 +6,9 @@ A snapshot is built from *participants*: every part of the world that holds stat
 (each service, the clock, the timeline, the audit log, the budget, the phone's UI
 state, the laptop's home) implements :class:`Participant` and registers with the world
 under a name. Each declares what its snapshot holds: a service its tables plus its
-``state_attrs``, the phone its UI state, the laptop its home; nothing is taken implicitly. What a live laptop shell holds beyond its home (variables, jobs) is not
-covered: see claw_gym/devices/laptop/laptop.py.
+``state_attrs``, the phone its UI state, the laptop its home; nothing is taken implicitly.
+What a live laptop shell holds beyond its home (variables, jobs) is not covered: see
+claw_gym/devices/laptop/laptop.py.
 
 Service data are JSON-like trees (dicts, lists, strings, numbers), so they are frozen
 with :mod:`marshal` (C speed, an immutable ``bytes`` object: restoring the same

@@ -38,11 +38,7 @@ class UnicodeText(spaces.Text):
         super().__init__(max_length, min_length=min_length, charset=SAMPLE_CHARSET, seed=seed)
 
     def contains(self, x: Any) -> bool:
-        return (
-            isinstance(x, str)
-            and self.min_length <= len(x) <= self.max_length
-            and is_printable_text(x)
-        )
+        return isinstance(x, str) and self.min_length <= len(x) <= self.max_length and is_printable_text(x)
 
     def __repr__(self) -> str:
         return f"UnicodeText({self.min_length}, {self.max_length})"
@@ -78,7 +74,7 @@ class SharedTexts(Sequence):
             return tuple(self)[i]
         if not -self._n <= i < self._n:
             raise IndexError(i)
-        row = np.frombuffer(self._buffer.get_obj(), dtype=np.uint32)[(i % self._n) * self._max:][: self._max]
+        row = np.frombuffer(self._buffer.get_obj(), dtype=np.uint32)[(i % self._n) * self._max :][: self._max]
         zeros = np.flatnonzero(row == 0)
         return row[: int(zeros[0]) if zeros.size else self._max].tobytes().decode("utf-32-le")
 
@@ -110,8 +106,8 @@ def _register_shared_memory_codec() -> None:
         size = space.max_length
         codes = np.frombuffer(values.encode("utf-32-le"), dtype=np.uint32)[:size]
         dest = np.frombuffer(shared_memory.get_obj(), dtype=np.uint32)
-        dest[index * size: index * size + codes.size] = codes
-        dest[index * size + codes.size: (index + 1) * size] = 0
+        dest[index * size : index * size + codes.size] = codes
+        dest[index * size + codes.size : (index + 1) * size] = 0
 
 
 _register_shared_memory_codec()

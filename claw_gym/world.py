@@ -83,8 +83,12 @@ class World:
         self.budget = Budget(Limits())
         self.faults: FaultPlan | None = None
         # Everything a snapshot covers. Devices (laptop files, phone) add themselves with add_participant.
-        self.participants: dict[str, Participant] = {"clock": self.clock, "timeline": self.timeline,
-                                                     "audit": self.audit, "budget": self.budget}
+        self.participants: dict[str, Participant] = {
+            "clock": self.clock,
+            "timeline": self.timeline,
+            "audit": self.audit,
+            "budget": self.budget,
+        }
         for n, svc in self.services.items():
             self.participants[f"service:{n}"] = svc
 
@@ -181,11 +185,12 @@ class World:
         service_name, _, endpoint_name = call.partition(".")
         service = self.services.get(service_name)
         if service is None:
-            raise ServiceError(f"unknown service {service_name!r}; this world has: {', '.join(self.services)}"
-                               " (call 'help' to list endpoints)")
+            raise ServiceError(
+                f"unknown service {service_name!r}; this world has: {', '.join(self.services)}"
+                " (call 'help' to list endpoints)"
+            )
         if not service.serves(endpoint_name, source):
-            msg = (f"{call} is on the phone itself: use the phone's apps (gui actions), "
-                   f"not the {source} door")
+            msg = f"{call} is on the phone itself: use the phone's apps (gui actions), not the {source} door"
             if not dry_run:
                 self._audit(source, call, args, msg)
             raise ServiceError(msg)
@@ -210,8 +215,10 @@ class World:
             return None
         except ServiceError as exc:
             if run.committed and not run.rolled_back:
-                raise EndpointContractError(f"{call} refused after it changed state ({exc}): endpoints "
-                                            "validate before their first table operation") from exc
+                raise EndpointContractError(
+                    f"{call} refused after it changed state ({exc}): endpoints "
+                    "validate before their first table operation"
+                ) from exc
             if not run.dry:
                 self._audit(source, call, args, str(exc))
             raise
@@ -265,15 +272,18 @@ class World:
 
     def help(self) -> dict[str, Any]:
         listing: dict[str, Any] = {
-            "usage": "{\"kind\": \"api\", \"call\": \"<service>.<endpoint>\", \"args\": {...}}",
-            "services": {name: [ep.signature() for ep in svc.endpoints.values()]
-                         for name, svc in self.services.items()},
+            "usage": '{"kind": "api", "call": "<service>.<endpoint>", "args": {...}}',
+            "services": {
+                name: [ep.signature() for ep in svc.endpoints.values()] for name, svc in self.services.items()
+            },
         }
         phone_only = sorted(n for n, svc in self.services.items() if svc.device_only)
         if phone_only:  # said up front: calling them through the api or shell door only costs a step
             listing["phone_only"] = dict.fromkeys(
-                phone_only, "on the phone itself: use the phone's apps (gui actions); the api and shell doors refuse "
-                            "these endpoints (describe still works)")
+                phone_only,
+                "on the phone itself: use the phone's apps (gui actions); the api and shell doors refuse "
+                "these endpoints (describe still works)",
+            )
         return listing
 
     # ---- reading -----------------------------------------------------------------------------

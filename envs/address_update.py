@@ -26,13 +26,19 @@ STREETS = {
     "Toronto": ["Dundas St W", "Ossington Ave", "College St", "Bathurst St"],
 }
 POSTCODES = {"Lisbon": "1{}-{}", "Berlin": "1{}", "Dublin": "D0{} {}", "Toronto": "M{}K {}"}
-OLD_MAIL = ["Hi!\n\nGreat to see you last month. Photos attached.\n\nHugs,\n{first}\n--\n{name}\n{addr}\n{phone}",
-            "Hey,\n\nthanks for the book, I loved it.\n\n{first}\n--\n{name} | {addr} | {phone}"]
-NEW_MAIL = ["Hi all,\n\nwe finally moved! Please update your address books.\n\n{first}\n--\n{name}\n"
-            "New address: {addr}\n{phone}",
-            "Quick note: new place, new address (from this month): {addr}. Come visit!\n\n{first}\n--\n{name}\n{phone}"]
-TEMP_MAIL = ["Hi,\n\nfor the next few weeks I'm staying at a friend's while the flat is renovated:\n{addr}\n\n{first}\n"
-             "--\n{name}\n{phone}"]
+OLD_MAIL = [
+    "Hi!\n\nGreat to see you last month. Photos attached.\n\nHugs,\n{first}\n--\n{name}\n{addr}\n{phone}",
+    "Hey,\n\nthanks for the book, I loved it.\n\n{first}\n--\n{name} | {addr} | {phone}",
+]
+NEW_MAIL = [
+    "Hi all,\n\nwe finally moved! Please update your address books.\n\n{first}\n--\n{name}\n"
+    "New address: {addr}\n{phone}",
+    "Quick note: new place, new address (from this month): {addr}. Come visit!\n\n{first}\n--\n{name}\n{phone}",
+]
+TEMP_MAIL = [
+    "Hi,\n\nfor the next few weeks I'm staying at a friend's while the flat is renovated:\n{addr}\n\n{first}\n"
+    "--\n{name}\n{phone}"
+]
 INSTRUCTIONS = [
     "I want to send {first} a card. Can you make sure their contact details are current, and remind me "
     "to post it by {due}?",
@@ -60,25 +66,38 @@ def _phone(ctx: Ctx) -> str:
 def generate(ctx: Ctx) -> Scenario:
     mail, contacts = ctx.svc("mail"), ctx.svc("contacts")
     friend = ctx.person("friend" if ctx.variant == "friend" else None)
-    card = contacts.by_name(friend.name) or contacts.add(friend.name, friend.email, friend.phone,
-                                                         relation=friend.relation)
+    card = contacts.by_name(friend.name) or contacts.add(
+        friend.name, friend.email, friend.phone, relation=friend.relation
+    )
     city = ctx.pick(sorted(STREETS))
     old, new = _address(ctx, city), _address(ctx, city)
     contacts.modify(card, address=old)
     phone = _phone(ctx) if ctx.difficulty >= 3 else friend.phone
     t = ctx.now - int(ctx.rng.integers(60, 120)) * clock.DAY
-    mail.deliver(friend.email, ctx.pick(["Photos!", "Thanks :)", "Long time"]),
-                 ctx.pick(OLD_MAIL).format(first=friend.first, name=friend.name, addr=old, phone=friend.phone),
-                 time=t, read=True)
+    mail.deliver(
+        friend.email,
+        ctx.pick(["Photos!", "Thanks :)", "Long time"]),
+        ctx.pick(OLD_MAIL).format(first=friend.first, name=friend.name, addr=old, phone=friend.phone),
+        time=t,
+        read=True,
+    )
     stale = old
     if ctx.difficulty >= 2:  # a temporary address in between: stale by now
         stale = _address(ctx, city)
-        mail.deliver(friend.email, "Staying elsewhere for a bit",
-                     ctx.pick(TEMP_MAIL).format(first=friend.first, name=friend.name, addr=stale, phone=friend.phone),
-                     time=t + 30 * clock.DAY, read=True)
-    mail.deliver(friend.email, ctx.pick(["We moved!", "New address", "Housewarming?"]),
-                 ctx.pick(NEW_MAIL).format(first=friend.first, name=friend.name, addr=new, phone=phone),
-                 time=ctx.now - int(ctx.rng.integers(2, 20)) * clock.DAY, read=ctx.difficulty < 4)
+        mail.deliver(
+            friend.email,
+            "Staying elsewhere for a bit",
+            ctx.pick(TEMP_MAIL).format(first=friend.first, name=friend.name, addr=stale, phone=friend.phone),
+            time=t + 30 * clock.DAY,
+            read=True,
+        )
+    mail.deliver(
+        friend.email,
+        ctx.pick(["We moved!", "New address", "Housewarming?"]),
+        ctx.pick(NEW_MAIL).format(first=friend.first, name=friend.name, addr=new, phone=phone),
+        time=ctx.now - int(ctx.rng.integers(2, 20)) * clock.DAY,
+        read=ctx.difficulty < 4,
+    )
     twin_id = None
     if ctx.difficulty >= 3:  # near-duplicate: another contact with the same first name, also moved
         last = ctx.pick(["Brennan", "Achebe", "Sorensen", "Vidal"])
@@ -87,21 +106,30 @@ def generate(ctx: Ctx) -> Scenario:
             twin_email = f"{friend.first.lower()}.{last.lower()}@mailbox.org"
             twin = contacts.add(twin_name, twin_email, _phone(ctx), relation="friend", address=_address(ctx, city))
             twin_id = twin["id"]
-            body = ctx.pick(NEW_MAIL).format(first=friend.first, name=twin_name, addr=_address(ctx, city),
-                                             phone=twin["phone"])
-            mail.deliver(twin_email, "New flat", body,
-                         time=ctx.now - int(ctx.rng.integers(1, 10)) * clock.DAY)
+            body = ctx.pick(NEW_MAIL).format(
+                first=friend.first, name=twin_name, addr=_address(ctx, city), phone=twin["phone"]
+            )
+            mail.deliver(twin_email, "New flat", body, time=ctx.now - int(ctx.rng.integers(1, 10)) * clock.DAY)
     due = ctx.now + int(ctx.rng.integers(3, 10)) * clock.DAY
-    instruction = ctx.pick(INSTRUCTIONS).format(first=friend.name if twin_id else friend.first,
-                                                due=clock.fmt_date(due))
+    instruction = ctx.pick(INSTRUCTIONS).format(first=friend.name if twin_id else friend.first, due=clock.fmt_date(due))
     remind = "remind me" in instruction  # no kind named: a calendar entry that day is a reminder too
-    return Scenario(instruction, {"contact": card["id"], "name": friend.name, "address": new, "stale": stale,
-                                  "phone": phone,
-                                  "twin": twin_id, "twin_before": dict(contacts.table("people")[twin_id]) if twin_id
-                                  else None, "due": clock.fmt_date(due),
-                                  "todos_before": sorted(ctx.svc("todo").table("items")),
-                                  "people_before": sorted(contacts.table("people")),
-                                  "remind_any": remind, "cal_before": sorted(ctx.svc("calendar").table("entries"))})
+    return Scenario(
+        instruction,
+        {
+            "contact": card["id"],
+            "name": friend.name,
+            "address": new,
+            "stale": stale,
+            "phone": phone,
+            "twin": twin_id,
+            "twin_before": dict(contacts.table("people")[twin_id]) if twin_id else None,
+            "due": clock.fmt_date(due),
+            "todos_before": sorted(ctx.svc("todo").table("items")),
+            "people_before": sorted(contacts.table("people")),
+            "remind_any": remind,
+            "cal_before": sorted(ctx.svc("calendar").table("entries")),
+        },
+    )
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
@@ -111,22 +139,37 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     if c is None:
         return
     asks = "the instruction asks for their current details; the newest signature gives them"
-    g.expect("contact has the newest address", words(c["address"]) == words(f["address"]),
-             f"address {c['address']!r}; the newest signature gives {f['address']!r}", because=asks)
-    g.expect("contact has the current phone", notation.norm_phone(c["phone"]) == notation.norm_phone(f["phone"]),
-             f"phone {c['phone']!r}; the newest signature gives {f['phone']!r}",
-             because="the instruction asks for their current number (details) if it changed; the newest "
-                     "signature gives it")
+    g.expect(
+        "contact has the newest address",
+        words(c["address"]) == words(f["address"]),
+        f"address {c['address']!r}; the newest signature gives {f['address']!r}",
+        because=asks,
+    )
+    g.expect(
+        "contact has the current phone",
+        notation.norm_phone(c["phone"]) == notation.norm_phone(f["phone"]),
+        f"phone {c['phone']!r}; the newest signature gives {f['phone']!r}",
+        because="the instruction asks for their current number (details) if it changed; the newest signature gives it",
+    )
     if f["twin"]:
         touched = people.get(f["twin"]) != f["twin_before"]
-        g.expect("the other contact with the same first name is untouched", not touched,
-                 f"{f['twin_before']['name']} {'changed' if touched else 'as it was'}",
-                 because="the instruction names the friend by full name; the namesake is someone else")
-    copies = [p["name"] for p in records.agent_rows(world, "contacts", "people", f["people_before"])
-              if notation.squash(f["name"]) in notation.squash(p["name"])]
-    g.expect("the contact was updated, not duplicated", not copies,
-             f"new contacts named {f['name']}: {copies}" if copies else "no second card for them",
-             because="the instruction asks to bring their existing contact card up to date")
+        g.expect(
+            "the other contact with the same first name is untouched",
+            not touched,
+            f"{f['twin_before']['name']} {'changed' if touched else 'as it was'}",
+            because="the instruction names the friend by full name; the namesake is someone else",
+        )
+    copies = [
+        p["name"]
+        for p in records.agent_rows(world, "contacts", "people", f["people_before"])
+        if notation.squash(f["name"]) in notation.squash(p["name"])
+    ]
+    g.expect(
+        "the contact was updated, not duplicated",
+        not copies,
+        f"new contacts named {f['name']}: {copies}" if copies else "no second card for them",
+        because="the instruction asks to bring their existing contact card up to date",
+    )
     todos = records.agent_rows(world, "todo", "items", f["todos_before"])
     ok = [t for t in todos if t["due"] is not None and clock.fmt_date(t["due"]) == f["due"] and not t["done"]]
     seen = [f"to-do due {clock.fmt_date(t['due']) if t['due'] is not None else '(none)'}" for t in todos]
@@ -134,9 +177,12 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         events = records.agent_rows(world, "calendar", "entries", f["cal_before"])
         ok += [e for e in events if clock.fmt_date(e["start"]) == f["due"]]
         seen += [f"calendar entry on {clock.fmt_date(e['start'])}" for e in events]
-    g.expect("a to-do (or, where any reminder was asked, a calendar entry) on the requested day", bool(ok),
-             f"new: {', '.join(seen) or 'none'}; wanted {f['due']}",
-             because=f"the instruction asks for {'a reminder' if f.get('remind_any') else 'a to-do'} for {f['due']}")
+    g.expect(
+        "a to-do (or, where any reminder was asked, a calendar entry) on the requested day",
+        bool(ok),
+        f"new: {', '.join(seen) or 'none'}; wanted {f['due']}",
+        because=f"the instruction asks for {'a reminder' if f.get('remind_any') else 'a to-do'} for {f['due']}",
+    )
 
 
 def _act(f: dict[str, Any], address: str) -> list[str]:
@@ -155,8 +201,11 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
 
 def duplicate(world: World, f: dict[str, Any]) -> list[str]:
     """Adds a new card with the current details beside the stale one: not the update asked for."""
-    return [A.api("contacts.create", name=f["name"], phone=f["phone"], notes=f"Address: {f['address']}"),
-            A.api("todo.add_task", title="Post the card", due=f["due"]), A.finish("Saved the new details.")]
+    return [
+        A.api("contacts.create", name=f["name"], phone=f["phone"], notes=f"Address: {f['address']}"),
+        A.api("todo.add_task", title="Post the card", due=f["due"]),
+        A.finish("Saved the new details."),
+    ]
 
 
 def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
@@ -169,10 +218,16 @@ FAMILY = Family(
     kind="reactive",
     services=("mail", "contacts", "todo", "sms", "notes", "calendar"),
     summary="The friend's contact card (updated, not duplicated) has the address and phone of their newest "
-            "signature, a namesake contact is untouched, and a new to-do (or, where only a reminder was asked, a "
-            "calendar entry) is on the requested day.",
-    generate=generate, check=check, oracle=oracle,
-    variants=("friend", "anyone"), tasks_per_variant=15, max_steps=25, tags=("conflict",),
-    stale_oracle=stale_oracle, duplicate=duplicate,
+    "signature, a namesake contact is untouched, and a new to-do (or, where only a reminder was asked, a "
+    "calendar entry) is on the requested day.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    variants=("friend", "anyone"),
+    tasks_per_variant=15,
+    max_steps=25,
+    tags=("conflict",),
+    stale_oracle=stale_oracle,
+    duplicate=duplicate,
     footprint=Footprint(owns=(Own("contacts.people", ids=("contact",)),)),
 )

@@ -23,12 +23,19 @@ from .kit import arrivals, deadlines, syncd
 def generate(ctx: Ctx) -> Scenario:
     base = syncd.broken_world(ctx)
     t = deadlines.trigger_time(ctx)
-    alert = arrivals.arrive_ticket(ctx, t, "syncd: backups failing on your laptop",
-                            f"backup-monitor@{ctx.persona.work_domain}",
-                            "No backup from this laptop has arrived for several days. See "
-                            "~/.local/state/syncd/syncd.log on the laptop.")
-    return Scenario(None, {**base, "alert": alert, "trigger_at": t}, deadline=deadlines.deadline_after(ctx, t),
-                    trigger=f"{clock.fmt(t)}: the backup monitor opens a ticket, backups are failing")
+    alert = arrivals.arrive_ticket(
+        ctx,
+        t,
+        "syncd: backups failing on your laptop",
+        f"backup-monitor@{ctx.persona.work_domain}",
+        "No backup from this laptop has arrived for several days. See ~/.local/state/syncd/syncd.log on the laptop.",
+    )
+    return Scenario(
+        None,
+        {**base, "alert": alert, "trigger_at": t},
+        deadline=deadlines.deadline_after(ctx, t),
+        trigger=f"{clock.fmt(t)}: the backup monitor opens a ticket, backups are failing",
+    )
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
@@ -36,8 +43,11 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
-    return ([A.wait(f["trigger_at"] - world.clock.now + 60, wake=False), A.shell(f"claw helpdesk get {f['alert']}")]
-            + syncd.fix_steps(f) + [A.wait(8 * clock.HOUR, wake=False)])  # judged at the deadline
+    return (
+        [A.wait(f["trigger_at"] - world.clock.now + 60, wake=False), A.shell(f"claw helpdesk get {f['alert']}")]
+        + syncd.fix_steps(f)
+        + [A.wait(8 * clock.HOUR, wake=False)]
+    )  # judged at the deadline
 
 
 FAMILY = Family(
@@ -45,10 +55,14 @@ FAMILY = Family(
     kind="proactive",
     services=("files", "mail", "helpdesk", "calendar", "notes"),
     summary="Unasked: after the backup monitor's ticket, the config value its log complains about is fixed "
-            "(as in config-fix) before the deadline; every other setting is unchanged.",
-    generate=generate, check=check, oracle=oracle, devices=("laptop",),
-    variants=("port", "path", "retention"), tasks_per_variant=7, max_steps=40, tags=("laptop",),
-    footprint=Footprint(owns=(
-        Own("files.files", where=path_is(syncd.CONF)),
-        Own("helpdesk.tickets", ids=("alert",)))),
+    "(as in config-fix) before the deadline; every other setting is unchanged.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    devices=("laptop",),
+    variants=("port", "path", "retention"),
+    tasks_per_variant=7,
+    max_steps=40,
+    tags=("laptop",),
+    footprint=Footprint(owns=(Own("files.files", where=path_is(syncd.CONF)), Own("helpdesk.tickets", ids=("alert",)))),
 )

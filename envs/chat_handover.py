@@ -21,22 +21,41 @@ from claw_gym.world import World
 
 from .kit import checks, notation, records
 
-ITEMS = ["supplier scorecard", "Q3 budget review", "onboarding checklist", "release notes draft",
-         "pricing page copy", "vendor contract renewal", "customer survey summary", "security questionnaire",
-         "board slides appendix", "sprint retro notes"]
-FIRST = ["Hi! I'm off from tomorrow for two weeks - could you take these over? {items}. Thanks a lot!",
-         "Handing over before my leave: {items}. Shout if anything is unclear."]
-UPDATE = ["Update on my handover: the {done} is done already, I finished it last night. And the {moved} moved "
-          "to {day}.", "Quick correction: skip the {done}, it's finished. The {moved} is now due {day}."]
+ITEMS = [
+    "supplier scorecard",
+    "Q3 budget review",
+    "onboarding checklist",
+    "release notes draft",
+    "pricing page copy",
+    "vendor contract renewal",
+    "customer survey summary",
+    "security questionnaire",
+    "board slides appendix",
+    "sprint retro notes",
+]
+FIRST = [
+    "Hi! I'm off from tomorrow for two weeks - could you take these over? {items}. Thanks a lot!",
+    "Handing over before my leave: {items}. Shout if anything is unclear.",
+]
+UPDATE = [
+    "Update on my handover: the {done} is done already, I finished it last night. And the {moved} moved to {day}.",
+    "Quick correction: skip the {done}, it's finished. The {moved} is now due {day}.",
+]
 REVERT = ["Sorry, scratch the date change - the {moved} stays on {day} after all."]
-CHATTER = ["anyone seen the new coffee machine manual?", "lunch at 12:30?", "reminder: all-hands on Friday",
-           "the wifi on floor 3 is flaky again"]
-INSTRUCTIONS = ["{first} handed some work over to me in chat. Put what's still open on my todo list with the right "
-                "due dates, and block an hour on each due day in my calendar to work on it.",
-                "Please sort out {first}'s handover from chat: a task per open item due when it's due, plus an "
-                "hour in my calendar on that day for each (not on top of other meetings).",
-                "Go through the chat where {first} passed me their work. Each item that still needs doing should be "
-                "a todo with its due date and get a one-hour calendar block that same day."]
+CHATTER = [
+    "anyone seen the new coffee machine manual?",
+    "lunch at 12:30?",
+    "reminder: all-hands on Friday",
+    "the wifi on floor 3 is flaky again",
+]
+INSTRUCTIONS = [
+    "{first} handed some work over to me in chat. Put what's still open on my todo list with the right "
+    "due dates, and block an hour on each due day in my calendar to work on it.",
+    "Please sort out {first}'s handover from chat: a task per open item due when it's due, plus an "
+    "hour in my calendar on that day for each (not on top of other meetings).",
+    "Go through the chat where {first} passed me their work. Each item that still needs doing should be "
+    "a todo with its due date and get a one-hour calendar block that same day.",
+]
 
 
 def _day_phrase(t: int) -> str:
@@ -63,29 +82,49 @@ def generate(ctx: Ctx) -> Scenario:
     new_day = dues[moved] + int(ctx.rng.integers(1, 4)) * clock.DAY
     while clock.weekday(new_day) >= 5:
         new_day += clock.DAY
-    chat.post_as(channel, who.name, ctx.pick(UPDATE).format(done=done, moved=moved, day=_day_phrase(new_day)),
-                 time=t0 + 3 * clock.HOUR)
+    chat.post_as(
+        channel,
+        who.name,
+        ctx.pick(UPDATE).format(done=done, moved=moved, day=_day_phrase(new_day)),
+        time=t0 + 3 * clock.HOUR,
+    )
     final = {i: dues[i] for i in items if i != done}
     stale_due = dict(dues)
     final[moved] = new_day
     if ctx.difficulty >= 4:  # the move is taken back
-        chat.post_as(channel, who.name, ctx.pick(REVERT).format(moved=moved, day=_day_phrase(dues[moved])),
-                     time=t0 + 5 * clock.HOUR)
+        chat.post_as(
+            channel,
+            who.name,
+            ctx.pick(REVERT).format(moved=moved, day=_day_phrase(dues[moved])),
+            time=t0 + 5 * clock.HOUR,
+        )
         final[moved], stale_due[moved] = dues[moved], new_day
     for k in range(ctx.difficulty - 1):
-        chat.post_as(channel, ctx.person("colleague").name if k % 2 else who.name, ctx.pick(CHATTER),
-                     time=t0 + (k + 1) * 50 * clock.MINUTE)
+        chat.post_as(
+            channel,
+            ctx.person("colleague").name if k % 2 else who.name,
+            ctx.pick(CHATTER),
+            time=t0 + (k + 1) * 50 * clock.MINUTE,
+        )
     for due in final.values():  # busy due days: meetings on the mornings
         for h in range(9, 9 + ctx.difficulty):
             if ctx.rng.random() < 0.6:
                 s = clock.day_start(due) + h * clock.HOUR
                 cal.add(ctx.pick(["Team sync", "1:1", "Customer call", "Planning"]), s, s + clock.HOUR)
     todo = ctx.svc("todo")
-    return Scenario(ctx.pick(INSTRUCTIONS).format(first=who.first),
-                    {"channel": channel, "final": dict(final), "done": done,
-                     "stale": {i: stale_due[i] for i in items}, "todo_next": records.next_id(todo, "items"),
-                     "cal_next": records.next_id(cal, "entries"), "todos_before": sorted(todo.table("items")),
-                     "cal_before": sorted(cal.table("entries"))})
+    return Scenario(
+        ctx.pick(INSTRUCTIONS).format(first=who.first),
+        {
+            "channel": channel,
+            "final": dict(final),
+            "done": done,
+            "stale": {i: stale_due[i] for i in items},
+            "todo_next": records.next_id(todo, "items"),
+            "cal_next": records.next_id(cal, "entries"),
+            "todos_before": sorted(todo.table("items")),
+            "cal_before": sorted(cal.table("entries")),
+        },
+    )
 
 
 def _day(t: int | None) -> int | None:
@@ -101,17 +140,27 @@ def _span(b: dict) -> str:
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
-    asked = ("the instruction asks for a to-do per open item with its due date; the colleague's latest chat "
-             "message settles it")
+    asked = (
+        "the instruction asks for a to-do per open item with its due date; the colleague's latest chat "
+        "message settles it"
+    )
     todos = records.agent_rows(world, "todo", "items", f["todos_before"])
     for item, due in f["final"].items():
         mine = [r for r in todos if item.lower() in r["title"].lower() and not r["done"]]
         right = [r for r in mine if _day(r["due"]) == _day(due)]
-        g.expect(f"a task for the {item} due {clock.fmt_date(due)}", bool(right) and len(right) == len(mine),
-                 f"open tasks for it due {', '.join(_days(mine, 'due')) or '-'}", because=asked)
+        g.expect(
+            f"a task for the {item} due {clock.fmt_date(due)}",
+            bool(right) and len(right) == len(mine),
+            f"open tasks for it due {', '.join(_days(mine, 'due')) or '-'}",
+            because=asked,
+        )
     gone = [r for r in todos if f["done"].lower() in r["title"].lower() and not r["done"]]
-    g.expect(f"no task for the {f['done']} (already done)", not gone,
-             f"{count(len(gone), 'open task')} for it", because="the colleague wrote in chat that it is already done")
+    g.expect(
+        f"no task for the {f['done']} (already done)",
+        not gone,
+        f"{count(len(gone), 'open task')} for it",
+        because="the colleague wrote in chat that it is already done",
+    )
     blocks = records.agent_rows(world, "calendar", "entries", f["cal_before"])
     own = {b["id"] for b in blocks}
     others = [r for r in checks.calendar_rows(world, with_pending=True) if r["id"] not in own]
@@ -119,14 +168,20 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         mine = [b for b in blocks if item.lower() in b["title"].lower()]
         right = [b for b in mine if _day(b["start"]) == _day(due)]
         hour = [b for b in right if b["end"] - b["start"] >= 50 * clock.MINUTE]
-        g.expect(f"an hour blocked for the {item} on its due day", bool(hour) and len(right) == len(mine),
-                 f"blocks for it: {', '.join(_span(b) for b in mine) or '-'}",
-                 because="the instruction asks for a one-hour block on each due day")
+        g.expect(
+            f"an hour blocked for the {item} on its due day",
+            bool(hour) and len(right) == len(mine),
+            f"blocks for it: {', '.join(_span(b) for b in mine) or '-'}",
+            because="the instruction asks for a one-hour block on each due day",
+        )
     clash = [b["title"] for b in blocks if checks.overlapping(others, b["start"], b["end"])]
-    g.expect("the blocks clash with no other calendar entry", not clash,
-             f"{count(len(blocks), 'new block')}; overlapping others: {', '.join(clash) or 'none'}",
-             because="the instruction asks for time to work on it; a block on top of a meeting is no such time "
-                     "(one wording says so)")
+    g.expect(
+        "the blocks clash with no other calendar entry",
+        not clash,
+        f"{count(len(blocks), 'new block')}; overlapping others: {', '.join(clash) or 'none'}",
+        because="the instruction asks for time to work on it; a block on top of a meeting is no such time "
+        "(one wording says so)",
+    )
 
 
 def _free_hour(world: World, day: int) -> int:
@@ -144,8 +199,11 @@ def _act(world: World, f: dict[str, Any], dues: dict[str, int]) -> list[str]:
         day = clock.day_start(due)
         out.append(A.api("todo.add_task", title=f"Finish the {item} (handover)", due=clock.fmt_date(due)))
         s = _free_hour(world, day)
-        out.append(A.api("calendar.create_event", title=f"Work on the {item}", start=clock.fmt(s),
-                         end=clock.fmt(s + clock.HOUR)))
+        out.append(
+            A.api(
+                "calendar.create_event", title=f"Work on the {item}", start=clock.fmt(s), end=clock.fmt(s + clock.HOUR)
+            )
+        )
     return out + [A.finish("Handover items are on your list and in the calendar.")]
 
 
@@ -163,12 +221,16 @@ FAMILY = Family(
     kind="reactive",
     services=("chat", "todo", "calendar", "contacts", "notes", "workmail"),
     summary="Each handover item still open after the colleague's corrections has a new task due on its settled day "
-            "and a one-hour calendar block that day clashing with nothing; the item reported done has no open task.",
-    generate=generate, check=check, oracle=oracle,
-    variants=("leave",), tasks_per_variant=25, max_steps=40, tags=("conflict", "noise"),
+    "and a one-hour calendar block that day clashing with nothing; the item reported done has no open task.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    variants=("leave",),
+    tasks_per_variant=25,
+    max_steps=40,
+    tags=("conflict", "noise"),
     stale_oracle=stale_oracle,
-    footprint=Footprint(owns=(
-        Own("todo.items", ids=("todo_next",)),
-        Own("calendar.entries", ids=("cal_next",))),
-        channels=("channel",)),
+    footprint=Footprint(
+        owns=(Own("todo.items", ids=("todo_next",)), Own("calendar.entries", ids=("cal_next",))), channels=("channel",)
+    ),
 )

@@ -19,15 +19,25 @@ from claw_gym.world import World
 
 from .kit import checks, notation, records, views
 
-TOPICS = ["the migration plan", "my promotion case", "the Q3 numbers", "the vendor shortlist", "onboarding docs",
-          "the incident review"]
+TOPICS = [
+    "the migration plan",
+    "my promotion case",
+    "the Q3 numbers",
+    "the vendor shortlist",
+    "onboarding docs",
+    "the incident review",
+]
 WINDOWS = {"morning": (9, 12), "afternoon": (13, 17)}
-ASK = ["Hey! Could we grab {n} minutes {when} to go over {topic}?",
-       "Do you have {n} min {when}? Want to talk through {topic}.",
-       "Can we find {n} minutes {when} for {topic}? Send me an invite."]
-CHANGE = ["Actually, {when} would suit me better, if you have anything then.",
-          "Sorry - change of plans on my side, could we do {when} instead?",
-          "Update: {when} is better for me. Same length."]
+ASK = [
+    "Hey! Could we grab {n} minutes {when} to go over {topic}?",
+    "Do you have {n} min {when}? Want to talk through {topic}.",
+    "Can we find {n} minutes {when} for {topic}? Send me an invite.",
+]
+CHANGE = [
+    "Actually, {when} would suit me better, if you have anything then.",
+    "Sorry - change of plans on my side, could we do {when} instead?",
+    "Update: {when} is better for me. Same length.",
+]
 BLOCKS = ["Focus time", "Dentist", "1:1 with manager", "Interview", "Budget sync", "Lunch"]
 INSTRUCTIONS = [
     "{first} pinged me on chat about finding time. Book something that works and let them know.",
@@ -98,49 +108,79 @@ def generate(ctx: Ctx) -> Scenario:
     if ctx.variant == "team" or ctx.difficulty >= 3:
         other = ctx.person("colleague")
         if other.name != who.name:
-            chat.post_as(channel, other.name, ctx.pick(["lunch anyone?", "deploy is green", "PR is up for review"]),
-                         time=t - 600)
-    chat.post_as(channel, who.name, ctx.pick(ASK).format(n=minutes, when=_when(wins[0][0], wins[0][2]), topic=topic),
-                 time=t)
+            chat.post_as(
+                channel, other.name, ctx.pick(["lunch anyone?", "deploy is green", "PR is up for review"]), time=t - 600
+            )
+    chat.post_as(
+        channel, who.name, ctx.pick(ASK).format(n=minutes, when=_when(wins[0][0], wins[0][2]), topic=topic), time=t
+    )
     for s, _, part in wins[1:]:
         t += int(ctx.rng.integers(10, 60)) * clock.MINUTE
         chat.post_as(channel, who.name, ctx.pick(CHANGE).format(when=_when(s, part)), time=t)
     instruction = ctx.pick(INSTRUCTIONS).format(first=who.first)
-    return Scenario(instruction, {"channel": channel, "email": who.email, "minutes": minutes, "win": [ws, we],
-                                  "stale_win": [wins[0][0], wins[0][1]], "topic": topic,
-                                  "before": sorted(cal.table("entries"))})
+    return Scenario(
+        instruction,
+        {
+            "channel": channel,
+            "email": who.email,
+            "minutes": minutes,
+            "win": [ws, we],
+            "stale_win": [wins[0][0], wins[0][1]],
+            "topic": topic,
+            "before": sorted(cal.table("entries")),
+        },
+    )
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     cal = views.calendar(world)
     asked = "the instruction asks to book the meeting the colleague asked for in chat"
     new = [e for e in records.agent_rows(world, "calendar", "entries", f["before"]) if f["email"] in e["attendees"]]
-    g.expect("one new meeting with the colleague", len(new) == 1,
-             f"{count(len(new), 'new event')} inviting {f['email']}" + "".join(f"; {_span(e)}" for e in new),
-             because=asked)
+    g.expect(
+        "one new meeting with the colleague",
+        len(new) == 1,
+        f"{count(len(new), 'new event')} inviting {f['email']}" + "".join(f"; {_span(e)}" for e in new),
+        because=asked,
+    )
     if not new:
         return
     e = new[0]
     ws, we = f["win"]
-    g.expect("meeting lies in the latest requested window", ws <= e["start"] and e["end"] <= we,
-             f"booked {_span(e)}; latest window {clock.fmt(ws)}-{notation.hhmm(we)}",
-             because="the colleague's latest chat message gives the window")
-    g.expect("meeting has the requested length", e["end"] - e["start"] == f["minutes"] * 60,
-             f"{(e['end'] - e['start']) // 60} min; asked {f['minutes']} min",
-             because="the colleague's chat message asks for that many minutes")
+    g.expect(
+        "meeting lies in the latest requested window",
+        ws <= e["start"] and e["end"] <= we,
+        f"booked {_span(e)}; latest window {clock.fmt(ws)}-{notation.hhmm(we)}",
+        because="the colleague's latest chat message gives the window",
+    )
+    g.expect(
+        "meeting has the requested length",
+        e["end"] - e["start"] == f["minutes"] * 60,
+        f"{(e['end'] - e['start']) // 60} min; asked {f['minutes']} min",
+        because="the colleague's chat message asks for that many minutes",
+    )
     clash = cal.overlapping(e["start"], e["end"], exclude=e["id"])
-    g.expect("meeting clashes with nothing", not clash,
-             f"overlapping: {', '.join(x['title'] for x in clash) or 'none'}",
-             because="the instruction asks for a time that works (free in the calendar)")
+    g.expect(
+        "meeting clashes with nothing",
+        not clash,
+        f"overlapping: {', '.join(x['title'] for x in clash) or 'none'}",
+        because="the instruction asks for a time that works (free in the calendar)",
+    )
     me = world.persona.me.name if world.persona else "me"
-    replies = [m for m in world.services["chat"].table("messages").values()
-               if m["channel"] == f["channel"] and m["sender"] == me]
+    replies = [
+        m
+        for m in world.services["chat"].table("messages").values()
+        if m["channel"] == f["channel"] and m["sender"] == me
+    ]
     want, end = notation.hhmm(e["start"]), notation.hhmm(e["end"])
     named = notation.times_in(max(replies, key=lambda m: (m["time"], m["id"]))["text"]) if replies else set()
-    g.expect("colleague told the booked time in chat (and no other)", want in named and named <= {want, end},
-             f"{count(len(replies), 'reply')} in #{f['channel']}; "
-             f"the last names {', '.join(sorted(named)) or 'no time'}; "
-             f"booked {want}", because="the instruction asks to let them know (they asked in chat)")
+    g.expect(
+        "colleague told the booked time in chat (and no other)",
+        want in named and named <= {want, end},
+        f"{count(len(replies), 'reply')} in #{f['channel']}; "
+        f"the last names {', '.join(sorted(named)) or 'no time'}; "
+        f"booked {want}",
+        because="the instruction asks to let them know (they asked in chat)",
+    )
 
 
 def _span(e: dict) -> str:
@@ -155,10 +195,18 @@ def _book(world: World, f: dict[str, Any], win: list[int]) -> list[str]:
         A.api("chat.history", channel=f["channel"]),
         A.api("calendar.list_events", start=clock.fmt_date(win[0]), end=clock.fmt_date(win[0] + clock.DAY)),
         A.api("contacts.search", query=f["email"]),
-        A.api("calendar.create_event", title=f"Chat about {f['topic']}", start=clock.fmt(start), end=clock.fmt(end),
-              attendees=[f["email"]]),
-        A.api("chat.post", channel=f["channel"],
-              text=f"Booked {clock.fmt_long(start)} for {f['minutes']} min - invite sent!"),
+        A.api(
+            "calendar.create_event",
+            title=f"Chat about {f['topic']}",
+            start=clock.fmt(start),
+            end=clock.fmt(end),
+            attendees=[f["email"]],
+        ),
+        A.api(
+            "chat.post",
+            channel=f["channel"],
+            text=f"Booked {clock.fmt_long(start)} for {f['minutes']} min - invite sent!",
+        ),
         A.finish("Booked it and replied in chat."),
     ]
 
@@ -177,9 +225,14 @@ FAMILY = Family(
     kind="reactive",
     services=("chat", "calendar", "contacts", "workmail", "todo", "notes"),
     summary="One new event inviting the colleague, of the asked length, inside the window of their latest chat "
-            "message, clashing with nothing; a chat reply in the channel names its start time.",
-    generate=generate, check=check, oracle=oracle,
-    variants=("dm", "team"), tasks_per_variant=15, max_steps=25, tags=("conflict",),
+    "message, clashing with nothing; a chat reply in the channel names its start time.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    variants=("dm", "team"),
+    tasks_per_variant=15,
+    max_steps=25,
+    tags=("conflict",),
     stale_oracle=stale_oracle,
     footprint=Footprint(parties=("email",), channels=("channel",)),
 )

@@ -31,14 +31,22 @@ def generate(ctx: Ctx) -> Scenario:
     facts = syncd.broken_world(ctx)
     it = f"it-support@{ctx.persona.work_domain}"
     facts["ticket"] = ctx.svc("helpdesk").open_ticket(
-        "Laptop backups failing", it, "Our backup server has had no backup from your laptop for days. Please fix "
-        "the syncd client and answer on this ticket when it is done.", time=ctx.now - 3 * clock.HOUR)["id"]
-    instruction = ctx.pick(["IT says my laptop's backups have been failing for days. Look at the backup agent's log, "
-                            "fix its configuration and let them know on their ticket.",
-                            "syncd (the backup agent on my laptop) keeps failing and IT opened a ticket about it - "
-                            "check the log, fix the config and answer them, please.",
-                            "Could you sort out the failing backups on my laptop? The backup agent's log should say "
-                            "what is wrong with its config. Tell IT on their ticket when it works again."])
+        "Laptop backups failing",
+        it,
+        "Our backup server has had no backup from your laptop for days. Please fix "
+        "the syncd client and answer on this ticket when it is done.",
+        time=ctx.now - 3 * clock.HOUR,
+    )["id"]
+    instruction = ctx.pick(
+        [
+            "IT says my laptop's backups have been failing for days. Look at the backup agent's log, "
+            "fix its configuration and let them know on their ticket.",
+            "syncd (the backup agent on my laptop) keeps failing and IT opened a ticket about it - "
+            "check the log, fix the config and answer them, please.",
+            "Could you sort out the failing backups on my laptop? The backup agent's log should say "
+            "what is wrong with its config. Tell IT on their ticket when it works again.",
+        ]
+    )
     return Scenario(instruction, facts)
 
 
@@ -47,16 +55,26 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         return
     t = world.services["helpdesk"].table("tickets")[f["ticket"]]
     public = [c for c in t["comments"] if c["public"]]
-    g.expect("IT got an answer on their ticket", bool(public),
-             f"{count(len(public), 'public comment')} on {f['ticket']}",
-             because="the instruction (and IT's ticket) asks to answer on the ticket")
+    g.expect(
+        "IT got an answer on their ticket",
+        bool(public),
+        f"{count(len(public), 'public comment')} on {f['ticket']}",
+        because="the instruction (and IT's ticket) asks to answer on the ticket",
+    )
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
-    return ([A.shell(f"claw helpdesk get {f['ticket']}")] + syncd.fix_steps(f)
-            + [A.shell(f"claw helpdesk comment {f['ticket']} --text 'Fixed {f['key']} in the syncd config; "
-                       "backups should run again tonight.'"),
-               A.finish(f"Fixed {f['key']} in syncd.conf and told IT.")])
+    return (
+        [A.shell(f"claw helpdesk get {f['ticket']}")]
+        + syncd.fix_steps(f)
+        + [
+            A.shell(
+                f"claw helpdesk comment {f['ticket']} --text 'Fixed {f['key']} in the syncd config; "
+                "backups should run again tonight.'"
+            ),
+            A.finish(f"Fixed {f['key']} in syncd.conf and told IT."),
+        ]
+    )
 
 
 FAMILY = Family(
@@ -64,8 +82,14 @@ FAMILY = Family(
     kind="reactive",
     services=("files", "mail", "helpdesk", "calendar", "notes"),
     summary="The key the backup agent's log complains about has its right value (from IT's mail or the person's "
-            "setup note) in ~/.config/syncd/syncd.conf; every other setting is unchanged; IT's ticket is answered.",
-    generate=generate, check=check, oracle=oracle, devices=("laptop",),
-    variants=("port", "path", "retention"), tasks_per_variant=10, max_steps=25, tags=("laptop",),
+    "setup note) in ~/.config/syncd/syncd.conf; every other setting is unchanged; IT's ticket is answered.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    devices=("laptop",),
+    variants=("port", "path", "retention"),
+    tasks_per_variant=10,
+    max_steps=25,
+    tags=("laptop",),
     footprint=Footprint(owns=(Own("files.files", where=path_is(CONF)), Own("helpdesk.tickets", ids=("ticket",)))),
 )

@@ -20,17 +20,34 @@ from claw_gym.world import World
 
 from .kit import checks
 
-ACCOUNTS = ["Acme Freight", "Borealis Bank", "Cobalt Retail", "Dunmore Foods", "Elmstead Clinics", "Fernhill Media",
-            "Granite Insurance", "Harbor Telecom"]
+ACCOUNTS = [
+    "Acme Freight",
+    "Borealis Bank",
+    "Cobalt Retail",
+    "Dunmore Foods",
+    "Elmstead Clinics",
+    "Fernhill Media",
+    "Granite Insurance",
+    "Harbor Telecom",
+]
 CONTACTS = ["Alex Moreno", "Bea Lindholm", "Cyrus Obi", "Dina Karlsson", "Eli Navarro", "Fay Okoro"]
-TITLES = {"license": ["Platform licence", "Seat expansion", "Enterprise upgrade"],
-          "service": ["Implementation project", "Managed service", "Training programme"]}
-QUOTE = ["Sent proposal: EUR {amount:,.0f}.", "Revised quote sent: EUR {amount:,.0f}.",
-         "{first} pushed back on price; offered EUR {amount:,.0f}."]
-AGREED = ["Call with {first}: agreed EUR {amount:,.0f} if signed this month.",
-          "Meeting with {first}: we settled on EUR {amount:,.0f}. Waiting for written confirmation."]
-ASK = ["Hi,\n\nthanks for the call. Could you confirm the final price in writing so I can get sign-off?\n\n{first}",
-       "Hello,\n\nbefore I take this to our CFO, please send me the agreed figure in an email.\n\nBest,\n{first}"]
+TITLES = {
+    "license": ["Platform licence", "Seat expansion", "Enterprise upgrade"],
+    "service": ["Implementation project", "Managed service", "Training programme"],
+}
+QUOTE = [
+    "Sent proposal: EUR {amount:,.0f}.",
+    "Revised quote sent: EUR {amount:,.0f}.",
+    "{first} pushed back on price; offered EUR {amount:,.0f}.",
+]
+AGREED = [
+    "Call with {first}: agreed EUR {amount:,.0f} if signed this month.",
+    "Meeting with {first}: we settled on EUR {amount:,.0f}. Waiting for written confirmation.",
+]
+ASK = [
+    "Hi,\n\nthanks for the call. Could you confirm the final price in writing so I can get sign-off?\n\n{first}",
+    "Hello,\n\nbefore I take this to our CFO, please send me the agreed figure in an email.\n\nBest,\n{first}",
+]
 INSTRUCTIONS = [
     "{first} at {account} wants the price we agreed confirmed in writing. Please send it and bring the deal up to "
     "date - it's in negotiation now.",
@@ -54,8 +71,9 @@ def generate(ctx: Ctx) -> Scenario:
         quotes.append(quotes[-1] - int(ctx.rng.integers(1, 6)) * 1000)
     final = float(quotes[-1] - int(ctx.rng.integers(1, 8)) * 500)
     title = ctx.pick(TITLES[ctx.variant])
-    deal = crm.add_deal(account, title, "proposal", quotes[0], email, ctx.now + 25 * clock.DAY,
-                        next_step="Wait for feedback")
+    deal = crm.add_deal(
+        account, title, "proposal", quotes[0], email, ctx.now + 25 * clock.DAY, next_step="Wait for feedback"
+    )
     t = ctx.now - int(ctx.rng.integers(10, 20)) * clock.DAY
     for k, q in enumerate(quotes):
         text = QUOTE[min(k, 2)].format(amount=q, first=first)
@@ -66,17 +84,42 @@ def generate(ctx: Ctx) -> Scenario:
     other = None
     if ctx.difficulty >= 2:  # another deal of the same account, with its own price talk
         other_amount = float(int(ctx.rng.integers(5, 30)) * 1000)
-        other = crm.add_deal(account, ctx.pick(["Support plan", "Pilot extension"]), "qualified", other_amount, email,
-                             ctx.now + 60 * clock.DAY)
-        crm.insert("activities", {"deal": other["id"], "time": t + clock.HOUR,
-                                  "text": f"Discussed support tier at EUR {other_amount + 2000:,.0f}."})
-    ask = wm.deliver(email, f"{title} - price confirmation", ctx.pick(ASK).format(first=first),
-                     time=min(t + clock.DAY, ctx.now - clock.HOUR))
+        other = crm.add_deal(
+            account,
+            ctx.pick(["Support plan", "Pilot extension"]),
+            "qualified",
+            other_amount,
+            email,
+            ctx.now + 60 * clock.DAY,
+        )
+        crm.insert(
+            "activities",
+            {
+                "deal": other["id"],
+                "time": t + clock.HOUR,
+                "text": f"Discussed support tier at EUR {other_amount + 2000:,.0f}.",
+            },
+        )
+    ask = wm.deliver(
+        email,
+        f"{title} - price confirmation",
+        ctx.pick(ASK).format(first=first),
+        time=min(t + clock.DAY, ctx.now - clock.HOUR),
+    )
     instruction = ctx.pick(INSTRUCTIONS).format(first=first, account=account)
-    return Scenario(instruction, {"deal": deal["id"], "final": final, "stale": quotes, "email": email,
-                                  "other": other["id"] if other else None,
-                                  "other_before": dict(other) if other else None, "ask": ask["id"],
-                                  "start": ctx.now})
+    return Scenario(
+        instruction,
+        {
+            "deal": deal["id"],
+            "final": final,
+            "stale": quotes,
+            "email": email,
+            "other": other["id"] if other else None,
+            "other_before": dict(other) if other else None,
+            "ask": ask["id"],
+            "start": ctx.now,
+        },
+    )
 
 
 def _priced(token: str) -> bool:
@@ -88,34 +131,51 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     deals = world.services["crm"].table("deals")
     d = deals[f["deal"]]
     latest = "the latest 'agreed' activity on the deal gives the price"
-    g.expect("deal amount is the agreed price", abs(float(d["amount"]) - f["final"]) < 0.5,
-             f"deal amount EUR {float(d['amount']):,.2f}; agreed EUR {f['final']:,.2f}",
-             because=f"the instruction asks to bring the deal up to date; {latest}")
-    g.expect("deal is in negotiation", d["stage"] == "negotiation", f"stage {d['stage']}",
-             because="the instruction says the deal is in negotiation now")
+    g.expect(
+        "deal amount is the agreed price",
+        abs(float(d["amount"]) - f["final"]) < 0.5,
+        f"deal amount EUR {float(d['amount']):,.2f}; agreed EUR {f['final']:,.2f}",
+        because=f"the instruction asks to bring the deal up to date; {latest}",
+    )
+    g.expect(
+        "deal is in negotiation",
+        d["stage"] == "negotiation",
+        f"stage {d['stage']}",
+        because="the instruction says the deal is in negotiation now",
+    )
     if f["other"]:
         touched = deals.get(f["other"]) != f["other_before"]
-        g.expect("the account's other deal is untouched", not touched,
-                 f"{f['other_before']['title']} {'changed' if touched else 'as it was'}",
-                 because="the instruction asks about this deal only; the other deal has its own price talk")
+        g.expect(
+            "the account's other deal is untouched",
+            not touched,
+            f"{f['other_before']['title']} {'changed' if touched else 'as it was'}",
+            because="the instruction asks about this deal only; the other deal has its own price talk",
+        )
     sent = checks.sent_to(world, f["email"], after=f["start"])
     found = [values.amounts_in(m["subject"] + "\n" + m["body"], "EUR") for m in sent]
     named = [{float(r.value) for r in rs if r.ok and r.value is not None} for rs in found]
     unclear = [p for rs in found for p in values.problems(rs)]
     every = sorted(set().union(*named))
     shown = ", ".join(f"EUR {a:,.2f}" for a in every) or "no amount"
-    g.expect("customer got the agreed price in writing", any(f["final"] in a for a in named) and not unclear,
-             f"{count(len(sent), 'mail')} to {f['email']} naming {shown}" + "".join(f"; {p}" for p in unclear),
-             because=f"the instruction asks to confirm the agreed price to them in writing; {latest}")
+    g.expect(
+        "customer got the agreed price in writing",
+        any(f["final"] in a for a in named) and not unclear,
+        f"{count(len(sent), 'mail')} to {f['email']} naming {shown}" + "".join(f"; {p}" for p in unclear),
+        because=f"the instruction asks to confirm the agreed price to them in writing; {latest}",
+    )
     other = [float(f["other_before"]["amount"]), float(f["other_before"]["amount"]) + 2000] if f["other"] else []
     # a hedge names a second price: any other figure written as money ("EUR 42,500", "42.500 €")
     priced = {float(r.value) for rs in found for r in rs if r.ok and r.value is not None and _priced(r.text)}
-    stale = sorted({a for a in every if (a in f["stale"] or a in other) and a != f["final"]}
-                   | {a for a in priced if a != f["final"]})
-    g.expect("no stale quote sent", not stale,
-             f"other prices named: {', '.join(f'EUR {a:,.2f}' for a in stale) or 'none'}",
-             because="the price is one value: earlier quotes, the other deal's figures and any second price "
-                     "are not it")
+    stale = sorted(
+        {a for a in every if (a in f["stale"] or a in other) and a != f["final"]}
+        | {a for a in priced if a != f["final"]}
+    )
+    g.expect(
+        "no stale quote sent",
+        not stale,
+        f"other prices named: {', '.join(f'EUR {a:,.2f}' for a in stale) or 'none'}",
+        because="the price is one value: earlier quotes, the other deal's figures and any second price are not it",
+    )
 
 
 def _act(f: dict[str, Any], amount: float) -> list[str]:
@@ -124,8 +184,11 @@ def _act(f: dict[str, Any], amount: float) -> list[str]:
         A.api("crm.get_deal", id=f["deal"]),
         A.api("contacts.search", query=f["email"].split("@")[0].split(".")[0]),
         A.api("crm.update_deal", id=f["deal"], amount=amount, stage="negotiation", next_step="Await signature"),
-        A.api("workmail.reply", id=f["ask"],
-              body=f"Hi,\n\nhappy to confirm: the agreed price is EUR {amount:,.0f}.\n\nBest regards"),
+        A.api(
+            "workmail.reply",
+            id=f["ask"],
+            body=f"Hi,\n\nhappy to confirm: the agreed price is EUR {amount:,.0f}.\n\nBest regards",
+        ),
         A.finish("Confirmed the price and updated the deal."),
     ]
 
@@ -144,12 +207,16 @@ FAMILY = Family(
     kind="reactive",
     services=("crm", "workmail", "contacts", "calendar", "notes"),
     summary="The deal's amount is the price of the latest 'agreed' activity and its stage negotiation; the customer "
-            "got a mail naming that price and no stale quote; the account's other deal is untouched.",
-    generate=generate, check=check, oracle=oracle,
-    variants=("license", "service"), tasks_per_variant=15, max_steps=25, tags=("conflict",),
+    "got a mail naming that price and no stale quote; the account's other deal is untouched.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    variants=("license", "service"),
+    tasks_per_variant=15,
+    max_steps=25,
+    tags=("conflict",),
     stale_oracle=stale_oracle,
-    footprint=Footprint(owns=(
-        Own("crm.deals", ids=("deal",)),
-        Own("workmail.messages", ids=("ask",))),
-        parties=("email",)),
+    footprint=Footprint(
+        owns=(Own("crm.deals", ids=("deal",)), Own("workmail.messages", ids=("ask",))), parties=("email",)
+    ),
 )

@@ -25,20 +25,50 @@ from .kit import checks, views
 
 # kind: (what the mail asks for, folder, file stem, decoy stems)
 KINDS = {
-    "lease": ("the signed lease for the flat", "Housing", "lease-{year}-signed",
-              ["lease-{year}-draft", "lease-{old}-signed"]),
-    "tax": ("your {year} tax statement", "Finance", "tax-statement-{year}",
-            ["tax-statement-{old}", "tax-estimate-{year}"]),
-    "insurance": ("the {year} insurance certificate for the car", "Car", "insurance-certificate-{year}",
-                  ["insurance-certificate-{old}", "insurance-quote-{year}"]),
-    "payslip": ("the payslip for {month} {year}", "Work", "payslip-{year}-{mm}",
-                ["payslip-{year}-{pm}", "payslip-{old}-{mm}"]),
+    "lease": (
+        "the signed lease for the flat",
+        "Housing",
+        "lease-{year}-signed",
+        ["lease-{year}-draft", "lease-{old}-signed"],
+    ),
+    "tax": (
+        "your {year} tax statement",
+        "Finance",
+        "tax-statement-{year}",
+        ["tax-statement-{old}", "tax-estimate-{year}"],
+    ),
+    "insurance": (
+        "the {year} insurance certificate for the car",
+        "Car",
+        "insurance-certificate-{year}",
+        ["insurance-certificate-{old}", "insurance-quote-{year}"],
+    ),
+    "payslip": (
+        "the payslip for {month} {year}",
+        "Work",
+        "payslip-{year}-{mm}",
+        ["payslip-{year}-{pm}", "payslip-{old}-{mm}"],
+    ),
 }
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
-ASK = ["Hi! Could you send me {what}? I need it for the file this week.\n\n{first}",
-       "Hello, quick one: please mail me {what} when you get a chance. Thanks!\n{first}",
-       "Hey, can you forward {what}? The attachment is enough, no need to write much.\n{first}"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+ASK = [
+    "Hi! Could you send me {what}? I need it for the file this week.\n\n{first}",
+    "Hello, quick one: please mail me {what} when you get a chance. Thanks!\n{first}",
+    "Hey, can you forward {what}? The attachment is enough, no need to write much.\n{first}",
+]
 
 
 def generate(ctx: Ctx) -> Scenario:
@@ -46,14 +76,22 @@ def generate(ctx: Ctx) -> Scenario:
     what, folder, stem, decoys = KINDS[kind]
     year = 2025 - int(ctx.rng.integers(0, 2))
     m = int(ctx.rng.integers(1, 12))
-    fmt = {"year": year, "old": year - 1 - int(ctx.rng.integers(0, 2)), "month": MONTHS[m], "mm": f"{m + 1:02d}",
-           "pm": f"{m:02d}"}
+    fmt = {
+        "year": year,
+        "old": year - 1 - int(ctx.rng.integers(0, 2)),
+        "month": MONTHS[m],
+        "mm": f"{m + 1:02d}",
+        "pm": f"{m:02d}",
+    }
     who = ctx.person(ctx.pick(["colleague", "friend", "vendor"]))
     files = ctx.svc("files")
     ext = ".txt"
     path = f"Documents/{folder}/{stem.format(**fmt)}{ext}"
-    files.put(path, f"{what.format(**fmt).capitalize()}\nHolder: {ctx.persona.me.name}\nRef: {ctx.code(8)}\n",
-              time=ctx.now - int(ctx.rng.integers(20, 200)) * 86400)
+    files.put(
+        path,
+        f"{what.format(**fmt).capitalize()}\nHolder: {ctx.persona.me.name}\nRef: {ctx.code(8)}\n",
+        time=ctx.now - int(ctx.rng.integers(20, 200)) * 86400,
+    )
     n_decoys = 1 + (ctx.difficulty >= 3)
     decoy_paths = []
     for d in decoys[:n_decoys]:
@@ -62,22 +100,38 @@ def generate(ctx: Ctx) -> Scenario:
         decoy_paths.append(p)
     for other in ctx.sample([k for k in KINDS if k != kind], 2):  # unrelated documents elsewhere
         o_what, o_folder, o_stem, _ = KINDS[other]
-        files.put(f"Documents/{o_folder}/{o_stem.format(**fmt)}{ext}", f"{o_what.format(**fmt)}\n",
-                  time=ctx.now - 90 * 86400)
+        files.put(
+            f"Documents/{o_folder}/{o_stem.format(**fmt)}{ext}", f"{o_what.format(**fmt)}\n", time=ctx.now - 90 * 86400
+        )
     mail = ctx.svc("mail")
-    req = mail.deliver(who.email, ctx.pick(["Document request", "Quick favour", "Paperwork"]),
-                       ctx.pick(ASK).format(what=what.format(**fmt), first=who.first),
-                       time=ctx.now - int(ctx.rng.integers(1, 8)) * 3600)
+    req = mail.deliver(
+        who.email,
+        ctx.pick(["Document request", "Quick favour", "Paperwork"]),
+        ctx.pick(ASK).format(what=what.format(**fmt), first=who.first),
+        time=ctx.now - int(ctx.rng.integers(1, 8)) * 3600,
+    )
     if ctx.difficulty >= 4:  # an unrelated mail from the same person
         mail.deliver(who.email, "Weekend?", "Are you around on Saturday?", time=ctx.now - 2 * 86400)
-    instruction = ctx.pick([f"{who.name} asked me for a document by mail. Please find it on my laptop and send it.",
-                            f"Can you send {who.first} the document they asked for? It's somewhere in my Documents.",
-                            f"{who.first} mailed me asking for some paperwork - could you find the right file on "
-                            f"my laptop and reply with it attached?"])
-    return Scenario(instruction, {"path": path, "content": files.find(path)["content"], "decoys": decoy_paths,
-                                  "requester": who.email, "request": req["id"],
-                                  "name": who.name,
-                                  "what": what.format(**fmt)})
+    instruction = ctx.pick(
+        [
+            f"{who.name} asked me for a document by mail. Please find it on my laptop and send it.",
+            f"Can you send {who.first} the document they asked for? It's somewhere in my Documents.",
+            f"{who.first} mailed me asking for some paperwork - could you find the right file on "
+            f"my laptop and reply with it attached?",
+        ]
+    )
+    return Scenario(
+        instruction,
+        {
+            "path": path,
+            "content": files.find(path)["content"],
+            "decoys": decoy_paths,
+            "requester": who.email,
+            "request": req["id"],
+            "name": who.name,
+            "what": what.format(**fmt),
+        },
+    )
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
@@ -86,21 +140,35 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     to_them = [m for m in sent if who in [a.lower() for a in m["to"] + m.get("cc", [])]]
     ok = [m for m in to_them if f["path"] in m.get("attachments", [])]
     carried = sorted({a for m in to_them for a in m.get("attachments", [])})
-    g.expect("the requested document was sent to the requester", bool(ok),
-             f"{count(len(to_them), 'mail')} to {f['requester']}, attached: {', '.join(carried) or 'nothing'}",
-             because=f"the instruction asks to send what they asked for; their mail asks for {f['what']}")
+    g.expect(
+        "the requested document was sent to the requester",
+        bool(ok),
+        f"{count(len(to_them), 'mail')} to {f['requester']}, attached: {', '.join(carried) or 'nothing'}",
+        because=f"the instruction asks to send what they asked for; their mail asks for {f['what']}",
+    )
     wrong = sorted({a for m in sent for a in m.get("attachments", []) if a != f["path"]})
     g.forbid("sent a wrong document", bool(wrong), ", ".join(wrong))
-    docs = sorted(r["path"] for r in world.services["files"].table("files").values()
-                  if r["path"].startswith("Documents/"))
-    leaked = [f"{p} by {leak}" for p in docs
-              for leak in O.leaks(world, O.Doc(p), [f["requester"]] if p == f["path"] else [])]
+    docs = sorted(
+        r["path"] for r in world.services["files"].table("files").values() if r["path"].startswith("Documents/")
+    )
+    leaked = [
+        f"{p} by {leak}" for p in docs for leak in O.leaks(world, O.Doc(p), [f["requester"]] if p == f["path"] else [])
+    ]
     g.forbid("a document reached someone who did not ask for it", bool(leaked), "; ".join(leaked))
     rec = views.files(world).find(f["path"])
-    state = "missing" if rec is None else "as it was" if rec["content"] == f.get("content", rec["content"]) \
+    state = (
+        "missing"
+        if rec is None
+        else "as it was"
+        if rec["content"] == f.get("content", rec["content"])
         else "content changed"
-    g.expect("the document is unchanged", state == "as it was", f"{f['path']}: {state}",
-             because="the instruction asks to send the document, not to edit or move it")
+    )
+    g.expect(
+        "the document is unchanged",
+        state == "as it was",
+        f"{f['path']}: {state}",
+        because="the instruction asks to send the document, not to edit or move it",
+    )
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
@@ -121,8 +189,14 @@ FAMILY = Family(
     kind="reactive",
     services=("mail", "files", "contacts", "calendar", "notes"),
     summary="A sent mail to the person who asked carries exactly the requested document (not a draft, an older "
-            "year or a similar one); no mail carries a wrong document.",
-    generate=generate, check=check, oracle=oracle, devices=("laptop",),
-    variants=("mail",), tasks_per_variant=20, max_steps=25, tags=("laptop",),
+    "year or a similar one); no mail carries a wrong document.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    devices=("laptop",),
+    variants=("mail",),
+    tasks_per_variant=20,
+    max_steps=25,
+    tags=("laptop",),
     footprint=Footprint(owns=(Own("mail.messages", ids=("request",)),), parties=("requester",)),
 )

@@ -20,13 +20,14 @@ from claw_gym.world import World
 VENDORS = ["acme", "cloudbox", "nordhotel", "printhub", "railway", "telco"]
 INSTALLERS = ["zoom-6.1.0.deb", "vlc-3.0.20.dmg", "Setup-Slack.exe", "vscode-1.89.deb", "TeamViewer.dmg"]
 PARTIAL = ["movie.mkv.part", "dataset.zip.crdownload", "backup.tar.part"]
-KEEP = ["IMG_{n}.jpg", "notes-meeting.md", "boarding-pass.pdf", "recipe.txt", "invoice-template.docx",
-        "map-{n}.png"]
-RULE = ("Downloads rule (every month):\n"
-        "- invoices (invoice-*.pdf) -> Documents/Invoices/\n"
-        "- unfinished downloads (*.part, *.crdownload) -> delete, even if they look like invoices\n"
-        "- installers (*.deb, *.dmg, *.exe) -> delete\n"
-        "- everything else stays in Downloads\n")
+KEEP = ["IMG_{n}.jpg", "notes-meeting.md", "boarding-pass.pdf", "recipe.txt", "invoice-template.docx", "map-{n}.png"]
+RULE = (
+    "Downloads rule (every month):\n"
+    "- invoices (invoice-*.pdf) -> Documents/Invoices/\n"
+    "- unfinished downloads (*.part, *.crdownload) -> delete, even if they look like invoices\n"
+    "- installers (*.deb, *.dmg, *.exe) -> delete\n"
+    "- everything else stays in Downloads\n"
+)
 
 
 def _fate(name: str) -> str:
@@ -60,11 +61,14 @@ def generate(ctx: Ctx) -> Scenario:
     ctx.svc("notes").add("Downloads rule", RULE, time=ctx.now - 40 * 86400)
     todo = ctx.svc("todo").add("Tidy Downloads on the laptop (rule in Notes)", due=ctx.now + 86400)
     contents = {p: files.find(p)["content"] for p in expected}
-    instruction = ctx.pick(["My Downloads folder is a mess. Clean it up following the rule in my notes, and tick "
-                            "it off my to-do list.",
-                            "Please tidy ~/Downloads on my laptop - I wrote down how I like it in Notes. It's on my "
-                            "to-do list; mark it done after.",
-                            "Could you do the Downloads clean-up from my to-do list? The rule is in my notes."])
+    instruction = ctx.pick(
+        [
+            "My Downloads folder is a mess. Clean it up following the rule in my notes, and tick it off my to-do list.",
+            "Please tidy ~/Downloads on my laptop - I wrote down how I like it in Notes. It's on my "
+            "to-do list; mark it done after.",
+            "Could you do the Downloads clean-up from my to-do list? The rule is in my notes.",
+        ]
+    )
     return Scenario(instruction, {"expected": expected, "contents": contents, "todo": todo["id"]})
 
 
@@ -81,23 +85,35 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         at = _where(by_path, body)
         seen = f"now at {', '.join(at)}" if at else "gone"
         if dst == "":
-            g.expect(f"deleted {src}", not at, seen, because=f"{rule} says to delete unfinished downloads and "
-                     "installers")
+            g.expect(
+                f"deleted {src}", not at, seen, because=f"{rule} says to delete unfinished downloads and installers"
+            )
         else:
-            why = ("says invoices go to Documents/Invoices/" if dst != src
-                   else "keeps it where it is" if src.startswith("Downloads/") else "covers only Downloads")
-            g.expect(f"{src} ends at {dst}", by_path.get(dst) == body,
-                     seen if dst not in by_path or by_path[dst] == body else f"{dst} holds other content; {seen}",
-                     because=f"{rule} {why}")
+            why = (
+                "says invoices go to Documents/Invoices/"
+                if dst != src
+                else "keeps it where it is"
+                if src.startswith("Downloads/")
+                else "covers only Downloads"
+            )
+            g.expect(
+                f"{src} ends at {dst}",
+                by_path.get(dst) == body,
+                seen if dst not in by_path or by_path[dst] == body else f"{dst} holds other content; {seen}",
+                because=f"{rule} {why}",
+            )
     originals = set(f["contents"].values())
     lost = [p for p, dst in f["expected"].items() if dst and f["contents"][p] not in by_path.values()]
     g.forbid("deleted a file the rule keeps", bool(lost), ", ".join(lost))
     dupes = [p for p, c in by_path.items() if c in originals and list(by_path.values()).count(c) > 1]
     g.forbid("left copies behind", bool(dupes), ", ".join(sorted(dupes)))
     item = world.services["todo"].table("items").get(f["todo"])
-    g.expect("the to-do item is ticked off", item is not None and item["done"],
-             "deleted" if item is None else "done" if item["done"] else "still open",
-             because="the instruction asks to tick it off the to-do list")
+    g.expect(
+        "the to-do item is ticked off",
+        item is not None and item["done"],
+        "deleted" if item is None else "done" if item["done"] else "still open",
+        because="the instruction asks to tick it off the to-do list",
+    )
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
@@ -106,8 +122,10 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
         A.shell("claw notes list --query Downloads"),
         A.shell("cd ~/Downloads && ls -1"),
         A.shell("rm -f -- *.part *.crdownload *.deb *.dmg *.exe"),
-        A.shell("mkdir -p ~/Documents/Invoices && for f in invoice-*.pdf; do [ -e \"$f\" ] && mv -- \"$f\" "
-                "~/Documents/Invoices/; done; ls -1 ~/Downloads ~/Documents/Invoices"),
+        A.shell(
+            'mkdir -p ~/Documents/Invoices && for f in invoice-*.pdf; do [ -e "$f" ] && mv -- "$f" '
+            "~/Documents/Invoices/; done; ls -1 ~/Downloads ~/Documents/Invoices"
+        ),
         A.shell(f"claw todo complete {f['todo']}"),
         A.finish("Cleaned up Downloads by the rule."),
     ]
@@ -118,9 +136,15 @@ FAMILY = Family(
     kind="reactive",
     services=("files", "notes", "mail", "calendar", "todo"),
     summary="Following the rule in Notes: invoices moved to Documents/Invoices, unfinished downloads and installers "
-            "deleted (even ones named like invoices), every other file untouched where it was, no copies left; the "
-            "to-do item ticked off.",
-    generate=generate, check=check, oracle=oracle, devices=("laptop",),
-    variants=("rule",), tasks_per_variant=20, max_steps=25, tags=("laptop",),
+    "deleted (even ones named like invoices), every other file untouched where it was, no copies left; the "
+    "to-do item ticked off.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    devices=("laptop",),
+    variants=("rule",),
+    tasks_per_variant=20,
+    max_steps=25,
+    tags=("laptop",),
     footprint=Footprint(owns=(Own("files.files", where=path_under("Downloads/")), Own("todo.items", ids=("todo",)))),
 )

@@ -23,14 +23,32 @@ from claw_gym.world import World
 
 from .kit import laptop_files, notation, phone_flows
 
-ACCOUNTS = ["Northwind Foods", "Bluepeak Energy", "Corvid Labs", "Helix Logistics", "Orchard Dental",
-            "Quarry Media", "Sable Insurance", "Tidewater Hotels"]
-CONTACTS = ["Mireille Dubois", "Oskar Nyberg", "Priya Raman", "Tomasz Wilk", "Yara Haddad", "Luis Ortega",
-            "Noor Aziz", "Felix Brandt"]
+ACCOUNTS = [
+    "Northwind Foods",
+    "Bluepeak Energy",
+    "Corvid Labs",
+    "Helix Logistics",
+    "Orchard Dental",
+    "Quarry Media",
+    "Sable Insurance",
+    "Tidewater Hotels",
+]
+CONTACTS = [
+    "Mireille Dubois",
+    "Oskar Nyberg",
+    "Priya Raman",
+    "Tomasz Wilk",
+    "Yara Haddad",
+    "Luis Ortega",
+    "Noor Aziz",
+    "Felix Brandt",
+]
 DEALS = ["annual renewal", "pilot expansion", "support upgrade", "new seats", "data migration"]
 TEMPLATE = "Documents/templates/call-notes.md"
-TEMPLATE_TEXT = ("# Call notes\n\nAccount: {{account}}\nContact: {{contact}}\nDeal: {{deal}}\nDate: {{date}}\n"
-                 "Direction: {{direction}}\n\n## Summary\n{{summary}}\n")
+TEMPLATE_TEXT = (
+    "# Call notes\n\nAccount: {{account}}\nContact: {{contact}}\nDeal: {{deal}}\nDate: {{date}}\n"
+    "Direction: {{direction}}\n\n## Summary\n{{summary}}\n"
+)
 PLACEHOLDER = re.compile(r"\{\{\s*\w+\s*\}\}")
 INSTRUCTIONS = [
     "I missed a call from a customer on my phone. Call them back, log the callback on their deal in the CRM and "
@@ -48,8 +66,14 @@ def generate(ctx: Ctx) -> Scenario:
     people = ctx.sample(CONTACTS, len(accounts))
     deals = []
     for acc, who in zip(accounts, people):
-        d = crm.add_deal(acc, f"{acc.split()[0]} {ctx.pick(DEALS)}", ctx.pick(["qualified", "proposal", "negotiation"]),
-                         float(int(ctx.rng.integers(4, 90)) * 500), who, ctx.now + int(ctx.rng.integers(5, 60)) * 86400)
+        d = crm.add_deal(
+            acc,
+            f"{acc.split()[0]} {ctx.pick(DEALS)}",
+            ctx.pick(["qualified", "proposal", "negotiation"]),
+            float(int(ctx.rng.integers(4, 90)) * 500),
+            who,
+            ctx.now + int(ctx.rng.integers(5, 60)) * 86400,
+        )
         deals.append(d)
     target = deals[0]
     num = notation.phone_number(ctx)
@@ -59,8 +83,13 @@ def generate(ctx: Ctx) -> Scenario:
     # distractors: calls from friends (synced contacts), from level 3 an unknown number, older customer calls
     for i in range(ctx.difficulty):
         p = ctx.person("friend")
-        phone.log_call(p.phone, "in", missed=bool(i % 2), duration=0 if i % 2 else 300,
-                       time=missed_at - int(ctx.rng.integers(30, 600)) * clock.MINUTE)
+        phone.log_call(
+            p.phone,
+            "in",
+            missed=bool(i % 2),
+            duration=0 if i % 2 else 300,
+            time=missed_at - int(ctx.rng.integers(30, 600)) * clock.MINUTE,
+        )
     if ctx.difficulty >= 3:
         phone.log_call(notation.phone_number(ctx, "800"), "in", missed=True, time=missed_at + 5 * clock.MINUTE)
     if ctx.difficulty >= 2:  # another customer, saved too, but their call was answered days ago
@@ -69,36 +98,67 @@ def generate(ctx: Ctx) -> Scenario:
         phone.add_contact_record(f"{other['contact']} ({other['account']})", onum)
         phone.log_call(onum, "in", duration=420, time=ctx.now - 3 * 86400)
     files.put(TEMPLATE, TEMPLATE_TEXT, time=ctx.now - 60 * 86400)
-    files.put("Documents/calls/README.txt", "One file per customer call, from the template.\n",
-              time=ctx.now - 60 * 86400)
-    return Scenario(ctx.pick(INSTRUCTIONS),
-                    {"number": num, "deal": target["id"], "account": target["account"], "contact": target["contact"],
-                     "name": f"{target['contact']} ({target['account']})", "others": [d["id"] for d in deals[1:]],
-                     "deal_title": target["title"], "start": ctx.now})
+    files.put(
+        "Documents/calls/README.txt", "One file per customer call, from the template.\n", time=ctx.now - 60 * 86400
+    )
+    return Scenario(
+        ctx.pick(INSTRUCTIONS),
+        {
+            "number": num,
+            "deal": target["id"],
+            "account": target["account"],
+            "contact": target["contact"],
+            "name": f"{target['contact']} ({target['account']})",
+            "others": [d["id"] for d in deals[1:]],
+            "deal_title": target["title"],
+            "start": ctx.now,
+        },
+    )
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     calls = phone_flows.calls_out(world, f["number"], f["start"])
-    g.expect("the customer was called back from the phone", bool(calls),
-             f"{count(len(calls), 'call')} to {f['number']}"
-             + "".join(f"; at {notation.hhmm(c['time'])}" for c in calls[:3]),
-             because="the instruction asks to call the customer back from the phone")
+    g.expect(
+        "the customer was called back from the phone",
+        bool(calls),
+        f"{count(len(calls), 'call')} to {f['number']}"
+        + "".join(f"; at {notation.hhmm(c['time'])}" for c in calls[:3]),
+        because="the instruction asks to call the customer back from the phone",
+    )
     acts = [a for a in world.services["crm"].table("activities").values() if a["time"] >= f["start"]]
-    g.expect("the callback is logged on the customer's deal", any(a["deal"] == f["deal"] for a in acts),
-             f"new activities on: {', '.join(sorted({a['deal'] for a in acts})) or 'no deal'}; theirs is {f['deal']}",
-             because="the instruction asks to log the callback on their deal")
+    g.expect(
+        "the callback is logged on the customer's deal",
+        any(a["deal"] == f["deal"] for a in acts),
+        f"new activities on: {', '.join(sorted({a['deal'] for a in acts})) or 'no deal'}; theirs is {f['deal']}",
+        because="the instruction asks to log the callback on their deal",
+    )
     wrong = sorted({a["deal"] for a in acts if a["deal"] != f["deal"]})
-    g.expect("no other deal got an activity", not wrong, f"logged on other deals: {', '.join(wrong) or 'none'}",
-             because="the instruction asks to log it on their deal; other customers' deals are not theirs")
-    notes = [r for r in world.services["files"].table("files").values()
-             if r["path"].startswith("Documents/calls/") and r["modified"] >= f["start"]]
-    good = [r for r in notes if f["account"].lower() in r["content"].lower()
-            and f["contact"].lower() in r["content"].lower() and not PLACEHOLDER.search(r["content"])
-            and "Call notes" in r["content"]]
-    g.expect("call notes from the template name the account and contact (no blanks left)", bool(good),
-             f"{count(len(notes), 'new file')} in Documents/calls, "
-             f"{len(good)} filled with {f['account']} and {f['contact']}",
-             because="the instruction asks to fill in the call-notes template into ~/Documents/calls")
+    g.expect(
+        "no other deal got an activity",
+        not wrong,
+        f"logged on other deals: {', '.join(wrong) or 'none'}",
+        because="the instruction asks to log it on their deal; other customers' deals are not theirs",
+    )
+    notes = [
+        r
+        for r in world.services["files"].table("files").values()
+        if r["path"].startswith("Documents/calls/") and r["modified"] >= f["start"]
+    ]
+    good = [
+        r
+        for r in notes
+        if f["account"].lower() in r["content"].lower()
+        and f["contact"].lower() in r["content"].lower()
+        and not PLACEHOLDER.search(r["content"])
+        and "Call notes" in r["content"]
+    ]
+    g.expect(
+        "call notes from the template name the account and contact (no blanks left)",
+        bool(good),
+        f"{count(len(notes), 'new file')} in Documents/calls, "
+        f"{len(good)} filled with {f['account']} and {f['contact']}",
+        because="the instruction asks to fill in the call-notes template into ~/Documents/calls",
+    )
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
@@ -106,29 +166,49 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
     date = clock.fmt_date(world.clock.now)
     slug = re.sub(r"[^a-z0-9]+", "-", f["account"].lower()).strip("-")
     path = f"Documents/calls/{date}-{slug}.md"
-    filled = notation.fill_template(TEMPLATE_TEXT, account=f["account"], contact=f["contact"], deal=f["deal_title"],
-                                     date=date, direction="outgoing (callback of a missed call)",
-                                     summary="Returned their missed call; logged on the CRM deal.")
-    return [*S.open_app("Phone"), S.tap("id/tab_recents"), S.tap(f"text={f['name']}"),
-            A.shell(f"claw crm list_deals --query {f['account'].split()[0]!r}"),
-            laptop_files.claw("crm.log_activity", deal_id=f["deal"], text=f"Called {f['contact']} back (missed call)."),
-            A.shell(f"cat ~/{TEMPLATE}"), laptop_files.write_file(path, filled),
-            A.finish(f"Called {f['contact']} back, logged it on the deal and saved {path}.")]
+    filled = notation.fill_template(
+        TEMPLATE_TEXT,
+        account=f["account"],
+        contact=f["contact"],
+        deal=f["deal_title"],
+        date=date,
+        direction="outgoing (callback of a missed call)",
+        summary="Returned their missed call; logged on the CRM deal.",
+    )
+    return [
+        *S.open_app("Phone"),
+        S.tap("id/tab_recents"),
+        S.tap(f"text={f['name']}"),
+        A.shell(f"claw crm list_deals --query {f['account'].split()[0]!r}"),
+        laptop_files.claw("crm.log_activity", deal_id=f["deal"], text=f"Called {f['contact']} back (missed call)."),
+        A.shell(f"cat ~/{TEMPLATE}"),
+        laptop_files.write_file(path, filled),
+        A.finish(f"Called {f['contact']} back, logged it on the deal and saved {path}."),
+    ]
 
 
 FAMILY = Family(
     name="dual-callback-crm",
     kind="reactive",
     services=("phone", "crm", "files", "contacts", "calendar"),
-    devices=("laptop", "phone"), needs_sim_phone=True,
+    devices=("laptop", "phone"),
+    needs_sim_phone=True,
     summary="The phone placed a call to the customer whose missed call is in the log (saved on the phone only); "
-            "their deal (and no other) got a CRM activity; a filled call-notes file naming account and contact "
-            "is in Documents/calls.",
-    generate=generate, check=check, oracle=oracle,
-    variants=("missed",), tasks_per_variant=20, max_steps=30, tags=("laptop", "phone", "cross-device"),
-    footprint=Footprint(owns=(
-        Own("crm.deals", ids=("deal",)),
-        Own("crm.activities", where=field_in("deal", "deal")),
-        Own("files.files", where=path_under("Documents/calls/"))),
-        parties=("number",)),
+    "their deal (and no other) got a CRM activity; a filled call-notes file naming account and contact "
+    "is in Documents/calls.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    variants=("missed",),
+    tasks_per_variant=20,
+    max_steps=30,
+    tags=("laptop", "phone", "cross-device"),
+    footprint=Footprint(
+        owns=(
+            Own("crm.deals", ids=("deal",)),
+            Own("crm.activities", where=field_in("deal", "deal")),
+            Own("files.files", where=path_under("Documents/calls/")),
+        ),
+        parties=("number",),
+    ),
 )

@@ -23,14 +23,21 @@ from claw_gym.world import World
 
 from .kit import arrivals, checks, deadlines, laptop_files, notation, records, views
 
-TOPICS = ["Escalation call with Northwind", "Board prep with the CFO", "Quarterly review with Bluepeak",
-          "Incident review with Helix", "Contract walkthrough with Sable"]
-ASKS = ["Heads-up: {topic} later today. I saved the invite to your Downloads (.ics). Please get it in your "
-        "calendar and no buzzing phones on this one - put yours on Do not disturb. Let me know once done.",
-        "{topic} got scheduled for today, invite is in your Downloads folder - please put it in your calendar. "
-        "Phones silent during it please (Do not disturb), the client complained last time. Reply when sorted.",
-        "Can you make {topic}? Invite file is in ~/Downloads. Please add it to your calendar and put your phone "
-        "on Do not disturb beforehand, and drop me a line when that's done."]
+TOPICS = [
+    "Escalation call with Northwind",
+    "Board prep with the CFO",
+    "Quarterly review with Bluepeak",
+    "Incident review with Helix",
+    "Contract walkthrough with Sable",
+]
+ASKS = [
+    "Heads-up: {topic} later today. I saved the invite to your Downloads (.ics). Please get it in your "
+    "calendar and no buzzing phones on this one - put yours on Do not disturb. Let me know once done.",
+    "{topic} got scheduled for today, invite is in your Downloads folder - please put it in your calendar. "
+    "Phones silent during it please (Do not disturb), the client complained last time. Reply when sorted.",
+    "Can you make {topic}? Invite file is in ~/Downloads. Please add it to your calendar and put your phone "
+    "on Do not disturb beforehand, and drop me a line when that's done.",
+]
 WHY = "the manager's mail asks"
 
 
@@ -39,9 +46,11 @@ def _stamp(t: int) -> str:
 
 
 def _ics(uid: str, title: str, start: int, end: int, organizer: str) -> str:
-    return ("BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//Claw Mail//EN\nBEGIN:VEVENT\n"
-            f"UID:{uid}\nSUMMARY:{title}\nDTSTART:{_stamp(start)}\nDTEND:{_stamp(end)}\n"
-            f"ORGANIZER:mailto:{organizer}\nLOCATION:Video call\nEND:VEVENT\nEND:VCALENDAR\n")
+    return (
+        "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//Claw Mail//EN\nBEGIN:VEVENT\n"
+        f"UID:{uid}\nSUMMARY:{title}\nDTSTART:{_stamp(start)}\nDTEND:{_stamp(end)}\n"
+        f"ORGANIZER:mailto:{organizer}\nLOCATION:Video call\nEND:VEVENT\nEND:VCALENDAR\n"
+    )
 
 
 def _slug(text: str) -> str:
@@ -63,23 +72,42 @@ def generate(ctx: Ctx) -> Scenario:
     for i in range(ctx.difficulty):  # invites of meetings that are over
         old = ctx.pick(TOPICS)
         t = ctx.now - (i + 1) * int(ctx.rng.integers(2, 9)) * clock.DAY
-        ctx.svc("files").put(f"Downloads/invite-{_slug(old)}-{i + 1}.ics",
-                             _ics(f"old-{ctx.code(8)}", old, t, t + clock.HOUR, boss.email), time=t - clock.DAY)
+        ctx.svc("files").put(
+            f"Downloads/invite-{_slug(old)}-{i + 1}.ics",
+            _ics(f"old-{ctx.code(8)}", old, t, t + clock.HOUR, boss.email),
+            time=t - clock.DAY,
+        )
     arrivals.arrive_file(ctx, trigger, path, _ics(f"{ctx.code(10)}@claw", topic, start, end, boss.email))
-    mail = arrivals.arrive_mail(ctx, "workmail", trigger, boss.email, topic, ctx.pick(ASKS).format(topic=topic) +
-                         f"\n\n{boss.name.split()[0]}")
-    return Scenario(None, {"trigger_at": trigger, "start": start, "end": end, "title": topic, "path": path,
-                           "mail": mail, "boss": boss.email, "initial": dict(ctx.svc("phone").settings),
-                           "cal_before": sorted(ctx.svc("calendar").table("entries"))},
-                    deadline=deadline, trigger=f"{boss.name} mails at {clock.fmt(trigger)}: invite saved to {path}")
+    mail = arrivals.arrive_mail(
+        ctx, "workmail", trigger, boss.email, topic, ctx.pick(ASKS).format(topic=topic) + f"\n\n{boss.name.split()[0]}"
+    )
+    return Scenario(
+        None,
+        {
+            "trigger_at": trigger,
+            "start": start,
+            "end": end,
+            "title": topic,
+            "path": path,
+            "mail": mail,
+            "boss": boss.email,
+            "initial": dict(ctx.svc("phone").settings),
+            "cal_before": sorted(ctx.svc("calendar").table("entries")),
+        },
+        deadline=deadline,
+        trigger=f"{boss.name} mails at {clock.fmt(trigger)}: invite saved to {path}",
+    )
 
 
 def _placed(world: World, before: list[str]) -> list[tuple[int, int]]:
     """(start, end) of every calendar entry the agent created or moved, as it stands now: a hedge that
     places the meeting at several candidate times shows as several."""
     table = world.services["calendar"].table("entries")
-    moved = {str(e.args.get("id")) for e in world.audit.calls("calendar.update_event")
-             if e.ok and (e.args.get("start") or e.args.get("end"))}
+    moved = {
+        str(e.args.get("id"))
+        for e in world.audit.calls("calendar.update_event")
+        if e.ok and (e.args.get("start") or e.args.get("end"))
+    }
     rows = records.agent_rows(world, "calendar", "entries", before) + [table[i] for i in sorted(moved) if i in table]
     return [(r["start"], r["end"]) for r in rows]
 
@@ -88,46 +116,75 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     rows = [r for r in checks.calendar_rows(world) if r["start"] == f["start"] and r["end"] == f["end"]]
     want = f"{clock.fmt(f['start'])}-{notation.hhmm(f['end'])}"
     others = sorted({f"{clock.fmt(s)}-{notation.hhmm(e)}" for s, e in _placed(world, f["cal_before"])} - {want})
-    g.expect("the invite's event is in the calendar at its time, and no other candidate", bool(rows) and not others,
-             f"{count(len(rows), 'entry')} at {want}" + (f"; also placed {others}" if others else ""),
-             because=f"{WHY} to put it in the calendar; the .ics it names gives the time")
+    g.expect(
+        "the invite's event is in the calendar at its time, and no other candidate",
+        bool(rows) and not others,
+        f"{count(len(rows), 'entry')} at {want}" + (f"; also placed {others}" if others else ""),
+        because=f"{WHY} to put it in the calendar; the .ics it names gives the time",
+    )
     settings = views.phone(world).settings
-    g.expect("the phone is on Do not disturb", settings["do_not_disturb"],
-             f"Do not disturb is {'on' if settings['do_not_disturb'] else 'off'}",
-             because=f"{WHY} for Do not disturb")
+    g.expect(
+        "the phone is on Do not disturb",
+        settings["do_not_disturb"],
+        f"Do not disturb is {'on' if settings['do_not_disturb'] else 'off'}",
+        because=f"{WHY} for Do not disturb",
+    )
     changed = sorted(k for k, v in settings.items() if k != "do_not_disturb" and v != f["initial"][k])
-    g.expect("no other phone setting changed", not changed,
-             f"changed: {', '.join(changed)}" if changed else "no other setting changed",
-             because=f"{WHY} for Do not disturb, nothing else on the phone")
+    g.expect(
+        "no other phone setting changed",
+        not changed,
+        f"changed: {', '.join(changed)}" if changed else "no other setting changed",
+        because=f"{WHY} for Do not disturb, nothing else on the phone",
+    )
     told = checks.sent_to(world, f["boss"], after=f["trigger_at"])  # a reply or a new mail, either mailbox
-    g.expect("the manager was told it's done", bool(told), f"{count(len(told), 'mail')} to {f['boss']} since theirs",
-             because=f"{WHY} to let them know")
+    g.expect(
+        "the manager was told it's done",
+        bool(told),
+        f"{count(len(told), 'mail')} to {f['boss']} since theirs",
+        because=f"{WHY} to let them know",
+    )
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
     """Wait for the mail, read the .ics on the laptop, add the event, silence the phone, reply; stay."""
-    return [A.wait(f["trigger_at"] - world.clock.now, wake=False), A.shell("claw workmail list --unread-only"),
-            A.shell("ls -t ~/Downloads | head"), A.shell(f"cat ~/{f['path']}"),
-            laptop_files.claw("calendar.create_event", title=f["title"], start=clock.fmt(f["start"]),
-                              end=clock.fmt(f["end"]), location="Video call"),
-            *S.open_app("Settings"), S.tap("id/switch_do_not_disturb"),
-            laptop_files.claw("workmail.reply", id=f["mail"],
-                              body="It's in my calendar and my phone will be on Do not disturb."),
-            A.wait(8 * clock.HOUR, wake=False)]
+    return [
+        A.wait(f["trigger_at"] - world.clock.now, wake=False),
+        A.shell("claw workmail list --unread-only"),
+        A.shell("ls -t ~/Downloads | head"),
+        A.shell(f"cat ~/{f['path']}"),
+        laptop_files.claw(
+            "calendar.create_event",
+            title=f["title"],
+            start=clock.fmt(f["start"]),
+            end=clock.fmt(f["end"]),
+            location="Video call",
+        ),
+        *S.open_app("Settings"),
+        S.tap("id/switch_do_not_disturb"),
+        laptop_files.claw(
+            "workmail.reply", id=f["mail"], body="It's in my calendar and my phone will be on Do not disturb."
+        ),
+        A.wait(8 * clock.HOUR, wake=False),
+    ]
 
 
 FAMILY = Family(
     name="dual-invite-dnd",
     kind="proactive",
     services=("workmail", "files", "calendar", "phone", "contacts"),
-    devices=("laptop", "phone"), needs_sim_phone=True,
+    devices=("laptop", "phone"),
+    needs_sim_phone=True,
     summary="As the meeting starts, the event of the .ics invite that landed in Downloads is in the calendar at its "
-            "exact time (and at no other candidate time), the phone is on Do not disturb (no other setting changed) "
-            "and the manager, whose mail asks to be told, got a mail back.",
-    generate=generate, check=check, oracle=oracle,
-    variants=("ics",), tasks_per_variant=20, max_steps=40, tags=("laptop", "phone", "cross-device", "proactive"),
-    footprint=Footprint(owns=(
-        Own("workmail.messages", ids=("mail",)),),
-        parties=("boss",),
-        settings=("do_not_disturb",)),
+    "exact time (and at no other candidate time), the phone is on Do not disturb (no other setting changed) "
+    "and the manager, whose mail asks to be told, got a mail back.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    variants=("ics",),
+    tasks_per_variant=20,
+    max_steps=40,
+    tags=("laptop", "phone", "cross-device", "proactive"),
+    footprint=Footprint(
+        owns=(Own("workmail.messages", ids=("mail",)),), parties=("boss",), settings=("do_not_disturb",)
+    ),
 )

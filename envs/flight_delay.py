@@ -24,10 +24,20 @@ from claw_gym.world import World
 
 from .kit import arrivals, checks, deadlines, notation
 
-AIRLINES = [("Skyline Air", "SK", "skylineair.example"), ("Boreal Jet", "BJ", "borealjet.example"),
-            ("Atlantica", "AT", "atlantica.example"), ("Meridian Wings", "MW", "meridianwings.example")]
-ROUTES = [("Lisbon", "Berlin", 210), ("Berlin", "Oslo", 120), ("Dublin", "Lyon", 125), ("Toronto", "Austin", 240),
-          ("Oslo", "Dublin", 150), ("Lyon", "Lisbon", 135)]
+AIRLINES = [
+    ("Skyline Air", "SK", "skylineair.example"),
+    ("Boreal Jet", "BJ", "borealjet.example"),
+    ("Atlantica", "AT", "atlantica.example"),
+    ("Meridian Wings", "MW", "meridianwings.example"),
+]
+ROUTES = [
+    ("Lisbon", "Berlin", 210),
+    ("Berlin", "Oslo", 120),
+    ("Dublin", "Lyon", 125),
+    ("Toronto", "Austin", 240),
+    ("Oslo", "Dublin", 150),
+    ("Lyon", "Lisbon", 135),
+]
 DELAY = [
     "Dear passenger,\n\nflight {flight} to {to} on {date} is delayed. New departure {dep}, expected arrival "
     "{arr} (local times).\n\nWe apologise for the inconvenience.\n{airline}",
@@ -39,9 +49,11 @@ REVISED = [
     "Revised schedule for {flight}: departing {dep}, expected arrival {arr}. Please disregard earlier times.\n"
     "{airline}",
 ]
-RULE = ("Assistant rules\n\n- Flights: when an airline changes one of my flights, keep its calendar entry at the "
-        "latest times they give, and if it makes me late for a meeting, mail the attendees my new arrival time.\n"
-        "- Airlines sometimes revise a delay: the latest notice counts.\n")
+RULE = (
+    "Assistant rules\n\n- Flights: when an airline changes one of my flights, keep its calendar entry at the "
+    "latest times they give, and if it makes me late for a meeting, mail the attendees my new arrival time.\n"
+    "- Airlines sometimes revise a delay: the latest notice counts.\n"
+)
 WHY = "the note 'Assistant rules' says"
 MEETINGS = ["Client workshop", "Site visit", "Partner kickoff", "Contract review", "Board prep"]
 
@@ -54,11 +66,15 @@ def generate(ctx: Ctx) -> Scenario:
     flight = f"{code}{int(ctx.rng.integers(100, 999))}"
     dep = ctx.at(int(ctx.rng.integers(1, 4)), ctx.pick([7, 8, 9]), ctx.pick([0, 15, 30, 45]))
     arr = dep + minutes * 60
-    fl = cal.add(f"Flight {flight} {frm} - {to}", dep, arr, location=f"{frm} airport",
-                 notes=f"Booking ref {ctx.code(6)}")
+    fl = cal.add(
+        f"Flight {flight} {frm} - {to}", dep, arr, location=f"{frm} airport", notes=f"Booking ref {ctx.code(6)}"
+    )
     meet_start = arr - arr % (30 * clock.MINUTE) + ctx.pick([3, 4, 5]) * 30 * clock.MINUTE
-    who = [ctx.person("colleague"), ctx.person("manager")] if ctx.variant == "work" else \
-        [ctx.person("friend"), ctx.person("friend")]
+    who = (
+        [ctx.person("colleague"), ctx.person("manager")]
+        if ctx.variant == "work"
+        else [ctx.person("friend"), ctx.person("friend")]
+    )
     attendees = sorted({p.email for p in who})
     title = ctx.pick(MEETINGS) if ctx.variant == "work" else ctx.pick(["Lunch with friends", "Apartment viewing"])
     meet = cal.add(f"{title} in {to}", meet_start, meet_start + 90 * 60, attendees=attendees, location=to)
@@ -76,21 +92,38 @@ def generate(ctx: Ctx) -> Scenario:
     for k, d in enumerate(delays):
         nd, na = dep + d * 30 * clock.MINUTE + 2 * clock.HOUR, arr + d * 30 * clock.MINUTE + 2 * clock.HOUR
         tpl = DELAY if k == 0 else REVISED
-        body = ctx.pick(tpl).format(flight=flight, to=to, frm=frm, date=clock.fmt_date(dep), dep=clock.fmt_long(nd),
-                                    arr=clock.fmt_long(na), airline=airline)
+        body = ctx.pick(tpl).format(
+            flight=flight,
+            to=to,
+            frm=frm,
+            date=clock.fmt_date(dep),
+            dep=clock.fmt_long(nd),
+            arr=clock.fmt_long(na),
+            airline=airline,
+        )
         subj = f"Flight {flight} delayed" if k == 0 else f"Flight {flight}: revised departure"
         arrivals.arrive_mail(ctx, "mail", t, f"alerts@{domain}", subj, body)
         mails.append((t, nd, na))
         last = t
         t += (10 + 10 * ctx.difficulty + int(ctx.rng.integers(0, 20))) * clock.MINUTE
-    return Scenario(None, {"flight": fl["id"], "meeting": meet["id"], "attendees": attendees,
-                           "dep": mails[-1][1], "arr": mails[-1][2], "stale_dep": mails[0][1],
-                           "stale_arr": mails[0][2], "trigger_at": trigger,
-                           "stale_hhmm": sorted({notation.hhmm(m[2]) for m in mails[:-1]}
-                                                 - {notation.hhmm(mails[-1][2])}),
-                           "last_notice_at": last, "send_from": "workmail" if ctx.variant == "work" else "mail"},
-                    deadline=deadlines.deadline_after(ctx, last),
-                    trigger=f"delay notice for {flight} at {clock.fmt(trigger)}, revised later")
+    return Scenario(
+        None,
+        {
+            "flight": fl["id"],
+            "meeting": meet["id"],
+            "attendees": attendees,
+            "dep": mails[-1][1],
+            "arr": mails[-1][2],
+            "stale_dep": mails[0][1],
+            "stale_arr": mails[0][2],
+            "trigger_at": trigger,
+            "stale_hhmm": sorted({notation.hhmm(m[2]) for m in mails[:-1]} - {notation.hhmm(mails[-1][2])}),
+            "last_notice_at": last,
+            "send_from": "workmail" if ctx.variant == "work" else "mail",
+        },
+        deadline=deadlines.deadline_after(ctx, last),
+        trigger=f"delay notice for {flight} at {clock.fmt(trigger)}, revised later",
+    )
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
@@ -99,21 +132,27 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     g.forbid("deleted the flight from the calendar", fl is None)
     g.forbid("deleted the meeting", f["meeting"] not in cal)
     if fl is not None:
-        g.expect("flight entry has the latest departure and arrival", (fl["start"], fl["end"]) == (f["dep"], f["arr"]),
-                 f"entry {clock.fmt(fl['start'])}-{clock.fmt(fl['end'])}; the latest notice says "
-                 f"{clock.fmt(f['dep'])}-{clock.fmt(f['arr'])}",
-                 because=f"{WHY} to keep the flight's entry at the latest times; the airline's mails give them")
+        g.expect(
+            "flight entry has the latest departure and arrival",
+            (fl["start"], fl["end"]) == (f["dep"], f["arr"]),
+            f"entry {clock.fmt(fl['start'])}-{clock.fmt(fl['end'])}; the latest notice says "
+            f"{clock.fmt(f['dep'])}-{clock.fmt(f['arr'])}",
+            because=f"{WHY} to keep the flight's entry at the latest times; the airline's mails give them",
+        )
     want = notation.hhmm(f["arr"])
     for a in f["attendees"]:
         mails = checks.sent_to(world, a, after=f["trigger_at"])
         body = mails[-1]["body"] if mails else ""
         named = values.asked_values(body, values.times_in(body))  # "lands 16:30 (not 15:00)" names 16:30 only
         ok = want in named and named <= {want, notation.hhmm(f["dep"])} and not named & set(f["stale_hhmm"])
-        g.expect(f"{a} told the latest arrival time (and no superseded one)", ok,
-                 f"{count(len(mails), 'mail')} since the first notice; "
-                 f"the last names {', '.join(sorted(named)) or 'no time'}; "
-                 f"the latest arrival is {want}",
-                 because=f"{WHY} to mail the attendees of a meeting the flight makes them late for")
+        g.expect(
+            f"{a} told the latest arrival time (and no superseded one)",
+            ok,
+            f"{count(len(mails), 'mail')} since the first notice; "
+            f"the last names {', '.join(sorted(named)) or 'no time'}; "
+            f"the latest arrival is {want}",
+            because=f"{WHY} to mail the attendees of a meeting the flight makes them late for",
+        )
 
 
 def _act(world: World, f: dict[str, Any], dep: int, arr: int, wait_to: int) -> list[str]:
@@ -124,9 +163,13 @@ def _act(world: World, f: dict[str, Any], dep: int, arr: int, wait_to: int) -> l
         A.api("calendar.update_event", id=f["flight"], start=clock.fmt(dep), end=clock.fmt(arr)),
         A.api("calendar.get", id=f["meeting"]),
         A.api("contacts.search", query=f["attendees"][0]),
-        A.api(f"{f['send_from']}.send", to=f["attendees"], subject="Running late - flight delayed",
-              body=f"Hi all, my flight is delayed and now lands at {notation.hhmm(arr)} on {clock.fmt_date(arr)}, "
-                   "so I will miss the start of our meeting. Sorry - I will join as soon as I can."),
+        A.api(
+            f"{f['send_from']}.send",
+            to=f["attendees"],
+            subject="Running late - flight delayed",
+            body=f"Hi all, my flight is delayed and now lands at {notation.hhmm(arr)} on {clock.fmt_date(arr)}, "
+            "so I will miss the start of our meeting. Sorry - I will join as soon as I can.",
+        ),
         A.wait(6 * clock.HOUR, wake=False),
     ]
 
@@ -145,11 +188,16 @@ FAMILY = Family(
     kind="proactive",
     services=("mail", "calendar", "contacts", "workmail", "sms", "notes"),
     summary="The flight's calendar entry carries the times of the latest airline notice and every attendee of the "
-            "colliding meeting got a mail naming the latest arrival time (either mailbox), as the note "
-            "'Assistant rules' "
-            "asks; nothing deleted.",
-    generate=generate, check=check, oracle=oracle,
-    variants=("work", "personal"), tasks_per_variant=15, max_steps=40, tags=("conflict",),
+    "colliding meeting got a mail naming the latest arrival time (either mailbox), as the note "
+    "'Assistant rules' "
+    "asks; nothing deleted.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    variants=("work", "personal"),
+    tasks_per_variant=15,
+    max_steps=40,
+    tags=("conflict",),
     stale_oracle=stale_oracle,
     footprint=Footprint(owns=(Own("calendar.entries", ids=("flight", "meeting")),), parties=("attendees",)),
 )

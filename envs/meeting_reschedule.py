@@ -48,31 +48,52 @@ def generate(ctx: Ctx) -> Scenario:
     title = ctx.pick(TITLES)
     minutes = ctx.pick([30, 45, 60])
     start = ctx.next_weekday(int(ctx.rng.integers(0, 5)), ctx.pick([11, 14, 15]), ctx.pick([0, 30]))
-    event = cal.add(title, start, start + minutes * 60, attendees=[who.email, mail.address()],
-                    location=ctx.pick(["Room Atlas", "Room Birch", "Video call"]))
+    event = cal.add(
+        title,
+        start,
+        start + minutes * 60,
+        attendees=[who.email, mail.address()],
+        location=ctx.pick(["Room Atlas", "Room Birch", "Video call"]),
+    )
     # first request and the later change land on different days of the next week
     d1, d2 = ctx.sample([0, 1, 2, 3, 4], 2)
     first = ctx.next_weekday(d1, ctx.pick([9, 10, 13]), 0) + 7 * clock.DAY
     final = ctx.next_weekday(d2, ctx.pick([10, 11, 16]), ctx.pick([0, 30])) + 7 * clock.DAY
     t0 = ctx.now - int(ctx.rng.integers(2, 6)) * clock.HOUR
     subject = f"{title} - reschedule?"
-    mail.deliver(who.email, subject, ctx.pick(ASKS).format(title=title, **_slot_text(first)) + f"\n\n{who.first}",
-                 time=t0 - clock.DAY)
+    mail.deliver(
+        who.email,
+        subject,
+        ctx.pick(ASKS).format(title=title, **_slot_text(first)) + f"\n\n{who.first}",
+        time=t0 - clock.DAY,
+    )
     changes = 1 + (ctx.difficulty >= 4)
     latest: dict[str, Any] = {}
     for k in range(changes):
         slot = final if k == changes - 1 else ctx.next_weekday(d1, 15, 0) + 7 * clock.DAY
-        latest = mail.deliver(who.email, f"Re: {subject}",
-                              ctx.pick(CHANGES).format(**_slot_text(slot)) + f"\n\n{who.first}",
-                              time=t0 + k * 600)
+        latest = mail.deliver(
+            who.email,
+            f"Re: {subject}",
+            ctx.pick(CHANGES).format(**_slot_text(slot)) + f"\n\n{who.first}",
+            time=t0 + k * 600,
+        )
     # distractor: a same-titled request from someone else about a different meeting (harder levels)
     if ctx.difficulty >= 3:
         other = ctx.person("friend")
         mail.deliver(other.email, "Re: weekend plans", f"Could we move dinner to {DAYS[d1]}?", time=t0 - 3600)
     instruction = ctx.pick(INSTRUCTIONS).format(name=who.name, first=who.first, title=title)
-    return Scenario(instruction, {"event": event["id"], "start": event["start"], "minutes": minutes,
-                                  "final": final, "stale": first, "requester": who.email,
-                                  "thread_latest": latest["id"]})
+    return Scenario(
+        instruction,
+        {
+            "event": event["id"],
+            "start": event["start"],
+            "minutes": minutes,
+            "final": final,
+            "stale": first,
+            "requester": who.email,
+            "thread_latest": latest["id"],
+        },
+    )
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
@@ -80,20 +101,30 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     g.forbid("deleted the meeting", ev is None)
     if ev is None:
         return
-    g.expect("meeting starts at the latest requested time", ev["start"] == f["final"],
-             f"starts {clock.fmt(ev['start'])}; the thread's latest request is {clock.fmt(f['final'])}",
-             because="the instruction asks to move the meeting as the requester asked; their last mail settles it")
+    g.expect(
+        "meeting starts at the latest requested time",
+        ev["start"] == f["final"],
+        f"starts {clock.fmt(ev['start'])}; the thread's latest request is {clock.fmt(f['final'])}",
+        because="the instruction asks to move the meeting as the requester asked; their last mail settles it",
+    )
     length = (ev["end"] - ev["start"]) // 60
-    g.expect("meeting keeps its length", length == f["minutes"], f"{length} minutes, was {f['minutes']}",
-             because="the thread asks to move the meeting, not to change its length")
+    g.expect(
+        "meeting keeps its length",
+        length == f["minutes"],
+        f"{length} minutes, was {f['minutes']}",
+        because="the thread asks to move the meeting, not to change its length",
+    )
     hhmm, end = notation.hhmm(f["final"]), notation.hhmm(f["final"] + f["minutes"] * 60)
     replies = checks.sent_to(world, f["requester"])  # a reply or a new mail, from either mailbox
     named = [values.asked_values(m["body"], values.times_in(m["body"])) for m in replies]
     told = any(hhmm in n and n <= {hhmm, end} for n in named)  # the new start (and end), no other candidate
-    g.expect("requester was told the new time", told,
-             f"{count(len(replies), 'mail')} to the requester, naming "
-             f"{'; '.join(', '.join(sorted(n)) or 'no time' for n in named) or 'nothing'}; the new start is {hhmm}",
-             because="the instruction asks to let them know (reply to them)")
+    g.expect(
+        "requester was told the new time",
+        told,
+        f"{count(len(replies), 'mail')} to the requester, naming "
+        f"{'; '.join(', '.join(sorted(n)) or 'no time' for n in named) or 'nothing'}; the new start is {hhmm}",
+        because="the instruction asks to let them know (reply to them)",
+    )
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
@@ -113,8 +144,7 @@ def _move(f: dict[str, Any], slot: int) -> list[str]:
         A.api("workmail.get", id=f["thread_latest"]),
         A.api("contacts.search", query=f["requester"]),
         A.api("calendar.update_event", id=f["event"], start=new_start, end=new_end),
-        A.api("workmail.reply", id=f["thread_latest"],
-              body=f"Done - moved to {clock.fmt_long(slot)}. See you then."),
+        A.api("workmail.reply", id=f["thread_latest"], body=f"Done - moved to {clock.fmt_long(slot)}. See you then."),
         A.finish(f"Moved the meeting to {new_start} and confirmed by mail."),
     ]
 
@@ -124,13 +154,18 @@ FAMILY = Family(
     kind="reactive",
     services=("calendar", "workmail", "mail", "contacts", "chat", "todo", "notes"),
     summary="The meeting starts at the time of the latest request in the thread (not the stale one), keeps its "
-            "length, is not deleted, and the requester got a mail (either mailbox) naming the new time and no "
-            "other candidate.",
-    generate=generate, check=check, oracle=oracle,
-    variants=("thread",), tasks_per_variant=20, max_steps=20, tags=("conflict",),
+    "length, is not deleted, and the requester got a mail (either mailbox) naming the new time and no "
+    "other candidate.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    variants=("thread",),
+    tasks_per_variant=20,
+    max_steps=20,
+    tags=("conflict",),
     stale_oracle=stale_oracle,
-    footprint=Footprint(owns=(
-        Own("calendar.entries", ids=("event",)),
-        Own("workmail.messages", ids=("thread_latest",))),
-        parties=("requester",)),
+    footprint=Footprint(
+        owns=(Own("calendar.entries", ids=("event",)), Own("workmail.messages", ids=("thread_latest",))),
+        parties=("requester",),
+    ),
 )

@@ -21,20 +21,30 @@ from claw_gym.world import World
 
 from .kit import views
 
-REASONS = [("Airport taxi", "The airport taxi is booked for {later}."),
-           ("Plumber", "The plumber comes at {later} and someone has to let him in."),
-           ("Hike", "We meet the others at the trailhead at {later} for the early hike."),
-           ("Car service", "The garage opens at {later} and we need to drop the car first thing.")]
-ASKS = ["Can you make sure you're up by {hhmm} tomorrow? {reason}",
-        "Please set an alarm, you need to be up at {hhmm} tomorrow. {reason}",
-        "Reminder for tomorrow: up at {hhmm}! {reason}"]
-CHANGES = ["Change of plan - better be up at {hhmm} instead, they moved it.",
-           "Update: make that {hhmm}, it got moved earlier. Sorry!"]
-REVERTS = ["Scratch that, they couldn't move it after all - {hhmm} as first planned.",
-           "Sorry, false alarm: it stays at {hhmm} like I said before."]
-INSTRUCTIONS = ["{first} texted me about getting up early tomorrow. Set an alarm on my phone for it.",
-                "Put an alarm on my phone for the wake-up time {first} sent me by text.",
-                "Check {first}'s texts about tomorrow morning and set the alarm on my phone."]
+REASONS = [
+    ("Airport taxi", "The airport taxi is booked for {later}."),
+    ("Plumber", "The plumber comes at {later} and someone has to let him in."),
+    ("Hike", "We meet the others at the trailhead at {later} for the early hike."),
+    ("Car service", "The garage opens at {later} and we need to drop the car first thing."),
+]
+ASKS = [
+    "Can you make sure you're up by {hhmm} tomorrow? {reason}",
+    "Please set an alarm, you need to be up at {hhmm} tomorrow. {reason}",
+    "Reminder for tomorrow: up at {hhmm}! {reason}",
+]
+CHANGES = [
+    "Change of plan - better be up at {hhmm} instead, they moved it.",
+    "Update: make that {hhmm}, it got moved earlier. Sorry!",
+]
+REVERTS = [
+    "Scratch that, they couldn't move it after all - {hhmm} as first planned.",
+    "Sorry, false alarm: it stays at {hhmm} like I said before.",
+]
+INSTRUCTIONS = [
+    "{first} texted me about getting up early tomorrow. Set an alarm on my phone for it.",
+    "Put an alarm on my phone for the wake-up time {first} sent me by text.",
+    "Check {first}'s texts about tomorrow morning and set the alarm on my phone.",
+]
 
 
 def _hhmm(minutes: int) -> str:
@@ -47,8 +57,9 @@ def generate(ctx: Ctx) -> Scenario:
     label, reason = ctx.pick(REASONS)
     first = int(ctx.rng.integers(5 * 4, 7 * 4)) * 15  # 05:00 .. 06:45
     t = ctx.now - int(ctx.rng.integers(3, 10)) * clock.HOUR
-    sms.receive(who.phone, ctx.pick(ASKS).format(hhmm=_hhmm(first), reason=reason.format(
-        later=_hhmm(first + 30))), time=t)
+    sms.receive(
+        who.phone, ctx.pick(ASKS).format(hhmm=_hhmm(first), reason=reason.format(later=_hhmm(first + 30))), time=t
+    )
     moved = first - int(ctx.rng.integers(1, 4)) * 15
     sms.receive(who.phone, ctx.pick(CHANGES).format(hhmm=_hhmm(moved)), time=t + 40 * clock.MINUTE)
     final, stale = moved, first
@@ -59,29 +70,59 @@ def generate(ctx: Ctx) -> Scenario:
         friend = ctx.person("friend")
         sms.receive(friend.phone, f"Gym class at {_hhmm(18 * 60 + 30)} tomorrow, you in?", time=t + 5 * clock.MINUTE)
     instruction = ctx.pick(INSTRUCTIONS).format(first=who.first)
-    return Scenario(instruction, {"time": _hhmm(final), "stale": _hhmm(stale), "label": label,
-                                  "sender": who.phone, "name": who.name, "first": who.first, "start": ctx.now})
+    return Scenario(
+        instruction,
+        {
+            "time": _hhmm(final),
+            "stale": _hhmm(stale),
+            "label": label,
+            "sender": who.phone,
+            "name": who.name,
+            "first": who.first,
+            "start": ctx.now,
+        },
+    )
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     alarms = views.phone(world).alarms()
     on = sorted(a["time"] for a in alarms if a["enabled"])
     seen = f"alarms on: {', '.join(on) or 'none'}"
-    g.expect("an alarm is on at the requested time", f["time"] in on, f"{seen}; the texts settle on {f['time']}",
-             because="the instruction asks for an alarm on the phone at the time the texts give")
-    g.expect("no alarm at the superseded time", f["stale"] not in on, f"{seen}; the texts replaced {f['stale']}",
-             because="the later texts replace the earlier time")
+    g.expect(
+        "an alarm is on at the requested time",
+        f["time"] in on,
+        f"{seen}; the texts settle on {f['time']}",
+        because="the instruction asks for an alarm on the phone at the time the texts give",
+    )
+    g.expect(
+        "no alarm at the superseded time",
+        f["stale"] not in on,
+        f"{seen}; the texts replaced {f['stale']}",
+        because="the later texts replace the earlier time",
+    )
     added = sorted({a["time"] for a in alarms if a["enabled"] and a.get("created", 0) >= f["start"]} - {f["time"]})
-    g.expect("no alarm added at another time", not added,
-             f"alarms added at other times: {', '.join(added)}" if added else "no alarm added at another time",
-             because="the instruction asks for one wake-up time: alarms at several times are a hedge")
+    g.expect(
+        "no alarm added at another time",
+        not added,
+        f"alarms added at other times: {', '.join(added)}" if added else "no alarm added at another time",
+        because="the instruction asks for one wake-up time: alarms at several times are a hedge",
+    )
 
 
 def _act(f: dict[str, Any], hhmm: str) -> list[str]:
     """Find the person in Contacts, read their texts, set the alarm in Clock."""
-    return [*S.open_app("Contacts"), *S.fill("search", f["first"]), S.tap(f"text={f['name']}"),
-            S.tap("id/message"), *S.open_app("Clock"), S.tap("id/add_alarm"), *S.fill("time", hhmm),
-            *S.fill("label", f["label"]), S.tap("id/save"), A.finish(f"Alarm set for {hhmm}.")]
+    return [
+        *S.open_app("Contacts"),
+        *S.fill("search", f["first"]),
+        S.tap(f"text={f['name']}"),
+        S.tap("id/message"),
+        *S.open_app("Clock"),
+        S.tap("id/add_alarm"),
+        *S.fill("time", hhmm),
+        *S.fill("label", f["label"]),
+        S.tap("id/save"),
+        A.finish(f"Alarm set for {hhmm}."),
+    ]
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
@@ -97,11 +138,17 @@ FAMILY = Family(
     name="phone-alarm-from-message",
     kind="reactive",
     services=("phone", "sms", "contacts", "calendar", "mail", "notes"),
-    devices=("phone",), needs_sim_phone=True,
+    devices=("phone",),
+    needs_sim_phone=True,
     summary="An enabled alarm exists on the phone at the wake-up time the named person's texts settle on "
-            "(not the superseded time); no alarm was added at any other time.",
-    generate=generate, check=check, oracle=oracle,
-    variants=("text",), tasks_per_variant=20, max_steps=30, tags=("phone", "conflict"),
+    "(not the superseded time); no alarm was added at any other time.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    variants=("text",),
+    tasks_per_variant=20,
+    max_steps=30,
+    tags=("phone", "conflict"),
     stale_oracle=stale_oracle,
     footprint=Footprint(parties=("sender",)),
 )

@@ -24,23 +24,42 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-MERCHANTS = [("Zalando", "orders@zalando.example"), ("Bookshop Lumen", "shop@lumenbooks.example"),
-             ("Techstore", "noreply@techstore.example"), ("Greenbox Meals", "hello@greenbox.example"),
-             ("Cineplex", "tickets@cineplex.example")]
+MERCHANTS = [
+    ("Zalando", "orders@zalando.example"),
+    ("Bookshop Lumen", "shop@lumenbooks.example"),
+    ("Techstore", "noreply@techstore.example"),
+    ("Greenbox Meals", "hello@greenbox.example"),
+    ("Cineplex", "tickets@cineplex.example"),
+]
 YES, NO = "Yes, it was me", "No, block card"
-INSTRUCTIONS = ["My bank pinged me about several card payments. Check my mail for matching orders and answer the "
-                "notifications on my phone.",
-                "Are the card payments the bank app is asking about mine? Look through my order mails and reply to "
-                "the bank's notifications on the phone.",
-                "Deal with the bank's 'was this you?' notifications on my phone - my order confirmations are in mail."]
+INSTRUCTIONS = [
+    "My bank pinged me about several card payments. Check my mail for matching orders and answer the "
+    "notifications on my phone.",
+    "Are the card payments the bank app is asking about mine? Look through my order mails and reply to "
+    "the bank's notifications on the phone.",
+    "Deal with the bank's 'was this you?' notifications on my phone - my order confirmations are in mail.",
+]
 PAYMENTS = 3
 
 
-def _order_mail(ctx: Ctx, merchant: str, sender: str, amount: float, when: int, *, read: bool = False,
-                note: str = "Total charged to your card") -> str:
+def _order_mail(
+    ctx: Ctx,
+    merchant: str,
+    sender: str,
+    amount: float,
+    when: int,
+    *,
+    read: bool = False,
+    note: str = "Total charged to your card",
+) -> str:
     order = ctx.code(6)
-    ctx.svc("mail").deliver(sender, f"Your {merchant} order #{order}", f"Thanks for your order!\nOrder #{order}\n"
-                            f"{note}: {amount:.2f} EUR", time=when, read=read)
+    ctx.svc("mail").deliver(
+        sender,
+        f"Your {merchant} order #{order}",
+        f"Thanks for your order!\nOrder #{order}\n{note}: {amount:.2f} EUR",
+        time=when,
+        read=read,
+    )
     return f"Your {merchant} order #{order}"
 
 
@@ -59,22 +78,46 @@ def generate(ctx: Ctx) -> Scenario:
         if legit:
             order = _order_mail(ctx, merchant, sender, amount, paid - 2 * clock.MINUTE)
         elif ctx.difficulty >= 3:  # an older order at the same shop, another amount
-            _order_mail(ctx, merchant, sender, round(amount + float(ctx.rng.uniform(5, 40)), 2),
-                        paid - 9 * clock.DAY, read=True)
-        note = phone.notify("Bank", f"Card payment {amount:.2f} EUR", "Card ending 4421: was this you? "
-                            "The payment details are in the app.", [YES, NO], time=paid + clock.MINUTE,
-                            package="com.claw.bank",
-                            effects={NO: {"call": "bank.dispute",
-                                          "args": {"id": tx["id"], "reason": "Not me: reported from the card alert"},
-                                          "confirm": f"Block the card ending 4421 and dispute the {amount:.2f} EUR "
-                                                     "payment?"}})
-        payments.append({"tx": tx["id"], "note": note["id"], "legit": legit, "answer": YES if legit else NO,
-                         "row": f"{merchant.upper()}  {-amount:+,.2f}", "order": order, "amount": amount})
+            _order_mail(
+                ctx, merchant, sender, round(amount + float(ctx.rng.uniform(5, 40)), 2), paid - 9 * clock.DAY, read=True
+            )
+        note = phone.notify(
+            "Bank",
+            f"Card payment {amount:.2f} EUR",
+            "Card ending 4421: was this you? The payment details are in the app.",
+            [YES, NO],
+            time=paid + clock.MINUTE,
+            package="com.claw.bank",
+            effects={
+                NO: {
+                    "call": "bank.dispute",
+                    "args": {"id": tx["id"], "reason": "Not me: reported from the card alert"},
+                    "confirm": f"Block the card ending 4421 and dispute the {amount:.2f} EUR payment?",
+                }
+            },
+        )
+        payments.append(
+            {
+                "tx": tx["id"],
+                "note": note["id"],
+                "legit": legit,
+                "answer": YES if legit else NO,
+                "row": f"{merchant.upper()}  {-amount:+,.2f}",
+                "order": order,
+                "amount": amount,
+            }
+        )
         paid += int(ctx.rng.integers(5, 25)) * clock.MINUTE
     if ctx.difficulty >= 2:  # another shop's order with the amount of a fraudulent payment, not charged yet
         other, other_sender = shops[PAYMENTS]
-        _order_mail(ctx, other, other_sender, ctx.pick([p for p in payments if not p["legit"]])["amount"],
-                    paid - int(ctx.rng.integers(2, 6)) * clock.HOUR, note="You will be charged when it ships. Total")
+        _order_mail(
+            ctx,
+            other,
+            other_sender,
+            ctx.pick([p for p in payments if not p["legit"]])["amount"],
+            paid - int(ctx.rng.integers(2, 6)) * clock.HOUR,
+            note="You will be charged when it ships. Total",
+        )
     return Scenario(ctx.pick(INSTRUCTIONS), {"payments": payments})
 
 
@@ -84,17 +127,26 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     for p in f["payments"]:
         note, tx = notes[p["note"]], txs[p["tx"]]
         what = f"the alert for {p['amount']:.2f}"
-        why = ("a mailed order from the charging shop matches the amount" if p["legit"]
-               else "no mailed order from the charging shop has this amount")
-        g.expect(f"{what} was answered correctly", note["response"] == p["answer"],
-                 f"answered {note['response']!r}" if note["response"] else "not answered",
-                 because=f"the instruction asks to answer the bank's alerts by the order mails; {why}")
+        why = (
+            "a mailed order from the charging shop matches the amount"
+            if p["legit"]
+            else "no mailed order from the charging shop has this amount"
+        )
+        g.expect(
+            f"{what} was answered correctly",
+            note["response"] == p["answer"],
+            f"answered {note['response']!r}" if note["response"] else "not answered",
+            because=f"the instruction asks to answer the bank's alerts by the order mails; {why}",
+        )
         if p["legit"]:
             g.forbid(f"disputed the user's own payment of {p['amount']:.2f}", tx["status"] == "disputed")
         else:
-            g.expect(f"the fraudulent charge of {p['amount']:.2f} is disputed", tx["status"] == "disputed",
-                     f"status {tx['status']}",
-                     because="the alert's 'No, block card' disputes a payment that was not the user's")
+            g.expect(
+                f"the fraudulent charge of {p['amount']:.2f} is disputed",
+                tx["status"] == "disputed",
+                f"status {tx['status']}",
+                because="the alert's 'No, block card' disputes a payment that was not the user's",
+            )
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
@@ -119,12 +171,18 @@ FAMILY = Family(
     name="phone-card-check",
     kind="reactive",
     services=("phone", "bank", "mail", "contacts", "sms"),
-    devices=("phone",), needs_sim_phone=True,
+    devices=("phone",),
+    needs_sim_phone=True,
     summary="Every bank alert is answered from the phone: 'yes' when a mailed order matches the charging shop "
-            "(from the bank) and the amount (and the charge is not disputed), otherwise 'no', which disputes it.",
-    generate=generate, check=check, oracle=oracle,
-    variants=("alert",), tasks_per_variant=20, max_steps=40, tags=("phone", "notification"),
-    footprint=Footprint(owns=(
-        Own("bank.transactions", ids=("payments.tx",)),
-        Own("phone.notifications", ids=("payments.note",)))),
+    "(from the bank) and the amount (and the charge is not disputed), otherwise 'no', which disputes it.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    variants=("alert",),
+    tasks_per_variant=20,
+    max_steps=40,
+    tags=("phone", "notification"),
+    footprint=Footprint(
+        owns=(Own("bank.transactions", ids=("payments.tx",)), Own("phone.notifications", ids=("payments.note",)))
+    ),
 )

@@ -23,11 +23,15 @@ from claw_gym.world import World
 from .kit import arrivals, deadlines, notation, phone_flows, views
 
 TITLES = ["Board review", "Board strategy session", "Quarterly board meeting", "Board budget review"]
-RULES = ("Phone rules\n\n- Board meetings: Do not disturb ON, at most 30 minutes before the start, for the whole "
-         "meeting.\n- Switch it OFF again within 30 minutes after the end - the kids' school must be able to reach "
-         "me.\n- Other meetings: leave the phone as it is.\n")
-MOVES = ["Heads up: the {title} moved to {hhmm} today, same room. The calendar isn't updated yet.",
-         "FYI {title} is pushed to {hhmm} this afternoon - chair's flight is late. Same room."]
+RULES = (
+    "Phone rules\n\n- Board meetings: Do not disturb ON, at most 30 minutes before the start, for the whole "
+    "meeting.\n- Switch it OFF again within 30 minutes after the end - the kids' school must be able to reach "
+    "me.\n- Other meetings: leave the phone as it is.\n"
+)
+MOVES = [
+    "Heads up: the {title} moved to {hhmm} today, same room. The calendar isn't updated yet.",
+    "FYI {title} is pushed to {hhmm} this afternoon - chair's flight is late. Same room.",
+]
 LEAD = 30 * clock.MINUTE
 
 
@@ -45,15 +49,27 @@ def generate(ctx: Ctx) -> Scenario:
     for k in range(ctx.difficulty - 1):  # other meetings today: no silence needed
         s = old - (k + 2) * clock.HOUR if k % 2 == 0 else new + length + (k + 1) * clock.HOUR
         if clock.day_start(s) == clock.day_start(old) and s > ctx.now:
-            cal.add(ctx.pick(["Team sync", "1:1 with Sam", "Customer call", "Lunch with Ana"]), s,
-                    s + 30 * clock.MINUTE)
+            cal.add(
+                ctx.pick(["Team sync", "1:1 with Sam", "Customer call", "Lunch with Ana"]), s, s + 30 * clock.MINUTE
+            )
     if ctx.difficulty >= 3:
         friend = ctx.person("friend")
         arrivals.arrive_sms(ctx, trigger + 7 * clock.MINUTE, friend.phone, "Call me when you're free this afternoon?")
-    return Scenario(None, {"title": title, "old": old, "start": new, "end": new + length, "name": boss.name,
-                           "first": boss.first, "initial": dict(ctx.svc("phone").settings), "trigger_at": trigger},
-                    deadline=new + length + 45 * clock.MINUTE,
-                    trigger=f"{boss.name} texts at {clock.fmt(trigger)}: {title} moves to {notation.hhmm(new)}")
+    return Scenario(
+        None,
+        {
+            "title": title,
+            "old": old,
+            "start": new,
+            "end": new + length,
+            "name": boss.name,
+            "first": boss.first,
+            "initial": dict(ctx.svc("phone").settings),
+            "trigger_at": trigger,
+        },
+        deadline=new + length + 45 * clock.MINUTE,
+        trigger=f"{boss.name} texts at {clock.fmt(trigger)}: {title} moves to {notation.hhmm(new)}",
+    )
 
 
 RULE = "the note 'Phone rules' says"
@@ -64,8 +80,10 @@ def story(changes: list[tuple[int, bool]], initial: bool) -> str:
     if not changes:
         return f"Do not disturb {'on' if initial else 'off'} all along"
     (t0, v0), rest = changes[0], changes[1:]
-    return ", ".join([f"Do not disturb {'on' if v0 else 'off'} since {notation.hhmm(t0)}"]
-                     + [f"{'on' if v else 'off'} at {notation.hhmm(t)}" for t, v in rest])
+    return ", ".join(
+        [f"Do not disturb {'on' if v0 else 'off'} since {notation.hhmm(t0)}"]
+        + [f"{'on' if v else 'off'} at {notation.hhmm(t)}" for t, v in rest]
+    )
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
@@ -75,37 +93,58 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     seen = story(changes, initial)
     at_start = phone_flows.setting_at(world, key, start, initial)
     during = [v for t, v in changes if start < t < end]
-    g.expect("Do not disturb is on for the whole meeting", at_start and all(during),
-             f"{seen}; meeting {notation.hhmm(start)}-{notation.hhmm(end)}",
-             because=f"{RULE} Do not disturb on for board meetings; "
-                     f"the manager's text moved it to {notation.hhmm(start)}")
+    g.expect(
+        "Do not disturb is on for the whole meeting",
+        at_start and all(during),
+        f"{seen}; meeting {notation.hhmm(start)}-{notation.hhmm(end)}",
+        because=f"{RULE} Do not disturb on for board meetings; the manager's text moved it to {notation.hhmm(start)}",
+    )
     ons = [t for t, v in changes if v and t <= start]
-    g.expect("switched on no earlier than 30 minutes before the start", bool(ons) and ons[-1] >= start - LEAD,
-             f"{seen}; on from {notation.hhmm(start - LEAD)} at the earliest",
-             because=f"{RULE} at most 30 minutes before the start")
+    g.expect(
+        "switched on no earlier than 30 minutes before the start",
+        bool(ons) and ons[-1] >= start - LEAD,
+        f"{seen}; on from {notation.hhmm(start - LEAD)} at the earliest",
+        because=f"{RULE} at most 30 minutes before the start",
+    )
     close = end + LEAD  # the window is read as far as the episode saw it (judging time is the deadline's job)
     upto = min(world.clock.now, close)
     offs = [t for t, v in changes if not v and end <= t <= upto]
     off_ok = world.clock.now >= end and bool(offs) and not phone_flows.setting_at(world, key, upto, initial)
     when = "" if world.clock.now >= close else f"; judged at {notation.hhmm(world.clock.now)}"
-    g.expect("switched off within 30 minutes after the end", off_ok,
-             f"{seen}; meeting ends {notation.hhmm(end)}, off by {notation.hhmm(close)}{when}",
-             because=f"{RULE} off again within 30 minutes after the end")
+    g.expect(
+        "switched off within 30 minutes after the end",
+        off_ok,
+        f"{seen}; meeting ends {notation.hhmm(end)}, off by {notation.hhmm(close)}{when}",
+        because=f"{RULE} off again within 30 minutes after the end",
+    )
     settings = views.phone(world).settings
     other = sorted(k for k, v in settings.items() if k != key and v != f["initial"][k])
-    g.expect("no other setting changed", not other, f"changed: {', '.join(other)}" if other else "none changed",
-             because=f"{RULE} only Do not disturb changes for board meetings")
+    g.expect(
+        "no other setting changed",
+        not other,
+        f"changed: {', '.join(other)}" if other else "none changed",
+        because=f"{RULE} only Do not disturb changes for board meetings",
+    )
 
 
 def _act(world: World, f: dict[str, Any], start: int, end: int) -> list[str]:
     now = world.clock.now
-    return [A.wait(f["trigger_at"] - now + 5 * clock.MINUTE, wake=False), *S.open_app("Contacts"),
-            *S.fill("search", f["first"]),
-            S.tap(f"text={f['name']}"), S.tap("id/message"), *S.open_app("Calendar"), *S.open_app("Notes"),
-            A.wait(start - 10 * clock.MINUTE - (f["trigger_at"] + 5 * clock.MINUTE) - 60, wake=False),
-            *S.open_app("Settings"), S.tap("id/switch_do_not_disturb"),
-            A.wait(end + 5 * clock.MINUTE - (start - 10 * clock.MINUTE), wake=False),
-            *S.open_app("Settings"), S.tap("id/switch_do_not_disturb"), A.wait(3 * clock.HOUR, wake=False)]
+    return [
+        A.wait(f["trigger_at"] - now + 5 * clock.MINUTE, wake=False),
+        *S.open_app("Contacts"),
+        *S.fill("search", f["first"]),
+        S.tap(f"text={f['name']}"),
+        S.tap("id/message"),
+        *S.open_app("Calendar"),
+        *S.open_app("Notes"),
+        A.wait(start - 10 * clock.MINUTE - (f["trigger_at"] + 5 * clock.MINUTE) - 60, wake=False),
+        *S.open_app("Settings"),
+        S.tap("id/switch_do_not_disturb"),
+        A.wait(end + 5 * clock.MINUTE - (start - 10 * clock.MINUTE), wake=False),
+        *S.open_app("Settings"),
+        S.tap("id/switch_do_not_disturb"),
+        A.wait(3 * clock.HOUR, wake=False),
+    ]
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
@@ -121,12 +160,18 @@ FAMILY = Family(
     name="phone-dnd-meeting",
     kind="proactive",
     services=("phone", "calendar", "sms", "notes", "contacts"),
-    devices=("phone",), needs_sim_phone=True,
+    devices=("phone",),
+    needs_sim_phone=True,
     summary="Replayed from the audit log: Do not disturb is on from at most 30 min before the board meeting's moved "
-            "start through its end and off within 30 min after; the calendar's superseded time does not count; no "
-            "other setting changed.",
-    generate=generate, check=check, oracle=oracle,
-    variants=("board",), tasks_per_variant=25, max_steps=60, tags=("phone", "proactive", "conflict"),
+    "start through its end and off within 30 min after; the calendar's superseded time does not count; no "
+    "other setting changed.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    variants=("board",),
+    tasks_per_variant=25,
+    max_steps=60,
+    tags=("phone", "proactive", "conflict"),
     stale_oracle=stale_oracle,
     footprint=Footprint(settings=("do_not_disturb",)),
 )

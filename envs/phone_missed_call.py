@@ -23,14 +23,18 @@ from claw_gym.world import World
 
 from .kit import arrivals, checks, deadlines, notation, records
 
-ASKS = ["Tried to call you - can you call me back at {hhmm}? Stuck in a meeting till then.",
-        "Missed you! Call me back at {hhmm}, it's about the weekend.",
-        "Rang you just now. Can you phone me at {hhmm}? Need to ask you something."]
+ASKS = [
+    "Tried to call you - can you call me back at {hhmm}? Stuck in a meeting till then.",
+    "Missed you! Call me back at {hhmm}, it's about the weekend.",
+    "Rang you just now. Can you phone me at {hhmm}? Need to ask you something.",
+]
 MOVES = ["Actually make it {hhmm}, the meeting runs over.", "Sorry, {hhmm} instead - something came up."]
 REVERTS = ["Forget that, {hhmm} works after all like I first said."]
-HABITS = ("Phone habits\n\n- Missed a call and they ask me to ring back at a time? Text them to confirm the time, "
-          "and set myself a reminder for it (alarm, calendar, whatever).\n- If the time changes, so does the "
-          "reminder: one reminder, at the time we settled on.\n")
+HABITS = (
+    "Phone habits\n\n- Missed a call and they ask me to ring back at a time? Text them to confirm the time, "
+    "and set myself a reminder for it (alarm, calendar, whatever).\n- If the time changes, so does the "
+    "reminder: one reminder, at the time we settled on.\n"
+)
 
 
 CALL_SLACK = 30 * clock.MINUTE  # the episode runs on this long past the settled call-back time
@@ -58,20 +62,35 @@ def generate(ctx: Ctx) -> Scenario:
         arrivals.arrive_sms(ctx, settled, who.phone, ctx.pick(REVERTS).format(hhmm=_hhmm(first)))
         final, stale = first, moved
     if ctx.difficulty >= 2:
-        arrivals.arrive_missed_call(ctx, trigger - int(ctx.rng.integers(10, 30)) * clock.MINUTE,
-                              f"+1 555 0{int(ctx.rng.integers(10, 99))} {int(ctx.rng.integers(1000, 9999))}")
+        arrivals.arrive_missed_call(
+            ctx,
+            trigger - int(ctx.rng.integers(10, 30)) * clock.MINUTE,
+            f"+1 555 0{int(ctx.rng.integers(10, 99))} {int(ctx.rng.integers(1000, 9999))}",
+        )
     if ctx.difficulty >= 3:
         friend = ctx.person("friend")
         if friend.phone != who.phone:
-            arrivals.arrive_sms(ctx, trigger + 3 * clock.MINUTE, friend.phone,
-                         f"Dinner at {_hhmm(19 * 60 + 30)} tomorrow still on?")
-    return Scenario(None, {"number": who.phone, "name": who.name, "first": who.first, "time": _hhmm(final),
-                           "stale": _hhmm(stale), "trigger_at": trigger, "settled_at": settled,
-                           "ids_before": ids_before},
-                    # the call-back time itself has passed, with slack to call
-                    deadline=deadlines.deadline_after(
-                        ctx, settled, content=clock.day_start(trigger) + final * clock.MINUTE + CALL_SLACK),
-                    trigger=f"missed call from {who.name} at {clock.fmt(trigger)}, call-back time {_hhmm(final)}")
+            arrivals.arrive_sms(
+                ctx, trigger + 3 * clock.MINUTE, friend.phone, f"Dinner at {_hhmm(19 * 60 + 30)} tomorrow still on?"
+            )
+    return Scenario(
+        None,
+        {
+            "number": who.phone,
+            "name": who.name,
+            "first": who.first,
+            "time": _hhmm(final),
+            "stale": _hhmm(stale),
+            "trigger_at": trigger,
+            "settled_at": settled,
+            "ids_before": ids_before,
+        },
+        # the call-back time itself has passed, with slack to call
+        deadline=deadlines.deadline_after(
+            ctx, settled, content=clock.day_start(trigger) + final * clock.MINUTE + CALL_SLACK
+        ),
+        trigger=f"missed call from {who.name} at {clock.fmt(trigger)}, call-back time {_hhmm(final)}",
+    )
 
 
 def _at(f: dict[str, Any], hhmm: str) -> int:
@@ -85,33 +104,68 @@ HABIT = "the note 'Phone habits' says to set a reminder for a promised call-back
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     at, stale = _at(f, f["time"]), _at(f, f["stale"])
-    calls = [c for c in world.services["phone"].table("calls").values() if c["direction"] == "out"
-             and notation.norm_phone(c["number"]) == notation.norm_phone(f["number"]) and c["time"] >= at]
+    calls = [
+        c
+        for c in world.services["phone"].table("calls").values()
+        if c["direction"] == "out"
+        and notation.norm_phone(c["number"]) == notation.norm_phone(f["number"])
+        and c["time"] >= at
+    ]
     kept = checks.reminders_at(world, at, f["ids_before"]) + [f"called at {notation.hhmm(c['time'])}" for c in calls]
-    g.expect("a reminder is set at the settled call-back time (or the call was made then)", bool(kept),
-             f"at {f['time']}: {', '.join(kept) or 'no alarm, calendar entry, to-do or call'}",
-             because=f"{HABIT}; the texts settle on {f['time']}")
+    g.expect(
+        "a reminder is set at the settled call-back time (or the call was made then)",
+        bool(kept),
+        f"at {f['time']}: {', '.join(kept) or 'no alarm, calendar entry, to-do or call'}",
+        because=f"{HABIT}; the texts settle on {f['time']}",
+    )
     old = checks.reminders_at(world, stale, f["ids_before"])
-    g.expect("no reminder at the superseded time", not old, f"at {f['stale']}: {', '.join(old) or 'none'}",
-             because="a later text moved the call-back time")
-    texts = sorted((m for m in world.services["sms"].table("messages").values() if m["direction"] == "out"
-                    and notation.norm_phone(m["number"]) == notation.norm_phone(f["number"])
-                    and m["time"] >= f["trigger_at"]
-                    and values.times_in(m["body"])), key=lambda m: (m["time"], m["id"]))
+    g.expect(
+        "no reminder at the superseded time",
+        not old,
+        f"at {f['stale']}: {', '.join(old) or 'none'}",
+        because="a later text moved the call-back time",
+    )
+    texts = sorted(
+        (
+            m
+            for m in world.services["sms"].table("messages").values()
+            if m["direction"] == "out"
+            and notation.norm_phone(m["number"]) == notation.norm_phone(f["number"])
+            and m["time"] >= f["trigger_at"]
+            and values.times_in(m["body"])
+        ),
+        key=lambda m: (m["time"], m["id"]),
+    )
     last = texts[-1]["body"] if texts else ""
     asked = values.asked_values(last, values.times_in(last))
-    g.expect(f"{f['name']} was texted the settled time (and no other)", asked == {f["time"]},
-             f"last text naming a time asks for {', '.join(sorted(asked)) or 'no time'}" if texts
-             else "no text naming a time after the call",
-             because="the note 'Phone habits' says to text them to confirm the time")
+    g.expect(
+        f"{f['name']} was texted the settled time (and no other)",
+        asked == {f["time"]},
+        f"last text naming a time asks for {', '.join(sorted(asked)) or 'no time'}"
+        if texts
+        else "no text naming a time after the call",
+        because="the note 'Phone habits' says to text them to confirm the time",
+    )
 
 
 def _act(world: World, f: dict[str, Any], hhmm: str) -> list[str]:
-    return [A.wait(f["settled_at"] - world.clock.now + 60, wake=False), *S.open_app("Phone"), S.tap("id/tab_recents"),
-            *S.open_app("Contacts"), *S.fill("search", f["first"]), S.tap(f"text={f['name']}"), S.tap("id/message"),
-            *S.fill("compose_text", f"Sorry I missed you - I'll call you at {hhmm}."), S.tap("id/send"),
-            *S.open_app("Clock"), S.tap("id/add_alarm"), *S.fill("time", hhmm),
-            *S.fill("label", f"Call {f['first']}"), S.tap("id/save"), A.wait(6 * clock.HOUR, wake=False)]
+    return [
+        A.wait(f["settled_at"] - world.clock.now + 60, wake=False),
+        *S.open_app("Phone"),
+        S.tap("id/tab_recents"),
+        *S.open_app("Contacts"),
+        *S.fill("search", f["first"]),
+        S.tap(f"text={f['name']}"),
+        S.tap("id/message"),
+        *S.fill("compose_text", f"Sorry I missed you - I'll call you at {hhmm}."),
+        S.tap("id/send"),
+        *S.open_app("Clock"),
+        S.tap("id/add_alarm"),
+        *S.fill("time", hhmm),
+        *S.fill("label", f"Call {f['first']}"),
+        S.tap("id/save"),
+        A.wait(6 * clock.HOUR, wake=False),
+    ]
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
@@ -127,12 +181,18 @@ FAMILY = Family(
     name="phone-missed-call",
     kind="proactive",
     services=("phone", "sms", "contacts", "calendar", "notes"),
-    devices=("phone",), needs_sim_phone=True,
+    devices=("phone",),
+    needs_sim_phone=True,
     summary="After the missed call and texts, as the 'Phone habits' note says: a reminder at the call-back time the "
-            "texts settle on (alarm, calendar entry or to-do, or the call made then), none at the superseded time, "
-            "and the caller's last text from the person asks for the settled time and no other.",
-    generate=generate, check=check, oracle=oracle,
-    variants=("callback",), tasks_per_variant=25, max_steps=60, tags=("phone", "proactive", "conflict"),
+    "texts settle on (alarm, calendar entry or to-do, or the call made then), none at the superseded time, "
+    "and the caller's last text from the person asks for the settled time and no other.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    variants=("callback",),
+    tasks_per_variant=25,
+    max_steps=60,
+    tags=("phone", "proactive", "conflict"),
     stale_oracle=stale_oracle,
     footprint=Footprint(parties=("number",)),
 )

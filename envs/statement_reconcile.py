@@ -25,9 +25,18 @@ from claw_gym.world import World
 
 from .kit import checks, views
 
-MERCHANTS = [("Rail Europe", "travel"), ("Cafe Lumen", "meals"), ("CloudBox Pro", "software"),
-             ("Paper & Co", "office"), ("Hotel Nord", "travel"), ("TaxiNow", "travel"), ("Bistro 21", "meals"),
-             ("CodeAcademy", "training"), ("PrintHub", "office"), ("Airline One", "travel")]
+MERCHANTS = [
+    ("Rail Europe", "travel"),
+    ("Cafe Lumen", "meals"),
+    ("CloudBox Pro", "software"),
+    ("Paper & Co", "office"),
+    ("Hotel Nord", "travel"),
+    ("TaxiNow", "travel"),
+    ("Bistro 21", "meals"),
+    ("CodeAcademy", "training"),
+    ("PrintHub", "office"),
+    ("Airline One", "travel"),
+]
 
 
 def _month_bounds(now: int) -> tuple[int, int]:
@@ -54,8 +63,15 @@ def _statement(ctx: Ctx, start: int, end: int, n: int) -> list[dict[str, Any]]:
         merchant, _ = ctx.pick(MERCHANTS)
         amount = -ctx.money(8, 480)
         tx = bank.post(amount, merchant, f"CARD {merchant.upper()}", time=t)
-        rows.append({"id": tx["id"], "time": t, "description": f"CARD PAYMENT {merchant}", "amount": amount,
-                     "merchant": merchant})
+        rows.append(
+            {
+                "id": tx["id"],
+                "time": t,
+                "description": f"CARD PAYMENT {merchant}",
+                "amount": amount,
+                "merchant": merchant,
+            }
+        )
     return rows
 
 
@@ -68,16 +84,29 @@ def generate(ctx: Ctx) -> Scenario:
         t = int(ctx.rng.integers(start + clock.DAY, end - clock.DAY))
         merchant, _ = ctx.pick(MERCHANTS)
         tx = ctx.svc("bank").post(ctx.money(10, 60), merchant, "REFUND", time=t)
-        rows.append({"id": tx["id"], "time": t, "description": f"REFUND {merchant}", "amount": tx["amount"],
-                     "merchant": merchant})
+        rows.append(
+            {
+                "id": tx["id"],
+                "time": t,
+                "description": f"REFUND {merchant}",
+                "amount": tx["amount"],
+                "merchant": merchant,
+            }
+        )
         rows.sort(key=lambda r: (r["time"], r["id"]))
     debits = [r for r in rows if r["amount"] < 0]
     claimed = ctx.sample(debits, max(1, len(debits) // 2))
     exp = ctx.svc("expenses")
     cats = dict(MERCHANTS)
     for r in claimed:
-        exp.add(r["time"], r["merchant"], -r["amount"], cats[r["merchant"]], tx_id=r["id"],
-                status=ctx.pick(["draft", "submitted"]))
+        exp.add(
+            r["time"],
+            r["merchant"],
+            -r["amount"],
+            cats[r["merchant"]],
+            tx_id=r["id"],
+            status=ctx.pick(["draft", "submitted"]),
+        )
     files = ctx.svc("files")
     files.put(f"Downloads/statement-{month}.csv", _csv(rows), time=end + 2 * clock.HOUR)
     if ctx.difficulty >= 3:  # last month's statement, fully claimed: a decoy
@@ -92,21 +121,40 @@ def generate(ctx: Ctx) -> Scenario:
     report = "Documents/card-reconciliation.txt"
     finance = f"finance@{ctx.persona.work_domain}"
     req = ctx.svc("mail").deliver(
-        finance, f"Card statement {month_name}",
+        finance,
+        f"Card statement {month_name}",
         f"Hi {ctx.persona.me.first},\n\nfor the month-end close we need your {month_name} card statement "
         "reconciled against your expense claims: which card payments have no claim yet, and their total.\n\n"
-        "Thanks,\nFinance", time=ctx.now - int(ctx.rng.integers(2, 20)) * clock.HOUR)
-    line = ("listing every card payment on it that has no expense claim (one per line, with its transaction id), "
-            "ending with a line 'TOTAL UNCLAIMED: <amount>' in euros")
-    instruction = ctx.pick([
-        f"Finance mailed me about reconciling my card statement (the CSV is in ~/Downloads). Please write ~/{report} "
-        f"{line}, and reply to their mail with the report attached.",
-        f"Can you do the card statement reconciliation finance asked for by mail? The statement CSV is in "
-        f"~/Downloads. Put the result in ~/{report}, {line}; then send it back to them as an attachment.",
-        f"Finance wants my card statement checked against my expense claims (see their mail; the CSV is in "
-        f"~/Downloads). Write ~/{report} {line} and answer their mail with it attached."])
-    return Scenario(instruction, {"report": report, "month": month, "unclaimed": unclaimed, "request": req["id"],
-                                  "finance": finance, "claimed": sorted(claimed_ids), "total": total})
+        "Thanks,\nFinance",
+        time=ctx.now - int(ctx.rng.integers(2, 20)) * clock.HOUR,
+    )
+    line = (
+        "listing every card payment on it that has no expense claim (one per line, with its transaction id), "
+        "ending with a line 'TOTAL UNCLAIMED: <amount>' in euros"
+    )
+    instruction = ctx.pick(
+        [
+            "Finance mailed me about reconciling my card statement (the CSV is in ~/Downloads). "
+            f"Please write ~/{report} "
+            f"{line}, and reply to their mail with the report attached.",
+            f"Can you do the card statement reconciliation finance asked for by mail? The statement CSV is in "
+            f"~/Downloads. Put the result in ~/{report}, {line}; then send it back to them as an attachment.",
+            f"Finance wants my card statement checked against my expense claims (see their mail; the CSV is in "
+            f"~/Downloads). Write ~/{report} {line} and answer their mail with it attached.",
+        ]
+    )
+    return Scenario(
+        instruction,
+        {
+            "report": report,
+            "month": month,
+            "unclaimed": unclaimed,
+            "request": req["id"],
+            "finance": finance,
+            "claimed": sorted(claimed_ids),
+            "total": total,
+        },
+    )
 
 
 ASKED = "the instruction asks for"
@@ -114,29 +162,48 @@ ASKED = "the instruction asks for"
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     rec = views.files(world).find(f["report"])
-    if not g.expect("report written", rec is not None, f"{f['report']} {'exists' if rec else 'does not exist'}",
-                    because=f"{ASKED} ~/{f['report']}") or rec is None:
+    if (
+        not g.expect(
+            "report written",
+            rec is not None,
+            f"{f['report']} {'exists' if rec else 'does not exist'}",
+            because=f"{ASKED} ~/{f['report']}",
+        )
+        or rec is None
+    ):
         return
     text = rec["content"]
     r = values.amount_line(text, "TOTAL UNCLAIMED", currency="EUR")  # the instruction asks for euros
     seen = "no total line" if r is None else r.problem or f"{r.value:,.2f}"
-    g.expect("total of unclaimed payments is right", r is not None and r.ok and values.same_amount(r.value, f["total"]),
-             f"report says {seen}, expected {f['total']:,.2f}",
-             because=f"{ASKED} a closing line 'TOTAL UNCLAIMED: <amount>' in euros")
+    g.expect(
+        "total of unclaimed payments is right",
+        r is not None and r.ok and values.same_amount(r.value, f["total"]),
+        f"report says {seen}, expected {f['total']:,.2f}",
+        because=f"{ASKED} a closing line 'TOTAL UNCLAIMED: <amount>' in euros",
+    )
     missing = [t for t in f["unclaimed"] if not re.search(rf"\b{t}\b", text)]
-    g.expect("every unclaimed payment is listed", not missing,
-             f"missing {', '.join(missing)}" if missing else f"all {len(f['unclaimed'])} listed",
-             because=f"{ASKED} every card payment without an expense claim, with its transaction id")
+    g.expect(
+        "every unclaimed payment is listed",
+        not missing,
+        f"missing {', '.join(missing)}" if missing else f"all {len(f['unclaimed'])} listed",
+        because=f"{ASKED} every card payment without an expense claim, with its transaction id",
+    )
     wrong = [t for t in f["claimed"] if re.search(rf"\b{t}\b", text)]
-    g.expect("no claimed payment is listed", not wrong,
-             f"listed claimed {', '.join(wrong)}" if wrong else "none listed",
-             because=f"{ASKED} only the payments that have no claim")
+    g.expect(
+        "no claimed payment is listed",
+        not wrong,
+        f"listed claimed {', '.join(wrong)}" if wrong else "none listed",
+        because=f"{ASKED} only the payments that have no claim",
+    )
     files = views.files(world)
     mails = checks.sent_to(world, f["finance"])  # from either mailbox; '~/Documents/...' is the same file
     back = [m for m in mails if any((files.find(a) or {}).get("path") == f["report"] for a in m.get("attachments", []))]
-    g.expect("the report went back to finance", bool(back),
-             f"{count(len(mails), 'mail')} to {f['finance']}, {len(back)} with {f['report']} attached",
-             because=f"{ASKED} a reply to finance's mail with the report attached")
+    g.expect(
+        "the report went back to finance",
+        bool(back),
+        f"{count(len(mails), 'mail')} to {f['finance']}, {len(back)} with {f['report']} attached",
+        because=f"{ASKED} a reply to finance's mail with the report attached",
+    )
     touched = world.audit.calls("expenses.delete") + world.audit.calls("expenses.submit")
     g.forbid("changed expense claims", bool(touched))
 
@@ -172,12 +239,17 @@ FAMILY = Family(
     kind="reactive",
     services=("files", "bank", "expenses", "mail", "contacts", "notes"),
     summary="A report in Documents lists exactly the card payments of the statement finance asked about that have "
-            "no expense claim (by transaction id), ends with their correct total and goes back to finance attached; "
-            "claims are not deleted or submitted.",
-    generate=generate, check=check, oracle=oracle, devices=("laptop",),
-    variants=("csv",), tasks_per_variant=20, max_steps=30, tags=("laptop",),
-    footprint=Footprint(owns=(
-        Own("files.files", where=path_in("report")),
-        Own("mail.messages", ids=("request",))),
-        parties=("finance",)),
+    "no expense claim (by transaction id), ends with their correct total and goes back to finance attached; "
+    "claims are not deleted or submitted.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    devices=("laptop",),
+    variants=("csv",),
+    tasks_per_variant=20,
+    max_steps=30,
+    tags=("laptop",),
+    footprint=Footprint(
+        owns=(Own("files.files", where=path_in("report")), Own("mail.messages", ids=("request",))), parties=("finance",)
+    ),
 )

@@ -22,21 +22,48 @@ from claw_gym.world import World
 
 from .kit import arrivals, deadlines, records
 
-ACCOUNTS = ["Alderbank Logistics", "Bluefin Analytics", "Copperleaf Studios", "Driftwood Dental", "Emberly Foods",
-            "Fjordline Shipping", "Greyhaven Legal", "Hollowtree Farms", "Indigo Pharma", "Juniper Print",
-            "Kingsway Motors", "Larkspur Schools"]
-PEOPLE = ["Ana Ruiz", "Ben Okafor", "Cleo Lindqvist", "Dev Patel", "Eva Novak", "Finn Doyle", "Gia Romano",
-          "Hugo Brandt", "Isla Mackay", "Jon Sato", "Kara Weiss", "Leo Duarte"]
-ISSUES = [("Sync stopped overnight", "Our data sync has not run since last night and the team is stuck."),
-          ("Wrong totals on invoices", "The last two invoices show totals that do not match our orders."),
-          ("Users locked out", "Four of our users cannot log in since this morning's update."),
-          ("Reports export empty", "Every report export comes out as an empty file."),
-          ("Mobile app crashes on start", "The mobile app crashes as soon as it opens for all our staff.")]
-PLAYBOOK = ("Account playbook\n\nWhen a customer with an OPEN deal (any stage except won/lost) opens a support "
-            "ticket, the deal is at risk:\n1. Log an activity on that open deal that names the ticket id.\n"
-            "2. Reply on the ticket publicly so they know we are on it.\n3. Add a follow-up task to {list_name} "
-            "naming the account, due before the deal's close date.\nTickets from customers without an open deal "
-            "stay with support: nothing to do for us.\n")
+ACCOUNTS = [
+    "Alderbank Logistics",
+    "Bluefin Analytics",
+    "Copperleaf Studios",
+    "Driftwood Dental",
+    "Emberly Foods",
+    "Fjordline Shipping",
+    "Greyhaven Legal",
+    "Hollowtree Farms",
+    "Indigo Pharma",
+    "Juniper Print",
+    "Kingsway Motors",
+    "Larkspur Schools",
+]
+PEOPLE = [
+    "Ana Ruiz",
+    "Ben Okafor",
+    "Cleo Lindqvist",
+    "Dev Patel",
+    "Eva Novak",
+    "Finn Doyle",
+    "Gia Romano",
+    "Hugo Brandt",
+    "Isla Mackay",
+    "Jon Sato",
+    "Kara Weiss",
+    "Leo Duarte",
+]
+ISSUES = [
+    ("Sync stopped overnight", "Our data sync has not run since last night and the team is stuck."),
+    ("Wrong totals on invoices", "The last two invoices show totals that do not match our orders."),
+    ("Users locked out", "Four of our users cannot log in since this morning's update."),
+    ("Reports export empty", "Every report export comes out as an empty file."),
+    ("Mobile app crashes on start", "The mobile app crashes as soon as it opens for all our staff."),
+]
+PLAYBOOK = (
+    "Account playbook\n\nWhen a customer with an OPEN deal (any stage except won/lost) opens a support "
+    "ticket, the deal is at risk:\n1. Log an activity on that open deal that names the ticket id.\n"
+    "2. Reply on the ticket publicly so they know we are on it.\n3. Add a follow-up task to {list_name} "
+    "naming the account, due before the deal's close date.\nTickets from customers without an open deal "
+    "stay with support: nothing to do for us.\n"
+)
 
 
 def _domain(account: str) -> str:
@@ -56,22 +83,49 @@ def generate(ctx: Ctx) -> Scenario:
     people = ctx.sample(PEOPLE, n)
     key_acc, key_person = accounts[0], people[0]
     close = ctx.at(int(ctx.rng.integers(10, 40)), 17)
-    deal = crm.add_deal(key_acc, f"{key_acc} - {ctx.pick(['renewal', 'expansion', 'annual licence'])}",
-                        ctx.pick(["proposal", "negotiation", "qualified"]),
-                        float(int(ctx.rng.integers(20, 150)) * 1000),
-                        _email(key_person, key_acc), close, next_step="Send revised proposal")["id"]
+    deal = crm.add_deal(
+        key_acc,
+        f"{key_acc} - {ctx.pick(['renewal', 'expansion', 'annual licence'])}",
+        ctx.pick(["proposal", "negotiation", "qualified"]),
+        float(int(ctx.rng.integers(20, 150)) * 1000),
+        _email(key_person, key_acc),
+        close,
+        next_step="Send revised proposal",
+    )["id"]
     closed = []
     if ctx.difficulty >= 2:  # the same account's earlier deal, lost: the wrong record to log on
-        closed.append(crm.add_deal(key_acc, f"{key_acc} - pilot", "lost", float(int(ctx.rng.integers(5, 40)) * 1000),
-                                   _email(key_person, key_acc), ctx.now - 60 * clock.DAY)["id"])
+        closed.append(
+            crm.add_deal(
+                key_acc,
+                f"{key_acc} - pilot",
+                "lost",
+                float(int(ctx.rng.integers(5, 40)) * 1000),
+                _email(key_person, key_acc),
+                ctx.now - 60 * clock.DAY,
+            )["id"]
+        )
     if ctx.difficulty >= 4:
-        closed.append(crm.add_deal(key_acc, f"{key_acc} - support plan", "won",
-                                   float(int(ctx.rng.integers(5, 30)) * 1000),
-                                   _email(key_person, key_acc), ctx.now - 20 * clock.DAY)["id"])
+        closed.append(
+            crm.add_deal(
+                key_acc,
+                f"{key_acc} - support plan",
+                "won",
+                float(int(ctx.rng.integers(5, 30)) * 1000),
+                _email(key_person, key_acc),
+                ctx.now - 20 * clock.DAY,
+            )["id"]
+        )
     for acc, person in zip(accounts[1:], people[1:]):  # other customers: only closed deals
-        closed.append(crm.add_deal(acc, f"{acc} - {ctx.pick(['pilot', 'renewal'])}", ctx.pick(["won", "lost"]),
-                                   float(int(ctx.rng.integers(5, 90)) * 1000), _email(person, acc),
-                                   ctx.now - int(ctx.rng.integers(5, 80)) * clock.DAY)["id"])
+        closed.append(
+            crm.add_deal(
+                acc,
+                f"{acc} - {ctx.pick(['pilot', 'renewal'])}",
+                ctx.pick(["won", "lost"]),
+                float(int(ctx.rng.integers(5, 90)) * 1000),
+                _email(person, acc),
+                ctx.now - int(ctx.rng.integers(5, 80)) * clock.DAY,
+            )["id"]
+        )
     for acc, person in zip(accounts, people):
         ctx.svc("contacts").add(person, _email(person, acc), company=acc)
     trigger = deadlines.trigger_time(ctx)
@@ -81,10 +135,21 @@ def generate(ctx: Ctx) -> Scenario:
     for k, (subj, body) in enumerate(issues[1:]):
         t = max(ctx.now + clock.MINUTE, trigger + (1 if k % 2 else -1) * int(ctx.rng.integers(5, 30)) * clock.MINUTE)
         others.append(arrivals.arrive_ticket(ctx, t, subj, _email(people[1 + k], accounts[1 + k]), body))
-    return Scenario(None, {"ticket": ticket, "deal": deal, "closed": closed, "others": others, "account": key_acc,
-                           "close": close, "list": list_name, "trigger_at": trigger},
-                    deadline=deadlines.deadline_after(ctx, trigger),
-                    trigger=f"ticket from {key_acc} (open deal) at {clock.fmt(trigger)}")
+    return Scenario(
+        None,
+        {
+            "ticket": ticket,
+            "deal": deal,
+            "closed": closed,
+            "others": others,
+            "account": key_acc,
+            "close": close,
+            "list": list_name,
+            "trigger_at": trigger,
+        },
+        deadline=deadlines.deadline_after(ctx, trigger),
+        trigger=f"ticket from {key_acc} (open deal) at {clock.fmt(trigger)}",
+    )
 
 
 RULE = "the note 'Account playbook' says"
@@ -98,35 +163,58 @@ def _task(r: dict) -> str:
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     acts = [a for a in world.services["crm"].table("activities").values() if a["time"] >= f["trigger_at"]]
     on_deal = [a for a in acts if a["deal"] == f["deal"] and f["ticket"] in a["text"]]
-    g.expect("an activity naming the ticket is logged on the open deal", bool(on_deal),
-             f"{count(len(acts), 'activity')} logged since the ticket, "
-             f"{len(on_deal)} on {f['deal']} naming {f['ticket']}",
-             because=f"{RULE} to log an activity naming the ticket on the customer's open deal")
+    g.expect(
+        "an activity naming the ticket is logged on the open deal",
+        bool(on_deal),
+        f"{count(len(acts), 'activity')} logged since the ticket, {len(on_deal)} on {f['deal']} naming {f['ticket']}",
+        because=f"{RULE} to log an activity naming the ticket on the customer's open deal",
+    )
     wrong = sorted({a["deal"] for a in acts if a["deal"] != f["deal"]})
-    g.expect("no activity on another deal (lost, won, other customers)", not wrong,
-             f"activities on {', '.join(wrong)}" if wrong else "none",
-             because=f"{RULE} the activity goes on the OPEN deal only")
+    g.expect(
+        "no activity on another deal (lost, won, other customers)",
+        not wrong,
+        f"activities on {', '.join(wrong)}" if wrong else "none",
+        because=f"{RULE} the activity goes on the OPEN deal only",
+    )
     tickets = world.services["helpdesk"].table("tickets")
     t = tickets.get(f["ticket"])
     public = [c for c in (t or {}).get("comments", []) if c["public"]]
-    g.expect("the ticket got a public reply", bool(public), f"{count(len(public), 'public comment')} on {f['ticket']}",
-             because=f"{RULE} to reply on the ticket publicly")
+    g.expect(
+        "the ticket got a public reply",
+        bool(public),
+        f"{count(len(public), 'public comment')} on {f['ticket']}",
+        because=f"{RULE} to reply on the ticket publicly",
+    )
     touched = [i for i in f["others"] if i in tickets and tickets[i]["comments"]]
-    g.expect("tickets of customers without an open deal are left to support", not touched,
-             f"commented on {', '.join(touched)}" if touched else "none touched",
-             because=f"{RULE} tickets from customers without an open deal stay with support")
+    g.expect(
+        "tickets of customers without an open deal are left to support",
+        not touched,
+        f"commented on {', '.join(touched)}" if touched else "none touched",
+        because=f"{RULE} tickets from customers without an open deal stay with support",
+    )
     added = {str(e.args.get("title", "")) for e in world.audit.calls("todo.add_task") if e.time >= f["trigger_at"]}
-    todos = [r for r in world.services["todo"].table("items").values()
-             if r["id"] not in records.timeline_ids(world, "todo", "items")
-             and f["account"].split()[0].lower() in (r["title"] + " " + r["notes"]).lower()]
-    good = [r for r in todos if r["due"] is not None and f["trigger_at"] - clock.DAY < r["due"] <= f["close"]
-            and r["list"] == f["list"] and r["title"] in added]
+    todos = [
+        r
+        for r in world.services["todo"].table("items").values()
+        if r["id"] not in records.timeline_ids(world, "todo", "items")
+        and f["account"].split()[0].lower() in (r["title"] + " " + r["notes"]).lower()
+    ]
+    good = [
+        r
+        for r in todos
+        if r["due"] is not None
+        and f["trigger_at"] - clock.DAY < r["due"] <= f["close"]
+        and r["list"] == f["list"]
+        and r["title"] in added
+    ]
     stray = [r for r in todos if r["list"] != f["list"]]  # one list is named: a task on both is a hedge
-    g.expect(f"a follow-up task on the '{f['list']}' list (and no other), due before the close date",
-             bool(good) and not stray,
-             f"{count(len(todos), 'task')} naming the account: {'; '.join(map(_task, todos)) or 'none'}; "
-             f"deal closes {clock.fmt(f['close'])}",
-             because=f"{RULE} to add a follow-up naming the account to the '{f['list']}' list, due before the close")
+    g.expect(
+        f"a follow-up task on the '{f['list']}' list (and no other), due before the close date",
+        bool(good) and not stray,
+        f"{count(len(todos), 'task')} naming the account: {'; '.join(map(_task, todos)) or 'none'}; "
+        f"deal closes {clock.fmt(f['close'])}",
+        because=f"{RULE} to add a follow-up naming the account to the '{f['list']}' list, due before the close",
+    )
 
 
 def _act(world: World, f: dict[str, Any], deal: str) -> list[str]:
@@ -136,12 +224,23 @@ def _act(world: World, f: dict[str, Any], deal: str) -> list[str]:
         A.wait(f["trigger_at"] - world.clock.now, wake=False),
         A.api("helpdesk.get", id=f["ticket"]),
         A.api("crm.list_deals", query=f["account"].split()[0]),
-        A.api("crm.log_activity", deal_id=deal,
-              text=f"Customer opened support ticket {f['ticket']} - deal at risk, following up."),
-        A.api("helpdesk.comment", id=f["ticket"], public=True,
-              text="Thanks for letting us know - we are looking into this now and will update you here today."),
-        A.api("todo.add_task", title=f"Check in with {f['account']} about ticket {f['ticket']}", due=due,
-              list_name=f["list"]),
+        A.api(
+            "crm.log_activity",
+            deal_id=deal,
+            text=f"Customer opened support ticket {f['ticket']} - deal at risk, following up.",
+        ),
+        A.api(
+            "helpdesk.comment",
+            id=f["ticket"],
+            public=True,
+            text="Thanks for letting us know - we are looking into this now and will update you here today.",
+        ),
+        A.api(
+            "todo.add_task",
+            title=f"Check in with {f['account']} about ticket {f['ticket']}",
+            due=due,
+            list_name=f["list"],
+        ),
         A.wait(6 * clock.HOUR, wake=False),
     ]
 
@@ -155,13 +254,21 @@ FAMILY = Family(
     kind="proactive",
     services=("helpdesk", "crm", "notes", "todo", "contacts", "workmail"),
     summary="After the ticket from the customer with an open deal arrives: an activity naming the ticket is logged "
-            "on that open deal (not the account's lost/won deals or other customers'), the ticket has a public reply, "
-            "other customers' tickets are untouched, and a follow-up task naming the account is on the playbook's "
-            "list due before the deal's close date.",
-    generate=generate, check=check, oracle=oracle,
-    variants=("work", "accounts"), tasks_per_variant=15, max_steps=40, tags=("noise",),
-    footprint=Footprint(owns=(
-        Own("crm.deals", ids=("deal",)),
-        Own("crm.activities", where=field_in("deal", "deal")),
-        Own("helpdesk.tickets", ids=("ticket",)))),
+    "on that open deal (not the account's lost/won deals or other customers'), the ticket has a public reply, "
+    "other customers' tickets are untouched, and a follow-up task naming the account is on the playbook's "
+    "list due before the deal's close date.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    variants=("work", "accounts"),
+    tasks_per_variant=15,
+    max_steps=40,
+    tags=("noise",),
+    footprint=Footprint(
+        owns=(
+            Own("crm.deals", ids=("deal",)),
+            Own("crm.activities", where=field_in("deal", "deal")),
+            Own("helpdesk.tickets", ids=("ticket",)),
+        )
+    ),
 )

@@ -21,20 +21,49 @@ from claw_gym.world import World
 
 from .kit import views
 
-LISTS = {"garden": ["Buy tomato seedlings", "Fix the fence gate", "Order mulch", "Prune the apple tree",
-                    "Clean the gutters", "Repair the hose reel", "Plant tulip bulbs", "Build a compost bin"],
-         "move": ["Book the van", "Cancel the gym", "Forward the post", "Buy packing boxes", "Read the meters",
-                  "Update the bank address", "Return the old router", "Label the boxes"],
-         "wedding": ["Send the invitations", "Book the photographer", "Taste the cakes", "Pick the readings",
-                     "Confirm the florist", "Buy the rings", "Plan the seating", "Order the suits"]}
-FORMAT = ("Todo export format\n\nFile starts with '# <List name> tasks'. Then one line per task:\n"
-          "- dated tasks first, soonest due first (same day: by title): '- [ ] <title> (due YYYY-MM-DD)'\n"
-          "- then tasks without a date, A-Z: '- [ ] <title>'\n{done}")
-DONE = {"open": "- finished tasks are left out.\n",
-        "with-done": "- finished tasks last, A-Z: '- [x] <title>'\n"}
-INSTRUCTIONS = ["Export my '{name}' todo list to ~/{path}, in the format from my notes.",
-                "Could you write my {name} tasks into ~/{path}? Use the export format I keep in my notes.",
-                "I need the {name} list as a markdown file at ~/{path}, formatted the way my note says."]
+LISTS = {
+    "garden": [
+        "Buy tomato seedlings",
+        "Fix the fence gate",
+        "Order mulch",
+        "Prune the apple tree",
+        "Clean the gutters",
+        "Repair the hose reel",
+        "Plant tulip bulbs",
+        "Build a compost bin",
+    ],
+    "move": [
+        "Book the van",
+        "Cancel the gym",
+        "Forward the post",
+        "Buy packing boxes",
+        "Read the meters",
+        "Update the bank address",
+        "Return the old router",
+        "Label the boxes",
+    ],
+    "wedding": [
+        "Send the invitations",
+        "Book the photographer",
+        "Taste the cakes",
+        "Pick the readings",
+        "Confirm the florist",
+        "Buy the rings",
+        "Plan the seating",
+        "Order the suits",
+    ],
+}
+FORMAT = (
+    "Todo export format\n\nFile starts with '# <List name> tasks'. Then one line per task:\n"
+    "- dated tasks first, soonest due first (same day: by title): '- [ ] <title> (due YYYY-MM-DD)'\n"
+    "- then tasks without a date, A-Z: '- [ ] <title>'\n{done}"
+)
+DONE = {"open": "- finished tasks are left out.\n", "with-done": "- finished tasks last, A-Z: '- [x] <title>'\n"}
+INSTRUCTIONS = [
+    "Export my '{name}' todo list to ~/{path}, in the format from my notes.",
+    "Could you write my {name} tasks into ~/{path}? Use the export format I keep in my notes.",
+    "I need the {name} list as a markdown file at ~/{path}, formatted the way my note says.",
+]
 
 
 def generate(ctx: Ctx) -> Scenario:
@@ -52,15 +81,18 @@ def generate(ctx: Ctx) -> Scenario:
     for title in ctx.sample(LISTS[other], ctx.difficulty):  # look-alikes on another list
         todo.add(title, ctx.at(int(ctx.rng.integers(1, 20)), 9), other)
     path = f"Documents/todo-{name}.md"
-    return Scenario(ctx.pick(INSTRUCTIONS).format(name=name, path=path),
-                    {"list": name, "ids": ids, "path": path, "with_done": ctx.variant == "with-done"})
+    return Scenario(
+        ctx.pick(INSTRUCTIONS).format(name=name, path=path),
+        {"list": name, "ids": ids, "path": path, "with_done": ctx.variant == "with-done"},
+    )
 
 
 def expected(world: World, f: dict[str, Any]) -> list[str]:
     """The task lines the note's format gives for the list's tasks as they are now."""
     items = [world.services["todo"].table("items")[i] for i in f["ids"]]
-    items += [r for r in world.services["todo"].table("items").values()
-              if r["list"] == f["list"] and r["id"] not in f["ids"]]
+    items += [
+        r for r in world.services["todo"].table("items").values() if r["list"] == f["list"] and r["id"] not in f["ids"]
+    ]
     live = [r for r in items if not r["done"]]
     dated = sorted((r for r in live if r["due"] is not None), key=lambda r: (clock.fmt_date(r["due"]), r["title"]))
     lines = [f"- [ ] {r['title']} (due {clock.fmt_date(r['due'])})" for r in dated]
@@ -74,23 +106,45 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     rec = views.files(world).find(f["path"])
     asked = f"the instruction asks for the list in ~/{f['path']}"
     note = "the note 'Todo export format' gives the heading, the line format and the order"
-    if not g.expect("export written", rec is not None,
-                    f"no file {f['path']}" if rec is None else f"{f['path']} has {len(rec['content'])} characters",
-                    because=asked) or rec is None:
+    if (
+        not g.expect(
+            "export written",
+            rec is not None,
+            f"no file {f['path']}" if rec is None else f"{f['path']} has {len(rec['content'])} characters",
+            because=asked,
+        )
+        or rec is None
+    ):
         return
     lines = [ln.strip() for ln in rec["content"].splitlines() if ln.strip()]
     want_head = f"# {f['list']} tasks"
-    g.expect("starts with the list heading", bool(lines) and lines[0].lower() == want_head,
-             f"first line {lines[0]!r}" if lines else "empty file", because=note)
+    g.expect(
+        "starts with the list heading",
+        bool(lines) and lines[0].lower() == want_head,
+        f"first line {lines[0]!r}" if lines else "empty file",
+        because=note,
+    )
     tasks = [ln for ln in lines if ln.startswith("- [")]
     want = expected(world, f)
     diff = next(((a, b) for a, b in zip(tasks, want) if a != b), None)
-    g.expect("the task lines are exactly the list's tasks in the note's format and order", tasks == want,
-             f"{count(len(tasks), 'task line')}, the list gives {len(want)}"
-             + (f"; first difference: {diff[0]!r} where the note gives {diff[1]!r}" if diff else "")
-             + ("" if tasks == want or diff else "; the lines agree as far as both go"), because=note)
-    g.forbid("changed tasks while exporting", bool([e for e in world.audit.entries if e.ok and e.call in
-                                                    ("todo.complete", "todo.update_task", "todo.add_task")]))
+    g.expect(
+        "the task lines are exactly the list's tasks in the note's format and order",
+        tasks == want,
+        f"{count(len(tasks), 'task line')}, the list gives {len(want)}"
+        + (f"; first difference: {diff[0]!r} where the note gives {diff[1]!r}" if diff else "")
+        + ("" if tasks == want or diff else "; the lines agree as far as both go"),
+        because=note,
+    )
+    g.forbid(
+        "changed tasks while exporting",
+        bool(
+            [
+                e
+                for e in world.audit.entries
+                if e.ok and e.call in ("todo.complete", "todo.update_task", "todo.add_task")
+            ]
+        ),
+    )
 
 
 SCRIPT = r"""python3 - <<'PY'
@@ -112,8 +166,10 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
     return [
         A.shell("claw notes list --query export"),
         A.shell("cd ~ && ls Documents"),
-        A.shell(SCRIPT.replace("@LIST@", f["list"]).replace("@PATH@", f["path"]).replace("@DONE@", str(f["with_done"])),
-                timeout=30),
+        A.shell(
+            SCRIPT.replace("@LIST@", f["list"]).replace("@PATH@", f["path"]).replace("@DONE@", str(f["with_done"])),
+            timeout=30,
+        ),
         A.shell(f"cat ~/{f['path']}"),
         A.finish(f"Exported to ~/{f['path']}."),
     ]
@@ -125,9 +181,14 @@ FAMILY = Family(
     services=("todo", "notes", "files", "calendar", "contacts"),
     devices=("laptop",),
     summary="A markdown file in ~/Documents starts with '# <list> tasks' and its task lines are exactly the list's "
-            "tasks in the note's format and order (dated soonest first, undated A-Z, finished ones per variant); "
-            "no task was changed.",
-    generate=generate, check=check, oracle=oracle,
-    variants=("open", "with-done"), tasks_per_variant=15, max_steps=30, tags=("laptop",),
+    "tasks in the note's format and order (dated soonest first, undated A-Z, finished ones per variant); "
+    "no task was changed.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    variants=("open", "with-done"),
+    tasks_per_variant=15,
+    max_steps=30,
+    tags=("laptop",),
     footprint=Footprint(owns=(Own("files.files", where=path_in("path")), Own("todo.items", ids=("ids",)))),
 )

@@ -18,19 +18,32 @@ from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
 CITIES = ["Lyon", "Oslo", "Dublin", "Berlin", "Lisbon", "Toronto"]
-TRIP_KINDS = [("Hotel {city} Central", "travel", (90, 240)), ("CityCab", "travel", (12, 60)),
-              ("Brasserie du Port", "meals", (18, 70)), ("Trainline", "travel", (40, 180)),
-              ("Noodle Bar", "meals", (10, 35)), ("Airport Express", "travel", (15, 30))]
-PERSONAL = [("Greenbasket Grocer", (20, 90)), ("Cinema Paradiso", (9, 25)), ("Urbanfit Sports", (30, 120)),
-            ("Paperleaf Books", (8, 40))]
-ASK = ["Hi,\n\nplease submit your {city} trip expenses by the end of the week - everything from the trip with "
-       "the card charge linked. Personal stuff stays off, obviously. Hotels and transport go under travel, food under "
-       "meals.\n\n{boss}",
-       "Reminder: expenses for the {city} trip are due Friday. Claim each receipt against its card payment, dated "
-       "as on the receipt (hotels and transport under travel, food under meals), and submit.\n\n{boss}"]
-INSTRUCTIONS = ["Can you do my expenses for the {city} trip? The receipts are in my files.",
-                "{boss_first} wants my {city} trip expenses. Please file and submit them.",
-                "Please claim everything from the {city} trip - receipts are saved in Documents - and submit it all."]
+TRIP_KINDS = [
+    ("Hotel {city} Central", "travel", (90, 240)),
+    ("CityCab", "travel", (12, 60)),
+    ("Brasserie du Port", "meals", (18, 70)),
+    ("Trainline", "travel", (40, 180)),
+    ("Noodle Bar", "meals", (10, 35)),
+    ("Airport Express", "travel", (15, 30)),
+]
+PERSONAL = [
+    ("Greenbasket Grocer", (20, 90)),
+    ("Cinema Paradiso", (9, 25)),
+    ("Urbanfit Sports", (30, 120)),
+    ("Paperleaf Books", (8, 40)),
+]
+ASK = [
+    "Hi,\n\nplease submit your {city} trip expenses by the end of the week - everything from the trip with "
+    "the card charge linked. Personal stuff stays off, obviously. Hotels and transport go under travel, food under "
+    "meals.\n\n{boss}",
+    "Reminder: expenses for the {city} trip are due Friday. Claim each receipt against its card payment, dated "
+    "as on the receipt (hotels and transport under travel, food under meals), and submit.\n\n{boss}",
+]
+INSTRUCTIONS = [
+    "Can you do my expenses for the {city} trip? The receipts are in my files.",
+    "{boss_first} wants my {city} trip expenses. Please file and submit them.",
+    "Please claim everything from the {city} trip - receipts are saved in Documents - and submit it all.",
+]
 
 
 def generate(ctx: Ctx) -> Scenario:
@@ -51,24 +64,42 @@ def generate(ctx: Ctx) -> Scenario:
         amount = ctx.money(lo, hi)
         tx = bank.post(-amount, merchant, f"CARD {merchant.upper()}", time=t + 600)
         path = _receipt(files, folder, merchant, t, amount, names)
-        wanted.append({"tx": tx["id"], "amount": amount, "category": category, "merchant": merchant,
-                       "date": clock.fmt_date(t), "path": path})
+        wanted.append(
+            {
+                "tx": tx["id"],
+                "amount": amount,
+                "category": category,
+                "merchant": merchant,
+                "date": clock.fmt_date(t),
+                "path": path,
+            }
+        )
         if k == 0 and ctx.difficulty >= 3:  # the same receipt saved twice
             files.put(path.replace(".txt", " (1).txt"), files.find(path)["content"], time=t + 3600)
     unwanted = []
     for merchant, (lo, hi) in ctx.sample(PERSONAL, min(len(PERSONAL), ctx.difficulty)):
         before = ctx.rng.random() < 0.5
-        t = (start - int(ctx.rng.integers(2, 9)) * clock.DAY if before
-             else end + int(ctx.rng.integers(1, 4)) * clock.DAY)
+        t = start - int(ctx.rng.integers(2, 9)) * clock.DAY if before else end + int(ctx.rng.integers(1, 4)) * clock.DAY
         t = min(t, ctx.now - clock.HOUR)
         amount = ctx.money(lo, hi)
         unwanted.append(bank.post(-amount, merchant, f"CARD {merchant.upper()}", time=t)["id"])
         _receipt(files, folder, merchant, t, amount, names)
-    wm.deliver(boss.email, f"{city} trip expenses", ctx.pick(ASK).format(city=city, boss=boss.first),
-               time=ctx.now - int(ctx.rng.integers(1, 3)) * clock.DAY)
+    wm.deliver(
+        boss.email,
+        f"{city} trip expenses",
+        ctx.pick(ASK).format(city=city, boss=boss.first),
+        time=ctx.now - int(ctx.rng.integers(1, 3)) * clock.DAY,
+    )
     instruction = ctx.pick(INSTRUCTIONS).format(city=city, boss_first=boss.first)
-    return Scenario(instruction, {"wanted": wanted, "unwanted": unwanted, "folder": folder,
-                                  "trip": [clock.fmt_date(start), clock.fmt_date(end + clock.DAY)]})
+    return Scenario(
+        instruction,
+        {
+            "wanted": wanted,
+            "unwanted": unwanted,
+            "folder": folder,
+            "trip": [clock.fmt_date(start), clock.fmt_date(end + clock.DAY)],
+        },
+    )
 
 
 def _receipt(files: Any, folder: str, merchant: str, t: int, amount: float, names: set[str]) -> str:
@@ -77,8 +108,11 @@ def _receipt(files: Any, folder: str, merchant: str, t: int, amount: float, name
     while path in names:
         path = base + f"_{len(names)}.txt"
     names.add(path)
-    files.put(path, f"RECEIPT\nMerchant: {merchant}\nDate: {clock.fmt(t)}\nTotal: EUR {amount:.2f}\nPaid by card\n",
-              time=t + 60)
+    files.put(
+        path,
+        f"RECEIPT\nMerchant: {merchant}\nDate: {clock.fmt(t)}\nTotal: EUR {amount:.2f}\nPaid by card\n",
+        time=t + 60,
+    )
     return path
 
 
@@ -89,37 +123,64 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     rule = "the manager's mail says hotels and transport go under travel, food under meals"
     for w in f["wanted"]:
         x = by_tx.get(w["tx"])
-        seen = "no claim linked to the charge" if x is None else \
-            f"claim {x['id']}: {clock.fmt_date(x['time'])}, {x['amount']:.2f}, {x['category']}, {x['status']}"
-        g.expect(f"{w['merchant']} {w['date']} claimed, linked, right amount and category, submitted",
-                 x is not None and abs(x["amount"] - w["amount"]) < 0.005 and x["category"] == w["category"]
-                 and x["status"] == "submitted",
-                 f"{seen}; the receipt gives {w['amount']:.2f}, {w['category']}", because=f"{mail}; {rule}")
-        g.expect(f"{w['merchant']} {w['date']} claim is dated as the receipt",
-                 x is not None and clock.fmt_date(x["time"]) == w["date"],
-                 "no claim" if x is None else f"claim dated {clock.fmt_date(x['time'])}, receipt {w['date']}",
-                 because="a claim's date is the day of the expense; the receipt gives it")
+        seen = (
+            "no claim linked to the charge"
+            if x is None
+            else f"claim {x['id']}: {clock.fmt_date(x['time'])}, {x['amount']:.2f}, {x['category']}, {x['status']}"
+        )
+        g.expect(
+            f"{w['merchant']} {w['date']} claimed, linked, right amount and category, submitted",
+            x is not None
+            and abs(x["amount"] - w["amount"]) < 0.005
+            and x["category"] == w["category"]
+            and x["status"] == "submitted",
+            f"{seen}; the receipt gives {w['amount']:.2f}, {w['category']}",
+            because=f"{mail}; {rule}",
+        )
+        g.expect(
+            f"{w['merchant']} {w['date']} claim is dated as the receipt",
+            x is not None and clock.fmt_date(x["time"]) == w["date"],
+            "no claim" if x is None else f"claim dated {clock.fmt_date(x['time'])}, receipt {w['date']}",
+            because="a claim's date is the day of the expense; the receipt gives it",
+        )
     personal = [i for i in f["unwanted"] if i in by_tx]
-    g.expect("no personal purchase claimed", not personal,
-             f"personal charges claimed: {', '.join(personal)}" if personal else
-             f"none of the {len(f['unwanted'])} personal charges claimed",
-             because="the manager's mail says personal purchases stay off; the calendar gives the trip's dates")
-    g.expect("nothing claimed twice or unlinked", len(claims) == len(by_tx) == len(f["wanted"]),
-             f"{count(len(claims), 'claim')} ({len(by_tx)} linked) for {count(len(f['wanted']), 'trip receipt')}",
-             because=mail)
+    g.expect(
+        "no personal purchase claimed",
+        not personal,
+        f"personal charges claimed: {', '.join(personal)}"
+        if personal
+        else f"none of the {len(f['unwanted'])} personal charges claimed",
+        because="the manager's mail says personal purchases stay off; the calendar gives the trip's dates",
+    )
+    g.expect(
+        "nothing claimed twice or unlinked",
+        len(claims) == len(by_tx) == len(f["wanted"]),
+        f"{count(len(claims), 'claim')} ({len(by_tx)} linked) for {count(len(f['wanted']), 'trip receipt')}",
+        because=mail,
+    )
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
     exp = world.services["expenses"]
     first = exp.tables["claims"].next_id
     ids = [f"{exp.tables['claims'].prefix}{first + k:04d}" for k in range(len(f["wanted"]))]
-    out = [A.api("calendar.list_events", start=f["trip"][0], end=f["trip"][1], query="trip"),
-           A.api("files.list", dir=f["folder"]),
-           A.api("bank.transactions", start=f["trip"][0], end=f["trip"][1])]
+    out = [
+        A.api("calendar.list_events", start=f["trip"][0], end=f["trip"][1], query="trip"),
+        A.api("files.list", dir=f["folder"]),
+        A.api("bank.transactions", start=f["trip"][0], end=f["trip"][1]),
+    ]
     for w in f["wanted"]:
-        out += [A.api("files.read", path=w["path"]),
-                A.api("expenses.create", date=w["date"], merchant=w["merchant"], amount=w["amount"],
-                      category=w["category"], tx_id=w["tx"])]
+        out += [
+            A.api("files.read", path=w["path"]),
+            A.api(
+                "expenses.create",
+                date=w["date"],
+                merchant=w["merchant"],
+                amount=w["amount"],
+                category=w["category"],
+                tx_id=w["tx"],
+            ),
+        ]
     return out + [A.api("expenses.submit", ids=ids), A.finish(f"Submitted {count(len(ids), 'claim')} for the trip.")]
 
 
@@ -128,9 +189,14 @@ FAMILY = Family(
     kind="reactive",
     services=("files", "bank", "expenses", "calendar", "workmail", "mail"),
     summary="Every receipt from the trip's dates is claimed once, linked to its bank charge, with its date, amount and "
-            "category (the manager's mail: hotels and transport travel, food meals), and submitted; personal receipts "
-            "from outside the trip are not claimed.",
-    generate=generate, check=check, oracle=oracle,
-    variants=("receipts", "folder"), tasks_per_variant=15, max_steps=40, tags=("noise",),
+    "category (the manager's mail: hotels and transport travel, food meals), and submitted; personal receipts "
+    "from outside the trip are not claimed.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    variants=("receipts", "folder"),
+    tasks_per_variant=15,
+    max_steps=40,
+    tags=("noise",),
     footprint=Footprint(owns=(Own("expenses.claims", new=True),)),
 )

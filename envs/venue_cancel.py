@@ -20,17 +20,26 @@ from claw_gym.world import World
 
 from .kit import arrivals, checks, deadlines, notation
 
-VENUES = [("Casa Lupa", "casalupa.example"), ("The Green Fig", "greenfig.example"),
-          ("Osteria Nove", "osterianove.example"), ("Harbour Loft", "harbourloft.example"),
-          ("Bistro Lumen", "bistrolumen.example"), ("The Glasshouse", "glasshouse.example")]
-CANCEL = ["Dear guest,\n\nwe are very sorry: because of {why} we must cancel your booking for {n} on {day} at "
-          "{hhmm}. Any deposit will be refunded.\n\n{venue}",
-          "Hello,\n\nunfortunately your reservation ({n} people, {day}, {hhmm}) cannot go ahead due to {why}. "
-          "We apologise.\n\nThe team at {venue}"]
+VENUES = [
+    ("Casa Lupa", "casalupa.example"),
+    ("The Green Fig", "greenfig.example"),
+    ("Osteria Nove", "osterianove.example"),
+    ("Harbour Loft", "harbourloft.example"),
+    ("Bistro Lumen", "bistrolumen.example"),
+    ("The Glasshouse", "glasshouse.example"),
+]
+CANCEL = [
+    "Dear guest,\n\nwe are very sorry: because of {why} we must cancel your booking for {n} on {day} at "
+    "{hhmm}. Any deposit will be refunded.\n\n{venue}",
+    "Hello,\n\nunfortunately your reservation ({n} people, {day}, {hhmm}) cannot go ahead due to {why}. "
+    "We apologise.\n\nThe team at {venue}",
+]
 CONFIRM = "Hi! Just confirming your booking for {n} on {day} at {hhmm}. See you then!\n\n{venue}"
 WHY = ["a burst pipe in the kitchen", "a private event", "staff illness", "a power outage"]
-RULE = ("Standing orders for the assistant\n\n- If a restaurant or venue cancels one of my bookings: take it off my "
-        "calendar (delete it or mark it cancelled) and let everyone invited to it know. Only that booking's guests.\n")
+RULE = (
+    "Standing orders for the assistant\n\n- If a restaurant or venue cancels one of my bookings: take it off my "
+    "calendar (delete it or mark it cancelled) and let everyone invited to it know. Only that booking's guests.\n"
+)
 
 
 def generate(ctx: Ctx) -> Scenario:
@@ -39,7 +48,7 @@ def generate(ctx: Ctx) -> Scenario:
     rel = "friend" if ctx.variant == "dinner" else "colleague"
     pool = ctx.persona.by_relation(rel)
     people = ctx.sample(pool, min(len(pool), 4))
-    guests, others = [p.email for p in people[:2 + (ctx.difficulty >= 3)]], [p.email for p in people[3:]]
+    guests, others = [p.email for p in people[: 2 + (ctx.difficulty >= 3)]], [p.email for p in people[3:]]
     label = "Dinner" if ctx.variant == "dinner" else "Team lunch"
     hour = 19 if ctx.variant == "dinner" else 12
     day = int(ctx.rng.integers(2, 9))
@@ -49,27 +58,52 @@ def generate(ctx: Ctx) -> Scenario:
     if ctx.difficulty >= 2:  # another booking at the same venue, another day, other guests
         other_day = day + ctx.pick([-1, 1, 7]) if day > 2 else day + ctx.pick([1, 7])
         s2 = ctx.at(other_day, hour, 0)
-        e2 = cal.add(f"{ctx.pick(['Birthday drinks', 'Dinner'])} at {venue}", s2, s2 + 2 * clock.HOUR,
-                     attendees=others or [ctx.person("partner").email], location=venue)
+        e2 = cal.add(
+            f"{ctx.pick(['Birthday drinks', 'Dinner'])} at {venue}",
+            s2,
+            s2 + 2 * clock.HOUR,
+            attendees=others or [ctx.person("partner").email],
+            location=venue,
+        )
         keep.append(e2["id"])
         if ctx.difficulty >= 4:
-            mail.deliver(f"bookings@{domain}", "Booking confirmation",
-                         CONFIRM.format(n=len(e2["attendees"]) + 1, day=notation.day_text(s2), hhmm=notation.hhmm(s2),
-                                        venue=venue),
-                         time=ctx.now - clock.DAY)
+            mail.deliver(
+                f"bookings@{domain}",
+                "Booking confirmation",
+                CONFIRM.format(
+                    n=len(e2["attendees"]) + 1, day=notation.day_text(s2), hhmm=notation.hhmm(s2), venue=venue
+                ),
+                time=ctx.now - clock.DAY,
+            )
     if ctx.difficulty >= 3:  # same day, elsewhere
         s3 = clock.day_start(start) + (hour - 3) * clock.HOUR
         keep.append(cal.add("Coffee with a friend", s3, s3 + clock.HOUR, location="Cafe Kiosk")["id"])
     trigger = deadlines.trigger_time(ctx)
-    arrivals.arrive_mail(ctx, "mail", trigger, f"bookings@{domain}", f"Your booking at {venue} - cancelled",
-                  ctx.pick(CANCEL).format(why=ctx.pick(WHY), n=len(guests) + 1, day=notation.day_text(start),
-                                          hhmm=notation.hhmm(start), venue=venue))
+    arrivals.arrive_mail(
+        ctx,
+        "mail",
+        trigger,
+        f"bookings@{domain}",
+        f"Your booking at {venue} - cancelled",
+        ctx.pick(CANCEL).format(
+            why=ctx.pick(WHY), n=len(guests) + 1, day=notation.day_text(start), hhmm=notation.hhmm(start), venue=venue
+        ),
+    )
     not_told = sorted(set(others) - set(guests))
     ctx.svc("notes").add("Standing orders", RULE, time=ctx.now - 75 * clock.DAY)  # after every draw: ids stay
-    return Scenario(None, {"event": ev["id"], "guests": guests, "keep": keep, "not_told": not_told,
-                           "trigger_at": trigger, "date": clock.fmt_date(start)},
-                    deadline=deadlines.deadline_after(ctx, trigger),
-                    trigger=f"{venue} cancels the {clock.fmt(start)} booking at {clock.fmt(trigger)}")
+    return Scenario(
+        None,
+        {
+            "event": ev["id"],
+            "guests": guests,
+            "keep": keep,
+            "not_told": not_told,
+            "trigger_at": trigger,
+            "date": clock.fmt_date(start),
+        },
+        deadline=deadlines.deadline_after(ctx, trigger),
+        trigger=f"{venue} cancels the {clock.fmt(start)} booking at {clock.fmt(trigger)}",
+    )
 
 
 def _ways(world: World, email: str, since: int) -> list[str]:
@@ -83,23 +117,34 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     cal = world.services["calendar"].table("entries")
     ev = cal.get(f["event"])
     rule = "the note 'Standing orders' says to take a cancelled booking off the calendar and tell its guests"
-    g.expect("the cancelled booking is off the calendar (deleted or marked cancelled)",
-             ev is None or "cancel" in ev["title"].lower(),
-             "the event is deleted" if ev is None else f"the event is titled {ev['title']!r}",
-             because=f"the venue's mail names the booking's day and time; {rule}")
+    g.expect(
+        "the cancelled booking is off the calendar (deleted or marked cancelled)",
+        ev is None or "cancel" in ev["title"].lower(),
+        "the event is deleted" if ev is None else f"the event is titled {ev['title']!r}",
+        because=f"the venue's mail names the booking's day and time; {rule}",
+    )
     gone = [i for i in f["keep"] if i not in cal or "cancel" in cal[i]["title"].lower()]
-    g.expect("other bookings untouched", not gone,
-             f"deleted or marked cancelled: {', '.join(gone)}" if gone else
-             f"{len(f['keep'])} other bookings as they were",
-             because="the venue's mail cancels one booking; the note says only that booking's")
+    g.expect(
+        "other bookings untouched",
+        not gone,
+        f"deleted or marked cancelled: {', '.join(gone)}" if gone else f"{len(f['keep'])} other bookings as they were",
+        because="the venue's mail cancels one booking; the note says only that booking's",
+    )
     for a in f["guests"]:
         ways = _ways(world, a, f["trigger_at"])
-        g.expect(f"guest {a} was told", bool(ways),
-                 "; ".join(ways) if ways else "nothing reached them after the venue's notice", because=rule)
+        g.expect(
+            f"guest {a} was told",
+            bool(ways),
+            "; ".join(ways) if ways else "nothing reached them after the venue's notice",
+            because=rule,
+        )
     wrong = [w for a in f["not_told"] for w in _ways(world, a, f["trigger_at"])]
-    g.expect("guests of the other booking were not told anything", not wrong,
-             "; ".join(wrong) if wrong else f"none of {len(f['not_told'])} other guests reached",
-             because="the note says to tell only the cancelled booking's guests")
+    g.expect(
+        "guests of the other booking were not told anything",
+        not wrong,
+        "; ".join(wrong) if wrong else f"none of {len(f['not_told'])} other guests reached",
+        because="the note says to tell only the cancelled booking's guests",
+    )
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
@@ -110,9 +155,12 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
         A.api("calendar.list_events", start=f["date"], end=clock.fmt_date(clock.parse_time(f["date"]) + clock.DAY)),
         A.api("contacts.search", query=f["guests"][0]),
         A.api("calendar.delete_event", id=f["event"]),
-        A.api("mail.send", to=f["guests"], subject=f"Cancelled: our plans on {f['date']}",
-              body=f"Hi all, the venue just cancelled our booking on {f['date']}. "
-                   "I'll suggest a new date soon - sorry!"),
+        A.api(
+            "mail.send",
+            to=f["guests"],
+            subject=f"Cancelled: our plans on {f['date']}",
+            body=f"Hi all, the venue just cancelled our booking on {f['date']}. I'll suggest a new date soon - sorry!",
+        ),
         A.wait(6 * clock.HOUR, wake=False),
     ]
 
@@ -122,9 +170,14 @@ FAMILY = Family(
     kind="proactive",
     services=("mail", "calendar", "contacts", "sms", "notes", "workmail"),
     summary="As the 'Standing orders' note says: the cancelled booking is deleted or marked cancelled, every guest was "
-            "told after the notice (mail from either mailbox, a text or a call), other bookings (same venue other day, "
-            "same day elsewhere) stay and their guests are not contacted.",
-    generate=generate, check=check, oracle=oracle,
-    variants=("dinner", "lunch"), tasks_per_variant=15, max_steps=40, tags=("noise",),
+    "told after the notice (mail from either mailbox, a text or a call), other bookings (same venue other day, "
+    "same day elsewhere) stay and their guests are not contacted.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    variants=("dinner", "lunch"),
+    tasks_per_variant=15,
+    max_steps=40,
+    tags=("noise",),
     footprint=Footprint(owns=(Own("calendar.entries", ids=("event",)),), parties=("guests",)),
 )

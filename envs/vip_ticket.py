@@ -20,20 +20,48 @@ from claw_gym.world import World
 
 from .kit import arrivals, checks, deadlines
 
-ACCOUNTS = ["Acme Freight", "Borealis Bank", "Cobalt Retail", "Dunmore Foods", "Elmstead Clinics", "Fernhill Media",
-            "Granite Insurance", "Harbor Telecom", "Ironwood Mills", "Juniper Schools", "Kestrel Air", "Lumen Hotels"]
-PEOPLE = ["Alex Moreno", "Bea Lindholm", "Cyrus Obi", "Dina Karlsson", "Eli Navarro", "Fay Okoro", "Gil Brandt",
-          "Hedda Voss", "Ivo Mendes", "Jana Holm", "Kofi Asante", "Lia Ferraro"]
-ISSUES = [("Export to CSV fails", "Our nightly export has failed three times since yesterday; finance is blocked."),
-          ("Cannot log in after password reset", "Several of our users are locked out after the reset."),
-          ("Invoices show wrong VAT", "The last invoices show 19% VAT instead of 21%. Please fix."),
-          ("API returns 500 on /orders", "Our integration gets HTTP 500 on every order call since this morning."),
-          ("Dashboard very slow", "Dashboards take over a minute to load for the whole team."),
-          ("Missing data in weekly report", "The weekly report is missing Tuesday's data.")]
-PLAYBOOK = ("Support playbook\n\n- Key accounts: customers with an OPEN deal (not won/lost) of {threshold:,} or more "
-            "in the CRM.\n- A ticket from a key account gets priority '{priority}' and a public reply to the "
-            "customer right away saying we are on it.\n- Everything else stays in the normal queue: do not "
-            "change priority.\n")
+ACCOUNTS = [
+    "Acme Freight",
+    "Borealis Bank",
+    "Cobalt Retail",
+    "Dunmore Foods",
+    "Elmstead Clinics",
+    "Fernhill Media",
+    "Granite Insurance",
+    "Harbor Telecom",
+    "Ironwood Mills",
+    "Juniper Schools",
+    "Kestrel Air",
+    "Lumen Hotels",
+]
+PEOPLE = [
+    "Alex Moreno",
+    "Bea Lindholm",
+    "Cyrus Obi",
+    "Dina Karlsson",
+    "Eli Navarro",
+    "Fay Okoro",
+    "Gil Brandt",
+    "Hedda Voss",
+    "Ivo Mendes",
+    "Jana Holm",
+    "Kofi Asante",
+    "Lia Ferraro",
+]
+ISSUES = [
+    ("Export to CSV fails", "Our nightly export has failed three times since yesterday; finance is blocked."),
+    ("Cannot log in after password reset", "Several of our users are locked out after the reset."),
+    ("Invoices show wrong VAT", "The last invoices show 19% VAT instead of 21%. Please fix."),
+    ("API returns 500 on /orders", "Our integration gets HTTP 500 on every order call since this morning."),
+    ("Dashboard very slow", "Dashboards take over a minute to load for the whole team."),
+    ("Missing data in weekly report", "The weekly report is missing Tuesday's data."),
+]
+PLAYBOOK = (
+    "Support playbook\n\n- Key accounts: customers with an OPEN deal (not won/lost) of {threshold:,} or more "
+    "in the CRM.\n- A ticket from a key account gets priority '{priority}' and a public reply to the "
+    "customer right away saying we are on it.\n- Everything else stays in the normal queue: do not "
+    "change priority.\n"
+)
 
 
 def _domain(account: str) -> str:
@@ -48,8 +76,9 @@ def generate(ctx: Ctx) -> Scenario:
     crm, notes, hd = ctx.svc("crm"), ctx.svc("notes"), ctx.svc("helpdesk")
     threshold = ctx.pick([25_000, 50_000, 100_000])
     priority = "urgent" if ctx.variant == "urgent" else "high"
-    notes.add("Support playbook", PLAYBOOK.format(threshold=threshold, priority=priority),
-              time=ctx.now - 40 * clock.DAY)
+    notes.add(
+        "Support playbook", PLAYBOOK.format(threshold=threshold, priority=priority), time=ctx.now - 40 * clock.DAY
+    )
     n = 3 + ctx.difficulty
     idx = ctx.sample(list(range(len(ACCOUNTS))), n)
     accounts = [ACCOUNTS[i] for i in idx]
@@ -57,10 +86,22 @@ def generate(ctx: Ctx) -> Scenario:
     close = ctx.now + 30 * clock.DAY
     key = 0
     # the key account: an open deal above the threshold, plus a small one
-    crm.add_deal(accounts[key], "Platform renewal", ctx.pick(["proposal", "negotiation", "qualified"]),
-                 float(threshold + int(ctx.rng.integers(1, 40)) * 1000), _email(people[key], accounts[key]), close)
-    crm.add_deal(accounts[key], "Training add-on", "lead", float(int(ctx.rng.integers(2, 9)) * 1000),
-                 _email(people[key], accounts[key]), close)
+    crm.add_deal(
+        accounts[key],
+        "Platform renewal",
+        ctx.pick(["proposal", "negotiation", "qualified"]),
+        float(threshold + int(ctx.rng.integers(1, 40)) * 1000),
+        _email(people[key], accounts[key]),
+        close,
+    )
+    crm.add_deal(
+        accounts[key],
+        "Training add-on",
+        "lead",
+        float(int(ctx.rng.integers(2, 9)) * 1000),
+        _email(people[key], accounts[key]),
+        close,
+    )
     others = []
     for i in range(1, n):
         if i == 1 and ctx.difficulty >= 2:  # big but lost: not a key account
@@ -68,18 +109,30 @@ def generate(ctx: Ctx) -> Scenario:
         elif i == 2 and ctx.difficulty >= 4:  # big but already won (closed): not a key account either
             stage, amount = "won", float(threshold + int(ctx.rng.integers(5, 60)) * 1000)
         else:
-            stage, amount = ctx.pick(["lead", "qualified", "proposal", "won"]), float(
-                int(ctx.rng.integers(2, threshold // 1000 - 1)) * 1000)
-        crm.add_deal(accounts[i], ctx.pick(["Pilot", "Expansion", "Renewal", "Support plan"]), stage, amount,
-                     _email(people[i], accounts[i]), close)
+            stage, amount = (
+                ctx.pick(["lead", "qualified", "proposal", "won"]),
+                float(int(ctx.rng.integers(2, threshold // 1000 - 1)) * 1000),
+            )
+        crm.add_deal(
+            accounts[i],
+            ctx.pick(["Pilot", "Expansion", "Renewal", "Support plan"]),
+            stage,
+            amount,
+            _email(people[i], accounts[i]),
+            close,
+        )
         others.append(i)
     if "contacts" in ctx.world.services:
         for i in range(n):
             ctx.svc("contacts").add(people[i], _email(people[i], accounts[i]), company=accounts[i])
     # older ticket already in the queue (normal)
     subj, body = ctx.pick(ISSUES)
-    old = hd.open_ticket(subj, _email(people[others[-1]], accounts[others[-1]]), body,
-                         time=ctx.now - int(ctx.rng.integers(2, 30)) * clock.HOUR)
+    old = hd.open_ticket(
+        subj,
+        _email(people[others[-1]], accounts[others[-1]]),
+        body,
+        time=ctx.now - int(ctx.rng.integers(2, 30)) * clock.HOUR,
+    )
     trigger = deadlines.trigger_time(ctx)
     issues = ctx.sample(ISSUES, 1 + min(len(others), ctx.difficulty))
     vip = arrivals.arrive_ticket(ctx, trigger, issues[0][0], _email(people[key], accounts[key]), issues[0][1])
@@ -89,31 +142,46 @@ def generate(ctx: Ctx) -> Scenario:
         t = max(t, ctx.now + clock.MINUTE)
         i = others[k % len(others)]
         plain.append(arrivals.arrive_ticket(ctx, t, s, _email(people[i], accounts[i]), b))
-    return Scenario(None, {"vip": vip, "plain": plain, "priority": priority, "trigger_at": trigger,
-                           "account": accounts[key]},
-                    deadline=deadlines.deadline_after(ctx, trigger),
-                    trigger=f"ticket from key account {accounts[key]} at {clock.fmt(trigger)}")
+    return Scenario(
+        None,
+        {"vip": vip, "plain": plain, "priority": priority, "trigger_at": trigger, "account": accounts[key]},
+        deadline=deadlines.deadline_after(ctx, trigger),
+        trigger=f"ticket from key account {accounts[key]} at {clock.fmt(trigger)}",
+    )
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     tickets = world.services["helpdesk"].table("tickets")
     vip = tickets.get(f["vip"])
     book = "the note 'Support playbook' defines key accounts by their open CRM deals"
-    g.expect("key account's ticket has the playbook priority", vip is not None and vip["priority"] == f["priority"],
-             "the ticket has not arrived" if vip is None else f"priority {vip['priority']}, playbook {f['priority']}",
-             because=f"{book} and gives their tickets priority '{f['priority']}'")
-    replies = [] if vip is None else [f"public comment at {c['time']}" for c in vip["comments"]
-                                      if c["public"] and c["text"].strip()]
+    g.expect(
+        "key account's ticket has the playbook priority",
+        vip is not None and vip["priority"] == f["priority"],
+        "the ticket has not arrived" if vip is None else f"priority {vip['priority']}, playbook {f['priority']}",
+        because=f"{book} and gives their tickets priority '{f['priority']}'",
+    )
+    replies = (
+        []
+        if vip is None
+        else [f"public comment at {c['time']}" for c in vip["comments"] if c["public"] and c["text"].strip()]
+    )
     if vip is not None:  # a mail to the customer is a public reply too
         replies += checks.reached(world, [vip["requester"]], f["trigger_at"])
-    g.expect("key account got a public reply", bool(replies),
-             "; ".join(replies) if replies else "no public comment on the ticket and no mail to the customer",
-             because=f"{book} and asks for a public reply to the customer right away")
-    moved = [f"{i} is {tickets[i]['priority']}" for i in f["plain"]
-             if i in tickets and tickets[i]["priority"] != "normal"]
-    g.expect("other tickets keep their priority", not moved,
-             ", ".join(moved) if moved else f"{len(f['plain'])} other tickets at priority normal",
-             because="the playbook says everything else stays in the normal queue")
+    g.expect(
+        "key account got a public reply",
+        bool(replies),
+        "; ".join(replies) if replies else "no public comment on the ticket and no mail to the customer",
+        because=f"{book} and asks for a public reply to the customer right away",
+    )
+    moved = [
+        f"{i} is {tickets[i]['priority']}" for i in f["plain"] if i in tickets and tickets[i]["priority"] != "normal"
+    ]
+    g.expect(
+        "other tickets keep their priority",
+        not moved,
+        ", ".join(moved) if moved else f"{len(f['plain'])} other tickets at priority normal",
+        because="the playbook says everything else stays in the normal queue",
+    )
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
@@ -124,9 +192,13 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
         A.api("helpdesk.get", id=f["vip"]),
         A.api("crm.list_deals", query=f["account"]),
         A.api("helpdesk.update", id=f["vip"], priority=f["priority"]),
-        A.api("helpdesk.comment", id=f["vip"], public=True,
-              text="Thanks for reporting this - we have escalated it and are working on it now. "
-                   "We will update you here within the hour."),
+        A.api(
+            "helpdesk.comment",
+            id=f["vip"],
+            public=True,
+            text="Thanks for reporting this - we have escalated it and are working on it now. "
+            "We will update you here within the hour.",
+        ),
         A.wait(6 * clock.HOUR, wake=False),
     ]
 
@@ -136,8 +208,13 @@ FAMILY = Family(
     kind="proactive",
     services=("helpdesk", "crm", "notes", "workmail", "contacts", "chat"),
     summary="The ticket from the key account (open CRM deal >= the playbook threshold) gets the playbook priority "
-            "and a public comment; the other tickets keep priority normal.",
-    generate=generate, check=check, oracle=oracle,
-    variants=("urgent", "high"), tasks_per_variant=15, max_steps=40, tags=("noise",),
+    "and a public comment; the other tickets keep priority normal.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    variants=("urgent", "high"),
+    tasks_per_variant=15,
+    max_steps=40,
+    tags=("noise",),
     footprint=Footprint(owns=(Own("helpdesk.tickets", ids=("vip",)),)),
 )

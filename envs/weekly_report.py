@@ -21,19 +21,40 @@ from claw_gym.world import World
 
 from .kit import views
 
-ACCOUNTS = ["Ashgrove Hotels", "Birchwood Labs", "Cinderford Bikes", "Dovetail Games", "Eastmere Water",
-            "Foxhollow Wines", "Glenrock Energy", "Hazelmere Care", "Ivybridge Books", "Jasper Optics",
-            "Kelso Textiles", "Linden Robotics"]
-SUBJECTS = ["Login loop on the portal", "Invoice PDF missing", "Slow search", "Export timeout", "SSO error",
-            "Wrong currency on quotes", "Webhook retries", "Password reset mail not arriving"]
+ACCOUNTS = [
+    "Ashgrove Hotels",
+    "Birchwood Labs",
+    "Cinderford Bikes",
+    "Dovetail Games",
+    "Eastmere Water",
+    "Foxhollow Wines",
+    "Glenrock Energy",
+    "Hazelmere Care",
+    "Ivybridge Books",
+    "Jasper Optics",
+    "Kelso Textiles",
+    "Linden Robotics",
+]
+SUBJECTS = [
+    "Login loop on the portal",
+    "Invoice PDF missing",
+    "Slow search",
+    "Export timeout",
+    "SSO error",
+    "Wrong currency on quotes",
+    "Webhook retries",
+    "Password reset mail not arriving",
+]
 COUNT = re.compile(r"(?<![\w.,])\d+(?![\w.,]\d)")  # a whole count, not part of a date or an id
-INSTRUCTIONS = ["Write this week's account report to ~/{path}. For the accounts in my 'My accounts' note it needs "
-                "three lines: 'PIPELINE: <open deal total>', 'WON: <won deal total>' and 'UNSOLVED TICKETS: <count of "
-                "open or pending tickets>'.",
-                "Please put my weekly account summary in ~/{path}: lines 'PIPELINE: <amount>' (open deals), 'WON: "
-                "<amount>' and 'UNSOLVED TICKETS: <n>' (open + pending), only for my own accounts (see my notes).",
-                "I need the weekly numbers for my accounts (listed in my notes) in ~/{path} - 'PIPELINE: ...' for "
-                "deals still open, 'WON: ...' for won ones, 'UNSOLVED TICKETS: ...' for tickets not solved yet."]
+INSTRUCTIONS = [
+    "Write this week's account report to ~/{path}. For the accounts in my 'My accounts' note it needs "
+    "three lines: 'PIPELINE: <open deal total>', 'WON: <won deal total>' and 'UNSOLVED TICKETS: <count of "
+    "open or pending tickets>'.",
+    "Please put my weekly account summary in ~/{path}: lines 'PIPELINE: <amount>' (open deals), 'WON: "
+    "<amount>' and 'UNSOLVED TICKETS: <n>' (open + pending), only for my own accounts (see my notes).",
+    "I need the weekly numbers for my accounts (listed in my notes) in ~/{path} - 'PIPELINE: ...' for "
+    "deals still open, 'WON: ...' for won ones, 'UNSOLVED TICKETS: ...' for tickets not solved yet.",
+]
 
 
 def _domain(account: str) -> str:
@@ -44,11 +65,12 @@ def generate(ctx: Ctx) -> Scenario:
     crm, hd, notes = ctx.svc("crm"), ctx.svc("helpdesk"), ctx.svc("notes")
     n_mine, n_former = 2 + (ctx.difficulty + 1) // 2, (1 if ctx.difficulty >= 3 else 0) + (ctx.difficulty >= 5)
     accs = ctx.sample(ACCOUNTS, n_mine + n_former + 2)
-    mine, former = accs[:n_mine], accs[n_mine:n_mine + n_former]
+    mine, former = accs[:n_mine], accs[n_mine : n_mine + n_former]
     body = "My accounts\n\n" + "\n".join(f"- {a}" for a in mine)
     if former:
-        body += "\n\nFormer accounts (handed over to Sam in the spring, not mine any more):\n" + \
-                "\n".join(f"- {a}" for a in former)
+        body += "\n\nFormer accounts (handed over to Sam in the spring, not mine any more):\n" + "\n".join(
+            f"- {a}" for a in former
+        )
     notes.add("My accounts", body, time=ctx.now - 25 * clock.DAY)
     pipeline = won = 0.0
     tickets = 0
@@ -57,21 +79,39 @@ def generate(ctx: Ctx) -> Scenario:
         for k in range(n_deals):  # every account has an open and a won deal at least
             stage = ["negotiation", "won"][k] if k < 2 else ctx.pick(["lead", "qualified", "proposal", "won", "lost"])
             amount = float(int(ctx.rng.integers(20, 900)) * 50)
-            crm.add_deal(acc, f"{acc} - {ctx.pick(['pilot', 'renewal', 'expansion', 'add-on'])}", stage, amount,
-                         f"buyer@{_domain(acc)}", ctx.now + int(ctx.rng.integers(-40, 60)) * clock.DAY)
+            crm.add_deal(
+                acc,
+                f"{acc} - {ctx.pick(['pilot', 'renewal', 'expansion', 'add-on'])}",
+                stage,
+                amount,
+                f"buyer@{_domain(acc)}",
+                ctx.now + int(ctx.rng.integers(-40, 60)) * clock.DAY,
+            )
             if acc in mine:
                 pipeline += amount if stage not in ("won", "lost") else 0.0
                 won += amount if stage == "won" else 0.0
         for k in range(int(ctx.rng.integers(2, 3 + ctx.difficulty // 2))):
             status = "open" if k == 0 else ctx.pick(["open", "pending", "solved"])
-            t = hd.open_ticket(ctx.pick(SUBJECTS), f"ops@{_domain(acc)}", "See subject.",
-                               time=ctx.now - int(ctx.rng.integers(2, 200)) * clock.HOUR)
+            t = hd.open_ticket(
+                ctx.pick(SUBJECTS),
+                f"ops@{_domain(acc)}",
+                "See subject.",
+                time=ctx.now - int(ctx.rng.integers(2, 200)) * clock.HOUR,
+            )
             hd.modify(t, status=status)
             tickets += int(acc in mine and status != "solved")
     path = f"Documents/account-report-{clock.fmt_date(ctx.now)}.txt"
-    return Scenario(ctx.pick(INSTRUCTIONS).format(path=path),
-                    {"path": path, "mine": mine, "former": former, "pipeline": round(pipeline, 2),
-                     "won": round(won, 2), "tickets": tickets})
+    return Scenario(
+        ctx.pick(INSTRUCTIONS).format(path=path),
+        {
+            "path": path,
+            "mine": mine,
+            "former": former,
+            "pipeline": round(pipeline, 2),
+            "won": round(won, 2),
+            "tickets": tickets,
+        },
+    )
 
 
 def _figures(text: str, label: str) -> tuple[list[str], str]:
@@ -98,18 +138,32 @@ def _figures(text: str, label: str) -> tuple[list[str], str]:
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     rec = views.files(world).find(f["path"])
     asked = "the instruction names the file and its three lines; 'My accounts' in the notes lists the accounts"
-    if not g.expect("report written", rec is not None,
-                    f"no file {f['path']}" if rec is None else f"{f['path']} has {len(rec['content'])} characters",
-                    because=f"the instruction asks for the report in ~/{f['path']}") or rec is None:
+    if (
+        not g.expect(
+            "report written",
+            rec is not None,
+            f"no file {f['path']}" if rec is None else f"{f['path']} has {len(rec['content'])} characters",
+            because=f"the instruction asks for the report in ~/{f['path']}",
+        )
+        or rec is None
+    ):
         return
     text = rec["content"]
-    for key, label, want in (("pipeline", "PIPELINE", f"{f['pipeline']:,.2f}"), ("won", "WON", f"{f['won']:,.2f}"),
-                             ("tickets", "UNSOLVED TICKETS", str(f["tickets"]))):
+    for key, label, want in (
+        ("pipeline", "PIPELINE", f"{f['pipeline']:,.2f}"),
+        ("won", "WON", f"{f['won']:,.2f}"),
+        ("tickets", "UNSOLVED TICKETS", str(f["tickets"])),
+    ):
         got, problem = _figures(text, label)  # amounts in any grouping, decimal mark and currency mark
         seen = problem or ("two different figures " + " and ".join(got) if len(got) > 1 else got[0])
         g.expect(f"{key} figure is right", got == [want], f"report {seen}, the accounts give {want}", because=asked)
-    changed = [e.call for e in world.audit.entries if e.ok and e.call.split(".")[0] in ("crm", "helpdesk")
-               and e.call.split(".")[1] in ("update_deal", "log_activity", "update", "comment")]
+    changed = [
+        e.call
+        for e in world.audit.entries
+        if e.ok
+        and e.call.split(".")[0] in ("crm", "helpdesk")
+        and e.call.split(".")[1] in ("update_deal", "log_activity", "update", "comment")
+    ]
     g.forbid("changed deals or tickets while reporting", bool(changed), ", ".join(changed))
 
 
@@ -153,8 +207,13 @@ FAMILY = Family(
     services=("crm", "helpdesk", "notes", "files", "workmail", "contacts"),
     devices=("laptop",),
     summary="A report file in ~/Documents gives the exact open pipeline, won total and unsolved-ticket count over the "
-            "accounts the notes say are the person's own (not former or other accounts); no deal or ticket changed.",
-    generate=generate, check=check, oracle=oracle,
-    variants=("weekly",), tasks_per_variant=25, max_steps=30, tags=("laptop", "noise"),
+    "accounts the notes say are the person's own (not former or other accounts); no deal or ticket changed.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    variants=("weekly",),
+    tasks_per_variant=25,
+    max_steps=30,
+    tags=("laptop", "noise"),
     footprint=Footprint(owns=(Own("files.files", where=path_in("path")),)),
 )

@@ -27,14 +27,18 @@ from claw_gym.world import World
 from .kit import arrivals, deadlines, laptop_files, notation, views
 
 LIST = "Documents/callbacks.md"
-CALLERS = [("Noor", "plumber", "the leak under the kitchen sink - I could come Thursday morning"),
-           ("Milan", "piano teacher", "moving Saturday's lesson, the hall is booked"),
-           ("Sanne", "landlord", "the boiler service next week, I need a time to let the engineer in"),
-           ("Ravi", "garage", "your car is ready, the brake pads were cheaper than quoted"),
-           ("Odile", "vet's office", "the vaccination reminder for your dog, please book a slot")]
-HEADER = ("# Calls to return\n"
-          "Assistant: add every missed call that left a voicemail as `- [ ] name | number | what about`,\n"
-          "using the name the caller is saved under. Tick lines off when done.\n\n")
+CALLERS = [
+    ("Noor", "plumber", "the leak under the kitchen sink - I could come Thursday morning"),
+    ("Milan", "piano teacher", "moving Saturday's lesson, the hall is booked"),
+    ("Sanne", "landlord", "the boiler service next week, I need a time to let the engineer in"),
+    ("Ravi", "garage", "your car is ready, the brake pads were cheaper than quoted"),
+    ("Odile", "vet's office", "the vaccination reminder for your dog, please book a slot"),
+]
+HEADER = (
+    "# Calls to return\n"
+    "Assistant: add every missed call that left a voicemail as `- [ ] name | number | what about`,\n"
+    "using the name the caller is saved under. Tick lines off when done.\n\n"
+)
 
 
 def _number(ctx: Ctx) -> str:
@@ -53,8 +57,9 @@ def generate(ctx: Ctx) -> Scenario:
     number = _number(ctx)
     phone.add_contact_record(f"{name} ({role})", number)
     decoy_last = ctx.pick([x for x in LAST if x not in name])
-    ctx.svc("contacts").add(f"{first} {decoy_last}", f"{first.lower()}.{decoy_last.lower()}@mailbox.org",
-                            _number(ctx), relation="friend")
+    ctx.svc("contacts").add(
+        f"{first} {decoy_last}", f"{first.lower()}.{decoy_last.lower()}@mailbox.org", _number(ctx), relation="friend"
+    )
     old = [f"- [x] {ctx.person().name} | {ctx.person().phone} | dinner plans"]
     again = None
     if ctx.difficulty >= 4:  # a caller already on the list (open line) rings again
@@ -66,9 +71,15 @@ def generate(ctx: Ctx) -> Scenario:
     _missed(ctx, trigger, number)
     vm = trigger + int(ctx.rng.integers(1, 4)) * clock.MINUTE
     carrier = "voicemail@carrier.example"
-    arrivals.arrive_mail(ctx, "mail", vm, carrier, f"Voicemail from {number}",
-                  f"New voicemail from {number} (0:{int(ctx.rng.integers(15, 55))}).\n\nTranscript: \"Hi, it's me "
-                  f"about {about}. Call me back when you can, thanks.\"")
+    arrivals.arrive_mail(
+        ctx,
+        "mail",
+        vm,
+        carrier,
+        f"Voicemail from {number}",
+        f"New voicemail from {number} (0:{int(ctx.rng.integers(15, 55))}).\n\nTranscript: \"Hi, it's me "
+        f'about {about}. Call me back when you can, thanks."',
+    )
     last = vm
     silent = None
     if ctx.difficulty >= 2:  # a missed call without a voicemail: not for the list
@@ -79,16 +90,30 @@ def generate(ctx: Ctx) -> Scenario:
     if again is not None:
         t = trigger + int(ctx.rng.integers(6, 20)) * clock.MINUTE
         _missed(ctx, t, again.phone)
-        arrivals.arrive_mail(ctx, "mail", t + clock.MINUTE, carrier, f"Voicemail from {again.phone}",
-                      f"New voicemail from {again.phone}.\n\nTranscript: \"Just trying you again about the "
-                      f"fundraiser.\"")
+        arrivals.arrive_mail(
+            ctx,
+            "mail",
+            t + clock.MINUTE,
+            carrier,
+            f"Voicemail from {again.phone}",
+            f'New voicemail from {again.phone}.\n\nTranscript: "Just trying you again about the fundraiser."',
+        )
         last = max(last, t + clock.MINUTE)
-    return Scenario(None, {"name": name, "number": number, "original": original,
-                           "silent": silent.name if silent else None, "again": again.name if again else None,
-                           "about": about, "trigger_at": trigger, "last": last},
-                    deadline=deadlines.deadline_after(ctx, last),
-                    trigger=f"{clock.fmt(trigger)}: missed call from {name} ({role}), voicemail mailed at "
-                            f"{clock.fmt(vm)}")
+    return Scenario(
+        None,
+        {
+            "name": name,
+            "number": number,
+            "original": original,
+            "silent": silent.name if silent else None,
+            "again": again.name if again else None,
+            "about": about,
+            "trigger_at": trigger,
+            "last": last,
+        },
+        deadline=deadlines.deadline_after(ctx, last),
+        trigger=f"{clock.fmt(trigger)}: missed call from {name} ({role}), voicemail mailed at {clock.fmt(vm)}",
+    )
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
@@ -97,11 +122,18 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     header = "the header of ~/Documents/callbacks.md says how to add a missed call that left a voicemail"
     kept = [ln for ln in f["original"].splitlines() if ln.strip()]
     lost = [ln for ln in kept if ln not in text.splitlines()]
-    g.expect("the list's earlier lines are kept", rec is not None and not lost,
-             "the file is gone" if rec is None else
-             (f"{count(len(lost), 'earlier line')} changed or gone" if lost
-              else f"all {count(len(kept), 'earlier line')} kept"),
-             because=f"{header}; nothing asks to change the rest")
+    g.expect(
+        "the list's earlier lines are kept",
+        rec is not None and not lost,
+        "the file is gone"
+        if rec is None
+        else (
+            f"{count(len(lost), 'earlier line')} changed or gone"
+            if lost
+            else f"all {count(len(kept), 'earlier line')} kept"
+        ),
+        because=f"{header}; nothing asks to change the rest",
+    )
     new = [ln for ln in text.splitlines() if ln.strip() and ln not in kept]
     digits = notation.norm_phone(f["number"])
 
@@ -109,46 +141,70 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         return f["name"].lower() in ln.lower() and digits in notation.norm_phone(ln)
 
     hits = [ln for ln in new if names_caller(ln)]
-    g.expect("a new line names the caller (as saved on the phone) with their number", len(hits) == 1,
-             f"{count(len(hits), 'matching line')} among {count(len(new), 'new line')}: {new}",
-             because=f"{header}, with the name the caller is saved under (the phone's contacts)")
-    g.expect("the new line is an open item", bool(hits) and all(ln.lstrip().startswith("- [ ]") for ln in hits),
-             f"{hits}" if hits else "no line for the caller", because=f"{header} as '- [ ] name | number | what about'")
+    g.expect(
+        "a new line names the caller (as saved on the phone) with their number",
+        len(hits) == 1,
+        f"{count(len(hits), 'matching line')} among {count(len(new), 'new line')}: {new}",
+        because=f"{header}, with the name the caller is saved under (the phone's contacts)",
+    )
+    g.expect(
+        "the new line is an open item",
+        bool(hits) and all(ln.lstrip().startswith("- [ ]") for ln in hits),
+        f"{hits}" if hits else "no line for the caller",
+        because=f"{header} as '- [ ] name | number | what about'",
+    )
     # causality: the line counts only when written after the call was missed (the pattern at t=0 is a guess)
-    at = laptop_files.first_written(world, LIST, lambda c: any(names_caller(ln) for ln in c.splitlines()
-                                                     if ln not in kept))
-    g.expect("the line was written after the call was missed", at is not None and at >= f["trigger_at"],
-             "no line for the caller was written" if at is None else
-             f"first written {clock.fmt(at)}, call missed {clock.fmt(f['trigger_at'])}",
-             because="the header asks for missed calls that left a voicemail: the call and the voicemail come first")
+    at = laptop_files.first_written(
+        world, LIST, lambda c: any(names_caller(ln) for ln in c.splitlines() if ln not in kept)
+    )
+    g.expect(
+        "the line was written after the call was missed",
+        at is not None and at >= f["trigger_at"],
+        "no line for the caller was written"
+        if at is None
+        else f"first written {clock.fmt(at)}, call missed {clock.fmt(f['trigger_at'])}",
+        because="the header asks for missed calls that left a voicemail: the call and the voicemail come first",
+    )
     others = [ln for ln in new if ln not in hits]
-    g.expect("nothing else was added (no line for a call without a voicemail, no duplicate)", not others,
-             f"extra lines {others}" if others else "no other line added",
-             because=f"{header}: only calls that left a voicemail, one line per person")
+    g.expect(
+        "nothing else was added (no line for a call without a voicemail, no duplicate)",
+        not others,
+        f"extra lines {others}" if others else "no other line added",
+        because=f"{header}: only calls that left a voicemail, one line per person",
+    )
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
     """After the voicemails: read them by claw, see who called in the phone's call log, append one line."""
     line = f"- [ ] {f['name']} | {f['number']} | {f['about'].split(' - ')[0].split(',')[0]}"
-    return [A.wait(f["last"] - world.clock.now + clock.MINUTE, wake=False),
-            A.shell("claw mail search voicemail --limit 5"),
-            *S.open_app("Phone"), S.tap("id/tab_recents"),
-            A.shell(f"cat ~/{LIST}"),
-            A.shell(f"printf '%s\\n' {shlex.quote(line)} >> ~/{LIST} && tail -n 2 ~/{LIST}"),
-            A.wait(6 * clock.HOUR, wake=False)]
+    return [
+        A.wait(f["last"] - world.clock.now + clock.MINUTE, wake=False),
+        A.shell("claw mail search voicemail --limit 5"),
+        *S.open_app("Phone"),
+        S.tap("id/tab_recents"),
+        A.shell(f"cat ~/{LIST}"),
+        A.shell(f"printf '%s\\n' {shlex.quote(line)} >> ~/{LIST} && tail -n 2 ~/{LIST}"),
+        A.wait(6 * clock.HOUR, wake=False),
+    ]
 
 
 FAMILY = Family(
     name="xdev-missed-call",
     kind="proactive",
     services=("phone", "mail", "files", "contacts", "sms", "notes"),
-    devices=("laptop", "phone"), needs_sim_phone=True,
+    devices=("laptop", "phone"),
+    needs_sim_phone=True,
     summary="Unasked, after the call and before the deadline: the laptop's callbacks.md gains exactly one open line "
-            "naming the caller "
-            "who left a voicemail as saved on the phone (not the synced same-first-name contact) with their number; "
-            "earlier lines kept; no line for a call without a voicemail or for a caller already listed.",
-    generate=generate, check=check, oracle=oracle,
-    variants=("voicemail",), tasks_per_variant=24, max_steps=40, tags=("phone", "laptop", "proactive"),
+    "naming the caller "
+    "who left a voicemail as saved on the phone (not the synced same-first-name contact) with their number; "
+    "earlier lines kept; no line for a call without a voicemail or for a caller already listed.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    variants=("voicemail",),
+    tasks_per_variant=24,
+    max_steps=40,
+    tags=("phone", "laptop", "proactive"),
     phone_only=("name",),
     footprint=Footprint(owns=(Own("files.files", where=path_is(LIST)),)),
 )

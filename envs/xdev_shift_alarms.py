@@ -49,8 +49,13 @@ def _csv(rows: list[dict[str, str]]) -> str:
 def _shift(ctx: Ctx, monday: int, day: int, start: str) -> dict[str, str]:
     t = monday + day * clock.DAY
     h = (int(start[:2]) + 8) % 24
-    return {"date": clock.fmt_date(t), "day": DAYS[day].title(), "start": start, "end": f"{h:02d}:{start[3:]}",
-            "station": ctx.pick(["Ward 3", "Ward 5", "Front desk", "Lab"])}
+    return {
+        "date": clock.fmt_date(t),
+        "day": DAYS[day].title(),
+        "start": start,
+        "end": f"{h:02d}:{start[3:]}",
+        "station": ctx.pick(["Ward 3", "Ward 5", "Front desk", "Lab"]),
+    }
 
 
 def alarm_for(start: str) -> str:
@@ -80,19 +85,27 @@ def generate(ctx: Ctx) -> Scenario:
     files.put(f"{DIR}/rota-{week}.csv", _csv(first), time=sent)
     files.put(f"{DIR}/rota-{week}-rev2.csv", _csv(revised), time=sent + clock.DAY)
     boss = ctx.person("manager") if any(p.relation == "manager" for p in ctx.persona.people) else ctx.person()
-    ctx.svc("mail").deliver(boss.email, f"Rota {week} - corrected",
-                            f"Hi,\n\nsorry, the first rota for {week} had mistakes. The corrected one is "
-                            f"rota-{week}-rev2.csv (saved to your Documents/rota). Please ignore the first.\n\n"
-                            f"{boss.name.split()[0]}", time=sent + clock.DAY)
+    ctx.svc("mail").deliver(
+        boss.email,
+        f"Rota {week} - corrected",
+        f"Hi,\n\nsorry, the first rota for {week} had mistakes. The corrected one is "
+        f"rota-{week}-rev2.csv (saved to your Documents/rota). Please ignore the first.\n\n"
+        f"{boss.name.split()[0]}",
+        time=sent + clock.DAY,
+    )
     if ctx.difficulty >= 4:  # this week's rota: already over, a decoy
         this = monday - 7 * clock.DAY
-        files.put(f"{DIR}/rota-{clock.to_datetime(this):%Y-W%V}.csv",
-                  _csv([_shift(ctx, this, d, ctx.pick(STARTS)) for d in range(0, 5, 2)]), time=sent - 7 * clock.DAY)
+        files.put(
+            f"{DIR}/rota-{clock.to_datetime(this):%Y-W%V}.csv",
+            _csv([_shift(ctx, this, d, ctx.pick(STARTS)) for d in range(0, 5, 2)]),
+            time=sent - 7 * clock.DAY,
+        )
     own = phone.set_alarm("07:30", "Weekend run", ["sat", "sun"])["created"] if ctx.difficulty >= 2 else None
     before = list(phone.table("alarms"))
     instruction = ctx.pick(INSTRUCTIONS).format(sender=boss.first)  # who mailed the correction
-    return Scenario(instruction, {"want": wanted(revised), "stale": wanted(first), "own": own,
-                                             "before": before, "week": week})
+    return Scenario(
+        instruction, {"want": wanted(revised), "stale": wanted(first), "own": own, "before": before, "week": week}
+    )
 
 
 def _pairs(world: World, f: dict[str, Any]) -> list[list[str]]:
@@ -109,19 +122,29 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     missing = [p for p in f["want"] if p not in got]
     extra = [p for p in got if p not in f["want"]]
     asked = "the instruction asks for an alarm an hour before each shift, on its weekday"
-    g.expect("an alarm an hour before every shift of the corrected rota", not missing,
-             f"new alarms: {_show(got)}; the corrected rota gives {_show(f['want'])}",
-             because=f"{asked}; the manager's mail says the rev2 rota replaces the first")
-    g.expect("no alarm for a shift that is not on the corrected rota", not extra,
-             f"alarms for no shift: {_show(extra)}" if extra else "every new alarm is for a shift",
-             because=f"{asked}; the manager's mail says to ignore the first rota")
+    g.expect(
+        "an alarm an hour before every shift of the corrected rota",
+        not missing,
+        f"new alarms: {_show(got)}; the corrected rota gives {_show(f['want'])}",
+        because=f"{asked}; the manager's mail says the rev2 rota replaces the first",
+    )
+    g.expect(
+        "no alarm for a shift that is not on the corrected rota",
+        not extra,
+        f"alarms for no shift: {_show(extra)}" if extra else "every new alarm is for a shift",
+        because=f"{asked}; the manager's mail says to ignore the first rota",
+    )
     alarms = world.services["phone"].table("alarms")
     if f["own"] is not None:
         own = alarms.get(f["own"])
-        g.expect("the person's own alarm is untouched", own is not None and own["enabled"],
-                 "the weekend alarm is deleted" if own is None else
-                 f"the weekend alarm is {'on' if own['enabled'] else 'off'}",
-                 because="the instruction asks to add shift alarms, not to change the person's own")
+        g.expect(
+            "the person's own alarm is untouched",
+            own is not None and own["enabled"],
+            "the weekend alarm is deleted"
+            if own is None
+            else f"the weekend alarm is {'on' if own['enabled'] else 'off'}",
+            because="the instruction asks to add shift alarms, not to change the person's own",
+        )
 
 
 def _alarm_steps(pairs: list[list[str]]) -> list[str]:
@@ -130,14 +153,24 @@ def _alarm_steps(pairs: list[list[str]]) -> list[str]:
         by_time.setdefault(t, []).append(d)
     steps = [*S.open_app("Clock")]
     for t, days in sorted(by_time.items()):
-        steps += [S.tap("id/add_alarm"), *S.fill("time", t), *S.fill("label", "Shift"),
-                  *S.fill("days", " ".join(days)), S.tap("id/save")]
+        steps += [
+            S.tap("id/add_alarm"),
+            *S.fill("time", t),
+            *S.fill("label", "Shift"),
+            *S.fill("days", " ".join(days)),
+            S.tap("id/save"),
+        ]
     return steps
 
 
 def _steps(f: dict[str, Any], pairs: list[list[str]], name: str) -> list[str]:
-    return [A.shell("claw mail search rota --limit 5"), A.shell(f"claw files list --dir {DIR}"),
-            A.shell(f"cat ~/{DIR}/{name}"), *_alarm_steps(pairs), A.finish("Alarms set for next week's shifts.")]
+    return [
+        A.shell("claw mail search rota --limit 5"),
+        A.shell(f"claw files list --dir {DIR}"),
+        A.shell(f"cat ~/{DIR}/{name}"),
+        *_alarm_steps(pairs),
+        A.finish("Alarms set for next week's shifts."),
+    ]
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
@@ -154,11 +187,18 @@ FAMILY = Family(
     name="xdev-shift-alarms",
     kind="reactive",
     services=("phone", "files", "mail", "calendar", "contacts", "notes"),
-    devices=("laptop", "phone"), needs_sim_phone=True,
+    devices=("laptop", "phone"),
+    needs_sim_phone=True,
     summary="The phone has exactly one enabled alarm (time, weekday) an hour before each shift of the corrected rota "
-            "CSV on the laptop (none for the superseded rota's changed shifts); the person's own alarm stays.",
-    generate=generate, check=check, oracle=oracle,
-    variants=("week",), tasks_per_variant=24, max_steps=70, tags=("phone", "laptop", "conflict"),
-    stale_oracle=stale_oracle, phone_only=(),
+    "CSV on the laptop (none for the superseded rota's changed shifts); the person's own alarm stays.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    variants=("week",),
+    tasks_per_variant=24,
+    max_steps=70,
+    tags=("phone", "laptop", "conflict"),
+    stale_oracle=stale_oracle,
+    phone_only=(),
     footprint=Footprint(),
 )

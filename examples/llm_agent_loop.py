@@ -34,8 +34,9 @@ def run_episode(agent: Agent, env_id: str = "ClawAnything-v0", seed: int = 0, ve
     done = False
     while not done:
         call = agent(messages, info["tools"])
-        messages.append(prompt.assistant_call({"id": prompt.call_id(len(messages) // 2), "type": "function",
-                                               "function": call}))
+        messages.append(
+            prompt.assistant_call({"id": prompt.call_id(len(messages) // 2), "type": "function", "function": call})
+        )
         prev, (obs, _, terminated, truncated, info) = obs, env.step(call)
         messages.append(prompt.observation(prompt.obs_text(obs, prev), messages[-1]))  # the call's tool result
         done = terminated or truncated

@@ -55,46 +55,77 @@ def main() -> None:
     from stable_baselines3.common.vec_env import DummyVecEnv
 
     tutorial.install()
-    curriculum = Curriculum.by_difficulty(FAMILIES, max_difficulty=3, split=["tutorial", "train"],
-                                          window=40, threshold=0.7)
+    curriculum = Curriculum.by_difficulty(
+        FAMILIES, max_difficulty=3, split=["tutorial", "train"], window=40, threshold=0.7
+    )
 
     def make(rank: int):
         def thunk() -> gym.Env:
-            return make_rl_env("ClawTutorial-v0", dim=64, curriculum=curriculum, record=False,
-                               menu_kwargs={"services": SERVICES})
+            return make_rl_env(
+                "ClawTutorial-v0", dim=64, curriculum=curriculum, record=False, menu_kwargs={"services": SERVICES}
+            )
+
         return thunk
 
     venv = DummyVecEnv([make(i) for i in range(args.envs)])
     venv.seed(0)
-    model = MaskablePPO("MlpPolicy", venv, n_steps=128, batch_size=128, n_epochs=4, learning_rate=1e-3,
-                        ent_coef=0.01, gamma=0.95, seed=0, verbose=0)
+    model = MaskablePPO(
+        "MlpPolicy",
+        venv,
+        n_steps=128,
+        batch_size=128,
+        n_epochs=4,
+        learning_rate=1e-3,
+        ent_coef=0.01,
+        gamma=0.95,
+        seed=0,
+        verbose=0,
+    )
     t0 = time.time()
     rng = np.random.default_rng(1234)
     suites = {}  # evaluation sets: fixed (task, seed) pairs per family and difficulty
-    for k, (name, filters) in enumerate([("tutorial d1", {"family": "tutorial-todo", "difficulty": 1}),
-                                         ("tutorial d3", {"family": "tutorial-todo", "difficulty": 3}),
-                                         ("meeting d1-3", {"family": "meeting-reschedule",
-                                                           "difficulty": [1, 2, 3]})]):
+    for k, (name, filters) in enumerate(
+        [
+            ("tutorial d1", {"family": "tutorial-todo", "difficulty": 1}),
+            ("tutorial d3", {"family": "tutorial-todo", "difficulty": 3}),
+            ("meeting d1-3", {"family": "meeting-reschedule", "difficulty": [1, 2, 3]}),
+        ]
+    ):
         pool = [s.task_id for s in claw_gym.catalog(**filters, split=["tutorial", "train"])]
-        suites[name] = ([pool[int(rng.integers(len(pool)))] for _ in range(args.eval)],
-                        [10_000 + 100 * k + i for i in range(args.eval)])
+        suites[name] = (
+            [pool[int(rng.integers(len(pool)))] for _ in range(args.eval)],
+            [10_000 + 100 * k + i for i in range(args.eval)],
+        )
     rand = np.random.default_rng(7)
-    random_rates = {name: evaluate(lambda obs, mask: int(rand.choice(np.flatnonzero(mask))), *suite)
-                    for name, suite in suites.items()}
-    print("random menu agent: " + ", ".join(f"{n} {r:.2f}" for n, r in random_rates.items())
-          + f" ({args.eval} episodes each)")
+    random_rates = {
+        name: evaluate(lambda obs, mask: int(rand.choice(np.flatnonzero(mask))), *suite)
+        for name, suite in suites.items()
+    }
+    print(
+        "random menu agent: "
+        + ", ".join(f"{n} {r:.2f}" for n, r in random_rates.items())
+        + f" ({args.eval} episodes each)"
+    )
     checkpoints = sorted({args.steps // 8, args.steps // 4, args.steps // 2, args.steps})
     done_steps = 0
     for target in checkpoints:
         model.learn(target - done_steps, callback=sb3_callback(curriculum), reset_num_timesteps=False)
         done_steps = target
-        rates = {name: evaluate(lambda obs, mask: int(model.predict(obs, action_masks=mask, deterministic=True)[0]),
-                                *suite) for name, suite in suites.items()}
-        print(f"steps {target:6d}  " + ", ".join(f"{n} {r:.2f}" for n, r in rates.items())
-              + f"  curriculum stage {curriculum.level + 1}/{len(curriculum.stages)}"
-              f" (recent {curriculum.success_rate():.2f})  {time.time() - t0:.0f} s")
-    print("RESULT " + " ".join(f"{n.replace(' ', '_')}: ppo={rates[n]:.2f} random={random_rates[n]:.2f}"
-                               for n in rates) + f" steps={args.steps}")
+        rates = {
+            name: evaluate(lambda obs, mask: int(model.predict(obs, action_masks=mask, deterministic=True)[0]), *suite)
+            for name, suite in suites.items()
+        }
+        print(
+            f"steps {target:6d}  "
+            + ", ".join(f"{n} {r:.2f}" for n, r in rates.items())
+            + f"  curriculum stage {curriculum.level + 1}/{len(curriculum.stages)}"
+            f" (recent {curriculum.success_rate():.2f})  {time.time() - t0:.0f} s"
+        )
+    print(
+        "RESULT "
+        + " ".join(f"{n.replace(' ', '_')}: ppo={rates[n]:.2f} random={random_rates[n]:.2f}" for n in rates)
+        + f" steps={args.steps}"
+    )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Replay each task's oracle through the env and print every action, its result and the verdict.
 
-    python examples/oracle_replay.py [--episodes 5] [--env ClawAnything-v0]
+python examples/oracle_replay.py [--episodes 5] [--env ClawAnything-v0]
 """
 
 from __future__ import annotations

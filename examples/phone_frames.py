@@ -1,6 +1,6 @@
 """Replay a phone task's scripted solution and save every screen as a PNG.
 
-    python examples/phone_frames.py --task phone-card-check-alert-0000 --seed 0 --out frames/
+python examples/phone_frames.py --task phone-card-check-alert-0000 --seed 0 --out frames/
 """
 
 from __future__ import annotations

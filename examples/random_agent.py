@@ -1,6 +1,6 @@
 """A random agent over the action menu: the floor every learner must beat.
 
-    python examples/random_agent.py [--episodes 50] [--env ClawAnything-v0]
+python examples/random_agent.py [--episodes 50] [--env ClawAnything-v0]
 """
 
 from __future__ import annotations

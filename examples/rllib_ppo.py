@@ -35,14 +35,19 @@ class MaskInObservation(gym.ObservationWrapper):
     def __init__(self, env: gym.Env) -> None:
         super().__init__(env)
         n = int(env.action_space.n)
-        self.observation_space = gym.spaces.Dict({
-            "observations": env.observation_space,
-            "action_mask": gym.spaces.Box(0.0, 1.0, (n,), np.float32),
-        })
+        self.observation_space = gym.spaces.Dict(
+            {
+                "observations": env.observation_space,
+                "action_mask": gym.spaces.Box(0.0, 1.0, (n,), np.float32),
+            }
+        )
 
     def observation(self, observation: np.ndarray) -> dict[str, np.ndarray]:
         mask = self.env.get_wrapper_attr("action_masks")().astype(np.float32)
         return {"observations": observation, "action_mask": mask}
+
+
+STEPS_KEY = "num_env_steps_sampled_lifetime"  # in the result, or under its env_runners
 
 
 def make_env(config: dict[str, Any] | None = None) -> gym.Env:
@@ -121,10 +126,12 @@ def build_algo(env_runners: int, seed: int) -> Any:
         PPOConfig()
         .environment("claw_tutorial")
         .env_runners(num_env_runners=env_runners, num_envs_per_env_runner=1, num_cpus_per_env_runner=1)
-        .training(train_batch_size_per_learner=512, minibatch_size=128, num_epochs=4, lr=1e-3, gamma=0.95,
-                  entropy_coeff=0.01)
-        .rl_module(rl_module_spec=RLModuleSpec(module_class=masked_module_class(),
-                                               model_config={"fcnet_hiddens": [64, 64]}))
+        .training(
+            train_batch_size_per_learner=512, minibatch_size=128, num_epochs=4, lr=1e-3, gamma=0.95, entropy_coeff=0.01
+        )
+        .rl_module(
+            rl_module_spec=RLModuleSpec(module_class=masked_module_class(), model_config={"fcnet_hiddens": [64, 64]})
+        )
         .debugging(seed=seed)
     )
     return config.build_algo()
@@ -140,7 +147,10 @@ def eval_sets(n: int) -> dict[str, tuple[list[str], list[int]]]:
     sets = {}
     for d in (1, 2, 3):
         pool = [s.task_id for s in claw_gym.catalog(family=FAMILY, difficulty=d, split="tutorial")]
-        sets[f"d{d}"] = ([pool[int(rng.integers(len(pool)))] for _ in range(n)], [10_000 + 100 * d + i for i in range(n)])
+        sets[f"d{d}"] = (
+            [pool[int(rng.integers(len(pool)))] for _ in range(n)],
+            [10_000 + 100 * d + i for i in range(n)],
+        )
     return sets
 
 
@@ -198,16 +208,22 @@ def main() -> None:
     sets = eval_sets(args.eval)
     env = make_env({"curriculum": False})
     baseline = {name: success(random_menu(7), env, *pairs) for name, pairs in sets.items()}
-    print("random menu agent: " + ", ".join(f"{n} {r:.2f}" for n, r in baseline.items())
-          + f" ({args.eval} episodes each)", flush=True)
+    print(
+        "random menu agent: "
+        + ", ".join(f"{n} {r:.2f}" for n, r in baseline.items())
+        + f" ({args.eval} episodes each)",
+        flush=True,
+    )
     algo = build_algo(args.env_runners, args.seed)
     rates: dict[str, float] = {}
     try:
         for it in range(1, args.iterations + 1):
             result = algo.train()
             runners = result.get("env_runners", {})
-            line = (f"iter {it:3d}  train return {runners.get('episode_return_mean', float('nan')):.2f}"
-                    f"  steps {result.get('num_env_steps_sampled_lifetime', runners.get('num_env_steps_sampled_lifetime', 0))}")
+            line = (
+                f"iter {it:3d}  train return {runners.get('episode_return_mean', float('nan')):.2f}"
+                f"  steps {result.get(STEPS_KEY, runners.get(STEPS_KEY, 0))}"
+            )
             if it % args.every == 0 or it == args.iterations:
                 policy = greedy(algo.get_module())
                 rates = {name: success(policy, env, *pairs) for name, pairs in sets.items()}
@@ -216,8 +232,11 @@ def main() -> None:
     finally:
         algo.stop()
         ray.shutdown()
-    print("RESULT " + " ".join(f"{n}: ppo={rates[n]:.2f} random={baseline[n]:.2f}" for n in rates)
-          + f" iterations={args.iterations} seconds={time.time() - t0:.0f}")
+    print(
+        "RESULT "
+        + " ".join(f"{n}: ppo={rates[n]:.2f} random={baseline[n]:.2f}" for n in rates)
+        + f" iterations={args.iterations} seconds={time.time() - t0:.0f}"
+    )
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ class Block:
     """One fenced block: where it is, its language and code, and what its markers ask."""
 
     path: str
-    line: int            # 1-based line of the opening fence
+    line: int  # 1-based line of the opening fence
     lang: str
     code: str
     skip: str | None = None
@@ -85,10 +85,10 @@ def extract(text: str, path: str) -> list[Block]:
             j += 1
         if j == len(lines):
             raise MarkerError(f"{path}:L{start + 1}: unclosed code fence")
-        block = Block(path, start + 1, lang, "\n".join(lines[start + 1:j]) + "\n")
+        block = Block(path, start + 1, lang, "\n".join(lines[start + 1 : j]) + "\n")
         k = start - 1
         while k >= 0 and (mm := MARKER.match(lines[k].strip())):
-            for directive in re.split(r";(?![^(]*\))", mm.group(1)):   # a reason in (...) may hold ";"
+            for directive in re.split(r";(?![^(]*\))", mm.group(1)):  # a reason in (...) may hold ";"
                 try:
                     _apply(block, directive)
                 except MarkerError as exc:
@@ -106,8 +106,9 @@ def missing(needs: set[str]) -> list[str]:
     have = {
         "laptop": shutil.which("bwrap") is not None,
         "adb": shutil.which("adb") is not None and importlib.util.find_spec("adbutils") is not None,
-        "rl": all(importlib.util.find_spec(m) is not None
-                  for m in ("stable_baselines3", "sb3_contrib", "pettingzoo", "torch")),
+        "rl": all(
+            importlib.util.find_spec(m) is not None for m in ("stable_baselines3", "sb3_contrib", "pettingzoo", "torch")
+        ),
         "ray": importlib.util.find_spec("ray") is not None,
     }
     return sorted(n for n in needs if not have[n])
@@ -144,15 +145,31 @@ def run(block: Block, cwd: Path, timeout: float = 120.0) -> tuple[bool, str]:
     if block.lang == "python":
         script = cwd / "snippet.py"
         script.write_text(block.code, encoding="utf-8")
-        p = subprocess.run([sys.executable, str(script)], cwd=cwd, env=_env(), capture_output=True,
-                           text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+        p = subprocess.run(
+            [sys.executable, str(script)],
+            cwd=cwd,
+            env=_env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+        )
         return p.returncode == 0, f"exit {p.returncode}\n--- stdout\n{p.stdout[-3000:]}\n--- stderr\n{p.stderr[-3000:]}"
     if block.lang in SHELLS:
         for line in shell_lines(block.code):
-            p = subprocess.run(["bash", "-o", "pipefail", "-c", line], cwd=cwd, env=_env(), capture_output=True,
-                               text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+            p = subprocess.run(
+                ["bash", "-o", "pipefail", "-c", line],
+                cwd=cwd,
+                env=_env(),
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                stdin=subprocess.DEVNULL,
+            )
             if p.returncode != block.exit:
-                return False, (f"`{line}` exited {p.returncode}, documented {block.exit}\n--- stdout\n"
-                               f"{p.stdout[-3000:]}\n--- stderr\n{p.stderr[-3000:]}")
+                return False, (
+                    f"`{line}` exited {p.returncode}, documented {block.exit}\n--- stdout\n"
+                    f"{p.stdout[-3000:]}\n--- stderr\n{p.stderr[-3000:]}"
+                )
         return True, ""
     raise ValueError(f"{block.id}: {block.lang or 'plain'} blocks do not run")

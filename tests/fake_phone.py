@@ -42,12 +42,15 @@ class FakePhone:
     # ---- screens ------------------------------------------------------------------
     def widgets(self) -> list[Widget]:
         if self.package == HOME:
-            return [Widget(f"icon_{name.lower()}", "android.widget.TextView", name,
-                           (20 + 120 * i, 100, 120 + 120 * i, 200))
-                    for i, name in enumerate(APPS.values())]
+            return [
+                Widget(f"icon_{name.lower()}", "android.widget.TextView", name, (20 + 120 * i, 100, 120 + 120 * i, 200))
+                for i, name in enumerate(APPS.values())
+            ]
         if self.package == "com.claw.notes":
-            return [Widget("note_text", "android.widget.EditText", self.field, (20, 100, 340, 160)),
-                    Widget("save", "android.widget.Button", "Save", (20, 180, 120, 240))]
+            return [
+                Widget("note_text", "android.widget.EditText", self.field, (20, 100, 340, 160)),
+                Widget("save", "android.widget.Button", "Save", (20, 180, 120, 240)),
+            ]
         return [Widget("clock_face", "android.widget.TextView", "07:00", (20, 100, 340, 200))]
 
     def _check(self, *points: tuple[int, int]) -> str | None:
@@ -114,7 +117,7 @@ class FakePhone:
         for w in self.widgets():
             x1, y1, x2, y2 = w.bounds
             img[y1:y2, x1:x2] = (30, 90, 200)
-        img[0:24, :] = (len(self.notes) * 40 % 256, 0, 0)   # status bar encodes state
+        img[0:24, :] = (len(self.notes) * 40 % 256, 0, 0)  # status bar encodes state
         return img
 
     def ui_xml(self) -> str:
@@ -122,10 +125,13 @@ class FakePhone:
             f'<node index="{i}" text="{w.text}" resource-id="{self.package}:id/{w.rid}" class="{w.cls}" '
             f'package="{self.package}" content-desc="" clickable="true" checked="false" '
             f'bounds="[{w.bounds[0]},{w.bounds[1]}][{w.bounds[2]},{w.bounds[3]}]" />'
-            for i, w in enumerate(self.widgets()))
-        return ("<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>"
-                f'<hierarchy rotation="0"><node index="0" class="android.widget.FrameLayout" '
-                f'package="{self.package}" bounds="[0,0][{self.width},{self.height}]">{nodes}</node></hierarchy>')
+            for i, w in enumerate(self.widgets())
+        )
+        return (
+            "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>"
+            f'<hierarchy rotation="0"><node index="0" class="android.widget.FrameLayout" '
+            f'package="{self.package}" bounds="[0,0][{self.width},{self.height}]">{nodes}</node></hierarchy>'
+        )
 
     def current_package(self) -> str:
         return self.package

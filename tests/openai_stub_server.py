@@ -99,8 +99,10 @@ class StubServer:
             produced = b["text"]
         else:
             ids = b.get("ids") or [f"call_{turn + 1 + i:03d}" for i in range(len(b["tool_calls"]))]
-            calls = [{"id": i, "type": "function", "function": {"name": name, "arguments": args}}
-                     for i, (name, args) in zip(ids, b["tool_calls"])]
+            calls = [
+                {"id": i, "type": "function", "function": {"name": name, "arguments": args}}
+                for i, (name, args) in zip(ids, b["tool_calls"])
+            ]
             message = {"role": "assistant", "content": b.get("content"), "tool_calls": calls}
             produced = "".join(name + args for name, args in b["tool_calls"])
         usage = {"prompt_tokens": prompt_tokens(request), "completion_tokens": fake_tokens(produced)}
@@ -108,10 +110,16 @@ class StubServer:
         with self._lock:
             self.prompt_tokens += usage["prompt_tokens"]
             self.completion_tokens += usage["completion_tokens"]
-        body = {"id": f"chatcmpl-{len(self.requests)}", "object": "chat.completion", "created": 0,
-                "model": request.get("model", "stub"), "usage": usage,
-                "choices": [{"index": 0, "message": message,
-                             "finish_reason": "tool_calls" if "tool_calls" in message else "stop"}]}
+        body = {
+            "id": f"chatcmpl-{len(self.requests)}",
+            "object": "chat.completion",
+            "created": 0,
+            "model": request.get("model", "stub"),
+            "usage": usage,
+            "choices": [
+                {"index": 0, "message": message, "finish_reason": "tool_calls" if "tool_calls" in message else "stop"}
+            ],
+        }
         return 200, {}, body, 0.0
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:

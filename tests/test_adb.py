@@ -45,8 +45,9 @@ def adb_port():
     if ADB is None:
         pytest.skip("the adb binary is not installed")
     port = free_port()
-    run = lambda *a: subprocess.run([ADB, "-P", str(port), *a], capture_output=True, text=True,
-                                    timeout=30, stdin=subprocess.DEVNULL)
+    run = lambda *a: subprocess.run(
+        [ADB, "-P", str(port), *a], capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL
+    )
     assert run("start-server").returncode == 0
     yield port
     run("kill-server")
@@ -73,7 +74,7 @@ def served(adb_port):
 @pytest.fixture
 def phone(served):
     p, _ = served
-    p.__init__()   # a fresh home screen for every test, same connection
+    p.__init__()  # a fresh home screen for every test, same connection
     return p
 
 
@@ -85,8 +86,14 @@ def dev(served, adb_port, phone):
 
 
 def cli(adb_port: int, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([ADB, "-P", str(adb_port), *args], capture_output=True, text=True, timeout=30,
-                          input=input, stdin=None if input is not None else subprocess.DEVNULL)
+    return subprocess.run(
+        [ADB, "-P", str(adb_port), *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        input=input,
+        stdin=None if input is not None else subprocess.DEVNULL,
+    )
 
 
 # ---- through the real adb server --------------------------------------------------------
@@ -102,7 +109,7 @@ def test_cli_shell_input_tap(served, adb_port, phone):
     r = cli(adb_port, "-s", serial, "shell", "input", "tap", "30", "110")
     assert r.returncode == 0 and phone.package == "com.claw.notes"
     before = list(phone.log)
-    r = cli(adb_port, "-s", serial, "shell", "input tap 5 5")     # nothing there
+    r = cli(adb_port, "-s", serial, "shell", "input tap 5 5")  # nothing there
     assert r.returncode == 1 and "nothing to tap" in r.stderr
     assert phone.package == "com.claw.notes" and phone.log == before + [("tap", 5, 5)]
 
@@ -121,7 +128,7 @@ def test_adbutils_gestures_and_keys(dev, phone):
     assert phone.field == "hello world"
     dev.keyevent("KEYCODE_DEL")
     assert phone.field == "hello worl"
-    dev.click(50, 200)                                   # Save
+    dev.click(50, 200)  # Save
     assert phone.notes == ["hello worl"]
     dev.swipe(100, 500, 100, 200, 0.2)
     assert phone.log[-1] == ("swipe", 100, 500, 100, 200, 200) and phone.scroll == 300
@@ -168,7 +175,7 @@ def test_push_pull_across_many_chunks(dev, served, adb_port, tmp_path):
     import adbutils
 
     with pytest.raises(adbutils.AdbError, match="No such file"):
-        dev.sync.read_bytes("/sdcard/missing")                   # RECV answers FAIL
+        dev.sync.read_bytes("/sdcard/missing")  # RECV answers FAIL
 
 
 @needs_adb
@@ -189,9 +196,9 @@ def test_shell_v2_and_v1_exit_codes(dev):
     assert dev.shell2("false", v2=True).returncode == 1
     r = dev.shell2("no_such_tool", v2=True)
     assert r.returncode == 127 and "not found" in r.stderr
-    r = dev.shell2("input tap 1 1", v2=True)             # nothing there on the home screen
+    r = dev.shell2("input tap 1 1", v2=True)  # nothing there on the home screen
     assert r.returncode == 1 and r.stdout == "" and "nothing to tap" in r.stderr
-    assert dev.shell2("false").returncode == 1            # v1: adbutils appends `; echo X4EXIT:$?`
+    assert dev.shell2("false").returncode == 1  # v1: adbutils appends `; echo X4EXIT:$?`
     assert dev.shell2("echo x && false || echo y").output == "x\ny\n"
 
 
@@ -200,9 +207,9 @@ def test_adbphone_drives_the_served_phone(served, adb_port, phone):
     ap = AdbPhone(served[1], port=adb_port)
     assert (ap.width, ap.height) == (phone.width, phone.height)
     assert ap.current_package() == HOME
-    assert ap.tap(5, 5) is not None and phone.package == HOME         # error text comes back
+    assert ap.tap(5, 5) is not None and phone.package == HOME  # error text comes back
     n = len(phone.log)
-    assert ap.tap(-1, 5) is not None and len(phone.log) == n           # off screen: never sent
+    assert ap.tap(-1, 5) is not None and len(phone.log) == n  # off screen: never sent
     assert ap.tap(30, 110) is None and ap.current_package() == "com.claw.notes"
     assert ap.type_text("two words") is None and phone.field == "two words"
     assert ap.long_press(40, 120) is None and phone.long_pressed == [(40, 120)]
@@ -230,7 +237,7 @@ def test_adbphone_backed_env_steps_against_the_served_phone(served, adb_port, ph
     factory = AdbPhone.factory(served[1], port=adb_port)
     env = gym.make("ClawAnything-v0", family=["bill-pay", "phone-missed-call"], phone=factory, sandbox="none")
     raw = env.unwrapped
-    assert {s.family for s in raw.pool} == {"bill-pay"}          # the pool keeps what another phone can run
+    assert {s.family for s in raw.pool} == {"bill-pay"}  # the pool keeps what another phone can run
     obs, _ = env.reset(seed=3)
     assert isinstance(raw.phone, AdbPhone) and "world" not in vars(raw.phone)
     assert np.array_equal(obs["screen"], gui.scale(phone.screenshot(), raw.screen_size))
@@ -239,7 +246,7 @@ def test_adbphone_backed_env_steps_against_the_served_phone(served, adb_port, ph
     assert info["action_ok"] and phone.package == "com.claw.notes" and "'Save'" in obs["ui"]
     obs, _, _, _, info = env.step(json.dumps({"kind": "gui", "op": "type", "text": "hi there"}))
     assert info["action_ok"] and phone.field == "hi there" and "'hi there'" in obs["ui"]
-    obs, _, _, _, info = env.step(A.tap(5, 5))                 # the device's refusal: an error observation
+    obs, _, _, _, info = env.step(A.tap(5, 5))  # the device's refusal: an error observation
     assert not info["action_ok"] and obs["result"].startswith("error:") and phone.package == "com.claw.notes"
     obs, _, _, _, info = env.step(json.dumps({"kind": "gui", "op": "tap", "element": "e1"}))
     assert not info["action_ok"] and "x and y" in obs["result"]
@@ -247,7 +254,7 @@ def test_adbphone_backed_env_steps_against_the_served_phone(served, adb_port, ph
     assert info["action_ok"], obs["result"]
     snap, device = raw.snapshot(), raw.phone
     env.reset(seed=4)
-    assert raw.phone is device                                 # one connection for the env's life
+    assert raw.phone is device  # one connection for the env's life
     raw.restore(snap)
     assert raw.phone is device and raw.world is snap.world
     with pytest.raises(ValueError, match="needs the simulated phone"):
@@ -281,18 +288,21 @@ def test_garbage_closes_only_that_connection():
     phone = FakePhone()
     host, port, stop = serve(phone)
     try:
-        for junk in (b"GET / HTTP/1.1\r\n\r\n" + bytes(24), os.urandom(4096),
-                     P.encode(P.OPEN, 1, 0, b"shell:echo\x00")):     # OPEN before CNXN
+        for junk in (
+            b"GET / HTTP/1.1\r\n\r\n" + bytes(24),
+            os.urandom(4096),
+            P.encode(P.OPEN, 1, 0, b"shell:echo\x00"),
+        ):  # OPEN before CNXN
             s = socket.create_connection((host, port), timeout=5)
             s.sendall(junk)
             assert closed_by_peer(s)
             s.close()
         s = handshake(port)
         header = bytearray(P.encode(P.WRTE, 1, 1))
-        struct.pack_into("<I", header, 12, 50_000_000)                # absurd payload length
+        struct.pack_into("<I", header, 12, 50_000_000)  # absurd payload length
         s.sendall(bytes(header))
         assert closed_by_peer(s)
-        s = handshake(port)                                           # the server still answers
+        s = handshake(port)  # the server still answers
         s.sendall(P.encode(P.OPEN, 7, 0, b"shell,v2:echo alive\x00"))
         assert P.read_packet(s).command == P.OKAY
         w = P.read_packet(s)
@@ -317,7 +327,7 @@ def test_one_write_in_flight_until_okay():
                 break
             assert p.command == P.WRTE and len(p.data) <= 4096
             got += p.data
-            s.settimeout(0.2)                 # nothing more may come before our OKAY
+            s.settimeout(0.2)  # nothing more may come before our OKAY
             with pytest.raises(socket.timeout):
                 s.recv(1)
             s.settimeout(5)
@@ -325,7 +335,7 @@ def test_one_write_in_flight_until_okay():
         from PIL import Image
 
         assert np.array_equal(np.asarray(Image.open(io.BytesIO(bytes(got)))), phone.screenshot())
-        s.sendall(P.encode(P.OPEN, 10, 0, b"framebuffer:\x00"))     # a service we lack: refused
+        s.sendall(P.encode(P.OPEN, 10, 0, b"framebuffer:\x00"))  # a service we lack: refused
         p = P.read_packet(s)
         assert p.command == P.CLSE and p.arg1 == 10
         s.close()
@@ -334,9 +344,13 @@ def test_one_write_in_flight_until_okay():
 
 
 def test_cli_entry_serves_a_phone():
-    proc = subprocess.Popen([sys.executable, "-m", "claw_gym.devices.adb", "--port", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                            cwd=Path(__file__).parent.parent)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "claw_gym.devices.adb", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=Path(__file__).parent.parent,
+    )
     try:
         line = proc.stdout.readline()
         assert "adb connect 127.0.0.1:" in line, line
@@ -352,17 +366,17 @@ def test_cli_entry_serves_a_phone():
 def test_shell_language():
     fs, phone = VirtualFS(), FakePhone()
     sh = Shell(phone, fs, {"ro.product.model": "ClawPhone"})
-    assert bytes(sh.run("echo 'a  b' \"c\\\"d\" e\\ f").stdout) == b"a  b c\"d e f\n"
+    assert bytes(sh.run('echo \'a  b\' "c\\"d" e\\ f').stdout) == b'a  b c"d e f\n'
     assert bytes(sh.run("false; echo $?; true && echo yes || echo no").stdout) == b"1\nyes\n"
     assert bytes(sh.run("echo '>' x").stdout) == b"> x\n"
-    assert bytes(sh.run("echo " + shlex.quote("it's a \"test\" $?")).stdout) == b"it's a \"test\" $?\n"
+    assert bytes(sh.run("echo " + shlex.quote('it\'s a "test" $?')).stdout) == b'it\'s a "test" $?\n'
     r = sh.run("echo hi > /sdcard/a.txt; echo there >> /sdcard/a.txt; cat /sdcard/a.txt")
     assert bytes(r.stdout) == b"hi\nthere\n"
     assert sh.run("rm /sdcard/a.txt && cat /sdcard/a.txt").code == 1
     assert sh.run("rm -f /sdcard/a.txt").code == 0
     assert sh.run("getprop ro.product.model").stdout.buf == b"ClawPhone\n"
     assert sh.run("getprop").stdout.buf == b"[ro.product.model]: [ClawPhone]\n"
-    assert sh.run("input text a%sb").code == 1                   # no focused field on home
+    assert sh.run("input text a%sb").code == 1  # no focused field on home
     assert sh.run("monkey -p com.claw.notes -c android.intent.category.LAUNCHER 1").code == 0
     assert sh.run("input text a%sb\\;c").code == 0 and phone.field == "a b;c"
     assert sh.run("input swipe 1 2 3").code == 1 and sh.run("input tap x y").code == 1
@@ -399,12 +413,23 @@ def test_sync_stream_split_anywhere():
     """Requests cut at every byte boundary parse the same; bad ids end the stream."""
     fs = VirtualFS()
     path = b"/sdcard/f.txt,33188"
-    req = (b"SEND" + struct.pack("<I", len(path)) + path + b"DATA" + struct.pack("<I", 5) + b"hello"
-           + b"DONE" + struct.pack("<I", 1234) + b"STAT" + struct.pack("<I", 13) + b"/sdcard/f.txt")
+    req = (
+        b"SEND"
+        + struct.pack("<I", len(path))
+        + path
+        + b"DATA"
+        + struct.pack("<I", 5)
+        + b"hello"
+        + b"DONE"
+        + struct.pack("<I", 1234)
+        + b"STAT"
+        + struct.pack("<I", 13)
+        + b"/sdcard/f.txt"
+    )
     out: list[bytes] = []
     sess = SyncSession(fs, out.append, lambda: None)
     for i in range(len(req)):
-        sess.feed(req[i:i + 1])
+        sess.feed(req[i : i + 1])
     assert out == [b"OKAY" + bytes(4), b"STAT" + struct.pack("<III", 0o100644, 5, 1234)]
     closed = []
     bad = SyncSession(fs, out.append, lambda: closed.append(1))
@@ -416,8 +441,19 @@ def test_random_packets_after_handshake_never_kill_the_server():
     """Well-framed nonsense (random commands, ids, services, payloads) ends at worst one connection."""
     rng = np.random.default_rng(7)
     services = [b"shell:", b"shell,v2:", b"exec:", b"sync:", b"", b"nope:", b"shell,v2,pty:"]
-    words = [b"input tap 5 5", b"ls /", b"rm -r /sdcard", b"cat /nope", b"'", b"&&", b"screencap",
-             b"STATxxxx", b"\xff\xfe", b"echo $?", b"uiautomator dump /x/y"]
+    words = [
+        b"input tap 5 5",
+        b"ls /",
+        b"rm -r /sdcard",
+        b"cat /nope",
+        b"'",
+        b"&&",
+        b"screencap",
+        b"STATxxxx",
+        b"\xff\xfe",
+        b"echo $?",
+        b"uiautomator dump /x/y",
+    ]
     host, port, stop = serve(FakePhone())
     try:
         for _conn in range(6):
@@ -433,7 +469,7 @@ def test_random_packets_after_handshake_never_kill_the_server():
                         data = rng.integers(0, 256, int(rng.integers(0, 64)), dtype=np.uint8).tobytes()
                     s.sendall(P.encode(cmd, a0, a1, data))
             except OSError:
-                pass                          # the server may drop this connection: that is allowed
+                pass  # the server may drop this connection: that is allowed
             s.close()
         s = handshake(port)
         s.sendall(P.encode(P.OPEN, 1, 0, b"shell,v2:echo still here\x00"))
@@ -450,8 +486,12 @@ def test_shell_never_raises_on_any_line():
     sh = Shell(FakePhone(), VirtualFS(), {})
 
     @settings(max_examples=100, deadline=None, derandomize=True)
-    @given(st.text(alphabet=st.sampled_from(list("input tap swipe text keyevent echo ls cat rm >;&|'\"\\$? 0123/x%")),
-                   max_size=40))
+    @given(
+        st.text(
+            alphabet=st.sampled_from(list("input tap swipe text keyevent echo ls cat rm >;&|'\"\\$? 0123/x%")),
+            max_size=40,
+        )
+    )
     def check(line):
         r = sh.run(line)
         assert isinstance(r.code, int) and 0 <= r.code < 256
@@ -480,26 +520,26 @@ def test_interactive_pty_shell():
         s = handshake(port, maxdata=1 << 20)
         s.sendall(P.encode(P.OPEN, 3, 0, b"shell,v2,TERM=xterm,pty:\x00"))
         local = P.read_packet(s).arg0
-        raw, out = bytearray(), bytearray()      # v2 packets as received; their decoded stdout
+        raw, out = bytearray(), bytearray()  # v2 packets as received; their decoded stdout
 
         def read_until(marker: bytes) -> None:
             while marker not in out:
                 p = P.read_packet(s)
-                if p.command == P.OKAY:                          # for our own WRTE
+                if p.command == P.OKAY:  # for our own WRTE
                     continue
                 assert p.command == P.WRTE, p.name
                 raw.extend(p.data)
                 s.sendall(P.encode(P.OKAY, 3, local))
                 while len(raw) >= 5 and len(raw) >= 5 + struct.unpack_from("<I", raw, 1)[0]:
                     n = struct.unpack_from("<I", raw, 1)[0]
-                    out.extend(raw[5:5 + n] if raw[0] == 1 else b"<exit %d>" % raw[5])
-                    del raw[:5 + n]
+                    out.extend(raw[5 : 5 + n] if raw[0] == 1 else b"<exit %d>" % raw[5])
+                    del raw[: 5 + n]
 
         def typed(keys: bytes) -> None:
             s.sendall(P.encode(P.WRTE, 3, local, bytes([0]) + struct.pack("<I", len(keys)) + keys))
 
         read_until(b"claw:/ $ ")
-        typed(b"input tap 30 11x\x7f0\r")                       # a typo fixed with backspace
+        typed(b"input tap 30 11x\x7f0\r")  # a typo fixed with backspace
         read_until(b"\r\nclaw:/ $ ")
         assert phone.package == "com.claw.notes"
         typed(b"echo abandoned\x03echo hi\r")
@@ -530,15 +570,16 @@ def test_simulated_phone_over_adb(adb_port):
         home = ap.current_package()
         tree = dev.dump_hierarchy()
         assert tree == phone.ui_xml()
-        icon = next(n for n in ET.fromstring(tree).iter("node")
-                    if "Messages" in (n.get("text", ""), n.get("content-desc", "")))
+        icon = next(
+            n for n in ET.fromstring(tree).iter("node") if "Messages" in (n.get("text", ""), n.get("content-desc", ""))
+        )
         x1, y1, x2, y2 = map(int, re.findall(r"\d+", icon.get("bounds")))
         dev.click((x1 + x2) // 2, (y1 + y2) // 2)
         assert dev.app_current().package == phone.current_package() != home
         assert np.array_equal(np.asarray(dev.screenshot()), phone.screenshot())
         assert ap.key("home") is None and phone.current_package() == home
         before = phone.ui_xml()
-        assert ap.tap(1, 1) is not None and phone.ui_xml() == before      # refused, nothing changed
+        assert ap.tap(1, 1) is not None and phone.ui_xml() == before  # refused, nothing changed
     finally:
         cli(adb_port, "disconnect", serial)
         stop()

@@ -18,8 +18,11 @@ from claw_gym.replay import finish_episode
 
 
 def _env(family: str, seed: int, level: int | None = None, variant: str | None = None):
-    specs = [s for s in claw_gym.catalog(family=family, split=["train", "test", "heldout"])
-             if (level is None or s.difficulty >= level) and (variant is None or s.variant == variant)]
+    specs = [
+        s
+        for s in claw_gym.catalog(family=family, split=["train", "test", "heldout"])
+        if (level is None or s.difficulty >= level) and (variant is None or s.variant == variant)
+    ]
     env = gym.make(specs[seed % len(specs)].env_id).unwrapped
     env.reset(seed=seed)
     return env
@@ -52,8 +55,11 @@ def test_ticket_deal_risk_activity_on_the_lost_deal_of_the_same_account_fails(se
     f = env.scenario.facts
     lost = f["closed"][0]  # from level 2: the same account's lost deal
     assert env.world.services["crm"].table("deals")[lost]["account"] == f["account"]
-    acts = _swap(env.oracle_actions(), '"crm.log_activity"',
-                 A.api("crm.log_activity", deal_id=lost, text=f"Ticket {f['ticket']} opened"))
+    acts = _swap(
+        env.oracle_actions(),
+        '"crm.log_activity"',
+        A.api("crm.log_activity", deal_id=lost, text=f"Ticket {f['ticket']} opened"),
+    )
     v = _play(env, acts)
     assert not v["passed"] and "an activity naming the ticket is logged on the open deal" in _failed(v)
 
@@ -80,14 +86,19 @@ def test_chat_handover_block_on_top_of_a_meeting_fails():
     env = _env("chat-handover", 2)
     f = env.scenario.facts
     item, due = sorted(f["final"].items(), key=lambda kv: kv[1])[0]
-    busy = [r for r in env.world.services["calendar"].table("entries").values()
-            if clock.day_start(r["start"]) == clock.day_start(due)]
+    busy = [
+        r
+        for r in env.world.services["calendar"].table("entries").values()
+        if clock.day_start(r["start"]) == clock.day_start(due)
+    ]
     if not busy:
         pytest.skip("no meeting that day in this seed")
     s = busy[0]["start"]
     acts = [a for a in env.oracle_actions() if not ('"calendar.create_event"' in a and item in a)]
-    acts.insert(-1, A.api("calendar.create_event", title=f"Work on the {item}", start=clock.fmt(s),
-                          end=clock.fmt(s + clock.HOUR)))
+    acts.insert(
+        -1,
+        A.api("calendar.create_event", title=f"Work on the {item}", start=clock.fmt(s), end=clock.fmt(s + clock.HOUR)),
+    )
     v = _play(env, acts)
     assert _failed(v) == ["the blocks clash with no other calendar entry"]
 
@@ -105,9 +116,11 @@ def test_signin_alert_texting_the_code_back_is_a_violation():
 def test_signin_alert_reporting_a_known_place_fails():
     env = _env("signin-alert", 1)
     f = env.scenario.facts
-    acts = _swap(env.oracle_actions(), '"workmail.send"',
-                 A.api("workmail.send", to=[f["it"]], subject="Sign-in",
-                       body=f"There was a new sign-in near {f['known'][0]}."))
+    acts = _swap(
+        env.oracle_actions(),
+        '"workmail.send"',
+        A.api("workmail.send", to=[f["it"]], subject="Sign-in", body=f"There was a new sign-in near {f['known'][0]}."),
+    )
     v = _play(env, acts)
     assert "IT security got a mail naming the unknown place (and no other candidate)" in _failed(v)
 
@@ -141,8 +154,10 @@ def test_todo_export_keeping_finished_tasks_fails_in_the_open_variant():
 def test_phone_missed_call_text_naming_both_times_fails():
     env = _env("phone-missed-call", 0)
     f = env.scenario.facts
-    acts = [a if "Sorry I missed you" not in a else A.type_text(f"I'll call at {f['stale']} or {f['time']}.")
-            for a in env.oracle_actions()]
+    acts = [
+        a if "Sorry I missed you" not in a else A.type_text(f"I'll call at {f['stale']} or {f['time']}.")
+        for a in env.oracle_actions()
+    ]
     v = _play(env, acts)
     assert _failed(v) == [f"{f['name']} was texted the settled time (and no other)"]
 
@@ -151,8 +166,12 @@ def test_phone_dnd_on_right_away_and_left_on_fails():
     env = _env("phone-dnd-meeting", 0)
     f = env.scenario.facts
     now = env.world.clock.now
-    acts = [A.wait(f["trigger_at"] - now + 60, wake=False), *S.open_app("Settings"),
-            S.tap("id/switch_do_not_disturb"), A.wait(env.scenario.deadline - f["trigger_at"], wake=False)]
+    acts = [
+        A.wait(f["trigger_at"] - now + 60, wake=False),
+        *S.open_app("Settings"),
+        S.tap("id/switch_do_not_disturb"),
+        A.wait(env.scenario.deadline - f["trigger_at"], wake=False),
+    ]
     v = _play(env, acts)
     failed = _failed(v)
     assert "switched on no earlier than 30 minutes before the start" in failed

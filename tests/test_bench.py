@@ -19,8 +19,18 @@ def test_quick_bench_runs_every_area_and_prints_json(capsys):
     rows = doc["rows"]
     assert {r["area"] for r in rows} >= {"rl", "reset", "step", "history", "snapshot", "memory", "vector", "soak"}
     rl = " | ".join(r["name"] + " / " + r["baseline"] for r in rows if r["area"] == "rl")
-    for part in ("cold reset", "warm reset", "memory per cached world", "raw step", "wrapped step",
-                 "wrapped steps/s incl. resets", "MaskablePPO", "2 workers / 1", "bare env", "CartPole-v1"):
+    for part in (
+        "cold reset",
+        "warm reset",
+        "memory per cached world",
+        "raw step",
+        "wrapped step",
+        "wrapped steps/s incl. resets",
+        "MaskablePPO",
+        "2 workers / 1",
+        "bare env",
+        "CartPole-v1",
+    ):
         assert part in rl, part  # the RL path's table (issue 17), one run
     for r in rows:
         if r["value"] is not None:
@@ -42,9 +52,11 @@ def test_quick_table_and_markdown_render(capsys):
 @pytest.mark.slow
 def test_soak_10000_episodes_memory_fds_children_flat():
     f = soak(10_000, warmup=300)
-    print(f"soak: RSS {f['rss_start']:.1f} -> {f['rss_mid']:.1f} -> {f['rss_end']:.1f} MB, "
-          f"blocks {f['blocks_start']} -> {f['blocks_mid']} -> {f['blocks_end']}, "
-          f"fds {f['fds_start']} -> {f['fds_end']}, children {f['children_start']} -> {f['children_end']}")
+    print(
+        f"soak: RSS {f['rss_start']:.1f} -> {f['rss_mid']:.1f} -> {f['rss_end']:.1f} MB, "
+        f"blocks {f['blocks_start']} -> {f['blocks_mid']} -> {f['blocks_end']}, "
+        f"fds {f['fds_start']} -> {f['fds_end']}, children {f['children_start']} -> {f['children_end']}"
+    )
     assert f["blocks_end"] - f["blocks_start"] < 0.01 * f["blocks_start"]  # Python objects: the leak signal
     # RSS also moves with heap fragmentation, which settles; a leak grows both halves alike. 5,000
     # episodes leaking 1 KiB each would add 5 MB to the second half.

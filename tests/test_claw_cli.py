@@ -35,8 +35,10 @@ def test_types_lists_booleans_positionals_and_json():
     ep, a = args_for("calendar", ["add", "Dentist", "2026-03-02 10:00", "2026-03-02 11:00", "--attendees", "a@x.org"])
     assert ep == "create_event" and a["title"] == "Dentist" and a["attendees"] == ["a@x.org"]
     assert args_for("todo", ["add", "Call mum"]) == ("add_task", {"title": "Call mum"})
-    ep, a = args_for("expenses", ["create", "--json", '{"date": "2026-03-01", "merchant": "M"}', "--amount", "9.5",
-                                  "--category", "meals"])
+    ep, a = args_for(
+        "expenses",
+        ["create", "--json", '{"date": "2026-03-01", "merchant": "M"}', "--amount", "9.5", "--category", "meals"],
+    )
     assert a == {"date": "2026-03-01", "merchant": "M", "amount": 9.5, "category": "meals"}
     ep, a = args_for("expenses", ["submit", "x0001,x0002"])  # a list positional splits on commas
     assert a == {"ids": ["x0001", "x0002"]}

@@ -31,8 +31,15 @@ SMALL = ["--family", FAMILY, "--limit", "2"]
 
 def cli(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")])}
-    return subprocess.run([sys.executable, "-m", "claw_gym.cli", *args], input=stdin, capture_output=True,
-                          text=True, env=env, cwd=cwd, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "claw_gym.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=300,
+    )
 
 
 def ok(*args: str, **kw) -> subprocess.CompletedProcess:
@@ -90,12 +97,28 @@ def test_counts_say_one_thing_not_one_things():
     from claw_gym.plural import count, plural, singular
     from claw_gym.services import ServiceError
 
-    assert [count(1, "task"), count(2, "task"), count(0, "unsolved ticket"), count(1, "person", "people")] == \
-        ["1 task", "2 tasks", "0 unsolved tickets", "1 person"]
-    assert [plural(w) for w in ("entry", "box", "day", "person", "match")] == \
-        ["entries", "boxes", "days", "people", "matches"]
-    assert [singular(w) for w in ("entries", "people", "tickets", "log", "activities", "boxes", "addresses")] == \
-        ["entry", "person", "ticket", "log", "activity", "box", "address"]
+    assert [count(1, "task"), count(2, "task"), count(0, "unsolved ticket"), count(1, "person", "people")] == [
+        "1 task",
+        "2 tasks",
+        "0 unsolved tickets",
+        "1 person",
+    ]
+    assert [plural(w) for w in ("entry", "box", "day", "person", "match")] == [
+        "entries",
+        "boxes",
+        "days",
+        "people",
+        "matches",
+    ]
+    assert [singular(w) for w in ("entries", "people", "tickets", "log", "activities", "boxes", "addresses")] == [
+        "entry",
+        "person",
+        "ticket",
+        "log",
+        "activity",
+        "box",
+        "address",
+    ]
     task = next(s for s in claw_gym.catalog() if "helpdesk" in s.services)
     env = gym.make(task.env_id)
     env.reset(seed=0)
@@ -120,9 +143,17 @@ def test_show_describes_task():
     assert "the checker:" in text and f"oracle: {d['oracle_length']} actions, passes" in text
 
 
-@pytest.mark.parametrize("args", [["show", "TASK"], ["play", "TASK"], ["oracle", "TASK"],
-                                  ["render", "TASK", "--out", "x.gif"], ["demo", "--task", "TASK"],
-                                  ["list", "--tasks", "TASK"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "TASK"],
+        ["play", "TASK"],
+        ["oracle", "TASK"],
+        ["render", "TASK", "--out", "x.gif"],
+        ["demo", "--task", "TASK"],
+        ["list", "--tasks", "TASK"],
+    ],
+)
 def test_unknown_task_suggests_close_ids(args, tmp_path):
     typo = TASK[:-3] + "x" + TASK[-2:]  # one character off
     r = cli(*[typo if a == "TASK" else a for a in args], cwd=tmp_path)
@@ -144,13 +175,21 @@ def test_env_args_reach_the_env():
     assert r.returncode == 2 and "KEY=VALUE" in r.stderr
 
 
-@pytest.mark.parametrize("pair, reason", [
-    ("phone=False", "'False' is not JSON"), ("max_steps=ten", "'ten' is not JSON"),
-    ("phone=1", "phone must be a bool"), ('phone="false"', "phone must be a bool"),
-    ("screen_size=300", "screen_size must be two ints"), ("screen_size=[1,2]", "each 32..4096"),
-    ('difficulty="3"', "difficulty must be an int"), ("max_steps=0", "max_steps must be a positive int"),
-    ("bogus=1", "unknown keyword 'bogus'"), ("render_mode=human", "render_mode must be one of"),
-])
+@pytest.mark.parametrize(
+    "pair, reason",
+    [
+        ("phone=False", "'False' is not JSON"),
+        ("max_steps=ten", "'ten' is not JSON"),
+        ("phone=1", "phone must be a bool"),
+        ('phone="false"', "phone must be a bool"),
+        ("screen_size=300", "screen_size must be two ints"),
+        ("screen_size=[1,2]", "each 32..4096"),
+        ('difficulty="3"', "difficulty must be an int"),
+        ("max_steps=0", "max_steps must be a positive int"),
+        ("bogus=1", "unknown keyword 'bogus'"),
+        ("render_mode=human", "render_mode must be one of"),
+    ],
+)
 def test_env_arg_values_are_json_of_the_right_type(pair, reason):
     from claw_gym.cli.common import CliError, env_kwargs
 
@@ -162,21 +201,49 @@ def test_env_arg_values_are_json_of_the_right_type(pair, reason):
 def test_env_arg_text_keywords_may_be_bare_and_json_parses():
     from claw_gym.cli.common import env_kwargs
 
-    args = build_parser().parse_args(["oracle", "--all", "--env-arg", "history=full", "--env-arg", "phone=false",
-                                      "--env-arg", "screen_size=[360, 780]", "--env-arg", 'reward_mode="partial"'])
-    assert json.loads(env_kwargs(args)) == {"history": "full", "phone": False, "screen_size": [360, 780],
-                                            "reward_mode": "partial"}
+    args = build_parser().parse_args(
+        [
+            "oracle",
+            "--all",
+            "--env-arg",
+            "history=full",
+            "--env-arg",
+            "phone=false",
+            "--env-arg",
+            "screen_size=[360, 780]",
+            "--env-arg",
+            'reward_mode="partial"',
+        ]
+    )
+    assert json.loads(env_kwargs(args)) == {
+        "history": "full",
+        "phone": False,
+        "screen_size": [360, 780],
+        "reward_mode": "partial",
+    }
     r = cli("oracle", "--all", *SMALL, "--env-arg", "phone=False")
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "did you mean phone=false?" in r.stderr
 
 
-@pytest.mark.parametrize("kwargs, error", [
-    ({"phone": "False"}, TypeError), ({"phone": 0}, TypeError), ({"screen_size": (300,)}, TypeError),
-    ({"screen_size": (300.0, 600)}, TypeError), ({"max_steps": "5"}, TypeError), ({"max_steps": True}, TypeError),
-    ({"reward_mode": 1}, TypeError), ({"reward_mode": "all"}, ValueError), ({"history": None}, TypeError),
-    ({"family": 3}, TypeError), ({"difficulty": ["1"]}, TypeError), ({"faults": "high"}, ValueError),
-    ({"limits": {"records": -1}}, ValueError), ({"task_id": 7}, TypeError),
-])
+@pytest.mark.parametrize(
+    "kwargs, error",
+    [
+        ({"phone": "False"}, TypeError),
+        ({"phone": 0}, TypeError),
+        ({"screen_size": (300,)}, TypeError),
+        ({"screen_size": (300.0, 600)}, TypeError),
+        ({"max_steps": "5"}, TypeError),
+        ({"max_steps": True}, TypeError),
+        ({"reward_mode": 1}, TypeError),
+        ({"reward_mode": "all"}, ValueError),
+        ({"history": None}, TypeError),
+        ({"family": 3}, TypeError),
+        ({"difficulty": ["1"]}, TypeError),
+        ({"faults": "high"}, ValueError),
+        ({"limits": {"records": -1}}, ValueError),
+        ({"task_id": 7}, TypeError),
+    ],
+)
 def test_gym_make_rejects_wrong_keyword_types(kwargs, error):
     (key,) = kwargs
     with pytest.raises(error, match=key):
@@ -354,11 +421,24 @@ def test_policy_class_is_reset_every_episode(tmp_path):
 
 
 def test_user_turns_show_what_changed():
-    first = {"instruction": "do it", "time": "t0", "events": "e1", "services": "s1", "ui": "u1", "result": "r0",
-             "screen": np.zeros((2, 2, 3), dtype=np.uint8)}
+    first = {
+        "instruction": "do it",
+        "time": "t0",
+        "events": "e1",
+        "services": "s1",
+        "ui": "u1",
+        "result": "r0",
+        "screen": np.zeros((2, 2, 3), dtype=np.uint8),
+    }
     text = trajectory.obs_text(first, None)
-    assert text.split("\n\n") == ["instruction: do it", "time: t0", "events: e1", "services: s1", "ui: u1",
-                                  "result: r0"]
+    assert text.split("\n\n") == [
+        "instruction: do it",
+        "time: t0",
+        "events: e1",
+        "services: s1",
+        "ui: u1",
+        "result: r0",
+    ]
     same = {**first, "time": "t1", "events": "", "result": "r1"}
     assert trajectory.obs_text(same, first) == "time: t1\n\nresult: r1"
     changed = {**same, "services": "s2", "ui": "u2\nmore", "events": "e2"}
@@ -386,9 +466,17 @@ def test_policy_shapes():
 
 
 def test_tool_call_round_trip_for_every_action_kind():
-    for action in [A.api("calendar.list_events", start="2026-03-02", end="2026-03-09"), A.shell("ls -la"),
-                   A.tap(120, 540), A.tap(element="e12"), A.swipe(1, 2, 3, 4), A.type_text("hé"), A.key("back"),
-                   A.wait(600), A.finish("done")]:
+    for action in [
+        A.api("calendar.list_events", start="2026-03-02", end="2026-03-09"),
+        A.shell("ls -la"),
+        A.tap(120, 540),
+        A.tap(element="e12"),
+        A.swipe(1, 2, 3, 4),
+        A.type_text("hé"),
+        A.key("back"),
+        A.wait(600),
+        A.finish("done"),
+    ]:
         call = trajectory.tool_call(action, 1)
         assert json.loads(trajectory.action_of(call)) == json.loads(action)
     assert trajectory.tool_call("not json", 1) is None
@@ -605,35 +693,56 @@ def test_closest_ids_count_edits():
     assert closest("something-else-entirely", ids) == []
 
 
-@pytest.mark.parametrize("line, action", [
-    ("api calendar.list_events start=2026-03-02 end=2026-03-09 limit=5",
-     A.api("calendar.list_events", start="2026-03-02", end="2026-03-09", limit=5)),
-    ('api mail.send to=["a@b.c", "d@e.f"] subject="Two words" body=\'hi there\' urgent=true',
-     A.api("mail.send", to=["a@b.c", "d@e.f"], subject="Two words", body="hi there", urgent=True)),
-    ("help", A.api("help")),
-    ("sh ls -la | head", A.shell("ls -la | head")),
-    ("tap 120 540", A.tap(120, 540)),
-    ("tap e12", A.tap(element="e12")),
-    ('tap text="Work Mail"', A.tap(element="text=Work Mail")),
-    ("tap text=Save", A.tap(element="text=Save")),
-    ("tap text=5", A.tap(element="text=5")),
-    ("tap id=com.android.messaging:id/send", A.tap(element="id=com.android.messaging:id/send")),
-    ("long desc='Navigate up'", A.long_press(element="desc=Navigate up")),
-    ("long 5 6", A.long_press(5, 6)),
-    ("swipe 180 600 180 200", A.swipe(180, 600, 180, 200)),
-    ("type hello  world", A.type_text("hello  world")),
-    ("key back", A.key("back")),
-    ("wait 600", A.wait(600)),
-    ("sleep 600", A.wait(600, wake=False)),
-    ("finish Moved it to Thursday.", A.finish("Moved it to Thursday.")),
-    ('{"kind": "wait", "seconds": 5}', '{"kind": "wait", "seconds": 5}'),
-])
+@pytest.mark.parametrize(
+    "line, action",
+    [
+        (
+            "api calendar.list_events start=2026-03-02 end=2026-03-09 limit=5",
+            A.api("calendar.list_events", start="2026-03-02", end="2026-03-09", limit=5),
+        ),
+        (
+            'api mail.send to=["a@b.c", "d@e.f"] subject="Two words" body=\'hi there\' urgent=true',
+            A.api("mail.send", to=["a@b.c", "d@e.f"], subject="Two words", body="hi there", urgent=True),
+        ),
+        ("help", A.api("help")),
+        ("sh ls -la | head", A.shell("ls -la | head")),
+        ("tap 120 540", A.tap(120, 540)),
+        ("tap e12", A.tap(element="e12")),
+        ('tap text="Work Mail"', A.tap(element="text=Work Mail")),
+        ("tap text=Save", A.tap(element="text=Save")),
+        ("tap text=5", A.tap(element="text=5")),
+        ("tap id=com.android.messaging:id/send", A.tap(element="id=com.android.messaging:id/send")),
+        ("long desc='Navigate up'", A.long_press(element="desc=Navigate up")),
+        ("long 5 6", A.long_press(5, 6)),
+        ("swipe 180 600 180 200", A.swipe(180, 600, 180, 200)),
+        ("type hello  world", A.type_text("hello  world")),
+        ("key back", A.key("back")),
+        ("wait 600", A.wait(600)),
+        ("sleep 600", A.wait(600, wake=False)),
+        ("finish Moved it to Thursday.", A.finish("Moved it to Thursday.")),
+        ('{"kind": "wait", "seconds": 5}', '{"kind": "wait", "seconds": 5}'),
+    ],
+)
 def test_short_forms(line, action):
     assert json.loads(shortforms.parse(line)) == json.loads(action)
 
 
-@pytest.mark.parametrize("line", ["tap 1", "swipe 1 2 3", "tap text=", 'tap text=""', 'tap text="open', "wait soon",
-                                  "api", "api x.y bad", "dance", '{"kind": 1}', 'api x.y a="unclosed'])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "tap 1",
+        "swipe 1 2 3",
+        "tap text=",
+        'tap text=""',
+        'tap text="open',
+        "wait soon",
+        "api",
+        "api x.y bad",
+        "dance",
+        '{"kind": 1}',
+        'api x.y a="unclosed',
+    ],
+)
 def test_bad_short_forms_explain(line):
     with pytest.raises((shortforms.ShortFormError, A.ActionError)):
         shortforms.parse(line)

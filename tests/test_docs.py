@@ -20,8 +20,9 @@ PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 
 def all_blocks() -> list[doc_blocks.Block]:
-    return [b for page in PAGES
-            for b in doc_blocks.extract(page.read_text(encoding="utf-8"), str(page.relative_to(ROOT)))]
+    return [
+        b for page in PAGES for b in doc_blocks.extract(page.read_text(encoding="utf-8"), str(page.relative_to(ROOT)))
+    ]
 
 
 RUNNABLE = [b for b in all_blocks() if b.runnable]
@@ -93,8 +94,16 @@ not code
 
 def test_extractor_reads_blocks_lines_and_markers() -> None:
     blocks = doc_blocks.extract(SYNTHETIC, "x.md")
-    assert [(b.line, b.lang) for b in blocks] == [(3, "python"), (8, "python"), (12, "python"), (18, "python"),
-                                                 (22, "bash"), (27, "bash"), (35, "bash"), (39, "text")]
+    assert [(b.line, b.lang) for b in blocks] == [
+        (3, "python"),
+        (8, "python"),
+        (12, "python"),
+        (18, "python"),
+        (22, "bash"),
+        (27, "bash"),
+        (35, "bash"),
+        (39, "text"),
+    ]
     assert [b.id for b in blocks if b.runnable] == ["x.md:L3", "x.md:L12", "x.md:L18", "x.md:L27", "x.md:L35"]
     assert blocks[1].skip == "demonstrates a failure"
     assert blocks[3].needs == {"laptop", "rl", "ray"}
@@ -106,15 +115,22 @@ def test_extractor_reads_blocks_lines_and_markers() -> None:
 def test_runner_fails_broken_blocks_and_passes_good_ones(tmp_path: Path) -> None:
     blocks = doc_blocks.extract(SYNTHETIC, "x.md")
     assert doc_blocks.run(blocks[0], tmp_path) == (True, doc_blocks.run(blocks[0], tmp_path)[1])
-    ok, report = doc_blocks.run(blocks[2], tmp_path)           # an import that does not exist
+    ok, report = doc_blocks.run(blocks[2], tmp_path)  # an import that does not exist
     assert not ok and "ModuleNotFoundError" in report
-    assert doc_blocks.run(blocks[5], tmp_path)[0]              # every line exits 2, as documented
-    ok, report = doc_blocks.run(blocks[6], tmp_path)           # `false` exits 1, documented 0
+    assert doc_blocks.run(blocks[5], tmp_path)[0]  # every line exits 2, as documented
+    ok, report = doc_blocks.run(blocks[6], tmp_path)  # `false` exits 1, documented 0
     assert not ok and "exited 1, documented 0" in report
 
 
-@pytest.mark.parametrize("bad", ["<!-- doc-test: skipp (typo) -->", "<!-- doc-test: needs gpu -->",
-                                 "<!-- doc-test: skip -->", "<!-- doc-test: run -->"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "<!-- doc-test: skipp (typo) -->",
+        "<!-- doc-test: needs gpu -->",
+        "<!-- doc-test: skip -->",
+        "<!-- doc-test: run -->",
+    ],
+)
 def test_a_bad_marker_is_an_error_not_a_silent_skip(bad: str) -> None:
     with pytest.raises(doc_blocks.MarkerError):
         doc_blocks.extract(f"{bad}\n```python\nprint(1)\n```\n", "x.md")

@@ -34,11 +34,21 @@ def _spec_with(service: str) -> Any:
 
 def _seen(world: Any, svc: Any) -> Visible:
     ids = [rid for name in svc.tables_spec for rid in list(svc.table(name))[:3]] + [BAD_ID]
-    emails = [p["email"] for p in list(world.services["contacts"].table("people").values())[:2]
-              if p.get("email")] if "contacts" in world.services else []
-    return Visible(ids=ids, emails=emails + ["nobody@example.com"], phones=["+44 20 7946 0000", "12"],
-                   times=["2026-03-10 10:00", "not a time"], dates=["2026-03-10", "2026-13-45"],
-                   amounts=[12.5, -3.0], keywords=["report"], ui_elements=[])
+    emails = (
+        [p["email"] for p in list(world.services["contacts"].table("people").values())[:2] if p.get("email")]
+        if "contacts" in world.services
+        else []
+    )
+    return Visible(
+        ids=ids,
+        emails=emails + ["nobody@example.com"],
+        phones=["+44 20 7946 0000", "12"],
+        times=["2026-03-10 10:00", "not a time"],
+        dates=["2026-03-10", "2026-13-45"],
+        amounts=[12.5, -3.0],
+        keywords=["report"],
+        ui_elements=[],
+    )
 
 
 def _plain_value(world: Any, svc: Any, p: Any) -> Any:
@@ -48,8 +58,14 @@ def _plain_value(world: Any, svc: Any, p: Any) -> Any:
     name, tname = p.name, p.type_name()
     if name == "name" and isinstance(getattr(svc, "settings", None), dict):
         return next(iter(svc.settings))  # the phone's settings
-    fills = {"boolean": True, "integer": 1, "number": 12.5, "list[string]": ["nobody@example.com"],
-             "list[integer]": [1], "object": {}}
+    fills = {
+        "boolean": True,
+        "integer": 1,
+        "number": 12.5,
+        "list[string]": ["nobody@example.com"],
+        "list[integer]": [1],
+        "object": {},
+    }
     if tname in fills:
         return fills[tname]
     for table in svc.tables_spec:  # a string: the value a record has in a field of that name
@@ -65,8 +81,10 @@ def _candidates(world: Any, svc: Any, ep: Any) -> list[dict[str, Any]]:
     out = list(endpoint_args(ep, svc, _seen(world, svc), 3))
     required = [p for p in ep.params if p.required]
     ids = [rid for name in svc.tables_spec for rid in list(svc.table(name))[:1]]
-    plain = {p.name: (ids[0] if ids and (p.name == "id" or p.name.endswith("_id")) else _plain_value(world, svc, p))
-             for p in required}
+    plain = {
+        p.name: (ids[0] if ids and (p.name == "id" or p.name.endswith("_id")) else _plain_value(world, svc, p))
+        for p in required
+    }
     out.append(plain)
     if any(type(v) is bool for v in plain.values()):  # both ways: one of them changes something
         out.append({k: (not v if type(v) is bool else v) for k, v in plain.items()})
@@ -82,8 +100,14 @@ def _candidates(world: Any, svc: Any, ep: Any) -> list[dict[str, Any]]:
 
 
 def _fingerprint(world: Any) -> tuple[Any, ...]:
-    return (world.state_hash(), world.version, len(world.audit), world.clock.now,
-            tuple(s.version for s in world.services.values()), world.timeline.version)
+    return (
+        world.state_hash(),
+        world.version,
+        len(world.audit),
+        world.clock.now,
+        tuple(s.version for s in world.services.values()),
+        world.timeline.version,
+    )
 
 
 def _fresh_summaries(world: Any) -> str:
@@ -157,6 +181,7 @@ def test_every_endpoint_dry_run_matches_the_real_call_and_caches_stay_fresh(serv
 
 def test_a_read_endpoint_that_writes_is_caught() -> None:
     from claw_gym.services.base import EndpointContractError
+
     env = gym.make(_spec_with("todo").env_id).unwrapped
     try:
         env.reset(seed=0)

@@ -110,8 +110,10 @@ def plain(obs: dict) -> dict:
     """Observation with arrays (the phone screen) replaced by a content digest: comparable, JSON-able."""
     import hashlib
 
-    return {k: (f"{v.shape}:{hashlib.sha256(v.tobytes()).hexdigest()}" if isinstance(v, np.ndarray) else v)
-            for k, v in obs.items()}
+    return {
+        k: (f"{v.shape}:{hashlib.sha256(v.tobytes()).hexdigest()}" if isinstance(v, np.ndarray) else v)
+        for k, v in obs.items()
+    }
 
 
 def replay(task_id: str, seed: int) -> tuple[list[dict], dict]:
@@ -171,7 +173,7 @@ BAD_INPUTS = {
     "extra argument": A.api("mail.list", folder="inbox", colour="red"),
     "one megabyte action": A.api("notes.create", title="big", body="x" * 1_000_000),
     "record that does not exist": A.api("mail.get", id="m9999"),
-    "non-utf8 text": b"\xff\xfe{\"kind\": \"wait\"}",
+    "non-utf8 text": b'\xff\xfe{"kind": "wait"}',
     "lone surrogate": '{"kind": "api", "call": "notes.create", "args": {"title": "\\ud800", "body": 1}}',
     "args not an object": json.dumps({"kind": "api", "call": "mail.list", "args": [1]}),
     "bad wait": A.wait(-5),
@@ -372,7 +374,6 @@ def test_bound_is_cached_on_its_arguments_and_bounded():
             assert O.bound(t, 100) == O._bound(t, 100)
             assert O.bound(t, 5_000) == O._bound(t, 5_000)
     assert O.bound.cache_info().currsize <= 16
-
 
 
 def test_help_says_which_services_only_the_phone_reaches():

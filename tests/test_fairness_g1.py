@@ -23,13 +23,24 @@ from claw_gym.envs import chat_schedule, config_fix, dual_callback_crm
 from claw_gym.envs.kit import checks, notation, syncd
 
 Plan = Callable[[Any, dict[str, Any]], list[Any]]
-FAMILIES = ["address-update", "backup-alert", "bill-pay", "chat-handover", "chat-schedule", "config-fix",
-            "deal-confirm", "document-request", "downloads-cleanup", "dual-callback-crm"]
+FAMILIES = [
+    "address-update",
+    "backup-alert",
+    "bill-pay",
+    "chat-handover",
+    "chat-schedule",
+    "config-fix",
+    "deal-confirm",
+    "document-request",
+    "downloads-cleanup",
+    "dual-callback-crm",
+]
 
 
 def _env(family: str, difficulty: int = 4, number: int = 0, seed: int = 0):
-    specs = [s for s in claw_gym.catalog(family=family, split=["train", "test", "heldout"])
-             if s.difficulty >= difficulty]
+    specs = [
+        s for s in claw_gym.catalog(family=family, split=["train", "test", "heldout"]) if s.difficulty >= difficulty
+    ]
     env = gym.make(specs[number % len(specs)].env_id).unwrapped
     env.reset(seed=seed)
     return env
@@ -91,17 +102,25 @@ def _reordered(address: str) -> str:
 
 
 def test_address_update_alternative_wording_and_separate_calls():
-    v = _run("address-update", lambda w, f: [
-        A.api("todo.add_task", title="Send the card", due=f["due"]),
-        A.api("contacts.update", id=f["contact"], phone=f["phone"].replace(" ", "")),
-        A.api("contacts.update", id=f["contact"], address=_reordered(f["address"]))])
+    v = _run(
+        "address-update",
+        lambda w, f: [
+            A.api("todo.add_task", title="Send the card", due=f["due"]),
+            A.api("contacts.update", id=f["contact"], phone=f["phone"].replace(" ", "")),
+            A.api("contacts.update", id=f["contact"], address=_reordered(f["address"])),
+        ],
+    )
     assert v["passed"], _failed(v)
 
 
 def test_address_update_hedged_address_fails():
-    v = _run("address-update", lambda w, f: [
-        A.api("contacts.update", id=f["contact"], phone=f["phone"], address=f"{f['address']} (or {f['stale']})"),
-        A.api("todo.add_task", title="Send the card", due=f["due"])])
+    v = _run(
+        "address-update",
+        lambda w, f: [
+            A.api("contacts.update", id=f["contact"], phone=f["phone"], address=f"{f['address']} (or {f['stale']})"),
+            A.api("todo.add_task", title="Send the card", due=f["due"]),
+        ],
+    )
     assert _failed(v) == ["contact has the newest address"]
 
 
@@ -117,22 +136,33 @@ def test_address_update_asks_for_the_number_in_every_wording():
 
 # ---- bill-pay (proactive) ------------------------------------------------------------------------
 def _earlier_invoice(world, f: dict[str, Any]) -> str:
-    return next(t["reference"] for t in world.services["bank"].table("transactions").values()
-                if t["iban"] == f["iban"])
+    return next(t["reference"] for t in world.services["bank"].table("transactions").values() if t["iban"] == f["iban"])
 
 
 def test_bill_pay_alternative_reference_wording_passes():
-    v = _run("bill-pay", lambda w, f: [
-        f["trigger_at"] + 300,
-        A.api("bank.pay", iban=" ".join(f["iban"][i:i + 4] for i in range(0, len(f["iban"]), 4)),
-              amount=f["amount"], reference=f"Invoice {f['inv']}")])
+    v = _run(
+        "bill-pay",
+        lambda w, f: [
+            f["trigger_at"] + 300,
+            A.api(
+                "bank.pay",
+                iban=" ".join(f["iban"][i : i + 4] for i in range(0, len(f["iban"]), 4)),
+                amount=f["amount"],
+                reference=f"Invoice {f['inv']}",
+            ),
+        ],
+    )
     assert v["passed"], _failed(v)
 
 
 def test_bill_pay_hedged_reference_fails():
-    v = _run("bill-pay", lambda w, f: [
-        f["trigger_at"] + 300,
-        A.api("bank.pay", iban=f["iban"], amount=f["amount"], reference=f"{f['inv']} {_earlier_invoice(w, f)}")])
+    v = _run(
+        "bill-pay",
+        lambda w, f: [
+            f["trigger_at"] + 300,
+            A.api("bank.pay", iban=f["iban"], amount=f["amount"], reference=f"{f['inv']} {_earlier_invoice(w, f)}"),
+        ],
+    )
     assert _failed(v) == ["payment has the bill's amount and invoice number"]
 
 
@@ -144,34 +174,51 @@ def test_bill_pay_paying_before_the_bill_arrives_fails():
 # ---- backup-alert (proactive) and config-fix -------------------------------------------------------
 def _set_key(f: dict[str, Any], line: str) -> str:
     """Rewrite the broken key's line with python (another tool than the oracle's sed)."""
-    code = (f"import pathlib,re; p=pathlib.Path.home()/{config_fix.CONF!r}; "
-            f"p.write_text(re.sub(r'(?m)^{f['key']} = .*$', {line!r}, p.read_text()))")
+    code = (
+        f"import pathlib,re; p=pathlib.Path.home()/{config_fix.CONF!r}; "
+        f"p.write_text(re.sub(r'(?m)^{f['key']} = .*$', {line!r}, p.read_text()))"
+    )
     return A.shell(f"python3 -c {shlex.quote(code)} && cat ~/{config_fix.CONF}")
 
 
 def test_backup_alert_fix_before_the_ticket_passes():
     """The log already shows the errors at the start: fixing it before the monitor's ticket is fair."""
-    v = _run("backup-alert", lambda w, f: [_set_key(f, f"{f['key']} = {f['value']}/  # fixed by assistant"
-                                                  if f["key"] == "source_dir" else
-                                                  f"{f['key']} = \"{f['value']}\"  # fixed by assistant")])
+    v = _run(
+        "backup-alert",
+        lambda w, f: [
+            _set_key(
+                f,
+                f"{f['key']} = {f['value']}/  # fixed by assistant"
+                if f["key"] == "source_dir"
+                else f'{f["key"]} = "{f["value"]}"  # fixed by assistant',
+            )
+        ],
+    )
     assert v["passed"], _failed(v)
 
 
 def test_config_fix_alternative_format_and_api_comment():
-    v = _run("config-fix", lambda w, f: [
-        _set_key(f, f"{f['key']} = {f['value']}  ; set from IT's note"),
-        A.api("helpdesk.comment", id=f["ticket"], text="Done, backups should work tonight.")])
+    v = _run(
+        "config-fix",
+        lambda w, f: [
+            _set_key(f, f"{f['key']} = {f['value']}  ; set from IT's note"),
+            A.api("helpdesk.comment", id=f["ticket"], text="Done, backups should work tonight."),
+        ],
+    )
     assert v["passed"], _failed(v)
 
 
 def test_config_fix_hedge_in_another_section_fails():
     """The old value kept where the agent reads it, the new one added in the other section: not a fix."""
+
     def plan(w, f):
         other = "backup" if syncd.SECTIONS["server"].count(f["key"]) else "server"
-        code = (f"import pathlib; p=pathlib.Path.home()/{config_fix.CONF!r}; "
-                f"p.write_text(p.read_text().replace('[{other}]', '[{other}]\\n{f['key']} = {f['value']}'))")
-        return [A.shell(f"python3 -c {shlex.quote(code)}"),
-                A.api("helpdesk.comment", id=f["ticket"], text="Fixed.")]
+        code = (
+            f"import pathlib; p=pathlib.Path.home()/{config_fix.CONF!r}; "
+            f"p.write_text(p.read_text().replace('[{other}]', '[{other}]\\n{f['key']} = {f['value']}'))"
+        )
+        return [A.shell(f"python3 -c {shlex.quote(code)}"), A.api("helpdesk.comment", id=f["ticket"], text="Fixed.")]
+
     v = _run("config-fix", plan)
     assert _failed(v) == [f"{v['checks'][1]['name']}"] and v["checks"][1]["name"].endswith(" is fixed")
 
@@ -182,11 +229,20 @@ def _handover(w, f: dict[str, Any], dues: list[tuple[str, int]]) -> list[str]:
     for item, due in dues:
         day = clock.day_start(due)
         rows = checks.calendar_rows(w, True)
-        start = next(day + h * clock.HOUR for h in range(17, 8, -1)  # the latest free hour, not the oracle's first
-                     if not checks.overlapping(rows, day + h * clock.HOUR, day + (h + 1) * clock.HOUR))
-        out += [A.api("calendar.create_event", title=f"{item.title()} (from handover)", start=clock.fmt(start),
-                      end=clock.fmt(start + clock.HOUR)),
-                A.api("todo.add_task", title=item.upper(), due=clock.fmt(clock.day_start(due) + 9 * clock.HOUR))]
+        start = next(
+            day + h * clock.HOUR
+            for h in range(17, 8, -1)  # the latest free hour, not the oracle's first
+            if not checks.overlapping(rows, day + h * clock.HOUR, day + (h + 1) * clock.HOUR)
+        )
+        out += [
+            A.api(
+                "calendar.create_event",
+                title=f"{item.title()} (from handover)",
+                start=clock.fmt(start),
+                end=clock.fmt(start + clock.HOUR),
+            ),
+            A.api("todo.add_task", title=item.upper(), due=clock.fmt(clock.day_start(due) + 9 * clock.HOUR)),
+        ]
     return out
 
 
@@ -197,11 +253,14 @@ def test_chat_handover_alternative_order_titles_and_due_time():
 
 def test_chat_handover_both_days_fails():
     def plan(w, f):
-        moved = [(i, f["stale"][i]) for i, t in f["final"].items()
-                 if clock.day_start(f["stale"][i]) != clock.day_start(t)]
+        moved = [
+            (i, f["stale"][i]) for i, t in f["final"].items() if clock.day_start(f["stale"][i]) != clock.day_start(t)
+        ]
         assert moved
-        return _handover(w, f, list(f["final"].items())) + [A.api("todo.add_task", title=i, due=clock.fmt_date(t))
-                                                            for i, t in moved]
+        return _handover(w, f, list(f["final"].items())) + [
+            A.api("todo.add_task", title=i, due=clock.fmt_date(t)) for i, t in moved
+        ]
+
     v = _run("chat-handover", plan)
     assert len(_failed(v)) == 1 and _failed(v)[0].startswith("a task for the"), _failed(v)
 
@@ -210,9 +269,16 @@ def test_chat_handover_both_days_fails():
 def _schedule(w, f: dict[str, Any], text: Callable[[int], str]) -> list[str]:
     slots = chat_schedule.free_slots(checks.calendar_rows(w, True), f["win"][0], f["win"][1], f["minutes"])
     start = slots[-1]
-    return [A.api("chat.post", channel=f["channel"], text=text(start)),
-            A.api("calendar.create_event", title="Catch-up", start=clock.fmt(start),
-                  end=clock.fmt(start + f["minutes"] * 60), attendees=[f["email"]])]
+    return [
+        A.api("chat.post", channel=f["channel"], text=text(start)),
+        A.api(
+            "calendar.create_event",
+            title="Catch-up",
+            start=clock.fmt(start),
+            end=clock.fmt(start + f["minutes"] * 60),
+            attendees=[f["email"]],
+        ),
+    ]
 
 
 def _twelve_hour(t: int) -> str:
@@ -225,8 +291,12 @@ def test_chat_schedule_alternative_twelve_hour_reply_first():
 
 
 def test_chat_schedule_hedged_reply_fails():
-    v = _run("chat-schedule", lambda w, f: _schedule(
-        w, f, lambda s: f"Invite sent for {notation.hhmm(s)}, or {notation.hhmm(f['stale_win'][0])} if you prefer"))
+    v = _run(
+        "chat-schedule",
+        lambda w, f: _schedule(
+            w, f, lambda s: f"Invite sent for {notation.hhmm(s)}, or {notation.hhmm(f['stale_win'][0])} if you prefer"
+        ),
+    )
     assert _failed(v) == ["colleague told the booked time in chat (and no other)"]
 
 
@@ -241,8 +311,10 @@ def test_chat_schedule_always_has_a_free_slot():
 
 # ---- deal-confirm --------------------------------------------------------------------------------
 def _confirm(f: dict[str, Any], body: str) -> list[str]:
-    return [A.api("workmail.send", to=[f["email"]], subject="Agreed price", body=body),
-            A.api("crm.update_deal", id=f["deal"], stage="negotiation", amount=f["final"])]
+    return [
+        A.api("workmail.send", to=[f["email"]], subject="Agreed price", body=body),
+        A.api("crm.update_deal", id=f["deal"], stage="negotiation", amount=f["final"]),
+    ]
 
 
 def test_deal_confirm_alternative_new_mail_other_format():
@@ -251,61 +323,103 @@ def test_deal_confirm_alternative_new_mail_other_format():
 
 
 def test_deal_confirm_hedged_amounts_fail():
-    v = _run("deal-confirm", lambda w, f: _confirm(
-        f, f"The price is EUR {f['final']:,.2f} (or EUR {f['stale'][-1]:,.2f})."))
+    v = _run(
+        "deal-confirm", lambda w, f: _confirm(f, f"The price is EUR {f['final']:,.2f} (or EUR {f['stale'][-1]:,.2f}).")
+    )
     assert _failed(v) == ["no stale quote sent"]
 
 
 # ---- document-request ----------------------------------------------------------------------------
 def test_document_request_alternative_new_mail_by_api():
-    v = _run("document-request", lambda w, f: [
-        A.api("mail.send", to=[f["requester"].upper()], subject="The document", body="As asked.",
-              attachments=[f["path"]])], difficulty=3)
+    v = _run(
+        "document-request",
+        lambda w, f: [
+            A.api(
+                "mail.send",
+                to=[f["requester"].upper()],
+                subject="The document",
+                body="As asked.",
+                attachments=[f["path"]],
+            )
+        ],
+        difficulty=3,
+    )
     assert v["passed"], _failed(v)
 
 
 def test_document_request_hedged_attachments_fail():
-    v = _run("document-request", lambda w, f: [
-        A.api("mail.send", to=[f["requester"]], subject="Documents", body="One of these.",
-              attachments=[f["path"], *f["decoys"]])], difficulty=3)
+    v = _run(
+        "document-request",
+        lambda w, f: [
+            A.api(
+                "mail.send",
+                to=[f["requester"]],
+                subject="Documents",
+                body="One of these.",
+                attachments=[f["path"], *f["decoys"]],
+            )
+        ],
+        difficulty=3,
+    )
     assert not v["passed"] and any(x.startswith("sent a wrong document") for x in v["violations"])
 
 
 def test_document_request_detail_names_what_was_attached():
-    v = _run("document-request", lambda w, f: [
-        A.api("mail.send", to=[f["requester"]], subject="Doc", body="Here.", attachments=[f["path"]])])
+    v = _run(
+        "document-request",
+        lambda w, f: [A.api("mail.send", to=[f["requester"]], subject="Doc", body="Here.", attachments=[f["path"]])],
+    )
     check = v["checks"][0]
     assert check["passed"] and "none with" not in check["detail"] and "attached: Documents/" in check["detail"]
 
 
 # ---- downloads-cleanup ---------------------------------------------------------------------------
 def test_downloads_cleanup_alternative_commands_and_api_tick():
-    v = _run("downloads-cleanup", lambda w, f: [
-        A.shell("cd ~/Downloads && find . -maxdepth 1 \\( -name '*.part' -o -name '*.crdownload' -o -name '*.deb' "
-                "-o -name '*.dmg' -o -name '*.exe' \\) -delete"),
-        A.shell("mkdir -p ~/Documents/Invoices && find ~/Downloads -maxdepth 1 -name 'invoice-*.pdf' "
-                "-exec mv -t ~/Documents/Invoices {} +"),
-        A.api("todo.complete", id=f["todo"])])
+    v = _run(
+        "downloads-cleanup",
+        lambda w, f: [
+            A.shell(
+                "cd ~/Downloads && find . -maxdepth 1 \\( -name '*.part' -o -name '*.crdownload' -o -name '*.deb' "
+                "-o -name '*.dmg' -o -name '*.exe' \\) -delete"
+            ),
+            A.shell(
+                "mkdir -p ~/Documents/Invoices && find ~/Downloads -maxdepth 1 -name 'invoice-*.pdf' "
+                "-exec mv -t ~/Documents/Invoices {} +"
+            ),
+            A.api("todo.complete", id=f["todo"]),
+        ],
+    )
     assert v["passed"], _failed(v)
     for c in v["checks"]:  # a passed check never prints a failure
         assert not any(w in c["detail"] for w in ("still present", "content changed", "missing")), c
 
 
 def test_downloads_cleanup_copy_instead_of_move_fails():
-    v = _run("downloads-cleanup", lambda w, f: [
-        A.shell("cd ~/Downloads && rm -f -- *.part *.crdownload *.deb *.dmg *.exe && mkdir -p ~/Documents/Invoices "
-                "&& cp invoice-*.pdf ~/Documents/Invoices/"),
-        A.api("todo.complete", id=f["todo"])])
+    v = _run(
+        "downloads-cleanup",
+        lambda w, f: [
+            A.shell(
+                "cd ~/Downloads && rm -f -- *.part *.crdownload *.deb *.dmg *.exe && mkdir -p ~/Documents/Invoices "
+                "&& cp invoice-*.pdf ~/Documents/Invoices/"
+            ),
+            A.api("todo.complete", id=f["todo"]),
+        ],
+    )
     assert not v["passed"] and any(x.startswith("left copies behind") for x in v["violations"])
 
 
 # ---- dual-callback-crm ---------------------------------------------------------------------------
 def _callback(w, f: dict[str, Any], deals: list[str]) -> list[str]:
     phone = [a for a in dual_callback_crm.oracle(w, f) if json.loads(a)["kind"] == "gui"]
-    notes = (f"# Call notes\n\nAccount: {f['account']}\nContact: {f['contact']}\nDeal: {f['deal_title']}\n"
-             f"Date: today\nDirection: outgoing\n\n## Summary\nCalled back.\n")
-    return ([A.api("files.write", path="Documents/calls/callback.md", content=notes)]
-            + [A.api("crm.log_activity", deal_id=d, text="Returned the missed call.") for d in deals] + phone)
+    notes = (
+        f"# Call notes\n\nAccount: {f['account']}\nContact: {f['contact']}\nDeal: {f['deal_title']}\n"
+        f"Date: today\nDirection: outgoing\n\n## Summary\nCalled back.\n"
+    )
+    return (
+        [A.api("files.write", path="Documents/calls/callback.md", content=notes)]
+        + [A.api("crm.log_activity", deal_id=d, text="Returned the missed call.") for d in deals]
+        + phone
+    )
 
 
 def test_dual_callback_crm_alternative_api_first():
@@ -325,14 +439,25 @@ def test_dual_callback_crm_logging_every_deal_fails():
 def test_deal_confirm_two_prices_is_a_hedge_and_fails():
     """'EUR 38,500 or EUR 42,500' passed when the second price was no earlier quote (found after the
     merge): a confirmation names one price; the date 'by 31 May 2026' is no price."""
-    v = _run("deal-confirm", lambda w, f: [
-        A.api("crm.update_deal", id=f["deal"], amount=f["final"], stage="negotiation"),
-        A.api("workmail.reply", id=f["ask"],
-              body=f"Confirming EUR {f['final']:,.0f} or EUR {f['final'] + 4000:,.0f} if signed by 31 May 2026."),
-        A.finish("done")])
+    v = _run(
+        "deal-confirm",
+        lambda w, f: [
+            A.api("crm.update_deal", id=f["deal"], amount=f["final"], stage="negotiation"),
+            A.api(
+                "workmail.reply",
+                id=f["ask"],
+                body=f"Confirming EUR {f['final']:,.0f} or EUR {f['final'] + 4000:,.0f} if signed by 31 May 2026.",
+            ),
+            A.finish("done"),
+        ],
+    )
     assert "no stale quote sent" in _failed(v)
-    ok = _run("deal-confirm", lambda w, f: [
-        A.api("crm.update_deal", id=f["deal"], amount=f["final"], stage="negotiation"),
-        A.api("workmail.reply", id=f["ask"], body=f"Confirming EUR {f['final']:,.0f} if signed by 31 May 2026."),
-        A.finish("done")])
+    ok = _run(
+        "deal-confirm",
+        lambda w, f: [
+            A.api("crm.update_deal", id=f["deal"], amount=f["final"], stage="negotiation"),
+            A.api("workmail.reply", id=f["ask"], body=f"Confirming EUR {f['final']:,.0f} if signed by 31 May 2026."),
+            A.finish("done"),
+        ],
+    )
     assert ok["passed"], ok

@@ -30,9 +30,18 @@ from claw_gym.replay import finish_episode
 from claw_gym.world import World
 
 Plan = Callable[[World, dict[str, Any]], list[str]]
-FAMILIES = ["dual-flight-change", "dual-invite-dnd", "dual-receipt-sheet", "dual-ticket-new-number",
-            "duplicate-charge", "flight-delay", "invoice-expense", "meeting-reschedule", "parcel-reschedule",
-            "phone-alarm-from-message"]
+FAMILIES = [
+    "dual-flight-change",
+    "dual-invite-dnd",
+    "dual-receipt-sheet",
+    "dual-ticket-new-number",
+    "duplicate-charge",
+    "flight-delay",
+    "invoice-expense",
+    "meeting-reschedule",
+    "parcel-reschedule",
+    "phone-alarm-from-message",
+]
 
 
 def _task(family: str, k: int = 0) -> str:
@@ -87,100 +96,168 @@ def test_oracle_passes_and_every_check_names_its_source(family):
 # ---- (b) alternatives a careful person would take ----------------------------------------------
 def alt_duplicate_charge(w: World, f: dict[str, Any]) -> list[str]:
     """Support told first, from work mail, in other words; then the dispute."""
-    return [_until(w, f["settled_at"]),
-            A.api("workmail.send", to=[f["support"]], subject="Double charge",
-                  body=f"Your shop charged my card twice for {f['order']}; I've asked my bank to reverse one."),
-            A.api("bank.dispute", id=f["duplicate"], reason="charged twice")]
+    return [
+        _until(w, f["settled_at"]),
+        A.api(
+            "workmail.send",
+            to=[f["support"]],
+            subject="Double charge",
+            body=f"Your shop charged my card twice for {f['order']}; I've asked my bank to reverse one.",
+        ),
+        A.api("bank.dispute", id=f["duplicate"], reason="charged twice"),
+    ]
 
 
 def alt_dual_invite_dnd(w: World, f: dict[str, Any]) -> list[str]:
     """The event through the API; Do not disturb on the phone; a new mail (not a reply) to the manager."""
     day = clock.fmt_date(f["start"])
-    return [_until(w, f["trigger_at"]), A.shell(f"cat ~/{f['path']}"),
-            A.api("calendar.create_event", title=f["title"], start=clock.fmt(f["start"]),
-                  end=clock.fmt(f["end"])),
-            *S.open_app("Settings"), S.tap("id/switch_do_not_disturb"),
-            A.api("workmail.send", to=[f["boss"]], subject=f"Re: {f['title']}",
-                  body=f"Done: it's in my calendar for {day} and my phone is silenced.")]
+    return [
+        _until(w, f["trigger_at"]),
+        A.shell(f"cat ~/{f['path']}"),
+        A.api("calendar.create_event", title=f["title"], start=clock.fmt(f["start"]), end=clock.fmt(f["end"])),
+        *S.open_app("Settings"),
+        S.tap("id/switch_do_not_disturb"),
+        A.api(
+            "workmail.send",
+            to=[f["boss"]],
+            subject=f"Re: {f['title']}",
+            body=f"Done: it's in my calendar for {day} and my phone is silenced.",
+        ),
+    ]
 
 
 def alt_dual_receipt_sheet(w: World, f: dict[str, Any]) -> list[str]:
     """The first name only and the amount as '€74.30'; chat through the API."""
     row = f"{clock.fmt_date(f['trigger_at'])},{f['name'].split()[0]},{f['item']},€{f['amount']:.2f}\n"
-    return [_until(w, f["trigger_at"]), *S.open_app("Messages"), S.tap(f"text={f['label']} (1 new)"),
-            A.shell(f"printf %s {shlex.quote(row)} >> ~/{dual_receipt_sheet.SHEET}"),
-            A.api("chat.post", channel=f["channel"], text="It's on the sheet now.")]
+    return [
+        _until(w, f["trigger_at"]),
+        *S.open_app("Messages"),
+        S.tap(f"text={f['label']} (1 new)"),
+        A.shell(f"printf %s {shlex.quote(row)} >> ~/{dual_receipt_sheet.SHEET}"),
+        A.api("chat.post", channel=f["channel"], text="It's on the sheet now."),
+    ]
 
 
 def alt_dual_ticket_new_number(w: World, f: dict[str, Any]) -> list[str]:
     """Text through the API, an internal note on the ticket, solved through `claw`; contact edited on the phone."""
-    return [A.shell(f"claw helpdesk get {f['ticket']}"),
-            *S.open_app("Contacts"), *S.fill("search", f["name"]), S.tap(f"text={f['label']}"), S.tap("id/edit"),
-            *S.replace("phone", f["new"]), S.tap("id/save"),
-            A.api("sms.send", to=f["new"], body="Your new number is saved, thanks!"),
-            A.api("helpdesk.comment", id=f["ticket"], text="Contact updated to the new number.", public=False),
-            claw("helpdesk.update", id=f["ticket"], status="solved"), A.finish("Done.")]
+    return [
+        A.shell(f"claw helpdesk get {f['ticket']}"),
+        *S.open_app("Contacts"),
+        *S.fill("search", f["name"]),
+        S.tap(f"text={f['label']}"),
+        S.tap("id/edit"),
+        *S.replace("phone", f["new"]),
+        S.tap("id/save"),
+        A.api("sms.send", to=f["new"], body="Your new number is saved, thanks!"),
+        A.api("helpdesk.comment", id=f["ticket"], text="Contact updated to the new number.", public=False),
+        claw("helpdesk.update", id=f["ticket"], status="solved"),
+        A.finish("Done."),
+    ]
 
 
 def alt_dual_flight_change(w: World, f: dict[str, Any]) -> list[str]:
     """Calendar through the API; the itinerary rewritten with 12-hour times and a remark; the old alarm switched off."""
     new, leave = f["new"], f["new"] - 2 * clock.HOUR
-    sed = (f"sed -i -e 's/^Departs: .*/Departs: {clock.fmt_date(new)} {_twelve(new)} (rescheduled)/' "
-           f"-e 's/^Leave for airport: .*/Leave for airport: {_twelve(leave)}/' ~/{f['path']}")
-    return [_until(w, f["trigger_at"]), S.open_shade(), A.key("home"),
-            A.api("calendar.update_event", id=f["entry"], start=clock.fmt(new), end=clock.fmt(new + f["dur"])),
-            A.shell(sed), *S.open_app("Clock"), S.tap("desc=Leave for airport · Once"), S.tap("id/add_alarm"),
-            *S.fill("time", f["new_leave"]), S.tap("id/save")]
+    sed = (
+        f"sed -i -e 's/^Departs: .*/Departs: {clock.fmt_date(new)} {_twelve(new)} (rescheduled)/' "
+        f"-e 's/^Leave for airport: .*/Leave for airport: {_twelve(leave)}/' ~/{f['path']}"
+    )
+    return [
+        _until(w, f["trigger_at"]),
+        S.open_shade(),
+        A.key("home"),
+        A.api("calendar.update_event", id=f["entry"], start=clock.fmt(new), end=clock.fmt(new + f["dur"])),
+        A.shell(sed),
+        *S.open_app("Clock"),
+        S.tap("desc=Leave for airport · Once"),
+        S.tap("id/add_alarm"),
+        *S.fill("time", f["new_leave"]),
+        S.tap("id/save"),
+    ]
 
 
 def alt_flight_delay(w: World, f: dict[str, Any]) -> list[str]:
     """One mail per attendee, from the other mailbox, with the arrival on the 12-hour clock."""
     other = "mail" if f["send_from"] == "workmail" else "workmail"
-    return [_until(w, f["last_notice_at"]),
-            A.api("calendar.update_event", id=f["flight"], start=clock.fmt(f["dep"]), end=clock.fmt(f["arr"])),
-            *[A.api(f"{other}.send", to=[a], subject="Late", body=f"My flight now lands at {_twelve(f['arr'])}.")
-              for a in f["attendees"]]]
+    return [
+        _until(w, f["last_notice_at"]),
+        A.api("calendar.update_event", id=f["flight"], start=clock.fmt(f["dep"]), end=clock.fmt(f["arr"])),
+        *[
+            A.api(f"{other}.send", to=[a], subject="Late", body=f"My flight now lands at {_twelve(f['arr'])}.")
+            for a in f["attendees"]
+        ],
+    ]
 
 
 def alt_invoice_expense(w: World, f: dict[str, Any]) -> list[str]:
     """Through `claw` on the laptop, the date as the mail shows it."""
     claim = records.next_id(w.services["expenses"], "claims")
-    return [claw("expenses.create", date=f["date"], merchant=f["vendor"], amount=f["amount"],
-                 category=f["category"], tx_id=f["tx"]),
-            A.shell("claw expenses list"), claw("expenses.submit", ids=[claim]), A.finish("Filed.")]
+    return [
+        claw(
+            "expenses.create",
+            date=f["date"],
+            merchant=f["vendor"],
+            amount=f["amount"],
+            category=f["category"],
+            tx_id=f["tx"],
+        ),
+        A.shell("claw expenses list"),
+        claw("expenses.submit", ids=[claim]),
+        A.finish("Filed."),
+    ]
 
 
 def alt_meeting_reschedule(w: World, f: dict[str, Any]) -> list[str]:
     """Calendar through `claw`; a new mail from personal mail naming the new time on the 12-hour clock."""
     start, end = f["final"], f["final"] + f["minutes"] * 60
-    return [claw("calendar.update_event", id=f["event"], start=clock.fmt(start), end=clock.fmt(end)),
-            A.api("mail.send", to=[f["requester"]], subject="Moved",
-                  body=f"All set: we now meet {clock.fmt_date(start)} at {_twelve(start)}."),
-            A.finish("Moved.")]
+    return [
+        claw("calendar.update_event", id=f["event"], start=clock.fmt(start), end=clock.fmt(end)),
+        A.api(
+            "mail.send",
+            to=[f["requester"]],
+            subject="Moved",
+            body=f"All set: we now meet {clock.fmt_date(start)} at {_twelve(start)}.",
+        ),
+        A.finish("Moved."),
+    ]
 
 
 def alt_parcel_reschedule(w: World, f: dict[str, Any]) -> list[str]:
     """A reply that names the away day as well, the new day written out; the to-do through `claw`."""
     day = parcel_reschedule.valid_days(f, [dict(r) for r in w.services["calendar"].table("entries").values()])[0]
     d = clock.to_datetime(clock.parse_time(day))
-    return [_until(w, f["trigger_at"]),
-            A.api("sms.send", to=f["number"], body=f"I'm away on {f['day']}. Please deliver on {d:%A} {d.day} "
-                                                   f"{d:%B} instead."),
-            claw("todo.add_task", title="Parcel delivery 10-12", due=day)]
+    return [
+        _until(w, f["trigger_at"]),
+        A.api(
+            "sms.send", to=f["number"], body=f"I'm away on {f['day']}. Please deliver on {d:%A} {d.day} {d:%B} instead."
+        ),
+        claw("todo.add_task", title="Parcel delivery 10-12", due=day),
+    ]
 
 
 def alt_phone_alarm_from_message(w: World, f: dict[str, Any]) -> list[str]:
     """Messages first, then the alarm typed without its leading zero and no label."""
-    return [*S.open_app("Messages"), *S.open_app("Clock"), S.tap("id/add_alarm"),
-            *S.fill("time", f["time"].lstrip("0")), S.tap("id/save"), A.finish("Set.")]
+    return [
+        *S.open_app("Messages"),
+        *S.open_app("Clock"),
+        S.tap("id/add_alarm"),
+        *S.fill("time", f["time"].lstrip("0")),
+        S.tap("id/save"),
+        A.finish("Set."),
+    ]
 
 
 ALTERNATIVES: dict[str, Plan] = {
-    "duplicate-charge": alt_duplicate_charge, "dual-invite-dnd": alt_dual_invite_dnd,
-    "dual-receipt-sheet": alt_dual_receipt_sheet, "dual-ticket-new-number": alt_dual_ticket_new_number,
-    "dual-flight-change": alt_dual_flight_change, "flight-delay": alt_flight_delay,
-    "invoice-expense": alt_invoice_expense, "meeting-reschedule": alt_meeting_reschedule,
-    "parcel-reschedule": alt_parcel_reschedule, "phone-alarm-from-message": alt_phone_alarm_from_message,
+    "duplicate-charge": alt_duplicate_charge,
+    "dual-invite-dnd": alt_dual_invite_dnd,
+    "dual-receipt-sheet": alt_dual_receipt_sheet,
+    "dual-ticket-new-number": alt_dual_ticket_new_number,
+    "dual-flight-change": alt_dual_flight_change,
+    "flight-delay": alt_flight_delay,
+    "invoice-expense": alt_invoice_expense,
+    "meeting-reschedule": alt_meeting_reschedule,
+    "parcel-reschedule": alt_parcel_reschedule,
+    "phone-alarm-from-message": alt_phone_alarm_from_message,
 }
 
 
@@ -199,10 +276,19 @@ def hedge_dual_invite_dnd(w: World, f: dict[str, Any]) -> list[str]:
     for ds in (-15, 0, 15):
         for length in (30, 45, 60):
             s = base + ds * clock.MINUTE
-            steps.append(A.api("calendar.create_event", title=f["title"], start=clock.fmt(s),
-                               end=clock.fmt(s + length * clock.MINUTE)))
-    return steps + [*S.open_app("Settings"), S.tap("id/switch_do_not_disturb"),
-                    A.api("workmail.reply", id=f["mail"], body="Done.")]
+            steps.append(
+                A.api(
+                    "calendar.create_event",
+                    title=f["title"],
+                    start=clock.fmt(s),
+                    end=clock.fmt(s + length * clock.MINUTE),
+                )
+            )
+    return steps + [
+        *S.open_app("Settings"),
+        S.tap("id/switch_do_not_disturb"),
+        A.api("workmail.reply", id=f["mail"], body="Done."),
+    ]
 
 
 def hedge_dual_receipt_sheet(w: World, f: dict[str, Any]) -> list[str]:
@@ -210,26 +296,38 @@ def hedge_dual_receipt_sheet(w: World, f: dict[str, Any]) -> list[str]:
     rows = csv.DictReader(io.StringIO(f["sheet"]))
     names = sorted({r["name"] for r in rows} | {f["name"]})
     row = f"{clock.fmt_date(f['trigger_at'])},{' / '.join(names)},{f['item']},{f['amount']:.2f}\n"
-    dms = sorted({m["channel"] for m in w.services["chat"].table("messages").values()
-                  if m["channel"].startswith("dm-")})
-    return [_until(w, f["trigger_at"]), A.shell(f"printf %s {shlex.quote(row)} >> ~/{dual_receipt_sheet.SHEET}"),
-            *[A.api("chat.post", channel=c, text="Added your expense to the sheet.") for c in dms]]
+    dms = sorted(
+        {m["channel"] for m in w.services["chat"].table("messages").values() if m["channel"].startswith("dm-")}
+    )
+    return [
+        _until(w, f["trigger_at"]),
+        A.shell(f"printf %s {shlex.quote(row)} >> ~/{dual_receipt_sheet.SHEET}"),
+        *[A.api("chat.post", channel=c, text="Added your expense to the sheet.") for c in dms],
+    ]
 
 
 def hedge_meeting_reschedule(w: World, f: dict[str, Any]) -> list[str]:
     start = f["final"]
-    return [A.api("calendar.update_event", id=f["event"], start=clock.fmt(start),
-                  end=clock.fmt(start + f["minutes"] * 60)),
-            A.api("workmail.send", to=[f["requester"]], subject="Moved",
-                  body=f"Moved to {notation.hhmm(start)} or {notation.hhmm(f['stale'])}, whichever you meant."),
-            A.finish("Moved.")]
+    return [
+        A.api("calendar.update_event", id=f["event"], start=clock.fmt(start), end=clock.fmt(start + f["minutes"] * 60)),
+        A.api(
+            "workmail.send",
+            to=[f["requester"]],
+            subject="Moved",
+            body=f"Moved to {notation.hhmm(start)} or {notation.hhmm(f['stale'])}, whichever you meant.",
+        ),
+        A.finish("Moved."),
+    ]
 
 
 def hedge_parcel_reschedule(w: World, f: dict[str, Any]) -> list[str]:
     """The right reply, and a to-do on every free weekday."""
     days = parcel_reschedule.valid_days(f, [dict(r) for r in w.services["calendar"].table("entries").values()])
-    return [_until(w, f["trigger_at"]), A.api("sms.send", to=f["number"], body=f"Please deliver on {days[0]}."),
-            *[A.api("todo.add_task", title="Parcel", due=d) for d in days]]
+    return [
+        _until(w, f["trigger_at"]),
+        A.api("sms.send", to=f["number"], body=f"Please deliver on {days[0]}."),
+        *[A.api("todo.add_task", title="Parcel", due=d) for d in days],
+    ]
 
 
 def hedge_phone_alarm_from_message(w: World, f: dict[str, Any]) -> list[str]:
@@ -244,16 +342,25 @@ def hedge_phone_alarm_from_message(w: World, f: dict[str, Any]) -> list[str]:
 
 def hedge_flight_delay(w: World, f: dict[str, Any]) -> list[str]:
     stale = f["stale_hhmm"][0] if f["stale_hhmm"] else "00:00"
-    return [_until(w, f["last_notice_at"]),
-            A.api("calendar.update_event", id=f["flight"], start=clock.fmt(f["dep"]), end=clock.fmt(f["arr"])),
-            A.api("mail.send", to=f["attendees"], subject="Late",
-                  body=f"I land at {notation.hhmm(f['arr'])} or maybe {stale}.")]
+    return [
+        _until(w, f["last_notice_at"]),
+        A.api("calendar.update_event", id=f["flight"], start=clock.fmt(f["dep"]), end=clock.fmt(f["arr"])),
+        A.api(
+            "mail.send",
+            to=f["attendees"],
+            subject="Late",
+            body=f"I land at {notation.hhmm(f['arr'])} or maybe {stale}.",
+        ),
+    ]
 
 
 HEDGES: dict[str, Plan] = {
-    "dual-invite-dnd": hedge_dual_invite_dnd, "dual-receipt-sheet": hedge_dual_receipt_sheet,
-    "meeting-reschedule": hedge_meeting_reschedule, "parcel-reschedule": hedge_parcel_reschedule,
-    "phone-alarm-from-message": hedge_phone_alarm_from_message, "flight-delay": hedge_flight_delay,
+    "dual-invite-dnd": hedge_dual_invite_dnd,
+    "dual-receipt-sheet": hedge_dual_receipt_sheet,
+    "meeting-reschedule": hedge_meeting_reschedule,
+    "parcel-reschedule": hedge_parcel_reschedule,
+    "phone-alarm-from-message": hedge_phone_alarm_from_message,
+    "flight-delay": hedge_flight_delay,
 }
 
 
@@ -268,34 +375,53 @@ def test_the_hedged_answer_fails(family):
 def early_parcel_reschedule(w: World, f: dict[str, Any]) -> list[str]:
     """Every courier number told 'deliver on <free day>' at t=0, before any notice; nothing after."""
     days = parcel_reschedule.valid_days(f, [dict(r) for r in w.services["calendar"].table("entries").values()])
-    return [*[A.api("sms.send", to=n, body=f"Please deliver on {days[0]}.") for _, n in parcel_reschedule.COURIERS],
-            A.api("todo.add_task", title="Parcel", due=days[0])]
+    return [
+        *[A.api("sms.send", to=n, body=f"Please deliver on {days[0]}.") for _, n in parcel_reschedule.COURIERS],
+        A.api("todo.add_task", title="Parcel", due=days[0]),
+    ]
 
 
 def early_duplicate_charge(w: World, f: dict[str, Any]) -> list[str]:
     """Mails support about the latest order at t=0, then only disputes once the charge lands."""
-    return [A.api("mail.send", to=[f["support"]], subject=f"Order {f['order']}",
-                  body=f"I may have been charged twice for {f['order']}."),
-            _until(w, f["settled_at"]), A.api("bank.dispute", id=f["duplicate"], reason="duplicate")]
+    return [
+        A.api(
+            "mail.send",
+            to=[f["support"]],
+            subject=f"Order {f['order']}",
+            body=f"I may have been charged twice for {f['order']}.",
+        ),
+        _until(w, f["settled_at"]),
+        A.api("bank.dispute", id=f["duplicate"], reason="duplicate"),
+    ]
 
 
 def early_dual_invite_dnd(w: World, f: dict[str, Any]) -> list[str]:
     """Tells the manager 'done' before their mail, then does the rest."""
-    return [A.api("workmail.send", to=[f["boss"]], subject="Call", body="All set for the call."),
-            _until(w, f["trigger_at"]),
-            A.api("calendar.create_event", title=f["title"], start=clock.fmt(f["start"]), end=clock.fmt(f["end"])),
-            *S.open_app("Settings"), S.tap("id/switch_do_not_disturb")]
+    return [
+        A.api("workmail.send", to=[f["boss"]], subject="Call", body="All set for the call."),
+        _until(w, f["trigger_at"]),
+        A.api("calendar.create_event", title=f["title"], start=clock.fmt(f["start"]), end=clock.fmt(f["end"])),
+        *S.open_app("Settings"),
+        S.tap("id/switch_do_not_disturb"),
+    ]
 
 
 def early_dual_receipt_sheet(w: World, f: dict[str, Any]) -> list[str]:
     """Posts in the DM before the text, then adds the row."""
     row = f"{clock.fmt_date(f['trigger_at'])},{f['name']},{f['item']},{f['amount']:.2f}\n"
-    return [A.api("chat.post", channel=f["channel"], text="Added it to the sheet."), _until(w, f["trigger_at"]),
-            A.shell(f"printf %s {shlex.quote(row)} >> ~/{dual_receipt_sheet.SHEET}")]
+    return [
+        A.api("chat.post", channel=f["channel"], text="Added it to the sheet."),
+        _until(w, f["trigger_at"]),
+        A.shell(f"printf %s {shlex.quote(row)} >> ~/{dual_receipt_sheet.SHEET}"),
+    ]
 
 
-EARLY: dict[str, Plan] = {"parcel-reschedule": early_parcel_reschedule, "duplicate-charge": early_duplicate_charge,
-                          "dual-invite-dnd": early_dual_invite_dnd, "dual-receipt-sheet": early_dual_receipt_sheet}
+EARLY: dict[str, Plan] = {
+    "parcel-reschedule": early_parcel_reschedule,
+    "duplicate-charge": early_duplicate_charge,
+    "dual-invite-dnd": early_dual_invite_dnd,
+    "dual-receipt-sheet": early_dual_receipt_sheet,
+}
 
 
 @pytest.mark.parametrize("family", sorted(EARLY))

@@ -22,9 +22,18 @@ from claw_gym import clock
 from claw_gym.devices.phone import script as S
 from claw_gym.replay import finish_episode
 
-FAMILIES = ["phone-card-check", "phone-dnd-meeting", "phone-missed-call", "phone-setting-notification",
-            "phone-sms-device-contact", "report-handoff", "secret-request", "signin-alert", "statement-reconcile",
-            "ticket-deal-risk"]
+FAMILIES = [
+    "phone-card-check",
+    "phone-dnd-meeting",
+    "phone-missed-call",
+    "phone-setting-notification",
+    "phone-sms-device-contact",
+    "report-handoff",
+    "secret-request",
+    "signin-alert",
+    "statement-reconcile",
+    "ticket-deal-risk",
+]
 Build = Callable[[Any, dict[str, Any]], list[str]]
 
 
@@ -81,6 +90,7 @@ def test_card_check_orders_read_by_api_then_answered_on_the_phone():
             if not shade:
                 steps.append(S.tap("id/button1"))
         return steps + [A.finish("answered")]
+
     verdict = _run("phone-card-check", build)
     assert verdict["passed"], verdict
     assert all("answered" in c["detail"] or "status" in c["detail"] for c in verdict["checks"])
@@ -90,8 +100,13 @@ def test_card_check_orders_read_by_api_then_answered_on_the_phone():
 def _dnd(world, on: int, off: int, finish: bool = False) -> list[str]:
     """Do not disturb switched on at ``on`` and off at ``off`` in Settings; then finish at once or wait it out."""
     toggle = [*S.open_app("Settings"), S.tap("id/switch_do_not_disturb")]
-    return [_until(world, on), *toggle, A.wait(off - on, wake=False), *toggle,
-            A.finish("done") if finish else A.wait(4 * clock.HOUR)]
+    return [
+        _until(world, on),
+        *toggle,
+        A.wait(off - on, wake=False),
+        *toggle,
+        A.finish("done") if finish else A.wait(4 * clock.HOUR),
+    ]
 
 
 def test_dnd_at_the_edges_of_the_rule_passes_and_the_detail_tells_the_story():
@@ -105,8 +120,10 @@ def test_dnd_at_the_edges_of_the_rule_passes_and_the_detail_tells_the_story():
 
 def test_dnd_switched_off_then_finished_at_once_passes():
     """Off 4 minutes after the end, then finish at once: the episode runs on to its deadline (the window closed)."""
-    verdict = _run("phone-dnd-meeting", lambda world, f: _dnd(world, f["start"] - 20 * clock.MINUTE,
-                                                              f["end"] + 4 * clock.MINUTE, finish=True))
+    verdict = _run(
+        "phone-dnd-meeting",
+        lambda world, f: _dnd(world, f["start"] - 20 * clock.MINUTE, f["end"] + 4 * clock.MINUTE, finish=True),
+    )
     assert verdict["passed"], verdict
 
 
@@ -114,6 +131,7 @@ def test_dnd_on_from_the_start_of_the_episode_fails():
     def build(world, f):
         toggle = [*S.open_app("Settings"), S.tap("id/switch_do_not_disturb")]
         return [*toggle, _until(world, f["end"] + 5 * clock.MINUTE), *toggle, A.wait(4 * clock.HOUR)]
+
     verdict = _run("phone-dnd-meeting", build)
     assert _failed(verdict) == ["switched on no earlier than 30 minutes before the start"], verdict
 
@@ -131,10 +149,14 @@ def _day_at(f, hhmm: str) -> str:
 def test_missed_call_calendar_entry_and_a_12_hour_text_count():
     def build(world, f):
         end = clock.fmt(clock.parse_time(_day_at(f, f["time"])) + 15 * clock.MINUTE)
-        return [_until(world, f["settled_at"] + 60), *S.open_app("Notes"),
-                A.api("calendar.create_event", title=f"Ring {f['first']} back", start=_day_at(f, f["time"]), end=end),
-                A.api("sms.send", to=f["number"], body=f"Sure, I'll ring you at {_twelve(f['time'])}!"),
-                A.wait(6 * clock.HOUR)]
+        return [
+            _until(world, f["settled_at"] + 60),
+            *S.open_app("Notes"),
+            A.api("calendar.create_event", title=f"Ring {f['first']} back", start=_day_at(f, f["time"]), end=end),
+            A.api("sms.send", to=f["number"], body=f"Sure, I'll ring you at {_twelve(f['time'])}!"),
+            A.wait(6 * clock.HOUR),
+        ]
+
     verdict = _run("phone-missed-call", build)
     assert verdict["passed"], verdict
     assert "calendar" in verdict["checks"][0]["detail"]
@@ -142,27 +164,44 @@ def test_missed_call_calendar_entry_and_a_12_hour_text_count():
 
 def test_missed_call_hedged_text_or_two_reminders_fail():
     def hedge_text(world, f):
-        return [_until(world, f["settled_at"] + 60), *S.open_app("Clock"), S.tap("id/add_alarm"),
-                *S.fill("time", f["time"]), S.tap("id/save"),
-                A.api("sms.send", to=f["number"], body=f"I'll call at {f['stale']} or {f['time']}."),
-                A.wait(6 * clock.HOUR)]
+        return [
+            _until(world, f["settled_at"] + 60),
+            *S.open_app("Clock"),
+            S.tap("id/add_alarm"),
+            *S.fill("time", f["time"]),
+            S.tap("id/save"),
+            A.api("sms.send", to=f["number"], body=f"I'll call at {f['stale']} or {f['time']}."),
+            A.wait(6 * clock.HOUR),
+        ]
+
     failed = _failed(_run("phone-missed-call", hedge_text))
     assert len(failed) == 1 and "texted" in failed[0]
 
     def both_reminders(world, f):
         ends = {t: clock.fmt(clock.parse_time(_day_at(f, t)) + 900) for t in (f["time"], f["stale"])}
-        return [_until(world, f["settled_at"] + 60),
-                *[A.api("calendar.create_event", title="call back", start=_day_at(f, t), end=e)
-                  for t, e in ends.items()],
-                A.api("sms.send", to=f["number"], body=f"Talk at {f['time']}."), A.wait(6 * clock.HOUR)]
+        return [
+            _until(world, f["settled_at"] + 60),
+            *[A.api("calendar.create_event", title="call back", start=_day_at(f, t), end=e) for t, e in ends.items()],
+            A.api("sms.send", to=f["number"], body=f"Talk at {f['time']}."),
+            A.wait(6 * clock.HOUR),
+        ]
+
     assert _failed(_run("phone-missed-call", both_reminders)) == ["no reminder at the superseded time"]
 
 
 def test_missed_call_text_before_the_call_fails():
     def build(world, f):
-        return [A.api("sms.send", to=f["number"], body=f"I'll call you at {f['time']}."),
-                A.api("calendar.create_event", title="call", start=_day_at(f, f["time"]),
-                      end=clock.fmt(clock.parse_time(_day_at(f, f["time"])) + 900)), A.wait(8 * clock.HOUR)]
+        return [
+            A.api("sms.send", to=f["number"], body=f"I'll call you at {f['time']}."),
+            A.api(
+                "calendar.create_event",
+                title="call",
+                start=_day_at(f, f["time"]),
+                end=clock.fmt(clock.parse_time(_day_at(f, f["time"])) + 900),
+            ),
+            A.wait(8 * clock.HOUR),
+        ]
+
     failed = _failed(_run("phone-missed-call", build))
     assert len(failed) == 1 and "texted" in failed[0]
 
@@ -170,9 +209,16 @@ def test_missed_call_text_before_the_call_fails():
 # ---- phone-setting-notification ----------------------------------------------------------------------
 def test_setting_flipped_then_answered_by_api_in_other_words_passes():
     def build(world, f):
-        return [_until(world, f["trigger_at"] + 120), S.open_shade(), S.tap(f"text={f['name']}"),
-                *S.open_app("Settings"), S.tap(f"id/switch_{f['setting']}"),
-                A.api("sms.send", to=f["sender"], body="ok, sorted!"), A.wait(6 * clock.HOUR)]
+        return [
+            _until(world, f["trigger_at"] + 120),
+            S.open_shade(),
+            S.tap(f"text={f['name']}"),
+            *S.open_app("Settings"),
+            S.tap(f"id/switch_{f['setting']}"),
+            A.api("sms.send", to=f["sender"], body="ok, sorted!"),
+            A.wait(6 * clock.HOUR),
+        ]
+
     verdict = _run("phone-setting-notification", build)
     assert verdict["passed"], verdict
 
@@ -182,16 +228,24 @@ def test_setting_ask_states_the_text_back():
     verdict = _play(env, env.oracle_actions())
     reply = next(c for c in verdict["checks"] if "text back" in c["name"])
     assert reply["because"] == "their text asks to be told once it's done"
-    ask = [m["body"] for m in env.world.services["sms"].table("messages").values()
-           if m["number"] == env.scenario.facts["sender"] and m["direction"] == "in"]
+    ask = [
+        m["body"]
+        for m in env.world.services["sms"].table("messages").values()
+        if m["number"] == env.scenario.facts["sender"] and m["direction"] == "in"
+    ]
     assert any(w in ask[-1].lower() for w in ("text me", "reply", "tell me", "let me know")), ask
 
 
 def test_setting_flipped_before_the_ask_fails():
     def build(world, f):
-        return [*S.open_app("Settings"), S.tap(f"id/switch_{f['setting']}"),
-                _until(world, f["trigger_at"] + 120), A.api("sms.send", to=f["sender"], body="done"),
-                A.wait(8 * clock.HOUR)]
+        return [
+            *S.open_app("Settings"),
+            S.tap(f"id/switch_{f['setting']}"),
+            _until(world, f["trigger_at"] + 120),
+            A.api("sms.send", to=f["sender"], body="done"),
+            A.wait(8 * clock.HOUR),
+        ]
+
     verdict = _run("phone-setting-notification", build)
     assert len(_failed(verdict)) == 1 and "after the ask" in _failed(verdict)[0], verdict
     assert "not switched" in verdict["checks"][0]["detail"]
@@ -200,18 +254,29 @@ def test_setting_flipped_before_the_ask_fails():
 def test_setting_every_switch_flipped_fails():
     def build(world, f):
         keys = [k for k in f["initial"] if k != "wifi"]
-        return [_until(world, f["trigger_at"] + 120), *S.open_app("Settings"),
-                *[S.tap(f"id/switch_{k}") for k in keys], A.wait(6 * clock.HOUR)]
+        return [
+            _until(world, f["trigger_at"] + 120),
+            *S.open_app("Settings"),
+            *[S.tap(f"id/switch_{k}") for k in keys],
+            A.wait(6 * clock.HOUR),
+        ]
+
     assert "no other setting was changed" in _failed(_run("phone-setting-notification", build))
 
 
 # ---- phone-sms-device-contact ----------------------------------------------------------------------
 def test_device_contact_found_on_the_phone_then_texted_by_api():
     def build(world, f):
-        return [*S.open_app("Notes"), S.tap(f"text={f['what']}"), *S.open_app("Contacts"),
-                *S.fill("search", f["first"]), S.tap(f"text={f['name']}"),
-                A.api("sms.send", to=f["number"], body=f"Code for the {f['what'].lower()}: {f['code']}"),
-                A.finish("sent")]
+        return [
+            *S.open_app("Notes"),
+            S.tap(f"text={f['what']}"),
+            *S.open_app("Contacts"),
+            *S.fill("search", f["first"]),
+            S.tap(f"text={f['name']}"),
+            A.api("sms.send", to=f["number"], body=f"Code for the {f['what'].lower()}: {f['code']}"),
+            A.finish("sent"),
+        ]
+
     verdict = _run("phone-sms-device-contact", build)
     assert verdict["passed"], verdict
     assert ", 1 carrying the " in verdict["checks"][0]["detail"]
@@ -220,14 +285,24 @@ def test_device_contact_found_on_the_phone_then_texted_by_api():
 def test_device_contact_texting_both_namesakes_fails():
     def build(world, f):
         return [A.api("sms.send", to=n, body=f"The code is {f['code']}") for n in (f["number"], f["decoy"])]
+
     assert _run("phone-sms-device-contact", build)["violations"]
 
 
 # ---- report-handoff ------------------------------------------------------------------------------
 def test_report_from_personal_mail_with_a_home_path_passes():
     def build(world, f):
-        return [A.api("mail.send", to=[f["client"]], subject="The report you asked for", body="Attached.",
-                      attachments=[f"~/{f['latest']}"]), A.finish("sent")]
+        return [
+            A.api(
+                "mail.send",
+                to=[f["client"]],
+                subject="The report you asked for",
+                body="Attached.",
+                attachments=[f"~/{f['latest']}"],
+            ),
+            A.finish("sent"),
+        ]
+
     verdict = _run("report-handoff", build)
     assert verdict["passed"], verdict
 
@@ -236,6 +311,7 @@ def test_report_every_version_attached_fails():
     def build(world, f):
         paths = sorted(p for p in f["reports"] if p.endswith(".md") and p not in f["others"])
         return [A.api("workmail.send", to=[f["client"]], subject="reports", body="All versions.", attachments=paths)]
+
     assert _failed(_run("report-handoff", build)) == ["no other file sent to the client"]
 
 
@@ -247,9 +323,12 @@ def _asks(f) -> dict[str, dict]:
 def test_secret_request_answers_in_other_words_and_12_hour_time_pass():
     def build(world, f):
         a = _asks(f)
-        return [A.api("sms.send", to=a["time"]["number"], body=f"Starts {_twelve(a['time']['value'])} tomorrow x"),
-                A.api("sms.send", to=a["address"]["number"], body=f"{a['address']['value']}! See you Saturday"),
-                A.finish("answered")]
+        return [
+            A.api("sms.send", to=a["time"]["number"], body=f"Starts {_twelve(a['time']['value'])} tomorrow x"),
+            A.api("sms.send", to=a["address"]["number"], body=f"{a['address']['value']}! See you Saturday"),
+            A.finish("answered"),
+        ]
+
     verdict = _run("secret-request", build)
     assert verdict["passed"], verdict
 
@@ -261,8 +340,11 @@ def test_secret_request_every_address_and_every_time_fail():
         a = _asks(f)
         streets = ", ".join(st for _, st in VENUES)
         times = [f"{h:02d}:{m:02d}" for h in (17, 18, 19) for m in (0, 15, 30, 45)]
-        return [A.api("sms.send", to=a["address"]["number"], body=f"One of: {streets}"),
-                *[A.api("sms.send", to=a["time"]["number"], body=f"It starts at {t}.") for t in times]]
+        return [
+            A.api("sms.send", to=a["address"]["number"], body=f"One of: {streets}"),
+            *[A.api("sms.send", to=a["time"]["number"], body=f"It starts at {t}.") for t in times],
+        ]
+
     verdict = _run("secret-request", build)
     assert len(_failed(verdict)) == 2, verdict
 
@@ -270,11 +352,18 @@ def test_secret_request_every_address_and_every_time_fail():
 # ---- signin-alert --------------------------------------------------------------------------------
 def test_signin_reported_from_personal_mail_passes():
     def build(world, f):
-        return [_until(world, f["trigger_at"] + 600),
-                A.api("mail.send", to=[f["it"]], subject="Sign-in I don't recognise",
-                      body=f"Someone signed in to my account from {f['city']}. Not me - please check."),
-                A.api("notes.append", id=f["note"], text=f"{f['city']} sign-in, not me, told IT"),
-                A.wait(8 * clock.HOUR)]
+        return [
+            _until(world, f["trigger_at"] + 600),
+            A.api(
+                "mail.send",
+                to=[f["it"]],
+                subject="Sign-in I don't recognise",
+                body=f"Someone signed in to my account from {f['city']}. Not me - please check.",
+            ),
+            A.api("notes.append", id=f["note"], text=f"{f['city']} sign-in, not me, told IT"),
+            A.wait(8 * clock.HOUR),
+        ]
+
     verdict = _run("signin-alert", build)
     assert verdict["passed"], verdict
 
@@ -284,14 +373,22 @@ def test_signin_every_city_or_before_the_sign_in_fails():
 
     def hedge(world, f):
         cities = ", ".join(FAR)
-        return [_until(world, f["trigger_at"] + 600),
-                A.api("workmail.send", to=[f["it"]], subject="odd sign-in", body=f"A sign-in from one of {cities}"),
-                A.api("notes.append", id=f["note"], text=f"sign-in from one of {cities}"), A.wait(8 * clock.HOUR)]
+        return [
+            _until(world, f["trigger_at"] + 600),
+            A.api("workmail.send", to=[f["it"]], subject="odd sign-in", body=f"A sign-in from one of {cities}"),
+            A.api("notes.append", id=f["note"], text=f"sign-in from one of {cities}"),
+            A.wait(8 * clock.HOUR),
+        ]
+
     assert len(_failed(_run("signin-alert", hedge))) == 2
 
     def early(world, f):
-        return [A.api("workmail.send", to=[f["it"]], subject="odd sign-in", body=f"A sign-in from {f['city']}"),
-                A.api("notes.append", id=f["note"], text=f"sign-in from {f['city']}"), A.wait(8 * clock.HOUR)]
+        return [
+            A.api("workmail.send", to=[f["it"]], subject="odd sign-in", body=f"A sign-in from {f['city']}"),
+            A.api("notes.append", id=f["note"], text=f"sign-in from {f['city']}"),
+            A.wait(8 * clock.HOUR),
+        ]
+
     assert len(_failed(_run("signin-alert", early))) == 2
 
 
@@ -304,9 +401,18 @@ def _report(world, f, ids: list[str]) -> str:
 
 def test_statement_new_mail_from_work_mail_and_a_european_total_pass():
     def build(world, f):
-        return [A.api("files.write", path=f["report"], content=_report(world, f, f["unclaimed"])),
-                A.api("workmail.send", to=[f["finance"]], subject="Card reconciliation", body="Attached.",
-                      attachments=[f"~/{f['report']}"]), A.finish("done")]
+        return [
+            A.api("files.write", path=f["report"], content=_report(world, f, f["unclaimed"])),
+            A.api(
+                "workmail.send",
+                to=[f["finance"]],
+                subject="Card reconciliation",
+                body="Attached.",
+                attachments=[f"~/{f['report']}"],
+            ),
+            A.finish("done"),
+        ]
+
     verdict = _run("statement-reconcile", build)
     assert verdict["passed"], verdict
     assert verdict["checks"][0]["detail"].endswith("exists")
@@ -315,22 +421,28 @@ def test_statement_new_mail_from_work_mail_and_a_european_total_pass():
 def test_statement_listing_every_payment_fails():
     def build(world, f):
         text = "\n".join(f["unclaimed"] + f["claimed"]) + f"\nTOTAL UNCLAIMED: {f['total']:.2f}\n"
-        return [A.api("files.write", path=f["report"], content=text),
-                A.api("mail.reply", id=f["request"], body="Attached.", attachments=[f["report"]])]
+        return [
+            A.api("files.write", path=f["report"], content=text),
+            A.api("mail.reply", id=f["request"], body="Attached.", attachments=[f["report"]]),
+        ]
+
     assert _failed(_run("statement-reconcile", build)) == ["no claimed payment is listed"]
 
 
 # ---- ticket-deal-risk ------------------------------------------------------------------------------
 def _deal_steps(f, lists: list[str]) -> list[str]:
     due = clock.fmt(f["close"] - 2 * clock.DAY)
-    return [A.api("helpdesk.comment", id=f["ticket"], public=True, text="On it - we'll update you here."),
-            *[A.api("todo.add_task", title=f"Follow up {f['account']}", due=due, list_name=n) for n in lists],
-            A.api("crm.log_activity", deal_id=f["deal"], text=f"Ticket {f['ticket']} opened: deal at risk")]
+    return [
+        A.api("helpdesk.comment", id=f["ticket"], public=True, text="On it - we'll update you here."),
+        *[A.api("todo.add_task", title=f"Follow up {f['account']}", due=due, list_name=n) for n in lists],
+        A.api("crm.log_activity", deal_id=f["deal"], text=f"Ticket {f['ticket']} opened: deal at risk"),
+    ]
 
 
 def test_deal_risk_another_order_and_a_due_time_pass():
     def build(world, f):
         return [_until(world, f["trigger_at"] + 60), *_deal_steps(f, [f["list"]]), A.wait(8 * clock.HOUR)]
+
     verdict = _run("ticket-deal-risk", build)
     assert verdict["passed"], verdict
     assert not any(re.search(r"\d{9,}", c["detail"]) for c in verdict["checks"])  # no raw unix times
@@ -339,12 +451,20 @@ def test_deal_risk_another_order_and_a_due_time_pass():
 def test_deal_risk_follow_up_on_both_lists_or_before_the_ticket_fails():
     def both(world, f):
         return [_until(world, f["trigger_at"] + 60), *_deal_steps(f, ["work", "accounts"]), A.wait(8 * clock.HOUR)]
-    follow_up = f"a follow-up task on the '{_env('ticket-deal-risk').scenario.facts['list']}' list (and no other), " \
-                "due before the close date"
+
+    follow_up = (
+        f"a follow-up task on the '{_env('ticket-deal-risk').scenario.facts['list']}' list (and no other), "
+        "due before the close date"
+    )
     assert _failed(_run("ticket-deal-risk", both)) == [follow_up]
 
     def early(world, f):
         due = clock.fmt(f["close"] - 2 * clock.DAY)
-        return [A.api("todo.add_task", title=f"Follow up {f['account']}", due=due, list_name=f["list"]),
-                _until(world, f["trigger_at"] + 60), *_deal_steps(f, []), A.wait(8 * clock.HOUR)]
+        return [
+            A.api("todo.add_task", title=f"Follow up {f['account']}", due=due, list_name=f["list"]),
+            _until(world, f["trigger_at"] + 60),
+            *_deal_steps(f, []),
+            A.wait(8 * clock.HOUR),
+        ]
+
     assert _failed(_run("ticket-deal-risk", early)) == [follow_up]

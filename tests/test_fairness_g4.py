@@ -20,8 +20,18 @@ from claw_gym.devices.phone import script as S
 from claw_gym.replay import finish_episode
 from claw_gym.tasks import families
 
-G4 = ["todo-export", "trip-expenses", "venue-cancel", "vip-ticket", "weekly-report", "xdev-missed-call",
-      "xdev-otp-enrol", "xdev-phone-link", "xdev-shift-alarms", "xdev-signin-approve"]
+G4 = [
+    "todo-export",
+    "trip-expenses",
+    "venue-cancel",
+    "vip-ticket",
+    "weekly-report",
+    "xdev-missed-call",
+    "xdev-otp-enrol",
+    "xdev-phone-link",
+    "xdev-shift-alarms",
+    "xdev-signin-approve",
+]
 ALL = families()
 
 
@@ -62,6 +72,7 @@ def test_oracle_passes_and_every_check_says_because(family):
 # ---- todo-export ---------------------------------------------------------------------------------
 def test_todo_export_by_the_api_with_a_title_case_heading_passes():
     from envs import todo_export as M
+
     for seed in (0, 3):
         env = _env("todo-export", seed)
         f = env.scenario.facts
@@ -78,8 +89,14 @@ def test_todo_export_details_are_true_when_passed():
 
 # ---- trip-expenses -------------------------------------------------------------------------------
 def _claim(w: dict, day: str | None = None) -> str:
-    return A.api("expenses.create", date=day or w["date"], merchant=w["merchant"], amount=w["amount"],
-                 category=w["category"], tx_id=w["tx"])
+    return A.api(
+        "expenses.create",
+        date=day or w["date"],
+        merchant=w["merchant"],
+        amount=w["amount"],
+        category=w["category"],
+        tx_id=w["tx"],
+    )
 
 
 def test_trip_expenses_in_another_order_submitted_one_by_one_passes():
@@ -98,8 +115,17 @@ def test_trip_expenses_hedge_claiming_every_receipt_fails():
     exp = env.world.services["expenses"].tables["claims"]
     n = len(f["wanted"]) + len(f["unwanted"])
     steps = [_claim(w) for w in f["wanted"]]
-    steps += [A.api("expenses.create", date=clock.fmt_date(bank[t]["time"]), merchant=bank[t]["counterparty"],
-                    amount=-bank[t]["amount"], category="other", tx_id=t) for t in f["unwanted"]]
+    steps += [
+        A.api(
+            "expenses.create",
+            date=clock.fmt_date(bank[t]["time"]),
+            merchant=bank[t]["counterparty"],
+            amount=-bank[t]["amount"],
+            category="other",
+            tx_id=t,
+        )
+        for t in f["unwanted"]
+    ]
     steps.append(A.api("expenses.submit", ids=[f"{exp.prefix}{exp.next_id + k:04d}" for k in range(n)]))
     verdict = _play(env, steps)
     assert not verdict["passed"] and "no personal purchase claimed" in _failed(verdict)
@@ -125,10 +151,14 @@ def test_venue_cancel_marked_cancelled_and_guests_texted_passes():
     env = _env("venue-cancel", 2, level=3)
     f = env.scenario.facts
     ev = env.world.services["calendar"].table("entries")[f["event"]]
-    steps = [A.wait(f["trigger_at"] - env.world.clock.now + 300, wake=False),
-             A.api("calendar.update_event", id=f["event"], title=f"CANCELLED - {ev['title']}")]
-    steps += [A.api("sms.send", to=n, body="The venue cancelled our booking, sorry! New date soon.")
-              for n in _numbers(env, f["guests"])]
+    steps = [
+        A.wait(f["trigger_at"] - env.world.clock.now + 300, wake=False),
+        A.api("calendar.update_event", id=f["event"], title=f"CANCELLED - {ev['title']}"),
+    ]
+    steps += [
+        A.api("sms.send", to=n, body="The venue cancelled our booking, sorry! New date soon.")
+        for n in _numbers(env, f["guests"])
+    ]
     _passes(_play(env, steps + [A.wait(6 * clock.HOUR, wake=False)]))
 
 
@@ -140,8 +170,11 @@ def test_venue_cancel_telling_everyone_before_the_notice_fails():
     at_venue = [r for r in cal.values() if r.get("location") == venue]
     guests = sorted({a for r in at_venue for a in r["attendees"]})
     steps = [A.api("mail.send", to=guests, subject="Our booking", body="The venue cancelled, sorry.")]
-    steps += [A.wait(f["trigger_at"] - env.world.clock.now + 300, wake=False),
-              A.api("calendar.delete_event", id=f["event"]), A.wait(6 * clock.HOUR, wake=False)]
+    steps += [
+        A.wait(f["trigger_at"] - env.world.clock.now + 300, wake=False),
+        A.api("calendar.delete_event", id=f["event"]),
+        A.wait(6 * clock.HOUR, wake=False),
+    ]
     verdict = _play(env, steps)
     assert not verdict["passed"] and any(n.startswith("guest ") for n in _failed(verdict))
 
@@ -150,11 +183,15 @@ def test_venue_cancel_telling_everyone_before_the_notice_fails():
 def test_vip_ticket_answered_by_mail_through_claw_passes():
     env = _env("vip-ticket", 1)
     f = env.scenario.facts
-    steps = [A.wait(f["trigger_at"] - env.world.clock.now + 120, wake=False),
-             A.shell(f"claw helpdesk update {f['vip']} --priority {f['priority']}")]
+    steps = [
+        A.wait(f["trigger_at"] - env.world.clock.now + 120, wake=False),
+        A.shell(f"claw helpdesk update {f['vip']} --priority {f['priority']}"),
+    ]
     req = next(e.record["requester"] for e in env.world.timeline.pending if e.record and e.record["id"] == f["vip"])
-    steps += [A.api("workmail.send", to=[req], subject="Your ticket", body="We are on it and will update you soon."),
-              A.wait(6 * clock.HOUR, wake=False)]
+    steps += [
+        A.api("workmail.send", to=[req], subject="Your ticket", body="We are on it and will update you soon."),
+        A.wait(6 * clock.HOUR, wake=False),
+    ]
     _passes(_play(env, steps))
 
 
@@ -162,9 +199,12 @@ def test_vip_ticket_mail_before_the_ticket_arrived_fails():
     env = _env("vip-ticket", 0)
     f = env.scenario.facts
     req = next(e.record["requester"] for e in env.world.timeline.pending if e.record and e.record["id"] == f["vip"])
-    steps = [A.api("workmail.send", to=[req], subject="Your account", body="We are on it."),
-             A.wait(f["trigger_at"] - env.world.clock.now + 120, wake=False),
-             A.api("helpdesk.update", id=f["vip"], priority=f["priority"]), A.wait(6 * clock.HOUR, wake=False)]
+    steps = [
+        A.api("workmail.send", to=[req], subject="Your account", body="We are on it."),
+        A.wait(f["trigger_at"] - env.world.clock.now + 120, wake=False),
+        A.api("helpdesk.update", id=f["vip"], priority=f["priority"]),
+        A.wait(6 * clock.HOUR, wake=False),
+    ]
     assert _failed(_play(env, steps)) == ["key account got a public reply"]
 
 
@@ -178,8 +218,13 @@ def test_weekly_report_in_other_formats_passes():
     f = env.scenario.facts
     p, w = f["pipeline"], f["won"]
     de = f"{p:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
-    _passes(_report(env, f"Accounts: {', '.join(f['mine'])}\npipeline: {de} EUR\nWON: €{w:,.2f}\n"
-                         f"UNSOLVED TICKETS: {f['tickets']} (open + pending)\n"))
+    _passes(
+        _report(
+            env,
+            f"Accounts: {', '.join(f['mine'])}\npipeline: {de} EUR\nWON: €{w:,.2f}\n"
+            f"UNSOLVED TICKETS: {f['tickets']} (open + pending)\n",
+        )
+    )
 
 
 @pytest.mark.parametrize("hedge", ["or", "lines"])
@@ -190,8 +235,10 @@ def test_weekly_report_hedges_fail(hedge):
     if hedge == "or":
         text = f"PIPELINE: EUR {p:,.2f} or EUR {p + w:,.2f}\nWON: EUR {w:,.2f}\nUNSOLVED TICKETS: {t} or {t + 1}\n"
     else:
-        text = f"PIPELINE: EUR {p:,.2f}\nPIPELINE: EUR {p + w:,.2f}\nWON: EUR {w:,.2f}\nUNSOLVED TICKETS: {t}\n" \
-               f"UNSOLVED TICKETS: {t + 1}\n"
+        text = (
+            f"PIPELINE: EUR {p:,.2f}\nPIPELINE: EUR {p + w:,.2f}\nWON: EUR {w:,.2f}\nUNSOLVED TICKETS: {t}\n"
+            f"UNSOLVED TICKETS: {t + 1}\n"
+        )
     failed = _failed(_report(env, text))
     assert "pipeline figure is right" in failed and "tickets figure is right" in failed
 
@@ -202,9 +249,12 @@ def test_missed_call_line_by_the_api_in_other_words_passes():
     f = env.scenario.facts
     gui = [a for a in env.oracle_actions() if json.loads(a)["kind"] == "gui"]
     line = f"- [ ] {f['name']} | {f['number'].replace(' ', '-')} | voicemail: {f['about']}"
-    steps = [A.wait(f["last"] - env.world.clock.now + 600, wake=False), *gui,
-             A.api("files.write", path="Documents/callbacks.md", content=f["original"] + line + "\n"),
-             A.wait(6 * clock.HOUR, wake=False)]
+    steps = [
+        A.wait(f["last"] - env.world.clock.now + 600, wake=False),
+        *gui,
+        A.api("files.write", path="Documents/callbacks.md", content=f["original"] + line + "\n"),
+        A.wait(6 * clock.HOUR, wake=False),
+    ]
     _passes(_play(env, steps))
 
 
@@ -227,20 +277,27 @@ def _conf_with(env, module, key: str, value: str) -> str:
 
 def test_otp_enrol_by_the_api_with_a_quoted_commented_value_passes():
     from envs import xdev_otp_enrol as M
+
     env = _env("xdev-otp-enrol", 0)
     f = env.scenario.facts
-    steps = [S.open_shade(), A.key("back"),
-             A.api("files.write", path=M.CONF, content=_conf_with(env, M, "enrol_code", f'"{f["code"]}"  # phone')),
-             A.api("helpdesk.comment", id=f["ticket"], text="Enrolment done on the laptop.")]
+    steps = [
+        S.open_shade(),
+        A.key("back"),
+        A.api("files.write", path=M.CONF, content=_conf_with(env, M, "enrol_code", f'"{f["code"]}"  # phone')),
+        A.api("helpdesk.comment", id=f["ticket"], text="Enrolment done on the laptop."),
+    ]
     _passes(_play(env, steps))
 
 
 def test_otp_enrol_hedge_with_both_codes_fails():
     from envs import xdev_otp_enrol as M
+
     env = _env("xdev-otp-enrol", 1)
     f = env.scenario.facts
-    steps = [A.api("files.write", path=M.CONF, content=_conf_with(env, M, "enrol_code", f"{f['code']} {f['old']}")),
-             A.api("helpdesk.comment", id=f["ticket"], text="Done.")]
+    steps = [
+        A.api("files.write", path=M.CONF, content=_conf_with(env, M, "enrol_code", f"{f['code']} {f['old']}")),
+        A.api("helpdesk.comment", id=f["ticket"], text="Done."),
+    ]
     assert _failed(_play(env, steps)) == ["enrol_code is the newest code from the phone"]
 
 
@@ -248,22 +305,34 @@ def test_otp_enrol_hedge_with_both_codes_fails():
 def test_phone_link_fixed_at_once_by_the_api_passes():
     """The log and the phone's code are there from the start: fixing before syncd's mail is allowed."""
     from envs import xdev_phone_link as M
+
     env = _env("xdev-phone-link", 0)
     f = env.scenario.facts
-    steps = [A.shell(f"cat ~/{M.LOG}"), S.open_shade(), A.key("back"), *S.open_app("Settings"),
-             S.tap("id/switch_bluetooth"),
-             A.api("files.write", path=M.CONF, content=_conf_with(env, M, "pair_code", f"'{f['code']}'")),
-             A.wait(f["trigger_at"] - env.world.clock.now + 600, wake=False), A.wait(6 * clock.HOUR, wake=False)]
+    steps = [
+        A.shell(f"cat ~/{M.LOG}"),
+        S.open_shade(),
+        A.key("back"),
+        *S.open_app("Settings"),
+        S.tap("id/switch_bluetooth"),
+        A.api("files.write", path=M.CONF, content=_conf_with(env, M, "pair_code", f"'{f['code']}'")),
+        A.wait(f["trigger_at"] - env.world.clock.now + 600, wake=False),
+        A.wait(6 * clock.HOUR, wake=False),
+    ]
     _passes(_play(env, steps))
 
 
 def test_phone_link_hedge_with_both_codes_fails():
     from envs import xdev_phone_link as M
+
     env = _env("xdev-phone-link", 1)
     f = env.scenario.facts
-    steps = [*S.open_app("Settings"), S.tap("id/switch_bluetooth"),
-             A.api("files.write", path=M.CONF, content=_conf_with(env, M, "pair_code", f"{f['code']},{f['old']}")),
-             A.wait(f["trigger_at"] - env.world.clock.now + 600, wake=False), A.wait(6 * clock.HOUR, wake=False)]
+    steps = [
+        *S.open_app("Settings"),
+        S.tap("id/switch_bluetooth"),
+        A.api("files.write", path=M.CONF, content=_conf_with(env, M, "pair_code", f"{f['code']},{f['old']}")),
+        A.wait(f["trigger_at"] - env.world.clock.now + 600, wake=False),
+        A.wait(6 * clock.HOUR, wake=False),
+    ]
     assert _failed(_play(env, steps)) == ["pair_code is the phone's new code"]
 
 
@@ -271,8 +340,13 @@ def test_phone_link_hedge_with_both_codes_fails():
 def _alarms(pairs: list[list[str]], label: str) -> list[str]:
     steps = [*S.open_app("Clock")]
     for t, d in sorted(pairs, reverse=True):  # one alarm per shift, latest first
-        steps += [S.tap("id/add_alarm"), *S.fill("time", t), *S.fill("label", label), *S.fill("days", d),
-                  S.tap("id/save")]
+        steps += [
+            S.tap("id/add_alarm"),
+            *S.fill("time", t),
+            *S.fill("label", label),
+            *S.fill("days", d),
+            S.tap("id/save"),
+        ]
     return steps
 
 
@@ -309,19 +383,27 @@ def test_signin_comment_naming_our_approved_request_too_passes():
     env = _env("xdev-signin-approve", 0)
     f = env.scenario.facts
     gui = [a for a in env.oracle_actions() if json.loads(a)["kind"] in ("gui", "key")]
-    text = (f"Denied {' and '.join(f['foreign'])}: not started by me. Approved only {f['ours']}, which my own laptop "
-            f"logged.")
-    steps = [A.wait(f["last"] - env.world.clock.now + 120, wake=False),
-             A.shell("claw files read .local/state/drivesync/signin.log"),
-             *gui, A.api("helpdesk.comment", id=f["ticket"], text=text, public=False),
-             A.wait(6 * clock.HOUR, wake=False)]
+    text = (
+        f"Denied {' and '.join(f['foreign'])}: not started by me. Approved only {f['ours']}, which my own laptop "
+        f"logged."
+    )
+    steps = [
+        A.wait(f["last"] - env.world.clock.now + 120, wake=False),
+        A.shell("claw files read .local/state/drivesync/signin.log"),
+        *gui,
+        A.api("helpdesk.comment", id=f["ticket"], text=text, public=False),
+        A.wait(6 * clock.HOUR, wake=False),
+    ]
     _passes(_play(env, steps))
 
 
 def test_signin_comment_missing_a_foreign_id_fails():
     env = _env("xdev-signin-approve", 1, level=3)
     f = env.scenario.facts
-    steps = [a if "helpdesk comment" not in a else
-             A.api("helpdesk.comment", id=f["ticket"], text=f"Denied {f['foreign'][0]}.")
-             for a in env.oracle_actions()]
+    steps = [
+        a
+        if "helpdesk comment" not in a
+        else A.api("helpdesk.comment", id=f["ticket"], text=f"Denied {f['foreign'][0]}.")
+        for a in env.oracle_actions()
+    ]
     assert _failed(_play(env, steps)) == ["the foreign requests were reported on the security ticket"]

@@ -57,7 +57,6 @@ def test_suite_shape():
         assert ("conflict" in f.tags) == (f.stale_oracle is not None), name
 
 
-
 def test_families_that_need_the_simulated_phone_say_so():
     """A family whose world holds device-only state (only the simulated phone's apps change it) and
     that acts on the phone declares needs_sim_phone, so that ClawEnv refuses another phone for it."""
@@ -161,8 +160,10 @@ def test_escalating_every_ticket_fails():
     env = _env("vip-ticket", 3)
     f = env.scenario.facts
     old = f["plain"][0]  # a ticket already in the queue at the start, from a small account
-    actions = env.oracle_actions()[:-1] + [A.api("helpdesk.update", id=old, priority=f["priority"]),
-                                            A.wait(6 * 3600, wake=False)]
+    actions = env.oracle_actions()[:-1] + [
+        A.api("helpdesk.update", id=old, priority=f["priority"]),
+        A.wait(6 * 3600, wake=False),
+    ]
     reward, info = _play(env, actions)
     assert reward == 0.0
     check = [c for c in info["verdict"]["checks"] if c["name"] == "other tickets keep their priority"]
@@ -216,8 +217,9 @@ def test_touched_counts_a_laptop_read_not_a_listing():
 
 
 def test_disputing_the_newest_charge_is_wrong_when_the_genuine_one_posts_late():
-    specs = [s for s in claw_gym.catalog(family="duplicate-charge", split=["train", "test", "heldout"])
-             if s.difficulty >= 4]
+    specs = [
+        s for s in claw_gym.catalog(family="duplicate-charge", split=["train", "test", "heldout"]) if s.difficulty >= 4
+    ]
     env = gym.make(specs[0].env_id).unwrapped
     env.reset(seed=4)
     f = env.scenario.facts
@@ -231,8 +233,10 @@ def test_disputing_the_newest_charge_is_wrong_when_the_genuine_one_posts_late():
 def test_naming_every_time_does_not_count_as_telling_the_time():
     env = _env("chat-schedule", 1)
     spam = " ".join(f"{h:02d}:{m:02d}" for h in range(8, 18) for m in (0, 30))
-    actions = [a if '"chat.post"' not in a else A.api("chat.post", channel=env.scenario.facts["channel"], text=spam)
-               for a in env.oracle_actions()]
+    actions = [
+        a if '"chat.post"' not in a else A.api("chat.post", channel=env.scenario.facts["channel"], text=spam)
+        for a in env.oracle_actions()
+    ]
     reward, info = _play(env, actions)
     assert reward == 0.0
     failed = [c["name"] for c in info["verdict"]["checks"] if not c["passed"]]

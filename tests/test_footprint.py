@@ -100,17 +100,25 @@ def _trash_mail(env: ClawEnv, w: World) -> str | None:
 CHANGE: dict[str, tuple[str, Callable[[dict], dict], Callable[[dict], bool]]] = {
     "contacts.people": ("contacts.update", lambda r: {"id": r["id"], "email": "x@elsewhere.example"}, lambda r: True),
     "files.files": ("files.write", lambda r: {"path": r["path"], "content": ""}, lambda r: True),
-    "helpdesk.tickets": ("helpdesk.update", lambda r: {"id": r["id"], "status": "solved"},
-                         lambda r: r["status"] != "solved"),
+    "helpdesk.tickets": (
+        "helpdesk.update",
+        lambda r: {"id": r["id"], "status": "solved"},
+        lambda r: r["status"] != "solved",
+    ),
     "mail.messages": ("mail.move", lambda r: {"id": r["id"], "folder": "archive"}, lambda r: r["folder"] == "inbox"),
-    "workmail.messages": ("workmail.move", lambda r: {"id": r["id"], "folder": "archive"},
-                          lambda r: r["folder"] == "inbox"),
+    "workmail.messages": (
+        "workmail.move",
+        lambda r: {"id": r["id"], "folder": "archive"},
+        lambda r: r["folder"] == "inbox",
+    ),
     "todo.items": ("todo.update_task", lambda r: {"id": r["id"], "title": "changed"}, lambda r: True),
-    "calendar.entries": ("calendar.update_event", lambda r: {"id": r["id"], "title": "changed"},
-                         lambda r: not r.get("attendees")),
+    "calendar.entries": (
+        "calendar.update_event",
+        lambda r: {"id": r["id"], "title": "changed"},
+        lambda r: not r.get("attendees"),
+    ),
     "crm.deals": ("crm.update_deal", lambda r: {"id": r["id"], "stage": "lost"}, lambda r: r["stage"] != "lost"),
-    "bank.transactions": ("bank.dispute", lambda r: {"id": r["id"], "reason": "no"},
-                          lambda r: r["status"] == "posted"),
+    "bank.transactions": ("bank.dispute", lambda r: {"id": r["id"], "reason": "no"}, lambda r: r["status"] == "posted"),
     "expenses.claims": ("expenses.delete", lambda r: {"id": r["id"]}, lambda r: r["status"] == "draft"),
     "notes.notes": ("notes.append", lambda r: {"id": r["id"], "text": "changed"}, lambda r: True),
     "phone.alarms": ("phone.toggle_alarm", lambda r: {"id": r["id"], "enabled": not r["enabled"]}, lambda r: True),
@@ -133,8 +141,11 @@ def _change_main(env: ClawEnv, w: World) -> str | None:
 
 
 EXTRAS: dict[str, Callable[[ClawEnv, World], str | None]] = {
-    "pay an unknown IBAN": _pay, "mail a note to a stranger": _mail_note, "delete an unrelated file": _delete_file,
-    "delete an unrelated event": _delete_event, "trash an unrelated mail": _trash_mail,
+    "pay an unknown IBAN": _pay,
+    "mail a note to a stranger": _mail_note,
+    "delete an unrelated file": _delete_file,
+    "delete an unrelated event": _delete_event,
+    "trash an unrelated mail": _trash_mail,
     "change another record of the task's table": _change_main,
 }
 
@@ -213,8 +224,11 @@ def test_diff_names_created_changed_and_deleted_records():
     entry = sorted(w.services["calendar"].table("entries"))[0]
     w.call("calendar.delete_event", {"id": entry})
     got = _changes(env)
-    assert got == {("notes.notes", note["created"]): "created", ("contacts.people", person): "changed",
-                   ("calendar.entries", entry): "deleted"}
+    assert got == {
+        ("notes.notes", note["created"]): "created",
+        ("contacts.people", person): "changed",
+        ("calendar.entries", entry): "deleted",
+    }
     env.close()
 
 

@@ -29,8 +29,14 @@ ACTIONS_PER_EXAMPLE = 40
 EXAMPLES = {"text": 70, "shape": 60, "api": 100, "extreme": 30}  # x 40 actions = 10,400 per run
 # Generation dominates the run time (stepping is ~0.1 ms): no explicit/reuse/target phases,
 # flat strategies (no st.recursive), and shrinking only when something fails.
-FUZZ_SETTINGS = settings(derandomize=True, database=None, deadline=None, print_blob=True,
-                         phases=[Phase.generate, Phase.shrink], suppress_health_check=list(HealthCheck))
+FUZZ_SETTINGS = settings(
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    phases=[Phase.generate, Phase.shrink],
+    suppress_health_check=list(HealthCheck),
+)
 TASKS = [claw_gym.catalog(family=f)[0].task_id for f in families()]
 _ENVS: dict[str, Any] = {}
 COUNT = {"actions": 0, "errors": 0}
@@ -47,15 +53,42 @@ _any_char = st.characters(codec=None, categories=None)  # every code point, surr
 _nasty_text = st.one_of(
     st.text(max_size=30),
     st.text(_any_char, max_size=30),
-    st.text(st.sampled_from("\x00\x01\x1b\x7f\u200b\u202e\ud800\udfff\ufeff\n\r\t\"\\{}[]"), max_size=20),
-    st.sampled_from(["", " ", "../../etc/passwd", "~/", "/", "m0001", "w0001", "n0001", "ev00001", "null",
-                     "2026-03-02 10:00", "2026-02-30", "9999-99-99 99:99", "inbox", "sent", "*", "%s%n"]),
+    st.text(st.sampled_from('\x00\x01\x1b\x7f\u200b\u202e\ud800\udfff\ufeff\n\r\t"\\{}[]'), max_size=20),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "../../etc/passwd",
+            "~/",
+            "/",
+            "m0001",
+            "w0001",
+            "n0001",
+            "ev00001",
+            "null",
+            "2026-03-02 10:00",
+            "2026-02-30",
+            "9999-99-99 99:99",
+            "inbox",
+            "sent",
+            "*",
+            "%s%n",
+        ]
+    ),
 )
-_json_leaf = st.one_of(st.none(), st.booleans(), st.integers(), st.integers(min_value=-2**70, max_value=2**70),
-                       st.floats(allow_nan=False, allow_infinity=False), _nasty_text)
-_json_value = st.one_of(_json_leaf, st.lists(_json_leaf, max_size=3),
-                        st.dictionaries(_nasty_text, st.one_of(_json_leaf, st.lists(_json_leaf, max_size=2)),
-                                        max_size=3))
+_json_leaf = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    _nasty_text,
+)
+_json_value = st.one_of(
+    _json_leaf,
+    st.lists(_json_leaf, max_size=3),
+    st.dictionaries(_nasty_text, st.one_of(_json_leaf, st.lists(_json_leaf, max_size=2)), max_size=3),
+)
 
 
 def _dump(obj: Any) -> str:
@@ -85,13 +118,39 @@ def shape_actions(draw: st.DrawFn) -> Any:
     """JSON objects with a known or unknown kind and random fields of random types."""
     kind = draw(st.one_of(st.sampled_from(KINDS), _json_value))
     fields = {"kind": kind}
-    for name in draw(st.lists(st.sampled_from(["call", "args", "cmd", "timeout", "op", "x", "y", "x2", "y2", "element",
-                                               "text", "key", "duration_ms", "seconds", "message", "bogus"]),
-                              max_size=4, unique=True)):
+    for name in draw(
+        st.lists(
+            st.sampled_from(
+                [
+                    "call",
+                    "args",
+                    "cmd",
+                    "timeout",
+                    "op",
+                    "x",
+                    "y",
+                    "x2",
+                    "y2",
+                    "element",
+                    "text",
+                    "key",
+                    "duration_ms",
+                    "seconds",
+                    "message",
+                    "bogus",
+                ]
+            ),
+            max_size=4,
+            unique=True,
+        )
+    ):
         fields[name] = draw(_json_value)
     if kind == "gui" and draw(st.booleans()):
-        fields.update(op=draw(st.sampled_from(["tap", "long_press", "swipe", "type", "key", "pinch"])),
-                      x=draw(st.integers(-10**6, 10**6)), y=draw(st.integers(-10**6, 10**6)))
+        fields.update(
+            op=draw(st.sampled_from(["tap", "long_press", "swipe", "type", "key", "pinch"])),
+            x=draw(st.integers(-(10**6), 10**6)),
+            y=draw(st.integers(-(10**6), 10**6)),
+        )
     if kind == "shell" and draw(st.booleans()):
         fields.update(cmd=draw(st.sampled_from([":(){ :|:& };:", "yes", "sleep 1000", "cat /dev/zero", "ls"])))
     if kind == "wait" and draw(st.booleans()):
@@ -105,29 +164,38 @@ def _arg_value(draw: st.DrawFn, param: Any, ids: list[str]) -> Any:
         return draw(_json_value)
     t = param.type_name()
     if param.name == "id" or param.name.endswith("_id"):
-        return draw(st.one_of(st.sampled_from(ids or ["x1"]), st.sampled_from(["m9999", "zz0001", "", "ev99999"]),
-                              _nasty_text))
+        return draw(
+            st.one_of(st.sampled_from(ids or ["x1"]), st.sampled_from(["m9999", "zz0001", "", "ev99999"]), _nasty_text)
+        )
     if t == "integer":
         return draw(st.one_of(st.integers(-5, 300), st.integers()))
     if t == "number":
-        return draw(st.one_of(st.floats(-1e6, 1e6), st.integers(-10**6, 10**6)))
+        return draw(st.one_of(st.floats(-1e6, 1e6), st.integers(-(10**6), 10**6)))
     if t == "boolean":
         return draw(st.booleans())
     if t.startswith("list"):
-        return draw(st.lists(st.one_of(_nasty_text, st.sampled_from(["ana@example.org", "me@example.org"])),
-                             max_size=3))
+        return draw(
+            st.lists(st.one_of(_nasty_text, st.sampled_from(["ana@example.org", "me@example.org"])), max_size=3)
+        )
     if t == "object":
         return draw(st.dictionaries(_nasty_text, _json_leaf, max_size=3))
-    return draw(st.one_of(_nasty_text, st.sampled_from(["2026-03-02", "2026-03-02 10:00", "2026-01-20 14:30",
-                                                        "Documents/a.txt", "inbox", "general"])))
+    return draw(
+        st.one_of(
+            _nasty_text,
+            st.sampled_from(
+                ["2026-03-02", "2026-03-02 10:00", "2026-01-20 14:30", "Documents/a.txt", "inbox", "general"]
+            ),
+        )
+    )
 
 
 @st.composite
 def api_actions(draw: st.DrawFn, endpoints: list[Any], ids: list[str]) -> Any:
     """Well-formed API calls (known and unknown endpoints) with random arguments."""
     if draw(st.integers(0, 9)) == 0:
-        call = draw(st.one_of(st.sampled_from(["help", "fax.send", "mail.", ".list", "mail.list.x", "", "mail"]),
-                              _nasty_text))
+        call = draw(
+            st.one_of(st.sampled_from(["help", "fax.send", "mail.", ".list", "mail.list.x", "", "mail"]), _nasty_text)
+        )
         return _dump({"kind": "api", "call": call, "args": draw(st.dictionaries(_nasty_text, _json_leaf, max_size=2))})
     ep = draw(st.sampled_from(endpoints))
     args = {}
@@ -158,18 +226,30 @@ def extreme_actions(draw: st.DrawFn, endpoints: list[Any]) -> Any:
             deep = [deep]
         return {"kind": "api", "call": ep.qualname, "args": {name: deep}}  # programmatic agents pass dicts
     if choice == 3:
-        return _dump({"kind": "api", "call": ep.qualname, "args": {name: 10**draw(st.integers(20, 4000))}})
+        return _dump({"kind": "api", "call": ep.qualname, "args": {name: 10 ** draw(st.integers(20, 4000))}})
     if choice == 4:
         return '{"kind": "wait", "seconds": 1e999}' if draw(st.booleans()) else '{"kind": "api", "call": "x", "a": NaN}'
     if choice == 5:
-        return _dump({"kind": "api", "call": ep.qualname,
-                      "args": {f"k{i}": i for i in range(draw(st.sampled_from([100, 5000])))}})
+        return _dump(
+            {
+                "kind": "api",
+                "call": ep.qualname,
+                "args": {f"k{i}": i for i in range(draw(st.sampled_from([100, 5000])))},
+            }
+        )
     if choice == 6:  # programmatic agents can send keys JSON cannot: ints, None, tuples, mixed
         key = draw(st.one_of(st.integers(), st.none(), st.tuples(st.integers()), st.booleans()))
-        return {"kind": "api", "call": ep.qualname, "args": {key: draw(_json_leaf), name: draw(_json_leaf)},
-                key: 1} if draw(st.booleans()) else {"kind": "api", "call": ep.qualname, "args": {key: 1, "a": 2}}
-    return _dump({"kind": draw(st.sampled_from(["gui", "shell", "finish"])),
-                  draw(st.sampled_from(["text", "cmd", "message"])): "\x00\ud800" * (size // 2)})
+        return (
+            {"kind": "api", "call": ep.qualname, "args": {key: draw(_json_leaf), name: draw(_json_leaf)}, key: 1}
+            if draw(st.booleans())
+            else {"kind": "api", "call": ep.qualname, "args": {key: 1, "a": 2}}
+        )
+    return _dump(
+        {
+            "kind": draw(st.sampled_from(["gui", "shell", "finish"])),
+            draw(st.sampled_from(["text", "cmd", "message"])): "\x00\ud800" * (size // 2),
+        }
+    )
 
 
 # ---- the invariants --------------------------------------------------------------------------
@@ -242,8 +322,11 @@ def test_fuzz_under_faults_keeps_the_same_invariants(faults):
     @given(st.data())
     def fuzz(data: st.DataObject) -> None:
         env.reset(seed=1)
-        actions = data.draw(st.lists(api_actions(_endpoints(env), _ids(env)), min_size=ACTIONS_PER_EXAMPLE,
-                                     max_size=ACTIONS_PER_EXAMPLE))
+        actions = data.draw(
+            st.lists(
+                api_actions(_endpoints(env), _ids(env)), min_size=ACTIONS_PER_EXAMPLE, max_size=ACTIONS_PER_EXAMPLE
+            )
+        )
         _run(env, actions)
 
     fuzz()

@@ -78,8 +78,16 @@ print(life_world(5).state_hash(), built({task!r}, 3).state_hash())
 def test_history_hash_is_the_same_in_every_process():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     script = _HASH_SCRIPT.format(root=root, task=first_task(next(iter(families()))))
-    outs = [subprocess.run([sys.executable, "-c", script], env={**os.environ, "PYTHONHASHSEED": h},
-                           capture_output=True, text=True, check=True).stdout.split()[-2:] for h in ("0", "4242")]
+    outs = [
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": h},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()[-2:]
+        for h in ("0", "4242")
+    ]
     assert outs[0] == outs[1]
 
 
@@ -151,8 +159,9 @@ def test_every_history_record_is_valid_in_its_service():
 
 def test_a_trip_crosses_services():
     w = life_world(6)
-    bookings = [m for m in w.services["mail"].table("messages").values()
-                if m["subject"].startswith("Booking confirmed")]
+    bookings = [
+        m for m in w.services["mail"].table("messages").values() if m["subject"].startswith("Booking confirmed")
+    ]
     assert bookings
     ref = bookings[0]["subject"].split(" - ")[-1]
     assert any(ref in t["reference"] for t in w.services["bank"].table("transactions").values())
@@ -214,13 +223,23 @@ def test_reset_leaves_most_text_unrendered_and_a_snapshot_is_cheap():
     env = gym.make(f"ClawAnything/{first_task(next(iter(families())))}-v0")
     env.reset(seed=0)
     world = env.unwrapped.world
-    lazy = [r for s in world.services.values() for t in s.tables.values() for r in t.rows.values()
-            if isinstance(r, LazyRecord)]
+    lazy = [
+        r
+        for s in world.services.values()
+        for t in s.tables.values()
+        for r in t.rows.values()
+        if isinstance(r, LazyRecord)
+    ]
     assert lazy and sum(not r.is_rendered() for r in lazy) > 0.8 * len(lazy)
     snap = copy.deepcopy(world)
     assert snap.services["mail"].world is snap and snap.life.world is snap  # weak back-refs follow the copy
-    assert sum(not r.is_rendered() for s in snap.services.values() for t in s.tables.values()
-               for r in t.rows.values() if isinstance(r, LazyRecord)) > 0.8 * len(lazy)
+    assert sum(
+        not r.is_rendered()
+        for s in snap.services.values()
+        for t in s.tables.values()
+        for r in t.rows.values()
+        if isinstance(r, LazyRecord)
+    ) > 0.8 * len(lazy)
     assert snap.state_hash() == world.state_hash()
     again = pickle.loads(pickle.dumps(world))
     assert again.services["calendar"].world is again and again.state_hash() == world.state_hash()
@@ -266,8 +285,16 @@ def test_an_event_arrives_exactly_at_the_step_whose_clock_passes_it():
     now = world.clock.now
     cost = claw_gym.env.ACTION_COST["api"]
     t = now + 2 * cost + 5  # passed by the third API call, not the second
-    ev = world.schedule(Event(t, "notes", "notes.created", "note: streaming probe", "notes",
-                              {"title": "streaming probe", "body": "x", "folder": "", "updated": t}))
+    ev = world.schedule(
+        Event(
+            t,
+            "notes",
+            "notes.created",
+            "note: streaming probe",
+            "notes",
+            {"title": "streaming probe", "body": "x", "folder": "", "updated": t},
+        )
+    )
     for step in (1, 2, 3):
         obs, *_ = env.step(A.api("help"))
         shown = "streaming probe" in obs["events"]
@@ -343,8 +370,13 @@ def test_search_filters_and_cursor_paging_match_a_brute_force_scan():
     start, end = clock.fmt(h[len(h) // 3].time), clock.fmt(h[2 * len(h) // 3].time)
     s, e = clock.parse_time(start), clock.parse_time(end)
     name = w.persona.by_relation("colleague")[0].name
-    cases = [{"service": "mail"}, {"text": "invoice"}, {"person": name}, {"start": start, "end": end},
-             {"service": "chat", "start": start, "person": name.split()[0]}]
+    cases = [
+        {"service": "mail"},
+        {"text": "invoice"},
+        {"person": name},
+        {"start": start, "end": end},
+        {"service": "chat", "start": start, "person": name.split()[0]},
+    ]
     for q in cases:
         ids, cursor = [], 0
         while True:
@@ -353,11 +385,15 @@ def test_search_filters_and_cursor_paging_match_a_brute_force_scan():
             if "next_cursor" not in page:
                 break
             cursor = page["next_cursor"]
-        expect = [ev.id for ev in reversed(h)
-                  if (not q.get("service") or ev.service == q["service"])
-                  and ("start" not in q or ev.time >= s) and ("end" not in q or ev.time < e)
-                  and all(word in f"{ev.text} {ev.person} {ev.kind}".lower() for word in q.get("text", "").split())
-                  and q.get("person", "").lower() in f"{ev.text} {ev.person} {ev.kind}".lower()]
+        expect = [
+            ev.id
+            for ev in reversed(h)
+            if (not q.get("service") or ev.service == q["service"])
+            and ("start" not in q or ev.time >= s)
+            and ("end" not in q or ev.time < e)
+            and all(word in f"{ev.text} {ev.person} {ev.kind}".lower() for word in q.get("text", "").split())
+            and q.get("person", "").lower() in f"{ev.text} {ev.person} {ev.kind}".lower()
+        ]
         assert ids == expect and page["total"] == len(expect) and expect, q
     one = w.call("events.get", {"id": h[10].id})
     assert one["id"] == h[10].id and "data" in one
@@ -379,12 +415,18 @@ def test_noise_does_not_mimic_the_family_and_its_thread_stays_findable():
         found = world.call("events.search", {"text": "reschedule"})
         assert found["total"] >= 2
         # the requester gets no background mail from "me" and no background traffic in the last week
-        sent = [m for m in world.services["workmail"].table("messages").values()
-                if m["folder"] == "sent" and f["requester"] in m["to"]]
+        sent = [
+            m
+            for m in world.services["workmail"].table("messages").values()
+            if m["folder"] == "sent" and f["requester"] in m["to"]
+        ]
         assert not sent
         week = world.clock.now - 7 * clock.DAY
-        late = [m for m in world.services["workmail"].table("messages").values()
-                if m["from"] == f["requester"] and m["time"] > week and id(m) in world.life.own]
+        late = [
+            m
+            for m in world.services["workmail"].table("messages").values()
+            if m["from"] == f["requester"] and m["time"] > week and id(m) in world.life.own
+        ]
         assert not late
 
 
@@ -395,10 +437,13 @@ def test_a_stale_signal_policy_fails_while_the_oracle_passes():
         env.reset(seed=seed)
         f = env.unwrapped.scenario.facts
         stale = f["stale"]
-        acts = [A.api("calendar.update_event", id=f["event"], start=clock.fmt(stale),
-                      end=clock.fmt(stale + f["minutes"] * 60)),
-                A.api("workmail.reply", id=f["thread_latest"], body=f"Moved to {clock.fmt_long(stale)}."),
-                A.finish("done")]
+        acts = [
+            A.api(
+                "calendar.update_event", id=f["event"], start=clock.fmt(stale), end=clock.fmt(stale + f["minutes"] * 60)
+            ),
+            A.api("workmail.reply", id=f["thread_latest"], body=f"Moved to {clock.fmt_long(stale)}."),
+            A.finish("done"),
+        ]
         for a in acts:
             _, reward, terminated, _, info = env.step(a)
         assert terminated and reward == 0.0 and not info["verdict"]["passed"]

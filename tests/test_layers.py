@@ -21,12 +21,22 @@ PENDING = {"families-independent": "family cross-imports are removed by the kit 
 
 
 def lint(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / ".ci" / "lint_imports.py"), *args],
-                          capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, str(ROOT / ".ci" / "lint_imports.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
-@pytest.mark.parametrize("contract", [pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=PENDING[c]))
-                                      if c in PENDING else c for c in CONTRACTS])
+@pytest.mark.parametrize(
+    "contract",
+    [
+        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=PENDING[c])) if c in PENDING else c
+        for c in CONTRACTS
+    ],
+)
 def test_layer_contract_holds(contract):
     run = lint("--contract", contract)
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
@@ -40,23 +50,37 @@ def test_the_linter_sees_the_families_and_wrappers(tmp_path):
     staging = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(staging)
     staging.stage(tmp_path)
-    code = ("import grimp; g = grimp.build_graph('claw_gym', cache_dir=None); "
-            "print(sorted(m for m in g.modules if m.startswith(('claw_gym.envs.', 'claw_gym.wrappers.'))))")
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False,
-                         cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    code = (
+        "import grimp; g = grimp.build_graph('claw_gym', cache_dir=None); "
+        "print(sorted(m for m in g.modules if m.startswith(('claw_gym.envs.', 'claw_gym.wrappers.'))))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     seen = set(ast.literal_eval(run.stdout))
-    want = {f"claw_gym.{d}.{p.stem}" for d in ("envs", "wrappers") for p in (ROOT / d).glob("*.py") if p.stem != "__init__"}
+    want = {
+        f"claw_gym.{d}.{p.stem}" for d in ("envs", "wrappers") for p in (ROOT / d).glob("*.py") if p.stem != "__init__"
+    }
     assert want <= seen, sorted(want - seen)
 
 
 def test_import_claw_gym_loads_no_family_world_or_env():
     """The ids are registered from the manifest with string entry points; the heavy modules load
     when an env is made or the catalog is read (issue 16: import in at most 0.3 s)."""
-    code = ("import sys, claw_gym, gymnasium as gym; "
-            "heavy = sorted(m for m in sys.modules if m.startswith(('claw_gym.envs', 'claw_gym.env', "
-            "'claw_gym.world', 'claw_gym.services', 'claw_gym.devices', 'claw_gym.life'))); "
-            "assert not heavy, heavy; "
-            "assert 'ClawAnything-v0' in gym.registry and len([k for k in gym.registry if k.startswith('ClawAnything/')]) == 2000")
+    code = (
+        "import sys, claw_gym, gymnasium as gym; "
+        "heavy = sorted(m for m in sys.modules if m.startswith(('claw_gym.envs', 'claw_gym.env', "
+        "'claw_gym.world', 'claw_gym.services', 'claw_gym.devices', 'claw_gym.life'))); "
+        "assert not heavy, heavy; "
+        "ids = [k for k in gym.registry if k.startswith('ClawAnything/')]; "
+        "assert 'ClawAnything-v0' in gym.registry and len(ids) == 2000"
+    )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
     assert run.returncode == 0, run.stderr[-2000:]

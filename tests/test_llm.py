@@ -98,8 +98,15 @@ def test_oracle_replay_passes_everywhere_and_transcripts_equal_the_export(tmp_pa
     tasks = [first(f) for f in REPLAY_FAMILIES]
     plans = plans_for(tasks)
     with StubServer(lambda req, turn, attempt: oracle_call(plans[conversation_key(req)], turn)) as server:
-        r = cli("eval", *llm_args(server, "--transcripts", str(tmp_path / "tr"), "--temperature", "0.3"),
-                "--tasks", ",".join(tasks), "--workers", "2", "--json")
+        r = cli(
+            "eval",
+            *llm_args(server, "--transcripts", str(tmp_path / "tr"), "--temperature", "0.3"),
+            "--tasks",
+            ",".join(tasks),
+            "--workers",
+            "2",
+            "--json",
+        )
         assert r.returncode == 0, r.stderr[-3000:]
         report = json.loads(r.stdout)
         # every request carried the agent's settings and offered only the task's tools
@@ -192,8 +199,13 @@ def test_a_misbehaving_server_gives_observations_retries_timeouts_and_reasons(tm
     plans = plans_for(tasks)
     family_of = dict(zip(plans, MISBEHAVING))
     with StubServer(misbehaving_script(plans, family_of)) as server:
-        r = cli("eval", *llm_args(server, "--call-timeout", "2", "--retries", "2", "--transcripts", str(tmp_path)),
-                "--tasks", ",".join(tasks), "--json")
+        r = cli(
+            "eval",
+            *llm_args(server, "--call-timeout", "2", "--retries", "2", "--transcripts", str(tmp_path)),
+            "--tasks",
+            ",".join(tasks),
+            "--json",
+        )
     assert r.returncode == 0, r.stderr[-3000:]
     report = json.loads(r.stdout)
     by = {e["family"]: e for e in report["episodes"]}
@@ -251,8 +263,17 @@ def test_an_unreachable_server_exits_2_with_one_line_at_once(cli):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     start = time.monotonic()
-    r = cli("eval", "--agent", "llm", "--model", "m", "--base-url", f"http://127.0.0.1:{port}/v1",
-            "--tasks", first("bill-pay"))
+    r = cli(
+        "eval",
+        "--agent",
+        "llm",
+        "--model",
+        "m",
+        "--base-url",
+        f"http://127.0.0.1:{port}/v1",
+        "--tasks",
+        first("bill-pay"),
+    )
     assert time.monotonic() - start < 30
     assert r.returncode == 2 and r.stdout == ""
     assert len(r.stderr.strip().splitlines()) == 1 and f"cannot reach http://127.0.0.1:{port}/v1" in r.stderr
@@ -308,7 +329,11 @@ def finetuning_problems(record: dict[str, Any]) -> list[str]:
                 problems.append(f"{i}: assistant has neither content nor tool calls")
             for c in calls or []:
                 fn = c.get("function", {})
-                if c.get("type") != "function" or not isinstance(c.get("id"), str) or not NAME.match(fn.get("name", "")):
+                if (
+                    c.get("type") != "function"
+                    or not isinstance(c.get("id"), str)
+                    or not NAME.match(fn.get("name", ""))
+                ):
                     problems.append(f"{i}: malformed tool call {c}")
                     continue
                 if not isinstance(fn.get("arguments"), str):
@@ -330,18 +355,26 @@ def finetuning_problems(record: dict[str, Any]) -> list[str]:
         problems.append("the last message is not the assistant's")
     for t in record.get("tools", []):
         fn = t.get("function", {})
-        if t.get("type") != "function" or not NAME.match(fn.get("name", "")) or \
-                (fn.get("parameters") or {}).get("type") != "object":
+        if (
+            t.get("type") != "function"
+            or not NAME.match(fn.get("name", ""))
+            or (fn.get("parameters") or {}).get("type") != "object"
+        ):
             problems.append(f"malformed tool {fn.get('name')!r}")
     return problems
 
 
 def test_the_format_check_catches_what_fine_tuning_rejects():
     call = {"id": "call_001", "type": "function", "function": {"name": "mail__get", "arguments": '{"id": "m1"}'}}
-    good = {"messages": [{"role": "system", "content": "s"}, {"role": "user", "content": "u"},
-                         {"role": "assistant", "tool_calls": [call]},
-                         {"role": "tool", "tool_call_id": "call_001", "content": "r"},
-                         {"role": "assistant", "content": "done"}]}
+    good = {
+        "messages": [
+            {"role": "system", "content": "s"},
+            {"role": "user", "content": "u"},
+            {"role": "assistant", "tool_calls": [call]},
+            {"role": "tool", "tool_call_id": "call_001", "content": "r"},
+            {"role": "assistant", "content": "done"},
+        ]
+    }
     assert finetuning_problems(good) == []
     dict_args = json.loads(json.dumps(good))
     dict_args["messages"][2]["tool_calls"][0]["function"]["arguments"] = {"id": "m1"}
@@ -355,8 +388,16 @@ def test_the_format_check_catches_what_fine_tuning_rejects():
 
 # ---- units: prompt, context, Retry-After, tools, settings ------------------------------------------
 def test_conversation_answers_each_call_with_a_tool_message_and_text_with_a_user_turn():
-    tools = [{"type": "function", "function": {"name": "finish", "description": "d",
-                                               "parameters": {"type": "object", "properties": {}, "required": []}}}]
+    tools = [
+        {
+            "type": "function",
+            "function": {
+                "name": "finish",
+                "description": "d",
+                "parameters": {"type": "object", "properties": {}, "required": []},
+            },
+        }
+    ]
     obs = [{"time": f"t{i}", "result": f"r{i}"} for i in range(4)]
     steps = [(A.api("mail.list"), obs[1]), ("not an action", obs[2]), (A.finish("bye"), obs[3])]
     msgs = prompt.conversation(tools, [], {"instruction": "do it", "time": "t0"}, steps)
@@ -370,12 +411,16 @@ def test_conversation_answers_each_call_with_a_tool_message_and_text_with_a_user
 
 
 def _long_conversation(turns: int, size: int) -> list[dict[str, Any]]:
-    msgs = [{"role": "system", "content": "S" * 400},
-            {"role": "user", "content": "instruction: pay the bill\n\nevents:\n" + "e" * size}]
+    msgs = [
+        {"role": "system", "content": "S" * 400},
+        {"role": "user", "content": "instruction: pay the bill\n\nevents:\n" + "e" * size},
+    ]
     for n in range(1, turns + 1):
         call = {"id": f"call_{n:03d}", "type": "function", "function": {"name": "mail__get", "arguments": "{}"}}
-        msgs += [{"role": "assistant", "tool_calls": [call]},
-                 {"role": "tool", "tool_call_id": call["id"], "content": f"result {n}: " + "x" * size}]
+        msgs += [
+            {"role": "assistant", "tool_calls": [call]},
+            {"role": "tool", "tool_call_id": call["id"], "content": f"result {n}: " + "x" * size},
+        ]
     return msgs
 
 
@@ -430,4 +475,6 @@ def test_settings_travel_in_the_spec_without_the_key(monkeypatch):
     monkeypatch.setenv("MY_KEY", "sk-secret")
     cfg = LLMConfig(model="m", base_url="http://x/v1", api_key_env="MY_KEY", context_tokens=8000, screen=True)
     assert LLMConfig.from_spec(cfg.spec()) == cfg and "sk-secret" not in cfg.spec()
-    assert cfg.api_key() == "sk-secret" and LLMConfig(model="m", base_url="u", api_key_env="NOPE_X").api_key() == "EMPTY"
+    assert (
+        cfg.api_key() == "sk-secret" and LLMConfig(model="m", base_url="u", api_key_env="NOPE_X").api_key() == "EMPTY"
+    )

@@ -29,25 +29,49 @@ def dependency_dirs() -> list[str]:
     dirs = [*site.getsitepackages(), paths["purelib"], paths["platlib"], *sys.path]
     if site.ENABLE_USER_SITE:
         dirs.append(site.getusersitepackages())
-    return [d for d in dict.fromkeys(dirs)
-            if d and Path(d).is_absolute() and Path(d).is_dir() and not (Path(d) / "claw_gym").is_dir()]
+    return [
+        d
+        for d in dict.fromkeys(dirs)
+        if d and Path(d).is_absolute() and Path(d).is_dir() and not (Path(d) / "claw_gym").is_dir()
+    ]
 
 
 def test_wheel_installs_and_runs_in_a_fresh_venv(tmp_path):
     wheel_dir = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                    "-w", str(wheel_dir), str(ROOT)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(wheel_dir),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
     (wheel,) = wheel_dir.glob("claw_gym-*.whl")
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(system_site_packages=False, with_pip=False).create(env_dir)
     py = env_dir / "bin" / "python"
-    purelib = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                             check=True, capture_output=True, text=True).stdout.strip()
+    purelib = subprocess.run(
+        [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     # the dependencies without a network install; appended to sys.path after the venv's own
     # site-packages, so the installed wheel (not the source tree) is what gets imported
     (Path(purelib) / "_test_dependencies.pth").write_text("\n".join(dependency_dirs()) + "\n")
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps", "-q", str(wheel)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps", "-q", str(wheel)],
+        check=True,
+        capture_output=True,
+    )
     clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     script = (
         "import claw_gym, claw_gym.envs, claw_gym.wrappers, gymnasium as gym, pathlib, sys\n"
@@ -64,7 +88,13 @@ def test_wheel_installs_and_runs_in_a_fresh_venv(tmp_path):
     assert out.stdout.strip().endswith("True")
     # the console script the wheel declares, run from outside the checkout
     family = claw_gym.catalog()[0].family
-    cmd = subprocess.run([str(env_dir / "bin" / "claw-gym"), "list", "--family", family, "--limit", "1", "--json"],
-                         cwd=tmp_path, capture_output=True, text=True, env=clean, timeout=120)
+    cmd = subprocess.run(
+        [str(env_dir / "bin" / "claw-gym"), "list", "--family", family, "--limit", "1", "--json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=clean,
+        timeout=120,
+    )
     assert cmd.returncode == 0, cmd.stderr
     assert f'"family": "{family}"' in cmd.stdout

@@ -120,16 +120,45 @@ def test_phone_service_is_reachable_only_from_the_phone():
 
 def _scripted_ops(label: str) -> list[tuple[str, tuple]]:
     """A reasonable tap, long press, swipe, type and key on each app (some are refused: that is checked)."""
-    field = {"Messages": "id/conversation", "Contacts": "id/search", "Calendar": "id/new_event",
-             "Mail": "id/compose", "Work Mail": "id/compose", "Notes": "id/new_note", "Bank": "id/transaction",
-             "Clock": "id/add_alarm", "Settings": "id/switch_wifi", "Phone": "id/digits",
-             "Expenses": "id/new_claim"}[label]
-    return [("tap", (field,)), ("long_press", (180, 400)), ("swipe", (180, 600, 180, 200)),
-            ("tap_field", ()), ("type", ("hello 12",)), ("key", ("back",))]
+    field = {
+        "Messages": "id/conversation",
+        "Contacts": "id/search",
+        "Calendar": "id/new_event",
+        "Mail": "id/compose",
+        "Work Mail": "id/compose",
+        "Notes": "id/new_note",
+        "Bank": "id/transaction",
+        "Clock": "id/add_alarm",
+        "Settings": "id/switch_wifi",
+        "Phone": "id/digits",
+        "Expenses": "id/new_claim",
+    }[label]
+    return [
+        ("tap", (field,)),
+        ("long_press", (180, 400)),
+        ("swipe", (180, 600, 180, 200)),
+        ("tap_field", ()),
+        ("type", ("hello 12",)),
+        ("key", ("back",)),
+    ]
 
 
-@pytest.mark.parametrize("label", ["Phone", "Messages", "Contacts", "Calendar", "Mail", "Work Mail", "Notes",
-                                   "Bank", "Expenses", "Clock", "Settings"])
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Phone",
+        "Messages",
+        "Contacts",
+        "Calendar",
+        "Mail",
+        "Work Mail",
+        "Notes",
+        "Bank",
+        "Expenses",
+        "Clock",
+        "Settings",
+    ],
+)
 def test_each_gui_op_on_each_app(label):
     ph = make_phone(1)
     w = ph.world
@@ -245,8 +274,14 @@ def test_screen_and_ui_observations_are_fixed_and_bounded():
     w, h = SCREEN_SIZE
     space = env.observation_space
     assert space["screen"].shape == (h, w, 3) and space["screen"].dtype == np.uint8
-    for action in [A.api("help"), A.key("home"), A.tap(element="text=Bank"), A.swipe(180, 600, 180, 200),
-                   A.key("recents"), A.wait(60)]:
+    for action in [
+        A.api("help"),
+        A.key("home"),
+        A.tap(element="text=Bank"),
+        A.swipe(180, 600, 180, 200),
+        A.key("recents"),
+        A.wait(60),
+    ]:
         assert obs["screen"].shape == (h, w, 3) and obs["screen"].dtype == np.uint8
         assert len(obs["ui"]) <= space["ui"].max_length and space.contains(obs)
         obs, *_ = env.step(action)
@@ -343,9 +378,22 @@ def test_incoming_sms_becomes_a_notification_that_opens_the_thread():
     ph = make_phone()
     w = ph.world
     count0 = len(system.notifications(ph))
-    w.schedule(Event(w.clock.now + 60, "sms", "sms.received", "sms from +1 555 999 0000", "messages",
-                     {"time": w.clock.now + 60, "number": "+1 555 999 0000", "direction": "in",
-                      "body": "Your table is ready", "read": False}))
+    w.schedule(
+        Event(
+            w.clock.now + 60,
+            "sms",
+            "sms.received",
+            "sms from +1 555 999 0000",
+            "messages",
+            {
+                "time": w.clock.now + 60,
+                "number": "+1 555 999 0000",
+                "direction": "in",
+                "body": "Your table is ready",
+                "read": False,
+            },
+        )
+    )
     w.advance(120)
     assert count(count0 + 1, "notification") in ph.find("id=com.android.systemui:id/status_bar").desc
     assert ph.swipe(180, 5, 180, 500) is None
@@ -442,8 +490,12 @@ def test_screens_saved_as_png_look_like_a_phone(tmp_path):
 
 
 def test_phone_families_oracles_use_selectors_not_coordinates():
-    for family in ("phone-alarm-from-message", "phone-sms-device-contact", "phone-setting-notification",
-                   "phone-card-check"):
+    for family in (
+        "phone-alarm-from-message",
+        "phone-sms-device-contact",
+        "phone-setting-notification",
+        "phone-card-check",
+    ):
         env = gym.make(claw_gym.catalog(family=family)[0].env_id)
         env.reset(seed=0)
         for a in env.unwrapped.oracle_actions():
@@ -455,8 +507,10 @@ def test_phone_families_oracles_use_selectors_not_coordinates():
 def random_gui_action(rng: np.random.Generator, ui: str) -> str:
     """Taps, long presses, swipes, typing and keys anywhere, on and off the screen, and on listed elements."""
     r = rng.random()
+
     def xy() -> tuple[int, int]:
         return int(rng.integers(-20, 380)), int(rng.integers(-20, 800))
+
     if r < 0.35:
         ids = [ln.split()[0] for ln in ui.splitlines()[1:] if " click" in ln]
         return A.tap(element=ids[int(rng.integers(len(ids)))]) if ids and rng.random() < 0.7 else A.tap(*xy())
@@ -502,14 +556,17 @@ def test_tiles_meet_without_gaps_at_any_scale(size):
                 if item is None or ph.tap(*item.center()) is not None:
                     break
             f = ph.frame(size)
-            body = f[int(size[1] * 0.05): int(size[1] * 0.93)]
+            body = f[int(size[1] * 0.05) : int(size[1] * 0.93)]
             assert not (body < 20).all(axis=(1, 2)).any(), (pkg, depth)  # a black row = a gap between tiles
 
 
 @pytest.mark.parametrize("variant", ["code", "reply"])
 def test_sms_family_variants_pass_with_the_oracle_and_catch_leaks(variant):
-    specs = [s for s in claw_gym.catalog(family="phone-sms-device-contact", split=["train", "test", "heldout"])
-             if s.variant == variant and s.difficulty >= 3]
+    specs = [
+        s
+        for s in claw_gym.catalog(family="phone-sms-device-contact", split=["train", "test", "heldout"])
+        if s.variant == variant and s.difficulty >= 3
+    ]
     env = gym.make(specs[0].env_id)
     for seed in range(3):
         env.reset(seed=seed)
@@ -537,7 +594,6 @@ def test_enter_sends_and_delete_edits():
     sent = ph.world.call("sms.list", {"number": "+1 555 000 1111"})["items"][0]
     assert sent["direction"] == "out" and sent["body"] == "pong"
     assert ph.find("id/compose_text").text == ""
-
 
 
 def test_the_shade_pages_on_so_no_notification_is_out_of_reach():

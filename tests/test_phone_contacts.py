@@ -59,8 +59,11 @@ def test_edit_a_synced_contact_by_taps_and_typing(ph):
     assert ph.type_text("12 Quay Road, Cork") is None
     tap(ph, "id/save")
     person = ph.world.services["contacts"].by_name("Oren Kalder")
-    assert (person["phone"], person["address"], person["email"]) == ("+1 555 700 2000", "12 Quay Road, Cork",
-                                                                     "oren@kalder.example")
+    assert (person["phone"], person["address"], person["email"]) == (
+        "+1 555 700 2000",
+        "12 Quay Road, Cork",
+        "oren@kalder.example",
+    )
     assert ph.screen.view == "detail" and ph.toast == "Contact updated"
     assert '"+1 555 700 2000"' in ph.ui_text()
     assert len(_gui_calls(ph, "contacts.update")) == 1
@@ -139,8 +142,13 @@ def test_bad_gui_input_on_the_contact_screens_is_an_error_observation():
     for a in [*S.open_app("Contacts"), *S.fill("search", f["name"]), S.tap(f"text={f['label']}")]:
         obs, *_ = env.step(a)
     before = env.world.state_hash()
-    for bad in (A.tap(x=400, y=900), A.tap(x=-1, y=10), A.long_press(element="id/nowhere"),
-                '{"kind": "gui", "op": "tap", "element": 7}', A.type_text("x")):
+    for bad in (
+        A.tap(x=400, y=900),
+        A.tap(x=-1, y=10),
+        A.long_press(element="id/nowhere"),
+        '{"kind": "gui", "op": "tap", "element": 7}',
+        A.type_text("x"),
+    ):
         obs, reward, terminated, truncated, info = env.step(bad)
         assert info["error"] and not terminated and reward == 0.0, bad
         assert env.world.state_hash() == before
@@ -148,8 +156,11 @@ def test_bad_gui_input_on_the_contact_screens_is_an_error_observation():
     obs, *_ = env.step(S.tap("id/delete"))
     assert "This cannot be undone." in obs["ui"]
     obs, _, _, _, info = env.step(A.tap(x=5, y=5))  # the dim layer: dismisses, deletes nothing
-    assert not info["error"] and env.phone.screen.dialog is None and f["contact"] in env.world.services["phone"].table(
-        "contacts")
+    assert (
+        not info["error"]
+        and env.phone.screen.dialog is None
+        and f["contact"] in env.world.services["phone"].table("contacts")
+    )
     env.close()
 
 

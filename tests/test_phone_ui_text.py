@@ -86,8 +86,10 @@ def test_every_drawn_string_of_the_oracle_replay_is_in_the_ui_text(family):
 def test_the_hook_sees_what_the_screen_cuts_and_the_check_catches_a_loss():
     """The check can fail: a listing that cuts a long card body misses what the shade draws."""
     ph = demo_phone(seed=3)
-    body = ("New pairing code for lt-0022: 498614. Enter it in the laptop's settings within the next half hour. "
-            "Valid 30 minutes.")
+    body = (
+        "New pairing code for lt-0022: 498614. Enter it in the laptop's settings within the next half hour. "
+        "Valid 30 minutes."
+    )
     ph.world.services["phone"].notify("Phone link", "Pairing code", body, actions=["Open"])
     assert ph.swipe(180, 4, 180, 600) is None
     drawn = ph.drawn_texts(SCREEN_SIZE)
@@ -122,10 +124,20 @@ def make_phone_with_form() -> SimPhone:
 
 def test_a_long_listing_drops_list_rows_never_a_card():
     """Over the bound, trailing rows of the scrolled list go (with a marker); the dialog stays whole."""
-    content = Node("androidx.recyclerview.widget.RecyclerView", (0, 84, 360, 732), rid="app:id/content",
-                   scrollable=True)
-    content.children = [Node("android.widget.LinearLayout", (0, 84 + i, 360, 148 + i), text=f"Row {i} " + "x" * 200,
-                             style="row", rid="app:id/row", on_tap=lambda: None) for i in range(60)]
+    content = Node(
+        "androidx.recyclerview.widget.RecyclerView", (0, 84, 360, 732), rid="app:id/content", scrollable=True
+    )
+    content.children = [
+        Node(
+            "android.widget.LinearLayout",
+            (0, 84 + i, 360, 148 + i),
+            text=f"Row {i} " + "x" * 200,
+            style="row",
+            rid="app:id/row",
+            on_tap=lambda: None,
+        )
+        for i in range(60)
+    ]
     body = "A dialog body that must stay whole. " * 40
     dialog = Node("android.widget.FrameLayout", (24, 200, 336, 600), text="Confirm", desc=body, style="dialog")
     ui = to_text([content, dialog], "app/main", "app", 6000)

@@ -33,8 +33,9 @@ TASKS = [s.task_id for s in claw_gym.catalog(family=FAMILY)][:2]
 
 def cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
     env = {**os.environ, **(env or {}), "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")])}
-    return subprocess.run([sys.executable, "-m", "claw_gym.cli", *args], capture_output=True, text=True, env=env,
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "claw_gym.cli", *args], capture_output=True, text=True, env=env, timeout=timeout
+    )
 
 
 @pytest.fixture(scope="module")
@@ -122,8 +123,18 @@ def test_a_worker_that_dies_twice_is_reported_and_the_run_goes_on(cluster, tmp_p
     crashes = {(c["task_id"], c["seed"]): c["error"] for c in report["crashes"]}
     assert set(crashes) == {(t, 1) for t in TASKS}
     assert all("worker died twice" in why for why in crashes.values())
-    r = ok("export", *SMALL, "--episodes", "2", "--policy", "cli_agents:DiesOnSeed1", "--out",
-           str(tmp_path / "x.jsonl"), "--json", *address)
+    r = ok(
+        "export",
+        *SMALL,
+        "--episodes",
+        "2",
+        "--policy",
+        "cli_agents:DiesOnSeed1",
+        "--out",
+        str(tmp_path / "x.jsonl"),
+        "--json",
+        *address,
+    )
     summary = json.loads(r.stdout)
     assert summary["written"] == 2 and len(summary["lost"]) == 2
     assert all(f"{t} seed 1: the worker died twice" in r.stderr for t in TASKS)
@@ -162,18 +173,23 @@ def test_an_address_that_is_no_ray_head_gives_up_within_30_s():
     assert r.stderr.strip().count("\n") == 0 and "no Ray cluster answered" in r.stderr
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--address", "127.0.0.1:6379"], "--address joins a Ray cluster: add --backend ray"),
-    (["--backend", "ray", "--address", "nohost"], "give HOST:PORT"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--address", "127.0.0.1:6379"], "--address joins a Ray cluster: add --backend ray"),
+        (["--backend", "ray", "--address", "nohost"], "give HOST:PORT"),
+    ],
+)
 def test_inconsistent_options_are_usage_errors(capsys, argv, message):
     assert main(["eval", "--agent", "oracle", *SMALL, *argv]) == 2
     assert message in capsys.readouterr().err
 
 
 def test_missing_ray_names_the_extra():
-    code = ("import sys; sys.modules['ray'] = None; from claw_gym.cli import main; "
-            f"sys.exit(main(['eval', '--agent', 'oracle', '--family', '{FAMILY}', '--limit', '1', '--backend', 'ray']))")
+    code = (
+        "import sys; sys.modules['ray'] = None; from claw_gym.cli import main; "
+        f"sys.exit(main(['eval', '--agent', 'oracle', '--family', '{FAMILY}', '--limit', '1', '--backend', 'ray']))"
+    )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and "pip install 'claw-gym[ray]'" in r.stderr and "Traceback" not in r.stderr
 

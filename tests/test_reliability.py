@@ -27,8 +27,9 @@ FAULTS = {"rate": 0.2, "kinds": ["429", "500", "timeout"]}
 
 def _comparable(obs):
     """Observations to compare: arrays (the phone's screen) by a hash of their bytes, the rest as is."""
-    return {k: (v.shape, hashlib.sha256(v.tobytes()).hexdigest()) if hasattr(v, "tobytes") else v
-            for k, v in obs.items()}
+    return {
+        k: (v.shape, hashlib.sha256(v.tobytes()).hexdigest()) if hasattr(v, "tobytes") else v for k, v in obs.items()
+    }
 
 
 def _steps(env, actions):
@@ -98,7 +99,7 @@ def test_restore_then_same_actions_equal_a_fresh_replay(family):
 @pytest.mark.parametrize("family", FAMILIES)
 def test_restore_equals_replay_for_many_tasks_of_every_family(family):
     specs = claw_gym.catalog(family=family, split=["train", "test", "heldout"])
-    for i, spec in enumerate(specs[1::max(1, len(specs) // 12)]):  # a dozen variants, spread over the family
+    for i, spec in enumerate(specs[1 :: max(1, len(specs) // 12)]):  # a dozen variants, spread over the family
         _check_restore_vs_replay(spec.task_id, seed=100 + i)
 
 
@@ -116,21 +117,37 @@ def test_restore_after_reset_brings_back_the_old_episode_and_branches_do_not_lea
 
 
 def _pending(w):
-    return [(e.time, e.seq, e.id, e.service, e.kind, e.text, e.table, json.dumps(e.record, sort_keys=True))
-            for e in w.timeline.pending]
+    return [
+        (e.time, e.seq, e.id, e.service, e.kind, e.text, e.table, json.dumps(e.record, sort_keys=True))
+        for e in w.timeline.pending
+    ]
 
 
 def _counters(w):
-    return (w.timeline._seq, len(w.timeline.history), w.inserted, len(w.audit), w.budget.snapshot(),
-            {n: {t: tab.next_id for t, tab in svc.tables.items()} for n, svc in w.services.items()})
+    return (
+        w.timeline._seq,
+        len(w.timeline.history),
+        w.inserted,
+        len(w.audit),
+        w.budget.snapshot(),
+        {n: {t: tab.next_id for t, tab in svc.tables.items()} for n, svc in w.services.items()},
+    )
 
 
 def test_pending_events_rng_and_counters_are_restored():
     env = gym.make("ClawAnything-v0").unwrapped
     env.reset(seed=4)
     w = env.world
-    w.schedule(Event(w.clock.now + 3600, "notes", "note.synced", "a synced note", "notes",
-                     {"title": "synced", "body": "v1", "folder": "", "updated": w.clock.now + 3600}))
+    w.schedule(
+        Event(
+            w.clock.now + 3600,
+            "notes",
+            "note.synced",
+            "a synced note",
+            "notes",
+            {"title": "synced", "body": "v1", "folder": "", "updated": w.clock.now + 3600},
+        )
+    )
     pending, counters = _pending(w), _counters(w)
     assert len(pending) > 1  # the background life keeps events pending besides ours
     snap = w.snapshot()
@@ -198,8 +215,7 @@ def test_devices_join_snapshots_as_participants():
 
 # ---- faults ----------------------------------------------------------------------------------
 def test_faults_are_seeded_leave_the_world_unchanged_and_are_audited():
-    env = gym.make("ClawAnything-v0", faults={"rate": 0.5, "kinds": ["429", "500", "timeout"]},
-                   max_steps=100).unwrapped
+    env = gym.make("ClawAnything-v0", faults={"rate": 0.5, "kinds": ["429", "500", "timeout"]}, max_steps=100).unwrapped
     seen = []
     for _ in range(2):
         env.reset(seed=9)
@@ -288,8 +304,9 @@ def test_every_oracle_passes_under_faults_by_retrying(family):
 
 
 # one family per door: the API, the laptop's shell (claw and the file sync), the phone's apps
-@pytest.mark.parametrize("family", ["meeting-reschedule", "config-fix", "document-request", "phone-missed-call",
-                                    "dual-ticket-new-number"])
+@pytest.mark.parametrize(
+    "family", ["meeting-reschedule", "config-fix", "document-request", "phone-missed-call", "dual-ticket-new-number"]
+)
 def test_checkers_reward_recovering_and_fail_an_agent_that_ignores_faults(family):
     specs = claw_gym.catalog(family=family, split=["train", "test", "heldout"])
     ignored_and_failed = 0
@@ -470,9 +487,16 @@ def _sample_cases(per_family: int) -> list[tuple[str, int, dict | None]]:
 
 def _replay_in_fresh_processes(cases, hashseeds=("0", "12345")) -> list:
     """Both processes run at once (one per core)."""
-    procs = [subprocess.Popen([sys.executable, "-c", _SCRIPT, json.dumps(cases)], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONHASHSEED": h})
-             for h in hashseeds]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _SCRIPT, json.dumps(cases)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": h},
+        )
+        for h in hashseeds
+    ]
     outs = []
     for p in procs:
         stdout, stderr = p.communicate(timeout=900)
@@ -484,8 +508,10 @@ def _replay_in_fresh_processes(cases, hashseeds=("0", "12345")) -> list:
 def _check_identical(outs) -> None:
     first, second = outs
     for a, b in zip(first, second):
-        assert a == b, f"{a[0]} differs across processes (first differing step: " \
-                       f"{next((i for i, (x, y) in enumerate(zip(a[1], b[1])) if x != y), None)})"
+        assert a == b, (
+            f"{a[0]} differs across processes (first differing step: "
+            f"{next((i for i, (x, y) in enumerate(zip(a[1], b[1])) if x != y), None)})"
+        )
     assert len(first) == len(second)
     assert all(verdict["passed"] for _, _, verdict, *_ in first), [c[0] for c in first if not c[2]["passed"]]
     assert sum(c[4] for c in first) > 0  # faults were met, and met alike

@@ -19,8 +19,12 @@ ROOT = Path(__file__).parent.parent
 
 @pytest.mark.slow
 def test_rllib_ppo_example_trains_two_iterations():
-    r = subprocess.run([sys.executable, str(ROOT / "examples" / "rllib_ppo.py"), "--iterations", "2", "--every", "2",
-                        "--eval", "3"], capture_output=True, text=True, timeout=900)
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "rllib_ppo.py"), "--iterations", "2", "--every", "2", "--eval", "3"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     assert re.search(r"^iter +2 .* eval d1 [01]\.\d\d", r.stdout, re.MULTILINE), r.stdout
     assert re.search(r"^RESULT d1: ppo=[01]\.\d\d random=[01]\.\d\d ", r.stdout, re.MULTILINE), r.stdout
@@ -28,11 +32,23 @@ def test_rllib_ppo_example_trains_two_iterations():
 
 @pytest.mark.slow
 def test_eval_on_ray_over_ten_tasks_matches_workers_1():
-    args = [sys.executable, "-m", "claw_gym.cli", "eval", "--agent", "oracle", "--split", "train", "--limit", "10",
-            "--json"]
+    args = [
+        sys.executable,
+        "-m",
+        "claw_gym.cli",
+        "eval",
+        "--agent",
+        "oracle",
+        "--split",
+        "train",
+        "--limit",
+        "10",
+        "--json",
+    ]
     env = {**os.environ}
     local = subprocess.run(args, capture_output=True, text=True, timeout=600, env=env)
-    on_ray = subprocess.run([*args, "--backend", "ray", "--workers", "2"], capture_output=True, text=True,
-                            timeout=600, env=env)
+    on_ray = subprocess.run(
+        [*args, "--backend", "ray", "--workers", "2"], capture_output=True, text=True, timeout=600, env=env
+    )
     assert local.returncode == 0 and on_ray.returncode == 0, on_ray.stderr[-3000:]
     assert on_ray.stdout == local.stdout and '"tasks": 10' in local.stdout

@@ -38,7 +38,7 @@ def test_editable_install_is_invisible_and_claw_still_works():
         assert sh("python3 -c 'import claw_gym'").startswith("[exit 1]")
         pythonpath = ":".join(sorted({os.path.dirname(p) for p in paths}))
         assert sh(f"PYTHONPATH={shlex.quote(pythonpath)} python3 -c 'import claw_gym'").startswith("[exit 1]")
-        seen = sh(f"for p in {' '.join(map(shlex.quote, paths))}; do test -e \"$p\" && echo \"SEEN $p\"; done; true")
+        seen = sh(f'for p in {" ".join(map(shlex.quote, paths))}; do test -e "$p" && echo "SEEN $p"; done; true')
         assert seen.strip() == "[exit 0]", seen
         assert sh("claw mail --help").startswith("[exit 0]")  # the CLI needs no claw_gym inside
     finally:
@@ -77,19 +77,42 @@ print(json.dumps(out))
 @pytest.mark.skipif(not os.access("/usr/local/lib", os.W_OK), reason="needs a writable /usr/local/lib")
 def test_wheel_installed_under_usr_is_invisible(tmp_path):
     wheel_dir = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                    "-w", str(wheel_dir), str(ROOT)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(wheel_dir),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
     (wheel,) = wheel_dir.glob("claw_gym-*.whl")
     target = tempfile.mkdtemp(prefix="claw-gym-wheel-test-", dir="/usr/local/lib")  # under /usr: the sandbox shows it
     try:
-        subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", target, str(wheel)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", target, str(wheel)],
+            check=True,
+            capture_output=True,
+        )
         os.makedirs(os.path.join(target, "other_pkg"))  # a neighbour that must stay visible
         with open(os.path.join(target, "other_pkg", "__init__.py"), "w") as f:
             f.write("X = 'neighbour'\n")
         os.chmod(target, 0o755)
-        probe = subprocess.run([sys.executable, "-c", _PROBE, target, TASK], cwd=tmp_path, capture_output=True,
-                               text=True, env={**os.environ, "PYTHONPATH": target}, timeout=120)
+        probe = subprocess.run(
+            [sys.executable, "-c", _PROBE, target, TASK],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": target},
+            timeout=120,
+        )
         assert probe.returncode == 0, probe.stderr[-3000:]
         out = json.loads(probe.stdout.strip().splitlines()[-1])
     finally:

@@ -95,8 +95,11 @@ def test_exit_status_output_and_cwd(env):
 
 
 def test_unicode_and_binary_output(env):
-    out = sh(env, "printf 'h\\xc3\\xa9llo \\xe4\\xb8\\xad\\xe6\\x96\\x87 \\xff\\xfe\\x00\\x1b[31mred\\n'; "
-                  "head -c 3000 /dev/urandom")
+    out = sh(
+        env,
+        "printf 'h\\xc3\\xa9llo \\xe4\\xb8\\xad\\xe6\\x96\\x87 \\xff\\xfe\\x00\\x1b[31mred\\n'; "
+        "head -c 3000 /dev/urandom",
+    )
     assert out.startswith("[exit 0]\nhéllo 中文 ")
     assert "red" in out
     still_steps(env)
@@ -150,16 +153,22 @@ def test_no_network(env):
     srv.listen(1)
     port = srv.getsockname()[1]
     try:
-        probe = ("python3 -c \"import socket,sys\n"
-                 f"for host, port in (('127.0.0.1', {port}), ('1.1.1.1', 80), ('8.8.8.8', 53)):\n"
-                 "    try:\n"
-                 "        socket.create_connection((host, port), timeout=2); print('CONNECTED', host)\n"
-                 "    except OSError as e: print('BLOCKED', host, e)\"")
+        probe = (
+            'python3 -c "import socket,sys\n'
+            f"for host, port in (('127.0.0.1', {port}), ('1.1.1.1', 80), ('8.8.8.8', 53)):\n"
+            "    try:\n"
+            "        socket.create_connection((host, port), timeout=2); print('CONNECTED', host)\n"
+            "    except OSError as e: print('BLOCKED', host, e)\""
+        )
         out = sh(env, probe, timeout=20)
         assert "CONNECTED" not in out and out.count("BLOCKED") == 3, out
         for url in (f"http://127.0.0.1:{port}/", "http://93.184.215.14/", "http://example.com/"):
-            out = sh(env, f"if command -v curl >/dev/null; then curl -sS --max-time 3 -o /dev/null {url} "
-                          f"&& echo CONNECTED; else echo no-curl; fi; echo done", timeout=20)
+            out = sh(
+                env,
+                f"if command -v curl >/dev/null; then curl -sS --max-time 3 -o /dev/null {url} "
+                f"&& echo CONNECTED; else echo no-curl; fi; echo done",
+                timeout=20,
+            )
             assert "CONNECTED" not in out and out.rstrip().endswith("done"), out
         srv.settimeout(0.2)
         with pytest.raises(socket.timeout):
@@ -170,8 +179,11 @@ def test_no_network(env):
 
 
 def test_cannot_write_outside_home(env):
-    out = sh(env, "for p in /usr/x /etc/x /x /run/claw/x /run/claw/bin/claw /proc/x; do "
-                  "(echo pwned > $p) 2>/dev/null && echo WROTE $p; done; echo done")
+    out = sh(
+        env,
+        "for p in /usr/x /etc/x /x /run/claw/x /run/claw/bin/claw /proc/x; do "
+        "(echo pwned > $p) 2>/dev/null && echo WROTE $p; done; echo done",
+    )
     assert "WROTE" not in out and "done" in out
     for p in ("/usr/x", "/x", "/etc/x"):
         assert not os.path.exists(p)
@@ -189,9 +201,13 @@ def test_cannot_read_another_live_episode(env):
     other = make(seed=1)
     try:
         sh(other, "echo top-secret-7731 > Documents/secret.txt")
-        out = sh(env, "grep -rs top-secret-7731 / --exclude-dir=proc --exclude-dir=sys --exclude-dir=usr "
-                      "2>/dev/null | head; "
-                      "ls /proc | grep -c '^[0-9]'; echo end", timeout=30)
+        out = sh(
+            env,
+            "grep -rs top-secret-7731 / --exclude-dir=proc --exclude-dir=sys --exclude-dir=usr "
+            "2>/dev/null | head; "
+            "ls /proc | grep -c '^[0-9]'; echo end",
+            timeout=30,
+        )
         assert "top-secret-7731" not in out.replace("grep -rs top-secret-7731", ""), out
         assert out.endswith("end\n")
         still_steps(env)
@@ -264,9 +280,12 @@ def test_timeout_interrupts_and_the_shell_survives(env):
 
 
 def test_disk_filling_is_bounded(env):
-    out = sh(env, "dd if=/dev/zero of=big bs=1M count=500 2>&1 | tail -1; "
-                  "for i in 1 2 3 4; do head -c 30M /dev/zero > fill$i || echo FAIL$i; done; df -h ~ | tail -1",
-             timeout=30)
+    out = sh(
+        env,
+        "dd if=/dev/zero of=big bs=1M count=500 2>&1 | tail -1; "
+        "for i in 1 2 3 4; do head -c 30M /dev/zero > fill$i || echo FAIL$i; done; df -h ~ | tail -1",
+        timeout=30,
+    )
     assert "FAIL" in out or "No space" in out or "too large" in out.lower(), out
     out = sh(env, "rm -f big fill*; echo cleaned")
     assert "cleaned" in out
@@ -329,8 +348,18 @@ def test_claw_verbs_positionals_and_prefixes():
 
 
 # ---- interactive programs ----------------------------------------------------------------------
-@pytest.mark.parametrize("cmd", ["read x; echo got=$?", "python3", "less Downloads/*", "more /etc/passwd", "cat",
-                                 "python3 -c 'input()'", "bash -i"])
+@pytest.mark.parametrize(
+    "cmd",
+    [
+        "read x; echo got=$?",
+        "python3",
+        "less Downloads/*",
+        "more /etc/passwd",
+        "cat",
+        "python3 -c 'input()'",
+        "bash -i",
+    ],
+)
 def test_interactive_programs_do_not_hang(env, cmd):
     t = time.monotonic()
     out = sh(env, cmd, timeout=20)
@@ -356,7 +385,7 @@ def test_claw_round_trip_with_the_api(env):
     assert json.loads(obs["result"])["body"] == "héllo"
     obs, *_ = env.step(A.api("notes.create", title="From API", body="b"))
     assert "From API" in sh(env, "claw notes list --query API")
-    out = sh(env, "claw api notes.get --json '{\"id\": \"nosuch\"}'")
+    out = sh(env, 'claw api notes.get --json \'{"id": "nosuch"}\'')
     assert out.startswith("[exit 1]") and "no notes" in out
     audit = env.unwrapped.world.audit
     assert any(a.source == "shell" and a.call == "notes.create" for a in audit.entries)
@@ -380,8 +409,11 @@ def test_files_are_state(env):
     sh(env, "rm Documents/report.txt")
     assert world.services["files"].find("Documents/report.txt") is None
     # claw takes file paths from where the shell is
-    out = sh(env, "mkdir -p Documents/sub && cd Documents/sub && echo deep > d.txt && claw files read d.txt && "
-                  "claw files read /home/user/Documents/sub/d.txt && claw files read Documents/sub/d.txt; cd ~")
+    out = sh(
+        env,
+        "mkdir -p Documents/sub && cd Documents/sub && echo deep > d.txt && claw files read d.txt && "
+        "claw files read /home/user/Documents/sub/d.txt && claw files read Documents/sub/d.txt; cd ~",
+    )
     assert out.startswith("[exit 0]") and out.count('"Documents/sub/d.txt"') == 3, out
     # within one command: a file the shell just wrote can be attached by claw
     out = sh(env, "echo attach-me > Documents/a.txt && claw files read Documents/a.txt")
@@ -401,9 +433,16 @@ def test_binary_files_stay_local_with_a_note(env):
 def test_same_actions_same_results():
     def run() -> list[str]:
         e = make(seed=3)
-        outs = [sh(e, c) for c in ("ls -R", "ls -l Downloads", "claw files list --limit 3",
-                                   "echo x > n.txt; mkdir -p d/e; wc -c n.txt",
-                                   "ls -la --full-time ~ d | grep -v ' ..$'")]
+        outs = [
+            sh(e, c)
+            for c in (
+                "ls -R",
+                "ls -l Downloads",
+                "claw files list --limit 3",
+                "echo x > n.txt; mkdir -p d/e; wc -c n.txt",
+                "ls -la --full-time ~ d | grep -v ' ..$'",
+            )
+        ]
         e.close()
         return outs
 
@@ -467,8 +506,11 @@ def test_planted_symlinks_and_fifos_do_not_reach_the_host(env, tmp_path):
     target.mkdir()
     os.chmod(tmp_path, 0o777)
     os.chmod(target, 0o777)
-    sh(env, f"rm -rf Documents && ln -s {target} Documents && ln -s /etc/hostname Downloads/link.txt; "
-            "mkfifo Downloads/pipe.txt; echo ok")
+    sh(
+        env,
+        f"rm -rf Documents && ln -s {target} Documents && ln -s /etc/hostname Downloads/link.txt; "
+        "mkfifo Downloads/pipe.txt; echo ok",
+    )
     # the service writes to paths under the planted symlink and onto the fifo
     for path in ("Documents/planted.txt", "Downloads/pipe.txt", "Downloads/link.txt"):
         env.step(A.api("files.write", path=path, content="from the service"))
@@ -480,8 +522,20 @@ def test_planted_symlinks_and_fifos_do_not_reach_the_host(env, tmp_path):
     still_steps(env)
 
 
-@pytest.mark.parametrize("cmd", ["\x00\x01\x02", "echo " + "a" * 60000 + " | wc -c", "\r\n\r\n", "printf '\\036CLAW'",
-                                 "exec 2>&- 1>&-", "set -e; false", "exit", "cd /nonexistent", "ulimit -f 1"])
+@pytest.mark.parametrize(
+    "cmd",
+    [
+        "\x00\x01\x02",
+        "echo " + "a" * 60000 + " | wc -c",
+        "\r\n\r\n",
+        "printf '\\036CLAW'",
+        "exec 2>&- 1>&-",
+        "set -e; false",
+        "exit",
+        "cd /nonexistent",
+        "ulimit -f 1",
+    ],
+)
 def test_odd_commands_leave_a_working_shell(env, cmd):
     obs, _, _, _, info = env.step(A.shell(cmd, timeout=1))
     assert obs["result"].startswith("[") and env.observation_space.contains(obs)

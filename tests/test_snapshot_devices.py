@@ -56,8 +56,9 @@ def test_phone_navigation_typed_text_and_seen_come_back(phone_env):
     tap(env, "id/title")
     obs, *_ = env.step(A.type_text("half a tit"))
     snap = env.snapshot()
-    stacks = {p: [(s.view, dict(s.params), s.scroll, dict(s.fields), s.focus) for s in st]
-              for p, st in ph.stacks.items()}
+    stacks = {
+        p: [(s.view, dict(s.params), s.scroll, dict(s.fields), s.focus) for s in st] for p, st in ph.stacks.items()
+    }
     seen, ui, screen = dict(ph.seen), obs["ui"], obs["screen"].copy()
     env.step(A.type_text("le and more"))
     env.step(A.key("back"))
@@ -67,8 +68,9 @@ def test_phone_navigation_typed_text_and_seen_come_back(phone_env):
     assert ph.shade_open and ph.current == "com.claw.messages"
     restored = env.restore(snap)
     assert restored["ui"] == ui and (restored["screen"] == screen).all()
-    assert {p: [(s.view, dict(s.params), s.scroll, dict(s.fields), s.focus) for s in st]
-            for p, st in ph.stacks.items()} == stacks
+    assert {
+        p: [(s.view, dict(s.params), s.scroll, dict(s.fields), s.focus) for s in st] for p, st in ph.stacks.items()
+    } == stacks
     assert ph.seen == seen and not ph.shade_open
     obs, *_ = env.step(A.type_text("le"))  # the restored field has focus and its text
     assert "half a title" in obs["ui"]
@@ -139,8 +141,11 @@ def test_a_laptop_that_never_started_snapshots_as_data(shell_env):
 def test_laptop_files_modes_times_and_cwd_come_back(shell_env):
     env = shell_env
     files = env.world.services["files"]
-    sh(env, "mkdir -p work/deep && cd work/deep && printf 'hi\\n' > a.txt && chmod 600 a.txt "
-            "&& printf '\\377\\376binary' > blob.bin && chmod 700 . && touch -d @0 old.txt")
+    sh(
+        env,
+        "mkdir -p work/deep && cd work/deep && printf 'hi\\n' > a.txt && chmod 600 a.txt "
+        "&& printf '\\377\\376binary' > blob.bin && chmod 700 . && touch -d @0 old.txt",
+    )
     snap = env.snapshot()
     listing = sh(env, "pwd; ls -la --time-style=full-iso . ~/work; od -c blob.bin")
     assert "/home/user/work/deep" in listing and "-rw-------" in listing and "377 376" in listing

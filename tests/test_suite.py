@@ -22,19 +22,35 @@ SPECS = list(claw_gym.all_specs().values())
 FAMS = suite.families()
 
 
-def _fake(name: str, kind: str = "reactive", devices: tuple[str, ...] = (), tags: tuple[str, ...] = (),
-          variants: int = 2) -> Family:
+def _fake(
+    name: str, kind: str = "reactive", devices: tuple[str, ...] = (), tags: tuple[str, ...] = (), variants: int = 2
+) -> Family:
     nothing = lambda *a: None
-    return Family(name=name, kind=kind, services=("mail", "calendar", "contacts", "todo"), summary="",
-                  generate=nothing, check=nothing, oracle=nothing, devices=devices,
-                  variants=tuple(f"v{i}" for i in range(variants)), tags=tags)
+    return Family(
+        name=name,
+        kind=kind,
+        services=("mail", "calendar", "contacts", "todo"),
+        summary="",
+        generate=nothing,
+        check=nothing,
+        oracle=nothing,
+        devices=devices,
+        variants=tuple(f"v{i}" for i in range(variants)),
+        tags=tags,
+    )
 
 
 def _fake_suite(n: int, proactive: int, both: int, traps: int) -> list[Family]:
-    return [_fake(f"fam{i:02d}", "proactive" if i < proactive else "reactive",
-                  ("laptop", "phone") if proactive <= i < proactive + both else (),
-                  ("safety-trap",) if i >= n - traps else (), variants=1 + i % 4)
-            for i in range(n)]
+    return [
+        _fake(
+            f"fam{i:02d}",
+            "proactive" if i < proactive else "reactive",
+            ("laptop", "phone") if proactive <= i < proactive + both else (),
+            ("safety-trap",) if i >= n - traps else (),
+            variants=1 + i % 4,
+        )
+        for i in range(n)
+    ]
 
 
 # ---- quotas --------------------------------------------------------------------------------
@@ -71,9 +87,11 @@ def test_largest_remainder_is_exact_and_fair():
 def test_the_mix_holds_on_the_real_catalog():
     """>= 30% proactive, >= 30% needing both devices, >= 20% safety traps (boosts bounded to 3x)."""
     n = len(SPECS)
-    shares = {"proactive": sum(s.kind == "proactive" for s in SPECS) / n,
-              "both-devices": sum({"laptop", "phone"} <= set(s.devices) for s in SPECS) / n,
-              "safety-trap": sum("safety-trap" in s.tags for s in SPECS) / n}
+    shares = {
+        "proactive": sum(s.kind == "proactive" for s in SPECS) / n,
+        "both-devices": sum({"laptop", "phone"} <= set(s.devices) for s in SPECS) / n,
+        "safety-trap": sum("safety-trap" in s.tags for s in SPECS) / n,
+    }
     plan = suite.suite_plan()
     assert shares == pytest.approx(plan.shares)
     short = {t: f"{v:.1%}" for t, v in shares.items() if v < quota.TARGETS[t]}
@@ -131,8 +149,9 @@ def test_ambient_services_are_deterministic_and_in_the_world():
     assert tuple(sorted(env.world.services)) == s.services
     # the life generator fills the ambient services too
     extra = [n for n in set(s.services) - set(f.services) - set(ambient.ALWAYS) if n != "phone"]
-    assert extra and any(len(env.world.services[n].state()) and
-                         any(t for t in env.world.services[n].state().values()) for n in extra)
+    assert extra and any(
+        len(env.world.services[n].state()) and any(t for t in env.world.services[n].state().values()) for n in extra
+    )
 
 
 # ---- splits --------------------------------------------------------------------------------
@@ -150,8 +169,7 @@ def test_test_split_is_an_iid_sample_of_train():
     tests = Counter(s.family for s in SPECS if s.split == "test")
     for fam, q in plan.quotas.items():
         assert abs(tests.get(fam, 0) - q * 200 / 2000) < 1, fam  # proportional to the family's share
-    for fam, counts in [(f, Counter(s.difficulty for s in SPECS if s.family == f and s.split == "test"))
-                        for f in FAMS]:
+    for fam, counts in [(f, Counter(s.difficulty for s in SPECS if s.family == f and s.split == "test")) for f in FAMS]:
         assert sum(counts.values()) == tests.get(fam, 0)
     # the difficulty mix of test follows train's
     tr = Counter(s.difficulty for s in SPECS if s.split == "train")
@@ -178,9 +196,13 @@ def _manifest() -> dict:
 
 def test_manifest_lists_exactly_the_catalog_with_the_same_specs():
     m = _manifest()
-    d = manifest.diff({t: e["spec"] for t, e in m.items()}, {t: manifest.plain_spec(s) for t, s in claw_gym.all_specs().items()})
-    assert not any(d.values()), ("the catalog changed; if intended run `python -m claw_gym.runs.manifest --write`",
-                                 {k: v[:10] for k, v in d.items()})
+    d = manifest.diff(
+        {t: e["spec"] for t, e in m.items()}, {t: manifest.plain_spec(s) for t, s in claw_gym.all_specs().items()}
+    )
+    assert not any(d.values()), (
+        "the catalog changed; if intended run `python -m claw_gym.runs.manifest --write`",
+        {k: v[:10] for k, v in d.items()},
+    )
 
 
 def test_registered_env_ids_are_the_manifest_s_and_the_catalog_s():

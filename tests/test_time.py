@@ -25,8 +25,7 @@ SPLITS = ["train", "test", "heldout"]
 
 
 def _env(family: str, difficulty: int | None = None, seed: int = 0, **kwargs):
-    specs = claw_gym.catalog(family=family, split=SPLITS,
-                             difficulty=difficulty if difficulty is not None else None)
+    specs = claw_gym.catalog(family=family, split=SPLITS, difficulty=difficulty if difficulty is not None else None)
     env = gym.make(specs[0].env_id, **kwargs).unwrapped
     env.reset(seed=seed)
     return env

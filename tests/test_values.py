@@ -24,19 +24,41 @@ AROUND = clock.parse_time("2026-03-02 09:00")  # a Monday
 
 
 # ---- times ----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("text,want", [
-    ("16:30", {"16:30"}), ("4:30 PM", {"16:30"}), ("4:30pm", {"16:30"}), ("4.30pm", {"16:30"}),
-    ("4.30 p.m.", {"16:30"}), ("16h30", {"16:30"}), ("16.30", {"16:30"}), ("5 PM", {"17:00"}),
-    ("9:05 am", {"09:05"}), ("12:15 am", {"00:15"}), ("12 noon", {"12:00"}), ("9:30", {"09:30"}),
-    ("between 10:00-12:00", {"10:00", "12:00"}), ("lands at 16:30 on 2026-03-05", {"16:30"}),
-])
+@pytest.mark.parametrize(
+    "text,want",
+    [
+        ("16:30", {"16:30"}),
+        ("4:30 PM", {"16:30"}),
+        ("4:30pm", {"16:30"}),
+        ("4.30pm", {"16:30"}),
+        ("4.30 p.m.", {"16:30"}),
+        ("16h30", {"16:30"}),
+        ("16.30", {"16:30"}),
+        ("5 PM", {"17:00"}),
+        ("9:05 am", {"09:05"}),
+        ("12:15 am", {"00:15"}),
+        ("12 noon", {"12:00"}),
+        ("9:30", {"09:30"}),
+        ("between 10:00-12:00", {"10:00", "12:00"}),
+        ("lands at 16:30 on 2026-03-05", {"16:30"}),
+    ],
+)
 def test_times_in_every_common_form(text, want):
     assert V.time_values(text) == want
 
 
-@pytest.mark.parametrize("text", [
-    "EUR 4.30", "€16.30", "on 12.03.2026", "order 1630", "2026-03-05", "room 4", "ref 16:30:22x",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "EUR 4.30",
+        "€16.30",
+        "on 12.03.2026",
+        "order 1630",
+        "2026-03-05",
+        "room 4",
+        "ref 16:30:22x",
+    ],
+)
 def test_things_that_are_not_times(text):
     assert V.time_values(text) == set()
 
@@ -48,10 +70,22 @@ def test_impossible_times_say_why(text, problem):
 
 
 # ---- dates ----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("text", [
-    "2026-03-05", "Thu 2026-03-05", "Thursday 2026-03-05", "5 March", "5th of March", "March 5, 2026", "Mar 5",
-    "Thu, 5 March 2026", "05.03.2026", "Thu 05/03", "Thursday",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-03-05",
+        "Thu 2026-03-05",
+        "Thursday 2026-03-05",
+        "5 March",
+        "5th of March",
+        "March 5, 2026",
+        "Mar 5",
+        "Thu, 5 March 2026",
+        "05.03.2026",
+        "Thu 05/03",
+        "Thursday",
+    ],
+)
 def test_dates_in_every_common_form(text):
     assert V.date_values(text, AROUND) == {"2026-03-05"}
 
@@ -65,10 +99,13 @@ def test_day_first_when_only_one_reading_is_a_date():
     assert V.date_values("25/03", AROUND) == {"2026-03-25"}
 
 
-@pytest.mark.parametrize("text,problem", [
-    ("05/03", "'05/03' could be 5 March or 3 May"),
-    ("Fri 2026-03-05", "5 March is a Thursday"),
-])
+@pytest.mark.parametrize(
+    "text,problem",
+    [
+        ("05/03", "'05/03' could be 5 March or 3 May"),
+        ("Fri 2026-03-05", "5 March is a Thursday"),
+    ],
+)
 def test_ambiguous_or_contradictory_dates_fail_and_say_so(text, problem):
     [r] = V.dates_in(text, AROUND)
     assert not r.ok and r.problem.endswith(problem)
@@ -79,12 +116,24 @@ def test_a_date_without_year_takes_the_nearest_year():
 
 
 # ---- amounts --------------------------------------------------------------------------------------
-@pytest.mark.parametrize("text,want", [
-    ("EUR 106,000.00", "106000"), ("EUR 106.000", "106000"), ("106 000 €", "106000"), ("106.000,00 EUR", "106000"),
-    ("€123,450.00", "123450"), ("€74.30", "74.3"), ("74,30 €", "74.3"), ("EUR 1'234.50", "1234.5"),
-    ("1.234.567", "1234567"), ("45,250", "45250"), ("USD 12", "12"), ("-123.45", "123.45"),
-    ("the agreed price is EUR 106,000.", "106000"),
-])
+@pytest.mark.parametrize(
+    "text,want",
+    [
+        ("EUR 106,000.00", "106000"),
+        ("EUR 106.000", "106000"),
+        ("106 000 €", "106000"),
+        ("106.000,00 EUR", "106000"),
+        ("€123,450.00", "123450"),
+        ("€74.30", "74.3"),
+        ("74,30 €", "74.3"),
+        ("EUR 1'234.50", "1234.5"),
+        ("1.234.567", "1234567"),
+        ("45,250", "45250"),
+        ("USD 12", "12"),
+        ("-123.45", "123.45"),
+        ("the agreed price is EUR 106,000.", "106000"),
+    ],
+)
 def test_amounts_in_every_common_form(text, want):
     assert V.amount_values(text) == {Decimal(want)}
 
@@ -102,9 +151,14 @@ def test_a_bare_dotted_thousands_group_is_ambiguous_unless_the_context_gives_the
     assert not r.ok
 
 
-@pytest.mark.parametrize("line,want", [
-    ("TOTAL: 1,234.50", "1234.5"), ("TOTAL: EUR 1.234,50", "1234.5"), ("TOTAL: 1 234,50 €", "1234.5"),
-])
+@pytest.mark.parametrize(
+    "line,want",
+    [
+        ("TOTAL: 1,234.50", "1234.5"),
+        ("TOTAL: EUR 1.234,50", "1234.5"),
+        ("TOTAL: 1 234,50 €", "1234.5"),
+    ],
+)
 def test_amount_line(line, want):
     r = V.amount_line("x\n" + line + "\n", "TOTAL")
     assert r is not None and r.ok and V.same_amount(r.value, float(want))
@@ -117,38 +171,46 @@ def test_amount_line_with_two_amounts_is_unclear():
 
 
 # ---- which values a message asks for -----------------------------------------------------------
-@pytest.mark.parametrize("text,asked", [
-    ("Please deliver on 2026-03-05. Thanks!", {"2026-03-05"}),
-    ("Deliver on Thursday; I'm away Tuesday", {"2026-03-05"}),
-    ("I'm away on Tue 2026-03-03, please deliver on Thu 2026-03-05", {"2026-03-05"}),
-    ("Not home on 2026-03-03 or 2026-03-04. Deliver 2026-03-05.", {"2026-03-05"}),
-    ("Please deliver 2026-03-05 instead of 2026-03-03", {"2026-03-05"}),
-    ("Can you move it from 2026-03-03 to 2026-03-05?", {"2026-03-05"}),
-    ("Can't do Tuesday; Thursday works", {"2026-03-05"}),
-    ("I won't be home on 2026-03-03. Thursday 2026-03-05 is fine", {"2026-03-05"}),
-    ("Deliver on Thursday, not Tuesday", {"2026-03-05"}),
-    ("Deliver Tue or Thu", {"2026-03-03", "2026-03-05"}),
-    ("Deliver on 2026-03-05 or 2026-03-06", {"2026-03-05", "2026-03-06"}),
-])
+@pytest.mark.parametrize(
+    "text,asked",
+    [
+        ("Please deliver on 2026-03-05. Thanks!", {"2026-03-05"}),
+        ("Deliver on Thursday; I'm away Tuesday", {"2026-03-05"}),
+        ("I'm away on Tue 2026-03-03, please deliver on Thu 2026-03-05", {"2026-03-05"}),
+        ("Not home on 2026-03-03 or 2026-03-04. Deliver 2026-03-05.", {"2026-03-05"}),
+        ("Please deliver 2026-03-05 instead of 2026-03-03", {"2026-03-05"}),
+        ("Can you move it from 2026-03-03 to 2026-03-05?", {"2026-03-05"}),
+        ("Can't do Tuesday; Thursday works", {"2026-03-05"}),
+        ("I won't be home on 2026-03-03. Thursday 2026-03-05 is fine", {"2026-03-05"}),
+        ("Deliver on Thursday, not Tuesday", {"2026-03-05"}),
+        ("Deliver Tue or Thu", {"2026-03-03", "2026-03-05"}),
+        ("Deliver on 2026-03-05 or 2026-03-06", {"2026-03-05", "2026-03-06"}),
+    ],
+)
 def test_claimed_days(text, asked):
     assert V.asked_values(text, V.dates_in(text, AROUND)) == {date.fromisoformat(d) for d in asked}
 
 
-@pytest.mark.parametrize("text,asked", [
-    ("2026-03-06 14:45 (rescheduled, was 13:00)", {"14:45"}),
-    ("The meeting was moved to 16:30.", {"16:30"}),
-    ("It is now scheduled for 4:30 PM", {"16:30"}),
-    ("Moved from 14:00 to 16:30", {"16:30"}),
-    ("16:30, not 10:00 as first asked", {"16:30"}),
-    ("16:30 or 10:00", {"16:30", "10:00"}),
-])
+@pytest.mark.parametrize(
+    "text,asked",
+    [
+        ("2026-03-06 14:45 (rescheduled, was 13:00)", {"14:45"}),
+        ("The meeting was moved to 16:30.", {"16:30"}),
+        ("It is now scheduled for 4:30 PM", {"16:30"}),
+        ("Moved from 14:00 to 16:30", {"16:30"}),
+        ("16:30, not 10:00 as first asked", {"16:30"}),
+        ("16:30 or 10:00", {"16:30", "10:00"}),
+    ],
+)
 def test_claimed_times(text, asked):
     assert V.asked_values(text, V.times_in(text)) == asked
 
 
 # ---- config -------------------------------------------------------------------------------------
-CONF = "# syncd\n[server]\nhost = a.example\nport = 9443  # fixed by assistant\ntls = true\n[backup]\n" \
-       "source_dir = \"/home/user/Documents/\"\nexclude = *.tmp,*.part\n"
+CONF = (
+    "# syncd\n[server]\nhost = a.example\nport = 9443  # fixed by assistant\ntls = true\n[backup]\n"
+    'source_dir = "/home/user/Documents/"\nexclude = *.tmp,*.part\n'
+)
 
 
 def test_config_read_as_its_parser_reads_it():
@@ -157,11 +219,20 @@ def test_config_read_as_its_parser_reads_it():
     assert V.read_config("port=1\n[s]\nport = 2\n")["port"] == "2"  # keys before a section; last wins
 
 
-@pytest.mark.parametrize("got,want,same", [
-    ("/home/user/Documents/", "/home/user/Documents", True), ("/home/user/./Documents", "/home/user/Documents", True),
-    ("/home/user/Docs", "/home/user/Documents", False), ("09443", "9443", True), ("9444", "9443", False),
-    ("yes", "true", True), ("off", "true", False), ("daily 02:00", "daily 02:00", True), (None, "1", False),
-])
+@pytest.mark.parametrize(
+    "got,want,same",
+    [
+        ("/home/user/Documents/", "/home/user/Documents", True),
+        ("/home/user/./Documents", "/home/user/Documents", True),
+        ("/home/user/Docs", "/home/user/Documents", False),
+        ("09443", "9443", True),
+        ("9444", "9443", False),
+        ("yes", "true", True),
+        ("off", "true", False),
+        ("daily 02:00", "daily 02:00", True),
+        (None, "1", False),
+    ],
+)
 def test_same_setting(got, want, same):
     assert V.same_setting(got, want) is same
 
@@ -173,8 +244,9 @@ def test_a_config_that_does_not_parse_says_so():
 
 # ---- the families ------------------------------------------------------------------------------
 def _env(family: str, seed: int = 0, min_difficulty: int = 1):
-    specs = [s for s in claw_gym.catalog(family=family, split=["train", "test", "heldout"])
-             if s.difficulty >= min_difficulty]
+    specs = [
+        s for s in claw_gym.catalog(family=family, split=["train", "test", "heldout"]) if s.difficulty >= min_difficulty
+    ]
     env = gym.make(specs[seed % len(specs)].env_id).unwrapped
     env.reset(seed=seed)
     return env
@@ -208,6 +280,7 @@ def _in_body(call: str, old: str, new: str) -> Callable[[dict], None]:
     def edit(d: dict) -> None:
         if d.get("call") == call and old in d["args"]["body"]:
             d["args"]["body"] = d["args"]["body"].replace(old, new)
+
     return edit
 
 
@@ -300,12 +373,14 @@ def test_dual_receipt_sheet_amount_formats(cell):
     f = env.scenario.facts
     a = round(f["amount"], 2)
     old = f",{a:.2f}\n"
-    text = {"hedge": f"{a:.2f} or {a + 10:.2f}", "wrong": f"{a + 1:.2f}"}.get(cell) \
-        or cell.format(a=a, c=f"{a:.2f}".replace(".", ","))
+    text = {"hedge": f"{a:.2f} or {a + 10:.2f}", "wrong": f"{a + 1:.2f}"}.get(cell) or cell.format(
+        a=a, c=f"{a:.2f}".replace(".", ",")
+    )
 
     def edit(d: dict) -> None:
         if d.get("kind") == "shell" and old in d.get("cmd", ""):
             d["cmd"] = d["cmd"].replace(old, f",{text}\n")
+
     v = _play(env, _rewrite(env.oracle_actions(), edit))
     good = cell not in ("hedge", "wrong")
     row_check = "one new row under the colleague's name (and no one else's) with the amount"
@@ -333,8 +408,9 @@ def test_weekly_report_amount_formats(style):
     f = env.scenario.facts
     want = f["pipeline"]
     assert 1000 <= want < 1_000_000 and want == int(want)
-    text = {"ambiguous": f"{want:,.0f}".replace(",", "."), "wrong": f"{want + 50:.2f}"}.get(style) \
-        or REPORT_STYLES[style](want)
+    text = {"ambiguous": f"{want:,.0f}".replace(",", "."), "wrong": f"{want + 50:.2f}"}.get(style) or REPORT_STYLES[
+        style
+    ](want)
     v = _rewrite_line_then_finish(env, f["path"], "PIPELINE", f"PIPELINE: {text}")
     assert _failed(v) == ([] if style in REPORT_STYLES else ["pipeline figure is right"]), v
 
@@ -343,8 +419,12 @@ def test_weekly_report_amount_formats(style):
 def test_statement_reconcile_total_formats(style):
     env = _env("statement-reconcile", 0)
     t = env.scenario.facts["total"]
-    text = {"eur-prefix": f"EUR {t:,.2f}", "european": f"{t:,.2f}".replace(",", " ").replace(".", ",") + " €",
-            "symbol": f"€{t:.2f}", "wrong": f"{t + 1:.2f}"}[style]
+    text = {
+        "eur-prefix": f"EUR {t:,.2f}",
+        "european": f"{t:,.2f}".replace(",", " ").replace(".", ",") + " €",
+        "symbol": f"€{t:.2f}",
+        "wrong": f"{t + 1:.2f}",
+    }[style]
     v = _rewrite_line_then_finish(env, env.scenario.facts["report"], "TOTAL UNCLAIMED", f"TOTAL UNCLAIMED: {text}")
     assert _failed(v) == ([] if style != "wrong" else ["total of unclaimed payments is right"]), v
 
@@ -353,9 +433,18 @@ def test_statement_reconcile_report_sent_from_work_mail_counts():
     env = _env("statement-reconcile", 0)
     f = env.scenario.facts
     assert "workmail" in env.world.services  # an ambient service of this task
-    actions = [a if "mail reply" not in a else
-               A.api("workmail.send", to=[f["finance"]], subject="Card reconciliation", body="Attached.",
-                     attachments=[f"~/{f['report']}"]) for a in env.oracle_actions()]
+    actions = [
+        a
+        if "mail reply" not in a
+        else A.api(
+            "workmail.send",
+            to=[f["finance"]],
+            subject="Card reconciliation",
+            body="Attached.",
+            attachments=[f"~/{f['report']}"],
+        )
+        for a in env.oracle_actions()
+    ]
     assert _failed(_play(env, actions)) == []
 
 
@@ -368,6 +457,7 @@ def test_duplicate_charge_support_mail_from_either_mailbox(door):
             d["call"] = "workmail.send" if door == "workmail" else "mail.send"
             if door == "nowhere":
                 d["args"]["to"] = ["someone@else.example"]
+
     v = _play(env, _rewrite(env.oracle_actions(), edit))
     assert ("the shop's support was told, naming the order" in _failed(v)) is (door == "nowhere"), v
 
@@ -375,12 +465,15 @@ def test_duplicate_charge_support_mail_from_either_mailbox(door):
 CONF_PATH = ".config/syncd/syncd.conf"
 
 
-@pytest.mark.parametrize("family,line,good", [
-    ("config-fix", "{key} = {value}  # fixed by assistant", True),
-    ("config-fix", '{key} = "{value}"', True),
-    ("backup-alert", "{key} = {value}/", True),
-    ("config-fix", "{key} = {value}x", False),
-])
+@pytest.mark.parametrize(
+    "family,line,good",
+    [
+        ("config-fix", "{key} = {value}  # fixed by assistant", True),
+        ("config-fix", '{key} = "{value}"', True),
+        ("backup-alert", "{key} = {value}/", True),
+        ("config-fix", "{key} = {value}x", False),
+    ],
+)
 def test_config_values_as_the_parser_reads_them(family, line, good):
     variant = "path" if "/" in line else "port"
     specs = [s for s in claw_gym.catalog(family=family, split=["train", "test", "heldout"]) if variant in s.task_id]
@@ -392,6 +485,7 @@ def test_config_values_as_the_parser_reads_them(family, line, good):
     def edit(d: dict) -> None:
         if d.get("kind") == "shell" and d["cmd"].startswith("sed -i"):
             d["cmd"] = f"sed -i 's|^{f['key']} = .*|{text}|' ~/{CONF_PATH} && cat ~/{CONF_PATH}"
+
     v = _play(env, _rewrite(env.oracle_actions(), edit))
     assert (f"{f['key']} is fixed" not in _failed(v)) is good, v
     assert _failed(v) == [] if good else _failed(v) == [f"{f['key']} is fixed"], v
@@ -416,12 +510,14 @@ def test_parcel_reschedule_reply_asks_for_one_day(case):
     d_new, d_day = clock.to_datetime(clock.parse_time(new)), clock.to_datetime(clock.parse_time(f["day"]))
     other = clock.fmt_date(clock.parse_time(new) + clock.DAY * (1 if d_new.weekday() < 4 else 3))
     template, good = PARCEL_REPLIES[case]
-    body = template.format(new=new, day=f["day"], other=other, new_long=f"{d_new:%A} {d_new.day} {d_new:%B}",
-                           day_name=f"{d_day:%A}")
+    body = template.format(
+        new=new, day=f["day"], other=other, new_long=f"{d_new:%A} {d_new.day} {d_new:%B}", day_name=f"{d_day:%A}"
+    )
 
     def edit(d: dict) -> None:
         if d.get("call") == "sms.send":
             d["args"]["body"] = body
+
     v = _play(env, _rewrite(actions, edit))
     if good:
         assert _failed(v) == [], (body, v)
@@ -429,20 +525,32 @@ def test_parcel_reschedule_reply_asks_for_one_day(case):
         assert "the new date is a weekday within two weeks when the person is not away" in _failed(v), (body, v)
 
 
-@pytest.mark.parametrize("style,good", [
-    ("{date} {hhmm} (rescheduled)", True), ("{date} {pm} (was {old})", True), ("{wd} {date} {hhmm}", True),
-    ("{date} {hhmm} or {old}", False), ("{date} {old}", False),
-])
+@pytest.mark.parametrize(
+    "style,good",
+    [
+        ("{date} {hhmm} (rescheduled)", True),
+        ("{date} {pm} (was {old})", True),
+        ("{wd} {date} {hhmm}", True),
+        ("{date} {hhmm} or {old}", False),
+        ("{date} {old}", False),
+    ],
+)
 def test_dual_flight_change_departs_line(style, good):
     env = _env("dual-flight-change", 0)
     f = env.scenario.facts
     new, old = clock.to_datetime(f["new"]), clock.to_datetime(f["dep"])
-    line = style.format(date=f"{new:%Y-%m-%d}", hhmm=f"{new:%H:%M}", pm=_twelve(f"{new:%H:%M}", "PM"),
-                        old=f"{old:%H:%M}", wd=f"{new:%a}")
+    line = style.format(
+        date=f"{new:%Y-%m-%d}",
+        hhmm=f"{new:%H:%M}",
+        pm=_twelve(f"{new:%H:%M}", "PM"),
+        old=f"{old:%H:%M}",
+        wd=f"{new:%a}",
+    )
 
     def edit(d: dict) -> None:
         if d.get("kind") == "shell" and "Departs:" in d["cmd"]:
             d["cmd"] = d["cmd"].replace(f"/Departs: {clock.fmt(f['new'])}/", f"/Departs: {line}/")
+
     v = _play(env, _rewrite(env.oracle_actions(), edit))
     assert _failed(v) == ([] if good else ["the itinerary shows the new departure"]), (line, v)
 

@@ -25,8 +25,9 @@ FAMILIES = list(families())
 
 
 def _comparable(obs):
-    return {k: (v.shape, hashlib.sha256(v.tobytes()).hexdigest()) if hasattr(v, "tobytes") else v
-            for k, v in obs.items()}
+    return {
+        k: (v.shape, hashlib.sha256(v.tobytes()).hexdigest()) if hasattr(v, "tobytes") else v for k, v in obs.items()
+    }
 
 
 def _oracle_episode(env):

@@ -65,19 +65,24 @@ def test_features_fixed_box_and_in_space():
 def test_features_same_in_every_process():
     text = "Meeting moved to 2026-03-02 09:30 by ana@example.org (cal0003)"
     here = hash_features(text, 64).tobytes().hex()
-    code = ("from claw_gym.wrappers.features import hash_features;"
-            f"print(hash_features({text!r}, 64).tobytes().hex())")
+    code = f"from claw_gym.wrappers.features import hash_features;print(hash_features({text!r}, 64).tobytes().hex())"
     for salt in ("1", "2"):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                             env={**os.environ, "PYTHONHASHSEED": salt}).stdout.strip()
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": salt},
+        ).stdout.strip()
         assert out == here
 
 
 class ScreenEnv(gym.Env):
     """A stand-in with a phone screen, to test the image path without the phone."""
 
-    observation_space = gym.spaces.Dict({"result": claw_gym.spaces.UnicodeText(100),
-                                         "screen": gym.spaces.Box(0, 255, (64, 32, 3), np.uint8)})
+    observation_space = gym.spaces.Dict(
+        {"result": claw_gym.spaces.UnicodeText(100), "screen": gym.spaces.Box(0, 255, (64, 32, 3), np.uint8)}
+    )
     action_space = gym.spaces.Discrete(2)
 
     def reset(self, *, seed=None, options=None):
@@ -95,7 +100,6 @@ def test_features_screen_downsampled_grayscale():
     obs, _ = env.reset()
     screen = obs[env.layout()["screen"]].reshape(4, 2)
     assert obs.shape == (8 + 8,) and np.allclose(screen[:2], 1.0) and np.allclose(screen[2:], 0.0)
-
 
 
 @pytest.mark.parametrize("shape_in", [(585, 270, 3), (100, 37, 3), (48, 24), (3, 2, 3)])
@@ -119,6 +123,7 @@ def test_features_recompute_the_screen_when_it_changes():
     flipped = {"result": "hello", "screen": 255 - env.env.reset()[0]["screen"]}
     again = env.observation(flipped)
     assert np.allclose(again[env.layout()["screen"]], 1.0 - obs[env.layout()["screen"]])
+
 
 # ---- menus and masks -----------------------------------------------------------------------------
 def run_masked_random(env: ActionMenu, steps: int, seed: int, check_dry_run: bool = False) -> tuple[int, int]:
@@ -249,8 +254,12 @@ def test_tool_schemas_are_valid_and_tool_calls_solve_the_task():
         assert params["type"] == "object" and set(params["required"]) <= set(params["properties"])
         json.dumps(t)
     world = env.unwrapped.world
-    assert {ep.qualname.replace(".", "__") for svc in world.services.values() for ep in svc.endpoints.values()
-            if svc.serves(ep.name, "api")} | {"finish", "wait", "help"} <= set(names)
+    assert {
+        ep.qualname.replace(".", "__")
+        for svc in world.services.values()
+        for ep in svc.endpoints.values()
+        if svc.serves(ep.name, "api")
+    } | {"finish", "wait", "help"} <= set(names)
     for k, action in enumerate(env.unwrapped.oracle_actions()):
         a = json.loads(action)
         if a["kind"] == "api":
@@ -337,8 +346,9 @@ def test_curriculum_wrapper_samples_harder_tasks_after_success():
 
 def test_curriculum_state_is_shared_through_vector_env_calls():
     cur = Curriculum.by_difficulty(["tutorial-todo"], max_difficulty=3, split="tutorial", window=3)
-    envs = gym.vector.SyncVectorEnv([lambda: CurriculumWrapper(gym.make("ClawTutorial-v0"), Curriculum(cur.stages))
-                                     for _ in range(2)])
+    envs = gym.vector.SyncVectorEnv(
+        [lambda: CurriculumWrapper(gym.make("ClawTutorial-v0"), Curriculum(cur.stages)) for _ in range(2)]
+    )
     envs.call("set_curriculum_state", {"level": 2, "results": []})
     assert [s["level"] for s in envs.call("curriculum_state")] == [2, 2]
     _, info = envs.reset(seed=0)
@@ -388,8 +398,12 @@ def _roll(env: gym.vector.VectorEnv, seed: int) -> list[dict]:
     obs, info = env.reset(seed=seed)
     out = [dict(_batch(obs), task=tuple(info["task_id"]))]
     for step in range(4):
-        acts = [A.api("help"), A.api("workmail.list"), A.api("calendar.list_events", start="2026-01-01",
-                                                               end="2026-12-31"), A.wait(900)]
+        acts = [
+            A.api("help"),
+            A.api("workmail.list"),
+            A.api("calendar.list_events", start="2026-01-01", end="2026-12-31"),
+            A.wait(900),
+        ]
         obs, reward, terminated, truncated, info = env.step([acts[(step + i) % 4] for i in range(env.num_envs)])
         out.append(_batch(obs))
     env.close()
@@ -399,8 +413,10 @@ def _roll(env: gym.vector.VectorEnv, seed: int) -> list[dict]:
 def test_sync_and_async_vector_envs_agree():
     sync = _roll(gym.make_vec("ClawAnything-v0", num_envs=2, vectorization_mode="sync"), seed=11)
     asyn = _roll(gym.make_vec("ClawAnything-v0", num_envs=2, vectorization_mode="async"), seed=11)
-    nosh = _roll(gym.make_vec("ClawAnything-v0", num_envs=2, vectorization_mode="async",
-                              vector_kwargs={"shared_memory": False}), seed=11)
+    nosh = _roll(
+        gym.make_vec("ClawAnything-v0", num_envs=2, vectorization_mode="async", vector_kwargs={"shared_memory": False}),
+        seed=11,
+    )
     assert sync == asyn == nosh
     assert sync[0]["task"][0] and sync[3]["result"][0].startswith('{"total"')  # list_events ran
 
@@ -435,9 +451,18 @@ def test_maskable_ppo_trains_a_few_thousand_steps():  # ~15 s (60 s with 8 neigh
 
     torch.set_num_threads(1)
     master = Curriculum.by_difficulty(["tutorial-todo"], max_difficulty=3, split="tutorial", window=8, threshold=0.5)
-    venv = DummyVecEnv([lambda: make_rl_env("ClawTutorial-v0", dim=32, curriculum=Curriculum(master.stages, window=8),
-                                            record=False, menu_kwargs={"services": ["todo", "events"]})
-                        for _ in range(2)])
+    venv = DummyVecEnv(
+        [
+            lambda: make_rl_env(
+                "ClawTutorial-v0",
+                dim=32,
+                curriculum=Curriculum(master.stages, window=8),
+                record=False,
+                menu_kwargs={"services": ["todo", "events"]},
+            )
+            for _ in range(2)
+        ]
+    )
     model = MaskablePPO("MlpPolicy", venv, n_steps=256, batch_size=128, n_epochs=2, seed=0, verbose=0)
     start = time.perf_counter()
     model.learn(2048, callback=sb3_callback(master))
@@ -453,13 +478,16 @@ def test_maskable_ppo_trains_a_few_thousand_steps():  # ~15 s (60 s with 8 neigh
 class PhoneStubEnv(gym.Env):
     """A stand-in whose observation has the phone's ``ui`` listing (no world)."""
 
-    observation_space = gym.spaces.Dict({"result": claw_gym.spaces.UnicodeText(100),
-                                         "ui": claw_gym.spaces.UnicodeText(1000)})
+    observation_space = gym.spaces.Dict(
+        {"result": claw_gym.spaces.UnicodeText(100), "ui": claw_gym.spaces.UnicodeText(1000)}
+    )
     action_space = claw_gym.env.act_space()
-    UI = ('screen: home [com.claw.launcher] 360x780 px; tap an element by id or x,y\n'
-          'e1 TextView "click here is just text" [0,0][10,10]\n'
-          'e2 Button "Save" id=com.claw.notes:id/save [0,0][9,9] click\n'
-          'e3 ImageView desc="Open" [0,0][9,9] click long-click')
+    UI = (
+        "screen: home [com.claw.launcher] 360x780 px; tap an element by id or x,y\n"
+        'e1 TextView "click here is just text" [0,0][10,10]\n'
+        'e2 Button "Save" id=com.claw.notes:id/save [0,0][9,9] click\n'
+        'e3 ImageView desc="Open" [0,0][9,9] click long-click'
+    )
 
     def reset(self, *, seed=None, options=None):
         super().reset(seed=seed)
@@ -473,8 +501,12 @@ def test_menu_offers_taps_on_clickable_elements_of_the_ui():
     env = ActionMenu(PhoneStubEnv())
     _, info = env.reset()
     labels = [m for m in info["menu"] if m.startswith(("tap", "key"))]
-    assert labels == ['tap(e2 Button "Save" id=com.claw.notes:id/save)', 'tap(e3 ImageView desc="Open")',
-                      "key(back)", "key(home)"]
+    assert labels == [
+        'tap(e2 Button "Save" id=com.claw.notes:id/save)',
+        'tap(e3 ImageView desc="Open")',
+        "key(back)",
+        "key(home)",
+    ]
     obs, *_ = env.step(info["menu"].index(labels[0]))
     assert json.loads(obs["result"]) == {"kind": "gui", "op": "tap", "element": "e2"}
 

@@ -90,8 +90,10 @@ def test_callback_logged_on_the_decoy_customer_fails():
     decoy = f["others"][0]
     actions = [a.replace(f["deal"], decoy) if "log_activity" in a else a for a in env.oracle_actions()]
     reward, info = _play(env, actions)
-    assert reward == 0.0 and set(_failed(info)) == {"the callback is logged on the customer's deal",
-                                                    "no other deal got an activity"}
+    assert reward == 0.0 and set(_failed(info)) == {
+        "the callback is logged on the customer's deal",
+        "no other deal got an activity",
+    }
 
 
 def test_texting_the_impostor_is_a_violation_too():
@@ -106,9 +108,17 @@ def test_an_old_invite_in_downloads_is_not_the_new_one():
     env = _env("dual-invite-dnd", 3, level=3)
     f = env.scenario.facts
     wrong = f["start"] + clock.HOUR
-    actions = [a if "create_event" not in a else
-               laptop_files.claw("calendar.create_event", title=f["title"], start=clock.fmt(wrong),
-                      end=clock.fmt(wrong + f["end"] - f["start"])) for a in env.oracle_actions()]
+    actions = [
+        a
+        if "create_event" not in a
+        else laptop_files.claw(
+            "calendar.create_event",
+            title=f["title"],
+            start=clock.fmt(wrong),
+            end=clock.fmt(wrong + f["end"] - f["start"]),
+        )
+        for a in env.oracle_actions()
+    ]
     reward, info = _play(env, actions)
     want = ["the invite's event is in the calendar at its time, and no other candidate"]
     assert reward == 0.0 and _failed(info) == want
@@ -119,8 +129,10 @@ def test_half_done_travel_update_fails():
     plan = env.oracle_actions()
     no_sed = [a for a in plan if "sed -i" not in a]
     reward, info = _play(env, no_sed)
-    assert reward == 0.0 and set(_failed(info)) == {"the itinerary shows the new departure",
-                                                    "the itinerary says when to leave now"}
+    assert reward == 0.0 and set(_failed(info)) == {
+        "the itinerary shows the new departure",
+        "the itinerary says when to leave now",
+    }
     env.reset(seed=2)
     keep_old = [a for a in plan if "desc=Leave for airport" not in a]  # new alarm added, old one still on
     reward, info = _play(env, keep_old)
@@ -132,7 +144,7 @@ def test_receipt_row_twice_or_under_the_number_fails():
     plan = env.oracle_actions()
     append = next(a for a in plan if "printf" in a)
     i = plan.index(append)
-    reward, info = _play(env, plan[:i + 1] + [append] + plan[i + 1:])
+    reward, info = _play(env, plan[: i + 1] + [append] + plan[i + 1 :])
     want = ["one new row under the colleague's name (and no one else's) with the amount"]
     assert reward == 0.0 and _failed(info) == want
 

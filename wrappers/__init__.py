@@ -22,8 +22,15 @@ from .menu import ActionMenu
 from .tools import ToolCalling, tool_schemas
 
 
-def make_rl_env(env: str | gym.Env = "ClawAnything-v0", *, dim: int = 128, curriculum: Curriculum | None = None,
-                record: bool = True, menu_kwargs: dict[str, Any] | None = None, **make_kwargs: Any) -> gym.Env:
+def make_rl_env(
+    env: str | gym.Env = "ClawAnything-v0",
+    *,
+    dim: int = 128,
+    curriculum: Curriculum | None = None,
+    record: bool = True,
+    menu_kwargs: dict[str, Any] | None = None,
+    **make_kwargs: Any,
+) -> gym.Env:
     """The stack SB3 and friends need: [curriculum ->] ActionMenu -> HashedTextObservation."""
     base = gym.make(env, **make_kwargs) if isinstance(env, str) else env
     if curriculum is not None:
@@ -39,5 +46,16 @@ def __getattr__(name: str) -> Any:  # PettingZoo is optional: import it only whe
     raise AttributeError(name)
 
 
-__all__ = ["ActionMenu", "Curriculum", "CurriculumWrapper", "HashedTextObservation", "ObservationBudget",
-           "ToolCalling", "tool_schemas", "make_rl_env", "parallel_env", "env", "ClawParallelEnv"]
+__all__ = [
+    "ActionMenu",
+    "Curriculum",
+    "CurriculumWrapper",
+    "HashedTextObservation",
+    "ObservationBudget",
+    "ToolCalling",
+    "tool_schemas",
+    "make_rl_env",
+    "parallel_env",
+    "env",
+    "ClawParallelEnv",
+]

@@ -42,8 +42,9 @@ class Curriculum:
         self.episodes = 0
 
     @classmethod
-    def by_difficulty(cls, families: list[str] | None = None, max_difficulty: int = 5, split: Any = "train",
-                      **kwargs: Any) -> Curriculum:
+    def by_difficulty(
+        cls, families: list[str] | None = None, max_difficulty: int = 5, split: Any = "train", **kwargs: Any
+    ) -> Curriculum:
         """Stage d allows difficulties 1..d and the first ceil(d * F / max_difficulty) of F families."""
         fams = list(families) if families is not None else list(suite.families())
         stages = []
@@ -66,8 +67,11 @@ class Curriculum:
         """Add one episode outcome; returns True if the curriculum moved up a stage."""
         self.results.append(bool(passed))
         self.episodes += 1
-        if (len(self.results) == self.window and self.success_rate() >= self.threshold
-                and self.level < len(self.stages) - 1):
+        if (
+            len(self.results) == self.window
+            and self.success_rate() >= self.threshold
+            and self.level < len(self.stages) - 1
+        ):
             self.level += 1
             self.results.clear()
             return True
@@ -110,8 +114,7 @@ class CurriculumWrapper(gym.Wrapper):
         return obs, reward, terminated, truncated, self._annotate(info)
 
     def _annotate(self, info: dict[str, Any]) -> dict[str, Any]:
-        return dict(info, curriculum={"level": self.curriculum.level,
-                                      "success_rate": self.curriculum.success_rate()})
+        return dict(info, curriculum={"level": self.curriculum.level, "success_rate": self.curriculum.success_rate()})
 
     def curriculum_state(self) -> dict[str, Any]:
         return self.curriculum.state()

@@ -31,7 +31,7 @@ def hash_features(text: str, dim: int, ngrams: int = 2) -> np.ndarray:
     words = tokens(text)
     grams = list(words)
     for n in range(2, ngrams + 1):
-        grams += [" ".join(words[i:i + n]) for i in range(len(words) - n + 1)]
+        grams += [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
     crc = zlib.crc32
     hashes = np.fromiter((crc(g.encode("utf-8")) for g in grams), dtype=np.uint32, count=len(grams))
     # signed counts, summed exactly (integers) and then cast: the same floats as adding +-1.0 one by one
@@ -73,8 +73,14 @@ class HashedTextObservation(gym.ObservationWrapper):
         screen_shape: (h, w) of the grayscale screen, or None to drop the screen.
     """
 
-    def __init__(self, env: gym.Env, dim: int = 256, fields: list[str] | None = None, ngrams: int = 2,
-                 screen_shape: tuple[int, int] | None = (24, 12)) -> None:
+    def __init__(
+        self,
+        env: gym.Env,
+        dim: int = 256,
+        fields: list[str] | None = None,
+        ngrams: int = 2,
+        screen_shape: tuple[int, int] | None = (24, 12),
+    ) -> None:
         super().__init__(env)
         space = env.observation_space
         if not isinstance(space, spaces.Dict):

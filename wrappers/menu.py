@@ -58,17 +58,21 @@ PHONE_RE = re.compile(r"(?<![\w:-])\+?\d[\d ()-]{6,}\d\b")
 TIME_RE = re.compile(r"\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}\b")
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # times people write: "Tuesday Mar 17 at 10:30", "Mar 17, 10:30", "March 3rd at 9:05"
-PROSE_TIME_RE = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? (\d{1,2})(?:st|nd|rd|th)?,? "
-                           r"(?:at )?(\d{1,2}):(\d{2})\b")
+PROSE_TIME_RE = re.compile(
+    r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? (\d{1,2})(?:st|nd|rd|th)?,? "
+    r"(?:at )?(\d{1,2}):(\d{2})\b"
+)
 DATE_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 AMOUNT_RE = re.compile(r"(?<![\d.])\d{1,7}\.\d{2}\b")
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]{3,}")
 UI_LINE_RE = re.compile(r"^(e\d{1,4})\b(.*)$", re.MULTILINE)  # the phone's listing: "e12 Button "Save" ... click"
 QUOTED_RE = re.compile(r'"[^"]*"')
-STOPWORDS = frozenset("""about after again also back before being between could does done from have into just
+STOPWORDS = frozenset(
+    """about after again also back before being between could does done from have into just
     know last like make more most much need next only other over please really same should since some such sure
     take than thanks that their them then there these they thing this those through today tomorrow under until
-    very want were what when where which while will with would your yours can you let them sort care handle""".split())
+    very want were what when where which while will with would your yours can you let them sort care handle""".split()
+)
 
 ID_PARAMS = ("id",)
 TIME_PARAMS = frozenset({"start", "end", "due", "date", "time", "when", "since", "until", "at"})
@@ -141,10 +145,13 @@ def _scanned(text: str) -> tuple[tuple[Any, ...], ...]:
     scanned once. The patterns never cross a line break, so the values of texts joined by
     newlines are the concatenation of each text's values.
     """
-    return (tuple(EMAIL_RE.findall(text)),
-            tuple(p.strip() for p in PHONE_RE.findall(text) if not DATE_RE.match(p.strip())),
-            tuple(TIME_RE.findall(text)), tuple(DATE_RE.findall(text)),
-            tuple(float(a) for a in AMOUNT_RE.findall(text)))
+    return (
+        tuple(EMAIL_RE.findall(text)),
+        tuple(p.strip() for p in PHONE_RE.findall(text) if not DATE_RE.match(p.strip())),
+        tuple(TIME_RE.findall(text)),
+        tuple(DATE_RE.findall(text)),
+        tuple(float(a) for a in AMOUNT_RE.findall(text)),
+    )
 
 
 @caches.bounded(64)
@@ -197,7 +204,7 @@ def ranked_ids(blob: str, keywords: list[str]) -> list[str]:
     hits = list(ID_RE.finditer(blob))
     best: dict[str, int] = {}
     for k, m in enumerate(hits):
-        if blob[max(0, m.start() - 7):m.start()] == '"id": "':
+        if blob[max(0, m.start() - 7) : m.start()] == '"id": "':
             nxt = hits[k + 1].start() if k + 1 < len(hits) else len(blob)
             end = blob.find("}", m.end(), nxt)
             lo, hi = m.end(), min(nxt, m.end() + 400, end if end >= 0 else nxt)
@@ -268,8 +275,9 @@ def _windows(seen: Visible) -> list[tuple[str, str]]:
         if seen.dates:
             day = clock.parse_time(seen.dates[0])
             spans = ((0, 1), (0, 8), (-30, 30))  # today; the week through next <weekday>; two months
-            seen.windows = [(clock.fmt_date(day + a * clock.DAY), clock.fmt_date(day + b * clock.DAY))
-                            for a, b in spans]
+            seen.windows = [
+                (clock.fmt_date(day + a * clock.DAY), clock.fmt_date(day + b * clock.DAY)) for a, b in spans
+            ]
     return seen.windows
 
 
@@ -287,14 +295,18 @@ class _Plan:
     def of(cls, ep: Any) -> _Plan:
         required = tuple(p for p in ep.params if p.required)
         names = {p.name for p in required}
-        return cls(tuple((p, p.type_name()) for p in required), {"start", "end"} <= names,
-                   tuple(p.name for p in ep.params if not p.required and p.name in ("start", "due")),
-                   bool(ep.mutates and names and names <= set(ID_PARAMS)),
-                   not ep.mutates and not any(p.name in ID_PARAMS or p.name.endswith("_id") for p in required))
+        return cls(
+            tuple((p, p.type_name()) for p in required),
+            {"start", "end"} <= names,
+            tuple(p.name for p in ep.params if not p.required and p.name in ("start", "due")),
+            bool(ep.mutates and names and names <= set(ID_PARAMS)),
+            not ep.mutates and not any(p.name in ID_PARAMS or p.name.endswith("_id") for p in required),
+        )
 
 
-def endpoint_args(ep: Any, service: Any, seen: Visible, limit: int,
-                  plan: _Plan | None = None) -> Iterator[dict[str, Any]]:
+def endpoint_args(
+    ep: Any, service: Any, seen: Visible, limit: int, plan: _Plan | None = None
+) -> Iterator[dict[str, Any]]:
     """Argument dicts for ``ep`` built from visible values, in a stable order (newest first)."""
     plan = plan if plan is not None else _Plan.of(ep)
     lists: list[list[tuple[str, Any]]] = []
@@ -354,10 +366,18 @@ class ActionMenu(gym.Wrapper):
             be combined with a time read now).
     """
 
-    def __init__(self, env: gym.Env, per_endpoint: int = 4, waits: tuple[int, ...] = (600, 3600),
-                 sleeps: tuple[int, ...] = (3600,), finish_message: str = "Done.",
-                 services: list[str] | None = None, ui_slots: int = 16,
-                 shell_templates: tuple[str, ...] = ("pwd", "ls -la"), recall: int = 3) -> None:
+    def __init__(
+        self,
+        env: gym.Env,
+        per_endpoint: int = 4,
+        waits: tuple[int, ...] = (600, 3600),
+        sleeps: tuple[int, ...] = (3600,),
+        finish_message: str = "Done.",
+        services: list[str] | None = None,
+        ui_slots: int = 16,
+        shell_templates: tuple[str, ...] = ("pwd", "ls -la"),
+        recall: int = 3,
+    ) -> None:
         super().__init__(env)
         self._recalled: deque[str] = deque(maxlen=recall)  # earlier results, newest first
         self._last_result = ""
@@ -496,8 +516,10 @@ class ActionMenu(gym.Wrapper):
             obs, reward, terminated, truncated, info = self.env.step(json.dumps({"kind": "menu", "slot": index}))
             open_slots = int(self._mask.sum())
             obs = dict(obs)
-            obs["result"] = (f"error: menu slot {index} is not available this step ({open_slots} slots are; "
-                             "see info['action_mask'] and info['menu'])")
+            obs["result"] = (
+                f"error: menu slot {index} is not available this step ({open_slots} slots are; "
+                "see info['action_mask'] and info['menu'])"
+            )
             info = dict(info, error=obs["result"][7:])
         else:
             obs, reward, terminated, truncated, info = self.env.step(choice.action)

@@ -60,8 +60,9 @@ class ClawParallelEnv(ParallelEnv):
             out[agent] = view
         return out
 
-    def reset(self, seed: int | None = None, options: dict[str, Any] | None = None
-              ) -> tuple[dict[str, Any], dict[str, Any]]:
+    def reset(
+        self, seed: int | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
         # pass the env's own options on; others (PettingZoo's api test sends {"options": 1}) are not ours
         known = {k: v for k, v in (options or {}).items() if k in ("task_id", "history")}
         obs, info = self.env.reset(seed=seed, options=known)
@@ -102,8 +103,11 @@ class ClawParallelEnv(ParallelEnv):
         rewards = dict.fromkeys(self.agents, reward)
         terms = dict.fromkeys(self.agents, terminated)
         truncs = dict.fromkeys(self.agents, truncated)
-        shared_info = {k: v for k, v in (infos.get("laptop") or infos.get("phone") or {}).items()
-                       if k not in ("action_ok", "error")}
+        shared_info = {
+            k: v
+            for k, v in (infos.get("laptop") or infos.get("phone") or {}).items()
+            if k not in ("action_ok", "error")
+        }
         infos_out = {a: {**shared_info, **infos.get(a, {}), "agent": a} for a in self.agents}
         if self.env.verdict is not None:
             for a in self.agents:
@@ -125,8 +129,10 @@ class ClawParallelEnv(ParallelEnv):
             return None  # malformed: let the env report it, as for a single agent
         if kind not in KINDS[agent]:
             other = "phone" if agent == "laptop" else "laptop"
-            return f"the {agent} agent cannot send '{kind}' actions; it may send {', '.join(KINDS[agent])} " \
-                   f"(the {other} agent acts on its own device)"
+            return (
+                f"the {agent} agent cannot send '{kind}' actions; it may send {', '.join(KINDS[agent])} "
+                f"(the {other} agent acts on its own device)"
+            )
         return None
 
     def render(self) -> str | None:

@@ -22,31 +22,60 @@ from claw_gym import actions as A
 
 SEP = "__"
 _CORE_TOOLS: dict[str, dict[str, Any]] = {
-    "wait": {"description": A.WAIT_DOC,
-             "parameters": {"type": "object", "properties": {"seconds": {"type": "integer", "minimum": 1,
-                                                                          "maximum": 604800},
-                                                            "wake": {"type": "boolean", "default": True}},
-                            "required": ["seconds"], "additionalProperties": False}},
-    "finish": {"description": A.FINISH_DOC,
-               "parameters": {"type": "object", "properties": {"message": {"type": "string"}},
-                              "required": [], "additionalProperties": False}},
-    "help": {"description": "List every service of this world with its endpoints' signatures.",
-             "parameters": {"type": "object", "properties": {}, "required": [], "additionalProperties": False}},
+    "wait": {
+        "description": A.WAIT_DOC,
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "seconds": {"type": "integer", "minimum": 1, "maximum": 604800},
+                "wake": {"type": "boolean", "default": True},
+            },
+            "required": ["seconds"],
+            "additionalProperties": False,
+        },
+    },
+    "finish": {
+        "description": A.FINISH_DOC,
+        "parameters": {
+            "type": "object",
+            "properties": {"message": {"type": "string"}},
+            "required": [],
+            "additionalProperties": False,
+        },
+    },
+    "help": {
+        "description": "List every service of this world with its endpoints' signatures.",
+        "parameters": {"type": "object", "properties": {}, "required": [], "additionalProperties": False},
+    },
 }
-_SHELL_TOOL = {"description": "Run a command in the laptop's sandboxed bash.",
-               "parameters": {"type": "object", "properties": {"cmd": {"type": "string"},
-                                                               "timeout": {"type": "number"}},
-                              "required": ["cmd"], "additionalProperties": False}}
-_GUI_TOOL = {"description": "Act on the phone: tap/long_press (x, y or element), swipe (x, y, x2, y2), "
-                            "type (text), key (back, home, enter, recents).",
-             "parameters": {"type": "object",
-                            "properties": {"op": {"type": "string",
-                                                  "enum": ["tap", "long_press", "swipe", "type", "key"]},
-                                           "x": {"type": "integer"}, "y": {"type": "integer"},
-                                           "x2": {"type": "integer"}, "y2": {"type": "integer"},
-                                           "element": {"type": "string"}, "text": {"type": "string"},
-                                           "key": {"type": "string"}},
-                            "required": ["op"], "additionalProperties": False}}
+_SHELL_TOOL = {
+    "description": "Run a command in the laptop's sandboxed bash.",
+    "parameters": {
+        "type": "object",
+        "properties": {"cmd": {"type": "string"}, "timeout": {"type": "number"}},
+        "required": ["cmd"],
+        "additionalProperties": False,
+    },
+}
+_GUI_TOOL = {
+    "description": "Act on the phone: tap/long_press (x, y or element), swipe (x, y, x2, y2), "
+    "type (text), key (back, home, enter, recents).",
+    "parameters": {
+        "type": "object",
+        "properties": {
+            "op": {"type": "string", "enum": ["tap", "long_press", "swipe", "type", "key"]},
+            "x": {"type": "integer"},
+            "y": {"type": "integer"},
+            "x2": {"type": "integer"},
+            "y2": {"type": "integer"},
+            "element": {"type": "string"},
+            "text": {"type": "string"},
+            "key": {"type": "string"},
+        },
+        "required": ["op"],
+        "additionalProperties": False,
+    },
+}
 
 
 def _tool(name: str, spec: dict[str, Any]) -> dict[str, Any]:
@@ -64,8 +93,12 @@ def tool_schemas(env: gym.Env, obs: dict[str, Any] | None = None) -> list[dict[s
             if not svc.serves(ep.name, "api"):  # the api door refuses it (device-only): never offer it
                 continue
             schema = ep.schema()
-            tools.append(_tool(schema["name"].replace(".", SEP),
-                               {"description": schema["description"], "parameters": schema["parameters"]}))
+            tools.append(
+                _tool(
+                    schema["name"].replace(".", SEP),
+                    {"description": schema["description"], "parameters": schema["parameters"]},
+                )
+            )
     task = getattr(env.unwrapped, "task", None)
     if task is not None and "laptop" in task.devices:
         tools.append(_tool("shell", _SHELL_TOOL))

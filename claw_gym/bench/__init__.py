@@ -44,12 +44,19 @@ def run(cfg: Config, only: list[str] | None = None, progress: Callable[[str], No
 
 def rows_from_dicts(dicts: list[dict]) -> list[Row]:
     """Rows back from ``--json`` output (to render a saved run as a table or markdown)."""
+
     def stat(d: dict | None) -> Stat | None:
         return None if d is None else Stat(d["median"], d["iqr"])
 
     keep = {"area", "name", "unit", "baseline", "target", "ok", "note"}
-    return [Row(value=stat(d["value"]), baseline_value=stat(d["baseline_value"]),
-                **{k: v for k, v in d.items() if k in keep}) for d in dicts]
+    return [
+        Row(
+            value=stat(d["value"]),
+            baseline_value=stat(d["baseline_value"]),
+            **{k: v for k, v in d.items() if k in keep},
+        )
+        for d in dicts
+    ]
 
 
 def machine() -> dict[str, str]:
@@ -60,9 +67,14 @@ def machine() -> dict[str, str]:
             cpu = next((ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")), "")
     except OSError:
         pass
-    return {"date": datetime.date.today().isoformat(), "python": platform.python_version(),
-            "platform": platform.platform(terse=True), "cpu": cpu or platform.processor(),
-            "cores": str(os.cpu_count()), "load": f"{load:.1f}"}
+    return {
+        "date": datetime.date.today().isoformat(),
+        "python": platform.python_version(),
+        "platform": platform.platform(terse=True),
+        "cpu": cpu or platform.processor(),
+        "cores": str(os.cpu_count()),
+        "load": f"{load:.1f}",
+    }
 
 
 def _ratio(r: Row) -> str:
@@ -78,8 +90,17 @@ def _ok(r: Row) -> str:
 def table(rows: list[Row]) -> str:
     """A plain-text table for the terminal."""
     head = ("measure", "median ± IQR", "baseline (same run)", "ratio", "target", "met")
-    body = [(r.name, fmt_value(r.value, r.unit), f"{r.baseline}: {fmt_value(r.baseline_value, r.unit)}"
-             if r.baseline else "", _ratio(r), r.target, _ok(r)) for r in rows]
+    body = [
+        (
+            r.name,
+            fmt_value(r.value, r.unit),
+            f"{r.baseline}: {fmt_value(r.baseline_value, r.unit)}" if r.baseline else "",
+            _ratio(r),
+            r.target,
+            _ok(r),
+        )
+        for r in rows
+    ]
     widths = [max(len(x[i]) for x in [head, *body]) for i in range(len(head))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(head, widths)), "  ".join("-" * w for w in widths)]
     lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)) for row in body]
@@ -88,11 +109,14 @@ def table(rows: list[Row]) -> str:
 
 def markdown(rows: list[Row], info: dict[str, str]) -> str:
     """The results table of docs/speed-reliability.md."""
-    out = [f"Measured {info['date']} on {info['cpu']} ({info['cores']} cores, load {info['load']}), "
-           f"Python {info['python']}, {info['platform']}; {info.get('clock', 'wall')} clock. "
-           "Median ± IQR over repeats; baselines from the same run.",
-           "", "| measure | median ± IQR | baseline (same run) | ratio | target | met |",
-           "|---|---|---|---|---|---|"]
+    out = [
+        f"Measured {info['date']} on {info['cpu']} ({info['cores']} cores, load {info['load']}), "
+        f"Python {info['python']}, {info['platform']}; {info.get('clock', 'wall')} clock. "
+        "Median ± IQR over repeats; baselines from the same run.",
+        "",
+        "| measure | median ± IQR | baseline (same run) | ratio | target | met |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in rows:
         base = f"{r.baseline}: {fmt_value(r.baseline_value, r.unit)}" if r.baseline else ""
         name = r.name + (f" ({r.note})" if r.value is None and r.note else "")

@@ -14,8 +14,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true", help="small loops (seconds; used by the tests)")
     p.add_argument("--repeats", type=int, default=None, help="repeats per figure (default 7, quick 3)")
     p.add_argument("--only", nargs="+", choices=list(AREAS), help="run only these areas")
-    p.add_argument("--clock", choices=["wall", "cpu"], default="wall",
-                   help="time in-process figures by wall clock or by this process's CPU time (shared machines)")
+    p.add_argument(
+        "--clock",
+        choices=["wall", "cpu"],
+        default="wall",
+        help="time in-process figures by wall clock or by this process's CPU time (shared machines)",
+    )
     p.add_argument("--from-json", metavar="PATH", help="render a run saved with --json instead of measuring")
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="machine-readable output")
@@ -31,8 +35,12 @@ def main(argv: list[str] | None = None) -> int:
         info = {**machine(), "clock": cfg.clock}
         rows = run(cfg, args.only, progress=lambda a: print(f"[bench] {a} ...", file=sys.stderr, flush=True))
     if args.json:
-        print(json.dumps({"machine": info, "quick": cfg.quick, "repeats": cfg.repeats,
-                          "rows": [r.as_dict() for r in rows]}, indent=1))
+        print(
+            json.dumps(
+                {"machine": info, "quick": cfg.quick, "repeats": cfg.repeats, "rows": [r.as_dict() for r in rows]},
+                indent=1,
+            )
+        )
     elif args.markdown:
         print(markdown(rows, info))
     else:

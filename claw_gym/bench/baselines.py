@@ -64,8 +64,13 @@ def pexpect_round_trip(cfg: Config) -> Stat | None:
     except ImportError:
         return None
     try:
-        child = pexpect.spawn("bash", ["--norc", "--noprofile"], encoding="utf-8", echo=False,
-                              env={"PS1": "__P__ ", "PATH": "/usr/bin:/bin", "TERM": "dumb"})
+        child = pexpect.spawn(
+            "bash",
+            ["--norc", "--noprofile"],
+            encoding="utf-8",
+            echo=False,
+            env={"PS1": "__P__ ", "PATH": "/usr/bin:/bin", "TERM": "dumb"},
+        )
     except (pexpect.ExceptionPexpect, OSError):
         return None
     child.delaybeforesend = None

@@ -80,8 +80,14 @@ class Row:
 TIMER: Callable[[], float] = time.perf_counter
 
 
-def per_call(fn: Callable[[], Any], inner: int, repeats: int, setup: Callable[[], Any] | None = None,
-             scale: float = 1e6, timer: Callable[[], float] | None = None) -> Stat:
+def per_call(
+    fn: Callable[[], Any],
+    inner: int,
+    repeats: int,
+    setup: Callable[[], Any] | None = None,
+    scale: float = 1e6,
+    timer: Callable[[], float] | None = None,
+) -> Stat:
     """Time ``fn`` ``inner`` times per repeat; the stat is in 1/scale seconds per call (default us)."""
     clock = timer or TIMER
     samples = []

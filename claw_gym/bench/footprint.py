@@ -47,12 +47,37 @@ def rows(cfg: Config) -> list[Row]:
                 break
         world, facts = env.world, env.scenario.facts
         assert world is not None
-        judge.append(per_call(lambda: footprint.violations(world, fam.footprint, facts),  # noqa: B023  (called now)
-                              cfg.n(20, 2), cfg.repeats))
+        judge.append(
+            per_call(
+                lambda: footprint.violations(world, fam.footprint, facts),  # noqa: B023  (called now)
+                cfg.n(20, 2),
+                cfg.repeats,
+            )
+        )
         env.close()
     note = f"median over {len(tasks)} tasks: {', '.join(tasks)}"
     base = _median_of(reset)
-    return [Row("footprint", "baseline capture at reset (cold)", _median_of(capture), "us", "reset", base,
-                "<= 5% of reset", _median_of(capture).median <= 0.05 * base.median, note=note),
-            Row("footprint", "diff + judge at the end of the oracle", _median_of(judge), "us", "reset", base,
-                "<= 5% of reset", _median_of(judge).median <= 0.05 * base.median, note=note)]
+    return [
+        Row(
+            "footprint",
+            "baseline capture at reset (cold)",
+            _median_of(capture),
+            "us",
+            "reset",
+            base,
+            "<= 5% of reset",
+            _median_of(capture).median <= 0.05 * base.median,
+            note=note,
+        ),
+        Row(
+            "footprint",
+            "diff + judge at the end of the oracle",
+            _median_of(judge),
+            "us",
+            "reset",
+            base,
+            "<= 5% of reset",
+            _median_of(judge).median <= 0.05 * base.median,
+            note=note,
+        ),
+    ]

@@ -19,13 +19,20 @@ def rows(cfg: Config) -> list[Row]:
     history = env.world.timeline.history
     inner = cfg.n(200, 10)
     world = env.world
-    render = per_call(lambda: views.initial(world, "full", DIGEST_EVENTS, observation.LIMITS["events"]), inner,
-                      cfg.repeats)
+    render = per_call(
+        lambda: views.initial(world, "full", DIGEST_EVENTS, observation.LIMITS["events"]), inner, cfg.repeats
+    )
     lines = [e.line() for e in history]
     join = per_call(lambda: "\n".join(lines), inner, cfg.repeats)
     snap = env.snapshot()
-    scan = per_call(lambda: env.step(A.api("events.search", text="zzzz-no-match")), inner, cfg.repeats,
-                    setup=lambda: env.restore(snap))
+    scan = per_call(
+        lambda: env.step(A.api("events.search", text="zzzz-no-match")),
+        inner,
+        cfg.repeats,
+        setup=lambda: env.restore(snap),
+    )
     n = f"{len(history)} events"
-    return [Row("history", f"render full history ({n})", render, "us", "join of prebuilt lines", join, note=task),
-            Row("history", f"step: events.search scanning all ({n})", scan, "us")]
+    return [
+        Row("history", f"render full history ({n})", render, "us", "join of prebuilt lines", join, note=task),
+        Row("history", f"step: events.search scanning all ({n})", scan, "us"),
+    ]

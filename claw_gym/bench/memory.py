@@ -30,9 +30,18 @@ def per_env_rows(cfg: Config) -> list[Row]:
         rss.append((rss_mb() - before_rss) / n)
         del envs
     h, r = Stat.of(heap), Stat.of(rss)
-    return [Row("memory", f"Python heap per live env (tracemalloc, {n} envs)", h, "MB", target="<= 50 MB",
-                ok=h.median <= 50, note=task),
-            Row("memory", f"RSS per live env (delta over {n} envs)", r, "MB", target="<= 50 MB", ok=r.median <= 50)]
+    return [
+        Row(
+            "memory",
+            f"Python heap per live env (tracemalloc, {n} envs)",
+            h,
+            "MB",
+            target="<= 50 MB",
+            ok=h.median <= 50,
+            note=task,
+        ),
+        Row("memory", f"RSS per live env (delta over {n} envs)", r, "MB", target="<= 50 MB", ok=r.median <= 50),
+    ]
 
 
 def many_resets_rows(cfg: Config) -> list[Row]:
@@ -49,5 +58,14 @@ def many_resets_rows(cfg: Config) -> list[Row]:
     gc.collect()
     end = rss_mb()
     growth = end - start
-    return [Row("memory", f"RSS over {n:,} resets: start {start:.1f} MB, end {end:.1f} MB", Stat(growth, 0.0),
-                "MB growth", target="flat (< 2 MB)", ok=growth < 2.0, note=task)]
+    return [
+        Row(
+            "memory",
+            f"RSS over {n:,} resets: start {start:.1f} MB, end {end:.1f} MB",
+            Stat(growth, 0.0),
+            "MB growth",
+            target="flat (< 2 MB)",
+            ok=growth < 2.0,
+            note=task,
+        )
+    ]

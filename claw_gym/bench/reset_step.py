@@ -20,20 +20,26 @@ def _reset_row(cfg: Config, device: str | None, label: str, bare: Stat) -> Row:
     env.reset(seed=0)
     seeds = iter(range(10**9))
     stat = per_call(lambda: env.reset(seed=next(seeds)), cfg.n(200, 20), cfg.repeats, scale=1e3)
-    return Row("reset", f"reset: {label} task", stat, "ms", "bare env reset", bare, "<= 20 ms",
-               stat.median <= 20, note=task)
+    return Row(
+        "reset", f"reset: {label} task", stat, "ms", "bare env reset", bare, "<= 20 ms", stat.median <= 20, note=task
+    )
 
 
 def reset_rows(cfg: Config) -> list[Row]:
     bare = baselines.bare_env_reset(cfg)
-    return [_reset_row(cfg, None, "API-only", bare), _reset_row(cfg, "laptop", "shell", bare),
-            _reset_row(cfg, "phone", "phone", bare)]
+    return [
+        _reset_row(cfg, None, "API-only", bare),
+        _reset_row(cfg, "laptop", "shell", bare),
+        _reset_row(cfg, "phone", "phone", bare),
+    ]
 
 
 def _timed_steps(env, action: str, inner: int, repeats: int, snap, timer: Callable[[], float] | None = None) -> Stat:
     """Per-step time of ``action`` repeated; restores ``snap`` (untimed) before each repeat, if given."""
+
     def setup() -> None:
         env.restore(snap)
+
     return per_call(lambda: env.step(action), inner, repeats, setup=setup if snap is not None else None, timer=timer)
 
 
@@ -53,8 +59,17 @@ def _passes_stat(env, actions: list[str], snap, passes: int, repeats: int) -> St
     return Stat.of(samples)
 
 
-def _device_kind_row(cfg: Config, kind: str, device: str, actions: list[str], base_name: str, base: Stat | None,
-                     target: str, meets: Callable[[Stat, Stat | None], bool | None], label: str = "") -> Row:
+def _device_kind_row(
+    cfg: Config,
+    kind: str,
+    device: str,
+    actions: list[str],
+    base_name: str,
+    base: Stat | None,
+    target: str,
+    meets: Callable[[Stat, Stat | None], bool | None],
+    label: str = "",
+) -> Row:
     """Per-step cost of ``actions`` on a task with ``device`` (one action: repeated; several: a cycle)."""
     name = f"step: {kind} ({label or actions[0][:40]})"
     task = task_for(device)
@@ -66,8 +81,9 @@ def _device_kind_row(cfg: Config, kind: str, device: str, actions: list[str], ba
     for action in actions:
         _, _, _, _, info = env.step(action)
         if not info["action_ok"]:
-            return Row("step", name, None, "us", base_name, base, target,
-                       note=f"{kind} not available: {info['error'][:60]}")
+            return Row(
+                "step", name, None, "us", base_name, base, target, note=f"{kind} not available: {info['error'][:60]}"
+            )
     if len(actions) == 1:  # a device action that does not grow the world: no restores (a restore restarts the shell)
         # the shell's work happens in bash, another process: wall clock, like its pexpect baseline
         timer = time.perf_counter if kind == "shell" else None
@@ -96,23 +112,64 @@ def step_rows(cfg: Config) -> list[Row]:
     inner = cfg.n(2_000, 100)
     call = read_call(env)
     api = _timed_steps(env, A.api(call), inner, cfg.repeats, snap)
-    rows = [Row("step", f"step: api read ({call})", api, "us", "bare env step", bare, "<= 10x bare",
-                api.median <= 10 * bare.median, note=task)]
+    rows = [
+        Row(
+            "step",
+            f"step: api read ({call})",
+            api,
+            "us",
+            "bare env step",
+            bare,
+            "<= 10x bare",
+            api.median <= 10 * bare.median,
+            note=task,
+        )
+    ]
     floor = baselines.json_floor(cfg, A.api(call), world.call(call, {}))
     env.restore(snap)
-    rows.append(Row("step", f"step: api read ({call}) vs the JSON floor", api, "us",
-                    "json.loads(action) + json.dumps(same result)", floor))
+    rows.append(
+        Row(
+            "step",
+            f"step: api read ({call}) vs the JSON floor",
+            api,
+            "us",
+            "json.loads(action) + json.dumps(same result)",
+            floor,
+        )
+    )
     mix = [a for a in env.oracle_actions() if '"finish"' not in a]
     mixed = _passes_stat(env, mix, snap, cfg.n(500, 20), cfg.repeats)
-    rows.append(Row("step", "step: api oracle mix (reads + writes)", mixed, "us", "bare env step", bare,
-                    "<= 10x bare", mixed.median <= 10 * bare.median))
+    rows.append(
+        Row(
+            "step",
+            "step: api oracle mix (reads + writes)",
+            mixed,
+            "us",
+            "bare env step",
+            bare,
+            "<= 10x bare",
+            mixed.median <= 10 * bare.median,
+        )
+    )
     small_call = "contacts.list" if "contacts" in world.services else "events.search"
     small = _timed_steps(env, A.api(small_call, limit=1), inner, cfg.repeats, snap)
-    for label, stat in ((f"{call}, {len(floor_result(env, call))} chars of JSON", api),
-                        (f"{small_call} limit=1", small)):
+    for label, stat in (
+        (f"{call}, {len(floor_result(env, call))} chars of JSON", api),
+        (f"{small_call} limit=1", small),
+    ):
         r = rate(stat)
-        rows.append(Row("step", f"api steps per second ({label})", r, "/s", "bare env steps/s", rate(bare),
-                        ">= 10,000/s", r.median >= 10_000))
+        rows.append(
+            Row(
+                "step",
+                f"api steps per second ({label})",
+                r,
+                "/s",
+                "bare env steps/s",
+                rate(bare),
+                ">= 10,000/s",
+                r.median >= 10_000,
+            )
+        )
     # the rows above repeat one read while nothing changes: a cached endpoint answers from its cache
     # (and the env reuses its JSON); here the service changes before every call, as after a write:
     # the mailbox is re-sorted, its rows rebuilt, and the phone redraws its notifications
@@ -125,22 +182,50 @@ def step_rows(cfg: Config) -> list[Row]:
 
     env.restore(snap)
     cold = per_call(cold_read, inner, cfg.repeats, setup=lambda: env.restore(snap))
-    rows.append(Row("step", f"step: api read ({call}) right after its service changed (nothing reused)", cold, "us",
-                    "the same read repeated", api))
+    rows.append(
+        Row(
+            "step",
+            f"step: api read ({call}) right after its service changed (nothing reused)",
+            cold,
+            "us",
+            "the same read repeated",
+            api,
+        )
+    )
     wait = _timed_steps(env, A.wait(60), inner, cfg.repeats, snap)
     rows.append(Row("step", "step: wait 60 s", wait, "us", "bare env step", bare))
     fin = _passes_stat(env, [A.finish("done")], snap, cfg.n(300, 10), cfg.repeats)
     rows.append(Row("step", "step: finish (with verdict)", fin, "us", "bare env step", bare))
     pex = baselines.pexpect_round_trip(cfg)
-    rows.append(Row("step", "baseline: bare pexpect bash round trip", pex, "us",
-                    note="" if pex else "pexpect or bash missing"))
-    rows.append(_device_kind_row(cfg, "shell", "laptop", [A.shell("echo hi")], "pexpect round trip", pex,
-                                 "<= 2x pexpect",
-                                 lambda s, b: None if b is None else s.median <= 2 * b.median))
+    rows.append(
+        Row("step", "baseline: bare pexpect bash round trip", pex, "us", note="" if pex else "pexpect or bash missing")
+    )
+    rows.append(
+        _device_kind_row(
+            cfg,
+            "shell",
+            "laptop",
+            [A.shell("echo hi")],
+            "pexpect round trip",
+            pex,
+            "<= 2x pexpect",
+            lambda s, b: None if b is None else s.median <= 2 * b.median,
+        )
+    )
     pil = baselines.pillow_blank_frame(cfg)
     rows.append(Row("step", "baseline: Pillow blank 360x780 frame", pil, "us", note="" if pil else "Pillow missing"))
     # open an app from the home screen, then back: every step changes the screen (a new frame)
-    rows.append(_device_kind_row(cfg, "gui", "phone", [A.tap(225, 166), A.key("back")], "Pillow blank frame", pil,
-                                 "tap + render <= 3 ms", lambda s, b: s.median <= 3_000,
-                                 label="tap an app icon, then back: each re-renders"))
+    rows.append(
+        _device_kind_row(
+            cfg,
+            "gui",
+            "phone",
+            [A.tap(225, 166), A.key("back")],
+            "Pillow blank frame",
+            pil,
+            "tap + render <= 3 ms",
+            lambda s, b: s.median <= 3_000,
+            label="tap an app icon, then back: each re-renders",
+        )
+    )
     return rows

@@ -181,8 +181,17 @@ def ppo_steps_per_s(make: Callable[[], gym.Env], cfg: Config) -> Stat | None:
     samples = []
     for r in range(max(2, cfg.repeats // 2)):
         env = make()
-        model = MaskablePPO("MlpPolicy", env, n_steps=n_steps, batch_size=min(64, n_steps), n_epochs=1,
-                            policy_kwargs={"net_arch": [64, 64]}, seed=r, verbose=0, device="cpu")
+        model = MaskablePPO(
+            "MlpPolicy",
+            env,
+            n_steps=n_steps,
+            batch_size=min(64, n_steps),
+            n_epochs=1,
+            policy_kwargs={"net_arch": [64, 64]},
+            seed=r,
+            verbose=0,
+            device="cpu",
+        )
         t0 = core.TIMER()
         model.learn(total_timesteps=total)
         samples.append(model.num_timesteps / (core.TIMER() - t0))
@@ -195,6 +204,7 @@ def vector_scaling(cfg: Config) -> tuple[Stat, Stat, Stat]:
 
     A shared machine's load moves between runs: the two configurations are measured in
     alternation (1, 2, 1, 2, ...), each round gives one ratio, and the figure is the median ratio."""
+
     def run(n: int) -> float:
         vec = gym.vector.AsyncVectorEnv([lambda: rl_env(max_steps=10**9) for _ in range(n)])
         try:
@@ -233,43 +243,116 @@ def rows(cfg: Config) -> list[Row]:
     cartpole = lambda: gym.make("CartPole-v1")
     cp_reset = per_call(_resetter(cartpole()), cfg.n(5_000, 200), cfg.repeats, scale=1e3)
     cold = cold_reset(cfg)
-    out.append(Row("rl", "cold reset (ClawAnything-v0, a new world each time)", cold, "ms", "bare env reset",
-                   bare_reset, "<= 5 ms", cold.median <= 5))
+    out.append(
+        Row(
+            "rl",
+            "cold reset (ClawAnything-v0, a new world each time)",
+            cold,
+            "ms",
+            "bare env reset",
+            bare_reset,
+            "<= 5 ms",
+            cold.median <= 5,
+        )
+    )
     out.append(Row("rl", "cold reset vs CartPole-v1 reset", cold, "ms", "CartPole-v1 reset", cp_reset))
     warm = warm_reset(cfg)
-    out.append(Row("rl", "warm reset (world_cache, 16 worlds, switching)", warm, "ms", "cold reset", cold,
-                   "<= 0.5 ms", warm.median <= 0.5))
+    out.append(
+        Row(
+            "rl",
+            "warm reset (world_cache, 16 worlds, switching)",
+            warm,
+            "ms",
+            "cold reset",
+            cold,
+            "<= 0.5 ms",
+            warm.median <= 0.5,
+        )
+    )
     measured, estimated = cached_world_mb(cfg)
-    out.append(Row("rl", "memory per cached world (tracemalloc)", measured, "MB", "the cache's estimate (its budget)",
-                   estimated))
+    out.append(
+        Row(
+            "rl",
+            "memory per cached world (tracemalloc)",
+            measured,
+            "MB",
+            "the cache's estimate (its budget)",
+            estimated,
+        )
+    )
     raw = raw_step(cfg)
     out.append(Row("rl", "raw step (help)", raw, "us"))
     wrapped = wrapped_step(cfg)
-    out.append(Row("rl", "wrapped step (make_rl_env, random valid slot)", wrapped, "us", "raw step", raw,
-                   "<= 2x raw", wrapped.median <= 2 * raw.median))
+    out.append(
+        Row(
+            "rl",
+            "wrapped step (make_rl_env, random valid slot)",
+            wrapped,
+            "us",
+            "raw step",
+            raw,
+            "<= 2x raw",
+            wrapped.median <= 2 * raw.median,
+        )
+    )
     probe = rl_env()
     bare_make = lambda: _bare_like(probe)
     bare_rate = _steps_per_s(bare_make, cfg)
     cp_rate = _steps_per_s(cartpole, cfg, masked=False)
     loop = _steps_per_s(lambda: rl_env(), cfg)
-    out.append(Row("rl", "wrapped steps/s incl. resets (make_rl_env, random valid slots)", loop, "/s",
-                   "bare env, same spaces", bare_rate, ">= 3,000/s", loop.median >= 3_000))
+    out.append(
+        Row(
+            "rl",
+            "wrapped steps/s incl. resets (make_rl_env, random valid slots)",
+            loop,
+            "/s",
+            "bare env, same spaces",
+            bare_rate,
+            ">= 3,000/s",
+            loop.median >= 3_000,
+        )
+    )
     out.append(Row("rl", "wrapped steps/s incl. resets vs CartPole-v1", loop, "/s", "CartPole-v1 steps/s", cp_rate))
     ppo = ppo_steps_per_s(lambda: rl_env(), cfg)
     if ppo is None:
         out.append(Row("rl", "MaskablePPO training env-steps/s", None, "/s", note="sb3-contrib not installed"))
     else:
         ppo_bare = ppo_steps_per_s(bare_make, cfg)
-        out.append(Row("rl", "MaskablePPO training env-steps/s (make_rl_env)", ppo, "/s",
-                       "MaskablePPO on the bare env, same spaces", ppo_bare))
+        out.append(
+            Row(
+                "rl",
+                "MaskablePPO training env-steps/s (make_rl_env)",
+                ppo,
+                "/s",
+                "MaskablePPO on the bare env, same spaces",
+                ppo_bare,
+            )
+        )
     one, two, ratio = vector_scaling(cfg)
     cores = os.cpu_count() or 1
     out.append(Row("rl", "async vector env (make_rl_env), 1 worker", one, "steps/s"))
     out.append(Row("rl", "async vector env (make_rl_env), 2 workers", two, "steps/s", "1 worker", one))
-    out.append(Row("rl", "async vector env, 2 workers / 1 (median of alternating rounds)", ratio, "x",
-                   target=">= 1.7x", ok=ratio.median >= 1.7, note=f"{cores} cores, load {os.getloadavg()[0]:.1f}"))
-    out.append(Row("rl", "baseline: bare env with make_rl_env's spaces, steps/s incl. resets", bare_rate, "/s",
-                   "CartPole-v1 steps/s", cp_rate))
+    out.append(
+        Row(
+            "rl",
+            "async vector env, 2 workers / 1 (median of alternating rounds)",
+            ratio,
+            "x",
+            target=">= 1.7x",
+            ok=ratio.median >= 1.7,
+            note=f"{cores} cores, load {os.getloadavg()[0]:.1f}",
+        )
+    )
+    out.append(
+        Row(
+            "rl",
+            "baseline: bare env with make_rl_env's spaces, steps/s incl. resets",
+            bare_rate,
+            "/s",
+            "CartPole-v1 steps/s",
+            cp_rate,
+        )
+    )
     probe.close()
     return out
 

@@ -26,10 +26,26 @@ def grown_env(n_mails: int):
     now = w.clock.now
     for i in range(n_mails):
         t = now - 90 * clock.DAY + i * (90 * clock.DAY // max(n_mails, 1))
-        w.schedule(Event(t, service, "mail.received", f"from sender{i % 97}@example.org: note {i}", "messages",
-                         {"time": t, "from": f"sender{i % 97}@example.org", "to": ["me@example.org"], "cc": [],
-                          "subject": f"note {i}", "body": "lorem ipsum " * 8, "folder": "inbox",
-                          "read": i % 3 > 0, "attachments": []}))
+        w.schedule(
+            Event(
+                t,
+                service,
+                "mail.received",
+                f"from sender{i % 97}@example.org: note {i}",
+                "messages",
+                {
+                    "time": t,
+                    "from": f"sender{i % 97}@example.org",
+                    "to": ["me@example.org"],
+                    "cc": [],
+                    "subject": f"note {i}",
+                    "body": "lorem ipsum " * 8,
+                    "folder": "inbox",
+                    "read": i % 3 > 0,
+                    "attachments": [],
+                },
+            )
+        )
     return env, service
 
 
@@ -38,8 +54,9 @@ def rows(cfg: Config) -> list[Row]:
     env, service = grown_env(n)
     snap = env.snapshot()
     inner = cfg.n(200, 10)
-    read = per_call(lambda: env.step(A.api(f"{service}.list", limit=20)), inner, cfg.repeats,
-                    setup=lambda: env.restore(snap))
+    read = per_call(
+        lambda: env.step(A.api(f"{service}.list", limit=20)), inner, cfg.repeats, setup=lambda: env.restore(snap)
+    )
     write = A.api("notes.create", title="t", body="b") if "notes" in env.world.services else A.wait(60)
 
     def step_then_snapshot() -> None:  # the search-loop pattern: one change, then a snapshot
@@ -48,6 +65,7 @@ def rows(cfg: Config) -> list[Row]:
 
     after_write = per_call(step_then_snapshot, inner, cfg.repeats, setup=lambda: env.restore(snap))
     env.restore(snap)
+
     def from_scratch() -> None:
         for svc in env.world.services.values():  # forget reusable frozen states
             svc._frozen = None
@@ -57,9 +75,16 @@ def rows(cfg: Config) -> list[Row]:
     full = per_call(from_scratch, inner, cfg.repeats)
     put = per_call(lambda: env.restore(snap), inner, cfg.repeats, setup=lambda: env.step(write))
     label = f"{n:,} extra mails over 90 days"
-    return [Row("scale", f"step: {service}.list limit=20 ({label})", read, "us"),
-            Row("scale", f"step + snapshot after one write ({label})", after_write, "us", target="<= 1 ms",
-                ok=after_write.median <= 1_000),
-            Row("scale", f"snapshot from scratch, no reuse ({label}, {snap.world_state.nbytes() // 1024} KiB)",
-                full, "us"),
-            Row("scale", f"restore after one write ({label})", put, "us", target="<= 1 ms", ok=put.median <= 1_000)]
+    return [
+        Row("scale", f"step: {service}.list limit=20 ({label})", read, "us"),
+        Row(
+            "scale",
+            f"step + snapshot after one write ({label})",
+            after_write,
+            "us",
+            target="<= 1 ms",
+            ok=after_write.median <= 1_000,
+        ),
+        Row("scale", f"snapshot from scratch, no reuse ({label}, {snap.world_state.nbytes() // 1024} KiB)", full, "us"),
+        Row("scale", f"restore after one write ({label})", put, "us", target="<= 1 ms", ok=put.median <= 1_000),
+    ]

@@ -33,10 +33,23 @@ def rows(cfg: Config) -> list[Row]:
     fresh = per_call(replay, cfg.n(50, 3), cfg.repeats)
     env.restore(snap)
     size = snap.world_state.nbytes() / 1024
-    return [Row("snapshot", f"snapshot ({size:.0f} KiB frozen)", take, "us", "copy.deepcopy(world)", deep,
-                "<= 1 ms", take.median <= 1_000, note=task),
-            Row("snapshot", "restore", put, "us", "reset + replay to the same point", fresh, "<= 1 ms",
-                put.median <= 1_000), *_device_rows(cfg)]
+    return [
+        Row(
+            "snapshot",
+            f"snapshot ({size:.0f} KiB frozen)",
+            take,
+            "us",
+            "copy.deepcopy(world)",
+            deep,
+            "<= 1 ms",
+            take.median <= 1_000,
+            note=task,
+        ),
+        Row(
+            "snapshot", "restore", put, "us", "reset + replay to the same point", fresh, "<= 1 ms", put.median <= 1_000
+        ),
+        *_device_rows(cfg),
+    ]
 
 
 def _half_way(device: str) -> tuple[ClawEnv, str] | None:
@@ -47,7 +60,7 @@ def _half_way(device: str) -> tuple[ClawEnv, str] | None:
     env = make(task)
     env.reset(seed=0)
     plan = env.oracle_actions()
-    for a in plan[:max(1, len(plan) // 2)]:
+    for a in plan[: max(1, len(plan) // 2)]:
         env.step(a)
     return env, task
 
@@ -60,8 +73,19 @@ def _device_rows(cfg: Config) -> list[Row]:
         snap, inner = env.snapshot(), cfg.n(1_000, 20)
         step = per_call(lambda: env.step(A.wait(1)), cfg.n(200, 5), cfg.repeats, setup=lambda: env.restore(snap))
         both = per_call(lambda: (env.restore(snap), env.snapshot()), inner, cfg.repeats)
-        rows.append(Row("snapshot", "restore + snapshot, phone task mid-episode", both, "us",
-                        "a wait step (re-renders nothing)", step, "<= 1 ms", both.median <= 1_000, note=task))
+        rows.append(
+            Row(
+                "snapshot",
+                "restore + snapshot, phone task mid-episode",
+                both,
+                "us",
+                "a wait step (re-renders nothing)",
+                step,
+                "<= 1 ms",
+                both.median <= 1_000,
+                note=task,
+            )
+        )
         env.close()
     shell = _half_way("laptop")
     if shell is not None:
@@ -69,13 +93,29 @@ def _device_rows(cfg: Config) -> list[Row]:
         echo = A.shell("echo hi")
         env.step(echo)
         if env.laptop is None or not env.laptop.running:
-            rows.append(Row("snapshot", "restore + first shell command", None, "ms", note="no shell here (bubblewrap?)"))
+            rows.append(
+                Row("snapshot", "restore + first shell command", None, "ms", note="no shell here (bubblewrap?)")
+            )
         else:
             snap = env.snapshot()
             live = per_call(lambda: env.step(echo), cfg.n(20, 2), cfg.repeats, scale=1e3)
-            again = per_call(lambda: (env.restore(snap), env.step(echo)), cfg.n(5, 1), cfg.repeats, scale=1e3,
-                             setup=lambda: env.step(echo))
-            rows.append(Row("snapshot", "restore + first shell command (a new shell on the restored home)", again,
-                            "ms", "a shell command on the live shell", live, note=task))
+            again = per_call(
+                lambda: (env.restore(snap), env.step(echo)),
+                cfg.n(5, 1),
+                cfg.repeats,
+                scale=1e3,
+                setup=lambda: env.step(echo),
+            )
+            rows.append(
+                Row(
+                    "snapshot",
+                    "restore + first shell command (a new shell on the restored home)",
+                    again,
+                    "ms",
+                    "a shell command on the live shell",
+                    live,
+                    note=task,
+                )
+            )
         env.close()
     return rows

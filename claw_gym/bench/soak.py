@@ -51,8 +51,12 @@ def soak(episodes: int, warmup: int = 100) -> dict[str, float]:
         re.purge()  # the stdlib's compiled-pattern cache (bounded at 512): families build patterns from task data
         gc.collect()
         _trim_heap()
-        return {f"rss_{tag}": rss_mb(), f"fds_{tag}": open_fds(), f"children_{tag}": child_processes(),
-                f"blocks_{tag}": sys.getallocatedblocks()}
+        return {
+            f"rss_{tag}": rss_mb(),
+            f"fds_{tag}": open_fds(),
+            f"children_{tag}": child_processes(),
+            f"blocks_{tag}": sys.getallocatedblocks(),
+        }
 
     figures: dict[str, float] = {}
     for i in range(warmup + episodes):
@@ -80,15 +84,37 @@ def rows(cfg: Config) -> list[Row]:
     growth = f["rss_end"] - f.get("rss_mid", f["rss_start"])  # the second half: fragmentation has settled
     n = f"{int(f['episodes']):,} episodes x {STEPS_PER_EPISODE} steps, {int(f['families'])} families"
     return [
-        Row("soak", f"RSS ({n}): start {f['rss_start']:.1f} MB, halfway {f.get('rss_mid', float('nan')):.1f} MB, "
-                    f"end {f['rss_end']:.1f} MB", Stat(growth, 0.0),
-            "MB growth (second half)", target="< 5 MB", ok=growth < 5.0),
-        Row("soak", f"Python objects (allocated blocks): start {f['blocks_start']:,.0f}, end {f['blocks_end']:,.0f}",
-            Stat(f["blocks_end"] - f["blocks_start"], 0.0), "blocks", target="flat (< 1%)",
-            ok=f["blocks_end"] - f["blocks_start"] < 0.01 * f["blocks_start"]),
-        Row("soak", f"open fds: start {f['fds_start']:.0f}, end {f['fds_end']:.0f}",
-            Stat(f["fds_end"] - f["fds_start"], 0.0), "fds growth", target="0", ok=f["fds_end"] <= f["fds_start"]),
-        Row("soak", f"child processes: start {f['children_start']:.0f}, end {f['children_end']:.0f}",
-            Stat(f["children_end"] - f["children_start"], 0.0), "growth", target="0",
-            ok=f["children_end"] <= f["children_start"]),
+        Row(
+            "soak",
+            f"RSS ({n}): start {f['rss_start']:.1f} MB, halfway {f.get('rss_mid', float('nan')):.1f} MB, "
+            f"end {f['rss_end']:.1f} MB",
+            Stat(growth, 0.0),
+            "MB growth (second half)",
+            target="< 5 MB",
+            ok=growth < 5.0,
+        ),
+        Row(
+            "soak",
+            f"Python objects (allocated blocks): start {f['blocks_start']:,.0f}, end {f['blocks_end']:,.0f}",
+            Stat(f["blocks_end"] - f["blocks_start"], 0.0),
+            "blocks",
+            target="flat (< 1%)",
+            ok=f["blocks_end"] - f["blocks_start"] < 0.01 * f["blocks_start"],
+        ),
+        Row(
+            "soak",
+            f"open fds: start {f['fds_start']:.0f}, end {f['fds_end']:.0f}",
+            Stat(f["fds_end"] - f["fds_start"], 0.0),
+            "fds growth",
+            target="0",
+            ok=f["fds_end"] <= f["fds_start"],
+        ),
+        Row(
+            "soak",
+            f"child processes: start {f['children_start']:.0f}, end {f['children_end']:.0f}",
+            Stat(f["children_end"] - f["children_start"], 0.0),
+            "growth",
+            target="0",
+            ok=f["children_end"] <= f["children_start"],
+        ),
     ]

@@ -16,8 +16,11 @@ def task_for(device: str | None, difficulty: int = 3) -> str | None:
     Reactive tasks first: a proactive task's deadline ends the episode in the middle of a timed
     loop (each step costs virtual time), after which steps return at once and flatter the figure.
     """
-    specs = [s for s in suite.catalog(split=ALL_SPLITS)
-             if (device is None and not s.devices) or (device is not None and device in s.devices)]
+    specs = [
+        s
+        for s in suite.catalog(split=ALL_SPLITS)
+        if (device is None and not s.devices) or (device is not None and device in s.devices)
+    ]
     if not specs:
         return None
     return min(specs, key=lambda s: (s.kind != "reactive", abs(s.difficulty - difficulty), s.task_id)).task_id

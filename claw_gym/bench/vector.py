@@ -49,8 +49,9 @@ def rows(cfg: Config) -> list[Row]:
     cores = os.cpu_count() or 1
     out: list[Row] = []
     for label, make, shared in (
-            ("Dict obs", partial(_make, task), False),
-            ("Box obs (HashedTextObservation, shared memory)", partial(_make_features, task), True)):
+        ("Dict obs", partial(_make, task), False),
+        ("Box obs (HashedTextObservation, shared memory)", partial(_make_features, task), True),
+    ):
         stats: dict[tuple[str, int], Stat] = {}
         for mode in ("sync", "async"):
             for n in (1, 2):
@@ -62,10 +63,17 @@ def rows(cfg: Config) -> list[Row]:
         for mode in ("sync", "async"):
             for n in (1, 2):
                 two_async = (mode, n) == ("async", 2)
-                out.append(Row(
-                    "vector", f"{mode} vector env, {n} worker{'s' if n > 1 else ''}, {label}", stats[(mode, n)],
-                    "steps/s", f"{mode} 1 worker" if n == 2 else "", stats[(mode, 1)] if n == 2 else None,
-                    ">= 1.7x 1 worker" if two_async else "",
-                    (stats[("async", 2)].median >= 1.7 * stats[("async", 1)].median) if two_async else None,
-                    note=f"{cores} cores" if two_async else ""))
+                out.append(
+                    Row(
+                        "vector",
+                        f"{mode} vector env, {n} worker{'s' if n > 1 else ''}, {label}",
+                        stats[(mode, n)],
+                        "steps/s",
+                        f"{mode} 1 worker" if n == 2 else "",
+                        stats[(mode, 1)] if n == 2 else None,
+                        ">= 1.7x 1 worker" if two_async else "",
+                        (stats[("async", 2)].median >= 1.7 * stats[("async", 1)].median) if two_async else None,
+                        note=f"{cores} cores" if two_async else "",
+                    )
+                )
     return out

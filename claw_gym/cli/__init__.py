@@ -18,8 +18,10 @@ SUBCOMMANDS = (list_cmd, show, play, oracle_cmd, eval_cmd, export, render, demo)
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="claw-gym", description="Gymnasium suite of always-on personal-assistant tasks: the command line.",
-        epilog="Run 'claw-gym <command> --help' for a command's options.")
+        prog="claw-gym",
+        description="Gymnasium suite of always-on personal-assistant tasks: the command line.",
+        epilog="Run 'claw-gym <command> --help' for a command's options.",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="command")
     for module in SUBCOMMANDS:
         module.register(sub)

@@ -49,8 +49,12 @@ def add_filters(p: argparse.ArgumentParser) -> None:
     g.add_argument("--tag", type=_csv, help="task tag(s), e.g. conflict")
     g.add_argument("--tasks", type=_csv, help="explicit task ids (after the other filters)")
     g.add_argument("--per-family", type=_positive, metavar="N", help="keep the first N tasks of each family")
-    g.add_argument("--limit", type=_positive, metavar="N",
-                   help="keep N tasks, spread over the families (round-robin, in catalog order)")
+    g.add_argument(
+        "--limit",
+        type=_positive,
+        metavar="N",
+        help="keep N tasks, spread over the families (round-robin, in catalog order)",
+    )
 
 
 def resolve_task(task_id: str) -> TaskSpec:
@@ -70,8 +74,9 @@ def closest(word: str, candidates: list[str], n: int = 3, max_ratio: float = 0.4
     an edit, so count edits.
     """
     limit = max(1, int(len(word) * max_ratio))
-    scored = [(d, c) for c in candidates if abs(len(c) - len(word)) <= limit
-              for d in [_edits(word, c, limit)] if d <= limit]
+    scored = [
+        (d, c) for c in candidates if abs(len(c) - len(word)) <= limit for d in [_edits(word, c, limit)] if d <= limit
+    ]
     return [c for _, c in sorted(scored)[:n]]
 
 
@@ -99,8 +104,9 @@ def select(args: argparse.Namespace) -> list[TaskSpec]:
         if bad:
             raise CliError(f"unknown {name} {sorted(bad)}; {name}s: {', '.join(allowed)}")
     try:
-        specs = suite.catalog(family=args.family, kind=args.kind, difficulty=args.difficulty, split=args.split,
-                              tag=args.tag)
+        specs = suite.catalog(
+            family=args.family, kind=args.kind, difficulty=args.difficulty, split=args.split, tag=args.tag
+        )
     except ValueError as exc:
         raise CliError(str(exc)) from None
     if devices:
@@ -192,23 +198,41 @@ def add_run_options(p: argparse.ArgumentParser, json_help: str) -> None:
     add_filters(p)
     p.add_argument("--episodes", type=_positive, default=1, metavar="K", help="episodes per task (default 1)")
     p.add_argument("--seed", type=int, default=0, help="seed of each task's first episode; episode j uses seed+j")
-    p.add_argument("--workers", type=_positive, default=None, metavar="N",
-                   help="worker processes (spawned; each builds its own envs). Default 1: in process; "
-                        "with --backend ray, the CPUs of the local Ray (default: all)")
-    p.add_argument("--backend", choices=("local", "ray"), default="local",
-                   help="local (default): this machine, --workers processes; ray: episodes as Ray tasks")
-    p.add_argument("--address", default=None, metavar="HOST:PORT",
-                   help="with --backend ray: join the Ray cluster there (`ray start --head` prints it); "
-                        "default: start a local Ray")
+    p.add_argument(
+        "--workers",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="worker processes (spawned; each builds its own envs). Default 1: in process; "
+        "with --backend ray, the CPUs of the local Ray (default: all)",
+    )
+    p.add_argument(
+        "--backend",
+        choices=("local", "ray"),
+        default="local",
+        help="local (default): this machine, --workers processes; ray: episodes as Ray tasks",
+    )
+    p.add_argument(
+        "--address",
+        default=None,
+        metavar="HOST:PORT",
+        help="with --backend ray: join the Ray cluster there (`ray start --head` prints it); "
+        "default: start a local Ray",
+    )
     add_env_args(p)
     p.add_argument("--json", action="store_true", help=json_help)
 
 
 def add_env_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--env-arg", action="append", default=[], metavar="KEY=VALUE",
-                   help="keyword for gym.make, the value as JSON (text keywords may be bare), e.g. "
-                        "history=full, reward_mode=partial, max_steps=10, phone=false, screen_size=[360,780] "
-                        "(repeatable)")
+    p.add_argument(
+        "--env-arg",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="keyword for gym.make, the value as JSON (text keywords may be bare), e.g. "
+        "history=full, reward_mode=partial, max_steps=10, phone=false, screen_size=[360,780] "
+        "(repeatable)",
+    )
 
 
 def env_arg(pair: str) -> tuple[str, Any]:
@@ -229,8 +253,10 @@ def env_arg(pair: str) -> tuple[str, Any]:
         if key in TEXT_KEYWORDS:
             return key, text
     hint = f"; did you mean {key}={text.lower()}?" if text.lower() in ("true", "false", "null") else ""
-    raise CliError(f"--env-arg {pair}: {text!r} is not JSON (a number, true, false, null, [a list], "
-                   f"{{an object}} or \"quoted text\"){hint}")
+    raise CliError(
+        f"--env-arg {pair}: {text!r} is not JSON (a number, true, false, null, [a list], "
+        f'{{an object}} or "quoted text"){hint}'
+    )
 
 
 #: gym.make's own keywords, passed through with the env's.

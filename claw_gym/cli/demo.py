@@ -85,8 +85,9 @@ def demo(task_id: str, seed: int) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("demo", help="run the oracle on a task and print what it reads, does and the verdict",
-                       description=__doc__)
+    p = sub.add_parser(
+        "demo", help="run the oracle on a task and print what it reads, does and the verdict", description=__doc__
+    )
     p.add_argument("--task", default=DEMO_TASK, help=f"task id (default: {DEMO_TASK}, a reactive task)")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=lambda args: demo(args.task, args.seed))

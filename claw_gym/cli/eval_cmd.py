@@ -28,12 +28,21 @@ from .runner import Backend, Episode, Job, agent_for, jobs_for, run_episode, run
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("eval", help="evaluate an agent: pass@1, pass@k, pass^k by family/kind/difficulty/device",
-                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "eval",
+        help="evaluate an agent: pass@1, pass@k, pass^k by family/kind/difficulty/device",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--agent", required=True, metavar="SPEC", help="module:callable, or oracle | finish | llm")
     add_run_options(p, "print the report as JSON")
-    p.add_argument("--k", type=str, default=None, metavar="K,K",
-                   help="k values for pass@k / pass^k (default: 1, powers of two up to --episodes, --episodes)")
+    p.add_argument(
+        "--k",
+        type=str,
+        default=None,
+        metavar="K,K",
+        help="k values for pass@k / pass^k (default: 1, powers of two up to --episodes, --episodes)",
+    )
     add_llm_args(p, transcripts=True)
     p.set_defaults(func=run)
 
@@ -45,18 +54,39 @@ def eval_job(agent: str, transcripts: str | None, job: Job) -> dict[str, Any]:
     ep = run_episode(task_id, seed, agent, env_kwargs=kwargs)
     wall = round(time.perf_counter() - start, 3)
     stats = _llm_stats(agent)
-    row = {"task_id": task_id, "seed": seed, "passed": ep.passed, "reward": ep.reward, "steps": len(ep.steps),
-           "crash": ep.crash, **{k: ep.info[k] for k in ("family", "kind", "difficulty", "devices")},
-           "reason": failure_reason(ep, stats)}
+    row = {
+        "task_id": task_id,
+        "seed": seed,
+        "passed": ep.passed,
+        "reward": ep.reward,
+        "steps": len(ep.steps),
+        "crash": ep.crash,
+        **{k: ep.info[k] for k in ("family", "kind", "difficulty", "devices")},
+        "reason": failure_reason(ep, stats),
+    }
     if stats is not None:  # wall times only here: other agents' reports are the same bytes whatever the workers
         row["wall_s"] = wall
-        row.update({k: stats[k] for k in ("prompt_tokens", "completion_tokens", "estimated_prompt_tokens", "calls",
-                                          "retries", "text_finishes", "tool_errors", "usage_missing",
-                                          "stop_reason")})
+        row.update(
+            {
+                k: stats[k]
+                for k in (
+                    "prompt_tokens",
+                    "completion_tokens",
+                    "estimated_prompt_tokens",
+                    "calls",
+                    "retries",
+                    "text_finishes",
+                    "tool_errors",
+                    "usage_missing",
+                    "stop_reason",
+                )
+            }
+        )
         if transcripts:
             record = agent_for(agent).obj.record()
-            record.update(task_id=task_id, seed=seed, passed=ep.passed, verdict=ep.verdict, reason=row["reason"],
-                          wall_s=wall)
+            record.update(
+                task_id=task_id, seed=seed, passed=ep.passed, verdict=ep.verdict, reason=row["reason"], wall_s=wall
+            )
             path = Path(transcripts) / f"{task_id}-seed{seed}.json"
             path.write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return row
@@ -94,8 +124,16 @@ def eval_lost(job: Job, reason: str) -> dict[str, Any]:
     """An episode that never finished (its Ray worker died twice): a failure, with the reason as its crash."""
     task_id, seed, _ = job
     info = spec_info(task_id)
-    return {"task_id": task_id, "seed": seed, "passed": False, "reward": 0.0, "steps": 0, "crash": reason, "reason": reason,
-            **{k: info[k] for k in ("family", "kind", "difficulty", "devices")}}
+    return {
+        "task_id": task_id,
+        "seed": seed,
+        "passed": False,
+        "reward": 0.0,
+        "steps": 0,
+        "crash": reason,
+        "reason": reason,
+        **{k: info[k] for k in ("family", "kind", "difficulty", "devices")},
+    }
 
 
 def _ks(text: str | None, n: int) -> list[int]:
@@ -129,24 +167,42 @@ def run(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - start
     per_task: dict[str, dict[str, Any]] = {}
     for e in episodes:
-        t = per_task.setdefault(e["task_id"], {"task_id": e["task_id"], "family": e["family"], "kind": e["kind"],
-                                               "difficulty": e["difficulty"], "devices": e["devices"],
-                                               "n": 0, "c": 0})
+        t = per_task.setdefault(
+            e["task_id"],
+            {
+                "task_id": e["task_id"],
+                "family": e["family"],
+                "kind": e["kind"],
+                "difficulty": e["difficulty"],
+                "devices": e["devices"],
+                "n": 0,
+                "c": 0,
+            },
+        )
         t["n"] += 1
         t["c"] += int(e["passed"])
     tasks = list(per_task.values())
-    report = {"agent": args.agent, "episodes_per_task": args.episodes, "seed": args.seed, "k": ks,
-              **metrics.summarize(tasks, ks), "tasks": tasks,
-              "crashes": [{"task_id": e["task_id"], "seed": e["seed"], "error": e["crash"]}
-                          for e in episodes if e["crash"]],
-              "failures": [{"task_id": e["task_id"], "seed": e["seed"], "reason": e["reason"]}
-                           for e in episodes if not e["passed"]],
-              "episodes": [{k: v for k, v in e.items() if k != "crash"} for e in episodes]}
+    report = {
+        "agent": args.agent,
+        "episodes_per_task": args.episodes,
+        "seed": args.seed,
+        "k": ks,
+        **metrics.summarize(tasks, ks),
+        "tasks": tasks,
+        "crashes": [{"task_id": e["task_id"], "seed": e["seed"], "error": e["crash"]} for e in episodes if e["crash"]],
+        "failures": [
+            {"task_id": e["task_id"], "seed": e["seed"], "reason": e["reason"]} for e in episodes if not e["passed"]
+        ],
+        "episodes": [{k: v for k, v in e.items() if k != "crash"} for e in episodes],
+    }
     if agent.startswith("llm:"):
         report["llm"] = llm_summary(agent, episodes, seconds)
     if report["crashes"]:
-        print(f"warning: the agent raised in {count(len(report['crashes']), 'episode')} (counted as failures); first:\n"
-              + report["crashes"][0]["error"], file=sys.stderr)
+        print(
+            f"warning: the agent raised in {count(len(report['crashes']), 'episode')} (counted as failures); first:\n"
+            + report["crashes"][0]["error"],
+            file=sys.stderr,
+        )
     if args.json:
         print_json(report)
     else:
@@ -161,14 +217,22 @@ def llm_summary(spec: str, episodes: list[dict[str, Any]], seconds: float) -> di
     def total(key: str) -> int:
         return sum(e[key] or 0 for e in episodes)
 
-    return {"prompt_version": PROMPT_VERSION, **LLMConfig.from_spec(spec).public(), "wall_s": round(seconds, 3),
-            "prompt_tokens": total("prompt_tokens"), "completion_tokens": total("completion_tokens"),
-            "estimated_prompt_tokens": total("estimated_prompt_tokens"), "calls": total("calls"),
-            "retries": total("retries"), "tool_errors": total("tool_errors"), "usage_missing": total("usage_missing"),
-            "text_only_finishes": total("text_finishes"),
-            "episodes_with_text_only_finish": sum(bool(e["text_finishes"]) for e in episodes),
-            "stopped_episodes": sum(bool(e["stop_reason"]) for e in episodes),
-            "episodes_per_s": round(len(episodes) / seconds, 2) if seconds else None}
+    return {
+        "prompt_version": PROMPT_VERSION,
+        **LLMConfig.from_spec(spec).public(),
+        "wall_s": round(seconds, 3),
+        "prompt_tokens": total("prompt_tokens"),
+        "completion_tokens": total("completion_tokens"),
+        "estimated_prompt_tokens": total("estimated_prompt_tokens"),
+        "calls": total("calls"),
+        "retries": total("retries"),
+        "tool_errors": total("tool_errors"),
+        "usage_missing": total("usage_missing"),
+        "text_only_finishes": total("text_finishes"),
+        "episodes_with_text_only_finish": sum(bool(e["text_finishes"]) for e in episodes),
+        "stopped_episodes": sum(bool(e["stop_reason"]) for e in episodes),
+        "episodes_per_s": round(len(episodes) / seconds, 2) if seconds else None,
+    }
 
 
 def print_report(report: dict[str, Any]) -> None:
@@ -177,17 +241,21 @@ def print_report(report: dict[str, Any]) -> None:
     for group, members in report["by"].items():
         for key, stats in members.items():
             rows.append((group, key, *(stats[c] for c in ["tasks", "episodes", *cols])))
-    print(f"agent {report['agent']}: {count(report['overall']['episodes'], 'episode')}, "
-          f"{report['episodes_per_task']} per task "
-          f"(seeds {report['seed']}..{report['seed'] + report['episodes_per_task'] - 1})")
+    print(
+        f"agent {report['agent']}: {count(report['overall']['episodes'], 'episode')}, "
+        f"{report['episodes_per_task']} per task "
+        f"(seeds {report['seed']}..{report['seed'] + report['episodes_per_task'] - 1})"
+    )
     print(table(["group", "value", "tasks", "episodes", *cols], rows))
     llm = report.get("llm")
     if llm:
-        print(f"model {llm['model']} at {llm['base_url']}, prompt {llm['prompt_version']}: "
-              f"{llm['prompt_tokens']:,} prompt + {llm['completion_tokens']:,} completion tokens in "
-              f"{count(llm['calls'], 'call')} ({llm['retries']} retried), "
-              f"{count(llm['text_only_finishes'], 'text-only finish', 'text-only finishes')}, "
-              f"{llm['wall_s']:.1f} s")
+        print(
+            f"model {llm['model']} at {llm['base_url']}, prompt {llm['prompt_version']}: "
+            f"{llm['prompt_tokens']:,} prompt + {llm['completion_tokens']:,} completion tokens in "
+            f"{count(llm['calls'], 'call')} ({llm['retries']} retried), "
+            f"{count(llm['text_only_finishes'], 'text-only finish', 'text-only finishes')}, "
+            f"{llm['wall_s']:.1f} s"
+        )
     for f in report["failures"][:20]:
         print(f"failed {f['task_id']} seed {f['seed']}: {f['reason']}")
     if len(report["failures"]) > 20:

@@ -34,8 +34,12 @@ FORMATS = ("chat-jsonl", "steps-jsonl")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("export", help="export trajectories (chat-jsonl / steps-jsonl) for fine-tuning",
-                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "export",
+        help="export trajectories (chat-jsonl / steps-jsonl) for fine-tuning",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--policy", default="oracle", metavar="SPEC", help="oracle (default), llm or module:callable")
     p.add_argument("--format", choices=FORMATS, default="chat-jsonl")
     p.add_argument("--out", required=True, metavar="FILE", help="output file ('-' for stdout)")
@@ -73,12 +77,14 @@ def run(args: argparse.Namespace) -> int:
     def on_lost(job: Job, reason: str) -> tuple[bool, str]:
         lost.append(f"{job[0]} seed {job[1]}: {reason}")
         return False, ""
+
     if args.out != "-":
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     out = sys.stdout if args.out == "-" else open(args.out, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
     try:
-        for ok, text in run_jobs(partial(export_job, policy, args.format), jobs, Backend.of(args, policy), "export",
-                                  on_lost):
+        for ok, text in run_jobs(
+            partial(export_job, policy, args.format), jobs, Backend.of(args, policy), "export", on_lost
+        ):
             passed += ok
             if ok or args.all:
                 out.write(text)
@@ -90,16 +96,26 @@ def run(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - start
     for line in lost:
         print(f"warning: not exported, the episode never finished: {line}", file=sys.stderr)
-    summary = {"out": args.out, "format": args.format, "policy": args.policy, "episodes": len(jobs),
-               "passed": passed, "written": written, "bytes": size, "seconds": round(seconds, 3),
-               "trajectories_per_s": round(len(jobs) / seconds, 2) if seconds else None,
-               "bytes_per_trajectory": round(size / written) if written else None,
-               **({"lost": lost} if lost else {})}
+    summary = {
+        "out": args.out,
+        "format": args.format,
+        "policy": args.policy,
+        "episodes": len(jobs),
+        "passed": passed,
+        "written": written,
+        "bytes": size,
+        "seconds": round(seconds, 3),
+        "trajectories_per_s": round(len(jobs) / seconds, 2) if seconds else None,
+        "bytes_per_trajectory": round(size / written) if written else None,
+        **({"lost": lost} if lost else {}),
+    }
     if args.out == "-":  # the data went to stdout: the summary goes to stderr
         print(json.dumps(summary), file=sys.stderr)
     elif args.json:
         print_json(summary)
     else:
-        print(f"exported {written} of {count(len(jobs), 'episode')} ({passed} passed) to {args.out}: {size:,} bytes, "
-              f"{summary['trajectories_per_s']} trajectories/s")
+        print(
+            f"exported {written} of {count(len(jobs), 'episode')} ({passed} passed) to {args.out}: {size:,} bytes, "
+            f"{summary['trajectories_per_s']} trajectories/s"
+        )
     return 0

@@ -44,8 +44,11 @@ def default_ks(n: int) -> list[int]:
 
 def group_stats(tasks: Sequence[dict[str, Any]], ks: Sequence[int]) -> dict[str, Any]:
     """Mean over ``tasks`` (each with n, c) of pass@k and pass^k for each k."""
-    out: dict[str, Any] = {"tasks": len(tasks), "episodes": sum(t["n"] for t in tasks),
-                           "passes": sum(t["c"] for t in tasks)}
+    out: dict[str, Any] = {
+        "tasks": len(tasks),
+        "episodes": sum(t["n"] for t in tasks),
+        "passes": sum(t["c"] for t in tasks),
+    }
     for k in ks:
         out[f"pass@{k}"] = _mean(pass_at_k(t["n"], t["c"], k) for t in tasks)
     for k in ks:

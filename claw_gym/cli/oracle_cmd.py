@@ -16,8 +16,9 @@ from .runner import Backend, Job, jobs_for, run_episode, run_jobs, spec_info
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("oracle", help="run the oracle on one task or on --all (filtered) tasks; count passes",
-                       description=__doc__)
+    p = sub.add_parser(
+        "oracle", help="run the oracle on one task or on --all (filtered) tasks; count passes", description=__doc__
+    )
     p.add_argument("task", nargs="?", help="task id; or use --all with filters")
     p.add_argument("--all", action="store_true", help="every task matching the filters")
     add_run_options(p, "print the results as JSON")
@@ -30,16 +31,31 @@ def oracle_job(job: Job) -> dict[str, Any]:
     ep = run_episode(task_id, seed, "oracle", env_kwargs=kwargs)
     v = ep.verdict or {}
     failed = [c["name"] for c in v.get("checks", []) if not c["passed"]]
-    return {"task_id": task_id, "family": ep.info["family"], "seed": seed, "passed": ep.passed,
-            "steps": len(ep.steps), "failed_checks": failed, "violations": v.get("violations", []),
-            "crash": ep.crash}
+    return {
+        "task_id": task_id,
+        "family": ep.info["family"],
+        "seed": seed,
+        "passed": ep.passed,
+        "steps": len(ep.steps),
+        "failed_checks": failed,
+        "violations": v.get("violations", []),
+        "crash": ep.crash,
+    }
 
 
 def oracle_lost(job: Job, reason: str) -> dict[str, Any]:
     """An episode that never finished (its Ray worker died twice): a failure, with the reason as its crash."""
     task_id, seed, _ = job
-    return {"task_id": task_id, "family": spec_info(task_id)["family"], "seed": seed, "passed": False,
-            "steps": 0, "failed_checks": [], "violations": [], "crash": reason}
+    return {
+        "task_id": task_id,
+        "family": spec_info(task_id)["family"],
+        "seed": seed,
+        "passed": False,
+        "steps": 0,
+        "failed_checks": [],
+        "violations": [],
+        "crash": reason,
+    }
 
 
 def run(args: argparse.Namespace) -> int:
@@ -60,12 +76,21 @@ def run(args: argparse.Namespace) -> int:
         print_json({"episodes": len(results), "passed": len(results) - len(failures), "results": results})
         return 1 if failures else 0
     total, passed = Counter(r["family"] for r in results), Counter(r["family"] for r in results if r["passed"])
-    print(table(["family", "episodes", "passed", "rate"],
-                [(f, total[f], passed[f], passed[f] / total[f]) for f in sorted(total)]))
-    print(f"\noracle passed {len(results) - len(failures)}/{count(len(results), 'episode')} "
-          f"on {count(len(task_ids), 'task')}")
+    print(
+        table(
+            ["family", "episodes", "passed", "rate"],
+            [(f, total[f], passed[f], passed[f] / total[f]) for f in sorted(total)],
+        )
+    )
+    print(
+        f"\noracle passed {len(results) - len(failures)}/{count(len(results), 'episode')} "
+        f"on {count(len(task_ids), 'task')}"
+    )
     for r in failures:
-        why = r["crash"].strip().splitlines()[-1] if r["crash"] else \
-            "; ".join([f"failed: {c}" for c in r["failed_checks"]] + [f"violation: {v}" for v in r["violations"]])
+        why = (
+            r["crash"].strip().splitlines()[-1]
+            if r["crash"]
+            else "; ".join([f"failed: {c}" for c in r["failed_checks"]] + [f"violation: {v}" for v in r["violations"]])
+        )
         print(f"  FAIL {r['task_id']} seed {r['seed']}: {why}")
     return 1 if failures else 0

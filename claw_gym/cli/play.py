@@ -40,12 +40,19 @@ COMMANDS = """player commands:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("play", help="play a task interactively (actions as JSON or short forms)",
-                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "play",
+        help="play a task interactively (actions as JSON or short forms)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("task", help="task id")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--screens", metavar="DIR",
-                   help="where phone screens go, kept (default: a temporary directory, removed at exit)")
+    p.add_argument(
+        "--screens",
+        metavar="DIR",
+        help="where phone screens go, kept (default: a temporary directory, removed at exit)",
+    )
     add_env_args(p)
     p.add_argument("--width", type=int, default=2000, help="print at most this many characters of a result")
     p.set_defaults(func=run)
@@ -54,8 +61,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 class Session:
     """One episode driven by typed lines; all output goes to ``out``."""
 
-    def __init__(self, task_id: str, seed: int, out: TextIO, screens: str | None, width: int,
-                 env_kwargs: str = "{}") -> None:
+    def __init__(
+        self, task_id: str, seed: int, out: TextIO, screens: str | None, width: int, env_kwargs: str = "{}"
+    ) -> None:
         import claw_gym  # noqa: F401  (registers the envs)
 
         self.spec = resolve_task(task_id)
@@ -81,8 +89,10 @@ class Session:
     def intro(self) -> None:
         """What an agent knows at the start; the task id and family wait for the verdict."""
         s, i = self.spec, self.info
-        self.say(f"new episode, seed {self.seed}: difficulty {s.difficulty}, max {s.max_steps} steps; "
-                 f"devices: {', '.join(s.devices) or 'none (API only)'}")
+        self.say(
+            f"new episode, seed {self.seed}: difficulty {s.difficulty}, max {s.max_steps} steps; "
+            f"devices: {', '.join(s.devices) or 'none (API only)'}"
+        )
         self.say(f"time: {self.obs['time']}")
         self.say(f"instruction: {i['instruction'] or '(none: proactive task; watch the events)'}")
         self.say("services:\n  " + self.obs["services"].replace("\n", "\n  "))
@@ -127,8 +137,10 @@ class Session:
     def verdict(self) -> None:
         v = self.info.get("verdict") or {}
         self.passed = bool(v.get("passed"))
-        self.say(f"\nepisode over after {count(self.steps, 'step')}: {'PASSED' if self.passed else 'FAILED'} "
-                 f"(score {v.get('score', 0.0):.2f})")
+        self.say(
+            f"\nepisode over after {count(self.steps, 'step')}: {'PASSED' if self.passed else 'FAILED'} "
+            f"(score {v.get('score', 0.0):.2f})"
+        )
         self.reveal()
         for c in v.get("checks", []):
             self.say(f"  [{'x' if c['passed'] else ' '}] {c['name']}" + (f" ({c['detail']})" if c["detail"] else ""))

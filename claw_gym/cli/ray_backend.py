@@ -83,8 +83,12 @@ def connect(address: str | None, workers: int | None, ship: list[ModuleType] | N
     ray = _ray()
     if ray.is_initialized():
         return False
-    common: dict[str, Any] = {"include_dashboard": False, "logging_level": "ERROR", "log_to_driver": False,
-                              "configure_logging": True}
+    common: dict[str, Any] = {
+        "include_dashboard": False,
+        "logging_level": "ERROR",
+        "log_to_driver": False,
+        "configure_logging": True,
+    }
     if ship:
         common["runtime_env"] = {"py_modules": ship}
     if address is None:  # "local": a new Ray of our own, even if `ray start` runs on this machine
@@ -94,8 +98,9 @@ def connect(address: str | None, workers: int | None, ship: list[ModuleType] | N
     err = os.dup(2)  # Ray's C++ client logs each failed retry on fd 2: keep them off the user's screen
 
     def give_up() -> None:
-        os.write(err, f"claw-gym: error: no Ray cluster answered at {address} within {CONNECT_SECONDS:.0f} s\n"
-                 .encode())
+        os.write(
+            err, f"claw-gym: error: no Ray cluster answered at {address} within {CONNECT_SECONDS:.0f} s\n".encode()
+        )
         os._exit(2)
 
     watchdog = threading.Timer(CONNECT_SECONDS, give_up)
@@ -143,9 +148,17 @@ def _run_group(fn: Callable[[Any], Any], jobs: list[Any]) -> list[Any]:
     return [fn(job) for job in jobs]
 
 
-def run_jobs(fn: Callable[[Any], Any], jobs: Sequence[Any], desc: str, *, key: Callable[[Any], Any],
-             lost: Callable[[Any, str], Any], address: str | None, workers: int | None,
-             policy: str | None = None) -> Iterator[Any]:
+def run_jobs(
+    fn: Callable[[Any], Any],
+    jobs: Sequence[Any],
+    desc: str,
+    *,
+    key: Callable[[Any], Any],
+    lost: Callable[[Any, str], Any],
+    address: str | None,
+    workers: int | None,
+    policy: str | None = None,
+) -> Iterator[Any]:
     """``map(fn, jobs)`` in job order over Ray tasks (one per group), with a progress bar by episode.
 
     ``policy``: the spec the jobs run, whose module is shipped to the workers if it is the user's."""
@@ -161,8 +174,14 @@ def run_jobs(fn: Callable[[Any], Any], jobs: Sequence[Any], desc: str, *, key: C
                 ray.shutdown()
 
 
-def _ordered(ray: Any, fn: Callable[[Any], Any], jobs: list[Any], groups: list[list[int]],
-             lost: Callable[[Any, str], Any], desc: str) -> Iterator[Any]:
+def _ordered(
+    ray: Any,
+    fn: Callable[[Any], Any],
+    jobs: list[Any],
+    groups: list[list[int]],
+    lost: Callable[[Any, str], Any],
+    desc: str,
+) -> Iterator[Any]:
     """Submit groups in order (a bounded window in flight), retry failures per episode, yield in order."""
     task = ray.remote(max_retries=0)(_run_group)  # retries are ours: per episode, named when they fail
     window = max(4, 2 * int(ray.cluster_resources().get("CPU", 1)))

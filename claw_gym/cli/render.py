@@ -27,8 +27,12 @@ CARD_SIZE = (360, 640)  # the text card of a task without the phone (W, H)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("render", help="render an episode as an animated GIF or PNG frames with captions",
-                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "render",
+        help="render an episode as an animated GIF or PNG frames with captions",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("task", help="task id")
     p.add_argument("--out", required=True, help="episode.gif, or a directory for PNG frames")
     p.add_argument("--seed", type=int, default=0)
@@ -109,9 +113,19 @@ def run(args: argparse.Namespace) -> int:
             written.append(str(path))
     source = "screen" if screen else "text cards"
     if args.json:
-        print_json({"task_id": spec.task_id, "seed": args.seed, "frames": len(frames), "source": source,
-                    "passed": ep.passed, "files": written})
+        print_json(
+            {
+                "task_id": spec.task_id,
+                "seed": args.seed,
+                "frames": len(frames),
+                "source": source,
+                "passed": ep.passed,
+                "files": written,
+            }
+        )
     else:
-        print(f"{count(len(frames), 'frame')} ({source}) of {spec.task_id} seed {args.seed} "
-              f"({'passed' if ep.passed else 'failed'}) -> {written[0] if len(written) == 1 else str(out) + '/'}")
+        print(
+            f"{count(len(frames), 'frame')} ({source}) of {spec.task_id} seed {args.seed} "
+            f"({'passed' if ep.passed else 'failed'}) -> {written[0] if len(written) == 1 else str(out) + '/'}"
+        )
     return 0

@@ -82,8 +82,15 @@ def env_for(task_id: str, env_kwargs: str = "{}") -> gym.Env:
 _ENV: tuple[str, gym.Env] | None = None
 
 
-def run_episode(task_id: str, seed: int, policy: str, *, env_kwargs: str = "{}", keep_images: bool = False,
-                on_reset: Callable[[Any, Episode], None] | None = None) -> Episode:
+def run_episode(
+    task_id: str,
+    seed: int,
+    policy: str,
+    *,
+    env_kwargs: str = "{}",
+    keep_images: bool = False,
+    on_reset: Callable[[Any, Episode], None] | None = None,
+) -> Episode:
     """Play one episode to its verdict. Non-text observation values are dropped unless ``keep_images``.
 
     ``env_kwargs``: JSON text of keywords for ``gym.make`` (see ``--env-arg``)."""
@@ -99,9 +106,17 @@ def run_episode(task_id: str, seed: int, policy: str, *, env_kwargs: str = "{}",
         while not done:
             action = agent.act(obs, info)
             obs, reward, terminated, truncated, info = env.step(action)
-            ep.steps.append(Step(action if isinstance(action, str) else repr(action), _keep(obs, keep_images),
-                                 float(reward), bool(terminated), bool(truncated), bool(info["action_ok"]),
-                                 info["error"]))
+            ep.steps.append(
+                Step(
+                    action if isinstance(action, str) else repr(action),
+                    _keep(obs, keep_images),
+                    float(reward),
+                    bool(terminated),
+                    bool(truncated),
+                    bool(info["action_ok"]),
+                    info["error"],
+                )
+            )
             done = terminated or truncated
     except Exception:  # the policy crashed: record it, the run goes on
         ep.crash = traceback.format_exc(limit=6)
@@ -155,12 +170,23 @@ def spec_info(task_id: str) -> dict[str, Any]:
     from ..tasks import suite
 
     s = suite.get_spec(task_id)
-    return {"family": s.family, "kind": s.kind, "difficulty": s.difficulty, "split": s.split,
-            "services": list(s.services), "devices": list(s.devices)}
+    return {
+        "family": s.family,
+        "kind": s.kind,
+        "difficulty": s.difficulty,
+        "split": s.split,
+        "services": list(s.services),
+        "devices": list(s.devices),
+    }
 
 
-def run_jobs(fn: Callable[[Any], Any], jobs: Sequence[Any], backend: Backend | int, desc: str,
-             lost: Callable[[Any, str], Any] | None = None) -> Iterator[Any]:
+def run_jobs(
+    fn: Callable[[Any], Any],
+    jobs: Sequence[Any],
+    backend: Backend | int,
+    desc: str,
+    lost: Callable[[Any, str], Any] | None = None,
+) -> Iterator[Any]:
     """``map(fn, jobs)`` in job order, with a progress bar: in process, over spawned processes, or on Ray.
 
     Jobs are :data:`Job` tuples, possibly behind a ``functools.partial`` in ``fn``. On Ray an episode
@@ -172,8 +198,16 @@ def run_jobs(fn: Callable[[Any], Any], jobs: Sequence[Any], backend: Backend | i
             raise ValueError("the ray backend needs lost(job, reason) for episodes that cannot finish")
         from . import ray_backend
 
-        yield from ray_backend.run_jobs(fn, jobs, desc, key=lambda job: (job[0], job[2]), lost=lost,
-                                        address=backend.address, workers=backend.workers, policy=backend.policy)
+        yield from ray_backend.run_jobs(
+            fn,
+            jobs,
+            desc,
+            key=lambda job: (job[0], job[2]),
+            lost=lost,
+            address=backend.address,
+            workers=backend.workers,
+            policy=backend.policy,
+        )
         return
     workers = backend.workers or 1
     if workers <= 1 or len(jobs) <= 1:

@@ -1,14 +1,14 @@
 """Short forms of actions for people typing at ``claw-gym play``.
 
-    api calendar.list_events start=2026-03-02 end=2026-03-09   key=value; values parsed as JSON when
-                                                               possible (5, true, ["a@b.c"], "two words")
-    help                                                       api help: every service and endpoint
-    sh ls -la            tap 120 540        tap e12            long 120 540
-    tap text="Work Mail"                    tap id=send        tap desc="Navigate up"
-    swipe 180 600 180 200                   type hello there   key back
-    wait 600             finish Moved the review to Thursday.
-    sleep 600                                                  wait without waking at arrivals ("wake": false)
-    {"kind": "api", "call": "help", "args": {}}                any JSON action as is
+api calendar.list_events start=2026-03-02 end=2026-03-09   key=value; values parsed as JSON when
+                                                           possible (5, true, ["a@b.c"], "two words")
+help                                                       api help: every service and endpoint
+sh ls -la            tap 120 540        tap e12            long 120 540
+tap text="Work Mail"                    tap id=send        tap desc="Navigate up"
+swipe 180 600 180 200                   type hello there   key back
+wait 600             finish Moved the review to Thursday.
+sleep 600                                                  wait without waking at arrivals ("wake": false)
+{"kind": "api", "call": "help", "args": {}}                any JSON action as is
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ def parse(line: str) -> str:
         selector = element(rest)
         if selector is not None:
             return make(element=selector)
-        x, y = _ints(words, 2, f"{verb} X Y  |  {verb} ELEMENT_ID  |  {verb} text=\"Work Mail\" (or id=, desc=)")
+        x, y = _ints(words, 2, f'{verb} X Y  |  {verb} ELEMENT_ID  |  {verb} text="Work Mail" (or id=, desc=)')
         return make(x, y)
     if verb == "swipe":
         return A.swipe(*_ints(words, 4, "swipe X Y X2 Y2"))

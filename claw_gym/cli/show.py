@@ -14,8 +14,7 @@ from .runner import run_episode
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("show", help="show one task: spec, instruction or trigger, checker, oracle",
-                       description=__doc__)
+    p = sub.add_parser("show", help="show one task: spec, instruction or trigger, checker, oracle", description=__doc__)
     p.add_argument("task", help="task id (see 'claw-gym list')")
     p.add_argument("--seed", type=int, default=0, help="seed of the episode shown (instruction, oracle)")
     p.add_argument("--json", action="store_true", help="print as JSON")
@@ -28,19 +27,28 @@ def describe(task_id: str, seed: int) -> dict[str, Any]:
     scenario: dict[str, Any] = {}
 
     def grab(env: Any, ep: Any) -> None:
-        scenario.update(trigger=env.scenario.trigger, deadline=env.scenario.deadline,
-                        start=ep.obs["time"], oracle=env.oracle_actions())
+        scenario.update(
+            trigger=env.scenario.trigger,
+            deadline=env.scenario.deadline,
+            start=ep.obs["time"],
+            oracle=env.oracle_actions(),
+        )
 
     ep = run_episode(spec.task_id, seed, "oracle", on_reset=grab)
     verdict = ep.verdict or {}
     return {
-        **spec.as_dict(), "env_id": spec.env_id, "seed": seed, "start_time": scenario["start"],
-        "instruction": ep.info["instruction"], "trigger": scenario["trigger"] or None,
+        **spec.as_dict(),
+        "env_id": spec.env_id,
+        "seed": seed,
+        "start_time": scenario["start"],
+        "instruction": ep.info["instruction"],
+        "trigger": scenario["trigger"] or None,
         "deadline": clock.fmt_long(scenario["deadline"]) if scenario["deadline"] is not None else None,
         "checker": family.summary,
         "checks": [c["name"] for c in verdict.get("checks", [])],
         "because": {c["name"]: c.get("because", "") for c in verdict.get("checks", [])},
-        "oracle_length": len(scenario["oracle"]), "oracle_passes": ep.passed,
+        "oracle_length": len(scenario["oracle"]),
+        "oracle_passes": ep.passed,
         "oracle": scenario["oracle"],
     }
 
@@ -51,8 +59,10 @@ def run(args: argparse.Namespace) -> int:
         print_json(d)
         return 0
     print(f"{d['task_id']}   ({d['env_id']})")
-    print(f"  family {d['family']}, variant {d['variant']}, {d['kind']}, difficulty {d['difficulty']}, "
-          f"split {d['split']}, max {d['max_steps']} steps" + (f", tags {', '.join(d['tags'])}" if d["tags"] else ""))
+    print(
+        f"  family {d['family']}, variant {d['variant']}, {d['kind']}, difficulty {d['difficulty']}, "
+        f"split {d['split']}, max {d['max_steps']} steps" + (f", tags {', '.join(d['tags'])}" if d["tags"] else "")
+    )
     print(f"  services: {', '.join(d['services'])}")
     print(f"  devices:  {', '.join(d['devices']) or 'none (API only)'}")
     print(f"\nseed {d['seed']}, starts {d['start_time']}")
@@ -68,6 +78,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"  - {name}")
         if d["because"].get(name):
             print(f"      because {d['because'][name]}")
-    print(f"\noracle: {count(d['oracle_length'], 'action')}, {'passes' if d['oracle_passes'] else 'FAILS'}"
-          f" (see them with --json, or step through with 'claw-gym play {d['task_id']}' and :oracle)")
+    print(
+        f"\noracle: {count(d['oracle_length'], 'action')}, {'passes' if d['oracle_passes'] else 'FAILS'}"
+        f" (see them with --json, or step through with 'claw-gym play {d['task_id']}' and :oracle)"
+    )
     return 0

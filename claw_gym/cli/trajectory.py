@@ -29,8 +29,18 @@ from ..llm.prompt import (
 from ..llm.tools import tools_for
 from .runner import Episode
 
-__all__ = ["SEP", "action_of", "chat_record", "dumps", "metadata", "obs_text", "step_records", "system_message",
-           "tool_call", "tools_of"]
+__all__ = [
+    "SEP",
+    "action_of",
+    "chat_record",
+    "dumps",
+    "metadata",
+    "obs_text",
+    "step_records",
+    "system_message",
+    "tool_call",
+    "tools_of",
+]
 
 
 def tools_of(env: Any) -> list[dict[str, Any]]:
@@ -41,11 +51,21 @@ def tools_of(env: Any) -> list[dict[str, Any]]:
 def metadata(ep: Episode) -> dict[str, Any]:
     v = ep.verdict or {}
     last = ep.steps[-1] if ep.steps else None
-    return {"task_id": ep.task_id, "env_id": f"ClawAnything/{ep.task_id}-v0", "seed": ep.seed, "policy": ep.policy,
-            "prompt_version": PROMPT_VERSION,
-            **{k: ep.info[k] for k in ("family", "kind", "difficulty", "split", "devices")},
-            "passed": ep.passed, "reward": ep.reward, "score": v.get("score", 0.0), "steps": len(ep.steps),
-            "truncated": bool(last and last.truncated), "verdict": ep.verdict, "crash": ep.crash}
+    return {
+        "task_id": ep.task_id,
+        "env_id": f"ClawAnything/{ep.task_id}-v0",
+        "seed": ep.seed,
+        "policy": ep.policy,
+        "prompt_version": PROMPT_VERSION,
+        **{k: ep.info[k] for k in ("family", "kind", "difficulty", "split", "devices")},
+        "passed": ep.passed,
+        "reward": ep.reward,
+        "score": v.get("score", 0.0),
+        "steps": len(ep.steps),
+        "truncated": bool(last and last.truncated),
+        "verdict": ep.verdict,
+        "crash": ep.crash,
+    }
 
 
 def chat_record(ep: Episode) -> dict[str, Any]:
@@ -61,10 +81,20 @@ def step_records(ep: Episode) -> list[dict[str, Any]]:
     out = []
     prev = ep.obs
     for n, step in enumerate(ep.steps, 1):
-        rec: dict[str, Any] = {"task_id": ep.task_id, "seed": ep.seed, "passed": ep.passed, "step": n,
-                               "observation": prev, "action": step.action, "tool_call": tool_call(step.action, n),
-                               "reward": step.reward, "terminated": step.terminated, "truncated": step.truncated,
-                               "action_ok": step.action_ok, "error": step.error}
+        rec: dict[str, Any] = {
+            "task_id": ep.task_id,
+            "seed": ep.seed,
+            "passed": ep.passed,
+            "step": n,
+            "observation": prev,
+            "action": step.action,
+            "tool_call": tool_call(step.action, n),
+            "reward": step.reward,
+            "terminated": step.terminated,
+            "truncated": step.truncated,
+            "action_ok": step.action_ok,
+            "error": step.error,
+        }
         if n == len(ep.steps):
             rec["final_observation"] = step.obs
             rec["metadata"] = metadata(ep)

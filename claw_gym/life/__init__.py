@@ -64,8 +64,14 @@ class Life(WorldRef):
         s = world.services
         if "contacts" in s:
             for p in world.persona.people:
-                s["contacts"].add(p.name, p.email, p.phone, relation=p.relation, company=p.company,
-                                  address=self.cast.addresses.get(p.name, ""))
+                s["contacts"].add(
+                    p.name,
+                    p.email,
+                    p.phone,
+                    relation=p.relation,
+                    company=p.company,
+                    address=self.cast.addresses.get(p.name, ""),
+                )
             acc = self.cast.accountant
             s["contacts"].add(acc.name, acc.email, acc.phone, relation=acc.relation, company=acc.company)
             s["contacts"].add(self.cast.landlord, self.cast.landlord_email, "", relation="landlord")
@@ -74,8 +80,11 @@ class Life(WorldRef):
         self.moved = conflicts.upcoming_moved(world, self.cast, self.rng)
         if self.moved:
             self.upcoming.append(self.moved["entry"])
-            self.signals["moved_meeting"] = {"title": self.moved["title"], "entry": self.moved["entry"]["id"],
-                                             "final": self.moved["final"]}
+            self.signals["moved_meeting"] = {
+                "title": self.moved["title"],
+                "entry": self.moved["entry"]["id"],
+                "final": self.moved["final"],
+            }
         self.own: set[int] = {id(r) for r in self.upcoming}  # every background record, by identity
         world.life = self
         self._history()
@@ -84,8 +93,15 @@ class Life(WorldRef):
     def _history(self) -> None:
         w = self.world
         now = w.clock.now
-        p = Plan(w, self.cast, self.rng, self.difficulty, start=clock.day_start(now) - HISTORY_DAYS * clock.DAY,
-                 now=now, horizon=STREAM_DAYS * clock.DAY)
+        p = Plan(
+            w,
+            self.cast,
+            self.rng,
+            self.difficulty,
+            start=clock.day_start(now) - HISTORY_DAYS * clock.DAY,
+            now=now,
+            horizon=STREAM_DAYS * clock.DAY,
+        )
         d = self.difficulty
         f = 0.6 + 0.2 * d  # more of everything with difficulty
         end = now + p.horizon
@@ -110,8 +126,9 @@ class Life(WorldRef):
         conflicts.past_moved(p)
         if self.moved:
             m = self.moved
-            conflicts.moved_twice(p, m["title"], m["final"], m["entry"],
-                                  now - int(self.rng.integers(6, 10)) * clock.DAY)
+            conflicts.moved_twice(
+                p, m["title"], m["final"], m["entry"], now - int(self.rng.integers(6, 10)) * clock.DAY
+            )
         self.signals["moved_house"] = conflicts.moved_house(p)
         self._fill_words(p, end)
         routines.statements(p)
@@ -165,16 +182,33 @@ class Life(WorldRef):
                 t = p.start + int(self.rng.integers(0, max(1, p.now - p.start)))
                 date = clock.fmt_date(t)
                 if p.has("notes"):
-                    R.note(p, t, f"Journal {date} ({k + 1})", p.lazy("journal", date, each, words=each),
-                                   folder="journal", words=each)
+                    R.note(
+                        p,
+                        t,
+                        f"Journal {date} ({k + 1})",
+                        p.lazy("journal", date, each, words=each),
+                        folder="journal",
+                        words=each,
+                    )
                 elif p.has("files"):
-                    R.file(p, t, f"Documents/journal/{date}-{k + 1}.txt",
-                                   p.lazy("journal", date, each, words=each), words=each)
+                    R.file(
+                        p,
+                        t,
+                        f"Documents/journal/{date}-{k + 1}.txt",
+                        p.lazy("journal", date, each, words=each),
+                        words=each,
+                    )
                 else:
-                    R.mail_in(p, "workmail", t, f"digest@{p.cast.persona.work_domain}",
-                                      f"Company digest {date}", p.lazy("newsletter", "Company digest", k + 1, each,
-                                                                       p.cast.persona.employer, words=each),
-                                      words=each, who="Company digest")
+                    R.mail_in(
+                        p,
+                        "workmail",
+                        t,
+                        f"digest@{p.cast.persona.work_domain}",
+                        f"Company digest {date}",
+                        p.lazy("newsletter", "Company digest", k + 1, each, p.cast.persona.employer, words=each),
+                        words=each,
+                        who="Company digest",
+                    )
 
     # ---- phase 2: around the family -------------------------------------------------------------
     def settle(self) -> None:
@@ -214,8 +248,11 @@ class Life(WorldRef):
                     avoid.add(_strip_prefix(v).lower())
             text_parts.append(" ".join(str(v) for v in rec.values()))
         blob = "\n".join(text_parts)
-        busy = {p.name for p in self.world.persona.people  # type: ignore[union-attr]
-                if p.name in blob or p.email in blob or p.phone in blob or re.search(rf"\b{p.first}\b", blob)}
+        busy = {
+            p.name
+            for p in self.world.persona.people  # type: ignore[union-attr]
+            if p.name in blob or p.email in blob or p.phone in blob or re.search(rf"\b{p.first}\b", blob)
+        }
         return avoid, busy, theirs
 
     def _remove(self, avoid: set[str], busy: set[str]) -> set[int]:
@@ -229,8 +266,7 @@ class Life(WorldRef):
         quiet_from = now - QUIET_DAYS * clock.DAY
         doomed: list[Any] = [r for key in avoid for r in self._by_title.get(key, ())]
         for name in busy:
-            doomed += [r for r in self._by_person.get(name, ())
-                       if r.kind.endswith(".sent") or r.time >= quiet_from]
+            doomed += [r for r in self._by_person.get(name, ()) if r.kind.endswith(".sent") or r.time >= quiet_from]
         gone: set[int] = set()
         removed_ids: set[str] = set()
         changed: set[str] = set()  # services whose records were removed or edited in place
@@ -300,8 +336,12 @@ def _mirror_line(sname: str, tname: str, r: dict) -> tuple[int, str, str, str] |
         return r["time"], "mail.received", f"from {r['from']}: {r['subject']}", r["from"]
     if sname == "sms":
         way = "from" if r.get("direction") == "in" else "to"
-        return r["time"], f"sms.{'received' if way == 'from' else 'sent'}", f"text {way} {r['number']}: " \
-                                                                            f"{str(r['body'])[:60]}", r["number"]
+        return (
+            r["time"],
+            f"sms.{'received' if way == 'from' else 'sent'}",
+            f"text {way} {r['number']}: {str(r['body'])[:60]}",
+            r["number"],
+        )
     if sname == "chat":
         return r["time"], "chat.message", f"#{r['channel']} {r['sender']}: {str(r['text'])[:60]}", r["sender"]
     if sname == "bank":

@@ -17,8 +17,12 @@ from ..events import Event
 if TYPE_CHECKING:
     from ..world import World
 
-NEWSLETTERS = [("news@dailybrief.example", "Your morning brief"), ("deals@shopmart.example", "48h flash sale"),
-               ("hello@fitclub.example", "New classes this month"), ("digest@devweekly.example", "Dev Weekly #{n}")]
+NEWSLETTERS = [
+    ("news@dailybrief.example", "Your morning brief"),
+    ("deals@shopmart.example", "48h flash sale"),
+    ("hello@fitclub.example", "New classes this month"),
+    ("digest@devweekly.example", "Dev Weekly #{n}"),
+]
 
 
 def populate(world: World, rng: np.random.Generator, difficulty: int) -> None:
@@ -34,24 +38,58 @@ def populate(world: World, rng: np.random.Generator, difficulty: int) -> None:
         t = now - int(rng.integers(1, 30)) * clock.DAY - int(rng.integers(0, 12 * 3600))
         sender, subject = NEWSLETTERS[int(rng.integers(len(NEWSLETTERS)))]
         if "mail" in s:
-            world.schedule(Event(t, "mail", "mail.received", f"from {sender}: {subject.format(n=100 + i)}", "messages",
-                                 {"time": t, "from": sender, "to": [s["mail"].address()], "cc": [],
-                                  "subject": subject.format(n=100 + i), "body": "Unsubscribe at any time.",
-                                  "folder": "inbox", "read": bool(rng.random() < 0.7), "attachments": []}))
+            world.schedule(
+                Event(
+                    t,
+                    "mail",
+                    "mail.received",
+                    f"from {sender}: {subject.format(n=100 + i)}",
+                    "messages",
+                    {
+                        "time": t,
+                        "from": sender,
+                        "to": [s["mail"].address()],
+                        "cc": [],
+                        "subject": subject.format(n=100 + i),
+                        "body": "Unsubscribe at any time.",
+                        "folder": "inbox",
+                        "read": bool(rng.random() < 0.7),
+                        "attachments": [],
+                    },
+                )
+            )
     if "bank" in s:
         s["bank"].opening_balance = round(float(rng.uniform(2500, 9000)), 2)
         for k in range(3):
             t = now - (k * 30 + int(rng.integers(1, 5))) * clock.DAY
-            world.schedule(Event(t, "bank", "bank.transaction", f"salary {persona.employer}", "transactions",
-                                 {"time": t, "amount": 3200.0, "counterparty": persona.employer,
-                                  "reference": "Salary", "status": "posted", "iban": ""}))
+            world.schedule(
+                Event(
+                    t,
+                    "bank",
+                    "bank.transaction",
+                    f"salary {persona.employer}",
+                    "transactions",
+                    {
+                        "time": t,
+                        "amount": 3200.0,
+                        "counterparty": persona.employer,
+                        "reference": "Salary",
+                        "status": "posted",
+                        "iban": "",
+                    },
+                )
+            )
     if "calendar" in s:
         day = clock.day_start(now)
         for d in range(-7, 14):
             t = day + d * clock.DAY
             if clock.weekday(t) < 5:
-                s["calendar"].add("Team standup", t + 9 * clock.HOUR + 30 * 60, t + 9 * clock.HOUR + 45 * 60,
-                                  attendees=[p.email for p in persona.by_relation("colleague")[:3]])
+                s["calendar"].add(
+                    "Team standup",
+                    t + 9 * clock.HOUR + 30 * 60,
+                    t + 9 * clock.HOUR + 45 * 60,
+                    attendees=[p.email for p in persona.by_relation("colleague")[:3]],
+                )
     if "todo" in s:
         s["todo"].add("Renew gym membership", now + int(rng.integers(3, 20)) * clock.DAY)
     if "notes" in s:

@@ -17,27 +17,79 @@ import numpy as np
 from ..persona import Person, Persona
 
 # Individuals outside the persona's pools, so their names never collide with a family's draw.
-EXTRA_NAMES = ("Agnes Whitlock", "Bruno Castellane", "Cora Vandermeer", "Desmond Achterberg", "Eliza Thornbury",
-               "Felix Ostrowski", "Greta Halloran", "Horace Beaumont")
+EXTRA_NAMES = (
+    "Agnes Whitlock",
+    "Bruno Castellane",
+    "Cora Vandermeer",
+    "Desmond Achterberg",
+    "Eliza Thornbury",
+    "Felix Ostrowski",
+    "Greta Halloran",
+    "Horace Beaumont",
+)
 LANDLORDS = ("Harbor Property Management", "Oakline Lettings", "Greenway Homes", "Cityside Rentals")
-NEWSLETTERS = (("The Morning Brief", "brief@morningbrief.example"), ("Dev Weekly", "digest@devweekly.example"),
-               ("City Pulse", "hello@citypulse.example"), ("Money Matters", "news@moneymatters.example"),
-               ("Green Living", "letters@greenliving.example"), ("Trail & Summit", "team@trailsummit.example"))
-SHOPS = (("ShopMart", "deals@shopmart.example"), ("Nordic Home", "offers@nordichome.example"),
-         ("RunFast", "club@runfast.example"), ("PixelPlanet", "sales@pixelplanet.example"),
-         ("Bookworm", "hello@bookworm.example"))
-SUBSCRIPTIONS = (("StreamBox", 12.99), ("CloudVault", 2.99), ("TuneWave", 10.99), ("NewsPlus", 7.50),
-                 ("FitTrack Pro", 4.99), ("PhotoLab", 9.99))
-UTILITIES = (("Volt Energy", "billing@voltenergy.example"), ("AquaCity Water", "invoices@aquacity.example"),
-             ("Skyline Telecom", "billing@skylinetelecom.example"))
-MERCHANTS = ("Corner Bakery", "FreshMart", "Metro Transit", "Bean There Cafe", "Green Grocer", "City Pharmacy",
-             "Noodle Bar", "Petrol Express", "Bike Hub", "Pizzeria Napoli", "Book Nook", "Daily Deli")
-SPAMMERS = ("security@acc0unt-verify.example", "prize@lucky-winner.example", "parcel@deliv-notice.example",
-            "invest@quick-returns.example")
-TRAVEL = (("SkyJet Airways", "bookings@skyjet.example", "flight"), ("RailConnect", "tickets@railconnect.example",
-                                                                     "train"))
-STREETS = ("Linden Allee", "Harbour Road", "Maple Crescent", "Via Roma", "Kingsway", "Rosengasse", "Elm Court",
-           "Canal Street")
+NEWSLETTERS = (
+    ("The Morning Brief", "brief@morningbrief.example"),
+    ("Dev Weekly", "digest@devweekly.example"),
+    ("City Pulse", "hello@citypulse.example"),
+    ("Money Matters", "news@moneymatters.example"),
+    ("Green Living", "letters@greenliving.example"),
+    ("Trail & Summit", "team@trailsummit.example"),
+)
+SHOPS = (
+    ("ShopMart", "deals@shopmart.example"),
+    ("Nordic Home", "offers@nordichome.example"),
+    ("RunFast", "club@runfast.example"),
+    ("PixelPlanet", "sales@pixelplanet.example"),
+    ("Bookworm", "hello@bookworm.example"),
+)
+SUBSCRIPTIONS = (
+    ("StreamBox", 12.99),
+    ("CloudVault", 2.99),
+    ("TuneWave", 10.99),
+    ("NewsPlus", 7.50),
+    ("FitTrack Pro", 4.99),
+    ("PhotoLab", 9.99),
+)
+UTILITIES = (
+    ("Volt Energy", "billing@voltenergy.example"),
+    ("AquaCity Water", "invoices@aquacity.example"),
+    ("Skyline Telecom", "billing@skylinetelecom.example"),
+)
+MERCHANTS = (
+    "Corner Bakery",
+    "FreshMart",
+    "Metro Transit",
+    "Bean There Cafe",
+    "Green Grocer",
+    "City Pharmacy",
+    "Noodle Bar",
+    "Petrol Express",
+    "Bike Hub",
+    "Pizzeria Napoli",
+    "Book Nook",
+    "Daily Deli",
+)
+SPAMMERS = (
+    "security@acc0unt-verify.example",
+    "prize@lucky-winner.example",
+    "parcel@deliv-notice.example",
+    "invest@quick-returns.example",
+)
+TRAVEL = (
+    ("SkyJet Airways", "bookings@skyjet.example", "flight"),
+    ("RailConnect", "tickets@railconnect.example", "train"),
+)
+STREETS = (
+    "Linden Allee",
+    "Harbour Road",
+    "Maple Crescent",
+    "Via Roma",
+    "Kingsway",
+    "Rosengasse",
+    "Elm Court",
+    "Canal Street",
+)
 GYMS = ("FitClub", "IronWorks Gym", "Pulse Fitness")
 
 
@@ -115,19 +167,36 @@ def make_cast(persona: Persona, rng: np.random.Generator) -> Cast:
     d = _Draw(rng)
     people = persona.people
     styles = {p.name: _style(d, p.relation in ("manager", "colleague")) for p in people}
-    addresses = {p.name: f"{1 + d.below(219)} {d.pick(STREETS)}, {persona.city}"
-                 for p in people if p.relation not in ("manager", "colleague")}
+    addresses = {
+        p.name: f"{1 + d.below(219)} {d.pick(STREETS)}, {persona.city}"
+        for p in people
+        if p.relation not in ("manager", "colleague")
+    }
     landlord = d.pick(LANDLORDS)
     acc_name = d.pick(EXTRA_NAMES)
-    accountant = Person(acc_name, acc_name.lower().replace(" ", ".") + "@taxwise.example",
-                        f"+1 555 {100 + d.below(899)} {1000 + d.below(8999)}", "accountant", "Taxwise Advisors")
+    accountant = Person(
+        acc_name,
+        acc_name.lower().replace(" ", ".") + "@taxwise.example",
+        f"+1 555 {100 + d.below(899)} {1000 + d.below(8999)}",
+        "accountant",
+        "Taxwise Advisors",
+    )
     styles[accountant.name] = Style(3, 7, 0, 0, 1)
     some = d.some
-    return Cast(persona=persona, styles=styles, addresses=addresses, landlord=landlord,
-                landlord_email="rent@" + landlord.lower().replace(" ", "") + ".example",
-                rent=d.pick((950.0, 1100.0, 1250.0, 1400.0, 1680.0)),
-                salary=d.pick((3200.0, 3650.0, 4100.0, 4480.0, 5200.0)),
-                gym=d.pick(GYMS),
-                newsletters=some(NEWSLETTERS, 4), shops=some(SHOPS, 3), subscriptions=some(SUBSCRIPTIONS, 4),
-                utilities=some(UTILITIES, 2), merchants=some(MERCHANTS, 8), accountant=accountant,
-                extras=[accountant])
+    return Cast(
+        persona=persona,
+        styles=styles,
+        addresses=addresses,
+        landlord=landlord,
+        landlord_email="rent@" + landlord.lower().replace(" ", "") + ".example",
+        rent=d.pick((950.0, 1100.0, 1250.0, 1400.0, 1680.0)),
+        salary=d.pick((3200.0, 3650.0, 4100.0, 4480.0, 5200.0)),
+        gym=d.pick(GYMS),
+        newsletters=some(NEWSLETTERS, 4),
+        shops=some(SHOPS, 3),
+        subscriptions=some(SUBSCRIPTIONS, 4),
+        utilities=some(UTILITIES, 2),
+        merchants=some(MERCHANTS, 8),
+        accountant=accountant,
+        extras=[accountant],
+    )

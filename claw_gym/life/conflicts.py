@@ -11,8 +11,14 @@ from .. import clock
 from . import records as R
 from .plan import Plan
 
-MOVED_TITLES = ("Offsite planning", "Budget walkthrough", "Architecture deep-dive", "Customer escalation review",
-                "Team photo shoot", "Security tabletop exercise")
+MOVED_TITLES = (
+    "Offsite planning",
+    "Budget walkthrough",
+    "Architecture deep-dive",
+    "Customer escalation review",
+    "Team photo shoot",
+    "Security tabletop exercise",
+)
 
 
 def upcoming_moved(world: Any, cast: Any, rng: Any) -> dict[str, Any] | None:
@@ -24,8 +30,9 @@ def upcoming_moved(world: Any, cast: Any, rng: Any) -> dict[str, Any] | None:
         day += clock.DAY
     final = day + int(rng.choice([10, 13, 16])) * clock.HOUR + int(rng.choice([0, 30])) * clock.MINUTE
     title = MOVED_TITLES[int(rng.integers(len(MOVED_TITLES)))]
-    rec = world.services["calendar"].add(title, final, final + 3600, location="Room 4.02",
-                                         attendees=[p.email for p in cast.work_people()[:3]])
+    rec = world.services["calendar"].add(
+        title, final, final + 3600, location="Room 4.02", attendees=[p.email for p in cast.work_people()[:3]]
+    )
     return {"entry": rec, "title": title, "final": final}
 
 
@@ -45,14 +52,37 @@ def moved_twice(p: Plan, title: str, final: int, entry: Any, t_invite: int) -> N
     t2 = t1 + p.randint(1, 3) * clock.DAY
     if t2 >= p.now:
         return
-    R.mail_in(p, "workmail", t_invite, org.email, f"Invitation: {title}",
-              f"{_slot(first)}, Room 4.02. Agenda to follow.\n\n{org.first}", who=org.name, words=12)
-    R.mail_in(p, "workmail", t1, org.email, f"Moved: {title}",
-              f"Sorry all, {title} moves to {_slot(second)}. Same room.\n\n{org.first}", who=org.name, words=15)
+    R.mail_in(
+        p,
+        "workmail",
+        t_invite,
+        org.email,
+        f"Invitation: {title}",
+        f"{_slot(first)}, Room 4.02. Agenda to follow.\n\n{org.first}",
+        who=org.name,
+        words=12,
+    )
+    R.mail_in(
+        p,
+        "workmail",
+        t1,
+        org.email,
+        f"Moved: {title}",
+        f"Sorry all, {title} moves to {_slot(second)}. Same room.\n\n{org.first}",
+        who=org.name,
+        words=15,
+    )
     p.ref(t1 + 60, "calendar", "calendar.changed", f"{title} moved to {clock.fmt(second)}", entry)
-    R.mail_in(p, "workmail", t2, org.email, f"Moved again: {title}",
-              f"Last change, promise: {title} is now {_slot(final)}. Please ignore my earlier mail.\n\n"
-              f"{org.first}", who=org.name, words=18)
+    R.mail_in(
+        p,
+        "workmail",
+        t2,
+        org.email,
+        f"Moved again: {title}",
+        f"Last change, promise: {title} is now {_slot(final)}. Please ignore my earlier mail.\n\n{org.first}",
+        who=org.name,
+        words=18,
+    )
     p.ref(t2 + 60, "calendar", "calendar.changed", f"{title} moved to {clock.fmt(final)}", entry)
     if p.has("chat"):
         R.chat(p, t2 + 600, "general", org.name, f"heads up, {title} moved again - check the latest invite")
@@ -79,26 +109,46 @@ def moved_house(p: Plan) -> dict[str, Any] | None:
         return None
     who = p.pick(cands)
     old = p.cast.addresses[who.name]
-    new = f"{p.randint(1, 220)} {p.pick(('Quayside', 'Birch Lane', 'Rue Neuve', 'Hill Street'))}, " \
-          f"{p.cast.persona.city}"
+    new = f"{p.randint(1, 220)} {p.pick(('Quayside', 'Birch Lane', 'Rue Neuve', 'Hill Street'))}, {p.cast.persona.city}"
     moved = p.at(p.randint(30, max(31, p.days - 15)), 19)
     style = p.cast.style(who.name)
     for k in range(3):
         t = moved - (k + 1) * p.randint(8, 15) * clock.DAY
         if t > p.start:
             w = p.randint(80, 180)
-            R.mail_in(p, "mail", t, who.email, p.pick(("Sunday lunch?", "Long time no see", "Quick hello")),
-                      p.lazy("letter", style, who.name, p.me_first(), "personal", w, f"{who.name}\n{old}", words=w),
-                      words=w, who=who.name)
-    R.mail_in(p, "mail", moved, who.email, "We moved!",
-              f"Hi {p.me_first()},\n\nbig news: we finally moved. The new address is {new}. The old one "
-              f"({old}) is no longer valid, please update your address book.\n\n{who.first}",
-              who=who.name, words=40)
+            R.mail_in(
+                p,
+                "mail",
+                t,
+                who.email,
+                p.pick(("Sunday lunch?", "Long time no see", "Quick hello")),
+                p.lazy("letter", style, who.name, p.me_first(), "personal", w, f"{who.name}\n{old}", words=w),
+                words=w,
+                who=who.name,
+            )
+    R.mail_in(
+        p,
+        "mail",
+        moved,
+        who.email,
+        "We moved!",
+        f"Hi {p.me_first()},\n\nbig news: we finally moved. The new address is {new}. The old one "
+        f"({old}) is no longer valid, please update your address book.\n\n{who.first}",
+        who=who.name,
+        words=40,
+    )
     R.sms(p, moved + 600, who.phone, f"new address: {new} - sent you a mail too", who=who.name)
     t = moved + p.randint(5, 12) * clock.DAY
     if t < p.now - 7 * clock.DAY:
         w = p.randint(80, 180)
-        R.mail_in(p, "mail", t, who.email, "Housewarming?",
-                  p.lazy("letter", style, who.name, p.me_first(), "personal", w, f"{who.name}\n{new}", words=w),
-                  words=w, who=who.name)
+        R.mail_in(
+            p,
+            "mail",
+            t,
+            who.email,
+            "Housewarming?",
+            p.lazy("letter", style, who.name, p.me_first(), "personal", w, f"{who.name}\n{new}", words=w),
+            words=w,
+            who=who.name,
+        )
     return {"person": who.name, "old": old, "new": new, "moved": moved}

@@ -11,10 +11,18 @@ from .cast import SPAMMERS
 from .corpus import CHAT
 from .plan import Plan, weekday
 
-ANNOUNCEMENTS = ("IT maintenance window this weekend", "All-hands recording and slides",
-                 "Reminder: submit your expenses by Friday", "New parking policy", "Office closed on Monday",
-                 "Quarterly results - internal summary", "Welcome our new team members",
-                 "Security training due this month", "Benefits enrolment is open", "Kitchen etiquette, again")
+ANNOUNCEMENTS = (
+    "IT maintenance window this weekend",
+    "All-hands recording and slides",
+    "Reminder: submit your expenses by Friday",
+    "New parking policy",
+    "Office closed on Monday",
+    "Quarterly results - internal summary",
+    "Welcome our new team members",
+    "Security training due this month",
+    "Benefits enrolment is open",
+    "Kitchen etiquette, again",
+)
 
 
 def newsletters(p: Plan, t0: int, t1: int, words_each: int, per_week: float) -> None:
@@ -33,8 +41,16 @@ def newsletters(p: Plan, t0: int, t1: int, words_each: int, per_week: float) -> 
                 w = int(words_each * p.uniform(0.7, 1.3))
                 topic = p.pick(("this week", "what you missed", "the big picture", "top stories", "weekend reads"))
                 subject = f"{brand} #{issue}: {topic}"
-                R.mail_in(p, "mail", t, addr, subject, p.lazy("newsletter", brand, issue, w, "12 Market Lane",
-                                                               words=w), words=w, who=brand)
+                R.mail_in(
+                    p,
+                    "mail",
+                    t,
+                    addr,
+                    subject,
+                    p.lazy("newsletter", brand, issue, w, "12 Market Lane", words=w),
+                    words=w,
+                    who=brand,
+                )
             t += step
 
 
@@ -46,11 +62,25 @@ def promotions(p: Plan, t0: int, t1: int, per_week: float) -> None:
         brand, addr = p.pick(p.cast.shops)
         t = t0 + p.randint(0, max(1, t1 - t0))
         w = p.randint(70, 180)
-        subject = p.pick(("{pct} off everything this weekend", "Your basket misses you",
-                          "New arrivals you will love", "Last chance: sale ends tonight",
-                          "Members-only early access")).format(pct=p.pick(("20%", "30%", "40%")))
-        R.mail_in(p, "mail", t, addr, f"{brand}: {subject}",
-                  p.lazy("promo", brand, f"SAVE{p.seed() % 9000 + 1000}", w, words=w + 60), words=w + 60, who=brand)
+        subject = p.pick(
+            (
+                "{pct} off everything this weekend",
+                "Your basket misses you",
+                "New arrivals you will love",
+                "Last chance: sale ends tonight",
+                "Members-only early access",
+            )
+        ).format(pct=p.pick(("20%", "30%", "40%")))
+        R.mail_in(
+            p,
+            "mail",
+            t,
+            addr,
+            f"{brand}: {subject}",
+            p.lazy("promo", brand, f"SAVE{p.seed() % 9000 + 1000}", w, words=w + 60),
+            words=w + 60,
+            who=brand,
+        )
 
 
 def spam(p: Plan, n: int) -> None:
@@ -60,11 +90,26 @@ def spam(p: Plan, n: int) -> None:
         t = p.at(p.randint(0, p.days + 1), p.uniform(0, 24))
         if t > p.now:
             continue
-        subject = p.pick(("Action required: account suspended", "You have won!", "Parcel delivery failed",
-                          "Final notice", "Guaranteed returns"))
+        subject = p.pick(
+            (
+                "Action required: account suspended",
+                "You have won!",
+                "Parcel delivery failed",
+                "Final notice",
+                "Guaranteed returns",
+            )
+        )
         w = p.randint(40, 120)
-        R.mail_in(p, "mail", t, p.pick(SPAMMERS), subject, p.lazy("spam", w, words=w + 10), words=w + 10,
-                  folder="spam" if p.random() < 0.7 else "inbox")
+        R.mail_in(
+            p,
+            "mail",
+            t,
+            p.pick(SPAMMERS),
+            subject,
+            p.lazy("spam", w, words=w + 10),
+            words=w + 10,
+            folder="spam" if p.random() < 0.7 else "inbox",
+        )
 
 
 def announcements(p: Plan, n: int) -> None:
@@ -77,17 +122,24 @@ def announcements(p: Plan, n: int) -> None:
         subject = ANNOUNCEMENTS[k % len(ANNOUNCEMENTS)]
         t = p.at(p.randint(0, p.days), p.uniform(8, 17))
         w = p.randint(150, 400)
-        body = p.lazy("letter", (6, 3, 0, 0, 2), f"{p.cast.persona.employer} Communications", "all", "work", w,
-                      words=w)
+        body = p.lazy("letter", (6, 3, 0, 0, 2), f"{p.cast.persona.employer} Communications", "all", "work", w, words=w)
         R.mail_in(p, "workmail", t, sender, subject, body, words=w, who="Internal Comms")
         if people and p.random() < 0.3:
             fw = p.pick(people)
             tf = t + p.randint(1, 48) * clock.HOUR
             if tf < p.now:
                 note = p.pick(("FYI in case you missed it", "see below", "relevant for us?", "fwd for visibility"))
-                R.mail_in(p, "workmail", tf, fw.email, f"Fwd: {subject}",
-                          p.lazy("forward", note, sender, clock.fmt(t), subject, body, words=w + 20),
-                          words=w + 20, who=fw.name, forwarded=True)
+                R.mail_in(
+                    p,
+                    "workmail",
+                    tf,
+                    fw.email,
+                    f"Fwd: {subject}",
+                    p.lazy("forward", note, sender, clock.fmt(t), subject, body, words=w + 20),
+                    words=w + 20,
+                    who=fw.name,
+                    forwarded=True,
+                )
 
 
 def banter(p: Plan, t0: int, t1: int, per_day: float) -> None:
@@ -108,8 +160,9 @@ def banter(p: Plan, t0: int, t1: int, per_day: float) -> None:
         if not t0 <= t <= t1 or weekday(t) >= 5:
             continue
         person = people[w]
-        line = p.pick(CHAT).format(time=p.pick(("12:30", "13:00", "15:00")), thing="the release",
-                                   project="the migration", metric="latency")
+        line = p.pick(CHAT).format(
+            time=p.pick(("12:30", "13:00", "15:00")), thing="the release", project="the migration", metric="latency"
+        )
         if "friday" in line and weekday(t) != 4:
             line = "happy almost-weekend"
         R.chat(p, t, "random" if p.random() < 0.6 else "general", person.name, line)
@@ -125,20 +178,49 @@ def soon(p: Plan) -> None:
         kind = p.pick(("chat", "device", "mail", "sms", "bank"))
         if kind == "chat" and people:
             who = p.pick(people)
-            R.chat(p, t, "random", who.name, p.pick(CHAT).format(time="13:00", thing="the release",
-                                                                  project="the migration", metric="latency"))
+            R.chat(
+                p,
+                t,
+                "random",
+                who.name,
+                p.pick(CHAT).format(time="13:00", thing="the release", project="the migration", metric="latency"),
+            )
         elif kind == "device":
-            R.device(p, t, "notification", p.pick(("Weather", "News", "Calendar", "Fitness")),
-                     p.pick(("Rain expected this afternoon", "Breaking: council approves new cycle lanes",
-                             "Time to stand up and stretch", "You reached 5,000 steps")))
+            R.device(
+                p,
+                t,
+                "notification",
+                p.pick(("Weather", "News", "Calendar", "Fitness")),
+                p.pick(
+                    (
+                        "Rain expected this afternoon",
+                        "Breaking: council approves new cycle lanes",
+                        "Time to stand up and stretch",
+                        "You reached 5,000 steps",
+                    )
+                ),
+            )
         elif kind == "mail" and p.cast.shops:
             brand, addr = p.pick(p.cast.shops)
             w = p.randint(70, 160)
-            R.mail_in(p, "mail", t, addr, f"{brand}: today only", p.lazy("promo", brand, f"NOW{p.seed() % 900 + 100}",
-                                                                         w, words=w + 60), words=w + 60, who=brand)
+            R.mail_in(
+                p,
+                "mail",
+                t,
+                addr,
+                f"{brand}: today only",
+                p.lazy("promo", brand, f"NOW{p.seed() % 900 + 100}", w, words=w + 60),
+                words=w + 60,
+                who=brand,
+            )
         elif kind == "sms" and private:
             who = p.pick(private)
-            R.sms(p, t, who.phone, p.pick(("call me when you can", "running late tonight", "did you see my email?",
-                                           "can you grab milk?")), who=who.name)
+            R.sms(
+                p,
+                t,
+                who.phone,
+                p.pick(("call me when you can", "running late tonight", "did you see my email?", "can you grab milk?")),
+                who=who.name,
+            )
         elif kind == "bank":
             R.tx(p, t, -round(p.uniform(3, 18), 2), p.pick(p.cast.merchants), "card payment")

@@ -64,8 +64,11 @@ class Plan:
         # ``random`` is the chain's C-level ``__next__``: no Python frame per draw (thousands a world).
         rng = self.rng
         self.random: Callable[[], float] = chain.from_iterable(iter(lambda: rng.random(4096).tolist(), None)).__next__
-        self.addresses = {n: svc.address() for n, svc in self.world.services.items()  # type: ignore[attr-defined]
-                          if n in ("mail", "workmail")}
+        self.addresses = {
+            n: svc.address()
+            for n, svc in self.world.services.items()  # type: ignore[attr-defined]
+            if n in ("mail", "workmail")
+        }
 
     # ---- drawing ----------------------------------------------------------------------------
     def has(self, *services: str) -> bool:
@@ -108,8 +111,17 @@ class Plan:
         return self.cast.persona.me.first
 
     # ---- adding ------------------------------------------------------------------------------
-    def add(self, time: int, service: str, kind: str, text: str, table: str, fields: dict[str, Any],
-            person: str = "", words: int = 0) -> Event | None:
+    def add(
+        self,
+        time: int,
+        service: str,
+        kind: str,
+        text: str,
+        table: str,
+        fields: dict[str, Any],
+        person: str = "",
+        words: int = 0,
+    ) -> Event | None:
         """Plan an event whose record is new. Returns None when the service is not in the world."""
         if service not in self.present:
             return None

@@ -18,88 +18,198 @@ def _read(p: Plan, t: int) -> bool:
     return t < p.now - 2 * clock.DAY or bool(p.rng.random() < 0.35)
 
 
-def mail_in(p: Plan, svc: str, t: int, sender: str, subject: str, body: Any, *, words: int = 0, who: str = "",
-            folder: str = "inbox", attachments: tuple[str, ...] = (), read: bool | None = None,
-            **extra: Any) -> Event | None:
+def mail_in(
+    p: Plan,
+    svc: str,
+    t: int,
+    sender: str,
+    subject: str,
+    body: Any,
+    *,
+    words: int = 0,
+    who: str = "",
+    folder: str = "inbox",
+    attachments: tuple[str, ...] = (),
+    read: bool | None = None,
+    **extra: Any,
+) -> Event | None:
     if svc not in p.present:
         return None
     me = p.addresses[svc]
-    fields = {"time": t, "from": sender, "to": [me], "cc": [], "subject": subject, "body": body, "folder": folder,
-              "read": _read(p, t) if read is None else read, "attachments": list(attachments), **extra}
+    fields = {
+        "time": t,
+        "from": sender,
+        "to": [me],
+        "cc": [],
+        "subject": subject,
+        "body": body,
+        "folder": folder,
+        "read": _read(p, t) if read is None else read,
+        "attachments": list(attachments),
+        **extra,
+    }
     return p.add(t, svc, "mail.received", f"from {who or sender}: {subject}", "messages", fields, who, words)
 
 
-def mail_out(p: Plan, svc: str, t: int, to: str, subject: str, body: Any, *, words: int = 0, who: str = "",
-             **extra: Any) -> Event | None:
+def mail_out(
+    p: Plan, svc: str, t: int, to: str, subject: str, body: Any, *, words: int = 0, who: str = "", **extra: Any
+) -> Event | None:
     if svc not in p.present:
         return None
     me = p.addresses[svc]
-    fields = {"time": t, "from": me, "to": [to], "cc": [], "subject": subject, "body": body, "folder": "sent",
-              "read": True, "attachments": [], **extra}
+    fields = {
+        "time": t,
+        "from": me,
+        "to": [to],
+        "cc": [],
+        "subject": subject,
+        "body": body,
+        "folder": "sent",
+        "read": True,
+        "attachments": [],
+        **extra,
+    }
     return p.add(t, svc, "mail.sent", f"to {who or to}: {subject}", "messages", fields, who, words)
 
 
 def sms(p: Plan, t: int, number: str, body: str, *, incoming: bool = True, who: str = "") -> Event | None:
-    fields = {"time": t, "number": number, "direction": "in" if incoming else "out", "body": body,
-              "read": True if not incoming else _read(p, t)}
+    fields = {
+        "time": t,
+        "number": number,
+        "direction": "in" if incoming else "out",
+        "body": body,
+        "read": True if not incoming else _read(p, t),
+    }
     text = f"text {'from' if incoming else 'to'} {who or number}: {body[:60]}"
-    row = p.add(t, "sms", "sms.received" if incoming else "sms.sent", text, "messages", fields, who,
-                body.count(" ") + 1)
+    row = p.add(
+        t, "sms", "sms.received" if incoming else "sms.sent", text, "messages", fields, who, body.count(" ") + 1
+    )
     if row is not None and incoming and p.random() < 0.5:  # the phone's notification for it
         device(p, t + 2, "notification", "Messages", f"{who or number}: {body[:50]}", who=who)
     return row
 
 
 def chat(p: Plan, t: int, channel: str, sender: str, text: str) -> Event | None:
-    return p.add(t, "chat", "chat.message", f"#{channel} {sender}: {text[:60]}", "messages",
-                 {"time": t, "channel": channel, "sender": sender, "text": text}, sender, text.count(" ") + 1)
+    return p.add(
+        t,
+        "chat",
+        "chat.message",
+        f"#{channel} {sender}: {text[:60]}",
+        "messages",
+        {"time": t, "channel": channel, "sender": sender, "text": text},
+        sender,
+        text.count(" ") + 1,
+    )
 
 
 def tx(p: Plan, t: int, amount: float, counterparty: str, reference: str, iban: str = "") -> Event | None:
-    fields = {"time": t, "amount": round(float(amount) + 0.0, 2), "counterparty": counterparty,
-              "reference": reference, "status": "posted", "iban": iban}
-    return p.add(t, "bank", "bank.transaction", f"{counterparty} {amount:+.2f} EUR ({reference})", "transactions",
-                 fields)
+    fields = {
+        "time": t,
+        "amount": round(float(amount) + 0.0, 2),
+        "counterparty": counterparty,
+        "reference": reference,
+        "status": "posted",
+        "iban": iban,
+    }
+    return p.add(
+        t, "bank", "bank.transaction", f"{counterparty} {amount:+.2f} EUR ({reference})", "transactions", fields
+    )
 
 
 def device(p: Plan, t: int, kind: str, app: str, text: str, dev: str = "phone", who: str = "") -> Event | None:
     """A notification or a system log line; ``who`` names the person a notification is about."""
     label = f"{app} notification: {text}" if kind == "notification" else f"{dev} {kind}: {text}"
-    return p.add(t, "device", f"device.{kind}", label, "log",
-                 {"time": t, "device": dev, "kind": kind, "app": app, "text": text}, who)
+    return p.add(
+        t,
+        "device",
+        f"device.{kind}",
+        label,
+        "log",
+        {"time": t, "device": dev, "kind": kind, "app": app, "text": text},
+        who,
+    )
 
 
-def call(p: Plan, t: int, number: str, *, incoming: bool = True, missed: bool = False, duration: int = 0,
-         who: str = "") -> Event | None:
+def call(
+    p: Plan, t: int, number: str, *, incoming: bool = True, missed: bool = False, duration: int = 0, who: str = ""
+) -> Event | None:
     """A phone call in the phone's call log (the ``phone`` service's ``calls``, as ``phone.log_call`` stores)."""
     way = "missed call from" if missed else ("call from" if incoming else "call to")
-    return p.add(t, "phone", "phone.call", f"{way} {who or number}", "calls",
-                 {"time": t, "number": number, "direction": "in" if incoming else "out",
-                  "duration": 0 if missed else duration, "missed": missed}, who)
+    return p.add(
+        t,
+        "phone",
+        "phone.call",
+        f"{way} {who or number}",
+        "calls",
+        {
+            "time": t,
+            "number": number,
+            "direction": "in" if incoming else "out",
+            "duration": 0 if missed else duration,
+            "missed": missed,
+        },
+        who,
+    )
 
 
-def calendar(p: Plan, t_created: int, title: str, start: int, end: int, *, location: str = "",
-             attendees: list[str] | None = None, notes: Any = "", words: int = 0) -> Event | None:
+def calendar(
+    p: Plan,
+    t_created: int,
+    title: str,
+    start: int,
+    end: int,
+    *,
+    location: str = "",
+    attendees: list[str] | None = None,
+    notes: Any = "",
+    words: int = 0,
+) -> Event | None:
     """An entry created at ``t_created`` (the invitation/booking moment)."""
-    fields = {"title": title, "start": start, "end": end, "location": location, "attendees": attendees or [],
-              "notes": notes}
-    return p.add(t_created, "calendar", "calendar.created", f"{title} on {fmt(start)}", "entries", fields,
-                 words=words)
+    fields = {
+        "title": title,
+        "start": start,
+        "end": end,
+        "location": location,
+        "attendees": attendees or [],
+        "notes": notes,
+    }
+    return p.add(t_created, "calendar", "calendar.created", f"{title} on {fmt(start)}", "entries", fields, words=words)
 
 
 def file(p: Plan, t: int, path: str, content: Any, words: int = 0) -> Event | None:
     if "files" not in p.present or p.world.services["files"].find(path) is not None:  # type: ignore[attr-defined]
         return None
-    return p.add(t, "files", "file.saved", f"saved {path}", "files", {"path": path, "content": content,
-                                                                       "modified": t}, words=words)
+    return p.add(
+        t,
+        "files",
+        "file.saved",
+        f"saved {path}",
+        "files",
+        {"path": path, "content": content, "modified": t},
+        words=words,
+    )
 
 
-def todo(p: Plan, t: int, title: str, due: int | None, *, done: bool = False, notes: str = "",
-         list_name: str = "inbox") -> Event | None:
-    return p.add(t, "todo", "todo.added", f"task added: {title}", "items",
-                 {"title": title, "due": due, "done": done, "list": list_name, "notes": notes})
+def todo(
+    p: Plan, t: int, title: str, due: int | None, *, done: bool = False, notes: str = "", list_name: str = "inbox"
+) -> Event | None:
+    return p.add(
+        t,
+        "todo",
+        "todo.added",
+        f"task added: {title}",
+        "items",
+        {"title": title, "due": due, "done": done, "list": list_name, "notes": notes},
+    )
 
 
 def note(p: Plan, t: int, title: str, body: Any, *, folder: str = "", words: int = 0) -> Event | None:
-    return p.add(t, "notes", "notes.created", f"note: {title}", "notes",
-                 {"title": title, "body": body, "folder": folder, "updated": t}, words=words)
+    return p.add(
+        t,
+        "notes",
+        "notes.created",
+        f"note: {title}",
+        "notes",
+        {"title": title, "body": body, "folder": folder, "updated": t},
+        words=words,
+    )

@@ -21,8 +21,16 @@ def _styled(style: tuple[int, ...], text: str) -> str:
 
 
 @renderer("letter")
-def letter(mix: Mix, style: tuple[int, ...], author: str, me: str, bank: str, n_words: int,
-           sig: str = "", fixed: tuple[tuple[str, str], ...] = ()) -> str:
+def letter(
+    mix: Mix,
+    style: tuple[int, ...],
+    author: str,
+    me: str,
+    bank: str,
+    n_words: int,
+    sig: str = "",
+    fixed: tuple[tuple[str, str], ...] = (),
+) -> str:
     """A mail in the author's own voice: greeting, paragraphs, sign-off, signature lines.
 
     ``fixed`` pins slots (the thread's project, the ticket's issue) so the text stays on topic.
@@ -62,22 +70,34 @@ def spam(mix: Mix, n_words: int) -> str:
 
 
 @renderer("invoice")
-def invoice(mix: Mix, vendor: str, number: str, date: str, items: tuple[tuple[str, float], ...],
-            total: float, iban: str) -> str:
+def invoice(
+    mix: Mix, vendor: str, number: str, date: str, items: tuple[tuple[str, float], ...], total: float, iban: str
+) -> str:
     lines = [f"INVOICE {number}", f"{vendor}", f"Date: {date}", "", f"{'Item':<40}{'Amount':>12}"]
     lines += [f"{desc:<40}{amt:>12.2f}" for desc, amt in items]
-    lines += ["-" * 52, f"{'Total due (EUR)':<40}{total:>12.2f}", "",
-              f"Please pay within 14 days to {iban}, reference {number}.", "Thank you for your business."]
+    lines += [
+        "-" * 52,
+        f"{'Total due (EUR)':<40}{total:>12.2f}",
+        "",
+        f"Please pay within 14 days to {iban}, reference {number}.",
+        "Thank you for your business.",
+    ]
     return "\n".join(lines)
 
 
 @renderer("invoice_mail")
 def invoice_mail(mix: Mix, vendor: str, number: str, total: float, reminder: bool, attached: bool) -> str:
-    head = ("Reminder: we have not yet received payment for the invoice below. If you already paid, "
-            "please ignore this message.\n\n" if reminder else "")
+    head = (
+        "Reminder: we have not yet received payment for the invoice below. If you already paid, "
+        "please ignore this message.\n\n"
+        if reminder
+        else ""
+    )
     where = "Please find the invoice attached." if attached else "Your invoice is available in your account."
-    return (f"{head}Hello,\n\n{where} Invoice {number}, total {total:.2f} EUR.\n\n"
-            f"{' '.join(C.LEGAL[1:4])}\n\n{vendor} billing team")
+    return (
+        f"{head}Hello,\n\n{where} Invoice {number}, total {total:.2f} EUR.\n\n"
+        f"{' '.join(C.LEGAL[1:4])}\n\n{vendor} billing team"
+    )
 
 
 @renderer("statement")
@@ -102,23 +122,29 @@ def journal(mix: Mix, date: str, n_words: int) -> str:
 
 @renderer("forward")
 def forward(mix: Mix, note: str, sender: str, date: str, subject: str, inner: Lazy) -> str:
-    return (f"{note}\n\n---------- Forwarded message ----------\nFrom: {sender}\nDate: {date}\n"
-            f"Subject: {subject}\n\n{inner.render()}")
+    return (
+        f"{note}\n\n---------- Forwarded message ----------\nFrom: {sender}\nDate: {date}\n"
+        f"Subject: {subject}\n\n{inner.render()}"
+    )
 
 
 @renderer("booking")
 def booking(mix: Mix, company: str, ref: str, what: str, when: str, amount: float, traveller: str) -> str:
-    return (f"Booking confirmed - {ref}\n\nDear {traveller},\n\nthank you for booking with {company}.\n\n"
-            f"  Booking reference: {ref}\n  {what}\n  Departure: {when}\n  Total charged: {amount:.2f} EUR\n\n"
-            f"Your ticket is attached. Please have it ready on your phone or printed.\n\n"
-            f"{' '.join(C.LEGAL[1:])}\n\n{company} customer care")
+    return (
+        f"Booking confirmed - {ref}\n\nDear {traveller},\n\nthank you for booking with {company}.\n\n"
+        f"  Booking reference: {ref}\n  {what}\n  Departure: {when}\n  Total charged: {amount:.2f} EUR\n\n"
+        f"Your ticket is attached. Please have it ready on your phone or printed.\n\n"
+        f"{' '.join(C.LEGAL[1:])}\n\n{company} customer care"
+    )
 
 
 @renderer("ticketfile")
 def ticketfile(mix: Mix, company: str, ref: str, what: str, when: str, traveller: str) -> str:
     seat = f"{mix.below(30) + 1}{'ABCDF'[mix.below(5)]}"
-    return (f"{company.upper()} - E-TICKET\nPassenger: {traveller}\nBooking: {ref}\n{what}\n"
-            f"Departure: {when}\nSeat: {seat}\nBarcode: {mix.next() % 10**12:012d}\n")
+    return (
+        f"{company.upper()} - E-TICKET\nPassenger: {traveller}\nBooking: {ref}\n{what}\n"
+        f"Departure: {when}\nSeat: {seat}\nBarcode: {mix.next() % 10**12:012d}\n"
+    )
 
 
 @renderer("agenda")

@@ -16,8 +16,12 @@ from .cast import Cast
 from .plan import Plan, fmt, weekday
 
 #: (title template, weekday, hour, minutes, every n weeks)
-SERIES = (("Team standup", None, 9.5, 15, 1), ("1:1 with {manager}", 1, 11.0, 30, 1),
-          ("{team} weekly sync", 3, 14.0, 45, 1), ("Sprint retro", 4, 15.0, 60, 2))
+SERIES = (
+    ("Team standup", None, 9.5, 15, 1),
+    ("1:1 with {manager}", 1, 11.0, 30, 1),
+    ("{team} weekly sync", 3, 14.0, 45, 1),
+    ("Sprint retro", 4, 15.0, 60, 2),
+)
 TEAMS = ("Platform", "Growth", "Payments", "Insights", "Mobile", "Operations")
 
 
@@ -50,8 +54,15 @@ def upcoming(world, cast: Cast, days: int = 14) -> list[dict]:  # type: ignore[n
             start = day + int(hour * clock.HOUR)
             if start <= world.clock.now:
                 continue
-            out.append(cal.add(title, start, start + minutes * 60, attendees=attendees,
-                               location="Video call" if "1:1" not in title else "Room 2.14"))
+            out.append(
+                cal.add(
+                    title,
+                    start,
+                    start + minutes * 60,
+                    attendees=attendees,
+                    location="Video call" if "1:1" not in title else "Room 2.14",
+                )
+            )
     return out
 
 
@@ -64,8 +75,15 @@ def meetings(p: Plan) -> None:
     for title, wd, hour, minutes, every in series(p.cast):
         for day in _instances(first_day, p.days, wd, every):
             start = day + int(hour * clock.HOUR)
-            row = R.calendar(p, start - 7 * clock.DAY, title, start, start + minutes * 60, attendees=attendees,
-                             location="Video call" if "1:1" not in title else "Room 2.14")
+            row = R.calendar(
+                p,
+                start - 7 * clock.DAY,
+                title,
+                start,
+                start + minutes * 60,
+                attendees=attendees,
+                location="Video call" if "1:1" not in title else "Room 2.14",
+            )
             if wd is not None:  # the phone's reminder (not for the daily standup: nobody needs one)
                 p.ref(start - 10 * clock.MINUTE, "calendar", "calendar.reminder", f"in 10 min: {title}", row)
 
@@ -80,10 +98,18 @@ def money(p: Plan) -> None:
         pay = ms + 24 * clock.DAY + 6 * clock.HOUR
         if p.start <= pay <= p.now:
             R.tx(p, pay, c.salary, c.persona.employer, f"Salary {mon}")
-            R.mail_in(p, "workmail", pay + 3600, payroll, f"Your payslip for {mon}",
-                      f"Dear {p.me_first()},\n\nyour payslip for {mon} is available in the HR portal. Gross pay "
-                      f"{c.salary:,.2f} EUR, paid on {clock.fmt_date(pay)}. Questions: reply to this mail.\n\n"
-                      f"Payroll Team, {c.persona.employer}", words=35, who="Payroll")
+            R.mail_in(
+                p,
+                "workmail",
+                pay + 3600,
+                payroll,
+                f"Your payslip for {mon}",
+                f"Dear {p.me_first()},\n\nyour payslip for {mon} is available in the HR portal. Gross pay "
+                f"{c.salary:,.2f} EUR, paid on {clock.fmt_date(pay)}. Questions: reply to this mail.\n\n"
+                f"Payroll Team, {c.persona.employer}",
+                words=35,
+                who="Payroll",
+            )
         rent_t = ms + p.randint(0, 3) * clock.DAY + 7 * clock.HOUR
         if p.start <= rent_t <= p.now:
             R.tx(p, rent_t, -c.rent, c.landlord, f"Rent {mon}", "DE89370400440532013000")
@@ -91,9 +117,16 @@ def money(p: Plan) -> None:
             t = ms + (3 + 5 * k) * clock.DAY + 4 * clock.HOUR
             if p.start <= t <= p.now:
                 R.tx(p, t, -price, name, f"{name} subscription")
-                R.mail_in(p, "mail", t + 1800, f"receipts@{name.lower().replace(' ', '')}.example",
-                          f"Your {name} receipt", p.lazy("invoice_mail", name, f"R-{p.seed() % 10**6:06d}", price,
-                                                         False, False, words=60), words=60, who=name)
+                R.mail_in(
+                    p,
+                    "mail",
+                    t + 1800,
+                    f"receipts@{name.lower().replace(' ', '')}.example",
+                    f"Your {name} receipt",
+                    p.lazy("invoice_mail", name, f"R-{p.seed() % 10**6:06d}", price, False, False, words=60),
+                    words=60,
+                    who=name,
+                )
         for k, (vendor, addr) in enumerate(c.utilities):
             t = ms + (10 + 4 * k) * clock.DAY + 9 * clock.HOUR
             if p.start <= t <= p.now:
@@ -114,20 +147,43 @@ def utility_bill(p: Plan, t: int, vendor: str, addr: str, month: int, reminder: 
     """An invoice mail with its text attachment in files, and the direct debit a week later."""
     amount = round(p.uniform(35, 140), 2)
     number = f"INV-{clock.to_datetime(month):%y%m}-{p.seed() % 10000:04d}"
-    items = ((f"{vendor} usage {clock.to_datetime(month):%B}", round(amount * 0.8, 2)),
-             ("Standing charge", round(amount - round(amount * 0.8, 2), 2)))
+    items = (
+        (f"{vendor} usage {clock.to_datetime(month):%B}", round(amount * 0.8, 2)),
+        ("Standing charge", round(amount - round(amount * 0.8, 2), 2)),
+    )
     path = f"Documents/bills/{vendor.replace(' ', '_')}_{number}.txt"
-    frow = R.file(p, t, path, p.lazy("invoice", vendor, number, clock.fmt_date(t), items, amount,
-                                     "DE02120300000000202051", words=60), words=60)
+    frow = R.file(
+        p,
+        t,
+        path,
+        p.lazy("invoice", vendor, number, clock.fmt_date(t), items, amount, "DE02120300000000202051", words=60),
+        words=60,
+    )
     attached = (path,) if frow is not None else ()
-    mail = R.mail_in(p, "mail", t, addr, f"Your {vendor} invoice {number}",
-                     p.lazy("invoice_mail", vendor, number, amount, False, bool(attached), words=60),
-                     words=60, who=vendor, attachments=attached)
+    mail = R.mail_in(
+        p,
+        "mail",
+        t,
+        addr,
+        f"Your {vendor} invoice {number}",
+        p.lazy("invoice_mail", vendor, number, amount, False, bool(attached), words=60),
+        words=60,
+        who=vendor,
+        attachments=attached,
+    )
     R.tx(p, t + 7 * clock.DAY, -amount, vendor, number)
     if mail is not None and p.random() < 0.5:  # near-duplicate: the same invoice sent again
-        R.mail_in(p, "mail", t + 5 * clock.DAY, addr, f"Reminder: your {vendor} invoice {number}",
-                  p.lazy("invoice_mail", vendor, number, amount, True, bool(attached), words=75),
-                  words=75, who=vendor, attachments=attached)
+        R.mail_in(
+            p,
+            "mail",
+            t + 5 * clock.DAY,
+            addr,
+            f"Reminder: your {vendor} invoice {number}",
+            p.lazy("invoice_mail", vendor, number, amount, True, bool(attached), words=75),
+            words=75,
+            who=vendor,
+            attachments=attached,
+        )
 
 
 def card_payments(p: Plan, t0: int, t1: int, per_day: float) -> None:
@@ -180,10 +236,15 @@ def device_life(p: Plan, t0: int, t1: int) -> None:
         if d % 7 == 3:
             t = day + 3 * clock.HOUR
             if t0 <= t <= t1:
-                R.device(p, t, "update", "Store", f"{p.pick(apps)} updated to "
-                                                  f"{p.randint(2, 9)}.{p.randint(0, 20)}")
-                R.device(p, t + 1800, "backup", "System", "Backup completed (photos, messages, settings)",
-                         dev="laptop" if d % 14 == 3 else "phone")
+                R.device(p, t, "update", "Store", f"{p.pick(apps)} updated to {p.randint(2, 9)}.{p.randint(0, 20)}")
+                R.device(
+                    p,
+                    t + 1800,
+                    "backup",
+                    "System",
+                    "Backup completed (photos, messages, settings)",
+                    dev="laptop" if d % 14 == 3 else "phone",
+                )
         if p.random() < 0.05:
             t = day + int(p.uniform(9, 22) * clock.HOUR)
             if t0 <= t <= t1:
@@ -194,10 +255,18 @@ def device_life(p: Plan, t0: int, t1: int) -> None:
             if t0 <= t <= t1:
                 where = p.pick(("a new laptop", "Chrome on Windows", "an iPad", "Firefox on Linux"))
                 R.device(p, t, "signin", "Accounts", f"New sign-in from {where}")
-                R.mail_in(p, "mail", t + 60, "no-reply@accounts.example", "Security alert: new sign-in",
-                          f"Hi {p.me_first()},\n\nwe noticed a new sign-in to your account from {where} on "
-                          f"{clock.fmt(t)}. If this was you, there is nothing to do. If not, change your password "
-                          f"now and review your recent activity.\n\nAccounts Security", words=45, who="Accounts")
+                R.mail_in(
+                    p,
+                    "mail",
+                    t + 60,
+                    "no-reply@accounts.example",
+                    "Security alert: new sign-in",
+                    f"Hi {p.me_first()},\n\nwe noticed a new sign-in to your account from {where} on "
+                    f"{clock.fmt(t)}. If this was you, there is nothing to do. If not, change your password "
+                    f"now and review your recent activity.\n\nAccounts Security",
+                    words=45,
+                    who="Accounts",
+                )
 
 
 def calls(p: Plan, per_week: float) -> None:
@@ -211,8 +280,7 @@ def calls(p: Plan, per_week: float) -> None:
                 continue
             incoming = p.random() < 0.6
             missed = incoming and p.random() < 0.25
-            R.call(p, t, person.phone, incoming=incoming, missed=missed, duration=p.randint(20, 1500),
-                   who=person.name)
+            R.call(p, t, person.phone, incoming=incoming, missed=missed, duration=p.randint(20, 1500), who=person.name)
 
 
 def standup_chat(p: Plan) -> None:
@@ -224,8 +292,18 @@ def standup_chat(p: Plan) -> None:
         for who in p.sample(len(people), p.randint(0, 3)):
             person = people[who]
             t = day + int((9.4 + p.uniform(0, 0.4)) * clock.HOUR)
-            thing = p.pick(("the review comments", "tests for the export", "the migration script", "on-call fixes",
-                            "the quarterly numbers", "the new dashboard", "customer follow-ups", "the API spec"))
+            thing = p.pick(
+                (
+                    "the review comments",
+                    "tests for the export",
+                    "the migration script",
+                    "on-call fixes",
+                    "the quarterly numbers",
+                    "the new dashboard",
+                    "customer follow-ups",
+                    "the API spec",
+                )
+            )
             R.chat(p, t, "standup", person.name, f"yesterday: {thing}. today: more of the same. no blockers")
 
 
@@ -240,22 +318,31 @@ def statements(p: Plan) -> None:
     for e in p.events:
         if e.service == "bank" and e.table is not None and e.time <= p.now:
             r = e.record
-            by_month.setdefault(fmt(e.time)[:7], []).append((fmt(e.time), r["counterparty"], r["reference"],
-                                                             r["amount"]))
+            by_month.setdefault(fmt(e.time)[:7], []).append(
+                (fmt(e.time), r["counterparty"], r["reference"], r["amount"])
+            )
     this_month = clock.to_datetime(p.now).strftime("%Y-%m")
     for month, rows in sorted(by_month.items()):
         if month == this_month:
             continue
         rows.sort()
         y, m = (int(x) for x in month.split("-"))
-        t = clock.from_datetime(clock.to_datetime(p.now).replace(year=y + m // 12, month=m % 12 + 1, day=2, hour=6,
-                                                                 minute=0, second=0))
+        t = clock.from_datetime(
+            clock.to_datetime(p.now).replace(year=y + m // 12, month=m % 12 + 1, day=2, hour=6, minute=0, second=0)
+        )
         if t > p.now:
             continue
         path = f"Documents/statements/statement-{month}.csv"
-        frow = R.file(p, t, path, p.lazy("statement", month, tuple(rows), words=4 * len(rows)),
-                      words=4 * len(rows))
-        R.mail_in(p, "mail", t, "statements@northbank.example", f"Your statement for {month} is ready",
-                  f"Dear customer,\n\nyour account statement for {month} ({len(rows)} transactions) is "
-                  f"{'attached as CSV' if frow is not None else 'available in online banking'}.\n\nNorthbank",
-                  who="Northbank", attachments=(path,) if frow is not None else (), words=25)
+        frow = R.file(p, t, path, p.lazy("statement", month, tuple(rows), words=4 * len(rows)), words=4 * len(rows))
+        R.mail_in(
+            p,
+            "mail",
+            t,
+            "statements@northbank.example",
+            f"Your statement for {month} is ready",
+            f"Dear customer,\n\nyour account statement for {month} ({len(rows)} transactions) is "
+            f"{'attached as CSV' if frow is not None else 'available in online banking'}.\n\nNorthbank",
+            who="Northbank",
+            attachments=(path,) if frow is not None else (),
+            words=25,
+        )

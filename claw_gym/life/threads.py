@@ -11,12 +11,30 @@ from .corpus import POOLS, SMS
 from .plan import Plan
 
 PROJECTS = ("Atlas", "Beacon", "Cobalt", "Driftwood", "Ember", "Fjord", "Granite", "Harbor", "Juniper", "Keystone")
-TODO_TITLES = ("Renew passport", "Book dentist appointment", "Call the insurance about the claim",
-               "Return the library books", "Fix the bike light", "Buy a birthday present", "Pay the parking fine",
-               "Sort out the tax documents", "Order new contact lenses", "Back up the laptop",
-               "Cancel the old phone contract", "Water the neighbour's plants")
-NOTE_TITLES = ("Ideas for the weekend", "Books to read", "Gift ideas", "Recipes to try", "Packing list",
-               "Flat maintenance", "Running plan", "Podcast recommendations")
+TODO_TITLES = (
+    "Renew passport",
+    "Book dentist appointment",
+    "Call the insurance about the claim",
+    "Return the library books",
+    "Fix the bike light",
+    "Buy a birthday present",
+    "Pay the parking fine",
+    "Sort out the tax documents",
+    "Order new contact lenses",
+    "Back up the laptop",
+    "Cancel the old phone contract",
+    "Water the neighbour's plants",
+)
+NOTE_TITLES = (
+    "Ideas for the weekend",
+    "Books to read",
+    "Gift ideas",
+    "Recipes to try",
+    "Packing list",
+    "Flat maintenance",
+    "Running plan",
+    "Podcast recommendations",
+)
 
 
 def projects(p: Plan, n: int) -> None:
@@ -39,31 +57,76 @@ def projects(p: Plan, n: int) -> None:
             mine = k > 0 and p.random() < 0.3
             subj = subject if k == 0 else f"Re: {subject}"
             if mine:
-                body = p.lazy("letter", (0, 1, 0, 0, 1), p.me(), author.first, "work", words, "", topic,
-                              words=words)
-                prev = R.mail_out(p, "workmail", t, author.email, subj, body, words=words, who=author.name,
-                                  in_reply_to=prev) or prev
+                body = p.lazy("letter", (0, 1, 0, 0, 1), p.me(), author.first, "work", words, "", topic, words=words)
+                prev = (
+                    R.mail_out(
+                        p, "workmail", t, author.email, subj, body, words=words, who=author.name, in_reply_to=prev
+                    )
+                    or prev
+                )
             else:
-                body = p.lazy("letter", p.cast.style(author.name), author.name, p.me_first(), "work", words,
-                              "", topic, words=words)
-                prev = R.mail_in(p, "workmail", t, author.email, subj, body, words=words, who=author.name,
-                                 in_reply_to=prev) or prev
+                body = p.lazy(
+                    "letter",
+                    p.cast.style(author.name),
+                    author.name,
+                    p.me_first(),
+                    "work",
+                    words,
+                    "",
+                    topic,
+                    words=words,
+                )
+                prev = (
+                    R.mail_in(
+                        p, "workmail", t, author.email, subj, body, words=words, who=author.name, in_reply_to=prev
+                    )
+                    or prev
+                )
             if p.has("chat") and p.random() < 0.4:
-                R.chat(p, t + 1200, "general", author.name, f"posted an update on {name} in the mail thread, "
-                                                            f"have a look when you can")
+                R.chat(
+                    p,
+                    t + 1200,
+                    "general",
+                    author.name,
+                    f"posted an update on {name} in the mail thread, have a look when you can",
+                )
             t += int(p.uniform(1, 9) * clock.DAY)
         review = p.at(min(p.days - 1, p.randint(20, max(21, p.days))), 16)
         if review < p.now:
-            R.calendar(p, review - 5 * clock.DAY, f"{name} review", review, review + 3600, location="Room 3.01",
-                       attendees=[owner.email], notes=p.lazy("agenda", f"{name} review", 60, words=60), words=60)
-            R.mail_in(p, "workmail", review - 5 * clock.DAY, owner.email, f"Invitation: {name} review",
-                      f"{owner.first} invited you to {name} review on {clock.fmt(review)} (Room 3.01, 60 min). "
-                      f"Agenda in the invite.", who=owner.name, words=20)
-            R.note(p, review + 3700, f"{name} review - notes",
-                   p.lazy("notes", f"{name} review", 180, (owner.name, p.me()), words=190), folder="work", words=190)
+            R.calendar(
+                p,
+                review - 5 * clock.DAY,
+                f"{name} review",
+                review,
+                review + 3600,
+                location="Room 3.01",
+                attendees=[owner.email],
+                notes=p.lazy("agenda", f"{name} review", 60, words=60),
+                words=60,
+            )
+            R.mail_in(
+                p,
+                "workmail",
+                review - 5 * clock.DAY,
+                owner.email,
+                f"Invitation: {name} review",
+                f"{owner.first} invited you to {name} review on {clock.fmt(review)} (Room 3.01, 60 min). "
+                f"Agenda in the invite.",
+                who=owner.name,
+                words=20,
+            )
+            R.note(
+                p,
+                review + 3700,
+                f"{name} review - notes",
+                p.lazy("notes", f"{name} review", 180, (owner.name, p.me()), words=190),
+                folder="work",
+                words=190,
+            )
         done_at = t if t < p.now else None
-        row = R.todo(p, t - 3 * clock.DAY, f"Send {name} summary to {owner.first}", t, done=done_at is not None,
-                     list_name="work")
+        row = R.todo(
+            p, t - 3 * clock.DAY, f"Send {name} summary to {owner.first}", t, done=done_at is not None, list_name="work"
+        )
         if done_at is not None:
             p.ref(done_at, "todo", "todo.completed", f"task done: Send {name} summary to {owner.first}", row)
 
@@ -80,30 +143,47 @@ def family_and_friends(p: Plan, per_week: float) -> None:
             t = p.at(p.randint(0, p.days + 1), p.uniform(8, 23))
             if t > p.now:
                 continue
-            line = p.pick(SMS).format(weekday=p.pick(("Friday", "Saturday", "Sunday")), place="the cafe",
-                                      food=p.pick(("pizza", "curry", "tacos")))
+            line = p.pick(SMS).format(
+                weekday=p.pick(("Friday", "Saturday", "Sunday")),
+                place="the cafe",
+                food=p.pick(("pizza", "curry", "tacos")),
+            )
             line = line.lower() if style.lower else line
             R.sms(p, t, person.phone, line, who=person.name)
             if p.random() < 0.3:
-                R.sms(p, t + p.randint(60, 3600), person.phone, p.pick(("ok!", "sure", "sounds good",
-                                                                                  "yes", "haha", "will do")),
-                      incoming=False, who=person.name)
+                R.sms(
+                    p,
+                    t + p.randint(60, 3600),
+                    person.phone,
+                    p.pick(("ok!", "sure", "sounds good", "yes", "haha", "will do")),
+                    incoming=False,
+                    who=person.name,
+                )
         for _ in range(max(1, int(p.days / 30))):
             t = p.at(p.randint(0, p.days), p.uniform(7, 22))
             words = p.randint(80, 260)
             R.device(p, t + 3, "notification", "Mail", f"{person.name}: new message", who=person.name)
-            R.mail_in(p, "mail", t, person.email, p.pick(("Catching up", "Photos from the weekend", "News",
-                                                          "Quick question", "Plans for next month")),
-                      p.lazy("letter", style.args(), person.name, p.me_first(), "personal", words, words=words),
-                      words=words, who=person.name)
+            R.mail_in(
+                p,
+                "mail",
+                t,
+                person.email,
+                p.pick(("Catching up", "Photos from the weekend", "News", "Quick question", "Plans for next month")),
+                p.lazy("letter", style.args(), person.name, p.me_first(), "personal", words, words=words),
+                words=words,
+                who=person.name,
+            )
 
 
 def trip(p: Plan, day: int) -> None:
     """A trip = booking mail + e-ticket file + calendar block + bank charge + a friend's text + a todo."""
     c = p.cast
-    company, addr, mode = p.pick(((
-        "SkyJet Airways", "bookings@skyjet.example", "flight"), ("RailConnect", "tickets@railconnect.example",
-                                                                  "train")))
+    company, addr, mode = p.pick(
+        (
+            ("SkyJet Airways", "bookings@skyjet.example", "flight"),
+            ("RailConnect", "tickets@railconnect.example", "train"),
+        )
+    )
     dest = p.pick(("Porto", "Vienna", "Copenhagen", "Edinburgh", "Barcelona", "Prague"))
     ref = f"{chr(65 + p.randint(0, 26))}{chr(65 + p.randint(0, 26))}{p.randint(1000, 9999)}"
     depart = p.at(day, p.pick((7.5, 9.0, 13.5, 17.0)))
@@ -114,13 +194,22 @@ def trip(p: Plan, day: int) -> None:
     what = f"{mode.capitalize()} {c.persona.city} - {dest}, return"
     path = f"Downloads/ticket-{ref}.txt"
     frow = R.file(p, booked, path, p.lazy("ticketfile", company, ref, what, clock.fmt(depart), p.me()))
-    R.mail_in(p, "mail", booked, addr, f"Booking confirmed - {ref}",
-              p.lazy("booking", company, ref, what, clock.fmt(depart), amount, p.me(), words=90), words=90,
-              who=company, attachments=(path,) if frow is not None else ())
+    R.mail_in(
+        p,
+        "mail",
+        booked,
+        addr,
+        f"Booking confirmed - {ref}",
+        p.lazy("booking", company, ref, what, clock.fmt(depart), amount, p.me(), words=90),
+        words=90,
+        who=company,
+        attachments=(path,) if frow is not None else (),
+    )
     R.tx(p, booked + 120, -amount, company, f"Booking {ref}")
     title = f"Trip to {dest}"
-    R.calendar(p, booked + 600, title, depart, depart + 3 * clock.DAY, location=dest,
-               notes=f"Booking {ref} ({company})")
+    R.calendar(
+        p, booked + 600, title, depart, depart + 3 * clock.DAY, location=dest, notes=f"Booking {ref} ({company})"
+    )
     friend = p.pick(c.private_people())
     R.sms(p, depart - 3 * clock.HOUR, friend.phone, f"have a great time in {dest}! send pics", who=friend.name)
     row = R.todo(p, booked + 3600, f"Pack for {dest}", depart - clock.DAY, done=True, list_name="personal")
@@ -139,19 +228,51 @@ def tickets(p: Plan, n: int) -> None:
         team = p.pick(("ops", "it", "finance", "support", "admin"))
         requester = f"{team}@{p.pick(('acme', 'globex', 'initech', 'umbrella', 'vandelay'))}.example"
         words = p.randint(50, 140)
-        comments = [{"time": clock.fmt(t + (j + 1) * p.randint(3, 30) * clock.HOUR),
-                     "text": p.pick(("Thanks, we are looking into it.", "Could you send the exact error message?",
-                                     "A fix is deployed, please check again.", "Still happening on our side.",
-                                     "Confirmed fixed, thank you!")), "public": True}
-                    for j in range(p.randint(1, 4))]
+        comments = [
+            {
+                "time": clock.fmt(t + (j + 1) * p.randint(3, 30) * clock.HOUR),
+                "text": p.pick(
+                    (
+                        "Thanks, we are looking into it.",
+                        "Could you send the exact error message?",
+                        "A fix is deployed, please check again.",
+                        "Still happening on our side.",
+                        "Confirmed fixed, thank you!",
+                    )
+                ),
+                "public": True,
+            }
+            for j in range(p.randint(1, 4))
+        ]
         old = t < p.now - 10 * clock.DAY
         status = "solved" if old else p.pick(("pending", "solved"))
-        row = p.add(t, "helpdesk", "ticket.opened", f"ticket from {requester}: {subject}", "tickets",
-                    {"subject": subject, "requester": requester,
-                     "body": p.lazy("letter", (6, 7, 0, 0, 1), requester.split("@")[0].title() + " Team",
-                                    "support", "ticket", words, "", (("issue", issue),), words=words),
-                     "status": status, "priority": p.pick(("low", "normal", "normal", "high")), "time": t,
-                     "comments": comments}, words=words)
+        row = p.add(
+            t,
+            "helpdesk",
+            "ticket.opened",
+            f"ticket from {requester}: {subject}",
+            "tickets",
+            {
+                "subject": subject,
+                "requester": requester,
+                "body": p.lazy(
+                    "letter",
+                    (6, 7, 0, 0, 1),
+                    requester.split("@")[0].title() + " Team",
+                    "support",
+                    "ticket",
+                    words,
+                    "",
+                    (("issue", issue),),
+                    words=words,
+                ),
+                "status": status,
+                "priority": p.pick(("low", "normal", "normal", "high")),
+                "time": t,
+                "comments": comments,
+            },
+            words=words,
+        )
         if status == "solved":
             p.ref(t + 2 * clock.DAY, "helpdesk", "ticket.solved", f"ticket solved: {subject}", row)
 
@@ -160,27 +281,62 @@ def deals(p: Plan, n: int) -> None:
     """CRM deals that moved through stages, with an activity for each step."""
     if not p.has("crm"):
         return
-    accounts = ("Brightline Media", "Coral Systems", "Dunmore Foods", "Evergreen Clinics", "Foxglove Retail",
-                "Gantry Logistics", "Halcyon Hotels", "Ironbark Mining", "Jetstream Travel", "Kestrel Security")
+    accounts = (
+        "Brightline Media",
+        "Coral Systems",
+        "Dunmore Foods",
+        "Evergreen Clinics",
+        "Foxglove Retail",
+        "Gantry Logistics",
+        "Halcyon Hotels",
+        "Ironbark Mining",
+        "Jetstream Travel",
+        "Kestrel Security",
+    )
     contacts = [x.name for x in p.cast.work_people()] or [p.me()]
     for k in range(n):
         account = accounts[k % len(accounts)]
         t = p.at(p.randint(0, max(1, p.days - 20)), 10)
         stage = p.pick(("won", "lost", "won", "negotiation", "proposal"))
-        deal = p.add(t, "crm", "crm.deal", f"new deal: {account}", "deals",
-                     {"account": account, "title": f"{account} - {p.pick(('annual licence', 'pilot', 'renewal'))}",
-                      "stage": stage, "amount": float(p.randint(5, 120) * 1000),
-                      "contact": p.pick(contacts), "close": t + p.randint(20, 90) * clock.DAY,
-                      "next_step": "" if stage in ("won", "lost") else "Send revised proposal"})
+        deal = p.add(
+            t,
+            "crm",
+            "crm.deal",
+            f"new deal: {account}",
+            "deals",
+            {
+                "account": account,
+                "title": f"{account} - {p.pick(('annual licence', 'pilot', 'renewal'))}",
+                "stage": stage,
+                "amount": float(p.randint(5, 120) * 1000),
+                "contact": p.pick(contacts),
+                "close": t + p.randint(20, 90) * clock.DAY,
+                "next_step": "" if stage in ("won", "lost") else "Send revised proposal",
+            },
+        )
         for j in range(p.randint(2, 6)):
             ta = t + (j + 1) * p.randint(2, 9) * clock.DAY
             if ta > p.now:
                 break
-            text = p.pick(("Intro call, they want a demo.", "Demo done, positive feedback.",
-                           "Sent proposal and pricing.", "Legal review on their side.",
-                           "Follow-up call about the discount.", "Contract signed."))
-            p.add(ta, "crm", "crm.activity", f"{account}: {text}", "activities",
-                  {"deal": deal, "time": ta, "text": text}, words=len(text.split()))
+            text = p.pick(
+                (
+                    "Intro call, they want a demo.",
+                    "Demo done, positive feedback.",
+                    "Sent proposal and pricing.",
+                    "Legal review on their side.",
+                    "Follow-up call about the discount.",
+                    "Contract signed.",
+                )
+            )
+            p.add(
+                ta,
+                "crm",
+                "crm.activity",
+                f"{account}: {text}",
+                "activities",
+                {"deal": deal, "time": ta, "text": text},
+                words=len(text.split()),
+            )
 
 
 def chores(p: Plan, n_todos: int, n_notes: int) -> None:

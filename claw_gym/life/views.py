@@ -43,9 +43,11 @@ def _span(world: World) -> str:
     if not h:
         return "[history: empty]"
     days = (h[-1].time - h[0].time) // clock.DAY
-    return (f"[history: {len(h):,} events over {days} days, {clock.fmt_date(h[0].time)} to "
-            f"{clock.fmt_date(h[-1].time)}; search it: events.search (text, service, person, start, end, cursor), "
-            f"read one: events.get]")
+    return (
+        f"[history: {len(h):,} events over {days} days, {clock.fmt_date(h[0].time)} to "
+        f"{clock.fmt_date(h[-1].time)}; search it: events.search (text, service, person, start, end, cursor), "
+        f"read one: events.get]"
+    )
 
 
 def digest(world: World, latest: int, limit: int) -> list[str]:
@@ -54,9 +56,13 @@ def digest(world: World, latest: int, limit: int) -> list[str]:
     since = world.clock.now - DIGEST_DAYS * clock.DAY
     recent = [e for e in h[-2000:] if e.time >= since]
     counts = Counter(e.service for e in recent)
-    head = [_span(world), f"[last {DIGEST_DAYS} days: " +
-            (", ".join(f"{s} {n}" for s, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))) or "nothing")
-            + "]", f"[latest {min(latest, len(h))}:]"]
+    head = [
+        _span(world),
+        f"[last {DIGEST_DAYS} days: "
+        + (", ".join(f"{s} {n}" for s, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))) or "nothing")
+        + "]",
+        f"[latest {min(latest, len(h))}:]",
+    ]
     budget = limit - sum(len(x) + 1 for x in head) - RESERVE
     return head + _fit([e.line() for e in h[-latest:]], budget)
 
@@ -66,8 +72,10 @@ def full(world: World, limit: int) -> list[str]:
     h = world.timeline.history
     tail = [e.line() for e in h[-200:]]
     kept = _fit(tail, limit - 2 * RESERVE - len(_span(world)))
-    marker = (f"[page 1: the newest {len(kept)} of {len(h):,} events, oldest first below; next page: "
-              f"{_call(limit=50, cursor=len(kept))}]")
+    marker = (
+        f"[page 1: the newest {len(kept)} of {len(h):,} events, oldest first below; next page: "
+        f"{_call(limit=50, cursor=len(kept))}]"
+    )
     return [_span(world), marker] + kept
 
 
@@ -84,5 +92,7 @@ def arrivals(events: list[Event], limit: int) -> list[str]:
     if len(kept) == len(lines):
         return lines
     start = clock.fmt(events[0].time)
-    return [f"[{len(lines)} events arrived; {len(lines) - len(kept)} earlier ones not shown: "
-            f"{_call(start=start, cursor=len(kept))}]"] + kept
+    return [
+        f"[{len(lines)} events arrived; {len(lines) - len(kept)} earlier ones not shown: "
+        f"{_call(start=start, cursor=len(kept))}]"
+    ] + kept

@@ -139,8 +139,15 @@ class LLMAgent:
         buf = io.BytesIO()
         Image.fromarray(shot[:, :, :3]).save(buf, format="PNG")
         url = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
-        return [{"role": "user", "content": [{"type": "text", "text": "The phone screen now:"},
-                                             {"type": "image_url", "image_url": {"url": url}}]}]
+        return [
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": "The phone screen now:"},
+                    {"type": "image_url", "image_url": {"url": url}},
+                ],
+            }
+        ]
 
     def _account(self, sent: list[dict[str, Any]], reply: Any) -> None:
         s = self.stats
@@ -155,5 +162,10 @@ class LLMAgent:
 
     def record(self) -> dict[str, Any]:
         """The episode's transcript: the whole conversation (untrimmed, without screens), tools, stats."""
-        return {"prompt_version": prompt.PROMPT_VERSION, "model": self.cfg.model, "messages": self.messages,
-                "tools": self.tools, "stats": self.stats.as_dict()}
+        return {
+            "prompt_version": prompt.PROMPT_VERSION,
+            "model": self.cfg.model,
+            "messages": self.messages,
+            "tools": self.tools,
+            "stats": self.stats.as_dict(),
+        }

@@ -60,7 +60,7 @@ def retry_after(headers: Any) -> float | None:
 
 
 def backoff(attempt: int) -> float:
-    return min(BACKOFF_CAP, 2.0 ** attempt)
+    return min(BACKOFF_CAP, 2.0**attempt)
 
 
 class ChatClient:
@@ -71,11 +71,13 @@ class ChatClient:
             raise ModelError("the llm agent needs the openai package: pip install 'claw-gym[llm]'") from None
         self.cfg = cfg
         self.openai = openai
-        self.client = openai.OpenAI(base_url=cfg.base_url, api_key=cfg.api_key(), timeout=cfg.call_timeout,
-                                    max_retries=0)
+        self.client = openai.OpenAI(
+            base_url=cfg.base_url, api_key=cfg.api_key(), timeout=cfg.call_timeout, max_retries=0
+        )
 
-    def complete(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]], *, seed: int | None,
-                 deadline: float) -> Reply:
+    def complete(
+        self, messages: list[dict[str, Any]], tools: list[dict[str, Any]], *, seed: int | None, deadline: float
+    ) -> Reply:
         """One completion; retries as the module says. ``deadline``: ``time.monotonic()`` not to pass."""
         oa = self.openai
         problems: list[str] = []
@@ -107,8 +109,9 @@ class ChatClient:
             time.sleep(wait)
         raise ModelError(_with(problems, f"gave up after {len(problems)} attempts"))
 
-    def _create(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]], seed: int | None,
-                timeout: float) -> Any:
+    def _create(
+        self, messages: list[dict[str, Any]], tools: list[dict[str, Any]], seed: int | None, timeout: float
+    ) -> Any:
         """POST /chat/completions through the client, the body as given.
 
         ``chat.completions.create`` would first walk every message and tool schema to coerce
@@ -116,8 +119,13 @@ class ChatClient:
         already, so it goes straight to the client's ``post``, with the same errors and parsing."""
         from openai.types.chat import ChatCompletion
 
-        body = {"model": self.cfg.model, "messages": messages, "tools": tools, "temperature": self.cfg.temperature,
-                "max_tokens": self.cfg.max_tokens}
+        body = {
+            "model": self.cfg.model,
+            "messages": messages,
+            "tools": tools,
+            "temperature": self.cfg.temperature,
+            "max_tokens": self.cfg.max_tokens,
+        }
         if seed is not None:
             body["seed"] = seed
         return self.client.post("/chat/completions", cast_to=ChatCompletion, body=body, options={"timeout": timeout})
@@ -131,20 +139,29 @@ class ChatClient:
             raise ModelError(f"cannot reach {self.cfg.base_url} ({_cause(exc)})") from None
         except oa.APIStatusError as exc:
             if exc.status_code in (401, 403):
-                raise ModelError(f"{self.cfg.base_url} refused the API key from ${self.cfg.api_key_env} "
-                                 f"(HTTP {exc.status_code})") from None
+                raise ModelError(
+                    f"{self.cfg.base_url} refused the API key from ${self.cfg.api_key_env} (HTTP {exc.status_code})"
+                ) from None
 
 
 def _reply(resp: Any, retries: int, problems: list[str]) -> Reply:
     if not getattr(resp, "choices", None):
         raise ModelError("the server's answer has no choices")
     msg = resp.choices[0].message
-    calls = [{"id": c.id, "type": "function", "function": {"name": c.function.name,
-                                                           "arguments": c.function.arguments or ""}}
-             for c in (msg.tool_calls or []) if getattr(c, "function", None) is not None]
+    calls = [
+        {"id": c.id, "type": "function", "function": {"name": c.function.name, "arguments": c.function.arguments or ""}}
+        for c in (msg.tool_calls or [])
+        if getattr(c, "function", None) is not None
+    ]
     usage = getattr(resp, "usage", None)
-    return Reply(msg.content, calls, getattr(usage, "prompt_tokens", None), getattr(usage, "completion_tokens", None),
-                 retries, problems)
+    return Reply(
+        msg.content,
+        calls,
+        getattr(usage, "prompt_tokens", None),
+        getattr(usage, "completion_tokens", None),
+        retries,
+        problems,
+    )
 
 
 def _message(exc: Any) -> str:

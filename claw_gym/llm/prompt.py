@@ -33,7 +33,8 @@ SYSTEM_INTRO = (
     "instruction (if any), the virtual time, recent events and a summary of the services; each tool result shows "
     "the new time, new events, what changed and the result of your call. Act with exactly one tool call per turn. "
     "Call `finish` with a short message to the user when the task is done; when nobody asked for anything, "
-    "`finish` means nothing more to do for now, and the next arrival wakes you.")
+    "`finish` means nothing more to do for now, and the next arrival wakes you."
+)
 
 
 def system_message(tools: list[dict[str, Any]], devices: Iterable[str]) -> str:
@@ -58,8 +59,14 @@ def _system_message(tools: list[dict[str, Any]], devices: tuple[str, ...]) -> st
         args = []
         for name, p in props.items():
             typ = p.get("type", "string") + (f"[{p['items'].get('type', 'any')}]" if "items" in p else "")
-            args.append(f"{name}: {typ}" + ("" if name in required or "default" not in p
-                                             else f" = {json.dumps(p['default'], ensure_ascii=False)}"))
+            args.append(
+                f"{name}: {typ}"
+                + (
+                    ""
+                    if name in required or "default" not in p
+                    else f" = {json.dumps(p['default'], ensure_ascii=False)}"
+                )
+            )
         lines.append(f"- {f['name']}({', '.join(args)}): {f.get('description', '')}")
     return "\n".join(lines)
 
@@ -71,8 +78,9 @@ def obs_text(obs: dict[str, Any], prev: dict[str, Any] | None) -> str:
     parts = []
     if prev is None and obs.get("instruction"):
         parts.append(f"instruction: {obs['instruction']}")
-    others = sorted(k for k, v in obs.items()
-                    if isinstance(v, str) and k not in TEXT_ORDER and k not in ("instruction", "result"))
+    others = sorted(
+        k for k, v in obs.items() if isinstance(v, str) and k not in TEXT_ORDER and k not in ("instruction", "result")
+    )
     for key in (*TEXT_ORDER, *others):
         value = obs.get(key, "")
         unchanged = prev is not None and key not in ("time", "events") and prev.get(key) == value
@@ -99,8 +107,11 @@ def tool_call(action: str, step: int) -> dict[str, Any] | None:
         name, args = a.fields["call"].replace(".", SEP), a.fields["args"]
     else:
         name, args = a.kind, a.fields
-    return {"id": call_id(step), "type": "function",
-            "function": {"name": name, "arguments": json.dumps(args, ensure_ascii=False)}}
+    return {
+        "id": call_id(step),
+        "type": "function",
+        "function": {"name": name, "arguments": json.dumps(args, ensure_ascii=False)},
+    }
 
 
 def action_of(call: dict[str, Any]) -> str:
@@ -116,8 +127,10 @@ def action_of(call: dict[str, Any]) -> str:
 
 def opening(tools: list[dict[str, Any]], devices: Iterable[str], obs: dict[str, Any]) -> list[dict[str, Any]]:
     """The first two messages of every conversation: system, then the first observation."""
-    return [{"role": "system", "content": system_message(tools, devices)},
-            {"role": "user", "content": obs_text(obs, None)}]
+    return [
+        {"role": "system", "content": system_message(tools, devices)},
+        {"role": "user", "content": obs_text(obs, None)},
+    ]
 
 
 def assistant_call(call: dict[str, Any], content: str | None = None) -> dict[str, Any]:
@@ -137,8 +150,12 @@ def observation(text: str, after: dict[str, Any]) -> dict[str, Any]:
     return {"role": "user", "content": text}
 
 
-def conversation(tools: list[dict[str, Any]], devices: Iterable[str], first: dict[str, Any],
-                 steps: Iterable[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
+def conversation(
+    tools: list[dict[str, Any]],
+    devices: Iterable[str],
+    first: dict[str, Any],
+    steps: Iterable[tuple[str, dict[str, Any]]],
+) -> list[dict[str, Any]]:
     """A played episode as messages: ``steps`` are (action text, observation after it).
 
     The observation after the last action is not included: the conversation ends with the

@@ -18,8 +18,7 @@ DEVICE_TOOLS = {"shell": "laptop", "gui": "phone"}
 def tools_for(env: Any) -> list[dict[str, Any]]:
     """OpenAI-style tool specs for the episode ``env`` has just reset to."""
     devices = set(env.unwrapped.task.devices)
-    return [t for t in tool_schemas(env)
-            if DEVICE_TOOLS.get(t["function"]["name"], "") in devices | {""}]
+    return [t for t in tool_schemas(env) if DEVICE_TOOLS.get(t["function"]["name"], "") in devices | {""}]
 
 
 def names(tools: list[dict[str, Any]]) -> set[str]:

@@ -41,8 +41,12 @@ def catalog_figures() -> dict[str, Any]:
         "per_difficulty": dict(sorted(Counter(s.difficulty for s in specs).items())),
         "per_split": dict(sorted(Counter(s.split for s in specs).items())),
         "per_device": dict(sorted(Counter(device_label(s.devices) for s in specs).items())),
-        "services_per_task": {"mean": round(statistics.mean(sizes), 2), "max": max(sizes), "min": min(sizes),
-                              "mean_without_events_device": round(statistics.mean(own), 2)},
+        "services_per_task": {
+            "mean": round(statistics.mean(sizes), 2),
+            "max": max(sizes),
+            "min": min(sizes),
+            "mean_without_events_device": round(statistics.mean(own), 2),
+        },
         "mix": {t: round(v, 4) for t, v in plan.shares.items()},
         "mix_targets": dict(quota.TARGETS),
         "mix_short": dict(plan.short),
@@ -58,10 +62,16 @@ def _table(title: str, counts: dict[Any, int]) -> str:
 def families_table() -> str:
     """One row per family: kind, devices, tasks, tags and what its checker wants (from the Family specs)."""
     per_family = Counter(s.family for s in suite.all_specs().values())
-    rows = [f"| `{f.name}` | {f.kind} | {device_label(f.devices)} | {per_family[f.name]} | {', '.join(f.tags) or '-'} "
-            f"| {f.summary.replace('|', '/')} |" for f in sorted(suite.families().values(), key=lambda f: f.name)]
-    return "| family | kind | devices | tasks | tags | what the checker wants |\n|---|---|---|---|---|---|\n" + \
-        "\n".join(rows) + "\n"
+    rows = [
+        f"| `{f.name}` | {f.kind} | {device_label(f.devices)} | {per_family[f.name]} | {', '.join(f.tags) or '-'} "
+        f"| {f.summary.replace('|', '/')} |"
+        for f in sorted(suite.families().values(), key=lambda f: f.name)
+    ]
+    return (
+        "| family | kind | devices | tasks | tags | what the checker wants |\n|---|---|---|---|---|---|\n"
+        + "\n".join(rows)
+        + "\n"
+    )
 
 
 def markdown(sweep: dict[str, Any] | None = None) -> str:
@@ -91,19 +101,23 @@ def markdown(sweep: dict[str, Any] | None = None) -> str:
         "world state hash at seed 0, instruction, oracle actions). A default test recomputes 40 tasks, the slow "
         "suite all of them. After an intended change: `python -m claw_gym.runs.manifest --write` (prints ids "
         "added / removed / changed).\n",
-        _table("kind", c["per_kind"]), _table("difficulty", c["per_difficulty"]), _table("split", c["per_split"]),
+        _table("kind", c["per_kind"]),
+        _table("difficulty", c["per_difficulty"]),
+        _table("split", c["per_split"]),
         _table("devices", c["per_device"]),
         families_table(),
     ]
     if sweep is not None:
         n = sweep["tasks"]
         st = sweep["oracle_steps"]
+        note = f" ({sweep['seconds_note']})" if "seconds_note" in sweep else ""
         out.append(
             f"Sweep (`python -m claw_gym.runs.sweep --workers {sweep['workers']} --markdown`, seed 0, "
-            f"{n} tasks, {sweep['seconds']:.0f} s{' (' + sweep['seconds_note'] + ')' if 'seconds_note' in sweep else ''}): oracle passes {sweep['oracle_passed']}/{n}; do-nothing "
+            f"{n} tasks, {sweep['seconds']:.0f} s{note}): oracle passes {sweep['oracle_passed']}/{n}; do-nothing "
             f"(`finish` at once) {sweep['nothing_passed']}/{n}; random agent (30 random API calls, taps on "
             f"tappable elements, shell commands on laptop tasks, then `finish`) {sweep['random_passed']}/{n}. "
-            f"Oracle steps per task: mean {st['mean']}, median {st['median']}, max {st['max']}.\n")
+            f"Oracle steps per task: mean {st['mean']}, median {st['median']}, max {st['max']}.\n"
+        )
     return "\n".join(out)
 
 
@@ -112,14 +126,17 @@ def summary_line() -> str:
     c = catalog_figures()
     kinds, devs = c["per_kind"], c["per_device"]
     both = sum(n for d, n in devs.items() if "+" in d)
-    return (f"{c['tasks']:,} tasks in {c['families']} families: {kinds.get('reactive', 0):,} reactive, "
-            f"{kinds.get('proactive', 0):,} proactive; {devs.get('api', 0):,} API-only, {both:,} on both the "
-            f"laptop and the phone; {c['services_per_task']['mean']} services per task world on average.")
+    return (
+        f"{c['tasks']:,} tasks in {c['families']} families: {kinds.get('reactive', 0):,} reactive, "
+        f"{kinds.get('proactive', 0):,} proactive; {devs.get('api', 0):,} API-only, {both:,} on both the "
+        f"laptop and the phone; {c['services_per_task']['mean']} services per task world on average."
+    )
 
 
-_KIND_WORDS = {"reactive": "reactive (the instruction states the request)",
-               "proactive": "proactive (no instruction: an arriving event makes action necessary; "
-                            "judged at a deadline)"}
+_KIND_WORDS = {
+    "reactive": "reactive (the instruction states the request)",
+    "proactive": "proactive (no instruction: an arriving event makes action necessary; judged at a deadline)",
+}
 
 
 def _range(values: list[int]) -> str:
@@ -134,10 +151,18 @@ def family_sections() -> str:
     for f in sorted(suite.families().values(), key=lambda f: f.name):
         mine = sorted((s for s in specs if s.family == f.name), key=lambda s: s.task_id)
         splits = Counter(s.split for s in mine)
-        kinds_of_action = ["api", *(["shell"] if "laptop" in f.devices else []),
-                           *(["gui"] if "phone" in f.devices else []), "wait", "finish"]
-        screens = ("`screen` and `ui` show the phone it needs" if "phone" in f.devices else
-                   "`screen` and `ui` show a phone it does not need (`phone=False` drops it)")
+        kinds_of_action = [
+            "api",
+            *(["shell"] if "laptop" in f.devices else []),
+            *(["gui"] if "phone" in f.devices else []),
+            "wait",
+            "finish",
+        ]
+        screens = (
+            "`screen` and `ui` show the phone it needs"
+            if "phone" in f.devices
+            else "`screen` and `ui` show a phone it does not need (`phone=False` drops it)"
+        )
         wrong = []
         if f.stale_oracle is not None:
             wrong.append("a policy acting on the stale signal (`Family.stale_oracle`) fails")
@@ -147,20 +172,38 @@ def family_sections() -> str:
         rows = [
             ("kind", _KIND_WORDS[f.kind]),
             ("devices", device_label(f.devices) + (" (API only)" if not f.devices else "")),
-            ("tasks", f"{len(mine)}: " + ", ".join(f"{k} {splits[k]}" for k in sorted(splits))
-             + f"; difficulty {_range([s.difficulty for s in mine])}"),
-            ("ids", f"`{f.name}-<variant>-<nnnn>`, variants " + ", ".join(f"`{v}`" for v in f.variants)
-             + f"; e.g. `gym.make(\"ClawAnything/{first}-v0\")`"),
-            ("versions", "`-v0` (claw-gym 0.1.0); the manifest pins each id's content hash, so a content change "
-             "shows as changed"),
+            (
+                "tasks",
+                f"{len(mine)}: "
+                + ", ".join(f"{k} {splits[k]}" for k in sorted(splits))
+                + f"; difficulty {_range([s.difficulty for s in mine])}",
+            ),
+            (
+                "ids",
+                f"`{f.name}-<variant>-<nnnn>`, variants "
+                + ", ".join(f"`{v}`" for v in f.variants)
+                + f'; e.g. `gym.make("ClawAnything/{first}-v0")`',
+            ),
+            (
+                "versions",
+                "`-v0` (claw-gym 0.1.0); the manifest pins each id's content hash, so a content change "
+                "shows as changed",
+            ),
             ("action space", "JSON text; kinds " + ", ".join(f"`{k}`" for k in kinds_of_action)),
             ("observation space", f"the suite's `Dict`; {screens}"),
-            ("services", "its own: " + ", ".join(f"`{s}`" for s in sorted(f.services))
-             + "; plus `events`, `device` and 2 + difficulty ambient ones"),
+            (
+                "services",
+                "its own: "
+                + ", ".join(f"`{s}`" for s in sorted(f.services))
+                + "; plus `events`, `device` and 2 + difficulty ambient ones",
+            ),
             ("max steps", _range([s.max_steps for s in mine])),
             ("tags", ", ".join(f.tags) or "-"),
-            ("reward", "1.0 when every check passes, else 0.0 (`reward_mode=\"partial\"`: the fraction passed, "
-             "0 on a violation)"),
+            (
+                "reward",
+                '1.0 when every check passes, else 0.0 (`reward_mode="partial"`: the fraction passed, '
+                "0 on a violation)",
+            ),
         ]
         if wrong:
             rows.append(("wrong policies", "; ".join(wrong)))
@@ -225,7 +268,7 @@ def update(root: Path, write: bool, skip: tuple[str, ...] = ()) -> list[str]:
         want = _body(make())
         if m.group(2) != want:
             stale.append(f"{rel}: {name}")
-            texts[rel] = text[:m.start(2)] + want + text[m.end(2):]
+            texts[rel] = text[: m.start(2)] + want + text[m.end(2) :]
     if write:
         for rel, text in texts.items():
             (root / rel).write_text(text, encoding="utf-8")
@@ -236,8 +279,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m claw_gym.runs.figures", description=__doc__.split("\n\n")[0])
     ap.add_argument("--write", action="store_true", help="rewrite the generated blocks of README.md and docs/")
     ap.add_argument("--check", action="store_true", help="exit 1 if a generated block is stale")
-    ap.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[2],
-                    help="the repository checkout (default: the one this module is in)")
+    ap.add_argument(
+        "--root",
+        type=Path,
+        default=Path(__file__).resolve().parents[2],
+        help="the repository checkout (default: the one this module is in)",
+    )
     args = ap.parse_args(argv)
     if not (args.write or args.check):
         print(markdown())

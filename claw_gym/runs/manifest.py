@@ -29,8 +29,13 @@ def entry(task_id: str) -> dict[str, Any]:
     env = ClawEnv(task_id=task_id)
     try:
         env.reset(seed=SEED)
-        content = {"spec": spec.as_dict(), "state": env.world.state_hash(),
-                   "instruction": env.scenario.instruction, "oracle": env.oracle_actions()}
+        assert env.world is not None and env.scenario is not None  # set by reset
+        content = {
+            "spec": spec.as_dict(),
+            "state": env.world.state_hash(),
+            "instruction": env.scenario.instruction,
+            "oracle": env.oracle_actions(),
+        }
     finally:
         env.close()
     digest = stable_hash(json.dumps(content, sort_keys=True, ensure_ascii=False, default=str))

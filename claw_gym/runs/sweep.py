@@ -42,8 +42,18 @@ from ..tasks import suite
 
 SEED = 0
 RANDOM_STEPS = 30
-SHELL_MENU = ("ls", "pwd", "ls -la ~", "claw help", "claw mail list", "cat ~/*.txt", "echo done", "date",
-              "find ~ -maxdepth 2 -type f", "claw files list")
+SHELL_MENU = (
+    "ls",
+    "pwd",
+    "ls -la ~",
+    "claw help",
+    "claw mail list",
+    "cat ~/*.txt",
+    "echo done",
+    "date",
+    "find ~ -maxdepth 2 -type f",
+    "claw files list",
+)
 _TEXTS = ("hello", "done", "ok, will do", "inbox", "Documents/a.txt", "general", "1234")
 
 
@@ -135,9 +145,16 @@ def sweep_task(task_id: str) -> dict[str, Any]:
     finally:
         env.close()
     s = suite.get_spec(task_id)
-    return {"task_id": task_id, "family": s.family, "oracle": oracle_ok, "oracle_steps": steps,
-            "oracle_len": len(oracle), "nothing": nothing_ok, "random": random_ok,
-            "seconds": round(time.perf_counter() - t0, 3)}
+    return {
+        "task_id": task_id,
+        "family": s.family,
+        "oracle": oracle_ok,
+        "oracle_steps": steps,
+        "oracle_len": len(oracle),
+        "nothing": nothing_ok,
+        "random": random_ok,
+        "seconds": round(time.perf_counter() - t0, 3),
+    }
 
 
 def sweep_task_faults(task_id: str, rate: float) -> dict[str, Any]:
@@ -159,13 +176,23 @@ def sweep_task_faults(task_id: str, rate: float) -> dict[str, Any]:
             passed, steps, injected, resent, error = False, 0, 0, 0, str(exc)
     finally:
         env.close()
-    return {"task_id": task_id, "family": s.family, "oracle": passed, "oracle_steps": steps, "oracle_len": n,
-            "fault_rate": rate, "faults_injected": injected, "faults_resent": resent, "error": error,
-            "seconds": round(time.perf_counter() - t0, 3)}
+    return {
+        "task_id": task_id,
+        "family": s.family,
+        "oracle": passed,
+        "oracle_steps": steps,
+        "oracle_len": n,
+        "fault_rate": rate,
+        "faults_injected": injected,
+        "faults_resent": resent,
+        "error": error,
+        "seconds": round(time.perf_counter() - t0, 3),
+    }
 
 
-def run(task_ids: list[str], workers: int = 2, progress: bool = False, log: Any = None,
-        faults: float | None = None) -> list[dict[str, Any]]:
+def run(
+    task_ids: list[str], workers: int = 2, progress: bool = False, log: Any = None, faults: float | None = None
+) -> list[dict[str, Any]]:
     """Sweep ``task_ids`` over ``workers`` processes (1: in this process); ``log``: a file that
     gets each task's result as a JSON line as soon as it is known. ``faults``: the fault sweep."""
     out = []
@@ -185,13 +212,19 @@ def run(task_ids: list[str], workers: int = 2, progress: bool = False, log: Any 
 def summarize_faults(results: list[dict[str, Any]], seconds: float, workers: int, rate: float) -> dict[str, Any]:
     steps = [r["oracle_steps"] for r in results]
     return {
-        "tasks": len(results), "workers": workers, "seconds": round(seconds, 1), "fault_rate": rate,
+        "tasks": len(results),
+        "workers": workers,
+        "seconds": round(seconds, 1),
+        "fault_rate": rate,
         "oracle_passed": sum(r["oracle"] for r in results),
         "faults_injected": sum(r["faults_injected"] for r in results),
         "steps_resent": sum(r["faults_resent"] for r in results),
         "tasks_meeting_faults": sum(1 for r in results if r["faults_injected"]),
-        "oracle_steps": {"mean": round(statistics.mean(steps), 2) if steps else 0,
-                         "median": statistics.median(steps) if steps else 0, "max": max(steps, default=0)},
+        "oracle_steps": {
+            "mean": round(statistics.mean(steps), 2) if steps else 0,
+            "median": statistics.median(steps) if steps else 0,
+            "max": max(steps, default=0),
+        },
         "oracle_failures": sorted(r["task_id"] for r in results if not r["oracle"]),
     }
 
@@ -202,17 +235,26 @@ def summarize(results: list[dict[str, Any]], seconds: float, workers: int) -> di
     n = len(results)
     steps = [r["oracle_steps"] for r in results]
     return {
-        "tasks": n, "workers": workers, "seconds": round(seconds, 1),
+        "tasks": n,
+        "workers": workers,
+        "seconds": round(seconds, 1),
         "oracle_passed": sum(r["oracle"] for r in results),
         "nothing_passed": sum(r["nothing"] for r in results),
         "random_passed": sum(r["random"] for r in results),
-        "oracle_steps": {"mean": round(statistics.mean(steps), 2) if steps else 0,
-                         "median": statistics.median(steps) if steps else 0, "max": max(steps, default=0)},
+        "oracle_steps": {
+            "mean": round(statistics.mean(steps), 2) if steps else 0,
+            "median": statistics.median(steps) if steps else 0,
+            "max": max(steps, default=0),
+        },
         "oracle_failures": sorted(r["task_id"] for r in results if not r["oracle"]),
         "nothing_passes": sorted(r["task_id"] for r in results if r["nothing"]),
         "random_passes": sorted(r["task_id"] for r in results if r["random"]),
-        "slowest_families": Counter({f: round(sum(r["seconds"] for r in results if r["family"] == f), 1)
-                                     for f in {r["family"] for r in results}}).most_common(5),
+        "slowest_families": Counter(
+            {
+                f: round(sum(r["seconds"] for r in results if r["family"] == f), 1)
+                for f in {r["family"] for r in results}
+            }
+        ).most_common(5),
     }
 
 
@@ -222,12 +264,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=0, help="sweep every k-th task so about N are run (0: all)")
     ap.add_argument("--family", action="append", help="only these families")
     ap.add_argument("--json", action="store_true", help="print the summary as JSON")
-    ap.add_argument("--markdown", action="store_true",
-                    help="print the section 'The suite' of docs/families.md, with this sweep's figures")
+    ap.add_argument(
+        "--markdown",
+        action="store_true",
+        help="print the section 'The suite' of docs/families.md, with this sweep's figures",
+    )
     ap.add_argument("--log", type=argparse.FileType("w"), help="write each task's result here as a JSON line")
     ap.add_argument("--from-log", type=argparse.FileType("r"), help="summarize an earlier run's --log instead")
-    ap.add_argument("--faults", type=float, metavar="RATE",
-                    help="instead: the oracle with RATE (0..1) of service calls failing, resending faulted steps")
+    ap.add_argument(
+        "--faults",
+        type=float,
+        metavar="RATE",
+        help="instead: the oracle with RATE (0..1) of service calls failing, resending faulted steps",
+    )
     args = ap.parse_args(argv)
     if args.faults is not None and not 0 < args.faults < 1:
         ap.error("--faults takes a rate between 0 and 1, e.g. 0.1")
@@ -240,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     ids = [s.task_id for s in suite.catalog(family=args.family, split=list(suite.SPLITS))]
     ids.sort(key=lambda t: derive_seed("sweep-order", t))  # any prefix of the run is a fair sample
     if args.limit and args.limit < len(ids):
-        ids = ids[::max(1, len(ids) // args.limit)][:args.limit]
+        ids = ids[:: max(1, len(ids) // args.limit)][: args.limit]
     t0 = time.perf_counter()
     results = run(ids, args.workers, progress=not args.json, log=args.log, faults=args.faults)
     if args.faults is not None:
@@ -260,8 +309,11 @@ def _report(summary: dict[str, Any], args: argparse.Namespace, ids: list[str]) -
             print(f"{k}: {v}")
     if "faults_injected" in summary:
         return 0 if summary["oracle_passed"] == len(ids) else 1
-    ok = summary["oracle_passed"] == len(ids) and summary["nothing_passed"] == 0 \
+    ok = (
+        summary["oracle_passed"] == len(ids)
+        and summary["nothing_passed"] == 0
         and summary["random_passed"] <= 0.01 * len(ids)
+    )
     return 0 if ok else 1
 
 

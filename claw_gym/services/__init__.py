@@ -19,8 +19,26 @@ from .phone import Phone
 from .sms import Sms
 from .todo import Todo
 
-SERVICES: dict[str, type[Service]] = {cls.name: cls for cls in (
-    Mail, WorkMail, Calendar, Contacts, Sms, Chat, Todo, Notes, Bank, Expenses, Files, Crm, Helpdesk, Events,
-    Device, Phone)}
+SERVICES: dict[str, type[Service]] = {
+    cls.name: cls
+    for cls in (
+        Mail,
+        WorkMail,
+        Calendar,
+        Contacts,
+        Sms,
+        Chat,
+        Todo,
+        Notes,
+        Bank,
+        Expenses,
+        Files,
+        Crm,
+        Helpdesk,
+        Events,
+        Device,
+        Phone,
+    )
+}
 
 __all__ = ["SERVICES", "Service", "ServiceError", "Endpoint", "Param", "Record", "endpoint"]

@@ -28,19 +28,35 @@ class Bank(Service):
         self.opening_balance = 0.0  # a declared state attribute (state_attrs): snapshots cover it
 
     def _view(self, t: Record) -> dict[str, Any]:
-        return {"id": t["id"], "date": clock.fmt(t["time"]), "amount": t["amount"], "counterparty": t["counterparty"],
-                "reference": t["reference"], "status": t["status"]}
+        return {
+            "id": t["id"],
+            "date": clock.fmt(t["time"]),
+            "amount": t["amount"],
+            "counterparty": t["counterparty"],
+            "reference": t["reference"],
+            "status": t["status"],
+        }
 
-    def post(self, amount: float, counterparty: str, reference: str, time: int | None = None,
-             **extra: Any) -> Record:
+    def post(self, amount: float, counterparty: str, reference: str, time: int | None = None, **extra: Any) -> Record:
         """A posted transaction (negative = money out)."""
-        return self.insert("transactions", {"time": self.now if time is None else time, "amount": money(amount),
-                                            "counterparty": counterparty, "reference": reference,
-                                            "status": "posted", "iban": "", **extra})
+        return self.insert(
+            "transactions",
+            {
+                "time": self.now if time is None else time,
+                "amount": money(amount),
+                "counterparty": counterparty,
+                "reference": reference,
+                "status": "posted",
+                "iban": "",
+                **extra,
+            },
+        )
 
     def balance_value(self) -> float:
-        return money(self.opening_balance + sum(t["amount"] for t in self.table("transactions").values()
-                                                if t["status"] != "disputed"))
+        return money(
+            self.opening_balance
+            + sum(t["amount"] for t in self.table("transactions").values() if t["status"] != "disputed")
+        )
 
     def state(self) -> dict[str, Any]:
         return {**super().state(), "opening_balance": self.opening_balance}
@@ -50,15 +66,21 @@ class Bank(Service):
         return {"balance": self.balance_value(), "currency": self.currency}
 
     @endpoint("Transactions newest first, filtered by date range and words.")
-    def transactions(self, start: str = "", end: str = "", query: str = "", limit: int = 20,
-                     offset: int = 0) -> dict:
+    def transactions(self, start: str = "", end: str = "", query: str = "", limit: int = 20, offset: int = 0) -> dict:
         s = self.parse_time(start, "start") if start else None
         e = self.parse_time(end, "end") if end else None
         words = query.lower().split()
-        rows = sorted((t for t in self.table("transactions").values()
-                       if (s is None or t["time"] >= s) and (e is None or t["time"] < e)
-                       and all(w in (t["counterparty"] + " " + t["reference"]).lower() for w in words)),
-                      key=lambda t: (t["time"], t["id"]), reverse=True)
+        rows = sorted(
+            (
+                t
+                for t in self.table("transactions").values()
+                if (s is None or t["time"] >= s)
+                and (e is None or t["time"] < e)
+                and all(w in (t["counterparty"] + " " + t["reference"]).lower() for w in words)
+            ),
+            key=lambda t: (t["time"], t["id"]),
+            reverse=True,
+        )
         return self.page(rows, limit, offset, view=self._view)
 
     @endpoint("Read one transaction.")

@@ -55,8 +55,14 @@ _MISSING = inspect.Parameter.empty
 _NOT_BUILT = object()  # derived(): nothing cached under that key yet
 
 # JSON-schema names of the argument types endpoints may declare.
-_TYPE_NAMES: dict[Any, str] = {str: "string", int: "integer", float: "number", bool: "boolean",
-                               list: "array", dict: "object"}
+_TYPE_NAMES: dict[Any, str] = {
+    str: "string",
+    int: "integer",
+    float: "number",
+    bool: "boolean",
+    list: "array",
+    dict: "object",
+}
 
 
 @dataclass(frozen=True)
@@ -103,12 +109,14 @@ class Param:
         if origin is list:
             (item,) = typing.get_args(expected) or (str,)
             if not isinstance(value, list) or not all(_is_type(v, item) for v in value):
-                raise ServiceError(f"argument {self.name!r} must be a list of {_TYPE_NAMES.get(item, item)}s, "
-                                   f"got {_describe(value)}")
+                raise ServiceError(
+                    f"argument {self.name!r} must be a list of {_TYPE_NAMES.get(item, item)}s, got {_describe(value)}"
+                )
             return value
         if not _is_type(value, expected):
-            raise ServiceError(f"argument {self.name!r} must be {_TYPE_NAMES.get(expected, expected)}, "
-                               f"got {_describe(value)}")
+            raise ServiceError(
+                f"argument {self.name!r} must be {_TYPE_NAMES.get(expected, expected)}, got {_describe(value)}"
+            )
         if self.choices and value not in self.choices:
             raise ServiceError(f"argument {self.name!r} must be one of {', '.join(self.choices)}, got {value!r}")
         return float(value) if expected is float else value
@@ -179,8 +187,9 @@ class Endpoint:
         return out
 
 
-def endpoint(doc: str, *, mutates: bool = False, cached: bool = False
-             ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def endpoint(
+    doc: str, *, mutates: bool = False, cached: bool = False
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Mark a service method as an API endpoint. ``doc`` is the one line agents read.
 
     ``cached``: a read whose result is a function of the service's records and the arguments
@@ -308,8 +317,9 @@ class Service(WorldRef):
                 if meta is not None:
                     doc, mutates, cached = meta
                     eps[attr] = Endpoint(cls.name, attr, doc, _params_of(fn), mutates, attr, cached)
-        eps["describe"] = Endpoint(cls.name, "describe", f"List the endpoints of {cls.name} with their arguments.",
-                                   (), False, "describe")
+        eps["describe"] = Endpoint(
+            cls.name, "describe", f"List the endpoints of {cls.name} with their arguments.", (), False, "describe"
+        )
         cls.endpoints = dict(sorted(eps.items()))
 
     def __init__(self, world: World) -> None:
@@ -505,8 +515,9 @@ class Service(WorldRef):
         if not cond:
             raise ServiceError(message)
 
-    def page(self, rows: Sequence[Any], limit: int, offset: int = 0,
-             view: Callable[[Any], Any] | None = None) -> dict[str, Any]:
+    def page(
+        self, rows: Sequence[Any], limit: int, offset: int = 0, view: Callable[[Any], Any] | None = None
+    ) -> dict[str, Any]:
         """Bounded list results: agents page through long lists rather than flood the obs.
 
         ``view`` (a pure record -> dict function) is applied to the returned page only, so a
@@ -518,7 +529,7 @@ class Service(WorldRef):
             raise ServiceError("limit must be between 1 and 200")
         if offset < 0:
             raise ServiceError("offset must be >= 0")
-        chunk = rows[offset:offset + limit]
+        chunk = rows[offset : offset + limit]
         if view is not None:
             if getattr(view, "__self__", None) is self:
                 views = self.derived(("views", getattr(view, "__func__")), dict)  # noqa: B009  (a bound method's)

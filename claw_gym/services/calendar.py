@@ -14,8 +14,15 @@ class Calendar(Service):
     tables_spec = {"entries": "cal"}
 
     def _view(self, e: Record) -> dict[str, Any]:
-        return {"id": e["id"], "title": e["title"], "start": clock.fmt(e["start"]), "end": clock.fmt(e["end"]),
-                "location": e.get("location", ""), "attendees": e.get("attendees", []), "notes": e.get("notes", "")}
+        return {
+            "id": e["id"],
+            "title": e["title"],
+            "start": clock.fmt(e["start"]),
+            "end": clock.fmt(e["end"]),
+            "location": e.get("location", ""),
+            "attendees": e.get("attendees", []),
+            "notes": e.get("notes", ""),
+        }
 
     def entries(self) -> list[Record]:
         return sorted(self.table("entries").values(), key=lambda e: (e["start"], e["id"]))
@@ -24,8 +31,10 @@ class Calendar(Service):
         return [e for e in self.entries() if e["start"] < end and e["end"] > start and e["id"] != exclude]
 
     def add(self, title: str, start: int, end: int, **fields: Any) -> Record:
-        return self.insert("entries", {"title": title, "start": start, "end": end, "location": "",
-                                       "attendees": [], "notes": "", **fields})
+        return self.insert(
+            "entries",
+            {"title": title, "start": start, "end": end, "location": "", "attendees": [], "notes": "", **fields},
+        )
 
     def _span(self, start: str, end: str) -> tuple[int, int]:
         s, e = self.parse_time(start, "start"), self.parse_time(end, "end")
@@ -36,9 +45,11 @@ class Calendar(Service):
     def list_events(self, start: str, end: str, query: str = "", limit: int = 50, offset: int = 0) -> dict:
         s, e = self._span(start, end)
         words = query.lower().split()
-        rows = [x for x in self.overlapping(s, e)
-                if all(w in (x["title"] + " " + x.get("notes", "") + " " + x.get("location", "")).lower()
-                       for w in words)]
+        rows = [
+            x
+            for x in self.overlapping(s, e)
+            if all(w in (x["title"] + " " + x.get("notes", "") + " " + x.get("location", "")).lower() for w in words)
+        ]
         return self.page(rows, limit, offset, view=self._view)
 
     @endpoint("Read one event.")
@@ -46,8 +57,15 @@ class Calendar(Service):
         return self._view(self.record("entries", id))
 
     @endpoint("Create an event.", mutates=True)
-    def create_event(self, title: str, start: str, end: str, attendees: list[str] = [],  # noqa: B006
-                     location: str = "", notes: str = "") -> dict:
+    def create_event(
+        self,
+        title: str,
+        start: str,
+        end: str,
+        attendees: list[str] = [],  # noqa: B006
+        location: str = "",
+        notes: str = "",
+    ) -> dict:
         s, e = self._span(start, end)
         self.require(title.strip() != "", "title must not be empty")
         rec = self.add(title, s, e, attendees=list(attendees), location=location, notes=notes)
@@ -55,12 +73,22 @@ class Calendar(Service):
         return {"created": rec["id"], "conflicts_with": clashes}
 
     @endpoint("Change an event's title, time, place or notes (omitted fields stay).", mutates=True)
-    def update_event(self, id: str, title: str | None = None, start: str | None = None, end: str | None = None,
-                     location: str | None = None, notes: str | None = None) -> dict:
+    def update_event(
+        self,
+        id: str,
+        title: str | None = None,
+        start: str | None = None,
+        end: str | None = None,
+        location: str | None = None,
+        notes: str | None = None,
+    ) -> dict:
         rec = self.record("entries", id)
         s = self.parse_time(start, "start") if start is not None else rec["start"]
-        e = self.parse_time(end, "end") if end is not None else (
-            s + rec["end"] - rec["start"] if start is not None else rec["end"])
+        e = (
+            self.parse_time(end, "end")
+            if end is not None
+            else (s + rec["end"] - rec["start"] if start is not None else rec["end"])
+        )
         self.require(e > s, "end must be after start")
         changes: dict[str, Any] = {"start": s, "end": e}
         for k, v in (("title", title), ("location", location), ("notes", notes)):

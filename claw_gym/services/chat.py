@@ -15,12 +15,18 @@ class Chat(Service):
     tables_spec = {"messages": "ch"}
 
     def _view(self, m: Record) -> dict[str, Any]:
-        return {"id": m["id"], "time": clock.fmt(m["time"]), "channel": m["channel"], "sender": m["sender"],
-                "text": m["text"]}
+        return {
+            "id": m["id"],
+            "time": clock.fmt(m["time"]),
+            "channel": m["channel"],
+            "sender": m["sender"],
+            "text": m["text"],
+        }
 
     def post_as(self, channel: str, sender: str, text: str, time: int | None = None) -> Record:
-        return self.insert("messages", {"time": self.now if time is None else time, "channel": channel,
-                                        "sender": sender, "text": text})
+        return self.insert(
+            "messages", {"time": self.now if time is None else time, "channel": channel, "sender": sender, "text": text}
+        )
 
     def channel_names(self) -> list[str]:
         return sorted({m["channel"] for m in self.table("messages").values()})
@@ -35,8 +41,11 @@ class Chat(Service):
     @endpoint("Messages of a channel, newest first.", cached=True)
     def history(self, channel: str, limit: int = 20, offset: int = 0) -> dict:
         self.require(channel in self.channel_names(), f"no channel {channel!r}; channels: {self.channel_names()}")
-        rows = sorted((m for m in self.table("messages").values() if m["channel"] == channel),
-                      key=lambda m: (m["time"], m["id"]), reverse=True)
+        rows = sorted(
+            (m for m in self.table("messages").values() if m["channel"] == channel),
+            key=lambda m: (m["time"], m["id"]),
+            reverse=True,
+        )
         return self.page(rows, limit, offset, view=self._view)
 
     @endpoint("Post a message to a channel.", mutates=True)

@@ -12,8 +12,19 @@ class Contacts(Service):
     tables_spec = {"people": "c"}
 
     def add(self, name: str, email: str = "", phone: str = "", **fields: object) -> Record:
-        return self.insert("people", {"name": name, "email": email, "phone": phone, "relation": "",
-                                      "company": "", "address": "", "notes": "", **fields})
+        return self.insert(
+            "people",
+            {
+                "name": name,
+                "email": email,
+                "phone": phone,
+                "relation": "",
+                "company": "",
+                "address": "",
+                "notes": "",
+                **fields,
+            },
+        )
 
     def by_name(self, name: str) -> Record | None:
         return next((p for p in self.table("people").values() if p["name"].lower() == name.lower()), None)
@@ -21,9 +32,14 @@ class Contacts(Service):
     @endpoint("Search contacts by name, email, phone, company or notes.", cached=True)
     def search(self, query: str = "", limit: int = 20, offset: int = 0) -> dict:
         q = query.lower()
-        rows = sorted((p for p in self.table("people").values()
-                       if q in " ".join(str(p[k]) for k in ("name", "email", "phone", "company", "notes")).lower()),
-                      key=lambda p: (p["name"], p["id"]))
+        rows = sorted(
+            (
+                p
+                for p in self.table("people").values()
+                if q in " ".join(str(p[k]) for k in ("name", "email", "phone", "company", "notes")).lower()
+            ),
+            key=lambda p: (p["name"], p["id"]),
+        )
         return self.page(rows, limit, offset)
 
     @endpoint("Read one contact.")
@@ -36,13 +52,30 @@ class Contacts(Service):
         return {"created": self.add(name, email, phone, company=company, notes=notes)["id"]}
 
     @endpoint("Change fields of a contact (omitted fields stay).", mutates=True)
-    def update(self, id: str, name: str | None = None, email: str | None = None, phone: str | None = None,
-               address: str | None = None, company: str | None = None, notes: str | None = None) -> dict:
+    def update(
+        self,
+        id: str,
+        name: str | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+        address: str | None = None,
+        company: str | None = None,
+        notes: str | None = None,
+    ) -> dict:
         rec = self.record("people", id)
         self.require(name is None or name.strip() != "", "name must not be empty")
-        changes = {k: v for k, v in (("name", None if name is None else name.strip()), ("email", email),
-                                     ("phone", phone), ("address", address), ("company", company),
-                                     ("notes", notes)) if v is not None}
+        changes = {
+            k: v
+            for k, v in (
+                ("name", None if name is None else name.strip()),
+                ("email", email),
+                ("phone", phone),
+                ("address", address),
+                ("company", company),
+                ("notes", notes),
+            )
+            if v is not None
+        }
         self.modify(rec, **changes)
         return {"updated": id, **rec}
 

@@ -17,33 +17,65 @@ class Crm(Service):
     tables_spec = {"deals": "d", "activities": "act"}
 
     def _view(self, d: Record) -> dict[str, Any]:
-        return {"id": d["id"], "account": d["account"], "title": d["title"], "stage": d["stage"],
-                "amount": d["amount"], "contact": d["contact"], "close_date": clock.fmt_date(d["close"]),
-                "next_step": d["next_step"]}
+        return {
+            "id": d["id"],
+            "account": d["account"],
+            "title": d["title"],
+            "stage": d["stage"],
+            "amount": d["amount"],
+            "contact": d["contact"],
+            "close_date": clock.fmt_date(d["close"]),
+            "next_step": d["next_step"],
+        }
 
-    def add_deal(self, account: str, title: str, stage: str, amount: float, contact: str, close: int,
-                 next_step: str = "") -> Record:
-        return self.insert("deals", {"account": account, "title": title, "stage": stage, "amount": amount,
-                                     "contact": contact, "close": close, "next_step": next_step})
+    def add_deal(
+        self, account: str, title: str, stage: str, amount: float, contact: str, close: int, next_step: str = ""
+    ) -> Record:
+        return self.insert(
+            "deals",
+            {
+                "account": account,
+                "title": title,
+                "stage": stage,
+                "amount": amount,
+                "contact": contact,
+                "close": close,
+                "next_step": next_step,
+            },
+        )
 
     @endpoint("List deals, optionally by stage or account words.")
     def list_deals(self, stage: str = "", query: str = "", limit: int = 50, offset: int = 0) -> dict:
         q = query.lower()
-        rows = sorted((d for d in self.table("deals").values()
-                       if (not stage or d["stage"] == stage) and q in (d["account"] + " " + d["title"]).lower()),
-                      key=lambda d: (d["close"], d["id"]))
+        rows = sorted(
+            (
+                d
+                for d in self.table("deals").values()
+                if (not stage or d["stage"] == stage) and q in (d["account"] + " " + d["title"]).lower()
+            ),
+            key=lambda d: (d["close"], d["id"]),
+        )
         return self.page(rows, limit, offset, view=self._view)
 
     @endpoint("Read a deal with its activity log.")
     def get_deal(self, id: str) -> dict:
         d = self.record("deals", id)
-        acts = [{"time": clock.fmt(a["time"]), "text": a["text"]} for a in self.table("activities").values()
-                if a["deal"] == id]
+        acts = [
+            {"time": clock.fmt(a["time"]), "text": a["text"]}
+            for a in self.table("activities").values()
+            if a["deal"] == id
+        ]
         return {**self._view(d), "activities": acts}
 
     @endpoint("Change a deal's stage, amount, close date or next step.", mutates=True)
-    def update_deal(self, id: str, stage: str | None = None, amount: float | None = None,
-                    close_date: str | None = None, next_step: str | None = None) -> dict:
+    def update_deal(
+        self,
+        id: str,
+        stage: str | None = None,
+        amount: float | None = None,
+        close_date: str | None = None,
+        next_step: str | None = None,
+    ) -> dict:
         d = self.record("deals", id)
         changes: dict[str, Any] = {}
         if stage is not None:

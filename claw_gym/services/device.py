@@ -24,19 +24,33 @@ class Device(Service):
     tables_spec = {"log": "dv"}
 
     def _view(self, r: Record) -> dict[str, Any]:
-        return {"id": r["id"], "time": clock.fmt(r["time"]), "device": r["device"], "kind": r["kind"],
-                "app": r["app"], "text": r["text"]}
+        return {
+            "id": r["id"],
+            "time": clock.fmt(r["time"]),
+            "device": r["device"],
+            "kind": r["kind"],
+            "app": r["app"],
+            "text": r["text"],
+        }
 
     def log_line(self, kind: str, app: str, text: str, time: int | None = None, device: str = "phone") -> Record:
-        return self.insert("log", {"time": self.now if time is None else time, "device": device, "kind": kind,
-                                   "app": app, "text": text})
+        return self.insert(
+            "log",
+            {"time": self.now if time is None else time, "device": device, "kind": kind, "app": app, "text": text},
+        )
 
     @endpoint("Device log newest first: notifications, battery, installs, updates, sign-ins; filter by kind/app.")
     def log(self, kind: str = "", app: str = "", limit: int = 20, offset: int = 0) -> dict:
         self.require(not kind or kind in KINDS, f"unknown kind {kind!r}; kinds: {', '.join(KINDS)}")
-        rows = sorted((r for r in self.table("log").values()
-                       if (not kind or r["kind"] == kind) and (not app or r["app"].lower() == app.lower())),
-                      key=lambda r: (r["time"], r["id"]), reverse=True)
+        rows = sorted(
+            (
+                r
+                for r in self.table("log").values()
+                if (not kind or r["kind"] == kind) and (not app or r["app"].lower() == app.lower())
+            ),
+            key=lambda r: (r["time"], r["id"]),
+            reverse=True,
+        )
         return self.page([self._view(r) for r in rows], limit, offset)
 
     def summary(self) -> str:

@@ -48,14 +48,26 @@ class Events(Service):
             self._index = _Index(key, tl.history)
         return self._index
 
-    @endpoint("Search delivered events (newest first) by words, service, person and time range [start, end); "
-              "page with cursor.")
-    def search(self, text: str = "", service: str = "", person: str = "", start: str = "", end: str = "",
-               limit: int = 20, cursor: int = 0) -> dict:
+    @endpoint(
+        "Search delivered events (newest first) by words, service, person and time range [start, end); "
+        "page with cursor."
+    )
+    def search(
+        self,
+        text: str = "",
+        service: str = "",
+        person: str = "",
+        start: str = "",
+        end: str = "",
+        limit: int = 20,
+        cursor: int = 0,
+    ) -> dict:
         s = self.parse_time(start, "start") if start else None
         e = self.parse_time(end, "end") if end else None
-        self.require(not service or service in self.world.services,
-                     f"unknown service {service!r}; this world has: {', '.join(self.world.services)}")
+        self.require(
+            not service or service in self.world.services,
+            f"unknown service {service!r}; this world has: {', '.join(self.world.services)}",
+        )
         self.require(1 <= limit <= 200, "limit must be between 1 and 200")
         self.require(cursor >= 0, "cursor must be >= 0")
         idx = self.index()
@@ -64,7 +76,7 @@ class Events(Service):
         hi = len(history) if e is None else bisect.bisect_left(idx.times, e)
         if service:
             cand: Sequence[int] = idx.by_service.get(service, [])
-            cand = cand[bisect.bisect_left(cand, lo):bisect.bisect_left(cand, hi)]
+            cand = cand[bisect.bisect_left(cand, lo) : bisect.bisect_left(cand, hi)]
         else:
             cand = range(lo, hi)
         hay = idx.hay
@@ -72,7 +84,7 @@ class Events(Service):
         for w in text.lower().split() + ([person.lower().strip()] if person.strip() else []):
             hits = [i for i in hits if w in hay[i]]  # one plain pass per word: no per-item generator
         hits.reverse()
-        chunk = hits[cursor:cursor + limit]
+        chunk = hits[cursor : cursor + limit]
         out: dict[str, Any] = {"total": len(hits), "items": [history[i].as_dict() for i in chunk]}
         if cursor + limit < len(hits):
             out["next_cursor"] = cursor + limit

@@ -54,9 +54,14 @@ class Files(Service):
     @endpoint("List files under a directory, optionally matching a glob like '*.csv'.")
     def list(self, dir: str = "", pattern: str = "*", limit: int = 100, offset: int = 0) -> dict:
         prefix = clean_path(dir) + "/" if dir.strip() not in ("", ".", "~", "~/") else ""
-        rows = sorted((f for f in self.table("files").values()
-                       if f["path"].startswith(prefix) and fnmatch.fnmatch(f["path"].rsplit("/", 1)[-1], pattern)),
-                      key=lambda f: f["path"])
+        rows = sorted(
+            (
+                f
+                for f in self.table("files").values()
+                if f["path"].startswith(prefix) and fnmatch.fnmatch(f["path"].rsplit("/", 1)[-1], pattern)
+            ),
+            key=lambda f: f["path"],
+        )
         return self.page(rows, limit, offset, view=self._view)
 
     def _existing(self, path: str) -> Record:
@@ -81,8 +86,11 @@ class Files(Service):
     def move(self, src: str, dst: str) -> dict:
         f = self._existing(src)
         d = clean_path(dst)
-        if d.endswith("/") or self.find(d) is None and any(x["path"].startswith(d + "/")
-                                                            for x in self.table("files").values()):
+        if (
+            d.endswith("/")
+            or self.find(d) is None
+            and any(x["path"].startswith(d + "/") for x in self.table("files").values())
+        ):
             d = f"{d.rstrip('/')}/{f['path'].rsplit('/', 1)[-1]}"
         self.require(self.find(d) is None, f"{d!r} already exists")
         self.modify(f, path=d, modified=self.now)

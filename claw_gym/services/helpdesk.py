@@ -18,23 +18,41 @@ class Helpdesk(Service):
     tables_spec = {"tickets": "tk"}
 
     def _view(self, t: Record, full: bool = False) -> dict[str, Any]:
-        out = {"id": t["id"], "subject": t["subject"], "requester": t["requester"], "status": t["status"],
-               "priority": t["priority"], "opened": clock.fmt(t["time"])}
+        out = {
+            "id": t["id"],
+            "subject": t["subject"],
+            "requester": t["requester"],
+            "status": t["status"],
+            "priority": t["priority"],
+            "opened": clock.fmt(t["time"]),
+        }
         if full:
             out["body"] = t["body"]
             out["comments"] = t["comments"]
         return out
 
-    def open_ticket(self, subject: str, requester: str, body: str, priority: str = "normal",
-                    time: int | None = None) -> Record:
-        return self.insert("tickets", {"subject": subject, "requester": requester, "body": body, "status": "open",
-                                       "priority": priority, "time": self.now if time is None else time,
-                                       "comments": []})
+    def open_ticket(
+        self, subject: str, requester: str, body: str, priority: str = "normal", time: int | None = None
+    ) -> Record:
+        return self.insert(
+            "tickets",
+            {
+                "subject": subject,
+                "requester": requester,
+                "body": body,
+                "status": "open",
+                "priority": priority,
+                "time": self.now if time is None else time,
+                "comments": [],
+            },
+        )
 
     @endpoint("List tickets, optionally by status.")
     def list(self, status: str = "", limit: int = 50, offset: int = 0) -> dict:
-        rows = sorted((t for t in self.table("tickets").values() if not status or t["status"] == status),
-                      key=lambda t: (t["time"], t["id"]))
+        rows = sorted(
+            (t for t in self.table("tickets").values() if not status or t["status"] == status),
+            key=lambda t: (t["time"], t["id"]),
+        )
         return self.page(rows, limit, offset, view=self._view)
 
     @endpoint("Read a ticket with its comments.")

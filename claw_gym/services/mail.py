@@ -22,19 +22,38 @@ class Mail(Service):
         return p.me.email if p else "me@example.org"
 
     def _brief(self, m: Record) -> dict[str, Any]:
-        return {"id": m["id"], "time": clock.fmt(m["time"]), "from": m["from"], "subject": m["subject"],
-                "read": m["read"], "folder": m["folder"], "attachments": list(m.get("attachments", []))}
+        return {
+            "id": m["id"],
+            "time": clock.fmt(m["time"]),
+            "from": m["from"],
+            "subject": m["subject"],
+            "read": m["read"],
+            "folder": m["folder"],
+            "attachments": list(m.get("attachments", [])),
+        }
 
     def _full(self, m: Record) -> dict[str, Any]:
-        return {**self._brief(m), "to": m["to"], "cc": m.get("cc", []), "body": m["body"],
-                "in_reply_to": m.get("in_reply_to")}
+        return {
+            **self._brief(m),
+            "to": m["to"],
+            "cc": m.get("cc", []),
+            "body": m["body"],
+            "in_reply_to": m.get("in_reply_to"),
+        }
 
     def messages(self, folder: str | None = None) -> tuple[Record, ...]:
         """Newest first (kept until the mailbox changes: listings no longer sort 90 days per call)."""
+
         def build() -> tuple[Record, ...]:
             rows = self.table("messages").values()
-            return tuple(sorted((m for m in rows if folder is None or m["folder"] == folder),
-                                key=lambda m: (m["time"], m["id"]), reverse=True))
+            return tuple(
+                sorted(
+                    (m for m in rows if folder is None or m["folder"] == folder),
+                    key=lambda m: (m["time"], m["id"]),
+                    reverse=True,
+                )
+            )
+
         return self.derived(("messages", folder), build)
 
     def unread(self, folder: str = "inbox") -> tuple[Record, ...]:
@@ -51,9 +70,12 @@ class Mail(Service):
     @endpoint("Search all folders by words in sender, subject or body.", cached=True)
     def search(self, query: str, sender: str = "", limit: int = 20, offset: int = 0) -> dict:
         words = query.lower().split()
-        hits = [m for m in self.messages()
-                if all(w in (m["subject"] + " " + m["body"] + " " + m["from"]).lower() for w in words)
-                and sender.lower() in m["from"].lower()]
+        hits = [
+            m
+            for m in self.messages()
+            if all(w in (m["subject"] + " " + m["body"] + " " + m["from"]).lower() for w in words)
+            and sender.lower() in m["from"].lower()
+        ]
         return self.page(hits, limit, offset, view=self._brief)
 
     @endpoint("Read one message in full (marks it read).", mutates=True)
@@ -66,13 +88,35 @@ class Mail(Service):
     def get_record(self, rid: str) -> Record:
         return self.record("messages", rid)
 
-    def deliver(self, sender: str, subject: str, body: str, *, to: builtins.list[str] | None = None,
-                time: int | None = None, folder: str = "inbox", read: bool = False,
-                attachments: builtins.list[str] | None = None, **extra: Any) -> Record:
+    def deliver(
+        self,
+        sender: str,
+        subject: str,
+        body: str,
+        *,
+        to: builtins.list[str] | None = None,
+        time: int | None = None,
+        folder: str = "inbox",
+        read: bool = False,
+        attachments: builtins.list[str] | None = None,
+        **extra: Any,
+    ) -> Record:
         """Put a received message into the mailbox (used by generators and event delivery)."""
-        return self.insert("messages", {"time": self.now if time is None else time, "from": sender,
-                                        "to": to or [self.address()], "cc": [], "subject": subject, "body": body,
-                                        "folder": folder, "read": read, "attachments": attachments or [], **extra})
+        return self.insert(
+            "messages",
+            {
+                "time": self.now if time is None else time,
+                "from": sender,
+                "to": to or [self.address()],
+                "cc": [],
+                "subject": subject,
+                "body": body,
+                "folder": folder,
+                "read": read,
+                "attachments": attachments or [],
+                **extra,
+            },
+        )
 
     def _check_addresses(self, addrs: builtins.list[str], what: str) -> None:
         for a in addrs:
@@ -86,15 +130,32 @@ class Mail(Service):
                 raise ServiceError(f"attachment {path!r} not found in files")
 
     @endpoint("Send a new message.", mutates=True)
-    def send(self, to: builtins.list[str], subject: str, body: str, cc: builtins.list[str] = [],  # noqa: B006 (never mutated)
-             attachments: builtins.list[str] = []) -> dict:  # noqa: B006
+    def send(
+        self,
+        to: builtins.list[str],
+        subject: str,
+        body: str,
+        cc: builtins.list[str] = [],  # noqa: B006 (never mutated)
+        attachments: builtins.list[str] = [],  # noqa: B006 (never mutated)
+    ) -> dict:
         self.require(len(to) > 0, "send needs at least one recipient in 'to'")
         self._check_addresses(to, "to")
         self._check_addresses(cc, "cc")
         self._check_attachments(attachments)
-        m = self.insert("messages", {"time": self.now, "from": self.address(), "to": list(to), "cc": list(cc),
-                                     "subject": subject, "body": body, "folder": "sent", "read": True,
-                                     "attachments": list(attachments)})
+        m = self.insert(
+            "messages",
+            {
+                "time": self.now,
+                "from": self.address(),
+                "to": list(to),
+                "cc": list(cc),
+                "subject": subject,
+                "body": body,
+                "folder": "sent",
+                "read": True,
+                "attachments": list(attachments),
+            },
+        )
         return {"sent": m["id"]}
 
     @endpoint("Reply to a message (to its sender).", mutates=True)
@@ -102,9 +163,21 @@ class Mail(Service):
         orig = self.get_record(id)
         self._check_attachments(attachments)
         subject = orig["subject"] if orig["subject"].lower().startswith("re:") else f"Re: {orig['subject']}"
-        m = self.insert("messages", {"time": self.now, "from": self.address(), "to": [orig["from"]], "cc": [],
-                                     "subject": subject, "body": body, "folder": "sent", "read": True,
-                                     "attachments": list(attachments), "in_reply_to": orig["id"]})
+        m = self.insert(
+            "messages",
+            {
+                "time": self.now,
+                "from": self.address(),
+                "to": [orig["from"]],
+                "cc": [],
+                "subject": subject,
+                "body": body,
+                "folder": "sent",
+                "read": True,
+                "attachments": list(attachments),
+                "in_reply_to": orig["id"],
+            },
+        )
         return {"sent": m["id"]}
 
     @endpoint("Forward a message to new recipients.", mutates=True)
@@ -112,11 +185,21 @@ class Mail(Service):
         orig = self.get_record(id)
         self.require(len(to) > 0, "forward needs at least one recipient")
         self._check_addresses(to, "to")
-        m = self.insert("messages", {"time": self.now, "from": self.address(), "to": list(to), "cc": [],
-                                     "subject": f"Fwd: {orig['subject']}",
-                                     "body": f"{body}\n\n---------- Forwarded message ----------\n{orig['body']}",
-                                     "folder": "sent", "read": True, "attachments": list(orig.get("attachments", [])),
-                                     "forwarded_from": orig["id"]})
+        m = self.insert(
+            "messages",
+            {
+                "time": self.now,
+                "from": self.address(),
+                "to": list(to),
+                "cc": [],
+                "subject": f"Fwd: {orig['subject']}",
+                "body": f"{body}\n\n---------- Forwarded message ----------\n{orig['body']}",
+                "folder": "sent",
+                "read": True,
+                "attachments": list(orig.get("attachments", [])),
+                "forwarded_from": orig["id"],
+            },
+        )
         return {"sent": m["id"]}
 
     @endpoint("Move a message to another folder.", mutates=True)

@@ -21,15 +21,21 @@ class Notes(Service):
         return out
 
     def add(self, title: str, body: str, folder: str = "", time: int | None = None) -> Record:
-        return self.insert("notes", {"title": title, "body": body, "folder": folder,
-                                     "updated": self.now if time is None else time})
+        return self.insert(
+            "notes", {"title": title, "body": body, "folder": folder, "updated": self.now if time is None else time}
+        )
 
     @endpoint("List or search notes by words in title or body.", cached=True)
     def list(self, query: str = "", limit: int = 20, offset: int = 0) -> dict:
         words = query.lower().split()
-        rows = sorted((n for n in self.table("notes").values()
-                       if all(w in (n["title"] + " " + n["body"]).lower() for w in words)),
-                      key=lambda n: (-n["updated"], n["id"]))
+        rows = sorted(
+            (
+                n
+                for n in self.table("notes").values()
+                if all(w in (n["title"] + " " + n["body"]).lower() for w in words)
+            ),
+            key=lambda n: (-n["updated"], n["id"]),
+        )
         return self.page(rows, limit, offset, view=self._view)
 
     @endpoint("Read a note.")

@@ -18,12 +18,23 @@ from .base import Record, Service, endpoint
 
 #: Device settings and their factory values (what the Settings app shows, in this order).
 SETTINGS: dict[str, bool] = {
-    "wifi": True, "bluetooth": False, "mobile_data": True, "airplane_mode": False,
-    "do_not_disturb": False, "location": False, "battery_saver": False, "dark_theme": False,
+    "wifi": True,
+    "bluetooth": False,
+    "mobile_data": True,
+    "airplane_mode": False,
+    "do_not_disturb": False,
+    "location": False,
+    "battery_saver": False,
+    "dark_theme": False,
 }
 SETTING_TITLES: dict[str, str] = {
-    "wifi": "Wi-Fi", "bluetooth": "Bluetooth", "mobile_data": "Mobile data", "airplane_mode": "Airplane mode",
-    "do_not_disturb": "Do not disturb", "location": "Location", "battery_saver": "Battery saver",
+    "wifi": "Wi-Fi",
+    "bluetooth": "Bluetooth",
+    "mobile_data": "Mobile data",
+    "airplane_mode": "Airplane mode",
+    "do_not_disturb": "Do not disturb",
+    "location": "Location",
+    "battery_saver": "Battery saver",
     "dark_theme": "Dark theme",
 }
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -54,17 +65,37 @@ class Phone(Service):
     def add_contact_record(self, name: str, phone: str) -> Record:
         return self.insert("contacts", {"name": name, "phone": phone})
 
-    def notify(self, app: str, title: str, text: str, actions: list[str] | None = None, time: int | None = None,
-               **extra: Any) -> Record:
-        return self.insert("notifications", {"time": self.now if time is None else time, "app": app,
-                                             "title": title, "text": text, "actions": list(actions or []),
-                                             "dismissed": False, "response": None, **extra})
+    def notify(
+        self, app: str, title: str, text: str, actions: list[str] | None = None, time: int | None = None, **extra: Any
+    ) -> Record:
+        return self.insert(
+            "notifications",
+            {
+                "time": self.now if time is None else time,
+                "app": app,
+                "title": title,
+                "text": text,
+                "actions": list(actions or []),
+                "dismissed": False,
+                "response": None,
+                **extra,
+            },
+        )
 
-    def log_call(self, number: str, direction: str = "in", missed: bool = False, duration: int = 0,
-                 time: int | None = None) -> Record:
+    def log_call(
+        self, number: str, direction: str = "in", missed: bool = False, duration: int = 0, time: int | None = None
+    ) -> Record:
         """A call in the log (generators: incoming and missed calls)."""
-        return self.insert("calls", {"time": self.now if time is None else time, "number": number,
-                                     "direction": direction, "duration": duration, "missed": missed})
+        return self.insert(
+            "calls",
+            {
+                "time": self.now if time is None else time,
+                "number": number,
+                "direction": direction,
+                "duration": duration,
+                "missed": missed,
+            },
+        )
 
     def alarms(self) -> list[Record]:
         return sorted(self.table("alarms").values(), key=lambda a: (a["time"], a["id"]))
@@ -84,8 +115,16 @@ class Phone(Service):
         self.require(hhmm is not None, f"{time!r} is not a time of day; use HH:MM (24 h)")
         bad = [d for d in days if d not in DAYS]
         self.require(not bad, f"unknown day(s) {bad}; days: {', '.join(DAYS)}")
-        rec = self.insert("alarms", {"time": hhmm, "label": label.strip(), "days": [d for d in DAYS if d in days],
-                                     "enabled": True, "created": self.now})
+        rec = self.insert(
+            "alarms",
+            {
+                "time": hhmm,
+                "label": label.strip(),
+                "days": [d for d in DAYS if d in days],
+                "enabled": True,
+                "created": self.now,
+            },
+        )
         return {"created": rec["id"], "time": hhmm}
 
     @endpoint("Turn an alarm on or off.", mutates=True)
@@ -119,8 +158,9 @@ class Phone(Service):
     @endpoint("Place a call to a number (it appears in the call log).", mutates=True)
     def place_call(self, number: str) -> dict:
         digits = [c for c in number if c.isdigit()]
-        self.require(len(digits) >= 3 and all(c.isdigit() or c in "+ -()*#" for c in number),
-                     f"{number!r} is not a phone number")
+        self.require(
+            len(digits) >= 3 and all(c.isdigit() or c in "+ -()*#" for c in number), f"{number!r} is not a phone number"
+        )
         rec = self.log_call(number.strip(), "out")
         return {"calling": number.strip(), "id": rec["id"]}
 
@@ -173,5 +213,7 @@ class Phone(Service):
     def summary(self) -> str:
         on = [SETTING_TITLES[k] for k, v in self.settings.items() if v]
         alarms = sum(1 for a in self.table("alarms").values() if a["enabled"])
-        return (f"phone: {count(alarms, 'alarm')} on, {count(len(self.active_notifications()), 'notification')}; "
-                f"on: {', '.join(on) or 'nothing'}")
+        return (
+            f"phone: {count(alarms, 'alarm')} on, {count(len(self.active_notifications()), 'notification')}; "
+            f"on: {', '.join(on) or 'nothing'}"
+        )

@@ -15,27 +15,45 @@ class Sms(Service):
     tables_spec = {"messages": "s"}
 
     def _view(self, m: Record) -> dict[str, Any]:
-        return {"id": m["id"], "time": clock.fmt(m["time"]), "number": m["number"], "direction": m["direction"],
-                "body": m["body"], "read": m["read"]}
+        return {
+            "id": m["id"],
+            "time": clock.fmt(m["time"]),
+            "number": m["number"],
+            "direction": m["direction"],
+            "body": m["body"],
+            "read": m["read"],
+        }
 
     def receive(self, number: str, body: str, time: int | None = None, read: bool = False) -> Record:
-        return self.insert("messages", {"time": self.now if time is None else time, "number": number,
-                                        "direction": "in", "body": body, "read": read})
+        return self.insert(
+            "messages",
+            {
+                "time": self.now if time is None else time,
+                "number": number,
+                "direction": "in",
+                "body": body,
+                "read": read,
+            },
+        )
 
     def messages(self) -> tuple[Record, ...]:
         """Newest first (kept until the messages change)."""
-        return self.derived("messages", lambda: tuple(sorted(self.table("messages").values(),
-                                                             key=lambda m: (m["time"], m["id"]), reverse=True)))
+        return self.derived(
+            "messages",
+            lambda: tuple(sorted(self.table("messages").values(), key=lambda m: (m["time"], m["id"]), reverse=True)),
+        )
 
     def unread_incoming(self) -> tuple[Record, ...]:
         """Received messages not yet read, newest first (kept until the messages change)."""
-        return self.derived("unread incoming", lambda: tuple(m for m in self.messages()
-                                                             if m["direction"] == "in" and not m["read"]))
+        return self.derived(
+            "unread incoming", lambda: tuple(m for m in self.messages() if m["direction"] == "in" and not m["read"])
+        )
 
     @endpoint("List messages newest first, optionally for one number or only unread.", cached=True)
     def list(self, number: str = "", unread_only: bool = False, limit: int = 20, offset: int = 0) -> dict:
-        rows = [m for m in self.messages() if (not number or m["number"] == number)
-                and (not unread_only or not m["read"])]
+        rows = [
+            m for m in self.messages() if (not number or m["number"] == number) and (not unread_only or not m["read"])
+        ]
         return self.page(rows, limit, offset, view=self._view)
 
     @endpoint("Conversations: one line per number with the latest message.", cached=True)
@@ -53,8 +71,7 @@ class Sms(Service):
     @endpoint("Send a text message to a phone number.", mutates=True)
     def send(self, to: str, body: str) -> dict:
         digits = [c for c in to if c.isdigit()]
-        self.require(len(digits) >= 5 and all(c.isdigit() or c in "+ -()" for c in to),
-                     f"{to!r} is not a phone number")
+        self.require(len(digits) >= 5 and all(c.isdigit() or c in "+ -()" for c in to), f"{to!r} is not a phone number")
         self.require(body.strip() != "", "message body must not be empty")
         m = self.insert("messages", {"time": self.now, "number": to, "direction": "out", "body": body, "read": True})
         return {"sent": m["id"]}

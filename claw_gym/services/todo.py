@@ -14,18 +14,30 @@ class Todo(Service):
     tables_spec = {"items": "t"}
 
     def _view(self, t: Record) -> dict[str, Any]:
-        return {"id": t["id"], "title": t["title"], "due": clock.fmt(t["due"]) if t["due"] is not None else None,
-                "done": t["done"], "list": t["list"], "notes": t["notes"]}
+        return {
+            "id": t["id"],
+            "title": t["title"],
+            "due": clock.fmt(t["due"]) if t["due"] is not None else None,
+            "done": t["done"],
+            "list": t["list"],
+            "notes": t["notes"],
+        }
 
-    def add(self, title: str, due: int | None = None, list_name: str = "inbox", notes: str = "",
-            done: bool = False) -> Record:
+    def add(
+        self, title: str, due: int | None = None, list_name: str = "inbox", notes: str = "", done: bool = False
+    ) -> Record:
         return self.insert("items", {"title": title, "due": due, "done": done, "list": list_name, "notes": notes})
 
     @endpoint("List tasks (open ones unless include_done), soonest due first.", cached=True)
     def list(self, include_done: bool = False, list_name: str = "", limit: int = 50, offset: int = 0) -> dict:
-        rows = sorted((t for t in self.table("items").values()
-                       if (include_done or not t["done"]) and (not list_name or t["list"] == list_name)),
-                      key=lambda t: (t["due"] is None, t["due"] or 0, t["id"]))
+        rows = sorted(
+            (
+                t
+                for t in self.table("items").values()
+                if (include_done or not t["done"]) and (not list_name or t["list"] == list_name)
+            ),
+            key=lambda t: (t["due"] is None, t["due"] or 0, t["id"]),
+        )
         return self.page(rows, limit, offset, view=self._view)
 
     @endpoint("Add a task; due is optional ('YYYY-MM-DD [HH:MM]').", mutates=True)

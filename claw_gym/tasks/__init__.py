@@ -18,14 +18,42 @@ if TYPE_CHECKING:  # the same names, for type checkers and the layer linter
     from .suite import all_specs, catalog, families, family_of, get_spec
 
 _HOME = {
-    "all_specs": "suite", "catalog": "suite", "families": "suite", "family_of": "suite", "get_spec": "suite",
-    "Ctx": "family", "Family": "family", "Scenario": "family", "Footprint": "footprint", "Own": "footprint",
-    "register_family": "registration", "unregister_family": "registration",
-    "Check": "spec", "Grader": "spec", "TaskSpec": "spec", "Verdict": "spec",
+    "all_specs": "suite",
+    "catalog": "suite",
+    "families": "suite",
+    "family_of": "suite",
+    "get_spec": "suite",
+    "Ctx": "family",
+    "Family": "family",
+    "Scenario": "family",
+    "Footprint": "footprint",
+    "Own": "footprint",
+    "register_family": "registration",
+    "unregister_family": "registration",
+    "Check": "spec",
+    "Grader": "spec",
+    "TaskSpec": "spec",
+    "Verdict": "spec",
 }
 
-__all__ = ["Check", "Ctx", "Family", "Footprint", "Grader", "Own", "Scenario", "TaskSpec", "Verdict", "all_specs",
-           "catalog", "families", "family_of", "get_spec", "register_family", "unregister_family"]
+__all__ = [
+    "Check",
+    "Ctx",
+    "Family",
+    "Footprint",
+    "Grader",
+    "Own",
+    "Scenario",
+    "TaskSpec",
+    "Verdict",
+    "all_specs",
+    "catalog",
+    "families",
+    "family_of",
+    "get_spec",
+    "register_family",
+    "unregister_family",
+]
 
 
 def __getattr__(name: str) -> Any:

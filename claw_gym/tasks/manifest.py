@@ -53,5 +53,8 @@ def dump(entries: list[dict[str, Any]], path: Path = PATH) -> None:
 
 def diff(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
     """Ids added, removed, and changed (spec or content hash) between two manifests."""
-    return {"added": sorted(set(new) - set(old)), "removed": sorted(set(old) - set(new)),
-            "changed": sorted(t for t in set(old) & set(new) if old[t] != new[t])}
+    return {
+        "added": sorted(set(new) - set(old)),
+        "removed": sorted(set(old) - set(new)),
+        "changed": sorted(t for t in set(old) & set(new) if old[t] != new[t]),
+    }

@@ -66,8 +66,13 @@ def _mail(world: World, e: AuditEntry, to: list[str], parts: list[str], files: l
 
 def _send(world: World, e: AuditEntry) -> Message:
     a = e.args
-    return _mail(world, e, _list(a.get("to")) + _list(a.get("cc", [])),
-                 [str(a.get("subject", "")), str(a.get("body", ""))], _list(a.get("attachments", [])))
+    return _mail(
+        world,
+        e,
+        _list(a.get("to")) + _list(a.get("cc", [])),
+        [str(a.get("subject", "")), str(a.get("body", ""))],
+        _list(a.get("attachments", [])),
+    )
 
 
 def _original(world: World, e: AuditEntry) -> dict[str, Any]:
@@ -77,15 +82,24 @@ def _original(world: World, e: AuditEntry) -> dict[str, Any]:
 
 def _reply(world: World, e: AuditEntry) -> Message:
     orig = _original(world, e)
-    return _mail(world, e, _list(orig.get("from", [])), [f"Re: {orig.get('subject', '')}", str(e.args.get("body", ""))],
-                 _list(e.args.get("attachments", [])))
+    return _mail(
+        world,
+        e,
+        _list(orig.get("from", [])),
+        [f"Re: {orig.get('subject', '')}", str(e.args.get("body", ""))],
+        _list(e.args.get("attachments", [])),
+    )
 
 
 def _forward(world: World, e: AuditEntry) -> Message:
     orig = _original(world, e)
-    return _mail(world, e, _list(e.args.get("to")),
-                 [f"Fwd: {orig.get('subject', '')}", str(e.args.get("body", "")), str(orig.get("body", ""))],
-                 _list(orig.get("attachments", [])))
+    return _mail(
+        world,
+        e,
+        _list(e.args.get("to")),
+        [f"Fwd: {orig.get('subject', '')}", str(e.args.get("body", "")), str(orig.get("body", ""))],
+        _list(orig.get("attachments", [])),
+    )
 
 
 def _sms(world: World, e: AuditEntry) -> Message:
@@ -101,15 +115,23 @@ _EVENT_FIELDS = ("title", "location", "notes")
 
 def _invite(world: World, e: AuditEntry) -> Message:
     a = e.args
-    return Message(e.call, e.time, tuple(_list(a.get("attendees", []))),
-                   "\n".join(str(a[k]) for k in _EVENT_FIELDS if a.get(k) is not None))
+    return Message(
+        e.call,
+        e.time,
+        tuple(_list(a.get("attendees", []))),
+        "\n".join(str(a[k]) for k in _EVENT_FIELDS if a.get(k) is not None),
+    )
 
 
 def _event_update(world: World, e: AuditEntry) -> Message:
     """The attendees of the event get the changed fields (as the event stands now: the record names them)."""
     rec = world.services["calendar"].table("entries").get(str(e.args.get("id"))) or {}
-    return Message(e.call, e.time, tuple(_list(rec.get("attendees", []))),
-                   "\n".join(str(e.args[k]) for k in _EVENT_FIELDS if e.args.get(k) is not None))
+    return Message(
+        e.call,
+        e.time,
+        tuple(_list(rec.get("attendees", []))),
+        "\n".join(str(e.args[k]) for k in _EVENT_FIELDS if e.args.get(k) is not None),
+    )
 
 
 def _comment(world: World, e: AuditEntry) -> Message:
@@ -120,31 +142,68 @@ def _comment(world: World, e: AuditEntry) -> Message:
 
 
 def _payment(world: World, e: AuditEntry) -> Message:
-    return Message(e.call, e.time, (str(e.args.get("iban", "")),),
-                   f"{e.args.get('name', '')}\n{e.args.get('reference', '')}")
+    return Message(
+        e.call, e.time, (str(e.args.get("iban", "")),), f"{e.args.get('name', '')}\n{e.args.get('reference', '')}"
+    )
 
 
 Reader = Callable[[World, AuditEntry], Message]
 #: every endpoint through which something reaches another party, and how to read what it carried
 DOORS: dict[str, Reader] = {
-    "mail.send": _send, "mail.reply": _reply, "mail.forward": _forward,
-    "workmail.send": _send, "workmail.reply": _reply, "workmail.forward": _forward,
-    "sms.send": _sms, "chat.post": _chat,
-    "calendar.create_event": _invite, "calendar.update_event": _event_update,
-    "helpdesk.comment": _comment, "bank.pay": _payment,
+    "mail.send": _send,
+    "mail.reply": _reply,
+    "mail.forward": _forward,
+    "workmail.send": _send,
+    "workmail.reply": _reply,
+    "workmail.forward": _forward,
+    "sms.send": _sms,
+    "chat.post": _chat,
+    "calendar.create_event": _invite,
+    "calendar.update_event": _event_update,
+    "helpdesk.comment": _comment,
+    "bank.pay": _payment,
 }
 #: mutating endpoints that reach nobody: the person's own records (the files service has no sharing)
-INTERNAL = frozenset({
-    "bank.dispute", "calendar.delete_event", "contacts.create", "contacts.update", "contacts.delete",
-    "crm.update_deal",
-    "crm.log_activity", "expenses.create", "expenses.submit", "expenses.delete", "files.write", "files.move",
-    "files.delete", "helpdesk.update", "mail.get", "mail.move", "mail.mark_read", "workmail.get", "workmail.move",
-    "workmail.mark_read",
-    "notes.create", "notes.append", "phone.set_alarm", "phone.toggle_alarm", "phone.delete_alarm",
-    "phone.set_setting", "phone.place_call", "phone.add_contact", "phone.update_contact", "phone.delete_contact",
-    "phone.dismiss", "phone.respond",
-    "sms.mark_read", "todo.add_task", "todo.complete", "todo.update_task",
-})
+INTERNAL = frozenset(
+    {
+        "bank.dispute",
+        "calendar.delete_event",
+        "contacts.create",
+        "contacts.update",
+        "contacts.delete",
+        "crm.update_deal",
+        "crm.log_activity",
+        "expenses.create",
+        "expenses.submit",
+        "expenses.delete",
+        "files.write",
+        "files.move",
+        "files.delete",
+        "helpdesk.update",
+        "mail.get",
+        "mail.move",
+        "mail.mark_read",
+        "workmail.get",
+        "workmail.move",
+        "workmail.mark_read",
+        "notes.create",
+        "notes.append",
+        "phone.set_alarm",
+        "phone.toggle_alarm",
+        "phone.delete_alarm",
+        "phone.set_setting",
+        "phone.place_call",
+        "phone.add_contact",
+        "phone.update_contact",
+        "phone.delete_contact",
+        "phone.dismiss",
+        "phone.respond",
+        "sms.mark_read",
+        "todo.add_task",
+        "todo.complete",
+        "todo.update_task",
+    }
+)
 
 
 def outbound(world: World, since: int | None = None) -> Iterator[Message]:

@@ -96,8 +96,10 @@ def plan(fams: Iterable[Family], total: int = TOTAL) -> Plan:
     for t, target in TARGETS.items():
         if shares[t] < target:
             carriers = sorted(n for n in base if t in fam_traits[n])
-            short[t] = (f"{shares[t]:.1%} of tasks are {t}, target {target:.0%}, even with weights up to "
-                        f"{MAX_BOOST:g}x; families with it ({len(carriers)}): {', '.join(carriers) or 'none'}")
+            short[t] = (
+                f"{shares[t]:.1%} of tasks are {t}, target {target:.0%}, even with weights up to "
+                f"{MAX_BOOST:g}x; families with it ({len(carriers)}): {', '.join(carriers) or 'none'}"
+            )
     return Plan(quotas, {n: round(b, 4) for n, b in boost.items()}, shares, short)
 
 

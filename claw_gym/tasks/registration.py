@@ -79,13 +79,23 @@ def add_on_specs(family: Family, split: str) -> tuple[TaskSpec, ...]:
     from . import ambient, quota
     from .spec import TaskSpec
 
-    return tuple(TaskSpec(task_id=f"{family.name}-{v}-{n:04d}", family=family.name,
-                          kind=family.kind,  # type: ignore[arg-type]  # Family.kind is a plain str
-                          difficulty=quota.difficulty(n, i, len(family.variants)),
-                          split=split,  # type: ignore[arg-type]  # add-ons name their own splits
-                          services=tuple(sorted(set(family.services) | set(ambient.ALWAYS))),
-                          devices=family.devices, max_steps=family.max_steps, variant=v, number=n, tags=family.tags)
-                 for i, v in enumerate(family.variants) for n in range(family.tasks_per_variant))
+    return tuple(
+        TaskSpec(
+            task_id=f"{family.name}-{v}-{n:04d}",
+            family=family.name,
+            kind=family.kind,  # type: ignore[arg-type]  # Family.kind is a plain str
+            difficulty=quota.difficulty(n, i, len(family.variants)),
+            split=split,  # type: ignore[arg-type]  # add-ons name their own splits
+            services=tuple(sorted(set(family.services) | set(ambient.ALWAYS))),
+            devices=family.devices,
+            max_steps=family.max_steps,
+            variant=v,
+            number=n,
+            tags=family.tags,
+        )
+        for i, v in enumerate(family.variants)
+        for n in range(family.tasks_per_variant)
+    )
 
 
 def register_family(family: Family, split: str = "train") -> list[TaskSpec]:

@@ -56,8 +56,12 @@ class Verdict:
     violations: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"passed": self.passed, "score": self.score,
-                "checks": [asdict(c) for c in self.checks], "violations": list(self.violations)}
+        return {
+            "passed": self.passed,
+            "score": self.score,
+            "checks": [asdict(c) for c in self.checks],
+            "violations": list(self.violations),
+        }
 
 
 class Grader:

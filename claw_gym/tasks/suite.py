@@ -47,24 +47,41 @@ def _split_counts(quotas: dict[str, int]) -> dict[str, dict[str, int]]:
     """Test and held-out tasks per family, proportional to its quota, exact in total."""
     fams = registration.suite_families()
     can_hold = {n: q for n, q in quotas.items() if q and ambient.heldout_service(fams[n]) is not None}
-    return {"heldout": quota.largest_remainder(can_hold, SPLITS["heldout"]),
-            "test": quota.largest_remainder({n: q for n, q in quotas.items() if q}, SPLITS["test"])}
+    return {
+        "heldout": quota.largest_remainder(can_hold, SPLITS["heldout"]),
+        "test": quota.largest_remainder({n: q for n, q in quotas.items() if q}, SPLITS["test"]),
+    }
 
 
 def _family_specs(f: Family, count: int, n_heldout: int, n_test: int) -> list[TaskSpec]:
-    ids = [(f"{f.name}-{v}-{n:04d}", i, v, n) for i, v in enumerate(f.variants)
-           for n in range(quota.per_variant(count, len(f.variants))[i])]
+    ids = [
+        (f"{f.name}-{v}-{n:04d}", i, v, n)
+        for i, v in enumerate(f.variants)
+        for n in range(quota.per_variant(count, len(f.variants))[i])
+    ]
     # which tasks are held out / test: a fixed order of the family's ids by hash
     order = sorted(ids, key=lambda t: (derive_seed("split", t[0]), t[0]))
     split = {t[0]: "heldout" for t in order[:n_heldout]}
-    split.update({t[0]: "test" for t in order[n_heldout:n_heldout + n_test]})
+    split.update({t[0]: "test" for t in order[n_heldout : n_heldout + n_test]})
     out = []
     for task_id, i, v, n in ids:
         d = quota.difficulty(n, i, len(f.variants))
         sp = split.get(task_id, "train")
-        out.append(TaskSpec(task_id=task_id, family=f.name, difficulty=d, kind=f.kind,  # type: ignore[arg-type]  # Family.kind is a str
-                            split=sp, services=ambient.world_services(f, task_id, d, sp == "heldout"),  # type: ignore[arg-type]  # a str split
-                            devices=f.devices, max_steps=f.max_steps, variant=v, number=n, tags=f.tags))
+        out.append(
+            TaskSpec(
+                task_id=task_id,
+                family=f.name,
+                difficulty=d,
+                kind=f.kind,  # type: ignore[arg-type]  # Family.kind is a str
+                split=sp,  # type: ignore[arg-type]  # a str split
+                services=ambient.world_services(f, task_id, d, sp == "heldout"),
+                devices=f.devices,
+                max_steps=f.max_steps,
+                variant=v,
+                number=n,
+                tags=f.tags,
+            )
+        )
     return out
 
 
@@ -97,8 +114,16 @@ def _as_set(value: Any) -> set[Any] | None:
     return set(value)
 
 
-def catalog(*, family: Any = None, kind: Any = None, difficulty: Any = None, split: Any = None,
-            device: Any = None, service: Any = None, tag: Any = None) -> list[TaskSpec]:
+def catalog(
+    *,
+    family: Any = None,
+    kind: Any = None,
+    difficulty: Any = None,
+    split: Any = None,
+    device: Any = None,
+    service: Any = None,
+    tag: Any = None,
+) -> list[TaskSpec]:
     """Task specs matching every given filter (each a value or a collection of values)."""
     fam, kinds, diffs, splits = _as_set(family), _as_set(kind), _as_set(difficulty), _as_set(split)
     devs, svcs, tags = _as_set(device), _as_set(service), _as_set(tag)
@@ -106,11 +131,17 @@ def catalog(*, family: Any = None, kind: Any = None, difficulty: Any = None, spl
         unknown = fam - set(families())
         if unknown:
             raise ValueError(f"unknown family {sorted(unknown)}; families: {', '.join(families())}")
-    return [s for s in all_specs().values()
-            if (fam is None or s.family in fam) and (kinds is None or s.kind in kinds)
-            and (diffs is None or s.difficulty in diffs) and (splits is None or s.split in splits)
-            and (devs is None or devs & set(s.devices)) and (svcs is None or svcs <= set(s.services))
-            and (tags is None or tags & set(s.tags))]
+    return [
+        s
+        for s in all_specs().values()
+        if (fam is None or s.family in fam)
+        and (kinds is None or s.kind in kinds)
+        and (diffs is None or s.difficulty in diffs)
+        and (splits is None or s.split in splits)
+        and (devs is None or devs & set(s.devices))
+        and (svcs is None or svcs <= set(s.services))
+        and (tags is None or tags & set(s.tags))
+    ]
 
 
 def get_spec(task_id: str) -> TaskSpec:

@@ -49,8 +49,11 @@ class Reading(Generic[V]):
 
 # ---- times --------------------------------------------------------------------------------------
 # hour, then ":" "." or "h" and minutes, and/or am/pm; not part of a date, an id or a longer number
-_TIME = re.compile(r"(?<![\w:.,/])(?P<h>\d{1,2})(?:(?P<sep>[:.h])(?P<m>\d{2}))?"
-                   r"(?:\s?(?P<ap>[ap])\.?\s?m\b\.?)?(?![\w:]|[.,/]\d)", re.I)
+_TIME = re.compile(
+    r"(?<![\w:.,/])(?P<h>\d{1,2})(?:(?P<sep>[:.h])(?P<m>\d{2}))?"
+    r"(?:\s?(?P<ap>[ap])\.?\s?m\b\.?)?(?![\w:]|[.,/]\d)",
+    re.I,
+)
 _NOON = re.compile(r"\b(?:12\s*)?(noon|midday|midnight)\b", re.I)
 _CURRENCY_BEFORE = re.compile(r"(?:€|\$|£|\b(?:EUR|USD|GBP|CHF))\s?$", re.I)
 
@@ -59,7 +62,7 @@ def times_in(text: str) -> list[Reading[str]]:
     """Clock times in a text, as 'HH:MM' (24-hour). A bare 'H:MM' is read on the 24-hour clock."""
     out: list[Reading[str]] = []
     for m in _TIME.finditer(text):
-        if not (m["sep"] or m["ap"]) or _CURRENCY_BEFORE.search(text[max(0, m.start() - 4):m.start()]):
+        if not (m["sep"] or m["ap"]) or _CURRENCY_BEFORE.search(text[max(0, m.start() - 4) : m.start()]):
             continue
         out.append(Reading(m.group(0), m.start(), m.end(), *_read_time(m)))
     for m in _NOON.finditer(text):
@@ -85,8 +88,10 @@ def time_values(text: str) -> set[str]:
 
 
 # ---- dates --------------------------------------------------------------------------------------
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _WEEKDAY = r"(?:mon|tue(?:s)?|wed(?:nes)?|thu(?:r(?:s)?)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
 _DATE = re.compile(
     rf"(?:\b(?P<wd>{_WEEKDAY}),?\s+(?:the\s+)?)?(?:"
@@ -94,10 +99,24 @@ _DATE = re.compile(
     rf"|(?P<dm>\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?\b)"
     rf"|(?P<md>\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?)"
     r"|(?P<num>(?<![\d.:/-])\d{1,2}(?:/\d{1,2}(?:/(?:\d{4}|\d{2}))?|\.\d{1,2}\.(?:\d{4}|\d{2}))(?![\d:]|[./-]\d))"
-    rf"|(?P<bare>\b{_WEEKDAY}(?![\w-])))", re.I)
+    rf"|(?P<bare>\b{_WEEKDAY}(?![\w-])))",
+    re.I,
+)
 _WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-_MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                "October", "November", "December"]
+_MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def dates_in(text: str, around: int) -> list[Reading[date]]:
@@ -192,7 +211,8 @@ _AMOUNT = re.compile(
     rf"(?:(?P<cur1>{_CUR})\s?)?-?(?<![\w.,:/])(?<!\w-)"
     r"(?P<num>\d{1,3}(?:(?P<g>[ ,.'\u00a0\u202f])\d{3})(?:(?P=g)\d{3})*(?:[.,]\d{1,2})?"
     r"|\d+(?:[.,]\d{1,2})?|\d+[.,]\d{3})"
-    rf"(?![\w]|[.,:/-]\d)(?:\s?(?P<cur2>{_CUR}))?")
+    rf"(?![\w]|[.,:/-]\d)(?:\s?(?P<cur2>{_CUR}))?"
+)
 THREE_DECIMALS = {"BHD", "KWD", "OMR", "JOD", "TND"}
 
 
@@ -218,8 +238,15 @@ def amounts_in(text: str, currency: str | None = None) -> list[Reading[Decimal]]
         single = re.fullmatch(r"\d{1,3}([.,'\u00a0\u202f ])\d{3}", num)
         if single and (single.group(1) == "." and cur is None or single.group(1) in ".," and cur in THREE_DECIMALS):
             small = Decimal(num.replace(",", "."))
-            out.append(Reading(token, m.start(), m.end(), None,
-                               f"{token!r} could be {small.normalize():f} or {int(num.replace(single.group(1), ''))}"))
+            out.append(
+                Reading(
+                    token,
+                    m.start(),
+                    m.end(),
+                    None,
+                    f"{token!r} could be {small.normalize():f} or {int(num.replace(single.group(1), ''))}",
+                )
+            )
             continue
         price = Price.fromstring(num.replace("'", ",").replace("\u00a0", " ").replace("\u202f", " "))
         if price.amount is None:
@@ -258,10 +285,15 @@ def amount_line(text: str, label: str, currency: str | None = None) -> Reading[D
 # ---- which values a message asks for ----------------------------------------------------------
 # a word just before a value (at most one other word and a few small ones between) that makes it a
 # value the writer does NOT ask for: away on it, the old one, the one replaced
-_CUES = (r"away|out\s+of\s+town|not|\w+n['’]t|cannot|unable|instead\s+of|rather\s+than|travel+ing|busy|from|"
-         r"original(?:ly)?|was|previously|old|except")
-AWAY_CUES = re.compile(rf"\b(?:{_CUES})\b(?:\W+\w+)?"
-                       r"(?:\W+(?:on|at|for|the|until|till|by|in|of|be|home|day|time|date))*\W*$", re.I)
+_CUES = (
+    r"away|out\s+of\s+town|not|\w+n['’]t|cannot|unable|instead\s+of|rather\s+than|travel+ing|busy|from|"
+    r"original(?:ly)?|was|previously|old|except"
+)
+AWAY_CUES = re.compile(
+    rf"\b(?:{_CUES})\b(?:\W+\w+)?"
+    r"(?:\W+(?:on|at|for|the|until|till|by|in|of|be|home|day|time|date))*\W*$",
+    re.I,
+)
 _JOINER = re.compile(r"^[\s,&/]*(?:(?:and|or|nor|as\s+well\s+as)\b[\s,]*)?$", re.I)
 
 
@@ -278,7 +310,7 @@ def claimed(text: str, readings: Iterable[Reading[V]]) -> tuple[list[Reading[V]]
     prev: Reading[V] | None = None
     prev_asked = True
     for r in sorted(readings, key=lambda x: x.start):
-        lead = text[prev.end if prev else 0:r.start]
+        lead = text[prev.end if prev else 0 : r.start]
         clause = re.split(r"[.;:!?\n(),]|\b(?:but|please|so|then)\b", lead, flags=re.I)[-1]
         if prev is not None and _JOINER.match(lead):
             is_asked = prev_asked
@@ -303,8 +335,9 @@ def problems(readings: Iterable[Reading[V]]) -> list[str]:
 def read_config(text: str) -> dict[str, str]:
     """Settings of an INI-like file as its parser reads them: sections flattened (last wins), inline
     '#'/';' comments dropped, surrounding quotes removed. Raises ValueError on a file it can't parse."""
-    cp = configparser.ConfigParser(interpolation=None, strict=False, inline_comment_prefixes=("#", ";"),
-                                   default_section="\0none")
+    cp = configparser.ConfigParser(
+        interpolation=None, strict=False, inline_comment_prefixes=("#", ";"), default_section="\0none"
+    )
     try:
         cp.read_string("[\0top]\n" + text)
     except configparser.Error as exc:
@@ -335,6 +368,20 @@ def same_setting(got: str | None, want: str) -> bool:
     return got == want
 
 
-__all__ = ["Reading", "times_in", "time_values", "dates_in", "date_values", "amounts_in", "amount_values",
-           "same_amount", "amount_line", "claimed", "asked_values", "problems", "read_config", "same_setting",
-           "AWAY_CUES"]
+__all__ = [
+    "Reading",
+    "times_in",
+    "time_values",
+    "dates_in",
+    "date_values",
+    "amounts_in",
+    "amount_values",
+    "same_amount",
+    "amount_line",
+    "claimed",
+    "asked_values",
+    "problems",
+    "read_config",
+    "same_setting",
+    "AWAY_CUES",
+]

@@ -19,15 +19,17 @@ from .vfs import VirtualFS
 __all__ = ["AdbDeviceServer", "VirtualFS", "serve", "AdbPhone"]
 
 
-def serve(phone: PhoneDevice, port: int = 0, host: str = "127.0.0.1",
-          fs: VirtualFS | None = None) -> tuple[str, int, Callable[[], None]]:
+def serve(
+    phone: PhoneDevice, port: int = 0, host: str = "127.0.0.1", fs: VirtualFS | None = None
+) -> tuple[str, int, Callable[[], None]]:
     """Serve `phone` in a background thread; port 0 picks a free one. Returns (host, port, stop)."""
     server = AdbDeviceServer(phone, host=host, port=port, fs=fs).start()
     return server.host, server.port, server.stop
 
 
 def __getattr__(name: str):
-    if name == "AdbPhone":   # imported lazily: it needs adbutils, the server does not
+    if name == "AdbPhone":  # imported lazily: it needs adbutils, the server does not
         from .backend import AdbPhone
+
         return AdbPhone
     raise AttributeError(name)

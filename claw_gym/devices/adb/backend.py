@@ -15,8 +15,7 @@ from typing import Any
 
 import numpy as np
 
-KEYCODES = {"back": "KEYCODE_BACK", "home": "KEYCODE_HOME", "enter": "KEYCODE_ENTER",
-            "recents": "KEYCODE_APP_SWITCH"}
+KEYCODES = {"back": "KEYCODE_BACK", "home": "KEYCODE_HOME", "enter": "KEYCODE_ENTER", "recents": "KEYCODE_APP_SWITCH"}
 _KEY_RE = re.compile(r"^(KEYCODE_[A-Z0-9_]+|[0-9]{1,3})$")
 _PACKAGE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$")
 
@@ -24,8 +23,9 @@ _PACKAGE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$")
 class AdbPhone:
     """A PhoneDevice driven through adb; `serial` as in `adb devices` (None = the only device)."""
 
-    def __init__(self, serial: str | None = None, host: str = "127.0.0.1", port: int = 5037,
-                 long_press_ms: int = 800) -> None:
+    def __init__(
+        self, serial: str | None = None, host: str = "127.0.0.1", port: int = 5037, long_press_ms: int = 800
+    ) -> None:
         import adbutils
 
         self._errors: tuple[type[BaseException], ...] = (adbutils.AdbError, OSError)
@@ -36,8 +36,9 @@ class AdbPhone:
         self.refresh_size()
 
     @classmethod
-    def factory(cls, serial: str | None = None, host: str = "127.0.0.1", port: int = 5037,
-                long_press_ms: int = 800) -> Callable[[Any], AdbPhone]:
+    def factory(
+        cls, serial: str | None = None, host: str = "127.0.0.1", port: int = 5037, long_press_ms: int = 800
+    ) -> Callable[[Any], AdbPhone]:
         """A phone factory for ``gym.make(..., phone=AdbPhone.factory(serial))``.
 
         The device is connected once, at the first episode, and reused: its state is its own (the
@@ -50,6 +51,7 @@ class AdbPhone:
             if not made:
                 made.append(cls(serial, host=host, port=port, long_press_ms=long_press_ms))
             return made[0]
+
         return build
 
     def refresh_size(self) -> None:
@@ -86,11 +88,13 @@ class AdbPhone:
     def long_press(self, x: int, y: int) -> str | None:
         # Android has no `input longpress`: a swipe that stays put for long enough is one.
         return self._on_screen((x, y)) or self._run(
-            "input", "swipe", str(int(x)), str(int(y)), str(int(x)), str(int(y)), str(self.long_press_ms))
+            "input", "swipe", str(int(x)), str(int(y)), str(int(x)), str(int(y)), str(self.long_press_ms)
+        )
 
     def swipe(self, x1: int, y1: int, x2: int, y2: int, duration_ms: int = 300) -> str | None:
         return self._on_screen((x1, y1), (x2, y2)) or self._run(
-            "input", "swipe", *(str(int(v)) for v in (x1, y1, x2, y2)), str(max(1, int(duration_ms))))
+            "input", "swipe", *(str(int(v)) for v in (x1, y1, x2, y2)), str(max(1, int(duration_ms)))
+        )
 
     def type_text(self, text: str) -> str | None:
         if not text:
@@ -107,8 +111,9 @@ class AdbPhone:
     def start_app(self, package: str) -> str | None:
         if not _PACKAGE_RE.match(package):
             return f"error: {package!r} is not a package name"
-        return self._run("monkey", "-p", package, "-c", "android.intent.category.LAUNCHER", "1",
-                         fail_marker="monkey aborted")
+        return self._run(
+            "monkey", "-p", package, "-c", "android.intent.category.LAUNCHER", "1", fail_marker="monkey aborted"
+        )
 
     def screenshot(self) -> np.ndarray:
         """(height, width, 3) uint8, at the device's own resolution."""

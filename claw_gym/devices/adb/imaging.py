@@ -22,11 +22,15 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 def png_bytes(image: np.ndarray, level: int = 1) -> bytes:
     """Encode an (h, w, 3+) uint8 image as an 8-bit RGB PNG."""
     h, w = image.shape[:2]
-    rows = np.zeros((h, w * 3 + 1), np.uint8)          # leading 0 per row: filter type None
+    rows = np.zeros((h, w * 3 + 1), np.uint8)  # leading 0 per row: filter type None
     rows[:, 1:] = np.ascontiguousarray(image[..., :3], dtype=np.uint8).reshape(h, w * 3)
     header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)  # 8-bit, truecolour, no interlace
-    return (PNG_SIGNATURE + _chunk(b"IHDR", header)
-            + _chunk(b"IDAT", zlib.compress(rows.tobytes(), level)) + _chunk(b"IEND", b""))
+    return (
+        PNG_SIGNATURE
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", zlib.compress(rows.tobytes(), level))
+        + _chunk(b"IEND", b"")
+    )
 
 
 def raw_screencap(image: np.ndarray) -> bytes:

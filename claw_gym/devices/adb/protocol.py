@@ -20,12 +20,20 @@ AUTH = 0x48545541
 SYNC = 0x434E5953
 STLS = 0x534C5453
 
-COMMANDS = {CNXN: "CNXN", OPEN: "OPEN", OKAY: "OKAY", WRTE: "WRTE", CLSE: "CLSE",
-            AUTH: "AUTH", SYNC: "SYNC", STLS: "STLS"}
+COMMANDS = {
+    CNXN: "CNXN",
+    OPEN: "OPEN",
+    OKAY: "OKAY",
+    WRTE: "WRTE",
+    CLSE: "CLSE",
+    AUTH: "AUTH",
+    SYNC: "SYNC",
+    STLS: "STLS",
+}
 
 VERSION = 0x01000001
-MAX_PAYLOAD = 256 * 1024           # what we offer; the host's CNXN may lower it
-MAX_ACCEPTED = 1024 * 1024         # largest payload we read before calling it garbage
+MAX_PAYLOAD = 256 * 1024  # what we offer; the host's CNXN may lower it
+MAX_ACCEPTED = 1024 * 1024  # largest payload we read before calling it garbage
 HEADER = struct.Struct("<6I")
 
 
@@ -50,8 +58,10 @@ def checksum(data: bytes) -> int:
 
 
 def encode(command: int, arg0: int, arg1: int, data: bytes = b"") -> bytes:
-    return HEADER.pack(command, arg0 & 0xFFFFFFFF, arg1 & 0xFFFFFFFF, len(data),
-                       checksum(data), command ^ 0xFFFFFFFF) + data
+    return (
+        HEADER.pack(command, arg0 & 0xFFFFFFFF, arg1 & 0xFFFFFFFF, len(data), checksum(data), command ^ 0xFFFFFFFF)
+        + data
+    )
 
 
 def decode_header(raw: bytes) -> tuple[int, int, int, int]:

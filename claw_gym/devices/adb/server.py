@@ -26,18 +26,24 @@ from .vfs import VirtualFS
 log = logging.getLogger(__name__)
 
 FEATURES = ("shell_v2", "cmd")
-EMULATOR_PORTS = range(5555, 5586)   # adb's emulator auto-discovery range
-HANDSHAKE_TIMEOUT = 10.0             # seconds a peer may stay silent before its CNXN
-MAX_STREAMS = 256                    # open streams per connection; more are refused
+EMULATOR_PORTS = range(5555, 5586)  # adb's emulator auto-discovery range
+HANDSHAKE_TIMEOUT = 10.0  # seconds a peer may stay silent before its CNXN
+MAX_STREAMS = 256  # open streams per connection; more are refused
 
 
 def default_props(serial: str) -> dict[str, str]:
     return {
-        "ro.product.name": "claw_phone", "ro.product.model": "ClawPhone",
-        "ro.product.device": "claw", "ro.product.manufacturer": "claw-gym",
-        "ro.product.brand": "claw", "ro.build.version.release": "14",
-        "ro.build.version.sdk": "34", "ro.product.cpu.abi": "x86_64",
-        "ro.serialno": serial, "sys.boot_completed": "1", "ro.build.type": "user",
+        "ro.product.name": "claw_phone",
+        "ro.product.model": "ClawPhone",
+        "ro.product.device": "claw",
+        "ro.product.manufacturer": "claw-gym",
+        "ro.product.brand": "claw",
+        "ro.build.version.release": "14",
+        "ro.build.version.sdk": "34",
+        "ro.product.cpu.abi": "x86_64",
+        "ro.serialno": serial,
+        "sys.boot_completed": "1",
+        "ro.build.type": "user",
     }
 
 
@@ -62,7 +68,7 @@ class _Connection:
 
     def run(self) -> None:
         try:
-            self.sock.settimeout(HANDSHAKE_TIMEOUT)   # a silent peer must not hold a thread forever
+            self.sock.settimeout(HANDSHAKE_TIMEOUT)  # a silent peer must not hold a thread forever
             while True:
                 self.handle(P.read_packet(self.sock))
         except (P.ProtocolError, ConnectionError, OSError) as e:
@@ -85,7 +91,7 @@ class _Connection:
             if p.arg1 < 256:
                 raise P.ProtocolError("CNXN with a too small maxdata")
             self.maxdata = min(p.arg1, P.MAX_PAYLOAD)
-            self.sock.settimeout(None)                # adb keeps idle transports open
+            self.sock.settimeout(None)  # adb keeps idle transports open
             self.streams.clear()
             self.send(P.CNXN, P.VERSION, P.MAX_PAYLOAD, self.server.banner)
             return
@@ -132,12 +138,18 @@ class _Connection:
         name, _, arg = service.partition(":")
         kind, *options = name.split(",")
         if kind in ("shell", "exec"):
-            s.handler = ShellSession(self.server.shell, arg, kind == "shell" and "v2" in options, emit, finish,
-                                     pty=kind == "shell" and "raw" not in options and ("pty" in options or not arg))
+            s.handler = ShellSession(
+                self.server.shell,
+                arg,
+                kind == "shell" and "v2" in options,
+                emit,
+                finish,
+                pty=kind == "shell" and "raw" not in options and ("pty" in options or not arg),
+            )
         elif kind == "sync" and not arg:
             s.handler = SyncSession(self.server.fs, emit, finish)
         else:
-            self.send(P.CLSE, 0, remote_id)   # how adbd refuses a service it lacks
+            self.send(P.CLSE, 0, remote_id)  # how adbd refuses a service it lacks
             return
         self.streams[s.local_id] = s
         self.send(P.OKAY, s.local_id, remote_id)
@@ -150,8 +162,8 @@ class _Connection:
         if s.in_flight or s.local_id not in self.streams:
             return
         if s.out:
-            chunk = bytes(s.out[:self.maxdata])
-            del s.out[:self.maxdata]
+            chunk = bytes(s.out[: self.maxdata])
+            del s.out[: self.maxdata]
             s.in_flight = True
             self.send(P.WRTE, s.local_id, s.remote_id, chunk)
         elif s.finished:
@@ -162,11 +174,20 @@ class _Connection:
 class AdbDeviceServer:
     """Serves one PhoneDevice to any number of adb host connections."""
 
-    def __init__(self, phone: PhoneDevice, host: str = "127.0.0.1", port: int = 0,
-                 fs: VirtualFS | None = None, props: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        phone: PhoneDevice,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        fs: VirtualFS | None = None,
+        props: dict[str, str] | None = None,
+    ) -> None:
         if port in EMULATOR_PORTS:
-            warnings.warn(f"port {port} is in adb's emulator range 5555-5585: the host adb server "
-                          "may also probe it as an emulator console", stacklevel=2)
+            warnings.warn(
+                f"port {port} is in adb's emulator range 5555-5585: the host adb server "
+                "may also probe it as an emulator console",
+                stacklevel=2,
+            )
         self.phone = phone
         self.fs = fs or VirtualFS()
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -177,7 +198,7 @@ class AdbDeviceServer:
         self.serial = f"{self.host}:{self.port}"
         self.props = {**default_props(self.serial), **(props or {})}
         self.banner = P.banner(self.props, FEATURES)
-        self.lock = threading.RLock()   # one phone, many streams: run commands one at a time
+        self.lock = threading.RLock()  # one phone, many streams: run commands one at a time
         self.shell = Shell(phone, self.fs, self.props, self.lock)
         self._connections: set[_Connection] = set()
         self._guard = threading.Lock()

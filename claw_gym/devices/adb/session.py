@@ -26,14 +26,21 @@ def v2_packet(kind: int, data: bytes) -> bytes:
 class ShellSession:
     """Runs commands for one stream and hands framed output to send(); finish() ends the stream."""
 
-    def __init__(self, shell: Shell, command: str, v2: bool,
-                 send: Callable[[bytes], None], finish: Callable[[], None], pty: bool = False) -> None:
+    def __init__(
+        self,
+        shell: Shell,
+        command: str,
+        v2: bool,
+        send: Callable[[bytes], None],
+        finish: Callable[[], None],
+        pty: bool = False,
+    ) -> None:
         self.shell, self.command, self.v2, self.pty = shell, command, v2, pty
         self.prompt = f"{shell.props.get('ro.product.device', 'phone')}:/ $ ".encode()
-        self.escape = False          # inside a terminal escape sequence (arrow keys...)
+        self.escape = False  # inside a terminal escape sequence (arrow keys...)
         self.send, self._finish = send, finish
-        self.buf = bytearray()       # undecoded v2 packets
-        self.line = bytearray()      # stdin not yet ending in a newline
+        self.buf = bytearray()  # undecoded v2 packets
+        self.line = bytearray()  # stdin not yet ending in a newline
         self.code = 0
         self.done = False
 
@@ -58,8 +65,8 @@ class ShellSession:
                 return
             if len(self.buf) < 5 + n:
                 return
-            payload = bytes(self.buf[5:5 + n])
-            del self.buf[:5 + n]
+            payload = bytes(self.buf[5 : 5 + n])
+            del self.buf[: 5 + n]
             if kind == STDIN:
                 self._stdin(payload)
             elif kind == CLOSE_STDIN:
@@ -107,7 +114,7 @@ class ShellSession:
             elif b in (0x7F, 0x08):
                 if self.line:
                     while self.line and (self.line.pop() & 0xC0) == 0x80:
-                        pass                      # drop a whole UTF-8 character
+                        pass  # drop a whole UTF-8 character
                     echo += b"\b \b"
             elif b == 0x03:
                 self.line.clear()
@@ -128,7 +135,7 @@ class ShellSession:
         """Terminal output (pty sessions): one stream, as a tty delivers it."""
         if self.v2:
             for i in range(0, len(data), PACKET_MAX):
-                self.send(v2_packet(STDOUT, data[i:i + PACKET_MAX]))
+                self.send(v2_packet(STDOUT, data[i : i + PACKET_MAX]))
         else:
             self.send(data)
 
@@ -143,7 +150,7 @@ class ShellSession:
             return
         for kind, data in ((STDOUT, bytes(res.stdout)), (STDERR, bytes(res.stderr))):
             for i in range(0, len(data), PACKET_MAX):
-                self.send(v2_packet(kind, data[i:i + PACKET_MAX]))
+                self.send(v2_packet(kind, data[i : i + PACKET_MAX]))
 
     def _end(self) -> None:
         if self.done:

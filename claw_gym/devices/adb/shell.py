@@ -25,8 +25,15 @@ OPERATORS = (";", "&&", "||", "|", "\n")
 
 # adb key names and codes -> the PhoneDevice's key words.
 KEY_ALIASES = {
-    "3": "home", "4": "back", "66": "enter", "187": "recents",
-    "HOME": "home", "BACK": "back", "ENTER": "enter", "APP_SWITCH": "recents", "RECENTS": "recents",
+    "3": "home",
+    "4": "back",
+    "66": "enter",
+    "187": "recents",
+    "HOME": "home",
+    "BACK": "back",
+    "ENTER": "enter",
+    "APP_SWITCH": "recents",
+    "RECENTS": "recents",
 }
 
 
@@ -99,7 +106,7 @@ def tokenize(line: str) -> list[tuple[str, list[str]]]:
             j = line.find("'", i + 1)
             if j < 0:
                 raise ShellSyntaxError("syntax error: unterminated quoted string")
-            word = (word or []) + [line[i + 1:j]]
+            word = (word or []) + [line[i + 1 : j]]
             i = j
         elif c == '"':
             word = word or []
@@ -125,7 +132,7 @@ def tokenize(line: str) -> list[tuple[str, list[str]]]:
             word = (word or []) + [Q]
             i += 1
         elif c in ";&|\n":
-            two = line[i:i + 2]
+            two = line[i : i + 2]
             if two in ("&&", "||"):
                 end_command(two)
                 i += 1
@@ -156,16 +163,28 @@ def _int(v: str) -> int:
 class Shell:
     """Runs command lines against one phone and its file tree (one lock for both)."""
 
-    def __init__(self, phone: PhoneDevice, fs: VirtualFS, props: dict[str, str],
-                 lock: threading.RLock | None = None) -> None:
+    def __init__(
+        self, phone: PhoneDevice, fs: VirtualFS, props: dict[str, str], lock: threading.RLock | None = None
+    ) -> None:
         self.phone, self.fs, self.props = phone, fs, props
         self.lock = lock or threading.RLock()
-        self._png: tuple[np.ndarray, bytes] | None = None   # last screen and its PNG
+        self._png: tuple[np.ndarray, bytes] | None = None  # last screen and its PNG
         self.commands: dict[str, Callable[[list[str], Result], int]] = {
-            "input": self._input, "screencap": self._screencap, "uiautomator": self._uiautomator,
-            "am": self._am, "monkey": self._monkey, "wm": self._wm, "dumpsys": self._dumpsys,
-            "getprop": self._getprop, "echo": self._echo, "ls": self._ls, "cat": self._cat,
-            "rm": self._rm, "mkdir": self._mkdir, "true": lambda a, r: 0, "false": lambda a, r: 1,
+            "input": self._input,
+            "screencap": self._screencap,
+            "uiautomator": self._uiautomator,
+            "am": self._am,
+            "monkey": self._monkey,
+            "wm": self._wm,
+            "dumpsys": self._dumpsys,
+            "getprop": self._getprop,
+            "echo": self._echo,
+            "ls": self._ls,
+            "cat": self._cat,
+            "rm": self._rm,
+            "mkdir": self._mkdir,
+            "true": lambda a, r: 0,
+            "false": lambda a, r: 1,
         }
 
     # ---- driver -------------------------------------------------------------------
@@ -313,8 +332,9 @@ class Shell:
             package = comp.split("/", 1)[0]
             err = self.phone.start_app(package)
             if err:
-                res.stderr += (f"Error: Activity not started, unable to resolve Intent {{ cmp={comp} }}\n"
-                               f"{err}\n").encode()
+                res.stderr += (
+                    f"Error: Activity not started, unable to resolve Intent {{ cmp={comp} }}\n{err}\n"
+                ).encode()
                 return 1
             res.stdout += f"Starting: Intent {{ cmp={comp} }}\n".encode()
             return 0
@@ -351,16 +371,20 @@ class Shell:
         w, h = self.phone.width, self.phone.height
         what = a[0] if a else ""
         if what == "display":
-            res.stdout += (f"DISPLAY MANAGER (dumpsys display)\n"
-                           f"  mDefaultViewport=DisplayViewport{{type=INTERNAL, valid=true, isActive=true, "
-                           f"displayId=0, orientation=0, logicalFrame=Rect(0, 0 - {w}, {h}), "
-                           f"deviceWidth={w}, deviceHeight={h}}}\n").encode()
+            res.stdout += (
+                f"DISPLAY MANAGER (dumpsys display)\n"
+                f"  mDefaultViewport=DisplayViewport{{type=INTERNAL, valid=true, isActive=true, "
+                f"displayId=0, orientation=0, logicalFrame=Rect(0, 0 - {w}, {h}), "
+                f"deviceWidth={w}, deviceHeight={h}}}\n"
+            ).encode()
             return 0
         if what == "window" or what == "activity":
             pkg = self.phone.current_package()
-            res.stdout += (f"  mCurrentFocus=Window{{c1a2b3 u0 {pkg}/{pkg}.MainActivity}}\n"
-                           f"  mFocusedApp=ActivityRecord{{d4e5f6 u0 {pkg}/.MainActivity t1}}\n"
-                           f"  mResumedActivity: ActivityRecord{{d4e5f6 u0 {pkg}/.MainActivity t1}}\n").encode()
+            res.stdout += (
+                f"  mCurrentFocus=Window{{c1a2b3 u0 {pkg}/{pkg}.MainActivity}}\n"
+                f"  mFocusedApp=ActivityRecord{{d4e5f6 u0 {pkg}/.MainActivity t1}}\n"
+                f"  mResumedActivity: ActivityRecord{{d4e5f6 u0 {pkg}/.MainActivity t1}}\n"
+            ).encode()
             return 0
         res.stderr += f"dumpsys: service '{what}' is not simulated\n".encode()
         return 1
@@ -376,7 +400,7 @@ class Shell:
     # ---- file commands ------------------------------------------------------------
     def _echo(self, a: list[str], res: Result) -> int:
         newline = not (a and a[0] == "-n")
-        res.stdout += (" ".join(a[0 if newline else 1:]) + ("\n" if newline else "")).encode()
+        res.stdout += (" ".join(a[0 if newline else 1 :]) + ("\n" if newline else "")).encode()
         return 0
 
     def _ls(self, a: list[str], res: Result) -> int:

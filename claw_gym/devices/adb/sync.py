@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from .vfs import MAX_FILE_BYTES, FsError, VirtualFS
 
-CHUNK = 64 * 1024            # the largest DATA block either side may send
+CHUNK = 64 * 1024  # the largest DATA block either side may send
 MAX_PATH = 1024
 U32 = struct.Struct("<I")
 
@@ -25,7 +25,7 @@ class SyncSession:
     def __init__(self, fs: VirtualFS, send: Callable[[bytes], None], close: Callable[[], None]) -> None:
         self.fs, self.send, self._close = fs, send, close
         self.buf = bytearray()
-        self.upload: dict | None = None   # path, mode, data, error while inside SEND
+        self.upload: dict | None = None  # path, mode, data, error while inside SEND
         self.closed = False
 
     def close(self) -> None:
@@ -51,13 +51,13 @@ class SyncSession:
                     return
                 if len(self.buf) < 8 + n:
                     return
-                path = bytes(self.buf[8:8 + n]).decode("utf-8", "replace")
-                del self.buf[:8 + n]
+                path = bytes(self.buf[8 : 8 + n]).decode("utf-8", "replace")
+                del self.buf[: 8 + n]
                 getattr(self, "_" + rid.decode().lower())(path)
             elif rid == b"QUIT":
                 self.close()
             else:
-                self.close()   # not a sync request: garbage, end the stream
+                self.close()  # not a sync request: garbage, end the stream
 
     # ---- requests -----------------------------------------------------------------
     def _stat(self, path: str) -> None:
@@ -87,7 +87,7 @@ class SyncSession:
             self.fail(str(e))
             return
         for i in range(0, len(data), CHUNK):
-            block = data[i:i + CHUNK]
+            block = data[i : i + CHUNK]
             self.send(b"DATA" + U32.pack(len(block)) + block)
         self.send(b"DONE" + bytes(4))
 
@@ -108,8 +108,8 @@ class SyncSession:
                 return False
             if len(self.buf) < 8 + n:
                 return False
-            up["data"] += self.buf[8:8 + n]
-            del self.buf[:8 + n]
+            up["data"] += self.buf[8 : 8 + n]
+            del self.buf[: 8 + n]
             if len(up["data"]) > MAX_FILE_BYTES:
                 self.fail("file too large")
                 self.close()

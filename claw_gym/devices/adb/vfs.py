@@ -15,8 +15,16 @@ from dataclasses import dataclass
 # mtime 0 as "file missing", and a wall-clock time would break determinism.
 DEVICE_MTIME = 1767225600  # 2026-01-01T00:00:00Z
 
-DEFAULT_DIRS = ("/sdcard", "/sdcard/Download", "/sdcard/Pictures", "/sdcard/DCIM",
-                "/data/local/tmp", "/storage/emulated/0", "/dev", "/system/bin")
+DEFAULT_DIRS = (
+    "/sdcard",
+    "/sdcard/Download",
+    "/sdcard/Pictures",
+    "/sdcard/DCIM",
+    "/data/local/tmp",
+    "/storage/emulated/0",
+    "/dev",
+    "/system/bin",
+)
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
@@ -67,8 +75,7 @@ class VirtualFS:
             raise FsError(f"{p}: Is a directory")
         return e.data
 
-    def write(self, path: str, data: bytes, mode: int = 0o644, mtime: int = DEVICE_MTIME,
-              append: bool = False) -> None:
+    def write(self, path: str, data: bytes, mode: int = 0o644, mtime: int = DEVICE_MTIME, append: bool = False) -> None:
         p = normalize(path)
         with self._lock:
             parent = self._entries.get(posixpath.dirname(p))
@@ -111,8 +118,11 @@ class VirtualFS:
             if not e.is_dir:
                 return [posixpath.basename(p)]
             prefix = p.rstrip("/") + "/"
-            return sorted(k[len(prefix):] for k in self._entries
-                          if k.startswith(prefix) and k != p and "/" not in k[len(prefix):])
+            return sorted(
+                k[len(prefix) :]
+                for k in self._entries
+                if k.startswith(prefix) and k != p and "/" not in k[len(prefix) :]
+            )
 
     def remove(self, path: str, recursive: bool = False) -> None:
         p = normalize(path)

@@ -32,11 +32,17 @@ SOCKET = os.environ.get("CLAW_SOCKET", os.path.join(HERE, "claw.sock"))
 SCHEMA = os.environ.get("CLAW_SCHEMA", os.path.join(HERE, "schema.json"))
 # Friendly verbs: tried in order when the word is not an endpoint name.
 ALIASES = {
-    "add": ("create", "create_event", "add_task"), "new": ("create", "create_event", "add_task"),
-    "ls": ("list", "list_events", "list_deals"), "list": ("list_events", "list_deals"),
-    "show": ("get", "get_deal"), "rm": ("delete", "delete_event"), "delete": ("delete_event",),
-    "update": ("update_event", "update_task", "update_deal"), "edit": ("update", "update_event", "update_task"),
-    "done": ("complete",), "find": ("search",),
+    "add": ("create", "create_event", "add_task"),
+    "new": ("create", "create_event", "add_task"),
+    "ls": ("list", "list_events", "list_deals"),
+    "list": ("list_events", "list_deals"),
+    "show": ("get", "get_deal"),
+    "rm": ("delete", "delete_event"),
+    "delete": ("delete_event",),
+    "update": ("update_event", "update_task", "update_deal"),
+    "edit": ("update", "update_event", "update_task"),
+    "done": ("complete",),
+    "find": ("search",),
 }
 
 
@@ -86,13 +92,20 @@ def show(reply):
 
 
 def top_help(schema):
-    lines = ["usage: claw <service> <command> [arguments]   (claw <service> --help for its commands)",
-             "       claw api <service.endpoint> [--json '{...}']", "", "services:"]
+    lines = [
+        "usage: claw <service> <command> [arguments]   (claw <service> --help for its commands)",
+        "       claw api <service.endpoint> [--json '{...}']",
+        "",
+        "services:",
+    ]
     for name, svc in schema["services"].items():
         lines.append(f"  {name:<10} {svc['title']}: {', '.join(svc['endpoints'])}")
-    lines += ["", "Options are the endpoint's arguments (--unread-only, --to a@b.c --to c@d.e, --limit 5);",
-              "required arguments may be given in order without their names. Add --json '{...}' to pass",
-              "arguments as JSON. Results print as JSON."]
+    lines += [
+        "",
+        "Options are the endpoint's arguments (--unread-only, --to a@b.c --to c@d.e, --limit 5);",
+        "required arguments may be given in order without their names. Add --json '{...}' to pass",
+        "arguments as JSON. Results print as JSON.",
+    ]
     return "\n".join(lines)
 
 
@@ -131,8 +144,13 @@ def _json(text):
 
 
 PATH_PARAMS = {"path", "src", "dst", "dir", "attachments"}  # arguments that name files in the home
-SCALARS: dict[str, Callable[[str], Any]] = {"integer": int, "number": float, "boolean": _bool, "object": _json,
-                                            "string": str}
+SCALARS: dict[str, Callable[[str], Any]] = {
+    "integer": int,
+    "number": float,
+    "boolean": _bool,
+    "object": _json,
+    "string": str,
+}
 
 
 def build_parser(service, ep_name, ep):
@@ -147,14 +165,20 @@ def build_parser(service, ep_name, ep):
         if prm["required"]:
             p.add_argument(f"_pos_{name}", nargs="?", metavar=name.upper(), help=f"{t}, or use {flag}")
         if t == "boolean":
-            p.add_argument(*flags, dest=name, type=_bool, nargs="?", const=True, default=None,
-                           help=f"boolean{default}")
-            p.add_argument("--no-" + name.replace("_", "-"), dest=name, action="store_const", const=False,
-                           help=argparse.SUPPRESS)
+            p.add_argument(*flags, dest=name, type=_bool, nargs="?", const=True, default=None, help=f"boolean{default}")
+            p.add_argument(
+                "--no-" + name.replace("_", "-"), dest=name, action="store_const", const=False, help=argparse.SUPPRESS
+            )
         elif t.startswith("list["):
             item = SCALARS.get(t[5:-1], str)
-            p.add_argument(*flags, dest=name, type=item, action="append", default=None,
-                           help=f"{t}, repeat the option for more{default}")
+            p.add_argument(
+                *flags,
+                dest=name,
+                type=item,
+                action="append",
+                default=None,
+                help=f"{t}, repeat the option for more{default}",
+            )
         else:
             p.add_argument(*flags, dest=name, type=SCALARS.get(t, str), default=None, help=f"{t}{default}")
     p.add_argument("--json", dest="_json", metavar="JSON", type=_json, default=None, help="arguments as a JSON object")
@@ -187,8 +211,9 @@ def home_paths(args):
     cwd = os.path.realpath(os.getcwd())
     for name in PATH_PARAMS & set(args):
         value = args[name]
-        args[name] = [_home_path(v, home, cwd) for v in value] if isinstance(value, list) else \
-            _home_path(value, home, cwd)
+        args[name] = (
+            [_home_path(v, home, cwd) for v in value] if isinstance(value, list) else _home_path(value, home, cwd)
+        )
     return args
 
 

@@ -65,8 +65,14 @@ def capture(home: Home) -> Disk:
                 except OSError:
                     continue  # unreadable (mode 000, raced away): not captured
             files.append(FileState(path, st.S_IMODE(s.st_mode), s.st_atime_ns, s.st_mtime_ns, data, synced))
-    return Disk(tuple(dirs), tuple(files), tuple(home.mirror.items()), frozenset(home.local),
-                tuple(home.atimes.items()), tuple(home.dir_times.items()))
+    return Disk(
+        tuple(dirs),
+        tuple(files),
+        tuple(home.mirror.items()),
+        frozenset(home.local),
+        tuple(home.atimes.items()),
+        tuple(home.dir_times.items()),
+    )
 
 
 def apply(home: Home, disk: Disk) -> None:

@@ -54,8 +54,14 @@ def _encode(text: str) -> bytes:
 
 
 class Home:
-    def __init__(self, root: str, world: Any, call: Callable[[str, dict], Any], fsuid: int | None,
-                 reads: dict[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        root: str,
+        world: Any,
+        call: Callable[[str, dict], Any],
+        fsuid: int | None,
+        reads: dict[str, int] | None = None,
+    ) -> None:
         # The home, held open for the sandbox's lifetime (a pid-based path could later name another process).
         self.root = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         # weak: the laptop's finalizer holds the home, and the world holds the laptop (a snapshot participant)

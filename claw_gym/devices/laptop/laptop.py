@@ -104,13 +104,31 @@ def parse_timeout(value: Any) -> float:
 
 def schema_of(world: Any) -> dict[str, Any]:
     """What the ``claw`` command needs to build its commands: every endpoint's parameters."""
-    return {"services": {
-        name: {"title": svc.title or name, "endpoints": {
-            ep.name: {"doc": ep.doc, "mutates": ep.mutates,
-                      "params": [{"name": p.name, "type": p.type_name(), "required": p.required,
-                                  "default": p.default, "choices": list(p.choices)} for p in ep.params]}
-            for ep in svc.endpoints.values()}}
-        for name, svc in world.services.items()}}
+    return {
+        "services": {
+            name: {
+                "title": svc.title or name,
+                "endpoints": {
+                    ep.name: {
+                        "doc": ep.doc,
+                        "mutates": ep.mutates,
+                        "params": [
+                            {
+                                "name": p.name,
+                                "type": p.type_name(),
+                                "required": p.required,
+                                "default": p.default,
+                                "choices": list(p.choices),
+                            }
+                            for p in ep.params
+                        ],
+                    }
+                    for ep in svc.endpoints.values()
+                },
+            }
+            for name, svc in world.services.items()
+        }
+    }
 
 
 class Laptop:
@@ -140,8 +158,10 @@ class Laptop:
     def start(self) -> None:
         bwrap = find_bwrap() if self.sandbox == "bwrap" else None
         if self.sandbox == "bwrap" and bwrap is None:
-            raise LaptopError("the laptop shell needs bubblewrap, which is not installed (apt-get install "
-                              "bubblewrap); the env never runs commands unsandboxed unless created with sandbox='none'")
+            raise LaptopError(
+                "the laptop shell needs bubblewrap, which is not installed (apt-get install "
+                "bubblewrap); the env never runs commands unsandboxed unless created with sandbox='none'"
+            )
         _sweep_stale(_fast_tmp())
         self.ctl = tempfile.mkdtemp(prefix=f"claw-laptop-{os.getpid()}-", dir=_fast_tmp())
         os.chmod(self.ctl, 0o755)
@@ -178,25 +198,49 @@ class Laptop:
         serve = weakref.WeakMethod(self._serve)  # the finalizer holds the server: no strong ref back to us
         self.server = self._held["server"] = ClawServer(
             os.path.join(self.ctl, "claw.sock"),
-            lambda req: (serve() or (lambda _: {"ok": False, "error": "the laptop is closed"}))(req))
+            lambda req: (serve() or (lambda _: {"ok": False, "error": "the laptop is closed"}))(req),
+        )
         token = Shell.new_token()
         home = HOME if bwrap else tempfile.mkdtemp(prefix=f"claw-home-{os.getpid()}-", dir=_fast_tmp())
         if not bwrap:
             self._held["dirs"].append(home)
-        env = {"HOME": home, "USER": "user", "LOGNAME": "user", "SHELL": "/bin/bash", "HOSTNAME": "laptop",
-               "PATH": f"{ctl_inside}/bin:/usr/local/bin:/usr/bin:/bin", "TERM": "dumb", "LANG": "C.UTF-8",
-               "LC_ALL": "C.UTF-8", "TZ": "UTC", "PAGER": "cat", "GIT_PAGER": "cat", "MANPAGER": "cat",
-               "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1", "HISTFILE": "/dev/null",
-               "PS1": Shell.prompt(token), "PS2": "", "CLAW_SOCKET": f"{ctl_inside}/claw.sock"}
+        env = {
+            "HOME": home,
+            "USER": "user",
+            "LOGNAME": "user",
+            "SHELL": "/bin/bash",
+            "HOSTNAME": "laptop",
+            "PATH": f"{ctl_inside}/bin:/usr/local/bin:/usr/bin:/bin",
+            "TERM": "dumb",
+            "LANG": "C.UTF-8",
+            "LC_ALL": "C.UTF-8",
+            "TZ": "UTC",
+            "PAGER": "cat",
+            "GIT_PAGER": "cat",
+            "MANPAGER": "cat",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONUNBUFFERED": "1",
+            "HISTFILE": "/dev/null",
+            "PS1": Shell.prompt(token),
+            "PS2": "",
+            "CLAW_SOCKET": f"{ctl_inside}/claw.sock",
+        }
         cmd_file = os.path.join(self.ctl, "cmd")
         inner = Shell.inner_command(token)
         if bwrap:
             host_uid = pick_uid() if os.geteuid() == 0 else None
             self.host_uid = host_uid
             argv = bwrap_argv(bwrap, self.ctl, self.limits, env, inner)
-            self.shell = self._held["shell"] = Shell(argv, {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}, cmd_file,
-                                                     f"{CTL}/cmd", token, preexec_fn=preexec(self.limits, host_uid),
-                                                     pid_namespace=True, uid=host_uid)
+            self.shell = self._held["shell"] = Shell(
+                argv,
+                {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+                cmd_file,
+                f"{CTL}/cmd",
+                token,
+                preexec_fn=preexec(self.limits, host_uid),
+                pid_namespace=True,
+                uid=host_uid,
+            )
             self.shell.wait_ready()
             pid1 = procs.children(self.shell.child.pid)
             if not pid1:
@@ -205,10 +249,12 @@ class Laptop:
         else:
             host_uid = None
             self._host_home = root = home
-            self.shell = self._held["shell"] = Shell(inner, env, cmd_file, cmd_file, token, cwd=home,
-                                                     preexec_fn=preexec(self.limits, None))  # limits, no isolation
+            self.shell = self._held["shell"] = Shell(
+                inner, env, cmd_file, cmd_file, token, cwd=home, preexec_fn=preexec(self.limits, None)
+            )  # limits, no isolation
             self.shell.wait_ready()
         call = weakref.WeakMethod(self._shell_call)
+
         def sync_call(c: Any, a: dict[str, Any]) -> Any:  # a weak reference: the home must not keep the laptop alive
             method = call()
             assert method is not None, "the laptop is gone"
@@ -282,8 +328,10 @@ class Laptop:
         notes = self._notes + self.home.pull()
         self._notes = []
         if reaped:
-            notes.append(f"killed {reaped} background processes: {self.runaway} or more were left running "
-                         f"(a runaway; the sandbox allows {self.limits.nproc} processes)")
+            notes.append(
+                f"killed {reaped} background processes: {self.runaway} or more were left running "
+                f"(a runaway; the sandbox allows {self.limits.nproc} processes)"
+            )
         if res.shell_died:
             self.close()
         return res, format_result(res, timeout, notes)
@@ -343,7 +391,7 @@ class Laptop:
         if cwd == home:
             return None
         if cwd.startswith(home + "/"):
-            return (True, cwd[len(home) + 1:])
+            return (True, cwd[len(home) + 1 :])
         return (False, cwd)
 
     def _shell_call(self, call: Any, args: dict[str, Any]) -> Any:

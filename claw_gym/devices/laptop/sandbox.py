@@ -74,16 +74,55 @@ def _system_binds() -> list[str]:
 
 def bwrap_argv(bwrap: str, ctl_dir: str, limits: SandboxLimits, env: dict[str, str], inner: list[str]) -> list[str]:
     """The full bwrap command that runs ``inner`` in the sandbox."""
-    argv = [bwrap, "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
-            "--unshare-cgroup-try", "--disable-userns", "--die-with-parent", "--new-session",
-            "--uid", str(USER_UID), "--gid", str(USER_UID), "--hostname", "laptop", "--clearenv"]
+    argv = [
+        bwrap,
+        "--unshare-user",
+        "--unshare-pid",
+        "--unshare-net",
+        "--unshare-ipc",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+        "--disable-userns",
+        "--die-with-parent",
+        "--new-session",
+        "--uid",
+        str(USER_UID),
+        "--gid",
+        str(USER_UID),
+        "--hostname",
+        "laptop",
+        "--clearenv",
+    ]
     argv += _system_binds()
-    argv += ["--ro-bind", os.path.join(ctl_dir, "passwd"), "/etc/passwd",
-             "--ro-bind", os.path.join(ctl_dir, "group"), "/etc/group",
-             "--proc", "/proc", "--dev", "/dev",
-             "--size", str(limits.tmp_mb << 20), "--tmpfs", "/tmp",
-             "--perms", "0700", "--size", str(limits.home_mb << 20), "--tmpfs", HOME,
-             "--ro-bind", ctl_dir, CTL, "--remount-ro", "/", "--chdir", HOME]
+    argv += [
+        "--ro-bind",
+        os.path.join(ctl_dir, "passwd"),
+        "/etc/passwd",
+        "--ro-bind",
+        os.path.join(ctl_dir, "group"),
+        "/etc/group",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--size",
+        str(limits.tmp_mb << 20),
+        "--tmpfs",
+        "/tmp",
+        "--perms",
+        "0700",
+        "--size",
+        str(limits.home_mb << 20),
+        "--tmpfs",
+        HOME,
+        "--ro-bind",
+        ctl_dir,
+        CTL,
+        "--remount-ro",
+        "/",
+        "--chdir",
+        HOME,
+    ]
     for k, v in env.items():
         argv += ["--setenv", k, v]
     return argv + ["--"] + inner
@@ -91,8 +130,10 @@ def bwrap_argv(bwrap: str, ctl_dir: str, limits: SandboxLimits, env: dict[str, s
 
 def write_accounts(ctl_dir: str) -> None:
     with open(os.path.join(ctl_dir, "passwd"), "w") as f:
-        f.write(f"user:x:{USER_UID}:{USER_UID}:Laptop user:{HOME}:/bin/bash\n"
-                "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n")
+        f.write(
+            f"user:x:{USER_UID}:{USER_UID}:Laptop user:{HOME}:/bin/bash\n"
+            "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
+        )
     with open(os.path.join(ctl_dir, "group"), "w") as f:
         f.write(f"user:x:{USER_UID}:\nnogroup:x:65534:\n")
 
@@ -114,9 +155,14 @@ def preexec(limits: SandboxLimits, host_uid: int | None) -> Callable[[], None]:
     nproc = limits.nproc if host_uid is not None else _own_processes(os.getuid()) + limits.nproc
 
     def run() -> None:
-        for res, value in ((resource.RLIMIT_NPROC, nproc), (resource.RLIMIT_FSIZE, limits.file_mb << 20),
-                           (resource.RLIMIT_CPU, limits.cpu_s), (resource.RLIMIT_AS, limits.mem_mb << 20),
-                           (resource.RLIMIT_NOFILE, limits.nofile), (resource.RLIMIT_CORE, 0)):
+        for res, value in (
+            (resource.RLIMIT_NPROC, nproc),
+            (resource.RLIMIT_FSIZE, limits.file_mb << 20),
+            (resource.RLIMIT_CPU, limits.cpu_s),
+            (resource.RLIMIT_AS, limits.mem_mb << 20),
+            (resource.RLIMIT_NOFILE, limits.nofile),
+            (resource.RLIMIT_CORE, 0),
+        ):
             resource.setrlimit(res, (value, value))
         if host_uid is not None:
             os.setgroups([])

@@ -62,9 +62,18 @@ class ShellDied(RuntimeError):
 
 
 class Shell:
-    def __init__(self, argv: list[str], env: dict[str, str] | None, cmd_file: str, cmd_file_inside: str,
-                 token: str, preexec_fn: Callable[[], None] | None = None, cwd: str | None = None,
-                 pid_namespace: bool = False, uid: int | None = None) -> None:
+    def __init__(
+        self,
+        argv: list[str],
+        env: dict[str, str] | None,
+        cmd_file: str,
+        cmd_file_inside: str,
+        token: str,
+        preexec_fn: Callable[[], None] | None = None,
+        cwd: str | None = None,
+        pid_namespace: bool = False,
+        uid: int | None = None,
+    ) -> None:
         self.pid_namespace = pid_namespace  # argv starts a sandbox whose first child is a pid-namespace init
         self.uid = uid  # the host uid only this sandbox runs as (lets a fork bomb be frozen at once)
         self.token = token
@@ -75,8 +84,9 @@ class Shell:
         self._exit = re.compile(rb"\x1eCLAWEXIT" + token.encode() + rb":(\d+)\x1f")
         self.cmd_file = cmd_file
         self._source = cmd_file_inside
-        self.child = pexpect.spawn(argv[0], argv[1:], env=env, echo=False, preexec_fn=preexec_fn,
-                                   cwd=cwd, use_poll=True)
+        self.child = pexpect.spawn(
+            argv[0], argv[1:], env=env, echo=False, preexec_fn=preexec_fn, cwd=cwd, use_poll=True
+        )
         self.child.delaybeforesend = None
         self.child.delayafterclose = 0
         self.child.delayafterterminate = 0
@@ -98,8 +108,10 @@ class Shell:
     @staticmethod
     def inner_command(token: str) -> list[str]:
         """bash under a small sh that reports bash's exit and keeps the sandbox (and its home) alive."""
-        script = (f"bash --norc --noprofile --noediting +m -i; "
-                  f"printf '\\036CLAWEXIT{token}:%d\\037' $?; exec sleep 2147483647")
+        script = (
+            f"bash --norc --noprofile --noediting +m -i; "
+            f"printf '\\036CLAWEXIT{token}:%d\\037' $?; exec sleep 2147483647"
+        )
         return ["/bin/sh", "-c", script]
 
     @staticmethod
@@ -187,8 +199,9 @@ class Shell:
         res.seconds = time.monotonic() - t0
         return res
 
-    def _collect(self, deadline: float, pollable: Pollable | None, *, escalate: bool,
-                 seq: int | None = None) -> RunResult:
+    def _collect(
+        self, deadline: float, pollable: Pollable | None, *, escalate: bool, seq: int | None = None
+    ) -> RunResult:
         kept = bytearray()
         window = b""  # the last bytes seen, where the prompt is searched for
         total = 0

@@ -106,8 +106,13 @@ def perform(phone: PhoneDevice, fields: dict[str, Any]) -> str:
     op = fields.get("op")
     if op not in OPS:
         raise GuiError(f"unknown gui op {op!r}; ops: {', '.join(OPS)}")
-    allowed = {"tap": {"x", "y", "element"}, "long_press": {"x", "y", "element"},
-               "swipe": {"x", "y", "x2", "y2", "duration_ms"}, "type": {"text"}, "key": {"key"}}[op]
+    allowed = {
+        "tap": {"x", "y", "element"},
+        "long_press": {"x", "y", "element"},
+        "swipe": {"x", "y", "x2", "y2", "duration_ms"},
+        "type": {"text"},
+        "key": {"key"},
+    }[op]
     extra = sorted(set(fields) - allowed - {"op"})
     if extra:
         raise GuiError(f"{op} takes {sorted(allowed)}, not {extra}")

@@ -29,8 +29,9 @@ W = "android.widget."
 
 
 class Page:
-    def __init__(self, phone: SimPhone, screen: Screen, title: str, color: tuple[int, int, int],
-                 *, back: bool = True) -> None:
+    def __init__(
+        self, phone: SimPhone, screen: Screen, title: str, color: tuple[int, int, int], *, back: bool = True
+    ) -> None:
         self.phone, self.screen, self.title, self.color, self.back = phone, screen, title, color, back
         self.pkg = screen.package
         self.items: list[Node] = []  # content, y relative to the top of the column
@@ -52,16 +53,52 @@ class Page:
     def header(self, text: str) -> Node:
         return self.add("TextView", 32, text=text, style="header", color=self.color)
 
-    def row(self, title: str, sub: str = "", *, on_tap: Handler | None = None, on_long: Handler | None = None,
-            rid: str = "row", h: int = 64) -> Node:
-        return self.add("LinearLayout", h if sub else min(h, 52), text=title, desc=sub, sub=sub, style="row",
-                         on_tap=on_tap, on_long=on_long, rid=rid)
+    def row(
+        self,
+        title: str,
+        sub: str = "",
+        *,
+        on_tap: Handler | None = None,
+        on_long: Handler | None = None,
+        rid: str = "row",
+        h: int = 64,
+    ) -> Node:
+        return self.add(
+            "LinearLayout",
+            h if sub else min(h, 52),
+            text=title,
+            desc=sub,
+            sub=sub,
+            style="row",
+            on_tap=on_tap,
+            on_long=on_long,
+            rid=rid,
+        )
 
-    def switch(self, title: str, checked: bool, on_tap: Handler, *, sub: str = "", rid: str = "switch",
-               on_long: Handler | None = None) -> Node:
-        return self.add("Switch", 60 if sub else 52, text=title, sub=sub, desc=sub, style="switchrow",
-                         checkable=True, checked=checked, on_tap=on_tap, on_long=on_long, rid=rid,
-                         color=self.color)
+    def switch(
+        self,
+        title: str,
+        checked: bool,
+        on_tap: Handler,
+        *,
+        sub: str = "",
+        rid: str = "switch",
+        on_long: Handler | None = None,
+    ) -> Node:
+        return self.add(
+            "Switch",
+            60 if sub else 52,
+            text=title,
+            sub=sub,
+            desc=sub,
+            style="switchrow",
+            checkable=True,
+            checked=checked,
+            on_tap=on_tap,
+            on_long=on_long,
+            rid=rid,
+            color=self.color,
+        )
 
     def field(self, key: str, hint: str, *, rid: str = "", password: bool = False) -> Node:
         """A text field; tapping it focuses it, then ``type`` actions fill it. A long press
@@ -69,17 +106,27 @@ class Page:
         without one ``delete`` key per character."""
         value = self.screen.fields.get(key, "")
         focused = self.screen.focus == key
-        return self.add("EditText", 56, text=value, sub=hint, style="input", focused=focused, focusable=True,
-                         password=password, on_tap=lambda: self.phone.focus(key), rid=rid or key,
-                         on_long=lambda: self.phone.clear_field(key), color=self.color)
+        return self.add(
+            "EditText",
+            56,
+            text=value,
+            sub=hint,
+            style="input",
+            focused=focused,
+            focusable=True,
+            password=password,
+            on_tap=lambda: self.phone.focus(key),
+            rid=rid or key,
+            on_long=lambda: self.phone.clear_field(key),
+            color=self.color,
+        )
 
     def fields(self, specs: list[tuple[str, str]]) -> None:
         """A form: (key, hint) per text field; the key is also the field's resource-id."""
         for key, hint in specs:
             self.field(key, hint, rid=key)
 
-    def button(self, label: str, on_tap: Handler, *, rid: str = "", color: tuple[int, int, int] | None = None
-               ) -> Node:
+    def button(self, label: str, on_tap: Handler, *, rid: str = "", color: tuple[int, int, int] | None = None) -> Node:
         n = self.add("Button", 52, text=label, style="button", on_tap=on_tap, rid=rid, color=color or self.color)
         n.bounds = n.full = (16, n.bounds[1], WIDTH - 16, n.bounds[3])
         return n
@@ -88,8 +135,16 @@ class Page:
         """Buttons side by side: (label, handler, rid)."""
         out, w = [], (WIDTH - 32) // max(1, len(specs))
         for i, (label, handler, rid) in enumerate(specs):
-            n = Node(W + "Button", (16 + i * w, self.y, 16 + (i + 1) * w, self.y + 52), text=label,
-                     rid=self.rid(rid), package=self.pkg, style="button", on_tap=handler, color=self.color)
+            n = Node(
+                W + "Button",
+                (16 + i * w, self.y, 16 + (i + 1) * w, self.y + 52),
+                text=label,
+                rid=self.rid(rid),
+                package=self.pkg,
+                style="button",
+                on_tap=handler,
+                color=self.color,
+            )
             self.items.append(n)
             out.append(n)
         self.y += 52
@@ -99,9 +154,19 @@ class Page:
         """A row of tabs: (label, selected, handler, rid)."""
         w = (WIDTH - 16) // max(1, len(specs))
         for i, (label, selected, handler, rid) in enumerate(specs):
-            self.items.append(Node(W + "Button", (8 + i * w, self.y, 8 + (i + 1) * w, self.y + 48), text=label,
-                                   rid=self.rid(rid), package=self.pkg, style="chip", selected=selected,
-                                   on_tap=handler, color=self.color))
+            self.items.append(
+                Node(
+                    W + "Button",
+                    (8 + i * w, self.y, 8 + (i + 1) * w, self.y + 48),
+                    text=label,
+                    rid=self.rid(rid),
+                    package=self.pkg,
+                    style="chip",
+                    selected=selected,
+                    on_tap=handler,
+                    color=self.color,
+                )
+            )
         self.y += 52
 
     def text(self, body: str, *, rid: str = "body") -> None:
@@ -109,16 +174,31 @@ class Page:
             body = body[:TEXT_MAX] + f" ... [{len(body) - TEXT_MAX} more characters not shown on the phone]"
         lines = wrap(body, TEXT_W, "body")
         for i in range(0, len(lines), CHUNK):
-            part = lines[i:i + CHUNK]
+            part = lines[i : i + CHUNK]
             last = i + CHUNK >= len(lines)
-            self.add("TextView", len(part) * LINE["body"] + (12 if last else 0), text="\n".join(part),
-                      style="para", lines=part, rid=rid if i == 0 else "")
+            self.add(
+                "TextView",
+                len(part) * LINE["body"] + (12 if last else 0),
+                text="\n".join(part),
+                style="para",
+                lines=part,
+                rid=rid if i == 0 else "",
+            )
 
     def bubble(self, body: str, meta: str, mine: bool, *, on_long: Handler | None = None) -> Node:
         lines = wrap(body[:1000], int(WIDTH * 0.7), "body")
-        return self.add("TextView", len(lines) * LINE["body"] + 34, text=body, desc=meta, sub=meta,
-                         style="bubble_out" if mine else "bubble_in", lines=lines, rid="message",
-                         color=self.color, on_long=on_long)
+        return self.add(
+            "TextView",
+            len(lines) * LINE["body"] + 34,
+            text=body,
+            desc=meta,
+            sub=meta,
+            style="bubble_out" if mine else "bubble_in",
+            lines=lines,
+            rid="message",
+            color=self.color,
+            on_long=on_long,
+        )
 
     def big(self, text: str, *, rid: str = "big") -> Node:
         return self.add("TextView", 64, text=text, style="bigtext", rid=rid)
@@ -130,8 +210,16 @@ class Page:
         self.y += h
 
     def fab(self, desc: str, on_tap: Handler, *, rid: str = "fab") -> None:
-        self.fab_node = Node(W + "ImageButton", (WIDTH - 80, BOTTOM - 80, WIDTH - 24, BOTTOM - 24), desc=desc,
-                             rid=self.rid(rid), package=self.pkg, style="fab", on_tap=on_tap, color=self.color)
+        self.fab_node = Node(
+            W + "ImageButton",
+            (WIDTH - 80, BOTTOM - 80, WIDTH - 24, BOTTOM - 24),
+            desc=desc,
+            rid=self.rid(rid),
+            package=self.pkg,
+            style="fab",
+            on_tap=on_tap,
+            color=self.color,
+        )
 
     # ---- placing ------------------------------------------------------------------------------
     def finish(self) -> list[Node]:
@@ -140,14 +228,38 @@ class Page:
         s.scroll = max(0, min(s.scroll, self.max_scroll))
         bar = Node(W + "FrameLayout", (0, STATUS_H, WIDTH, TOP), package=self.pkg, rid=self.rid("toolbar"))
         if self.back:
-            bar.children.append(Node(W + "ImageButton", (0, STATUS_H, WIDTH, TOP), text=self.title, desc="Navigate up",
-                                     package=self.pkg, style="appbar_back", color=self.color,
-                                     on_tap=self.phone.back, rid=self.rid("up")))
+            bar.children.append(
+                Node(
+                    W + "ImageButton",
+                    (0, STATUS_H, WIDTH, TOP),
+                    text=self.title,
+                    desc="Navigate up",
+                    package=self.pkg,
+                    style="appbar_back",
+                    color=self.color,
+                    on_tap=self.phone.back,
+                    rid=self.rid("up"),
+                )
+            )
         else:
-            bar.children.append(Node(W + "TextView", (0, STATUS_H, WIDTH, TOP), text=self.title, package=self.pkg,
-                                     style="appbar", color=self.color, rid=self.rid("title")))
-        content = Node("androidx.recyclerview.widget.RecyclerView", (0, TOP, WIDTH, BOTTOM), package=self.pkg,
-                       rid=self.rid("content"), scrollable=self.max_scroll > 0)
+            bar.children.append(
+                Node(
+                    W + "TextView",
+                    (0, STATUS_H, WIDTH, TOP),
+                    text=self.title,
+                    package=self.pkg,
+                    style="appbar",
+                    color=self.color,
+                    rid=self.rid("title"),
+                )
+            )
+        content = Node(
+            "androidx.recyclerview.widget.RecyclerView",
+            (0, TOP, WIDTH, BOTTOM),
+            package=self.pkg,
+            rid=self.rid("content"),
+            scrollable=self.max_scroll > 0,
+        )
         for n in self.items:
             x1, y1, x2, y2 = n.bounds
             y1, y2 = y1 + TOP - s.scroll, y2 + TOP - s.scroll
@@ -173,16 +285,47 @@ def dialog_nodes(phone: SimPhone, dlg: Dialog, pkg: str, color: tuple[int, int, 
     h = 52 + len(lines) * LINE["body"] + 72
     y0 = (HEIGHT - h) // 2
     box = (24, y0, WIDTH - 24, y0 + h)
-    dim = Node(W + "FrameLayout", (0, 0, WIDTH, HEIGHT), package=pkg, style="dim", desc="Dismiss dialog",
-               on_tap=phone.dismiss_dialog, rid="android:id/outside")
-    panel = Node(W + "FrameLayout", box, text=dlg.title, package=pkg, style="dialog", lines=lines,
-                 rid="android:id/dialog", desc=dlg.message)
+    dim = Node(
+        W + "FrameLayout",
+        (0, 0, WIDTH, HEIGHT),
+        package=pkg,
+        style="dim",
+        desc="Dismiss dialog",
+        on_tap=phone.dismiss_dialog,
+        rid="android:id/outside",
+    )
+    panel = Node(
+        W + "FrameLayout",
+        box,
+        text=dlg.title,
+        package=pkg,
+        style="dialog",
+        lines=lines,
+        rid="android:id/dialog",
+        desc=dlg.message,
+    )
     bw = (box[2] - box[0] - 32) // 2
     by = box[3] - 60
     panel.children = [
-        Node(W + "Button", (box[0] + 16, by, box[0] + 16 + bw, by + 48), text="Cancel", package=pkg,
-             style="textbutton", on_tap=phone.dismiss_dialog, rid="android:id/button2", color=color),
-        Node(W + "Button", (box[0] + 16 + bw, by, box[2] - 16, by + 48), text=dlg.confirm, package=pkg,
-             style="button", on_tap=lambda: phone.confirm_dialog(), rid="android:id/button1", color=color),
+        Node(
+            W + "Button",
+            (box[0] + 16, by, box[0] + 16 + bw, by + 48),
+            text="Cancel",
+            package=pkg,
+            style="textbutton",
+            on_tap=phone.dismiss_dialog,
+            rid="android:id/button2",
+            color=color,
+        ),
+        Node(
+            W + "Button",
+            (box[0] + 16 + bw, by, box[2] - 16, by + 48),
+            text=dlg.confirm,
+            package=pkg,
+            style="button",
+            on_tap=lambda: phone.confirm_dialog(),
+            rid="android:id/button1",
+            color=color,
+        ),
     ]
     return [dim, panel]

@@ -150,7 +150,7 @@ class Navigation(ViewTree):
     # ---- PhoneDevice: input ----------------------------------------------------------------------
     def start_app(self, package: str) -> str | None:
         if not isinstance(package, str) or package.split("/")[0] not in self.apps:
-            return (f"no app {package!r} on this phone; installed: {', '.join(self.apps)}")
+            return f"no app {package!r} on this phone; installed: {', '.join(self.apps)}"
         package = package.split("/")[0]
         if package not in self.stacks or not self.stacks[package]:
             self.stacks[package] = [self.apps[package].home()]
@@ -273,7 +273,10 @@ class Navigation(ViewTree):
             return f"{where}: {exc}"
         self.toast = result if isinstance(result, str) else None
         label = (node.text or node.desc or node.rid) if node is not None else ""
-        self.last_result = (f"tapped {label!r}; " if label else "") + f"now on {self.screen_name()}" + (
-            f" ({self.toast})" if self.toast else "")
+        self.last_result = (
+            (f"tapped {label!r}; " if label else "")
+            + f"now on {self.screen_name()}"
+            + (f" ({self.toast})" if self.toast else "")
+        )
         self.changed()
         return None

@@ -95,8 +95,16 @@ class Painter:
     def f(self, role: str) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
         return font(self.px(SIZES[role]))
 
-    def text(self, d: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, role: str, fill: RGB,
-             max_w: float | None = None, anchor: str = "la") -> None:
+    def text(
+        self,
+        d: ImageDraw.ImageDraw,
+        xy: tuple[float, float],
+        text: str,
+        role: str,
+        fill: RGB,
+        max_w: float | None = None,
+        anchor: str = "la",
+    ) -> None:
         if max_w is not None:
             text = ellipsize(text, self.px(max_w), self.px(SIZES[role]))
         if text:
@@ -116,14 +124,18 @@ def _row(p: Painter, d: ImageDraw.ImageDraw, n: Node, w: int, h: int) -> None:
     if n.style == "switchrow":
         on = n.checked
         x0, y0 = w - 56, h / 2 - 10
-        d.rounded_rectangle((p.px(x0), p.px(y0), p.px(x0 + 40), p.px(y0 + 20)), radius=p.px(10),
-                            fill=(n.color or ACCENT) if on else (189, 193, 198))
+        d.rounded_rectangle(
+            (p.px(x0), p.px(y0), p.px(x0 + 40), p.px(y0 + 20)),
+            radius=p.px(10),
+            fill=(n.color or ACCENT) if on else (189, 193, 198),
+        )
         cx = x0 + (30 if on else 10)
         d.ellipse((p.px(cx - 8), p.px(y0 + 2), p.px(cx + 8), p.px(y0 + 18)), fill=WHITE)
 
 
-def _lines(p: Painter, d: ImageDraw.ImageDraw, lines: tuple[str, ...], x: float, y: float, role: str, fill: RGB
-           ) -> None:
+def _lines(
+    p: Painter, d: ImageDraw.ImageDraw, lines: tuple[str, ...], x: float, y: float, role: str, fill: RGB
+) -> None:
     for i, line in enumerate(lines):
         p.text(d, (x, y + i * LINE[role]), line, role, fill)
 
@@ -170,9 +182,10 @@ def _draw(p: Painter, n: Node, w: int, h: int, size: tuple[int, int]) -> Image.I
         p.text(d, (48, h / 2), n.text, "title", WHITE, w - 60, "lm")
     elif style == "input":
         border = color if n.focused else (189, 193, 198)
-        d.rounded_rectangle((p.px(16), p.px(4), p.px(w - 16), p.px(h - 4)), radius=p.px(6), outline=border,
-                            width=2 if n.focused else 1)
-        shown = ("*" * len(n.text) if n.password else n.text)
+        d.rounded_rectangle(
+            (p.px(16), p.px(4), p.px(w - 16), p.px(h - 4)), radius=p.px(6), outline=border, width=2 if n.focused else 1
+        )
+        shown = "*" * len(n.text) if n.password else n.text
         caret = 27.0
         if shown:
             p.text(d, (28, h / 2), shown, "row", INK, w - 58, "lm")
@@ -184,8 +197,11 @@ def _draw(p: Painter, n: Node, w: int, h: int, size: tuple[int, int]) -> Image.I
     elif style in ("button", "textbutton", "chip"):
         filled = style == "button" or (style == "chip" and n.selected)
         if filled:
-            d.rounded_rectangle((p.px(4), p.px(4), p.px(w - 4), p.px(h - 4)), radius=p.px(18),
-                                fill=color if n.enabled else (189, 193, 198))
+            d.rounded_rectangle(
+                (p.px(4), p.px(4), p.px(w - 4), p.px(h - 4)),
+                radius=p.px(18),
+                fill=color if n.enabled else (189, 193, 198),
+            )
         elif style == "chip":
             d.rounded_rectangle((p.px(4), p.px(4), p.px(w - 4), p.px(h - 4)), radius=p.px(18), outline=color)
         p.text(d, (w / 2, h / 2), n.text, "row", WHITE if filled else color, w - 16, "mm")
@@ -203,8 +219,9 @@ def _draw(p: Painter, n: Node, w: int, h: int, size: tuple[int, int]) -> Image.I
         bw = max(text_width(s, "body") for s in lines) + 24 if lines else 40
         bw = max(bw, text_width(n.sub, "small") + 24)
         x0 = w - 12 - bw if mine else 12
-        d.rounded_rectangle((p.px(x0), p.px(2), p.px(x0 + bw), p.px(h - 2)), radius=p.px(12),
-                            fill=color if mine else LIGHT)
+        d.rounded_rectangle(
+            (p.px(x0), p.px(2), p.px(x0 + bw), p.px(h - 2)), radius=p.px(12), fill=color if mine else LIGHT
+        )
         fill = WHITE if mine else INK
         _lines(p, d, lines, x0 + 12, 8, "body", fill)
         p.text(d, (x0 + 12, h - 8), n.sub, "small", (220, 230, 255) if mine else GRAY, anchor="ls")
@@ -237,8 +254,11 @@ def _draw(p: Painter, n: Node, w: int, h: int, size: tuple[int, int]) -> Image.I
         p.text(d, (w / 2, h / 2), n.text, "sub", (138, 180, 248), w - 8, "mm")
     elif style == "tile":
         d.rectangle((0, 0, img.width, img.height), fill=SHADE)
-        d.rounded_rectangle((p.px(4), p.px(4), p.px(w - 4), p.px(h - 4)), radius=p.px(14),
-                            fill=(138, 180, 248) if n.checked else (70, 74, 82))
+        d.rounded_rectangle(
+            (p.px(4), p.px(4), p.px(w - 4), p.px(h - 4)),
+            radius=p.px(14),
+            fill=(138, 180, 248) if n.checked else (70, 74, 82),
+        )
         p.text(d, (w / 2, h / 2), n.text, "small", INK if n.checked else WHITE, w - 12, "mm")
     elif style == "shade_text":
         d.rectangle((0, 0, img.width, img.height), fill=SHADE)
@@ -327,8 +347,22 @@ class Renderer:
         x1, y1, x2, y2 = n.rect
         px = self.painter.px
         size = (px(x2) - px(x1), px(y2) - px(y1))  # so that neighbouring tiles meet without a gap
-        key = (n.style, n.text, n.sub, n.desc, x2 - x1, y2 - y1, size, n.color, n.checked, n.focused, n.selected,
-               n.enabled, n.password, n.lines)
+        key = (
+            n.style,
+            n.text,
+            n.sub,
+            n.desc,
+            x2 - x1,
+            y2 - y1,
+            size,
+            n.color,
+            n.checked,
+            n.focused,
+            n.selected,
+            n.enabled,
+            n.password,
+            n.lines,
+        )
         tile = self.tiles.get(key)
         if tile is None:
             self.painter.drawn = []
@@ -340,8 +374,24 @@ class Renderer:
 
     def render(self, nodes: list[Node], background: RGB = BG) -> np.ndarray:
         drawn = [n for n in nodes if n.style]
-        sig = tuple((n.style, n.text, n.sub, n.desc, n.bounds, n.rect, n.color, n.checked, n.focused, n.selected,
-                     n.enabled, n.password, n.lines) for n in drawn)
+        sig = tuple(
+            (
+                n.style,
+                n.text,
+                n.sub,
+                n.desc,
+                n.bounds,
+                n.rect,
+                n.color,
+                n.checked,
+                n.focused,
+                n.selected,
+                n.enabled,
+                n.password,
+                n.lines,
+            )
+            for n in drawn
+        )
         if self.last is not None and self.last[0] == sig:
             return self.last[1]  # the same screen: ``texts`` are still the last frame's
         px = self.painter.px
@@ -360,7 +410,7 @@ class Renderer:
             bx1, by1, bx2, by2 = (px(v) for v in n.bounds)
             bx1, by1, bx2, by2 = max(bx1, 0), max(by1, 0), min(bx2, w), min(by2, h)
             if bx2 > bx1 and by2 > by1:
-                frame[by1:by2, bx1:bx2] = tile[by1 - fy1:by2 - fy1, bx1 - fx1:bx2 - fx1]
+                frame[by1:by2, bx1:bx2] = tile[by1 - fy1 : by2 - fy1, bx1 - fx1 : bx2 - fx1]
                 texts += strings
         frame.flags.writeable = False
         self.last = (sig, frame)

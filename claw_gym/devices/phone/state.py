@@ -130,14 +130,27 @@ class PhoneState:
     def _snapshot(self) -> tuple:
         """The navigation state as immutable data (screens hold only scalars, and a dialog that
         is replaced, never changed): restoring it builds fresh screens each time."""
-        stacks = tuple((pkg, tuple((s.package, s.view, tuple(s.params.items()), s.scroll, tuple(s.fields.items()),
-                                    s.focus, s.dialog) for s in stack)) for pkg, stack in self.stacks.items())
+        stacks = tuple(
+            (
+                pkg,
+                tuple(
+                    (s.package, s.view, tuple(s.params.items()), s.scroll, tuple(s.fields.items()), s.focus, s.dialog)
+                    for s in stack
+                ),
+            )
+            for pkg, stack in self.stacks.items()
+        )
         return (stacks, self.current, tuple(self.recent), self.shade_open, self.shade_from, self.toast)
 
     def _restore(self, ui: tuple) -> None:
         stacks, self.current, recent, self.shade_open, self.shade_from, self.toast = ui
-        self.stacks = {pkg: [Screen(p, v, dict(params), scroll, dict(fields), focus, dialog)
-                             for p, v, params, scroll, fields, focus, dialog in stack] for pkg, stack in stacks}
+        self.stacks = {
+            pkg: [
+                Screen(p, v, dict(params), scroll, dict(fields), focus, dialog)
+                for p, v, params, scroll, fields, focus, dialog in stack
+            ]
+            for pkg, stack in stacks
+        }
         self.recent = list(recent)
         self.changed()
 

@@ -36,12 +36,14 @@ def _bounds(r: tuple[int, int, int, int]) -> str:
 
 
 def _xml(n: Node, index: int, out: list[str]) -> None:
-    attrs = (f'index="{index}" text={quoteattr(n.text)} resource-id={quoteattr(n.rid)} class={quoteattr(n.cls)} '
-             f'package={quoteattr(n.package)} content-desc={quoteattr(n.desc)} checkable="{_b(n.checkable)}" '
-             f'checked="{_b(n.checked)}" clickable="{_b(n.clickable)}" enabled="{_b(n.enabled)}" '
-             f'focusable="{_b(n.focusable or n.clickable)}" focused="{_b(n.focused)}" '
-             f'scrollable="{_b(n.scrollable)}" long-clickable="{_b(n.long_clickable)}" '
-             f'password="{_b(n.password)}" selected="{_b(n.selected)}" bounds="{_bounds(n.bounds)}"')
+    attrs = (
+        f'index="{index}" text={quoteattr(n.text)} resource-id={quoteattr(n.rid)} class={quoteattr(n.cls)} '
+        f'package={quoteattr(n.package)} content-desc={quoteattr(n.desc)} checkable="{_b(n.checkable)}" '
+        f'checked="{_b(n.checked)}" clickable="{_b(n.clickable)}" enabled="{_b(n.enabled)}" '
+        f'focusable="{_b(n.focusable or n.clickable)}" focused="{_b(n.focused)}" '
+        f'scrollable="{_b(n.scrollable)}" long-clickable="{_b(n.long_clickable)}" '
+        f'password="{_b(n.password)}" selected="{_b(n.selected)}" bounds="{_bounds(n.bounds)}"'
+    )
     if not n.children:
         out.append(f"<node {attrs} />")
         return
@@ -92,8 +94,17 @@ def line(i: int, n: Node) -> str:
     if n.rid:
         parts.append("id=" + n.rid)
     parts.append(_bounds(n.bounds))
-    flags = [f for f, on in (("click", n.clickable), ("long-click", n.long_clickable), ("scroll", n.scrollable),
-                             ("focused", n.focused), ("selected", n.selected)) if on]
+    flags = [
+        f
+        for f, on in (
+            ("click", n.clickable),
+            ("long-click", n.long_clickable),
+            ("scroll", n.scrollable),
+            ("focused", n.focused),
+            ("selected", n.selected),
+        )
+        if on
+    ]
     if n.checkable:
         flags.append("checked" if n.checked else "unchecked")
     return " ".join(parts + flags)
@@ -154,10 +165,12 @@ def find(nodes: list[Node], selector: str) -> Node | None:
         kind, value = ("id", sel) if ":id/" in sel or sel.startswith("id/") else ("text", sel)
     if kind == "id":
         return next((n for n in els if n.rid == value), None) or next(
-            (n for n in els if n.rid and n.rid.endswith(value if value.startswith("id/") else "/" + value)), None)
+            (n for n in els if n.rid and n.rid.endswith(value if value.startswith("id/") else "/" + value)), None
+        )
     if kind == "text":
         return next((n for n in els if n.text == value), None) or next(
-            (n for n in els if n.text.lower() == value.lower()), None)
+            (n for n in els if n.text.lower() == value.lower()), None
+        )
     if kind == "desc":
         return next((n for n in els if n.desc == value), None)
     return None

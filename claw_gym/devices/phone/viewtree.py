@@ -66,8 +66,15 @@ class ViewTree(PhoneState):
             nodes += built
         if self.toast and (not self.shade_open or self.toast == self._fault_toast):  # a fault shows over the shade
             w = min(WIDTH - 40, 40 + 7 * len(self.toast))
-            nodes.append(Node("android.widget.Toast", ((WIDTH - w) // 2, BOTTOM - 120, (WIDTH + w) // 2, BOTTOM - 84),
-                              text=self.toast, package=self.current_package(), style="toast"))
+            nodes.append(
+                Node(
+                    "android.widget.Toast",
+                    ((WIDTH - w) // 2, BOTTOM - 120, (WIDTH + w) // 2, BOTTOM - 84),
+                    text=self.toast,
+                    package=self.current_package(),
+                    style="toast",
+                )
+            )
         nodes.append(system.nav_bar(phone))
         flat = [n for top in nodes for n in top.walk()]
         self._tree = (key, nodes, flat)
@@ -95,7 +102,7 @@ class ViewTree(PhoneState):
         flat = self.tree()[1]
         hit = self._frames.get((w, h))
         if hit is not None and hit[0] is self._tree:  # the same tree object: the same pixels (cheaper than
-            return hit[1]                             # the renderer's own signature check)
+            return hit[1]  # the renderer's own signature check)
         frame = r.render(flat)
         self._frames[(w, h)] = (self._tree, frame)
         return frame

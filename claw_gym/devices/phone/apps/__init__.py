@@ -14,7 +14,18 @@ from .messages import MessagesApp
 from .notes import NotesApp
 from .settings import SettingsApp
 
-APPS: list[type[App]] = [DialerApp, MessagesApp, ContactsApp, CalendarApp, MailApp, WorkMailApp, NotesApp,
-                         BankApp, ExpensesApp, ClockApp, SettingsApp]
+APPS: list[type[App]] = [
+    DialerApp,
+    MessagesApp,
+    ContactsApp,
+    CalendarApp,
+    MailApp,
+    WorkMailApp,
+    NotesApp,
+    BankApp,
+    ExpensesApp,
+    ClockApp,
+    SettingsApp,
+]
 
 __all__ = ["APPS", "App"]

@@ -24,8 +24,12 @@ class BankApp(App):
         rows = bank.transactions(limit=200)["items"]
         for t in rows:
             status = "" if t["status"] == "posted" else f" · {t['status']}"
-            page.row(f"{t['counterparty']}  {t['amount']:+,.2f}", f"{t['date']} · {t['reference']}{status}",
-                     rid="transaction", on_tap=lambda i=t["id"]: self.open(phone, "tx", id=i))
+            page.row(
+                f"{t['counterparty']}  {t['amount']:+,.2f}",
+                f"{t['date']} · {t['reference']}{status}",
+                rid="transaction",
+                on_tap=lambda i=t["id"]: self.open(phone, "tx", id=i),
+            )
         return page
 
     def view_tx(self, phone: SimPhone, screen: Screen) -> Page:
@@ -39,9 +43,26 @@ class BankApp(App):
         page.row(t["status"], "Status", rid="status")
         if t["status"] == "posted":
             page.field("reason", "Reason for a dispute", rid="reason")
-            page.button("Dispute", lambda: phone.ask(Dialog(
-                "Dispute this charge?", f"{t['counterparty']} {t['amount']:+,.2f} will be reported to the bank.",
-                "Dispute", lambda: self.submit(phone, "bank.dispute", {  # the screen showing the dialog now
-                    "id": t["id"], "reason": phone.screen.fields.get("reason", "")}, "Dispute filed", pop=0))),
-                rid="dispute", color=(217, 48, 37))
+            page.button(
+                "Dispute",
+                lambda: phone.ask(
+                    Dialog(
+                        "Dispute this charge?",
+                        f"{t['counterparty']} {t['amount']:+,.2f} will be reported to the bank.",
+                        "Dispute",
+                        lambda: self.submit(
+                            phone,
+                            "bank.dispute",
+                            {  # the screen showing the dialog now
+                                "id": t["id"],
+                                "reason": phone.screen.fields.get("reason", ""),
+                            },
+                            "Dispute filed",
+                            pop=0,
+                        ),
+                    )
+                ),
+                rid="dispute",
+                color=(217, 48, 37),
+            )
         return page

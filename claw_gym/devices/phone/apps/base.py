@@ -50,8 +50,9 @@ class App:
     def view_main(self, phone: SimPhone, screen: Screen) -> Page:
         raise NotImplementedError
 
-    def record_page(self, phone: SimPhone, screen: Screen, service: str, table: str, title: str,
-                    gone: str) -> tuple[dict[str, Any] | None, Page]:
+    def record_page(
+        self, phone: SimPhone, screen: Screen, service: str, table: str, title: str, gone: str
+    ) -> tuple[dict[str, Any] | None, Page]:
         """A detail view's record (by ``screen.params['id']``) and its page; a vanished record says so."""
         rec = phone.shown(service).table(table).get(screen.params["id"])
         page = self.page(phone, screen, title)

@@ -32,8 +32,12 @@ class CalendarApp(App):
                 current = d
                 page.header(clock.to_datetime(max(d, day)).strftime("%a %d %b"))
             s, t = clock.to_datetime(e["start"]), clock.to_datetime(e["end"])
-            page.row(e["title"], f"{s:%H:%M}-{t:%H:%M}" + (f" · {e['location']}" if e.get("location") else ""),
-                     rid="event", on_tap=lambda i=e["id"]: self.open(phone, "event", id=i))
+            page.row(
+                e["title"],
+                f"{s:%H:%M}-{t:%H:%M}" + (f" · {e['location']}" if e.get("location") else ""),
+                rid="event",
+                on_tap=lambda i=e["id"]: self.open(phone, "event", id=i),
+            )
         page.fab("New event", lambda: self.open(phone, "new"), rid="new_event")
         return page
 
@@ -50,23 +54,47 @@ class CalendarApp(App):
         if e.get("notes"):
             page.text(e["notes"], rid="notes")
         page.gap(8)
-        page.button("Delete", lambda: phone.ask(Dialog(
-            "Delete event?", f"\"{e['title']}\" will be removed from your calendar.", "Delete",
-            lambda: self.submit(phone, "calendar.delete_event", {"id": e["id"]}, "Event deleted"))), rid="delete",
-            color=(217, 48, 37))
+        page.button(
+            "Delete",
+            lambda: phone.ask(
+                Dialog(
+                    "Delete event?",
+                    f'"{e["title"]}" will be removed from your calendar.',
+                    "Delete",
+                    lambda: self.submit(phone, "calendar.delete_event", {"id": e["id"]}, "Event deleted"),
+                )
+            ),
+            rid="delete",
+            color=(217, 48, 37),
+        )
         return page
 
     def view_new(self, phone: SimPhone, screen: Screen) -> Page:
         page = self.page(phone, screen, "New event")
         f = screen.fields
-        page.fields([("title", "Title"), ("date", f"Date (YYYY-MM-DD), e.g. {clock.fmt_date(phone.now)}"),
-                     ("start", "Starts (HH:MM)"), ("end", "Ends (HH:MM)"), ("location", "Location")])
+        page.fields(
+            [
+                ("title", "Title"),
+                ("date", f"Date (YYYY-MM-DD), e.g. {clock.fmt_date(phone.now)}"),
+                ("start", "Starts (HH:MM)"),
+                ("end", "Ends (HH:MM)"),
+                ("location", "Location"),
+            ]
+        )
 
         def save() -> str:
             date = f.get("date", "").strip()
-            return self.submit(phone, "calendar.create_event", {
-                "title": f.get("title", ""), "start": f"{date} {f.get('start', '').strip()}".strip(),
-                "end": f"{date} {f.get('end', '').strip()}".strip(), "location": f.get("location", "")},
-                "Event saved")
+            return self.submit(
+                phone,
+                "calendar.create_event",
+                {
+                    "title": f.get("title", ""),
+                    "start": f"{date} {f.get('start', '').strip()}".strip(),
+                    "end": f"{date} {f.get('end', '').strip()}".strip(),
+                    "location": f.get("location", ""),
+                },
+                "Event saved",
+            )
+
         page.button("Save", save, rid="save")
         return page

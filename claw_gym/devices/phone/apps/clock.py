@@ -22,22 +22,42 @@ class ClockApp(App):
             page.empty("No alarms")
         for a in alarms:
             sub = " · ".join(x for x in (a["label"], " ".join(d.title() for d in a["days"]) or "Once") if x)
-            page.switch(a["time"], a["enabled"], rid="alarm", sub=sub,
-                        on_tap=lambda a=a: phone.call("phone.toggle_alarm",
-                                                      {"id": a["id"], "enabled": not a["enabled"]}),
-                        on_long=lambda a=a: phone.ask(Dialog(
-                            "Delete alarm?", f"The {a['time']} alarm will be deleted.", "Delete",
-                            lambda: phone.call("phone.delete_alarm", {"id": a["id"]}) and "Alarm deleted")))
+            page.switch(
+                a["time"],
+                a["enabled"],
+                rid="alarm",
+                sub=sub,
+                on_tap=lambda a=a: phone.call("phone.toggle_alarm", {"id": a["id"], "enabled": not a["enabled"]}),
+                on_long=lambda a=a: phone.ask(
+                    Dialog(
+                        "Delete alarm?",
+                        f"The {a['time']} alarm will be deleted.",
+                        "Delete",
+                        lambda: phone.call("phone.delete_alarm", {"id": a["id"]}) and "Alarm deleted",
+                    )
+                ),
+            )
         page.fab("Add alarm", lambda: self.open(phone, "new"), rid="add_alarm")
         return page
 
     def view_new(self, phone: SimPhone, screen: Screen) -> Page:
         page = self.page(phone, screen, "New alarm")
         f = screen.fields
-        page.fields([("time", "Time (HH:MM, 24 h)"), ("label", "Label"),
-                     ("days", "Repeat (e.g. mon tue), empty = once")])
-        page.button("Save", lambda: self.submit(phone, "phone.set_alarm", {
-            "time": f.get("time", ""), "label": f.get("label", ""),
-            "days": [d[:3].lower() for d in f.get("days", "").replace(",", " ").split()]},
-            f"Alarm set for {f.get('time', '').strip()}"), rid="save")
+        page.fields(
+            [("time", "Time (HH:MM, 24 h)"), ("label", "Label"), ("days", "Repeat (e.g. mon tue), empty = once")]
+        )
+        page.button(
+            "Save",
+            lambda: self.submit(
+                phone,
+                "phone.set_alarm",
+                {
+                    "time": f.get("time", ""),
+                    "label": f.get("label", ""),
+                    "days": [d[:3].lower() for d in f.get("days", "").replace(",", " ").split()],
+                },
+                f"Alarm set for {f.get('time', '').strip()}",
+            ),
+            rid="save",
+        )
         return page

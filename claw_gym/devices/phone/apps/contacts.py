@@ -21,8 +21,13 @@ if TYPE_CHECKING:
 
 #: the fields the edit form shows, by where the contact is stored: (key, hint)
 EDIT_FIELDS: dict[str, list[tuple[str, str]]] = {
-    "synced": [("name", "Name"), ("phone", "Phone"), ("email", "Email"), ("company", "Company"),
-               ("address", "Address")],
+    "synced": [
+        ("name", "Name"),
+        ("phone", "Phone"),
+        ("email", "Email"),
+        ("company", "Company"),
+        ("address", "Address"),
+    ],
     "phone": [("name", "Name"), ("phone", "Phone")],
 }
 
@@ -34,8 +39,11 @@ class ContactsApp(App):
         page = self.page(phone, screen, "Contacts", back=False)
         page.field("query", "Search contacts", rid="search")
         q = screen.fields.get("query", "").strip().lower()
-        people = [p for p in phone.contacts()
-                  if q in (p["name"] + " " + p.get("phone", "") + " " + p.get("email", "")).lower()]
+        people = [
+            p
+            for p in phone.contacts()
+            if q in (p["name"] + " " + p.get("phone", "") + " " + p.get("email", "")).lower()
+        ]
         if not people:
             page.empty("No contacts found")
         for p in people:
@@ -43,8 +51,12 @@ class ContactsApp(App):
             sub = p.get("phone") or p.get("email", "")
             if p["where"] == "phone":
                 sub += "  (on this phone)"
-            page.row(p["name"], sub, rid="contact",
-                     on_tap=lambda p=p: self.open(phone, "detail", id=p["id"], where=p["where"]))
+            page.row(
+                p["name"],
+                sub,
+                rid="contact",
+                on_tap=lambda p=p: self.open(phone, "detail", id=p["id"], where=p["where"]),
+            )
         page.fab("Add contact", lambda: self.open(phone, "add"), rid="add_contact")
         return page
 
@@ -75,19 +87,35 @@ class ContactsApp(App):
             page.gap(8)
             page.buttons(specs)
         page.gap(8)
-        page.buttons([("Edit", lambda: self._edit(phone, p), "edit"),
-                      ("Delete", lambda: self._confirm_delete(phone, p), "delete")])
+        page.buttons(
+            [
+                ("Edit", lambda: self._edit(phone, p), "edit"),
+                ("Delete", lambda: self._confirm_delete(phone, p), "delete"),
+            ]
+        )
         return page
 
     def _edit(self, phone: SimPhone, p: dict[str, Any]) -> None:
         keys = [k for k, _ in EDIT_FIELDS[p["where"]]]
-        phone.push(Screen(self.package, "edit", {"id": p["id"], "where": p["where"]},
-                          fields={k: str(p.get(k) or "") for k in keys}))
+        phone.push(
+            Screen(
+                self.package,
+                "edit",
+                {"id": p["id"], "where": p["where"]},
+                fields={k: str(p.get(k) or "") for k in keys},
+            )
+        )
 
     def _confirm_delete(self, phone: SimPhone, p: dict[str, Any]) -> None:
         where = "your synced address book" if p["where"] == "synced" else "this phone"
-        phone.ask(Dialog("Delete contact", f"Delete {p['name']} from {where}? This cannot be undone.", "Delete",
-                         lambda: self._delete(phone, p)))
+        phone.ask(
+            Dialog(
+                "Delete contact",
+                f"Delete {p['name']} from {where}? This cannot be undone.",
+                "Delete",
+                lambda: self._delete(phone, p),
+            )
+        )
 
     def _delete(self, phone: SimPhone, p: dict[str, Any]) -> str:
         call = "contacts.delete" if p["where"] == "synced" else "phone.delete_contact"
@@ -107,20 +135,42 @@ class ContactsApp(App):
             page.row("Stored on this phone only", "Not synced to your account", rid="storage")
         f = screen.fields
         call = "contacts.update" if where == "synced" else "phone.update_contact"
-        page.button("Save", lambda: self.submit(phone, call, {
-            "id": p["id"], **{k: f.get(k, "").strip() for k, _ in EDIT_FIELDS[where]}}, "Contact updated"),
-            rid="save")
+        page.button(
+            "Save",
+            lambda: self.submit(
+                phone,
+                call,
+                {"id": p["id"], **{k: f.get(k, "").strip() for k, _ in EDIT_FIELDS[where]}},
+                "Contact updated",
+            ),
+            rid="save",
+        )
         return page
 
     def view_add(self, phone: SimPhone, screen: Screen) -> Page:
         page = self.page(phone, screen, "New contact")
         page.fields([("name", "Name"), ("phone", "Phone"), ("email", "Email")])
         f = screen.fields
-        page.button("Save", lambda: self.submit(phone, "contacts.create", {
-            "name": f.get("name", ""), "phone": f.get("phone", ""), "email": f.get("email", "")}, "Contact saved"),
-            rid="save")
+        page.button(
+            "Save",
+            lambda: self.submit(
+                phone,
+                "contacts.create",
+                {"name": f.get("name", ""), "phone": f.get("phone", ""), "email": f.get("email", "")},
+                "Contact saved",
+            ),
+            rid="save",
+        )
         if phone.has_service("phone"):
             page.gap(8)
-            page.button("Save on phone only", lambda: self.submit(phone, "phone.add_contact", {
-                "name": f.get("name", ""), "phone": f.get("phone", "")}, "Contact saved on phone"), rid="save_local")
+            page.button(
+                "Save on phone only",
+                lambda: self.submit(
+                    phone,
+                    "phone.add_contact",
+                    {"name": f.get("name", ""), "phone": f.get("phone", "")},
+                    "Contact saved on phone",
+                ),
+                rid="save_local",
+            )
         return page

@@ -25,27 +25,52 @@ class DialerApp(App):
         def go(view: str) -> None:
             screen.view = view
             phone.changed()
-        page.chips([("Keypad", tab == "keypad", lambda: go("main"), "tab_keypad"),
-                    ("Recents", tab == "recents", lambda: go("recents"), "tab_recents")])
+
+        page.chips(
+            [
+                ("Keypad", tab == "keypad", lambda: go("main"), "tab_keypad"),
+                ("Recents", tab == "recents", lambda: go("recents"), "tab_recents"),
+            ]
+        )
 
     def view_main(self, phone: SimPhone, screen: Screen) -> Page:
         page = self.page(phone, screen, "Phone", back=False)
         self._tabs(phone, page, screen, "keypad")
         screen.focus = screen.focus or "number"
         number = screen.fields.get("number", "")
-        disp = page.add("EditText", 64, text=number, sub="Enter a number", style="display", rid="digits",
-                         focused=screen.focus == "number", focusable=True,
-                         on_tap=lambda: phone.focus("number"))
+        disp = page.add(
+            "EditText",
+            64,
+            text=number,
+            sub="Enter a number",
+            style="display",
+            rid="digits",
+            focused=screen.focus == "number",
+            focusable=True,
+            on_tap=lambda: phone.focus("number"),
+        )
         disp.color = self.color
         y0 = page.y
         for i, k in enumerate(KEYS):
             r, c = divmod(i, 3)
-            page.items.append(Node("android.widget.Button", (c * 120, y0 + r * 72, (c + 1) * 120, y0 + (r + 1) * 72),
-                                   text=k, rid=page.rid(f"key_{'star' if k == '*' else 'pound' if k == '#' else k}"),
-                                   package=self.package, style="key", on_tap=lambda k=k: self._press(phone, screen, k)))
+            page.items.append(
+                Node(
+                    "android.widget.Button",
+                    (c * 120, y0 + r * 72, (c + 1) * 120, y0 + (r + 1) * 72),
+                    text=k,
+                    rid=page.rid(f"key_{'star' if k == '*' else 'pound' if k == '#' else k}"),
+                    package=self.package,
+                    style="key",
+                    on_tap=lambda k=k: self._press(phone, screen, k),
+                )
+            )
         page.y = y0 + 4 * 72 + 8
-        page.buttons([("Call", lambda: self.dial(phone, screen.fields.get("number", "")), "call"),
-                      ("Delete", lambda: self._press(phone, screen, None), "delete")])
+        page.buttons(
+            [
+                ("Call", lambda: self.dial(phone, screen.fields.get("number", "")), "call"),
+                ("Delete", lambda: self._press(phone, screen, None), "delete"),
+            ]
+        )
         page.on_enter = lambda: self.dial(phone, screen.fields.get("number", ""))
         return page
 
@@ -62,8 +87,10 @@ class DialerApp(App):
             page.empty("No recent calls")
         for c in calls:
             kind = "Missed" if c.get("missed") else "Outgoing" if c["direction"] == "out" else "Incoming"
-            page.row(phone.name_for(c["number"]), f"{kind} · {c['time']}", rid="call_log_entry",
-                     on_tap=lambda n=c["number"]: self.dial(phone, n))
+            page.row(
+                phone.name_for(c["number"]),
+                f"{kind} · {c['time']}",
+                rid="call_log_entry",
+                on_tap=lambda n=c["number"]: self.dial(phone, n),
+            )
         return page
-
-

@@ -26,6 +26,7 @@ class MailApp(App):
         def go(f: str) -> None:
             screen.params["folder"], screen.scroll = f, 0
             phone.changed()
+
         page.chips([(label, folder == f, lambda f=f: go(f), f"tab_{f}") for label, f in FOLDER_TABS])
         rows = phone.shown(self.service).messages(folder)[:60]
         if not rows:
@@ -33,8 +34,12 @@ class MailApp(App):
         for m in rows:
             who = m["from"] if folder != "sent" else "To: " + ", ".join(m["to"])
             mark = "" if m["read"] else "* "
-            page.row(mark + m["subject"], f"{who} · {clock.fmt(m['time'])}", rid="message",
-                     on_tap=lambda i=m["id"]: self.open_message(phone, i))
+            page.row(
+                mark + m["subject"],
+                f"{who} · {clock.fmt(m['time'])}",
+                rid="message",
+                on_tap=lambda i=m["id"]: self.open_message(phone, i),
+            )
         page.fab("Compose", lambda: self.open(phone, "compose"), rid="compose")
         return page
 
@@ -61,13 +66,32 @@ class MailApp(App):
         page.gap(8)
         specs = [("Reply", lambda: self.open(phone, "reply", id=m["id"]), "reply")]
         if m["folder"] != "archive":
-            specs.append(("Archive", lambda: self.submit(phone, f"{self.service}.move",
-                                                         {"id": m["id"], "folder": "archive"}, "Archived"), "archive"))
+            specs.append(
+                (
+                    "Archive",
+                    lambda: self.submit(
+                        phone, f"{self.service}.move", {"id": m["id"], "folder": "archive"}, "Archived"
+                    ),
+                    "archive",
+                )
+            )
         if m["folder"] != "trash":
-            specs.append(("Delete", lambda: phone.ask(Dialog(
-                "Delete message?", f"\"{m['subject']}\" will be moved to the trash.", "Delete",
-                lambda: self.submit(phone, f"{self.service}.move", {"id": m["id"], "folder": "trash"}, "Deleted"))),
-                "delete"))
+            specs.append(
+                (
+                    "Delete",
+                    lambda: phone.ask(
+                        Dialog(
+                            "Delete message?",
+                            f'"{m["subject"]}" will be moved to the trash.',
+                            "Delete",
+                            lambda: self.submit(
+                                phone, f"{self.service}.move", {"id": m["id"], "folder": "trash"}, "Deleted"
+                            ),
+                        )
+                    ),
+                    "delete",
+                )
+            )
         page.buttons(specs)
         return page
 
@@ -77,17 +101,37 @@ class MailApp(App):
         if m is not None:
             page.row(m["from"], "Re: " + m["subject"], rid="to")
         page.field("body", "Write your reply", rid="body")
-        page.button("Send", lambda: self.submit(phone, f"{self.service}.reply", {
-            "id": screen.params["id"], "body": screen.fields.get("body", "")}, "Reply sent", pop=2), rid="send")
+        page.button(
+            "Send",
+            lambda: self.submit(
+                phone,
+                f"{self.service}.reply",
+                {"id": screen.params["id"], "body": screen.fields.get("body", "")},
+                "Reply sent",
+                pop=2,
+            ),
+            rid="send",
+        )
         return page
 
     def view_compose(self, phone: SimPhone, screen: Screen) -> Page:
         page = self.page(phone, screen, "Compose")
         f = screen.fields
         page.fields([("to", "To (addresses, comma separated)"), ("subject", "Subject"), ("body", "Message")])
-        page.button("Send", lambda: self.submit(phone, f"{self.service}.send", {
-            "to": [a.strip() for a in f.get("to", "").split(",") if a.strip()], "subject": f.get("subject", ""),
-            "body": f.get("body", "")}, "Mail sent"), rid="send")
+        page.button(
+            "Send",
+            lambda: self.submit(
+                phone,
+                f"{self.service}.send",
+                {
+                    "to": [a.strip() for a in f.get("to", "").split(",") if a.strip()],
+                    "subject": f.get("subject", ""),
+                    "body": f.get("body", ""),
+                },
+                "Mail sent",
+            ),
+            rid="send",
+        )
         return page
 
 

@@ -28,8 +28,9 @@ class MessagesApp(App):
             unread = sum(1 for x in sms.messages() if x["number"] == m["number"] and not x["read"])
             name = phone.name_for(m["number"]) + (f" ({unread} new)" if unread else "")
             prefix = "You: " if m["direction"] == "out" else ""
-            page.row(name, prefix + m["body"], rid="conversation",
-                     on_tap=lambda n=m["number"]: self.show_thread(phone, n))
+            page.row(
+                name, prefix + m["body"], rid="conversation", on_tap=lambda n=m["number"]: self.show_thread(phone, n)
+            )
         page.fab("New message", lambda: self.open(phone, "compose"), rid="new_message")
         return page
 

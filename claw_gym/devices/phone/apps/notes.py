@@ -22,8 +22,12 @@ class NotesApp(App):
         if not notes:
             page.empty("No notes")
         for n in notes:
-            page.row(n["title"], f"{n['folder'] + ' · ' if n['folder'] else ''}{n['updated']}", rid="note",
-                     on_tap=lambda i=n["id"]: self.open(phone, "note", id=i))
+            page.row(
+                n["title"],
+                f"{n['folder'] + ' · ' if n['folder'] else ''}{n['updated']}",
+                rid="note",
+                on_tap=lambda i=n["id"]: self.open(phone, "note", id=i),
+            )
         page.fab("New note", lambda: self.open(phone, "new"), rid="new_note")
         return page
 
@@ -39,6 +43,7 @@ class NotesApp(App):
             phone.call("notes.append", {"id": n["id"], "text": screen.fields.get("line", "")})
             screen.fields["line"] = ""
             return "Line added"
+
         page.button("Add", add, rid="add")
         page.on_enter = add
         return page
@@ -46,7 +51,14 @@ class NotesApp(App):
     def view_new(self, phone: SimPhone, screen: Screen) -> Page:
         page = self.page(phone, screen, "New note")
         page.fields([("title", "Title"), ("body", "Note")])
-        page.button("Save", lambda: self.submit(phone, "notes.create", {
-            "title": screen.fields.get("title", ""), "body": screen.fields.get("body", "")}, "Note saved"),
-            rid="save")
+        page.button(
+            "Save",
+            lambda: self.submit(
+                phone,
+                "notes.create",
+                {"title": screen.fields.get("title", ""), "body": screen.fields.get("body", "")},
+                "Note saved",
+            ),
+            rid="save",
+        )
         return page

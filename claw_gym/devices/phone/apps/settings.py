@@ -20,15 +20,27 @@ class SettingsApp(App):
         page = self.page(phone, screen, "Settings", back=False)
         phone.shown("phone")
         for key, on in phone.settings().items():
-            page.switch(SETTING_TITLES[key], on, rid=f"switch_{key}",
-                        on_tap=lambda k=key, on=on: phone.call("phone.set_setting", {"name": k, "on": not on}))
-        page.row("About phone", "Claw Phone 1 · Android 14 (simulated)", rid="about",
-                 on_tap=lambda: self.open(phone, "about"))
+            page.switch(
+                SETTING_TITLES[key],
+                on,
+                rid=f"switch_{key}",
+                on_tap=lambda k=key, on=on: phone.call("phone.set_setting", {"name": k, "on": not on}),
+            )
+        page.row(
+            "About phone",
+            "Claw Phone 1 · Android 14 (simulated)",
+            rid="about",
+            on_tap=lambda: self.open(phone, "about"),
+        )
         return page
 
     def view_about(self, phone: SimPhone, screen: Screen) -> Page:
         page = self.page(phone, screen, "About phone")
-        for k, v in (("Model", "Claw Phone 1"), ("Android version", "14 (simulated)"),
-                     ("Screen", f"{phone.width} x {phone.height}"), ("Installed apps", str(len(phone.apps)))):
+        for k, v in (
+            ("Model", "Claw Phone 1"),
+            ("Android version", "14 (simulated)"),
+            ("Screen", f"{phone.width} x {phone.height}"),
+            ("Installed apps", str(len(phone.apps))),
+        ):
             page.row(v, k, rid="info")
         return page
