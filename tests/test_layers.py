@@ -17,9 +17,6 @@ ROOT = Path(__file__).resolve().parents[1]
 CONTRACTS = [c["id"] for c in tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]]
 # h4-kit removes the last family cross-imports (secret_request -> address_update, backup_alert ->
 # config_fix); until that lands this contract is broken. strict: once it holds, drop this mark.
-PENDING = {"families-independent": "family cross-imports are removed by the kit reorganisation (h4-kit)"}
-
-
 def lint(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, str(ROOT / ".ci" / "lint_imports.py"), *args],
@@ -30,13 +27,7 @@ def lint(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize(
-    "contract",
-    [
-        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=PENDING[c])) if c in PENDING else c
-        for c in CONTRACTS
-    ],
-)
+@pytest.mark.parametrize("contract", CONTRACTS)
 def test_layer_contract_holds(contract):
     run = lint("--contract", contract)
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
