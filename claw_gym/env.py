@@ -19,7 +19,7 @@ deadline comes (the episode ends). Reactive tasks end at ``finish``.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -56,6 +56,7 @@ _RESULT_JSON = json.JSONEncoder(ensure_ascii=False, default=str)  # one encoder:
 
 class ClawEnv(gym.Env[dict, str]):
     metadata = {"render_modes": list(envargs.RENDER_MODES), "render_fps": 4}
+    observation_space: gym.spaces.Dict  # always a Dict (the text fields, then the phone's): wrappers read .spaces
 
     def __init__(
         self,
@@ -470,7 +471,7 @@ class ClawEnv(gym.Env[dict, str]):
             self.np_random.bit_generator.state,
         )
 
-    def restore(self, snap: EnvSnapshot) -> dict[str, str] | None:
+    def restore(self, snap: EnvSnapshot) -> dict[str, Any] | None:
         """Put the episode back as it was at ``snapshot()``; returns the observation of that moment."""
         if snap.world is not self.world:
             self._close_laptop()
@@ -566,8 +567,8 @@ class EnvSnapshot:
     done: bool
     finish_message: str | None
     verdict: Verdict | None
-    last_obs: dict[str, str] | None
-    np_random_state: dict[str, Any]
+    last_obs: dict[str, Any] | None  # text fields and the screen array
+    np_random_state: Mapping[str, Any]  # numpy's bit-generator state, as its property gives it
 
 
 _HASHABLE = (str, int, float, bool, type(None))

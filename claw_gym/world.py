@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from .audit import AuditEntry, AuditLog
 from .caches import VersionClock
@@ -29,6 +29,8 @@ from .services.base import EndpointContractError
 from .snapshot import Participant, WorldSnapshot
 
 _WORLD_IDS = itertools.count(1)  # tells worlds apart for snapshots; never part of any observation
+
+S = TypeVar("S", bound=Service)
 
 
 class _CommitPoint(BaseException):
@@ -289,6 +291,13 @@ class World:
     # ---- reading -----------------------------------------------------------------------------
     def service(self, name: str) -> Service:
         return self.services[name]
+
+    def service_as(self, name: str, kind: type[S]) -> S:
+        """A service as its own class, so its helpers (``Mail.address``, ``Calendar.add``) type-check."""
+        svc = self.services[name]
+        if not isinstance(svc, kind):
+            raise TypeError(f"service {name!r} is a {type(svc).__name__}, not a {kind.__name__}")
+        return svc
 
     def state(self) -> dict[str, Any]:
         """The full state: what checkers read and what hashes and snapshots cover."""

@@ -27,6 +27,7 @@ from .. import clock
 from ..events import Event
 from ..rng import derive_rng
 from ..services.base import WorldRef
+from ..services.contacts import Contacts
 from . import conflicts, noise, routines, threads
 from . import records as R
 from . import render as _render  # noqa: F401  (registers the renderers)
@@ -63,8 +64,9 @@ class Life(WorldRef):
         self.signals: dict[str, Any] = {}
         s = world.services
         if "contacts" in s:
+            contacts = world.service_as("contacts", Contacts)
             for p in world.persona.people:
-                s["contacts"].add(
+                contacts.add(
                     p.name,
                     p.email,
                     p.phone,
@@ -73,8 +75,8 @@ class Life(WorldRef):
                     address=self.cast.addresses.get(p.name, ""),
                 )
             acc = self.cast.accountant
-            s["contacts"].add(acc.name, acc.email, acc.phone, relation=acc.relation, company=acc.company)
-            s["contacts"].add(self.cast.landlord, self.cast.landlord_email, "", relation="landlord")
+            contacts.add(acc.name, acc.email, acc.phone, relation=acc.relation, company=acc.company)
+            contacts.add(self.cast.landlord, self.cast.landlord_email, "", relation="landlord")
         self.contacts_ids = set(s["contacts"].table("people")) if "contacts" in s else set()
         self.upcoming = routines.upcoming(world, self.cast)
         self.moved = conflicts.upcoming_moved(world, self.cast, self.rng)
@@ -141,10 +143,11 @@ class Life(WorldRef):
         for r in p.events:
             if r.table is None:
                 continue
-            f = r.record
-            own.add(id(f))
+            rec = r.record
+            assert rec is not None  # Plan.add gives every event with a table its record
+            own.add(id(rec))
             for key in ("title", "subject", "account"):
-                v = get(f, key)  # raw read: these fields are never lazy
+                v = get(rec, key)  # raw read: these fields are never lazy
                 if v is not None:
                     k = v.lower()
                     if k[:3] in ("re:", "fw:", "fwd"):
@@ -160,7 +163,9 @@ class Life(WorldRef):
                     theirs.append(r)
         w.timeline.extend(past, future)
         if "bank" in w.services:  # an opening balance that leaves 2,500-9,000 EUR today
-            paid = sum(e.record["amount"] for e in past if e.service == "bank" and e.table is not None)
+            paid = sum(
+                e.record["amount"] for e in past if e.service == "bank" and e.table is not None and e.record is not None
+            )
             w.services["bank"].set_state("opening_balance", round(float(self.rng.uniform(2500, 9000)) - paid, 2))
         self.stats.update(planned_words=p.planned_words, events=len(past), future=len(future))
 

@@ -13,6 +13,13 @@ import numpy as np
 
 from .. import clock
 from ..events import Event
+from ..services.bank import Bank
+from ..services.calendar import Calendar
+from ..services.chat import Chat
+from ..services.contacts import Contacts
+from ..services.mail import Mail
+from ..services.notes import Notes
+from ..services.todo import Todo
 
 if TYPE_CHECKING:
     from ..world import World
@@ -31,7 +38,7 @@ def populate(world: World, rng: np.random.Generator, difficulty: int) -> None:
     s = world.services
     if "contacts" in s:
         for p in persona.people:
-            s["contacts"].add(p.name, p.email, p.phone, relation=p.relation, company=p.company)
+            world.service_as("contacts", Contacts).add(p.name, p.email, p.phone, relation=p.relation, company=p.company)
     now = world.clock.now
     noise = 3 + 2 * difficulty
     for i in range(noise):
@@ -48,7 +55,7 @@ def populate(world: World, rng: np.random.Generator, difficulty: int) -> None:
                     {
                         "time": t,
                         "from": sender,
-                        "to": [s["mail"].address()],
+                        "to": [world.service_as("mail", Mail).address()],
                         "cc": [],
                         "subject": subject.format(n=100 + i),
                         "body": "Unsubscribe at any time.",
@@ -59,7 +66,7 @@ def populate(world: World, rng: np.random.Generator, difficulty: int) -> None:
                 )
             )
     if "bank" in s:
-        s["bank"].opening_balance = round(float(rng.uniform(2500, 9000)), 2)
+        world.service_as("bank", Bank).opening_balance = round(float(rng.uniform(2500, 9000)), 2)
         for k in range(3):
             t = now - (k * 30 + int(rng.integers(1, 5))) * clock.DAY
             world.schedule(
@@ -84,16 +91,16 @@ def populate(world: World, rng: np.random.Generator, difficulty: int) -> None:
         for d in range(-7, 14):
             t = day + d * clock.DAY
             if clock.weekday(t) < 5:
-                s["calendar"].add(
+                world.service_as("calendar", Calendar).add(
                     "Team standup",
                     t + 9 * clock.HOUR + 30 * 60,
                     t + 9 * clock.HOUR + 45 * 60,
                     attendees=[p.email for p in persona.by_relation("colleague")[:3]],
                 )
     if "todo" in s:
-        s["todo"].add("Renew gym membership", now + int(rng.integers(3, 20)) * clock.DAY)
+        world.service_as("todo", Todo).add("Renew gym membership", now + int(rng.integers(3, 20)) * clock.DAY)
     if "notes" in s:
-        s["notes"].add("Groceries", "milk\neggs\ncoffee", time=now - 2 * clock.DAY)
+        world.service_as("notes", Notes).add("Groceries", "milk\neggs\ncoffee", time=now - 2 * clock.DAY)
     if "chat" in s:
         for p in persona.by_relation("colleague")[:2]:
-            s["chat"].post_as("general", p.name, "morning all", time=now - clock.DAY)
+            world.service_as("chat", Chat).post_as("general", p.name, "morning all", time=now - clock.DAY)

@@ -21,6 +21,7 @@ import numpy as np
 
 from .. import caches, clock
 from ..events import Event
+from ..services.mail import Mail
 from .cast import Cast
 from .text import Lazy, LazyRecord
 
@@ -65,9 +66,7 @@ class Plan:
         rng = self.rng
         self.random: Callable[[], float] = chain.from_iterable(iter(lambda: rng.random(4096).tolist(), None)).__next__
         self.addresses = {
-            n: svc.address()
-            for n, svc in self.world.services.items()  # type: ignore[attr-defined]
-            if n in ("mail", "workmail")
+            n: self.world.service_as(n, Mail).address() for n in self.world.services if n in ("mail", "workmail")
         }
 
     # ---- drawing ----------------------------------------------------------------------------
@@ -154,19 +153,22 @@ class Plan:
         self.events.sort(key=_time)
         for ev in self.events:
             if ev.table is not None:
-                rec: dict[str, Any] = ev.record  # type: ignore[assignment]
+                rec = ev.record
+                assert rec is not None  # add() gives every event with a table its record
                 for k in LINK_KEYS:
                     v = get(rec, k)  # raw: links are never lazy
                     if type(v) is Event:  # planned earlier in time, so it has its id already
-                        rec[k] = v.record.get("id", "")  # type: ignore[index, union-attr]
+                        link = v.record
+                        assert link is not None  # a link is to a planned record (add()), not a notice
+                        rec[k] = link.get("id", "")
                 key = (ev.service, ev.table)
                 tab = tables.get(key)
                 if tab is None:
                     tab = tables[key] = services[ev.service].tables[ev.table]
                 rid = tab.new_id()  # future records: the id is reserved now, the record lands on arrival
-                rec["id"] = rid  # type: ignore[index]
+                rec["id"] = rid
                 if ev.time <= now:
-                    tab.rows[rid] = rec  # type: ignore[assignment]
+                    tab.rows[rid] = rec
                     touched.add(ev.service)
                     past.append(ev)
                 else:

@@ -9,11 +9,16 @@ that looks for a free slot sees the real calendar.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from .. import clock
+from ..services.calendar import Calendar
 from . import records as R
 from .cast import Cast
 from .plan import Plan, fmt, weekday
+
+if TYPE_CHECKING:
+    from ..world import World
 
 #: (title template, weekday, hour, minutes, every n weeks)
 SERIES = (
@@ -41,11 +46,11 @@ def _instances(start_day: int, days: int, on: int | None, every: int) -> list[in
     return [t for t in range(start_day, end, clock.DAY) if weekday(t) < 5]
 
 
-def upcoming(world, cast: Cast, days: int = 14) -> list[dict]:  # type: ignore[no-untyped-def]
+def upcoming(world: World, cast: Cast, days: int = 14) -> list[dict]:
     """Place the next ``days`` of the meeting series (plain records, before the family runs)."""
     if "calendar" not in world.services:
         return []
-    cal = world.services["calendar"]
+    cal = world.service_as("calendar", Calendar)
     attendees = [p.email for p in cast.work_people()[:4]]
     today = clock.day_start(world.clock.now)
     out = []
@@ -316,7 +321,7 @@ def statements(p: Plan) -> None:
         return
     by_month: dict[str, list[tuple[str, str, str, float]]] = {}
     for e in p.events:
-        if e.service == "bank" and e.table is not None and e.time <= p.now:
+        if e.service == "bank" and e.table is not None and e.record is not None and e.time <= p.now:
             r = e.record
             by_month.setdefault(fmt(e.time)[:7], []).append(
                 (fmt(e.time), r["counterparty"], r["reference"], r["amount"])

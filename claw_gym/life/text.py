@@ -67,7 +67,8 @@ class Lazy:
     __slots__ = ("key", "args", "seed", "_text")
 
     def __init__(self, key: str, args: tuple[Any, ...], seed: int) -> None:
-        self.key, self.args, self.seed, self._text = key, args, seed, None
+        self.key, self.args, self.seed = key, args, seed
+        self._text: str | None = None
 
     def render(self) -> str:
         if self._text is None:
@@ -131,10 +132,10 @@ class LazyRecord(dict):
     def is_rendered(self) -> bool:
         return not any(type(v) is Lazy for v in dict.values(self))
 
-    def items(self) -> Any:  # type: ignore[override]
+    def items(self) -> Any:
         return dict.items(self.resolve())
 
-    def values(self) -> Any:  # type: ignore[override]
+    def values(self) -> Any:
         return dict.values(self.resolve())
 
     def pop(self, key: Any, *default: Any) -> Any:
@@ -177,7 +178,7 @@ class LazyRecord(dict):
         eq = self.__eq__(other)
         return eq if eq is NotImplemented else not eq
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None
 
 
 def words(text: str) -> int:

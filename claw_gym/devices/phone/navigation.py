@@ -7,17 +7,21 @@ Input methods return ``None`` when delivered, else an error text; a refused inpu
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ... import plural
 from ...faults import TransientFault
 from ...services import ServiceError
 from ...spaces import is_printable_text
 from . import system
+from .apps.messages import MessagesApp
 from .base import key_name
 from .layout import BOTTOM, STATUS_H, TOP
 from .viewtree import ViewTree
 from .widgets import Dialog, GuiError, Node, Screen
+
+if TYPE_CHECKING:
+    from .device import SimPhone
 
 MAX_TYPE = 2000
 NEEDS_RADIO = ("sms.send", "phone.place_call")  # refused by the phone in airplane mode
@@ -89,7 +93,8 @@ class Navigation(ViewTree):
         self.changed()
 
     def open_thread(self, number: str) -> None:
-        self.apps["com.claw.messages"].show_thread(self, number, fresh=True)  # type: ignore[attr-defined]
+        phone = cast("SimPhone", self)  # the apps are handed the whole phone (this is its navigation part)
+        self.app("com.claw.messages", MessagesApp).show_thread(phone, number, fresh=True)
 
     def foreground(self, package: str) -> None:
         self.shade_open = False

@@ -7,7 +7,7 @@ drawn. The reads here are the apps' read API: ``shown`` notes a drawn service in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -18,6 +18,9 @@ from .widgets import Handler, Node, Screen
 
 if TYPE_CHECKING:
     from ...world import World
+
+
+AppT = TypeVar("AppT", bound=App)
 
 
 def _digits(number: str) -> str:
@@ -51,6 +54,13 @@ class PhoneState:
     _numbers: tuple[Any, int, dict[str, tuple[str, str]]] | None
     _enter: Handler | None
     _redraw: tuple[int, tuple[int, int]] | None
+
+    def app(self, package: str, kind: type[AppT]) -> AppT:
+        """An installed app as its own class, for the calls one app makes into another (dial, compose, a thread)."""
+        app = self.apps[package]
+        if not isinstance(app, kind):
+            raise TypeError(f"{package} is a {type(app).__name__}, not a {kind.__name__}")
+        return app
 
     @property
     def screen(self) -> Screen | None:

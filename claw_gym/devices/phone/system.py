@@ -13,17 +13,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ... import plural
 from ...clock import DAY, fmt, to_datetime
 from ...faults import TransientFault
 from ...services import ServiceError
+from .apps.mail import MailApp
 from .layout import HEIGHT, NAV_H, STATUS_H, WIDTH, W
 from .render import LINE, wrap
 from .widgets import Dialog, Node
 
 if TYPE_CHECKING:
+    from .apps.base import App
     from .device import SimPhone
 
 LAUNCHER = "com.claw.launcher"
@@ -78,7 +81,7 @@ def notifications(phone: SimPhone) -> list[Notif]:
                         name,
                         m["body"],
                         m["time"],
-                        lambda m=m: phone.open_thread(m["number"]),
+                        partial(phone.open_thread, m["number"]),
                         _caller(phone, "sms.mark_read", {"id": m["id"]}),
                         shows=("sms",) if book is None else ("sms", book),
                     )
@@ -95,13 +98,18 @@ def notifications(phone: SimPhone) -> list[Notif]:
                             m["from"],
                             m["subject"],
                             m["time"],
-                            lambda m=m, pkg=pkg: phone.apps[pkg].open_message(phone, m["id"], fresh=True),
+                            partial(phone.app(pkg, MailApp).open_message, phone, m["id"], fresh=True),
                             _caller(phone, f"{mbox}.mark_read", {"id": m["id"]}),
                             shows=(mbox,),
                         )
                     )
     out.sort(key=lambda n: (bool(n.actions), n.time, n.key), reverse=True)  # ones that ask something first
     return out
+
+
+def _app_info(app: App) -> str:
+    """The launcher's answer to a long-press on an icon."""
+    return f"{app.label}: app info ({app.package})"
 
 
 def _caller(phone: SimPhone, call: str, args: dict[str, Any]) -> Callable[[], Any]:
@@ -238,8 +246,8 @@ def launcher(phone: SimPhone) -> list[Node]:
                 style="icon",
                 color=app.color,
                 rid=f"{LAUNCHER}:id/app_{app.package.rsplit('.', 1)[-1]}",
-                on_tap=lambda p=app.package: phone.start_app(p),
-                on_long=lambda a=app: f"{a.label}: app info ({a.package})",
+                on_tap=partial(phone.start_app, app.package),
+                on_long=partial(_app_info, app),
             )
         )
     return [grid]
@@ -274,7 +282,7 @@ def recents(phone: SimPhone) -> list[Node]:
                 style="card",
                 color=app.color,
                 rid=f"{LAUNCHER}:id/task",
-                on_tap=lambda p=pkg: phone.start_app(p),
+                on_tap=partial(phone.start_app, pkg),
             )
         )
     return [root]
@@ -307,7 +315,7 @@ def shade(phone: SimPhone, notifs: list[Notif]) -> list[Node]:
                     checkable=True,
                     checked=on,
                     rid=f"{SYSTEMUI}:id/tile_{key}",
-                    on_tap=lambda k=key, on=on: phone.call("phone.set_setting", {"name": k, "on": not on}),
+                    on_tap=partial(phone.call, "phone.set_setting", {"name": key, "on": not on}),
                 )
             )
         y += 64

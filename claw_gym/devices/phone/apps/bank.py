@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from .... import clock
 from ..widgets import Dialog, Screen
@@ -28,7 +29,7 @@ class BankApp(App):
                 f"{t['counterparty']}  {t['amount']:+,.2f}",
                 f"{t['date']} · {t['reference']}{status}",
                 rid="transaction",
-                on_tap=lambda i=t["id"]: self.open(phone, "tx", id=i),
+                on_tap=partial(self.open, phone, "tx", id=t["id"]),
             )
         return page
 
@@ -50,19 +51,17 @@ class BankApp(App):
                         "Dispute this charge?",
                         f"{t['counterparty']} {t['amount']:+,.2f} will be reported to the bank.",
                         "Dispute",
-                        lambda: self.submit(
-                            phone,
-                            "bank.dispute",
-                            {  # the screen showing the dialog now
-                                "id": t["id"],
-                                "reason": phone.screen.fields.get("reason", ""),
-                            },
-                            "Dispute filed",
-                            pop=0,
-                        ),
+                        partial(self.dispute, phone, t),
                     )
                 ),
                 rid="dispute",
                 color=(217, 48, 37),
             )
         return page
+
+    def dispute(self, phone: SimPhone, t: dict[str, Any]) -> str:
+        """The dispute dialog's confirm: the reason is read from the screen showing the dialog now."""
+        s = phone.screen
+        assert s is not None  # a dialog is confirmed on the app screen that asked it
+        args = {"id": t["id"], "reason": s.fields.get("reason", "")}
+        return self.submit(phone, "bank.dispute", args, "Dispute filed", pop=0)

@@ -6,7 +6,8 @@ to draw, and its handlers change the world only through ``phone.call`` (that is
 
 The phone an app sees is a small public API (see :class:`~claw_gym.devices.phone.device.SimPhone`):
 reads ``shown(service)`` (drawn records, noted as seen), ``service(name)``, ``has_service(name)``,
-``settings()``, ``contacts()``, ``lookup(number)``, ``name_for(number)``; the one door ``call(call, args)``;
+``settings()``, ``contacts()``, ``lookup(number)``, ``name_for(number)``, ``app(package, kind)``
+(another app, typed); the one door ``call(call, args)``;
 navigation ``push``, ``pop``, ``foreground``, ``open_screen``, ``open_app_view``, ``open_thread``, ``focus``,
 ``clear_field``, ``ask``; and ``changed()`` after an app edits its own screen's fields or view.
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from .... import clock
@@ -36,7 +37,7 @@ class CalendarApp(App):
                 e["title"],
                 f"{s:%H:%M}-{t:%H:%M}" + (f" · {e['location']}" if e.get("location") else ""),
                 rid="event",
-                on_tap=lambda i=e["id"]: self.open(phone, "event", id=i),
+                on_tap=partial(self.open, phone, "event", id=e["id"]),
             )
         page.fab("New event", lambda: self.open(phone, "new"), rid="new_event")
         return page

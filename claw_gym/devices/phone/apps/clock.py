@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from ..widgets import Dialog, Screen
 from .base import App
@@ -27,18 +28,22 @@ class ClockApp(App):
                 a["enabled"],
                 rid="alarm",
                 sub=sub,
-                on_tap=lambda a=a: phone.call("phone.toggle_alarm", {"id": a["id"], "enabled": not a["enabled"]}),
-                on_long=lambda a=a: phone.ask(
-                    Dialog(
-                        "Delete alarm?",
-                        f"The {a['time']} alarm will be deleted.",
-                        "Delete",
-                        lambda: phone.call("phone.delete_alarm", {"id": a["id"]}) and "Alarm deleted",
-                    )
-                ),
+                on_tap=partial(phone.call, "phone.toggle_alarm", {"id": a["id"], "enabled": not a["enabled"]}),
+                on_long=partial(self.ask_delete, phone, a),
             )
         page.fab("Add alarm", lambda: self.open(phone, "new"), rid="add_alarm")
         return page
+
+    def ask_delete(self, phone: SimPhone, a: dict[str, Any]) -> None:
+        """The long-press on an alarm: confirm before deleting it."""
+        phone.ask(
+            Dialog(
+                "Delete alarm?",
+                f"The {a['time']} alarm will be deleted.",
+                "Delete",
+                lambda: phone.call("phone.delete_alarm", {"id": a["id"]}) and "Alarm deleted",
+            )
+        )
 
     def view_new(self, phone: SimPhone, screen: Screen) -> Page:
         page = self.page(phone, screen, "New alarm")

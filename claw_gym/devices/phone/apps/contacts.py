@@ -9,10 +9,13 @@ like every app: ``contacts.update`` / ``contacts.delete`` and ``phone.update_con
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from ..widgets import Dialog, Screen
+from ..widgets import Dialog, Handler, Screen
 from .base import App
+from .dialer import DialerApp
+from .mail import MailApp
 
 if TYPE_CHECKING:
     from ..device import SimPhone
@@ -55,7 +58,7 @@ class ContactsApp(App):
                 p["name"],
                 sub,
                 rid="contact",
-                on_tap=lambda p=p: self.open(phone, "detail", id=p["id"], where=p["where"]),
+                on_tap=partial(self.open, phone, "detail", id=p["id"], where=p["where"]),
             )
         page.fab("Add contact", lambda: self.open(phone, "add"), rid="add_contact")
         return page
@@ -76,13 +79,13 @@ class ContactsApp(App):
                 page.row(p[key], label, rid=key)
         if p["where"] == "phone":
             page.row("Stored on this phone only", "Not synced to your account", rid="storage")
-        specs = []
+        specs: list[tuple[str, Handler, str]] = []
         if p.get("phone") and phone.has_service("phone"):
-            specs.append(("Call", lambda: phone.apps["com.claw.dialer"].dial(phone, p["phone"]), "call"))
+            specs.append(("Call", lambda: phone.app("com.claw.dialer", DialerApp).dial(phone, p["phone"]), "call"))
         if p.get("phone") and "com.claw.messages" in phone.apps:
             specs.append(("Message", lambda: phone.open_thread(p["phone"]), "message"))
         if p.get("email") and "com.claw.mail" in phone.apps:
-            specs.append(("Email", lambda: phone.apps["com.claw.mail"].compose_to(phone, p["email"]), "email"))
+            specs.append(("Email", lambda: phone.app("com.claw.mail", MailApp).compose_to(phone, p["email"]), "email"))
         if specs:
             page.gap(8)
             page.buttons(specs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ..widgets import Node, Screen
@@ -61,7 +62,7 @@ class DialerApp(App):
                     rid=page.rid(f"key_{'star' if k == '*' else 'pound' if k == '#' else k}"),
                     package=self.package,
                     style="key",
-                    on_tap=lambda k=k: self._press(phone, screen, k),
+                    on_tap=partial(self._press, phone, screen, k),
                 )
             )
         page.y = y0 + 4 * 72 + 8
@@ -91,6 +92,6 @@ class DialerApp(App):
                 phone.name_for(c["number"]),
                 f"{kind} · {c['time']}",
                 rid="call_log_entry",
-                on_tap=lambda n=c["number"]: self.dial(phone, n),
+                on_tap=partial(self.dial, phone, c["number"]),
             )
         return page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from .... import clock
@@ -27,7 +28,7 @@ class ExpensesApp(App):
                 f"{x['merchant']}  {x['amount']:,.2f}",
                 f"{x['date']} · {x['category']} · {x['status']}",
                 rid="claim",
-                on_tap=lambda i=x["id"]: self.open(phone, "claim", id=i),
+                on_tap=partial(self.open, phone, "claim", id=x["id"]),
             )
         page.fab("New claim", lambda: self.open(phone, "new"), rid="new_claim")
         return page

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from .... import clock
-from ..widgets import Dialog, Screen
+from ..widgets import Dialog, Handler, Screen
 from .base import App
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ class MailApp(App):
             screen.params["folder"], screen.scroll = f, 0
             phone.changed()
 
-        page.chips([(label, folder == f, lambda f=f: go(f), f"tab_{f}") for label, f in FOLDER_TABS])
+        page.chips([(label, folder == f, partial(go, f), f"tab_{f}") for label, f in FOLDER_TABS])
         rows = phone.shown(self.service).messages(folder)[:60]
         if not rows:
             page.empty(f"No mail in {folder}")
@@ -38,7 +39,7 @@ class MailApp(App):
                 mark + m["subject"],
                 f"{who} · {clock.fmt(m['time'])}",
                 rid="message",
-                on_tap=lambda i=m["id"]: self.open_message(phone, i),
+                on_tap=partial(self.open_message, phone, m["id"]),
             )
         page.fab("Compose", lambda: self.open(phone, "compose"), rid="compose")
         return page
@@ -64,7 +65,7 @@ class MailApp(App):
         for a in m.get("attachments", []):
             page.row(a, "Attachment", rid="attachment")
         page.gap(8)
-        specs = [("Reply", lambda: self.open(phone, "reply", id=m["id"]), "reply")]
+        specs: list[tuple[str, Handler, str]] = [("Reply", lambda: self.open(phone, "reply", id=m["id"]), "reply")]
         if m["folder"] != "archive":
             specs.append(
                 (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ....clock import fmt
@@ -28,9 +29,7 @@ class MessagesApp(App):
             unread = sum(1 for x in sms.messages() if x["number"] == m["number"] and not x["read"])
             name = phone.name_for(m["number"]) + (f" ({unread} new)" if unread else "")
             prefix = "You: " if m["direction"] == "out" else ""
-            page.row(
-                name, prefix + m["body"], rid="conversation", on_tap=lambda n=m["number"]: self.show_thread(phone, n)
-            )
+            page.row(name, prefix + m["body"], rid="conversation", on_tap=partial(self.show_thread, phone, m["number"]))
         page.fab("New message", lambda: self.open(phone, "compose"), rid="new_message")
         return page
 

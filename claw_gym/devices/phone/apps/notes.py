@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from .... import clock
@@ -26,7 +27,7 @@ class NotesApp(App):
                 n["title"],
                 f"{n['folder'] + ' · ' if n['folder'] else ''}{n['updated']}",
                 rid="note",
-                on_tap=lambda i=n["id"]: self.open(phone, "note", id=i),
+                on_tap=partial(self.open, phone, "note", id=n["id"]),
             )
         page.fab("New note", lambda: self.open(phone, "new"), rid="new_note")
         return page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ....services.phone import SETTING_TITLES
@@ -24,7 +25,7 @@ class SettingsApp(App):
                 SETTING_TITLES[key],
                 on,
                 rid=f"switch_{key}",
-                on_tap=lambda k=key, on=on: phone.call("phone.set_setting", {"name": k, "on": not on}),
+                on_tap=partial(phone.call, "phone.set_setting", {"name": key, "on": not on}),
             )
         page.row(
             "About phone",
