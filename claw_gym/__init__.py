@@ -11,6 +11,8 @@ catalog is read; ``ClawEnv``, ``catalog`` and the other names below load on firs
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from typing import TYPE_CHECKING, Any
 
 from gymnasium.envs.registration import EnvSpec, register, registry
@@ -58,8 +60,10 @@ _LAZY = {"ClawEnv", "TaskSpec", "Verdict", "all_specs", "catalog", "get_spec"}
 
 
 def __getattr__(name: str) -> Any:
-    """``ClawEnv`` and the catalog's names, imported on first use."""
+    """``ClawEnv``, the catalog's names and the submodules (``claw_gym.env``, ...), imported on first use."""
     if name not in _LAZY:
+        if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
+            return importlib.import_module(f"{__name__}.{name}")  # as `import claw_gym.<name>` would
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value: Any
     if name == "ClawEnv":
