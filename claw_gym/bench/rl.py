@@ -61,7 +61,9 @@ def rl_env(**kwargs: Any) -> gym.Env:
 
 
 def _bare_like(env: gym.Env) -> BareRLEnv:
-    return BareRLEnv(env.observation_space, int(env.action_space.n))  # type: ignore[arg-type, attr-defined]
+    obs_space, act_space = env.observation_space, env.action_space
+    assert isinstance(obs_space, gym.spaces.Box) and isinstance(act_space, gym.spaces.Discrete)  # make_rl_env's
+    return BareRLEnv(obs_space, int(act_space.n))
 
 
 def _masks(env: gym.Env) -> np.ndarray:
@@ -72,6 +74,8 @@ def _masks(env: gym.Env) -> np.ndarray:
 def _random_valid_loop(env: gym.Env, steps: int, seed: int, masked: bool = True) -> float:
     """Seconds for ``steps`` steps with random valid actions, resetting whenever an episode ends."""
     rng = np.random.default_rng(seed)
+    assert isinstance(env.action_space, gym.spaces.Discrete)  # make_rl_env's menu
+    n_actions = int(env.action_space.n)
     env.reset(seed=seed)
     t0 = core.TIMER()
     for _ in range(steps):
@@ -79,7 +83,7 @@ def _random_valid_loop(env: gym.Env, steps: int, seed: int, masked: bool = True)
             valid = np.flatnonzero(_masks(env))
             a = int(valid[int(rng.integers(len(valid)))])
         else:
-            a = int(rng.integers(env.action_space.n))  # type: ignore[attr-defined]
+            a = int(rng.integers(n_actions))
         _, _, te, tr, _ = env.step(a)
         if te or tr:
             env.reset()

@@ -253,9 +253,11 @@ class Life(WorldRef):
                     avoid.add(_strip_prefix(v).lower())
             text_parts.append(" ".join(str(v) for v in rec.values()))
         blob = "\n".join(text_parts)
+        persona = self.world.persona
+        assert persona is not None  # the build sets the persona before the history
         busy = {
             p.name
-            for p in self.world.persona.people  # type: ignore[union-attr]
+            for p in persona.people
             if p.name in blob or p.email in blob or p.phone in blob or re.search(rf"\b{p.first}\b", blob)
         }
         return avoid, busy, theirs
@@ -313,7 +315,9 @@ class Life(WorldRef):
         referenced = {id(e.record) for e in self.world.timeline.history if e.record is not None}
         now = self.world.clock.now
         names = {}
-        for p in self.world.persona.people:  # type: ignore[union-attr]
+        persona = self.world.persona
+        assert persona is not None  # the build sets the persona before the history
+        for p in persona.people:
             names[p.email] = names[p.phone] = p.name
         out = []
         for sname, tname, rec in theirs:

@@ -11,6 +11,7 @@ from typing import Any
 
 from .. import clock
 from ..events import Event
+from ..services.files import Files
 from .plan import Plan, fmt
 
 
@@ -177,7 +178,7 @@ def calendar(
 
 
 def file(p: Plan, t: int, path: str, content: Any, words: int = 0) -> Event | None:
-    if "files" not in p.present or p.world.services["files"].find(path) is not None:  # type: ignore[attr-defined]
+    if "files" not in p.present or p.world.service_as("files", Files).find(path) is not None:
         return None
     return p.add(
         t,

@@ -357,6 +357,6 @@ def chores(p: Plan, n_todos: int, n_notes: int) -> None:
         words = p.randint(60, 200)
         row = R.note(p, t, title, p.lazy("notes", title, words, (), words=words), words=words)
         edit = t + p.randint(1, 20) * clock.DAY
-        if row is not None and edit < p.now:
-            row.record["updated"] = edit  # type: ignore[index]
+        if row is not None and row.record is not None and edit < p.now:
+            row.record["updated"] = edit
             p.ref(edit, "notes", "notes.edited", f"note edited: {title}", row)

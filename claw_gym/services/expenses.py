@@ -60,7 +60,7 @@ class Expenses(Service):
         date: str,
         merchant: str,
         amount: float,
-        category: Literal[CATEGORIES],  # type: ignore[valid-type]
+        category: Literal[CATEGORIES],  # type: ignore[valid-type]  # from the one tuple the schema and checks share
         tx_id: str = "",
         notes: str = "",
     ) -> dict:

@@ -127,9 +127,9 @@ def perform(phone: PhoneDevice, fields: dict[str, Any]) -> str:
             raise GuiError("'duration_ms' must be an integer between 1 and 10000")
         err = phone.swipe(_int(fields, "x"), _int(fields, "y"), _int(fields, "x2"), _int(fields, "y2"), dur)
     elif op == "type":
-        err = phone.type_text(fields.get("text"))  # type: ignore[arg-type]
+        err = phone.type_text(fields.get("text"))  # type: ignore[arg-type]  # type_text checks it: bad input is an observation
     else:
-        err = phone.key(fields.get("key"))  # type: ignore[arg-type]
+        err = phone.key(fields.get("key"))  # type: ignore[arg-type]  # key() checks it: bad input is an observation
     if err:
         raise GuiError(err.removeprefix("error: "))  # the env says "error: " once
     return getattr(phone, "last_result", "") or "ok"

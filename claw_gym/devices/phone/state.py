@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
+from ...services.phone import Phone as PhoneService
 from .apps.base import App
 from .layout import HEIGHT, WIDTH
 from .render import Renderer
@@ -83,7 +84,7 @@ class PhoneState:
     # ---- state the apps read ---------------------------------------------------------------------
     def settings(self) -> dict[str, bool]:
         svc = self.world.services.get("phone")
-        return dict(svc.settings) if svc is not None else {}  # type: ignore[attr-defined]
+        return dict(svc.settings) if isinstance(svc, PhoneService) else {}
 
     def contacts(self) -> list[dict[str, Any]]:
         """Address book as the phone sees it: synced contacts plus contacts stored on the phone."""
@@ -135,7 +136,7 @@ class PhoneState:
         self._frames, self._ui_text, self._numbers = {}, None, None
         self._enter = None
         self.stacks = {}
-        self.world = None  # type: ignore[assignment]
+        self.world = None  # type: ignore[assignment]  # closed: any later use fails at once
 
     def _snapshot(self) -> tuple:
         """The navigation state as immutable data (screens hold only scalars, and a dialog that
