@@ -127,3 +127,24 @@ def test_wheel_installed_under_usr_is_invisible(tmp_path):
     assert out["other"] == "[exit 0]\nneighbour\n"
     assert out["claw"].startswith("[exit 0]")
     assert out["n_files"] > 100 and out["seen"].strip() == "[exit 0]", out["seen"]
+
+
+def test_pick_uid_skips_uids_that_processes_still_hold(monkeypatch):
+    """A uid whose last sandbox is still being torn down is not handed out again: its unreaped
+    processes count against RLIMIT_NPROC and the new sandbox's namespaces would fail (EAGAIN)."""
+    import os
+
+    from claw_gym.devices.laptop import procs, sandbox
+
+    base = sandbox._UID_BASE + (os.getpid() % 8192) * 64
+    held = {base + i for i in range(64)} - {base + 7}
+    monkeypatch.setattr(procs, "uids_in_use", lambda: held)
+    assert {sandbox.pick_uid() for _ in range(5)} == {base + 7}
+
+
+def test_uids_in_use_sees_this_process():
+    import os
+
+    from claw_gym.devices.laptop import procs
+
+    assert os.getuid() in procs.uids_in_use()

@@ -81,6 +81,26 @@ def rss_kb(pid: int) -> int:
     return 0
 
 
+def uids_in_use() -> set[int]:
+    """The real uids of the host's processes, zombies included (``RLIMIT_NPROC`` counts them).
+
+    Read from ``/proc/<pid>/status``: a process that changed its uid is not dumpable, so its
+    ``/proc/<pid>`` directory is owned by root whatever its uid."""
+    out: set[int] = set()
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/status", "rb") as f:
+                for line in f:
+                    if line.startswith(b"Uid:"):
+                        out.add(int(line.split()[1]))
+                        break
+        except (OSError, ValueError, IndexError):
+            continue  # gone meanwhile
+    return out
+
+
 def signal_uid(uid: int, sig: int) -> bool:
     """Send ``sig`` to every process of ``uid`` at once: ``kill(-1)`` from a child that became ``uid``.
 

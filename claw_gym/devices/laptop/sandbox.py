@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from . import procs
 from .hide import mask_args
 
 HOME = "/home/user"
@@ -51,8 +52,17 @@ def find_bwrap() -> str | None:
 
 
 def pick_uid() -> int:
-    """A host uid for one sandbox: distinct per live sandbox of this process (root only)."""
-    return _UID_BASE + (os.getpid() % 8192) * 64 + next(_uid_counter) % 64
+    """A host uid for one sandbox (root only): one of this process's 64, and one that no process
+    holds now. A uid whose last sandbox is still being torn down (killed processes not yet reaped
+    count against ``RLIMIT_NPROC``) would make the new sandbox's namespaces fail with EAGAIN."""
+    busy = procs.uids_in_use()
+    base = _UID_BASE + (os.getpid() % 8192) * 64
+    uid = base
+    for _ in range(64):
+        uid = base + next(_uid_counter) % 64
+        if uid not in busy:
+            break
+    return uid
 
 
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64")  # the host trees the sandbox shows
