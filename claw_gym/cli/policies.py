@@ -119,11 +119,21 @@ def _arity(fn: Callable[..., Any]) -> int:
     return sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty for p in params)
 
 
+def is_llm(spec: str) -> bool:
+    """The built-in llm agent (``llm``, or ``llm:{settings}`` once :func:`resolve` filled it in)."""
+    return spec == "llm" or spec.startswith("llm:{")
+
+
+def is_builtin(spec: str) -> bool:
+    """A policy of claw-gym's own (present wherever claw-gym is installed), not a user's module."""
+    return spec in BUILTINS or is_llm(spec)
+
+
 def load(spec: str) -> Agent:
     """``oracle``, ``finish``, ``llm:{settings}`` or ``package.module:name`` (a callable, a policy object or class)."""
     if spec in BUILTINS:
         return Agent(BUILTINS[spec]())
-    if spec == "llm" or spec.startswith("llm:{"):
+    if is_llm(spec):
         from ..llm.config import LLMConfig
 
         if spec == "llm":

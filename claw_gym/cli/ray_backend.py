@@ -24,6 +24,7 @@ from types import ModuleType
 from typing import Any
 
 from .common import CliError, progress_bar
+from .policies import is_builtin
 
 INSTALL_HINT = "pip install 'claw-gym[ray]'"
 CONNECT_SECONDS = 15.0  # an unreachable --address must fail within 30 s, a slow start-up included
@@ -65,7 +66,7 @@ def modules_to_ship(policy: str | None) -> list[ModuleType]:
     Built-in policies, claw-gym itself and installed packages are on every node already; a module
     of the user's (a file or package outside site-packages) is shipped, so a cluster's nodes need
     only claw-gym installed."""
-    if policy is None or ":" not in policy or policy.startswith("llm:"):  # built-ins, the llm agent included
+    if policy is None or ":" not in policy or is_builtin(policy):
         return []
     top = policy.partition(":")[0].partition(".")[0]
     module = sys.modules.get(top) or importlib.import_module(top)
