@@ -115,6 +115,9 @@ class Family:
     devices: tuple[str, ...] = ()
     variants: tuple[str, ...] = ("base",)
     tasks_per_variant: int = 10
+    #: the family's own task count in the suite (None: its share of the v0 release's 2,000, frozen in the
+    #: manifest); adding or changing one family never changes another's tasks (tasks/suite.py)
+    count: int | None = None
     max_steps: int = 40
     tags: tuple[str, ...] = ()
     footprint: Footprint = Footprint()  # what the task may change and whom it may contact (tasks/footprint.py)
