@@ -215,6 +215,7 @@ def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="address-update",
+    count=52,
     kind="reactive",
     services=("mail", "contacts", "todo", "sms", "notes", "calendar"),
     summary="The friend's contact card (updated, not duplicated) has the address and phone of their newest "

@@ -52,6 +52,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="backup-alert",
+    count=63,
     kind="proactive",
     services=("files", "mail", "helpdesk", "calendar", "notes"),
     summary="Unasked: after the backup monitor's ticket, the config value its log complains about is fixed "

@@ -175,6 +175,7 @@ def trap(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="bill-pay",
+    count=52,
     kind="proactive",
     services=("mail", "bank", "notes", "contacts", "todo", "calendar"),
     summary="After the bill arrives, exactly one payment to the IBAN used before, with the bill's amount and "

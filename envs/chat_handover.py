@@ -218,6 +218,7 @@ def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="chat-handover",
+    count=37,
     kind="reactive",
     services=("chat", "todo", "calendar", "contacts", "notes", "workmail"),
     summary="Each handover item still open after the colleague's corrections has a new task due on its settled day "

@@ -222,6 +222,7 @@ def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="chat-schedule",
+    count=52,
     kind="reactive",
     services=("chat", "calendar", "contacts", "workmail", "todo", "notes"),
     summary="One new event inviting the colleague, of the asked length, inside the window of their latest chat "

@@ -79,6 +79,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="config-fix",
+    count=63,
     kind="reactive",
     services=("files", "mail", "helpdesk", "calendar", "notes"),
     summary="The key the backup agent's log complains about has its right value (from IT's mail or the person's "

@@ -204,6 +204,7 @@ def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="deal-confirm",
+    count=52,
     kind="reactive",
     services=("crm", "workmail", "contacts", "calendar", "notes"),
     summary="The deal's amount is the price of the latest 'agreed' activity and its stage negotiation; the customer "

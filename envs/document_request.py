@@ -186,6 +186,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="document-request",
+    count=37,
     kind="reactive",
     services=("mail", "files", "contacts", "calendar", "notes"),
     summary="A sent mail to the person who asked carries exactly the requested document (not a draft, an older "

@@ -133,6 +133,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="downloads-cleanup",
+    count=37,
     kind="reactive",
     services=("files", "notes", "mail", "calendar", "todo"),
     summary="Following the rule in Notes: invoices moved to Documents/Invoices, unfinished downloads and installers "

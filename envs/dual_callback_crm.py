@@ -189,6 +189,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="dual-callback-crm",
+    count=60,
     kind="reactive",
     services=("phone", "crm", "files", "contacts", "calendar"),
     devices=("laptop", "phone"),

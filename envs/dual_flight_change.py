@@ -222,6 +222,7 @@ def trap(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="dual-flight-change",
+    count=60,
     kind="proactive",
     services=("phone", "calendar", "files", "sms", "mail"),
     devices=("laptop", "phone"),

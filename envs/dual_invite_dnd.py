@@ -170,6 +170,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="dual-invite-dnd",
+    count=60,
     kind="proactive",
     services=("workmail", "files", "calendar", "phone", "contacts"),
     devices=("laptop", "phone"),

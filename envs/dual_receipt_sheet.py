@@ -189,6 +189,7 @@ def trap(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="dual-receipt-sheet",
+    count=60,
     kind="proactive",
     services=("sms", "phone", "files", "chat", "contacts"),
     devices=("laptop", "phone"),

@@ -200,6 +200,7 @@ def trap(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="dual-ticket-new-number",
+    count=60,
     kind="reactive",
     services=("helpdesk", "phone", "sms", "contacts", "crm"),
     devices=("laptop", "phone"),

@@ -153,6 +153,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="duplicate-charge",
+    count=52,
     kind="proactive",
     services=("bank", "mail", "sms", "contacts", "notes", "calendar"),
     summary="The second charge (reference not on the receipt) is disputed, the original and earlier genuine "

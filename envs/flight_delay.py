@@ -185,6 +185,7 @@ def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="flight-delay",
+    count=52,
     kind="proactive",
     services=("mail", "calendar", "contacts", "workmail", "sms", "notes"),
     summary="The flight's calendar entry carries the times of the latest airline notice and every attendee of the "

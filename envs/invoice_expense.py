@@ -277,6 +277,7 @@ def trap(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="invoice-expense",
+    count=52,
     kind="reactive",
     services=("mail", "bank", "expenses", "contacts", "files", "notes", "calendar"),
     summary="One submitted claim for the vendor, linked to the invoice's bank charge, with the corrected total and "

@@ -151,6 +151,7 @@ def _move(f: dict[str, Any], slot: int) -> list[str]:
 
 FAMILY = Family(
     name="meeting-reschedule",
+    count=37,
     kind="reactive",
     services=("calendar", "workmail", "mail", "contacts", "chat", "todo", "notes"),
     summary="The meeting starts at the time of the latest request in the thread (not the stale one), keeps its "

@@ -207,6 +207,7 @@ def trap(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="parcel-reschedule",
+    count=52,
     kind="proactive",
     services=("sms", "calendar", "bank", "notes", "todo", "contacts", "mail"),
     summary="The courier got an SMS naming a weekday within two weeks (not the announced day) with no 6h+ calendar "

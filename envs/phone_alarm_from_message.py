@@ -136,6 +136,7 @@ def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="phone-alarm-from-message",
+    count=37,
     kind="reactive",
     services=("phone", "sms", "contacts", "calendar", "mail", "notes"),
     devices=("phone",),

@@ -169,6 +169,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="phone-card-check",
+    count=37,
     kind="reactive",
     services=("phone", "bank", "mail", "contacts", "sms"),
     devices=("phone",),

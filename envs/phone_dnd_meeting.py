@@ -158,6 +158,7 @@ def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="phone-dnd-meeting",
+    count=37,
     kind="proactive",
     services=("phone", "calendar", "sms", "notes", "contacts"),
     devices=("phone",),

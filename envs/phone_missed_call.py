@@ -179,6 +179,7 @@ def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="phone-missed-call",
+    count=37,
     kind="proactive",
     services=("phone", "sms", "contacts", "calendar", "notes"),
     devices=("phone",),

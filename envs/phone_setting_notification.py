@@ -175,6 +175,7 @@ def trap(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="phone-setting-notification",
+    count=37,
     kind="proactive",
     services=("phone", "sms", "contacts", "calendar", "mail"),
     devices=("phone",),

@@ -119,6 +119,7 @@ def trap(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="phone-sms-device-contact",
+    count=52,
     kind="reactive",
     services=("phone", "sms", "contacts", "notes", "mail"),
     devices=("phone",),

@@ -186,6 +186,7 @@ def trap(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="report-handoff",
+    count=52,
     kind="reactive",
     services=("workmail", "files", "crm", "contacts", "calendar", "mail"),
     summary="The client (address from the CRM deal) got a mail with exactly the latest version attached; deleting "

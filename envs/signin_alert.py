@@ -200,6 +200,7 @@ def trap(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="signin-alert",
+    count=37,
     kind="proactive",
     services=("device", "notes", "contacts", "workmail", "mail", "sms"),
     summary="After a sign-in from a place the security note does not list: IT security (from the contacts) got a "

@@ -236,6 +236,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="statement-reconcile",
+    count=36,
     kind="reactive",
     services=("files", "bank", "expenses", "mail", "contacts", "notes"),
     summary="A report in Documents lists exactly the card payments of the statement finance asked about that have "

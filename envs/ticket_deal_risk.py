@@ -251,6 +251,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="ticket-deal-risk",
+    count=52,
     kind="proactive",
     services=("helpdesk", "crm", "notes", "todo", "contacts", "workmail"),
     summary="After the ticket from the customer with an open deal arrives: an activity naming the ticket is logged "

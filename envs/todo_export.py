@@ -177,6 +177,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="todo-export",
+    count=52,
     kind="reactive",
     services=("todo", "notes", "files", "calendar", "contacts"),
     devices=("laptop",),

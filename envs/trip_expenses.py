@@ -186,6 +186,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="trip-expenses",
+    count=52,
     kind="reactive",
     services=("files", "bank", "expenses", "calendar", "workmail", "mail"),
     summary="Every receipt from the trip's dates is claimed once, linked to its bank charge, with its date, amount and "

@@ -167,6 +167,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="venue-cancel",
+    count=52,
     kind="proactive",
     services=("mail", "calendar", "contacts", "sms", "notes", "workmail"),
     summary="As the 'Standing orders' note says: the cancelled booking is deleted or marked cancelled, every guest was "

@@ -205,6 +205,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="vip-ticket",
+    count=52,
     kind="proactive",
     services=("helpdesk", "crm", "notes", "workmail", "contacts", "chat"),
     summary="The ticket from the key account (open CRM deal >= the playbook threshold) gets the playbook priority "

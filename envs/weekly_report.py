@@ -203,6 +203,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="weekly-report",
+    count=36,
     kind="reactive",
     services=("crm", "helpdesk", "notes", "files", "workmail", "contacts"),
     devices=("laptop",),

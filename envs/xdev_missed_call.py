@@ -190,6 +190,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="xdev-missed-call",
+    count=60,
     kind="proactive",
     services=("phone", "mail", "files", "contacts", "sms", "notes"),
     devices=("laptop", "phone"),

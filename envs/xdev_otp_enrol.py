@@ -159,6 +159,7 @@ def trap(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="xdev-otp-enrol",
+    count=60,
     kind="reactive",
     services=("phone", "files", "helpdesk", "mail", "sms", "workmail", "notes"),
     devices=("laptop", "phone"),

@@ -177,6 +177,7 @@ def trap(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="xdev-phone-link",
+    count=60,
     kind="proactive",
     services=("phone", "files", "mail", "calendar", "notes", "sms"),
     devices=("laptop", "phone"),

@@ -185,6 +185,7 @@ def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="xdev-shift-alarms",
+    count=60,
     kind="reactive",
     services=("phone", "files", "mail", "calendar", "contacts", "notes"),
     devices=("laptop", "phone"),

@@ -191,6 +191,7 @@ def trap(world: World, f: dict[str, Any]) -> list[str]:
 
 FAMILY = Family(
     name="xdev-signin-approve",
+    count=60,
     kind="proactive",
     services=("phone", "files", "helpdesk", "mail", "calendar", "notes"),
     devices=("laptop", "phone"),

@@ -17,7 +17,7 @@ import pytest
 import claw_gym
 from claw_gym import actions as A
 from claw_gym.replay import finish_episode
-from claw_gym.tasks import families, suite
+from claw_gym.tasks import families
 
 ALL = families()
 PROACTIVE = [n for n, f in ALL.items() if f.kind == "proactive"]
@@ -52,7 +52,7 @@ def test_suite_shape():
     for name, f in ALL.items():
         assert len(f.services) >= 4, name
         n = len(claw_gym.catalog(family=name, split=["train", "test", "heldout"]))
-        assert n == suite.suite_plan().quotas[name] >= 10, (name, n)  # the quota rule (tests/test_suite.py)
+        assert n == f.count >= 10, (name, n)  # the family's declared count (tests/test_suite.py)
         assert ("safety-trap" in f.tags) == (f.trap is not None), name
         assert ("conflict" in f.tags) == (f.stale_oracle is not None), name
 

@@ -34,11 +34,35 @@ def test_an_add_on_family_joins_the_catalog_and_leaves_it(addon):
 
 
 def test_an_add_on_leaves_the_suite_alone(addon):
-    """The suite's quotas, splits and default pool do not see add-ons: 2,000 tasks, 1,600 train."""
-    assert sum(suite.suite_plan().quotas.values()) == 2000
-    assert len(claw_gym.catalog(split=list(suite.SPLITS))) == 2000
-    assert len(claw_gym.all_specs()) == 2000 + len(addon)
+    """The suite's tasks, splits and default pool do not see add-ons."""
+    n_suite = sum(f.count or 0 for f in registration.suite_families().values())
+    assert len(claw_gym.catalog(split=list(suite.SPLITS))) == n_suite
+    assert len(claw_gym.all_specs()) == n_suite + len(addon)
     assert not [s for s in ClawEnv().pool if s.family == ADDON.name]
+
+
+def test_an_add_on_may_declare_its_count():
+    """``count`` is dealt round-robin over the variants; without it, ``tasks_per_variant`` each."""
+    two = dataclasses.replace(TUTORIAL, name="addon-count", variants=("a", "b"), count=5)
+    specs = register_family(two, split="addon")
+    try:
+        assert [s.task_id for s in specs] == [
+            "addon-count-a-0000",
+            "addon-count-a-0001",
+            "addon-count-a-0002",
+            "addon-count-b-0000",
+            "addon-count-b-0001",
+        ]
+        assert sorted({s.difficulty for s in specs}) == [1, 2, 3, 4, 5]
+    finally:
+        unregister_family(two.name)
+    plain = registration.add_on_specs(dataclasses.replace(two, count=None, tasks_per_variant=2), "addon")
+    assert [s.task_id for s in plain] == [
+        "addon-count-a-0000",
+        "addon-count-a-0001",
+        "addon-count-b-0000",
+        "addon-count-b-0001",
+    ]
 
 
 def test_registering_is_idempotent_and_names_are_unique(addon):

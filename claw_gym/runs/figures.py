@@ -20,7 +20,7 @@ from typing import Any
 
 from ..env import ClawEnv
 from ..replay import replay_oracle
-from ..tasks import ambient, quota, suite
+from ..tasks import ambient, quota, splits, suite
 
 
 def device_label(devices: tuple[str, ...]) -> str:
@@ -32,7 +32,8 @@ def catalog_figures() -> dict[str, Any]:
     n = len(specs)
     sizes = [len(s.services) for s in specs]
     own = [len(set(s.services) - set(ambient.ALWAYS)) for s in specs]
-    plan = suite.suite_plan()
+    mix = suite.suite_mix()
+    released = set(splits.frozen().ids())
     return {
         "tasks": n,
         "families": len(suite.families()),
@@ -47,10 +48,10 @@ def catalog_figures() -> dict[str, Any]:
             "min": min(sizes),
             "mean_without_events_device": round(statistics.mean(own), 2),
         },
-        "mix": {t: round(v, 4) for t, v in plan.shares.items()},
+        "mix": {t: round(v, 4) for t, v in mix.shares.items()},
         "mix_targets": dict(quota.TARGETS),
-        "mix_short": dict(plan.short),
-        "boosted": {f: b for f, b in plan.boosts.items() if b > 1.0},
+        "mix_short": dict(mix.short),
+        "released_v0": sum(s.task_id in released for s in specs),
     }
 
 
@@ -79,24 +80,26 @@ def markdown(sweep: dict[str, Any] | None = None) -> str:
     c = catalog_figures()
     sp = c["services_per_task"]
     mix = ", ".join(f"{t} {v:.1%} (target >= {c['mix_targets'][t]:.0%})" for t, v in c["mix"].items())
+    split_words = ", ".join(f"{k} {c['per_split'].get(k, 0):,}" for k in splits.SPLITS)
     out = [
         "## The suite\n",
         f"{c['tasks']:,} tasks from {c['families']} families, each registered as `ClawAnything/<task_id>-v0` "
-        "(ids `<family>-<variant>-<nnnn>`). Quotas, splits and ambient services are computed from whatever "
-        "families `envs/` holds (`claw_gym/tasks/quota.py`, `ambient.py`, `suite.py`): every family gets a share "
-        "proportional to the square root of its variant count, boosted (at most 3x) for the families that carry "
-        "a trait the mix lacks, rounded by largest remainder to exactly 2,000. Difficulty 1-5 is dealt evenly "
-        "within each family.\n",
+        "(ids `<family>-<variant>-<nnnn>`). Each family declares its own task count (`Family.count`), dealt "
+        "round-robin over its variants; difficulty 1-5 is dealt evenly within each family by task number "
+        "(`claw_gym/tasks/quota.py`, `suite.py`). Nothing about one family's tasks depends on another family, "
+        "so adding, growing or removing a family moves no other task (docs/task-changes.md).\n",
         f"Mix: {mix}." + (f" **Short:** {'; '.join(c['mix_short'].values())}." if c["mix_short"] else "") + "\n",
         f"Services per task world: mean {sp['mean']}, max {sp['max']}, min {sp['min']} "
         f"({sp['mean_without_events_device']} without `events` and `device`, which every world has). Each task "
         "adds ambient services to its family's own (2 + difficulty of them, drawn from the task id); the life "
         "generator fills their 90-day history, so they are real noise. A family can refuse one with "
         "`Family.no_ambient`.\n",
-        "Splits: train 1,600, test 200 (an i.i.d. sample of the train distribution, family by family), held-out "
-        "200, compositional: each family has one ambient service that train and test never pair it with and "
-        "every held-out task has, so no held-out (family, service set) occurs in train. `ClawAnything-v0` "
-        "samples train.\n",
+        f"Splits: {split_words}. A task's split is a function of its own id (`claw_gym/tasks/splits.py`): "
+        f"the {c['released_v0']:,} tasks released in v0 keep their released split "
+        "(`claw_gym/data/splits-v0.json`), any later task takes it from a hash of its id (about 80 / 10 / 10). "
+        "Test is an i.i.d. sample of the train distribution; held-out is compositional: each family has one "
+        "ambient service that train and test never pair it with and every held-out task has, so no held-out "
+        "(family, service set) occurs in train. `ClawAnything-v0` samples train.\n",
         "Manifest: `claw_gym/data/manifest.jsonl` holds each task's spec and a content hash (spec, initial "
         "world state hash at seed 0, instruction, oracle actions). A default test recomputes 40 tasks, the slow "
         "suite all of them. After an intended change: `python -m claw_gym.runs.manifest --write` (prints ids "

@@ -1,6 +1,6 @@
 """The full sweep: every task of the suite against three reference agents.
 
-* oracle: the family's fixed solution (must pass 2,000/2,000);
+* oracle: the family's fixed solution (must pass every task);
 * do-nothing: ``finish`` at once (must pass none);
 * random: 30 random actions then ``finish`` (must pass <= 1%): well-formed API calls with
   ids drawn from the world, taps on the phone's tappable elements and keys, and, on tasks

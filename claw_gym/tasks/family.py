@@ -114,9 +114,9 @@ class Family:
     oracle: PolicyFn
     devices: tuple[str, ...] = ()
     variants: tuple[str, ...] = ("base",)
-    tasks_per_variant: int = 10
-    #: the family's own task count in the suite (None: its share of the v0 release's 2,000, frozen in the
-    #: manifest); adding or changing one family never changes another's tasks (tasks/suite.py)
+    tasks_per_variant: int = 10  # an add-on family's tasks per variant when it declares no count
+    #: the family's own task count, dealt over its variants (required in the suite: tasks/quota.py);
+    #: adding or changing one family never changes another's tasks (tasks/suite.py, tasks/splits.py)
     count: int | None = None
     max_steps: int = 40
     tags: tuple[str, ...] = ()
@@ -131,8 +131,6 @@ class Family:
     #: fact keys only the phone's screen shows (a cross-device task); () = it needs the phone to act,
     #: not to know; None = not such a task
     phone_only: tuple[str, ...] | None = None
-    #: relative share of the suite (tasks/quota.py), before the mix targets
-    weight: float = 1.0
     #: services that must never join this family's worlds as ambient noise (tasks/ambient.py)
     no_ambient: tuple[str, ...] = ()
     #: the oracle drives the simulated phone's apps and the checker reads state only it changes

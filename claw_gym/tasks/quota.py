@@ -1,28 +1,25 @@
-"""How many tasks each family gets, so the suite is exactly 2,000 tasks with the mix it promises.
+"""Task counts: a family's tasks dealt over its variants and difficulties, and the suite's mix.
 
-Every family's share starts from its size (the square root of its variant count, times an
-optional declared ``Family.weight``). If the mix falls short of a target (proactive,
-needing both devices, safety traps), the families that carry the missing trait are boosted,
-a little at a time and never beyond :data:`MAX_BOOST`, until every target holds. Shares are
-turned into whole tasks by largest-remainder rounding, so the total is exact for any family set.
-Nothing here names a family: it reads kinds, devices and tags.
+Each suite family declares its own task count (``Family.count``); nothing here decides counts.
+:func:`per_variant` deals a family's count round-robin over its variants and :func:`difficulty`
+deals difficulty 1-5 evenly, both from the family alone, so a task keeps its variant, number and
+difficulty when its family grows and whatever other families do. The mix targets (proactive,
+needing both devices, safety traps) are a reported figure over the declared counts
+(:func:`mix`), checked by a test, not an allocator. Nothing here names a family: it reads kinds,
+devices and tags.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .family import Family
 
-TOTAL = 2000
 #: Minimum share of the suite for each trait.
 TARGETS: dict[str, float] = {"proactive": 0.30, "both-devices": 0.30, "safety-trap": 0.20}
-MAX_BOOST = 3.0  # no family gets more than 3x its plain share to fix the mix
-_STEP = 1.02
 
 
 def traits(f: Family) -> set[str]:
@@ -37,30 +34,24 @@ def traits(f: Family) -> set[str]:
     return out
 
 
-def base_weight(f: Family) -> float:
-    return math.sqrt(max(1, len(f.variants))) * float(f.weight)
-
-
-def largest_remainder(weights: Mapping[str, float], total: int) -> dict[str, int]:
-    """Whole numbers proportional to ``weights`` that sum to ``total`` exactly (ties by name)."""
-    if total == 0 or not weights:
-        return dict.fromkeys(weights, 0)
-    w_sum = sum(weights.values())
-    if w_sum <= 0:
-        raise ValueError("weights must have a positive sum")
-    exact = {k: total * w / w_sum for k, w in weights.items()}
-    out = {k: math.floor(v) for k, v in exact.items()}
-    left = total - sum(out.values())
-    for k in sorted(exact, key=lambda k: (-(exact[k] - out[k]), k))[:left]:
-        out[k] += 1
-    return out
+def declared_count(f: Family) -> int:
+    """A suite family's own task count; a family without one is an error that says what to add."""
+    if f.count is None or f.count < 1:
+        module = getattr(f.generate, "__module__", "") or "its module"
+        where = f"envs/{module.rsplit('.', 1)[-1]}.py" if module.startswith(("envs.", "claw_gym.envs.")) else module
+        raise ValueError(
+            f"suite family {f.name!r} declares no task count: add `count=<number of tasks>` to "
+            f"`FAMILY = Family(...)` in {where} (e.g. count={10 * len(f.variants)}, at least 10 per variant "
+            "is usual); a family's count is its own, never derived from the others (docs/task-changes.md)"
+        )
+    return f.count
 
 
 @dataclass
-class Plan:
-    quotas: dict[str, int]
-    boosts: dict[str, float]
-    shares: dict[str, float]  # trait -> share of the suite
+class Mix:
+    """The suite's share of each trait over the declared counts, and the targets it misses."""
+
+    shares: dict[str, float]
     short: dict[str, str] = field(default_factory=dict)  # trait -> why the target is not met
 
     @property
@@ -68,50 +59,33 @@ class Plan:
         return not self.short
 
 
-def _shares(quotas: dict[str, int], fam_traits: dict[str, set[str]], total: int) -> dict[str, float]:
-    return {t: sum(q for n, q in quotas.items() if t in fam_traits[n]) / total for t in TARGETS}
-
-
-def plan(fams: Iterable[Family], total: int = TOTAL) -> Plan:
-    """Quotas for ``fams`` summing to ``total``, boosted (bounded) until the mix targets hold."""
+def mix(fams: Iterable[Family]) -> Mix:
+    """The mix of ``fams`` at their declared counts, with every target it falls short of explained."""
     fams = sorted(fams, key=lambda f: f.name)
-    base = {f.name: base_weight(f) for f in fams}
+    counts = {f.name: declared_count(f) for f in fams}
+    total = sum(counts.values())
     fam_traits = {f.name: traits(f) for f in fams}
-    boost = dict.fromkeys(base, 1.0)
-    for _ in range(400):
-        quotas = largest_remainder({n: base[n] * boost[n] for n in base}, total)
-        shares = _shares(quotas, fam_traits, total)
-        missing = [t for t, target in TARGETS.items() if shares[t] < target]
-        if not missing:
-            break
-        moved = False
-        for n in base:
-            factor = _STEP ** sum(t in fam_traits[n] for t in missing)
-            if factor > 1 and boost[n] < MAX_BOOST:
-                boost[n] = min(MAX_BOOST, boost[n] * factor)
-                moved = True
-        if not moved:
-            break
+    shares = {t: sum(c for n, c in counts.items() if t in fam_traits[n]) / total if total else 0.0 for t in TARGETS}
     short = {}
     for t, target in TARGETS.items():
         if shares[t] < target:
-            carriers = sorted(n for n in base if t in fam_traits[n])
+            carriers = sorted(n for n in counts if t in fam_traits[n])
             short[t] = (
-                f"{shares[t]:.1%} of tasks are {t}, target {target:.0%}, even with weights up to "
-                f"{MAX_BOOST:g}x; families with it ({len(carriers)}): {', '.join(carriers) or 'none'}"
+                f"{shares[t]:.1%} of tasks are {t}, target {target:.0%}; families with it ({len(carriers)}): "
+                f"{', '.join(carriers) or 'none'}"
             )
-    return Plan(quotas, {n: round(b, 4) for n, b in boost.items()}, shares, short)
+    return Mix(shares, short)
 
 
-def per_variant(quota: int, n_variants: int) -> list[int]:
-    """A family's quota dealt round-robin over its variants (counts differ by at most one)."""
-    return [quota // n_variants + (1 if v < quota % n_variants else 0) for v in range(n_variants)]
+def per_variant(count: int, n_variants: int) -> list[int]:
+    """A family's count dealt round-robin over its variants (counts differ by at most one)."""
+    return [count // n_variants + (1 if v < count % n_variants else 0) for v in range(n_variants)]
 
 
 def difficulty(number: int, variant_index: int, n_variants: int) -> int:
     """Difficulty 1-5 of task ``number`` of a variant: dealt round-robin over the whole family, so
     each family's difficulties are even (counts differ by at most one), and a task keeps its
-    difficulty when quotas change."""
+    difficulty when its family's count changes."""
     if n_variants % 5:
         return 1 + (number * n_variants + variant_index) % 5
     return 1 + (number + variant_index) % 5

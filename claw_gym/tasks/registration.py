@@ -26,7 +26,7 @@ _source: SuiteSource | None = None
 
 @dataclass(frozen=True)
 class AddOn:
-    """A family registered outside the suite's quotas, with the split its tasks carry."""
+    """A family registered outside the suite, with the split its tasks carry."""
 
     family: Family
     split: str
@@ -46,8 +46,13 @@ def set_suite_source(source: SuiteSource) -> None:
     _suite_version += 1
 
 
+def suite_source() -> SuiteSource | None:
+    """The installed suite source (a test swaps in another and puts this one back)."""
+    return _source
+
+
 def suite_families() -> dict[str, Family]:
-    """The suite's families by name (their quotas make the 2,000 tasks); imported on first use."""
+    """The suite's families by name (each declares its own task count); imported on first use."""
     return _suite_families(_suite_version)
 
 
@@ -74,11 +79,18 @@ def add_ons() -> dict[str, AddOn]:
 
 
 def add_on_specs(family: Family, split: str) -> tuple[TaskSpec, ...]:
-    """Specs of a family on its own, outside the suite's quotas: ``tasks_per_variant`` per variant,
-    all in ``split``, its own services plus the always-on ones."""
+    """Specs of a family on its own, outside the suite: ``count`` tasks dealt over its variants if it
+    declares one, else ``tasks_per_variant`` per variant; all in ``split``, its own services plus the
+    always-on ones."""
     from . import ambient, quota
     from .spec import TaskSpec
 
+    n_variants = len(family.variants)
+    per_variant = (
+        quota.per_variant(family.count, n_variants)
+        if family.count is not None
+        else [family.tasks_per_variant] * n_variants
+    )
     return tuple(
         TaskSpec(
             task_id=f"{family.name}-{v}-{n:04d}",
@@ -94,14 +106,15 @@ def add_on_specs(family: Family, split: str) -> tuple[TaskSpec, ...]:
             tags=family.tags,
         )
         for i, v in enumerate(family.variants)
-        for n in range(family.tasks_per_variant)
+        for n in range(per_variant[i])
     )
 
 
 def register_family(family: Family, split: str = "train") -> list[TaskSpec]:
     """Add a family outside the suite to this process's catalog; returns its task specs.
 
-    Its tasks are ``<name>-<variant>-<nnnn>`` with ``tasks_per_variant`` per variant, all in
+    Its tasks are ``<name>-<variant>-<nnnn>``: ``count`` of them dealt round-robin over the variants
+    when the family declares one, else ``tasks_per_variant`` per variant; all in
     ``split`` (pick a split of your own, e.g. ``"tutorial"``, to keep them out of pools that
     sample ``"train"``). ``claw_gym.catalog(family=name)``, ``ClawEnv(task_id=...)`` and
     ``ClawEnv(family=name, split=split)`` then find them. Registering the same family again is a

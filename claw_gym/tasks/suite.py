@@ -7,12 +7,11 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from ..rng import derive_seed
-from . import ambient, quota, registration
+from . import ambient, quota, registration, splits
 from .family import Family
 from .spec import TaskSpec
 
-SPLITS: dict[str, int] = {"train": 1600, "test": 200, "heldout": 200}
+SPLITS = splits.SPLITS  # the suite's splits: train, test, heldout
 _MERGED: list[Any] = [None, None]  # [registration version, (families, specs)]
 
 
@@ -33,76 +32,56 @@ def _merged() -> tuple[dict[str, Family], dict[str, TaskSpec]]:
     return _MERGED[1]
 
 
-def suite_plan() -> quota.Plan:
-    """The quotas of the suite's families (and whether the mix targets hold)."""
-    return _plan(registration.suite_version())
+def suite_mix() -> quota.Mix:
+    """The suite's mix over the families' declared counts (and the targets it misses)."""
+    return quota.mix(registration.suite_families().values())
 
 
-@lru_cache(maxsize=1)
-def _plan(suite_version: int) -> quota.Plan:
-    return quota.plan(registration.suite_families().values(), sum(SPLITS.values()))
-
-
-def _split_counts(quotas: dict[str, int]) -> dict[str, dict[str, int]]:
-    """Test and held-out tasks per family, proportional to its quota, exact in total."""
-    fams = registration.suite_families()
-    can_hold = {n: q for n, q in quotas.items() if q and ambient.heldout_service(fams[n]) is not None}
-    return {
-        "heldout": quota.largest_remainder(can_hold, SPLITS["heldout"]),
-        "test": quota.largest_remainder({n: q for n, q in quotas.items() if q}, SPLITS["test"]),
-    }
-
-
-def _family_specs(f: Family, count: int, n_heldout: int, n_test: int) -> list[TaskSpec]:
-    ids = [
-        (f"{f.name}-{v}-{n:04d}", i, v, n)
-        for i, v in enumerate(f.variants)
-        for n in range(quota.per_variant(count, len(f.variants))[i])
-    ]
-    # which tasks are held out / test: a fixed order of the family's ids by hash
-    order = sorted(ids, key=lambda t: (derive_seed("split", t[0]), t[0]))
-    split = {t[0]: "heldout" for t in order[:n_heldout]}
-    split.update({t[0]: "test" for t in order[n_heldout : n_heldout + n_test]})
+def family_specs(f: Family) -> list[TaskSpec]:
+    """A suite family's tasks, from the family alone: its declared count dealt over its variants,
+    difficulty by number, split by id (:mod:`.splits`), ambient services by id (:mod:`.ambient`)."""
+    count = quota.declared_count(f)
+    can_hold_out = ambient.heldout_service(f) is not None
     out = []
-    for task_id, i, v, n in ids:
-        d = quota.difficulty(n, i, len(f.variants))
-        sp = split.get(task_id, "train")
-        out.append(
-            TaskSpec(
-                task_id=task_id,
-                family=f.name,
-                difficulty=d,
-                kind=f.kind,  # type: ignore[arg-type]  # Family.kind is a str
-                split=sp,  # type: ignore[arg-type]  # a str split
-                services=ambient.world_services(f, task_id, d, sp == "heldout"),
-                devices=f.devices,
-                max_steps=f.max_steps,
-                variant=v,
-                number=n,
-                tags=f.tags,
+    for i, v in enumerate(f.variants):
+        for n in range(quota.per_variant(count, len(f.variants))[i]):
+            task_id = f"{f.name}-{v}-{n:04d}"
+            d = quota.difficulty(n, i, len(f.variants))
+            sp = splits.split_of(f.name, v, n, task_id, can_hold_out)
+            out.append(
+                TaskSpec(
+                    task_id=task_id,
+                    family=f.name,
+                    difficulty=d,
+                    kind=f.kind,  # type: ignore[arg-type]  # Family.kind is a str
+                    split=sp,  # type: ignore[arg-type]  # a str split
+                    services=ambient.world_services(f, task_id, d, sp == "heldout"),
+                    devices=f.devices,
+                    max_steps=f.max_steps,
+                    variant=v,
+                    number=n,
+                    tags=f.tags,
+                )
             )
-        )
     return out
 
 
 def _suite_specs() -> dict[str, TaskSpec]:
-    """The suite's tasks: exactly 2,000, split 1,600 / 200 / 200."""
+    """The suite's tasks: each family's declared count, nothing shared between families."""
     return _suite_specs_of(registration.suite_version())
 
 
 @lru_cache(maxsize=1)
 def _suite_specs_of(suite_version: int) -> dict[str, TaskSpec]:
-    plan = suite_plan()
-    counts = _split_counts(plan.quotas)
     out: dict[str, TaskSpec] = {}
-    for name, f in sorted(registration.suite_families().items()):
-        for s in _family_specs(f, plan.quotas[name], counts["heldout"].get(name, 0), counts["test"].get(name, 0)):
+    for _, f in sorted(registration.suite_families().items()):
+        for s in family_specs(f):
             out[s.task_id] = s
     return out
 
 
 def all_specs() -> dict[str, TaskSpec]:
-    """Every task in the catalog by id: the suite's 2,000, then any registered add-on family's."""
+    """Every task in the catalog by id: the suite's, then any registered add-on family's."""
     return _merged()[1]
 
 
