@@ -216,6 +216,19 @@ def test_manifest_diff_names_what_changed():
     assert manifest.diff(old, new) == {"added": ["c"], "removed": ["a"], "changed": ["b"]}
 
 
+def test_manifest_moved_names_ids_whose_identity_changed():
+    """A content hash or max_steps may change (recorded in the CHANGELOG); split, difficulty,
+    variant, number, family and services of an id never may."""
+    spec = manifest.plain_spec(SPECS[0])
+    old = {"a": {"spec": spec, "hash": "1"}, "b": {"spec": spec, "hash": "1"}, "c": {"spec": spec, "hash": "1"}}
+    new = {
+        "a": {"spec": {**spec, "max_steps": spec["max_steps"] + 5}, "hash": "2"},
+        "b": {"spec": {**spec, "split": "heldout" if spec["split"] != "heldout" else "train"}, "hash": "1"},
+        "c": {"spec": {**spec, "services": [*spec["services"], "zz"]}, "hash": "1"},
+    }
+    assert manifest.moved(old, new) == ["b", "c"]
+
+
 def test_manifest_ships_with_the_package():
     from pathlib import Path
 

@@ -20,7 +20,7 @@ from typing import Any
 from ..env import ClawEnv
 from ..rng import stable_hash
 from ..tasks import suite
-from ..tasks.manifest import PATH, SEED, diff, dump, load, plain_spec
+from ..tasks.manifest import IDENTITY, PATH, SEED, diff, dump, load, moved, plain_spec
 
 
 def entry(task_id: str) -> dict[str, Any]:
@@ -71,8 +71,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--path", type=Path, default=PATH)
     args = ap.parse_args(argv)
     new = {e["task_id"]: e for e in compute(sorted(suite.all_specs()), args.workers)}
-    d = diff(load(args.path), new)
+    old = load(args.path)
+    d = diff(old, new)
     _report(d)
+    gone = moved(old, new)
+    if gone:  # a content change is fine when recorded; an id naming another task is not
+        print(f"MOVED: {len(gone)} ids changed {', '.join(IDENTITY)} (ids must never move):", file=sys.stderr)
+        _report({"moved": gone}, out=sys.stderr)
     if args.write:
         dump(list(new.values()), args.path)
         print(f"wrote {len(new)} tasks to {args.path}")

@@ -51,6 +51,17 @@ def dump(entries: list[dict[str, Any]], path: Path = PATH) -> None:
             fh.write(json.dumps(e, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
+#: the spec fields that name a task: a released id keeps them for good (docs/task-changes.md)
+IDENTITY = ("family", "variant", "number", "difficulty", "split", "services")
+
+
+def moved(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> list[str]:
+    """Ids in both manifests whose identity fields (:data:`IDENTITY`) differ: ids that moved."""
+    return sorted(
+        t for t in set(old) & set(new) if any(old[t]["spec"].get(k) != new[t]["spec"].get(k) for k in IDENTITY)
+    )
+
+
 def diff(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
     """Ids added, removed, and changed (spec or content hash) between two manifests."""
     return {
