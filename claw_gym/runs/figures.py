@@ -23,6 +23,11 @@ from ..replay import replay_oracle
 from ..tasks import ambient, quota, splits, suite
 
 
+def split_totals(per_split: dict[str, int]) -> str:
+    """'train 1,600, test 200, held-out 200': the split totals in words."""
+    return ", ".join(f"{k.replace('heldout', 'held-out')} {per_split.get(k, 0):,}" for k in splits.SPLITS)
+
+
 def device_label(devices: tuple[str, ...]) -> str:
     return "+".join(sorted(devices)) or "api"
 
@@ -80,7 +85,7 @@ def markdown(sweep: dict[str, Any] | None = None) -> str:
     c = catalog_figures()
     sp = c["services_per_task"]
     mix = ", ".join(f"{t} {v:.1%} (target >= {c['mix_targets'][t]:.0%})" for t, v in c["mix"].items())
-    split_words = ", ".join(f"{k} {c['per_split'].get(k, 0):,}" for k in splits.SPLITS)
+    split_words = split_totals(c["per_split"])
     out = [
         "## The suite\n",
         f"{c['tasks']:,} tasks from {c['families']} families, each registered as `ClawAnything/<task_id>-v0` "
@@ -132,7 +137,9 @@ def summary_line() -> str:
     return (
         f"{c['tasks']:,} tasks in {c['families']} families: {kinds.get('reactive', 0):,} reactive, "
         f"{kinds.get('proactive', 0):,} proactive; {devs.get('api', 0):,} API-only, {both:,} on both the "
-        f"laptop and the phone; {c['services_per_task']['mean']} services per task world on average."
+        f"laptop and the phone; {c['services_per_task']['mean']} services per task world on average; "
+        + split_totals(c["per_split"])
+        + " (`ClawAnything-v0` samples train)."
     )
 
 
