@@ -40,6 +40,7 @@ from . import (
     ticket_deal_risk,
     todo_export,
     trip_expenses,
+    trip_prep,
     venue_cancel,
     vip_ticket,
     weekly_report,

@@ -1,0 +1,210 @@
+"""The compositional-request families (issue 21 part 4): trip-prep, month-close, new-hire-setup,
+customer-escalation and supplier-bank-change.
+
+Per family: the oracle passes on every variant x difficulty at seeds 0 and 1; doing nothing fails;
+a plausible wrong policy (stale signal, half done: one goal missing, the trap) fails; a reasonable
+alternative (another door, wording or order) passes; at difficulty 4/5 the deciding records sit
+>= 30/60 days back among >= 3 same-shaped candidates; the difficulty-5 oracle is >= 20 actions and
+writes to >= 4 services.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import claw_gym
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.env import ClawEnv
+from claw_gym.envs.kit import notation
+from claw_gym.tasks import families
+
+NEW = ["trip-prep"]
+Plan = Callable[[Any, dict[str, Any]], list[str]]
+
+
+def _env(family: str, variant: str | None = None, difficulty: int = 5, seed: int = 0):
+    specs = [
+        s
+        for s in claw_gym.catalog(family=family, split=["train", "test", "heldout"])
+        if s.difficulty == difficulty and (variant is None or s.variant == variant)
+    ]
+    env = ClawEnv(specs[seed % len(specs)].task_id)
+    env.reset(seed=seed)
+    return env
+
+
+def _play(env, plan: list[str]) -> dict:
+    info: dict = {}
+    for a in plan:
+        *_, terminated, truncated, info = env.step(a)
+        if terminated or truncated:
+            return info["verdict"]
+    while env.scenario.deadline is not None:  # proactive: judged at the deadline
+        *_, terminated, truncated, info = env.step(A.wait(3600))
+        if terminated or truncated:
+            return info["verdict"]
+    *_, info = env.step(A.finish("done"))
+    return info["verdict"]
+
+
+def _run(family: str, plan: Plan, **kw: Any) -> dict:
+    env = _env(family, **kw)
+    try:
+        return _play(env, plan(env.world, env.scenario.facts))
+    finally:
+        env.close()
+
+
+def _failed(v: dict) -> list[str]:
+    return [c["name"] for c in v["checks"] if not c["passed"]] + v["violations"]
+
+
+def _cases() -> list[tuple[str, str, int, int]]:
+    return [
+        (name, variant, d, seed)
+        for name in NEW
+        for variant in families()[name].variants
+        for d in range(1, 6)
+        for seed in (0, 1)
+    ]
+
+
+@pytest.mark.parametrize(("family", "variant", "difficulty", "seed"), _cases())
+def test_oracle_passes_and_doing_nothing_fails(family, variant, difficulty, seed):
+    env = _env(family, variant, difficulty, seed)
+    try:
+        v = _play(env, env.oracle_actions())
+        assert v["passed"], _failed(v)
+        assert all(c["because"].strip() and c["detail"].strip() for c in v["checks"])
+        env.reset(seed=seed)
+        v = _play(env, [])
+        assert not v["passed"] and len(_failed(v)) >= 2, v["checks"]
+    finally:
+        env.close()
+
+
+def _state(env) -> dict[str, str]:
+    return {
+        name: json.dumps({t: dict(svc.table(t)) for t in svc.tables}, sort_keys=True, default=str)
+        for name, svc in env.world.services.items()
+    }
+
+
+def _writes(env, actions: list[str]) -> set[str]:
+    """Services whose records the actions changed (timeline arrivals aside: reactive tasks have none)."""
+    before = _state(env)
+    for a in actions:
+        env.step(a)
+    after = _state(env)
+    return {n for n in after if after[n] != before.get(n)}
+
+
+@pytest.mark.parametrize("family", NEW)
+def test_difficulty_five_oracle_is_long_and_writes_four_services(family):
+    for variant in families()[family].variants:
+        env = _env(family, variant, 5)
+        try:
+            actions = env.oracle_actions()
+            assert len(actions) >= 20, (variant, len(actions))
+            written = _writes(env, actions)
+            assert len(written) >= 4, (variant, written)
+        finally:
+            env.close()
+
+
+def _drop(plan: Plan, word: str) -> Plan:
+    """The oracle with every action naming ``word`` left out: one goal not done."""
+    return lambda w, f: [a for a in plan(w, f) if word not in json.loads(a).get("call", "")]
+
+
+def _oracle(family: str) -> Plan:
+    return families()[family].oracle
+
+
+# ---- trip-prep ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("variant", ["apartment", "colleague"])
+def test_trip_prep_stale_and_half_done_fail(variant):
+    fam = families()["trip-prep"]
+    assert fam.stale_oracle is not None
+    v = _run("trip-prep", fam.stale_oracle, variant=variant, difficulty=4)
+    assert {
+        "the outbound flight is in the calendar at its departure",
+        "a check-in reminder when online check-in opens",
+    } <= set(_failed(v))
+    for word in ("expenses.create", "todo.add_task"):
+        v = _run("trip-prep", _drop(fam.oracle, word), variant=variant, difficulty=3)
+        assert not v["passed"], word
+
+
+def test_trip_prep_alternative_doors_and_wording_pass():
+    """Check-in as a phone-free calendar entry, the host told by text with the landing time too, the
+    claim unlinked with the amount as written, in another order."""
+
+    def plan(w, f):
+        host, out, t = f["host"], f["out"], f["transfer"]
+        return [
+            A.api(
+                "expenses.create",
+                date=t["day"],
+                merchant="Taxi/train to the flat",
+                amount=t["amount"],
+                category="travel",
+            ),
+            A.api(
+                "sms.send",
+                to=host["phone"],
+                body=f"We land at {notation.hhmm(out['land'])}, so with you by {notation.hhmm(f['arrive'])}",
+            ),
+            A.api(
+                "calendar.create_event",
+                title="check in online!",
+                start=clock.fmt(f["checkin"]),
+                end=clock.fmt(f["checkin"] + 900),
+            ),
+            A.api(
+                "calendar.create_event",
+                title="Home",
+                start=clock.fmt(f["ret"]["depart"]),
+                end=clock.fmt(f["ret"]["land"]),
+            ),
+            A.api("calendar.create_event", title="Fly out", start=clock.fmt(out["depart"]), end=clock.fmt(out["land"])),
+        ]
+
+    for variant in ("apartment", "colleague"):
+        v = _run("trip-prep", plan, variant=variant, difficulty=5, seed=1)
+        assert v["passed"], _failed(v)
+
+
+def test_trip_prep_hedged_arrival_fails():
+    def plan(w, f):
+        host = f["host"]
+        both = f"{notation.hhmm(f['stale_arrive'])} or {notation.hhmm(f['arrive'])}"
+        return [a for a in _oracle("trip-prep")(w, f) if "send" not in a] + [
+            A.api("sms.send", to=host["phone"], body=f"I'll be at yours at {both}")
+        ]
+
+    v = _run("trip-prep", plan, variant="apartment", difficulty=4)
+    assert [n for n in _failed(v) if n.endswith("was told the arrival time")] and len(_failed(v)) == 1, _failed(v)
+
+
+def test_trip_prep_depth():
+    for d, days in ((4, 30), (5, 60)):
+        for variant in ("apartment", "colleague"):
+            env = _env("trip-prep", variant, d)
+            try:
+                f, mail = env.scenario.facts, env.world.services["mail"].table("messages")
+                booking = mail[f["mails"][0]]
+                assert env.world.clock.now - booking["time"] >= days * clock.DAY
+                same = [
+                    m
+                    for m in mail.values()
+                    if m["subject"].startswith("Booking confirmed -") and m["from"] == booking["from"]
+                ]
+                assert len(same) >= 3
+            finally:
+                env.close()
