@@ -26,6 +26,7 @@ from . import (
     flight_delay,
     invoice_expense,
     meeting_reschedule,
+    month_close,
     parcel_reschedule,
     phone_alarm_from_message,
     phone_card_check,

@@ -23,7 +23,7 @@ from claw_gym.env import ClawEnv
 from claw_gym.envs.kit import notation
 from claw_gym.tasks import families
 
-NEW = ["trip-prep"]
+NEW = ["trip-prep", "month-close"]
 Plan = Callable[[Any, dict[str, Any]], list[str]]
 
 
@@ -206,5 +206,79 @@ def test_trip_prep_depth():
                     if m["subject"].startswith("Booking confirmed -") and m["from"] == booking["from"]
                 ]
                 assert len(same) >= 3
+            finally:
+                env.close()
+
+
+# ---- month-close ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("variant", ["freelance", "employee"])
+def test_month_close_stale_limit_and_half_done_fail(variant):
+    fam = families()["month-close"]
+    v = _run("month-close", fam.stale_oracle, variant=variant, difficulty=3)
+    failed = _failed(v)
+    assert any("over the limit" in n for n in failed) and any("total" in n for n in failed), failed
+    for word in ("todo.add_task", "files.write", "expenses.create"):
+        v = _run("month-close", _drop(fam.oracle, word), variant=variant, difficulty=2)
+        assert not v["passed"], word
+
+
+def test_month_close_alternative_doors_pass():
+    """Claims unlinked and in another order, the total by text or in the channel naming them, in another
+    notation, and a summary in other words."""
+
+    def plan(w, f):
+        items = f["receipts"] + f["claim"]
+        total = f"{sum(x['amount'] for x in items):,.2f}".replace(",", " ").replace(".", ",") + " €"
+        who, first = f["who"], f["who"]["name"].split()[0]
+        tell = (
+            A.api("chat.post", channel=who["channel"], text=f"{first}: my {f['month']} claims come to {total}")
+            if who["channel"]
+            else A.api("mail.send", to=[who["email"]], subject="Month end", body=f"All in: {total}")
+        )
+        return [
+            tell,
+            *[A.api("todo.add_task", title=f"receipt {r['merchant']}", list_name="admin") for r in f["chase"]],
+            *[
+                A.api(
+                    "expenses.create",
+                    date=x["date"],
+                    merchant=x["merchant"].upper(),
+                    amount=x["amount"],
+                    category="other",
+                )
+                for x in reversed(items)
+            ],
+            A.api("files.write", path=f["summary"], content=f"Claimed: {total}\nChasing: {len(f['chase'])}\n"),
+        ]
+
+    for variant in ("freelance", "employee"):
+        v = _run("month-close", plan, variant=variant, difficulty=4, seed=1)
+        assert v["passed"], _failed(v)
+
+
+def test_month_close_claiming_everything_fails():
+    """Claiming every charge in sight (the other months' receipts, the charges over the limit) fails."""
+
+    def plan(w, f):
+        extra = [
+            A.api("expenses.create", date=x["date"], merchant=x["merchant"], amount=x["amount"], category="other")
+            for x in f["chase"] + f["others"][-2:]
+        ]
+        return _oracle("month-close")(w, f)[:-1] + extra
+
+    v = _run("month-close", plan, variant="freelance", difficulty=3)
+    assert "nothing from another month is claimed" in _failed(v), _failed(v)
+
+
+def test_month_close_depth():
+    for d, days in ((4, 30), (5, 60)):
+        for variant in ("freelance", "employee"):
+            env = _env("month-close", variant, d)
+            try:
+                f, files = env.scenario.facts, env.world.services["files"]
+                for r in f["receipts"]:
+                    assert env.world.clock.now - clock.parse_time(r["date"]) >= days * clock.DAY
+                receipts = [p for p in files.table("files").values() if p["path"].startswith("Documents/Receipts/")]
+                assert len(receipts) >= 3 * len(f["receipts"]) - 2 and len(f["receipts"]) >= 3
             finally:
                 env.close()
