@@ -27,6 +27,7 @@ from . import (
     invoice_expense,
     meeting_reschedule,
     month_close,
+    new_hire_setup,
     parcel_reschedule,
     phone_alarm_from_message,
     phone_card_check,

@@ -23,7 +23,7 @@ from claw_gym.env import ClawEnv
 from claw_gym.envs.kit import notation
 from claw_gym.tasks import families
 
-NEW = ["trip-prep", "month-close"]
+NEW = ["trip-prep", "month-close", "new-hire-setup"]
 Plan = Callable[[Any, dict[str, Any]], list[str]]
 
 
@@ -280,5 +280,76 @@ def test_month_close_depth():
                     assert env.world.clock.now - clock.parse_time(r["date"]) >= days * clock.DAY
                 receipts = [p for p in files.table("files").values() if p["path"].startswith("Documents/Receipts/")]
                 assert len(receipts) >= 3 * len(f["receipts"]) - 2 and len(f["receipts"]) >= 3
+            finally:
+                env.close()
+
+
+# ---- new-hire-setup -------------------------------------------------------------------------------
+@pytest.mark.parametrize("variant", ["report", "buddy"])
+def test_new_hire_stale_number_and_half_done_fail(variant):
+    fam = families()["new-hire-setup"]
+    v = _run("new-hire-setup", fam.stale_oracle, variant=variant, difficulty=4)
+    assert _failed(v) == [v["checks"][0]["name"]], _failed(v)
+    for word in ("helpdesk.comment", "chat.post", "files.write", "calendar.create_event"):
+        v = _run("new-hire-setup", _drop(fam.oracle, word), variant=variant, difficulty=2)
+        assert not v["passed"], word
+
+
+def test_new_hire_alternative_ways_pass():
+    """The work address, invites in another order, the welcome in #standup by first name, the checklist
+    written by hand with the date in words."""
+
+    def plan(w, f):
+        hire = f["hire"]
+        first = hire["name"].split()[0]
+        day = clock.to_datetime(f["start"])
+        return [
+            A.api("chat.post", channel="standup", text=f"say hi to {first} who joins us on {day:%A}!"),
+            *[
+                A.api(
+                    "calendar.create_event",
+                    title="1:1",
+                    start=clock.fmt(s),
+                    end=clock.fmt(s + 2700),
+                    attendees=[f["work_email"], hire["email"]],
+                )
+                for s in reversed(f["slots"])
+            ],
+            A.api("contacts.create", name=hire["name"], email=f["work_email"], phone=f["new_phone"].replace(" ", "")),
+            A.api("helpdesk.comment", id=f["ticket"], text=f"{first} would like a {hire['laptop']}.", public=False),
+            A.api(
+                "files.write",
+                path=f"Documents/Onboarding/{first}.txt",
+                content=f"{hire['name']} - starts {day.day} {day:%B %Y}\n[ ] badge\n[ ] laptop\n",
+            ),
+        ]
+
+    for variant in ("report", "buddy"):
+        v = _run("new-hire-setup", plan, variant=variant, difficulty=5, seed=1)
+        assert v["passed"], _failed(v)
+
+
+def test_new_hire_wrong_candidate_fails():
+    """Setting up the candidate who started months ago (same role, same thread shape) fails."""
+
+    def plan(w, f):
+        other = next(o for o in f["others"] if o["start"])
+        wrong = {**f, "hire": other, "new_phone": other["phone"], "ticket": f["tickets"][1]}
+        return _oracle("new-hire-setup")(w, wrong)
+
+    v = _run("new-hire-setup", plan, variant="report", difficulty=4)
+    assert len(_failed(v)) >= 4, _failed(v)
+
+
+def test_new_hire_depth():
+    for d, days in ((4, 30), (5, 60)):
+        for variant in ("report", "buddy"):
+            env = _env("new-hire-setup", variant, d)
+            try:
+                f, wm = env.scenario.facts, env.world.services["workmail"].table("messages")
+                reply = wm[f["hire"]["reply"]]
+                assert env.world.clock.now - reply["time"] >= days * clock.DAY
+                same = [m for m in wm.values() if m["subject"] == reply["subject"]]
+                assert len(same) >= 3
             finally:
                 env.close()
