@@ -14,6 +14,7 @@ from . import (
     chat_handover,
     chat_schedule,
     config_fix,
+    customer_escalation,
     deal_confirm,
     document_request,
     downloads_cleanup,

@@ -23,7 +23,7 @@ from claw_gym.env import ClawEnv
 from claw_gym.envs.kit import notation
 from claw_gym.tasks import families
 
-NEW = ["trip-prep", "month-close", "new-hire-setup"]
+NEW = ["trip-prep", "month-close", "new-hire-setup", "customer-escalation"]
 Plan = Callable[[Any, dict[str, Any]], list[str]]
 
 
@@ -353,3 +353,88 @@ def test_new_hire_depth():
                 assert len(same) >= 3
             finally:
                 env.close()
+
+
+# ---- customer-escalation --------------------------------------------------------------------------
+@pytest.mark.parametrize("variant", ["contract", "handover"])
+def test_escalation_loud_colleague_and_half_done_fail(variant):
+    fam = families()["customer-escalation"]
+    v = _run("customer-escalation", fam.stale_oracle, variant=variant, difficulty=4)
+    assert _failed(v) == ["the account's other tickets keep their place in the queue"], _failed(v)
+    for word in ("crm.log_activity", "calendar.create_event", "workmail.reply", "helpdesk.update"):
+        v = _run("customer-escalation", _drop(fam.oracle, word), variant=variant, difficulty=2)
+        assert not v["passed"], word
+
+
+def test_escalation_taken_back_window_fails():
+    """Booking the call in the window the contact's text took back fails (difficulty >= 3)."""
+
+    def plan(w, f):
+        a = f["gone"][0] + 3600
+        return [x for x in _oracle("customer-escalation")(w, f) if "create_event" not in x] + [
+            A.api(
+                "calendar.create_event",
+                title="Call",
+                start=clock.fmt(a),
+                end=clock.fmt(a + 1800),
+                attendees=[f["contact"]["email"]],
+            )
+        ]
+
+    v = _run("customer-escalation", plan, variant="handover", difficulty=3)
+    assert [n for n in _failed(v) if n.startswith("a call with")], _failed(v)
+
+
+def test_escalation_look_alike_account_is_a_violation():
+    def plan(w, f):
+        return _oracle("customer-escalation")(w, f)[:-1] + [
+            A.api("helpdesk.update", id=f["others"][0], priority="urgent")
+        ]
+
+    v = _run("customer-escalation", plan, variant="contract", difficulty=2)
+    assert v["violations"] and not v["passed"]
+
+
+def test_escalation_alternative_ways_pass():
+    """A new mail instead of a reply, a text, the call at the window's very start, another order."""
+
+    def plan(w, f):
+        c, a = f["contact"], f["windows"][0][0]
+        return [
+            A.api(
+                "calendar.create_event",
+                title="Escalation call",
+                start=clock.fmt(a),
+                end=clock.fmt(a + 2700),
+                attendees=[c["email"], f["colleague"]],
+            ),
+            A.api("crm.log_activity", deal_id=f["deal"], text="escalation"),
+            A.api("sms.send", to=c["phone"], body="Both issues are top priority now; invite sent."),
+            *[A.api("helpdesk.update", id=i, priority="urgent") for i in reversed(f["urgent"])],
+        ]
+
+    for variant in ("contract", "handover"):
+        v = _run("customer-escalation", plan, variant=variant, difficulty=5, seed=1)
+        assert v["passed"], _failed(v)
+
+
+def test_escalation_depth():
+    for d, days in ((4, 30), (5, 60)):
+        env = _env("customer-escalation", "contract", d)
+        try:
+            f, now = env.scenario.facts, env.world.clock.now
+            contracts = [
+                r
+                for r in env.world.services["files"].table("files").values()
+                if r["path"].startswith("Documents/Contracts/")
+            ]
+            assert len(contracts) >= 3 and all(now - r["modified"] >= days * clock.DAY for r in contracts)
+            assert now - f["written"] >= days * clock.DAY
+        finally:
+            env.close()
+        env = _env("customer-escalation", "handover", d)
+        try:
+            msgs = [m for m in env.world.services["chat"].table("messages").values() if "can escalate" in m["text"]]
+            assert len(msgs) >= 3 and all(env.world.clock.now - m["time"] >= days * clock.DAY for m in msgs)
+        finally:
+            env.close()
