@@ -40,6 +40,7 @@ from . import (
     secret_request,
     signin_alert,
     statement_reconcile,
+    supplier_bank_change,
     ticket_deal_risk,
     todo_export,
     trip_expenses,
