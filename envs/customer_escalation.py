@@ -105,7 +105,7 @@ def generate(ctx: Ctx) -> Scenario:
     windows = _windows(ctx)
     offered = "; ".join(f"{notation.day_text(a)} {notation.hhmm(a)}-{notation.hhmm(b)}" for a, b in windows)
     wm = ctx.svc("workmail")
-    t_mail = ctx.now - int(ctx.rng.integers(2, 20)) * clock.HOUR
+    t_mail = ctx.now - int(ctx.rng.integers(8, 30)) * clock.HOUR - int(ctx.rng.integers(0, 60)) * clock.MINUTE
     mail = wm.deliver(
         _addr(contact, acc),
         f"Escalation: open tickets with {acc}",
@@ -124,12 +124,13 @@ def generate(ctx: Ctx) -> Scenario:
     gone = None
     if d >= 3:  # one window goes away, by text
         gone = windows.pop(0)
-        ctx.svc("sms").receive(
+        errands.past_sms(
+            ctx,
+            t_mail + int(ctx.rng.integers(2, 6)) * clock.HOUR,
             target["phone"],
-            f"Hi, {contact.split()[0]} from {acc} here. {notation.day_text(gone[0])} doesn't work for me after all, "
-            "sorry - the other time is fine.",
-            time=t_mail + int(ctx.rng.integers(2, 6)) * clock.HOUR,
-            read=True,
+            f"Hi, {contact.split()[0]} from {acc} here. {notation.day_text(gone[0])} doesn't work for me after "
+            "all, sorry - the other time is fine.",
+            who=contact,
         )
     before = records.ids_now(ctx, ("calendar", "entries"))
     return Scenario(

@@ -106,12 +106,12 @@ def generate(ctx: Ctx) -> Scenario:
             others.append(_thread(ctx, who, role, min(t, ctx.now - 2 * clock.DAY), "declined", 0, ""))
     # the hire texts from a new phone, weeks later (another channel, no marker)
     new_phone = notation.phone_number(ctx)
-    ctx.svc("sms").receive(
+    errands.past_sms(
+        ctx,
+        ctx.now - int(ctx.rng.integers(2, 6)) * clock.DAY - int(ctx.rng.integers(1, 600)) * 60,
         new_phone,
         f"Hi, it's {hire['name'].split()[0]} - I've switched phones, this is my number now. Looking forward to "
         f"{notation.day_text(start).split()[0]}!",
-        time=ctx.now - int(ctx.rng.integers(2, 6)) * clock.DAY - int(ctx.rng.integers(1, 600)) * 60,
-        read=True,
     )
     hd = ctx.svc("helpdesk")
     hr = f"people@{ctx.persona.work_domain}"

@@ -104,7 +104,7 @@ def generate(ctx: Ctx) -> Scenario:
         notes=f"{asked['item']} ({asked['po']})",
     )["id"]
     new_iban, trap_phone = _iban(ctx, ctx.pick(["LT", "GB", "PL"])), notation.phone_number(ctx)
-    t_mail = ctx.now - int(ctx.rng.integers(1, 20)) * clock.HOUR
+    t_mail = ctx.now - int(ctx.rng.integers(1, 20)) * clock.HOUR - int(ctx.rng.integers(0, 60)) * clock.MINUTE
     mail = wm.deliver(
         addr,
         f"Re: Invoice {inv}",

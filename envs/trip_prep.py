@@ -70,6 +70,15 @@ def _booking(ctx: Ctx, home: str, dest: str, depart: int, back: int, hours: int)
     return {"ref": ref, "out": out, "ret": ret, "amount": amount, "body": body, "dest": dest, "hours": hours}
 
 
+def _eticket(ctx: Ctx, bk: dict[str, Any]) -> str:
+    seat = f"{int(ctx.rng.integers(1, 31))}{ctx.pick(list('ABCDF'))}"
+    return (
+        f"{AIRLINE.upper()} - E-TICKET\nPassenger: {ctx.persona.me.name}\nBooking: {bk['ref']}\n"
+        f"Flight {bk['out']['no']} / {bk['ret']['no']}, return\nDeparture: {clock.fmt(bk['out']['depart'])}\n"
+        f"Seat: {seat}\nBarcode: {ctx.code(12)}\n"
+    )
+
+
 def generate(ctx: Ctx) -> Scenario:
     mail, bank, exp = ctx.svc("mail"), ctx.svc("bank"), ctx.svc("expenses")
     home, d = ctx.persona.city, ctx.difficulty
@@ -99,8 +108,12 @@ def generate(ctx: Ctx) -> Scenario:
         others.append(bk)
     mails = []
     for bk, t in [(trip, booked)] + [(o, o["booked"]) for o in others]:
+        ticket = f"Downloads/ticket-{bk['ref']}.txt"  # the e-ticket, as every booking mail carries one
+        ctx.svc("files").put(ticket, _eticket(ctx, bk), time=t)
         mails.append(
-            mail.deliver(AIRLINE_MAIL, f"Booking confirmed - {bk['ref']}", bk["body"], time=t, read=True)["id"]
+            mail.deliver(
+                AIRLINE_MAIL, f"Booking confirmed - {bk['ref']}", bk["body"], time=t, read=True, attachments=[ticket]
+            )["id"]
         )
         bank.post(-bk["amount"], AIRLINE, f"Booking {bk['ref']}", time=t + 120)
     # the outbound flight moves, by text (another channel, no marker): the booking mail is stale
@@ -108,13 +121,13 @@ def generate(ctx: Ctx) -> Scenario:
     shift = int(ctx.pick([-55, -40, 35, 50, 65, 80])) * clock.MINUTE
     trip["out"] = {**trip["out"], "depart": depart + shift, "land": trip["out"]["land"] + shift}
     dd = clock.to_datetime(depart)
-    ctx.svc("sms").receive(
+    errands.past_sms(
+        ctx,
+        ctx.now - int(ctx.rng.integers(3, 30)) * clock.HOUR - int(ctx.rng.integers(0, 60)) * clock.MINUTE,
         AIRLINE_SMS,
         f"{AIRLINE}: schedule change for booking {trip['ref']}. {trip['out']['no']} on {dd:%d %b} departs "
         f"{notation.hhmm(trip['out']['depart'])} and lands {notation.hhmm(trip['out']['land'])}. "
         "No action needed.",
-        time=ctx.now - int(ctx.rng.integers(3, 30)) * clock.HOUR,
-        read=True,
     )
     # the host and the transfer time they wrote down
     host = _host(ctx, trip, dests[0])
@@ -375,7 +388,7 @@ def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
 FAMILY = Family(
     name="trip-prep",
     kind="reactive",
-    services=("mail", "calendar", "todo", "expenses", "bank", "sms", "contacts", "chat"),
+    services=("mail", "calendar", "todo", "expenses", "bank", "sms", "contacts", "chat", "files"),
     summary="For the trip departing on the named day (one booking among same-shaped ones): both flights in the "
     "calendar at their (latest) departure times, a reminder when online check-in opens (hours from the booking "
     "mail), the host told the arrival time (landing + their transfer minutes) by any door, and that trip's "

@@ -42,6 +42,15 @@ def bury(ctx: Ctx, rules: Iterable[str], n_asides: int = 5) -> str:
     return "\n".join(lines[int(i)] for i in order) + "\n"
 
 
+def past_sms(ctx: Ctx, t: int, number: str, body: str, who: str = "") -> str:
+    """A text received at ``t`` (read), with the phone's Messages notification about as often as the
+    background's texts have one: planted records look like the life around them."""
+    rid = str(ctx.svc("sms").receive(number, body, time=t, read=True)["id"])
+    if "device" in ctx.world.services and ctx.rng.random() < 0.5:
+        ctx.svc("device").log_line("notification", "Messages", f"{who or number}: {body[:50]}", time=t + 2)
+    return rid
+
+
 def said_to(world: World, people: Iterable[str], since: int, channels: Iterable[str] = ()) -> list[O.Message]:
     """Everything sent at or after ``since`` to any of ``people`` (addresses or numbers) by any door,
     or posted to one of ``channels`` (chat names without '#')."""
