@@ -149,7 +149,7 @@ def generate(ctx: Ctx) -> Scenario:
     total = round(sum(x["amount"] for x in receipts + claim), 2)
     stale_total = round(sum(x["amount"] for x in receipts + [r for r in bills if r["amount"] <= limit0]), 2)
     who = _rules(ctx, m, limit0, limit, recurring)
-    summary = f"Documents/Expenses/{m:%Y-%m} summary.txt"
+    summary = f"Documents/Expenses/{m:%B} summary.txt"  # no digits: the instruction names no amount
     ctx.svc("expenses").add(
         ctx.now - int(ctx.rng.integers(1, 4)) * clock.DAY, "Officeworks", ctx.money(8, 30), "office"
     )
