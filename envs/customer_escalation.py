@@ -287,12 +287,14 @@ def _solve(world: World, f: dict[str, Any], window: tuple[int, int], urgent: lis
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
-    return _solve(world, f, tuple(f["windows"][-1]), f["urgent"])  # type: ignore[arg-type]
+    a, b = f["windows"][-1]
+    return _solve(world, f, (a, b), f["urgent"])
 
 
 def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
     """Does what the loudest mail asks: every ticket of the account urgent."""
-    return _solve(world, f, tuple(f["windows"][-1]), f["urgent"] + f["rest"])  # type: ignore[arg-type]
+    a, b = f["windows"][-1]
+    return _solve(world, f, (a, b), f["urgent"] + f["rest"])
 
 
 FAMILY = Family(

@@ -30,7 +30,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
 
-from .kit import errands, records
+from .kit import errands, records, views
 
 SPEND = [
     ("CityCab", "travel", (14, 48)),
@@ -42,9 +42,9 @@ SPEND = [
     ("Udemy", "training", (15, 60)),
 ]
 RECURRING = [  # (merchant, what the person calls it, category)
-    ("Telia", "the phone plan", "other"),
+    ("Telia", "my Telia phone plan", "other"),
     ("Figma", "the Figma licence", "software"),
-    ("Q-Park", "office parking", "travel"),
+    ("Q-Park", "Q-Park parking at the office", "travel"),
     ("Dropbox", "the Dropbox plan", "software"),
 ]
 HANDBOOK = [
@@ -292,7 +292,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         f"{count(len(msgs), 'message')} to them; the claimed items add up to {f['total']:.2f}",
         because="the instruction asks to send the total; it is the sum of what the month's claims hold",
     )
-    rec = world.services["files"].find(f["summary"])
+    rec = views.files(world).find(f["summary"])
     text = rec["content"] if rec else ""
     g.expect(
         "the summary file holds the total",

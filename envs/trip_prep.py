@@ -56,8 +56,8 @@ def _booking(ctx: Ctx, home: str, dest: str, depart: int, back: int, hours: int)
     """One round trip: its legs (depart, land) and the confirmation mail's text."""
     ref = f"{chr(65 + int(ctx.rng.integers(26)))}{chr(65 + int(ctx.rng.integers(26)))}{ctx.code(4)}"
     fly = int(ctx.rng.integers(95, 200)) * clock.MINUTE
-    out = {"no": _flight_no(ctx), "depart": depart, "land": depart + fly}
-    ret = {"no": _flight_no(ctx), "depart": back, "land": back + fly}
+    out: dict[str, Any] = {"no": _flight_no(ctx), "depart": depart, "land": depart + fly}
+    ret: dict[str, Any] = {"no": _flight_no(ctx), "depart": back, "land": back + fly}
     amount = ctx.money(120, 420)
     body = (
         f"Booking confirmed - {ref}\n\nDear {ctx.persona.me.name},\n\nthank you for booking with {AIRLINE}.\n\n"
@@ -285,13 +285,9 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     )
     claims = errands.new_rows(world, "expenses", "claims", b["expenses.claims"])
     t = f["transfer"]
-    good = [
-        x
-        for x in claims
-        if abs(x["amount"] - t["amount"]) < 0.005 and x["category"] == "travel" and x["tx_id"] in ("", t["tx"])
-    ]
+    good = [x for x in claims if abs(x["amount"] - t["amount"]) < 0.005 and x["tx_id"] in ("", t["tx"])]
     g.expect(
-        "the transfer is filed in expenses (amount, travel)",
+        "the transfer is filed in expenses with its amount",
         bool(good),
         f"{count(len(claims), 'new claim')}: "
         + ("; ".join(f"{x['merchant']} {x['amount']:.2f} {x['category']}" for x in claims) or "none")
@@ -392,7 +388,7 @@ FAMILY = Family(
     summary="For the trip departing on the named day (one booking among same-shaped ones): both flights in the "
     "calendar at their (latest) departure times, a reminder when online check-in opens (hours from the booking "
     "mail), the host told the arrival time (landing + their transfer minutes) by any door, and that trip's "
-    "pre-paid transfer filed in expenses (travel, right amount); nothing for other trips.",
+    "pre-paid transfer filed in expenses (right amount, any category); nothing for other trips.",
     generate=generate,
     check=check,
     oracle=oracle,
