@@ -123,7 +123,7 @@ def generate(ctx: Ctx) -> Scenario:
     bills = []
     for (merchant, what, category), amount in zip(recurring, amounts):
         day = month_days[int(ctx.rng.integers(1, 27))]
-        t = min(_t(day, int(ctx.rng.integers(0, 7)), int(ctx.rng.integers(0, 60))), ctx.now - clock.DAY)
+        t = min(_t(day, 4, 0), ctx.now - clock.DAY)  # billed at 04:00 like every subscription in the history
         tx = bank.post(-amount, merchant, f"{merchant} subscription", time=t)
         bills.append(
             {
@@ -135,11 +135,10 @@ def generate(ctx: Ctx) -> Scenario:
                 "date": clock.fmt_date(t),
             }
         )
-        for nb in neighbours:  # the same charge the other months, a little different
-            tn = _t(nb.replace(day=day.day if day.day <= 28 else 28), 3, int(ctx.rng.integers(0, 60)))
-            bank.post(
-                -round(amount * float(ctx.rng.uniform(0.9, 1.1)), 2), merchant, f"{merchant} subscription", time=tn
-            )
+        for nb in neighbours:  # the same charge the other months, on the same day
+            tn = _t(nb.replace(day=day.day), 4, 0)
+            if tn < ctx.now:
+                bank.post(-amount, merchant, f"{merchant} subscription", time=tn)
     for o in others[: len(others) // 2]:  # the month before was closed already
         ctx.svc("expenses").add(
             clock.parse_time(o["date"]), o["merchant"], o["amount"], o["category"], tx_id=o["tx"], status="approved"
