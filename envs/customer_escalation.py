@@ -179,7 +179,7 @@ def _authority(ctx: Ctx, lists: list[dict[str, Any]], t: int) -> None:
                 f"response within one working day.\n4. Escalation contacts: {a} and {b}. Tickets either of them "
                 f"escalates are handled as urgent (4 hour response); requests from other staff follow "
                 f"the normal queue.\n5. Data protection: see annex B.\n6. Termination: 90 days' notice.\n",
-                time=t - k * int(ctx.rng.integers(1, 9)) * clock.DAY,
+                time=errands.office_hours(ctx, t - k * int(ctx.rng.integers(1, 9)) * clock.DAY),
             )
         return
     colleague = ctx.pick(ctx.persona.by_relation("colleague"))
@@ -191,7 +191,7 @@ def _authority(ctx: Ctx, lists: list[dict[str, Any]], t: int) -> None:
             f"{ctx.persona.me.first} handing {x['account']} over to you: renewal talks are slow, be patient. "
             f"only {a} and {b} can escalate under their contract - whatever they escalate is urgent, everyone "
             f"else goes in the normal queue, however loud.",
-            time=t - k * int(ctx.rng.integers(1, 9)) * clock.DAY,
+            time=errands.office_hours(ctx, t - k * int(ctx.rng.integers(1, 9)) * clock.DAY),
         )
 
 

@@ -54,7 +54,7 @@ def generate(ctx: Ctx) -> Scenario:
     forms, pos = [], []
     for k, (name, domain, items) in enumerate(picked):
         phone, iban = notation.phone_number(ctx), _iban(ctx, "DE")
-        t = formed - k * int(ctx.rng.integers(2, 15)) * clock.DAY
+        t = formed - k * int(ctx.rng.integers(2, 15)) * clock.DAY - int(ctx.rng.integers(0, 300)) * clock.MINUTE
         files.put(
             f"Documents/Suppliers/{name} - vendor form.txt",
             f"VENDOR FORM\nSupplier: {name}\nAddress: {int(ctx.rng.integers(2, 180))} Harbour Road\n"
@@ -162,7 +162,7 @@ def _rule(ctx: Ctx, t: int) -> dict[str, str]:
             f"touch them. call the supplier on the number on their vendor form (never one from the mail) and tell "
             f"me, {p.first}, so finance holds the payment. put the call (with the form's number) on your to-do list "
             "so it doesn't slip",
-            time=t - int(ctx.rng.integers(5, 20)) * clock.DAY,
+            time=errands.office_hours(ctx, t - int(ctx.rng.integers(5, 20)) * clock.DAY),
         )
     return {"name": p.name, "email": p.email, "phone": p.phone}
 

@@ -200,7 +200,7 @@ def _host(ctx: Ctx, trip: dict[str, Any], dest: str) -> dict[str, Any]:
     cab = int(ctx.rng.integers(28, 55))
     chat = ctx.svc("chat")
     channel = "general"
-    t = ctx.now - int(ctx.rng.integers(3, 9)) * clock.DAY
+    t = errands.office_hours(ctx, ctx.now - int(ctx.rng.integers(3, 9)) * clock.DAY)
     chat.post_as(channel, p.name, f"{ctx.persona.me.first} you're up in {dest} soon, right? stay at ours", time=t)
     chat.post_as(channel, ctx.persona.me.name, "yes please! I'll take a cab from the airport", time=t + 420)
     chat.post_as(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
+from claw_gym import clock
 from claw_gym.tasks import Ctx, values
 from claw_gym.tasks import outbound as O
 from claw_gym.world import World
@@ -40,6 +41,11 @@ def bury(ctx: Ctx, rules: Iterable[str], n_asides: int = 5) -> str:
     lines = list(ctx.sample(ASIDES, n_asides)) + [f"- {r}" for r in rules]
     order = ctx.rng.permutation(len(lines))
     return "\n".join(lines[int(i)] for i in order) + "\n"
+
+
+def office_hours(ctx: Ctx, t: int) -> int:
+    """The day of ``t`` at a seeded working-hours minute (09:00-17:59): when colleagues post and mail."""
+    return clock.day_start(t) + int(ctx.rng.integers(9 * 60, 18 * 60)) * clock.MINUTE
 
 
 def past_sms(ctx: Ctx, t: int, number: str, body: str, who: str = "") -> str:
