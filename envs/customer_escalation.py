@@ -87,7 +87,7 @@ def generate(ctx: Ctx) -> Scenario:
         ctx.svc("contacts").add(contact, _addr(contact, acc), lists[-1]["phone"], company=acc)
         ids = []
         for issue in ctx.sample(ISSUES, 2 + (d >= 3) + (i == 0)):
-            t = ctx.now - int(ctx.rng.integers(2, 12)) * clock.DAY - int(ctx.rng.integers(1, 900)) * 60
+            t = errands.office_hours(ctx, ctx.now - int(ctx.rng.integers(2, 12)) * clock.DAY)
             who = ctx.pick([contact, boss, other])
             ids.append(
                 hd.open_ticket(
@@ -105,7 +105,7 @@ def generate(ctx: Ctx) -> Scenario:
     windows = _windows(ctx)
     offered = "; ".join(f"{notation.day_text(a)} {notation.hhmm(a)}-{notation.hhmm(b)}" for a, b in windows)
     wm = ctx.svc("workmail")
-    t_mail = ctx.now - int(ctx.rng.integers(8, 30)) * clock.HOUR - int(ctx.rng.integers(0, 60)) * clock.MINUTE
+    t_mail = errands.office_hours(ctx, ctx.now - clock.DAY)
     mail = wm.deliver(
         _addr(contact, acc),
         f"Escalation: open tickets with {acc}",
