@@ -61,10 +61,10 @@ def _thread(ctx: Ctx, who: str, role: str, t: int, outcome: str, start: int, lap
     wm.deliver(
         wm.address(),
         subject,
-        f"Dear {first},\n\nwe're happy to offer you the {role} position. The contract is attached; let me know "
-        f"what start date works for you.\n\nBest,\n{ctx.persona.me.name}",
+        f"Dear {first},\n\nwe're happy to offer you the {role} position, on the terms we discussed. Let me "
+        f"know what start date works for you.\n\nBest,\n{ctx.persona.me.name}",
         to=[email],
-        time=t,
+        time=errands.office_hours(ctx, t),
         folder="sent",
         read=True,
     )
@@ -120,20 +120,31 @@ def generate(ctx: Ctx) -> Scenario:
         hr,
         f"Please prepare equipment and accounts for {hire['name']}, {role}, starting {clock.fmt_date(start)}. "
         "The hiring manager adds the laptop model here.",
-        time=ctx.now - int(ctx.rng.integers(2, 9)) * clock.DAY - int(ctx.rng.integers(1, 600)) * 60,
+        time=errands.office_hours(ctx, ctx.now - int(ctx.rng.integers(2, 9)) * clock.DAY),
     )["id"]
     tickets = [ticket]
     for o in others:
         if o["start"]:
-            tickets.append(
-                hd.open_ticket(
-                    f"New starter: {o['name']} ({clock.fmt_date(o['start'])})",
-                    hr,
-                    f"Please prepare equipment and accounts for {o['name']}, {role}, starting "
-                    f"{clock.fmt_date(o['start'])}. The hiring manager adds the laptop model here.",
-                    time=o["start"] - 9 * clock.DAY,
-                )["id"]
+            done = hd.open_ticket(
+                f"New starter: {o['name']} ({clock.fmt_date(o['start'])})",
+                hr,
+                f"Please prepare equipment and accounts for {o['name']}, {role}, starting "
+                f"{clock.fmt_date(o['start'])}. The hiring manager adds the laptop model here.",
+                time=errands.office_hours(ctx, o["start"] - 9 * clock.DAY),
             )
+            hd.modify(
+                done,
+                status="solved",
+                comments=[
+                    {"time": clock.fmt(o["start"] - 5 * clock.DAY), "text": f"Laptop: {o['laptop']}", "public": False},
+                    {
+                        "time": clock.fmt(o["start"] - 2 * clock.DAY),
+                        "text": "Laptop and accounts ready.",
+                        "public": True,
+                    },
+                ],
+            )
+            tickets.append(done["id"])
     wd, hh, mm = int(ctx.rng.integers(0, 5)), int(ctx.rng.integers(9, 17)), int(ctx.pick([0, 15, 30, 45]))
     _rule(ctx, wd, hh, mm, role, offered)
     first = start + ((wd - clock.weekday(start)) % 7) * clock.DAY
@@ -190,7 +201,7 @@ def _rule(ctx: Ctx, wd: int, hh: int, mm: int, role: str, t: int) -> None:
         f"be their buddy? The usual: a 30 minute catch-up every week, {when}, from their first week on - that "
         f"slot works for the whole team. Also keep an eye on the budget sheet, I'll share it Friday.\n\n"
         f"{boss.first}",
-        time=t - int(ctx.rng.integers(10, 30)) * clock.DAY,
+        time=errands.office_hours(ctx, t - int(ctx.rng.integers(10, 30)) * clock.DAY),
         read=True,
     )
 
@@ -241,7 +252,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         f"{count(len(got), 'comment')} on {f['ticket']}, {len(said)} naming {hire['laptop']}",
         because="the instruction asks to tell IT on the ticket; the hire's reply names the laptop",
     )
-    wrong = [i for i in f["tickets"][1:] if tickets[i]["comments"]]
+    wrong = [i for i in f["tickets"][1:] if len(tickets[i]["comments"]) != 2 or tickets[i]["status"] != "solved"]
     g.expect(
         "other starters' tickets are left alone",
         not wrong,
