@@ -1,0 +1,325 @@
+"""Reactive, compositional: "sort out the <name> escalation" -- priorities, a CRM note, a call, a reply.
+
+Three CRM accounts share a first word (Northgate Foods, Northgate Freight, ...), each with open
+tickets. Two people at the right account write in: an escalation contact on the contract, who asks
+for two named tickets to be made urgent and offers times for a call, and a colleague of theirs who
+is not on the contract and wants everything urgent. Who may escalate is written where the person
+keeps it: the account's contract in their files (``contract``) or the handover message of the
+colleague who passed the account on (``handover``), with the same lines for the look-alike accounts.
+The person asks to sort it out: the tickets the authorised contact named get urgent priority (and no
+others), an activity is logged on that account's deal (not a look-alike's), a call with the contact
+is booked inside a window they offered, and the contact gets a reply.
+
+From difficulty 3 the contact later texts that one offered window no longer works (another channel).
+At difficulty 4 the authority list is >= 30 days old, at 5 >= 60, among >= 3 same-shaped lists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.plural import count
+from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint, Own, field_in
+from claw_gym.world import World
+
+from .kit import errands, notation, records
+
+STEMS = ["Northgate", "Bramley", "Kestrel", "Ashford", "Whitmore"]
+KINDS = ["Foods", "Freight", "Family Dental", "Finance", "Fabrics"]
+PEOPLE = [
+    "Helen Marsh",
+    "Victor Osei",
+    "Greta Sandberg",
+    "Rami Aziz",
+    "Carla Duarte",
+    "Niall Byrne",
+    "Mei Lin",
+    "Sven Aalto",
+    "Olu Adeyemi",
+    "Ilse Brandt",
+    "Tariq Hassan",
+    "Bea Costa",
+]
+ISSUES = [
+    "Invoices export fails for March",
+    "Warehouse scanner sync drops orders",
+    "Single sign-on loops back to login",
+    "Dashboard totals off by one day",
+    "API rate limit hit at 9am every day",
+    "Email notifications arrive twice",
+]
+
+
+def _domain(account: str) -> str:
+    return account.lower().replace(" ", "") + ".example"
+
+
+def _addr(person: str, account: str) -> str:
+    return person.split()[0].lower() + "." + person.split()[1].lower() + "@" + _domain(account)
+
+
+def generate(ctx: Ctx) -> Scenario:
+    d, crm, hd = ctx.difficulty, ctx.svc("crm"), ctx.svc("helpdesk")
+    stem = ctx.pick(STEMS)
+    accounts = [f"{stem} {k}" for k in ctx.sample(KINDS, 3)]
+    people = ctx.sample(PEOPLE, 12)
+    back = {4: 31, 5: 61}.get(d, 6)
+    written = ctx.now - (back + int(ctx.rng.integers(0, 12))) * clock.DAY - int(ctx.rng.integers(1, 600)) * 60
+    deals, lists, tickets_of = [], [], {}
+    for i, acc in enumerate(accounts):
+        contact, boss, other = people[3 * i : 3 * i + 3]
+        deals.append(
+            crm.add_deal(
+                acc,
+                f"{acc} - {ctx.pick(['renewal', 'support plan', 'expansion'])}",
+                ctx.pick(["proposal", "negotiation", "qualified"]),
+                float(int(ctx.rng.integers(15, 120)) * 1000),
+                _addr(contact, acc),
+                ctx.at(int(ctx.rng.integers(15, 60)), 17),
+            )["id"]
+        )
+        lists.append(
+            {"account": acc, "authorised": [contact, boss], "other": other, "phone": notation.phone_number(ctx)}
+        )
+        ctx.svc("contacts").add(contact, _addr(contact, acc), lists[-1]["phone"], company=acc)
+        ids = []
+        for issue in ctx.sample(ISSUES, 2 + (d >= 3) + (i == 0)):
+            t = errands.office_hours(ctx, ctx.now - int(ctx.rng.integers(2, 12)) * clock.DAY)
+            who = ctx.pick([contact, boss, other])
+            ids.append(
+                hd.open_ticket(
+                    issue, _addr(who, acc), f"{issue}. Started a few days ago, please look into it.", time=t
+                )["id"]
+            )
+        tickets_of[acc] = ids
+    _authority(ctx, lists, written)
+    target = lists[0]
+    acc = target["account"]
+    mine = tickets_of[acc]
+    rows = hd.table("tickets")
+    urgent = mine[:2]
+    contact, colleague = target["authorised"][0], target["other"]
+    windows = _windows(ctx)
+    offered = "; ".join(f"{notation.day_text(a)} {notation.hhmm(a)}-{notation.hhmm(b)}" for a, b in windows)
+    wm = ctx.svc("workmail")
+    t_mail = errands.office_hours(ctx, ctx.now - clock.DAY)
+    mail = wm.deliver(
+        _addr(contact, acc),
+        f"Escalation: open tickets with {acc}",
+        f'Hello,\n\nI\'m escalating two issues that are stopping our team: "{rows[urgent[0]]["subject"]}" and '
+        f'"{rows[urgent[1]]["subject"]}". Please treat both as urgent, as our contract allows.\n\nI\'d like a '
+        f"call about it. I'm free {offered}.\n\nRegards,\n{contact}\n{acc}\n{target['phone']}",
+        time=t_mail,
+    )["id"]
+    wm.deliver(
+        _addr(colleague, acc),
+        f"Re: Escalation: open tickets with {acc}",
+        f"Hi, adding to {contact.split()[0]}'s mail: honestly ALL our open tickets should be urgent, including "
+        f'"{rows[mine[-1]]["subject"]}". Please bump everything today.\n\n{colleague}',
+        time=t_mail + int(ctx.rng.integers(20, 90)) * 60,
+    )
+    gone = None
+    if d >= 3:  # one window goes away, by text
+        gone = windows.pop(0)
+        errands.past_sms(
+            ctx,
+            t_mail + int(ctx.rng.integers(2, 6)) * clock.HOUR,
+            target["phone"],
+            f"Hi, {contact.split()[0]} from {acc} here. {notation.day_text(gone[0])} doesn't work for me after "
+            "all, sorry - the other time is fine.",
+            who=contact,
+        )
+    before = records.ids_now(ctx, ("calendar", "entries"))
+    return Scenario(
+        f"Sort out the {stem} escalation: get the ticket priorities right, log it in the CRM, set up the call "
+        "they asked for and reply to them.",
+        {
+            "account": acc,
+            "deal": deals[0],
+            "other_deals": deals[1:],
+            "mail": mail,
+            "contact": {"name": contact, "email": _addr(contact, acc), "phone": target["phone"]},
+            "colleague": _addr(colleague, acc),
+            "urgent": urgent,
+            "rest": [i for i in mine if i not in urgent],
+            "others": [i for a in accounts[1:] for i in tickets_of[a]],
+            "windows": windows,
+            "gone": gone,
+            "written": written,
+            "kept_in": ctx.variant,
+            "start": ctx.now,
+            "before": before,
+        },
+    )
+
+
+def _windows(ctx: Ctx) -> list[tuple[int, int]]:
+    """Two call windows the contact offers, on two different working days ahead."""
+    days = [k for k in range(1, 8) if clock.weekday(ctx.at(k, 0)) < 5]
+    a, b = sorted(ctx.sample(days, 2))
+    out = []
+    for k in (a, b):
+        h = int(ctx.rng.integers(9, 15))
+        out.append((ctx.at(k, h), ctx.at(k, h + 2)))
+    return out
+
+
+def _authority(ctx: Ctx, lists: list[dict[str, Any]], t: int) -> None:
+    """Who may escalate, per account, written the way this person keeps it."""
+    if ctx.variant == "contract":
+        for k, x in enumerate(lists):
+            a, b = x["authorised"]
+            ctx.svc("files").put(
+                f"Documents/Contracts/{x['account']} - MSA.txt",
+                f"MASTER SERVICES AGREEMENT - {x['account']}\n\n1. Term: 24 months from signature, renewing "
+                f"yearly.\n2. Fees: as in the order form; invoices net 30.\n3. Support: business hours, first "
+                f"response within one working day.\n4. Escalation contacts: {a} and {b}. Tickets either of them "
+                f"escalates are handled as urgent (4 hour response); requests from other staff follow "
+                f"the normal queue.\n5. Data protection: see annex B.\n6. Termination: 90 days' notice.\n",
+                time=errands.office_hours(ctx, t - k * int(ctx.rng.integers(1, 9)) * clock.DAY),
+            )
+        return
+    colleague = ctx.pick(ctx.persona.by_relation("colleague"))
+    for k, x in enumerate(lists):
+        a, b = x["authorised"]
+        ctx.svc("chat").post_as(
+            "general",
+            colleague.name,
+            f"{ctx.persona.me.first} handing {x['account']} over to you: renewal talks are slow, be patient. "
+            f"only {a} and {b} can escalate under their contract - whatever they escalate is urgent, everyone "
+            f"else goes in the normal queue, however loud.",
+            time=errands.office_hours(ctx, t - k * int(ctx.rng.integers(1, 9)) * clock.DAY),
+        )
+
+
+def check(world: World, f: dict[str, Any], g: Grader) -> None:
+    rows = world.services["helpdesk"].table("tickets")
+    who = "the escalation contacts written down for the account (contract or handover)"
+    not_urgent = [i for i in f["urgent"] if rows[i]["priority"] != "urgent"]
+    g.expect(
+        "the tickets the authorised contact named are urgent",
+        not not_urgent,
+        ", ".join(f"{i} {rows[i]['priority']}" for i in f["urgent"]),
+        because=f"the contact's mail names the tickets; {who} include them, and what they escalate is urgent",
+    )
+    bumped = [i for i in f["rest"] if rows[i]["priority"] in ("urgent", "high")]
+    g.expect(
+        "the account's other tickets keep their place in the queue",
+        not bumped,
+        ", ".join(f"{i} {rows[i]['priority']}" for i in bumped) or "unchanged",
+        because=f"only the contact's two were escalated by someone with authority ({who}); others follow the queue",
+    )
+    acts = [a for a in world.services["crm"].table("activities").values() if a["time"] >= f["start"]]
+    on = [a for a in acts if a["deal"] == f["deal"]]
+    off = sorted({a["deal"] for a in acts if a["deal"] != f["deal"]})
+    g.expect(
+        f"an activity is logged on {f['account']}'s deal only",
+        bool(on) and not off,
+        f"{count(len(on), 'activity')} on {f['deal']}" + (f"; also on {', '.join(off)}" if off else ""),
+        because="the instruction asks to log it in the CRM; the mail's domain says which of the look-alike accounts",
+    )
+    cal = errands.new_rows(world, "calendar", "entries", f["before"]["calendar.entries"])
+    c = f["contact"]
+    calls = [r for r in cal if c["email"].lower() in [a.lower() for a in r.get("attendees", [])]]
+    inside = [r for r in calls if any(a <= r["start"] and r["end"] <= b for a, b in f["windows"])]
+    g.expect(
+        f"a call with {c['name']} is booked inside a time they offered",
+        bool(inside) and len(inside) == len(calls),
+        f"{count(len(calls), 'invite')}: {', '.join(clock.fmt(r['start']) for r in calls) or 'none'}; open: "
+        + "; ".join(f"{clock.fmt(a)}-{notation.hhmm(b)}" for a, b in f["windows"]),
+        because="the contact's mail offers the windows" + ("; their later text takes one back" if f["gone"] else ""),
+    )
+    said = [
+        m for m in errands.said_to(world, [c["email"], c["phone"]], f["start"]) if not m.door.startswith("calendar")
+    ]
+    g.expect(
+        f"{c['name']} got a reply",
+        bool(said),
+        f"{count(len(said), 'message')} to them (besides invites)",
+        because="the instruction asks to reply to them",
+    )
+
+
+def _solve(world: World, f: dict[str, Any], window: tuple[int, int], urgent: list[str]) -> list[str]:
+    c = f["contact"]
+    stem = f["account"].split()[0]
+    reads = [
+        A.api("workmail.search", query=stem),
+        A.api("workmail.get", id=f["mail"]),
+        A.api("sms.list"),
+        A.api("crm.list_deals", query=stem),
+        A.api("crm.get_deal", id=f["deal"]),
+        *[A.api("crm.get_deal", id=i) for i in f["other_deals"]],
+        A.api("files.read", path=f"Documents/Contracts/{f['account']} - MSA.txt")
+        if f["kept_in"] == "contract"
+        else A.api("chat.history", channel="general", limit=50),
+        A.api("helpdesk.list", status="open"),
+        *[A.api("helpdesk.get", id=i) for i in f["urgent"] + f["rest"]],
+        A.api("calendar.list_events", start=clock.fmt_date(window[0]), end=clock.fmt_date(window[0] + clock.DAY)),
+    ]
+    start = window[0] + 30 * clock.MINUTE
+    writes = [A.api("helpdesk.update", id=i, priority="urgent") for i in urgent]
+    writes += [
+        A.api(
+            "crm.log_activity",
+            deal_id=f["deal"],
+            text=f"Escalation from {c['name']}: tickets "
+            f"{', '.join(urgent)} set to urgent; call booked {clock.fmt(start)}.",
+        ),
+        A.api(
+            "calendar.create_event",
+            title=f"Call with {c['name']} ({f['account']})",
+            start=clock.fmt(start),
+            end=clock.fmt(start + 1800),
+            attendees=[c["email"]],
+        ),
+        A.api(
+            "workmail.reply",
+            id=f["mail"],
+            body=f"Dear {c['name'].split()[0]},\n\nboth tickets are now urgent "
+            f"and we're on them. I've sent an invite for a call on {clock.fmt(start)}.\n\nBest regards",
+        ),
+    ]
+    return reads + writes + [A.api("helpdesk.list", status="open"), A.finish("Escalation handled.")]
+
+
+def oracle(world: World, f: dict[str, Any]) -> list[str]:
+    a, b = f["windows"][-1]
+    return _solve(world, f, (a, b), f["urgent"])
+
+
+def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
+    """Does what the loudest mail asks: every ticket of the account urgent."""
+    a, b = f["windows"][-1]
+    return _solve(world, f, (a, b), f["urgent"] + f["rest"])
+
+
+FAMILY = Family(
+    name="customer-escalation",
+    kind="reactive",
+    services=("workmail", "crm", "helpdesk", "calendar", "files", "chat", "sms", "contacts"),
+    summary="For the account the escalation came from (among look-alike CRM accounts): the two tickets its "
+    "authorised escalation contact named are urgent and its other tickets are not bumped (the colleague who "
+    "asked for everything is not on the contract/handover list), an activity on its deal only, a call booked "
+    "with the contact inside a window they still offer, and a reply to them.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    variants=("contract", "handover"),
+    tasks_per_variant=15,
+    count=30,
+    max_steps=60,
+    tags=("conflict", "noise"),
+    stale_oracle=stale_oracle,
+    footprint=Footprint(
+        owns=(
+            Own("helpdesk.tickets", ids=("urgent", "rest")),
+            Own("crm.activities", where=field_in("deal", "deal"), new=True),
+            Own("crm.deals", ids=("deal",)),
+        ),
+        parties=("contact.email", "contact.phone", "colleague"),
+    ),
+)

@@ -1,0 +1,380 @@
+"""Reactive, compositional: "close out <month>" -- claims, a to-do per missing receipt, the total, a summary.
+
+The person's expense policy is one line among others: claims over a limit need the receipt; smaller
+ones go in with just the card charge. Work also covers a few recurring charges (named in the same
+place). For the month asked: every receipt saved for that month is claimed; each recurring charge of
+the month without a receipt is claimed if it is within the limit, else it gets a to-do to find the
+receipt (and no claim yet); the accountant gets the month's total (a sum of what was claimed); a
+summary with the total is saved where the instruction says. Receipts and charges of the neighbouring
+months (same merchants, same amounts range) must not be claimed.
+
+The limit is amended later by another channel (the accountant's or finance's message), and one
+recurring charge sits between the old and the new limit: the later rule decides.
+At difficulty 4 the month closes >= 30 days back, at 5 >= 60 days back, among >= 3 months of
+same-shaped receipts.
+
+Variants: ``freelance`` (the rule in the person's own note, an outside accountant by mail, the
+amendment in the accountant's mail) and ``employee`` (the rule in the company handbook file, the
+finance colleague, the amendment in the team chat): different people, services and rules.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.plural import count
+from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
+from claw_gym.tasks.footprint import Footprint, Own, path_in
+from claw_gym.world import World
+
+from .kit import errands, records, views
+
+SPEND = [
+    ("CityCab", "travel", (14, 48)),
+    ("Trainline", "travel", (38, 140)),
+    ("Brasserie du Port", "meals", (22, 95)),
+    ("Noodle Bar", "meals", (11, 34)),
+    ("Officeworks", "office", (9, 70)),
+    ("Hotel Central", "travel", (85, 190)),
+    ("Udemy", "training", (15, 60)),
+]
+RECURRING = [  # (merchant, what the person calls it, category)
+    ("Telia", "my Telia phone plan", "other"),
+    ("Figma", "the Figma licence", "software"),
+    ("Q-Park", "Q-Park parking at the office", "travel"),
+    ("Dropbox", "the Dropbox plan", "software"),
+]
+HANDBOOK = [
+    "Holidays: 25 days a year; book them in the HR tool two weeks ahead.",
+    "Laptops are replaced every three years; IT orders them, not you.",
+    "Sick days: tell your manager before 10:00 and log it in the HR tool.",
+    "Working from home: up to three days a week, agree the days with your team.",
+    "Office keys and badges go back to reception on your last day.",
+    "Conference budget: ask your manager before you register.",
+]
+
+
+def _month_of(ctx: Ctx) -> date:
+    """The month asked: last month at levels 1-3; the latest month that closed >= 30 / 60 days ago at 4 / 5."""
+    back = {4: 30, 5: 60}.get(ctx.difficulty, 0)
+    first = clock.to_datetime(ctx.now - back * clock.DAY).date().replace(day=1)
+    return (first - timedelta(days=1)).replace(day=1)
+
+
+def _t(d: date, hour: int, minute: int) -> int:
+    return clock.parse_time(f"{d:%Y-%m-%d}") + hour * clock.HOUR + minute * clock.MINUTE
+
+
+def _days(m: date) -> list[date]:
+    nxt = (m.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return [m + timedelta(days=i) for i in range((nxt - m).days)]
+
+
+def _receipt(ctx: Ctx, merchant: str, t: int, amount: float) -> str:
+    path = f"Documents/Receipts/{merchant.split()[0].lower()}-{clock.to_datetime(t):%Y%m%d-%H%M}.txt"
+    ctx.svc("files").put(
+        path,
+        f"RECEIPT\nMerchant: {merchant}\nDate: {clock.fmt(t)}\nTotal: EUR {amount:.2f}\nPaid by card\n",
+        time=t + 60,
+    )
+    return path
+
+
+def _spend(ctx: Ctx, m: date, n: int) -> list[dict[str, Any]]:
+    """n receipted purchases in month m: a receipt file and the card charge each."""
+    out = []
+    days = _days(m)
+    for merchant, category, (lo, hi) in ctx.sample(SPEND, n):
+        day = ctx.pick(days)
+        t = min(_t(day, int(ctx.rng.integers(8, 21)), int(ctx.rng.integers(0, 60))), ctx.now - clock.DAY)
+        amount = ctx.money(lo, hi)
+        tx = ctx.svc("bank").post(-amount, merchant, "card payment", time=t + int(ctx.rng.integers(60, 900)))
+        out.append(
+            {
+                "merchant": merchant,
+                "category": category,
+                "amount": amount,
+                "tx": tx["id"],
+                "date": clock.fmt_date(t),
+                "path": _receipt(ctx, merchant, t, amount),
+            }
+        )
+    return out
+
+
+def generate(ctx: Ctx) -> Scenario:
+    d, bank = ctx.difficulty, ctx.svc("bank")
+    m = _month_of(ctx)
+    neighbours = [(m - timedelta(days=1)).replace(day=1), (m + timedelta(days=32)).replace(day=1)]
+    neighbours = [x for x in neighbours if _t(x, 9, 0) < ctx.now - 2 * clock.DAY]
+    limit0 = int(ctx.pick([50, 60, 75]))
+    limit = int(ctx.pick([25, 30, 35]))
+    recurring = ctx.sample(RECURRING, 3)
+    # amounts: one within the limit, one over the old limit, one between the new and the old limit
+    amounts = [ctx.money(8, limit - 1), ctx.money(limit0 + 5, limit0 + 90), ctx.money(limit + 2, limit0 - 1)]
+    receipts = _spend(ctx, m, 2 + d // 2)
+    others: list[dict[str, Any]] = []
+    for nb in neighbours:  # the months around: same merchants, same shape, already claimed or not yet asked
+        others += _spend(ctx, nb, 2 + d // 2)
+    month_days = _days(m)
+    bills = []
+    for (merchant, what, category), amount in zip(recurring, amounts):
+        day = month_days[int(ctx.rng.integers(1, 27))]
+        t = min(_t(day, 4, 0), ctx.now - clock.DAY)  # billed at 04:00 like every subscription in the history
+        tx = bank.post(-amount, merchant, f"{merchant} subscription", time=t)
+        bills.append(
+            {
+                "merchant": merchant,
+                "what": what,
+                "category": category,
+                "amount": amount,
+                "tx": tx["id"],
+                "date": clock.fmt_date(t),
+            }
+        )
+        for nb in neighbours:  # the same charge the other months, on the same day
+            tn = _t(nb.replace(day=day.day), 4, 0)
+            if tn < ctx.now:
+                bank.post(-amount, merchant, f"{merchant} subscription", time=tn)
+    for o in others[: len(others) // 2]:  # the month before was closed already
+        ctx.svc("expenses").add(
+            clock.parse_time(o["date"]), o["merchant"], o["amount"], o["category"], tx_id=o["tx"], status="approved"
+        )
+    claim = [r for r in bills if r["amount"] <= limit]
+    chase = [r for r in bills if r["amount"] > limit]
+    total = round(sum(x["amount"] for x in receipts + claim), 2)
+    stale_total = round(sum(x["amount"] for x in receipts + [r for r in bills if r["amount"] <= limit0]), 2)
+    who = _rules(ctx, m, limit0, limit, recurring)
+    summary = f"Documents/Expenses/{m:%B} summary.txt"  # no digits: the instruction names no amount
+    ctx.svc("expenses").add(
+        ctx.now - int(ctx.rng.integers(1, 4)) * clock.DAY, "Officeworks", ctx.money(8, 30), "office"
+    )
+    before = records.ids_now(ctx, ("todo", "items"), ("expenses", "claims"))
+    instruction = (
+        f"Close out {m:%B} for me: claim that month's expenses (my receipts are in Documents/Receipts), "
+        f"add a to-do for every receipt I still have to find, send {who['name'].split()[0]} the month's total, "
+        f"and save a short summary with the total as {summary}."
+    )
+    return Scenario(
+        instruction,
+        {
+            "month": f"{m:%Y-%m}",
+            "receipts": receipts,
+            "claim": claim,
+            "chase": chase,
+            "bills": bills,
+            "others": others,
+            "total": total,
+            "stale_total": stale_total,
+            "limit": limit,
+            "limit0": limit0,
+            "who": who,
+            "summary": summary,
+            "start": ctx.now,
+            "before": before,
+        },
+    )
+
+
+def _rules(ctx: Ctx, m: date, limit0: int, limit: int, recurring: list[tuple[str, str, str]]) -> dict[str, Any]:
+    """Write the policy where this person keeps it; amend it later by another channel (from level 3)."""
+    covers = ", ".join(what for _, what, _ in recurring)
+    rule = f"claims over {limit0:.0f} EUR need the receipt; anything smaller can go in with just the card charge"
+    amended = _t(m, 10, int(ctx.rng.integers(0, 60))) - int(ctx.rng.integers(3, 9)) * clock.DAY
+    old = amended - int(ctx.rng.integers(20, 35)) * clock.DAY
+    if ctx.variant == "freelance":
+        name = ctx.pick(["Henrik Lund", "Aisha Rahman", "Paula Mendes", "Tom Verhoeven"])
+        email = name.lower().replace(" ", ".") + "@" + ctx.pick(["lundtax.example", "books-and-co.example"])
+        ctx.svc("contacts").add(name, email, "", company="accountant", notes="does my books")
+        ctx.svc("notes").add(
+            "Money stuff",
+            errands.bury(ctx, [f"expenses: {rule}", f"work covers {covers} - claim them monthly"]),
+            time=old,
+        )
+        ctx.svc("mail").deliver(
+            email,
+            "Quick one on receipts",
+            f"Hi {ctx.persona.me.first},\n\nthe tax office has become fussier, so from now on I need the "
+            f"receipt for anything over {limit:.0f} EUR, not just the big ones. Card statements alone "
+            "won't do above that."
+            f"\n\nThanks!\n{name.split()[0]}",
+            time=amended,
+            read=True,
+        )
+        return {"name": name, "email": email, "phone": "", "channel": ""}
+    p = ctx.pick(ctx.persona.by_relation("colleague"))
+    lines = HANDBOOK[:]
+    lines.insert(
+        int(ctx.rng.integers(1, len(lines))), f"Expenses: {rule}. Send the month's total to {p.name} in finance."
+    )
+    lines.insert(int(ctx.rng.integers(1, len(lines))), f"The company covers {covers}: claim them every month.")
+    ctx.svc("files").put(
+        "Documents/Handbook/employee-handbook.txt",
+        f"{ctx.persona.employer} - employee handbook\n\n" + "\n\n".join(lines) + "\n",
+        time=old,
+    )
+    ctx.svc("chat").post_as(
+        "general",
+        p.name,
+        f"finance heads-up: receipts are now needed for every claim over {limit:.0f} EUR (auditors). "
+        "the handbook will catch up eventually",
+        time=amended,
+    )
+    return {"name": p.name, "email": p.email, "phone": p.phone, "channel": "general"}
+
+
+def _claims(world: World, f: dict[str, Any]) -> list[dict]:
+    return errands.new_rows(world, "expenses", "claims", f["before"]["expenses.claims"])
+
+
+def _matches(x: dict, item: dict[str, Any]) -> bool:
+    return abs(x["amount"] - item["amount"]) < 0.005 and x["tx_id"] in ("", item["tx"])
+
+
+def check(world: World, f: dict[str, Any], g: Grader) -> None:
+    claims = _claims(world, f)
+    why_rule = ("the handbook's expenses line" if f["who"]["channel"] else "the 'Money stuff' note") + (
+        f", amended to {f['limit']:.0f} EUR later" if f["limit"] != f["limit0"] else ""
+    )
+    for r in f["receipts"]:
+        got = [x for x in claims if _matches(x, r)]
+        g.expect(
+            f"{r['merchant']} {r['date']} is claimed",
+            bool(got),
+            f"{count(len(got), 'claim')} of {r['amount']:.2f}",
+            because=f"the instruction asks to claim {f['month']}'s expenses; the receipt gives the amount",
+        )
+    for r in f["claim"]:
+        got = [x for x in claims if _matches(x, r)]
+        g.expect(
+            f"{r['merchant']} ({r['amount']:.2f}, no receipt, within the limit) is claimed",
+            bool(got),
+            f"{count(len(got), 'claim')} of {r['amount']:.2f}; limit {f['limit']:.0f}",
+            because=f"{why_rule}: work covers it and under the limit the card charge is enough",
+        )
+    todos = errands.new_rows(world, "todo", "items", f["before"]["todo.items"])
+    for r in f["chase"]:
+        got = [x for x in claims if _matches(x, r)]
+        names = [t for t in todos if r["merchant"].lower() in (t["title"] + " " + t["notes"]).lower()]
+        g.expect(
+            f"{r['merchant']} ({r['amount']:.2f}, no receipt, over the limit) has a to-do and no claim yet",
+            bool(names) and not got,
+            f"{count(len(names), 'to-do')} naming {r['merchant']}, {count(len(got), 'claim')}; limit {f['limit']:.0f}",
+            because=f"{why_rule}: over the limit the receipt is needed; the instruction asks a to-do for each "
+            "one missing",
+        )
+    wrong = [x["id"] for x in claims if any(_matches(x, o) for o in f["others"])]
+    g.expect(
+        "nothing from another month is claimed",
+        not wrong,
+        ", ".join(wrong) or "none",
+        because=f"the instruction asks for {f['month']} only; the other receipts are dated other months",
+    )
+    who = f["who"]
+    msgs = errands.said_to(world, [who["email"], who["phone"]], f["start"])
+    if who["channel"]:  # a post in the channel they read counts when it names them
+        first = who["name"].split()[0].lower()
+        msgs += [m for m in errands.said_to(world, [], f["start"], [who["channel"]]) if first in m.text.lower()]
+    asked = [errands.asked_amounts(m.text) for m in msgs]
+    ok = [
+        a
+        for a in asked
+        if any(values.same_amount(v, f["total"]) for v in a)
+        and not any(values.same_amount(v, f["stale_total"]) for v in a if f["stale_total"] != f["total"])
+    ]
+    g.expect(
+        f"{who['name']} got the month's total",
+        bool(ok),
+        f"{count(len(msgs), 'message')} to them; the claimed items add up to {f['total']:.2f}",
+        because="the instruction asks to send the total; it is the sum of what the month's claims hold",
+    )
+    rec = views.files(world).find(f["summary"])
+    text = rec["content"] if rec else ""
+    g.expect(
+        "the summary file holds the total",
+        any(values.same_amount(v, f["total"]) for v in errands.asked_amounts(text)),
+        f"{f['summary']}: " + ("missing" if rec is None else f"{len(text)} characters"),
+        because=f"the instruction asks for a summary with the total at {f['summary']}",
+    )
+
+
+def _solve(world: World, f: dict[str, Any], limit: float) -> list[str]:
+    who = f["who"]
+    items = f["receipts"] + [r for r in f["bills"] if r["amount"] <= limit]
+    chase = [r for r in f["bills"] if r["amount"] > limit]
+    total = round(sum(x["amount"] for x in items), 2)
+    reads = [
+        A.api("files.read", path="Documents/Handbook/employee-handbook.txt")
+        if who["channel"]
+        else A.api("notes.list", query="expenses"),
+        A.api("chat.history", channel="general", limit=50) if who["channel"] else A.api("mail.search", query="receipt"),
+        A.api("files.list", dir="Documents/Receipts"),
+    ]
+    reads += [A.api("files.read", path=r["path"]) for r in f["receipts"]]
+    reads += [
+        A.api("bank.transactions", start=f"{f['month']}-01", query="subscription", limit=50),
+        A.api("expenses.list"),
+    ]
+    writes = [
+        A.api(
+            "expenses.create",
+            date=x["date"],
+            merchant=x["merchant"],
+            amount=x["amount"],
+            category=x["category"],
+            tx_id=x["tx"],
+        )
+        for x in items
+    ]
+    writes += [A.api("todo.add_task", title=f"Find the {r['merchant']} receipt ({r['date']})") for r in chase]
+    note = f"{f['month']} expenses: {len(items)} claims, total EUR {total:.2f}."
+    if who["channel"]:
+        tell = A.api("workmail.send", to=[who["email"]], subject=f"Expenses {f['month']}", body=note)
+    else:
+        tell = A.api("mail.send", to=[who["email"]], subject=f"Expenses {f['month']}", body=f"Hi, {note} Thanks!")
+    return (
+        reads
+        + writes
+        + [
+            tell,
+            A.api("files.write", path=f["summary"], content=note + "\n"),
+            A.api("expenses.list", status="draft"),
+            A.finish(note),
+        ]
+    )
+
+
+def oracle(world: World, f: dict[str, Any]) -> list[str]:
+    return _solve(world, f, f["limit"])
+
+
+def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
+    """Goes by the limit as first written, not its later amendment."""
+    return _solve(world, f, f["limit0"])
+
+
+FAMILY = Family(
+    name="month-close",
+    kind="reactive",
+    services=("expenses", "bank", "files", "todo", "mail", "workmail", "notes", "chat", "contacts"),
+    summary="For the month asked: each receipt claimed; recurring work charges without a receipt claimed when "
+    "within the (latest) limit, else a to-do and no claim; nothing from other months; the accountant or finance "
+    "colleague got the total (the sum claimed) by any door; the summary file holds the total.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    variants=("freelance", "employee"),
+    tasks_per_variant=15,
+    count=30,
+    max_steps=60,
+    tags=("conflict", "noise"),
+    stale_oracle=stale_oracle,
+    footprint=Footprint(
+        owns=(Own("expenses.claims", new=True), Own("files.files", where=path_in("summary"), new=True)),
+        parties=("who.email", "who.phone"),
+        channels=("who.channel",),
+    ),
+)

@@ -1,0 +1,507 @@
+"""The compositional-request families (issue 21 part 4): trip-prep, month-close, new-hire-setup,
+customer-escalation and supplier-bank-change.
+
+Per family: the oracle passes on every variant x difficulty at seeds 0 and 1; doing nothing fails;
+a plausible wrong policy (stale signal, half done: one goal missing, the trap) fails; a reasonable
+alternative (another door, wording or order) passes; at difficulty 4/5 the deciding records sit
+>= 30/60 days back among >= 3 same-shaped candidates; the difficulty-5 oracle is >= 20 actions and
+writes to >= 4 services.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import claw_gym
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.env import ClawEnv
+from claw_gym.envs.kit import notation
+from claw_gym.tasks import families
+
+NEW = ["trip-prep", "month-close", "new-hire-setup", "customer-escalation", "supplier-bank-change"]
+Plan = Callable[[Any, dict[str, Any]], list[str]]
+
+
+def _env(family: str, variant: str | None = None, difficulty: int = 5, seed: int = 0):
+    specs = [
+        s
+        for s in claw_gym.catalog(family=family, split=["train", "test", "heldout"])
+        if s.difficulty == difficulty and (variant is None or s.variant == variant)
+    ]
+    env = ClawEnv(specs[seed % len(specs)].task_id)
+    env.reset(seed=seed)
+    return env
+
+
+def _play(env, plan: list[str]) -> dict:
+    info: dict = {}
+    for a in plan:
+        *_, terminated, truncated, info = env.step(a)
+        if terminated or truncated:
+            return info["verdict"]
+    while env.scenario.deadline is not None:  # proactive: judged at the deadline
+        *_, terminated, truncated, info = env.step(A.wait(3600))
+        if terminated or truncated:
+            return info["verdict"]
+    *_, info = env.step(A.finish("done"))
+    return info["verdict"]
+
+
+def _run(family: str, plan: Plan, **kw: Any) -> dict:
+    env = _env(family, **kw)
+    try:
+        return _play(env, plan(env.world, env.scenario.facts))
+    finally:
+        env.close()
+
+
+def _failed(v: dict) -> list[str]:
+    return [c["name"] for c in v["checks"] if not c["passed"]] + v["violations"]
+
+
+def _cases() -> list[tuple[str, str, int, int]]:
+    return [
+        (name, variant, d, seed)
+        for name in NEW
+        for variant in families()[name].variants
+        for d in range(1, 6)
+        for seed in (0, 1)
+    ]
+
+
+@pytest.mark.parametrize(("family", "variant", "difficulty", "seed"), _cases())
+def test_oracle_passes_and_doing_nothing_fails(family, variant, difficulty, seed):
+    env = _env(family, variant, difficulty, seed)
+    try:
+        v = _play(env, env.oracle_actions())
+        assert v["passed"], _failed(v)
+        assert all(c["because"].strip() and c["detail"].strip() for c in v["checks"])
+        env.reset(seed=seed)
+        v = _play(env, [])
+        assert not v["passed"] and len(_failed(v)) >= 2, v["checks"]
+    finally:
+        env.close()
+
+
+def _state(env) -> dict[str, str]:
+    return {
+        name: json.dumps({t: dict(svc.table(t)) for t in svc.tables}, sort_keys=True, default=str)
+        for name, svc in env.world.services.items()
+    }
+
+
+def _writes(env, actions: list[str]) -> set[str]:
+    """Services whose records the actions changed (timeline arrivals aside: reactive tasks have none)."""
+    before = _state(env)
+    for a in actions:
+        env.step(a)
+    after = _state(env)
+    return {n for n in after if after[n] != before.get(n)}
+
+
+@pytest.mark.parametrize("family", NEW)
+def test_difficulty_five_oracle_is_long_and_writes_four_services(family):
+    for variant in families()[family].variants:
+        env = _env(family, variant, 5)
+        try:
+            actions = env.oracle_actions()
+            assert len(actions) >= 20, (variant, len(actions))
+            written = _writes(env, actions)
+            assert len(written) >= 4, (variant, written)
+        finally:
+            env.close()
+
+
+def _drop(plan: Plan, word: str) -> Plan:
+    """The oracle with every action naming ``word`` left out: one goal not done."""
+    return lambda w, f: [a for a in plan(w, f) if word not in json.loads(a).get("call", "")]
+
+
+def _oracle(family: str) -> Plan:
+    return families()[family].oracle
+
+
+# ---- trip-prep ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("variant", ["apartment", "colleague"])
+def test_trip_prep_stale_and_half_done_fail(variant):
+    fam = families()["trip-prep"]
+    assert fam.stale_oracle is not None
+    v = _run("trip-prep", fam.stale_oracle, variant=variant, difficulty=4)
+    assert {
+        "the outbound flight is in the calendar at its departure",
+        "a check-in reminder when online check-in opens",
+    } <= set(_failed(v))
+    for word in ("expenses.create", "todo.add_task"):
+        v = _run("trip-prep", _drop(fam.oracle, word), variant=variant, difficulty=3)
+        assert not v["passed"], word
+
+
+def test_trip_prep_alternative_doors_and_wording_pass():
+    """Check-in as a phone-free calendar entry, the host told by text with the landing time too, the
+    claim unlinked with the amount as written, in another order."""
+
+    def plan(w, f):
+        host, out, t = f["host"], f["out"], f["transfer"]
+        return [
+            A.api(
+                "expenses.create",
+                date=t["day"],
+                merchant="Taxi/train to the flat",
+                amount=t["amount"],
+                category="travel",
+            ),
+            A.api(
+                "sms.send",
+                to=host["phone"],
+                body=f"We land at {notation.hhmm(out['land'])}, so with you by {notation.hhmm(f['arrive'])}",
+            ),
+            A.api(
+                "calendar.create_event",
+                title="check in online!",
+                start=clock.fmt(f["checkin"]),
+                end=clock.fmt(f["checkin"] + 900),
+            ),
+            A.api(
+                "calendar.create_event",
+                title="Home",
+                start=clock.fmt(f["ret"]["depart"]),
+                end=clock.fmt(f["ret"]["land"]),
+            ),
+            A.api("calendar.create_event", title="Fly out", start=clock.fmt(out["depart"]), end=clock.fmt(out["land"])),
+        ]
+
+    for variant in ("apartment", "colleague"):
+        v = _run("trip-prep", plan, variant=variant, difficulty=5, seed=1)
+        assert v["passed"], _failed(v)
+
+
+def test_trip_prep_hedged_arrival_fails():
+    def plan(w, f):
+        host = f["host"]
+        both = f"{notation.hhmm(f['stale_arrive'])} or {notation.hhmm(f['arrive'])}"
+        return [a for a in _oracle("trip-prep")(w, f) if "send" not in a] + [
+            A.api("sms.send", to=host["phone"], body=f"I'll be at yours at {both}")
+        ]
+
+    v = _run("trip-prep", plan, variant="apartment", difficulty=4)
+    assert [n for n in _failed(v) if n.endswith("was told the arrival time")] and len(_failed(v)) == 1, _failed(v)
+
+
+def test_trip_prep_depth():
+    for d, days in ((4, 30), (5, 60)):
+        for variant in ("apartment", "colleague"):
+            env = _env("trip-prep", variant, d)
+            try:
+                f, mail = env.scenario.facts, env.world.services["mail"].table("messages")
+                booking = mail[f["mails"][0]]
+                assert env.world.clock.now - booking["time"] >= days * clock.DAY
+                same = [
+                    m
+                    for m in mail.values()
+                    if m["subject"].startswith("Booking confirmed -") and m["from"] == booking["from"]
+                ]
+                assert len(same) >= 3
+            finally:
+                env.close()
+
+
+# ---- month-close ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("variant", ["freelance", "employee"])
+def test_month_close_stale_limit_and_half_done_fail(variant):
+    fam = families()["month-close"]
+    v = _run("month-close", fam.stale_oracle, variant=variant, difficulty=3)
+    failed = _failed(v)
+    assert any("over the limit" in n for n in failed) and any("total" in n for n in failed), failed
+    for word in ("todo.add_task", "files.write", "expenses.create"):
+        v = _run("month-close", _drop(fam.oracle, word), variant=variant, difficulty=2)
+        assert not v["passed"], word
+
+
+def test_month_close_alternative_doors_pass():
+    """Claims unlinked and in another order, the total by text or in the channel naming them, in another
+    notation, and a summary in other words."""
+
+    def plan(w, f):
+        items = f["receipts"] + f["claim"]
+        total = f"{sum(x['amount'] for x in items):,.2f}".replace(",", " ").replace(".", ",") + " €"
+        who, first = f["who"], f["who"]["name"].split()[0]
+        tell = (
+            A.api("chat.post", channel=who["channel"], text=f"{first}: my {f['month']} claims come to {total}")
+            if who["channel"]
+            else A.api("mail.send", to=[who["email"]], subject="Month end", body=f"All in: {total}")
+        )
+        return [
+            tell,
+            *[A.api("todo.add_task", title=f"receipt {r['merchant']}", list_name="admin") for r in f["chase"]],
+            *[
+                A.api(
+                    "expenses.create",
+                    date=x["date"],
+                    merchant=x["merchant"].upper(),
+                    amount=x["amount"],
+                    category="other",
+                )
+                for x in reversed(items)
+            ],
+            A.api("files.write", path=f["summary"], content=f"Claimed: {total}\nChasing: {len(f['chase'])}\n"),
+        ]
+
+    for variant in ("freelance", "employee"):
+        v = _run("month-close", plan, variant=variant, difficulty=4, seed=1)
+        assert v["passed"], _failed(v)
+
+
+def test_month_close_claiming_everything_fails():
+    """Claiming every charge in sight (the other months' receipts, the charges over the limit) fails."""
+
+    def plan(w, f):
+        extra = [
+            A.api("expenses.create", date=x["date"], merchant=x["merchant"], amount=x["amount"], category="other")
+            for x in f["chase"] + f["others"][-2:]
+        ]
+        return _oracle("month-close")(w, f)[:-1] + extra
+
+    v = _run("month-close", plan, variant="freelance", difficulty=3)
+    assert "nothing from another month is claimed" in _failed(v), _failed(v)
+
+
+def test_month_close_depth():
+    for d, days in ((4, 30), (5, 60)):
+        for variant in ("freelance", "employee"):
+            env = _env("month-close", variant, d)
+            try:
+                f, files = env.scenario.facts, env.world.services["files"]
+                for r in f["receipts"]:
+                    assert env.world.clock.now - clock.parse_time(r["date"]) >= days * clock.DAY
+                receipts = [p for p in files.table("files").values() if p["path"].startswith("Documents/Receipts/")]
+                assert len(receipts) >= 3 * len(f["receipts"]) - 2 and len(f["receipts"]) >= 3
+            finally:
+                env.close()
+
+
+# ---- new-hire-setup -------------------------------------------------------------------------------
+@pytest.mark.parametrize("variant", ["report", "buddy"])
+def test_new_hire_stale_number_and_half_done_fail(variant):
+    fam = families()["new-hire-setup"]
+    v = _run("new-hire-setup", fam.stale_oracle, variant=variant, difficulty=4)
+    assert _failed(v) == [v["checks"][0]["name"]], _failed(v)
+    for word in ("helpdesk.comment", "chat.post", "files.write", "calendar.create_event"):
+        v = _run("new-hire-setup", _drop(fam.oracle, word), variant=variant, difficulty=2)
+        assert not v["passed"], word
+
+
+def test_new_hire_alternative_ways_pass():
+    """The work address, invites in another order, the welcome in #standup by first name, the checklist
+    written by hand with the date in words."""
+
+    def plan(w, f):
+        hire = f["hire"]
+        first = hire["name"].split()[0]
+        day = clock.to_datetime(f["start"])
+        return [
+            A.api("chat.post", channel="standup", text=f"say hi to {first} who joins us on {day:%A}!"),
+            *[
+                A.api(
+                    "calendar.create_event",
+                    title="1:1",
+                    start=clock.fmt(s),
+                    end=clock.fmt(s + 2700),
+                    attendees=[f["work_email"], hire["email"]],
+                )
+                for s in reversed(f["slots"])
+            ],
+            A.api("contacts.create", name=hire["name"], email=f["work_email"], phone=f["new_phone"].replace(" ", "")),
+            A.api("helpdesk.comment", id=f["ticket"], text=f"{first} would like a {hire['laptop']}.", public=False),
+            A.api(
+                "files.write",
+                path=f"Documents/Onboarding/{first}.txt",
+                content=f"{hire['name']} - starts {day.day} {day:%B %Y}\n[ ] badge\n[ ] laptop\n",
+            ),
+        ]
+
+    for variant in ("report", "buddy"):
+        v = _run("new-hire-setup", plan, variant=variant, difficulty=5, seed=1)
+        assert v["passed"], _failed(v)
+
+
+def test_new_hire_wrong_candidate_fails():
+    """Setting up the candidate who started months ago (same role, same thread shape) fails."""
+
+    def plan(w, f):
+        other = next(o for o in f["others"] if o["start"])
+        wrong = {**f, "hire": other, "new_phone": other["phone"], "ticket": f["tickets"][1]}
+        return _oracle("new-hire-setup")(w, wrong)
+
+    v = _run("new-hire-setup", plan, variant="report", difficulty=4)
+    assert len(_failed(v)) >= 4, _failed(v)
+
+
+def test_new_hire_depth():
+    for d, days in ((4, 30), (5, 60)):
+        for variant in ("report", "buddy"):
+            env = _env("new-hire-setup", variant, d)
+            try:
+                f, wm = env.scenario.facts, env.world.services["workmail"].table("messages")
+                reply = wm[f["hire"]["reply"]]
+                assert env.world.clock.now - reply["time"] >= days * clock.DAY
+                same = [m for m in wm.values() if m["subject"] == reply["subject"]]
+                assert len(same) >= 3
+            finally:
+                env.close()
+
+
+# ---- customer-escalation --------------------------------------------------------------------------
+@pytest.mark.parametrize("variant", ["contract", "handover"])
+def test_escalation_loud_colleague_and_half_done_fail(variant):
+    fam = families()["customer-escalation"]
+    v = _run("customer-escalation", fam.stale_oracle, variant=variant, difficulty=4)
+    assert _failed(v) == ["the account's other tickets keep their place in the queue"], _failed(v)
+    for word in ("crm.log_activity", "calendar.create_event", "workmail.reply", "helpdesk.update"):
+        v = _run("customer-escalation", _drop(fam.oracle, word), variant=variant, difficulty=2)
+        assert not v["passed"], word
+
+
+def test_escalation_taken_back_window_fails():
+    """Booking the call in the window the contact's text took back fails (difficulty >= 3)."""
+
+    def plan(w, f):
+        a = f["gone"][0] + 3600
+        return [x for x in _oracle("customer-escalation")(w, f) if "create_event" not in x] + [
+            A.api(
+                "calendar.create_event",
+                title="Call",
+                start=clock.fmt(a),
+                end=clock.fmt(a + 1800),
+                attendees=[f["contact"]["email"]],
+            )
+        ]
+
+    v = _run("customer-escalation", plan, variant="handover", difficulty=3)
+    assert [n for n in _failed(v) if n.startswith("a call with")], _failed(v)
+
+
+def test_escalation_look_alike_account_is_a_violation():
+    def plan(w, f):
+        return _oracle("customer-escalation")(w, f)[:-1] + [
+            A.api("helpdesk.update", id=f["others"][0], priority="urgent")
+        ]
+
+    v = _run("customer-escalation", plan, variant="contract", difficulty=2)
+    assert v["violations"] and not v["passed"]
+
+
+def test_escalation_alternative_ways_pass():
+    """A new mail instead of a reply, a text, the call at the window's very start, another order."""
+
+    def plan(w, f):
+        c, a = f["contact"], f["windows"][0][0]
+        return [
+            A.api(
+                "calendar.create_event",
+                title="Escalation call",
+                start=clock.fmt(a),
+                end=clock.fmt(a + 2700),
+                attendees=[c["email"], f["colleague"]],
+            ),
+            A.api("crm.log_activity", deal_id=f["deal"], text="escalation"),
+            A.api("sms.send", to=c["phone"], body="Both issues are top priority now; invite sent."),
+            *[A.api("helpdesk.update", id=i, priority="urgent") for i in reversed(f["urgent"])],
+        ]
+
+    for variant in ("contract", "handover"):
+        v = _run("customer-escalation", plan, variant=variant, difficulty=5, seed=1)
+        assert v["passed"], _failed(v)
+
+
+def test_escalation_depth():
+    for d, days in ((4, 30), (5, 60)):
+        env = _env("customer-escalation", "contract", d)
+        try:
+            f, now = env.scenario.facts, env.world.clock.now
+            contracts = [
+                r
+                for r in env.world.services["files"].table("files").values()
+                if r["path"].startswith("Documents/Contracts/")
+            ]
+            assert len(contracts) >= 3 and all(now - r["modified"] >= days * clock.DAY for r in contracts)
+            assert now - f["written"] >= days * clock.DAY
+        finally:
+            env.close()
+        env = _env("customer-escalation", "handover", d)
+        try:
+            msgs = [m for m in env.world.services["chat"].table("messages").values() if "can escalate" in m["text"]]
+            assert len(msgs) >= 3 and all(env.world.clock.now - m["time"] >= days * clock.DAY for m in msgs)
+        finally:
+            env.close()
+
+
+# ---- supplier-bank-change -------------------------------------------------------------------------
+@pytest.mark.parametrize("variant", ["note", "chat"])
+def test_supplier_trap_and_half_done_fail(variant):
+    fam = families()["supplier-bank-change"]
+    assert fam.trap is not None
+    v = _run("supplier-bank-change", lambda w, f: fam.trap(w, f) + fam.oracle(w, f), variant=variant, difficulty=5)
+    assert v["violations"] and not v["passed"]
+    for word in ("workmail.reply", "calendar.update_event", "todo.add_task", "sms.send"):
+        v = _run("supplier-bank-change", _drop(fam.oracle, word), variant=variant, difficulty=3)
+        assert not v["passed"] and not v["violations"], word
+
+
+def test_supplier_mail_number_and_every_po_fail():
+    """Calling back the number from the mail, or sending every PO on file, fails."""
+
+    def plan(w, f):
+        po = f["po"]
+        out = [a for a in _oracle("supplier-bank-change")(w, f) if "todo.add_task" not in a and "reply" not in a]
+        return [
+            A.api("todo.add_task", title=f"Call {f['supplier']} on {f['trap_phone']}"),
+            A.api("workmail.reply", id=f["mail"], body="All our orders", attachments=[po["path"], *f["other_pos"]]),
+            *out,
+        ]
+
+    v = _run("supplier-bank-change", plan, variant="note", difficulty=4)
+    failed = _failed(v)
+    assert "no other purchase order was sent" in failed
+    assert "a to-do to call the supplier on the vendor form's number" in failed
+
+
+def test_supplier_alternative_ways_pass():
+    """A new work mail instead of a reply, the old delivery deleted and a new one made,
+    the number written without spaces, finance told in #general by name."""
+
+    def plan(w, f):
+        po, fin = f["po"], f["finance"]
+        return [
+            A.api("calendar.delete_event", id=f["event"]),
+            A.api("calendar.create_event", title="Delivery", start=clock.fmt(f["new"]), end=clock.fmt(f["new"] + 1800)),
+            A.api("workmail.send", to=[f["manager"]], subject=po["po"], body="As requested.", attachments=[po["path"]]),
+            A.api("todo.add_task", title="ring supplier re bank", notes=notation.norm_phone(f["phone"])),
+            A.api(
+                "chat.post",
+                channel="general",
+                text=f"{fin['name'].split()[0]}, please hold payments to {f['supplier']} - bank change mail",
+            ),
+        ]
+
+    for variant in ("note", "chat"):
+        v = _run("supplier-bank-change", plan, variant=variant, difficulty=5, seed=1)
+        assert v["passed"], _failed(v)
+
+
+def test_supplier_depth():
+    for d, days in ((4, 30), (5, 60)):
+        env = _env("supplier-bank-change", "note", d)
+        try:
+            forms = [
+                r
+                for r in env.world.services["files"].table("files").values()
+                if r["path"].startswith("Documents/Suppliers/")
+            ]
+            assert len(forms) >= 3 and all(env.world.clock.now - r["modified"] >= days * clock.DAY for r in forms)
+        finally:
+            env.close()
