@@ -35,6 +35,7 @@ from . import (
     phone_sms_device_contact,
     report_handoff,
     secret_request,
+    shared_report_brief,
     signin_alert,
     statement_reconcile,
     ticket_deal_risk,

@@ -1,0 +1,80 @@
+"""Standing rules written the way people write them: a line among unrelated lines, weeks back.
+
+The standing-rules families (meeting-rules, bank-cc-rule, receipt-policy, crm-followup-rule) plant
+the person's rule inside an ordinary running note, next to same-shaped notes that hold no rule, so
+that finding it takes a search and a read, not one keyword. ``age`` places the deciding record as
+deep in the history as the difficulty asks (issue 21: >= 30 days back at 4, >= 60 at 5).
+"""
+
+from __future__ import annotations
+
+from claw_gym import clock
+from claw_gym.tasks import Ctx
+
+#: lines of a personal running note that decide nothing (errands, reminders, small facts)
+FILLER = (
+    "renew the passport before June",
+    "ask about the ladder for the balcony",
+    "guest wifi password is on the fridge",
+    "water the fern on Sundays, the orchid every second week",
+    "winter tyres off after Easter",
+    "dentist check-up is due in spring",
+    "the good hardware shop closes at 13:00 on Saturdays",
+    "book the car service before the long weekend",
+    "return the library books (two of them are overdue)",
+    "pick up the dry cleaning, ticket is in the blue folder",
+    "look into a second-hand bike for the commute",
+    "the spare key is with the neighbours on the 2nd floor",
+    "birthday present for mum: something for the garden",
+    "cancel the magazine trial before it renews",
+    "check whether the warranty on the kettle is still valid",
+    "try the new bakery on the corner",
+    "send the photos from the wedding to the family group",
+    "move the old boxes from the hallway to the cellar",
+    "change the smoke alarm batteries",
+    "find a plumber for the dripping tap in the bathroom",
+)
+#: titles of running notes: dated, never named after a task
+TITLES = ("Week notes {date}", "Running list {date}", "Odds and ends {date}", "To remember {date}")
+
+
+def age(ctx: Ctx, lo: int, hi: int) -> int:
+    """Seconds back in the history for the record that decides the task: ``lo``..``hi`` days at levels
+    1-3, 30-50 days at level 4, 60-80 days at level 5 (issue 21's depth), at a realistic minute."""
+    if ctx.difficulty >= 5:
+        lo, hi = 60, 80
+    elif ctx.difficulty >= 4:
+        lo, hi = 30, 50
+    days = int(ctx.rng.integers(lo, hi + 1))
+    return days * clock.DAY - int(ctx.rng.integers(-5 * 60, 5 * 60)) * clock.MINUTE // 60 * 60
+
+
+def minute(ctx: Ctx, t: int) -> int:
+    """``t`` moved to a realistic minute of its hour (people don't write at :00 sharp)."""
+    base = t - t % clock.HOUR
+    return base + int(ctx.rng.integers(1, 59)) * clock.MINUTE + int(ctx.rng.integers(0, 60))
+
+
+def running_note(ctx: Ctx, t: int, rule_lines: list[str], *, folder: str = "") -> str:
+    """A dated running note written at ``t``: the rule lines shuffled among 4-6 unrelated ones.
+    Returns its id."""
+    lines = ctx.sample(list(FILLER), int(ctx.rng.integers(4, 7))) + list(rule_lines)
+    order = ctx.rng.permutation(len(lines))
+    body = "\n".join(f"- {lines[int(i)]}" for i in order) + "\n"
+    title = ctx.pick(TITLES).format(date=f"{clock.to_datetime(t):%d %b}".lstrip("0"))
+    return str(ctx.svc("notes").add(title, body, folder=folder, time=t)["id"])
+
+
+def decoy_notes(ctx: Ctx, around: int, n: int, *, spread_days: int = 25) -> list[str]:
+    """``n`` running notes of the same shape near ``around`` that hold no rule (the same-shaped
+    candidates a search turns up)."""
+    ids = []
+    for _ in range(n):
+        t = minute(ctx, around + int(ctx.rng.integers(-spread_days, spread_days + 1)) * clock.DAY)
+        ids.append(running_note(ctx, min(t, ctx.now - clock.DAY), []))
+    return ids
+
+
+def candidates(ctx: Ctx) -> int:
+    """How many same-shaped decoys a level plants: 3 or more at the deep levels."""
+    return (0, 0, 1, 2, 3, 4)[ctx.difficulty]
