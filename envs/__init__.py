@@ -10,6 +10,7 @@ from claw_gym.tasks.family import Family
 from . import (
     address_update,
     backup_alert,
+    bank_cc_rule,
     bill_pay,
     chat_handover,
     chat_schedule,
