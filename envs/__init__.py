@@ -34,6 +34,7 @@ from . import (
     phone_missed_call,
     phone_setting_notification,
     phone_sms_device_contact,
+    receipt_policy,
     report_handoff,
     secret_request,
     shared_report_brief,
