@@ -102,6 +102,16 @@ def _policy(ctx: Ctx, limit: int, t: int, boss: Any) -> None:
         )
 
 
+def _earlier_claims(ctx: Ctx) -> None:
+    """The claims of earlier weeks (approved, submitted) and one draft not yet sent: the expenses history."""
+    ex = ctx.svc("expenses")
+    for k, (merchant, category, status) in enumerate(
+        (("CityCab", "travel", "approved"), ("Airport Express", "travel", "submitted"), ("CityCab", "travel", "draft"))
+    ):
+        t = rules.minute(ctx, ctx.now - (40 - 15 * k) * clock.DAY)
+        ex.add(t, merchant, ctx.money(12, 45), category, status=status, notes="client visit")
+
+
 def generate(ctx: Ctx) -> Scenario:
     bank, cal, chat = ctx.svc("bank"), ctx.svc("calendar"), ctx.svc("chat")
     boss = ctx.persona.by_relation("manager")[0]
@@ -170,6 +180,7 @@ def generate(ctx: Ctx) -> Scenario:
                 "chase": not claim and role != "team",
             }
         )
+    _earlier_claims(ctx)
     personal = []
     for k in range(1 + ctx.difficulty // 2):  # meals out without a calendar entry: private
         t = _meal(ctx, int(ctx.pick(days)), dinner=True) + 30 * clock.MINUTE
