@@ -15,6 +15,7 @@ from . import (
     chat_handover,
     chat_schedule,
     config_fix,
+    crm_followup_rule,
     deal_confirm,
     document_request,
     downloads_cleanup,
