@@ -28,6 +28,7 @@ from . import (
     flight_delay,
     invoice_expense,
     meeting_reschedule,
+    meeting_rules,
     parcel_reschedule,
     phone_alarm_from_message,
     phone_card_check,
