@@ -234,8 +234,10 @@ def generate(ctx: Ctx) -> Scenario:
     who = ctx.world.life.cast.accountant if ctx.variant == "accountant" else ctx.persona.people[0]
     amend_back = rules.age(ctx, 4, 20)  # the narrowing decides the card mail: as deep as the level asks
     rule_back = amend_back + int(ctx.rng.integers(8, 12 if ctx.difficulty >= 5 else 25)) * clock.DAY
-    _rule(ctx, who, rules.minute(ctx, ctx.now - rule_back), rules.minute(ctx, ctx.now - amend_back))
-    _decoys(ctx, ctx.now - amend_back, max(1, rules.candidates(ctx)))
+    amend_t = rules.minute(ctx, ctx.now - amend_back)
+    _rule(ctx, who, rules.minute(ctx, ctx.now - rule_back), amend_t)
+    n_decoys = max(1, rules.candidates(ctx))
+    _decoys(ctx, ctx.now - amend_back, n_decoys)
     asks = _asks(ctx)
     order = ctx.rng.permutation(len(asks))
     since = ctx.now - 30 * clock.HOUR
@@ -251,6 +253,7 @@ def generate(ctx: Ctx) -> Scenario:
             "level": ctx.difficulty,
             "before": records.ids_now(ctx, ("calendar", "entries"), ("todo", "items")),
             "asks": asks,
+            "depth": {"at": amend_t, "candidates": 1 + n_decoys},  # the narrowing, among same-shaped promises
             "copy": who.email,
             "copy_phone": who.phone,
             "copy_name": who.name,

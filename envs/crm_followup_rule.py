@@ -170,6 +170,7 @@ def generate(ctx: Ctx) -> Scenario:
     return Scenario(
         instruction,
         {
+            "depth": {"at": amend_t, "candidates": 1 + max(1, rules.candidates(ctx))},  # among "N working days" lines
             "calls": calls,
             "others": [d["deal"] for d in deals[n_calls:]],
             "days": new,

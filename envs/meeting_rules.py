@@ -85,7 +85,8 @@ def _rules(ctx: Ctx) -> tuple[Rules, Rules]:
     return Rules(start=10 * 60, gap=10), Rules(start=10 * 60, gap=30)
 
 
-def _plant_rules(ctx: Ctx, old: Rules, new: Rules) -> None:
+def _plant_rules(ctx: Ctx, old: Rules, new: Rules) -> int:
+    """The rules note (among same-shaped running notes) and the later amendment; returns the amendment's time."""
     amend_back = rules.age(ctx, 5, 20)
     rule_t = rules.minute(ctx, ctx.now - amend_back - int(ctx.rng.integers(8, 12)) * clock.DAY)
     amend_t = rules.minute(ctx, ctx.now - amend_back)
@@ -121,6 +122,7 @@ def _plant_rules(ctx: Ctx, old: Rules, new: Rules) -> None:
                 "attachments": [],
             },
         )
+    return amend_t
 
 
 def _crowd(ctx: Ctx, day: int, old: Rules, new: Rules, mins: int) -> list[dict]:
@@ -162,7 +164,7 @@ def _pick_day(ctx: Ctx, k: int, mins: int, old: Rules, new: Rules, used: set[int
 
 def generate(ctx: Ctx) -> Scenario:
     old, new = _rules(ctx)
-    _plant_rules(ctx, old, new)
+    amend_t = _plant_rules(ctx, old, new)
     wm, persona = ctx.svc("workmail"), ctx.persona
     n = 2 + (ctx.difficulty >= 3) + (ctx.difficulty >= 5)
     people = ctx.sample(persona.by_relation("colleague"), n)
@@ -211,6 +213,7 @@ def generate(ctx: Ctx) -> Scenario:
     return Scenario(
         instruction,
         {
+            "depth": {"at": amend_t, "candidates": 1 + rules.candidates(ctx)},  # the rules note among running notes
             "requests": requests,
             "rules": [new.start, new.gap, new.friday_end, new.end],
             "old_rules": [old.start, old.gap, old.friday_end, old.end],

@@ -198,6 +198,7 @@ def generate(ctx: Ctx) -> Scenario:
     return Scenario(
         instruction,
         {
+            "depth": {"at": amend_t, "candidates": 1 + rules.candidates(ctx)},  # among same-shaped policy mails
             "meals": meals,
             "personal": personal,
             "limit": new_limit,

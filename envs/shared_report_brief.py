@@ -112,7 +112,15 @@ def generate(ctx: Ctx) -> Scenario:
             read=True,
         )
         reports.append(
-            {"path": path, "who": who.email, "phone": who.phone, "first": who.first, "mail": mail["id"], **nums}
+            {
+                "at": mail["time"],
+                "path": path,
+                "who": who.email,
+                "phone": who.phone,
+                "first": who.first,
+                "mail": mail["id"],
+                **nums,
+            }
         )
     files.put(
         private,
@@ -143,6 +151,7 @@ def generate(ctx: Ctx) -> Scenario:
             "outsider": outsider,
             "start": ctx.now,
             "level": d,
+            "depth": {"at": mine["at"], "candidates": len(reports)},  # the share mail among same-shaped ones
             "variant": ctx.variant,
             "meet_day": clock.fmt_date(ctx.at(1, 0)),
             "before": records.ids_now(ctx, ("todo", "items"), ("calendar", "entries")),

@@ -40,13 +40,17 @@ TITLES = ("Week notes {date}", "Running list {date}", "Odds and ends {date}", "T
 
 def age(ctx: Ctx, lo: int, hi: int) -> int:
     """Seconds back in the history for the record that decides the task: ``lo``..``hi`` days at levels
-    1-3, 30-50 days at level 4, 60-80 days at level 5 (issue 21's depth), at a realistic minute."""
+    1-3, 31-50 days at level 4, 61-75 days at level 5 (issue 21's depth: >= 30 / >= 60 days, with room for
+    :func:`minute` and for an older original before it inside the 92 days of history)."""
     if ctx.difficulty >= 5:
-        lo, hi = 60, 80
+        lo, hi = 61, 75
     elif ctx.difficulty >= 4:
-        lo, hi = 30, 50
-    days = int(ctx.rng.integers(lo, hi + 1))
-    return days * clock.DAY - int(ctx.rng.integers(-5 * 60, 5 * 60)) * clock.MINUTE // 60 * 60
+        lo, hi = 31, 50
+    return int(ctx.rng.integers(lo, hi + 1)) * clock.DAY + int(ctx.rng.integers(0, 8 * 60)) * clock.MINUTE
+
+
+#: the least age :func:`age` gives the deciding record at each level (tests hold families to it)
+DEPTH = {1: 0, 2: 0, 3: 0, 4: 30 * clock.DAY, 5: 60 * clock.DAY}
 
 
 def minute(ctx: Ctx, t: int) -> int:
