@@ -20,7 +20,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, path_under
 from claw_gym.world import World
 
-from .kit import checks, records, rules
+from .kit import checks, records, rules, views
 
 RESTAURANTS = (
     "Trattoria Sole",
@@ -64,12 +64,12 @@ def _meal(ctx: Ctx, day: int, dinner: bool) -> int:
     return ctx.at(day, hour, int(ctx.pick([0, 10, 15, 30, 45])))
 
 
-def _receipt(ctx: Ctx, name: str, t: int, amount: float) -> str:
+def _receipt(ctx: Ctx, name: str, t: int, amount: float) -> tuple[str, str]:
+    """A receipt saved in ~/Documents/receipts: (path, text)."""
     path = f"Documents/receipts/{name.split()[0].lower().strip('&')}_{clock.to_datetime(t):%m%d}.txt"
-    ctx.svc("files").put(
-        path, f"RECEIPT\n{name}\nDate: {clock.fmt(t)}\nTotal: EUR {amount:.2f}\nPaid by card\nThank you!\n", time=t + 90
-    )
-    return path
+    text = f"RECEIPT\n{name}\nDate: {clock.fmt(t)}\nTotal: EUR {amount:.2f}\nPaid by card\nThank you!\n"
+    ctx.svc("files").put(path, text, time=t + 90)
+    return path, text
 
 
 def _policy(ctx: Ctx, limit: int, t: int, boss: Any) -> None:
@@ -158,12 +158,12 @@ def generate(ctx: Ctx) -> Scenario:
         if role == "team":
             title, attendees = "Team lunch", [p.email for p in team[:3]]
             amount = ctx.money(old_limit + 25, 140)
-            receipt = _receipt(ctx, place, t, amount)
+            receipt, text = _receipt(ctx, place, t, amount)
         else:
             who, account = clients[k]
             title = f"{'Dinner' if role == 'over_missing' else 'Lunch'} with {who} ({account})"
             attendees = [f"{who.split()[0].lower()}.{who.split()[1].lower()}@{account.split()[0].lower()}.example"]
-            receipt = _receipt(ctx, place, t, amount) if role != "over_missing" and role != "between" else ""
+            receipt, text = _receipt(ctx, place, t, amount) if role not in ("over_missing", "between") else ("", "")
         cal.add(title, t, t + 90 * clock.MINUTE, location=place, attendees=attendees)
         tx = bank.post(-amount, place, "card payment", time=t + int(ctx.rng.integers(50, 85)) * clock.MINUTE)
         limit = new_limit
@@ -175,6 +175,7 @@ def generate(ctx: Ctx) -> Scenario:
                 "amount": amount,
                 "date": clock.fmt_date(t),
                 "receipt": receipt,
+                "text": text,
                 "role": role,
                 "claim": claim,
                 "chase": not claim and role != "team",
@@ -277,15 +278,13 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
             because="the instruction asks to tell them which meals are still waiting for a receipt",
         )
     if f["level"] >= 5:
-        files = world.services["files"]
         for m in f["meals"]:
             if not (m["claim"] and m["receipt"]):
                 continue
-            body = files.find(m["receipt"])["content"] if files.find(m["receipt"]) else ""
             copies = [
                 r["path"]
-                for r in files.table("files").values()
-                if r["path"].startswith("Documents/expenses/claimed/") and body and r["content"].strip() == body.strip()
+                for r in views.files(world).table("files").values()
+                if r["path"].startswith("Documents/expenses/claimed/") and r["content"].strip() == m["text"].strip()
             ]
             g.expect(
                 f"the {m['place']} receipt is copied to ~/Documents/expenses/claimed",
@@ -335,12 +334,11 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
     if f["level"] >= 5:
         for m in f["meals"]:
             if m["claim"] and m["receipt"]:
-                rec = world.services["files"].find(m["receipt"])
                 steps.append(
                     A.api(
                         "files.write",
                         path=f"Documents/expenses/claimed/{m['receipt'].split('/')[-1]}",
-                        content=rec["content"],
+                        content=m["text"],
                     )
                 )
         steps += [A.api("files.list", dir="Documents/expenses/claimed"), A.api("expenses.list", status="draft")]
