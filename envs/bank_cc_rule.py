@@ -240,11 +240,11 @@ def generate(ctx: Ctx) -> Scenario:
     _decoys(ctx, ctx.now - amend_back, n_decoys)
     asks = _asks(ctx)
     order = ctx.rng.permutation(len(asks))
-    since = ctx.now - 30 * clock.HOUR
+    since = clock.day_start(ctx.now) - clock.DAY  # "since yesterday": spread over yesterday's waking hours
     for k, i in enumerate(order):
         a = asks[int(i)]
-        t = rules.minute(ctx, since + (k + 1) * int(25 * clock.HOUR / (len(asks) + 1)))
-        a["mail"] = mail.deliver(a["sender"], a["subject"], a["body"], time=min(t, ctx.now - 5 * clock.MINUTE))["id"]
+        t = since + 8 * clock.HOUR + (k + 1) * int(12 * clock.HOUR / (len(asks) + 1))
+        a["mail"] = mail.deliver(a["sender"], a["subject"], a["body"], time=t + int(ctx.rng.integers(0, 50)) * 60)["id"]
     for a in asks:  # cc wanted where the rule in force asks for it
         a["cc"] = a["bank"] and not a["card"]
     return Scenario(

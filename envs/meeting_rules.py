@@ -186,11 +186,16 @@ def generate(ctx: Ctx) -> Scenario:
         assert day is not None, "no day with a slot in the next two weeks"  # never seen: mornings stay free
         used.add(day)
         d = clock.to_datetime(day)
-        t = rules.minute(ctx, ctx.now - int(ctx.rng.integers(2, 20)) * clock.HOUR)
+        t = (
+            clock.day_start(ctx.now)
+            - clock.DAY
+            + (9 + 3 * k) * clock.HOUR
+            + int(ctx.rng.integers(0, 170)) * clock.MINUTE
+        )
         body = ctx.pick(list(ASK)).format(
             me=persona.me.first, mins=mins, day=f"{d:%A} {d.day} {d:%B}", topic=ctx.pick(list(TOPICS)), who=who["first"]
         )
-        mail = wm.deliver(who["email"], f"{mins} min on {d:%A}?", body, time=min(t, ctx.now - 10 * clock.MINUTE))
+        mail = wm.deliver(who["email"], f"{mins} min on {d:%A}?", body, time=t)
         requests.append({**who, "mins": mins, "day": clock.fmt_date(day), "mail": mail["id"]})
     deal = ""
     if level >= 5:

@@ -133,7 +133,7 @@ def generate(ctx: Ctx) -> Scenario:
             channel,
             boss.name,
             ctx.pick(list(CHAT_DECOYS)),
-            time=rules.minute(ctx, amend_t + int(ctx.rng.integers(-15, 15)) * clock.DAY),
+            time=min(rules.minute(ctx, amend_t + int(ctx.rng.integers(-15, 15)) * clock.DAY), ctx.now - clock.DAY),
         )
     # the meals: each work meal is a calendar entry and a card payment; some have a receipt
     days = [d for d in range(-7, 0) if clock.weekday(ctx.at(d, 12)) < 5]

@@ -54,9 +54,14 @@ DEPTH = {1: 0, 2: 0, 3: 0, 4: 30 * clock.DAY, 5: 60 * clock.DAY}
 
 
 def minute(ctx: Ctx, t: int) -> int:
-    """``t`` moved to a realistic minute of its hour (people don't write at :00 sharp)."""
-    base = t - t % clock.HOUR
-    return base + int(ctx.rng.integers(1, 59)) * clock.MINUTE + int(ctx.rng.integers(0, 60))
+    """``t``'s day at a waking hour (08-21) and a realistic minute: people don't write at 04:00 or at :00 sharp."""
+    hour = int(ctx.rng.integers(8, 22))
+    return (
+        clock.day_start(t)
+        + hour * clock.HOUR
+        + int(ctx.rng.integers(1, 59)) * clock.MINUTE
+        + int(ctx.rng.integers(0, 60))
+    )
 
 
 def running_note(ctx: Ctx, t: int, rule_lines: list[str], *, folder: str = "") -> str:
