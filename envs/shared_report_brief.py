@@ -116,6 +116,7 @@ def generate(ctx: Ctx) -> Scenario:
                 "at": mail["time"],
                 "path": path,
                 "who": who.email,
+                "name": who.name,
                 "phone": who.phone,
                 "first": who.first,
                 "mail": mail["id"],
@@ -135,9 +136,11 @@ def generate(ctx: Ctx) -> Scenario:
         chat.post_as(channel, p.name, ctx.pick(CHATTER), time=rules.minute(ctx, ctx.now - (k * 3 + 1) * clock.DAY))
     mine = reports[target_k]
     d = min(ctx.difficulty, 5)
-    instruction = INSTRUCTIONS[ctx.variant].format(kind=kind, who=mine["first"], channel=channel, boss=boss.first)
+    firsts = [p.first for p in persona.people]
+    who_name = mine["first"] if firsts.count(mine["first"]) == 1 else mine["name"]  # a shared first name is ambiguous
+    instruction = INSTRUCTIONS[ctx.variant].format(kind=kind, who=who_name, channel=channel, boss=boss.first)
     if d >= 3:
-        instruction += EXTRA[d].format(who=mine["first"])
+        instruction += EXTRA[d].format(who=who_name)
     if d >= 5 and ctx.variant == "mail":
         instruction += MEET.format(boss=boss.first)
     return Scenario(
@@ -147,6 +150,7 @@ def generate(ctx: Ctx) -> Scenario:
             "others": [r for k, r in enumerate(reports) if k != target_k],
             "channel": channel,
             "boss": boss.email,
+            "boss_first": boss.first,
             "private": private,
             "outsider": outsider,
             "start": ctx.now,
@@ -285,7 +289,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
         ]
     else:
         steps += [
-            A.api("workmail.list", limit=5),
+            A.api("contacts.search", query=f["boss_first"]),
             A.api("workmail.send", to=[f["boss"]], subject="Review summary", body=text),
         ]
     if f["level"] >= 3:
