@@ -155,6 +155,7 @@ def _asks(ctx: Ctx) -> list[dict[str, Any]]:
         bank.post(-amount, shop, "card payment", time=t)
         pays.append((t, amount))
     last = max(pays)[1]
+    earlier = [a for _, a in sorted(pays)[:-1]]
     ref = f"{ctx.code(4)}-{ctx.code(4)}"
     asks = [
         {
@@ -177,6 +178,7 @@ def _asks(ctx: Ctx) -> list[dict[str, Any]]:
             "arrives, activate it in the banking app within 14 days. Card Services has a new number: "
             f"{CARD_LINE}.\n\nKind regards,\nNorthbank Card Services",
             "amount": last,
+            "not": earlier,  # the shop's earlier payments: naming them too is a hedge
             "shop": shop,
             "bank": True,
             "card": True,
@@ -298,7 +300,12 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     for a in f["asks"]:
         answers = _answers(world, f, a)
         if "amount" in a:
-            good = [m for m in answers if any(V.same_amount(x, a["amount"]) for x in V.amount_values(m["body"]))]
+            good = [
+                m
+                for m in answers
+                if any(V.same_amount(x, a["amount"]) for x in V.amount_values(m["body"]))
+                and not any(V.same_amount(x, y) for x in V.amount_values(m["body"]) for y in a.get("not", []))
+            ]
             want = f"EUR {a['amount']:,.2f}"
         else:
             good, want = answers, "a reply"

@@ -45,7 +45,7 @@ class Rules:
 
     def lines(self) -> list[str]:
         return [
-            f"no calls before {_hm(self.start)}, mornings are for the school run",
+            f"no meetings before {_hm(self.start)}, mornings are for the school run",
             f"keep {self.gap} minutes between meetings",
             f"nothing after lunch on Fridays (done by {_hm(self.friday_end)})",
             f"meetings done by {_hm(self.end)}",
@@ -243,7 +243,13 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         else "a later mail of theirs widened the gap"
     )
     mine = records.agent_rows(world, "calendar", "entries", f["before"]["calendar.entries"])
-    every = list(world.services["calendar"].table("entries").values())
+    # entries that arrived through the timeline during the episode were not there to avoid when booking
+    late = {
+        e.record["id"]
+        for e in world.timeline.history
+        if e.service == "calendar" and e.table == "entries" and e.record and e.time > f["start"]
+    }
+    every = [e for e in world.services["calendar"].table("entries").values() if e["id"] not in late]
     for q in f["requests"]:
         rows = [e for e in mine if q["email"].lower() in [a.lower() for a in e.get("attendees", [])]]
         day = clock.parse_time(q["day"])

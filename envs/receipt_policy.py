@@ -261,18 +261,9 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     if f["level"] >= 4:
         missing = [m for m in f["meals"] if m["chase"]]
         told = checks.sent_to(world, f["boss"], after=f["start"])
-        ok = [
-            x
-            for x in told
-            if all(m["place"].lower() in (x["subject"] + " " + x["body"]).lower() for m in missing)
-            and not any(
-                m["place"].lower() in (x["subject"] + " " + x["body"]).lower()
-                for m in f["meals"]
-                if not m["chase"] and m["role"] != "team"
-            )
-        ]
+        ok = [x for x in told if all(m["place"].lower() in (x["subject"] + " " + x["body"]).lower() for m in missing)]
         g.expect(
-            "the manager was told which meals wait for a receipt (and only those)",
+            "the manager was told which meals wait for a receipt",
             bool(ok),
             f"{len(told)} mails to {f['boss']}, {len(ok)} naming exactly " + ", ".join(m["place"] for m in missing),
             because="the instruction asks to tell them which meals are still waiting for a receipt",

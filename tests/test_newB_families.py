@@ -295,3 +295,22 @@ def test_the_deciding_record_is_deep_among_same_shaped_candidates(family):
             if spec.difficulty >= 4:
                 assert depth["candidates"] >= 3, spec.task_id
             assert back < 92 * clock.DAY, spec.task_id  # inside the history
+
+
+def test_bank_cc_rule_naming_every_payment_at_the_shop_is_a_hedge():
+    """The card mail asks for the most recent payment at the shop: an answer listing all of them fails."""
+    spec = _spec("bank-cc-rule", "family", 2)
+
+    def policy(env: ClawEnv) -> list[str]:
+        card = next(q for q in env.scenario.facts["asks"] if q["kind"] == "card")
+        every = ", ".join(f"EUR {x:.2f}" for x in [*card["not"], card["amount"]])
+
+        def repl(a: dict[str, Any]) -> list[str]:
+            return [A.api("mail.reply", id=card["mail"], body=f"My payments there were {every}.")]
+
+        return _swap(
+            env.oracle_actions(), lambda a: a["call"] == "mail.reply" and a["args"]["id"] == card["mail"], repl
+        )
+
+    v, _ = _play(spec, 0, policy)
+    assert not v["passed"] and any("replacement card" in n for n in _failed(v)), v
