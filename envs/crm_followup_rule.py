@@ -33,7 +33,7 @@ ACCOUNTS = (
     ("Tidewater Hotels", "Priya Raman"),
     ("Northwind Foods", "Yara Haddad"),
 )
-DEALS = ("annual renewal", "pilot expansion", "support upgrade", "new seats", "data migration")
+DEALS = ("annual licence", "pilot", "renewal")  # the background's deal kinds
 SAME_SHAPE = (
     "quotes go out within 5 working days of the request, no exceptions",
     "support escalations: answer within 1 working day",
@@ -68,7 +68,7 @@ def _rule(ctx: Ctx, old: int, new: int, rule_t: int, amend_t: int) -> None:
     chat, me = ctx.svc("chat"), ctx.persona.me
     line = f"customer calls: into the CRM by the next working day, follow-up {WORDS[old]} working days after the call"
     if ctx.variant == "note":
-        rules.running_note(ctx, rule_t, [line], folder="work")
+        rules.running_note(ctx, rule_t, [line])
         ask = f"could we tighten customer follow-ups to {WORDS[new]} working days? deals are cooling off"
         chat.post_as(CHANNEL, boss.name, ask, time=amend_t - 14 * clock.MINUTE)
         chat.post_as(CHANNEL, me.name, f"sure - {WORDS[new]} working days after the call from now on", time=amend_t)
@@ -94,7 +94,6 @@ def _rule(ctx: Ctx, old: int, new: int, rule_t: int, amend_t: int) -> None:
             ctx,
             amend_t,
             [f"follow-ups after customer calls: {WORDS[new]} working days now (three felt pushy)"],
-            folder="work",
         )
 
 
@@ -104,7 +103,7 @@ def _decoys(ctx: Ctx, around: int) -> None:
     for k, line in enumerate(ctx.sample(list(SAME_SHAPE), max(1, rules.candidates(ctx)))):
         t = min(rules.minute(ctx, around + int(ctx.rng.integers(-14, 15)) * clock.DAY), ctx.now - clock.DAY)
         if k % 2:
-            rules.running_note(ctx, t, [line], folder="work")
+            rules.running_note(ctx, t, [line])
         else:
             ctx.svc("chat").post_as(CHANNEL, boss.name, line, time=t)
 
@@ -125,11 +124,12 @@ def generate(ctx: Ctx) -> Scenario:
         email = f"{contact.split()[0].lower()}.{contact.split()[1].lower()}@{account.split()[0].lower()}.example"
         d = crm.add_deal(
             account,
-            f"{account.split()[0]} {ctx.pick(list(DEALS))}",
+            f"{account} - {ctx.pick(list(DEALS))}",
             ctx.pick(["qualified", "proposal", "negotiation"]),
-            float(int(ctx.rng.integers(8, 90)) * 500),
+            float(int(ctx.rng.integers(8, 90)) * 1000),
             contact,
             ctx.now + int(ctx.rng.integers(10, 60)) * clock.DAY,
+            "Send revised proposal",
         )
         deals.append({"deal": d["id"], "account": account, "contact": contact, "email": email})
     day = _previous_working_day(ctx)

@@ -202,11 +202,12 @@ def generate(ctx: Ctx) -> Scenario:
         c = requests[-1]
         deal = ctx.svc("crm").add_deal(
             c["account"],
-            f"{c['account'].split()[0]} renewal",
+            f"{c['account']} - renewal",
             "negotiation",
             24000.0,
             c["name"],
             ctx.now + 40 * clock.DAY,
+            "Send revised proposal",
         )["id"]
     instruction = "A few people asked me for meetings in my work mail. Please put them in my calendar and invite them."
     if level >= 4:

@@ -34,8 +34,17 @@ FILLER = (
     "change the smoke alarm batteries",
     "find a plumber for the dripping tap in the bathroom",
 )
-#: titles of running notes: dated, never named after a task
-TITLES = ("Week notes {date}", "Running list {date}", "Odds and ends {date}", "To remember {date}")
+#: titles of the person's running notes: the background's own (life/threads.NOTE_TITLES), never named after a task
+TITLES = (
+    "Ideas for the weekend",
+    "Books to read",
+    "Gift ideas",
+    "Recipes to try",
+    "Packing list",
+    "Flat maintenance",
+    "Running plan",
+    "Podcast recommendations",
+)
 
 
 def age(ctx: Ctx, lo: int, hi: int) -> int:
@@ -64,13 +73,19 @@ def minute(ctx: Ctx, t: int) -> int:
     )
 
 
+def _line(text: str) -> str:
+    """A note line as the background writes them: a capital first letter, a full stop."""
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 def running_note(ctx: Ctx, t: int, rule_lines: list[str], *, folder: str = "") -> str:
-    """A dated running note written at ``t``: the rule lines shuffled among 4-6 unrelated ones.
-    Returns its id."""
+    """A running note written at ``t``, shaped as the background's (a title line, then "- " lines): the rule
+    lines shuffled among 4-6 unrelated ones. Returns its id."""
     lines = ctx.sample(list(FILLER), int(ctx.rng.integers(4, 7))) + list(rule_lines)
     order = ctx.rng.permutation(len(lines))
-    body = "\n".join(f"- {lines[int(i)]}" for i in order) + "\n"
-    title = ctx.pick(TITLES).format(date=f"{clock.to_datetime(t):%d %b}".lstrip("0"))
+    title = ctx.pick(TITLES)
+    body = title + "\n" + "\n".join(f"- {_line(lines[int(i)])}" for i in order)
     return str(ctx.svc("notes").add(title, body, folder=folder, time=t)["id"])
 
 
