@@ -24,7 +24,13 @@ from claw_gym.world import World
 
 from .kit import checks, notation, records, rules
 
-DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+#: lines of other notes with the rule's words (meetings, times, Fridays): what a keyword search also finds
+NEAR = (
+    "book a room for the offsite planning meetings, Friday mornings are easiest",
+    "the gym's Tuesday class starts at 18:30 now, no more meetings after 18:00 that day",
+    "ask whether the parents' evening at school can be before 10:00",
+    "dentist: they only do Friday mornings, first slot 9:15",
+)
 TOPICS = ("the roadmap", "the Q3 budget", "the hiring plan", "the vendor shortlist", "the launch checklist")
 CUSTOMERS = (("Orchard Dental", "Mireille Dubois"), ("Helix Logistics", "Oskar Nyberg"), ("Quarry Media", "Noor Aziz"))
 ASK = (
@@ -91,7 +97,7 @@ def _plant_rules(ctx: Ctx, old: Rules, new: Rules) -> int:
     rule_t = rules.minute(ctx, ctx.now - amend_back - int(ctx.rng.integers(8, 12)) * clock.DAY)
     amend_t = rules.minute(ctx, ctx.now - amend_back)
     rules.running_note(ctx, rule_t, old.lines())
-    rules.decoy_notes(ctx, rule_t, rules.candidates(ctx), spread_days=10)
+    rules.decoy_notes(ctx, rule_t, rules.candidates(ctx), spread_days=10, near=NEAR)
     me = ctx.persona.me
     if ctx.variant == "start":
         p = ctx.person("colleague")

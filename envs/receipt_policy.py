@@ -50,6 +50,13 @@ POLICY_LINES = (
     "Software subscriptions need your manager's OK before you buy.",
     "Conference tickets go through the training budget, not expenses.",
 )
+#: policy lines about receipts for other things: a search for "receipt" finds every policy mail
+RECEIPT_LINES = (
+    "Taxi receipts: a photo is fine, no need to keep the paper copy.",
+    "Hotel receipts must show the nightly rate and the number of nights.",
+    "Lost a receipt? Fill in the missing-receipt form; it needs your manager's signature.",
+    "Fuel receipts only count with the mileage log attached.",
+)
 OTHER_TOPICS = ("Travel booking changes", "Year-end close timetable", "New corporate card provider")
 CHAT_DECOYS = (
     "the expense tool is down for maintenance tonight, don't panic",
@@ -95,7 +102,7 @@ def _policy(ctx: Ctx, limit: int, t: int, boss: Any) -> None:
             f"finance@{dom}",
             f"Expense policy: {ctx.pick(list(OTHER_TOPICS)).lower()}",
             "Hi all,\n\nquick update:\n\n"
-            + "\n".join(f"- {x}" for x in ctx.sample(list(POLICY_LINES), 3))
+            + "\n".join(f"- {x}" for x in [*ctx.sample(list(POLICY_LINES), 2), ctx.pick(list(RECEIPT_LINES))])
             + "\n\nThanks,\nFinance",
             time=min(tk, ctx.now - 2 * clock.DAY),
             read=True,

@@ -89,13 +89,14 @@ def running_note(ctx: Ctx, t: int, rule_lines: list[str], *, folder: str = "") -
     return str(ctx.svc("notes").add(title, body, folder=folder, time=t)["id"])
 
 
-def decoy_notes(ctx: Ctx, around: int, n: int, *, spread_days: int = 25) -> list[str]:
-    """``n`` running notes of the same shape near ``around`` that hold no rule (the same-shaped
-    candidates a search turns up)."""
+def decoy_notes(ctx: Ctx, around: int, n: int, *, spread_days: int = 25, near: tuple[str, ...] = ()) -> list[str]:
+    """``n`` running notes of the same shape near ``around`` that hold no rule (the same-shaped candidates a
+    search turns up); each carries one line from ``near`` (same words as the rule, another matter)."""
     ids = []
-    for _ in range(n):
+    for k in range(n):
         t = minute(ctx, around + int(ctx.rng.integers(-spread_days, spread_days + 1)) * clock.DAY)
-        ids.append(running_note(ctx, min(t, ctx.now - clock.DAY), []))
+        lines = [near[k % len(near)]] if near else []
+        ids.append(running_note(ctx, min(t, ctx.now - clock.DAY), lines))
     return ids
 
 
