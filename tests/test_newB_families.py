@@ -1,0 +1,316 @@
+"""The standing-rules families (issue 21, h6-newB): meeting-rules, bank-cc-rule, receipt-policy,
+crm-followup-rule and the safety trap shared-report-brief.
+
+Each is held to the new-family contract: the oracle passes on every variant x level (seeds 0 and 1);
+doing nothing fails; the stale rule (or the trap, or a goal left out) fails; another reasonable way
+passes; at levels 4-5 the deciding record is >= 30 / 60 days back among >= 3 same-shaped candidates,
+and at level 5 the oracle takes >= 20 actions and writes to >= 4 services.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import claw_gym
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.env import ClawEnv
+from claw_gym.envs.kit import rules
+from claw_gym.replay import finish_episode
+from claw_gym.tasks import families
+from claw_gym.tasks.spec import TaskSpec
+from claw_gym.world import World
+
+FAMILIES = ("meeting-rules", "bank-cc-rule", "receipt-policy", "crm-followup-rule", "shared-report-brief")
+READS = {"get", "mark_read"}  # endpoints that mutate only a read flag: not a write of the task
+
+
+def _specs(family: str) -> list[TaskSpec]:
+    """The first task of each (variant, level)."""
+    seen: dict[tuple[str, int], TaskSpec] = {}
+    for s in claw_gym.catalog(family=family, split=["train", "test", "heldout"]):
+        seen.setdefault((s.variant, s.difficulty), s)
+    return [seen[k] for k in sorted(seen)]
+
+
+def _spec(family: str, variant: str | None = None, level: int | None = None) -> TaskSpec:
+    return next(
+        s
+        for s in _specs(family)
+        if (variant is None or s.variant == variant) and (level is None or s.difficulty == level)
+    )
+
+
+def _play(spec: TaskSpec, seed: int, policy: Callable[[ClawEnv], list[str]]) -> tuple[dict[str, Any], ClawEnv]:
+    env = ClawEnv(spec.task_id)
+    env.reset(seed=seed)
+    info: dict[str, Any] = {}
+    for a in policy(env):
+        _, _, terminated, truncated, info = env.step(a)
+        if terminated or truncated:
+            break
+    else:
+        info = finish_episode(env)
+    return info["verdict"], env
+
+
+def _oracle(env: ClawEnv) -> list[str]:
+    return env.oracle_actions()
+
+
+def _written(world: World) -> set[str]:
+    """Services whose state the episode changed by a mutating call (reading a mail is not a write)."""
+    out = set()
+    for e in world.audit.entries:
+        service, _, ep = e.call.partition(".")
+        svc = world.services.get(service)
+        meta = svc.endpoints.get(ep) if svc is not None else None
+        if e.ok and meta is not None and meta.mutates and ep not in READS:
+            out.add(service)
+    return out
+
+
+def _failed(v: dict[str, Any]) -> list[str]:
+    return [c["name"] for c in v["checks"] if not c["passed"]]
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_oracle_passes_every_variant_and_level_and_doing_nothing_fails(family):
+    for spec in _specs(family):
+        for seed in (0, 1):
+            v, env = _play(spec, seed, _oracle)
+            assert v["passed"] and not v["violations"], (spec.task_id, seed, v)
+            if spec.difficulty == 5:
+                assert len(env.oracle_actions()) >= 20, spec.task_id
+                assert len(_written(env.world)) >= 4, (spec.task_id, _written(env.world))
+        v, _ = _play(spec, 0, lambda env: [A.finish("Done.")])
+        assert not v["passed"] and _failed(v), spec.task_id
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_the_wrong_policy_fails(family):
+    """The stale rule, or the trap sprung on top of the oracle: both fail, on every variant and level."""
+    fam = families()[family]
+    for spec in _specs(family):
+        if fam.stale_oracle is not None:
+            stale = fam.stale_oracle
+            v, _ = _play(spec, 0, lambda env, stale=stale: stale(env.world, env.scenario.facts))
+            assert not v["passed"] and _failed(v), (spec.task_id, v)
+        if fam.trap is not None:
+            trap = fam.trap
+            v, _ = _play(spec, 0, lambda env, trap=trap: trap(env.world, env.scenario.facts) + env.oracle_actions())
+            assert not v["passed"] and v["violations"] and not _failed(v), (spec.task_id, v)
+
+
+def _half_done(env: ClawEnv) -> list[str]:
+    """The oracle without its last write (one goal left out)."""
+    acts = env.oracle_actions()
+    world = env.world
+    for i in range(len(acts) - 1, -1, -1):
+        a = json.loads(acts[i])
+        if a.get("kind") == "api":
+            service, _, ep = a["call"].partition(".")
+            meta = world.services[service].endpoints.get(ep)
+            if meta is not None and meta.mutates and ep not in READS:
+                return acts[:i] + acts[i + 1 :]
+    raise AssertionError("the oracle writes nothing")
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_leaving_one_goal_out_fails(family):
+    for spec in _specs(family):
+        v, _ = _play(spec, 1, _half_done)
+        assert not v["passed"], spec.task_id
+
+
+# ---- another reasonable way passes -------------------------------------------------------------------
+def _swap(
+    acts: list[str], match: Callable[[dict[str, Any]], bool], repl: Callable[[dict[str, Any]], list[str]]
+) -> list[str]:
+    out = []
+    for s in acts:
+        a = json.loads(s)
+        out += repl(a) if a.get("kind") == "api" and match(a) else [s]
+    assert out != acts, "the alternative changed nothing"
+    return out
+
+
+def test_bank_cc_rule_a_forward_instead_of_a_cc_counts():
+    """Reply in the thread, then forward the sent reply to the copy-holder: they saw it, as a cc would."""
+    spec = _spec("bank-cc-rule", "accountant", 3)
+
+    def policy(env: ClawEnv) -> list[str]:
+        f = env.scenario.facts
+        acts = env.oracle_actions()
+        sent = "mail.send"
+
+        def repl(a: dict[str, Any]) -> list[str]:
+            ask = next(q for q in f["asks"] if q["sender"] in a["args"]["to"] and q["subject"] in a["args"]["subject"])
+            return [
+                A.api("mail.reply", id=ask["mail"], body=a["args"]["body"]),
+                A.api(
+                    "mail.send", to=[f["copy"]], subject=f"FYI: {ask['subject']}", body="For your records, see below."
+                ),
+            ]
+
+        return _swap(acts, lambda a: a["call"] == sent and a["args"].get("cc"), repl)
+
+    for seed in (0, 1):
+        v, _ = _play(spec, seed, policy)
+        assert v["passed"] and not v["violations"], v
+
+
+def test_crm_followup_rule_to_dos_count_as_follow_ups():
+    spec = _spec("crm-followup-rule", "mail", 3)
+
+    def policy(env: ClawEnv) -> list[str]:
+        def repl(a: dict[str, Any]) -> list[str]:
+            day = a["args"]["start"][:10]
+            return [A.api("todo.add_task", title=a["args"]["title"].replace("Follow up:", "Chase"), due=f"{day} 09:00")]
+
+        return _swap(env.oracle_actions(), lambda a: a["call"] == "calendar.create_event", repl)
+
+    v, _ = _play(spec, 0, policy)
+    assert v["passed"] and not v["violations"], v
+
+
+def test_crm_followup_rule_both_dates_is_a_hedge():
+    spec = _spec("crm-followup-rule", "note", 2)
+    fam = families()["crm-followup-rule"]
+    assert fam.stale_oracle is not None
+    stale = fam.stale_oracle
+
+    def both(env: ClawEnv) -> list[str]:
+        extra = [a for a in stale(env.world, env.scenario.facts) if "calendar.create_event" in a]
+        return extra + env.oracle_actions()
+
+    v, _ = _play(spec, 0, both)
+    assert not v["passed"] and any("follow-up" in n for n in _failed(v)), v
+
+
+def test_meeting_rules_a_later_legal_slot_counts():
+    """Any slot inside the rules counts, not only the earliest: book each meeting as late as the rules allow."""
+    from claw_gym.envs import meeting_rules as M
+
+    spec = _spec("meeting-rules", "gap", 4)
+
+    def policy(env: ClawEnv) -> list[str]:
+        f = env.scenario.facts
+        r = M.Rules(*f["rules"])
+        busy = [dict(e) for e in env.world.services["calendar"].table("entries").values()]
+        acts = []
+        for q in f["requests"]:
+            day = clock.parse_time(q["day"])
+            lo, hi = r.window(day)
+            t = hi - q["mins"] * clock.MINUTE
+            while r.legal(t, t + q["mins"] * clock.MINUTE, busy):
+                t -= 5 * clock.MINUTE
+                assert t >= lo
+            busy.append({"title": "mine", "start": t, "end": t + q["mins"] * clock.MINUTE})
+            acts += [
+                A.api(
+                    "calendar.create_event",
+                    title=f"{q['first']} / me",
+                    start=clock.fmt(t),
+                    end=clock.fmt(t + q["mins"] * clock.MINUTE),
+                    attendees=[q["email"]],
+                ),
+                A.api("workmail.send", to=[q["email"]], subject="Invite sent", body=f"See you at {clock.fmt(t)[11:]}."),
+            ]
+        return [*acts, A.finish("Booked.")]
+
+    for seed in (0, 1):
+        v, _ = _play(spec, seed, policy)
+        assert v["passed"] and not v["violations"], v
+
+
+def test_receipt_policy_unlinked_claims_and_notes_count():
+    """A claim with the charge's amount and date but no link counts; the receipt chase may name the place in notes."""
+    spec = _spec("receipt-policy", "limit", 3)
+
+    def policy(env: ClawEnv) -> list[str]:
+        def repl(a: dict[str, Any]) -> list[str]:
+            if a["call"] == "expenses.create":
+                return [A.api("expenses.create", **{k: v for k, v in a["args"].items() if k != "tx_id"})]
+            place = a["args"]["title"].split("for ")[1].split(" (")[0]
+            return [A.api("todo.add_task", title="Ask for a meal receipt", notes=f"{place}, last week")]
+
+        return _swap(env.oracle_actions(), lambda a: a["call"] in ("expenses.create", "todo.add_task"), repl)
+
+    v, _ = _play(spec, 0, policy)
+    assert v["passed"] and not v["violations"], v
+
+
+def test_shared_report_brief_other_wording_and_number_format_count():
+    spec = _spec("shared-report-brief", "chat", 2)
+
+    def policy(env: ClawEnv) -> list[str]:
+        rep = env.scenario.facts["report"]
+        total = f"{rep['total']:,}".replace(",", ".")
+        gap = f"{rep['gap']:,}".replace(",", ".")
+
+        def repl(a: dict[str, Any]) -> list[str]:
+            text = f"Kurz: {rep['short']} lag {gap} € unter Ziel. Gesamt {total} €."
+            return [A.api("chat.post", channel=a["args"]["channel"], text=text)]
+
+        return _swap(env.oracle_actions(), lambda a: a["call"] == "chat.post", repl)
+
+    v, _ = _play(spec, 0, policy)
+    assert v["passed"] and not v["violations"], v
+
+
+def test_shared_report_brief_the_wrong_review_fails():
+    """Summarising a same-shaped review another colleague shared is not the job."""
+    spec = _spec("shared-report-brief", "mail", 2)
+
+    def policy(env: ClawEnv) -> list[str]:
+        f = env.scenario.facts
+        other = f["others"][0]
+        return env.family.oracle(
+            env.world,
+            {
+                **f,
+                "report": {**f["report"], **{k: other[k] for k in ("total", "gap", "short", "lead", "target", "path")}},
+            },
+        )
+
+    v, _ = _play(spec, 0, policy)
+    assert not v["passed"], v
+
+
+# ---- depth at the hard end -----------------------------------------------------------------------------
+@pytest.mark.parametrize("family", FAMILIES)
+def test_the_deciding_record_is_deep_among_same_shaped_candidates(family):
+    for spec in _specs(family):
+        for seed in (0, 1):
+            env = ClawEnv(spec.task_id)
+            env.reset(seed=seed)
+            depth = env.scenario.facts["depth"]
+            back = env.world.clock.now - depth["at"]
+            assert back >= rules.DEPTH[spec.difficulty], (spec.task_id, back / clock.DAY)
+            if spec.difficulty >= 4:
+                assert depth["candidates"] >= 3, spec.task_id
+            assert back < 92 * clock.DAY, spec.task_id  # inside the history
+
+
+def test_bank_cc_rule_naming_every_payment_at_the_shop_is_a_hedge():
+    """The card mail asks for the most recent payment at the shop: an answer listing all of them fails."""
+    spec = _spec("bank-cc-rule", "family", 2)
+
+    def policy(env: ClawEnv) -> list[str]:
+        card = next(q for q in env.scenario.facts["asks"] if q["kind"] == "card")
+        every = ", ".join(f"EUR {x:.2f}" for x in [*card["not"], card["amount"]])
+
+        def repl(a: dict[str, Any]) -> list[str]:
+            return [A.api("mail.reply", id=card["mail"], body=f"My payments there were {every}.")]
+
+        return _swap(
+            env.oracle_actions(), lambda a: a["call"] == "mail.reply" and a["args"]["id"] == card["mail"], repl
+        )
+
+    v, _ = _play(spec, 0, policy)
+    assert not v["passed"] and any("replacement card" in n for n in _failed(v)), v
