@@ -38,6 +38,7 @@ from . import (
     secret_request,
     signin_alert,
     statement_reconcile,
+    supplier_invoice,
     support_shift,
     ticket_deal_risk,
     todo_export,
