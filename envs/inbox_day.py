@@ -156,7 +156,8 @@ def generate(ctx: Ctx) -> Scenario:
             sender = f"news@{plan['sender'].split('@')[1]}" if k == 0 else "hello@citypulse.example"
             extra_ids.append(arrivals.arrive_mail(ctx, "mail", t, sender, subject, body))
             reads.append((t, "mail", extra_ids[-1]))
-    deadline = max(reply_by, pay_by) + clock.MINUTE
+    # judged once every deadline has passed and the day's last arrival has been seen (checks use each window)
+    deadline = max(reply_by, pay_by, ts[-1] + 30 * clock.MINUTE) + clock.MINUTE
     return Scenario(
         None,
         {
@@ -293,7 +294,7 @@ def _schedule(world: World, f: dict[str, Any], acts: list[tuple[int, list[str]]]
             out.append(A.wait(t - now, wake=False))
             now = t
         out += todo
-    out.append(A.wait(max(f["reply_by"], f["pay_by"]) - now + clock.HOUR, wake=False))
+    out.append(A.wait(max(f["reply_by"], f["pay_by"], *[t for t, _, _ in f["reads"]]) - now + clock.HOUR, wake=False))
     return out
 
 

@@ -192,6 +192,7 @@ def generate(ctx: Ctx) -> Scenario:
             "ticket_ids": [t["id"] for t in tickets],
             "deal_ids": [t["deal"] for t in tickets if t["key"]],
             "channel": "support",
+            "rule_at": [t_rule, t_amend],
         },
         deadline=last + clock.MINUTE,
         trigger=f"{n} tickets from {clock.fmt(ts[0])}; key: {', '.join(t['account'] for t in tickets if t['key'])}",
