@@ -35,6 +35,7 @@ from . import (
     phone_setting_notification,
     phone_sms_device_contact,
     report_handoff,
+    sales_day,
     secret_request,
     signin_alert,
     statement_reconcile,

@@ -120,3 +120,20 @@ def reached_between(world: World, parties: Iterable[str], since: int, until: int
         if O.party(str(e.args.get("number", ""))) in want
     ]
     return out
+
+
+def arrive_deal(ctx: Ctx, t: int, account: str, title: str, contact: str, close: int) -> str:
+    """A CRM deal at 'lead' stage that lands at ``t`` (a web form or a referral creating it)."""
+    rid = reserve(ctx.svc("crm"), "deals")
+    rec = {
+        "id": rid,
+        "account": account,
+        "title": title,
+        "stage": "lead",
+        "amount": 0.0,
+        "contact": contact,
+        "close": close,
+        "next_step": "",
+    }
+    ctx.world.schedule(Event(t, "crm", "crm.deal", f"new lead: {account}", "deals", rec))
+    return rid
