@@ -24,6 +24,7 @@ from . import (
     dual_ticket_new_number,
     duplicate_charge,
     flight_delay,
+    household_day,
     inbox_day,
     invoice_expense,
     meeting_reschedule,
