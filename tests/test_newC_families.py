@@ -17,10 +17,12 @@ import claw_gym
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.env import ClawEnv
+from claw_gym.envs import household_day
+from claw_gym.envs.kit import checks
 from claw_gym.replay import finish_episode
 from claw_gym.tasks import families
 
-NEW = ["inbox-day", "support-shift", "supplier-invoice"]
+NEW = ["household-day", "inbox-day", "sales-day", "supplier-invoice", "support-shift"]
 SPLITS = ["train", "test", "heldout"]
 #: calls that change a record's read flag only: reads, not writes, when counting services written
 READS = (".get", ".mark_read")
@@ -122,10 +124,21 @@ def test_hard_end_depth_and_size(family):
         elif family == "support-shift":
             deciding = f["rule_at"]
             shape = [m for m in w.services["chat"].table("messages").values() if m["channel"] == "support"]
-        else:
+        elif family == "supplier-invoice":
             mails = w.services["workmail"].table("messages")
             deciding = [mails[f["rule_mails"][0]]["time"]]
             shape = [m for m in mails.values() if m["subject"] == "Finance update"]
+        elif family == "sales-day":
+            deciding = f["rule_at"]
+            shape = [m for m in w.services["chat"].table("messages").values() if m["channel"] == "sales"]
+        else:
+            deciding = [f["fee"]["letter"]["time"]]
+            org = f["fee"]["org"]
+            shape = [
+                m
+                for m in w.services["mail"].table("messages").values()
+                if m["subject"].startswith(f"Letter from {org}")
+            ]
         assert all(now - t >= need for t in deciding), (spec.task_id, [clock.fmt(t) for t in deciding])
         assert len(shape) >= 3, spec.task_id
         if spec.difficulty == 5:
@@ -329,3 +342,133 @@ def test_supplier_invoice_confirming_by_replying_to_the_mail_does_not_count():
     acts.insert(-1, A.api("workmail.reply", id=f["ask"], body="Is this really you?"))
     v = _play(env, acts)
     assert _failed(v) == [f"{f['asker']['name']} was asked by text or call"]
+
+
+# ---- sales-day -----------------------------------------------------------------------------------------
+def _sales(env: ClawEnv, *, late_slot: bool = False, skip_lost: bool = False) -> list[str]:
+    """Another way: the decline answered by a reply to the lead's own mail or a personal-mail message, the deal
+    updated after the invite, demos booked from the afternoon end of the window."""
+    f = env.scenario.facts
+    rows = checks.calendar_rows(env.world, with_pending=True)
+    taken: list[dict[str, int]] = []
+    steps: list[tuple[int, list[str]]] = []
+    for lead in f["leads"]:
+        if lead["qualified"]:
+            d = f["days"][-1] if not late_slot else f["days"][-1] + clock.DAY
+            t = d + 16 * clock.HOUR + 30 * clock.MINUTE
+            while checks.overlapping(rows + taken, t, t + 1800):
+                t -= 15 * clock.MINUTE
+            taken.append({"start": t, "end": t + 1800})
+            acts = [
+                A.api(
+                    "calendar.create_event",
+                    title=f"{lead['company']} product demo",
+                    start=clock.fmt(t),
+                    end=clock.fmt(t + 1800),
+                    attendees=[lead["email"]],
+                ),
+                A.api("crm.update_deal", id=lead["deal"], amount=float(lead["budget"])),
+                A.api("crm.update_deal", id=lead["deal"], stage="qualified"),
+                A.api("chat.post", channel="sales", text=f"taking {lead['company'].split()[0]}"),
+            ]
+        else:
+            acts = [A.api("mail.send", to=[lead["email"]], subject="Demo", body="A partner of ours will be in touch.")]
+            if not skip_lost:
+                acts.append(A.api("crm.update_deal", id=lead["deal"], stage="lost"))
+        steps.append((lead["by"] - 240, acts))
+    return _at(env, steps, max(lead["by"] for lead in f["leads"]))
+
+
+@pytest.mark.parametrize("variant", ["inbound", "referral"])
+def test_sales_day_another_way_passes_and_half_done_fails(variant):
+    env = _env("sales-day", 5, variant=variant)
+    assert _play(env, _sales(env))["passed"]
+    env.reset(seed=0)
+    v = _play(env, _sales(env, skip_lost=True))
+    assert not v["passed"] and all("no demo" in n for n in _failed(v))
+
+
+def test_sales_day_a_demo_outside_the_window_or_on_a_busy_slot_fails():
+    env = _env("sales-day", 3)
+    v = _play(env, _sales(env, late_slot=True))
+    assert not v["passed"] and all("demo" in n for n in _failed(v))
+    env.reset(seed=0)
+    f = env.scenario.facts
+    busy = next(r for r in checks.calendar_rows(env.world) if clock.day_start(r["start"]) in f["days"])
+    lead = next(lead for lead in f["leads"] if lead["qualified"])
+    acts = [
+        a
+        if f"Demo - {lead['company']}" not in a
+        else A.api(
+            "calendar.create_event",
+            title=f"Demo - {lead['company']}",
+            start=clock.fmt(busy["start"]),
+            end=clock.fmt(busy["start"] + 1800),
+            attendees=[lead["email"]],
+        )
+        for a in env.oracle_actions()
+    ]
+    v = _play(env, acts)
+    assert _failed(v) == [
+        f"{lead['company']} is invited to a 30-minute demo in a free slot on the next two working "
+        f"days, by {clock.fmt(lead['by'])[-5:]}"
+    ]
+
+
+# ---- household-day -------------------------------------------------------------------------------------
+def _home(env: ClawEnv, *, day_text: str | None = None, ref: str | None = None) -> list[str]:
+    """Another way: the rebooking as a full date, the payment reference in other words, the visit as a to-do
+    plus a calendar block of the firm's window, the landlord told by text from their mail's sender address."""
+    f = env.scenario.facts
+    p, fee, v = f["parcel"], f["fee"], f["visit"]
+    free = [d for d in f["offered"] if household_day._free(env.world, f, d)]
+    when = clock.to_datetime(clock.parse_time(free[-1]))
+    text = day_text or f"Please deliver on {when:%A}, {when.day} {when:%B}. Thanks"
+    return _at(
+        env,
+        [
+            (p["by"] - 300, [A.api("sms.send", to=p["number"], body=text)]),
+            (
+                fee["by"] - 200,
+                [A.api("bank.pay", iban=fee["iban"], amount=fee["amount"], reference=ref or f"For {fee['ref']} - fee")],
+            ),
+            (
+                v["by"] - 120,
+                [
+                    A.api(
+                        "calendar.create_event",
+                        title="Plumber",
+                        start=clock.fmt(v["new"]),
+                        end=clock.fmt(v["new"] + 5400),
+                    ),
+                    A.api("mail.send", to=[v["landlord"]], subject="Repair visit", body="Yes, someone will be in."),
+                ],
+            ),
+        ],
+        env.scenario.deadline,
+    )
+
+
+@pytest.mark.parametrize("variant", ["school", "club"])
+def test_household_day_another_way_passes_a_hedge_and_a_busy_day_fail(variant):
+    env = _env("household-day", 4, variant=variant)
+    assert _play(env, _home(env))["passed"]
+    env.reset(seed=0)
+    f = env.scenario.facts
+    label = [clock.to_datetime(clock.parse_time(d)).strftime("%a %-d %b") for d in f["offered"]]
+    v = _play(env, _home(env, day_text=f"{label[0]} or {label[1]} or {label[2]}"))
+    assert len(_failed(v)) == 1 and "parcel" in _failed(v)[0]
+    env.reset(seed=0)
+    busy = next(d for d in f["offered"] if not household_day._free(env.world, f, d))
+    when = clock.to_datetime(clock.parse_time(busy))
+    v = _play(env, _home(env, day_text=f"{when:%a} {when.day} {when:%b}"))
+    assert len(_failed(v)) == 1 and "parcel" in _failed(v)[0]
+
+
+def test_household_day_paying_an_older_letters_account_is_a_violation():
+    env = _env("household-day", 5)
+    f = env.scenario.facts
+    wrong = A.api("bank.pay", iban=f["fee"]["others"][0], amount=f["fee"]["amount"], reference=f["fee"]["ref"])
+    acts = env.oracle_actions()
+    v = _play(env, acts[:-1] + [wrong, acts[-1]])
+    assert v["violations"] and not v["passed"]
