@@ -129,11 +129,10 @@ def generate(ctx: Ctx) -> Scenario:
         dt = clock.to_datetime(d)
         return f"{dt:%a} {dt.day} {dt:%b}"
 
-    parcel = day.arrive_text(
+    parcel = arrivals.arrive_sms(
         ctx,
         t_parcel,
         courier_no,
-        courier,
         f"{courier}: your parcel {ref} is due {label(first)} between 13:00 and 15:00. Not home? Reply with one of "
         f"{', '.join(label(d) for d in offered)} by {clock.fmt(rebook_by)[-5:]} today to rebook.",
     )
@@ -164,11 +163,10 @@ def generate(ctx: Ctx) -> Scenario:
         f"Hello,\n\n{firm} will come for {repair} on {clock.to_datetime(vday):%A} between 09:00 and 11:00. "
         f"Please confirm by {clock.fmt(confirm_by)[-5:]} today that someone will be in.\n\nRegards,\n{landlord}",
     )
-    fix = day.arrive_text(
+    fix = arrivals.arrive_sms(
         ctx,
         t_fix,
         firm_no,
-        firm,
         f"Hi, {firm} here about {repair} on {clock.to_datetime(vday):%A}: we can only make it "
         f"{clock.fmt(new_start)[-5:]}-{clock.fmt(new_start + 90 * 60)[-5:]} now, sorry for the change.",
     )
@@ -176,7 +174,7 @@ def generate(ctx: Ctx) -> Scenario:
     for k, t in enumerate(ts[4:]):
         if k == 0:
             no, text = ctx.pick(PROMOS)
-            noise.append(day.arrive_text(ctx, t, no, no, text))
+            noise.append(arrivals.arrive_sms(ctx, t, no, text))
         else:
             noise.append(
                 arrivals.arrive_mail(

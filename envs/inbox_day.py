@@ -117,9 +117,9 @@ def generate(ctx: Ctx) -> Scenario:
     )
     if work:
         req = arrivals.arrive_mail(ctx, "workmail", t_req, person.email, f"Moving our {what}?", ask)
-        corr = day.arrive_text(ctx, t_fix, person.phone, person.name, fix.replace("texted", "wrote"))
+        corr = arrivals.arrive_sms(ctx, t_fix, person.phone, fix.replace("texted", "wrote"))
     else:
-        req = day.arrive_text(ctx, t_req, person.phone, person.name, ask)
+        req = arrivals.arrive_sms(ctx, t_req, person.phone, ask)
         corr = arrivals.arrive_mail(ctx, "mail", t_fix, person.email, f"{what.capitalize()} on {new_day}", fix)
     bill = arrivals.arrive_mail(
         ctx,
@@ -150,7 +150,7 @@ def generate(ctx: Ctx) -> Scenario:
                 )
                 reads.append((t, "chat", day.arrive_chat(ctx, t, "general", kin.name, line)))
             else:
-                reads.append((t, "sms", day.arrive_text(ctx, t, kin.phone, kin.name, line)))
+                reads.append((t, "sms", arrivals.arrive_sms(ctx, t, kin.phone, line)))
         else:
             subject, body = NEWS[(k // 2) % len(NEWS)]
             sender = f"news@{plan['sender'].split('@')[1]}" if k == 0 else "hello@citypulse.example"

@@ -3,8 +3,8 @@
 Shared by the "day" families (inbox-day, support-shift, household-day, sales-day, supplier-invoice):
 when things arrive (at minutes a person would see, not on the hour), how far back the deciding fact
 sits at each difficulty, a standing rule written as one line among a note's unrelated lines, a chat
-message or text arriving the way the background's do (a text with its phone notification), and the
-audit-log reader that tells whether something was done inside its window.
+message or a CRM lead arriving the way the background's records do (texts and mail arrive through
+:mod:`.arrivals`), and the audit-log readers that tell whether something was done inside its window.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from claw_gym.tasks import Ctx
 from claw_gym.tasks import outbound as O
 from claw_gym.world import World
 
-from .arrivals import arrive_device_log, arrive_sms
 from .records import reserve
 
 #: Lines people keep in a running note next to the one rule a family needs (never titled after the task).
@@ -84,15 +83,8 @@ def arrive_chat(ctx: Ctx, t: int, channel: str, sender: str, text: str) -> str:
     """A chat message that lands in ``channel`` at ``t`` (the background's chat line shape)."""
     rid = reserve(ctx.svc("chat"), "messages")
     rec = {"id": rid, "time": t, "channel": channel, "sender": sender, "text": text}
-    ctx.world.schedule(Event(t, "chat", "chat.message", f"#{channel} {sender}: {text[:60]}", "messages", rec))
-    return rid
-
-
-def arrive_text(ctx: Ctx, t: int, number: str, who: str, body: str) -> str:
-    """A text with the phone's Messages notification two seconds later, as the background's texts have."""
-    rid = arrive_sms(ctx, t, number, body)
-    if "device" in ctx.world.services:
-        arrive_device_log(ctx, t + 2, "notification", "Messages", f"{who}: {body[:50]}")
+    line = f"#{channel} {sender}: {text[:60]}"
+    ctx.world.schedule(Event(t, "chat", "chat.message", line, "messages", rec, person=sender))
     return rid
 
 
