@@ -30,7 +30,7 @@ from .kit import arrivals, checks, day, records
 
 SUPPLIERS = [
     ("Brewline Coffee Service", "brewline", "coffee bag", (21, 38)),
-    ("Paperhouse Office Supply", "paperhouse", "paper box", (18, 34)),
+    ("Paperhouse Office Supply", "paperhouse", "paper ream", (18, 34)),
     ("Greenleaf Plant Care", "greenleaf", "plant tray", (25, 45)),
     ("Crystalclear Water Co", "crystalclear", "water bottle crate", (14, 26)),
 ]
