@@ -57,7 +57,8 @@ BLOCKS = ["Pipeline review", "Customer call", "Interview", "Team sync", "Lunch",
 
 def _working_days(t: int, n: int) -> list[int]:
     """Midnights of the ``n`` working days after the day of ``t``."""
-    out, d = [], clock.day_start(t)
+    out: list[int] = []
+    d = clock.day_start(t)
     while len(out) < n:
         d += clock.DAY
         if clock.weekday(d) < 5:
@@ -214,7 +215,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
                 "calendar.create_event",
                 lead["at"],
                 lead["by"],
-                lambda a, e=lead["email"]: e in a.get("attendees", []),
+                day.arg_has("attendees", lead["email"]),
             )
             g.expect(
                 f"{co} is invited to a 30-minute demo in a free slot on the next two working days, by {by}",
@@ -242,7 +243,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
 
 
 def _slots(world: World, f: dict[str, Any], n: int) -> list[int]:
-    rows, out = checks.calendar_rows(world, with_pending=True), []
+    rows, out = checks.calendar_rows(world, with_pending=True), list[int]()
     for d in f["days"]:
         t = d + 9 * clock.HOUR
         while t + 30 * clock.MINUTE <= d + 17 * clock.HOUR and len(out) < n:

@@ -216,7 +216,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
             g.expect(f"ticket from {t['account']}", False, "never arrived")
             continue
         posted = [m for m in posts if t["id"] in m["text"] and t["at"] <= m["time"] <= t["due"]]
-        replies = day.done_between(world, "helpdesk.comment", t["at"], t["due"], lambda a, i=t["id"]: a.get("id") == i)
+        replies = day.done_between(world, "helpdesk.comment", t["at"], t["due"], day.arg_is("id", t["id"]))
         public = [e for e in replies if e.args.get("public", True)]
         by = clock.fmt(t["due"])[-5:]
         if t["key"]:

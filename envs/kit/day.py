@@ -95,6 +95,16 @@ def done_between(
     return [e for e in world.audit.calls(call) if since <= e.time <= until and match(e.args)]
 
 
+def arg_is(key: str, value: object) -> Callable[[dict[str, Any]], bool]:
+    """A ``done_between`` matcher: the call's ``key`` argument is ``value``."""
+    return lambda args: args.get(key) == value
+
+
+def arg_has(key: str, value: object) -> Callable[[dict[str, Any]], bool]:
+    """A ``done_between`` matcher: the call's ``key`` argument (a list) holds ``value``."""
+    return lambda args: value in (args.get(key) or [])
+
+
 def reached_between(world: World, parties: Iterable[str], since: int, until: int) -> list[str]:
     """How ``parties`` were reached by any door in [since, until]: mail from either mailbox, a text, a chat
     message, an invite (:mod:`claw_gym.tasks.outbound`) or a call; "door to party at HH:MM" lines."""
