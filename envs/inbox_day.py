@@ -220,7 +220,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     )
     parties = {O.party(who["email"]), O.party(who["phone"])}
     named: set[str] = set()
-    for m in O.outbound(world, f["trigger_at"]):
+    for m in O.outbound(world, f["fixed_at"]):  # what they were told once the later proposal was in
         if parties & {O.party(r) for r in m.to}:
             named |= values.asked_values(m.text, values.times_in(m.text))
     wrong = sorted(named - {clock.fmt(f["final"])[-5:]})
@@ -228,7 +228,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         "what they were told names no other time",
         not wrong,
         f"times named to them: {', '.join(sorted(named)) or 'none'}",
-        because="the later message proposes one time; a reply naming another (or both) is no answer",
+        because="the later message proposes one time; a reply after it naming another (or both) is no answer",
     )
     plan = f["plan"]
     pays = [

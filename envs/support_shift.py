@@ -158,7 +158,9 @@ def generate(ctx: Ctx) -> Scenario:
         body += f"\n\n--\n{person}, {acc}\nSupport plan: {plan} - first response due by {clock.fmt(due)[-5:]}"
         tid = arrivals.arrive_ticket(ctx, ts[k], subject, email, body)
         key = _key(rule, deal)
-        tickets.append({"id": tid, "at": ts[k], "due": due, "deal": deal["id"], "key": key, "account": acc})
+        tickets.append(
+            {"id": tid, "at": ts[k], "due": due, "deal": deal["id"], "key": key, "account": acc, "subject": subject}
+        )
         tickets[-1]["email"] = email
     for acc in ctx.sample([a for a in ACCOUNTS if a not in accounts], 2):  # accounts with no ticket today
         crm.add_deal(
@@ -220,12 +222,12 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         public = [e for e in replies if e.args.get("public", True)]
         by = clock.fmt(t["due"])[-5:]
         if t["key"]:
-            logged = [a for a in acts if a["deal"] == t["deal"] and t["id"] in a["text"] and a["time"] >= t["at"]]
+            logged = [a for a in acts if a["deal"] == t["deal"] and a["time"] >= t["at"] and _names(a["text"], t)]
             g.expect(
                 f"{t['account']}'s ticket went to Tier 2 by {by}",
                 rec["priority"] == "urgent" and bool(posted) and bool(logged),
                 f"priority {rec['priority']}, {len(posted)} posts naming it in #support by {by}, "
-                f"{len(logged)} notes on their deal naming it",
+                f"{len(logged)} notes on their deal naming it (number or subject)",
                 because=f"{RULE} key accounts' tickets go to Tier 2 (urgent, number in #support, a note on the "
                 f"deal); the ticket says its first response is due by {by}",
             )
@@ -247,6 +249,11 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
             "; ".join(told) or "not reached in time",
             because=f"their mail asks for a confirmation by {clock.fmt(a['by'])[-5:]}",
         )
+
+
+def _names(text: str, t: dict[str, Any]) -> bool:
+    """A note names the ticket: its number or its subject."""
+    return t["id"] in text or t["subject"].lower() in text.lower()
 
 
 def _handle(t: dict[str, Any]) -> list[str]:

@@ -472,3 +472,14 @@ def test_household_day_paying_an_older_letters_account_is_a_violation():
     acts = env.oracle_actions()
     v = _play(env, acts[:-1] + [wrong, acts[-1]])
     assert v["violations"] and not v["passed"]
+
+
+def test_inbox_day_agreeing_before_the_correction_then_updating_passes():
+    """Answering the first proposal at once is no fault: what counts is what they hear once the later one is in."""
+    env = _env("inbox-day", 4, variant="work")
+    f = env.scenario.facts
+    early = f"{clock.fmt(f['asked'])[-5:]} works"
+    _play_until(env, f["trigger_at"] + 60)
+    env.step(A.api("workmail.send", to=[f["person"]["email"]], subject="Re: moving", body=early))
+    v = _play(env, _inbox_alt(env))  # built from the clock now: the rest at its usual times
+    assert v["passed"], _failed(v)
