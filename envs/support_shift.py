@@ -135,7 +135,7 @@ def generate(ctx: Ctx) -> Scenario:
         t = day.past(ctx, max(1, back + int(ctx.rng.integers(-25, 25)) - 3 * k))
         chat.post_as("support", mates[k % len(mates)].name, line, time=t)
     chat.post_as("support", boss.name, rule["amend"], time=t_amend)
-    n = 1 + ctx.difficulty  # tickets today
+    n = min(5, 1 + ctx.difficulty)  # tickets today (with the customer's mail at 4-5: at most 6 arrivals)
     accounts = ctx.sample(ACCOUNTS, n)
     people = ctx.sample(NAMES, n)
     shapes = _deal_shapes(ctx, rule, n)
