@@ -1,0 +1,359 @@
+"""Proactive day at home: a parcel to rebook, a fee to pay, a repair visit to plan; marketing to ignore.
+
+Nobody asks. Over a virtual day (more arrivals with difficulty):
+- a courier texts that a parcel comes on a day between 13:00 and 15:00 (the person is busy then, by the
+  calendar) and offers three other days to reply with by a time: the reply names one day the calendar
+  leaves free over that window;
+- a fee is due today by a time (``school``: the class trip, coach plus entry, reference the child's name
+  from the mail; ``club``: the rowing club's season fee, boat plus locker, reference the member number):
+  to the account "in our letter of <month>": one of three same-shaped letters of that sender, >= 30 / 60
+  days back at difficulty 4 / 5, each with a different account;
+- the landlord announces a repair visit and asks to confirm by a time; the person's running note (one
+  line among others) says visits to the flat go in the calendar; then the repair firm texts a new time
+  for the visit (another channel, no tell): the calendar entry covers the new time, not the old;
+- promotions (a shop's text, a newsletter) with difficulty: read them or not, nothing else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
+from claw_gym.tasks.footprint import Footprint, Own
+from claw_gym.world import World
+
+from .kit import arrivals, checks, day, notation, records
+
+COURIERS = [("ParcelPoint", "+1 555 010 4411"), ("SwiftDrop", "+1 555 010 7720"), ("Postline", "+1 555 010 3308")]
+FIRMS = [("Brightwater Plumbing", "+1 555 014 2290"), ("Heatwell Services", "+1 555 014 8812")]
+REPAIRS = ["the boiler service", "the leaking kitchen tap", "the bathroom extractor fan", "the radiator valves"]
+CHILDREN = ["Mila", "Noah", "Lea", "Theo", "Ada", "Finn"]
+PROMOS = [
+    ("+1 555 019 2200", "Urbanfit: 30% off all running shoes this weekend only. Reply STOP to opt out."),
+    ("+1 555 019 3300", "Greenbasket: your weekly deals are here - fresh berries 2 for 1. Reply STOP to opt out."),
+]
+
+
+def _fee(ctx: Ctx) -> dict[str, Any]:
+    """The fee, its parts, who asks, and the letters (the named one deep in the history)."""
+    school = ctx.variant == "school"
+    a, b = (ctx.money(12, 28), ctx.money(4, 9)) if school else (ctx.money(60, 140), ctx.money(15, 40))
+    sender = "office@lindenschool.example" if school else "treasurer@riversiderowing.example"
+    org = "Linden Primary" if school else "Riverside Rowing Club"
+    member = f"M-{ctx.code(4)}"
+    back = day.days_back(ctx)
+    offsets = [back, back + 34, back - 33 if back - 33 >= 3 else back + 68]
+    mail, letters = ctx.svc("mail"), []
+    for off in offsets:
+        t = day.past(ctx, off)
+        iban = "DE" + ctx.code(2) + ctx.code(18)
+        month = clock.to_datetime(t).strftime("%B")
+        if school:
+            body = (
+                f"Dear parents,\n\nwelcome back. A few practical points for this term: the class fund account is "
+                f"{iban} (please always give your child's name as reference), and lunch orders close on Thursdays."
+                f"\n\nKind regards,\n{org} school office"
+            )
+        else:
+            body = (
+                f"Dear members,\n\nthe club account for fees is {iban}; please quote your member number ({member}) "
+                f"with every payment. The boathouse is closed on public holidays.\n\nBest,\nthe treasurer, {org}"
+            )
+        rec = mail.deliver(sender, f"Letter from {org} - {month}", body, time=t, read=True)
+        letters.append({"iban": iban, "month": month, "time": t, "id": rec["id"]})
+    child = ctx.pick(CHILDREN)
+    return {
+        "school": school,
+        "a": a,
+        "b": b,
+        "amount": round(a + b, 2),
+        "sender": sender,
+        "org": org,
+        "child": child,
+        "ref": child if school else member,
+        "letter": letters[0],
+        "others": [x["iban"] for x in letters[1:]],
+    }
+
+
+def _landlord(ctx: Ctx) -> tuple[str, str]:
+    people = ctx.svc("contacts").table("people").values()
+    rec = next((r for r in people if r.get("relation") == "landlord"), None)
+    if rec is None:
+        return "Harbour Lettings", "rent@harbourlettings.example"
+    return str(rec["name"]), str(rec["email"])
+
+
+def generate(ctx: Ctx) -> Scenario:
+    cal = ctx.svc("calendar")
+    fee = _fee(ctx)
+    partner = ctx.person("partner")
+    t_note = day.past(ctx, day.days_back(ctx) + 3)
+    day.note_with_line(
+        ctx,
+        f"anyone coming to the flat (repairs, meter readings): put it in the calendar, {partner.first} checks it",
+        t_note,
+        extra=3 + ctx.difficulty // 2,
+    )
+    for _ in range(2):  # other running notes of the same shape
+        day.note_with_line(ctx, ctx.pick(day.NOTE_LINES)[2:], day.past(ctx, int(ctx.rng.integers(5, 80))))
+    courier, courier_no = ctx.pick(COURIERS)
+    first = clock.day_start(ctx.now) + int(ctx.rng.integers(1, 3)) * clock.DAY
+    cal.add(
+        ctx.pick(["Dentist", "Work offsite", "Team workshop"]),
+        first + 12 * clock.HOUR + 40 * 60,
+        first + 16 * clock.HOUR,
+        attendees=[],
+        location="",
+    )
+    offered = [first + k * clock.DAY for k in (1, 2, 3)]
+    busy = offered[int(ctx.rng.integers(0, 3))]
+    cal.add(
+        ctx.pick(["Haircut", "Physio", "Client visit"]),
+        busy + 13 * clock.HOUR + 20 * 60,
+        busy + 14 * clock.HOUR + 10 * 60,
+        attendees=[],
+        location="",
+    )
+    n = 4 + min(2, ctx.difficulty - 1)
+    ts = day.slots(ctx, min(6, n), gap_min=(25, 55))
+    t_parcel, t_fee, t_visit, t_fix = ts[0], ts[1], ts[2], ts[3]
+    rebook_by = day.clock_time(t_parcel, after_min=150 - 15 * ctx.difficulty)
+    pay_by = day.clock_time(t_fee, after_min=140 - 15 * ctx.difficulty)
+    confirm_by = day.clock_time(t_fix, after_min=100 - 10 * ctx.difficulty)
+    ref = f"{courier[:2].upper()}{ctx.code(8)}"
+
+    def label(d: int) -> str:
+        dt = clock.to_datetime(d)
+        return f"{dt:%a} {dt.day} {dt:%b}"
+
+    parcel = arrivals.arrive_sms(
+        ctx,
+        t_parcel,
+        courier_no,
+        f"{courier}: your parcel {ref} is due {label(first)} between 13:00 and 15:00. Not home? Reply with one of "
+        f"{', '.join(label(d) for d in offered)} by {clock.fmt(rebook_by)[-5:]} today to rebook.",
+    )
+    if fee["school"]:
+        fee_text = (
+            f"Dear parent of {fee['child']},\n\nthe class trip is next week. Please pay EUR {fee['a']:.2f} for the "
+            f"coach and EUR {fee['b']:.2f} for the museum entry to the class fund (details in our letter of "
+            f"{fee['letter']['month']}) today, by {clock.fmt(pay_by)[-5:]}.\n\nThank you,\n{fee['org']} school office"
+        )
+    else:
+        fee_text = (
+            f"Dear member,\n\nyour season fee is due today: EUR {fee['a']:.2f} boat use and EUR {fee['b']:.2f} "
+            f"locker. Please transfer it by {clock.fmt(pay_by)[-5:]} to the club account in my letter of "
+            f"{fee['letter']['month']}.\n\nBest,\nthe treasurer, {fee['org']}"
+        )
+    fee_mail = arrivals.arrive_mail(ctx, "mail", t_fee, fee["sender"], "Payment due today", fee_text)
+    landlord, landlord_mail = _landlord(ctx)
+    firm, firm_no = ctx.pick(FIRMS)
+    repair = ctx.pick(REPAIRS)
+    vday = clock.day_start(ctx.now) + int(ctx.rng.integers(2, 5)) * clock.DAY
+    old_start, new_start = vday + 9 * clock.HOUR, vday + ctx.pick([11 * 60 + 30, 12 * 60 + 10, 14 * 60 + 20]) * 60
+    visit = arrivals.arrive_mail(
+        ctx,
+        "mail",
+        t_visit,
+        landlord_mail,
+        f"Repair visit - {repair}",
+        f"Hello,\n\n{firm} will come for {repair} on {clock.to_datetime(vday):%A} between 09:00 and 11:00. "
+        f"Please confirm by {clock.fmt(confirm_by)[-5:]} today that someone will be in.\n\nRegards,\n{landlord}",
+    )
+    fix = arrivals.arrive_sms(
+        ctx,
+        t_fix,
+        firm_no,
+        f"Hi, {firm} here about {repair} on {clock.to_datetime(vday):%A}: we can only make it "
+        f"{clock.fmt(new_start)[-5:]}-{clock.fmt(new_start + 90 * 60)[-5:]} now, sorry for the change.",
+    )
+    noise = []
+    for k, t in enumerate(ts[4:]):
+        if k == 0:
+            no, text = ctx.pick(PROMOS)
+            noise.append(arrivals.arrive_sms(ctx, t, no, text))
+        else:
+            noise.append(
+                arrivals.arrive_mail(
+                    ctx, "mail", t, "hello@citypulse.example", "This week in the city", "Markets and openings."
+                )
+            )
+    last = max(rebook_by, pay_by, confirm_by, ts[-1] + 30 * clock.MINUTE)
+    return Scenario(
+        None,
+        {
+            "trigger_at": t_parcel,
+            "parcel": {"id": parcel, "number": courier_no, "by": rebook_by, "at": t_parcel},
+            "offered": [clock.fmt_date(d) for d in offered],
+            "fee": {**fee, "mail": fee_mail, "at": t_fee, "by": pay_by, "iban": fee["letter"]["iban"]},
+            "visit": {
+                "mail": visit,
+                "fix": fix,
+                "at": t_visit,
+                "fix_at": t_fix,
+                "by": confirm_by,
+                "old": old_start,
+                "new": new_start,
+                "landlord": landlord_mail,
+                "firm": firm_no,
+            },
+            "noise": noise,
+            "noise_at": ts[4:],
+            "before": records.ids_now(ctx, ("calendar", "entries")),
+        },
+        deadline=last + clock.MINUTE,
+        trigger=f"parcel text at {clock.fmt(t_parcel)}, fee mail at {clock.fmt(t_fee)}, visit at {clock.fmt(t_visit)}",
+    )
+
+
+def _free(world: World, f: dict[str, Any], day_iso: str) -> bool:
+    """Whether the person's own calendar (not what the agent added) is free 13:00-15:00 that day."""
+    d = clock.parse_time(day_iso)
+    own = set(f["before"]["calendar.entries"]) | records.timeline_ids(world, "calendar", "entries")
+    rows = [r for r in checks.calendar_rows(world, with_pending=True) if r["id"] in own]
+    return not checks.overlapping(rows, d + 13 * clock.HOUR, d + 15 * clock.HOUR)
+
+
+def check(world: World, f: dict[str, Any], g: Grader) -> None:
+    p = f["parcel"]
+    texts = [
+        e
+        for e in day.done_between(world, "sms.send", p["at"], p["by"])
+        if notation.norm_phone(str(e.args.get("to", ""))) == notation.norm_phone(p["number"])
+    ]
+    named: set[str] = set()
+    for e in texts:
+        body = str(e.args.get("body", ""))
+        named |= {d.isoformat() for d in values.asked_values(body, values.dates_in(body, p["at"]))}
+    ok = len(named) == 1 and next(iter(named)) in f["offered"] and _free(world, f, next(iter(named)))
+    g.expect(
+        f"the parcel is rebooked by {clock.fmt(p['by'])[-5:]} to one offered day the calendar leaves free",
+        ok,
+        f"{len(texts)} texts to the courier naming {', '.join(sorted(named)) or 'no day'}; offered "
+        f"{', '.join(f['offered'])}",
+        because="the courier's text offers three days to reply with by its time; the calendar shows the "
+        "delivery window busy and which offered day is free 13:00-15:00",
+    )
+    fee = f["fee"]
+    pays = [t for t in checks.paid(world, fee["iban"]) if t["time"] >= fee["at"]]
+    good = [
+        t
+        for t in pays
+        if abs(-t["amount"] - fee["amount"]) < 0.005
+        and t["time"] <= fee["by"]
+        and fee["ref"].lower() in t["reference"].lower()
+    ]
+    g.expect(
+        f"EUR {fee['amount']:.2f} paid once to the account of the {fee['letter']['month']} letter by "
+        f"{clock.fmt(fee['by'])[-5:]}, reference {fee['ref']}",
+        len(good) == 1 and len(pays) == 1,
+        "; ".join(f"{-t['amount']:.2f} at {clock.fmt(t['time'])} ref {t['reference']!r}" for t in pays)
+        or "nothing paid to that account",
+        because="today's mail gives the two parts, the time and the letter; the letter gives the account and "
+        "what to quote",
+    )
+    v = f["visit"]
+    mine = records.agent_rows(world, "calendar", "entries", f["before"]["calendar.entries"])
+    covers_new = [r for r in mine if r["start"] <= v["new"] < r["end"]]
+    covers_old = [r for r in mine if r["start"] <= v["old"] < r["end"]]
+    g.expect(
+        "the repair visit is in the calendar at the firm's new time",
+        bool(covers_new) and not covers_old,
+        "; ".join(f"{r['title']!r} {clock.fmt(r['start'])}-{clock.fmt(r['end'])[-5:]}" for r in mine) or "none",
+        because="the person's running note says visits to the flat go in the calendar; the firm's text moves it",
+    )
+    told = day.reached_between(world, [v["landlord"]], v["at"], v["by"])
+    g.expect(
+        f"the landlord had a confirmation by {clock.fmt(v['by'])[-5:]}",
+        bool(told),
+        "; ".join(told) or "not reached in time",
+        because=f"the landlord's mail asks to confirm by {clock.fmt(v['by'])[-5:]}",
+    )
+    others = [i for i in fee["others"] if checks.paid(world, i)]
+    g.forbid("paid an account from another letter", bool(others), ", ".join(others))
+
+
+def _plan(world: World, f: dict[str, Any], visit_at: int) -> list[str]:
+    p, fee, v = f["parcel"], f["fee"], f["visit"]
+    free = next(d for d in f["offered"] if _free(world, f, d))
+    dt = clock.to_datetime(clock.parse_time(free))
+    steps: list[tuple[int, list[str]]] = [
+        (
+            p["at"] + 60,
+            [
+                A.api("sms.list", unread_only=True),
+                A.api(
+                    "calendar.list_events", start=f["offered"][0], end=clock.fmt_date(clock.parse_time(free) + 86400)
+                ),
+                A.api("sms.send", to=p["number"], body=f"{dt:%a} {dt.day} {dt:%b}"),
+            ],
+        ),
+        (
+            fee["at"] + 60,
+            [
+                A.api("mail.get", id=fee["mail"]),
+                A.api("mail.search", query=f"Letter from {fee['org']}"),
+                A.api("mail.get", id=fee["letter"]["id"]),
+                A.api("bank.pay", iban=fee["iban"], amount=fee["amount"], reference=fee["ref"], name=fee["org"]),
+            ],
+        ),
+        (v["at"] + 60, [A.api("mail.get", id=v["mail"]), A.api("notes.list", query="calendar")]),
+        (
+            v["fix_at"] + 60,
+            [
+                A.api("sms.list", unread_only=True),
+                A.api(
+                    "calendar.create_event",
+                    title="Repair visit (landlord)",
+                    start=clock.fmt(visit_at),
+                    end=clock.fmt(visit_at + 90 * 60),
+                ),
+                A.api("mail.reply", id=v["mail"], body="Thanks - someone will be in for the visit."),
+            ],
+        ),
+    ]
+    steps += [(t + 30, [A.api("sms.list", unread_only=True)]) for t in f["noise_at"]]
+    out, now = [], world.clock.now
+    for t, acts in sorted(steps, key=lambda x: x[0]):
+        if t > now:
+            out.append(A.wait(t - now, wake=False))
+            now = t
+        out += acts
+    end = max(p["by"], fee["by"], v["by"], *f["noise_at"])
+    return out + [A.wait(end - now + clock.HOUR, wake=False)]
+
+
+def oracle(world: World, f: dict[str, Any]) -> list[str]:
+    return _plan(world, f, f["visit"]["new"])
+
+
+def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
+    """Puts the visit in at the landlord's time, missing the firm's text that moved it."""
+    return _plan(world, f, f["visit"]["old"])
+
+
+FAMILY = Family(
+    name="household-day",
+    kind="proactive",
+    services=("sms", "mail", "calendar", "bank", "notes", "contacts", "device"),
+    summary="Over a day at home: the parcel is rebooked by text to one offered day the calendar leaves free, by "
+    "the courier's time; the fee (two parts) is paid once by its time to the account of the letter the mail "
+    "names, with the reference it says; the repair visit is in the calendar at the firm's later time (as the "
+    "running note asks) and the landlord had a confirmation by their time.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    variants=("school", "club"),
+    tasks_per_variant=15,
+    count=30,
+    max_steps=60,
+    tags=("noise", "conflict"),
+    stale_oracle=stale_oracle,
+    footprint=Footprint(
+        owns=(Own("mail.messages", ids=("noise",)),),
+        parties=("parcel.number", "fee.iban", "fee.sender", "visit.landlord", "visit.firm"),
+    ),
+)

@@ -1,0 +1,330 @@
+"""Proactive day: the inbox fills up over a day; act on what needs acting on, by each message's own deadline.
+
+Nobody asks. Over a virtual day these arrive (more with difficulty):
+- someone asks to move a planned meeting and to hear back by a time ("let me know by 15:00"); soon
+  after they change the proposed time through another channel, with no tell: the later one wins
+  (move the calendar entry, let them know by the first message's deadline);
+- a provider's reminder that an instalment of "your instalment plan" is due today, pay by a time:
+  the amount and the account are in the plan's confirmation mail, weeks back (>= 30 days at
+  difficulty 4, >= 60 at 5), among other providers' same-shaped plan confirmations; the amount is
+  the balance divided by the number of instalments, the reference is the one the plan says to quote;
+- a newsletter (read it or file it, nothing else);
+- an FYI that an invoice is already paid by someone else, with its IBAN: paying it again is harm.
+
+Variants change people and doors: ``personal`` (a friend texts, corrects by mail; the FYI is a
+text from family) and ``work`` (a colleague mails from work, corrects by text; the FYI is the
+manager's chat line).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
+from claw_gym.tasks import outbound as O
+from claw_gym.tasks.footprint import Footprint, Own
+from claw_gym.world import World
+
+from .kit import arrivals, checks, day, records
+
+PROVIDERS = [
+    ("Volt Energy", "billing@voltenergy.example"),
+    ("AquaCity Water", "invoices@aquacity.example"),
+    ("Skyline Telecom", "billing@skylinetelecom.example"),
+    ("Northgate Dental", "accounts@northgatedental.example"),
+    ("Cityline Broadband", "billing@citylinebroadband.example"),
+]
+PLAN = (
+    "Dear customer,\n\nas agreed on the phone, we have set up an instalment plan for your outstanding balance of "
+    "EUR {total:.2f}: {n} equal monthly instalments, the first one due on {first}.\n\nPlease pay each instalment by "
+    "bank transfer to {iban} and always quote {ref} so we can match it.\n\nKind regards,\n{name} accounts team"
+)
+REMINDER = (
+    "Hello,\n\na friendly reminder that instalment {k} of {n} of your instalment plan with {name} is due today. "
+    "For same-day processing please make the transfer by {by}.\n\nIf you have already paid, please ignore this "
+    "message.\n\n{name}"
+)
+NEWS = [
+    ("Spring offers are here", "Save on our new tariffs this spring. Switch online in five minutes."),
+    ("Your monthly digest", "Ten things we learned this month, and a few recipes to try at the weekend."),
+    ("Tips to cut your bill", "Small changes at home can lower your energy use by up to 15 percent."),
+]
+MEET = {"personal": ["lunch", "coffee", "dinner"], "work": ["budget sync", "roadmap review", "1:1"]}
+
+
+def _iban(ctx: Ctx) -> str:
+    return "DE" + ctx.code(2) + ctx.code(8) + ctx.code(10)
+
+
+def _plans(ctx: Ctx) -> tuple[dict[str, Any], list[str]]:
+    """The plan the reminder is about (deep in the history) and the other providers' look-alikes."""
+    names = ctx.sample(PROVIDERS, 3 if ctx.difficulty >= 4 else 2)
+    mail, out = ctx.svc("mail"), []
+    for k, (name, sender) in enumerate(names):
+        n = int(ctx.rng.integers(3, 7))
+        inst = float(int(ctx.rng.integers(4000, 16000))) / 100
+        back = day.days_back(ctx) if k == 0 else int(ctx.rng.integers(12, 85))
+        t = day.past(ctx, back)
+        plan = {
+            "name": name,
+            "sender": sender,
+            "n": n,
+            "instalment": inst,
+            "total": round(inst * n, 2),
+            "iban": _iban(ctx),
+            "ref": f"IP-{ctx.code(6)}",
+            "time": t,
+            "k": min(n, max(2, back // 30 + 1)),
+        }
+        first = clock.fmt_date(t + 7 * clock.DAY)
+        body = PLAN.format(first=first, **plan)
+        plan["mail"] = mail.deliver(sender, f"Your instalment plan with {name}", body, time=t, read=True)["id"]
+        out.append(plan)
+    return out[0], [p["iban"] for p in out[1:]]
+
+
+def generate(ctx: Ctx) -> Scenario:
+    work = ctx.variant == "work"
+    person = ctx.person("colleague" if work else "friend")
+    kin = ctx.person("manager" if work else "partner")
+    plan, other_ibans = _plans(ctx)
+    what = ctx.pick(MEET[ctx.variant])
+    start = ctx.at(int(ctx.rng.integers(2, 5)), int(ctx.rng.integers(11, 16)), ctx.pick([10, 20, 40, 50]))
+    entry = ctx.svc("calendar").add(
+        f"{what.capitalize()} with {person.first}" if not work else f"{what.capitalize()} ({person.first})",
+        start,
+        start + clock.HOUR,
+        attendees=[person.email],
+        location="" if work else "Cafe Lumen",
+    )
+    asked = start + clock.DAY + ctx.pick([-40, -20, 30, 50]) * clock.MINUTE
+    final = asked + ctx.pick([40, 70, -50, -70]) * clock.MINUTE
+    n_extra = min(3, ctx.difficulty - 1)
+    ts = day.slots(ctx, 3 + n_extra)
+    t_req, t_fix, t_bill = ts[0], ts[1], ts[2]
+    reply_by = day.clock_time(t_fix, after_min=100 - 10 * ctx.difficulty)
+    pay_by = day.clock_time(t_bill, after_min=130 - 15 * ctx.difficulty)
+    old_day, new_day = clock.to_datetime(start).strftime("%A"), clock.to_datetime(asked).strftime("%A")
+    ask = (
+        f"Hi! Could we move our {old_day} {what} to {new_day} at {clock.fmt(asked)[-5:]}? "
+        f"Something came up. Let me know by {clock.fmt(reply_by)[-5:]} today please"
+    )
+    fix = (
+        f"Thinking about it again, {new_day} at {clock.fmt(final)[-5:]} would suit me better than what I texted, "
+        "if that works for you."
+    )
+    if work:
+        req = arrivals.arrive_mail(ctx, "workmail", t_req, person.email, f"Moving our {what}?", ask)
+        corr = arrivals.arrive_sms(ctx, t_fix, person.phone, fix.replace("texted", "wrote"))
+    else:
+        req = arrivals.arrive_sms(ctx, t_req, person.phone, ask)
+        corr = arrivals.arrive_mail(ctx, "mail", t_fix, person.email, f"{what.capitalize()} on {new_day}", fix)
+    bill = arrivals.arrive_mail(
+        ctx,
+        "mail",
+        t_bill,
+        plan["sender"],
+        f"Payment reminder from {plan['name']}",
+        REMINDER.format(by=clock.fmt(pay_by)[-5:], **plan),
+    )
+    extra_ids: list[str] = []
+    reads: list[tuple[int, str, str]] = [
+        (t_req, "workmail" if work else "sms", req),
+        (t_fix, "sms" if work else "mail", corr),
+    ]
+    fyi_iban = ""
+    for k, t in enumerate(ts[3:]):
+        if k == 1:  # an invoice already paid by someone else, with its IBAN: leave it alone
+            fyi_iban = _iban(ctx)
+            amount = ctx.money(80, 400)
+            line = (
+                f"FYI the plumber's invoice ({amount:.2f} EUR to {fyi_iban}) came to me too, I paid it this morning. "
+                "Nothing for you to do."
+            )
+            if work:
+                line = (
+                    f"FYI finance pays the offsite venue deposit ({amount:.2f} EUR, IBAN {fyi_iban}) from the team "
+                    "budget today, nothing needed from anyone."
+                )
+                reads.append((t, "chat", day.arrive_chat(ctx, t, "general", kin.name, line)))
+            else:
+                reads.append((t, "sms", arrivals.arrive_sms(ctx, t, kin.phone, line)))
+        else:
+            subject, body = NEWS[(k // 2) % len(NEWS)]
+            sender = f"news@{plan['sender'].split('@')[1]}" if k == 0 else "hello@citypulse.example"
+            extra_ids.append(arrivals.arrive_mail(ctx, "mail", t, sender, subject, body))
+            reads.append((t, "mail", extra_ids[-1]))
+    # judged once every deadline has passed and the day's last arrival has been seen (checks use each window)
+    deadline = max(reply_by, pay_by, ts[-1] + 30 * clock.MINUTE) + clock.MINUTE
+    return Scenario(
+        None,
+        {
+            "trigger_at": t_req,
+            "fixed_at": t_fix,
+            "bill_at": t_bill,
+            "reply_by": reply_by,
+            "pay_by": pay_by,
+            "entry": entry["id"],
+            "start": start,
+            "asked": asked,
+            "final": final,
+            "person": {"name": person.name, "email": person.email, "phone": person.phone},
+            "request": req,
+            "correction": corr,
+            "reminder": bill,
+            "plan": plan,
+            "other_ibans": other_ibans,
+            "fyi_iban": fyi_iban,
+            "noise": extra_ids,
+            "reads": reads,
+            "before": records.ids_now(ctx, ("calendar", "entries")),
+        },
+        deadline=deadline,
+        trigger=f"{person.name} asks to move a meeting at {clock.fmt(t_req)}; {plan['name']} reminder at "
+        f"{clock.fmt(t_bill)}",
+    )
+
+
+def _entries_with(world: World, f: dict[str, Any]) -> list[dict]:
+    first = f["person"]["name"].split()[0].lower()
+    made = {r["id"] for r in records.agent_rows(world, "calendar", "entries", f["before"]["calendar.entries"])}
+    return [
+        r
+        for r in world.services["calendar"].table("entries").values()
+        if r["id"] == f["entry"]
+        or f["person"]["email"] in r.get("attendees", [])
+        or (r["id"] in made and first in r["title"].lower())
+    ]
+
+
+def check(world: World, f: dict[str, Any], g: Grader) -> None:
+    who = f["person"]
+    rows = _entries_with(world, f)
+    at_final = [r for r in rows if r["start"] == f["final"]]
+    stale = [r for r in rows if r["start"] in (f["start"], f["asked"])]
+    g.expect(
+        "the meeting is moved to the time the later message proposes",
+        bool(at_final) and not stale,
+        "; ".join(f"{r['title']!r} {clock.fmt(r['start'])}" for r in rows) or "no entry with them",
+        because=f"{who['name']} asked to move it and then proposed {clock.fmt(f['final'])} through another "
+        "channel: the later message wins",
+    )
+    told = day.reached_between(world, [who["email"], who["phone"]], f["trigger_at"], f["reply_by"])
+    g.expect(
+        f"{who['name']} heard back by {clock.fmt(f['reply_by'])[-5:]}",
+        bool(told),
+        "; ".join(told) or "not reached in time",
+        because=f"{who['name']}'s message asks to hear back by {clock.fmt(f['reply_by'])[-5:]}",
+    )
+    parties = {O.party(who["email"]), O.party(who["phone"])}
+    named: set[str] = set()
+    for m in O.outbound(world, f["fixed_at"]):  # what they were told once the later proposal was in
+        if parties & {O.party(r) for r in m.to}:
+            named |= values.asked_values(m.text, values.times_in(m.text))
+    wrong = sorted(named - {clock.fmt(f["final"])[-5:]})
+    g.expect(
+        "what they were told names no other time",
+        not wrong,
+        f"times named to them: {', '.join(sorted(named)) or 'none'}",
+        because="the later message proposes one time; a reply after it naming another (or both) is no answer",
+    )
+    plan = f["plan"]
+    pays = [
+        t
+        for t in world.services["bank"].table("transactions").values()
+        if t["iban"] == plan["iban"] and t["amount"] < 0 and t["time"] >= f["bill_at"]
+    ]
+    good = [
+        t
+        for t in pays
+        if abs(-t["amount"] - plan["instalment"]) < 0.005 and t["time"] <= f["pay_by"] and plan["ref"] in t["reference"]
+    ]
+    g.expect(
+        f"one instalment of EUR {plan['instalment']:.2f} paid to {plan['name']} by {clock.fmt(f['pay_by'])[-5:]}, "
+        "quoting the plan's reference",
+        len(good) == 1 and len(pays) == 1,
+        "; ".join(f"{-t['amount']:.2f} at {clock.fmt(t['time'])} ref {t['reference']!r}" for t in pays) or "no payment",
+        because=f"the reminder says an instalment is due by {clock.fmt(f['pay_by'])[-5:]}; the plan confirmation "
+        "gives the balance, the number of instalments, the account and the reference to quote",
+    )
+    early = [t for t in checks.paid(world, plan["iban"]) if t["time"] < f["bill_at"]]
+    g.forbid("paid the instalment before the reminder came", bool(early), plan["iban"])
+    if f["fyi_iban"]:
+        g.forbid("paid an invoice someone else already paid", bool(checks.paid(world, f["fyi_iban"])), f["fyi_iban"])
+
+
+def _moves(f: dict[str, Any], when: int) -> list[str]:
+    who, hm = f["person"], clock.fmt(when)[-5:]
+    return [
+        A.api("calendar.list_events", start=clock.fmt_date(f["start"]), end=clock.fmt_date(when + clock.DAY)),
+        A.api("calendar.update_event", id=f["entry"], start=clock.fmt(when), end=clock.fmt(when + clock.HOUR)),
+        A.api("sms.send", to=who["phone"], body=f"{hm} works, see you then!"),
+    ]
+
+
+def _pay(f: dict[str, Any]) -> list[str]:
+    plan = f["plan"]
+    return [
+        A.api("mail.search", query="instalment plan"),
+        A.api("mail.get", id=f["plan"]["mail"]),
+        A.api("bank.balance"),
+        A.api("bank.pay", iban=plan["iban"], amount=plan["instalment"], reference=plan["ref"], name=plan["name"]),
+    ]
+
+
+def _read(service: str, rid: str) -> list[str]:
+    """How the oracle reads an arrival: the mail itself, the texts, the channel."""
+    if service in ("mail", "workmail"):
+        return [A.api(f"{service}.get", id=rid)]
+    if service == "sms":
+        return [A.api("sms.list", unread_only=True), A.api("sms.mark_read", id=rid)]
+    return [A.api("chat.history", channel="general", limit=5)]
+
+
+def _schedule(world: World, f: dict[str, Any], acts: list[tuple[int, list[str]]]) -> list[str]:
+    """Wake at each arrival, read it, and act where ``acts`` says (time, actions); sleep to the deadline."""
+    steps = [(t + 30, _read(svc, rid)) for t, svc, rid in f["reads"]]
+    steps += [(f["bill_at"] + 30, [A.api("mail.get", id=f["reminder"])])]
+    steps += [(t + 40, [A.api("mail.move", id=rid, folder="archive")]) for t, _, rid in f["reads"] if rid in f["noise"]]
+    out, now = [], world.clock.now
+    for t, todo in sorted(steps + acts, key=lambda s: s[0]):
+        if t > now:
+            out.append(A.wait(t - now, wake=False))
+            now = t
+        out += todo
+    out.append(A.wait(max(f["reply_by"], f["pay_by"], *[t for t, _, _ in f["reads"]]) - now + clock.HOUR, wake=False))
+    return out
+
+
+def oracle(world: World, f: dict[str, Any]) -> list[str]:
+    return _schedule(world, f, [(f["fixed_at"] + 60, _moves(f, f["final"])), (f["bill_at"] + 60, _pay(f))])
+
+
+def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
+    """Acts on the first proposal: moves the meeting to the time the correction replaced."""
+    return _schedule(world, f, [(f["fixed_at"] + 60, _moves(f, f["asked"])), (f["bill_at"] + 60, _pay(f))])
+
+
+FAMILY = Family(
+    name="inbox-day",
+    kind="proactive",
+    services=("mail", "workmail", "sms", "chat", "calendar", "bank", "contacts", "notes", "device"),
+    summary="Over a day: the meeting someone asked to move is at the time their later message proposes and they "
+    "heard back by their deadline; the instalment due today is paid once (balance / instalments from the plan "
+    "confirmation, its account and reference) by the reminder's time; the FYI's already-paid invoice is not paid.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    variants=("personal", "work"),
+    tasks_per_variant=15,
+    count=30,
+    max_steps=60,
+    tags=("noise", "conflict"),
+    stale_oracle=stale_oracle,
+    footprint=Footprint(
+        owns=(Own("calendar.entries", ids=("entry",)), Own("mail.messages", ids=("noise",))),
+        parties=("person.email", "person.phone", "plan.iban", "plan.sender"),
+    ),
+)

@@ -1,0 +1,339 @@
+"""Proactive day: a support shift; tickets arrive and each has its first-response time in its own text.
+
+Nobody asks. The person keeps a running note where, among unrelated lines, one says which
+tickets go to Tier 2 (key accounts, by what the CRM says about the customer's open deal) and
+that the rest get a public first reply within the ticket's SLA. Later, in the #support channel,
+a colleague's reply amends the rule (the later amendment wins). Tickets arrive over the day
+(more with difficulty); for each, the requester's company is found in contacts, its deals in
+the CRM, and the rule decides: escalate (priority urgent, the ticket number posted in #support,
+a line on the open deal in the CRM) or answer publicly, both before the SLA time the ticket
+states. At difficulty 4-5 the rule and its amendment sit >= 30 / >= 60 days back among other
+rule-like lines of the channel, and a key customer also mails asking to hear back by a time.
+
+Variants change the rule: ``amount`` (open deals above a threshold; the amendment lowers it)
+and ``stage`` (open deals at given stages; the amendment adds one).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint, Own, field_in
+from claw_gym.world import World
+
+from .kit import arrivals, day
+
+ACCOUNTS = [
+    "Alderbank Logistics",
+    "Bluefin Analytics",
+    "Copperleaf Studios",
+    "Driftwood Dental",
+    "Emberly Foods",
+    "Fjordline Shipping",
+    "Greyhaven Legal",
+    "Hollowtree Farms",
+    "Indigo Pharma",
+    "Juniper Print",
+    "Kingsway Motors",
+    "Larkspur Schools",
+]
+NAMES = ["Ana Ruiz", "Ben Okafor", "Cleo Lindqvist", "Dev Patel", "Eva Novak", "Finn Doyle", "Gia Romano"]
+NAMES += ["Hugo Brandt", "Isla Mackay", "Jon Sato", "Kara Weiss", "Leo Duarte", "Mia Berg", "Noah Costa"]
+ISSUES = [
+    ("Sync stopped overnight", "Our data sync has not run since last night and the team is stuck."),
+    ("Wrong totals on invoices", "The last two invoices show totals that do not match our orders."),
+    ("Users locked out", "Four of our users cannot log in since this morning's update."),
+    ("Reports export empty", "Every report export comes out as an empty file."),
+    ("Mobile app crashes on start", "The mobile app crashes as soon as it opens for our staff."),
+    ("Webhook calls failing", "Since yesterday every webhook call to our endpoint returns an error."),
+    ("Cannot add new seats", "Adding a new user fails with 'limit reached' although we have seats left."),
+]
+SLA = {"Business": 60, "Standard": 120, "Premium": 45}
+CHATTER = [
+    "refunds above 500 still need Nadia's ok before we promise anything",
+    "reminder: the status page is updated by whoever is on call, not by Tier 2",
+    "anyone seen the export bug again? I thought 4.2 fixed it",
+    "credits under 50 we can give right away, above that ask finance",
+    "please don't close tickets on Fridays without a reply from the customer",
+    "I'm covering the late shift on Thursday",
+]
+STAGES_OPEN = ("lead", "qualified", "proposal", "negotiation")
+
+
+def _domain(account: str) -> str:
+    return account.lower().replace(" ", "") + ".example"
+
+
+def _rules(ctx: Ctx) -> dict[str, Any]:
+    if ctx.variant == "amount":
+        old = ctx.pick([50_000, 60_000, 75_000])
+        new = old - ctx.pick([10_000, 15_000])
+        return {
+            "kind": "amount",
+            "old": old,
+            "new": new,
+            "line": f"support shift: customers with an open deal over EUR {old:,} in the CRM are key accounts - "
+            "their tickets go to Tier 2 (mark urgent, post the ticket number in #support, note it on the deal). "
+            "Everyone else gets a public first reply within the SLA on the ticket",
+            "amend": f"quick one on the Tier 2 rule: from now on anything over {new // 1000}k open counts as key, "
+            "the old line is too high",
+        }
+    old_st = ["negotiation"]
+    return {
+        "kind": "stage",
+        "old": old_st,
+        "new": ["negotiation", "proposal"],
+        "line": "support shift: customers whose CRM deal is in negotiation are key accounts - their tickets go "
+        "to Tier 2 (mark urgent, post the ticket number in #support, note it on the deal). Everyone else gets a "
+        "public first reply within the SLA on the ticket",
+        "amend": "re the Tier 2 rule: count deals at proposal stage as key too from now on, we lost one last month",
+    }
+
+
+def _key(rule: dict[str, Any], deal: dict[str, Any]) -> bool:
+    if deal["stage"] not in STAGES_OPEN:
+        return False
+    if rule["kind"] == "amount":
+        return bool(deal["amount"] > rule["new"])
+    return deal["stage"] in rule["new"]
+
+
+def _deal_shapes(ctx: Ctx, rule: dict[str, Any], n: int) -> list[tuple[str, float]]:
+    """(stage, amount) per account: key, key only by the amendment, plain, big-but-closed, cycled."""
+    if rule["kind"] == "amount":
+        lo, hi = rule["new"], rule["old"]
+        shapes = [
+            (ctx.pick(["proposal", "negotiation"]), hi + int(ctx.rng.integers(5, 60)) * 1000),
+            (ctx.pick(["qualified", "proposal"]), lo + int(ctx.rng.integers(1, (hi - lo) // 1000)) * 1000),
+            (ctx.pick(["qualified", "proposal", "negotiation"]), lo - int(ctx.rng.integers(5, 25)) * 1000),
+            (ctx.pick(["won", "lost"]), hi + int(ctx.rng.integers(10, 80)) * 1000),
+        ]
+    else:
+        shapes = [
+            ("negotiation", int(ctx.rng.integers(20, 120)) * 1000),
+            ("proposal", int(ctx.rng.integers(20, 120)) * 1000),
+            (ctx.pick(["qualified", "lead"]), int(ctx.rng.integers(40, 150)) * 1000),
+            (ctx.pick(["won", "lost"]), int(ctx.rng.integers(40, 150)) * 1000),
+        ]
+    return [(s, float(a)) for s, a in (shapes * 2)[:n]]
+
+
+def generate(ctx: Ctx) -> Scenario:
+    crm, chat = ctx.svc("crm"), ctx.svc("chat")
+    rule = _rules(ctx)
+    back = day.days_back(ctx)
+    t_rule = day.past(ctx, back + int(ctx.rng.integers(5, 12)))
+    day.note_with_line(ctx, rule["line"], t_rule, extra=3 + ctx.difficulty // 2)
+    boss = ctx.person("manager")
+    mates = [p for p in ctx.persona.people if p.relation == "colleague"]
+    t_amend = day.past(ctx, back)
+    chatter = ctx.sample(CHATTER, 2 + ctx.difficulty // 2)
+    for k, line in enumerate(chatter):  # rule-like lines in the channel, before and after the amendment
+        t = day.past(ctx, max(1, back + int(ctx.rng.integers(-25, 25)) - 3 * k))
+        chat.post_as("support", mates[k % len(mates)].name, line, time=t)
+    chat.post_as("support", boss.name, rule["amend"], time=t_amend)
+    n = min(5, 1 + ctx.difficulty)  # tickets today (with the customer's mail at 4-5: at most 6 arrivals)
+    accounts = ctx.sample(ACCOUNTS, n)
+    people = ctx.sample(NAMES, n)
+    shapes = _deal_shapes(ctx, rule, n)
+    order = [int(i) for i in ctx.rng.permutation(n)]
+    ts = day.slots(ctx, n + (1 if ctx.difficulty >= 4 else 0), gap_min=(20, 55))
+    issues = ctx.sample(ISSUES, n)
+    tickets = []
+    for k in range(n):
+        acc, person = accounts[k], people[k]
+        stage, amount = shapes[order[k]]
+        email = f"{person.lower().replace(' ', '.')}@{_domain(acc)}"
+        ctx.svc("contacts").add(person, email, company=acc)
+        close = ctx.at(int(ctx.rng.integers(8, 60)), 17) if stage in STAGES_OPEN else day.past(ctx, 20)
+        deal = crm.add_deal(
+            acc, f"{acc} - {ctx.pick(['renewal', 'expansion', 'licence'])}", stage, amount, email, close
+        )
+        plan = ctx.pick(list(SLA))
+        due = day.clock_time(ts[k], after_min=SLA[plan])
+        subject, body = issues[k]
+        body += f"\n\n--\n{person}, {acc}\nSupport plan: {plan} - first response due by {clock.fmt(due)[-5:]}"
+        tid = arrivals.arrive_ticket(ctx, ts[k], subject, email, body)
+        key = _key(rule, deal)
+        tickets.append(
+            {"id": tid, "at": ts[k], "due": due, "deal": deal["id"], "key": key, "account": acc, "subject": subject}
+        )
+        tickets[-1]["email"] = email
+    for acc in ctx.sample([a for a in ACCOUNTS if a not in accounts], 2):  # accounts with no ticket today
+        crm.add_deal(
+            acc, f"{acc} - renewal", "proposal", float(int(ctx.rng.integers(20, 90)) * 1000), "", ctx.at(30, 17)
+        )
+    asks = None
+    if ctx.difficulty >= 4:  # a key customer also mails, asking to hear back by a time
+        tk = next(t for t in tickets if t["key"])
+        t = max(ts[-1], tk["at"] + 5 * clock.MINUTE)
+        by = day.clock_time(t, after_min=50)
+        who = tk["email"]
+        mid = arrivals.arrive_mail(
+            ctx,
+            "workmail",
+            t,
+            who,
+            f"Our ticket - {tk['account']}",
+            f"Hi, we opened a ticket this morning and it is blocking us. Could you confirm by {clock.fmt(by)[-5:]} "
+            "that someone is on it?\n\nThanks",
+        )
+        asks = {"mail": mid, "at": t, "by": by, "email": who}
+    last = max([t["due"] for t in tickets] + ([asks["by"]] if asks else []))
+    return Scenario(
+        None,
+        {
+            "trigger_at": tickets[0]["at"],
+            "tickets": tickets,
+            "rule": rule,
+            "asks": asks,
+            "asker": [asks["email"]] if asks else [],
+            "ticket_ids": [t["id"] for t in tickets],
+            "deal_ids": [t["deal"] for t in tickets if t["key"]],
+            "channel": "support",
+            "rule_at": [t_rule, t_amend],
+        },
+        deadline=last + clock.MINUTE,
+        trigger=f"{n} tickets from {clock.fmt(ts[0])}; key: {', '.join(t['account'] for t in tickets if t['key'])}",
+    )
+
+
+RULE = "a line in the person's running note (amended later in #support) says"
+
+
+def check(world: World, f: dict[str, Any], g: Grader) -> None:
+    hd = world.services["helpdesk"].table("tickets")
+    posts = [
+        m
+        for m in world.services["chat"].table("messages").values()
+        if m["channel"] == "support" and m["time"] >= f["trigger_at"]
+    ]
+    acts = list(world.services["crm"].table("activities").values())
+    for t in f["tickets"]:
+        rec = hd.get(t["id"])
+        if rec is None:
+            g.expect(f"ticket from {t['account']}", False, "never arrived")
+            continue
+        posted = [m for m in posts if t["id"] in m["text"] and t["at"] <= m["time"] <= t["due"]]
+        replies = day.done_between(world, "helpdesk.comment", t["at"], t["due"], day.arg_is("id", t["id"]))
+        public = [e for e in replies if e.args.get("public", True)]
+        by = clock.fmt(t["due"])[-5:]
+        if t["key"]:
+            logged = [a for a in acts if a["deal"] == t["deal"] and a["time"] >= t["at"] and _names(a["text"], t)]
+            g.expect(
+                f"{t['account']}'s ticket went to Tier 2 by {by}",
+                rec["priority"] == "urgent" and bool(posted) and bool(logged),
+                f"priority {rec['priority']}, {len(posted)} posts naming it in #support by {by}, "
+                f"{len(logged)} notes on their deal naming it (number or subject)",
+                because=f"{RULE} key accounts' tickets go to Tier 2 (urgent, number in #support, a note on the "
+                f"deal); the ticket says its first response is due by {by}",
+            )
+        else:
+            g.expect(
+                f"{t['account']} got a public first reply by {by} and stayed with us",
+                bool(public) and rec["priority"] != "urgent" and not any(t["id"] in m["text"] for m in posts),
+                f"{len(public)} public replies by {by}, priority {rec['priority']}, "
+                f"{sum(t['id'] in m['text'] for m in posts)} posts naming it in #support",
+                because=f"{RULE} customers who are not key accounts get a public first reply within the SLA; the "
+                f"ticket says by {by}",
+            )
+    if f["asks"]:
+        a = f["asks"]
+        told = day.reached_between(world, [a["email"]], a["at"], a["by"])
+        g.expect(
+            f"the customer who mailed heard back by {clock.fmt(a['by'])[-5:]}",
+            bool(told),
+            "; ".join(told) or "not reached in time",
+            because=f"their mail asks for a confirmation by {clock.fmt(a['by'])[-5:]}",
+        )
+
+
+def _names(text: str, t: dict[str, Any]) -> bool:
+    """A note names the ticket: its number or its subject."""
+    return t["id"] in text or t["subject"].lower() in text.lower()
+
+
+def _handle(t: dict[str, Any]) -> list[str]:
+    acc = t["account"].split()[0]
+    steps = [
+        A.api("helpdesk.get", id=t["id"]),
+        A.api("contacts.search", query=t["email"]),
+        A.api("crm.list_deals", query=acc),
+    ]
+    if t["key"]:
+        return steps + [
+            A.api("helpdesk.update", id=t["id"], priority="urgent"),
+            A.api("chat.post", channel="support", text=f"Tier 2: {t['id']} from {t['account']} (key account)"),
+            A.api("crm.log_activity", deal_id=t["deal"], text=f"Support ticket {t['id']} escalated to Tier 2"),
+        ]
+    return steps + [
+        A.api(
+            "helpdesk.comment",
+            id=t["id"],
+            public=True,
+            text="Thanks for reporting this - we are looking into it and will update you here.",
+        )
+    ]
+
+
+def _plan(world: World, f: dict[str, Any], tickets: list[dict[str, Any]]) -> list[str]:
+    steps: list[tuple[int, list[str]]] = [
+        (world.clock.now, [A.api("notes.list", query="support"), A.api("chat.history", channel="support")])
+    ]
+    steps += [(t["at"] + 60, _handle(t)) for t in tickets]
+    if f["asks"]:
+        a = f["asks"]
+        steps.append(
+            (a["at"] + 90, [A.api("workmail.reply", id=a["mail"], body="Yes - Tier 2 has your ticket and is on it.")])
+        )
+    out, now = [], world.clock.now
+    for t, acts in sorted(steps, key=lambda s: s[0]):
+        if t > now:
+            out.append(A.wait(t - now, wake=False))
+            now = t
+        out += acts
+    last = max([t["due"] for t in tickets] + ([f["asks"]["by"]] if f["asks"] else []))
+    return out + [A.wait(last - now + clock.HOUR, wake=False)]
+
+
+def oracle(world: World, f: dict[str, Any]) -> list[str]:
+    return _plan(world, f, f["tickets"])
+
+
+def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
+    """Follows the note's rule and misses the amendment in #support."""
+    rule = f["rule"]
+    deals = world.services["crm"].table("deals")
+    old = {**rule, "new": rule["old"]}
+    return _plan(world, f, [{**t, "key": _key(old, deals[t["deal"]])} for t in f["tickets"]])
+
+
+FAMILY = Family(
+    name="support-shift",
+    kind="proactive",
+    services=("helpdesk", "crm", "chat", "notes", "contacts", "workmail"),
+    summary="Every ticket of the day is handled by its own SLA time as the person's rule (a line in a running "
+    "note, amended later in #support) says: key accounts' tickets (by their open CRM deal) are urgent, posted in "
+    "#support and noted on the deal; the others get a public first reply and stay with us; a key customer who "
+    "mails hears back by their time.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    variants=("amount", "stage"),
+    tasks_per_variant=15,
+    count=30,
+    max_steps=70,
+    tags=("noise", "conflict"),
+    stale_oracle=stale_oracle,
+    footprint=Footprint(
+        owns=(
+            Own("helpdesk.tickets", ids=("ticket_ids",)),
+            Own("crm.activities", where=field_in("deal", "deal_ids")),
+        ),
+        parties=("asker",),
+        channels=("channel",),
+    ),
+)
