@@ -43,6 +43,7 @@ from . import (
     venue_cancel,
     vip_ticket,
     weekly_report,
+    xdev_figure_text,
     xdev_ledger_code,
     xdev_missed_call,
     xdev_otp_enrol,

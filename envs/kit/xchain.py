@@ -178,7 +178,11 @@ def money_figures(text: str) -> set[Decimal]:
     amount, "4,213.50" and "EUR 4213" are)."""
     out = set()
     for r in values.amounts_in(text):
-        if r.ok and r.value is not None and (re.search(r"[.,]\d{2}\b", r.text) or re.search(r"[^\d\s.,']", r.text)):
+        if (
+            r.ok
+            and r.value is not None
+            and (re.search(r"[.,]\d{2}$", r.text) or re.search(r"[€$£]|[A-Za-z]{3}", r.text))
+        ):
             out.add(r.value)
     return out
 
