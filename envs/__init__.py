@@ -48,6 +48,7 @@ from . import (
     xdev_missed_call,
     xdev_otp_enrol,
     xdev_phone_link,
+    xdev_receipt_expense,
     xdev_shift_alarms,
     xdev_signin_approve,
 )
