@@ -50,6 +50,7 @@ from . import (
     xdev_phone_link,
     xdev_receipt_expense,
     xdev_shift_alarms,
+    xdev_signature_contact,
     xdev_signin_approve,
 )
 
