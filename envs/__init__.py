@@ -49,6 +49,7 @@ from . import (
     xdev_otp_enrol,
     xdev_phone_link,
     xdev_receipt_expense,
+    xdev_shared_code,
     xdev_shift_alarms,
     xdev_signature_contact,
     xdev_signin_approve,
