@@ -120,8 +120,9 @@ def generate(ctx: Ctx) -> Scenario:
         rule = RULE_CHECK + (RULE_IT.format(it=it) if ctx.difficulty >= 4 else "")
         lines.insert(int(ctx.rng.integers(1, len(lines))), rule)
     ctx.svc("notes").add(NOTE_TITLE, "\n".join(lines) + "\n", time=X.days_back(ctx, 20, 50))
-    trigger = X.at_minute(ctx, ctx.now + (30 + 10 * ctx.difficulty + int(ctx.rng.integers(0, 25))) * clock.MINUTE)
-    prep = X.at_minute(ctx, trigger + int(ctx.rng.integers(60, 100)) * clock.MINUTE)
+    trigger = ctx.now + (20 + 5 * ctx.difficulty + int(ctx.rng.integers(0, 15))) * clock.MINUTE
+    trigger += int(ctx.rng.integers(0, 60))
+    prep = X.at_minute(ctx, trigger + int(ctx.rng.integers(80, 110)) * clock.MINUTE)
     code = ctx.code(6)
     account = ctx.svc(svc).address()
     arrivals.arrive_notification(

@@ -33,10 +33,11 @@ def depth_days(ctx: Ctx) -> tuple[int, int]:
 
 
 def at_minute(ctx: Ctx, t: int) -> int:
-    """``t`` moved to a realistic minute of its hour (never a round :00 or :30)."""
-    base = t - t % clock.HOUR
-    minute = int(ctx.pick([3, 7, 11, 14, 17, 22, 26, 34, 38, 41, 46, 49, 53, 57]))
-    return base + minute * clock.MINUTE + int(ctx.rng.integers(0, 60))
+    """``t`` moved a few minutes later, to a realistic minute (never a round :00 or :30): never earlier than ``t``."""
+    out = t + int(ctx.rng.integers(1, 12)) * clock.MINUTE + int(ctx.rng.integers(0, 60))
+    if (out // clock.MINUTE) % 30 == 0:
+        out += 2 * clock.MINUTE
+    return out
 
 
 def days_back(ctx: Ctx, lo: int, hi: int, hours: tuple[int, int] = (9, 18)) -> int:
