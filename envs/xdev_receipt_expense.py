@@ -214,11 +214,11 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         because="its receipt on the phone says Personal; the rule covers the business profile",
     )
     if f["submit"]:
-        sub = [c for c in good if c["status"] == "submitted"]
+        sub = [c for c in mine if c["status"] == "submitted"]
         g.expect(
             "the claim is submitted",
             bool(sub),
-            ", ".join(c["status"] for c in good) or "no claim",
+            ", ".join(c["status"] for c in mine) or "no claim",
             because=f"the note '{NOTE_TITLE}' says to submit claims straight away",
         )
     rec = views.files(world).find(f["sheet"])
