@@ -146,20 +146,8 @@ def generate(ctx: Ctx) -> Scenario:
         )
         files.put(v["tracker"], tracker, time=ctx.now - 6 * clock.DAY)
     clerk = ctx.person("colleague")
-    for _ in range(3 + ctx.difficulty):
-        chat.post_as(
-            v["channel"],
-            ctx.person("colleague").name,
-            ctx.pick(
-                [
-                    "sheet export is refreshed every morning",
-                    "anyone seen the signed quote from last week?",
-                    "new vendor form is in the shared folder",
-                    "reminder to attach the invoice to each line",
-                ]
-            ),
-            time=X.days_back(ctx, 1, 60),
-        )
+    team = [ctx.person("colleague").name for _ in range(3)]
+    X.chatter(ctx, v["channel"], team, X.CHANNEL_LINES, 3 + 2 * ctx.difficulty, (1, 60))
     chat.post_as(
         v["channel"],
         clerk.name,

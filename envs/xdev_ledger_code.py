@@ -61,13 +61,6 @@ DECIDE = [
 ]
 ASK = "quick one - did the monthly {noun} move to {name} at some point? I lost track"
 NO = "No, it's still {name}. Nothing changed since."
-CHATTER = [
-    "invoices for last month are all in the shared folder",
-    "reminder: expense claims close on Friday",
-    "who has the login for the card portal?",
-    "closing the books on Thursday, shout if anything is missing",
-    "vendor statement reconciled, all good",
-]
 
 
 def _v(f_or_ctx: Any) -> dict[str, Any]:
@@ -122,9 +115,8 @@ def generate(ctx: Ctx) -> Scenario:
         time=ctx.now - 90 * clock.DAY,
     )
     channel = v["channel"]
-    for _ in range(4 + ctx.difficulty):  # the channel's everyday chatter
-        p = ctx.pick([asker, other, manager])
-        chat.post_as(channel, p.name, ctx.pick(CHATTER), time=X.days_back(ctx, 1, 85))
+    names = [asker.name, other.name, manager.name]  # the channel's everyday chatter
+    X.chatter(ctx, channel, names, X.CHANNEL_LINES, 4 + 2 * ctx.difficulty, (1, 85))
     # who decided which batch: the manager, in the channel, weeks back (the deep ones at 4 and 5)
     lo, hi = X.depth_days(ctx)
     t_old = X.days_back(ctx, hi + 12, hi + 25)

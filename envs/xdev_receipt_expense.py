@@ -67,6 +67,14 @@ SUBMIT = "- submit claims straight away, {manager} approves them"
 CC_MAIL = "Quick one on cost centres: from this month {team} bookings go to {cc}. Please use it on new claims."
 
 
+def _charge(ctx: Ctx, t: int, amount: float, merchant: str) -> str:
+    """A past card payment as the background writes one, with the bank app's notification; its id."""
+    rid = str(ctx.svc("bank").post(-amount, merchant, "card payment", time=t)["id"])
+    if "device" in ctx.world.services and amount > 25:
+        ctx.svc("device").log_line("notification", "Bank", f"You paid {amount:.2f} EUR at {merchant}", time=t + 5)
+    return rid
+
+
 def _cc(ctx: Ctx) -> str:
     return f"CC-{int(ctx.rng.integers(1000, 9999))}"
 
@@ -101,11 +109,14 @@ def generate(ctx: Ctx) -> Scenario:
             candidates.append(t)
             ctx.svc(svc).deliver(finance, "Cost centres", CC_MAIL.format(team=tm, cc=c), time=t, read=True)
     rows = [["date", "merchant", "amount", "category", "cost_centre"]]
-    for _ in range(3 + ctx.difficulty):
-        t = X.days_back(ctx, 3, 40)
-        rows.append(
-            [clock.fmt_date(t), v["app"], f"{ctx.money(*v['range']):.2f}", v["category"], cc_note],
-        )
+    for k in range(3 + ctx.difficulty + 3):  # earlier trips with the app: business ones are in the sheet
+        t = X.days_back(ctx, 3, 40, hours=(7, 22))
+        past = ctx.money(*v["range"])
+        tx_past = _charge(ctx, t, past, v["app"])
+        if k < 3 + ctx.difficulty:
+            rows.append([clock.fmt_date(t), v["app"], f"{past:.2f}", v["category"], cc_note])
+            claim = f"{cc_note} - {v['title'].lower()} {clock.fmt_date(t)}"
+            ctx.svc("expenses").add(t, v["app"], past, v["category"], status="approved", tx_id=tx_past, notes=claim)
     rows[1:] = sorted(rows[1:])
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
@@ -131,13 +142,7 @@ def generate(ctx: Ctx) -> Scenario:
     dm = None
     if ctx.difficulty >= 5:
         dm = f"dm-{manager.first.lower()}"
-        for k in range(3):
-            ctx.svc("chat").post_as(
-                dm,
-                manager.name if k % 2 == 0 else ctx.persona.me.name,
-                ctx.pick(["thanks!", "can you send me the deck later?", "ok, see you at 3", "approved, thx"]),
-                time=X.days_back(ctx, 2, 30),
-            )
+        X.chatter(ctx, dm, [manager.name, ctx.persona.me.name], X.DM_LINES, 4, (2, 30))
     return Scenario(
         None,
         {

@@ -79,19 +79,13 @@ def _agenda(items: list[str], title: str, start: int) -> str:
 
 def generate(ctx: Ctx) -> Scenario:
     v = VARIANTS[ctx.variant]
-    files, chat = ctx.svc("files"), ctx.svc("chat")
+    files = ctx.svc("files")
     colleague = ctx.person("colleague")
     first = colleague.first
     dm = f"dm-{first.lower()}"
     me = ctx.persona.me
     domain = ctx.persona.work_domain
-    for k in range(4 + ctx.difficulty):  # their usual DM
-        chat.post_as(
-            dm,
-            colleague.name if k % 2 == 0 else me.name,
-            ctx.pick(["thanks!", "see you at standup", "can you review my doc later?", "lunch?", "sure, on it", "👍"]),
-            time=X.days_back(ctx, 1, 60),
-        )
+    X.chatter(ctx, dm, [colleague.name, me.name], X.DM_LINES, 4 + ctx.difficulty, (1, 60))  # their usual DM
     # three offsites' agendas, same shape; the coming one is the one the invite dates
     lo, hi = X.depth_days(ctx)
     coming = clock.day_start(ctx.now) + int(ctx.rng.integers(5, 12)) * clock.DAY + 9 * clock.HOUR + 30 * clock.MINUTE

@@ -192,3 +192,43 @@ def gives_one_figure(text: str, want: float) -> bool:
     """The message gives ``want`` as its one money figure (a hedge naming two candidates fails)."""
     got = money_figures(text)
     return len(got) == 1 and values.same_amount(next(iter(got)), want)
+
+
+#: everyday lines of a team channel: the channels a chain family plants look lived in
+CHANNEL_LINES = [
+    "invoices for last month are all in the shared folder",
+    "reminder: expense claims close on Friday",
+    "who has the login for the card portal?",
+    "closing the books on Thursday, shout if anything is missing",
+    "vendor statement reconciled, all good",
+    "the sheet export is refreshed every morning now",
+    "anyone seen the signed quote from last week?",
+    "new vendor form is in the shared folder",
+    "please attach the invoice to each line, audit asked again",
+    "I'm out Friday afternoon, ping me before noon",
+    "budget review moved to next Tuesday",
+    "can someone double-check the March accruals?",
+    "thanks all, that went smoothly",
+    "heads-up: the portal is down for maintenance tonight",
+    "does anyone know the cut-off for international transfers?",
+    "updated the template, old one is in the archive folder",
+]
+#: everyday lines of a direct-message channel
+DM_LINES = [
+    "thanks!",
+    "see you at standup",
+    "can you review my doc later?",
+    "lunch?",
+    "sure, on it",
+    "ok, see you at 3",
+    "did you get my mail?",
+    "running 5 min late",
+    "nice work on the demo",
+    "can we move our 1:1?",
+]
+
+
+def chatter(ctx: Ctx, channel: str, senders: list[str], lines: list[str], n: int, days: tuple[int, int]) -> None:
+    """``n`` distinct everyday messages in ``channel`` from ``senders``, spread over ``days`` back."""
+    for text in ctx.sample(lines, n):
+        ctx.svc("chat").post_as(channel, ctx.pick(senders), text, time=days_back(ctx, *days, hours=(8, 19)))
