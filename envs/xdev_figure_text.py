@@ -118,9 +118,10 @@ def generate(ctx: Ctx) -> Scenario:
         )
     # the sheet: rows for every reference, same shapes and amounts range
     rows: list[dict[str, str]] = []
-    for ref, vendor in zip(refs, vendors):
+    for ref, vendor, raised in zip(refs, vendors, mail_at):
+        since = max(1, (ctx.now - raised) // clock.DAY - 1)  # lines come in after the reference was raised
         for k in range(3 + ctx.difficulty):
-            t = X.days_back(ctx, 1, max(hi, 25))
+            t = X.days_back(ctx, 1, int(since))
             status = v["counted"][0] if k < 2 else ctx.pick([v["counted"][0]] * 3 + v["counted"] + [v["excluded"]])
             amount = -ctx.money(20, 150) if status == "credit" else ctx.money(60, 900)
             rows.append(
@@ -138,7 +139,8 @@ def generate(ctx: Ctx) -> Scenario:
     gone = ctx.pick(mine)  # procurement says in chat this row no longer stands
     total = round(sum(float(r["amount"]) for r in rows if r["ref"] == refs[0] and r["status"] != v["excluded"]), 2)
     total_now = round(total - float(gone["amount"]), 2)
-    files.put(v["sheet"], _csv(rows, FIELDS), time=ctx.now - clock.DAY - int(ctx.rng.integers(1, 5)) * clock.HOUR)
+    exported = X.at_minute(ctx, clock.day_start(ctx.now) - clock.DAY + 7 * clock.HOUR)  # yesterday's morning export
+    files.put(v["sheet"], _csv(rows, FIELDS), time=exported)
     tracker = "date,ref,total\n"
     if ctx.difficulty >= 3:
         tracker += "".join(
@@ -152,7 +154,7 @@ def generate(ctx: Ctx) -> Scenario:
         v["channel"],
         clerk.name,
         v["cancel"].format(date=gone["date"], item=gone["item"], ref=refs[0]),
-        time=ctx.now - int(ctx.rng.integers(3, 20)) * clock.HOUR,
+        time=X.days_back(ctx, 1, 1),  # yesterday, after the morning export
     )
     trigger = X.at_minute(ctx, ctx.now + (30 + 10 * ctx.difficulty + int(ctx.rng.integers(0, 30))) * clock.MINUTE)
     call = X.at_minute(ctx, trigger + int(ctx.rng.integers(70, 110)) * clock.MINUTE)
