@@ -108,14 +108,14 @@ def generate(ctx: Ctx) -> Scenario:
         ]:
             candidates.append(t)
             ctx.svc(svc).deliver(finance, "Cost centres", CC_MAIL.format(team=tm, cc=c), time=t, read=True)
-    rows = [["date", "merchant", "amount", "category", "cost_centre"]]
+    rows = [["date", "merchant", "amount", "category"]]
     for k in range(3 + ctx.difficulty + 3):  # earlier trips with the app: business ones are in the sheet
         t = X.days_back(ctx, 3, 40, hours=(7, 22))
         past = ctx.money(*v["range"])
         tx_past = _charge(ctx, t, past, v["app"])
         if k < 3 + ctx.difficulty:
-            rows.append([clock.fmt_date(t), v["app"], f"{past:.2f}", v["category"], cc_note])
-            claim = f"{cc_note} - {v['title'].lower()} {clock.fmt_date(t)}"
+            rows.append([clock.fmt_date(t), v["app"], f"{past:.2f}", v["category"]])
+            claim = ctx.pick(v["places"])
             ctx.svc("expenses").add(t, v["app"], past, v["category"], status="approved", tx_id=tx_past, notes=claim)
     rows[1:] = sorted(rows[1:])
     out = io.StringIO()
@@ -127,8 +127,7 @@ def generate(ctx: Ctx) -> Scenario:
     where = ctx.pick(v["places"])
     text = v["receipt"].format(profile="Business", where=where, amount=amount, at=notation_at(trigger - 240))
     rid = arrivals.arrive_notification(ctx, trigger, v["app"], v["title"], text)
-    tx = arrivals.arrive_charge(ctx, trigger + 70, amount, v["app"], "card payment")
-    arrivals.arrive_device_log(ctx, trigger + 75, "notification", "Bank", f"You paid {amount:.2f} EUR at {v['app']}")
+    tx = X.charge_arrive(ctx, trigger + 70, amount, v["app"])
     later = trigger + int(ctx.rng.integers(18, 45)) * clock.MINUTE
     p_amount = ctx.money(*v["range"])
     while abs(p_amount - amount) < 1:
@@ -137,7 +136,7 @@ def generate(ctx: Ctx) -> Scenario:
         profile="Personal", where=ctx.pick(v["personal"]), amount=p_amount, at=notation_at(later - 200)
     )
     arrivals.arrive_notification(ctx, later, v["app"], v["title"], p_text)
-    p_tx = arrivals.arrive_charge(ctx, later + 60, p_amount, v["app"], "card payment")
+    p_tx = X.charge_arrive(ctx, later + 60, p_amount, v["app"])
     deadline = trigger + clock.HOUR
     dm = None
     if ctx.difficulty >= 5:
@@ -235,11 +234,10 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         kept
         and len(new) == 1
         and any(X.gives_one_figure(c, f["amount"]) or _plain(c, f["amount"]) for c in new[0])
-        and any(f["cc"] in c.upper() for c in new[0])
         and any(values.date_values(c, f["trigger_at"]) == {f["date"]} for c in new[0])
     )
     g.expect(
-        "one line in the laptop's expenses sheet: date, amount, cost centre",
+        "one line in the laptop's expenses sheet with the date and amount",
         ok_row,
         "earlier lines changed" if not kept else f"{count(len(new), 'new line')}: {new[:2]}",
         because=f"the note '{NOTE_TITLE}' says to add a line to the expenses sheet on the laptop",
@@ -292,7 +290,7 @@ def _steps(world: World, f: dict[str, Any], tx: str, amount: float, cc: str) -> 
             notes=f"{cc} - {v['title'].lower()} {f['date']}",
         ),
         A.api("expenses.list", status="draft"),
-        A.shell(f"printf '%s\\n' '{f['date']},{v['app']},{amount:.2f},{v['category']},{cc}' >> ~/{f['sheet']}"),
+        A.shell(f"printf '%s\\n' '{f['date']},{v['app']},{amount:.2f},{v['category']}' >> ~/{f['sheet']}"),
         A.shell(f"tail -2 ~/{f['sheet']}"),
     ]
     if f["submit"]:

@@ -232,3 +232,21 @@ def chatter(ctx: Ctx, channel: str, senders: list[str], lines: list[str], n: int
     """``n`` distinct everyday messages in ``channel`` from ``senders``, spread over ``days`` back."""
     for text in ctx.sample(lines, n):
         ctx.svc("chat").post_as(channel, ctx.pick(senders), text, time=days_back(ctx, *days, hours=(8, 19)))
+
+
+def charge_arrive(ctx: Ctx, t: int, amount: float, merchant: str, reference: str = "card payment") -> str:
+    """A card payment that posts at ``t``, with the background's event line and the bank app's notification."""
+    bank = ctx.svc("bank")
+    rid = reserve(bank, "transactions")
+    amt = round(-abs(amount), 2)
+    rec = {"id": rid, "time": t, "amount": amt, "counterparty": merchant, "reference": reference, "status": "posted"}
+    rec["iban"] = ""
+    line = f"{merchant} {amt:+.2f} EUR ({reference})"
+    ctx.world.schedule(Event(t, "bank", "bank.transaction", line, "transactions", rec))
+    if "device" in ctx.world.services and abs(amt) > 25:
+        note = f"You paid {abs(amt):.2f} EUR at {merchant}"
+        dev = ctx.svc("device")
+        did = reserve(dev, "log")
+        log = {"id": did, "time": t + 5, "device": "phone", "kind": "notification", "app": "Bank", "text": note}
+        ctx.world.schedule(Event(t + 5, "device", "device.notification", f"Bank notification: {note}", "log", log))
+    return rid
