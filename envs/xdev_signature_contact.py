@@ -31,6 +31,7 @@ from .kit import xchain as X
 
 FIRSTS = ["Dana", "Mira", "Sanne", "Lea", "Ines", "Anouk"]
 LASTS = ["Keller", "Brandt", "Okonkwo", "Lindgren", "Duarte", "Sato", "Varga", "Moretti"]
+OTHER_CLIENTS = ["Bram Visser", "Chiara Lodi", "Emil Strand", "Hugo Lambert", "Nadia Serra", "Pieter Claes"]
 COMPANIES = ["Keller Bau", "Brightline Media", "Nordhafen Logistics", "Corvid Labs", "Alder & Finch", "Tessera Group"]
 VARIANTS: dict[str, dict[str, Any]] = {
     "docs": {
@@ -109,14 +110,12 @@ def generate(ctx: Ctx) -> Scenario:
     clients_before = None
     if ctx.difficulty >= 3:
         out = io.StringIO()
-        w = csv.writer(out, lineterminator="\n")
-        w.writerow(["name", "company", "mobile"])
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["name", "company", "mobile"])
         rows = [[who, company, old], [twin, company2, twin_num]]
-        rows += [
-            [f"{ctx.pick(FIRSTS)} {ctx.pick(LASTS)}", ctx.pick(COMPANIES), notation.phone_number(ctx)] for _ in range(3)
-        ]
+        rows += [[name, ctx.pick(COMPANIES), notation.phone_number(ctx)] for name in ctx.sample(OTHER_CLIENTS, 3)]
         rows.sort()
-        w.writerows(rows)
+        writer.writerows(rows)
         clients_before = out.getvalue()
         files.put(CLIENTS, clients_before, time=X.days_back(ctx, 70, 90))
     deal = None
