@@ -58,10 +58,15 @@ from . import (
     venue_cancel,
     vip_ticket,
     weekly_report,
+    xdev_figure_text,
+    xdev_ledger_code,
     xdev_missed_call,
     xdev_otp_enrol,
     xdev_phone_link,
+    xdev_receipt_expense,
+    xdev_shared_code,
     xdev_shift_alarms,
+    xdev_signature_contact,
     xdev_signin_approve,
 )
 

@@ -1,0 +1,363 @@
+"""Cross-device: a laptop tool needs the one-time code that only the phone shows; the result goes to chat.
+
+A colleague asks (in a team chat channel, or by work mail) for this month's batch to be pushed
+with a tool on the person's laptop (``python3 ~/bin/<tool>.py``). The tool checks a one-time code
+that the vendor pushed to the phone's authenticator app: a phone notification (device-only: no
+API, no ``claw``). Two pushes are on the phone: the first expired and was re-sent, so the newest
+one counts (the tool refuses the old one). The tool writes a receipt derived from the code, and
+prints the batch total; the colleague wants the total and the receipt posted in the channel.
+
+Which batch: at levels 1-3 the request names it. At 4 and 5 it says "the one we agreed": the
+manager settled it in the channel 30+ (60+) days back, among three same-shaped candidates (an
+older decision, the later change that counts, and a colleague's question that the manager
+answered "no, still ..."). More goals with difficulty: tick the person's to-do (4+) and note the
+receipt on the finance ticket (5).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.devices.phone import script as S
+from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks.footprint import Footprint, Own
+from claw_gym.world import World
+
+from .kit import laptop_files, views
+from .kit import xchain as X
+
+#: variant -> (tool file, option name, batches, app on the phone, vendor, channel, noun)
+VARIANTS: dict[str, dict[str, Any]] = {
+    "ledger": {
+        "tool": "bin/ledger-sync.py",
+        "title": "ledger-sync: push the pending ledger batch of one entity to the accounting cloud",
+        "key": "entity",
+        "names": ["eu-ops", "uk-ops", "us-ops", "apac-ops"],
+        "app": "Authenticator",
+        "vendor": "Ledgerline",
+        "channel": "finance",
+        "noun": "ledger sync",
+        "items": ["hosting", "office rent", "travel", "contractors", "software seats", "payroll fees", "catering"],
+    },
+    "payroll": {
+        "tool": "bin/payroll-push.py",
+        "title": "payroll-push: send one pending payroll run to the payroll provider",
+        "key": "run",
+        "names": ["contractors", "interns", "staff-de", "staff-pt"],
+        "app": "Okta Verify",
+        "vendor": "Paystream",
+        "channel": "people-ops",
+        "noun": "payroll push",
+        "items": ["base pay", "overtime", "allowance", "bonus", "expenses refund", "holiday pay"],
+    },
+}
+PENDING = ".local/share/{tool}/pending"
+STATE = ".local/state/{tool}"
+DECIDE = [
+    "{noun} heads-up: from this month on the monthly run goes against {name}.",
+    "Change of plan for the monthly {noun}: it runs against {name} from now on.",
+]
+ASK = "quick one - did the monthly {noun} move to {name} at some point? I lost track"
+NO = "No, it's still {name}. Nothing changed since."
+
+
+def _v(f_or_ctx: Any) -> dict[str, Any]:
+    variant = f_or_ctx.variant if isinstance(f_or_ctx, Ctx) else f_or_ctx["variant"]
+    return VARIANTS[variant]
+
+
+def _stem(v: dict[str, Any]) -> str:
+    return str(v["tool"]).rsplit("/", 1)[-1].removesuffix(".py")
+
+
+def _batch(ctx: Ctx, v: dict[str, Any], n: int) -> tuple[str, float]:
+    rows = ["date,item,amount"]
+    total = 0.0
+    for i in range(n):
+        amount = ctx.money(40, 2400)
+        total += amount
+        rows.append(f"{clock.fmt_date(ctx.now - (n - i) * clock.DAY)},{ctx.pick(v['items'])},{amount:.2f}")
+    return "\n".join(rows) + "\n", round(total, 2)
+
+
+def generate(ctx: Ctx) -> Scenario:
+    v, files, phone, chat = _v(ctx), ctx.svc("files"), ctx.svc("phone"), ctx.svc("chat")
+    people = [p for p in ctx.persona.people if p.relation == "colleague"]
+    asker, other = ctx.sample(people, 2)
+    manager = ctx.person("manager")
+    names = ctx.sample(v["names"], 3)
+    target, older, asked = names
+    stem = _stem(v)
+    pending, state = PENDING.format(tool=stem), STATE.format(tool=stem)
+    salt = ctx.code(8)
+    code, old = ctx.code(6), ctx.code(6)
+    while old == code:
+        old = ctx.code(6)
+    totals: dict[str, float] = {}
+    for name in v["names"]:
+        text, total = _batch(ctx, v, int(ctx.rng.integers(5, 12)))
+        files.put(f"{pending}/{name}.csv", text, time=ctx.now - int(ctx.rng.integers(1, 4)) * clock.DAY)
+        totals[name] = total
+    files.put(
+        v["tool"],
+        X.tool_script(
+            title=v["title"],
+            path=v["tool"],
+            keyname=v["key"],
+            sender=v["vendor"],
+            pending=pending,
+            state=state,
+            salt=salt,
+            code=code,
+        ),
+        time=ctx.now - 90 * clock.DAY,
+    )
+    channel = v["channel"]
+    names = [asker.name, other.name, manager.name]  # the channel's everyday chatter
+    X.chatter(ctx, channel, names, X.CHANNEL_LINES, 4 + 2 * ctx.difficulty, (1, 85))
+    # who decided which batch: the manager, in the channel, weeks back (the deep ones at 4 and 5)
+    lo, hi = X.depth_days(ctx)
+    t_old = X.days_back(ctx, hi + 12, hi + 25)
+    t_new = X.days_back(ctx, lo + 4, hi)
+    t_ask = min(t_new + int(ctx.rng.integers(1, 3)) * clock.DAY, clock.day_start(ctx.now) - lo * clock.DAY)
+    t_ask = max(t_ask, t_new + clock.HOUR)
+    chat.post_as(channel, manager.name, DECIDE[0].format(noun=v["noun"].capitalize(), name=older), time=t_old)
+    chat.post_as(channel, manager.name, DECIDE[1].format(noun=v["noun"], name=target), time=t_new)
+    chat.post_as(channel, other.name, ASK.format(noun=v["noun"], name=asked), time=t_ask)
+    chat.post_as(channel, manager.name, NO.format(name=target), time=t_ask + int(ctx.rng.integers(4, 40)) * 60)
+    month = clock.to_datetime(ctx.now).strftime("%B")
+    which = f"the {target} batch" if ctx.difficulty <= 3 else "the batch we agreed for the monthly run"
+    tool = f"python3 ~/{v['tool']}"
+    request = (
+        f"{ctx.persona.me.first}, could you do the {month} {v['noun']} from your laptop ({tool}, {which})? "
+        f"I've requested the code, it goes to your phone. Post the total and the receipt here when it's through."
+    )
+    t_req = ctx.now - int(ctx.rng.integers(25, 50)) * clock.MINUTE
+    req = chat.post_as(channel, asker.name, request, time=t_req)["id"]
+    # the two pushes: the first expired before anyone used it, the re-sent one counts
+    body = "{vendor} sign-in code: {c}. Valid for 30 minutes. Don't share it with anyone."
+    phone.notify(
+        v["app"],
+        v["vendor"],
+        body.format(vendor=v["vendor"], c=old),
+        time=t_req + int(ctx.rng.integers(2, 5)) * clock.MINUTE,
+    )
+    phone.notify(
+        v["app"],
+        v["vendor"],
+        body.format(vendor=v["vendor"], c=code),
+        time=ctx.now - int(ctx.rng.integers(3, 12)) * clock.MINUTE,
+    )
+    if ctx.difficulty >= 2:  # another account's code in the same app
+        phone.notify(
+            v["app"],
+            "Bank login",
+            f"Your login code is {ctx.code(6)}. Do not share it.",
+            time=ctx.now - int(ctx.rng.integers(12, 90)) * clock.MINUTE,
+        )
+    todo = ticket = None
+    if ctx.difficulty >= 4:
+        todo = ctx.svc("todo").add(f"{month} {v['noun']}", due=ctx.now + clock.DAY, list_name="work")["id"]
+    if ctx.difficulty >= 5:
+        ticket = ctx.svc("helpdesk").open_ticket(
+            f"{month} close: {v['noun']}",
+            asker.email,
+            f"Tracking the {month} {v['noun']}. Please note the receipt here once it has run.",
+            time=X.at_minute(ctx, ctx.now - 2 * clock.DAY),
+        )["id"]
+    goals = []
+    if todo:
+        goals.append("tick it off my to-do list")
+    if ticket:
+        goals.append(f"note the receipt on {asker.first}'s ticket")
+    where = "in chat" if ctx.variant == "ledger" else "on the people-ops channel"
+    instruction = (
+        f"{asker.first} asked {where} for this month's {v['noun']} to be run from my laptop - the code comes to "
+        f"my phone. Please do it and post what they asked for" + "".join(f", and {g}" for g in goals) + "."
+    )
+    return Scenario(
+        instruction,
+        {
+            "variant": ctx.variant,
+            "target": target,
+            "older": older,
+            "asked": asked,
+            "code": code,
+            "old": old,
+            "salt": salt,
+            "total": totals[target],
+            "receipt": X.receipt_for(code, salt, target),
+            "state": state,
+            "pending": pending,
+            "channel": channel,
+            "request": req,
+            "decided_at": t_new,
+            "candidates_at": [t_old, t_new, t_ask],
+            "manager": manager.name,
+            "asker": asker.name,
+            "asker_email": asker.email,
+            "todo": todo,
+            "ticket": ticket,
+            "start": ctx.now,
+            "deep": ctx.difficulty >= 4,
+        },
+    )
+
+
+def _done_files(world: World, f: dict[str, Any]) -> dict[str, str]:
+    files = views.files(world)
+    out = {}
+    for name in VARIANTS[f["variant"]]["names"]:
+        rec = files.find(f"{f['state']}/{name}.done")
+        if rec is not None:
+            out[name] = rec["content"]
+    return out
+
+
+def check(world: World, f: dict[str, Any], g: Grader) -> None:
+    done = _done_files(world, f)
+    why = (
+        f"the request in #{f['channel']} names the {f['target']} batch"
+        if not f["deep"]
+        else f"{f['manager']} settled in #{f['channel']} on {clock.fmt_date(f['decided_at'])} that the monthly run "
+        f"goes against {f['target']} (and said so again when asked about {f['asked']})"
+    )
+    ok = f"receipt = {f['receipt']}" in done.get(f["target"], "")
+    g.expect(
+        f"the {f['target']} batch was pushed with the newest code",
+        ok,
+        f"state files: {', '.join(sorted(done)) or 'none'}",
+        because=f"{why}; the tool takes the code pushed to the phone (the re-sent one: the first expired)",
+    )
+    wrong = sorted(n for n in done if n != f["target"])
+    g.expect(
+        "no other batch was pushed",
+        not wrong,
+        f"also pushed: {', '.join(wrong)}" if wrong else "only that batch",
+        because=why,
+    )
+    chat = world.services["chat"].table("messages")
+    me = world.persona.me.name if world.persona else "me"
+    posts = [
+        m
+        for m in chat.values()
+        if m["channel"] == f["channel"] and m["sender"] == me and m["time"] >= f["start"] and m["text"].strip()
+    ]
+    good = [
+        m
+        for m in posts
+        if f["receipt"] in m["text"].upper()
+        and X.gives_one_figure(m["text"].upper().replace(f["receipt"], " "), f["total"])
+    ]
+    g.expect(
+        f"the total and the receipt were posted in #{f['channel']}",
+        bool(good),
+        f"{len(posts)} posts of yours there since the request, {len(good)} with the receipt and the total alone",
+        because=f"the request in #{f['channel']} asks for the total and the receipt there",
+    )
+    if f["todo"]:
+        item = world.services["todo"].table("items").get(f["todo"])
+        g.expect(
+            "the to-do is ticked off",
+            bool(item and item["done"]),
+            "done" if item and item["done"] else "still open",
+            because="the instruction asks to tick it off",
+        )
+    if f["ticket"]:
+        ticket = world.services["helpdesk"].table("tickets")[f["ticket"]]
+        noted = [c for c in ticket["comments"] if f["receipt"] in c["text"].upper()]
+        g.expect(
+            "the receipt is on the finance ticket",
+            bool(noted),
+            f"{len(ticket['comments'])} comments, {len(noted)} with the receipt",
+            because="the instruction asks to note the receipt on the ticket",
+        )
+
+
+def _steps(world: World, f: dict[str, Any], code: str) -> list[str]:
+    v = _v(f)
+    tool = f"python3 ~/{v['tool']}"
+    steps = [
+        A.api("chat.list_channels"),
+        A.api("chat.history", channel=f["channel"], limit=60),
+    ]
+    if f["deep"]:  # the batch is "the one we agreed": read the channel's older history too
+        steps += [
+            A.api("chat.history", channel=f["channel"], limit=60, offset=60),
+            A.api("contacts.search", query=f["manager"]),
+        ]
+    steps += [
+        S.open_shade(),
+        A.key("back"),
+        A.shell(f"ls ~/bin ~/{f['pending']}"),
+        A.shell(f"head -20 ~/{v['tool']}"),
+        A.shell(f"{tool} --list"),
+        A.shell(f"cat ~/{f['pending']}/{f['target']}.csv"),
+        A.shell(f"{tool} --{v['key']} {f['target']} --code {code}", timeout=30),
+        A.shell(f"cat ~/{f['state']}/{f['target']}.done"),
+    ]
+    total = f"{f['total']:,.2f}"
+    steps.append(
+        A.api(
+            "chat.post",
+            channel=f["channel"],
+            text=f"Done: the {f['target']} batch went through. Total EUR {total}, receipt {f['receipt']}.",
+        )
+    )
+    if f["todo"]:
+        steps += [A.api("todo.list", list_name="work"), laptop_files.claw("todo.complete", id=f["todo"])]
+    if f["ticket"]:
+        steps += [
+            A.api("helpdesk.list", status="open"),
+            A.api("helpdesk.get", id=f["ticket"]),
+            A.shell(f"claw helpdesk comment {f['ticket']} 'Ran it: receipt {f['receipt']}, total EUR {total}.'"),
+            A.api("chat.history", channel=f["channel"], limit=5),
+        ]
+    return [*steps, A.finish(f"Posted the total ({total}) and receipt {f['receipt']} in #{f['channel']}.")]
+
+
+def oracle(world: World, f: dict[str, Any]) -> list[str]:
+    """Read the request (and at 4+ the decision weeks back), take the newest code from the shade, run the tool."""
+    return _steps(world, f, f["code"])
+
+
+def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
+    """Uses the first push's code: the tool refuses it, so nothing is pushed."""
+    return _steps(world, f, f["old"])
+
+
+def _owned_paths(rec: dict, f: dict[str, Any]) -> bool:
+    return str(rec.get("path", "")).startswith(f["state"] + "/")
+
+
+FAMILY = Family(
+    name="xdev-ledger-code",
+    kind="reactive",
+    services=("phone", "files", "chat", "todo", "helpdesk", "contacts", "mail", "workmail"),
+    devices=("laptop", "phone"),
+    needs_sim_phone=True,
+    summary="The laptop tool ran for the batch the request names (at 4-5: the one the manager settled in the "
+    "channel weeks back) with the newest one-time code from the phone (its receipt is in the state file), no "
+    "other batch ran, and the total and receipt were posted in the channel (plus the to-do ticked at 4+, the "
+    "receipt on the ticket at 5).",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    variants=("ledger", "payroll"),
+    tasks_per_variant=15,
+    count=30,
+    max_steps=40,
+    tags=("phone", "laptop", "cross-device", "conflict"),
+    stale_oracle=stale_oracle,
+    phone_only=("code",),
+    footprint=Footprint(
+        owns=(
+            Own("files.files", where=_owned_paths, new=True),
+            Own("todo.items", ids=("todo",)),
+            Own("helpdesk.tickets", ids=("ticket",)),
+        ),
+        channels=("channel",),
+    ),
+)

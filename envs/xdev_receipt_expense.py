@@ -1,0 +1,347 @@
+"""Proactive, cross-device: a work receipt shows up only on the phone; file the expense and update the laptop sheet.
+
+Nobody asks. Mid-episode the ride (or pay-at-table) app's receipt notification lands on the
+phone: amount, time and "Business profile". Its card payment posts in the bank a minute later
+under the app's name, and later in the window a personal trip with the same app posts too (its
+receipt says "Personal"): only the phone tells the two apart. The person wrote down, as one
+line of a longer admin note, that work receipts are filed as an expense within the hour,
+linked to the card payment, with the cost centre in the notes, and added to the expenses sheet
+on the laptop; from level 3, submitted at once. Which cost centre: the note's at levels 1-3; at
+4 and 5 finance changed it in a mail 30+ (60+) days back, among same-shaped mails about other
+teams' centres and the older one (the later change wins). Level 5: also tell the approver in
+their chat DM.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.devices.phone import script as S
+from claw_gym.plural import count
+from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
+from claw_gym.tasks.footprint import Footprint, Own, path_in
+from claw_gym.world import World
+
+from .kit import arrivals, laptop_files, records, views
+from .kit import xchain as X
+
+VARIANTS: dict[str, dict[str, Any]] = {
+    "ride": {
+        "app": "Ridepoint",
+        "category": "travel",
+        "title": "Trip receipt",
+        "what": "work rides",
+        "receipt": "{profile} profile · {where}\nTotal EUR {amount:.2f} charged to your card, {at}.",
+        "places": ["Office → Airport", "Station → Client site", "Office → Conference centre", "Hotel → Office"],
+        "personal": ["Home → Cinema", "Gym → Home", "Home → Old Town", "Market → Home"],
+        "range": (18, 64),
+    },
+    "meal": {
+        "app": "Tabby",
+        "category": "meals",
+        "title": "Bill paid",
+        "what": "client meals",
+        "receipt": "{profile} · {where}\nYou paid EUR {amount:.2f} incl. tip, {at}.",
+        "places": ["Osteria Lume", "The Brass Fig", "Kiku Sushi Bar", "Marlow & Rye"],
+        "personal": ["Corner Noodles", "Pizza Vesuvio", "Taco Loco", "Green Bowl"],
+        "range": (38, 160),
+    },
+}
+SHEET = "Documents/expenses/expenses-{year}.csv"
+NOTE_TITLE = "Work admin"
+NOTE_LINES = [
+    "- laptop warranty runs out in autumn, ask IT about the swap",
+    "- the badge for the 3rd floor is in the top drawer",
+    "- parking at the client site: level -2 only",
+    "- wifi guest password changes every Monday",
+]
+RULE = (
+    "- {what} with the business profile: file the expense within the hour of the receipt, linked to the card "
+    "payment, cost centre {cc} in the notes, and add a line to the expenses sheet on the laptop"
+)
+SUBMIT = "- submit claims straight away, {manager} approves them"
+CC_MAIL = "Quick one on cost centres: from this month {team} bookings go to {cc}. Please use it on new claims."
+
+
+def _charge(ctx: Ctx, t: int, amount: float, merchant: str) -> str:
+    """A past card payment as the background writes one, with the bank app's notification; its id."""
+    rid = str(ctx.svc("bank").post(-amount, merchant, "card payment", time=t)["id"])
+    if "device" in ctx.world.services and amount > 25:
+        ctx.svc("device").log_line("notification", "Bank", f"You paid {amount:.2f} EUR at {merchant}", time=t + 5)
+    return rid
+
+
+def _cc(ctx: Ctx) -> str:
+    return f"CC-{int(ctx.rng.integers(1000, 9999))}"
+
+
+def generate(ctx: Ctx) -> Scenario:
+    v = VARIANTS[ctx.variant]
+    year = clock.to_datetime(ctx.now).year
+    sheet = SHEET.format(year=year)
+    manager = ctx.person("manager")
+    team = f"{ctx.persona.employer.split()[0]} {ctx.pick(['Sales', 'Delivery', 'Consulting'])}"
+    cc_note, cc_new, cc_other = _cc(ctx), _cc(ctx), _cc(ctx)
+    deep = ctx.difficulty >= 4
+    cc = cc_new if deep else cc_note
+    lines = list(NOTE_LINES)
+    lines.insert(int(ctx.rng.integers(1, len(lines))), RULE.format(what=v["what"], cc=cc_note))
+    if ctx.difficulty >= 3:
+        lines.append(SUBMIT.format(manager=manager.first))
+    ctx.svc("notes").add(NOTE_TITLE, "\n".join(lines) + "\n", folder="work", time=X.days_back(ctx, 95, 110))
+    decided = None
+    candidates = []
+    if deep:  # finance moved the centre, in a mail among same-shaped ones about other teams
+        lo, hi = X.depth_days(ctx)
+        svc = "workmail" if "workmail" in ctx.world.services else "mail"
+        finance = f"finance@{ctx.persona.work_domain}"
+        decided = X.days_back(ctx, lo, hi)
+        other_team = f"{ctx.persona.employer.split()[0]} {ctx.pick(['Research', 'Support', 'Marketing'])}"
+        for t, tm, c in [
+            (decided, team, cc_new),
+            (X.days_back(ctx, lo, hi + 10), other_team, cc_other),
+            (X.days_back(ctx, hi + 5, hi + 20), team, cc_note),
+        ]:
+            candidates.append(t)
+            ctx.svc(svc).deliver(finance, "Cost centres", CC_MAIL.format(team=tm, cc=c), time=t, read=True)
+    rows = [["date", "merchant", "amount", "category"]]
+    for k in range(3 + ctx.difficulty + 3):  # earlier trips with the app: business ones are in the sheet
+        t = X.days_back(ctx, 3, 40, hours=(7, 22))
+        past = ctx.money(*v["range"])
+        tx_past = _charge(ctx, t, past, v["app"])
+        if k < 3 + ctx.difficulty:
+            rows.append([clock.fmt_date(t), v["app"], f"{past:.2f}", v["category"]])
+            claim = ctx.pick(v["places"])
+            ctx.svc("expenses").add(t, v["app"], past, v["category"], status="approved", tx_id=tx_past, notes=claim)
+    rows[1:] = sorted(rows[1:])
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    ctx.svc("files").put(sheet, out.getvalue(), time=ctx.now - 3 * clock.DAY)
+    # the business receipt (phone only), its charge, and a personal trip later in the window
+    trigger = X.at_minute(ctx, ctx.now + (25 + 12 * ctx.difficulty + int(ctx.rng.integers(0, 25))) * clock.MINUTE)
+    amount = ctx.money(*v["range"])
+    where = ctx.pick(v["places"])
+    text = v["receipt"].format(profile="Business", where=where, amount=amount, at=notation_at(trigger - 240))
+    rid = arrivals.arrive_notification(ctx, trigger, v["app"], v["title"], text)
+    tx = X.charge_arrive(ctx, trigger + 70, amount, v["app"])
+    later = trigger + int(ctx.rng.integers(18, 45)) * clock.MINUTE
+    p_amount = ctx.money(*v["range"])
+    while abs(p_amount - amount) < 1:
+        p_amount = ctx.money(*v["range"])
+    p_text = v["receipt"].format(
+        profile="Personal", where=ctx.pick(v["personal"]), amount=p_amount, at=notation_at(later - 200)
+    )
+    arrivals.arrive_notification(ctx, later, v["app"], v["title"], p_text)
+    p_tx = X.charge_arrive(ctx, later + 60, p_amount, v["app"])
+    deadline = trigger + clock.HOUR
+    dm = None
+    if ctx.difficulty >= 5:
+        dm = f"dm-{manager.first.lower()}"
+        X.chatter(ctx, dm, [manager.name, ctx.persona.me.name], X.DM_LINES, 4, (2, 30))
+    return Scenario(
+        None,
+        {
+            "variant": ctx.variant,
+            "trigger_at": trigger,
+            "receipt": rid,
+            "tx": tx,
+            "personal_tx": p_tx,
+            "amount": amount,
+            "personal_amount": p_amount,
+            "date": clock.fmt_date(trigger),
+            "cc": cc,
+            "cc_note": cc_note,
+            "sheet": sheet,
+            "sheet_before": out.getvalue(),
+            "submit": ctx.difficulty >= 3,
+            "dm": dm,
+            "manager": manager.name,
+            "decided_at": decided,
+            "candidates_at": candidates,
+            "before": records.ids_now(ctx, ("expenses", "claims")),
+        },
+        deadline=deadline,
+        trigger=f"the {v['app']} business receipt ({amount:.2f}) lands on the phone at {clock.fmt(trigger)}",
+    )
+
+
+def notation_at(t: int) -> str:
+    """A receipt's time as the apps write it: 'Tue 14 Apr, 08:52'."""
+    return clock.to_datetime(t).strftime("%a %d %b, %H:%M")
+
+
+def _claims(world: World, f: dict[str, Any]) -> list[dict]:
+    return records.agent_rows(world, "expenses", "claims", f["before"]["expenses.claims"])
+
+
+def check(world: World, f: dict[str, Any], g: Grader) -> None:
+    v = VARIANTS[f["variant"]]
+    rule = f"the note '{NOTE_TITLE}' says {v['what']} are filed within the hour, linked, cost centre in the notes"
+    cc_why = (
+        "the note names the cost centre"
+        if f["decided_at"] is None
+        else f"finance's mail of {clock.fmt_date(f['decided_at'])} moved the team's cost centre to {f['cc']}"
+    )
+    claims = _claims(world, f)
+    mine = [c for c in claims if c["tx_id"] == f["tx"] or values.same_amount(c["amount"], f["amount"])]
+    good = [
+        c
+        for c in mine
+        if values.same_amount(c["amount"], f["amount"])
+        and c["tx_id"] == f["tx"]
+        and c["category"] == v["category"]
+        and clock.fmt_date(c["time"]) == f["date"]
+        and f["cc"] in c["notes"].upper()
+    ]
+    shown = "; ".join(
+        f"{c['amount']:.2f} {c['category']} {clock.fmt_date(c['time'])} tx={c['tx_id'] or '-'} "
+        f"notes={c['notes'][:40]!r}"
+        for c in claims
+    )
+    g.expect(
+        "the business receipt is filed: amount, date, category, linked payment, cost centre",
+        len(good) == 1 and len(mine) == 1,
+        shown or "no new claim",
+        because=f"{rule}; the receipt on the phone gives amount and time; {cc_why}",
+    )
+    wrong = [
+        c for c in claims if c["tx_id"] == f["personal_tx"] or values.same_amount(c["amount"], f["personal_amount"])
+    ]
+    g.expect(
+        "the personal trip is not claimed",
+        not wrong,
+        f"{len(wrong)} claims for it" if wrong else "not claimed",
+        because="its receipt on the phone says Personal; the rule covers the business profile",
+    )
+    if f["submit"]:
+        sub = [c for c in mine if c["status"] == "submitted"]
+        g.expect(
+            "the claim is submitted",
+            bool(sub),
+            ", ".join(c["status"] for c in mine) or "no claim",
+            because=f"the note '{NOTE_TITLE}' says to submit claims straight away",
+        )
+    rec = views.files(world).find(f["sheet"])
+    text = rec["content"] if rec else ""
+    kept = text.startswith(f["sheet_before"])
+    new = list(csv.reader(io.StringIO(text[len(f["sheet_before"]) :]))) if kept else []
+    new = [r for r in new if any(c.strip() for c in r)]
+    ok_row = (
+        kept
+        and len(new) == 1
+        and any(X.gives_one_figure(c, f["amount"]) or _plain(c, f["amount"]) for c in new[0])
+        and any(values.date_values(c, f["trigger_at"]) == {f["date"]} for c in new[0])
+    )
+    g.expect(
+        "one line in the laptop's expenses sheet with the date and amount",
+        ok_row,
+        "earlier lines changed" if not kept else f"{count(len(new), 'new line')}: {new[:2]}",
+        because=f"the note '{NOTE_TITLE}' says to add a line to the expenses sheet on the laptop",
+    )
+    if f["dm"]:
+        me = world.persona.me.name if world.persona else "me"
+        posts = [
+            m
+            for m in world.services["chat"].table("messages").values()
+            if m["channel"] == f["dm"] and m["sender"] == me and m["time"] >= f["trigger_at"]
+        ]
+        told = [m for m in posts if X.gives_one_figure(m["text"], f["amount"])]
+        g.expect(
+            f"{f['manager']} was told in their DM",
+            bool(told),
+            f"{count(len(posts), 'post')}, {len(told)} with the amount",
+            because=f"the note '{NOTE_TITLE}' says {f['manager'].split()[0]} approves the claims",
+        )
+
+
+def _plain(cell: str, want: float) -> bool:
+    try:
+        return abs(float(cell.strip()) - want) < 0.005
+    except ValueError:
+        return False
+
+
+def _steps(world: World, f: dict[str, Any], tx: str, amount: float, cc: str) -> list[str]:
+    v = VARIANTS[f["variant"]]
+    settle = f["trigger_at"] + 120 - world.clock.now
+    steps = [
+        A.wait(settle, wake=False),
+        S.open_shade(),
+        A.key("back"),
+        A.api("notes.list", query="expense"),
+        A.api("bank.transactions", query=v["app"]),
+    ]
+    if f["decided_at"] is not None:
+        svc = "workmail" if "workmail" in world.services else "mail"
+        steps += [A.api(f"{svc}.search", query="cost centre"), A.api(f"{svc}.search", query="Cost centres", limit=40)]
+    steps += [
+        A.shell(f"tail -3 ~/{f['sheet']}"),
+        laptop_files.claw(
+            "expenses.create",
+            date=f["date"],
+            merchant=v["app"],
+            amount=amount,
+            category=v["category"],
+            tx_id=tx,
+            notes=f"{cc} - {v['title'].lower()} {f['date']}",
+        ),
+        A.api("expenses.list", status="draft"),
+        A.shell(f"printf '%s\\n' '{f['date']},{v['app']},{amount:.2f},{v['category']}' >> ~/{f['sheet']}"),
+        A.shell(f"tail -2 ~/{f['sheet']}"),
+    ]
+    if f["submit"]:
+        claim = records.next_id(world.services["expenses"], "claims")
+        steps.append(A.api("expenses.submit", ids=[claim]))
+    if f["dm"]:
+        steps += [
+            A.api("chat.history", channel=f["dm"], limit=5),
+            A.api("chat.post", channel=f["dm"], text=f"Submitted a {v['app']} claim, EUR {amount:.2f}, for approval."),
+        ]
+    if f["decided_at"] is not None:
+        steps += [A.api("expenses.list"), S.open_shade(), A.long_press(element=f"text={v['title']}"), A.key("back")]
+    return [*steps, A.wait(f["trigger_at"] + clock.HOUR - world.clock.now, wake=False)]
+
+
+def oracle(world: World, f: dict[str, Any]) -> list[str]:
+    """Read the receipt in the shade, the rule (and the deep mail), file, link and log the business one."""
+    return _steps(world, f, f["tx"], f["amount"], f["cc"])
+
+
+def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
+    """Files the latest charge of the app at the end of the window: the personal trip."""
+    steps = [A.wait(f["trigger_at"] + 50 * clock.MINUTE - world.clock.now, wake=False)]
+    rest = _steps(world, f, f["personal_tx"], f["personal_amount"], f["cc"])[1:]
+    return steps + rest
+
+
+FAMILY = Family(
+    name="xdev-receipt-expense",
+    kind="proactive",
+    services=("phone", "expenses", "bank", "files", "notes", "mail", "workmail", "chat", "device"),
+    devices=("laptop", "phone"),
+    needs_sim_phone=True,
+    summary="The business receipt that only the phone shows is filed within the hour as an expense (amount, date, "
+    "category, linked card payment, the cost centre in force: at 4-5 the one finance moved to weeks back), the "
+    "personal trip is not, the laptop's expenses sheet has one new line; submitted at 3+, the approver told at 5.",
+    generate=generate,
+    check=check,
+    oracle=oracle,
+    variants=("ride", "meal"),
+    tasks_per_variant=15,
+    count=30,
+    max_steps=45,
+    tags=("phone", "laptop", "cross-device", "conflict"),
+    stale_oracle=stale_oracle,
+    phone_only=(),
+    footprint=Footprint(
+        owns=(
+            Own("files.files", where=path_in("sheet")),
+            Own("expenses.claims", new=True),
+        ),
+        channels=("dm",),
+    ),
+)
