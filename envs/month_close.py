@@ -30,7 +30,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
 
-from .kit import errands, records, views
+from .kit import errands, notation, records, views
 
 SPEND = [
     ("CityCab", "travel", (14, 48)),
@@ -258,7 +258,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     todos = errands.new_rows(world, "todo", "items", f["before"]["todo.items"])
     for r in f["chase"]:
         got = [x for x in claims if _matches(x, r)]
-        names = [t for t in todos if r["merchant"].lower() in (t["title"] + " " + t["notes"]).lower()]
+        names = [t for t in todos if notation.squash(r["merchant"]) in notation.squash(t["title"] + " " + t["notes"])]
         g.expect(
             f"{r['merchant']} ({r['amount']:.2f}, no receipt, over the limit) has a to-do and no claim yet",
             bool(names) and not got,
