@@ -184,7 +184,7 @@ def _rules(ctx: Ctx, m: date, limit0: int, limit: int, recurring: list[tuple[str
     covers = ", ".join(what for _, what, _ in recurring)
     rule = f"claims over {limit0:.0f} EUR need the receipt; anything smaller can go in with just the card charge"
     amended = _t(m, 10, int(ctx.rng.integers(0, 60))) - int(ctx.rng.integers(3, 9)) * clock.DAY
-    old = amended - int(ctx.rng.integers(20, 35)) * clock.DAY
+    old = amended - int(ctx.rng.integers(20, 35)) * clock.DAY - int(ctx.rng.integers(30, 600)) * clock.MINUTE
     if ctx.variant == "freelance":
         name = ctx.pick(["Henrik Lund", "Aisha Rahman", "Paula Mendes", "Tom Verhoeven"])
         email = name.lower().replace(" ", ".") + "@" + ctx.pick(["lundtax.example", "books-and-co.example"])
