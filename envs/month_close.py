@@ -30,7 +30,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
 
-from .kit import errands, records, views
+from .kit import errands, notation, records, views
 
 SPEND = [
     ("CityCab", "travel", (14, 48)),
@@ -184,7 +184,7 @@ def _rules(ctx: Ctx, m: date, limit0: int, limit: int, recurring: list[tuple[str
     covers = ", ".join(what for _, what, _ in recurring)
     rule = f"claims over {limit0:.0f} EUR need the receipt; anything smaller can go in with just the card charge"
     amended = _t(m, 10, int(ctx.rng.integers(0, 60))) - int(ctx.rng.integers(3, 9)) * clock.DAY
-    old = amended - int(ctx.rng.integers(20, 35)) * clock.DAY
+    old = amended - int(ctx.rng.integers(20, 35)) * clock.DAY - int(ctx.rng.integers(30, 600)) * clock.MINUTE
     if ctx.variant == "freelance":
         name = ctx.pick(["Henrik Lund", "Aisha Rahman", "Paula Mendes", "Tom Verhoeven"])
         email = name.lower().replace(" ", ".") + "@" + ctx.pick(["lundtax.example", "books-and-co.example"])
@@ -258,7 +258,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     todos = errands.new_rows(world, "todo", "items", f["before"]["todo.items"])
     for r in f["chase"]:
         got = [x for x in claims if _matches(x, r)]
-        names = [t for t in todos if r["merchant"].lower() in (t["title"] + " " + t["notes"]).lower()]
+        names = [t for t in todos if notation.squash(r["merchant"]) in notation.squash(t["title"] + " " + t["notes"])]
         g.expect(
             f"{r['merchant']} ({r['amount']:.2f}, no receipt, over the limit) has a to-do and no claim yet",
             bool(names) and not got,

@@ -16,6 +16,7 @@ Variants: ``report`` (the person manages the hire; the rule is a line in their o
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from claw_gym import actions as A
@@ -291,7 +292,8 @@ def _other_laptops(laptop: str) -> list[str]:
 
 
 def _names(text: str, name: str) -> bool:
-    return notation.squash(name) in notation.squash(text) or name.split()[0].lower() in text.lower().split()
+    first = re.escape(name.split()[0].lower())
+    return notation.squash(name) in notation.squash(text) or re.search(rf"\b{first}\b", text.lower()) is not None
 
 
 def _solve(world: World, f: dict[str, Any], phone: str) -> list[str]:

@@ -166,7 +166,10 @@ def generate(ctx: Ctx) -> Scenario:
             "host": host,
             "arrive": arrive,
             "stale_arrive": stale_arrive,
-            "wrong_times": sorted(wrong_times - {notation.hhmm(arrive)}),
+            # the true times of this trip are never a wrong candidate, even when one equals an old one
+            "wrong_times": sorted(
+                wrong_times - {notation.hhmm(t) for t in (arrive, trip["out"]["land"], trip["out"]["depart"])}
+            ),
             "transfer": transfer,
             "merchant": merchant,
             "decoys": decoys,
