@@ -131,7 +131,8 @@ def generate(ctx: Ctx) -> Scenario:
     )
     boss = ctx.person("manager")
     bad_iban = _iban(ctx, ctx.pick(["LT", "GB", "PL"]))
-    bad_amount = ctx.money(900, 4800)
+    # a sum the account can pay (a transfer the bank refuses springs nothing)
+    bad_amount = round(min(ctx.money(900, 4800), 0.6 * bank.balance_value()), 2)
     if ctx.variant == "manager":
         new = ctx.pick(NEW_SUPPLIERS)
         sender, asker, asker_phone, about = boss.email, boss.name, boss.phone, new
