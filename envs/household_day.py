@@ -103,7 +103,7 @@ def generate(ctx: Ctx) -> Scenario:
     first = clock.day_start(ctx.now) + int(ctx.rng.integers(1, 3)) * clock.DAY
     cal.add(
         ctx.pick(["Dentist", "Work offsite", "Team workshop"]),
-        first + 12 * clock.HOUR + 40 * 60,
+        first + 12 * clock.HOUR + 30 * 60,
         first + 16 * clock.HOUR,
         attendees=[],
         location="",
@@ -112,8 +112,8 @@ def generate(ctx: Ctx) -> Scenario:
     busy = offered[int(ctx.rng.integers(0, 3))]
     cal.add(
         ctx.pick(["Haircut", "Physio", "Client visit"]),
-        busy + 13 * clock.HOUR + 20 * 60,
-        busy + 14 * clock.HOUR + 10 * 60,
+        busy + 13 * clock.HOUR,
+        busy + 14 * clock.HOUR,
         attendees=[],
         location="",
     )

@@ -91,7 +91,9 @@ def generate(ctx: Ctx) -> Scenario:
     kin = ctx.person("manager" if work else "partner")
     plan, other_ibans = _plans(ctx)
     what = ctx.pick(MEET[ctx.variant])
-    start = ctx.at(int(ctx.rng.integers(2, 5)), int(ctx.rng.integers(11, 16)), ctx.pick([10, 20, 40, 50]))
+    start = ctx.at(
+        int(ctx.rng.integers(2, 5)), int(ctx.rng.integers(11, 16)), ctx.pick([0, 30])
+    )  # meetings sit on the half hour
     entry = ctx.svc("calendar").add(
         f"{what.capitalize()} with {person.first}" if not work else f"{what.capitalize()} ({person.first})",
         start,
@@ -99,8 +101,8 @@ def generate(ctx: Ctx) -> Scenario:
         attendees=[person.email],
         location="" if work else "Cafe Lumen",
     )
-    asked = start + clock.DAY + ctx.pick([-40, -20, 30, 50]) * clock.MINUTE
-    final = asked + ctx.pick([40, 70, -50, -70]) * clock.MINUTE
+    asked = start + clock.DAY + ctx.pick([-60, -30, 30, 60]) * clock.MINUTE
+    final = asked + ctx.pick([30, 90, -90, -120]) * clock.MINUTE
     n_extra = min(3, ctx.difficulty - 1)
     ts = day.slots(ctx, 3 + n_extra)
     t_req, t_fix, t_bill = ts[0], ts[1], ts[2]

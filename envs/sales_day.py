@@ -144,7 +144,7 @@ def generate(ctx: Ctx) -> Scenario:
     cal = ctx.svc("calendar")
     for d in days:  # the person's own meetings on the demo days (attendees as the background has them)
         for _ in range(2 + ctx.difficulty):
-            s = d + int(ctx.rng.integers(9 * 4, 16 * 4)) * 15 * clock.MINUTE
+            s = d + int(ctx.rng.integers(9 * 2, 16 * 2)) * 30 * clock.MINUTE  # on the half hour, as meetings are
             cal.add(
                 ctx.pick(BLOCKS),
                 s,

@@ -147,7 +147,7 @@ def generate(ctx: Ctx) -> Scenario:
         acc, person = accounts[k], people[k]
         stage, amount = shapes[order[k]]
         email = f"{person.lower().replace(' ', '.')}@{_domain(acc)}"
-        ctx.svc("contacts").add(person, email, company=acc)
+        ctx.svc("contacts").add(person, email, relation="client", company=acc)
         close = ctx.at(int(ctx.rng.integers(8, 60)), 17) if stage in STAGES_OPEN else day.past(ctx, 20)
         deal = crm.add_deal(
             acc, f"{acc} - {ctx.pick(['renewal', 'expansion', 'licence'])}", stage, amount, email, close

@@ -67,8 +67,8 @@ def days_back(ctx: Ctx) -> int:
 
 
 def past(ctx: Ctx, days: int) -> int:
-    """A time ``days`` back, during the day, at an ordinary minute."""
-    return ctx.at(-days, int(ctx.rng.integers(8, 19)), int(ctx.rng.integers(1, 59)))
+    """A time ``days`` back, during the day, at an ordinary minute and second (as the background's records)."""
+    return ctx.at(-days, int(ctx.rng.integers(8, 19)), int(ctx.rng.integers(1, 59))) + int(ctx.rng.integers(0, 60))
 
 
 def note_with_line(ctx: Ctx, rule: str, t: int, *, extra: int = 4) -> str:
