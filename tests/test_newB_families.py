@@ -331,3 +331,24 @@ def test_crm_followup_rule_a_dated_next_step_on_the_deal_counts():
     for seed in (0, 1):
         v, _ = _play(spec, seed, policy)
         assert v["passed"] and not v["violations"], v
+
+
+def test_shared_report_brief_a_summary_in_two_posts_counts():
+    spec = _spec("shared-report-brief", "chat", 3)
+
+    def policy(env: ClawEnv) -> list[str]:
+        rep = env.scenario.facts["report"]
+
+        def repl(a: dict[str, Any]) -> list[str]:
+            ch = a["args"]["channel"]
+            return [
+                A.api("chat.post", channel=ch, text=f"Review summary: total EUR {rep['total']:,}."),
+                A.api(
+                    "chat.post", channel=ch, text=f"{rep['short']} is the one that missed, short by EUR {rep['gap']:,}."
+                ),
+            ]
+
+        return _swap(env.oracle_actions(), lambda a: a["call"] == "chat.post", repl)
+
+    v, _ = _play(spec, 0, policy)
+    assert v["passed"] and not v["violations"], v
