@@ -18,6 +18,7 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks import values as V
 from claw_gym.tasks.footprint import Footprint, Own, field_in
 from claw_gym.world import World
 
@@ -131,7 +132,9 @@ def generate(ctx: Ctx) -> Scenario:
             ctx.now + int(ctx.rng.integers(10, 60)) * clock.DAY,
             "Send revised proposal",
         )
-        deals.append({"deal": d["id"], "account": account, "contact": contact, "email": email})
+        deals.append(
+            {"deal": d["id"], "account": account, "contact": contact, "email": email, "next_step": d["next_step"]}
+        )
     day = _previous_working_day(ctx)
     slots = sorted(ctx.sample([(9, 40), (10, 5), (11, 20), (13, 45), (14, 30), (15, 50), (16, 35)], n_calls + 2))
     calls = []
@@ -197,6 +200,9 @@ def _followups(world: World, f: dict[str, Any], c: dict[str, Any]) -> list[tuple
     for r in records.agent_rows(world, "todo", "items", f["before"]["todo.items"]):
         if r["due"] is not None and any(n in (r["title"] + " " + r["notes"]).lower() for n in names):
             out.append((clock.fmt_date(r["due"]), f"to-do {r['title']!r}"))
+    deal = world.services["crm"].table("deals").get(c["deal"])
+    if deal is not None and deal["next_step"] != c["next_step"]:  # the deal's next step, dated
+        out += [(d, f"next step {deal['next_step']!r}") for d in V.date_values(deal["next_step"], f["start"])]
     return out
 
 
@@ -301,8 +307,8 @@ FAMILY = Family(
     kind="reactive",
     services=("crm", "calendar", "notes", "chat", "workmail", "todo", "contacts"),
     summary="Each customer call of the last working day (calendar) is logged on its account's deal and gets one "
-    "follow-up (calendar entry or to-do) on the day the person's amended rule gives, in working days; internal calls "
-    "and other deals are left alone; top levels mail each customer and post a recap.",
+    "follow-up (calendar entry, to-do or the deal's dated next step) on the day the person's amended rule gives, "
+    "in working days; internal calls and other deals are left alone; top levels mail each customer and post a recap.",
     generate=generate,
     check=check,
     oracle=oracle,
@@ -313,7 +319,7 @@ FAMILY = Family(
     max_steps=60,
     tags=("conflict",),
     footprint=Footprint(
-        owns=(Own("crm.activities", where=field_in("deal", "deals"), new=True),),
+        owns=(Own("crm.activities", where=field_in("deal", "deals"), new=True), Own("crm.deals", ids=("deals",))),
         parties=("emails",),
         channels=("channel",),
     ),

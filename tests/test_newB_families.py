@@ -314,3 +314,41 @@ def test_bank_cc_rule_naming_every_payment_at_the_shop_is_a_hedge():
 
     v, _ = _play(spec, 0, policy)
     assert not v["passed"] and any("replacement card" in n for n in _failed(v)), v
+
+
+def test_crm_followup_rule_a_dated_next_step_on_the_deal_counts():
+    spec = _spec("crm-followup-rule", "note", 4)
+
+    def policy(env: ClawEnv) -> list[str]:
+        calls = {c["contact"]: c for c in env.scenario.facts["calls"]}
+
+        def repl(a: dict[str, Any]) -> list[str]:
+            c = calls[a["args"]["title"].split(": ")[1].split(" (")[0]]
+            return [A.api("crm.update_deal", id=c["deal"], next_step=f"Follow up with {c['contact']} on {c['due']}")]
+
+        return _swap(env.oracle_actions(), lambda a: a["call"] == "calendar.create_event", repl)
+
+    for seed in (0, 1):
+        v, _ = _play(spec, seed, policy)
+        assert v["passed"] and not v["violations"], v
+
+
+def test_shared_report_brief_a_summary_in_two_posts_counts():
+    spec = _spec("shared-report-brief", "chat", 3)
+
+    def policy(env: ClawEnv) -> list[str]:
+        rep = env.scenario.facts["report"]
+
+        def repl(a: dict[str, Any]) -> list[str]:
+            ch = a["args"]["channel"]
+            return [
+                A.api("chat.post", channel=ch, text=f"Review summary: total EUR {rep['total']:,}."),
+                A.api(
+                    "chat.post", channel=ch, text=f"{rep['short']} is the one that missed, short by EUR {rep['gap']:,}."
+                ),
+            ]
+
+        return _swap(env.oracle_actions(), lambda a: a["call"] == "chat.post", repl)
+
+    v, _ = _play(spec, 0, policy)
+    assert v["passed"] and not v["violations"], v
