@@ -226,8 +226,9 @@ class Session:
                 continue
             self.act(action)
         if not self.done:
+            # no reveal: players replay a script one action longer each time, and the family and
+            # variant would tell them what the task is about mid-episode
             self.say(f"no verdict: the episode did not end ({count(self.steps, 'step')} taken)")
-            self.reveal()
         if self.temp_screens is not None:
             self.say(f"(screens in {self.temp_screens} are removed now; keep them with --screens DIR)")
         return 0 if self.passed else 1
