@@ -196,8 +196,8 @@ def generate(ctx: Ctx) -> Scenario:
         personal.append(bank.post(-amount, places[n + k % 2], "card payment", time=t)["id"])
     level = ctx.difficulty
     instruction = (
-        "Could you file my work meals from the last seven days as expense claims? The lunches and dinners are in "
-        "my calendar."
+        "Could you submit my work meals from the last seven days as expense claims? The lunches and dinners are in "
+        "my calendar. Where a receipt I need is missing, add me a to-do to find it."
     )
     if level >= 4:
         instruction += f" Let {boss.first} know by mail which meals are still waiting for a receipt."
@@ -221,12 +221,16 @@ def generate(ctx: Ctx) -> Scenario:
 
 
 def _claims_for(world: World, f: dict[str, Any], m: dict[str, Any]) -> list[dict]:
-    """Claims the agent filed for a meal: linked to its charge, or the same amount on the same day."""
+    """Claims the agent submitted for a meal (linked to its charge, or the same amount on the same day).
+
+    Drafts are the agent's own working state: a draft held back until the receipt comes is not a claim.
+    """
     rows = records.agent_rows(world, "expenses", "claims", f["before"]["expenses.claims"])
     return [
         x
         for x in rows
-        if x["tx_id"] == m["tx"] or (abs(x["amount"] - m["amount"]) < 0.005 and clock.fmt_date(x["time"]) == m["date"])
+        if x["status"] != "draft"
+        and (x["tx_id"] == m["tx"] or (abs(x["amount"] - m["amount"]) < 0.005 and clock.fmt_date(x["time"]) == m["date"]))
     ]
 
 
@@ -241,21 +245,21 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         seen = "; ".join(f"{x['id']} {x['amount']:.2f} {x['category']}" for x in got) or "no claim"
         if m["claim"]:
             g.expect(
-                f"{label} claimed under meals",
+                f"{label} submitted under meals",
                 len(got) == 1 and got[0]["category"] == "meals",
                 seen,
                 because="the instruction asks to claim the work meals in the calendar"
                 + ("; it has a receipt" if m["receipt"] else f"; it is under the limit ({rule})"),
             )
         else:
-            g.expect(f"{label} not claimed", not got, seen, because=rule)
+            g.expect(f"{label} not submitted", not got, seen, because=rule)
         if m["chase"]:
             asks = [t for t in todos if m["place"].lower() in (t["title"] + " " + t["notes"]).lower()]
             g.expect(
                 f"a to-do asks for the {m['place']} receipt",
                 bool(asks),
                 f"new to-dos: {', '.join(repr(t['title']) for t in todos) or 'none'}",
-                because=f"{rule}; without it the claim can't go in, so the receipt must be found",
+                because=f"the instruction asks for a to-do for each missing receipt it needs ({rule})",
             )
     rows = records.agent_rows(world, "expenses", "claims", f["before"]["expenses.claims"])
     private = [x["id"] for x in rows if x["tx_id"] in f["personal"]]
@@ -304,8 +308,11 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
     for m in f["meals"]:
         if m["receipt"]:
             steps.append(A.api("files.read", path=m["receipt"]))
+    tab = world.services["expenses"].tables["claims"]
+    drafts = []
     for m in f["meals"]:
         if m["claim"]:
+            drafts.append(f"{tab.prefix}{tab.next_id + len(drafts):04d}")
             steps.append(
                 A.api(
                     "expenses.create",
@@ -319,6 +326,8 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
             )
         elif m["chase"]:
             steps.append(A.api("todo.add_task", title=f"Find the receipt for {m['place']} ({m['date']})"))
+    if drafts:
+        steps.append(A.api("expenses.submit", ids=drafts))
     missing = [m["place"] for m in f["meals"] if m["chase"]]
     if f["level"] >= 4:
         steps.append(
