@@ -120,10 +120,14 @@ def generate(ctx: Ctx) -> Scenario:
     rows: list[dict[str, str]] = []
     for ref, vendor, raised in zip(refs, vendors, mail_at):
         since = max(1, (ctx.now - raised) // clock.DAY - 1)  # lines come in after the reference was raised
+        credited = False
         for k in range(3 + ctx.difficulty):
             t = X.days_back(ctx, 1, int(since))
-            status = v["counted"][0] if k < 2 else ctx.pick([v["counted"][0]] * 3 + v["counted"] + [v["excluded"]])
-            amount = -ctx.money(20, 150) if status == "credit" else ctx.money(60, 900)
+            status = v["counted"][0] if k < 3 else ctx.pick([v["counted"][0]] * 3 + v["counted"] + [v["excluded"]])
+            if status == "credit" and credited:  # at most one credit note per reference: totals stay positive
+                status = v["counted"][0]
+            credited = credited or status == "credit"
+            amount = -ctx.money(20, 50) if status == "credit" else ctx.money(60, 900)
             rows.append(
                 {
                     "date": clock.fmt_date(t),
