@@ -230,7 +230,9 @@ def _claims_for(world: World, f: dict[str, Any], m: dict[str, Any]) -> list[dict
         x
         for x in rows
         if x["status"] != "draft"
-        and (x["tx_id"] == m["tx"] or (abs(x["amount"] - m["amount"]) < 0.005 and clock.fmt_date(x["time"]) == m["date"]))
+        and (
+            x["tx_id"] == m["tx"] or (abs(x["amount"] - m["amount"]) < 0.005 and clock.fmt_date(x["time"]) == m["date"])
+        )
     ]
 
 

@@ -143,6 +143,8 @@ def generate(ctx: Ctx) -> Scenario:
     gone = ctx.pick(mine)  # procurement says in chat this row no longer stands
     total = round(sum(float(r["amount"]) for r in rows if r["ref"] == refs[0] and r["status"] != v["excluded"]), 2)
     total_now = round(total - float(gone["amount"]), 2)
+    everything = round(sum(float(r["amount"]) for r in rows if r["ref"] == refs[0]), 2)  # the excluded rows too
+    wrong = sorted({total, everything, round(everything - float(gone["amount"]), 2)} - {total_now})
     exported = X.at_minute(ctx, clock.day_start(ctx.now) - clock.DAY + 7 * clock.HOUR)  # yesterday's morning export
     files.put(v["sheet"], _csv(rows, FIELDS), time=exported)
     tracker = "date,ref,total\n"
@@ -189,6 +191,7 @@ def generate(ctx: Ctx) -> Scenario:
             "refs": refs,
             "total": total_now,
             "stale_total": total,
+            "wrong_totals": wrong,  # what a careless sum gives: naming one of them beside the total is a hedge
             "gone": gone,
             "decided_at": mail_at[0],
             "candidates_at": mail_at,
@@ -215,11 +218,15 @@ def _bare(text: str, f: dict[str, Any]) -> str:
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     parties = {O.party(f["number"])}
     sent = [m for m in O.outbound(world, f["trigger_at"]) if any(O.party(r) in parties for r in m.to)]
-    good = [m for m in sent if X.gives_one_figure(_bare(m.text, f), f["total"]) and m.time <= f["call_at"]]
+    good = [
+        m
+        for m in sent
+        if X.gives_one_figure(_bare(m.text, f), f["total"], f["wrong_totals"]) and m.time <= f["call_at"]
+    ]
     g.expect(
         f"{f['name']} got the total before the call",
         bool(good),
-        f"{count(len(sent), 'message')} to them since the text, {len(good)} with {f['total']:.2f} as the one figure",
+        f"{count(len(sent), 'message')} to them since the text, {len(good)} with {f['total']:.2f} and no wrong sum",
         because=f"their text asks for the total of their reference ({f['ref']}: the mail naming them as requester) "
         f"before {notation.hhmm(f['call_at'])}; the sheet's rows for it, without the excluded ones and without "
         f"the line the team channel says no longer stands",
@@ -244,11 +251,11 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
             for m in world.services["chat"].table("messages").values()
             if m["channel"] == f["channel"] and m["sender"] == me and m["time"] >= f["trigger_at"]
         ]
-        ok_posts = [m for m in posts if X.gives_one_figure(_bare(m["text"], f), f["total"])]
+        ok_posts = [m for m in posts if X.gives_one_figure(_bare(m["text"], f), f["total"], f["wrong_totals"])]
         g.expect(
             f"the total was posted in #{f['channel']}",
             bool(ok_posts),
-            f"{count(len(posts), 'post')} there, {len(ok_posts)} with the total alone",
+            f"{count(len(posts), 'post')} there, {len(ok_posts)} with the total and no other candidate sum",
             because="their text asks to post it for the team",
         )
     if f["chase_at"]:

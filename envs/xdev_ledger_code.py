@@ -188,6 +188,7 @@ def generate(ctx: Ctx) -> Scenario:
             "old": old,
             "salt": salt,
             "total": totals[target],
+            "other_totals": sorted(t for b, t in totals.items() if b != target),
             "receipt": X.receipt_for(code, salt, target),
             "state": state,
             "pending": pending,
@@ -249,7 +250,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         m
         for m in posts
         if f["receipt"] in m["text"].upper()
-        and X.gives_one_figure(m["text"].upper().replace(f["receipt"], " "), f["total"])
+        and X.gives_one_figure(m["text"].upper().replace(f["receipt"], " "), f["total"], f["other_totals"])
     ]
     g.expect(
         f"the total and the receipt were posted in #{f['channel']}",

@@ -249,7 +249,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
             for m in world.services["chat"].table("messages").values()
             if m["channel"] == f["dm"] and m["sender"] == me and m["time"] >= f["trigger_at"]
         ]
-        told = [m for m in posts if X.gives_one_figure(m["text"], f["amount"])]
+        told = [m for m in posts if X.gives_one_figure(m["text"], f["amount"], [f["personal_amount"]])]
         g.expect(
             f"{f['manager']} was told in their DM",
             bool(told),

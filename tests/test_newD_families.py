@@ -193,6 +193,14 @@ def test_figure_stale_sum_and_hedge_fail_and_a_plain_sms_passes():
     ]
     assert _play(env, steps)["verdict"]["passed"]  # the API door, a bare figure: as good as the phone
     env.reset(seed=0)
+    gone = float(f["gone"]["amount"])
+    why = f"{f['total']:,.2f} EUR paid so far; I left out the {gone:.2f} line the team said no longer stands"
+    steps = [
+        A.wait(f["trigger_at"] - env.world.clock.now + 60, wake=False),
+        A.api("sms.send", to=f["number"], body=why),
+    ]
+    assert _play(env, steps)["verdict"]["passed"]  # an amount that explains the answer is no hedge (honest play)
+    env.reset(seed=0)
     late = [A.wait(f["call_at"] - env.world.clock.now + 60, wake=False), A.api("sms.send", to=f["number"], body=body)]
     assert not _play(env, late)["verdict"]["passed"]  # after the call it was needed for
 

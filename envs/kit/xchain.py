@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 
 from claw_gym import clock
@@ -188,10 +189,20 @@ def money_figures(text: str) -> set[Decimal]:
     return out
 
 
-def gives_one_figure(text: str, want: float) -> bool:
-    """The message gives ``want`` as its one money figure (a hedge naming two candidates fails)."""
+def gives_one_figure(text: str, want: float, wrong: Iterable[float] | None = None) -> bool:
+    """The message gives ``want`` and does not hedge.
+
+    With ``wrong`` (the other answers a careless reading gives: the stale sum, another candidate's
+    total), a hedge is naming any of them: other amounts that explain the answer (a line left out,
+    a deposit included) are fine. Without it, ``want`` must be the message's one money figure.
+    """
     got = money_figures(text)
-    return len(got) == 1 and values.same_amount(next(iter(got)), want)
+    if not any(values.same_amount(g, want) for g in got):
+        return False
+    if wrong is None:
+        return len(got) == 1
+    bad = [w for w in wrong if not values.same_amount(w, want)]
+    return not any(values.same_amount(g, w) for g in got for w in bad)
 
 
 #: everyday lines of a team channel: the channels a chain family plants look lived in
