@@ -311,7 +311,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
         if m["receipt"]:
             steps.append(A.api("files.read", path=m["receipt"]))
     tab = world.services["expenses"].tables["claims"]
-    drafts = []
+    drafts: list[str] = []
     for m in f["meals"]:
         if m["claim"]:
             drafts.append(f"{tab.prefix}{tab.next_id + len(drafts):04d}")
