@@ -448,3 +448,40 @@ def test_an_enumerated_parameter_shows_its_values_in_describe_schema_and_claw_he
     obs, *_ = env.step(A.shell("claw expenses create --help"))
     assert "one of travel|meals|software" in obs["result"].replace("\n", " ").replace("  ", " ")
     env.close()
+
+
+# ---- (e) depth at the hard end (issue 21): the deciding record sits 30+ days back at difficulty 4,
+# ---- 60+ at 5, among at least three same-shaped candidates ----------------------------------------
+DEEP = ["duplicate-charge"]
+RULE_NOTES = ["duplicate-charge"]
+
+
+@pytest.mark.parametrize("family", DEEP)
+def test_the_deciding_record_sits_deep_among_same_shaped_candidates(family):
+    for difficulty, back in ((4, 30), (5, 60)):
+        specs = [
+            s for s in claw_gym.catalog(family=family, split=["train", "test", "heldout"]) if s.difficulty == difficulty
+        ]
+        for spec in specs[:3]:
+            for seed in (0, 1):
+                env = gym.make(spec.env_id)
+                env.reset(seed=seed)
+                u = env.unwrapped
+                f, now = u.scenario.facts, u.world.clock.now
+                assert f["deciding_at"] <= now - back * clock.DAY, (spec.task_id, seed)
+                assert len(set(f["candidates"])) >= 3, (spec.task_id, seed, f["candidates"])
+                env.close()
+
+
+@pytest.mark.parametrize("family", RULE_NOTES)
+def test_the_rule_is_one_line_of_a_note_not_titled_after_the_task(family):
+    banned = ("rule", "standing", "assistant", "order", "playbook", "security")
+    for k in range(3):
+        env = gym.make(f"ClawAnything/{_task(family, k)}-v0")
+        env.reset(seed=k)
+        u = env.unwrapped
+        title = u.scenario.facts["rule_note"]
+        notes = [n for n in u.world.services["notes"].table("notes").values() if n["title"] == title]
+        assert len(notes) == 1 and not any(b in title.lower() for b in banned), title
+        assert len([ln for ln in notes[0]["body"].splitlines() if ln.startswith("- ")]) >= 5, notes[0]["body"]
+        env.close()
