@@ -73,7 +73,7 @@ def days_back(ctx: Ctx, *, at4: int = 30, at5: int = 60, base: tuple[int, int] =
     """How many days back a deciding record sits: ``base`` range below difficulty 4, at least ``at4``
     days at 4 and ``at5`` at 5 (issue 21's depth rule), seeded."""
     if ctx.difficulty >= 5:
-        return at5 + int(ctx.rng.integers(0, 20))
+        return at5 + 1 + int(ctx.rng.integers(0, 20))
     if ctx.difficulty == 4:
-        return at4 + int(ctx.rng.integers(0, 20))
+        return at4 + 1 + int(ctx.rng.integers(0, 20))
     return int(ctx.rng.integers(*base))
