@@ -379,8 +379,9 @@ def test_downloads_cleanup_alternative_commands_and_api_tick():
         "downloads-cleanup",
         lambda w, f: [
             A.shell(
-                "cd ~/Downloads && find . -maxdepth 1 \\( -name '*.part' -o -name '*.crdownload' -o -name '*.deb' "
-                "-o -name '*.dmg' -o -name '*.exe' \\) -delete"
+                "cd ~/Downloads && find . -maxdepth 1 \\( -name '*.part' -o -name '*.crdownload' "
+                + ("" if f["keep_deb"] else "-o -name '*.deb' ")
+                + "-o -name '*.dmg' -o -name '*.exe' \\) -delete"
             ),
             A.shell(
                 "mkdir -p ~/Documents/Invoices && find ~/Downloads -maxdepth 1 -name 'invoice-*.pdf' "
@@ -399,13 +400,37 @@ def test_downloads_cleanup_copy_instead_of_move_fails():
         "downloads-cleanup",
         lambda w, f: [
             A.shell(
-                "cd ~/Downloads && rm -f -- *.part *.crdownload *.deb *.dmg *.exe && mkdir -p ~/Documents/Invoices "
+                "cd ~/Downloads && rm -f -- *.part *.crdownload *.dmg *.exe && mkdir -p ~/Documents/Invoices "
                 "&& cp invoice-*.pdf ~/Documents/Invoices/"
             ),
             A.api("todo.complete", id=f["todo"]),
         ],
     )
     assert not v["passed"] and any(x.startswith("left copies behind") for x in v["violations"])
+
+
+def test_downloads_cleanup_the_to_do_amendment_wins_at_the_hard_end():
+    """At difficulty 4-5 the to-do item keeps the .deb installers: following the note alone fails."""
+    spec = next(
+        s for s in claw_gym.catalog(family="downloads-cleanup", split=["train", "test", "heldout"]) if s.difficulty == 4
+    )
+    env = gym.make(spec.env_id)
+    env.reset(seed=0)
+    u = env.unwrapped
+    assert (
+        u.scenario.facts["keep_deb"]
+        and "offline" in u.world.services["todo"].table("items")[u.scenario.facts["todo"]]["notes"]
+    )
+    for a in [
+        A.shell("cd ~/Downloads && rm -f -- *.part *.crdownload *.deb *.dmg *.exe"),
+        A.shell("mkdir -p ~/Documents/Invoices && mv ~/Downloads/invoice-*.pdf ~/Documents/Invoices/"),
+        A.api("todo.complete", id=u.scenario.facts["todo"]),
+        A.finish("done"),
+    ]:
+        *_, info = env.step(a)
+    env.close()
+    assert not info["verdict"]["passed"]
+    assert any(".deb" in c["name"] and not c["passed"] for c in info["verdict"]["checks"])
 
 
 # ---- dual-callback-crm ---------------------------------------------------------------------------
