@@ -75,7 +75,7 @@ def generate(ctx: Ctx) -> Scenario:
         while clock.weekday(t) >= 5:
             t += clock.DAY
         dues[item] = t
-    t0 = ctx.now - int(ctx.rng.integers(14, 20)) * clock.HOUR
+    t0 = ctx.now - int(ctx.rng.integers(14, 20)) * clock.HOUR - int(ctx.rng.integers(0, 3600))
     listing = "; ".join(f"the {i} by {_day_phrase(dues[i])}" for i in items)
     chat.post_as(channel, who.name, ctx.pick(FIRST).format(items=listing), time=t0)
     done, moved = items[0], items[1 + int(ctx.rng.integers(n - 1))]
@@ -86,7 +86,7 @@ def generate(ctx: Ctx) -> Scenario:
         channel,
         who.name,
         ctx.pick(UPDATE).format(done=done, moved=moved, day=_day_phrase(new_day)),
-        time=t0 + 3 * clock.HOUR,
+        time=t0 + 3 * clock.HOUR - int(ctx.rng.integers(0, 1800)),
     )
     final = {i: dues[i] for i in items if i != done}
     stale_due = dict(dues)
@@ -96,7 +96,7 @@ def generate(ctx: Ctx) -> Scenario:
             channel,
             who.name,
             ctx.pick(REVERT).format(moved=moved, day=_day_phrase(dues[moved])),
-            time=t0 + 5 * clock.HOUR,
+            time=t0 + 5 * clock.HOUR - int(ctx.rng.integers(0, 1800)),
         )
         final[moved], stale_due[moved] = dues[moved], new_day
     for k in range(ctx.difficulty - 1):
@@ -104,13 +104,20 @@ def generate(ctx: Ctx) -> Scenario:
             channel,
             ctx.person("colleague").name if k % 2 else who.name,
             ctx.pick(CHATTER),
-            time=t0 + (k + 1) * 50 * clock.MINUTE,
+            time=t0 + (k + 1) * 50 * clock.MINUTE + int(ctx.rng.integers(1, 600)),
         )
     for due in final.values():  # busy due days: meetings on the mornings
         for h in range(9, 9 + ctx.difficulty):
             if ctx.rng.random() < 0.6:
                 s = clock.day_start(due) + h * clock.HOUR
-                cal.add(ctx.pick(["Team sync", "1:1", "Customer call", "Planning"]), s, s + clock.HOUR)
+                title = ctx.pick(["Team sync", "1:1", "Customer call", "Planning"])
+                cal.add(  # shaped like the background's meetings: a place and the people in it
+                    title,
+                    s,
+                    s + clock.HOUR,
+                    location="Room 2.14" if title == "1:1" else "Video call",
+                    attendees=[ctx.person("colleague").email],
+                )
     todo = ctx.svc("todo")
     return Scenario(
         ctx.pick(INSTRUCTIONS).format(first=who.first),

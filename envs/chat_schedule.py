@@ -101,10 +101,18 @@ def generate(ctx: Ctx) -> Scenario:
         s = ws + int(ctx.rng.integers(0, (we - ws) // (30 * clock.MINUTE))) * 30 * clock.MINUTE
         e = s + ctx.pick([30, 60, 90]) * clock.MINUTE
         if len(free_slots(checks.calendar_rows(ctx.world, True), ws, we, minutes)) > 1 and not cal.overlapping(s, e):
-            cal.add(ctx.pick(BLOCKS), s, e)
+            title = ctx.pick(BLOCKS)
+            meeting = title in ("1:1 with manager", "Interview", "Budget sync")
+            cal.add(  # shaped like the background's entries: a place, and the people when it is a meeting
+                title,
+                s,
+                e,
+                location={"Dentist": "Dental practice", "Lunch": "Canteen", "Focus time": ""}.get(title, "Video call"),
+                attendees=[ctx.person("colleague").email] if meeting else [],
+            )
             if not free_slots(checks.calendar_rows(ctx.world, True), ws, we, minutes):
                 cal.remove("entries", max(cal.table("entries")))
-    t = clock.day_start(ctx.now) - int(ctx.rng.integers(1, 3)) * clock.DAY + int(ctx.rng.integers(9, 15)) * clock.HOUR
+    t = clock.day_start(ctx.now) - int(ctx.rng.integers(1, 3)) * clock.DAY + int(ctx.rng.integers(9 * 3600, 15 * 3600))
     if ctx.variant == "team" or ctx.difficulty >= 3:
         other = ctx.person("colleague")
         if other.name != who.name:
@@ -115,7 +123,7 @@ def generate(ctx: Ctx) -> Scenario:
         channel, who.name, ctx.pick(ASK).format(n=minutes, when=_when(wins[0][0], wins[0][2]), topic=topic), time=t
     )
     for s, _, part in wins[1:]:
-        t += int(ctx.rng.integers(10, 60)) * clock.MINUTE
+        t += int(ctx.rng.integers(10 * 60, 60 * 60))
         chat.post_as(channel, who.name, ctx.pick(CHANGE).format(when=_when(s, part)), time=t)
     instruction = ctx.pick(INSTRUCTIONS).format(first=who.first)
     return Scenario(
