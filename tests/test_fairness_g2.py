@@ -24,7 +24,7 @@ import claw_gym
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
-from claw_gym.envs import dual_receipt_sheet, parcel_reschedule
+from claw_gym.envs import dual_receipt_sheet, parcel_reschedule, phone_alarm_from_message
 from claw_gym.envs.kit import notation, records
 from claw_gym.replay import finish_episode
 from claw_gym.world import World
@@ -485,3 +485,28 @@ def test_the_rule_is_one_line_of_a_note_not_titled_after_the_task(family):
         assert len(notes) == 1 and not any(b in title.lower() for b in banned), title
         assert len([ln for ln in notes[0]["body"].splitlines() if ln.startswith("- ")]) >= 5, notes[0]["body"]
         env.close()
+
+
+def test_phone_alarm_the_deciding_message_comes_by_mail_at_the_hard_end():
+    """At 4-5 the message that settles the time is a mail from the same person, in their texting words:
+    an agent reading the SMS thread alone sets the stale time and fails."""
+    for difficulty in (4, 5):
+        spec = next(
+            s
+            for s in claw_gym.catalog(family="phone-alarm-from-message", split=["train", "test", "heldout"])
+            if s.difficulty == difficulty
+        )
+        env = gym.make(spec.env_id)
+        env.reset(seed=1)
+        u = env.unwrapped
+        f = u.scenario.facts
+        person = next(p for p in u.world.persona.people if p.phone == f["sender"])
+        mails = [m for m in u.world.services["mail"].table("messages").values() if m["from"] == person.email]
+        texts = [m["body"] for m in u.world.services["sms"].table("messages").values() if m["number"] == f["sender"]]
+        assert any(f["time"] in m["body"] for m in mails), (difficulty, mails)
+        assert not any("correct" in m["body"].lower() for m in mails)
+        assert "texted" not in u.scenario.instruction and "by text" not in u.scenario.instruction
+        if difficulty == 4:
+            assert not any(f["time"] in t for t in texts), texts
+        env.close()
+        assert _run(spec.task_id, 1, phone_alarm_from_message.stale_oracle)["passed"] is False

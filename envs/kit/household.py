@@ -77,3 +77,14 @@ def days_back(ctx: Ctx, *, at4: int = 30, at5: int = 60, base: tuple[int, int] =
     if ctx.difficulty == 4:
         return at4 + 1 + int(ctx.rng.integers(0, 20))
     return int(ctx.rng.integers(*base))
+
+
+def text_in(ctx: Ctx, number: str, body: str, t: int, who: str = "") -> str:
+    """An incoming text shaped like the background's (see life.records.sms): read unless it is recent
+    (then read one time in three), and the phone's Messages notification half the time, naming the
+    contact when the address book knows them."""
+    read = t < ctx.now - 2 * clock.DAY or bool(ctx.rng.random() < 0.35)
+    rec = ctx.svc("sms").receive(number, body, time=t, read=read)
+    if ctx.rng.random() < 0.5 and "device" in ctx.world.services:
+        ctx.svc("device").log_line("notification", "Messages", f"{who or number}: {body[:50]}", time=t + 2)
+    return str(rec["id"])
