@@ -510,3 +510,24 @@ def test_phone_alarm_the_deciding_message_comes_by_mail_at_the_hard_end():
             assert not any(f["time"] in t for t in texts), texts
         env.close()
         assert _run(spec.task_id, 1, phone_alarm_from_message.stale_oracle)["passed"] is False
+
+
+def test_dual_ticket_the_crm_note_corrects_the_ticket_at_the_hard_end():
+    """At 4-5 the ticket's number has two digits swapped and a colleague's CRM note gives the right one:
+    saving and texting the ticket's number fails; the oracle (the CRM's number) passes."""
+    from claw_gym.envs import dual_ticket_new_number as fam
+
+    for difficulty in (4, 5):
+        spec = next(
+            s
+            for s in claw_gym.catalog(family="dual-ticket-new-number", split=["train", "test", "heldout"])
+            if s.difficulty == difficulty
+        )
+        env = gym.make(spec.env_id)
+        env.reset(seed=0)
+        f = env.unwrapped.scenario.facts
+        crm = env.unwrapped.world.services["crm"].table("activities").values()
+        assert f["written"] != f["new"] and any(f["new"] in a["text"] for a in crm)
+        env.close()
+        assert _run(spec.task_id, 0)["passed"]
+        assert not _run(spec.task_id, 0, lambda w, f: fam.oracle(w, {**f, "new": f["written"]}))["passed"]
