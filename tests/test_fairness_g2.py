@@ -531,3 +531,32 @@ def test_dual_ticket_the_crm_note_corrects_the_ticket_at_the_hard_end():
         env.close()
         assert _run(spec.task_id, 0)["passed"]
         assert not _run(spec.task_id, 0, lambda w, f: fam.oracle(w, {**f, "new": f["written"]}))["passed"]
+
+
+def test_meeting_reschedule_the_last_word_by_chat_wins_and_a_dm_reply_counts():
+    """At 4-5 the colleague's last change is a chat DM: moving to the mail thread's latest slot fails;
+    moving to the DM's slot and answering in the DM passes."""
+    from claw_gym.envs import meeting_reschedule as fam
+
+    spec = next(
+        s
+        for s in claw_gym.catalog(family="meeting-reschedule", split=["train", "test", "heldout"])
+        if s.difficulty == 4
+    )
+
+    def by_thread(w: World, f: dict[str, Any]) -> list[str]:
+        """Follows the mail thread's last word and misses the DM."""
+        assert f["thread_slot"] != f["final"]
+        return fam.oracle(w, {**f, "final": f["thread_slot"]})
+
+    def in_dm(w: World, f: dict[str, Any]) -> list[str]:
+        start, end = clock.fmt(f["final"]), clock.fmt(f["final"] + f["minutes"] * 60)
+        return [
+            A.api("calendar.update_event", id=f["event"], start=start, end=end),
+            A.api("chat.post", channel=f["dm"], text=f"Moved it to {notation.hhmm(f['final'])}, see you then"),
+            A.finish("done"),
+        ]
+
+    assert _run(spec.task_id, 0, in_dm)["passed"]
+    assert not _run(spec.task_id, 0, fam.stale_oracle)["passed"]
+    assert not _run(spec.task_id, 0, by_thread)["passed"]
