@@ -452,7 +452,16 @@ def test_an_enumerated_parameter_shows_its_values_in_describe_schema_and_claw_he
 
 # ---- (e) depth at the hard end (issue 21): the deciding record sits 30+ days back at difficulty 4,
 # ---- 60+ at 5, among at least three same-shaped candidates ----------------------------------------
-DEEP = ["address-update", "backup-alert", "bill-pay", "config-fix", "deal-confirm", "duplicate-charge", "flight-delay"]
+DEEP = [
+    "address-update",
+    "backup-alert",
+    "bill-pay",
+    "config-fix",
+    "deal-confirm",
+    "document-request",
+    "duplicate-charge",
+    "flight-delay",
+]
 RULE_NOTES = ["bill-pay", "downloads-cleanup", "duplicate-charge", "flight-delay", "parcel-reschedule"]
 
 
