@@ -486,3 +486,31 @@ def test_deal_confirm_two_prices_is_a_hedge_and_fails():
         ],
     )
     assert ok["passed"], ok
+
+
+def test_dual_callback_crm_the_callers_deal_among_the_accounts_deals():
+    """At 4-5 the caller's account has three deals with different contacts: logging the callback on
+    another deal of the same account fails; the oracle's (the caller's deal) passes."""
+    spec = next(
+        s for s in claw_gym.catalog(family="dual-callback-crm", split=["train", "test", "heldout"]) if s.difficulty == 4
+    )
+
+    def other_deal(w, f: dict[str, Any]) -> list[str]:
+        wrong = next(d for d in f["same_account"] if d != f["deal"])
+        return [a.replace(f["deal"], wrong) if "log_activity" in a else a for a in dual_callback_crm.oracle(w, f)]
+
+    env = gym.make(spec.env_id)
+    env.reset(seed=0)
+    assert len(env.unwrapped.scenario.facts["same_account"]) >= 3
+    env.close()
+    for plan, passed in ((None, True), (other_deal, False)):
+        env = gym.make(spec.env_id)
+        env.reset(seed=0)
+        u = env.unwrapped
+        steps = u.oracle_actions() if plan is None else plan(u.world, u.scenario.facts)
+        for a in steps:
+            *_, terminated, truncated, info = env.step(a)
+            if terminated or truncated:
+                break
+        env.close()
+        assert info["verdict"]["passed"] is passed, info["verdict"]["checks"]
