@@ -2,7 +2,8 @@
 
 The instruction names the colleague by first name only. Their first chat message lists the
 items with due days; a later one says one item is already done and another moved to a new
-day (from level 4 a third message takes the move back). The agent adds a task per open item
+day (from level 4 a third message takes the move back, by work mail after the chat: another
+channel, and the instruction then says they followed up). The agent adds a task per open item
 due on its settled day and blocks an hour on that day that clashes with nothing. Conflict:
 acting on the first message gives a task for the done item and the superseded due day.
 Noise grows with difficulty: more items, chatter in the channel, a busier calendar.
@@ -41,12 +42,22 @@ UPDATE = [
     "Update on my handover: the {done} is done already, I finished it last night. And the {moved} moved to {day}.",
     "Quick correction: skip the {done}, it's finished. The {moved} is now due {day}.",
 ]
-REVERT = ["Sorry, scratch the date change - the {moved} stays on {day} after all."]
+REVERT_MAIL = [  # difficulty 4-5: the take-back comes by mail, in plain words
+    "Hi,\n\none more thing on my handover: the client came back, so the {moved} is due {day} as first planned."
+    "\n\n{first}",
+    "Hello,\n\nfor the {moved}: {day} holds after all, the other date is off.\n\nThanks,\n{first}",
+]
 CHATTER = [
     "anyone seen the new coffee machine manual?",
     "lunch at 12:30?",
     "reminder: all-hands on Friday",
     "the wifi on floor 3 is flaky again",
+]
+INSTRUCTIONS_ANY = [  # difficulty 4-5: the last word came by mail
+    "{first} handed some work over to me in chat before their leave and followed up since. Put what's still open "
+    "on my todo list with the right due dates, and block an hour on each due day in my calendar to work on it.",
+    "Please sort out {first}'s handover (it started in chat; they sent an update after): a task per open item due "
+    "when it's due, plus an hour in my calendar on that day for each (not on top of other meetings).",
 ]
 INSTRUCTIONS = [
     "{first} handed some work over to me in chat. Put what's still open on my todo list with the right "
@@ -91,12 +102,13 @@ def generate(ctx: Ctx) -> Scenario:
     final = {i: dues[i] for i in items if i != done}
     stale_due = dict(dues)
     final[moved] = new_day
-    if ctx.difficulty >= 4:  # the move is taken back
-        chat.post_as(
-            channel,
-            who.name,
-            ctx.pick(REVERT).format(moved=moved, day=_day_phrase(dues[moved])),
+    if ctx.difficulty >= 4:  # the move is taken back, by work mail: another channel
+        ctx.svc("workmail").deliver(
+            who.email,
+            f"Handover: {moved}",
+            ctx.pick(REVERT_MAIL).format(moved=moved, day=_day_phrase(dues[moved]), first=who.first),
             time=t0 + 5 * clock.HOUR - int(ctx.rng.integers(0, 1800)),
+            read=False,
         )
         final[moved], stale_due[moved] = dues[moved], new_day
     for k in range(ctx.difficulty - 1):
@@ -120,7 +132,7 @@ def generate(ctx: Ctx) -> Scenario:
                 )
     todo = ctx.svc("todo")
     return Scenario(
-        ctx.pick(INSTRUCTIONS).format(first=who.first),
+        ctx.pick(INSTRUCTIONS_ANY if ctx.difficulty >= 4 else INSTRUCTIONS).format(first=who.first),
         {
             "channel": channel,
             "final": dict(final),
@@ -148,8 +160,8 @@ def _span(b: dict) -> str:
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     asked = (
-        "the instruction asks for a to-do per open item with its due date; the colleague's latest chat "
-        "message settles it"
+        "the instruction asks for a to-do per open item with its due date; the colleague's latest message "
+        "settles it (chat, and at difficulty 4-5 their follow-up mail)"
     )
     todos = records.agent_rows(world, "todo", "items", f["todos_before"])
     for item, due in f["final"].items():

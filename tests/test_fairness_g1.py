@@ -514,3 +514,30 @@ def test_dual_callback_crm_the_callers_deal_among_the_accounts_deals():
                 break
         env.close()
         assert info["verdict"]["passed"] is passed, info["verdict"]["checks"]
+
+
+def test_chat_handover_the_follow_up_mail_wins_at_the_hard_end():
+    """At 4-5 the take-back of the move comes by work mail: an agent reading only the chat (done item
+    skipped, the moved date kept) fails; the oracle passes."""
+    from claw_gym.envs import chat_handover as fam
+
+    spec = next(
+        s for s in claw_gym.catalog(family="chat-handover", split=["train", "test", "heldout"]) if s.difficulty == 4
+    )
+
+    def chat_only(w, f: dict[str, Any]) -> list[str]:
+        moved = next(i for i, t in f["final"].items() if f["stale"][i] != t)
+        return fam._act(w, f, {**f["final"], moved: f["stale"][moved]})
+
+    for plan, passed in ((None, True), (chat_only, False)):
+        env = gym.make(spec.env_id)
+        env.reset(seed=0)
+        u = env.unwrapped
+        assert any("handover" in m["subject"].lower() for m in u.world.services["workmail"].table("messages").values())
+        steps = u.oracle_actions() if plan is None else plan(u.world, u.scenario.facts)
+        for a in steps:
+            *_, terminated, truncated, info = env.step(a)
+            if terminated or truncated:
+                break
+        env.close()
+        assert info["verdict"]["passed"] is passed, [c for c in info["verdict"]["checks"] if not c["passed"]]
