@@ -541,3 +541,22 @@ def test_chat_handover_the_follow_up_mail_wins_at_the_hard_end():
                 break
         env.close()
         assert info["verdict"]["passed"] is passed, [c for c in info["verdict"]["checks"] if not c["passed"]]
+
+
+def test_chat_schedule_the_follow_up_mail_gives_the_window_at_the_hard_end():
+    """At 4-5 the last window comes by work mail: booking in the chat's last window fails."""
+    spec = next(
+        s for s in claw_gym.catalog(family="chat-schedule", split=["train", "test", "heldout"]) if s.difficulty == 5
+    )
+    for plan, passed in ((None, True), (lambda w, f: chat_schedule._book(w, f, f["chat_win"]), False)):
+        env = gym.make(spec.env_id)
+        env.reset(seed=1)
+        u = env.unwrapped
+        assert u.scenario.facts["chat_win"] != u.scenario.facts["win"]
+        steps = u.oracle_actions() if plan is None else plan(u.world, u.scenario.facts)
+        for a in steps:
+            *_, terminated, truncated, info = env.step(a)
+            if terminated or truncated:
+                break
+        env.close()
+        assert info["verdict"]["passed"] is passed, [c for c in info["verdict"]["checks"] if not c["passed"]]
