@@ -25,7 +25,7 @@ from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
 from claw_gym.envs import dual_receipt_sheet, parcel_reschedule, phone_alarm_from_message
-from claw_gym.envs.kit import notation, records
+from claw_gym.envs.kit import checks, notation, records
 from claw_gym.replay import finish_episode
 from claw_gym.world import World
 
@@ -599,3 +599,25 @@ def phone_flows_text(number: str, body: str) -> list[str]:
     from claw_gym.envs.kit import phone_flows
 
     return phone_flows.text_from_phone(number, body)
+
+
+def test_parcel_reschedule_the_later_to_do_amends_the_rule():
+    """At 4-5 a to-do of the person's rules Fridays out, and the first free weekday is a Friday: an agent
+    that follows the note alone (the first free weekday) fails; the oracle passes."""
+    spec = next(
+        s for s in claw_gym.catalog(family="parcel-reschedule", split=["train", "test", "heldout"]) if s.difficulty == 4
+    )
+
+    def note_only(w: World, f: dict[str, Any]) -> list[str]:
+        first = parcel_reschedule.valid_days({**f, "no_friday": False}, checks.calendar_rows(w, with_pending=True))[0]
+        assert clock.weekday(clock.parse_time(first)) == 4
+        steps = parcel_reschedule.oracle(w, f)
+        return [a.replace(parcel_reschedule.valid_days(f, checks.calendar_rows(w, True))[0], first) for a in steps]
+
+    env = gym.make(spec.env_id)
+    env.reset(seed=2)
+    todo = env.unwrapped.world.services["todo"].table("items").values()
+    assert any("friday" in t["title"].lower() for t in todo)
+    env.close()
+    assert _run(spec.task_id, 2)["passed"]
+    assert not _run(spec.task_id, 2, note_only)["passed"]
