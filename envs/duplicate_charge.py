@@ -7,7 +7,9 @@ arrives (with the bank's SMS alert). Charges look like every other card payment 
 name, "card payment"); each order's receipt mail says when the card was charged, so the
 duplicate is the charge no receipt accounts for. Noise: earlier genuine repeat purchases at
 the same shop (one of them the same item twice: two receipts, two charges) that must not be
-disputed; more of them, a later trigger and a tighter deadline with difficulty.
+disputed; more of them, a later trigger and a tighter deadline with difficulty. At 4-5 a genuine
+new order (with its receipt) charges the card minutes after the duplicate, at 5 for the same
+amount: "dispute the newest charge" is the wrong rule.
 """
 
 from __future__ import annotations
@@ -85,7 +87,30 @@ def generate(ctx: Ctx) -> Scenario:
     trigger = deadlines.trigger_time(ctx)
     dup = arrivals.arrive_charge(ctx, trigger, amount, shop, "card payment")
     arrivals.arrive_sms(ctx, trigger + 30, BANK_NUMBER, ALERT.format(amount=amount, shop=shop))
-    deadline = deadlines.deadline_after(ctx, trigger)
+    settled = trigger
+    if ctx.difficulty >= 4:  # a genuine new order right after (at 5 the same amount): "dispute the newest" is wrong
+        settled = trigger + int(ctx.rng.integers(5 * 60, 25 * 60))
+        again = f"ORD-{ctx.code(6)}"
+        price = amount if ctx.difficulty >= 5 else ctx.money(12, 240)
+        arrivals.arrive_mail(
+            ctx,
+            "mail",
+            settled + int(ctx.rng.integers(60, 300)),
+            f"orders@{domain}",
+            f"Your {shop} order {again}",
+            ctx.pick(RECEIPT).format(
+                order=again,
+                item=ctx.pick(ITEMS["home" if ctx.variant == "home" else "gadgets"]),
+                amount=price,
+                when=clock.fmt(settled),
+                support=f"support@{domain}",
+            ),
+        )
+        genuine.append(
+            arrivals.arrive_charge(ctx, settled + int(ctx.rng.integers(20, 100)), price, shop, "card payment")
+        )
+        settled += 400
+    deadline = deadlines.deadline_after(ctx, settled)
     return Scenario(
         None,
         {
@@ -95,7 +120,7 @@ def generate(ctx: Ctx) -> Scenario:
             "order": order,
             "support": f"support@{domain}",
             "trigger_at": trigger,
-            "settled_at": trigger,
+            "settled_at": settled,
             "shop": shop,
             "rule_note": note,
             "deciding_at": rule_at,

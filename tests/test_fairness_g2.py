@@ -621,3 +621,18 @@ def test_parcel_reschedule_the_later_to_do_amends_the_rule():
     env.close()
     assert _run(spec.task_id, 2)["passed"]
     assert not _run(spec.task_id, 2, note_only)["passed"]
+
+
+def test_duplicate_charge_disputing_the_newest_charge_fails_at_the_hard_end():
+    """At 4-5 a genuine new order charges the card after the duplicate (at 5 for the same amount):
+    disputing the newest charge of that amount is wrong; the oracle (the one no receipt accounts for) passes."""
+    spec = next(
+        s for s in claw_gym.catalog(family="duplicate-charge", split=["train", "test", "heldout"]) if s.difficulty == 5
+    )
+
+    def newest(w: World, f: dict[str, Any]) -> list[str]:
+        steps = claw_gym.tasks.families()["duplicate-charge"].oracle(w, f)
+        return [a.replace(f["duplicate"], f["genuine"][-1]) if "bank.dispute" in a else a for a in steps]
+
+    assert _run(spec.task_id, 0)["passed"]
+    assert not _run(spec.task_id, 0, newest)["passed"]
