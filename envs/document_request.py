@@ -17,6 +17,7 @@ import shlex
 from typing import Any
 
 from claw_gym import actions as A
+from claw_gym import clock
 from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks import outbound as O
@@ -52,6 +53,12 @@ KINDS = {
         ["payslip-{year}-{pm}", "payslip-{old}-{mm}"],
     ),
 }
+BOILER = [
+    "This document is issued for the named holder only. Keep it with your records; a copy may be requested "
+    "by authorities, lenders or landlords. Questions about its content go to the issuing office.",
+    "Please check the details above. If anything is incorrect, contact the issuer within 30 days. This copy "
+    "was generated electronically and is valid without a signature unless stated otherwise.",
+]
 MONTHS = [
     "January",
     "February",
@@ -96,7 +103,11 @@ def generate(ctx: Ctx) -> Scenario:
         while files.find(p) is not None:  # a scan number drawn twice
             p = f"Documents/{folder}/scan-{ctx.code(4)}{ext}"
         title = name.replace("-", " ").capitalize()
-        files.put(p, f"{title}\nHolder: {ctx.persona.me.name}\nRef: {ctx.code(8)}\n", time=when)
+        body = (
+            f"{title}\nHolder: {ctx.persona.me.name}\nRef: {ctx.code(8)}\nIssued: {clock.fmt_date(when)}\n\n"
+            f"{ctx.pick(BOILER)}\n\nPage 1 of {int(ctx.rng.integers(1, 4))}\n"
+        )
+        files.put(p, body, time=when)
         return p
 
     path = _put(stem.format(**fmt), saved)
@@ -105,7 +116,9 @@ def generate(ctx: Ctx) -> Scenario:
     for other in ctx.sample([k for k in KINDS if k != kind], 2):  # unrelated documents elsewhere
         o_what, o_folder, o_stem, _ = KINDS[other]
         files.put(
-            f"Documents/{o_folder}/{o_stem.format(**fmt)}{ext}", f"{o_what.format(**fmt)}\n", time=ctx.now - 90 * 86400
+            f"Documents/{o_folder}/{o_stem.format(**fmt)}{ext}",
+            f"{o_what.format(**fmt)}\n",
+            time=ctx.now - 90 * 86400 - int(ctx.rng.integers(0, 3000)),
         )
     mail = ctx.svc("mail")
     req = mail.deliver(

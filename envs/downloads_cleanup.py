@@ -56,15 +56,19 @@ def generate(ctx: Ctx) -> Scenario:
     expected: dict[str, str] = {}  # original path -> final path ("" = deleted)
     for name in sorted(set(names)):
         path = f"Downloads/{name}"
-        files.put(path, f"{name} {ctx.code(10)}\n", time=ctx.now - int(ctx.rng.integers(1, 60)) * 86400)
+        files.put(
+            path,
+            f"{name} {ctx.code(10)}\n",
+            time=ctx.now - int(ctx.rng.integers(1, 60)) * 86400 - int(ctx.rng.integers(0, 3000)),
+        )
         fate = _fate(name, keep_deb)
         expected[path] = {"delete": "", "move": f"Documents/Invoices/{name}", "keep": path}[fate]
     outside = f"Documents/setup-{ctx.code(3)}.exe"  # matches a delete pattern, but not in Downloads
-    files.put(outside, "keep me\n", time=ctx.now - 100 * 86400)
+    files.put(outside, "keep me\n", time=ctx.now - 100 * 86400 - int(ctx.rng.integers(0, 3000)))
     expected[outside] = outside
     if ctx.difficulty >= 3:  # an invoice already filed
         old = f"Documents/Invoices/invoice-{ctx.pick(VENDORS)}-{ctx.code(4)}.pdf"
-        files.put(old, "filed earlier\n", time=ctx.now - 200 * 86400)
+        files.put(old, "filed earlier\n", time=ctx.now - 200 * 86400 - int(ctx.rng.integers(0, 3000)))
         expected[old] = old
     note = household.rule_note(ctx, RULE, t=household.minute_jitter(ctx, ctx.now - 40 * 86400))
     todo = ctx.svc("todo").add(

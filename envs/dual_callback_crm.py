@@ -114,9 +114,11 @@ def generate(ctx: Ctx) -> Scenario:
         onum = notation.phone_number(ctx)
         phone.add_contact_record(f"{other['contact']} ({other['account']})", onum)
         phone.log_call(onum, "in", duration=420, time=ctx.now - 3 * 86400)
-    files.put(TEMPLATE, TEMPLATE_TEXT, time=ctx.now - 60 * 86400)
+    files.put(TEMPLATE, TEMPLATE_TEXT, time=ctx.now - 60 * 86400 - int(ctx.rng.integers(0, 3000)))
     files.put(
-        "Documents/calls/README.txt", "One file per customer call, from the template.\n", time=ctx.now - 60 * 86400
+        "Documents/calls/README.txt",
+        "One file per customer call, from the template.\n",
+        time=ctx.now - 60 * 86400 - int(ctx.rng.integers(0, 3000)),
     )
     return Scenario(
         ctx.pick(INSTRUCTIONS),

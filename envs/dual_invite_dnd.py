@@ -83,7 +83,7 @@ def generate(ctx: Ctx) -> Scenario:
         ctx.svc("files").put(
             _name(f"{_slug(old)}-{i + 1}", ctx.difficulty - 1 - i),
             _ics(f"old-{ctx.code(8)}", old, t, t + clock.HOUR, boss.email),
-            time=t - clock.DAY,
+            time=t - clock.DAY - int(ctx.rng.integers(0, 3000)),
         )
     arrivals.arrive_file(ctx, trigger, path, _ics(f"{ctx.code(10)}@claw", topic, start, end, boss.email))
     mail = arrivals.arrive_mail(

@@ -104,7 +104,7 @@ def generate(ctx: Ctx) -> Scenario:
         t = ctx.now - (20 - i) * clock.DAY
         rows.append([clock.fmt_date(t), n, item, f"{ctx.money(lo, hi):.2f}"])
     sheet = _csv(rows)
-    ctx.svc("files").put(SHEET, sheet, time=ctx.now - clock.DAY)
+    ctx.svc("files").put(SHEET, sheet, time=ctx.now - clock.DAY - int(ctx.rng.integers(0, 3000)))
     item, lo, hi = ctx.pick(ITEMS)
     amount = ctx.money(lo, hi)
     trigger = deadlines.trigger_time(ctx)

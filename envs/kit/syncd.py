@@ -105,12 +105,16 @@ def broken_world(ctx: Ctx) -> dict[str, Any]:
         fix_cmd = f"sed -i 's/^retention_days = .*/retention_days = {good['retention_days']}/' ~/{CONF}"
         key = "retention_days"
     files = ctx.svc("files")
-    files.put(CONF, render_conf(broken), time=ctx.now - 9 * clock.DAY)
-    files.put(LOG, _log(ctx, error, 3 - min(ctx.difficulty, 3) + 1), time=ctx.now - clock.HOUR)
+    files.put(CONF, render_conf(broken), time=ctx.now - 9 * clock.DAY - int(ctx.rng.integers(0, 3000)))
+    files.put(
+        LOG,
+        _log(ctx, error, 3 - min(ctx.difficulty, 3) + 1),
+        time=ctx.now - clock.HOUR - int(ctx.rng.integers(0, 3000)),
+    )
     files.put(
         ".config/syncd/syncd.conf.example",
         render_conf({**good, "host": "backup.example.org", "port": "443", "retention_days": "7"}),
-        time=ctx.now - 300 * clock.DAY,
+        time=ctx.now - 300 * clock.DAY - int(ctx.rng.integers(0, 3000)),
     )
     if ctx.difficulty >= 3:  # an unrelated helpdesk ticket and a stale IT mail
         desk.open_ticket("Printer on floor 3 jams", it, "Fixed by replacing the roller.", time=ctx.now - 30 * clock.DAY)
