@@ -3,10 +3,11 @@
 Nobody asks; one line of the person's notes page (weeks old, among unrelated lines; 30+ days
 at difficulty 4, 60+ at 5) says what to do when a flight changes: keep its calendar entry at
 the airline's latest times, and tell the attendees of a meeting it makes them late for the new
-arrival time. Mid-episode the airline mails a delay; later mails of the same shape change it
-again with no word of correction (the last one counts, as the note says: acting on the first
-one only is the stale choice and fails). The flight's calendar
-entry must carry the latest times, and the attendees of the meeting the delay now
+arrival time. At difficulty 4-5 (personal) the partner's later text amends it ("text me the new
+landing time too"), and the checker follows. Mid-episode the airline mails a delay; later
+mails of the same shape change it again with no word of correction (the last one counts, as
+the note says: acting on the first one only is the stale choice and fails). The flight's
+calendar entry must carry the latest times, and the attendees of the meeting the delay now
 collides with must be told the new arrival time. Cross-service: airline mail -> calendar
 flight and meeting -> attendees' addresses. More revisions, later revisions and a second
 meeting that does not collide come with difficulty.
@@ -20,6 +21,7 @@ from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
+from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
@@ -55,6 +57,10 @@ def _why(f: dict[str, Any]) -> str:
     return f"a line of the person's note '{f['rule_note']}' says"
 
 
+AMEND = (
+    "btw next time one of your flights is late, text me the new landing time too - I'd rather not wait at "
+    "arrivals for an hour again"
+)
 MEETINGS = ["Client workshop", "Site visit", "Partner kickoff", "Contract review", "Board prep"]
 
 
@@ -78,6 +84,12 @@ def generate(ctx: Ctx) -> Scenario:
     )
     attendees = sorted({p.email for p in who})
     title = ctx.pick(MEETINGS) if ctx.variant == "work" else ctx.pick(["Lunch with friends", "Apartment viewing"])
+    also = None
+    if ctx.variant == "personal" and ctx.difficulty >= 4:  # the rule amended later, by a text: tell the partner too
+        partner = ctx.person("partner")
+        t_amend = household.minute_jitter(ctx, rule_at + int(ctx.rng.integers(5, 15)) * clock.DAY)
+        household.text_in(ctx, partner.phone, AMEND, t_amend, partner.name)
+        also = {"name": partner.name, "phone": partner.phone, "email": partner.email}
     meet = cal.add(f"{title} in {to}", meet_start, meet_start + 90 * 60, attendees=attendees, location=to)
     if ctx.difficulty >= 3:  # a later meeting that the delay does not touch
         late = clock.day_start(arr) + 20 * clock.HOUR
@@ -122,6 +134,8 @@ def generate(ctx: Ctx) -> Scenario:
             "last_notice_at": last,
             "send_from": "workmail" if ctx.variant == "work" else "mail",
             "rule_note": note,
+            "also": also,
+            "also_parties": [also["phone"], also["email"]] if also else [],
             "deciding_at": rule_at,
             "candidates": notices,
         },
@@ -158,6 +172,21 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
             because=f"{_why(f)} to mail the attendees of a meeting the flight makes them late for",
         )
 
+    if f.get("also"):
+        who = f["also"]
+        parties = {O.party(who["phone"]), O.party(who["email"])}
+        told = [m for m in O.outbound(world, f["trigger_at"]) if parties & {O.party(r) for r in m.to}]
+        said = [values.asked_values(m.text, values.times_in(m.text)) for m in told]
+        last = said[-1] if said else set()
+        g.expect(
+            f"{who['name']} told the latest arrival time too",
+            want in last and not last & set(f["stale_hhmm"]),
+            f"{count(len(told), 'message')} to them since the first notice; the last names "
+            f"{', '.join(sorted(last)) or 'no time'}; the latest arrival is {want}",
+            because=f"{who['name']} later asked by text to be told the new landing time when a flight is late "
+            "(it amends the note's line)",
+        )
+
 
 def _act(world: World, f: dict[str, Any], dep: int, arr: int, wait_to: int) -> list[str]:
     return [
@@ -173,6 +202,11 @@ def _act(world: World, f: dict[str, Any], dep: int, arr: int, wait_to: int) -> l
             subject="Running late - flight delayed",
             body=f"Hi all, my flight is delayed and now lands at {notation.hhmm(arr)} on {clock.fmt_date(arr)}, "
             "so I will miss the start of our meeting. Sorry - I will join as soon as I can.",
+        ),
+        *(
+            [A.api("sms.send", to=f["also"]["phone"], body=f"Flight delayed - now landing {notation.hhmm(arr)}.")]
+            if f.get("also")
+            else []
         ),
         A.wait(6 * clock.HOUR, wake=False),
     ]
@@ -202,5 +236,7 @@ FAMILY = Family(
     max_steps=40,
     tags=("conflict",),
     stale_oracle=stale_oracle,
-    footprint=Footprint(owns=(Own("calendar.entries", ids=("flight", "meeting")),), parties=("attendees",)),
+    footprint=Footprint(
+        owns=(Own("calendar.entries", ids=("flight", "meeting")),), parties=("attendees", "also_parties")
+    ),
 )

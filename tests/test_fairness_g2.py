@@ -636,3 +636,17 @@ def test_duplicate_charge_disputing_the_newest_charge_fails_at_the_hard_end():
 
     assert _run(spec.task_id, 0)["passed"]
     assert not _run(spec.task_id, 0, newest)["passed"]
+
+
+def test_flight_delay_the_partners_later_text_amends_the_rule():
+    """At 4-5 (personal) the partner texted weeks after the note to be told the new landing time too: the
+    oracle (which texts them) passes; the same plan without that text fails."""
+    spec = next(
+        s
+        for s in claw_gym.catalog(family="flight-delay", split=["train", "test", "heldout"])
+        if s.difficulty == 4 and s.variant == "personal"
+    )
+    oracle = claw_gym.tasks.families()["flight-delay"].oracle
+    assert _run(spec.task_id, 0)["passed"]
+    v = _run(spec.task_id, 0, lambda w, f: [a for a in oracle(w, f) if "sms.send" not in a])
+    assert not v["passed"] and any("arrival time too" in c for c in _failed(v))
