@@ -3,7 +3,10 @@
 Cross-service: the facts are in mail (signatures over months), the fix goes to contacts,
 and a reminder to todo. Conflict: older mails carry older addresses (a temporary one at
 the top levels); the contact must get the newest. Noise: another friend with the same
-first name who also moved (near-duplicate), a phone number change at higher levels.
+first name who also moved (near-duplicate), a phone number change at higher levels. At
+difficulty 4-5 the move sits 30+/60+ days back, said only by the signature of a quiet mail
+("we're settled in"), among three older mails of the same shape with the old address, and
+newer mails from the friend carry no address: the newest address is found by comparing dates.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import notation, records
+from .kit import household, notation, records
 
 STREETS = {
     "Lisbon": ["Rua do Salitre", "Avenida da Liberdade", "Rua da Rosa", "Travessa do Carmo"],
@@ -34,6 +37,14 @@ NEW_MAIL = [
     "Hi all,\n\nwe finally moved! Please update your address books.\n\n{first}\n--\n{name}\n"
     "New address: {addr}\n{phone}",
     "Quick note: new place, new address (from this month): {addr}. Come visit!\n\n{first}\n--\n{name}\n{phone}",
+]
+QUIET_MAIL = [  # difficulty 4-5: the move only shows in the signature
+    "Hi,\n\nwe're settled in at last, boxes still everywhere. Dinner soon?\n\n{first}\n--\n{name}\n{addr}\n{phone}",
+    "Hey,\n\nsorry for the silence, busy weeks with the flat. Talk soon!\n\n{first}\n--\n{name} | {addr} | {phone}",
+]
+CHAT_MAIL = [  # newer mails without an address in the signature
+    "Hi,\n\nare you coming on Saturday? Bring the board game!\n\n{first}\n--\n{name}",
+    "Hey,\n\nthat recipe you asked for is below. Enjoy!\n\n{first}",
 ]
 TEMP_MAIL = [
     "Hi,\n\nfor the next few weeks I'm staying at a friend's while the flat is renovated:\n{addr}\n\n{first}\n"
@@ -73,31 +84,61 @@ def generate(ctx: Ctx) -> Scenario:
     old, new = _address(ctx, city), _address(ctx, city)
     contacts.modify(card, address=old)
     phone = _phone(ctx) if ctx.difficulty >= 3 else friend.phone
-    t = ctx.now - int(ctx.rng.integers(60, 120)) * clock.DAY
-    mail.deliver(
-        friend.email,
-        ctx.pick(["Photos!", "Thanks :)", "Long time"]),
-        ctx.pick(OLD_MAIL).format(first=friend.first, name=friend.name, addr=old, phone=friend.phone),
-        time=t,
-        read=True,
+    deep = ctx.difficulty >= 4
+    # the move: 2-20 days back, 31+ at difficulty 4, 61+ at 5
+    moved_at = household.minute_jitter(
+        ctx, ctx.now - (household.days_back(ctx) if deep else int(ctx.rng.integers(2, 20))) * clock.DAY
     )
+    t = (
+        moved_at - int(ctx.rng.integers(40, 60)) * clock.DAY
+        if deep
+        else ctx.now - int(ctx.rng.integers(60, 120)) * clock.DAY
+    )
+    candidates: list[str] = []
+    for k in range(3 if deep else 1):  # mails with the old address in the signature
+        candidates.append(
+            mail.deliver(
+                friend.email,
+                ctx.pick(["Photos!", "Thanks :)", "Long time"]),
+                ctx.pick(OLD_MAIL).format(first=friend.first, name=friend.name, addr=old, phone=friend.phone),
+                time=household.minute_jitter(ctx, t - k * int(ctx.rng.integers(6, 12)) * clock.DAY),
+                read=True,
+            )["id"]
+        )
     stale = old
     if ctx.difficulty >= 2:  # a temporary address in between: stale by now
         stale = _address(ctx, city)
+        candidates.append(
+            mail.deliver(
+                friend.email,
+                "Staying elsewhere for a bit",
+                ctx.pick(TEMP_MAIL).format(first=friend.first, name=friend.name, addr=stale, phone=friend.phone),
+                time=household.minute_jitter(ctx, (t + moved_at) // 2),
+                read=True,
+            )["id"]
+        )
+    candidates.append(
         mail.deliver(
             friend.email,
-            "Staying elsewhere for a bit",
-            ctx.pick(TEMP_MAIL).format(first=friend.first, name=friend.name, addr=stale, phone=friend.phone),
-            time=t + 30 * clock.DAY,
-            read=True,
-        )
-    mail.deliver(
-        friend.email,
-        ctx.pick(["We moved!", "New address", "Housewarming?"]),
-        ctx.pick(NEW_MAIL).format(first=friend.first, name=friend.name, addr=new, phone=phone),
-        time=ctx.now - int(ctx.rng.integers(2, 20)) * clock.DAY,
-        read=ctx.difficulty < 4,
+            ctx.pick(
+                ["Hello from the new place", "Catching up"] if deep else ["We moved!", "New address", "Housewarming?"]
+            ),
+            ctx.pick(QUIET_MAIL if deep else NEW_MAIL).format(
+                first=friend.first, name=friend.name, addr=new, phone=phone
+            ),
+            time=moved_at,
+            read=not deep,
+        )["id"]
     )
+    if deep:  # newer mails from the friend, no address: the newest mail is not the answer
+        for _ in range(2):
+            mail.deliver(
+                friend.email,
+                ctx.pick(["Saturday?", "That recipe", "Quick one"]),
+                ctx.pick(CHAT_MAIL).format(first=friend.first, name=friend.name),
+                time=household.minute_jitter(ctx, ctx.now - int(ctx.rng.integers(1, 25)) * clock.DAY),
+                read=True,
+            )
     twin_id = None
     if ctx.difficulty >= 3:  # near-duplicate: another contact with the same first name, also moved
         last = ctx.pick(["Brennan", "Achebe", "Sorensen", "Vidal"])
@@ -117,6 +158,8 @@ def generate(ctx: Ctx) -> Scenario:
         instruction,
         {
             "contact": card["id"],
+            "deciding_at": moved_at,
+            "candidates": candidates,
             "name": friend.name,
             "address": new,
             "stale": stale,

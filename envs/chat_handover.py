@@ -2,7 +2,8 @@
 
 The instruction names the colleague by first name only. Their first chat message lists the
 items with due days; a later one says one item is already done and another moved to a new
-day (from level 4 a third message takes the move back). The agent adds a task per open item
+day (from level 4 a third message takes the move back, by work mail after the chat: another
+channel, and the instruction then says they followed up). The agent adds a task per open item
 due on its settled day and blocks an hour on that day that clashes with nothing. Conflict:
 acting on the first message gives a task for the done item and the superseded due day.
 Noise grows with difficulty: more items, chatter in the channel, a busier calendar.
@@ -41,12 +42,22 @@ UPDATE = [
     "Update on my handover: the {done} is done already, I finished it last night. And the {moved} moved to {day}.",
     "Quick correction: skip the {done}, it's finished. The {moved} is now due {day}.",
 ]
-REVERT = ["Sorry, scratch the date change - the {moved} stays on {day} after all."]
+REVERT_MAIL = [  # difficulty 4-5: the take-back comes by mail, in plain words
+    "Hi,\n\none more thing on my handover: the client came back, so the {moved} is due {day} as first planned."
+    "\n\n{first}",
+    "Hello,\n\nfor the {moved}: {day} holds after all, the other date is off.\n\nThanks,\n{first}",
+]
 CHATTER = [
     "anyone seen the new coffee machine manual?",
     "lunch at 12:30?",
     "reminder: all-hands on Friday",
     "the wifi on floor 3 is flaky again",
+]
+INSTRUCTIONS_ANY = [  # difficulty 4-5: the last word came by mail
+    "{first} handed some work over to me in chat before their leave and followed up since. Put what's still open "
+    "on my todo list with the right due dates, and block an hour on each due day in my calendar to work on it.",
+    "Please sort out {first}'s handover (it started in chat; they sent an update after): a task per open item due "
+    "when it's due, plus an hour in my calendar on that day for each (not on top of other meetings).",
 ]
 INSTRUCTIONS = [
     "{first} handed some work over to me in chat. Put what's still open on my todo list with the right "
@@ -75,7 +86,7 @@ def generate(ctx: Ctx) -> Scenario:
         while clock.weekday(t) >= 5:
             t += clock.DAY
         dues[item] = t
-    t0 = ctx.now - int(ctx.rng.integers(14, 20)) * clock.HOUR
+    t0 = ctx.now - int(ctx.rng.integers(14, 20)) * clock.HOUR - int(ctx.rng.integers(0, 3600))
     listing = "; ".join(f"the {i} by {_day_phrase(dues[i])}" for i in items)
     chat.post_as(channel, who.name, ctx.pick(FIRST).format(items=listing), time=t0)
     done, moved = items[0], items[1 + int(ctx.rng.integers(n - 1))]
@@ -86,17 +97,18 @@ def generate(ctx: Ctx) -> Scenario:
         channel,
         who.name,
         ctx.pick(UPDATE).format(done=done, moved=moved, day=_day_phrase(new_day)),
-        time=t0 + 3 * clock.HOUR,
+        time=t0 + 3 * clock.HOUR - int(ctx.rng.integers(0, 1800)),
     )
     final = {i: dues[i] for i in items if i != done}
     stale_due = dict(dues)
     final[moved] = new_day
-    if ctx.difficulty >= 4:  # the move is taken back
-        chat.post_as(
-            channel,
-            who.name,
-            ctx.pick(REVERT).format(moved=moved, day=_day_phrase(dues[moved])),
-            time=t0 + 5 * clock.HOUR,
+    if ctx.difficulty >= 4:  # the move is taken back, by work mail: another channel
+        ctx.svc("workmail").deliver(
+            who.email,
+            f"Handover: {moved}",
+            ctx.pick(REVERT_MAIL).format(moved=moved, day=_day_phrase(dues[moved]), first=who.first),
+            time=t0 + 5 * clock.HOUR - int(ctx.rng.integers(0, 1800)),
+            read=False,
         )
         final[moved], stale_due[moved] = dues[moved], new_day
     for k in range(ctx.difficulty - 1):
@@ -104,16 +116,23 @@ def generate(ctx: Ctx) -> Scenario:
             channel,
             ctx.person("colleague").name if k % 2 else who.name,
             ctx.pick(CHATTER),
-            time=t0 + (k + 1) * 50 * clock.MINUTE,
+            time=t0 + (k + 1) * 50 * clock.MINUTE + int(ctx.rng.integers(1, 600)),
         )
     for due in final.values():  # busy due days: meetings on the mornings
         for h in range(9, 9 + ctx.difficulty):
             if ctx.rng.random() < 0.6:
                 s = clock.day_start(due) + h * clock.HOUR
-                cal.add(ctx.pick(["Team sync", "1:1", "Customer call", "Planning"]), s, s + clock.HOUR)
+                title = ctx.pick(["Team sync", "1:1", "Customer call", "Planning"])
+                cal.add(  # shaped like the background's meetings: a place and the people in it
+                    title,
+                    s,
+                    s + clock.HOUR,
+                    location="Room 2.14" if title == "1:1" else "Video call",
+                    attendees=[ctx.person("colleague").email],
+                )
     todo = ctx.svc("todo")
     return Scenario(
-        ctx.pick(INSTRUCTIONS).format(first=who.first),
+        ctx.pick(INSTRUCTIONS_ANY if ctx.difficulty >= 4 else INSTRUCTIONS).format(first=who.first),
         {
             "channel": channel,
             "final": dict(final),
@@ -141,8 +160,8 @@ def _span(b: dict) -> str:
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     asked = (
-        "the instruction asks for a to-do per open item with its due date; the colleague's latest chat "
-        "message settles it"
+        "the instruction asks for a to-do per open item with its due date; the colleague's latest message "
+        "settles it (chat, and at difficulty 4-5 their follow-up mail)"
     )
     todos = records.agent_rows(world, "todo", "items", f["todos_before"])
     for item, due in f["final"].items():

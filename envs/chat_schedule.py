@@ -2,7 +2,8 @@
 
 Cross-service: the request is in chat, the free time in the calendar, the colleague's
 address in contacts; the answer goes back to chat. Conflict: the colleague changes the
-window (twice at the top level); booking in the first window fails. Noise: busy blocks
+window (twice at the top level, where the last change comes by work mail after the chat:
+another channel, and the instruction says they followed up); booking in the first window fails. Noise: busy blocks
 in the window (more with difficulty), chatter from others in the channel.
 """
 
@@ -39,6 +40,12 @@ CHANGE = [
     "Update: {when} is better for me. Same length.",
 ]
 BLOCKS = ["Focus time", "Dentist", "1:1 with manager", "Interview", "Budget sync", "Lunch"]
+INSTRUCTIONS_ANY = [  # difficulty 4-5: the last change came by mail
+    "{first} pinged me on chat about finding time and followed up since. Book something that works and let them "
+    "know in the chat.",
+    "{first} wants a slot with me (asked in chat, then sent an update) - find a free time, send the invite and "
+    "answer in the channel.",
+]
 INSTRUCTIONS = [
     "{first} pinged me on chat about finding time. Book something that works and let them know.",
     "Can you sort out the meeting {first} asked for in chat? Put it in my calendar and reply to them there.",
@@ -101,10 +108,18 @@ def generate(ctx: Ctx) -> Scenario:
         s = ws + int(ctx.rng.integers(0, (we - ws) // (30 * clock.MINUTE))) * 30 * clock.MINUTE
         e = s + ctx.pick([30, 60, 90]) * clock.MINUTE
         if len(free_slots(checks.calendar_rows(ctx.world, True), ws, we, minutes)) > 1 and not cal.overlapping(s, e):
-            cal.add(ctx.pick(BLOCKS), s, e)
+            title = ctx.pick(BLOCKS)
+            meeting = title in ("1:1 with manager", "Interview", "Budget sync")
+            cal.add(  # shaped like the background's entries: a place, and the people when it is a meeting
+                title,
+                s,
+                e,
+                location={"Dentist": "Dental practice", "Lunch": "Canteen", "Focus time": ""}.get(title, "Video call"),
+                attendees=[ctx.person("colleague").email] if meeting else [],
+            )
             if not free_slots(checks.calendar_rows(ctx.world, True), ws, we, minutes):
                 cal.remove("entries", max(cal.table("entries")))
-    t = clock.day_start(ctx.now) - int(ctx.rng.integers(1, 3)) * clock.DAY + int(ctx.rng.integers(9, 15)) * clock.HOUR
+    t = clock.day_start(ctx.now) - int(ctx.rng.integers(1, 3)) * clock.DAY + int(ctx.rng.integers(9 * 3600, 15 * 3600))
     if ctx.variant == "team" or ctx.difficulty >= 3:
         other = ctx.person("colleague")
         if other.name != who.name:
@@ -114,10 +129,15 @@ def generate(ctx: Ctx) -> Scenario:
     chat.post_as(
         channel, who.name, ctx.pick(ASK).format(n=minutes, when=_when(wins[0][0], wins[0][2]), topic=topic), time=t
     )
-    for s, _, part in wins[1:]:
-        t += int(ctx.rng.integers(10, 60)) * clock.MINUTE
-        chat.post_as(channel, who.name, ctx.pick(CHANGE).format(when=_when(s, part)), time=t)
-    instruction = ctx.pick(INSTRUCTIONS).format(first=who.first)
+    for k, (s, _, part) in enumerate(wins[1:], start=2):
+        t += int(ctx.rng.integers(10 * 60, 60 * 60))
+        change = ctx.pick(CHANGE).format(when=_when(s, part))
+        if k == len(wins) and ctx.difficulty >= 4:  # the last word, by work mail after the chat
+            body = f"Hi,\n\nabout {topic}: {change[0].lower()}{change[1:]}\n\n{who.first}"
+            ctx.svc("workmail").deliver(who.email, f"Re: {topic}", body, time=t + 3600, read=False)
+        else:
+            chat.post_as(channel, who.name, change, time=t)
+    instruction = ctx.pick(INSTRUCTIONS_ANY if ctx.difficulty >= 4 else INSTRUCTIONS).format(first=who.first)
     return Scenario(
         instruction,
         {
@@ -126,6 +146,7 @@ def generate(ctx: Ctx) -> Scenario:
             "minutes": minutes,
             "win": [ws, we],
             "stale_win": [wins[0][0], wins[0][1]],
+            "chat_win": [wins[-2][0], wins[-2][1]] if ctx.difficulty >= 4 else [ws, we],
             "topic": topic,
             "before": sorted(cal.table("entries")),
         },
@@ -150,7 +171,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         "meeting lies in the latest requested window",
         ws <= e["start"] and e["end"] <= we,
         f"booked {_span(e)}; latest window {clock.fmt(ws)}-{notation.hhmm(we)}",
-        because="the colleague's latest chat message gives the window",
+        because="the colleague's latest message gives the window (chat, and at difficulty 4-5 their follow-up mail)",
     )
     g.expect(
         "meeting has the requested length",

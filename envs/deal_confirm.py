@@ -1,7 +1,9 @@
 """Confirm to a customer, in writing, the price agreed in the latest CRM activity; fix the deal.
 
 Cross-service: the customer's request is in work mail, the agreed price in the CRM
-deal's activity log, the contact's address on the deal. Conflict: the deal's amount
+deal's activity log, the contact's address on the deal. At difficulty 4-5 the agreement sits
+30+/60+ days back and is written as a discount on the last quote, so the price takes a
+subtraction, never a copy. Conflict: the deal's amount
 field and earlier activities carry older quotes (two at higher levels); confirming or
 recording a stale quote fails. Noise: another deal of the same account that must stay
 as it is.
@@ -18,7 +20,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import checks
+from .kit import checks, household
 
 ACCOUNTS = [
     "Acme Freight",
@@ -39,6 +41,11 @@ QUOTE = [
     "Sent proposal: EUR {amount:,.0f}.",
     "Revised quote sent: EUR {amount:,.0f}.",
     "{first} pushed back on price; offered EUR {amount:,.0f}.",
+]
+#: at difficulty 4-5 the agreement is a discount on the last quote: the price takes a subtraction
+AGREED_OFF = [
+    "Call with {first}: they sign this month if we take EUR {off:,.0f} off the last quote. Agreed.",
+    "Meeting with {first}: settled at our last quote less EUR {off:,.0f}. Waiting for written confirmation.",
 ]
 AGREED = [
     "Call with {first}: agreed EUR {amount:,.0f} if signed this month.",
@@ -74,13 +81,20 @@ def generate(ctx: Ctx) -> Scenario:
     deal = crm.add_deal(
         account, title, "proposal", quotes[0], email, ctx.now + 25 * clock.DAY, next_step="Wait for feedback"
     )
-    t = ctx.now - int(ctx.rng.integers(10, 20)) * clock.DAY
+    # the price talk: the agreement sits 10-20 days back, 30+ at difficulty 4, 60+ at 5
+    agreed_t = household.minute_jitter(ctx, ctx.now - household.days_back(ctx, base=(10, 20)) * clock.DAY)
+    t = agreed_t - sum(int(ctx.rng.integers(1, 4)) for _ in quotes) * clock.DAY
+    talk: list[str] = []
     for k, q in enumerate(quotes):
         text = QUOTE[min(k, 2)].format(amount=q, first=first)
-        crm.insert("activities", {"deal": deal["id"], "time": t, "text": text})
-        t += int(ctx.rng.integers(1, 4)) * clock.DAY
-    agreed = ctx.pick(AGREED).format(amount=final, first=first)
-    crm.insert("activities", {"deal": deal["id"], "time": t, "text": agreed})
+        talk.append(crm.insert("activities", {"deal": deal["id"], "time": t, "text": text})["id"])
+        t = min(t + int(ctx.rng.integers(1, 4)) * clock.DAY + int(ctx.rng.integers(0, 3600)), agreed_t - clock.HOUR)
+    t = agreed_t
+    if ctx.difficulty >= 4:
+        agreed = ctx.pick(AGREED_OFF).format(off=quotes[-1] - final, first=first)
+    else:
+        agreed = ctx.pick(AGREED).format(amount=final, first=first)
+    talk.append(crm.insert("activities", {"deal": deal["id"], "time": t, "text": agreed})["id"])
     other = None
     if ctx.difficulty >= 2:  # another deal of the same account, with its own price talk
         other_amount = float(int(ctx.rng.integers(5, 30)) * 1000)
@@ -104,7 +118,9 @@ def generate(ctx: Ctx) -> Scenario:
         email,
         f"{title} - price confirmation",
         ctx.pick(ASK).format(first=first),
-        time=min(t + clock.DAY, ctx.now - clock.HOUR),
+        time=min(t + clock.DAY, ctx.now - clock.HOUR)
+        if ctx.difficulty < 4
+        else ctx.now - int(ctx.rng.integers(2, 30)) * clock.HOUR - int(ctx.rng.integers(0, 3600)),
     )
     instruction = ctx.pick(INSTRUCTIONS).format(first=first, account=account)
     return Scenario(
@@ -118,6 +134,8 @@ def generate(ctx: Ctx) -> Scenario:
             "other_before": dict(other) if other else None,
             "ask": ask["id"],
             "start": ctx.now,
+            "deciding_at": agreed_t,
+            "candidates": talk,
         },
     )
 
@@ -130,7 +148,7 @@ def _priced(token: str) -> bool:
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     deals = world.services["crm"].table("deals")
     d = deals[f["deal"]]
-    latest = "the latest 'agreed' activity on the deal gives the price"
+    latest = "the latest activity on the deal records the agreement (at difficulty 4-5 as a discount on the last quote)"
     g.expect(
         "deal amount is the agreed price",
         abs(float(d["amount"]) - f["final"]) < 0.5,
@@ -207,7 +225,8 @@ FAMILY = Family(
     count=52,
     kind="reactive",
     services=("crm", "workmail", "contacts", "calendar", "notes"),
-    summary="The deal's amount is the price of the latest 'agreed' activity and its stage negotiation; the customer "
+    summary="The deal's amount is the price of the latest agreement activity (last quote less a discount at 4-5) "
+    "and its stage negotiation; the customer "
     "got a mail naming that price and no stale quote; the account's other deal is untouched.",
     generate=generate,
     check=check,

@@ -1,7 +1,9 @@
 """Send the document someone asked for by mail: find it on the laptop, attach it via `claw`.
 
 The request names the document in words (its kind, year, signed or not); the laptop's
-Documents folder holds it among near-misses (a draft, an older year, a similar kind).
+Documents folder holds it among near-misses (a draft, an older year, a similar kind). At
+difficulty 4-5 the files are scans with uninformative names (scan-4821.txt), saved 30+/60+
+days ago: which is which shows only inside them (a payslip's month as a number).
 The checker reads the sent mail: to the requester, carrying exactly the right file,
 and no other mail carried the wrong one. The instruction names the person, the mailbox
 shows addresses: the path goes through contacts, mail and the files (reading the
@@ -15,18 +17,19 @@ import shlex
 from typing import Any
 
 from claw_gym import actions as A
+from claw_gym import clock
 from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import checks, views
+from .kit import checks, household, views
 
 # kind: (what the mail asks for, folder, file stem, decoy stems)
 KINDS = {
     "lease": (
-        "the signed lease for the flat",
+        "the signed {year} lease for the flat",
         "Housing",
         "lease-{year}-signed",
         ["lease-{year}-draft", "lease-{old}-signed"],
@@ -50,6 +53,12 @@ KINDS = {
         ["payslip-{year}-{pm}", "payslip-{old}-{mm}"],
     ),
 }
+BOILER = [
+    "This document is issued for the named holder only. Keep it with your records; a copy may be requested "
+    "by authorities, lenders or landlords. Questions about its content go to the issuing office.",
+    "Please check the details above. If anything is incorrect, contact the issuer within 30 days. This copy "
+    "was generated electronically and is valid without a signature unless stated otherwise.",
+]
 MONTHS = [
     "January",
     "February",
@@ -86,22 +95,30 @@ def generate(ctx: Ctx) -> Scenario:
     who = ctx.person(ctx.pick(["colleague", "friend", "vendor"]))
     files = ctx.svc("files")
     ext = ".txt"
-    path = f"Documents/{folder}/{stem.format(**fmt)}{ext}"
-    files.put(
-        path,
-        f"{what.format(**fmt).capitalize()}\nHolder: {ctx.persona.me.name}\nRef: {ctx.code(8)}\n",
-        time=ctx.now - int(ctx.rng.integers(20, 200)) * 86400,
-    )
+    scans = ctx.difficulty >= 4  # scanned files: the name says nothing, the first line says what it is
+    saved = ctx.now - household.days_back(ctx, base=(20, 200)) * 86400 - int(ctx.rng.integers(0, 86400))
+
+    def _put(name: str, when: int) -> str:
+        p = f"Documents/{folder}/{f'scan-{ctx.code(4)}' if scans else name}{ext}"
+        while files.find(p) is not None:  # a scan number drawn twice
+            p = f"Documents/{folder}/scan-{ctx.code(4)}{ext}"
+        title = name.replace("-", " ").capitalize()
+        body = (
+            f"{title}\nHolder: {ctx.persona.me.name}\nRef: {ctx.code(8)}\nIssued: {clock.fmt_date(when)}\n\n"
+            f"{ctx.pick(BOILER)}\n\nPage 1 of {int(ctx.rng.integers(1, 4))}\n"
+        )
+        files.put(p, body, time=when)
+        return p
+
+    path = _put(stem.format(**fmt), saved)
     n_decoys = 1 + (ctx.difficulty >= 3)
-    decoy_paths = []
-    for d in decoys[:n_decoys]:
-        p = f"Documents/{folder}/{d.format(**fmt)}{ext}"
-        files.put(p, f"{d.format(**fmt)}\nRef: {ctx.code(8)}\n", time=ctx.now - int(ctx.rng.integers(20, 400)) * 86400)
-        decoy_paths.append(p)
+    decoy_paths = [_put(d.format(**fmt), saved - int(ctx.rng.integers(-15, 200)) * 86400) for d in decoys[:n_decoys]]
     for other in ctx.sample([k for k in KINDS if k != kind], 2):  # unrelated documents elsewhere
         o_what, o_folder, o_stem, _ = KINDS[other]
         files.put(
-            f"Documents/{o_folder}/{o_stem.format(**fmt)}{ext}", f"{o_what.format(**fmt)}\n", time=ctx.now - 90 * 86400
+            f"Documents/{o_folder}/{o_stem.format(**fmt)}{ext}",
+            f"{o_what.format(**fmt)}\n",
+            time=ctx.now - 90 * 86400 - int(ctx.rng.integers(0, 3000)),
         )
     mail = ctx.svc("mail")
     req = mail.deliver(
@@ -130,6 +147,8 @@ def generate(ctx: Ctx) -> Scenario:
             "request": req["id"],
             "name": who.name,
             "what": what.format(**fmt),
+            "deciding_at": saved,
+            "candidates": [path, *decoy_paths],
         },
     )
 

@@ -1,7 +1,9 @@
 """Clean up ~/Downloads by the rule the person wrote down in a note.
 
-The rule (in Notes): invoices go to Documents/Invoices/, unfinished downloads and
-installers are deleted, everything else stays. Traps: an unfinished download named
+The rule is one line of a longer notes page (among unrelated lines, not titled after the job):
+invoices go to Documents/Invoices/, unfinished downloads and installers are deleted,
+everything else stays. At difficulty 4-5 the to-do item itself amends it ("keep the .deb
+installers this time"): the later word wins, and the checker follows it. Traps: an unfinished download named
 like an invoice (delete, do not file it), an invoice template that is not an invoice
 (.docx), files outside Downloads with matching names (leave them). The job is on the
 person's to-do list, to be ticked off when done. The checker reads the final paths and
@@ -17,20 +19,23 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, path_under
 from claw_gym.world import World
 
+from .kit import household
+
 VENDORS = ["acme", "cloudbox", "nordhotel", "printhub", "railway", "telco"]
 INSTALLERS = ["zoom-6.1.0.deb", "vlc-3.0.20.dmg", "Setup-Slack.exe", "vscode-1.89.deb", "TeamViewer.dmg"]
 PARTIAL = ["movie.mkv.part", "dataset.zip.crdownload", "backup.tar.part"]
 KEEP = ["IMG_{n}.jpg", "notes-meeting.md", "boarding-pass.pdf", "recipe.txt", "invoice-template.docx", "map-{n}.png"]
 RULE = (
-    "Downloads rule (every month):\n"
-    "- invoices (invoice-*.pdf) -> Documents/Invoices/\n"
-    "- unfinished downloads (*.part, *.crdownload) -> delete, even if they look like invoices\n"
-    "- installers (*.deb, *.dmg, *.exe) -> delete\n"
-    "- everything else stays in Downloads\n"
+    "Laptop Downloads, once a month: invoices (invoice-*.pdf) go to Documents/Invoices/, unfinished downloads "
+    "(*.part, *.crdownload) get deleted even when they look like invoices, installers (*.deb, *.dmg, *.exe) "
+    "get deleted, everything else stays where it is."
 )
+AMEND = "leave the .deb installers this time, I need them for the offline machine"
 
 
-def _fate(name: str) -> str:
+def _fate(name: str, keep_deb: bool = False) -> str:
+    if keep_deb and name.endswith(".deb"):
+        return "keep"
     if name.endswith((".part", ".crdownload", ".deb", ".dmg", ".exe")):
         return "delete"
     if name.startswith("invoice-") and name.endswith(".pdf"):
@@ -42,24 +47,35 @@ def generate(ctx: Ctx) -> Scenario:
     files = ctx.svc("files")
     names = [f"invoice-{v}-{ctx.code(4)}.pdf" for v in ctx.sample(VENDORS, 2 + ctx.difficulty // 2)]
     names += ctx.sample(INSTALLERS, 1 + ctx.difficulty // 2) + ctx.sample(PARTIAL, 1 + (ctx.difficulty >= 3))
+    keep_deb = ctx.difficulty >= 4  # the to-do amends the rule: .deb installers stay this time
+    if keep_deb and not any(n.endswith(".deb") for n in names):
+        names.append(ctx.pick([i for i in INSTALLERS if i.endswith(".deb")]))
     names += [k.format(n=ctx.code(4)) for k in ctx.sample(KEEP, 2 + ctx.difficulty // 2)]
     if ctx.difficulty >= 2:
         names.append(f"invoice-{ctx.pick(VENDORS)}-{ctx.code(4)}.pdf.part")
     expected: dict[str, str] = {}  # original path -> final path ("" = deleted)
     for name in sorted(set(names)):
         path = f"Downloads/{name}"
-        files.put(path, f"{name} {ctx.code(10)}\n", time=ctx.now - int(ctx.rng.integers(1, 60)) * 86400)
-        fate = _fate(name)
+        files.put(
+            path,
+            f"{name} {ctx.code(10)}\n",
+            time=ctx.now - int(ctx.rng.integers(1, 60)) * 86400 - int(ctx.rng.integers(0, 3000)),
+        )
+        fate = _fate(name, keep_deb)
         expected[path] = {"delete": "", "move": f"Documents/Invoices/{name}", "keep": path}[fate]
     outside = f"Documents/setup-{ctx.code(3)}.exe"  # matches a delete pattern, but not in Downloads
-    files.put(outside, "keep me\n", time=ctx.now - 100 * 86400)
+    files.put(outside, "keep me\n", time=ctx.now - 100 * 86400 - int(ctx.rng.integers(0, 3000)))
     expected[outside] = outside
     if ctx.difficulty >= 3:  # an invoice already filed
         old = f"Documents/Invoices/invoice-{ctx.pick(VENDORS)}-{ctx.code(4)}.pdf"
-        files.put(old, "filed earlier\n", time=ctx.now - 200 * 86400)
+        files.put(old, "filed earlier\n", time=ctx.now - 200 * 86400 - int(ctx.rng.integers(0, 3000)))
         expected[old] = old
-    ctx.svc("notes").add("Downloads rule", RULE, time=ctx.now - 40 * 86400)
-    todo = ctx.svc("todo").add("Tidy Downloads on the laptop (rule in Notes)", due=ctx.now + 86400)
+    note = household.rule_note(ctx, RULE, t=household.minute_jitter(ctx, ctx.now - 40 * 86400))
+    todo = ctx.svc("todo").add(
+        "Tidy Downloads on the laptop",
+        due=household.minute_jitter(ctx, ctx.now + 86400),
+        notes=AMEND if keep_deb else "",
+    )
     contents = {p: files.find(p)["content"] for p in expected}
     instruction = ctx.pick(
         [
@@ -69,7 +85,10 @@ def generate(ctx: Ctx) -> Scenario:
             "Could you do the Downloads clean-up from my to-do list? The rule is in my notes.",
         ]
     )
-    return Scenario(instruction, {"expected": expected, "contents": contents, "todo": todo["id"]})
+    return Scenario(
+        instruction,
+        {"expected": expected, "contents": contents, "todo": todo["id"], "rule_note": note, "keep_deb": keep_deb},
+    )
 
 
 def _where(by_path: dict[str, str], body: str) -> list[str]:
@@ -79,7 +98,8 @@ def _where(by_path: dict[str, str], body: str) -> list[str]:
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     files = world.services["files"]
     by_path = {r["path"]: r["content"] for r in files.table("files").values()}
-    rule = "the note 'Downloads rule' (the instruction points to it)"
+    rule = f"the Downloads line of the note '{f['rule_note']}' (the instruction points to the notes)"
+    amended = " (the to-do item's note keeps the .deb installers this time)" if f.get("keep_deb") else ""
     for src, dst in sorted(f["expected"].items()):
         body = f["contents"][src]
         at = _where(by_path, body)
@@ -92,7 +112,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
             why = (
                 "says invoices go to Documents/Invoices/"
                 if dst != src
-                else "keeps it where it is"
+                else "keeps it where it is" + amended
                 if src.startswith("Downloads/")
                 else "covers only Downloads"
             )
@@ -121,7 +141,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
         A.shell("claw todo list"),
         A.shell("claw notes list --query Downloads"),
         A.shell("cd ~/Downloads && ls -1"),
-        A.shell("rm -f -- *.part *.crdownload *.deb *.dmg *.exe"),
+        A.shell("rm -f -- *.part *.crdownload *.dmg *.exe" + ("" if f.get("keep_deb") else " *.deb")),
         A.shell(
             'mkdir -p ~/Documents/Invoices && for f in invoice-*.pdf; do [ -e "$f" ] && mv -- "$f" '
             "~/Documents/Invoices/; done; ls -1 ~/Downloads ~/Documents/Invoices"
@@ -136,7 +156,8 @@ FAMILY = Family(
     count=37,
     kind="reactive",
     services=("files", "notes", "mail", "calendar", "todo"),
-    summary="Following the rule in Notes: invoices moved to Documents/Invoices, unfinished downloads and installers "
+    summary="Following the Downloads line of a notes page (at difficulty 4-5 amended by the to-do item: .deb "
+    "installers stay): invoices moved to Documents/Invoices, unfinished downloads and installers "
     "deleted (even ones named like invoices), every other file untouched where it was, no copies left; the "
     "to-do item ticked off.",
     generate=generate,

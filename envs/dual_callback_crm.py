@@ -5,7 +5,10 @@ as "Name (Account)"; the synced address book does not have them). The laptop hol
 CRM (`claw crm ...`) and the call-notes template in ~/Documents/templates. The agent
 calls back from the phone, logs the callback on that account's deal and saves a filled
 copy of the template in ~/Documents/calls. Distractors grow with difficulty: missed calls
-from friends, an unknown number, other deals (one with the same contact first name).
+from friends, an unknown number, other deals (one with the same contact first name). At
+difficulty 4-5 the caller's account has three deals of the same shape, each with its own
+contact: the callback belongs on the one whose contact is the caller, not on the account's
+first or biggest deal.
 """
 
 from __future__ import annotations
@@ -76,9 +79,23 @@ def generate(ctx: Ctx) -> Scenario:
         )
         deals.append(d)
     target = deals[0]
+    if ctx.difficulty >= 4:  # the account's other deals, each with another contact: the caller decides
+        taken = set(people)
+        for who in ctx.sample([c for c in CONTACTS if c not in taken], 2):
+            title = f"{target['account'].split()[0]} {ctx.pick([d for d in DEALS if d not in target['title']])}"
+            deals.append(
+                crm.add_deal(
+                    target["account"],
+                    title,
+                    ctx.pick(["qualified", "proposal", "negotiation"]),
+                    float(int(ctx.rng.integers(4, 90)) * 500),
+                    who,
+                    ctx.now + int(ctx.rng.integers(5, 60)) * 86400,
+                )
+            )
     num = notation.phone_number(ctx)
     phone.add_contact_record(f"{target['contact']} ({target['account']})", num)
-    missed_at = ctx.now - int(ctx.rng.integers(20, 180)) * clock.MINUTE
+    missed_at = ctx.now - int(ctx.rng.integers(20 * 60, 180 * 60))
     phone.log_call(num, "in", missed=True, time=missed_at)
     # distractors: calls from friends (synced contacts), from level 3 an unknown number, older customer calls
     for i in range(ctx.difficulty):
@@ -97,9 +114,11 @@ def generate(ctx: Ctx) -> Scenario:
         onum = notation.phone_number(ctx)
         phone.add_contact_record(f"{other['contact']} ({other['account']})", onum)
         phone.log_call(onum, "in", duration=420, time=ctx.now - 3 * 86400)
-    files.put(TEMPLATE, TEMPLATE_TEXT, time=ctx.now - 60 * 86400)
+    files.put(TEMPLATE, TEMPLATE_TEXT, time=ctx.now - 60 * 86400 - int(ctx.rng.integers(0, 3000)))
     files.put(
-        "Documents/calls/README.txt", "One file per customer call, from the template.\n", time=ctx.now - 60 * 86400
+        "Documents/calls/README.txt",
+        "One file per customer call, from the template.\n",
+        time=ctx.now - 60 * 86400 - int(ctx.rng.integers(0, 3000)),
     )
     return Scenario(
         ctx.pick(INSTRUCTIONS),
@@ -111,6 +130,7 @@ def generate(ctx: Ctx) -> Scenario:
             "name": f"{target['contact']} ({target['account']})",
             "others": [d["id"] for d in deals[1:]],
             "deal_title": target["title"],
+            "same_account": [d["id"] for d in deals if d["account"] == target["account"]],
             "start": ctx.now,
         },
     )
@@ -137,7 +157,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         "no other deal got an activity",
         not wrong,
         f"logged on other deals: {', '.join(wrong) or 'none'}",
-        because="the instruction asks to log it on their deal; other customers' deals are not theirs",
+        because="the instruction asks to log it on their deal; other customers' deals (and the account's deals "
+        "with other contacts) are not theirs",
     )
     notes = [
         r

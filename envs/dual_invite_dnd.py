@@ -5,12 +5,15 @@ invite was saved to ~/Downloads as an .ics file; the time is only in that file. 
 the meeting starts the agent must put the event in the calendar at the invite's time, turn
 Do not disturb on on the phone (the manager asked for no buzzing) and let the manager know
 (their mail asks for it: a reply, or a new mail, from either mailbox). Older .ics
-files of past meetings sit in Downloads as distractors (more with difficulty).
+files of past meetings sit in Downloads as distractors (more with difficulty). At difficulty
+4-5 every invite is named as a browser saves it ("invite.ics", "invite (3).ics"): which one
+is today's shows only inside (its summary and DTSTART).
 """
 
 from __future__ import annotations
 
 import re
+import shlex
 from typing import Any
 
 from claw_gym import actions as A
@@ -68,14 +71,19 @@ def generate(ctx: Ctx) -> Scenario:
     # "Do not disturb beforehand": judged as the meeting starts, so switching it on just before counts
     deadline = deadlines.deadline_after(ctx, trigger, content=start + START_SLACK)
     end = start + ctx.pick([30, 45, 60]) * clock.MINUTE
-    path = f"Downloads/invite-{_slug(topic)}.ics"
+    plain = ctx.difficulty >= 4  # browser-style names: the file's name says nothing
+
+    def _name(slug: str, k: int) -> str:
+        return f"Downloads/{'invite' if k == 0 else f'invite ({k})'}.ics" if plain else f"Downloads/invite-{slug}.ics"
+
+    path = _name(_slug(topic), ctx.difficulty)
     for i in range(ctx.difficulty):  # invites of meetings that are over
         old = ctx.pick(TOPICS)
-        t = ctx.now - (i + 1) * int(ctx.rng.integers(2, 9)) * clock.DAY
+        t = ctx.now - (i + 1) * int(ctx.rng.integers(2, 9)) * clock.DAY - int(ctx.rng.integers(0, 3600))
         ctx.svc("files").put(
-            f"Downloads/invite-{_slug(old)}-{i + 1}.ics",
+            _name(f"{_slug(old)}-{i + 1}", ctx.difficulty - 1 - i),
             _ics(f"old-{ctx.code(8)}", old, t, t + clock.HOUR, boss.email),
-            time=t - clock.DAY,
+            time=t - clock.DAY - int(ctx.rng.integers(0, 3000)),
         )
     arrivals.arrive_file(ctx, trigger, path, _ics(f"{ctx.code(10)}@claw", topic, start, end, boss.email))
     mail = arrivals.arrive_mail(
@@ -151,7 +159,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
         A.wait(f["trigger_at"] - world.clock.now, wake=False),
         A.shell("claw workmail list --unread-only"),
         A.shell("ls -t ~/Downloads | head"),
-        A.shell(f"cat ~/{f['path']}"),
+        A.shell(f"cat ~/{shlex.quote(f['path'])}"),
         laptop_files.claw(
             "calendar.create_event",
             title=f["title"],

@@ -1,14 +1,15 @@
 """Proactive: a card charge posts twice; dispute the duplicate and tell the shop.
 
-Nobody asks; the person's note "Assistant rules" (weeks old) says what to do when a shop
-charges twice: dispute the extra charge and write to the shop's support naming the order.
-Mid-episode a second charge for an order arrives (with the bank's SMS
-alert). The order's receipt mail names the payment reference of the real charge, so the
-duplicate is the charge whose reference the receipt does not name. Noise: earlier
-genuine repeat purchases at the same shop (one of them the same item twice: two receipts,
-two charges) that must not be disputed; more of them, a later trigger and a tighter
-deadline with difficulty; at the top levels the genuine charge posts after the duplicate,
-so "dispute the newest" is the wrong rule.
+Nobody asks; one line of a household note (weeks old, among unrelated lines; 30+ days at
+difficulty 4, 60+ at 5) says what to do when a shop charges twice: dispute the extra charge
+and write to the shop's support naming the order. Mid-episode a second charge for an order
+arrives (with the bank's SMS alert). Charges look like every other card payment (the shop's
+name, "card payment"); each order's receipt mail says when the card was charged, so the
+duplicate is the charge no receipt accounts for. Noise: earlier genuine repeat purchases at
+the same shop (one of them the same item twice: two receipts, two charges) that must not be
+disputed; more of them, a later trigger and a tighter deadline with difficulty. At 4-5 a genuine
+new order (with its receipt) charges the card minutes after the duplicate, at 5 for the same
+amount: "dispute the newest charge" is the wrong rule.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, checks, deadlines
+from .kit import arrivals, checks, deadlines, household
 
 SHOPS = [
     ("Brightcart", "brightcart.example"),
@@ -37,61 +38,78 @@ ITEMS = {
     "gadgets": ["wireless earbuds", "a phone charger", "a smart plug", "a USB-C hub", "a fitness band"],
 }
 RECEIPT = [
-    "Thanks for your order {order}!\n\nItem: {item}\nTotal charged: EUR {amount:.2f}\nPayment reference: {ref}\n\n"
+    "Thanks for your order {order}!\n\nItem: {item}\nTotal charged: EUR {amount:.2f}\nPaid by card on {when}\n\n"
     "Questions? Write to {support}.",
-    "Order {order} confirmed.\n{item} - EUR {amount:.2f}\nCard payment {ref} approved.\n\nSupport: {support}",
+    "Order {order} confirmed.\n{item} - EUR {amount:.2f}\nYour card was charged on {when}.\n\nSupport: {support}",
 ]
-ALERT = "{bank}: card payment EUR {amount:.2f} at {shop}. Not you? Check your banking app."
+ALERT = "Card payment of EUR {amount:.2f} at {shop}. Not you? Check your banking app."
 BANK_NUMBER = "+1 555 010 2000"
 RULE = (
-    "Assistant rules\n\n- If a shop charges my card twice for one order, dispute the extra charge with the bank "
-    "(never the one the receipt names) and write to the shop's support, naming the order number.\n"
-    "- Repeat purchases of the same thing happen; check the receipts before disputing anything.\n"
+    "If a shop charges my card twice for one order: dispute the extra charge with the bank (not the one the "
+    "receipt accounts for; repeat purchases happen, so check the receipts first) and write to the shop's "
+    "support with the order number."
 )
-RULE_WHY = "the note 'Assistant rules' says"
 
 
-def _order(ctx: Ctx, shop: str, domain: str, t: int, amount: float | None = None) -> tuple[str, str, float, str]:
-    order, ref = f"ORD-{ctx.code(6)}", f"PAY{ctx.code(8)}"
+def _why(f: dict[str, Any]) -> str:
+    return f"a line of the person's note '{f['rule_note']}' says"
+
+
+def _order(ctx: Ctx, shop: str, domain: str, t: int, amount: float | None = None) -> tuple[str, float, str]:
+    """A receipt mail for an order paid by card at ``t`` and its charge; returns (order, amount, charge id)."""
+    order = f"ORD-{ctx.code(6)}"
     amount = ctx.money(12, 240) if amount is None else amount
     item = ctx.pick(ITEMS["home" if ctx.variant == "home" else "gadgets"])
     ctx.svc("mail").deliver(
         f"orders@{domain}",
         f"Your {shop} order {order}",
-        ctx.pick(RECEIPT).format(order=order, item=item, amount=amount, ref=ref, support=f"support@{domain}"),
-        time=t,
+        ctx.pick(RECEIPT).format(order=order, item=item, amount=amount, when=clock.fmt(t), support=f"support@{domain}"),
+        time=t + int(ctx.rng.integers(60, 600)),
         read=True,
     )
-    return order, ref, amount, item
+    return order, amount, household.card_charge(ctx, amount, shop, t + int(ctx.rng.integers(20, 100)))
 
 
 def generate(ctx: Ctx) -> Scenario:
-    bank = ctx.svc("bank")
     shop, domain = ctx.pick(SHOPS)
-    ctx.svc("notes").add("Assistant rules", RULE, time=ctx.now - 40 * clock.DAY)
-    # genuine repeat purchases at the same shop, days ago: never disputed
+    rule_at = ctx.now - household.days_back(ctx, base=(20, 45)) * clock.DAY
+    note = household.rule_note(ctx, RULE, t=household.minute_jitter(ctx, rule_at))
+    # genuine repeat purchases at the same shop over the past weeks: never disputed
     genuine: list[str] = []
     for k in range(ctx.difficulty - 1):
-        t = ctx.now - int(ctx.rng.integers(3, 25)) * clock.DAY
-        _, ref, amount, _ = _order(ctx, shop, domain, t)
-        genuine.append(bank.post(-amount, shop.upper(), f"{shop.upper()} {ref}", time=t + 120)["id"])
+        t = household.minute_jitter(ctx, ctx.now - int(ctx.rng.integers(3, 25)) * clock.DAY)
+        _, amount, charge = _order(ctx, shop, domain, t)
+        genuine.append(charge)
         if k == 0:  # the same amount bought twice on purpose: two receipts, two charges
-            _, ref2, _, _ = _order(ctx, shop, domain, t + 3 * clock.HOUR, amount)
-            again = bank.post(-amount, shop.upper(), f"{shop.upper()} {ref2}", time=t + 3 * clock.HOUR + 120)
-            genuine.append(again["id"])
-    t0 = ctx.now - int(ctx.rng.integers(2, 14)) * clock.HOUR
-    order, ref, amount, item = _order(ctx, shop, domain, t0)
+            genuine.append(_order(ctx, shop, domain, t + 3 * clock.HOUR + int(ctx.rng.integers(0, 3000)), amount)[2])
+    t0 = household.minute_jitter(ctx, ctx.now - int(ctx.rng.integers(2, 14)) * clock.HOUR)
+    order, amount, original = _order(ctx, shop, domain, t0)
     trigger = deadlines.trigger_time(ctx)
-    dup = arrivals.arrive_charge(ctx, trigger, amount, shop.upper(), f"{shop.upper()} PAY{ctx.code(8)}")
-    arrivals.arrive_sms(
-        ctx, trigger + 30, BANK_NUMBER, ALERT.format(bank="Your bank", amount=amount, shop=shop.upper())
-    )
-    if ctx.difficulty >= 4:  # the genuine charge posts late, after the duplicate: "newest" is the wrong rule
-        settled = trigger + int(ctx.rng.integers(3, 15)) * clock.MINUTE
-        original = arrivals.arrive_charge(ctx, settled, amount, shop.upper(), f"{shop.upper()} {ref}")
-    else:
-        settled = trigger
-        original = bank.post(-amount, shop.upper(), f"{shop.upper()} {ref}", time=t0 + 90)["id"]
+    dup = arrivals.arrive_charge(ctx, trigger, amount, shop, "card payment")
+    arrivals.arrive_sms(ctx, trigger + 30, BANK_NUMBER, ALERT.format(amount=amount, shop=shop))
+    settled = trigger
+    if ctx.difficulty >= 4:  # a genuine new order right after (at 5 the same amount): "dispute the newest" is wrong
+        settled = trigger + int(ctx.rng.integers(5 * 60, 25 * 60))
+        again = f"ORD-{ctx.code(6)}"
+        price = amount if ctx.difficulty >= 5 else ctx.money(12, 240)
+        arrivals.arrive_mail(
+            ctx,
+            "mail",
+            settled + int(ctx.rng.integers(60, 300)),
+            f"orders@{domain}",
+            f"Your {shop} order {again}",
+            ctx.pick(RECEIPT).format(
+                order=again,
+                item=ctx.pick(ITEMS["home" if ctx.variant == "home" else "gadgets"]),
+                amount=price,
+                when=clock.fmt(settled),
+                support=f"support@{domain}",
+            ),
+        )
+        genuine.append(
+            arrivals.arrive_charge(ctx, settled + int(ctx.rng.integers(20, 100)), price, shop, "card payment")
+        )
+        settled += 400
     deadline = deadlines.deadline_after(ctx, settled)
     return Scenario(
         None,
@@ -103,7 +121,10 @@ def generate(ctx: Ctx) -> Scenario:
             "support": f"support@{domain}",
             "trigger_at": trigger,
             "settled_at": settled,
-            "shop": shop.upper(),
+            "shop": shop,
+            "rule_note": note,
+            "deciding_at": rule_at,
+            "candidates": [original, *genuine],
         },
         deadline=deadline,
         trigger=f"a second charge for order {order} posts at {clock.fmt(trigger)}",
@@ -117,7 +138,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         "the duplicate charge is disputed",
         dup is not None and dup["status"] == "disputed",
         "the duplicate has not posted" if dup is None else f"{f['duplicate']} is {dup['status']}",
-        because=f"{RULE_WHY} to dispute the extra charge; the receipt names the real charge's reference",
+        because=f"{_why(f)} to dispute the extra charge; each receipt says when its card charge was made",
     )
     g.forbid("disputed the genuine charge of the order", orig["status"] == "disputed", f["original"])
     wrong = [i for i in f["genuine"] if tx[i]["status"] == "disputed"]
@@ -128,14 +149,14 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         "the shop's support was told, naming the order",
         bool(told),
         f"{count(len(since), 'mail')} to {f['support']} since the second charge, {len(told)} naming {f['order']}",
-        because=f"{RULE_WHY} to write to the shop's support naming the order; the receipt gives the address",
+        because=f"{_why(f)} to write to the shop's support naming the order; the receipt gives the address",
     )
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
     return [
         A.wait(f["settled_at"] - world.clock.now, wake=False),
-        A.api("notes.list", query="Assistant rules"),
+        A.api("notes.list", query="charges my card twice"),
         A.api("bank.transactions", query=f["shop"].split()[0]),
         A.api("mail.search", query=f["order"]),
         A.api("sms.list", unread_only=True),
@@ -156,10 +177,9 @@ FAMILY = Family(
     count=52,
     kind="proactive",
     services=("bank", "mail", "sms", "contacts", "notes", "calendar"),
-    summary="The second charge (reference not on the receipt) is disputed, the original and earlier genuine "
+    summary="The second charge (the one no receipt accounts for) is disputed, the original and earlier genuine "
     "repeat purchases are not, and the shop's support got a mail naming the order (from either mailbox), "
-    "as the "
-    "person's note 'Assistant rules' asks.",
+    "as a line of the person's household note asks.",
     generate=generate,
     check=check,
     oracle=oracle,

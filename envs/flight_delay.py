@@ -1,11 +1,13 @@
 """Proactive: the airline delays a flight, then revises the delay; fix the calendar, warn the meeting.
 
-Nobody asks; the person's note "Assistant rules" (weeks old) says what to do when a flight
-changes: keep its calendar entry at the airline's latest times, and tell the attendees of a
-meeting it makes them late for the new arrival time.
-Mid-episode the airline mails a delay; a later mail revises it (the last one
-counts: acting on the first one only is the stale choice and fails). The flight's calendar
-entry must carry the latest times, and the attendees of the meeting the delay now
+Nobody asks; one line of the person's notes page (weeks old, among unrelated lines; 30+ days
+at difficulty 4, 60+ at 5) says what to do when a flight changes: keep its calendar entry at
+the airline's latest times, and tell the attendees of a meeting it makes them late for the new
+arrival time. At difficulty 4-5 (personal) the partner's later text amends it ("text me the new
+landing time too"), and the checker follows. Mid-episode the airline mails a delay; later
+mails of the same shape change it again with no word of correction (the last one counts, as
+the note says: acting on the first one only is the stale choice and fails). The flight's
+calendar entry must carry the latest times, and the attendees of the meeting the delay now
 collides with must be told the new arrival time. Cross-service: airline mail -> calendar
 flight and meeting -> attendees' addresses. More revisions, later revisions and a second
 meeting that does not collide come with difficulty.
@@ -19,10 +21,11 @@ from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
+from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, checks, deadlines, notation
+from .kit import arrivals, checks, deadlines, household, notation
 
 AIRLINES = [
     ("Skyline Air", "SK", "skylineair.example"),
@@ -43,24 +46,28 @@ DELAY = [
     "{arr} (local times).\n\nWe apologise for the inconvenience.\n{airline}",
     "Flight {flight} ({frm} - {to}) update: departure moved to {dep}, arrival now {arr}.\n\n{airline} operations",
 ]
-REVISED = [
-    "Update on flight {flight}: the delay has changed. Departure is now {dep}, arriving {arr}. This replaces "
-    "our previous message.\n{airline}",
-    "Revised schedule for {flight}: departing {dep}, expected arrival {arr}. Please disregard earlier times.\n"
-    "{airline}",
-]
 RULE = (
-    "Assistant rules\n\n- Flights: when an airline changes one of my flights, keep its calendar entry at the "
-    "latest times they give, and if it makes me late for a meeting, mail the attendees my new arrival time.\n"
-    "- Airlines sometimes revise a delay: the latest notice counts.\n"
+    "Flights: when an airline changes one of mine, keep the calendar entry at the latest times they give (they "
+    "change delays more than once; the latest notice counts) and, if it makes me late for a meeting, mail the "
+    "attendees my new arrival time."
 )
-WHY = "the note 'Assistant rules' says"
+
+
+def _why(f: dict[str, Any]) -> str:
+    return f"a line of the person's note '{f['rule_note']}' says"
+
+
+AMEND = (
+    "btw next time one of your flights is late, text me the new landing time too - I'd rather not wait at "
+    "arrivals for an hour again"
+)
 MEETINGS = ["Client workshop", "Site visit", "Partner kickoff", "Contract review", "Board prep"]
 
 
 def generate(ctx: Ctx) -> Scenario:
     cal = ctx.svc("calendar")
-    ctx.svc("notes").add("Assistant rules", RULE, time=ctx.now - 45 * clock.DAY)
+    rule_at = household.minute_jitter(ctx, ctx.now - household.days_back(ctx, base=(25, 50)) * clock.DAY)
+    note = household.rule_note(ctx, RULE, t=rule_at, work=ctx.variant == "work")
     airline, code, domain = ctx.pick(AIRLINES)
     frm, to, minutes = ctx.pick(ROUTES)
     flight = f"{code}{int(ctx.rng.integers(100, 999))}"
@@ -77,6 +84,12 @@ def generate(ctx: Ctx) -> Scenario:
     )
     attendees = sorted({p.email for p in who})
     title = ctx.pick(MEETINGS) if ctx.variant == "work" else ctx.pick(["Lunch with friends", "Apartment viewing"])
+    also = None
+    if ctx.variant == "personal" and ctx.difficulty >= 4:  # the rule amended later, by a text: tell the partner too
+        partner = ctx.person("partner")
+        t_amend = household.minute_jitter(ctx, rule_at + int(ctx.rng.integers(5, 15)) * clock.DAY)
+        household.text_in(ctx, partner.phone, AMEND, t_amend, partner.name)
+        also = {"name": partner.name, "phone": partner.phone, "email": partner.email}
     meet = cal.add(f"{title} in {to}", meet_start, meet_start + 90 * 60, attendees=attendees, location=to)
     if ctx.difficulty >= 3:  # a later meeting that the delay does not touch
         late = clock.day_start(arr) + 20 * clock.HOUR
@@ -89,10 +102,10 @@ def generate(ctx: Ctx) -> Scenario:
     trigger = deadlines.trigger_time(ctx)
     t = last = trigger
     mails: list[tuple[int, int, int]] = []
-    for k, d in enumerate(delays):
+    notices: list[str] = []
+    for d in delays:
         nd, na = dep + d * 30 * clock.MINUTE + 2 * clock.HOUR, arr + d * 30 * clock.MINUTE + 2 * clock.HOUR
-        tpl = DELAY if k == 0 else REVISED
-        body = ctx.pick(tpl).format(
+        body = ctx.pick(DELAY).format(
             flight=flight,
             to=to,
             frm=frm,
@@ -101,8 +114,8 @@ def generate(ctx: Ctx) -> Scenario:
             arr=clock.fmt_long(na),
             airline=airline,
         )
-        subj = f"Flight {flight} delayed" if k == 0 else f"Flight {flight}: revised departure"
-        arrivals.arrive_mail(ctx, "mail", t, f"alerts@{domain}", subj, body)
+        subj = ctx.pick([f"Flight {flight} delayed", f"Flight {flight}: schedule change"])
+        notices.append(arrivals.arrive_mail(ctx, "mail", t, f"alerts@{domain}", subj, body))
         mails.append((t, nd, na))
         last = t
         t += (10 + 10 * ctx.difficulty + int(ctx.rng.integers(0, 20))) * clock.MINUTE
@@ -120,6 +133,11 @@ def generate(ctx: Ctx) -> Scenario:
             "stale_hhmm": sorted({notation.hhmm(m[2]) for m in mails[:-1]} - {notation.hhmm(mails[-1][2])}),
             "last_notice_at": last,
             "send_from": "workmail" if ctx.variant == "work" else "mail",
+            "rule_note": note,
+            "also": also,
+            "also_parties": [also["phone"], also["email"]] if also else [],
+            "deciding_at": rule_at,
+            "candidates": notices,
         },
         deadline=deadlines.deadline_after(ctx, last),
         trigger=f"delay notice for {flight} at {clock.fmt(trigger)}, revised later",
@@ -137,7 +155,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
             (fl["start"], fl["end"]) == (f["dep"], f["arr"]),
             f"entry {clock.fmt(fl['start'])}-{clock.fmt(fl['end'])}; the latest notice says "
             f"{clock.fmt(f['dep'])}-{clock.fmt(f['arr'])}",
-            because=f"{WHY} to keep the flight's entry at the latest times; the airline's mails give them",
+            because=f"{_why(f)} to keep the flight's entry at the latest times; the airline's mails give them",
         )
     want = notation.hhmm(f["arr"])
     for a in f["attendees"]:
@@ -151,7 +169,22 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
             f"{count(len(mails), 'mail')} since the first notice; "
             f"the last names {', '.join(sorted(named)) or 'no time'}; "
             f"the latest arrival is {want}",
-            because=f"{WHY} to mail the attendees of a meeting the flight makes them late for",
+            because=f"{_why(f)} to mail the attendees of a meeting the flight makes them late for",
+        )
+
+    if f.get("also"):
+        who = f["also"]
+        parties = {O.party(who["phone"]), O.party(who["email"])}
+        told = [m for m in O.outbound(world, f["trigger_at"]) if parties & {O.party(r) for r in m.to}]
+        said = [values.asked_values(m.text, values.times_in(m.text)) for m in told]
+        last = said[-1] if said else set()
+        g.expect(
+            f"{who['name']} told the latest arrival time too",
+            want in last and not last & set(f["stale_hhmm"]),
+            f"{count(len(told), 'message')} to them since the first notice; the last names "
+            f"{', '.join(sorted(last)) or 'no time'}; the latest arrival is {want}",
+            because=f"{who['name']} later asked by text to be told the new landing time when a flight is late "
+            "(it amends the note's line)",
         )
 
 
@@ -159,7 +192,7 @@ def _act(world: World, f: dict[str, Any], dep: int, arr: int, wait_to: int) -> l
     return [
         A.wait(wait_to - world.clock.now, wake=False),
         A.api("mail.list", unread_only=True),
-        A.api("notes.list", query="Assistant rules"),
+        A.api("notes.list", query="flights airline"),
         A.api("calendar.update_event", id=f["flight"], start=clock.fmt(dep), end=clock.fmt(arr)),
         A.api("calendar.get", id=f["meeting"]),
         A.api("contacts.search", query=f["attendees"][0]),
@@ -169,6 +202,11 @@ def _act(world: World, f: dict[str, Any], dep: int, arr: int, wait_to: int) -> l
             subject="Running late - flight delayed",
             body=f"Hi all, my flight is delayed and now lands at {notation.hhmm(arr)} on {clock.fmt_date(arr)}, "
             "so I will miss the start of our meeting. Sorry - I will join as soon as I can.",
+        ),
+        *(
+            [A.api("sms.send", to=f["also"]["phone"], body=f"Flight delayed - now landing {notation.hhmm(arr)}.")]
+            if f.get("also")
+            else []
         ),
         A.wait(6 * clock.HOUR, wake=False),
     ]
@@ -189,9 +227,8 @@ FAMILY = Family(
     kind="proactive",
     services=("mail", "calendar", "contacts", "workmail", "sms", "notes"),
     summary="The flight's calendar entry carries the times of the latest airline notice and every attendee of the "
-    "colliding meeting got a mail naming the latest arrival time (either mailbox), as the note "
-    "'Assistant rules' "
-    "asks; nothing deleted.",
+    "colliding meeting got a mail naming the latest arrival time (either mailbox), as a line of the "
+    "person's notes page asks; nothing deleted.",
     generate=generate,
     check=check,
     oracle=oracle,
@@ -200,5 +237,7 @@ FAMILY = Family(
     max_steps=40,
     tags=("conflict",),
     stale_oracle=stale_oracle,
-    footprint=Footprint(owns=(Own("calendar.entries", ids=("flight", "meeting")),), parties=("attendees",)),
+    footprint=Footprint(
+        owns=(Own("calendar.entries", ids=("flight", "meeting")),), parties=("attendees", "also_parties")
+    ),
 )

@@ -1,7 +1,9 @@
 """Move a meeting as a colleague asked in a mail thread where the request changed twice.
 
 Conflict: the first mail asks for one slot, a later mail in the same thread changes it.
-Acting on the stale request fails. Cross-service: the request is in work mail, the event
+Acting on the stale request fails. At difficulty 4-5 the last change comes through another
+channel, a chat DM from the same colleague, with no word of correction; the instruction then
+names no channel, and a reply by mail or in that DM counts. Cross-service: the request is in work mail, the event
 in the calendar, the requester's address in contacts; the agent confirms by mail.
 """
 
@@ -14,6 +16,7 @@ from claw_gym import clock
 from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own
+from claw_gym.tasks.outbound import outbound
 from claw_gym.world import World
 
 from .kit import checks, notation
@@ -29,6 +32,14 @@ CHANGES = [
     "Scratch that - {day} at {hh}:{mm} is better for me after all. Same length.",
     "Update: {day} {hh}:{mm} would be even better, if you can.",
     "Sorry, one more change: let's do {day} at {hh}:{mm} instead.",
+]
+CHAT_CHANGES = [  # difficulty 4-5: the last change, by chat
+    "about the {title}: {day} at {hh}:{mm} suits me better, same length. ok to move it there?",
+    "for the {title}, could we do {day} {hh}:{mm}? works better on my side",
+]
+INSTRUCTIONS_ANY = [
+    "{name} wants to move our {title}. Can you sort it out and let them know?",
+    "Please handle {first}'s request about moving the {title} - update my calendar and let them know.",
 ]
 INSTRUCTIONS = [
     "{name} wants to move our {title}. Can you sort it out and let them know?",
@@ -69,19 +80,29 @@ def generate(ctx: Ctx) -> Scenario:
     )
     changes = 1 + (ctx.difficulty >= 4)
     latest: dict[str, Any] = {}
+    thread_slot = first
+    dm = "dm-" + who.first.lower()
     for k in range(changes):
         slot = final if k == changes - 1 else ctx.next_weekday(d1, 15, 0) + 7 * clock.DAY
+        t = t0 + k * 600 + int(ctx.rng.integers(0, 600))
+        if k == changes - 1 and ctx.difficulty >= 4:  # the last word comes by chat, not in the thread
+            ctx.svc("chat").post_as(
+                dm, who.name, ctx.pick(CHAT_CHANGES).format(title=title, **_slot_text(slot)), time=t + 3600
+            )
+            continue
+        thread_slot = slot
         latest = mail.deliver(
             who.email,
             f"Re: {subject}",
             ctx.pick(CHANGES).format(**_slot_text(slot)) + f"\n\n{who.first}",
-            time=t0 + k * 600,
+            time=t,
         )
     # distractor: a same-titled request from someone else about a different meeting (harder levels)
     if ctx.difficulty >= 3:
         other = ctx.person("friend")
         mail.deliver(other.email, "Re: weekend plans", f"Could we move dinner to {DAYS[d1]}?", time=t0 - 3600)
-    instruction = ctx.pick(INSTRUCTIONS).format(name=who.name, first=who.first, title=title)
+    pool = INSTRUCTIONS_ANY if ctx.difficulty >= 4 else INSTRUCTIONS
+    instruction = ctx.pick(pool).format(name=who.name, first=who.first, title=title)
     return Scenario(
         instruction,
         {
@@ -92,6 +113,9 @@ def generate(ctx: Ctx) -> Scenario:
             "stale": first,
             "requester": who.email,
             "thread_latest": latest["id"],
+            "dm": dm,
+            "thread_slot": thread_slot,
+            "begin": ctx.now,
         },
     )
 
@@ -105,7 +129,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         "meeting starts at the latest requested time",
         ev["start"] == f["final"],
         f"starts {clock.fmt(ev['start'])}; the thread's latest request is {clock.fmt(f['final'])}",
-        because="the instruction asks to move the meeting as the requester asked; their last mail settles it",
+        because="the instruction asks to move the meeting as the requester asked; their last message settles it "
+        "(at difficulty 4-5 a chat DM after the mail thread)",
     )
     length = (ev["end"] - ev["start"]) // 60
     g.expect(
@@ -115,15 +140,17 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         because="the thread asks to move the meeting, not to change its length",
     )
     hhmm, end = notation.hhmm(f["final"]), notation.hhmm(f["final"] + f["minutes"] * 60)
-    replies = checks.sent_to(world, f["requester"])  # a reply or a new mail, from either mailbox
-    named = [values.asked_values(m["body"], values.times_in(m["body"])) for m in replies]
+    replies = [m["body"] for m in checks.sent_to(world, f["requester"])]  # a reply or a new mail, either mailbox
+    if "dm" in f:  # or a post in their chat DM
+        replies += [m.text for m in outbound(world, f["begin"]) if m.door == "chat.post" and m.to == (f"#{f['dm']}",)]
+    named = [values.asked_values(b, values.times_in(b)) for b in replies]
     told = any(hhmm in n and n <= {hhmm, end} for n in named)  # the new start (and end), no other candidate
     g.expect(
         "requester was told the new time",
         told,
-        f"{count(len(replies), 'mail')} to the requester, naming "
+        f"{count(len(replies), 'message')} to the requester, naming "
         f"{'; '.join(', '.join(sorted(n)) or 'no time' for n in named) or 'nothing'}; the new start is {hhmm}",
-        because="the instruction asks to let them know (reply to them)",
+        because="the instruction asks to let them know (a mail or a post in their chat DM)",
     )
 
 
@@ -154,9 +181,9 @@ FAMILY = Family(
     count=37,
     kind="reactive",
     services=("calendar", "workmail", "mail", "contacts", "chat", "todo", "notes"),
-    summary="The meeting starts at the time of the latest request in the thread (not the stale one), keeps its "
-    "length, is not deleted, and the requester got a mail (either mailbox) naming the new time and no "
-    "other candidate.",
+    summary="The meeting starts at the time of the colleague's latest request (the mail thread, and at 4-5 a "
+    "chat DM after it; not the stale one), keeps its length, is not deleted, and the requester got a mail "
+    "(either mailbox) or a DM naming the new time and no other candidate.",
     generate=generate,
     check=check,
     oracle=oracle,
@@ -168,5 +195,6 @@ FAMILY = Family(
     footprint=Footprint(
         owns=(Own("calendar.entries", ids=("event",)), Own("workmail.messages", ids=("thread_latest",))),
         parties=("requester",),
+        channels=("dm",),
     ),
 )

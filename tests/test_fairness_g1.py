@@ -379,8 +379,9 @@ def test_downloads_cleanup_alternative_commands_and_api_tick():
         "downloads-cleanup",
         lambda w, f: [
             A.shell(
-                "cd ~/Downloads && find . -maxdepth 1 \\( -name '*.part' -o -name '*.crdownload' -o -name '*.deb' "
-                "-o -name '*.dmg' -o -name '*.exe' \\) -delete"
+                "cd ~/Downloads && find . -maxdepth 1 \\( -name '*.part' -o -name '*.crdownload' "
+                + ("" if f["keep_deb"] else "-o -name '*.deb' ")
+                + "-o -name '*.dmg' -o -name '*.exe' \\) -delete"
             ),
             A.shell(
                 "mkdir -p ~/Documents/Invoices && find ~/Downloads -maxdepth 1 -name 'invoice-*.pdf' "
@@ -399,13 +400,37 @@ def test_downloads_cleanup_copy_instead_of_move_fails():
         "downloads-cleanup",
         lambda w, f: [
             A.shell(
-                "cd ~/Downloads && rm -f -- *.part *.crdownload *.deb *.dmg *.exe && mkdir -p ~/Documents/Invoices "
+                "cd ~/Downloads && rm -f -- *.part *.crdownload *.dmg *.exe && mkdir -p ~/Documents/Invoices "
                 "&& cp invoice-*.pdf ~/Documents/Invoices/"
             ),
             A.api("todo.complete", id=f["todo"]),
         ],
     )
     assert not v["passed"] and any(x.startswith("left copies behind") for x in v["violations"])
+
+
+def test_downloads_cleanup_the_to_do_amendment_wins_at_the_hard_end():
+    """At difficulty 4-5 the to-do item keeps the .deb installers: following the note alone fails."""
+    spec = next(
+        s for s in claw_gym.catalog(family="downloads-cleanup", split=["train", "test", "heldout"]) if s.difficulty == 4
+    )
+    env = gym.make(spec.env_id)
+    env.reset(seed=0)
+    u = env.unwrapped
+    assert (
+        u.scenario.facts["keep_deb"]
+        and "offline" in u.world.services["todo"].table("items")[u.scenario.facts["todo"]]["notes"]
+    )
+    for a in [
+        A.shell("cd ~/Downloads && rm -f -- *.part *.crdownload *.deb *.dmg *.exe"),
+        A.shell("mkdir -p ~/Documents/Invoices && mv ~/Downloads/invoice-*.pdf ~/Documents/Invoices/"),
+        A.api("todo.complete", id=u.scenario.facts["todo"]),
+        A.finish("done"),
+    ]:
+        *_, info = env.step(a)
+    env.close()
+    assert not info["verdict"]["passed"]
+    assert any(".deb" in c["name"] and not c["passed"] for c in info["verdict"]["checks"])
 
 
 # ---- dual-callback-crm ---------------------------------------------------------------------------
@@ -461,3 +486,77 @@ def test_deal_confirm_two_prices_is_a_hedge_and_fails():
         ],
     )
     assert ok["passed"], ok
+
+
+def test_dual_callback_crm_the_callers_deal_among_the_accounts_deals():
+    """At 4-5 the caller's account has three deals with different contacts: logging the callback on
+    another deal of the same account fails; the oracle's (the caller's deal) passes."""
+    spec = next(
+        s for s in claw_gym.catalog(family="dual-callback-crm", split=["train", "test", "heldout"]) if s.difficulty == 4
+    )
+
+    def other_deal(w, f: dict[str, Any]) -> list[str]:
+        wrong = next(d for d in f["same_account"] if d != f["deal"])
+        return [a.replace(f["deal"], wrong) if "log_activity" in a else a for a in dual_callback_crm.oracle(w, f)]
+
+    env = gym.make(spec.env_id)
+    env.reset(seed=0)
+    assert len(env.unwrapped.scenario.facts["same_account"]) >= 3
+    env.close()
+    for plan, passed in ((None, True), (other_deal, False)):
+        env = gym.make(spec.env_id)
+        env.reset(seed=0)
+        u = env.unwrapped
+        steps = u.oracle_actions() if plan is None else plan(u.world, u.scenario.facts)
+        for a in steps:
+            *_, terminated, truncated, info = env.step(a)
+            if terminated or truncated:
+                break
+        env.close()
+        assert info["verdict"]["passed"] is passed, info["verdict"]["checks"]
+
+
+def test_chat_handover_the_follow_up_mail_wins_at_the_hard_end():
+    """At 4-5 the take-back of the move comes by work mail: an agent reading only the chat (done item
+    skipped, the moved date kept) fails; the oracle passes."""
+    from claw_gym.envs import chat_handover as fam
+
+    spec = next(
+        s for s in claw_gym.catalog(family="chat-handover", split=["train", "test", "heldout"]) if s.difficulty == 4
+    )
+
+    def chat_only(w, f: dict[str, Any]) -> list[str]:
+        moved = next(i for i, t in f["final"].items() if f["stale"][i] != t)
+        return fam._act(w, f, {**f["final"], moved: f["stale"][moved]})
+
+    for plan, passed in ((None, True), (chat_only, False)):
+        env = gym.make(spec.env_id)
+        env.reset(seed=0)
+        u = env.unwrapped
+        assert any("handover" in m["subject"].lower() for m in u.world.services["workmail"].table("messages").values())
+        steps = u.oracle_actions() if plan is None else plan(u.world, u.scenario.facts)
+        for a in steps:
+            *_, terminated, truncated, info = env.step(a)
+            if terminated or truncated:
+                break
+        env.close()
+        assert info["verdict"]["passed"] is passed, [c for c in info["verdict"]["checks"] if not c["passed"]]
+
+
+def test_chat_schedule_the_follow_up_mail_gives_the_window_at_the_hard_end():
+    """At 4-5 the last window comes by work mail: booking in the chat's last window fails."""
+    spec = next(
+        s for s in claw_gym.catalog(family="chat-schedule", split=["train", "test", "heldout"]) if s.difficulty == 5
+    )
+    for plan, passed in ((None, True), (lambda w, f: chat_schedule._book(w, f, f["chat_win"]), False)):
+        env = gym.make(spec.env_id)
+        env.reset(seed=1)
+        u = env.unwrapped
+        assert u.scenario.facts["chat_win"] != u.scenario.facts["win"]
+        steps = u.oracle_actions() if plan is None else plan(u.world, u.scenario.facts)
+        for a in steps:
+            *_, terminated, truncated, info = env.step(a)
+            if terminated or truncated:
+                break
+        env.close()
+        assert info["verdict"]["passed"] is passed, [c for c in info["verdict"]["checks"] if not c["passed"]]

@@ -63,16 +63,17 @@ def broken_world(ctx: Ctx) -> dict[str, Any]:
     variant = ctx.variant
     mail, desk = ctx.svc("mail"), ctx.svc("helpdesk")
     it = f"it-support@{ctx.persona.work_domain}"
+    deep = _deep(ctx)  # the deciding record's age in days: 30+ at difficulty 4, 60+ at 5
     if variant == "port":
         old = ctx.pick([p for p in ("8443", "9443", "7443") if p != good["port"]])
         broken["port"] = old
         error = f"cannot connect to {host}:{old}: connection refused"
-        mail.deliver(
+        decider = mail.deliver(
             it,
             "Backup server maintenance done",
-            f"Hi all,\n\nthe backup server {host} was migrated last week. It now listens on port "
+            f"Hi all,\n\nthe backup server {host} was migrated. It now listens on port "
             f"{good['port']} (the old port {old} is closed). Please update your backup client.\n\nIT",
-            time=ctx.now - 8 * clock.DAY,
+            time=ctx.now - deep * clock.DAY - int(ctx.rng.integers(0, 36000)),
         )
         fix_cmd = f"sed -i 's/^port = .*/port = {good['port']}/' ~/{CONF}"
         key = "port"
@@ -80,11 +81,13 @@ def broken_world(ctx: Ctx) -> dict[str, Any]:
         typo = ctx.pick(["/home/user/Documnets", "/home/user/Docs", "/home/user/documents"])
         broken["source_dir"] = typo
         error = f"source_dir {typo} does not exist (No such file or directory)"
-        ctx.svc("notes").add(
+        decider = ctx.svc("notes").add(
             "Laptop setup",
+            "Photos sync from /home/user/Pictures to the NAS, not through syncd.\n"
             "Backups (syncd) cover /home/user/Documents only; Desktop and "
-            "Downloads are scratch.\nVPN: corp profile, split tunnel.",
-            time=ctx.now - 60 * clock.DAY,
+            "Downloads are scratch.\nVPN: corp profile, split tunnel.\n"
+            "Music lives in /home/user/Music/library; it is on the NAS already.",
+            time=ctx.now - max(deep, 60) * clock.DAY - int(ctx.rng.integers(0, 36000)),
         )
         fix_cmd = f"sed -i 's|^source_dir = .*|source_dir = /home/user/Documents|' ~/{CONF}"
         key = "source_dir"
@@ -92,30 +95,64 @@ def broken_world(ctx: Ctx) -> dict[str, Any]:
         words = {"14": "two weeks", "30": "thirty", "60": "sixty", "90": "ninety"}
         broken["retention_days"] = words[good["retention_days"]]
         error = f"invalid value for retention_days: {words[good['retention_days']]!r} (expected a whole number of days)"
-        mail.deliver(
+        decider = mail.deliver(
             it,
             "Backup retention policy",
             f"Policy reminder: laptop backups must be kept for {good['retention_days']} days "
             f"(retention_days = {good['retention_days']} in syncd.conf).\n\nIT",
-            time=ctx.now - 20 * clock.DAY,
+            time=ctx.now - deep * clock.DAY - int(ctx.rng.integers(0, 36000)),
         )
         fix_cmd = f"sed -i 's/^retention_days = .*/retention_days = {good['retention_days']}/' ~/{CONF}"
         key = "retention_days"
     files = ctx.svc("files")
-    files.put(CONF, render_conf(broken), time=ctx.now - 9 * clock.DAY)
-    files.put(LOG, _log(ctx, error, 3 - min(ctx.difficulty, 3) + 1), time=ctx.now - clock.HOUR)
+    files.put(CONF, render_conf(broken), time=ctx.now - 9 * clock.DAY - int(ctx.rng.integers(0, 3000)))
+    files.put(
+        LOG,
+        _log(ctx, error, 3 - min(ctx.difficulty, 3) + 1),
+        time=ctx.now - clock.HOUR - int(ctx.rng.integers(0, 3000)),
+    )
     files.put(
         ".config/syncd/syncd.conf.example",
         render_conf({**good, "host": "backup.example.org", "port": "443", "retention_days": "7"}),
-        time=ctx.now - 300 * clock.DAY,
+        time=ctx.now - 300 * clock.DAY - int(ctx.rng.integers(0, 3000)),
     )
     if ctx.difficulty >= 3:  # an unrelated helpdesk ticket and a stale IT mail
         desk.open_ticket("Printer on floor 3 jams", it, "Fixed by replacing the roller.", time=ctx.now - 30 * clock.DAY)
         mail.deliver(
             it, "Reminder: password rotation", "Please rotate your password this month.", time=ctx.now - 12 * clock.DAY
         )
-    facts: dict[str, Any] = {"key": key, "value": good[key], "good": good, "fix": fix_cmd}
+    candidates = [decider["id"]]
+    if ctx.difficulty >= 4:  # IT mails of the same shape about other servers, ports and policies
+        for what, server in (("mail relay", "smtp"), ("VPN gateway", "vpn")):
+            other = ctx.pick([x for x in (8443, 9443, 7443, 8843, 6443) if str(x) != good["port"]])
+            days = int(ctx.rng.integers(20, 80))
+            candidates.append(
+                mail.deliver(
+                    it,
+                    f"{what[0].upper()}{what[1:]} maintenance done",
+                    f"Hi all,\n\nthe {what} {server}.corp.example was migrated. It now listens on port {other}; "
+                    f"laptop backups are kept for {ctx.pick([7, 45, 120])} days there.\n\nIT",
+                    time=ctx.now - days * clock.DAY - int(ctx.rng.integers(0, 36000)),
+                )["id"]
+            )
+    facts: dict[str, Any] = {
+        "key": key,
+        "value": good[key],
+        "good": good,
+        "fix": fix_cmd,
+        "deciding_at": decider.get("time", decider.get("updated")),
+        "candidates": candidates if key != "source_dir" else ["Pictures", "Documents", "Music"],
+    }
     return facts
+
+
+def _deep(ctx: Ctx) -> int:
+    """Days back of the record that gives the right value: about a week below difficulty 4, 31+ at 4, 61+ at 5."""
+    if ctx.difficulty >= 5:
+        return 61 + int(ctx.rng.integers(0, 15))
+    if ctx.difficulty == 4:
+        return 31 + int(ctx.rng.integers(0, 15))
+    return int(ctx.rng.integers(7, 21))
 
 
 SECTIONS = {"server": ("host", "port", "tls"), "backup": ("source_dir", "exclude", "schedule", "retention_days")}
