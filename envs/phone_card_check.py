@@ -73,7 +73,7 @@ def generate(ctx: Ctx) -> Scenario:
     for i, (merchant, sender) in enumerate(shops[:PAYMENTS]):
         amount = ctx.money(15, 240)
         legit = i not in frauds
-        tx = bank.post(-amount, merchant.upper(), f"CARD 4421 {merchant.upper()}", time=paid)
+        tx = bank.post(-amount, merchant, "card payment", time=paid)  # as the background writes card rows
         order = None
         if legit:
             order = _order_mail(ctx, merchant, sender, amount, paid - 2 * clock.MINUTE)
@@ -102,7 +102,7 @@ def generate(ctx: Ctx) -> Scenario:
                 "note": note["id"],
                 "legit": legit,
                 "answer": YES if legit else NO,
-                "row": f"{merchant.upper()}  {-amount:+,.2f}",
+                "row": f"{merchant}  {-amount:+,.2f}",
                 "order": order,
                 "amount": amount,
             }

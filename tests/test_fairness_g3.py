@@ -468,3 +468,12 @@ def test_deal_risk_follow_up_on_both_lists_or_before_the_ticket_fails():
         ]
 
     assert _failed(_run("ticket-deal-risk", early)) == [follow_up]
+
+
+def test_dnd_later_text_from_the_family_shortens_the_off_window_from_level_4():
+    """The notes page says off within 30 min; at level 4 a family member's text (agreed to) asks for 15: it wins."""
+    late = lambda world, f: _dnd(world, f["start"] - 20 * clock.MINUTE, f["end"] + 22 * clock.MINUTE)  # noqa: E731
+    assert _run("phone-dnd-meeting", late, difficulty=3)["passed"]
+    verdict = _run("phone-dnd-meeting", late, difficulty=4)
+    assert _failed(verdict) == ["switched off within 15 minutes after the end"], verdict
+    assert "later text" in verdict["checks"][2]["because"]
