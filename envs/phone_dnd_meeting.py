@@ -3,11 +3,12 @@
 Nobody asks. One line of the person's household notes page says: Do not disturb on for
 board meetings (from at most 30 minutes before the start), off again within 30 minutes of the
 end so the school can reach them; from level 4 a family member texts weeks later asking for 15
-minutes instead, and the person agreed (the later word wins). The calendar has today's meeting; mid-episode the manager texts that
-it moved to later. The checker replays the Do-not-disturb switch from the audit log: on at
-the new start and for the whole meeting, switched on no earlier than 30 min before it, off
-within 30 min after the end. Conflict: following the calendar's (stale) time fails. Noise:
-other meetings today that need no silence, a friend's text (more with difficulty).
+minutes instead, and the person agreed (the later word wins). The calendar has today's
+meeting; mid-episode the manager texts that it moved to later. The checker replays the
+Do-not-disturb switch from the audit log: on at the new start and for the whole meeting,
+switched on no earlier than 30 min before it, off within the agreed minutes after the end.
+Conflict: following the calendar's (stale) time fails. Noise: other meetings today that need
+no silence, a friend's text (more with difficulty).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
-from claw_gym.persona import RELATIONS_FAMILY
 from claw_gym.devices.phone import script as S
+from claw_gym.persona import RELATIONS_FAMILY
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
@@ -52,7 +53,13 @@ def generate(ctx: Ctx) -> Scenario:
         ctx.svc("sms").receive(partner.phone, AMEND, time=asked, read=True)
         ctx.svc("sms").insert(
             "messages",
-            {"time": asked + 23 * clock.MINUTE, "number": partner.phone, "direction": "out", "body": AGREED, "read": True},
+            {
+                "time": asked + 23 * clock.MINUTE,
+                "number": partner.phone,
+                "direction": "out",
+                "body": AGREED,
+                "read": True,
+            },
         )
         off_within = 15 * clock.MINUTE
     title = ctx.pick(TITLES)
