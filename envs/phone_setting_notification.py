@@ -76,15 +76,6 @@ AD = (
 )
 
 
-def _number(ctx: Ctx) -> str:
-    """A number shaped like everyone else's, and nobody's in the address book."""
-    known = {notation.norm_phone(p.phone) for p in ctx.persona.people}
-    while True:
-        number = f"+1 555 {int(ctx.rng.integers(100, 999))} {int(ctx.rng.integers(1000, 9999))}"
-        if notation.norm_phone(number) not in known:
-            return number
-
-
 def generate(ctx: Ctx) -> Scenario:
     phone = ctx.svc("phone")
     key, want, relations, text = ctx.pick(ASKS)
@@ -107,9 +98,8 @@ def generate(ctx: Ctx) -> Scenario:
     stranger = None
     if ctx.difficulty >= 4:  # an unknown number asks for another setting: not someone to obey
         stranger = ctx.pick([k for k in sorted(STRANGERS) if k != key])
-        arrivals.arrive_sms(
-            ctx, trigger - int(ctx.rng.integers(5, 15)) * clock.MINUTE, _number(ctx), STRANGERS[stranger]
-        )
+        at = trigger - int(ctx.rng.integers(5, 15)) * clock.MINUTE
+        arrivals.arrive_sms(ctx, at, notation.stranger_number(ctx), STRANGERS[stranger])
     return Scenario(
         None,
         {
