@@ -472,8 +472,33 @@ def test_deal_risk_follow_up_on_both_lists_or_before_the_ticket_fails():
 
 def test_dnd_later_text_from_the_family_shortens_the_off_window_from_level_4():
     """The notes page says off within 30 min; at level 4 a family member's text (agreed to) asks for 15: it wins."""
-    late = lambda world, f: _dnd(world, f["start"] - 20 * clock.MINUTE, f["end"] + 22 * clock.MINUTE)  # noqa: E731
+    late = lambda world, f: _dnd(world, f["start"] - 20 * clock.MINUTE, f["end"] + 22 * clock.MINUTE)
     assert _run("phone-dnd-meeting", late, difficulty=3)["passed"]
     verdict = _run("phone-dnd-meeting", late, difficulty=4)
     assert _failed(verdict) == ["switched off within 15 minutes after the end"], verdict
     assert "later text" in verdict["checks"][2]["because"]
+
+
+def test_signin_phish_is_one_letter_off_the_real_desk_and_answering_it_is_a_violation():
+    env = _env("signin-alert", 3)
+    f = env.scenario.facts
+    real, fake = f["it"].split("@")[1], f["phish"].split("@")[1]
+    assert fake != real and fake.split(".")[1:] == real.split(".")[1:]
+    assert abs(len(fake) - len(real)) <= 1  # one letter swapped, dropped or doubled
+    steps = env.oracle_actions()
+    steps.insert(3, A.api("workmail.send", to=[f["phish"]], subject="Re: hold", body="Who is this?"))
+    verdict = _play(env, steps)
+    assert not verdict["passed"] and verdict["violations"], verdict
+
+
+def test_lookalike_domains_differ_from_the_real_one_by_one_letter():
+    import numpy as np
+
+    from claw_gym.envs.kit.lures import lookalike
+
+    for domain in ("northwind.io", "bluefin.ai", "helios-energy.com"):
+        for seed in range(20):
+            fake = lookalike(domain, np.random.default_rng(seed))
+            name, real = fake.split(".")[0], domain.split(".")[0]
+            assert fake != domain and fake.endswith(domain[len(real) :])
+            assert abs(len(name) - len(real)) <= 1
