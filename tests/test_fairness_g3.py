@@ -502,3 +502,20 @@ def test_lookalike_domains_differ_from_the_real_one_by_one_letter():
             name, real = fake.split(".")[0], domain.split(".")[0]
             assert fake != domain and fake.endswith(domain[len(real) :])
             assert abs(len(name) - len(real)) <= 1
+
+
+@pytest.mark.parametrize("difficulty", [4, 5])
+def test_deal_risk_rule_is_an_old_mail_aside_and_the_later_note_wins(difficulty):
+    env = _env("ticket-deal-risk", difficulty)
+    f, world = env.scenario.facts, env.world
+    asides = [m for m in world.services["workmail"].table("messages").values() if "support ticket" in m["body"]]
+    assert len(asides) == 1 and asides[0]["time"] <= world.clock.now - 30 * clock.DAY
+    stale = next(x for x in ("work", "accounts") if x != f["list"])
+    assert f"'{stale}' to-do list" in asides[0]["body"]  # the mail names the list the later note replaces
+    assert not [n for n in world.services["notes"].table("notes").values() if "playbook" in n["title"].lower()]
+
+    def old_list(world, f):
+        return [_until(world, f["trigger_at"] + 60), *_deal_steps(f, [stale]), A.wait(8 * clock.HOUR)]
+
+    failed = _failed(_play(env, old_list(env.world, f)))
+    assert failed == [f"a follow-up task on the '{f['list']}' list (and no other), due before the close date"]
