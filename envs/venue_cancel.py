@@ -173,8 +173,8 @@ FAMILY = Family(
     kind="proactive",
     services=("mail", "calendar", "contacts", "sms", "notes", "workmail"),
     summary="As a line of the person's notes page says: the cancelled booking is deleted or marked cancelled, "
-    "every guest was told after the notice (mail from either mailbox, a text or a call), other bookings (same venue other day, "
-    "same day elsewhere) stay and their guests are not contacted.",
+    "every guest was told after the notice (mail from either mailbox, a text or a call), other bookings (same "
+    "venue other day, same day elsewhere) stay and their guests are not contacted.",
     generate=generate,
     check=check,
     oracle=oracle,
