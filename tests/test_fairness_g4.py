@@ -407,3 +407,34 @@ def test_signin_comment_missing_a_foreign_id_fails():
         for a in env.oracle_actions()
     ]
     assert _failed(_play(env, steps)) == ["the foreign requests were reported on the security ticket"]
+
+
+def _at_level(family: str, level: int, seed: int = 0):
+    spec = claw_gym.catalog(family=family, difficulty=level, split=["train", "test", "heldout"])[0]
+    env = gym.make(spec.env_id).unwrapped
+    env.reset(seed=seed)
+    return env
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_vip_ticket_rule_is_an_old_chat_reply_and_a_later_mail_lowers_the_threshold(level):
+    import re
+
+    env = _at_level("vip-ticket", level)
+    world, f = env.world, env.scenario.facts
+    rule = [m for m in world.services["chat"].table("messages").values() if "or more in the CRM" in m["text"]]
+    assert len(rule) == 1 and rule[0]["time"] <= world.clock.now - 30 * clock.DAY
+    later = [m for m in world.services["workmail"].table("messages").values() if "now start at" in m["body"]]
+    assert len(later) == 1 and rule[0]["time"] < later[0]["time"] < world.clock.now
+    said = int(re.search(r"of ([\d,]+) or more", rule[0]["text"]).group(1).replace(",", ""))
+    now = int(re.search(r"now start at ([\d,]+)", later[0]["body"]).group(1).replace(",", ""))
+    from claw_gym.envs.vip_ticket import ACCOUNTS
+
+    deals = [
+        d
+        for d in world.services["crm"].table("deals").values()
+        if d["stage"] not in ("won", "lost") and d["account"] in ACCOUNTS
+    ]
+    key = [d for d in deals if d["account"] == f["account"] and d["amount"] >= now]
+    assert key and all(d["amount"] < said for d in deals)  # by the old figure nobody is key: the mail decides
+    _passes(_play(env, env.oracle_actions()))
