@@ -438,3 +438,21 @@ def test_vip_ticket_rule_is_an_old_chat_reply_and_a_later_mail_lowers_the_thresh
     key = [d for d in deals if d["account"] == f["account"] and d["amount"] >= now]
     assert key and all(d["amount"] < said for d in deals)  # by the old figure nobody is key: the mail decides
     _passes(_play(env, env.oracle_actions()))
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_weekly_report_counting_accounts_the_old_note_lists_fails(level):
+    """The note (60+ days old) still lists handed-over accounts; the manager's mail (30+ days back) moved them."""
+    env = _at_level("weekly-report", level)
+    world, f = env.world, env.scenario.facts
+    note = next(n for n in world.services["notes"].table("notes").values() if n["title"] == "My accounts")
+    assert f["former"] and all(a in note["body"] for a in f["mine"] + f["former"])
+    assert note["updated"] <= world.clock.now - 60 * clock.DAY
+    mails = [m for m in world.services["workmail"].table("messages").values() if f["former"][0] in m["body"]]
+    assert len(mails) == 1 and mails[0]["time"] <= world.clock.now - 30 * clock.DAY
+    listed = set(f["mine"] + f["former"])
+    deals = [d for d in world.services["crm"].table("deals").values() if d["account"] in listed]
+    pipeline = sum(d["amount"] for d in deals if d["stage"] not in ("won", "lost"))
+    won = sum(d["amount"] for d in deals if d["stage"] == "won")
+    stale = f"PIPELINE: {pipeline:.2f}\nWON: {won:.2f}\nUNSOLVED TICKETS: {f['tickets']}\n"
+    assert {"pipeline figure is right", "won figure is right"} <= set(_failed(_report(env, stale)))
