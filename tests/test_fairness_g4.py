@@ -364,15 +364,32 @@ def test_shift_alarms_hedge_for_both_rotas_fails():
     assert _failed(verdict) == ["no alarm for a shift that is not on the corrected rota"]
 
 
+def test_shift_alarms_changes_come_by_text_with_no_revised_file():
+    """The correction is a text in plain words; no second rota file, nothing in a name says 'revised'."""
+    for level in (1, 3, 5):
+        env = _at_level("xdev-shift-alarms", level)
+        names = [r["path"] for r in env.world.services["files"].table("files").values() if "rota" in r["path"]]
+        assert not any(w in n.lower() for n in names for w in ("rev", "corrected", "final", "v2"))
+        rota = [m for m in env.world.services["sms"].table("messages").values() if "next week's rota" in m["body"]]
+        assert len(rota) == 1 and rota[0]["time"] < env.world.clock.now
+        stale = _play(env, _alarms(env.scenario.facts["stale"], "Shift"))
+        assert "an alarm an hour before every shift of the corrected rota" in _failed(stale)
+
+
 def test_shift_alarms_instruction_names_the_real_sender():
     for spec in claw_gym.catalog(family="xdev-shift-alarms", split=["train", "test", "heldout"]):
         env = gym.make(spec.env_id).unwrapped
         env.reset(seed=0)
         text = env.scenario.instruction
-        if "sent a corrected one" in text:
-            sender = text.split(" sent a corrected one")[0].split()[-1]
-            mails = [m for m in env.world.services["mail"].table("messages").values() if "corrected" in m["subject"]]
-            assert mails and any(sender in m["body"] for m in mails), (spec.task_id, text)
+        if "texted me a change" in text:
+            sender = text.split(" texted me a change")[0].split()[-1]
+            phones = {p.phone for p in env.world.persona.people if p.first == sender}
+            texts = [
+                m
+                for m in env.world.services["sms"].table("messages").values()
+                if "rota" in m["body"] and m["number"] in phones
+            ]
+            assert texts, (spec.task_id, text)
             return
     pytest.fail("no task names the sender")
 
