@@ -66,7 +66,7 @@ def _order_mail(
 def generate(ctx: Ctx) -> Scenario:
     bank, phone = ctx.svc("bank"), ctx.svc("phone")
     shops = ctx.sample(MERCHANTS, PAYMENTS + 1)  # one per payment, and one for the look-alike order
-    paid = ctx.now - int(ctx.rng.integers(70, 110)) * clock.MINUTE  # the last one still 20 min ago
+    paid = ctx.now - int(ctx.rng.integers(70 * 60, 110 * 60))  # the last one still 20 min ago
     payments = []
     # the card was skimmed: some of the flagged payments are the user's, some are not (never all one way)
     frauds = set(ctx.sample(list(range(PAYMENTS)), 1 + int(ctx.rng.integers(PAYMENTS - 1))))
@@ -107,7 +107,7 @@ def generate(ctx: Ctx) -> Scenario:
                 "amount": amount,
             }
         )
-        paid += int(ctx.rng.integers(5, 25)) * clock.MINUTE
+        paid += int(ctx.rng.integers(5 * 60, 25 * 60))
     if ctx.difficulty >= 2:  # another shop's order with the amount of a fraudulent payment, not charged yet
         other, other_sender = shops[PAYMENTS]
         _order_mail(

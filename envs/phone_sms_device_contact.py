@@ -66,6 +66,7 @@ def generate(ctx: Ctx) -> Scenario:
         f"{decoy_name.lower().replace(' ', '.')}@{ctx.pick(MAIL_DOMAINS)}",  # shaped like the address book's
         f"+1 555 {int(ctx.rng.integers(100, 999))} {int(ctx.rng.integers(1000, 9999))}",
         relation="friend",
+        address=notation.home_address(ctx),
     )["phone"]
     if ctx.variant == "reply":  # they asked by text; at higher levels an impostor asks too
         ctx.svc("sms").receive(

@@ -92,7 +92,7 @@ def generate(ctx: Ctx) -> Scenario:
         ctx.now + 20 * clock.DAY,
     )
     if ctx.difficulty <= 2 and "contacts" in ctx.world.services:
-        ctx.svc("contacts").add(client, client_email, company=account)
+        ctx.svc("contacts").add(client, client_email, company=account, relation="client")
     fake = lures.lookalike(ctx.persona.work_domain, ctx.rng)
     body = ctx.pick(ASK).format(client=client.split()[0], account=account, doc=doc, boss=boss.first)
     request = wm.deliver(

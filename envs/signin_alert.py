@@ -40,7 +40,7 @@ RULE_LINE = (
 def generate(ctx: Ctx) -> Scenario:
     persona = ctx.persona
     it_name, it_mail = "Priya Raman (IT Security)", f"it-security@{persona.work_domain}"
-    ctx.svc("contacts").add(it_name, it_mail, company=persona.employer)
+    ctx.svc("contacts").add(it_name, it_mail, company=persona.employer, relation="colleague")
     office = ctx.pick([c for c in ("Rotterdam", "Lyon", "Porto", "Ghent") if c != persona.city])
     places = [persona.city, office]
     city, client = ctx.pick(FAR), ctx.pick(CLIENTS)

@@ -146,7 +146,7 @@ def generate(ctx: Ctx) -> Scenario:
             )["id"]
         )
     for acc, person in zip(accounts, people):
-        ctx.svc("contacts").add(person, _email(person, acc), company=acc)
+        ctx.svc("contacts").add(person, _email(person, acc), company=acc, relation="client")
     trigger = deadlines.trigger_time(ctx)
     issues = ctx.sample(ISSUES, 1 + min(n - 1, ctx.difficulty))
     ticket = arrivals.arrive_ticket(ctx, trigger, issues[0][0], _email(key_person, key_acc), issues[0][1])

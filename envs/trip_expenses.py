@@ -60,7 +60,7 @@ def generate(ctx: Ctx) -> Scenario:
     n_trip = 2 + ctx.difficulty // 2
     for k, (merchant, category, (lo, hi)) in enumerate(ctx.sample(TRIP_KINDS, n_trip)):
         merchant = merchant.format(city=city)
-        t = start + int(ctx.rng.integers(0, days)) * clock.DAY + int(ctx.rng.integers(2, 14)) * clock.HOUR
+        t = start + int(ctx.rng.integers(0, days)) * clock.DAY + int(ctx.rng.integers(2 * 3600, 14 * 3600))
         amount = ctx.money(lo, hi)
         tx = bank.post(-amount, merchant, "card payment", time=t + 600)
         path = _receipt(files, folder, merchant, t, amount, names)

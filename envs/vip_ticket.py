@@ -148,7 +148,7 @@ def generate(ctx: Ctx) -> Scenario:
         others.append(i)
     if "contacts" in ctx.world.services:
         for i in range(n):
-            ctx.svc("contacts").add(people[i], _email(people[i], accounts[i]), company=accounts[i])
+            ctx.svc("contacts").add(people[i], _email(people[i], accounts[i]), company=accounts[i], relation="client")
     # older ticket already in the queue (normal)
     subj, body = ctx.pick(ISSUES)
     old = hd.open_ticket(

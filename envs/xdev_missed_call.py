@@ -62,6 +62,7 @@ def generate(ctx: Ctx) -> Scenario:
         f"{first.lower()}.{decoy_last.lower()}@{ctx.pick(MAIL_DOMAINS)}",
         _number(ctx),
         relation="friend",
+        address=notation.home_address(ctx),
     )
     old = [f"- [x] {ctx.person().name} | {ctx.person().phone} | dinner plans"]
     again = None

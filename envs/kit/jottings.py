@@ -12,6 +12,8 @@ from typing import Literal
 
 from claw_gym.tasks import Ctx
 
+from . import notation
+
 Kind = Literal["home", "work"]
 
 TITLES: dict[Kind, tuple[str, ...]] = {
@@ -57,4 +59,4 @@ def jot(ctx: Ctx, rule: str, kind: Kind = "home", others: int = 4) -> tuple[str,
 def plant(ctx: Ctx, rule: str, kind: Kind, time: int, others: int = 4) -> tuple[str, str]:
     """Write the notes page holding the rule (dated `time`); (note id, title)."""
     title, body = jot(ctx, rule, kind, others)
-    return ctx.svc("notes").add(title, body, time=time)["id"], title
+    return ctx.svc("notes").add(title, body, time=notation.jitter(ctx, time))["id"], title
