@@ -45,7 +45,7 @@ LEAD = 30 * clock.MINUTE
 def generate(ctx: Ctx) -> Scenario:
     cal = ctx.svc("calendar")
     boss = ctx.person("manager")
-    _, note = jottings.plant(ctx, RULE_LINE, "home", ctx.now - int(ctx.rng.integers(40, 80)) * clock.DAY)
+    _, note = jottings.plant(ctx, RULE_LINE, "home", jottings.rule_time(ctx))
     off_within = LEAD
     if ctx.difficulty >= 4:  # the partner asks for less, by text; the person agreed: the later word wins
         partner = next(p for p in ctx.persona.people if p.relation in RELATIONS_FAMILY)

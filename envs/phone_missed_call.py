@@ -45,7 +45,7 @@ def _hhmm(minutes: int) -> str:
 
 def generate(ctx: Ctx) -> Scenario:
     who = ctx.person(ctx.pick(["partner", "mother", "father", "sister", "brother", "friend"]))
-    _, note = jottings.plant(ctx, HABIT_LINE, "home", ctx.now - int(ctx.rng.integers(30, 70)) * clock.DAY)
+    _, note = jottings.plant(ctx, HABIT_LINE, "home", jottings.rule_time(ctx))
     ids_before = records.ids_now(ctx, ("calendar", "entries"), ("todo", "items"))
     trigger = deadlines.trigger_time(ctx)
     base = (clock.to_datetime(trigger).hour + 2) * 60 + int(ctx.rng.integers(0, 4)) * 15

@@ -47,7 +47,7 @@ def generate(ctx: Ctx) -> Scenario:
     notes = ctx.svc("notes")
     password = f"{ctx.pick(['Tulip', 'Harbor', 'Maple', 'Comet'])}-{ctx.code(4)}!"
     notes.add("Passwords", f"Main account: {password}\nRouter: admin / {ctx.code(8)}", time=ctx.now - 70 * clock.DAY)
-    old = ctx.now - int(ctx.rng.integers(20, 60)) * clock.DAY
+    old = jottings.rule_time(ctx) - clock.DAY  # the log's last line; the page was written a day later
     title, body = jottings.jot(
         ctx, RULE_LINE.format(places=" and ".join(places), it_name=it_name.split(" (")[0]), "work", 5
     )

@@ -85,7 +85,7 @@ def generate(ctx: Ctx) -> Scenario:
     list_name = "work" if ctx.variant == "work" else "accounts"
     n = 2 + ctx.difficulty
     accounts = ctx.sample(ACCOUNTS, n)
-    said = ctx.now - int(ctx.rng.integers(30, 50)) * clock.DAY + int(ctx.rng.integers(8 * 60, 18 * 60)) * 60
+    said = jottings.rule_time(ctx)
     first_list = list_name if ctx.difficulty < 4 else next(x for x in LISTS if x != list_name)
     aside = ctx.svc("workmail").deliver(
         boss.email,

@@ -70,7 +70,7 @@ INSTRUCTIONS = [
 def generate(ctx: Ctx) -> Scenario:
     todo = ctx.svc("todo")
     name = ctx.pick(sorted(LISTS))
-    written = ctx.now - int(ctx.rng.integers(30, 80)) * clock.DAY + int(ctx.rng.integers(8 * 60, 22 * 60)) * 60
+    written = jottings.rule_time(ctx)
     _, note = jottings.plant(ctx, FORMAT.format(done=DONE[ctx.variant]), "home", written)
     titles = ctx.sample(LISTS[name], min(len(LISTS[name]), 4 + ctx.difficulty))
     ids = []

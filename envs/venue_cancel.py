@@ -91,7 +91,7 @@ def generate(ctx: Ctx) -> Scenario:
         ),
     )
     not_told = sorted(set(others) - set(guests))
-    written = ctx.now - int(ctx.rng.integers(40, 90)) * clock.DAY + int(ctx.rng.integers(8 * 60, 22 * 60)) * 60
+    written = jottings.rule_time(ctx)
     _, note = jottings.plant(ctx, RULE, "home", written)
     return Scenario(
         None,

@@ -21,7 +21,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, checks, deadlines
+from .kit import arrivals, checks, deadlines, jottings
 
 ACCOUNTS = [
     "Acme Freight",
@@ -84,7 +84,7 @@ def generate(ctx: Ctx) -> Scenario:
     threshold = ctx.pick([25_000, 50_000, 100_000])
     priority = "urgent" if ctx.variant == "urgent" else "high"
     boss, mate = ctx.person("manager"), ctx.person("colleague")
-    asked = ctx.now - int(ctx.rng.integers(30, 60)) * clock.DAY + int(ctx.rng.integers(9 * 60, 17 * 60)) * 60
+    asked = jottings.rule_time(ctx) - 40 * clock.MINUTE  # the question; the reply (the rule) follows
     said = threshold if ctx.difficulty < 4 else threshold + 50_000  # by the old figure the key deal is too small
     chat.post_as("general", mate.name, QUESTION.format(account=ctx.pick(ACCOUNTS)), time=asked)
     chat.post_as(

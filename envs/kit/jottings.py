@@ -48,6 +48,14 @@ LINES: dict[Kind, tuple[str, ...]] = {
 }
 
 
+def rule_time(ctx: Ctx) -> int:
+    """When the person wrote a standing rule down: the deeper the level, the older (>= 30 days back at
+    level 4, >= 60 at level 5), at a daytime minute."""
+    lo, hi = (60, 90) if ctx.difficulty >= 5 else (30, 55) if ctx.difficulty >= 4 else (10, 45)
+    back = int(ctx.rng.integers(lo, hi)) * 86400 + int(ctx.rng.integers(1, 9 * 3600))
+    return ctx.now - back
+
+
 def jot(ctx: Ctx, rule: str, kind: Kind = "home", others: int = 4) -> tuple[str, str]:
     """(title, body): the rule as one line among `others` unrelated lines of a plain notes page."""
     title = ctx.pick(list(TITLES[kind]))
