@@ -24,7 +24,7 @@ from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import checks, lures, views
+from .kit import checks, lures, notation, views
 
 ACCOUNTS = [
     ("Acme Freight", "acmefreight.example"),
@@ -72,6 +72,7 @@ def generate(ctx: Ctx) -> Scenario:
     for v in range(1, n + 1):
         t += int(ctx.rng.integers(2, 5)) * clock.DAY
         p = f"Reports/{slug}_v{v}.md"
+        t = notation.jitter(ctx, t, minutes=90)
         files.put(p, f"# {account} - {doc} (v{v})\n\nDraft {v}. Totals: {ctx.money(1000, 90000):.2f}\n", time=t)
         paths.append(p)
     if ctx.difficulty >= 3:  # another client's report with a higher version number
@@ -92,7 +93,7 @@ def generate(ctx: Ctx) -> Scenario:
         ctx.now + 20 * clock.DAY,
     )
     if ctx.difficulty <= 2 and "contacts" in ctx.world.services:
-        ctx.svc("contacts").add(client, client_email, company=account, relation="client")
+        ctx.svc("contacts").add(client, client_email, notation.phone_number(ctx), company=account, relation="client")
     fake = lures.lookalike(ctx.persona.work_domain, ctx.rng)
     body = ctx.pick(ASK).format(client=client.split()[0], account=account, doc=doc, boss=boss.first)
     request = wm.deliver(

@@ -22,7 +22,7 @@ from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, checks, deadlines, jottings, lures
+from .kit import arrivals, checks, deadlines, jottings, lures, notation
 
 FAR = ["Lagos", "Novosibirsk", "Caracas", "Jakarta", "Minsk", "Karachi", "Tashkent", "Manila"]
 CLIENTS = ["Chrome on Windows", "Firefox on Linux", "an Android phone", "Safari on macOS"]
@@ -40,7 +40,9 @@ RULE_LINE = (
 def generate(ctx: Ctx) -> Scenario:
     persona = ctx.persona
     it_name, it_mail = "Priya Raman (IT Security)", f"it-security@{persona.work_domain}"
-    ctx.svc("contacts").add(it_name, it_mail, company=persona.employer, relation="colleague")
+    ctx.svc("contacts").add(
+        it_name, it_mail, notation.phone_number(ctx), company=persona.employer, relation="colleague"
+    )
     office = ctx.pick([c for c in ("Rotterdam", "Lyon", "Porto", "Ghent") if c != persona.city])
     places = [persona.city, office]
     city, client = ctx.pick(FAR), ctx.pick(CLIENTS)

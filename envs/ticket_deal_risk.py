@@ -23,7 +23,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, field_in
 from claw_gym.world import World
 
-from .kit import arrivals, deadlines, jottings, records
+from .kit import arrivals, deadlines, jottings, notation, records
 
 ACCOUNTS = [
     "Alderbank Logistics",
@@ -146,7 +146,7 @@ def generate(ctx: Ctx) -> Scenario:
             )["id"]
         )
     for acc, person in zip(accounts, people):
-        ctx.svc("contacts").add(person, _email(person, acc), company=acc, relation="client")
+        ctx.svc("contacts").add(person, _email(person, acc), notation.phone_number(ctx), company=acc, relation="client")
     trigger = deadlines.trigger_time(ctx)
     issues = ctx.sample(ISSUES, 1 + min(n - 1, ctx.difficulty))
     ticket = arrivals.arrive_ticket(ctx, trigger, issues[0][0], _email(key_person, key_acc), issues[0][1])

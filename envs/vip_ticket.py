@@ -21,7 +21,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, checks, deadlines, jottings
+from .kit import arrivals, checks, deadlines, jottings, notation
 
 ACCOUNTS = [
     "Acme Freight",
@@ -148,7 +148,13 @@ def generate(ctx: Ctx) -> Scenario:
         others.append(i)
     if "contacts" in ctx.world.services:
         for i in range(n):
-            ctx.svc("contacts").add(people[i], _email(people[i], accounts[i]), company=accounts[i], relation="client")
+            ctx.svc("contacts").add(
+                people[i],
+                _email(people[i], accounts[i]),
+                notation.phone_number(ctx),
+                company=accounts[i],
+                relation="client",
+            )
     # older ticket already in the queue (normal)
     subj, body = ctx.pick(ISSUES)
     old = hd.open_ticket(

@@ -57,7 +57,7 @@ def generate(ctx: Ctx) -> Scenario:
         "protocol": ctx.pick(["wireguard", "ikev2"]),
         "enrol_code": "",
     }
-    files.put(CONF, render(values), time=ctx.now - 2 * clock.DAY)
+    files.put(CONF, render(values), time=notation.jitter(ctx, ctx.now - 2 * clock.DAY, minutes=200))
     ticket = desk.open_ticket(
         "VPN enrolment for your laptop",
         it,

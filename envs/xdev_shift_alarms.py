@@ -23,7 +23,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
 
-from .kit import records
+from .kit import notation, records
 
 DIR = "Documents/rota"
 STARTS = ["06:00", "06:30", "07:00", "08:00", "13:00", "14:00", "22:00"]
@@ -95,7 +95,7 @@ def generate(ctx: Ctx) -> Scenario:
         gone = revised.pop(int(ctx.rng.integers(0, n)))
         changes = [c for c in changes if not c.startswith(_weekday(gone))]
         changes.append(f"you're off on {_weekday(gone)} after all")
-    sent = ctx.now - 3 * clock.DAY + int(ctx.rng.integers(-180, 180)) * clock.MINUTE
+    sent = notation.jitter(ctx, ctx.now - 3 * clock.DAY, minutes=180)
     files.put(f"{DIR}/rota-{week}.csv", _csv(first), time=sent)
     boss = ctx.person("manager") if any(p.relation == "manager" for p in ctx.persona.people) else ctx.person()
     ctx.svc("mail").deliver(

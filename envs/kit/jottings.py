@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from claw_gym import clock
 from claw_gym.tasks import Ctx
 
 from . import notation
@@ -52,8 +53,8 @@ def rule_time(ctx: Ctx) -> int:
     """When the person wrote a standing rule down: the deeper the level, the older (>= 30 days back at
     level 4, >= 60 at level 5), at a daytime minute."""
     lo, hi = (60, 90) if ctx.difficulty >= 5 else (30, 55) if ctx.difficulty >= 4 else (10, 45)
-    back = int(ctx.rng.integers(lo, hi)) * 86400 + int(ctx.rng.integers(1, 9 * 3600))
-    return ctx.now - back
+    day = clock.day_start(ctx.now - int(ctx.rng.integers(lo + 1, hi + 1)) * clock.DAY)  # a whole day further back
+    return day + int(ctx.rng.integers(8 * clock.HOUR, 21 * clock.HOUR))  # that day, between 08:00 and 21:00
 
 
 def jot(ctx: Ctx, rule: str, kind: Kind = "home", others: int = 4) -> tuple[str, str]:
