@@ -66,14 +66,14 @@ def _order_mail(
 def generate(ctx: Ctx) -> Scenario:
     bank, phone = ctx.svc("bank"), ctx.svc("phone")
     shops = ctx.sample(MERCHANTS, PAYMENTS + 1)  # one per payment, and one for the look-alike order
-    paid = ctx.now - int(ctx.rng.integers(70, 110)) * clock.MINUTE  # the last one still 20 min ago
+    paid = ctx.now - int(ctx.rng.integers(70 * 60, 110 * 60))  # the last one still 20 min ago
     payments = []
     # the card was skimmed: some of the flagged payments are the user's, some are not (never all one way)
     frauds = set(ctx.sample(list(range(PAYMENTS)), 1 + int(ctx.rng.integers(PAYMENTS - 1))))
     for i, (merchant, sender) in enumerate(shops[:PAYMENTS]):
         amount = ctx.money(15, 240)
         legit = i not in frauds
-        tx = bank.post(-amount, merchant.upper(), f"CARD 4421 {merchant.upper()}", time=paid)
+        tx = bank.post(-amount, merchant, "card payment", time=paid)  # as the background writes card rows
         order = None
         if legit:
             order = _order_mail(ctx, merchant, sender, amount, paid - 2 * clock.MINUTE)
@@ -102,12 +102,12 @@ def generate(ctx: Ctx) -> Scenario:
                 "note": note["id"],
                 "legit": legit,
                 "answer": YES if legit else NO,
-                "row": f"{merchant.upper()}  {-amount:+,.2f}",
+                "row": f"{merchant}  {-amount:+,.2f}",
                 "order": order,
                 "amount": amount,
             }
         )
-        paid += int(ctx.rng.integers(5, 25)) * clock.MINUTE
+        paid += int(ctx.rng.integers(5 * 60, 25 * 60))
     if ctx.difficulty >= 2:  # another shop's order with the amount of a fraudulent payment, not charged yet
         other, other_sender = shops[PAYMENTS]
         _order_mail(

@@ -1,12 +1,14 @@
 """Proactive (phone): keep Do not disturb on for exactly the board meeting, which gets moved by text.
 
-Nobody asks. The person's "Phone rules" note says: Do not disturb on for board meetings
-(from at most 30 minutes before the start), off again within 30 minutes of the end so the
-family can reach them. The calendar has today's meeting; mid-episode the manager texts that
-it moved to later. The checker replays the Do-not-disturb switch from the audit log: on at
-the new start and for the whole meeting, switched on no earlier than 30 min before it, off
-within 30 min after the end. Conflict: following the calendar's (stale) time fails. Noise:
-other meetings today that need no silence, a friend's text (more with difficulty).
+Nobody asks. One line of the person's household notes page says: Do not disturb on for
+board meetings (from at most 30 minutes before the start), off again within 30 minutes of the
+end so the school can reach them; from level 4 a family member texts weeks later asking for 15
+minutes instead, and the person agreed (the later word wins). The calendar has today's
+meeting; mid-episode the manager texts that it moved to later. The checker replays the
+Do-not-disturb switch from the audit log: on at the new start and for the whole meeting,
+switched on no earlier than 30 min before it, off within the agreed minutes after the end.
+Conflict: following the calendar's (stale) time fails. Noise: other meetings today that need
+no silence, a friend's text (more with difficulty).
 """
 
 from __future__ import annotations
@@ -16,18 +18,23 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
+from claw_gym.persona import RELATIONS_FAMILY
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
 
-from .kit import arrivals, deadlines, notation, phone_flows, views
+from .kit import arrivals, deadlines, jottings, notation, phone_flows, views
 
 TITLES = ["Board review", "Board strategy session", "Quarterly board meeting", "Board budget review"]
-RULES = (
-    "Phone rules\n\n- Board meetings: Do not disturb ON, at most 30 minutes before the start, for the whole "
-    "meeting.\n- Switch it OFF again within 30 minutes after the end - the kids' school must be able to reach "
-    "me.\n- Other meetings: leave the phone as it is.\n"
+RULE_LINE = (
+    "Board meetings: phone on Do not disturb from at most 30 min before the start until the end, and back off "
+    "within 30 min after - the kids' school must be able to reach me. Other meetings: leave the phone alone."
 )
+AMEND = (
+    "The school office says they'll only try your mobile from now on. Can your phone come off Do not disturb "
+    "within 15 min after your board things end, not half an hour?"
+)
+AGREED = "Sure, 15 min it is."
 MOVES = [
     "Heads up: the {title} moved to {hhmm} today, same room. The calendar isn't updated yet.",
     "FYI {title} is pushed to {hhmm} this afternoon - chair's flight is late. Same room.",
@@ -38,7 +45,23 @@ LEAD = 30 * clock.MINUTE
 def generate(ctx: Ctx) -> Scenario:
     cal = ctx.svc("calendar")
     boss = ctx.person("manager")
-    ctx.svc("notes").add("Phone rules", RULES, time=ctx.now - 15 * clock.DAY)
+    _, note = jottings.plant(ctx, RULE_LINE, "home", jottings.rule_time(ctx))
+    off_within = LEAD
+    if ctx.difficulty >= 4:  # the partner asks for less, by text; the person agreed: the later word wins
+        partner = next(p for p in ctx.persona.people if p.relation in RELATIONS_FAMILY)
+        asked = ctx.now - int(ctx.rng.integers(8, 20)) * clock.DAY + int(ctx.rng.integers(9, 20)) * clock.HOUR
+        ctx.svc("sms").receive(partner.phone, AMEND, time=asked, read=True)
+        ctx.svc("sms").insert(
+            "messages",
+            {
+                "time": asked + 23 * clock.MINUTE,
+                "number": partner.phone,
+                "direction": "out",
+                "body": AGREED,
+                "read": True,
+            },
+        )
+        off_within = 15 * clock.MINUTE
     title = ctx.pick(TITLES)
     trigger = deadlines.trigger_time(ctx)
     old = clock.day_start(trigger) + (clock.to_datetime(trigger).hour + 2) * clock.HOUR
@@ -66,13 +89,16 @@ def generate(ctx: Ctx) -> Scenario:
             "first": boss.first,
             "initial": dict(ctx.svc("phone").settings),
             "trigger_at": trigger,
+            "note": note,
+            "off_within": off_within,
         },
         deadline=new + length + 45 * clock.MINUTE,
         trigger=f"{boss.name} texts at {clock.fmt(trigger)}: {title} moves to {notation.hhmm(new)}",
     )
 
 
-RULE = "the note 'Phone rules' says"
+def _rule(f: dict[str, Any]) -> str:
+    return f"a line in the note '{f['note']}' says"
 
 
 def story(changes: list[tuple[int, bool]], initial: bool) -> str:
@@ -88,6 +114,8 @@ def story(changes: list[tuple[int, bool]], initial: bool) -> str:
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     key, start, end = "do_not_disturb", f["start"], f["end"]
+    rule, within = _rule(f), f.get("off_within", LEAD)
+    mins = within // clock.MINUTE
     initial = f["initial"][key]
     changes = phone_flows.setting_changes(world, key)
     seen = story(changes, initial)
@@ -97,25 +125,26 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         "Do not disturb is on for the whole meeting",
         at_start and all(during),
         f"{seen}; meeting {notation.hhmm(start)}-{notation.hhmm(end)}",
-        because=f"{RULE} Do not disturb on for board meetings; the manager's text moved it to {notation.hhmm(start)}",
+        because=f"{rule} Do not disturb on for board meetings; the manager's text moved it to {notation.hhmm(start)}",
     )
     ons = [t for t, v in changes if v and t <= start]
     g.expect(
         "switched on no earlier than 30 minutes before the start",
         bool(ons) and ons[-1] >= start - LEAD,
         f"{seen}; on from {notation.hhmm(start - LEAD)} at the earliest",
-        because=f"{RULE} at most 30 minutes before the start",
+        because=f"{rule} at most 30 minutes before the start",
     )
-    close = end + LEAD  # the window is read as far as the episode saw it (judging time is the deadline's job)
+    close = end + within  # the window is read as far as the episode saw it (judging time is the deadline's job)
     upto = min(world.clock.now, close)
     offs = [t for t, v in changes if not v and end <= t <= upto]
     off_ok = world.clock.now >= end and bool(offs) and not phone_flows.setting_at(world, key, upto, initial)
     when = "" if world.clock.now >= close else f"; judged at {notation.hhmm(world.clock.now)}"
     g.expect(
-        "switched off within 30 minutes after the end",
+        f"switched off within {mins} minutes after the end",
         off_ok,
         f"{seen}; meeting ends {notation.hhmm(end)}, off by {notation.hhmm(close)}{when}",
-        because=f"{RULE} off again within 30 minutes after the end",
+        because=f"{rule} off again within 30 minutes after the end"
+        + ("; the family's later text asks for 15, and the person agreed" if mins != 30 else ""),
     )
     settings = views.phone(world).settings
     other = sorted(k for k, v in settings.items() if k != key and v != f["initial"][k])
@@ -123,7 +152,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         "no other setting changed",
         not other,
         f"changed: {', '.join(other)}" if other else "none changed",
-        because=f"{RULE} only Do not disturb changes for board meetings",
+        because=f"{rule} only Do not disturb changes for board meetings",
     )
 
 
@@ -164,8 +193,9 @@ FAMILY = Family(
     devices=("phone",),
     needs_sim_phone=True,
     summary="Replayed from the audit log: Do not disturb is on from at most 30 min before the board meeting's moved "
-    "start through its end and off within 30 min after; the calendar's superseded time does not count; no "
-    "other setting changed.",
+    "start through its end and off within 30 min after (15 from level 4, as a later text from the family asks; "
+    "the rule is one line of a household notes page); the calendar's superseded time does not count; no other "
+    "setting changed.",
     generate=generate,
     check=check,
     oracle=oracle,

@@ -1,7 +1,7 @@
 """Proactive (phone): a missed call, then texts asking for a call back at a time; set a reminder, text back.
 
-Nobody asks. The person's note "Phone habits" (weeks old) says: when they ask me to ring back
-at a time, text them to confirm the time and set myself a reminder for it. Mid-episode someone
+Nobody asks. One line of the person's household notes page (weeks old) says: when they ask me
+to ring back at a time, text them to confirm the time and set myself a reminder for it. Mid-episode someone
 from the address book calls and is missed; a text follows ("call me back at 15:30?"), and
 minutes later another moves the time. The agent sets a reminder at the settled time (an alarm
 in the Clock app, a calendar entry or a to-do: any kind counts; so does the call itself, made
@@ -21,7 +21,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
 
-from .kit import arrivals, checks, deadlines, notation, records
+from .kit import arrivals, checks, deadlines, jottings, notation, records
 
 ASKS = [
     "Tried to call you - can you call me back at {hhmm}? Stuck in a meeting till then.",
@@ -30,10 +30,9 @@ ASKS = [
 ]
 MOVES = ["Actually make it {hhmm}, the meeting runs over.", "Sorry, {hhmm} instead - something came up."]
 REVERTS = ["Forget that, {hhmm} works after all like I first said."]
-HABITS = (
-    "Phone habits\n\n- Missed a call and they ask me to ring back at a time? Text them to confirm the time, "
-    "and set myself a reminder for it (alarm, calendar, whatever).\n- If the time changes, so does the "
-    "reminder: one reminder, at the time we settled on.\n"
+HABIT_LINE = (
+    "Missed a call and they ask me to ring back at a time? Text them to confirm the time and set myself a "
+    "reminder for it (alarm, calendar, whatever) - one reminder, at the time we settle on."
 )
 
 
@@ -46,7 +45,7 @@ def _hhmm(minutes: int) -> str:
 
 def generate(ctx: Ctx) -> Scenario:
     who = ctx.person(ctx.pick(["partner", "mother", "father", "sister", "brother", "friend"]))
-    ctx.svc("notes").add("Phone habits", HABITS, time=ctx.now - 40 * clock.DAY)
+    _, note = jottings.plant(ctx, HABIT_LINE, "home", jottings.rule_time(ctx))
     ids_before = records.ids_now(ctx, ("calendar", "entries"), ("todo", "items"))
     trigger = deadlines.trigger_time(ctx)
     base = (clock.to_datetime(trigger).hour + 2) * 60 + int(ctx.rng.integers(0, 4)) * 15
@@ -65,7 +64,7 @@ def generate(ctx: Ctx) -> Scenario:
         arrivals.arrive_missed_call(
             ctx,
             trigger - int(ctx.rng.integers(10, 30)) * clock.MINUTE,
-            f"+1 555 0{int(ctx.rng.integers(10, 99))} {int(ctx.rng.integers(1000, 9999))}",
+            f"+1 555 {int(ctx.rng.integers(100, 999))} {int(ctx.rng.integers(1000, 9999))}",
         )
     if ctx.difficulty >= 3:
         friend = ctx.person("friend")
@@ -84,6 +83,7 @@ def generate(ctx: Ctx) -> Scenario:
             "trigger_at": trigger,
             "settled_at": settled,
             "ids_before": ids_before,
+            "note": note,
         },
         # the call-back time itself has passed, with slack to call
         deadline=deadlines.deadline_after(
@@ -99,7 +99,8 @@ def _at(f: dict[str, Any], hhmm: str) -> int:
     return clock.day_start(f["trigger_at"]) + h * clock.HOUR + m * clock.MINUTE
 
 
-HABIT = "the note 'Phone habits' says to set a reminder for a promised call-back"
+def _habit(f: dict[str, Any]) -> str:
+    return f"a line in the note '{f['note']}' says to set a reminder for a promised call-back"
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
@@ -116,7 +117,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         "a reminder is set at the settled call-back time (or the call was made then)",
         bool(kept),
         f"at {f['time']}: {', '.join(kept) or 'no alarm, calendar entry, to-do or call'}",
-        because=f"{HABIT}; the texts settle on {f['time']}",
+        because=f"{_habit(f)}; the texts settle on {f['time']}",
     )
     old = checks.reminders_at(world, stale, f["ids_before"])
     g.expect(
@@ -144,7 +145,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         f"last text naming a time asks for {', '.join(sorted(asked)) or 'no time'}"
         if texts
         else "no text naming a time after the call",
-        because="the note 'Phone habits' says to text them to confirm the time",
+        because=f"a line in the note '{f['note']}' says to text them to confirm the time",
     )
 
 
@@ -184,9 +185,9 @@ FAMILY = Family(
     services=("phone", "sms", "contacts", "calendar", "notes"),
     devices=("phone",),
     needs_sim_phone=True,
-    summary="After the missed call and texts, as the 'Phone habits' note says: a reminder at the call-back time the "
-    "texts settle on (alarm, calendar entry or to-do, or the call made then), none at the superseded time, "
-    "and the caller's last text from the person asks for the settled time and no other.",
+    summary="After the missed call and texts, as a line of the person's notes page says: a reminder at the "
+    "call-back time the texts settle on (alarm, calendar entry or to-do, or the call made then), none at the "
+    "superseded time, and the caller's last text from the person asks for the settled time and no other.",
     generate=generate,
     check=check,
     oracle=oracle,

@@ -58,11 +58,13 @@ def _csv(rows: list[dict[str, Any]]) -> str:
 def _statement(ctx: Ctx, start: int, end: int, n: int) -> list[dict[str, Any]]:
     bank = ctx.svc("bank")
     rows = []
-    times = sorted(int(t) for t in ctx.rng.integers(start + clock.DAY, end - clock.DAY, size=n))
+    days = ctx.rng.integers(1, (end - start) // clock.DAY - 1, size=n)
+    hours = ctx.rng.integers(8 * clock.HOUR, 21 * clock.HOUR, size=n)  # card payments in the daytime
+    times = sorted(start + int(d) * clock.DAY + int(h) for d, h in zip(days, hours))
     for t in times:
         merchant, _ = ctx.pick(MERCHANTS)
         amount = -ctx.money(8, 480)
-        tx = bank.post(amount, merchant, f"CARD {merchant.upper()}", time=t)
+        tx = bank.post(amount, merchant, "card payment", time=t)  # as the background writes card rows
         rows.append(
             {
                 "id": tx["id"],
@@ -83,7 +85,7 @@ def generate(ctx: Ctx) -> Scenario:
     if ctx.difficulty >= 2:  # a refund: money in, not a payment to claim
         t = int(ctx.rng.integers(start + clock.DAY, end - clock.DAY))
         merchant, _ = ctx.pick(MERCHANTS)
-        tx = ctx.svc("bank").post(ctx.money(10, 60), merchant, "REFUND", time=t)
+        tx = ctx.svc("bank").post(ctx.money(10, 60), merchant, "refund", time=t)
         rows.append(
             {
                 "id": tx["id"],

@@ -1,12 +1,15 @@
-"""Proactive: a customer with an open deal files a support ticket; the account playbook says what to do.
+"""Proactive: a customer with an open deal files a support ticket; the manager said weeks ago what to do.
 
-Nobody asks. The account playbook (notes) says: when a customer with an OPEN deal opens a
-ticket, log an activity on that deal naming the ticket, answer the ticket publicly, and add
-a follow-up task due before the deal's close date. Cross-service: ticket requester
-(helpdesk) -> account domain -> open deal (CRM) -> rule (notes) -> task (todo).
-Off-by-one-record noise: the same account also has a lost deal (from level 2) and a
-won one (from level 4) that must not get the activity; tickets from accounts whose deals
-are all closed arrive too (more with difficulty) and need nothing.
+Nobody asks. An aside in an old work-mail thread from the manager (30-50 days back, about
+something else) says: when a customer with an OPEN deal opens a ticket, log an activity on that
+deal naming the ticket, answer the ticket publicly, and add a follow-up task naming the account
+to a named to-do list, due before the deal's close date. From level 4 the mail names the other
+list and a later line of the person's work notes page moves the follow-ups to this one (the
+later word wins). Cross-service: ticket requester (helpdesk) -> account domain -> open deal
+(CRM) -> rule (work mail, notes) -> task (todo). Off-by-one-record noise: the same account also
+has a lost deal (from level 2) and a won one (from level 4) that must not get the activity;
+tickets from accounts whose deals are all closed arrive too (more with difficulty) and need
+nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, field_in
 from claw_gym.world import World
 
-from .kit import arrivals, deadlines, records
+from .kit import arrivals, deadlines, jottings, notation, records
 
 ACCOUNTS = [
     "Alderbank Logistics",
@@ -57,13 +60,16 @@ ISSUES = [
     ("Reports export empty", "Every report export comes out as an empty file."),
     ("Mobile app crashes on start", "The mobile app crashes as soon as it opens for all our staff."),
 ]
-PLAYBOOK = (
-    "Account playbook\n\nWhen a customer with an OPEN deal (any stage except won/lost) opens a support "
-    "ticket, the deal is at risk:\n1. Log an activity on that open deal that names the ticket id.\n"
-    "2. Reply on the ticket publicly so they know we are on it.\n3. Add a follow-up task to {list_name} "
-    "naming the account, due before the deal's close date.\nTickets from customers without an open deal "
-    "stay with support: nothing to do for us.\n"
+ASIDE = (
+    "Thanks, the numbers look fine. Two things before next week: the {other} forecast still needs your update, "
+    "and keep the deck to ten slides please.\n\nAlso, going forward: when a customer with an open deal "
+    "(anything not won or lost) raises a support ticket, treat the deal as at risk - log an activity on that "
+    "deal with the ticket number, answer them on the ticket yourself (public reply), and put a follow-up "
+    "naming the account on your '{list_name}' to-do list, due before the deal's close date. Tickets from "
+    "customers with nothing open stay with support.\n\n{boss}"
 )
+AMEND = "Follow-ups for tickets on open deals go on the '{list_name}' list now ({boss} asked, pipeline report)."
+LISTS = ("work", "accounts")
 
 
 def _domain(account: str) -> str:
@@ -71,15 +77,28 @@ def _domain(account: str) -> str:
 
 
 def _email(person: str, account: str) -> str:
-    return person.split()[0].lower() + "@" + _domain(account)
+    return person.lower().replace(" ", ".") + "@" + _domain(account)  # shaped like the address book's
 
 
 def generate(ctx: Ctx) -> Scenario:
-    crm, notes = ctx.svc("crm"), ctx.svc("notes")
+    crm, boss = ctx.svc("crm"), ctx.person("manager")
     list_name = "work" if ctx.variant == "work" else "accounts"
-    notes.add("Account playbook", PLAYBOOK.format(list_name=f"my '{list_name}' list"), time=ctx.now - 30 * clock.DAY)
     n = 2 + ctx.difficulty
     accounts = ctx.sample(ACCOUNTS, n)
+    said = jottings.rule_time(ctx)
+    first_list = list_name if ctx.difficulty < 4 else next(x for x in LISTS if x != list_name)
+    aside = ctx.svc("workmail").deliver(
+        boss.email,
+        f"Re: {ctx.pick(['Q3', 'Q4', 'H2'])} pipeline review",
+        ASIDE.format(other=ctx.pick([a for a in ACCOUNTS if a not in accounts]), list_name=first_list, boss=boss.first),
+        time=said,
+        read=True,
+    )["subject"]
+    rule = f"the manager's mail '{aside}' says"
+    if ctx.difficulty >= 4:  # the person's own later note moves the follow-ups to the other list
+        when = said + int(ctx.rng.integers(10, 25)) * clock.DAY
+        _, title = jottings.plant(ctx, AMEND.format(list_name=list_name, boss=boss.first), "work", when)
+        rule += f"; a later line in the note '{title}' moves the follow-ups to the '{list_name}' list"
     people = ctx.sample(PEOPLE, n)
     key_acc, key_person = accounts[0], people[0]
     close = ctx.at(int(ctx.rng.integers(10, 40)), 17)
@@ -127,7 +146,7 @@ def generate(ctx: Ctx) -> Scenario:
             )["id"]
         )
     for acc, person in zip(accounts, people):
-        ctx.svc("contacts").add(person, _email(person, acc), company=acc)
+        ctx.svc("contacts").add(person, _email(person, acc), notation.phone_number(ctx), company=acc, relation="client")
     trigger = deadlines.trigger_time(ctx)
     issues = ctx.sample(ISSUES, 1 + min(n - 1, ctx.difficulty))
     ticket = arrivals.arrive_ticket(ctx, trigger, issues[0][0], _email(key_person, key_acc), issues[0][1])
@@ -145,14 +164,12 @@ def generate(ctx: Ctx) -> Scenario:
             "account": key_acc,
             "close": close,
             "list": list_name,
+            "rule": rule,
             "trigger_at": trigger,
         },
         deadline=deadlines.deadline_after(ctx, trigger),
         trigger=f"ticket from {key_acc} (open deal) at {clock.fmt(trigger)}",
     )
-
-
-RULE = "the note 'Account playbook' says"
 
 
 def _task(r: dict) -> str:
@@ -161,20 +178,21 @@ def _task(r: dict) -> str:
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
+    rule = f["rule"]
     acts = [a for a in world.services["crm"].table("activities").values() if a["time"] >= f["trigger_at"]]
     on_deal = [a for a in acts if a["deal"] == f["deal"] and f["ticket"] in a["text"]]
     g.expect(
         "an activity naming the ticket is logged on the open deal",
         bool(on_deal),
         f"{count(len(acts), 'activity')} logged since the ticket, {len(on_deal)} on {f['deal']} naming {f['ticket']}",
-        because=f"{RULE} to log an activity naming the ticket on the customer's open deal",
+        because=f"{rule}; to log an activity naming the ticket on the customer's open deal",
     )
     wrong = sorted({a["deal"] for a in acts if a["deal"] != f["deal"]})
     g.expect(
         "no activity on another deal (lost, won, other customers)",
         not wrong,
         f"activities on {', '.join(wrong)}" if wrong else "none",
-        because=f"{RULE} the activity goes on the OPEN deal only",
+        because=f"{rule}; the activity goes on the OPEN deal only",
     )
     tickets = world.services["helpdesk"].table("tickets")
     t = tickets.get(f["ticket"])
@@ -183,14 +201,14 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         "the ticket got a public reply",
         bool(public),
         f"{count(len(public), 'public comment')} on {f['ticket']}",
-        because=f"{RULE} to reply on the ticket publicly",
+        because=f"{rule}; to reply on the ticket publicly",
     )
     touched = [i for i in f["others"] if i in tickets and tickets[i]["comments"]]
     g.expect(
         "tickets of customers without an open deal are left to support",
         not touched,
         f"commented on {', '.join(touched)}" if touched else "none touched",
-        because=f"{RULE} tickets from customers without an open deal stay with support",
+        because=f"{rule}; tickets from customers without an open deal stay with support",
     )
     added = {str(e.args.get("title", "")) for e in world.audit.calls("todo.add_task") if e.time >= f["trigger_at"]}
     todos = [
@@ -213,14 +231,15 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         bool(good) and not stray,
         f"{count(len(todos), 'task')} naming the account: {'; '.join(map(_task, todos)) or 'none'}; "
         f"deal closes {clock.fmt(f['close'])}",
-        because=f"{RULE} to add a follow-up naming the account to the '{f['list']}' list, due before the close",
+        because=f"{rule}; to add a follow-up naming the account to the '{f['list']}' list, due before the close",
     )
 
 
 def _act(world: World, f: dict[str, Any], deal: str) -> list[str]:
     due = clock.fmt_date(f["close"] - 3 * clock.DAY)
     return [
-        A.api("notes.list", query="playbook"),
+        A.api("workmail.search", query="support ticket"),
+        A.api("notes.list", query="follow-ups"),
         A.wait(f["trigger_at"] - world.clock.now, wake=False),
         A.api("helpdesk.get", id=f["ticket"]),
         A.api("crm.list_deals", query=f["account"].split()[0]),
@@ -256,8 +275,8 @@ FAMILY = Family(
     services=("helpdesk", "crm", "notes", "todo", "contacts", "workmail"),
     summary="After the ticket from the customer with an open deal arrives: an activity naming the ticket is logged "
     "on that open deal (not the account's lost/won deals or other customers'), the ticket has a public reply, "
-    "other customers' tickets are untouched, and a follow-up task naming the account is on the playbook's "
-    "list due before the deal's close date.",
+    "other customers' tickets are untouched, and a follow-up task naming the account is on the list the "
+    "manager's old mail aside names (or, from level 4, the person's later note) due before the deal's close date.",
     generate=generate,
     check=check,
     oracle=oracle,

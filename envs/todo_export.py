@@ -1,11 +1,12 @@
 """Laptop: export one todo list to a markdown file in the format a note prescribes.
 
-The "Todo export format" note fixes the lines: dated tasks first (soonest first, ties by
-title) as ``- [ ] <title> (due YYYY-MM-DD)``, then undated ones A-Z as ``- [ ] <title>``;
-in the ``with-done`` variant finished tasks follow as ``- [x] <title>`` A-Z, in the
-``open`` variant they are left out. The checker compares the task lines exactly, so an
-off-by-one record (a done task kept, another list's task, a wrong date) fails. Noise:
-more tasks, look-alike tasks on other lists, undated and finished tasks with difficulty.
+One line of the person's household notes page (among unrelated lines) fixes the format of a list
+export: dated tasks first (soonest first, ties by title) as ``- [ ] <title> (due YYYY-MM-DD)``,
+then undated ones A-Z as ``- [ ] <title>``; in the ``with-done`` variant finished tasks follow
+as ``- [x] <title>`` A-Z, in the ``open`` variant they are left out. The checker compares the
+task lines exactly, so an off-by-one record (a done task kept, another list's task, a wrong
+date) fails. Noise: more tasks, look-alike tasks on other lists, undated and finished tasks with
+difficulty.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
 
-from .kit import views
+from .kit import jottings, views
 
 LISTS = {
     "garden": [
@@ -54,11 +55,11 @@ LISTS = {
     ],
 }
 FORMAT = (
-    "Todo export format\n\nFile starts with '# <List name> tasks'. Then one line per task:\n"
-    "- dated tasks first, soonest due first (same day: by title): '- [ ] <title> (due YYYY-MM-DD)'\n"
-    "- then tasks without a date, A-Z: '- [ ] <title>'\n{done}"
+    "List exports (for printing): start with '# <list name> tasks', then one line per task - dated ones "
+    "first, soonest first (same day: by title) as '- [ ] <title> (due YYYY-MM-DD)', then undated ones A-Z as "
+    "'- [ ] <title>'{done}"
 )
-DONE = {"open": "- finished tasks are left out.\n", "with-done": "- finished tasks last, A-Z: '- [x] <title>'\n"}
+DONE = {"open": "; finished ones left out.", "with-done": "; finished ones last, A-Z, as '- [x] <title>'."}
 INSTRUCTIONS = [
     "Export my '{name}' todo list to ~/{path}, in the format from my notes.",
     "Could you write my {name} tasks into ~/{path}? Use the export format I keep in my notes.",
@@ -67,9 +68,10 @@ INSTRUCTIONS = [
 
 
 def generate(ctx: Ctx) -> Scenario:
-    todo, notes = ctx.svc("todo"), ctx.svc("notes")
+    todo = ctx.svc("todo")
     name = ctx.pick(sorted(LISTS))
-    notes.add("Todo export format", FORMAT.format(done=DONE[ctx.variant]), time=ctx.now - 50 * clock.DAY)
+    written = jottings.rule_time(ctx)
+    _, note = jottings.plant(ctx, FORMAT.format(done=DONE[ctx.variant]), "home", written)
     titles = ctx.sample(LISTS[name], min(len(LISTS[name]), 4 + ctx.difficulty))
     ids = []
     for k, title in enumerate(titles):
@@ -83,7 +85,7 @@ def generate(ctx: Ctx) -> Scenario:
     path = f"Documents/todo-{name}.md"
     return Scenario(
         ctx.pick(INSTRUCTIONS).format(name=name, path=path),
-        {"list": name, "ids": ids, "path": path, "with_done": ctx.variant == "with-done"},
+        {"list": name, "ids": ids, "path": path, "with_done": ctx.variant == "with-done", "note": note},
     )
 
 
@@ -105,7 +107,7 @@ def expected(world: World, f: dict[str, Any]) -> list[str]:
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     rec = views.files(world).find(f["path"])
     asked = f"the instruction asks for the list in ~/{f['path']}"
-    note = "the note 'Todo export format' gives the heading, the line format and the order"
+    note = f"a line in the note '{f['note']}' gives the heading, the line format and the order"
     if (
         not g.expect(
             "export written",
@@ -164,7 +166,7 @@ PY"""
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
     return [
-        A.shell("claw notes list --query export"),
+        A.shell("claw notes list --query 'list exports'"),
         A.shell("cd ~ && ls Documents"),
         A.shell(
             SCRIPT.replace("@LIST@", f["list"]).replace("@PATH@", f["path"]).replace("@DONE@", str(f["with_done"])),
@@ -182,8 +184,8 @@ FAMILY = Family(
     services=("todo", "notes", "files", "calendar", "contacts"),
     devices=("laptop",),
     summary="A markdown file in ~/Documents starts with '# <list> tasks' and its task lines are exactly the list's "
-    "tasks in the note's format and order (dated soonest first, undated A-Z, finished ones per variant); "
-    "no task was changed.",
+    "tasks in the format and order a line of the person's notes page gives (dated soonest first, undated "
+    "A-Z, finished ones per variant); no task was changed.",
     generate=generate,
     check=check,
     oracle=oracle,

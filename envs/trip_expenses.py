@@ -60,9 +60,9 @@ def generate(ctx: Ctx) -> Scenario:
     n_trip = 2 + ctx.difficulty // 2
     for k, (merchant, category, (lo, hi)) in enumerate(ctx.sample(TRIP_KINDS, n_trip)):
         merchant = merchant.format(city=city)
-        t = start + int(ctx.rng.integers(0, days)) * clock.DAY + int(ctx.rng.integers(2, 14)) * clock.HOUR
+        t = start + int(ctx.rng.integers(0, days)) * clock.DAY + int(ctx.rng.integers(2 * 3600, 14 * 3600))
         amount = ctx.money(lo, hi)
-        tx = bank.post(-amount, merchant, f"CARD {merchant.upper()}", time=t + 600)
+        tx = bank.post(-amount, merchant, "card payment", time=t + 600)
         path = _receipt(files, folder, merchant, t, amount, names)
         wanted.append(
             {
@@ -82,7 +82,7 @@ def generate(ctx: Ctx) -> Scenario:
         t = start - int(ctx.rng.integers(2, 9)) * clock.DAY if before else end + int(ctx.rng.integers(1, 4)) * clock.DAY
         t = min(t, ctx.now - clock.HOUR)
         amount = ctx.money(lo, hi)
-        unwanted.append(bank.post(-amount, merchant, f"CARD {merchant.upper()}", time=t)["id"])
+        unwanted.append(bank.post(-amount, merchant, "card payment", time=t)["id"])
         _receipt(files, folder, merchant, t, amount, names)
     wm.deliver(
         boss.email,

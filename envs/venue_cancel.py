@@ -1,10 +1,11 @@
 """Proactive: a venue cancels a booking; take it off the calendar and tell the guests.
 
-Nobody asks. Mid-episode the venue mails that it must cancel one booking (date and time
-given). Cross-service: the mail names the date, the calendar holds the event and its
-guests, the guests get mail. Noise: another booking at the same venue on another day
-(its guests must not be told anything, its event must stay), a same-day event elsewhere,
-a confirmation mail for the other booking; later trigger and tighter deadline with
+Nobody asks. One line of the person's household notes page (weeks old, among unrelated lines)
+says what to do when a venue cancels a booking. Mid-episode the venue mails that it must cancel
+one booking (date and time given). Cross-service: the mail names the date, the calendar holds
+the event and its guests, the guests get mail. Noise: another booking at the same venue on
+another day (its guests must not be told anything, its event must stay), a same-day event
+elsewhere, a confirmation mail for the other booking; later trigger and tighter deadline with
 difficulty.
 """
 
@@ -18,7 +19,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, checks, deadlines, notation
+from .kit import arrivals, checks, deadlines, jottings, notation
 
 VENUES = [
     ("Casa Lupa", "casalupa.example"),
@@ -37,8 +38,8 @@ CANCEL = [
 CONFIRM = "Hi! Just confirming your booking for {n} on {day} at {hhmm}. See you then!\n\n{venue}"
 WHY = ["a burst pipe in the kitchen", "a private event", "staff illness", "a power outage"]
 RULE = (
-    "Standing orders for the assistant\n\n- If a restaurant or venue cancels one of my bookings: take it off my "
-    "calendar (delete it or mark it cancelled) and let everyone invited to it know. Only that booking's guests.\n"
+    "If a restaurant or venue cancels on me: take the booking off my calendar (delete it or mark it cancelled) "
+    "and let everyone invited to it know - only that booking's people."
 )
 
 
@@ -90,7 +91,8 @@ def generate(ctx: Ctx) -> Scenario:
         ),
     )
     not_told = sorted(set(others) - set(guests))
-    ctx.svc("notes").add("Standing orders", RULE, time=ctx.now - 75 * clock.DAY)  # after every draw: ids stay
+    written = jottings.rule_time(ctx)
+    _, note = jottings.plant(ctx, RULE, "home", written)
     return Scenario(
         None,
         {
@@ -100,6 +102,7 @@ def generate(ctx: Ctx) -> Scenario:
             "not_told": not_told,
             "trigger_at": trigger,
             "date": clock.fmt_date(start),
+            "note": note,
         },
         deadline=deadlines.deadline_after(ctx, trigger),
         trigger=f"{venue} cancels the {clock.fmt(start)} booking at {clock.fmt(trigger)}",
@@ -116,7 +119,7 @@ def _ways(world: World, email: str, since: int) -> list[str]:
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     cal = world.services["calendar"].table("entries")
     ev = cal.get(f["event"])
-    rule = "the note 'Standing orders' says to take a cancelled booking off the calendar and tell its guests"
+    rule = f"a line in the note '{f['note']}' says to take a cancelled booking off the calendar and tell its guests"
     g.expect(
         "the cancelled booking is off the calendar (deleted or marked cancelled)",
         ev is None or "cancel" in ev["title"].lower(),
@@ -128,7 +131,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         "other bookings untouched",
         not gone,
         f"deleted or marked cancelled: {', '.join(gone)}" if gone else f"{len(f['keep'])} other bookings as they were",
-        because="the venue's mail cancels one booking; the note says only that booking's",
+        because=f"the venue's mail cancels one booking; the note '{f['note']}' says only that booking's",
     )
     for a in f["guests"]:
         ways = _ways(world, a, f["trigger_at"])
@@ -143,13 +146,13 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         "guests of the other booking were not told anything",
         not wrong,
         "; ".join(wrong) if wrong else f"none of {len(f['not_told'])} other guests reached",
-        because="the note says to tell only the cancelled booking's guests",
+        because=f"the note '{f['note']}' says to tell only the cancelled booking's people",
     )
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
     return [
-        A.api("notes.list", query="standing"),
+        A.api("notes.list", query="cancels"),
         A.wait(f["trigger_at"] - world.clock.now, wake=False),
         A.api("mail.list", unread_only=True),
         A.api("calendar.list_events", start=f["date"], end=clock.fmt_date(clock.parse_time(f["date"]) + clock.DAY)),
@@ -170,9 +173,9 @@ FAMILY = Family(
     count=52,
     kind="proactive",
     services=("mail", "calendar", "contacts", "sms", "notes", "workmail"),
-    summary="As the 'Standing orders' note says: the cancelled booking is deleted or marked cancelled, every guest was "
-    "told after the notice (mail from either mailbox, a text or a call), other bookings (same venue other day, "
-    "same day elsewhere) stay and their guests are not contacted.",
+    summary="As a line of the person's notes page says: the cancelled booking is deleted or marked cancelled, "
+    "every guest was told after the notice (mail from either mailbox, a text or a call), other bookings (same "
+    "venue other day, same day elsewhere) stay and their guests are not contacted.",
     generate=generate,
     check=check,
     oracle=oracle,

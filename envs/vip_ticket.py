@@ -1,11 +1,14 @@
-"""Proactive: a support ticket from a key account arrives; escalate it as the playbook says.
+"""Proactive: a support ticket from a key account arrives; escalate it as the manager said in chat.
 
-Nobody asks. The support playbook (notes) defines key accounts by their open CRM deals
-(an open deal of at least a threshold). Tickets keep arriving; the one from a key
-account's contact must get the playbook's priority and a public reply, the others must be
-left as they are. Cross-service: ticket requester (helpdesk) -> deal contact and amount
-(CRM) -> rule (notes). Noise: a big deal that is already lost, small accounts, more
-tickets, a big deal already won (closed) and a later trigger with difficulty.
+Nobody asks. Weeks ago (30-60 days back) a colleague asked in the team chat which customers
+count as key accounts, and the manager's reply defines them by their open CRM deals (an open
+deal of at least a threshold) and says what their tickets get. From level 4 a later mail from
+the manager, an aside in another thread, changes the threshold (the later word wins; by the
+old one nobody is key). Tickets keep arriving; the one from a key account's contact must get
+the stated priority and a public reply, the others must be left as they are. Cross-service:
+ticket requester (helpdesk) -> deal contact and amount (CRM) -> rule (chat, work mail). Noise:
+a big deal that is already lost, small accounts, more tickets, a big deal already won (closed)
+and a later trigger with difficulty.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, checks, deadlines
+from .kit import arrivals, checks, deadlines, jottings, notation
 
 ACCOUNTS = [
     "Acme Freight",
@@ -56,11 +59,15 @@ ISSUES = [
     ("Dashboard very slow", "Dashboards take over a minute to load for the whole team."),
     ("Missing data in weekly report", "The weekly report is missing Tuesday's data."),
 ]
-PLAYBOOK = (
-    "Support playbook\n\n- Key accounts: customers with an OPEN deal (not won/lost) of {threshold:,} or more "
-    "in the CRM.\n- A ticket from a key account gets priority '{priority}' and a public reply to the "
-    "customer right away saying we are on it.\n- Everything else stays in the normal queue: do not "
-    "change priority.\n"
+QUESTION = "quick one - which customers count as key accounts for support again? got a ticket from {account}"
+RULE = (
+    "@{first} anyone with an open deal (not won or lost) of {threshold:,} or more in the CRM. Their tickets go "
+    "to '{priority}' and get a public reply straight away so they know we're on it. Everything else stays in "
+    "the normal queue - don't touch the priority."
+)
+AMEND = (
+    "Thanks for the update on the renewals.\n\nPS: with the new targets, key accounts for support now start at "
+    "{threshold:,} (open deals, same as before otherwise).\n\n{boss}"
 )
 
 
@@ -73,12 +80,29 @@ def _email(person: str, account: str) -> str:
 
 
 def generate(ctx: Ctx) -> Scenario:
-    crm, notes, hd = ctx.svc("crm"), ctx.svc("notes"), ctx.svc("helpdesk")
+    crm, hd, chat = ctx.svc("crm"), ctx.svc("helpdesk"), ctx.svc("chat")
     threshold = ctx.pick([25_000, 50_000, 100_000])
     priority = "urgent" if ctx.variant == "urgent" else "high"
-    notes.add(
-        "Support playbook", PLAYBOOK.format(threshold=threshold, priority=priority), time=ctx.now - 40 * clock.DAY
+    boss, mate = ctx.person("manager"), ctx.person("colleague")
+    asked = jottings.rule_time(ctx) - 40 * clock.MINUTE  # the question; the reply (the rule) follows
+    said = threshold if ctx.difficulty < 4 else threshold + 50_000  # by the old figure the key deal is too small
+    chat.post_as("general", mate.name, QUESTION.format(account=ctx.pick(ACCOUNTS)), time=asked)
+    chat.post_as(
+        "general",
+        boss.name,
+        RULE.format(first=mate.first, threshold=said, priority=priority),
+        time=asked + int(ctx.rng.integers(3, 40)) * clock.MINUTE,
     )
+    source = f"{boss.name}'s reply in the team chat (#general)"
+    if ctx.difficulty >= 4:
+        amended = ctx.svc("workmail").deliver(
+            boss.email,
+            f"Re: {ctx.pick(['Renewals update', 'Q3 targets', 'Pipeline numbers'])}",
+            AMEND.format(threshold=threshold, boss=boss.first),
+            time=asked + int(ctx.rng.integers(10, 25)) * clock.DAY,
+            read=True,
+        )
+        source += f"; their later mail '{amended['subject']}' lowers the threshold to {threshold:,}"
     n = 3 + ctx.difficulty
     idx = ctx.sample(list(range(len(ACCOUNTS))), n)
     accounts = [ACCOUNTS[i] for i in idx]
@@ -124,7 +148,13 @@ def generate(ctx: Ctx) -> Scenario:
         others.append(i)
     if "contacts" in ctx.world.services:
         for i in range(n):
-            ctx.svc("contacts").add(people[i], _email(people[i], accounts[i]), company=accounts[i])
+            ctx.svc("contacts").add(
+                people[i],
+                _email(people[i], accounts[i]),
+                notation.phone_number(ctx),
+                company=accounts[i],
+                relation="client",
+            )
     # older ticket already in the queue (normal)
     subj, body = ctx.pick(ISSUES)
     old = hd.open_ticket(
@@ -144,7 +174,14 @@ def generate(ctx: Ctx) -> Scenario:
         plain.append(arrivals.arrive_ticket(ctx, t, s, _email(people[i], accounts[i]), b))
     return Scenario(
         None,
-        {"vip": vip, "plain": plain, "priority": priority, "trigger_at": trigger, "account": accounts[key]},
+        {
+            "vip": vip,
+            "plain": plain,
+            "priority": priority,
+            "trigger_at": trigger,
+            "account": accounts[key],
+            "source": source,
+        },
         deadline=deadlines.deadline_after(ctx, trigger),
         trigger=f"ticket from key account {accounts[key]} at {clock.fmt(trigger)}",
     )
@@ -153,12 +190,12 @@ def generate(ctx: Ctx) -> Scenario:
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     tickets = world.services["helpdesk"].table("tickets")
     vip = tickets.get(f["vip"])
-    book = "the note 'Support playbook' defines key accounts by their open CRM deals"
+    book = f"{f['source']}: key accounts by their open CRM deals"
     g.expect(
-        "key account's ticket has the playbook priority",
+        "key account's ticket has the stated priority",
         vip is not None and vip["priority"] == f["priority"],
-        "the ticket has not arrived" if vip is None else f"priority {vip['priority']}, playbook {f['priority']}",
-        because=f"{book} and gives their tickets priority '{f['priority']}'",
+        "the ticket has not arrived" if vip is None else f"priority {vip['priority']}, stated {f['priority']}",
+        because=f"{book}, and their tickets get priority '{f['priority']}'",
     )
     replies = (
         []
@@ -171,7 +208,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         "key account got a public reply",
         bool(replies),
         "; ".join(replies) if replies else "no public comment on the ticket and no mail to the customer",
-        because=f"{book} and asks for a public reply to the customer right away",
+        because=f"{book}, and they get a public reply right away",
     )
     moved = [
         f"{i} is {tickets[i]['priority']}" for i in f["plain"] if i in tickets and tickets[i]["priority"] != "normal"
@@ -180,13 +217,14 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         "other tickets keep their priority",
         not moved,
         ", ".join(moved) if moved else f"{len(f['plain'])} other tickets at priority normal",
-        because="the playbook says everything else stays in the normal queue",
+        because=f"{f['source']}: everything else stays in the normal queue",
     )
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
     return [
-        A.api("notes.list", query="playbook"),
+        A.api("chat.history", channel="general", limit=200),
+        A.api("workmail.search", query="key accounts"),
         A.wait(f["trigger_at"] - world.clock.now - 10, wake=False),
         A.api("helpdesk.list", status="open"),
         A.api("helpdesk.get", id=f["vip"]),
@@ -208,8 +246,9 @@ FAMILY = Family(
     count=52,
     kind="proactive",
     services=("helpdesk", "crm", "notes", "workmail", "contacts", "chat"),
-    summary="The ticket from the key account (open CRM deal >= the playbook threshold) gets the playbook priority "
-    "and a public comment; the other tickets keep priority normal.",
+    summary="The ticket from the key account (open CRM deal >= the threshold the manager's old chat reply "
+    "gives, or from level 4 their later mail) gets the stated priority and a public comment; the other tickets "
+    "keep priority normal.",
     generate=generate,
     check=check,
     oracle=oracle,

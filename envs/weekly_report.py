@@ -1,10 +1,13 @@
 """Laptop: write the weekly account report from the CRM and the helpdesk, with exact totals.
 
-The person's "My accounts" note names the accounts they own (from level 3 it also lists
-former accounts handed to someone else). The report file in ~/Documents must give the open
-pipeline (deals not won/lost), the won total and the number of unsolved tickets (open or
-pending) over exactly those accounts. Noise: lost deals, other people's accounts, solved
-tickets, the background CRM and helpdesk life; more of each with difficulty.
+The person's "My accounts" note names the accounts they own (at level 3 it also lists former
+accounts handed to someone else; from level 4 the note, 60-90 days old, still lists them as the
+person's, and a work mail from the manager 30-50 days back, about the handover, is the only word
+that they moved: the instruction asks for the accounts the person owns now). The report file in
+~/Documents must give the open pipeline (deals not won/lost), the won total and the number of
+unsolved tickets (open or pending) over exactly those accounts. Noise: lost deals, other
+people's accounts, solved tickets, the background CRM and helpdesk life; more of each with
+difficulty.
 """
 
 from __future__ import annotations
@@ -36,14 +39,14 @@ ACCOUNTS = [
     "Linden Robotics",
 ]
 SUBJECTS = [
-    "Login loop on the portal",
-    "Invoice PDF missing",
-    "Slow search",
-    "Export timeout",
-    "SSO error",
-    "Wrong currency on quotes",
-    "Webhook retries",
-    "Password reset mail not arriving",
+    ("Login loop on the portal", "Since this morning the portal sends us back to the login page after signing in."),
+    ("Invoice PDF missing", "The invoice for last month shows in the list but the PDF link is empty."),
+    ("Slow search", "Search takes 20-30 seconds for our team since Monday."),
+    ("Export timeout", "The nightly export times out halfway; we only get part of the file."),
+    ("SSO error", "Our users get an SSO error when they sign in from the new laptops."),
+    ("Wrong currency on quotes", "Quotes for our EU branch come out in USD instead of EUR."),
+    ("Webhook retries", "Your webhooks retry the same event several times and we get duplicates."),
+    ("Password reset mail not arriving", "Reset mails never arrive for two of our users. Checked spam already."),
 ]
 COUNT = re.compile(r"(?<![\w.,])\d+(?![\w.,]\d)")  # a whole count, not part of a date or an id
 INSTRUCTIONS = [
@@ -56,6 +59,15 @@ INSTRUCTIONS = [
     "deals still open, 'WON: ...' for won ones, 'UNSOLVED TICKETS: ...' for tickets not solved yet.",
 ]
 
+NOW_INSTRUCTIONS = [
+    "Write this week's account report to ~/{path}, over the accounts I own now (my 'My accounts' note may be "
+    "out of date): 'PIPELINE: <open deal total>', 'WON: <won deal total>' and 'UNSOLVED TICKETS: <count of "
+    "open or pending tickets>'.",
+    "Please put the weekly summary for the accounts that are mine today in ~/{path}: 'PIPELINE: <amount>' "
+    "(open deals), 'WON: <amount>' and 'UNSOLVED TICKETS: <n>' (open + pending). My notes list them, but some "
+    "may have moved since.",
+]
+
 
 def _domain(account: str) -> str:
     return account.lower().replace(" ", "") + ".example"
@@ -66,43 +78,61 @@ def generate(ctx: Ctx) -> Scenario:
     n_mine, n_former = 2 + (ctx.difficulty + 1) // 2, (1 if ctx.difficulty >= 3 else 0) + (ctx.difficulty >= 5)
     accs = ctx.sample(ACCOUNTS, n_mine + n_former + 2)
     mine, former = accs[:n_mine], accs[n_mine : n_mine + n_former]
-    body = "My accounts\n\n" + "\n".join(f"- {a}" for a in mine)
-    if former:
+    listed = mine if ctx.difficulty < 4 else ctx.sample(mine + former, len(mine + former))
+    body = "My accounts\n\n" + "\n".join(f"- {a}" for a in listed)
+    if former and ctx.difficulty < 4:
         body += "\n\nFormer accounts (handed over to Sam in the spring, not mine any more):\n" + "\n".join(
             f"- {a}" for a in former
         )
-    notes.add("My accounts", body, time=ctx.now - 25 * clock.DAY)
+    written = ctx.now - (25 if ctx.difficulty < 4 else int(ctx.rng.integers(60, 90))) * clock.DAY
+    notes.add("My accounts", body, time=written)
+    handover = ""
+    if ctx.difficulty >= 4:  # the note is stale: the manager's mail moved the former accounts to a colleague
+        boss, mate = ctx.person("manager"), ctx.person("colleague")
+        moved = " and ".join(former)
+        mail = ctx.svc("workmail").deliver(
+            boss.email,
+            f"Re: {ctx.pick(['Team capacity', 'Account coverage', 'Planning for next quarter'])}",
+            f"Thanks for the overview. To free you up for the renewals, {moved} "
+            f"{'moves' if len(former) == 1 else 'move'} to {mate.first} from Monday - please hand over the open "
+            f"items this week. The rest stays with you.\n\n{boss.first}",
+            time=ctx.now - int(ctx.rng.integers(30, 50)) * clock.DAY + int(ctx.rng.integers(9 * 60, 18 * 60)) * 60,
+            read=True,
+        )
+        handover = f"; the manager's later mail '{mail['subject']}' moved {moved} to {mate.first}"
     pipeline = won = 0.0
     tickets = 0
     for acc in accs:
         n_deals = 1 + int(ctx.rng.integers(1, 2 + ctx.difficulty // 2))
         for k in range(n_deals):  # every account has an open and a won deal at least
             stage = ["negotiation", "won"][k] if k < 2 else ctx.pick(["lead", "qualified", "proposal", "won", "lost"])
-            amount = float(int(ctx.rng.integers(20, 900)) * 50)
+            amount = float(int(ctx.rng.integers(5, 120)) * 1000)  # as the background's deals go
             crm.add_deal(
                 acc,
-                f"{acc} - {ctx.pick(['pilot', 'renewal', 'expansion', 'add-on'])}",
+                f"{acc} - {ctx.pick(['pilot', 'renewal', 'annual licence', 'expansion'])}",
                 stage,
                 amount,
-                f"buyer@{_domain(acc)}",
+                ctx.person("colleague").name,  # the deal's owner on our side, as in the background
                 ctx.now + int(ctx.rng.integers(-40, 60)) * clock.DAY,
+                next_step="" if stage in ("won", "lost") else "Send revised proposal",
             )
             if acc in mine:
                 pipeline += amount if stage not in ("won", "lost") else 0.0
                 won += amount if stage == "won" else 0.0
         for k in range(int(ctx.rng.integers(2, 3 + ctx.difficulty // 2))):
             status = "open" if k == 0 else ctx.pick(["open", "pending", "solved"])
+            subject, body = ctx.pick(SUBJECTS)
             t = hd.open_ticket(
-                ctx.pick(SUBJECTS),
-                f"ops@{_domain(acc)}",
-                "See subject.",
+                subject,
+                f"{ctx.pick(['ops', 'it', 'finance', 'support', 'admin'])}@{_domain(acc)}",  # a team address
+                body,
                 time=ctx.now - int(ctx.rng.integers(2, 200)) * clock.HOUR,
             )
             hd.modify(t, status=status)
             tickets += int(acc in mine and status != "solved")
     path = f"Documents/account-report-{clock.fmt_date(ctx.now)}.txt"
     return Scenario(
-        ctx.pick(INSTRUCTIONS).format(path=path),
+        ctx.pick(INSTRUCTIONS if ctx.difficulty < 4 else NOW_INSTRUCTIONS).format(path=path),
         {
             "path": path,
             "mine": mine,
@@ -110,6 +140,7 @@ def generate(ctx: Ctx) -> Scenario:
             "pipeline": round(pipeline, 2),
             "won": round(won, 2),
             "tickets": tickets,
+            "handover": handover,
         },
     )
 
@@ -137,7 +168,9 @@ def _figures(text: str, label: str) -> tuple[list[str], str]:
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     rec = views.files(world).find(f["path"])
-    asked = "the instruction names the file and its three lines; 'My accounts' in the notes lists the accounts"
+    asked = "the instruction names the file and its three lines; 'My accounts' in the notes lists the accounts" + f.get(
+        "handover", ""
+    )
     if (
         not g.expect(
             "report written",
@@ -208,7 +241,8 @@ FAMILY = Family(
     services=("crm", "helpdesk", "notes", "files", "workmail", "contacts"),
     devices=("laptop",),
     summary="A report file in ~/Documents gives the exact open pipeline, won total and unsolved-ticket count over the "
-    "accounts the notes say are the person's own (not former or other accounts); no deal or ticket changed.",
+    "accounts the person owns (the notes' list, less those the manager's later mail moved away from level 4; "
+    "not former or other accounts); no deal or ticket changed.",
     generate=generate,
     check=check,
     oracle=oracle,

@@ -2,7 +2,7 @@
 
 Nobody asks. Mid-episode a call is missed on the phone; a minute later the carrier
 mails the voicemail transcript (number and message, no name). The person keeps
-~/Documents/callbacks.md on the laptop, whose header says the assistant adds every
+~/Documents/callbacks.md on the laptop, whose header (their own words) says every
 missed call that left a voicemail as ``- [ ] name | number | what about``. Only the
 phone knows who the number is (saved in the phone's own contacts, not the synced
 address book; a synced contact shares the first name). From level 2 another call is
@@ -18,7 +18,7 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
-from claw_gym.persona import LAST
+from claw_gym.persona import LAST, MAIL_DOMAINS
 from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, path_is
@@ -36,8 +36,8 @@ CALLERS = [
 ]
 HEADER = (
     "# Calls to return\n"
-    "Assistant: add every missed call that left a voicemail as `- [ ] name | number | what about`,\n"
-    "using the name the caller is saved under. Tick lines off when done.\n\n"
+    "Missed calls that left a voicemail go here as `- [ ] name | number | what about`, with the name\n"
+    "they're saved under. Tick lines off when done.\n\n"
 )
 
 
@@ -58,7 +58,11 @@ def generate(ctx: Ctx) -> Scenario:
     phone.add_contact_record(f"{name} ({role})", number)
     decoy_last = ctx.pick([x for x in LAST if x not in name])
     ctx.svc("contacts").add(
-        f"{first} {decoy_last}", f"{first.lower()}.{decoy_last.lower()}@mailbox.org", _number(ctx), relation="friend"
+        f"{first} {decoy_last}",
+        f"{first.lower()}.{decoy_last.lower()}@{ctx.pick(MAIL_DOMAINS)}",
+        _number(ctx),
+        relation="friend",
+        address=notation.home_address(ctx),
     )
     old = [f"- [x] {ctx.person().name} | {ctx.person().phone} | dinner plans"]
     again = None
@@ -66,7 +70,7 @@ def generate(ctx: Ctx) -> Scenario:
         again = ctx.person()
         old.append(f"- [ ] {again.name} | {again.phone} | the school fundraiser")
     original = HEADER + "\n".join(old) + "\n"
-    files.put(LIST, original, time=ctx.now - 5 * clock.DAY)
+    files.put(LIST, original, time=ctx.now - int(ctx.rng.integers(3 * 1440, 9 * 1440)) * 60)
     trigger = deadlines.trigger_time(ctx)
     _missed(ctx, trigger, number)
     vm = trigger + int(ctx.rng.integers(1, 4)) * clock.MINUTE

@@ -23,7 +23,7 @@ from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own, path_is
 from claw_gym.world import World
 
-from .kit import arrivals, deadlines, laptop_files, views
+from .kit import arrivals, deadlines, laptop_files, notation, views
 
 CONF = ".config/syncd/phone.conf"
 LOG = ".local/state/syncd/phone.log"
@@ -40,7 +40,7 @@ def render(v: dict[str, str]) -> str:
 def _log(ctx: Ctx, nights: int) -> str:
     lines = []
     for d in range(nights, 0, -1):
-        t = clock.day_start(ctx.now) - d * clock.DAY + 2 * clock.HOUR
+        t = notation.jitter(ctx, clock.day_start(ctx.now) - d * clock.DAY + 2 * clock.HOUR, minutes=20)
         if ctx.difficulty >= 4 and d == nights:
             lines.append(f"{clock.fmt(t)} ERROR phone link: phone offline (Wi-Fi off on the phone)")
             continue
@@ -67,7 +67,7 @@ def generate(ctx: Ctx) -> Scenario:
         "target": "~/Pictures/Phone",
         "enabled": "true",
     }
-    files.put(CONF, render(values), time=ctx.now - 30 * clock.DAY)
+    files.put(CONF, render(values), time=notation.jitter(ctx, ctx.now - 30 * clock.DAY, minutes=300))
     files.put(LOG, _log(ctx, 1 + ctx.difficulty // 2), time=ctx.now - 4 * clock.HOUR)
     laptop = f"lt-{ctx.code(4)}"
     rekey = ctx.now - int(ctx.rng.integers(1, 3)) * clock.DAY

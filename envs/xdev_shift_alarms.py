@@ -1,11 +1,12 @@
-"""Cross-device: set phone alarms from next week's shift rota, a CSV on the laptop (revised once).
+"""Cross-device: set phone alarms from next week's shift rota, a CSV on the laptop, changed by a text.
 
-The rota lives in ~/Documents/rota on the laptop; the manager mailed a revised
-version a day after the first. Alarms live on the phone (the Clock app: no API, no
-``claw``), so the agent reads the files on the laptop and sets them by hand: one
-alarm an hour before each shift, repeating on that weekday. Conflict: the first
-rota is superseded; alarms for its changed shifts are wrong. From level 4 this
-week's rota sits in the same folder as a decoy. The person's own alarms stay.
+The rota lives in ~/Documents/rota on the laptop (the manager mailed that it is there); a day
+later the manager texts changes in plain words ("Tuesday you start at 14:00, not 06:00; you're
+off on Thursday after all"): the file is not replaced, so the agent applies the text to it.
+Alarms live on the phone (the Clock app: no API, no ``claw``), so the agent reads the file on
+the laptop and sets them by hand: one alarm an hour before each shift, repeating on that
+weekday. Conflict: the file's shifts the text changed are stale; alarms for them are wrong. From
+level 4 this week's rota sits in the same folder as a decoy. The person's own alarms stay.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
 
-from .kit import records
+from .kit import notation, records
 
 DIR = "Documents/rota"
 STARTS = ["06:00", "06:30", "07:00", "08:00", "13:00", "14:00", "22:00"]
@@ -31,7 +32,7 @@ INSTRUCTIONS = [
     "Next week's rota is on my laptop. Set alarms on my phone an hour before each of my shifts, repeating on the "
     "shift's weekday.",
     "Could you put my shifts for next week into phone alarms? One hour before each start, on that weekday. The "
-    "rota file is on the laptop - {sender} sent a corrected one, I think.",
+    "rota file is on the laptop - {sender} texted me a change or two since, I think.",
     "Please set my wake-up alarms for next week's shifts (an hour before each one starts, repeating on that day). "
     "The rota is in Documents on the laptop.",
 ]
@@ -58,6 +59,15 @@ def _shift(ctx: Ctx, monday: int, day: int, start: str) -> dict[str, str]:
     }
 
 
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else "; ".join(items[:-1]) + "; and " + items[-1]
+
+
+def _weekday(row: dict[str, str]) -> str:
+    """The shift's weekday as a text says it: 'Tuesday'."""
+    return clock.to_datetime(clock.parse_time(row["date"])).strftime("%A")
+
+
 def alarm_for(start: str) -> str:
     m = (int(start[:2]) * 60 + int(start[3:]) - LEAD_MIN) % (24 * 60)
     return f"{m // 60:02d}:{m % 60:02d}"
@@ -76,22 +86,32 @@ def generate(ctx: Ctx) -> Scenario:
     days = sorted(int(d) for d in ctx.rng.choice(7, size=n, replace=False))
     first = [_shift(ctx, monday, d, ctx.pick(STARTS)) for d in days]
     revised = [dict(r) for r in first]
-    for i in ctx.sample(list(range(n)), 1 if ctx.difficulty <= 2 else 2):  # moved starts
+    changes = []
+    for i in sorted(ctx.sample(list(range(n)), 1 if ctx.difficulty <= 2 else 2)):  # moved starts
         revised[i]["start"] = ctx.pick([s for s in STARTS if s != first[i]["start"]])
         revised[i]["end"] = _shift(ctx, monday, days[i], revised[i]["start"])["end"]
-    if ctx.difficulty >= 3:  # one shift dropped in the revision
-        revised.pop(int(ctx.rng.integers(0, n)))
-    sent = ctx.now - 3 * clock.DAY
+        changes.append(f"{_weekday(first[i])} you start at {revised[i]['start']}, not {first[i]['start']}")
+    if ctx.difficulty >= 3:  # one shift dropped
+        gone = revised.pop(int(ctx.rng.integers(0, n)))
+        changes = [c for c in changes if not c.startswith(_weekday(gone))]
+        changes.append(f"you're off on {_weekday(gone)} after all")
+    sent = notation.jitter(ctx, ctx.now - 3 * clock.DAY, minutes=180)
     files.put(f"{DIR}/rota-{week}.csv", _csv(first), time=sent)
-    files.put(f"{DIR}/rota-{week}-rev2.csv", _csv(revised), time=sent + clock.DAY)
     boss = ctx.person("manager") if any(p.relation == "manager" for p in ctx.persona.people) else ctx.person()
     ctx.svc("mail").deliver(
         boss.email,
-        f"Rota {week} - corrected",
-        f"Hi,\n\nsorry, the first rota for {week} had mistakes. The corrected one is "
-        f"rota-{week}-rev2.csv (saved to your Documents/rota). Please ignore the first.\n\n"
-        f"{boss.name.split()[0]}",
-        time=sent + clock.DAY,
+        f"Rota {week}",
+        f"Hi,\n\nnext week's rota is in your Documents/rota folder (rota-{week}.csv). Shout if anything "
+        f"doesn't work for you.\n\n{boss.first}",
+        time=sent,
+    )
+    texted = sent + clock.DAY + int(ctx.rng.integers(30, 600)) * clock.MINUTE
+    opener = "a change" if len(changes) == 1 else f"{len(changes)} changes"
+    ctx.svc("sms").receive(
+        boss.phone,
+        f"Hi {ctx.persona.me.first}, {opener} to next week's rota: {_listed(changes)}. Sorry!",
+        time=texted,
+        read=True,
     )
     if ctx.difficulty >= 4:  # this week's rota: already over, a decoy
         this = monday - 7 * clock.DAY
@@ -102,7 +122,7 @@ def generate(ctx: Ctx) -> Scenario:
         )
     own = phone.set_alarm("07:30", "Weekend run", ["sat", "sun"])["created"] if ctx.difficulty >= 2 else None
     before = list(phone.table("alarms"))
-    instruction = ctx.pick(INSTRUCTIONS).format(sender=boss.first)  # who mailed the correction
+    instruction = ctx.pick(INSTRUCTIONS).format(sender=boss.first)  # who texted the changes
     return Scenario(
         instruction, {"want": wanted(revised), "stale": wanted(first), "own": own, "before": before, "week": week}
     )
@@ -126,13 +146,13 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         "an alarm an hour before every shift of the corrected rota",
         not missing,
         f"new alarms: {_show(got)}; the corrected rota gives {_show(f['want'])}",
-        because=f"{asked}; the manager's mail says the rev2 rota replaces the first",
+        because=f"{asked}; the rota file on the laptop, with the changes the manager's later text makes",
     )
     g.expect(
         "no alarm for a shift that is not on the corrected rota",
         not extra,
         f"alarms for no shift: {_show(extra)}" if extra else "every new alarm is for a shift",
-        because=f"{asked}; the manager's mail says to ignore the first rota",
+        because=f"{asked}; the manager's later text moves or cancels some of the file's shifts",
     )
     alarms = world.services["phone"].table("alarms")
     if f["own"] is not None:
@@ -168,18 +188,19 @@ def _steps(f: dict[str, Any], pairs: list[list[str]], name: str) -> list[str]:
         A.shell("claw mail search rota --limit 5"),
         A.shell(f"claw files list --dir {DIR}"),
         A.shell(f"cat ~/{DIR}/{name}"),
+        *S.open_app("Messages"),
         *_alarm_steps(pairs),
         A.finish("Alarms set for next week's shifts."),
     ]
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
-    """Find the corrected rota (mail, files), read it in the shell, add one alarm per start time in Clock."""
-    return _steps(f, f["want"], f"rota-{f['week']}-rev2.csv")
+    """Find the rota (mail, files), read it in the shell and the manager's text, one alarm per start in Clock."""
+    return _steps(f, f["want"], f"rota-{f['week']}.csv")
 
 
 def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
-    """Sets the alarms of the first, superseded rota."""
+    """Sets the alarms of the file as it is, missing the manager's text."""
     return _steps(f, f["stale"], f"rota-{f['week']}.csv")
 
 
@@ -187,11 +208,12 @@ FAMILY = Family(
     name="xdev-shift-alarms",
     count=60,
     kind="reactive",
-    services=("phone", "files", "mail", "calendar", "contacts", "notes"),
+    services=("phone", "files", "mail", "sms", "calendar", "contacts", "notes"),
     devices=("laptop", "phone"),
     needs_sim_phone=True,
-    summary="The phone has exactly one enabled alarm (time, weekday) an hour before each shift of the corrected rota "
-    "CSV on the laptop (none for the superseded rota's changed shifts); the person's own alarm stays.",
+    summary="The phone has exactly one enabled alarm (time, weekday) an hour before each shift of the rota CSV on "
+    "the laptop as the manager's later text changes it (none for the shifts it moved or cancelled); the "
+    "person's own alarm stays.",
     generate=generate,
     check=check,
     oracle=oracle,

@@ -364,15 +364,32 @@ def test_shift_alarms_hedge_for_both_rotas_fails():
     assert _failed(verdict) == ["no alarm for a shift that is not on the corrected rota"]
 
 
+def test_shift_alarms_changes_come_by_text_with_no_revised_file():
+    """The correction is a text in plain words; no second rota file, nothing in a name says 'revised'."""
+    for level in (1, 3, 5):
+        env = _at_level("xdev-shift-alarms", level)
+        names = [r["path"] for r in env.world.services["files"].table("files").values() if "rota" in r["path"]]
+        assert not any(w in n.lower() for n in names for w in ("rev", "corrected", "final", "v2"))
+        rota = [m for m in env.world.services["sms"].table("messages").values() if "next week's rota" in m["body"]]
+        assert len(rota) == 1 and rota[0]["time"] < env.world.clock.now
+        stale = _play(env, _alarms(env.scenario.facts["stale"], "Shift"))
+        assert "an alarm an hour before every shift of the corrected rota" in _failed(stale)
+
+
 def test_shift_alarms_instruction_names_the_real_sender():
     for spec in claw_gym.catalog(family="xdev-shift-alarms", split=["train", "test", "heldout"]):
         env = gym.make(spec.env_id).unwrapped
         env.reset(seed=0)
         text = env.scenario.instruction
-        if "sent a corrected one" in text:
-            sender = text.split(" sent a corrected one")[0].split()[-1]
-            mails = [m for m in env.world.services["mail"].table("messages").values() if "corrected" in m["subject"]]
-            assert mails and any(sender in m["body"] for m in mails), (spec.task_id, text)
+        if "texted me a change" in text:
+            sender = text.split(" texted me a change")[0].split()[-1]
+            phones = {p.phone for p in env.world.persona.people if p.first == sender}
+            texts = [
+                m
+                for m in env.world.services["sms"].table("messages").values()
+                if "rota" in m["body"] and m["number"] in phones
+            ]
+            assert texts, (spec.task_id, text)
             return
     pytest.fail("no task names the sender")
 
@@ -407,3 +424,154 @@ def test_signin_comment_missing_a_foreign_id_fails():
         for a in env.oracle_actions()
     ]
     assert _failed(_play(env, steps)) == ["the foreign requests were reported on the security ticket"]
+
+
+def _at_level(family: str, level: int, seed: int = 0):
+    spec = claw_gym.catalog(family=family, difficulty=level, split=["train", "test", "heldout"])[0]
+    env = gym.make(spec.env_id).unwrapped
+    env.reset(seed=seed)
+    return env
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_vip_ticket_rule_is_an_old_chat_reply_and_a_later_mail_lowers_the_threshold(level):
+    import re
+
+    env = _at_level("vip-ticket", level)
+    world, f = env.world, env.scenario.facts
+    rule = [m for m in world.services["chat"].table("messages").values() if "or more in the CRM" in m["text"]]
+    assert len(rule) == 1 and rule[0]["time"] <= world.clock.now - 30 * clock.DAY
+    later = [m for m in world.services["workmail"].table("messages").values() if "now start at" in m["body"]]
+    assert len(later) == 1 and rule[0]["time"] < later[0]["time"] < world.clock.now
+    said = int(re.search(r"of ([\d,]+) or more", rule[0]["text"]).group(1).replace(",", ""))
+    now = int(re.search(r"now start at ([\d,]+)", later[0]["body"]).group(1).replace(",", ""))
+    from claw_gym.envs.vip_ticket import ACCOUNTS
+
+    deals = [
+        d
+        for d in world.services["crm"].table("deals").values()
+        if d["stage"] not in ("won", "lost") and d["account"] in ACCOUNTS
+    ]
+    key = [d for d in deals if d["account"] == f["account"] and d["amount"] >= now]
+    assert key and all(d["amount"] < said for d in deals)  # by the old figure nobody is key: the mail decides
+    _passes(_play(env, env.oracle_actions()))
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_weekly_report_counting_accounts_the_old_note_lists_fails(level):
+    """The note (60+ days old) still lists handed-over accounts; the manager's mail (30+ days back) moved them."""
+    env = _at_level("weekly-report", level)
+    world, f = env.world, env.scenario.facts
+    note = next(n for n in world.services["notes"].table("notes").values() if n["title"] == "My accounts")
+    assert f["former"] and all(a in note["body"] for a in f["mine"] + f["former"])
+    assert note["updated"] <= world.clock.now - 60 * clock.DAY
+    mails = [m for m in world.services["workmail"].table("messages").values() if f["former"][0] in m["body"]]
+    assert len(mails) == 1 and mails[0]["time"] <= world.clock.now - 30 * clock.DAY
+    listed = set(f["mine"] + f["former"])
+    deals = [d for d in world.services["crm"].table("deals").values() if d["account"] in listed]
+    pipeline = sum(d["amount"] for d in deals if d["stage"] not in ("won", "lost"))
+    won = sum(d["amount"] for d in deals if d["stage"] == "won")
+    stale = f"PIPELINE: {pipeline:.2f}\nWON: {won:.2f}\nUNSOLVED TICKETS: {f['tickets']}\n"
+    assert {"pipeline figure is right", "won figure is right"} <= set(_failed(_report(env, stale)))
+
+
+# ---- depth: the deciding rule sits deep in the history, among records of its kind (issue 21) --------
+def _notes_with(text: str):
+    return lambda world, f: [n for n in world.services["notes"].table("notes").values() if text in n["body"]]
+
+
+def _boss_mail_with(text: str):
+    return lambda world, f: [m for m in world.services["workmail"].table("messages").values() if text in m["body"]]
+
+
+DEEP = {
+    "phone-dnd-meeting": (_notes_with("Board meetings: phone on Do not disturb"), "notes", "notes"),
+    "phone-missed-call": (_notes_with("ring back at a time"), "notes", "notes"),
+    "todo-export": (_notes_with("List exports"), "notes", "notes"),
+    "venue-cancel": (_notes_with("cancels on me"), "notes", "notes"),
+    "signin-alert": (_notes_with("I only sign in from"), "notes", "notes"),
+    "ticket-deal-risk": (_boss_mail_with("raises a support ticket"), "workmail", "messages"),
+    "vip-ticket": (
+        lambda world, f: [
+            m for m in world.services["chat"].table("messages").values() if "or more in the CRM" in m["text"]
+        ],
+        "chat",
+        "messages",
+    ),
+    "xdev-signin-approve": (
+        lambda world, f: [world.services["helpdesk"].table("tickets")[f["ticket"]]],
+        "helpdesk",
+        "tickets",
+    ),
+}
+
+
+@pytest.mark.parametrize("family", sorted(DEEP))
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_the_deciding_rule_is_deep_in_the_history_among_its_kind(family, level, days):
+    find, service, table = DEEP[family]
+    for seed in range(4):
+        env = _at_level(family, level, seed)
+        world = env.world
+        found = find(world, env.scenario.facts)
+        assert len(found) == 1, (family, seed, found)
+        rec = found[0]
+        at = rec.get("updated", rec.get("time"))
+        assert at <= world.clock.now - days * clock.DAY, (family, seed, clock.fmt(at), clock.fmt(world.clock.now))
+        assert len(world.services[service].table(table)) >= 3  # found by searching among others of its kind
+        titles = {n["title"].lower() for n in world.services["notes"].table("notes").values()}
+        assert not titles & BANNED_TITLES, titles & BANNED_TITLES
+
+
+BANNED_TITLES = {
+    "assistant rules",
+    "standing orders",
+    "phone rules",
+    "phone habits",
+    "support playbook",
+    "account playbook",
+    "account security",
+    "todo export format",
+    "downloads rule",
+}
+TELLS = (
+    "NOTE TO ASSISTANTS",
+    "Sponsored",
+    "Assistant:",
+    "Standing ticket",
+    "secure-login-verify",
+    "-rev2",
+    "(corrected)",
+)
+MINE = G4 + [
+    "phone-card-check",
+    "phone-dnd-meeting",
+    "phone-missed-call",
+    "phone-setting-notification",
+    "phone-sms-device-contact",
+    "report-handoff",
+    "secret-request",
+    "signin-alert",
+    "statement-reconcile",
+    "ticket-deal-risk",
+]
+
+
+def _texts(env) -> list[str]:
+    """Every string field of every record in the world, and of the records still to arrive."""
+    recs = [r for svc in env.world.services.values() for name in svc.tables for r in svc.table(name).values()]
+    recs += [e.record for e in env.world.timeline.pending if e.record]
+    return [v for r in recs for v in r.values() if isinstance(v, str)]
+
+
+@pytest.mark.parametrize("family", MINE)
+def test_no_planted_record_carries_a_tell(family):
+    for level in (1, 5):
+        env = _at_level(family, level)
+        texts = _texts(env)
+        for tell in TELLS:
+            assert not [t for t in texts if tell in t], (family, level, tell)
+        if "bank" in env.world.services:  # no SHOUTING merchants or references: the background writes neither
+            rows = env.world.services["bank"].table("transactions").values()
+            loud = [v for r in rows for v in (r["counterparty"], r["reference"]) if v.isupper() and " " in v]
+            assert not loud, (family, level, loud[:3])
