@@ -39,7 +39,7 @@ class Check:
     ``detail`` says what was observed, true whichever way the check went ("Do not disturb on
     since 14:54, off at 16:49"). ``because`` says where the agent could learn that this is
     required: the instruction, the trigger's own content, or a standing rule the person wrote
-    down in the world ("the note 'Standing orders' says to quote the invoice number").
+    down in the world ("a line of the note 'Home admin' says to use the invoice number as reference").
     """
 
     name: str
