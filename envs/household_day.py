@@ -101,6 +101,10 @@ def generate(ctx: Ctx) -> Scenario:
         day.note_with_line(ctx, ctx.pick(day.NOTE_LINES)[2:], day.past(ctx, int(ctx.rng.integers(5, 80))))
     courier, courier_no = ctx.pick(COURIERS)
     first = clock.day_start(ctx.now) + int(ctx.rng.integers(1, 3)) * clock.DAY
+    for _ in range(30):  # the person's own meetings may fill 13:00-15:00: offer days where two are still free
+        if sum(_free_now(ctx, first + k * clock.DAY) for k in (1, 2, 3)) >= 2:
+            break
+        first += clock.DAY
     cal.add(
         ctx.pick(["Dentist", "Work offsite", "Team workshop"]),
         first + 12 * clock.HOUR + 30 * 60,
@@ -109,7 +113,8 @@ def generate(ctx: Ctx) -> Scenario:
         location="",
     )
     offered = [first + k * clock.DAY for k in (1, 2, 3)]
-    busy = offered[int(ctx.rng.integers(0, 3))]
+    open_days = [d for d in offered if _free_now(ctx, d)]
+    busy = open_days[int(ctx.rng.integers(0, len(open_days)))]  # the blocker takes one of the free days
     cal.add(
         ctx.pick(["Haircut", "Physio", "Client visit"]),
         busy + 13 * clock.HOUR,
@@ -206,6 +211,13 @@ def generate(ctx: Ctx) -> Scenario:
         },
         deadline=last + clock.MINUTE,
         trigger=f"parcel text at {clock.fmt(t_parcel)}, fee mail at {clock.fmt(t_fee)}, visit at {clock.fmt(t_visit)}",
+    )
+
+
+def _free_now(ctx: Ctx, d: int) -> bool:
+    """Whether the calendar as generated so far (the background's meetings too) is free 13:00-15:00 on day ``d``."""
+    return not checks.overlapping(
+        checks.calendar_rows(ctx.world, with_pending=True), d + 13 * clock.HOUR, d + 15 * clock.HOUR
     )
 
 
