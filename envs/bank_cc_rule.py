@@ -194,8 +194,9 @@ def _asks(ctx: Ctx) -> list[dict[str, Any]]:
                 "visit": visit,
                 "sender": "appointments@citymedcentre.example",
                 "subject": "Your follow-up appointment",
-                "body": "Hello,\n\nthe doctor would like to discuss your blood test results with you. Please reply to "
-                "confirm you can come in next week; we will send the time.\n\nCity Medical Centre",
+                "body": "Hello,\n\nthe doctor would like to discuss your blood test results with you and has "
+                f"booked you in for {clock.to_datetime(visit):%A %d %B at %H:%M}. Please reply to confirm you can "
+                "come.\n\nCity Medical Centre",
                 "private": True,
                 "bank": False,
                 "card": False,
