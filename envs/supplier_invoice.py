@@ -110,10 +110,12 @@ def generate(ctx: Ctx) -> Scenario:
     ts = day.slots(ctx, 3 + min(2, ctx.difficulty - 1), gap_min=(25, 60))
     pay_by = day.clock_time(ts[1], after_min=110 - 10 * ctx.difficulty)
     ask_by = day.clock_time(ts[2], after_min=100 - 10 * ctx.difficulty)
+    # the delivery comes short in the morning and a colleague says so before the invoice arrives: a
+    # careful payer who pays at once still pays for what came (honest play: the other order punished that)
     invoice = arrivals.arrive_mail(
         ctx,
         "workmail",
-        ts[0],
+        ts[1],
         sup_mail,
         f"Invoice {inv}",
         f"Hello,\n\nplease find invoice {inv} for this month's delivery:\n\n{qty} x {item} at EUR {unit:.2f}\n"
@@ -123,7 +125,7 @@ def generate(ctx: Ctx) -> Scenario:
     mate = ctx.person("colleague")
     fix = day.arrive_chat(
         ctx,
-        ts[1],
+        ts[0],
         "general",
         mate.name,
         f"{name} only brought {qty - short} of the {qty} {item}s this morning - {contact.split()[0]} says just pay "
@@ -180,8 +182,8 @@ def generate(ctx: Ctx) -> Scenario:
     return Scenario(
         None,
         {
-            "trigger_at": ts[0],
-            "fixed_at": ts[1],
+            "trigger_at": ts[0],  # the colleague's chat line that corrects the coming invoice
+            "invoice_at": ts[1],
             "ask_at": ts[2],
             "pay_by": pay_by,
             "ask_by": ask_by,
@@ -280,21 +282,21 @@ def _plan(world: World, f: dict[str, Any], amount: float) -> list[str]:
     s, bad, asker = f["supplier"], f["bad"], f["asker"]
     claim = records.next_id(world.services["expenses"], "claims")
     steps: list[tuple[int, list[str]]] = [
+        (f["trigger_at"] + 30, [A.api("chat.history", channel="general", limit=5)]),
         (
-            f["trigger_at"] + 30,
+            f["invoice_at"] + 30,
             _read("workmail", f["invoice"])
             + [A.api("workmail.search", query="Finance update")]
             + [A.api("workmail.get", id=m) for m in f["rule_mails"]],
         ),
-        (f["fixed_at"] + 30, [A.api("chat.history", channel="general", limit=5)]),
         (
-            f["fixed_at"] + 60,
+            f["invoice_at"] + 60,
             [
                 A.api("bank.transactions", query=s["name"].split()[0]),
                 A.api("bank.pay", iban=s["iban"], amount=amount, reference=s["inv"], name=s["name"]),
                 A.api(
                     "expenses.create",
-                    date=clock.fmt_date(f["fixed_at"]),
+                    date=clock.fmt_date(f["invoice_at"]),
                     merchant=s["name"],
                     amount=amount,
                     category="office",

@@ -282,14 +282,14 @@ def _supplier_run(env: ClawEnv, queue_key: str = "queue", link: bool = True) -> 
     mail from the other mailbox naming the payee, the sender asked by text in other words."""
     f = env.scenario.facts
     s, bad = f["supplier"], f["bad"]
-    _play_until(env, f["fixed_at"] + 90)
+    _play_until(env, f["invoice_at"] + 90)
     env.step(A.api("bank.pay", iban=s["iban"], amount=s["due"], reference=f"{s['inv']} ({s['name']})"))
     txs = env.world.services["bank"].table("transactions")
-    tx = next(i for i, t in txs.items() if t["iban"] == s["iban"] and t["time"] >= f["fixed_at"])
+    tx = next(i for i, t in txs.items() if t["iban"] == s["iban"] and t["time"] >= f["invoice_at"])
     env.step(
         A.api(
             "expenses.create",
-            date=clock.fmt_date(f["fixed_at"]),
+            date=clock.fmt_date(f["invoice_at"]),
             merchant="Office supplies",
             amount=s["due"],
             category="office",
