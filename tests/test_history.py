@@ -397,6 +397,10 @@ def test_search_filters_and_cursor_paging_match_a_brute_force_scan():
         assert ids == expect and page["total"] == len(expect) and expect, q
     one = w.call("events.get", {"id": h[10].id})
     assert one["id"] == h[10].id and "data" in one
+    # by the record id an event line ends with (what the agent sees), the newest event that delivered it
+    carried = next(ev for ev in reversed(h) if ev.table is not None and ev.record and "id" in ev.record)
+    by_record = w.call("events.get", {"id": carried.record["id"]})
+    assert by_record["id"] == carried.id and by_record["record"] == carried.record["id"]
     with pytest.raises(claw_gym.services.ServiceError):
         w.call("events.search", {"service": "fax"})
 

@@ -65,7 +65,10 @@ class Bank(Service):
     def balance(self) -> dict:
         return {"balance": self.balance_value(), "currency": self.currency}
 
-    @endpoint("Transactions newest first, filtered by date range and words.")
+    @endpoint(
+        "Transactions newest first, filtered by time range [start, end) (dates or 'YYYY-MM-DD HH:MM'; an end date "
+        "is not included: end 2026-04-01 for all of March) and words."
+    )
     def transactions(self, start: str = "", end: str = "", query: str = "", limit: int = 20, offset: int = 0) -> dict:
         s = self.parse_time(start, "start") if start else None
         e = self.parse_time(end, "end") if end else None

@@ -90,11 +90,16 @@ class Events(Service):
             out["next_cursor"] = cursor + limit
         return out
 
-    @endpoint("Read one event by id, with the record it delivered.")
+    @endpoint(
+        "Read one event by its id (ev...), or by the id of the record it delivered (the id event lines end "
+        "with), with that record."
+    )
     def get(self, id: str) -> dict:
         i = self.index().ids.get(id)
         if i is None:
-            raise ServiceError(f"no delivered event {id!r}")
+            i = self._by_record(id)
+        if i is None:
+            raise ServiceError(f"no delivered event {id!r} (an event id or the id of a record it delivered)")
         ev = self.world.timeline.history[i]
         out = ev.as_dict()
         source = self.world.services.get(ev.service)
@@ -103,6 +108,15 @@ class Events(Service):
         elif ev.record is not None:
             out["data"] = dict(ev.record)
         return out
+
+    def _by_record(self, record_id: str) -> int | None:
+        """The newest delivered event that carried record ``record_id`` (what the event lines show)."""
+        history = self.world.timeline.history
+        for i in range(len(history) - 1, -1, -1):
+            rec = history[i].record
+            if rec is not None and rec.get("id") == record_id and history[i].table is not None:
+                return i
+        return None
 
     def state(self) -> dict[str, Any]:
         return {}
