@@ -17,7 +17,7 @@ import pytest
 import claw_gym
 from claw_gym.env import ClawEnv
 from claw_gym.runs import manifest as manifest_run
-from claw_gym.tasks import ambient, manifest, registration, splits, suite
+from claw_gym.tasks import ambient, manifest, quota, registration, splits, suite
 from claw_gym.tasks.family import Family
 
 SUITE = dict(registration.suite_families())
@@ -68,7 +68,8 @@ def test_adding_a_family_changes_no_other_family(before):
         assert len(mine) == 7
         can_hold_out = ambient.heldout_service(THROWAWAY) is not None
         for t in mine:
-            assert new_specs[t]["split"] == splits.hashed_split(t, can_hold_out), t
+            spec = new_specs[t]
+            assert spec["split"] == splits.hashed_split(spec["family"], spec["variant"], spec["number"], can_hold_out)
         # ClawAnything-v0 samples train, the new family's train tasks too
         pool = ClawEnv().pool
         assert {s.split for s in pool} == {"train"}
@@ -105,15 +106,24 @@ def _parts(task_id: str) -> tuple[str, str, int]:
     return spec.family, spec.variant, spec.number
 
 
-def test_later_tasks_split_by_the_hash_of_their_id():
-    """About 80 / 10 / 10 over many ids; no held-out split for a family without a held-out service."""
-    ids = [f"zz-new-base-{n:04d}" for n in range(3000)]
-    with_heldout = [splits.hashed_split(t, True) for t in ids]
-    for name, share in (("train", 0.8), ("test", 0.1), ("heldout", 0.1)):
-        assert abs(with_heldout.count(name) / len(ids) - share) < 0.03, name
-    without = [splits.hashed_split(t, False) for t in ids]
+def test_later_tasks_split_by_their_id_alone():
+    """About 82 / 9 / 9 over many ids; no held-out split for a family without a held-out service; every
+    variant of 11+ tasks has test tasks, and a variant's test tasks are not all of one difficulty."""
+    parts = [("zz-new", v, n) for v in ("base", "other", "third") for n in range(1000)]
+    with_heldout = [splits.hashed_split(f, v, n, True) for f, v, n in parts]
+    for name, share in (("train", 9 / 11), ("test", 1 / 11), ("heldout", 1 / 11)):
+        assert abs(with_heldout.count(name) / len(parts) - share) < 0.01, name
+    without = [splits.hashed_split(f, v, n, False) for f, v, n in parts]
     assert "heldout" not in without and without.count("test") == with_heldout.count("test")
-    assert splits.split_of("zz-new", "base", 5, ids[5], True) == with_heldout[5]
+    assert splits.split_of("zz-new", "base", 5, "zz-new-base-0005", True) == with_heldout[5]
+    for fam in suite.families().values():
+        for variant in fam.variants:
+            first = [splits.hashed_split(fam.name, variant, n, False) for n in range(11)]
+            assert "test" in first, (fam.name, variant)
+    by_difficulty = {
+        quota.difficulty(n, 0, 2) for n in range(60) if splits.hashed_split("zz-new", "base", n, False) == "test"
+    }
+    assert len(by_difficulty) == 5
 
 
 def test_a_family_grown_past_its_release_keeps_its_released_splits():
@@ -122,7 +132,11 @@ def test_a_family_grown_past_its_release_keeps_its_released_splits():
     new = {s.task_id: s for s in suite.family_specs(grown)}
     assert set(old) < set(new) and all(new[t] == s for t, s in old.items())
     can_hold_out = ambient.heldout_service(SMALL) is not None
-    assert all(new[t].split == splits.hashed_split(t, can_hold_out) for t in set(new) - set(old))
+    assert all(
+        new[t].split == splits.hashed_split(t_spec.family, t_spec.variant, t_spec.number, can_hold_out)
+        for t, t_spec in new.items()
+        if t not in old
+    )
 
 
 def test_a_suite_family_without_a_count_is_a_clear_error():
