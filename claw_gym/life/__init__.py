@@ -63,6 +63,8 @@ class Life(WorldRef):
         #: "moved_meeting" {title, entry id, final start}, "moved_house" {person, old, new, moved}
         self.signals: dict[str, Any] = {}
         s = world.services
+        #: records the world held before the life began (the services' own initial state)
+        self.preset: set[int] = {id(r) for svc in s.values() for tab in svc.tables.values() for r in tab.rows.values()}
         if "contacts" in s:
             contacts = world.service_as("contacts", Contacts)
             for p in world.persona.people:
@@ -78,6 +80,8 @@ class Life(WorldRef):
             contacts.add(acc.name, acc.email, acc.phone, relation=acc.relation, company=acc.company)
             contacts.add(self.cast.landlord, self.cast.landlord_email, "", relation="landlord")
         self.contacts_ids = set(s["contacts"].table("people")) if "contacts" in s else set()
+        if "contacts" in s:
+            self.preset.update(id(r) for r in s["contacts"].table("people").values())
         self.upcoming = routines.upcoming(world, self.cast)
         self.moved = conflicts.upcoming_moved(world, self.cast, self.rng)
         if self.moved:
@@ -230,6 +234,28 @@ class Life(WorldRef):
             tl.history = [e for e in tl.history if id(e.record) not in gone]
             tl.pending = [e for e in tl.pending if id(e.record) not in gone]
             tl.extend(past, [])
+
+    def is_background(self, rec: dict) -> bool:
+        """Whether a record is the life's (history, stream, contacts, the world's initial state), not the family's."""
+        return id(rec) in self.own or id(rec) in self.preset
+
+    def planted(self) -> list[tuple[str, str, dict]]:
+        """(service, table, record) of every record the family placed: stored rows, then pending arrivals."""
+        w = self.world
+        out = [
+            (sname, tname, rec)
+            for sname, svc in w.services.items()
+            for tname, tab in svc.tables.items()
+            for rec in tab.rows.values()
+            if not self.is_background(rec)
+        ]
+        seen = {id(r) for _, _, r in out}
+        for e in w.timeline.pending:
+            rec = e.record
+            if e.table is not None and rec is not None and id(rec) not in seen and not self.is_background(rec):
+                seen.add(id(rec))
+                out.append((e.service, e.table, rec))
+        return out
 
     def _family_footprint(self) -> tuple[set[str], set[str], list[tuple[str, str, dict]]]:
         """Titles/subjects the family used, the names of the people its records involve, its records."""
