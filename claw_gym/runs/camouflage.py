@@ -184,9 +184,39 @@ def features(
     return f
 
 
+def background_test(world: Any) -> Any:
+    """``rec -> True`` for the life's records: :meth:`Life.is_background`, or, on a tree whose
+    ``Life`` predates it, the same answer rebuilt from ``Life.own``, the contacts it added and the
+    ids a fresh world of the same services holds before any life (the services' initial state)."""
+    life = world.life
+    if hasattr(life, "is_background"):
+        return life.is_background
+    from claw_gym.world import World
+
+    fresh = World(world.task_id, world.seed, [n for n in world.services if n not in ("events", "device")], 0)
+    initial = {(n, t, i) for n, svc in fresh.services.items() for t, tab in svc.tables.items() for i in tab.rows}
+    contacts = (
+        {id(r) for i, r in world.services["contacts"].table("people").items() if i in life.contacts_ids}
+        if ("contacts" in world.services)
+        else set()
+    )
+    where = {
+        id(r): (n, t) for n, svc in world.services.items() for t, tab in svc.tables.items() for r in tab.rows.values()
+    }
+    own = life.own
+
+    def is_background(rec: dict) -> bool:
+        if id(rec) in own or id(rec) in contacts:
+            return True
+        n, t = where.get(id(rec), ("", ""))
+        return (n, t, _raw(rec, "id")) in initial
+
+    return is_background
+
+
 def world_rows(world: Any, family: str, rng: np.random.Generator, sample: Sample) -> None:
     """Label and featurize the records of one built world into ``sample``."""
-    life = world.life
+    is_background = background_test(world)
     tl = world.timeline
     by_rec: dict[int, list[Any]] = defaultdict(list)
     for e in tl.history + tl.pending:
@@ -221,7 +251,7 @@ def world_rows(world: Any, family: str, rng: np.random.Generator, sample: Sample
         time_order = sorted(range(n), key=lambda i: (timed[i][0] if timed[i][0] is not None else -1, i))
         id_rank = {i: k for k, i in enumerate(id_order)}
         time_rank = {i: k for k, i in enumerate(time_order)}
-        planted = [i for i, r in enumerate(recs) if not life.is_background(r)]
+        planted = [i for i, r in enumerate(recs) if not is_background(r)]
         if not planted:
             continue
         background = [i for i in range(n) if i not in set(planted)]
@@ -239,7 +269,7 @@ def world_rows(world: Any, family: str, rng: np.random.Generator, sample: Sample
                 known=known,
                 pending=id(r) in pending_ids,
             )
-            sample.add(f"{sname}.{tname}", feats, not life.is_background(r), family)
+            sample.add(f"{sname}.{tname}", feats, not is_background(r), family)
 
 
 def _id_key(rec: dict) -> tuple[str, int]:
