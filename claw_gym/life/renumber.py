@@ -139,31 +139,30 @@ def renumber(world: World, scenario: Scenario) -> dict[str, str]:
     life = world.life
     background: set[int] = (life.own | life.preset) if life is not None else set()
     tl = world.timeline
-    done: set[int] = set()
+    done: set[int] = set()  # the family's records remapped so far (one may be stored and pending)
 
     def remap(rec: dict) -> bool:
+        if id(rec) in background:
+            changed = False
+            for k in _LINKS:
+                v = dict.get(rec, k)
+                if type(v) is str and (new := get(v)) is not None:
+                    dict.__setitem__(rec, k, new)
+                    changed = True
+            return changed
         if id(rec) in done:
             return False
         done.add(id(rec))
-        if id(rec) not in background:
-            return _remap_record(rec, text)
-        changed = False
-        for k in _LINKS:
-            v = dict.get(rec, k)
-            if type(v) is str and (new := get(v)) is not None:
-                dict.__setitem__(rec, k, new)
-                changed = True
-        return changed
+        return _remap_record(rec, text)
 
     for svc in world.services.values():
         touched = False
         for tab in svc.tables.values():
             rows = tab.rows
-            recs = list(rows.values())
-            if sum([remap(rec) for rec in recs]):
+            if rows and sum([remap(rec) for rec in rows.values()]):
                 touched = True
                 n = len(tab.prefix)
-                recs.sort(key=lambda r: int(r["id"][n:]) if r["id"][n:].isdigit() else 0)
+                recs = sorted(rows.values(), key=lambda r: int(r["id"][n:]) if r["id"][n:].isdigit() else 0)
                 rows.clear()
                 rows.update((r["id"], r) for r in recs)
         if touched:
@@ -171,7 +170,8 @@ def renumber(world: World, scenario: Scenario) -> dict[str, str]:
     for e in tl.pending:
         if e.table is not None and e.record is not None:
             remap(e.record)
-    _remap_lines(tl.history + tl.pending, text)
+    # the life's lines name no id (templates again): only the family's and the record-less ones are read
+    _remap_lines([e for e in tl.history + tl.pending if e.record is None or id(e.record) not in background], text)
     tl._pending_changed()  # pending records and lines changed in place: new states for snapshots and indexes
     tl._history_changed()
     scenario.facts = remap_value(scenario.facts, text, mapping)

@@ -246,31 +246,25 @@ def tickets(p: Plan, n: int) -> None:
         ]
         old = t < p.now - 10 * clock.DAY
         status = "solved" if old else p.pick(("pending", "solved"))
-        row = p.add(
+        row = R.ticket(
+            p,
             t,
-            "helpdesk",
-            "ticket.opened",
-            f"ticket from {requester}: {subject}",
-            "tickets",
-            {
-                "subject": subject,
-                "requester": requester,
-                "body": p.lazy(
-                    "letter",
-                    (6, 7, 0, 0, 1),
-                    requester.split("@")[0].title() + " Team",
-                    "support",
-                    "ticket",
-                    words,
-                    "",
-                    (("issue", issue),),
-                    words=words,
-                ),
-                "status": status,
-                "priority": p.pick(("low", "normal", "normal", "high")),
-                "time": t,
-                "comments": comments,
-            },
+            subject,
+            requester,
+            p.lazy(
+                "letter",
+                (6, 7, 0, 0, 1),
+                requester.split("@")[0].title() + " Team",
+                "support",
+                "ticket",
+                words,
+                "",
+                (("issue", issue),),
+                words=words,
+            ),
+            status=status,
+            priority=p.pick(("low", "normal", "normal", "high")),
+            comments=comments,
             words=words,
         )
         if status == "solved":
@@ -328,15 +322,7 @@ def deals(p: Plan, n: int) -> None:
                     "Contract signed.",
                 )
             )
-            p.add(
-                ta,
-                "crm",
-                "crm.activity",
-                f"{account}: {text}",
-                "activities",
-                {"deal": deal, "time": ta, "text": text},
-                words=len(text.split()),
-            )
+            R.crm_activity(p, ta, deal, account, text)
 
 
 def chores(p: Plan, n_todos: int, n_notes: int) -> None:
