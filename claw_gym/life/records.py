@@ -262,3 +262,33 @@ def crm_activity(p: Plan, t: int, deal: Any, account: str, text: str) -> Event |
         {"deal": deal, "time": t, "text": text},
         words=len(text.split()),
     )
+
+
+def deal(
+    p: Plan,
+    t: int,
+    account: str,
+    title: str,
+    stage: str,
+    amount: float,
+    contact: str,
+    close: int,
+    next_step: str = "",
+) -> Event | None:
+    """A CRM deal opened at ``t`` (its line: "new deal: <account>")."""
+    return p.add(
+        t,
+        "crm",
+        "crm.deal",
+        f"new deal: {account}",
+        "deals",
+        {
+            "account": account,
+            "title": title,
+            "stage": stage,
+            "amount": amount,
+            "contact": contact,
+            "close": close,
+            "next_step": next_step,
+        },
+    )

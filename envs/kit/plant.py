@@ -168,6 +168,21 @@ def calendar(
     return _rec(ev, "calendar")
 
 
+def deal(
+    ctx: Ctx,
+    t: int,
+    account: str,
+    title: str,
+    stage: str,
+    amount: float,
+    contact: str,
+    close: int,
+    next_step: str = "",
+) -> dict:
+    """A CRM deal opened at ``t`` (the background's "new deal: <account>" line; office hours, any minute)."""
+    return _rec(R.deal(sink(ctx.world), t, account, title, stage, amount, contact, close, next_step), "deal")
+
+
 def crm_activity(ctx: Ctx, t: int, deal: str, text: str) -> dict:
     """An activity on the stored deal ``deal`` (its id), with the background's "<account>: <text>" line."""
     account = str(ctx.svc("crm").table("deals")[deal]["account"])
