@@ -263,7 +263,9 @@ def world_rows(world: Any, family: str, rng: np.random.Generator, sample: Sample
                 sname,
                 tname,
                 r,
-                id_gap=(id_rank[i] - time_rank[i]) / n,
+                id_gap=(id_rank[i] - time_rank[i]) / n
+                if timed[i][0] is not None
+                else 0.0,  # no time shown: no order to compare
                 events=by_rec.get(id(r), []),
                 companions=companions,
                 known=known,
