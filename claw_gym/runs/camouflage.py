@@ -259,13 +259,12 @@ def world_rows(world: Any, family: str, rng: np.random.Generator, sample: Sample
             background = sorted(int(x) for x in rng.choice(background, size=MAX_BACKGROUND, replace=False))
         for i in planted + background:
             r = recs[i]
+            shown = timed[i][0] is not None  # a record that shows no time has no order to compare
             feats = features(
                 sname,
                 tname,
                 r,
-                id_gap=(id_rank[i] - time_rank[i]) / n
-                if timed[i][0] is not None
-                else 0.0,  # no time shown: no order to compare
+                id_gap=(id_rank[i] - time_rank[i]) / n if shown else 0.0,
                 events=by_rec.get(id(r), []),
                 companions=companions,
                 known=known,
