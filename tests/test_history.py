@@ -463,3 +463,106 @@ def test_history_spans_at_least_ninety_days_in_every_world():
     w = life_world(9, difficulty=1, services=("mail",))
     h = w.timeline.history
     assert w.clock.now - h[0].time >= HISTORY_DAYS * clock.DAY - clock.DAY
+
+
+# ---- ids in time order (claw_gym.life.renumber) ------------------------------------------------
+def _tables(world: World) -> dict[str, list[dict]]:
+    """Each table's records, stored and pending, by 'service.table'."""
+    out: dict[str, list[dict]] = {
+        f"{n}.{t}": list(tab.rows.values()) for n, s in world.services.items() for t, tab in s.tables.items()
+    }
+    for e in world.timeline.pending:
+        if e.table is not None and e.record is not None:
+            out[f"{e.service}.{e.table}"].append(e.record)
+    return out
+
+
+def _created(world: World) -> dict[int, int]:
+    tl = world.timeline
+    return {
+        id(e.record): e.time for e in reversed(tl.history + tl.pending) if e.table is not None and e.record is not None
+    }
+
+
+@pytest.mark.parametrize("family", ["invoice-expense", "vip-ticket", "xdev-signin-approve", "chat-handover"])
+def test_every_table_hands_out_its_ids_in_time_order_and_the_facts_follow(family, monkeypatch):
+    from claw_gym.life import renumber as rn
+    from claw_gym.tasks import build as build_module
+
+    spec = claw_gym.catalog(family=family, difficulty=5)[0]
+    world, scenario = build(suite.family_of(spec), spec, 1)
+    created = _created(world)
+    for name, recs in _tables(world).items():
+        timed = [
+            (t, int(r["id"].lstrip("abcdefghijklmnopqrstuvwxyz")))
+            for r in recs
+            if (t := rn.record_time(r, created)) is not None
+        ]
+        by_id = [t for t, _ in sorted(timed, key=lambda x: x[1])]
+        assert by_id == sorted(by_id), name
+    monkeypatch.setattr(build_module, "renumber", lambda w, s: {})
+    plain, plain_scenario = build(suite.family_of(spec), spec, 1)
+    for name, recs in _tables(world).items():
+        before = _tables(plain)[name]
+        assert sorted(r["id"] for r in recs) == sorted(r["id"] for r in before), name  # a permutation
+    for n, svc in world.services.items():
+        for t, tab in svc.tables.items():
+            assert tab.next_id == plain.services[n].tables[t].next_id, (n, t)  # next_id stays
+    # the facts name the same records as before (matched by content), under their new ids
+    old = {r["id"]: r for recs in _tables(plain).values() for r in recs}
+    new = {r["id"]: r for recs in _tables(world).values() for r in recs}
+
+    def same(a: object, b: object) -> None:
+        if isinstance(a, str) and a in old:
+            assert isinstance(b, str) and b in new
+            assert {k: v for k, v in dict(new[b]).items() if k != "id"}.keys() == {k for k in dict(old[a]) if k != "id"}
+            assert new[b].get("time") == old[a].get("time") and new[b].get("title") == old[a].get("title")
+        elif isinstance(a, dict):
+            for k in a:
+                same(a[k], b[k])  # type: ignore[index]
+        elif isinstance(a, (list, tuple)):
+            for x, y in zip(a, b):  # type: ignore[call-overload]
+                same(x, y)
+
+    same(plain_scenario.facts, scenario.facts)
+
+
+def test_background_texts_name_no_record_id():
+    """renumber() looks up the life's records only in their id and link fields: their texts must name none."""
+    import re
+
+    from claw_gym.life.renumber import _ID
+
+    for family in ("invoice-expense", "weekly-report", "deal-confirm"):
+        spec = claw_gym.catalog(family=family, difficulty=5)[0]
+        world, _ = build(suite.family_of(spec), spec, 2)
+        ids = {r["id"] for recs in _tables(world).values() for r in recs}
+        life = world.life
+        for recs in _tables(world).values():
+            for rec in recs:
+                if life.is_background(rec):
+                    text = "\n".join(str(v) for k, v in rec.items() if k not in ("id", "deal", "in_reply_to", "tx_id"))
+                    assert not {m.group(0) for m in _ID.finditer(text)} & ids, rec["id"]
+        lines = "\n".join(e.text for e in world.timeline.history if e.record is None or life.is_background(e.record))
+        assert not {m.group(0) for m in re.finditer(_ID, lines)} & ids
+
+
+def test_renumbered_worlds_are_the_same_in_every_process():
+    code = (
+        "import claw_gym, json;from claw_gym.tasks import suite;from claw_gym.tasks.build import build;"
+        "s=claw_gym.catalog(family='vip-ticket', difficulty=4)[0];w,sc=build(suite.family_of(s),s,5);"
+        "print(w.state_hash(), json.dumps(sc.facts, sort_keys=True, default=str), sc.instruction,"
+        "[list(t.rows) for v in w.services.values() for t in v.tables.values()],"
+        "[e.line() for e in w.timeline.history[-50:] + w.timeline.pending])"
+    )
+    outs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(k)},
+        ).stdout
+        for k in (1, 2)
+    }
+    assert len(outs) == 1

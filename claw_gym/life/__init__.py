@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .. import clock
@@ -64,6 +65,8 @@ class Life(WorldRef):
         #: "moved_meeting" {title, entry id, final start}, "moved_house" {person, old, new, moved}
         self.signals: dict[str, Any] = {}
         s = world.services
+        #: records the world held before the life began (the services' own initial state)
+        self.preset: set[int] = {id(r) for svc in s.values() for tab in svc.tables.values() for r in tab.rows.values()}
         if "contacts" in s:
             contacts = world.service_as("contacts", Contacts)
             for p in world.persona.people:
@@ -79,6 +82,8 @@ class Life(WorldRef):
             contacts.add(acc.name, acc.email, acc.phone, relation=acc.relation, company=acc.company)
             contacts.add(self.cast.landlord, self.cast.landlord_email, "", relation="landlord")
         self.contacts_ids = set(s["contacts"].table("people")) if "contacts" in s else set()
+        if "contacts" in s:
+            self.preset.update(id(r) for r in s["contacts"].table("people").values())
         self.upcoming = routines.upcoming(world, self.cast)
         self.moved = conflicts.upcoming_moved(world, self.cast, self.rng)
         if self.moved:
@@ -232,6 +237,28 @@ class Life(WorldRef):
             tl.pending = [e for e in tl.pending if id(e.record) not in gone]
             tl.extend(past, [])
 
+    def is_background(self, rec: dict) -> bool:
+        """Whether a record is the life's (history, stream, contacts, the world's initial state), not the family's."""
+        return id(rec) in self.own or id(rec) in self.preset
+
+    def planted(self) -> list[tuple[str, str, dict]]:
+        """(service, table, record) of every record the family placed: stored rows, then pending arrivals."""
+        w = self.world
+        out = [
+            (sname, tname, rec)
+            for sname, svc in w.services.items()
+            for tname, tab in svc.tables.items()
+            for rec in tab.rows.values()
+            if not self.is_background(rec)
+        ]
+        seen = {id(r) for _, _, r in out}
+        for e in w.timeline.pending:
+            rec = e.record
+            if e.table is not None and rec is not None and id(rec) not in seen and not self.is_background(rec):
+                seen.add(id(rec))
+                out.append((e.service, e.table, rec))
+        return out
+
     def _family_footprint(self) -> tuple[set[str], set[str], list[tuple[str, str, dict]]]:
         """Titles/subjects the family used, the names of the people its records involve, its records."""
         avoid: set[str] = set()
@@ -315,20 +342,29 @@ class Life(WorldRef):
         """Timeline events for the family's past records that have none, so events.search finds them."""
         referenced = {id(e.record) for e in self.world.timeline.history if e.record is not None}
         now = self.world.clock.now
-        names = {}
+        names: dict[str, str] = {}
         persona = self.world.persona
         assert persona is not None  # the build sets the persona before the history
+        services = self.world.services
+        if "contacts" in services:
+            for c in services["contacts"].table("people").values():
+                for key in (c.get("email"), c.get("phone")):
+                    if key:
+                        names[str(key).lower()] = str(c["name"])
         for p in persona.people:
-            names[p.email] = names[p.phone] = p.name
+            names[p.email.lower()] = names[p.phone] = p.name
+        if "crm" in services:
+            for did, d in services["crm"].table("deals").items():
+                names[f"deal:{did}"] = str(d.get("account", ""))
         out = []
         for sname, tname, rec in theirs:
             if id(rec) in referenced:
                 continue
-            made = _mirror_line(sname, tname, rec)
+            made = _mirror_line(sname, tname, rec, lambda k: names.get(str(k).lower(), ""))
             if made is None or made[0] > now:
                 continue
             t, kind, text, person = made
-            out.append(Event(t, sname, kind, text, None, rec, "", 0, names.get(person, person)))
+            out.append(Event(t, sname, kind, text, None, rec, "", 0, person))
         return out
 
 
@@ -338,34 +374,42 @@ def _strip_prefix(s: str) -> str:
     return s
 
 
-def _mirror_line(sname: str, tname: str, r: dict) -> tuple[int, str, str, str] | None:
-    """(time, kind, line, person) for a family record, or None for kinds without an arrival."""
+def _mirror_line(sname: str, tname: str, r: dict, name: Callable[[str], str]) -> tuple[int, str, str, str] | None:
+    """(time, kind, line, person) for a family record, as the background's builder (life/records.py)
+    writes the line for its kind (``name``: the contact's name for an address or number, else ""),
+    or None for kinds without one."""
     if sname in ("mail", "workmail") and tname == "messages":
         if r.get("folder") == "sent":
-            return r["time"], "mail.sent", f"to {', '.join(r['to'])}: {r['subject']}", ""
-        return r["time"], "mail.received", f"from {r['from']}: {r['subject']}", r["from"]
+            to = r["to"][0] if len(r["to"]) == 1 else ""
+            return r["time"], "mail.sent", f"to {name(to) or ', '.join(r['to'])}: {r['subject']}", name(to)
+        who = name(r["from"])
+        return r["time"], "mail.received", f"from {who or r['from']}: {r['subject']}", who
     if sname == "sms":
         way = "from" if r.get("direction") == "in" else "to"
+        who = name(r["number"])
         return (
             r["time"],
             f"sms.{'received' if way == 'from' else 'sent'}",
-            f"text {way} {r['number']}: {str(r['body'])[:60]}",
-            r["number"],
+            f"text {way} {who or r['number']}: {str(r['body'])[:60]}",
+            who,
         )
     if sname == "chat":
         return r["time"], "chat.message", f"#{r['channel']} {r['sender']}: {str(r['text'])[:60]}", r["sender"]
     if sname == "bank":
         return r["time"], "bank.transaction", f"{r['counterparty']} {r['amount']:+.2f} EUR ({r['reference']})", ""
     if sname == "helpdesk":
-        return r["time"], "ticket.opened", f"ticket from {r['requester']}: {r['subject']}", r["requester"]
+        return r["time"], "ticket.opened", f"ticket from {r['requester']}: {r['subject']}", ""
     if sname == "crm" and tname == "activities":
-        return r["time"], "crm.activity", str(r["text"])[:80], ""
+        account = name(f"deal:{r.get('deal')}")
+        return r["time"], "crm.activity", f"{account}: {r['text']}" if account else str(r["text"])[:80], ""
     if sname == "notes":
-        return r["updated"], "notes.edited", f"note: {r['title']}", ""
+        return r["updated"], "notes.created", f"note: {r['title']}", ""
     if sname == "files":
         return r["modified"], "file.saved", f"saved {r['path']}", ""
     if sname == "device":
-        return r["time"], f"device.{r['kind']}", f"{r['app']}: {r['text']}", ""
+        if r["kind"] == "notification":
+            return r["time"], "device.notification", f"{r['app']} notification: {r['text']}", ""
+        return r["time"], f"device.{r['kind']}", f"{r['device']} {r['kind']}: {r['text']}", ""
     return None
 
 

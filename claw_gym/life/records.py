@@ -16,6 +16,9 @@ from .plan import Plan, fmt
 
 
 def _read(p: Plan, t: int) -> bool:
+    """Read when older than two days, a third of the time when recent; never before it arrived."""
+    if t > p.now:
+        return False
     return t < p.now - 2 * clock.DAY or bool(p.rng.random() < 0.35)
 
 
@@ -213,4 +216,79 @@ def note(p: Plan, t: int, title: str, body: Any, *, folder: str = "", words: int
         "notes",
         {"title": title, "body": body, "folder": folder, "updated": t},
         words=words,
+    )
+
+
+def ticket(
+    p: Plan,
+    t: int,
+    subject: str,
+    requester: str,
+    body: Any,
+    *,
+    status: str = "open",
+    priority: str = "normal",
+    comments: list[dict] | None = None,
+    words: int = 0,
+) -> Event | None:
+    """A helpdesk ticket opened at ``t`` (comments: ``{"time": fmt, "text", "public"}``)."""
+    return p.add(
+        t,
+        "helpdesk",
+        "ticket.opened",
+        f"ticket from {requester}: {subject}",
+        "tickets",
+        {
+            "subject": subject,
+            "requester": requester,
+            "body": body,
+            "status": status,
+            "priority": priority,
+            "time": t,
+            "comments": comments if comments is not None else [],
+        },
+        words=words,
+    )
+
+
+def crm_activity(p: Plan, t: int, deal: Any, account: str, text: str) -> Event | None:
+    """A CRM activity on ``deal`` (a planned deal's Event, or a stored deal's id)."""
+    return p.add(
+        t,
+        "crm",
+        "crm.activity",
+        f"{account}: {text}",
+        "activities",
+        {"deal": deal, "time": t, "text": text},
+        words=len(text.split()),
+    )
+
+
+def deal(
+    p: Plan,
+    t: int,
+    account: str,
+    title: str,
+    stage: str,
+    amount: float,
+    contact: str,
+    close: int,
+    next_step: str = "",
+) -> Event | None:
+    """A CRM deal opened at ``t`` (its line: "new deal: <account>")."""
+    return p.add(
+        t,
+        "crm",
+        "crm.deal",
+        f"new deal: {account}",
+        "deals",
+        {
+            "account": account,
+            "title": title,
+            "stage": stage,
+            "amount": amount,
+            "contact": contact,
+            "close": close,
+            "next_step": next_step,
+        },
     )

@@ -242,35 +242,29 @@ def tickets(p: Plan, n: int) -> None:
                 ),
                 "public": True,
             }
-            for j in range(p.randint(1, 4))
+            for j in range(p.randint(0 if t > p.now - 10 * clock.DAY else 1, 4))  # recent ones: maybe none yet
         ]
         old = t < p.now - 10 * clock.DAY
         status = "solved" if old else p.pick(("pending", "solved"))
-        row = p.add(
+        row = R.ticket(
+            p,
             t,
-            "helpdesk",
-            "ticket.opened",
-            f"ticket from {requester}: {subject}",
-            "tickets",
-            {
-                "subject": subject,
-                "requester": requester,
-                "body": p.lazy(
-                    "letter",
-                    (6, 7, 0, 0, 1),
-                    requester.split("@")[0].title() + " Team",
-                    "support",
-                    "ticket",
-                    words,
-                    "",
-                    (("issue", issue),),
-                    words=words,
-                ),
-                "status": status,
-                "priority": p.pick(("low", "normal", "normal", "high")),
-                "time": t,
-                "comments": comments,
-            },
+            subject,
+            requester,
+            p.lazy(
+                "letter",
+                (6, 7, 0, 0, 1),
+                requester.split("@")[0].title() + " Team",
+                "support",
+                "ticket",
+                words,
+                "",
+                (("issue", issue),),
+                words=words,
+            ),
+            status=status,
+            priority=p.pick(("low", "normal", "normal", "high")),
+            comments=comments,
             words=words,
         )
         if status == "solved":
@@ -296,26 +290,21 @@ def deals(p: Plan, n: int) -> None:
     contacts = [x.name for x in p.cast.work_people()] or [p.me()]
     for k in range(n):
         account = accounts[k % len(accounts)]
-        t = p.at(p.randint(0, max(1, p.days - 20)), 10)
+        t = p.at(p.randint(0, max(1, p.days - 20)), p.uniform(9, 17.5))  # office hours, any minute
         stage = p.pick(("won", "lost", "won", "negotiation", "proposal"))
-        deal = p.add(
+        deal = R.deal(
+            p,
             t,
-            "crm",
-            "crm.deal",
-            f"new deal: {account}",
-            "deals",
-            {
-                "account": account,
-                "title": f"{account} - {p.pick(('annual licence', 'pilot', 'renewal'))}",
-                "stage": stage,
-                "amount": float(p.randint(5, 120) * 1000),
-                "contact": p.pick(contacts),
-                "close": t + p.randint(20, 90) * clock.DAY,
-                "next_step": "" if stage in ("won", "lost") else "Send revised proposal",
-            },
+            account,
+            f"{account} - {p.pick(('annual licence', 'pilot', 'renewal'))}",
+            stage,
+            float(p.randint(5, 120) * 1000),
+            p.pick(contacts),
+            t + p.randint(20, 90) * clock.DAY,
+            "" if stage in ("won", "lost") else "Send revised proposal",
         )
         for j in range(p.randint(2, 6)):
-            ta = t + (j + 1) * p.randint(2, 9) * clock.DAY
+            ta = t + (j + 1) * p.randint(2, 9) * clock.DAY + p.randint(-3, 4) * clock.HOUR + p.randint(0, 3600)
             if ta > p.now:
                 break
             text = p.pick(
@@ -328,15 +317,7 @@ def deals(p: Plan, n: int) -> None:
                     "Contract signed.",
                 )
             )
-            p.add(
-                ta,
-                "crm",
-                "crm.activity",
-                f"{account}: {text}",
-                "activities",
-                {"deal": deal, "time": ta, "text": text},
-                words=len(text.split()),
-            )
+            R.crm_activity(p, ta, deal, account, text)
 
 
 def chores(p: Plan, n_todos: int, n_notes: int) -> None:

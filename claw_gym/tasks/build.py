@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .. import clock
 from ..life import Life
+from ..life.renumber import renumber
 from ..persona import make_persona
 from ..rng import derive_rng
 from ..world import World
@@ -36,4 +37,5 @@ def build(family: Family, spec: TaskSpec, seed: int) -> tuple[World, Scenario]:
     life = Life(world, spec.difficulty)  # cast, contacts, 90+ days of history, the coming days
     scenario = family.generate(Ctx(spec, world, rng))
     life.settle()  # the background steps aside around the family's records; they join the timeline
+    renumber(world, scenario)  # ids in time order in every table: they never tell who placed a record
     return world, scenario

@@ -1,0 +1,126 @@
+"""Camouflage: the records a family plants cannot be told from the background's (issue 21).
+
+The probe (claw_gym.runs.camouflage) trains a logistic regression per table on half the families'
+worlds and scores the other half's records; a surface tell (an UPPER-CASE merchant, a raw address in
+the event line, minutes on the hour, an id out of time order) lets it separate them (AUC near 1).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+import claw_gym
+from claw_gym.runs import camouflage as probe
+from claw_gym.tasks import suite
+from claw_gym.tasks.build import build
+
+#: fixed family splits (the probe's own seeded halvings): deterministic, a few seconds in all
+SPLITS = 4
+SEED = 21
+MAX_AUC = 0.6
+
+
+@pytest.fixture(scope="module")
+def sample() -> probe.Sample:
+    return probe.collect(None, tasks=1, difficulties=(1, 3, 5), seed=SEED)
+
+
+def test_planted_records_cannot_be_told_from_the_background(sample):
+    rep = probe.evaluate(sample, SPLITS, SEED)
+    tables = ", ".join(f"{t} {a:.2f}" for t, a in sorted(rep.per_table.items(), key=lambda kv: -kv[1]))
+    leaky = ", ".join(f"{f} {p:.2f} ({'; '.join(top)})" for f, p, top in rep.leaky[:8])
+    assert rep.overall <= MAX_AUC, f"AUC {rep.overall:.3f} > {MAX_AUC}; per table: {tables}; leakiest: {leaky}"
+
+
+def test_the_probe_finds_a_planted_tell():
+    """Records planted on the round minute among background at random seconds: the probe sees it."""
+    rng = np.random.default_rng(0)
+    s = probe.Sample()
+    for fam in range(8):
+        for k in range(60):
+            planted = k < 6
+            s.add(
+                "mail.messages",
+                {"sec0": float(planted or rng.random() < 0.02), "len:body": float(rng.normal(5, 1))},
+                planted,
+                f"f{fam}",
+            )
+    rep = probe.evaluate(s, 3, 0)
+    assert rep.overall > 0.9
+    assert rep.telling[0][0] == "mail.messages:sec0" and rep.telling[0][1] > 0
+
+
+def test_auc_matches_the_pairwise_definition():
+    rng = np.random.default_rng(1)
+    y = (rng.random(80) < 0.3).astype(int)
+    s = np.round(rng.normal(size=80) + y, 1)  # with ties
+    pairs = [(a, b) for a, b in itertools.product(s[y == 1], s[y == 0])]
+    expected = sum(1.0 if a > b else 0.5 if a == b else 0.0 for a, b in pairs) / len(pairs)
+    assert probe.auc(y, s) == pytest.approx(expected)
+
+
+def test_every_family_record_is_labelled_planted_and_the_life_is_not():
+    spec = claw_gym.catalog(family="invoice-expense", difficulty=3)[0]
+    world, scenario = build(suite.family_of(spec), spec, 0)
+    planted = world.life.planted()
+    ids = {r["id"] for _, _, r in planted}
+    assert scenario.facts["tx"] in ids  # the family's charge
+    bank = world.services["bank"].table("transactions")
+    assert sum(not world.life.is_background(r) for r in bank.values()) == sum(
+        1 for s, t, _ in planted if (s, t) == ("bank", "transactions")
+    )
+    contacts = world.services["contacts"].table("people")
+    assert all(world.life.is_background(r) for r in contacts.values())  # the life's contacts
+
+
+def _kit_world():
+    spec = claw_gym.catalog(family="phone-dnd-meeting", difficulty=2)[0]  # mail, sms, calendar, bank-free
+    world, _ = build(suite.family_of(spec), spec, 0)
+    from claw_gym.tasks import Ctx
+
+    return world, Ctx(spec, world, np.random.default_rng(0))
+
+
+def test_planted_records_take_the_background_shape():
+    from claw_gym.envs.kit import arrivals, plant
+
+    world, ctx = _kit_world()
+    friend = next(p for p in world.persona.people if p.relation not in ("manager", "colleague"))
+    now = world.clock.now
+    mails = world.services["mail"].table("messages")
+    background_mail = next(r for r in mails.values() if world.life.is_background(r) and r["folder"] == "inbox")
+    m = plant.mail_in(ctx, "mail", now - 5 * 86400 + 77, friend.email, "Saturday", "see you at 8?")
+    assert list(m) == list(background_mail)  # the same fields, in the same order
+    line = next(e.text for e in world.timeline.history if e.record is m)
+    assert line == f"from {friend.name}: Saturday"  # the contact's name, not the address
+    pushes = [
+        r for r in world.services["device"].table("log").values() if r["app"] == "Mail" and r["time"] == m["time"] + 3
+    ]
+    assert pushes and pushes[-1]["text"] == f"{friend.name}: new message"
+    texts = [plant.sms(ctx, now - 86400 - k * 600, friend.phone, f"running late {k}") for k in range(40)]
+    notified = {r["text"] for r in world.services["device"].table("log").values() if r["app"] == "Messages"}
+    share = sum(f"{friend.name}: {t['body']}" in notified for t in texts) / len(texts)
+    assert 0.25 < share < 0.75  # the phone's notification about half the time, as the background's texts
+    sms_line = next(e.text for e in world.timeline.history if e.record is texts[0])
+    assert sms_line == f"text from {friend.name}: running late 0"  # with the preview
+    rid = arrivals.arrive_sms(ctx, now + 3600, friend.phone, "here now")
+    pending = next(e for e in world.timeline.pending if e.record and e.record.get("id") == rid)
+    assert pending.text == f"text from {friend.name}: here now" and pending.record["read"] is False
+    assert plant.jitter(ctx, now - 7200) % 60 > 0 and plant.jitter(ctx, now) // 60 % 30
+
+
+def test_a_card_payment_arrival_reads_like_the_background_and_brings_its_push():
+    from claw_gym.envs.kit import arrivals
+
+    spec = claw_gym.catalog(family="invoice-expense", difficulty=2)[0]
+    world, _ = build(suite.family_of(spec), spec, 0)
+    from claw_gym.tasks import Ctx
+
+    ctx = Ctx(spec, world, np.random.default_rng(0))
+    rid = arrivals.arrive_charge(ctx, world.clock.now + 600, 42.5, "Bean There Cafe", "card payment")
+    evs = [e for e in world.timeline.pending if e.time in (world.clock.now + 600, world.clock.now + 605)]
+    assert evs[0].record["id"] == rid and evs[0].text == "Bean There Cafe -42.50 EUR (card payment)"
+    assert evs[1].record["app"] == "Bank" and evs[1].record["text"] == "You paid 42.50 EUR at Bean There Cafe"
