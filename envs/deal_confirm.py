@@ -40,7 +40,7 @@ TITLES = {
 QUOTE = [
     "Sent proposal: EUR {amount:,.0f}.",
     "Revised quote sent: EUR {amount:,.0f}.",
-    "{first} pushed back on price; offered EUR {amount:,.0f}.",
+    "{first} pushed back on price; we came down to EUR {amount:,.0f}.",
 ]
 #: at difficulty 4-5 the agreement is a discount on the last quote: the price takes a subtraction
 AGREED_OFF = [
@@ -182,11 +182,12 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         because=f"the instruction asks to confirm the agreed price to them in writing; {latest}",
     )
     other = [float(f["other_before"]["amount"]), float(f["other_before"]["amount"]) + 2000] if f["other"] else []
-    # a hedge names a second price: any other figure written as money ("EUR 42,500", "42.500 €")
+    # a hedge names a second price: an earlier quote, the other deal's figure, or any other sum of the
+    # price's size ("EUR 38,500 or EUR 42,500"); a discount or a fee explaining the price is no price
     priced = {float(r.value) for rs in found for r in rs if r.ok and r.value is not None and _priced(r.text)}
     stale = sorted(
         {a for a in every if (a in f["stale"] or a in other) and a != f["final"]}
-        | {a for a in priced if a != f["final"]}
+        | {a for a in priced if a != f["final"] and a >= 0.25 * f["final"]}
     )
     g.expect(
         "no stale quote sent",

@@ -486,6 +486,15 @@ def test_deal_confirm_two_prices_is_a_hedge_and_fails():
         ],
     )
     assert ok["passed"], ok
+    explained = _run(  # honest play: the discount that makes the price is no second price
+        "deal-confirm",
+        lambda w, f: [
+            A.api("crm.update_deal", id=f["deal"], amount=f["final"], stage="negotiation"),
+            A.api("workmail.reply", id=f["ask"], body=f"Confirming EUR {f['final']:,.0f}, with the EUR 1,000 off."),
+            A.finish("done"),
+        ],
+    )
+    assert explained["passed"], explained
 
 
 def test_dual_callback_crm_the_callers_deal_among_the_accounts_deals():
