@@ -210,6 +210,35 @@ def test_trip_prep_depth():
                 env.close()
 
 
+@pytest.mark.parametrize("variant", ["apartment", "colleague"])
+def test_trip_prep_transfer_booking_predates_the_move_and_follows_the_old_landing(variant):
+    """The transfer was booked before the airline's text: it names the landing known then (honest play:
+    the CityCab mail already gave the pick-up at the new landing time)."""
+    for d in (1, 3, 5):
+        for seed in (0, 1):
+            env = _env("trip-prep", variant, d, seed)
+            try:
+                f, w = env.scenario.facts, env.world
+                tx = w.services["bank"].table("transactions")[f["transfer"]["tx"]]
+                mail = [
+                    m
+                    for m in w.services["mail"].table("messages").values()
+                    if m["subject"] == f"Your {f['merchant']} booking" and m["time"] == tx["time"] - 90
+                ]
+                moved = [
+                    m["time"]
+                    for m in w.services["sms"].table("messages").values()
+                    if "schedule change" in m["body"] and f["ref"] in m["body"]
+                ]
+                assert len(mail) == 1 and len(moved) == 1
+                assert mail[0]["time"] < moved[0]
+                if variant == "colleague":
+                    assert f"around {notation.hhmm(f['stale_out']['land'])}" in mail[0]["body"]
+                    assert notation.hhmm(f["out"]["land"]) not in mail[0]["body"]
+            finally:
+                env.close()
+
+
 # ---- month-close ----------------------------------------------------------------------------------
 @pytest.mark.parametrize("variant", ["freelance", "employee"])
 def test_month_close_stale_limit_and_half_done_fail(variant):
