@@ -316,6 +316,34 @@ def test_month_close_depth():
                 env.close()
 
 
+@pytest.mark.parametrize("variant", ["freelance", "employee"])
+def test_month_close_statement_lists_every_charge_of_the_month(variant):
+    """The bank's statement CSV for a month lists every charge bank.transactions shows for it, the
+    receipts' and the subscriptions' included, and its mail counts them (honest play: they were missing)."""
+    for d in (1, 4):
+        env = _env("month-close", variant, d)
+        try:
+            f, w = env.scenario.facts, env.world
+            files = w.services["files"]
+            stated = 0
+            for month in sorted({f["month"]} | {o["date"][:7] for o in f["others"]}):
+                rec = files.find(f"Documents/statements/statement-{month}.csv")
+                if rec is None:
+                    continue
+                stated += 1
+                rows = rec["content"].splitlines()[2:]
+                for tx in w.services["bank"].table("transactions").values():
+                    if clock.fmt(tx["time"]).startswith(month + "-"):
+                        assert f"{clock.fmt(tx['time'])},{tx['counterparty']},{tx['reference']},{tx['amount']:.2f}" in (
+                            rows
+                        ), tx
+                note = [m for m in w.services["mail"].table("messages").values() if rec["path"] in m["attachments"]]
+                assert len(note) == 1 and f"({len(rows)} transactions)" in note[0]["body"]
+            assert stated >= 1
+        finally:
+            env.close()
+
+
 # ---- new-hire-setup -------------------------------------------------------------------------------
 @pytest.mark.parametrize("variant", ["report", "buddy"])
 def test_new_hire_stale_number_and_half_done_fail(variant):
