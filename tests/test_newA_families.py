@@ -11,6 +11,7 @@ writes to >= 4 services.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -411,6 +412,27 @@ def test_new_hire_depth():
                 assert env.world.clock.now - reply["time"] >= days * clock.DAY
                 same = [m for m in wm.values() if m["subject"] == reply["subject"]]
                 assert len(same) >= 3
+            finally:
+                env.close()
+
+
+@pytest.mark.parametrize("variant", ["report", "buddy"])
+def test_new_hire_start_day_is_named_with_its_date(variant):
+    """The instruction and the hire's text name the start with its day of the month, never a bare weekday
+    (honest play: "starts Monday" read as the coming Monday while the start was the Monday after)."""
+    bare = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday)\b(?! the \d{1,2}(st|nd|rd|th)\b)")
+    for d in (1, 3, 5):
+        for seed in (0, 1):
+            env = _env("new-hire-setup", variant, d, seed)
+            try:
+                f, w = env.scenario.facts, env.world
+                day = clock.to_datetime(f["start"])
+                texts = [env.scenario.instruction] + [
+                    m["body"] for m in w.services["sms"].table("messages").values() if m["number"] == f["new_phone"]
+                ]
+                for text in texts:
+                    assert f"{day:%A} the {day.day}" in text, text
+                    assert not bare.search(text), text
             finally:
                 env.close()
 
