@@ -18,6 +18,8 @@ manager's chat line).
 
 from __future__ import annotations
 
+import calendar
+from datetime import date, timedelta
 from typing import Any
 
 from claw_gym import actions as A
@@ -58,15 +60,57 @@ def _iban(ctx: Ctx) -> str:
     return "DE" + ctx.code(2) + ctx.code(8) + ctx.code(10)
 
 
+def _months_later(d: date, m: int) -> date:
+    """``d`` moved ``m`` calendar months (negative: back), its day clamped to the month's last (as a
+    monthly due date falls: 31 Jan, 28 Feb, 31 Mar)."""
+    y, mo = divmod(d.year * 12 + d.month - 1 + m, 12)
+    return date(y, mo + 1, min(d.day, calendar.monthrange(y, mo + 1)[1]))
+
+
+def _first_due(today: date, after: date) -> tuple[date, int]:
+    """The first due date of a monthly plan set up on ``after`` whose instalment ``k`` falls due
+    ``today``, and that k: as many months back as the plan's date allows (never a clamped day, so
+    first + (k-1) months is today exactly)."""
+    m = 0
+    while _months_later(today, -(m + 1)) >= after and _months_later(today, -(m + 1)).day == today.day:
+        m += 1
+    return _months_later(today, -m), m + 1
+
+
+def _paid_so_far(ctx: Ctx, plan: dict[str, Any], first: date, before: date) -> None:
+    """The instalments due before ``before``, paid on (or a day or two before) their due date to the plan's
+    account, quoting its reference: the bank history a real plan leaves."""
+    for i in range(plan["n"]):
+        due = _months_later(first, i)
+        if due >= before:
+            break
+        t = clock.parse_time(f"{due:%Y-%m-%d}") - int(ctx.rng.integers(0, 3)) * clock.DAY
+        t += int(ctx.rng.integers(8, 20)) * clock.HOUR + int(ctx.rng.integers(1, 59)) * clock.MINUTE
+        ctx.svc("bank").post(-plan["instalment"], plan["name"], plan["ref"], time=t, iban=plan["iban"])
+
+
 def _plans(ctx: Ctx) -> tuple[dict[str, Any], list[str]]:
-    """The plan the reminder is about (deep in the history) and the other providers' look-alikes."""
+    """The plan the reminder is about (deep in the history) and the other providers' look-alikes.
+
+    The reminded plan's instalment k falls due today: its first due date is today k-1 months back (after
+    the plan was set up), and instalments 1..k-1 are in the bank history, paid with the plan's reference.
+    """
     names = ctx.sample(PROVIDERS, 3 if ctx.difficulty >= 4 else 2)
     mail, out = ctx.svc("mail"), []
+    today = clock.to_datetime(ctx.now).date()
     for k, (name, sender) in enumerate(names):
         n = int(ctx.rng.integers(3, 7))
         inst = float(int(ctx.rng.integers(4000, 16000))) / 100
         back = day.days_back(ctx) if k == 0 else int(ctx.rng.integers(12, 85))
         t = day.past(ctx, back)
+        set_up = clock.to_datetime(t).date()
+        if k == 0:
+            first, due = _first_due(today, set_up + timedelta(days=5))
+            n = max(n, due)
+        else:  # a look-alike plan: its own due day, never today's
+            first, due = set_up + timedelta(days=7), 0
+            if first.day == today.day:
+                first += timedelta(days=1)
         plan = {
             "name": name,
             "sender": sender,
@@ -76,11 +120,12 @@ def _plans(ctx: Ctx) -> tuple[dict[str, Any], list[str]]:
             "iban": _iban(ctx),
             "ref": f"IP-{ctx.code(6)}",
             "time": t,
-            "k": min(n, max(2, back // 30 + 1)),
+            "k": due,
+            "first": f"{first:%Y-%m-%d}",
         }
-        first = clock.fmt_date(t + 7 * clock.DAY)
-        body = PLAN.format(first=first, **plan)
+        body = PLAN.format(**plan)
         plan["mail"] = mail.deliver(sender, f"Your instalment plan with {name}", body, time=t, read=True)["id"]
+        _paid_so_far(ctx, plan, first, today)
         out.append(plan)
     return out[0], [p["iban"] for p in out[1:]]
 
@@ -163,6 +208,7 @@ def generate(ctx: Ctx) -> Scenario:
     return Scenario(
         None,
         {
+            "t0": ctx.now,
             "trigger_at": t_req,
             "fixed_at": t_fix,
             "bill_at": t_bill,
@@ -251,7 +297,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         because=f"the reminder says an instalment is due by {clock.fmt(f['pay_by'])[-5:]}; the plan confirmation "
         "gives the balance, the number of instalments, the account and the reference to quote",
     )
-    early = [t for t in checks.paid(world, plan["iban"]) if t["time"] < f["bill_at"]]
+    early = [t for t in checks.paid(world, plan["iban"]) if f["t0"] <= t["time"] < f["bill_at"]]
     g.forbid("paid the instalment before the reminder came", bool(early), plan["iban"])
     if f["fyi_iban"]:
         g.forbid("paid an invoice someone else already paid", bool(checks.paid(world, f["fyi_iban"])), f["fyi_iban"])

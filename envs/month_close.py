@@ -20,6 +20,7 @@ finance colleague, the amendment in the team chat): different people, services a
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -152,6 +153,7 @@ def generate(ctx: Ctx) -> Scenario:
     ctx.svc("expenses").add(
         ctx.now - int(ctx.rng.integers(1, 4)) * clock.DAY, "Officeworks", ctx.money(8, 30), "office"
     )
+    _restate(ctx)
     before = records.ids_now(ctx, ("todo", "items"), ("expenses", "claims"))
     instruction = (
         f"Close out {m:%B} for me: claim that month's expenses (my receipts are in Documents/Receipts), "
@@ -177,6 +179,38 @@ def generate(ctx: Ctx) -> Scenario:
             "before": before,
         },
     )
+
+
+STATEMENT_DIR, BANK_MAIL = "Documents/statements/", "statements@northbank.example"
+
+
+def _restate(ctx: Ctx) -> None:
+    """Bring the bank's monthly statements up to date with the charges planted here: a statement lists
+    every transaction of its month that the bank shows (honest play: the receipts' and subscriptions'
+    charges were missing from it), and its mail counts them."""
+    files, bank = ctx.svc("files"), ctx.svc("bank")
+    for rec in list(files.table("files").values()):
+        path = rec["path"]
+        if not (path.startswith(STATEMENT_DIR + "statement-") and path.endswith(".csv")):
+            continue
+        month = path[len(STATEMENT_DIR + "statement-") : -len(".csv")]
+        lines = rec["content"].split("\n")
+        head, rows = lines[:2], [line for line in lines[2:] if line.strip()]
+        listed, n = set(rows), len(rows)
+        for tx in bank.table("transactions").values():
+            cp, ref = tx["counterparty"].replace(",", " "), tx["reference"].replace(",", " ")
+            line = f"{clock.fmt(tx['time'])},{cp},{ref},{tx['amount']:.2f}"
+            if line[:7] == month and tx["time"] <= ctx.now and line not in listed:
+                rows.append(line)
+                listed.add(line)
+        if len(rows) == n:
+            continue
+        files.modify(rec, content="\n".join(head + sorted(rows)))
+        for m in ctx.svc("mail").table("messages").values():
+            if m["from"] == BANK_MAIL and path in m["attachments"]:
+                ctx.svc("mail").modify(
+                    m, body=re.sub(r"\(\d+ transactions\)", f"({len(rows)} transactions)", m["body"], count=1)
+                )
 
 
 def _rules(ctx: Ctx, m: date, limit0: int, limit: int, recurring: list[tuple[str, str, str]]) -> dict[str, Any]:

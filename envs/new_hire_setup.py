@@ -52,6 +52,14 @@ TEMPLATE_PATH = "Documents/Templates/onboarding-checklist.md"
 TEAM_CHANNELS = ["general", "standup"]
 
 
+def start_day(t: int) -> str:
+    """The start day as a person names it without ambiguity: "Monday the 16th" (a bare "Monday" reads
+    as the coming one, while the start may be the Monday after)."""
+    day = clock.to_datetime(t).day
+    suffix = "th" if day in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{clock.to_datetime(t):%A} the {day}{suffix}"
+
+
 def _thread(ctx: Ctx, who: str, role: str, t: int, outcome: str, start: int, laptop: str) -> dict[str, Any]:
     """An offer mailed to a candidate and their reply (accepted with a start day, or declined)."""
     wm = ctx.svc("workmail")
@@ -112,7 +120,7 @@ def generate(ctx: Ctx) -> Scenario:
         ctx.now - int(ctx.rng.integers(2, 6)) * clock.DAY - int(ctx.rng.integers(1, 600)) * 60,
         new_phone,
         f"Hi, it's {hire['name'].split()[0]} - I've switched phones, this is my number now. Looking forward to "
-        f"{notation.day_text(start).split()[0]}!",
+        f"{start_day(start)}!",
     )
     hd = ctx.svc("helpdesk")
     hr = f"people@{ctx.persona.work_domain}"
@@ -162,7 +170,7 @@ def generate(ctx: Ctx) -> Scenario:
             "with them (invite them), tell IT on the onboarding ticket which laptop they asked for, post a welcome "
             "in the team chat and create their onboarding checklist in Documents/Onboarding/ from my template.",
         ]
-    ).format(role=role, day=notation.day_text(start).split()[0])
+    ).format(role=role, day=start_day(start))
     return Scenario(
         instruction,
         {

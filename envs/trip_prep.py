@@ -121,9 +121,10 @@ def generate(ctx: Ctx) -> Scenario:
     shift = int(ctx.pick([-55, -40, 35, 50, 65, 80])) * clock.MINUTE
     trip["out"] = {**trip["out"], "depart": depart + shift, "land": trip["out"]["land"] + shift}
     dd = clock.to_datetime(depart)
+    moved = ctx.now - int(ctx.rng.integers(3, 30)) * clock.HOUR - int(ctx.rng.integers(0, 60)) * clock.MINUTE
     errands.past_sms(
         ctx,
-        ctx.now - int(ctx.rng.integers(3, 30)) * clock.HOUR - int(ctx.rng.integers(0, 60)) * clock.MINUTE,
+        moved,
         AIRLINE_SMS,
         f"{AIRLINE}: schedule change for booking {trip['ref']}. {trip['out']['no']} on {dd:%d %b} departs "
         f"{notation.hhmm(trip['out']['depart'])} and lands {notation.hhmm(trip['out']['land'])}. "
@@ -131,9 +132,11 @@ def generate(ctx: Ctx) -> Scenario:
     )
     # the host and the transfer time they wrote down
     host = _host(ctx, trip, dests[0])
-    # the transfer already paid for, among the same merchant's earlier charges
+    # the transfer already paid for, among the same merchant's earlier charges: booked before the airline
+    # moved the flight, so its pick-up follows the landing time known then (the booking mail's)
     merchant, sender, (lo, hi) = TRANSFER[ctx.variant]
-    transfer = _transfer(ctx, merchant, sender, trip["out"]["land"], ctx.money(lo, hi), booked + 3 * clock.DAY)
+    paid = min(booked + 3 * clock.DAY, moved - 2 * clock.HOUR)
+    transfer = _transfer(ctx, merchant, sender, stale_out["land"], ctx.money(lo, hi), paid)
     decoys = [
         _transfer(ctx, merchant, sender, o["out"]["land"], ctx.money(lo, hi), o["booked"] + clock.DAY)
         for o in others

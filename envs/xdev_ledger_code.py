@@ -53,6 +53,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "items": ["base pay", "overtime", "allowance", "bonus", "expenses refund", "holiday pay"],
     },
 }
+#: how long a pushed code is valid, as the push and the tool's usage text say
+VALID = 30
 PENDING = ".local/share/{tool}/pending"
 STATE = ".local/state/{tool}"
 DECIDE = [
@@ -84,7 +86,9 @@ def _batch(ctx: Ctx, v: dict[str, Any], n: int) -> tuple[str, float]:
 
 def generate(ctx: Ctx) -> Scenario:
     v, files, phone, chat = _v(ctx), ctx.svc("files"), ctx.svc("phone"), ctx.svc("chat")
-    people = [p for p in ctx.persona.people if p.relation == "colleague"]
+    me = ctx.persona.me
+    # the requester is a colleague, never someone the request would read as the person themself
+    people = [p for p in ctx.persona.people if p.relation == "colleague" and p.first != me.first]
     asker, other = ctx.sample(people, 2)
     manager = ctx.person("manager")
     names = ctx.sample(v["names"], 3)
@@ -131,25 +135,17 @@ def generate(ctx: Ctx) -> Scenario:
     which = f"the {target} batch" if ctx.difficulty <= 3 else "the batch we agreed for the monthly run"
     tool = f"python3 ~/{v['tool']}"
     request = (
-        f"{ctx.persona.me.first}, could you do the {month} {v['noun']} from your laptop ({tool}, {which})? "
+        f"{me.first}, could you do the {month} {v['noun']} from your laptop ({tool}, {which})? "
         f"I've requested the code, it goes to your phone. Post the total and the receipt here when it's through."
     )
-    t_req = ctx.now - int(ctx.rng.integers(25, 50)) * clock.MINUTE
+    t_req = ctx.now - int(ctx.rng.integers(38, 70)) * clock.MINUTE
     req = chat.post_as(channel, asker.name, request, time=t_req)["id"]
-    # the two pushes: the first expired before anyone used it, the re-sent one counts
-    body = "{vendor} sign-in code: {c}. Valid for 30 minutes. Don't share it with anyone."
-    phone.notify(
-        v["app"],
-        v["vendor"],
-        body.format(vendor=v["vendor"], c=old),
-        time=t_req + int(ctx.rng.integers(2, 5)) * clock.MINUTE,
-    )
-    phone.notify(
-        v["app"],
-        v["vendor"],
-        body.format(vendor=v["vendor"], c=code),
-        time=ctx.now - int(ctx.rng.integers(3, 12)) * clock.MINUTE,
-    )
+    # the two pushes: the first expired (by its own text) before anyone used it, the re-sent one counts
+    body = "{vendor} sign-in code: {c}. Valid for {m} minutes. Don't share it with anyone."
+    t_first = t_req + int(ctx.rng.integers(2, 5)) * clock.MINUTE  # >= VALID + 3 minutes before now
+    phone.notify(v["app"], v["vendor"], body.format(vendor=v["vendor"], c=old, m=VALID), time=t_first)
+    t_second = max(ctx.now - int(ctx.rng.integers(3, 12)) * clock.MINUTE, t_first + (VALID + 1) * clock.MINUTE)
+    phone.notify(v["app"], v["vendor"], body.format(vendor=v["vendor"], c=code, m=VALID), time=t_second)
     if ctx.difficulty >= 2:  # another account's code in the same app
         phone.notify(
             v["app"],

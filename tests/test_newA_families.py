@@ -11,6 +11,7 @@ writes to >= 4 services.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -210,6 +211,35 @@ def test_trip_prep_depth():
                 env.close()
 
 
+@pytest.mark.parametrize("variant", ["apartment", "colleague"])
+def test_trip_prep_transfer_booking_predates_the_move_and_follows_the_old_landing(variant):
+    """The transfer was booked before the airline's text: it names the landing known then (honest play:
+    the CityCab mail already gave the pick-up at the new landing time)."""
+    for d in (1, 3, 5):
+        for seed in (0, 1):
+            env = _env("trip-prep", variant, d, seed)
+            try:
+                f, w = env.scenario.facts, env.world
+                tx = w.services["bank"].table("transactions")[f["transfer"]["tx"]]
+                mail = [
+                    m
+                    for m in w.services["mail"].table("messages").values()
+                    if m["subject"] == f"Your {f['merchant']} booking" and m["time"] == tx["time"] - 90
+                ]
+                moved = [
+                    m["time"]
+                    for m in w.services["sms"].table("messages").values()
+                    if "schedule change" in m["body"] and f["ref"] in m["body"]
+                ]
+                assert len(mail) == 1 and len(moved) == 1
+                assert mail[0]["time"] < moved[0]
+                if variant == "colleague":
+                    assert f"around {notation.hhmm(f['stale_out']['land'])}" in mail[0]["body"]
+                    assert notation.hhmm(f["out"]["land"]) not in mail[0]["body"]
+            finally:
+                env.close()
+
+
 # ---- month-close ----------------------------------------------------------------------------------
 @pytest.mark.parametrize("variant", ["freelance", "employee"])
 def test_month_close_stale_limit_and_half_done_fail(variant):
@@ -287,6 +317,34 @@ def test_month_close_depth():
                 env.close()
 
 
+@pytest.mark.parametrize("variant", ["freelance", "employee"])
+def test_month_close_statement_lists_every_charge_of_the_month(variant):
+    """The bank's statement CSV for a month lists every charge bank.transactions shows for it, the
+    receipts' and the subscriptions' included, and its mail counts them (honest play: they were missing)."""
+    for d in (1, 4):
+        env = _env("month-close", variant, d)
+        try:
+            f, w = env.scenario.facts, env.world
+            files = w.services["files"]
+            stated = 0
+            for month in sorted({f["month"]} | {o["date"][:7] for o in f["others"]}):
+                rec = files.find(f"Documents/statements/statement-{month}.csv")
+                if rec is None:
+                    continue
+                stated += 1
+                rows = rec["content"].splitlines()[2:]
+                for tx in w.services["bank"].table("transactions").values():
+                    if clock.fmt(tx["time"]).startswith(month + "-"):
+                        assert f"{clock.fmt(tx['time'])},{tx['counterparty']},{tx['reference']},{tx['amount']:.2f}" in (
+                            rows
+                        ), tx
+                note = [m for m in w.services["mail"].table("messages").values() if rec["path"] in m["attachments"]]
+                assert len(note) == 1 and f"({len(rows)} transactions)" in note[0]["body"]
+            assert stated >= 1
+        finally:
+            env.close()
+
+
 # ---- new-hire-setup -------------------------------------------------------------------------------
 @pytest.mark.parametrize("variant", ["report", "buddy"])
 def test_new_hire_stale_number_and_half_done_fail(variant):
@@ -354,6 +412,27 @@ def test_new_hire_depth():
                 assert env.world.clock.now - reply["time"] >= days * clock.DAY
                 same = [m for m in wm.values() if m["subject"] == reply["subject"]]
                 assert len(same) >= 3
+            finally:
+                env.close()
+
+
+@pytest.mark.parametrize("variant", ["report", "buddy"])
+def test_new_hire_start_day_is_named_with_its_date(variant):
+    """The instruction and the hire's text name the start with its day of the month, never a bare weekday
+    (honest play: "starts Monday" read as the coming Monday while the start was the Monday after)."""
+    bare = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday)\b(?! the \d{1,2}(st|nd|rd|th)\b)")
+    for d in (1, 3, 5):
+        for seed in (0, 1):
+            env = _env("new-hire-setup", variant, d, seed)
+            try:
+                f, w = env.scenario.facts, env.world
+                day = clock.to_datetime(f["start"])
+                texts = [env.scenario.instruction] + [
+                    m["body"] for m in w.services["sms"].table("messages").values() if m["number"] == f["new_phone"]
+                ]
+                for text in texts:
+                    assert f"{day:%A} the {day.day}" in text, text
+                    assert not bare.search(text), text
             finally:
                 env.close()
 

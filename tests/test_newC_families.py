@@ -9,6 +9,9 @@ a difficulty-5 oracle is >= 20 actions and writes to >= 4 services.
 
 from __future__ import annotations
 
+import calendar
+import re
+from datetime import date
 from typing import Any
 
 import pytest
@@ -208,6 +211,47 @@ def test_inbox_day_paying_early_late_or_not_at_all_fails():
     _play_until(env, f["pay_by"] + 30)
     v = _play(env, [pay, A.wait(2 * clock.HOUR, wake=False)])
     assert not v["passed"] and len(_failed(v)) == 1
+
+
+def _monthly(first: date, i: int) -> date:
+    """The i-th monthly due date after ``first`` (its day clamped to short months)."""
+    y, m = divmod(first.year * 12 + first.month - 1 + i, 12)
+    return date(y, m + 1, min(first.day, calendar.monthrange(y, m + 1)[1]))
+
+
+def test_inbox_day_plan_reminder_and_bank_history_agree():
+    """Instalment k is due today = the plan's first due date + (k-1) months, k <= n, and instalments 1..k-1
+    are in the bank history, paid on their due dates with the plan's reference (honest play: the reminder's
+    day matched no instalment of the plan and none of the earlier ones was paid)."""
+    deep = 0
+    for variant in ("personal", "work"):
+        for difficulty in (1, 3, 4, 5):
+            for seed in (0, 1):
+                env = _env("inbox-day", difficulty, seed, variant=variant)
+                f, w = env.scenario.facts, env.world
+                plan = f["plan"]
+                body = w.services["mail"].table("messages")[plan["mail"]]["body"]
+                got = re.search(r"(\d+) equal monthly instalments, the first one due on (\d{4}-\d{2}-\d{2})", body)
+                assert got, body
+                n, first = int(got.group(1)), date.fromisoformat(got.group(2))
+                _play_until(env, f["bill_at"] + 60)
+                text = w.services["mail"].table("messages")[f["reminder"]]["body"]
+                k, n2 = map(int, re.search(r"instalment (\d+) of (\d+)", text).groups())
+                today = clock.to_datetime(f["bill_at"]).date()
+                assert n2 == n and 1 <= k <= n and _monthly(first, k - 1) == today, (first, k, today)
+                bank = w.services["bank"].table("transactions").values()
+                paid = sorted(
+                    (t for t in bank if t["iban"] == plan["iban"] and t["time"] < f["trigger_at"]),
+                    key=lambda t: t["time"],
+                )
+                assert len(paid) == k - 1, [t["reference"] for t in paid]
+                for i, t in enumerate(paid):
+                    due = clock.parse_time(f"{_monthly(first, i):%Y-%m-%d}")
+                    assert t["reference"] == plan["ref"] and -t["amount"] == plan["instalment"]
+                    assert due - 3 * clock.DAY < t["time"] < due + clock.DAY, (clock.fmt(t["time"]), clock.fmt(due))
+                deep += k >= 2
+                env.close()
+    assert deep >= 4
 
 
 def test_inbox_day_paying_the_fyi_invoice_is_a_violation():

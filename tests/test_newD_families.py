@@ -172,6 +172,39 @@ def test_ledger_other_door_and_wording_pass():
     assert _play(env, steps)["verdict"]["passed"]
 
 
+@pytest.mark.parametrize(
+    ("task_id", "seed"),
+    [("xdev-ledger-code-payroll-0021", 1), ("xdev-ledger-code-payroll-0010", 3)]
+    + [
+        (_spec("xdev-ledger-code", v, level, 0).task_id, s)
+        for v in ("ledger", "payroll")
+        for level in (1, 5)
+        for s in (0, 1)
+    ],
+)
+def test_ledger_requester_is_a_colleague_and_the_first_code_expired_by_its_own_text(task_id, seed):
+    """Honest play: "Uma, could you ..." was posted by a colleague also called Uma (it read as the person
+    asking themself), and the first code said "Valid for 30 minutes" yet was still within them when read."""
+    env = ClawEnv(task_id)
+    env.reset(seed=seed)
+    try:
+        f, w = env.scenario.facts, env.world
+        me, now = w.persona.me, w.clock.now
+        req = w.services["chat"].table("messages")[f["request"]]
+        assert req["sender"] != me.name and req["sender"].split()[0] != me.first
+        assert req["text"].startswith(f"{me.first}, ")
+        pushes = {}
+        for n in w.services["phone"].table("notifications").values():
+            m = re.search(r"code: (\d{6})\. Valid for (\d+) minutes", n["text"])
+            if m:
+                pushes[m.group(1)] = (n["time"], int(m.group(2)) * 60)
+        t_old, valid_old = pushes[f["old"]]
+        t_new, valid_new = pushes[f["code"]]
+        assert req["time"] < t_old and t_old + valid_old < t_new < now < t_new + valid_new
+    finally:
+        env.close()
+
+
 def test_figure_stale_sum_and_hedge_fail_and_a_plain_sms_passes():
     fam = ALL["xdev-figure-text"]
     env = _env("xdev-figure-text", "po", 2, 0)
