@@ -172,19 +172,16 @@ def test_ledger_other_door_and_wording_pass():
     assert _play(env, steps)["verdict"]["passed"]
 
 
-@pytest.mark.parametrize(
-    ("task_id", "seed"),
-    [("xdev-ledger-code-payroll-0021", 1), ("xdev-ledger-code-payroll-0010", 3)]
-    + [
-        (_spec("xdev-ledger-code", v, level, 0).task_id, s)
-        for v in ("ledger", "payroll")
-        for level in (1, 5)
-        for s in (0, 1)
-    ],
-)
-def test_ledger_requester_is_a_colleague_and_the_first_code_expired_by_its_own_text(task_id, seed):
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_ledger_requester_is_a_colleague_and_the_first_code_expired_by_its_own_text(seed):
     """Honest play: "Uma, could you ..." was posted by a colleague also called Uma (it read as the person
-    asking themself), and the first code said "Valid for 30 minutes" yet was still within them when read."""
+    asking themself), and the first code said "Valid for 30 minutes" yet was still within them when read.
+    Every task of the family, so the namesake worlds are among them whatever their ids."""
+    for spec in claw_gym.catalog(family="xdev-ledger-code"):
+        _ledger_request_and_codes(spec.task_id, seed)
+
+
+def _ledger_request_and_codes(task_id: str, seed: int) -> None:
     env = ClawEnv(task_id)
     env.reset(seed=seed)
     try:
