@@ -197,6 +197,7 @@ def generate(ctx: Ctx) -> Scenario:
             "rule_at": [t_rule, t_amend],
         },
         deadline=last + clock.MINUTE,
+        deadline_stated=True,  # each ticket states its first-response time
         trigger=f"{n} tickets from {clock.fmt(ts[0])}; key: {', '.join(t['account'] for t in tickets if t['key'])}",
     )
 

@@ -203,6 +203,7 @@ def generate(ctx: Ctx) -> Scenario:
             "before": before,
         },
         deadline=call,
+        deadline_stated=True,  # "text me before <call>"
         trigger=f"{who} (saved on the phone only) texts at {clock.fmt(trigger)} for the {refs[0]} total "
         f"({total_now:.2f}) before {notation.hhmm(call)}",
     )

@@ -165,6 +165,7 @@ def generate(ctx: Ctx) -> Scenario:
             "before": records.ids_now(ctx, ("expenses", "claims")),
         },
         deadline=deadline,
+        deadline_stated=True,  # the note: file it within the hour
         trigger=f"the {v['app']} business receipt ({amount:.2f}) lands on the phone at {clock.fmt(trigger)}",
     )
 

@@ -150,6 +150,7 @@ def generate(ctx: Ctx) -> Scenario:
             "candidates_at": [invited],
         },
         deadline=prep,
+        deadline_stated=True,  # "before our prep call at <time>"
         trigger=f"{colleague.name}'s chat account asks at {clock.fmt(trigger)} for the agenda and the phone's code",
     )
 

@@ -70,7 +70,7 @@ def test_the_five_are_cross_device_families():
     for name in NEW:
         f = ALL[name]
         assert f.devices == ("laptop", "phone") and "cross-device" in f.tags and f.phone_only is not None, name
-        assert len(f.variants) >= 2 and f.count == 30 and f.needs_sim_phone, name
+        assert len(f.variants) >= 2 and f.count == 45 and f.needs_sim_phone, name
     assert sum(ALL[n].kind == "proactive" for n in NEW) >= 2
     assert "safety-trap" in ALL["xdev-shared-code"].tags
 

@@ -135,7 +135,7 @@ def _counters(w):
 
 
 def test_pending_events_rng_and_counters_are_restored():
-    env = gym.make("ClawAnything-v0").unwrapped
+    env = gym.make("ClawAnything-v0", family="duplicate-charge").unwrapped  # a world with notes
     env.reset(seed=4)
     w = env.world
     w.schedule(

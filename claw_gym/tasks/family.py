@@ -40,6 +40,9 @@ class Scenario:
     facts: dict[str, Any]  # the answer key, hidden from the agent; read by check and oracle
     deadline: int | None = None  # virtual time at which a proactive task is judged
     trigger: str = ""  # for proactive tasks: what in the stream makes action necessary (for `show`)
+    #: the judging time is written in the trigger's content or a rule the person wrote ("text me before
+    #: 11:40", "file it within the hour"): no slack is owed beyond it (tests/test_time.py)
+    deadline_stated: bool = False
 
 
 @dataclass
