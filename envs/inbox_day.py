@@ -238,12 +238,13 @@ def generate(ctx: Ctx) -> Scenario:
 def _entries_with(world: World, f: dict[str, Any]) -> list[dict]:
     first = f["person"]["name"].split()[0].lower()
     made = {r["id"] for r in records.agent_rows(world, "calendar", "entries", f["before"]["calendar.entries"])}
+    # the meeting itself, or an entry the agent made for it: the person's other meetings (a weekly
+    # series they attend, one of them at the meeting's old time) are not it
     return [
         r
         for r in world.services["calendar"].table("entries").values()
         if r["id"] == f["entry"]
-        or f["person"]["email"] in r.get("attendees", [])
-        or (r["id"] in made and first in r["title"].lower())
+        or (r["id"] in made and (f["person"]["email"] in r.get("attendees", []) or first in r["title"].lower()))
     ]
 
 
