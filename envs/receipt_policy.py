@@ -310,11 +310,10 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
     for m in f["meals"]:
         if m["receipt"]:
             steps.append(A.api("files.read", path=m["receipt"]))
-    tab = world.services["expenses"].tables["claims"]
     drafts: list[str] = []
     for m in f["meals"]:
         if m["claim"]:
-            drafts.append(f"{tab.prefix}{tab.next_id + len(drafts):04d}")
+            drafts.append(records.next_id(world.services["expenses"], "claims", ahead=len(drafts)))
             steps.append(
                 A.api(
                     "expenses.create",

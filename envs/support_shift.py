@@ -25,21 +25,8 @@ from claw_gym.tasks.footprint import Footprint, Own, field_in
 from claw_gym.world import World
 
 from .kit import arrivals, day
+from .kit.customers import ACCOUNTS
 
-ACCOUNTS = [
-    "Alderbank Logistics",
-    "Bluefin Analytics",
-    "Copperleaf Studios",
-    "Driftwood Dental",
-    "Emberly Foods",
-    "Fjordline Shipping",
-    "Greyhaven Legal",
-    "Hollowtree Farms",
-    "Indigo Pharma",
-    "Juniper Print",
-    "Kingsway Motors",
-    "Larkspur Schools",
-]
 NAMES = ["Ana Ruiz", "Ben Okafor", "Cleo Lindqvist", "Dev Patel", "Eva Novak", "Finn Doyle", "Gia Romano"]
 NAMES += ["Hugo Brandt", "Isla Mackay", "Jon Sato", "Kara Weiss", "Leo Duarte", "Mia Berg", "Noah Costa"]
 ISSUES = [

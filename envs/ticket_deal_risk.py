@@ -24,21 +24,8 @@ from claw_gym.tasks.footprint import Footprint, Own, field_in
 from claw_gym.world import World
 
 from .kit import arrivals, deadlines, jottings, notation, records
+from .kit.customers import ACCOUNTS
 
-ACCOUNTS = [
-    "Alderbank Logistics",
-    "Bluefin Analytics",
-    "Copperleaf Studios",
-    "Driftwood Dental",
-    "Emberly Foods",
-    "Fjordline Shipping",
-    "Greyhaven Legal",
-    "Hollowtree Farms",
-    "Indigo Pharma",
-    "Juniper Print",
-    "Kingsway Motors",
-    "Larkspur Schools",
-]
 PEOPLE = [
     "Ana Ruiz",
     "Ben Okafor",

@@ -9,6 +9,7 @@
 - :mod:`.laptop_files`: laptop shell steps, files written, config files the person's tools read;
 - :mod:`.notation`: values as people write them (phone numbers, clock times, days, templates);
 - :mod:`.syncd`: the broken backup agent that config-fix and backup-alert share.
+- :mod:`.customers`: the company's customer accounts that the CRM and helpdesk families draw from.
 
 Families import these modules, never each other: what two families share lives here.
 """

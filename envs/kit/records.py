@@ -18,10 +18,11 @@ def reserve(svc: Service, table: str) -> str:
     return svc.tables[table].new_id()
 
 
-def next_id(svc: Service, table: str) -> str:
-    """The id the next insert into ``table`` will get (for oracles that create then use a record)."""
+def next_id(svc: Service, table: str, ahead: int = 0) -> str:
+    """The id the next insert into ``table`` will get, or the one ``ahead`` inserts after it (for
+    oracles that create records and then use them)."""
     tab = svc.tables[table]
-    return f"{tab.prefix}{tab.next_id:04d}"
+    return f"{tab.prefix}{tab.next_id + ahead:04d}"
 
 
 def ids_now(ctx: Ctx, *pairs: tuple[str, str]) -> dict[str, list[str]]:
