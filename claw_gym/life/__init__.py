@@ -29,7 +29,8 @@ from ..events import Event
 from ..rng import derive_rng
 from ..services.base import WorldRef
 from ..services.contacts import Contacts
-from . import conflicts, noise, routines, threads
+from . import conflicts, noise, routines, threads, variety
+from .blend import blend
 from . import records as R
 from . import render as _render  # noqa: F401  (registers the renderers)
 from .cast import Cast, make_cast
@@ -126,6 +127,9 @@ class Life(WorldRef):
         threads.tickets(p, int(8 * f))
         threads.deals(p, int(5 * f))
         threads.chores(p, int(8 * f), int(5 * f))
+        variety.messages(p, 1.5 * f)
+        variety.open_tickets(p, int(3 * f))
+        variety.loose_ends(p, int(4 * f))
         noise.promotions(p, p.start, end, 2.5 * f)
         noise.spam(p, int(15 * f))
         noise.announcements(p, int(8 * f))
@@ -183,7 +187,7 @@ class Life(WorldRef):
         missing = (target_words(self.difficulty) - expected) / OVERSHOOT
         if missing <= 0:
             return
-        each = 1000
+        each = 2000  # long issues, fewer of them: the inbox is not only newsletters
         weeks = max(1.0, (end - p.start) / (7 * clock.DAY))
         if p.has("mail") and p.cast.newsletters:
             factor = sum(0.6 + 0.3 * k for k in range(len(p.cast.newsletters)))
@@ -231,10 +235,12 @@ class Life(WorldRef):
         if self.moved and id(self.moved["entry"]) in gone:
             self.signals.pop("moved_meeting", None)
         past = self._mirror(theirs)
-        if past or gone:
-            tl = w.timeline
+        tl = w.timeline
+        if gone:
             tl.history = [e for e in tl.history if id(e.record) not in gone]
             tl.pending = [e for e in tl.pending if id(e.record) not in gone]
+        past += blend(w, self.planted(), past)  # the family's records get the background's lines and companions
+        if past or gone:
             tl.extend(past, [])
 
     def is_background(self, rec: dict) -> bool:

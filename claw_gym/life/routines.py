@@ -37,6 +37,15 @@ def series(cast: Cast) -> list[tuple[str, int | None, float, int, int]]:
     return [(t.format(manager=mfirst, team=team), wd, h, m, every) for t, wd, h, m, every in SERIES]
 
 
+def attendees(cast: Cast, title: str) -> list[str]:
+    """Who a series invites: the manager alone to the 1:1, part of the team to the sync, all to the rest."""
+    work = [p.email for p in cast.work_people()]
+    if title.startswith("1:1"):
+        manager = cast.persona.by_relation("manager")
+        return [manager[0].email] if manager else work[:1]
+    return work[:3] if title.endswith("sync") else work[:5] if title == "Sprint retro" else work[:4]
+
+
 def _instances(start_day: int, days: int, on: int | None, every: int) -> list[int]:
     """Work days (or only weekday ``on``) in ``days`` from ``start_day``, every ``every`` weeks."""
     end = start_day + days * clock.DAY
@@ -51,7 +60,6 @@ def upcoming(world: World, cast: Cast, days: int = 14) -> list[dict]:
     if "calendar" not in world.services:
         return []
     cal = world.service_as("calendar", Calendar)
-    attendees = [p.email for p in cast.work_people()[:4]]
     today = clock.day_start(world.clock.now)
     out = []
     for title, wd, hour, minutes, every in series(cast):
@@ -64,7 +72,7 @@ def upcoming(world: World, cast: Cast, days: int = 14) -> list[dict]:
                     title,
                     start,
                     start + minutes * 60,
-                    attendees=attendees,
+                    attendees=attendees(cast, title),
                     location="Video call" if "1:1" not in title else "Room 2.14",
                 )
             )
@@ -75,18 +83,17 @@ def meetings(p: Plan) -> None:
     """Past instances of every series, with the reminder the phone showed 10 minutes before."""
     if not p.has("calendar"):
         return
-    attendees = [x.email for x in p.cast.work_people()[:4]]
     first_day = clock.day_start(p.start)
     for title, wd, hour, minutes, every in series(p.cast):
         for day in _instances(first_day, p.days, wd, every):
             start = day + int(hour * clock.HOUR)
             row = R.calendar(
                 p,
-                start - 7 * clock.DAY,
+                start - 7 * clock.DAY + p.randint(-4 * 3600, 4 * 3600),  # the invitation: any minute
                 title,
                 start,
                 start + minutes * 60,
-                attendees=attendees,
+                attendees=attendees(p.cast, title),
                 location="Video call" if "1:1" not in title else "Room 2.14",
             )
             if wd is not None:  # the phone's reminder (not for the daily standup: nobody needs one)
@@ -106,7 +113,7 @@ def money(p: Plan) -> None:
             R.mail_in(
                 p,
                 "workmail",
-                pay + 3600,
+                pay + p.randint(1800, 9000),
                 payroll,
                 f"Your payslip for {mon}",
                 f"Dear {p.me_first()},\n\nyour payslip for {mon} is available in the HR portal. Gross pay "
@@ -125,7 +132,7 @@ def money(p: Plan) -> None:
                 R.mail_in(
                     p,
                     "mail",
-                    t + 1800,
+                    t + p.randint(300, 5400),
                     f"receipts@{name.lower().replace(' ', '')}.example",
                     f"Your {name} receipt",
                     p.lazy("invoice_mail", name, f"R-{p.seed() % 10**6:06d}", price, False, False, words=60),
@@ -133,7 +140,7 @@ def money(p: Plan) -> None:
                     who=name,
                 )
         for k, (vendor, addr) in enumerate(c.utilities):
-            t = ms + (10 + 4 * k) * clock.DAY + 9 * clock.HOUR
+            t = ms + (10 + 4 * k) * clock.DAY + 8 * clock.HOUR + p.randint(0, 4 * 3600)  # sent at any minute
             if p.start <= t <= p.now:
                 utility_bill(p, t, vendor, addr, ms)
 
@@ -221,7 +228,7 @@ def habits(p: Plan) -> None:
         for day in _instances(clock.day_start(p.start), p.days, None, 1):
             if weekday(day) in (1, 3) and p.random() < 0.8:
                 start = day + 18 * clock.HOUR + 30 * clock.MINUTE
-                R.calendar(p, start - 2 * clock.DAY, "Gym", start, start + 75 * 60, location=c.gym)
+                R.calendar(p, start - 2 * clock.DAY - p.randint(0, 30000), "Gym", start, start + 75 * 60, location=c.gym)
     for m in range(0, p.days, 30):
         t = p.at(m + 1, 5)
         R.tx(p, t, -39.0, c.gym, "Membership")
@@ -334,7 +341,7 @@ def statements(p: Plan) -> None:
         y, m = (int(x) for x in month.split("-"))
         t = clock.from_datetime(
             clock.to_datetime(p.now).replace(year=y + m // 12, month=m % 12 + 1, day=2, hour=6, minute=0, second=0)
-        )
+        ) + p.randint(0, 3 * 3600)  # the bank's batch runs early in the morning, at no set minute
         if t > p.now:
             continue
         path = f"Documents/statements/statement-{month}.csv"

@@ -92,10 +92,11 @@ def projects(p: Plan, n: int) -> None:
                 )
             t += int(p.uniform(1, 9) * clock.DAY)
         review = p.at(min(p.days - 1, p.randint(20, max(21, p.days))), 16)
+        invited = review - 5 * clock.DAY - p.randint(0, 6 * 3600)  # the invitation: any minute
         if review < p.now:
             R.calendar(
                 p,
-                review - 5 * clock.DAY,
+                invited,
                 f"{name} review",
                 review,
                 review + 3600,
@@ -107,7 +108,7 @@ def projects(p: Plan, n: int) -> None:
             R.mail_in(
                 p,
                 "workmail",
-                review - 5 * clock.DAY,
+                invited,
                 owner.email,
                 f"Invitation: {name} review",
                 f"{owner.first} invited you to {name} review on {clock.fmt(review)} (Room 3.01, 60 min). "
@@ -338,6 +339,6 @@ def chores(p: Plan, n_todos: int, n_notes: int) -> None:
         words = p.randint(60, 200)
         row = R.note(p, t, title, p.lazy("notes", title, words, (), words=words), words=words)
         edit = t + p.randint(1, 20) * clock.DAY
-        if row is not None and row.record is not None and edit < p.now:
+        if row is not None and row.record is not None and edit < p.now and p.random() < 0.4:
             row.record["updated"] = edit
             p.ref(edit, "notes", "notes.edited", f"note edited: {title}", row)

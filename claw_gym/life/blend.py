@@ -1,0 +1,196 @@
+"""One pass after the family: its records get what the background's records of their kind have.
+
+A family places records in many ways (the services' helpers, :mod:`claw_gym.envs.kit.plant`, raw
+inserts). The background's builders (:mod:`claw_gym.life.records`) give every record an event line
+naming the person (the contact's name, or the sender's display name, never a bare address), a read
+flag by age, and companions (an SMS's phone notification about half the time, a personal mail's
+push). Records without them stand out to a simple classifier (``python -m claw_gym.runs.camouflage``)
+however well the family words them, so :func:`blend` adds them in one place, after
+:meth:`claw_gym.life.Life.settle` and before ids are renumbered (an added creation line dates a
+record that has no time field of its own, as the background's do).
+
+It never changes a time, amount, text, address or id of a record (checks and oracles read those):
+it adds timeline lines and companion notifications, names the person in a line that shows a raw
+address, and marks mails and texts older than two days read, as a person who keeps up does.
+Deterministic: its draws come from the world's own stream for it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from .. import clock
+from ..events import Event
+from ..rng import derive_rng
+from .plan import fmt
+
+if TYPE_CHECKING:
+    from numpy.random import Generator
+
+    from ..world import World
+
+#: the share of incoming texts from contacts the phone shows a notification for (records.sms's rate)
+SMS_PUSH = 0.5
+#: how long before now a record is old enough to have been read (records._read)
+READ_AFTER = 2 * clock.DAY
+_ROLE = re.compile(r"^[a-z]+$")
+
+
+def display_name(address: str) -> str:
+    """The name a mail client shows for an address outside the contacts: the person's name for
+    ``first.last@``, else the organisation's (the domain's first label), as the background's
+    vendor mails show their brand."""
+    local, _, domain = address.strip().lower().partition("@")
+    if not domain:
+        return ""
+    parts = [x for x in re.split(r"[._]", local) if x]
+    if len(parts) == 2 and all(x.isalpha() for x in parts) and not _ROLE.fullmatch(local):
+        return " ".join(x.capitalize() for x in parts)
+    label = domain.split(".")[0]
+    return " ".join(w.capitalize() for w in re.split(r"[-_]", label) if w)
+
+
+def _names(world: World) -> dict[str, str]:
+    """Contact name by lower-cased address and by number."""
+    out: dict[str, str] = {}
+    if "contacts" in world.services:
+        for c in world.services["contacts"].table("people").values():
+            for key in (c.get("email"), c.get("phone")):
+                if key:
+                    out[str(key).lower()] = str(c["name"])
+    if world.persona is not None:
+        for p in world.persona.people:
+            out[p.email.lower()] = out[p.phone] = p.name
+    return out
+
+
+def _created(
+    sname: str, tname: str, r: dict, now: int, rng: Generator
+) -> tuple[int, str, str] | None:
+    """(time, kind, line) of the creation line the background writes for a record of this kind that
+    carries no time of its own worth showing, or None (kinds whose line the family already has)."""
+    back = int(rng.integers(1, 8)) * clock.DAY + int(rng.integers(-4 * 3600, 4 * 3600))
+    if sname == "calendar" and tname == "entries":
+        start = dict.get(r, "start")
+        if not isinstance(start, int):
+            return None
+        t = min(start - back, now - int(rng.integers(3600, 3 * clock.DAY)))
+        return t, "calendar.created", f"{r.get('title', '')} on {fmt(start)}"
+    if sname == "todo" and tname == "items":
+        due = dict.get(r, "due")
+        t = (due if isinstance(due, int) else now) - back
+        return min(t, now - int(rng.integers(600, 2 * clock.DAY))), "todo.added", f"task added: {r.get('title', '')}"
+    if sname == "crm" and tname == "deals":
+        close = dict.get(r, "close")
+        t = (close if isinstance(close, int) else now) - back - int(rng.integers(10, 60)) * clock.DAY
+        return min(t, now - int(rng.integers(1, 20)) * clock.DAY), "crm.deal", f"new deal: {r.get('account', '')}"
+    if sname == "phone" and tname == "calls":
+        t0 = dict.get(r, "time")
+        if not isinstance(t0, int):
+            return None
+        return t0, "phone.call", ""  # the line needs the caller's name: filled in by the caller
+    return None
+
+
+def _call_line(r: dict, who: str) -> str:
+    missed = bool(dict.get(r, "missed"))
+    way = "missed call from" if missed else ("call from" if dict.get(r, "direction") == "in" else "call to")
+    return f"{way} {who or r.get('number', '')}"
+
+
+def blend(world: World, planted: list[tuple[str, str, dict]], lines: list[Event]) -> list[Event]:
+    """Companions and lines for the family's ``planted`` records (see the module doc); ``lines``:
+    the events about them not yet on the timeline (settle's mirror lines).
+
+    Returns the new creation lines (past events about records already stored: the caller merges
+    them into the history); companion notifications are scheduled on the timeline here (stored when
+    past, pending when future). Edits event lines and read flags in place.
+    """
+    tl = world.timeline
+    now = world.clock.now
+    rng = derive_rng(world.task_id, world.seed, "blend")
+    names = _names(world)
+    by_rec: dict[int, list[Event]] = {}
+    for e in tl.history + tl.pending + lines:
+        if e.record is not None:
+            by_rec.setdefault(id(e.record), []).append(e)
+    pushes: set[tuple[str, int]] = set()
+    if "device" in world.services:
+        for d in world.services["device"].table("log").values():
+            pushes.add((str(dict.get(d, "app")), int(dict.get(d, "time") or 0)))
+    past: list[Event] = []
+    pushes_made: list[Event] = []
+    changed: set[str] = set()
+    for sname, tname, r in planted:
+        events = by_rec.get(id(r), [])
+        if sname in ("mail", "workmail") and tname == "messages":
+            _name_mail(r, events, names)
+            if _read_by_age(r, now):
+                changed.add(sname)
+        elif sname == "sms" and tname == "messages":
+            who = names.get(str(dict.get(r, "number", "")), "")
+            if _read_by_age(r, now):
+                changed.add(sname)
+            t = dict.get(r, "time")
+            if (
+                who
+                and dict.get(r, "direction") == "in"
+                and isinstance(t, int)
+                and not any(("Messages", t + d) in pushes for d in range(11))
+                and rng.random() < SMS_PUSH
+            ):
+                text = f"{who}: {str(r.get('body', ''))[:50]}"
+                push = _push(world, t + 2, "Messages", text, who)
+                if push is not None:
+                    pushes_made.append(push)
+        elif not events:
+            made = _created(sname, tname, r, now, rng)
+            if made is None:
+                continue
+            t, kind, line = made
+            person = ""
+            if kind == "phone.call":
+                person = names.get(str(dict.get(r, "number", "")), "")
+                line = _call_line(r, person)
+            if t <= now:
+                past.append(Event(int(t), sname, kind, line, tname, r, "", 0, person))
+    for ev in pushes_made:  # stored (past) or pending (future), as the Sink places a companion
+        world.schedule(ev)
+    for sname in sorted(changed):
+        world.services[sname].changed()
+    return past
+
+
+def _name_mail(r: dict, events: list[Event], names: dict[str, str]) -> None:
+    """The received mail's line names its sender (contact name, else display name), not the address."""
+    if dict.get(r, "folder") == "sent":
+        return
+    sender = str(dict.get(r, "from", ""))
+    who = names.get(sender.lower()) or display_name(sender)
+    if not who:
+        return
+    raw = f"from {sender}:"
+    for e in events:
+        if e.text.startswith(raw):
+            e.text = f"from {who}:" + e.text[len(raw) :]
+            e.person = e.person or who
+
+
+def _read_by_age(r: dict, now: int) -> bool:
+    """Mark a received message read when it is older than two days (the background's rule); True if changed."""
+    t = dict.get(r, "time")
+    if dict.get(r, "read") is False and isinstance(t, int) and t < now - READ_AFTER:
+        if dict.get(r, "folder", "inbox") in ("inbox", None) and dict.get(r, "direction", "in") == "in":
+            r["read"] = True
+            return True
+    return False
+
+
+def _push(world: World, t: int, app: str, text: str, who: str) -> Event | None:
+    """A phone notification record (the device log's shape) with its line, not yet placed."""
+    if "device" not in world.services:
+        return None
+    rec = {"time": t, "device": "phone", "kind": "notification", "app": app, "text": text}
+    rec["id"] = world.services["device"].tables["log"].new_id()
+    return Event(t, "device", "device.notification", f"{app} notification: {text}", "log", rec, "", 0, who)

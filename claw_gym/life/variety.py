@@ -1,0 +1,286 @@
+"""The everyday variety of a life: short and long messages, loose files, one-off appointments.
+
+Routines and threads give every record of a kind much the same shape (newsletters are long, texts
+are short, every file is a dated bill, every calendar entry has a room and the team). Real history
+is more varied, and a family's records, which must sit among it, have every shape: a two-line mail,
+a long text from a sister, a file named in words saved at 14:07, a dentist appointment with no
+attendees, a customer's one-line ticket still open, a to-do with no due date. Without these the
+shape alone tells the family's records from the background (``python -m claw_gym.runs.camouflage``).
+
+Every builder plans through :mod:`claw_gym.life.records`, so each record has the background's
+line, companions and read flag; draws come from the plan's stream, so the world stays a function
+of (task id, seed).
+"""
+
+from __future__ import annotations
+
+from .. import clock
+from . import records as R
+from .corpus import PERSONAL, POOLS, SMS, WORK
+from .plan import Plan
+
+#: customer accounts the person's company serves (the CRM's and the helpdesk's)
+ACCOUNTS = (
+    "Brightline Media",
+    "Coral Systems",
+    "Dunmore Foods",
+    "Evergreen Clinics",
+    "Foxglove Retail",
+    "Gantry Logistics",
+    "Halcyon Hotels",
+    "Ironbark Mining",
+    "Jetstream Travel",
+    "Kestrel Security",
+)
+FIRST = ("Ana", "Ben", "Chloe", "Dev", "Elif", "Femi", "Greta", "Hugo", "Ines", "Jonas", "Kira", "Luca", "Mona")
+LAST = ("Barros", "Costa", "Dahl", "Evans", "Fischer", "Grant", "Haas", "Ito", "Jansen", "Kowal", "Lund", "Moreau")
+#: one-off appointments: (title, location or "", minutes, with a friend)
+ONE_OFF = (
+    ("Dentist", "Smile Dental, Hauptstrasse 4", 45, False),
+    ("Haircut", "", 30, False),
+    ("Dinner with {friend}", "", 120, True),
+    ("Call with {friend}", "", 30, True),
+    ("Car service", "City Garage", 90, False),
+    ("Focus time", "", 120, False),
+    ("Parents' evening", "School hall", 60, False),
+    ("Pick up parcel", "", 15, False),
+    ("Coffee with {friend}", "", 45, True),
+    ("Yoga class", "", 60, False),
+)
+#: files a person saves under a name in words: (path, title for the text)
+LOOSE_FILES = (
+    ("Documents/cv.txt", "Curriculum vitae"),
+    ("Documents/packing list.txt", "Packing list"),
+    ("Documents/recipes/lentil soup.txt", "Lentil soup"),
+    ("Documents/flat/inventory.txt", "Flat inventory"),
+    ("Documents/ideas.md", "Ideas"),
+    ("Documents/menu for saturday.txt", "Menu"),
+    ("Documents/gift ideas.txt", "Gift ideas"),
+    ("Documents/work/onboarding notes.md", "Onboarding notes"),
+    ("Documents/work/talking points.md", "Talking points"),
+    ("Documents/reading list.txt", "Reading list"),
+    ("Documents/flat/house rules.txt", "House rules"),
+    ("Documents/car/service history.txt", "Car service history"),
+    ("Documents/plants.txt", "Watering the plants"),
+    ("Documents/work/questions for the review.md", "Questions for the review"),
+    ("Documents/holiday ideas.txt", "Holiday ideas"),
+    ("Documents/neighbours.txt", "Neighbours"),
+    ("Documents/work/handover.md", "Handover"),
+    ("Documents/insurance/claim notes.txt", "Claim notes"),
+)
+QUICK_NOTES = (
+    ("Parking", "Level -2, spot near the lift"),
+    ("Call back", "Plumber said to call back in the morning\nAsk about the quote"),
+    ("Shopping", "milk\neggs\nbread\ncoffee\nsomething for the weekend"),
+    ("Films", "The one Maya mentioned\nthe documentary about the glacier"),
+    ("Questions for the doctor", "knee since the run?\nrepeat prescription\nflu jab"),
+    ("To ask at work", "laptop swap\ntraining budget\nholiday carry-over"),
+    ("Birthday", "book a table\ncake\ninvite the neighbours"),
+    ("Bike", "back brake squeaks\nnew lights"),
+    ("Weekend", "market on saturday morning\nlaundry\ncall grandma\nrun along the river"),
+    ("Present for Sam", "the blue scarf from the shop near the station"),
+    ("Meal plan", "mon pasta\ntue leftovers\nwed curry\nthu out\nfri pizza\nsat market\nsun roast"),
+    ("Garden", "tomatoes need staking\nbuy compost\nask about the hedge"),
+    ("Things to fix", "bathroom tap drips\nhallway bulb\nkitchen drawer sticks\nfront door squeaks"),
+)
+SOMEDAY = (
+    "Clear out the cellar",
+    "Learn to make bread",
+    "Sort the photo library",
+    "Frame the print from the market",
+    "Look into a new phone plan",
+    "Read the book Sam lent me",
+    "Plan a weekend by the sea",
+    "Fix the wobbly chair",
+)
+SERVICE_TEXTS = (
+    "Your parcel will be delivered today between {a}:00 and {b}:00. Reply 1 to choose a safe place.",
+    "Reminder: your appointment is tomorrow at {a}:30. Reply C to cancel or call us to move it.",
+    "Your order is ready for pick-up at the store until 20:00. Please bring your ID.",
+    "Your car is ready to be collected. Opening hours today {a}:00-18:00.",
+    "We tried to call you about your claim. Please call back on the usual number, reference on your letter.",
+)
+#: short mails from shops and services: (subject, body); {brand} is the sender's
+NOTICES = (
+    ("Your order has shipped", "Good news: your {brand} order is on its way.\nIt should arrive in 2-3 days."),
+    ("Order confirmation", "Thanks for your order at {brand}.\nWe will let you know when it ships."),
+    ("Your password was changed", "The password of your {brand} account was changed.\nNot you? Contact us."),
+    ("Delivery update", "Your {brand} parcel is out for delivery today."),
+    ("How did we do?", "Tell us about your last order at {brand}. It takes one minute."),
+    ("Your return was received", "We received your return.\nThe refund reaches your card in 5-7 days.\n{brand}"),
+)
+#: mails from the tools and suppliers of work: (local part, domain, sender name, subject, body)
+WORK_NOTICES = (
+    ("notifications", "tracker.example", "Tracker", "You were mentioned in a comment", "{who} mentioned you: {thing}?"),
+    ("no-reply", "buildbot.example", "Buildbot", "Build failed on main", "The nightly build failed at the test step."),
+    ("invoices", "officesupply.example", "Office Supply", "Invoice for your order", "Invoice attached. Terms 30 days."),
+    ("calendar", "meetly.example", "Meetly", "Accepted: {thing}", "{who} accepted your invitation."),
+    ("hr", "benefitsportal.example", "Benefits Portal", "Your request was approved", "Your request was approved."),
+)
+SHORT_WORK = (
+    ("Quick question", "Do you have five minutes later today? Nothing urgent."),
+    ("Slides", "Sent you the slides from this morning, the numbers are on page 4."),
+    ("Lunch?", "Lunch at 12:30? The usual place."),
+    ("Thanks", "Thanks for jumping in earlier, that saved the call."),
+    ("Room change", "We moved to the small room on 3 for the afternoon."),
+    ("Out tomorrow", "I am out tomorrow, back on {weekday}. Ping me on the phone if urgent."),
+    ("Access", "Could you give me access to the shared folder? Thanks!"),
+)
+
+
+class _Slots(dict):
+    """``format_map`` mapping drawing each slot from the corpus pools, on the plan's stream."""
+
+    def __init__(self, p: Plan) -> None:
+        super().__init__()
+        self.p = p
+
+    def __missing__(self, key: str) -> str:
+        return str(self.p.pick(POOLS[key]))
+
+
+def _fill(p: Plan, template: str) -> str:
+    """A corpus template with its slots filled from the plan's stream."""
+    return template.format_map(_Slots(p))
+
+
+def _past(p: Plan, lo_day: int = 0) -> int:
+    """A moment in the history at any minute and second (people do not live on the half hour)."""
+    return p.at(p.randint(lo_day, p.days + 1), p.uniform(7, 23)) + p.randint(0, 60)
+
+
+def messages(p: Plan, per_week: float) -> None:
+    """Long texts from family and friends, texts from services' numbers, short mails both ways."""
+    private = p.cast.private_people()
+    weeks = p.days / 7
+    if p.has("sms") and private:
+        for _ in range(int(weeks * per_week)):
+            t = _past(p)
+            if t > p.now:
+                continue
+            who = p.pick(private)
+            body = " ".join(_fill(p, s) for s in (p.pick(PERSONAL) for _ in range(p.randint(2, 5))))
+            R.sms(p, t, who.phone, body, who=who.name)
+        for _ in range(int(weeks * per_week / 2)):
+            t = _past(p)
+            if t > p.now:
+                continue
+            number = f"+1 555 {p.randint(100, 999)} {p.randint(1000, 9999)}"
+            a = p.randint(8, 15)
+            R.sms(p, t, number, p.pick(SERVICE_TEXTS).format(a=a, b=a + 4))
+    if private:
+        for _ in range(int(weeks * per_week / 2)):
+            t = _past(p)
+            if t > p.now:
+                continue
+            who = p.pick(private)
+            words = p.randint(8, 40)
+            style = p.cast.style(who.name)
+            body = p.lazy("letter", style, who.name, p.me_first(), "personal", words, words=words)
+            subject = p.pick(("Sunday", "photos", "Re: plans", "that recipe", "quick one", "Tickets", "address?"))
+            R.mail_in(p, "mail", t, who.email, subject, body, words=words, who=who.name)
+    if p.has("mail") and p.cast.shops:
+        for _ in range(int(weeks * per_week * 2)):
+            t = _past(p)
+            if t > p.now:
+                continue
+            brand, addr = p.pick(p.cast.shops)
+            subject, body = p.pick(NOTICES)
+            R.mail_in(p, "mail", t, addr, subject, body.format(brand=brand), who=brand, words=len(body.split()))
+    if p.has("sms") and private:  # the coming days' texts
+        for _ in range(int(p.horizon / clock.DAY * per_week)):
+            t = p.now + p.randint(600, max(601, p.horizon)) + p.randint(0, 60)
+            who = p.pick(private)
+            short = p.random() < 0.5
+            body = _fill(p, p.pick(SMS)) if short else " ".join(_fill(p, p.pick(PERSONAL)) for _ in range(2))
+            R.sms(p, t, who.phone, body, who=who.name)
+    people = p.cast.work_people()
+    if people and p.has("workmail"):
+        for _ in range(int(weeks * per_week)):
+            t = p.at(p.randint(0, p.days + 1), p.uniform(7, 20)) + p.randint(0, 60)
+            if t > p.now:
+                continue
+            local, domain, name, subject, body = p.pick(WORK_NOTICES)
+            fill = {"who": p.pick(people).name, "thing": p.pick(POOLS["thing"])}
+            R.mail_in(
+                p, "workmail", t, f"{local}@{domain}", subject.format(**fill), body.format(**fill), who=name, words=12
+            )
+        for _ in range(int(weeks * per_week)):
+            t = p.at(p.randint(0, p.days + 1), p.uniform(8, 18.5)) + p.randint(0, 60)
+            if t > p.now:
+                continue
+            who = p.pick(people)
+            subject, text = p.pick(SHORT_WORK)
+            text = _fill(p, text)
+            if p.random() < 0.3:
+                R.mail_out(p, "workmail", t, who.email, subject, text, who=who.name, words=len(text.split()))
+            else:
+                body = f"{text}\n\n{who.first}"
+                R.mail_in(p, "workmail", t, who.email, subject, body, who=who.name, words=len(text.split()) + 1)
+            if p.random() < 0.25:
+                longer = _fill(p, " ".join(p.pick(WORK) for _ in range(p.randint(3, 6))))
+                R.mail_in(
+                    p,
+                    "workmail",
+                    t + p.randint(600, 7200),
+                    who.email,
+                    f"Re: {subject}",
+                    f"Hi {p.me_first()},\n\n{longer}\n\n{who.first}",
+                    who=who.name,
+                    words=len(longer.split()) + 3,
+                )
+
+
+def open_tickets(p: Plan, n: int) -> None:
+    """Tickets still open: customers' people (and colleagues) writing a line or two, no reply yet;
+    some arrive in the coming days."""
+    if not p.has("helpdesk"):
+        return
+    people = p.cast.work_people()
+    for _ in range(n):
+        t = p.at(p.days - p.randint(-p.horizon // clock.DAY, 12), p.uniform(7.5, 19)) + p.randint(0, 60)
+        issue = p.pick(POOLS["issue"])
+        if people and p.random() < 0.3:
+            requester = p.pick(people).email
+        else:
+            account = p.pick(ACCOUNTS)
+            first, last = p.pick(FIRST), p.pick(LAST)
+            requester = f"{first.lower()}.{last.lower()}@{account.split()[0].lower()}.example"
+        lines = [f"Hi, {issue} since {p.pick(POOLS['weekday'])}."]
+        if p.random() < 0.6:
+            lines.append(p.pick(("Can you take a look?", "Is this known?", "Any update would help.", "Thanks!")))
+        body = " ".join(lines) if p.random() < 0.5 else "\n".join(lines)
+        subject = issue[0].upper() + issue[1:]
+        R.ticket(p, t, subject, requester, body, status="open", priority=p.pick(("normal", "high", "low")))
+
+
+def loose_ends(p: Plan, n: int) -> None:
+    """Files named in words, quick notes, someday to-dos, one-off appointments: each at any minute."""
+    picked = p.sample(len(LOOSE_FILES), min(n, len(LOOSE_FILES)))
+    for k in picked:
+        path, title = LOOSE_FILES[k]
+        words = p.pick((6, 12, 20, 35, 60, 120))
+        R.file(p, _past(p), path, p.lazy("notes", title, words, (), words=words), words=words)
+    for k in p.sample(len(QUICK_NOTES), min(n, len(QUICK_NOTES))):
+        title, body = QUICK_NOTES[k]
+        t = _past(p)
+        if t <= p.now:
+            R.note(p, t, title, body, words=len(body.split()))
+    for k in p.sample(len(SOMEDAY), min(n, len(SOMEDAY))):
+        t = _past(p)
+        if t <= p.now:
+            R.todo(p, t, SOMEDAY[k], None, list_name=p.pick(("inbox", "personal")))
+    if not p.has("calendar"):
+        return
+    friends = p.cast.private_people()
+    for _ in range(2 * n):
+        title, location, minutes, with_friend = p.pick(ONE_OFF)
+        friend = p.pick(friends) if friends else None
+        if with_friend and friend is None:
+            continue
+        if friend is not None:
+            title = title.format(friend=friend.first)
+        start = p.at(p.randint(0, p.days + 3), p.pick((8.25, 10.0, 12.5, 13.75, 16.0, 17.25, 18.5, 19.0)))
+        made = min(start - p.randint(1, 10) * clock.DAY + p.randint(0, 36000), p.now - 600)
+        attendees = [friend.email] if with_friend and friend is not None and p.random() < 0.7 else []
+        R.calendar(p, made, title, start, start + minutes * 60, location=location, attendees=attendees)
