@@ -478,10 +478,11 @@ def _tables(world: World) -> dict[str, list[dict]]:
 
 
 def _created(world: World) -> dict[int, int]:
+    """When each record appeared: its creation event, else its first mention (the moved meeting)."""
     tl = world.timeline
-    return {
-        id(e.record): e.time for e in reversed(tl.history + tl.pending) if e.table is not None and e.record is not None
-    }
+    events = list(reversed(tl.history + tl.pending))
+    first = {id(e.record): e.time for e in events if e.record is not None}
+    return first | {id(e.record): e.time for e in events if e.table is not None and e.record is not None}
 
 
 @pytest.mark.parametrize("family", ["invoice-expense", "vip-ticket", "xdev-signin-approve", "chat-handover"])

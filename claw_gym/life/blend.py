@@ -149,6 +149,8 @@ def blend(world: World, planted: list[tuple[str, str, dict]], lines: list[Event]
             if made is None:
                 continue
             t, kind, line = made
+            if kind != "phone.call":  # people plan in waking hours: the same day, 08:00-21:00
+                t = min(clock.day_start(t) + int(rng.integers(8 * 3600, 21 * 3600)), now - int(rng.integers(60, 3600)))
             person = ""
             if kind == "phone.call":
                 person = names.get(str(dict.get(r, "number", "")), "")

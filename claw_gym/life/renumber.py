@@ -50,6 +50,8 @@ def plan(world: World) -> dict[str, str]:
     # the earliest event that placed each record (later ones overwrite: walk backwards)
     events = tl.history + tl.pending
     created = {id(e.record): e.time for e in reversed(events) if e.table is not None and e.record is not None}
+    # a record placed without a creation event (the life's moved meeting) dates from its first mention
+    created = {**{id(e.record): e.time for e in reversed(events) if e.record is not None}, **created}
     prefixes: dict[str, int] = defaultdict(int)
     for svc in world.services.values():
         for tab in svc.tables.values():

@@ -89,7 +89,7 @@ def meetings(p: Plan) -> None:
             start = day + int(hour * clock.HOUR)
             row = R.calendar(
                 p,
-                start - 7 * clock.DAY + p.randint(-4 * 3600, 4 * 3600),  # the invitation: any minute
+                clock.day_start(start - 7 * clock.DAY) + p.randint(8 * 3600, 19 * 3600),  # the invite: any minute
                 title,
                 start,
                 start + minutes * 60,

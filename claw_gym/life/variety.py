@@ -83,6 +83,30 @@ QUICK_NOTES = (
     ("Garden", "tomatoes need staking\nbuy compost\nask about the hedge"),
     ("Things to fix", "bathroom tap drips\nhallway bulb\nkitchen drawer sticks\nfront door squeaks"),
 )
+#: work appointments with one or two colleagues: (title, location or "", minutes)
+WORK_ONE_OFF = (
+    ("Pairing with {who}", "", 90),
+    ("Coffee chat with {who}", "", 30),
+    ("Lunch with {who}", "Canteen", 60),
+    ("Interview panel", "Room 1.08", 60),
+    ("Vendor demo", "", 45),
+    ("Budget review with {who}", "Room 3.01", 60),
+    ("Planning session", "Room 2.02", 120),
+    ("Catch-up with {who}", "", 30),
+    ("Workshop prep", "", 90),
+    ("Training: data protection", "Online", 120),
+)
+#: bigger purchases now and then: (merchant, low, high, what the receipt lists)
+PURCHASES = (
+    ("Volta Electronics", 60, 480, "Headphones"),
+    ("Nordhus Furniture", 120, 900, "Bookshelf, oak"),
+    ("City Garage", 90, 650, "Service and brake pads"),
+    ("Allsafe Insurance", 80, 340, "Home contents insurance, yearly premium"),
+    ("Greenway Bikes", 45, 380, "Bike repair and new lights"),
+    ("Optika Opticians", 70, 420, "Glasses, new lenses"),
+    ("Harbour Hotel", 110, 560, "Two nights, breakfast included"),
+    ("Paper & Co", 25, 95, "Notebooks and a fountain pen"),
+)
 SOMEDAY = (
     "Clear out the cellar",
     "Learn to make bread",
@@ -154,7 +178,7 @@ def messages(p: Plan, per_week: float) -> None:
     private = p.cast.private_people()
     weeks = p.days / 7
     if p.has("sms") and private:
-        for _ in range(int(weeks * per_week)):
+        for _ in range(int(weeks * per_week * 2)):
             t = _past(p)
             if t > p.now:
                 continue
@@ -180,7 +204,7 @@ def messages(p: Plan, per_week: float) -> None:
             subject = p.pick(("Sunday", "photos", "Re: plans", "that recipe", "quick one", "Tickets", "address?"))
             R.mail_in(p, "mail", t, who.email, subject, body, words=words, who=who.name)
     if p.has("mail") and p.cast.shops:
-        for _ in range(int(weeks * per_week * 2)):
+        for _ in range(int(weeks * per_week * 6)):
             t = _past(p)
             if t > p.now:
                 continue
@@ -284,3 +308,34 @@ def loose_ends(p: Plan, n: int) -> None:
         made = min(start - p.randint(1, 10) * clock.DAY + p.randint(0, 36000), p.now - 600)
         attendees = [friend.email] if with_friend and friend is not None and p.random() < 0.7 else []
         R.calendar(p, made, title, start, start + minutes * 60, location=location, attendees=attendees)
+    people = p.cast.work_people()
+    for _ in range(int(p.days / 7 * 2 * n / 4) if people else 0):
+        title, location, minutes = p.pick(WORK_ONE_OFF)
+        chosen = [people[k] for k in p.sample(len(people), min(len(people), p.pick((0, 1, 1, 1, 2, 3))))]
+        if "{who}" in title and not chosen:  # a meeting named after a colleague invites them
+            chosen = [p.pick(people)]
+        title = title.format(who=chosen[0].first if chosen else "")
+        start = p.at(p.randint(0, p.days + 3), p.pick((9.0, 9.75, 10.5, 11.25, 13.0, 14.5, 15.25, 16.5)))
+        if clock.weekday(start) >= 5:
+            continue
+        made = min(start - p.randint(0, 14) * clock.DAY - p.randint(600, 30000), p.now - 600)
+        emails = [x.email for x in chosen]
+        R.calendar(p, made, title, start, start + minutes * 60, location=location, attendees=emails)
+
+
+def purchases(p: Plan, per_month: float) -> None:
+    """Bigger card payments (with the bank app's push), some with a receipt filed away."""
+    if not p.has("bank"):
+        return
+    for _ in range(int(p.days / 30 * per_month)):
+        t = p.at(p.randint(0, p.days + 1), p.uniform(8, 22)) + p.randint(0, 60)
+        if t > p.now:
+            continue
+        merchant, lo, hi, what = p.pick(PURCHASES)
+        amount = round(p.uniform(lo, hi), 2) if p.random() < 0.8 else float(p.randint(lo, hi))
+        R.tx(p, t, -amount, merchant, "card payment")
+        R.device(p, t + 5, "notification", "Bank", f"You paid {amount:.2f} EUR at {merchant}")
+        if p.random() < 0.4:
+            name = merchant.split()[0].lower()
+            receipt = f"{merchant}\n{what}\nTotal {amount:.2f} EUR\nPaid by card, {clock.fmt(t)}"
+            R.file(p, t + p.randint(600, 86400), f"Documents/receipts/{name} receipt.txt", receipt, words=12)
