@@ -8,6 +8,7 @@ the event line, minutes on the hour, an id out of time order) lets it separate t
 from __future__ import annotations
 
 import itertools
+import re
 
 import numpy as np
 import pytest
@@ -132,3 +133,66 @@ def test_a_card_payment_arrival_reads_like_the_background_and_brings_its_push():
     evs = [e for e in world.timeline.pending if e.time in (world.clock.now + 600, world.clock.now + 605)]
     assert evs[0].record["id"] == rid and evs[0].text == "Bean There Cafe -42.50 EUR (card payment)"
     assert evs[1].record["app"] == "Bank" and evs[1].record["text"] == "You paid 42.50 EUR at Bean There Cafe"
+
+
+def test_display_names_read_like_a_mail_client():
+    from claw_gym.life.blend import display_name
+
+    assert display_name("rosa.novak@proton.me") == "Rosa Novak"
+    assert display_name("billing@heat-wise.example") == "Heat Wise"
+    assert display_name("no-reply@accounts.example") == "Accounts"
+    assert display_name("not an address") == ""
+
+
+def _contents(world) -> list[tuple[str, str, str]]:
+    """Every stored record but the device log's, without its id and read flag (what blend may set),
+    and with ids named inside it blanked (a creation line may date a deal: the ids permute)."""
+    out = []
+    for sname, svc in world.services.items():
+        for tname, tab in svc.tables.items():
+            if (sname, tname) != ("device", "log"):
+                for r in tab.rows.values():
+                    fields = sorted((k, repr(v)) for k, v in dict.items(r) if k not in ("id", "read"))
+                    out.append((sname, tname, re.sub(r"\b[a-z]+\d{4,}\b", "ID", repr(fields))))
+    return sorted(out)
+
+
+_LINED = (("calendar", "entries"), ("todo", "items"), ("crm", "deals"), ("phone", "calls"))
+
+
+def _unlined(world) -> int:
+    """Planted records the background would have shown a line for, shown without one (or, for a
+    received mail, with the bare address where the background names the sender)."""
+    tl = world.timeline
+    mentioned = {id(e.record) for e in tl.history + tl.pending if e.record is not None}
+    n = sum(
+        1
+        for sname, tname, rec in world.life.planted()
+        if (sname, tname) in _LINED and id(rec) not in mentioned and not _future(rec, world)
+    )
+    return n + sum(
+        1
+        for e in tl.history
+        if e.kind in ("mail.received", "mail.sent")
+        and e.record is not None
+        and not world.life.is_background(e.record)
+        and e.text.startswith((f"from {e.record['from']}:", *(f"to {a}:" for a in e.record["to"])))
+    )
+
+
+@pytest.mark.parametrize("family", ["chat-handover", "vip-ticket", "new-hire-setup"])
+def test_blend_adds_lines_and_companions_and_changes_no_planted_content(family, monkeypatch):
+    spec = claw_gym.catalog(family=family, difficulty=3)[0]
+    world, scenario = build(suite.family_of(spec), spec, 0)
+    monkeypatch.setattr("claw_gym.life.blend.blend", lambda w, planted, lines: [])
+    plain, plain_scenario = build(suite.family_of(spec), spec, 0)
+    assert _contents(world) == _contents(plain)  # no time, amount, text or address moved
+    assert scenario.instruction == plain_scenario.instruction
+    assert _unlined(plain) > 0 and _unlined(world) == 0
+
+
+def _future(rec: dict, world) -> bool:
+    """A record that arrives after now (a call still to come) needs no line yet; an appointment
+    ahead was still entered in the past."""
+    t = dict.get(rec, "time")
+    return isinstance(t, int) and t > world.clock.now

@@ -30,7 +30,7 @@ from ..rng import derive_rng
 from ..services.base import WorldRef
 from ..services.contacts import Contacts
 from . import conflicts, noise, routines, threads, variety
-from .blend import blend
+from . import blend as blending
 from . import records as R
 from . import render as _render  # noqa: F401  (registers the renderers)
 from .cast import Cast, make_cast
@@ -240,7 +240,7 @@ class Life(WorldRef):
         if gone:
             tl.history = [e for e in tl.history if id(e.record) not in gone]
             tl.pending = [e for e in tl.pending if id(e.record) not in gone]
-        past += blend(w, self.planted(), past)  # the family's records get the background's lines and companions
+        past += blending.blend(w, self.planted(), past)  # the family's records get the background's lines and companions
         if past or gone:
             tl.extend(past, [])
 

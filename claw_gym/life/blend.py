@@ -165,17 +165,22 @@ def blend(world: World, planted: list[tuple[str, str, dict]], lines: list[Event]
 
 
 def _name_mail(r: dict, events: list[Event], names: dict[str, str]) -> None:
-    """The received mail's line names its sender (contact name, else display name), not the address."""
+    """The mail's line names its sender, or a sent mail's one recipient (contact name, else display
+    name), not the address."""
     if dict.get(r, "folder") == "sent":
-        return
-    sender = str(dict.get(r, "from", ""))
-    who = names.get(sender.lower()) or display_name(sender)
+        to = dict.get(r, "to") or []
+        if len(to) != 1:
+            return
+        way, addr = "to", str(to[0])
+    else:
+        way, addr = "from", str(dict.get(r, "from", ""))
+    who = names.get(addr.lower()) or display_name(addr)
     if not who:
         return
-    raw = f"from {sender}:"
+    raw = f"{way} {addr}:"
     for e in events:
         if e.text.startswith(raw):
-            e.text = f"from {who}:" + e.text[len(raw) :]
+            e.text = f"{way} {who}:" + e.text[len(raw) :]
             e.person = e.person or who
 
 
