@@ -29,8 +29,8 @@ from ..events import Event
 from ..rng import derive_rng
 from ..services.base import WorldRef
 from ..services.contacts import Contacts
-from . import conflicts, noise, routines, threads, variety
 from . import blend as blending
+from . import conflicts, noise, routines, threads, variety
 from . import records as R
 from . import render as _render  # noqa: F401  (registers the renderers)
 from .cast import Cast, make_cast
@@ -240,7 +240,14 @@ class Life(WorldRef):
         if gone:
             tl.history = [e for e in tl.history if id(e.record) not in gone]
             tl.pending = [e for e in tl.pending if id(e.record) not in gone]
-        past += blending.blend(w, self.planted(), past)  # the family's records get the background's lines and companions
+        preset, own = self.preset, self.own  # the family's records, from the footprint's walk (no second one)
+        planted = [x for x in theirs if id(x[2]) not in preset]
+        planted += [
+            (e.service, e.table, e.record)
+            for e in tl.pending
+            if e.table is not None and e.record is not None and id(e.record) not in own and id(e.record) not in preset
+        ]
+        past += blending.blend(w, planted, past)  # the family's records get the background's lines and companions
         if past or gone:
             tl.extend(past, [])
 

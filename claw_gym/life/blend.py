@@ -18,7 +18,7 @@ Deterministic: its draws come from the world's own stream for it.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .. import clock
 from ..events import Event
@@ -65,9 +65,7 @@ def _names(world: World) -> dict[str, str]:
     return out
 
 
-def _created(
-    sname: str, tname: str, r: dict, now: int, rng: Generator
-) -> tuple[int, str, str] | None:
+def _created(sname: str, tname: str, r: dict, now: int, rng: Generator) -> tuple[int, str, str] | None:
     """(time, kind, line) of the creation line the background writes for a record of this kind that
     carries no time of its own worth showing, or None (kinds whose line the family already has)."""
     back = int(rng.integers(1, 8)) * clock.DAY + int(rng.integers(-4 * 3600, 4 * 3600))
@@ -111,14 +109,17 @@ def blend(world: World, planted: list[tuple[str, str, dict]], lines: list[Event]
     now = world.clock.now
     rng = derive_rng(world.task_id, world.seed, "blend")
     names = _names(world)
-    by_rec: dict[int, list[Event]] = {}
-    for e in tl.history + tl.pending + lines:
-        if e.record is not None:
-            by_rec.setdefault(id(e.record), []).append(e)
+    by_rec: dict[int, list[Event]] = {id(r): [] for _, _, r in planted}  # only the family's records
+    get = by_rec.get
+    for events in (tl.history, tl.pending, lines):
+        for e in events:
+            if (mine := get(id(e.record))) is not None:
+                mine.append(e)
     pushes: set[tuple[str, int]] = set()
-    if "device" in world.services:
+    if "device" in world.services and any(s == "sms" for s, _, _ in planted):
         for d in world.services["device"].table("log").values():
-            pushes.add((str(dict.get(d, "app")), int(dict.get(d, "time") or 0)))
+            if dict.get(d, "app") == "Messages":
+                pushes.add(("Messages", int(dict.get(d, "time") or 0)))
     past: list[Event] = []
     pushes_made: list[Event] = []
     changed: set[str] = set()
@@ -187,10 +188,15 @@ def _name_mail(r: dict, events: list[Event], names: dict[str, str]) -> None:
 def _read_by_age(r: dict, now: int) -> bool:
     """Mark a received message read when it is older than two days (the background's rule); True if changed."""
     t = dict.get(r, "time")
-    if dict.get(r, "read") is False and isinstance(t, int) and t < now - READ_AFTER:
-        if dict.get(r, "folder", "inbox") in ("inbox", None) and dict.get(r, "direction", "in") == "in":
-            r["read"] = True
-            return True
+    if (
+        dict.get(r, "read") is False
+        and isinstance(t, int)
+        and t < now - READ_AFTER
+        and dict.get(r, "folder", "inbox") in ("inbox", None)
+        and dict.get(r, "direction", "in") == "in"
+    ):
+        r["read"] = True
+        return True
     return False
 
 

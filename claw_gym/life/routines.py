@@ -228,7 +228,9 @@ def habits(p: Plan) -> None:
         for day in _instances(clock.day_start(p.start), p.days, None, 1):
             if weekday(day) in (1, 3) and p.random() < 0.8:
                 start = day + 18 * clock.HOUR + 30 * clock.MINUTE
-                R.calendar(p, start - 2 * clock.DAY - p.randint(0, 30000), "Gym", start, start + 75 * 60, location=c.gym)
+                R.calendar(
+                    p, start - 2 * clock.DAY - p.randint(0, 30000), "Gym", start, start + 75 * 60, location=c.gym
+                )
     for m in range(0, p.days, 30):
         t = p.at(m + 1, 5)
         R.tx(p, t, -39.0, c.gym, "Membership")

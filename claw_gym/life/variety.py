@@ -178,7 +178,7 @@ def messages(p: Plan, per_week: float) -> None:
     private = p.cast.private_people()
     weeks = p.days / 7
     if p.has("sms") and private:
-        for _ in range(int(weeks * per_week * 2)):
+        for _ in range(int(weeks * per_week * 1.5)):
             t = _past(p)
             if t > p.now:
                 continue
@@ -200,11 +200,11 @@ def messages(p: Plan, per_week: float) -> None:
             who = p.pick(private)
             words = p.randint(8, 40)
             style = p.cast.style(who.name)
-            body = p.lazy("letter", style, who.name, p.me_first(), "personal", words, words=words)
+            letter = p.lazy("letter", style, who.name, p.me_first(), "personal", words, words=words)
             subject = p.pick(("Sunday", "photos", "Re: plans", "that recipe", "quick one", "Tickets", "address?"))
-            R.mail_in(p, "mail", t, who.email, subject, body, words=words, who=who.name)
+            R.mail_in(p, "mail", t, who.email, subject, letter, words=words, who=who.name)
     if p.has("mail") and p.cast.shops:
-        for _ in range(int(weeks * per_week * 6)):
+        for _ in range(int(weeks * per_week * 3)):
             t = _past(p)
             if t > p.now:
                 continue
