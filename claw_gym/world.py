@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -76,6 +77,8 @@ class World:
         self.audit = AuditLog()
         self.timeline = Timeline(versions=self.versions)
         self.life: Any = None  # the history generator's bookkeeping (claw_gym.life.Life), set at build
+        #: told of each service before its change (the footprint's copy-on-write baseline); None: nobody
+        self.watch: Callable[[Service], None] | None = None
         # "events" (search over the timeline) is in every world: it is how agents read history;
         # "device" too: the phone's notifications and the devices' logs are part of every life.
         names = sorted(set(services) | {"events", "device"})
@@ -140,10 +143,12 @@ class World:
 
         In a dry run it stops the call there (the call is valid); in a real call it notes the
         change, so that a refusal after it is caught as the bug it is. Outside calls (generators,
-        arrivals) it does nothing.
+        arrivals) it does nothing. A change that will happen is told to :attr:`watch` first.
         """
         run = self._call
         if run is None:
+            if self.watch is not None:
+                self.watch(service)
             return
         if not run.mutates:
             raise EndpointContractError(f"{run.qualname} is a read, but it called {service.name}.{op}")
@@ -154,6 +159,8 @@ class World:
                 if op == "now":
                     return
             raise _CommitPoint
+        if self.watch is not None:
+            self.watch(service)
         run.committed = True
 
     def schedule(self, event: Event) -> Event:

@@ -8,6 +8,8 @@ family (``_extras`` says which were applied; the test fails if none was).
 
 from __future__ import annotations
 
+import copy
+import pickle
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +17,7 @@ import pytest
 
 from claw_gym.env import ClawEnv
 from claw_gym.services import ServiceError
+from claw_gym.snapshot import thaw
 from claw_gym.tasks import footprint as fp
 from claw_gym.tasks import suite
 from claw_gym.world import World
@@ -266,6 +269,39 @@ def test_restore_keeps_the_baseline():
     assert _changes(other) == {("calendar.entries", entry): "deleted"}
     env.close()
     other.close()
+
+
+def test_the_baseline_freezes_a_service_just_before_its_first_change():
+    """Copy-on-write: a reset freezes no service; a dry run none; a change the changed service, as it was."""
+    env = _api_env()
+    w = env.world
+    assert w is not None
+    base = fp.baseline(w)
+    assert base is not None and base.services == {}
+    eager = {n: thaw(s.snapshot()[2]) for n, s in w.services.items()}  # what an eager capture holds
+    assert w.check_call("notes.create", {"title": "t", "body": "b"}).accepted
+    assert base.services == {}, "a dry run changes nothing, so it freezes nothing"
+    note = w.call("notes.create", {"title": "t", "body": "b"})
+    w.call("notes.create", {"title": "u", "body": "c"})
+    w.advance(10 * 24 * 3600)  # arrivals change services outside any call
+    assert "notes" in base.services and "mail" in base.services
+    for name in w.services:
+        assert thaw(base.service(w, name)[2]) == eager[name], name
+    assert note["created"] not in thaw(base.services["notes"][2])["notes"][1]
+    env.close()
+
+
+def test_a_copied_world_leaves_the_baseline_alone():
+    env = _api_env()
+    w = env.world
+    assert w is not None and w.watch is not None
+    base = fp.baseline(w)
+    copied = copy.deepcopy(w)
+    again = pickle.loads(pickle.dumps(w))
+    assert copied.watch is None and again.watch is None
+    copied.call("notes.create", {"title": "t", "body": "b"})
+    assert base is not None and base.services == {}
+    env.close()
 
 
 def test_scratch_files_and_allowed_side_effects_pass():

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..life.text import Lazy
-from ..services.base import Record
+from ..services.base import Record, Service
 from ..services.phone import SETTINGS
 from ..snapshot import thaw
 from ..world import World
@@ -171,13 +171,25 @@ def field_in(name: str, *keys: str) -> Callable[[Record, Facts], bool]:
 # ---- the baseline -----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Baseline:
-    """The world as the agent found it: frozen service states, the events still to come, log positions."""
+    """The world as the agent found it: frozen service states, the events still to come, log positions.
+
+    ``services`` is filled copy-on-write: a service is frozen just before its first change after the
+    capture (:attr:`World.watch`), so a reset freezes none of them and an episode only the ones it
+    touches. Every change goes through a table operation or the setter, which tell the watch first
+    (the dry-run contract of :meth:`World.before_change`), so a service not in ``services`` is still
+    as the agent found it: :meth:`service` reads it from the world then.
+    """
 
     services: dict[str, Any]  # name -> Service.snapshot() (token, extra attributes, tables), immutable
     pending: Any  # the timeline's frozen pending events (records as they will arrive)
     pending_ids: frozenset[str]  # ids of those events
     history: int  # events delivered at capture
     audit: int  # audit entries at capture
+
+    def service(self, world: World, name: str) -> Any:
+        """The frozen state of service ``name`` at capture."""
+        got = self.services.get(name)
+        return got if got is not None else world.services[name].snapshot()
 
 
 _BASELINES: weakref.WeakKeyDictionary[World, Baseline] = weakref.WeakKeyDictionary()
@@ -187,19 +199,51 @@ def capture(world: World) -> Baseline:
     """Take the baseline of ``world`` (call when reset is done) and keep it with the world.
 
     Kept per world object, so restoring a snapshot of this episode (same world, or a world
-    held by an env snapshot) keeps the reset's baseline. Cheap: service snapshots are cached
-    frozen trees; the timeline's pending list is frozen once per state.
+    held by an env snapshot) keeps the reset's baseline. Cheap: services are frozen on their
+    first change only (see :class:`Baseline`); the timeline's pending list is frozen once per state.
     """
     _, pending, _ = world.timeline.snapshot()
+    frozen: dict[str, Any] = {}
     base = Baseline(
-        {n: s.snapshot() for n, s in world.services.items()},
+        frozen,
         pending,
         frozenset(e.id for e in world.timeline.pending),
         len(world.timeline.history),
         len(world.audit.entries),
     )
+    world.watch = _CopyOnWrite(world, frozen)
     _BASELINES[world] = base
     return base
+
+
+class _CopyOnWrite:
+    """:attr:`World.watch` of a captured world: freezes each service just before its first change.
+
+    It holds the world weakly (no cycle: a dropped world is freed by reference counting). A copy
+    or a pickle of the world gets no watch (a copied world has no baseline of its own).
+    """
+
+    __slots__ = ("frozen", "world")
+
+    def __init__(self, world: World, frozen: dict[str, Any]) -> None:
+        self.world = weakref.ref(world)
+        self.frozen = frozen
+
+    def __call__(self, svc: Service) -> None:
+        if svc.name in self.frozen:
+            return
+        world = self.world()
+        if world is None or svc.world is not world:
+            return
+        self.frozen[svc.name] = svc.snapshot()
+        if len(self.frozen) == len(world.services) and world.watch is self:
+            world.watch = None  # every service frozen: nothing left to watch
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> None:
+        return None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(None), ())
 
 
 def baseline(world: World) -> Baseline | None:
@@ -251,7 +295,7 @@ def diff(world: World, base: Baseline) -> Diff:
     out = Diff()
     for name in sorted(touched & set(world.services)):
         svc = world.services[name]
-        _token, extra, tables = base.services[name]
+        _token, extra, tables = base.service(world, name)
         before_tables = thaw(tables)
         for tname, tab in svc.tables.items():
             before = dict(before_tables.get(tname, (0, {}))[1])
