@@ -388,6 +388,21 @@ def test_downloads_cleanup_alternative_commands_and_api_tick():
                 "-exec mv -t ~/Documents/Invoices {} +"
             ),
             A.api("todo.complete", id=f["todo"]),
+            *(  # at 4-5 the rule also mails the filed invoices to the bookkeeper: a reply-all style batch
+                [
+                    A.shell(
+                        f"cd ~/Documents/Invoices && claw mail send --to {f['keeper']} --subject Invoices "
+                        "--body 'For the books.' "
+                        + " ".join(
+                            f"--attachments {d}"
+                            for p, d in sorted(f["expected"].items())
+                            if p.startswith("Downloads/") and d.startswith("Documents/Invoices/")
+                        )
+                    )
+                ]
+                if f.get("keeper")
+                else []
+            ),
         ],
     )
     assert v["passed"], _failed(v)
