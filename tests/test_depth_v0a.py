@@ -110,3 +110,61 @@ def test_downloads_cleanup_mailing_the_half_downloaded_invoice_too_fails():
 
     v = _run("downloads-cleanup", plan)
     assert not v["passed"] and any(x.startswith("mailed a file that is not a filed invoice") for x in v["violations"])
+
+
+# ---- dual-callback-crm ---------------------------------------------------------------------------
+def _callback_oracle(w, f):
+    from claw_gym.envs import dual_callback_crm
+
+    return dual_callback_crm.oracle(w, f)
+
+
+@pytest.mark.parametrize("difficulty", [4, 5])
+def test_dual_callback_crm_the_number_decides_among_namesakes_deep_in_the_mail(difficulty):
+    env = _world("dual-callback-crm", difficulty)
+    try:
+        f, w = env.unwrapped.scenario.facts, env.unwrapped.world
+        first = f["contact"].split()[0]
+        deals = w.services["crm"].table("deals")
+        namesakes = [deals[d] for d in f["namesakes"]]
+        assert len(namesakes) >= 3 and len({d["account"] for d in namesakes}) == len(namesakes)
+        assert all(d["contact"].split()[0] == first for d in namesakes) and f["deal"] in f["namesakes"]
+        mails = [m for m in w.services["workmail"].table("messages").values() if f"\n{first} " in m["body"]]
+        assert len(mails) >= 3
+        with_number = [m for m in mails if f["number"] in m["body"]]
+        assert [m["id"] for m in with_number] == [f["caller_mail"]]
+        assert f["start"] - with_number[0]["time"] >= DEPTH[difficulty]
+        assert f["start"] - f["rule_at"] >= DEPTH[difficulty]
+        # the phone knows the caller by first name only
+        assert f["name"] == first
+    finally:
+        env.close()
+
+
+def test_dual_callback_crm_without_the_follow_up_fails():
+    v = _run("dual-callback-crm", lambda w, f: _without(_callback_oracle(w, f), "create_event"))
+    assert _failed(v) == ["a follow-up with the customer two working days later"]
+
+
+def test_dual_callback_crm_a_to_do_for_the_follow_up_passes_and_a_day_off_fails():
+    def todo(shift: int) -> Plan:
+        def plan(w, f):
+            due = clock.fmt(f["follow_day"] + shift * clock.DAY + 9 * clock.HOUR)
+            add = A.api("todo.add_task", title=f"Call {f['contact']} again", due=due)
+            return [add if "create_event" in a else a for a in _callback_oracle(w, f)]
+
+        return plan
+
+    assert _run("dual-callback-crm", todo(0), difficulty=4)["passed"]
+    assert _failed(_run("dual-callback-crm", todo(1), difficulty=4)) == [
+        "a follow-up with the customer two working days later"
+    ]
+
+
+def test_dual_callback_crm_logging_on_a_namesakes_deal_fails():
+    def plan(w, f):
+        wrong = next(d for d in f["namesakes"] if d != f["deal"])
+        return [a.replace(f["deal"], wrong) if "log_activity" in a else a for a in _callback_oracle(w, f)]
+
+    failed = _failed(_run("dual-callback-crm", plan))
+    assert "the callback is logged on the customer's deal" in failed

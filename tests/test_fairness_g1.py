@@ -455,10 +455,16 @@ def _callback(w, f: dict[str, Any], deals: list[str]) -> list[str]:
         f"# Call notes\n\nAccount: {f['account']}\nContact: {f['contact']}\nDeal: {f['deal_title']}\n"
         f"Date: today\nDirection: outgoing\n\n## Summary\nCalled back.\n"
     )
+    follow = (  # at 4-5 the person's note asks for a follow-up two working days later: here as a to-do
+        [A.api("todo.add_task", title=f"Follow up with {f['contact']}", due=clock.fmt(f["follow_day"] + 9 * 3600))]
+        if "follow_day" in f
+        else []
+    )
     return (
         [A.api("files.write", path="Documents/calls/callback.md", content=notes)]
         + [A.api("crm.log_activity", deal_id=d, text="Returned the missed call.") for d in deals]
         + phone
+        + follow
     )
 
 
