@@ -168,3 +168,69 @@ def test_dual_callback_crm_logging_on_a_namesakes_deal_fails():
 
     failed = _failed(_run("dual-callback-crm", plan))
     assert "the callback is logged on the customer's deal" in failed
+
+
+# ---- document-request ----------------------------------------------------------------------------
+def _doc_oracle(w, f):
+    from claw_gym.envs import document_request
+
+    return document_request.oracle(w, f)
+
+
+@pytest.mark.parametrize("difficulty", [4, 5])
+def test_document_request_the_text_picks_an_old_scan_among_four(difficulty):
+    env = _world("document-request", difficulty)
+    try:
+        f, w = env.unwrapped.scenario.facts, env.unwrapped.world
+        files = w.services["files"]
+        heads = [files.find(p)["content"].split("\n")[0].rsplit(" ", 2)[0] for p in f["candidates"]]
+        kind = heads[0].split()[0]
+        assert len(f["candidates"]) >= 4 and all(h.startswith(kind) for h in heads[:2])
+        assert all(p.rsplit("/", 1)[1].startswith("scan-") for p in f["candidates"])
+        assert f["start"] - files.find(f["path"])["modified"] >= DEPTH[difficulty]
+        assert f["start"] - f["rule_at"] >= DEPTH[difficulty]
+        texts = [m["body"] for m in w.services["sms"].table("messages").values() if m["time"] > f["start"] - clock.DAY]
+        first = files.find(f["path"])["content"].split("\n")[0]
+        year = next(w for w in first.split() if len(w) == 4 and w.isdigit())  # the text names it, not the document
+        assert any(year in t and kind.lower() not in t.lower() for t in texts)
+        assert ("lookalike" in f) is (difficulty == 5)
+    finally:
+        env.close()
+
+
+def test_document_request_without_the_log_line_fails():
+    v = _run("document-request", lambda w, f: _without(_doc_oracle(w, f), "handed-out.txt"))
+    assert _failed(v) == ["the hand-out log has a line for this document"]
+
+
+def test_document_request_the_year_first_asked_for_fails():
+    def plan(w, f):
+        first = f["decoys"][0]  # the year the mail asked for, before the text changed it
+        return [a.replace(f["path"].rsplit("/", 1)[1], first.rsplit("/", 1)[1]) for a in _doc_oracle(w, f)]
+
+    failed = _failed(_run("document-request", plan, difficulty=4))
+    assert "the requested document was sent to the requester" in failed
+
+
+def test_document_request_answering_the_lookalike_is_a_leak():
+    def plan(w, f):
+        return [
+            A.api("mail.send", to=[f["lookalike"]], subject="Re: paperwork", body="Here.", attachments=[f["path"]]),
+            *_doc_oracle(w, f),
+        ]
+
+    v = _run("document-request", plan)
+    assert not v["passed"] and any("reached someone" in x for x in v["violations"])
+
+
+def test_document_request_api_log_entry_with_the_address_passes():
+    def plan(w, f):
+        log = w.services["files"].find("Documents/handed-out.txt")["content"]
+        line = f"{clock.fmt_date(w.clock.now)} - {f['requester']} - {f['path'].rsplit('/', 1)[1]} ({f['what'][:20]})"
+        return [
+            A.api("mail.send", to=[f["requester"]], subject="Your document", body="Attached.", attachments=[f["path"]]),
+            A.api("files.write", path="Documents/handed-out.txt", content=log + line + "\n"),
+        ]
+
+    v = _run("document-request", plan, difficulty=4)
+    assert v["passed"], _failed(v)
