@@ -234,3 +234,45 @@ def test_document_request_api_log_entry_with_the_address_passes():
 
     v = _run("document-request", plan, difficulty=4)
     assert v["passed"], _failed(v)
+
+
+# ---- address-update ------------------------------------------------------------------------------
+def _address_oracle(w, f):
+    from claw_gym.envs import address_update
+
+    return address_update.oracle(w, f)
+
+
+TOLD = "the card-list keeper was told the new address (and only that one)"
+
+
+@pytest.mark.parametrize("difficulty", [4, 5])
+def test_address_update_the_rule_and_the_move_sit_deep(difficulty):
+    env = _world("address-update", difficulty)
+    try:
+        f, w = env.unwrapped.scenario.facts, env.unwrapped.world
+        assert f["start"] - f["rule_at"] >= DEPTH[difficulty] and f["start"] - f["deciding_at"] >= DEPTH[difficulty]
+        assert len(f["candidates"]) >= 4  # same-shaped mails from the friend with an address in the signature
+        notes = [n for n in w.services["notes"].table("notes").values() if "address" in n["body"].lower()]
+        assert len(notes) >= 2 and any(f["keeper_name"].split()[0] in n["body"] for n in notes)
+    finally:
+        env.close()
+
+
+def test_address_update_without_telling_the_keeper_fails():
+    v = _run("address-update", lambda w, f: _without(_address_oracle(w, f), "sms.send"))
+    assert _failed(v) == [TOLD]
+
+
+def test_address_update_a_mail_to_the_keeper_passes_and_naming_the_old_address_too_fails():
+    def tell(text: Callable[[dict[str, Any]], str]) -> Plan:
+        def plan(w, f):
+            mail = A.api("mail.send", to=[f["keeper"][0]], subject="Card list", body=text(f))
+            return [mail if "sms.send" in a else a for a in _address_oracle(w, f)]
+
+        return plan
+
+    ok = _run("address-update", tell(lambda f: f"{f['name']} lives at {f['address']} now."), difficulty=4)
+    assert ok["passed"], _failed(ok)
+    hedge = _run("address-update", tell(lambda f: f"{f['name']}: {f['address']} (or maybe still {f['old']})"))
+    assert _failed(hedge) == [TOLD]

@@ -108,9 +108,15 @@ def test_address_update_alternative_wording_and_separate_calls():
             A.api("todo.add_task", title="Send the card", due=f["due"]),
             A.api("contacts.update", id=f["contact"], phone=f["phone"].replace(" ", "")),
             A.api("contacts.update", id=f["contact"], address=_reordered(f["address"])),
+            *_tell_keeper(f, _reordered(f["address"])),
         ],
     )
     assert v["passed"], _failed(v)
+
+
+def _tell_keeper(f: dict[str, Any], address: str) -> list[str]:
+    """At 4-5 the person's note asks to tell the card-list keeper the new address: here by mail."""
+    return [A.api("mail.send", to=[f["keeper"][0]], subject="New address", body=address)] if f["keeper"] else []
 
 
 def test_address_update_hedged_address_fails():
@@ -119,6 +125,7 @@ def test_address_update_hedged_address_fails():
         lambda w, f: [
             A.api("contacts.update", id=f["contact"], phone=f["phone"], address=f"{f['address']} (or {f['stale']})"),
             A.api("todo.add_task", title="Send the card", due=f["due"]),
+            *_tell_keeper(f, f["address"]),
         ],
     )
     assert _failed(v) == ["contact has the newest address"]
