@@ -7,6 +7,7 @@ same-shaped live candidates a keyword search turns up; the goals added at the ha
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable
 from typing import Any
 
@@ -276,3 +277,48 @@ def test_address_update_a_mail_to_the_keeper_passes_and_naming_the_old_address_t
     assert ok["passed"], _failed(ok)
     hedge = _run("address-update", tell(lambda f: f"{f['name']}: {f['address']} (or maybe still {f['old']})"))
     assert _failed(hedge) == [TOLD]
+
+
+# ---- dual-receipt-sheet --------------------------------------------------------------------------
+def _receipt_oracle(w, f):
+    from claw_gym.envs import dual_receipt_sheet
+
+    return dual_receipt_sheet.oracle(w, f)
+
+
+ROW = "one new row under the colleague's name (and no one else's) with the amount"
+
+
+@pytest.mark.parametrize("difficulty", [4, 5])
+def test_dual_receipt_sheet_the_later_chat_word_on_tips_sits_deep(difficulty):
+    env = _world("dual-receipt-sheet", difficulty)
+    try:
+        f, w = env.unwrapped.scenario.facts, env.unwrapped.world
+        said = sorted(
+            (m["time"], m["text"])
+            for m in w.services["chat"].table("messages").values()
+            if m["sender"] == f["boss"] and "sheet" in m["text"]
+        )
+        assert len(said) >= 3 and all(w.clock.now - t >= DEPTH[difficulty] for t, _ in said[:2])
+        tips = [text for _, text in said if "tip" in text]
+        assert len(tips) == 2 and "without the tip" in tips[-1]  # the later word wins
+        assert abs(f["total"] - f["tip"] - f["amount"]) < 0.005
+    finally:
+        env.close()
+
+
+def _sheet_row(amount: Callable[[dict[str, Any]], str]) -> Plan:
+    """The oracle with its appended row replaced: first name only, ``amount`` as written."""
+
+    def plan(w, f):
+        line = f"{clock.fmt_date(f['trigger_at'])},{f['name'].split()[0]},{f['item']},{amount(f)}"
+        append = A.shell(f"echo {shlex.quote(line)} >> ~/Documents/shared/team-expenses.csv")
+        return [append if "printf" in a else a for a in _receipt_oracle(w, f)]
+
+    return plan
+
+
+def test_dual_receipt_sheet_the_total_with_the_tip_fails_the_net_in_euro_format_passes():
+    assert _failed(_run("dual-receipt-sheet", _sheet_row(lambda f: f"{f['total']:.2f}"))) == [ROW]
+    v = _run("dual-receipt-sheet", _sheet_row(lambda f: f'"€{f["amount"]:.2f}"'), difficulty=4)
+    assert v["passed"], _failed(v)
