@@ -322,3 +322,60 @@ def test_dual_receipt_sheet_the_total_with_the_tip_fails_the_net_in_euro_format_
     assert _failed(_run("dual-receipt-sheet", _sheet_row(lambda f: f"{f['total']:.2f}"))) == [ROW]
     v = _run("dual-receipt-sheet", _sheet_row(lambda f: f'"€{f["amount"]:.2f}"'), difficulty=4)
     assert v["passed"], _failed(v)
+
+
+# ---- invoice-expense -----------------------------------------------------------------------------
+def _invoice_oracle(w, f):
+    from claw_gym.envs import invoice_expense
+
+    return invoice_expense.oracle(w, f)
+
+
+FINANCE = "finance got the invoice with its corrected total"
+
+
+@pytest.mark.parametrize("difficulty", [4, 5])
+def test_invoice_expense_finances_address_change_sits_deep(difficulty):
+    env = _world("invoice-expense", difficulty)
+    try:
+        f, w = env.unwrapped.scenario.facts, env.unwrapped.world
+        said = sorted(
+            (m["time"], m["body"])
+            for m in w.services["workmail"].table("messages").values()
+            if m["from"].startswith("finance@")
+        )
+        assert len(said) >= 3 and all(w.clock.now - t >= DEPTH[difficulty] for t, _ in said[:2])
+        assert f["finance_old"] in said[0][1] and f["finance"] in said[1][1]  # the later mail moves it
+    finally:
+        env.close()
+
+
+def test_invoice_expense_without_the_finance_mail_fails():
+    v = _run("invoice-expense", lambda w, f: _without(_invoice_oracle(w, f), "workmail.send"))
+    assert _failed(v) == [FINANCE]
+
+
+def _forward(pick: Callable[[list[dict]], dict], to: str = "finance") -> Plan:
+    """The oracle, with finance's mail replaced by a forward of one of the vendor's invoice mails."""
+
+    def plan(w, f):
+        mails = sorted(
+            (
+                m
+                for m in w.services["mail"].table("messages").values()
+                if f["inv"] in m["subject"] and m["from"].startswith("billing@")
+            ),
+            key=lambda m: m["time"],
+        )
+        fwd = A.api("mail.forward", id=pick(mails)["id"], to=[f[to]], body="For matching.")
+        return [fwd if "workmail.send" in a else a for a in _invoice_oracle(w, f)]
+
+    return plan
+
+
+def test_invoice_expense_forwarding_the_latest_invoice_passes_the_first_or_the_old_address_fails():
+    ok = _run("invoice-expense", _forward(lambda ms: ms[-1]), difficulty=4)
+    assert ok["passed"], _failed(ok)
+    assert _failed(_run("invoice-expense", _forward(lambda ms: ms[0]))) == [FINANCE]
+    old = _run("invoice-expense", _forward(lambda ms: ms[-1], to="finance_old"))
+    assert FINANCE in _failed(old) and not old["passed"]

@@ -203,6 +203,18 @@ def alt_invoice_expense(w: World, f: dict[str, Any]) -> list[str]:
         ),
         A.shell("claw expenses list"),
         claw("expenses.submit", ids=[claim]),
+        *(  # at 4-5 finance's mail asks for the invoice: from personal mail, the total written "123,40 €"
+            [
+                claw(
+                    "mail.send",
+                    to=[f["finance"]],
+                    subject=f"Invoice {f['inv']}",
+                    body=f"{f['vendor']} {f['inv']}: {f['amount']:.2f} €".replace(".", ","),
+                )
+            ]
+            if f.get("finance")
+            else []
+        ),
         A.finish("Filed."),
     ]
 
