@@ -379,3 +379,60 @@ def test_invoice_expense_forwarding_the_latest_invoice_passes_the_first_or_the_o
     assert _failed(_run("invoice-expense", _forward(lambda ms: ms[0]))) == [FINANCE]
     old = _run("invoice-expense", _forward(lambda ms: ms[-1], to="finance_old"))
     assert FINANCE in _failed(old) and not old["passed"]
+
+
+# ---- chat-schedule -------------------------------------------------------------------------------
+def _schedule_oracle(w, f):
+    from claw_gym.envs import chat_schedule
+
+    return chat_schedule.oracle(w, f)
+
+
+FIRST_HOUR = "meeting keeps the first hour of the window free"
+
+
+@pytest.mark.parametrize("difficulty", [4, 5])
+def test_chat_schedule_the_first_hour_rule_sits_deep_beside_an_expired_one(difficulty):
+    env = _world("chat-schedule", difficulty)
+    try:
+        f, w = env.unwrapped.scenario.facts, env.unwrapped.world
+        assert f["skip"] == clock.HOUR and w.clock.now - f["rule_at"] >= DEPTH[difficulty]
+        booked = [n for n in w.services["notes"].table("notes").values() if "nothing booked" in n["body"]]
+        assert len(booked) == 2  # the rule and the expired one, in notes of the same shape
+    finally:
+        env.close()
+
+
+def _book_at(offset: int) -> Plan:
+    """The oracle's booking moved to ``offset`` seconds into the latest window (reply naming that time)."""
+
+    def plan(w, f):
+        from claw_gym.envs.kit import notation
+
+        start = f["win"][0] + offset
+        end = start + f["minutes"] * 60
+        out = []
+        for a in _schedule_oracle(w, f):
+            if "create_event" in a:
+                a = A.api(
+                    "calendar.create_event",
+                    title="Catch-up",
+                    start=clock.fmt(start),
+                    end=clock.fmt(end),
+                    attendees=[f["email"]],
+                )
+            elif "chat.post" in a:
+                a = A.api("chat.post", channel=f["channel"], text=f"Invite sent for {notation.hhmm(start)}.")
+            out.append(a)
+        return out
+
+    return plan
+
+
+def test_chat_schedule_booking_at_the_windows_opening_breaks_the_rule():
+    assert FIRST_HOUR in _failed(_run("chat-schedule", _book_at(0)))
+
+
+def test_chat_schedule_the_oracle_books_after_the_first_hour():
+    v = _run("chat-schedule", None, difficulty=4)
+    assert v["passed"] and any(c["name"] == FIRST_HOUR and c["passed"] for c in v["checks"])
