@@ -86,6 +86,12 @@ def minute_jitter(ctx: Ctx, t: int, spread: int = 23) -> int:
     return t + int(ctx.rng.integers(-spread, spread + 1)) * clock.MINUTE + int(ctx.rng.integers(0, 60))
 
 
+def file_time(t: int) -> int:
+    """``t`` on its half hour, second 0: the background saves files at such times (statements at 06:00, tickets
+    booked on the half hour), unlike messages, which :func:`.plant.jitter` moves off the round minute."""
+    return t - t % 1800
+
+
 def card_charge(ctx: Ctx, amount: float, merchant: str, t: int, reference: str = "card payment") -> str:
     """A posted card payment shaped like the background's (see life.routines.card_payments): merchant in
     its normal case, the bank app's push when the amount is over 25 EUR and the world has a device log."""
