@@ -99,9 +99,10 @@ def generate(ctx: Ctx) -> Scenario:
     what, folder, stem, decoys = KINDS[kind]
     year = 2025 - int(ctx.rng.integers(0, 2))
     m = int(ctx.rng.integers(1, 12))
-    fmt = {
+    old_year = year - 1 - int(ctx.rng.integers(0, 2))
+    fmt: dict[str, Any] = {
         "year": year,
-        "old": year - 1 - int(ctx.rng.integers(0, 2)),
+        "old": old_year,
         "month": MONTHS[m],
         "mm": f"{m + 1:02d}",
         "pm": f"{m:02d}",
@@ -130,13 +131,15 @@ def generate(ctx: Ctx) -> Scenario:
     if deep:  # a third same-kind scan: another older year
         decoys = [stem.replace("{year}", "{old}")] + [d for d in decoys if d != stem.replace("{year}", "{old}")]
         decoys.append(stem.replace("{year}", "{older}"))
-        fmt["older"] = int(fmt["old"]) - 1
+        fmt["older"] = old_year - 1
         n_decoys = 3
     spread = (1, 20) if deep else (-15, 80)  # deep: the decoys are older still, so the one sent is >= 30/60 days back
     decoy_paths = [_put(d.format(**fmt), saved - int(ctx.rng.integers(*spread)) * 86400) for d in decoys[:n_decoys]]
     if deep:  # the text amends the year: the old-year scan is the one to send, the asked-for year a decoy
         path, decoy_paths[0] = decoy_paths[0], path
-        saved = int(files.find(path)["modified"])
+        moved = files.find(path)
+        assert moved is not None
+        saved = int(moved["modified"])
     for other in ctx.sample([k for k in KINDS if k != kind], 2):  # unrelated documents elsewhere
         o_what, o_folder, o_stem, _ = KINDS[other]
         o_title = o_stem.format(**fmt).replace("-", " ").capitalize()

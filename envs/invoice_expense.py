@@ -205,14 +205,14 @@ def generate(ctx: Ctx) -> Scenario:
         time=ctx.now - int(ctx.rng.integers(1, 10)) * clock.HOUR,
     )
     instruction = ctx.pick(INSTRUCTIONS).format(vendor=vendor)
-    extra: dict[str, Any] = {"finance": ""}
+    more: dict[str, Any] = {"finance": ""}
     if ctx.difficulty >= 4:
-        extra = _finance(ctx)
+        more = _finance(ctx)
         instruction += " And do the usual paperwork for finance."
     return Scenario(
         instruction,
         {
-            **extra,
+            **more,
             "start": ctx.now,
             "tx": tx_id,
             "amount": amount,
