@@ -436,3 +436,53 @@ def test_chat_schedule_booking_at_the_windows_opening_breaks_the_rule():
 def test_chat_schedule_the_oracle_books_after_the_first_hour():
     v = _run("chat-schedule", None, difficulty=4)
     assert v["passed"] and any(c["name"] == FIRST_HOUR and c["passed"] for c in v["checks"])
+
+
+# ---- meeting-reschedule --------------------------------------------------------------------------
+def _meeting_oracle(w, f):
+    from claw_gym.envs import meeting_reschedule
+
+    return meeting_reschedule.oracle(w, f)
+
+
+DESK = "the room desk was told the room and the new time"
+
+
+@pytest.mark.parametrize("difficulty", [4, 5])
+def test_meeting_reschedule_the_room_rule_sits_deep_beside_a_video_call_line(difficulty):
+    env = _world("meeting-reschedule", difficulty)
+    try:
+        f, w = env.unwrapped.scenario.facts, env.unwrapped.world
+        assert f["room"].startswith("Room ") and w.clock.now - f["rule_at"] >= DEPTH[difficulty]
+        lines = [
+            n
+            for n in w.services["notes"].table("notes").values()
+            if "room admin" in n["body"] or f["desk"] in n["body"]
+        ]
+        assert len(lines) == 2
+    finally:
+        env.close()
+
+
+def _desk(body: Callable[[dict[str, Any]], str]) -> Plan:
+    def plan(w, f):
+        mail = A.api("mail.send", to=[f["desk"]], subject="Room", body=body(f))
+        return [mail if "workmail.send" in a else a for a in _meeting_oracle(w, f)]
+
+    return plan
+
+
+def _twelve(t: int) -> str:
+    d = clock.to_datetime(t)
+    return f"{d:%A} {d.hour % 12 or 12}:{d.minute:02d} {'PM' if d.hour >= 12 else 'AM'}"
+
+
+def test_meeting_reschedule_without_the_room_desk_fails_a_twelve_hour_mail_passes_a_hedge_fails():
+    assert _failed(_run("meeting-reschedule", lambda w, f: _without(_meeting_oracle(w, f), "workmail.send"))) == [DESK]
+    ok = _run("meeting-reschedule", _desk(lambda f: f"{f['room']} now {_twelve(f['final'])}, thanks"), difficulty=4)
+    assert ok["passed"], _failed(ok)
+    hedge = _run(
+        "meeting-reschedule",
+        _desk(lambda f: f"{f['room']}: {_twelve(f['final'])} or {_twelve(f['stale'])}"),
+    )
+    assert DESK in _failed(hedge)
