@@ -7,6 +7,9 @@ first name who also moved (near-duplicate), a phone number change at higher leve
 difficulty 4-5 the move sits 30+/60+ days back, said only by the signature of a quiet mail
 ("we're settled in"), among three older mails of the same shape with the old address, and
 newer mails from the friend carry no address: the newest address is found by comparing dates.
+At 4-5 a line of a household note (>= 30 / 60 days back; an expired same-keyword rule in another
+note) adds a second party the instruction points to ("my usual address bits"): the person's
+family member who keeps the card list is told the new address (any door), and only the new one.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
+from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
@@ -50,6 +55,8 @@ TEMP_MAIL = [
     "Hi,\n\nfor the next few weeks I'm staying at a friend's while the flat is renovated:\n{addr}\n\n{first}\n"
     "--\n{name}\n{phone}"
 ]
+TELL_RULE = "Friends' new addresses: tell {who} too, {pron} keeps our card list."
+TELL_DECOY = "Until the wedding invitations were out, every address change went to {other} (all sent now)."
 INSTRUCTIONS = [
     "I want to send {first} a card. Can you make sure their contact details are current, and remind me "
     "to post it by {due}?",
@@ -154,6 +161,10 @@ def generate(ctx: Ctx) -> Scenario:
     due = ctx.now + int(ctx.rng.integers(3, 10)) * clock.DAY
     instruction = ctx.pick(INSTRUCTIONS).format(first=friend.name if twin_id else friend.first, due=clock.fmt_date(due))
     remind = "remind me" in instruction  # no kind named: a calendar entry that day is a reminder too
+    extra: dict[str, Any] = {"keeper": []}
+    if deep:
+        extra = _tell_rule(ctx, friend.name)
+        instruction += " And do my usual address bits."
     return Scenario(
         instruction,
         {
@@ -171,7 +182,56 @@ def generate(ctx: Ctx) -> Scenario:
             "people_before": sorted(contacts.table("people")),
             "remind_any": remind,
             "cal_before": sorted(ctx.svc("calendar").table("entries")),
+            "old": old,
+            "start": ctx.now,
+            **extra,
         },
+    )
+
+
+def _tell_rule(ctx: Ctx, friend: str) -> dict[str, Any]:
+    """Difficulty 4-5: the note line naming who keeps the card list (a family member), >= 30/60 days back,
+    and an expired same-keyword line in another note. Returns the facts to add."""
+    fam = [p for p in ctx.persona.people if p.relation in ("partner", "mother", "father", "sister", "brother")]
+    keeper = fam[0] if fam else ctx.person("friend")
+    other = ctx.pick([p for p in ctx.persona.people if p.name not in (keeper.name, friend)])
+    pron = (
+        "she"
+        if keeper.relation in ("mother", "sister")
+        else "he"
+        if keeper.relation in ("father", "brother")
+        else "they"
+    )
+    rule_at = household.minute_jitter(ctx, ctx.now - household.days_back(ctx) * clock.DAY)
+    note = household.rule_note(ctx, TELL_RULE.format(who=keeper.first, pron=pron), t=rule_at)
+    household.decoy_notes(ctx, [TELL_DECOY.format(other=other.first)], around=ctx.now - 45 * clock.DAY, avoid=note)
+    return {
+        "keeper": [keeper.email, keeper.phone],
+        "keeper_name": keeper.name,
+        "tell_note": note,
+        "rule_at": rule_at,
+    }
+
+
+def _street(address: str) -> list[str]:
+    """The number and street of an address ("12 Rua da Rosa"), as sorted words."""
+    return words(address.split(",")[0])
+
+
+def _check_told(world: World, f: dict[str, Any], g: Grader) -> None:
+    """The card-list keeper got the new street address by any door, and no message to them names the old one."""
+    want = {O.party(p) for p in f["keeper"] if p}
+    msgs = [m for m in O.outbound(world, f["start"]) if any(O.party(r) in want for r in m.to)]
+    new, stale = set(_street(f["address"])), [set(_street(a)) for a in (f["old"], f["stale"]) if a != f["address"]]
+    told = [m for m in msgs if new <= set(words(m.text))]
+    hedged = [m for m in told if any(s <= set(words(m.text)) for s in stale)]
+    g.expect(
+        "the card-list keeper was told the new address (and only that one)",
+        bool(told) and not hedged,
+        f"{count(len(msgs), 'message')} to {f['keeper_name']}; {len(told)} with the new address"
+        + (f", {len(hedged)} naming an old one too" if hedged else ""),
+        because=f"a line of the note '{f['tell_note']}' says friends' new addresses go to {f['keeper_name']}, who "
+        "keeps the card list; the instruction asks for the usual address bits",
     )
 
 
@@ -213,6 +273,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         f"new contacts named {f['name']}: {copies}" if copies else "no second card for them",
         because="the instruction asks to bring their existing contact card up to date",
     )
+    if f.get("keeper"):
+        _check_told(world, f, g)
     todos = records.agent_rows(world, "todo", "items", f["todos_before"])
     ok = [t for t in todos if t["due"] is not None and clock.fmt_date(t["due"]) == f["due"] and not t["done"]]
     seen = [f"to-do due {clock.fmt_date(t['due']) if t['due'] is not None else '(none)'}" for t in todos]
@@ -229,10 +291,17 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
 
 
 def _act(f: dict[str, Any], address: str) -> list[str]:
+    tell = []
+    if f.get("keeper"):
+        tell = [
+            A.api("notes.list", query="addresses"),
+            A.api("sms.send", to=f["keeper"][1], body=f"{f['name']} has moved: {address}. For the card list!"),
+        ]
     return [
         A.api("contacts.search", query=f["name"]),
         A.api("mail.search", query="address"),
         A.api("contacts.update", id=f["contact"], address=address, phone=f["phone"]),
+        *tell,
         A.api("todo.add_task", title="Post the card", due=f["due"]),
         A.finish("Updated the address and added the reminder."),
     ]
@@ -263,7 +332,8 @@ FAMILY = Family(
     services=("mail", "contacts", "todo", "sms", "notes", "calendar"),
     summary="The friend's contact card (updated, not duplicated) has the address and phone of their newest "
     "signature, a namesake contact is untouched, and a new to-do (or, where only a reminder was asked, a "
-    "calendar entry) is on the requested day.",
+    "calendar entry) is on the requested day; at 4-5 the family member the person's note names as keeper of the "
+    "card list was told the new address (by any door) and no old one.",
     generate=generate,
     check=check,
     oracle=oracle,
@@ -273,5 +343,5 @@ FAMILY = Family(
     tags=("conflict",),
     stale_oracle=stale_oracle,
     duplicate=duplicate,
-    footprint=Footprint(owns=(Own("contacts.people", ids=("contact",)),)),
+    footprint=Footprint(owns=(Own("contacts.people", ids=("contact",)),), parties=("keeper",)),
 )

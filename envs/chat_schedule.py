@@ -4,7 +4,10 @@ Cross-service: the request is in chat, the free time in the calendar, the collea
 address in contacts; the answer goes back to chat. Conflict: the colleague changes the
 window (twice at the top level, where the last change comes by work mail after the chat:
 another channel, and the instruction says they followed up); booking in the first window fails. Noise: busy blocks
-in the window (more with difficulty), chatter from others in the channel.
+in the window (more with difficulty), chatter from others in the channel. At 4-5 the person's own
+rule, one line of a work note >= 30 / 60 days back (an expired same-keyword rule in another note),
+keeps the first hour of each half-day free (nothing before 10:00 or between 13:00 and 14:00): the
+booking must start an hour into the window, and the instruction points to "my own meeting rules".
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
 
-from .kit import checks, notation, records, views
+from .kit import checks, household, notation, records, views
 
 TOPICS = [
     "the migration plan",
@@ -39,6 +42,9 @@ CHANGE = [
     "Sorry - change of plans on my side, could we do {when} instead?",
     "Update: {when} is better for me. Same length.",
 ]
+#: difficulty 4-5: the person's rule (the first hour of each window stays free) and an expired decoy
+FIRST_HOUR = "My mornings start with email: nothing booked before 10:00, and nothing in the hour after lunch (13-14)."
+EXPIRED = "While the school run was mine (until the summer), nothing booked after 16:00. Done now."
 BLOCKS = ["Focus time", "Dentist", "1:1 with manager", "Interview", "Budget sync", "Lunch"]
 INSTRUCTIONS_ANY = [  # difficulty 4-5: the last change came by mail
     "{first} pinged me on chat about finding time and followed up since. Book something that works and let them "
@@ -68,7 +74,7 @@ def free_slots(rows: list[dict], start: int, end: int, minutes: int) -> list[int
     return out
 
 
-def _open_window(ctx: Ctx, wins: list[tuple[int, int, str]], minutes: int) -> tuple[int, int, str]:
+def _open_window(ctx: Ctx, wins: list[tuple[int, int, str]], minutes: int, skip: int = 0) -> tuple[int, int, str]:
     """The final window, or (when the person's calendar leaves no free slot in it) the first window with one:
     the other half of that day, then the same halves on the following weekdays. No random draws, so tasks
     whose window was open keep their content."""
@@ -82,7 +88,7 @@ def _open_window(ctx: Ctx, wins: list[tuple[int, int, str]], minutes: int) -> tu
             continue
         for p in (part, *sorted(set(WINDOWS) - {part})):
             lo, hi = WINDOWS[p]
-            if (d, p) not in taken and free_slots(rows, d + lo * clock.HOUR, d + hi * clock.HOUR, minutes):
+            if (d, p) not in taken and free_slots(rows, d + lo * clock.HOUR + skip, d + hi * clock.HOUR, minutes):
                 return d + lo * clock.HOUR, d + hi * clock.HOUR, p
     return wins[-1]
 
@@ -101,13 +107,17 @@ def generate(ctx: Ctx) -> Scenario:
         day = clock.day_start(ctx.next_weekday(d, 0))
         lo, hi = WINDOWS[part]
         wins.append((day + lo * clock.HOUR, day + hi * clock.HOUR, part))
-    wins[-1] = _open_window(ctx, wins, minutes)
+    deep = ctx.difficulty >= 4
+    skip = clock.HOUR if deep else 0  # the person's rule keeps the first hour of each window free
+    wins[-1] = _open_window(ctx, wins, minutes, skip)
     ws, we, _ = wins[-1]
     # busy blocks in the final window, keeping at least one free slot
     for _ in range(ctx.difficulty + 1):
         s = ws + int(ctx.rng.integers(0, (we - ws) // (30 * clock.MINUTE))) * 30 * clock.MINUTE
         e = s + ctx.pick([30, 60, 90]) * clock.MINUTE
-        if len(free_slots(checks.calendar_rows(ctx.world, True), ws, we, minutes)) > 1 and not cal.overlapping(s, e):
+        if len(free_slots(checks.calendar_rows(ctx.world, True), ws + skip, we, minutes)) > 1 and not cal.overlapping(
+            s, e
+        ):
             title = ctx.pick(BLOCKS)
             meeting = title in ("1:1 with manager", "Interview", "Budget sync")
             cal.add(  # shaped like the background's entries: a place, and the people when it is a meeting
@@ -117,7 +127,7 @@ def generate(ctx: Ctx) -> Scenario:
                 location={"Dentist": "Dental practice", "Lunch": "Canteen", "Focus time": ""}.get(title, "Video call"),
                 attendees=[ctx.person("colleague").email] if meeting else [],
             )
-            if not free_slots(checks.calendar_rows(ctx.world, True), ws, we, minutes):
+            if not free_slots(checks.calendar_rows(ctx.world, True), ws + skip, we, minutes):
                 cal.remove("entries", max(cal.table("entries")))
     t = clock.day_start(ctx.now) - int(ctx.rng.integers(1, 3)) * clock.DAY + int(ctx.rng.integers(9 * 3600, 15 * 3600))
     if ctx.variant == "team" or ctx.difficulty >= 3:
@@ -138,9 +148,17 @@ def generate(ctx: Ctx) -> Scenario:
         else:
             chat.post_as(channel, who.name, change, time=t)
     instruction = ctx.pick(INSTRUCTIONS_ANY if ctx.difficulty >= 4 else INSTRUCTIONS).format(first=who.first)
+    extra: dict[str, Any] = {}
+    if deep:
+        rule_at = household.minute_jitter(ctx, ctx.now - household.days_back(ctx) * clock.DAY)
+        note = household.rule_note(ctx, FIRST_HOUR, t=rule_at, work=True)
+        household.decoy_notes(ctx, [EXPIRED], around=ctx.now - 40 * clock.DAY, work=True, avoid=note)
+        extra = {"skip": skip, "rule_note": note, "rule_at": rule_at}
+        instruction += " Mind my own meeting rules."
     return Scenario(
         instruction,
         {
+            **extra,
             "channel": channel,
             "email": who.email,
             "minutes": minutes,
@@ -173,6 +191,14 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         f"booked {_span(e)}; latest window {clock.fmt(ws)}-{notation.hhmm(we)}",
         because="the colleague's latest message gives the window (chat, and at difficulty 4-5 their follow-up mail)",
     )
+    if f.get("skip"):
+        g.expect(
+            "meeting keeps the first hour of the window free",
+            e["start"] >= ws + f["skip"],
+            f"starts {notation.hhmm(e['start'])}; the window opens {notation.hhmm(ws)}",
+            because=f"a line of the note '{f['rule_note']}' keeps nothing booked before 10:00 or between 13:00 and "
+            "14:00; the instruction asks to mind the person's meeting rules",
+        )
     g.expect(
         "meeting has the requested length",
         e["end"] - e["start"] == f["minutes"] * 60,
@@ -209,7 +235,8 @@ def _span(e: dict) -> str:
 
 
 def _book(world: World, f: dict[str, Any], win: list[int]) -> list[str]:
-    slots = free_slots(checks.calendar_rows(world, with_pending=True), win[0], win[1], f["minutes"])
+    skip = f.get("skip", 0)
+    slots = free_slots(checks.calendar_rows(world, with_pending=True), win[0] + skip, win[1], f["minutes"])
     start = slots[0] if slots else win[0]
     end = start + f["minutes"] * 60
     return [
@@ -247,7 +274,8 @@ FAMILY = Family(
     kind="reactive",
     services=("chat", "calendar", "contacts", "workmail", "todo", "notes"),
     summary="One new event inviting the colleague, of the asked length, inside the window of their latest chat "
-    "message, clashing with nothing; a chat reply in the channel names its start time.",
+    "message (at 4-5 not in its first hour, by the person's note), clashing with nothing; a chat reply in the "
+    "channel names its start time.",
     generate=generate,
     check=check,
     oracle=oracle,

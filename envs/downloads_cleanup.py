@@ -3,7 +3,11 @@
 The rule is one line of a longer notes page (among unrelated lines, not titled after the job):
 invoices go to Documents/Invoices/, unfinished downloads and installers are deleted,
 everything else stays. At difficulty 4-5 the to-do item itself amends it ("keep the .deb
-installers this time"): the later word wins, and the checker follows it. Traps: an unfinished download named
+installers this time"): the later word wins, and the checker follows it. At 4-5 the rule also sits
+>= 30 / 60 days back, is worded without the folder's name ("the download folder"), adds a second
+party (the filed bills are mailed to the bookkeeper, named in the rule, address in contacts), and
+three or four other notes of the same shape carry a "Downloads" line that does not apply (Dad's
+laptop, the phone, the family PC, an expired request). Traps: an unfinished download named
 like an invoice (delete, do not file it), an invoice template that is not an invoice
 (.docx), files outside Downloads with matching names (leave them). The job is on the
 person's to-do list, to be ticked off when done. The checker reads the final paths and
@@ -12,14 +16,16 @@ contents from the files service and the to-do item. Services on the path: todo, 
 
 from __future__ import annotations
 
+import shlex
 from typing import Any
 
 from claw_gym import actions as A
+from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, path_under
 from claw_gym.world import World
 
-from .kit import household
+from .kit import checks, household, plant
 
 VENDORS = ["acme", "cloudbox", "nordhotel", "printhub", "railway", "telco"]
 INSTALLERS = ["zoom-6.1.0.deb", "vlc-3.0.20.dmg", "Setup-Slack.exe", "vscode-1.89.deb", "TeamViewer.dmg"]
@@ -31,6 +37,19 @@ RULE = (
     "get deleted, everything else stays where it is."
 )
 AMEND = "leave the .deb installers this time, I need them for the offline machine"
+#: at difficulty 4-5 the rule is worded without the folder's name and adds a second party: the bookkeeper
+DEEP_RULE = (
+    "Laptop, first weekend of the month: from the download folder, bills (invoice-*.pdf) get filed in "
+    "Documents/Invoices/ and mailed to {keeper} for the books; half-finished files (*.part, *.crdownload) "
+    "go in the bin even when they look like bills, so do installers (*.deb, *.dmg, *.exe); the rest stays put."
+)
+#: same-keyword lines of other notes that do not apply (another machine, another person's)
+DECOYS = (
+    "Dad's laptop: never touch his Downloads, he keeps everything there on purpose.",
+    "Phone Downloads fill up with chat photos: clear them every couple of months.",
+    "The family PC's Downloads folder is the kids' business, leave it.",
+    "{keeper} wants last year's invoices as one zip before March (done for this year).",
+)
 
 
 def _fate(name: str, keep_deb: bool = False) -> str:
@@ -41,6 +60,25 @@ def _fate(name: str, keep_deb: bool = False) -> str:
     if name.startswith("invoice-") and name.endswith(".pdf"):
         return "move"
     return "keep"
+
+
+def _body(ctx: Ctx, name: str) -> str:
+    """A downloaded file's text, as long and as many lines as the background's saved files (a unique
+    reference: the checker follows each file by its content)."""
+    ref = ctx.code(10)
+    if name.startswith("invoice-") and ".pdf" in name:
+        vendor = name.split("-")[1].capitalize()
+        amount = int(ctx.rng.integers(1200, 30000)) / 100
+        return (
+            f"INVOICE {ref}\n{vendor}\nBill to: {ctx.persona.me.name}\n\n"
+            f"Service period                      {amount:>9.2f}\nVAT included\n\n"
+            f"Total due                           {amount:>9.2f} EUR\nPayable within 14 days.\n"
+        )
+    size = int(ctx.rng.integers(40, 9000))
+    return (
+        f"{name}\nSaved from the browser\nSize: {size} KB\nChecksum: {ref}\n"
+        f"Source: {ctx.pick(['mail attachment', 'web page', 'shared link', 'vendor portal'])}\n"
+    )
 
 
 def generate(ctx: Ctx) -> Scenario:
@@ -56,21 +94,25 @@ def generate(ctx: Ctx) -> Scenario:
     expected: dict[str, str] = {}  # original path -> final path ("" = deleted)
     for name in sorted(set(names)):
         path = f"Downloads/{name}"
-        files.put(
-            path,
-            f"{name} {ctx.code(10)}\n",
-            time=ctx.now - int(ctx.rng.integers(1, 60)) * 86400 - int(ctx.rng.integers(0, 3000)),
-        )
+        when = ctx.now - int(ctx.rng.integers(1, 60)) * 86400 - int(ctx.rng.integers(0, 3000))
+        plant.file(ctx, household.file_time(when), path, _body(ctx, name))
         fate = _fate(name, keep_deb)
         expected[path] = {"delete": "", "move": f"Documents/Invoices/{name}", "keep": path}[fate]
     outside = f"Documents/setup-{ctx.code(3)}.exe"  # matches a delete pattern, but not in Downloads
-    files.put(outside, "keep me\n", time=ctx.now - 100 * 86400 - int(ctx.rng.integers(0, 3000)))
+    plant.file(ctx, household.file_time(ctx.now - 85 * 86400), outside, _body(ctx, outside.rsplit("/", 1)[1]))
     expected[outside] = outside
     if ctx.difficulty >= 3:  # an invoice already filed
         old = f"Documents/Invoices/invoice-{ctx.pick(VENDORS)}-{ctx.code(4)}.pdf"
-        files.put(old, "filed earlier\n", time=ctx.now - 200 * 86400 - int(ctx.rng.integers(0, 3000)))
+        plant.file(ctx, household.file_time(ctx.now - 80 * 86400), old, _body(ctx, old.rsplit("/", 1)[1]))
         expected[old] = old
-    note = household.rule_note(ctx, RULE, t=household.minute_jitter(ctx, ctx.now - 40 * 86400))
+    deep = ctx.difficulty >= 4
+    keeper = ctx.person("vendor") if deep else None
+    rule_at = household.minute_jitter(ctx, ctx.now - household.days_back(ctx, base=(35, 45)) * 86400)
+    rule = DEEP_RULE.format(keeper=keeper.name) if keeper else RULE
+    note = household.rule_note(ctx, rule, t=rule_at)
+    if keeper:  # same-keyword lines in other notes of the same shape: a search for "Downloads" finds these
+        lines = [d.format(keeper=keeper.name) for d in DECOYS[: 2 + ctx.difficulty - 3]]
+        household.decoy_notes(ctx, lines, around=ctx.now - 30 * 86400, avoid=note)
     todo = ctx.svc("todo").add(
         "Tidy Downloads on the laptop",
         due=household.minute_jitter(ctx, ctx.now + 86400),
@@ -87,7 +129,17 @@ def generate(ctx: Ctx) -> Scenario:
     )
     return Scenario(
         instruction,
-        {"expected": expected, "contents": contents, "todo": todo["id"], "rule_note": note, "keep_deb": keep_deb},
+        {
+            "expected": expected,
+            "contents": contents,
+            "todo": todo["id"],
+            "rule_note": note,
+            "keep_deb": keep_deb,
+            "rule_at": rule_at,
+            "keeper": keeper.email if keeper else "",
+            "keeper_name": keeper.name if keeper else "",
+            "start": ctx.now,
+        },
     )
 
 
@@ -127,6 +179,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     g.forbid("deleted a file the rule keeps", bool(lost), ", ".join(lost))
     dupes = [p for p, c in by_path.items() if c in originals and list(by_path.values()).count(c) > 1]
     g.forbid("left copies behind", bool(dupes), ", ".join(sorted(dupes)))
+    if f.get("keeper"):
+        _check_keeper(world, f, g, rule)
     item = world.services["todo"].table("items").get(f["todo"])
     g.expect(
         "the to-do item is ticked off",
@@ -136,16 +190,61 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     )
 
 
+def _check_keeper(world: World, f: dict[str, Any], g: Grader, rule: str) -> None:
+    """Every invoice filed this time reached the bookkeeper by mail (either mailbox, one mail or several,
+    attached from Downloads before the move or from Documents/Invoices after); nothing else was sent."""
+    filed = sorted(
+        p.rsplit("/", 1)[1]
+        for p, dst in f["expected"].items()
+        if dst.startswith("Documents/Invoices/") and p.startswith("Downloads/")
+    )
+    to_keeper = checks.sent_to(world, f["keeper"], after=f["start"])
+    sent = {a.rsplit("/", 1)[1] for m in to_keeper for a in m.get("attachments", [])}
+    missing = [n for n in filed if n not in sent]
+    g.expect(
+        "the filed invoices were mailed to the bookkeeper",
+        bool(to_keeper) and not missing,
+        f"{count(len(to_keeper), 'mail')} to {f['keeper']}; "
+        + (f"not attached: {', '.join(missing)}" if missing else f"all {len(filed)} invoices attached"),
+        because=f"{rule} says the filed bills are mailed to {f['keeper_name']}",
+    )
+    extra = sorted(
+        a
+        for m in checks.sent_mails(world, after=f["start"])
+        for a in m.get("attachments", [])
+        if a.rsplit("/", 1)[1] not in filed
+    )
+    g.forbid("mailed a file that is not a filed invoice", bool(extra), ", ".join(extra))
+
+
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
+    mail = []
+    if f.get("keeper"):
+        filed = sorted(
+            dst
+            for p, dst in f["expected"].items()
+            if dst.startswith("Documents/Invoices/") and p.startswith("Downloads/")
+        )
+        mail = [
+            A.shell(f"claw contacts search --query {shlex.quote(f['keeper_name'])}"),
+            A.api(
+                "mail.send",
+                to=[f["keeper"]],
+                subject="Invoices for the books",
+                body="Hi, this month's invoices are attached.",
+                attachments=filed,
+            ),
+        ]
     return [
         A.shell("claw todo list"),
-        A.shell("claw notes list --query Downloads"),
+        A.shell("claw notes list --query " + ("download" if f.get("keeper") else "Downloads")),
         A.shell("cd ~/Downloads && ls -1"),
         A.shell("rm -f -- *.part *.crdownload *.dmg *.exe" + ("" if f.get("keep_deb") else " *.deb")),
         A.shell(
             'mkdir -p ~/Documents/Invoices && for f in invoice-*.pdf; do [ -e "$f" ] && mv -- "$f" '
             "~/Documents/Invoices/; done; ls -1 ~/Downloads ~/Documents/Invoices"
         ),
+        *mail,
         A.shell(f"claw todo complete {f['todo']}"),
         A.finish("Cleaned up Downloads by the rule."),
     ]
@@ -155,11 +254,11 @@ FAMILY = Family(
     name="downloads-cleanup",
     count=37,
     kind="reactive",
-    services=("files", "notes", "mail", "calendar", "todo"),
+    services=("files", "notes", "mail", "calendar", "todo", "contacts"),
     summary="Following the Downloads line of a notes page (at difficulty 4-5 amended by the to-do item: .deb "
     "installers stay): invoices moved to Documents/Invoices, unfinished downloads and installers "
     "deleted (even ones named like invoices), every other file untouched where it was, no copies left; the "
-    "to-do item ticked off.",
+    "to-do item ticked off; at 4-5 the filed invoices (and nothing else) mailed to the bookkeeper the rule names.",
     generate=generate,
     check=check,
     oracle=oracle,
@@ -168,5 +267,8 @@ FAMILY = Family(
     tasks_per_variant=20,
     max_steps=25,
     tags=("laptop",),
-    footprint=Footprint(owns=(Own("files.files", where=path_under("Downloads/")), Own("todo.items", ids=("todo",)))),
+    footprint=Footprint(
+        owns=(Own("files.files", where=path_under("Downloads/")), Own("todo.items", ids=("todo",))),
+        parties=("keeper",),
+    ),
 )

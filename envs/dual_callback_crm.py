@@ -9,6 +9,13 @@ from friends, an unknown number, other deals (one with the same contact first na
 difficulty 4-5 the caller's account has three deals of the same shape, each with its own
 contact: the callback belongs on the one whose contact is the caller, not on the account's
 first or biggest deal.
+
+At difficulty 4-5 the phone knows the caller by first name only, and three or four customers of
+that first name have open deals at different accounts: which one rang shows in a mail >= 30 / 60
+days back whose signature carries the number in the call log (the others' signatures carry theirs).
+A work note (a line among unrelated ones, with a supplier-call decoy and an expired rule in other
+notes) adds a goal the instruction points to ("the usual after-call bits"): a follow-up with the
+customer two working days later, as a calendar entry or a to-do.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, field_in, path_under
 from claw_gym.world import World
 
-from .kit import laptop_files, notation, phone_flows
+from .kit import household, laptop_files, notation, phone_flows, plant, records
 
 ACCOUNTS = [
     "Northwind Foods",
@@ -46,6 +53,21 @@ CONTACTS = [
     "Noor Aziz",
     "Felix Brandt",
 ]
+#: accounts of the caller's namesakes (difficulty 4-5), apart from the ones above
+NAMESAKE_ACCOUNTS = ["Kestrel Freight", "Juniper Foods", "Larkspur Dental", "Marlow Print", "Pinecrest Legal"]
+#: first names shared by several customers, and surnames to tell them apart (difficulty 4-5)
+FIRSTS = ["Priya", "Luis", "Noor", "Felix", "Yara", "Tomasz"]
+LASTS = ["Raman", "Shah", "Nair", "Ortega", "Aziz", "Brandt", "Haddad", "Wilk", "Dubois", "Nyberg"]
+FOLLOW_RULE = "After I ring a customer back: a follow-up with them two working days later (calendar or to-do)."
+FOLLOW_DECOYS = (
+    "Supplier calls: just log them, no follow-up needed.",
+    "Until the spring release, customer callbacks got a follow-up the next working day (over now).",
+)
+ASIDES = [
+    "Thanks for the call notes last time. We are still comparing the options on our side.",
+    "Quick one about the {deal}: could you send the updated figures when you have them?",
+    "Following up on our chat about the {deal}. Happy to talk next week.",
+]
 DEALS = ["annual renewal", "pilot expansion", "support upgrade", "new seats", "data migration"]
 TEMPLATE = "Documents/templates/call-notes.md"
 TEMPLATE_TEXT = (
@@ -63,38 +85,43 @@ INSTRUCTIONS = [
 ]
 
 
+def _deal(ctx: Ctx, account: str, title: str, contact: str) -> dict:
+    """An open deal opened weeks ago, placed as the background's (kit.plant)."""
+    opened = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(10, 80)) * clock.DAY + 11 * clock.HOUR)
+    return plant.deal(
+        ctx,
+        opened,
+        account,
+        title,
+        ctx.pick(["qualified", "proposal", "negotiation"]),
+        float(int(ctx.rng.integers(4, 90)) * 500),
+        contact,
+        ctx.now + int(ctx.rng.integers(5, 60)) * 86400,
+    )
+
+
 def generate(ctx: Ctx) -> Scenario:
-    crm, phone, files = ctx.svc("crm"), ctx.svc("phone"), ctx.svc("files")
+    phone = ctx.svc("phone")
+    deep = ctx.difficulty >= 4
     accounts = ctx.sample(ACCOUNTS, 2 + ctx.difficulty)
     people = ctx.sample(CONTACTS, len(accounts))
-    deals = []
-    for acc, who in zip(accounts, people):
-        d = crm.add_deal(
-            acc,
-            f"{acc.split()[0]} {ctx.pick(DEALS)}",
-            ctx.pick(["qualified", "proposal", "negotiation"]),
-            float(int(ctx.rng.integers(4, 90)) * 500),
-            who,
-            ctx.now + int(ctx.rng.integers(5, 60)) * 86400,
-        )
-        deals.append(d)
+    if deep:  # the caller shares a first name with other customers (see _namesakes)
+        first, lasts = ctx.pick(FIRSTS), ctx.sample(LASTS, 3 + (ctx.difficulty >= 5))
+        people = [f"{first} {lasts[0]}"] + [p for p in people if not p.startswith(first)][: len(accounts) - 1]
+    deals = [_deal(ctx, acc, f"{acc.split()[0]} {ctx.pick(DEALS)}", who) for acc, who in zip(accounts, people)]
     target = deals[0]
-    if ctx.difficulty >= 4:  # the account's other deals, each with another contact: the caller decides
+    if deep:  # the account's other deals, each with another contact: the caller decides
         taken = set(people)
-        for who in ctx.sample([c for c in CONTACTS if c not in taken], 2):
+        for who in ctx.sample([c for c in CONTACTS if c not in taken and not c.startswith(first)], 2):
             title = f"{target['account'].split()[0]} {ctx.pick([d for d in DEALS if d not in target['title']])}"
-            deals.append(
-                crm.add_deal(
-                    target["account"],
-                    title,
-                    ctx.pick(["qualified", "proposal", "negotiation"]),
-                    float(int(ctx.rng.integers(4, 90)) * 500),
-                    who,
-                    ctx.now + int(ctx.rng.integers(5, 60)) * 86400,
-                )
-            )
+            deals.append(_deal(ctx, target["account"], title, who))
     num = notation.phone_number(ctx)
-    phone.add_contact_record(f"{target['contact']} ({target['account']})", num)
+    extra: dict[str, Any] = {}
+    if deep:
+        extra = _namesakes(ctx, target, deals, num, first, lasts[1:])
+    phone.add_contact_record(
+        target["contact"].split()[0] if deep else f"{target['contact']} ({target['account']})", num
+    )
     missed_at = ctx.now - int(ctx.rng.integers(20 * 60, 180 * 60))
     phone.log_call(num, "in", missed=True, time=missed_at)
     # distractors: calls from friends (synced contacts), from level 3 an unknown number, older customer calls
@@ -114,25 +141,97 @@ def generate(ctx: Ctx) -> Scenario:
         onum = notation.phone_number(ctx)
         phone.add_contact_record(f"{other['contact']} ({other['account']})", onum)
         phone.log_call(onum, "in", duration=420, time=ctx.now - 3 * 86400)
-    files.put(TEMPLATE, TEMPLATE_TEXT, time=ctx.now - 60 * 86400 - int(ctx.rng.integers(0, 3000)))
-    files.put(
+    plant.file(ctx, household.file_time(ctx.now - 60 * clock.DAY), TEMPLATE, TEMPLATE_TEXT)
+    plant.file(
+        ctx,
+        household.file_time(ctx.now - 59 * clock.DAY),
         "Documents/calls/README.txt",
-        "One file per customer call, from the template.\n",
-        time=ctx.now - 60 * 86400 - int(ctx.rng.integers(0, 3000)),
+        "One file per customer call, from the template.\nName them date-account.md.\n",
     )
+    instruction = ctx.pick(INSTRUCTIONS)
+    if deep:
+        instruction += " And do the usual after-call bits I noted down."
     return Scenario(
-        ctx.pick(INSTRUCTIONS),
+        instruction,
         {
+            **extra,
             "number": num,
             "deal": target["id"],
             "account": target["account"],
             "contact": target["contact"],
-            "name": f"{target['contact']} ({target['account']})",
+            "name": target["contact"].split()[0] if deep else f"{target['contact']} ({target['account']})",
             "others": [d["id"] for d in deals[1:]],
             "deal_title": target["title"],
             "same_account": [d["id"] for d in deals if d["account"] == target["account"]],
             "start": ctx.now,
         },
+    )
+
+
+def _working_days_after(t: int, n: int) -> int:
+    """The start of the day ``n`` working days (Monday to Friday) after ``t``'s day."""
+    day = clock.day_start(t)
+    while n:
+        day = clock.add_days(day, 1)
+        n -= clock.weekday(day) < 5
+    return day
+
+
+def _namesakes(ctx: Ctx, target: dict, deals: list[dict], num: str, first: str, lasts: list[str]) -> dict[str, Any]:
+    """Difficulty 4-5: 2-3 other customers share the caller's first name, each with an open deal at
+    another account; each of them mailed with their number in the signature, the caller >= 30/60 days
+    back. A work note holds the follow-up rule. Returns the facts to add."""
+    others = ctx.sample(NAMESAKE_ACCOUNTS, len(lasts))
+    new = [target] + [
+        _deal(ctx, acc, f"{acc.split()[0]} {ctx.pick(DEALS)}", f"{first} {last}") for acc, last in zip(others, lasts)
+    ]
+    deals.extend(new[1:])
+    numbers = [num] + [notation.phone_number(ctx) for _ in new[1:]]
+    back = household.days_back(ctx)
+    mails = []
+    for k, (d, number) in enumerate(zip(new, numbers)):
+        days = back if k == 0 else int(ctx.rng.integers(8, 85))
+        slug = re.sub(r"[^a-z]+", "", d["account"].lower())
+        who = d["contact"]
+        addr = f"{who.split()[0].lower()}.{who.split()[1].lower()}@{slug}.com"
+        body = ctx.pick(ASIDES).format(deal=d["title"]) + f"\n\nBest,\n{who}\n{d['account']}\n{number}\n"
+        t = plant.jitter(ctx, ctx.now - days * clock.DAY + int(ctx.rng.integers(9, 17)) * clock.HOUR - clock.DAY // 2)
+        mails.append(plant.mail_in(ctx, "workmail", t, addr, f"Re: {d['title']}", body, who=who)["id"])
+    rule_at = household.minute_jitter(ctx, ctx.now - household.days_back(ctx) * clock.DAY)
+    note = household.rule_note(ctx, FOLLOW_RULE, t=rule_at, work=True)
+    household.decoy_notes(ctx, list(FOLLOW_DECOYS), around=ctx.now - 40 * clock.DAY, work=True, avoid=note)
+    before = records.ids_now(ctx, ("calendar", "entries"), ("todo", "items"))
+    return {
+        "namesakes": [d["id"] for d in new],
+        "caller_mail": mails[0],
+        "caller_mail_at": ctx.now - back * clock.DAY,
+        "follow_day": _working_days_after(ctx.now, 2),
+        "follow_note": note,
+        "rule_at": rule_at,
+        "before": before,
+    }
+
+
+def _check_follow_up(world: World, f: dict[str, Any], g: Grader) -> None:
+    """A calendar entry or a to-do the agent made, on the day two working days on, naming the customer."""
+    day, names = f["follow_day"], {f["contact"].lower(), f["contact"].split()[1].lower(), f["account"].lower()}
+    rows = [
+        (r["title"] + " " + r.get("notes", ""), r["start"])
+        for r in records.agent_rows(world, "calendar", "entries", f["before"].get("calendar.entries", []))
+    ] + [
+        (r["title"] + " " + r.get("notes", ""), r["due"] or 0)
+        for r in records.agent_rows(world, "todo", "items", f["before"].get("todo.items", []))
+    ]
+    named = [(text, t) for text, t in rows if any(n in text.lower() for n in names)]
+    on_day = [text for text, t in named if clock.day_start(t) == day]
+    g.expect(
+        "a follow-up with the customer two working days later",
+        bool(on_day),
+        f"{count(len(named), 'new entry', 'new entries')} naming them"
+        + "".join(f"; {text.strip()[:40]!r} on {clock.fmt_date(t)}" for text, t in named[:3])
+        + f"; wanted on {clock.fmt_date(day)}",
+        because=f"a line of the note '{f['follow_note']}' books a follow-up two working days after a customer "
+        "callback; the instruction asks for the usual after-call bits",
     )
 
 
@@ -180,6 +279,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         f"{len(good)} filled with {f['account']} and {f['contact']}",
         because="the instruction asks to fill in the call-notes template into ~/Documents/calls",
     )
+    if "follow_day" in f:
+        _check_follow_up(world, f, g)
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
@@ -196,10 +297,25 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
         direction="outgoing (callback of a missed call)",
         summary="Returned their missed call; logged on the CRM deal.",
     )
+    deep = []
+    if "follow_day" in f:  # the number in the call log, found in a customer's mail signature
+        digits = f["number"].split()[-1]
+        deep = [
+            A.api("workmail.search", query=digits),
+            A.api("workmail.get", id=f["caller_mail"]),
+            A.shell("claw notes list --query follow-up"),
+            laptop_files.claw(
+                "calendar.create_event",
+                title=f"Follow-up call: {f['contact']} ({f['account']})",
+                start=clock.fmt(f["follow_day"] + 10 * clock.HOUR),
+                end=clock.fmt(f["follow_day"] + 10 * clock.HOUR + 30 * clock.MINUTE),
+            ),
+        ]
     return [
         *S.open_app("Phone"),
         S.tap("id/tab_recents"),
         S.tap(f"text={f['name']}"),
+        *deep,
         A.shell(f"claw crm list_deals --query {f['account'].split()[0]!r}"),
         laptop_files.claw("crm.log_activity", deal_id=f["deal"], text=f"Called {f['contact']} back (missed call)."),
         A.shell(f"cat ~/{TEMPLATE}"),
@@ -212,12 +328,14 @@ FAMILY = Family(
     name="dual-callback-crm",
     count=60,
     kind="reactive",
-    services=("phone", "crm", "files", "contacts", "calendar"),
+    services=("phone", "crm", "files", "contacts", "calendar", "workmail", "notes", "todo"),
     devices=("laptop", "phone"),
     needs_sim_phone=True,
     summary="The phone placed a call to the customer whose missed call is in the log (saved on the phone only); "
     "their deal (and no other) got a CRM activity; a filled call-notes file naming account and contact "
-    "is in Documents/calls.",
+    "is in Documents/calls; at 4-5 (the caller known by first name only, among namesakes told apart by "
+    "the number in a mail signature weeks back) a calendar entry or to-do follows up with them two working days "
+    "later, as the person's note says.",
     generate=generate,
     check=check,
     oracle=oracle,

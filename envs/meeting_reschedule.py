@@ -4,7 +4,10 @@ Conflict: the first mail asks for one slot, a later mail in the same thread chan
 Acting on the stale request fails. At difficulty 4-5 the last change comes through another
 channel, a chat DM from the same colleague, with no word of correction; the instruction then
 names no channel, and a reply by mail or in that DM counts. Cross-service: the request is in work mail, the event
-in the calendar, the requester's address in contacts; the agent confirms by mail.
+in the calendar, the requester's address in contacts; the agent confirms by mail. At 4-5 the
+meeting is in a bookable room and a line of a work note (>= 30 / 60 days back, beside a
+same-keyword line about video calls) adds a party the instruction points to ("my usual room
+admin"): the room desk gets a mail naming the room and the new time, and not the stale one.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.tasks.outbound import outbound
 from claw_gym.world import World
 
-from .kit import checks, notation
+from .kit import checks, household, notation
 
 TITLES = ["Design review", "Quarterly planning", "Vendor sync", "Roadmap check-in", "Budget review", "Hiring debrief"]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
@@ -37,6 +40,8 @@ CHAT_CHANGES = [  # difficulty 4-5: the last change, by chat
     "about the {title}: {day} at {hh}:{mm} suits me better, same length. ok to move it there?",
     "for the {title}, could we do {day} {hh}:{mm}? works better on my side",
 ]
+ROOM_RULE = "If I move a meeting held in a room: mail {desk} the room and the new time so they can swap the booking."
+ROOM_DECOY = "Video calls need no room admin, just update the invite."
 INSTRUCTIONS_ANY = [
     "{name} wants to move our {title}. Can you sort it out and let them know?",
     "Please handle {first}'s request about moving the {title} - update my calendar and let them know.",
@@ -59,12 +64,13 @@ def generate(ctx: Ctx) -> Scenario:
     title = ctx.pick(TITLES)
     minutes = ctx.pick([30, 45, 60])
     start = ctx.next_weekday(int(ctx.rng.integers(0, 5)), ctx.pick([11, 14, 15]), ctx.pick([0, 30]))
+    deep = ctx.difficulty >= 4
     event = cal.add(
         title,
         start,
         start + minutes * 60,
         attendees=[who.email, mail.address()],
-        location=ctx.pick(["Room Atlas", "Room Birch", "Video call"]),
+        location=ctx.pick(["Room Atlas", "Room Birch"] if deep else ["Room Atlas", "Room Birch", "Video call"]),
     )
     # first request and the later change land on different days of the next week
     d1, d2 = ctx.sample([0, 1, 2, 3, 4], 2)
@@ -103,9 +109,18 @@ def generate(ctx: Ctx) -> Scenario:
         mail.deliver(other.email, "Re: weekend plans", f"Could we move dinner to {DAYS[d1]}?", time=t0 - 3600)
     pool = INSTRUCTIONS_ANY if ctx.difficulty >= 4 else INSTRUCTIONS
     instruction = ctx.pick(pool).format(name=who.name, first=who.first, title=title)
+    room: dict[str, Any] = {"desk": ""}
+    if deep:
+        desk = f"rooms@{who.email.split('@')[1]}"
+        rule_at = household.minute_jitter(ctx, ctx.now - household.days_back(ctx) * clock.DAY)
+        note = household.rule_note(ctx, ROOM_RULE.format(desk=desk), t=rule_at, work=True)
+        household.decoy_notes(ctx, [ROOM_DECOY], around=ctx.now - 40 * clock.DAY, work=True, avoid=note)
+        room = {"desk": desk, "room": event["location"], "room_note": note, "rule_at": rule_at}
+        instruction += " And do my usual room admin."
     return Scenario(
         instruction,
         {
+            **room,
             "event": event["id"],
             "start": event["start"],
             "minutes": minutes,
@@ -152,6 +167,28 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         f"{'; '.join(', '.join(sorted(n)) or 'no time' for n in named) or 'nothing'}; the new start is {hhmm}",
         because="the instruction asks to let them know (a mail or a post in their chat DM)",
     )
+    if f.get("desk"):
+        _check_room(world, f, g)
+
+
+def _check_room(world: World, f: dict[str, Any], g: Grader) -> None:
+    """The room desk got a message naming the room and the new start, and not the stale requested time."""
+    msgs = [m for m in outbound(world, f["begin"]) if f["desk"] in [r.lower() for r in m.to]]
+    new, stale = notation.hhmm(f["final"]), notation.hhmm(f["stale"])
+
+    def times(text: str) -> set[str]:
+        return {r.value for r in values.times_in(text) if r.value}
+
+    good = [m for m in msgs if f["room"].lower() in m.text.lower() and new in times(m.text)]
+    hedged = [m for m in good if stale not in (new, notation.hhmm(f["start"])) and stale in times(m.text)]
+    g.expect(
+        "the room desk was told the room and the new time",
+        bool(good) and not hedged,
+        f"{count(len(msgs), 'message')} to {f['desk']}; {len(good)} naming {f['room']} and {new}"
+        + (f", {len(hedged)} also naming {stale}" if hedged else ""),
+        because=f"a line of the note '{f['room_note']}' says a moved meeting held in a room goes to {f['desk']} with "
+        "the room and the new time; the instruction asks for the usual room admin",
+    )
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
@@ -172,6 +209,18 @@ def _move(f: dict[str, Any], slot: int) -> list[str]:
         A.api("contacts.search", query=f["requester"]),
         A.api("calendar.update_event", id=f["event"], start=new_start, end=new_end),
         A.api("workmail.reply", id=f["thread_latest"], body=f"Done - moved to {clock.fmt_long(slot)}. See you then."),
+        *(
+            [
+                A.api(
+                    "workmail.send",
+                    to=[f["desk"]],
+                    subject=f"{f['room']}: booking moved",
+                    body=f"Please move my {f['room']} booking to {clock.fmt_long(slot)}.",
+                )
+            ]
+            if f.get("desk")
+            else []
+        ),
         A.finish(f"Moved the meeting to {new_start} and confirmed by mail."),
     ]
 
@@ -183,7 +232,8 @@ FAMILY = Family(
     services=("calendar", "workmail", "mail", "contacts", "chat", "todo", "notes"),
     summary="The meeting starts at the time of the colleague's latest request (the mail thread, and at 4-5 a "
     "chat DM after it; not the stale one), keeps its length, is not deleted, and the requester got a mail "
-    "(either mailbox) or a DM naming the new time and no other candidate.",
+    "(either mailbox) or a DM naming the new time and no other candidate; at 4-5 the room desk the person's note "
+    "names got the room and the new time.",
     generate=generate,
     check=check,
     oracle=oracle,
@@ -194,7 +244,7 @@ FAMILY = Family(
     stale_oracle=stale_oracle,
     footprint=Footprint(
         owns=(Own("calendar.entries", ids=("event",)), Own("workmail.messages", ids=("thread_latest",))),
-        parties=("requester",),
+        parties=("requester", "desk"),
         channels=("dm",),
     ),
 )

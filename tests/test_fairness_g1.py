@@ -108,9 +108,15 @@ def test_address_update_alternative_wording_and_separate_calls():
             A.api("todo.add_task", title="Send the card", due=f["due"]),
             A.api("contacts.update", id=f["contact"], phone=f["phone"].replace(" ", "")),
             A.api("contacts.update", id=f["contact"], address=_reordered(f["address"])),
+            *_tell_keeper(f, _reordered(f["address"])),
         ],
     )
     assert v["passed"], _failed(v)
+
+
+def _tell_keeper(f: dict[str, Any], address: str) -> list[str]:
+    """At 4-5 the person's note asks to tell the card-list keeper the new address: here by mail."""
+    return [A.api("mail.send", to=[f["keeper"][0]], subject="New address", body=address)] if f["keeper"] else []
 
 
 def test_address_update_hedged_address_fails():
@@ -119,6 +125,7 @@ def test_address_update_hedged_address_fails():
         lambda w, f: [
             A.api("contacts.update", id=f["contact"], phone=f["phone"], address=f"{f['address']} (or {f['stale']})"),
             A.api("todo.add_task", title="Send the card", due=f["due"]),
+            *_tell_keeper(f, f["address"]),
         ],
     )
     assert _failed(v) == ["contact has the newest address"]
@@ -388,6 +395,21 @@ def test_downloads_cleanup_alternative_commands_and_api_tick():
                 "-exec mv -t ~/Documents/Invoices {} +"
             ),
             A.api("todo.complete", id=f["todo"]),
+            *(  # at 4-5 the rule also mails the filed invoices to the bookkeeper: a reply-all style batch
+                [
+                    A.shell(
+                        f"cd ~/Documents/Invoices && claw mail send --to {f['keeper']} --subject Invoices "
+                        "--body 'For the books.' "
+                        + " ".join(
+                            f"--attachments {d}"
+                            for p, d in sorted(f["expected"].items())
+                            if p.startswith("Downloads/") and d.startswith("Documents/Invoices/")
+                        )
+                    )
+                ]
+                if f.get("keeper")
+                else []
+            ),
         ],
     )
     assert v["passed"], _failed(v)
@@ -440,10 +462,16 @@ def _callback(w, f: dict[str, Any], deals: list[str]) -> list[str]:
         f"# Call notes\n\nAccount: {f['account']}\nContact: {f['contact']}\nDeal: {f['deal_title']}\n"
         f"Date: today\nDirection: outgoing\n\n## Summary\nCalled back.\n"
     )
+    follow = (  # at 4-5 the person's note asks for a follow-up two working days later: here as a to-do
+        [A.api("todo.add_task", title=f"Follow up with {f['contact']}", due=clock.fmt(f["follow_day"] + 9 * 3600))]
+        if "follow_day" in f
+        else []
+    )
     return (
         [A.api("files.write", path="Documents/calls/callback.md", content=notes)]
         + [A.api("crm.log_activity", deal_id=d, text="Returned the missed call.") for d in deals]
         + phone
+        + follow
     )
 
 

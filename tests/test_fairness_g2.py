@@ -203,6 +203,18 @@ def alt_invoice_expense(w: World, f: dict[str, Any]) -> list[str]:
         ),
         A.shell("claw expenses list"),
         claw("expenses.submit", ids=[claim]),
+        *(  # at 4-5 finance's mail asks for the invoice: from personal mail, the total written "123,40 €"
+            [
+                claw(
+                    "mail.send",
+                    to=[f["finance"]],
+                    subject=f"Invoice {f['inv']}",
+                    body=f"{f['vendor']} {f['inv']}: {f['amount']:.2f} €".replace(".", ","),
+                )
+            ]
+            if f.get("finance")
+            else []
+        ),
         A.finish("Filed."),
     ]
 
@@ -217,6 +229,11 @@ def alt_meeting_reschedule(w: World, f: dict[str, Any]) -> list[str]:
             to=[f["requester"]],
             subject="Moved",
             body=f"All set: we now meet {clock.fmt_date(start)} at {_twelve(start)}.",
+        ),
+        *(  # at 4-5 the room desk too, from personal mail, the time on the 12-hour clock
+            [A.api("mail.send", to=[f["desk"]], subject="Room", body=f"{f['room']}: now at {_twelve(start)}.")]
+            if f.get("desk")
+            else []
         ),
         A.finish("Moved."),
     ]
@@ -563,6 +580,8 @@ def test_meeting_reschedule_the_last_word_by_chat_wins_and_a_dm_reply_counts():
         return [
             A.api("calendar.update_event", id=f["event"], start=start, end=end),
             A.api("chat.post", channel=f["dm"], text=f"Moved it to {notation.hhmm(f['final'])}, see you then"),
+            # the person's note asks for the room desk at 4-5 (checked in tests/test_depth_v0a.py)
+            A.api("workmail.send", to=[f["desk"]], subject=f["room"], body=f"{f['room']} now {clock.fmt(f['final'])}"),
             A.finish("done"),
         ]
 

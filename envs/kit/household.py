@@ -11,6 +11,8 @@ from __future__ import annotations
 from claw_gym import clock
 from claw_gym.tasks import Ctx
 
+from . import plant
+
 HOME_TITLES = ("Home admin", "House notes", "Odds and ends", "Life admin", "To remember", "Household")
 WORK_TITLES = ("Work notes", "Desk notes", "Notes from 1:1s", "Work odds and ends", "Team bits")
 HOME_LINES = (
@@ -51,13 +53,43 @@ def rule_note(ctx: Ctx, rule: str, *, t: int, work: bool = False, others: int = 
     title = title or ctx.pick(WORK_TITLES if work else HOME_TITLES)
     lines = ctx.sample(WORK_LINES if work else HOME_LINES, others)
     lines.insert(int(ctx.rng.integers(1, len(lines) + 1)), rule)
-    ctx.svc("notes").add(title, f"{title}\n" + "\n".join(f"- {s}" for s in lines), time=t)
+    plant.note(ctx, t, title, f"{title}\n" + "\n".join(f"- {s}" for s in lines))
     return title
+
+
+def decoy_notes(
+    ctx: Ctx, lines: list[str], *, around: int, work: bool = False, spread_days: int = 20, avoid: str = ""
+) -> list[str]:
+    """One note per line of ``lines``, each shaped as :func:`rule_note`'s (another title, unrelated lines),
+    dated within ``spread_days`` of ``around`` (never in the last day): the same-keyword rules that do not
+    apply (another person's, another machine's, an expired one), so a keyword search turns up several
+    same-shaped candidates to read. Returns their titles."""
+    used: list[str] = [avoid]
+    for line in lines:
+        pool = [x for x in (WORK_TITLES if work else HOME_TITLES) if x not in used] or list(HOME_TITLES)
+        t = around + int(ctx.rng.integers(-spread_days, spread_days + 1)) * clock.DAY
+        used.append(
+            rule_note(
+                ctx,
+                line,
+                t=minute_jitter(ctx, min(t, ctx.now - clock.DAY)),
+                work=work,
+                others=int(ctx.rng.integers(3, 6)),
+                title=ctx.pick(pool),
+            )
+        )
+    return used[1:]
 
 
 def minute_jitter(ctx: Ctx, t: int, spread: int = 23) -> int:
     """``t`` moved by a seeded few minutes either way, so a planted time is not always on the hour."""
     return t + int(ctx.rng.integers(-spread, spread + 1)) * clock.MINUTE + int(ctx.rng.integers(0, 60))
+
+
+def file_time(t: int) -> int:
+    """``t`` on its half hour, second 0: the background saves files at such times (statements at 06:00, tickets
+    booked on the half hour), unlike messages, which :func:`.plant.jitter` moves off the round minute."""
+    return t - t % 1800
 
 
 def card_charge(ctx: Ctx, amount: float, merchant: str, t: int, reference: str = "card payment") -> str:
