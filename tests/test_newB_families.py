@@ -352,3 +352,45 @@ def test_shared_report_brief_a_summary_in_two_posts_counts():
 
     v, _ = _play(spec, 0, policy)
     assert v["passed"] and not v["violations"], v
+
+
+@pytest.mark.parametrize("variant", ["chat", "mail"])
+@pytest.mark.parametrize("level", [4, 5])
+def test_shared_report_brief_the_later_fix_and_the_latest_review_decide(variant, level):
+    """From level 4 the sharer shared an older review of the same kind ("the latest" decides) and later fixed
+    one region's actual in the team channel, in words that don't say "review": the figures before the fix,
+    alone or beside the fixed ones, fail, and so does the sharer's older review."""
+    spec = _spec("shared-report-brief", variant, level)
+    env = ClawEnv(spec.task_id)
+    env.reset(seed=0)
+    f = env.scenario.facts
+    rep = f["report"]
+    assert "latest" in env.scenario.instruction and rep["stale_total"] != rep["total"]
+    fix = [m for m in env.world.services["chat"].table("messages").values() if m["text"].startswith("small fix")]
+    assert len(fix) == 1 and "review" not in fix[0]["text"] and fix[0]["sender"] == rep["name"]
+    older = [o for o in f["others"] if o["who"] == rep["who"]]
+    assert len(older) == 1 and older[0]["at"] < rep["at"]
+    env.close()
+
+    def with_report(**change: Any) -> Callable[[ClawEnv], list[str]]:
+        def policy(env: ClawEnv) -> list[str]:
+            f = env.scenario.facts
+            new = {k: (f["report"][v] if isinstance(v, str) and v in f["report"] else v) for k, v in change.items()}
+            return env.family.oracle(env.world, {**f, "report": {**f["report"], **new}})
+
+        return policy
+
+    v, _ = _play(spec, 0, with_report(total="stale_total", gap="stale_gap"))
+    assert not v["passed"], v
+    hedge = with_report(short=f"{rep['short']} (EUR {rep['stale_total']:,} before the fix)")
+    v, _ = _play(spec, 0, hedge)
+    assert not v["passed"], v
+
+    def older_one(env: ClawEnv) -> list[str]:
+        f = env.scenario.facts
+        o = next(o for o in f["others"] if o["who"] == f["report"]["who"])
+        keep = ("total", "gap", "short", "lead", "target", "path")
+        return env.family.oracle(env.world, {**f, "report": {**f["report"], **{k: o[k] for k in keep}}})
+
+    v, _ = _play(spec, 0, older_one)
+    assert not v["passed"], v
