@@ -222,11 +222,8 @@ def test_trip_prep_transfer_booking_predates_the_move_and_follows_the_old_landin
             try:
                 f, w = env.scenario.facts, env.world
                 tx = w.services["bank"].table("transactions")[f["transfer"]["tx"]]
-                mail = [
-                    m
-                    for m in w.services["mail"].table("messages").values()
-                    if m["subject"] == f"Your {f['merchant']} booking" and m["time"] == tx["time"] - 90
-                ]
+                mail = [w.services["mail"].table("messages")[f["transfer"]["mail"]]]
+                assert mail[0]["subject"] == f"Your {f['merchant']} booking" and mail[0]["time"] < tx["time"]
                 moved = [
                     m["time"]
                     for m in w.services["sms"].table("messages").values()
@@ -239,6 +236,33 @@ def test_trip_prep_transfer_booking_predates_the_move_and_follows_the_old_landin
                     assert notation.hhmm(f["out"]["land"]) not in mail[0]["body"]
             finally:
                 env.close()
+
+
+@pytest.mark.parametrize("variant", ["apartment", "colleague"])
+@pytest.mark.parametrize("difficulty", [4, 5])
+def test_trip_prep_the_hosts_later_text_decides_the_arrival(variant, difficulty):
+    """From difficulty 4 the host's later text (another channel, no trip or time named) lengthens the way in:
+    the arrival by the minutes first written fails."""
+    env = _env("trip-prep", variant, difficulty)
+    try:
+        f, w = env.scenario.facts, env.world
+        host = f["host"]
+        assert f["said_minutes"] < host["minutes"]
+        texts = [m["body"] for m in w.services["sms"].table("messages").values() if m["number"] == host["phone"]]
+        assert len(texts) == 1 and not re.search(r"trip|flight|arriv|land", texts[0].lower()), texts
+    finally:
+        env.close()
+
+    def plan(w, f):
+        said = f["out"]["land"] + f["said_minutes"] * clock.MINUTE
+        host = f["host"]
+        return [a for a in _oracle("trip-prep")(w, f)[:-1] if "sms.send" not in a and "mail.send" not in a
+                and "chat.post" not in a] + [
+            A.api("sms.send", to=host["phone"], body=f"I'll be at yours around {notation.hhmm(said)}")
+        ]
+
+    v = _run("trip-prep", plan, variant=variant, difficulty=difficulty)
+    assert _failed(v) == [f"{f['host']['name']} was told the arrival time"], _failed(v)
 
 
 # ---- month-close ----------------------------------------------------------------------------------
@@ -344,6 +368,26 @@ def test_month_close_statement_lists_every_charge_of_the_month(variant):
             assert stated >= 1
         finally:
             env.close()
+
+
+@pytest.mark.parametrize("variant", ["freelance", "employee"])
+def test_month_close_rule_has_no_obvious_keyword_and_decoys_do(variant):
+    """At difficulty 5 the limit (as written and as amended) is worded without "receipt", "expense" or
+    "claim"; the same-keyword lines are another matter (last year's tax return, the flat, the offsite)."""
+    env = _env("month-close", variant, 5)
+    try:
+        f, w = env.scenario.facts, env.world
+        texts = [n["body"] for n in w.services["notes"].table("notes").values()]
+        texts += [m["body"] for svc in ("mail", "workmail") for m in w.services[svc].table("messages").values()]
+        texts += [m["text"] for m in w.services["chat"].table("messages").values()]
+        texts += [r["content"] for r in w.services["files"].table("files").values() if "handbook" in r["path"]]
+        lines = [x for t in texts for x in t.split("\n") if "paper slip" in x or "the slip" in x]
+        assert len(lines) >= 2 and not [x for x in lines if re.search(r"receipt|expense|claim", x.lower())], lines
+        assert any(f"{f['limit']:.0f} EUR" in x for x in lines) and any(f"{f['limit0']:.0f} EUR" in x for x in lines)
+        decoys = [x for t in texts for x in t.split("\n") if "receipt" in x.lower() and "slip" not in x]
+        assert [x for x in decoys if re.search(r"offsite|flat repairs|last year", x)], decoys
+    finally:
+        env.close()
 
 
 # ---- new-hire-setup -------------------------------------------------------------------------------
