@@ -256,10 +256,11 @@ def test_trip_prep_the_hosts_later_text_decides_the_arrival(variant, difficulty)
     def plan(w, f):
         said = f["out"]["land"] + f["said_minutes"] * clock.MINUTE
         host = f["host"]
-        return [a for a in _oracle("trip-prep")(w, f)[:-1] if "sms.send" not in a and "mail.send" not in a
-                and "chat.post" not in a] + [
-            A.api("sms.send", to=host["phone"], body=f"I'll be at yours around {notation.hhmm(said)}")
-        ]
+        return [
+            a
+            for a in _oracle("trip-prep")(w, f)[:-1]
+            if "sms.send" not in a and "mail.send" not in a and "chat.post" not in a
+        ] + [A.api("sms.send", to=host["phone"], body=f"I'll be at yours around {notation.hhmm(said)}")]
 
     v = _run("trip-prep", plan, variant=variant, difficulty=difficulty)
     assert _failed(v) == [f"{f['host']['name']} was told the arrival time"], _failed(v)

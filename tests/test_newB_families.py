@@ -10,6 +10,7 @@ and at level 5 the oracle takes >= 20 actions and writes to >= 4 services.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -394,3 +395,65 @@ def test_shared_report_brief_the_later_fix_and_the_latest_review_decide(variant,
 
     v, _ = _play(spec, 0, older_one)
     assert not v["passed"], v
+
+
+@pytest.mark.parametrize("variant", ["limit", "team"])
+@pytest.mark.parametrize("level", [4, 5])
+def test_receipt_policy_amendment_has_no_obvious_words_and_the_older_decoy_loses(variant, level):
+    """The manager's amendment says neither "receipt", "meal", "lunch" nor "claim"; a colleague's older
+    message that does (an interim limit, "claim your share of team lunches") is superseded: following it fails."""
+    spec = _spec("receipt-policy", variant, level)
+    env = ClawEnv(spec.task_id)
+    env.reset(seed=0)
+    msgs = sorted(env.world.services["chat"].table("messages").values(), key=lambda m: m["time"])
+    amend = [m for m in msgs if "slip is needed" in m["text"] or "whole team eats out" in m["text"]]
+    decoy = [m for m in msgs if "migration is done" in m["text"] or "claim your own share" in m["text"]]
+    assert len(amend) == 1 and not re.search(r"receipt|meal|lunch|claim", amend[0]["text"].lower()), amend
+    assert len(decoy) == 1 and decoy[0]["time"] < amend[0]["time"] and decoy[0]["sender"] != amend[0]["sender"]
+    env.close()
+
+    def by_decoy(env: ClawEnv) -> list[str]:
+        f = env.scenario.facts
+        limit = 75 if variant == "limit" else f["old_limit"]
+        meals = [{**m, "claim": m["amount"] <= limit or bool(m["receipt"])} for m in f["meals"]]
+        meals = [{**m, "chase": not m["claim"]} for m in meals]
+        return env.family.oracle(env.world, {**f, "meals": meals})
+
+    v, _ = _play(spec, 0, by_decoy)
+    assert not v["passed"], v
+
+
+@pytest.mark.parametrize("variant", ["note", "mail"])
+@pytest.mark.parametrize("level", [4, 5])
+def test_crm_followup_rule_words_and_the_demo_decoy(variant, level):
+    """The rule and its amendment say neither "follow-up" nor "customer call"; the line that does is another
+    colleague's rule for demos; going by it (or by the rule as first written) fails."""
+    spec = _spec("crm-followup-rule", variant, level)
+    env = ClawEnv(spec.task_id)
+    env.reset(seed=0)
+    w, f = env.world, env.scenario.facts
+    texts = [n["body"] for n in w.services["notes"].table("notes").values()]
+    texts += [m["body"] for m in w.services["workmail"].table("messages").values()]
+    texts += [m["text"] for m in w.services["chat"].table("messages").values()]
+    rule = [t for t in texts if "client" in t and "working days" in t]
+    assert rule and not [t for t in rule if re.search(r"follow.?up|customer call", t.lower())], rule
+    demo = [t for t in texts if "follow-ups after a demo" in t]
+    assert len(demo) == 1
+    env.close()
+    for days in (5, f["old_days"]):
+
+        def policy(env: ClawEnv, days: int = days) -> list[str]:
+            f = env.scenario.facts
+            calls = [
+                {**c, "due": c["stale"] if days == f["old_days"] else _add_working_days(c, days)} for c in f["calls"]
+            ]
+            return env.family.oracle(env.world, {**f, "calls": calls})
+
+        v, _ = _play(spec, 0, policy)
+        assert not v["passed"], (days, v)
+
+
+def _add_working_days(call: dict[str, Any], n: int) -> str:
+    from claw_gym.envs.crm_followup_rule import working_days_after
+
+    return clock.fmt_date(working_days_after(call["time"], n))
