@@ -57,7 +57,7 @@ def generate(ctx: Ctx) -> Scenario:
         t = formed - k * int(ctx.rng.integers(2, 15)) * clock.DAY - int(ctx.rng.integers(0, 300)) * clock.MINUTE
         plant.file(
             ctx,
-            plant.jitter(ctx, t),
+            errands.office_hours(ctx, t),
             f"Documents/Suppliers/{name} - vendor form.txt",
             f"VENDOR FORM\nSupplier: {name}\nAddress: {int(ctx.rng.integers(2, 180))} Harbour Road\n"
             f"Phone (accounts): {phone}\nBank: IBAN {_spaced(iban)}\nPayment terms: 30 days\n",
@@ -69,7 +69,7 @@ def generate(ctx: Ctx) -> Scenario:
             qty = int(ctx.rng.integers(2, 40))
             plant.file(
                 ctx,
-                plant.jitter(ctx, ts),
+                errands.office_hours(ctx, ts),
                 f"Documents/Purchasing/{po}.txt",
                 f"PURCHASE ORDER {po}\nSupplier: {name}\nItem: {item}\nQuantity: {qty}\n"
                 f"Total: EUR {ctx.money(80, 900):.2f}\nOrdered by: {ctx.persona.me.name}\n",

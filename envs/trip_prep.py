@@ -243,8 +243,8 @@ def _detour(ctx: Ctx, host: dict[str, Any]) -> int:
         )
     else:
         body = (
-            f"ring road's shut for works till the end of the month, so cabs go round the long way - add about "
-            f"{extra} min to what I said"
+            f"ring road's shut for works till the end of the month, it's the long way round from the airport now - "
+            f"add about {extra} min to what I said"
         )
     plant.sms(ctx, t, host["phone"], body)
     return int(host["minutes"]) + extra
