@@ -457,3 +457,20 @@ def _add_working_days(call: dict[str, Any], n: int) -> str:
     from claw_gym.envs.crm_followup_rule import working_days_after
 
     return clock.fmt_date(working_days_after(call["time"], n))
+
+
+@pytest.mark.parametrize("variant", ["accountant", "family"])
+def test_bank_cc_rule_the_narrowing_names_no_bank(variant):
+    """The later narrowing comes by the other channel than the promise and doesn't say "bank": a search for
+    the obvious word finds the promise, not the change to it."""
+    spec = _spec("bank-cc-rule", variant, 5)
+    env = ClawEnv(spec.task_id)
+    env.reset(seed=0)
+    w = env.world
+    texts = [(m["subject"] + " " + m["body"], "mail") for m in w.services["mail"].table("messages").values()]
+    texts += [(m["body"], "sms") for m in w.services["sms"].table("messages").values()]
+    narrow = [(t, where) for t, where in texts if "card things" in t]
+    promise = [(t, where) for t, where in texts if "cc you on anything with the bank" in t]
+    assert len(narrow) == 1 and len(promise) == 1 and narrow[0][1] != promise[0][1], (narrow, promise)
+    assert "bank" not in narrow[0][0].lower(), narrow
+    env.close()
