@@ -11,7 +11,10 @@ others), an activity is logged on that account's deal (not a look-alike's), a ca
 is booked inside a window they offered, and the contact gets a reply.
 
 From difficulty 3 the contact later texts that one offered window no longer works (another channel).
-At difficulty 4 the authority list is >= 30 days old, at 5 >= 60, among >= 3 same-shaped lists.
+At difficulty 4 the authority list is >= 30 days old, at 5 >= 60, among >= 3 same-shaped lists; there it
+names someone who has since left the account, whose same-shaped escalation mail (two other tickets) no
+longer counts: a later message through another channel (the account's other contact's mail, or the
+handover colleague's chat reply), naming no escalation, hands their part to the contact.
 """
 
 from __future__ import annotations

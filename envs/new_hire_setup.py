@@ -9,7 +9,10 @@ a date computed from it), the laptop they asked for in the thread added to IT's 
 for them (one of several "New starter" tickets), a welcome in the team chat, and their checklist made
 from the template in the person's files.
 
-At difficulty 4 the offer thread is >= 30 days old, at 5 >= 60, among >= 3 same-shaped threads.
+At difficulty 4 the offer thread is >= 30 days old, at 5 >= 60, among >= 3 same-shaped threads; there a
+second hire for the same role starts the other Monday (their own open ticket, another laptop), a third
+open "New starter" ticket waits for another role, the rule (worded without "1:1" or "catch-up") sits
+beside a "1:1" line about the person's own meeting, and the manager's later text moves the slot.
 Variants: ``report`` (the person manages the hire; the rule is a line in their own note) and
 ``buddy`` (the person is the hire's buddy; the rule is an aside in their manager's mail).
 """

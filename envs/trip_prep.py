@@ -8,7 +8,8 @@ they will arrive (landing plus the transfer time the host wrote in an earlier me
 the airport transfer already paid for (one of several same-merchant charges) filed in expenses.
 From difficulty 3 the airline moves the outbound flight by text message (another channel, no
 "corrected" marker): the calendar, the check-in time and the arrival time all follow the text.
-At difficulty 4 the booking is >= 30 days old, at 5 >= 60, among >= 3 same-shaped bookings.
+At difficulty 4 the booking is >= 30 days old, at 5 >= 60, among >= 3 same-shaped bookings; there the
+host's later text (naming no trip or time) lengthens the way in: the arrival adds both terms.
 
 Variants: ``apartment`` (a private host by mail, the airport train) and ``colleague`` (a colleague
 who wrote in the team chat, a pre-booked taxi): different people, services and transfers.
