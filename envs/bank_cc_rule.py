@@ -22,7 +22,7 @@ from claw_gym.tasks import values as V
 from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
 
-from .kit import checks, notation, records, rules
+from .kit import checks, notation, plant, records, rules
 
 BANK = ("Northbank", "service@northbank.example")
 CARD_LINE = "+1 555 010 2277"
@@ -48,52 +48,47 @@ PROMISES = (
 
 
 def _sms_out(ctx: Ctx, t: int, number: str, body: str) -> None:
-    ctx.svc("sms").insert("messages", {"time": t, "number": number, "direction": "out", "body": body, "read": True})
+    plant.sms(ctx, t, number, body, incoming=False)
 
 
 def _sms_in(ctx: Ctx, t: int, number: str, name: str, body: str) -> None:
-    ctx.svc("sms").receive(number, body, time=t, read=True)
-    if "device" in ctx.world.services and ctx.rng.random() < 0.5:  # the phone's notification, as the background
-        ctx.svc("device").log_line("notification", "Messages", f"{name}: {body[:50]}", time=t + 2)
+    plant.sms(ctx, t, number, body, who=name)  # the phone's notification half the time, as the background
 
 
 def _rule(ctx: Ctx, who: Any, t: int, amend_t: int) -> None:
     """The promise (and, from level 3, its narrowing through the other channel)."""
-    mail, me = ctx.svc("mail"), ctx.persona.me
+    me = ctx.persona.me
     if ctx.variant == "accountant":
         year = clock.to_datetime(ctx.now).year - 1
-        first = mail.deliver(
+        first = plant.mail_in(
+            ctx,
+            "mail",
+            t - 3 * clock.HOUR - int(ctx.rng.integers(0, 1800)),
             who.email,
             f"Tax return {year}",
             f"Dear {me.first},\n\nyour return for {year} is ready for signature; the draft is attached. One thing that "
             f"would help: I had to chase two bank statements this year.\n\nKind regards,\n{who.name}\nTaxwise Advisors",
-            time=t - 3 * clock.HOUR,
             read=True,
         )
-        mail.insert(
-            "messages",
-            {
-                "time": t,
-                "from": mail.address(),
-                "to": [who.email],
-                "cc": [],
-                "subject": f"Re: Tax return {year}",
-                "body": f"Hi {who.first},\n\nthanks, the draft looks right, signed copy follows by post. "
-                "From now on I'll cc you on anything with the bank, so you're not chasing me for statements "
-                f"at year end.\n\nBest,\n{me.first}",
-                "folder": "sent",
-                "read": True,
-                "attachments": [],
-                "in_reply_to": first["id"],
-            },
+        plant.mail_out(
+            ctx,
+            "mail",
+            t,
+            who.email,
+            f"Re: Tax return {year}",
+            f"Hi {who.first},\n\nthanks, the draft looks right, signed copy follows by post. "
+            "From now on I'll cc you on anything with the bank, so you're not chasing me for statements "
+            f"at year end.\n\nBest,\n{me.first}",
+            in_reply_to=first["id"],
         )
+        # the narrowing names no topic word: the thread (the promise above) says what "those cc's" are
         _sms_in(
             ctx,
             amend_t,
             who.phone,
             who.name,
-            f"Hi {me.first}, {who.first} here. On the bank cc's: I don't need the card things (replacements, "
-            "disputes), only the account itself and standing orders. Thanks!",
+            f"Hi {me.first}, {who.first} here. On those cc's you promised: I don't need the card things "
+            "(replacements, disputes), only the account itself and standing orders. Thanks!",
         )
         _sms_out(ctx, amend_t + 11 * clock.MINUTE, who.phone, "noted, will do")
     else:
@@ -105,13 +100,14 @@ def _rule(ctx: Ctx, who: Any, t: int, amend_t: int) -> None:
             "can you keep me in the loop with the bank pls? had no idea about that overdraft letter",
         )
         _sms_out(ctx, t, who.phone, "fair. from now on I'll cc you on anything with the bank")
-        mail.deliver(
+        plant.mail_in(
+            ctx,
+            "mail",
+            amend_t,
             who.email,
-            "bank emails",
-            f"Hey {me.first},\n\nabout copying me on the bank stuff: skip the card things (replacements, "
-            "disputes), I only care about the account itself and the standing orders. The rest is noise "
-            f"for me.\n\nx {who.first}",
-            time=amend_t,
+            "keeping me in the loop",
+            f"Hey {me.first},\n\nabout copying me: skip the card things (replacements, disputes), I only care "
+            f"about the account itself and the standing orders. The rest is noise for me.\n\nx {who.first}",
             read=True,
         )
 
@@ -127,32 +123,25 @@ def _decoys(ctx: Ctx, around: int, n: int) -> None:
         if k % 2:
             _sms_out(ctx, min(t, ctx.now - clock.DAY), p.phone, text)
         else:
-            mail = ctx.svc("mail")
-            mail.insert(
-                "messages",
-                {
-                    "time": min(t, ctx.now - clock.DAY),
-                    "from": mail.address(),
-                    "to": [p.email],
-                    "cc": [],
-                    "subject": f"Re: {topic.format(landlord=landlord)}",
-                    "body": f"Hi {p.first},\n\n{text}\n\n{ctx.persona.me.first}",
-                    "folder": "sent",
-                    "read": True,
-                    "attachments": [],
-                },
+            plant.mail_out(
+                ctx,
+                "mail",
+                min(t, ctx.now - clock.DAY),
+                p.email,
+                f"Re: {topic.format(landlord=landlord)}",
+                f"Hi {p.first},\n\n{text}\n\n{ctx.persona.me.first}",
             )
 
 
 def _asks(ctx: Ctx) -> list[dict[str, Any]]:
     """Today's mails waiting for a reply: what each asks, the value the answer must carry, whether it is the bank's."""
-    cast, persona, bank = ctx.world.life.cast, ctx.persona, ctx.svc("bank")
+    cast, persona = ctx.world.life.cast, ctx.persona
     shop = ctx.pick(list(SHOPS))
     pays = []
     for k in range(2 + ctx.difficulty // 2):  # several payments at the shop: the most recent one counts
         t = rules.minute(ctx, ctx.now - int(ctx.rng.integers(2 + 6 * k, 7 + 6 * k)) * clock.DAY - 7 * clock.HOUR)
         amount = ctx.money(14, 96)
-        bank.post(-amount, shop, "card payment", time=t)
+        plant.charge(ctx, t, amount, shop)
         pays.append((t, amount))
     last = max(pays)[1]
     earlier = [a for _, a in sorted(pays)[:-1]]

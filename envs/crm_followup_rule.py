@@ -22,7 +22,7 @@ from claw_gym.tasks import values as V
 from claw_gym.tasks.footprint import Footprint, Own, field_in
 from claw_gym.world import World
 
-from .kit import checks, records, rules
+from .kit import checks, errands, plant, records, rules
 
 ACCOUNTS = (
     ("Orchard Dental", "Mireille Dubois"),
@@ -64,37 +64,56 @@ def _previous_working_day(ctx: Ctx) -> int:
 
 
 def _rule(ctx: Ctx, old: int, new: int, rule_t: int, amend_t: int) -> None:
-    """The rule and its amendment, each through its own channel (the variant)."""
+    """The rule and its amendment, each through its own channel (the variant), worded without "follow-up",
+    "customer call" or "CRM" (a search's first words); the note variant's amendment is a reply in a thread
+    whose context says what it is about."""
     boss = ctx.persona.by_relation("manager")[0]
-    chat, me = ctx.svc("chat"), ctx.persona.me
-    line = f"customer calls: into the CRM by the next working day, follow-up {WORDS[old]} working days after the call"
+    me = ctx.persona.me
+    line = (
+        f"after I've had a client on the phone: it goes on their deal by the next working day, and I get back to "
+        f"them {WORDS[old]} working days later"
+    )
     if ctx.variant == "note":
         rules.running_note(ctx, rule_t, [line])
-        ask = f"could we tighten customer follow-ups to {WORDS[new]} working days? deals are cooling off"
-        chat.post_as(CHANNEL, boss.name, ask, time=amend_t - 14 * clock.MINUTE)
-        chat.post_as(CHANNEL, me.name, f"sure - {WORDS[new]} working days after the call from now on", time=amend_t)
+        plant.chat(
+            ctx,
+            amend_t - 17 * clock.MINUTE,
+            CHANNEL,
+            boss.name,
+            "pipeline review: deals are cooling off between the first call and our next touch",
+        )
+        plant.chat(
+            ctx,
+            amend_t - 14 * clock.MINUTE,
+            CHANNEL,
+            boss.name,
+            f"{me.first} could you bring yours forward to {WORDS[new]} working days?",
+        )
+        plant.chat(ctx, amend_t, CHANNEL, me.name, f"sure - {WORDS[new]} from now on")
     else:
-        wm = ctx.svc("workmail")
-        wm.insert(
-            "messages",
-            {
-                "time": rule_t,
-                "from": wm.address(),
-                "to": [boss.email],
-                "cc": [],
-                "subject": "Re: pipeline hygiene",
-                "body": f"Hi {boss.first},\n\nagreed on the stages, I'll clean up the stale deals this week. For the "
-                f"record, my routine: every customer call goes into the CRM by the next working day, and I follow up "
-                f"{WORDS[old]} working days after the call.\n\n{me.first}",
-                "folder": "sent",
-                "read": True,
-                "attachments": [],
-            },
+        plant.mail_out(
+            ctx,
+            "workmail",
+            rule_t,
+            boss.email,
+            "Re: pipeline hygiene",
+            f"Hi {boss.first},\n\nagreed on the stages, I'll clean up the stale deals this week. For the "
+            f"record, my routine: whenever I've had a client on the phone it goes on their deal by the next working "
+            f"day, and I get back to them {WORDS[old]} working days later.\n\n{me.first}",
         )
         rules.running_note(
             ctx,
             amend_t,
-            [f"follow-ups after customer calls: {WORDS[new]} working days now (three felt pushy)"],
+            [f"getting back to clients after a phone chat: {WORDS[new]} working days now (three felt pushy)"],
+        )
+    if ctx.difficulty >= 4:  # the obvious words, another person's matter (their demos)
+        other = ctx.pick(list(ctx.persona.by_relation("colleague")))
+        plant.chat(
+            ctx,
+            min(rules.minute(ctx, amend_t + int(ctx.rng.integers(-10, 10)) * clock.DAY), ctx.now - clock.DAY),
+            CHANNEL,
+            other.name,
+            "my rule for customer follow-ups after a demo: 5 working days, never earlier - works for me",
         )
 
 
@@ -106,11 +125,10 @@ def _decoys(ctx: Ctx, around: int) -> None:
         if k % 2:
             rules.running_note(ctx, t, [line])
         else:
-            ctx.svc("chat").post_as(CHANNEL, boss.name, line, time=t)
+            plant.chat(ctx, t, CHANNEL, boss.name, line)
 
 
 def generate(ctx: Ctx) -> Scenario:
-    crm, cal = ctx.svc("crm"), ctx.svc("calendar")
     old = 3
     new = 2 if ctx.variant == "note" else 4
     amend_back = rules.age(ctx, 5, 20)
@@ -123,7 +141,9 @@ def generate(ctx: Ctx) -> Scenario:
     deals = []
     for account, contact in accounts:
         email = f"{contact.split()[0].lower()}.{contact.split()[1].lower()}@{account.split()[0].lower()}.example"
-        d = crm.add_deal(
+        d = plant.deal(
+            ctx,
+            errands.office_hours(ctx, ctx.now - int(ctx.rng.integers(30, 85)) * clock.DAY),
             account,
             f"{account} - {ctx.pick(list(DEALS))}",
             ctx.pick(["qualified", "proposal", "negotiation"]),
@@ -141,7 +161,9 @@ def generate(ctx: Ctx) -> Scenario:
     for k, c in enumerate(deals[:n_calls]):
         h, m = slots[k]
         t = ctx.at(day, h, m)
-        cal.add(
+        plant.calendar(
+            ctx,
+            rules.minute(ctx, t - int(ctx.rng.integers(2, 10)) * clock.DAY),
             f"Call with {c['contact']} ({c['account']})",
             t,
             t + 30 * clock.MINUTE,
@@ -161,7 +183,10 @@ def generate(ctx: Ctx) -> Scenario:
         p = team[k % len(team)]
         h, m = slots[n_calls + k] if n_calls + k < len(slots) else (17, 10)
         t = ctx.at(day, h, m)
-        cal.add(f"Call with {p.name}", t, t + 20 * clock.MINUTE, location="Phone", attendees=[p.email])
+        created = rules.minute(ctx, t - int(ctx.rng.integers(2, 10)) * clock.DAY)
+        plant.calendar(
+            ctx, created, f"Call with {p.name}", t, t + 20 * clock.MINUTE, location="Phone", attendees=[p.email]
+        )
     level = ctx.difficulty
     instruction = "Could you catch up on yesterday's customer calls the way I always handle them?"
     if clock.weekday(ctx.now) == 0:

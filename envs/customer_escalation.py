@@ -11,7 +11,10 @@ others), an activity is logged on that account's deal (not a look-alike's), a ca
 is booked inside a window they offered, and the contact gets a reply.
 
 From difficulty 3 the contact later texts that one offered window no longer works (another channel).
-At difficulty 4 the authority list is >= 30 days old, at 5 >= 60, among >= 3 same-shaped lists.
+At difficulty 4 the authority list is >= 30 days old, at 5 >= 60, among >= 3 same-shaped lists; there it
+names someone who has since left the account, whose same-shaped escalation mail (two other tickets) no
+longer counts: a later message through another channel (the account's other contact's mail, or the
+handover colleague's chat reply), naming no escalation, hands their part to the contact.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, field_in
 from claw_gym.world import World
 
-from .kit import errands, notation, records
+from .kit import errands, notation, plant, records
 
 STEMS = ["Northgate", "Bramley", "Kestrel", "Ashford", "Whitmore"]
 KINDS = ["Foods", "Freight", "Family Dental", "Finance", "Fabrics"]
@@ -62,7 +65,7 @@ def _addr(person: str, account: str) -> str:
 
 
 def generate(ctx: Ctx) -> Scenario:
-    d, crm, hd = ctx.difficulty, ctx.svc("crm"), ctx.svc("helpdesk")
+    d, hd = ctx.difficulty, ctx.svc("helpdesk")
     stem = ctx.pick(STEMS)
     accounts = [f"{stem} {k}" for k in ctx.sample(KINDS, 3)]
     people = ctx.sample(PEOPLE, 12)
@@ -72,7 +75,9 @@ def generate(ctx: Ctx) -> Scenario:
     for i, acc in enumerate(accounts):
         contact, boss, other = people[3 * i : 3 * i + 3]
         deals.append(
-            crm.add_deal(
+            plant.deal(
+                ctx,
+                errands.office_hours(ctx, ctx.now - int(ctx.rng.integers(70, 88)) * clock.DAY),
                 acc,
                 f"{acc} - {ctx.pick(['renewal', 'support plan', 'expansion'])}",
                 ctx.pick(["proposal", "negotiation", "qualified"]),
@@ -90,12 +95,17 @@ def generate(ctx: Ctx) -> Scenario:
             t = errands.office_hours(ctx, ctx.now - int(ctx.rng.integers(2, 12)) * clock.DAY)
             who = ctx.pick([contact, boss, other])
             ids.append(
-                hd.open_ticket(
-                    issue, _addr(who, acc), f"{issue}. Started a few days ago, please look into it.", time=t
-                )["id"]
+                plant.ticket(ctx, t, issue, _addr(who, acc), f"{issue}. Started a few days ago, please look into it.")[
+                    "id"
+                ]
             )
         tickets_of[acc] = ids
+    former = people[9] if d >= 4 else None
+    if former:  # the deep list names someone who has since left; a later message hands their part on
+        lists[0]["authorised"] = [former, lists[0]["authorised"][1]]
     _authority(ctx, lists, written)
+    if former:
+        lists[0]["authorised"] = [people[0], lists[0]["authorised"][1]]
     target = lists[0]
     acc = target["account"]
     mine = tickets_of[acc]
@@ -104,27 +114,45 @@ def generate(ctx: Ctx) -> Scenario:
     contact, colleague = target["authorised"][0], target["other"]
     windows = _windows(ctx)
     offered = "; ".join(f"{notation.day_text(a)} {notation.hhmm(a)}-{notation.hhmm(b)}" for a, b in windows)
-    wm = ctx.svc("workmail")
     t_mail = errands.office_hours(ctx, ctx.now - clock.DAY)
-    mail = wm.deliver(
+    if former:
+        _handed_on(ctx, target, former, contact, written)
+        plant.mail_in(
+            ctx,
+            "workmail",
+            t_mail - int(ctx.rng.integers(30, 240)) * 60,
+            _addr(former, acc),
+            f"Escalation: open tickets with {acc}",
+            f'Hello,\n\nI\'m escalating two issues that are holding us up: "{rows[mine[2]]["subject"]}" and '
+            f'"{rows[mine[3]]["subject"]}". Please treat both as urgent, as our contract allows.\n\nRegards,\n'
+            f"{former}\n{acc}",
+            read=False,
+        )
+    mail = plant.mail_in(
+        ctx,
+        "workmail",
+        t_mail,
         _addr(contact, acc),
         f"Escalation: open tickets with {acc}",
         f'Hello,\n\nI\'m escalating two issues that are stopping our team: "{rows[urgent[0]]["subject"]}" and '
         f'"{rows[urgent[1]]["subject"]}". Please treat both as urgent, as our contract allows.\n\nI\'d like a '
         f"call about it. I'm free {offered}.\n\nRegards,\n{contact}\n{acc}\n{target['phone']}",
-        time=t_mail,
+        read=False,
     )["id"]
-    wm.deliver(
+    plant.mail_in(
+        ctx,
+        "workmail",
+        t_mail + int(ctx.rng.integers(20, 90)) * 60,
         _addr(colleague, acc),
         f"Re: Escalation: open tickets with {acc}",
         f"Hi, adding to {contact.split()[0]}'s mail: honestly ALL our open tickets should be urgent, including "
         f'"{rows[mine[-1]]["subject"]}". Please bump everything today.\n\n{colleague}',
-        time=t_mail + int(ctx.rng.integers(20, 90)) * 60,
+        read=False,
     )
     gone = None
     if d >= 3:  # one window goes away, by text
         gone = windows.pop(0)
-        errands.past_sms(
+        plant.sms(
             ctx,
             t_mail + int(ctx.rng.integers(2, 6)) * clock.HOUR,
             target["phone"],
@@ -143,6 +171,8 @@ def generate(ctx: Ctx) -> Scenario:
             "mail": mail,
             "contact": {"name": contact, "email": _addr(contact, acc), "phone": target["phone"]},
             "colleague": _addr(colleague, acc),
+            "former": _addr(former, acc) if former else "",
+            "former_asked": mine[2:4] if former else [],
             "urgent": urgent,
             "rest": [i for i in mine if i not in urgent],
             "others": [i for a in accounts[1:] for i in tickets_of[a]],
@@ -172,32 +202,65 @@ def _authority(ctx: Ctx, lists: list[dict[str, Any]], t: int) -> None:
     if ctx.variant == "contract":
         for k, x in enumerate(lists):
             a, b = x["authorised"]
-            ctx.svc("files").put(
+            plant.file(
+                ctx,
+                errands.office_hours(ctx, t - k * int(ctx.rng.integers(1, 9)) * clock.DAY),
                 f"Documents/Contracts/{x['account']} - MSA.txt",
                 f"MASTER SERVICES AGREEMENT - {x['account']}\n\n1. Term: 24 months from signature, renewing "
                 f"yearly.\n2. Fees: as in the order form; invoices net 30.\n3. Support: business hours, first "
                 f"response within one working day.\n4. Escalation contacts: {a} and {b}. Tickets either of them "
                 f"escalates are handled as urgent (4 hour response); requests from other staff follow "
                 f"the normal queue.\n5. Data protection: see annex B.\n6. Termination: 90 days' notice.\n",
-                time=errands.office_hours(ctx, t - k * int(ctx.rng.integers(1, 9)) * clock.DAY),
             )
         return
     colleague = ctx.pick(ctx.persona.by_relation("colleague"))
     for k, x in enumerate(lists):
         a, b = x["authorised"]
-        ctx.svc("chat").post_as(
+        plant.chat(
+            ctx,
+            errands.office_hours(ctx, t - k * int(ctx.rng.integers(1, 9)) * clock.DAY),
             "general",
             colleague.name,
             f"{ctx.persona.me.first} handing {x['account']} over to you: renewal talks are slow, be patient. "
             f"only {a} and {b} can escalate under their contract - whatever they escalate is urgent, everyone "
             f"else goes in the normal queue, however loud.",
-            time=errands.office_hours(ctx, t - k * int(ctx.rng.integers(1, 9)) * clock.DAY),
         )
+
+
+def _handed_on(ctx: Ctx, target: dict[str, Any], former: str, contact: str, written: int) -> None:
+    """The later change to who may escalate, through another channel than the list, in words that don't
+    name escalation: the account's other authorised person mails that ``former`` left and ``contact`` has
+    their part (contract), or the colleague who handed the account over adds it in the chat (handover)."""
+    t = errands.office_hours(ctx, ctx.now - int(ctx.rng.integers(8, 25)) * clock.DAY)
+    acc, boss = target["account"], target["authorised"][1]
+    if ctx.variant == "contract":
+        plant.mail_in(
+            ctx,
+            "workmail",
+            t,
+            _addr(boss, acc),
+            "Team news",
+            f"Hello,\n\na quick note that {former} has left {acc}. {contact} takes over everything {former.split()[0]} "
+            f"did with you, including their part under our agreement.\n\nBest,\n{boss}",
+        )
+        return
+    handed = [m for m in ctx.svc("chat").table("messages").values() if acc in m["text"] and m["channel"] == "general"]
+    sender = handed[0]["sender"] if handed else ctx.pick(ctx.persona.by_relation("colleague")).name
+    plant.chat(
+        ctx,
+        t,
+        "general",
+        sender,
+        f"one more for you {ctx.persona.me.first}: {former} has left {acc} - {contact} has their part now, same as "
+        f"{former.split()[0]} had. the rest of what I wrote about them stands",
+    )
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     rows = world.services["helpdesk"].table("tickets")
-    who = "the escalation contacts written down for the account (contract or handover)"
+    who = "the escalation contacts written down for the account (contract or handover)" + (
+        "; a later message says the first of them left and the contact took over their part" if f["former"] else ""
+    )
     not_urgent = [i for i in f["urgent"] if rows[i]["priority"] != "urgent"]
     g.expect(
         "the tickets the authorised contact named are urgent",
@@ -210,7 +273,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         "the account's other tickets keep their place in the queue",
         not bumped,
         ", ".join(f"{i} {rows[i]['priority']}" for i in bumped) or "unchanged",
-        because=f"only the contact's two were escalated by someone with authority ({who}); others follow the queue",
+        because=f"only the contact's two were escalated by someone with authority ({who}); others follow the queue"
+        + ("; the mail from the person who has left is not an escalation any more" if f["former"] else ""),
     )
     acts = [a for a in world.services["crm"].table("activities").values() if a["time"] >= f["start"]]
     on = [a for a in acts if a["deal"] == f["deal"]]
@@ -256,6 +320,8 @@ def _solve(world: World, f: dict[str, Any], window: tuple[int, int], urgent: lis
         A.api("files.read", path=f"Documents/Contracts/{f['account']} - MSA.txt")
         if f["kept_in"] == "contract"
         else A.api("chat.history", channel="general", limit=50),
+        A.api("workmail.search", query="left"),
+        A.api("chat.history", channel="general", limit=50),
         A.api("helpdesk.list", status="open"),
         *[A.api("helpdesk.get", id=i) for i in f["urgent"] + f["rest"]],
         A.api("calendar.list_events", start=clock.fmt_date(window[0]), end=clock.fmt_date(window[0] + clock.DAY)),
@@ -297,6 +363,12 @@ def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
     return _solve(world, f, (a, b), f["urgent"] + f["rest"])
 
 
+def old_list_oracle(world: World, f: dict[str, Any]) -> list[str]:
+    """Goes by the deep list alone: escalates what the person who has since left asked for."""
+    a, b = f["windows"][-1]
+    return _solve(world, f, (a, b), f["former_asked"] or f["urgent"] + f["rest"])
+
+
 FAMILY = Family(
     name="customer-escalation",
     kind="reactive",
@@ -320,6 +392,6 @@ FAMILY = Family(
             Own("crm.activities", where=field_in("deal", "deal"), new=True),
             Own("crm.deals", ids=("deal",)),
         ),
-        parties=("contact.email", "contact.phone", "colleague"),
+        parties=("contact.email", "contact.phone", "colleague", "former"),
     ),
 )

@@ -31,7 +31,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
 
-from .kit import errands, notation, records, views
+from .kit import errands, notation, plant, records, rules, views
 
 SPEND = [
     ("CityCab", "travel", (14, 48)),
@@ -76,10 +76,11 @@ def _days(m: date) -> list[date]:
 
 def _receipt(ctx: Ctx, merchant: str, t: int, amount: float) -> str:
     path = f"Documents/Receipts/{merchant.split()[0].lower()}-{clock.to_datetime(t):%Y%m%d-%H%M}.txt"
-    ctx.svc("files").put(
+    plant.file(
+        ctx,
+        t + int(ctx.rng.integers(40, 600)),
         path,
         f"RECEIPT\nMerchant: {merchant}\nDate: {clock.fmt(t)}\nTotal: EUR {amount:.2f}\nPaid by card\n",
-        time=t + 60,
     )
     return path
 
@@ -92,7 +93,7 @@ def _spend(ctx: Ctx, m: date, n: int) -> list[dict[str, Any]]:
         day = ctx.pick(days)
         t = min(_t(day, int(ctx.rng.integers(8, 21)), int(ctx.rng.integers(0, 60))), ctx.now - clock.DAY)
         amount = ctx.money(lo, hi)
-        tx = ctx.svc("bank").post(-amount, merchant, "card payment", time=t + int(ctx.rng.integers(60, 900)))
+        tx = plant.charge(ctx, t + int(ctx.rng.integers(60, 900)), amount, merchant)
         out.append(
             {
                 "merchant": merchant,
@@ -107,7 +108,7 @@ def _spend(ctx: Ctx, m: date, n: int) -> list[dict[str, Any]]:
 
 
 def generate(ctx: Ctx) -> Scenario:
-    d, bank = ctx.difficulty, ctx.svc("bank")
+    d = ctx.difficulty
     m = _month_of(ctx)
     neighbours = [(m - timedelta(days=1)).replace(day=1), (m + timedelta(days=32)).replace(day=1)]
     neighbours = [x for x in neighbours if _t(x, 9, 0) < ctx.now - 2 * clock.DAY]
@@ -125,7 +126,7 @@ def generate(ctx: Ctx) -> Scenario:
     for (merchant, what, category), amount in zip(recurring, amounts):
         day = month_days[int(ctx.rng.integers(1, 27))]
         t = min(_t(day, 4, 0), ctx.now - clock.DAY)  # billed at 04:00 like every subscription in the history
-        tx = bank.post(-amount, merchant, f"{merchant} subscription", time=t)
+        tx = plant.tx(ctx, t, -amount, merchant, f"{merchant} subscription")
         bills.append(
             {
                 "merchant": merchant,
@@ -139,7 +140,7 @@ def generate(ctx: Ctx) -> Scenario:
         for nb in neighbours:  # the same charge the other months, on the same day
             tn = _t(nb.replace(day=day.day), 4, 0)
             if tn < ctx.now:
-                bank.post(-amount, merchant, f"{merchant} subscription", time=tn)
+                plant.tx(ctx, tn, -amount, merchant, f"{merchant} subscription")
     for o in others[: len(others) // 2]:  # the month before was closed already
         ctx.svc("expenses").add(
             clock.parse_time(o["date"]), o["merchant"], o["amount"], o["category"], tx_id=o["tx"], status="approved"
@@ -216,46 +217,75 @@ def _restate(ctx: Ctx) -> None:
 def _rules(ctx: Ctx, m: date, limit0: int, limit: int, recurring: list[tuple[str, str, str]]) -> dict[str, Any]:
     """Write the policy where this person keeps it; amend it later by another channel (from level 3)."""
     covers = ", ".join(what for _, what, _ in recurring)
-    rule = f"claims over {limit0:.0f} EUR need the receipt; anything smaller can go in with just the card charge"
+    # worded the way people write it, without "receipt", "expense" or "claim" (a search's first words)
+    rule = f"money back from work: over {limit0:.0f} EUR only with the paper slip, below that the card line is enough"
     amended = _t(m, 10, int(ctx.rng.integers(0, 60))) - int(ctx.rng.integers(3, 9)) * clock.DAY
     old = amended - int(ctx.rng.integers(20, 35)) * clock.DAY - int(ctx.rng.integers(30, 600)) * clock.MINUTE
+    deep = ctx.difficulty >= 4
     if ctx.variant == "freelance":
         name = ctx.pick(["Henrik Lund", "Aisha Rahman", "Paula Mendes", "Tom Verhoeven"])
         email = name.lower().replace(" ", ".") + "@" + ctx.pick(["lundtax.example", "books-and-co.example"])
         ctx.svc("contacts").add(name, email, "", company="accountant", notes="does my books")
-        ctx.svc("notes").add(
+        decoy = ["receipts for the flat repairs: keep them two years, the landlord may ask"] if deep else []
+        plant.note(
+            ctx,
+            rules.minute(ctx, old),
             "Money stuff",
-            errands.bury(ctx, [f"expenses: {rule}", f"work covers {covers} - claim them monthly"]),
-            time=old,
+            errands.bury(ctx, [rule, f"work pays for {covers} - put them in every month", *decoy]),
         )
-        ctx.svc("mail").deliver(
+        if deep:  # the same words, another matter and long over: last year's tax return
+            plant.mail_in(
+                ctx,
+                "mail",
+                rules.minute(ctx, old - int(ctx.rng.integers(6, 15)) * clock.DAY),
+                email,
+                "Last year's return",
+                f"Hi {ctx.persona.me.first},\n\nfor last year's return I need the receipts for anything over 100 "
+                f"EUR, by the end of the month please.\n\nThanks!\n{name.split()[0]}",
+                read=True,
+            )
+        plant.mail_in(
+            ctx,
+            "mail",
+            plant.jitter(ctx, amended),
             email,
-            "Quick one on receipts",
+            "Following up",
             f"Hi {ctx.persona.me.first},\n\nthe tax office has become fussier, so from now on I need the "
-            f"receipt for anything over {limit:.0f} EUR, not just the big ones. Card statements alone "
-            "won't do above that."
+            f"slip for anything over {limit:.0f} EUR you get back from work, not just the big ones. Card "
+            "statements alone won't do above that."
             f"\n\nThanks!\n{name.split()[0]}",
-            time=amended,
             read=True,
         )
         return {"name": name, "email": email, "phone": "", "channel": ""}
-    p = ctx.pick(ctx.persona.by_relation("colleague"))
+    p, r = ctx.sample(ctx.persona.by_relation("colleague"), 2)
     lines = HANDBOOK[:]
     lines.insert(
-        int(ctx.rng.integers(1, len(lines))), f"Expenses: {rule}. Send the month's total to {p.name} in finance."
+        int(ctx.rng.integers(1, len(lines))),
+        f"Money back: {rule.split(': ', 1)[1]}. Send the month's total to {p.name} in finance.",
     )
-    lines.insert(int(ctx.rng.integers(1, len(lines))), f"The company covers {covers}: claim them every month.")
-    ctx.svc("files").put(
+    lines.insert(int(ctx.rng.integers(1, len(lines))), f"The company pays for {covers}: put them in every month.")
+    plant.file(
+        ctx,
+        rules.minute(ctx, old),
         "Documents/Handbook/employee-handbook.txt",
         f"{ctx.persona.employer} - employee handbook\n\n" + "\n\n".join(lines) + "\n",
-        time=old,
     )
-    ctx.svc("chat").post_as(
+    if deep:  # the same words, another person's matter: the offsite
+        plant.chat(
+            ctx,
+            errands.office_hours(ctx, amended - int(ctx.rng.integers(2, 12)) * clock.DAY),
+            "general",
+            r.name,
+            "for the offsite: keep every receipt, even the small ones, and give them to me after the trip - I'll "
+            "do one claim for the whole team",
+        )
+    plant.chat(
+        ctx,
+        errands.office_hours(ctx, amended),
         "general",
         p.name,
-        f"finance heads-up: receipts are now needed for every claim over {limit:.0f} EUR (auditors). "
+        f"heads-up from finance: the auditors want the paper slip for everything over {limit:.0f} EUR now. "
         "the handbook will catch up eventually",
-        time=amended,
     )
     return {"name": p.name, "email": p.email, "phone": p.phone, "channel": "general"}
 
@@ -341,10 +371,8 @@ def _solve(world: World, f: dict[str, Any], limit: float) -> list[str]:
     chase = [r for r in f["bills"] if r["amount"] > limit]
     total = round(sum(x["amount"] for x in items), 2)
     reads = [
-        A.api("files.read", path="Documents/Handbook/employee-handbook.txt")
-        if who["channel"]
-        else A.api("notes.list", query="expenses"),
-        A.api("chat.history", channel="general", limit=50) if who["channel"] else A.api("mail.search", query="receipt"),
+        A.api("files.read", path="Documents/Handbook/employee-handbook.txt") if who["channel"] else A.api("notes.list"),
+        A.api("chat.history", channel="general", limit=50) if who["channel"] else A.api("mail.search", query="EUR"),
         A.api("files.list", dir="Documents/Receipts"),
     ]
     reads += [A.api("files.read", path=r["path"]) for r in f["receipts"]]

@@ -9,7 +9,10 @@ a date computed from it), the laptop they asked for in the thread added to IT's 
 for them (one of several "New starter" tickets), a welcome in the team chat, and their checklist made
 from the template in the person's files.
 
-At difficulty 4 the offer thread is >= 30 days old, at 5 >= 60, among >= 3 same-shaped threads.
+At difficulty 4 the offer thread is >= 30 days old, at 5 >= 60, among >= 3 same-shaped threads; there a
+second hire for the same role starts the other Monday (their own open ticket, another laptop), a third
+open "New starter" ticket waits for another role, the rule (worded without "1:1" or "catch-up") sits
+beside a "1:1" line about the person's own meeting, and the manager's later text moves the slot.
 Variants: ``report`` (the person manages the hire; the rule is a line in their own note) and
 ``buddy`` (the person is the hire's buddy; the rule is an aside in their manager's mail).
 """
@@ -26,7 +29,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import errands, notation, records
+from .kit import errands, notation, plant, records, rules
 
 ROLES = ["data analyst", "backend engineer", "product designer", "account manager", "QA engineer"]
 CANDIDATES = [
@@ -62,20 +65,19 @@ def start_day(t: int) -> str:
 
 def _thread(ctx: Ctx, who: str, role: str, t: int, outcome: str, start: int, laptop: str) -> dict[str, Any]:
     """An offer mailed to a candidate and their reply (accepted with a start day, or declined)."""
-    wm = ctx.svc("workmail")
     first = who.split()[0]
     email = f"{who.lower().replace(' ', '.')}@{ctx.pick(['posteo.net', 'gmx.net', 'mailbox.org', 'fastmail.com'])}"
     phone = notation.phone_number(ctx)
     subject = f"Offer: {role} at {ctx.persona.employer}"
-    wm.deliver(
-        wm.address(),
+    plant.mail_out(
+        ctx,
+        "workmail",
+        errands.office_hours(ctx, t),
+        email,
         subject,
         f"Dear {first},\n\nwe're happy to offer you the {role} position, on the terms we discussed. Let me "
         f"know what start date works for you.\n\nBest,\n{ctx.persona.me.name}",
-        to=[email],
-        time=errands.office_hours(ctx, t),
-        folder="sent",
-        read=True,
+        who=who,
     )
     reply_t = t + int(ctx.rng.integers(1, 4)) * clock.DAY + int(ctx.rng.integers(1, 500)) * 60
     if outcome == "declined":
@@ -88,14 +90,14 @@ def _thread(ctx: Ctx, who: str, role: str, t: int, outcome: str, start: int, lap
             f"Hi,\n\nthat's wonderful news - I accept! I can start on {notation.day_text(start)}. For the laptop, "
             f"I'd prefer a {laptop} if that's possible.\n\nSee you soon,\n{who}\n{phone}"
         )
-    mid = wm.deliver(email, f"Re: {subject}", body, time=reply_t, read=True)["id"]
+    mid = plant.mail_in(ctx, "workmail", reply_t, email, f"Re: {subject}", body, who=who, read=True)["id"]
     return {"name": who, "email": email, "phone": phone, "laptop": laptop, "start": start, "reply": mid}
 
 
 def generate(ctx: Ctx) -> Scenario:
     d = ctx.difficulty
     role = ctx.pick(ROLES)
-    people = ctx.sample(CANDIDATES, 4)
+    people = ctx.sample(CANDIDATES, 6)
     start = ctx.next_weekday(0, 9) + (7 * clock.DAY if ctx.rng.random() < 0.5 else 0)
     back = {4: 35, 5: 65}.get(d, 12)  # the reply comes 1-4 days after the offer
     offered = ctx.now - (back + int(ctx.rng.integers(0, 10))) * clock.DAY - int(ctx.rng.integers(1, 600)) * 60
@@ -113,14 +115,21 @@ def generate(ctx: Ctx) -> Scenario:
             )
         else:
             others.append(_thread(ctx, who, role, min(t, ctx.now - 2 * clock.DAY), "declined", 0, ""))
-    # the hire texts from a new phone, weeks later (another channel, no marker)
+    # from difficulty 4 a second hire for the same role starts the other Monday: the day named decides
+    twin = None
+    if d >= 4:
+        t_twin = offered + int(ctx.rng.integers(-6, 7)) * clock.DAY - int(ctx.rng.integers(1, 600)) * 60
+        other_start = start + (7 if start < ctx.next_weekday(0, 9) + clock.DAY else -7) * clock.DAY
+        twin = _thread(ctx, people[4], role, t_twin, "accepted", other_start, ctx.pick(_other_laptops(laptop)))
+    # the hire texts from a new phone, weeks later (another channel, no marker; from difficulty 4 without the day)
     new_phone = notation.phone_number(ctx)
-    errands.past_sms(
+    plant.sms(
         ctx,
         ctx.now - int(ctx.rng.integers(2, 6)) * clock.DAY - int(ctx.rng.integers(1, 600)) * 60,
         new_phone,
         f"Hi, it's {hire['name'].split()[0]} - I've switched phones, this is my number now. Looking forward to "
-        f"{start_day(start)}!",
+        + ("starting!" if twin else f"{start_day(start)}!"),
+        who="",
     )
     hd = ctx.svc("helpdesk")
     hr = f"people@{ctx.persona.work_domain}"
@@ -154,12 +163,27 @@ def generate(ctx: Ctx) -> Scenario:
                 ],
             )
             tickets.append(done["id"])
+    untouched: list[str] = []  # open tickets of other starters (from difficulty 4): same shape, nobody's comment yet
+    if twin is not None:
+        upcoming = [(twin["name"], role, twin["start"]), (people[5], ctx.pick([r for r in ROLES if r != role]), start)]
+        for name, their_role, when in upcoming:
+            untouched.append(
+                hd.open_ticket(
+                    f"New starter: {name} ({clock.fmt_date(when)})",
+                    hr,
+                    f"Please prepare equipment and accounts for {name}, {their_role}, starting {clock.fmt_date(when)}. "
+                    "The hiring manager adds the laptop model here.",
+                    time=errands.office_hours(ctx, ctx.now - int(ctx.rng.integers(2, 9)) * clock.DAY),
+                )["id"]
+            )
     wd, hh, mm = int(ctx.rng.integers(0, 5)), int(ctx.rng.integers(9, 17)), int(ctx.pick([0, 15, 30, 45]))
     _rule(ctx, wd, hh, mm, role, offered)
+    if d >= 4:  # the slot moved later, by a text from the manager that doesn't say "catch-up" or "1:1"
+        wd, hh, mm = _moved(ctx, wd, hh, mm)
     first = start + ((wd - clock.weekday(start)) % 7) * clock.DAY
     first = clock.day_start(first) + hh * clock.HOUR + mm * clock.MINUTE
     slots = [first + k * 7 * clock.DAY for k in range(4)]
-    ctx.svc("files").put(TEMPLATE_PATH, TEMPLATE, time=ctx.now - 120 * clock.DAY)
+    plant.file(ctx, plant.jitter(ctx, ctx.now - 88 * clock.DAY), TEMPLATE_PATH, TEMPLATE)
     before = records.ids_now(ctx, ("calendar", "entries"), ("contacts", "people"), ("files", "files"))
     instruction = ctx.pick(
         [
@@ -178,11 +202,14 @@ def generate(ctx: Ctx) -> Scenario:
             "new_phone": new_phone,
             "work_email": f"{hire['name'].lower().replace(' ', '.')}@{ctx.persona.work_domain}",
             "others": others,
-            "other_names": [o["name"] for o in others],
+            "other_names": [o["name"] for o in others] + ([twin["name"]] if twin else []),
             "ticket": ticket,
             "tickets": tickets,
+            "untouched": untouched,
+            "twin": twin["name"] if twin else "",
             "slots": slots,
             "rule": [DAYS[wd], f"{hh:02d}:{mm:02d}"],
+            "moved": d >= 4,
             "role": role,
             "start": start,
             "t0": ctx.now,
@@ -193,26 +220,60 @@ def generate(ctx: Ctx) -> Scenario:
 
 
 def _rule(ctx: Ctx, wd: int, hh: int, mm: int, role: str, t: int) -> None:
-    """Where the catch-up rule is written: the person's own note, or an aside in their manager's mail."""
+    """Where the catch-up rule is written: the person's own note, or an aside in their manager's mail; worded
+    without "1:1" or "catch-up". From difficulty 4 a line that does say "1:1" is about the person's own
+    meeting with their manager (it doesn't apply)."""
     when = f"{DAYS[wd]}s at {hh:02d}:{mm:02d}"
+    decoy = []
+    if ctx.difficulty >= 4:
+        other = f"{DAYS[(wd + 2) % 5]}s {(hh + 3) % 8 + 9:02d}:{ctx.pick(['00', '30'])}"
+        decoy = [f"my own 1:1 with {ctx.persona.by_relation('manager')[0].first} is on {other} now, 30 min"]
     if ctx.variant == "report":
-        ctx.svc("notes").add(
+        plant.note(
+            ctx,
+            rules.minute(ctx, t - int(ctx.rng.integers(15, 40)) * clock.DAY),
             "Running list",
-            errands.bury(ctx, [f"new people on my team: weekly 1:1 on {when}, 30 min, starting in their first week"]),
-            time=t - int(ctx.rng.integers(15, 40)) * clock.DAY,
+            errands.bury(
+                ctx, [f"new people on my team: half an hour with me every week, {when}, from week one", *decoy]
+            ),
         )
         return
     boss = ctx.pick(ctx.persona.by_relation("manager"))
-    ctx.svc("workmail").deliver(
+    plant.mail_in(
+        ctx,
+        "workmail",
+        errands.office_hours(ctx, t - int(ctx.rng.integers(10, 30)) * clock.DAY),
         boss.email,
         f"Hiring the {role}",
         f"Hi {ctx.persona.me.first},\n\nthanks for sitting in on the interviews. Once we have someone, would you "
-        f"be their buddy? The usual: a 30 minute catch-up every week, {when}, from their first week on - that "
+        f"be their buddy? The usual: half an hour with them every week, {when}, from their first week on - that "
         f"slot works for the whole team. Also keep an eye on the budget sheet, I'll share it Friday.\n\n"
         f"{boss.first}",
-        time=errands.office_hours(ctx, t - int(ctx.rng.integers(10, 30)) * clock.DAY),
         read=True,
     )
+    if decoy:
+        plant.note(
+            ctx,
+            rules.minute(ctx, t - int(ctx.rng.integers(5, 25)) * clock.DAY),
+            "Running list",
+            errands.bury(ctx, decoy),
+        )
+
+
+def _moved(ctx: Ctx, wd: int, hh: int, mm: int) -> tuple[int, int, int]:
+    """The manager's later text moving the weekly slot (another channel than the rule's; it names no topic
+    word a search would try). Returns the new weekday, hour and minute."""
+    boss = ctx.persona.by_relation("manager")[0]
+    nwd = (wd + int(ctx.rng.integers(1, 5))) % 5
+    nhh, nmm = int(ctx.rng.integers(9, 17)), int(ctx.pick([0, 15, 30, 45]))
+    plant.sms(
+        ctx,
+        rules.minute(ctx, ctx.now - int(ctx.rng.integers(8, 20)) * clock.DAY),
+        boss.phone,
+        f"Heads-up: planning takes {DAYS[wd]}s {hh:02d}:{mm:02d} from now on, so the weekly half hour with anyone "
+        f"new moves to {DAYS[nwd]}s {nhh:02d}:{nmm:02d}. Thanks!",
+    )
+    return nwd, nhh, nmm
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
@@ -242,7 +303,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         f"{count(len(invited), 'entry', 'entries')} inviting them at "
         f"{', '.join(sorted(clock.fmt(s) for s in at)) or '-'}; missing {', '.join(missing) or 'none'}",
         because=f"the instruction asks for four weekly catch-ups; the rule says {f['rule'][0]}s at {f['rule'][1]} "
-        "from their first week",
+        "from their first week" + ("" if not f.get("moved") else " (as the manager's later text moved it)"),
     )
     stray = sorted(clock.fmt(s) for s in at - set(f["slots"]))
     g.expect(
@@ -262,6 +323,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         because="the instruction asks to tell IT on the ticket; the hire's reply names the laptop",
     )
     wrong = [i for i in f["tickets"][1:] if len(tickets[i]["comments"]) != 2 or tickets[i]["status"] != "solved"]
+    wrong += [i for i in f.get("untouched", []) if tickets[i]["comments"]]
     g.expect(
         "other starters' tickets are left alone",
         not wrong,

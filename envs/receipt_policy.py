@@ -20,7 +20,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, path_under
 from claw_gym.world import World
 
-from .kit import checks, records, rules, views
+from .kit import checks, plant, records, rules, views
 
 RESTAURANTS = (
     "Trattoria Sole",
@@ -75,36 +75,40 @@ def _receipt(ctx: Ctx, name: str, t: int, amount: float) -> tuple[str, str]:
     """A receipt saved in ~/Documents/receipts: (path, text)."""
     path = f"Documents/receipts/{name.split()[0].lower().strip('&')}_{clock.to_datetime(t):%m%d}.txt"
     text = f"RECEIPT\n{name}\nDate: {clock.fmt(t)}\nTotal: EUR {amount:.2f}\nPaid by card\nThank you!\n"
-    ctx.svc("files").put(path, text, time=t + 90)
+    plant.file(ctx, t + int(ctx.rng.integers(60, 900)), path, text)
     return path, text
 
 
 def _policy(ctx: Ctx, limit: int, t: int, boss: Any) -> None:
     """Finance's policy mail (the rule among other lines) and, from level 3, same-shaped policy mails."""
-    wm, dom = ctx.svc("workmail"), ctx.persona.work_domain
+    dom = ctx.persona.work_domain
     lines = ctx.sample(list(POLICY_LINES), 4)
     lines.insert(
         int(ctx.rng.integers(1, 4)),
         f"Meals over {limit} EUR need an itemised receipt; under that the card line is enough.",
     )
-    wm.deliver(
+    plant.mail_in(
+        ctx,
+        "workmail",
+        t,
         f"finance@{dom}",
         "Expense policy: what changes this quarter",
         "Hi all,\n\na few changes to the expense rules from this quarter:\n\n"
         + "\n".join(f"- {x}" for x in lines)
         + "\n\nThanks,\nFinance",
-        time=t,
         read=True,
     )
     for _ in range(rules.candidates(ctx)):
         tk = rules.minute(ctx, t + int(ctx.rng.integers(-20, 20)) * clock.DAY)
-        wm.deliver(
+        plant.mail_in(
+            ctx,
+            "workmail",
+            min(tk, ctx.now - 2 * clock.DAY),
             f"finance@{dom}",
             f"Expense policy: {ctx.pick(list(OTHER_TOPICS)).lower()}",
             "Hi all,\n\nquick update:\n\n"
             + "\n".join(f"- {x}" for x in [*ctx.sample(list(POLICY_LINES), 2), ctx.pick(list(RECEIPT_LINES))])
             + "\n\nThanks,\nFinance",
-            time=min(tk, ctx.now - 2 * clock.DAY),
             read=True,
         )
 
@@ -120,7 +124,6 @@ def _earlier_claims(ctx: Ctx) -> None:
 
 
 def generate(ctx: Ctx) -> Scenario:
-    bank, cal, chat = ctx.svc("bank"), ctx.svc("calendar"), ctx.svc("chat")
     boss = ctx.persona.by_relation("manager")[0]
     team = ctx.persona.by_relation("colleague")
     old_limit = 50
@@ -130,17 +133,35 @@ def generate(ctx: Ctx) -> Scenario:
     amend_t = rules.minute(ctx, ctx.now - amend_back)
     _policy(ctx, old_limit, policy_t, boss)
     channel = "general"
+    # the amendment, worded without "receipt", "meal", "lunch" or "claim" (a search's first words)
     if ctx.variant == "limit":
-        amend = f"heads up: finance lowered the receipt limit for meals to {new_limit} EUR, effective now"
+        amend = (
+            f"finance just told me: eating out with clients, the itemised slip is needed from {new_limit} EUR up now "
+            f"(it was {old_limit}), effective now"
+        )
     else:
-        amend = "from now on team lunches go on the team budget - I pay them centrally, please don't claim them"
-    chat.post_as(channel, boss.name, amend, time=amend_t)
+        amend = (
+            "small change: when the whole team eats out together, I pay it from the team budget now - please don't "
+            "put those in yourselves"
+        )
+    plant.chat(ctx, amend_t, channel, boss.name, amend)
+    if ctx.difficulty >= 4:  # the obvious words, but older than the amendment: the later message wins
+        other = ctx.pick(list(ctx.persona.by_relation("colleague")))
+        decoy = (
+            "until the tool migration is done the meal receipt limit is 75 EUR, finance will say when it ends"
+            if ctx.variant == "limit"
+            else "team lunches: just claim your own share as usual and keep the receipt"
+        )
+        plant.chat(
+            ctx, rules.minute(ctx, amend_t - int(ctx.rng.integers(5, 12)) * clock.DAY), channel, other.name, decoy
+        )
     for _ in range(max(1, rules.candidates(ctx))):
-        chat.post_as(
+        plant.chat(
+            ctx,
+            min(rules.minute(ctx, amend_t + int(ctx.rng.integers(-15, 15)) * clock.DAY), ctx.now - clock.DAY),
             channel,
             boss.name,
             ctx.pick(list(CHAT_DECOYS)),
-            time=min(rules.minute(ctx, amend_t + int(ctx.rng.integers(-15, 15)) * clock.DAY), ctx.now - clock.DAY),
         )
     # the meals: each work meal is a calendar entry and a card payment; some have a receipt
     days = [d for d in range(-7, 0) if clock.weekday(ctx.at(d, 12)) < 5]
@@ -171,8 +192,11 @@ def generate(ctx: Ctx) -> Scenario:
             title = f"{'Dinner' if role == 'over_missing' else 'Lunch'} with {who} ({account})"
             attendees = [f"{who.split()[0].lower()}.{who.split()[1].lower()}@{account.split()[0].lower()}.example"]
             receipt, text = _receipt(ctx, place, t, amount) if role not in ("over_missing", "between") else ("", "")
-        cal.add(title, t, t + 90 * clock.MINUTE, location=place, attendees=attendees)
-        tx = bank.post(-amount, place, "card payment", time=t + int(ctx.rng.integers(50, 85)) * clock.MINUTE)
+        booked = rules.minute(ctx, t - int(ctx.rng.integers(2, 9)) * clock.DAY)
+        plant.calendar(ctx, booked, title, t, t + 90 * clock.MINUTE, location=place, attendees=attendees)
+        tx = plant.charge(
+            ctx, t + int(ctx.rng.integers(50, 85)) * clock.MINUTE + int(ctx.rng.integers(0, 60)), amount, place
+        )
         limit = new_limit
         claim = role != "team" and (amount <= limit or bool(receipt))
         meals.append(
@@ -193,7 +217,7 @@ def generate(ctx: Ctx) -> Scenario:
     for k in range(1 + ctx.difficulty // 2):  # meals out without a calendar entry: private
         t = _meal(ctx, int(ctx.pick(days)), dinner=True) + 30 * clock.MINUTE
         amount = ctx.money(20, 80)
-        personal.append(bank.post(-amount, places[n + k % 2], "card payment", time=t)["id"])
+        personal.append(plant.charge(ctx, t + int(ctx.rng.integers(0, 600)), amount, places[n + k % 2])["id"])
     level = ctx.difficulty
     instruction = (
         "Could you submit my work meals from the last seven days as expense claims? The lunches and dinners are in "
@@ -237,8 +261,10 @@ def _claims_for(world: World, f: dict[str, Any], m: dict[str, Any]) -> list[dict
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
-    rule = f"finance's policy mail says meals over {f['old_limit']} EUR need a receipt; the manager's chat message " + (
-        f"lowered it to {f['limit']} EUR" if f["limit"] != f["old_limit"] else "says team lunches are not claimed"
+    rule = (
+        f"finance's policy mail says meals over {f['old_limit']} EUR need a receipt; the manager's chat message "
+        + (f"lowered it to {f['limit']} EUR" if f["limit"] != f["old_limit"] else "says team lunches are not claimed")
+        + (" (an older colleague's message with the obvious words is superseded)" if f["level"] >= 4 else "")
     )
     todos = records.agent_rows(world, "todo", "items", f["before"]["todo.items"])
     for m in f["meals"]:

@@ -8,7 +8,8 @@ they will arrive (landing plus the transfer time the host wrote in an earlier me
 the airport transfer already paid for (one of several same-merchant charges) filed in expenses.
 From difficulty 3 the airline moves the outbound flight by text message (another channel, no
 "corrected" marker): the calendar, the check-in time and the arrival time all follow the text.
-At difficulty 4 the booking is >= 30 days old, at 5 >= 60, among >= 3 same-shaped bookings.
+At difficulty 4 the booking is >= 30 days old, at 5 >= 60, among >= 3 same-shaped bookings; there the
+host's later text (naming no trip or time) lengthens the way in: the arrival adds both terms.
 
 Variants: ``apartment`` (a private host by mail, the airport train) and ``colleague`` (a colleague
 who wrote in the team chat, a pre-booked taxi): different people, services and transfers.
@@ -25,7 +26,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import checks, errands, notation, records
+from .kit import checks, errands, notation, plant, records, rules
 
 AIRLINE, AIRLINE_MAIL, AIRLINE_SMS = "SkyJet Airways", "bookings@skyjet.example", "+1 555 010 7700"
 DESTS = ["Porto", "Vienna", "Copenhagen", "Edinburgh", "Barcelona", "Prague", "Krakow", "Bologna"]
@@ -80,7 +81,7 @@ def _eticket(ctx: Ctx, bk: dict[str, Any]) -> str:
 
 
 def generate(ctx: Ctx) -> Scenario:
-    mail, bank, exp = ctx.svc("mail"), ctx.svc("bank"), ctx.svc("expenses")
+    exp = ctx.svc("expenses")
     home, d = ctx.persona.city, ctx.difficulty
     dests = ctx.sample([x for x in DESTS if x != home], 6)
     hours = ctx.pick(CHECKIN_HOURS)
@@ -109,20 +110,27 @@ def generate(ctx: Ctx) -> Scenario:
     mails = []
     for bk, t in [(trip, booked)] + [(o, o["booked"]) for o in others]:
         ticket = f"Downloads/ticket-{bk['ref']}.txt"  # the e-ticket, as every booking mail carries one
-        ctx.svc("files").put(ticket, _eticket(ctx, bk), time=t)
+        plant.file(ctx, plant.jitter(ctx, t, 2), ticket, _eticket(ctx, bk))
         mails.append(
-            mail.deliver(
-                AIRLINE_MAIL, f"Booking confirmed - {bk['ref']}", bk["body"], time=t, read=True, attachments=[ticket]
+            plant.mail_in(
+                ctx,
+                "mail",
+                t,
+                AIRLINE_MAIL,
+                f"Booking confirmed - {bk['ref']}",
+                bk["body"],
+                read=True,
+                attachments=[ticket],
             )["id"]
         )
-        bank.post(-bk["amount"], AIRLINE, f"Booking {bk['ref']}", time=t + 120)
+        plant.tx(ctx, t + int(ctx.rng.integers(60, 300)), -bk["amount"], AIRLINE, f"Booking {bk['ref']}")
     # the outbound flight moves, by text (another channel, no marker): the booking mail is stale
     stale_out = dict(trip["out"])
     shift = int(ctx.pick([-55, -40, 35, 50, 65, 80])) * clock.MINUTE
     trip["out"] = {**trip["out"], "depart": depart + shift, "land": trip["out"]["land"] + shift}
     dd = clock.to_datetime(depart)
     moved = ctx.now - int(ctx.rng.integers(3, 30)) * clock.HOUR - int(ctx.rng.integers(0, 60)) * clock.MINUTE
-    errands.past_sms(
+    plant.sms(
         ctx,
         moved,
         AIRLINE_SMS,
@@ -147,10 +155,14 @@ def generate(ctx: Ctx) -> Scenario:
         decoys.append(_transfer(ctx, merchant, sender, old, ctx.money(lo, hi), old - 2 * clock.DAY))
     exp.add(ctx.now - 20 * clock.DAY, AIRLINE, others[-1]["amount"], "travel", status="approved")
     exp.add(ctx.now - int(ctx.rng.integers(2, 6)) * clock.DAY, "Team lunch", ctx.money(40, 90), "meals")
+    said = host["minutes"]
+    if d >= 4:  # the host's later text changes the way in (another channel, naming no trip or time)
+        host["minutes"] = _detour(ctx, host)
     arrive = trip["out"]["land"] + host["minutes"] * clock.MINUTE
     stale_arrive = stale_out["land"] + host["minutes"] * clock.MINUTE
     wrong_times = {notation.hhmm(o["out"]["land"] + host["minutes"] * 60) for o in others}
     wrong_times |= {notation.hhmm(stale_arrive), notation.hhmm(stale_out["depart"])}
+    wrong_times |= {notation.hhmm(trip["out"]["land"] + said * clock.MINUTE)}
     before = records.ids_now(ctx, ("calendar", "entries"), ("todo", "items"), ("expenses", "claims"))
     what = "airport train ticket" if ctx.variant == "apartment" else "airport taxi"
     instruction = ctx.pick(INSTRUCTIONS).format(day=f"{clock.to_datetime(depart):%A}", host=host["name"], what=what)
@@ -167,6 +179,7 @@ def generate(ctx: Ctx) -> Scenario:
             "stale_checkin": stale_out["depart"] - hours * clock.HOUR,
             "hours": hours,
             "host": host,
+            "said_minutes": said,
             "arrive": arrive,
             "stale_arrive": stale_arrive,
             # the true times of this trip are never a wrong candidate, even when one equals an old one
@@ -198,25 +211,44 @@ def _host(ctx: Ctx, trip: dict[str, Any], dest: str) -> dict[str, Any]:
             f"minutes and from the station it's a {walk} minute walk to us, down the hill. Just tell me what time "
             f"you'll be here so I can have the heating on.\n\nBest,\n{name.split()[0]}"
         )
-        ctx.svc("mail").deliver(
-            email, f"Your stay in {dest}", body, time=ctx.now - int(ctx.rng.integers(4, 12)) * clock.DAY, read=True
-        )
-        return {"name": name, "email": email, "phone": phone, "minutes": train + walk, "channel": ""}
+        t = rules.minute(ctx, ctx.now - int(ctx.rng.integers(4, 12)) * clock.DAY)
+        plant.mail_in(ctx, "mail", t, email, f"Your stay in {dest}", body, read=True)
+        return {"name": name, "email": email, "phone": phone, "minutes": train + walk, "channel": "", "at": t}
     p = ctx.pick(ctx.persona.by_relation("colleague"))
     cab = int(ctx.rng.integers(28, 55))
-    chat = ctx.svc("chat")
     channel = "general"
     t = errands.office_hours(ctx, ctx.now - int(ctx.rng.integers(3, 9)) * clock.DAY)
-    chat.post_as(channel, p.name, f"{ctx.persona.me.first} you're up in {dest} soon, right? stay at ours", time=t)
-    chat.post_as(channel, ctx.persona.me.name, "yes please! I'll take a cab from the airport", time=t + 420)
-    chat.post_as(
+    plant.chat(ctx, t, channel, p.name, f"{ctx.persona.me.first} you're up in {dest} soon, right? stay at ours")
+    plant.chat(ctx, t + 420, channel, ctx.persona.me.name, "yes please! I'll take a cab from the airport")
+    plant.chat(
+        ctx,
+        t + 900,
         channel,
         p.name,
         f"cab from the airport to our place is about {cab} min if the ring road is ok. ping me when you know "
         "what time you'll be at ours",
-        time=t + 900,
     )
-    return {"name": p.name, "email": p.email, "phone": p.phone, "minutes": cab, "channel": channel}
+    return {"name": p.name, "email": p.email, "phone": p.phone, "minutes": cab, "channel": channel, "at": t + 900}
+
+
+def _detour(ctx: Ctx, host: dict[str, Any]) -> int:
+    """The host's later text: the way from the airport takes longer now (works on the road or the line). Its
+    words name no trip, flight or arrival; the arrival time follows it. Returns the new minutes."""
+    extra = int(ctx.rng.integers(3, 6)) * 5
+    t = rules.minute(ctx, host["at"] + int(ctx.rng.integers(1, 3)) * clock.DAY)
+    t = min(t, ctx.now - 2 * clock.HOUR)
+    if ctx.variant == "apartment":
+        body = (
+            f"Hi, {host['name'].split()[0]} here - they've closed our station for works, the train stops one "
+            f"further out for now, so add about {extra} min on foot to what I wrote. Sorry!"
+        )
+    else:
+        body = (
+            f"ring road's shut for works till the end of the month, it's the long way round from the airport now - "
+            f"add about {extra} min to what I said"
+        )
+    plant.sms(ctx, t, host["phone"], body)
+    return int(host["minutes"]) + extra
 
 
 def _transfer(ctx: Ctx, merchant: str, sender: str, land: int, amount: float, booked: int) -> dict[str, Any]:
@@ -228,15 +260,17 @@ def _transfer(ctx: Ctx, merchant: str, sender: str, land: int, amount: float, bo
         if merchant == "Airport Express"
         else f"Pick-up at the airport arrivals hall, {day:%d %b %Y} around {day:%H:%M}"
     )
-    ctx.svc("mail").deliver(
+    mail = plant.mail_in(
+        ctx,
+        "mail",
+        booked,
         sender,
         f"Your {merchant} booking",
         f"Thanks for booking with {merchant}.\n\n{what}\nPaid: EUR {amount:.2f} by card\n\nHave a good trip!",
-        time=booked,
         read=True,
     )
-    tx = ctx.svc("bank").post(-amount, merchant, "card payment", time=booked + 90)
-    return {"tx": tx["id"], "amount": amount, "day": clock.fmt_date(land)}
+    tx = plant.charge(ctx, booked + int(ctx.rng.integers(30, 200)), amount, merchant)
+    return {"tx": tx["id"], "mail": mail["id"], "amount": amount, "day": clock.fmt_date(land)}
 
 
 RULE = "the instruction asks"
@@ -287,7 +321,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         bool(ok),
         f"{count(len(msgs), 'message')} to them naming {', '.join(sorted(set().union(*asked))) or 'no time'}; "
         f"landing {notation.hhmm(f['out']['land'])} + {host['minutes']} min = {notation.hhmm(f['arrive'])}",
-        because=f"{RULE} to tell {host['name']} when the person gets there; their message gives the transfer time",
+        because=f"{RULE} to tell {host['name']} when the person gets there; their message gives the transfer time"
+        + ("; their later text adds to it" if f.get("said_minutes", host["minutes"]) != host["minutes"] else ""),
     )
     claims = errands.new_rows(world, "expenses", "claims", b["expenses.claims"])
     t = f["transfer"]

@@ -21,6 +21,7 @@ import claw_gym
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.env import ClawEnv
+from claw_gym.envs.customer_escalation import old_list_oracle
 from claw_gym.envs.kit import notation
 from claw_gym.tasks import families
 
@@ -221,11 +222,8 @@ def test_trip_prep_transfer_booking_predates_the_move_and_follows_the_old_landin
             try:
                 f, w = env.scenario.facts, env.world
                 tx = w.services["bank"].table("transactions")[f["transfer"]["tx"]]
-                mail = [
-                    m
-                    for m in w.services["mail"].table("messages").values()
-                    if m["subject"] == f"Your {f['merchant']} booking" and m["time"] == tx["time"] - 90
-                ]
+                mail = [w.services["mail"].table("messages")[f["transfer"]["mail"]]]
+                assert mail[0]["subject"] == f"Your {f['merchant']} booking" and mail[0]["time"] < tx["time"]
                 moved = [
                     m["time"]
                     for m in w.services["sms"].table("messages").values()
@@ -238,6 +236,34 @@ def test_trip_prep_transfer_booking_predates_the_move_and_follows_the_old_landin
                     assert notation.hhmm(f["out"]["land"]) not in mail[0]["body"]
             finally:
                 env.close()
+
+
+@pytest.mark.parametrize("variant", ["apartment", "colleague"])
+@pytest.mark.parametrize("difficulty", [4, 5])
+def test_trip_prep_the_hosts_later_text_decides_the_arrival(variant, difficulty):
+    """From difficulty 4 the host's later text (another channel, no trip or time named) lengthens the way in:
+    the arrival by the minutes first written fails."""
+    env = _env("trip-prep", variant, difficulty)
+    try:
+        f, w = env.scenario.facts, env.world
+        host = f["host"]
+        assert f["said_minutes"] < host["minutes"]
+        texts = [m["body"] for m in w.services["sms"].table("messages").values() if m["number"] == host["phone"]]
+        assert len(texts) == 1 and not re.search(r"trip|flight|arriv|land", texts[0].lower()), texts
+    finally:
+        env.close()
+
+    def plan(w, f):
+        said = f["out"]["land"] + f["said_minutes"] * clock.MINUTE
+        host = f["host"]
+        return [
+            a
+            for a in _oracle("trip-prep")(w, f)[:-1]
+            if "sms.send" not in a and "mail.send" not in a and "chat.post" not in a
+        ] + [A.api("sms.send", to=host["phone"], body=f"I'll be at yours around {notation.hhmm(said)}")]
+
+    v = _run("trip-prep", plan, variant=variant, difficulty=difficulty)
+    assert _failed(v) == [f"{f['host']['name']} was told the arrival time"], _failed(v)
 
 
 # ---- month-close ----------------------------------------------------------------------------------
@@ -345,6 +371,26 @@ def test_month_close_statement_lists_every_charge_of_the_month(variant):
             env.close()
 
 
+@pytest.mark.parametrize("variant", ["freelance", "employee"])
+def test_month_close_rule_has_no_obvious_keyword_and_decoys_do(variant):
+    """At difficulty 5 the limit (as written and as amended) is worded without "receipt", "expense" or
+    "claim"; the same-keyword lines are another matter (last year's tax return, the flat, the offsite)."""
+    env = _env("month-close", variant, 5)
+    try:
+        f, w = env.scenario.facts, env.world
+        texts = [n["body"] for n in w.services["notes"].table("notes").values()]
+        texts += [m["body"] for svc in ("mail", "workmail") for m in w.services[svc].table("messages").values()]
+        texts += [m["text"] for m in w.services["chat"].table("messages").values()]
+        texts += [r["content"] for r in w.services["files"].table("files").values() if "handbook" in r["path"]]
+        lines = [x for t in texts for x in t.split("\n") if "paper slip" in x or "the slip" in x]
+        assert len(lines) >= 2 and not [x for x in lines if re.search(r"receipt|expense|claim", x.lower())], lines
+        assert any(f"{f['limit']:.0f} EUR" in x for x in lines) and any(f"{f['limit0']:.0f} EUR" in x for x in lines)
+        decoys = [x for t in texts for x in t.split("\n") if "receipt" in x.lower() and "slip" not in x]
+        assert [x for x in decoys if re.search(r"offsite|flat repairs|last year", x)], decoys
+    finally:
+        env.close()
+
+
 # ---- new-hire-setup -------------------------------------------------------------------------------
 @pytest.mark.parametrize("variant", ["report", "buddy"])
 def test_new_hire_stale_number_and_half_done_fail(variant):
@@ -402,6 +448,55 @@ def test_new_hire_wrong_candidate_fails():
     assert len(_failed(v)) >= 4, _failed(v)
 
 
+@pytest.mark.parametrize("variant", ["report", "buddy"])
+def test_new_hire_twin_and_old_slot_fail(variant):
+    """From difficulty 4 a second hire for the same role starts the other Monday (an open ticket of the same
+    shape, another laptop): setting them up fails; booking the slot the deep rule gave, not the one the
+    manager's later text moved it to, fails; the "1:1" line in the notes is the person's own meeting."""
+    env = _env("new-hire-setup", variant, 5)
+    try:
+        f, w = env.scenario.facts, env.world
+        tickets = w.services["helpdesk"].table("tickets")
+        live = [t for t in tickets.values() if t["subject"].startswith("New starter:") and t["status"] == "open"]
+        assert len(live) >= 3 and f["twin"] and f["moved"]
+        rule = [n["body"] for n in w.services["notes"].table("notes").values() if "1:1" in n["body"]]
+        assert rule and all("every week" not in b.split("1:1")[1].split("\n")[0] for b in rule), rule
+        moved = [m["body"] for m in w.services["sms"].table("messages").values() if "weekly half hour" in m["body"]]
+        assert len(moved) == 1 and not re.search(r"catch|\b1:1\b|buddy", moved[0].lower()), moved
+    finally:
+        env.close()
+
+    def twin(w, f):
+        t = next(t for t in f["untouched"] if f["twin"] in w.services["helpdesk"].table("tickets")[t]["subject"])
+        return [a for a in _oracle("new-hire-setup")(w, f)[:-1] if "helpdesk.comment" not in a] + [
+            A.api("helpdesk.comment", id=t, text="Laptop: " + f["hire"]["laptop"])
+        ]
+
+    v = _run("new-hire-setup", twin, variant=variant, difficulty=5)
+    assert {
+        "IT's onboarding ticket for the hire names the laptop they asked for",
+        "other starters' tickets are left alone",
+    } <= set(_failed(v)), _failed(v)
+
+    def old_slot(w, f):
+        wd = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"].index(f["rule"][0])
+        shift = [(s - (clock.weekday(s) - wd) * clock.DAY) for s in f["slots"]]  # any other day than the rule's
+        body = [a for a in _oracle("new-hire-setup")(w, f)[:-1] if "calendar.create_event" not in a]
+        return body + [
+            A.api(
+                "calendar.create_event",
+                title="Catch-up",
+                start=clock.fmt(s + clock.DAY),
+                end=clock.fmt(s + clock.DAY + 1800),
+                attendees=[f["hire"]["email"]],
+            )
+            for s in shift
+        ]
+
+    v = _run("new-hire-setup", old_slot, variant=variant, difficulty=4)
+    assert "the first four weekly catch-ups are booked with the hire invited" in _failed(v), _failed(v)
+
+
 def test_new_hire_depth():
     for d, days in ((4, 30), (5, 60)):
         for variant in ("report", "buddy"):
@@ -430,8 +525,9 @@ def test_new_hire_start_day_is_named_with_its_date(variant):
                 texts = [env.scenario.instruction] + [
                     m["body"] for m in w.services["sms"].table("messages").values() if m["number"] == f["new_phone"]
                 ]
-                for text in texts:
-                    assert f"{day:%A} the {day.day}" in text, text
+                for k, text in enumerate(texts):  # the text names the day below difficulty 4 (then a twin shares it)
+                    if k == 0 or d < 4:
+                        assert f"{day:%A} the {day.day}" in text, text
                     assert not bare.search(text), text
             finally:
                 env.close()
@@ -522,6 +618,27 @@ def test_escalation_depth():
             env.close()
 
 
+@pytest.mark.parametrize("variant", ["contract", "handover"])
+@pytest.mark.parametrize("difficulty", [4, 5])
+def test_escalation_later_change_of_contact_wins(variant, difficulty):
+    """The deep list names someone who has since left; their same-shaped escalation mail is no escalation
+    any more (the later message, through another channel and naming no topic, hands their part on)."""
+    env = _env("customer-escalation", variant, difficulty)
+    try:
+        f, wm = env.scenario.facts, env.world.services["workmail"].table("messages")
+        shaped = [m for m in wm.values() if m["subject"] == f"Escalation: open tickets with {f['account']}"]
+        assert {m["from"] for m in shaped} == {f["former"], f["contact"]["email"]}, shaped
+        chat = env.world.services["chat"].table("messages").values()
+        later = [m["subject"] + m["body"] for m in wm.values() if "has left" in m["body"]]
+        later += [m["text"] for m in chat if "has left" in m["text"]]
+        assert len(later) == 1 and "escalat" not in later[0].lower(), later
+    finally:
+        env.close()
+    v = _run("customer-escalation", old_list_oracle, variant=variant, difficulty=difficulty)
+    assert "the tickets the authorised contact named are urgent" in _failed(v), _failed(v)
+    assert "the account's other tickets keep their place in the queue" in _failed(v), _failed(v)
+
+
 # ---- supplier-bank-change -------------------------------------------------------------------------
 @pytest.mark.parametrize("variant", ["note", "chat"])
 def test_supplier_trap_and_half_done_fail(variant):
@@ -587,3 +704,49 @@ def test_supplier_depth():
             assert len(forms) >= 3 and all(env.world.clock.now - r["modified"] >= days * clock.DAY for r in forms)
         finally:
             env.close()
+
+
+def _search(env, text: str) -> list[str]:
+    """The event lines ``events.search`` gives for one keyword (what an agent's first search shows)."""
+    return [e["text"] for e in env.world.services["events"].search(text=text, limit=200)["items"]]
+
+
+@pytest.mark.parametrize("variant", ["note", "chat"])
+def test_supplier_rule_is_not_behind_the_obvious_keyword(variant):
+    """At difficulty 5 the rule says neither "bank" nor "supplier"; searching "bank details" lands on
+    rules about other matters (the landlord's, customers' refunds), never on the vendor-form rule."""
+    env = _env("supplier-bank-change", variant, 5)
+    try:
+        hits = _search(env, "bank details")
+        assert hits and not [h for h in hits if "vendor form" in h], hits
+        texts = [n["body"] for n in env.world.services["notes"].table("notes").values()] + [
+            m["text"] for m in env.world.services["chat"].table("messages").values()
+        ]
+        rule = [t for t in texts if "vendor form" in t]
+        assert len(rule) == 1 and not re.search(r"\b(bank|iban|supplier)", rule[0].lower()), rule
+        assert [t for t in texts if "bank details" in t and "vendor form" not in t]
+    finally:
+        env.close()
+
+
+@pytest.mark.parametrize("difficulty", [4, 5])
+def test_supplier_later_handover_wins(difficulty):
+    """The finance colleague's later text hands the job on: telling only the colleague the rule names fails."""
+
+    def plan(w, f):
+        first = f["first_finance"]
+        assert first["email"] != f["finance"]["email"]
+        out = [a for a in _oracle("supplier-bank-change")(w, f) if "sms.send" not in a]
+        return out + [A.api("sms.send", to=first["phone"], body=f"{f['supplier']} mailed new bank details - hold them")]
+
+    for variant in ("note", "chat"):
+        v = _run("supplier-bank-change", plan, variant=variant, difficulty=difficulty)
+        assert _failed(v) == [f"{_fin(variant, difficulty)} in finance was told"], _failed(v)
+
+
+def _fin(variant: str, difficulty: int) -> str:
+    env = _env("supplier-bank-change", variant, difficulty)
+    try:
+        return env.scenario.facts["finance"]["name"]
+    finally:
+        env.close()

@@ -10,6 +10,7 @@ and at level 5 the oracle takes >= 20 actions and writes to >= 4 services.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -352,3 +353,124 @@ def test_shared_report_brief_a_summary_in_two_posts_counts():
 
     v, _ = _play(spec, 0, policy)
     assert v["passed"] and not v["violations"], v
+
+
+@pytest.mark.parametrize("variant", ["chat", "mail"])
+@pytest.mark.parametrize("level", [4, 5])
+def test_shared_report_brief_the_later_fix_and_the_latest_review_decide(variant, level):
+    """From level 4 the sharer shared an older review of the same kind ("the latest" decides) and later fixed
+    one region's actual in the team channel, in words that don't say "review": the figures before the fix,
+    alone or beside the fixed ones, fail, and so does the sharer's older review."""
+    spec = _spec("shared-report-brief", variant, level)
+    env = ClawEnv(spec.task_id)
+    env.reset(seed=0)
+    f = env.scenario.facts
+    rep = f["report"]
+    assert "latest" in env.scenario.instruction and rep["stale_total"] != rep["total"]
+    fix = [m for m in env.world.services["chat"].table("messages").values() if m["text"].startswith("small fix")]
+    assert len(fix) == 1 and "review" not in fix[0]["text"] and fix[0]["sender"] == rep["name"]
+    older = [o for o in f["others"] if o["who"] == rep["who"]]
+    assert len(older) == 1 and older[0]["at"] < rep["at"]
+    env.close()
+
+    def with_report(**change: Any) -> Callable[[ClawEnv], list[str]]:
+        def policy(env: ClawEnv) -> list[str]:
+            f = env.scenario.facts
+            new = {k: (f["report"][v] if isinstance(v, str) and v in f["report"] else v) for k, v in change.items()}
+            return env.family.oracle(env.world, {**f, "report": {**f["report"], **new}})
+
+        return policy
+
+    v, _ = _play(spec, 0, with_report(total="stale_total", gap="stale_gap"))
+    assert not v["passed"], v
+    hedge = with_report(short=f"{rep['short']} (EUR {rep['stale_total']:,} before the fix)")
+    v, _ = _play(spec, 0, hedge)
+    assert not v["passed"], v
+
+    def older_one(env: ClawEnv) -> list[str]:
+        f = env.scenario.facts
+        o = next(o for o in f["others"] if o["who"] == f["report"]["who"])
+        keep = ("total", "gap", "short", "lead", "target", "path")
+        return env.family.oracle(env.world, {**f, "report": {**f["report"], **{k: o[k] for k in keep}}})
+
+    v, _ = _play(spec, 0, older_one)
+    assert not v["passed"], v
+
+
+@pytest.mark.parametrize("variant", ["limit", "team"])
+@pytest.mark.parametrize("level", [4, 5])
+def test_receipt_policy_amendment_has_no_obvious_words_and_the_older_decoy_loses(variant, level):
+    """The manager's amendment says neither "receipt", "meal", "lunch" nor "claim"; a colleague's older
+    message that does (an interim limit, "claim your share of team lunches") is superseded: following it fails."""
+    spec = _spec("receipt-policy", variant, level)
+    env = ClawEnv(spec.task_id)
+    env.reset(seed=0)
+    msgs = sorted(env.world.services["chat"].table("messages").values(), key=lambda m: m["time"])
+    amend = [m for m in msgs if "slip is needed" in m["text"] or "whole team eats out" in m["text"]]
+    decoy = [m for m in msgs if "migration is done" in m["text"] or "claim your own share" in m["text"]]
+    assert len(amend) == 1 and not re.search(r"receipt|meal|lunch|claim", amend[0]["text"].lower()), amend
+    assert len(decoy) == 1 and decoy[0]["time"] < amend[0]["time"] and decoy[0]["sender"] != amend[0]["sender"]
+    env.close()
+
+    def by_decoy(env: ClawEnv) -> list[str]:
+        f = env.scenario.facts
+        limit = 75 if variant == "limit" else f["old_limit"]
+        meals = [{**m, "claim": m["amount"] <= limit or bool(m["receipt"])} for m in f["meals"]]
+        meals = [{**m, "chase": not m["claim"]} for m in meals]
+        return env.family.oracle(env.world, {**f, "meals": meals})
+
+    v, _ = _play(spec, 0, by_decoy)
+    assert not v["passed"], v
+
+
+@pytest.mark.parametrize("variant", ["note", "mail"])
+@pytest.mark.parametrize("level", [4, 5])
+def test_crm_followup_rule_words_and_the_demo_decoy(variant, level):
+    """The rule and its amendment say neither "follow-up" nor "customer call"; the line that does is another
+    colleague's rule for demos; going by it (or by the rule as first written) fails."""
+    spec = _spec("crm-followup-rule", variant, level)
+    env = ClawEnv(spec.task_id)
+    env.reset(seed=0)
+    w, f = env.world, env.scenario.facts
+    texts = [n["body"] for n in w.services["notes"].table("notes").values()]
+    texts += [m["body"] for m in w.services["workmail"].table("messages").values()]
+    texts += [m["text"] for m in w.services["chat"].table("messages").values()]
+    rule = [t for t in texts if "client" in t and "working days" in t]
+    assert rule and not [t for t in rule if re.search(r"follow.?up|customer call", t.lower())], rule
+    demo = [t for t in texts if "follow-ups after a demo" in t]
+    assert len(demo) == 1
+    env.close()
+    for days in (5, f["old_days"]):
+
+        def policy(env: ClawEnv, days: int = days) -> list[str]:
+            f = env.scenario.facts
+            calls = [
+                {**c, "due": c["stale"] if days == f["old_days"] else _add_working_days(c, days)} for c in f["calls"]
+            ]
+            return env.family.oracle(env.world, {**f, "calls": calls})
+
+        v, _ = _play(spec, 0, policy)
+        assert not v["passed"], (days, v)
+
+
+def _add_working_days(call: dict[str, Any], n: int) -> str:
+    from claw_gym.envs.crm_followup_rule import working_days_after
+
+    return clock.fmt_date(working_days_after(call["time"], n))
+
+
+@pytest.mark.parametrize("variant", ["accountant", "family"])
+def test_bank_cc_rule_the_narrowing_names_no_bank(variant):
+    """The later narrowing comes by the other channel than the promise and doesn't say "bank": a search for
+    the obvious word finds the promise, not the change to it."""
+    spec = _spec("bank-cc-rule", variant, 5)
+    env = ClawEnv(spec.task_id)
+    env.reset(seed=0)
+    w = env.world
+    texts = [(m["subject"] + " " + m["body"], "mail") for m in w.services["mail"].table("messages").values()]
+    texts += [(m["body"], "sms") for m in w.services["sms"].table("messages").values()]
+    narrow = [(t, where) for t, where in texts if "card things" in t]
+    promise = [(t, where) for t, where in texts if "cc you on anything with the bank" in t]
+    assert len(narrow) == 1 and len(promise) == 1 and narrow[0][1] != promise[0][1], (narrow, promise)
+    assert "bank" not in narrow[0][0].lower(), narrow
+    env.close()

@@ -44,8 +44,9 @@ def bury(ctx: Ctx, rules: Iterable[str], n_asides: int = 5) -> str:
 
 
 def office_hours(ctx: Ctx, t: int) -> int:
-    """The day of ``t`` at a seeded working-hours minute (09:00-17:59): when colleagues post and mail."""
-    return clock.day_start(t) + int(ctx.rng.integers(9 * 60, 18 * 60)) * clock.MINUTE
+    """The day of ``t`` at a seeded working-hours moment (09:00-17:59, any second): when colleagues post and
+    mail (never on the whole minute, which the background's records never are)."""
+    return clock.day_start(t) + int(ctx.rng.integers(9 * 60, 18 * 60)) * clock.MINUTE + int(ctx.rng.integers(1, 60))
 
 
 def past_sms(ctx: Ctx, t: int, number: str, body: str, who: str = "") -> str:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from claw_gym import clock
 from claw_gym.tasks import Ctx
 
+from . import plant
+
 #: lines of a personal running note that decide nothing (errands, reminders, small facts)
 FILLER = (
     "renew the passport before June",
@@ -86,7 +88,7 @@ def running_note(ctx: Ctx, t: int, rule_lines: list[str], *, folder: str = "") -
     order = ctx.rng.permutation(len(lines))
     title = ctx.pick(TITLES)
     body = title + "\n" + "\n".join(f"- {_line(lines[int(i)])}" for i in order)
-    return str(ctx.svc("notes").add(title, body, folder=folder, time=t)["id"])
+    return str(plant.note(ctx, t, title, body, folder=folder)["id"])
 
 
 def decoy_notes(ctx: Ctx, around: int, n: int, *, spread_days: int = 25, near: tuple[str, ...] = ()) -> list[str]:
