@@ -27,7 +27,7 @@ from typing import Any, SupportsFloat
 import gymnasium as gym
 import numpy as np
 
-from claw_gym.wrappers.menu import AMOUNT_RE, DATE_RE, EMAIL_RE, ID_RE, PHONE_RE, TIME_RE, ActionMenu
+from claw_gym.wrappers.menu import AMOUNT_RE, DATE_RE, EMAIL_RE, ID_RE, PHONE_RE, TIME_RE, ActionMenu, Choice
 
 #: arguments whose value is prose a person composes (the facts in it count, not the wording)
 TEXT_ARGS = frozenset({"body", "message", "content", "comment", "note", "reply", "text"})
@@ -98,23 +98,26 @@ def _tapped_text(action: str) -> str | None:
     return None
 
 
-def find_slot(menu: ActionMenu, action: str) -> int | None:
-    """The first valid slot of ``menu`` whose action does what ``action`` does, or None."""
-    mask = menu.action_masks()
+def matches(action: str, choice: Choice) -> bool:
+    """Does the menu entry ``choice`` do what ``action`` does (see the module's doc)?"""
+    if choice.action == action:
+        return True
     tapped = _tapped_text(action)
+    if tapped is not None:
+        return choice.label.startswith("tap(") and f'"{tapped}"' in choice.label
+    return same_action(action, choice.action)
+
+
+def find_slot(menu: ActionMenu, action: str) -> int | None:
+    """The valid slot of ``menu`` holding ``action`` itself, else the first one that does the same."""
     same = None
-    for index in np.flatnonzero(mask):
+    for index in np.flatnonzero(menu.action_masks()):
         choice = menu.choice(int(index))
         if choice is None:
             continue
         if choice.action == action:
             return int(index)
-        if same is not None:
-            continue
-        if tapped is not None:
-            if choice.label.startswith("tap(") and f'"{tapped}"' in choice.label:
-                same = int(index)
-        elif same_action(action, choice.action):
+        if same is None and matches(action, choice):
             same = int(index)
     return same
 

@@ -126,7 +126,7 @@ def clone(model: Any, walks: list[Walk], epochs: int, seed: int, batch: int = 64
             policy.optimizer.zero_grad()
             loss.backward()
             policy.optimizer.step()
-            total += float(loss) * len(idx)
+            total += float(loss.detach()) * len(idx)
         losses.append(total / len(order))
     policy.set_training_mode(False)
     return losses

@@ -92,7 +92,7 @@ def easiest(cov: dict[str, dict[str, Any]], n: int) -> list[str]:
     """The ``n`` families whose oracles the menu expresses best (see the module's doc)."""
     key = {f: (-c["episodes_fully_covered"], -c["change_coverage"], c["actions"] / max(1, c["episodes"]), f)
            for f, c in cov.items()}  # fmt: skip
-    return sorted(cov, key=lambda f: key[f])[:n]
+    return sorted((f for f in cov if f != TUTORIAL), key=lambda f: key[f])[:n]
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
