@@ -126,6 +126,8 @@ class DemoMenu(ActionMenu):
     """An :class:`ActionMenu` that can also play a raw action text (an oracle action the menu lacks),
     keeping its memory of earlier results as a slot step would."""
 
+    _last_result: str
+
     def step_text(self, action: str) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
         obs, reward, terminated, truncated, info = self.env.step(action)
         if self._last_result and not self._last_result.startswith("error:"):
@@ -155,7 +157,7 @@ def walk(env: gym.Env, menu: DemoMenu, task_id: str, seed: int, family: str) -> 
     obs, info = env.reset(seed=seed, options={"task_id": task_id})
     out = Walk(task_id, seed, family)
     done = False
-    for action in menu.unwrapped.oracle_actions():  # type: ignore[attr-defined]
+    for action in menu.unwrapped.oracle_actions():
         if done:
             break
         slot = find_slot(menu, action)
