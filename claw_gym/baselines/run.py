@@ -62,10 +62,13 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 def walks_for_coverage(setup: Setup, families: list[str], tasks: int, seed: int) -> list[Walk]:
-    """Oracle walks over the first ``tasks`` train tasks of each family (difficulties 1..max)."""
+    """Oracle walks over the first ``tasks`` train tasks of each family (difficulties 1..max; the
+    tutorial's split counts as train)."""
     specs = []
     for fam in families:
-        pool = suite.catalog(family=fam, split="train", difficulty=list(range(1, setup.max_difficulty + 1)))
+        pool = suite.catalog(
+            family=fam, split=["train", "tutorial"], difficulty=list(range(1, setup.max_difficulty + 1))
+        )
         specs += [(s, seed) for s in pool[:tasks]]
     return demonstrations(Setup(tuple(families), setup.dim, setup.max_difficulty), specs)
 
