@@ -18,6 +18,8 @@ from .demos import Walk, pairs, walk
 from .envs import Setup, curriculum_for, make_env, menu_of
 from .rows import greedy, play
 
+Probe = Callable[[Any], tuple[float, float]]  # model -> (suite probe success, tutorial probe success)
+
 
 @dataclass
 class Budget:
@@ -34,12 +36,20 @@ class Budget:
 
 @dataclass
 class Curve:
-    """Success of the greedy policy on fixed pairs against env steps."""
+    """Success of the greedy policy on fixed pairs against env steps: the suite's probe pairs and
+    the tutorial's (whether the policy learns anything at all)."""
 
     name: str
     steps: list[int] = field(default_factory=list)
     success: list[float] = field(default_factory=list)
+    tutorial: list[float] = field(default_factory=list)
     stage: list[int] = field(default_factory=list)
+
+    def add(self, steps: int, rates: tuple[float, float], stage: int) -> None:
+        self.steps.append(steps)
+        self.success.append(rates[0])
+        self.tutorial.append(rates[1])
+        self.stage.append(stage)
 
 
 def new_model(env: Any, seed: int) -> Any:
@@ -72,25 +82,19 @@ def vector(setup: Setup, budget: Budget, seed: int) -> tuple[Any, Any]:
     return venv, curriculum
 
 
-def train_ppo(
-    model: Any, curriculum: Any, steps: int, budget: Budget, probe: Callable[[Any], float], name: str
-) -> Curve:
+def train_ppo(model: Any, curriculum: Any, steps: int, budget: Budget, probe: Probe, name: str) -> Curve:
     """``steps`` of PPO, probing the greedy policy at evenly spaced checkpoints (and before)."""
     from claw_gym.wrappers.curriculum import sb3_callback
 
     curve = Curve(name)
-    curve.steps.append(0)
-    curve.success.append(probe(model))
-    curve.stage.append(curriculum.level)
+    curve.add(0, probe(model), curriculum.level)
     done = 0
     for k in range(1, budget.checkpoints + 1):
         target = steps * k // budget.checkpoints
         if target > done:
             model.learn(target - done, callback=sb3_callback(curriculum), reset_num_timesteps=False)
             done = target
-        curve.steps.append(done)
-        curve.success.append(probe(model))
-        curve.stage.append(curriculum.level)
+        curve.add(done, probe(model), curriculum.level)
     return curve
 
 
@@ -132,13 +136,16 @@ def clone(model: Any, walks: list[Walk], epochs: int, seed: int, batch: int = 64
     return losses
 
 
-def prober(setup: Setup, probe_pairs: list[tuple[TaskSpec, int]]) -> Callable[[Any], float]:
-    """The success rate of a model's greedy policy on ``probe_pairs`` (one env, reused)."""
+def rate(results: list[dict[str, Any]]) -> float:
+    return sum(r["passed"] for r in results) / len(results) if results else 0.0
+
+
+def prober(setup: Setup, suite_pairs: list[tuple[TaskSpec, int]], tutorial_pairs: list[tuple[TaskSpec, int]]) -> Probe:
+    """The success rates of a model's greedy policy on the two probe sets (one env, reused)."""
     env = make_env(setup)
 
-    def probe(model: Any) -> float:
-        results = play(env, greedy(model), probe_pairs)
-        return sum(r["passed"] for r in results) / len(results) if results else 0.0
+    def probe(model: Any) -> tuple[float, float]:
+        return rate(play(env, greedy(model), suite_pairs)), rate(play(env, greedy(model), tutorial_pairs))
 
     return probe
 
@@ -161,10 +168,11 @@ def learn_all(
     seed: int,
     demo_specs: list[tuple[TaskSpec, int]],
     probe_pairs: list[tuple[TaskSpec, int]],
+    tutorial_pairs: list[tuple[TaskSpec, int]],
     log: Callable[[str], None] = print,
 ) -> Learned:
     """PPO from scratch; BC; BC then PPO (the curriculum starts again for the fine-tuning)."""
-    probe = prober(setup, probe_pairs)
+    probe = prober(setup, probe_pairs, tutorial_pairs)
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
     venv, cur = vector(setup, budget, seed)

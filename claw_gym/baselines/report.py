@@ -91,22 +91,30 @@ def write(result: dict[str, Any], out: Path) -> dict[str, Path]:
     curves = [Curve(**c) for c in result.get("curves", [])]
     if curves:
         paths["curves"] = out / "curves.png"
-        plot(curves, paths["curves"], result.get("random_probe"))
+        plot(curves, paths["curves"], result.get("random_probe"), result.get("random_tutorial"))
     return paths
 
 
-def plot(curves: list[Curve], path: Path, random_level: float | None = None) -> None:
-    """Success against env steps, one line per curve (matplotlib, imported here: the [rl] extra)."""
+def plot(
+    curves: list[Curve], path: Path, random_level: float | None = None, random_tutorial: float | None = None
+) -> None:
+    """Success against env steps: per learner, the suite's probe pairs (solid) and the tutorial's
+    (dashed); matplotlib is imported here (the [rl] extra)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6, 3.6), dpi=120)
-    for c in curves:
-        ax.plot(c.steps, c.success, marker="o", label=c.name)
+    for k, c in enumerate(curves):
+        colour = f"C{k}"
+        ax.plot(c.steps, c.success, marker="o", color=colour, label=f"{c.name}: suite test d1")
+        if c.tutorial:
+            ax.plot(c.steps, c.tutorial, marker="x", linestyle="--", color=colour, label=f"{c.name}: tutorial d1")
     if random_level is not None:
-        ax.axhline(random_level, color="grey", linestyle="--", label="random valid slot")
+        ax.axhline(random_level, color="grey", linestyle=":", label="random valid slot, suite")
+    if random_tutorial is not None:
+        ax.axhline(random_tutorial, color="black", linestyle=":", label="random valid slot, tutorial")
     ax.set_xlabel("environment steps")
     ax.set_ylabel("greedy success (probe pairs)")
     ax.set_ylim(-0.02, 1.02)

@@ -27,7 +27,7 @@ from claw_gym.wrappers import tutorial
 
 from .demos import Walk, coverage
 from .envs import TUTORIAL, Setup, eval_pairs, make_env, menu_of
-from .learn import Budget, demonstrations, learn_all
+from .learn import Budget, demonstrations, learn_all, rate
 from .llm_row import llm_row
 from .report import markdown, summarize_row, write
 from .rows import do_nothing, greedy, play, play_oracle, random_valid
@@ -132,6 +132,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     probe_pairs = [p for p in pairs["test"] if p[0].difficulty == 1] or pairs["test"] or pairs["train"]
     probed = play(env, random_valid(args.seed + 1), probe_pairs)
     random_probe = sum(r["passed"] for r in probed) / max(1, len(probed))
+    tutorial_pairs = [(s, args.seed) for s in suite.catalog(family=TUTORIAL, difficulty=1)[: opt["per_family"]]]
+    random_tutorial = rate(play(env, random_valid(args.seed + 1), tutorial_pairs))
     learned_info: dict[str, Any] = {}
     curves = []
     if not args.no_learn:
@@ -140,9 +142,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             f"learning: PPO {budget.ppo_steps} steps; BC on {len(demo_specs)} oracle episodes; "
             f"BC then PPO {budget.finetune_steps} steps"
         )
-        learned = learn_all(setup, budget, args.seed, demo_specs, probe_pairs, log=say)
+        learned = learn_all(setup, budget, args.seed, demo_specs, probe_pairs, tutorial_pairs, log=say)
+        tutorial_rate = {
+            "PPO (curriculum)": learned.curves[0].tutorial[-1],
+            "BC": learned.curves[1].tutorial[0],
+            "BC then PPO": learned.curves[1].tutorial[-1],
+        }
         for name, model in learned.models.items():
-            rows.append(summarize_row(name, play(env, greedy(model), every), "greedy"))
+            note = f"greedy; tutorial d1 {tutorial_rate[name]:.2f} (random {random_tutorial:.2f})"
+            rows.append(summarize_row(name, play(env, greedy(model), every), note))
         curves = [asdict(c) for c in learned.curves]
         learned_info = {
             "budget": asdict(budget),
@@ -169,6 +177,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "coverage": cov,
         "curves": curves,
         "random_probe": random_probe,
+        "random_tutorial": random_tutorial,
+        "tutorial_pairs": [[s.task_id, seed] for s, seed in tutorial_pairs],
         "probe_pairs": [[s.task_id, seed] for s, seed in probe_pairs],
         "learning": learned_info,
         "heldout_families": "none: the suite holds out tasks (heldout split), not whole families yet",
