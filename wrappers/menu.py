@@ -52,6 +52,8 @@ from claw_gym import actions as A
 from claw_gym import caches, clock
 from claw_gym.services import SERVICES
 
+from .menu_templates import composed_texts
+
 ID_RE = re.compile(r"\b[a-z]{1,4}\d{4,6}\b")
 EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 PHONE_RE = re.compile(r"(?<![\w:-])\+?\d[\d ()-]{6,}\d\b")
@@ -260,7 +262,7 @@ def _fills(param: Any, tname: str, service: Any, seen: Visible) -> list[Any] | N
     if tname == "string" and name in QUERY_PARAMS:
         return [""] + seen.keywords[:3]
     if tname == "string" and name in BODY_PARAMS:
-        return ["Done."] + [f"Done - {t}." for t in seen.times[:2]]
+        return composed_texts(seen)
     if tname == "string" and name in SUBJECT_PARAMS:
         return ["Update"]
     if tname == "number" and name in AMOUNT_PARAMS:

@@ -1,0 +1,126 @@
+"""Baselines (issue 22): Wilson intervals, the oracle-to-menu mapping behaviour cloning learns from,
+and the ``--quick`` run end to end (its table's rows and intervals)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import gymnasium as gym
+import pytest
+
+import claw_gym
+from claw_gym.baselines import facts, same_action, wilson
+from claw_gym.baselines.demos import DemoMenu, coverage, matches, walk
+from claw_gym.baselines.stats import Z95, breakdown, cell
+from claw_gym.tasks import TaskSpec, suite
+from claw_gym.wrappers import tutorial
+
+
+def test_wilson_on_known_values():
+    lo, hi = wilson(5, 10)
+    assert (round(lo, 4), round(hi, 4)) == (0.2366, 0.7634)
+    # at 0 and n successes the interval reaches the bound and ends at z^2 / (n + z^2) from it
+    assert wilson(0, 30) == (0.0, pytest.approx(Z95**2 / (30 + Z95**2)))
+    lo, hi = wilson(30, 30)
+    assert lo == pytest.approx(30 / (30 + Z95**2)) and hi == pytest.approx(1.0)
+    assert wilson(0, 0) == (0.0, 1.0)
+    # narrower with more data, always around the point estimate
+    assert wilson(50, 100)[1] - wilson(50, 100)[0] < wilson(5, 10)[1] - wilson(5, 10)[0]
+    for c, n in ((1, 7), (3, 4), (12, 40)):
+        lo, hi = wilson(c, n)
+        assert 0 <= lo <= c / n <= hi <= 1
+
+
+def test_cells_and_breakdown_count_what_they_say():
+    recs = [
+        {"passed": True, "kind": "reactive", "difficulty": 1, "devices": []},
+        {"passed": False, "kind": "proactive", "difficulty": 1, "devices": ["phone"]},
+        {"passed": False, "kind": "reactive", "difficulty": 2, "devices": ["laptop", "phone"]},
+    ]
+    assert cell(recs)["passed"] == 1 and cell(recs)["n"] == 3 and math.isclose(cell(recs)["pass@1"], 1 / 3)
+    by = breakdown(recs)
+    assert by["kind"]["reactive"]["n"] == 2 and by["difficulty"]["1"]["passed"] == 1
+    assert set(by["device"]) == {"none", "phone", "laptop+phone"}
+
+
+def test_free_text_matches_on_the_facts_it_carries():
+    assert facts("Booked Wed 2026-03-11 10:00 for 45 min") >= {"2026-03-11 10:00", "#45"}
+    assert facts("the agreed price is EUR 106,000.") <= facts("Done - 106000.00.")
+    assert not facts("the agreed price is EUR 106,000.") <= facts("Done - 16000.00.")
+    reply = '{"kind": "api", "call": "sms.send", "args": {"to": "+1 555 0100", "body": "It is at 3 Mill Lane"}}'
+    assert not same_action(reply, reply.replace("It is at 3 Mill Lane", "Done."))
+    assert same_action(reply, reply.replace("It is at 3 Mill Lane", "Lane 3, see you"))
+    thanks = '{"kind": "finish", "message": "Answered the texts."}'
+    assert same_action(thanks, '{"kind": "finish", "message": "Done."}')
+    # ids, times and calls stay exact
+    move = '{"kind": "api", "call": "calendar.update_event", "args": {"id": "cal0001", "start": "2026-03-11 10:00"}}'
+    assert not same_action(move, move.replace("cal0001", "cal0002"))
+    assert not same_action(move, move.replace("update_event", "delete_event"))
+    assert not same_action('{"kind": "wait", "seconds": 600}', '{"kind": "wait", "seconds": 3600}')
+
+
+def _sample() -> list[TaskSpec]:
+    """The first difficulty-1 train task of every fourth family, and one tutorial task."""
+    tutorial.install()
+    fams = sorted(f for f in suite.families() if f != tutorial.FAMILY.name)[::4]
+    specs = [claw_gym.catalog(family=f, difficulty=1, split="train")[0] for f in fams]
+    return specs + claw_gym.catalog(family=tutorial.FAMILY.name, difficulty=1)[:1]
+
+
+def test_bc_mapping_reproduces_oracle_actions_on_a_sample():
+    """Every oracle action mapped to a slot means the same action, and the oracle's episode played
+    through those slots (raw text where the menu has none) still passes."""
+    sample = _sample()
+    menu = DemoMenu(gym.make("ClawTutorial-v0"))
+    mapped = 0
+    for spec in sample:
+        menu.reset(seed=3, options={"task_id": spec.task_id})
+        oracle = menu.unwrapped.oracle_actions()
+        w = walk(menu, menu, spec.task_id, 3, spec.family)
+        assert w.passed, spec.task_id
+        replay = DemoMenu(gym.make("ClawTutorial-v0"))
+        replay.reset(seed=3, options={"task_id": spec.task_id})
+        for action, slot in zip(oracle, w.slots):
+            if slot is not None:
+                choice = replay.choice(slot)
+                assert choice is not None and matches(action, choice), (spec.task_id, action)
+                replay.step(slot)
+                mapped += 1
+            else:
+                replay.step_text(action)
+    assert mapped > 0
+    cov = coverage([w])
+    assert cov[w.family]["coverage"] == 1.0  # the tutorial's oracle is all menu actions
+
+
+def test_quick_run_writes_a_sane_table(tmp_path):
+    pytest.importorskip("sb3_contrib")
+    pytest.importorskip("matplotlib")
+    from claw_gym.baselines.run import main
+
+    result = main(["--quick", "--out", str(tmp_path)])
+    saved = json.loads((tmp_path / "results.json").read_text())
+    assert saved["rows"] == json.loads(json.dumps(result["rows"]))
+    text = (tmp_path / "results.md").read_text()
+    assert (tmp_path / "curves.png").read_bytes()[:4] == b"\x89PNG"
+    rows = {r["row"]: r for r in result["rows"]}
+    for name in rows:
+        assert name in text
+    episodes = {name: r["episodes"] for name, r in rows.items()}
+    assert episodes["do-nothing (finish at once)"] and not any(
+        e["passed"] for e in episodes["do-nothing (finish at once)"]
+    )
+    assert all(e["passed"] for e in episodes["oracle (scripted solution)"])
+    random_rate = sum(e["passed"] for e in episodes["random valid menu slot"]) / len(episodes["random valid menu slot"])
+    assert random_rate <= 0.25
+    for r in result["rows"]:
+        for c in r["splits"].values():
+            if c["n"]:
+                lo, hi = c["ci95"]
+                assert 0 <= lo <= c["pass@1"] <= hi <= 1
+    assert {"PPO (curriculum)", "BC", "BC then PPO"} <= set(rows)
+    llm = rows["language-model agent (claw-gym eval --agent llm)"]
+    assert llm["splits"] == {} and "no model configured" in llm["note"]
+    assert [c["name"] for c in result["curves"]] == ["PPO (curriculum)", "BC then PPO"]
+    assert result["coverage"][tutorial.FAMILY.name]["coverage"] == 1.0
