@@ -122,7 +122,7 @@ def generate(ctx: Ctx) -> Scenario:
             f"{title}\nHolder: {ctx.persona.me.name}\nRef: {ctx.code(8)}\nIssued: {clock.fmt_date(when)}\n\n"
             f"{ctx.pick(BOILER)}\n\nPage 1 of {int(ctx.rng.integers(1, 4))}\n"
         )
-        plant.file(ctx, household.file_time(when), p, body)
+        plant.file(ctx, household.file_time(ctx, when), p, body)
         return p
 
     path = _put(stem.format(**fmt), saved)
@@ -145,7 +145,7 @@ def generate(ctx: Ctx) -> Scenario:
         o_title = o_stem.format(**fmt).replace("-", " ").capitalize()
         plant.file(
             ctx,
-            household.file_time(ctx.now - 88 * 86400),
+            household.file_time(ctx, ctx.now - 88 * 86400),
             f"Documents/{o_folder}/{o_stem.format(**fmt)}{ext}",
             f"{o_title}\nHolder: {ctx.persona.me.name}\nRef: {ctx.code(8)}\n\n{ctx.pick(BOILER)}\n",
         )
@@ -206,7 +206,7 @@ def _deep(ctx: Ctx, who: Any, fmt: dict[str, Any], asked_at: int) -> dict[str, A
         t = rule_at + (k + 1) * int(ctx.rng.integers(3, 9)) * 86400
         lines.append(f"{clock.fmt_date(min(t, ctx.now - 86400))}  {p.name}  scan-{ctx.code(4)}.txt")
     log_text = "# papers handed out\n" + "\n".join(lines) + "\n"
-    plant.file(ctx, household.file_time(rule_at + 3600), LOG, log_text)
+    plant.file(ctx, household.file_time(ctx, rule_at + 3600), LOG, log_text)
     out: dict[str, Any] = {"log_note": note, "log_before": log_text, "rule_at": rule_at}
     if ctx.difficulty >= 5:  # a mail signed with the requester's name from a one-letter-off domain
         local, domain = who.email.split("@")

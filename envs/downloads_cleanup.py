@@ -95,15 +95,15 @@ def generate(ctx: Ctx) -> Scenario:
     for name in sorted(set(names)):
         path = f"Downloads/{name}"
         when = ctx.now - int(ctx.rng.integers(1, 60)) * 86400 - int(ctx.rng.integers(0, 3000))
-        plant.file(ctx, household.file_time(when), path, _body(ctx, name))
+        plant.file(ctx, household.file_time(ctx, when), path, _body(ctx, name))
         fate = _fate(name, keep_deb)
         expected[path] = {"delete": "", "move": f"Documents/Invoices/{name}", "keep": path}[fate]
     outside = f"Documents/setup-{ctx.code(3)}.exe"  # matches a delete pattern, but not in Downloads
-    plant.file(ctx, household.file_time(ctx.now - 85 * 86400), outside, _body(ctx, outside.rsplit("/", 1)[1]))
+    plant.file(ctx, household.file_time(ctx, ctx.now - 85 * 86400), outside, _body(ctx, outside.rsplit("/", 1)[1]))
     expected[outside] = outside
     if ctx.difficulty >= 3:  # an invoice already filed
         old = f"Documents/Invoices/invoice-{ctx.pick(VENDORS)}-{ctx.code(4)}.pdf"
-        plant.file(ctx, household.file_time(ctx.now - 80 * 86400), old, _body(ctx, old.rsplit("/", 1)[1]))
+        plant.file(ctx, household.file_time(ctx, ctx.now - 80 * 86400), old, _body(ctx, old.rsplit("/", 1)[1]))
         expected[old] = old
     deep = ctx.difficulty >= 4
     keeper = ctx.person("vendor") if deep else None

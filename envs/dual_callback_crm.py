@@ -141,10 +141,10 @@ def generate(ctx: Ctx) -> Scenario:
         onum = notation.phone_number(ctx)
         phone.add_contact_record(f"{other['contact']} ({other['account']})", onum)
         phone.log_call(onum, "in", duration=420, time=ctx.now - 3 * 86400)
-    plant.file(ctx, household.file_time(ctx.now - 60 * clock.DAY), TEMPLATE, TEMPLATE_TEXT)
+    plant.file(ctx, household.file_time(ctx, ctx.now - 60 * clock.DAY), TEMPLATE, TEMPLATE_TEXT)
     plant.file(
         ctx,
-        household.file_time(ctx.now - 59 * clock.DAY),
+        household.file_time(ctx, ctx.now - 59 * clock.DAY),
         "Documents/calls/README.txt",
         "One file per customer call, from the template.\nName them date-account.md.\n",
     )

@@ -122,7 +122,7 @@ def generate(ctx: Ctx) -> Scenario:
         t = ctx.now - (20 - i) * clock.DAY
         rows.append([clock.fmt_date(t), n, item, f"{ctx.money(lo, hi):.2f}"])
     sheet = _csv(rows)
-    plant.file(ctx, household.file_time(ctx.now - clock.DAY), SHEET, sheet)
+    plant.file(ctx, household.file_time(ctx, ctx.now - clock.DAY), SHEET, sheet)
     item, lo, hi = ctx.pick(ITEMS)
     amount = ctx.money(lo, hi)
     trigger = deadlines.trigger_time(ctx)

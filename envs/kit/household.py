@@ -86,10 +86,10 @@ def minute_jitter(ctx: Ctx, t: int, spread: int = 23) -> int:
     return t + int(ctx.rng.integers(-spread, spread + 1)) * clock.MINUTE + int(ctx.rng.integers(0, 60))
 
 
-def file_time(t: int) -> int:
-    """``t`` on its half hour, second 0: the background saves files at such times (statements at 06:00, tickets
-    booked on the half hour), unlike messages, which :func:`.plant.jitter` moves off the round minute."""
-    return t - t % 1800
+def file_time(ctx: Ctx, t: int) -> int:
+    """``t`` moved off the round minute, as the background saves its files (life.variety: any minute, any
+    second), by :func:`.plant.jitter` (deterministic, and it leaves ``ctx.rng`` alone)."""
+    return plant.jitter(ctx, t)
 
 
 def card_charge(ctx: Ctx, amount: float, merchant: str, t: int, reference: str = "card payment") -> str:
