@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -264,15 +265,18 @@ def test_inbox_day_paying_the_fyi_invoice_is_a_violation():
 
 
 # ---- support-shift -------------------------------------------------------------------------------------
-def _support_alt(env: ClawEnv, skip_crm: bool = False, everyone: bool = False) -> list[str]:
-    """Another order and wording: the chat post first, the priority after; the customer's mail answered anew."""
+def _support_alt(
+    env: ClawEnv, skip_crm: bool = False, everyone: bool = False, key: Callable[[dict], bool] | None = None
+) -> list[str]:
+    """Another order and wording: the chat post first, the priority after, the note on the account's other open
+    deal naming the subject; the customer's mail answered anew. ``key``: another reading of who is key."""
     f = env.scenario.facts
     steps: list[tuple[int, list[str]]] = []
     for t in f["tickets"]:
-        if t["key"] or everyone:
+        if (key(t) if key else t["key"]) or everyone:
             acts = [A.api("chat.post", channel="support", text=f"escalating {t['id']} ({t['account']}), key account")]
             if not skip_crm:
-                acts.append(A.api("crm.log_activity", deal_id=t["deal"], text=f"{t['id']} escalated"))
+                acts.append(A.api("crm.log_activity", deal_id=t["deals"][-1], text=f"{t['subject']}: sent up"))
             acts.append(A.api("helpdesk.update", id=t["id"], priority="urgent", status="pending"))
         else:
             acts = [A.api("helpdesk.comment", id=t["id"], text="Hi, thanks - on it, update soon.")]
@@ -281,6 +285,47 @@ def _support_alt(env: ClawEnv, skip_crm: bool = False, everyone: bool = False) -
         a = f["asks"]
         steps.append((a["by"] - 200, [A.api("workmail.send", to=[a["email"]], subject="Your ticket", body="On it.")]))
     return _at(env, steps, max([t["due"] for t in f["tickets"]] + ([f["asks"]["by"]] if f["asks"] else [])))
+
+
+def _open_deals(env: ClawEnv, t: dict) -> list[dict]:
+    deals = env.world.services["crm"].table("deals")
+    return [deals[d] for d in t["deals"]]
+
+
+@pytest.mark.parametrize("difficulty", [4, 5])
+def test_support_shift_hard_end_hides_the_account_and_the_topic(difficulty):
+    """At 4-5 the ticket names neither the account nor its domain; the rule's lines avoid the obvious words and
+    the amendment's line does not name the topic; a same-keyword rule in #support has expired."""
+    for variant in ("amount", "stage"):
+        env = _env("support-shift", difficulty, variant=variant)
+        f, w = env.scenario.facts, env.world
+        msgs = w.services["chat"].table("messages").values()
+        for t in f["tickets"]:
+            first = t["account"].split()[0].lower()
+            assert first not in t["email"].split("@")[1]
+            people = w.services["contacts"].search(query=t["email"])["items"]
+            assert [p["company"] for p in people] == [t["account"]]
+        amend = next(m for m in msgs if m["channel"] == "support" and m["time"] == f["rule_at"][1])
+        assert not re.search(r"tier|rule|key", amend["text"], re.I), amend["text"]
+        notes = [n["body"] for n in w.services["notes"].table("notes").values() if "#support" in n["body"]]
+        assert notes and not re.search(r"tier 2|key account", notes[0], re.I)
+        decoy = [m for m in msgs if m["channel"] == "support" and "Tier 2 rule" in m["text"]]
+        assert len(decoy) == 1 and decoy[0]["time"] < f["rule_at"][0]
+        assert len(f["tickets"]) >= 3 and len({t["key"] for t in f["tickets"]}) == 2
+
+
+def test_support_shift_amount_is_summed_and_the_expired_rule_does_not_apply():
+    env = _env("support-shift", 5, variant="amount")
+    f = env.scenario.facts
+    line = f["rule"]["new"]
+    by_sum = [t for t in f["tickets"] if t["key"] and max(d["amount"] for d in _open_deals(env, t)) <= line]
+    assert by_sum, "a customer is key only by adding up their open deals"
+    v = _play(env, _support_alt(env, key=lambda t: max(d["amount"] for d in _open_deals(env, t)) > line))
+    assert not v["passed"]
+    env.reset(seed=0)
+    expired = line // 2  # the migration fortnight's line
+    v = _play(env, _support_alt(env, key=lambda t: any(d["amount"] > expired for d in _open_deals(env, t))))
+    assert not v["passed"] and all("stayed with us" in n for n in _failed(v))
 
 
 @pytest.mark.parametrize("variant", ["amount", "stage"])
