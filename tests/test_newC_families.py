@@ -232,9 +232,8 @@ def test_inbox_day_plan_reminder_and_bank_history_agree():
                 f, w = env.scenario.facts, env.world
                 plan = f["plan"]
                 body = w.services["mail"].table("messages")[plan["mail"]]["body"]
-                got = re.search(r"(\d+) equal monthly instalments, the first one due on (\d{4}-\d{2}-\d{2})", body)
-                assert got, body
-                n, first = int(got.group(1)), date.fromisoformat(got.group(2))
+                n, first = plan["n"], date.fromisoformat(plan["first"])
+                assert f" {n} " in body and plan["first"] in body and f"{plan['total']:.2f}" in body, body
                 _play_until(env, f["bill_at"] + 60)
                 text = w.services["mail"].table("messages")[f["reminder"]]["body"]
                 k, n2 = map(int, re.search(r"instalment (\d+) of (\d+)", text).groups())
@@ -242,7 +241,11 @@ def test_inbox_day_plan_reminder_and_bank_history_agree():
                 assert n2 == n and 1 <= k <= n and _monthly(first, k - 1) == today, (first, k, today)
                 bank = w.services["bank"].table("transactions").values()
                 paid = sorted(
-                    (t for t in bank if t["iban"] == plan["iban"] and t["time"] < f["trigger_at"]),
+                    (
+                        t
+                        for t in bank
+                        if t["iban"] == plan["iban"] and t["reference"] == plan["ref"] and t["time"] < f["trigger_at"]
+                    ),
                     key=lambda t: t["time"],
                 )
                 assert len(paid) == k - 1, [t["reference"] for t in paid]
@@ -253,6 +256,35 @@ def test_inbox_day_plan_reminder_and_bank_history_agree():
                 deep += k >= 2
                 env.close()
     assert deep >= 4
+
+
+@pytest.mark.parametrize("difficulty", [4, 5])
+def test_inbox_day_hard_end_one_provider_three_plans_only_the_dates_tell(difficulty):
+    """At 4-5 the reminded provider holds three of the person's plans (same sender, subject and IBAN, varied
+    wordings); only one has an instalment due today; paying a sibling's instalment fails."""
+    for variant in ("personal", "work"):
+        env = _env("inbox-day", difficulty, variant=variant)
+        f, w = env.scenario.facts, env.world
+        plan, mails = f["plan"], w.services["mail"].table("messages")
+        same = [m for m in mails.values() if m["subject"] == f"Your instalment plan with {plan['name']}"]
+        assert len(same) == 3 and {m["from"] for m in same} == {plan["sender"]}
+        assert sum("instalment plan with" in m["subject"] for m in mails.values()) >= 5
+        today = clock.to_datetime(f["bill_at"]).date()
+        for sid in plan["siblings"]:
+            body = mails[sid]["body"]
+            first = date.fromisoformat(re.search(r"\d{4}-\d{2}-\d{2}", body).group(0))
+            assert all(_monthly(first, i) != today for i in range(12)), body
+        assert env.world.clock.now - mails[plan["mail"]]["time"] >= (30 if difficulty == 4 else 60) * clock.DAY
+    env = _env("inbox-day", difficulty, variant="personal")
+    f = env.scenario.facts
+    mails = env.world.services["mail"].table("messages")
+    sib = mails[f["plan"]["siblings"][0]]["body"]
+    ref = re.search(r"IP-\w+", sib).group(0)
+    amount = float(re.search(r"EUR (\d+\.\d\d)", sib).group(1)) / int(re.search(r" (\d) ", sib).group(1))
+    wrong = A.api("bank.pay", iban=f["plan"]["iban"], amount=round(amount, 2), reference=ref)
+    acts = [a if '"bank.pay"' not in a else wrong for a in env.oracle_actions()]
+    v = _play(env, acts)
+    assert not v["passed"] and any("instalment" in n for n in _failed(v))
 
 
 def test_inbox_day_paying_the_fyi_invoice_is_a_violation():
