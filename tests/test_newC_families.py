@@ -21,7 +21,7 @@ import claw_gym
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.env import ClawEnv
-from claw_gym.envs import household_day
+from claw_gym.envs import household_day, sales_day
 from claw_gym.envs.kit import checks
 from claw_gym.replay import finish_episode
 from claw_gym.tasks import families
@@ -507,6 +507,36 @@ def test_sales_day_another_way_passes_and_half_done_fails(variant):
     env.reset(seed=0)
     v = _play(env, _sales(env, skip_lost=True))
     assert not v["passed"] and all("no demo" in n for n in _failed(v))
+
+
+@pytest.mark.parametrize("variant", ["inbound", "referral"])
+def test_sales_day_hard_end_varied_leads_unnamed_rule_and_an_expired_decoy(variant):
+    """At 5 the rule and its widening avoid the obvious words (the widening answers a colleague's question),
+    the lead messages are not one template, and a same-keyword campaign rule that has expired does not apply:
+    qualifying by its lower budget line fails."""
+    env = _env("sales-day", 5, variant=variant)
+    f, w = env.scenario.facts, env.world
+    texts = [m["text"] for m in w.services["chat"].table("messages").values() if m["channel"] == "sales"]
+    texts += [n["body"] for n in w.services["notes"].table("notes").values()]
+    texts += [m["body"] for m in w.services["workmail"].table("messages").values()]
+    rule = next(t for t in texts if "ours -" in t and "#sales" in t)
+    assert not re.search(r"inbound|rule", rule, re.I)
+    widen = [t for t in texts if "same money line" in t]
+    assert len(widen) == 1 and not re.search(r"inbound|rule|lead", widen[0], re.I)
+    decoy = [t for t in texts if "campaign weeks only" in t]
+    assert len(decoy) == 1 and "inbound leads rule" in decoy[0]
+    if variant == "inbound":
+        mails = w.services["workmail"].table("messages")
+        arrived = [lead["msg"] for lead in f["leads"]]
+        _play_until(env, max(lead["at"] for lead in f["leads"]) + 60)
+        bodies = [mails[m]["body"] for m in arrived]
+        assert len({b.split("\n")[2][:12] for b in bodies}) >= 2, bodies
+    env.reset(seed=0)
+    lower = f["minimum"] - 15_000
+    take = [lead["country"] in f["countries"] and lead["budget"] >= lower for lead in f["leads"]]
+    assert take != [lead["qualified"] for lead in f["leads"]]
+    v = _play(env, sales_day._plan(env.world, env.scenario.facts, take))
+    assert not v["passed"]
 
 
 def test_sales_day_a_demo_outside_the_window_or_on_a_busy_slot_fails():
