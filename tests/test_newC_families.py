@@ -137,12 +137,8 @@ def test_hard_end_depth_and_size(family):
             shape = [m for m in w.services["chat"].table("messages").values() if m["channel"] == "sales"]
         else:
             deciding = [f["fee"]["letter"]["time"]]
-            org = f["fee"]["org"]
-            shape = [
-                m
-                for m in w.services["mail"].table("messages").values()
-                if m["subject"].startswith(f"Letter from {org}")
-            ]
+            shape = [m for m in w.services["mail"].table("messages").values() if m["from"] == f["fee"]["sender"]]
+            shape = [m for m in shape if m["time"] < now]
         assert all(now - t >= need for t in deciding), (spec.task_id, [clock.fmt(t) for t in deciding])
         assert len(shape) >= 3, spec.task_id
         if spec.difficulty == 5:
@@ -614,6 +610,27 @@ def test_household_day_another_way_passes_a_hedge_and_a_busy_day_fail(variant):
     when = clock.to_datetime(clock.parse_time(busy))
     v = _play(env, _home(env, day_text=f"{when:%a} {when.day} {when:%b}"))
     assert len(_failed(v)) == 1 and "parcel" in _failed(v)[0]
+
+
+@pytest.mark.parametrize("variant", ["school", "club"])
+def test_household_day_hard_end_only_the_date_names_the_letter(variant):
+    """At 4-5 the sender's three letters carry no month in their subject: the fee mail's "letter of <month>"
+    is found by the received dates; the running note's rule avoids the obvious words next to another place's
+    same-keyword line; the firm's text does not name the repair."""
+    env = _env("household-day", 5, variant=variant)
+    f, w = env.scenario.facts, env.world
+    fee = f["fee"]
+    letters = [m for m in w.services["mail"].table("messages").values() if m["from"] == fee["sender"]]
+    letters = [m for m in letters if m["time"] < env.world.clock.now]
+    assert len(letters) == 3 and not any(fee["letter"]["month"] in m["subject"] for m in letters)
+    months = [clock.to_datetime(m["time"]).strftime("%B") for m in letters]
+    assert months.count(fee["letter"]["month"]) == 1
+    notes = "\n".join(n["body"] for n in w.services["notes"].table("notes").values())
+    assert "storage unit repairs" in notes and "letting in at home" in notes
+    assert not re.search(r"repair|visit", next(x for x in notes.split("\n") if "letting in" in x))
+    _play_until(env, f["visit"]["fix_at"] + 60)
+    fix = w.services["sms"].table("messages")[f["visit"]["fix"]]["body"]
+    assert "sorry for the change" in fix and not any(r.split()[-1] in fix for r in household_day.REPAIRS)
 
 
 def test_household_day_paying_an_older_letters_account_is_a_violation():
