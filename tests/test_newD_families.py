@@ -20,6 +20,7 @@ from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.env import ClawEnv
 from claw_gym.envs.kit import phone_flows, records
+from claw_gym.envs.xdev_ledger_code import VARIANTS as VARIANTS_LEDGER
 from claw_gym.replay import finish_episode
 from claw_gym.tasks import families
 
@@ -161,6 +162,34 @@ def test_ledger_old_code_wrong_batch_and_half_done_fail():
         env.close()
 
 
+@pytest.mark.parametrize("level", [4, 5])
+def test_ledger_hard_end_the_change_is_a_yes_in_a_thread_and_the_answer_is_never_literal(level):
+    """At 4-5 the change that counts is the manager's "yes" to a colleague's suggestion (the "yes" names no
+    batch), the later "no" names none either, and a same-keyword line about the quarterly run (a fourth
+    batch) does not apply: pushing that batch, or the one asked about, fails."""
+    fam = ALL["xdev-ledger-code"]
+    for variant in fam.variants:
+        env = _env("xdev-ledger-code", variant, level, 1)
+        f = env.scenario.facts
+        names = VARIANTS_LEDGER[variant]["names"]
+        mine = [
+            m
+            for m in env.world.services["chat"].table("messages").values()
+            if m["channel"] == f["channel"] and m["sender"] == f["manager"] and m["time"] < f["start"]
+        ]
+        naming_target = [m for m in mine if f["target"] in m["text"]]
+        assert not naming_target, naming_target  # only the colleague's suggestion names it
+        quarterly = [m for m in mine if "quarterly" in m["text"]]
+        assert len(quarterly) == 1
+        spare = next(n for n in names if n in quarterly[0]["text"])
+        assert spare not in (f["target"], f["older"], f["asked"]) and len(names) == 4
+        for wrong in (spare, f["asked"]):
+            env.reset(seed=1)
+            info = _play(env, fam.oracle(env.world, {**env.scenario.facts, "target": wrong}))
+            assert "no other batch was pushed" in _failed(info), info["verdict"]
+        env.close()
+
+
 def test_ledger_other_door_and_wording_pass():
     """The request read and answered from the laptop: `claw chat post`, the total written another way."""
     env = _env("xdev-ledger-code", "payroll", 3, 1)
@@ -277,6 +306,29 @@ def test_signature_interim_number_and_namesake_fail_and_api_text_passes():
     steps[at : end + 1] = [A.api("sms.send", to=f["new"], body="Hi, got your new number, saved!")]
     info = _play(env, steps)
     assert info["verdict"]["passed"], info["verdict"]
+
+
+@pytest.mark.parametrize("variant", ["docs", "mails"])
+def test_signature_hard_end_only_the_headers_date_the_files_and_a_colleague_signs_the_newest(variant):
+    """At 4-5 no file name carries a date and the folder came over in one sync (every file the same time):
+    the header dates decide; her colleague's file at the same company is the newest, and his number is not
+    hers: saving and texting it fails."""
+    fam = ALL["xdev-signature-contact"]
+    for level in (4, 5):
+        env = _env("xdev-signature-contact", variant, level, 1)
+        f = env.scenario.facts
+        recs = [env.world.services["files"].find(p) for p in f["docs"]]
+        assert len({r["modified"] for r in recs}) == 1
+        assert not any(re.search(r"\d{4}-\d{2}-\d{2}", p) for p in f["docs"])
+        company = f["label"].split("(")[1][:-1]
+        theirs = [r for r in recs if company in r["content"]]
+        dates = [re.search(r"Date: (\S+)", r["content"]).group(1) for r in theirs]
+        newest = theirs[dates.index(max(dates))]["content"]
+        assert len(theirs) == 4 and f["mate"] in newest and f["mate_num"] in newest
+        info = _play(env, fam.oracle(env.world, {**f, "new": f["mate_num"]}))
+        failed = _failed(info)
+        assert "the phone contact has the newest number" in failed and "a text went to the new number" in failed
+        env.close()
 
 
 def test_shared_code_trap_wrong_agenda_fail_and_pasting_the_agenda_passes():
