@@ -9,6 +9,8 @@ Envs are built with ClawEnv(task_id) directly: the shipped manifest (gym ids) pr
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import shlex
@@ -20,6 +22,7 @@ from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.env import ClawEnv
 from claw_gym.envs.kit import phone_flows, records
+from claw_gym.envs.xdev_figure_text import VARIANTS as VARIANT_FIGURE
 from claw_gym.envs.xdev_ledger_code import VARIANTS as VARIANTS_LEDGER
 from claw_gym.replay import finish_episode
 from claw_gym.tasks import families
@@ -262,6 +265,33 @@ def test_figure_stale_sum_and_hedge_fail_and_a_plain_sms_passes():
     env.reset(seed=0)
     late = [A.wait(f["call_at"] - env.world.clock.now + 60, wake=False), A.api("sms.send", to=f["number"], body=body)]
     assert not _play(env, late)["verdict"]["passed"]  # after the call it was needed for
+
+
+@pytest.mark.parametrize("variant", ["po", "event"])
+def test_figure_hard_end_names_as_clerks_write_them_and_a_near_namesake_supplier(variant):
+    """At 4-5 no mail carries the asker's name as the phone shows it (clerks write "Last, First", "F. Last"...);
+    the chat line naming the dropped row names the supplier, not the reference, and another reference's
+    supplier is a near-namesake; not matching the supplier to the asker's reference (the line kept) fails."""
+    env = _env("xdev-figure-text", variant, 5, 1)
+    f, w = env.scenario.facts, env.world
+    svc = "workmail" if "workmail" in w.services else "mail"
+    mails = [m for m in w.services[svc].table("messages").values() if any(r in m["subject"] for r in f["refs"])]
+    assert len(mails) == 3 and not any(f["name"] in m["body"] for m in mails)
+    assert sum(f["name"].split()[-1].lower() in m["body"].lower() for m in mails) == 1
+    chan = VARIANT_FIGURE[variant]["channel"]
+    cancel = [m["text"] for m in w.services["chat"].table("messages").values() if m["channel"] == chan]
+    cancel = [t for t in cancel if f["gone"]["item"] in t and f["gone"]["date"] in t]
+    assert len(cancel) == 1 and not any(r in cancel[0] for r in f["refs"]) and f["vendor"] in cancel[0]
+    vendors = VARIANT_FIGURE[variant]["vendors"]
+    twin = vendors[vendors.index(f["vendor"]) ^ 1]
+    sheet = list(csv.DictReader(io.StringIO(w.services["files"].find(VARIANT_FIGURE[variant]["sheet"])["content"])))
+    assert any(r["vendor"] == twin for r in sheet)
+    keep = round(f["total"] + float(f["gone"]["amount"]), 2)  # the called-off line still counted
+    steps = [
+        A.wait(f["trigger_at"] - env.world.clock.now + 60, wake=False),
+        A.api("sms.send", to=f["number"], body=f"EUR {keep:.2f} so far"),
+    ]
+    assert not _play(env, steps)["verdict"]["passed"]
 
 
 def test_receipt_personal_trip_and_old_cost_centre_fail_other_doors_pass():
