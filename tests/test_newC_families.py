@@ -452,6 +452,29 @@ def test_supplier_invoice_the_old_queue_or_an_unlinked_unnamed_claim_fails():
     assert _failed(v) == ["the payment is claimed back: a submitted claim for the transfer"]
 
 
+@pytest.mark.parametrize("variant", ["manager", "lookalike"])
+def test_supplier_invoice_hard_end_the_move_is_a_chat_reply_and_an_expired_queue_does_not_apply(variant):
+    """At 5 the rule avoids "finance queue", an older update's expired line names another queue with that very
+    keyword, and the move is the manager's reply in #general (naming addresses, not the topic): forwarding to
+    the expired queue or to the one the rule names fails; to the current one passes."""
+    env = _env("supplier-invoice", 5, variant=variant)
+    f, w = env.scenario.facts, env.world
+    mails = [m for m in w.services["workmail"].table("messages").values() if m["subject"] == "Finance update"]
+    rule = w.services["workmail"].table("messages")[f["rule_mails"][0]]["body"]
+    assert "finance queue" not in rule and f["old_queue"] in rule and len(mails) == 4
+    expired = [m for m in mails if "finance queue" in m["body"]]
+    t_rule = w.services["workmail"].table("messages")[f["rule_mails"][0]]["time"]
+    assert len(expired) == 1 and f["expired_queue"] in expired[0]["body"] and expired[0]["time"] < t_rule
+    reply = [m for m in w.services["chat"].table("messages").values() if f["queue"] in m["text"]]
+    assert len(reply) == 1 and "queue" not in reply[0]["text"]
+    for key in ("expired_queue", "old_queue"):
+        env.reset(seed=0)
+        v = _supplier_run(env, queue_key=key)
+        assert not v["passed"] and all("finance queue" in n for n in _failed(v)), v
+    env.reset(seed=0)
+    assert _supplier_run(env)["passed"]
+
+
 def test_supplier_invoice_confirming_by_replying_to_the_mail_does_not_count():
     env = _env("supplier-invoice", 2)
     f = env.scenario.facts
