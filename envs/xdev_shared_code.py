@@ -106,7 +106,8 @@ def generate(ctx: Ctx) -> Scenario:
         items = ctx.sample(v["items"], 5)
         saved = X.days_back(ctx, lo, hi + 30)
         if hard and k < 2:  # each drafted after the word that set its date
-            saved = (moved if k == 0 else invited) + int(ctx.rng.integers(1, 4)) * clock.DAY
+            word = moved if k == 0 and moved is not None else invited
+            saved = word + int(ctx.rng.integers(1, 4)) * clock.DAY
         files.put(path, _agenda(items, f"{v['event'].capitalize()} {date}", day), time=saved)
         paths.append(path)
     plant.mail_in(
