@@ -26,7 +26,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
 
-from .kit import notation, phone_flows, views
+from .kit import notation, phone_flows, plant, views
 from .kit import xchain as X
 
 FIRSTS = ["Dana", "Mira", "Sanne", "Lea", "Ines", "Anouk"]
@@ -123,7 +123,8 @@ def generate(ctx: Ctx) -> Scenario:
             company=comp,
             number=num,
         )
-        files.put(path, text, time=synced if hard else t + int(ctx.rng.integers(5, 90)) * clock.MINUTE)
+        saved = synced if hard else t + int(ctx.rng.integers(5, 90)) * clock.MINUTE
+        plant.file(ctx, plant.jitter(ctx, saved), path, text)  # as the background saves files
         docs.append(path)
     clients_before = None
     if ctx.difficulty >= 3:
