@@ -7,7 +7,8 @@ Nobody asks. Over a virtual day (more arrivals with difficulty):
 - a fee is due today by a time (``school``: the class trip, coach plus entry, reference the child's name
   from the mail; ``club``: the rowing club's season fee, boat plus locker, reference the member number):
   to the account "in our letter of <month>": one of three same-shaped letters of that sender, >= 30 / 60
-  days back at difficulty 4 / 5, each with a different account;
+  days back at difficulty 4 / 5, each with a different account (at 4-5 no month in their subjects:
+  only the received date matches);
 - the landlord announces a repair visit and asks to confirm by a time; the person's running note (one
   line among others) says visits to the flat go in the calendar; then the repair firm texts a new time
   for the visit (another channel, no tell): the calendar entry covers the new time, not the old;

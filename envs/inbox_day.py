@@ -8,6 +8,8 @@ Nobody asks. Over a virtual day these arrive (more with difficulty):
   the amount and the account are in the plan's confirmation mail, weeks back (>= 30 days at
   difficulty 4, >= 60 at 5), among other providers' same-shaped plan confirmations; the amount is
   the balance divided by the number of instalments, the reference is the one the plan says to quote;
+  at 4-5 the provider holds three of the person's plans (same sender, subject and IBAN, varied wordings):
+  only the dates say which one has an instalment due today;
 - a newsletter (read it or file it, nothing else);
 - an FYI that an invoice is already paid by someone else, with its IBAN: paying it again is harm.
 

@@ -10,7 +10,9 @@ territory is widened through another channel (a chat line for the note's rule, a
 rule): the later word wins. Leads arrive over the day (``inbound`` by mail, ``referral`` posted in
 #sales by colleagues), each asking for an answer by a time. From difficulty 4 one qualifying company
 also has an old lost deal from months ago: the new lead's deal is the one. At difficulty 4-5 the
-rule sits >= 30 / >= 60 days back among other rule-like lines.
+rule sits >= 30 / >= 60 days back among other rule-like lines, worded without "inbound"/"rule"; the
+widening answers a colleague's question; an expired same-keyword campaign rule does not apply; the
+leads write each their own way (a city for the country, the budget in thousands or per quarter).
 """
 
 from __future__ import annotations

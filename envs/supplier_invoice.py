@@ -5,7 +5,8 @@ that a payee never paid before needs two approvals in the finance queue (forward
 there, never pay them yourself), that a mail asking to pay a new payee or new bank details is checked
 with its sender by text or call, and that a supplier paid from one's own account is claimed back the same day (a
 claim linked to the transfer, submitted). From difficulty 3 a later update moves the queue's
-address (the later one wins). Over the day:
+address (the later one wins); at 4-5 the rule avoids "finance queue", an older update's expired line
+names another queue, and the move is the manager's reply in #general. Over the day:
 - the usual office supplier's invoice arrives (paid before, same IBAN), due by a time; a colleague's
   chat line says part of the delivery did not come and the supplier agreed to be paid for what came:
   the amount is recomputed from the invoice's lines;

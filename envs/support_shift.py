@@ -8,7 +8,10 @@ a colleague's reply amends the rule (the later amendment wins). Tickets arrive o
 the CRM, and the rule decides: escalate (priority urgent, the ticket number posted in #support,
 a line on the open deal in the CRM) or answer publicly, both before the SLA time the ticket
 states. At difficulty 4-5 the rule and its amendment sit >= 30 / >= 60 days back among other
-rule-like lines of the channel, and a key customer also mails asking to hear back by a time.
+rule-like lines of the channel, and a key customer also mails asking to hear back by a time. There the
+rule is worded without "Tier 2"/"key" (open deals summed for ``amount``), the amendment is the manager's
+reply in a thread that does not name the topic, an expired same-keyword rule sits in #support, and the
+requester's mail domain and signature no longer name the account (the contact card does).
 
 Variants change the rule: ``amount`` (open deals above a threshold; the amendment lowers it)
 and ``stage`` (open deals at given stages; the amendment adds one).

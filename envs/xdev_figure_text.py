@@ -1,15 +1,15 @@
 """Proactive, cross-device: someone saved only on the phone texts for a figure that lives in a laptop CSV.
 
-Mid-episode a text arrives from a number the synced address book does not know: the phone
-shows who it is (a contact saved on the phone only). They ask for the running total of
-"their" purchase order (or event budget) before a call at a time the text gives. Which
-reference is theirs is in a mail that names them as requester, among same-shaped mails for
-other references (30+ days back at level 4, 60+ at 5). The figure is a sum over the laptop's
-CSV: that reference's rows, credits subtracting, without the rows the text excludes, and
-without a row that procurement said in chat was cancelled after the sheet was exported (the
-stale sum keeps it). The answer goes back by text (any door that reaches them counts), with
-the one figure. More goals with difficulty: a tracker row on the laptop (3+), a post in the
-team channel (4+), a reminder to chase the vendor (5).
+Mid-episode a text arrives from a number the synced address book does not know: the phone shows who it is
+(a contact saved on the phone only). They ask for the running total of "their" purchase order (or event
+budget) before a call at a time the text gives. Which reference is theirs is in a mail that names them as
+requester, among same-shaped mails for other references (30+ days back at level 4, 60+ at 5). The figure
+is a sum over the laptop's CSV: that reference's rows, credits subtracting, without the rows the text
+excludes, and without a row that procurement said in chat was cancelled after the sheet was exported (the
+stale sum keeps it). At 4-5 the mails name the requester as clerks write names ("Last, First"), and the
+chat line names the supplier (another reference's is a near-namesake), not the reference. The answer goes
+back by text (any door that reaches them counts), with the one figure. More goals with difficulty: a
+tracker row on the laptop (3+), a post in the team channel (4+), a reminder to chase the vendor (5).
 """
 
 from __future__ import annotations

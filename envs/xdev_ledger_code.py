@@ -7,11 +7,12 @@ API, no ``claw``). Two pushes are on the phone: the first expired and was re-sen
 one counts (the tool refuses the old one). The tool writes a receipt derived from the code, and
 prints the batch total; the colleague wants the total and the receipt posted in the channel.
 
-Which batch: at levels 1-3 the request names it. At 4 and 5 it says "the one we agreed": the
-manager settled it in the channel 30+ (60+) days back, among three same-shaped candidates (an
-older decision, the later change that counts, and a colleague's question that the manager
-answered "no, still ..."). More goals with difficulty: tick the person's to-do (4+) and note the
-receipt on the finance ticket (5).
+Which batch: at levels 1-3 the request names it. At 4 and 5 it says "the one we agreed": the manager
+settled it in the channel 30+ (60+) days back, among three same-shaped candidates (an older decision, the
+later change that counts, and a colleague's question that the manager answered "no, still ..."); at 4-5
+the change is the manager's "yes" to a colleague's suggestion, the "no" names no batch, and a line about
+the quarterly run (a fourth batch) does not apply. More goals with difficulty: tick the person's to-do
+(4+) and note the receipt on the finance ticket (5).
 """
 
 from __future__ import annotations

@@ -1,15 +1,15 @@
-"""Proactive, cross-device: a work receipt shows up only on the phone; file the expense and update the laptop sheet.
+"""Proactive, cross-device: a work receipt shows up only on the phone; file the expense and update the
+laptop sheet.
 
-Nobody asks. Mid-episode the ride (or pay-at-table) app's receipt notification lands on the
-phone: amount, time and "Business profile". Its card payment posts in the bank a minute later
-under the app's name, and later in the window a personal trip with the same app posts too (its
-receipt says "Personal"): only the phone tells the two apart. The person wrote down, as one
-line of a longer admin note, that work receipts are filed as an expense within the hour,
-linked to the card payment, with the cost centre in the notes, and added to the expenses sheet
-on the laptop; from level 3, submitted at once. Which cost centre: the note's at levels 1-3; at
-4 and 5 finance changed it in a mail 30+ (60+) days back, among same-shaped mails about other
-teams' centres and the older one (the later change wins). Level 5: also tell the approver in
-their chat DM.
+Nobody asks. Mid-episode the ride (or pay-at-table) app's receipt notification lands on the phone:
+amount, time and "Business profile". Its card payment posts in the bank a minute later under the app's
+name, and later in the window a personal trip with the same app posts too (its receipt says "Personal"):
+only the phone tells the two apart. The person wrote down, as one line of a longer admin note, that work
+receipts are filed as an expense within the hour, linked to the card payment, with the cost centre in the
+notes, and added to the expenses sheet on the laptop; from level 3, submitted at once. Which cost centre:
+the note's at levels 1-3; at 4 and 5 it changed 30+ (60+) days back, after finance's same-shaped mails
+about other teams' centres and the older one (at 4-5 the change that counts is the manager's reply in
+#general). Level 5: also tell the approver in their chat DM.
 """
 
 from __future__ import annotations

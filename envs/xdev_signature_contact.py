@@ -5,7 +5,9 @@ ago; their newer documents on the laptop carry it in the signature. They are sav
 phone only, next to a namesake at another company. The laptop holds several documents signed
 by each of the two, dated in their header: the target's oldest carries the number the phone
 has, a later one an interim number, the newest the current one (30+ days back at level 4,
-60+ at 5); the namesake's documents are newer still, with her own number. The agent edits the
+60+ at 5); the namesake's documents are newer still, with her own number. At 4-5 no file name carries
+a date and the folder came over in one sync (the headers decide), and a colleague at her company signs
+the newest file there. The agent edits the
 right phone contact to the newest number (not a duplicate, the namesake untouched) and texts
 that number. More goals with difficulty: the laptop's client list (3+), a note on the
 company's CRM deal (4+).
