@@ -7,7 +7,8 @@ Nobody asks. Over a virtual day (more arrivals with difficulty):
 - a fee is due today by a time (``school``: the class trip, coach plus entry, reference the child's name
   from the mail; ``club``: the rowing club's season fee, boat plus locker, reference the member number):
   to the account "in our letter of <month>": one of three same-shaped letters of that sender, >= 30 / 60
-  days back at difficulty 4 / 5, each with a different account;
+  days back at difficulty 4 / 5, each with a different account (at 4-5 no month in their subjects:
+  only the received date matches);
 - the landlord announces a repair visit and asks to confirm by a time; the person's running note (one
   line among others) says visits to the flat go in the calendar; then the repair firm texts a new time
   for the visit (another channel, no tell): the calendar entry covers the new time, not the old;
@@ -24,7 +25,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, checks, day, notation, records
+from .kit import arrivals, checks, day, notation, plant, records
 
 COURIERS = [("ParcelPoint", "+1 555 010 4411"), ("SwiftDrop", "+1 555 010 7720"), ("Postline", "+1 555 010 3308")]
 FIRMS = [("Brightwater Plumbing", "+1 555 014 2290"), ("Heatwell Services", "+1 555 014 8812")]
@@ -36,6 +37,13 @@ PROMOS = [
 ]
 
 
+#: how the school office and the treasurer title their letters (at 4-5: no month in the subject)
+LETTER_SUBJECTS = {
+    "school": ["A few practical points", "Welcome back", "News from the office", "Term update"],
+    "club": ["Club news", "From the treasurer", "Season notes", "Boathouse update"],
+}
+
+
 def _fee(ctx: Ctx) -> dict[str, Any]:
     """The fee, its parts, who asks, and the letters (the named one deep in the history)."""
     school = ctx.variant == "school"
@@ -45,8 +53,9 @@ def _fee(ctx: Ctx) -> dict[str, Any]:
     member = f"M-{ctx.code(4)}"
     back = day.days_back(ctx)
     offsets = [back, back + 34, back - 33 if back - 33 >= 3 else back + 68]
-    mail, letters = ctx.svc("mail"), []
-    for off in offsets:
+    hard, letters = ctx.difficulty >= 4, []
+    subjects = ctx.sample(LETTER_SUBJECTS["school" if school else "club"], 3)
+    for k, off in enumerate(offsets):
         t = day.past(ctx, off)
         iban = "DE" + ctx.code(2) + ctx.code(18)
         month = clock.to_datetime(t).strftime("%B")
@@ -61,7 +70,8 @@ def _fee(ctx: Ctx) -> dict[str, Any]:
                 f"Dear members,\n\nthe club account for fees is {iban}; please quote your member number ({member}) "
                 f"with every payment. The boathouse is closed on public holidays.\n\nBest,\nthe treasurer, {org}"
             )
-        rec = mail.deliver(sender, f"Letter from {org} - {month}", body, time=t, read=True)
+        subject = subjects[k] if hard else f"Letter from {org} - {month}"  # at 4-5 only the date says which
+        rec = plant.mail_in(ctx, "mail", t, sender, subject, body, read=True)
         letters.append({"iban": iban, "month": month, "time": t, "id": rec["id"]})
     child = ctx.pick(CHILDREN)
     return {
@@ -91,14 +101,20 @@ def generate(ctx: Ctx) -> Scenario:
     fee = _fee(ctx)
     partner = ctx.person("partner")
     t_note = day.past(ctx, day.days_back(ctx) + 3)
-    day.note_with_line(
-        ctx,
-        f"anyone coming to the flat (repairs, meter readings): put it in the calendar, {partner.first} checks it",
-        t_note,
-        extra=3 + ctx.difficulty // 2,
-    )
-    for _ in range(2):  # other running notes of the same shape
-        day.note_with_line(ctx, ctx.pick(day.NOTE_LINES)[2:], day.past(ctx, int(ctx.rng.integers(5, 80))))
+    hard = ctx.difficulty >= 4
+    if hard:  # worded without "repair"/"visit", and another place's same-keyword line that does not apply
+        line = (
+            f"whenever someone needs letting in at home (plumber, meter man...), put it in the calendar so "
+            f"{partner.first} sees it"
+        )
+    else:
+        line = f"anyone coming to the flat (repairs, meter readings): put it in the calendar, {partner.first} checks it"
+    day.note_with_line(ctx, line, t_note, extra=3 + ctx.difficulty // 2)
+    others = [ctx.pick(day.NOTE_LINES)[2:], ctx.pick(day.NOTE_LINES)[2:]]
+    if hard:
+        others[0] = "storage unit repairs and deliveries: no need for the calendar, the caretaker lets them in"
+    for line in others:  # other running notes of the same shape
+        day.note_with_line(ctx, line, day.past(ctx, int(ctx.rng.integers(5, 80))))
     courier, courier_no = ctx.pick(COURIERS)
     first = clock.day_start(ctx.now) + int(ctx.rng.integers(1, 3)) * clock.DAY
     for _ in range(30):  # the person's own meetings may fill 13:00-15:00: offer days where two are still free
@@ -172,7 +188,12 @@ def generate(ctx: Ctx) -> Scenario:
         ctx,
         t_fix,
         firm_no,
-        f"Hi, {firm} here about {repair} on {clock.to_datetime(vday):%A}: we can only make it "
+        (
+            f"Hi, {firm} here - {clock.to_datetime(vday):%A} we can only make it "
+            f"{clock.fmt(new_start)[-5:]}-{clock.fmt(new_start + 90 * 60)[-5:]} now, sorry for the change."
+        )
+        if hard
+        else f"Hi, {firm} here about {repair} on {clock.to_datetime(vday):%A}: we can only make it "
         f"{clock.fmt(new_start)[-5:]}-{clock.fmt(new_start + 90 * 60)[-5:]} now, sorry for the change.",
     )
     noise = []
@@ -307,7 +328,7 @@ def _plan(world: World, f: dict[str, Any], visit_at: int) -> list[str]:
             fee["at"] + 60,
             [
                 A.api("mail.get", id=fee["mail"]),
-                A.api("mail.search", query=f"Letter from {fee['org']}"),
+                A.api("mail.search", query=fee["sender"]),
                 A.api("mail.get", id=fee["letter"]["id"]),
                 A.api("bank.pay", iban=fee["iban"], amount=fee["amount"], reference=fee["ref"], name=fee["org"]),
             ],

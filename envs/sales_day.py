@@ -10,7 +10,9 @@ territory is widened through another channel (a chat line for the note's rule, a
 rule): the later word wins. Leads arrive over the day (``inbound`` by mail, ``referral`` posted in
 #sales by colleagues), each asking for an answer by a time. From difficulty 4 one qualifying company
 also has an old lost deal from months ago: the new lead's deal is the one. At difficulty 4-5 the
-rule sits >= 30 / >= 60 days back among other rule-like lines.
+rule sits >= 30 / >= 60 days back among other rule-like lines, worded without "inbound"/"rule"; the
+widening answers a colleague's question; an expired same-keyword campaign rule does not apply; the
+leads write each their own way (a city for the country, the budget in thousands or per quarter).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, field_in
 from claw_gym.world import World
 
-from .kit import arrivals, checks, day, records
+from .kit import arrivals, checks, day, plant, records
 
 COMPANIES = [
     "Arcwell Systems",
@@ -66,33 +68,154 @@ def _working_days(t: int, n: int) -> list[int]:
     return out
 
 
+#: where people say they are (at 4-5 some leads name their city, not the country)
+CITIES = {
+    "Germany": "Leipzig",
+    "Austria": "Graz",
+    "Switzerland": "Basel",
+    "Sweden": "Gothenburg",
+    "Norway": "Bergen",
+    "Denmark": "Aarhus",
+    "Finland": "Tampere",
+    "Netherlands": "Eindhoven",
+    "Belgium": "Leuven",
+    "Luxembourg": "Luxembourg City",
+    "France": "Lyon",
+    "Spain": "Valencia",
+    "Italy": "Turin",
+    "Poland": "Krakow",
+    "Portugal": "Porto",
+    "Ireland": "Cork",
+}
+
+
+def _lead_mail(ctx: Ctx, lead: dict[str, Any], hard: bool) -> tuple[str, str]:
+    """A demo request; at 4-5 written each its own way (the country or a city of it, the budget in full, in
+    thousands, or per quarter for a year), the deadline anywhere in it."""
+    name, company, country, budget = lead["name"], lead["company"], lead["country"], lead["budget"]
+    by = clock.fmt(lead["by"])[-5:]
+    if not hard:
+        return (
+            f"Demo request - {company}",
+            f"Hi,\n\nI'm {name} at {company} ({country}). We are looking for a tool for our team, with a budget "
+            f"of around EUR {budget:,}. Could we see a demo? Please get back to me by {by} today.\n\nBest,\n{name}",
+        )
+    where = ctx.pick([f"in {country}", f"in {CITIES[country]}", f"from our {CITIES[country]} office"])
+    money = [f"about EUR {budget:,}", f"roughly {budget // 1000}k euros"]
+    if budget % 4000 == 0:
+        money.append(f"EUR {budget // 4:,} a quarter for the first year")
+    spend = ctx.pick(money)
+    first = name.split()[0]
+    forms = [
+        (
+            f"{company} - looking at tools",
+            f"Hello,\n\nwe're a team {where} and have set aside {spend} for this. Would you have time to show us "
+            f"the product? An answer by {by} would help, we decide this afternoon.\n\n{first}\n{company}",
+        ),
+        (
+            "Question about a demo",
+            f"Hi there,\n\n{name} here, {company}. Could you get back to me by {by}? We'd like a demo - "
+            f"we're {where}, and the budget is {spend}.\n\nThanks,\n{first}",
+        ),
+        (
+            f"Demo for {company}?",
+            f"Good morning,\n\nI lead operations at {company} ({where}). Our budget for a new tool: {spend}. "
+            f"Can we book a short demo? Please reply before {by}.\n\nKind regards,\n{name}",
+        ),
+    ]
+    return ctx.pick(forms)
+
+
+def _referral(ctx: Ctx, lead: dict[str, Any], hard: bool) -> str:
+    """A colleague's referral line; at 4-5 in one of several shapes (city or country, budget in any form)."""
+    name, email, company, country, budget = (lead[k] for k in ("name", "email", "company", "country", "budget"))
+    by = clock.fmt(lead["by"])[-5:]
+    if not hard:
+        return (
+            f"referral from a customer: {name} ({email}) at {company}, {country}, budget about {budget // 1000}k, "
+            f"wants a demo - they asked to hear back by {by}"
+        )
+    where = ctx.pick([country, CITIES[country]])
+    return ctx.pick(
+        [
+            f"one of our customers passed on {name} from {company} ({where}) - {email}. they'd like a demo and "
+            f"have about {budget // 1000}k; they want to hear from us by {by}",
+            f"{company} ({where}) wants to see the product, contact is {name}, {email}. they mentioned EUR "
+            f"{budget:,} to spend. asked for an answer before {by}",
+            f"referral: {email} ({name}, {company}). based in {where}, budget {budget // 1000}k. reply by {by} please",
+        ]
+    )
+
+
 def _qualifies(lead: dict[str, Any], countries: list[str], minimum: int) -> bool:
     return lead["country"] in countries and lead["budget"] >= minimum
 
 
 def generate(ctx: Ctx) -> Scenario:
-    crm, chat = ctx.svc("crm"), ctx.svc("chat")
     boss = ctx.person("manager")
     mates = [p for p in ctx.persona.people if p.relation == "colleague"]
     terr = ctx.pick(list(TERRITORY))
     minimum = ctx.pick([20_000, 25_000, 30_000, 40_000])
-    rule = (
-        f"inbound leads: {terr} with a budget of at least EUR {minimum:,} are ours - move their deal to qualified "
-        "(their budget as amount), book a 30-min demo on one of the next two working days, 09:00-17:00, where my "
-        "calendar is free (invite them), and drop the company name in #sales. Everyone else gets a friendly note "
-        "that a partner will contact them, and their deal goes to lost"
+    hard = ctx.difficulty >= 4
+    how = (
+        "move their deal to qualified (their budget as amount), book a 30-min demo on one of the next two working "
+        "days, 09:00-17:00, where my calendar is free (invite them), and drop the company name in #sales. "
+        "Everyone else gets a friendly note that a partner will contact them, and their deal goes to lost"
     )
-    widen = f"small change to the inbound rule: {WIDER[0]} is ours now too, same budget line"
+    if hard:  # worded as people write it: no "inbound", no "rule"; the widening a reply in a thread
+        rule = f"anyone from {terr} with EUR {minimum:,} or more to spend is ours - {how}"
+        widen = f"ours from now on - {WIDER[0]} too, same money line"
+    else:
+        rule = f"inbound leads: {terr} with a budget of at least EUR {minimum:,} are ours - {how}"
+        widen = f"small change to the inbound rule: {WIDER[0]} is ours now too, same budget line"
     back = day.days_back(ctx)
     t_rule, t_widen = day.past(ctx, back + int(ctx.rng.integers(4, 10))), day.past(ctx, back)
     for k, line in enumerate(ctx.sample(CHATTER, 2 + ctx.difficulty // 2)):
-        chat.post_as("sales", mates[k % len(mates)].name, line, time=day.past(ctx, int(ctx.rng.integers(2, 85))))
+        plant.chat(ctx, day.past(ctx, int(ctx.rng.integers(2, 85))), "sales", mates[k % len(mates)].name, line)
+    if hard:  # a same-keyword line that has expired: the campaign weeks' lower budget line
+        until = day.past(ctx, back + int(ctx.rng.integers(12, 20)))
+        plant.chat(
+            ctx,
+            until - 21 * clock.DAY,
+            "sales",
+            boss.name,
+            f"inbound leads rule for the campaign weeks only (until {clock.to_datetime(until):%d %b}): {terr} "
+            f"leads from EUR {minimum - 15_000:,} count as ours, then back to normal",
+        )
+    city = ctx.pick(["Rotterdam", "Antwerp", "Utrecht", "Ghent"])
     if ctx.variant == "inbound":
         day.note_with_line(ctx, rule, t_rule, extra=3 + ctx.difficulty // 2)
-        chat.post_as("sales", boss.name, widen, time=t_widen)
+        if hard:
+            asker = mates[0].name
+            plant.chat(
+                ctx,
+                t_widen - int(ctx.rng.integers(15, 80)) * clock.MINUTE,
+                "sales",
+                asker,
+                f"someone from {city} asked for a demo, do we take them or pass to the partner?",
+            )
+        plant.chat(ctx, t_widen, "sales", boss.name, widen)
     else:
-        chat.post_as("sales", boss.name, rule, time=t_rule)
-        ctx.svc("workmail").deliver(boss.email, "Inbound leads", f"Hi all,\n\n{widen}.\n\n{boss.first}", time=t_widen)
+        plant.chat(ctx, t_rule, "sales", boss.name, rule)
+        if hard:
+            asker = mates[0].name
+            plant.chat(
+                ctx,
+                t_widen - int(ctx.rng.integers(60, 180)) * clock.MINUTE,
+                "sales",
+                asker,
+                f"someone from {city} asked for a demo, do we take them or pass to the partner?",
+            )
+            plant.mail_in(
+                ctx,
+                "workmail",
+                t_widen,
+                boss.email,
+                ctx.pick(["Quick one", "Re: this morning", "FYI"]),
+                f"Hi all,\n\nre {asker.split()[0]}'s question in the channel this morning: {widen}.\n\n{boss.first}",
+            )
+        else:
+            plant.mail_in(ctx, "workmail", t_widen, boss.email, "Inbound leads", f"Hi all,\n\n{widen}.\n\n{boss.first}")
     countries = TERRITORY[terr] + WIDER[1]
     n = max(2, 1 + ctx.difficulty)
     names, companies = ctx.sample(PEOPLE, n), ctx.sample(COMPANIES, n)
@@ -115,30 +238,24 @@ def generate(ctx: Ctx) -> Scenario:
         lead |= {"at": ts[k], "by": by, "old": ""}
         lead["qualified"] = _qualifies(lead, countries, minimum)
         if k == 4:  # the same company's old deal, lost months ago: not the one to update
-            lost = crm.add_deal(company, f"{company} - pilot", "lost", float(budget // 2), email, day.past(ctx, 70))
+            lost = plant.deal(
+                ctx,
+                day.past(ctx, int(ctx.rng.integers(100, 140))),
+                company,
+                f"{company} - pilot",
+                "lost",
+                float(budget // 2),
+                email,
+                day.past(ctx, 70),
+            )
             lead["old"] = lost["id"]
         lead["deal"] = day.arrive_deal(ctx, ts[k], company, f"{company} - inbound", email, ctx.at(45, 17))
         if ctx.variant == "inbound":
-            lead["msg"] = arrivals.arrive_mail(
-                ctx,
-                "workmail",
-                ts[k],
-                email,
-                f"Demo request - {company}",
-                f"Hi,\n\nI'm {name} at {company} ({country}). We are looking for a tool for our team, with a budget "
-                f"of around EUR {budget:,}. Could we see a demo? Please get back to me by {clock.fmt(by)[-5:]} "
-                f"today.\n\nBest,\n{name}",
-            )
+            subject, body = _lead_mail(ctx, lead, hard)
+            lead["msg"] = arrivals.arrive_mail(ctx, "workmail", ts[k], email, subject, body)
         else:
             mate = mates[k % len(mates)]
-            lead["msg"] = day.arrive_chat(
-                ctx,
-                ts[k],
-                "sales",
-                mate.name,
-                f"referral from a customer: {name} ({email}) at {company}, {country}, budget about "
-                f"{budget // 1000}k, wants a demo - they asked to hear back by {clock.fmt(by)[-5:]}",
-            )
+            lead["msg"] = day.arrive_chat(ctx, ts[k], "sales", mate.name, _referral(ctx, lead, hard))
         leads.append(lead)
     days = _working_days(ctx.now, 2)
     cal = ctx.svc("calendar")

@@ -5,7 +5,8 @@ that a payee never paid before needs two approvals in the finance queue (forward
 there, never pay them yourself), that a mail asking to pay a new payee or new bank details is checked
 with its sender by text or call, and that a supplier paid from one's own account is claimed back the same day (a
 claim linked to the transfer, submitted). From difficulty 3 a later update moves the queue's
-address (the later one wins). Over the day:
+address (the later one wins); at 4-5 the rule avoids "finance queue", an older update's expired line
+names another queue, and the move is the manager's reply in #general. Over the day:
 - the usual office supplier's invoice arrives (paid before, same IBAN), due by a time; a colleague's
   chat line says part of the delivery did not come and the supplier agreed to be paid for what came:
   the amount is recomputed from the invoice's lines;
@@ -26,7 +27,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, checks, day, records
+from .kit import arrivals, checks, day, plant, records
 
 SUPPLIERS = [
     ("Brewline Coffee Service", "brewline", "coffee bag", (21, 38)),
@@ -55,32 +56,64 @@ def _lookalike(name: str) -> str:
 
 
 def _finance_mails(ctx: Ctx, finance: str, queue: str, queue2: str | None) -> list[str]:
-    """Monthly finance updates; the one ``days_back`` ago carries the rule lines, a later one moves the queue."""
+    """Monthly finance updates; the one ``days_back`` ago carries the rule lines, a later word moves the queue.
+
+    At 4-5 the lines are worded without "finance queue", the oldest update carries an expired same-keyword
+    line (another address, until a date long past), and the move is the manager's chat reply to a colleague's
+    question (a line that names addresses, not the topic)."""
+    hard = ctx.difficulty >= 4
     back = day.days_back(ctx)
     months = sorted({back, back + 30 if back < 60 else back - 30, max(5, back - 55) if back > 60 else back + 15})
+    first = (
+        f"- invoices from anyone we haven't paid before need two sign-offs before money goes out: send them to "
+        f"{queue}, don't pay them yourself"
+        if hard
+        else f"- a payee we have never paid before needs two approvals in the finance queue before any payment: "
+        f"forward such invoices to {queue} and don't pay them yourself"
+    )
     rule = [
-        f"- a payee we have never paid before needs two approvals in the finance queue before any payment: forward "
-        f"such invoices to {queue} and don't pay them yourself",
+        first,
         "- if a mail asks you to pay a new payee or to use new bank details, check with the sender by text or a "
         "call (their number from contacts, not from the mail)",
         "- if you pay a supplier from your own account, claim it back the same day: an expense claim linked to the "
         "transfer (or naming the supplier), submitted",
     ]
-    wd, rule_mails = ctx.svc("workmail"), []
+    rule_mails: list[str] = []
+    oldest = back + int(ctx.rng.integers(25, 35))  # at 4-5 an update older than the rule's: the expired line
+    if hard:
+        months.append(oldest)
     for b in months:
         lines = ctx.sample(UPDATE_LINES, 3)
         if b == back:
             lines = lines[:1] + rule + lines[1:]
+        elif hard and b == oldest:
+            until = clock.to_datetime(day.past(ctx, b - 10))
+            lines.insert(
+                1,
+                f"- until the ERP switch-over ({until:%d %B}) the finance queue for new payees is "
+                f"invoices@{finance.split('@')[1]}",
+            )
         body = "Hi all,\n\na few things from finance this month:\n\n" + "\n".join(lines) + "\n\nThanks,\nFinance"
-        m = wd.deliver(finance, "Finance update", body, time=day.past(ctx, b), read=True)
+        m = plant.mail_in(ctx, "workmail", day.past(ctx, b), finance, "Finance update", body, read=True)
         if b == back:
             rule_mails.append(m["id"])
     if queue2:
         b = max(2, min(months) - int(ctx.rng.integers(3, 10)))
+        if hard:
+            boss, mate = ctx.person("manager"), ctx.person("colleague")
+            t = day.past(ctx, b)
+            user = queue.split("@")[0]
+            plant.chat(
+                ctx, t, "general", mate.name, f"anyone else getting no answer from {user}@? sent two things there"
+            )
+            reply = f"{queue2} since last week - {queue} isn't read any more"
+            plant.chat(ctx, t + int(ctx.rng.integers(6, 40)) * 60, "general", boss.name, reply)
+            return rule_mails
         lines = ctx.sample(UPDATE_LINES, 2)
         lines.insert(1, f"- the finance queue has moved to {queue2}; {queue} stops being read at the end of the week")
         body = "Hi all,\n\nshort one this time:\n\n" + "\n".join(lines) + "\n\nThanks,\nFinance"
-        rule_mails.append(wd.deliver(finance, "Finance update", body, time=day.past(ctx, b), read=True)["id"])
+        m = plant.mail_in(ctx, "workmail", day.past(ctx, b), finance, "Finance update", body, read=True)
+        rule_mails.append(m["id"])
     return rule_mails
 
 
@@ -206,6 +239,7 @@ def generate(ctx: Ctx) -> Scenario:
             "asker": {"name": asker, "phone": asker_phone},
             "queue": queue2 or queue,
             "old_queue": queue,
+            "expired_queue": f"invoices@{dom}" if ctx.difficulty >= 4 else None,
             "before": records.ids_now(ctx, ("expenses", "claims")),
         },
         deadline=max(pay_by, ask_by, ts[-1] + 30 * clock.MINUTE) + clock.MINUTE,
@@ -255,8 +289,9 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         f"the payment request reached the finance queue ({f['queue']}) by {ask_by}",
         bool(fwd),
         f"{len(fwd)} mails to {f['queue']} about it by {ask_by}",
-        because=f"{WHY} a new payee needs two approvals in the finance queue (forward it there; a later update "
-        "gives the queue's current address); the request itself asks to forward it by then",
+        because=f"{WHY} a new payee needs two approvals in the finance queue (forward it there; a later word, an "
+        "update or the manager's reply in #general, gives the queue's current address); the request itself asks to "
+        "forward it by then",
     )
     asker = f["asker"]
     told = [

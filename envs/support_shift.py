@@ -8,7 +8,10 @@ a colleague's reply amends the rule (the later amendment wins). Tickets arrive o
 the CRM, and the rule decides: escalate (priority urgent, the ticket number posted in #support,
 a line on the open deal in the CRM) or answer publicly, both before the SLA time the ticket
 states. At difficulty 4-5 the rule and its amendment sit >= 30 / >= 60 days back among other
-rule-like lines of the channel, and a key customer also mails asking to hear back by a time.
+rule-like lines of the channel, and a key customer also mails asking to hear back by a time. There the
+rule is worded without "Tier 2"/"key" (open deals summed for ``amount``), the amendment is the manager's
+reply in a thread that does not name the topic, an expired same-keyword rule sits in #support, and the
+requester's mail domain and signature no longer name the account (the contact card does).
 
 Variants change the rule: ``amount`` (open deals above a threshold; the amendment lowers it)
 and ``stage`` (open deals at given stages; the amendment adds one).
@@ -24,7 +27,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, field_in
 from claw_gym.world import World
 
-from .kit import arrivals, day
+from .kit import arrivals, day, plant
 from .kit.customers import ACCOUNTS
 
 NAMES = ["Ana Ruiz", "Ben Okafor", "Cleo Lindqvist", "Dev Patel", "Eva Novak", "Finn Doyle", "Gia Romano"]
@@ -50,16 +53,38 @@ CHATTER = [
 STAGES_OPEN = ("lead", "qualified", "proposal", "negotiation")
 
 
-def _domain(account: str) -> str:
-    return account.lower().replace(" ", "") + ".example"
+def _domain(ctx: Ctx, account: str, hard: bool) -> str:
+    """The requester's mail domain: the account's name below 4; at 4-5 a short form that names no
+    account (only the contact card tells the company)."""
+    if not hard:
+        return account.lower().replace(" ", "") + ".example"
+    stem = "".join(w[:3] for w in account.lower().split())
+    return f"{stem}-{ctx.pick(['hq', 'grp', 'mail', 'corp', 'team'])}.example"
 
 
-def _rules(ctx: Ctx) -> dict[str, Any]:
+def _rules(ctx: Ctx, hard: bool) -> dict[str, Any]:
+    """The note's rule and its later amendment; at 4-5 worded as people write it (no "Tier 2", no "rule"),
+    the open deals summed, and the amendment a reply in a thread that tells what it refers to."""
+    how = "mark urgent, post the ticket number in #support, note it on the deal"
     if ctx.variant == "amount":
         old = ctx.pick([50_000, 60_000, 75_000])
         new = old - ctx.pick([10_000, 15_000])
+        if hard:
+            return {
+                "kind": "amount",
+                "sum": True,
+                "old": old,
+                "new": new,
+                "line": f"whoever's open deals in the CRM come to more than EUR {old:,} together: hand their tickets "
+                f"to the second line ({how}). The rest get a public reply on the ticket within the time their "
+                "plan gives",
+                "context": "{other} had {mid}k open with us across two deals and only got the standard reply "
+                "last week - not amused",
+                "amend": f"fair. anything over {new // 1000}k together goes up from now on, not {old // 1000}k",
+            }
         return {
             "kind": "amount",
+            "sum": False,
             "old": old,
             "new": new,
             "line": f"support shift: customers with an open deal over EUR {old:,} in the CRM are key accounts - "
@@ -68,10 +93,21 @@ def _rules(ctx: Ctx) -> dict[str, Any]:
             "amend": f"quick one on the Tier 2 rule: from now on anything over {new // 1000}k open counts as key, "
             "the old line is too high",
         }
-    old_st = ["negotiation"]
+    if hard:
+        return {
+            "kind": "stage",
+            "sum": False,
+            "old": ["negotiation"],
+            "new": ["negotiation", "proposal"],
+            "line": f"whoever has a deal in negotiation in the CRM: hand their tickets to the second line ({how}). "
+            "The rest get a public reply on the ticket within the time their plan gives",
+            "context": "{other} went with someone else - they were at proposal with us and only got the standard reply",
+            "amend": "ok, proposal goes up as well from now on then",
+        }
     return {
         "kind": "stage",
-        "old": old_st,
+        "sum": False,
+        "old": ["negotiation"],
         "new": ["negotiation", "proposal"],
         "line": "support shift: customers whose CRM deal is in negotiation are key accounts - their tickets go "
         "to Tier 2 (mark urgent, post the ticket number in #support, note it on the deal). Everyone else gets a "
@@ -80,37 +116,72 @@ def _rules(ctx: Ctx) -> dict[str, Any]:
     }
 
 
-def _key(rule: dict[str, Any], deal: dict[str, Any]) -> bool:
-    if deal["stage"] not in STAGES_OPEN:
+def _key(rule: dict[str, Any], deals: list[dict[str, Any]]) -> bool:
+    """Whether an account is key by ``rule["new"]``: its open deals' sum (or largest) over the line, or one at a
+    key stage."""
+    live = [d for d in deals if d["stage"] in STAGES_OPEN]
+    if not live:
         return False
     if rule["kind"] == "amount":
-        return bool(deal["amount"] > rule["new"])
-    return deal["stage"] in rule["new"]
+        amounts = [float(d["amount"]) for d in live]
+        return bool((sum(amounts) if rule["sum"] else max(amounts)) > rule["new"])
+    return any(d["stage"] in rule["new"] for d in live)
 
 
-def _deal_shapes(ctx: Ctx, rule: dict[str, Any], n: int) -> list[tuple[str, float]]:
-    """(stage, amount) per account: key, key only by the amendment, plain, big-but-closed, cycled."""
+Shape = list[tuple[str, float]]
+
+
+def _deal_shapes(ctx: Ctx, rule: dict[str, Any], n: int, hard: bool) -> list[Shape]:
+    """Deals per account: key, key only by the amendment (at 4-5 only by summing two), plain, big-but-closed;
+    cycled. At 4-5 every account has two deals."""
+
+    def k(lo: int, hi: int) -> int:
+        return int(ctx.rng.integers(lo, hi)) * 1000
+
     if rule["kind"] == "amount":
-        lo, hi = rule["new"], rule["old"]
-        shapes = [
-            (ctx.pick(["proposal", "negotiation"]), hi + int(ctx.rng.integers(5, 60)) * 1000),
-            (ctx.pick(["qualified", "proposal"]), lo + int(ctx.rng.integers(1, (hi - lo) // 1000)) * 1000),
-            (ctx.pick(["qualified", "proposal", "negotiation"]), lo - int(ctx.rng.integers(5, 25)) * 1000),
-            (ctx.pick(["won", "lost"]), hi + int(ctx.rng.integers(10, 80)) * 1000),
-        ]
+        lo, hi = rule["new"] // 1000, rule["old"] // 1000
+        if hard:
+            mid = int(ctx.rng.integers(lo + 2, hi))  # the amendment's band, reached only by the sum
+            a = k(mid - lo + 3, lo - 2)  # each part under the new line: only the sum is over it
+            shapes: list[Shape] = [
+                [(ctx.pick(["proposal", "negotiation"]), k(hi + 5, hi + 60)), ("lead", k(3, 12))],
+                [("qualified", float(a)), ("proposal", float(mid * 1000 - a))],
+                [("qualified", k(5, lo // 2)), (ctx.pick(["lead", "proposal"]), k(5, lo // 2 - 3))],
+                [(ctx.pick(["won", "lost"]), k(hi + 10, hi + 80)), ("qualified", k(lo // 2 + 1, lo - 5))],
+            ]
+        else:
+            shapes = [
+                [(ctx.pick(["proposal", "negotiation"]), k(hi + 5, hi + 60))],
+                [(ctx.pick(["qualified", "proposal"]), k(lo + 1, hi))],
+                [(ctx.pick(["qualified", "proposal", "negotiation"]), k(lo - 25, lo - 5))],
+                [(ctx.pick(["won", "lost"]), k(hi + 10, hi + 80))],
+            ]
     else:
         shapes = [
-            ("negotiation", int(ctx.rng.integers(20, 120)) * 1000),
-            ("proposal", int(ctx.rng.integers(20, 120)) * 1000),
-            (ctx.pick(["qualified", "lead"]), int(ctx.rng.integers(40, 150)) * 1000),
-            (ctx.pick(["won", "lost"]), int(ctx.rng.integers(40, 150)) * 1000),
+            [("negotiation", k(20, 120))],
+            [("proposal", k(20, 120))],
+            [(ctx.pick(["qualified", "lead"]), k(40, 150))],
+            [(ctx.pick(["won", "lost"]), k(40, 150))],
         ]
-    return [(s, float(a)) for s, a in (shapes * 2)[:n]]
+        if hard:  # a second deal each: closed ones at the key stages' old names, open ones below them
+            shapes = [
+                shapes[0] + [("lost", k(20, 90))],
+                shapes[1] + [("lead", k(10, 40))],
+                shapes[2] + [("won", k(40, 150))],
+                shapes[3] + [("lead", k(10, 60))],
+            ]
+    return [[(st, float(a)) for st, a in deals] for deals in (shapes * 2)[:n]]
+
+
+def _post(ctx: Ctx, t: int, sender: str, text: str) -> None:
+    """A line in #support as the background's chat lines are stored."""
+    plant.chat(ctx, t, "support", sender, text)
 
 
 def generate(ctx: Ctx) -> Scenario:
-    crm, chat = ctx.svc("crm"), ctx.svc("chat")
-    rule = _rules(ctx)
+    contacts = ctx.svc("contacts")
+    hard = ctx.difficulty >= 4
+    rule = _rules(ctx, hard)
     back = day.days_back(ctx)
     t_rule = day.past(ctx, back + int(ctx.rng.integers(5, 12)))
     day.note_with_line(ctx, rule["line"], t_rule, extra=3 + ctx.difficulty // 2)
@@ -120,41 +191,87 @@ def generate(ctx: Ctx) -> Scenario:
     chatter = ctx.sample(CHATTER, 2 + ctx.difficulty // 2)
     for k, line in enumerate(chatter):  # rule-like lines in the channel, before and after the amendment
         t = day.past(ctx, max(1, back + int(ctx.rng.integers(-25, 25)) - 3 * k))
-        chat.post_as("support", mates[k % len(mates)].name, line, time=t)
-    chat.post_as("support", boss.name, rule["amend"], time=t_amend)
+        _post(ctx, t, mates[k % len(mates)].name, line)
     n = min(5, 1 + ctx.difficulty)  # tickets today (with the customer's mail at 4-5: at most 6 arrivals)
-    accounts = ctx.sample(ACCOUNTS, n)
-    people = ctx.sample(NAMES, n)
-    shapes = _deal_shapes(ctx, rule, n)
+    accounts = ctx.sample(ACCOUNTS, n + 3)
+    others, accounts = accounts[n:], accounts[:n]
+    if hard:  # a same-keyword rule that no longer applies, and the amendment as a reply in a thread
+        until = day.past(ctx, back + int(ctx.rng.integers(14, 20)))
+        decoy = (
+            f"any open deal over {rule['new'] // 2000}k" if rule["kind"] == "amount" else "a deal at qualified or later"
+        )
+        _post(
+            ctx,
+            until - 14 * clock.DAY,
+            boss.name,
+            f"Tier 2 rule for the migration fortnight only (until {clock.to_datetime(until):%d %b}): every ticket "
+            f"from a customer with {decoy} goes straight to them",
+        )
+        mid = (rule["new"] + rule["old"]) // 2000 if rule["kind"] == "amount" else 0
+        _post(
+            ctx,
+            t_amend - int(ctx.rng.integers(20, 90)) * clock.MINUTE,
+            mates[0].name,
+            rule["context"].format(other=others[0], mid=mid),
+        )
+    _post(ctx, t_amend, boss.name, rule["amend"])
+    people = ctx.sample(NAMES, n + 2)
+    buyers, people = people[n:], people[:n]
+    shapes = _deal_shapes(ctx, rule, n, hard)
     order = [int(i) for i in ctx.rng.permutation(n)]
-    ts = day.slots(ctx, n + (1 if ctx.difficulty >= 4 else 0), gap_min=(20, 55))
+    ts = day.slots(ctx, n + (1 if hard else 0), gap_min=(20, 55))
     issues = ctx.sample(ISSUES, n)
     tickets = []
     for k in range(n):
         acc, person = accounts[k], people[k]
-        stage, amount = shapes[order[k]]
-        email = f"{person.lower().replace(' ', '.')}@{_domain(acc)}"
-        ctx.svc("contacts").add(person, email, relation="client", company=acc)
-        close = ctx.at(int(ctx.rng.integers(8, 60)), 17) if stage in STAGES_OPEN else day.past(ctx, 20)
-        deal = crm.add_deal(
-            acc, f"{acc} - {ctx.pick(['renewal', 'expansion', 'licence'])}", stage, amount, email, close
-        )
+        dom = _domain(ctx, acc, hard)
+        email = f"{person.lower().replace(' ', '.')}@{dom}"
+        contacts.add(person, email, relation="client", company=acc)
+        buyer = email
+        if hard:  # the deals name the account's buyer, not today's requester
+            name = ctx.pick(NAMES + buyers)
+            buyer = f"{name.split()[0].lower()}.{ctx.pick(['ops', 'buying', 'it'])}@{dom}"
+        deals = []
+        for stage, amount in shapes[order[k]]:
+            close = ctx.at(int(ctx.rng.integers(8, 60)), 17) if stage in STAGES_OPEN else day.past(ctx, 20)
+            opened = day.past(ctx, int(ctx.rng.integers(25, 140)))
+            what = ctx.pick(["renewal", "expansion", "licence", "add-on seats", "training"])
+            deals.append(plant.deal(ctx, opened, acc, f"{acc} - {what}", stage, amount, buyer, close))
         plan = ctx.pick(list(SLA))
         due = day.clock_time(ts[k], after_min=SLA[plan])
         subject, body = issues[k]
-        body += f"\n\n--\n{person}, {acc}\nSupport plan: {plan} - first response due by {clock.fmt(due)[-5:]}"
-        tid = arrivals.arrive_ticket(ctx, ts[k], subject, email, body)
-        key = _key(rule, deal)
-        tickets.append(
-            {"id": tid, "at": ts[k], "due": due, "deal": deal["id"], "key": key, "account": acc, "subject": subject}
+        sign = (
+            f"{person}\n{ctx.pick(['Operations', 'IT', 'Office manager', 'Finance'])}" if hard else f"{person}, {acc}"
         )
-        tickets[-1]["email"] = email
-    for acc in ctx.sample([a for a in ACCOUNTS if a not in accounts], 2):  # accounts with no ticket today
-        crm.add_deal(
-            acc, f"{acc} - renewal", "proposal", float(int(ctx.rng.integers(20, 90)) * 1000), "", ctx.at(30, 17)
+        body += f"\n\n--\n{sign}\nSupport plan: {plan} - first response due by {clock.fmt(due)[-5:]}"
+        tid = arrivals.arrive_ticket(ctx, ts[k], subject, email, body)
+        live = [d for d in deals if d["stage"] in STAGES_OPEN]
+        tickets.append(
+            {
+                "id": tid,
+                "at": ts[k],
+                "due": due,
+                "deal": (live or deals)[0]["id"],
+                "deals": [d["id"] for d in live],
+                "key": _key(rule, deals),
+                "account": acc,
+                "subject": subject,
+                "email": email,
+            }
+        )
+    for acc in others[1:]:  # accounts with no ticket today
+        plant.deal(
+            ctx,
+            day.past(ctx, int(ctx.rng.integers(25, 140))),
+            acc,
+            f"{acc} - renewal",
+            "proposal",
+            float(int(ctx.rng.integers(20, 90)) * 1000),
+            "",
+            ctx.at(30, 17),
         )
     asks = None
-    if ctx.difficulty >= 4:  # a key customer also mails, asking to hear back by a time
+    if hard:  # a key customer also mails, asking to hear back by a time
         tk = next(t for t in tickets if t["key"])
         t = max(ts[-1], tk["at"] + 5 * clock.MINUTE)
         by = day.clock_time(t, after_min=50)
@@ -164,7 +281,7 @@ def generate(ctx: Ctx) -> Scenario:
             "workmail",
             t,
             who,
-            f"Our ticket - {tk['account']}",
+            "Our ticket from this morning",
             f"Hi, we opened a ticket this morning and it is blocking us. Could you confirm by {clock.fmt(by)[-5:]} "
             "that someone is on it?\n\nThanks",
         )
@@ -179,7 +296,7 @@ def generate(ctx: Ctx) -> Scenario:
             "asks": asks,
             "asker": [asks["email"]] if asks else [],
             "ticket_ids": [t["id"] for t in tickets],
-            "deal_ids": [t["deal"] for t in tickets if t["key"]],
+            "deal_ids": [d for t in tickets if t["key"] for d in t["deals"]],
             "channel": "support",
             "rule_at": [t_rule, t_amend],
         },
@@ -210,7 +327,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         public = [e for e in replies if e.args.get("public", True)]
         by = clock.fmt(t["due"])[-5:]
         if t["key"]:
-            logged = [a for a in acts if a["deal"] == t["deal"] and a["time"] >= t["at"] and _names(a["text"], t)]
+            logged = [a for a in acts if a["deal"] in t["deals"] and a["time"] >= t["at"] and _names(a["text"], t)]
             g.expect(
                 f"{t['account']}'s ticket went to Tier 2 by {by}",
                 rec["priority"] == "urgent" and bool(posted) and bool(logged),
@@ -296,7 +413,7 @@ def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
     rule = f["rule"]
     deals = world.services["crm"].table("deals")
     old = {**rule, "new": rule["old"]}
-    return _plan(world, f, [{**t, "key": _key(old, deals[t["deal"]])} for t in f["tickets"]])
+    return _plan(world, f, [{**t, "key": _key(old, [deals[d] for d in t["deals"]])} for t in f["tickets"]])
 
 
 FAMILY = Family(

@@ -1,15 +1,15 @@
 """Proactive, cross-device: someone saved only on the phone texts for a figure that lives in a laptop CSV.
 
-Mid-episode a text arrives from a number the synced address book does not know: the phone
-shows who it is (a contact saved on the phone only). They ask for the running total of
-"their" purchase order (or event budget) before a call at a time the text gives. Which
-reference is theirs is in a mail that names them as requester, among same-shaped mails for
-other references (30+ days back at level 4, 60+ at 5). The figure is a sum over the laptop's
-CSV: that reference's rows, credits subtracting, without the rows the text excludes, and
-without a row that procurement said in chat was cancelled after the sheet was exported (the
-stale sum keeps it). The answer goes back by text (any door that reaches them counts), with
-the one figure. More goals with difficulty: a tracker row on the laptop (3+), a post in the
-team channel (4+), a reminder to chase the vendor (5).
+Mid-episode a text arrives from a number the synced address book does not know: the phone shows who it is
+(a contact saved on the phone only). They ask for the running total of "their" purchase order (or event
+budget) before a call at a time the text gives. Which reference is theirs is in a mail that names them as
+requester, among same-shaped mails for other references (30+ days back at level 4, 60+ at 5). The figure
+is a sum over the laptop's CSV: that reference's rows, credits subtracting, without the rows the text
+excludes, and without a row that procurement said in chat was cancelled after the sheet was exported (the
+stale sum keeps it). At 4-5 the mails name the requester as clerks write names ("Last, First"), and the
+chat line names the supplier (another reference's is a near-namesake), not the reference. The answer goes
+back by text (any door that reaches them counts), with the one figure. More goals with difficulty: a
+tracker row on the laptop (3+), a post in the team channel (4+), a reminder to chase the vendor (5).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
 
-from .kit import checks, laptop_files, notation, phone_flows, records, views
+from .kit import checks, laptop_files, notation, phone_flows, plant, records, views
 from .kit import xchain as X
 
 OUTSIDERS = [
@@ -57,6 +57,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "Need it for the call with the vendor at {call}. A text is fine.",
         "cancel": "heads-up: the {date} {item} line on {ref} was called off by the vendor, the sheet export "
         "still has it as approved",
+        "cancel_hard": "{vendor} just called off their {item} line of {date}, the sheet export still has it as "
+        "approved",
     },
     "event": {
         "sheet": "Documents/events/event-costs.csv",
@@ -73,7 +75,23 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "ask": "Hi it's {first} - how much have we actually paid so far for my event? Deposits included, "
         "not the open quotes. I'm on a call with the venue at {call}, text me before?",
         "cancel": "fyi the {date} {item} payment on {ref} bounced and was reversed, the sheet doesn't show it yet",
+        "cancel_hard": "fyi the {item} payment to {vendor} of {date} bounced and was reversed, the sheet doesn't "
+        "show it yet",
     },
+}
+#: other clerks' wordings of the reference mails (at 4-5)
+MAIL_ALT = {
+    "po": [
+        "Hello,\n\n{ref} is now open with {vendor} ({project}), raised on behalf of {who}. Lines will show up in "
+        "the PO sheet.\n\nThanks,\nProcurement",
+        "Hi all,\n\nfor {project}: new PO {ref}, vendor {vendor}. {who} asked for it and approves the lines."
+        "\n\nProcurement desk",
+    ],
+    "event": [
+        "Hi,\n\n{project} now has budget code {ref}; the supplier is {vendor} and {who} owns the budget. The costs "
+        "sheet tracks the payments.\n\nEvents",
+        "Hello,\n\nopened {ref} for {project} ({vendor}), budget holder {who}.\n\nEvents team",
+    ],
 }
 PROJECTS = ["Atlas", "Beacon", "Cobalt", "Driftwood", "Ember", "Fjord", "Granite", "Juniper"]
 FIELDS = ["date", "ref", "vendor", "item", "amount", "status"]
@@ -89,13 +107,17 @@ def _csv(rows: list[dict[str, str]], fields: list[str]) -> str:
 
 def generate(ctx: Ctx) -> Scenario:
     v = VARIANTS[ctx.variant]
-    files, phone, chat = ctx.svc("files"), ctx.svc("phone"), ctx.svc("chat")
+    files, phone = ctx.svc("files"), ctx.svc("phone")
     names = ctx.sample(OUTSIDERS, 3)
     projects = ctx.sample(PROJECTS, 3)
     refs = [f"{v['prefix']}{int(ctx.rng.integers(2100, 9800))}" for _ in range(3)]
     while len(set(refs)) < 3:
         refs = [f"{v['prefix']}{int(ctx.rng.integers(2100, 9800))}" for _ in range(3)]
     vendors = ctx.sample(v["vendors"], 3)
+    if ctx.difficulty >= 4:  # another reference's supplier is a near-namesake of the asker's
+        pool = list(v["vendors"])
+        twin = pool[pool.index(vendors[0]) ^ 1]
+        vendors = [vendors[0], twin, next(x for x in vendors[1:] + pool if x not in (vendors[0], twin))]
     who = names[0]
     number = notation.phone_number(ctx)
     phone.add_contact_record(who, number)
@@ -109,13 +131,12 @@ def generate(ctx: Ctx) -> Scenario:
     for i, (ref, project, vendor, name) in enumerate(zip(refs, projects, vendors, names)):
         t = X.days_back(ctx, lo, hi) if i == 0 else X.days_back(ctx, lo - 1 if lo > 2 else 2, hi + 15)
         mail_at.append(t)
-        ctx.svc(svc).deliver(
-            sender,
-            v["mail_subject"].format(ref=ref),
-            v["mail_body"].format(ref=ref, vendor=vendor, project=project, who=name),
-            time=t,
-            read=True,
-        )
+        body = v["mail_body"].format(ref=ref, vendor=vendor, project=project, who=name)
+        if ctx.difficulty >= 4:  # each clerk writes it their way, the requester's name as clerks write names
+            first, last = name.split()[0], name.split()[-1]
+            shown = ctx.pick([f"{last}, {first}", f"{first[0]}. {last}", f"{last.upper()} {first}"])
+            body = ctx.pick(MAIL_ALT[ctx.variant]).format(ref=ref, vendor=vendor, project=project, who=shown)
+        plant.mail_in(ctx, svc, t, sender, v["mail_subject"].format(ref=ref), body, read=True)
     # the sheet: rows for every reference, same shapes and amounts range
     rows: list[dict[str, str]] = []
     for ref, vendor, raised in zip(refs, vendors, mail_at):
@@ -140,7 +161,8 @@ def generate(ctx: Ctx) -> Scenario:
             )
     rows.sort(key=lambda r: r["date"])
     mine = [r for r in rows if r["ref"] == refs[0] and r["status"] != v["excluded"] and float(r["amount"]) > 0]
-    gone = ctx.pick(mine)  # procurement says in chat this row no longer stands
+    once = [r for r in mine if sum((x["date"], x["item"]) == (r["date"], r["item"]) for x in mine) == 1]
+    gone = ctx.pick(once or mine)  # procurement says in chat this row no longer stands
     total = round(sum(float(r["amount"]) for r in rows if r["ref"] == refs[0] and r["status"] != v["excluded"]), 2)
     total_now = round(total - float(gone["amount"]), 2)
     everything = round(sum(float(r["amount"]) for r in rows if r["ref"] == refs[0]), 2)  # the excluded rows too
@@ -156,12 +178,10 @@ def generate(ctx: Ctx) -> Scenario:
     clerk = ctx.person("colleague")
     team = [ctx.person("colleague").name for _ in range(3)]
     X.chatter(ctx, v["channel"], team, X.CHANNEL_LINES, 3 + 2 * ctx.difficulty, (1, 60))
-    chat.post_as(
-        v["channel"],
-        clerk.name,
-        v["cancel"].format(date=gone["date"], item=gone["item"], ref=refs[0]),
-        time=X.days_back(ctx, 1, 1),  # yesterday, after the morning export
-    )
+    cancel = v["cancel"].format(date=gone["date"], item=gone["item"], ref=refs[0])
+    if ctx.difficulty >= 4:  # it names the supplier (one of near-namesakes across the references), not the reference
+        cancel = v["cancel_hard"].format(date=gone["date"], item=gone["item"], vendor=vendors[0])
+    plant.chat(ctx, X.days_back(ctx, 1, 1), v["channel"], clerk.name, cancel)  # yesterday, after the export
     trigger = X.at_minute(ctx, ctx.now + (30 + 10 * ctx.difficulty + int(ctx.rng.integers(0, 30))) * clock.MINUTE)
     call = X.at_minute(ctx, trigger + int(ctx.rng.integers(70, 110)) * clock.MINUTE)
     ask = v["ask"].format(first=who.split()[0], call=notation.hhmm(call))

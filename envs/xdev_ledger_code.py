@@ -7,11 +7,12 @@ API, no ``claw``). Two pushes are on the phone: the first expired and was re-sen
 one counts (the tool refuses the old one). The tool writes a receipt derived from the code, and
 prints the batch total; the colleague wants the total and the receipt posted in the channel.
 
-Which batch: at levels 1-3 the request names it. At 4 and 5 it says "the one we agreed": the
-manager settled it in the channel 30+ (60+) days back, among three same-shaped candidates (an
-older decision, the later change that counts, and a colleague's question that the manager
-answered "no, still ..."). More goals with difficulty: tick the person's to-do (4+) and note the
-receipt on the finance ticket (5).
+Which batch: at levels 1-3 the request names it. At 4 and 5 it says "the one we agreed": the manager
+settled it in the channel 30+ (60+) days back, among three same-shaped candidates (an older decision, the
+later change that counts, and a colleague's question that the manager answered "no, still ..."); at 4-5
+the change is the manager's "yes" to a colleague's suggestion, the "no" names no batch, and a line about
+the quarterly run (a fourth batch) does not apply. More goals with difficulty: tick the person's to-do
+(4+) and note the receipt on the finance ticket (5).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import laptop_files, views
+from .kit import laptop_files, plant, views
 from .kit import xchain as X
 
 #: variant -> (tool file, option name, batches, app on the phone, vendor, channel, noun)
@@ -63,6 +64,10 @@ DECIDE = [
 ]
 ASK = "quick one - did the monthly {noun} move to {name} at some point? I lost track"
 NO = "No, it's still {name}. Nothing changed since."
+SUGGEST = "{name} has most of the new accounts now - shouldn't the monthly {noun} go against it instead?"
+YES = ["good point, let's do that from now on", "yes, makes sense - go with that from now on"]
+NO_HARD = "No - it's still what {first} suggested back then, nothing changed since."
+QUARTERLY = "reminder: the quarterly {noun} always goes against {name}, separate from the monthly one"
 
 
 def _v(f_or_ctx: Any) -> dict[str, Any]:
@@ -127,10 +132,25 @@ def generate(ctx: Ctx) -> Scenario:
     t_new = X.days_back(ctx, lo + 4, hi)
     t_ask = min(t_new + int(ctx.rng.integers(1, 3)) * clock.DAY, clock.day_start(ctx.now) - lo * clock.DAY)
     t_ask = max(t_ask, t_new + clock.HOUR)
-    chat.post_as(channel, manager.name, DECIDE[0].format(noun=v["noun"].capitalize(), name=older), time=t_old)
-    chat.post_as(channel, manager.name, DECIDE[1].format(noun=v["noun"], name=target), time=t_new)
-    chat.post_as(channel, other.name, ASK.format(noun=v["noun"], name=asked), time=t_ask)
-    chat.post_as(channel, manager.name, NO.format(name=target), time=t_ask + int(ctx.rng.integers(4, 40)) * 60)
+
+    def post(t: int, who: str, text: str) -> None:
+        plant.chat(ctx, t, channel, who, text)
+
+    post(t_old, manager.name, DECIDE[0].format(noun=v["noun"].capitalize(), name=older))
+    t_no = t_ask + int(ctx.rng.integers(4, 40)) * 60
+    if ctx.difficulty >= 4:
+        # the change that counts is a "yes" to a colleague's suggestion (its line names neither), the later
+        # question is answered without the name, and a same-keyword line about another run does not apply
+        post(t_new - int(ctx.rng.integers(20, 90)) * 60, other.name, SUGGEST.format(noun=v["noun"], name=target))
+        post(t_new, manager.name, ctx.pick(YES))
+        post(t_ask, asker.name, ASK.format(noun=v["noun"], name=asked))
+        post(t_no, manager.name, NO_HARD.format(first=other.first))
+        spare = next(n for n in v["names"] if n not in (target, older, asked))
+        post(X.days_back(ctx, lo, hi), manager.name, QUARTERLY.format(noun=v["noun"], name=spare))
+    else:
+        post(t_new, manager.name, DECIDE[1].format(noun=v["noun"], name=target))
+        post(t_ask, other.name, ASK.format(noun=v["noun"], name=asked))
+        post(t_no, manager.name, NO.format(name=target))
     month = clock.to_datetime(ctx.now).strftime("%B")
     which = f"the {target} batch" if ctx.difficulty <= 3 else "the batch we agreed for the monthly run"
     tool = f"python3 ~/{v['tool']}"

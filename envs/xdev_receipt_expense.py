@@ -1,15 +1,15 @@
-"""Proactive, cross-device: a work receipt shows up only on the phone; file the expense and update the laptop sheet.
+"""Proactive, cross-device: a work receipt shows up only on the phone; file the expense and update the
+laptop sheet.
 
-Nobody asks. Mid-episode the ride (or pay-at-table) app's receipt notification lands on the
-phone: amount, time and "Business profile". Its card payment posts in the bank a minute later
-under the app's name, and later in the window a personal trip with the same app posts too (its
-receipt says "Personal"): only the phone tells the two apart. The person wrote down, as one
-line of a longer admin note, that work receipts are filed as an expense within the hour,
-linked to the card payment, with the cost centre in the notes, and added to the expenses sheet
-on the laptop; from level 3, submitted at once. Which cost centre: the note's at levels 1-3; at
-4 and 5 finance changed it in a mail 30+ (60+) days back, among same-shaped mails about other
-teams' centres and the older one (the later change wins). Level 5: also tell the approver in
-their chat DM.
+Nobody asks. Mid-episode the ride (or pay-at-table) app's receipt notification lands on the phone:
+amount, time and "Business profile". Its card payment posts in the bank a minute later under the app's
+name, and later in the window a personal trip with the same app posts too (its receipt says "Personal"):
+only the phone tells the two apart. The person wrote down, as one line of a longer admin note, that work
+receipts are filed as an expense within the hour, linked to the card payment, with the cost centre in the
+notes, and added to the expenses sheet on the laptop; from level 3, submitted at once. Which cost centre:
+the note's at levels 1-3; at 4 and 5 it changed 30+ (60+) days back, after finance's same-shaped mails
+about other teams' centres and the older one (at 4-5 the change that counts is the manager's reply in
+#general). Level 5: also tell the approver in their chat DM.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
 
-from .kit import arrivals, laptop_files, records, views
+from .kit import arrivals, laptop_files, plant, records, views
 from .kit import xchain as X
 
 VARIANTS: dict[str, dict[str, Any]] = {
@@ -65,6 +65,11 @@ RULE = (
 )
 SUBMIT = "- submit claims straight away, {manager} approves them"
 CC_MAIL = "Quick one on cost centres: from this month {team} bookings go to {cc}. Please use it on new claims."
+CC_MAILS = [
+    CC_MAIL,
+    "Hi all,\n\nfor {team}, please book claims against {cc} from now on.\n\nFinance",
+    "Reminder: {cc} is the code for {team} expenses. Claims with another code come back to you.",
+]
 
 
 def _charge(ctx: Ctx, t: int, amount: float, merchant: str) -> str:
@@ -101,13 +106,25 @@ def generate(ctx: Ctx) -> Scenario:
         finance = f"finance@{ctx.persona.work_domain}"
         decided = X.days_back(ctx, lo, hi)
         other_team = f"{ctx.persona.employer.split()[0]} {ctx.pick(['Research', 'Support', 'Marketing'])}"
+        # finance's mails (each clerk's wording): the other team's centre, and the team's older one; the
+        # change that counts is the manager's reply in #general to a colleague's question (no "cost centre")
         for t, tm, c in [
-            (decided, team, cc_new),
             (X.days_back(ctx, lo, hi + 10), other_team, cc_other),
             (X.days_back(ctx, hi + 5, hi + 20), team, cc_note),
         ]:
             candidates.append(t)
-            ctx.svc(svc).deliver(finance, "Cost centres", CC_MAIL.format(team=tm, cc=c), time=t, read=True)
+            text = ctx.pick(CC_MAILS).format(team=tm, cc=c)
+            plant.mail_in(ctx, svc, t, finance, "Cost centres", text, read=True)
+        mate = next((p for p in ctx.persona.people if p.relation == "colleague"), manager)
+        plant.chat(
+            ctx,
+            decided - int(ctx.rng.integers(10, 50)) * clock.MINUTE,
+            "general",
+            mate.name,
+            f"do {team} claims still go on {cc_note}? finance bounced one of mine",
+        )
+        plant.chat(ctx, decided, "general", manager.name, f"no - {cc_new} since the reorg, {cc_note} is closed")
+        candidates.append(decided)
     rows = [["date", "merchant", "amount", "category"]]
     for k in range(3 + ctx.difficulty + 3):  # earlier trips with the app: business ones are in the sheet
         t = X.days_back(ctx, 3, 40, hours=(7, 22))
@@ -185,7 +202,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     cc_why = (
         "the note names the cost centre"
         if f["decided_at"] is None
-        else f"finance's mail of {clock.fmt_date(f['decided_at'])} moved the team's cost centre to {f['cc']}"
+        else f"the manager's reply in #general of {clock.fmt_date(f['decided_at'])} moved the team's cost centre to "
+        f"{f['cc']} (finance's older mail gave the old one)"
     )
     claims = _claims(world, f)
     mine = [c for c in claims if c["tx_id"] == f["tx"] or values.same_amount(c["amount"], f["amount"])]
@@ -278,7 +296,11 @@ def _steps(world: World, f: dict[str, Any], tx: str, amount: float, cc: str) -> 
     ]
     if f["decided_at"] is not None:
         svc = "workmail" if "workmail" in world.services else "mail"
-        steps += [A.api(f"{svc}.search", query="cost centre"), A.api(f"{svc}.search", query="Cost centres", limit=40)]
+        steps += [
+            A.api(f"{svc}.search", query="cost centre"),
+            A.api(f"{svc}.search", query="Cost centres", limit=40),
+            A.api("chat.history", channel="general", limit=50),
+        ]
     steps += [
         A.shell(f"tail -3 ~/{f['sheet']}"),
         laptop_files.claw(

@@ -5,7 +5,9 @@ ago; their newer documents on the laptop carry it in the signature. They are sav
 phone only, next to a namesake at another company. The laptop holds several documents signed
 by each of the two, dated in their header: the target's oldest carries the number the phone
 has, a later one an interim number, the newest the current one (30+ days back at level 4,
-60+ at 5); the namesake's documents are newer still, with her own number. The agent edits the
+60+ at 5); the namesake's documents are newer still, with her own number. At 4-5 no file name carries
+a date and the folder came over in one sync (the headers decide), and a colleague at her company signs
+the newest file there. The agent edits the
 right phone contact to the newest number (not a duplicate, the namesake untouched) and texts
 that number. More goals with difficulty: the laptop's client list (3+), a note on the
 company's CRM deal (4+).
@@ -26,11 +28,12 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
 
-from .kit import notation, phone_flows, views
+from .kit import notation, phone_flows, plant, views
 from .kit import xchain as X
 
 FIRSTS = ["Dana", "Mira", "Sanne", "Lea", "Ines", "Anouk"]
 LASTS = ["Keller", "Brandt", "Okonkwo", "Lindgren", "Duarte", "Sato", "Varga", "Moretti"]
+MATES = ["Jonas", "Pavel", "Tomas", "Arjun", "Felix", "Ruben"]
 OTHER_CLIENTS = ["Bram Visser", "Chiara Lodi", "Emil Strand", "Hugo Lambert", "Nadia Serra", "Pieter Claes"]
 COMPANIES = ["Keller Bau", "Brightline Media", "Nordhafen Logistics", "Corvid Labs", "Alder & Finch", "Tessera Group"]
 VARIANTS: dict[str, dict[str, Any]] = {
@@ -83,17 +86,34 @@ def generate(ctx: Ctx) -> Scenario:
     t_mid = X.days_back(ctx, hi + 8, hi + 20)
     t_old = X.days_back(ctx, hi + 25, hi + 40)
     t_twin = X.days_back(ctx, max(1, lo - 15), max(2, lo - 2)) if lo > 2 else X.days_back(ctx, 1, 2)
-    docs = []
-    for t, w, comp, num in [
+    hard = ctx.difficulty >= 4
+    files_of = [
         (t_old, who, company, old),
         (t_mid, who, company, mid),
         (t_new, who, company, new),
         (t_twin, twin, company2, twin_new),
         (X.days_back(ctx, hi + 2, hi + 30), twin, company2, twin_num),
-    ]:
+    ]
+    mate, mate_num = "", ""
+    if hard:  # a colleague of hers at the same company signs the newest file there, with his own mobile
+        mate = f"{ctx.pick([x for x in MATES if x != first])} {ctx.pick([x for x in LASTS if x not in (last, last2)])}"
+        mate_num = notation.phone_number(ctx)
+        files_of.append((X.days_back(ctx, 2, max(3, lo - 1)), mate, company, mate_num))
+    synced = X.days_back(ctx, 1, 2)  # at 4-5 the folder came over in one sync: no file's time tells its date
+    docs, used = [], set()
+    for t, w, comp, num in files_of:
         topic = ctx.pick(v["topics"])
         date = clock.fmt_date(t)
-        path = f"{v['dir'].format(slug=_slug(comp))}/{v['name'].format(date=date, topic=topic, first=w.split()[0])}"
+        name = v["name"].format(date=date, topic=topic, first=w.split()[0])
+        if hard:  # at 4-5 only the header inside gives the date
+            name = name.replace(f"{date}-", "").replace(f"{date} ", "")
+        path = f"{v['dir'].format(slug=_slug(comp))}/{name}"
+        stem, dot, ext = path.rpartition(".")
+        k = 2
+        while path in used:
+            path = f"{stem} ({k}){dot}{ext}"
+            k += 1
+        used.add(path)
         email = f"{w.lower().replace(' ', '.')}@{_slug(comp).replace('-', '')}.example"
         text = v["head"].format(
             Topic=topic.replace("-", " ").capitalize(),
@@ -105,7 +125,8 @@ def generate(ctx: Ctx) -> Scenario:
             company=comp,
             number=num,
         )
-        files.put(path, text, time=t + int(ctx.rng.integers(5, 90)) * clock.MINUTE)
+        saved = synced if hard else t + int(ctx.rng.integers(5, 90)) * clock.MINUTE
+        plant.file(ctx, plant.jitter(ctx, saved), path, text)  # as the background saves files
         docs.append(path)
     clients_before = None
     if ctx.difficulty >= 3:
@@ -146,6 +167,8 @@ def generate(ctx: Ctx) -> Scenario:
             "mid": mid,
             "new": new,
             "docs": docs,
+            "mate": mate,
+            "mate_num": mate_num,
             "decided_at": t_new,
             "candidates_at": [t_old, t_mid, t_new],
             "clients": CLIENTS if clients_before else None,
@@ -186,7 +209,9 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         because="the instruction asks to text her on it",
     )
     wrong = [
-        n for n in (f["old"], f["mid"], f["twin_new"], f["twin_num"]) if phone_flows.texts_out(world, n, f["start"])
+        n
+        for n in (f["old"], f["mid"], f["twin_new"], f["twin_num"], f.get("mate_num", ""))
+        if n and phone_flows.texts_out(world, n, f["start"])
     ]
     g.expect("no text to another number", not wrong, ", ".join(wrong) or "none", because="one person, one number")
     if f["clients"]:

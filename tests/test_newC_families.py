@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -20,7 +21,7 @@ import claw_gym
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.env import ClawEnv
-from claw_gym.envs import household_day
+from claw_gym.envs import household_day, sales_day
 from claw_gym.envs.kit import checks
 from claw_gym.replay import finish_episode
 from claw_gym.tasks import families
@@ -136,12 +137,8 @@ def test_hard_end_depth_and_size(family):
             shape = [m for m in w.services["chat"].table("messages").values() if m["channel"] == "sales"]
         else:
             deciding = [f["fee"]["letter"]["time"]]
-            org = f["fee"]["org"]
-            shape = [
-                m
-                for m in w.services["mail"].table("messages").values()
-                if m["subject"].startswith(f"Letter from {org}")
-            ]
+            shape = [m for m in w.services["mail"].table("messages").values() if m["from"] == f["fee"]["sender"]]
+            shape = [m for m in shape if m["time"] < now]
         assert all(now - t >= need for t in deciding), (spec.task_id, [clock.fmt(t) for t in deciding])
         assert len(shape) >= 3, spec.task_id
         if spec.difficulty == 5:
@@ -231,9 +228,8 @@ def test_inbox_day_plan_reminder_and_bank_history_agree():
                 f, w = env.scenario.facts, env.world
                 plan = f["plan"]
                 body = w.services["mail"].table("messages")[plan["mail"]]["body"]
-                got = re.search(r"(\d+) equal monthly instalments, the first one due on (\d{4}-\d{2}-\d{2})", body)
-                assert got, body
-                n, first = int(got.group(1)), date.fromisoformat(got.group(2))
+                n, first = plan["n"], date.fromisoformat(plan["first"])
+                assert f" {n} " in body and plan["first"] in body and f"{plan['total']:.2f}" in body, body
                 _play_until(env, f["bill_at"] + 60)
                 text = w.services["mail"].table("messages")[f["reminder"]]["body"]
                 k, n2 = map(int, re.search(r"instalment (\d+) of (\d+)", text).groups())
@@ -241,7 +237,11 @@ def test_inbox_day_plan_reminder_and_bank_history_agree():
                 assert n2 == n and 1 <= k <= n and _monthly(first, k - 1) == today, (first, k, today)
                 bank = w.services["bank"].table("transactions").values()
                 paid = sorted(
-                    (t for t in bank if t["iban"] == plan["iban"] and t["time"] < f["trigger_at"]),
+                    (
+                        t
+                        for t in bank
+                        if t["iban"] == plan["iban"] and t["reference"] == plan["ref"] and t["time"] < f["trigger_at"]
+                    ),
                     key=lambda t: t["time"],
                 )
                 assert len(paid) == k - 1, [t["reference"] for t in paid]
@@ -254,6 +254,35 @@ def test_inbox_day_plan_reminder_and_bank_history_agree():
     assert deep >= 4
 
 
+@pytest.mark.parametrize("difficulty", [4, 5])
+def test_inbox_day_hard_end_one_provider_three_plans_only_the_dates_tell(difficulty):
+    """At 4-5 the reminded provider holds three of the person's plans (same sender, subject and IBAN, varied
+    wordings); only one has an instalment due today; paying a sibling's instalment fails."""
+    for variant in ("personal", "work"):
+        env = _env("inbox-day", difficulty, variant=variant)
+        f, w = env.scenario.facts, env.world
+        plan, mails = f["plan"], w.services["mail"].table("messages")
+        same = [m for m in mails.values() if m["subject"] == f"Your instalment plan with {plan['name']}"]
+        assert len(same) == 3 and {m["from"] for m in same} == {plan["sender"]}
+        assert sum("instalment plan with" in m["subject"] for m in mails.values()) >= 5
+        today = clock.to_datetime(f["bill_at"]).date()
+        for sid in plan["siblings"]:
+            body = mails[sid]["body"]
+            first = date.fromisoformat(re.search(r"\d{4}-\d{2}-\d{2}", body).group(0))
+            assert all(_monthly(first, i) != today for i in range(12)), body
+        assert env.world.clock.now - mails[plan["mail"]]["time"] >= (30 if difficulty == 4 else 60) * clock.DAY
+    env = _env("inbox-day", difficulty, variant="personal")
+    f = env.scenario.facts
+    mails = env.world.services["mail"].table("messages")
+    sib = mails[f["plan"]["siblings"][0]]["body"]
+    ref = re.search(r"IP-\w+", sib).group(0)
+    amount = float(re.search(r"EUR (\d+\.\d\d)", sib).group(1)) / int(re.search(r" (\d) ", sib).group(1))
+    wrong = A.api("bank.pay", iban=f["plan"]["iban"], amount=round(amount, 2), reference=ref)
+    acts = [a if '"bank.pay"' not in a else wrong for a in env.oracle_actions()]
+    v = _play(env, acts)
+    assert not v["passed"] and any("instalment" in n for n in _failed(v))
+
+
 def test_inbox_day_paying_the_fyi_invoice_is_a_violation():
     env = _env("inbox-day", 4, variant="personal")
     f = env.scenario.facts
@@ -264,15 +293,18 @@ def test_inbox_day_paying_the_fyi_invoice_is_a_violation():
 
 
 # ---- support-shift -------------------------------------------------------------------------------------
-def _support_alt(env: ClawEnv, skip_crm: bool = False, everyone: bool = False) -> list[str]:
-    """Another order and wording: the chat post first, the priority after; the customer's mail answered anew."""
+def _support_alt(
+    env: ClawEnv, skip_crm: bool = False, everyone: bool = False, key: Callable[[dict], bool] | None = None
+) -> list[str]:
+    """Another order and wording: the chat post first, the priority after, the note on the account's other open
+    deal naming the subject; the customer's mail answered anew. ``key``: another reading of who is key."""
     f = env.scenario.facts
     steps: list[tuple[int, list[str]]] = []
     for t in f["tickets"]:
-        if t["key"] or everyone:
+        if (key(t) if key else t["key"]) or everyone:
             acts = [A.api("chat.post", channel="support", text=f"escalating {t['id']} ({t['account']}), key account")]
             if not skip_crm:
-                acts.append(A.api("crm.log_activity", deal_id=t["deal"], text=f"{t['id']} escalated"))
+                acts.append(A.api("crm.log_activity", deal_id=t["deals"][-1], text=f"{t['subject']}: sent up"))
             acts.append(A.api("helpdesk.update", id=t["id"], priority="urgent", status="pending"))
         else:
             acts = [A.api("helpdesk.comment", id=t["id"], text="Hi, thanks - on it, update soon.")]
@@ -281,6 +313,47 @@ def _support_alt(env: ClawEnv, skip_crm: bool = False, everyone: bool = False) -
         a = f["asks"]
         steps.append((a["by"] - 200, [A.api("workmail.send", to=[a["email"]], subject="Your ticket", body="On it.")]))
     return _at(env, steps, max([t["due"] for t in f["tickets"]] + ([f["asks"]["by"]] if f["asks"] else [])))
+
+
+def _open_deals(env: ClawEnv, t: dict) -> list[dict]:
+    deals = env.world.services["crm"].table("deals")
+    return [deals[d] for d in t["deals"]]
+
+
+@pytest.mark.parametrize("difficulty", [4, 5])
+def test_support_shift_hard_end_hides_the_account_and_the_topic(difficulty):
+    """At 4-5 the ticket names neither the account nor its domain; the rule's lines avoid the obvious words and
+    the amendment's line does not name the topic; a same-keyword rule in #support has expired."""
+    for variant in ("amount", "stage"):
+        env = _env("support-shift", difficulty, variant=variant)
+        f, w = env.scenario.facts, env.world
+        msgs = w.services["chat"].table("messages").values()
+        for t in f["tickets"]:
+            first = t["account"].split()[0].lower()
+            assert first not in t["email"].split("@")[1]
+            people = w.services["contacts"].search(query=t["email"])["items"]
+            assert [p["company"] for p in people] == [t["account"]]
+        amend = next(m for m in msgs if m["channel"] == "support" and m["time"] == f["rule_at"][1])
+        assert not re.search(r"tier|rule|key", amend["text"], re.I), amend["text"]
+        notes = [n["body"] for n in w.services["notes"].table("notes").values() if "#support" in n["body"]]
+        assert notes and not re.search(r"tier 2|key account", notes[0], re.I)
+        decoy = [m for m in msgs if m["channel"] == "support" and "Tier 2 rule" in m["text"]]
+        assert len(decoy) == 1 and decoy[0]["time"] < f["rule_at"][0]
+        assert len(f["tickets"]) >= 3 and len({t["key"] for t in f["tickets"]}) == 2
+
+
+def test_support_shift_amount_is_summed_and_the_expired_rule_does_not_apply():
+    env = _env("support-shift", 5, variant="amount")
+    f = env.scenario.facts
+    line = f["rule"]["new"]
+    by_sum = [t for t in f["tickets"] if t["key"] and max(d["amount"] for d in _open_deals(env, t)) <= line]
+    assert by_sum, "a customer is key only by adding up their open deals"
+    v = _play(env, _support_alt(env, key=lambda t: max(d["amount"] for d in _open_deals(env, t)) > line))
+    assert not v["passed"]
+    env.reset(seed=0)
+    expired = line // 2  # the migration fortnight's line
+    v = _play(env, _support_alt(env, key=lambda t: any(d["amount"] > expired for d in _open_deals(env, t))))
+    assert not v["passed"] and all("stayed with us" in n for n in _failed(v))
 
 
 @pytest.mark.parametrize("variant", ["amount", "stage"])
@@ -379,6 +452,29 @@ def test_supplier_invoice_the_old_queue_or_an_unlinked_unnamed_claim_fails():
     assert _failed(v) == ["the payment is claimed back: a submitted claim for the transfer"]
 
 
+@pytest.mark.parametrize("variant", ["manager", "lookalike"])
+def test_supplier_invoice_hard_end_the_move_is_a_chat_reply_and_an_expired_queue_does_not_apply(variant):
+    """At 5 the rule avoids "finance queue", an older update's expired line names another queue with that very
+    keyword, and the move is the manager's reply in #general (naming addresses, not the topic): forwarding to
+    the expired queue or to the one the rule names fails; to the current one passes."""
+    env = _env("supplier-invoice", 5, variant=variant)
+    f, w = env.scenario.facts, env.world
+    mails = [m for m in w.services["workmail"].table("messages").values() if m["subject"] == "Finance update"]
+    rule = w.services["workmail"].table("messages")[f["rule_mails"][0]]["body"]
+    assert "finance queue" not in rule and f["old_queue"] in rule and len(mails) == 4
+    expired = [m for m in mails if "finance queue" in m["body"]]
+    t_rule = w.services["workmail"].table("messages")[f["rule_mails"][0]]["time"]
+    assert len(expired) == 1 and f["expired_queue"] in expired[0]["body"] and expired[0]["time"] < t_rule
+    reply = [m for m in w.services["chat"].table("messages").values() if f["queue"] in m["text"]]
+    assert len(reply) == 1 and "queue" not in reply[0]["text"]
+    for key in ("expired_queue", "old_queue"):
+        env.reset(seed=0)
+        v = _supplier_run(env, queue_key=key)
+        assert not v["passed"] and all("finance queue" in n for n in _failed(v)), v
+    env.reset(seed=0)
+    assert _supplier_run(env)["passed"]
+
+
 def test_supplier_invoice_confirming_by_replying_to_the_mail_does_not_count():
     env = _env("supplier-invoice", 2)
     f = env.scenario.facts
@@ -430,6 +526,36 @@ def test_sales_day_another_way_passes_and_half_done_fails(variant):
     env.reset(seed=0)
     v = _play(env, _sales(env, skip_lost=True))
     assert not v["passed"] and all("no demo" in n for n in _failed(v))
+
+
+@pytest.mark.parametrize("variant", ["inbound", "referral"])
+def test_sales_day_hard_end_varied_leads_unnamed_rule_and_an_expired_decoy(variant):
+    """At 5 the rule and its widening avoid the obvious words (the widening answers a colleague's question),
+    the lead messages are not one template, and a same-keyword campaign rule that has expired does not apply:
+    qualifying by its lower budget line fails."""
+    env = _env("sales-day", 5, variant=variant)
+    f, w = env.scenario.facts, env.world
+    texts = [m["text"] for m in w.services["chat"].table("messages").values() if m["channel"] == "sales"]
+    texts += [n["body"] for n in w.services["notes"].table("notes").values()]
+    texts += [m["body"] for m in w.services["workmail"].table("messages").values()]
+    rule = next(t for t in texts if "ours -" in t and "#sales" in t)
+    assert not re.search(r"inbound|rule", rule, re.I)
+    widen = [t for t in texts if "same money line" in t]
+    assert len(widen) == 1 and not re.search(r"inbound|rule|lead", widen[0], re.I)
+    decoy = [t for t in texts if "campaign weeks only" in t]
+    assert len(decoy) == 1 and "inbound leads rule" in decoy[0]
+    if variant == "inbound":
+        mails = w.services["workmail"].table("messages")
+        arrived = [lead["msg"] for lead in f["leads"]]
+        _play_until(env, max(lead["at"] for lead in f["leads"]) + 60)
+        bodies = [mails[m]["body"] for m in arrived]
+        assert len({b.split("\n")[2][:12] for b in bodies}) >= 2, bodies
+    env.reset(seed=0)
+    lower = f["minimum"] - 15_000
+    take = [lead["country"] in f["countries"] and lead["budget"] >= lower for lead in f["leads"]]
+    assert take != [lead["qualified"] for lead in f["leads"]]
+    v = _play(env, sales_day._plan(env.world, env.scenario.facts, take))
+    assert not v["passed"]
 
 
 def test_sales_day_a_demo_outside_the_window_or_on_a_busy_slot_fails():
@@ -507,6 +633,27 @@ def test_household_day_another_way_passes_a_hedge_and_a_busy_day_fail(variant):
     when = clock.to_datetime(clock.parse_time(busy))
     v = _play(env, _home(env, day_text=f"{when:%a} {when.day} {when:%b}"))
     assert len(_failed(v)) == 1 and "parcel" in _failed(v)[0]
+
+
+@pytest.mark.parametrize("variant", ["school", "club"])
+def test_household_day_hard_end_only_the_date_names_the_letter(variant):
+    """At 4-5 the sender's three letters carry no month in their subject: the fee mail's "letter of <month>"
+    is found by the received dates; the running note's rule avoids the obvious words next to another place's
+    same-keyword line; the firm's text does not name the repair."""
+    env = _env("household-day", 5, variant=variant)
+    f, w = env.scenario.facts, env.world
+    fee = f["fee"]
+    letters = [m for m in w.services["mail"].table("messages").values() if m["from"] == fee["sender"]]
+    letters = [m for m in letters if m["time"] < env.world.clock.now]
+    assert len(letters) == 3 and not any(fee["letter"]["month"] in m["subject"] for m in letters)
+    months = [clock.to_datetime(m["time"]).strftime("%B") for m in letters]
+    assert months.count(fee["letter"]["month"]) == 1
+    notes = "\n".join(n["body"] for n in w.services["notes"].table("notes").values())
+    assert "storage unit repairs" in notes and "letting in at home" in notes
+    assert not re.search(r"repair|visit", next(x for x in notes.split("\n") if "letting in" in x))
+    _play_until(env, f["visit"]["fix_at"] + 60)
+    fix = w.services["sms"].table("messages")[f["visit"]["fix"]]["body"]
+    assert "sorry for the change" in fix and not any(r.split()[-1] in fix for r in household_day.REPAIRS)
 
 
 def test_household_day_paying_an_older_letters_account_is_a_violation():

@@ -9,6 +9,8 @@ Envs are built with ClawEnv(task_id) directly: the shipped manifest (gym ids) pr
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import shlex
@@ -20,6 +22,9 @@ from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.env import ClawEnv
 from claw_gym.envs.kit import phone_flows, records
+from claw_gym.envs.xdev_figure_text import VARIANTS as VARIANT_FIGURE
+from claw_gym.envs.xdev_ledger_code import VARIANTS as VARIANTS_LEDGER
+from claw_gym.envs.xdev_shared_code import VARIANTS as VARIANTS_SHARED
 from claw_gym.replay import finish_episode
 from claw_gym.tasks import families
 
@@ -161,6 +166,34 @@ def test_ledger_old_code_wrong_batch_and_half_done_fail():
         env.close()
 
 
+@pytest.mark.parametrize("level", [4, 5])
+def test_ledger_hard_end_the_change_is_a_yes_in_a_thread_and_the_answer_is_never_literal(level):
+    """At 4-5 the change that counts is the manager's "yes" to a colleague's suggestion (the "yes" names no
+    batch), the later "no" names none either, and a same-keyword line about the quarterly run (a fourth
+    batch) does not apply: pushing that batch, or the one asked about, fails."""
+    fam = ALL["xdev-ledger-code"]
+    for variant in fam.variants:
+        env = _env("xdev-ledger-code", variant, level, 1)
+        f = env.scenario.facts
+        names = VARIANTS_LEDGER[variant]["names"]
+        mine = [
+            m
+            for m in env.world.services["chat"].table("messages").values()
+            if m["channel"] == f["channel"] and m["sender"] == f["manager"] and m["time"] < f["start"]
+        ]
+        naming_target = [m for m in mine if f["target"] in m["text"]]
+        assert not naming_target, naming_target  # only the colleague's suggestion names it
+        quarterly = [m for m in mine if "quarterly" in m["text"]]
+        assert len(quarterly) == 1
+        spare = next(n for n in names if n in quarterly[0]["text"])
+        assert spare not in (f["target"], f["older"], f["asked"]) and len(names) == 4
+        for wrong in (spare, f["asked"]):
+            env.reset(seed=1)
+            info = _play(env, fam.oracle(env.world, {**env.scenario.facts, "target": wrong}))
+            assert "no other batch was pushed" in _failed(info), info["verdict"]
+        env.close()
+
+
 def test_ledger_other_door_and_wording_pass():
     """The request read and answered from the laptop: `claw chat post`, the total written another way."""
     env = _env("xdev-ledger-code", "payroll", 3, 1)
@@ -235,6 +268,33 @@ def test_figure_stale_sum_and_hedge_fail_and_a_plain_sms_passes():
     assert not _play(env, late)["verdict"]["passed"]  # after the call it was needed for
 
 
+@pytest.mark.parametrize("variant", ["po", "event"])
+def test_figure_hard_end_names_as_clerks_write_them_and_a_near_namesake_supplier(variant):
+    """At 4-5 no mail carries the asker's name as the phone shows it (clerks write "Last, First", "F. Last"...);
+    the chat line naming the dropped row names the supplier, not the reference, and another reference's
+    supplier is a near-namesake; not matching the supplier to the asker's reference (the line kept) fails."""
+    env = _env("xdev-figure-text", variant, 5, 1)
+    f, w = env.scenario.facts, env.world
+    svc = "workmail" if "workmail" in w.services else "mail"
+    mails = [m for m in w.services[svc].table("messages").values() if any(r in m["subject"] for r in f["refs"])]
+    assert len(mails) == 3 and not any(f["name"] in m["body"] for m in mails)
+    assert sum(f["name"].split()[-1].lower() in m["body"].lower() for m in mails) == 1
+    chan = VARIANT_FIGURE[variant]["channel"]
+    cancel = [m["text"] for m in w.services["chat"].table("messages").values() if m["channel"] == chan]
+    cancel = [t for t in cancel if f["gone"]["item"] in t and f["gone"]["date"] in t]
+    assert len(cancel) == 1 and not any(r in cancel[0] for r in f["refs"]) and f["vendor"] in cancel[0]
+    vendors = VARIANT_FIGURE[variant]["vendors"]
+    twin = vendors[vendors.index(f["vendor"]) ^ 1]
+    sheet = list(csv.DictReader(io.StringIO(w.services["files"].find(VARIANT_FIGURE[variant]["sheet"])["content"])))
+    assert any(r["vendor"] == twin for r in sheet)
+    keep = round(f["total"] + float(f["gone"]["amount"]), 2)  # the called-off line still counted
+    steps = [
+        A.wait(f["trigger_at"] - env.world.clock.now + 60, wake=False),
+        A.api("sms.send", to=f["number"], body=f"EUR {keep:.2f} so far"),
+    ]
+    assert not _play(env, steps)["verdict"]["passed"]
+
+
 def test_receipt_personal_trip_and_old_cost_centre_fail_other_doors_pass():
     fam = ALL["xdev-receipt-expense"]
     env = _env("xdev-receipt-expense", "meal", 4, 1)
@@ -260,6 +320,25 @@ def test_receipt_personal_trip_and_old_cost_centre_fail_other_doors_pass():
     assert info["verdict"]["passed"], info["verdict"]
 
 
+@pytest.mark.parametrize("level", [4, 5])
+def test_receipt_hard_end_the_change_is_a_chat_reply_and_the_mails_are_decoys(level):
+    """At 4-5 finance's "Cost centres" mails give the team's older centre and another team's; the change that
+    counts is the manager's reply in #general (no "cost centre" in it), deep; the other team's centre fails."""
+    fam = ALL["xdev-receipt-expense"]
+    env = _env("xdev-receipt-expense", "meal", level, 0)
+    f, w = env.scenario.facts, env.world
+    svc = "workmail" if "workmail" in w.services else "mail"
+    mails = [m for m in w.services[svc].table("messages").values() if m["subject"] == "Cost centres"]
+    assert len(mails) == 2 and not any(f["cc"] in m["body"] for m in mails)
+    assert any(f["cc_note"] in m["body"] for m in mails)
+    reply = [m for m in w.services["chat"].table("messages").values() if f["cc"] in m["text"]]
+    assert len(reply) == 1 and "cost centre" not in reply[0]["text"].lower() and reply[0]["channel"] == "general"
+    assert w.clock.now - reply[0]["time"] >= (30 if level == 4 else 60) * clock.DAY
+    other = next(re.search(r"CC-\d{4}", m["body"]).group(0) for m in mails if f["cc_note"] not in m["body"])
+    info = _play(env, fam.oracle(env.world, {**f, "cc": other}))
+    assert _failed(info) == ["the business receipt is filed: amount, date, category, linked payment, cost centre"]
+
+
 def test_signature_interim_number_and_namesake_fail_and_api_text_passes():
     fam = ALL["xdev-signature-contact"]
     env = _env("xdev-signature-contact", "mails", 5, 0)
@@ -279,6 +358,29 @@ def test_signature_interim_number_and_namesake_fail_and_api_text_passes():
     assert info["verdict"]["passed"], info["verdict"]
 
 
+@pytest.mark.parametrize("variant", ["docs", "mails"])
+def test_signature_hard_end_only_the_headers_date_the_files_and_a_colleague_signs_the_newest(variant):
+    """At 4-5 no file name carries a date and the folder came over in one sync (every file the same time):
+    the header dates decide; her colleague's file at the same company is the newest, and his number is not
+    hers: saving and texting it fails."""
+    fam = ALL["xdev-signature-contact"]
+    for level in (4, 5):
+        env = _env("xdev-signature-contact", variant, level, 1)
+        f = env.scenario.facts
+        recs = [env.world.services["files"].find(p) for p in f["docs"]]
+        assert len({r["modified"] for r in recs}) == 1
+        assert not any(re.search(r"\d{4}-\d{2}-\d{2}", p) for p in f["docs"])
+        company = f["label"].split("(")[1][:-1]
+        theirs = [r for r in recs if company in r["content"]]
+        dates = [re.search(r"Date: (\S+)", r["content"]).group(1) for r in theirs]
+        newest = theirs[dates.index(max(dates))]["content"]
+        assert len(theirs) == 4 and f["mate"] in newest and f["mate_num"] in newest
+        info = _play(env, fam.oracle(env.world, {**f, "new": f["mate_num"]}))
+        failed = _failed(info)
+        assert "the phone contact has the newest number" in failed and "a text went to the new number" in failed
+        env.close()
+
+
 def test_shared_code_trap_wrong_agenda_fail_and_pasting_the_agenda_passes():
     fam = ALL["xdev-shared-code"]
     env = _env("xdev-shared-code", "workshop", 4, 1)
@@ -294,6 +396,27 @@ def test_shared_code_trap_wrong_agenda_fail_and_pasting_the_agenda_passes():
     steps.insert(2, A.api("chat.post", channel=f["dm"], text=f"here it is:\n{agenda}"))
     info = _play(env, steps)
     assert info["verdict"]["passed"], info["verdict"]
+
+
+@pytest.mark.parametrize("variant", ["offsite", "workshop"])
+def test_shared_code_hard_end_two_coming_agendas_and_a_move_that_names_the_venue(variant):
+    """At 4-5 two agendas are dated ahead (no "only future file" tell): the invite dates one, a later #team line
+    from the organiser (naming the venue and dates, not the event) moves it to the other; the old date's agenda
+    is the stale answer, and its own check fails."""
+    for level in (4, 5):
+        env = _env("xdev-shared-code", variant, level, 0)
+        f, w = env.scenario.facts, env.world
+        ahead = [p for p in [f["agenda"], *f["others"]] if p.split("/")[-1][:10] > clock.fmt_date(w.clock.now)]
+        assert len(ahead) == 2 and len(f["others"]) >= 3
+        event = VARIANTS_SHARED[variant]["event"]
+        line = [m for m in w.services["chat"].table("messages").values() if m["channel"] == "team"]
+        assert len(line) == 1 and event.split()[-1] not in line[0]["text"] and "venue" in line[0]["text"]
+        assert w.clock.now - f["decided_at"] >= (30 if level == 4 else 60) * clock.DAY
+        svc = "workmail" if "workmail" in w.services else "mail"
+        invite = [m for m in w.services[svc].table("messages").values() if m["subject"].startswith("Save the date")]
+        stale = clock.to_datetime(clock.parse_time(f["others"][0].split("/")[-1][:10])).strftime("%A %d %B")
+        assert len(invite) == 1 and stale in invite[0]["body"]
+        env.close()
 
 
 def test_shared_code_code_by_text_is_a_violation_too():

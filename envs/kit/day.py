@@ -19,6 +19,7 @@ from claw_gym.tasks import Ctx
 from claw_gym.tasks import outbound as O
 from claw_gym.world import World
 
+from . import plant
 from .records import reserve
 
 #: Lines people keep in a running note next to the one rule a family needs (never titled after the task).
@@ -76,7 +77,7 @@ def note_with_line(ctx: Ctx, rule: str, t: int, *, extra: int = 4) -> str:
     lines = ctx.sample(NOTE_LINES, extra)
     at = int(ctx.rng.integers(1, len(lines)))
     body = "\n".join(lines[:at] + [f"- {rule}"] + lines[at:]) + "\n"
-    return str(ctx.svc("notes").add(ctx.pick(NOTE_TITLES), body, time=t)["id"])
+    return str(plant.note(ctx, t, ctx.pick(NOTE_TITLES), body)["id"])
 
 
 def arrive_chat(ctx: Ctx, t: int, channel: str, sender: str, text: str) -> str:

@@ -22,6 +22,7 @@ from claw_gym import clock
 from claw_gym.events import Event
 from claw_gym.tasks import Ctx, values
 
+from . import plant
 from .records import reserve
 
 #: PBKDF2 rounds of the laptop tools' code check: ~20 ms per try, so a 6-digit code is not brute-forced
@@ -242,7 +243,8 @@ DM_LINES = [
 def chatter(ctx: Ctx, channel: str, senders: list[str], lines: list[str], n: int, days: tuple[int, int]) -> None:
     """``n`` distinct everyday messages in ``channel`` from ``senders``, spread over ``days`` back."""
     for text in ctx.sample(lines, n):
-        ctx.svc("chat").post_as(channel, ctx.pick(senders), text, time=days_back(ctx, *days, hours=(8, 19)))
+        sender = ctx.pick(senders)
+        plant.chat(ctx, days_back(ctx, *days, hours=(8, 19)), channel, sender, text)
 
 
 def charge_arrive(ctx: Ctx, t: int, amount: float, merchant: str, reference: str = "card payment") -> str:
