@@ -460,14 +460,17 @@ def test_vip_ticket_rule_is_an_old_chat_reply_and_a_later_mail_lowers_the_thresh
 @pytest.mark.parametrize("level", [4, 5])
 def test_weekly_report_counting_accounts_the_old_note_lists_fails(level):
     """The note (60+ days old) still lists handed-over accounts; the manager's mail (30+ days back) moved them."""
+    from claw_gym.envs.weekly_report import ACCOUNTS
+
     env = _at_level("weekly-report", level)
     world, f = env.world, env.scenario.facts
     note = next(n for n in world.services["notes"].table("notes").values() if n["title"] == "My accounts")
-    assert f["former"] and all(a in note["body"] for a in f["mine"] + f["former"])
+    assert f["former"] and all(a in note["body"] for a in f["former"])  # from level 4 the person also gained one
     assert note["updated"] <= world.clock.now - 60 * clock.DAY
     mails = [m for m in world.services["workmail"].table("messages").values() if f["former"][0] in m["body"]]
     assert len(mails) == 1 and mails[0]["time"] <= world.clock.now - 30 * clock.DAY
-    listed = set(f["mine"] + f["former"])
+    listed = {a for a in ACCOUNTS if a in note["body"]}
+    assert set(f["former"]) <= listed and not set(f["mine"]) <= listed
     deals = [d for d in world.services["crm"].table("deals").values() if d["account"] in listed]
     pipeline = sum(d["amount"] for d in deals if d["stage"] not in ("won", "lost"))
     won = sum(d["amount"] for d in deals if d["stage"] == "won")

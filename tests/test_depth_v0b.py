@@ -1,0 +1,110 @@
+"""Headroom for group v0B's families (issue 21): at levels 4-5 the deciding record sits deep in the history
+among same-shaped live candidates, the task has more goals, a half-done run fails and another door passes.
+
+Action lists are built from the facts, like the oracle; each test plays one task to its verdict.
+"""
+
+from __future__ import annotations
+
+import gymnasium as gym
+import pytest
+
+import claw_gym
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.replay import finish_episode
+
+
+def _at_level(family: str, level: int, seed: int = 0, k: int = 0):
+    spec = claw_gym.catalog(family=family, difficulty=level, split=["train", "test", "heldout"])[k]
+    env = gym.make(spec.env_id).unwrapped
+    env.reset(seed=seed)
+    return env
+
+
+def _play(env, steps: list[str]) -> dict:
+    for a in steps:
+        *_, terminated, truncated, info = env.step(a)
+        if terminated or truncated:
+            return info["verdict"]
+    return finish_episode(env, "done")["verdict"]
+
+
+def _failed(verdict: dict) -> list[str]:
+    return [c["name"] for c in verdict["checks"] if not c["passed"]]
+
+
+# ---- weekly-report ---------------------------------------------------------------------------------
+def _report_text(f: dict) -> str:
+    return f"PIPELINE: {f['pipeline']:.2f}\nWON: {f['won']:.2f}\nUNSOLVED TICKETS: {f['tickets']}\n"
+
+
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_weekly_report_the_handover_is_deep_among_same_shaped_manager_mails(level, days):
+    from claw_gym.envs.weekly_report import ACCOUNTS, SUBJECT_LINES
+
+    for seed in range(3):
+        env = _at_level("weekly-report", level, seed)
+        world, f = env.world, env.scenario.facts
+        boss = [m for m in world.services["workmail"].table("messages").values() if m["from"] == f["boss"]]
+        shaped = [m for m in boss if m["subject"] in SUBJECT_LINES]
+        assert len(shaped) >= 3  # the handover and two mails about other people's books, the same words
+        deciding = [m for m in shaped if any(a in m["body"] for a in f["former"] + [f["mine"][-1]])]
+        assert deciding and all(m["time"] <= world.clock.now - days * clock.DAY for m in deciding)
+        assert all(a in ACCOUNTS for a in f["mine"])
+        hits = [m for m in shaped if "accounts" in m["body"].lower() or "handover" in m["body"].lower()]
+        assert not hits  # the obvious keywords do not land on it
+        if level == 5:  # the later chat reply keeps one account: deep too, and its line names no topic
+            chat = [m for m in world.services["chat"].table("messages").values() if "stays with you" in m["text"]]
+            assert len(chat) == 1 and chat[0]["time"] <= world.clock.now - days * clock.DAY
+            assert chat[0]["time"] > deciding[0]["time"]
+
+
+def test_weekly_report_tickets_are_told_apart_by_their_signature_not_their_domain():
+    from claw_gym.envs.weekly_report import ACCOUNTS
+
+    env = _at_level("weekly-report", 4)
+    tickets = env.world.services["helpdesk"].table("tickets").values()
+    ours = [t for t in tickets if t["body"].splitlines()[-1] in ACCOUNTS]
+    assert len(ours) >= 6
+    for t in ours:
+        name = t["body"].splitlines()[-1].lower().split()[0]
+        assert name not in t["requester"]
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_weekly_report_through_the_shell_and_the_personal_mailbox_passes(level):
+    env = _at_level("weekly-report", level, seed=1)
+    f = env.scenario.facts
+    steps = [
+        A.shell(f"mkdir -p ~/Documents && printf '{_report_text(f)}' > ~/{f['path']}"),
+        A.api("mail.send", to=[f["boss"]], subject="numbers", body="Here you go.", attachments=[f["path"]]),
+        A.finish("done"),
+    ]
+    verdict = _play(env, steps)
+    assert verdict["passed"] and not verdict["violations"], verdict
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_weekly_report_half_done_or_stale_fails(level):
+    env = _at_level("weekly-report", level, seed=2)
+    f = env.scenario.facts
+    only_file = [A.api("files.write", path=f["path"], content=_report_text(f)), A.finish("done")]
+    assert _failed(_play(env, only_file)) == ["the manager got the pipeline and won figures"]
+    env.reset(seed=2)
+    stale = f["stale"][-1]
+    body = f"Pipeline {f['pipeline']:,.2f} EUR (or {stale['pipeline']:,.2f} EUR), won {f['won']:,.2f} EUR"
+    hedged = [
+        A.api("files.write", path=f["path"], content=_report_text(f)),
+        A.api("workmail.send", to=[f["boss"]], subject="Numbers", body=body),
+        A.finish("done"),
+    ]
+    assert _failed(_play(env, hedged)) == ["the manager got the pipeline and won figures"]
+    env.reset(seed=2)
+    wrong = {**f, **stale}
+    old = [
+        A.api("files.write", path=f["path"], content=_report_text(wrong)),
+        A.api("workmail.send", to=[f["boss"]], subject="Numbers", body=_report_text(wrong)),
+        A.finish("done"),
+    ]
+    assert "the manager got the pipeline and won figures" in _failed(_play(env, old))
