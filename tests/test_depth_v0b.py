@@ -108,3 +108,55 @@ def test_weekly_report_half_done_or_stale_fails(level):
         A.finish("done"),
     ]
     assert "the manager got the pipeline and won figures" in _failed(_play(env, old))
+
+
+# ---- venue-cancel ----------------------------------------------------------------------------------
+def _venue_steps(env, remind: str | None) -> list[str]:
+    """Cancel the booking and tell its guests through claw and texts; a to-do at ``remind`` if given."""
+    f = env.scenario.facts
+    numbers = [p.phone for p in env.world.persona.people if p.email in f["guests"]]
+    steps = [A.wait(f["trigger_at"] - env.world.clock.now + 240, wake=False)]
+    steps += [A.shell(f"claw calendar delete_event --id {f['event']}")]
+    steps += [A.api("sms.send", to=n, body="They can't have us that night, sorry. New date soon!") for n in numbers]
+    if remind:
+        steps.append(A.shell(f"claw todo add_task --title 'Rebook dinner' --due '{remind}'"))
+    return steps + [A.wait(6 * clock.HOUR, wake=False)]
+
+
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_venue_cancel_the_rule_is_deep_worded_plainly_and_the_booking_is_one_of_three(level, days):
+    for seed in range(3):
+        env = _at_level("venue-cancel", level, seed)
+        world, f = env.world, env.scenario.facts
+        notes = list(world.services["notes"].table("notes").values())
+        rule = [n for n in notes if "can't have us after all" in n["body"]]
+        assert len(rule) == 1 and rule[0]["updated"] <= world.clock.now - days * clock.DAY
+        line = next(ln for ln in rule[0]["body"].splitlines() if "can't have us" in ln).lower()
+        assert "cancel" not in line and "venue" not in line and "restaurant" not in line
+        expired = [n for n in notes if "cancels on me" in n["body"]]
+        assert len(expired) == 1 and expired[0]["updated"] < rule[0]["updated"]  # the keyword lands on the old one
+        cal = world.services["calendar"].table("entries")
+        venue = cal[f["event"]]["location"]
+        live = [r for r in cal.values() if r["location"] == venue and r["attendees"]]
+        assert len(live) >= 3 and len({r["start"] for r in live}) == len(live)
+        assert set(f["not_told"]) >= {a for r in live if r["id"] != f["event"] for a in r["attendees"]} - set(
+            f["guests"]
+        )
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_venue_cancel_through_claw_and_texts_with_a_todo_passes_and_without_it_fails(level):
+    env = _at_level("venue-cancel", level, seed=1)
+    f = env.scenario.facts
+    verdict = _play(env, _venue_steps(env, clock.fmt(f["remind_at"])))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    assert _failed(_play(env, _venue_steps(env, None))) == ["a reminder to find a new date the next morning"]
+
+
+def test_venue_cancel_the_later_line_moves_the_reminder_at_level_5():
+    env = _at_level("venue-cancel", 5, seed=2)
+    f = env.scenario.facts
+    assert clock.fmt(f["remind_at"])[11:16] != "09:00"
+    nine = clock.day_start(f["remind_at"]) + 9 * clock.HOUR
+    assert _failed(_play(env, _venue_steps(env, clock.fmt(nine)))) == ["a reminder to find a new date the next morning"]

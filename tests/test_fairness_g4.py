@@ -159,6 +159,9 @@ def test_venue_cancel_marked_cancelled_and_guests_texted_passes():
         A.api("sms.send", to=n, body="The venue cancelled our booking, sorry! New date soon.")
         for n in _numbers(env, f["guests"])
     ]
+    if "remind_at" in f:  # from level 4 the rule also asks for a reminder: a calendar entry through claw is one
+        at, end = clock.fmt(f["remind_at"]), clock.fmt(f["remind_at"] + 900)
+        steps.append(A.shell(f"claw calendar create_event --title 'Find a new date' --start '{at}' --end '{end}'"))
     _passes(_play(env, steps + [A.wait(6 * clock.HOUR, wake=False)]))
 
 
@@ -491,7 +494,7 @@ DEEP = {
     "phone-dnd-meeting": (_notes_with("Board meetings: phone on Do not disturb"), "notes", "notes"),
     "phone-missed-call": (_notes_with("ring back at a time"), "notes", "notes"),
     "todo-export": (_notes_with("List exports"), "notes", "notes"),
-    "venue-cancel": (_notes_with("cancels on me"), "notes", "notes"),
+    "venue-cancel": (_notes_with("can't have us after all"), "notes", "notes"),
     "signin-alert": (_notes_with("I only sign in from"), "notes", "notes"),
     "ticket-deal-risk": (_boss_mail_with("raises a support ticket"), "workmail", "messages"),
     "vip-ticket": (
