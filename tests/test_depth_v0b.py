@@ -160,3 +160,68 @@ def test_venue_cancel_the_later_line_moves_the_reminder_at_level_5():
     assert clock.fmt(f["remind_at"])[11:16] != "09:00"
     nine = clock.day_start(f["remind_at"]) + 9 * clock.HOUR
     assert _failed(_play(env, _venue_steps(env, clock.fmt(nine)))) == ["a reminder to find a new date the next morning"]
+
+
+# ---- xdev-otp-enrol --------------------------------------------------------------------------------
+def _enrol(env, code: str, gateway: str, ticket: str) -> list[str]:
+    """Write the config through the files API (another door than the shell) and comment through the API."""
+    from claw_gym.envs.xdev_otp_enrol import CONF, render
+
+    f = env.scenario.facts
+    conf = render({**f["values"], "enrol_code": code, "gateway": gateway})
+    return [
+        A.api("files.write", path=CONF, content=conf),
+        A.api("helpdesk.comment", id=ticket, text="Enrolled, thanks."),
+        A.finish("done"),
+    ]
+
+
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_otp_enrol_gateway_is_deep_among_monthly_notices_and_three_devices_compete(level, days):
+    for seed in range(3):
+        env = _at_level("xdev-otp-enrol", level, seed)
+        world, f = env.world, env.scenario.facts
+        it = world.services["helpdesk"].table("tickets")[f["ticket"]]["requester"]
+        notices = [m for m in world.services["workmail"].table("messages").values() if m["from"] == it]
+        assert len(notices) >= 4 and all(m["subject"].startswith("IT notices - ") for m in notices)
+        laptops = [m for m in notices if "Laptops connect through" in m["body"]]
+        assert len(laptops) == 1 and laptops[0]["time"] <= world.clock.now - days * clock.DAY
+        assert "vpn" not in laptops[0]["subject"].lower()
+        if level == 5:
+            assert f["gateway"] not in laptops[0]["body"]  # the later chat line corrects the name
+            chat = [m for m in world.services["chat"].table("messages").values() if f["gateway"] in m["text"]]
+            assert len(chat) == 1 and laptops[0]["time"] < chat[0]["time"] <= world.clock.now - days * clock.DAY
+        tickets = [t for t in world.services["helpdesk"].table("tickets").values() if t["subject"].startswith("VPN")]
+        assert len([t for t in tickets if t["status"] == "open"]) >= 3
+        pushes = sorted(
+            (n for n in world.services["phone"].table("notifications").values() if n["title"] == "Corp VPN"),
+            key=lambda n: n["time"],
+        )
+        assert f["code"] not in pushes[-1]["text"]  # the newest push is another device's
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_otp_enrol_through_the_api_passes_and_half_done_or_wrong_ticket_fails(level):
+    env = _at_level("xdev-otp-enrol", level, seed=1)
+    f = env.scenario.facts
+    verdict = _play(env, _enrol(env, f["code"], f["gateway"], f["ticket"]))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    old_gateway = _enrol(env, f["code"], f["values"]["gateway"], f["ticket"])
+    assert _failed(_play(env, old_gateway)) == ["the gateway is the laptops' current one"]
+    env.reset(seed=1)
+    other = next(
+        t["id"]
+        for t in env.world.services["helpdesk"].table("tickets").values()
+        if t["subject"].startswith("VPN enrolment: ") and t["id"] != f["ticket"]
+    )
+    assert _failed(_play(env, _enrol(env, f["code"], f["gateway"], other))) == ["IT was told on the ticket"]
+
+
+def test_otp_enrol_the_retired_name_fails_at_level_5():
+    env = _at_level("xdev-otp-enrol", 5, seed=2)
+    f = env.scenario.facts
+    first = "vpn-new." + f["gateway"].split(".", 1)[1]
+    assert _failed(_play(env, _enrol(env, f["code"], first, f["ticket"]))) == [
+        "the gateway is the laptops' current one"
+    ]
