@@ -225,3 +225,44 @@ def test_otp_enrol_the_retired_name_fails_at_level_5():
     assert _failed(_play(env, _enrol(env, f["code"], first, f["ticket"]))) == [
         "the gateway is the laptops' current one"
     ]
+
+
+# ---- xdev-missed-call ------------------------------------------------------------------------------
+def _callback_steps(env, fix: bool) -> list[str]:
+    """Append the line through the files API, and fix the phone contact through its Contacts app."""
+    from claw_gym.devices.phone import script as S
+    from claw_gym.envs.xdev_missed_call import LIST
+
+    f = env.scenario.facts
+    text = f["original"] + f"- [ ] {f['name']} | {f['number']} | call back\n"
+    steps = [A.wait(f["last"] - env.world.clock.now + 300, wake=False), A.api("files.write", path=LIST, content=text)]
+    if fix:
+        steps += [*S.open_app("Contacts"), *S.fill("search", f["name"].split()[0]), S.tap(f"text={f['saved_as']}")]
+        steps += [S.tap("id/edit"), *S.replace("phone", f["number"].replace(" ", "")), S.tap("id/save")]
+    return steps + [A.wait(6 * clock.HOUR, wake=False)]
+
+
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_missed_call_the_new_number_is_only_in_a_deep_mail_among_same_shaped_ones(level, days):
+    for seed in range(3):
+        env = _at_level("xdev-missed-call", level, seed)
+        world, f = env.world, env.scenario.facts
+        digits = f["number"].replace(" ", "")
+        book = [c["phone"].replace(" ", "") for c in world.services["phone"].table("contacts").values()]
+        book += [c["phone"].replace(" ", "") for c in world.services["contacts"].table("people").values()]
+        assert digits not in book  # no address book knows the new number
+        moved = [m for m in world.services["mail"].table("messages").values() if m["subject"] == "New phone number"]
+        assert len(moved) >= 3
+        says = [m for m in moved if f["number"] in m["body"]]
+        assert len(says) == 1 and says[0]["time"] <= world.clock.now - days * clock.DAY
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_missed_call_by_files_api_and_phone_edit_passes_and_without_the_fix_fails(level):
+    env = _at_level("xdev-missed-call", level, seed=1)
+    verdict = _play(env, _callback_steps(env, fix=True))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    assert _failed(_play(env, _callback_steps(env, fix=False))) == [
+        "the caller's number is fixed in the phone's contacts"
+    ]
