@@ -266,3 +266,54 @@ def test_missed_call_by_files_api_and_phone_edit_passes_and_without_the_fix_fail
     assert _failed(_play(env, _callback_steps(env, fix=False))) == [
         "the caller's number is fixed in the phone's contacts"
     ]
+
+
+# ---- phone-setting-notification --------------------------------------------------------------------
+def _setting_steps(env, remind: int | None) -> list[str]:
+    """Flip the setting on the phone, answer through the SMS API, and a to-do at ``remind`` if given."""
+    from claw_gym.devices.phone import script as S
+
+    f = env.scenario.facts
+    steps = [A.wait(f["trigger_at"] - env.world.clock.now + 120, wake=False)]
+    steps += [*S.open_app("Settings"), S.tap(f"id/switch_{f['setting']}")]
+    steps += [A.api("sms.send", to=f["sender"], body="All set, done.")]
+    if remind is not None:
+        steps.append(A.api("todo.add_task", title="switch it back", due=clock.fmt(remind)))
+    return steps + [A.wait(6 * clock.HOUR, wake=False)]
+
+
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_setting_ask_the_undo_rule_is_deep_and_plainly_worded(level, days):
+    from claw_gym.services.phone import SETTING_TITLES
+
+    for seed in range(3):
+        env = _at_level("phone-setting-notification", level, seed)
+        world, f = env.world, env.scenario.facts
+        notes = list(world.services["notes"].table("notes").values())
+        rule = [n for n in notes if "nudge to undo it" in n["body"]]
+        assert len(rule) == 1 and rule[0]["updated"] <= world.clock.now - days * clock.DAY
+        line = next(ln for ln in rule[0]["body"].splitlines() if "nudge to undo" in ln).lower()
+        assert not [t for t in SETTING_TITLES.values() if t.lower() in line] and "setting" not in line
+        assert f["remind_at"] > env.scenario.deadline  # a nudge, not something done before the verdict
+        if level == 5:
+            later = [n for n in notes if "Undo nudges" in n["body"]]
+            assert len(later) == 1 and rule[0]["updated"] < later[0]["updated"] <= world.clock.now - days * clock.DAY
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_setting_ask_with_a_todo_passes_and_without_the_nudge_fails(level):
+    env = _at_level("phone-setting-notification", level, seed=1)
+    f = env.scenario.facts
+    verdict = _play(env, _setting_steps(env, f["remind_at"]))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    assert _failed(_play(env, _setting_steps(env, None))) == ["a nudge to undo it at the time the rule gives"]
+
+
+def test_setting_ask_the_nudge_at_the_asked_time_fails_when_the_later_line_moved_it():
+    env = _at_level("phone-setting-notification", 5, seed=2)
+    f = env.scenario.facts
+    half = 30 * clock.MINUTE
+    asked = (f["remind_at"] + half - 1) // half * half  # the clock time the text gave
+    assert asked != f["remind_at"]
+    assert _failed(_play(env, _setting_steps(env, asked))) == ["a nudge to undo it at the time the rule gives"]
