@@ -317,3 +317,53 @@ def test_setting_ask_the_nudge_at_the_asked_time_fails_when_the_later_line_moved
     asked = (f["remind_at"] + half - 1) // half * half  # the clock time the text gave
     assert asked != f["remind_at"]
     assert _failed(_play(env, _setting_steps(env, asked))) == ["a nudge to undo it at the time the rule gives"]
+
+
+# ---- todo-export -----------------------------------------------------------------------------------
+def _export_text(env, fmt: str) -> str:
+    from claw_gym.envs.todo_export import expected
+
+    f = env.scenario.facts
+    return f"# {f['list']} tasks\n\n" + "\n".join(expected(env.world, {**f, "date_fmt": fmt})) + "\n"
+
+
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_todo_export_the_rule_is_deep_plainly_worded_with_a_work_decoy(level, days):
+    for seed in range(3):
+        env = _at_level("todo-export", level, seed)
+        world = env.world
+        notes = list(world.services["notes"].table("notes").values())
+        rule = [n for n in notes if "When I print a to-do list" in n["body"]]
+        assert len(rule) == 1 and rule[0]["updated"] <= world.clock.now - days * clock.DAY
+        assert "export" not in next(ln for ln in rule[0]["body"].splitlines() if "print a to-do" in ln).lower()
+        decoy = [n for n in notes if "List exports for the team tracker" in n["body"]]
+        assert len(decoy) == 1 and decoy[0]["id"] != rule[0]["id"]
+        if level == 5:
+            later = [n for n in notes if "Printed lists: dates as" in n["body"]]
+            assert len(later) == 1 and rule[0]["updated"] < later[0]["updated"] <= world.clock.now - days * clock.DAY
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_todo_export_by_api_with_the_list_in_the_mail_passes_and_without_the_copy_fails(level):
+    env = _at_level("todo-export", level, seed=1)
+    f = env.scenario.facts
+    text = _export_text(env, f["date_fmt"])
+    write = A.api("files.write", path=f["path"], content=text)
+    verdict = _play(env, [write, A.api("mail.send", to=f["to"], subject="list", body=text), A.finish("done")])
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    assert _failed(_play(env, [write, A.finish("done")])) == ["a copy was mailed to them"]
+
+
+def test_todo_export_with_the_first_rules_dates_fails_at_level_5():
+    env = _at_level("todo-export", 5, seed=2)
+    f = env.scenario.facts
+    text = _export_text(env, "%Y-%m-%d")
+    steps = [
+        A.api("files.write", path=f["path"], content=text),
+        A.api("mail.send", to=f["to"], subject="list", body="Attached.", attachments=[f["path"]]),
+        A.finish("done"),
+    ]
+    failed = _failed(_play(env, steps))
+    assert "the task lines are exactly the list's tasks in the note's format and order" in failed
+    assert "a copy was mailed to them" in failed

@@ -493,7 +493,7 @@ def _boss_mail_with(text: str):
 DEEP = {
     "phone-dnd-meeting": (_notes_with("Board meetings: phone on Do not disturb"), "notes", "notes"),
     "phone-missed-call": (_notes_with("ring back at a time"), "notes", "notes"),
-    "todo-export": (_notes_with("List exports"), "notes", "notes"),
+    "todo-export": (_notes_with("When I print a to-do list"), "notes", "notes"),
     "venue-cancel": (_notes_with("can't have us after all"), "notes", "notes"),
     "signin-alert": (_notes_with("I only sign in from"), "notes", "notes"),
     "ticket-deal-risk": (_boss_mail_with("raises a support ticket"), "workmail", "messages"),
