@@ -367,3 +367,46 @@ def test_todo_export_with_the_first_rules_dates_fails_at_level_5():
     failed = _failed(_play(env, steps))
     assert "the task lines are exactly the list's tasks in the note's format and order" in failed
     assert "a copy was mailed to them" in failed
+
+
+# ---- report-handoff --------------------------------------------------------------------------------
+def _hand_off(f: dict, path: str, to: list[str], cc: list[str]) -> list[str]:
+    """Send through the personal mailbox (the oracle uses work mail): to and cc as given."""
+    return [A.api("mail.send", to=to, cc=cc, subject="Report", body="Attached.", attachments=[path]), A.finish("ok")]
+
+
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_report_handoff_the_new_contact_is_deep_among_same_shaped_mails(level, days):
+    for seed in range(3):
+        env = _at_level("report-handoff", level, seed)
+        world, f = env.world, env.scenario.facts
+        deals = [d for d in world.services["crm"].table("deals").values() if d["account"] == f["account"]]
+        assert deals and all(d["contact"] == f["old"] for d in deals)  # the CRM still names the old contact
+        same = [m for m in world.services["workmail"].table("messages").values() if m["subject"] == "Change of contact"]
+        assert len(same) >= 4
+        deciding = [m for m in same if m["from"] == f["client"]]
+        assert len(deciding) == 1 and deciding[0]["time"] <= world.clock.now - days * clock.DAY
+        assert f["cc"][0] in deciding[0]["body"]
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_report_handoff_from_the_personal_mailbox_passes_and_half_done_fails(level):
+    env = _at_level("report-handoff", level, seed=1)
+    f = env.scenario.facts
+    verdict = _play(env, _hand_off(f, f["latest"], [f["client"]], f["cc"]))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    assert _failed(_play(env, _hand_off(f, f["latest"], [f["client"]], []))) == [
+        "the account's finance address got a copy"
+    ]
+    env.reset(seed=1)
+    verdict = _play(env, _hand_off(f, f["latest"], [f["old"]], f["cc"]))  # the CRM's contact, who has left
+    assert not verdict["passed"] and verdict["violations"]
+
+
+def test_report_handoff_the_held_back_draft_fails_at_level_5():
+    env = _at_level("report-handoff", 5, seed=2)
+    f = env.scenario.facts
+    assert f["held"] and f["stale"] > f["latest"]
+    failed = _failed(_play(env, _hand_off(f, f["stale"], [f["client"]], f["cc"])))
+    assert "client got the latest version attached" in failed
