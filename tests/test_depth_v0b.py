@@ -410,3 +410,55 @@ def test_report_handoff_the_held_back_draft_fails_at_level_5():
     assert f["held"] and f["stale"] > f["latest"]
     failed = _failed(_play(env, _hand_off(f, f["stale"], [f["client"]], f["cc"])))
     assert "client got the latest version attached" in failed
+
+
+# ---- statement-reconcile ---------------------------------------------------------------------------
+def _reconcile(env, listed: list[str], total: float, cc_boss: bool) -> list[str]:
+    """Write the report through the files API and send it as a new mail (not a reply), the manager in cc."""
+    f = env.scenario.facts
+    text = "".join(f"{t}\n" for t in listed) + f"TOTAL UNCLAIMED: {total:.2f} EUR\n"
+    cc = f["boss"] if cc_boss else []
+    return [
+        A.api("files.write", path=f["report"], content=text),
+        A.api(
+            "mail.send", to=[f["finance"]], cc=cc, subject="Reconciliation", body="Attached.", attachments=[f["report"]]
+        ),
+        A.finish("done"),
+    ]
+
+
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_statement_the_aside_is_deep_in_one_of_finances_same_shaped_mails(level, days):
+    for seed in range(3):
+        env = _at_level("statement-reconcile", level, seed)
+        world, f = env.world, env.scenario.facts
+        same = [
+            m
+            for m in world.services["mail"].table("messages").values()
+            if m["from"] == f["finance"] and m["subject"].startswith("Card statement ")
+        ]
+        assert len(same) >= 4
+        aside = [m for m in same if "billed to the company account" in m["body"]]
+        assert len(aside) == 1 and aside[0]["time"] <= world.clock.now - days * clock.DAY
+        assert f["central"][0] in aside[0]["body"] and f["central"][0] not in aside[0]["subject"]
+        assert f["central_ids"] and not set(f["central_ids"]) & set(f["unclaimed"])
+        if level == 5:
+            chat = [m for m in world.services["chat"].table("messages").values() if f["central"][1] in m["text"]]
+            assert len(chat) == 1 and aside[0]["time"] < chat[0]["time"] <= world.clock.now - days * clock.DAY
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_statement_new_mail_with_cc_passes_and_listing_central_or_no_copy_fails(level):
+    env = _at_level("statement-reconcile", level, seed=1)
+    f = env.scenario.facts
+    verdict = _play(env, _reconcile(env, f["unclaimed"], f["total"], True))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    assert _failed(_play(env, _reconcile(env, f["unclaimed"], f["total"], False))) == [
+        "the manager got a copy of the report"
+    ]
+    env.reset(seed=1)
+    rows = env.world.services["bank"].table("transactions")
+    more = f["total"] + sum(-rows[t]["amount"] for t in f["central_ids"])
+    failed = _failed(_play(env, _reconcile(env, f["unclaimed"] + f["central_ids"], more, True)))
+    assert failed == ["total of unclaimed payments is right", "centrally billed payments are left off"]
