@@ -200,7 +200,7 @@ def generate(ctx: Ctx) -> Scenario:
     mine, former = accs[:n_mine], accs[n_mine : n_mine + n_former]
     gained = accs[-1] if deep else ""
     listed = mine if not deep else ctx.sample(mine + former, len(mine + former))
-    handover, extra = "", {}
+    handover, extra = "", dict[str, Any]()
     if not deep:
         body = "My accounts\n\n" + "\n".join(f"- {a}" for a in listed)
         if former:
