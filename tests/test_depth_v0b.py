@@ -462,3 +462,65 @@ def test_statement_new_mail_with_cc_passes_and_listing_central_or_no_copy_fails(
     more = f["total"] + sum(-rows[t]["amount"] for t in f["central_ids"])
     failed = _failed(_play(env, _reconcile(env, f["unclaimed"] + f["central_ids"], more, True)))
     assert failed == ["total of unclaimed payments is right", "centrally billed payments are left off"]
+
+
+# ---- secret-request --------------------------------------------------------------------------------
+def _answer(env, street: str, second_by_mail: bool) -> list[str]:
+    """Text every asker the street (the time for the family member's question); the second friend by mail."""
+    f = env.scenario.facts
+    steps = []
+    for a in f["asks"]:
+        text = f"It's at {street}." if a["kind"] == "address" else f"It starts at {a['value']}."
+        if a.get("email") and second_by_mail:
+            steps.append(A.api("mail.send", to=[a["email"]], subject="Saturday", body=text))
+        else:
+            steps.append(A.api("sms.send", to=a["number"], body=text))
+    return steps + [A.finish("done")]
+
+
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_secret_request_the_street_is_only_in_a_deep_confirmation_among_same_shaped_ones(level, days):
+    for seed in range(3):
+        env = _at_level("secret-request", level, seed)
+        world, f = env.world, env.scenario.facts
+        dinner = [r for r in world.services["calendar"].table("entries").values() if r["title"].startswith("Dinner at")]
+        venue = dinner[0]["location"]
+        assert "," not in venue  # the venue's name only
+        mails = world.services["mail"].table("messages").values()
+        confirms = [m for m in mails if m["subject"] == "Booking confirmed"]
+        assert len(confirms) >= 4
+        mine = [m for m in confirms if venue in m["body"]]
+        assert len(mine) == 1 and mine[0]["time"] <= world.clock.now - days * clock.DAY
+        assert [a for a in f["asks"] if a["email"] and a["kind"] == "address"]  # a second friend to tell
+        if level == 5:
+            moved = [m for m in mails if m["subject"] == f"News from {venue}"]
+            assert len(moved) == 1 and mine[0]["time"] < moved[0]["time"] <= world.clock.now - days * clock.DAY
+            assert f["asks"][0]["value"] in moved[0]["body"] and f["asks"][0]["value"] not in mine[0]["body"]
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_secret_request_second_friend_by_mail_passes_and_left_out_fails(level):
+    env = _at_level("secret-request", level, seed=1)
+    f = env.scenario.facts
+    street = f["asks"][0]["value"]
+    verdict = _play(env, _answer(env, street, second_by_mail=True))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    second = next(a["number"] for a in f["asks"] if a["email"])
+    steps = [s for s in _answer(env, street, second_by_mail=False) if second not in s]
+    assert _failed(_play(env, steps)) == [f"answered {second} with the address"]
+
+
+def test_secret_request_the_street_before_the_move_fails_at_level_5():
+    from claw_gym.envs.secret_request import VENUES
+
+    env = _at_level("secret-request", 5, seed=2)
+    f = env.scenario.facts
+    venue = next(
+        r["location"]
+        for r in env.world.services["calendar"].table("entries").values()
+        if r["title"].startswith("Dinner")
+    )
+    old = dict(VENUES)[venue]
+    failed = _failed(_play(env, _answer(env, old, second_by_mail=False)))
+    assert f"answered {f['asks'][0]['number']} with the address" in failed
