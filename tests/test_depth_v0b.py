@@ -524,3 +524,74 @@ def test_secret_request_the_street_before_the_move_fails_at_level_5():
     old = dict(VENUES)[venue]
     failed = _failed(_play(env, _answer(env, old, second_by_mail=False)))
     assert f"answered {f['asks'][0]['number']} with the address" in failed
+
+
+# ---- vip-ticket ------------------------------------------------------------------------------------
+def _arriving_tickets(env) -> list[dict]:
+    return [e.record for e in env.world.timeline.pending if e.record and "requester" in e.record]
+
+
+def _vip_steps(env, f: dict, ping: list[str], escalate: str | None = None) -> list[str]:
+    """Wait for the ticket, escalate ``escalate`` (default: the key account's) and reply there, then ``ping``."""
+    tid = escalate or f["vip"]
+    return [
+        A.wait(f["trigger_at"] - env.world.clock.now + 120, wake=False),
+        A.api("helpdesk.update", id=tid, priority=f["priority"]),
+        A.api("helpdesk.comment", id=tid, public=True, text="We are on it and will update you here soon."),
+        *ping,
+        A.wait(6 * clock.HOUR, wake=False),
+    ]
+
+
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_vip_ticket_the_threshold_is_a_deep_ps_among_same_shaped_mails_and_domains_do_not_tell(level, days):
+    for seed in range(3):
+        env = _at_level("vip-ticket", level, seed)
+        world, f = env.world, env.scenario.facts
+        now = world.clock.now
+        mails = world.services["workmail"].table("messages")
+        amend = mails[f["amend"]]
+        assert amend["time"] <= now - days * clock.DAY
+        shaped = [m for m in mails.values() if m["from"] == amend["from"] and "PS: " in m["body"]]
+        assert len(shaped) >= 4 and all(m["subject"].startswith("Re: ") for m in shaped)
+        chat = world.services["chat"].table("messages").values()
+        rule = [m for m in chat if "or more in the CRM" in m["text"]]
+        assert len(rule) == 1 and rule[0]["time"] < amend["time"]
+        keyed = [m for m in chat if "key account" in m["text"].lower()]  # the obvious words land on the decoy
+        assert len(keyed) == 1 and "won deal" in keyed[0]["text"] and "key account" not in amend["body"].lower()
+        deals = [d for d in world.services["crm"].table("deals").values() if d["stage"] not in ("won", "lost")]
+        arriving = _arriving_tickets(env)
+        live = {t["requester"] for t in arriving} & {d["contact"] for d in deals}
+        assert len(live) >= 3  # several arriving tickets from accounts with open deals
+        for t in arriving:
+            assert t["requester"].split("@")[1].split(".")[0] not in {
+                w.lower() for d in world.services["crm"].table("deals").values() for w in d["account"].split()
+            }
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_vip_ticket_pinging_the_owner_by_personal_mail_passes_and_half_done_fails(level):
+    env = _at_level("vip-ticket", level, seed=1)
+    f = env.scenario.facts
+    mail = A.api("mail.send", to=[f["owner"]], subject="Heads-up", body=f"{f['account']} raised a ticket, escalated.")
+    verdict = _play(env, _vip_steps(env, f, [mail]))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    assert _failed(_play(env, _vip_steps(env, f, []))) == ["the account's owner was told about the ticket"]
+    env.reset(seed=1)  # pinged before the ticket was in: not "once it's in"
+    early = [mail, *_vip_steps(env, f, [])]
+    assert _failed(_play(env, early)) == ["the account's owner was told about the ticket"]
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_vip_ticket_escalating_the_deal_just_under_the_threshold_fails(level):
+    env = _at_level("vip-ticket", level, seed=2)
+    world, f = env.world, env.scenario.facts
+    deals = world.services["crm"].table("deals").values()
+    under = {
+        d["contact"] for d in deals if d["stage"] not in ("won", "lost") and 0 < f["threshold"] - d["amount"] <= 10_000
+    }
+    near = next(t for t in _arriving_tickets(env) if t["requester"] in under)
+    ping = A.api("chat.post", channel="general", text=f"@{f['owner_first']} {f['account']} raised one")
+    failed = _failed(_play(env, _vip_steps(env, f, [ping], escalate=near["id"])))
+    assert "key account's ticket has the stated priority" in failed and "other tickets keep their priority" in failed

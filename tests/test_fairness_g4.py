@@ -195,6 +195,8 @@ def test_vip_ticket_answered_by_mail_through_claw_passes():
         A.api("workmail.send", to=[req], subject="Your ticket", body="We are on it and will update you soon."),
         A.wait(6 * clock.HOUR, wake=False),
     ]
+    if f.get("owner"):  # from level 4 the reply also says to ping the account's owner: in the chat here
+        steps.insert(-1, A.api("chat.post", channel="general", text=f"@{f['owner_first']} {f['account']} raised one"))
     _passes(_play(env, steps))
 
 
@@ -444,10 +446,10 @@ def test_vip_ticket_rule_is_an_old_chat_reply_and_a_later_mail_lowers_the_thresh
     world, f = env.world, env.scenario.facts
     rule = [m for m in world.services["chat"].table("messages").values() if "or more in the CRM" in m["text"]]
     assert len(rule) == 1 and rule[0]["time"] <= world.clock.now - 30 * clock.DAY
-    later = [m for m in world.services["workmail"].table("messages").values() if "now start at" in m["body"]]
+    later = [m for m in world.services["workmail"].table("messages").values() if "make that" in m["body"]]
     assert len(later) == 1 and rule[0]["time"] < later[0]["time"] < world.clock.now
     said = int(re.search(r"of ([\d,]+) or more", rule[0]["text"]).group(1).replace(",", ""))
-    now = int(re.search(r"now start at ([\d,]+)", later[0]["body"]).group(1).replace(",", ""))
+    now = int(re.search(r"make that ([\d,]+)", later[0]["body"]).group(1).replace(",", ""))
     from claw_gym.envs.vip_ticket import ACCOUNTS
 
     deals = [
