@@ -595,3 +595,52 @@ def test_vip_ticket_escalating_the_deal_just_under_the_threshold_fails(level):
     ping = A.api("chat.post", channel="general", text=f"@{f['owner_first']} {f['account']} raised one")
     failed = _failed(_play(env, _vip_steps(env, f, [ping], escalate=near["id"])))
     assert "key account's ticket has the stated priority" in failed and "other tickets keep their priority" in failed
+
+
+# ---- ticket-deal-risk ------------------------------------------------------------------------------
+def _risk_steps(env, f: dict, lists: list[str], line: list[str]) -> list[str]:
+    """After the ticket: the reply, the follow-ups on ``lists``, the activity on the open deal, then ``line``."""
+    due = clock.fmt(f["close"] - 2 * clock.DAY)
+    return [
+        A.wait(f["trigger_at"] - env.world.clock.now + 60, wake=False),
+        A.api("helpdesk.comment", id=f["ticket"], public=True, text="On it - we'll update you here."),
+        *[A.api("todo.add_task", title=f"Follow up {f['account']}", due=due, list_name=n) for n in lists],
+        A.api("crm.log_activity", deal_id=f["deal"], text=f"Ticket {f['ticket']} opened: deal at risk"),
+        *line,
+        A.wait(8 * clock.HOUR, wake=False),
+    ]
+
+
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_ticket_deal_risk_the_rule_and_its_move_are_deep_among_same_shaped_manager_lines(level, days):
+    for seed in range(3):
+        env = _at_level("ticket-deal-risk", level, seed)
+        world, f = env.world, env.scenario.facts
+        now = world.clock.now
+        mails = [m for m in world.services["workmail"].table("messages").values() if m["from"] == f["boss"]]
+        shaped = [m for m in mails if m["subject"].startswith("Re: ")]
+        rule = [m for m in shaped if "comes to us with a problem" in m["body"]]
+        assert len(shaped) >= 3 and len(rule) == 1 and rule[0]["time"] <= now - days * clock.DAY
+        assert "support ticket" not in rule[0]["body"]  # the obvious words do not land on it
+        chat = [m for m in world.services["chat"].table("messages").values() if " re my " in m["text"]]
+        moved = [m for m in chat if f"'{f['list']}' list" in m["text"]]
+        assert len(chat) >= 3 and len(moved) == 1 and rule[0]["time"] < moved[0]["time"] <= now - days * clock.DAY
+        assert "ticket" not in moved[0]["text"] and "follow" not in moved[0]["text"]
+        arriving = [e.record for e in env.world.timeline.pending if e.record and "requester" in e.record]
+        assert len(arriving) >= 5
+        for t in arriving:  # the domain does not spell the account: the CRM deal's contact tells whose it is
+            assert not any(w.lower() in t["requester"] for w in f["account"].split())
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_ticket_deal_risk_a_chat_line_to_the_manager_passes_and_half_done_or_stale_fails(level):
+    env = _at_level("ticket-deal-risk", level, seed=1)
+    f = env.scenario.facts
+    line = [A.api("chat.post", channel="general", text=f"@{f['boss_first']} {f['account']} raised a ticket")]
+    verdict = _play(env, _risk_steps(env, f, [f["list"]], line))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    assert _failed(_play(env, _risk_steps(env, f, [f["list"]], []))) == ["the manager got a line naming the account"]
+    env.reset(seed=1)  # the list the old mail names: the later chat reply moved it
+    follow_up = f"a follow-up task on the '{f['list']}' list (and no other), due before the close date"
+    assert _failed(_play(env, _risk_steps(env, f, [f["stale_list"]], line))) == [follow_up]

@@ -498,7 +498,7 @@ DEEP = {
     "todo-export": (_notes_with("When I print a to-do list"), "notes", "notes"),
     "venue-cancel": (_notes_with("can't have us after all"), "notes", "notes"),
     "signin-alert": (_notes_with("I only sign in from"), "notes", "notes"),
-    "ticket-deal-risk": (_boss_mail_with("raises a support ticket"), "workmail", "messages"),
+    "ticket-deal-risk": (_boss_mail_with("comes to us with a problem"), "workmail", "messages"),
     "vip-ticket": (
         lambda world, f: [
             m for m in world.services["chat"].table("messages").values() if "or more in the CRM" in m["text"]
