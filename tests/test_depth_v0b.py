@@ -644,3 +644,54 @@ def test_ticket_deal_risk_a_chat_line_to_the_manager_passes_and_half_done_or_sta
     env.reset(seed=1)  # the list the old mail names: the later chat reply moved it
     follow_up = f"a follow-up task on the '{f['list']}' list (and no other), due before the close date"
     assert _failed(_play(env, _risk_steps(env, f, [f["stale_list"]], line))) == [follow_up]
+
+
+# ---- signin-alert ----------------------------------------------------------------------------------
+def _signin_steps(env, f: dict, places: list[str], boss: list[str]) -> list[str]:
+    """After the sign-in: IT (through the personal mailbox) and the log get ``places``, then ``boss``."""
+    named = " and ".join(places)
+    return [
+        A.wait(f["trigger_at"] - env.world.clock.now + 15 * clock.MINUTE, wake=False),
+        A.api("mail.send", to=[f["it"]], subject="Sign-in", body=f"A sign-in near {named} was not me."),
+        A.api("notes.append", id=f["note"], text=f"sign-in from {named} - reported"),
+        *boss,
+        A.wait(6 * clock.HOUR, wake=False),
+    ]
+
+
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_signin_alert_the_places_are_deep_and_a_later_aside_adds_an_office(level, days):
+    for seed in range(3):
+        env = _at_level("signin-alert", level, seed)
+        world, f = env.world, env.scenario.facts
+        now = world.clock.now
+        note = world.services["notes"].table("notes")[f["note"]]
+        assert note["updated"] <= now - days * clock.DAY and "sign in" not in note["body"]
+        asides = [
+            m
+            for m in world.services["workmail"].table("messages").values()
+            if m["folder"] == "sent" and m["to"] == [f["it"]]
+        ]
+        assert len(asides) >= 3 and all(note["updated"] < m["time"] <= now - days * clock.DAY for m in asides)
+        office = f["known"][-1]
+        assert office not in note["body"] and [m for m in asides if office in m["body"]]
+        conference = [m for m in asides if "conference" in m["body"]]
+        assert len(conference) == 1 and (f["city"] in conference[0]["body"]) == (level == 5)
+        arriving = [e.record for e in world.timeline.pending if e.record and e.record.get("kind") == "signin"]
+        assert len(arriving) >= 3 and any(office in r["text"] for r in arriving)  # three live sign-ins
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_signin_alert_through_the_personal_mailbox_passes_and_half_done_or_the_office_fails(level):
+    env = _at_level("signin-alert", level, seed=1)
+    f = env.scenario.facts
+    boss = [A.api("mail.send", to=[f["boss"]], subject="FYI", body=f"Odd sign-in from {f['city']}, IT has it.")]
+    verdict = _play(env, _signin_steps(env, f, [f["city"]], boss))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    assert _failed(_play(env, _signin_steps(env, f, [f["city"]], []))) == ["the manager was told, naming the place"]
+    env.reset(seed=1)  # the office the person's later mail added is theirs: reporting it alone fails
+    office = f["known"][-1]
+    other = [A.api("mail.send", to=[f["boss"]], subject="FYI", body=f"Odd sign-in from {office}, IT has it.")]
+    failed = _failed(_play(env, _signin_steps(env, f, [office], other)))
+    assert "no known place reported as the suspicious sign-in" in failed

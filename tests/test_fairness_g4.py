@@ -497,7 +497,7 @@ DEEP = {
     "phone-missed-call": (_notes_with("ring back at a time"), "notes", "notes"),
     "todo-export": (_notes_with("When I print a to-do list"), "notes", "notes"),
     "venue-cancel": (_notes_with("can't have us after all"), "notes", "notes"),
-    "signin-alert": (_notes_with("I only sign in from"), "notes", "notes"),
+    "signin-alert": (_notes_with("only ever on my accounts from"), "notes", "notes"),
     "ticket-deal-risk": (_boss_mail_with("comes to us with a problem"), "workmail", "messages"),
     "vip-ticket": (
         lambda world, f: [
