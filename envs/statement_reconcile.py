@@ -7,6 +7,11 @@ files service (it lists exactly the unclaimed card payments and its total is rig
 the reply to finance that carries it. Services on the path: mail, files, expenses.
 Traps (harder levels): refunds (positive lines) that are not payments, an older
 statement in the same folder, claims linked to last month's payments.
+
+From level 4 finance's same monthly mail for the three months before sits in the mailbox; an
+aside in one of them (>= 30 / 60 days back) says one merchant is billed centrally (its lines are
+left off the list and the total) and to copy the manager on the reply (a second recipient,
+checked). At level 5 a later chat line by finance adds a second merchant "the same way".
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
 
-from .kit import checks, views
+from .kit import checks, plant, views
 
 MERCHANTS = [
     ("Rail Europe", "travel"),
@@ -37,6 +42,18 @@ MERCHANTS = [
     ("PrintHub", "office"),
     ("Airline One", "travel"),
 ]
+
+
+ASK = (
+    "Hi {me},\n\nfor the month-end close we need your {month} card statement reconciled against your expense "
+    "claims: which card payments have no claim yet, and their total.{aside}\n\nThanks,\nFinance"
+)
+#: levels 4-5: an aside in one of finance's earlier monthly mails (the later chat line at 5 adds a merchant)
+ASIDE = (
+    "\n\nPS: {merchant} is billed to the company account directly from now on, so leave those lines off - and "
+    "please copy your manager when you send these back."
+)
+LATER = "forgot one: {merchant} goes the same way as the other one from now on"
 
 
 def _month_bounds(now: int) -> tuple[int, int]:
@@ -96,7 +113,19 @@ def generate(ctx: Ctx) -> Scenario:
             }
         )
         rows.sort(key=lambda r: (r["time"], r["id"]))
-    debits = [r for r in rows if r["amount"] < 0]
+    central: list[str] = []
+    if ctx.difficulty >= 4:  # merchants finance bills centrally: on the statement, never claimed, left off
+        central = ["CloudBox Pro"] + (["PrintHub"] if ctx.difficulty >= 5 else [])
+        for m in central:
+            t = int(ctx.rng.integers(start + clock.DAY, end - clock.DAY))
+            t = clock.day_start(t) + int(ctx.rng.integers(8 * clock.HOUR, 21 * clock.HOUR))
+            amount = -ctx.money(20, 120)
+            tx = ctx.svc("bank").post(amount, m, "card payment", time=t)
+            rows.append(
+                {"id": tx["id"], "time": t, "description": f"CARD PAYMENT {m}", "amount": amount, "merchant": m}
+            )
+        rows.sort(key=lambda r: (r["time"], r["id"]))
+    debits = [r for r in rows if r["amount"] < 0 and r["merchant"] not in central]
     claimed = ctx.sample(debits, max(1, len(debits) // 2))
     exp = ctx.svc("expenses")
     cats = dict(MERCHANTS)
@@ -122,14 +151,14 @@ def generate(ctx: Ctx) -> Scenario:
     total = round(-sum(r["amount"] for r in debits if r["id"] in unclaimed), 2)
     report = "Documents/card-reconciliation.txt"
     finance = f"finance@{ctx.persona.work_domain}"
-    req = ctx.svc("mail").deliver(
-        finance,
-        f"Card statement {month_name}",
-        f"Hi {ctx.persona.me.first},\n\nfor the month-end close we need your {month_name} card statement "
-        "reconciled against your expense claims: which card payments have no claim yet, and their total.\n\n"
-        "Thanks,\nFinance",
-        time=ctx.now - int(ctx.rng.integers(2, 20)) * clock.HOUR,
+    me = ctx.persona.me.first
+    asked_at = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(2, 20)) * clock.HOUR)
+    req = plant.mail_in(
+        ctx, "mail", asked_at, finance, f"Card statement {month_name}", ASK.format(me=me, month=month_name, aside="")
     )
+    deep: dict[str, Any] = {"central": central, "boss": []}
+    if central:
+        deep |= _earlier_mails(ctx, start, finance, central)
     line = (
         "listing every card payment on it that has no expense claim (one per line, with its transaction id), "
         "ending with a line 'TOTAL UNCLAIMED: <amount>' in euros"
@@ -148,6 +177,8 @@ def generate(ctx: Ctx) -> Scenario:
     return Scenario(
         instruction,
         {
+            **deep,
+            "central_ids": [r["id"] for r in rows if r["merchant"] in central],
             "report": report,
             "month": month,
             "unclaimed": unclaimed,
@@ -157,6 +188,27 @@ def generate(ctx: Ctx) -> Scenario:
             "total": total,
         },
     )
+
+
+def _earlier_mails(ctx: Ctx, start: int, finance: str, central: list[str]) -> dict[str, Any]:
+    """Levels 4-5: finance's same mail for the three months before, one carrying the aside (>= 30 / 60 days
+    back); at 5 a later chat line adds a second merchant. The facts for the check."""
+    k_aside = 2 if ctx.difficulty >= 5 else 1
+    said = 0
+    for k in (1, 2, 3):
+        month = clock.to_datetime(start - k * 28 * clock.DAY).strftime("%B %Y")
+        t = ctx.now - (30 * k + int(ctx.rng.integers(3, 8))) * clock.DAY
+        t = plant.jitter(ctx, clock.day_start(t) + int(ctx.rng.integers(9, 17)) * clock.HOUR)
+        aside = ASIDE.format(merchant=central[0]) if k == k_aside else ""
+        body = ASK.format(me=ctx.persona.me.first, month=month, aside=aside)
+        plant.mail_in(ctx, "mail", t, finance, f"Card statement {month}", body, read=True)
+        said = t if k == k_aside else said
+    why = f"finance's mail of {clock.fmt_date(said)} says {central[0]} is billed centrally and to copy the manager"
+    if len(central) > 1:
+        t = plant.jitter(ctx, said + int(ctx.rng.integers(1, 3)) * clock.DAY + 3 * clock.HOUR)
+        plant.chat(ctx, min(t, ctx.now - 60 * clock.DAY), "general", "Finance", LATER.format(merchant=central[1]))
+        why += f"; their later chat line adds {central[1]}"
+    return {"boss": [ctx.person("manager").email], "central_why": why}
 
 
 ASKED = "the instruction asks for"
@@ -206,6 +258,26 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         f"{count(len(mails), 'mail')} to {f['finance']}, {len(back)} with {f['report']} attached",
         because=f"{ASKED} a reply to finance's mail with the report attached",
     )
+    if f.get("central"):
+        listed = [t for t in f["central_ids"] if re.search(rf"\b{t}\b", text)]
+        g.expect(
+            "centrally billed payments are left off",
+            not listed,
+            f"listed {', '.join(listed)}" if listed else f"none of {len(f['central_ids'])} listed",
+            because=f["central_why"],
+        )
+        cc = [m for m in back if f["boss"][0].lower() in [x.lower() for x in m["to"] + m.get("cc", [])]]
+        cc += [
+            m
+            for m in checks.sent_to(world, f["boss"][0])
+            if any((files.find(a) or {}).get("path") == f["report"] for a in m.get("attachments", []))
+        ]
+        g.expect(
+            "the manager got a copy of the report",
+            bool(cc),
+            f"{count(len(cc), 'mail')} with the report to {f['boss'][0]}",
+            because=f["central_why"],
+        )
     touched = world.audit.calls("expenses.delete") + world.audit.calls("expenses.submit")
     g.forbid("changed expense claims", bool(touched))
 
@@ -216,7 +288,9 @@ out = subprocess.run(["claw", "expenses", "list", "--limit", "200"], capture_out
 claims = json.loads(out.stdout)
 linked = {c["tx_id"] for c in claims["items"] if c["tx_id"]}
 rows = list(csv.DictReader(open("Downloads/statement-@MONTH@.csv")))
-open_rows = [r for r in rows if float(r["amount"]) < 0 and r["transaction_id"] not in linked]
+skip = {"CARD PAYMENT " + m for m in @SKIP@}
+open_rows = [r for r in rows if float(r["amount"]) < 0 and r["transaction_id"] not in linked
+             and r["description"] not in skip]
 with open("@REPORT@", "w") as out:
     for r in open_rows:
         out.write(f"{r['date']} {r['transaction_id']} {r['description']} {-float(r['amount']):.2f}\n")
@@ -229,9 +303,19 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
         A.shell(f"claw mail get {f['request']}"),
         A.shell("cd ~ && ls Downloads"),
         A.shell(f"head -n 3 Downloads/statement-{f['month']}.csv"),
-        A.shell(SCRIPT.replace("@MONTH@", f["month"]).replace("@REPORT@", f["report"]), timeout=30),
+        A.shell(
+            SCRIPT.replace("@MONTH@", f["month"])
+            .replace("@REPORT@", f["report"])
+            .replace("@SKIP@", repr(f.get("central", []))),
+            timeout=30,
+        ),
         A.shell(f"cat {f['report']}"),
         A.shell(f"claw mail reply {f['request']} --body 'Here is the reconciliation.' --attachments {f['report']}"),
+        *(
+            [A.api("mail.send", to=f["boss"], subject="Card reconciliation", body="FYI.", attachments=[f["report"]])]
+            if f.get("boss")
+            else []
+        ),
         A.finish(f"Wrote {f['report']}: {len(f['unclaimed'])} unclaimed payments."),
     ]
 
@@ -240,9 +324,11 @@ FAMILY = Family(
     name="statement-reconcile",
     count=36,
     kind="reactive",
-    services=("files", "bank", "expenses", "mail", "contacts", "notes"),
+    services=("files", "bank", "expenses", "mail", "contacts", "notes", "chat"),
     summary="A report in Documents lists exactly the card payments of the statement finance asked about that have "
-    "no expense claim (by transaction id), ends with their correct total and goes back to finance attached; "
+    "no expense claim (by transaction id; from level 4 less the merchants finance's old aside and later chat "
+    "bill centrally), ends with their correct total and goes back to finance attached (the manager copied "
+    "from level 4); "
     "claims are not deleted or submitted.",
     generate=generate,
     check=check,
@@ -253,6 +339,7 @@ FAMILY = Family(
     max_steps=30,
     tags=("laptop",),
     footprint=Footprint(
-        owns=(Own("files.files", where=path_in("report")), Own("mail.messages", ids=("request",))), parties=("finance",)
+        owns=(Own("files.files", where=path_in("report")), Own("mail.messages", ids=("request",))),
+        parties=("finance", "boss"),
     ),
 )

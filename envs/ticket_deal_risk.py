@@ -10,6 +10,14 @@ later word wins). Cross-service: ticket requester (helpdesk) -> account domain -
 has a lost deal (from level 2) and a won one (from level 4) that must not get the activity;
 tickets from accounts whose deals are all closed arrive too (more with difficulty) and need
 nothing.
+
+From level 4 the rule is one aside among the manager's same-shaped "Re:" mails (>= 55 / 90 days
+back), worded without "support ticket" ("comes to us with a problem"), and it also asks to drop
+the manager a line naming the account (a second goal, mail or chat, after the ticket arrived).
+The manager's later chat reply (>= 30 / 60 days back, among same-shaped "re my ... mail" replies
+about the other mails) moves the follow-ups to the other list without naming the topic; the
+person's own note no longer says it. Customers write from domains that do not spell the account
+and sign with their name, so the requester is matched to the CRM deal's contact.
 """
 
 from __future__ import annotations
@@ -18,12 +26,14 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
+from claw_gym.persona import Person
 from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own, field_in
 from claw_gym.world import World
 
-from .kit import arrivals, deadlines, jottings, notation, records
+from .kit import arrivals, deadlines, jottings, notation, plant, records
 from .kit.customers import ACCOUNTS
 
 PEOPLE = [
@@ -57,14 +67,45 @@ ASIDE = (
 )
 AMEND = "Follow-ups for tickets on open deals go on the '{list_name}' list now ({boss} asked, pipeline report)."
 LISTS = ("work", "accounts")
+#: levels 4-5: the rule as one aside among the manager's "Re:" mails, without the obvious words
+DEEP_ASIDE = (
+    "Thanks, the numbers look fine. Also, going forward: whenever someone we're still talking to about a deal "
+    "(anything not won or lost yet) comes to us with a problem, treat that deal as at risk - log an activity on "
+    "it with the ticket number, answer them on the ticket yourself (public reply), put a follow-up naming the "
+    "account on your '{list_name}' to-do list, due before the deal's close date, and drop me a line saying "
+    "which account it is. People with nothing open stay with the helpdesk.\n\n{boss}"
+)
+#: (subject, aside, later chat reply): the manager's other mails, each with its own later word
+OTHER_MAILS = [
+    (
+        "Offsite planning",
+        "Thanks. For the offsite, please book the room for the Wednesday.",
+        "re my offsite mail - make it the Thursday instead, the room's taken on Wednesday",
+    ),
+    (
+        "Expense claims",
+        "Noted. Send me your receipts at the end of each month.",
+        "re my expenses mail - receipts go straight to finance now, not via me",
+    ),
+    (
+        "Team rota",
+        "Fine by me. You cover the Monday calls this quarter.",
+        "re my rota mail - swap Mondays for Tuesdays, Lena has Mondays now",
+    ),
+]
+#: the manager's later reply about the pipeline mail: it names the list, not the topic
+MOVE = "re my pipeline review mail - those go on your '{list_name}' list, not the other one; my report reads that one"
+ODD = ["-group", "corp", "-hq", "mail", "-intl", "net"]
 
 
 def _domain(account: str) -> str:
     return account.lower().replace(" ", "") + ".example"
 
 
-def _email(person: str, account: str) -> str:
-    return person.lower().replace(" ", ".") + "@" + _domain(account)  # shaped like the address book's
+def _email(person: str, account: str, odd: str = "") -> str:
+    """Shaped like the address book's; from level 4 (``odd``) at a domain that does not spell the account."""
+    dom = "".join(w[0] for w in account.split()).lower() + odd + ".example" if odd else _domain(account)
+    return person.lower().replace(" ", ".") + "@" + dom
 
 
 def generate(ctx: Ctx) -> Scenario:
@@ -72,29 +113,39 @@ def generate(ctx: Ctx) -> Scenario:
     list_name = "work" if ctx.variant == "work" else "accounts"
     n = 2 + ctx.difficulty
     accounts = ctx.sample(ACCOUNTS, n)
-    said = jottings.rule_time(ctx)
-    first_list = list_name if ctx.difficulty < 4 else next(x for x in LISTS if x != list_name)
-    aside = ctx.svc("workmail").deliver(
-        boss.email,
-        f"Re: {ctx.pick(['Q3', 'Q4', 'H2'])} pipeline review",
-        ASIDE.format(other=ctx.pick([a for a in ACCOUNTS if a not in accounts]), list_name=first_list, boss=boss.first),
-        time=said,
-        read=True,
-    )["subject"]
-    rule = f"the manager's mail '{aside}' says"
-    if ctx.difficulty >= 4:  # the person's own later note moves the follow-ups to the other list
-        when = said + int(ctx.rng.integers(10, 25)) * clock.DAY
-        _, title = jottings.plant(ctx, AMEND.format(list_name=list_name, boss=boss.first), "work", when)
-        rule += f"; a later line in the note '{title}' moves the follow-ups to the '{list_name}' list"
+    deep = ctx.difficulty >= 4
+    first_list = list_name if not deep else next(x for x in LISTS if x != list_name)
+    if not deep:
+        said = jottings.rule_time(ctx)
+        aside = ctx.svc("workmail").deliver(
+            boss.email,
+            f"Re: {ctx.pick(['Q3', 'Q4', 'H2'])} pipeline review",
+            ASIDE.format(
+                other=ctx.pick([a for a in ACCOUNTS if a not in accounts]), list_name=first_list, boss=boss.first
+            ),
+            time=said,
+            read=True,
+        )["subject"]
+        rule = f"the manager's mail '{aside}' says"
+    else:
+        rule = _deep_rule(ctx, boss, first_list, list_name)
     people = ctx.sample(PEOPLE, n)
     key_acc, key_person = accounts[0], people[0]
+    odd = {p: ctx.pick(ODD) if deep else "" for p in people}
+
+    def email(person: str, account: str) -> str:  # the level's address shape
+        return _email(person, account, odd[person])
+
+    def signed(body: str, person: str) -> str:
+        return f"{body}\n\n{person}" if deep else body
+
     close = ctx.at(int(ctx.rng.integers(10, 40)), 17)
     deal = crm.add_deal(
         key_acc,
         f"{key_acc} - {ctx.pick(['renewal', 'expansion', 'annual licence'])}",
         ctx.pick(["proposal", "negotiation", "qualified"]),
         float(int(ctx.rng.integers(20, 150)) * 1000),
-        _email(key_person, key_acc),
+        email(key_person, key_acc),
         close,
         next_step="Send revised proposal",
     )["id"]
@@ -106,7 +157,7 @@ def generate(ctx: Ctx) -> Scenario:
                 f"{key_acc} - pilot",
                 "lost",
                 float(int(ctx.rng.integers(5, 40)) * 1000),
-                _email(key_person, key_acc),
+                email(key_person, key_acc),
                 ctx.now - 60 * clock.DAY,
             )["id"]
         )
@@ -117,7 +168,7 @@ def generate(ctx: Ctx) -> Scenario:
                 f"{key_acc} - support plan",
                 "won",
                 float(int(ctx.rng.integers(5, 30)) * 1000),
-                _email(key_person, key_acc),
+                email(key_person, key_acc),
                 ctx.now - 20 * clock.DAY,
             )["id"]
         )
@@ -128,19 +179,22 @@ def generate(ctx: Ctx) -> Scenario:
                 f"{acc} - {ctx.pick(['pilot', 'renewal'])}",
                 ctx.pick(["won", "lost"]),
                 float(int(ctx.rng.integers(5, 90)) * 1000),
-                _email(person, acc),
+                email(person, acc),
                 ctx.now - int(ctx.rng.integers(5, 80)) * clock.DAY,
             )["id"]
         )
     for acc, person in zip(accounts, people):
-        ctx.svc("contacts").add(person, _email(person, acc), notation.phone_number(ctx), company=acc, relation="client")
+        ctx.svc("contacts").add(person, email(person, acc), notation.phone_number(ctx), company=acc, relation="client")
     trigger = deadlines.trigger_time(ctx)
     issues = ctx.sample(ISSUES, 1 + min(n - 1, ctx.difficulty))
-    ticket = arrivals.arrive_ticket(ctx, trigger, issues[0][0], _email(key_person, key_acc), issues[0][1])
+    ticket = arrivals.arrive_ticket(
+        ctx, trigger, issues[0][0], email(key_person, key_acc), signed(issues[0][1], key_person)
+    )
     others = []
     for k, (subj, body) in enumerate(issues[1:]):
         t = max(ctx.now + clock.MINUTE, trigger + (1 if k % 2 else -1) * int(ctx.rng.integers(5, 30)) * clock.MINUTE)
-        others.append(arrivals.arrive_ticket(ctx, t, subj, _email(people[1 + k], accounts[1 + k]), body))
+        who = people[1 + k]
+        others.append(arrivals.arrive_ticket(ctx, t, subj, email(who, accounts[1 + k]), signed(body, who)))
     return Scenario(
         None,
         {
@@ -153,10 +207,40 @@ def generate(ctx: Ctx) -> Scenario:
             "list": list_name,
             "rule": rule,
             "trigger_at": trigger,
+            "stale_list": first_list if deep else None,
+            "boss": boss.email if deep else None,
+            "boss_first": boss.first,
+            "channel": "general" if deep else None,  # where the manager may be told
         },
         deadline=deadlines.deadline_after(ctx, trigger),
         trigger=f"ticket from {key_acc} (open deal) at {clock.fmt(trigger)}",
     )
+
+
+def _deep_rule(ctx: Ctx, boss: Person, first_list: str, list_name: str) -> str:
+    """Levels 4-5: the manager's "Re:" mails (>= 55 / 90 days back), one with the rule's aside, and their
+    later chat replies (>= 30 / 60 days back), one moving the follow-ups. Returns where the rule is."""
+    lo, late = (90, 60) if ctx.difficulty >= 5 else (55, 30)
+    mails = [(f"{ctx.pick(['Q3', 'Q4', 'H2'])} pipeline review", DEEP_ASIDE, MOVE)]
+    mails += ctx.sample(OTHER_MAILS, 2 if ctx.difficulty < 5 else 3)
+    mails = ctx.sample(mails, len(mails))
+    me, rule = ctx.persona.me.first, ""
+    for subject, aside, reply in mails:
+        day = clock.day_start(ctx.now - int(ctx.rng.integers(lo + 1, lo + 25)) * clock.DAY)
+        t = plant.jitter(ctx, day + int(ctx.rng.integers(9, 18)) * clock.HOUR)
+        body = (
+            aside.format(list_name=first_list, boss=boss.first) if aside is DEEP_ASIDE else f"{aside}\n\n{boss.first}"
+        )
+        plant.mail_in(ctx, "workmail", t, boss.email, f"Re: {subject}", body, read=True)
+        day = clock.day_start(ctx.now - int(ctx.rng.integers(late + 1, late + 20)) * clock.DAY)
+        said = plant.jitter(ctx, day + int(ctx.rng.integers(9, 18)) * clock.HOUR)
+        plant.chat(ctx, said, "general", boss.name, f"@{me} {reply.format(list_name=list_name)}")
+        if aside is DEEP_ASIDE:
+            rule = (
+                f"the manager's mail 'Re: {subject}' says; their later chat reply of {clock.fmt_date(said)} moves "
+                f"the follow-ups to the '{list_name}' list"
+            )
+    return rule
 
 
 def _task(r: dict) -> str:
@@ -220,6 +304,26 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         f"deal closes {clock.fmt(f['close'])}",
         because=f"{rule}; to add a follow-up naming the account to the '{f['list']}' list, due before the close",
     )
+    if f.get("boss"):
+        told = _told(world, f)
+        g.expect(
+            "the manager got a line naming the account",
+            bool(told),
+            "; ".join(told) or f"no mail to {f['boss']} and no chat post to {f['boss_first']} naming the account",
+            because=f"{rule}; to drop the manager a line saying which account it is",
+        )
+
+
+def _told(world: World, f: dict[str, Any]) -> list[str]:
+    """Mail to the manager (either mailbox) or a chat post naming them, after the ticket arrived, naming the
+    account (its first word is enough) or the ticket."""
+    about = (f["account"].split()[0].lower(), str(f["ticket"]).lower())
+    return [
+        f"{m.door} at {clock.fmt(m.time)}"
+        for m in O.outbound(world, f["trigger_at"])
+        if (O.party(f["boss"]) in {O.party(r) for r in m.to} or (m.door == "chat.post" and f["boss_first"] in m.text))
+        and any(a in m.text.lower() for a in about)
+    ]
 
 
 def _act(world: World, f: dict[str, Any], deal: str) -> list[str]:
@@ -247,6 +351,19 @@ def _act(world: World, f: dict[str, Any], deal: str) -> list[str]:
             due=due,
             list_name=f["list"],
         ),
+        *(
+            [
+                A.api(
+                    "workmail.send",
+                    to=[f["boss"]],
+                    subject=f"{f['account']}: ticket on an open deal",
+                    body=f"Hi {f['boss_first']},\n\n{f['account']} opened ticket {f['ticket']}; I logged it on "
+                    "the deal, replied to them and added a follow-up.",
+                )
+            ]
+            if f.get("boss")
+            else []
+        ),
         A.wait(6 * clock.HOUR, wake=False),
     ]
 
@@ -259,11 +376,12 @@ FAMILY = Family(
     name="ticket-deal-risk",
     count=52,
     kind="proactive",
-    services=("helpdesk", "crm", "notes", "todo", "contacts", "workmail"),
+    services=("helpdesk", "crm", "notes", "todo", "contacts", "workmail", "chat"),
     summary="After the ticket from the customer with an open deal arrives: an activity naming the ticket is logged "
     "on that open deal (not the account's lost/won deals or other customers'), the ticket has a public reply, "
     "other customers' tickets are untouched, and a follow-up task naming the account is on the list the "
-    "manager's old mail aside names (or, from level 4, the person's later note) due before the deal's close date.",
+    "manager's old mail aside names (or, from level 4, their later chat reply) due before the deal's close date; "
+    "from level 4 the manager also got a line naming the account.",
     generate=generate,
     check=check,
     oracle=oracle,
@@ -276,6 +394,8 @@ FAMILY = Family(
             Own("crm.deals", ids=("deal",)),
             Own("crm.activities", where=field_in("deal", "deal")),
             Own("helpdesk.tickets", ids=("ticket",)),
-        )
+        ),
+        parties=("boss",),
+        channels=("channel",),
     ),
 )

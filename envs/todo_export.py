@@ -6,7 +6,10 @@ then undated ones A-Z as ``- [ ] <title>``; in the ``with-done`` variant finishe
 as ``- [x] <title>`` A-Z, in the ``open`` variant they are left out. The checker compares the
 task lines exactly, so an off-by-one record (a done task kept, another list's task, a wrong
 date) fails. Noise: more tasks, look-alike tasks on other lists, undated and finished tasks with
-difficulty.
+difficulty. From level 4 the rule line (>= 30 / 60 days back) is worded without "export", a work
+notes page holds a rule with the obvious words for work lists (it doesn't apply), and the
+instruction adds a goal: mail the file to a family member or friend (attached, or the lines in
+the body). At level 5 a later line writes the dates as DD.MM.YYYY (the later word wins).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
 
-from .kit import jottings, views
+from .kit import checks, jottings, views
 
 LISTS = {
     "garden": [
@@ -59,6 +62,19 @@ FORMAT = (
     "first, soonest first (same day: by title) as '- [ ] <title> (due YYYY-MM-DD)', then undated ones A-Z as "
     "'- [ ] <title>'{done}"
 )
+#: levels 4-5: the same rule as the person words it, without "export"
+PLAIN = (
+    "When I print a to-do list: heading '# <list name> tasks', then the dated ones first, soonest first (same "
+    "day: by title) as '- [ ] <title> (due YYYY-MM-DD)', then the undated ones A-Z as '- [ ] <title>'{done}"
+)
+#: a work rule with the obvious words that does not apply to a home list
+WORK = (
+    "List exports for the team tracker (work lists only): '## <list>' heading, then '* <title> - DD/MM' lines, "
+    "newest first, nothing finished."
+)
+#: level 5: a later line changes the dates (the later word wins)
+LATER = "Printed lists: dates as DD.MM.YYYY from now on, the other way round confuses {who}."
+TELL = [" Then mail it to {who}, they asked for a copy.", " {who} wants a copy too: send it by mail."]
 DONE = {"open": "; finished ones left out.", "with-done": "; finished ones last, A-Z, as '- [x] <title>'."}
 INSTRUCTIONS = [
     "Export my '{name}' todo list to ~/{path}, in the format from my notes.",
@@ -71,7 +87,11 @@ def generate(ctx: Ctx) -> Scenario:
     todo = ctx.svc("todo")
     name = ctx.pick(sorted(LISTS))
     written = jottings.rule_time(ctx)
-    _, note = jottings.plant(ctx, FORMAT.format(done=DONE[ctx.variant]), "home", written)
+    deep: dict[str, Any] = {"date_fmt": "%Y-%m-%d", "to": []}
+    if ctx.difficulty < 4:
+        _, note = jottings.plant(ctx, FORMAT.format(done=DONE[ctx.variant]), "home", written)
+    else:
+        note, deep = _deep_rules(ctx, written)
     titles = ctx.sample(LISTS[name], min(len(LISTS[name]), 4 + ctx.difficulty))
     ids = []
     for k, title in enumerate(titles):
@@ -83,10 +103,28 @@ def generate(ctx: Ctx) -> Scenario:
     for title in ctx.sample(LISTS[other], ctx.difficulty):  # look-alikes on another list
         todo.add(title, ctx.at(int(ctx.rng.integers(1, 20)), 9), other)
     path = f"Documents/todo-{name}.md"
-    return Scenario(
-        ctx.pick(INSTRUCTIONS).format(name=name, path=path),
-        {"list": name, "ids": ids, "path": path, "with_done": ctx.variant == "with-done", "note": note},
-    )
+    instruction = ctx.pick(INSTRUCTIONS).format(name=name, path=path)
+    if deep["to"]:
+        instruction += ctx.pick(TELL).format(who=deep.pop("who"))
+    facts = {"list": name, "ids": ids, "path": path, "with_done": ctx.variant == "with-done", "note": note}
+    return Scenario(instruction, facts | deep)
+
+
+def _deep_rules(ctx: Ctx, written: int) -> tuple[str, dict[str, Any]]:
+    """Levels 4-5: the rule worded plainly, a work rule with the obvious words that doesn't apply, at 5 a
+    later line changing the dates; and someone to mail the file to. (note title, facts)"""
+    if ctx.difficulty >= 5:  # room for the later line, itself >= 60 days back
+        written -= int(ctx.rng.integers(15, 30)) * clock.DAY
+    _, note = jottings.plant(ctx, PLAIN.format(done=DONE[ctx.variant]), "home", written)
+    jottings.plant(ctx, WORK, "work", written + int(ctx.rng.integers(-20, 20)) * clock.DAY)
+    who = ctx.person(ctx.pick(["partner", "mother", "sister", "brother", "friend"]))
+    facts: dict[str, Any] = {"date_fmt": "%Y-%m-%d", "to": [who.email], "who": who.first}
+    if ctx.difficulty >= 5:
+        later = min(written + int(ctx.rng.integers(8, 14)) * clock.DAY, ctx.now - 61 * clock.DAY)
+        _, title = jottings.plant(ctx, LATER.format(who=ctx.pick(["Mum", "Dad", "Gran"])), "home", later)
+        facts["date_fmt"] = "%d.%m.%Y"
+        note += f"' and a later line in '{title}"
+    return note, facts
 
 
 def expected(world: World, f: dict[str, Any]) -> list[str]:
@@ -97,7 +135,8 @@ def expected(world: World, f: dict[str, Any]) -> list[str]:
     ]
     live = [r for r in items if not r["done"]]
     dated = sorted((r for r in live if r["due"] is not None), key=lambda r: (clock.fmt_date(r["due"]), r["title"]))
-    lines = [f"- [ ] {r['title']} (due {clock.fmt_date(r['due'])})" for r in dated]
+    fmt = f.get("date_fmt", "%Y-%m-%d")
+    lines = [f"- [ ] {r['title']} (due {clock.to_datetime(r['due']).strftime(fmt)})" for r in dated]
     lines += [f"- [ ] {r['title']}" for r in sorted((r for r in live if r["due"] is None), key=lambda r: r["title"])]
     if f["with_done"]:
         lines += [f"- [x] {r['title']}" for r in sorted((r for r in items if r["done"]), key=lambda r: r["title"])]
@@ -137,6 +176,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         + ("" if tasks == want or diff else "; the lines agree as far as both go"),
         because=note,
     )
+    if f.get("to"):
+        _check_copy(world, f, g, tasks == want)
     g.forbid(
         "changed tasks while exporting",
         bool(
@@ -149,13 +190,27 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     )
 
 
+def _check_copy(world: World, f: dict[str, Any], g: Grader, right: bool) -> None:
+    """The copy: a mail to them attaching the export, or carrying its task lines in the body."""
+    want = expected(world, f)
+    sent = checks.sent_to(world, f["to"][0])
+    good = [m for m in sent if (f["path"] in m.get("attachments", []) and right) or all(w in m["body"] for w in want)]
+    g.expect(
+        "a copy was mailed to them",
+        bool(good),
+        f"{count(len(sent), 'mail')} to {f['to'][0]}, {len(good)} with the right list",
+        because="the instruction asks to mail them the file",
+    )
+
+
 SCRIPT = r"""python3 - <<'PY'
 import json, subprocess
 r = json.loads(subprocess.run(["claw", "todo", "list", "--list-name", "@LIST@", "--include-done", "--limit", "200"],
                               capture_output=True, text=True, check=True).stdout)
 live = [t for t in r["items"] if not t["done"]]
 dated = sorted((t for t in live if t["due"]), key=lambda t: (t["due"][:10], t["title"]))
-lines = [f"- [ ] {t['title']} (due {t['due'][:10]})" for t in dated]
+from datetime import date
+lines = [f"- [ ] {t['title']} (due {date.fromisoformat(t['due'][:10]).strftime('@FMT@')})" for t in dated]
 lines += [f"- [ ] {t['title']}" for t in sorted((t for t in live if not t["due"]), key=lambda t: t["title"])]
 if @DONE@:
     lines += [f"- [x] {t['title']}" for t in sorted((t for t in r["items"] if t["done"]), key=lambda t: t["title"])]
@@ -169,10 +224,18 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
         A.shell("claw notes list --query 'list exports'"),
         A.shell("cd ~ && ls Documents"),
         A.shell(
-            SCRIPT.replace("@LIST@", f["list"]).replace("@PATH@", f["path"]).replace("@DONE@", str(f["with_done"])),
+            SCRIPT.replace("@LIST@", f["list"])
+            .replace("@PATH@", f["path"])
+            .replace("@DONE@", str(f["with_done"]))
+            .replace("@FMT@", f.get("date_fmt", "%Y-%m-%d")),
             timeout=30,
         ),
         A.shell(f"cat ~/{f['path']}"),
+        *(
+            [A.api("mail.send", to=f["to"], subject=f"{f['list']} list", body="Here it is.", attachments=[f["path"]])]
+            if f.get("to")
+            else []
+        ),
         A.finish(f"Exported to ~/{f['path']}."),
     ]
 
@@ -181,11 +244,12 @@ FAMILY = Family(
     name="todo-export",
     count=52,
     kind="reactive",
-    services=("todo", "notes", "files", "calendar", "contacts"),
+    services=("todo", "notes", "files", "calendar", "contacts", "mail"),
     devices=("laptop",),
     summary="A markdown file in ~/Documents starts with '# <list> tasks' and its task lines are exactly the list's "
     "tasks in the format and order a line of the person's notes page gives (dated soonest first, undated "
-    "A-Z, finished ones per variant); no task was changed.",
+    "A-Z, finished ones per variant; from level 4 a later line may change the dates, a work rule doesn't apply); "
+    "from level 4 a copy went by mail to the person the instruction names; no task was changed.",
     generate=generate,
     check=check,
     oracle=oracle,
@@ -193,5 +257,7 @@ FAMILY = Family(
     tasks_per_variant=15,
     max_steps=30,
     tags=("laptop",),
-    footprint=Footprint(owns=(Own("files.files", where=path_in("path")), Own("todo.items", ids=("ids",)))),
+    footprint=Footprint(
+        owns=(Own("files.files", where=path_in("path")), Own("todo.items", ids=("ids",))), parties=("to",)
+    ),
 )

@@ -6,7 +6,11 @@ one booking (date and time given). Cross-service: the mail names the date, the c
 the event and its guests, the guests get mail. Noise: another booking at the same venue on
 another day (its guests must not be told anything, its event must stay), a same-day event
 elsewhere, a confirmation mail for the other booking; later trigger and tighter deadline with
-difficulty.
+difficulty. From level 4 the rule line (>= 30 / 60 days back) is worded without "cancel", "venue" or
+"restaurant" and adds a goal (a reminder at 9 the next morning to find a new date, any kind); an older
+line with those words ran out months ago; the venue holds three or more live bookings with guests of
+their own (another day, the same day at the other mealtime), so the mail's day and time pick one. At
+level 5 a later line on another notes page moves morning reminders to another time (the later wins).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, checks, deadlines, jottings, notation
+from .kit import arrivals, checks, deadlines, jottings, notation, plant, records
 
 VENUES = [
     ("Casa Lupa", "casalupa.example"),
@@ -40,6 +44,18 @@ WHY = ["a burst pipe in the kitchen", "a private event", "staff illness", "a pow
 RULE = (
     "If a restaurant or venue cancels on me: take the booking off my calendar (delete it or mark it cancelled) "
     "and let everyone invited to it know - only that booking's people."
+)
+#: levels 4-5: the same rule as people word it (no "cancel", no "venue"), with a second goal
+DEEP_RULE = (
+    "When a place I've reserved can't have us after all: take it out of the diary and tell whoever was coming "
+    "(just them, nobody from my other plans there), and remind me at {hhmm} the next morning to find a new date."
+)
+#: level 5: a later line on another page moves the reminder (the later word wins)
+LATER = "Morning reminders at {hhmm} from now on - 9 is too late with the school run."
+#: an older rule with the obvious words that no longer applies: it ran out before the real one was written
+EXPIRED = (
+    "Until the end of {month}: if a restaurant cancels on me, let {friend} pick a new place and don't bother "
+    "the others, they're all away."
 )
 
 
@@ -79,6 +95,8 @@ def generate(ctx: Ctx) -> Scenario:
     if ctx.difficulty >= 3:  # same day, elsewhere
         s3 = clock.day_start(start) + (hour - 3) * clock.HOUR
         keep.append(cal.add("Coffee with a friend", s3, s3 + clock.HOUR, location="Cafe Kiosk")["id"])
+    if ctx.difficulty >= 4:  # more live bookings at the same venue, each with its own guests
+        keep += _more_bookings(ctx, venue, label, hour, day, guests)
     trigger = deadlines.trigger_time(ctx)
     arrivals.arrive_mail(
         ctx,
@@ -90,23 +108,70 @@ def generate(ctx: Ctx) -> Scenario:
             why=ctx.pick(WHY), n=len(guests) + 1, day=notation.day_text(start), hhmm=notation.hhmm(start), venue=venue
         ),
     )
-    not_told = sorted(set(others) - set(guests))
+    cal_rows = ctx.svc("calendar").table("entries").values()
+    not_told = sorted(({a for r in cal_rows if r["id"] in keep for a in r["attendees"]} | set(others)) - set(guests))
     written = jottings.rule_time(ctx)
-    _, note = jottings.plant(ctx, RULE, "home", written)
+    facts: dict[str, Any] = {}
+    if ctx.difficulty < 4:
+        _, note = jottings.plant(ctx, RULE, "home", written)
+    else:
+        note, facts = _deep_rule(ctx, written, trigger)
     return Scenario(
         None,
         {
             "event": ev["id"],
             "guests": guests,
+            "guest_numbers": [p.phone for p in ctx.persona.people if p.email in guests],  # a text counts too
             "keep": keep,
             "not_told": not_told,
             "trigger_at": trigger,
             "date": clock.fmt_date(start),
             "note": note,
+            **facts,
         },
         deadline=deadlines.deadline_after(ctx, trigger),
         trigger=f"{venue} cancels the {clock.fmt(start)} booking at {clock.fmt(trigger)}",
     )
+
+
+def _more_bookings(ctx: Ctx, venue: str, label: str, hour: int, day: int, guests: list[str]) -> list[str]:
+    """Two more bookings at the venue (another day at the same hour, the same day at another hour), each
+    with guests of its own: the mail's day and time pick one out of three or more."""
+    pool = [p.email for p in ctx.persona.people if p.relation not in ("self",) and p.email not in guests]
+    out = []
+    for days, h in ((day + ctx.pick([2, 3, 14]), hour), (day, 12 if hour == 19 else 19)):
+        start = ctx.at(days, h, ctx.pick([0, 30]))
+        row = plant.calendar(
+            ctx,
+            plant.jitter(ctx, ctx.now - int(ctx.rng.integers(3, 20)) * clock.DAY),
+            f"{ctx.pick([label, 'Dinner', 'Lunch', 'Catch-up'])} at {venue}",
+            start,
+            start + 2 * clock.HOUR,
+            location=venue,
+            attendees=ctx.sample(pool, 2),
+        )
+        out.append(row["id"])
+    return out
+
+
+def _deep_rule(ctx: Ctx, written: int, trigger: int) -> tuple[str, dict[str, Any]]:
+    """Levels 4-5: the rule worded without the obvious words, an expired same-keyword rule further back, and
+    at level 5 a later line moving the reminder; (note title for `because`, facts)."""
+    remind = "09:00"
+    _, note = jottings.plant(ctx, DEEP_RULE.format(hhmm="9"), "home", written)
+    old = written - int(ctx.rng.integers(40, 70)) * clock.DAY
+    ended = clock.to_datetime(old + 20 * clock.DAY).strftime("%B")
+    jottings.plant(ctx, EXPIRED.format(month=ended, friend=ctx.person("friend").first), "home", old)
+    why = f"a line in the note '{note}' says to remind them at 9 the next morning"
+    if ctx.difficulty >= 5:
+        remind = ctx.pick(["08:30", "08:15", "08:45"])
+        later = written + int(ctx.rng.integers(5, 12)) * clock.DAY
+        _, title = jottings.plant(ctx, LATER.format(hhmm=remind.lstrip("0")), "home", later)
+        why += f"; a later line in '{title}' moves morning reminders to {remind}"
+    day = clock.day_start(trigger) + clock.DAY
+    at = day + int(remind[:2]) * clock.HOUR + int(remind[3:]) * clock.MINUTE
+    before = records.ids_now(ctx, ("calendar", "entries"), ("todo", "items"))
+    return note, {"remind_at": at, "remind_why": why, "before": before}
 
 
 def _ways(world: World, email: str, since: int) -> list[str]:
@@ -141,6 +206,14 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
             "; ".join(ways) if ways else "nothing reached them after the venue's notice",
             because=rule,
         )
+    if "remind_at" in f:
+        got = checks.reminders_at(world, f["remind_at"], f["before"])
+        g.expect(
+            "a reminder to find a new date the next morning",
+            bool(got),
+            "; ".join(got) if got else f"no alarm, calendar entry or to-do at {clock.fmt(f['remind_at'])}",
+            because=f["remind_why"],
+        )
     wrong = [w for a in f["not_told"] for w in _ways(world, a, f["trigger_at"])]
     g.expect(
         "guests of the other booking were not told anything",
@@ -164,6 +237,11 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
             subject=f"Cancelled: our plans on {f['date']}",
             body=f"Hi all, the venue just cancelled our booking on {f['date']}. I'll suggest a new date soon - sorry!",
         ),
+        *(
+            [A.api("todo.add_task", title="Find a new date for the cancelled booking", due=clock.fmt(f["remind_at"]))]
+            if "remind_at" in f
+            else []
+        ),
         A.wait(6 * clock.HOUR, wake=False),
     ]
 
@@ -172,10 +250,11 @@ FAMILY = Family(
     name="venue-cancel",
     count=52,
     kind="proactive",
-    services=("mail", "calendar", "contacts", "sms", "notes", "workmail"),
+    services=("mail", "calendar", "contacts", "sms", "notes", "workmail", "todo"),
     summary="As a line of the person's notes page says: the cancelled booking is deleted or marked cancelled, "
     "every guest was told after the notice (mail from either mailbox, a text or a call), other bookings (same "
-    "venue other day, same day elsewhere) stay and their guests are not contacted.",
+    "venue other day, same day elsewhere) stay and their guests are not contacted; from level 4 a reminder at the "
+    "rule's next-morning time (moved by a later line at 5) as an alarm, calendar entry or to-do.",
     generate=generate,
     check=check,
     oracle=oracle,
@@ -183,5 +262,5 @@ FAMILY = Family(
     tasks_per_variant=15,
     max_steps=40,
     tags=("noise",),
-    footprint=Footprint(owns=(Own("calendar.entries", ids=("event",)),), parties=("guests",)),
+    footprint=Footprint(owns=(Own("calendar.entries", ids=("event",)),), parties=("guests", "guest_numbers")),
 )

@@ -9,6 +9,15 @@ the stated priority and a public reply, the others must be left as they are. Cro
 ticket requester (helpdesk) -> deal contact and amount (CRM) -> rule (chat, work mail). Noise:
 a big deal that is already lost, small accounts, more tickets, a big deal already won (closed)
 and a later trigger with difficulty.
+
+From level 4 the question and the manager's reply avoid the words "key account", the reply sits
+>= 55 / 90 days back and the later mail that lowers the threshold >= 30 / 60 days back, as a PS
+among the manager's same-shaped "Re:" mails whose asides are about other things, worded without
+the topic. Another colleague's "key accounts" line about billing (won deals, their own list) is a
+decoy that does not apply. Customers write from mail domains that do not spell the account and
+sign with their name only, so the CRM deal's contact tells whose ticket it is; one arriving ticket
+is from an open deal just under the threshold. Added goal: the rule asks to tell the account's
+owner (a colleague named in the reply) about the ticket, by mail or chat, after it arrived.
 """
 
 from __future__ import annotations
@@ -18,10 +27,11 @@ from typing import Any
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, checks, deadlines, jottings, notation
+from .kit import arrivals, checks, deadlines, jottings, notation, plant
 
 ACCOUNTS = [
     "Acme Freight",
@@ -70,108 +80,153 @@ AMEND = (
     "{threshold:,} (open deals, same as before otherwise).\n\n{boss}"
 )
 
+#: levels 4-5: the same exchange without the obvious words; the account's owner is told too
+DEEP_QUESTION = "quick one - does {account} get anything special when they raise something with support?"
+DEEP_RULE = (
+    "@{first} only if they have an open deal (not won or lost) of {threshold:,} or more in the CRM. Then it goes "
+    "to '{priority}', they get a public reply straight away so they know we're on it, and ping {owner} (they look "
+    "after those customers) once it's in. Everything else stays in the normal queue - don't touch the priority."
+)
+#: the manager's later "Re:" mails: one PS moves the threshold, the others are asides about other things
+DEEP_AMEND = (
+    "PS: what I told {mate} in chat about support - with the new targets make that {threshold:,}, rest as before."
+)
+ASIDES = [
+    "PS: expense claims over 500 need my sign-off from next month.",
+    "PS: the offsite moves to the second week of the month, details to follow.",
+    "PS: please keep Fridays free of customer calls where you can.",
+    "PS: the new CRM fields are optional for now.",
+]
+PS_MAIL = "Thanks for the numbers, that all looks fine.\n\n{ps}\n\n{boss}"
+#: another colleague's same-keyword line: billing's own list, not support's
+DECOY = (
+    "for the invoicing run: key accounts on our side are the ones with a won deal of {decoy:,} or more - their "
+    "invoices go out by hand. Support has its own rule, ask {boss}."
+)
+ODD = ["-group", "corp", "-hq", "mail", "-intl", "net"]
+
 
 def _domain(account: str) -> str:
     return account.lower().replace(" ", "") + ".example"
 
 
-def _email(person: str, account: str) -> str:
-    return person.lower().replace(" ", ".") + "@" + _domain(account)
+def _email(person: str, account: str, odd: str = "") -> str:
+    """The contact's address: from level 4 (``odd``) at a domain that does not spell the account."""
+    dom = "".join(w[0] for w in account.split()).lower() + odd + ".example" if odd else _domain(account)
+    return person.lower().replace(" ", ".") + "@" + dom
 
 
 def generate(ctx: Ctx) -> Scenario:
-    crm, hd, chat = ctx.svc("crm"), ctx.svc("helpdesk"), ctx.svc("chat")
     threshold = ctx.pick([25_000, 50_000, 100_000])
     priority = "urgent" if ctx.variant == "urgent" else "high"
     boss, mate = ctx.person("manager"), ctx.person("colleague")
-    asked = jottings.rule_time(ctx) - 40 * clock.MINUTE  # the question; the reply (the rule) follows
-    said = threshold if ctx.difficulty < 4 else threshold + 50_000  # by the old figure the key deal is too small
-    chat.post_as("general", mate.name, QUESTION.format(account=ctx.pick(ACCOUNTS)), time=asked)
-    chat.post_as(
-        "general",
-        boss.name,
-        RULE.format(first=mate.first, threshold=said, priority=priority),
-        time=asked + int(ctx.rng.integers(3, 40)) * clock.MINUTE,
-    )
-    source = f"{boss.name}'s reply in the team chat (#general)"
-    if ctx.difficulty >= 4:
-        amended = ctx.svc("workmail").deliver(
-            boss.email,
-            f"Re: {ctx.pick(['Renewals update', 'Q3 targets', 'Pipeline numbers'])}",
-            AMEND.format(threshold=threshold, boss=boss.first),
-            time=asked + int(ctx.rng.integers(10, 25)) * clock.DAY,
-            read=True,
-        )
-        source += f"; their later mail '{amended['subject']}' lowers the threshold to {threshold:,}"
+    deep = ctx.difficulty >= 4
+    owner = ctx.pick([p for p in ctx.persona.by_relation("colleague") if p != mate] or [mate]) if deep else None
     n = 3 + ctx.difficulty
     idx = ctx.sample(list(range(len(ACCOUNTS))), n)
     accounts = [ACCOUNTS[i] for i in idx]
     people = [PEOPLE[i] for i in ctx.sample(list(range(len(PEOPLE))), n)]
+    odd = [ctx.pick(ODD) if deep else "" for _ in range(n)]
+    emails = [_email(people[i], accounts[i], odd[i]) for i in range(n)]
+    said = threshold if not deep else threshold + 50_000  # by the old figure the key deal is too small
+    source = f"{boss.name}'s reply in the team chat (#general)"
+    amended = None
+    if not deep:
+        asked = jottings.rule_time(ctx) - 40 * clock.MINUTE  # the question; the reply (the rule) follows
+        q = QUESTION.format(account=ctx.pick(ACCOUNTS))
+        rule = RULE.format(first=mate.first, threshold=said, priority=priority)
+    else:
+        lo = 90 if ctx.difficulty >= 5 else 55
+        asked = clock.day_start(ctx.now - int(ctx.rng.integers(lo + 1, lo + 25)) * clock.DAY)
+        asked += int(ctx.rng.integers(9 * clock.HOUR, 17 * clock.HOUR))
+        q = DEEP_QUESTION.format(account=ctx.pick(accounts[1:]))
+        assert owner is not None
+        rule = DEEP_RULE.format(first=mate.first, threshold=said, priority=priority, owner=owner.first)
+    plant.chat(ctx, plant.jitter(ctx, asked, 5), "general", mate.name, q)
+    plant.chat(
+        ctx, plant.jitter(ctx, asked + int(ctx.rng.integers(10, 40)) * clock.MINUTE, 5), "general", boss.name, rule
+    )
+    if deep:
+        amended = _amend(ctx, boss.email, boss.first, mate.first, threshold)
+        source += f"; their later mail of {clock.fmt_date(amended['time'])} moves the threshold to {threshold:,}"
+        other = ctx.pick([p for p in ctx.persona.by_relation("colleague") if p not in (mate, owner)] or [mate])
+        t = (
+            clock.day_start(asked + int(ctx.rng.integers(3, 20)) * clock.DAY)
+            + int(ctx.rng.integers(10, 17)) * clock.HOUR
+        )
+        t = plant.jitter(ctx, t, 20)
+        plant.chat(ctx, t, "general", other.name, DECOY.format(decoy=threshold // 2, boss=boss.first))
     close = ctx.now + 30 * clock.DAY
+
+    def opened() -> int:  # a deal opened on a past working day, in office hours
+        day = clock.day_start(ctx.now - int(ctx.rng.integers(20, 200)) * clock.DAY)
+        return plant.jitter(ctx, day + int(ctx.rng.integers(9, 17)) * clock.HOUR, 20)
+
     key = 0
     # the key account: an open deal above the threshold, plus a small one
-    crm.add_deal(
+    crm_stage = ctx.pick(["proposal", "negotiation", "qualified"])
+    plant.deal(
+        ctx,
+        opened(),
         accounts[key],
         "Platform renewal",
-        ctx.pick(["proposal", "negotiation", "qualified"]),
+        crm_stage,
         float(threshold + int(ctx.rng.integers(1, 40)) * 1000),
-        _email(people[key], accounts[key]),
+        emails[key],
         close,
     )
-    crm.add_deal(
+    plant.deal(
+        ctx,
+        opened(),
         accounts[key],
         "Training add-on",
         "lead",
         float(int(ctx.rng.integers(2, 9)) * 1000),
-        _email(people[key], accounts[key]),
+        emails[key],
         close,
     )
     others = []
     for i in range(1, n):
         if i == 1 and ctx.difficulty >= 2:  # big but lost: not a key account
             stage, amount = "lost", float(threshold + int(ctx.rng.integers(10, 80)) * 1000)
-        elif i == 2 and ctx.difficulty >= 4:  # big but already won (closed): not a key account either
+        elif i == 2 and deep:  # big but already won (closed): not a key account either
             stage, amount = "won", float(threshold + int(ctx.rng.integers(5, 60)) * 1000)
+        elif i == 3 and deep:  # open, just under the threshold: not key
+            stage, amount = ctx.pick(["proposal", "negotiation"]), float(threshold - int(ctx.rng.integers(1, 6)) * 1000)
         else:
             stage, amount = (
-                ctx.pick(["lead", "qualified", "proposal", "won"]),
+                ctx.pick(["lead", "qualified", "proposal"] if deep else ["lead", "qualified", "proposal", "won"]),
                 float(int(ctx.rng.integers(2, threshold // 1000 - 1)) * 1000),
             )
-        crm.add_deal(
-            accounts[i],
-            ctx.pick(["Pilot", "Expansion", "Renewal", "Support plan"]),
-            stage,
-            amount,
-            _email(people[i], accounts[i]),
-            close,
-        )
+        title = ctx.pick(["Pilot", "Expansion", "Renewal", "Support plan"])
+        plant.deal(ctx, opened(), accounts[i], title, stage, amount, emails[i], close)
         others.append(i)
     if "contacts" in ctx.world.services:
         for i in range(n):
             ctx.svc("contacts").add(
                 people[i],
-                _email(people[i], accounts[i]),
+                emails[i],
                 notation.phone_number(ctx),
                 company=accounts[i],
                 relation="client",
             )
+
+    def signed(body: str, i: int) -> str:
+        return f"{body}\n\n{people[i]}" if deep else body
+
     # older ticket already in the queue (normal)
     subj, body = ctx.pick(ISSUES)
-    old = hd.open_ticket(
-        subj,
-        _email(people[others[-1]], accounts[others[-1]]),
-        body,
-        time=ctx.now - int(ctx.rng.integers(2, 30)) * clock.HOUR,
-    )
+    t_old = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(2, 30)) * clock.HOUR, 10)
+    old = plant.ticket(ctx, t_old, subj, emails[others[-1]], signed(body, others[-1]))
     trigger = deadlines.trigger_time(ctx)
     issues = ctx.sample(ISSUES, 1 + min(len(others), ctx.difficulty))
-    vip = arrivals.arrive_ticket(ctx, trigger, issues[0][0], _email(people[key], accounts[key]), issues[0][1])
+    vip = arrivals.arrive_ticket(ctx, trigger, issues[0][0], emails[key], signed(issues[0][1], key))
     plain = [old["id"]]
     for k, (s, b) in enumerate(issues[1:]):
         t = trigger + (-1 if k % 2 == 0 else 1) * int(ctx.rng.integers(5, 40)) * clock.MINUTE
         t = max(t, ctx.now + clock.MINUTE)
         i = others[k % len(others)]
-        plain.append(arrivals.arrive_ticket(ctx, t, s, _email(people[i], accounts[i]), b))
+        plain.append(arrivals.arrive_ticket(ctx, t, s, emails[i], signed(b, i)))
     return Scenario(
         None,
         {
@@ -180,11 +235,35 @@ def generate(ctx: Ctx) -> Scenario:
             "priority": priority,
             "trigger_at": trigger,
             "account": accounts[key],
+            "subject": issues[0][0],
+            "threshold": threshold,
             "source": source,
+            "owner": None if owner is None else owner.email,
+            "owner_first": None if owner is None else owner.first,
+            "amend": None if amended is None else amended["id"],
+            "channel": "general" if deep else None,  # where the owner may be pinged
         },
         deadline=deadlines.deadline_after(ctx, trigger),
         trigger=f"ticket from key account {accounts[key]} at {clock.fmt(trigger)}",
     )
+
+
+def _amend(ctx: Ctx, boss: str, first: str, mate: str, threshold: int) -> dict:
+    """Levels 4-5: the manager's "Re:" mails (>= 30 / 60 days back), one PS moves the threshold, the others'
+    asides are about other things. Returns the deciding mail."""
+    lo = 60 if ctx.difficulty >= 5 else 30
+    subjects = ctx.sample(["Renewals update", "Q3 targets", "Pipeline numbers", "Forecast", "Team numbers"], 4)
+    asides = ctx.sample(ASIDES, 3)
+    at = int(ctx.rng.integers(4))
+    out: dict = {}
+    for k, subj in enumerate(subjects):
+        t = ctx.now - int(ctx.rng.integers(lo + 1, lo + 20)) * clock.DAY
+        t = plant.jitter(ctx, clock.day_start(t) + int(ctx.rng.integers(9, 18)) * clock.HOUR)
+        ps = DEEP_AMEND.format(mate=mate, threshold=threshold) if k == at else asides[k - (k > at)]
+        rec = plant.mail_in(ctx, "workmail", t, boss, f"Re: {subj}", PS_MAIL.format(ps=ps, boss=first), read=True)
+        if k == at:
+            out = rec
+    return out
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
@@ -219,6 +298,26 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         ", ".join(moved) if moved else f"{len(f['plain'])} other tickets at priority normal",
         because=f"{f['source']}: everything else stays in the normal queue",
     )
+    if f.get("owner"):
+        told = _told(world, f)
+        g.expect(
+            "the account's owner was told about the ticket",
+            bool(told),
+            "; ".join(told) or f"no mail to {f['owner']} and no chat post naming {f['owner_first']} about it",
+            because=f"{book}: ping {f['owner_first']} (who looks after those customers) once the ticket is in",
+        )
+
+
+def _told(world: World, f: dict[str, Any]) -> list[str]:
+    """Mail to the owner (either mailbox) or a chat post naming them, sent after the ticket arrived and
+    saying which ticket (the account, the subject or the ticket id)."""
+    about = (f["account"].lower(), f["subject"].lower(), str(f["vip"]).lower())
+    return [
+        f"{m.door} at {clock.fmt(m.time)}"
+        for m in O.outbound(world, f["trigger_at"])
+        if (O.party(f["owner"]) in {O.party(r) for r in m.to} or (m.door == "chat.post" and f["owner_first"] in m.text))
+        and any(a in m.text.lower() for a in about)
+    ]
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
@@ -237,6 +336,19 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
             text="Thanks for reporting this - we have escalated it and are working on it now. "
             "We will update you here within the hour.",
         ),
+        *(
+            [
+                A.api(
+                    "workmail.send",
+                    to=[f["owner"]],
+                    subject=f"{f['account']} ticket escalated",
+                    body=f"Hi {f['owner_first']},\n\n{f['account']} just raised '{f['subject']}'; I set it to "
+                    f"{f['priority']} and replied to them.",
+                )
+            ]
+            if f.get("owner")
+            else []
+        ),
         A.wait(6 * clock.HOUR, wake=False),
     ]
 
@@ -247,8 +359,8 @@ FAMILY = Family(
     kind="proactive",
     services=("helpdesk", "crm", "notes", "workmail", "contacts", "chat"),
     summary="The ticket from the key account (open CRM deal >= the threshold the manager's old chat reply "
-    "gives, or from level 4 their later mail) gets the stated priority and a public comment; the other tickets "
-    "keep priority normal.",
+    "gives, or from level 4 the PS of their later mail) gets the stated priority and a public comment; the other "
+    "tickets keep priority normal; from level 4 the colleague the reply names is told about it after it arrived.",
     generate=generate,
     check=check,
     oracle=oracle,
@@ -256,5 +368,5 @@ FAMILY = Family(
     tasks_per_variant=15,
     max_steps=40,
     tags=("noise",),
-    footprint=Footprint(owns=(Own("helpdesk.tickets", ids=("vip",)),)),
+    footprint=Footprint(owns=(Own("helpdesk.tickets", ids=("vip",)),), parties=("owner",), channels=("channel",)),
 )

@@ -1,13 +1,17 @@
 """Laptop: write the weekly account report from the CRM and the helpdesk, with exact totals.
 
 The person's "My accounts" note names the accounts they own (at level 3 it also lists former
-accounts handed to someone else; from level 4 the note, 60-90 days old, still lists them as the
-person's, and a work mail from the manager 30-50 days back, about the handover, is the only word
-that they moved: the instruction asks for the accounts the person owns now). The report file in
-~/Documents must give the open pipeline (deals not won/lost), the won total and the number of
-unsolved tickets (open or pending) over exactly those accounts. Noise: lost deals, other
-people's accounts, solved tickets, the background CRM and helpdesk life; more of each with
-difficulty.
+accounts handed to someone else). From level 4 the note (60+ / 85+ days old) still lists the
+former accounts as the person's: the manager's work mail, 38-50 days back at level 4 and 68-80 at
+level 5, among same-shaped mails about other people's books, moved them to a colleague and gave
+the person another account; at level 5 a later chat line in #general keeps one of the two moved
+accounts with the person after all (the later word wins). Its words name accounts, never
+"accounts" or "handover". From level 4 customers write tickets from their own mail domain, which
+does not spell the account (the ticket is signed with the company), and the instruction adds a
+goal: mail the manager the pipeline and won figures. The report file in ~/Documents must give the
+open pipeline (deals not won/lost), the won total and the number of unsolved tickets (open or
+pending) over exactly the accounts the person owns now. Noise: lost deals, other people's
+accounts, solved tickets, the background CRM and helpdesk life; more of each with difficulty.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
 
-from .kit import views
+from .kit import checks, plant, views
 
 ACCOUNTS = [
     "Ashgrove Hotels",
@@ -69,45 +73,154 @@ NOW_INSTRUCTIONS = [
 ]
 
 
+TELL = [
+    "Then mail {boss} the pipeline and won figures, they asked for them.",
+    "{boss} wants the pipeline and won totals too: send them by mail once the file is done.",
+]
+
+
 def _domain(account: str) -> str:
     return account.lower().replace(" ", "") + ".example"
 
 
-def generate(ctx: Ctx) -> Scenario:
-    crm, hd, notes = ctx.svc("crm"), ctx.svc("helpdesk"), ctx.svc("notes")
-    n_mine, n_former = 2 + (ctx.difficulty + 1) // 2, (1 if ctx.difficulty >= 3 else 0) + (ctx.difficulty >= 5)
-    accs = ctx.sample(ACCOUNTS, n_mine + n_former + 2)
-    mine, former = accs[:n_mine], accs[n_mine : n_mine + n_former]
-    listed = mine if ctx.difficulty < 4 else ctx.sample(mine + former, len(mine + former))
-    body = "My accounts\n\n" + "\n".join(f"- {a}" for a in listed)
-    if former and ctx.difficulty < 4:
-        body += "\n\nFormer accounts (handed over to Sam in the spring, not mine any more):\n" + "\n".join(
-            f"- {a}" for a in former
-        )
-    written = ctx.now - (25 if ctx.difficulty < 4 else int(ctx.rng.integers(60, 90))) * clock.DAY
-    notes.add("My accounts", body, time=written)
-    handover = ""
-    if ctx.difficulty >= 4:  # the note is stale: the manager's mail moved the former accounts to a colleague
-        boss, mate = ctx.person("manager"), ctx.person("colleague")
-        moved = " and ".join(former)
-        mail = ctx.svc("workmail").deliver(
+#: from level 4 a customer's people write from their own mail domain, which does not spell the account's
+#: name; the ticket is signed with the company, so reading it tells whose it is
+MAIL_DOMAINS = {
+    "Ashgrove Hotels": "agh-group.example",
+    "Birchwood Labs": "bwl-research.example",
+    "Cinderford Bikes": "cfcycles.example",
+    "Dovetail Games": "dvtl.example",
+    "Eastmere Water": "emw-utilities.example",
+    "Foxhollow Wines": "fhvintners.example",
+    "Glenrock Energy": "gre-power.example",
+    "Hazelmere Care": "hzcare-group.example",
+    "Ivybridge Books": "ivb-publishing.example",
+    "Jasper Optics": "jsp-lens.example",
+    "Kelso Textiles": "kt-mills.example",
+    "Linden Robotics": "lnd-automation.example",
+}
+FIRST = ["Maya", "Tom", "Ines", "Raj", "Hanna", "Leo", "Zoe", "Omar", "Kit", "Vera", "Nils", "Ada"]
+LAST = ["Moss", "Varga", "Okafor", "Lind", "Castell", "Brandt", "Ruiz", "Hale", "Sato", "Dunn", "Kerr", "Pike"]
+SUBJECT_LINES = ["Re: Account coverage", "Re: Team capacity", "Re: Planning for next quarter", "Re: Q3 coverage"]
+#: the same kind of mail about other people's books: the same words, not the person's accounts
+DECOY = [
+    "{a} moves from {x} to {y} from the 1st - nothing changes on your side, just so you know who to ask.",
+    "Heads up: {x} takes over {a} while {y} is on leave. Loop {x} in on anything for them.",
+]
+
+
+def _handover_text(former: list[str], gained: str, mate: str, giver: str, boss: str) -> str:
+    moved = " and ".join(former)
+    verb = "moves" if len(former) == 1 else "move"
+    return (
+        f"Thanks for the overview. To free you up for the renewals, {moved} {verb} to {mate} from Monday - "
+        f"please pass on the open items this week. In exchange you pick up {gained} from {giver}, who will "
+        f"walk you through it. Everything else stays as it is.\n\n{boss}"
+    )
+
+
+def _plant_history(ctx: Ctx, listed: list[str], former: list[str], gained: str) -> tuple[str, dict]:
+    """Level 4-5: the stale note, the manager's handover mail (and at 5 a later chat reply that keeps one
+    account), same-shaped mails about other people's books; (the `because` text, facts)."""
+    boss = ctx.person("manager")
+    mate, giver, x, y = ctx.sample(ctx.persona.by_relation("colleague"), 4)
+    deep = 60 if ctx.difficulty >= 5 else 30
+    note_at = ctx.now - int(ctx.rng.integers(deep + 25, deep + 45)) * clock.DAY
+    plant.note(ctx, plant.jitter(ctx, note_at), "My accounts", "My accounts\n\n" + "\n".join(f"- {a}" for a in listed))
+    mail_at = ctx.now - int(ctx.rng.integers(deep + 8, deep + 20)) * clock.DAY
+    subject = ctx.pick(SUBJECT_LINES)
+    plant.mail_in(
+        ctx,
+        "workmail",
+        plant.jitter(ctx, clock.day_start(mail_at) + int(ctx.rng.integers(9 * 60, 18 * 60)) * 60),
+        boss.email,
+        subject,
+        _handover_text(former, gained, mate.first, giver.first, boss.first),
+        read=True,
+    )
+    others = [a for a in ACCOUNTS if a not in listed and a != gained]
+    for k, a in enumerate(ctx.sample(others, 2)):  # other people's books, the same words, before and after
+        t = ctx.now - int(ctx.rng.integers(deep - 20 if k else deep + 25, deep - 5 if k else deep + 40)) * clock.DAY
+        plant.mail_in(
+            ctx,
+            "workmail",
+            plant.jitter(ctx, clock.day_start(t) + int(ctx.rng.integers(9 * 60, 18 * 60)) * 60),
             boss.email,
-            f"Re: {ctx.pick(['Team capacity', 'Account coverage', 'Planning for next quarter'])}",
-            f"Thanks for the overview. To free you up for the renewals, {moved} "
-            f"{'moves' if len(former) == 1 else 'move'} to {mate.first} from Monday - please hand over the open "
-            f"items this week. The rest stays with you.\n\n{boss.first}",
-            time=ctx.now - int(ctx.rng.integers(30, 50)) * clock.DAY + int(ctx.rng.integers(9 * 60, 18 * 60)) * 60,
+            ctx.pick(SUBJECT_LINES),
+            DECOY[k].format(a=a, x=x.first, y=y.first) + f"\n\n{boss.first}",
             read=True,
         )
-        handover = f"; the manager's later mail '{mail['subject']}' moved {moved} to {mate.first}"
-    pipeline = won = 0.0
-    tickets = 0
+    because = f"; the manager's later mail '{subject}' moved {' and '.join(former)} to {mate.first} and gave {gained}"
+    kept = ""
+    if ctx.difficulty >= 5:  # the later word wins: the manager keeps one of the two with the person
+        kept = former[0]
+        t = mail_at + int(ctx.rng.integers(3, 7)) * clock.DAY
+        plant.chat(
+            ctx,
+            plant.jitter(ctx, clock.day_start(t) + int(ctx.rng.integers(9 * 60, 17 * 60)) * 60),
+            "general",
+            boss.name,
+            f"@{ctx.persona.me.first} change of plan on Monday's swap: {mate.first} can't take {kept} on top of "
+            f"the migration, so that one stays with you after all. The rest as I wrote.",
+        )
+        because += f"; a later chat message by the manager keeps {kept} with the person"
+    return because, {"boss": boss.email, "boss_first": boss.first, "kept": kept}
+
+
+def _ticket(ctx: Ctx, acc: str, status: str) -> None:
+    subject, body = ctx.pick(SUBJECTS)
+    t = ctx.now - int(ctx.rng.integers(2, 200)) * clock.HOUR
+    if ctx.difficulty < 4:  # a team address at a domain that spells the account
+        team = ctx.pick(["ops", "it", "finance", "support", "admin"])
+        plant.ticket(ctx, plant.jitter(ctx, t, 10), subject, f"{team}@{_domain(acc)}", body, status=status)
+        return
+    first, last = ctx.pick(FIRST), ctx.pick(LAST)
+    plant.ticket(
+        ctx,
+        plant.jitter(ctx, t, 10),
+        subject,
+        f"{first.lower()}.{last.lower()}@{MAIL_DOMAINS[acc]}",
+        f"{body}\n\n{first} {last}\n{acc}",
+        status=status,
+    )
+
+
+def _totals(deals: list[tuple[str, str, float]], tickets: list[tuple[str, str]], accs: list[str]) -> dict:
+    return {
+        "pipeline": round(sum(a for acc, st, a in deals if acc in accs and st not in ("won", "lost")), 2),
+        "won": round(sum(a for acc, st, a in deals if acc in accs and st == "won"), 2),
+        "tickets": sum(1 for acc, st in tickets if acc in accs and st != "solved"),
+    }
+
+
+def generate(ctx: Ctx) -> Scenario:
+    deep = ctx.difficulty >= 4
+    n_mine, n_former = 2 + (ctx.difficulty + 1) // 2, (1 if ctx.difficulty >= 3 else 0) + (ctx.difficulty >= 5)
+    accs = ctx.sample(ACCOUNTS, n_mine + n_former + 2 + deep)
+    mine, former = accs[:n_mine], accs[n_mine : n_mine + n_former]
+    gained = accs[-1] if deep else ""
+    listed = mine if not deep else ctx.sample(mine + former, len(mine + former))
+    handover, extra = "", dict[str, Any]()
+    if not deep:
+        body = "My accounts\n\n" + "\n".join(f"- {a}" for a in listed)
+        if former:
+            body += "\n\nFormer accounts (handed over to Sam in the spring, not mine any more):\n" + "\n".join(
+                f"- {a}" for a in former
+            )
+        plant.note(ctx, plant.jitter(ctx, ctx.now - 25 * clock.DAY), "My accounts", body)
+    else:
+        handover, extra = _plant_history(ctx, listed, former, gained)
+    owned = mine + ([gained] if gained else []) + ([extra["kept"]] if extra.get("kept") else [])
+    deals: list[tuple[str, str, float]] = []
+    tickets: list[tuple[str, str]] = []
     for acc in accs:
         n_deals = 1 + int(ctx.rng.integers(1, 2 + ctx.difficulty // 2))
         for k in range(n_deals):  # every account has an open and a won deal at least
             stage = ["negotiation", "won"][k] if k < 2 else ctx.pick(["lead", "qualified", "proposal", "won", "lost"])
             amount = float(int(ctx.rng.integers(5, 120)) * 1000)  # as the background's deals go
-            crm.add_deal(
+            plant.deal(
+                ctx,
+                plant.jitter(ctx, ctx.now - int(ctx.rng.integers(20, 150)) * clock.DAY),
                 acc,
                 f"{acc} - {ctx.pick(['pilot', 'renewal', 'annual licence', 'expansion'])}",
                 stage,
@@ -116,33 +229,24 @@ def generate(ctx: Ctx) -> Scenario:
                 ctx.now + int(ctx.rng.integers(-40, 60)) * clock.DAY,
                 next_step="" if stage in ("won", "lost") else "Send revised proposal",
             )
-            if acc in mine:
-                pipeline += amount if stage not in ("won", "lost") else 0.0
-                won += amount if stage == "won" else 0.0
+            deals.append((acc, stage, amount))
         for k in range(int(ctx.rng.integers(2, 3 + ctx.difficulty // 2))):
             status = "open" if k == 0 else ctx.pick(["open", "pending", "solved"])
-            subject, body = ctx.pick(SUBJECTS)
-            t = hd.open_ticket(
-                subject,
-                f"{ctx.pick(['ops', 'it', 'finance', 'support', 'admin'])}@{_domain(acc)}",  # a team address
-                body,
-                time=ctx.now - int(ctx.rng.integers(2, 200)) * clock.HOUR,
-            )
-            hd.modify(t, status=status)
-            tickets += int(acc in mine and status != "solved")
+            _ticket(ctx, acc, status)
+            tickets.append((acc, status))
     path = f"Documents/account-report-{clock.fmt_date(ctx.now)}.txt"
-    return Scenario(
-        ctx.pick(INSTRUCTIONS if ctx.difficulty < 4 else NOW_INSTRUCTIONS).format(path=path),
-        {
-            "path": path,
-            "mine": mine,
-            "former": former,
-            "pipeline": round(pipeline, 2),
-            "won": round(won, 2),
-            "tickets": tickets,
-            "handover": handover,
-        },
-    )
+    facts: dict[str, Any] = {"path": path, "mine": owned, "former": [a for a in former if a not in owned]}
+    facts |= _totals(deals, tickets, owned) | {"handover": handover, "boss": []}
+    if deep:  # the figures a careless reading gives: the old note's list, the first mail without the chat
+        stale = [_totals(deals, tickets, listed)]
+        if extra.get("kept"):
+            stale.append(_totals(deals, tickets, mine + [gained]))
+        facts |= {"boss": extra["boss"], "stale": stale}
+        instruction = ctx.pick(NOW_INSTRUCTIONS).format(path=path)
+        instruction += " " + ctx.pick(TELL).format(boss=extra["boss_first"])
+    else:
+        instruction = ctx.pick(INSTRUCTIONS).format(path=path)
+    return Scenario(instruction, facts)
 
 
 def _figures(text: str, label: str) -> tuple[list[str], str]:
@@ -190,6 +294,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         got, problem = _figures(text, label)  # amounts in any grouping, decimal mark and currency mark
         seen = problem or ("two different figures " + " and ".join(got) if len(got) > 1 else got[0])
         g.expect(f"{key} figure is right", got == [want], f"report {seen}, the accounts give {want}", because=asked)
+    if f.get("boss"):
+        _check_boss_mail(world, f, g, asked)
     changed = [
         e.call
         for e in world.audit.entries
@@ -198,6 +304,29 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         and e.call.split(".")[1] in ("update_deal", "log_activity", "update", "comment")
     ]
     g.forbid("changed deals or tickets while reporting", bool(changed), ", ".join(changed))
+
+
+def _mail_gives(world: World, m: dict, want: float, wrong: list[float]) -> bool:
+    """The mail (or the report it attaches) gives ``want`` and none of the careless readings' figures."""
+    files = views.files(world)
+    text = m["subject"] + "\n" + m["body"]
+    text += "".join("\n" + rec["content"] for p in m.get("attachments", []) if (rec := files.find(p)) is not None)
+    got = [r.value for r in values.amounts_in(text) if r.ok and r.value is not None]
+    bad = [w for w in wrong if not values.same_amount(w, want)]
+    return any(values.same_amount(v, want) for v in got) and not any(values.same_amount(v, w) for v in got for w in bad)
+
+
+def _check_boss_mail(world: World, f: dict[str, Any], g: Grader, asked: str) -> None:
+    sent = checks.sent_to(world, f["boss"])
+    good = [
+        m for m in sent if all(_mail_gives(world, m, f[k], [s[k] for s in f["stale"]]) for k in ("pipeline", "won"))
+    ]
+    g.expect(
+        "the manager got the pipeline and won figures",
+        bool(good),
+        f"{len(sent)} mails to {f['boss']}, {len(good)} with both right figures and no stale one",
+        because="the instruction asks to mail them the figures; " + asked,
+    )
 
 
 SCRIPT = r"""python3 - <<'PY'
@@ -211,7 +340,7 @@ def pages(*cmd):
         if off >= r["total"]:
             return out
 mine = @MINE@
-doms = {a.lower().replace(" ", "") + ".example" for a in mine}
+doms = {a.lower().replace(" ", "") + ".example" for a in mine} | set(@DOMS@)
 deals = [d for d in pages("crm", "list_deals") if d["account"] in mine]
 pipeline = sum(d["amount"] for d in deals if d["stage"] not in ("won", "lost"))
 won = sum(d["amount"] for d in deals if d["stage"] == "won")
@@ -225,11 +354,30 @@ PY"""
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
+    tell = (
+        [
+            A.api(
+                "workmail.send",
+                to=[f["boss"]],
+                subject="Weekly account numbers",
+                body=f"Hi, this week's figures for my accounts: pipeline {f['pipeline']:,.2f} EUR, "
+                f"won {f['won']:,.2f} EUR, {f['tickets']} tickets still unsolved. The report is in my Documents.",
+            )
+        ]
+        if f.get("boss")
+        else []
+    )
     return [
         A.shell("claw notes list --query accounts"),
         A.shell("claw crm list_deals --limit 5"),
-        A.shell(SCRIPT.replace("@MINE@", repr(f["mine"])).replace("@PATH@", f["path"]), timeout=60),
+        A.shell(
+            SCRIPT.replace("@MINE@", repr(f["mine"]))
+            .replace("@DOMS@", repr(sorted(MAIL_DOMAINS[a] for a in f["mine"])))
+            .replace("@PATH@", f["path"]),
+            timeout=60,
+        ),
         A.shell(f"cat ~/{f['path']}"),
+        *tell,
         A.finish(f"Report written to ~/{f['path']}."),
     ]
 
@@ -241,8 +389,9 @@ FAMILY = Family(
     services=("crm", "helpdesk", "notes", "files", "workmail", "contacts"),
     devices=("laptop",),
     summary="A report file in ~/Documents gives the exact open pipeline, won total and unsolved-ticket count over the "
-    "accounts the person owns (the notes' list, less those the manager's later mail moved away from level 4; "
-    "not former or other accounts); no deal or ticket changed.",
+    "accounts the person owns (the notes' list; from level 4 less those the manager's later mail moved away, plus "
+    "the one it gave, and at 5 as a later chat line amended it; not former or other accounts); from level 4 the "
+    "manager got the pipeline and won figures by mail, no stale figure among them; no deal or ticket changed.",
     generate=generate,
     check=check,
     oracle=oracle,
@@ -250,5 +399,5 @@ FAMILY = Family(
     tasks_per_variant=25,
     max_steps=30,
     tags=("laptop", "noise"),
-    footprint=Footprint(owns=(Own("files.files", where=path_in("path")),)),
+    footprint=Footprint(owns=(Own("files.files", where=path_in("path")),), parties=("boss",)),
 )

@@ -7,7 +7,11 @@ missed call that left a voicemail as ``- [ ] name | number | what about``. Only 
 phone knows who the number is (saved in the phone's own contacts, not the synced
 address book; a synced contact shares the first name). From level 2 another call is
 missed without a voicemail (no entry); from level 4 an older, already-listed caller
-rings again (the list keeps one line per person).
+rings again (the list keeps one line per person). From level 4 the caller rings from a new
+number that no address book holds: their "New phone number" mail (>= 30 / 60 days back, among
+the same mails from two or three other people saved on the phone) says whose it is, and the
+list's header has one more line of the person's own: fix a changed number in the phone's
+contacts (a second goal, checked).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, path_is
 from claw_gym.world import World
 
-from .kit import arrivals, deadlines, laptop_files, notation, views
+from .kit import arrivals, deadlines, laptop_files, notation, phone_flows, plant, views
 
 LIST = "Documents/callbacks.md"
 CALLERS = [
@@ -41,6 +45,34 @@ HEADER = (
 )
 
 
+#: from level 4 the header has one more line: the person's own rule for changed numbers
+FIX_LINE = "If their number changed, fix it in my phone's contacts too.\n"
+#: the tradespeople's "new number" mails, all the same shape
+MOVED = (
+    "Hello,\n\na quick note for my customers: from the 1st I'm on {new} - the old {old} stops working then. "
+    "Nothing else changes.\n\n{name}\n{role}"
+)
+
+
+def _moved_numbers(ctx: Ctx, caller: tuple[str, str, str], old: str) -> tuple[str, str]:
+    """Level 4-5: the caller's number changed, said in a mail >= 30 / 60 days back among the same mails from
+    other people saved on the phone; (new number, the mail's date for `because`)."""
+    deep = 60 if ctx.difficulty >= 5 else 30
+    others = ctx.sample([c for c in CALLERS if c[0] != caller[0]], 2 + (ctx.difficulty >= 5))
+    new = _number(ctx)
+    said = 0
+    for k, (first, role, _) in enumerate([caller, *others]):
+        name, was, now = (f"{first} {ctx.pick(LAST)}", _number(ctx), _number(ctx)) if k else (caller[2], old, new)
+        if k:
+            ctx.svc("phone").add_contact_record(f"{name} ({role})", was)
+        t = ctx.now - int(ctx.rng.integers(deep + 2, deep + 40)) * clock.DAY
+        t = plant.jitter(ctx, clock.day_start(t) + int(ctx.rng.integers(8, 19)) * clock.HOUR)
+        sender = f"{first.lower()}.{name.split()[-1].lower()}@{ctx.pick(MAIL_DOMAINS)}"
+        plant.mail_in(ctx, "mail", t, sender, "New phone number", MOVED.format(new=now, old=was, name=name, role=role))
+        said = said or t
+    return new, clock.fmt_date(said)
+
+
 def _number(ctx: Ctx) -> str:
     return f"+1 555 {int(ctx.rng.integers(100, 999))} {int(ctx.rng.integers(1000, 9999))}"
 
@@ -51,11 +83,15 @@ def _missed(ctx: Ctx, t: int, number: str) -> str:
 
 
 def generate(ctx: Ctx) -> Scenario:
-    phone, files = ctx.svc("phone"), ctx.svc("files")
+    phone = ctx.svc("phone")
     first, role, about = ctx.pick(CALLERS)
     name = f"{first} {ctx.pick(LAST)}"
     number = _number(ctx)
-    phone.add_contact_record(f"{name} ({role})", number)
+    contact = phone.add_contact_record(f"{name} ({role})", number)["id"]
+    moved: dict[str, Any] = {"contact": None}
+    if ctx.difficulty >= 4:  # the caller rings from a new number: only an old mail says whose it is
+        saved, (number, said) = number, _moved_numbers(ctx, (first, role, name), number)
+        moved = {"saved_number": saved, "moved_said": said, "saved_as": f"{name} ({role})", "contact": contact}
     decoy_last = ctx.pick([x for x in LAST if x not in name])
     ctx.svc("contacts").add(
         f"{first} {decoy_last}",
@@ -69,8 +105,9 @@ def generate(ctx: Ctx) -> Scenario:
     if ctx.difficulty >= 4:  # a caller already on the list (open line) rings again
         again = ctx.person()
         old.append(f"- [ ] {again.name} | {again.phone} | the school fundraiser")
-    original = HEADER + "\n".join(old) + "\n"
-    files.put(LIST, original, time=ctx.now - int(ctx.rng.integers(3 * 1440, 9 * 1440)) * 60)
+    original = HEADER.replace("\n\n", "\n" + FIX_LINE + "\n") if "saved_number" in moved else HEADER
+    original += "\n".join(old) + "\n"
+    plant.file(ctx, notation.jitter(ctx, ctx.now - int(ctx.rng.integers(3 * 1440, 9 * 1440)) * 60), LIST, original)
     trigger = deadlines.trigger_time(ctx)
     _missed(ctx, trigger, number)
     vm = trigger + int(ctx.rng.integers(1, 4)) * clock.MINUTE
@@ -82,7 +119,7 @@ def generate(ctx: Ctx) -> Scenario:
         carrier,
         f"Voicemail from {number}",
         f"New voicemail from {number} (0:{int(ctx.rng.integers(15, 55))}).\n\nTranscript: \"Hi, it's me "
-        f'about {about}. Call me back when you can, thanks."',
+        f'about {about}. Call me back when you can{" - on this number now" if moved else ""}, thanks."',
     )
     last = vm
     silent = None
@@ -114,6 +151,7 @@ def generate(ctx: Ctx) -> Scenario:
             "about": about,
             "trigger_at": trigger,
             "last": last,
+            **moved,
         },
         deadline=deadlines.deadline_after(ctx, last),
         trigger=f"{clock.fmt(trigger)}: missed call from {name} ({role}), voicemail mailed at {clock.fmt(vm)}",
@@ -169,6 +207,16 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         else f"first written {clock.fmt(at)}, call missed {clock.fmt(f['trigger_at'])}",
         because="the header asks for missed calls that left a voicemail: the call and the voicemail come first",
     )
+    if "saved_number" in f:
+        book = phone_flows.phone_contacts_with(world, f["name"])
+        fixed = [c for c in book if notation.norm_phone(c["phone"]) == digits]
+        g.expect(
+            "the caller's number is fixed in the phone's contacts",
+            bool(fixed),
+            "; ".join(f"{c['name']}: {c['phone']}" for c in book) or "no phone contact by that name",
+            because=f"the list's header says to fix a changed number in the phone's contacts; the caller's mail of "
+            f"{f['moved_said']} gives the new number",
+        )
     others = [ln for ln in new if ln not in hits]
     g.expect(
         "nothing else was added (no line for a call without a voicemail, no duplicate)",
@@ -188,7 +236,22 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
         S.tap("id/tab_recents"),
         A.shell(f"cat ~/{LIST}"),
         A.shell(f"printf '%s\\n' {shlex.quote(line)} >> ~/{LIST} && tail -n 2 ~/{LIST}"),
+        *(_fix_contact(f) if "saved_number" in f else []),
         A.wait(6 * clock.HOUR, wake=False),
+    ]
+
+
+def _fix_contact(f: dict[str, Any]) -> list[str]:
+    """Find who the new number is in the mail, then edit the phone's contact."""
+    return [
+        A.shell("claw mail search 'New phone number' --limit 10"),
+        A.key("home"),
+        *S.open_app("Contacts"),
+        *S.fill("search", f["name"].split()[0]),
+        S.tap(f"text={f['saved_as']}"),
+        S.tap("id/edit"),
+        *S.replace("phone", f["number"]),
+        S.tap("id/save"),
     ]
 
 
@@ -202,7 +265,8 @@ FAMILY = Family(
     summary="Unasked, after the call and before the deadline: the laptop's callbacks.md gains exactly one open line "
     "naming the caller "
     "who left a voicemail as saved on the phone (not the synced same-first-name contact) with their number; "
-    "earlier lines kept; no line for a call without a voicemail or for a caller already listed.",
+    "earlier lines kept; no line for a call without a voicemail or for a caller already listed; from level 4 the "
+    "caller's new number (known only from an old mail) is on the line and fixed in the phone's contacts.",
     generate=generate,
     check=check,
     oracle=oracle,
@@ -211,5 +275,5 @@ FAMILY = Family(
     max_steps=40,
     tags=("phone", "laptop", "proactive"),
     phone_only=("name",),
-    footprint=Footprint(owns=(Own("files.files", where=path_is(LIST)),)),
+    footprint=Footprint(owns=(Own("files.files", where=path_is(LIST)), Own("phone.contacts", ids=("contact",)))),
 )

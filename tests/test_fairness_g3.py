@@ -505,17 +505,20 @@ def test_lookalike_domains_differ_from_the_real_one_by_one_letter():
 
 
 @pytest.mark.parametrize("difficulty", [4, 5])
-def test_deal_risk_rule_is_an_old_mail_aside_and_the_later_note_wins(difficulty):
+def test_deal_risk_rule_is_an_old_mail_aside_and_the_later_chat_reply_wins(difficulty):
     env = _env("ticket-deal-risk", difficulty)
     f, world = env.scenario.facts, env.world
-    asides = [m for m in world.services["workmail"].table("messages").values() if "support ticket" in m["body"]]
+    asides = [m for m in world.services["workmail"].table("messages").values() if "comes to us with" in m["body"]]
     assert len(asides) == 1 and asides[0]["time"] <= world.clock.now - 30 * clock.DAY
     stale = next(x for x in ("work", "accounts") if x != f["list"])
-    assert f"'{stale}' to-do list" in asides[0]["body"]  # the mail names the list the later note replaces
+    assert f"'{stale}' to-do list" in asides[0]["body"]  # the mail names the list the later reply replaces
+    moved = [m for m in world.services["chat"].table("messages").values() if f"'{f['list']}' list" in m["text"]]
+    assert len(moved) == 1 and asides[0]["time"] < moved[0]["time"] <= world.clock.now - 30 * clock.DAY
     assert not [n for n in world.services["notes"].table("notes").values() if "playbook" in n["title"].lower()]
+    line = A.api("workmail.send", to=[f["boss"]], subject="Ticket", body=f"{f['account']} opened {f['ticket']}.")
 
     def old_list(world, f):
-        return [_until(world, f["trigger_at"] + 60), *_deal_steps(f, [stale]), A.wait(8 * clock.HOUR)]
+        return [_until(world, f["trigger_at"] + 60), *_deal_steps(f, [stale]), line, A.wait(8 * clock.HOUR)]
 
     failed = _failed(_play(env, old_list(env.world, f)))
     assert failed == [f"a follow-up task on the '{f['list']}' list (and no other), due before the close date"]

@@ -159,6 +159,9 @@ def test_venue_cancel_marked_cancelled_and_guests_texted_passes():
         A.api("sms.send", to=n, body="The venue cancelled our booking, sorry! New date soon.")
         for n in _numbers(env, f["guests"])
     ]
+    if "remind_at" in f:  # from level 4 the rule also asks for a reminder: a calendar entry through claw is one
+        at, end = clock.fmt(f["remind_at"]), clock.fmt(f["remind_at"] + 900)
+        steps.append(A.shell(f"claw calendar create_event --title 'Find a new date' --start '{at}' --end '{end}'"))
     _passes(_play(env, steps + [A.wait(6 * clock.HOUR, wake=False)]))
 
 
@@ -192,6 +195,8 @@ def test_vip_ticket_answered_by_mail_through_claw_passes():
         A.api("workmail.send", to=[req], subject="Your ticket", body="We are on it and will update you soon."),
         A.wait(6 * clock.HOUR, wake=False),
     ]
+    if f.get("owner"):  # from level 4 the reply also says to ping the account's owner: in the chat here
+        steps.insert(-1, A.api("chat.post", channel="general", text=f"@{f['owner_first']} {f['account']} raised one"))
     _passes(_play(env, steps))
 
 
@@ -441,10 +446,10 @@ def test_vip_ticket_rule_is_an_old_chat_reply_and_a_later_mail_lowers_the_thresh
     world, f = env.world, env.scenario.facts
     rule = [m for m in world.services["chat"].table("messages").values() if "or more in the CRM" in m["text"]]
     assert len(rule) == 1 and rule[0]["time"] <= world.clock.now - 30 * clock.DAY
-    later = [m for m in world.services["workmail"].table("messages").values() if "now start at" in m["body"]]
+    later = [m for m in world.services["workmail"].table("messages").values() if "make that" in m["body"]]
     assert len(later) == 1 and rule[0]["time"] < later[0]["time"] < world.clock.now
     said = int(re.search(r"of ([\d,]+) or more", rule[0]["text"]).group(1).replace(",", ""))
-    now = int(re.search(r"now start at ([\d,]+)", later[0]["body"]).group(1).replace(",", ""))
+    now = int(re.search(r"make that ([\d,]+)", later[0]["body"]).group(1).replace(",", ""))
     from claw_gym.envs.vip_ticket import ACCOUNTS
 
     deals = [
@@ -460,14 +465,17 @@ def test_vip_ticket_rule_is_an_old_chat_reply_and_a_later_mail_lowers_the_thresh
 @pytest.mark.parametrize("level", [4, 5])
 def test_weekly_report_counting_accounts_the_old_note_lists_fails(level):
     """The note (60+ days old) still lists handed-over accounts; the manager's mail (30+ days back) moved them."""
+    from claw_gym.envs.weekly_report import ACCOUNTS
+
     env = _at_level("weekly-report", level)
     world, f = env.world, env.scenario.facts
     note = next(n for n in world.services["notes"].table("notes").values() if n["title"] == "My accounts")
-    assert f["former"] and all(a in note["body"] for a in f["mine"] + f["former"])
+    assert f["former"] and all(a in note["body"] for a in f["former"])  # from level 4 the person also gained one
     assert note["updated"] <= world.clock.now - 60 * clock.DAY
     mails = [m for m in world.services["workmail"].table("messages").values() if f["former"][0] in m["body"]]
     assert len(mails) == 1 and mails[0]["time"] <= world.clock.now - 30 * clock.DAY
-    listed = set(f["mine"] + f["former"])
+    listed = {a for a in ACCOUNTS if a in note["body"]}
+    assert set(f["former"]) <= listed and not set(f["mine"]) <= listed
     deals = [d for d in world.services["crm"].table("deals").values() if d["account"] in listed]
     pipeline = sum(d["amount"] for d in deals if d["stage"] not in ("won", "lost"))
     won = sum(d["amount"] for d in deals if d["stage"] == "won")
@@ -487,10 +495,10 @@ def _boss_mail_with(text: str):
 DEEP = {
     "phone-dnd-meeting": (_notes_with("Board meetings: phone on Do not disturb"), "notes", "notes"),
     "phone-missed-call": (_notes_with("ring back at a time"), "notes", "notes"),
-    "todo-export": (_notes_with("List exports"), "notes", "notes"),
-    "venue-cancel": (_notes_with("cancels on me"), "notes", "notes"),
-    "signin-alert": (_notes_with("I only sign in from"), "notes", "notes"),
-    "ticket-deal-risk": (_boss_mail_with("raises a support ticket"), "workmail", "messages"),
+    "todo-export": (_notes_with("When I print a to-do list"), "notes", "notes"),
+    "venue-cancel": (_notes_with("can't have us after all"), "notes", "notes"),
+    "signin-alert": (_notes_with("only ever on my accounts from"), "notes", "notes"),
+    "ticket-deal-risk": (_boss_mail_with("comes to us with a problem"), "workmail", "messages"),
     "vip-ticket": (
         lambda world, f: [
             m for m in world.services["chat"].table("messages").values() if "or more in the CRM" in m["text"]
