@@ -695,3 +695,48 @@ def test_signin_alert_through_the_personal_mailbox_passes_and_half_done_or_the_o
     other = [A.api("mail.send", to=[f["boss"]], subject="FYI", body=f"Odd sign-in from {office}, IT has it.")]
     failed = _failed(_play(env, _signin_steps(env, f, [office], other)))
     assert "no known place reported as the suspicious sign-in" in failed
+
+
+# ---- xdev-signin-approve ---------------------------------------------------------------------------
+def _approve_steps(env, f: dict, ticket: str, text: str) -> list[str]:
+    """Answer the cards as the oracle does, then comment ``text`` on ``ticket`` through the API."""
+    gui = [a for a in env.oracle_actions() if '"gui"' in a or '"key"' in a]
+    return [
+        A.wait(f["last"] - env.world.clock.now + 120, wake=False),
+        A.shell("claw files read .local/state/drivesync/signin.log"),
+        *gui,
+        A.api("helpdesk.comment", id=ticket, text=text, public=False),
+        A.wait(6 * clock.HOUR, wake=False),
+    ]
+
+
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_xdev_signin_approve_the_ask_is_deep_among_live_security_tickets_and_a_solved_namesake(level, days):
+    for seed in range(3):
+        env = _at_level("xdev-signin-approve", level, seed)
+        world, f = env.world, env.scenario.facts
+        tickets = world.services["helpdesk"].table("tickets")
+        ask = tickets[f["ticket"]]
+        assert ask["time"] <= world.clock.now - days * clock.DAY and "sign-in" not in ask["body"]
+        desk = [t for t in tickets.values() if t["requester"] == ask["requester"]]
+        assert len([t for t in desk if t["status"] == "open"]) >= 3  # live, same-shaped
+        namesake = [t for t in desk if t["subject"] == "Unexpected sign-in prompts"]
+        assert len(namesake) == 1 and namesake[0]["status"] == "solved" and namesake[0]["time"] < ask["time"]
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_xdev_signin_approve_ids_without_places_or_on_the_solved_namesake_fail(level):
+    env = _at_level("xdev-signin-approve", level, seed=1)
+    f = env.scenario.facts
+    full = "Said no to " + ", ".join(f"{r} (claimed {p})" for r, p in f["places"].items())
+    verdict = _play(env, _approve_steps(env, f, f["ticket"], full))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    ids = _failed(_play(env, _approve_steps(env, f, f["ticket"], "Denied " + ", ".join(f["foreign"]))))
+    assert ids == ["the report names where each denied request claimed to come from"]
+    env.reset(seed=1)
+    tickets = env.world.services["helpdesk"].table("tickets").values()
+    old = next(t["id"] for t in tickets if t["subject"] == "Unexpected sign-in prompts")
+    assert "the foreign requests were reported on the security ticket" in _failed(
+        _play(env, _approve_steps(env, f, old, full))
+    )

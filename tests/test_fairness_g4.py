@@ -409,6 +409,8 @@ def test_signin_comment_naming_our_approved_request_too_passes():
         f"Denied {' and '.join(f['foreign'])}: not started by me. Approved only {f['ours']}, which my own laptop "
         f"logged."
     )
+    if f.get("places"):  # from level 4 the ticket also asks where each one claimed to come from
+        text += " Claimed places: " + ", ".join(f"{r} {p}" for r, p in f["places"].items())
     steps = [
         A.wait(f["last"] - env.world.clock.now + 120, wake=False),
         A.shell("claw files read .local/state/drivesync/signin.log"),
@@ -422,10 +424,11 @@ def test_signin_comment_naming_our_approved_request_too_passes():
 def test_signin_comment_missing_a_foreign_id_fails():
     env = _env("xdev-signin-approve", 1, level=3)
     f = env.scenario.facts
+    places = " ".join(f.get("places", {}).values())  # from level 4 the claimed places: named, not the point here
     steps = [
         a
         if "helpdesk comment" not in a
-        else A.api("helpdesk.comment", id=f["ticket"], text=f"Denied {f['foreign'][0]}.")
+        else A.api("helpdesk.comment", id=f["ticket"], text=f"Denied {f['foreign'][0]}. {places}")
         for a in env.oracle_actions()
     ]
     assert _failed(_play(env, steps)) == ["the foreign requests were reported on the security ticket"]
