@@ -740,3 +740,64 @@ def test_xdev_signin_approve_ids_without_places_or_on_the_solved_namesake_fail(l
     assert "the foreign requests were reported on the security ticket" in _failed(
         _play(env, _approve_steps(env, f, old, full))
     )
+
+
+# ---- trip-expenses ---------------------------------------------------------------------------------
+def _claims(env, f: dict, charges: list[dict], total: float | None) -> list[str]:
+    """Claim ``charges`` (the facts' shape), submit them, then mail the manager ``total`` from the personal box."""
+    exp = env.world.services["expenses"].tables["claims"]
+    ids = [f"{exp.prefix}{exp.next_id + k:04d}" for k in range(len(charges))]
+    steps = [
+        A.api(
+            "expenses.create",
+            date=w["date"],
+            merchant=w["merchant"],
+            amount=w["amount"],
+            category=w["category"],
+            tx_id=w["tx"],
+        )
+        for w in charges
+    ]
+    steps.append(A.api("expenses.submit", ids=ids))
+    if total is not None:
+        steps.append(A.api("mail.send", to=[f["boss"]], subject="Expenses", body=f"In total {total:.2f} EUR."))
+    return [*steps, A.finish("done")]
+
+
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_trip_expenses_the_trip_is_deep_among_same_shaped_trips(level, days):
+    for seed in range(3):
+        env = _at_level("trip-expenses", level, seed)
+        world, f = env.world, env.scenario.facts
+        trips = [e for e in world.services["calendar"].table("entries").values() if e["title"].startswith("Trip to ")]
+        assert len(trips) >= 3
+        ours = [e for e in trips if clock.fmt_date(e["start"]) == f["trip"][0]]
+        assert len(ours) == 1 and ours[0]["start"] <= world.clock.now - days * clock.DAY
+        receipts = [r for r in world.services["files"].table("files").values() if r["path"].startswith(f["folder"])]
+        assert len(receipts) >= len(f["wanted"]) + 4  # the other trips' receipts sit in the same folder
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_trip_expenses_the_total_is_checked_and_another_trips_receipt_fails(level):
+    env = _at_level("trip-expenses", level, seed=1)
+    f = env.scenario.facts
+    verdict = _play(env, _claims(env, f, f["wanted"], f["total"]))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    assert _failed(_play(env, _claims(env, f, f["wanted"], None))) == ["the manager was told the total claimed"]
+    env.reset(seed=1)
+    assert "the manager was told the total claimed" in _failed(
+        _play(env, _claims(env, f, f["wanted"], f["total"] + 10))
+    )
+    env.reset(seed=1)  # a receipt from another trip: its charge is not the asked trip's
+    bank = env.world.services["bank"].table("transactions")
+    other = next(t for t in f["unwanted"][::-1] if bank[t]["counterparty"] not in [w["merchant"] for w in f["wanted"]])
+    extra = {
+        "tx": other,
+        "date": clock.fmt_date(bank[other]["time"]),
+        "merchant": bank[other]["counterparty"],
+        "amount": -bank[other]["amount"],
+        "category": "travel",
+    }
+    failed = _failed(_play(env, _claims(env, f, [*f["wanted"], extra], f["total"])))
+    assert "no personal purchase claimed" in failed

@@ -99,13 +99,19 @@ def _claim(w: dict, day: str | None = None) -> str:
     )
 
 
+def _total(f: dict) -> list[str]:
+    """From level 4 the manager's mail asks for the total: sent from the personal mailbox here."""
+    body = f"Total claimed: {f['total']:.2f} EUR"
+    return [A.api("mail.send", to=[f["boss"]], subject="Expenses", body=body)] if f.get("boss") else []
+
+
 def test_trip_expenses_in_another_order_submitted_one_by_one_passes():
     env = _env("trip-expenses", 1)
     f = env.scenario.facts
     exp = env.world.services["expenses"].tables["claims"]
     ids = [f"{exp.prefix}{exp.next_id + k:04d}" for k in range(len(f["wanted"]))]
     steps = [_claim(w) for w in reversed(f["wanted"])] + [A.api("expenses.submit", ids=[i]) for i in ids]
-    _passes(_play(env, steps))
+    _passes(_play(env, steps + _total(f)))
 
 
 def test_trip_expenses_hedge_claiming_every_receipt_fails():
@@ -138,7 +144,7 @@ def test_trip_expenses_claim_dated_wrong_fails():
     ids = [f"{exp.prefix}{exp.next_id + k:04d}" for k in range(len(f["wanted"]))]
     wrong = clock.fmt_date(env.world.clock.now)
     steps = [_claim(w, wrong if k == 0 else None) for k, w in enumerate(f["wanted"])]
-    verdict = _play(env, steps + [A.api("expenses.submit", ids=ids)])
+    verdict = _play(env, steps + [A.api("expenses.submit", ids=ids), *_total(f)])
     assert _failed(verdict) == [f"{f['wanted'][0]['merchant']} {f['wanted'][0]['date']} claim is dated as the receipt"]
 
 
