@@ -4,6 +4,12 @@ Cross-service: the trip's dates are in the calendar, the receipts in files, each
 must link its bank charge; the request came by work mail. Noise: personal receipts from
 outside the trip (must not be claimed), a receipt saved twice (near-duplicate: claim
 once), unrelated charges; more of each with difficulty.
+
+From level 4 the trip lies >= 30 / 60 days back among two other business trips of the same shape
+(calendar entries, receipts in the same folder, card charges at the same kinds of merchants):
+only the calendar's dates tell which receipts are the asked trip's, and the other trips' claims
+are wrong. The manager's mail also asks to be told the total claimed (a sum, checked in a mail to
+them from either mailbox, after the claims went in).
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
@@ -39,6 +46,12 @@ ASK = [
     "Reminder: expenses for the {city} trip are due Friday. Claim each receipt against its card payment, dated "
     "as on the receipt (hotels and transport under travel, food under meals), and submit.\n\n{boss}",
 ]
+#: levels 4-5: the trip was a while ago; the manager wants the total too
+DEEP_ASK = (
+    "Hi,\n\nfinance says the {city} trip still isn't claimed. Please put in everything from that trip with the "
+    "card charge linked (hotels and transport under travel, food under meals; personal stuff stays off), submit "
+    "it, and send me the total you claimed so I can sign it off.\n\n{boss}"
+)
 INSTRUCTIONS = [
     "Can you do my expenses for the {city} trip? The receipts are in my files.",
     "{boss_first} wants my {city} trip expenses. Please file and submit them.",
@@ -50,13 +63,16 @@ def generate(ctx: Ctx) -> Scenario:
     cal, files, bank, wm = ctx.svc("calendar"), ctx.svc("files"), ctx.svc("bank"), ctx.svc("workmail")
     city = ctx.pick(CITIES)
     days = 2 + int(ctx.rng.integers(0, 3))
-    start = ctx.at(-int(ctx.rng.integers(6, 14)), 6, 0)
+    deep = ctx.difficulty >= 4
+    back = (62, 80) if ctx.difficulty >= 5 else (32, 50) if deep else (6, 14)
+    start = ctx.at(-int(ctx.rng.integers(*back)), 6, 0)
     end = start + (days - 1) * clock.DAY + 16 * clock.HOUR
     cal.add(f"Trip to {city}", start, end, location=city, notes="Client visits")
     boss = ctx.person("manager")
     folder = "Documents/receipts" if ctx.variant == "receipts" else "Documents/Expenses"
     wanted: list[Any] = []
     names: set[str] = set()
+    elsewhere = _other_trips(ctx, city, start, folder, names) if deep else []
     n_trip = 2 + ctx.difficulty // 2
     for k, (merchant, category, (lo, hi)) in enumerate(ctx.sample(TRIP_KINDS, n_trip)):
         merchant = merchant.format(city=city)
@@ -87,7 +103,7 @@ def generate(ctx: Ctx) -> Scenario:
     wm.deliver(
         boss.email,
         f"{city} trip expenses",
-        ctx.pick(ASK).format(city=city, boss=boss.first),
+        (DEEP_ASK if deep else ctx.pick(ASK)).format(city=city, boss=boss.first),
         time=ctx.now - int(ctx.rng.integers(1, 3)) * clock.DAY,
     )
     instruction = ctx.pick(INSTRUCTIONS).format(city=city, boss_first=boss.first)
@@ -95,11 +111,33 @@ def generate(ctx: Ctx) -> Scenario:
         instruction,
         {
             "wanted": wanted,
-            "unwanted": unwanted,
+            "unwanted": unwanted + elsewhere,
+            "boss": boss.email if deep else None,
+            "total": round(sum(w["amount"] for w in wanted), 2),
             "folder": folder,
             "trip": [clock.fmt_date(start), clock.fmt_date(end + clock.DAY)],
         },
     )
+
+
+def _other_trips(ctx: Ctx, city: str, start: int, folder: str, names: set[str]) -> list[str]:
+    """Levels 4-5: two more business trips of the same shape, one before and one after the asked one (weeks
+    apart, none in the last week), with receipts in the same folder and their card charges. Their charge ids."""
+    out = []
+    for k, other in enumerate(ctx.sample([c for c in CITIES if c != city], 2)):
+        gap = int(ctx.rng.integers(12, 25)) * clock.DAY
+        s0 = start - gap if k == 0 else min(start + gap, ctx.at(-8, 6, 0))
+        n = 2 + int(ctx.rng.integers(0, 2))
+        ctx.svc("calendar").add(
+            f"Trip to {other}", s0, s0 + (n - 1) * clock.DAY + 16 * clock.HOUR, location=other, notes="Client visits"
+        )
+        for merchant, _, (lo, hi) in ctx.sample(TRIP_KINDS, 2):
+            t = s0 + int(ctx.rng.integers(0, n)) * clock.DAY + int(ctx.rng.integers(2 * 3600, 14 * 3600))
+            amount = ctx.money(lo, hi)
+            name = merchant.format(city=other)
+            out.append(ctx.svc("bank").post(-amount, name, "card payment", time=t + 600)["id"])
+            _receipt(ctx.svc("files"), folder, name, t, amount, names)
+    return out
 
 
 def _receipt(files: Any, folder: str, merchant: str, t: int, amount: float, names: set[str]) -> str:
@@ -150,8 +188,23 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         f"personal charges claimed: {', '.join(personal)}"
         if personal
         else f"none of the {len(f['unwanted'])} personal charges claimed",
-        because="the manager's mail says personal purchases stay off; the calendar gives the trip's dates",
+        because="the manager's mail asks for that trip only (other trips' receipts are not it) and says personal "
+        "purchases stay off; the calendar gives the trip's dates",
     )
+    if f.get("boss"):
+        total = f"{f['total']:.2f}"
+        mails = [
+            m
+            for m in O.outbound(world)
+            if O.party(f["boss"]) in {O.party(r) for r in m.to} and m.door.split(".")[0] in ("mail", "workmail")
+        ]
+        said = [m for m in mails if total in m.text or total.replace(".", ",") in m.text]
+        g.expect(
+            "the manager was told the total claimed",
+            bool(said),
+            f"{count(len(mails), 'mail')} to {f['boss']}, {len(said)} naming {total}",
+            because="the manager's mail asks to be sent the total claimed; the trip's receipts add up to it",
+        )
     g.expect(
         "nothing claimed twice or unlinked",
         len(claims) == len(by_tx) == len(f["wanted"]),
@@ -181,7 +234,11 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
                 tx_id=w["tx"],
             ),
         ]
-    return out + [A.api("expenses.submit", ids=ids), A.finish(f"Submitted {count(len(ids), 'claim')} for the trip.")]
+    out.append(A.api("expenses.submit", ids=ids))
+    if f.get("boss"):
+        body = f"Hi,\n\nthe trip's expenses are submitted: {count(len(ids), 'claim')}, EUR {f['total']:.2f} in total."
+        out.append(A.api("workmail.send", to=[f["boss"]], subject="Trip expenses", body=body))
+    return out + [A.finish(f"Submitted {count(len(ids), 'claim')} for the trip.")]
 
 
 FAMILY = Family(
@@ -191,7 +248,8 @@ FAMILY = Family(
     services=("files", "bank", "expenses", "calendar", "workmail", "mail"),
     summary="Every receipt from the trip's dates is claimed once, linked to its bank charge, with its date, amount and "
     "category (the manager's mail: hotels and transport travel, food meals), and submitted; personal receipts "
-    "from outside the trip are not claimed.",
+    "from outside the trip are not claimed (from level 4 the trip is weeks back among other trips', and the "
+    "manager is mailed the total).",
     generate=generate,
     check=check,
     oracle=oracle,
@@ -199,5 +257,5 @@ FAMILY = Family(
     tasks_per_variant=15,
     max_steps=40,
     tags=("noise",),
-    footprint=Footprint(owns=(Own("expenses.claims", new=True),)),
+    footprint=Footprint(owns=(Own("expenses.claims", new=True),), parties=("boss",)),
 )

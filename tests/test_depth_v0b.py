@@ -695,3 +695,109 @@ def test_signin_alert_through_the_personal_mailbox_passes_and_half_done_or_the_o
     other = [A.api("mail.send", to=[f["boss"]], subject="FYI", body=f"Odd sign-in from {office}, IT has it.")]
     failed = _failed(_play(env, _signin_steps(env, f, [office], other)))
     assert "no known place reported as the suspicious sign-in" in failed
+
+
+# ---- xdev-signin-approve ---------------------------------------------------------------------------
+def _approve_steps(env, f: dict, ticket: str, text: str) -> list[str]:
+    """Answer the cards as the oracle does, then comment ``text`` on ``ticket`` through the API."""
+    gui = [a for a in env.oracle_actions() if '"gui"' in a or '"key"' in a]
+    return [
+        A.wait(f["last"] - env.world.clock.now + 120, wake=False),
+        A.shell("claw files read .local/state/drivesync/signin.log"),
+        *gui,
+        A.api("helpdesk.comment", id=ticket, text=text, public=False),
+        A.wait(6 * clock.HOUR, wake=False),
+    ]
+
+
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_xdev_signin_approve_the_ask_is_deep_among_live_security_tickets_and_a_solved_namesake(level, days):
+    for seed in range(3):
+        env = _at_level("xdev-signin-approve", level, seed)
+        world, f = env.world, env.scenario.facts
+        tickets = world.services["helpdesk"].table("tickets")
+        ask = tickets[f["ticket"]]
+        assert ask["time"] <= world.clock.now - days * clock.DAY and "sign-in" not in ask["body"]
+        desk = [t for t in tickets.values() if t["requester"] == ask["requester"]]
+        assert len([t for t in desk if t["status"] == "open"]) >= 3  # live, same-shaped
+        namesake = [t for t in desk if t["subject"] == "Unexpected sign-in prompts"]
+        assert len(namesake) == 1 and namesake[0]["status"] == "solved" and namesake[0]["time"] < ask["time"]
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_xdev_signin_approve_ids_without_places_or_on_the_solved_namesake_fail(level):
+    env = _at_level("xdev-signin-approve", level, seed=1)
+    f = env.scenario.facts
+    full = "Said no to " + ", ".join(f"{r} (claimed {p})" for r, p in f["places"].items())
+    verdict = _play(env, _approve_steps(env, f, f["ticket"], full))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    ids = _failed(_play(env, _approve_steps(env, f, f["ticket"], "Denied " + ", ".join(f["foreign"]))))
+    assert ids == ["the report names where each denied request claimed to come from"]
+    env.reset(seed=1)
+    tickets = env.world.services["helpdesk"].table("tickets").values()
+    old = next(t["id"] for t in tickets if t["subject"] == "Unexpected sign-in prompts")
+    assert "the foreign requests were reported on the security ticket" in _failed(
+        _play(env, _approve_steps(env, f, old, full))
+    )
+
+
+# ---- trip-expenses ---------------------------------------------------------------------------------
+def _claims(env, f: dict, charges: list[dict], total: float | None) -> list[str]:
+    """Claim ``charges`` (the facts' shape), submit them, then mail the manager ``total`` from the personal box."""
+    exp = env.world.services["expenses"].tables["claims"]
+    ids = [f"{exp.prefix}{exp.next_id + k:04d}" for k in range(len(charges))]
+    steps = [
+        A.api(
+            "expenses.create",
+            date=w["date"],
+            merchant=w["merchant"],
+            amount=w["amount"],
+            category=w["category"],
+            tx_id=w["tx"],
+        )
+        for w in charges
+    ]
+    steps.append(A.api("expenses.submit", ids=ids))
+    if total is not None:
+        steps.append(A.api("mail.send", to=[f["boss"]], subject="Expenses", body=f"In total {total:.2f} EUR."))
+    return [*steps, A.finish("done")]
+
+
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_trip_expenses_the_trip_is_deep_among_same_shaped_trips(level, days):
+    for seed in range(3):
+        env = _at_level("trip-expenses", level, seed)
+        world, f = env.world, env.scenario.facts
+        trips = [e for e in world.services["calendar"].table("entries").values() if e["title"].startswith("Trip to ")]
+        assert len(trips) >= 3
+        ours = [e for e in trips if clock.fmt_date(e["start"]) == f["trip"][0]]
+        assert len(ours) == 1 and ours[0]["start"] <= world.clock.now - days * clock.DAY
+        receipts = [r for r in world.services["files"].table("files").values() if r["path"].startswith(f["folder"])]
+        assert len(receipts) >= len(f["wanted"]) + 4  # the other trips' receipts sit in the same folder
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_trip_expenses_the_total_is_checked_and_another_trips_receipt_fails(level):
+    env = _at_level("trip-expenses", level, seed=1)
+    f = env.scenario.facts
+    verdict = _play(env, _claims(env, f, f["wanted"], f["total"]))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    assert _failed(_play(env, _claims(env, f, f["wanted"], None))) == ["the manager was told the total claimed"]
+    env.reset(seed=1)
+    assert "the manager was told the total claimed" in _failed(
+        _play(env, _claims(env, f, f["wanted"], f["total"] + 10))
+    )
+    env.reset(seed=1)  # a receipt from another trip: its charge is not the asked trip's
+    bank = env.world.services["bank"].table("transactions")
+    other = next(t for t in f["unwanted"][::-1] if bank[t]["counterparty"] not in [w["merchant"] for w in f["wanted"]])
+    extra = {
+        "tx": other,
+        "date": clock.fmt_date(bank[other]["time"]),
+        "merchant": bank[other]["counterparty"],
+        "amount": -bank[other]["amount"],
+        "category": "travel",
+    }
+    failed = _failed(_play(env, _claims(env, f, [*f["wanted"], extra], f["total"])))
+    assert "no personal purchase claimed" in failed

@@ -99,13 +99,19 @@ def _claim(w: dict, day: str | None = None) -> str:
     )
 
 
+def _total(f: dict) -> list[str]:
+    """From level 4 the manager's mail asks for the total: sent from the personal mailbox here."""
+    body = f"Total claimed: {f['total']:.2f} EUR"
+    return [A.api("mail.send", to=[f["boss"]], subject="Expenses", body=body)] if f.get("boss") else []
+
+
 def test_trip_expenses_in_another_order_submitted_one_by_one_passes():
     env = _env("trip-expenses", 1)
     f = env.scenario.facts
     exp = env.world.services["expenses"].tables["claims"]
     ids = [f"{exp.prefix}{exp.next_id + k:04d}" for k in range(len(f["wanted"]))]
     steps = [_claim(w) for w in reversed(f["wanted"])] + [A.api("expenses.submit", ids=[i]) for i in ids]
-    _passes(_play(env, steps))
+    _passes(_play(env, steps + _total(f)))
 
 
 def test_trip_expenses_hedge_claiming_every_receipt_fails():
@@ -138,7 +144,7 @@ def test_trip_expenses_claim_dated_wrong_fails():
     ids = [f"{exp.prefix}{exp.next_id + k:04d}" for k in range(len(f["wanted"]))]
     wrong = clock.fmt_date(env.world.clock.now)
     steps = [_claim(w, wrong if k == 0 else None) for k, w in enumerate(f["wanted"])]
-    verdict = _play(env, steps + [A.api("expenses.submit", ids=ids)])
+    verdict = _play(env, steps + [A.api("expenses.submit", ids=ids), *_total(f)])
     assert _failed(verdict) == [f"{f['wanted'][0]['merchant']} {f['wanted'][0]['date']} claim is dated as the receipt"]
 
 
@@ -409,6 +415,8 @@ def test_signin_comment_naming_our_approved_request_too_passes():
         f"Denied {' and '.join(f['foreign'])}: not started by me. Approved only {f['ours']}, which my own laptop "
         f"logged."
     )
+    if f.get("places"):  # from level 4 the ticket also asks where each one claimed to come from
+        text += " Claimed places: " + ", ".join(f"{r} {p}" for r, p in f["places"].items())
     steps = [
         A.wait(f["last"] - env.world.clock.now + 120, wake=False),
         A.shell("claw files read .local/state/drivesync/signin.log"),
@@ -422,10 +430,11 @@ def test_signin_comment_naming_our_approved_request_too_passes():
 def test_signin_comment_missing_a_foreign_id_fails():
     env = _env("xdev-signin-approve", 1, level=3)
     f = env.scenario.facts
+    places = " ".join(f.get("places", {}).values())  # from level 4 the claimed places: named, not the point here
     steps = [
         a
         if "helpdesk comment" not in a
-        else A.api("helpdesk.comment", id=f["ticket"], text=f"Denied {f['foreign'][0]}.")
+        else A.api("helpdesk.comment", id=f["ticket"], text=f"Denied {f['foreign'][0]}. {places}")
         for a in env.oracle_actions()
     ]
     assert _failed(_play(env, steps)) == ["the foreign requests were reported on the security ticket"]

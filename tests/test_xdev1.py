@@ -119,10 +119,12 @@ def test_signin_comment_naming_our_own_request_is_judged_by_the_phone_answers():
     """The decision lives in the phone's answers; a comment may name our own request (as approved)."""
     env = _env("xdev-signin-approve", 2)
     f = env.scenario.facts
+    places = " ".join(f.get("places", {}).values())  # from level 4 the ticket also asks for the claimed places
+    denied = " ".join(f["foreign"])
     steps = [
         a
         if "helpdesk comment" not in a
-        else A.shell(f"claw helpdesk comment {f['ticket']} 'Denied {' '.join(f['foreign'])}; approved {f['ours']}'")
+        else A.shell(f"claw helpdesk comment {f['ticket']} 'Denied {denied}; approved {f['ours']} {places}'")
         for a in env.oracle_actions()
     ]
     reward, info = _play(env, steps)
