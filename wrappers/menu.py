@@ -220,6 +220,9 @@ def ranked_ids(blob: str, keywords: list[str]) -> list[str]:
     so the first slot of ``todo.complete`` tends to hold the to-do the user named.
     """
     hits = list(ID_RE.finditer(blob))
+    low = blob.lower()
+    if len(low) != len(blob):  # a character whose lower case is longer: slice, then lower, as written
+        low = ""
     best: dict[str, int] = {}
     for k, m in enumerate(hits):
         if blob[max(0, m.start() - 7) : m.start()] == '"id": "':
@@ -229,7 +232,7 @@ def ranked_ids(blob: str, keywords: list[str]) -> list[str]:
         else:
             prev = hits[k - 1].end() if k else 0
             lo, hi = max(prev, m.start() - 400, blob.rfind("\n", prev, m.start()) + 1), m.start()
-        context = blob[lo:hi].lower()
+        context = low[lo:hi] if low else blob[lo:hi].lower()
         score = sum(1 for w in keywords if w in context)
         if score > best.get(m.group(0), -1):
             best[m.group(0)] = score
@@ -239,11 +242,17 @@ def ranked_ids(blob: str, keywords: list[str]) -> list[str]:
 
 def clickable_elements(ui: str) -> list[tuple[str, str]]:
     """Elements of the phone's listing flagged ``click`` (flags outside quoted text)."""
+    return list(_clickable(ui))
+
+
+@caches.bounded(8)
+def _clickable(ui: str) -> tuple[tuple[str, str], ...]:
+    """The listing rarely changes from one step to the next: each is read once."""
     out = []
     for el, rest in UI_LINE_RE.findall(ui):
         if re.search(r"\bclick\b", QUOTED_RE.sub("", rest)):
             out.append((el, rest.split(" [")[0].strip()[:48]))
-    return out
+    return tuple(out)
 
 
 def _now(obs: dict[str, Any]) -> int | None:
