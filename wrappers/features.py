@@ -30,10 +30,9 @@ def hash_features(text: str, dim: int, ngrams: int = 2) -> np.ndarray:
     """Signed hashed counts of word n-grams (1..ngrams), log-scaled and L2-normalised."""
     words = tokens(text)
     grams = list(words)
-    for n in range(2, ngrams + 1):
-        grams += [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
-    crc = zlib.crc32
-    hashes = np.fromiter((crc(g.encode("utf-8")) for g in grams), dtype=np.uint32, count=len(grams))
+    for n in range(2, ngrams + 1):  # the n-grams, joined by spaces (zip: no Python loop per gram)
+        grams += map(" ".join, zip(*(words[k:] for k in range(n))))
+    hashes = np.fromiter(map(zlib.crc32, map(str.encode, grams)), dtype=np.uint32, count=len(grams))
     # signed counts, summed exactly (integers) and then cast: the same floats as adding +-1.0 one by one
     signs = np.where(hashes >> 31, 1.0, -1.0)
     vec = np.bincount(hashes % dim, weights=signs, minlength=dim).astype(np.float32)
