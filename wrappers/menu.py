@@ -563,7 +563,10 @@ class ActionMenu(gym.Wrapper):
             if moved is not None or "ids" in plan.deps:
                 ids_key = f"ids:{svc.name}"  # an id parameter takes the visible ids this service holds
                 if "ids" in plan.deps and ids_key not in fields:
-                    fields[ids_key] = seen.first_ids(svc, limit)
+                    # a full rebuild fills from every id of the service: scan them once, here
+                    fields[ids_key] = (
+                        seen.first_ids(svc, limit) if moved is not None else tuple(seen.ids_of(svc)[:limit])
+                    )
                     if moved is not None and fields[ids_key] != last.get(ids_key):
                         moved.add(ids_key)
                 if moved is not None:
