@@ -72,6 +72,7 @@ class ClawEnv(gym.Env[dict, str]):
         max_steps: int | None = None,
         render_mode: str | None = None,
         screen_size: tuple[int, int] = phone_gui.SCREEN_SIZE,
+        screen: bool = True,
         phone: bool | PhoneFactory = True,
         sandbox: str = "bwrap",
         faults: Any = None,
@@ -91,6 +92,7 @@ class ClawEnv(gym.Env[dict, str]):
                 max_steps=max_steps,
                 render_mode=render_mode,
                 screen_size=screen_size,
+                screen=screen,
                 phone=phone,
                 sandbox=sandbox,
                 faults=faults,
@@ -134,6 +136,9 @@ class ClawEnv(gym.Env[dict, str]):
         self.observation_space = observation.observation_space()
         # the phone: obs["screen"] (fixed-shape RGB) and obs["ui"] (view tree) in every observation
         self.screen_size = (int(screen_size[0]), int(screen_size[1]))
+        # screen=False: the simulated phone is not drawn (obs["screen"] stays black, obs["ui"] still lists
+        # it), for agents that read no pixels: drawing is most of a step's cost (make_rl_env(screen=False))
+        self.draw_screen = bool(screen)
         self.phone: PhoneDevice | None = None
         for key, space in phone_gui.obs_spaces(self.screen_size).items():
             self.observation_space.spaces[key] = space
@@ -427,6 +432,9 @@ class ClawEnv(gym.Env[dict, str]):
     def _phone_obs(self) -> dict[str, Any]:
         if self.phone is None:
             return {"screen": phone_gui.blank(self.screen_size), "ui": "phone disabled (phone=False)"}
+        if not self.draw_screen and isinstance(self.phone, SimPhone):
+            ui = self.phone.ui_text(phone_gui.UI_LIMIT)  # what phone_gui.observe lists, without the frame
+            return {"screen": phone_gui.blank(self.screen_size), "ui": observation.bound(ui, phone_gui.UI_LIMIT)}
         screen, ui = phone_gui.observe(self.phone, self.screen_size)
         return {"screen": screen, "ui": observation.bound(ui, phone_gui.UI_LIMIT)}
 

@@ -97,6 +97,11 @@ def _parsed_by(parse: Callable[[Any], Any]) -> Callable[[str, Any], None]:
     return check
 
 
+def _bool(key: str, value: Any) -> None:
+    if not isinstance(value, bool):
+        raise TypeError(f"{key} must be True or False, got {_describe(value)}")
+
+
 CHECKS: dict[str, Callable[[str, Any], None]] = {
     "task_id": _optional_str,
     "family": _filter(lambda v: isinstance(v, str), "a string"),
@@ -109,6 +114,7 @@ CHECKS: dict[str, Callable[[str, Any], None]] = {
     "max_steps": _max_steps,
     "render_mode": _choice(RENDER_MODES, optional=True),
     "screen_size": _screen_size,
+    "screen": _bool,
     "phone": _phone,
     "sandbox": _choice(SANDBOXES),
     "faults": _parsed_by(FaultConfig.parse),

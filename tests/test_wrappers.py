@@ -29,7 +29,7 @@ from claw_gym.wrappers import (
     tool_schemas,
     tutorial,
 )
-from claw_gym.wrappers.features import hash_features
+from claw_gym.wrappers.features import grayscale, hash_features
 from claw_gym.wrappers.menu import call_is_valid
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -227,6 +227,63 @@ def test_menu_can_express_the_tutorial_oracle():
             assert env.action_masks()[slot]
             obs, reward, terminated, truncated, info = env.step(slot)
         assert reward == 1.0
+
+
+# The wrapped step reuses what has not changed (menu blocks, dry-run verdicts, field vectors, the
+# screen's pixels); the trajectory must be the one a from-scratch computation gives at every step.
+REFERENCE_FAMILIES = ("meeting-reschedule", "phone-missed-call", "xdev-otp-enrol", "bill-pay", "inbox-day")
+
+
+def reference_step(env: gym.Env, raw: dict) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The vector, the mask and the menu of ``raw``, computed without any cache of the wrappers."""
+    features: HashedTextObservation = env
+    menu: ActionMenu = env.env
+    fresh = ActionMenu(menu.env)  # no verdict, no block, no choice kept
+    fresh._recalled.extend(menu._recalled)  # what the agent read in earlier steps: part of the input
+    fresh.build(raw)
+    parts = [hash_features(raw[k], features.dim, features.ngrams) for k in features.fields]
+    if features.screen_shape is not None:
+        parts.append(grayscale(np.array(raw["screen"]), features.screen_shape))
+    return np.concatenate(parts).astype(np.float32), fresh.action_masks(), fresh.menu()
+
+
+@pytest.mark.parametrize("family", REFERENCE_FAMILIES)
+def test_cached_wrapped_steps_equal_an_uncached_reference(family):
+    env = make_rl_env(first_env_id(family))
+    rng = np.random.default_rng(5)
+    obs, info = env.reset(seed=5)
+    for step in range(60):
+        vec, mask, labels = reference_step(env, env.unwrapped.last_obs)
+        assert np.array_equal(obs, vec), step
+        assert np.array_equal(info["action_mask"], mask) and info["menu"] == labels, step
+        slots = [i for i in np.flatnonzero(mask) if not labels[i].startswith("shell(")]  # ls -la: real mtimes
+        obs, _, terminated, truncated, info = env.step(int(rng.choice(slots)))
+        if terminated or truncated:
+            obs, info = env.reset(seed=100 + step)
+
+
+def test_screen_off_draws_no_frame_and_keeps_the_text_features():
+    env_id = first_env_id("phone-missed-call")
+    on, off = make_rl_env(env_id, dim=32), make_rl_env(env_id, dim=32, screen=False)
+    n_text = 32 * len(off.get_wrapper_attr("fields"))
+    assert off.observation_space.shape == (n_text,) and on.observation_space.shape[0] > n_text
+    a, info = on.reset(seed=2)
+    b, _ = off.reset(seed=2)
+    rng = np.random.default_rng(2)
+    for _ in range(20):
+        assert np.array_equal(a[:n_text], b)
+        slot = int(
+            rng.choice([i for i in np.flatnonzero(info["action_mask"]) if not info["menu"][i].startswith("shell(")])
+        )
+        a, _, te, tr, info = on.step(slot)
+        b, *_ = off.step(slot)
+        if te or tr:
+            break
+    phone = off.unwrapped.phone
+    assert phone is not None and not phone._renderers  # never drawn
+    assert not off.unwrapped.last_obs["screen"].any() and off.unwrapped.last_obs["ui"] == on.unwrapped.last_obs["ui"]
+    with pytest.raises(TypeError, match="screen"):
+        gym.make(env_id, screen="no")
 
 
 # ---- language-model adapters -----------------------------------------------------------------------

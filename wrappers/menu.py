@@ -22,7 +22,9 @@ in a **fixed slot layout** so that an index keeps its meaning across steps and e
   same, and the clock too when the endpoint read it before its first change: a wait, a tap or
   a read that changes nothing leaves the menu's verdicts as they were (the cache rule,
   :mod:`claw_gym.caches`). Read-only calls without record ids are dry-run once per episode and
-  remembered: their validity depends on their arguments (dates, ranges), not on the changing state;
+  remembered: their validity depends on their arguments (dates, ranges), not on the changing state.
+  A whole endpoint block is kept as it was when neither the state nor the first ``per_endpoint``
+  values of the fields it is filled from (ids of its service, times, addresses, ...) moved;
 - ``finish``, ``wait`` and ``help`` always;
 - a GUI tap names a clickable element of the current ``obs["ui"]``; back/home keys are
   always offered with the phone. GUI slots are not dry-run (the phone has no side-effect-free
@@ -94,6 +96,9 @@ class Choice:
     action: str
 
 
+VISIBLE_FIELDS = ("ids", "emails", "phones", "times", "dates", "amounts", "keywords")  # what endpoint args use
+
+
 @dataclass
 class Visible:
     """Values an agent can read in the current observation, newest first."""
@@ -108,6 +113,19 @@ class Visible:
     ui_elements: list[tuple[str, str]]  # (element id, its line) of clickable elements
     windows: list[tuple[str, str]] | None = None
     owned: dict[str, list[str]] = field(default_factory=dict)  # service -> the ids it holds (filled lazily)
+
+    def first_ids(self, service: Any, n: int) -> tuple[str, ...]:
+        """The first ``n`` of :meth:`ids_of` (stops scanning once it has them)."""
+        hit = self.owned.get(service.name)
+        if hit is not None:
+            return tuple(hit[:n])
+        out: list[str] = []
+        for i in self.ids:
+            if len(out) == n:
+                break
+            if service.has_record(i):
+                out.append(i)
+        return tuple(out)
 
     def ids_of(self, service: Any) -> list[str]:
         """The visible ids that name records of ``service`` (computed once a step per service)."""
@@ -204,6 +222,9 @@ def ranked_ids(blob: str, keywords: list[str]) -> list[str]:
     so the first slot of ``todo.complete`` tends to hold the to-do the user named.
     """
     hits = list(ID_RE.finditer(blob))
+    low = blob.lower()
+    if len(low) != len(blob):  # a character whose lower case is longer: slice, then lower, as written
+        low = ""
     best: dict[str, int] = {}
     for k, m in enumerate(hits):
         if blob[max(0, m.start() - 7) : m.start()] == '"id": "':
@@ -213,7 +234,7 @@ def ranked_ids(blob: str, keywords: list[str]) -> list[str]:
         else:
             prev = hits[k - 1].end() if k else 0
             lo, hi = max(prev, m.start() - 400, blob.rfind("\n", prev, m.start()) + 1), m.start()
-        context = blob[lo:hi].lower()
+        context = low[lo:hi] if low else blob[lo:hi].lower()
         score = sum(1 for w in keywords if w in context)
         if score > best.get(m.group(0), -1):
             best[m.group(0)] = score
@@ -223,11 +244,17 @@ def ranked_ids(blob: str, keywords: list[str]) -> list[str]:
 
 def clickable_elements(ui: str) -> list[tuple[str, str]]:
     """Elements of the phone's listing flagged ``click`` (flags outside quoted text)."""
+    return list(_clickable(ui))
+
+
+@caches.bounded(8)
+def _clickable(ui: str) -> tuple[tuple[str, str], ...]:
+    """The listing rarely changes from one step to the next: each is read once."""
     out = []
     for el, rest in UI_LINE_RE.findall(ui):
         if re.search(r"\bclick\b", QUOTED_RE.sub("", rest)):
             out.append((el, rest.split(" [")[0].strip()[:48]))
-    return out
+    return tuple(out)
 
 
 def _now(obs: dict[str, Any]) -> int | None:
@@ -270,6 +297,29 @@ def _fills(param: Any, tname: str, service: Any, seen: Visible) -> list[Any] | N
     return None
 
 
+def _param_deps(name: str, tname: str) -> frozenset[str]:
+    """The ``Visible`` fields :func:`_fills` may read for one parameter (its rules, in its order:
+    a rule that can fall through to the next one adds its field and goes on)."""
+    deps: set[str] = set()
+    if name in ID_PARAMS or name.endswith("_id"):
+        return frozenset({"ids"})
+    if tname == "list[string]" and name in ADDRESS_LIST_PARAMS:
+        return frozenset({"emails"})
+    if tname == "string" and name in PHONE_PARAMS:
+        deps.add("phones")  # taken only when a phone number is visible
+    if tname == "string" and (name in ADDRESS_LIST_PARAMS or name == "email"):
+        deps.add("emails")
+    elif tname == "string" and (name == "date" or name.endswith(("_date", "_time")) or name in TIME_PARAMS):
+        deps |= {"dates", "times"}
+    elif tname == "string" and name in QUERY_PARAMS:
+        deps.add("keywords")
+    elif tname == "string" and name in BODY_PARAMS:
+        deps.add("times")
+    elif tname == "number" and name in AMOUNT_PARAMS:
+        deps.add("amounts")
+    return frozenset(deps)
+
+
 def _windows(seen: Visible) -> list[tuple[str, str]]:
     """(start, end) date windows around today, for endpoints that need both (computed once a step)."""
     if seen.windows is None:
@@ -292,17 +342,28 @@ class _Plan:
     optional_times: tuple[str, ...]  # optional 'start'/'due' an id-only editor may move
     id_editor: bool
     static: bool  # a read without record ids: its validity depends on the arguments only
+    deps: frozenset[str]  # the Visible fields its candidates are built from
 
     @classmethod
     def of(cls, ep: Any) -> _Plan:
-        required = tuple(p for p in ep.params if p.required)
-        names = {p.name for p in required}
+        required = tuple((p, p.type_name()) for p in ep.params if p.required)
+        names = {p.name for p, _ in required}
+        pair = {"start", "end"} <= names
+        optional_times = tuple(p.name for p in ep.params if not p.required and p.name in ("start", "due"))
+        id_editor = bool(ep.mutates and names and names <= set(ID_PARAMS))
+        deps: set[str] = {"dates"} if pair else set()
+        for p, tname in required:
+            if not (pair and p.name in ("start", "end")):
+                deps |= _param_deps(p.name, tname)
+        if id_editor and optional_times:
+            deps.add("times")
         return cls(
-            tuple((p, p.type_name()) for p in required),
-            {"start", "end"} <= names,
-            tuple(p.name for p in ep.params if not p.required and p.name in ("start", "due")),
-            bool(ep.mutates and names and names <= set(ID_PARAMS)),
-            not ep.mutates and not any(p.name in ID_PARAMS or p.name.endswith("_id") for p in required),
+            required,
+            pair,
+            optional_times,
+            id_editor,
+            not ep.mutates and not any(p.name in ID_PARAMS or p.name.endswith("_id") for p, _ in required),
+            frozenset(deps),
         )
 
 
@@ -393,6 +454,8 @@ class ActionMenu(gym.Wrapper):
                 self.blocks.append((f"{name}.{ep}", per_endpoint))
         self.blocks += [("gui", ui_slots + 2), ("shell", len(self.shell_templates))]
         self._offset: dict[str, int] = {}
+        self._size = dict(self.blocks)
+        self._empty: list[Choice | None] = [None] * max(self._size.values())
         n = 0
         for name, size in self.blocks:
             self._offset[name] = n
@@ -407,6 +470,12 @@ class ActionMenu(gym.Wrapper):
         # (accepted, the clock when it read it, or None)
         self._state: tuple[Any, ...] | None = None
         self._verdicts: dict[tuple[str, Any], tuple[bool, int | None]] = {}
+        # the endpoint blocks as built last: their slots stand while the state and the Visible fields
+        # they are built from stay the same (and the clock, for a block whose verdicts read it)
+        self._api_blocks = [b for b, _ in self.blocks if b not in ("core", "gui", "shell")]
+        self._seen_fields: dict[str, tuple[Any, ...]] | None = None
+        self._block_clock: dict[str, int] = {}  # block -> the clock its verdicts read
+        self._table: tuple[Any, list[tuple[Any, Any, str, _Plan]]] = (None, [])  # (world uid, its endpoints)
 
     # ---- capabilities, discovered from the env and the observation -----------------------------
     def _world(self) -> Any:
@@ -417,14 +486,20 @@ class ActionMenu(gym.Wrapper):
         return task is not None and "laptop" in getattr(task, "devices", ())
 
     # ---- building -----------------------------------------------------------------------------
+    def _clear(self, block: str) -> None:
+        start = self._offset[block]
+        end = start + self._size[block]
+        self._choices[start:end] = self._empty[: end - start]
+        self._mask[start:end] = False
+
     def _put(self, block: str, k: int, choice: Choice) -> None:
         self._choices[self._offset[block] + k] = choice
         self._mask[self._offset[block] + k] = True
 
     def build(self, obs: dict[str, Any]) -> None:
         """Fill the slots from the observation and the world (called after reset and step)."""
-        self._choices = [None] * len(self._mask)
-        self._mask[:] = False
+        for block in ("core", "gui", "shell"):
+            self._clear(block)
         self._put("core", 0, Choice(f"finish({self.finish_message!r})", A.finish(self.finish_message)))
         for k, s in enumerate(self.waits):
             self._put("core", 1 + k, Choice(f"wait({s})", A.wait(s)))
@@ -435,6 +510,10 @@ class ActionMenu(gym.Wrapper):
         world = self._world()
         if world is not None:
             self._build_api(world, seen)
+        else:
+            self._state = None
+            for block in self._api_blocks:
+                self._clear(block)
         if "ui" in obs:
             for k, (el, what) in enumerate(seen.ui_elements[: self.ui_slots]):
                 self._put("gui", k, Choice(f"tap({el} {what})", A.tap(element=el)))
@@ -452,40 +531,88 @@ class ActionMenu(gym.Wrapper):
             if hit is None:
                 hit = self._static_valid[key] = bool(world.check_call(call, args, "api").accepted)
             return hit
+        now = world.clock.now
         verdict = self._verdicts.get(key)
-        if verdict is not None and (verdict[1] is None or verdict[1] == world.clock.now):
-            return verdict[0]
-        found = world.check_call(call, args, "api")
-        self._verdicts[key] = (found.accepted, world.clock.now if found.reads_clock else None)
-        return bool(found.accepted)
+        if verdict is None or (verdict[1] is not None and verdict[1] != now):
+            found = world.check_call(call, args, "api")
+            verdict = self._verdicts[key] = (found.accepted, now if found.reads_clock else None)
+        if verdict[1] is not None:
+            self._block_clock[call] = now  # this block's slots hold for this clock only
+        return verdict[0]
 
     def _build_api(self, world: Any, seen: Visible) -> None:
+        """Rebuild the endpoint blocks whose slots may have changed since the last build.
+
+        A block's slots are a function of the state (the verdicts), of the first ``per_endpoint``
+        values of each Visible field its plan reads (the filler uses no more), and, when a verdict
+        read it, of the clock: a block none of these moved for keeps its slots. A new state (or
+        world) rebuilds every block.
+        """
+        limit = self.per_endpoint
         state = (world.uid, world.version, world.budget.snapshot())
-        if state != self._state:  # the verdicts of another state: start over
-            self._state, self._verdicts = state, {}
-        for name in self.service_names:
-            svc = world.services.get(name)
-            if svc is None:
-                continue
-            for ep in svc.endpoints.values():
-                block = f"{name}.{ep.name}"
-                if block not in self._offset or not svc.serves(ep.name, "api"):
+        fields = {name: tuple(getattr(seen, name)[:limit]) for name in VISIBLE_FIELDS}
+        now = world.clock.now
+        last = self._seen_fields or {}
+        if state != self._state or self._seen_fields is None:  # the verdicts of another state: start over
+            self._state, self._verdicts, self._block_clock = state, {}, {}
+            for block in self._api_blocks:
+                self._clear(block)
+            moved: set[str] | None = None  # everything
+        else:
+            moved = {name for name, value in fields.items() if value != last.get(name)}
+        self._seen_fields = fields
+        for svc, ep, block, plan in self._endpoints(world):
+            if moved is not None or "ids" in plan.deps:
+                ids_key = f"ids:{svc.name}"  # an id parameter takes the visible ids this service holds
+                if "ids" in plan.deps and ids_key not in fields:
+                    # a full rebuild fills from every id of the service: scan them once, here
+                    fields[ids_key] = (
+                        seen.first_ids(svc, limit) if moved is not None else tuple(seen.ids_of(svc)[:limit])
+                    )
+                    if moved is not None and fields[ids_key] != last.get(ids_key):
+                        moved.add(ids_key)
+                if moved is not None:
+                    read = self._block_clock.get(block)
+                    if (
+                        (read is None or read == now)
+                        and not (plan.deps & moved)
+                        and not ("ids" in plan.deps and ids_key in moved)
+                    ):
+                        continue  # the same inputs: the same slots
+                    self._clear(block)
+                    self._block_clock.pop(block, None)
+            k = 0
+            for args in endpoint_args(ep, svc, seen, limit, plan):
+                if k == limit:
+                    break
+                key = (block, _freeze(args))
+                if self._valid(world, block, key, args, plan.static):
+                    choice = self._choice_cache.get(key)
+                    if choice is None:
+                        choice = Choice(_label(block, args), A.api(block, **args))
+                        self._choice_cache[key] = choice
+                    self._put(block, k, choice)
+                    k += 1
+
+    def _endpoints(self, world: Any) -> list[tuple[Any, Any, str, _Plan]]:
+        """(service, endpoint, block, plan) of every block this world serves through the API door,
+        in slot order (listed once per world)."""
+        if self._table[0] != world.uid:
+            rows = []
+            for name in self.service_names:
+                svc = world.services.get(name)
+                if svc is None:
                     continue
-                plan = self._plans.get(block)
-                if plan is None:
-                    plan = self._plans[block] = _Plan.of(ep)
-                k = 0
-                for args in endpoint_args(ep, svc, seen, self.per_endpoint, plan):
-                    if k == self.per_endpoint:
-                        break
-                    key = (block, _freeze(args))
-                    if self._valid(world, block, key, args, plan.static):
-                        choice = self._choice_cache.get(key)
-                        if choice is None:
-                            choice = Choice(_label(block, args), A.api(block, **args))
-                            self._choice_cache[key] = choice
-                        self._put(block, k, choice)
-                        k += 1
+                for ep in svc.endpoints.values():
+                    block = f"{name}.{ep.name}"
+                    if block not in self._offset or not svc.serves(ep.name, "api"):
+                        continue
+                    plan = self._plans.get(block)
+                    if plan is None:
+                        plan = self._plans[block] = _Plan.of(ep)
+                    rows.append((svc, ep, block, plan))
+            self._table = (world.uid, rows)
+        return self._table[1]
 
     # ---- gym API --------------------------------------------------------------------------------
     def action_masks(self) -> np.ndarray:
@@ -506,6 +633,7 @@ class ActionMenu(gym.Wrapper):
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict]:
         obs, info = self.env.reset(seed=seed, options=options)
         self._static_valid, self._choice_cache = {}, {}
+        self._state = None  # a new episode: every block is built afresh
         self._recalled.clear()
         self._last_result = obs.get("result", "")
         self.build(obs)
