@@ -64,6 +64,8 @@ RULE = (
     "payment, cost centre {cc} in the notes, and add a line to the expenses sheet on the laptop"
 )
 SUBMIT = "- submit claims straight away, {manager} approves them"
+#: level 5: the approver wants a word when one is in (the check asks for it, so the note says it)
+SUBMIT_TELL = "- submit claims straight away, then a quick DM to {manager} with the amount so they can approve"
 CC_MAIL = "Quick one on cost centres: from this month {team} bookings go to {cc}. Please use it on new claims."
 CC_MAILS = [
     CC_MAIL,
@@ -96,7 +98,7 @@ def generate(ctx: Ctx) -> Scenario:
     lines = list(NOTE_LINES)
     lines.insert(int(ctx.rng.integers(1, len(lines))), RULE.format(what=v["what"], cc=cc_note))
     if ctx.difficulty >= 3:
-        lines.append(SUBMIT.format(manager=manager.first))
+        lines.append((SUBMIT_TELL if ctx.difficulty >= 5 else SUBMIT).format(manager=manager.first))
     ctx.svc("notes").add(NOTE_TITLE, "\n".join(lines) + "\n", folder="work", time=X.days_back(ctx, 95, 110))
     decided = None
     candidates = []
@@ -273,7 +275,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
             f"{f['manager']} was told in their DM",
             bool(told),
             f"{count(len(posts), 'post')}, {len(told)} with the amount",
-            because=f"the note '{NOTE_TITLE}' says {f['manager'].split()[0]} approves the claims",
+            because=f"the note '{NOTE_TITLE}' says to DM {f['manager'].split()[0]} the amount",
         )
 
 

@@ -256,13 +256,16 @@ def messages(p: Plan, per_week: float) -> None:
 
 
 def open_tickets(p: Plan, n: int) -> None:
-    """Tickets still open: customers' people (and colleagues) writing a line or two, no reply yet;
-    some arrive in the coming days."""
+    """Tickets still open: customers' people (and colleagues) writing a line or two, no reply yet.
+
+    All in the past: a background ticket arriving during the episode would fall under a support
+    task's "every ticket that comes in" rule, and the checker could not tell an agent who handled it
+    from one who damaged the queue."""
     if not p.has("helpdesk"):
         return
     people = p.cast.work_people()
     for _ in range(n):
-        t = p.at(p.days - p.randint(-p.horizon // clock.DAY, 12), p.uniform(7.5, 19)) + p.randint(0, 60)
+        t = p.at(p.days - p.randint(1, 12), p.uniform(7.5, 19)) + p.randint(0, 60)
         issue = p.pick(POOLS["issue"])
         if people and p.random() < 0.3:
             requester = p.pick(people).email
