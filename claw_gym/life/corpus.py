@@ -386,3 +386,18 @@ def sentences(mix: Mix, bank: tuple[str, ...], n_words: int, **fixed: Any) -> li
 def paragraphs(mix: Mix, bank: tuple[str, ...], n_words: int, per: int = 4, **fixed: Any) -> str:
     lines = sentences(mix, bank, n_words, **fixed)
     return "\n\n".join(" ".join(lines[i : i + per]) for i in range(0, len(lines), per))
+
+
+#: customer accounts the person's company serves (the CRM's and the helpdesk's)
+ACCOUNTS = (
+    "Brightline Media",
+    "Coral Systems",
+    "Dunmore Foods",
+    "Evergreen Clinics",
+    "Foxglove Retail",
+    "Gantry Logistics",
+    "Halcyon Hotels",
+    "Ironbark Mining",
+    "Jetstream Travel",
+    "Kestrel Security",
+)

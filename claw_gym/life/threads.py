@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .. import clock
 from . import records as R
-from .corpus import POOLS, SMS
+from .corpus import ACCOUNTS, POOLS, SMS
 from .plan import Plan
 
 PROJECTS = ("Atlas", "Beacon", "Cobalt", "Driftwood", "Ember", "Fjord", "Granite", "Harbor", "Juniper", "Keystone")
@@ -276,18 +276,7 @@ def deals(p: Plan, n: int) -> None:
     """CRM deals that moved through stages, with an activity for each step."""
     if not p.has("crm"):
         return
-    accounts = (
-        "Brightline Media",
-        "Coral Systems",
-        "Dunmore Foods",
-        "Evergreen Clinics",
-        "Foxglove Retail",
-        "Gantry Logistics",
-        "Halcyon Hotels",
-        "Ironbark Mining",
-        "Jetstream Travel",
-        "Kestrel Security",
-    )
+    accounts = ACCOUNTS
     contacts = [x.name for x in p.cast.work_people()] or [p.me()]
     for k in range(n):
         account = accounts[k % len(accounts)]

@@ -16,22 +16,9 @@ from __future__ import annotations
 
 from .. import clock
 from . import records as R
-from .corpus import PERSONAL, POOLS, SMS, WORK
+from .corpus import ACCOUNTS, PERSONAL, POOLS, SMS, WORK
 from .plan import Plan
 
-#: customer accounts the person's company serves (the CRM's and the helpdesk's)
-ACCOUNTS = (
-    "Brightline Media",
-    "Coral Systems",
-    "Dunmore Foods",
-    "Evergreen Clinics",
-    "Foxglove Retail",
-    "Gantry Logistics",
-    "Halcyon Hotels",
-    "Ironbark Mining",
-    "Jetstream Travel",
-    "Kestrel Security",
-)
 FIRST = ("Ana", "Ben", "Chloe", "Dev", "Elif", "Femi", "Greta", "Hugo", "Ines", "Jonas", "Kira", "Luca", "Mona")
 LAST = ("Barros", "Costa", "Dahl", "Evans", "Fischer", "Grant", "Haas", "Ito", "Jansen", "Kowal", "Lund", "Moreau")
 #: one-off appointments: (title, location or "", minutes, with a friend)
