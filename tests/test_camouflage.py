@@ -181,7 +181,8 @@ def _unlined(world) -> int:
     )
 
 
-@pytest.mark.parametrize("family", ["chat-handover", "vip-ticket", "new-hire-setup"])
+# families whose modules still place records with the services' own helpers (the hardened ones use kit.plant)
+@pytest.mark.parametrize("family", ["chat-handover", "flight-delay", "deal-confirm"])
 def test_blend_adds_lines_and_companions_and_changes_no_planted_content(family, monkeypatch):
     spec = claw_gym.catalog(family=family, difficulty=3)[0]
     world, scenario = build(suite.family_of(spec), spec, 0)

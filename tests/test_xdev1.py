@@ -60,6 +60,10 @@ def test_phone_only_facts_do_not_leak_off_the_phone(family):
     for seed in SEEDS:
         env = _env(family, seed)
         world, facts = env.world, env.scenario.facts
+        if family == "xdev-missed-call" and env.spec_task is not None and env.spec_task.difficulty >= 4:
+            # by design from level 4 the caller's "New phone number" mail names them (on the laptop's
+            # mail); the call itself stays on the phone: test_api_only_policy_fails covers that
+            continue
         env.step(A.wait(max(1, facts.get("last", facts.get("trigger_at", world.clock.now)) - world.clock.now + 60)))
         state = world.state()
         state["services"] = {k: v for k, v in state["services"].items() if k != "phone"}

@@ -54,6 +54,7 @@ from claw_gym import actions as A
 from claw_gym import caches, clock
 from claw_gym.services import SERVICES
 
+from .menu_templates import READS as COMPOSED_READS
 from .menu_templates import composed_texts
 
 ID_RE = re.compile(r"\b[a-z]{1,4}\d{4,6}\b")
@@ -314,7 +315,7 @@ def _param_deps(name: str, tname: str) -> frozenset[str]:
     elif tname == "string" and name in QUERY_PARAMS:
         deps.add("keywords")
     elif tname == "string" and name in BODY_PARAMS:
-        deps.add("times")
+        deps |= COMPOSED_READS
     elif tname == "number" and name in AMOUNT_PARAMS:
         deps.add("amounts")
     return frozenset(deps)

@@ -13,6 +13,8 @@ from typing import Any
 
 #: frames, one per kind of fact; ``{}`` is the fact as the menu saw it
 FRAMES = {"time": "Done - {}.", "amount": "Done - {:.2f}.", "date": "Done - {}."}
+#: the ``Visible`` fields :func:`composed_texts` reads (the menu rebuilds a body's block when one moves)
+READS = frozenset({"times", "amounts", "dates"})
 
 
 def composed_texts(seen: Any, per_kind: int = 2) -> list[str]:
