@@ -17,6 +17,15 @@ from claw_gym.tasks import TaskSpec, suite
 from claw_gym.wrappers import tutorial
 
 
+@pytest.fixture(scope="module", autouse=True)
+def tutorial_tasks():
+    """The tutorial family, in the catalog for this module only: the baselines install it, and the
+    other tests in this worker must see the suite's own catalog again (its counts, the manifest)."""
+    tutorial.install()
+    yield
+    tutorial.uninstall()
+
+
 def test_wilson_on_known_values():
     lo, hi = wilson(5, 10)
     assert (round(lo, 4), round(hi, 4)) == (0.2366, 0.7634)
