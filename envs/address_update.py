@@ -77,6 +77,14 @@ def _address(ctx: Ctx, city: str) -> str:
     return f"{int(ctx.rng.integers(1, 180))} {ctx.pick(STREETS[city])}, {code} {city}"
 
 
+def _address_unlike(ctx: Ctx, city: str, *taken: str) -> str:
+    """An address whose number and street differ from each of ``taken``'s (the check tells them apart by it)."""
+    while True:
+        address = _address(ctx, city)
+        if all(_street(address) != _street(t) for t in taken):
+            return address
+
+
 def _phone(ctx: Ctx) -> str:
     return f"+1 555 {ctx.code(3)} {ctx.code(4)}"
 
@@ -88,7 +96,8 @@ def generate(ctx: Ctx) -> Scenario:
         friend.name, friend.email, friend.phone, relation=friend.relation
     )
     city = ctx.pick(sorted(STREETS))
-    old, new = _address(ctx, city), _address(ctx, city)
+    old = _address(ctx, city)
+    new = _address_unlike(ctx, city, old)
     contacts.modify(card, address=old)
     phone = _phone(ctx) if ctx.difficulty >= 3 else friend.phone
     deep = ctx.difficulty >= 4
@@ -114,7 +123,7 @@ def generate(ctx: Ctx) -> Scenario:
         )
     stale = old
     if ctx.difficulty >= 2:  # a temporary address in between: stale by now
-        stale = _address(ctx, city)
+        stale = _address_unlike(ctx, city, old, new)
         candidates.append(
             mail.deliver(
                 friend.email,

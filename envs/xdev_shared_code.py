@@ -100,11 +100,14 @@ def generate(ctx: Ctx) -> Scenario:
         first_date = coming + 7 * clock.DAY
         moved = invited
         invited = X.days_back(ctx, hi + 5, hi + 20)
-    paths = []
+    paths, drawn = [], set()
     for k, day in enumerate([coming, *([first_date] if hard else []), *past]):
         date = clock.fmt_date(day)
         path = f"{v['dir']}/{date} {v['event']} agenda.md"
         items = ctx.sample(v["items"], 5)
+        while tuple(items) in drawn:  # two agendas with one programme: sending one would carry the other
+            items = ctx.sample(v["items"], 5)
+        drawn.add(tuple(items))
         saved = X.days_back(ctx, lo, hi + 30)
         if hard and k < 2:  # each drafted after the word that set its date
             word = moved if k == 0 and moved is not None else invited
