@@ -18,11 +18,12 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
+from claw_gym.persona import Person
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, field_in
 from claw_gym.world import World
 
-from .kit import checks, notation, records, rules
+from .kit import checks, notation, plant, records, rules
 
 #: lines of other notes with the rule's words (meetings, times, Fridays): what a keyword search also finds
 NEAR = (
@@ -33,6 +34,7 @@ NEAR = (
 )
 TOPICS = ("the roadmap", "the Q3 budget", "the hiring plan", "the vendor shortlist", "the launch checklist")
 CUSTOMERS = (("Orchard Dental", "Mireille Dubois"), ("Helix Logistics", "Oskar Nyberg"), ("Quarry Media", "Noor Aziz"))
+SUBJECTS = ("Time on {day}?", "Catch-up {day}?", "Quick meeting {day}", "{day} - do you have a slot?")
 ASK = (
     "Hi {me},\n\ncould we find {mins} minutes on {day} to go through {topic}? Whatever time suits you.\n\n{who}",
     "Hi {me},\n\nI'd like {mins} minutes with you on {day} about {topic}. Send me an invite for any time that "
@@ -91,65 +93,85 @@ def _rules(ctx: Ctx) -> tuple[Rules, Rules]:
     return Rules(start=10 * 60, gap=10), Rules(start=10 * 60, gap=30)
 
 
-def _plant_rules(ctx: Ctx, old: Rules, new: Rules) -> int:
-    """The rules note (among same-shaped running notes) and the later amendment; returns the amendment's time."""
+def _decoy(ctx: Ctx, new: Rules) -> Rules:
+    """Another person's rule with the same words, looser than the person's own: applying it breaks theirs."""
+    return Rules(start=10 * 60, gap=new.gap) if ctx.variant == "start" else Rules(start=new.start, gap=15)
+
+
+def _plant_rules(ctx: Ctx, old: Rules, new: Rules, other: Person | None) -> int:
+    """The rules note (among same-shaped running notes), the later amendment through another channel and, at
+    levels 4-5, ``other``'s own rule in the same words a few days after it; returns the amendment's time."""
     amend_back = rules.age(ctx, 5, 20)
     rule_t = rules.minute(ctx, ctx.now - amend_back - int(ctx.rng.integers(8, 12)) * clock.DAY)
-    amend_t = rules.minute(ctx, ctx.now - amend_back)
+    amend_t = plant.jitter(ctx, rules.minute(ctx, ctx.now - amend_back), 2)
     rules.running_note(ctx, rule_t, old.lines())
     rules.decoy_notes(ctx, rule_t, rules.candidates(ctx), spread_days=10, near=NEAR)
     me = ctx.persona.me
+    later = plant.jitter(ctx, amend_t + int(ctx.rng.integers(3, 9)) * clock.DAY, 20)
     if ctx.variant == "start":
         p = ctx.person("colleague")
-        ctx.svc("chat").post_as(
-            "general", p.name, f"{me.first}, does 9:45 still work for the weekly check-in?", amend_t - 9 * 60
-        )
-        ctx.svc("chat").post_as(
+        asked = plant.jitter(ctx, amend_t - 9 * clock.MINUTE, 2)
+        plant.chat(ctx, asked, "general", p.name, f"{me.first}, does 9:45 still work for the weekly check-in?")
+        plant.chat(
+            ctx,
+            amend_t,
             "general",
             me.name,
             f"from now on nothing before {_hm(new.start)} for me, the school run changed - can we do 11?",
-            amend_t,
         )
+        if other is not None:
+            plant.chat(
+                ctx,
+                later,
+                "general",
+                other.name,
+                f"heads-up: from now on nothing before {_hm(_decoy(ctx, new).start)} for me, new train times",
+            )
     else:
         boss = ctx.persona.by_relation("manager")[0]
-        wm = ctx.svc("workmail")
-        wm.insert(
-            "messages",
-            {
-                "time": amend_t,
-                "from": wm.address(),
-                "to": [boss.email],
-                "cc": [],
-                "subject": "Re: team offsite",
-                "body": f"Hi {boss.first},\n\nthe offsite dates work for me. Unrelated: back-to-backs are killing me, "
-                f"so I'm keeping {new.gap} minutes between meetings from now on.\n\n{me.first}",
-                "folder": "sent",
-                "read": True,
-                "attachments": [],
-            },
+        plant.mail_out(
+            ctx,
+            "workmail",
+            amend_t,
+            boss.email,
+            "Re: team offsite",
+            f"Hi {boss.first},\n\nthe offsite dates work for me. Unrelated: back-to-backs are killing me, so from "
+            f"now on I leave {new.gap} minutes free before and after anything in my diary.\n\n{me.first}",
         )
+        if other is not None:
+            plant.mail_in(
+                ctx,
+                "workmail",
+                later,
+                other.email,
+                "Re: team offsite",
+                f"Hi {me.first},\n\nsounds good. Same here, by the way: from now on I leave "
+                f"{_decoy(ctx, new).gap} minutes free before and after anything in my diary, it helps.\n\n"
+                f"{other.first}",
+            )
     return amend_t
 
 
 def _crowd(ctx: Ctx, day: int, old: Rules, new: Rules, mins: int) -> list[dict]:
-    """Meetings on the first request's day that make the old rule's earliest slot break the new one."""
-    cal = ctx.svc("calendar")
+    """Meetings (not yet planted) on the first request's day that make the old rule's earliest slot break
+    the new one."""
     team = [p.email for p in ctx.persona.by_relation("colleague")[:3]]
-    out = []
     if ctx.variant == "start":
         t = day + new.start * clock.MINUTE + (mins + 45) * clock.MINUTE
-        out.append(cal.add("Design review", t, t + 50 * clock.MINUTE, location="Room 3.01", attendees=team))
-    else:
-        t = day + old.start * clock.MINUTE
-        out.append(cal.add("Vendor call", t, t + 40 * clock.MINUTE, location="Video call", attendees=team[:1]))
-        t2 = t + (40 + old.gap + mins + old.gap) * clock.MINUTE
-        out.append(cal.add("Budget check-in", t2, t2 + 45 * clock.MINUTE, location="Room 2.14", attendees=team[1:]))
-    return out
+        return [dict(title="Design review", start=t, end=t + 50 * clock.MINUTE, location="Room 3.01", attendees=team)]
+    t = day + old.start * clock.MINUTE
+    t2 = t + (40 + old.gap + mins + old.gap) * clock.MINUTE
+    return [
+        dict(title="Vendor call", start=t, end=t + 40 * clock.MINUTE, location="Video call", attendees=team[:1]),
+        dict(title="Budget check-in", start=t2, end=t2 + 45 * clock.MINUTE, location="Room 2.14", attendees=team[1:]),
+    ]
 
 
-def _pick_day(ctx: Ctx, k: int, mins: int, old: Rules, new: Rules, used: set[int], *, friday: bool) -> int | None:
+def _pick_day(
+    ctx: Ctx, k: int, mins: int, wrong: list[Rules], new: Rules, used: set[int], *, friday: bool
+) -> int | None:
     """A weekday 2-13 days out with a legal slot (a Friday if ``friday``). The first request's day is crowded
-    until the old rule's earliest slot breaks the new one."""
+    so that the earliest slot under every ``wrong`` rule (the old one, another person's) breaks the new one."""
     for off in ctx.rng.permutation(12).tolist():
         day = ctx.at(2 + int(off), 0)
         if clock.weekday(day) >= 5 or day in used or friday != (clock.weekday(day) == 4):
@@ -158,23 +180,29 @@ def _pick_day(ctx: Ctx, k: int, mins: int, old: Rules, new: Rules, used: set[int
             if first_slot(new, day, mins, checks.calendar_rows(ctx.world, with_pending=True)) is not None:
                 return day
             continue
-        planted = _crowd(ctx, day, old, new, mins)
-        busy = checks.calendar_rows(ctx.world, with_pending=True)
-        s_old, s_new = first_slot(old, day, mins, busy), first_slot(new, day, mins, busy)
-        if s_old is not None and s_new is not None and new.legal(s_old, s_old + mins * clock.MINUTE, busy):
+        crowd = _crowd(ctx, day, wrong[0], new, mins)
+        busy = checks.calendar_rows(ctx.world, with_pending=True) + crowd
+        if first_slot(new, day, mins, busy) is None:
+            continue
+        slots = [first_slot(w, day, mins, busy) for w in wrong]
+        if all(s is not None and new.legal(s, s + mins * clock.MINUTE, busy) for s in slots):
+            for c in crowd:
+                booked = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(2, 9)) * clock.DAY, 120)
+                plant.calendar(
+                    ctx, booked, c["title"], c["start"], c["end"], location=c["location"], attendees=c["attendees"]
+                )
             return day
-        for e in planted:
-            ctx.svc("calendar").remove("entries", e["id"])
     return None
 
 
 def generate(ctx: Ctx) -> Scenario:
     old, new = _rules(ctx)
-    amend_t = _plant_rules(ctx, old, new)
-    wm, persona = ctx.svc("workmail"), ctx.persona
-    n = 2 + (ctx.difficulty >= 3) + (ctx.difficulty >= 5)
-    people = ctx.sample(persona.by_relation("colleague"), n)
-    level = ctx.difficulty
+    persona, level = ctx.persona, ctx.difficulty
+    n = 2 + (level >= 3) + (level >= 5)
+    colleagues = ctx.sample(persona.by_relation("colleague"), n + 1)
+    people, other = colleagues[:n], (colleagues[n] if level >= 4 else None)
+    amend_t = _plant_rules(ctx, old, new, other)
+    wrong = [old] + ([_decoy(ctx, new)] if other is not None else [])
     requests: list[dict[str, Any]] = []
     used: set[int] = set()
     for k in range(n):
@@ -186,27 +214,33 @@ def generate(ctx: Ctx) -> Scenario:
         else:
             p = people[k]
             who = {"name": p.name, "first": p.first, "email": p.email, "account": ""}
-        day = _pick_day(ctx, k, mins, old, new, used, friday=level >= 3 and k == 1)
+        day = _pick_day(ctx, k, mins, wrong, new, used, friday=level >= 3 and k == 1)
         if day is None:
-            day = _pick_day(ctx, k, mins, old, new, used, friday=False)
+            day = _pick_day(ctx, k, mins, wrong, new, used, friday=False)
         assert day is not None, "no day with a slot in the next two weeks"  # never seen: mornings stay free
         used.add(day)
         d = clock.to_datetime(day)
-        t = (
+        t = plant.jitter(
+            ctx,
             clock.day_start(ctx.now)
             - clock.DAY
             + (9 + 3 * k) * clock.HOUR
-            + int(ctx.rng.integers(0, 170)) * clock.MINUTE
+            + int(ctx.rng.integers(0, 170)) * clock.MINUTE,
+            10,
         )
         body = ctx.pick(list(ASK)).format(
             me=persona.me.first, mins=mins, day=f"{d:%A} {d.day} {d:%B}", topic=ctx.pick(list(TOPICS)), who=who["first"]
         )
-        mail = wm.deliver(who["email"], f"{mins} min on {d:%A}?", body, time=t)
+        subject = ctx.pick(list(SUBJECTS)).format(day=f"{d:%A}")
+        mail = plant.mail_in(ctx, "workmail", t, who["email"], subject, body, who=who["name"])
         requests.append({**who, "mins": mins, "day": clock.fmt_date(day), "mail": mail["id"]})
     deal = ""
     if level >= 5:
         c = requests[-1]
-        deal = ctx.svc("crm").add_deal(
+        opened = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(20, 40)) * clock.DAY + 11 * clock.HOUR, 90)
+        deal = plant.deal(
+            ctx,
+            opened,
             c["account"],
             f"{c['account']} - renewal",
             "negotiation",
@@ -229,6 +263,8 @@ def generate(ctx: Ctx) -> Scenario:
             "requests": requests,
             "rules": [new.start, new.gap, new.friday_end, new.end],
             "old_rules": [old.start, old.gap, old.friday_end, old.end],
+            "decoy_rules": [[w.start, w.gap, w.friday_end, w.end] for w in wrong[1:]],
+            "decoy_person": other.name if other is not None else "",
             "level": level,
             "start": ctx.now,
             "deal": deal,
@@ -329,7 +365,7 @@ def _solve(world: World, f: dict[str, Any], r: Rules) -> list[str]:
         A.api("workmail.list", unread_only=True, limit=20),
         A.api("notes.list", query="meetings"),
         A.api("chat.history", channel="general", limit=30),
-        A.api("workmail.search", query="between meetings"),
+        A.api("workmail.search", query="from now on"),
     ]
     for q, s in _plan(world, f, r):
         e = s + q["mins"] * clock.MINUTE

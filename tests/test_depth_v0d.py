@@ -1,0 +1,135 @@
+"""Headroom for group v0D's families (issue 21): at levels 4-5 the deciding record sits deep in the history
+among same-shaped live candidates, a same-keyword rule that is not the person's own misleads, the task has
+more goals, a half-done run fails and another door passes.
+
+Action lists are built from the facts, like the oracle; each test plays one task to its verdict.
+"""
+
+from __future__ import annotations
+
+import json
+
+import gymnasium as gym
+import pytest
+
+import claw_gym
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.replay import finish_episode
+
+
+def _at_level(family: str, level: int, seed: int = 0, variant: str | None = None, k: int = 0):
+    specs = claw_gym.catalog(family=family, difficulty=level, split=["train", "test", "heldout"])
+    spec = [s for s in specs if variant is None or s.variant == variant][k]
+    env = gym.make(spec.env_id).unwrapped
+    env.reset(seed=seed)
+    return env
+
+
+def _play(env, steps: list[str]) -> dict:
+    for a in steps:
+        *_, terminated, truncated, info = env.step(a)
+        if terminated or truncated:
+            return info["verdict"]
+    return finish_episode(env, "done")["verdict"]
+
+
+def _failed(verdict: dict) -> list[str]:
+    return [c["name"] for c in verdict["checks"] if not c["passed"]]
+
+
+def _calls(steps: list[str], call: str) -> list[dict]:
+    return [a for a in map(json.loads, steps) if a.get("kind") == "api" and a["call"] == call]
+
+
+# ---- meeting-rules ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+@pytest.mark.parametrize("variant", ["start", "gap"])
+def test_meeting_rules_the_change_is_deep_unworded_and_another_persons_rule_comes_later(variant, level, days):
+    from claw_gym.envs.kit.rules import TITLES
+
+    for seed in range(3):
+        env = _at_level("meeting-rules", level, seed, variant)
+        world, f = env.world, env.scenario.facts
+        me = world.persona.me
+        notes = [n for n in world.services["notes"].table("notes").values() if n["title"] in TITLES]
+        assert len([n for n in notes if "meeting" in n["body"].lower()]) >= 3  # the keyword lands on three notes
+        if variant == "start":
+            chat = world.services["chat"].table("messages").values()
+            mine = [m for m in chat if m["sender"] == me.name and "from now on" in m["text"]]
+            theirs = [m for m in chat if m["sender"] == f["decoy_person"] and "from now on" in m["text"]]
+            texts = [m["text"] for m in mine]
+        else:
+            mails = world.services["workmail"].table("messages").values()
+            mine = [m for m in mails if m["folder"] == "sent" and "from now on" in m["body"]]
+            theirs = [m for m in mails if m["folder"] != "sent" and "from now on" in m["body"]]
+            texts = [m["body"] + m["subject"] for m in mine]
+        assert len(mine) == 1 and mine[0]["time"] <= world.clock.now - days * clock.DAY
+        assert f["depth"]["at"] == mine[0]["time"] and f["depth"]["candidates"] >= 3
+        assert not any("meeting" in t.lower() for t in texts)  # the change does not carry the task's keyword
+        assert len(theirs) == 1 and mine[0]["time"] < theirs[0]["time"] < world.clock.now - clock.DAY
+        assert f["decoy_person"] and f["decoy_person"] not in [q["name"] for q in f["requests"]]
+
+
+def _book(env, rules: list[int], *, reply: bool = True, todo: bool = True, shell: bool = False) -> list[str]:
+    """Book each request at its earliest slot under ``rules``; reply, log and prepare as the level asks."""
+    from claw_gym.envs import meeting_rules as M
+
+    world, f = env.world, env.scenario.facts
+    acts = M._solve(world, f, M.Rules(*rules))
+    out = []
+    for a in map(json.loads, acts):
+        if a.get("kind") == "api" and a["call"] == "workmail.reply" and not reply:
+            continue
+        if a.get("kind") == "api" and a["call"] == "todo.add_task" and not todo:
+            continue
+        if a.get("kind") == "api" and a["call"] == "calendar.create_event" and shell:
+            g = a["args"]
+            out.append(
+                A.shell(
+                    f"claw calendar create_event --title 'Catch-up' --start '{g['start']}' --end '{g['end']}' "
+                    f"--attendees {','.join(g['attendees'])}"
+                )
+            )
+            continue
+        out.append(json.dumps(a))
+    return out
+
+
+@pytest.mark.parametrize("level", [4, 5])
+@pytest.mark.parametrize("variant", ["start", "gap"])
+def test_meeting_rules_booking_by_the_other_persons_rule_fails(variant, level):
+    env = _at_level("meeting-rules", level, 1, variant)
+    f = env.scenario.facts
+    assert len(f["decoy_rules"]) == 1
+    failed = _failed(_play(env, _book(env, f["decoy_rules"][0])))
+    first = f["requests"][0]
+    assert f"{first['name']} invited to {first['mins']} min on {first['day']} inside the rules" in failed
+
+
+@pytest.mark.parametrize("variant", ["start", "gap"])
+def test_meeting_rules_booking_through_the_shell_passes_and_leaving_out_a_goal_fails(variant):
+    env = _at_level("meeting-rules", 5, 2, variant)
+    f = env.scenario.facts
+    verdict = _play(env, _book(env, f["rules"], shell=True))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=2)
+    failed = _failed(_play(env, _book(env, f["rules"], todo=False)))
+    assert failed and all(n.startswith("a preparation to-do due") for n in failed)
+    env = _at_level("meeting-rules", 4, 2, variant)
+    failed = _failed(_play(env, _book(env, env.scenario.facts["rules"], reply=False)))
+    assert failed and all(n.endswith("got a reply with the time") for n in failed)
+
+
+def test_meeting_rules_two_entries_for_one_request_is_a_hedge():
+    from claw_gym.envs import meeting_rules as M
+
+    env = _at_level("meeting-rules", 4, 0, "gap")
+    f = env.scenario.facts
+    right = _book(env, f["rules"])
+    stale = _calls(M._solve(env.world, f, M.Rules(*f["old_rules"])), "calendar.create_event")[0]
+    hedged = [A.api("calendar.create_event", **stale["args"]), *right]
+    first = f["requests"][0]
+    assert f"{first['name']} invited to {first['mins']} min on {first['day']} inside the rules" in _failed(
+        _play(env, hedged)
+    )
