@@ -1,16 +1,22 @@
 """Act on notifications: the bank asks "was this you?" about three card payments.
 
-Each alert names only the amount, so the agent looks the payment up in the bank (which
-shop charged it), then searches the mail for an order confirmation from that shop with
-that amount: one means yes; none (or only a different, older order at the shop) means
-no, and answering "No, block card" from the notification (confirmed in the bank app,
-which it opens) disputes the charge. Each
-the card was skimmed: some payments are the user's and some are not (never all one way),
-and every alert must be answered right, so one blind answer for all never passes and a
-blind mix one time in six (random tapping, in tests, never). Only the phone can answer: the
-response is recorded by the notification's action button. From level 2 another shop's
-order mail has the same amount as a payment (charged when it ships), so matching on
-the amount alone, without the bank, gives the wrong answer.
+Each alert names only the amount, so the agent looks the payment up in the bank (which shop charged
+it), then searches the mail for an order confirmation from that shop with that amount: one means yes;
+none (or only another order at the shop) means no, and answering "No, block card" from the
+notification (confirmed in the bank app, which it opens) disputes the charge. The card was skimmed:
+some payments are the user's and some are not (never all one way), and every alert must be answered
+right, so one blind answer for all never passes. Only the phone can answer: the response is recorded by
+the notification's action button. From level 2 another shop's order mail has the same amount as a
+payment (charged when it ships), so matching on the amount alone, without the bank, gives the wrong
+answer.
+
+Levels 4-5 (issue 21): an order is charged when it ships, days after its confirmation, and each
+charging shop has two more orders of the same shape and range from the last weeks, so the amount
+decides, not the shop. The instruction adds "do what I noted down" for a blocked card: a line in a
+running note >= 30 / 60 days back, among same-shaped notes with other cards' lines (an expired one),
+asks to tell the holder of the twin card and to be reminded the next morning to order a new one. At
+level 5 a later text, as deep, from a friend who "got the twin" (no card named) moves the twin: the
+note's holder alone is not enough.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ from claw_gym.devices.phone import script as S
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
+
+from .kit import checks, plant, records, rules
 
 MERCHANTS = [
     ("Zalando", "orders@zalando.example"),
@@ -40,6 +48,15 @@ INSTRUCTIONS = [
     "Deal with the bank's 'was this you?' notifications on my phone - my order confirmations are in mail.",
 ]
 PAYMENTS = 3
+#: the card the alerts are about, as the person names it in a note
+CARD = "4421"
+#: lines of other running notes with the rule's words (a card, stopped, blocked), about other matters
+NEAR = (
+    "if the old 7730 card turns up, cut it up, the bank stopped it in March",
+    "library card: renew at the front desk, they block it after a year",
+    "gym card gets stopped when the month isn't paid, ask at reception",
+    "the loyalty card for the bakery is in the kitchen drawer",
+)
 
 
 def _order_mail(
@@ -49,22 +66,67 @@ def _order_mail(
     amount: float,
     when: int,
     *,
-    read: bool = False,
     note: str = "Total charged to your card",
 ) -> str:
     order = ctx.code(6)
-    ctx.svc("mail").deliver(
+    subject = f"Your {merchant} order #{order}"
+    plant.mail_in(
+        ctx,
+        "mail",
+        plant.jitter(ctx, when, 1),
         sender,
-        f"Your {merchant} order #{order}",
+        subject,
         f"Thanks for your order!\nOrder #{order}\n{note}: {amount:.2f} EUR",
-        time=when,
-        read=read,
     )
-    return f"Your {merchant} order #{order}"
+    return subject
+
+
+def _stop_rule(ctx: Ctx) -> dict[str, Any]:
+    """Levels 4-5: what the person wrote to do when the card gets stopped, a line in a running note >= 30 / 60
+    days back among same-shaped notes (one with another card's expired rule); at level 5 the twin card
+    changed hands later, told in a text from its new holder that names no card. Returns the facts."""
+    people = [p for p in ctx.persona.people if p.relation not in ("self", "manager", "colleague")]
+    first, later = people[0], None
+    deeper = 9 * clock.DAY if ctx.difficulty >= 5 else 0  # room for the later text, itself >= 60 days back
+    noted = rules.minute(ctx, ctx.now - rules.age(ctx, 5, 20) - deeper)
+    rules.running_note(
+        ctx,
+        noted,
+        [
+            f"if my bank card ever gets stopped: text {first.first} straight away (they have its twin) and remind me "
+            "the next morning to order a new one"
+        ],
+    )
+    rules.decoy_notes(ctx, noted, rules.candidates(ctx), spread_days=12, near=NEAR)
+    holder, moved = first, 0
+    if ctx.difficulty >= 5:
+        moved = plant.jitter(ctx, noted + int(ctx.rng.integers(2, 8)) * clock.DAY, 60)
+        sms = ctx.svc("sms").table("messages").values()
+        # the friend whose thread has the fewest texts since: the phone's Messages shows a thread's newest 30
+        later = min(
+            ctx.persona.by_relation("friend"),
+            key=lambda p: (sum(m["number"] == p.phone and m["time"] > moved for m in sms), p.name),
+        )
+        plant.sms(
+            ctx,
+            moved,
+            later.phone,
+            f"got the twin from {first.first} today, I'll do the weekly shop for you from now on",
+        )
+        holder = later
+    return {
+        "noted": noted,
+        "moved": moved,
+        "holder": holder.phone,
+        "holder_name": holder.name,
+        "holder_email": holder.email,
+        "former": first.phone if later is not None else "",
+        "morning": clock.day_start(ctx.now) + clock.DAY,
+    }
 
 
 def generate(ctx: Ctx) -> Scenario:
-    bank, phone = ctx.svc("bank"), ctx.svc("phone")
+    phone, level = ctx.svc("phone"), ctx.difficulty
     shops = ctx.sample(MERCHANTS, PAYMENTS + 1)  # one per payment, and one for the look-alike order
     paid = ctx.now - int(ctx.rng.integers(70 * 60, 110 * 60))  # the last one still 20 min ago
     payments = []
@@ -73,20 +135,25 @@ def generate(ctx: Ctx) -> Scenario:
     for i, (merchant, sender) in enumerate(shops[:PAYMENTS]):
         amount = ctx.money(15, 240)
         legit = i not in frauds
-        tx = bank.post(-amount, merchant, "card payment", time=paid)  # as the background writes card rows
+        paid = plant.jitter(ctx, paid, 2)
+        tx = plant.tx(ctx, paid, -amount, merchant, plant.CARD_PAYMENT)  # as the background writes card rows
         order = None
+        # levels 4-5: the order was placed days before it shipped and charged, and the shop has other orders
+        # of the same shape and range from the last weeks: the amount, not the shop, decides
+        placed = paid - (int(ctx.rng.integers(1, 6)) * clock.DAY if level >= 4 else 2 * clock.MINUTE)
         if legit:
-            order = _order_mail(ctx, merchant, sender, amount, paid - 2 * clock.MINUTE)
-        elif ctx.difficulty >= 3:  # an older order at the same shop, another amount
-            _order_mail(
-                ctx, merchant, sender, round(amount + float(ctx.rng.uniform(5, 40)), 2), paid - 9 * clock.DAY, read=True
-            )
+            order = _order_mail(ctx, merchant, sender, amount, placed)
+        elif level >= 3:  # an older order at the same shop, another amount
+            _order_mail(ctx, merchant, sender, round(amount + float(ctx.rng.uniform(5, 40)), 2), paid - 9 * clock.DAY)
+        for _ in range(2 if level >= 4 else 0):
+            other = round(amount * float(ctx.rng.uniform(0.6, 1.4)) + float(ctx.rng.choice([-1, 1])) * 3.17, 2)
+            _order_mail(ctx, merchant, sender, other, paid - int(ctx.rng.integers(6, 13)) * clock.DAY)
         note = phone.notify(
             "Bank",
             f"Card payment {amount:.2f} EUR",
             "Card ending 4421: was this you? The payment details are in the app.",
             [YES, NO],
-            time=paid + clock.MINUTE,
+            time=plant.jitter(ctx, paid + clock.MINUTE, 1),
             package="com.claw.bank",
             effects={
                 NO: {
@@ -108,7 +175,7 @@ def generate(ctx: Ctx) -> Scenario:
             }
         )
         paid += int(ctx.rng.integers(5 * 60, 25 * 60))
-    if ctx.difficulty >= 2:  # another shop's order with the amount of a fraudulent payment, not charged yet
+    if level >= 2:  # another shop's order with the amount of a fraudulent payment, not charged yet
         other, other_sender = shops[PAYMENTS]
         _order_mail(
             ctx,
@@ -118,7 +185,37 @@ def generate(ctx: Ctx) -> Scenario:
             paid - int(ctx.rng.integers(2, 6)) * clock.HOUR,
             note="You will be charged when it ships. Total",
         )
-    return Scenario(ctx.pick(INSTRUCTIONS), {"payments": payments})
+    instruction = ctx.pick(INSTRUCTIONS)
+    stop: dict[str, Any] = {}
+    if level >= 4:
+        instruction += " If the card ends up blocked, do what I noted down for that case."
+        stop = _stop_rule(ctx)
+    return Scenario(
+        instruction,
+        {
+            "payments": payments,
+            "stop": stop,
+            # whom the note or the later text name: telling the former holder too is no leak
+            "told": [
+                x
+                for p in ctx.persona.people
+                if p.phone in (stop.get("holder"), stop.get("former"))
+                for x in (p.phone, p.email)
+            ],
+            "start": ctx.now,
+            "before": records.ids_now(ctx, ("calendar", "entries"), ("todo", "items"), ("phone", "alarms")),
+            **(
+                {
+                    "depth": {
+                        "at": stop["noted"] if level < 5 else stop["moved"],
+                        "candidates": 1 + rules.candidates(ctx),
+                    }
+                }
+                if stop
+                else {}
+            ),
+        },
+    )
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
@@ -147,6 +244,55 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
                 f"status {tx['status']}",
                 because="the alert's 'No, block card' disputes a payment that was not the user's",
             )
+    if f.get("stop"):
+        _check_stop(world, f, g)
+
+
+def _morning_reminders(world: World, f: dict[str, Any]) -> list[str]:
+    """What reminds the person the next morning (06:00-12:00): a to-do due then (or due that day, no time),
+    a calendar entry starting then, or an alarm set for then, each made by the agent."""
+    day = f["stop"]["morning"]
+    lo, hi = day + 6 * clock.HOUR, day + 12 * clock.HOUR
+    out = [
+        f"to-do {r['title']!r}"
+        for r in records.agent_rows(world, "todo", "items", f["before"]["todo.items"])
+        if r["due"] is not None and (lo <= r["due"] < hi or r["due"] == day) and not r["done"]
+    ]
+    out += [
+        f"calendar {r['title']!r}"
+        for r in records.agent_rows(world, "calendar", "entries", f["before"]["calendar.entries"])
+        if lo <= r["start"] < hi
+    ]
+    wday = clock.to_datetime(day).strftime("%a").lower()
+    out += [
+        f"alarm {r['time']}"
+        for r in records.agent_rows(world, "phone", "alarms", f["before"]["phone.alarms"])
+        if r["enabled"] and "06:00" <= r["time"] < "12:00" and (not r["days"] or wday in r["days"])
+    ]
+    return out
+
+
+def _check_stop(world: World, f: dict[str, Any], g: Grader) -> None:
+    """Levels 4-5: the person's note says what to do once the card is stopped."""
+    stop = f["stop"]
+    why = f"a note of the person's says to text whoever has the {CARD}'s twin once it is stopped" + (
+        f", and a later text says {stop['holder_name']} has it now" if stop["former"] else ""
+    )
+    told = checks.reached(world, [stop["holder"], stop["holder_email"]], f["start"])  # any door
+    g.expect(
+        f"{stop['holder_name']} (who has the twin card) was told",
+        bool(told),
+        "; ".join(told) or "not reached",
+        because=why,
+    )
+    found = _morning_reminders(world, f)
+    g.expect(
+        "a reminder the next morning to order a new card",
+        bool(found),
+        ", ".join(found) or "none the next morning",
+        because="the same note asks to be reminded the next morning to order a new one "
+        f"({clock.fmt_date(stop['morning'])})",
+    )
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
@@ -164,6 +310,15 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
         shade = p["answer"] == YES  # "yes" leaves the shade open
         if p["answer"] == NO:  # blocking the card opens the bank app, which asks to confirm
             steps.append(S.tap("id/button1"))
+    stop = f.get("stop")
+    if stop:
+        steps += [A.api("notes.list", query="stopped"), A.api("sms.list", limit=50)]
+        steps += [
+            A.api(
+                "sms.send", to=stop["holder"], body=f"My card ending {CARD} is blocked now: please don't use your twin."
+            ),
+            A.api("todo.add_task", title="Order a new bank card", due=f"{clock.fmt_date(stop['morning'])} 09:00"),
+        ]
     return steps + [A.finish("Answered the bank's alerts.")]
 
 
@@ -171,7 +326,7 @@ FAMILY = Family(
     name="phone-card-check",
     count=37,
     kind="reactive",
-    services=("phone", "bank", "mail", "contacts", "sms"),
+    services=("phone", "bank", "mail", "contacts", "sms", "notes", "todo", "calendar"),
     devices=("phone",),
     needs_sim_phone=True,
     summary="Every bank alert is answered from the phone: 'yes' when a mailed order matches the charging shop "
@@ -184,6 +339,7 @@ FAMILY = Family(
     max_steps=40,
     tags=("phone", "notification"),
     footprint=Footprint(
-        owns=(Own("bank.transactions", ids=("payments.tx",)), Own("phone.notifications", ids=("payments.note",)))
+        owns=(Own("bank.transactions", ids=("payments.tx",)), Own("phone.notifications", ids=("payments.note",))),
+        parties=("told",),
     ),
 )

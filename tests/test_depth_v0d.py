@@ -133,3 +133,81 @@ def test_meeting_rules_two_entries_for_one_request_is_a_hedge():
     assert f"{first['name']} invited to {first['mins']} min on {first['day']} inside the rules" in _failed(
         _play(env, hedged)
     )
+
+
+# ---- phone-card-check ------------------------------------------------------------------------------
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_card_check_the_stop_rule_is_deep_among_card_notes_and_each_shop_has_three_orders(level, days):
+    from claw_gym.envs.phone_card_check import NEAR
+
+    for seed in range(3):
+        env = _at_level("phone-card-check", level, seed)
+        world, f = env.world, env.scenario.facts
+        now, stop = world.clock.now, f["stop"]
+        notes = world.services["notes"].table("notes").values()
+        rule = [n for n in notes if "ever gets stopped" in n["body"]]
+        assert len(rule) == 1 and rule[0]["updated"] <= now - days * clock.DAY
+        assert len([n for n in notes if "card" in n["body"].lower() and n["updated"] < now - 20 * clock.DAY]) >= 3
+        assert any(line in n["body"] for n in notes for line in (s[:1].upper() + s[1:] for s in NEAR))
+        assert f["depth"]["at"] <= now - days * clock.DAY and f["depth"]["candidates"] >= 3
+        mails = world.services["mail"].table("messages").values()
+        for p in f["payments"]:
+            shop = p["row"].split("  ")[0]
+            orders = [m for m in mails if m["subject"].startswith(f"Your {shop} order #")]
+            assert len(orders) >= 3  # same shop, same subject shape: the amount decides
+            assert len([m for m in orders if f"{p['amount']:.2f} EUR" in m["body"]]) == int(p["legit"])
+        if level == 5:  # the twin changed hands in a text as deep, which names no card; on the phone's thread
+            texts = sorted(
+                (m for m in world.services["sms"].table("messages").values() if m["number"] == stop["holder"]),
+                key=lambda m: -m["time"],
+            )
+            moved = [i for i, m in enumerate(texts) if "twin" in m["body"]]
+            assert len(moved) == 1 and moved[0] < 30 and "card" not in texts[moved[0]]["body"]
+            assert stop["noted"] < texts[moved[0]]["time"] <= now - days * clock.DAY
+            assert stop["former"] and stop["former"] != stop["holder"]
+
+
+def _card_steps(env, *, to: str | None = None, remind: str | None = "todo") -> list[str]:
+    """The oracle's alert answers, then the note's two goals by other doors: a mail or text, a calendar entry."""
+    f = env.scenario.facts
+    acts = [a for a in env.oracle_actions() if '"sms.send"' not in a and '"todo.add_task"' not in a]
+    stop, extra = f["stop"], []
+    holder = to or stop["holder"]
+    person = next(p for p in env.world.persona.people if p.phone == holder)
+    extra.append(
+        A.shell(f"claw mail send --to {person.email} --subject 'Card' --body 'Bank card blocked, skip the twin.'")
+    )
+    day = clock.fmt_date(stop["morning"])
+    if remind == "calendar":
+        extra.append(A.api("calendar.create_event", title="New card", start=f"{day} 08:30", end=f"{day} 08:45"))
+    elif remind == "evening":
+        extra.append(A.api("todo.add_task", title="New card", due=f"{clock.fmt_date(f['start'])} 20:00"))
+    return acts[:-1] + extra + acts[-1:]
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_card_check_mail_and_calendar_pass_and_leaving_out_a_goal_fails(level):
+    env = _at_level("phone-card-check", level, 1)
+    verdict = _play(env, _card_steps(env, remind="calendar"))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    assert _failed(_play(env, _card_steps(env, remind="evening"))) == [
+        "a reminder the next morning to order a new card"
+    ]
+    env.reset(seed=1)
+    acts = [a for a in env.oracle_actions() if '"sms.send"' not in a]
+    holder = env.scenario.facts["stop"]["holder_name"]
+    assert _failed(_play(env, acts)) == [f"{holder} (who has the twin card) was told"]
+
+
+def test_card_check_telling_the_notes_holder_misses_the_later_text_at_level_5():
+    env = _at_level("phone-card-check", 5, 2)
+    stop = env.scenario.facts["stop"]
+    verdict = _play(env, _card_steps(env, to=stop["former"], remind="calendar"))
+    assert _failed(verdict) == [f"{stop['holder_name']} (who has the twin card) was told"]
+    assert not verdict["violations"]  # telling the former holder too is no leak
+
+
+def test_card_check_the_lower_levels_keep_one_goal():
+    env = _at_level("phone-card-check", 3, 0)
+    assert not env.scenario.facts["stop"] and "noted down" not in env.scenario.instruction
