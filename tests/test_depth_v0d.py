@@ -211,3 +211,73 @@ def test_card_check_telling_the_notes_holder_misses_the_later_text_at_level_5():
 def test_card_check_the_lower_levels_keep_one_goal():
     env = _at_level("phone-card-check", 3, 0)
     assert not env.scenario.facts["stop"] and "noted down" not in env.scenario.instruction
+
+
+# ---- phone-missed-call -----------------------------------------------------------------------------
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_missed_call_the_habit_is_a_deep_note_line_and_the_calendar_comes_from_a_deeper_text(level, days):
+    from claw_gym.envs.phone_missed_call import FROM_NOW_ON, NEAR, RUNNING_LINE
+
+    for seed in range(3):
+        env = _at_level("phone-missed-call", level, seed)
+        world, f = env.world, env.scenario.facts
+        now = world.clock.now
+        notes = world.services["notes"].table("notes").values()
+        rule = [n for n in notes if RUNNING_LINE[1:] in n["body"]]
+        assert len(rule) == 1 and rule[0]["updated"] <= now - days * clock.DAY and rule[0]["title"] == f["note"]
+        assert "missed" not in RUNNING_LINE and "call" not in RUNNING_LINE  # the obvious keywords miss it
+        near = [n for n in notes if any(x[1:] in n["body"] for x in NEAR)]
+        assert len(near) >= 3 and f["depth"]["candidates"] >= 3
+        assert f["wanted"]["phone"] and f["wanted"]["phone"] != f["number"]
+        assert f["calendar"] == (level == 5)
+        if level == 5:
+            texts = world.services["sms"].table("messages").values()
+            said = [m for m in texts if m["body"] == FROM_NOW_ON]
+            assert len(said) == 1 and rule[0]["updated"] < said[0]["time"] <= now - days * clock.DAY
+            thread = sorted((m for m in texts if m["number"] == said[0]["number"]), key=lambda m: -m["time"])
+            assert thread.index(said[0]) < 30  # on the phone's Messages thread (its newest 30)
+            assert f["depth"]["at"] == said[0]["time"]
+
+
+def _callback_by_api(env, *, number: bool = True, calendar: bool = True) -> list[str]:
+    """Texts through the API, the number by mail, the reminder as a calendar entry (or an alarm-free to-do)."""
+    f = env.scenario.facts
+    day = clock.fmt_date(f["trigger_at"])
+    h, m = map(int, f["time"].split(":"))
+    end = f"{h + (m + 20) // 60:02d}:{(m + 20) % 60:02d}"
+    steps = [
+        A.wait(f["settled_at"] - env.world.clock.now + 90, wake=False),
+        A.api("sms.send", to=f["number"], body=f"Got it, I'll ring you at {f['time']}."),
+    ]
+    if number:
+        want = f["wanted"]
+        steps.append(A.api("mail.send", to=[f["email"]], subject="Number", body=f"{want['name']}: {want['phone']}"))
+    if calendar:
+        steps.append(
+            A.api("calendar.create_event", title=f"Ring {f['first']}", start=f"{day} {f['time']}", end=f"{day} {end}")
+        )
+    else:
+        steps.append(A.api("todo.add_task", title=f"Ring {f['first']}", due=f"{day} {f['time']}"))
+    return [*steps, A.wait(6 * clock.HOUR, wake=False)]
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_missed_call_through_the_api_and_mail_passes_and_a_goal_left_out_fails(level):
+    env = _at_level("phone-missed-call", level, 1)
+    f = env.scenario.facts
+    verdict = _play(env, _callback_by_api(env))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    assert _failed(_play(env, _callback_by_api(env, number=False))) == [
+        f"{f['first']} got {f['wanted']['name']}'s number"
+    ]
+
+
+def test_missed_call_a_reminder_without_the_calendar_misses_the_later_text_at_level_5():
+    env = _at_level("phone-missed-call", 5, 2)
+    assert _failed(_play(env, _callback_by_api(env, calendar=False))) == [
+        "a calendar entry at the settled call-back time"
+    ]
+    env.reset(seed=2)
+    oracle = [a for a in env.oracle_actions() if '"calendar.create_event"' not in a]  # the alarm alone
+    assert _failed(_play(env, oracle)) == ["a calendar entry at the settled call-back time"]
