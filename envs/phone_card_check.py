@@ -330,7 +330,9 @@ FAMILY = Family(
     devices=("phone",),
     needs_sim_phone=True,
     summary="Every bank alert is answered from the phone: 'yes' when a mailed order matches the charging shop "
-    "(from the bank) and the amount (and the charge is not disputed), otherwise 'no', which disputes it.",
+    "(from the bank) and the amount (and the charge is not disputed), otherwise 'no', which disputes it; from "
+    "level 4, as the person's note says for a blocked card, the twin card's holder is told (a later text may "
+    "move it) and a reminder the next morning orders a new one.",
     generate=generate,
     check=check,
     oracle=oracle,

@@ -292,7 +292,9 @@ FAMILY = Family(
     needs_sim_phone=True,
     summary="After the missed call and texts, as a line of the person's notes page says: a reminder at the "
     "call-back time the texts settle on (alarm, calendar entry or to-do, or the call made then), none at the "
-    "superseded time, and the caller's last text from the person asks for the settled time and no other.",
+    "superseded time, and the caller's last text from the person asks for the settled time and no other; from "
+    "level 4 the caller also gets the contact number they asked for, at level 5 the call-back is in the "
+    "calendar too (a later text of the person's says so).",
     generate=generate,
     check=check,
     oracle=oracle,

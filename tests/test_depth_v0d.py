@@ -281,3 +281,67 @@ def test_missed_call_a_reminder_without_the_calendar_misses_the_later_text_at_le
     env.reset(seed=2)
     oracle = [a for a in env.oracle_actions() if '"calendar.create_event"' not in a]  # the alarm alone
     assert _failed(_play(env, oracle)) == ["a calendar entry at the settled call-back time"]
+
+
+# ---- phone-dnd-meeting -----------------------------------------------------------------------------
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_dnd_the_rule_and_the_friends_shortening_are_deep_and_board_meetings_are_several(level, days):
+    from claw_gym.envs.phone_dnd_meeting import ASK_LESS, NEAR, RUNNING_LINE
+
+    for seed in range(3):
+        env = _at_level("phone-dnd-meeting", level, seed)
+        world, f = env.world, env.scenario.facts
+        now = world.clock.now
+        notes = world.services["notes"].table("notes").values()
+        rule = [n for n in notes if RUNNING_LINE[1:] in n["body"]]
+        assert len(rule) == 1 and rule[0]["title"] == f["note"]
+        assert "disturb" not in RUNNING_LINE.lower() and "board meeting" not in RUNNING_LINE.lower()
+        assert len([n for n in notes if any(x[1:] in n["body"] for x in NEAR)]) >= 3
+        texts = world.services["sms"].table("messages").values()
+        asked = [m for m in texts if m["body"] == ASK_LESS]
+        assert len(asked) == 1 and rule[0]["updated"] < asked[0]["time"] <= now - days * clock.DAY
+        assert "board" not in ASK_LESS.lower() and "disturb" not in ASK_LESS.lower()  # its line names no topic
+        thread = sorted((m for m in texts if m["number"] == asked[0]["number"]), key=lambda m: -m["time"])
+        assert thread.index(asked[0]) < 28  # on the phone's Messages thread with the agreement after it
+        cal = world.services["calendar"].table("entries").values()
+        board = [e for e in cal if e["location"] == "Board room" and e["start"] > now]
+        assert len(board) >= 3 and len({clock.day_start(e["start"]) for e in board}) == len(board)
+        assert f["off_within"] == 15 * clock.MINUTE and bool(f["presenter"]) == (level == 5)
+
+
+def _dnd_steps(env, *, calendar: str = "move", tell: bool = True) -> list[str]:
+    """DND through the oracle's switch taps; the calendar by deleting and re-creating on the laptop (or not at
+    all), the presenter told by chat-free mail."""
+    f = env.scenario.facts
+    acts = [a for a in env.oracle_actions() if '"calendar.update_event"' not in a and '"sms.send"' not in a]
+    extra = []
+    if calendar == "recreate":
+        extra += [
+            A.shell(f"claw calendar delete_event --id {f['entry']}"),
+            A.shell(
+                f"claw calendar create_event --title '{f['title']}' --start '{clock.fmt(f['start'])}' "
+                f"--end '{clock.fmt(f['end'])}'"
+            ),
+        ]
+    if tell and f["presenter"]:
+        extra.append(A.api("mail.send", to=[f["presenter"][0]], subject="Board", body="It starts later today."))
+    i = next(k for k, a in enumerate(acts) if '"wait"' in a)  # after the first wait: the text has arrived
+    return acts[: i + 1] + extra + acts[i + 1 :]
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_dnd_recreating_the_entry_and_mailing_pass_and_leaving_the_calendar_fails(level):
+    env = _at_level("phone-dnd-meeting", level, 1)
+    verdict = _play(env, _dnd_steps(env, calendar="recreate"))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    failed = _failed(_play(env, _dnd_steps(env, calendar="leave")))
+    assert failed == ["the calendar shows the meeting at its new time (and not at the old one)"]
+
+
+def test_dnd_the_presenter_left_out_fails_at_level_5():
+    env = _at_level("phone-dnd-meeting", 5, 2)
+    f = env.scenario.facts
+    assert _failed(_play(env, _dnd_steps(env, calendar="recreate", tell=False))) == [
+        f"{f['presenter_name']} was told of the move"
+    ]

@@ -474,7 +474,13 @@ def test_dnd_later_text_from_the_family_shortens_the_off_window_from_level_4():
     """The notes page says off within 30 min; at level 4 a family member's text (agreed to) asks for 15: it wins."""
     late = lambda world, f: _dnd(world, f["start"] - 20 * clock.MINUTE, f["end"] + 22 * clock.MINUTE)
     assert _run("phone-dnd-meeting", late, difficulty=3)["passed"]
-    verdict = _run("phone-dnd-meeting", late, difficulty=4)
+
+    def moved(world, f):  # level 4's text also asks to move the calendar entry: done, so only the window fails
+        steps = late(world, f)
+        fix = A.api("calendar.update_event", id=f["entry"], start=clock.fmt(f["start"]), end=clock.fmt(f["end"]))
+        return [steps[0], fix, *steps[1:]]
+
+    verdict = _run("phone-dnd-meeting", moved, difficulty=4)
     assert _failed(verdict) == ["switched off within 15 minutes after the end"], verdict
     assert "later text" in verdict["checks"][2]["because"]
 

@@ -502,7 +502,11 @@ def _boss_mail_with(text: str):
 
 
 DEEP = {
-    "phone-dnd-meeting": (_notes_with("Board meetings: phone on Do not disturb"), "notes", "notes"),
+    "phone-dnd-meeting": (
+        _notes_with("the board sits, the phone goes quiet"),
+        "notes",
+        "notes",
+    ),  # levels 4-5's wording
     "phone-missed-call": (_notes_with("phone them at a set hour"), "notes", "notes"),  # levels 4-5's wording
     "todo-export": (_notes_with("When I print a to-do list"), "notes", "notes"),
     "venue-cancel": (_notes_with("can't have us after all"), "notes", "notes"),
