@@ -345,3 +345,81 @@ def test_dnd_the_presenter_left_out_fails_at_level_5():
     assert _failed(_play(env, _dnd_steps(env, calendar="recreate", tell=False))) == [
         f"{f['presenter_name']} was told of the move"
     ]
+
+
+# ---- dual-flight-change ----------------------------------------------------------------------------
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_flight_the_longer_lead_is_a_deep_text_after_booking_among_three_future_trips(level, days):
+    from claw_gym.envs.dual_flight_change import LONGER, THEIRS
+
+    for seed in range(3):
+        env = _at_level("dual-flight-change", level, seed)
+        world, f = env.world, env.scenario.facts
+        now = world.clock.now
+        texts = world.services["sms"].table("messages").values()
+        said = [m for m in texts if m["body"] == LONGER]
+        assert len(said) == 1 and said[0]["direction"] == "out" and said[0]["time"] <= now - days * clock.DAY
+        assert "flight" not in LONGER and "airport" not in LONGER  # its line names no topic
+        thread = sorted((m for m in texts if m["number"] == said[0]["number"]), key=lambda m: -m["time"])
+        assert thread.index(said[0]) < 29 and any(m["body"] == THEIRS for m in thread)  # the friend's own, after
+        itin = world.services["files"].table("files")
+        mine = next(r for r in itin.values() if r["path"] == f["path"])
+        assert mine["modified"] < said[0]["time"]  # the itinerary's "2 hours" predates the change
+        future = [e for e in world.services["calendar"].table("entries").values() if e["title"].startswith("Flight ")]
+        assert len([e for e in future if e["start"] > now]) >= 3
+        trips = [r for r in itin.values() if r["path"].startswith("Documents/travel/itinerary-")]
+        assert len(trips) >= 3
+        assert f["new_leave"] == clock.fmt(f["new"] - 150 * clock.MINUTE)[11:16]
+
+
+def _flight_steps(env, *, lead: int = 150, lands: str | None = None, tell: bool = True) -> list[str]:
+    """Calendar and itinerary through the API (other doors than claw and sed), the alarm on the phone, the
+    pickup told by mail."""
+    from claw_gym.devices.phone import script as S
+
+    f = env.scenario.facts
+    leave = clock.fmt(f["new"] - lead * clock.MINUTE)[11:16]
+    old = next(r for r in env.world.services["files"].table("files").values() if r["path"] == f["path"])["content"]
+    fixed = old.replace(f"Departs: {clock.fmt(f['dep'])}", f"Departs: {clock.fmt(f['new'])}").replace(
+        f"Leave for airport: {f['old_leave']}", f"Leave for airport: {leave}"
+    )
+    steps = [
+        A.wait(f["trigger_at"] - env.world.clock.now, wake=False),
+        A.api("calendar.update_event", id=f["entry"], start=clock.fmt(f["new"])),
+        A.api("files.write", path=f["path"], content=fixed),
+        *S.open_app("Clock"),
+        S.tap("desc=Leave for airport · Once"),
+        S.tap("id/add_alarm"),
+        *S.fill("time", leave),
+        *S.fill("label", "Leave for airport"),
+        S.tap("id/save"),
+    ]
+    if tell:
+        steps.append(
+            A.api("mail.send", to=[f["pickup"][1]], subject="Flight", body=f"Landing {lands or f['lands']} now.")
+        )
+    return [*steps, A.wait(8 * clock.HOUR, wake=False)]
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_flight_through_the_api_and_mail_passes_and_the_itinerarys_two_hours_fail(level):
+    env = _at_level("dual-flight-change", level, 1)
+    verdict = _play(env, _flight_steps(env))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    assert set(_failed(_play(env, _flight_steps(env, lead=120)))) == {
+        "the itinerary says when to leave now",
+        "an alarm is on for the new leaving time",
+    }
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_flight_the_pickup_left_out_or_told_both_times_fails(level):
+    env = _at_level("dual-flight-change", level, 2)
+    f = env.scenario.facts
+    name = f"{f['pickup_name']} was told the new landing time"
+    assert _failed(_play(env, _flight_steps(env, tell=False))) == [name]
+    env.reset(seed=2)
+    assert _failed(_play(env, _flight_steps(env, lands=f"{f['lands']} (or {f['old_lands']})"))) == [name]
+    env.reset(seed=2)
+    assert _failed(_play(env, _flight_steps(env, lands=f["old_lands"]))) == [name]
