@@ -423,3 +423,58 @@ def test_flight_the_pickup_left_out_or_told_both_times_fails(level):
     assert _failed(_play(env, _flight_steps(env, lands=f"{f['lands']} (or {f['old_lands']})"))) == [name]
     env.reset(seed=2)
     assert _failed(_play(env, _flight_steps(env, lands=f["old_lands"]))) == [name]
+
+
+# ---- dual-ticket-new-number ------------------------------------------------------------------------
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_new_number_the_right_digits_are_in_a_deep_renewal_note_among_three_and_tickets_are_several(level, days):
+    for seed in range(3):
+        env = _at_level("dual-ticket-new-number", level, seed)
+        world, f = env.world, env.scenario.facts
+        now = world.clock.now
+        acts = list(world.services["crm"].table("activities").values())
+        renewals = [
+            a for a in acts if a["text"].startswith("Renewal call with ") and "Mobiles for the file" in a["text"]
+        ]
+        assert len(renewals) >= 3
+        right = [a for a in renewals if f["new"] in a["text"]]
+        assert len(right) == 1 and right[0]["time"] <= now - days * clock.DAY and right[0]["deal"] == f["deal"]
+        assert f["colleague_number"] in right[0]["text"]  # two mobiles in the note: the right person's decides
+        ticket = world.services["helpdesk"].table("tickets")[f["ticket"]]
+        assert f["written"] in ticket["body"] and f["new"] not in ticket["body"]
+        tickets = world.services["helpdesk"].table("tickets").values()
+        shaped = [t for t in tickets if t["status"] == "open" and "mobile" in (t["subject"] + t["body"]).lower()]
+        assert len(shaped) >= 3
+        synced = {c["name"] for c in world.services["contacts"].table("people").values()}
+        assert f["name"] not in synced  # the one saved on the phone only
+        assert "CRM" in env.scenario.instruction
+
+
+def _number_steps(env, number: str, *, crm: bool = True) -> list[str]:
+    """The oracle's phone steps with ``number``; ticket and CRM through the API (another door than claw)."""
+    f = env.scenario.facts
+    acts = [a.replace(f["new"], number) for a in env.oracle_actions() if '"shell"' not in a and '"finish"' not in a]
+    acts += [
+        A.api("helpdesk.comment", id=f["ticket"], text="Done, thanks!"),
+        A.api("helpdesk.update", id=f["ticket"], status="solved"),
+    ]
+    if crm:
+        acts.append(A.api("crm.log_activity", deal_id=f["deal"], text=f"Mobile changed to {number}"))
+    return [*acts, A.finish("done")]
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_new_number_by_api_passes_and_the_co_listed_or_ticket_number_or_no_crm_fails(level):
+    env = _at_level("dual-ticket-new-number", level, 1)
+    f = env.scenario.facts
+    verdict = _play(env, _number_steps(env, f["new"]))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    for wrong in (f["colleague_number"], f["written"]):
+        env.reset(seed=1)
+        failed = _failed(_play(env, _number_steps(env, wrong)))
+        assert "the phone has the customer under the new number" in failed
+        assert "the new number is noted on their CRM account" in failed
+    env.reset(seed=1)
+    assert _failed(_play(env, _number_steps(env, f["new"], crm=False))) == [
+        "the new number is noted on their CRM account"
+    ]
