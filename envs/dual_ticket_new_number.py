@@ -69,8 +69,9 @@ def _renewals(ctx: Ctx, accounts: list[tuple[str, str]], name: str, new: str) ->
     wrong, logged, theirs_deal = "", 0, ""
     for k, (person, domain) in enumerate(accounts):
         company = domain.split(".")[0].replace("-", " ").title()
-        t = at + (k - 1) * int(ctx.rng.integers(2, 6)) * clock.DAY + int(ctx.rng.integers(0, 3 * 3600))
-        t = plant.jitter(ctx, min(t, ctx.now - 31 * clock.DAY) if ctx.difficulty == 4 else t, 20)
+        day = at + (k - 1) * int(ctx.rng.integers(2, 6)) * clock.DAY
+        day = min(day, ctx.now - 31 * clock.DAY) if ctx.difficulty == 4 else day
+        t = clock.day_start(day) + int(ctx.rng.integers(9 * 60, 16 * 60)) * clock.MINUTE + int(ctx.rng.integers(1, 59))
         deal = plant.deal(
             ctx, t, company, f"{company} - renewal", "won", float(int(ctx.rng.integers(8, 90)) * 1000), person, t
         )["id"]
@@ -126,7 +127,7 @@ def generate(ctx: Ctx) -> Scenario:
             ctx.svc("contacts").add(person, addr, notation.phone_number(ctx), company=pdomain.split(".")[0].title())
             plant.ticket(
                 ctx,
-                plant.jitter(ctx, ctx.now - int(ctx.rng.integers(60, 600)) * clock.MINUTE, 5),
+                plant.jitter(ctx, clock.day_start(ctx.now) - clock.DAY + int(ctx.rng.integers(9, 18)) * clock.HOUR, 25),
                 subject,
                 addr,
                 f"Hello, new mobile for me: {notation.phone_number(ctx)}. The old one goes next week.\n{first}",
