@@ -51,7 +51,7 @@ WHY = "the itinerary's own note says"
 RULE_PICKUP = " And tell whoever picks me up the new landing time."
 #: levels 4-5: weeks after booking, the person changed the lead in a text to a friend that names no flight
 ASKED = "did you make it to {city} in the end??"
-LONGER = "just about. never again: from now on I leave home two and a half hours before takeoff"
+LONGER = "just about. never again - from now on it's out the door two and a half hours before takeoff"
 THEIRS = "ha, I do three hours, always have"
 LONG_LEAD = 150 * clock.MINUTE
 
