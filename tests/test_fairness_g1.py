@@ -146,6 +146,14 @@ def _earlier_invoice(world, f: dict[str, Any]) -> str:
     return next(t["reference"] for t in world.services["bank"].table("transactions").values() if t["iban"] == f["iban"])
 
 
+def _share(f: dict[str, Any]) -> list[str]:
+    """The hard end's added goals by other doors than the oracle's: the partner's share by mail, the reminder."""
+    steps = [A.api("mail.send", to=[f["partner"][0]], subject="bill", body=f"Your part: EUR {f['share']:.2f}")]
+    if "remind_at" in f:  # level 5's third goal, through the laptop
+        steps.append(A.shell(f"claw todo add_task --title 'transfer ok?' --due '{clock.fmt(f['remind_at'])}'"))
+    return steps
+
+
 def test_bill_pay_alternative_reference_wording_passes():
     v = _run(
         "bill-pay",
@@ -157,6 +165,7 @@ def test_bill_pay_alternative_reference_wording_passes():
                 amount=f["amount"],
                 reference=f"Invoice {f['inv']}",
             ),
+            *_share(f),
         ],
     )
     assert v["passed"], _failed(v)
@@ -168,13 +177,20 @@ def test_bill_pay_hedged_reference_fails():
         lambda w, f: [
             f["trigger_at"] + 300,
             A.api("bank.pay", iban=f["iban"], amount=f["amount"], reference=f"{f['inv']} {_earlier_invoice(w, f)}"),
+            *_share(f),
         ],
     )
     assert _failed(v) == ["payment has the bill's amount and invoice number"]
 
 
 def test_bill_pay_paying_before_the_bill_arrives_fails():
-    v = _run("bill-pay", lambda w, f: [A.api("bank.pay", iban=f["iban"], amount=f["amount"], reference=f["inv"])])
+    v = _run(
+        "bill-pay",
+        lambda w, f: (
+            [A.api("bank.pay", iban=f["iban"], amount=f["amount"], reference=f["inv"]), f["trigger_at"] + 60]
+            + _share(f)
+        ),
+    )
     assert _failed(v) == ["payment has the bill's amount and invoice number"]
 
 

@@ -1,0 +1,113 @@
+"""Headroom for group v0C's families (issue 21): at levels 4-5 the deciding record sits deep in the history
+among same-shaped live candidates, the task has more goals, a half-done run fails and another door passes.
+
+Action lists are built from the facts, like the oracle; each test plays one task to its verdict.
+"""
+
+from __future__ import annotations
+
+import re
+
+import gymnasium as gym
+import pytest
+
+import claw_gym
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.replay import finish_episode
+
+
+def _at_level(family: str, level: int, seed: int = 0, k: int = 0):
+    spec = claw_gym.catalog(family=family, difficulty=level, split=["train", "test", "heldout"])[k]
+    env = gym.make(spec.env_id).unwrapped
+    env.reset(seed=seed)
+    return env
+
+
+def _play(env, steps: list[str]) -> dict:
+    for a in steps:
+        *_, terminated, truncated, info = env.step(a)
+        if terminated or truncated:
+            return info["verdict"]
+    return finish_episode(env, "done")["verdict"]
+
+
+def _failed(verdict: dict) -> list[str]:
+    return [c["name"] for c in verdict["checks"] if not c["passed"]]
+
+
+# ---- bill-pay --------------------------------------------------------------------------------------
+def _bill_steps(env, share: float | None, remind: bool = True) -> list[str]:
+    """Pay through the laptop's claw, tell the partner by mail (the oracle texts), a reminder by claw."""
+    f = env.scenario.facts
+    steps = [A.wait(f["trigger_at"] - env.world.clock.now + 180, wake=False)]
+    steps += [A.shell(f"claw bank pay --iban {f['iban']} --amount {f['amount']} --reference 'Invoice {f['inv']}'")]
+    if share is not None:
+        body = f"Hi, the {f['name']} one went out ({f['amount']:.2f} EUR), you owe me {share:.2f} EUR."
+        steps.append(A.api("mail.send", to=[f["partner"][0]], subject="Household", body=body))
+    if remind and "remind_at" in f:
+        steps.append(A.shell(f"claw todo add_task --title 'check transfer' --due '{clock.fmt(f['remind_at'])}'"))
+    return steps + [A.wait(6 * clock.HOUR, wake=False)]
+
+
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_bill_pay_the_account_is_only_in_deep_transfers_among_other_providers(level, days):
+    from claw_gym.envs.bill_pay import PROVIDERS
+
+    names = {p[0] for ps in PROVIDERS.values() for p in ps}
+    for seed in range(3):
+        env = _at_level("bill-pay", level, seed)
+        world, f = env.world, env.scenario.facts
+        now = world.clock.now
+        bill = next(e.record for e in world.timeline.pending if e.record and e.record.get("id") == f["bill"])
+        assert f["iban"] not in bill["body"] and "IBAN" not in bill["body"]  # the bill names no account
+        txs = world.services["bank"].table("transactions").values()
+        mine = [t for t in txs if t["iban"] == f["iban"]]
+        assert mine and max(t["time"] for t in mine) <= now - days * clock.DAY
+        shaped = [t for t in txs if t["counterparty"] in names and re.fullmatch(r"[A-Z]{2}-\d{6}", t["reference"])]
+        assert len({t["counterparty"] for t in shaped}) >= 3 and len({t["iban"] for t in shaped}) >= 3
+        assert all(t["time"] % 60 and (t["time"] // 60) % 30 for t in shaped)  # off the round minute
+        notes = list(world.services["notes"].table("notes").values())
+        rule = [n for n in notes if n["title"] == f["rule_note"] and "settle whatever" in n["body"]]
+        assert len(rule) == 1 and rule[0]["updated"] <= now - days * clock.DAY
+        line = next(ln for ln in rule[0]["body"].splitlines() if "settle whatever" in ln).lower()
+        assert "bill" not in line and f["name"].split()[0].lower() not in line
+        expired = [n for n in notes if "bills from their own account" in n["body"]]
+        assert len(expired) == 1 and expired[0]["title"] != f["rule_note"]  # the keyword lands on the old one
+        if level == 5:  # the partner's reply: deep, after the rule, and its line names no topic
+            texts = [m for m in world.services["sms"].table("messages").values() if m["number"] == f["partner"][1]]
+            reply = [m for m in texts if "60/40" in m["body"]]
+            assert len(reply) == 1 and rule[0]["updated"] < reply[0]["time"] <= now - days * clock.DAY
+            assert "bill" not in reply[0]["body"] and reply[0]["direction"] == "in"
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_bill_pay_through_claw_and_mail_passes_and_without_the_share_fails(level):
+    env = _at_level("bill-pay", level, seed=1)
+    f = env.scenario.facts
+    verdict = _play(env, _bill_steps(env, f["share"]))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    assert _failed(_play(env, _bill_steps(env, None))) == [f"{f['partner_name']} was sent their share"]
+
+
+def test_bill_pay_half_or_a_hedge_fails_after_the_partners_reply_at_level_5():
+    env = _at_level("bill-pay", 5, seed=2)
+    f = env.scenario.facts
+    half = round(f["amount"] / 2, 2)
+    assert half in f["share_wrong"] and abs(f["share"] - round(f["amount"] * 0.4, 2)) < 0.005
+    assert _failed(_play(env, _bill_steps(env, half))) == [f"{f['partner_name']} was sent their share"]
+    env.reset(seed=2)
+    steps = _bill_steps(env, f["share"])
+    steps.insert(-1, A.api("sms.send", to=f["partner"][1], body=f"or {half:.2f} if we stay at half?"))
+    assert _failed(_play(env, steps)) == [f"{f['partner_name']} was sent their share"]
+    env.reset(seed=2)
+    assert _failed(_play(env, _bill_steps(env, f["share"], remind=False))) == ["a reminder at 9 on the due date"]
+
+
+def test_bill_pay_telling_the_partner_before_the_bill_came_fails():
+    env = _at_level("bill-pay", 4, seed=0)
+    f = env.scenario.facts
+    early = [A.api("sms.send", to=f["partner"][1], body=f"Your half: {f['share']:.2f} EUR")]
+    steps = early + _bill_steps(env, None)
+    assert _failed(_play(env, steps)) == [f"{f['partner_name']} was sent their share"]
