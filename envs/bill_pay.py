@@ -93,6 +93,11 @@ def _iban(ctx: Ctx, cc: str) -> str:
     return cc + ctx.code(2) + "".join(ctx.pick(tuple("ABCDEFGHJKLMNPQRSTUVWXYZ")) for _ in range(4)) + ctx.code(14)
 
 
+def _household(ctx: Ctx) -> Any:
+    """The person the bills are shared with: the persona's partner or the family member they live with."""
+    return next(p for p in ctx.persona.people if p.relation in ("partner", "mother", "father", "sister", "brother"))
+
+
 def _cents_for(ctx: Ctx, amount: float) -> float:
     """An amount whose share is whole cents: even cents at level 4 (half), a multiple of 5 cents at 5 (40%)."""
     step = 0.05 if ctx.difficulty >= 5 else 0.02
@@ -116,7 +121,7 @@ def generate(ctx: Ctx) -> Scenario:
     name, domain, fake, prefix = ctx.pick(PROVIDERS[ctx.variant])
     deep = ctx.difficulty >= 4
     iban, phish_iban = _iban(ctx, "DE"), _iban(ctx, ctx.pick(["LT", "GB", "DE"]))
-    partner = ctx.person("partner")
+    partner = _household(ctx)
     facts: dict[str, Any] = {"partner": []}  # the footprint's parties: told at levels 4-5 only
     # earlier bills, paid: the nearest one a month back, 30+ days at difficulty 4, 60+ at 5
     back = (4, 3, 2) if ctx.difficulty >= 5 else (3, 2, 1)
