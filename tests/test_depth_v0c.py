@@ -111,3 +111,80 @@ def test_bill_pay_telling_the_partner_before_the_bill_came_fails():
     early = [A.api("sms.send", to=f["partner"][1], body=f"Your half: {f['share']:.2f} EUR")]
     steps = early + _bill_steps(env, None)
     assert _failed(_play(env, steps)) == [f"{f['partner_name']} was sent their share"]
+
+
+# ---- deal-confirm ----------------------------------------------------------------------------------
+def _deal_steps(env, amount: float, boss: bool = True, chase: bool = True) -> list[str]:
+    """Update by claw, reply to the request, forward the reply to the manager, the chase as a calendar entry."""
+    f = env.scenario.facts
+    steps = [
+        A.shell(f"claw crm update_deal --id {f['deal']} --amount {amount:.0f} --stage negotiation"),
+        A.api(
+            "workmail.reply",
+            id=f["ask"],
+            body=f"Dear customer,\n\nthe agreed price is {amount:,.0f} EUR.\n\nKind regards",
+        ),
+    ]
+    if boss:
+        steps.append(A.api("workmail.forward", id=f["ask"], to=f["boss"], body=f"FYI: confirmed at EUR {amount:,.2f}."))
+    if chase and "chase_at" in f:
+        end = clock.fmt(f["chase_at"] + 30 * clock.MINUTE)
+        steps.append(A.api("calendar.create_event", title="Signature?", start=clock.fmt(f["chase_at"]), end=end))
+    return [*steps, A.finish("done")]
+
+
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_deal_confirm_the_agreement_is_deep_among_three_live_deals_and_the_rule_is_plain(level, days):
+    for seed in range(3):
+        env = _at_level("deal-confirm", level, seed)
+        world, f = env.world, env.scenario.facts
+        now = world.clock.now
+        assert f["deciding_at"] <= now - days * clock.DAY
+        crm = world.services["crm"]
+        deals = [d for d in crm.table("deals").values() if d["account"] == f["account"]]
+        assert len(deals) >= 3 and all(d["stage"] not in ("won", "lost") for d in deals)
+        talk = [a for a in crm.table("activities").values() if a["deal"] in {d["id"] for d in deals}]
+        agreed = [a for a in talk if "last quote less" in a["text"] or "off the last quote" in a["text"]]
+        assert len({a["deal"] for a in agreed}) >= 2  # the request's subject, not the words, picks the deal
+        notes = list(world.services["notes"].table("notes").values())
+        rule = [n for n in notes if n["title"] == f["rule_note"] and "in writing to a client" in n["body"]]
+        assert len(rule) == 1 and rule[0]["updated"] <= now - days * clock.DAY
+        line = next(ln for ln in rule[0]["body"].splitlines() if "in writing to a client" in ln).lower()
+        assert "price" not in line and "confirm" not in line
+        old = [n for n in notes if "Price confirmations to customers" in n["body"]]
+        assert len(old) == 1 and old[0]["title"] != f["rule_note"]
+        if level == 5:  # the manager's reply names neither the account, the deal nor the contact
+            chat = [m for m in world.services["chat"].table("messages").values() if m["channel"] == f["boss_channel"]]
+            reply = [m for m in chat if f["boss_name"] in m["sender"]]
+            assert len(reply) == 1 and reply[0]["time"] <= now - days * clock.DAY
+            title = crm.table("deals")[f["deal"]]["title"]
+            first = f["email"].split(".")[0]
+            assert not any(w.lower() in reply[0]["text"].lower() for w in (f["account"], title, first))
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_deal_confirm_by_claw_reply_and_forward_passes_and_without_the_manager_fails(level):
+    env = _at_level("deal-confirm", level, seed=1)
+    f = env.scenario.facts
+    verdict = _play(env, _deal_steps(env, f["final"]))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    assert _failed(_play(env, _deal_steps(env, f["final"], boss=False))) == [f"{f['boss_name']} saw the price"]
+
+
+def test_deal_confirm_the_crm_discount_or_no_chase_fails_at_level_5():
+    env = _at_level("deal-confirm", 5, seed=2)
+    f = env.scenario.facts
+    crm_price = f["stale_more"][-1]  # the last quote less the CRM's discount: the manager changed it later
+    assert crm_price != f["final"]
+    failed = _failed(_play(env, _deal_steps(env, crm_price)))
+    assert "deal amount is the agreed price" in failed and "customer got the agreed price in writing" in failed
+    assert f"{f['boss_name']} saw the price" in failed
+    env.reset(seed=2)
+    assert _failed(_play(env, _deal_steps(env, f["final"], chase=False))) == [
+        "a reminder to chase the signature a week later at 10"
+    ]
+    env.reset(seed=2)
+    hedge = _deal_steps(env, f["final"])
+    hedge.insert(-1, A.api("chat.post", channel=f["boss_channel"], text=f"or EUR {crm_price:,.0f} if they balk"))
+    assert _failed(_play(env, hedge)) == [f"{f['boss_name']} saw the price"]

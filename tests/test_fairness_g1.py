@@ -333,10 +333,21 @@ def test_chat_schedule_always_has_a_free_slot():
 
 
 # ---- deal-confirm --------------------------------------------------------------------------------
+def _boss(f: dict[str, Any]) -> list[str]:
+    """The hard end's added goals by other doors than the oracle's cc: a chat line to the manager, a to-do."""
+    if not f["boss"]:
+        return []
+    steps = [A.api("chat.post", channel=f["boss_channel"], text=f"confirmed EUR {f['final']:,.0f} to them")]
+    if "chase_at" in f:
+        steps.append(A.shell(f"claw todo add_task --title 'chase signature' --due '{clock.fmt(f['chase_at'])}'"))
+    return steps
+
+
 def _confirm(f: dict[str, Any], body: str) -> list[str]:
     return [
         A.api("workmail.send", to=[f["email"]], subject="Agreed price", body=body),
         A.api("crm.update_deal", id=f["deal"], stage="negotiation", amount=f["final"]),
+        *_boss(f),
     ]
 
 
@@ -517,6 +528,7 @@ def test_deal_confirm_two_prices_is_a_hedge_and_fails():
                 id=f["ask"],
                 body=f"Confirming EUR {f['final']:,.0f} or EUR {f['final'] + 4000:,.0f} if signed by 31 May 2026.",
             ),
+            *_boss(f),
             A.finish("done"),
         ],
     )
@@ -526,6 +538,7 @@ def test_deal_confirm_two_prices_is_a_hedge_and_fails():
         lambda w, f: [
             A.api("crm.update_deal", id=f["deal"], amount=f["final"], stage="negotiation"),
             A.api("workmail.reply", id=f["ask"], body=f"Confirming EUR {f['final']:,.0f} if signed by 31 May 2026."),
+            *_boss(f),
             A.finish("done"),
         ],
     )
@@ -535,6 +548,7 @@ def test_deal_confirm_two_prices_is_a_hedge_and_fails():
         lambda w, f: [
             A.api("crm.update_deal", id=f["deal"], amount=f["final"], stage="negotiation"),
             A.api("workmail.reply", id=f["ask"], body=f"Confirming EUR {f['final']:,.0f}, with the EUR 1,000 off."),
+            *_boss(f),
             A.finish("done"),
         ],
     )
