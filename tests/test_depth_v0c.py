@@ -14,6 +14,7 @@ import pytest
 import claw_gym
 from claw_gym import actions as A
 from claw_gym import clock
+from claw_gym.envs.kit import notation
 from claw_gym.replay import finish_episode
 
 
@@ -188,3 +189,76 @@ def test_deal_confirm_the_crm_discount_or_no_chase_fails_at_level_5():
     hedge = _deal_steps(env, f["final"])
     hedge.insert(-1, A.api("chat.post", channel=f["boss_channel"], text=f"or EUR {crm_price:,.0f} if they balk"))
     assert _failed(_play(env, hedge)) == [f"{f['boss_name']} saw the price"]
+
+
+# ---- flight-delay ----------------------------------------------------------------------------------
+def _flight_steps(env, arr: int, ride_at: int | None) -> list[str]:
+    """After the last notice: the flight by claw, the attendees from the other mailbox, the partner by mail,
+    the ride moved by the API to ``ride_at`` (left alone when None)."""
+    f = env.scenario.facts
+    other = "workmail" if f["send_from"] == "mail" else "mail"
+    steps = [
+        A.wait(f["last_notice_at"] - env.world.clock.now + 120, wake=False),
+        A.shell(
+            f"claw calendar update_event --id {f['flight']} --start '{clock.fmt(f['dep'])}' --end '{clock.fmt(arr)}'"
+        ),
+        A.api(f"{other}.send", to=f["attendees"], subject="Late", body=f"Landing at {notation.hhmm(arr)} now, sorry."),
+    ]
+    if f.get("also"):
+        steps.append(A.api("mail.send", to=[f["also"]["email"]], subject="landing", body=f"Now {notation.hhmm(arr)}"))
+    if ride_at is not None:
+        end = clock.fmt(ride_at + 30 * clock.MINUTE)
+        steps.append(A.api("calendar.update_event", id=f["ride"], start=clock.fmt(ride_at), end=end))
+    return steps + [A.wait(6 * clock.HOUR, wake=False)]
+
+
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_flight_delay_the_rule_is_deep_and_plain_among_three_live_flights(level, days):
+    for seed in range(3):
+        env = _at_level("flight-delay", level, seed, k=seed)
+        world, f = env.world, env.scenario.facts
+        now = world.clock.now
+        assert f["deciding_at"] <= now - days * clock.DAY
+        notes = list(world.services["notes"].table("notes").values())
+        rule = [n for n in notes if n["title"] == f["rule_note"] and "land later than planned" in n["body"]]
+        assert len(rule) == 1 and rule[0]["updated"] <= now - days * clock.DAY
+        line = next(ln for ln in rule[0]["body"].splitlines() if "land later" in ln).lower()
+        assert not any(w in line for w in ("flight", "airline", "delay"))
+        decoy = [n for n in notes if "Flight delays on" in n["body"]]
+        assert len(decoy) == 1 and decoy[0]["title"] != f["rule_note"]
+        cal = world.services["calendar"].table("entries")
+        flights = [e for e in cal.values() if e["title"].startswith("Flight ") and e["start"] > now]
+        assert len(flights) >= 3 and {f["flight"], *f["others"]} <= {e["id"] for e in flights}
+        mails = world.services["mail"].table("messages").values()
+        old = [m for m in mails if m["from"].startswith("alerts@") and m["time"] <= now - 30 * clock.DAY]
+        assert len(old) >= 2  # the airline's same-shaped notices about other flights
+        if level == 5:  # the cab firm's reply: deep, after the rule, and it names no trip
+            texts = [m for m in world.services["sms"].table("messages").values() if m["number"] == f["cab"]]
+            reply = [m for m in texts if m["direction"] == "in"]
+            assert len(reply) == 1 and rule[0]["updated"] < reply[0]["time"] <= now - days * clock.DAY
+            assert str(f["margin"]) in reply[0]["body"] and "flight" not in reply[0]["body"].lower()
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_flight_delay_by_claw_and_the_other_mailbox_passes_and_without_the_ride_fails(level):
+    env = _at_level("flight-delay", level, seed=1)
+    f = env.scenario.facts
+    verdict = _play(env, _flight_steps(env, f["arr"], f["ride_at"]))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    failed = _failed(_play(env, _flight_steps(env, f["arr"], None)))
+    assert failed == ["the ride from the airport is at the margin after the latest landing"]
+
+
+def test_flight_delay_the_rules_margin_or_moving_another_flight_fails_at_level_5():
+    env = _at_level("flight-delay", 5, seed=2)
+    f = env.scenario.facts
+    stale = f["arr"] + f["stale_margin"] * clock.MINUTE
+    assert stale in f["stale_rides"] and stale != f["ride_at"]
+    failed = _failed(_play(env, _flight_steps(env, f["arr"], stale)))
+    assert failed == ["the ride from the airport is at the margin after the latest landing"]
+    env.reset(seed=2)
+    steps = _flight_steps(env, f["arr"], f["ride_at"])
+    other = f["others"][0]
+    steps.insert(-1, A.api("calendar.update_event", id=other, start=clock.fmt(f["dep"]), end=clock.fmt(f["arr"])))
+    assert "the other flights kept their entries" in _failed(_play(env, steps))

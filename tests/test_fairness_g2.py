@@ -186,6 +186,17 @@ def alt_flight_delay(w: World, f: dict[str, Any]) -> list[str]:
             A.api(f"{other}.send", to=[a], subject="Late", body=f"My flight now lands at {_twelve(f['arr'])}.")
             for a in f["attendees"]
         ],
+        *(  # the hard end's ride: a new entry at the margin, the old one deleted (through the laptop)
+            [
+                A.shell(f"claw calendar delete_event --id {f['ride']}"),
+                A.shell(
+                    f"claw calendar create_event --title 'Taxi' --start '{clock.fmt(f['ride_at'])}' "
+                    f"--end '{clock.fmt(f['ride_at'] + 1800)}'"
+                ),
+            ]
+            if f["ride"]
+            else []
+        ),
     ]
 
 
