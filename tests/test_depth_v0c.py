@@ -262,3 +262,71 @@ def test_flight_delay_the_rules_margin_or_moving_another_flight_fails_at_level_5
     other = f["others"][0]
     steps.insert(-1, A.api("calendar.update_event", id=other, start=clock.fmt(f["dep"]), end=clock.fmt(f["arr"])))
     assert "the other flights kept their entries" in _failed(_play(env, steps))
+
+
+# ---- duplicate-charge ------------------------------------------------------------------------------
+def _dup_steps(env, day: int | None, orders: list[str] | None = None) -> list[str]:
+    """Dispute through claw, support from work mail naming ``orders``, a calendar entry on ``day`` (None: no)."""
+    f = env.scenario.facts
+    named = " and ".join(orders or [f["order"]])
+    steps = [
+        A.wait(f["settled_at"] - env.world.clock.now + 60, wake=False),
+        A.shell(f"claw bank dispute --id {f['duplicate']} --reason 'second charge, same order'"),
+        A.api("workmail.send", to=[f["support"]], subject="Double payment", body=f"You took {named} twice."),
+    ]
+    if day is not None:
+        start = day + 8 * clock.HOUR
+        steps.append(
+            A.api("calendar.create_event", title="Refund?", start=clock.fmt(start), end=clock.fmt(start + 900))
+        )
+    return steps + [A.wait(6 * clock.HOUR, wake=False)]
+
+
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_duplicate_charge_the_order_is_deep_among_same_shaped_receipts(level, days):
+    for seed in range(3):
+        env = _at_level("duplicate-charge", level, seed)
+        world, f = env.world, env.scenario.facts
+        now = world.clock.now
+        assert f["deciding_at"] <= now - days * clock.DAY
+        tx = world.services["bank"].table("transactions")
+        amount = -tx[f["original"]]["amount"]
+        assert tx[f["original"]]["time"] <= now - days * clock.DAY
+        receipts = [m for m in world.services["mail"].table("messages").values() if m["subject"].startswith("Your ")]
+        shop = [m for m in receipts if f["shop"] in m["subject"]]
+        sums = [float(re.search(r"EUR (\d+\.\d\d)", m["body"]).group(1)) for m in shop]
+        near = {s for s in sums if 0.75 * amount <= s <= 1.25 * amount}
+        assert len(near) >= 3 and sums.count(amount) == 1  # the amount picks one receipt among same-shaped ones
+        notes = list(world.services["notes"].table("notes").values())
+        rule = [n for n in notes if n["title"] == f["rule_note"] and "takes the money again" in n["body"]]
+        assert len(rule) == 1 and rule[0]["updated"] <= now - days * clock.DAY
+        line = next(ln for ln in rule[0]["body"].splitlines() if "takes the money again" in ln).lower()
+        assert not any(w in line for w in ("twice", "charge", "dispute", "duplicate"))
+        decoy = [n for n in notes if "charged twice" in n["body"]]
+        assert len(decoy) == 1 and decoy[0]["title"] != f["rule_note"]
+        if level == 5:
+            texts = world.services["sms"].table("messages").values()
+            reply = [m for m in texts if "14 days" in m["body"]]
+            assert len(reply) == 1 and rule[0]["updated"] < reply[0]["time"] <= now - days * clock.DAY
+            assert f["shop"].split()[0].lower() not in reply[0]["body"].lower() and reply[0]["direction"] == "in"
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_duplicate_charge_by_claw_work_mail_and_calendar_passes_and_without_the_todo_fails(level):
+    env = _at_level("duplicate-charge", level, seed=1)
+    f = env.scenario.facts
+    verdict = _play(env, _dup_steps(env, f["check_day"]))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    assert _failed(_play(env, _dup_steps(env, None))) == [f"a to-do to check the refund {f['days']} days later"]
+
+
+def test_duplicate_charge_ten_days_or_naming_two_orders_fails_at_level_5():
+    env = _at_level("duplicate-charge", 5, seed=2)
+    f = env.scenario.facts
+    ten = f["check_day"] - 4 * clock.DAY
+    assert f["days"] == 14
+    assert _failed(_play(env, _dup_steps(env, ten))) == ["a to-do to check the refund 14 days later"]
+    env.reset(seed=2)
+    hedge = _dup_steps(env, f["check_day"], [f["order"], f["other_orders"][0]])
+    assert _failed(_play(env, hedge)) == ["the shop's support was told, naming the order"]

@@ -105,6 +105,11 @@ def alt_duplicate_charge(w: World, f: dict[str, Any]) -> list[str]:
             body=f"Your shop charged my card twice for {f['order']}; I've asked my bank to reverse one.",
         ),
         A.api("bank.dispute", id=f["duplicate"], reason="charged twice"),
+        *(  # the hard end's to-do, through the laptop, at a time of that day
+            [A.shell(f"claw todo add_task --title 'refund in?' --due '{clock.fmt(f['check_day'] + 10 * 3600)}'")]
+            if "check_day" in f
+            else []
+        ),
     ]
 
 
@@ -654,8 +659,8 @@ def test_parcel_reschedule_the_later_to_do_amends_the_rule():
 
 
 def test_duplicate_charge_disputing_the_newest_charge_fails_at_the_hard_end():
-    """At 4-5 a genuine new order charges the card after the duplicate (at 5 for the same amount):
-    disputing the newest charge of that amount is wrong; the oracle (the one no receipt accounts for) passes."""
+    """At 4-5 a genuine new order charges the card minutes after the duplicate: disputing the newest charge
+    is wrong; the oracle (the one no receipt accounts for) passes."""
     spec = next(
         s for s in claw_gym.catalog(family="duplicate-charge", split=["train", "test", "heldout"]) if s.difficulty == 5
     )
