@@ -8,8 +8,8 @@ name, "card payment"); each order's receipt mail says when the card was charged,
 duplicate is the charge no receipt accounts for. Noise: earlier genuine repeat purchases at
 the same shop (one of them the same item twice: two receipts, two charges) that must not be
 disputed; more of them, a later trigger and a tighter deadline with difficulty. At 4-5 a genuine
-new order (with its receipt) charges the card minutes after the duplicate, at 5 for the same
-amount: "dispute the newest charge" is the wrong rule.
+new order (with its receipt) charges the card minutes after the duplicate: "dispute the newest
+charge" is the wrong rule.
 
 From level 4 the shop charges again for an order paid 30+ (60+ at 5) days back, among same-shaped receipts
 of that shop in the same amount range (the amount picks the order; the genuine new order after it costs
