@@ -330,3 +330,78 @@ def test_duplicate_charge_ten_days_or_naming_two_orders_fails_at_level_5():
     env.reset(seed=2)
     hedge = _dup_steps(env, f["check_day"], [f["order"], f["other_orders"][0]])
     assert _failed(_play(env, hedge)) == ["the shop's support was told, naming the order"]
+
+
+# ---- parcel-reschedule -----------------------------------------------------------------------------
+def _parcel_steps(env, day: str, home: bool = True, home_text: str | None = None) -> list[str]:
+    """After the notice: the courier told by text, the to-do by claw, the housemate by mail (or ``home_text``)."""
+    f = env.scenario.facts
+    steps = [
+        A.wait(f["trigger_at"] - env.world.clock.now + 90, wake=False),
+        A.api("sms.send", to=f["number"], body=f"Not home then, please come on {day}."),
+        A.shell(f"claw todo add_task --title 'in for the courier' --due {day}"),
+    ]
+    if home:
+        body = home_text or f"The courier now comes on {day}, 10-12."
+        steps.append(A.api("mail.send", to=[f["home"][1]], subject="courier", body=body))
+    return steps + [A.wait(6 * clock.HOUR, wake=False)]
+
+
+def _parcel_days(env) -> list[str]:
+    from claw_gym.envs import parcel_reschedule
+    from claw_gym.envs.kit import checks
+
+    return parcel_reschedule.valid_days(env.scenario.facts, checks.calendar_rows(env.world, with_pending=True))
+
+
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_parcel_reschedule_the_rule_and_its_amendment_are_deep_and_name_no_delivery(level, days):
+    for seed in range(3):
+        env = _at_level("parcel-reschedule", level, seed)
+        world, f = env.world, env.scenario.facts
+        now = world.clock.now
+        assert f["deciding_at"] <= now - days * clock.DAY
+        notes = list(world.services["notes"].table("notes").values())
+        rule = [n for n in notes if n["title"] == f["rule_note"] and "dropped off" in n["body"]]
+        assert len(rule) == 1 and rule[0]["updated"] < f["amended_at"]
+        line = next(ln for ln in rule[0]["body"].splitlines() if "dropped off" in ln).lower()
+        assert not any(w in line for w in ("deliver", "courier", "parcel"))
+        assert len([n for n in notes if "Deliveries for" in n["body"]]) == 1  # the keyword lands elsewhere
+        texts = list(world.services["sms"].table("messages").values())
+        reply = [
+            m for m in texts if m["number"] == f["home"][0] and m["direction"] == "in" and "allotment" in m["body"]
+        ]
+        assert len(reply) == 1 and reply[0]["time"] <= now - days * clock.DAY
+        assert not any(w in reply[0]["body"].lower() for w in ("deliver", "courier", "parcel"))
+        older = [m for m in texts if m["number"] == f["number"] and m["time"] < now]
+        assert len(older) >= 3  # the courier's same-shaped thread
+        cal = world.services["calendar"].table("entries").values()
+        away = [r for r in cal if r["end"] - r["start"] >= 6 * clock.HOUR and r["start"] > now]
+        assert len(away) >= 3  # the trip and the all-day entries: the calendar, not one entry, decides
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_parcel_reschedule_the_housemate_by_mail_passes_and_left_out_fails(level):
+    env = _at_level("parcel-reschedule", level, seed=1)
+    f = env.scenario.facts
+    day = _parcel_days(env)[0]
+    verdict = _play(env, _parcel_steps(env, day))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    assert _failed(_play(env, _parcel_steps(env, day, home=False))) == [f"{f['home_name']} was told the new day"]
+
+
+def test_parcel_reschedule_two_days_to_the_housemate_or_the_friday_fails():
+    env = _at_level("parcel-reschedule", 5, seed=2)
+    f = env.scenario.facts
+    good = _parcel_days(env)
+    hedge = _parcel_steps(env, good[0], home_text=f"It's {good[0]} or {good[1]}, not sure yet.")
+    assert _failed(_play(env, hedge)) == [f"{f['home_name']} was told the new day"]
+    env.reset(seed=2)
+    from claw_gym.envs import parcel_reschedule
+    from claw_gym.envs.kit import checks
+
+    friday = parcel_reschedule.valid_days({**f, "no_friday": False}, checks.calendar_rows(env.world, True))[0]
+    assert clock.weekday(clock.parse_time(friday)) == 4
+    failed = _failed(_play(env, _parcel_steps(env, friday)))
+    assert "the new date is a weekday within two weeks when the person is not away" in failed

@@ -265,6 +265,11 @@ def alt_parcel_reschedule(w: World, f: dict[str, Any]) -> list[str]:
             "sms.send", to=f["number"], body=f"I'm away on {f['day']}. Please deliver on {d:%A} {d.day} {d:%B} instead."
         ),
         claw("todo.add_task", title="Parcel delivery 10-12", due=day),
+        *(  # the hard end's housemate, by mail, the day written out and the away day named too
+            [A.api("mail.send", to=[f["home"][1]], subject="parcel", body=f"Not {f['day']}: {d:%A} {d.day} {d:%B}.")]
+            if f["home"]
+            else []
+        ),
     ]
 
 
@@ -636,9 +641,9 @@ def phone_flows_text(number: str, body: str) -> list[str]:
     return phone_flows.text_from_phone(number, body)
 
 
-def test_parcel_reschedule_the_later_to_do_amends_the_rule():
-    """At 4-5 a to-do of the person's rules Fridays out, and the first free weekday is a Friday: an agent
-    that follows the note alone (the first free weekday) fails; the oracle passes."""
+def test_parcel_reschedule_the_later_text_reply_amends_the_rule():
+    """At 4-5 the housemate's later text reply rules Fridays out, and the first free weekday is a Friday: an
+    agent that follows the note alone (the first free weekday) fails; the oracle passes."""
     spec = next(
         s for s in claw_gym.catalog(family="parcel-reschedule", split=["train", "test", "heldout"]) if s.difficulty == 4
     )
@@ -651,8 +656,8 @@ def test_parcel_reschedule_the_later_to_do_amends_the_rule():
 
     env = gym.make(spec.env_id)
     env.reset(seed=2)
-    todo = env.unwrapped.world.services["todo"].table("items").values()
-    assert any("friday" in t["title"].lower() for t in todo)
+    texts = env.unwrapped.world.services["sms"].table("messages").values()
+    assert any("fridays" in m["body"].lower() and m["direction"] == "in" for m in texts)
     env.close()
     assert _run(spec.task_id, 2)["passed"]
     assert not _run(spec.task_id, 2, note_only)["passed"]
