@@ -405,3 +405,65 @@ def test_parcel_reschedule_two_days_to_the_housemate_or_the_friday_fails():
     assert clock.weekday(clock.parse_time(friday)) == 4
     failed = _failed(_play(env, _parcel_steps(env, friday)))
     assert "the new date is a weekday within two weeks when the person is not away" in failed
+
+
+# ---- chat-handover ---------------------------------------------------------------------------------
+def _handover_steps(env, dues: dict[str, int], cover: str = "Cover", boss: bool = True) -> list[str]:
+    """Tasks by claw on ``cover``, an hour at 07:00 each due day (before the morning meetings), the manager by
+    work mail."""
+    f = env.scenario.facts
+    steps = []
+    for item, due in dues.items():
+        start = clock.day_start(due) + 7 * clock.HOUR
+        steps.append(A.shell(f"claw todo add_task --title '{item}' --due {clock.fmt_date(due)} --list_name {cover}"))
+        steps.append(
+            A.api("calendar.create_event", title=f"{item}", start=clock.fmt(start), end=clock.fmt(start + 3600))
+        )
+    if boss:
+        steps.append(A.api("workmail.send", to=f["boss"], subject="Cover", body="I've got the handover items."))
+    return [*steps, A.finish("done")]
+
+
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_chat_handover_the_thread_is_deep_among_other_handovers_and_the_rule_is_plain(level, days):
+    from claw_gym.envs.chat_handover import REVERT_SUBJECT
+
+    for seed in range(3):
+        env = _at_level("chat-handover", level, seed)
+        world, f = env.world, env.scenario.facts
+        now = world.clock.now
+        assert f["deciding_at"] <= now - days * clock.DAY
+        chat = list(world.services["chat"].table("messages").values())
+        first = [m for m in chat if m["channel"] == f["channel"] and "leave" in m["text"] and " by " in m["text"]]
+        assert len(first) == 1 and first[0]["time"] <= now - days * clock.DAY
+        leave = ("long leave", "parental leave")
+        shaped = [m for m in chat if m["channel"].startswith("dm-") and any(w in m["text"] for w in leave)]
+        assert len({m["channel"] for m in shaped}) >= 3  # three colleagues handed over the same way
+        mails = [m for m in world.services["workmail"].table("messages").values() if m["subject"] in REVERT_SUBJECT]
+        assert len(mails) == 1 and not any(i in mails[0]["subject"] for i in f["stale"])
+        notes = list(world.services["notes"].table("notes").values())
+        rule = [n for n in notes if n["title"] == f["rule_note"] and "Cover list" in n["body"]]
+        assert len(rule) == 1 and rule[0]["updated"] <= now - days * clock.DAY
+        line = next(ln for ln in rule[0]["body"].splitlines() if "Cover list" in ln).lower()
+        assert "handover" not in line and "hand over" not in line
+        assert len([n for n in notes if "handover items" in n["body"]]) == 1  # the keyword lands on the old one
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_chat_handover_by_claw_and_mail_passes_and_the_inbox_or_no_word_fails(level):
+    env = _at_level("chat-handover", level, seed=1)
+    f = env.scenario.facts
+    verdict = _play(env, _handover_steps(env, f["final"]))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    assert _failed(_play(env, _handover_steps(env, f["final"], cover="inbox"))) == ["the tasks are on the Cover list"]
+    env.reset(seed=1)
+    assert _failed(_play(env, _handover_steps(env, f["final"], boss=False))) == [f"{f['boss_name']} was told"]
+
+
+def test_chat_handover_the_chat_only_dates_fail_at_level_5():
+    env = _at_level("chat-handover", 5, seed=2)
+    f = env.scenario.facts
+    moved = next(i for i, t in f["final"].items() if f["stale"][i] != t)
+    failed = _failed(_play(env, _handover_steps(env, {**f["final"], moved: f["stale"][moved]})))
+    assert f"a task for the {moved} due {clock.fmt_date(f['final'][moved])}" in failed

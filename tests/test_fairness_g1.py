@@ -264,8 +264,15 @@ def _handover(w, f: dict[str, Any], dues: list[tuple[str, int]]) -> list[str]:
                 start=clock.fmt(start),
                 end=clock.fmt(start + clock.HOUR),
             ),
-            A.api("todo.add_task", title=item.upper(), due=clock.fmt(clock.day_start(due) + 9 * clock.HOUR)),
+            A.api(
+                "todo.add_task",
+                title=item.upper(),
+                due=clock.fmt(clock.day_start(due) + 9 * clock.HOUR),
+                list_name="cover" if f["boss"] else "inbox",  # the hard end's covering rule, another casing
+            ),
         ]
+    if f["boss"]:  # the manager by work mail (the oracle posts in chat)
+        out.append(A.api("workmail.send", to=f["boss"], subject="cover", body="Picked up the handover items."))
     return out
 
 
@@ -281,7 +288,8 @@ def test_chat_handover_both_days_fails():
         ]
         assert moved
         return _handover(w, f, list(f["final"].items())) + [
-            A.api("todo.add_task", title=i, due=clock.fmt_date(t)) for i, t in moved
+            A.api("todo.add_task", title=i, due=clock.fmt_date(t), list_name="Cover" if f["boss"] else "inbox")
+            for i, t in moved
         ]
 
     v = _run("chat-handover", plan)
@@ -600,7 +608,8 @@ def test_chat_handover_the_follow_up_mail_wins_at_the_hard_end():
         env = gym.make(spec.env_id)
         env.reset(seed=0)
         u = env.unwrapped
-        assert any("handover" in m["subject"].lower() for m in u.world.services["workmail"].table("messages").values())
+        mails = u.world.services["workmail"].table("messages").values()
+        assert any(m["subject"] in fam.REVERT_SUBJECT for m in mails)  # its subject names no item
         steps = u.oracle_actions() if plan is None else plan(u.world, u.scenario.facts)
         for a in steps:
             *_, terminated, truncated, info = env.step(a)
