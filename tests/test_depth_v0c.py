@@ -467,3 +467,42 @@ def test_chat_handover_the_chat_only_dates_fail_at_level_5():
     moved = next(i for i, t in f["final"].items() if f["stale"][i] != t)
     failed = _failed(_play(env, _handover_steps(env, {**f["final"], moved: f["stale"][moved]})))
     assert f"a task for the {moved} due {clock.fmt_date(f['final'][moved])}" in failed
+
+
+# ---- backup-alert ----------------------------------------------------------------------------------
+def _backup_steps(env, value: str, solve: bool = True) -> list[str]:
+    """After the ticket: the key rewritten with python (not the oracle's sed), the ticket solved by the API."""
+    f = env.scenario.facts
+    code = (
+        f"import pathlib,re; p=pathlib.Path.home()/'.config/syncd/syncd.conf'; "
+        f"p.write_text(re.sub(r'(?m)^{f['key']} = .*$', '{f['key']} = {value}', p.read_text()))"
+    )
+    steps = [A.wait(f["trigger_at"] - env.world.clock.now + 60, wake=False), A.shell(f'python3 -c "{code}"')]
+    if solve:
+        steps.append(A.api("helpdesk.update", id=f["alert"], status="solved"))
+    return steps + [A.wait(8 * clock.HOUR, wake=False)]
+
+
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_backup_alert_the_source_is_deep_and_the_ticket_names_no_path(level, days):
+    for seed in range(3):
+        env = _at_level("backup-alert", level, seed, k=seed)
+        world, f = env.world, env.scenario.facts
+        assert f["deciding_at"] <= world.clock.now - days * clock.DAY and len(set(f["candidates"])) >= 3
+        alert = next(e.record for e in world.timeline.pending if e.record and e.record.get("id") == f["alert"])
+        assert "syncd.log" not in alert["body"] and "solved" in alert["body"]
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_backup_alert_by_python_and_the_api_passes_and_unsolved_or_unfixed_fails(level):
+    env = _at_level("backup-alert", level, seed=1)
+    f = env.scenario.facts
+    verdict = _play(env, _backup_steps(env, f["value"]))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    assert _failed(_play(env, _backup_steps(env, f["value"], solve=False))) == ["the monitor's ticket is set to solved"]
+    env.reset(seed=1)
+    only_solved = [A.wait(f["trigger_at"] - env.world.clock.now + 60, wake=False)]
+    only_solved += [A.api("helpdesk.update", id=f["alert"], status="solved"), A.wait(8 * clock.HOUR, wake=False)]
+    verdict = _play(env, only_solved)
+    assert not verdict["passed"] and "the monitor's ticket is set to solved" not in _failed(verdict)
