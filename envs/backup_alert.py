@@ -5,6 +5,10 @@ mail or the person's setup note) without IT's ticket; there is no instruction. S
 time into the episode (later with difficulty) the backup monitor opens a helpdesk
 ticket "backups failing"; the task is judged at the deadline (tighter with difficulty)
 on config-fix's checks of the config.
+
+From level 4 the value's source sits 30+ (60+ at 5) days back among IT's same-shaped mails (the kit's), the
+monitor's ticket no longer names the log's path, and it asks for a second goal in its own words: set the
+ticket to solved once the config is fixed (the monitor reopens it if the next run fails).
 """
 
 from __future__ import annotations
@@ -19,20 +23,28 @@ from claw_gym.world import World
 
 from .kit import arrivals, deadlines, syncd
 
+ALERT = "No backup from this laptop has arrived for several days. See ~/.local/state/syncd/syncd.log on the laptop."
+#: levels 4-5: the path left to the agent, and a second goal in the ticket's own words
+DEEP_ALERT = (
+    "No backup from this laptop has arrived for several days; the backup agent's own log on the laptop says why. "
+    "Once you've fixed it, set this ticket to solved - we reopen it ourselves if tonight's run fails."
+)
+
 
 def generate(ctx: Ctx) -> Scenario:
     base = syncd.broken_world(ctx)
     t = deadlines.trigger_time(ctx)
+    deep = ctx.difficulty >= 4
     alert = arrivals.arrive_ticket(
         ctx,
         t,
         "syncd: backups failing on your laptop",
         f"backup-monitor@{ctx.persona.work_domain}",
-        "No backup from this laptop has arrived for several days. See ~/.local/state/syncd/syncd.log on the laptop.",
+        DEEP_ALERT if deep else ALERT,
     )
     return Scenario(
         None,
-        {**base, "alert": alert, "trigger_at": t},
+        {**base, "alert": alert, "trigger_at": t, "solve": deep},
         deadline=deadlines.deadline_after(ctx, t),
         trigger=f"{clock.fmt(t)}: the backup monitor opens a ticket, backups are failing",
     )
@@ -40,12 +52,22 @@ def generate(ctx: Ctx) -> Scenario:
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     syncd.check_config(world, f, g, asked="the backup monitor's ticket says backups fail and points at the log")
+    if f["solve"]:
+        ticket = world.services["helpdesk"].table("tickets").get(f["alert"])
+        status = "not arrived" if ticket is None else ticket["status"]
+        g.expect(
+            "the monitor's ticket is set to solved",
+            status == "solved",
+            f"the ticket is {status}",
+            because="the monitor's ticket asks to set it to solved once the config is fixed",
+        )
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
     return (
         [A.wait(f["trigger_at"] - world.clock.now + 60, wake=False), A.shell(f"claw helpdesk get {f['alert']}")]
         + syncd.fix_steps(f)
+        + ([A.shell(f"claw helpdesk update {f['alert']} --status solved")] if f["solve"] else [])
         + [A.wait(8 * clock.HOUR, wake=False)]
     )  # judged at the deadline
 
@@ -56,7 +78,8 @@ FAMILY = Family(
     kind="proactive",
     services=("files", "mail", "helpdesk", "calendar", "notes"),
     summary="Unasked: after the backup monitor's ticket, the config value its log complains about is fixed "
-    "(as in config-fix) before the deadline; every other setting is unchanged.",
+    "(as in config-fix) before the deadline; every other setting is unchanged. From level 4 the ticket is also set "
+    "to solved, as it asks.",
     generate=generate,
     check=check,
     oracle=oracle,

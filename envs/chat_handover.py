@@ -7,6 +7,12 @@ channel, and the instruction then says they followed up). The agent adds a task 
 due on its settled day and blocks an hour on that day that clashes with nothing. Conflict:
 acting on the first message gives a task for the done item and the superseded due day.
 Noise grows with difficulty: more items, chatter in the channel, a busier calendar.
+
+From level 4 the colleague's leave is a long one: the handover sits 30+ (60+ at 5) days back and the
+take-back mail's subject names no item; two other colleagues handed over their own work the same way
+around then (their DMs, other items); and a line of a work notes page (as old, worded without "handover")
+says covered work goes on the "Cover" list and the manager gets a line in chat: two more checks. An older
+line with the obvious words (an expired on-call cover) sits in another note.
 """
 
 from __future__ import annotations
@@ -17,10 +23,11 @@ from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import checks, notation, records
+from .kit import checks, household, notation, plant, records, xchain
 
 ITEMS = [
     "supplier scorecard",
@@ -47,6 +54,19 @@ REVERT_MAIL = [  # difficulty 4-5: the take-back comes by mail, in plain words
     "\n\n{first}",
     "Hello,\n\nfor the {moved}: {day} holds after all, the other date is off.\n\nThanks,\n{first}",
 ]
+#: levels 4-5: a long leave; the take-back mail's subject names no item
+LONG_FIRST = [
+    "Hi! I'm off on parental leave from Monday until the summer - could you pick these up when they come due? "
+    "{items}. Thanks a million!",
+    "Handing over before my long leave: {items}. All in the shared folder, shout before Friday if unclear.",
+]
+REVERT_SUBJECT = ["one more thing", "before I go", "quick follow-up"]
+#: levels 4-5: the person's way of covering, one line of a work notes page (no "handover")
+COVER_RULE = (
+    "When I pick up someone's work while they're away: their things go on my Cover list (not the inbox) and "
+    "{boss} gets a line in chat that I've taken them."
+)
+OLD_RULE = "Covering {name}'s on-call week in {month}: their handover items go on the on-call list, not mine."
 CHATTER = [
     "anyone seen the new coffee machine manual?",
     "lunch at 12:30?",
@@ -74,7 +94,7 @@ def _day_phrase(t: int) -> str:
 
 
 def generate(ctx: Ctx) -> Scenario:
-    chat, cal = ctx.svc("chat"), ctx.svc("calendar")
+    cal = ctx.svc("calendar")
     who = ctx.person("colleague")
     channel = "dm-" + who.first.lower()
     n = 3 + (ctx.difficulty >= 3) + (ctx.difficulty >= 5)
@@ -86,37 +106,48 @@ def generate(ctx: Ctx) -> Scenario:
         while clock.weekday(t) >= 5:
             t += clock.DAY
         dues[item] = t
+    deep = ctx.difficulty >= 4
     t0 = ctx.now - int(ctx.rng.integers(14, 20)) * clock.HOUR - int(ctx.rng.integers(0, 3600))
+    if deep:  # a long leave: the handover weeks back
+        t0 = plant.jitter(ctx, ctx.now - household.days_back(ctx, at4=36, at5=66) * clock.DAY)
     listing = "; ".join(f"the {i} by {_day_phrase(dues[i])}" for i in items)
-    chat.post_as(channel, who.name, ctx.pick(FIRST).format(items=listing), time=t0)
+    _post(ctx, deep, channel, who.name, ctx.pick(LONG_FIRST if deep else FIRST).format(items=listing), t0)
     done, moved = items[0], items[1 + int(ctx.rng.integers(n - 1))]
     new_day = dues[moved] + int(ctx.rng.integers(1, 4)) * clock.DAY
     while clock.weekday(new_day) >= 5:
         new_day += clock.DAY
-    chat.post_as(
+    _post(
+        ctx,
+        deep,
         channel,
         who.name,
         ctx.pick(UPDATE).format(done=done, moved=moved, day=_day_phrase(new_day)),
-        time=t0 + 3 * clock.HOUR - int(ctx.rng.integers(0, 1800)),
+        t0 + 3 * clock.HOUR - int(ctx.rng.integers(0, 1800)),
     )
     final = {i: dues[i] for i in items if i != done}
     stale_due = dict(dues)
     final[moved] = new_day
-    if ctx.difficulty >= 4:  # the move is taken back, by work mail: another channel
-        ctx.svc("workmail").deliver(
+    facts: dict[str, Any] = {"boss": [], "boss_channel": ""}
+    if deep:  # the move is taken back, by work mail days later: another channel, a subject naming nothing
+        revert_at = plant.jitter(ctx, t0 + int(ctx.rng.integers(1, 5)) * clock.DAY + 2 * clock.HOUR)
+        plant.mail_in(
+            ctx,
+            "workmail",
+            revert_at,
             who.email,
-            f"Handover: {moved}",
+            ctx.pick(REVERT_SUBJECT),
             ctx.pick(REVERT_MAIL).format(moved=moved, day=_day_phrase(dues[moved]), first=who.first),
-            time=t0 + 5 * clock.HOUR - int(ctx.rng.integers(0, 1800)),
-            read=False,
         )
         final[moved], stale_due[moved] = dues[moved], new_day
+        facts = _deep(ctx, who, items, t0) | {"deciding_at": revert_at}
     for k in range(ctx.difficulty - 1):
-        chat.post_as(
+        _post(
+            ctx,
+            deep,
             channel,
             ctx.person("colleague").name if k % 2 else who.name,
             ctx.pick(CHATTER),
-            time=t0 + (k + 1) * 50 * clock.MINUTE + int(ctx.rng.integers(1, 600)),
+            t0 + (k + 1) * 50 * clock.MINUTE + int(ctx.rng.integers(1, 600)),
         )
     for due in final.values():  # busy due days: meetings on the mornings
         for h in range(9, 9 + ctx.difficulty):
@@ -142,8 +173,56 @@ def generate(ctx: Ctx) -> Scenario:
             "cal_next": records.next_id(cal, "entries"),
             "todos_before": sorted(todo.table("items")),
             "cal_before": sorted(cal.table("entries")),
+            "start": ctx.now,
+            **facts,
         },
     )
+
+
+def _post(ctx: Ctx, deep: bool, channel: str, sender: str, text: str, t: int) -> None:
+    """A chat message: through the background's path (its line, off the round minute) at levels 4-5."""
+    if deep:
+        plant.chat(ctx, plant.jitter(ctx, t, 5), channel, sender, text)
+    else:
+        ctx.svc("chat").post_as(channel, sender, text, time=t)
+
+
+def _deep(ctx: Ctx, who: Any, items: list[str], t0: int) -> dict[str, Any]:
+    """Levels 4-5: two other colleagues' handovers of their own items around then, the covering rule on a work
+    notes page (an expired same-keyword line elsewhere); the facts these add."""
+    rest = [i for i in ITEMS if i not in items]
+    others = [p for p in ctx.persona.by_relation("colleague") if p.name != who.name]
+    for k, other in enumerate(ctx.sample(others, 2)):
+        theirs = ctx.sample(rest, 2 + k)
+        rest = [i for i in rest if i not in theirs]
+        days = sorted(ctx.sample(list(range(2, 20)), len(theirs)))
+        listing = "; ".join(f"the {i} by {_day_phrase(ctx.at(d, 17))}" for i, d in zip(theirs, days, strict=True))
+        t = plant.jitter(ctx, t0 + int(ctx.rng.integers(-12, 12)) * clock.DAY)
+        plant.chat(
+            ctx,
+            min(t, ctx.now - clock.DAY),
+            "dm-" + other.first.lower(),
+            other.name,
+            ctx.pick(LONG_FIRST).format(items=listing),
+        )
+    boss = ctx.persona.by_relation("manager")[0]
+    xchain.chatter(ctx, f"dm-{boss.first.lower()}", [boss.name, ctx.persona.me.name], xchain.DM_LINES, 3, (3, 40))
+    rule_t = plant.jitter(ctx, ctx.now - household.days_back(ctx) * clock.DAY)
+    note = household.rule_note(ctx, COVER_RULE.format(boss=boss.first), t=rule_t, work=True)
+    month = clock.to_datetime(rule_t - 30 * clock.DAY).strftime("%B")
+    household.decoy_notes(
+        ctx,
+        [OLD_RULE.format(name=ctx.pick(others).first, month=month)],
+        around=rule_t - 40 * clock.DAY,
+        work=True,
+        avoid=note,
+    )
+    return {
+        "boss": [boss.email],
+        "boss_name": boss.first,
+        "boss_channel": f"dm-{boss.first.lower()}",
+        "rule_note": note,
+    }
 
 
 def _day(t: int | None) -> int | None:
@@ -201,6 +280,28 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         because="the instruction asks for time to work on it; a block on top of a meeting is no such time "
         "(one wording says so)",
     )
+    if f["boss"]:
+        _check_cover(world, f, g, todos)
+
+
+def _check_cover(world: World, f: dict[str, Any], g: Grader, todos: list[dict]) -> None:
+    """Levels 4-5: the covering rule's two parts: the open items' tasks on the Cover list, the manager told."""
+    mine = [r for r in todos if any(i.lower() in r["title"].lower() for i in f["final"]) and not r["done"]]
+    off = sorted({r["list"] for r in mine if r["list"].strip().lower() != "cover"})
+    g.expect(
+        "the tasks are on the Cover list",
+        bool(mine) and not off,
+        f"{count(len(mine), 'task')} for the items" + (f"; on {', '.join(off)}" if off else ""),
+        because=f"a line in the note '{f['rule_note']}' says work picked up from someone away goes on the Cover list",
+    )
+    want = {O.party(p) for p in f["boss"]} | {"#" + f["boss_channel"]}
+    told = [m for m in O.outbound(world, f["start"]) if any(O.party(r) in want or r in want for r in m.to)]
+    g.expect(
+        f"{f['boss_name']} was told",
+        bool(told),
+        f"{count(len(told), 'message')} to them",
+        because=f"a line in the note '{f['rule_note']}' says {f['boss_name']} gets a line that I've taken them",
+    )
 
 
 def _free_hour(world: World, day: int) -> int:
@@ -214,15 +315,27 @@ def _free_hour(world: World, day: int) -> int:
 
 def _act(world: World, f: dict[str, Any], dues: dict[str, int]) -> list[str]:
     out = [A.api("contacts.search", query=f["channel"][3:]), A.api("chat.history", channel=f["channel"])]
+    cover = {"list_name": "Cover"} if f["boss"] else {}
+    if f["boss"]:
+        out += [
+            A.api("chat.history", channel=f["channel"], offset=20),
+            A.api("workmail.list", unread_only=True),
+            A.api("workmail.search", query=f["channel"][3:]),
+            A.api("notes.list", query="away"),
+            A.api("notes.list", query="cover"),
+            A.api("todo.list", list_name="Cover"),
+        ]
     for item, due in sorted(dues.items(), key=lambda kv: (kv[1], kv[0])):
         day = clock.day_start(due)
-        out.append(A.api("todo.add_task", title=f"Finish the {item} (handover)", due=clock.fmt_date(due)))
+        out.append(A.api("todo.add_task", title=f"Finish the {item} (handover)", due=clock.fmt_date(due), **cover))
         s = _free_hour(world, day)
         out.append(
             A.api(
                 "calendar.create_event", title=f"Work on the {item}", start=clock.fmt(s), end=clock.fmt(s + clock.HOUR)
             )
         )
+    if f["boss"]:
+        out.append(A.api("chat.post", channel=f["boss_channel"], text=f"FYI I've picked up {f['channel'][3:]}'s items"))
     return out + [A.finish("Handover items are on your list and in the calendar.")]
 
 
@@ -241,7 +354,9 @@ FAMILY = Family(
     kind="reactive",
     services=("chat", "todo", "calendar", "contacts", "notes", "workmail"),
     summary="Each handover item still open after the colleague's corrections has a new task due on its settled day "
-    "and a one-hour calendar block that day clashing with nothing; the item reported done has no open task.",
+    "and a one-hour calendar block that day clashing with nothing; the item reported done has no open task. From "
+    "level 4 (handover weeks back, a long leave) the tasks are on the Cover list and the manager was told, as a "
+    "line of a work notes page says.",
     generate=generate,
     check=check,
     oracle=oracle,
@@ -251,6 +366,8 @@ FAMILY = Family(
     tags=("conflict", "noise"),
     stale_oracle=stale_oracle,
     footprint=Footprint(
-        owns=(Own("todo.items", ids=("todo_next",)), Own("calendar.entries", ids=("cal_next",))), channels=("channel",)
+        owns=(Own("todo.items", ids=("todo_next",)), Own("calendar.entries", ids=("cal_next",))),
+        channels=("channel", "boss_channel"),
+        parties=("boss",),
     ),
 )

@@ -7,6 +7,14 @@ subtraction, never a copy. Conflict: the deal's amount
 field and earlier activities carry older quotes (two at higher levels); confirming or
 recording a stale quote fails. Noise: another deal of the same account that must stay
 as it is.
+
+From level 4 the account has three live deals with their own price talk (the request's subject names one),
+and a line of a work notes page (weeks old, worded without "price" or "confirm") says the manager sees
+anything put in writing to a client about money: they get the price too (cc, forward or chat), while an
+expired line with the obvious words names someone else. At level 5 a chat thread with the manager, 60+
+days back, changes the discount after the call ("we're giving them 3,000 off in the end": the later word
+of the one with authority wins; its line names no deal), and the same notes line asks for a calendar
+reminder to chase the signature a week later at 10.
 """
 
 from __future__ import annotations
@@ -17,10 +25,11 @@ from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
+from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import checks, household
+from .kit import checks, household, plant, records, xchain
 
 ACCOUNTS = [
     "Acme Freight",
@@ -64,6 +73,23 @@ INSTRUCTIONS = [
     "to negotiation.",
 ]
 
+#: levels 4-5: the manager's standing wish, one line of a work notes page (no "price", no "confirm")
+BOSS_RULE = (
+    "Anything I put in writing to a client about money: {boss} wants to see it too (cc or forward is fine).{later}"
+)
+#: level 5: the same line's second half, a date computed from the day of the confirmation
+CHASE = " A week after, I chase the signature - put it in my calendar at 10 that morning."
+#: an expired line with the obvious words, on another page
+OLD_RULE = "Price confirmations to customers: cc {old} until the reorg at the end of {month}."
+#: level 5: the chat thread with the manager that changes the discount (the reply names no deal)
+THREAD_ME = "{first}'s call about the {title} went ok: our last quote less {off:,.0f}, they want it in writing later"
+THREAD_BOSS = [
+    "spoke to their CFO afterwards - we're giving them {off:,.0f} off in the end, not the other figure. they sign "
+    "this month",
+    "heads up, I had them on the phone again: make it {off:,.0f} off the last quote, that's what closes it",
+]
+THREAD_OK = "ok, noted"
+
 
 def generate(ctx: Ctx) -> Scenario:
     crm, wm = ctx.svc("crm"), ctx.svc("workmail")
@@ -82,19 +108,20 @@ def generate(ctx: Ctx) -> Scenario:
         account, title, "proposal", quotes[0], email, ctx.now + 25 * clock.DAY, next_step="Wait for feedback"
     )
     # the price talk: the agreement sits 10-20 days back, 30+ at difficulty 4, 60+ at 5
-    agreed_t = household.minute_jitter(ctx, ctx.now - household.days_back(ctx, base=(10, 20)) * clock.DAY)
+    agreed_t = household.minute_jitter(ctx, ctx.now - household.days_back(ctx, at5=70, base=(10, 20)) * clock.DAY)
+    deep = ctx.difficulty >= 4
     t = agreed_t - sum(int(ctx.rng.integers(1, 4)) for _ in quotes) * clock.DAY
     talk: list[str] = []
     for k, q in enumerate(quotes):
         text = QUOTE[min(k, 2)].format(amount=q, first=first)
-        talk.append(crm.insert("activities", {"deal": deal["id"], "time": t, "text": text})["id"])
+        talk.append(_log(ctx, deal["id"], t, text, deep))
         t = min(t + int(ctx.rng.integers(1, 4)) * clock.DAY + int(ctx.rng.integers(0, 3600)), agreed_t - clock.HOUR)
     t = agreed_t
     if ctx.difficulty >= 4:
         agreed = ctx.pick(AGREED_OFF).format(off=quotes[-1] - final, first=first)
     else:
         agreed = ctx.pick(AGREED).format(amount=final, first=first)
-    talk.append(crm.insert("activities", {"deal": deal["id"], "time": t, "text": agreed})["id"])
+    talk.append(_log(ctx, deal["id"], t, agreed, deep))
     other = None
     if ctx.difficulty >= 2:  # another deal of the same account, with its own price talk
         other_amount = float(int(ctx.rng.integers(5, 30)) * 1000)
@@ -106,14 +133,11 @@ def generate(ctx: Ctx) -> Scenario:
             email,
             ctx.now + 60 * clock.DAY,
         )
-        crm.insert(
-            "activities",
-            {
-                "deal": other["id"],
-                "time": t + clock.HOUR,
-                "text": f"Discussed support tier at EUR {other_amount + 2000:,.0f}.",
-            },
-        )
+        _log(ctx, other["id"], t + clock.HOUR, f"Discussed support tier at EUR {other_amount + 2000:,.0f}.", deep)
+    facts: dict[str, Any] = {"boss": [], "boss_channel": "", "stale_more": [], "others": []}
+    if deep:
+        facts = _deep(ctx, account, title, email, first, quotes, final, agreed_t)
+        final = facts.pop("final", final)
     ask = wm.deliver(
         email,
         f"{title} - price confirmation",
@@ -136,8 +160,74 @@ def generate(ctx: Ctx) -> Scenario:
             "start": ctx.now,
             "deciding_at": agreed_t,
             "candidates": talk,
+            **facts,
         },
     )
+
+
+def _log(ctx: Ctx, deal: str, t: int, text: str, deep: bool) -> str:
+    """An activity on a deal: through the background's path (its line, off the round minute) at levels 4-5."""
+    if deep:
+        return str(plant.crm_activity(ctx, plant.jitter(ctx, t), deal, text)["id"])
+    return str(ctx.svc("crm").insert("activities", {"deal": deal, "time": t, "text": text})["id"])
+
+
+def _deep(
+    ctx: Ctx, account: str, title: str, email: str, first: str, quotes: list[float], final: float, agreed_t: int
+) -> dict[str, Any]:
+    """Levels 4-5: a third live deal of the account with its own agreement, the manager's line on a work notes
+    page (an expired same-keyword line elsewhere), and at level 5 the manager's later chat reply that changes
+    the discount plus the chase reminder; the facts these add (``final`` replaced at level 5)."""
+    crm = ctx.svc("crm")
+    boss = ctx.persona.by_relation("manager")[0]
+    five = ctx.difficulty >= 5
+    titles = [x for x in TITLES["license"] + TITLES["service"] if x != title]
+    third_amount = float(quotes[-1] + int(ctx.rng.integers(-6, 7)) * 1000)
+    third = crm.add_deal(account, ctx.pick(titles), "proposal", third_amount, email, ctx.now + 40 * clock.DAY)
+    t3 = agreed_t - int(ctx.rng.integers(5, 15)) * clock.DAY
+    off3 = float(int(ctx.rng.integers(2, 9)) * 500)
+    _log(ctx, third["id"], t3 - 3 * clock.DAY, QUOTE[1].format(amount=third_amount, first=first), True)
+    _log(ctx, third["id"], t3, ctx.pick(AGREED_OFF).format(off=off3, first=first), True)
+    rule_t = plant.jitter(ctx, ctx.now - household.days_back(ctx, at5=70) * clock.DAY)
+    note = household.rule_note(ctx, BOSS_RULE.format(boss=boss.first, later=CHASE if five else ""), t=rule_t, work=True)
+    old = ctx.pick(list(ctx.persona.by_relation("colleague")))
+    month = clock.to_datetime(rule_t - 20 * clock.DAY).strftime("%B")
+    household.decoy_notes(
+        ctx, [OLD_RULE.format(old=old.first, month=month)], around=rule_t - 40 * clock.DAY, work=True, avoid=note
+    )
+    out: dict[str, Any] = {
+        "boss": [boss.email],
+        "account": account,
+        "boss_name": boss.first,
+        "boss_channel": f"dm-{boss.first.lower()}",
+        "rule_note": note,
+        "others": [third["id"]],
+        "others_before": [dict(third)],
+        "stale_more": [third_amount, third_amount - off3],
+    }
+    if five:  # the manager's later word in a chat thread about this deal
+        off = quotes[-1] - final
+        new_off = off + int(ctx.rng.integers(1, 5)) * 500 * ctx.pick([1, -1])
+        new_off = new_off if new_off > 0 else off + 1500
+        said = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(61, 68)) * clock.DAY)
+        chan = out["boss_channel"]
+        plant.chat(ctx, said, chan, ctx.persona.me.name, THREAD_ME.format(first=first, title=title, off=off))
+        plant.chat(
+            ctx,
+            said + int(ctx.rng.integers(20, 200)) * clock.MINUTE,
+            chan,
+            boss.name,
+            ctx.pick(THREAD_BOSS).format(off=new_off),
+        )
+        plant.chat(ctx, said + int(ctx.rng.integers(210, 300)) * clock.MINUTE, chan, ctx.persona.me.name, THREAD_OK)
+        out |= {
+            "final": float(quotes[-1] - new_off),
+            "stale_more": out["stale_more"] + [final],
+            "deciding_at": said,
+            "chase_at": clock.day_start(ctx.now) + 7 * clock.DAY + 10 * clock.HOUR,
+            "before": records.ids_now(ctx, ("calendar", "entries"), ("todo", "items")),
+        }
+    return out
 
 
 def _priced(token: str) -> bool:
@@ -149,6 +239,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     deals = world.services["crm"].table("deals")
     d = deals[f["deal"]]
     latest = "the latest activity on the deal records the agreement (at difficulty 4-5 as a discount on the last quote)"
+    if "chase_at" in f:
+        latest += f"; {f['boss_name']}'s later chat reply changes the discount (the later word of the manager wins)"
     g.expect(
         "deal amount is the agreed price",
         abs(float(d["amount"]) - f["final"]) < 0.5,
@@ -169,6 +261,14 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
             f"{f['other_before']['title']} {'changed' if touched else 'as it was'}",
             because="the instruction asks about this deal only; the other deal has its own price talk",
         )
+    for rid, before in zip(f["others"], f.get("others_before", []), strict=True):
+        g.expect(
+            f"the account's deal {before['title']!r} is untouched",
+            deals.get(rid) == before,
+            "changed" if deals.get(rid) != before else "as it was",
+            because="the instruction asks about the deal the request names; the account's other deals have their "
+            "own price talk",
+        )
     sent = checks.sent_to(world, f["email"], after=f["start"])
     found = [values.amounts_in(m["subject"] + "\n" + m["body"], "EUR") for m in sent]
     named = [{float(r.value) for r in rs if r.ok and r.value is not None} for rs in found]
@@ -182,6 +282,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         because=f"the instruction asks to confirm the agreed price to them in writing; {latest}",
     )
     other = [float(f["other_before"]["amount"]), float(f["other_before"]["amount"]) + 2000] if f["other"] else []
+    other += f["stale_more"]
     # a hedge names a second price: an earlier quote, the other deal's figure, or any other sum of the
     # price's size ("EUR 38,500 or EUR 42,500"); a discount or a fee explaining the price is no price
     priced = {float(r.value) for rs in found for r in rs if r.ok and r.value is not None and _priced(r.text)}
@@ -194,6 +295,32 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         not stale,
         f"other prices named: {', '.join(f'EUR {a:,.2f}' for a in stale) or 'none'}",
         because="the price is one value: earlier quotes, the other deal's figures and any second price are not it",
+    )
+    if f["boss"]:
+        _check_boss(world, f, g, other)
+    if "chase_at" in f:
+        got = checks.reminders_at(world, f["chase_at"], f["before"])
+        g.expect(
+            "a reminder to chase the signature a week later at 10",
+            bool(got),
+            "; ".join(got) if got else f"no alarm, calendar entry or to-do at {clock.fmt(f['chase_at'])}",
+            because=f"a line in the note '{f['rule_note']}' says to put the chase in the calendar a week after, at 10",
+        )
+
+
+def _check_boss(world: World, f: dict[str, Any], g: Grader, wrong: list[float]) -> None:
+    """The manager saw the price (cc, forward, a mail or a chat message of their own), and nothing sent to them
+    names a stale one."""
+    want = {O.party(p) for p in f["boss"]} | {"#" + f["boss_channel"]}
+    told = [m for m in O.outbound(world, f["start"]) if any(O.party(r) in want or r in want for r in m.to)]
+    bad = [*f["stale"], *wrong]
+    right = [m for m in told if xchain.gives_one_figure(m.text, f["final"], bad)]
+    g.expect(
+        f"{f['boss_name']} saw the price",
+        bool(right) and len(right) == len(told),
+        f"{count(len(told), 'message')} to them, {len(right)} naming EUR {f['final']:,.2f} and no other price",
+        because=f"a line in the note '{f['rule_note']}' says {f['boss_name']} wants to see anything put in writing "
+        "to a client about money",
     )
 
 
@@ -213,7 +340,35 @@ def _act(f: dict[str, Any], amount: float) -> list[str]:
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
-    return _act(f, f["final"])
+    if not f["boss"]:
+        return _act(f, f["final"])
+    amount = f["final"]
+    steps = [
+        A.api("workmail.get", id=f["ask"]),
+        A.api("crm.list_deals", query=f["account"]),
+        A.api("crm.get_deal", id=f["deal"]),
+        *[A.api("crm.get_deal", id=d) for d in f["others"]],
+        A.api("notes.list", query="client"),
+        A.api("notes.list", query="writing"),
+        A.api("chat.list_channels"),
+        A.api("chat.history", channel=f["boss_channel"], limit=40),
+        A.api("contacts.search", query=f["email"].split("@")[0].split(".")[0]),
+        A.api("crm.update_deal", id=f["deal"], amount=amount, stage="negotiation", next_step="Await signature"),
+        A.api(
+            "workmail.send",
+            to=[f["email"]],
+            cc=f["boss"],
+            subject="Re: price confirmation",
+            body=f"Hi,\n\nhappy to confirm: the agreed price is EUR {amount:,.0f}.\n\nBest regards",
+        ),
+    ]
+    if "chase_at" in f:
+        start = clock.fmt(f["chase_at"])
+        end = clock.fmt(f["chase_at"] + 15 * clock.MINUTE)
+        day = clock.fmt_date(f["chase_at"])
+        steps.append(A.api("calendar.list_events", start=day, end=clock.fmt_date(f["chase_at"] + clock.DAY)))
+        steps.append(A.api("calendar.create_event", title="Chase the signature", start=start, end=end))
+    return [*steps, A.api("workmail.list", folder="sent"), A.finish("Confirmed the price and updated the deal.")]
 
 
 def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
@@ -225,10 +380,12 @@ FAMILY = Family(
     name="deal-confirm",
     count=52,
     kind="reactive",
-    services=("crm", "workmail", "contacts", "calendar", "notes"),
+    services=("crm", "workmail", "contacts", "calendar", "notes", "chat", "todo"),
     summary="The deal's amount is the price of the latest agreement activity (last quote less a discount at 4-5) "
     "and its stage negotiation; the customer "
-    "got a mail naming that price and no stale quote; the account's other deal is untouched.",
+    "got a mail naming that price and no stale quote; the account's other deals are untouched. From level 4 the "
+    "manager (a line of a work notes page) sees the price too, by any door, and no other; at 5 the manager's later "
+    "chat reply changes the discount and a reminder to chase the signature a week later at 10 is set.",
     generate=generate,
     check=check,
     oracle=oracle,
@@ -238,6 +395,8 @@ FAMILY = Family(
     tags=("conflict",),
     stale_oracle=stale_oracle,
     footprint=Footprint(
-        owns=(Own("crm.deals", ids=("deal",)), Own("workmail.messages", ids=("ask",))), parties=("email",)
+        owns=(Own("crm.deals", ids=("deal",)), Own("workmail.messages", ids=("ask",))),
+        parties=("email", "boss"),
+        channels=("boss_channel",),
     ),
 )

@@ -8,8 +8,15 @@ name, "card payment"); each order's receipt mail says when the card was charged,
 duplicate is the charge no receipt accounts for. Noise: earlier genuine repeat purchases at
 the same shop (one of them the same item twice: two receipts, two charges) that must not be
 disputed; more of them, a later trigger and a tighter deadline with difficulty. At 4-5 a genuine
-new order (with its receipt) charges the card minutes after the duplicate, at 5 for the same
-amount: "dispute the newest charge" is the wrong rule.
+new order (with its receipt) charges the card minutes after the duplicate: "dispute the newest
+charge" is the wrong rule.
+
+From level 4 the shop charges again for an order paid 30+ (60+ at 5) days back, among same-shaped receipts
+of that shop in the same amount range (the amount picks the order; the genuine new order after it costs
+another amount). The rule line names neither "twice", "charge" nor "dispute", an older line with those
+words (the gym's January overlap) says to leave it, and the line adds a goal: a to-do for the day the
+refund should be in (ten days on). At 5 the partner's text reply in an older thread ("give it 14 days")
+moves that day (the later word wins).
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, checks, deadlines, household
+from .kit import arrivals, checks, deadlines, household, plant, records
 
 SHOPS = [
     ("Brightcart", "brightcart.example"),
@@ -49,6 +56,20 @@ RULE = (
     "receipt accounts for; repeat purchases happen, so check the receipts first) and write to the shop's "
     "support with the order number."
 )
+#: levels 4-5: the rule as people word it, with a to-do as the second goal
+DEEP_RULE = (
+    "When a shop takes the money again for something I already paid: get the bank to claw the extra one back "
+    "(check the receipts, I do buy the same thing again sometimes), write to the shop's support quoting the order, and "
+    "put a to-do on the day {days} days later to check the money is back."
+)
+#: an older line with the obvious words that says to leave a double charge alone
+OTHER_RULE = "Gym charged twice in January? That's the annual fee and the monthly overlapping - leave it, it evens out."
+#: level 5: the partner's reply in a thread (names no shop, no charge): the check moves to 14 days
+THREAD_OUT = "the money from that refund still isn't back, should I chase them?"
+THREAD_REPLY = [
+    "they always take two weeks, give it 14 days before you chase next time",
+    "banks need 14 days for those, don't bother before then - next time too",
+]
 
 
 def _why(f: dict[str, Any]) -> str:
@@ -70,7 +91,114 @@ def _order(ctx: Ctx, shop: str, domain: str, t: int, amount: float | None = None
     return order, amount, household.card_charge(ctx, amount, shop, t + int(ctx.rng.integers(20, 100)))
 
 
+def _order_deep(ctx: Ctx, shop: str, domain: str, t: int, amount: float) -> tuple[str, float, str]:
+    """:func:`_order` through the background's path (the receipt's push, the bank app's push, off the minute)."""
+    order = f"ORD-{ctx.code(6)}"
+    item = ctx.pick(ITEMS["home" if ctx.variant == "home" else "gadgets"])
+    body = ctx.pick(RECEIPT).format(
+        order=order, item=item, amount=amount, when=clock.fmt(t), support=f"support@{domain}"
+    )
+    plant.mail_in(
+        ctx, "mail", t + int(ctx.rng.integers(60, 600)), f"orders@{domain}", f"Your {shop} order {order}", body
+    )
+    return order, amount, str(plant.charge(ctx, t + int(ctx.rng.integers(20, 100)), amount, shop)["id"])
+
+
+def _daytime(ctx: Ctx, days: int) -> int:
+    """A moment ``days`` whole days back, between 08:00 and 22:00, off the round minute (people shop by day)."""
+    day = clock.day_start(ctx.now) - days * clock.DAY
+    return plant.jitter(ctx, day + int(ctx.rng.integers(8 * 60, 22 * 60)) * clock.MINUTE)
+
+
+def _near(ctx: Ctx, amount: float, taken: set[float]) -> float:
+    """Another amount in the same range (within a fifth either way), distinct from every one drawn so far."""
+    while True:
+        a = round(amount * float(ctx.rng.uniform(0.8, 1.2)), 2)
+        if all(abs(a - x) >= 1 for x in taken):
+            taken.add(a)
+            return a
+
+
+def _generate_deep(ctx: Ctx) -> Scenario:
+    """Levels 4-5 (see the module's docstring)."""
+    shop, domain = ctx.pick(SHOPS)
+    five = ctx.difficulty >= 5
+    days = 10
+    rule_at = plant.jitter(ctx, ctx.now - household.days_back(ctx, at5=75) * clock.DAY)
+    note = household.rule_note(ctx, DEEP_RULE.format(days="ten"), t=rule_at)
+    household.decoy_notes(ctx, [OTHER_RULE], around=rule_at - 20 * clock.DAY, avoid=note)
+    amount = ctx.money(40, 200)
+    taken = {amount}
+    t0 = _daytime(ctx, household.days_back(ctx))
+    order, _, original = _order_deep(ctx, shop, domain, t0, amount)
+    genuine: list[str] = []
+    others: list[str] = []
+    for k in range(4):  # the shop's other orders, same range, spread over the months: same-shaped receipts
+        t = _daytime(ctx, int(ctx.rng.integers(5, 85)))
+        o, a, charge = _order_deep(ctx, shop, domain, t, _near(ctx, amount, taken))
+        genuine.append(charge)
+        others.append(o)
+        if k == 0:  # the same item bought twice on purpose: two receipts, two charges
+            o2, _, c2 = _order_deep(ctx, shop, domain, t + 3 * clock.HOUR + int(ctx.rng.integers(0, 3000)), a)
+            genuine.append(c2)
+            others.append(o2)
+    facts: dict[str, Any] = {}
+    if five:  # the partner's later word, 60+ days back, after the rule
+        days = 14
+        home = next(p for p in ctx.persona.people if p.relation in ("partner", "mother", "father", "sister", "brother"))
+        said = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(61, 70)) * clock.DAY)
+        plant.sms(ctx, said, home.phone, THREAD_OUT, incoming=False)
+        reply_at = said + int(ctx.rng.integers(5, 90)) * clock.MINUTE + 11
+        plant.sms(ctx, reply_at, home.phone, ctx.pick(THREAD_REPLY))
+        facts["amended_by"] = home.first
+    trigger = deadlines.trigger_time(ctx)
+    dup = arrivals.arrive_charge(ctx, trigger, amount, shop, "card payment")
+    arrivals.arrive_sms(ctx, trigger + 30, BANK_NUMBER, ALERT.format(amount=amount, shop=shop))
+    settled = trigger + int(ctx.rng.integers(5 * 60, 25 * 60))  # a genuine new order right after, another amount
+    again, price = f"ORD-{ctx.code(6)}", _near(ctx, amount, taken)
+    item = ctx.pick(ITEMS["home" if ctx.variant == "home" else "gadgets"])
+    arrivals.arrive_mail(
+        ctx,
+        "mail",
+        settled + int(ctx.rng.integers(60, 300)),
+        f"orders@{domain}",
+        f"Your {shop} order {again}",
+        ctx.pick(RECEIPT).format(
+            order=again, item=item, amount=price, when=clock.fmt(settled), support=f"support@{domain}"
+        ),
+    )
+    genuine.append(arrivals.arrive_charge(ctx, settled + int(ctx.rng.integers(20, 100)), price, shop, "card payment"))
+    others.append(again)
+    settled += 400
+    check_day = clock.day_start(trigger) + days * clock.DAY
+    return Scenario(
+        None,
+        {
+            "original": original,
+            "duplicate": dup,
+            "genuine": genuine,
+            "order": order,
+            "other_orders": others,
+            "support": f"support@{domain}",
+            "trigger_at": trigger,
+            "settled_at": settled,
+            "shop": shop,
+            "rule_note": note,
+            "deciding_at": max(t0, rule_at) if not five else max(t0, reply_at),
+            "candidates": [original, *genuine[:-1]],
+            "check_day": check_day,
+            "days": days,
+            "before": records.ids_now(ctx, ("calendar", "entries"), ("todo", "items")),
+            **facts,
+        },
+        deadline=deadlines.deadline_after(ctx, settled),
+        trigger=f"a second charge for order {order} posts at {clock.fmt(trigger)}",
+    )
+
+
 def generate(ctx: Ctx) -> Scenario:
+    if ctx.difficulty >= 4:
+        return _generate_deep(ctx)
     shop, domain = ctx.pick(SHOPS)
     rule_at = ctx.now - household.days_back(ctx, base=(20, 45)) * clock.DAY
     note = household.rule_note(ctx, RULE, t=household.minute_jitter(ctx, rule_at))
@@ -145,12 +273,38 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     g.forbid("disputed a genuine earlier purchase", bool(wrong), ", ".join(wrong))
     since = checks.sent_to(world, f["support"], after=f["trigger_at"])  # from mail or work mail: nobody said which
     told = [m for m in since if f["order"] in m["subject"] + " " + m["body"]]
+    # a hedge names another of the shop's orders too ("ORD-1 or ORD-2"): which order was charged twice is one fact
+    hedged = [o for m in since for o in f.get("other_orders", []) if o in m["subject"] + " " + m["body"]]
     g.expect(
         "the shop's support was told, naming the order",
-        bool(told),
-        f"{count(len(since), 'mail')} to {f['support']} since the second charge, {len(told)} naming {f['order']}",
-        because=f"{_why(f)} to write to the shop's support naming the order; the receipt gives the address",
+        bool(told) and not hedged,
+        f"{count(len(since), 'mail')} to {f['support']} since the second charge, {len(told)} naming {f['order']}"
+        + (f"; also naming {', '.join(sorted(set(hedged)))}" if hedged else ""),
+        because=f"{_why(f)} to write to the shop's support naming the order; the receipt whose amount the extra "
+        "charge repeats gives it and the address",
     )
+    if "check_day" in f:
+        got = _reminders_on(world, f["check_day"], f["before"])
+        why = f"{_why(f)} to put a to-do ten days later to check the money is back"
+        if "amended_by" in f:
+            why += f"; {f['amended_by']}'s later text reply makes it {f['days']} days"
+        g.expect(
+            f"a to-do to check the refund {f['days']} days later",
+            bool(got),
+            "; ".join(got) if got else f"no to-do or calendar entry on {clock.fmt_date(f['check_day'])}",
+            because=why,
+        )
+
+
+def _reminders_on(world: World, day: int, before: dict[str, list[str]]) -> list[str]:
+    """The agent's open to-dos due on ``day`` and calendar entries starting that day (any time: the rule
+    names a day)."""
+    end = day + clock.DAY
+    todos = records.agent_rows(world, "todo", "items", before["todo.items"])
+    cal = records.agent_rows(world, "calendar", "entries", before["calendar.entries"])
+    return [f"to-do {r['title']!r} due {clock.fmt(r['due'])}" for r in todos if r["due"] and day <= r["due"] < end] + [
+        f"calendar {r['title']!r} {clock.fmt(r['start'])}" for r in cal if day <= r["start"] < end
+    ]
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
@@ -168,7 +322,21 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
             body=f"Hello, my card was charged twice for order {f['order']}. I have disputed the second "
             "charge with my bank. Please make sure it is not collected again. Thanks.",
         ),
+        *(_deep_steps(f) if "check_day" in f else []),
         A.wait(6 * clock.HOUR, wake=False),
+    ]
+
+
+def _deep_steps(f: dict[str, Any]) -> list[str]:
+    """The hard end's look-ups (the receipts of that amount, the thread) and the to-do."""
+    return [
+        A.api("notes.list", query="receipts"),
+        A.api("mail.search", query=f["shop"].split()[0]),
+        A.api("mail.search", query=f["shop"].split()[0], offset=20),
+        A.api("bank.transactions", query=f["shop"].split()[0], offset=20),
+        A.api("sms.threads"),
+        A.api("todo.list"),
+        A.api("todo.add_task", title=f"Check the {f['shop']} refund is back", due=clock.fmt_date(f["check_day"])),
     ]
 
 
@@ -176,10 +344,12 @@ FAMILY = Family(
     name="duplicate-charge",
     count=52,
     kind="proactive",
-    services=("bank", "mail", "sms", "contacts", "notes", "calendar"),
+    services=("bank", "mail", "sms", "contacts", "notes", "calendar", "todo"),
     summary="The second charge (the one no receipt accounts for) is disputed, the original and earlier genuine "
     "repeat purchases are not, and the shop's support got a mail naming the order (from either mailbox), "
-    "as a line of the person's household note asks.",
+    "as a line of the person's household note asks. From level 4 the extra charge repeats an order 30+/60+ days "
+    "back among same-shaped receipts (naming another order too is a hedge) and a to-do (or calendar entry) lands "
+    "on the day ten days on (14 after the partner's later text at 5).",
     generate=generate,
     check=check,
     oracle=oracle,

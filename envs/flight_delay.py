@@ -11,6 +11,13 @@ calendar entry must carry the latest times, and the attendees of the meeting the
 collides with must be told the new arrival time. Cross-service: airline mail -> calendar
 flight and meeting -> attendees' addresses. More revisions, later revisions and a second
 meeting that does not collide come with difficulty.
+
+From level 4 the rule line (30+ / 60+ days back) names neither flights nor airlines nor delays and adds a
+goal: the ride from the airport moves to a set time after the new landing (a sum); an older line with the
+obvious words, about someone else's trips, sits in another note. The calendar holds three or more live
+flight entries (the trip's return, another trip), and the airline's older notices about other flights sit
+weeks back in the same shape: the notice's flight number picks one. At level 5 the cab firm's text reply
+in an older thread (60+ days back, naming no trip) moves the ride's margin (the later word wins).
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, checks, deadlines, household, notation
+from .kit import arrivals, checks, deadlines, household, notation, plant, records
 
 AIRLINES = [
     ("Skyline Air", "SK", "skylineair.example"),
@@ -62,12 +69,30 @@ AMEND = (
     "arrivals for an hour again"
 )
 MEETINGS = ["Client workshop", "Site visit", "Partner kickoff", "Contract review", "Board prep"]
+#: levels 4-5: the rule as people word it (no "flight", "airline" or "delay"), with the ride as a second goal
+DEEP_RULE = (
+    "If I'm going to land later than planned: keep the diary entry at the newest times they send (they revise "
+    "more than once; the last word counts), mail whoever I'm meeting my new landing time if I'll be late, and "
+    "move my ride from the airport to {margin} minutes after the new landing."
+)
+#: an older line with the obvious words, about another person's trips
+OTHER_RULE = "Flight delays on {name}'s trips: forward the airline's mail to the travel desk, they rebook."
+#: level 5: the cab firm's reply in a thread (names no trip): the margin the rule gives changes
+CAB_OUT = "your driver left again before I was even through passport control"
+CAB_REPLY = [
+    "sorry about that! please book us {margin} minutes after touchdown from now on, then they always wait",
+    "apologies - from now on make the booking {margin} min after touchdown and the driver waits for you",
+]
+PICKUP = "Cab from {to} airport"
 
 
 def generate(ctx: Ctx) -> Scenario:
     cal = ctx.svc("calendar")
-    rule_at = household.minute_jitter(ctx, ctx.now - household.days_back(ctx, base=(25, 50)) * clock.DAY)
-    note = household.rule_note(ctx, RULE, t=rule_at, work=ctx.variant == "work")
+    deep = ctx.difficulty >= 4
+    rule_at = household.minute_jitter(ctx, ctx.now - household.days_back(ctx, at5=75, base=(25, 50)) * clock.DAY)
+    margin = ctx.pick([20, 30]) if deep else 0
+    line = DEEP_RULE.format(margin=margin) if deep else RULE
+    note = household.rule_note(ctx, line, t=rule_at, work=ctx.variant == "work")
     airline, code, domain = ctx.pick(AIRLINES)
     frm, to, minutes = ctx.pick(ROUTES)
     flight = f"{code}{int(ctx.rng.integers(100, 999))}"
@@ -119,6 +144,10 @@ def generate(ctx: Ctx) -> Scenario:
         mails.append((t, nd, na))
         last = t
         t += (10 + 10 * ctx.difficulty + int(ctx.rng.integers(0, 20))) * clock.MINUTE
+    facts: dict[str, Any] = {"others": [], "ride": None}
+    if deep:
+        trip = (flight, frm, to, airline, domain, dep, arr)
+        facts = _deep(ctx, trip, mails, margin, rule_at, note)
     return Scenario(
         None,
         {
@@ -137,11 +166,96 @@ def generate(ctx: Ctx) -> Scenario:
             "also": also,
             "also_parties": [also["phone"], also["email"]] if also else [],
             "deciding_at": rule_at,
-            "candidates": notices,
+            "candidates": notices + facts.pop("old_notices", []),
+            **facts,
         },
         deadline=deadlines.deadline_after(ctx, last),
         trigger=f"delay notice for {flight} at {clock.fmt(trigger)}, revised later",
     )
+
+
+def _deep(
+    ctx: Ctx, trip: tuple, mails: list[tuple[int, int, int]], margin: int, rule_at: int, note: str
+) -> dict[str, Any]:
+    """Levels 4-5: the ride from the airport, two more live flights in the calendar, the airline's older notices
+    about other flights, another person's same-keyword line, and at level 5 the cab firm's reply moving the
+    margin; the facts these add."""
+    flight, frm, to, airline, domain, dep, arr = trip
+    code = flight[:2]
+    out: dict[str, Any] = {}
+    if ctx.difficulty >= 5:  # the cab firm's later word: a thread 60+ days back whose reply names no trip
+        old = margin
+        margin = old + ctx.pick([15, 25])
+        cab = f"+1 555 {ctx.code(3)} {ctx.code(4)}"  # the cab firm's dispatch line (not a contact)
+        said = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(61, 70)) * clock.DAY)
+        plant.sms(ctx, said, cab, CAB_OUT, incoming=False)
+        reply_at = said + int(ctx.rng.integers(6, 40)) * clock.MINUTE + 23
+        plant.sms(ctx, reply_at, cab, ctx.pick(CAB_REPLY).format(margin=margin))
+        out |= {"cab": cab, "stale_margin": old, "deciding_at": reply_at}
+    booked = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(2, 9)) * clock.DAY)
+    ride = plant.calendar(
+        ctx,
+        booked,
+        PICKUP.format(to=to),
+        arr + margin * clock.MINUTE,
+        arr + (margin + 45) * clock.MINUTE,
+        location=f"{to} airport",
+    )
+    others = []
+    back = dep + int(ctx.rng.integers(2, 5)) * clock.DAY + int(ctx.rng.integers(-3, 8)) * clock.HOUR
+    later = dep + int(ctx.rng.integers(8, 20)) * clock.DAY + int(ctx.rng.integers(-2, 6)) * clock.HOUR
+    for start, a, b in ((back, to, frm), (later, frm, ctx.pick(["Madrid", "Prague", "Vienna", "Milan"]))):
+        num = f"{code}{int(ctx.rng.integers(100, 999))}"
+        if num == flight:
+            num = f"{code}{int(flight[2:]) % 899 + 101}"
+        row = plant.calendar(
+            ctx,
+            plant.jitter(ctx, booked - int(ctx.rng.integers(1, 20)) * clock.DAY),
+            f"Flight {num} {a} - {b}",
+            start - start % (5 * clock.MINUTE),
+            start - start % (5 * clock.MINUTE) + 150 * clock.MINUTE,
+            location=f"{a} airport",
+            notes=f"Booking ref {ctx.code(6)}",
+        )
+        others.append(row)
+    old_notices = []
+    for k in range(2):  # the airline's notices about earlier flights, weeks back, in the same shape
+        t = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(35 + 25 * k, 55 + 25 * k)) * clock.DAY)
+        num = f"{code}{int(ctx.rng.integers(100, 999))}"
+        nd = t + int(ctx.rng.integers(3, 9)) * clock.HOUR
+        body = ctx.pick(DELAY).format(
+            flight=num,
+            to=ctx.pick(["Madrid", "Prague", to]),
+            frm=frm,
+            date=clock.fmt_date(nd),
+            dep=clock.fmt_long(nd),
+            arr=clock.fmt_long(nd + 2 * clock.HOUR),
+            airline=airline,
+        )
+        subj = ctx.pick([f"Flight {num} delayed", f"Flight {num}: schedule change"])
+        old_notices.append(plant.mail_in(ctx, "mail", t, f"alerts@{domain}", subj, body, read=True)["id"])
+    colleague = ctx.pick(list(ctx.persona.by_relation("colleague")))
+    household.decoy_notes(
+        ctx,
+        [OTHER_RULE.format(name=colleague.first)],
+        around=rule_at - 25 * clock.DAY,
+        work=ctx.variant == "work",
+        avoid=note,
+    )
+    return out | {
+        "ride": ride["id"],
+        "ride_at": mails[-1][2] + margin * clock.MINUTE,
+        "margin": margin,
+        "stale_rides": sorted(
+            {m[2] + margin * clock.MINUTE for m in mails[:-1]}
+            | {arr + margin * clock.MINUTE}
+            | ({mails[-1][2] + out["stale_margin"] * clock.MINUTE} if "cab" in out else set())
+        ),
+        "others": [r["id"] for r in others],
+        "others_before": [dict(r) for r in others],
+        "old_notices": old_notices,
+        "before": records.ids_now(ctx, ("calendar", "entries")),
+    }
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
@@ -172,6 +286,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
             because=f"{_why(f)} to mail the attendees of a meeting the flight makes them late for",
         )
 
+    if f["ride"]:
+        _check_ride(world, f, g)
     if f.get("also"):
         who = f["also"]
         parties = {O.party(who["phone"]), O.party(who["email"])}
@@ -186,6 +302,36 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
             because=f"{who['name']} later asked by text to be told the new landing time when a flight is late "
             "(it amends the note's line)",
         )
+
+
+def _check_ride(world: World, f: dict[str, Any], g: Grader) -> None:
+    """The ride moved to the margin after the latest landing (its entry, or a new one in its place), and the
+    other flights in the calendar kept their times."""
+    cal = world.services["calendar"].table("entries")
+    ride = cal.get(f["ride"])
+    rows = (
+        [ride]
+        if ride is not None
+        else records.agent_rows(world, "calendar", "entries", f["before"]["calendar.entries"])
+    )
+    at = [r for r in rows if r["start"] == f["ride_at"]]
+    why = f"{_why(f)} to move the ride to {f['margin']} minutes after the new landing"
+    if "cab" in f:
+        why = f"{_why(f)} when to book the ride; the cab firm's later text reply makes it {f['margin']} minutes"
+    g.expect(
+        "the ride from the airport is at the margin after the latest landing",
+        bool(at),
+        ("; ".join(f"{r['title']!r} at {clock.fmt(r['start'])}" for r in rows) or "no ride in the calendar")
+        + f"; the latest landing plus {f['margin']} minutes is {clock.fmt(f['ride_at'])}",
+        because=why,
+    )
+    moved = [b["title"] for b in f["others_before"] if cal.get(b["id"]) != b]
+    g.expect(
+        "the other flights kept their entries",
+        not moved,
+        f"changed or deleted: {', '.join(moved)}" if moved else f"{len(f['others_before'])} other flights as they were",
+        because="the airline's notices name one flight; the calendar's other flights are other trips",
+    )
 
 
 def _act(world: World, f: dict[str, Any], dep: int, arr: int, wait_to: int) -> list[str]:
@@ -208,7 +354,23 @@ def _act(world: World, f: dict[str, Any], dep: int, arr: int, wait_to: int) -> l
             if f.get("also")
             else []
         ),
+        *(_ride_steps(f, arr) if f["ride"] else []),
         A.wait(6 * clock.HOUR, wake=False),
+    ]
+
+
+def _ride_steps(f: dict[str, Any], arr: int) -> list[str]:
+    """The hard end's look-ups and the ride moved to the margin after ``arr``."""
+    day = clock.fmt_date(arr)
+    at = arr + f["margin"] * clock.MINUTE
+    return [
+        A.api("notes.list", query="land"),
+        A.api("sms.threads"),
+        *([A.api("sms.list", number=f["cab"])] if "cab" in f else []),
+        A.api("mail.search", query="schedule change"),
+        A.api("calendar.list_events", start=day, end=clock.fmt_date(arr + clock.DAY)),
+        A.api("calendar.get", id=f["ride"]),
+        A.api("calendar.update_event", id=f["ride"], start=clock.fmt(at), end=clock.fmt(at + 45 * clock.MINUTE)),
     ]
 
 
@@ -238,6 +400,6 @@ FAMILY = Family(
     tags=("conflict",),
     stale_oracle=stale_oracle,
     footprint=Footprint(
-        owns=(Own("calendar.entries", ids=("flight", "meeting")),), parties=("attendees", "also_parties")
+        owns=(Own("calendar.entries", ids=("flight", "meeting", "ride")),), parties=("attendees", "also_parties")
     ),
 )

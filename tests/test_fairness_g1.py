@@ -146,6 +146,14 @@ def _earlier_invoice(world, f: dict[str, Any]) -> str:
     return next(t["reference"] for t in world.services["bank"].table("transactions").values() if t["iban"] == f["iban"])
 
 
+def _share(f: dict[str, Any]) -> list[str]:
+    """The hard end's added goals by other doors than the oracle's: the partner's share by mail, the reminder."""
+    steps = [A.api("mail.send", to=[f["partner"][0]], subject="bill", body=f"Your part: EUR {f['share']:.2f}")]
+    if "remind_at" in f:  # level 5's third goal, through the laptop
+        steps.append(A.shell(f"claw todo add_task --title 'transfer ok?' --due '{clock.fmt(f['remind_at'])}'"))
+    return steps
+
+
 def test_bill_pay_alternative_reference_wording_passes():
     v = _run(
         "bill-pay",
@@ -157,6 +165,7 @@ def test_bill_pay_alternative_reference_wording_passes():
                 amount=f["amount"],
                 reference=f"Invoice {f['inv']}",
             ),
+            *_share(f),
         ],
     )
     assert v["passed"], _failed(v)
@@ -168,13 +177,20 @@ def test_bill_pay_hedged_reference_fails():
         lambda w, f: [
             f["trigger_at"] + 300,
             A.api("bank.pay", iban=f["iban"], amount=f["amount"], reference=f"{f['inv']} {_earlier_invoice(w, f)}"),
+            *_share(f),
         ],
     )
     assert _failed(v) == ["payment has the bill's amount and invoice number"]
 
 
 def test_bill_pay_paying_before_the_bill_arrives_fails():
-    v = _run("bill-pay", lambda w, f: [A.api("bank.pay", iban=f["iban"], amount=f["amount"], reference=f["inv"])])
+    v = _run(
+        "bill-pay",
+        lambda w, f: (
+            [A.api("bank.pay", iban=f["iban"], amount=f["amount"], reference=f["inv"]), f["trigger_at"] + 60]
+            + _share(f)
+        ),
+    )
     assert _failed(v) == ["payment has the bill's amount and invoice number"]
 
 
@@ -189,7 +205,8 @@ def _set_key(f: dict[str, Any], line: str) -> str:
 
 
 def test_backup_alert_fix_before_the_ticket_passes():
-    """The log already shows the errors at the start: fixing it before the monitor's ticket is fair."""
+    """The log already shows the errors at the start: fixing it before the monitor's ticket is fair (at the
+    hard end the ticket, once it comes, is set to solved as it asks, through the API)."""
     v = _run(
         "backup-alert",
         lambda w, f: [
@@ -198,7 +215,8 @@ def test_backup_alert_fix_before_the_ticket_passes():
                 f"{f['key']} = {f['value']}/  # fixed by assistant"
                 if f["key"] == "source_dir"
                 else f'{f["key"]} = "{f["value"]}"  # fixed by assistant',
-            )
+            ),
+            *([f["trigger_at"] + 60, A.api("helpdesk.update", id=f["alert"], status="solved")] if f["solve"] else []),
         ],
     )
     assert v["passed"], _failed(v)
@@ -248,8 +266,15 @@ def _handover(w, f: dict[str, Any], dues: list[tuple[str, int]]) -> list[str]:
                 start=clock.fmt(start),
                 end=clock.fmt(start + clock.HOUR),
             ),
-            A.api("todo.add_task", title=item.upper(), due=clock.fmt(clock.day_start(due) + 9 * clock.HOUR)),
+            A.api(
+                "todo.add_task",
+                title=item.upper(),
+                due=clock.fmt(clock.day_start(due) + 9 * clock.HOUR),
+                list_name="cover" if f["boss"] else "inbox",  # the hard end's covering rule, another casing
+            ),
         ]
+    if f["boss"]:  # the manager by work mail (the oracle posts in chat)
+        out.append(A.api("workmail.send", to=f["boss"], subject="cover", body="Picked up the handover items."))
     return out
 
 
@@ -265,7 +290,8 @@ def test_chat_handover_both_days_fails():
         ]
         assert moved
         return _handover(w, f, list(f["final"].items())) + [
-            A.api("todo.add_task", title=i, due=clock.fmt_date(t)) for i, t in moved
+            A.api("todo.add_task", title=i, due=clock.fmt_date(t), list_name="Cover" if f["boss"] else "inbox")
+            for i, t in moved
         ]
 
     v = _run("chat-handover", plan)
@@ -317,10 +343,21 @@ def test_chat_schedule_always_has_a_free_slot():
 
 
 # ---- deal-confirm --------------------------------------------------------------------------------
+def _boss(f: dict[str, Any]) -> list[str]:
+    """The hard end's added goals by other doors than the oracle's cc: a chat line to the manager, a to-do."""
+    if not f["boss"]:
+        return []
+    steps = [A.api("chat.post", channel=f["boss_channel"], text=f"confirmed EUR {f['final']:,.0f} to them")]
+    if "chase_at" in f:
+        steps.append(A.shell(f"claw todo add_task --title 'chase signature' --due '{clock.fmt(f['chase_at'])}'"))
+    return steps
+
+
 def _confirm(f: dict[str, Any], body: str) -> list[str]:
     return [
         A.api("workmail.send", to=[f["email"]], subject="Agreed price", body=body),
         A.api("crm.update_deal", id=f["deal"], stage="negotiation", amount=f["final"]),
+        *_boss(f),
     ]
 
 
@@ -501,6 +538,7 @@ def test_deal_confirm_two_prices_is_a_hedge_and_fails():
                 id=f["ask"],
                 body=f"Confirming EUR {f['final']:,.0f} or EUR {f['final'] + 4000:,.0f} if signed by 31 May 2026.",
             ),
+            *_boss(f),
             A.finish("done"),
         ],
     )
@@ -510,6 +548,7 @@ def test_deal_confirm_two_prices_is_a_hedge_and_fails():
         lambda w, f: [
             A.api("crm.update_deal", id=f["deal"], amount=f["final"], stage="negotiation"),
             A.api("workmail.reply", id=f["ask"], body=f"Confirming EUR {f['final']:,.0f} if signed by 31 May 2026."),
+            *_boss(f),
             A.finish("done"),
         ],
     )
@@ -519,6 +558,7 @@ def test_deal_confirm_two_prices_is_a_hedge_and_fails():
         lambda w, f: [
             A.api("crm.update_deal", id=f["deal"], amount=f["final"], stage="negotiation"),
             A.api("workmail.reply", id=f["ask"], body=f"Confirming EUR {f['final']:,.0f}, with the EUR 1,000 off."),
+            *_boss(f),
             A.finish("done"),
         ],
     )
@@ -570,7 +610,8 @@ def test_chat_handover_the_follow_up_mail_wins_at_the_hard_end():
         env = gym.make(spec.env_id)
         env.reset(seed=0)
         u = env.unwrapped
-        assert any("handover" in m["subject"].lower() for m in u.world.services["workmail"].table("messages").values())
+        mails = u.world.services["workmail"].table("messages").values()
+        assert any(m["subject"] in fam.REVERT_SUBJECT for m in mails)  # its subject names no item
         steps = u.oracle_actions() if plan is None else plan(u.world, u.scenario.facts)
         for a in steps:
             *_, terminated, truncated, info = env.step(a)

@@ -105,6 +105,11 @@ def alt_duplicate_charge(w: World, f: dict[str, Any]) -> list[str]:
             body=f"Your shop charged my card twice for {f['order']}; I've asked my bank to reverse one.",
         ),
         A.api("bank.dispute", id=f["duplicate"], reason="charged twice"),
+        *(  # the hard end's to-do, through the laptop, at a time of that day
+            [A.shell(f"claw todo add_task --title 'refund in?' --due '{clock.fmt(f['check_day'] + 10 * 3600)}'")]
+            if "check_day" in f
+            else []
+        ),
     ]
 
 
@@ -186,6 +191,17 @@ def alt_flight_delay(w: World, f: dict[str, Any]) -> list[str]:
             A.api(f"{other}.send", to=[a], subject="Late", body=f"My flight now lands at {_twelve(f['arr'])}.")
             for a in f["attendees"]
         ],
+        *(  # the hard end's ride: a new entry at the margin, the old one deleted (through the laptop)
+            [
+                A.shell(f"claw calendar delete_event --id {f['ride']}"),
+                A.shell(
+                    f"claw calendar create_event --title 'Taxi' --start '{clock.fmt(f['ride_at'])}' "
+                    f"--end '{clock.fmt(f['ride_at'] + 1800)}'"
+                ),
+            ]
+            if f["ride"]
+            else []
+        ),
     ]
 
 
@@ -249,6 +265,11 @@ def alt_parcel_reschedule(w: World, f: dict[str, Any]) -> list[str]:
             "sms.send", to=f["number"], body=f"I'm away on {f['day']}. Please deliver on {d:%A} {d.day} {d:%B} instead."
         ),
         claw("todo.add_task", title="Parcel delivery 10-12", due=day),
+        *(  # the hard end's housemate, by mail, the day written out and the away day named too
+            [A.api("mail.send", to=[f["home"][1]], subject="parcel", body=f"Not {f['day']}: {d:%A} {d.day} {d:%B}.")]
+            if f["home"]
+            else []
+        ),
     ]
 
 
@@ -620,9 +641,9 @@ def phone_flows_text(number: str, body: str) -> list[str]:
     return phone_flows.text_from_phone(number, body)
 
 
-def test_parcel_reschedule_the_later_to_do_amends_the_rule():
-    """At 4-5 a to-do of the person's rules Fridays out, and the first free weekday is a Friday: an agent
-    that follows the note alone (the first free weekday) fails; the oracle passes."""
+def test_parcel_reschedule_the_later_text_reply_amends_the_rule():
+    """At 4-5 the housemate's later text reply rules Fridays out, and the first free weekday is a Friday: an
+    agent that follows the note alone (the first free weekday) fails; the oracle passes."""
     spec = next(
         s for s in claw_gym.catalog(family="parcel-reschedule", split=["train", "test", "heldout"]) if s.difficulty == 4
     )
@@ -635,16 +656,16 @@ def test_parcel_reschedule_the_later_to_do_amends_the_rule():
 
     env = gym.make(spec.env_id)
     env.reset(seed=2)
-    todo = env.unwrapped.world.services["todo"].table("items").values()
-    assert any("friday" in t["title"].lower() for t in todo)
+    texts = env.unwrapped.world.services["sms"].table("messages").values()
+    assert any("fridays" in m["body"].lower() and m["direction"] == "in" for m in texts)
     env.close()
     assert _run(spec.task_id, 2)["passed"]
     assert not _run(spec.task_id, 2, note_only)["passed"]
 
 
 def test_duplicate_charge_disputing_the_newest_charge_fails_at_the_hard_end():
-    """At 4-5 a genuine new order charges the card after the duplicate (at 5 for the same amount):
-    disputing the newest charge of that amount is wrong; the oracle (the one no receipt accounts for) passes."""
+    """At 4-5 a genuine new order charges the card minutes after the duplicate: disputing the newest charge
+    is wrong; the oracle (the one no receipt accounts for) passes."""
     spec = next(
         s for s in claw_gym.catalog(family="duplicate-charge", split=["train", "test", "heldout"]) if s.difficulty == 5
     )
