@@ -9,6 +9,7 @@ from .. import clock
 from . import records as R
 from .corpus import ACCOUNTS, POOLS, SMS
 from .plan import Plan
+from .variety import FIRST, LAST
 
 PROJECTS = ("Atlas", "Beacon", "Cobalt", "Driftwood", "Ember", "Fjord", "Granite", "Harbor", "Juniper", "Keystone")
 TODO_TITLES = (
@@ -226,8 +227,11 @@ def tickets(p: Plan, n: int) -> None:
         t = p.at(p.randint(0, max(1, p.days - 3)), p.uniform(8, 18))
         issue = p.pick(POOLS["issue"])
         subject = issue[0].upper() + issue[1:]
-        team = p.pick(("ops", "it", "finance", "support", "admin"))
-        requester = f"{team}@{p.pick(('acme', 'globex', 'initech', 'umbrella', 'vandelay'))}.example"
+        company = p.pick(("acme", "globex", "initech", "umbrella", "vandelay"))
+        if p.random() < 0.5:  # a team's shared address, or the person who ran into it
+            requester = f"{p.pick(('ops', 'it', 'finance', 'support', 'admin'))}@{company}.example"
+        else:
+            requester = f"{p.pick(FIRST).lower()}.{p.pick(LAST).lower()}@{company}.example"
         words = p.randint(50, 140)
         comments = [
             {
@@ -243,7 +247,7 @@ def tickets(p: Plan, n: int) -> None:
                 ),
                 "public": True,
             }
-            for j in range(p.randint(0 if t > p.now - 10 * clock.DAY else 1, 4))  # recent ones: maybe none yet
+            for j in range(p.randint(0, 4))  # some are solved by the requester before anyone replies
         ]
         old = t < p.now - 10 * clock.DAY
         status = "solved" if old else p.pick(("pending", "solved"))
