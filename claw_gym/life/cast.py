@@ -226,10 +226,10 @@ def make_cast(persona: Persona, rng: np.random.Generator) -> Cast:
 
 
 def business_contacts(rng: np.random.Generator) -> list[Person]:
-    """Three to five business contacts at companies of their own (``first.last@company.example``):
+    """Four to seven business contacts at companies of their own (``first.last@company.example``):
     the background's share of the client-shaped cards a support or sales family adds."""
     d = _Draw(rng)
-    names = d.some(BUSINESS_NAMES, 3 + d.below(3))
+    names = d.some(BUSINESS_NAMES, 4 + d.below(4))
     out = []
     for name in names:
         company, relation = d.pick(BUSINESS)

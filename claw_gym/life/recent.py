@@ -79,7 +79,7 @@ def last_days(p: Plan, n: int) -> None:
                 R.mail_in(p, "workmail", t, who.email, subject, body.format(first=who.first), who=who.name, words=14)
             else:
                 subject, text = p.pick(SHORT_WORK)
-                text = _fill(p, text)
+                subject, text = _fill(p, subject), _fill(p, text)
                 R.mail_in(p, "workmail", t, who.email, subject, f"{text}\n\n{who.first}", who=who.name, words=12)
 
 

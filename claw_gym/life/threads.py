@@ -233,6 +233,7 @@ def tickets(p: Plan, n: int) -> None:
         else:
             requester = f"{p.pick(FIRST).lower()}.{p.pick(LAST).lower()}@{company}.example"
         words = p.randint(50, 140)
+        short = p.random() < 0.4  # a line or two, as people write from the ticket form
         comments = [
             {
                 "time": clock.fmt(t + (j + 1) * p.randint(3, 30) * clock.HOUR),
@@ -256,7 +257,9 @@ def tickets(p: Plan, n: int) -> None:
             t,
             subject,
             requester,
-            p.lazy(
+            f"Hi, {issue} since {p.pick(POOLS['weekday'])}. Can you have a look?"
+            if short
+            else p.lazy(
                 "letter",
                 (6, 7, 0, 0, 1),
                 requester.split("@")[0].title() + " Team",
@@ -270,7 +273,7 @@ def tickets(p: Plan, n: int) -> None:
             status=status,
             priority=p.pick(("low", "normal", "normal", "high")),
             comments=comments,
-            words=words,
+            words=12 if short else words,
         )
         if status == "solved":
             p.ref(t + 2 * clock.DAY, "helpdesk", "ticket.solved", f"ticket solved: {subject}", row)
@@ -292,7 +295,7 @@ def deals(p: Plan, n: int) -> None:
             account,
             f"{account} - {p.pick(('annual licence', 'pilot', 'renewal'))}",
             stage,
-            float(p.randint(5, 120) * 1000),
+            float(round(3000 * 50 ** p.random(), -2)),  # 3k-150k, small deals the most common
             p.pick(contacts),
             t + p.randint(20, 90) * clock.DAY,
             "" if stage in ("won", "lost") else "Send revised proposal",
@@ -320,7 +323,7 @@ def chores(p: Plan, n_todos: int, n_notes: int) -> None:
         title = TODO_TITLES[k % len(TODO_TITLES)]
         t = p.at(p.randint(0, p.days), p.uniform(7, 22))
         due = t + p.randint(2, 20) * clock.DAY
-        done = due < p.now - clock.DAY and p.random() < 0.8
+        done = due < p.now - clock.DAY and p.random() < 0.55  # some slip and stay open
         row = R.todo(p, t, title, due, done=done, list_name="personal")
         if p.random() < 0.3:
             p.ref(t + clock.DAY, "todo", "todo.changed", f"task due date changed: {title}", row)
