@@ -23,11 +23,13 @@ SPLITS = 4
 SEED = 21
 #: issue 21's target is 0.6 (a classifier barely better than chance). Not met yet: on this sample the
 #: suite measured 0.895 when the probe landed, 0.798 once planted records got the background's lines
-#: and companions (claw_gym/life/blend.py) and the background its variety (life/variety.py). What is
-#: left is mostly how families write their records (whole-minute times, arrivals, raw numbers).
-#: Until then this is a ratchet: it fails when camouflage gets worse,
-#: and is lowered as families move to ``kit.plant``. TARGET_AUC is what the last step must reach.
-MAX_AUC = 0.80
+#: and companions (claw_gym/life/blend.py) and the background its variety (life/variety.py), 0.774
+#: before and 0.745 after the background got its recent and unknown-number traffic, blocks, clutter and
+#: business contacts (life/recent.py, life/clutter.py) and kit.plant its seconds. What is left is mostly
+#: how families write their records (arrivals on the minute, lengths, subjects, one event per record)
+#: and recency (a task's records are fresh and unread). Until then this is a ratchet: it fails when
+#: camouflage gets worse, and is lowered with each step. TARGET_AUC is what the last step must reach.
+MAX_AUC = 0.75
 TARGET_AUC = 0.6
 
 
