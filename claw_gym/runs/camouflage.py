@@ -282,7 +282,10 @@ def world_rows(world: Any, family: str, rng: np.random.Generator, sample: Sample
 
 def _nearest_in_time(planted: list[int], background: list[int], timed: list[tuple[int | None, int]]) -> list[int]:
     """Up to :data:`MAX_BACKGROUND` background indexes, taken in turn nearest in time to each planted one."""
-    when = {i: timed[i][0] if timed[i][0] is not None else -1 for i in planted + background}
+    when: dict[int, int] = {}
+    for i in planted + background:
+        t = timed[i][0]
+        when[i] = t if t is not None else -1
     free = set(background)
     per = max(1, MAX_BACKGROUND // max(1, len(planted)))
     out: list[int] = []
