@@ -125,7 +125,7 @@ def generate(ctx: Ctx) -> Scenario:
     plant.file(ctx, household.file_time(ctx, ctx.now - clock.DAY), SHEET, sheet)
     item, lo, hi = ctx.pick(ITEMS)
     amount = ctx.money(lo, hi)
-    trigger = deadlines.trigger_time(ctx)
+    trigger = plant.arrival(ctx, deadlines.trigger_time(ctx))
     deep = ctx.difficulty >= 4
     extra: dict[str, Any] = {}
     if deep:

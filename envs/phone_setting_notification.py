@@ -28,7 +28,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
 
-from .kit import arrivals, checks, deadlines, jottings, notation, phone_flows, records, views
+from .kit import arrivals, checks, deadlines, jottings, notation, phone_flows, plant, records, views
 
 FAMILY_RELATIONS = ["partner", "mother", "father", "sister", "brother"]
 #: (setting, wanted value, who asks, the text)
@@ -122,7 +122,7 @@ def generate(ctx: Ctx) -> Scenario:
     key, want, relations, text = ctx.pick(ASKS)
     who = ctx.person(ctx.pick(relations))
     hhmm = clock.to_datetime(ctx.now + 3 * clock.HOUR).strftime("%H:00")
-    trigger = deadlines.trigger_time(ctx)
+    trigger = plant.arrival(ctx, deadlines.trigger_time(ctx))
     until: dict[str, Any] = {}
     if ctx.difficulty >= 4:  # the ask says until when; the person's rule wants a nudge to undo it then
         clause, until = _until(ctx, key, trigger)

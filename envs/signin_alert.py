@@ -100,7 +100,7 @@ def generate(ctx: Ctx) -> Scenario:
     if deep:  # the person's own later asides to IT: one more office for good, a conference week long past
         extra = ctx.pick([o for o in OFFICES if o not in places])
         city = _asides(ctx, it_mail, it_name.split()[0], extra, city, late)
-    trigger = deadlines.trigger_time(ctx)
+    trigger = plant.arrival(ctx, deadlines.trigger_time(ctx))
     arrivals.arrive_device_log(
         ctx, trigger, "signin", "Accounts", f"New sign-in near {city} ({client})", device="laptop"
     )

@@ -185,7 +185,7 @@ def generate(ctx: Ctx) -> Scenario:
         )
     for acc, person in zip(accounts, people):
         ctx.svc("contacts").add(person, email(person, acc), notation.phone_number(ctx), company=acc, relation="client")
-    trigger = deadlines.trigger_time(ctx)
+    trigger = plant.arrival(ctx, deadlines.trigger_time(ctx))
     issues = ctx.sample(ISSUES, 1 + min(n - 1, ctx.difficulty))
     ticket = arrivals.arrive_ticket(
         ctx, trigger, issues[0][0], email(key_person, key_acc), signed(issues[0][1], key_person)

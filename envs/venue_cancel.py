@@ -97,7 +97,7 @@ def generate(ctx: Ctx) -> Scenario:
         keep.append(cal.add("Coffee with a friend", s3, s3 + clock.HOUR, location="Cafe Kiosk")["id"])
     if ctx.difficulty >= 4:  # more live bookings at the same venue, each with its own guests
         keep += _more_bookings(ctx, venue, label, hour, day, guests)
-    trigger = deadlines.trigger_time(ctx)
+    trigger = plant.arrival(ctx, deadlines.trigger_time(ctx))
     arrivals.arrive_mail(
         ctx,
         "mail",

@@ -218,7 +218,7 @@ def generate(ctx: Ctx) -> Scenario:
     subj, body = ctx.pick(ISSUES)
     t_old = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(2, 30)) * clock.HOUR, 10)
     old = plant.ticket(ctx, t_old, subj, emails[others[-1]], signed(body, others[-1]))
-    trigger = deadlines.trigger_time(ctx)
+    trigger = plant.arrival(ctx, deadlines.trigger_time(ctx))
     issues = ctx.sample(ISSUES, 1 + min(len(others), ctx.difficulty))
     vip = arrivals.arrive_ticket(ctx, trigger, issues[0][0], emails[key], signed(issues[0][1], key))
     plain = [old["id"]]

@@ -108,7 +108,7 @@ def generate(ctx: Ctx) -> Scenario:
     original = HEADER.replace("\n\n", "\n" + FIX_LINE + "\n") if "saved_number" in moved else HEADER
     original += "\n".join(old) + "\n"
     plant.file(ctx, notation.jitter(ctx, ctx.now - int(ctx.rng.integers(3 * 1440, 9 * 1440)) * 60), LIST, original)
-    trigger = deadlines.trigger_time(ctx)
+    trigger = plant.arrival(ctx, deadlines.trigger_time(ctx))
     _missed(ctx, trigger, number)
     vm = trigger + int(ctx.rng.integers(1, 4)) * clock.MINUTE
     carrier = "voicemail@carrier.example"

@@ -103,7 +103,7 @@ def generate(ctx: Ctx) -> Scenario:
         )["id"]
     else:
         ticket = _security_desk(ctx, f"security@{domain}")
-    trigger = deadlines.trigger_time(ctx)
+    trigger = plant.arrival(ctx, deadlines.trigger_time(ctx))
     taken: set[str] = set()
     ours = _rid(ctx, taken)
     ip = _ip(ctx, True)

@@ -30,10 +30,10 @@ from ..rng import derive_rng
 from ..services.base import WorldRef
 from ..services.contacts import Contacts
 from . import blend as blending
-from . import conflicts, noise, routines, threads, variety
+from . import clutter, conflicts, noise, recent, routines, threads, variety
 from . import records as R
 from . import render as _render  # noqa: F401  (registers the renderers)
-from .cast import Cast, make_cast
+from .cast import Cast, business_contacts, make_cast
 from .plan import Plan
 from .text import words
 
@@ -82,6 +82,8 @@ class Life(WorldRef):
             acc = self.cast.accountant
             contacts.add(acc.name, acc.email, acc.phone, relation=acc.relation, company=acc.company)
             contacts.add(self.cast.landlord, self.cast.landlord_email, "", relation="landlord")
+            for b in business_contacts(derive_rng(world.task_id, world.seed, "business")):
+                contacts.add(b.name, b.email, b.phone, relation=b.relation, company=b.company)
         self.contacts_ids = set(s["contacts"].table("people")) if "contacts" in s else set()
         if "contacts" in s:
             self.preset.update(id(r) for r in s["contacts"].table("people").values())
@@ -128,9 +130,14 @@ class Life(WorldRef):
         threads.deals(p, int(5 * f))
         threads.chores(p, int(8 * f), int(5 * f))
         variety.messages(p, 1.5 * f)
-        variety.open_tickets(p, int(6 * f))
+        variety.open_tickets(p, int(10 * f))
         variety.loose_ends(p, int(4 * f))
-        variety.purchases(p, 3 * f)
+        variety.purchases(p, 5 * f)
+        recent.last_days(p, 2 + d)
+        recent.strangers(p, 0.8 * f)
+        clutter.blocks(p, int(70 * f))
+        clutter.one_liners(p, 2 + d)
+        clutter.downloads(p, 2 + d)
         noise.promotions(p, p.start, end, 2.5 * f)
         noise.spam(p, int(15 * f))
         noise.announcements(p, int(8 * f))
@@ -146,6 +153,7 @@ class Life(WorldRef):
         self._fill_words(p, end)
         routines.statements(p)
         routines.calls(p, 0.5 * f)
+        recent.calls(p, 0.8 * f)
         past, future = p.deliver()
         # indexes for settle(): new records by (stripped, lower-cased) title and by person
         self._by_title: dict[str, list[Event]] = {}

@@ -51,6 +51,66 @@ def display_name(address: str) -> str:
     return " ".join(w.capitalize() for w in re.split(r"[-_]", label) if w)
 
 
+#: the letters a look-alike domain swaps in (digits for letters)
+_SWAPS = str.maketrans("0135", "olie")
+
+
+def _fold(label: str) -> str:
+    """A domain label as a reader skims it: no hyphens or dots, digits read as the letters they mimic."""
+    return label.lower().translate(_SWAPS).replace("-", "").replace(".", "")
+
+
+def _near(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by at most two single-letter edits (and are not equal)."""
+    if a == b or abs(len(a) - len(b)) > 2:
+        return False
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1] <= 2
+
+
+def _organisations(world: World, planted: set[int]) -> dict[str, str]:
+    """The name each organisation's domain of the world goes by (a contact's company, else the
+    display name of the background's role senders: billing@, no-reply@), by domain without its top level."""
+    out: dict[str, str] = {}
+    if "contacts" in world.services:
+        for c in world.services["contacts"].table("people").values():
+            email = str(c.get("email") or "").lower()
+            if "@" in email:
+                label = email.split("@", 1)[1].rsplit(".", 1)[0]
+                if c.get("company"):  # a friend's mail provider names no organisation
+                    out.setdefault(label, str(c["company"]))
+    for sname in ("mail", "workmail"):
+        if sname in world.services:
+            for r in world.services[sname].table("messages").values():
+                sender = str(dict.get(r, "from") or "").lower()
+                if "@" in sender and id(r) not in planted and _ROLE.fullmatch(sender.split("@")[0].replace("-", "")):
+                    out.setdefault(sender.split("@", 1)[1].rsplit(".", 1)[0], display_name(sender))
+    return out
+
+
+def impostor_name(address: str, organisations: dict[str, str]) -> str:
+    """The name a sender at a look-alike domain shows: the real organisation's (a role address) or
+    the person's own; "" when the domain is one of the world's or no look-alike of one. A name
+    spelled from the odd domain would give the trick away (no impostor signs "Heatw1se")."""
+    local, _, domain = address.strip().lower().partition("@")
+    label = domain.rsplit(".", 1)[0]
+    if not domain or label in organisations:
+        return ""
+    folded = _fold(label)
+    if len(folded) < 5:
+        return ""
+    real = next((n for k, n in organisations.items() if n and (_fold(k) == folded or _near(folded, _fold(k)))), "")
+    if not real:
+        return ""
+    parts = [x for x in re.split(r"[._]", local) if x]
+    return display_name(address) if len(parts) == 2 and all(x.isalpha() for x in parts) else real
+
+
 def _names(world: World) -> dict[str, str]:
     """Contact name by lower-cased address and by number."""
     out: dict[str, str] = {}
@@ -109,6 +169,7 @@ def blend(world: World, planted: list[tuple[str, str, dict]], lines: list[Event]
     now = world.clock.now
     rng = derive_rng(world.task_id, world.seed, "blend")
     names = _names(world)
+    organisations = _organisations(world, {id(r) for _, _, r in planted})
     by_rec: dict[int, list[Event]] = {id(r): [] for _, _, r in planted}  # only the family's records
     get = by_rec.get
     for events in (tl.history, tl.pending, lines):
@@ -126,7 +187,7 @@ def blend(world: World, planted: list[tuple[str, str, dict]], lines: list[Event]
     for sname, tname, r in planted:
         events = by_rec.get(id(r), [])
         if sname in ("mail", "workmail") and tname == "messages":
-            _name_mail(r, events, names)
+            _name_mail(r, events, names, organisations)
             if _read_by_age(r, now):
                 changed.add(sname)
         elif sname == "sms" and tname == "messages":
@@ -165,9 +226,9 @@ def blend(world: World, planted: list[tuple[str, str, dict]], lines: list[Event]
     return past
 
 
-def _name_mail(r: dict, events: list[Event], names: dict[str, str]) -> None:
-    """The mail's line names its sender, or a sent mail's one recipient (contact name, else display
-    name), not the address."""
+def _name_mail(r: dict, events: list[Event], names: dict[str, str], organisations: dict[str, str]) -> None:
+    """The mail's line names its sender, or a sent mail's one recipient (contact name, else the
+    name a look-alike sender would show, else display name), not the address."""
     if dict.get(r, "folder") == "sent":
         to = dict.get(r, "to") or []
         if len(to) != 1:
@@ -175,7 +236,7 @@ def _name_mail(r: dict, events: list[Event], names: dict[str, str]) -> None:
         way, addr = "to", str(to[0])
     else:
         way, addr = "from", str(dict.get(r, "from", ""))
-    who = names.get(addr.lower()) or display_name(addr)
+    who = names.get(addr.lower()) or impostor_name(addr, organisations) or display_name(addr)
     if not who:
         return
     raw = f"{way} {addr}:"

@@ -27,6 +27,29 @@ EXTRA_NAMES = (
     "Greta Halloran",
     "Horace Beaumont",
 )
+#: the business contacts every working life collects (clients, suppliers, a recruiter): names and
+#: companies outside the persona's pools and the families' account books, so no draw collides
+BUSINESS_NAMES = (
+    "Ottilie Brandvold",
+    "Casimir Leclercq",
+    "Rosalind Achebe",
+    "Ignatius Varga",
+    "Philippa Nakashima",
+    "Leopold Strand",
+    "Marisol Quintero",
+    "Torvald Engstrom",
+    "Henrietta Okonjo",
+    "Augustin Delacroix",
+)
+BUSINESS = (
+    ("Pinecrest Outfitters", "client"),
+    ("Saltmarsh Consulting", "client"),
+    ("Brightwater Clinics", "client"),
+    ("Quillon Freight", "supplier"),
+    ("Tidewell Packaging", "supplier"),
+    ("Marlowe Talent", "recruiter"),
+    ("Ravensmoor Estates", "client"),
+)
 LANDLORDS = ("Harbor Property Management", "Oakline Lettings", "Greenway Homes", "Cityside Rentals")
 NEWSLETTERS = (
     ("The Morning Brief", "brief@morningbrief.example"),
@@ -200,3 +223,17 @@ def make_cast(persona: Persona, rng: np.random.Generator) -> Cast:
         accountant=accountant,
         extras=[accountant],
     )
+
+
+def business_contacts(rng: np.random.Generator) -> list[Person]:
+    """Four to seven business contacts at companies of their own (``first.last@company.example``):
+    the background's share of the client-shaped cards a support or sales family adds."""
+    d = _Draw(rng)
+    names = d.some(BUSINESS_NAMES, 4 + d.below(4))
+    out = []
+    for name in names:
+        company, relation = d.pick(BUSINESS)
+        domain = company.lower().replace(" ", "") + ".example"
+        phone = f"+1 555 {100 + d.below(899)} {1000 + d.below(8999)}"
+        out.append(Person(name, name.lower().replace(" ", ".") + "@" + domain, phone, relation, company))
+    return out

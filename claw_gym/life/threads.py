@@ -9,6 +9,7 @@ from .. import clock
 from . import records as R
 from .corpus import ACCOUNTS, POOLS, SMS
 from .plan import Plan
+from .variety import FIRST, LAST
 
 PROJECTS = ("Atlas", "Beacon", "Cobalt", "Driftwood", "Ember", "Fjord", "Granite", "Harbor", "Juniper", "Keystone")
 TODO_TITLES = (
@@ -226,9 +227,13 @@ def tickets(p: Plan, n: int) -> None:
         t = p.at(p.randint(0, max(1, p.days - 3)), p.uniform(8, 18))
         issue = p.pick(POOLS["issue"])
         subject = issue[0].upper() + issue[1:]
-        team = p.pick(("ops", "it", "finance", "support", "admin"))
-        requester = f"{team}@{p.pick(('acme', 'globex', 'initech', 'umbrella', 'vandelay'))}.example"
+        company = p.pick(("acme", "globex", "initech", "umbrella", "vandelay"))
+        if p.random() < 0.5:  # a team's shared address, or the person who ran into it
+            requester = f"{p.pick(('ops', 'it', 'finance', 'support', 'admin'))}@{company}.example"
+        else:
+            requester = f"{p.pick(FIRST).lower()}.{p.pick(LAST).lower()}@{company}.example"
         words = p.randint(50, 140)
+        short = p.random() < 0.4  # a line or two, as people write from the ticket form
         comments = [
             {
                 "time": clock.fmt(t + (j + 1) * p.randint(3, 30) * clock.HOUR),
@@ -243,7 +248,7 @@ def tickets(p: Plan, n: int) -> None:
                 ),
                 "public": True,
             }
-            for j in range(p.randint(0 if t > p.now - 10 * clock.DAY else 1, 4))  # recent ones: maybe none yet
+            for j in range(p.randint(0, 4))  # some are solved by the requester before anyone replies
         ]
         old = t < p.now - 10 * clock.DAY
         status = "solved" if old else p.pick(("pending", "solved"))
@@ -252,7 +257,9 @@ def tickets(p: Plan, n: int) -> None:
             t,
             subject,
             requester,
-            p.lazy(
+            f"Hi, {issue} since {p.pick(POOLS['weekday'])}. Can you have a look?"
+            if short
+            else p.lazy(
                 "letter",
                 (6, 7, 0, 0, 1),
                 requester.split("@")[0].title() + " Team",
@@ -266,7 +273,7 @@ def tickets(p: Plan, n: int) -> None:
             status=status,
             priority=p.pick(("low", "normal", "normal", "high")),
             comments=comments,
-            words=words,
+            words=12 if short else words,
         )
         if status == "solved":
             p.ref(t + 2 * clock.DAY, "helpdesk", "ticket.solved", f"ticket solved: {subject}", row)
@@ -288,7 +295,7 @@ def deals(p: Plan, n: int) -> None:
             account,
             f"{account} - {p.pick(('annual licence', 'pilot', 'renewal'))}",
             stage,
-            float(p.randint(5, 120) * 1000),
+            float(round(3000 * 50 ** p.random(), -2)),  # 3k-150k, small deals the most common
             p.pick(contacts),
             t + p.randint(20, 90) * clock.DAY,
             "" if stage in ("won", "lost") else "Send revised proposal",
@@ -316,7 +323,7 @@ def chores(p: Plan, n_todos: int, n_notes: int) -> None:
         title = TODO_TITLES[k % len(TODO_TITLES)]
         t = p.at(p.randint(0, p.days), p.uniform(7, 22))
         due = t + p.randint(2, 20) * clock.DAY
-        done = due < p.now - clock.DAY and p.random() < 0.8
+        done = due < p.now - clock.DAY and p.random() < 0.55  # some slip and stay open
         row = R.todo(p, t, title, due, done=done, list_name="personal")
         if p.random() < 0.3:
             p.ref(t + clock.DAY, "todo", "todo.changed", f"task due date changed: {title}", row)

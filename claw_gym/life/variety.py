@@ -136,6 +136,10 @@ SHORT_WORK = (
     ("Room change", "We moved to the small room on 3 for the afternoon."),
     ("Out tomorrow", "I am out tomorrow, back on {weekday}. Ping me on the phone if urgent."),
     ("Access", "Could you give me access to the shared folder? Thanks!"),
+    ("Q3 numbers", "First cut of the Q3 numbers is in the shared folder."),
+    ("Room 3.01 at 14:00", "Booked room 3.01 for us, the usual one was taken."),
+    ("PO 4471", "The purchase order went through, number in the subject."),
+    ("Invoice 2291 question", "Finance asked about invoice 2291, do you remember what it covered?"),
 )
 
 
@@ -191,12 +195,14 @@ def messages(p: Plan, per_week: float) -> None:
             subject = p.pick(("Sunday", "photos", "Re: plans", "that recipe", "quick one", "Tickets", "address?"))
             R.mail_in(p, "mail", t, who.email, subject, letter, words=words, who=who.name)
     if p.has("mail") and p.cast.shops:
-        for _ in range(int(weeks * per_week * 3)):
+        for _ in range(int(weeks * per_week * 5)):
             t = _past(p)
             if t > p.now:
                 continue
             brand, addr = p.pick(p.cast.shops)
             subject, body = p.pick(NOTICES)
+            if p.random() < 0.5:  # shops put the order number in the subject
+                subject = f"{subject} {p.pick(('ORD', 'NO', 'A'))}-{p.randint(100000, 999999)}"
             R.mail_in(p, "mail", t, addr, subject, body.format(brand=brand), who=brand, words=len(body.split()))
     if p.has("sms") and private:  # the coming days' texts
         for _ in range(int(p.horizon / clock.DAY * per_week)):
@@ -222,7 +228,7 @@ def messages(p: Plan, per_week: float) -> None:
                 continue
             who = p.pick(people)
             subject, text = p.pick(SHORT_WORK)
-            text = _fill(p, text)
+            subject, text = _fill(p, subject), _fill(p, text)
             if p.random() < 0.3:
                 R.mail_out(p, "workmail", t, who.email, subject, text, who=who.name, words=len(text.split()))
             else:

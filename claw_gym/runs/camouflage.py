@@ -214,8 +214,13 @@ def background_test(world: Any) -> Any:
     return is_background
 
 
-def world_rows(world: Any, family: str, rng: np.random.Generator, sample: Sample) -> None:
-    """Label and featurize the records of one built world into ``sample``."""
+def world_rows(world: Any, family: str, rng: np.random.Generator, sample: Sample, *, match_age: bool = False) -> None:
+    """Label and featurize the records of one built world into ``sample``.
+
+    ``match_age``: the background sample is, for each planted record, the unused background records
+    nearest to it in time (a diagnostic: what is left once recency, being unread or still to come,
+    no longer separates a task's fresh records from a 90-day history).
+    """
     is_background = background_test(world)
     tl = world.timeline
     by_rec: dict[int, list[Any]] = defaultdict(list)
@@ -255,7 +260,9 @@ def world_rows(world: Any, family: str, rng: np.random.Generator, sample: Sample
         if not planted:
             continue
         background = [i for i in range(n) if i not in set(planted)]
-        if len(background) > MAX_BACKGROUND:
+        if match_age and len(background) > MAX_BACKGROUND:
+            background = _nearest_in_time(planted, background, timed)
+        elif len(background) > MAX_BACKGROUND:
             background = sorted(int(x) for x in rng.choice(background, size=MAX_BACKGROUND, replace=False))
         for i in planted + background:
             r = recs[i]
@@ -273,6 +280,22 @@ def world_rows(world: Any, family: str, rng: np.random.Generator, sample: Sample
             sample.add(f"{sname}.{tname}", feats, not is_background(r), family)
 
 
+def _nearest_in_time(planted: list[int], background: list[int], timed: list[tuple[int | None, int]]) -> list[int]:
+    """Up to :data:`MAX_BACKGROUND` background indexes, taken in turn nearest in time to each planted one."""
+    when: dict[int, int] = {}
+    for i in planted + background:
+        t = timed[i][0]
+        when[i] = t if t is not None else -1
+    free = set(background)
+    per = max(1, MAX_BACKGROUND // max(1, len(planted)))
+    out: list[int] = []
+    for i in planted:
+        near = sorted(free, key=lambda j: (abs(when[j] - when[i]), j))[:per]
+        out += near
+        free.difference_update(near)
+    return sorted(out)
+
+
 def _id_key(rec: dict) -> tuple[str, int]:
     rid = str(_raw(rec, "id") or "")
     m = re.match(r"([a-z]+)(\d+)$", rid)
@@ -280,7 +303,12 @@ def _id_key(rec: dict) -> tuple[str, int]:
 
 
 def collect(
-    families: Sequence[str] | None = None, tasks: int = 1, difficulties: Iterable[int] = (1, 3, 5), seed: int = 0
+    families: Sequence[str] | None = None,
+    tasks: int = 1,
+    difficulties: Iterable[int] = (1, 3, 5),
+    seed: int = 0,
+    *,
+    match_age: bool = False,
 ) -> Sample:
     """Build the sampled worlds and featurize their records (deterministic from the arguments)."""
     from claw_gym.tasks import catalog, family_of
@@ -297,7 +325,7 @@ def collect(
     for key in sorted(picked):
         for spec in picked[key]:
             world, _ = build(family_of(spec), spec, seed)
-            world_rows(world, spec.family, rng, sample)
+            world_rows(world, spec.family, rng, sample, match_age=match_age)
     return sample
 
 
@@ -443,9 +471,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--difficulties", default="1,3,5")
     ap.add_argument("--splits", type=int, default=4)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument(
+        "--match-age",
+        action="store_true",
+        help="diagnostic: background sampled nearest in time to the planted records (recency controlled)",
+    )
     a = ap.parse_args(argv)
     fams = [f for f in a.families.split(",") if f] or None
-    sample = collect(fams, a.tasks, [int(d) for d in a.difficulties.split(",")], a.seed)
+    sample = collect(fams, a.tasks, [int(d) for d in a.difficulties.split(",")], a.seed, match_age=a.match_age)
     rep = evaluate(sample, a.splits, a.seed)
     import claw_gym
 

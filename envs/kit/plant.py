@@ -10,8 +10,9 @@ SMS's phone notification half the time, the bank app's push above 25 EUR, a frie
 same read flag by age. Each returns the stored record (``["id"]`` for the facts: the build renumbers
 ids in time order afterwards and rewrites them there). A time in the future makes it an arrival.
 
-Times: :func:`jitter` moves a planned moment off the round minute, as people's messages are, without
-drawing from the family's ``ctx.rng``.
+Times: every helper puts a past time planned on the whole minute at a random second of that minute
+(:func:`second`); :func:`jitter` moves a planned moment off the round minute altogether, as people's
+messages are. Neither draws from the family's ``ctx.rng``.
 """
 
 from __future__ import annotations
@@ -50,6 +51,31 @@ def jitter(ctx: Ctx, t: int, minutes: int = 25) -> int:
     return out
 
 
+def second(ctx: Ctx, t: int) -> int:
+    """A past ``t`` on the whole minute moved to a random second of the same minute; any other
+    ``t`` (off the minute, or still to come) unchanged.
+
+    Every helper here passes its times through it: families plan their moments in minutes, people's
+    messages land at any second, and a whole-minute time marked a record as planted. The displayed
+    minute stays, so no text quoting the time goes stale; a future time (an arrival the oracle may
+    wait for) keeps its exact moment. Deterministic from (world, ``t``): records planted at one
+    moment keep their order.
+    """
+    if t % 60 or t > ctx.world.clock.now:
+        return t
+    return t + int(derive_rng(ctx.world.task_id, ctx.world.seed, "second", t).integers(1, 60))
+
+
+def arrival(ctx: Ctx, t: int) -> int:
+    """``t`` on the whole minute moved to a random second of that minute, past or future: for the
+    moment a family's trigger arrives. The family keeps the returned time in its facts (the oracle
+    waits for it, the checks count from it), and times it derives by whole minutes share the second.
+    """
+    if t % 60:
+        return t
+    return t + int(derive_rng(ctx.world.task_id, ctx.world.seed, "arrival", t).integers(1, 60))
+
+
 def mail_in(
     ctx: Ctx,
     service: str,
@@ -75,6 +101,7 @@ def mail_in(
     name = display_name(ctx.world, sender) if who is None else who
     if cc:
         extra["cc"] = list(cc)
+    t = second(ctx, t)
     ev = R.mail_in(
         p,
         service,
@@ -98,18 +125,18 @@ def mail_out(
 ) -> dict:
     """A mail the persona sent (folder "sent")."""
     name = display_name(ctx.world, to) if who is None else who
-    return _rec(R.mail_out(sink(ctx.world), service, t, to, subject, body, who=name, **extra), "mail_out")
+    return _rec(R.mail_out(sink(ctx.world), service, second(ctx, t), to, subject, body, who=name, **extra), "mail_out")
 
 
 def sms(ctx: Ctx, t: int, number: str, body: str, *, incoming: bool = True, who: str | None = None) -> dict:
     """A text from (or to) ``number``; an incoming one brings the phone's notification half the time."""
     name = display_name(ctx.world, number) if who is None else who
-    return _rec(R.sms(sink(ctx.world), t, number, body, incoming=incoming, who=name), "sms")
+    return _rec(R.sms(sink(ctx.world), second(ctx, t), number, body, incoming=incoming, who=name), "sms")
 
 
 def tx(ctx: Ctx, t: int, amount: float, counterparty: str, reference: str, *, iban: str = "") -> dict:
     """A posted bank transaction of ``amount`` (signed: a payment is negative), as the background posts."""
-    return _rec(R.tx(sink(ctx.world), t, amount, counterparty, reference, iban), "tx")
+    return _rec(R.tx(sink(ctx.world), second(ctx, t), amount, counterparty, reference, iban), "tx")
 
 
 def charge(
@@ -119,6 +146,7 @@ def charge(
     app's push above 25 EUR as the background's (``notify`` forces it on or off)."""
     p = sink(ctx.world)
     a = round(abs(amount), 2)
+    t = second(ctx, t)
     ev = R.tx(p, t, -a, counterparty, reference)
     if notify if notify is not None else a > BANK_PUSH_ABOVE:
         R.device(p, t + 5, "notification", "Bank", f"You paid {a:.2f} EUR at {counterparty}")
@@ -139,14 +167,16 @@ def ticket(
     """A helpdesk ticket opened at ``t``; ``comments`` are (time, text), public, as the background's."""
     rows = [{"time": clock.fmt(ct), "text": text, "public": True} for ct, text in comments]
     return _rec(
-        R.ticket(sink(ctx.world), t, subject, requester, body, status=status, priority=priority, comments=rows),
+        R.ticket(
+            sink(ctx.world), second(ctx, t), subject, requester, body, status=status, priority=priority, comments=rows
+        ),
         "ticket",
     )
 
 
 def chat(ctx: Ctx, t: int, channel: str, sender: str, text: str) -> dict:
     """A chat message in ``channel`` by ``sender`` (a display name, as the background's)."""
-    return _rec(R.chat(sink(ctx.world), t, channel, sender, text), "chat")
+    return _rec(R.chat(sink(ctx.world), second(ctx, t), channel, sender, text), "chat")
 
 
 def calendar(
@@ -163,7 +193,14 @@ def calendar(
     """A calendar entry booked at ``created`` (its event line: "<title> on <start>"). Work meetings in
     the background list their attendees' addresses: pass them."""
     ev = R.calendar(
-        sink(ctx.world), created, title, start, end, location=location, attendees=list(attendees), notes=notes
+        sink(ctx.world),
+        second(ctx, created),
+        title,
+        start,
+        end,
+        location=location,
+        attendees=list(attendees),
+        notes=notes,
     )
     return _rec(ev, "calendar")
 
@@ -180,23 +217,27 @@ def deal(
     next_step: str = "",
 ) -> dict:
     """A CRM deal opened at ``t`` (the background's "new deal: <account>" line; office hours, any minute)."""
-    return _rec(R.deal(sink(ctx.world), t, account, title, stage, amount, contact, close, next_step), "deal")
+    return _rec(
+        R.deal(sink(ctx.world), second(ctx, t), account, title, stage, amount, contact, close, next_step), "deal"
+    )
 
 
 def crm_activity(ctx: Ctx, t: int, deal: str, text: str) -> dict:
     """An activity on the stored deal ``deal`` (its id), with the background's "<account>: <text>" line."""
     account = str(ctx.svc("crm").table("deals")[deal]["account"])
-    return _rec(R.crm_activity(sink(ctx.world), t, deal, account, text), "crm_activity")
+    return _rec(R.crm_activity(sink(ctx.world), second(ctx, t), deal, account, text), "crm_activity")
 
 
 def note(ctx: Ctx, t: int, title: str, body: str, *, folder: str = "") -> dict:
-    return _rec(R.note(sink(ctx.world), t, title, body, folder=folder), "note")
+    return _rec(R.note(sink(ctx.world), second(ctx, t), title, body, folder=folder), "note")
 
 
 def todo(
     ctx: Ctx, t: int, title: str, due: int | None, *, done: bool = False, notes: str = "", list_name: str = "inbox"
 ) -> dict:
-    return _rec(R.todo(sink(ctx.world), t, title, due, done=done, notes=notes, list_name=list_name), "todo")
+    return _rec(
+        R.todo(sink(ctx.world), second(ctx, t), title, due, done=done, notes=notes, list_name=list_name), "todo"
+    )
 
 
 def call(
@@ -211,15 +252,15 @@ def call(
 ) -> dict:
     """A call in the phone's call log; the event line names the caller's contact name, else the number."""
     name = display_name(ctx.world, number) if who is None else who
-    ev = R.call(sink(ctx.world), t, number, incoming=incoming, missed=missed, duration=duration, who=name)
+    ev = R.call(sink(ctx.world), second(ctx, t), number, incoming=incoming, missed=missed, duration=duration, who=name)
     return _rec(ev, "call")
 
 
 def file(ctx: Ctx, t: int, path: str, content: str) -> dict:
     """A file saved at ``t`` (ValueError if the path exists)."""
-    return _rec(R.file(sink(ctx.world), t, path, content), "file")
+    return _rec(R.file(sink(ctx.world), second(ctx, t), path, content), "file")
 
 
 def device(ctx: Ctx, t: int, kind: str, app: str, text: str, *, dev: str = "phone", who: str = "") -> dict:
     """A device log line (a notification, a sign-in, an install) as the background logs them."""
-    return _rec(R.device(sink(ctx.world), t, kind, app, text, dev=dev, who=who), "device")
+    return _rec(R.device(sink(ctx.world), second(ctx, t), kind, app, text, dev=dev, who=who), "device")
