@@ -427,6 +427,7 @@ class ClawEnv(gym.Env[dict, str]):
             "result": observation.bound(result, observation.LIMITS["result"]),
             **self._phone_obs(),
         }
+        obs = observation.Observation(obs)  # the phone's frame is drawn when (if) obs["screen"] is read
         self._last_obs = obs
         return obs
 
@@ -436,6 +437,10 @@ class ClawEnv(gym.Env[dict, str]):
         if not self.draw_screen and isinstance(self.phone, SimPhone):
             ui = self.phone.ui_text(phone_gui.UI_LIMIT)  # what phone_gui.observe lists, without the frame
             return {"screen": phone_gui.blank(self.screen_size), "ui": observation.bound(ui, phone_gui.UI_LIMIT)}
+        if isinstance(self.phone, SimPhone):  # what phone_gui.observe gives, the frame drawn on first read
+            ui = self.phone.ui_text(phone_gui.UI_LIMIT)
+            screen = observation.Pending(self.phone.frame_later(self.screen_size))
+            return {"screen": screen, "ui": observation.bound(ui, phone_gui.UI_LIMIT)}
         screen, ui = phone_gui.observe(self.phone, self.screen_size)
         return {"screen": screen, "ui": observation.bound(ui, phone_gui.UI_LIMIT)}
 
@@ -515,7 +520,8 @@ class ClawEnv(gym.Env[dict, str]):
             snap.finish_message,
             snap.verdict,
         )
-        self._last_obs = dict(snap.last_obs) if snap.last_obs is not None else None
+        last = snap.last_obs  # a copy that keeps a frame not drawn yet pending (restores stay cheap)
+        self._last_obs = None if last is None else observation.Observation(dict.items(last))
         self._last_action = None  # not part of the snapshot: the card shows no action
         self.np_random.bit_generator.state = snap.np_random_state
         return self._last_obs
