@@ -497,6 +497,14 @@ class ActionMenu(gym.Wrapper):
             self._offset[name] = n
             n += size
         self.action_space = spaces.Discrete(n)
+        # the fixed entries, built once (each is a JSON text): core, the phone's keys, shell templates
+        self._core = [Choice(f"finish({finish_message!r})", A.finish(finish_message))]
+        self._core += [Choice(f"wait({s})", A.wait(s)) for s in self.waits]
+        self._core += [Choice(f"wait({s}, wake=False)", A.wait(s, wake=False)) for s in self.sleeps]
+        self._core.append(Choice("help()", A.api("help")))
+        self._keys = (Choice("key(back)", A.key("back")), Choice("key(home)", A.key("home")))
+        self._shell = [Choice(f"shell({cmd!r})", A.shell(cmd)) for cmd in self.shell_templates]
+        self._taps: dict[tuple[str, str], Choice] = {}  # (element, its line) -> its tap
         self._choices: list[Choice | None] = [None] * n
         self._mask = np.zeros(n, dtype=bool)
         self._static_valid: dict[tuple[str, Any], bool] = {}
@@ -537,14 +545,10 @@ class ActionMenu(gym.Wrapper):
 
     def build(self, obs: dict[str, Any]) -> None:
         """Fill the slots from the observation and the world (called after reset and step)."""
-        for block in ("core", "gui", "shell"):
+        for block in ("gui", "shell"):
             self._clear(block)
-        self._put("core", 0, Choice(f"finish({self.finish_message!r})", A.finish(self.finish_message)))
-        for k, s in enumerate(self.waits):
-            self._put("core", 1 + k, Choice(f"wait({s})", A.wait(s)))
-        for k, s in enumerate(self.sleeps):
-            self._put("core", 1 + len(self.waits) + k, Choice(f"wait({s}, wake=False)", A.wait(s, wake=False)))
-        self._put("core", 1 + len(self.waits) + len(self.sleeps), Choice("help()", A.api("help")))
+        for k, choice in enumerate(self._core):  # always all of them
+            self._put("core", k, choice)
         seen = visible_values(obs, tuple(self._recalled))
         world = self._world()
         if world is not None:
@@ -555,12 +559,17 @@ class ActionMenu(gym.Wrapper):
                 self._clear(block)
         if "ui" in obs:
             for k, (el, what) in enumerate(seen.ui_elements[: self.ui_slots]):
-                self._put("gui", k, Choice(f"tap({el} {what})", A.tap(element=el)))
-            self._put("gui", self.ui_slots, Choice("key(back)", A.key("back")))
-            self._put("gui", self.ui_slots + 1, Choice("key(home)", A.key("home")))
+                choice = self._taps.get((el, what))
+                if choice is None:
+                    if len(self._taps) > 4096:  # bounded: element lines of screens long gone
+                        self._taps.clear()
+                    choice = self._taps[(el, what)] = Choice(f"tap({el} {what})", A.tap(element=el))
+                self._put("gui", k, choice)
+            self._put("gui", self.ui_slots, self._keys[0])
+            self._put("gui", self.ui_slots + 1, self._keys[1])
         if self.has_shell():
-            for k, cmd in enumerate(self.shell_templates):
-                self._put("shell", k, Choice(f"shell({cmd!r})", A.shell(cmd)))
+            for k, choice in enumerate(self._shell):
+                self._put("shell", k, choice)
 
     def _valid(
         self, world: Any, call: str, key: tuple[str, Any], args: dict[str, Any], plan: _Plan, verdicts: dict
