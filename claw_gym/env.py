@@ -439,8 +439,8 @@ class ClawEnv(gym.Env[dict, str]):
             return {"screen": phone_gui.blank(self.screen_size), "ui": observation.bound(ui, phone_gui.UI_LIMIT)}
         if isinstance(self.phone, SimPhone):  # what phone_gui.observe gives, the frame drawn on first read
             ui = self.phone.ui_text(phone_gui.UI_LIMIT)
-            screen = observation.Pending(self.phone.frame_later(self.screen_size))
-            return {"screen": screen, "ui": observation.bound(ui, phone_gui.UI_LIMIT)}
+            pending = observation.Pending(self.phone.frame_later(self.screen_size))
+            return {"screen": pending, "ui": observation.bound(ui, phone_gui.UI_LIMIT)}
         screen, ui = phone_gui.observe(self.phone, self.screen_size)
         return {"screen": screen, "ui": observation.bound(ui, phone_gui.UI_LIMIT)}
 

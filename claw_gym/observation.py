@@ -155,12 +155,12 @@ class Observation(dict[str, Any]):
     def __ne__(self, other: object) -> bool:
         return not self == other
 
-    __hash__ = None  # type: ignore[assignment]  # a dict
+    __hash__ = None  # a dict: unhashable
 
-    def __or__(self, other: Any) -> dict[str, Any]:
+    def __or__(self, other: Any) -> dict[str, Any]:  # type: ignore[override]  # any mapping, like dict's
         return self.copy() | other
 
-    def __ror__(self, other: Any) -> dict[str, Any]:
+    def __ror__(self, other: Any) -> dict[str, Any]:  # type: ignore[override]  # any mapping, like dict's
         self.fill()
         return dict(other) | dict(dict.items(self))
 

@@ -559,12 +559,12 @@ class ActionMenu(gym.Wrapper):
                 self._clear(block)
         if "ui" in obs:
             for k, (el, what) in enumerate(seen.ui_elements[: self.ui_slots]):
-                choice = self._taps.get((el, what))
-                if choice is None:
+                tap = self._taps.get((el, what))
+                if tap is None:
                     if len(self._taps) > 4096:  # bounded: element lines of screens long gone
                         self._taps.clear()
-                    choice = self._taps[(el, what)] = Choice(f"tap({el} {what})", A.tap(element=el))
-                self._put("gui", k, choice)
+                    tap = self._taps[(el, what)] = Choice(f"tap({el} {what})", A.tap(element=el))
+                self._put("gui", k, tap)
             self._put("gui", self.ui_slots, self._keys[0])
             self._put("gui", self.ui_slots + 1, self._keys[1])
         if self.has_shell():
