@@ -15,7 +15,8 @@ State changes only through versioned operations, and every cache keys on version
 - Every cache keys on the versions of what it reads: a service's derived views and cached
   endpoint results on ``service.version``, service summaries on it (and the day they may
   name), the phone's view tree, frames and UI text on ``world.version`` (and the phone's own
-  UI version), the action menu's dry-run verdicts on ``world.version``. Caches of pure
+  UI version), the action menu's dry-run verdicts on the versions of what each endpoint
+  declares it reads (``@endpoint(..., reads=...)``; ``world.version`` when it declares nothing). Caches of pure
   functions (formatting, bounding text, layout) key on their inputs themselves.
 - Nothing else invalidates anything: there is no "touch" to call. Code that edits state
   behind these operations breaks every cache at once, so it is a bug, and the dry run

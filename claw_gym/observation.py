@@ -7,6 +7,9 @@ is cut and ends with a visible marker.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from typing import Any
+
 from gymnasium import spaces
 
 from . import caches
@@ -65,3 +68,113 @@ def bound_lines_tail(lines: list[str], limit: int, hint: str) -> str:
 
 def observation_space() -> spaces.Dict:
     return spaces.Dict({k: UnicodeText(n) for k, n in LIMITS.items()})
+
+
+class Pending:
+    """A value drawn when first read (the phone's frame): see :class:`Observation`."""
+
+    __slots__ = ("draw",)
+
+    def __init__(self, draw: Callable[[], Any]) -> None:
+        self.draw = draw
+
+
+class Observation(dict[str, Any]):
+    """The observation dict, whose :class:`Pending` values are computed on first read.
+
+    Drawing the phone's frame is the largest part of a raw step or a reset's observation, and
+    an API-only agent never looks at it. Every way of reading the dict (item access, ``get``,
+    iteration, ``items``/``values``, copies, ``dict(obs)``, ``{**obs}``, ``==``, pickling) fills
+    the pending values first, and each is drawn from the state it was observed in, so the
+    values are those an eager observation would hold. Pickles and copies are plain dicts.
+    """
+
+    __slots__ = ("_pending",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pending = [k for k, v in dict.items(self) if type(v) is Pending]
+        self._pending: list[str] | None = pending or None
+
+    def fill(self) -> None:
+        """Compute the pending values (once)."""
+        pending, self._pending = self._pending, None
+        for k in pending or ():
+            v = dict.__getitem__(self, k)
+            if type(v) is Pending:
+                dict.__setitem__(self, k, v.draw())
+
+    @property
+    def pending(self) -> bool:
+        """Whether a value is still to be drawn (for tests and benchmarks)."""
+        return self._pending is not None
+
+    def __getitem__(self, key: str) -> Any:
+        if self._pending is not None and key in self._pending:
+            self.fill()
+        return dict.__getitem__(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if self._pending is not None and key in self._pending:
+            self.fill()
+        return dict.get(self, key, default)
+
+    def __iter__(self) -> Iterator[str]:  # overridden, so dict(obs) and {**obs} read through __getitem__
+        return dict.__iter__(self)
+
+    def items(self) -> Any:
+        self.fill()
+        return dict.items(self)
+
+    def values(self) -> Any:
+        self.fill()
+        return dict.values(self)
+
+    def copy(self) -> dict[str, Any]:
+        self.fill()
+        return dict(dict.items(self))
+
+    def pop(self, key: str, *default: Any) -> Any:
+        self.fill()
+        return dict.pop(self, key, *default)
+
+    def popitem(self) -> tuple[str, Any]:
+        self.fill()
+        return dict.popitem(self)
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        self.fill()
+        return dict.setdefault(self, key, default)
+
+    def __eq__(self, other: object) -> bool:
+        self.fill()
+        if isinstance(other, Observation):
+            other.fill()
+        return dict.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = None  # a dict: unhashable
+
+    def __or__(self, other: Any) -> dict[str, Any]:  # type: ignore[override]  # any mapping, like dict's
+        return self.copy() | other
+
+    def __ror__(self, other: Any) -> dict[str, Any]:  # type: ignore[override]  # any mapping, like dict's
+        self.fill()
+        return dict(other) | dict(dict.items(self))
+
+    def __repr__(self) -> str:
+        self.fill()
+        return dict.__repr__(self)
+
+    def __reduce__(self) -> Any:
+        return (dict, (self.copy(),))
+
+    def __copy__(self) -> dict[str, Any]:
+        return self.copy()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
+        import copy
+
+        return copy.deepcopy(self.copy(), memo)

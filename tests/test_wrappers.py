@@ -30,7 +30,7 @@ from claw_gym.wrappers import (
     tutorial,
 )
 from claw_gym.wrappers.features import grayscale, hash_features
-from claw_gym.wrappers.menu import call_is_valid
+from claw_gym.wrappers.menu import StaleVerdictError, call_is_valid
 
 ROOT = Path(__file__).resolve().parents[1]
 SUITE_FAMILIES = [f for f in families() if f != tutorial.FAMILY.name]
@@ -231,7 +231,15 @@ def test_menu_can_express_the_tutorial_oracle():
 
 # The wrapped step reuses what has not changed (menu blocks, dry-run verdicts, field vectors, the
 # screen's pixels); the trajectory must be the one a from-scratch computation gives at every step.
-REFERENCE_FAMILIES = ("meeting-reschedule", "phone-missed-call", "xdev-otp-enrol", "bill-pay", "inbox-day")
+REFERENCE_FAMILIES = (
+    "meeting-reschedule",
+    "phone-missed-call",
+    "xdev-otp-enrol",
+    "bill-pay",
+    "inbox-day",
+    "trip-expenses",  # expenses.create reads the bank too
+    "support-shift",
+)
 
 
 def reference_step(env: gym.Env, raw: dict) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -260,6 +268,83 @@ def test_cached_wrapped_steps_equal_an_uncached_reference(family):
         obs, _, terminated, truncated, info = env.step(int(rng.choice(slots)))
         if terminated or truncated:
             obs, info = env.reset(seed=100 + step)
+
+
+@pytest.mark.parametrize("family", ("inbox-day", "trip-expenses", "xdev-shared-code"))
+def test_kept_verdicts_agree_with_fresh_dry_runs(family):
+    """``check_reads`` re-runs every kept verdict: a ``reads`` declaration that missed a part of the
+    world a verdict depends on raises at the first step where that part moved."""
+    env = make_rl_env(first_env_id(family), screen=False, menu_kwargs={"check_reads": True})
+    rng = np.random.default_rng(7)
+    obs, info = env.reset(seed=7)
+    for step in range(70):
+        slots = [i for i in np.flatnonzero(info["action_mask"]) if not info["menu"][i].startswith("shell(")]
+        obs, _, terminated, truncated, info = env.step(int(rng.choice(slots)))
+        if terminated or truncated:
+            obs, info = env.reset(seed=200 + step)
+
+
+def test_every_endpoint_declares_what_it_reads():
+    """The menu keys verdicts on the declared parts; every name must be one a world can have."""
+    from claw_gym.services import OWN, SERVICES, TIMELINE
+
+    for svc in SERVICES.values():
+        for ep in svc.endpoints.values():
+            assert ep.reads is not None, ep.qualname
+            assert set(ep.reads) <= {OWN, TIMELINE} | set(SERVICES), ep.qualname
+
+
+def _menu_on(family: str, **kwargs) -> ActionMenu:
+    menu = ActionMenu(gym.make(first_env_id(family), screen=False), **kwargs)
+    menu.reset(seed=0)
+    return menu
+
+
+def test_a_change_elsewhere_keeps_a_blocks_verdicts():
+    """Calendar verdicts read the calendar only: a mail sent keeps them, a calendar change does not."""
+    menu = _menu_on("meeting-reschedule")
+    world = menu.env.unwrapped.world
+    event, message = (
+        next(iter(world.services[n].table(t))) for n, t in (("calendar", "entries"), ("mail", "messages"))
+    )
+    obs = dict(menu.env.unwrapped.last_obs, result=json.dumps({"seen": [event, message]}))
+    menu.build(obs)
+    kept, mail = menu._verdicts["calendar.delete_event"], menu._verdicts["mail.mark_read"]
+    assert kept and mail  # both blocks dry-ran candidates
+    world.call("mail.send", {"to": ["someone@example.com"], "subject": "Hi", "body": "Hello"})
+    menu.build(obs)
+    assert menu._verdicts["calendar.delete_event"] is kept
+    assert menu._verdicts["mail.mark_read"] is not mail  # mail's own blocks start over
+    world.call("calendar.delete_event", {"id": event})
+    menu.build(obs)
+    assert menu._verdicts["calendar.delete_event"] is not kept
+
+
+def test_a_wrong_reads_declaration_is_caught(monkeypatch):
+    """An endpoint declared to read the wrong service keeps a stale verdict; ``check_reads`` catches it."""
+    from dataclasses import replace
+
+    expenses = claw_gym.services.SERVICES["expenses"]
+    wrong = replace(expenses.endpoints["delete"], reads=("mail",))  # it reads the claims: expenses
+    monkeypatch.setitem(expenses.endpoints, "delete", wrong)
+    for check in (False, True):
+        menu = _menu_on("trip-expenses", check_reads=check)
+        world = menu.env.unwrapped.world
+        claim = world.call(
+            "expenses.create", {"date": "2026-03-02", "merchant": "Cafe", "amount": 12.5, "category": "meals"}
+        )["created"]
+        obs = dict(menu.env.unwrapped.last_obs, result=json.dumps({"created": claim}))
+        menu.build(obs)
+        label = f"expenses.delete(id={json.dumps(claim)})"
+        assert label in menu.menu()  # a draft: it can be deleted
+        world.call("expenses.submit", {"ids": [claim]})  # a change the wrong declaration doesn't watch
+        if not check:
+            menu.build(obs)  # silently stale: the submitted claim is still offered for deletion
+            assert menu.action_masks()[menu.menu().index(label)]
+            assert not call_is_valid(world, "expenses.delete", {"id": claim})
+        else:
+            with pytest.raises(StaleVerdictError, match="expenses.delete"):
+                menu.build(obs)
 
 
 def test_screen_off_draws_no_frame_and_keeps_the_text_features():

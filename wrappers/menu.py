@@ -52,7 +52,8 @@ from gymnasium import spaces
 
 from claw_gym import actions as A
 from claw_gym import caches, clock
-from claw_gym.services import SERVICES
+from claw_gym.limits import text_size
+from claw_gym.services import OWN, SERVICES, TIMELINE
 
 from .menu_templates import READS as COMPOSED_READS
 from .menu_templates import composed_texts
@@ -264,6 +265,33 @@ def _now(obs: dict[str, Any]) -> int | None:
 
 
 # ---- dry run -------------------------------------------------------------------------------------
+class StaleVerdictError(AssertionError):
+    """``check_reads`` mode found a kept verdict that a fresh dry run contradicts: an endpoint's
+    ``reads`` declaration misses a part of the world its verdict depends on (a bug to fix there)."""
+
+
+def _fits(budget: Any, size: int) -> bool:
+    """The budget's answer for a mutating call of ``size`` characters (``Budget.check``)."""
+    return bool(budget.chars + size <= budget.limits.chars)
+
+
+def _read_parts(world: Any, svc: Any, ep: Any) -> tuple[Any, ...] | None:
+    """The parts of ``world`` (objects with a ``version``) whose state ``ep``'s verdicts depend on,
+    from its ``reads`` declaration; None when it declares nothing (the whole world, then). A
+    declared service this world lacks adds nothing: its absence is fixed for the world's life."""
+    if ep.reads is None:
+        return None
+    parts = []
+    for name in ep.reads:
+        if name == OWN:
+            parts.append(svc)
+        elif name == TIMELINE:
+            parts.append(world.timeline)
+        elif name in world.services:
+            parts.append(world.services[name])
+    return tuple(parts)
+
+
 def call_is_valid(world: Any, call: str, args: dict[str, Any]) -> bool:
     """Would ``world.call(call, args, source="api")`` succeed now? The world's own dry run decides,
     through the same door as an API action, and changes nothing."""
@@ -344,6 +372,7 @@ class _Plan:
     id_editor: bool
     static: bool  # a read without record ids: its validity depends on the arguments only
     deps: frozenset[str]  # the Visible fields its candidates are built from
+    mutates: bool  # its verdict also depends on the episode's budget
 
     @classmethod
     def of(cls, ep: Any) -> _Plan:
@@ -365,6 +394,7 @@ class _Plan:
             id_editor,
             not ep.mutates and not any(p.name in ID_PARAMS or p.name.endswith("_id") for p, _ in required),
             frozenset(deps),
+            bool(ep.mutates),
         )
 
 
@@ -428,6 +458,9 @@ class ActionMenu(gym.Wrapper):
         shell_templates: commands offered when the laptop is a device of the task.
         recall: how many earlier results still count as seen (an id read two steps ago can
             be combined with a time read now).
+        check_reads: debug mode: every kept dry-run verdict is checked against a fresh dry run and
+            every block is refilled; a difference raises :class:`StaleVerdictError` (an endpoint's
+            ``reads`` declaration misses something). Slower; for tests.
     """
 
     def __init__(
@@ -441,8 +474,10 @@ class ActionMenu(gym.Wrapper):
         ui_slots: int = 16,
         shell_templates: tuple[str, ...] = ("pwd", "ls -la"),
         recall: int = 3,
+        check_reads: bool = False,
     ) -> None:
         super().__init__(env)
+        self.check_reads = check_reads
         self._recalled: deque[str] = deque(maxlen=recall)  # earlier results, newest first
         self._last_result = ""
         self.per_endpoint = per_endpoint
@@ -462,21 +497,32 @@ class ActionMenu(gym.Wrapper):
             self._offset[name] = n
             n += size
         self.action_space = spaces.Discrete(n)
+        # the fixed entries, built once (each is a JSON text): core, the phone's keys, shell templates
+        self._core = [Choice(f"finish({finish_message!r})", A.finish(finish_message))]
+        self._core += [Choice(f"wait({s})", A.wait(s)) for s in self.waits]
+        self._core += [Choice(f"wait({s}, wake=False)", A.wait(s, wake=False)) for s in self.sleeps]
+        self._core.append(Choice("help()", A.api("help")))
+        self._keys = (Choice("key(back)", A.key("back")), Choice("key(home)", A.key("home")))
+        self._shell = [Choice(f"shell({cmd!r})", A.shell(cmd)) for cmd in self.shell_templates]
+        self._taps: dict[tuple[str, str], Choice] = {}  # (element, its line) -> its tap
         self._choices: list[Choice | None] = [None] * n
         self._mask = np.zeros(n, dtype=bool)
         self._static_valid: dict[tuple[str, Any], bool] = {}
         self._choice_cache: dict[tuple[str, Any], Choice] = {}  # the same candidates recur every step
         self._plans: dict[str, _Plan] = {}  # block -> what the filler needs of the endpoint's signature
-        # dry-run verdicts of the current state: (world uid, version, budget) and, per candidate,
-        # (accepted, the clock when it read it, or None)
+        # the state of the last build: (world uid, version, budget); None: build every block afresh
         self._state: tuple[Any, ...] | None = None
-        self._verdicts: dict[tuple[str, Any], tuple[bool, int | None]] = {}
+        # per block, the dry-run verdicts of the current state of what its endpoint reads: per candidate,
+        # (accepted, the clock when it read it or None, its size, the budget's answer for that size)
+        self._verdicts: dict[str, dict[tuple[str, Any], tuple[bool, int | None, int, bool | None]]] = {}
+        self._block_state: dict[str, tuple[Any, ...]] = {}  # block -> the key its verdicts hold for
+        self._block_size: dict[str, int] = {}  # block -> its largest dry-run candidate, in characters
         # the endpoint blocks as built last: their slots stand while the state and the Visible fields
         # they are built from stay the same (and the clock, for a block whose verdicts read it)
         self._api_blocks = [b for b, _ in self.blocks if b not in ("core", "gui", "shell")]
         self._seen_fields: dict[str, tuple[Any, ...]] | None = None
         self._block_clock: dict[str, int] = {}  # block -> the clock its verdicts read
-        self._table: tuple[Any, list[tuple[Any, Any, str, _Plan]]] = (None, [])  # (world uid, its endpoints)
+        self._table: tuple[Any, list[tuple[Any, Any, str, _Plan, tuple[Any, ...] | None]]] = (None, [])
 
     # ---- capabilities, discovered from the env and the observation -----------------------------
     def _world(self) -> Any:
@@ -499,14 +545,10 @@ class ActionMenu(gym.Wrapper):
 
     def build(self, obs: dict[str, Any]) -> None:
         """Fill the slots from the observation and the world (called after reset and step)."""
-        for block in ("core", "gui", "shell"):
+        for block in ("gui", "shell"):
             self._clear(block)
-        self._put("core", 0, Choice(f"finish({self.finish_message!r})", A.finish(self.finish_message)))
-        for k, s in enumerate(self.waits):
-            self._put("core", 1 + k, Choice(f"wait({s})", A.wait(s)))
-        for k, s in enumerate(self.sleeps):
-            self._put("core", 1 + len(self.waits) + k, Choice(f"wait({s}, wake=False)", A.wait(s, wake=False)))
-        self._put("core", 1 + len(self.waits) + len(self.sleeps), Choice("help()", A.api("help")))
+        for k, choice in enumerate(self._core):  # always all of them
+            self._put("core", k, choice)
         seen = visible_values(obs, tuple(self._recalled))
         world = self._world()
         if world is not None:
@@ -517,87 +559,146 @@ class ActionMenu(gym.Wrapper):
                 self._clear(block)
         if "ui" in obs:
             for k, (el, what) in enumerate(seen.ui_elements[: self.ui_slots]):
-                self._put("gui", k, Choice(f"tap({el} {what})", A.tap(element=el)))
-            self._put("gui", self.ui_slots, Choice("key(back)", A.key("back")))
-            self._put("gui", self.ui_slots + 1, Choice("key(home)", A.key("home")))
+                tap = self._taps.get((el, what))
+                if tap is None:
+                    if len(self._taps) > 4096:  # bounded: element lines of screens long gone
+                        self._taps.clear()
+                    tap = self._taps[(el, what)] = Choice(f"tap({el} {what})", A.tap(element=el))
+                self._put("gui", k, tap)
+            self._put("gui", self.ui_slots, self._keys[0])
+            self._put("gui", self.ui_slots + 1, self._keys[1])
         if self.has_shell():
-            for k, cmd in enumerate(self.shell_templates):
-                self._put("shell", k, Choice(f"shell({cmd!r})", A.shell(cmd)))
+            for k, choice in enumerate(self._shell):
+                self._put("shell", k, choice)
 
-    def _valid(self, world: Any, call: str, key: tuple[str, Any], args: dict[str, Any], static: bool) -> bool:
-        """The world's dry run, once per candidate and state (see the module's doc); read-only calls
-        without record ids once per episode: their validity depends on the arguments only."""
-        if static:
+    def _valid(
+        self, world: Any, call: str, key: tuple[str, Any], args: dict[str, Any], plan: _Plan, verdicts: dict
+    ) -> bool:
+        """The world's dry run, once per candidate and state of what the endpoint reads (see the
+        module's doc); read-only calls without record ids once per episode: their validity depends
+        on the arguments only. ``verdicts``: the block's verdicts of the current state of its reads."""
+        if plan.static:
             hit = self._static_valid.get(key)
             if hit is None:
                 hit = self._static_valid[key] = bool(world.check_call(call, args, "api").accepted)
             return hit
         now = world.clock.now
-        verdict = self._verdicts.get(key)
-        if verdict is None or (verdict[1] is not None and verdict[1] != now):
+        verdict = verdicts.get(key)
+        if verdict is not None and verdict[1] is not None and verdict[1] != now:
+            verdict = None  # it read the clock, which moved
+        if verdict is not None and plan.mutates and verdict[3] != _fits(world.budget, verdict[2]):
+            verdict = None  # the budget's answer for this call's size moved
+        if verdict is not None and self.check_reads:
+            self._recheck(world, call, args, verdict[0])
+        if verdict is None:
             found = world.check_call(call, args, "api")
-            verdict = self._verdicts[key] = (found.accepted, now if found.reads_clock else None)
+            size = text_size(args) if plan.mutates else 0
+            verdict = verdicts[key] = (
+                found.accepted,
+                now if found.reads_clock else None,
+                size,
+                _fits(world.budget, size) if plan.mutates else None,
+            )
+            if plan.mutates and size > self._block_size.get(call, 0):
+                self._block_size[call] = size
         if verdict[1] is not None:
             self._block_clock[call] = now  # this block's slots hold for this clock only
         return verdict[0]
 
+    def _recheck(self, world: Any, call: str, args: dict[str, Any], kept: bool) -> None:
+        """``check_reads`` mode: a kept verdict must be what a fresh dry run says now, else the
+        endpoint's ``reads`` declaration missed a part of the world its verdict depends on."""
+        fresh = world.check_call(call, args, "api")
+        if fresh.accepted != kept:
+            ep = SERVICES[call.partition(".")[0]].endpoints[call.partition(".")[2]]
+            raise StaleVerdictError(
+                f"{call}({_freeze(args)}): the menu kept verdict {kept} but a dry run now says {fresh.accepted} "
+                f"({fresh.error}); its declared reads {ep.reads} miss what changed"
+            )
+
+    def _block_key(self, world: Any, block: str, plan: _Plan, parts: tuple[Any, ...] | None) -> tuple[Any, ...]:
+        """What a block's verdicts depend on besides the clock: the versions of the parts its endpoint
+        reads (the whole world's when undeclared) and, for a mutating endpoint, the budget's answer
+        for the largest candidate it dry-ran (exact: each verdict checks its own size again)."""
+        versions = (world.version,) if parts is None else tuple([p.version for p in parts])
+        if not plan.mutates:
+            return versions
+        budget = world.budget
+        room = _fits(budget, self._block_size.get(block, 0))
+        return (*versions, budget.records_spent, None if room else budget.chars)
+
     def _build_api(self, world: Any, seen: Visible) -> None:
         """Rebuild the endpoint blocks whose slots may have changed since the last build.
 
-        A block's slots are a function of the state (the verdicts), of the first ``per_endpoint``
-        values of each Visible field its plan reads (the filler uses no more), and, when a verdict
-        read it, of the clock: a block none of these moved for keeps its slots. A new state (or
-        world) rebuilds every block.
+        A block's slots are a function of the state of what its endpoint reads (the verdicts), of
+        the first ``per_endpoint`` values of each Visible field its plan reads (the filler uses no
+        more), and, when a verdict read it, of the clock: a block none of these moved for keeps its
+        slots. A new world or episode rebuilds every block.
         """
         limit = self.per_endpoint
-        state = (world.uid, world.version, world.budget.snapshot())
         fields = {name: tuple(getattr(seen, name)[:limit]) for name in VISIBLE_FIELDS}
         now = world.clock.now
         last = self._seen_fields or {}
-        if state != self._state or self._seen_fields is None:  # the verdicts of another state: start over
-            self._state, self._verdicts, self._block_clock = state, {}, {}
+        fresh = self._state is None or self._state[0] != world.uid or self._seen_fields is None
+        if fresh:  # another world or episode: start over
+            self._verdicts, self._block_clock, self._block_state, self._block_size = {}, {}, {}, {}
             for block in self._api_blocks:
                 self._clear(block)
-            moved: set[str] | None = None  # everything
+            moved: set[str] = set()
         else:
             moved = {name for name, value in fields.items() if value != last.get(name)}
+        # nothing changed anywhere (a wait with no arrival, a read): every block's reads are as they were
+        same_world = not fresh and self._state == (world.uid, world.version, world.budget.snapshot())
+        self._state = (world.uid, world.version, world.budget.snapshot())
         self._seen_fields = fields
-        for svc, ep, block, plan in self._endpoints(world):
-            if moved is not None or "ids" in plan.deps:
+        check = self.check_reads
+        for svc, ep, block, plan, parts in self._endpoints(world):
+            if "ids" in plan.deps:
                 ids_key = f"ids:{svc.name}"  # an id parameter takes the visible ids this service holds
-                if "ids" in plan.deps and ids_key not in fields:
-                    # a full rebuild fills from every id of the service: scan them once, here
-                    fields[ids_key] = (
-                        seen.first_ids(svc, limit) if moved is not None else tuple(seen.ids_of(svc)[:limit])
-                    )
-                    if moved is not None and fields[ids_key] != last.get(ids_key):
+                if ids_key not in fields:
+                    fields[ids_key] = seen.first_ids(svc, limit)
+                    if fields[ids_key] != last.get(ids_key):
                         moved.add(ids_key)
-                if moved is not None:
-                    read = self._block_clock.get(block)
-                    if (
-                        (read is None or read == now)
-                        and not (plan.deps & moved)
-                        and not ("ids" in plan.deps and ids_key in moved)
-                    ):
-                        continue  # the same inputs: the same slots
-                    self._clear(block)
-                    self._block_clock.pop(block, None)
+            built = self._block_state.get(block)
+            if built is None:
+                key = None  # never built in this episode
+            elif same_world and not check:
+                key = built
+            else:
+                key = self._block_key(world, block, plan, parts)
+            if key is None or key != built:  # the verdicts of another state of its reads
+                self._verdicts[block] = {}
+                self._clear(block)
+                self._block_clock.pop(block, None)
+            else:
+                read = self._block_clock.get(block)
+                if (
+                    (read is None or read == now)
+                    and not (plan.deps & moved)
+                    and not ("ids" in plan.deps and f"ids:{svc.name}" in moved)
+                    and not check
+                ):
+                    continue  # the same inputs: the same slots
+                self._clear(block)
+                self._block_clock.pop(block, None)
+            verdicts = self._verdicts[block]
             k = 0
             for args in endpoint_args(ep, svc, seen, limit, plan):
                 if k == limit:
                     break
-                key = (block, _freeze(args))
-                if self._valid(world, block, key, args, plan.static):
-                    choice = self._choice_cache.get(key)
+                ckey = (block, _freeze(args))
+                if self._valid(world, block, ckey, args, plan, verdicts):
+                    choice = self._choice_cache.get(ckey)
                     if choice is None:
                         choice = Choice(_label(block, args), A.api(block, **args))
-                        self._choice_cache[key] = choice
+                        self._choice_cache[ckey] = choice
                     self._put(block, k, choice)
                     k += 1
+            self._block_state[block] = self._block_key(world, block, plan, parts)
 
-    def _endpoints(self, world: Any) -> list[tuple[Any, Any, str, _Plan]]:
-        """(service, endpoint, block, plan) of every block this world serves through the API door,
-        in slot order (listed once per world)."""
+    def _endpoints(self, world: Any) -> list[tuple[Any, Any, str, _Plan, tuple[Any, ...] | None]]:
+        """(service, endpoint, block, plan, the parts its verdicts read or None) of every block this
+        world serves through the API door, in slot order (listed once per world)."""
         if self._table[0] != world.uid:
             rows = []
             for name in self.service_names:
@@ -611,7 +712,7 @@ class ActionMenu(gym.Wrapper):
                     plan = self._plans.get(block)
                     if plan is None:
                         plan = self._plans[block] = _Plan.of(ep)
-                    rows.append((svc, ep, block, plan))
+                    rows.append((svc, ep, block, plan, _read_parts(world, svc, ep)))
             self._table = (world.uid, rows)
         return self._table[1]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .bank import Bank
-from .base import Endpoint, Param, Record, Service, ServiceError, endpoint
+from .base import OWN, TIMELINE, Endpoint, Param, Record, Service, ServiceError, endpoint
 from .calendar import Calendar
 from .chat import Chat
 from .contacts import Contacts
@@ -41,4 +41,4 @@ SERVICES: dict[str, type[Service]] = {
     )
 }
 
-__all__ = ["SERVICES", "Service", "ServiceError", "Endpoint", "Param", "Record", "endpoint"]
+__all__ = ["SERVICES", "OWN", "TIMELINE", "Service", "ServiceError", "Endpoint", "Param", "Record", "endpoint"]

@@ -7,7 +7,7 @@ from typing import Any
 
 from .. import clock
 from ..plural import count
-from .base import Record, Service, endpoint
+from .base import OWN, Record, Service, endpoint
 
 _IBAN = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{8,30}$")
 
@@ -61,13 +61,14 @@ class Bank(Service):
     def state(self) -> dict[str, Any]:
         return {**super().state(), "opening_balance": self.opening_balance}
 
-    @endpoint("Current balance.")
+    @endpoint("Current balance.", reads=(OWN,))
     def balance(self) -> dict:
         return {"balance": self.balance_value(), "currency": self.currency}
 
     @endpoint(
         "Transactions newest first, filtered by time range [start, end) (dates or 'YYYY-MM-DD HH:MM'; an end date "
-        "is not included: end 2026-04-01 for all of March) and words."
+        "is not included: end 2026-04-01 for all of March) and words.",
+        reads=(OWN,),
     )
     def transactions(self, start: str = "", end: str = "", query: str = "", limit: int = 20, offset: int = 0) -> dict:
         s = self.parse_time(start, "start") if start else None
@@ -86,11 +87,11 @@ class Bank(Service):
         )
         return self.page(rows, limit, offset, view=self._view)
 
-    @endpoint("Read one transaction.")
+    @endpoint("Read one transaction.", reads=(OWN,))
     def get(self, id: str) -> dict:
         return {**self._view(self.record("transactions", id)), "iban": self.record("transactions", id)["iban"]}
 
-    @endpoint("Pay an amount to an IBAN with a reference.", mutates=True)
+    @endpoint("Pay an amount to an IBAN with a reference.", mutates=True, reads=(OWN,))
     def pay(self, iban: str, amount: float, reference: str, name: str = "") -> dict:
         iban_clean = iban.replace(" ", "").upper()
         self.require(bool(_IBAN.match(iban_clean)), f"{iban!r} is not a valid IBAN")
@@ -99,7 +100,7 @@ class Bank(Service):
         t = self.post(-amount, name or iban_clean, reference, iban=iban_clean)
         return {"paid": t["id"], "amount": money(amount), "balance": self.balance_value()}
 
-    @endpoint("Dispute a transaction (e.g. a duplicate or fraudulent charge).", mutates=True)
+    @endpoint("Dispute a transaction (e.g. a duplicate or fraudulent charge).", mutates=True, reads=(OWN,))
     def dispute(self, id: str, reason: str) -> dict:
         t = self.record("transactions", id)
         self.require(t["status"] == "posted", f"transaction {id} is {t['status']}, cannot dispute")

@@ -146,6 +146,10 @@ class Endpoint:
     mutates: bool
     method: str
     cached: bool = False  # the result depends on this service's records and the arguments only
+    #: what the call's verdict (accepted or refused) depends on besides its arguments, the clock and
+    #: the episode's budget: OWN (this service's state), other services' names, TIMELINE (the
+    #: delivered history). None: undeclared, any change of the world may move it.
+    reads: tuple[str, ...] | None = None
 
     @property
     def qualname(self) -> str:
@@ -187,20 +191,32 @@ class Endpoint:
         return out
 
 
+OWN = "self"  # in ``reads``: the endpoint's own service (Mail and WorkMail share their endpoints)
+TIMELINE = "timeline"  # in ``reads``: the delivered history (``world.timeline``)
+
+
 def endpoint(
-    doc: str, *, mutates: bool = False, cached: bool = False
+    doc: str, *, mutates: bool = False, cached: bool = False, reads: tuple[str, ...] | None = None
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Mark a service method as an API endpoint. ``doc`` is the one line agents read.
 
     ``cached``: a read whose result is a function of the service's records and the arguments
     alone (no clock, no other service). Its result is kept, per arguments, until the records
     change (:meth:`Service.derived`): an agent polling its inbox pays for the listing once.
+
+    ``reads``: the parts of the world whose state the call's verdict can depend on (:data:`OWN`,
+    other services by name, :data:`TIMELINE`); the clock and the budget are tracked apart. The
+    action menu keeps a dry-run verdict while these parts' versions stay the same, so a change
+    elsewhere (a mail sent) does not re-check calendar slots. Undeclared (None): any change
+    re-checks it. A declaration that misses a part is caught by the menu's ``check_reads`` mode.
     """
     if mutates and cached:
         raise TypeError("a mutating endpoint cannot be cached")
+    if reads is not None and not all(isinstance(r, str) and r for r in reads):
+        raise TypeError(f"reads must name parts of the world, got {reads!r}")
 
     def mark(fn: Callable[..., Any]) -> Callable[..., Any]:
-        setattr(fn, "__claw_endpoint__", (doc, mutates, cached))  # noqa: B010  (a plain function has no such slot to type)
+        setattr(fn, "__claw_endpoint__", (doc, mutates, cached, reads))  # noqa: B010  (a plain function has no such slot to type)
         return fn
 
     return mark
@@ -315,10 +331,16 @@ class Service(WorldRef):
             for attr, fn in vars(klass).items():
                 meta = getattr(fn, "__claw_endpoint__", None)
                 if meta is not None:
-                    doc, mutates, cached = meta
-                    eps[attr] = Endpoint(cls.name, attr, doc, _params_of(fn), mutates, attr, cached)
+                    doc, mutates, cached, reads = meta
+                    eps[attr] = Endpoint(cls.name, attr, doc, _params_of(fn), mutates, attr, cached, reads)
         eps["describe"] = Endpoint(
-            cls.name, "describe", f"List the endpoints of {cls.name} with their arguments.", (), False, "describe"
+            cls.name,
+            "describe",
+            f"List the endpoints of {cls.name} with their arguments.",
+            (),
+            False,
+            "describe",
+            reads=(),  # the class's endpoint list: never changes
         )
         cls.endpoints = dict(sorted(eps.items()))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import clock
-from .base import Record, Service, endpoint
+from .base import OWN, Record, Service, endpoint
 
 
 class Calendar(Service):
@@ -41,7 +41,9 @@ class Calendar(Service):
         self.require(e > s, "end must be after start")
         return s, e
 
-    @endpoint("List events overlapping [start, end) (dates or 'YYYY-MM-DD HH:MM'), optionally matching words.")
+    @endpoint(
+        "List events overlapping [start, end) (dates or 'YYYY-MM-DD HH:MM'), optionally matching words.", reads=(OWN,)
+    )
     def list_events(self, start: str, end: str, query: str = "", limit: int = 50, offset: int = 0) -> dict:
         s, e = self._span(start, end)
         words = query.lower().split()
@@ -52,11 +54,11 @@ class Calendar(Service):
         ]
         return self.page(rows, limit, offset, view=self._view)
 
-    @endpoint("Read one event.")
+    @endpoint("Read one event.", reads=(OWN,))
     def get(self, id: str) -> dict:
         return self._view(self.record("entries", id))
 
-    @endpoint("Create an event.", mutates=True)
+    @endpoint("Create an event.", mutates=True, reads=(OWN,))
     def create_event(
         self,
         title: str,
@@ -72,7 +74,7 @@ class Calendar(Service):
         clashes = [x["id"] for x in self.overlapping(s, e, exclude=rec["id"])]
         return {"created": rec["id"], "conflicts_with": clashes}
 
-    @endpoint("Change an event's title, time, place or notes (omitted fields stay).", mutates=True)
+    @endpoint("Change an event's title, time, place or notes (omitted fields stay).", mutates=True, reads=(OWN,))
     def update_event(
         self,
         id: str,
@@ -97,13 +99,13 @@ class Calendar(Service):
         self.modify(rec, **changes)
         return {"updated": id, **self._view(rec), "conflicts_with": [x["id"] for x in self.overlapping(s, e, id)]}
 
-    @endpoint("Delete an event.", mutates=True)
+    @endpoint("Delete an event.", mutates=True, reads=(OWN,))
     def delete_event(self, id: str) -> dict:
         self.record("entries", id)
         self.remove("entries", id)
         return {"deleted": id}
 
-    @endpoint("Free slots of at least `minutes` between 08:00 and 18:00 on a date.")
+    @endpoint("Free slots of at least `minutes` between 08:00 and 18:00 on a date.", reads=(OWN,))
     def find_free(self, date: str, minutes: int = 30) -> dict:
         day = clock.day_start(self.parse_time(date, "date"))
         self.require(0 < minutes <= 600, "minutes must be between 1 and 600")

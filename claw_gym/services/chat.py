@@ -6,7 +6,7 @@ from typing import Any
 
 from .. import clock
 from ..plural import count
-from .base import Record, Service, endpoint
+from .base import OWN, Record, Service, endpoint
 
 
 class Chat(Service):
@@ -31,14 +31,14 @@ class Chat(Service):
     def channel_names(self) -> list[str]:
         return sorted({m["channel"] for m in self.table("messages").values()})
 
-    @endpoint("List channels with their message counts.", cached=True)
+    @endpoint("List channels with their message counts.", cached=True, reads=(OWN,))
     def list_channels(self) -> list:
         counts: dict[str, int] = {}
         for m in self.table("messages").values():
             counts[m["channel"]] = counts.get(m["channel"], 0) + 1
         return [{"channel": c, "messages": counts[c]} for c in sorted(counts)]
 
-    @endpoint("Messages of a channel, newest first.", cached=True)
+    @endpoint("Messages of a channel, newest first.", cached=True, reads=(OWN,))
     def history(self, channel: str, limit: int = 20, offset: int = 0) -> dict:
         self.require(channel in self.channel_names(), f"no channel {channel!r}; channels: {self.channel_names()}")
         rows = sorted(
@@ -48,7 +48,7 @@ class Chat(Service):
         )
         return self.page(rows, limit, offset, view=self._view)
 
-    @endpoint("Post a message to a channel.", mutates=True)
+    @endpoint("Post a message to a channel.", mutates=True, reads=(OWN,))
     def post(self, channel: str, text: str) -> dict:
         self.require(channel in self.channel_names(), f"no channel {channel!r}; channels: {self.channel_names()}")
         self.require(text.strip() != "", "text must not be empty")

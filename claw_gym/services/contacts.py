@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..plural import count
-from .base import Record, Service, endpoint
+from .base import OWN, Record, Service, endpoint
 
 
 class Contacts(Service):
@@ -29,7 +29,7 @@ class Contacts(Service):
     def by_name(self, name: str) -> Record | None:
         return next((p for p in self.table("people").values() if p["name"].lower() == name.lower()), None)
 
-    @endpoint("Search contacts by name, email, phone, company or notes.", cached=True)
+    @endpoint("Search contacts by name, email, phone, company or notes.", cached=True, reads=(OWN,))
     def search(self, query: str = "", limit: int = 20, offset: int = 0) -> dict:
         q = query.lower()
         rows = sorted(
@@ -42,16 +42,16 @@ class Contacts(Service):
         )
         return self.page(rows, limit, offset)
 
-    @endpoint("Read one contact.")
+    @endpoint("Read one contact.", reads=(OWN,))
     def get(self, id: str) -> dict:
         return dict(self.record("people", id))
 
-    @endpoint("Create a contact.", mutates=True)
+    @endpoint("Create a contact.", mutates=True, reads=(OWN,))
     def create(self, name: str, email: str = "", phone: str = "", company: str = "", notes: str = "") -> dict:
         self.require(name.strip() != "", "name must not be empty")
         return {"created": self.add(name, email, phone, company=company, notes=notes)["id"]}
 
-    @endpoint("Change fields of a contact (omitted fields stay).", mutates=True)
+    @endpoint("Change fields of a contact (omitted fields stay).", mutates=True, reads=(OWN,))
     def update(
         self,
         id: str,
@@ -79,7 +79,7 @@ class Contacts(Service):
         self.modify(rec, **changes)
         return {"updated": id, **rec}
 
-    @endpoint("Delete a contact.", mutates=True)
+    @endpoint("Delete a contact.", mutates=True, reads=(OWN,))
     def delete(self, id: str) -> dict:
         rec = self.record("people", id)
         self.remove("people", id)

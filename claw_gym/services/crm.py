@@ -6,7 +6,7 @@ from typing import Any
 
 from .. import clock
 from ..plural import count
-from .base import Record, Service, endpoint
+from .base import OWN, Record, Service, endpoint
 
 STAGES = ("lead", "qualified", "proposal", "negotiation", "won", "lost")
 
@@ -44,7 +44,7 @@ class Crm(Service):
             },
         )
 
-    @endpoint("List deals, optionally by stage or account words.")
+    @endpoint("List deals, optionally by stage or account words.", reads=(OWN,))
     def list_deals(self, stage: str = "", query: str = "", limit: int = 50, offset: int = 0) -> dict:
         q = query.lower()
         rows = sorted(
@@ -57,7 +57,7 @@ class Crm(Service):
         )
         return self.page(rows, limit, offset, view=self._view)
 
-    @endpoint("Read a deal with its activity log.")
+    @endpoint("Read a deal with its activity log.", reads=(OWN,))
     def get_deal(self, id: str) -> dict:
         d = self.record("deals", id)
         acts = [
@@ -67,7 +67,7 @@ class Crm(Service):
         ]
         return {**self._view(d), "activities": acts}
 
-    @endpoint("Change a deal's stage, amount, close date or next step.", mutates=True)
+    @endpoint("Change a deal's stage, amount, close date or next step.", mutates=True, reads=(OWN,))
     def update_deal(
         self,
         id: str,
@@ -91,7 +91,7 @@ class Crm(Service):
         self.modify(d, **changes)
         return self._view(d)
 
-    @endpoint("Log an activity (call, meeting, note) on a deal.", mutates=True)
+    @endpoint("Log an activity (call, meeting, note) on a deal.", mutates=True, reads=(OWN,))
     def log_activity(self, deal_id: str, text: str) -> dict:
         self.record("deals", deal_id)
         self.require(text.strip() != "", "text must not be empty")

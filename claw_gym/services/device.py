@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import clock
 from ..plural import count
-from .base import Record, Service, endpoint
+from .base import OWN, Record, Service, endpoint
 
 KINDS = ("notification", "battery", "install", "update", "signin", "backup")
 
@@ -39,7 +39,10 @@ class Device(Service):
             {"time": self.now if time is None else time, "device": device, "kind": kind, "app": app, "text": text},
         )
 
-    @endpoint("Device log newest first: notifications, battery, installs, updates, sign-ins; filter by kind/app.")
+    @endpoint(
+        "Device log newest first: notifications, battery, installs, updates, sign-ins; filter by kind/app.",
+        reads=(OWN,),
+    )
     def log(self, kind: str = "", app: str = "", limit: int = 20, offset: int = 0) -> dict:
         self.require(not kind or kind in KINDS, f"unknown kind {kind!r}; kinds: {', '.join(KINDS)}")
         rows = sorted(

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..events import Event
-from .base import Service, ServiceError, endpoint
+from .base import TIMELINE, Service, ServiceError, endpoint
 
 
 class _Index:
@@ -50,7 +50,8 @@ class Events(Service):
 
     @endpoint(
         "Search delivered events (newest first) by words, service, person and time range [start, end); "
-        "page with cursor."
+        "page with cursor.",
+        reads=(TIMELINE,),
     )
     def search(
         self,
@@ -92,7 +93,8 @@ class Events(Service):
 
     @endpoint(
         "Read one event by its id (ev...), or by the id of the record it delivered (the id event lines end "
-        "with), with that record."
+        "with), with that record.",
+        reads=(TIMELINE,),
     )
     def get(self, id: str) -> dict:
         i = self.index().ids.get(id)

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from .. import clock
 from ..plural import count
 from .bank import money
-from .base import Record, Service, endpoint
+from .base import OWN, Record, Service, endpoint
 
 CATEGORIES = ("travel", "meals", "software", "office", "training", "other")
 
@@ -45,7 +45,7 @@ class Expenses(Service):
             },
         )
 
-    @endpoint("List expense claims, optionally by status (draft, submitted, approved).")
+    @endpoint("List expense claims, optionally by status (draft, submitted, approved).", reads=(OWN,))
     def list(self, status: str = "", limit: int = 50, offset: int = 0) -> dict:
         rows = sorted(
             (x for x in self.table("claims").values() if not status or x["status"] == status),
@@ -53,7 +53,7 @@ class Expenses(Service):
         )
         return self.page(rows, limit, offset, view=self._view)
 
-    @endpoint("Create a draft claim; link the bank transaction with tx_id.", mutates=True)
+    @endpoint("Create a draft claim; link the bank transaction with tx_id.", mutates=True, reads=(OWN, "bank"))
     # Literal[CATEGORIES]: the tuple is unpacked at run time (Literal["travel", ...]), which mypy can't follow
     def create(
         self,
@@ -75,7 +75,7 @@ class Expenses(Service):
             )
         return {"created": self.add(t, merchant, amount, category, tx_id=tx_id, notes=notes)["id"]}
 
-    @endpoint("Submit draft claims for approval.", mutates=True)
+    @endpoint("Submit draft claims for approval.", mutates=True, reads=(OWN,))
     def submit(self, ids: builtins.list[str]) -> dict:
         self.require(len(ids) > 0, "give at least one id")
         recs = [self.record("claims", i) for i in ids]
@@ -85,7 +85,7 @@ class Expenses(Service):
             self.modify(x, status="submitted")
         return {"submitted": list(ids)}
 
-    @endpoint("Delete a draft claim.", mutates=True)
+    @endpoint("Delete a draft claim.", mutates=True, reads=(OWN,))
     def delete(self, id: str) -> dict:
         x = self.record("claims", id)
         self.require(x["status"] == "draft", f"claim {id} is {x['status']}; only drafts can be deleted")

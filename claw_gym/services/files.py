@@ -11,7 +11,7 @@ from typing import Any
 
 from .. import clock
 from ..plural import count
-from .base import Record, Service, ServiceError, endpoint
+from .base import OWN, Record, Service, ServiceError, endpoint
 
 MAX_FILE_CHARS = 1_000_000
 
@@ -51,7 +51,7 @@ class Files(Service):
     def _view(self, f: Record) -> dict[str, Any]:
         return {"path": f["path"], "size": len(f["content"].encode("utf-8")), "modified": clock.fmt(f["modified"])}
 
-    @endpoint("List files under a directory, optionally matching a glob like '*.csv'.")
+    @endpoint("List files under a directory, optionally matching a glob like '*.csv'.", reads=(OWN,))
     def list(self, dir: str = "", pattern: str = "*", limit: int = 100, offset: int = 0) -> dict:
         prefix = clean_path(dir) + "/" if dir.strip() not in ("", ".", "~", "~/") else ""
         rows = sorted(
@@ -71,18 +71,18 @@ class Files(Service):
             raise ServiceError(f"no file {path!r}")
         return f
 
-    @endpoint("Read a text file.")
+    @endpoint("Read a text file.", reads=(OWN,))
     def read(self, path: str) -> dict:
         f = self._existing(path)
         return {"path": f["path"], "content": f["content"]}
 
-    @endpoint("Write (create or replace) a text file.", mutates=True)
+    @endpoint("Write (create or replace) a text file.", mutates=True, reads=(OWN,))
     def write(self, path: str, content: str) -> dict:
         p = clean_path(path)
         self.require(len(content) <= MAX_FILE_CHARS, f"file too large (max {MAX_FILE_CHARS} characters)")
         return {"written": self.put(p, content)["path"]}
 
-    @endpoint("Move or rename a file.", mutates=True)
+    @endpoint("Move or rename a file.", mutates=True, reads=(OWN,))
     def move(self, src: str, dst: str) -> dict:
         f = self._existing(src)
         d = clean_path(dst)
@@ -96,7 +96,7 @@ class Files(Service):
         self.modify(f, path=d, modified=self.now)
         return {"moved": src, "to": d}
 
-    @endpoint("Delete a file.", mutates=True)
+    @endpoint("Delete a file.", mutates=True, reads=(OWN,))
     def delete(self, path: str) -> dict:
         f = self._existing(path)
         self.remove("files", f["id"])

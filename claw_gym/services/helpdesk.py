@@ -6,7 +6,7 @@ from typing import Any
 
 from .. import clock
 from ..plural import count
-from .base import Record, Service, endpoint
+from .base import OWN, Record, Service, endpoint
 
 STATUSES = ("open", "pending", "solved")
 PRIORITIES = ("low", "normal", "high", "urgent")
@@ -47,7 +47,7 @@ class Helpdesk(Service):
             },
         )
 
-    @endpoint("List tickets, optionally by status.")
+    @endpoint("List tickets, optionally by status.", reads=(OWN,))
     def list(self, status: str = "", limit: int = 50, offset: int = 0) -> dict:
         rows = sorted(
             (t for t in self.table("tickets").values() if not status or t["status"] == status),
@@ -55,18 +55,18 @@ class Helpdesk(Service):
         )
         return self.page(rows, limit, offset, view=self._view)
 
-    @endpoint("Read a ticket with its comments.")
+    @endpoint("Read a ticket with its comments.", reads=(OWN,))
     def get(self, id: str) -> dict:
         return self._view(self.record("tickets", id), full=True)
 
-    @endpoint("Add a comment to a ticket (public: the requester sees it).", mutates=True)
+    @endpoint("Add a comment to a ticket (public: the requester sees it).", mutates=True, reads=(OWN,))
     def comment(self, id: str, text: str, public: bool = True) -> dict:
         t = self.record("tickets", id)
         self.require(text.strip() != "", "text must not be empty")
         self.modify(t, comments=t["comments"] + [{"time": clock.fmt(self.now), "text": text, "public": public}])
         return {"commented": id}
 
-    @endpoint("Change a ticket's status or priority.", mutates=True)
+    @endpoint("Change a ticket's status or priority.", mutates=True, reads=(OWN,))
     def update(self, id: str, status: str | None = None, priority: str | None = None) -> dict:
         t = self.record("tickets", id)
         if status is not None:

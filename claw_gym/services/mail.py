@@ -6,7 +6,7 @@ import builtins
 from typing import Any
 
 from .. import clock
-from .base import Record, Service, ServiceError, endpoint
+from .base import OWN, Record, Service, ServiceError, endpoint
 from .files import Files
 
 FOLDERS = ("inbox", "sent", "archive", "trash", "drafts", "spam")
@@ -61,13 +61,13 @@ class Mail(Service):
         notifications ask for them on every redraw)."""
         return self.derived(("unread", folder), lambda: tuple(m for m in self.messages(folder) if not m["read"]))
 
-    @endpoint("List messages in a folder, newest first.", cached=True)
+    @endpoint("List messages in a folder, newest first.", cached=True, reads=(OWN,))
     def list(self, folder: str = "inbox", unread_only: bool = False, limit: int = 20, offset: int = 0) -> dict:
         self.require(folder in FOLDERS, f"unknown folder {folder!r}; folders: {', '.join(FOLDERS)}")
         rows = self.unread(folder) if unread_only else self.messages(folder)
         return self.page(rows, limit, offset, view=self._brief)
 
-    @endpoint("Search all folders by words in sender, subject or body.", cached=True)
+    @endpoint("Search all folders by words in sender, subject or body.", cached=True, reads=(OWN,))
     def search(self, query: str, sender: str = "", limit: int = 20, offset: int = 0) -> dict:
         words = query.lower().split()
         hits = [
@@ -78,7 +78,7 @@ class Mail(Service):
         ]
         return self.page(hits, limit, offset, view=self._brief)
 
-    @endpoint("Read one message in full (marks it read).", mutates=True)
+    @endpoint("Read one message in full (marks it read).", mutates=True, reads=(OWN,))
     def get(self, id: str) -> dict:
         m = self.get_record(id)
         if not m["read"]:
@@ -129,7 +129,7 @@ class Mail(Service):
             if not isinstance(files, Files) or files.find(path) is None:
                 raise ServiceError(f"attachment {path!r} not found in files")
 
-    @endpoint("Send a new message.", mutates=True)
+    @endpoint("Send a new message.", mutates=True, reads=(OWN, "files"))
     def send(
         self,
         to: builtins.list[str],
@@ -158,7 +158,7 @@ class Mail(Service):
         )
         return {"sent": m["id"]}
 
-    @endpoint("Reply to a message (to its sender).", mutates=True)
+    @endpoint("Reply to a message (to its sender).", mutates=True, reads=(OWN, "files"))
     def reply(self, id: str, body: str, attachments: builtins.list[str] = []) -> dict:  # noqa: B006
         orig = self.get_record(id)
         self._check_attachments(attachments)
@@ -180,7 +180,7 @@ class Mail(Service):
         )
         return {"sent": m["id"]}
 
-    @endpoint("Forward a message to new recipients.", mutates=True)
+    @endpoint("Forward a message to new recipients.", mutates=True, reads=(OWN,))
     def forward(self, id: str, to: builtins.list[str], body: str = "") -> dict:
         orig = self.get_record(id)
         self.require(len(to) > 0, "forward needs at least one recipient")
@@ -202,14 +202,14 @@ class Mail(Service):
         )
         return {"sent": m["id"]}
 
-    @endpoint("Move a message to another folder.", mutates=True)
+    @endpoint("Move a message to another folder.", mutates=True, reads=(OWN,))
     def move(self, id: str, folder: str) -> dict:
         m = self.get_record(id)
         self.require(folder in FOLDERS, f"unknown folder {folder!r}; folders: {', '.join(FOLDERS)}")
         self.modify(m, folder=folder)
         return {"moved": id, "folder": folder}
 
-    @endpoint("Mark a message read or unread.", mutates=True)
+    @endpoint("Mark a message read or unread.", mutates=True, reads=(OWN,))
     def mark_read(self, id: str, read: bool = True) -> dict:
         self.modify(self.get_record(id), read=read)
         return {"id": id, "read": read}

@@ -6,7 +6,7 @@ from typing import Any
 
 from .. import clock
 from ..plural import count
-from .base import Record, Service, endpoint
+from .base import OWN, Record, Service, endpoint
 
 
 class Notes(Service):
@@ -25,7 +25,7 @@ class Notes(Service):
             "notes", {"title": title, "body": body, "folder": folder, "updated": self.now if time is None else time}
         )
 
-    @endpoint("List or search notes by words in title or body.", cached=True)
+    @endpoint("List or search notes by words in title or body.", cached=True, reads=(OWN,))
     def list(self, query: str = "", limit: int = 20, offset: int = 0) -> dict:
         words = query.lower().split()
         rows = sorted(
@@ -38,16 +38,16 @@ class Notes(Service):
         )
         return self.page(rows, limit, offset, view=self._view)
 
-    @endpoint("Read a note.")
+    @endpoint("Read a note.", reads=(OWN,))
     def get(self, id: str) -> dict:
         return self._view(self.record("notes", id), full=True)
 
-    @endpoint("Create a note.", mutates=True)
+    @endpoint("Create a note.", mutates=True, reads=(OWN,))
     def create(self, title: str, body: str, folder: str = "") -> dict:
         self.require(title.strip() != "", "title must not be empty")
         return {"created": self.add(title, body, folder)["id"]}
 
-    @endpoint("Append a line of text to a note.", mutates=True)
+    @endpoint("Append a line of text to a note.", mutates=True, reads=(OWN,))
     def append(self, id: str, text: str) -> dict:
         n = self.record("notes", id)
         self.modify(n, body=n["body"].rstrip("\n") + "\n" + text, updated=self.now)

@@ -14,7 +14,7 @@ from typing import Any
 
 from .. import clock
 from ..plural import count
-from .base import Record, Service, endpoint
+from .base import OWN, Record, Service, endpoint
 
 #: Device settings and their factory values (what the Settings app shows, in this order).
 SETTINGS: dict[str, bool] = {
@@ -105,11 +105,11 @@ class Phone(Service):
         return sorted(rows, key=lambda n: (n["time"], n["id"]), reverse=True)
 
     # ---- alarms --------------------------------------------------------------------------------
-    @endpoint("List alarms.")
+    @endpoint("List alarms.", reads=(OWN,))
     def list_alarms(self) -> list:
         return [dict(a) for a in self.alarms()]
 
-    @endpoint("Add an alarm at HH:MM with an optional label and repeat days (mon..sun).", mutates=True)
+    @endpoint("Add an alarm at HH:MM with an optional label and repeat days (mon..sun).", mutates=True, reads=(OWN,))
     def set_alarm(self, time: str, label: str = "", days: list[str] = []) -> dict:  # noqa: B006
         hhmm = parse_hhmm(time)
         self.require(hhmm is not None, f"{time!r} is not a time of day; use HH:MM (24 h)")
@@ -127,35 +127,35 @@ class Phone(Service):
         )
         return {"created": rec["id"], "time": hhmm}
 
-    @endpoint("Turn an alarm on or off.", mutates=True)
+    @endpoint("Turn an alarm on or off.", mutates=True, reads=(OWN,))
     def toggle_alarm(self, id: str, enabled: bool) -> dict:
         self.modify(self.record("alarms", id), enabled=enabled)
         return {"id": id, "enabled": enabled}
 
-    @endpoint("Delete an alarm.", mutates=True)
+    @endpoint("Delete an alarm.", mutates=True, reads=(OWN,))
     def delete_alarm(self, id: str) -> dict:
         self.record("alarms", id)
         self.remove("alarms", id)
         return {"deleted": id}
 
     # ---- settings ------------------------------------------------------------------------------
-    @endpoint("Device settings (on/off).")
+    @endpoint("Device settings (on/off).", reads=(OWN,))
     def get_settings(self) -> dict:
         return dict(self.settings)
 
-    @endpoint("Turn a device setting on or off.", mutates=True)
+    @endpoint("Turn a device setting on or off.", mutates=True, reads=(OWN,))
     def set_setting(self, name: str, on: bool) -> dict:
         self.require(name in self.settings, f"unknown setting {name!r}; settings: {', '.join(self.settings)}")
         self.set_state("settings", {**self.settings, name: on})  # the declared setter: a new version
         return {name: on}
 
     # ---- calls ---------------------------------------------------------------------------------
-    @endpoint("The call log, newest first.")
+    @endpoint("The call log, newest first.", reads=(OWN,))
     def call_log(self, limit: int = 20, offset: int = 0) -> dict:
         rows = sorted(self.table("calls").values(), key=lambda c: (c["time"], c["id"]), reverse=True)
         return self.page([{**c, "time": clock.fmt(c["time"])} for c in rows], limit, offset)
 
-    @endpoint("Place a call to a number (it appears in the call log).", mutates=True)
+    @endpoint("Place a call to a number (it appears in the call log).", mutates=True, reads=(OWN,))
     def place_call(self, number: str) -> dict:
         digits = [c for c in number if c.isdigit()]
         self.require(
@@ -165,17 +165,19 @@ class Phone(Service):
         return {"calling": number.strip(), "id": rec["id"]}
 
     # ---- SIM contacts --------------------------------------------------------------------------
-    @endpoint("Contacts stored on the phone only (not synced to the contacts service).")
+    @endpoint("Contacts stored on the phone only (not synced to the contacts service).", reads=(OWN,))
     def list_contacts(self) -> list:
         return sorted((dict(c) for c in self.table("contacts").values()), key=lambda c: (c["name"], c["id"]))
 
-    @endpoint("Save a contact on the phone.", mutates=True)
+    @endpoint("Save a contact on the phone.", mutates=True, reads=(OWN,))
     def add_contact(self, name: str, phone: str) -> dict:
         self.require(name.strip() != "", "name must not be empty")
         self.require(sum(c.isdigit() for c in phone) >= 3, f"{phone!r} is not a phone number")
         return {"created": self.add_contact_record(name.strip(), phone.strip())["id"]}
 
-    @endpoint("Change the name or number of a contact stored on the phone (omitted fields stay).", mutates=True)
+    @endpoint(
+        "Change the name or number of a contact stored on the phone (omitted fields stay).", mutates=True, reads=(OWN,)
+    )
     def update_contact(self, id: str, name: str | None = None, phone: str | None = None) -> dict:
         rec = self.record("contacts", id)
         self.require(name is None or name.strip() != "", "name must not be empty")
@@ -184,25 +186,27 @@ class Phone(Service):
         self.modify(rec, **changes)
         return {"updated": id, **rec}
 
-    @endpoint("Delete a contact stored on the phone.", mutates=True)
+    @endpoint("Delete a contact stored on the phone.", mutates=True, reads=(OWN,))
     def delete_contact(self, id: str) -> dict:
         rec = self.record("contacts", id)
         self.remove("contacts", id)
         return {"deleted": id, "name": rec["name"]}
 
     # ---- notifications -------------------------------------------------------------------------
-    @endpoint("Active notifications, newest first.")
+    @endpoint("Active notifications, newest first.", reads=(OWN,))
     def notifications(self) -> list:
         return [dict(n) for n in self.active_notifications()]
 
-    @endpoint("Dismiss a notification.", mutates=True)
+    @endpoint("Dismiss a notification.", mutates=True, reads=(OWN,))
     def dismiss(self, id: str) -> dict:
         n = self.record("notifications", id)
         self.require(not n["dismissed"], f"notification {id} is already dismissed")
         self.modify(n, dismissed=True)
         return {"dismissed": id}
 
-    @endpoint("Answer a notification with one of its action buttons (this also dismisses it).", mutates=True)
+    @endpoint(
+        "Answer a notification with one of its action buttons (this also dismisses it).", mutates=True, reads=(OWN,)
+    )
     def respond(self, id: str, action: str) -> dict:
         n = self.record("notifications", id)
         self.require(not n["dismissed"], f"notification {id} is already dismissed")

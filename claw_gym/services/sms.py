@@ -6,7 +6,7 @@ import builtins
 from typing import Any
 
 from .. import clock
-from .base import Record, Service, endpoint
+from .base import OWN, Record, Service, endpoint
 
 
 class Sms(Service):
@@ -49,26 +49,26 @@ class Sms(Service):
             "unread incoming", lambda: tuple(m for m in self.messages() if m["direction"] == "in" and not m["read"])
         )
 
-    @endpoint("List messages newest first, optionally for one number or only unread.", cached=True)
+    @endpoint("List messages newest first, optionally for one number or only unread.", cached=True, reads=(OWN,))
     def list(self, number: str = "", unread_only: bool = False, limit: int = 20, offset: int = 0) -> dict:
         rows = [
             m for m in self.messages() if (not number or m["number"] == number) and (not unread_only or not m["read"])
         ]
         return self.page(rows, limit, offset, view=self._view)
 
-    @endpoint("Conversations: one line per number with the latest message.", cached=True)
+    @endpoint("Conversations: one line per number with the latest message.", cached=True, reads=(OWN,))
     def threads(self) -> builtins.list:
         seen: dict[str, Record] = {}
         for m in self.messages():
             seen.setdefault(m["number"], m)
         return [self._view(m) for m in seen.values()]
 
-    @endpoint("Mark a message read.", mutates=True)
+    @endpoint("Mark a message read.", mutates=True, reads=(OWN,))
     def mark_read(self, id: str) -> dict:
         self.modify(self.record("messages", id), read=True)
         return {"id": id, "read": True}
 
-    @endpoint("Send a text message to a phone number.", mutates=True)
+    @endpoint("Send a text message to a phone number.", mutates=True, reads=(OWN,))
     def send(self, to: str, body: str) -> dict:
         digits = [c for c in to if c.isdigit()]
         self.require(len(digits) >= 5 and all(c.isdigit() or c in "+ -()" for c in to), f"{to!r} is not a phone number")

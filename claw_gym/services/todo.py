@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import clock
-from .base import Record, Service, endpoint
+from .base import OWN, Record, Service, endpoint
 
 
 class Todo(Service):
@@ -28,7 +28,7 @@ class Todo(Service):
     ) -> Record:
         return self.insert("items", {"title": title, "due": due, "done": done, "list": list_name, "notes": notes})
 
-    @endpoint("List tasks (open ones unless include_done), soonest due first.", cached=True)
+    @endpoint("List tasks (open ones unless include_done), soonest due first.", cached=True, reads=(OWN,))
     def list(self, include_done: bool = False, list_name: str = "", limit: int = 50, offset: int = 0) -> dict:
         rows = sorted(
             (
@@ -40,18 +40,18 @@ class Todo(Service):
         )
         return self.page(rows, limit, offset, view=self._view)
 
-    @endpoint("Add a task; due is optional ('YYYY-MM-DD [HH:MM]').", mutates=True)
+    @endpoint("Add a task; due is optional ('YYYY-MM-DD [HH:MM]').", mutates=True, reads=(OWN,))
     def add_task(self, title: str, due: str = "", list_name: str = "inbox", notes: str = "") -> dict:
         self.require(title.strip() != "", "title must not be empty")
         d = self.parse_time(due, "due") if due else None
         return {"created": self.add(title, d, list_name, notes)["id"]}
 
-    @endpoint("Mark a task done.", mutates=True)
+    @endpoint("Mark a task done.", mutates=True, reads=(OWN,))
     def complete(self, id: str) -> dict:
         self.modify(self.record("items", id), done=True)
         return {"id": id, "done": True}
 
-    @endpoint("Change a task's title, due date or notes.", mutates=True)
+    @endpoint("Change a task's title, due date or notes.", mutates=True, reads=(OWN,))
     def update_task(self, id: str, title: str | None = None, due: str | None = None, notes: str | None = None) -> dict:
         rec = self.record("items", id)
         changes: dict[str, Any] = {}

@@ -5,6 +5,7 @@ and the uiautomator XML are derived from the same tree.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
@@ -106,6 +107,26 @@ class ViewTree(PhoneState):
         frame = r.render(flat)
         self._frames[(w, h)] = (self._tree, frame)
         return frame
+
+    def frame_later(self, size: tuple[int, int]) -> Callable[[], np.ndarray]:
+        """A function that returns a copy of the frame of the screen as it is now, at ``size``, drawn
+        when called (an observation's screen is drawn only if someone reads it). Called after the
+        phone moved on, it draws the tree it kept with a renderer of its own, leaving the phone's
+        renderer (and its record of drawn texts) to the current screen."""
+        self.tree()
+        kept = self._tree
+        assert kept is not None
+
+        def draw() -> np.ndarray:
+            if self._tree is kept and kept[0] == (self.world.version, self.ui_version):
+                return self.frame(size).copy()  # still the screen it was: the phone's own frame
+            hit = self._frames.get(size)
+            if hit is not None and hit[0] is kept:
+                return hit[1].copy()
+            w, h = size
+            return Renderer(w, h, self.width, self.height).render(kept[2]).copy()
+
+        return draw
 
     def drawn_texts(self, size: tuple[int, int] | None = None) -> tuple[str, ...]:
         """Every string on the frame at ``size``, as drawn (ellipsized where the screen cuts it).
