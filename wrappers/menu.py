@@ -54,8 +54,8 @@ from claw_gym import actions as A
 from claw_gym import caches, clock
 from claw_gym.services import SERVICES
 
+from .menu_templates import GUI_SLOTS, composed_texts, gui_texts
 from .menu_templates import READS as COMPOSED_READS
-from .menu_templates import composed_texts
 
 ID_RE = re.compile(r"\b[a-z]{1,4}\d{4,6}\b")
 EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
@@ -453,7 +453,7 @@ class ActionMenu(gym.Wrapper):
         for name in self.service_names:
             for ep in SERVICES[name].endpoints:
                 self.blocks.append((f"{name}.{ep}", per_endpoint))
-        self.blocks += [("gui", ui_slots + 2), ("shell", len(self.shell_templates))]
+        self.blocks += [("gui", ui_slots + 2 + GUI_SLOTS), ("shell", len(self.shell_templates))]
         self._offset: dict[str, int] = {}
         self._size = dict(self.blocks)
         self._empty: list[Choice | None] = [None] * max(self._size.values())
@@ -520,6 +520,8 @@ class ActionMenu(gym.Wrapper):
                 self._put("gui", k, Choice(f"tap({el} {what})", A.tap(element=el)))
             self._put("gui", self.ui_slots, Choice("key(back)", A.key("back")))
             self._put("gui", self.ui_slots + 1, Choice("key(home)", A.key("home")))
+            for k, (label, fields) in enumerate(gui_texts(obs)):  # typed names and codes, gestures
+                self._put("gui", self.ui_slots + 2 + k, Choice(label, json.dumps({"kind": "gui", **fields})))
         if self.has_shell():
             for k, cmd in enumerate(self.shell_templates):
                 self._put("shell", k, Choice(f"shell({cmd!r})", A.shell(cmd)))

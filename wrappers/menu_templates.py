@@ -5,16 +5,25 @@ A reply that confirms a time or an amount is judged on that fact, and the menu's
 newest first) into a fixed frame, so that an agent choosing among menu slots (and behaviour
 cloning mapping an oracle's prose onto them) can send the fact without writing prose. The
 frames are the same for every task; only the facts come from the observation.
+
+On the phone, the same idea: type a name the request gives, or a short text with a code the
+screen shows, and a gesture that is the same on every screen (pull the notifications down).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 #: frames, one per kind of fact; ``{}`` is the fact as the menu saw it
 FRAMES = {"time": "Done - {}.", "amount": "Done - {:.2f}.", "date": "Done - {}."}
 #: the ``Visible`` fields :func:`composed_texts` reads (the menu rebuilds a body's block when one moves)
 READS = frozenset({"times", "amounts", "dates"})
+#: words never taken for a name (sentence openers people write capitalised)
+STOPWORDS = frozenset(
+    """the this that then there please send text call book move reply check when what
+    also make sure tell find keep after before from with your they their could would should""".split()
+)
 
 
 def composed_texts(seen: Any, per_kind: int = 2) -> list[str]:
@@ -25,3 +34,31 @@ def composed_texts(seen: Any, per_kind: int = 2) -> list[str]:
     texts += [FRAMES["amount"].format(a) for a in seen.amounts[:per_kind]]
     texts += [FRAMES["date"].format(d) for d in seen.dates[:per_kind]]
     return list(dict.fromkeys(texts))
+
+
+# ---- the phone: typing and gestures ------------------------------------------------------------
+#: capitalised words of the request: the names a person types into a search field
+NAME_RE = re.compile(r"\b[A-Z][a-z]{2,}\b")
+#: a standalone number of 3-8 digits in a quoted text of the phone's listing (a code, a PIN, a ref)
+CODE_RE = re.compile(r"(?<![\d.:,/-])\d{3,8}(?![\d.:,/-])")
+QUOTED_RE = re.compile(r'"([^"]*)"')
+#: phone gestures that are the same on every screen: (label, action fields)
+GESTURES = (("swipe(down from the top: notifications)", {"op": "swipe", "x": 180, "y": 4, "x2": 180, "y2": 520}),)
+NAMES, CODES = 2, 2
+#: how many slots :func:`gui_texts` fills at most (the menu reserves them in its ``gui`` block)
+GUI_SLOTS = len(GESTURES) + NAMES + CODES
+
+
+def gui_texts(obs: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(label, gui action fields) for the phone: the fixed gestures, typing the first names of the
+    request (what a contact search needs), and a short text carrying a code the screen shows
+    (what a message that passes on a code needs). Fixed order, so a slot keeps its kind."""
+    out: list[tuple[str, dict[str, Any]]] = list(GESTURES)
+    words = NAME_RE.findall(str(obs.get("instruction", "")))
+    names = [w for w in dict.fromkeys(words) if w.lower() not in STOPWORDS][:NAMES]
+    out += [(f"type({n!r})", {"op": "type", "text": n}) for n in names]
+    shown = " ".join(QUOTED_RE.findall(str(obs.get("ui", ""))))
+    codes = list(dict.fromkeys(CODE_RE.findall(shown)))[:CODES]
+    greet = f"Hi {names[0]}, " if names else ""
+    out += [(f"type({greet}it is {c})", {"op": "type", "text": f"{greet}it is {c}."}) for c in codes]
+    return out

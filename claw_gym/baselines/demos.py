@@ -4,12 +4,14 @@ An oracle action is *expressible* when a valid slot of the action menu means the
 world. "The same" is strict, with two relaxations that follow from the suite's contracts, not from any
 family:
 
-- a free-text argument (a mail body, a chat line, a comment, a ``finish`` message) matches when the
+- a free-text argument (a mail body, a chat line, a comment, a ``finish`` message, a message typed
+  on the phone that carries a fact) matches when the
   menu's text carries every fact the oracle's text carries: times, dates, amounts, record ids,
   addresses, phone numbers, and every number written in it (a house number, a day). The prose
   around the facts is the person's style; the facts are what a checker can hold an agent to;
 - a tap on the element whose text is X (``element="text=X"``) is a tap on the listed element that
-  shows X.
+  shows X; and any tap by selector (``text=``, ``id/``) is the tap on the listed element the phone
+  resolves that selector to.
 
 Everything else (the call, the argument names, ids, times, amounts, queries, shell commands, waits)
 must be equal. Walking an episode, an action the menu cannot express is still played, as raw action
@@ -48,6 +50,11 @@ def facts(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def _is_prose(text: str) -> bool:
+    """A composed message (words and at least one fact), not a search term or a field value."""
+    return " " in text.strip() and bool(facts(text))
+
+
 def _parse(action: str) -> dict[str, Any] | None:
     try:
         parsed = json.loads(action)
@@ -71,6 +78,8 @@ def same_action(oracle: str, offered: str) -> bool:
         return False
     if a["kind"] == "finish":
         return facts(str(a.get("message", ""))) <= facts(str(b.get("message", "")))
+    if a["kind"] == "gui" and a.get("op") == b.get("op") == "type" and _is_prose(str(a.get("text", ""))):
+        return facts(str(a["text"])) <= facts(str(b.get("text", "")))
     if a["kind"] != "api":
         return a == b
     if a.get("call") != b.get("call"):
@@ -108,6 +117,31 @@ def matches(action: str, choice: Choice) -> bool:
     return same_action(action, choice.action)
 
 
+def _selector(action: str) -> str | None:
+    """The element selector of a tap (``text=X``, ``id/x``, ``e12``), else None."""
+    parsed = _parse(action) or {}
+    if parsed.get("kind") == "gui" and parsed.get("op") == "tap" and isinstance(parsed.get("element"), str):
+        return str(parsed["element"])
+    return None
+
+
+def _same_element(menu: ActionMenu, action: str, choice: Choice) -> bool:
+    """Do two taps press the same element of the phone's current screen? The phone itself resolves
+    both selectors (a ``text=`` selector keeps the spacing the listing collapses; an ``id/``
+    selector names a resource id the menu's label may cut off)."""
+    find = getattr(getattr(menu.unwrapped, "phone", None), "find", None)
+    want, got = _selector(action), _selector(choice.action)
+    if find is None or want is None or got is None:
+        return False
+    node = find(want)
+    return node is not None and node is find(got)
+
+
+def expresses(menu: ActionMenu, action: str, choice: Choice) -> bool:
+    """:func:`matches`, or a tap the phone resolves to the same element as the menu's tap."""
+    return matches(action, choice) or (_selector(action) is not None and _same_element(menu, action, choice))
+
+
 def find_slot(menu: ActionMenu, action: str) -> int | None:
     """The valid slot of ``menu`` holding ``action`` itself, else the first one that does the same."""
     same = None
@@ -117,7 +151,7 @@ def find_slot(menu: ActionMenu, action: str) -> int | None:
             continue
         if choice.action == action:
             return int(index)
-        if same is None and matches(action, choice):
+        if same is None and expresses(menu, action, choice):
             same = int(index)
     return same
 
