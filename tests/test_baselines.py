@@ -139,9 +139,14 @@ def test_quick_run_writes_a_sane_table(tmp_path):
 def test_phone_templates_type_names_and_codes_from_what_is_visible():
     obs = {
         "instruction": "Marta (the handyman) needs the garage code. Send it by SMS.",
-        "ui": 'e5 TextView "Garage door: 2304" id=notes:id/body [0,84][360,148]\ne6 TextView "08:28" [0,0][9,9]',
+        "ui": 'e5 TextView "Garage door: 2304" id=notes:id/body [0,84][360,148]\ne6 TextView "08:28" [0,0][9,9]\n'
+        'e7 EditText hint="Text message" [0,92][360,148] click focused',
     }
-    texts = dict(gui_texts(obs))
+    assert not any(f["op"] == "type" for _, _, f in gui_texts({**obs, "ui": obs["ui"].replace(" focused", "")}))
+    assert [k for k, _, f in gui_texts(obs) if f["op"] == "type"] == [
+        k for k, _, f in gui_texts({**obs, "ui": "screen: notification shade\n" + obs["ui"]}) if f["op"] == "type"
+    ]
+    texts = {label: fields for _, label, fields in gui_texts(obs)}
     assert {"op": "type", "text": "Marta"} in texts.values()
     assert not any(f.get("text") == "Send" for f in texts.values())  # an opener, not a name
     coded = [f["text"] for f in texts.values() if "2304" in f.get("text", "")]

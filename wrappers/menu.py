@@ -54,7 +54,7 @@ from claw_gym import actions as A
 from claw_gym import caches, clock
 from claw_gym.services import SERVICES
 
-from .menu_templates import GUI_SLOTS, composed_texts, gui_texts
+from .menu_templates import GUI_SLOTS, composed_texts, gui_texts, tap_order
 from .menu_templates import READS as COMPOSED_READS
 
 ID_RE = re.compile(r"\b[a-z]{1,4}\d{4,6}\b")
@@ -449,6 +449,7 @@ class ActionMenu(gym.Wrapper):
         self.waits, self.sleeps, self.finish_message = tuple(waits), tuple(sleeps), finish_message
         self.service_names = sorted(services if services is not None else SERVICES)
         self.ui_slots, self.shell_templates = ui_slots, tuple(shell_templates)
+        self.stable_taps = False  # menu_templates.tap_order: True places taps by what they show
         self.blocks: list[Block] = [("core", 2 + len(self.waits) + len(self.sleeps))]
         for name in self.service_names:
             for ep in SERVICES[name].endpoints:
@@ -516,11 +517,11 @@ class ActionMenu(gym.Wrapper):
             for block in self._api_blocks:
                 self._clear(block)
         if "ui" in obs:
-            for k, (el, what) in enumerate(seen.ui_elements[: self.ui_slots]):
+            for k, (el, what) in tap_order(seen.ui_elements, self.ui_slots, self.stable_taps):
                 self._put("gui", k, Choice(f"tap({el} {what})", A.tap(element=el)))
             self._put("gui", self.ui_slots, Choice("key(back)", A.key("back")))
             self._put("gui", self.ui_slots + 1, Choice("key(home)", A.key("home")))
-            for k, (label, fields) in enumerate(gui_texts(obs)):  # typed names and codes, gestures
+            for k, label, fields in gui_texts(obs):  # typed names and codes, gestures
                 self._put("gui", self.ui_slots + 2 + k, Choice(label, json.dumps({"kind": "gui", **fields})))
         if self.has_shell():
             for k, cmd in enumerate(self.shell_templates):

@@ -22,13 +22,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, SupportsFloat
 
 import gymnasium as gym
 import numpy as np
+from gymnasium import spaces
 
+from claw_gym.spaces import UnicodeText
 from claw_gym.wrappers.menu import AMOUNT_RE, DATE_RE, EMAIL_RE, ID_RE, PHONE_RE, TIME_RE, ActionMenu, Choice
 
 #: arguments whose value is prose a person composes (the facts in it count, not the wording)
@@ -36,6 +39,8 @@ TEXT_ARGS = frozenset({"body", "message", "content", "comment", "note", "reply",
 #: endpoints that read: their effect on the world is nothing but the answer
 NUMBER_RE = re.compile(r"\d+")
 THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}\b)")  # 106,000 -> 106000
+HISTORY_CHARS = 120  # per remembered action
+SCREENS = 8  # earlier phone listings a typed message may take a code from
 READ_PREFIXES = ("list", "get", "search", "history", "read", "transactions", "find", "show", "view")
 
 
@@ -158,9 +163,58 @@ def find_slot(menu: ActionMenu, action: str) -> int | None:
 
 class DemoMenu(ActionMenu):
     """An :class:`ActionMenu` that can also play a raw action text (an oracle action the menu lacks),
-    keeping its memory of earlier results as a slot step would."""
+    keeping its memory of earlier results as a slot step would.
+
+    Its observations add a ``history`` text: the menu block, the rank in it and the label of the
+    last ``history`` actions, newest first. Without it a screen seen twice (the bank's list, after
+    checking one payment and going back) gives equal features with different right actions, which
+    no policy of the features can tell apart (see :mod:`.diagnose`, ``fit_ceiling``).
+    """
 
     _last_result: str
+
+    def __init__(self, env: gym.Env, history: int = 3, **kwargs: Any) -> None:
+        kwargs.setdefault("ui_slots", 24)  # fewer collisions of the stable tap placement
+        super().__init__(env, **kwargs)
+        self.stable_taps = True  # a tap's slot follows what the element shows (menu_templates.tap_order)
+        self._history: deque[str] = deque(maxlen=history)
+        self._screens: deque[str] = deque(maxlen=SCREENS)  # earlier phone listings (codes read before)
+        space = env.observation_space
+        assert isinstance(space, spaces.Dict)
+        self.observation_space = spaces.Dict({**space.spaces, "history": UnicodeText(HISTORY_CHARS * history)})
+        self._starts = sorted((offset, name) for name, offset in self._offset.items())
+
+    def _slot_name(self, index: int) -> str:
+        """``block:rank label`` of a slot (what the policy did, in words a hashed feature can read)."""
+        before = [(o, b) for o, b in self._starts if o <= index]
+        if not before:
+            return f"slot {index}"
+        offset, block = max(before)
+        choice = self.choice(index)
+        return f"{block}:{index - offset} {choice.label if choice else ''}"[:HISTORY_CHARS]
+
+    def _observe(self, obs: Any, done: str | None) -> Any:
+        if done is not None:
+            self._history.appendleft(done)
+        return {**obs, "history": "\n".join(self._history)}
+
+    def build(self, obs: dict[str, Any]) -> None:
+        """The menu's build, with the phone screens seen before as ``ui_recent`` (a message typed on
+        one screen passes on a code read on another)."""
+        super().build({**obs, "ui_recent": "\n".join(self._screens)} if "ui" in obs else obs)
+        if "ui" in obs:
+            self._screens.appendleft(str(obs["ui"]))
+
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict]:
+        self._history.clear()
+        self._screens.clear()
+        obs, info = super().reset(seed=seed, options=options)
+        return self._observe(obs, None), info
+
+    def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
+        name = self._slot_name(int(np.asarray(action).item()))
+        obs, reward, terminated, truncated, info = super().step(action)
+        return self._observe(obs, name), reward, terminated, truncated, info
 
     def step_text(self, action: str) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
         obs, reward, terminated, truncated, info = self.env.step(action)
@@ -168,7 +222,7 @@ class DemoMenu(ActionMenu):
             self._recalled.appendleft(self._last_result)
         self._last_result = obs.get("result", "")
         self.build(obs)
-        return obs, reward, terminated, truncated, self._annotate(info)
+        return self._observe(obs, f"text {action}"[:HISTORY_CHARS]), reward, terminated, truncated, self._annotate(info)
 
 
 @dataclass

@@ -31,7 +31,6 @@ from claw_gym.wrappers import tutorial
 from .demos import Walk, find_slot, pairs
 from .envs import Setup, eval_pairs, make_env, menu_of
 from .learn import Budget, clone, demonstrations, new_model, vector
-from .rows import greedy
 
 
 @dataclass
@@ -54,12 +53,14 @@ class Diagnosis:
     families: list[str]
     pairs: int = 0
     fit_accuracy: float = 0.0
+    fit_ceiling: float = 0.0  # the best any policy of the features can fit (equal features, other slots)
     train_pass: float = 0.0
     test_pass: float = 0.0
     test_n: int = 0  # test-split difficulty-1 episodes (the tutorial has none)
     rank0_share: float = 0.0
     slots_per_step: float = 0.0
     divergences: list[Divergence] = field(default_factory=list)
+    test_divergences: list[Divergence] = field(default_factory=list)
     diverged_at_missing: int = 0  # divergences where the oracle's action is not on the menu
     diverged_on_same_features: int = 0
 
@@ -71,6 +72,16 @@ def fit_accuracy(model: Any, walks: list[Walk]) -> float:
         return 0.0
     hits = sum(int(model.predict(obs, action_masks=mask, deterministic=True)[0]) == slot for obs, slot, mask in data)
     return hits / len(data)
+
+
+def fit_ceiling(walks: list[Walk]) -> float:
+    """Share of training pairs a function of the features can reproduce: among pairs with equal
+    features, only the most common slot can be right (the rest are aliased states)."""
+    groups: dict[bytes, Counter[int]] = defaultdict(Counter)
+    for obs, slot, _ in pairs(walks):
+        groups[np.asarray(obs).tobytes()][slot] += 1
+    total = sum(sum(c.values()) for c in groups.values())
+    return sum(max(c.values()) for c in groups.values()) / total if total else 0.0
 
 
 def slot_meaning(walks: list[Walk], block_of: Any) -> tuple[float, float]:
@@ -128,7 +139,13 @@ def demo_pairs(families: list[str], n: int, seed: int, max_difficulty: int) -> l
 
 
 def diagnose(
-    families: list[str], demos: int, epochs: int, seed: int = 0, max_difficulty: int = 1, updates: int = 0
+    families: list[str],
+    demos: int,
+    epochs: int,
+    seed: int = 0,
+    max_difficulty: int = 1,
+    updates: int = 0,
+    test_seeds: int = 3,
 ) -> Diagnosis:
     """Clone ``demos`` oracle episodes per family and take the four measurements."""
     tutorial.install()
@@ -139,7 +156,7 @@ def diagnose(
     model = new_model(venv, seed)
     clone(model, walks, epochs, seed, updates=updates)
     out = Diagnosis(list(families), pairs=sum(1 for _ in pairs(walks)))
-    out.fit_accuracy = fit_accuracy(model, walks)
+    out.fit_accuracy, out.fit_ceiling = fit_accuracy(model, walks), fit_ceiling(walks)
     env = make_env(setup)
     menu = menu_of(env)
     starts = sorted((off, name) for name, off in menu._offset.items())
@@ -156,17 +173,17 @@ def diagnose(
         if div is not None and not ok:
             out.divergences.append(div)
     out.train_pass = sum(passed) / max(1, len(passed))
-    test = [p for p in eval_pairs(setup, "test", 10, seed) if p[0].difficulty == 1]
-    out.test_pass, out.test_n = sum(greedy_pass(env, model, test)) / max(1, len(test)), len(test)
+    test = [p for p in eval_pairs(setup, "test", 10, seed, episodes=test_seeds) if p[0].difficulty == 1]
+    test_passed = []
+    for spec, s in test:
+        ok, div = first_divergence(env, model, spec, s)
+        test_passed.append(ok)
+        if div is not None and not ok:
+            out.test_divergences.append(div)
+    out.test_pass, out.test_n = sum(test_passed) / max(1, len(test)), len(test)
     out.diverged_at_missing = sum(d.oracle is None for d in out.divergences)
     out.diverged_on_same_features = sum(d.same_features for d in out.divergences)
     return out
-
-
-def greedy_pass(env: Any, model: Any, pairs_: list[tuple[TaskSpec, int]]) -> list[bool]:
-    from .rows import play
-
-    return [r["passed"] for r in play(env, greedy(model), pairs_)]
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -180,9 +197,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     p.add_argument("--max-difficulty", type=int, default=1)
     args = p.parse_args(argv)
     d = diagnose(args.family, args.demos, args.epochs, args.seed, args.max_difficulty, args.updates)
-    summary = {k: v for k, v in d.__dict__.items() if k != "divergences"}
+    summary = {k: v for k, v in d.__dict__.items() if k not in ("divergences", "test_divergences")}
     summary["first_divergence_steps"] = dict(Counter(x.step for x in d.divergences))
     summary["divergences"] = [x.__dict__ for x in d.divergences[:8]]
+    summary["test_divergences"] = [x.__dict__ for x in d.test_divergences[:8]]
     print(json.dumps(summary, indent=1, default=str))
     return summary
 
