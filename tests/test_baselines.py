@@ -15,7 +15,7 @@ from claw_gym.baselines.demos import DemoMenu, coverage, expresses, walk
 from claw_gym.baselines.stats import Z95, breakdown, cell
 from claw_gym.tasks import TaskSpec, suite
 from claw_gym.wrappers import tutorial
-from claw_gym.wrappers.menu_templates import gui_texts
+from claw_gym.wrappers.menu_templates import RELEVANT, gui_texts, tap_order
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -176,3 +176,16 @@ def test_behaviour_cloning_fits_its_demonstrations():
 
     d = diagnose([tutorial.FAMILY.name], demos=6, epochs=1, updates=1500)
     assert d.pairs >= 12 and d.fit_accuracy == 1.0 and d.train_pass == 1.0
+
+
+def test_stable_taps_keep_a_button_in_one_slot_whatever_else_the_screen_lists():
+    bank = ("e11", 'TextView "Bank" icon="B" id=com.claw.launcher:id')
+    others = [(f"e{k}", f'TextView "App {k}" id=com.claw.launcher:id') for k in range(1, 9)]
+    one = {el: k for k, el in tap_order([*others[:3], bank], 24, True)}
+    two = {el: k for k, el in tap_order([*others[3:], bank], 24, True)}
+    assert one[bank] == two[bank]
+    assert [el for _, el in tap_order(others, 4, False)] == others[:4]  # the plain menu: listing order
+    # the request's words: the element they name comes first, the rest keep clear of those slots
+    garage = ("e7", 'LinearLayout "Garage" desc="Home"')
+    placed = tap_order([*others, garage], 24, True, ["garage", "code"])
+    assert placed[0] == (0, garage) and all(k >= RELEVANT for k, el in placed if el != garage)

@@ -450,6 +450,7 @@ class ActionMenu(gym.Wrapper):
         self.service_names = sorted(services if services is not None else SERVICES)
         self.ui_slots, self.shell_templates = ui_slots, tuple(shell_templates)
         self.stable_taps = False  # menu_templates.tap_order: True places taps by what they show
+        self.relevant_taps = False  # ... and True here keeps its first slots for what the request names
         self.blocks: list[Block] = [("core", 2 + len(self.waits) + len(self.sleeps))]
         for name in self.service_names:
             for ep in SERVICES[name].endpoints:
@@ -517,7 +518,8 @@ class ActionMenu(gym.Wrapper):
             for block in self._api_blocks:
                 self._clear(block)
         if "ui" in obs:
-            for k, (el, what) in tap_order(seen.ui_elements, self.ui_slots, self.stable_taps):
+            ranked = seen.keywords if self.relevant_taps else ()
+            for k, (el, what) in tap_order(seen.ui_elements, self.ui_slots, self.stable_taps, ranked):
                 self._put("gui", k, Choice(f"tap({el} {what})", A.tap(element=el)))
             self._put("gui", self.ui_slots, Choice("key(back)", A.key("back")))
             self._put("gui", self.ui_slots + 1, Choice("key(home)", A.key("home")))

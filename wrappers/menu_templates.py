@@ -49,6 +49,7 @@ QUOTED_RE = re.compile(r'"([^"]*)"')
 #: phone gestures that are the same on every screen but the shade: (label, action fields)
 GESTURES = (("swipe(down from the top: notifications)", {"op": "swipe", "x": 180, "y": 4, "x2": 180, "y2": 520}),)
 NAMES, CODES = 2, 2
+RELEVANT = 2  # tap slots kept for the elements the request names (tap_order with keywords)
 #: how many slots :func:`gui_texts` fills at most (the menu reserves them in its ``gui`` block)
 GUI_SLOTS = len(GESTURES) + NAMES + CODES
 
@@ -79,19 +80,30 @@ def gui_texts(obs: dict[str, Any]) -> list[tuple[int, str, dict[str, Any]]]:
     return out
 
 
-def tap_order(elements: list[tuple[str, str]], slots: int, stable: bool) -> list[tuple[int, tuple[str, str]]]:
+def tap_order(
+    elements: list[tuple[str, str]], slots: int, stable: bool, keywords: list[str] | tuple[str, ...] = ()
+) -> list[tuple[int, tuple[str, str]]]:
     """(slot, element) for the taps of the ``gui`` block. In listing order by default; ``stable``
     places each element by a hash of what it shows (class, text, id), probing to the next free
     slot, so that the same button (the launcher's "Bank") sits in the same slot on every task
-    whatever else the screen lists: a slot keeps one meaning, which a policy over slots needs."""
+    whatever else the screen lists: a slot keeps one meaning, which a policy over slots needs.
+
+    With ``keywords`` (the request's words), the first ``RELEVANT`` slots hold the elements whose
+    text holds the most of them ("the row the request names"), the others placed as above."""
     if not stable:
         return list(enumerate(elements[:slots]))
     taken: dict[int, tuple[str, str]] = {}
+    if keywords:
+        score = {el: sum(w in el[1].lower() for w in keywords) for el in elements}
+        best = sorted((el for el in elements if score[el] > 0), key=lambda el: -score[el])[:RELEVANT]
+        taken.update(enumerate(best))
     for el in elements:
         if len(taken) == slots:
             break
+        if el in taken.values():
+            continue
         k = zlib.crc32(el[1].encode()) % slots
-        while k in taken:
+        while k in taken or k < (RELEVANT if keywords else 0):
             k = (k + 1) % slots
         taken[k] = el
     return sorted(taken.items())

@@ -129,12 +129,14 @@ def first_divergence(env: Any, model: Any, spec: TaskSpec, seed: int) -> tuple[b
     return bool(info.get("verdict", {}).get("passed", False)), diverged
 
 
-def demo_pairs(families: list[str], n: int, seed: int, max_difficulty: int) -> list[tuple[TaskSpec, int]]:
-    """``n`` train tasks per family (difficulties 1..max, catalog order), one seed each."""
+def demo_pairs(
+    families: list[str], n: int, seed: int, max_difficulty: int, seeds: int = 1
+) -> list[tuple[TaskSpec, int]]:
+    """``n`` train tasks per family (difficulties 1..max, catalog order), seeds ``seed..seed+seeds-1``."""
     out = []
     for fam in families:
         pool = suite.catalog(family=fam, split=["train", "tutorial"], difficulty=list(range(1, max_difficulty + 1)))
-        out += [(s, seed) for s in pool[:n]]
+        out += [(s, seed + j) for s in pool[:n] for j in range(seeds)]
     return out
 
 
@@ -146,12 +148,14 @@ def diagnose(
     max_difficulty: int = 1,
     updates: int = 0,
     test_seeds: int = 3,
+    seeds: int = 1,
+    relevant_taps: bool = False,
 ) -> Diagnosis:
     """Clone ``demos`` oracle episodes per family and take the four measurements."""
     tutorial.install()
     setup = Setup(tuple(families), max_difficulty=max_difficulty)
-    seen = demo_pairs(families, demos, seed, max_difficulty)
-    walks = demonstrations(setup, seen)
+    seen = demo_pairs(families, demos, seed, max_difficulty, seeds)
+    walks = demonstrations(setup, seen, relevant_taps)
     venv, _ = vector(setup, Budget(n_envs=1), seed)
     model = new_model(venv, seed)
     clone(model, walks, epochs, seed, updates=updates)
@@ -159,6 +163,7 @@ def diagnose(
     out.fit_accuracy, out.fit_ceiling = fit_accuracy(model, walks), fit_ceiling(walks)
     env = make_env(setup)
     menu = menu_of(env)
+    menu.relevant_taps = relevant_taps
     starts = sorted((off, name) for name, off in menu._offset.items())
 
     def block_of(slot: int) -> tuple[str, int]:
@@ -194,9 +199,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     p.add_argument("--epochs", type=int, default=30)
     p.add_argument("--updates", type=int, default=0, help="at least this many gradient steps")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--relevant-taps", action="store_true", help="first tap slots: what the request names")
+    p.add_argument("--seeds", type=int, default=1, help="demonstrations of each train task (seeds)")
     p.add_argument("--max-difficulty", type=int, default=1)
     args = p.parse_args(argv)
-    d = diagnose(args.family, args.demos, args.epochs, args.seed, args.max_difficulty, args.updates)
+    d = diagnose(args.family, args.demos, args.epochs, args.seed, args.max_difficulty, args.updates, seeds=args.seeds,
+                 relevant_taps=args.relevant_taps)  # fmt: skip
     summary = {k: v for k, v in d.__dict__.items() if k not in ("divergences", "test_divergences")}
     summary["first_divergence_steps"] = dict(Counter(x.step for x in d.divergences))
     summary["divergences"] = [x.__dict__ for x in d.divergences[:8]]

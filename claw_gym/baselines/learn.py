@@ -99,10 +99,11 @@ def train_ppo(model: Any, curriculum: Any, steps: int, budget: Budget, probe: Pr
     return curve
 
 
-def demonstrations(setup: Setup, specs: list[tuple[TaskSpec, int]]) -> list[Walk]:
+def demonstrations(setup: Setup, specs: list[tuple[TaskSpec, int]], relevant_taps: bool = False) -> list[Walk]:
     """Oracle episodes of (task, seed) pairs, seen through the menu (features as observations)."""
     env = make_env(setup)
     menu = menu_of(env)
+    menu.relevant_taps = relevant_taps
     return [walk(env, menu, spec.task_id, seed, spec.family) for spec, seed in specs]
 
 
