@@ -55,8 +55,8 @@ from claw_gym import caches, clock
 from claw_gym.limits import text_size
 from claw_gym.services import OWN, SERVICES, TIMELINE
 
+from .menu_templates import GUI_SLOTS, composed_texts, gui_texts, tap_order
 from .menu_templates import READS as COMPOSED_READS
-from .menu_templates import composed_texts
 
 ID_RE = re.compile(r"\b[a-z]{1,4}\d{4,6}\b")
 EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
@@ -484,11 +484,13 @@ class ActionMenu(gym.Wrapper):
         self.waits, self.sleeps, self.finish_message = tuple(waits), tuple(sleeps), finish_message
         self.service_names = sorted(services if services is not None else SERVICES)
         self.ui_slots, self.shell_templates = ui_slots, tuple(shell_templates)
+        self.stable_taps = False  # menu_templates.tap_order: True places taps by what they show
+        self.relevant_taps = False  # ... and True here keeps its first slots for what the request names
         self.blocks: list[Block] = [("core", 2 + len(self.waits) + len(self.sleeps))]
         for name in self.service_names:
             for ep in SERVICES[name].endpoints:
                 self.blocks.append((f"{name}.{ep}", per_endpoint))
-        self.blocks += [("gui", ui_slots + 2), ("shell", len(self.shell_templates))]
+        self.blocks += [("gui", ui_slots + 2 + GUI_SLOTS), ("shell", len(self.shell_templates))]
         self._offset: dict[str, int] = {}
         self._size = dict(self.blocks)
         self._empty: list[Choice | None] = [None] * max(self._size.values())
@@ -558,7 +560,8 @@ class ActionMenu(gym.Wrapper):
             for block in self._api_blocks:
                 self._clear(block)
         if "ui" in obs:
-            for k, (el, what) in enumerate(seen.ui_elements[: self.ui_slots]):
+            ranked = seen.keywords if self.relevant_taps else ()
+            for k, (el, what) in tap_order(seen.ui_elements, self.ui_slots, self.stable_taps, ranked):
                 tap = self._taps.get((el, what))
                 if tap is None:
                     if len(self._taps) > 4096:  # bounded: element lines of screens long gone
@@ -567,6 +570,8 @@ class ActionMenu(gym.Wrapper):
                 self._put("gui", k, tap)
             self._put("gui", self.ui_slots, self._keys[0])
             self._put("gui", self.ui_slots + 1, self._keys[1])
+            for k, label, fields in gui_texts(obs):  # typed names and codes, gestures
+                self._put("gui", self.ui_slots + 2 + k, Choice(label, json.dumps({"kind": "gui", **fields})))
         if self.has_shell():
             for k, choice in enumerate(self._shell):
                 self._put("shell", k, choice)

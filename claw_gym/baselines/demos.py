@@ -4,12 +4,14 @@ An oracle action is *expressible* when a valid slot of the action menu means the
 world. "The same" is strict, with two relaxations that follow from the suite's contracts, not from any
 family:
 
-- a free-text argument (a mail body, a chat line, a comment, a ``finish`` message) matches when the
+- a free-text argument (a mail body, a chat line, a comment, a ``finish`` message, a message typed
+  on the phone that carries a fact) matches when the
   menu's text carries every fact the oracle's text carries: times, dates, amounts, record ids,
   addresses, phone numbers, and every number written in it (a house number, a day). The prose
   around the facts is the person's style; the facts are what a checker can hold an agent to;
 - a tap on the element whose text is X (``element="text=X"``) is a tap on the listed element that
-  shows X.
+  shows X; and any tap by selector (``text=``, ``id/``) is the tap on the listed element the phone
+  resolves that selector to.
 
 Everything else (the call, the argument names, ids, times, amounts, queries, shell commands, waits)
 must be equal. Walking an episode, an action the menu cannot express is still played, as raw action
@@ -20,13 +22,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, SupportsFloat
 
 import gymnasium as gym
 import numpy as np
+from gymnasium import spaces
 
+from claw_gym.spaces import UnicodeText
 from claw_gym.wrappers.menu import AMOUNT_RE, DATE_RE, EMAIL_RE, ID_RE, PHONE_RE, TIME_RE, ActionMenu, Choice
 
 #: arguments whose value is prose a person composes (the facts in it count, not the wording)
@@ -34,6 +39,8 @@ TEXT_ARGS = frozenset({"body", "message", "content", "comment", "note", "reply",
 #: endpoints that read: their effect on the world is nothing but the answer
 NUMBER_RE = re.compile(r"\d+")
 THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}\b)")  # 106,000 -> 106000
+HISTORY_CHARS = 120  # per remembered action
+SCREENS = 8  # earlier phone listings a typed message may take a code from
 READ_PREFIXES = ("list", "get", "search", "history", "read", "transactions", "find", "show", "view")
 
 
@@ -46,6 +53,11 @@ def facts(text: str) -> frozenset[str]:
     found |= {e.lower() for e in EMAIL_RE.findall(text)}
     found |= {re.sub(r"\D", "", p) for p in PHONE_RE.findall(text) if not DATE_RE.match(p.strip())}
     return frozenset(found)
+
+
+def _is_prose(text: str) -> bool:
+    """A composed message (words and at least one fact), not a search term or a field value."""
+    return " " in text.strip() and bool(facts(text))
 
 
 def _parse(action: str) -> dict[str, Any] | None:
@@ -71,6 +83,8 @@ def same_action(oracle: str, offered: str) -> bool:
         return False
     if a["kind"] == "finish":
         return facts(str(a.get("message", ""))) <= facts(str(b.get("message", "")))
+    if a["kind"] == "gui" and a.get("op") == b.get("op") == "type" and _is_prose(str(a.get("text", ""))):
+        return facts(str(a["text"])) <= facts(str(b.get("text", "")))
     if a["kind"] != "api":
         return a == b
     if a.get("call") != b.get("call"):
@@ -108,6 +122,31 @@ def matches(action: str, choice: Choice) -> bool:
     return same_action(action, choice.action)
 
 
+def _selector(action: str) -> str | None:
+    """The element selector of a tap (``text=X``, ``id/x``, ``e12``), else None."""
+    parsed = _parse(action) or {}
+    if parsed.get("kind") == "gui" and parsed.get("op") == "tap" and isinstance(parsed.get("element"), str):
+        return str(parsed["element"])
+    return None
+
+
+def _same_element(menu: ActionMenu, action: str, choice: Choice) -> bool:
+    """Do two taps press the same element of the phone's current screen? The phone itself resolves
+    both selectors (a ``text=`` selector keeps the spacing the listing collapses; an ``id/``
+    selector names a resource id the menu's label may cut off)."""
+    find = getattr(getattr(menu.unwrapped, "phone", None), "find", None)
+    want, got = _selector(action), _selector(choice.action)
+    if find is None or want is None or got is None:
+        return False
+    node = find(want)
+    return node is not None and node is find(got)
+
+
+def expresses(menu: ActionMenu, action: str, choice: Choice) -> bool:
+    """:func:`matches`, or a tap the phone resolves to the same element as the menu's tap."""
+    return matches(action, choice) or (_selector(action) is not None and _same_element(menu, action, choice))
+
+
 def find_slot(menu: ActionMenu, action: str) -> int | None:
     """The valid slot of ``menu`` holding ``action`` itself, else the first one that does the same."""
     same = None
@@ -117,16 +156,65 @@ def find_slot(menu: ActionMenu, action: str) -> int | None:
             continue
         if choice.action == action:
             return int(index)
-        if same is None and matches(action, choice):
+        if same is None and expresses(menu, action, choice):
             same = int(index)
     return same
 
 
 class DemoMenu(ActionMenu):
     """An :class:`ActionMenu` that can also play a raw action text (an oracle action the menu lacks),
-    keeping its memory of earlier results as a slot step would."""
+    keeping its memory of earlier results as a slot step would.
+
+    Its observations add a ``history`` text: the menu block, the rank in it and the label of the
+    last ``history`` actions, newest first. Without it a screen seen twice (the bank's list, after
+    checking one payment and going back) gives equal features with different right actions, which
+    no policy of the features can tell apart (see :mod:`.diagnose`, ``fit_ceiling``).
+    """
 
     _last_result: str
+
+    def __init__(self, env: gym.Env, history: int = 3, **kwargs: Any) -> None:
+        kwargs.setdefault("ui_slots", 24)  # fewer collisions of the stable tap placement
+        super().__init__(env, **kwargs)
+        self.stable_taps = True  # a tap's slot follows what the element shows (menu_templates.tap_order)
+        self._history: deque[str] = deque(maxlen=history)
+        self._screens: deque[str] = deque(maxlen=SCREENS)  # earlier phone listings (codes read before)
+        space = env.observation_space
+        assert isinstance(space, spaces.Dict)
+        self.observation_space = spaces.Dict({**space.spaces, "history": UnicodeText(HISTORY_CHARS * history)})
+        self._starts = sorted((offset, name) for name, offset in self._offset.items())
+
+    def _slot_name(self, index: int) -> str:
+        """``block:rank label`` of a slot (what the policy did, in words a hashed feature can read)."""
+        before = [(o, b) for o, b in self._starts if o <= index]
+        if not before:
+            return f"slot {index}"
+        offset, block = max(before)
+        choice = self.choice(index)
+        return f"{block}:{index - offset} {choice.label if choice else ''}"[:HISTORY_CHARS]
+
+    def _observe(self, obs: Any, done: str | None) -> Any:
+        if done is not None:
+            self._history.appendleft(done)
+        return {**obs, "history": "\n".join(self._history)}
+
+    def build(self, obs: dict[str, Any]) -> None:
+        """The menu's build, with the phone screens seen before as ``ui_recent`` (a message typed on
+        one screen passes on a code read on another)."""
+        super().build({**obs, "ui_recent": "\n".join(self._screens)} if "ui" in obs else obs)
+        if "ui" in obs:
+            self._screens.appendleft(str(obs["ui"]))
+
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict]:
+        self._history.clear()
+        self._screens.clear()
+        obs, info = super().reset(seed=seed, options=options)
+        return self._observe(obs, None), info
+
+    def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
+        name = self._slot_name(int(np.asarray(action).item()))
+        obs, reward, terminated, truncated, info = super().step(action)
+        return self._observe(obs, name), reward, terminated, truncated, info
 
     def step_text(self, action: str) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
         obs, reward, terminated, truncated, info = self.env.step(action)
@@ -134,7 +222,7 @@ class DemoMenu(ActionMenu):
             self._recalled.appendleft(self._last_result)
         self._last_result = obs.get("result", "")
         self.build(obs)
-        return obs, reward, terminated, truncated, self._annotate(info)
+        return self._observe(obs, f"text {action}"[:HISTORY_CHARS]), reward, terminated, truncated, self._annotate(info)
 
 
 @dataclass
