@@ -190,10 +190,11 @@ def test_document_request_the_text_picks_an_old_scan_among_four(difficulty):
         assert all(p.rsplit("/", 1)[1].startswith("scan-") for p in f["candidates"])
         assert f["start"] - files.find(f["path"])["modified"] >= DEPTH[difficulty]
         assert f["start"] - f["rule_at"] >= DEPTH[difficulty]
-        texts = [m["body"] for m in w.services["sms"].table("messages").values() if m["time"] > f["start"] - clock.DAY]
+        text = w.services["sms"].table("messages")[f["amendment"]]
         first = files.find(f["path"])["content"].split("\n")[0]
         year = next(w for w in first.split() if len(w) == 4 and w.isdigit())  # the text names it, not the document
-        assert any(year in t and kind.lower() not in t.lower() for t in texts)
+        assert year in text["body"] and kind.lower() not in text["body"].lower()
+        assert f["start"] - 6 * clock.DAY < text["time"] < f["start"] - 3 * clock.DAY  # out of the opening digest
         assert ("lookalike" in f) is (difficulty == 5)
     finally:
         env.close()

@@ -1,0 +1,103 @@
+"""Issue 21's easy paths, closed in the tells families: what one obvious search or the opening digest
+no longer hands over.
+
+- A later correction is not in the opening observation (the digest's latest events) and an
+  ``events.search`` on the item's obvious name does not surface it: it is found by reading the
+  thread, channel or person the original came from.
+- A standing rule's note is not what ``notes.list query=<task keyword>`` lists; the note that the
+  keyword does list is a decoy that does not apply.
+- Files the agent must choose among are named the way people name them, not after what they hold.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import gymnasium as gym
+import pytest
+
+import claw_gym
+from claw_gym import actions as A
+
+SEEDS = (0, 1, 2, 3)
+
+
+def _spec(family: str, difficulty: int, number: int = 0):
+    specs = [
+        s for s in claw_gym.catalog(family=family, split=["train", "test", "heldout"]) if s.difficulty == difficulty
+    ]
+    return specs[number % len(specs)]
+
+
+class Episode:
+    """One reset task: its opening text, its facts and world, and a way to call an endpoint."""
+
+    def __init__(self, family: str, difficulty: int, seed: int, number: int = 0) -> None:
+        self.env = gym.make(_spec(family, difficulty, number).env_id)
+        obs, _ = self.env.reset(seed=seed)
+        self.opening = "\n".join(v for v in obs.values() if isinstance(v, str))
+        self.facts: dict[str, Any] = self.env.unwrapped.scenario.facts
+        self.world = self.env.unwrapped.world
+
+    def call(self, call: str, **args: Any) -> dict[str, Any]:
+        obs, *_ = self.env.step(A.api(call, **args))
+        return json.loads(obs["result"])
+
+    def search(self, text: str) -> list[dict[str, Any]]:
+        """Every hit of ``events.search`` on ``text`` (all pages)."""
+        hits: list[dict[str, Any]] = []
+        cursor = 0
+        while True:
+            page = self.call("events.search", text=text, limit=200, cursor=cursor)
+            hits += page["items"]
+            cursor = page.get("next_cursor") or 0
+            if not cursor:
+                return hits
+
+    def record(self, service: str, table: str, rid: str) -> dict[str, Any]:
+        return self.world.services[service].table(table)[rid]
+
+    def close(self) -> None:
+        self.env.close()
+
+
+def _hidden(ep: Episode, record: str, words: list[str], said: str) -> None:
+    """``record`` (the correction) is neither in the opening text nor among the hits of a search on
+    any of ``words``; ``said`` (its text) is not in the opening either."""
+    assert record not in ep.opening and said[:40] not in ep.opening
+    for w in words:
+        found = {h["record"] for h in ep.search(w)}
+        assert record not in found, f"events.search {w!r} finds the correction {record}"
+
+
+# ---- meeting-reschedule --------------------------------------------------------------------------
+@pytest.mark.parametrize("difficulty", [4, 5])
+@pytest.mark.parametrize("seed", SEEDS)
+def test_meeting_reschedule_the_chat_change_is_out_of_the_digest_and_the_title_search(difficulty, seed):
+    ep = Episode("meeting-reschedule", difficulty, seed)
+    try:
+        f = ep.facts
+        msg = ep.record("chat", "messages", f["amendment"])
+        title = ep.record("calendar", "entries", f["event"])["title"]
+        assert msg["channel"] == f["dm"] and title.lower() not in msg["text"].lower()
+        _hidden(ep, f["amendment"], [title, title.split()[0], "reschedule"], msg["text"])
+        assert ep.search(title), "the title search still finds the mail thread"
+        assert f["amendment"] in {h["record"] for h in ep.search(msg["sender"])}, "the requester's name finds it"
+    finally:
+        ep.close()
+
+
+# ---- document-request ----------------------------------------------------------------------------
+@pytest.mark.parametrize("difficulty", [4, 5])
+@pytest.mark.parametrize("seed", SEEDS)
+def test_document_request_the_year_text_is_out_of_the_digest(difficulty, seed):
+    ep = Episode("document-request", difficulty, seed)
+    try:
+        f = ep.facts
+        sms = ep.record("sms", "messages", f["amendment"])
+        kind = f["content"].split()[0]
+        _hidden(ep, f["amendment"], [kind, "document", "paperwork"], sms["body"])
+        assert f["request"] not in ep.opening
+    finally:
+        ep.close()
