@@ -101,3 +101,54 @@ def test_document_request_the_year_text_is_out_of_the_digest(difficulty, seed):
         assert f["request"] not in ep.opening
     finally:
         ep.close()
+
+
+# ---- trip-prep -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("number", [0, 1])  # both variants
+@pytest.mark.parametrize("difficulty", [4, 5])
+def test_trip_prep_the_airline_and_host_texts_hide_from_the_obvious_searches(difficulty, number):
+    for seed in SEEDS[:2]:
+        ep = Episode("trip-prep", difficulty, seed, number)
+        try:
+            f = ep.facts
+            moved = ep.record("sms", "messages", f["moved_sms"])
+            detour = ep.record("sms", "messages", f["host"]["detour_sms"])
+            words = ["airport", "SkyJet", f["ref"], "train", "taxi", "flight " + f["ref"]]
+            _hidden(ep, f["moved_sms"], words, moved["body"])
+            _hidden(ep, f["host"]["detour_sms"], words, detour["body"])
+            # found by what the booking says: the flight number
+            assert f["moved_sms"] in {h["record"] for h in ep.search(f["out"]["no"])}
+        finally:
+            ep.close()
+
+
+# ---- weekly-report -------------------------------------------------------------------------------
+@pytest.mark.parametrize("seed", SEEDS)
+def test_weekly_report_the_managers_chat_line_names_no_account(seed):
+    ep = Episode("weekly-report", 5, seed)
+    try:
+        f = ep.facts
+        line = [m for m in ep.world.services["chat"].table("messages").values() if "stays with you" in m["text"]]
+        assert len(line) == 1
+        for account in f["former"] + f["mine"]:
+            found = {h["record"] for h in ep.search(account)}
+            assert line[0]["id"] not in found and found, account  # the handover mail, not the chat line
+    finally:
+        ep.close()
+
+
+# ---- shared-report-brief -------------------------------------------------------------------------
+@pytest.mark.parametrize("number", [0, 1])  # both variants
+@pytest.mark.parametrize("difficulty", [4, 5])
+def test_shared_report_brief_the_fix_hides_from_a_search_on_the_kind(difficulty, number):
+    for seed in SEEDS[:2]:
+        ep = Episode("shared-report-brief", difficulty, seed, number)
+        try:
+            rep = ep.facts["report"]
+            kind = rep["path"].rsplit("/", 1)[1].split("-review")[0]
+            fix = [m for m in ep.world.services["chat"].table("messages").values() if m["text"].startswith("small fix")]
+            assert len(fix) == 1 and fix[0]["channel"] == rep["fix_channel"]
+            _hidden(ep, fix[0]["id"], [kind, "review", rep["path"].rsplit("/", 1)[1]], fix[0]["text"])
+            assert fix[0]["id"] in {h["record"] for h in ep.search(rep["name"])}  # the sharer's name finds it
+        finally:
+            ep.close()
