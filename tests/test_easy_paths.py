@@ -23,18 +23,20 @@ from claw_gym import actions as A
 SEEDS = (0, 1, 2, 3)
 
 
-def _spec(family: str, difficulty: int, number: int = 0):
-    specs = [
-        s for s in claw_gym.catalog(family=family, split=["train", "test", "heldout"]) if s.difficulty == difficulty
-    ]
-    return specs[number % len(specs)]
+def _spec(family: str, difficulty: int, variant: str = ""):
+    """The first task of ``family`` at ``difficulty`` (of ``variant`` when given)."""
+    return next(
+        s
+        for s in claw_gym.catalog(family=family, split=["train", "test", "heldout"])
+        if s.difficulty == difficulty and variant in ("", s.variant)
+    )
 
 
 class Episode:
     """One reset task: its opening text, its facts and world, and a way to call an endpoint."""
 
-    def __init__(self, family: str, difficulty: int, seed: int, number: int = 0) -> None:
-        self.env = gym.make(_spec(family, difficulty, number).env_id)
+    def __init__(self, family: str, difficulty: int, seed: int, variant: str = "") -> None:
+        self.env = gym.make(_spec(family, difficulty, variant).env_id)
         obs, _ = self.env.reset(seed=seed)
         self.opening = "\n".join(v for v in obs.values() if isinstance(v, str))
         self.facts: dict[str, Any] = self.env.unwrapped.scenario.facts
@@ -104,11 +106,11 @@ def test_document_request_the_year_text_is_out_of_the_digest(difficulty, seed):
 
 
 # ---- trip-prep -----------------------------------------------------------------------------------
-@pytest.mark.parametrize("number", [0, 1])  # both variants
+@pytest.mark.parametrize("variant", ["apartment", "colleague"])
 @pytest.mark.parametrize("difficulty", [4, 5])
-def test_trip_prep_the_airline_and_host_texts_hide_from_the_obvious_searches(difficulty, number):
+def test_trip_prep_the_airline_and_host_texts_hide_from_the_obvious_searches(difficulty, variant):
     for seed in SEEDS[:2]:
-        ep = Episode("trip-prep", difficulty, seed, number)
+        ep = Episode("trip-prep", difficulty, seed, variant)
         try:
             f = ep.facts
             moved = ep.record("sms", "messages", f["moved_sms"])
@@ -138,11 +140,11 @@ def test_weekly_report_the_managers_chat_line_names_no_account(seed):
 
 
 # ---- shared-report-brief -------------------------------------------------------------------------
-@pytest.mark.parametrize("number", [0, 1])  # both variants
+@pytest.mark.parametrize("variant", ["chat", "mail"])
 @pytest.mark.parametrize("difficulty", [4, 5])
-def test_shared_report_brief_the_fix_hides_from_a_search_on_the_kind(difficulty, number):
+def test_shared_report_brief_the_fix_hides_from_a_search_on_the_kind(difficulty, variant):
     for seed in SEEDS[:2]:
-        ep = Episode("shared-report-brief", difficulty, seed, number)
+        ep = Episode("shared-report-brief", difficulty, seed, variant)
         try:
             rep = ep.facts["report"]
             kind = rep["path"].rsplit("/", 1)[1].split("-review")[0]
@@ -150,5 +152,26 @@ def test_shared_report_brief_the_fix_hides_from_a_search_on_the_kind(difficulty,
             assert len(fix) == 1 and fix[0]["channel"] == rep["fix_channel"]
             _hidden(ep, fix[0]["id"], [kind, "review", rep["path"].rsplit("/", 1)[1]], fix[0]["text"])
             assert fix[0]["id"] in {h["record"] for h in ep.search(rep["name"])}  # the sharer's name finds it
+        finally:
+            ep.close()
+
+
+# ---- crm-followup-rule ---------------------------------------------------------------------------
+@pytest.mark.parametrize("variant", ["note", "mail"])
+@pytest.mark.parametrize("difficulty", [4, 5])
+def test_crm_followup_rule_the_obvious_words_list_only_an_expired_note(difficulty, variant):
+    for seed in SEEDS[:2]:
+        ep = Episode("crm-followup-rule", difficulty, seed, variant)
+        try:
+            f = ep.facts
+            notes = ep.world.services["notes"].table("notes")
+            push, rule = notes[f["push_note"]], notes[f["rule_note"]]
+            assert push["updated"] < rule["updated"] and "push only" in push["body"]
+            for word in ("customer", "call", "follow"):
+                listed = {n["id"] for n in ep.call("notes.list", query=word, limit=100)["items"]}
+                assert f["rule_note"] not in listed and f["push_note"] in listed, word
+            for word in [w for w in ("client", "deal") if w in rule["body"]]:  # the expired note lists beside it
+                listed = {n["id"] for n in ep.call("notes.list", query=word, limit=100)["items"]}
+                assert {f["rule_note"], f["push_note"]} <= listed, word
         finally:
             ep.close()
