@@ -47,6 +47,14 @@ def _spaced(iban: str) -> str:
     return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
 
 
+def _path(ctx: Ctx, t: int, title: str) -> str:
+    """Where a supplier document is saved: by its title up to difficulty 3; from 4 as the scanner names it (the
+    day and minute it was scanned), so the supplier and the kind show only inside the file."""
+    if ctx.difficulty < 4:
+        return f"Documents/Suppliers/{title}.txt"
+    return f"Documents/Suppliers/scan_{clock.to_datetime(t):%Y%m%d_%H%M%S}.txt"
+
+
 def generate(ctx: Ctx) -> Scenario:
     d = ctx.difficulty
     n = 3 if d <= 3 else 5
@@ -57,14 +65,26 @@ def generate(ctx: Ctx) -> Scenario:
     for k, (name, domain, items) in enumerate(picked):
         phone, iban = notation.phone_number(ctx), _iban(ctx, "DE")
         t = formed - k * int(ctx.rng.integers(2, 15)) * clock.DAY - int(ctx.rng.integers(0, 300)) * clock.MINUTE
+        saved = errands.office_hours(ctx, t)
+        path = _path(ctx, saved, f"{name} - vendor form")
         plant.file(
             ctx,
-            errands.office_hours(ctx, t),
-            f"Documents/Suppliers/{name} - vendor form.txt",
+            saved,
+            path,
             f"VENDOR FORM\nSupplier: {name}\nAddress: {int(ctx.rng.integers(2, 180))} Harbour Road\n"
             f"Phone (accounts): {phone}\nBank: IBAN {_spaced(iban)}\nPayment terms: 30 days\n",
         )
-        forms.append({"name": name, "domain": domain, "phone": phone, "iban": iban})
+        if d >= 4:  # the supplier's price list beside its form, named the same way: only reading tells them apart
+            listed = errands.office_hours(ctx, t - int(ctx.rng.integers(1, 9)) * clock.DAY)
+            plant.file(
+                ctx,
+                listed,
+                _path(ctx, listed, f"{name} - prices"),
+                f"PRICE LIST\nSupplier: {name}\n"
+                + "".join(f"{item}: EUR {ctx.money(4, 90):.2f}\n" for item in items)
+                + "Prices excl. VAT, valid until further notice\n",
+            )
+        forms.append({"name": name, "domain": domain, "phone": phone, "iban": iban, "path": path})
         for item in ctx.sample(items, 2 if k == 0 else 1):
             po = f"PO-{ctx.code(4)}"
             ts = ctx.now - int(ctx.rng.integers(5, 40)) * clock.DAY - int(ctx.rng.integers(1, 600)) * 60
@@ -130,6 +150,7 @@ def generate(ctx: Ctx) -> Scenario:
         "calendar right, and handle the bank part the way we always do.",
         {
             "supplier": sup["name"],
+            "form": sup["path"],
             "manager": addr,
             "mail": mail,
             "po": asked,
@@ -279,7 +300,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
         A.api("chat.history", channel="general", limit=50, offset=50),
         A.api("sms.list", number=f["first_finance"]["phone"]),
         A.api("files.list", dir="Documents/Suppliers"),
-        A.api("files.read", path=f"Documents/Suppliers/{f['supplier']} - vendor form.txt"),
+        *[A.api("files.read", path=p) for p in ([f["form"]] if "form" in f else [])],
         A.api("files.list", dir="Documents/Purchasing"),
         *[A.api("files.read", path=p) for p in [po["path"], *f["other_pos"]]],
         A.api("bank.transactions", query=f["supplier"].split()[0]),

@@ -175,3 +175,20 @@ def test_crm_followup_rule_the_obvious_words_list_only_an_expired_note(difficult
                 assert {f["rule_note"], f["push_note"]} <= listed, word
         finally:
             ep.close()
+
+
+# ---- supplier-bank-change ------------------------------------------------------------------------
+@pytest.mark.parametrize("difficulty", [4, 5])
+def test_supplier_bank_change_the_vendor_form_shows_only_inside(difficulty):
+    for seed in SEEDS[:2]:
+        ep = Episode("supplier-bank-change", difficulty, seed)
+        try:
+            f = ep.facts
+            listed = [r["path"] for r in ep.call("files.list", dir="Documents/Suppliers", limit=100)["items"]]
+            forms = [p for p in listed if ep.world.services["files"].find(p)["content"].startswith("VENDOR FORM")]
+            assert f["form"] in forms and len(forms) >= 3 and len(listed) > len(forms)  # price lists beside them
+            first = f["supplier"].split()[0].lower()
+            assert not [p for p in listed if "form" in p.lower() or first in p.lower()], listed
+            assert f"Supplier: {f['supplier']}" in ep.world.services["files"].find(f["form"])["content"]
+        finally:
+            ep.close()
