@@ -192,3 +192,16 @@ def test_supplier_bank_change_the_vendor_form_shows_only_inside(difficulty):
             assert f"Supplier: {f['supplier']}" in ep.world.services["files"].find(f["form"])["content"]
         finally:
             ep.close()
+
+
+# ---- xdev-signature-contact (a shared-file edit: the saved mails' names) -------------------------
+@pytest.mark.parametrize("difficulty", [4, 5])
+def test_xdev_signature_contact_saved_mail_names_say_not_whose(difficulty):
+    ep = Episode("xdev-signature-contact", difficulty, 0, "mails")
+    try:
+        docs = ep.facts["docs"]
+        firsts = {ep.world.services["files"].find(p)["content"].split("\n")[0].split()[1] for p in docs}
+        assert len(docs) >= 5 and len(firsts) >= 2  # the senders' first names, read from the From: lines
+        assert not [p for p in docs if any(f"({n})" in p for n in firsts)], docs
+    finally:
+        ep.close()
