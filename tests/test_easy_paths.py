@@ -19,6 +19,7 @@ import pytest
 
 import claw_gym
 from claw_gym import actions as A
+from claw_gym import clock
 
 SEEDS = (0, 1, 2, 3)
 
@@ -203,5 +204,19 @@ def test_xdev_signature_contact_saved_mail_names_say_not_whose(difficulty):
         firsts = {ep.world.services["files"].find(p)["content"].split("\n")[0].split()[1] for p in docs}
         assert len(docs) >= 5 and len(firsts) >= 2  # the senders' first names, read from the From: lines
         assert not [p for p in docs if any(f"({n})" in p for n in firsts)], docs
+    finally:
+        ep.close()
+
+
+# ---- bank-cc-rule --------------------------------------------------------------------------------
+@pytest.mark.parametrize("difficulty", [4, 5])
+def test_bank_cc_rule_the_waiting_mails_arrive_as_the_background_s(difficulty):
+    """The mails to answer carry an event line (their sender's name) and a time off the whole minute."""
+    ep = Episode("bank-cc-rule", difficulty, 0)
+    try:
+        mails = [ep.record("mail", "messages", a["mail"]) for a in ep.facts["asks"]]
+        assert all(m["time"] % 60 for m in mails), [m["time"] % 60 for m in mails]
+        lines = {h["record"] for h in ep.call("events.search", start=clock.fmt(ep.facts["since"]), limit=200)["items"]}
+        assert {a["mail"] for a in ep.facts["asks"]} <= lines
     finally:
         ep.close()
