@@ -105,12 +105,13 @@ def generate(ctx: Ctx) -> Scenario:
         mine_t = reports[target_k]["at"] - int(ctx.rng.integers(8, 15)) * clock.DAY
         reports.append(_share(ctx, sharers[target_k], kind, rules.minute(ctx, mine_t), None))
         _correct(ctx, reports[target_k])
-    ctx.svc("files").put(
+    plant.file(
+        ctx,
+        rules.minute(ctx, ctx.now - 70 * clock.DAY),
         private,
         "name,role,salary\n"
         + "\n".join(f"{p.name},staff,{int(ctx.rng.integers(48, 95))}000" for p in persona.people[:5])
         + "\n",
-        time=rules.minute(ctx, ctx.now - 70 * clock.DAY),
     )
     channel = f"{kind}-team"
     for k in range(3):

@@ -121,7 +121,9 @@ def generate(ctx: Ctx) -> Scenario:
     # the delivery in the calendar, and when it moves to
     old = ctx.at(int(ctx.rng.integers(2, 6)), int(ctx.rng.integers(8, 12)), int(ctx.pick([0, 15, 30, 45])))
     new = old + int(ctx.rng.integers(1, 3)) * clock.DAY + int(ctx.pick([-2, -1, 1, 3])) * clock.HOUR
-    event = ctx.svc("calendar").add(
+    event = plant.calendar(
+        ctx,
+        errands.office_hours(ctx, ctx.now - int(ctx.rng.integers(6, 15)) * clock.DAY),
         f"Delivery: {sup['name']}",
         old,
         old + clock.HOUR,
