@@ -2,8 +2,10 @@
 
 Conflict: the first mail asks for one slot, a later mail in the same thread changes it.
 Acting on the stale request fails. At difficulty 4-5 the last change comes through another
-channel, a chat DM from the same colleague, with no word of correction; the instruction then
-names no channel, and a reply by mail or in that DM counts. Cross-service: the request is in work mail, the event
+channel, a chat DM from the same colleague, with no word of correction and no meeting named ("re my
+mail: ..."), and the thread ends 3-5 days back: neither the opening digest nor a search on the title
+shows the change, reading the colleague's messages does. The instruction then names no channel, and a
+reply by mail or in that DM counts. Cross-service: the request is in work mail, the event
 in the calendar, the requester's address in contacts; the agent confirms by mail. At 4-5 the
 meeting is in a bookable room and a line of a work note (>= 30 / 60 days back, beside a
 same-keyword line about video calls) adds a party the instruction points to ("my usual room

@@ -7,7 +7,8 @@ when check-in opens (the booking mail says how many hours before departure), the
 they will arrive (landing plus the transfer time the host wrote in an earlier message: a sum), and
 the airport transfer already paid for (one of several same-merchant charges) filed in expenses.
 From difficulty 3 the airline moves the outbound flight by text message (another channel, no
-"corrected" marker): the calendar, the check-in time and the arrival time all follow the text.
+"corrected" marker, naming the flight number and day but not the airline or the booking; at 4-5 three
+to five days back): the calendar, the check-in time and the arrival time all follow the text.
 At difficulty 4 the booking is >= 30 days old, at 5 >= 60, among >= 3 same-shaped bookings; there the
 host's later text (naming no trip or time) lengthens the way in: the arrival adds both terms.
 
