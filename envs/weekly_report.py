@@ -161,8 +161,8 @@ def _plant_history(ctx: Ctx, listed: list[str], former: list[str], gained: str) 
             plant.jitter(ctx, clock.day_start(t) + int(ctx.rng.integers(9 * 60, 17 * 60)) * 60),
             "general",
             boss.name,
-            f"@{ctx.persona.me.first} change of plan on Monday's swap: {mate.first} can't take both on top of the "
-            "migration, so the first of the two I listed stays with you after all. The rest as I wrote.",
+            f"@{ctx.persona.me.first} re Monday's swap: the first of the two I listed stays with you after all, "
+            f"{mate.first} is full",
         )
         because += f"; a later chat message by the manager keeps {kept} with the person"
     return because, {"boss": boss.email, "boss_first": boss.first, "kept": kept}
