@@ -157,8 +157,9 @@ def generate(ctx: Ctx) -> Scenario:
     if not decoys:  # never a lone charge from that merchant
         old = ctx.now - int(ctx.rng.integers(20, 80)) * clock.DAY
         decoys.append(_transfer(ctx, merchant, sender, old, ctx.money(lo, hi), old - 2 * clock.DAY))
-    exp.add(ctx.now - 20 * clock.DAY, AIRLINE, others[-1]["amount"], "travel", status="approved")
-    exp.add(ctx.now - int(ctx.rng.integers(2, 6)) * clock.DAY, "Team lunch", ctx.money(40, 90), "meals")
+    exp.add(plant.jitter(ctx, ctx.now - 20 * clock.DAY), AIRLINE, others[-1]["amount"], "travel", status="approved")
+    lunch = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(2, 6)) * clock.DAY)
+    exp.add(lunch, "Team lunch", ctx.money(40, 90), "meals")
     said = host["minutes"]
     if d >= 4:  # the host's later text changes the way in (another channel, naming no trip or time)
         host["minutes"] = _detour(ctx, host)
