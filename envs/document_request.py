@@ -2,7 +2,7 @@
 
 The request names the document in words (its kind, year, signed or not); the laptop's
 Documents folder holds it among near-misses (a draft, an older year, a similar kind). At
-difficulty 4-5 the files are scans with uninformative names (scan-4821.txt), saved 30+/60+
+difficulty 4-5 the files are scans under the names people leave them with (scan.txt, copy.txt), saved 30+/60+
 days ago: which is which shows only inside them (a payslip's month as a number). At 4-5 three
 same-kind scans sit beside the right one, a later text from the requester changes which year
 they need (without naming the document: "make it the 2024 one after all"; the request and the text
@@ -85,6 +85,8 @@ AMEND = [
     "Scratch what I said about the year, they want {old}. The newer one is no use to them.",
     "Oh wait, make that {old} please! Not the recent one.",
 ]
+#: the names a scan or a saved attachment keeps when nobody renames it (difficulty 4-5): no digits, no kind
+LAZY = ("scan", "copy", "document", "attachment", "printout", "download", "untitled", "paperwork", "signed")
 LOG = "Documents/handed-out.txt"
 LOG_RULE = "Official papers I give anyone: a line in Documents/handed-out.txt (date, to whom, which file)."
 LOG_DECOY = "Spare keys handed out: neighbours at 14 and the cleaner (write it down if that changes)."
@@ -115,9 +117,9 @@ def generate(ctx: Ctx) -> Scenario:
     saved = ctx.now - household.days_back(ctx, base=(20, 200)) * 86400 - int(ctx.rng.integers(0, 86400))
 
     def _put(name: str, when: int) -> str:
-        p = f"Documents/{folder}/{f'scan-{ctx.code(4)}' if scans else name}{ext}"
-        while files.find(p) is not None:  # a scan number drawn twice
-            p = f"Documents/{folder}/scan-{ctx.code(4)}{ext}"
+        p = f"Documents/{folder}/{ctx.pick(LAZY) if scans else name}{ext}"
+        while files.find(p) is not None:  # a name already taken in the folder
+            p = f"Documents/{folder}/{ctx.pick(LAZY)}{ext}"
         title = name.replace("-", " ").capitalize()
         body = (
             f"{title}\nHolder: {ctx.persona.me.name}\nRef: {ctx.code(8)}\nIssued: {clock.fmt_date(when)}\n\n"
@@ -207,7 +209,7 @@ def _deep(ctx: Ctx, who: Any, fmt: dict[str, Any], asked_at: int) -> dict[str, A
     for k in range(int(ctx.rng.integers(3, 6))):  # earlier entries, oldest first
         p = ctx.pick(people)
         t = rule_at + (k + 1) * int(ctx.rng.integers(3, 9)) * 86400
-        lines.append(f"{clock.fmt_date(min(t, ctx.now - 86400))}  {p.name}  scan-{ctx.code(4)}.txt")
+        lines.append(f"{clock.fmt_date(min(t, ctx.now - 86400))}  {p.name}  {ctx.pick(LAZY)}.txt")
     log_text = "# papers handed out\n" + "\n".join(lines) + "\n"
     plant.file(ctx, household.file_time(ctx, rule_at + 3600), LOG, log_text)
     out: dict[str, Any] = {"log_note": note, "log_before": log_text, "rule_at": rule_at, "amendment": amendment}
