@@ -100,7 +100,10 @@ def generate(ctx: Ctx) -> Scenario:
         ctx.svc("contacts").add(contact, _addr(contact, acc), lists[-1]["phone"], company=acc)
         ids = []
         for issue in ctx.sample(ISSUES, 2 + (d >= 3) + (i == 0)):
-            t = errands.office_hours(ctx, ctx.now - int(ctx.rng.integers(2, 12)) * clock.DAY)
+            # opened before the escalation mail that names them (three to five days back at 4-5)
+            t = errands.office_hours(
+                ctx, ctx.now - int(ctx.rng.integers(*((6, 16) if d >= 4 else (2, 12)))) * clock.DAY
+            )
             who = ctx.pick([contact, boss, other])
             ids.append(
                 plant.ticket(ctx, t, issue, _addr(who, acc), f"{issue}. Started a few days ago, please look into it.")[

@@ -272,6 +272,9 @@ def test_customer_escalation_the_contacts_text_hides_from_a_search_on_the_accoun
             _hidden(ep, sms["id"], [acc, acc.split()[0], "escalation", "call"], sms["body"])
             assert f["mail"] in {h["record"] for h in ep.search(acc.split()[0])}  # the escalation still turns up
             assert sms["id"] in {h["record"] for h in ep.search(f["contact"]["name"])}  # the contact's name finds it
+            sent = ep.record("workmail", "messages", f["mail"])["time"]
+            opened = [ep.record("helpdesk", "tickets", i)["time"] for i in f["urgent"] + f["former_asked"]]
+            assert max(opened) < sent < sms["time"] < ep.world.clock.now - 2 * clock.DAY  # named ones came first
         finally:
             ep.close()
 
