@@ -222,7 +222,6 @@ def _asks(ctx: Ctx) -> list[dict[str, Any]]:
 
 
 def generate(ctx: Ctx) -> Scenario:
-    mail = ctx.svc("mail")
     who = ctx.world.life.cast.accountant if ctx.variant == "accountant" else ctx.persona.people[0]
     amend_back = rules.age(ctx, 4, 20)  # the narrowing decides the card mail: as deep as the level asks
     rule_back = amend_back + int(ctx.rng.integers(8, 12 if ctx.difficulty >= 5 else 25)) * clock.DAY
@@ -236,7 +235,8 @@ def generate(ctx: Ctx) -> Scenario:
     for k, i in enumerate(order):
         a = asks[int(i)]
         t = since + 8 * clock.HOUR + (k + 1) * int(12 * clock.HOUR / (len(asks) + 1))
-        a["mail"] = mail.deliver(a["sender"], a["subject"], a["body"], time=t + int(ctx.rng.integers(0, 50)) * 60)["id"]
+        at = plant.jitter(ctx, t + int(ctx.rng.integers(0, 50)) * 60, 4)  # as the background's, off the minute
+        a["mail"] = plant.mail_in(ctx, "mail", at, a["sender"], a["subject"], a["body"], read=False)["id"]
     for a in asks:  # cc wanted where the rule in force asks for it
         a["cc"] = a["bank"] and not a["card"]
     return Scenario(

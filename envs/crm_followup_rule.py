@@ -63,10 +63,12 @@ def _previous_working_day(ctx: Ctx) -> int:
     return d
 
 
-def _rule(ctx: Ctx, old: int, new: int, rule_t: int, amend_t: int) -> None:
+def _rule(ctx: Ctx, old: int, new: int, rule_t: int, amend_t: int) -> dict[str, str]:
     """The rule and its amendment, each through its own channel (the variant), worded without "follow-up",
     "customer call" or "CRM" (a search's first words); the note variant's amendment is a reply in a thread
-    whose context says what it is about."""
+    whose context says what it is about. At 4-5 a running note older than the rule says the obvious words
+    ("customer calls", "follow-up") for a month's push long over: it does not apply. Returns the notes' ids."""
+    notes: dict[str, str] = {}
     boss = ctx.persona.by_relation("manager")[0]
     me = ctx.persona.me
     line = (
@@ -74,7 +76,7 @@ def _rule(ctx: Ctx, old: int, new: int, rule_t: int, amend_t: int) -> None:
         f"them {WORDS[old]} working days later"
     )
     if ctx.variant == "note":
-        rules.running_note(ctx, rule_t, [line])
+        notes["rule_note"] = rules.running_note(ctx, rule_t, [line])
         plant.chat(
             ctx,
             amend_t - 17 * clock.MINUTE,
@@ -101,7 +103,7 @@ def _rule(ctx: Ctx, old: int, new: int, rule_t: int, amend_t: int) -> None:
             f"record, my routine: whenever I've had a client on the phone it goes on their deal by the next working "
             f"day, and I get back to them {WORDS[old]} working days later.\n\n{me.first}",
         )
-        rules.running_note(
+        notes["rule_note"] = rules.running_note(
             ctx,
             amend_t,
             [f"getting back to clients after a phone chat: {WORDS[new]} working days now (three felt pushy)"],
@@ -115,6 +117,17 @@ def _rule(ctx: Ctx, old: int, new: int, rule_t: int, amend_t: int) -> None:
             other.name,
             "my rule for customer follow-ups after a demo: 5 working days, never earlier - works for me",
         )
+        push_t = max(rules.minute(ctx, rule_t - int(ctx.rng.integers(3, 8)) * clock.DAY), ctx.now - 90 * clock.DAY)
+        month = f"{clock.to_datetime(push_t):%B}"
+        notes["push_note"] = rules.running_note(
+            ctx,
+            min(push_t, rule_t - clock.DAY),
+            [
+                f"{month} push only (ends with the month): customer calls go on the client's deal the same day, "
+                "follow-up the next working day"
+            ],
+        )
+    return notes
 
 
 def _decoys(ctx: Ctx, around: int) -> None:
@@ -134,7 +147,7 @@ def generate(ctx: Ctx) -> Scenario:
     amend_back = rules.age(ctx, 5, 20)
     rule_t = rules.minute(ctx, ctx.now - amend_back - int(ctx.rng.integers(8, 12)) * clock.DAY)
     amend_t = rules.minute(ctx, ctx.now - amend_back)
-    _rule(ctx, old, new, rule_t, amend_t)
+    notes = _rule(ctx, old, new, rule_t, amend_t)
     _decoys(ctx, amend_t)
     n_calls = 2 + (ctx.difficulty >= 3) + (ctx.difficulty >= 5)
     accounts = ctx.sample(list(ACCOUNTS), n_calls + 2)
@@ -200,6 +213,7 @@ def generate(ctx: Ctx) -> Scenario:
         {
             "depth": {"at": amend_t, "candidates": 1 + max(1, rules.candidates(ctx))},  # among "N working days" lines
             "calls": calls,
+            **notes,
             "others": [d["deal"] for d in deals[n_calls:]],
             "days": new,
             "old_days": old,

@@ -10,7 +10,8 @@ The person asks to sort it out: the tickets the authorised contact named get urg
 others), an activity is logged on that account's deal (not a look-alike's), a call with the contact
 is booked inside a window they offered, and the contact gets a reply.
 
-From difficulty 3 the contact later texts that one offered window no longer works (another channel).
+From difficulty 3 the contact later texts that one offered window no longer works (another channel); at 4-5
+the mail and that text are three to five days old (out of the opening digest) and the text names no company.
 At difficulty 4 the authority list is >= 30 days old, at 5 >= 60, among >= 3 same-shaped lists; there it
 names someone who has since left the account, whose same-shaped escalation mail (two other tickets) no
 longer counts: a later message through another channel (the account's other contact's mail, or the
@@ -55,6 +56,13 @@ ISSUES = [
     "Email notifications arrive twice",
 ]
 
+#: levels 4-5: the contact's text taking a window back names no company, ticket or escalation (the mail it
+#: follows says which), so a search on the account misses it and the contact's name finds it
+LATER = [
+    "Hi, {first} here - re my mail: {day} doesn't work for me after all, sorry. The other time is fine.",
+    "{first} again. Scratch {day} from what I sent, something came up. The other slot still works.",
+]
+
 
 def _domain(account: str) -> str:
     return account.lower().replace(" ", "") + ".example"
@@ -92,7 +100,10 @@ def generate(ctx: Ctx) -> Scenario:
         ctx.svc("contacts").add(contact, _addr(contact, acc), lists[-1]["phone"], company=acc)
         ids = []
         for issue in ctx.sample(ISSUES, 2 + (d >= 3) + (i == 0)):
-            t = errands.office_hours(ctx, ctx.now - int(ctx.rng.integers(2, 12)) * clock.DAY)
+            # opened before the escalation mail that names them (three to five days back at 4-5)
+            t = errands.office_hours(
+                ctx, ctx.now - int(ctx.rng.integers(*((6, 16) if d >= 4 else (2, 12)))) * clock.DAY
+            )
             who = ctx.pick([contact, boss, other])
             ids.append(
                 plant.ticket(ctx, t, issue, _addr(who, acc), f"{issue}. Started a few days ago, please look into it.")[
@@ -114,7 +125,8 @@ def generate(ctx: Ctx) -> Scenario:
     contact, colleague = target["authorised"][0], target["other"]
     windows = _windows(ctx)
     offered = "; ".join(f"{notation.day_text(a)} {notation.hhmm(a)}-{notation.hhmm(b)}" for a, b in windows)
-    t_mail = errands.office_hours(ctx, ctx.now - clock.DAY)
+    # at 4-5 the escalation and the texts after it are three to five days old: out of the opening digest
+    t_mail = errands.office_hours(ctx, ctx.now - (int(ctx.rng.integers(3, 6)) if d >= 4 else 1) * clock.DAY)
     if former:
         _handed_on(ctx, target, former, contact, written)
         plant.mail_in(
@@ -152,12 +164,15 @@ def generate(ctx: Ctx) -> Scenario:
     gone = None
     if d >= 3:  # one window goes away, by text
         gone = windows.pop(0)
+        day = notation.day_text(gone[0])
         plant.sms(
             ctx,
-            t_mail + int(ctx.rng.integers(2, 6)) * clock.HOUR,
+            plant.jitter(ctx, t_mail + int(ctx.rng.integers(2, 6)) * clock.HOUR),
             target["phone"],
-            f"Hi, {contact.split()[0]} from {acc} here. {notation.day_text(gone[0])} doesn't work for me after "
-            "all, sorry - the other time is fine.",
+            ctx.pick(LATER).format(first=contact.split()[0], day=day)
+            if d >= 4
+            else f"Hi, {contact.split()[0]} from {acc} here. {day} doesn't work for me after all, sorry - the "
+            "other time is fine.",
             who=contact,
         )
     before = records.ids_now(ctx, ("calendar", "entries"))

@@ -2,8 +2,10 @@
 
 Conflict: the first mail asks for one slot, a later mail in the same thread changes it.
 Acting on the stale request fails. At difficulty 4-5 the last change comes through another
-channel, a chat DM from the same colleague, with no word of correction; the instruction then
-names no channel, and a reply by mail or in that DM counts. Cross-service: the request is in work mail, the event
+channel, a chat DM from the same colleague, with no word of correction and no meeting named ("re my
+mail: ..."), and the thread ends 3-5 days back: neither the opening digest nor a search on the title
+shows the change, reading the colleague's messages does. The instruction then names no channel, and a
+reply by mail or in that DM counts. Cross-service: the request is in work mail, the event
 in the calendar, the requester's address in contacts; the agent confirms by mail. At 4-5 the
 meeting is in a bookable room and a line of a work note (>= 30 / 60 days back, beside a
 same-keyword line about video calls) adds a party the instruction points to ("my usual room
@@ -22,7 +24,7 @@ from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.tasks.outbound import outbound
 from claw_gym.world import World
 
-from .kit import checks, household, notation
+from .kit import checks, household, notation, plant
 
 TITLES = ["Design review", "Quarterly planning", "Vendor sync", "Roadmap check-in", "Budget review", "Hiring debrief"]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
@@ -36,9 +38,12 @@ CHANGES = [
     "Update: {day} {hh}:{mm} would be even better, if you can.",
     "Sorry, one more change: let's do {day} at {hh}:{mm} instead.",
 ]
-CHAT_CHANGES = [  # difficulty 4-5: the last change, by chat
-    "about the {title}: {day} at {hh}:{mm} suits me better, same length. ok to move it there?",
-    "for the {title}, could we do {day} {hh}:{mm}? works better on my side",
+#: difficulty 4-5: the last change, by chat after the mail thread; it names no meeting (the thread
+#: it follows says which), so a search on the title finds the mails and not this
+CHAT_CHANGES = [
+    "re my mail: {day} at {hh}:{mm} suits me better after all, same length. ok to move it there?",
+    "sorry, one more change to what I mailed - could we do {day} {hh}:{mm}? works better on my side",
+    "saw my mail? make that {day} {hh}:{mm} instead if you can, the other slot clashes now",
 ]
 ROOM_RULE = "If I move a meeting held in a room: mail {desk} the room and the new time so they can swap the booking."
 ROOM_DECOY = "Video calls need no room admin, just update the invite."
@@ -59,54 +64,67 @@ def _slot_text(t: int) -> dict[str, str]:
 
 
 def generate(ctx: Ctx) -> Scenario:
-    cal, mail = ctx.svc("calendar"), ctx.svc("workmail")
     who = ctx.person("colleague")
     title = ctx.pick(TITLES)
     minutes = ctx.pick([30, 45, 60])
     start = ctx.next_weekday(int(ctx.rng.integers(0, 5)), ctx.pick([11, 14, 15]), ctx.pick([0, 30]))
     deep = ctx.difficulty >= 4
-    event = cal.add(
+    event = plant.calendar(
+        ctx,
+        plant.jitter(ctx, ctx.now - int(ctx.rng.integers(8, 20)) * clock.DAY),
         title,
         start,
         start + minutes * 60,
-        attendees=[who.email, mail.address()],
+        attendees=[who.email, ctx.svc("workmail").address()],
         location=ctx.pick(["Room Atlas", "Room Birch"] if deep else ["Room Atlas", "Room Birch", "Video call"]),
     )
     # first request and the later change land on different days of the next week
     d1, d2 = ctx.sample([0, 1, 2, 3, 4], 2)
     first = ctx.next_weekday(d1, ctx.pick([9, 10, 13]), 0) + 7 * clock.DAY
     final = ctx.next_weekday(d2, ctx.pick([10, 11, 16]), ctx.pick([0, 30])) + 7 * clock.DAY
-    t0 = ctx.now - int(ctx.rng.integers(2, 6)) * clock.HOUR
+    # at 4-5 the thread ends three to five days back: out of the opening digest, still before the ask
+    t0 = ctx.now - int(ctx.rng.integers(*((74, 120) if deep else (2, 6)))) * clock.HOUR
     subject = f"{title} - reschedule?"
-    mail.deliver(
+    plant.mail_in(
+        ctx,
+        "workmail",
+        plant.jitter(ctx, t0 - clock.DAY),
         who.email,
         subject,
         ctx.pick(ASKS).format(title=title, **_slot_text(first)) + f"\n\n{who.first}",
-        time=t0 - clock.DAY,
     )
     changes = 1 + (ctx.difficulty >= 4)
     latest: dict[str, Any] = {}
+    amendment = ""
     thread_slot = first
     dm = "dm-" + who.first.lower()
     for k in range(changes):
         slot = final if k == changes - 1 else ctx.next_weekday(d1, 15, 0) + 7 * clock.DAY
         t = t0 + k * 600 + int(ctx.rng.integers(0, 600))
         if k == changes - 1 and ctx.difficulty >= 4:  # the last word comes by chat, not in the thread
-            ctx.svc("chat").post_as(
-                dm, who.name, ctx.pick(CHAT_CHANGES).format(title=title, **_slot_text(slot)), time=t + 3600
-            )
+            said = ctx.pick(CHAT_CHANGES).format(**_slot_text(slot))
+            amendment = plant.chat(ctx, plant.jitter(ctx, t + 3600), dm, who.name, said)["id"]
             continue
         thread_slot = slot
-        latest = mail.deliver(
+        latest = plant.mail_in(
+            ctx,
+            "workmail",
+            plant.jitter(ctx, t, 4),
             who.email,
             f"Re: {subject}",
             ctx.pick(CHANGES).format(**_slot_text(slot)) + f"\n\n{who.first}",
-            time=t,
         )
     # distractor: a same-titled request from someone else about a different meeting (harder levels)
     if ctx.difficulty >= 3:
         other = ctx.person("friend")
-        mail.deliver(other.email, "Re: weekend plans", f"Could we move dinner to {DAYS[d1]}?", time=t0 - 3600)
+        plant.mail_in(
+            ctx,
+            "workmail",
+            plant.jitter(ctx, t0 - 3600),
+            other.email,
+            "Re: weekend plans",
+            f"Could we move dinner to {DAYS[d1]}?",
+        )
     pool = INSTRUCTIONS_ANY if ctx.difficulty >= 4 else INSTRUCTIONS
     instruction = ctx.pick(pool).format(name=who.name, first=who.first, title=title)
     room: dict[str, Any] = {"desk": ""}
@@ -130,6 +148,7 @@ def generate(ctx: Ctx) -> Scenario:
             "thread_latest": latest["id"],
             "dm": dm,
             "thread_slot": thread_slot,
+            **({"amendment": amendment} if amendment else {}),
             "begin": ctx.now,
         },
     )

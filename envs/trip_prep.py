@@ -7,7 +7,8 @@ when check-in opens (the booking mail says how many hours before departure), the
 they will arrive (landing plus the transfer time the host wrote in an earlier message: a sum), and
 the airport transfer already paid for (one of several same-merchant charges) filed in expenses.
 From difficulty 3 the airline moves the outbound flight by text message (another channel, no
-"corrected" marker): the calendar, the check-in time and the arrival time all follow the text.
+"corrected" marker, naming the flight number and day but not the airline or the booking; at 4-5 three
+to five days back): the calendar, the check-in time and the arrival time all follow the text.
 At difficulty 4 the booking is >= 30 days old, at 5 >= 60, among >= 3 same-shaped bookings; there the
 host's later text (naming no trip or time) lengthens the way in: the arrival adds both terms.
 
@@ -129,12 +130,15 @@ def generate(ctx: Ctx) -> Scenario:
     shift = int(ctx.pick([-55, -40, 35, 50, 65, 80])) * clock.MINUTE
     trip["out"] = {**trip["out"], "depart": depart + shift, "land": trip["out"]["land"] + shift}
     dd = clock.to_datetime(depart)
-    moved = ctx.now - int(ctx.rng.integers(3, 30)) * clock.HOUR - int(ctx.rng.integers(0, 60)) * clock.MINUTE
-    plant.sms(
+    # at 4-5 three to five days back (out of the opening digest); its words give the flight number and day, not
+    # the airline or the booking: a search on those finds the booking mails, the flight number finds this
+    hours_back = (74, 120) if d >= 4 else (3, 30)
+    moved = ctx.now - int(ctx.rng.integers(*hours_back)) * clock.HOUR - int(ctx.rng.integers(0, 60)) * clock.MINUTE
+    moved_sms = plant.sms(
         ctx,
-        moved,
+        plant.jitter(ctx, moved, 4),
         AIRLINE_SMS,
-        f"{AIRLINE}: schedule change for booking {trip['ref']}. {trip['out']['no']} on {dd:%d %b} departs "
+        f"Schedule change: flight {trip['out']['no']} on {dd:%d %b} now departs "
         f"{notation.hhmm(trip['out']['depart'])} and lands {notation.hhmm(trip['out']['land'])}. "
         "No action needed.",
     )
@@ -153,8 +157,9 @@ def generate(ctx: Ctx) -> Scenario:
     if not decoys:  # never a lone charge from that merchant
         old = ctx.now - int(ctx.rng.integers(20, 80)) * clock.DAY
         decoys.append(_transfer(ctx, merchant, sender, old, ctx.money(lo, hi), old - 2 * clock.DAY))
-    exp.add(ctx.now - 20 * clock.DAY, AIRLINE, others[-1]["amount"], "travel", status="approved")
-    exp.add(ctx.now - int(ctx.rng.integers(2, 6)) * clock.DAY, "Team lunch", ctx.money(40, 90), "meals")
+    exp.add(plant.jitter(ctx, ctx.now - 20 * clock.DAY), AIRLINE, others[-1]["amount"], "travel", status="approved")
+    lunch = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(2, 6)) * clock.DAY)
+    exp.add(lunch, "Team lunch", ctx.money(40, 90), "meals")
     said = host["minutes"]
     if d >= 4:  # the host's later text changes the way in (another channel, naming no trip or time)
         host["minutes"] = _detour(ctx, host)
@@ -175,6 +180,7 @@ def generate(ctx: Ctx) -> Scenario:
             "out": trip["out"],
             "ret": trip["ret"],
             "stale_out": stale_out,
+            "moved_sms": moved_sms["id"],
             "checkin": trip["out"]["depart"] - hours * clock.HOUR,
             "stale_checkin": stale_out["depart"] - hours * clock.HOUR,
             "hours": hours,
@@ -217,7 +223,9 @@ def _host(ctx: Ctx, trip: dict[str, Any], dest: str) -> dict[str, Any]:
     p = ctx.pick(ctx.persona.by_relation("colleague"))
     cab = int(ctx.rng.integers(28, 55))
     channel = "general"
-    t = errands.office_hours(ctx, ctx.now - int(ctx.rng.integers(3, 9)) * clock.DAY)
+    t = errands.office_hours(
+        ctx, ctx.now - int(ctx.rng.integers(*((5, 10) if ctx.difficulty >= 4 else (3, 9)))) * clock.DAY
+    )
     plant.chat(ctx, t, channel, p.name, f"{ctx.persona.me.first} you're up in {dest} soon, right? stay at ours")
     plant.chat(ctx, t + 420, channel, ctx.persona.me.name, "yes please! I'll take a cab from the airport")
     plant.chat(
@@ -236,18 +244,18 @@ def _detour(ctx: Ctx, host: dict[str, Any]) -> int:
     words name no trip, flight or arrival; the arrival time follows it. Returns the new minutes."""
     extra = int(ctx.rng.integers(3, 6)) * 5
     t = rules.minute(ctx, host["at"] + int(ctx.rng.integers(1, 3)) * clock.DAY)
-    t = min(t, ctx.now - 2 * clock.HOUR)
+    t = plant.jitter(ctx, min(t, ctx.now - 74 * clock.HOUR), 4)  # out of the opening digest
     if ctx.variant == "apartment":
         body = (
-            f"Hi, {host['name'].split()[0]} here - they've closed our station for works, the train stops one "
-            f"further out for now, so add about {extra} min on foot to what I wrote. Sorry!"
+            f"Hi, {host['name'].split()[0]} here - small change to what I wrote about getting to us: our stop is "
+            f"closed for works, so it's one stop further out for now, add about {extra} min on foot. Sorry!"
         )
     else:
         body = (
-            f"ring road's shut for works till the end of the month, it's the long way round from the airport now - "
-            f"add about {extra} min to what I said"
+            f"heads up, the ring road's shut for works till the end of the month - it's the long way round to ours "
+            f"now, add about {extra} min to what I said"
         )
-    plant.sms(ctx, t, host["phone"], body)
+    host["detour_sms"] = plant.sms(ctx, t, host["phone"], body)["id"]
     return int(host["minutes"]) + extra
 
 

@@ -5,8 +5,9 @@ accounts handed to someone else). From level 4 the note (60+ / 85+ days old) sti
 former accounts as the person's: the manager's work mail, 38-50 days back at level 4 and 68-80 at
 level 5, among same-shaped mails about other people's books, moved them to a colleague and gave
 the person another account; at level 5 a later chat line in #general keeps one of the two moved
-accounts with the person after all (the later word wins). Its words name accounts, never
-"accounts" or "handover". From level 4 customers write tickets from their own mail domain, which
+accounts with the person after all (the later word wins): "the first of the two I listed", naming no
+account, so a search on the account finds the mail and not the chat line. Its words name accounts,
+never "accounts" or "handover". From level 4 customers write tickets from their own mail domain, which
 does not spell the account (the ticket is signed with the company), and the instruction adds a
 goal: mail the manager the pipeline and won figures. The report file in ~/Documents must give the
 open pipeline (deals not won/lost), the won total and the number of unsolved tickets (open or
@@ -160,8 +161,8 @@ def _plant_history(ctx: Ctx, listed: list[str], former: list[str], gained: str) 
             plant.jitter(ctx, clock.day_start(t) + int(ctx.rng.integers(9 * 60, 17 * 60)) * 60),
             "general",
             boss.name,
-            f"@{ctx.persona.me.first} change of plan on Monday's swap: {mate.first} can't take {kept} on top of "
-            f"the migration, so that one stays with you after all. The rest as I wrote.",
+            f"@{ctx.persona.me.first} re Monday's swap: the first of the two I listed stays with you after all, "
+            f"{mate.first} is full",
         )
         because += f"; a later chat message by the manager keeps {kept} with the person"
     return because, {"boss": boss.email, "boss_first": boss.first, "kept": kept}

@@ -105,8 +105,8 @@ def generate(ctx: Ctx) -> Scenario:
         topic = ctx.pick(v["topics"])
         date = clock.fmt_date(t)
         name = v["name"].format(date=date, topic=topic, first=w.split()[0])
-        if hard:  # at 4-5 only the header inside gives the date
-            name = name.replace(f"{date}-", "").replace(f"{date} ", "")
+        if hard:  # at 4-5 only the header inside gives the date, and the signature whose it is
+            name = name.replace(f"{date}-", "").replace(f"{date} ", "").replace(f" ({w.split()[0]})", "")
         path = f"{v['dir'].format(slug=_slug(comp))}/{name}"
         stem, dot, ext = path.rpartition(".")
         k = 2

@@ -187,13 +187,15 @@ def test_document_request_the_text_picks_an_old_scan_among_four(difficulty):
         heads = [files.find(p)["content"].split("\n")[0].rsplit(" ", 2)[0] for p in f["candidates"]]
         kind = heads[0].split()[0]
         assert len(f["candidates"]) >= 4 and all(h.startswith(kind) for h in heads[:2])
-        assert all(p.rsplit("/", 1)[1].startswith("scan-") for p in f["candidates"])
+        names = [p.rsplit("/", 1)[1].lower() for p in f["candidates"]]
+        assert not [n for n in names if kind.lower() in n or any(c.isdigit() for c in n)], names  # reading decides
         assert f["start"] - files.find(f["path"])["modified"] >= DEPTH[difficulty]
         assert f["start"] - f["rule_at"] >= DEPTH[difficulty]
-        texts = [m["body"] for m in w.services["sms"].table("messages").values() if m["time"] > f["start"] - clock.DAY]
+        text = w.services["sms"].table("messages")[f["amendment"]]
         first = files.find(f["path"])["content"].split("\n")[0]
         year = next(w for w in first.split() if len(w) == 4 and w.isdigit())  # the text names it, not the document
-        assert any(year in t and kind.lower() not in t.lower() for t in texts)
+        assert year in text["body"] and kind.lower() not in text["body"].lower()
+        assert f["start"] - 6 * clock.DAY < text["time"] < f["start"] - 3 * clock.DAY  # out of the opening digest
         assert ("lookalike" in f) is (difficulty == 5)
     finally:
         env.close()
@@ -344,8 +346,10 @@ def test_invoice_expense_finances_address_change_sits_deep(difficulty):
             for m in w.services["workmail"].table("messages").values()
             if m["from"].startswith("finance@")
         )
-        assert len(said) >= 3 and all(w.clock.now - t >= DEPTH[difficulty] for t, _ in said[:2])
-        assert f["finance_old"] in said[0][1] and f["finance"] in said[1][1]  # the later mail moves it
+        moved = w.services["chat"].table("messages")[f["moved"]]  # the signer's later chat line moves it
+        assert len(said) >= 2 and w.clock.now - said[0][0] >= DEPTH[difficulty] and f["finance_old"] in said[0][1]
+        assert w.clock.now - moved["time"] >= DEPTH[difficulty] and said[0][0] < moved["time"] < said[1][0]
+        assert f["finance"] in moved["text"] and moved["sender"] == f["finance_who"] in said[0][1]
     finally:
         env.close()
 

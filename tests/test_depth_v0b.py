@@ -407,7 +407,8 @@ def test_report_handoff_from_the_personal_mailbox_passes_and_half_done_fails(lev
 def test_report_handoff_the_held_back_draft_fails_at_level_5():
     env = _at_level("report-handoff", 5, seed=2)
     f = env.scenario.facts
-    assert f["held"] and f["stale"] > f["latest"]
+    files = env.world.services["files"]
+    assert f["held"] and files.find(f["stale"])["modified"] > files.find(f["latest"])["modified"]
     failed = _failed(_play(env, _hand_off(f, f["stale"], [f["client"]], f["cc"])))
     assert "client got the latest version attached" in failed
 

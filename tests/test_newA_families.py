@@ -227,7 +227,7 @@ def test_trip_prep_transfer_booking_predates_the_move_and_follows_the_old_landin
                 moved = [
                     m["time"]
                     for m in w.services["sms"].table("messages").values()
-                    if "schedule change" in m["body"] and f["ref"] in m["body"]
+                    if m["id"] == f["moved_sms"] and f["out"]["no"] in m["body"]
                 ]
                 assert len(mail) == 1 and len(moved) == 1
                 assert mail[0]["time"] < moved[0]

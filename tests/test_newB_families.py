@@ -359,7 +359,7 @@ def test_shared_report_brief_a_summary_in_two_posts_counts():
 @pytest.mark.parametrize("level", [4, 5])
 def test_shared_report_brief_the_later_fix_and_the_latest_review_decide(variant, level):
     """From level 4 the sharer shared an older review of the same kind ("the latest" decides) and later fixed
-    one region's actual in the team channel, in words that don't say "review": the figures before the fix,
+    one region's actual in a chat DM, in words that don't say "review": the figures before the fix,
     alone or beside the fixed ones, fail, and so does the sharer's older review."""
     spec = _spec("shared-report-brief", variant, level)
     env = ClawEnv(spec.task_id)
