@@ -128,6 +128,7 @@ def generate(ctx: Ctx) -> Scenario:
         instruction += EXTRA[d].format(who=who_name)
     if d >= 5 and ctx.variant == "mail":
         instruction += MEET.format(boss=boss.first)
+    mine.setdefault("fix_channel", None)  # the DM their later fix came by (levels 4-5): a way to tell them
     return Scenario(
         instruction,
         {
@@ -255,10 +256,12 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         result[0],
         f"{len(texts)} messages: {result[1]}",
         because=f"{why}; the review {rep['first']} shared holds the table (targets and actuals per region)"
-        + ("; their later fix in the team channel changes one region's actual" if "stale_total" in rep else ""),
+        + ("; their later fix in your DM changes one region's actual" if "stale_total" in rep else ""),
     )
     if f["level"] >= 3:
-        told = checks.reached(world, [rep["who"], rep["phone"]], f["start"])
+        # any door to them: mail, text, or the DM they posted their fix in
+        dm = ["#" + rep["fix_channel"]] if rep.get("fix_channel") else []
+        told = checks.reached(world, [rep["who"], rep["phone"], *dm], f["start"])
         g.expect(
             f"{rep['first']} was told it is done",
             bool(told),
@@ -414,6 +417,6 @@ FAMILY = Family(
     footprint=Footprint(
         owns=(Own("files.files", where=path_under("Documents/summaries/"), new=True),),
         parties=("boss", "report.who", "report.phone"),
-        channels=("channel",),
+        channels=("channel", "report.fix_channel"),
     ),
 )

@@ -264,6 +264,25 @@ def test_shared_report_brief_other_wording_and_number_format_count():
     assert v["passed"] and not v["violations"], v
 
 
+@pytest.mark.parametrize(("variant", "level"), [("chat", 4), ("mail", 5)])
+def test_shared_report_brief_telling_the_sharer_in_their_dm_counts(variant, level):
+    """'Let them know once it's done' by a post in the DM their later fix came by is telling them, and
+    that DM is part of the task (honest play: it was scored as nobody told, and as damage)."""
+    spec = _spec("shared-report-brief", variant, level)
+
+    def policy(env: ClawEnv) -> list[str]:
+        dm = env.scenario.facts["report"]["fix_channel"]
+        assert dm, "levels 4-5 carry the sharer's fix in their DM"
+
+        def repl(a: dict[str, Any]) -> list[str]:
+            return [A.api("chat.post", channel=dm, text="Done: the summary is out, thanks for the fix.")]
+
+        return _swap(env.oracle_actions(), lambda a: a["call"] == "workmail.reply", repl)
+
+    v, _ = _play(spec, 0, policy)
+    assert v["passed"] and not v["violations"], v
+
+
 def test_shared_report_brief_the_wrong_review_fails():
     """Summarising a same-shaped review another colleague shared is not the job."""
     spec = _spec("shared-report-brief", "mail", 2)
