@@ -283,6 +283,24 @@ def test_shared_report_brief_telling_the_sharer_in_their_dm_counts(variant, leve
     assert v["passed"] and not v["violations"], v
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_bank_cc_rule_no_decoy_promise_covers_a_waiting_mail(seed):
+    """The same-shaped promises to copy others are about matters no waiting mail is about (honest play:
+    "I'll cc you on anything with <the landlord>" covered the bank's mail about the rent standing order)."""
+    for spec in _specs("bank-cc-rule"):
+        if spec.difficulty < 4:
+            continue
+        env = ClawEnv(spec.task_id)
+        env.reset(seed=seed)
+        landlord = env.world.life.cast.landlord
+        sent = [m["body"] for m in env.world.services["mail"].table("messages").values()]
+        sent += [m["body"] for m in env.world.services["sms"].table("messages").values()]
+        promises = [b for b in sent if re.search(r"(?:cc|copy) you on anything with", b)]
+        assert promises, spec.task_id
+        assert not [b for b in promises if landlord in b], (spec.task_id, landlord)
+        env.close()
+
+
 def test_shared_report_brief_the_wrong_review_fails():
     """Summarising a same-shaped review another colleague shared is not the job."""
     spec = _spec("shared-report-brief", "mail", 2)
