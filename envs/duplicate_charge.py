@@ -179,6 +179,7 @@ def _generate_deep(ctx: Ctx) -> Scenario:
             "genuine": genuine,
             "order": order,
             "other_orders": others,
+            "new_order": again,
             "support": f"support@{domain}",
             "trigger_at": trigger,
             "settled_at": settled,
@@ -273,8 +274,10 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     g.forbid("disputed a genuine earlier purchase", bool(wrong), ", ".join(wrong))
     since = checks.sent_to(world, f["support"], after=f["trigger_at"])  # from mail or work mail: nobody said which
     told = [m for m in since if f["order"] in m["subject"] + " " + m["body"]]
-    # a hedge names another of the shop's orders too ("ORD-1 or ORD-2"): which order was charged twice is one fact
-    hedged = [o for m in since for o in f.get("other_orders", []) if o in m["subject"] + " " + m["body"]]
+    # a hedge names another of the shop's earlier orders too ("ORD-1 or ORD-2"): which order was charged twice is
+    # one fact. Today's new order (another amount, its own receipt) may be named as the genuine one it is.
+    earlier = [o for o in f.get("other_orders", []) if o != f.get("new_order")]
+    hedged = [o for m in since for o in earlier if o in m["subject"] + " " + m["body"]]
     g.expect(
         "the shop's support was told, naming the order",
         bool(told) and not hedged,

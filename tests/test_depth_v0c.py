@@ -332,6 +332,22 @@ def test_duplicate_charge_ten_days_or_naming_two_orders_fails_at_level_5():
     assert _failed(_play(env, hedge)) == ["the shop's support was told, naming the order"]
 
 
+def test_duplicate_charge_naming_todays_new_order_as_genuine_is_no_hedge():
+    """Honest play: "my only order today is ORD-x, which is correct" beside the duplicated order is not a hedge;
+    naming another earlier order is."""
+    env = _at_level("duplicate-charge", 5, seed=2)
+    f = env.scenario.facts
+    assert f["new_order"] in f["other_orders"]
+    body = f"You charged order {f['order']} a second time. My only order today is {f['new_order']}, which is correct."
+    steps = [
+        a if '"workmail.send"' not in a else a.replace(f"You took {f['order']} twice.", body)
+        for a in _dup_steps(env, f["check_day"])
+    ]
+    assert any(f["new_order"] in a for a in steps)
+    verdict = _play(env, steps)
+    assert verdict["passed"] and not verdict["violations"], verdict
+
+
 # ---- parcel-reschedule -----------------------------------------------------------------------------
 def _parcel_steps(env, day: str, home: bool = True, home_text: str | None = None) -> list[str]:
     """After the notice: the courier told by text, the to-do by claw, the housemate by mail (or ``home_text``)."""
