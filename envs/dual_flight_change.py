@@ -107,6 +107,8 @@ def generate(ctx: Ctx) -> Scenario:
     dep = ctx.at(1, int(ctx.rng.integers(9, 17)), ctx.pick([0, 15, 30, 45]))
     dur = ctx.pick([90, 120, 150, 180]) * clock.MINUTE
     shift = ctx.pick([-1, 1]) * int(ctx.rng.integers(4, 13)) * 15 * clock.MINUTE
+    if level >= 4 and shift == dur:  # the new departure would be the old landing: "leaves 12:30" reads as a hedge
+        shift -= 15 * clock.MINUTE
     new = dep + shift
     # levels 4-5: booked long ago, before the person's later change of lead (which the itinerary predates)
     booked = (
@@ -257,8 +259,9 @@ def _check_pickup(world: World, f: dict[str, Any], g: Grader) -> None:
     """Levels 4-5: the itinerary's note asks to tell the person picking them up the new landing time."""
     want = {party(p) for p in f["pickup"]}
     sent = [m for m in outbound(world, f["trigger_at"]) if want & {party(r) for r in m.to}]
-    said = [{r.value for r in values.times_in(m.text)} for m in sent]
-    good = [t for t in said if f["lands"] in t and f["old_lands"] not in t]  # naming the old one too is a hedge
+    # naming the old landing time too is a hedge, unless it is only mentioned ("not 12:30", "instead of 12:30")
+    said = [values.asked_values(m.text, values.times_in(m.text)) for m in sent]
+    good = [t for t in said if f["lands"] in t and f["old_lands"] not in t]
     g.expect(
         f"{f['pickup_name']} was told the new landing time",
         bool(good),
