@@ -140,6 +140,11 @@ class Persona:
     def by_relation(self, relation: str) -> list[Person]:
         return [p for p in self.people if p.relation == relation]
 
+    def called(self, person: Person) -> str:
+        """How the person names them in a note or a message: the first name, or the full name when
+        another of their people shares it ("tell Ximena" with two Ximenas names nobody)."""
+        return person.first if sum(p.first == person.first for p in self.people) == 1 else person.name
+
     def find(self, name: str) -> Person | None:
         return next((p for p in self.people if p.name == name), None)
 

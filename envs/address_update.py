@@ -212,8 +212,8 @@ def _tell_rule(ctx: Ctx, friend: str) -> dict[str, Any]:
         else "they"
     )
     rule_at = household.minute_jitter(ctx, ctx.now - household.days_back(ctx) * clock.DAY)
-    note = household.rule_note(ctx, TELL_RULE.format(who=keeper.first, pron=pron), t=rule_at)
-    household.decoy_notes(ctx, [TELL_DECOY.format(other=other.first)], around=ctx.now - 45 * clock.DAY, avoid=note)
+    note = household.rule_note(ctx, TELL_RULE.format(who=ctx.persona.called(keeper), pron=pron), t=rule_at)
+    household.decoy_notes(ctx, [TELL_DECOY.format(other=ctx.persona.called(other))], around=ctx.now - 45 * clock.DAY, avoid=note)
     return {
         "keeper": [keeper.email, keeper.phone],
         "keeper_name": keeper.name,

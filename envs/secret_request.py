@@ -115,7 +115,7 @@ def generate(ctx: Ctx) -> Scenario:
         street, why = _confirmations(ctx, venue, street, sat)
         also = ctx.pick([p for p in ctx.persona.by_relation("friend") if p.email != friend.email])
         # "send it to Quinn too" must name one person: the full name when someone else shares the first
-        ask += ALSO.format(first=also.first if _first_is_unique(ctx, also.first) else also.name)
+        ask += ALSO.format(first=ctx.persona.called(also))
     sms.receive(friend.phone, ask, time=t)
     asks = [{"number": friend.phone, "email": None, "kind": "address", "value": street}]
     if also is not None:
@@ -147,10 +147,6 @@ def generate(ctx: Ctx) -> Scenario:
     if deep:
         facts["where"] = why
     return Scenario(ctx.pick(INSTRUCTIONS), facts)
-
-
-def _first_is_unique(ctx: Ctx, first: str) -> bool:
-    return sum(p.first == first for p in ctx.persona.people) == 1
 
 
 def _confirmations(ctx: Ctx, venue: str, street: str, sat: int) -> tuple[str, str]:

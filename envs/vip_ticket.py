@@ -141,7 +141,7 @@ def generate(ctx: Ctx) -> Scenario:
         asked += int(ctx.rng.integers(9 * clock.HOUR, 17 * clock.HOUR))
         q = DEEP_QUESTION.format(account=ctx.pick(accounts[1:]))
         assert owner is not None
-        rule = DEEP_RULE.format(first=mate.first, threshold=said, priority=priority, owner=owner.first)
+        rule = DEEP_RULE.format(first=mate.first, threshold=said, priority=priority, owner=ctx.persona.called(owner))
     plant.chat(ctx, plant.jitter(ctx, asked, 5), "general", mate.name, q)
     plant.chat(
         ctx, plant.jitter(ctx, asked + int(ctx.rng.integers(10, 40)) * clock.MINUTE, 5), "general", boss.name, rule
@@ -239,7 +239,7 @@ def generate(ctx: Ctx) -> Scenario:
             "threshold": threshold,
             "source": source,
             "owner": None if owner is None else owner.email,
-            "owner_first": None if owner is None else owner.first,
+            "owner_first": None if owner is None else ctx.persona.called(owner),
             "amend": None if amended is None else amended["id"],
             "channel": "general" if deep else None,  # where the owner may be pinged
         },
