@@ -631,7 +631,7 @@ class FakePhone(gym.Wrapper):
 
     def step(self, action):
         if json.loads(action)["kind"] == "gui":
-            obs = self._screen({**self.env.unwrapped.last_obs, "result": "tapped", "events": ""}, 9)
+            obs = self._screen({**self.env.unwrapped.last_obs, "result": "tapped", "events": "", "ui": "[1] Bank"}, 9)
             return obs, 0.0, False, False, {"action_ok": True, "error": None}
         obs, r, term, trunc, info = self.env.step(action)
         return self._screen(obs, 3), r, term, trunc, info
@@ -652,6 +652,7 @@ def test_play_saves_a_png_after_each_gui_step(tmp_path):
     pngs = sorted(tmp_path.glob("*.png"))
     assert code == 1 and [p.name[-11:] for p in pngs] == ["step001.png", "step003.png"]
     assert text.count("  screen: ") == 3 and str(pngs[0]) in text  # two gui steps + :screen (overwrites step 3)
+    assert text.count("  ui:\n    [1] Bank") == 2  # the element listing beside each gui step's PNG
     assert np.asarray(Image.open(pngs[0]))[0, 0].tolist() == [9, 9, 9]
 
 

@@ -1,8 +1,9 @@
 """``claw-gym play TASK``: play a task yourself, in the terminal (or from a script on stdin).
 
 Type actions as JSON or in short form (see ':help'); lines starting with ':' are
-commands to the player, not actions. After a phone (gui) step the screen is saved as a
-PNG and its path printed (in a temporary directory removed at exit, unless --screens).
+commands to the player, not actions. After a phone (gui) step the element listing (``ui``)
+is printed and the screen saved as a PNG, its path printed (in a temporary directory removed
+at exit, unless --screens).
 The episode text names neither the task nor its family, as an agent sees it; both are
 printed with the verdict. Exit status 0 if the episode passed, 1 otherwise.
 """
@@ -112,6 +113,9 @@ class Session:
         if changed:
             self.say("  services changed:\n    " + "\n    ".join(changed))
         if self.info["action_ok"] and A.parse(action).kind == "gui":
+            ui = self.obs.get("ui")
+            if ui:  # the element listing the agent reads (players asked for it next to the PNG)
+                self.say("  ui:\n    " + self._cut(str(ui)).replace("\n", "\n    "))
             self.save_screen()
 
     def save_screen(self) -> None:
