@@ -8,33 +8,14 @@ from __future__ import annotations
 
 import re
 
-import gymnasium as gym
 import pytest
+from episodes import at_level as _at_level
+from episodes import failed as _failed
+from episodes import play as _play
 
-import claw_gym
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.envs.kit import notation
-from claw_gym.replay import finish_episode
-
-
-def _at_level(family: str, level: int, seed: int = 0, k: int = 0):
-    spec = claw_gym.catalog(family=family, difficulty=level, split=["train", "test", "heldout"])[k]
-    env = gym.make(spec.env_id).unwrapped
-    env.reset(seed=seed)
-    return env
-
-
-def _play(env, steps: list[str]) -> dict:
-    for a in steps:
-        *_, terminated, truncated, info = env.step(a)
-        if terminated or truncated:
-            return info["verdict"]
-    return finish_episode(env, "done")["verdict"]
-
-
-def _failed(verdict: dict) -> list[str]:
-    return [c["name"] for c in verdict["checks"] if not c["passed"]]
 
 
 # ---- bill-pay --------------------------------------------------------------------------------------

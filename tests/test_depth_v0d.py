@@ -9,33 +9,13 @@ from __future__ import annotations
 
 import json
 
-import gymnasium as gym
 import pytest
+from episodes import at_level as _at_level
+from episodes import failed as _failed
+from episodes import play as _play
 
-import claw_gym
 from claw_gym import actions as A
 from claw_gym import clock
-from claw_gym.replay import finish_episode
-
-
-def _at_level(family: str, level: int, seed: int = 0, variant: str | None = None, k: int = 0):
-    specs = claw_gym.catalog(family=family, difficulty=level, split=["train", "test", "heldout"])
-    spec = [s for s in specs if variant is None or s.variant == variant][k]
-    env = gym.make(spec.env_id).unwrapped
-    env.reset(seed=seed)
-    return env
-
-
-def _play(env, steps: list[str]) -> dict:
-    for a in steps:
-        *_, terminated, truncated, info = env.step(a)
-        if terminated or truncated:
-            return info["verdict"]
-    return finish_episode(env, "done")["verdict"]
-
-
-def _failed(verdict: dict) -> list[str]:
-    return [c["name"] for c in verdict["checks"] if not c["passed"]]
 
 
 def _calls(steps: list[str], call: str) -> list[dict]:

@@ -12,12 +12,12 @@ import json
 
 import gymnasium as gym
 import pytest
+from episodes import play as _play
 
 import claw_gym
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
-from claw_gym.replay import finish_episode
 from claw_gym.tasks import families
 
 G4 = [
@@ -40,14 +40,6 @@ def _env(family: str, seed: int, level: int = 1):
     env = gym.make(specs[(seed * 7) % len(specs)].env_id).unwrapped
     env.reset(seed=seed)
     return env
-
-
-def _play(env, steps: list[str]) -> dict:
-    for a in steps:
-        *_, terminated, truncated, info = env.step(a)
-        if terminated or truncated:
-            return info["verdict"]
-    return finish_episode(env, "done")["verdict"]  # a proactive task runs on to its deadline
 
 
 def _failed(verdict: dict) -> list[str]:

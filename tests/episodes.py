@@ -1,0 +1,34 @@
+"""Play one task by hand in a test: the env at a difficulty, a list of actions to its verdict, and
+the names of the checks that failed. Shared by the depth and fairness tests of the families."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gymnasium as gym
+
+import claw_gym
+from claw_gym.replay import finish_episode
+
+
+def at_level(family: str, level: int, seed: int = 0, variant: str | None = None, k: int = 0) -> Any:
+    """The ``k``-th task of ``family`` at ``level`` (of ``variant`` when given), reset at ``seed``."""
+    specs = claw_gym.catalog(family=family, difficulty=level, split=["train", "test", "heldout"])
+    spec = [s for s in specs if variant is None or s.variant == variant][k]
+    env = gym.make(spec.env_id).unwrapped
+    env.reset(seed=seed)
+    return env
+
+
+def play(env: Any, steps: list[str]) -> dict[str, Any]:
+    """Take ``steps``, then finish (a proactive task runs on to its deadline): the verdict."""
+    for a in steps:
+        *_, terminated, truncated, info = env.step(a)
+        if terminated or truncated:
+            return info["verdict"]
+    return finish_episode(env, "done")["verdict"]
+
+
+def failed(verdict: dict[str, Any]) -> list[str]:
+    """The names of the checks that failed (violations are in ``verdict["violations"]``)."""
+    return [c["name"] for c in verdict["checks"] if not c["passed"]]
