@@ -17,7 +17,7 @@ import platform
 import shlex
 import sys
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -70,7 +70,7 @@ def walks_for_coverage(setup: Setup, families: list[str], tasks: int, seed: int)
             family=fam, split=["train", "tutorial"], difficulty=list(range(1, setup.max_difficulty + 1))
         )
         specs += [(s, seed) for s in pool[:tasks]]
-    return demonstrations(Setup(tuple(families), setup.dim, setup.max_difficulty), specs)
+    return demonstrations(replace(setup, families=tuple(families)), specs)
 
 
 def demo_plan(families: list[str], max_difficulty: int, n: int, seed: int) -> list[tuple[Any, int]]:
