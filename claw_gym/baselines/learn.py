@@ -28,6 +28,7 @@ class Budget:
 
     ppo_steps: int = 30_000
     finetune_steps: int = 15_000
+    finetune_lr: float = 1e-4  # PPO's 1e-3 unlearns BC within 3,000 steps (probe 0.33 -> 0.00); 1e-4 keeps it
     checkpoints: int = 6  # points on each curve
     demos: int = 300  # oracle episodes for behaviour cloning
     bc_epochs: int = 30
@@ -213,6 +214,8 @@ def learn_all(
     import copy
 
     bc_snapshot = copy.deepcopy(bc.policy.state_dict())
+    bc.learning_rate = budget.finetune_lr
+    bc._setup_lr_schedule()  # SB3 sets the optimiser's rate from this schedule at every update
     fine_curve = train_ppo(bc, cur2, budget.finetune_steps, budget, probe, "BC then PPO")
     seconds["bc+ppo"] = time.perf_counter() - t0
     stages["bc+ppo"] = cur2.level
