@@ -131,6 +131,7 @@ def test_quick_run_writes_a_sane_table(tmp_path):
                 lo, hi = c["ci95"]
                 assert 0 <= lo <= c["pass@1"] <= hi <= 1
     assert {"PPO (curriculum)", "BC", "BC then PPO"} <= set(rows)
+    assert saved["policy"].startswith("pair scorer")  # the learned rows' network, by default
     llm = rows["language-model agent (claw-gym eval --agent llm)"]
     assert llm["splits"] == {} and "no model configured" in llm["note"]
     assert [c["name"] for c in result["curves"]] == ["PPO (curriculum)", "BC then PPO"]
