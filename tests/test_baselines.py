@@ -7,6 +7,7 @@ import json
 import math
 
 import gymnasium as gym
+import numpy as np
 import pytest
 
 import claw_gym
@@ -130,6 +131,7 @@ def test_quick_run_writes_a_sane_table(tmp_path):
                 lo, hi = c["ci95"]
                 assert 0 <= lo <= c["pass@1"] <= hi <= 1
     assert {"PPO (curriculum)", "BC", "BC then PPO"} <= set(rows)
+    assert saved["policy"].startswith("pair scorer")  # the learned rows' network, by default
     llm = rows["language-model agent (claw-gym eval --agent llm)"]
     assert llm["splits"] == {} and "no model configured" in llm["note"]
     assert [c["name"] for c in result["curves"]] == ["PPO (curriculum)", "BC then PPO"]
@@ -189,3 +191,65 @@ def test_stable_taps_keep_a_button_in_one_slot_whatever_else_the_screen_lists():
     garage = ("e7", 'LinearLayout "Garage" desc="Home"')
     placed = tap_order([*others, garage], 24, True, ["garage", "code"])
     assert placed[0] == (0, garage) and all(k >= RELEVANT for k, el in placed if el != garage)
+
+
+def _pair_model():
+    """A MaskablePPO with the pair-scoring policy on the tutorial's menu, and that env."""
+    pytest.importorskip("sb3_contrib")
+    from stable_baselines3.common.vec_env import DummyVecEnv
+
+    from claw_gym.baselines.envs import Setup, make_env
+    from claw_gym.baselines.learn import new_model
+
+    setup = Setup(())
+    env = make_env(setup)
+    return new_model(DummyVecEnv([lambda: make_env(setup)]), 0, setup), env
+
+
+def test_slot_features_follow_the_open_slots():
+    """Every open slot carries its label's features (and how much of the label the request names);
+    closed slots are zeros; the observation's own features come first, unchanged."""
+    from claw_gym.baselines.envs import Setup, make_env, menu_of
+
+    env = make_env(Setup(()))
+    menu = menu_of(env)
+    spec = claw_gym.catalog(family=tutorial.FAMILY.name, difficulty=1)[0]
+    obs, _ = env.reset(seed=0, options={"task_id": spec.task_id})
+    base, n, width = env.layout()
+    assert obs.shape == env.observation_space.shape == (base + n * width,)
+    assert np.array_equal(obs[:base], env.env.observation(menu.last_observation))
+    grid = obs[base:].reshape(n, width)
+    open_ = menu.action_masks()
+    assert np.all(np.linalg.norm(grid[open_, : env.dim], axis=1) > 0.99)
+    assert not grid[~open_].any()
+    # 'core finish('Done.')': 3 words, one of them ("done") in the request "Done with '...'. Mark it ..."
+    assert menu.slot_text(0) == "core finish('Done.')" and grid[0, env.dim] == pytest.approx(1 / 3)
+    plain = next(i for i in np.flatnonzero(open_) if menu.slot_text(int(i)) == "todo.list todo.list()")
+    assert grid[plain, env.dim :].sum() == 0
+
+
+def test_pair_policy_logits_are_permutation_equivariant_and_masks_hold():
+    """Permuting the slots' features permutes the logits (one scorer for every slot), and a masked
+    slot is never chosen, greedy or sampled."""
+    torch = pytest.importorskip("torch")
+    from claw_gym.baselines.envs import menu_of
+
+    model, env = _pair_model()
+    spec = claw_gym.catalog(family=tutorial.FAMILY.name, difficulty=1)[0]
+    obs, _ = env.reset(seed=0, options={"task_id": spec.task_id})
+    base, n, width = env.layout()
+    perm = np.random.default_rng(0).permutation(n)
+    permuted = np.concatenate([obs[:base], obs[base:].reshape(n, width)[perm].ravel()])
+    policy = model.policy
+
+    def logits(x: np.ndarray) -> np.ndarray:
+        with torch.no_grad():
+            return policy.get_distribution(torch.as_tensor(x[None])).distribution.logits[0].numpy()
+
+    before, after = logits(obs), logits(permuted)
+    assert np.allclose(after, before[perm], atol=1e-5)
+    assert np.ptp(before[menu_of(env).action_masks()]) > 0  # not a constant: the slots' features count
+    mask = np.zeros(n, dtype=bool)
+    mask[[0, 29, 37]] = True
+    chosen = {int(model.predict(obs, action_masks=mask, deterministic=d)[0]) for d in (True, *[False] * 50)}
+    assert chosen <= {0, 29, 37}

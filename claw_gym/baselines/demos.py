@@ -172,6 +172,7 @@ class DemoMenu(ActionMenu):
     """
 
     _last_result: str
+    last_observation: dict[str, Any]  # the raw observation last returned (for per-slot features)
 
     def __init__(self, env: gym.Env, history: int = 3, **kwargs: Any) -> None:
         kwargs.setdefault("ui_slots", 24)  # fewer collisions of the stable tap placement
@@ -193,10 +194,21 @@ class DemoMenu(ActionMenu):
         choice = self.choice(index)
         return f"{block}:{index - offset} {choice.label if choice else ''}"[:HISTORY_CHARS]
 
+    def slot_text(self, index: int) -> str:
+        """``block label`` of a slot: what it does, without its rank (for per-slot features)."""
+        before = [(o, b) for o, b in self._starts if o <= index]
+        choice = self.choice(index)
+        return f"{max(before)[1] if before else ''} {choice.label if choice else ''}".strip()
+
+    def recent(self) -> list[str]:
+        """What was seen before this step: earlier phone screens and earlier results."""
+        return [*list(self._screens)[1:], *self._recalled]
+
     def _observe(self, obs: Any, done: str | None) -> Any:
         if done is not None:
             self._history.appendleft(done)
-        return {**obs, "history": "\n".join(self._history)}
+        self.last_observation = {**obs, "history": "\n".join(self._history)}
+        return self.last_observation
 
     def build(self, obs: dict[str, Any]) -> None:
         """The menu's build, with the phone screens seen before as ``ui_recent`` (a message typed on
@@ -239,6 +251,20 @@ class Walk:
     passed: bool = False
 
 
+def observe(env: gym.Env, menu: DemoMenu, obs: Any) -> Any:
+    """``obs`` of the menu layer as ``env`` shows it: every observation wrapper between the two
+    applied, innermost first."""
+    layers: list[gym.ObservationWrapper] = []
+    layer: Any = env
+    while layer is not menu:
+        if isinstance(layer, gym.ObservationWrapper):
+            layers.append(layer)
+        layer = layer.env
+    for wrapper in reversed(layers):
+        obs = wrapper.observation(obs)
+    return obs
+
+
 def walk(env: gym.Env, menu: DemoMenu, task_id: str, seed: int, family: str) -> Walk:
     """Play the oracle of (task, seed) through ``env`` (whose menu layer is ``menu``), mapping each
     action to a slot where the menu can express it."""
@@ -257,7 +283,7 @@ def walk(env: gym.Env, menu: DemoMenu, task_id: str, seed: int, family: str) -> 
             obs, _, terminated, truncated, info = env.step(slot)
         else:
             obs, _, terminated, truncated, info = menu.step_text(action)
-            obs = env.observation(obs) if isinstance(env, gym.ObservationWrapper) else obs
+            obs = observe(env, menu, obs)
         done = terminated or truncated
     out.passed = bool(info.get("verdict", {}).get("passed", False))
     return out

@@ -150,14 +150,15 @@ def diagnose(
     test_seeds: int = 3,
     seeds: int = 1,
     relevant_taps: bool = False,
+    pointer: bool = True,
 ) -> Diagnosis:
     """Clone ``demos`` oracle episodes per family and take the four measurements."""
     tutorial.install()
-    setup = Setup(tuple(families), max_difficulty=max_difficulty)
+    setup = Setup(tuple(families), max_difficulty=max_difficulty, pointer=pointer)
     seen = demo_pairs(families, demos, seed, max_difficulty, seeds)
     walks = demonstrations(setup, seen, relevant_taps)
     venv, _ = vector(setup, Budget(n_envs=1), seed)
-    model = new_model(venv, seed)
+    model = new_model(venv, seed, setup)
     clone(model, walks, epochs, seed, updates=updates)
     out = Diagnosis(list(families), pairs=sum(1 for _ in pairs(walks)))
     out.fit_accuracy, out.fit_ceiling = fit_accuracy(model, walks), fit_ceiling(walks)
@@ -202,9 +203,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     p.add_argument("--relevant-taps", action="store_true", help="first tap slots: what the request names")
     p.add_argument("--seeds", type=int, default=1, help="demonstrations of each train task (seeds)")
     p.add_argument("--max-difficulty", type=int, default=1)
+    p.add_argument("--mlp", action="store_true", help="MlpPolicy over the whole observation, not the pair scorer")
     args = p.parse_args(argv)
     d = diagnose(args.family, args.demos, args.epochs, args.seed, args.max_difficulty, args.updates, seeds=args.seeds,
-                 relevant_taps=args.relevant_taps)  # fmt: skip
+                 relevant_taps=args.relevant_taps, pointer=not args.mlp)  # fmt: skip
     summary = {k: v for k, v in d.__dict__.items() if k not in ("divergences", "test_divergences")}
     summary["first_divergence_steps"] = dict(Counter(x.step for x in d.divergences))
     summary["divergences"] = [x.__dict__ for x in d.divergences[:8]]

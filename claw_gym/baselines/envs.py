@@ -1,7 +1,7 @@
 """The env every baseline row plays, and the fixed (task, seed) pairs it is judged on.
 
 One stack for all rows: the tutorial family installed, ``[curriculum ->] DemoMenu ->
-HashedTextObservation``, the menu's blocks limited to the services of the families in play
+HashedTextObservation [-> SlotLabels]``, the menu's blocks limited to the services of the families in play
 (a smaller ``Discrete`` learns faster; the same layout for training and evaluation).
 """
 
@@ -16,6 +16,7 @@ from claw_gym.tasks import TaskSpec, suite
 from claw_gym.wrappers import Curriculum, CurriculumWrapper, HashedTextObservation, tutorial
 
 from .demos import DemoMenu
+from .slots import SlotLabels
 
 TUTORIAL = tutorial.FAMILY.name
 
@@ -27,6 +28,8 @@ class Setup:
     families: tuple[str, ...]  # suite families in play (trained on, evaluated on)
     dim: int = 64  # hashed features per text field
     max_difficulty: int = 2
+    pointer: bool = True  # per-slot features and the pair-scoring policy (.slots, .pointer); else MlpPolicy
+    slot_dim: int = 32  # hashed features of a slot's label
 
     def services(self) -> list[str]:
         """The services of the families' tasks (and the tutorial's)."""
@@ -46,7 +49,9 @@ def make_env(setup: Setup, curriculum: Curriculum | None = None, record: bool = 
     base: gym.Env = gym.make("ClawTutorial-v0")
     if curriculum is not None:
         base = CurriculumWrapper(base, curriculum, record=record)
-    return HashedTextObservation(DemoMenu(base, services=setup.services()), dim=setup.dim)
+    menu = DemoMenu(base, services=setup.services())
+    env: gym.Env = HashedTextObservation(menu, dim=setup.dim)
+    return SlotLabels(env, menu, setup.slot_dim) if setup.pointer else env
 
 
 def menu_of(env: gym.Env) -> DemoMenu:

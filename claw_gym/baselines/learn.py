@@ -1,5 +1,6 @@
 """The learned rows: MaskablePPO on the curriculum, behaviour cloning on oracle demonstrations, and
-BC then PPO. One policy network for all three (sb3-contrib's ``MlpPolicy``); BC trains it by
+BC then PPO. One policy network for all three (the pair scorer of :mod:`.pointer`, or sb3-contrib's
+``MlpPolicy`` with ``Setup(pointer=False)``); BC trains it by
 cross-entropy on (features, slot) pairs under the menu's masks, with PPO's own optimiser.
 """
 
@@ -27,6 +28,7 @@ class Budget:
 
     ppo_steps: int = 30_000
     finetune_steps: int = 15_000
+    finetune_lr: float = 1e-4  # PPO's 1e-3 unlearns BC within 3,000 steps (probe 0.33 -> 0.00); 1e-4 keeps it
     checkpoints: int = 6  # points on each curve
     demos: int = 300  # oracle episodes for behaviour cloning
     bc_epochs: int = 30
@@ -53,14 +55,23 @@ class Curve:
         self.stage.append(stage)
 
 
-def new_model(env: Any, seed: int) -> Any:
-    """A MaskablePPO over ``env`` (a vector env), the settings the tutorial example learns with."""
+def new_model(env: Any, seed: int, setup: Setup | None = None) -> Any:
+    """A MaskablePPO over ``env`` (a vector env), the settings the tutorial example learns with; its
+    policy is the pair scorer of :mod:`.pointer` when ``setup.pointer`` (the env then carries per-slot
+    features), else sb3-contrib's ``MlpPolicy``."""
     import torch
     from sb3_contrib import MaskablePPO
 
-    torch.set_num_threads(1)  # a small MLP: threads only contend on a shared CPU
+    torch.set_num_threads(1)  # small networks: threads only contend on a shared CPU
+    policy: Any = "MlpPolicy"
+    kwargs: dict[str, Any] = {}
+    if setup is not None and setup.pointer:
+        from .pointer import PairPolicy
+        from .slots import layout_of
+
+        policy, kwargs = PairPolicy, {"layout": layout_of(setup.slot_dim, env.observation_space, env.action_space.n)}
     return MaskablePPO(
-        "MlpPolicy",
+        policy,
         env,
         n_steps=128,
         batch_size=128,
@@ -70,6 +81,7 @@ def new_model(env: Any, seed: int) -> Any:
         gamma=0.95,
         seed=seed,
         verbose=0,
+        policy_kwargs=kwargs or None,
     )
 
 
@@ -183,7 +195,7 @@ def learn_all(
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
     venv, cur = vector(setup, budget, seed)
-    ppo = new_model(venv, seed)
+    ppo = new_model(venv, seed, setup)
     ppo_curve = train_ppo(ppo, cur, budget.ppo_steps, budget, probe, "PPO (curriculum)")
     seconds["ppo"] = time.perf_counter() - t0
     stages = {"ppo": cur.level}
@@ -192,7 +204,7 @@ def learn_all(
     t0 = time.perf_counter()
     walks = demonstrations(setup, demo_specs)
     venv2, cur2 = vector(setup, budget, seed)
-    bc = new_model(venv2, seed)
+    bc = new_model(venv2, seed, setup)
     losses = clone(bc, walks, budget.bc_epochs, seed, updates=budget.bc_updates)
     seconds["bc"] = time.perf_counter() - t0
     n_pairs = sum(1 for _ in pairs(walks))
@@ -202,13 +214,15 @@ def learn_all(
     import copy
 
     bc_snapshot = copy.deepcopy(bc.policy.state_dict())
+    bc.learning_rate = budget.finetune_lr
+    bc._setup_lr_schedule()  # SB3 sets the optimiser's rate from this schedule at every update
     fine_curve = train_ppo(bc, cur2, budget.finetune_steps, budget, probe, "BC then PPO")
     seconds["bc+ppo"] = time.perf_counter() - t0
     stages["bc+ppo"] = cur2.level
     log(
         f"  BC+PPO: {budget.finetune_steps} steps, stage {cur2.level + 1}/{len(cur2.stages)}, {seconds['bc+ppo']:.0f} s"
     )
-    bc_only = new_model(venv2, seed)
+    bc_only = new_model(venv2, seed, setup)
     bc_only.policy.load_state_dict(bc_snapshot)
     return Learned(
         {"PPO (curriculum)": ppo, "BC": bc_only, "BC then PPO": bc},

@@ -17,7 +17,7 @@ import platform
 import shlex
 import sys
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--finetune-steps", type=int, metavar="N", help="PPO env steps after BC")
     p.add_argument("--demos", type=int, metavar="N", help="oracle episodes for BC")
     p.add_argument("--no-learn", action="store_true", help="only the rows that do not learn, and coverage")
+    p.add_argument("--mlp", action="store_true", help="learned rows with MlpPolicy, not the pair scorer")
     p.add_argument("--llm-model", metavar="NAME", help="fill the language-model row with this model ...")
     p.add_argument("--llm-base-url", metavar="URL", help="... behind this OpenAI-compatible server")
     p.add_argument("--llm-report", metavar="FILE", help="or from a `claw-gym eval --agent llm --json` report")
@@ -70,7 +71,7 @@ def walks_for_coverage(setup: Setup, families: list[str], tasks: int, seed: int)
             family=fam, split=["train", "tutorial"], difficulty=list(range(1, setup.max_difficulty + 1))
         )
         specs += [(s, seed) for s in pool[:tasks]]
-    return demonstrations(Setup(tuple(families), setup.dim, setup.max_difficulty), specs)
+    return demonstrations(replace(setup, families=tuple(families)), specs)
 
 
 def demo_plan(families: list[str], max_difficulty: int, n: int, seed: int) -> list[tuple[Any, int]]:
@@ -111,11 +112,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     tutorial.install()
 
     everything = list(suite.families())
-    setup = Setup(tuple(everything), max_difficulty=opt["max_difficulty"])
+    setup = Setup(tuple(everything), max_difficulty=opt["max_difficulty"], pointer=False)  # walks only: no slots
     say(f"menu coverage: {opt['coverage_tasks']} oracle episode(s) per family, {len(everything)} families")
     cov = coverage(walks_for_coverage(setup, everything, opt["coverage_tasks"], args.seed))
     families = args.family or easiest(cov, opt["families"])
-    setup = Setup(tuple(families), max_difficulty=opt["max_difficulty"])
+    setup = Setup(tuple(families), max_difficulty=opt["max_difficulty"], pointer=not args.mlp)
     say(f"families in play: {', '.join(families)}")
 
     pairs = {
@@ -172,6 +173,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "episodes": opt["episodes"],
         "families": list(families),
         "max_difficulty": opt["max_difficulty"],
+        "policy": "MlpPolicy" if args.mlp else "pair scorer (claw_gym.baselines.pointer)",
         "menu_slots": int(menu_of(env).action_space.n),
         "rows": rows,
         "coverage": cov,
