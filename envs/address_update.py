@@ -213,7 +213,9 @@ def _tell_rule(ctx: Ctx, friend: str) -> dict[str, Any]:
     )
     rule_at = household.minute_jitter(ctx, ctx.now - household.days_back(ctx) * clock.DAY)
     note = household.rule_note(ctx, TELL_RULE.format(who=ctx.persona.called(keeper), pron=pron), t=rule_at)
-    household.decoy_notes(ctx, [TELL_DECOY.format(other=ctx.persona.called(other))], around=ctx.now - 45 * clock.DAY, avoid=note)
+    household.decoy_notes(
+        ctx, [TELL_DECOY.format(other=ctx.persona.called(other))], around=ctx.now - 45 * clock.DAY, avoid=note
+    )
     return {
         "keeper": [keeper.email, keeper.phone],
         "keeper_name": keeper.name,
