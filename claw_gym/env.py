@@ -41,7 +41,7 @@ from .services import ServiceError
 from .snapshot import Participant, WorldSnapshot
 from .tasks import footprint
 from .tasks import suite as cat
-from .tasks.build import build, gc_paused
+from .tasks.build import build
 from .tasks.family import Family, Scenario
 from .tasks.spec import Grader, TaskSpec, Verdict
 from .world import World
@@ -188,32 +188,31 @@ class ClawEnv(gym.Env[dict, str]):
         cache_key = (spec.task_id, world_seed, history)
         if self.world_cache is not None and (warm := self._warm_reset(cache_key)) is not None:
             return warm
-        with gc_paused():  # the build's objects are long-lived: GC passes over them find nothing
-            self._close_laptop()
-            self._close_phone()
-            self.family = cat.family_of(spec)
-            self.spec_task = spec
-            self.world, self.scenario = build(self.family, spec, world_seed)
-            self.phone = self.phone_factory(self.world) if self.phone_factory is not None else None
-            self.laptop = self.laptop_factory(self.world)  # no process until the first shell action
-            for name, device in (("phone", self.phone), ("laptop", self.laptop)):
-                if isinstance(device, Participant):  # snapshots cover the devices (the simulated phone's UI
-                    self.world.add_participant(name, device)  # state, the laptop's home); a real phone keeps its own
-            self.world.configure(faults=self.faults, limits=self.limits)
-            self._oracle = list(self.family.oracle(self.world, self.scenario.facts))
-            footprint.capture(self.world)  # what the agent found: the verdict diffs the final world against it
-            self._steps = 0
-            self._done = False
-            self._finish_message = None
-            self._verdict = None
-            self._last_action = None
-            self._summaries = {}  # not for correctness (keys name the world): the old world's entries go
-            events = self._history_view(history)
-            obs = self._observe(
-                events, 'New episode. Send {"kind": "api", "call": "help", "args": {}} to list services and endpoints.'
-            )
-            if self.world_cache is not None:
-                self._keep_world(cache_key)
+        self._close_laptop()
+        self._close_phone()
+        self.family = cat.family_of(spec)
+        self.spec_task = spec
+        self.world, self.scenario = build(self.family, spec, world_seed)
+        self.phone = self.phone_factory(self.world) if self.phone_factory is not None else None
+        self.laptop = self.laptop_factory(self.world)  # no process until the first shell action
+        for name, device in (("phone", self.phone), ("laptop", self.laptop)):
+            if isinstance(device, Participant):  # snapshots cover the devices (the simulated phone's UI
+                self.world.add_participant(name, device)  # state, the laptop's home); a real phone keeps its own
+        self.world.configure(faults=self.faults, limits=self.limits)
+        self._oracle = list(self.family.oracle(self.world, self.scenario.facts))
+        footprint.capture(self.world)  # what the agent found: the verdict diffs the final world against it
+        self._steps = 0
+        self._done = False
+        self._finish_message = None
+        self._verdict = None
+        self._last_action = None
+        self._summaries = {}  # not for correctness (keys name the world): the old world's entries go
+        events = self._history_view(history)
+        obs = self._observe(
+            events, 'New episode. Send {"kind": "api", "call": "help", "args": {}} to list services and endpoints.'
+        )
+        if self.world_cache is not None:
+            self._keep_world(cache_key)
         return obs, self._info(action_ok=True, error=None)
 
     # ---- the world cache (gym.make(..., world_cache=N)) --------------------------------------
