@@ -172,21 +172,20 @@ def diagnose(
         return name, slot - off
 
     out.rank0_share, out.slots_per_step = slot_meaning(walks, block_of)
-    passed = []
-    for spec, s in seen:
-        ok, div = first_divergence(env, model, spec, s)
-        passed.append(ok)
-        if div is not None and not ok:
-            out.divergences.append(div)
-    out.train_pass = sum(passed) / max(1, len(passed))
+
+    def play(pairs: list[tuple[Any, int]], divergences: list[Divergence]) -> float:
+        """Greedy episodes of ``pairs``: the share passed; each failed one's first divergence is kept."""
+        passed = []
+        for spec, s in pairs:
+            ok, div = first_divergence(env, model, spec, s)
+            passed.append(ok)
+            if div is not None and not ok:
+                divergences.append(div)
+        return sum(passed) / max(1, len(passed))
+
+    out.train_pass = play(seen, out.divergences)
     test = [p for p in eval_pairs(setup, "test", 10, seed, episodes=test_seeds) if p[0].difficulty == 1]
-    test_passed = []
-    for spec, s in test:
-        ok, div = first_divergence(env, model, spec, s)
-        test_passed.append(ok)
-        if div is not None and not ok:
-            out.test_divergences.append(div)
-    out.test_pass, out.test_n = sum(test_passed) / max(1, len(test)), len(test)
+    out.test_pass, out.test_n = play(test, out.test_divergences), len(test)
     out.diverged_at_missing = sum(d.oracle is None for d in out.divergences)
     out.diverged_on_same_features = sum(d.same_features for d in out.divergences)
     return out
