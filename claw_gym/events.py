@@ -133,6 +133,20 @@ class Timeline:
             self._pending_changed()
         self._history_changed()
 
+    def number_in_time_order(self) -> None:
+        """Give every event its id by its place in time (history, then the coming events).
+
+        Ids are drawn when an event is scheduled, and a family schedules its events after the
+        life's thousands: without this, the highest ids of the history would be the task's own
+        records whatever their date. Events scheduled later (in the episode) keep drawing from
+        ``_seq``, which is at least the number renumbered here, so ids never collide.
+        """
+        for n, ev in enumerate(self.history + self.pending, start=1):
+            ev.id = f"ev{n:05d}"
+        self._seq = max(self._seq, len(self.history) + len(self.pending))
+        self._pending_changed()
+        self._history_changed()
+
     def state(self) -> dict[str, Any]:
         return {"delivered": len(self.history), "pending": [(e.time, e.id) for e in self.pending]}
 

@@ -38,4 +38,5 @@ def build(family: Family, spec: TaskSpec, seed: int) -> tuple[World, Scenario]:
     scenario = family.generate(Ctx(spec, world, rng))
     life.settle()  # the background steps aside around the family's records; they join the timeline
     renumber(world, scenario)  # ids in time order in every table: they never tell who placed a record
+    world.timeline.number_in_time_order()  # the events' ids too
     return world, scenario
