@@ -341,7 +341,7 @@ def _solve(world: World, f: dict[str, Any], window: tuple[int, int], urgent: lis
         *[A.api("helpdesk.get", id=i) for i in f["urgent"] + f["rest"]],
         A.api("calendar.list_events", start=clock.fmt_date(window[0]), end=clock.fmt_date(window[0] + clock.DAY)),
     ]
-    start = window[0] + 30 * clock.MINUTE
+    start = _free_start(world, window)
     writes = [A.api("helpdesk.update", id=i, priority="urgent") for i in urgent]
     writes += [
         A.api(
@@ -365,6 +365,16 @@ def _solve(world: World, f: dict[str, Any], window: tuple[int, int], urgent: lis
         ),
     ]
     return reads + writes + [A.api("helpdesk.list", status="open"), A.finish("Escalation handled.")]
+
+
+def _free_start(world: World, window: tuple[int, int]) -> int:
+    """The first half hour of the window, from its second half hour on, that clashes with nothing booked."""
+    booked = [(e["start"], e["end"]) for e in world.services["calendar"].table("entries").values()]
+    a, b = window
+    for start in range(a + 30 * clock.MINUTE, b - 30 * clock.MINUTE + 1, 15 * clock.MINUTE):
+        if not any(s < start + 1800 and start < e for s, e in booked):
+            return start
+    return a + 30 * clock.MINUTE  # a full window: the check asks for the window, not a free slot
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
