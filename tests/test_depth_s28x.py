@@ -1,0 +1,83 @@
+"""Headroom for session 28's group X (issue 21, points 3 and 5): at levels 4-5 the deciding record sits deep
+in the history among same-shaped live candidates, a later amendment in another channel can overrule it,
+and the trigger asks for the outcome; a half-done or stale run fails and another door passes.
+
+Action lists are built from the facts, like the oracle; each test plays one task to its verdict.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from episodes import at_level as _at_level
+from episodes import failed as _failed
+from episodes import play as _play
+
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.devices.phone import script as S
+from claw_gym.envs.kit import notation
+
+
+# ---- dual-invite-dnd -------------------------------------------------------------------------------
+def _invite_steps(env, start: int, end: int, dnd: bool = True) -> list[str]:
+    """Another door than the oracle's: the event through the API, a new mail (not a reply) to the manager."""
+    f = env.scenario.facts
+    steps = [
+        A.wait(f["trigger_at"] - env.world.clock.now + 120, wake=False),
+        A.api("calendar.create_event", title=f["title"], start=clock.fmt(start), end=clock.fmt(end)),
+    ]
+    if dnd:
+        steps += [*S.open_app("Settings"), S.tap("id/switch_do_not_disturb")]
+    steps.append(A.api("workmail.send", to=[f["boss"]], subject=f["title"], body="In my calendar, phone silenced."))
+    return steps + [A.wait(8 * clock.HOUR, wake=False)]
+
+
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_invite_slot_is_decided_deep_among_live_same_shaped_invites(level, days):
+    for seed in range(3):
+        env = _at_level("dual-invite-dnd", level, seed)
+        world, f = env.world, env.scenario.facts
+        now = world.clock.now
+        files = world.services["files"]
+        live = [c for c in f["candidates"] if c["start"] > f["trigger_at"]]
+        assert len(live) >= 3 and all(re.fullmatch(r"Downloads/invite( \(\d\))?\.ics", c["path"]) for c in live)
+        uids = [re.search(r"UID:(\S+)", files.read(c["path"])["content"]).group(1) for c in live]
+        assert all(re.fullmatch(r"\d{10}@claw", u) for u in uids)  # no "old-" tell in any of them
+        assert {f["title"] in files.read(c["path"])["content"] for c in live} == {True}
+        chat = list(world.services["chat"].table("messages").values())
+        took = [m for m in chat if notation.hhmm(f["took"]) in m["text"] and f["title"].split()[-1] in m["text"]]
+        assert len(took) == 1 and took[0]["time"] == f["confirmed_at"] <= now - days * clock.DAY
+        trig = next(e.record for e in world.timeline.pending if e.record and e.record.get("id") == f["mail"])
+        assert not any(notation.hhmm(c["start"]) in trig["body"] for c in live)  # the mail names no slot
+        assert "invite (" not in trig["body"] and ".ics" not in trig["body"]
+        if level == 5 or "amended_at" in f:  # the later text: another channel, no topic named, days back
+            sms = [m for m in world.services["sms"].table("messages").values() if m["time"] == f["amended_at"]]
+            assert len(sms) == 1 and f["title"].split()[-1] not in sms[0]["body"]
+            assert f["confirmed_at"] < f["amended_at"] <= now - 3 * clock.DAY
+            later = sorted(c["start"] for c in live if c["start"] > f["took"])
+            assert f["start"] == later[0]
+        else:
+            assert f["start"] == f["took"]
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_invite_through_the_api_and_a_new_mail_passes_and_without_dnd_fails(level):
+    env = _at_level("dual-invite-dnd", level, seed=1)
+    f = env.scenario.facts
+    verdict = _play(env, _invite_steps(env, f["start"], f["end"]))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    assert _failed(_play(env, _invite_steps(env, f["start"], f["end"], dnd=False))) == [
+        "the phone is on Do not disturb"
+    ]
+
+
+def test_invite_the_slot_the_client_first_took_fails_once_the_manager_texted_it_off():
+    env = _at_level("dual-invite-dnd", 5, seed=2)
+    f = env.scenario.facts
+    took = next(c for c in f["candidates"] if c["start"] == f["took"])
+    assert took["start"] != f["start"]
+    want = ["the invite's event is in the calendar at its time, and no other candidate"]
+    assert _failed(_play(env, _invite_steps(env, took["start"], took["end"]))) == want
