@@ -181,7 +181,12 @@ def _generate_deep(ctx: Ctx, boss: Any) -> Scenario:
     for i in range(2):  # invites of meetings that are over, named the way the browser numbers on
         old = ctx.pick([t for t in TOPICS if t != topic])
         t = ctx.now - (i + 1) * int(ctx.rng.integers(2, 9)) * clock.DAY - int(ctx.rng.integers(0, 3600))
-        plant.file(ctx, t - clock.DAY, f"Downloads/invite ({4 + i}).ics", _ics(f"{ctx.code(10)}@claw", old, t, t + clock.HOUR, boss.email))
+        plant.file(
+            ctx,
+            t - clock.DAY,
+            f"Downloads/invite ({4 + i}).ics",
+            _ics(f"{ctx.code(10)}@claw", old, t, t + clock.HOUR, boss.email),
+        )
     deep, body = _deep(ctx, boss, topic, trigger)
     mail = arrivals.arrive_mail(ctx, "workmail", trigger, boss.email, topic, body + f"\n\n{boss.first}")
     deadline = deadlines.deadline_after(ctx, trigger, content=deep["start"] + START_SLACK)
@@ -194,7 +199,9 @@ def _generate_deep(ctx: Ctx, boss: Any) -> Scenario:
         "cal_before": sorted(ctx.svc("calendar").table("entries")),
         **deep,
     }
-    return Scenario(None, facts, deadline=deadline, trigger=f"{boss.name} mails at {clock.fmt(trigger)}: invite in Downloads")
+    return Scenario(
+        None, facts, deadline=deadline, trigger=f"{boss.name} mails at {clock.fmt(trigger)}: invite in Downloads"
+    )
 
 
 def _placed(world: World, before: list[str]) -> list[tuple[int, int]]:

@@ -17,7 +17,7 @@ from episodes import play as _play
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
-from claw_gym.envs.kit import notation
+from claw_gym.envs.kit import notation, records
 
 
 # ---- dual-invite-dnd -------------------------------------------------------------------------------
@@ -81,3 +81,70 @@ def test_invite_the_slot_the_client_first_took_fails_once_the_manager_texted_it_
     assert took["start"] != f["start"]
     want = ["the invite's event is in the calendar at its time, and no other candidate"]
     assert _failed(_play(env, _invite_steps(env, took["start"], took["end"]))) == want
+
+
+# ---- xdev-receipt-expense --------------------------------------------------------------------------
+def _receipts(env) -> dict[str, str]:
+    """The receipts' texts as the phone's shade will show them, by arrival time."""
+    return {e.time: e.record["text"] for e in env.world.timeline.pending if e.service == "phone" and e.record}
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_receipt_profile_is_a_calendar_judgement_not_a_label(level):
+    from claw_gym.envs.xdev_receipt_expense import DEEP, NOTE_TITLE
+
+    orders = set()
+    for variant in ("ride", "meal"):
+        for seed in range(4):
+            env = _at_level("xdev-receipt-expense", level, seed, variant=variant)
+            world, f = env.world, env.scenario.facts
+            shown = _receipts(env)
+            texts = [shown[f["receipt_at"]], shown[f["personal_at"]]]
+            assert not any(w in t for t in texts for w in ("Business", "Personal", "business", "personal"))
+            places = [next(p for p in DEEP[variant]["places"] if p in t) for t in texts]
+            entries = list(world.services["calendar"].table("entries").values())
+            at = {p: [e for e in entries if e["location"] == p] for p in places}
+            assert all(len(v) == 1 for v in at.values()), at
+            work, private = at[places[0]][0], at[places[1]][0]
+            assert abs(work["start"] - f["receipt_at"]) < 2 * clock.HOUR
+            assert abs(private["start"] - f["personal_at"]) < 2 * clock.HOUR
+            assert work["notes"] and not private["notes"]  # the client and their company, on the work one only
+            note = next(n for n in world.services["notes"].table("notes").values() if n["title"] == NOTE_TITLE)
+            assert "business" not in note["body"].lower() and "profile" not in note["body"].lower()
+            orders.add(f["receipt_at"] < f["personal_at"])
+    assert orders == {True, False}  # the work receipt is not always the first (or the last) to land
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_receipt_personal_one_fails_and_api_door_passes_whichever_lands_first(level):
+    from claw_gym.envs.xdev_receipt_expense import FAMILY
+
+    for seed in (0, 1):
+        env = _at_level("xdev-receipt-expense", level, seed, variant="meal")
+        f = env.scenario.facts
+        v = _play(env, FAMILY.stale_oracle(env.world, f))
+        assert "the personal trip is not claimed" in _failed(v)
+        env.reset(seed=seed)
+        f = env.scenario.facts
+        sheet = env.world.services["files"].find(f["sheet"])["content"]
+        steps = [
+            A.wait(max(f["receipt_at"], f["personal_at"]) + 200 - env.world.clock.now, wake=False),
+            A.api(
+                "expenses.create",
+                date=f["date"],
+                merchant="Tabby",
+                amount=f["amount"],
+                category="meals",
+                tx_id=f["tx"],
+                notes=f"client lunch, {f['cc']}",
+            ),
+            A.api("files.write", path=f["sheet"], content=sheet + f"{f['date']},Tabby,{f['amount']:.2f},meals\n"),
+        ]
+        steps.append(A.api("expenses.submit", ids=[records.next_id(env.world.services["expenses"], "claims")]))
+        if f["dm"]:
+            steps.append(A.api("chat.post", channel=f["dm"], text=f"Claim in for {f['amount']:.2f} EUR"))
+        v = _play(env, steps)
+        assert v["passed"] and not v["violations"], v
+        env.reset(seed=seed)
+        v = _play(env, steps[:2] + steps[3:])  # half done: no line in the sheet
+        assert _failed(v) == ["one line in the laptop's expenses sheet with the date and amount"]

@@ -311,7 +311,7 @@ def test_receipt_personal_trip_and_old_cost_centre_fail_other_doors_pass():
     row = f"{f['date']},Tabby,EUR {f['amount']:.2f},meals\n"
     cid = records.next_id(env.world.services["expenses"], "claims")
     steps = [  # the API door, the sheet rewritten whole, the amount with its currency, the notes in other words
-        A.wait(f["trigger_at"] + 200 - env.world.clock.now, wake=False),
+        A.wait(f["receipt_at"] + 200 - env.world.clock.now, wake=False),
         A.api("expenses.create", **{**args, "notes": f"cost centre {f['cc'].lower()}"}),
         A.api("files.write", path=f["sheet"], content=sheet + row),
         A.api("expenses.submit", ids=[cid]),
