@@ -148,3 +148,71 @@ def test_receipt_personal_one_fails_and_api_door_passes_whichever_lands_first(le
         env.reset(seed=seed)
         v = _play(env, steps[:2] + steps[3:])  # half done: no line in the sheet
         assert _failed(v) == ["one line in the laptop's expenses sheet with the date and amount"]
+
+
+# ---- xdev-ledger-code ------------------------------------------------------------------------------
+def _ledger_run(env, code: str, receipts: list[str]) -> list[str]:
+    """Run the tool with ``code`` for the target batch, post the total with ``receipts``, and the side goals."""
+    from claw_gym.envs.xdev_ledger_code import VARIANTS
+
+    f = env.scenario.facts
+    v = VARIANTS[f["variant"]]
+    steps = [A.shell(f"python3 ~/{v['tool']} --{v['key']} {f['target']} --code {code}", timeout=30)]
+    steps.append(
+        A.shell(
+            f"claw chat post --channel {f['channel']} --text 'Total {f['total']:.2f} EUR, receipt {' '.join(receipts)}'"
+        )
+    )
+    if f["todo"]:
+        steps.append(A.api("todo.complete", id=f["todo"]))
+    if f["ticket"]:
+        steps.append(A.api("helpdesk.comment", id=f["ticket"], text=f"receipt {receipts[-1]}"))
+    return steps
+
+
+def test_ledger_the_tool_takes_the_expired_code_so_choosing_the_newest_is_the_agents_job():
+    env = _at_level("xdev-ledger-code", 4, seed=0, variant="ledger")
+    f = env.scenario.facts
+    from claw_gym.envs.xdev_ledger_code import VARIANTS
+
+    v = VARIANTS["ledger"]
+    script = env.world.services["files"].find(v["tool"])["content"]
+    assert f["code"] not in script and f["old"] not in script  # hashes only, and both of them
+    obs, *_ = env.step(A.shell(f"python3 ~/{v['tool']} --{v['key']} {f['target']} --code {f['old']}", timeout=30))
+    assert f["old_receipt"] in obs["result"]  # the tool does not refuse the expired push
+    env.reset(seed=0)
+    verdict = _play(env, _ledger_run(env, f["old"], [f["old_receipt"]]))
+    assert f"the {f['target']} batch was pushed with the newest code" in _failed(verdict)
+    env.reset(seed=0)
+    verdict = _play(env, _ledger_run(env, f["code"], [f["old_receipt"], f["receipt"]]))  # a hedge
+    assert _failed(verdict) == [f"the total and the receipt were posted in #{f['channel']}"]
+    env.reset(seed=0)
+    retry = _ledger_run(env, f["old"], [])[:1] + _ledger_run(env, f["code"], [f["receipt"]])
+    verdict = _play(env, retry)  # a first run with the expired code, then the right one: the last run counts
+    assert verdict["passed"] and not verdict["violations"], verdict
+
+
+@pytest.mark.parametrize("variant", ["ledger", "payroll"])
+def test_ledger_a_later_mail_undoes_the_switch_and_the_batch_from_before_counts(variant):
+    for seed in range(3):
+        env = _at_level("xdev-ledger-code", 5, seed, variant=variant)
+        world, f = env.world, env.scenario.facts
+        now = world.clock.now
+        assert f["undone_at"] and now - 14 * clock.DAY - clock.DAY <= f["undone_at"] <= now - 3 * clock.DAY
+        svc = "workmail" if "workmail" in world.services else "mail"
+        undo = [m for m in world.services[svc].table("messages").values() if m["time"] == f["undone_at"]]
+        assert len(undo) == 1
+        from claw_gym.envs.xdev_ledger_code import VARIANTS
+
+        text = (undo[0]["subject"] + undo[0]["body"]).lower()
+        assert not any(n in text for n in VARIANTS[variant]["names"]) and VARIANTS[variant]["noun"] not in text
+        chat = [m for m in world.services["chat"].table("messages").values() if m["channel"] == f["channel"]]
+        first = [m for m in chat if f["target"] in m["text"] and m["sender"] == f["manager"]]
+        assert len(first) == 1 and first[0]["time"] <= now - 60 * clock.DAY  # the batch from before: deeper still
+        assert first[0]["time"] < f["decided_at"] < f["undone_at"]
+        assert len(f["candidates_at"]) >= 3
+    env.reset(seed=0)
+    from claw_gym.envs.xdev_ledger_code import FAMILY
+
+    verdict = _play(env, FAMILY.oracle(env.world, {**env.scenario.facts, "target": env.scenario.facts["older"]}))
+    assert "no other batch was pushed" in _failed(verdict)  # the suggestion the mail undid

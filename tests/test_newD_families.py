@@ -181,7 +181,8 @@ def test_ledger_hard_end_the_change_is_a_yes_in_a_thread_and_the_answer_is_never
             for m in env.world.services["chat"].table("messages").values()
             if m["channel"] == f["channel"] and m["sender"] == f["manager"] and m["time"] < f["start"]
         ]
-        naming_target = [m for m in mine if f["target"] in m["text"]]
+        switched = f["older"] if f.get("undone_at") else f["target"]  # undone later by mail: the one before counts
+        naming_target = [m for m in mine if switched in m["text"]]
         assert not naming_target, naming_target  # only the colleague's suggestion names it
         quarterly = [m for m in mine if "quarterly" in m["text"]]
         assert len(quarterly) == 1
