@@ -216,3 +216,43 @@ def test_ledger_a_later_mail_undoes_the_switch_and_the_batch_from_before_counts(
 
     verdict = _play(env, FAMILY.oracle(env.world, {**env.scenario.facts, "target": env.scenario.facts["older"]}))
     assert "no other batch was pushed" in _failed(verdict)  # the suggestion the mail undid
+
+
+# ---- dual-callback-crm -----------------------------------------------------------------------------
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_callback_the_number_is_in_no_signature_and_the_text_points_to_a_day(level, days):
+    for seed in range(3):
+        env = _at_level("dual-callback-crm", level, seed)
+        world, f = env.world, env.scenario.facts
+        now, first = world.clock.now, f["contact"].split()[0]
+        deals = world.services["crm"].table("deals")
+        assert len(f["namesakes"]) >= 3 and all(deals[d]["stage"] != "won" for d in f["namesakes"])
+        mails = [m for m in world.services["workmail"].table("messages").values() if f"\n{first} " in m["body"]]
+        assert len(mails) >= 3 and not any(f["number"] in m["body"] for m in mails)
+        texts = [m for m in world.services["sms"].table("messages").values() if m["number"] == f["number"]]
+        assert len(texts) == 1 and texts[0]["time"] == f["texted_at"] and 3 * clock.DAY <= now - f["texted_at"]
+        body = texts[0]["body"]
+        assert first in body and f["contact"].split()[1] not in body and f["account"].split()[0] not in body
+        day = re.search(r"on (\d{1,2} [A-Z][a-z]+)|from (\d{1,2} [A-Z][a-z]+)", body)
+        said = day.group(1) or day.group(2)
+        on_day = [m for m in mails if clock.to_datetime(m["time"]).strftime("%-d %B") == said]
+        assert [m["id"] for m in on_day] == [f["caller_mail"]]  # the day picks one namesake's mail
+        assert now - on_day[0]["time"] >= days * clock.DAY and f["account"] in on_day[0]["body"]
+
+
+def test_callback_the_namesake_who_mailed_last_is_not_the_caller():
+    from claw_gym.envs import dual_callback_crm
+
+    env = _at_level("dual-callback-crm", 5, seed=2)
+    f = env.scenario.facts
+    deals = env.world.services["crm"].table("deals")
+    mails = [
+        m
+        for m in env.world.services["workmail"].table("messages").values()
+        if f"\n{f['contact'].split()[0]} " in m["body"]
+    ]
+    newest = max(mails, key=lambda m: m["time"])
+    assert newest["id"] != f["caller_mail"]
+    wrong = next(d for d in f["namesakes"] if deals[d]["account"] in newest["body"])
+    plan = [a.replace(f["deal"], wrong) if "log_activity" in a else a for a in dual_callback_crm.oracle(env.world, f)]
+    assert "the callback is logged on the customer's deal" in _failed(_play(env, plan))
