@@ -63,6 +63,13 @@ AMEND = [
     "Change of plan: {hhmm} is off for them, they'll go with the following slot from their list (same day)",
 ]
 CHANNEL = "general"
+#: the manager's texts about other things, with the amendment's words ("slot", "can't do ... after all")
+TEXTS = [
+    "Can't do drinks at 18:00 after all, the kids' thing moved. Next week?",
+    "Got a slot at the garage Friday morning, will be in around 11",
+    "Running late, take the next slot in the standup without me",
+    "The dentist gave me the 08:15 slot, so I'm in a bit later tomorrow",
+]
 
 
 def _stamp(t: int) -> str:
@@ -122,6 +129,8 @@ def _deep(ctx: Ctx, boss: Any, topic: str, trigger: int) -> tuple[dict[str, Any]
     )
     chosen = took + 1 if amend else took
     facts: dict[str, Any] = {"candidates": cands, "confirmed_at": said, "took": cands[took]["start"]}
+    for line in ctx.sample(TEXTS, 2):  # the manager's everyday texts: same words, other matters
+        plant.sms(ctx, xchain.days_back(ctx, 2, 40), boss.phone, line)
     if amend:
         text = ctx.pick(AMEND).format(hhmm=notation.hhmm(cands[took]["start"]))
         facts["amended_at"] = plant.sms(ctx, xchain.days_back(ctx, 4, 12), boss.phone, text)["time"]
@@ -181,6 +190,7 @@ def _generate_deep(ctx: Ctx, boss: Any) -> Scenario:
     for i in range(2):  # invites of meetings that are over, named the way the browser numbers on
         old = ctx.pick([t for t in TOPICS if t != topic])
         t = ctx.now - (i + 1) * int(ctx.rng.integers(2, 9)) * clock.DAY - int(ctx.rng.integers(0, 3600))
+        t = t // (15 * clock.MINUTE) * 15 * clock.MINUTE  # meetings start on the quarter hour
         plant.file(
             ctx,
             t - clock.DAY,
