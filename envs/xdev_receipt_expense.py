@@ -78,8 +78,8 @@ DEEP: dict[str, dict[str, Any]] = {
         "receipt": "{where}\nYou paid EUR {amount:.2f} incl. tip, {at}.",
         "places": VARIANTS["meal"]["places"] + VARIANTS["meal"]["personal"],
         "what": "meals with clients",
-        "work": ["Lunch with {who}", "Meal with {who}", "Catch-up with {who}"],
-        "private": ["Lunch with {who}", "Meal with {who}", "Catch-up with {who}"],
+        "work": ["Breakfast with {who}", "Meet {who}", "Catch-up with {who}"],
+        "private": ["Breakfast with {who}", "Meet {who}", "Catch-up with {who}"],
     },
 }
 CLIENTS = ["Bluepeak", "Northwind", "Helix Labs", "Sable & Co", "Orbitra", "Fernway"]
