@@ -111,11 +111,9 @@ CC_MAILS = [
 
 
 def _charge(ctx: Ctx, t: int, amount: float, merchant: str) -> str:
-    """A past card payment as the background writes one, with the bank app's notification; its id."""
-    rid = str(ctx.svc("bank").post(-amount, merchant, "card payment", time=t)["id"])
-    if "device" in ctx.world.services and amount > 25:
-        ctx.svc("device").log_line("notification", "Bank", f"You paid {amount:.2f} EUR at {merchant}", time=t + 5)
-    return rid
+    """A past card payment as the background writes one (kit.plant: its event line, the bank app's push
+    above 25 EUR); its id."""
+    return str(plant.charge(ctx, t, amount, merchant)["id"])
 
 
 def _cc(ctx: Ctx) -> str:
