@@ -11,8 +11,10 @@ contact: the callback belongs on the one whose contact is the caller, not on the
 first or biggest deal.
 
 At difficulty 4-5 the phone knows the caller by first name only, and three or four customers of
-that first name have open deals at different accounts: which one rang shows in a mail >= 30 / 60
-days back whose signature carries the number in the call log (the others' signatures carry theirs).
+that first name have open deals at different accounts. Every one of them mailed, each signature with
+a desk line; the number in the call log is in no signature. It texted days back (first name only,
+no account, no deal): "did you look at what I sent on <day>?" - the caller's mail of that day, >= 30
+/ 60 days back, names the account (the namesakes' mails are on other days).
 A work note (a line among unrelated ones, with a supplier-call decoy and an expired rule in other
 notes) adds a goal the instruction points to ("the usual after-call bits"): a follow-up with the
 customer two working days later, as a calendar entry or a to-do.
@@ -32,6 +34,7 @@ from claw_gym.tasks.footprint import Footprint, Own, field_in, path_under
 from claw_gym.world import World
 
 from .kit import household, laptop_files, notation, phone_flows, plant, records
+from .kit import xchain as X
 
 ACCOUNTS = [
     "Northwind Foods",
@@ -69,6 +72,11 @@ ASIDES = [
     "Following up on our chat about the {deal}. Happy to talk next week.",
 ]
 DEALS = ["annual renewal", "pilot expansion", "support upgrade", "new seats", "data migration"]
+#: level 4-5: the caller's text from the number that later rang; names the day of their deep mail, nothing else
+TEXTS = [
+    "{first} here, from my mobile this time - did you get a chance to look at what I sent on {day}? No rush.",
+    "Hi, it's {first} (mobile). Any thoughts on my mail from {day}? Happy to talk it through.",
+]
 TEMPLATE = "Documents/templates/call-notes.md"
 TEMPLATE_TEXT = (
     "# Call notes\n\nAccount: {{account}}\nContact: {{contact}}\nDeal: {{deal}}\nDate: {{date}}\n"
@@ -186,25 +194,34 @@ def _namesakes(ctx: Ctx, target: dict, deals: list[dict], num: str, first: str, 
         _deal(ctx, acc, f"{acc.split()[0]} {ctx.pick(DEALS)}", f"{first} {last}") for acc, last in zip(others, lasts)
     ]
     deals.extend(new[1:])
-    numbers = [num] + [notation.phone_number(ctx) for _ in new[1:]]
+    numbers = [notation.phone_number(ctx) for _ in new]  # desk lines: the mobile that rang is in none
     back = household.days_back(ctx)
     mails = []
+    used = {back - 1, back, back + 1}
     for k, (d, number) in enumerate(zip(new, numbers)):
-        days = back if k == 0 else int(ctx.rng.integers(8, 85))
+        days = back
+        while k and days in used:  # the namesakes' mails on other days than the caller's
+            days = int(ctx.rng.integers(8, 85))
+        used.add(days)
         slug = re.sub(r"[^a-z]+", "", d["account"].lower())
         who = d["contact"]
         addr = f"{who.split()[0].lower()}.{who.split()[1].lower()}@{slug}.com"
         body = ctx.pick(ASIDES).format(deal=d["title"]) + f"\n\nBest,\n{who}\n{d['account']}\n{number}\n"
         t = plant.jitter(ctx, ctx.now - days * clock.DAY + int(ctx.rng.integers(9, 17)) * clock.HOUR - clock.DAY // 2)
-        mails.append(plant.mail_in(ctx, "workmail", t, addr, f"Re: {d['title']}", body, who=who)["id"])
+        mails.append(plant.mail_in(ctx, "workmail", t, addr, f"Re: {d['title']}", body, who=who))
+    day = clock.to_datetime(mails[0]["time"]).strftime("%-d %B")
+    text = ctx.pick(TEXTS).format(first=first, day=day)
+    texted = plant.sms(ctx, X.days_back(ctx, 4, 14), num, text, who=first)
     rule_at = household.minute_jitter(ctx, ctx.now - household.days_back(ctx) * clock.DAY)
     note = household.rule_note(ctx, FOLLOW_RULE, t=rule_at, work=True)
     household.decoy_notes(ctx, list(FOLLOW_DECOYS), around=ctx.now - 40 * clock.DAY, work=True, avoid=note)
     before = records.ids_now(ctx, ("calendar", "entries"), ("todo", "items"))
     return {
         "namesakes": [d["id"] for d in new],
-        "caller_mail": mails[0],
-        "caller_mail_at": ctx.now - back * clock.DAY,
+        "caller_mail": mails[0]["id"],
+        "caller_mail_at": mails[0]["time"],
+        "desk": numbers[0],
+        "texted_at": texted["time"],
         "follow_day": _working_days_after(ctx.now, 2),
         "follow_note": note,
         "rule_at": rule_at,
@@ -299,9 +316,9 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
     )
     deep = []
     if "follow_day" in f:  # the number in the call log, found in a customer's mail signature
-        digits = f["number"].split()[-1]
         deep = [
-            A.api("workmail.search", query=digits),
+            A.shell(f"claw sms list --number {f['number']!r}"),
+            A.api("workmail.search", query=f["contact"].split()[0]),
             A.api("workmail.get", id=f["caller_mail"]),
             A.shell("claw notes list --query follow-up"),
             laptop_files.claw(
@@ -328,7 +345,7 @@ FAMILY = Family(
     name="dual-callback-crm",
     count=60,
     kind="reactive",
-    services=("phone", "crm", "files", "contacts", "calendar", "workmail", "notes", "todo"),
+    services=("phone", "crm", "files", "contacts", "calendar", "workmail", "notes", "todo", "sms"),
     devices=("laptop", "phone"),
     needs_sim_phone=True,
     summary="The phone placed a call to the customer whose missed call is in the log (saved on the phone only); "

@@ -6,8 +6,13 @@ the meeting starts the agent must put the event in the calendar at the invite's 
 Do not disturb on on the phone (the manager asked for no buzzing) and let the manager know
 (their mail asks for it: a reply, or a new mail, from either mailbox). Older .ics
 files of past meetings sit in Downloads as distractors (more with difficulty). At difficulty
-4-5 every invite is named as a browser saves it ("invite.ics", "invite (3).ics"): which one
-is today's shows only inside (its summary and DTSTART).
+4-5 every invite is named as a browser saves it ("invite.ics", "invite (3).ics") and no file
+arrives with the mail: the client sent several slots for today weeks ago (30+ days back at 4,
+60+ at 5), all still in Downloads, same summary, same UID shape. Which one holds is the thread's
+logic: the manager's #general line back then names the slot the client took (a line about
+another client's slot is a decoy); at 5 (and in half of the 4s) a later text from the manager,
+days back, says that slot fell through and they take the next one that day. The mail asks for
+the outcome (in the calendar, no phone going off) without naming the slot.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, checks, deadlines, laptop_files, notation, records, views
+from .kit import arrivals, checks, deadlines, laptop_files, notation, plant, records, views, xchain
 
 TOPICS = [
     "Escalation call with Northwind",
@@ -42,6 +47,29 @@ ASKS = [
     "on Do not disturb beforehand, and drop me a line when that's done.",
 ]
 WHY = "the manager's mail asks"
+#: the level-4-5 trigger: the outcome wanted, not the file or the slot
+ASKS_DEEP = [
+    "{topic} is today. The invite is in your Downloads with the other slots they sent back then. I need it in "
+    "your calendar, and no phone going off during it this time (Do not disturb). Tell me when it's sorted.",
+    "Reminder: {topic} today. Their invite should still be in your Downloads from when they offered times. "
+    "Make sure it's in your calendar and your phone is on Do not disturb for it, then let me know.",
+]
+CONFIRM = [
+    "{client} took the {hhmm} on {day}, the other times they offered are just holds",
+    "fyi {client} confirmed {hhmm} on {day} - ignore the other slots in their invite mail",
+]
+AMEND = [
+    "Their side can't do {hhmm} after all. We take the next slot they offered after that one, same day",
+    "Change of plan: {hhmm} is off for them, they'll go with the following slot from their list (same day)",
+]
+CHANNEL = "general"
+#: the manager's texts about other things, with the amendment's words ("slot", "can't do ... after all")
+TEXTS = [
+    "Can't do drinks at 18:00 after all, the kids' thing moved. Next week?",
+    "Got a slot at the garage Friday morning, will be in around 11",
+    "Running late, take the next slot in the standup without me",
+    "The dentist gave me the 08:15 slot, so I'm in a bit later tomorrow",
+]
 
 
 def _stamp(t: int) -> str:
@@ -63,8 +91,57 @@ def _slug(text: str) -> str:
 START_SLACK = 5 * clock.MINUTE  # the episode runs this long into the meeting
 
 
+def _deep(ctx: Ctx, boss: Any, topic: str, trigger: int) -> tuple[dict[str, Any], str]:
+    """Level 4-5: same-shaped live invites of today, the slot decided by a deep chat line and a later text.
+
+    Returns the facts that differ from the shallow path, and the trigger mail's body."""
+    client = topic.rsplit(" with ", 1)[-1]
+    n = 3 if ctx.difficulty == 4 else 4
+    first = (deadlines.deadline_after(ctx, trigger) // (15 * clock.MINUTE) + 2) * 15 * clock.MINUTE
+    starts = [first]
+    for _ in range(n - 1):
+        starts.append(starts[-1] + ctx.pick([45, 60, 75, 90]) * clock.MINUTE)
+    lo, hi = xchain.depth_days(ctx)
+    sent = xchain.days_back(ctx, lo + 3, hi)  # when the client's slots were saved
+    order = [int(i) for i in ctx.rng.permutation(n)]  # the save order: names say nothing about time
+    cands = []
+    for k, i in enumerate(order):
+        path = "Downloads/invite.ics" if k == 0 else f"Downloads/invite ({k}).ics"
+        end = starts[i] + ctx.pick([30, 45, 60]) * clock.MINUTE
+        cands.append({"start": starts[i], "end": end, "path": path})
+        body = _ics(f"{ctx.code(10)}@claw", topic, starts[i], end, boss.email)
+        plant.file(ctx, sent + 40 * k + int(ctx.rng.integers(5, 30)), path, body)
+    cands.sort(key=lambda c: c["start"])
+    amend = ctx.difficulty == 5 or ctx.rng.random() < 0.5
+    took = int(ctx.rng.integers(0, n - 1)) if amend else int(ctx.rng.integers(0, n))
+    day = clock.to_datetime(starts[0]).strftime("%a %d %b")
+    said = xchain.days_back(ctx, lo, max(lo, (sent - ctx.now) // -clock.DAY - 1))
+    line = ctx.pick(CONFIRM).format(client=client, hhmm=notation.hhmm(cands[took]["start"]), day=day)
+    said = plant.chat(ctx, said, CHANNEL, boss.name, line)["time"]
+    other = ctx.pick([t.rsplit(" with ", 1)[-1] for t in TOPICS if not t.endswith(client)])
+    decoy = [c for i, c in enumerate(cands) if i != took][0]["start"]
+    plant.chat(
+        ctx,
+        xchain.days_back(ctx, lo, hi),
+        CHANNEL,
+        boss.name,
+        ctx.pick(CONFIRM).format(client=other, hhmm=notation.hhmm(decoy), day=day),
+    )
+    chosen = took + 1 if amend else took
+    facts: dict[str, Any] = {"candidates": cands, "confirmed_at": said, "took": cands[took]["start"]}
+    for line in ctx.sample(TEXTS, 2):  # the manager's everyday texts: same words, other matters
+        plant.sms(ctx, xchain.days_back(ctx, 2, 40), boss.phone, line)
+    if amend:
+        text = ctx.pick(AMEND).format(hhmm=notation.hhmm(cands[took]["start"]))
+        facts["amended_at"] = plant.sms(ctx, xchain.days_back(ctx, 4, 12), boss.phone, text)["time"]
+    facts.update(start=cands[chosen]["start"], end=cands[chosen]["end"], path=cands[chosen]["path"])
+    return facts, ctx.pick(ASKS_DEEP).format(topic=topic)
+
+
 def generate(ctx: Ctx) -> Scenario:
     boss = ctx.person("manager")
+    if ctx.difficulty >= 4:
+        return _generate_deep(ctx, boss)
     topic = ctx.pick(TOPICS)
     trigger = deadlines.trigger_time(ctx)
     start = (deadlines.deadline_after(ctx, trigger) // (15 * clock.MINUTE) + 2) * 15 * clock.MINUTE
@@ -104,6 +181,36 @@ def generate(ctx: Ctx) -> Scenario:
         },
         deadline=deadline,
         trigger=f"{boss.name} mails at {clock.fmt(trigger)}: invite saved to {path}",
+    )
+
+
+def _generate_deep(ctx: Ctx, boss: Any) -> Scenario:
+    topic = ctx.pick(TOPICS)
+    trigger = deadlines.trigger_time(ctx)
+    for i in range(2):  # invites of meetings that are over, named the way the browser numbers on
+        old = ctx.pick([t for t in TOPICS if t != topic])
+        t = ctx.now - (i + 1) * int(ctx.rng.integers(2, 9)) * clock.DAY - int(ctx.rng.integers(0, 3600))
+        t = t // (15 * clock.MINUTE) * 15 * clock.MINUTE  # meetings start on the quarter hour
+        plant.file(
+            ctx,
+            t - clock.DAY,
+            f"Downloads/invite ({4 + i}).ics",
+            _ics(f"{ctx.code(10)}@claw", old, t, t + clock.HOUR, boss.email),
+        )
+    deep, body = _deep(ctx, boss, topic, trigger)
+    mail = arrivals.arrive_mail(ctx, "workmail", trigger, boss.email, topic, body + f"\n\n{boss.first}")
+    deadline = deadlines.deadline_after(ctx, trigger, content=deep["start"] + START_SLACK)
+    facts = {
+        "trigger_at": trigger,
+        "title": topic,
+        "mail": mail,
+        "boss": boss.email,
+        "initial": dict(ctx.svc("phone").settings),
+        "cal_before": sorted(ctx.svc("calendar").table("entries")),
+        **deep,
+    }
+    return Scenario(
+        None, facts, deadline=deadline, trigger=f"{boss.name} mails at {clock.fmt(trigger)}: invite in Downloads"
     )
 
 
@@ -180,7 +287,7 @@ FAMILY = Family(
     name="dual-invite-dnd",
     count=60,
     kind="proactive",
-    services=("workmail", "files", "calendar", "phone", "contacts"),
+    services=("workmail", "files", "calendar", "phone", "contacts", "chat", "sms"),
     devices=("laptop", "phone"),
     needs_sim_phone=True,
     summary="As the meeting starts, the event of the .ics invite that landed in Downloads is in the calendar at its "

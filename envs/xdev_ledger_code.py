@@ -3,15 +3,20 @@
 A colleague asks (in a team chat channel, or by work mail) for this month's batch to be pushed
 with a tool on the person's laptop (``python3 ~/bin/<tool>.py``). The tool checks a one-time code
 that the vendor pushed to the phone's authenticator app: a phone notification (device-only: no
-API, no ``claw``). Two pushes are on the phone: the first expired and was re-sent, so the newest
-one counts (the tool refuses the old one). The tool writes a receipt derived from the code, and
-prints the batch total; the colleague wants the total and the receipt posted in the channel.
+API, no ``claw``). Two pushes are on the phone: the first expired (by its own "valid for 30 minutes")
+and was re-sent, so the newest one counts. The tool knows both issued codes and cannot tell which is
+still valid, so it takes either: a run with the expired one writes a receipt the vendor would refuse
+(the check tells it apart). The tool writes a receipt derived from the code, and prints the batch
+total; the colleague wants the total and the receipt posted in the channel (the receipt of the run
+that counts, and no other).
 
 Which batch: at levels 1-3 the request names it. At 4 and 5 it says "the one we agreed": the manager
 settled it in the channel 30+ (60+) days back, among three same-shaped candidates (an older decision, the
 later change that counts, and a colleague's question that the manager answered "no, still ..."); at 4-5
 the change is the manager's "yes" to a colleague's suggestion, the "no" names no batch, and a line about
-the quarterly run (a fourth batch) does not apply. More goals with difficulty: tick the person's to-do
+the quarterly run (a fourth batch) does not apply. At 5 (and in half of the 4s) the manager later
+mailed, days back and without naming the run, that the suggestion is undone and the batch is the one
+from before it (the oldest decision, deeper still). More goals with difficulty: tick the person's to-do
 (4+) and note the receipt on the finance ticket (5).
 """
 
@@ -67,6 +72,13 @@ NO = "No, it's still {name}. Nothing changed since."
 SUGGEST = "{name} has most of the new accounts now - shouldn't the monthly {noun} go against it instead?"
 YES = ["good point, let's do that from now on", "yes, makes sense - go with that from now on"]
 NO_HARD = "No - it's still what {first} suggested back then, nothing changed since."
+#: level 4-5 amendment by work mail, days back: names neither the run nor a batch
+UNDO = [
+    "About what {first} suggested in #{channel} a while ago - let's undo it. The new accounts are being moved "
+    "back, so from the next run it's the same as before that change.\n\n{me}",
+    "Small reversal: the switch {first} proposed in #{channel} didn't work out with the auditors. Go back to "
+    "what we had before it, starting with the next run.\n\n{me}",
+]
 QUARTERLY = "reminder: the quarterly {noun} always goes against {name}, separate from the monthly one"
 
 
@@ -120,6 +132,7 @@ def generate(ctx: Ctx) -> Scenario:
             state=state,
             salt=salt,
             code=code,
+            issued=(old,),
         ),
         time=ctx.now - 90 * clock.DAY,
     )
@@ -151,6 +164,12 @@ def generate(ctx: Ctx) -> Scenario:
         post(t_new, manager.name, DECIDE[1].format(noun=v["noun"], name=target))
         post(t_ask, other.name, ASK.format(noun=v["noun"], name=asked))
         post(t_no, manager.name, NO.format(name=target))
+    undone = None
+    if ctx.difficulty == 5 or (ctx.difficulty == 4 and ctx.rng.random() < 0.5):
+        svc = "workmail" if "workmail" in ctx.world.services else "mail"
+        body = ctx.pick(UNDO).format(first=other.first, channel=channel, me=manager.first)
+        undone = plant.mail_in(ctx, svc, X.days_back(ctx, 4, 14), manager.email, "next run", body, read=True)["time"]
+        target, older = older, target  # the batch from before the suggestion counts again
     month = clock.to_datetime(ctx.now).strftime("%B")
     which = f"the {target} batch" if ctx.difficulty <= 3 else "the batch we agreed for the monthly run"
     tool = f"python3 ~/{v['tool']}"
@@ -206,6 +225,8 @@ def generate(ctx: Ctx) -> Scenario:
             "total": totals[target],
             "other_totals": sorted(t for b, t in totals.items() if b != target),
             "receipt": X.receipt_for(code, salt, target),
+            "old_receipt": X.receipt_for(old, salt, target),
+            "undone_at": undone,
             "state": state,
             "pending": pending,
             "channel": channel,
@@ -238,6 +259,10 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     why = (
         f"the request in #{f['channel']} names the {f['target']} batch"
         if not f["deep"]
+        else f"{f['manager']} mailed on {clock.fmt_date(f['undone_at'])} that the switch agreed in #{f['channel']} on "
+        f"{clock.fmt_date(f['decided_at'])} is undone: back to {f['target']}, settled there on "
+        f"{clock.fmt_date(f['candidates_at'][0])}"
+        if f.get("undone_at")
         else f"{f['manager']} settled in #{f['channel']} on {clock.fmt_date(f['decided_at'])} that the monthly run "
         f"goes against {f['target']} (and said so again when asked about {f['asked']})"
     )
@@ -266,6 +291,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         m
         for m in posts
         if f["receipt"] in m["text"].upper()
+        and f.get("old_receipt", "-") not in m["text"].upper()
         and X.gives_one_figure(m["text"].upper().replace(f["receipt"], " "), f["total"], f["other_totals"])
     ]
     g.expect(
@@ -305,6 +331,9 @@ def _steps(world: World, f: dict[str, Any], code: str) -> list[str]:
             A.api("chat.history", channel=f["channel"], limit=60, offset=60),
             A.api("contacts.search", query=f["manager"]),
         ]
+    if f.get("undone_at"):  # the manager's later mail undoes the switch
+        svc = "workmail" if "workmail" in world.services else "mail"
+        steps += [A.api(f"{svc}.search", query=f["manager"].split()[0]), A.api(f"{svc}.list", limit=30)]
     steps += [
         S.open_shade(),
         A.key("back"),

@@ -10,6 +10,11 @@ notes, and added to the expenses sheet on the laptop; from level 3, submitted at
 the note's at levels 1-3; at 4 and 5 it changed 30+ (60+) days back, after finance's same-shaped mails
 about other teams' centres and the older one (at 4-5 the change that counts is the manager's reply in
 #general). Level 5: also tell the approver in their chat DM.
+
+At 4-5 no receipt says which profile it was: both name a place from the same pool, and the rule
+covers client meals / rides to client visits. Which one was for work is the calendar's: the business
+one's place and time match a client entry (who was there: the client, their company), the personal
+one's match an entry with a friend or a private appointment; either may come first.
 """
 
 from __future__ import annotations
@@ -51,6 +56,33 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "range": (38, 160),
     },
 }
+#: level 4-5: places both kinds of receipt draw from, and the receipt without a profile
+DEEP: dict[str, dict[str, Any]] = {
+    "ride": {
+        "receipt": "Trip · {where}\nTotal EUR {amount:.2f} charged to your card, {at}.",
+        "places": [
+            "Lindenplatz 3",
+            "Harbour Road 41",
+            "Kestrel Lane 7",
+            "Mill Street 118",
+            "Quay Side 9",
+            "Orchard Row 22",
+            "Bell Yard 5",
+            "Canal Walk 60",
+        ],
+        "what": "rides to client visits",
+        "work": ["{co} site visit", "Workshop at {co}", "{co} kick-off"],
+        "private": ["Dentist", "Haircut", "Viewing: flat", "Physio"],
+    },
+    "meal": {
+        "receipt": "{where}\nYou paid EUR {amount:.2f} incl. tip, {at}.",
+        "places": VARIANTS["meal"]["places"] + VARIANTS["meal"]["personal"],
+        "what": "meals with clients",
+        "work": ["Breakfast with {who}", "Meet {who}", "Catch-up with {who}"],
+        "private": ["Breakfast with {who}", "Meet {who}", "Catch-up with {who}"],
+    },
+}
+CLIENTS = ["Bluepeak", "Northwind", "Helix Labs", "Sable & Co", "Orbitra", "Fernway"]
 SHEET = "Documents/expenses/expenses-{year}.csv"
 NOTE_TITLE = "Work admin"
 NOTE_LINES = [
@@ -59,6 +91,10 @@ NOTE_LINES = [
     "- parking at the client site: level -2 only",
     "- wifi guest password changes every Monday",
 ]
+RULE_DEEP = (
+    "- {what}: expense within the hour of the receipt, linked to the card payment, cost centre {cc} in the "
+    "notes, and a line in the expenses sheet on the laptop; anything private I pay myself"
+)
 RULE = (
     "- {what} with the business profile: file the expense within the hour of the receipt, linked to the card "
     "payment, cost centre {cc} in the notes, and add a line to the expenses sheet on the laptop"
@@ -75,11 +111,9 @@ CC_MAILS = [
 
 
 def _charge(ctx: Ctx, t: int, amount: float, merchant: str) -> str:
-    """A past card payment as the background writes one, with the bank app's notification; its id."""
-    rid = str(ctx.svc("bank").post(-amount, merchant, "card payment", time=t)["id"])
-    if "device" in ctx.world.services and amount > 25:
-        ctx.svc("device").log_line("notification", "Bank", f"You paid {amount:.2f} EUR at {merchant}", time=t + 5)
-    return rid
+    """A past card payment as the background writes one (kit.plant: its event line, the bank app's push
+    above 25 EUR); its id."""
+    return str(plant.charge(ctx, t, amount, merchant)["id"])
 
 
 def _cc(ctx: Ctx) -> str:
@@ -96,7 +130,12 @@ def generate(ctx: Ctx) -> Scenario:
     deep = ctx.difficulty >= 4
     cc = cc_new if deep else cc_note
     lines = list(NOTE_LINES)
-    lines.insert(int(ctx.rng.integers(1, len(lines))), RULE.format(what=v["what"], cc=cc_note))
+    rule = (
+        RULE_DEEP.format(what=DEEP[ctx.variant]["what"], cc=cc_note)
+        if deep
+        else RULE.format(what=v["what"], cc=cc_note)
+    )
+    lines.insert(int(ctx.rng.integers(1, len(lines))), rule)
     if ctx.difficulty >= 3:
         lines.append((SUBMIT_TELL if ctx.difficulty >= 5 else SUBMIT).format(manager=manager.first))
     ctx.svc("notes").add(NOTE_TITLE, "\n".join(lines) + "\n", folder="work", time=X.days_back(ctx, 95, 110))
@@ -142,21 +181,30 @@ def generate(ctx: Ctx) -> Scenario:
     ctx.svc("files").put(sheet, out.getvalue(), time=ctx.now - 3 * clock.DAY)
     # the business receipt (phone only), its charge, and a personal trip later in the window
     trigger = X.at_minute(ctx, ctx.now + (25 + 12 * ctx.difficulty + int(ctx.rng.integers(0, 25))) * clock.MINUTE)
-    amount = ctx.money(*v["range"])
-    where = ctx.pick(v["places"])
-    text = v["receipt"].format(profile="Business", where=where, amount=amount, at=notation_at(trigger - 240))
-    rid = arrivals.arrive_notification(ctx, trigger, v["app"], v["title"], text)
-    tx = X.charge_arrive(ctx, trigger + 70, amount, v["app"])
     later = trigger + int(ctx.rng.integers(18, 45)) * clock.MINUTE
+    amount = ctx.money(*v["range"])
     p_amount = ctx.money(*v["range"])
     while abs(p_amount - amount) < 1:
         p_amount = ctx.money(*v["range"])
-    p_text = v["receipt"].format(
-        profile="Personal", where=ctx.pick(v["personal"]), amount=p_amount, at=notation_at(later - 200)
-    )
-    arrivals.arrive_notification(ctx, later, v["app"], v["title"], p_text)
-    p_tx = X.charge_arrive(ctx, later + 60, p_amount, v["app"])
-    deadline = trigger + clock.HOUR
+    why_personal = "its receipt on the phone says Personal; the rule covers the business profile"
+    if deep:  # either may come first; the calendar tells them apart
+        b_at, p_at = (trigger, later) if ctx.rng.random() < 0.5 else (later, trigger)
+        where, p_where = ctx.sample(DEEP[ctx.variant]["places"], 2)
+        text = DEEP[ctx.variant]["receipt"].format(where=where, amount=amount, at=notation_at(b_at - 240))
+        p_text = DEEP[ctx.variant]["receipt"].format(where=p_where, amount=p_amount, at=notation_at(p_at - 200))
+        why_personal = _calendar_pair(ctx, (b_at - 240, where), (p_at - 200, p_where), manager)
+    else:
+        b_at, p_at = trigger, later
+        where = ctx.pick(v["places"])
+        text = v["receipt"].format(profile="Business", where=where, amount=amount, at=notation_at(b_at - 240))
+        p_text = v["receipt"].format(
+            profile="Personal", where=ctx.pick(v["personal"]), amount=p_amount, at=notation_at(p_at - 200)
+        )
+    rid = arrivals.arrive_notification(ctx, b_at, v["app"], v["title"], text)
+    tx = X.charge_arrive(ctx, b_at + 70, amount, v["app"])
+    arrivals.arrive_notification(ctx, p_at, v["app"], v["title"], p_text)
+    p_tx = X.charge_arrive(ctx, p_at + 60, p_amount, v["app"])
+    deadline = b_at + clock.HOUR
     dm = None
     if ctx.difficulty >= 5:
         dm = f"dm-{manager.first.lower()}"
@@ -166,6 +214,9 @@ def generate(ctx: Ctx) -> Scenario:
         {
             "variant": ctx.variant,
             "trigger_at": trigger,
+            "receipt_at": b_at,
+            "personal_at": p_at,
+            "personal_why": why_personal,
             "receipt": rid,
             "tx": tx,
             "personal_tx": p_tx,
@@ -185,8 +236,36 @@ def generate(ctx: Ctx) -> Scenario:
         },
         deadline=deadline,
         deadline_stated=True,  # the note: file it within the hour
-        trigger=f"the {v['app']} business receipt ({amount:.2f}) lands on the phone at {clock.fmt(trigger)}",
+        trigger=f"the {v['app']} business receipt ({amount:.2f}) lands on the phone at {clock.fmt(b_at)}",
     )
+
+
+def _calendar_pair(ctx: Ctx, work: tuple[int, str], private: tuple[int, str], manager: Any) -> str:
+    """Level 4-5: the calendar entries that say which receipt was for work (a client, their company) and
+    which was private (a friend, an appointment); the reason the personal one is not claimed."""
+    d = DEEP[ctx.variant]
+    co = ctx.pick(CLIENTS)
+    client = (
+        f"{ctx.pick(['Hal', 'Ines', 'Tomas', 'Rhea', 'Bo', 'Leona'])} {ctx.pick(['Ortiz', 'Varga', 'Lund', 'Okafor'])}"
+    )
+    friend = ctx.person("friend")
+    meal = ctx.variant == "meal"
+    entries = [
+        (
+            work,
+            ctx.pick(d["work"]).format(co=co, who=client.split()[0]),
+            f"{client}, {co}",
+            [f"{client.split()[0].lower()}@{co.split()[0].lower()}.com"],
+        ),
+        (private, ctx.pick(d["private"]).format(who=friend.first), "", [friend.email] if meal else []),
+    ]
+    for (t, where), title, notes, guests in entries:
+        start = (t - (70 if meal else -15) * clock.MINUTE) // (15 * clock.MINUTE) * 15 * clock.MINUTE
+        created = X.days_back(ctx, 3, 12)
+        length = (75 if meal else 60) * clock.MINUTE
+        plant.calendar(ctx, created, title, start, start + length, location=where, attendees=guests, notes=notes)
+    what = f"with {friend.first}" if meal else "a private appointment"
+    return f"the calendar puts it at {private[1]}, {what}; the rule covers {d['what']}"
 
 
 def notation_at(t: int) -> str:
@@ -236,7 +315,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         "the personal trip is not claimed",
         not wrong,
         f"{len(wrong)} claims for it" if wrong else "not claimed",
-        because="its receipt on the phone says Personal; the rule covers the business profile",
+        because=f["personal_why"],
     )
     if f["submit"]:
         sub = [c for c in mine if c["status"] == "submitted"]
@@ -288,7 +367,7 @@ def _plain(cell: str, want: float) -> bool:
 
 def _steps(world: World, f: dict[str, Any], tx: str, amount: float, cc: str) -> list[str]:
     v = VARIANTS[f["variant"]]
-    settle = f["trigger_at"] + 120 - world.clock.now
+    settle = f["receipt_at"] + 120 - world.clock.now
     steps = [
         A.wait(settle, wake=False),
         S.open_shade(),
@@ -328,7 +407,7 @@ def _steps(world: World, f: dict[str, Any], tx: str, amount: float, cc: str) -> 
         ]
     if f["decided_at"] is not None:
         steps += [A.api("expenses.list"), S.open_shade(), A.long_press(element=f"text={v['title']}"), A.key("back")]
-    return [*steps, A.wait(f["trigger_at"] + clock.HOUR - world.clock.now, wake=False)]
+    return [*steps, A.wait(f["receipt_at"] + clock.HOUR - world.clock.now, wake=False)]
 
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
@@ -346,7 +425,7 @@ def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
 FAMILY = Family(
     name="xdev-receipt-expense",
     kind="proactive",
-    services=("phone", "expenses", "bank", "files", "notes", "mail", "workmail", "chat", "device"),
+    services=("phone", "expenses", "bank", "files", "notes", "mail", "workmail", "chat", "device", "calendar"),
     devices=("laptop", "phone"),
     needs_sim_phone=True,
     summary="The business receipt that only the phone shows is filed within the hour as an expense (amount, date, "

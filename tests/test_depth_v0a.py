@@ -132,7 +132,8 @@ def test_dual_callback_crm_the_number_decides_among_namesakes_deep_in_the_mail(d
         assert all(d["contact"].split()[0] == first for d in namesakes) and f["deal"] in f["namesakes"]
         mails = [m for m in w.services["workmail"].table("messages").values() if f"\n{first} " in m["body"]]
         assert len(mails) >= 3
-        with_number = [m for m in mails if f["number"] in m["body"]]
+        assert not [m for m in mails if f["number"] in m["body"]]  # the mobile that rang is in no signature
+        with_number = [m for m in mails if f["desk"] in m["body"]]
         assert [m["id"] for m in with_number] == [f["caller_mail"]]
         assert f["start"] - with_number[0]["time"] >= DEPTH[difficulty]
         assert f["start"] - f["rule_at"] >= DEPTH[difficulty]

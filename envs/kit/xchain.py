@@ -9,6 +9,9 @@ reply from the phone) share three things, kept here:
 * a command-line tool for the laptop that checks a one-time code by a slow hash (so the code
   cannot be guessed offline from the script) and derives a receipt from it (``tool_script``,
   ``receipt_for``): the receipt in the tool's state file proves the tool ran with the right code.
+  Like a real client it knows every code the vendor issued to the device but not which one is still
+  valid (the vendor's clock decides that), so a run with an expired push goes through locally with a
+  receipt the checker tells apart: picking the newest code is the agent's judgement, not the tool's.
 """
 
 from __future__ import annotations
@@ -120,7 +123,7 @@ HOME = os.path.expanduser("~")
 PENDING = os.path.join(HOME, "{pending}")
 STATE = os.path.join(HOME, "{state}")
 SALT = "{salt}"
-EXPECT = "{expect}"
+EXPECT = {expect}
 
 
 def rows(name):
@@ -145,7 +148,7 @@ def main():
     if not a.code:
         sys.exit("a one-time code is needed: --code CODE (pushed to your phone)")
     got = hashlib.pbkdf2_hmac("sha256", a.code.strip().encode(), SALT.encode(), {rounds}).hex()
-    if got != EXPECT:
+    if got not in EXPECT:
         sys.exit("code rejected: wrong or expired code")
     receipt = hashlib.sha256(("%s:%s:%s" % (SALT, a.{keyname}, a.code.strip())).encode()).hexdigest()[:10].upper()
     total = round(sum(float(r["amount"]) for r in batch), 2)
@@ -160,9 +163,19 @@ main()
 
 
 def tool_script(
-    *, title: str, path: str, keyname: str, sender: str, pending: str, state: str, salt: str, code: str
+    *,
+    title: str,
+    path: str,
+    keyname: str,
+    sender: str,
+    pending: str,
+    state: str,
+    salt: str,
+    code: str,
+    issued: Iterable[str] = (),
 ) -> str:
-    """The source of a laptop tool that accepts only ``code`` (kept as a slow hash, never in clear)."""
+    """The source of a laptop tool that accepts ``code`` and the other ``issued`` codes (kept as slow
+    hashes, never in clear, in one sorted list: the script does not say which one is current)."""
     return TOOL.format(
         title=title,
         path=path,
@@ -171,7 +184,7 @@ def tool_script(
         pending=pending,
         state=state,
         salt=salt,
-        expect=code_hash(code, salt),
+        expect=sorted({code_hash(c, salt) for c in (code, *issued)}),
         rounds=ROUNDS,
     )
 
