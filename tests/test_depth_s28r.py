@@ -6,6 +6,7 @@ Each test builds the task at a level and reads its world (or plays it to its ver
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -94,3 +95,66 @@ def test_signin_alert_answering_the_thread_reply_fails_and_reporting_late_fails(
     assert not verdict["passed"] and "IT security got a mail naming the unknown place (and no other candidate)" in (
         _failed(verdict)
     )
+
+
+# ---- bank-cc-rule ----------------------------------------------------------------------------------
+def _search(env, text: str) -> list[dict]:
+    """Every hit of ``events.search`` on ``text`` (all pages), as an agent pages through them."""
+    hits: list[dict] = []
+    cursor = 0
+    while True:
+        obs, *_ = env.step(A.api("events.search", text=text, limit=40, cursor=cursor))
+        page = json.loads(obs["result"])
+        hits += page["items"]
+        cursor = page.get("next_cursor") or 0
+        if not cursor:
+            return hits
+
+
+def _bank_texts(world) -> list[tuple[str, dict]]:
+    mails = [(m["subject"] + "\n" + m["body"], m) for m in world.services["mail"].table("messages").values()]
+    return mails + [(m["body"], m) for m in world.services["sms"].table("messages").values()]
+
+
+@pytest.mark.parametrize("variant", ["accountant", "family"])
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_bank_cc_rule_the_promise_is_deep_and_the_guessed_phrases_find_only_decoys(variant, level, days):
+    for seed in range(3):
+        env = _at_level("bank-cc-rule", level, seed, variant=variant)
+        world, f = env.world, env.scenario.facts
+        now = world.clock.now
+        texts = _bank_texts(world)
+        promise = [m for t, m in texts if "my mails with northbank" in t.lower()]
+        assert len(promise) == 1 and promise[0]["time"] <= now - days * clock.DAY
+        body = promise[0]["body"].lower()
+        assert "from now on" not in body and "cc" not in body.split()
+        assert f["depth"]["at"] <= now - days * clock.DAY and f["depth"]["candidates"] >= 4
+        decoys = [m for t, m in texts if re.search(r"(?:cc|copy) you on anything with|in cc on anything with", t)]
+        assert len(decoys) >= 3 and promise[0] not in decoys
+        expired = [m for t, m in texts if "Westbank" in t]  # "cc" and a bank, closed weeks before today
+        assert len(expired) == 1
+        closes = re.search(r"closes on (\d+ \w+)", expired[0]["body"])
+        assert closes and expired[0]["time"] + 14 * clock.DAY <= now - days * clock.DAY
+        hits = {h["record"] for h in _search(env, "from now on")}
+        assert promise[0]["id"] not in hits
+        assert hits & {m["id"] for m in decoys}  # the guessed phrase lands on the other promises
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_bank_cc_rule_the_first_word_only_or_no_copy_fails(level):
+    env = _at_level("bank-cc-rule", level, seed=2, variant="family")
+    f = env.scenario.facts
+    card = next(a for a in f["asks"] if a["kind"] == "card")
+    verdict = _play(env, env.oracle_actions())
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=2)  # the card mail shown to them too: the later mail narrowed the promise
+    steps = env.oracle_actions()
+    forward = A.api("mail.forward", id=card["mail"], to=[f["copy"]], body="FYI")
+    verdict = _play(env, [*steps[:-1], forward, steps[-1]])
+    assert f"{f['copy_name']} left off {card['subject']!r}" in _failed(verdict)
+    env.reset(seed=2)  # nobody copied at all: the promise is missed
+    plain = [a for a in env.oracle_actions() if f["copy"] not in a]
+    standing = next(a for a in f["asks"] if a["kind"] == "standing")
+    replies = [A.api("mail.reply", id=a["mail"], body=f"EUR {a['amount']:,.2f}") for a in f["asks"] if a["cc"]]
+    verdict = _play(env, [*plain[:-1], *replies, plain[-1]])
+    assert f"{f['copy_name']} copied on {standing['subject']!r}" in _failed(verdict)
