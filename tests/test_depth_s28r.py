@@ -158,3 +158,52 @@ def test_bank_cc_rule_the_first_word_only_or_no_copy_fails(level):
     replies = [A.api("mail.reply", id=a["mail"], body=f"EUR {a['amount']:,.2f}") for a in f["asks"] if a["cc"]]
     verdict = _play(env, [*plain[:-1], *replies, plain[-1]])
     assert f"{f['copy_name']} copied on {standing['subject']!r}" in _failed(verdict)
+
+
+# ---- dual-receipt-sheet ----------------------------------------------------------------------------
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_dual_receipt_sheet_the_tip_change_is_a_deep_text_the_sheet_search_does_not_find(level, days):
+    for seed in range(3):
+        env = _at_level("dual-receipt-sheet", level, seed)
+        world, f = env.world, env.scenario.facts
+        now = world.clock.now
+        change = [m for m in world.services["sms"].table("messages").values() if m["number"] == f["boss_phone"]]
+        change = [m for m in change if "tip" in m["body"]]
+        assert len(change) == 1 and change[0]["time"] <= now - days * clock.DAY
+        assert "sheet" not in change[0]["body"].lower() and "expense" not in change[0]["body"].lower()
+        chat = world.services["chat"].table("messages").values()
+        sheets = [m for m in chat if m["sender"] == f["boss"] and "sheet" in m["text"]]
+        assert len(sheets) >= 3  # the first word on tips among same-shaped ones
+        others = [m for m in chat if m["sender"] != f["boss"] and "tips" in m["text"]]
+        assert others and all(m["time"] > change[0]["time"] for m in others)  # a later word, another person's sheet
+        hits = {h["record"] for h in _search(env, "expenses sheet")}
+        assert change[0]["id"] not in hits and len(hits & {m["id"] for m in sheets}) >= 2
+        labels = [c for c in world.services["phone"].table("contacts").values() if c["name"].endswith("(work)")]
+        assert len(labels) >= 4  # the texter, the misused account and other colleagues, all saved the same way
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_dual_receipt_sheet_the_first_word_fails_and_the_net_row_through_the_api_passes(level):
+    from claw_gym.envs.dual_receipt_sheet import SHEET
+
+    env = _at_level("dual-receipt-sheet", level, seed=3)
+    f = env.scenario.facts
+
+    def steps(amount: float) -> list[str]:
+        row = f"{clock.fmt_date(f['trigger_at'])},{f['name']},{f['item']},{amount:.2f}\n"
+        return [
+            A.wait(f["trigger_at"] - env.world.clock.now + 5 * clock.MINUTE, wake=False),
+            A.api("files.write", path=SHEET, content=f["sheet"] + row),
+            A.api("chat.post", channel=f["channel"], text="It's on the sheet now."),
+        ]
+
+    verdict = _play(env, steps(f["amount"]))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=3)  # as paid, tip included: the manager's first word, changed since by text
+    assert _failed(_play(env, steps(f["total"]))) == [
+        "one new row under the colleague's name (and no one else's) with the amount"
+    ]
+    env.reset(seed=3)  # the row without the chat back: half done
+    assert _failed(_play(env, steps(f["amount"])[:2])) == [
+        "the colleague was told in their chat DM (and no other colleague's)"
+    ]
