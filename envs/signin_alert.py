@@ -101,9 +101,8 @@ def generate(ctx: Ctx) -> Scenario:
     office = ctx.pick([c for c in ("Rotterdam", "Lyon", "Porto", "Ghent") if c != persona.city])
     places = [persona.city, office]
     city, client = ctx.pick(FAR), ctx.pick(CLIENTS)
-    notes = ctx.svc("notes")
     password = f"{ctx.pick(['Tulip', 'Harbor', 'Maple', 'Comet'])}-{ctx.code(4)}!"
-    notes.add("Passwords", f"Main account: {password}\nRouter: admin / {ctx.code(8)}", time=ctx.now - 70 * clock.DAY)
+    plant.note(ctx, ctx.now - 70 * clock.DAY, "Passwords", f"Main account: {password}\nRouter: admin / {ctx.code(8)}")
     deep = ctx.difficulty >= 4
     boss = ctx.person("manager") if deep else None
     if not deep:
