@@ -304,7 +304,10 @@ def test_dual_receipt_sheet_the_later_chat_word_on_tips_sits_deep(difficulty):
         )
         assert len(said) >= 3 and all(w.clock.now - t >= DEPTH[difficulty] for t, _ in said[:2])
         tips = [text for _, text in said if "tip" in text]
-        assert len(tips) == 2 and "without the tip" in tips[-1]  # the later word wins
+        texts = [m for m in w.services["sms"].table("messages").values() if m["number"] == f["boss_phone"]]
+        change = [m for m in texts if "without the tip" in m["body"]]  # the later word, by text, wins
+        assert len(tips) == 1 and len(change) == 1 and w.clock.now - change[0]["time"] >= DEPTH[difficulty]
+        assert change[0]["time"] > said[0][0] and "sheet" not in change[0]["body"]
         assert abs(f["total"] - f["tip"] - f["amount"]) < 0.005
     finally:
         env.close()

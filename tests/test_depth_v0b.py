@@ -13,6 +13,7 @@ from episodes import play as _play
 
 from claw_gym import actions as A
 from claw_gym import clock
+from claw_gym.envs.kit import notation
 
 
 # ---- weekly-report ---------------------------------------------------------------------------------
@@ -471,11 +472,13 @@ def test_secret_request_the_street_is_only_in_a_deep_confirmation_among_same_sha
         mails = world.services["mail"].table("messages").values()
         confirms = [m for m in mails if m["subject"] == "Booking confirmed"]
         assert len(confirms) >= 4
-        mine = [m for m in confirms if venue in m["body"]]
+        day = notation.day_text(dinner[0]["start"])
+        mine = [m for m in confirms if venue in m["body"] and day in m["body"]]  # this dinner's booking
         assert len(mine) == 1 and mine[0]["time"] <= world.clock.now - days * clock.DAY
         assert [a for a in f["asks"] if a["email"] and a["kind"] == "address"]  # a second friend to tell
         if level == 5:
-            moved = [m for m in mails if m["subject"] == f"News from {venue}"]
+            texts = world.services["sms"].table("messages").values()
+            moved = [m for m in texts if "we've moved" in m["body"] and m["body"].endswith(venue)]  # texted
             assert len(moved) == 1 and mine[0]["time"] < moved[0]["time"] <= world.clock.now - days * clock.DAY
             assert f["asks"][0]["value"] in moved[0]["body"] and f["asks"][0]["value"] not in mine[0]["body"]
 
