@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..events import Event
-from .base import TIMELINE, Service, ServiceError, endpoint
+from .base import MAX_PAGE, TIMELINE, Service, ServiceError, endpoint
 
 _SEP = "\x00"  # between events in the joined text: no query word contains it, so no match spans two events
 
@@ -150,7 +150,11 @@ class Events(Service):
             not service or service in self.world.services,
             f"unknown service {service!r}; this world has: {', '.join(self.world.services)}",
         )
-        self.require(1 <= limit <= 200, "limit must be between 1 and 200")
+        self.require(
+            1 <= limit <= MAX_PAGE,
+            f"limit must be between 1 and {MAX_PAGE}, got {limit}; for more, page on: "
+            "pass each page's next_cursor as the next call's cursor",
+        )
         self.require(cursor >= 0, "cursor must be >= 0")
         idx = self.index()
         history = self.world.timeline.history
