@@ -242,7 +242,7 @@ def _check_log(world: World, f: dict[str, Any], g: Grader) -> None:
         "the hand-out log has a line for this document",
         bool(good),
         ("missing" if rec is None else f"{count(len(new), 'new line')}")
-        + "".join(f"; {ln[:60]!r}" for ln in new[:3])
+        + "".join(f"; {checks.quoted(ln)}" for ln in new[:3])
         + f"; wanted one naming {f['name']} and {name}",
         because=f"a line of the note '{f['log_note']}' says every official paper given out gets a line "
         "(date, to whom, which file); the instruction asks to keep the usual paper trail",

@@ -33,7 +33,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, field_in, path_under
 from claw_gym.world import World
 
-from .kit import household, laptop_files, notation, phone_flows, plant, records
+from .kit import checks, household, laptop_files, notation, phone_flows, plant, records
 from .kit import xchain as X
 
 ACCOUNTS = [
@@ -245,7 +245,7 @@ def _check_follow_up(world: World, f: dict[str, Any], g: Grader) -> None:
         "a follow-up with the customer two working days later",
         bool(on_day),
         f"{count(len(named), 'new entry', 'new entries')} naming them"
-        + "".join(f"; {text.strip()[:40]!r} on {clock.fmt_date(t)}" for text, t in named[:3])
+        + "".join(f"; {checks.quoted(text.strip())} on {clock.fmt_date(t)}" for text, t in named[:3])
         + f"; wanted on {clock.fmt_date(day)}",
         because=f"a line of the note '{f['follow_note']}' books a follow-up two working days after a customer "
         "callback; the instruction asks for the usual after-call bits",

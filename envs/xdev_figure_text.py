@@ -262,7 +262,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         g.expect(
             "one tracker row with the reference and the total",
             ok,
-            "earlier rows changed" if not kept else f"{count(len(new), 'new row')}: {' / '.join(new)[:120]}",
+            "earlier rows changed" if not kept else f"{count(len(new), 'new row')}: {checks.quoted(' / '.join(new))}",
             because="their text asks to put it in the tracker sheet",
         )
     if f["channel"]:

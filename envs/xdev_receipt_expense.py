@@ -31,7 +31,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
 
-from .kit import arrivals, laptop_files, plant, records, views
+from .kit import arrivals, checks, laptop_files, plant, records, views
 from .kit import xchain as X
 
 VARIANTS: dict[str, dict[str, Any]] = {
@@ -299,7 +299,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     ]
     shown = "; ".join(
         f"{c['amount']:.2f} {c['category']} {clock.fmt_date(c['time'])} tx={c['tx_id'] or '-'} "
-        f"notes={c['notes'][:40]!r}"
+        f"notes={checks.quoted(c['notes'])}"
         for c in claims
     )
     g.expect(

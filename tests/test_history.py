@@ -22,6 +22,7 @@ from claw_gym.life.text import Lazy, LazyRecord
 from claw_gym.observation import LIMITS
 from claw_gym.persona import make_persona
 from claw_gym.services import SERVICES
+from claw_gym.services.events import record_text
 from claw_gym.tasks import families, suite
 from claw_gym.tasks.build import build, start_time
 from claw_gym.world import World
@@ -391,7 +392,10 @@ def test_search_filters_and_cursor_paging_match_a_brute_force_scan():
             if (not q.get("service") or ev.service == q["service"])
             and ("start" not in q or ev.time >= s)
             and ("end" not in q or ev.time < e)
-            and all(word in f"{ev.text} {ev.person} {ev.kind}".lower() for word in q.get("text", "").split())
+            and all(
+                word in f"{ev.text} {ev.person} {ev.kind} {record_text(ev.record)}".lower()
+                for word in q.get("text", "").split()
+            )
             and q.get("person", "").lower() in f"{ev.text} {ev.person} {ev.kind}".lower()
         ]
         assert ids == expect and page["total"] == len(expect) and expect, q

@@ -222,6 +222,7 @@ def endpoint(
     return mark
 
 
+MAX_PAGE = 200  # the most rows one listing call returns (``limit``); longer lists are paged
 _HASHABLE_ARGUMENT = (str, int, float, bool, type(None))
 _CACHED_CALLS = 64  # results of cached endpoints kept per service
 
@@ -547,8 +548,11 @@ class Service(WorldRef):
         is kept per record until the records change (like :meth:`derived`): listing the same
         inbox twice renders its rows once. Results are read-only, like every derived view.
         """
-        if limit < 1 or limit > 200:
-            raise ServiceError("limit must be between 1 and 200")
+        if limit < 1 or limit > MAX_PAGE:
+            raise ServiceError(
+                f"limit must be between 1 and {MAX_PAGE}, got {limit}; for more, page on: "
+                "pass each page's next_offset as the next call's offset"
+            )
         if offset < 0:
             raise ServiceError("offset must be >= 0")
         chunk = rows[offset : offset + limit]

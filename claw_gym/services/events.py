@@ -1,9 +1,11 @@
 """Events: search over the whole delivered timeline (the long history agents must dig in).
 
-A world holds thousands of events; the search keeps a small index (time array, events
-per service, lower-cased haystacks, ids) rebuilt only when the timeline changed, so a
-query is a bisect plus a scan of the matching window, and only the returned page is
-turned into dicts.
+A world holds thousands of events; the search keeps an index (time array, events per
+service, the history's lower-cased text in one string, ids) rebuilt only when the timeline
+or a service's records changed, so a query is a bisect plus ``str.find`` over the matching
+window, and only the returned page is turned into dicts. Words match an event's line and
+its record's full text (a chat message whose line shows only its first words is found by a
+word near its end); device-only records (the phone's own) are not read.
 """
 
 from __future__ import annotations
@@ -13,20 +15,89 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..events import Event
-from .base import TIMELINE, Service, ServiceError, endpoint
+from .base import MAX_PAGE, TIMELINE, Service, ServiceError, endpoint
+
+_SEP = "\x00"  # between events in the joined text: no query word contains it, so no match spans two events
+
+
+def record_text(record: dict[str, Any] | None) -> str:
+    """The words of a delivered record that a search reads: its string fields (a mail's subject and
+    body, a chat message's text, a note's body, a file's content...) and strings in its lists (a
+    mail's recipients), not its id. Read by key, so a history text not written yet is written now
+    (``claw_gym.life.text.LazyRecord``), as a mailbox search does."""
+    if not record:
+        return ""
+    parts: list[str] = []
+    for k in record:
+        if k == "id":
+            continue
+        v = record[k]
+        if isinstance(v, str):
+            parts.append(v)
+        elif isinstance(v, (list, tuple)):
+            parts.extend(x for x in v if isinstance(x, str))
+    return " ".join(parts)
+
+
+#: an event's searched text, kept with what it was made from: the event, whether its service is
+#: device-only, and its record's values (an edit replaces a value: ``Service.modify``)
+_Hay = tuple[Event, bool, tuple[Any, ...], bytes]
+
+
+def _hay(e: Event, private: bool, kept: _Hay | None) -> _Hay:
+    rec = e.record
+    if kept is not None and kept[0] is e and kept[1] == private and (rec is None or kept[2] == tuple(dict.values(rec))):
+        return kept  # tuple equality tries identity first: an unchanged record costs one C loop
+    words = "" if private else record_text(rec).lower()  # renders lazy texts: take the values after
+    text = f"{e.text} {e.person} {e.kind}".lower() + " " + words
+    return (e, private, tuple(dict.values(rec)) if rec else (), text.replace(_SEP, " ").encode())
 
 
 class _Index:
-    __slots__ = ("key", "times", "by_service", "hay", "ids")
+    """The history as one lower-cased text (event line, person, kind and the record's words per
+    event, joined by a separator), so a word is found by ``bytes.find`` in C rather than a Python
+    loop over thousands of events; ``starts`` maps a position back to its event. Each event's text
+    is reused from the last index while its record is unchanged, so a rebuild after a delivery or
+    an edit recomputes only what changed."""
 
-    def __init__(self, key: tuple[int, ...], history: list[Event]) -> None:
+    __slots__ = ("key", "times", "by_service", "lines", "text", "starts", "ids", "hays")
+
+    def __init__(
+        self, key: tuple[Any, ...], history: list[Event], private: frozenset[str], last: _Index | None = None
+    ) -> None:
         self.key = key
         self.times = [e.time for e in history]
         self.by_service: dict[str, list[int]] = {}
         for i, e in enumerate(history):
             self.by_service.setdefault(e.service, []).append(i)
-        self.hay = [f"{e.text} {e.person} {e.kind}".lower() for e in history]
+        self.lines = [f"{e.text} {e.person} {e.kind}".lower() for e in history]  # what person= matches
+        kept = last.hays if last is not None else {}
+        # lower-cased, then UTF-8: offsets are taken on the bytes searched (bytes.find beats str.find
+        # on text with an emoji in it, which makes every character four bytes wide, and lower() may
+        # change a text's length)
+        self.hays: dict[int, _Hay] = {id(e): _hay(e, e.service in private, kept.get(id(e))) for e in history}
+        hays = [self.hays[id(e)][3] for e in history]
+        self.starts: list[int] = []
+        pos = 0
+        for h in hays:
+            self.starts.append(pos)
+            pos += len(h) + 1
+        self.starts.append(pos)  # the end of the last event (one past its separator)
+        self.text = _SEP.encode().join(hays)
         self.ids = {e.id: i for i, e in enumerate(history)}
+
+    def having(self, word: str, lo: int, hi: int) -> list[int]:
+        """Indexes of the events in [lo, hi) whose text contains ``word`` (lower case), ascending."""
+        text, starts, out = self.text, self.starts, []
+        needle = word.replace(_SEP, " ").encode()
+        pos, end = starts[lo], starts[hi]
+        while True:
+            pos = text.find(needle, pos, end)
+            if pos < 0:
+                return out
+            i = bisect.bisect_right(starts, pos) - 1
+            out.append(i)
+            pos = starts[i + 1]  # one hit per event is enough: go on from the next one
 
 
 class Events(Service):
@@ -42,15 +113,25 @@ class Events(Service):
         tl = self.world.timeline
         h = tl.history
         # version catches appends and sorts; length and last event also catch a history put
-        # back in place (a snapshot restore) without a version bump
-        key = (id(h), tl.version, len(h), id(h[-1]) if h else 0)
+        # back in place (a snapshot restore) without a version bump. The services' versions: the
+        # index holds their records' words, which an edit (a note rewritten) changes in place.
+        services = self.world.services
+        key = (
+            id(h),
+            tl.version,
+            len(h),
+            id(h[-1]) if h else 0,
+            tuple(svc.version for svc in services.values() if svc is not self),
+        )
         if self._index is None or self._index.key != key:
-            self._index = _Index(key, tl.history)
+            private = frozenset(name for name, svc in services.items() if svc.device_only)
+            self._index = _Index(key, tl.history, private, self._index)
         return self._index
 
     @endpoint(
-        "Search delivered events (newest first) by words, service, person and time range [start, end); "
-        "page with cursor.",
+        "Search delivered events (newest first) by words (matched in each event's line and in its record's "
+        "full text: a mail's body, a message's text, a note, a file), service, person (the event's sender or "
+        "subject) and time range [start, end); page with cursor.",
         reads=(TIMELINE,),
     )
     def search(
@@ -69,7 +150,11 @@ class Events(Service):
             not service or service in self.world.services,
             f"unknown service {service!r}; this world has: {', '.join(self.world.services)}",
         )
-        self.require(1 <= limit <= 200, "limit must be between 1 and 200")
+        self.require(
+            1 <= limit <= MAX_PAGE,
+            f"limit must be between 1 and {MAX_PAGE}, got {limit}; for more, page on: "
+            "pass each page's next_cursor as the next call's cursor",
+        )
         self.require(cursor >= 0, "cursor must be >= 0")
         idx = self.index()
         history = self.world.timeline.history
@@ -80,10 +165,14 @@ class Events(Service):
             cand = cand[bisect.bisect_left(cand, lo) : bisect.bisect_left(cand, hi)]
         else:
             cand = range(lo, hi)
-        hay = idx.hay
-        hits = list(cand)
-        for w in text.lower().split() + ([person.lower().strip()] if person.strip() else []):
-            hits = [i for i in hits if w in hay[i]]  # one plain pass per word: no per-item generator
+        hits: list[int] = list(cand)
+        for w in text.lower().split():
+            keep = set(idx.having(w, lo, hi))  # found by str.find over the window's joined text
+            hits = [i for i in hits if i in keep]
+        who = person.lower().strip()
+        if who:
+            lines = idx.lines
+            hits = [i for i in hits if who in lines[i]]  # the person: the event's line and name, not the record
         hits.reverse()
         chunk = hits[cursor : cursor + limit]
         out: dict[str, Any] = {"total": len(hits), "items": [history[i].as_dict() for i in chunk]}

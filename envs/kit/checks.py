@@ -112,3 +112,18 @@ def reminders_at(world: World, at: int, before: dict[str, list[str]]) -> list[st
             if r["due"] == at and not r["done"]
         ]
     return out
+
+
+#: how much of an agent-written value a check's detail quotes (a long value keeps its head and tail)
+QUOTE_CHARS = 240
+
+
+def quoted(text: object) -> str:
+    """What the agent wrote, quoted whole in a check's detail: the verdict must show why a check failed,
+    and the wrong part is often the end ("...; cost centre CC-7240"). Only a value longer than
+    ``QUOTE_CHARS`` is shortened, in the middle, so its start and its end both stay visible."""
+    s = str(text)
+    if len(s) > QUOTE_CHARS:
+        tail = QUOTE_CHARS // 3
+        s = f"{s[: QUOTE_CHARS - tail]} [...] {s[-tail:]}"
+    return repr(s)

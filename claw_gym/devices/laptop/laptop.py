@@ -29,7 +29,18 @@ from ...faults import TransientFault
 from ...services import ServiceError
 from . import disk, procs
 from .home import Home
-from .sandbox import CTL, HOME, SandboxLimits, bwrap_argv, find_bwrap, pick_uid, preexec, write_accounts
+from .sandbox import (
+    CTL,
+    HOME,
+    SandboxLimits,
+    as_fsuid,
+    bwrap_argv,
+    find_bwrap,
+    home_parent_dir,
+    pick_uid,
+    preexec,
+    write_accounts,
+)
 from .server import ClawServer
 from .shell import FLOOD_BYTES, RunResult, Shell, ShellDied
 
@@ -72,6 +83,15 @@ def _sweep_stale(tmp: str | None) -> None:
             continue
         if mine and not os.path.exists(f"/proc/{parts[2]}"):
             shutil.rmtree(path, ignore_errors=True)
+
+
+def _date_tmp(path: str, when: int, owner: int | None) -> None:
+    """Date the sandbox's fresh /tmp like the world (before any command ran, so nothing else is there)."""
+    with as_fsuid(owner):
+        try:
+            os.utime(path, (when, when))
+        except OSError:
+            pass  # a /tmp that cannot be dated only shows the host's clock
 
 
 @dataclass(frozen=True)
@@ -215,6 +235,9 @@ class Laptop:
             "LANG": "C.UTF-8",
             "LC_ALL": "C.UTF-8",
             "TZ": "UTC",
+            # `ls -l` prints full dates: its default shows a year instead of the time for files six
+            # months older than the host's clock, and the world's dates are not the host's
+            "TIME_STYLE": "long-iso",
             "PAGER": "cat",
             "GIT_PAGER": "cat",
             "MANPAGER": "cat",
@@ -230,7 +253,11 @@ class Laptop:
         if bwrap:
             host_uid = pick_uid() if os.geteuid() == 0 else None
             self.host_uid = host_uid
-            argv = bwrap_argv(bwrap, self.ctl, self.limits, env, inner)
+            # /home dated like the world (the episode's start: the same whenever the shell restarts)
+            base = tempfile.mkdtemp(prefix=f"claw-home-{os.getpid()}-parent-", dir=_fast_tmp())
+            self._held["dirs"].append(base)
+            parent = home_parent_dir(base, self.world.clock.start, host_uid)
+            argv = bwrap_argv(bwrap, self.ctl, self.limits, env, inner, home_parent=parent)
             self.shell = self._held["shell"] = Shell(
                 argv,
                 {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
@@ -246,6 +273,7 @@ class Laptop:
             if not pid1:
                 raise ShellDied("the sandbox has no process")
             root = f"/proc/{pid1[0]}/root{HOME}"
+            _date_tmp(f"/proc/{pid1[0]}/root/tmp", self.world.clock.start, host_uid)
         else:
             host_uid = None
             self._host_home = root = home

@@ -82,8 +82,17 @@ def _system_binds() -> list[str]:
     return args + mask_args(SYSTEM_DIRS)
 
 
-def bwrap_argv(bwrap: str, ctl_dir: str, limits: SandboxLimits, env: dict[str, str], inner: list[str]) -> list[str]:
-    """The full bwrap command that runs ``inner`` in the sandbox."""
+def bwrap_argv(
+    bwrap: str,
+    ctl_dir: str,
+    limits: SandboxLimits,
+    env: dict[str, str],
+    inner: list[str],
+    home_parent: str | None = None,
+) -> list[str]:
+    """The full bwrap command that runs ``inner`` in the sandbox. ``home_parent``: a host directory
+    shown (read-only) as ``/home``, holding the mount point ``user``: bwrap's own would carry the
+    host's clock, and ``ls -la ~`` lists it as ``..`` (:func:`home_parent_dir`)."""
     argv = [
         bwrap,
         "--unshare-user",
@@ -119,6 +128,7 @@ def bwrap_argv(bwrap: str, ctl_dir: str, limits: SandboxLimits, env: dict[str, s
         str(limits.tmp_mb << 20),
         "--tmpfs",
         "/tmp",
+        *(["--ro-bind", home_parent, os.path.dirname(HOME)] if home_parent else []),
         "--perms",
         "0700",
         "--size",
@@ -183,6 +193,22 @@ def preexec(limits: SandboxLimits, host_uid: int | None) -> Callable[[], None]:
 
 
 _libc = ctypes.CDLL(None, use_errno=True)
+
+
+def home_parent_dir(base: str, when: int, owner: int | None) -> str:
+    """Make ``base/home`` with the mount point ``user`` in it, both dated ``when`` (the world's virtual
+    time, seconds): what the sandbox shows as ``/home``. ``owner``: the sandbox's host uid (when
+    running as root), so it lists as ``user`` like the home, and bwrap (running as that uid) can
+    reach it; returns its path."""
+    os.chmod(base, 0o755)
+    parent = os.path.join(base, "home")
+    os.makedirs(os.path.join(parent, os.path.basename(HOME)))
+    for path in (os.path.join(parent, os.path.basename(HOME)), parent):
+        if owner is not None:
+            os.chown(path, owner, owner)
+        os.chmod(path, 0o700)
+        os.utime(path, (when, when))
+    return parent
 
 
 @contextmanager

@@ -103,8 +103,21 @@ def notifications(phone: SimPhone) -> list[Notif]:
                             shows=(mbox,),
                         )
                     )
-    out.sort(key=lambda n: (bool(n.actions), n.time, n.key), reverse=True)  # ones that ask something first
+    out.sort(key=lambda n: (n.time, n.key), reverse=True)  # newest first, as docs/phone.md says
     return out
+
+
+def card_time(t: int, now: int) -> str:
+    """When a card came, as its header shows it: "09:22" today, "yesterday 23:34", else with the day
+    ("Sun 1 Feb 08:10"): an old card's bare "08:10" reads as this morning's."""
+    days = (now - now % DAY - (t - t % DAY)) // DAY
+    hhmm = fmt(t)[11:]
+    if days <= 0:
+        return hhmm
+    if days == 1:
+        return f"yesterday {hhmm}"
+    d = to_datetime(t)
+    return f"{d.strftime('%a')} {d.day} {d.strftime('%b')} {hhmm}"
 
 
 def _app_info(app: App) -> str:
@@ -346,7 +359,7 @@ def shade(phone: SimPhone, notifs: list[Notif]) -> list[Node]:
             W + "FrameLayout",
             (0, y, WIDTH, y + h),
             text=n.title,
-            sub=f"{n.app} · {fmt(n.time)[11:]}",
+            sub=f"{n.app} · {card_time(n.time, phone.now)}",
             lines=lines,
             desc=n.text,
             package=SYSTEMUI,
