@@ -109,3 +109,69 @@ def test_alarm_the_lead_changed_in_an_aside_decides_at_level_5():
     env.reset(seed=1)
     both = [*_alarm(f["time"])[:-1], *_alarm(_minus(f["time"], -15))]  # right time plus a hedge a bit later
     assert _failed(_play(env, both)) == ["no alarm added at another time"]
+
+
+# ---- dual-ticket-new-number ------------------------------------------------------------------------
+def _digits(number: str) -> str:
+    return "".join(c for c in number if c.isdigit())
+
+
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_new_number_the_slip_has_a_numbers_shape_and_the_confirmed_renewal_note_decides(level, days):
+    seen = set()
+    for seed in range(5):
+        env = _at_level("dual-ticket-new-number", level, seed)
+        world, f = env.world, env.scenario.facts
+        w, n = _digits(f["written"]), _digits(f["new"])
+        assert len(w) == len(n) and w != n  # the format gives nothing away
+        diff = [i for i in range(len(n)) if w[i] != n[i]]
+        swapped = len(diff) == 2 and diff[1] == diff[0] + 1 and (w[diff[0]], w[diff[1]]) == (n[diff[1]], n[diff[0]])
+        assert len(diff) == 1 or swapped
+        seen.add("swap" if swapped else "digit")
+        ticket = world.services["helpdesk"].table("tickets")[f["ticket"]]
+        assert "renewal call" in ticket["body"] and f["written"] in ticket["body"]  # the customer defers to it
+        acts = list(world.services["crm"].table("activities").values())
+        right = [a for a in acts if f["new"] in a["text"]]
+        assert len(right) == 1 and "read back to them and confirmed" in right[0]["text"]
+        assert right[0]["time"] <= world.clock.now - days * clock.DAY
+        deals = world.services["crm"].table("deals")
+        account = deals[f["deal"]]["account"]
+        theirs = [d for d in deals.values() if d["account"] == account]
+        assert len(theirs) >= 3 and {d["id"] for d in theirs} >= set(f["deals"])  # not the only deal
+        mobiles = [a for a in acts if a["deal"] in f["deals"] and "+1 " in a["text"]]
+        assert len(mobiles) >= 3 and any(f["old"] in a["text"] for a in mobiles)
+    assert seen == {"swap", "digit"}  # both shapes of slip occur
+
+
+def _ticket_steps(env, number: str, deal: str) -> list[str]:
+    """Contact edited on the phone with ``number``, texted by API, ticket solved and the CRM noted by API."""
+    f = env.scenario.facts
+    return [
+        *S.open_app("Contacts"),
+        *S.fill("search", f["name"]),
+        S.tap(f"text={f['label']}"),
+        S.tap("id/edit"),
+        *S.replace("phone", number),
+        S.tap("id/save"),
+        A.api("sms.send", to=number, body="Saved your new number, thanks."),
+        A.api("helpdesk.comment", id=f["ticket"], text="Updated, thanks."),
+        A.api("helpdesk.update", id=f["ticket"], status="solved"),
+        A.api("crm.log_activity", deal_id=deal, text=f"Mobile now {number}"),
+        A.finish("done"),
+    ]
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_new_number_noted_on_another_deal_of_the_account_passes_and_the_ticket_digits_fail(level):
+    env = _at_level("dual-ticket-new-number", level, 3)
+    f = env.scenario.facts
+    other = next(d for d in f["deals"] if d != f["deal"])
+    verdict = _play(env, _ticket_steps(env, f["new"], other))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=3)
+    failed = _failed(_play(env, _ticket_steps(env, f["written"], f["deal"])))
+    assert failed == [
+        "the phone has the customer under the new number",
+        "a confirmation was texted to the new number",
+        "the new number is noted on their CRM account",
+    ]

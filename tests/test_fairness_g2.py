@@ -558,7 +558,7 @@ def test_phone_alarm_the_deciding_messages_come_by_other_channels_at_the_hard_en
 
 
 def test_dual_ticket_the_crm_note_corrects_the_ticket_at_the_hard_end():
-    """At 4-5 the ticket's number has two digits swapped and a colleague's CRM note gives the right one:
+    """At 4-5 the ticket's number has a slip and a colleague's CRM note gives the right one:
     saving and texting the ticket's number fails; the oracle (the CRM's number) passes."""
     from claw_gym.envs import dual_ticket_new_number as fam
 
