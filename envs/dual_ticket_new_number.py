@@ -13,8 +13,8 @@ adjacent digits swapped: the same digit count) and says it is "the same one I ga
 renewal call": the customer defers to that call. The renewal call's CRM activity, >= 30 / 60 days back
 among same-shaped renewal notes on other accounts, lists two mobiles (the customer's and a colleague of
 theirs who takes over day-to-day), both "read back and confirmed" on the call: the customer's is the one
-to save. The customer's account is not a lookup: it has more deals, with older notes listing the old
-number and another colleague's. Two more open tickets about a changed mobile come from customers in
+to save. The customer's account is not a lookup: it has more deals, an older note listing the old
+number. Two more open tickets about a changed mobile come from customers in
 the synced address book (the instruction's "saved only on my phone" picks this one). The instruction
 adds a goal: note the new number on their CRM account (any of its deals).
 """
@@ -99,13 +99,13 @@ def _renewals(ctx: Ctx, accounts: list[tuple[str, str]], name: str, new: str) ->
 #: the customer's account's other deals (open), each with a note that lists a mobile but not the new one
 SIDE_DEALS = (
     ("support add-on", "Intro call with {first}: wants the premium support tier. Mobile for the file: {old}."),
-    ("expansion", "Call with {colleague}, their ops lead: five more seats next quarter. Mobile: {number}."),
+    ("expansion", "Call with {colleague}, their ops lead: five more seats next quarter, quote to follow."),
 )
 
 
 def _side_deals(ctx: Ctx, company: str, person: str, old: str, before: int) -> list[str]:
-    """Levels 4-5: two open deals on the customer's account, noted before the renewal call (the old number,
-    another colleague's mobile): the account has several notes with mobiles, only the renewal's decides."""
+    """Levels 4-5: two open deals on the customer's account, noted before the renewal call (one with the old
+    number): the account is no lookup, and of its notes with mobiles only the renewal's decides."""
     ids = []
     for k, (title, text) in enumerate(SIDE_DEALS):
         t = rules.minute(ctx, before - int(ctx.rng.integers(4 + 9 * k, 12 + 9 * k)) * clock.DAY)
@@ -120,7 +120,7 @@ def _side_deals(ctx: Ctx, company: str, person: str, old: str, before: int) -> l
             ctx.now + int(ctx.rng.integers(20, 80)) * clock.DAY,
         )["id"]
         colleague = ctx.pick([n for n in SECONDS if n.split()[0] != person.split()[0]])
-        line = text.format(first=person.split()[0], old=old, colleague=colleague, number=notation.phone_number(ctx))
+        line = text.format(first=person.split()[0], old=old, colleague=colleague)
         plant.crm_activity(ctx, plant.jitter(ctx, t + int(ctx.rng.integers(20, 90)) * clock.MINUTE, 5), deal, line)
         ids.append(deal)
     return ids

@@ -142,6 +142,11 @@ def _booking_body(firm: str, label: str, ref: str, t: int) -> str:
     )
 
 
+def _daytime(ctx: Ctx, day: int, lo: int = 8, hi: int = 21) -> int:
+    """A waking moment of ``day`` (people text and firms send by day), off the round minute."""
+    return clock.day_start(day) + int(ctx.rng.integers(lo * 60, hi * 60)) * clock.MINUTE + int(ctx.rng.integers(1, 59))
+
+
 def _deep(ctx: Ctx, who: Any) -> Scenario:
     """Levels 4-5: see the module's docstring. Every clock time derives from the booking, the move and the lead."""
     firm, addr, number, what, label, alarm_label = ctx.pick(FIRMS)
@@ -173,13 +178,13 @@ def _deep(ctx: Ctx, who: Any) -> Scenario:
             )
         )
     lead = int(ctx.pick([30, 45, 60]))
-    t_ask = ctx.now - int(ctx.rng.integers(4, 6)) * clock.DAY + int(ctx.rng.integers(-300, 300)) * clock.MINUTE
+    t_ask = _daytime(ctx, ctx.now - int(ctx.rng.integers(4, 6)) * clock.DAY)
     weekday = clock.to_datetime(tomorrow).strftime("%A")  # the ask is 4-5 days back: its weekday is tomorrow
     plant.sms(
         ctx, plant.jitter(ctx, t_ask), who.phone, ctx.pick(DEEP_ASKS).format(day=weekday, lead=LEADS[lead], what=what)
     )
     moved = slot - int(ctx.rng.integers(1, 4)) * 15
-    t_moved = ctx.now - int(ctx.rng.integers(50, 66)) * clock.HOUR  # older than the opening's recent lines
+    t_moved = _daytime(ctx, ctx.now - 3 * clock.DAY, 9, 17)  # office hours, older than the opening's lines
     plant.sms(
         ctx,
         plant.jitter(ctx, t_moved),
@@ -206,7 +211,7 @@ def _deep(ctx: Ctx, who: Any) -> Scenario:
         plant.mail_in(
             ctx,
             "mail",
-            plant.jitter(ctx, t_ask + int(ctx.rng.integers(10, 30)) * clock.HOUR),
+            plant.jitter(ctx, _daytime(ctx, t_ask + clock.DAY)),
             who.email,
             f"Re: {subject}",
             f"{opener}\n\n{ps.format(day=weekday, lead=LEADS[final_lead])}\n\n{who.first}",
@@ -215,7 +220,7 @@ def _deep(ctx: Ctx, who: Any) -> Scenario:
     if ctx.difficulty >= 2:
         friend = ctx.person("friend")
         gym = f"Gym class at {_hhmm(18 * 60 + 30)} tomorrow, you in?"
-        plant.sms(ctx, plant.jitter(ctx, ctx.now - int(ctx.rng.integers(2, 8)) * clock.HOUR), friend.phone, gym)
+        plant.sms(ctx, plant.jitter(ctx, _daytime(ctx, ctx.now - clock.DAY, 17, 21)), friend.phone, gym)
     return Scenario(
         ctx.pick(INSTRUCTIONS_ANY).format(first=who.first),
         {

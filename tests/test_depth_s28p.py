@@ -139,7 +139,7 @@ def test_new_number_the_slip_has_a_numbers_shape_and_the_confirmed_renewal_note_
         theirs = [d for d in deals.values() if d["account"] == account]
         assert len(theirs) >= 3 and {d["id"] for d in theirs} >= set(f["deals"])  # not the only deal
         mobiles = [a for a in acts if a["deal"] in f["deals"] and "+1 " in a["text"]]
-        assert len(mobiles) >= 3 and any(f["old"] in a["text"] for a in mobiles)
+        assert len(mobiles) >= 2 and any(f["old"] in a["text"] for a in mobiles)  # the old number, older
     assert seen == {"swap", "digit"}  # both shapes of slip occur
 
 
