@@ -175,3 +175,58 @@ def test_new_number_noted_on_another_deal_of_the_account_passes_and_the_ticket_d
         "a confirmation was texted to the new number",
         "the new number is noted on their CRM account",
     ]
+
+
+# ---- phone-sms-device-contact ----------------------------------------------------------------------
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+@pytest.mark.parametrize("variant", ["code", "reply"])
+def test_code_the_change_is_a_deep_unworded_reply_and_the_codes_page_holds_three_codes(variant, level, days):
+    for seed in range(3):
+        env = _at_level("phone-sms-device-contact", level, seed, variant)
+        world, f = env.world, env.scenario.facts
+        now, what = world.clock.now, f["what"].lower()
+        assert "note" not in env.scenario.instruction.lower()
+        notes = list(world.services["notes"].table("notes").values())
+        assert not [n for n in notes if what in n["title"].lower()]  # no note titled after the code
+        page = world.services["notes"].table("notes")[f["note"]]
+        assert f["stale"] in page["body"] and f["code"] not in page["body"]
+        assert len(re.findall(r"(?<!\d)\d{5}(?!\d)", page["body"])) >= 3  # three same-shaped codes
+        texts = list(world.services["sms"].table("messages").values())
+        said = [m for m in texts if f["code"] in m["body"]]
+        assert len(said) == 1 and said[0]["time"] <= now - days * clock.DAY
+        assert said[0]["time"] == f["depth"]["at"]
+        assert not {w.strip(".,:-") for w in said[0]["body"].lower().split()} & set(what.split() + ["code"])
+        thread = sorted((m for m in texts if m["number"] == said[0]["number"]), key=lambda m: -m["time"])
+        assert thread.index(said[0]) < 30 and len([m for m in thread if m["direction"] == "in"]) >= 2
+        assert f["code"] not in _opening(env, seed)
+        phone = world.services["phone"].table("contacts").values()
+        assert len([c for c in phone if c["name"].startswith(f["first"] + " ")]) >= 2  # two on this phone
+
+
+def _code_steps(env, code: str, to: str | None = None) -> list[str]:
+    f = env.scenario.facts
+    return [A.api("sms.send", to=to or f["number"], body=f"Hi {f['first']}, it's {code}."), A.finish("Sent.")]
+
+
+@pytest.mark.parametrize("level", [4, 5])
+@pytest.mark.parametrize("variant", ["code", "reply"])
+def test_code_by_api_passes_and_the_noted_or_the_other_changed_code_fails(variant, level):
+    env = _at_level("phone-sms-device-contact", level, 1, variant)
+    f = env.scenario.facts
+    verdict = _play(env, _code_steps(env, f["code"]))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    texts = env.world.services["sms"].table("messages").values()
+    other = next(
+        m["body"][-5:]
+        for m in texts
+        if m["number"] == f["partner"] and m["direction"] == "in" and f["code"] not in m["body"]
+    )
+    for wrong in (f["stale"], other):
+        env.reset(seed=1)
+        assert _failed(_play(env, _code_steps(env, wrong))) == ["the code was texted to the contact saved on the phone"]
+    env.reset(seed=1)
+    namesake = next(
+        c["phone"] for c in env.world.services["phone"].table("contacts").values() if c["name"] == f["namesake"]
+    )
+    verdict = _play(env, _code_steps(env, f["code"], namesake))
+    assert not verdict["passed"] and verdict["violations"]
