@@ -230,3 +230,51 @@ def test_code_by_api_passes_and_the_noted_or_the_other_changed_code_fails(varian
     )
     verdict = _play(env, _code_steps(env, f["code"], namesake))
     assert not verdict["passed"] and verdict["violations"]
+
+
+# ---- xdev-shift-alarms -----------------------------------------------------------------------------
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_shifts_the_lead_is_a_deep_unworded_rule_and_the_change_text_names_no_rota(level, days):
+    from claw_gym.envs.xdev_shift_alarms import THEIR_RULE
+
+    for seed in range(3):
+        env = _at_level("xdev-shift-alarms", level, seed)
+        world, f = env.world, env.scenario.facts
+        now = world.clock.now
+        assert "hour" not in env.scenario.instruction
+        notes = list(world.services["notes"].table("notes").values())
+        rule = [n for n in notes if n["title"] == f["note"] and "before 9" in n["body"].lower()]
+        assert len(rule) == 1 and rule[0]["updated"] <= now - days * clock.DAY
+        line = next(x for x in rule[0]["body"].split("\n") if "before 9" in x.lower())
+        assert "alarm" not in line.lower() and "shift" not in line.lower() and len(rule[0]["body"].split("\n")) >= 5
+        theirs = [n for n in notes if THEIR_RULE.split("{name}")[1] in n["body"]]
+        assert len(theirs) == 1 and theirs[0]["title"] != f["note"]  # another person's rule, same shape
+        texts = list(world.services["sms"].table("messages").values())
+        changes = [m for m in texts if "you start at" in m["body"]]
+        assert len(changes) >= 2 and not any("rota" in m["body"].lower() for m in changes)
+        assert len({m["number"] for m in changes}) == 1  # the same manager, two weeks' changes
+        assert f["want"] != f["hourly"]  # the rule's leads decide, not the old hour
+
+
+def _shift_steps(env, pairs: list[list[str]]) -> list[str]:
+    """The alarms one per (time, weekday), in another order than the oracle's (one weekday each)."""
+    steps = [*S.open_app("Clock")]
+    for t, d in sorted(pairs, key=lambda p: p[1]):
+        steps += [S.tap("id/add_alarm"), *S.fill("time", t), *S.fill("days", d), S.tap("id/save")]
+    return [*steps, A.finish("Set.")]
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_shifts_one_alarm_per_day_passes_and_the_hour_or_a_missing_shift_fails(level):
+    env = _at_level("xdev-shift-alarms", level, 2)
+    f = env.scenario.facts
+    verdict = _play(env, _shift_steps(env, f["want"]))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    name = "an alarm before every shift of the corrected rota"
+    env.reset(seed=2)
+    assert _failed(_play(env, _shift_steps(env, f["hourly"]))) == [
+        name,
+        "no alarm for a shift that is not on the corrected rota",
+    ]
+    env.reset(seed=2)
+    assert _failed(_play(env, _shift_steps(env, f["want"][1:]))) == [name]  # half done
