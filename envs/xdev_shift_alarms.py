@@ -7,6 +7,12 @@ Alarms live on the phone (the Clock app: no API, no ``claw``), so the agent read
 the laptop and sets them by hand: one alarm an hour before each shift, repeating on that
 weekday. Conflict: the file's shifts the text changed are stale; alarms for them are wrong. From
 level 4 this week's rota sits in the same folder as a decoy. The person's own alarms stay.
+
+Levels 4-5 (issue 21): the instruction no longer gives the lead: "the way I always have them". The
+person's rule is one line of a plain notes page written >= 30 days back (>= 60 at 5), worded without
+"alarm" or "shift": a longer lead before an early start than before a later one. Their partner's rule
+("an hour before, whatever the start") is a same-shaped line on another page. The manager's change text
+names no rota, and the same manager texted a same-shaped change for this week days before the rota came.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
 
-from .kit import notation, records
+from .kit import household, notation, plant, records
 
 DIR = "Documents/rota"
 STARTS = ["06:00", "06:30", "07:00", "08:00", "13:00", "14:00", "22:00"]
@@ -68,14 +74,53 @@ def _weekday(row: dict[str, str]) -> str:
     return clock.to_datetime(clock.parse_time(row["date"])).strftime("%A")
 
 
-def alarm_for(start: str) -> str:
-    m = (int(start[:2]) * 60 + int(start[3:]) - LEAD_MIN) % (24 * 60)
+def alarm_for(start: str, leads: tuple[int, int] = (LEAD_MIN, LEAD_MIN)) -> str:
+    """The alarm before a shift starting at ``start``: ``leads`` is (before an early start, before a later one)."""
+    mins = int(start[:2]) * 60 + int(start[3:])
+    m = (mins - (leads[0] if mins < EARLY_BEFORE else leads[1])) % (24 * 60)
     return f"{m // 60:02d}:{m % 60:02d}"
 
 
-def wanted(rows: list[dict[str, str]]) -> list[list[str]]:
+def wanted(rows: list[dict[str, str]], leads: tuple[int, int] = (LEAD_MIN, LEAD_MIN)) -> list[list[str]]:
     """(alarm time, weekday) pairs for a rota, sorted."""
-    return sorted([alarm_for(r["start"]), r["day"][:3].lower()] for r in rows)
+    return sorted([alarm_for(r["start"], leads), r["day"][:3].lower()] for r in rows)
+
+
+#: levels 4-5: a start before 09:00 is early; the person's rule gives a lead for each kind
+EARLY_BEFORE = 9 * 60
+RULES = [
+    "Work days: up {early} min before an early start (before 9), {late} min before a later one - the bus.",
+    "Before 9 o'clock starts I need {early} minutes to get going; later starts, {late} is plenty.",
+]
+THEIR_RULE = "{name}'s work days: up an hour before, whatever the start."
+DEEP_INSTRUCTIONS = [
+    "Next week's rota is on my laptop. Set alarms on my phone for each of my shifts, the way I always have them, "
+    "repeating on the shift's weekday.",
+    "Could you put my shifts for next week into phone alarms, at my usual lead time before each start, on that "
+    "weekday? The rota file is on the laptop.",
+]
+
+
+def _deep_rule(ctx: Ctx, boss: Any, monday: int, sent: int) -> tuple[tuple[int, int], str]:
+    """Levels 4-5: the person's lead rule deep in a notes page, their partner's beside it, and the manager's
+    same-shaped change text for this week (before the rota's mail, ``sent``); ((early lead, late lead), the
+    note's title)."""
+    leads = (int(ctx.pick([75, 90, 105])), int(ctx.pick([30, 45])))
+    line = ctx.pick(RULES).format(early=leads[0], late=leads[1])
+    at = household.minute_jitter(ctx, ctx.now - household.days_back(ctx) * clock.DAY)
+    title = household.rule_note(ctx, line, t=at)
+    partner = ctx.person("partner")
+    household.decoy_notes(ctx, [THEIR_RULE.format(name=partner.first)], around=at + 15 * clock.DAY, avoid=title)
+    this = monday - 7 * clock.DAY + int(ctx.rng.integers(1, 4)) * clock.DAY
+    old, new = ctx.sample(STARTS, 2)
+    plant.sms(
+        ctx,
+        plant.jitter(ctx, min(this - 2 * clock.DAY + 17 * clock.HOUR, sent - 2 * clock.DAY)),
+        boss.phone,
+        f"Hi {ctx.persona.me.first}, a change for this week: {clock.to_datetime(this):%A} you start at {new}, "
+        f"not {old}. Sorry!",
+    )
+    return leads, title
 
 
 def generate(ctx: Ctx) -> Scenario:
@@ -107,12 +152,17 @@ def generate(ctx: Ctx) -> Scenario:
     )
     texted = sent + clock.DAY + int(ctx.rng.integers(30, 600)) * clock.MINUTE
     opener = "a change" if len(changes) == 1 else f"{len(changes)} changes"
-    ctx.svc("sms").receive(
-        boss.phone,
-        f"Hi {ctx.persona.me.first}, {opener} to next week's rota: {_listed(changes)}. Sorry!",
-        time=texted,
-        read=True,
-    )
+    leads, note = (LEAD_MIN, LEAD_MIN), ""
+    if ctx.difficulty >= 4:  # the text names no rota; the lead is the person's own rule
+        plant.sms(ctx, texted, boss.phone, f"Hi {ctx.persona.me.first}, {opener} for next week: {_listed(changes)}.")
+        leads, note = _deep_rule(ctx, boss, monday, sent)
+    else:
+        ctx.svc("sms").receive(
+            boss.phone,
+            f"Hi {ctx.persona.me.first}, {opener} to next week's rota: {_listed(changes)}. Sorry!",
+            time=texted,
+            read=True,
+        )
     if ctx.difficulty >= 4:  # this week's rota: already over, a decoy
         this = monday - 7 * clock.DAY
         files.put(
@@ -122,9 +172,19 @@ def generate(ctx: Ctx) -> Scenario:
         )
     own = phone.set_alarm("07:30", "Weekend run", ["sat", "sun"])["created"] if ctx.difficulty >= 2 else None
     before = list(phone.table("alarms"))
-    instruction = ctx.pick(INSTRUCTIONS).format(sender=boss.first)  # who texted the changes
+    pool = DEEP_INSTRUCTIONS if note else INSTRUCTIONS
+    instruction = ctx.pick(pool).format(sender=boss.first)  # who texted the changes
     return Scenario(
-        instruction, {"want": wanted(revised), "stale": wanted(first), "own": own, "before": before, "week": week}
+        instruction,
+        {
+            "want": wanted(revised, leads),
+            "stale": wanted(first, leads),
+            "hourly": wanted(revised),
+            "own": own,
+            "before": before,
+            "week": week,
+            "note": note,
+        },
     )
 
 
@@ -141,9 +201,15 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     got = _pairs(world, f)
     missing = [p for p in f["want"] if p not in got]
     extra = [p for p in got if p not in f["want"]]
-    asked = "the instruction asks for an alarm an hour before each shift, on its weekday"
+    if f.get("note"):
+        asked = (
+            f"the instruction asks for an alarm before each shift, on its weekday, as the person always has them "
+            f"(their note '{f['note']}' gives the lead before an early and a later start)"
+        )
+    else:
+        asked = "the instruction asks for an alarm an hour before each shift, on its weekday"
     g.expect(
-        "an alarm an hour before every shift of the corrected rota",
+        "an alarm before every shift of the corrected rota",
         not missing,
         f"new alarms: {_show(got)}; the corrected rota gives {_show(f['want'])}",
         because=f"{asked}; the rota file on the laptop, with the changes the manager's later text makes",

@@ -534,9 +534,10 @@ def test_the_rule_is_one_line_of_a_note_not_titled_after_the_task(family):
         env.close()
 
 
-def test_phone_alarm_the_deciding_message_comes_by_mail_at_the_hard_end():
-    """At 4-5 the message that settles the time is a mail from the same person, in their texting words:
-    an agent reading the SMS thread alone sets the stale time and fails."""
+def test_phone_alarm_the_deciding_messages_come_by_other_channels_at_the_hard_end():
+    """At 4-5 the person's text gives a lead, not a clock time; the booking's time is in the firm's mail and its
+    move in the firm's text: no single message states the alarm, and the stale oracle (the move missed) fails.
+    Depth and candidates are tested in tests/test_depth_s28p.py."""
     for difficulty in (4, 5):
         spec = next(
             s
@@ -547,20 +548,17 @@ def test_phone_alarm_the_deciding_message_comes_by_mail_at_the_hard_end():
         env.reset(seed=1)
         u = env.unwrapped
         f = u.scenario.facts
-        person = next(p for p in u.world.persona.people if p.phone == f["sender"])
-        mails = [m for m in u.world.services["mail"].table("messages").values() if m["from"] == person.email]
-        texts = [m["body"] for m in u.world.services["sms"].table("messages").values() if m["number"] == f["sender"]]
-        assert any(f["time"] in m["body"] for m in mails), (difficulty, mails)
-        assert not any("correct" in m["body"].lower() for m in mails)
+        mails = [m["body"] for m in u.world.services["mail"].table("messages").values()]
+        texts = [m["body"] for m in u.world.services["sms"].table("messages").values()]
+        assert not any(f["time"] in t for t in mails + texts)
+        assert any(f["ref"] in t for t in texts) and any(f["ref"] in m for m in mails)
         assert "texted" not in u.scenario.instruction and "by text" not in u.scenario.instruction
-        if difficulty == 4:
-            assert not any(f["time"] in t for t in texts), texts
         env.close()
         assert _run(spec.task_id, 1, phone_alarm_from_message.stale_oracle)["passed"] is False
 
 
 def test_dual_ticket_the_crm_note_corrects_the_ticket_at_the_hard_end():
-    """At 4-5 the ticket's number has two digits swapped and a colleague's CRM note gives the right one:
+    """At 4-5 the ticket's number has a slip and a colleague's CRM note gives the right one:
     saving and texting the ticket's number fails; the oracle (the CRM's number) passes."""
     from claw_gym.envs import dual_ticket_new_number as fam
 

@@ -93,7 +93,7 @@ def test_the_phone_refuses_the_api_and_the_laptop():
     "family,check",
     [
         ("xdev-otp-enrol", "enrol_code is the newest code from the phone"),
-        ("xdev-shift-alarms", "an alarm an hour before every shift of the corrected rota"),
+        ("xdev-shift-alarms", "an alarm before every shift of the corrected rota"),
     ],
 )
 def test_the_stale_signal_fails_the_named_check(family, check):
