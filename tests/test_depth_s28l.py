@@ -141,3 +141,51 @@ def test_report_handoff_following_the_lookalike_fails_even_after_a_right_send(le
     env.reset(seed=3)
     verdict = _play(env, [send, A.api("workmail.move", id=f["request"], folder="trash"), A.finish("ok")])
     assert not verdict["passed"] and verdict["violations"]
+
+
+# ---- address-update --------------------------------------------------------------------------------
+def _update(f: dict, address: str, tell: bool = True) -> list[str]:
+    """The card by the contacts API, the keeper told by mail (not the oracle's text), a to-do."""
+    told = [A.api("mail.send", to=[f["keeper"][0]], subject="card list", body=f"{f['name']}: {address}")]
+    return [
+        A.api("contacts.update", id=f["contact"], address=address, phone=f["phone"]),
+        *(told if tell else []),
+        A.api("todo.add_task", title="post it", due=f["due"]),
+        A.finish("done"),
+    ]
+
+
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_address_update_the_fixing_text_is_deep_and_names_no_topic(level, days):
+    for seed in range(3):
+        env = _at_level("address-update", level, seed)
+        world, f = env.world, env.scenario.facts
+        texts = world.services["sms"].table("messages")
+        fix = texts[f["fix_sms"]]
+        assert world.clock.now - fix["time"] >= days * clock.DAY and fix["time"] > f["deciding_at"]
+        assert not any(w in fix["body"].lower() for w in ("address", "moved", "street", "flat", "new place"))
+        right, wrong = f["address"].split()[0], f["signed"].split()[0]
+        assert right != wrong and len(right) == len(wrong) and f["signed"].split()[1:] == f["address"].split()[1:]
+        signature = world.services["mail"].table("messages")[f["candidates"][-1]]["body"]
+        assert f["signed"] in signature and f["address"] not in signature and f["phone"] in signature
+        assert fix["number"] == f["phone"]  # from the number the signature gives
+        shaped = [m for m in texts.values() if " not " in m["body"] or ", not " in m["body"]]
+        assert len(shaped) >= 3  # the fix among same-shaped "X not Y" texts
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_address_update_the_signature_as_written_fails_and_the_fixed_one_passes(level):
+    env = _at_level("address-update", level, seed=4)
+    f = env.scenario.facts
+    verdict = _play(env, _update(f, f["address"]))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=4)
+    failed = _failed(_play(env, _update(f, f["signed"])))
+    assert failed == [
+        "contact has the newest address",
+        "the card-list keeper was told the new address (and only that one)",
+    ]
+    env.reset(seed=4)
+    assert _failed(_play(env, _update(f, f["address"], tell=False))) == [
+        "the card-list keeper was told the new address (and only that one)"
+    ]
