@@ -189,3 +189,46 @@ def test_address_update_the_signature_as_written_fails_and_the_fixed_one_passes(
     assert _failed(_play(env, _update(f, f["address"], tell=False))) == [
         "the card-list keeper was told the new address (and only that one)"
     ]
+
+
+# ---- meeting-reschedule ----------------------------------------------------------------------------
+def _reschedule(f: dict, desk: str) -> list[str]:
+    """Move the meeting, answer in the requester's DM (not by mail) and tell ``desk`` by personal mail."""
+    start, end = clock.fmt(f["final"]), clock.fmt(f["final"] + f["minutes"] * 60)
+    return [
+        A.api("calendar.update_event", id=f["event"], start=start, end=end),
+        A.api("chat.post", channel=f["dm"], text=f"moved it to {clock.fmt_long(f['final'])}"),
+        A.api("mail.send", to=[desk], subject="booking", body=f"{f['room']}: now {clock.fmt_long(f['final'])}"),
+        A.finish("done"),
+    ]
+
+
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_meeting_reschedule_the_desk_moved_by_a_deep_chat_line_among_same_shaped_ones(level, days):
+    for seed in range(3):
+        env = _at_level("meeting-reschedule", level, seed)
+        world, f = env.world, env.scenario.facts
+        chat = world.services["chat"].table("messages")
+        moved = chat[f["desk_moved"]]
+        assert f["rule_at"] < moved["time"] <= world.clock.now - days * clock.DAY
+        assert f["old_desk"] in moved["text"] and f["desk"] in moved["text"] and f["desk"] != f["old_desk"]
+        assert not any(w in moved["text"].lower() for w in ("room", "booking", "meeting"))
+        shaped = [m for m in chat.values() if m["sender"] == moved["sender"] and "@" in m["text"]]
+        assert len(shaped) >= 3  # other inboxes retired the same way
+        notes = world.services["notes"].table("notes").values()
+        assert not any(f["desk"] in n["body"] for n in notes)  # the note still names the old desk
+        # another colleague's DM change of the same shape, the same days
+        other = chat[f["other_dm"]]
+        mine = chat[f["amendment"]]
+        assert other["channel"] != f["dm"] and other["sender"] != mine["sender"]
+        assert abs(other["time"] - mine["time"]) < 8 * clock.DAY
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_meeting_reschedule_the_new_desk_by_dm_and_personal_mail_passes_the_old_desk_fails(level):
+    env = _at_level("meeting-reschedule", level, seed=4)
+    f = env.scenario.facts
+    verdict = _play(env, _reschedule(f, f["desk"]))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=4)
+    assert "the room desk was told the room and the new time" in _failed(_play(env, _reschedule(f, f["old_desk"])))
