@@ -235,14 +235,18 @@ def _fix_texts(
     """Difficulty 4-5: the friend's text fixing the signature's house number (2-7 days after the quiet mail,
     from the number in that signature: >= 30 / 60 days back), among same-shaped "X not Y" texts about other
     things (the friend's, the namesake's). The facts for the check."""
-    t = household.minute_jitter(ctx, moved_at + int(ctx.rng.integers(2, 8)) * clock.DAY)
+
+    def daytime(day: int) -> int:  # people text in waking hours
+        return household.minute_jitter(ctx, clock.day_start(day) + int(ctx.rng.integers(9, 22)) * clock.HOUR)
+
+    t = daytime(moved_at + int(ctx.rng.integers(2, 8)) * clock.DAY)
     wrong_no, right_no = signed.split(" ", 1)[0], right.split(" ", 1)[0]
     fixed = plant.sms(ctx, t, phone, ctx.pick(FIX_SMS).format(wrong=wrong_no, right=right_no))
     decoys = ctx.sample(FIX_DECOYS, 2)
     a, b = ctx.sample([str(k) for k in range(2, 13)], 2)
     senders = [(phone, decoys[0])] + ([(twin["phone"], decoys[1])] if twin else [])
     for number, text in senders:
-        dt = household.minute_jitter(ctx, int(ctx.rng.integers(moved_at + clock.DAY, ctx.now - 2 * clock.DAY)))
+        dt = daytime(int(ctx.rng.integers(moved_at + clock.DAY, ctx.now - 2 * clock.DAY)))
         plant.sms(ctx, dt, number, text.format(a=a, b=b))
     return {"signed": signed, "fix_sms": fixed["id"], "fix_at": t}
 
