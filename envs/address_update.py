@@ -101,12 +101,17 @@ def _address_unlike(ctx: Ctx, city: str, *taken: str) -> str:
             return address
 
 
+def _deliver(ctx: Ctx, sender: str, subject: str, body: str, *, time: int, read: bool = False) -> dict[str, Any]:
+    """A received mail placed as the background's are (sender's contact name, companions): see :mod:`.kit.plant`."""
+    return plant.mail_in(ctx, "mail", time, sender, subject, body, read=read)
+
+
 def _phone(ctx: Ctx) -> str:
     return f"+1 555 {ctx.code(3)} {ctx.code(4)}"
 
 
 def generate(ctx: Ctx) -> Scenario:
-    mail, contacts = ctx.svc("mail"), ctx.svc("contacts")
+    contacts = ctx.svc("contacts")
     friend = ctx.person("friend" if ctx.variant == "friend" else None)
     card = contacts.by_name(friend.name) or contacts.add(
         friend.name, friend.email, friend.phone, relation=friend.relation
@@ -130,7 +135,8 @@ def generate(ctx: Ctx) -> Scenario:
     candidates: list[str] = []
     for k in range(3 if deep else 1):  # mails with the old address in the signature
         candidates.append(
-            mail.deliver(
+            _deliver(
+                ctx,
                 friend.email,
                 ctx.pick(["Photos!", "Thanks :)", "Long time"]),
                 ctx.pick(OLD_MAIL).format(first=friend.first, name=friend.name, addr=old, phone=friend.phone),
@@ -142,7 +148,8 @@ def generate(ctx: Ctx) -> Scenario:
     if ctx.difficulty >= 2:  # a temporary address in between: stale by now
         stale = _address_unlike(ctx, city, old, new)
         candidates.append(
-            mail.deliver(
+            _deliver(
+                ctx,
                 friend.email,
                 "Staying elsewhere for a bit",
                 ctx.pick(TEMP_MAIL).format(first=friend.first, name=friend.name, addr=stale, phone=friend.phone),
@@ -151,7 +158,8 @@ def generate(ctx: Ctx) -> Scenario:
             )["id"]
         )
     candidates.append(
-        mail.deliver(
+        _deliver(
+            ctx,
             friend.email,
             ctx.pick(
                 ["Hello from the new place", "Catching up"] if deep else ["We moved!", "New address", "Housewarming?"]
@@ -165,7 +173,8 @@ def generate(ctx: Ctx) -> Scenario:
     )
     if deep:  # newer mails from the friend, no address: the newest mail is not the answer
         for _ in range(2):
-            mail.deliver(
+            _deliver(
+                ctx,
                 friend.email,
                 ctx.pick(["Saturday?", "That recipe", "Quick one"]),
                 ctx.pick(CHAT_MAIL).format(first=friend.first, name=friend.name),
@@ -183,7 +192,7 @@ def generate(ctx: Ctx) -> Scenario:
             body = ctx.pick(NEW_MAIL).format(
                 first=friend.first, name=twin_name, addr=_address(ctx, city), phone=twin["phone"]
             )
-            mail.deliver(twin_email, "New flat", body, time=ctx.now - int(ctx.rng.integers(1, 10)) * clock.DAY)
+            _deliver(ctx, twin_email, "New flat", body, time=ctx.now - int(ctx.rng.integers(1, 10)) * clock.DAY)
     fix: dict[str, Any] = {}
     if deep:
         fix = _fix_texts(ctx, moved_at, phone, signed, new, contacts.table("people").get(twin_id or ""))
