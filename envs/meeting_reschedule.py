@@ -195,7 +195,7 @@ def _other_thread(ctx: Ctx, requester: str, t0: int) -> str:
     later = ctx.next_weekday(d2, ctx.pick([10, 11, 16]), ctx.pick([0, 30])) + 7 * clock.DAY
     t = t0 - int(ctx.rng.integers(3, 30)) * clock.HOUR
     body = ctx.pick(ASKS).format(title=title, **_slot_text(asked)) + f"\n\n{other.first}"
-    plant.mail_in(ctx, "workmail", plant.jitter(ctx, t), other.email, f"{title} - reschedule?", body)
+    plant.mail_in(ctx, "workmail", plant.jitter(ctx, t), other.email, f"{title} - new time?", body)
     said = ctx.pick(CHAT_CHANGES).format(**_slot_text(later))
     at = plant.jitter(ctx, t + int(ctx.rng.integers(2, 20)) * clock.HOUR)
     return str(plant.chat(ctx, at, "dm-" + other.first.lower(), other.name, said)["id"])
