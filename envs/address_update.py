@@ -10,6 +10,10 @@ newer mails from the friend carry no address: the newest address is found by com
 At 4-5 a line of a household note (>= 30 / 60 days back; an expired same-keyword rule in another
 note) adds a second party the instruction points to ("my usual address bits"): the person's
 family member who keeps the card list is told the new address (any door), and only the new one.
+At 4-5 the quiet mail's signature has the house number slipped (digits swapped, or one digit off); the
+friend's text from the signature's number, 2-7 days later (still >= 30 / 60 days back), fixes it without
+naming the address or the move, among same-shaped "X not Y" texts about other things (the friend's own, the
+namesake's).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import household, notation, records
+from .kit import household, notation, plant, records
 
 STREETS = {
     "Lisbon": ["Rua do Salitre", "Avenida da Liberdade", "Rua da Rosa", "Travessa do Carmo"],
@@ -54,6 +58,18 @@ CHAT_MAIL = [  # newer mails without an address in the signature
 TEMP_MAIL = [
     "Hi,\n\nfor the next few weeks I'm staying at a friend's while the flat is renovated:\n{addr}\n\n{first}\n"
     "--\n{name}\n{phone}"
+]
+#: difficulty 4-5: the friend's text (another channel, days after the quiet mail) that fixes the house number;
+#: it names neither the address nor the move
+FIX_SMS = [
+    "ha, just saw my mail signature says {wrong}. it's {right}! no wonder the parcel went astray",
+    "btw it's {right} not {wrong} - had the digits swapped in my signature for weeks, oops",
+]
+#: same-shaped "X not Y" texts about other things: the friend's own, and the namesake's (their flat, not ours)
+FIX_DECOYS = [
+    "table's for {a} not {b} on Friday, Jo's coming too",
+    "sorry, it's platform {a} not {b}, they changed it",
+    "correction: {a}, not {b} - the buzzer list downstairs is out of date",
 ]
 TELL_RULE = "Friends' new addresses: tell {who} too, {pron} keeps our card list."
 TELL_DECOY = "Until the wedding invitations were out, every address change went to {other} (all sent now)."
@@ -85,12 +101,17 @@ def _address_unlike(ctx: Ctx, city: str, *taken: str) -> str:
             return address
 
 
+def _deliver(ctx: Ctx, sender: str, subject: str, body: str, *, time: int, read: bool = False) -> dict[str, Any]:
+    """A received mail placed as the background's are (sender's contact name, companions): see :mod:`.kit.plant`."""
+    return plant.mail_in(ctx, "mail", time, sender, subject, body, read=read)
+
+
 def _phone(ctx: Ctx) -> str:
     return f"+1 555 {ctx.code(3)} {ctx.code(4)}"
 
 
 def generate(ctx: Ctx) -> Scenario:
-    mail, contacts = ctx.svc("mail"), ctx.svc("contacts")
+    contacts = ctx.svc("contacts")
     friend = ctx.person("friend" if ctx.variant == "friend" else None)
     card = contacts.by_name(friend.name) or contacts.add(
         friend.name, friend.email, friend.phone, relation=friend.relation
@@ -103,8 +124,9 @@ def generate(ctx: Ctx) -> Scenario:
     deep = ctx.difficulty >= 4
     # the move: 2-20 days back, 31+ at difficulty 4, 61+ at 5
     moved_at = household.minute_jitter(
-        ctx, ctx.now - (household.days_back(ctx) if deep else int(ctx.rng.integers(2, 20))) * clock.DAY
+        ctx, ctx.now - (household.days_back(ctx) + 8 if deep else int(ctx.rng.integers(2, 20))) * clock.DAY
     )
+    signed = _misnumbered(ctx, new) if deep else new  # at 4-5 the signature's house number is a slip
     t = (
         moved_at - int(ctx.rng.integers(40, 60)) * clock.DAY
         if deep
@@ -113,7 +135,8 @@ def generate(ctx: Ctx) -> Scenario:
     candidates: list[str] = []
     for k in range(3 if deep else 1):  # mails with the old address in the signature
         candidates.append(
-            mail.deliver(
+            _deliver(
+                ctx,
                 friend.email,
                 ctx.pick(["Photos!", "Thanks :)", "Long time"]),
                 ctx.pick(OLD_MAIL).format(first=friend.first, name=friend.name, addr=old, phone=friend.phone),
@@ -125,7 +148,8 @@ def generate(ctx: Ctx) -> Scenario:
     if ctx.difficulty >= 2:  # a temporary address in between: stale by now
         stale = _address_unlike(ctx, city, old, new)
         candidates.append(
-            mail.deliver(
+            _deliver(
+                ctx,
                 friend.email,
                 "Staying elsewhere for a bit",
                 ctx.pick(TEMP_MAIL).format(first=friend.first, name=friend.name, addr=stale, phone=friend.phone),
@@ -134,13 +158,14 @@ def generate(ctx: Ctx) -> Scenario:
             )["id"]
         )
     candidates.append(
-        mail.deliver(
+        _deliver(
+            ctx,
             friend.email,
             ctx.pick(
                 ["Hello from the new place", "Catching up"] if deep else ["We moved!", "New address", "Housewarming?"]
             ),
             ctx.pick(QUIET_MAIL if deep else NEW_MAIL).format(
-                first=friend.first, name=friend.name, addr=new, phone=phone
+                first=friend.first, name=friend.name, addr=signed, phone=phone
             ),
             time=moved_at,
             read=not deep,
@@ -148,7 +173,8 @@ def generate(ctx: Ctx) -> Scenario:
     )
     if deep:  # newer mails from the friend, no address: the newest mail is not the answer
         for _ in range(2):
-            mail.deliver(
+            _deliver(
+                ctx,
                 friend.email,
                 ctx.pick(["Saturday?", "That recipe", "Quick one"]),
                 ctx.pick(CHAT_MAIL).format(first=friend.first, name=friend.name),
@@ -166,7 +192,10 @@ def generate(ctx: Ctx) -> Scenario:
             body = ctx.pick(NEW_MAIL).format(
                 first=friend.first, name=twin_name, addr=_address(ctx, city), phone=twin["phone"]
             )
-            mail.deliver(twin_email, "New flat", body, time=ctx.now - int(ctx.rng.integers(1, 10)) * clock.DAY)
+            _deliver(ctx, twin_email, "New flat", body, time=ctx.now - int(ctx.rng.integers(1, 10)) * clock.DAY)
+    fix: dict[str, Any] = {}
+    if deep:
+        fix = _fix_texts(ctx, moved_at, phone, signed, new, contacts.table("people").get(twin_id or ""))
     due = ctx.now + int(ctx.rng.integers(3, 10)) * clock.DAY
     instruction = ctx.pick(INSTRUCTIONS).format(first=friend.name if twin_id else friend.first, due=clock.fmt_date(due))
     remind = "remind me" in instruction  # no kind named: a calendar entry that day is a reminder too
@@ -194,8 +223,41 @@ def generate(ctx: Ctx) -> Scenario:
             "old": old,
             "start": ctx.now,
             **extra,
+            **fix,
         },
     )
+
+
+def _misnumbered(ctx: Ctx, address: str) -> str:
+    """``address`` with its house number slipped: the digits swapped, or one digit off (same digit count)."""
+    number, rest = address.split(" ", 1)
+    wrong = number[::-1]
+    while wrong == number or wrong.startswith("0"):
+        k = int(ctx.rng.integers(len(number)))
+        wrong = number[:k] + str(int(ctx.rng.integers(1 if k == 0 else 0, 10))) + number[k + 1 :]
+    return f"{wrong} {rest}"
+
+
+def _fix_texts(
+    ctx: Ctx, moved_at: int, phone: str, signed: str, right: str, twin: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Difficulty 4-5: the friend's text fixing the signature's house number (2-7 days after the quiet mail,
+    from the number in that signature: >= 30 / 60 days back), among same-shaped "X not Y" texts about other
+    things (the friend's, the namesake's). The facts for the check."""
+
+    def daytime(day: int) -> int:  # people text in waking hours
+        return household.minute_jitter(ctx, clock.day_start(day) + int(ctx.rng.integers(9, 22)) * clock.HOUR)
+
+    t = daytime(moved_at + int(ctx.rng.integers(2, 8)) * clock.DAY)
+    wrong_no, right_no = signed.split(" ", 1)[0], right.split(" ", 1)[0]
+    fixed = plant.sms(ctx, t, phone, ctx.pick(FIX_SMS).format(wrong=wrong_no, right=right_no))
+    decoys = ctx.sample(FIX_DECOYS, 2)
+    a, b = ctx.sample([str(k) for k in range(2, 13)], 2)
+    senders = [(phone, decoys[0])] + ([(twin["phone"], decoys[1])] if twin else [])
+    for number, text in senders:
+        dt = daytime(int(ctx.rng.integers(moved_at + clock.DAY, ctx.now - 2 * clock.DAY)))
+        plant.sms(ctx, dt, number, text.format(a=a, b=b))
+    return {"signed": signed, "fix_sms": fixed["id"], "fix_at": t}
 
 
 def _tell_rule(ctx: Ctx, friend: str) -> dict[str, Any]:
@@ -233,7 +295,8 @@ def _check_told(world: World, f: dict[str, Any], g: Grader) -> None:
     """The card-list keeper got the new street address by any door, and no message to them names the old one."""
     want = {O.party(p) for p in f["keeper"] if p}
     msgs = [m for m in O.outbound(world, f["start"]) if any(O.party(r) in want for r in m.to)]
-    new, stale = set(_street(f["address"])), [set(_street(a)) for a in (f["old"], f["stale"]) if a != f["address"]]
+    olds = (f["old"], f["stale"], f.get("signed", f["address"]))
+    new, stale = set(_street(f["address"])), [set(_street(a)) for a in olds if a != f["address"]]
     told = [m for m in msgs if new <= set(words(m.text))]
     hedged = [m for m in told if any(s <= set(words(m.text)) for s in stale)]
     g.expect(
@@ -253,10 +316,12 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     if c is None:
         return
     asks = "the instruction asks for their current details; the newest signature gives them"
+    if f.get("signed"):
+        asks += f" (its house number {f['signed'].split()[0]} fixed by their text of {clock.fmt_date(f['fix_at'])})"
     g.expect(
         "contact has the newest address",
         words(c["address"]) == words(f["address"]),
-        f"address {c['address']!r}; the newest signature gives {f['address']!r}",
+        f"address {c['address']!r}; current: {f['address']!r}",
         because=asks,
     )
     g.expect(

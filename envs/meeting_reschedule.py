@@ -9,7 +9,10 @@ reply by mail or in that DM counts. Cross-service: the request is in work mail, 
 in the calendar, the requester's address in contacts; the agent confirms by mail. At 4-5 the
 meeting is in a bookable room and a line of a work note (>= 30 / 60 days back, beside a
 same-keyword line about video calls) adds a party the instruction points to ("my usual room
-admin"): the room desk gets a mail naming the room and the new time, and not the stale one.
+admin"): the room desk gets a mail naming the room and the new time, and not the stale one. At 4-5 the
+office team's chat line (3-9 days after the note, still >= 30 / 60 days back) retires the note's desk inbox
+for another, naming neither rooms nor bookings, among same-shaped lines retiring other inboxes; and another
+colleague's reschedule thread and DM change of the same shape sit in the same days.
 """
 
 from __future__ import annotations
@@ -47,6 +50,14 @@ CHAT_CHANGES = [
 ]
 ROOM_RULE = "If I move a meeting held in a room: mail {desk} the room and the new time so they can swap the booking."
 ROOM_DECOY = "Video calls need no room admin, just update the invite."
+#: difficulty 4-5: the office team's chat lines retiring shared inboxes (weeks after the note, still deep); the
+#: one about the room desk's address names neither rooms nor bookings, the others are about other inboxes
+RETIRE = [
+    "small change from Monday: anything you used to send to {old} goes to {new} instead, that inbox is retired",
+    "heads-up - {old} stops being read on Friday. please use {new} from now on",
+]
+OTHER_INBOXES = [("it-help", "servicedesk"), ("receipts", "expenses"), ("post", "mailroom"), ("travel", "trips")]
+DESKS = ["workplace", "facilities", "officeteam"]
 INSTRUCTIONS_ANY = [
     "{name} wants to move our {title}. Can you sort it out and let them know?",
     "Please handle {first}'s request about moving the {title} - update my calendar and let them know.",
@@ -129,11 +140,14 @@ def generate(ctx: Ctx) -> Scenario:
     instruction = ctx.pick(pool).format(name=who.name, first=who.first, title=title)
     room: dict[str, Any] = {"desk": ""}
     if deep:
-        desk = f"rooms@{who.email.split('@')[1]}"
-        rule_at = household.minute_jitter(ctx, ctx.now - household.days_back(ctx) * clock.DAY)
-        note = household.rule_note(ctx, ROOM_RULE.format(desk=desk), t=rule_at, work=True)
+        domain = who.email.split("@")[1]
+        old_desk = f"frontdesk@{domain}"
+        rule_at = household.minute_jitter(ctx, ctx.now - (household.days_back(ctx) + 12) * clock.DAY)
+        note = household.rule_note(ctx, ROOM_RULE.format(desk=old_desk), t=rule_at, work=True)
         household.decoy_notes(ctx, [ROOM_DECOY], around=ctx.now - 40 * clock.DAY, work=True, avoid=note)
-        room = {"desk": desk, "room": event["location"], "room_note": note, "rule_at": rule_at}
+        room = {"room": event["location"], "room_note": note, "rule_at": rule_at, "old_desk": old_desk}
+        room |= _retired_inbox(ctx, rule_at, old_desk, domain)
+        room["other_dm"] = _other_thread(ctx, who.email, t0)
         instruction += " And do my usual room admin."
     return Scenario(
         instruction,
@@ -152,6 +166,39 @@ def generate(ctx: Ctx) -> Scenario:
             "begin": ctx.now,
         },
     )
+
+
+def _retired_inbox(ctx: Ctx, rule_at: int, old: str, domain: str) -> dict[str, Any]:
+    """Difficulty 4-5: the office team's chat line (3-9 days after the note, >= 30 / 60 days back) that sends
+    the room desk's mail to another inbox, among same-shaped lines retiring other inboxes. The facts."""
+    new = f"{ctx.pick(DESKS)}@{domain}"
+    moved_at = plant.jitter(ctx, rule_at + int(ctx.rng.integers(3, 10)) * clock.DAY)
+    said = plant.chat(ctx, moved_at, "general", "Office Team", ctx.pick(RETIRE).format(old=old, new=new))
+    for was, now in ctx.sample(OTHER_INBOXES, 2):
+        t = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(20, 110)) * clock.DAY)
+        line = ctx.pick(RETIRE).format(old=f"{was}@{domain}", new=f"{now}@{domain}")
+        plant.chat(ctx, t, "general", "Office Team", line)
+    return {"desk": new, "desk_moved": said["id"], "desk_moved_at": moved_at}
+
+
+def _other_thread(ctx: Ctx, requester: str, t0: int) -> str:
+    """Difficulty 4-5: another colleague's reschedule thread and DM change of the same shape, the same days:
+    which DM settles the task is told by who wrote it. Returns the DM's id ("" with no other colleague)."""
+    first = next((p.first for p in ctx.persona.people if p.email == requester), "")
+    pool = [p for p in ctx.persona.people if p.relation == "colleague" and p.first != first]  # a DM of their own
+    if not pool:
+        return ""
+    other = ctx.pick(pool)
+    title = ctx.pick(TITLES)
+    d1, d2 = ctx.sample([0, 1, 2, 3, 4], 2)
+    asked = ctx.next_weekday(d1, ctx.pick([9, 10, 13]), 0) + 7 * clock.DAY
+    later = ctx.next_weekday(d2, ctx.pick([10, 11, 16]), ctx.pick([0, 30])) + 7 * clock.DAY
+    t = t0 - int(ctx.rng.integers(3, 30)) * clock.HOUR
+    body = ctx.pick(ASKS).format(title=title, **_slot_text(asked)) + f"\n\n{other.first}"
+    plant.mail_in(ctx, "workmail", plant.jitter(ctx, t), other.email, f"{title} - new time?", body)
+    said = ctx.pick(CHAT_CHANGES).format(**_slot_text(later))
+    at = plant.jitter(ctx, t + int(ctx.rng.integers(2, 20)) * clock.HOUR)
+    return str(plant.chat(ctx, at, "dm-" + other.first.lower(), other.name, said)["id"])
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
@@ -205,8 +252,14 @@ def _check_room(world: World, f: dict[str, Any], g: Grader) -> None:
         bool(good) and not hedged,
         f"{count(len(msgs), 'message')} to {f['desk']}; {len(good)} naming {f['room']} and {new}"
         + (f", {len(hedged)} also naming {stale}" if hedged else ""),
-        because=f"a line of the note '{f['room_note']}' says a moved meeting held in a room goes to {f['desk']} with "
-        "the room and the new time; the instruction asks for the usual room admin",
+        because=f"a line of the note '{f['room_note']}' says a moved meeting held in a room goes to "
+        f"{f.get('old_desk', f['desk'])} with the room and the new time"
+        + (
+            f"; the office team's chat line of {clock.fmt_date(f['desk_moved_at'])} sends its mail to {f['desk']}"
+            if f.get("desk_moved")
+            else ""
+        )
+        + "; the instruction asks for the usual room admin",
     )
 
 

@@ -127,26 +127,32 @@ def generate(ctx: Ctx) -> Scenario:
         rows.sort(key=lambda r: (r["time"], r["id"]))
     debits = [r for r in rows if r["amount"] < 0 and r["merchant"] not in central]
     claimed = ctx.sample(debits, max(1, len(debits) // 2))
-    exp = ctx.svc("expenses")
+    by_line = ctx.difficulty >= 4  # claims written by hand: no transaction id, the merchant as people spell it
+    twin: dict[str, Any] = {}
+    if by_line:  # a look-alike of a claimed line: same merchant, a near amount, a few days apart
+        twin = _twin(ctx, ctx.pick(claimed), start, end)
+        rows.append(twin)
+        rows.sort(key=lambda r: (r["time"], r["id"]))
+        debits = [r for r in rows if r["amount"] < 0 and r["merchant"] not in central]
     cats = dict(MERCHANTS)
     for r in claimed:
-        exp.add(
-            r["time"],
-            r["merchant"],
-            -r["amount"],
-            cats[r["merchant"]],
-            tx_id=r["id"],
-            status=ctx.pick(["draft", "submitted"]),
-        )
+        _claim(ctx, r, cats[r["merchant"]], ctx.pick(["draft", "submitted"]), by_line)
     files = ctx.svc("files")
     files.put(f"Downloads/statement-{month}.csv", _csv(rows), time=end + 2 * clock.HOUR)
+    claimed_ids = {r["id"] for r in claimed}
+    echo: dict[str, Any] = {}
     if ctx.difficulty >= 3:  # last month's statement, fully claimed: a decoy
         p_start, _ = _month_bounds(start)
         old = _statement(ctx, p_start, start, 4)
+        if by_line:  # an unclaimed line's merchant and amount, claimed last month: only the date tells them apart
+            open_rows = [r for r in debits if r["id"] not in claimed_ids and r["id"] != twin["id"]]
+            echo = _echo(ctx, ctx.pick(open_rows or [twin]), p_start, start)
+            old = sorted(old + [echo], key=lambda r: (r["time"], r["id"]))
         for r in old:
-            exp.add(r["time"], r["merchant"], -r["amount"], cats[r["merchant"]], tx_id=r["id"], status="approved")
+            if by_line and r["merchant"] in central:  # billed centrally since the aside: no claim of its own
+                continue
+            _claim(ctx, r, cats[r["merchant"]], "approved", by_line)
         files.put(f"Downloads/statement-{clock.to_datetime(p_start):%Y-%m}.csv", _csv(old), time=start + clock.HOUR)
-    claimed_ids = {r["id"] for r in claimed}
     unclaimed = [r["id"] for r in debits if r["id"] not in claimed_ids]
     total = round(-sum(r["amount"] for r in debits if r["id"] in unclaimed), 2)
     report = "Documents/card-reconciliation.txt"
@@ -186,8 +192,59 @@ def generate(ctx: Ctx) -> Scenario:
             "finance": finance,
             "claimed": sorted(claimed_ids),
             "total": total,
+            **({"by_line": True, "twin": twin["id"], "echo": echo["id"]} if by_line else {}),
         },
     )
+
+
+#: levels 4-5: how people type a merchant into a claim by hand (never the statement's own upper-case line)
+WRITTEN = {
+    "Rail Europe": ("Rail Europe - train tickets", "train tix (rail europe)", "RailEurope"),
+    "Cafe Lumen": ("Café Lumen", "lunch @ Lumen", "cafe lumen (client lunch)"),
+    "CloudBox Pro": ("Cloudbox", "CloudBox Pro subscription"),
+    "Paper & Co": ("Paper and Co", "paper&co - printer paper", "Paper & Co."),
+    "Hotel Nord": ("Hotel Nord, 1 night", "hotel nord", "Nord hotel"),
+    "TaxiNow": ("Taxi Now", "taxi to the airport (TaxiNow)", "taxinow"),
+    "Bistro 21": ("Bistro21 team dinner", "bistro 21", "Bistro Twenty-One"),
+    "CodeAcademy": ("Code Academy course", "codeacademy", "CodeAcademy - online course"),
+    "PrintHub": ("Print Hub", "printhub posters"),
+    "Airline One": ("Airline 1 flight", "airline one", "flight (Airline One)"),
+}
+
+
+def _claim(ctx: Ctx, r: dict[str, Any], category: str, status: str, by_line: bool) -> None:
+    """A claim for statement line ``r``: linked by transaction id, or at levels 4-5 typed by hand (the
+    merchant as people write it, the payment's date and amount, no link) so matching takes reading."""
+    exp = ctx.svc("expenses")
+    if not by_line:
+        exp.add(r["time"], r["merchant"], -r["amount"], category, tx_id=r["id"], status=status)
+        return
+    exp.add(r["time"], ctx.pick(list(WRITTEN[r["merchant"]])), -r["amount"], category, status=status)
+
+
+def _twin(ctx: Ctx, r: dict[str, Any], start: int, end: int) -> dict[str, Any]:
+    """A second, unclaimed payment at a claimed line's merchant: an amount within a few euros, 1-4 days
+    away (inside the month), posted as the statement's other lines are."""
+    away = int(ctx.rng.integers(1, 5)) * clock.DAY
+    t = r["time"] + away if r["time"] + away < end - clock.DAY else r["time"] - away
+    step = round(float(ctx.rng.integers(40, 390)) / 100, 2) * ctx.pick([-1, 1])
+    amount = round(r["amount"] + (step if r["amount"] + step < -1 else -abs(step)), 2)
+    tx = ctx.svc("bank").post(amount, r["merchant"], "card payment", time=t)
+    return {"id": tx["id"], "time": t, "description": r["description"], "amount": amount, "merchant": r["merchant"]}
+
+
+def _echo(ctx: Ctx, r: dict[str, Any], p_start: int, start: int) -> dict[str, Any]:
+    """Last month's payment of the same merchant and amount as ``r`` (claimed then): a claim that matches
+    ``r`` on everything but the month."""
+    t = min(max(r["time"] - int(ctx.rng.integers(27, 34)) * clock.DAY, p_start + clock.DAY), start - clock.DAY)
+    tx = ctx.svc("bank").post(r["amount"], r["merchant"], "card payment", time=t)
+    return {
+        "id": tx["id"],
+        "time": t,
+        "description": r["description"],
+        "amount": r["amount"],
+        "merchant": r["merchant"],
+    }
 
 
 def _earlier_mails(ctx: Ctx, start: int, finance: str, central: list[str]) -> dict[str, Any]:
@@ -297,6 +354,12 @@ with open("@REPORT@", "w") as out:
     out.write(f"TOTAL UNCLAIMED: {-sum(float(r['amount']) for r in open_rows):.2f}\n")
 PY"""
 
+#: levels 4-5: claims carry no transaction id; a line is claimed when a claim has its date and amount
+SCRIPT_BY_LINE = SCRIPT.replace(
+    'linked = {c["tx_id"] for c in claims["items"] if c["tx_id"]}',
+    'typed = {(c["date"], round(float(c["amount"]), 2)) for c in claims["items"]}',
+).replace('r["transaction_id"] not in linked', '(r["date"], round(-float(r["amount"]), 2)) not in typed')
+
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
     return [
@@ -304,7 +367,8 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
         A.shell("cd ~ && ls Downloads"),
         A.shell(f"head -n 3 Downloads/statement-{f['month']}.csv"),
         A.shell(
-            SCRIPT.replace("@MONTH@", f["month"])
+            (SCRIPT_BY_LINE if f.get("by_line") else SCRIPT)
+            .replace("@MONTH@", f["month"])
             .replace("@REPORT@", f["report"])
             .replace("@SKIP@", repr(f.get("central", []))),
             timeout=30,
