@@ -1,4 +1,4 @@
-"""The small print under a shop's automatic mail (an order confirmation).
+"""The small print under a company's automatic mail (an order confirmation, a booking, a bill, an alert).
 
 A shop's confirmation that is three lines long stands out among the background's company mail, which
 runs to several paragraphs: a classifier finds the family's mail by its length. Real confirmations end
@@ -15,15 +15,30 @@ from __future__ import annotations
 from claw_gym.rng import derive_rng
 from claw_gym.tasks import Ctx
 
-_TRACK = (
-    "You can follow your order and see every update under Orders in your account.",
-    "Track your parcel and change the delivery address from your account until it ships.",
-    "Everything about this order is in your account, under Orders.",
-)
+#: where to find the thing the mail is about, by kind of mail
+_WHERE = {
+    "order": (
+        "You can follow your order and see every update under Orders in your account.",
+        "Track your parcel and change the delivery address from your account until it ships.",
+        "Everything about this order is in your account, under Orders.",
+    ),
+    "booking": (
+        "Your booking and its receipt are in your account, under Bookings.",
+        "Download the app to keep your booking at hand, even offline.",
+    ),
+    "bill": (
+        "Your invoices and payment history are in your customer account.",
+        "Prefer paper? You can switch to postal invoices in your customer account.",
+    ),
+    "alert": (
+        "Get these updates as push messages too: switch them on in the app.",
+        "Manage which updates you get by mail in your account settings.",
+    ),
+}
 _HELP = (
     "Questions? Our customer service team is there on weekdays from eight to six and on Saturday mornings.",
-    "Need help? Write to us through the contact form on our website; we answer within one working day.",
-    "Our help pages answer most questions about delivery, returns and invoices.",
+    "Our help pages answer the most common questions.",
+    "Need help? Our service team answers within one working day.",
 )
 _NOREPLY = (
     "This is an automatic message. Replies to this address are not read.",
@@ -32,18 +47,20 @@ _NOREPLY = (
 _WHY = (
     "You receive this mail because you have an account with {company}. How we handle your data is explained "
     "in our privacy notice.",
-    "{company} sends this message to confirm a purchase made with your account. It is not a marketing mail.",
+    "{company} sends this service message about your account. It is not a marketing mail.",
     "You are getting this service message from {company} about your account. Our privacy notice explains what "
     "we store and why.",
 )
 
 
-def footer(ctx: Ctx, company: str) -> str:
-    """The company's small print, to append to an automatic mail's body (starts with a blank line)."""
-    rng = derive_rng(ctx.world.task_id, ctx.world.seed, "footer", company)
+def footer(ctx: Ctx, company: str, kind: str = "order", *, noreply: bool = True) -> str:
+    """The company's small print for a mail of ``kind`` (order, booking, bill, alert), to append to its
+    body (starts with a blank line). ``noreply=False`` where the mail's sender takes replies."""
+    rng = derive_rng(ctx.world.task_id, ctx.world.seed, "footer", company, kind)
 
     def one(pool: tuple[str, ...]) -> str:
         return pool[int(rng.integers(len(pool)))].format(company=company)
 
-    lines = [one(_TRACK), one(_HELP)] if rng.random() < 0.6 else [one(_HELP)]
-    return "\n\n" + "\n\n".join([*lines, f"{one(_NOREPLY)}\n{one(_WHY)}", f"(c) {company}"])
+    lines = [one(_WHERE[kind]), one(_HELP)] if rng.random() < 0.6 else [one(_HELP)]
+    last = f"{one(_NOREPLY)}\n{one(_WHY)}" if noreply else one(_WHY)
+    return "\n\n" + "\n\n".join([*lines, last, f"(c) {company}"])
