@@ -62,5 +62,5 @@ def footer(ctx: Ctx, company: str, kind: str = "order", *, noreply: bool = True)
         return pool[int(rng.integers(len(pool)))].format(company=company)
 
     lines = [one(_WHERE[kind]), one(_HELP)] if rng.random() < 0.6 else [one(_HELP)]
-    last = f"{one(_NOREPLY)}\n{one(_WHY)}" if noreply else one(_WHY)
-    return "\n\n" + "\n\n".join([*lines, last, f"(c) {company}"])
+    small = f"{one(_NOREPLY)} {one(_WHY)}" if noreply else one(_WHY)
+    return f"\n\n{' '.join(lines)}\n\n{small} (c) {company}"  # two paragraphs, as a mail client wraps them
