@@ -209,7 +209,7 @@ def generate(ctx: Ctx) -> Scenario:
         ctx.now - int(ctx.rng.integers(1, 10)) * clock.HOUR,
         f"accounts@{fake}",
         f"Re: Your invoice {inv}",
-        ctx.pick(PHISH).format(inv=inv, iban=iban, vendor=vendor),
+        ctx.pick(PHISH).format(inv=inv, iban=iban, vendor=vendor) + small,  # the vendor's small print, copied
         who=vendor,  # the name the impostor puts on it
     )
     instruction = ctx.pick(INSTRUCTIONS).format(vendor=vendor)
