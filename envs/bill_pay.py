@@ -30,7 +30,7 @@ from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, checks, deadlines, household, plant, records, xchain
+from .kit import arrivals, checks, deadlines, footers, household, plant, records, xchain
 
 PROVIDERS = {
     "utility": [
@@ -127,6 +127,7 @@ def generate(ctx: Ctx) -> Scenario:
     back = (4, 3, 2) if ctx.difficulty >= 5 else (3, 2, 1)
     shift = 5 * clock.DAY if deep else 0
     sender = f"billing@{domain}"
+    small = footers.footer(ctx, name, "bill")  # the provider's small print under its mails
     hist = _paid_history(ctx, name, prefix, iban, back, shift)
     last = hist[-1]
     if ctx.difficulty >= 2:  # the last bill still in the inbox
@@ -142,7 +143,8 @@ def generate(ctx: Ctx) -> Scenario:
                 amount=last["amount"],
                 due=clock.fmt_date(last["t"] + 14 * clock.DAY),
                 iban=iban,
-            ),
+            )
+            + small,
             read=True,
         )
     candidates = [h["id"] for h in hist]
@@ -167,9 +169,10 @@ def generate(ctx: Ctx) -> Scenario:
         f"Your {name} bill {inv}",
         ctx.pick(BILL_NO_IBAN if deep else BILL).format(
             name=name, inv=inv, amount=amount, due=clock.fmt_date(due), iban=iban
-        ),
+        )
+        + small,
     )
-    phish_text = ctx.pick(PHISH).format(name=name, iban=phish_iban, what="the next one")
+    phish_text = ctx.pick(PHISH).format(name=name, iban=phish_iban, what="the next one") + small  # copied
     if ctx.difficulty >= 3:  # the fake correction lands right after the bill
         arrivals.arrive_mail(
             ctx,

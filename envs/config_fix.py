@@ -15,13 +15,12 @@ from __future__ import annotations
 from typing import Any
 
 from claw_gym import actions as A
-from claw_gym import clock
 from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, path_is
 from claw_gym.world import World
 
-from .kit import syncd
+from .kit import plant, senders, syncd, xchain
 
 CONF = syncd.CONF
 
@@ -29,13 +28,15 @@ CONF = syncd.CONF
 def generate(ctx: Ctx) -> Scenario:
     """syncd's broken world (the kit's), and IT's ticket asking for the fix."""
     facts = syncd.broken_world(ctx)
-    it = f"it-support@{ctx.persona.work_domain}"
-    facts["ticket"] = ctx.svc("helpdesk").open_ticket(
+    it_name, it = senders.staff(ctx, "it")
+    facts["ticket"] = plant.ticket(
+        ctx,
+        xchain.days_back(ctx, 1, 1),
         "Laptop backups failing",
         it,
-        "Our backup server has had no backup from your laptop for days. Please fix "
-        "the syncd client and answer on this ticket when it is done.",
-        time=ctx.now - 3 * clock.HOUR,
+        "Hi,\n\nour backup server has had no backup from your laptop for days. Please fix "
+        "the syncd client and answer on this ticket when it is done.\n\n"
+        f"Thanks,\n{it_name.split()[0]}\nIT Service Desk",
     )["id"]
     instruction = ctx.pick(
         [

@@ -32,7 +32,7 @@ from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, checks, deadlines, household, notation, plant, records
+from .kit import arrivals, checks, deadlines, footers, household, notation, plant, records
 
 AIRLINES = [
     ("Skyline Air", "SK", "skylineair.example"),
@@ -140,6 +140,7 @@ def generate(ctx: Ctx) -> Scenario:
             airline=airline,
         )
         subj = ctx.pick([f"Flight {flight} delayed", f"Flight {flight}: schedule change"])
+        body += footers.footer(ctx, airline, "alert")
         notices.append(arrivals.arrive_mail(ctx, "mail", t, f"alerts@{domain}", subj, body))
         mails.append((t, nd, na))
         last = t
@@ -233,6 +234,7 @@ def _deep(
             airline=airline,
         )
         subj = ctx.pick([f"Flight {num} delayed", f"Flight {num}: schedule change"])
+        body += footers.footer(ctx, airline, "alert")
         old_notices.append(plant.mail_in(ctx, "mail", t, f"alerts@{domain}", subj, body, read=True)["id"])
     colleague = ctx.pick(list(ctx.persona.by_relation("colleague")))
     household.decoy_notes(

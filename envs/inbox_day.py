@@ -31,7 +31,7 @@ from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, checks, day, plant, records
+from .kit import arrivals, checks, day, footers, plant, records
 
 PROVIDERS = [
     ("Volt Energy", "billing@voltenergy.example"),
@@ -106,6 +106,7 @@ SITES = ["the flat", "the garage", "your mother's flat", "the allotment", "the h
 def _plan_mail(ctx: Ctx, plan: dict[str, Any], hard: bool) -> str:
     """The confirmation mail; at 4-5 in one of the clerks' wordings, naming the account's site."""
     body = ctx.pick([PLAN, *PLAN_ALT]).format(**plan) if hard else PLAN.format(**plan)
+    body += footers.footer(ctx, plan["name"], "bill")
     rec = plant.mail_in(
         ctx, "mail", plan["time"], plan["sender"], f"Your instalment plan with {plan['name']}", body, read=True
     )
@@ -240,7 +241,7 @@ def generate(ctx: Ctx) -> Scenario:
         t_bill,
         plan["sender"],
         f"Payment reminder from {plan['name']}",
-        REMINDER.format(by=clock.fmt(pay_by)[-5:], **plan),
+        REMINDER.format(by=clock.fmt(pay_by)[-5:], **plan) + footers.footer(ctx, plan["name"], "bill"),
     )
     extra_ids: list[str] = []
     reads: list[tuple[int, str, str]] = [

@@ -29,7 +29,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import errands, notation, plant, records, rules
+from .kit import errands, notation, plant, records, rules, senders
 
 ROLES = ["data analyst", "backend engineer", "product designer", "account manager", "QA engineer"]
 CANDIDATES = [
@@ -63,13 +63,26 @@ def start_day(t: int) -> str:
     return f"{clock.to_datetime(t):%A} the {day}{suffix}"
 
 
+#: HR's starter tickets all read alike, as a queue's do: who and when are in the body
+SUBJECT = "New starter: equipment and accounts"
+READY = "Laptop and accounts ready."
+
+
+def _ask(name: str, role: str, start: int) -> str:
+    """HR's ticket body for one starter (the hiring manager adds the laptop model)."""
+    return (
+        f"Please prepare equipment and accounts for {name}, {role}, starting {clock.fmt_date(start)}. "
+        "The hiring manager adds the laptop model here."
+    )
+
+
 def _thread(ctx: Ctx, who: str, role: str, t: int, outcome: str, start: int, laptop: str) -> dict[str, Any]:
     """An offer mailed to a candidate and their reply (accepted with a start day, or declined)."""
     first = who.split()[0]
     email = f"{who.lower().replace(' ', '.')}@{ctx.pick(['posteo.net', 'gmx.net', 'mailbox.org', 'fastmail.com'])}"
     phone = notation.phone_number(ctx)
     subject = f"Offer: {role} at {ctx.persona.employer}"
-    plant.mail_out(
+    offer = plant.mail_out(
         ctx,
         "workmail",
         errands.office_hours(ctx, t),
@@ -90,7 +103,10 @@ def _thread(ctx: Ctx, who: str, role: str, t: int, outcome: str, start: int, lap
             f"Hi,\n\nthat's wonderful news - I accept! I can start on {notation.day_text(start)}. For the laptop, "
             f"I'd prefer a {laptop} if that's possible.\n\nSee you soon,\n{who}\n{phone}"
         )
-    mid = plant.mail_in(ctx, "workmail", reply_t, email, f"Re: {subject}", body, who=who, read=True)["id"]
+    reply = plant.mail_in(
+        ctx, "workmail", reply_t, email, f"Re: {subject}", body, who=who, read=True, in_reply_to=offer["id"]
+    )
+    mid = reply["id"]
     return {"name": who, "email": email, "phone": phone, "laptop": laptop, "start": start, "reply": mid}
 
 
@@ -131,49 +147,39 @@ def generate(ctx: Ctx) -> Scenario:
         + ("starting!" if twin else f"{start_day(start)}!"),
         who="",
     )
-    hd = ctx.svc("helpdesk")
-    hr = f"people@{ctx.persona.work_domain}"
-    ticket = hd.open_ticket(
-        f"New starter: {hire['name']} ({clock.fmt_date(start)})",
+    _, hr = senders.staff(ctx, "hr")  # HR files starters as one of its people
+    ticket = plant.ticket(
+        ctx,
+        errands.office_hours(ctx, ctx.now - int(ctx.rng.integers(2, 9)) * clock.DAY),
+        SUBJECT,
         hr,
-        f"Please prepare equipment and accounts for {hire['name']}, {role}, starting {clock.fmt_date(start)}. "
-        "The hiring manager adds the laptop model here.",
-        time=errands.office_hours(ctx, ctx.now - int(ctx.rng.integers(2, 9)) * clock.DAY),
+        _ask(hire["name"], role, start),
     )["id"]
     tickets = [ticket]
     for o in others:
         if o["start"]:
-            done = hd.open_ticket(
-                f"New starter: {o['name']} ({clock.fmt_date(o['start'])})",
+            done = plant.ticket(
+                ctx,
+                errands.office_hours(ctx, o["start"] - 9 * clock.DAY),
+                SUBJECT,
                 hr,
-                f"Please prepare equipment and accounts for {o['name']}, {role}, starting "
-                f"{clock.fmt_date(o['start'])}. The hiring manager adds the laptop model here.",
-                time=errands.office_hours(ctx, o["start"] - 9 * clock.DAY),
-            )
-            hd.modify(
-                done,
+                _ask(o["name"], role, o["start"]),
                 status="solved",
-                comments=[
-                    {"time": clock.fmt(o["start"] - 5 * clock.DAY), "text": f"Laptop: {o['laptop']}", "public": False},
-                    {
-                        "time": clock.fmt(o["start"] - 2 * clock.DAY),
-                        "text": "Laptop and accounts ready.",
-                        "public": True,
-                    },
-                ],
+                comments=[(o["start"] - 5 * clock.DAY, f"Laptop: {o['laptop']}"), (o["start"] - 2 * clock.DAY, READY)],
             )
+            done["comments"][0]["public"] = False  # the hiring manager's note to IT
             tickets.append(done["id"])
     untouched: list[str] = []  # open tickets of other starters (from difficulty 4): same shape, nobody's comment yet
     if twin is not None:
         upcoming = [(twin["name"], role, twin["start"]), (people[5], ctx.pick([r for r in ROLES if r != role]), start)]
         for name, their_role, when in upcoming:
             untouched.append(
-                hd.open_ticket(
-                    f"New starter: {name} ({clock.fmt_date(when)})",
+                plant.ticket(
+                    ctx,
+                    errands.office_hours(ctx, ctx.now - int(ctx.rng.integers(2, 9)) * clock.DAY),
+                    SUBJECT,
                     hr,
-                    f"Please prepare equipment and accounts for {name}, {their_role}, starting {clock.fmt_date(when)}. "
-                    "The hiring manager adds the laptop model here.",
-                    time=errands.office_hours(ctx, ctx.now - int(ctx.rng.integers(2, 9)) * clock.DAY),
+                    _ask(name, their_role, when),
                 )["id"]
             )
     wd, hh, mm = int(ctx.rng.integers(0, 5)), int(ctx.rng.integers(9, 17)), int(ctx.pick([0, 15, 30, 45]))

@@ -30,7 +30,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import checks, plant, records, rules
+from .kit import checks, footers, plant, records, rules
 
 MERCHANTS = [
     ("Zalando", "orders@zalando.example"),
@@ -76,7 +76,7 @@ def _order_mail(
         plant.jitter(ctx, when, 1),
         sender,
         subject,
-        f"Thanks for your order!\nOrder #{order}\n{note}: {amount:.2f} EUR",
+        f"Thanks for your order!\nOrder #{order}\n{note}: {amount:.2f} EUR" + footers.footer(ctx, merchant),
     )
     return subject
 

@@ -27,7 +27,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import checks, errands, notation, plant, records, rules
+from .kit import checks, errands, footers, notation, plant, records, rules
 
 AIRLINE, AIRLINE_MAIL, AIRLINE_SMS = "SkyJet Airways", "bookings@skyjet.example", "+1 555 010 7700"
 DESTS = ["Porto", "Vienna", "Copenhagen", "Edinburgh", "Barcelona", "Prague", "Krakow", "Bologna"]
@@ -119,7 +119,7 @@ def generate(ctx: Ctx) -> Scenario:
                 t,
                 AIRLINE_MAIL,
                 f"Booking confirmed - {bk['ref']}",
-                bk["body"],
+                bk["body"] + footers.footer(ctx, AIRLINE, "booking"),
                 read=True,
                 attachments=[ticket],
             )["id"]
@@ -274,7 +274,8 @@ def _transfer(ctx: Ctx, merchant: str, sender: str, land: int, amount: float, bo
         booked,
         sender,
         f"Your {merchant} booking",
-        f"Thanks for booking with {merchant}.\n\n{what}\nPaid: EUR {amount:.2f} by card\n\nHave a good trip!",
+        f"Thanks for booking with {merchant}.\n\n{what}\nPaid: EUR {amount:.2f} by card\n\nHave a good trip!"
+        + footers.footer(ctx, merchant, "booking"),
         read=True,
     )
     tx = plant.charge(ctx, booked + int(ctx.rng.integers(30, 200)), amount, merchant)

@@ -156,35 +156,24 @@ def generate(ctx: Ctx) -> Scenario:
         )
         t = plant.jitter(ctx, t, 20)
         plant.chat(ctx, t, "general", other.name, DECOY.format(decoy=threshold // 2, boss=boss.first))
-    close = ctx.now + 30 * clock.DAY
 
     def opened() -> int:  # a deal opened on a past working day, in office hours
         day = clock.day_start(ctx.now - int(ctx.rng.integers(20, 200)) * clock.DAY)
         return plant.jitter(ctx, day + int(ctx.rng.integers(9, 17)) * clock.HOUR, 20)
 
+    def put(i: int, kind: str, stage: str, amount: float) -> None:
+        """A deal as the background's read: "<account> - <kind>", a close some weeks after it opened, and
+        the next step an open deal names."""
+        t = opened()
+        close = t + int(ctx.rng.integers(20, 90)) * clock.DAY + int(ctx.rng.integers(0, clock.DAY))
+        step = "" if stage in ("won", "lost") else "Send revised proposal"
+        plant.deal(ctx, t, accounts[i], f"{accounts[i]} - {kind}", stage, amount, emails[i], close, step)
+
     key = 0
     # the key account: an open deal above the threshold, plus a small one
     crm_stage = ctx.pick(["proposal", "negotiation", "qualified"])
-    plant.deal(
-        ctx,
-        opened(),
-        accounts[key],
-        "Platform renewal",
-        crm_stage,
-        float(threshold + int(ctx.rng.integers(1, 40)) * 1000),
-        emails[key],
-        close,
-    )
-    plant.deal(
-        ctx,
-        opened(),
-        accounts[key],
-        "Training add-on",
-        "lead",
-        float(int(ctx.rng.integers(2, 9)) * 1000),
-        emails[key],
-        close,
-    )
+    put(key, "platform renewal", crm_stage, float(threshold + int(ctx.rng.integers(1, 40)) * 1000))
+    put(key, "training add-on", "lead", float(int(ctx.rng.integers(2, 9)) * 1000))
     others = []
     for i in range(1, n):
         if i == 1 and ctx.difficulty >= 2:  # big but lost: not a key account
@@ -198,8 +187,7 @@ def generate(ctx: Ctx) -> Scenario:
                 ctx.pick(["lead", "qualified", "proposal"] if deep else ["lead", "qualified", "proposal", "won"]),
                 float(int(ctx.rng.integers(2, threshold // 1000 - 1)) * 1000),
             )
-        title = ctx.pick(["Pilot", "Expansion", "Renewal", "Support plan"])
-        plant.deal(ctx, opened(), accounts[i], title, stage, amount, emails[i], close)
+        put(i, ctx.pick(["pilot", "expansion", "renewal", "support plan"]), stage, amount)
         others.append(i)
     if "contacts" in ctx.world.services:
         for i in range(n):

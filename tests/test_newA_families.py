@@ -470,7 +470,7 @@ def test_new_hire_twin_and_old_slot_fail(variant):
         env.close()
 
     def twin(w, f):
-        t = next(t for t in f["untouched"] if f["twin"] in w.services["helpdesk"].table("tickets")[t]["subject"])
+        t = next(t for t in f["untouched"] if f["twin"] in w.services["helpdesk"].table("tickets")[t]["body"])
         return [a for a in _oracle("new-hire-setup")(w, f)[:-1] if "helpdesk.comment" not in a] + [
             A.api("helpdesk.comment", id=t, text="Laptop: " + f["hire"]["laptop"])
         ]

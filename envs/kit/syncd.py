@@ -16,20 +16,54 @@ from claw_gym import clock
 from claw_gym.tasks import Ctx, Grader, values
 from claw_gym.world import World
 
-from . import views
+from . import plant, senders, views, xchain
 
 CONF = ".config/syncd/syncd.conf"
 LOG = ".local/state/syncd/syncd.log"
 
 
+#: what each setting is for, as the shipped config's comments explain it (a real config is mostly comments)
+_COMMENTS = {
+    "host": "# The backup server this laptop sends its snapshots to.",
+    "port": "# Port the server listens on for client uploads.",
+    "tls": "# Verify the server's certificate. Never turn this off outside a lab.",
+    "source_dir": "# The folder that gets backed up (one path; sub-folders included).",
+    "exclude": "# Comma-separated glob patterns that are left out of every backup.",
+    "schedule": '# When to run: "daily HH:MM", "hourly" or "manual".',
+    "retention_days": "# How many days the server keeps old snapshots (a whole number of days).",
+    "max_upload_kbps": "# Upload cap in KiB/s while a backup runs; 0 means no limit.",
+    "skip_metered": "# Skip scheduled runs on metered connections such as a phone hotspot.",
+    "level": "# One of: debug, info, warn, error.",
+    "logfile": "# Where the agent writes its log.",
+    "max_size_mb": "# The log is rotated once it grows past this many MiB; three old logs are kept.",
+}
+#: settings outside the server and backup sections, the same on every laptop (the checks hold them unchanged too)
+EXTRA = {
+    "max_upload_kbps": "0",
+    "skip_metered": "yes",
+    "level": "info",
+    "logfile": "~/.local/state/syncd/syncd.log",
+    "max_size_mb": "10",
+}
+_HEADER = (
+    "# syncd - laptop backup agent configuration\n"
+    "#\n"
+    "# Installed by IT with the laptop image. Local edits survive agent upgrades;\n"
+    "# syncd.conf.example next to this file lists every option with its default.\n"
+    "# Restart is not needed: the agent reads this file before every run.\n"
+)
+
+
 def render_conf(values: dict[str, str]) -> str:
-    lines = ["# syncd: laptop backup agent", "[server]"]
-    for k in ("host", "port", "tls"):
-        lines.append(f"{k} = {values[k]}")
-    lines += ["", "[backup]"]
-    for k in ("source_dir", "exclude", "schedule", "retention_days"):
-        lines.append(f"{k} = {values[k]}")
-    return "\n".join(lines) + "\n"
+    """The config as the laptop image ships it: a header, a comment above each setting, four sections."""
+    values = {**EXTRA, **values}
+    parts = [_HEADER]
+    for section, keys in SECTIONS.items():
+        lines = [f"[{section}]"]
+        for k in keys:
+            lines += [_COMMENTS[k], f"{k} = {values[k]}"]
+        parts.append("\n".join(lines) + "\n")
+    return "\n".join(parts)
 
 
 def _log(ctx: Ctx, error: str, good: int) -> str:
@@ -59,21 +93,30 @@ def broken_world(ctx: Ctx) -> dict[str, Any]:
         "schedule": "daily 02:00",
         "retention_days": str(ctx.pick([14, 30, 60, 90])),
     }
+    good.update(EXTRA)
     broken = dict(good)
     variant = ctx.variant
-    mail, desk = ctx.svc("mail"), ctx.svc("helpdesk")
-    it = f"it-support@{ctx.persona.work_domain}"
+    it_name, it = senders.staff(ctx, "it")  # a ticket comes from one of IT's people
+    desk = f"servicedesk@{ctx.persona.work_domain}"  # IT's mails to all staff, from its shared address
     deep = _deep(ctx)  # the deciding record's age in days: 30+ at difficulty 4, 60+ at 5
+    sign = (
+        f"{it_name.split()[0]}\nIT Service Desk | {ctx.persona.employer}\nMon-Fri 08:00-18:00, ext. 4400\n\n"
+        "This mailbox is not monitored. For help, open a ticket on the service desk."
+    )
     if variant == "port":
         old = ctx.pick([p for p in ("8443", "9443", "7443") if p != good["port"]])
         broken["port"] = old
         error = f"cannot connect to {host}:{old}: connection refused"
-        decider = mail.deliver(
-            it,
+        decider = plant.mail_in(
+            ctx,
+            "mail",
+            _back(ctx, deep),
+            desk,
             "Backup server maintenance done",
-            f"Hi all,\n\nthe backup server {host} was migrated. It now listens on port "
-            f"{good['port']} (the old port {old} is closed). Please update your backup client.\n\nIT",
-            time=ctx.now - deep * clock.DAY - int(ctx.rng.integers(0, 36000)),
+            f"Hi all,\n\nthe backup server {host} was migrated over the weekend. It now listens on port "
+            f"{good['port']} (the old port {old} is closed). Please update your backup client; the agent "
+            f"picks the change up at its next run.\n\nThanks for your patience,\n{sign}",
+            who="IT Service Desk",
         )
         fix_cmd = f"sed -i 's/^port = .*/port = {good['port']}/' ~/{CONF}"
         key = "port"
@@ -81,13 +124,14 @@ def broken_world(ctx: Ctx) -> dict[str, Any]:
         typo = ctx.pick(["/home/user/Documnets", "/home/user/Docs", "/home/user/documents"])
         broken["source_dir"] = typo
         error = f"source_dir {typo} does not exist (No such file or directory)"
-        decider = ctx.svc("notes").add(
+        decider = plant.note(
+            ctx,
+            _back(ctx, max(deep, 60)),
             "Laptop setup",
             "Photos sync from /home/user/Pictures to the NAS, not through syncd.\n"
             "Backups (syncd) cover /home/user/Documents only; Desktop and "
             "Downloads are scratch.\nVPN: corp profile, split tunnel.\n"
             "Music lives in /home/user/Music/library; it is on the NAS already.",
-            time=ctx.now - max(deep, 60) * clock.DAY - int(ctx.rng.integers(0, 36000)),
         )
         fix_cmd = f"sed -i 's|^source_dir = .*|source_dir = /home/user/Documents|' ~/{CONF}"
         key = "source_dir"
@@ -95,12 +139,16 @@ def broken_world(ctx: Ctx) -> dict[str, Any]:
         words = {"14": "two weeks", "30": "thirty", "60": "sixty", "90": "ninety"}
         broken["retention_days"] = words[good["retention_days"]]
         error = f"invalid value for retention_days: {words[good['retention_days']]!r} (expected a whole number of days)"
-        decider = mail.deliver(
-            it,
+        decider = plant.mail_in(
+            ctx,
+            "mail",
+            _back(ctx, deep),
+            desk,
             "Backup retention policy",
-            f"Policy reminder: laptop backups must be kept for {good['retention_days']} days "
-            f"(retention_days = {good['retention_days']} in syncd.conf).\n\nIT",
-            time=ctx.now - deep * clock.DAY - int(ctx.rng.integers(0, 36000)),
+            f"Hi all,\n\na policy reminder: laptop backups must be kept for {good['retention_days']} days "
+            f"(retention_days = {good['retention_days']} in syncd.conf). Audit checks this every quarter.\n\n"
+            f"Best,\n{sign}",
+            who="IT Service Desk",
         )
         fix_cmd = f"sed -i 's/^retention_days = .*/retention_days = {good['retention_days']}/' ~/{CONF}"
         key = "retention_days"
@@ -117,9 +165,21 @@ def broken_world(ctx: Ctx) -> dict[str, Any]:
         time=ctx.now - 300 * clock.DAY - int(ctx.rng.integers(0, 3000)),
     )
     if ctx.difficulty >= 3:  # an unrelated helpdesk ticket and a stale IT mail
-        desk.open_ticket("Printer on floor 3 jams", it, "Fixed by replacing the roller.", time=ctx.now - 30 * clock.DAY)
-        mail.deliver(
-            it, "Reminder: password rotation", "Please rotate your password this month.", time=ctx.now - 12 * clock.DAY
+        plant.ticket(
+            ctx,
+            _back(ctx, 30),
+            "Printer on floor 3 jams",
+            it,
+            "The printer on floor 3 jams on every second page. Fixed by replacing the roller.",
+        )
+        plant.mail_in(
+            ctx,
+            "mail",
+            _back(ctx, 12),
+            desk,
+            "Reminder: password rotation",
+            f"Hi all,\n\nplease rotate your password this month.\n\n{sign}",
+            who="IT Service Desk",
         )
     candidates = [decider["id"]]
     if ctx.difficulty >= 4:  # IT mails of the same shape about other servers, ports and policies
@@ -127,12 +187,15 @@ def broken_world(ctx: Ctx) -> dict[str, Any]:
             other = ctx.pick([x for x in (8443, 9443, 7443, 8843, 6443) if str(x) != good["port"]])
             days = int(ctx.rng.integers(20, 80))
             candidates.append(
-                mail.deliver(
-                    it,
+                plant.mail_in(
+                    ctx,
+                    "mail",
+                    _back(ctx, days),
+                    desk,
                     f"{what[0].upper()}{what[1:]} maintenance done",
                     f"Hi all,\n\nthe {what} {server}.corp.example was migrated. It now listens on port {other}; "
-                    f"laptop backups are kept for {ctx.pick([7, 45, 120])} days there.\n\nIT",
-                    time=ctx.now - days * clock.DAY - int(ctx.rng.integers(0, 36000)),
+                    f"laptop backups are kept for {ctx.pick([7, 45, 120])} days there.\n\n{sign}",
+                    who="IT Service Desk",
                 )["id"]
             )
     facts: dict[str, Any] = {
@@ -146,6 +209,11 @@ def broken_world(ctx: Ctx) -> dict[str, Any]:
     return facts
 
 
+def _back(ctx: Ctx, days: int) -> int:
+    """A working-hours moment at least ``days`` days back (IT writes in office hours, at any minute)."""
+    return xchain.days_back(ctx, days + 1, days + 1)
+
+
 def _deep(ctx: Ctx) -> int:
     """Days back of the record that gives the right value: about a week below difficulty 4, 31+ at 4, 61+ at 5."""
     if ctx.difficulty >= 5:
@@ -155,7 +223,12 @@ def _deep(ctx: Ctx) -> int:
     return int(ctx.rng.integers(7, 21))
 
 
-SECTIONS = {"server": ("host", "port", "tls"), "backup": ("source_dir", "exclude", "schedule", "retention_days")}
+SECTIONS = {
+    "server": ("host", "port", "tls"),
+    "backup": ("source_dir", "exclude", "schedule", "retention_days"),
+    "network": ("max_upload_kbps", "skip_metered"),
+    "logging": ("level", "logfile", "max_size_mb"),
+}
 
 
 def settings(text: str) -> list[tuple[str, str, str]]:
