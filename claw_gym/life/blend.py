@@ -155,17 +155,14 @@ def _created(sname: str, tname: str, r: dict, now: int, rng: Generator) -> tuple
 TODO_MOVED = 0.3
 #: the share of meetings with guests that show the phone's 10-minute reminder in the history
 MEETING_REMINDER = 0.3
-#: the share of a work world's unfiled notes filed under "work", as the background's meeting notes are
-WORK_FOLDER = 0.5
 
 
 def lifecycle(world: World, sname: str, tname: str, r: dict, t0: int, rng: Generator) -> list[Event]:
     """The later lines the background's records of this kind carry after their creation at ``t0``,
-    for a family's record: a to-do moved or ticked off, a ticket solved, a meeting's reminder, a
-    note filed. Only past lines (nothing new arrives in the episode), and only what the record's
-    own state already says: a to-do is "done" in a line only when it is done, a ticket "solved"
-    only when solved. Never changes a field a check reads (a note's folder is set only when the
-    family left it empty, and no check reads a planted note's folder).
+    for a family's record: a to-do moved or ticked off, a ticket solved, a meeting's reminder.
+    Only past lines (nothing new arrives in the episode), and only what the record's own state
+    already says: a to-do is "done" in a line only when it is done, a ticket "solved" only when
+    solved. The record itself is left as it is.
     """
     now = world.clock.now
     out: list[Event] = []
@@ -191,10 +188,6 @@ def lifecycle(world: World, sname: str, tname: str, r: dict, t0: int, rng: Gener
         start = dict.get(r, "start")
         if isinstance(start, int) and dict.get(r, "attendees") and rng.random() < MEETING_REMINDER:
             line(start - 10 * clock.MINUTE, "calendar.reminder", f"in 10 min: {dict.get(r, 'title', '')}")
-    elif sname == "notes" and tname == "notes":
-        if not dict.get(r, "folder") and "workmail" in world.services and rng.random() < WORK_FOLDER:
-            r["folder"] = "work"
-            world.services["notes"].changed()
     return out
 
 

@@ -228,7 +228,16 @@ def crm_activity(ctx: Ctx, t: int, deal: str, text: str) -> dict:
     return _rec(R.crm_activity(sink(ctx.world), second(ctx, t), deal, account, text), "crm_activity")
 
 
-def note(ctx: Ctx, t: int, title: str, body: str, *, folder: str = "") -> dict:
+#: the share of a work world's notes filed under "work", as the background's meeting notes are
+WORK_FOLDER = 0.5
+
+
+def note(ctx: Ctx, t: int, title: str, body: str, *, folder: str | None = None) -> dict:
+    """A note written at ``t``. ``folder`` None: filed as the background's are (in a world with work
+    mail, under "work" half the time; else unfiled), drawn from the world, not ``ctx.rng``."""
+    if folder is None:
+        draw = derive_rng(ctx.world.task_id, ctx.world.seed, "folder", t).random()
+        folder = "work" if "workmail" in ctx.world.services and draw < WORK_FOLDER else ""
     return _rec(R.note(sink(ctx.world), second(ctx, t), title, body, folder=folder), "note")
 
 
