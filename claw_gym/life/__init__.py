@@ -158,6 +158,7 @@ class Life(WorldRef):
         stream.notices(p, 1.5 * f, end)
         stream.abroad(p, int(3 * f))
         stream.lists(p, 2 + d)
+        stream.service_texts(p, 1.0 * f, end)
         past, future = p.deliver()
         # indexes for settle(): new records by (stripped, lower-cased) title and by person
         self._by_title: dict[str, list[Event]] = {}

@@ -16,6 +16,7 @@ from __future__ import annotations
 from .. import clock
 from . import records as R
 from .plan import Plan
+from .recent import _stranger
 from .variety import FIRST, LAST
 
 #: company-wide notes that inform and ask nothing: (subject, body)
@@ -40,6 +41,15 @@ NOTICES = (
 )
 #: customers' companies abroad (some domains hyphenated, as companies' are)
 ABROAD = ("north-wind", "blue-harbor", "kite-labs", "sunfield", "east-bay-foods", "orbit-works", "lakeside")
+#: texts services send from numbers the phone does not know: informative, nothing to do
+SERVICE_TEXTS = (
+    "Citybike: your ride ended after 23 minutes. 2.40 EUR was charged to your card on file. Thanks for riding!",
+    "Greenleaf Pharmacy: thank you for your visit today. Your receipt is in the app under Purchases.",
+    "Streamly: your plan renewed as usual. Nothing changes for you; see the app for details.",
+    "Parcelpoint: your parcel was delivered to your mailbox this afternoon. Thank you for choosing Parcelpoint.",
+    "City Library: the book you returned was checked in. Your account shows no items on loan.",
+    "Metro card: your monthly pass is active from today. Have a good journey.",
+)
 #: short lists people keep in text files: (name, lines)
 LISTS = (
     ("shopping", ("milk", "eggs", "bread", "coffee beans", "tomatoes", "rice")),
@@ -85,7 +95,9 @@ def abroad(p: Plan, n: int) -> None:
         else:
             requester = f"{p.pick(FIRST).lower()}.{p.pick(LAST).lower()}@{company}.example"
         subject = p.pick(("Login page slow", "Export stuck", "Report totals off", "Sync delayed", "Invoice PDF blank"))
-        body = f"Hello,\n{subject.lower()} for us since yesterday.\nRegards"
+        body = f"{subject} for us since yesterday."
+        if p.random() < 0.5:
+            body = f"Hello,\n{body}\nRegards"
         status = "solved" if t < p.now - 5 * clock.DAY else p.pick(("pending", "solved"))
         row = R.ticket(p, t, subject, requester, body, status=status, priority="normal", words=10)
         if status == "solved":
@@ -101,3 +113,13 @@ def lists(p: Plan, n: int) -> None:
         name, items = p.pick(LISTS)
         keep = [x for x in items if p.random() < 0.8] or list(items[:2])
         R.file(p, t, f"Documents/lists/{name}-{clock.fmt_date(t)}.txt", "\n".join(keep) + "\n", words=len(keep))
+
+
+def service_texts(p: Plan, per_week: float, end: int) -> None:
+    """Longer texts from services' numbers (receipts, renewals, deliveries done), through the coming days."""
+    if not p.has("sms"):
+        return
+    numbers = [_stranger(p) for _ in range(3)]
+    for _ in range(int((end - p.start) / (7 * clock.DAY) * per_week)):
+        t = p.start + p.randint(0, end - p.start)
+        R.sms(p, t, p.pick(numbers), p.pick(SERVICE_TEXTS))
