@@ -30,7 +30,7 @@ from ..rng import derive_rng
 from ..services.base import WorldRef
 from ..services.contacts import Contacts
 from . import blend as blending
-from . import clutter, conflicts, noise, recent, routines, threads, variety
+from . import clutter, conflicts, noise, recent, routines, stream, threads, variety
 from . import records as R
 from . import render as _render  # noqa: F401  (registers the renderers)
 from .cast import Cast, business_contacts, make_cast
@@ -154,6 +154,11 @@ class Life(WorldRef):
         routines.statements(p)
         routines.calls(p, 0.5 * f)
         recent.calls(p, 0.8 * f)
+        stream.fyi(p, 1.0 * f, end)
+        stream.notices(p, 1.5 * f, end)
+        stream.abroad(p, int(3 * f))
+        stream.lists(p, 2 + d)
+        stream.service_texts(p, 1.0 * f, end)
         past, future = p.deliver()
         # indexes for settle(): new records by (stripped, lower-cased) title and by person
         self._by_title: dict[str, list[Event]] = {}

@@ -151,6 +151,46 @@ def _created(sname: str, tname: str, r: dict, now: int, rng: Generator) -> tuple
     return None
 
 
+#: the share of open to-dos whose due date the background moves once (threads.chores)
+TODO_MOVED = 0.3
+#: the share of meetings with guests that show the phone's 10-minute reminder in the history
+MEETING_REMINDER = 0.3
+
+
+def lifecycle(world: World, sname: str, tname: str, r: dict, t0: int, rng: Generator) -> list[Event]:
+    """The later lines the background's records of this kind carry after their creation at ``t0``,
+    for a family's record: a to-do moved or ticked off, a ticket solved, a meeting's reminder.
+    Only past lines (nothing new arrives in the episode), and only what the record's own state
+    already says: a to-do is "done" in a line only when it is done, a ticket "solved" only when
+    solved. The record itself is left as it is.
+    """
+    now = world.clock.now
+    out: list[Event] = []
+
+    def line(t: int, kind: str, text: str) -> None:
+        if t0 < t <= now:
+            out.append(Event(int(t), sname, kind, text, None, r, "", 0, ""))
+
+    soon = t0 + int(rng.integers(2 * clock.HOUR, 3 * clock.DAY))
+    if sname == "todo" and tname == "items":
+        title = str(dict.get(r, "title", ""))
+        if rng.random() < TODO_MOVED:
+            line(t0 + clock.DAY + int(rng.integers(-3600, 3600)), "todo.changed", f"task due date changed: {title}")
+        if dict.get(r, "done") is True:
+            due = dict.get(r, "due")
+            at = due if isinstance(due, int) and t0 < due < now else soon
+            line(min(at, now - int(rng.integers(60, 3600))), "todo.completed", f"task done: {title}")
+    elif sname == "helpdesk" and tname == "tickets":
+        if dict.get(r, "status") in ("solved", "closed"):
+            at = min(t0 + 2 * clock.DAY, now - int(rng.integers(600, 6 * clock.HOUR)))
+            line(at, "ticket.solved", f"ticket solved: {dict.get(r, 'subject', '')}")
+    elif sname == "calendar" and tname == "entries":
+        start = dict.get(r, "start")
+        if isinstance(start, int) and dict.get(r, "attendees") and rng.random() < MEETING_REMINDER:
+            line(start - 10 * clock.MINUTE, "calendar.reminder", f"in 10 min: {dict.get(r, 'title', '')}")
+    return out
+
+
 def _call_line(r: dict, who: str) -> str:
     missed = bool(dict.get(r, "missed"))
     way = "missed call from" if missed else ("call from" if dict.get(r, "direction") == "in" else "call to")
@@ -184,8 +224,11 @@ def blend(world: World, planted: list[tuple[str, str, dict]], lines: list[Event]
     past: list[Event] = []
     pushes_made: list[Event] = []
     changed: set[str] = set()
+    later = derive_rng(world.task_id, world.seed, "blend-lifecycle")  # its own stream: the lines above keep theirs
     for sname, tname, r in planted:
         events = by_rec.get(id(r), [])
+        if events and events[0].table is not None:
+            past += lifecycle(world, sname, tname, r, events[0].time, later)
         if sname in ("mail", "workmail") and tname == "messages":
             _name_mail(r, events, names, organisations)
             if _read_by_age(r, now):
@@ -219,6 +262,7 @@ def blend(world: World, planted: list[tuple[str, str, dict]], lines: list[Event]
                 line = _call_line(r, person)
             if t <= now:
                 past.append(Event(int(t), sname, kind, line, tname, r, "", 0, person))
+                past += lifecycle(world, sname, tname, r, int(t), later)
     for ev in pushes_made:  # stored (past) or pending (future), as the Sink places a companion
         world.schedule(ev)
     for sname in sorted(changed):

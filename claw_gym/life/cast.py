@@ -40,6 +40,12 @@ BUSINESS_NAMES = (
     "Torvald Engstrom",
     "Henrietta Okonjo",
     "Augustin Delacroix",
+    "Wilhelmina Farrow",
+    "Bartholomew Oyelaran",
+    "Seraphine Lindqvist",
+    "Cornelius Abernathy",
+    "Evangeline Moreno",
+    "Thaddeus Kowalczyk",
 )
 BUSINESS = (
     ("Pinecrest Outfitters", "client"),
@@ -49,6 +55,10 @@ BUSINESS = (
     ("Tidewell Packaging", "supplier"),
     ("Marlowe Talent", "recruiter"),
     ("Ravensmoor Estates", "client"),
+    ("Fenwick-Hale Partners", "client"),
+    ("Corbin-Ashe Logistics", "supplier"),
+    ("Larkspur Analytics", "client"),
+    ("Holloway Print", "supplier"),
 )
 LANDLORDS = ("Harbor Property Management", "Oakline Lettings", "Greenway Homes", "Cityside Rentals")
 NEWSLETTERS = (
@@ -226,14 +236,19 @@ def make_cast(persona: Persona, rng: np.random.Generator) -> Cast:
 
 
 def business_contacts(rng: np.random.Generator) -> list[Person]:
-    """Four to seven business contacts at companies of their own (``first.last@company.example``):
-    the background's share of the client-shaped cards a support or sales family adds."""
+    """Six to eleven business contacts at companies of their own (``first.last@company.example``):
+    the background's share of the client-shaped cards a support or sales family adds. Cards are
+    filled in as people fill them: a fifth name no relation, a few no phone."""
     d = _Draw(rng)
-    names = d.some(BUSINESS_NAMES, 4 + d.below(4))
+    names = d.some(BUSINESS_NAMES, 6 + d.below(6))
     out = []
     for name in names:
         company, relation = d.pick(BUSINESS)
         domain = company.lower().replace(" ", "") + ".example"
         phone = f"+1 555 {100 + d.below(899)} {1000 + d.below(8999)}"
+        if d.below(5) == 0:
+            relation = ""
+        if d.below(7) == 0:
+            phone = ""
         out.append(Person(name, name.lower().replace(" ", ".") + "@" + domain, phone, relation, company))
     return out

@@ -8,6 +8,7 @@ that looks for a free slot sees the real calendar.
 
 from __future__ import annotations
 
+import zlib
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -100,6 +101,13 @@ def meetings(p: Plan) -> None:
                 p.ref(start - 10 * clock.MINUTE, "calendar", "calendar.reminder", f"in 10 min: {title}", row)
 
 
+def account_of(name: str) -> str:
+    """A German IBAN-shaped account number for an organisation, fixed by its name (no draw: the
+    history's other draws stay where they were), as a transfer from it shows."""
+    n = zlib.crc32(name.encode()) % 10**10
+    return f"DE{n % 89 + 10:02d}5001050{n:010d}{n % 1000:03d}"[:22]
+
+
 def money(p: Plan) -> None:
     """Salary, rent, subscriptions, utility bills (invoice mail + attachment + debit), card payments."""
     c = p.cast
@@ -109,7 +117,7 @@ def money(p: Plan) -> None:
         mon = clock.to_datetime(ms).strftime("%B %Y")
         pay = ms + 24 * clock.DAY + 6 * clock.HOUR
         if p.start <= pay <= p.now:
-            R.tx(p, pay, c.salary, c.persona.employer, f"Salary {mon}")
+            R.tx(p, pay, c.salary, c.persona.employer, f"Salary {mon}", account_of(c.persona.employer))
             R.mail_in(
                 p,
                 "workmail",
@@ -183,7 +191,7 @@ def utility_bill(p: Plan, t: int, vendor: str, addr: str, month: int, reminder: 
         who=vendor,
         attachments=attached,
     )
-    R.tx(p, t + 7 * clock.DAY, -amount, vendor, number)
+    R.tx(p, t + 7 * clock.DAY, -amount, vendor, number, "DE02120300000000202051")  # the invoice's account
     if mail is not None and p.random() < 0.5:  # near-duplicate: the same invoice sent again
         R.mail_in(
             p,

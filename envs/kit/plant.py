@@ -102,6 +102,7 @@ def mail_in(
     if cc:
         extra["cc"] = list(cc)
     t = second(ctx, t)
+    _thread(ctx, service, t, subject, sender, extra)
     ev = R.mail_in(
         p,
         service,
@@ -120,11 +121,40 @@ def mail_in(
     return _rec(ev, "mail_in")
 
 
+def _thread(ctx: Ctx, service: str, t: int, subject: str, other: str, extra: dict[str, Any]) -> None:
+    """A reply ("Re: <subject>") joins its thread as the background's replies do: ``in_reply_to``
+    names the latest earlier message of the thread with ``other`` (the sender or the recipient),
+    unless the family set it. Nothing for a mail that starts a thread."""
+    if "in_reply_to" in extra or service not in ctx.world.services or subject[:3].lower() != "re:":
+        return
+    base = _base(subject)
+    other = other.lower()
+    best: tuple[int, str] | None = None
+    for r in ctx.svc(service).table("messages").values():
+        when = dict.get(r, "time")
+        people = [str(dict.get(r, "from", "")).lower(), *(str(x).lower() for x in dict.get(r, "to") or [])]
+        if not isinstance(when, int) or when >= t or other not in people or (best and when <= best[0]):
+            continue
+        if _base(str(dict.get(r, "subject", ""))) == base:
+            best = (when, str(r["id"]))
+    if best is not None:
+        extra["in_reply_to"] = best[1]
+
+
+def _base(subject: str) -> str:
+    """A subject without its "Re:"/"Fwd:" prefixes, lower-cased."""
+    s = subject.strip()
+    while s[:3].lower() in ("re:", "fw:") or s[:4].lower() == "fwd:":
+        s = s[4:].strip() if s[:4].lower() == "fwd:" else s[3:].strip()
+    return s.lower()
+
+
 def mail_out(
     ctx: Ctx, service: str, t: int, to: str, subject: str, body: str, *, who: str | None = None, **extra: Any
 ) -> dict:
     """A mail the persona sent (folder "sent")."""
     name = display_name(ctx.world, to) if who is None else who
+    _thread(ctx, service, t, subject, to, extra)
     return _rec(R.mail_out(sink(ctx.world), service, second(ctx, t), to, subject, body, who=name, **extra), "mail_out")
 
 
@@ -228,7 +258,16 @@ def crm_activity(ctx: Ctx, t: int, deal: str, text: str) -> dict:
     return _rec(R.crm_activity(sink(ctx.world), second(ctx, t), deal, account, text), "crm_activity")
 
 
-def note(ctx: Ctx, t: int, title: str, body: str, *, folder: str = "") -> dict:
+#: the share of a work world's notes filed under "work", as the background's meeting notes are
+WORK_FOLDER = 0.5
+
+
+def note(ctx: Ctx, t: int, title: str, body: str, *, folder: str | None = None) -> dict:
+    """A note written at ``t``. ``folder`` None: filed as the background's are (in a world with work
+    mail, under "work" half the time; else unfiled), drawn from the world, not ``ctx.rng``."""
+    if folder is None:
+        draw = derive_rng(ctx.world.task_id, ctx.world.seed, "folder", t).random()
+        folder = "work" if "workmail" in ctx.world.services and draw < WORK_FOLDER else ""
     return _rec(R.note(sink(ctx.world), second(ctx, t), title, body, folder=folder), "note")
 
 
