@@ -351,7 +351,8 @@ FAMILY = Family(
     summary="The phone placed a call to the customer whose missed call is in the log (saved on the phone only); "
     "their deal (and no other) got a CRM activity; a filled call-notes file naming account and contact "
     "is in Documents/calls; at 4-5 (the caller known by first name only, among namesakes told apart by "
-    "the number in a mail signature weeks back) a calendar entry or to-do follows up with them two working days "
+    "the day their text points to, whose mail weeks back names the account)"
+    " a calendar entry or to-do follows up with them two working days "
     "later, as the person's note says.",
     generate=generate,
     check=check,

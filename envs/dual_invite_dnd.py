@@ -290,8 +290,9 @@ FAMILY = Family(
     services=("workmail", "files", "calendar", "phone", "contacts", "chat", "sms"),
     devices=("laptop", "phone"),
     needs_sim_phone=True,
-    summary="As the meeting starts, the event of the .ics invite that landed in Downloads is in the calendar at its "
-    "exact time (and at no other candidate time), the phone is on Do not disturb (no other setting changed) "
+    summary="As the meeting starts, the event of the .ics invite in Downloads is in the calendar at its exact time "
+    "(at 4-5 the slot the client took among same-shaped invites, unless a later text moved it; no other candidate),"
+    " the phone is on Do not disturb (no other setting changed) "
     "and the manager, whose mail asks to be told, got a mail back.",
     generate=generate,
     check=check,

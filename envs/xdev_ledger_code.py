@@ -385,7 +385,8 @@ FAMILY = Family(
     devices=("laptop", "phone"),
     needs_sim_phone=True,
     summary="The laptop tool ran for the batch the request names (at 4-5: the one the manager settled in the "
-    "channel weeks back) with the newest one-time code from the phone (its receipt is in the state file), no "
+    "channel weeks back, or the one before it when a later mail undid the switch)"
+    " with the newest one-time code from the phone (its receipt is in the state file), no "
     "other batch ran, and the total and receipt were posted in the channel (plus the to-do ticked at 4+, the "
     "receipt on the ticket at 5).",
     generate=generate,

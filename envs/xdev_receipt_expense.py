@@ -168,7 +168,7 @@ def generate(ctx: Ctx) -> Scenario:
         candidates.append(decided)
     rows = [["date", "merchant", "amount", "category"]]
     for k in range(3 + ctx.difficulty + 3):  # earlier trips with the app: business ones are in the sheet
-        t = X.days_back(ctx, 3, 40, hours=(7, 22))
+        t = plant.jitter(ctx, X.days_back(ctx, 3, 40, hours=(7, 22)))  # any minute, as the background pays
         past = ctx.money(*v["range"])
         tx_past = _charge(ctx, t, past, v["app"])
         if k < 3 + ctx.difficulty:
