@@ -10,7 +10,7 @@ in the calendar, the requester's address in contacts; the agent confirms by mail
 meeting is in a bookable room and a line of a work note (>= 30 / 60 days back, beside a
 same-keyword line about video calls) adds a party the instruction points to ("my usual room
 admin"): the room desk gets a mail naming the room and the new time, and not the stale one. At 4-5 the
-office team's chat line (3-9 days after the note, still >= 30 / 60 days back) retires the note's desk inbox
+office manager's chat line (3-9 days after the note, still >= 30 / 60 days back) retires the note's desk inbox
 for another, naming neither rooms nor bookings, among same-shaped lines retiring other inboxes; and another
 colleague's reschedule thread and DM change of the same shape sit in the same days.
 """
@@ -50,11 +50,11 @@ CHAT_CHANGES = [
 ]
 ROOM_RULE = "If I move a meeting held in a room: mail {desk} the room and the new time so they can swap the booking."
 ROOM_DECOY = "Video calls need no room admin, just update the invite."
-#: difficulty 4-5: the office team's chat lines retiring shared inboxes (weeks after the note, still deep); the
+#: difficulty 4-5: the office manager's chat lines retiring shared inboxes (weeks after the note, still deep); the
 #: one about the room desk's address names neither rooms nor bookings, the others are about other inboxes
 RETIRE = [
-    "small change from Monday: anything you used to send to {old} goes to {new} instead, that inbox is retired",
-    "heads-up - {old} stops being read on Friday. please use {new} from now on",
+    "from Monday {old} goes to {new} instead",
+    "heads-up: {old} is retired, use {new} please",
 ]
 OTHER_INBOXES = [("it-help", "servicedesk"), ("receipts", "expenses"), ("post", "mailroom"), ("travel", "trips")]
 DESKS = ["workplace", "facilities", "officeteam"]
@@ -169,15 +169,16 @@ def generate(ctx: Ctx) -> Scenario:
 
 
 def _retired_inbox(ctx: Ctx, rule_at: int, old: str, domain: str) -> dict[str, Any]:
-    """Difficulty 4-5: the office team's chat line (3-9 days after the note, >= 30 / 60 days back) that sends
+    """Difficulty 4-5: the office manager's chat line (3-9 days after the note, >= 30 / 60 days back) that sends
     the room desk's mail to another inbox, among same-shaped lines retiring other inboxes. The facts."""
     new = f"{ctx.pick(DESKS)}@{domain}"
+    office = ctx.person("colleague").name  # whoever runs the office posts these, as a person posts
     moved_at = plant.jitter(ctx, rule_at + int(ctx.rng.integers(3, 10)) * clock.DAY)
-    said = plant.chat(ctx, moved_at, "general", "Office Team", ctx.pick(RETIRE).format(old=old, new=new))
+    said = plant.chat(ctx, moved_at, "general", office, ctx.pick(RETIRE).format(old=old, new=new))
     for was, now in ctx.sample(OTHER_INBOXES, 2):
         t = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(20, 110)) * clock.DAY)
         line = ctx.pick(RETIRE).format(old=f"{was}@{domain}", new=f"{now}@{domain}")
-        plant.chat(ctx, t, "general", "Office Team", line)
+        plant.chat(ctx, t, "general", office, line)
     return {"desk": new, "desk_moved": said["id"], "desk_moved_at": moved_at}
 
 
@@ -255,7 +256,7 @@ def _check_room(world: World, f: dict[str, Any], g: Grader) -> None:
         because=f"a line of the note '{f['room_note']}' says a moved meeting held in a room goes to "
         f"{f.get('old_desk', f['desk'])} with the room and the new time"
         + (
-            f"; the office team's chat line of {clock.fmt_date(f['desk_moved_at'])} sends its mail to {f['desk']}"
+            f"; the office manager's chat line of {clock.fmt_date(f['desk_moved_at'])} sends its mail to {f['desk']}"
             if f.get("desk_moved")
             else ""
         )
