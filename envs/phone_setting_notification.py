@@ -49,7 +49,7 @@ ASKS = [
         "mobile_data",
         False,
         FAMILY_RELATIONS,
-        "We're at 95% of the family data plan - turn Mobile data off until it renews on Monday? Text me when it's off.",
+        "We're at 95% of the family data plan - turn Mobile data off until the plan renews? Text me when it's off.",
     ),
     (
         "battery_saver",
