@@ -158,9 +158,16 @@ class Mail(Service):
         )
         return {"sent": m["id"]}
 
-    @endpoint("Reply to a message (to its sender).", mutates=True, reads=(OWN, "files"))
-    def reply(self, id: str, body: str, attachments: builtins.list[str] = []) -> dict:  # noqa: B006
+    @endpoint("Reply to a message (to its sender; cc others).", mutates=True, reads=(OWN, "files"))
+    def reply(
+        self,
+        id: str,
+        body: str,
+        attachments: builtins.list[str] = [],  # noqa: B006 (never mutated)
+        cc: builtins.list[str] = [],  # noqa: B006 (never mutated)
+    ) -> dict:
         orig = self.get_record(id)
+        self._check_addresses(cc, "cc")
         self._check_attachments(attachments)
         subject = orig["subject"] if orig["subject"].lower().startswith("re:") else f"Re: {orig['subject']}"
         m = self.insert(
@@ -169,7 +176,7 @@ class Mail(Service):
                 "time": self.now,
                 "from": self.address(),
                 "to": [orig["from"]],
-                "cc": [],
+                "cc": list(cc),
                 "subject": subject,
                 "body": body,
                 "folder": "sent",
@@ -181,17 +188,24 @@ class Mail(Service):
         return {"sent": m["id"]}
 
     @endpoint("Forward a message to new recipients.", mutates=True, reads=(OWN,))
-    def forward(self, id: str, to: builtins.list[str], body: str = "") -> dict:
+    def forward(
+        self,
+        id: str,
+        to: builtins.list[str],
+        body: str = "",
+        cc: builtins.list[str] = [],  # noqa: B006 (never mutated)
+    ) -> dict:
         orig = self.get_record(id)
         self.require(len(to) > 0, "forward needs at least one recipient")
         self._check_addresses(to, "to")
+        self._check_addresses(cc, "cc")
         m = self.insert(
             "messages",
             {
                 "time": self.now,
                 "from": self.address(),
                 "to": list(to),
-                "cc": [],
+                "cc": list(cc),
                 "subject": f"Fwd: {orig['subject']}",
                 "body": f"{body}\n\n---------- Forwarded message ----------\n{orig['body']}",
                 "folder": "sent",
