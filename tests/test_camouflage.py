@@ -26,13 +26,13 @@ SEED = 21
 #: and companions (claw_gym/life/blend.py) and the background its variety (life/variety.py), 0.774
 #: before and 0.745 after the background got its recent and unknown-number traffic, blocks, clutter and
 #: business contacts (life/recent.py, life/clutter.py) and kit.plant its seconds (0.749 at the CLI's
-#: seed 0), 0.736 (0.717 at seed 0) once planted to-dos, tickets and meetings got the background's
+#: seed 0), 0.729 (0.713 at seed 0) once planted to-dos, tickets and meetings got the background's
 #: later lines (life/blend.py), replies their thread (kit.plant), and the background short notes,
 #: odd-hour tickets and in-episode arrivals (life/stream.py). What is left is mostly how families
 #: write their records (lengths, subjects, casing, attendees, comments) and recency (a task's records
 #: are fresh, unread, or still to come). Until then this is a ratchet: it fails when camouflage gets
 #: worse, and is lowered with each step. TARGET_AUC is what the last step must reach.
-MAX_AUC = 0.74
+MAX_AUC = 0.73
 TARGET_AUC = 0.6
 
 

@@ -69,6 +69,8 @@ def fyi(p: Plan, per_week: float, end: int) -> None:
         t = p.start + p.randint(0, end - p.start)
         t = clock.day_start(t) + int(p.uniform(8, 18.5) * clock.HOUR)
         subject, body = p.pick(FYI)
+        hello, bye = p.pick(("Hi all,", "Hello everyone,", "Hi team,")), p.pick(("Thanks,", "Best,", "Cheers,"))
+        body = f"{hello}\n\n{body}\n\n{bye}\nOffice"
         R.mail_in(p, "workmail", t, sender, subject, body, words=len(body.split()), who="Office")
 
 
@@ -80,6 +82,7 @@ def notices(p: Plan, per_week: float, end: int) -> None:
         t = p.start + p.randint(0, end - p.start)
         brand, subject, body = p.pick(NOTICES)
         sender = f"{p.pick(('no-reply', 'hello', 'orders'))}@{brand.lower()}.example"
+        body = f"Hello,\n\n{body}\n\n{brand}"
         R.mail_in(p, "mail", t, sender, subject, body, words=len(body.split()), who=brand)
 
 
