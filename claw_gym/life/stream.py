@@ -24,7 +24,7 @@ FYI = (
     ("Canteen menu this week", "Hi all,\nthe canteen menu for this week is up on the intranet.\nEnjoy!"),
     ("New coffee machine", "The new coffee machine on the third floor is in.\nBeans are restocked on Mondays."),
     ("VPN upgrade complete", "The VPN upgrade finished overnight.\nNothing changes for you."),
-    ("Welcome to the team", "Please welcome our two new colleagues in finance,\nwho started this week."),
+    ("Welcome to the team", "Two new colleagues joined the finance team this week.\nWelcome aboard!"),
     ("Summer party photos", "Photos from the summer party are in the shared album.\nThanks to everyone who came!"),
     ("Parking garage", "Level -2 of the garage is open again after the repainting."),
     ("Office plants", "The office plants were repotted today.\nThey are doing fine."),
