@@ -26,13 +26,13 @@ SEED = 21
 #: and companions (claw_gym/life/blend.py) and the background its variety (life/variety.py), 0.774
 #: before and 0.745 after the background got its recent and unknown-number traffic, blocks, clutter and
 #: business contacts (life/recent.py, life/clutter.py) and kit.plant its seconds (0.749 at the CLI's
-#: seed 0), 0.736 (0.717 at seed 0) once planted to-dos, tickets and meetings got the background's
+#: seed 0), 0.729 (0.713 at seed 0) once planted to-dos, tickets and meetings got the background's
 #: later lines (life/blend.py), replies their thread (kit.plant), and the background short notes,
 #: odd-hour tickets and in-episode arrivals (life/stream.py). What is left is mostly how families
 #: write their records (lengths, subjects, casing, attendees, comments) and recency (a task's records
 #: are fresh, unread, or still to come). Until then this is a ratchet: it fails when camouflage gets
 #: worse, and is lowered with each step. TARGET_AUC is what the last step must reach.
-MAX_AUC = 0.74
+MAX_AUC = 0.73
 TARGET_AUC = 0.6
 
 
@@ -229,3 +229,59 @@ def test_a_look_alike_mail_in_a_world_never_names_the_odd_domain():
         odd = e.record["from"].split("@")[1].split(".")[0]
         assert odd.lower() not in e.text.lower().replace(" ", "")  # never "Northwid" from northwid.io
         assert e.text.startswith(f"from {company}:")  # the name the real desk's mail would show
+
+
+def test_a_planted_reply_joins_its_thread_and_a_new_subject_starts_one():
+    from claw_gym.envs.kit import plant
+
+    world, ctx = _kit_world()
+    friend, other = [p for p in world.persona.people if p.relation not in ("manager", "colleague")][:2]
+    now = world.clock.now
+    first = plant.mail_in(ctx, "mail", now - 3 * 86400 + 11, friend.email, "Boat trip", "are you in?")
+    mine = plant.mail_out(ctx, "mail", now - 2 * 86400 + 13, friend.email, "Re: Boat trip", "yes!")
+    back = plant.mail_in(ctx, "mail", now - 86400 + 17, friend.email, "RE: boat trip", "great")
+    assert mine["in_reply_to"] == first["id"] and back["in_reply_to"] == mine["id"]  # the latest before it
+    stranger = plant.mail_in(ctx, "mail", now - 86400 + 19, other.email, "Re: Boat trip", "me too?")
+    assert not dict.get(stranger, "in_reply_to")  # not a thread with this sender
+    fresh = plant.mail_in(ctx, "mail", now - 3600 + 23, friend.email, "Dinner", "at 8")
+    assert not dict.get(fresh, "in_reply_to")
+    told = plant.mail_in(ctx, "mail", now - 600 + 29, friend.email, "Re: Boat trip", "ok", in_reply_to="")
+    assert told["in_reply_to"] == ""  # the family's own value stands
+
+
+def test_later_lines_follow_the_records_own_state_and_stay_in_the_past():
+    from claw_gym.life.blend import lifecycle
+
+    world, _ = _kit_world()
+    now = world.clock.now
+    t0 = now - 10 * 86400
+    rng = np.random.default_rng(0)
+    for _ in range(40):
+        done = {"title": "Renew passport", "due": now - 86400, "done": True}
+        kinds = [e.kind for e in lifecycle(world, "todo", "items", done, t0, rng)]
+        assert kinds.count("todo.completed") == 1
+        still = {"title": "Renew passport", "due": now + 86400, "done": False}
+        assert "todo.completed" not in [e.kind for e in lifecycle(world, "todo", "items", still, t0, rng)]
+        solved = {"subject": "Login fails", "status": "solved"}
+        assert [e.kind for e in lifecycle(world, "helpdesk", "tickets", solved, now - 3600, rng)] == ["ticket.solved"]
+        waiting = {"subject": "Login fails", "status": "pending"}
+        assert lifecycle(world, "helpdesk", "tickets", waiting, t0, rng) == []
+        soon = {"title": "Sync", "start": now + 3 * 3600, "end": now + 4 * 3600, "attendees": ["a@b.example"]}
+        assert lifecycle(world, "calendar", "entries", soon, t0, rng) == []  # its reminder is still to come
+        for e in lifecycle(world, "todo", "items", done, t0, rng):
+            assert t0 < e.time <= now and e.table is None and e.record is done
+
+
+def test_the_backgrounds_arrivals_ask_nothing_of_the_person():
+    from claw_gym.life import stream
+
+    texts = [b for _, b in stream.FYI] + [b for _, _, b in stream.NOTICES] + list(stream.SERVICE_TEXTS)
+    asks = re.compile(r"\?|\b(please|could you|can you|deadline|by (monday|friday|tomorrow)|until|reply)\b", re.I)
+    assert texts and not [t for t in texts if asks.search(t)]
+    office = []
+    for seed in range(4):  # a note arrives every week or so: a few worlds see one during the episode
+        spec = claw_gym.catalog(family="meeting-reschedule", difficulty=5)[0]  # a work world: workmail
+        world, _ = build(suite.family_of(spec), spec, seed)
+        coming = [e.record for e in world.timeline.pending if e.service == "workmail" and e.record is not None]
+        office += [r for r in coming if world.life.is_background(r) and r["from"].startswith("office@")]
+    assert office and all(r["subject"] in {s for s, _ in stream.FYI} for r in office)

@@ -182,7 +182,9 @@ def lifecycle(world: World, sname: str, tname: str, r: dict, t0: int, rng: Gener
             line(min(at, now - int(rng.integers(60, 3600))), "todo.completed", f"task done: {title}")
     elif sname == "helpdesk" and tname == "tickets":
         if dict.get(r, "status") in ("solved", "closed"):
-            at = min(t0 + 2 * clock.DAY, now - int(rng.integers(600, 6 * clock.HOUR)))
+            at = t0 + 2 * clock.DAY
+            if at > now - 600:  # opened lately: solved some time since
+                at = t0 + int((now - t0) * rng.uniform(0.2, 0.9))
             line(at, "ticket.solved", f"ticket solved: {dict.get(r, 'subject', '')}")
     elif sname == "calendar" and tname == "entries":
         start = dict.get(r, "start")

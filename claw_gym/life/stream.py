@@ -24,7 +24,7 @@ FYI = (
     ("Canteen menu this week", "Hi all,\nthe canteen menu for this week is up on the intranet.\nEnjoy!"),
     ("New coffee machine", "The new coffee machine on the third floor is in.\nBeans are restocked on Mondays."),
     ("VPN upgrade complete", "The VPN upgrade finished overnight.\nNothing changes for you."),
-    ("Welcome to the team", "Please welcome our two new colleagues in finance,\nwho started this week."),
+    ("Welcome to the team", "Two new colleagues joined the finance team this week.\nWelcome aboard!"),
     ("Summer party photos", "Photos from the summer party are in the shared album.\nThanks to everyone who came!"),
     ("Parking garage", "Level -2 of the garage is open again after the repainting."),
     ("Office plants", "The office plants were repotted today.\nThey are doing fine."),
@@ -69,6 +69,8 @@ def fyi(p: Plan, per_week: float, end: int) -> None:
         t = p.start + p.randint(0, end - p.start)
         t = clock.day_start(t) + int(p.uniform(8, 18.5) * clock.HOUR)
         subject, body = p.pick(FYI)
+        hello, bye = p.pick(("Hi all,", "Hello everyone,", "Hi team,")), p.pick(("Thanks,", "Best,", "Cheers,"))
+        body = f"{hello}\n\n{body}\n\n{bye}\nOffice"
         R.mail_in(p, "workmail", t, sender, subject, body, words=len(body.split()), who="Office")
 
 
@@ -80,6 +82,7 @@ def notices(p: Plan, per_week: float, end: int) -> None:
         t = p.start + p.randint(0, end - p.start)
         brand, subject, body = p.pick(NOTICES)
         sender = f"{p.pick(('no-reply', 'hello', 'orders'))}@{brand.lower()}.example"
+        body = f"Hello,\n\n{body}\n\n{brand}"
         R.mail_in(p, "mail", t, sender, subject, body, words=len(body.split()), who=brand)
 
 
