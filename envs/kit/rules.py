@@ -81,7 +81,7 @@ def _line(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def running_note(ctx: Ctx, t: int, rule_lines: list[str], *, folder: str = "") -> str:
+def running_note(ctx: Ctx, t: int, rule_lines: list[str], *, folder: str | None = None) -> str:
     """A running note written at ``t``, shaped as the background's (a title line, then "- " lines): the rule
     lines shuffled among 4-6 unrelated ones. Returns its id."""
     lines = ctx.sample(list(FILLER), int(ctx.rng.integers(4, 7))) + list(rule_lines)
