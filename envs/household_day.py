@@ -25,7 +25,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, checks, day, notation, plant, records
+from .kit import arrivals, bulk, checks, day, notation, plant, records
 
 COURIERS = [("ParcelPoint", "+1 555 010 4411"), ("SwiftDrop", "+1 555 010 7720"), ("Postline", "+1 555 010 3308")]
 FIRMS = [("Brightwater Plumbing", "+1 555 014 2290"), ("Heatwell Services", "+1 555 014 8812")]
@@ -204,7 +204,12 @@ def generate(ctx: Ctx) -> Scenario:
         else:
             noise.append(
                 arrivals.arrive_mail(
-                    ctx, "mail", t, "hello@citypulse.example", "This week in the city", "Markets and openings."
+                    ctx,
+                    "mail",
+                    t,
+                    "hello@citypulse.example",
+                    "This week in the city",
+                    bulk.newsletter(ctx, "City Pulse", "This week in the city"),
                 )
             )
     last = max(rebook_by, pay_by, confirm_by, ts[-1] + 30 * clock.MINUTE)
