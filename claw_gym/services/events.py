@@ -88,7 +88,8 @@ class _Index:
 
     def having(self, word: str, lo: int, hi: int) -> list[int]:
         """Indexes of the events in [lo, hi) whose text contains ``word`` (lower case), ascending."""
-        text, starts, out = self.text, self.starts, []
+        text, starts = self.text, self.starts
+        out: list[int] = []
         needle = word.replace(_SEP, " ").encode()
         pos, end = starts[lo], starts[hi]
         while True:
