@@ -28,11 +28,13 @@ SEED = 21
 #: business contacts (life/recent.py, life/clutter.py) and kit.plant its seconds (0.749 at the CLI's
 #: seed 0), 0.729 (0.713 at seed 0) once planted to-dos, tickets and meetings got the background's
 #: later lines (life/blend.py), replies their thread (kit.plant), and the background short notes,
-#: odd-hour tickets and in-episode arrivals (life/stream.py). What is left is mostly how families
+#: odd-hour tickets and in-episode arrivals (life/stream.py); 0.712 (0.694 at seed 0) with the families'
+#: own shapes (named IT/HR senders, company small print, shipped-looking configs: kit/senders.py,
+#: kit/footers.py) and event ids in time order. What is left is mostly how families
 #: write their records (lengths, subjects, casing, attendees, comments) and recency (a task's records
 #: are fresh, unread, or still to come). Until then this is a ratchet: it fails when camouflage gets
 #: worse, and is lowered with each step. TARGET_AUC is what the last step must reach.
-MAX_AUC = 0.73
+MAX_AUC = 0.72
 TARGET_AUC = 0.6
 
 
