@@ -19,6 +19,7 @@ reminder to chase the signature a week later at 10.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from claw_gym import actions as A
@@ -235,6 +236,19 @@ def _priced(token: str) -> bool:
     return any(ch.isalpha() or ch in "€$£" for ch in token)
 
 
+def _workings(amounts: Iterable[float], final: float) -> set[float]:
+    """Amounts a message names as the base of the price's arithmetic: a quote that, less or plus another
+    amount the same message names, gives the price ("EUR 78,500: the EUR 82,000 quote less the EUR 3,500
+    we agreed"). Showing the working is no second price; a bare "78,500 or 82,000" still is."""
+    named = set(amounts)
+    return {
+        a
+        for a in named
+        if a != final
+        and any(d not in (a, final) and (abs(a - d - final) < 0.005 or abs(a + d - final) < 0.005) for d in named)
+    }
+
+
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     deals = world.services["crm"].table("deals")
     d = deals[f["deal"]]
@@ -287,8 +301,11 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     # price's size ("EUR 38,500 or EUR 42,500"); a discount or a fee explaining the price is no price
     priced = {float(r.value) for rs in found for r in rs if r.ok and r.value is not None and _priced(r.text)}
     stale = sorted(
-        {a for a in every if (a in f["stale"] or a in other) and a != f["final"]}
-        | {a for a in priced if a != f["final"] and a >= 0.25 * f["final"]}
+        (
+            {a for a in every if (a in f["stale"] or a in other) and a != f["final"]}
+            | {a for a in priced if a != f["final"] and a >= 0.25 * f["final"]}
+        )
+        - _workings(every, f["final"])
     )
     g.expect(
         "no stale quote sent",
@@ -314,7 +331,15 @@ def _check_boss(world: World, f: dict[str, Any], g: Grader, wrong: list[float]) 
     want = {O.party(p) for p in f["boss"]} | {"#" + f["boss_channel"]}
     told = [m for m in O.outbound(world, f["start"]) if any(O.party(r) in want or r in want for r in m.to)]
     bad = [*f["stale"], *wrong]
-    right = [m for m in told if xchain.gives_one_figure(m.text, f["final"], bad)]
+    right = [
+        m
+        for m in told
+        if xchain.gives_one_figure(
+            m.text,
+            f["final"],
+            [b for b in bad if b not in _workings((float(x) for x in xchain.money_figures(m.text)), f["final"])],
+        )
+    ]
     g.expect(
         f"{f['boss_name']} saw the price",
         bool(right) and len(right) == len(told),
