@@ -274,11 +274,17 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
             because=f"{_why(f)} to keep the flight's entry at the latest times; the airline's mails give them",
         )
     want = notation.hhmm(f["arr"])
+    # besides the arrival, a mail may give the new departure and the meeting's own times ("lands 18:15, so
+    # I'll miss the 15:00 start"): none of them is a flight time the airline superseded
+    meeting = cal.get(f["meeting"])
+    fine = {want, notation.hhmm(f["dep"])}
+    if meeting is not None:
+        fine |= {notation.hhmm(meeting["start"]), notation.hhmm(meeting["end"])}
     for a in f["attendees"]:
         mails = checks.sent_to(world, a, after=f["trigger_at"])
         body = mails[-1]["body"] if mails else ""
         named = values.asked_values(body, values.times_in(body))  # "lands 16:30 (not 15:00)" names 16:30 only
-        ok = want in named and named <= {want, notation.hhmm(f["dep"])} and not named & set(f["stale_hhmm"])
+        ok = want in named and named <= fine and not named & set(f["stale_hhmm"])
         g.expect(
             f"{a} told the latest arrival time (and no superseded one)",
             ok,

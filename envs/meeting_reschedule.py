@@ -138,7 +138,7 @@ def generate(ctx: Ctx) -> Scenario:
         )
     pool = INSTRUCTIONS_ANY if ctx.difficulty >= 4 else INSTRUCTIONS
     instruction = ctx.pick(pool).format(name=who.name, first=who.first, title=title)
-    room: dict[str, Any] = {"desk": ""}
+    room: dict[str, Any] = {"desk": "", "old_desk": None}
     if deep:
         domain = who.email.split("@")[1]
         old_desk = f"frontdesk@{domain}"
@@ -317,7 +317,7 @@ FAMILY = Family(
     stale_oracle=stale_oracle,
     footprint=Footprint(
         owns=(Own("calendar.entries", ids=("event",)), Own("workmail.messages", ids=("thread_latest",))),
-        parties=("requester", "desk"),
+        parties=("requester", "desk", "old_desk"),  # the note's retired inbox: stale, not a stranger
         channels=("dm",),
     ),
 )

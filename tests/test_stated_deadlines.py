@@ -28,7 +28,7 @@ from claw_gym.tasks import families, values
 PROACTIVE = sorted(n for n, f in families().items() if f.kind == "proactive")
 SPLITS = ["train", "test", "heldout"]
 BURST = 10 * clock.MINUTE  # what arrives with the trigger: its minute and the few after
-WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "half": 0.5}
+WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "half": 0.5}
 #: a limit in words: "by 11:00", "before the 10:30 meeting", "call me back at 10:15", "no later than 4 pm",
 #: "need it for the call at 11:40"
 BY_TIME = re.compile(
@@ -38,7 +38,8 @@ BY_TIME = re.compile(
 )
 #: a span: "within the hour", "within 30 minutes", "in the next two hours"
 SPAN = re.compile(
-    r"\b(?:within|in the next)\s+(?:the\s+)?(\d+|an?|one|two|three|four|half an?)?\s*(hours?|h|minutes?|mins?)\b",
+    r"\b(?:within|in the next)\s+(?:the\s+)?(\d+|an?|one|two|three|four|five|six|half an?)?"
+    r"\s*(hours?|h|minutes?|mins?)\b",
     re.IGNORECASE,
 )
 
@@ -62,8 +63,6 @@ UNSTATED: set[tuple[str, int]] = {
     ("parcel-reschedule", 5),
     ("phone-setting-notification", 1),
     ("phone-setting-notification", 5),
-    ("signin-alert", 1),
-    ("signin-alert", 5),
     ("supplier-invoice", 1),
     ("supplier-invoice", 5),
     ("ticket-deal-risk", 1),
