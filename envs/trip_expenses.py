@@ -181,6 +181,18 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
             "no claim" if x is None else f"claim dated {clock.fmt_date(x['time'])}, receipt {w['date']}",
             because="a claim's date is the day of the expense; the receipt gives it",
         )
+    # the trip's other card charges (no receipt, nothing marks them personal: a dinner on the trip's dates) are
+    # the agent's call: claiming one is no error, and the total told is then the sum claimed
+    wanted_tx = {w["tx"] for w in f["wanted"]}
+    trip_from, trip_to = (clock.parse_time(d) for d in f["trip"])
+    open_tx = {
+        t["id"]
+        for t in world.services["bank"].table("transactions").values()
+        if trip_from <= t["time"] < trip_to
+        and t["amount"] < 0
+        and t["id"] not in wanted_tx
+        and t["id"] not in f["unwanted"]
+    }
     personal = [i for i in f["unwanted"] if i in by_tx]
     g.expect(
         "no personal purchase claimed",
@@ -192,7 +204,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         "purchases stay off; the calendar gives the trip's dates",
     )
     if f.get("boss"):
-        total = f"{f['total']:.2f}"
+        extra = [x for t, x in by_tx.items() if t in open_tx]
+        total = f"{f['total'] + sum(x['amount'] for x in extra):.2f}"
         mails = [
             m
             for m in O.outbound(world)
@@ -207,8 +220,13 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         )
     g.expect(
         "nothing claimed twice or unlinked",
-        len(claims) == len(by_tx) == len(f["wanted"]),
-        f"{count(len(claims), 'claim')} ({len(by_tx)} linked) for {count(len(f['wanted']), 'trip receipt')}",
+        len(claims) == len(by_tx) and set(by_tx) - open_tx == wanted_tx,
+        f"{count(len(claims), 'claim')} ({len(by_tx)} linked) for {count(len(f['wanted']), 'trip receipt')}"
+        + (
+            f" and {count(len(set(by_tx) & open_tx), 'other charge')} of the trip's dates"
+            if set(by_tx) & open_tx
+            else ""
+        ),
         because=mail,
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from claw_gym import actions as A
+from claw_gym import clock
 from claw_gym.envs.kit import notation
 from tests.episodes import at_level, failed, play
 
@@ -76,3 +77,42 @@ def test_flight_delay_naming_the_meetings_own_time_is_no_superseded_time(level, 
     env.reset(seed=seed)
     stale = f"I land at {arr} (it said {f['stale_hhmm'][0]} earlier), so I'll miss the {start} start."
     assert set(told) <= set(failed(play(env, _late_mail(env, stale))))
+
+
+def _trip_claims(env, extra: list[dict], total: float) -> list[str]:
+    f = env.scenario.facts
+    exp = env.world.services["expenses"].tables["claims"]
+    items = [(w["date"], w["merchant"], w["amount"], w["category"], w["tx"]) for w in f["wanted"]]
+    items += [(clock.fmt_date(t["time"]), t["counterparty"], -t["amount"], "meals", t["id"]) for t in extra]
+    ids = [f"{exp.prefix}{exp.next_id + k:04d}" for k in range(len(items))]
+    steps = [A.api("expenses.create", date=d, merchant=m, amount=a, category=c, tx_id=tx) for d, m, a, c, tx in items]
+    steps.append(A.api("expenses.submit", ids=ids))
+    steps.append(A.api("workmail.send", to=[f["boss"]], subject="Trip", body=f"Claimed EUR {total:.2f} in total."))
+    return [*steps, A.finish("done")]
+
+
+def test_trip_expenses_a_charge_of_the_trips_dates_without_a_receipt_is_the_agents_call():
+    """'Please put in everything from that trip with the card charge linked ... food under meals': a player
+    claimed two dinners charged on the trip's dates (no receipt, nothing marks them personal) and failed
+    'nothing claimed twice or unlinked'. Claiming them is no error; the total told is then what was claimed."""
+    for seed in range(12):
+        env = at_level("trip-expenses", 4, seed=seed)
+        f = env.scenario.facts
+        lo, hi = (clock.parse_time(d) for d in f["trip"])
+        wanted = {w["tx"] for w in f["wanted"]}
+        extra = [
+            t
+            for t in env.world.services["bank"].table("transactions").values()
+            if lo <= t["time"] < hi and t["amount"] < 0 and t["id"] not in wanted and t["id"] not in f["unwanted"]
+        ]
+        if extra:
+            break
+    assert extra, "no seed with a charge of the trip's dates outside the receipts"
+    claimed = f["total"] + sum(-t["amount"] for t in extra)
+    verdict = play(env, _trip_claims(env, extra, claimed))
+    assert verdict["passed"] and not verdict["violations"], failed(verdict)
+    env.reset(seed=seed)
+    assert failed(play(env, _trip_claims(env, extra, f["total"]))) == ["the manager was told the total claimed"]
+    env.reset(seed=seed)
+    personal = [env.world.services["bank"].table("transactions")[f["unwanted"][0]]]
+    assert "no personal purchase claimed" in failed(play(env, _trip_claims(env, personal, claimed)))
