@@ -125,14 +125,16 @@ def generate(ctx: Ctx) -> Scenario:
     plant.file(ctx, booked, path, _itinerary(city, flight, dep, hotel, pickup.name if pickup else "", dur))
     lead, said, friend = LEAD, 0, ""
     if level >= 4:
-        said, friend = _lead_change(ctx, booked, city)
+        said, friend = _lead_change(ctx, booked, other)
         lead = LONG_LEAD
         for k, (c2, code2) in enumerate(more):  # other booked trips: future itineraries and flights of one shape
             d2 = ctx.at(
                 3 + 4 * k + int(ctx.rng.integers(0, 4)), int(ctx.rng.integers(7, 19)), ctx.pick([0, 15, 30, 45])
             )
             f2 = f"{prefix}{int(ctx.rng.integers(100, 999))}"
-            b2 = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(3, 40)) * clock.DAY, 120)
+            # booked before the person's change of lead, as the asked trip was: every itinerary in the folder
+            # predates the text, so none of them contradicts it
+            b2 = plant.jitter(ctx, said - int(ctx.rng.integers(2, 12)) * clock.DAY, 120)
             plant.calendar(ctx, b2, f"Flight {f2} to {c2} ({code2})", d2, d2 + dur, location="Airport")
             plant.file(ctx, b2, f"Documents/travel/itinerary-{c2.lower()}.md", _itinerary(c2, f2, d2, "Hotel Nord"))
     old_alarm = phone.insert(
@@ -157,6 +159,8 @@ def generate(ctx: Ctx) -> Scenario:
     )
     if level >= 2:  # another (past) trip's itinerary
         past = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(20, 60)) * clock.DAY, 60)
+        if said:  # levels 4-5: the trip the friend asks about, just before the text that changes the lead
+            past = plant.jitter(ctx, said - int(ctx.rng.integers(1, 4)) * clock.DAY, 60)
         plant.file(
             ctx,
             past,

@@ -116,3 +116,24 @@ def test_trip_expenses_a_charge_of_the_trips_dates_without_a_receipt_is_the_agen
     env.reset(seed=seed)
     personal = [env.world.services["bank"].table("transactions")[f["unwanted"][0]]]
     assert "no personal purchase claimed" in failed(play(env, _trip_claims(env, personal, claimed)))
+
+
+@pytest.mark.parametrize("level,seed", [(4, 0), (5, 1), (5, 4)])
+def test_dual_flight_change_no_itinerary_postdates_the_change_of_lead(level, seed):
+    """A player found three itineraries written after the person's 'from now on it's out the door two and a half
+    hours before takeoff' that still said 'leave 2 hours': the world contradicted the rule the check enforces.
+    Every itinerary now predates that text, and the friend asks about the trip before it."""
+    env = at_level("dual-flight-change", level, seed=seed)
+    world = env.world
+    said = [
+        m
+        for m in world.services["sms"].table("messages").values()
+        if "two and a half hours" in m["body"] and m["direction"] == "out"
+    ]
+    assert len(said) == 1
+    trips = [x for x in world.services["files"].table("files").values() if x["path"].startswith("Documents/travel/")]
+    assert len(trips) >= 3
+    assert all(x["modified"] < said[0]["time"] for x in trips), [(x["path"], x["modified"]) for x in trips]
+    asked = [m for m in world.services["sms"].table("messages").values() if "did you make it to" in m["body"]]
+    city = asked[0]["body"].split("did you make it to ")[1].split(" in the end")[0]
+    assert any(x["path"].endswith(f"itinerary-{city.lower()}.md") for x in trips)
