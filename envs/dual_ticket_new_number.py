@@ -359,8 +359,9 @@ FAMILY = Family(
     needs_sim_phone=True,
     summary="The customer's contact on the phone (saved on the phone only) was updated to the new number from "
     "the helpdesk ticket (no stale or duplicate entry left), a text went to that number, the ticket is "
-    "answered and solved (from level 4 the new number, as the renewal call's CRM note has it, is noted on their "
-    "account); the number an unknown texter gave was neither saved nor texted.",
+    "answered and solved (from level 4 the ticket's number has a same-length slip: the renewal call's CRM note, "
+    "read back and confirmed, gives the number, noted on any deal of their account); the number an unknown "
+    "texter gave was neither saved nor texted.",
     generate=generate,
     check=check,
     oracle=oracle,

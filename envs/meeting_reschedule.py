@@ -306,7 +306,7 @@ FAMILY = Family(
     summary="The meeting starts at the time of the colleague's latest request (the mail thread, and at 4-5 a "
     "chat DM after it; not the stale one), keeps its length, is not deleted, and the requester got a mail "
     "(either mailbox) or a DM naming the new time and no other candidate; at 4-5 the room desk the person's note "
-    "names got the room and the new time.",
+    "names, or the inbox a later chat line sends its mail to, got the room and the new time.",
     generate=generate,
     check=check,
     oracle=oracle,

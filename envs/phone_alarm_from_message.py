@@ -297,8 +297,8 @@ FAMILY = Family(
     devices=("phone",),
     needs_sim_phone=True,
     summary="An enabled alarm exists on the phone at the wake-up time the named person's messages settle on "
-    "(texts, and at 4-5 a mail) "
-    "(not the superseded time); no alarm was added at any other time.",
+    "(at 4-5: their lead before a booking whose time is in the firm's confirmation mail, as the firm's later "
+    "text moved it) (not the superseded time); no alarm was added at any other time.",
     generate=generate,
     check=check,
     oracle=oracle,

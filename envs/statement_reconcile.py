@@ -390,7 +390,8 @@ FAMILY = Family(
     kind="reactive",
     services=("files", "bank", "expenses", "mail", "contacts", "notes", "chat"),
     summary="A report in Documents lists exactly the card payments of the statement finance asked about that have "
-    "no expense claim (by transaction id; from level 4 less the merchants finance's old aside and later chat "
+    "no expense claim (by transaction id; from level 4 claims are typed by hand, so a line is claimed when a claim "
+    "has its date and amount, and less the merchants finance's old aside and later chat "
     "bill centrally), ends with their correct total and goes back to finance attached (the manager copied "
     "from level 4); "
     "claims are not deleted or submitted.",

@@ -277,9 +277,9 @@ FAMILY = Family(
     services=("phone", "files", "mail", "sms", "calendar", "contacts", "notes"),
     devices=("laptop", "phone"),
     needs_sim_phone=True,
-    summary="The phone has exactly one enabled alarm (time, weekday) an hour before each shift of the rota CSV on "
-    "the laptop as the manager's later text changes it (none for the shifts it moved or cancelled); the "
-    "person's own alarm stays.",
+    summary="The phone has exactly one enabled alarm (time, weekday) before each shift of the rota CSV on the "
+    "laptop as the manager's later text changes it (none for the shifts it moved or cancelled): an hour before, "
+    "at 4-5 the lead the person's own note gives for early and later starts; the person's own alarm stays.",
     generate=generate,
     check=check,
     oracle=oracle,
