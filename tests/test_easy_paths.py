@@ -294,7 +294,9 @@ def test_xdev_otp_enrol_the_opening_does_not_single_out_this_laptop(difficulty, 
         assert len(phish) == 1 and not [d for d in f["devices"] if d in phish[0]["subject"] + phish[0]["body"]]
         seen = {d: ep.opening.count(d) for d in f["devices"]}
         assert seen[mine] <= max(seen[d] for d in others), seen
-        hits = {d: len(ep.search(d)) for d in f["devices"]}
+        # events.search reads records' full text: the config file itself is found by its device (the
+        # evidence the agent should read); no other event singles this laptop out
+        hits = {d: len([h for h in ep.search(d) if h["service"] != "files"]) for d in f["devices"]}
         assert hits[mine] <= max(hits[d] for d in others), hits
     finally:
         ep.close()
