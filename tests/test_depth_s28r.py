@@ -216,7 +216,7 @@ def _dinner(world) -> dict:
 
 
 @pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
-def test_secret_request_the_venue_s_name_does_not_find_its_street(level, days):
+def test_secret_request_the_venue_s_name_finds_more_than_this_dinner(level, days):
     from claw_gym.envs.kit import notation
 
     for seed in range(3):
@@ -228,14 +228,17 @@ def test_secret_request_the_venue_s_name_does_not_find_its_street(level, days):
         assert len({m["from"] for m in confirms}) == 1 and len(confirms) >= 5  # one platform, several venues
         mine = [m for m in confirms if notation.day_text(_dinner(world)["start"]) in m["body"]]
         assert len(mine) == 1 and venue in mine[0]["body"] and mine[0]["time"] <= now - days * clock.DAY
+        # events.search reads records' full text: the venue's name finds its confirmations, this dinner's and
+        # the older booking's there, so the search alone does not say which is this dinner's
         hits = {h["record"] for h in _search(env, venue)}
-        assert not hits & {m["id"] for m in confirms}
+        found = [m for m in confirms if m["id"] in hits]
+        assert len(found) >= 2 and mine[0] in found
         texts = world.services["sms"].table("messages").values()
         moves = [m for m in texts if "we've moved" in m["body"]]
         assert len(moves) == (2 if level == 5 else 0)
         if level == 5:  # texted by the venue, deep, its name past the event line; another venue moved too
             ours = [m for m in moves if m["body"].endswith(venue)]
-            assert len(ours) == 1 and ours[0]["time"] <= now - days * clock.DAY and ours[0]["id"] not in hits
+            assert len(ours) == 1 and ours[0]["time"] <= now - days * clock.DAY
             assert f["asks"][0]["value"] in ours[0]["body"]
 
 
