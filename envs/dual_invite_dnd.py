@@ -168,20 +168,23 @@ def generate(ctx: Ctx) -> Scenario:
     )
     return Scenario(
         None,
-        {
-            "trigger_at": trigger,
-            "start": start,
-            "end": end,
-            "title": topic,
-            "path": path,
-            "mail": mail,
-            "boss": boss.email,
-            "initial": dict(ctx.svc("phone").settings),
-            "cal_before": sorted(ctx.svc("calendar").table("entries")),
-        },
+        {**_facts(ctx, trigger, topic, mail, boss), "start": start, "end": end, "path": path},
         deadline=deadline,
         trigger=f"{boss.name} mails at {clock.fmt(trigger)}: invite saved to {path}",
     )
+
+
+def _facts(ctx: Ctx, trigger: int, topic: str, mail: str, boss: Any) -> dict[str, Any]:
+    """What every level's checks read: the trigger, the meeting, the mail and its sender, and the phone's
+    settings and the calendar's entries before the episode."""
+    return {
+        "trigger_at": trigger,
+        "title": topic,
+        "mail": mail,
+        "boss": boss.email,
+        "initial": dict(ctx.svc("phone").settings),
+        "cal_before": sorted(ctx.svc("calendar").table("entries")),
+    }
 
 
 def _generate_deep(ctx: Ctx, boss: Any) -> Scenario:
@@ -200,15 +203,7 @@ def _generate_deep(ctx: Ctx, boss: Any) -> Scenario:
     deep, body = _deep(ctx, boss, topic, trigger)
     mail = arrivals.arrive_mail(ctx, "workmail", trigger, boss.email, topic, body + f"\n\n{boss.first}")
     deadline = deadlines.deadline_after(ctx, trigger, content=deep["start"] + START_SLACK)
-    facts = {
-        "trigger_at": trigger,
-        "title": topic,
-        "mail": mail,
-        "boss": boss.email,
-        "initial": dict(ctx.svc("phone").settings),
-        "cal_before": sorted(ctx.svc("calendar").table("entries")),
-        **deep,
-    }
+    facts = {**_facts(ctx, trigger, topic, mail, boss), **deep}
     return Scenario(
         None, facts, deadline=deadline, trigger=f"{boss.name} mails at {clock.fmt(trigger)}: invite in Downloads"
     )
