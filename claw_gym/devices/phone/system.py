@@ -151,7 +151,7 @@ def _responder(phone: SimPhone, n: dict[str, Any], action: str) -> Callable[[], 
             except ServiceError as exc:  # e.g. already disputed by hand: the answer still counts
                 note = f" ({effect['call']} not run: {exc})"
         phone.call("phone.respond", {"id": n["id"], "action": action})
-        return f"{n['app']}: {action}{note}"
+        return f"{n['app']}, {n['title']}: {action}{note}"  # names the card: several may offer this action
 
     def run() -> str:
         still_open()
@@ -161,7 +161,7 @@ def _responder(phone: SimPhone, n: dict[str, Any], action: str) -> Callable[[], 
             # a drastic answer (blocking a card) opens the app and asks first, as real apps do
             phone.start_app(pkg)
             phone.ask(Dialog(action, effect["confirm"], "Confirm", answer))
-            return f"{n['app']}: confirm {action!r}"
+            return f"{n['app']}, {n['title']}: confirm {action!r}"
         return answer()
 
     return run
