@@ -415,6 +415,9 @@ def test_files_are_state(env):
         "claw files read /home/user/Documents/sub/d.txt && claw files read Documents/sub/d.txt; cd ~",
     )
     assert out.startswith("[exit 0]") and out.count('"Documents/sub/d.txt"') == 3, out
+    # ... and so does `claw api` with JSON arguments (a player's `cd; claw api mail.reply --json` failed)
+    out = sh(env, """cd Documents/sub && claw api files.read --json '{"path": "d.txt"}'; cd ~""")
+    assert out.startswith("[exit 0]") and '"Documents/sub/d.txt"' in out, out
     # within one command: a file the shell just wrote can be attached by claw
     out = sh(env, "echo attach-me > Documents/a.txt && claw files read Documents/a.txt")
     assert "attach-me" in out

@@ -259,7 +259,10 @@ def main(argv=None):
         ns = p.parse_args(rest)
         if not isinstance(ns.args, dict):
             die("--json must be a JSON object")
-        show(request(ns.call, ns.args))
+        args = ns.args
+        if ns.call.split(".")[0] == "files" or "attachments" in args:  # paths from the shell's view, as below
+            args = home_paths(args)
+        show(request(ns.call, args))
         return 0
     if head not in services:
         die(f"unknown service {head!r}; services: {', '.join(services)} (claw --help)")
