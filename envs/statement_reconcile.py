@@ -323,12 +323,13 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
             f"listed {', '.join(listed)}" if listed else f"none of {len(f['central_ids'])} listed",
             because=f["central_why"],
         )
-        cc = [m for m in back if f["boss"][0].lower() in [x.lower() for x in m["to"] + m.get("cc", [])]]
-        cc += [
+        with_report = [
             m
-            for m in checks.sent_to(world, f["boss"][0])
-            if any((files.find(a) or {}).get("path") == f["report"] for a in m.get("attachments", []))
+            for m in back + checks.sent_to(world, f["boss"][0])
+            if f["boss"][0].lower() in [x.lower() for x in m["to"] + m.get("cc", [])]
+            and any((files.find(a) or {}).get("path") == f["report"] for a in m.get("attachments", []))
         ]
+        cc = list({m["id"]: m for m in with_report}.values())  # a reply that cc's the manager is one mail
         g.expect(
             "the manager got a copy of the report",
             bool(cc),
