@@ -94,6 +94,11 @@ PURCHASES = (
     ("Harbour Hotel", 110, 560, "Two nights, breakfast included"),
     ("Paper & Co", 25, 95, "Notebooks and a fountain pen"),
 )
+#: a receipt's text: the shapes shops' receipts have (and the tasks' receipts share)
+RECEIPT_TEXTS = (
+    "RECEIPT\nMerchant: {merchant}\nDate: {when}\nTotal: EUR {amount:.2f}\nPaid by card\n",
+    "RECEIPT\n{merchant}\nDate: {when}\nTotal: EUR {amount:.2f}\nPaid by card\nThank you!\n",
+)
 SOMEDAY = (
     "Clear out the cellar",
     "Learn to make bread",
@@ -319,19 +324,33 @@ def loose_ends(p: Plan, n: int) -> None:
         R.calendar(p, made, title, start, start + minutes * 60, location=location, attendees=emails)
 
 
+def _receipt_path(p: Plan, merchant: str, t: int, filed: set[str]) -> str:
+    """A receipt's file name as the shops' own receipts are filed (merchant and date), never one
+    already filed: two receipts of one shop were once saved over each other's name."""
+    d = clock.to_datetime(t)
+    base = f"Documents/receipts/{merchant.split()[0].lower().strip('&')}"
+    stem = p.pick((f"{base}_{d:%m%d}", f"{base}-{d:%Y%m%d-%H%M}"))
+    path, n = f"{stem}.txt", 2
+    while path in filed:
+        path, n = f"{stem}_{n}.txt", n + 1
+    filed.add(path)
+    return path
+
+
 def purchases(p: Plan, per_month: float) -> None:
     """Bigger card payments (with the bank app's push), some with a receipt filed away."""
     if not p.has("bank"):
         return
+    filed: set[str] = set()
     for _ in range(int(p.days / 30 * per_month)):
         t = p.at(p.randint(0, p.days + 1), p.uniform(8, 22)) + p.randint(0, 60)
         if t > p.now:
             continue
-        merchant, lo, hi, what = p.pick(PURCHASES)
+        merchant, lo, hi, _what = p.pick(PURCHASES)
         amount = round(p.uniform(lo, hi), 2) if p.random() < 0.8 else float(p.randint(lo, hi))
         R.tx(p, t, -amount, merchant, "card payment")
         R.device(p, t + 5, "notification", "Bank", f"You paid {amount:.2f} EUR at {merchant}")
         if p.random() < 0.4:
-            name = merchant.split()[0].lower()
-            receipt = f"{merchant}\n{what}\nTotal {amount:.2f} EUR\nPaid by card, {clock.fmt(t)}"
-            R.file(p, t + p.randint(600, 86400), f"Documents/receipts/{name} receipt.txt", receipt, words=12)
+            path = _receipt_path(p, merchant, t, filed)
+            text = p.pick(RECEIPT_TEXTS).format(merchant=merchant, when=clock.fmt(t), amount=amount)
+            R.file(p, t + p.randint(600, 86400), path, text, words=12)
