@@ -54,6 +54,7 @@ def test_edit_a_synced_contact_by_taps_and_typing(ph):
     assert '"oren@kalder.example"' in ui  # the form is prefilled
     tap(ph, "id/phone", long=True)  # clears the field and focuses it
     assert ph.screen.fields["phone"] == "" and ph.screen.focus == "phone"
+    assert ph.last_result.startswith("long-pressed "), ph.last_result  # the result says what the touch was
     assert ph.type_text("+1 555 700 2000") is None
     tap(ph, "id/address")
     assert ph.type_text("12 Quay Road, Cork") is None

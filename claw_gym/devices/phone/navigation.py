@@ -177,7 +177,7 @@ class Navigation(ViewTree):
         node = self.hit(x, y, long=long)
         if node is None:
             return f"{what}: nothing to {what} at ({x}, {y}) on {self.screen_name()}; see the ui tree for elements"
-        return self._run(node.on_long if long else node.on_tap, node)
+        return self._run(node.on_long if long else node.on_tap, node, "long-pressed" if long else "tapped")
 
     def swipe(self, x1: int, y1: int, x2: int, y2: int, duration_ms: int = 300) -> str | None:
         for v in (x1, y1, x2, y2):
@@ -199,7 +199,7 @@ class Navigation(ViewTree):
                 return self._run(self.close_shade, None)
             node = self.hit(x1, y1, long=True)
             if abs(dx) > 80 and node is not None and node.style == "notif" and node.on_long is not None:
-                return self._run(node.on_long, node)
+                return self._run(node.on_long, node, "swiped away")
             return "swipe: in the shade, swipe a notification sideways to dismiss it, or swipe up to close"
         s = self.screen
         if s is None or self.current not in self.apps or not TOP <= y1 < BOTTOM or abs(dy) < abs(dx):
@@ -264,8 +264,9 @@ class Navigation(ViewTree):
         self.last_result = text
         return None
 
-    def _run(self, handler: Any, node: Node | None) -> str | None:
-        """Run a handler; a refusal (service error, GuiError) leaves everything as it was."""
+    def _run(self, handler: Any, node: Node | None, verb: str = "tapped") -> str | None:
+        """Run a handler; a refusal (service error, GuiError) leaves everything as it was. ``verb`` says
+        what the touch was in the result ("long-pressed 'Julia'" clears a field, a tap does not)."""
         ui = self._snapshot()
         try:
             result = handler()
@@ -279,7 +280,7 @@ class Navigation(ViewTree):
         self.toast = result if isinstance(result, str) else None
         label = (node.text or node.desc or node.rid) if node is not None else ""
         self.last_result = (
-            (f"tapped {label!r}; " if label else "")
+            (f"{verb} {label!r}; " if label else "")
             + f"now on {self.screen_name()}"
             + (f" ({self.toast})" if self.toast else "")
         )
