@@ -10,12 +10,14 @@ The format (stable; later kinds add fields, never rename them)::
     {"kind": "gui",    "op": "key", "key": "back"}             # back | home | enter | recents
     {"kind": "wait",   "seconds": 600}                         # wakes at the first arrival
     {"kind": "wait",   "seconds": 600, "wake": false}          # sleeps the whole 600 s
+    {"kind": "wait",   "seconds": 600, "wake": ["helpdesk"]}   # wakes at the first new ticket
     {"kind": "finish", "message": "Moved the review to Thursday 10:00."}
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +36,8 @@ _FIELDS: dict[str, tuple[set[str], set[str]]] = {  # kind -> (required fields, o
 #: What ``wait`` and ``finish`` do, in words (tool schemas, menus and exports say the same).
 WAIT_DOC = (
     "Let virtual time pass. Ends early at the first arrival (mail, text, notification, any new "
-    "event) unless wake is false, which sleeps the whole time."
+    "event) unless wake is false, which sleeps the whole time; wake as a list of services "
+    '(["workmail", "helpdesk"]) ends it at the first arrival of one of them.'
 )
 FINISH_DOC = (
     "Tell the user you are done. A task someone asked for ends here. With no request (a proactive "
@@ -100,13 +103,15 @@ def key(name: str) -> str:
     return _dump({"kind": "gui", "op": "key", "key": name})
 
 
-def wait(seconds: int, wake: bool = True) -> str:
+def wait(seconds: int, wake: bool | Sequence[str] = True) -> str:
     """Let ``seconds`` of virtual time pass. By default the wait ends early at the first arrival
     (a mail, a text, a notification: anything that shows in ``obs["events"]``), as a phone wakes
-    its owner; ``wake=False`` sleeps through to the end."""
+    its owner; ``wake=False`` sleeps through to the end; a list of services (``["workmail",
+    "helpdesk"]``) wakes only at their arrivals, as a phone's focus mode lets some apps through
+    (the rest is delivered on the way and shows in ``obs["events"]`` too)."""
     body: dict[str, Any] = {"kind": "wait", "seconds": seconds}
-    if not wake:
-        body["wake"] = False
+    if wake is not True:
+        body["wake"] = wake if isinstance(wake, bool) else list(wake)
     return _dump(body)
 
 
@@ -183,9 +188,12 @@ def parse(text: Any) -> Action:
         s = fields["seconds"]
         if isinstance(s, bool) or not isinstance(s, (int, float)) or not 1 <= s <= 7 * 86400:
             raise ActionError("'seconds' must be a number between 1 and 604800 (one week)")
-        if not isinstance(fields.get("wake", True), bool):
+        wake = fields.get("wake", True)
+        names = isinstance(wake, list) and wake and all(isinstance(w, str) and w for w in wake)
+        if not isinstance(wake, bool) and not names:
             raise ActionError(
-                "'wake' must be true (end the wait at the first arrival, the default) or false (sleep through)"
+                "'wake' must be true (end the wait at the first arrival, the default), false (sleep through)"
+                ' or a list of services to wake for (["workmail", "helpdesk"])'
             )
     elif kind == "finish":
         if not isinstance(fields.get("message", ""), str):

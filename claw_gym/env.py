@@ -289,6 +289,13 @@ class ClawEnv(gym.Env[dict, str]):
     def _do_wait(self, a: Action) -> tuple[str, int]:
         assert self.world is not None
         seconds, wake = int(a.fields["seconds"]), a.fields.get("wake", True)
+        if isinstance(wake, list):
+            unknown = [w for w in wake if w not in self.world.services]
+            if unknown:
+                raise ActionError(
+                    f"wake: no service {unknown[0]!r} here; services: {', '.join(sorted(self.world.services))}"
+                )
+            wake = frozenset(wake)
         start = self.world.clock.now
         self._arrived = self._pass(seconds, wake=wake)
         return timing.wait_result(start, self.world.clock.now, seconds, self._arrived, wake), 0
@@ -358,8 +365,9 @@ class ClawEnv(gym.Env[dict, str]):
         assert self.world is not None and self.scenario is not None and self.scenario.deadline is not None
         return max(0, self.scenario.deadline - self.world.clock.now)
 
-    def _pass(self, seconds: int, *, wake: bool) -> list[Event]:
-        """Let up to ``seconds`` pass, never beyond the deadline; with ``wake``, stop at the first arrival."""
+    def _pass(self, seconds: int, *, wake: bool | frozenset[str]) -> list[Event]:
+        """Let up to ``seconds`` pass, never beyond the deadline; with ``wake``, stop at the first arrival
+        (of the named services, when it names some)."""
         assert self.world is not None and self.scenario is not None
         if self.scenario.deadline is not None:
             seconds = min(seconds, self._until_deadline())

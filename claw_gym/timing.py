@@ -8,14 +8,17 @@ a proactive task's ``finish`` sleeps until the next one or the deadline.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from . import clock
 from .events import Event
 from .plural import count
 from .world import World
 
 
-def pass_time(world: World, seconds: int, *, wake: bool) -> list[Event]:
-    """Advance up to ``seconds``; with ``wake``, stop in the clock minute of the first pending arrival.
+def pass_time(world: World, seconds: int, *, wake: bool | Collection[str]) -> list[Event]:
+    """Advance up to ``seconds``; with ``wake``, stop in the clock minute of the first pending arrival
+    (of one of the services ``wake`` names, when it is a collection of names).
 
     Everything due in that minute is delivered at once (the clock stops at the last of them): a
     text and the phone's notification of it, seconds apart, are one wake-up, not two, as the
@@ -24,14 +27,18 @@ def pass_time(world: World, seconds: int, *, wake: bool) -> list[Event]:
     seconds = max(0, int(seconds))
     if wake:
         now = world.clock.now
-        nxt = world.timeline.next_time()
+        if wake is True:
+            nxt = world.timeline.next_time()
+        else:  # the first arrival of a named service (the others are delivered on the way)
+            nxt = next((e.time for e in world.timeline.pending if e.service in wake), None)
         if nxt is not None and nxt <= now + seconds:
             bound = min(nxt - nxt % clock.MINUTE + clock.MINUTE - 1, now + seconds)  # the minute's last second
             last = nxt
             for e in world.timeline.pending:  # in time order
                 if e.time > bound:
                     break
-                last = max(last, e.time)
+                if e.time >= nxt:
+                    last = max(last, e.time)
             seconds = max(0, last - now)
     return world.advance(seconds)
 
@@ -41,14 +48,21 @@ def _when(start: int, now: int) -> str:
     return clock.fmt(now)[11:] if clock.day_start(now) == clock.day_start(start) else clock.fmt(now)
 
 
-def wait_result(start: int, now: int, asked: int, arrived: list[Event], wake: bool) -> str:
-    """``woke at 10:28: 1 new event``, ``waited 600 s, nothing arrived`` or ``waited 600 s``."""
-    if wake and arrived:
+def wait_result(start: int, now: int, asked: int, arrived: list[Event], wake: bool | Collection[str]) -> str:
+    """``woke at 10:28: 1 new event``, ``waited 600 s, nothing arrived`` or ``waited 600 s``; a wait
+    for some services only: ``waited 600 s: 2 new events, none from helpdesk``."""
+    named = not isinstance(wake, bool)
+    woke = any(e.service in wake for e in arrived) if named else bool(wake and arrived)
+    if woke:
         return f"woke at {_when(start, now)}: {count(len(arrived), 'new event')}"
     waited = f"waited {now - start} s"
+    cut = "" if now - start == asked else " (the deadline came first)"
+    if named:
+        got = f": {count(len(arrived), 'new event')}" if arrived else ""
+        return f"{waited}{got}, none from {' or '.join(sorted(wake))}{cut}"
     if not wake:
         return waited + (f": {count(len(arrived), 'new event')}" if arrived else "")
-    return waited + ", nothing arrived" + ("" if now - start == asked else " (the deadline came first)")
+    return waited + ", nothing arrived" + cut
 
 
 def finish_result(start: int, now: int, arrived: list[Event]) -> str:

@@ -93,15 +93,55 @@ def test_wait_wake_false_sleeps_through_arrivals():
 def test_wait_json_form_and_helper_agree():
     assert json.loads(A.wait(60)) == {"kind": "wait", "seconds": 60}  # the default stays the short form
     assert json.loads(A.wait(60, wake=False)) == {"kind": "wait", "seconds": 60, "wake": False}
+    assert json.loads(A.wait(60, wake=("sms",))) == {"kind": "wait", "seconds": 60, "wake": ["sms"]}
 
 
-@pytest.mark.parametrize("wake", ["no", 0, 1, None, [], {}])
+@pytest.mark.parametrize("wake", ["no", 0, 1, None, [], {}, [1], [""], ["mail", 2]])
 def test_a_wake_that_is_not_a_boolean_is_an_error_observation(wake):
     env = _env("bill-pay")
     now = env.world.clock.now
     obs, reward, terminated, truncated, info = env.step(json.dumps({"kind": "wait", "seconds": 60, "wake": wake}))
     assert obs["result"].startswith("error: 'wake' must be true") and not info["action_ok"]
     assert env.world.clock.now == now and not (terminated or truncated) and reward == 0.0
+
+
+def test_a_wait_for_some_services_wakes_at_their_first_arrival_only():
+    """Players' step budgets went on wake-ups by noise; a wait may name the services to wake for."""
+    env = _env("bill-pay")
+    trigger = env.scenario.facts["trigger_at"]
+    bill = next(e for e in env.world.timeline.pending if e.time == trigger)
+    noise = [e for e in env.world.timeline.pending if e.time < trigger and e.service != bill.service]
+    assert noise, "bill-pay has other arrivals before its bill"
+    assert all(e.service != bill.service for e in env.world.timeline.pending if e.time < trigger)
+    last = max(e.time for e in env.world.timeline.pending if trigger <= e.time < trigger - trigger % 60 + 60)
+    obs, _, terminated, _, info = env.step(A.wait(7 * 86400, wake=[bill.service]))
+    assert env.world.clock.now == last and not terminated and info["action_ok"]
+    assert obs["result"].startswith(f"woke at {clock.fmt(trigger)[11:]}: ")
+    assert bill.line() in obs["events"] and noise[0].line() in obs["events"]  # the rest came on the way
+    # no arrival of the named service in the span: the whole wait, and it says what did come
+    env = _env("bill-pay")
+    span = trigger - env.world.clock.now - 1
+    obs, *_ = env.step(A.wait(span, wake=[bill.service]))
+    assert env.world.clock.now == trigger - 1
+    assert obs["result"].endswith(f"none from {bill.service}") and obs["result"].startswith(f"waited {span} s")
+
+
+def test_a_wait_for_a_service_the_world_lacks_is_an_error_observation():
+    env = _env("bill-pay")
+    now = env.world.clock.now
+    obs, _, _, _, info = env.step(A.wait(600, wake=["mail", "telegram"]))
+    assert obs["result"].startswith("error: wake: no service 'telegram'") and not info["action_ok"]
+    assert env.world.clock.now == now
+
+
+def test_the_short_form_waits_for_named_services():
+    from claw_gym.cli.shortforms import parse
+
+    assert json.loads(parse("wait 3600 for workmail,helpdesk")) == {
+        "kind": "wait",
+        "seconds": 3600,
+        "wake": ["workmail", "helpdesk"],
+    }
 
 
 def test_wait_never_runs_past_the_deadline():

@@ -28,7 +28,14 @@ _CORE_TOOLS: dict[str, dict[str, Any]] = {
             "type": "object",
             "properties": {
                 "seconds": {"type": "integer", "minimum": 1, "maximum": 604800},
-                "wake": {"type": "boolean", "default": True},
+                "wake": {
+                    "anyOf": [
+                        {"type": "boolean"},
+                        {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+                    ],
+                    "default": True,
+                    "description": "true: wake at any arrival; false: sleep through; services: wake at theirs",
+                },
             },
             "required": ["seconds"],
             "additionalProperties": False,

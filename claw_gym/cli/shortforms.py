@@ -8,6 +8,7 @@ tap text="Work Mail"                    tap id=send        tap desc="Navigate up
 swipe 180 600 180 200                   type hello there   key back
 wait 600             finish Moved the review to Thursday.
 sleep 600                                                  wait without waking at arrivals ("wake": false)
+wait 3600 for workmail,helpdesk                            wake only at those services' arrivals
 {"kind": "api", "call": "help", "args": {}}                any JSON action as is
 """
 
@@ -137,8 +138,11 @@ def parse(line: str) -> str:
         if len(words) != 1:
             raise ShortFormError("usage: key back|home|enter|recents")
         return A.key(words[0])
+    if verb == "wait" and len(words) == 3 and words[1] == "for":  # wait 3600 for workmail,helpdesk
+        (seconds,) = _ints(words[:1], 1, "wait SECONDS for SERVICE[,SERVICE...]")
+        return A.wait(seconds, wake=[w for w in words[2].split(",") if w])
     if verb in ("wait", "sleep"):  # sleep: a wait that does not wake at arrivals
-        (seconds,) = _ints(words, 1, f"{verb} SECONDS")
+        (seconds,) = _ints(words, 1, f"{verb} SECONDS  |  wait SECONDS for SERVICE[,SERVICE...]")
         return A.wait(seconds, wake=verb == "wait")
     if verb == "finish":
         return A.finish(rest)
