@@ -106,7 +106,8 @@ def markdown(sweep: dict[str, Any] | None = None) -> str:
         "ambient service that train and test never pair it with and every held-out task has, so no held-out "
         "(family, service set) occurs in train. `ClawAnything-v0` samples train.\n",
         "Manifest: `claw_gym/data/manifest.jsonl` holds each task's spec and a content hash (spec, initial "
-        "world state hash at seed 0, instruction, oracle actions). A default test recomputes 40 tasks, the slow "
+        "world state hash at seed 0, instruction, oracle actions, arrivals to come, judging time). A default test "
+        "recomputes 40 tasks, the slow "
         "suite all of them. After an intended change: `python -m claw_gym.runs.manifest --write` (prints ids "
         "added / removed / changed).\n",
         _table("kind", c["per_kind"]),

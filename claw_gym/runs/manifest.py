@@ -1,8 +1,10 @@
 """Compute the manifest (:mod:`claw_gym.tasks.manifest`): each task's spec and a content hash.
 
-The hash covers the spec, the initial world's ``state_hash()`` at seed 0, the instruction
-and the oracle's actions. ``tests/test_suite.py`` recomputes a sample of tasks by default
-(all of them in the slow suite) and compares. When a change is meant to alter tasks::
+The hash covers the spec, the initial world's ``state_hash()`` at seed 0, the instruction,
+the oracle's actions, the arrivals still to come (each event with its record) and the judging
+time: a change to what arrives during the episode, or to when it is judged, moves the hash
+too. ``tests/test_suite.py`` recomputes a sample of tasks by default (all of them in the slow
+suite) and compares. When a change is meant to alter tasks::
 
     python -m claw_gym.runs.manifest --write     # regenerate; prints ids added / removed / changed
     python -m claw_gym.runs.manifest --check     # compare only (exit 1 on any difference)
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..env import ClawEnv
+from ..events import Event
 from ..rng import stable_hash
 from ..tasks import suite
 from ..tasks.manifest import IDENTITY, PATH, SEED, diff, dump, load, moved, plain_spec
@@ -35,11 +38,19 @@ def entry(task_id: str) -> dict[str, Any]:
             "state": env.world.state_hash(),
             "instruction": env.scenario.instruction,
             "oracle": env.oracle_actions(),
+            "arrivals": [_arrival(e) for e in env.world.timeline.pending],
+            "deadline": env.scenario.deadline,
         }
     finally:
         env.close()
     digest = stable_hash(json.dumps(content, sort_keys=True, ensure_ascii=False, default=str))
     return {"task_id": task_id, "spec": plain_spec(spec), "hash": digest}
+
+
+def _arrival(e: Event) -> list[Any]:
+    """An event still to come, with its record's fields (read by key: a history text is written)."""
+    rec = e.record
+    return [e.time, e.service, e.kind, e.text, {k: rec[k] for k in rec} if rec is not None else None]
 
 
 def compute(task_ids: list[str], workers: int = 2) -> list[dict[str, Any]]:
