@@ -71,8 +71,6 @@ UNSTATED: set[tuple[str, int]] = {
     ("vip-ticket", 5),
     ("xdev-missed-call", 1),
     ("xdev-missed-call", 5),
-    ("xdev-signin-approve", 1),
-    ("xdev-signin-approve", 5),
 }
 
 
