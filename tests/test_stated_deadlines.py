@@ -69,8 +69,6 @@ UNSTATED: set[tuple[str, int]] = {
     ("venue-cancel", 5),
     ("vip-ticket", 1),
     ("vip-ticket", 5),
-    ("xdev-missed-call", 1),
-    ("xdev-missed-call", 5),
 }
 
 
