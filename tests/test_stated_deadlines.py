@@ -65,8 +65,6 @@ UNSTATED: set[tuple[str, int]] = {
     ("supplier-invoice", 5),
     ("ticket-deal-risk", 1),
     ("ticket-deal-risk", 5),
-    ("vip-ticket", 1),
-    ("vip-ticket", 5),
 }
 
 
