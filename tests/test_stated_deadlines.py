@@ -63,8 +63,6 @@ UNSTATED: set[tuple[str, int]] = {
     ("parcel-reschedule", 5),
     ("supplier-invoice", 1),
     ("supplier-invoice", 5),
-    ("ticket-deal-risk", 1),
-    ("ticket-deal-risk", 5),
 }
 
 
