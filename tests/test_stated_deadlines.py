@@ -61,8 +61,6 @@ UNSTATED: set[tuple[str, int]] = {
     ("flight-delay", 5),
     ("parcel-reschedule", 1),
     ("parcel-reschedule", 5),
-    ("supplier-invoice", 1),
-    ("supplier-invoice", 5),
 }
 
 
