@@ -124,7 +124,7 @@ def generate(ctx: Ctx) -> Scenario:
         f"Voicemail from {number}",
         f"New voicemail from {number} (0:{int(ctx.rng.integers(15, 55))}).\n\nTranscript: \"Hi, it's me "
         f"about {about}. Call me back before {notation.hhmm(by)} if you can"
-        f'{" - on this number now" if moved else ""}, thanks."',
+        f'{" - on this number now" if "saved_number" in moved else ""}, thanks."',
     )
     last = vm
     silent = None
