@@ -1,15 +1,16 @@
 """Proactive: a customer with an open deal files a support ticket; the manager said weeks ago what to do.
 
-Nobody asks. An aside in an old work-mail thread from the manager (30-50 days back, about
-something else) says: when a customer with an OPEN deal opens a ticket, log an activity on that
-deal naming the ticket, answer the ticket publicly, and add a follow-up task naming the account
-to a named to-do list, due before the deal's close date. From level 4 the mail names the other
-list and a later line of the person's work notes page moves the follow-ups to this one (the
-later word wins). Cross-service: ticket requester (helpdesk) -> account domain -> open deal
-(CRM) -> rule (work mail, notes) -> task (todo). Off-by-one-record noise: the same account also
-has a lost deal (from level 2) and a won one (from level 4) that must not get the activity;
-tickets from accounts whose deals are all closed arrive too (more with difficulty) and need
-nothing.
+Nobody asks. Every ticket says by when its customer wants to hear back (the open deal's customer a
+quarter hour 2-5 h on by difficulty: the task is judged then). An aside in an old work-mail thread
+from the manager (30-50 days back, about something else) says: when a customer with an OPEN deal
+opens a ticket, log an activity on that deal naming the ticket, answer the ticket publicly, and add
+a follow-up task naming the account to a named to-do list, due before the deal's close date. From
+level 4 the mail names the other list and a later line of the person's work notes page moves the
+follow-ups to this one (the later word wins). Cross-service: ticket requester (helpdesk) -> account
+domain -> open deal (CRM) -> rule (work mail, notes) -> task (todo). Off-by-one-record noise: the
+same account also has a lost deal (from level 2) and a won one (from level 4) that must not get the
+activity; tickets from accounts whose deals are all closed arrive too (more with difficulty) and
+need nothing.
 
 From level 4 the rule is one aside among the manager's same-shaped "Re:" mails (>= 55 / 90 days
 back), worded without "support ticket" ("comes to us with a problem"), and it also asks to drop
@@ -35,6 +36,7 @@ from claw_gym.world import World
 
 from .kit import arrivals, deadlines, jottings, notation, plant, records
 from .kit.customers import ACCOUNTS
+from .kit.day import clock_time
 
 PEOPLE = [
     "Ana Ruiz",
@@ -56,6 +58,13 @@ ISSUES = [
     ("Users locked out", "Four of our users cannot log in since this morning's update."),
     ("Reports export empty", "Every report export comes out as an empty file."),
     ("Mobile app crashes on start", "The mobile app crashes as soon as it opens for all our staff."),
+]
+#: by when a customer wants to hear back (every ticket says one)
+BACK = [
+    "Could someone get back to us before {by}?",
+    "We need an answer by {by} today, please.",
+    "Please reply before {by} - we're stuck until then.",
+    "Can you update us by {by}?",
 ]
 ASIDE = (
     "Thanks, the numbers look fine. Two things before next week: the {other} forecast still needs your update, "
@@ -136,7 +145,9 @@ def generate(ctx: Ctx) -> Scenario:
     def email(person: str, account: str) -> str:  # the level's address shape
         return _email(person, account, odd[person])
 
-    def signed(body: str, person: str) -> str:
+    def signed(body: str, person: str, by: int) -> str:
+        """The customer's words: the problem, by when they want to hear back, from level 4 their name."""
+        body = f"{body} {ctx.pick(BACK).format(by=notation.hhmm(by))}"
         return f"{body}\n\n{person}" if deep else body
 
     close = ctx.at(int(ctx.rng.integers(10, 40)), 17)
@@ -186,15 +197,18 @@ def generate(ctx: Ctx) -> Scenario:
     for acc, person in zip(accounts, people):
         ctx.svc("contacts").add(person, email(person, acc), notation.phone_number(ctx), company=acc, relation="client")
     trigger = plant.arrival(ctx, deadlines.trigger_time(ctx))
+    # the customer's limit, a quarter hour 2-5 h on by difficulty: the task is judged then
+    by = clock_time(trigger, after_min=(deadlines.deadline_after(ctx, trigger) - trigger) // clock.MINUTE)
     issues = ctx.sample(ISSUES, 1 + min(n - 1, ctx.difficulty))
     ticket = arrivals.arrive_ticket(
-        ctx, trigger, issues[0][0], email(key_person, key_acc), signed(issues[0][1], key_person)
+        ctx, trigger, issues[0][0], email(key_person, key_acc), signed(issues[0][1], key_person, by)
     )
     others = []
     for k, (subj, body) in enumerate(issues[1:]):
         t = max(ctx.now + clock.MINUTE, trigger + (1 if k % 2 else -1) * int(ctx.rng.integers(5, 30)) * clock.MINUTE)
         who = people[1 + k]
-        others.append(arrivals.arrive_ticket(ctx, t, subj, email(who, accounts[1 + k]), signed(body, who)))
+        theirs = clock_time(t, after_min=int(ctx.rng.integers(90, 300)))  # another customer's own limit
+        others.append(arrivals.arrive_ticket(ctx, t, subj, email(who, accounts[1 + k]), signed(body, who, theirs)))
     return Scenario(
         None,
         {
@@ -212,7 +226,7 @@ def generate(ctx: Ctx) -> Scenario:
             "boss_first": boss.first,
             "channel": "general" if deep else None,  # where the manager may be told
         },
-        deadline=deadlines.deadline_after(ctx, trigger),
+        deadline=deadlines.deadline_after(ctx, trigger, content=by),
         trigger=f"ticket from {key_acc} (open deal) at {clock.fmt(trigger)}",
     )
 
@@ -377,7 +391,8 @@ FAMILY = Family(
     count=52,
     kind="proactive",
     services=("helpdesk", "crm", "notes", "todo", "contacts", "workmail", "chat"),
-    summary="After the ticket from the customer with an open deal arrives: an activity naming the ticket is logged "
+    summary="After the ticket from the customer with an open deal arrives and by the time it asks to hear back "
+    "(when it is judged): an activity naming the ticket is logged "
     "on that open deal (not the account's lost/won deals or other customers'), the ticket has a public reply, "
     "other customers' tickets are untouched, and a follow-up task naming the account is on the list the "
     "manager's old mail aside names (or, from level 4, their later chat reply) due before the deal's close date; "

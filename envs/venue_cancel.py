@@ -1,13 +1,14 @@
 """Proactive: a venue cancels a booking; take it off the calendar and tell the guests.
 
 Nobody asks. One line of the person's household notes page (weeks old, among unrelated lines)
-says what to do when a venue cancels a booking. Mid-episode the venue mails that it must cancel
-one booking (date and time given). Cross-service: the mail names the date, the calendar holds
-the event and its guests, the guests get mail. Noise: another booking at the same venue on
-another day (its guests must not be told anything, its event must stay), a same-day event
-elsewhere, a confirmation mail for the other booking; later trigger and tighter deadline with
-difficulty. From level 4 the rule line (>= 30 / 60 days back) is worded without "cancel", "venue" or
-"restaurant" and adds a goal (a reminder at 9 the next morning to find a new date, any kind); an older
+says what to do when a venue cancels a booking, and within how long (two hours: the task is judged
+then). Mid-episode the venue mails that it must cancel one booking (date and time given).
+Cross-service: the mail names the date, the calendar holds the event and its guests, the guests get
+mail. Noise: another booking at the same venue on another day (its guests must not be told anything,
+its event must stay), a same-day event elsewhere, a confirmation mail for the other booking; a later
+trigger with difficulty. From level 4 the rule line (>= 30 / 60 days back) is worded without
+"cancel", "venue" or "restaurant" and adds a goal (a reminder at 9 the next morning to find a new
+date, any kind); an older
 line with those words ran out months ago; the venue holds three or more live bookings with guests of
 their own (another day, the same day at the other mealtime), so the mail's day and time pick one. At
 level 5 a later line on another notes page moves morning reminders to another time (the later wins).
@@ -43,13 +44,17 @@ CONFIRM = "Hi! Just confirming your booking for {n} on {day} at {hhmm}. See you 
 WHY = ["a burst pipe in the kitchen", "a private event", "staff illness", "a power outage"]
 RULE = (
     "If a restaurant or venue cancels on me: take the booking off my calendar (delete it or mark it cancelled) "
-    "and let everyone invited to it know - only that booking's people."
+    "and let everyone invited to it know within two hours - only that booking's people."
 )
 #: levels 4-5: the same rule as people word it (no "cancel", no "venue"), with a second goal
 DEEP_RULE = (
     "When a place I've reserved can't have us after all: take it out of the diary and tell whoever was coming "
-    "(just them, nobody from my other plans there), and remind me at {hhmm} the next morning to find a new date."
+    "within two hours (just them, nobody from my other plans there), and remind me at {hhmm} the next morning to "
+    "find a new date."
 )
+#: the rule's "within two hours": the task is judged then (never less than the documented floor)
+WITHIN = 2 * clock.HOUR
+assert WITHIN >= deadlines.MIN_DEADLINE
 #: level 5: a later line on another page moves the reminder (the later word wins)
 LATER = "Morning reminders at {hhmm} from now on - 9 is too late with the school run."
 #: an older rule with the obvious words that no longer applies: it ran out before the real one was written
@@ -129,7 +134,7 @@ def generate(ctx: Ctx) -> Scenario:
             "note": note,
             **facts,
         },
-        deadline=deadlines.deadline_after(ctx, trigger),
+        deadline=trigger + WITHIN,
         trigger=f"{venue} cancels the {clock.fmt(start)} booking at {clock.fmt(trigger)}",
     )
 
@@ -251,7 +256,8 @@ FAMILY = Family(
     count=52,
     kind="proactive",
     services=("mail", "calendar", "contacts", "sms", "notes", "workmail", "todo"),
-    summary="As a line of the person's notes page says: the cancelled booking is deleted or marked cancelled, "
+    summary="As a line of the person's notes page says, within the two hours it gives (judged then): the cancelled "
+    "booking is deleted or marked cancelled, "
     "every guest was told after the notice (mail from either mailbox, a text or a call), other bookings (same "
     "venue other day, same day elsewhere) stay and their guests are not contacted; from level 4 a reminder at the "
     "rule's next-morning time (moved by a later line at 5) as an alarm, calendar entry or to-do.",

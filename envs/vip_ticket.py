@@ -1,14 +1,15 @@
 """Proactive: a support ticket from a key account arrives; escalate it as the manager said in chat.
 
-Nobody asks. Weeks ago (30-60 days back) a colleague asked in the team chat which customers
-count as key accounts, and the manager's reply defines them by their open CRM deals (an open
-deal of at least a threshold) and says what their tickets get. From level 4 a later mail from
-the manager, an aside in another thread, changes the threshold (the later word wins; by the
-old one nobody is key). Tickets keep arriving; the one from a key account's contact must get
-the stated priority and a public reply, the others must be left as they are. Cross-service:
-ticket requester (helpdesk) -> deal contact and amount (CRM) -> rule (chat, work mail). Noise:
-a big deal that is already lost, small accounts, more tickets, a big deal already won (closed)
-and a later trigger with difficulty.
+Nobody asks. Every ticket says by when its customer wants to hear back (the key account's a quarter
+hour 2-5 h on by difficulty: the task is judged then). Weeks ago (30-60 days back) a colleague asked
+in the team chat which customers count as key accounts, and the manager's reply defines them by
+their open CRM deals (an open deal of at least a threshold) and says what their tickets get. From
+level 4 a later mail from the manager, an aside in another thread, changes the threshold (the later
+word wins; by the old one nobody is key). Tickets keep arriving; the one from a key account's
+contact must get the stated priority and a public reply, the others must be left as they are.
+Cross-service: ticket requester (helpdesk) -> deal contact and amount (CRM) -> rule (chat, work
+mail). Noise: a big deal that is already lost, small accounts, more tickets, a big deal already won
+(closed) and a later trigger with difficulty.
 
 From level 4 the question and the manager's reply avoid the words "key account", the reply sits
 >= 55 / 90 days back and the later mail that lowers the threshold >= 30 / 60 days back, as a PS
@@ -32,6 +33,7 @@ from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
 from .kit import arrivals, checks, deadlines, jottings, notation, plant
+from .kit.day import clock_time
 
 ACCOUNTS = [
     "Acme Freight",
@@ -68,6 +70,13 @@ ISSUES = [
     ("API returns 500 on /orders", "Our integration gets HTTP 500 on every order call since this morning."),
     ("Dashboard very slow", "Dashboards take over a minute to load for the whole team."),
     ("Missing data in weekly report", "The weekly report is missing Tuesday's data."),
+]
+#: by when a customer wants to hear back (every ticket says one)
+BACK = [
+    "Could someone get back to us before {by}?",
+    "We need an answer by {by} today, please.",
+    "Please reply before {by} - the team is waiting on this.",
+    "Can you update us by {by}?",
 ]
 QUESTION = "quick one - which customers count as key accounts for support again? got a ticket from {account}"
 RULE = (
@@ -199,22 +208,29 @@ def generate(ctx: Ctx) -> Scenario:
                 relation="client",
             )
 
-    def signed(body: str, i: int) -> str:
+    def signed(body: str, i: int, by: int) -> str:
+        """The customer's words: the problem, by when they want to hear back, from level 4 their name."""
+        body = f"{body} {ctx.pick(BACK).format(by=notation.hhmm(by))}"
         return f"{body}\n\n{people[i]}" if deep else body
+
+    def theirs(t: int) -> int:  # another customer's limit, a quarter hour some hours after they wrote
+        return clock_time(t, after_min=int(ctx.rng.integers(90, 300)))
 
     # older ticket already in the queue (normal)
     subj, body = ctx.pick(ISSUES)
     t_old = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(2, 30)) * clock.HOUR, 10)
-    old = plant.ticket(ctx, t_old, subj, emails[others[-1]], signed(body, others[-1]))
+    old = plant.ticket(ctx, t_old, subj, emails[others[-1]], signed(body, others[-1], theirs(t_old)))
     trigger = plant.arrival(ctx, deadlines.trigger_time(ctx))
+    # the key customer's limit, a quarter hour 2-5 h on by difficulty: the task is judged then
+    by = clock_time(trigger, after_min=(deadlines.deadline_after(ctx, trigger) - trigger) // clock.MINUTE)
     issues = ctx.sample(ISSUES, 1 + min(len(others), ctx.difficulty))
-    vip = arrivals.arrive_ticket(ctx, trigger, issues[0][0], emails[key], signed(issues[0][1], key))
+    vip = arrivals.arrive_ticket(ctx, trigger, issues[0][0], emails[key], signed(issues[0][1], key, by))
     plain = [old["id"]]
     for k, (s, b) in enumerate(issues[1:]):
         t = trigger + (-1 if k % 2 == 0 else 1) * int(ctx.rng.integers(5, 40)) * clock.MINUTE
         t = max(t, ctx.now + clock.MINUTE)
         i = others[k % len(others)]
-        plain.append(arrivals.arrive_ticket(ctx, t, s, emails[i], signed(b, i)))
+        plain.append(arrivals.arrive_ticket(ctx, t, s, emails[i], signed(b, i, theirs(t))))
     return Scenario(
         None,
         {
@@ -231,7 +247,7 @@ def generate(ctx: Ctx) -> Scenario:
             "amend": None if amended is None else amended["id"],
             "channel": "general" if deep else None,  # where the owner may be pinged
         },
-        deadline=deadlines.deadline_after(ctx, trigger),
+        deadline=deadlines.deadline_after(ctx, trigger, content=by),
         trigger=f"ticket from key account {accounts[key]} at {clock.fmt(trigger)}",
     )
 
@@ -346,7 +362,8 @@ FAMILY = Family(
     count=52,
     kind="proactive",
     services=("helpdesk", "crm", "notes", "workmail", "contacts", "chat"),
-    summary="The ticket from the key account (open CRM deal >= the threshold the manager's old chat reply "
+    summary="By the time its customer wants to hear back (when it is judged), the ticket from the key account "
+    "(open CRM deal >= the threshold the manager's old chat reply "
     "gives, or from level 4 the PS of their later mail) gets the stated priority and a public comment; the other "
     "tickets keep priority normal; from level 4 the colleague the reply names is told about it after it arrived.",
     generate=generate,

@@ -1,7 +1,8 @@
 """Proactive, cross-device: a missed call with a voicemail goes on the laptop's callback list, by name.
 
 Nobody asks. Mid-episode a call is missed on the phone; a minute later the carrier
-mails the voicemail transcript (number and message, no name). The person keeps
+mails the voicemail transcript (number and message, no name; the caller asks to be called back before a
+quarter hour 2-5 h on by difficulty: the task is judged then). The person keeps
 ~/Documents/callbacks.md on the laptop, whose header (their own words) says every
 missed call that left a voicemail as ``- [ ] name | number | what about``. Only the
 phone knows who the number is (saved in the phone's own contacts, not the synced
@@ -29,6 +30,7 @@ from claw_gym.tasks.footprint import Footprint, Own, path_is
 from claw_gym.world import World
 
 from .kit import arrivals, deadlines, laptop_files, notation, phone_flows, plant, views
+from .kit.day import clock_time
 
 LIST = "Documents/callbacks.md"
 CALLERS = [
@@ -109,6 +111,8 @@ def generate(ctx: Ctx) -> Scenario:
     original += "\n".join(old) + "\n"
     plant.file(ctx, notation.jitter(ctx, ctx.now - int(ctx.rng.integers(3 * 1440, 9 * 1440)) * 60), LIST, original)
     trigger = plant.arrival(ctx, deadlines.trigger_time(ctx))
+    # the caller's limit, a quarter hour 2-5 h on by difficulty (past the last call): the task is judged then
+    by = clock_time(trigger, after_min=(deadlines.deadline_after(ctx, trigger) - trigger) // clock.MINUTE + 25)
     _missed(ctx, trigger, number)
     vm = trigger + int(ctx.rng.integers(1, 4)) * clock.MINUTE
     carrier = "voicemail@carrier.example"
@@ -119,7 +123,8 @@ def generate(ctx: Ctx) -> Scenario:
         carrier,
         f"Voicemail from {number}",
         f"New voicemail from {number} (0:{int(ctx.rng.integers(15, 55))}).\n\nTranscript: \"Hi, it's me "
-        f'about {about}. Call me back when you can{" - on this number now" if moved else ""}, thanks."',
+        f"about {about}. Call me back before {notation.hhmm(by)} if you can"
+        f'{" - on this number now" if "saved_number" in moved else ""}, thanks."',
     )
     last = vm
     silent = None
@@ -137,7 +142,8 @@ def generate(ctx: Ctx) -> Scenario:
             t + clock.MINUTE,
             carrier,
             f"Voicemail from {again.phone}",
-            f'New voicemail from {again.phone}.\n\nTranscript: "Just trying you again about the fundraiser."',
+            f'New voicemail from {again.phone}.\n\nTranscript: "Just trying you again about the fundraiser - ring me '
+            f'back before {notation.hhmm(clock_time(t, after_min=int(ctx.rng.integers(90, 240))))}?"',
         )
         last = max(last, t + clock.MINUTE)
     return Scenario(
@@ -153,7 +159,7 @@ def generate(ctx: Ctx) -> Scenario:
             "last": last,
             **moved,
         },
-        deadline=deadlines.deadline_after(ctx, last),
+        deadline=deadlines.deadline_after(ctx, last, content=by),
         trigger=f"{clock.fmt(trigger)}: missed call from {name} ({role}), voicemail mailed at {clock.fmt(vm)}",
     )
 
@@ -262,7 +268,8 @@ FAMILY = Family(
     services=("phone", "mail", "files", "contacts", "sms", "notes"),
     devices=("laptop", "phone"),
     needs_sim_phone=True,
-    summary="Unasked, after the call and before the deadline: the laptop's callbacks.md gains exactly one open line "
+    summary="Unasked, after the call and by the time the voicemail asks to be called back (when it is judged): "
+    "the laptop's callbacks.md gains exactly one open line "
     "naming the caller "
     "who left a voicemail as saved on the phone (not the synced same-first-name contact) with their number; "
     "earlier lines kept; no line for a call without a voicemail or for a caller already listed; from level 4 the "

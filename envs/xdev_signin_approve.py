@@ -1,7 +1,8 @@
 """Proactive, cross-device: approve on the phone the sign-in the laptop made; deny and report the others.
 
-Nobody asks. Mid-episode the laptop's drive client signs in and logs the request id it waits on
-(~/.local/state/drivesync/signin.log); at about the same time sign-in requests pop up on the
+Nobody asks. Mid-episode the laptop's drive client signs in and logs the request id it waits on and
+until when (~/.local/state/drivesync/signin.log; a quarter hour 2-5 h on by difficulty: judged then);
+at about the same time sign-in requests pop up on the
 phone (Authenticator notifications with Approve/Deny): the laptop's own and one or more from
 elsewhere. Only the laptop's log says which one is ours; only the phone can answer them. A first
 foreign request comes early. IT's security ticket (30-60 days old, in its own words) asks that
@@ -29,7 +30,8 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, deadlines, jottings, plant, records
+from .kit import arrivals, deadlines, jottings, notation, plant, records
+from .kit.day import clock_time
 
 LOG = ".local/state/drivesync/signin.log"
 ELSEWHERE = [("Windows PC", "Lagos"), ("Chrome on Android", "Minsk"), ("Mac", "Sao Paulo"), ("Windows PC", "Hanoi")]
@@ -107,11 +109,14 @@ def generate(ctx: Ctx) -> Scenario:
     taken: set[str] = set()
     ours = _rid(ctx, taken)
     ip = _ip(ctx, True)
+    # how long the drive client waits, a quarter hour 2-5 h on by difficulty (past the last prompt): judged then
+    span = (deadlines.deadline_after(ctx, trigger) - trigger) // clock.MINUTE
+    gives_up = clock_time(trigger, after_min=span + 10)
     log = (
         f"{clock.fmt(trigger - 2 * clock.DAY)} drivesync: session ok ({me.email})\n"
         f"{clock.fmt(trigger - 2)} drivesync: session expired, signing in as {me.email}\n"
-        f"{clock.fmt(trigger)} drivesync: waiting for approval of sign-in request {ours} on your phone "
-        f"(this laptop, IP {ip})\n"
+        f"{clock.fmt(trigger)} drivesync: waiting until {notation.hhmm(gives_up)} for approval of sign-in request "
+        f"{ours} on your phone (this laptop, IP {ip})\n"
     )
     files = ctx.svc("files")
     rec = {"id": records.reserve(files, "files"), "path": LOG, "content": log, "modified": trigger}
@@ -168,7 +173,7 @@ def generate(ctx: Ctx) -> Scenario:
             "trigger_at": trigger,
             "last": last,
         },
-        deadline=deadlines.deadline_after(ctx, last),
+        deadline=deadlines.deadline_after(ctx, last, content=gives_up),
         trigger=f"{clock.fmt(trigger)}: the laptop's drive client asks the phone to approve {ours}; "
         f"{len(foreign)} foreign request(s) arrive around it",
     )
@@ -266,7 +271,8 @@ FAMILY = Family(
     services=("phone", "files", "helpdesk", "mail", "calendar", "notes"),
     devices=("laptop", "phone"),
     needs_sim_phone=True,
-    summary="Unasked, before the deadline: the phone's sign-in request that the laptop's drive client logged is "
+    summary="Unasked, by the time the laptop's log says its drive client waits until (when it is judged): the "
+    "phone's sign-in request that the laptop's drive client logged is "
     "approved, every other request is answered (never approved) and reported by id on IT's security ticket (from "
     "level 4 one of several live security tickets, with each request's claimed place).",
     generate=generate,

@@ -61,22 +61,6 @@ UNSTATED: set[tuple[str, int]] = {
     ("flight-delay", 5),
     ("parcel-reschedule", 1),
     ("parcel-reschedule", 5),
-    ("phone-setting-notification", 1),
-    ("phone-setting-notification", 5),
-    ("supplier-invoice", 1),
-    ("supplier-invoice", 5),
-    ("ticket-deal-risk", 1),
-    ("ticket-deal-risk", 5),
-    ("venue-cancel", 1),
-    ("venue-cancel", 5),
-    ("vip-ticket", 1),
-    ("vip-ticket", 5),
-    ("xdev-missed-call", 1),
-    ("xdev-missed-call", 5),
-    ("xdev-phone-link", 1),
-    ("xdev-phone-link", 5),
-    ("xdev-signin-approve", 1),
-    ("xdev-signin-approve", 5),
 }
 
 
