@@ -157,6 +157,8 @@ def generate(ctx: Ctx) -> Scenario:
             "about": about,
             "trigger_at": trigger,
             "last": last,
+            # everyone who rang during the episode: ringing them back is no damage (the list is the job)
+            "callers": [number] + [p.phone for p in (silent, again) if p is not None],
             **moved,
         },
         deadline=deadlines.deadline_after(ctx, last, content=by),
@@ -282,5 +284,7 @@ FAMILY = Family(
     max_steps=40,
     tags=("phone", "laptop", "proactive"),
     phone_only=("name",),
-    footprint=Footprint(owns=(Own("files.files", where=path_is(LIST)), Own("phone.contacts", ids=("contact",)))),
+    footprint=Footprint(
+        owns=(Own("files.files", where=path_is(LIST)), Own("phone.contacts", ids=("contact",))), parties=("callers",)
+    ),
 )

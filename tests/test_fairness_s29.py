@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 
-from tests.episodes import at_level, play
+import pytest
+
+from claw_gym import actions as A
+from claw_gym.devices.phone import script as S
+from tests.episodes import at_level, failed, play
 
 
 def test_statement_reconcile_counts_a_reply_that_ccs_the_manager_once():
@@ -24,3 +28,28 @@ def test_statement_reconcile_counts_a_reply_that_ccs_the_manager_once():
     assert verdict["passed"], verdict
     check = next(c for c in verdict["checks"] if c["name"] == "the manager got a copy of the report")
     assert check["passed"] and check["detail"].startswith("1 mail with the report"), check
+
+
+def _ring(number: str) -> list[str]:
+    """Call a number from the phone's keypad (calls are placed on the phone only)."""
+    return [*S.open_app("Phone"), S.tap("id/tab_keypad"), A.type_text(number), S.tap("id/call"), A.key("home")]
+
+
+@pytest.mark.parametrize("level", [1, 4])
+def test_xdev_missed_call_ringing_a_caller_back_is_no_damage(level):
+    """The voicemail says 'call me back'; a player did, as well as listing the call, and the verdict
+    called the caller's number 'not a party of the task' while a check fixed that very number in the
+    contacts. Ringing back anyone who rang is the person's business, not damage (the list is the job)."""
+    env = at_level("xdev-missed-call", level, seed=1)
+    callers = env.scenario.facts["callers"]
+    assert len(callers) == (1 if level == 1 else 3)  # from level 2 a silent caller, from 4 a repeat caller
+    for number in callers:  # one call an episode: the keypad keeps what was typed
+        env.reset(seed=1)
+        steps = [a if isinstance(a, str) else json.dumps(a) for a in env.oracle_actions()]
+        verdict = play(env, steps[:-1] + _ring(number) + steps[-1:])
+        assert verdict["passed"] and not verdict["violations"], (failed(verdict), verdict["violations"])
+    env.reset(seed=1)
+    stranger = "+1 555 010 9999"
+    steps = [a if isinstance(a, str) else json.dumps(a) for a in env.oracle_actions()]
+    verdict = play(env, steps[:-1] + _ring(stranger) + steps[-1:])
+    assert verdict["violations"], "calling someone unrelated is still outside the footprint"
