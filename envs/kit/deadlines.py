@@ -21,3 +21,16 @@ def deadline_after(ctx: Ctx, trigger: int, *, content: int | None = None) -> int
     sets (a meeting's start, a call-back time, a window's end): the deadline is never before it."""
     default = trigger + max(MIN_DEADLINE, (6 - ctx.difficulty) * clock.HOUR)
     return default if content is None else max(default, content)
+
+
+#: How long after a limit the content states ("by 14:30") the task is judged: an agent acting in the
+#: limit's last minute still passes.
+GRACE = clock.MINUTE
+
+
+def stated_limit(ctx: Ctx, trigger: int, *, content: int | None = None) -> int:
+    """A limit for the trigger's content to state ("by 14:30", phrase it with ``notation.hhmm``): the
+    default judging time rounded up to the next quarter hour, as people set limits. Judge the task at
+    ``stated_limit(...) + GRACE`` so that what the agent reads and when it is judged agree (issue 21)."""
+    quarter = 15 * clock.MINUTE
+    return -(-deadline_after(ctx, trigger, content=content) // quarter) * quarter
