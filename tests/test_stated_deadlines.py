@@ -53,8 +53,6 @@ UNSTATED: set[tuple[str, int]] = {
     ("dual-receipt-sheet", 1),
     ("dual-receipt-sheet", 5),
     ("duplicate-charge", 1),
-    ("flight-delay", 1),
-    ("flight-delay", 5),
     ("parcel-reschedule", 1),
     ("parcel-reschedule", 5),
     ("phone-setting-notification", 1),
