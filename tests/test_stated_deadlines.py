@@ -53,8 +53,6 @@ UNSTATED: set[tuple[str, int]] = {
     ("dual-receipt-sheet", 1),
     ("dual-receipt-sheet", 5),
     ("duplicate-charge", 1),
-    ("parcel-reschedule", 1),
-    ("parcel-reschedule", 5),
     ("phone-setting-notification", 1),
     ("phone-setting-notification", 5),
     ("supplier-invoice", 1),
