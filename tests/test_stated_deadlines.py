@@ -52,7 +52,6 @@ UNSTATED: set[tuple[str, int]] = {
     ("dual-invite-dnd", 5),
     ("dual-receipt-sheet", 1),
     ("dual-receipt-sheet", 5),
-    ("duplicate-charge", 1),
     ("phone-setting-notification", 1),
     ("phone-setting-notification", 5),
     ("supplier-invoice", 1),
