@@ -50,8 +50,6 @@ UNSTATED: set[tuple[str, int]] = {
     ("dual-flight-change", 5),
     ("dual-invite-dnd", 1),
     ("dual-invite-dnd", 5),
-    ("dual-receipt-sheet", 1),
-    ("dual-receipt-sheet", 5),
     ("phone-setting-notification", 1),
     ("phone-setting-notification", 5),
     ("supplier-invoice", 1),
