@@ -46,8 +46,6 @@ SPAN = re.compile(
 #: (family, difficulty) whose trigger and rules state no judging time at seed 0 of the first task (the
 #: checker waits 2-5 h, the content names no limit): for the lead to assign to their owners
 UNSTATED: set[tuple[str, int]] = {
-    ("dual-invite-dnd", 1),
-    ("dual-invite-dnd", 5),
     ("phone-setting-notification", 1),
     ("phone-setting-notification", 5),
     ("supplier-invoice", 1),
