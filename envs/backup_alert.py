@@ -3,8 +3,8 @@
 The world is config-fix's (the kit's :mod:`.kit.syncd`: a broken value in ~/.config/syncd/syncd.conf, the log, IT's
 mail or the person's setup note) without IT's ticket; there is no instruction. Some
 time into the episode (later with difficulty) the backup monitor opens a helpdesk
-ticket "backups failing"; the task is judged at the deadline (tighter with difficulty)
-on config-fix's checks of the config.
+ticket "backups failing" that says by when the server starts pruning old snapshots (tighter with
+difficulty); the task is judged then, on config-fix's checks of the config.
 
 From level 4 the value's source sits 30+ (60+ at 5) days back among IT's same-shaped mails (the kit's), the
 monitor's ticket no longer names the log's path, and it asks for a second goal in its own words: set the
@@ -21,12 +21,16 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, path_is
 from claw_gym.world import World
 
-from .kit import arrivals, deadlines, syncd
+from .kit import arrivals, deadlines, notation, syncd
 
-ALERT = "No backup from this laptop has arrived for several days. See ~/.local/state/syncd/syncd.log on the laptop."
+ALERT = (
+    "No backup from this laptop has arrived for several days. See ~/.local/state/syncd/syncd.log on the laptop. "
+    "If it isn't backing up again by {by}, the server starts pruning this laptop's oldest snapshots."
+)
 #: levels 4-5: the path left to the agent, and a second goal in the ticket's own words
 DEEP_ALERT = (
     "No backup from this laptop has arrived for several days; the backup agent's own log on the laptop says why. "
+    "It has to be backing up again before {by}, when the server starts pruning this laptop's oldest snapshots. "
     "Once you've fixed it, set this ticket to solved - we reopen it ourselves if tonight's run fails."
 )
 
@@ -35,17 +39,18 @@ def generate(ctx: Ctx) -> Scenario:
     base = syncd.broken_world(ctx)
     t = deadlines.trigger_time(ctx)
     deep = ctx.difficulty >= 4
+    limit = deadlines.stated_limit(ctx, t)  # the ticket states it: judged then
     alert = arrivals.arrive_ticket(
         ctx,
         t,
         "syncd: backups failing on your laptop",
         f"backup-monitor@{ctx.persona.work_domain}",
-        DEEP_ALERT if deep else ALERT,
+        (DEEP_ALERT if deep else ALERT).format(by=notation.hhmm(limit)),
     )
     return Scenario(
         None,
         {**base, "alert": alert, "trigger_at": t, "solve": deep},
-        deadline=deadlines.deadline_after(ctx, t),
+        deadline=limit + deadlines.GRACE,
         trigger=f"{clock.fmt(t)}: the backup monitor opens a ticket, backups are failing",
     )
 
@@ -78,7 +83,8 @@ FAMILY = Family(
     kind="proactive",
     services=("files", "mail", "helpdesk", "calendar", "notes"),
     summary="Unasked: after the backup monitor's ticket, the config value its log complains about is fixed "
-    "(as in config-fix) before the deadline; every other setting is unchanged. From level 4 the ticket is also set "
+    "(as in config-fix) by the time the ticket says old snapshots get pruned; every other setting is unchanged. "
+    "From level 4 the ticket is also set "
     "to solved, as it asks.",
     generate=generate,
     check=check,

@@ -1,18 +1,17 @@
 """Proactive: a calendar invite file lands on the laptop; the phone must be silenced for it.
 
-Mid-episode the manager mails (work mailbox) that an important call is coming and the
-invite was saved to ~/Downloads as an .ics file; the time is only in that file. Before
-the meeting starts the agent must put the event in the calendar at the invite's time, turn
-Do not disturb on on the phone (the manager asked for no buzzing) and let the manager know
-(their mail asks for it: a reply, or a new mail, from either mailbox). Older .ics
-files of past meetings sit in Downloads as distractors (more with difficulty). At difficulty
-4-5 every invite is named as a browser saves it ("invite.ics", "invite (3).ics") and no file
-arrives with the mail: the client sent several slots for today weeks ago (30+ days back at 4,
-60+ at 5), all still in Downloads, same summary, same UID shape. Which one holds is the thread's
-logic: the manager's #general line back then names the slot the client took (a line about
-another client's slot is a decoy); at 5 (and in half of the 4s) a later text from the manager,
-days back, says that slot fell through and they take the next one that day. The mail asks for
-the outcome (in the calendar, no phone going off) without naming the slot.
+Mid-episode the manager mails (work mailbox) that an important call is coming and the invite was saved to
+~/Downloads as an .ics file; the time is only in that file. By the time the mail gives (before the meeting
+starts: the task is judged then) the agent must put the event in the calendar at the invite's time, turn Do
+not disturb on on the phone (the manager asked for no buzzing) and let the manager know (their mail asks for
+it: a reply, or a new mail, from either mailbox). Older .ics files of past meetings sit in Downloads as
+distractors (more with difficulty). At difficulty 4-5 every invite is named as a browser saves it
+("invite.ics", "invite (3).ics") and no file arrives with the mail: the client sent several slots for today
+weeks ago (30+ days back at 4, 60+ at 5), all still in Downloads, same summary, same UID shape. Which one
+holds is the thread's logic: the manager's #general line back then names the slot the client took (a line
+about another client's slot is a decoy); at 5 (and in half of the 4s) a later text from the manager, days
+back, says that slot fell through and they take the next one that day. The mail asks for the outcome (in the
+calendar, no phone going off) without naming the slot.
 """
 
 from __future__ import annotations
@@ -40,19 +39,22 @@ TOPICS = [
 ]
 ASKS = [
     "Heads-up: {topic} later today. I saved the invite to your Downloads (.ics). Please get it in your "
-    "calendar and no buzzing phones on this one - put yours on Do not disturb. Let me know once done.",
+    "calendar and no buzzing phones on this one - put yours on Do not disturb. Let me know once done, by {by} "
+    "at the latest.",
     "{topic} got scheduled for today, invite is in your Downloads folder - please put it in your calendar. "
-    "Phones silent during it please (Do not disturb), the client complained last time. Reply when sorted.",
+    "Phones silent during it please (Do not disturb), the client complained last time. Reply when sorted, "
+    "before {by} please.",
     "Can you make {topic}? Invite file is in ~/Downloads. Please add it to your calendar and put your phone "
-    "on Do not disturb beforehand, and drop me a line when that's done.",
+    "on Do not disturb beforehand, and drop me a line when that's done (by {by}, I brief the client then).",
 ]
 WHY = "the manager's mail asks"
 #: the level-4-5 trigger: the outcome wanted, not the file or the slot
 ASKS_DEEP = [
     "{topic} is today. The invite is in your Downloads with the other slots they sent back then. I need it in "
-    "your calendar, and no phone going off during it this time (Do not disturb). Tell me when it's sorted.",
+    "your calendar, and no phone going off during it this time (Do not disturb). Tell me when it's sorted, by "
+    "{by} at the latest.",
     "Reminder: {topic} today. Their invite should still be in your Downloads from when they offered times. "
-    "Make sure it's in your calendar and your phone is on Do not disturb for it, then let me know.",
+    "Make sure it's in your calendar and your phone is on Do not disturb for it, then let me know before {by}.",
 ]
 CONFIRM = [
     "{client} took the {hhmm} on {day}, the other times they offered are just holds",
@@ -86,9 +88,6 @@ def _ics(uid: str, title: str, start: int, end: int, organizer: str) -> str:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-START_SLACK = 5 * clock.MINUTE  # the episode runs this long into the meeting
 
 
 def _deep(ctx: Ctx, boss: Any, topic: str, trigger: int) -> tuple[dict[str, Any], str]:
@@ -135,7 +134,7 @@ def _deep(ctx: Ctx, boss: Any, topic: str, trigger: int) -> tuple[dict[str, Any]
         text = ctx.pick(AMEND).format(hhmm=notation.hhmm(cands[took]["start"]))
         facts["amended_at"] = plant.sms(ctx, xchain.days_back(ctx, 4, 12), boss.phone, text)["time"]
     facts.update(start=cands[chosen]["start"], end=cands[chosen]["end"], path=cands[chosen]["path"])
-    return facts, ctx.pick(ASKS_DEEP).format(topic=topic)
+    return facts, ctx.pick(ASKS_DEEP).format(topic=topic, by=notation.hhmm(deadlines.stated_limit(ctx, trigger)))
 
 
 def generate(ctx: Ctx) -> Scenario:
@@ -145,8 +144,8 @@ def generate(ctx: Ctx) -> Scenario:
     topic = ctx.pick(TOPICS)
     trigger = deadlines.trigger_time(ctx)
     start = (deadlines.deadline_after(ctx, trigger) // (15 * clock.MINUTE) + 2) * 15 * clock.MINUTE
-    # "Do not disturb beforehand": judged as the meeting starts, so switching it on just before counts
-    deadline = deadlines.deadline_after(ctx, trigger, content=start + START_SLACK)
+    # the mail's limit, before the meeting starts: judged then
+    limit = deadlines.stated_limit(ctx, trigger)
     end = start + ctx.pick([30, 45, 60]) * clock.MINUTE
     plain = ctx.difficulty >= 4  # browser-style names: the file's name says nothing
 
@@ -164,12 +163,17 @@ def generate(ctx: Ctx) -> Scenario:
         )
     arrivals.arrive_file(ctx, trigger, path, _ics(f"{ctx.code(10)}@claw", topic, start, end, boss.email))
     mail = arrivals.arrive_mail(
-        ctx, "workmail", trigger, boss.email, topic, ctx.pick(ASKS).format(topic=topic) + f"\n\n{boss.name.split()[0]}"
+        ctx,
+        "workmail",
+        trigger,
+        boss.email,
+        topic,
+        ctx.pick(ASKS).format(topic=topic, by=notation.hhmm(limit)) + f"\n\n{boss.name.split()[0]}",
     )
     return Scenario(
         None,
         {**_facts(ctx, trigger, topic, mail, boss), "start": start, "end": end, "path": path},
-        deadline=deadline,
+        deadline=limit + deadlines.GRACE,
         trigger=f"{boss.name} mails at {clock.fmt(trigger)}: invite saved to {path}",
     )
 
@@ -202,10 +206,12 @@ def _generate_deep(ctx: Ctx, boss: Any) -> Scenario:
         )
     deep, body = _deep(ctx, boss, topic, trigger)
     mail = arrivals.arrive_mail(ctx, "workmail", trigger, boss.email, topic, body + f"\n\n{boss.first}")
-    deadline = deadlines.deadline_after(ctx, trigger, content=deep["start"] + START_SLACK)
     facts = {**_facts(ctx, trigger, topic, mail, boss), **deep}
     return Scenario(
-        None, facts, deadline=deadline, trigger=f"{boss.name} mails at {clock.fmt(trigger)}: invite in Downloads"
+        None,
+        facts,
+        deadline=deadlines.stated_limit(ctx, trigger) + deadlines.GRACE,  # the mail's limit, before every slot
+        trigger=f"{boss.name} mails at {clock.fmt(trigger)}: invite in Downloads",
     )
 
 
@@ -285,10 +291,10 @@ FAMILY = Family(
     services=("workmail", "files", "calendar", "phone", "contacts", "chat", "sms"),
     devices=("laptop", "phone"),
     needs_sim_phone=True,
-    summary="As the meeting starts, the event of the .ics invite in Downloads is in the calendar at its exact time "
-    "(at 4-5 the slot the client took among same-shaped invites, unless a later text moved it; no other candidate),"
-    " the phone is on Do not disturb (no other setting changed) "
-    "and the manager, whose mail asks to be told, got a mail back.",
+    summary="By the time the manager's mail gives (before the meeting), the event of the .ics invite in Downloads is "
+    "in the calendar at its exact time (at 4-5 the slot the client took among same-shaped invites, unless a "
+    "later text moved it; no other candidate), the phone is on Do not disturb (no other setting changed) and "
+    "the manager, whose mail asks to be told, got a mail back.",
     generate=generate,
     check=check,
     oracle=oracle,

@@ -1,15 +1,14 @@
 """Proactive: a card charge posts twice; dispute the duplicate and tell the shop.
 
-Nobody asks; one line of a household note (weeks old, among unrelated lines; 30+ days at
-difficulty 4, 60+ at 5) says what to do when a shop charges twice: dispute the extra charge
-and write to the shop's support naming the order. Mid-episode a second charge for an order
-arrives (with the bank's SMS alert). Charges look like every other card payment (the shop's
-name, "card payment"); each order's receipt mail says when the card was charged, so the
-duplicate is the charge no receipt accounts for. Noise: earlier genuine repeat purchases at
-the same shop (one of them the same item twice: two receipts, two charges) that must not be
-disputed; more of them, a later trigger and a tighter deadline with difficulty. At 4-5 a genuine
-new order (with its receipt) charges the card minutes after the duplicate: "dispute the newest
-charge" is the wrong rule.
+Nobody asks; one line of a household note (weeks old, among unrelated lines; 30+ days at difficulty 4, 60+
+at 5) says what to do when a shop charges twice: dispute the extra charge and write to the shop's support
+naming the order. Mid-episode a second charge for an order arrives (with the bank's SMS alert, which says by
+when to dispute it: the task is judged then). Charges look like every other card payment (the shop's name,
+"card payment"); each order's receipt mail says when the card was charged, so the duplicate is the charge no
+receipt accounts for. Noise: earlier genuine repeat purchases at the same shop (one of them the same item
+twice: two receipts, two charges) that must not be disputed; more of them, a later trigger and a tighter
+deadline with difficulty. At 4-5 a genuine new order (with its receipt) charges the card minutes after the
+duplicate: "dispute the newest charge" is the wrong rule.
 
 From level 4 the shop charges again for an order paid 30+ (60+ at 5) days back, among same-shaped receipts
 of that shop in the same amount range (the amount picks the order; the genuine new order after it costs
@@ -30,7 +29,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, checks, deadlines, household, plant, records
+from .kit import arrivals, checks, deadlines, household, notation, plant, records
 
 SHOPS = [
     ("Brightcart", "brightcart.example"),
@@ -49,7 +48,9 @@ RECEIPT = [
     "Questions? Write to {support}.",
     "Order {order} confirmed.\n{item} - EUR {amount:.2f}\nYour card was charged on {when}.\n\nSupport: {support}",
 ]
-ALERT = "Card payment of EUR {amount:.2f} at {shop}. Not you? Check your banking app."
+ALERT = (
+    "Card payment of EUR {amount:.2f} at {shop}. Not you? Dispute it in your banking app before {by}, when it settles."
+)
 BANK_NUMBER = "+1 555 010 2000"
 RULE = (
     "If a shop charges my card twice for one order: dispute the extra charge with the bank (not the one the "
@@ -153,8 +154,9 @@ def _generate_deep(ctx: Ctx) -> Scenario:
         facts["amended_by"] = home.first
     trigger = deadlines.trigger_time(ctx)
     dup = arrivals.arrive_charge(ctx, trigger, amount, shop, "card payment")
-    arrivals.arrive_sms(ctx, trigger + 30, BANK_NUMBER, ALERT.format(amount=amount, shop=shop))
     settled = trigger + int(ctx.rng.integers(5 * 60, 25 * 60))  # a genuine new order right after, another amount
+    limit = deadlines.stated_limit(ctx, settled + 400)  # the bank's alert states it: judged then
+    arrivals.arrive_sms(ctx, trigger + 30, BANK_NUMBER, ALERT.format(amount=amount, shop=shop, by=notation.hhmm(limit)))
     again, price = f"ORD-{ctx.code(6)}", _near(ctx, amount, taken)
     item = ctx.pick(ITEMS["home" if ctx.variant == "home" else "gadgets"])
     arrivals.arrive_mail(
@@ -192,7 +194,7 @@ def _generate_deep(ctx: Ctx) -> Scenario:
             "before": records.ids_now(ctx, ("calendar", "entries"), ("todo", "items")),
             **facts,
         },
-        deadline=deadlines.deadline_after(ctx, settled),
+        deadline=limit + deadlines.GRACE,
         trigger=f"a second charge for order {order} posts at {clock.fmt(trigger)}",
     )
 
@@ -215,7 +217,8 @@ def generate(ctx: Ctx) -> Scenario:
     order, amount, original = _order(ctx, shop, domain, t0)
     trigger = deadlines.trigger_time(ctx)
     dup = arrivals.arrive_charge(ctx, trigger, amount, shop, "card payment")
-    arrivals.arrive_sms(ctx, trigger + 30, BANK_NUMBER, ALERT.format(amount=amount, shop=shop))
+    limit = deadlines.stated_limit(ctx, trigger)  # the bank's alert states it: judged then
+    arrivals.arrive_sms(ctx, trigger + 30, BANK_NUMBER, ALERT.format(amount=amount, shop=shop, by=notation.hhmm(limit)))
     settled = trigger
     if ctx.difficulty >= 4:  # a genuine new order right after (at 5 the same amount): "dispute the newest" is wrong
         settled = trigger + int(ctx.rng.integers(5 * 60, 25 * 60))
@@ -239,7 +242,7 @@ def generate(ctx: Ctx) -> Scenario:
             arrivals.arrive_charge(ctx, settled + int(ctx.rng.integers(20, 100)), price, shop, "card payment")
         )
         settled += 400
-    deadline = deadlines.deadline_after(ctx, settled)
+    deadline = limit + deadlines.GRACE
     return Scenario(
         None,
         {
@@ -348,11 +351,12 @@ FAMILY = Family(
     count=52,
     kind="proactive",
     services=("bank", "mail", "sms", "contacts", "notes", "calendar", "todo"),
-    summary="The second charge (the one no receipt accounts for) is disputed, the original and earlier genuine "
-    "repeat purchases are not, and the shop's support got a mail naming the order (from either mailbox), "
-    "as a line of the person's household note asks. From level 4 the extra charge repeats an order 30+/60+ days "
-    "back among same-shaped receipts (naming another order too is a hedge) and a to-do (or calendar entry) lands "
-    "on the day ten days on (14 after the partner's later text at 5).",
+    summary="By the time the bank's alert gives, the second charge (the one no receipt accounts for) is disputed, the"
+    " original and earlier genuine repeat purchases are not, and the shop's support got a mail naming the "
+    "order (from either mailbox), as a line of the person's household note asks. From level 4 the extra "
+    "charge repeats an order 30+/60+ days back among same-shaped receipts (naming another order too is a "
+    "hedge) and a to-do (or calendar entry) lands on the day ten days on (14 after the partner's later text "
+    "at 5).",
     generate=generate,
     check=check,
     oracle=oracle,

@@ -1,13 +1,13 @@
 """Proactive: the airline delays a flight, then revises the delay; fix the calendar, warn the meeting.
 
 Nobody asks; one line of the person's notes page (weeks old, among unrelated lines; 30+ days
-at difficulty 4, 60+ at 5) says what to do when a flight changes: keep its calendar entry at
-the airline's latest times, and tell the attendees of a meeting it makes them late for the new
-arrival time. At difficulty 4-5 (personal) the partner's later text amends it ("text me the new
-landing time too"), and the checker follows. Mid-episode the airline mails a delay; later
-mails of the same shape change it again with no word of correction (the last one counts, as
-the note says: acting on the first one only is the stale choice and fails). The flight's
-calendar entry must carry the latest times, and the attendees of the meeting the delay now
+at difficulty 4, 60+ at 5) says what to do when a flight changes, and within how many hours of the
+airline's latest notice (the span the task is judged at): keep its calendar entry at the airline's latest
+times, and tell the attendees of a meeting it makes them late for the new arrival time. At difficulty 4-5
+(personal) the partner's later text amends it ("text me the new landing time too"), and the checker
+follows. Mid-episode the airline mails a delay; later mails of the same shape change it again with no word
+of correction (the last one counts, as the note says: acting on the first one only is the stale choice and
+fails). The flight's calendar entry must carry the latest times, and the attendees of the meeting the delay now
 collides with must be told the new arrival time. Cross-service: airline mail -> calendar
 flight and meeting -> attendees' addresses. More revisions, later revisions and a second
 meeting that does not collide come with difficulty.
@@ -56,7 +56,7 @@ DELAY = [
 RULE = (
     "Flights: when an airline changes one of mine, keep the calendar entry at the latest times they give (they "
     "change delays more than once; the latest notice counts) and, if it makes me late for a meeting, mail the "
-    "attendees my new arrival time."
+    "attendees my new arrival time. Have it sorted within {span} of their latest notice."
 )
 
 
@@ -73,7 +73,8 @@ MEETINGS = ["Client workshop", "Site visit", "Partner kickoff", "Contract review
 DEEP_RULE = (
     "If I'm going to land later than planned: keep the diary entry at the newest times they send (they revise "
     "more than once; the last word counts), mail whoever I'm meeting my new landing time if I'll be late, and "
-    "move my ride from the airport to {margin} minutes after the new landing."
+    "move my ride from the airport to {margin} minutes after the new landing. All within {span} of their last "
+    "notice."
 )
 #: an older line with the obvious words, about another person's trips
 OTHER_RULE = "Flight delays on {name}'s trips: forward the airline's mail to the travel desk, they rebook."
@@ -91,7 +92,8 @@ def generate(ctx: Ctx) -> Scenario:
     deep = ctx.difficulty >= 4
     rule_at = household.minute_jitter(ctx, ctx.now - household.days_back(ctx, at5=75, base=(25, 50)) * clock.DAY)
     margin = ctx.pick([20, 30]) if deep else 0
-    line = DEEP_RULE.format(margin=margin) if deep else RULE
+    span = deadlines.span_words(ctx)
+    line = DEEP_RULE.format(margin=margin, span=span) if deep else RULE.format(span=span)
     note = household.rule_note(ctx, line, t=rule_at, work=ctx.variant == "work")
     airline, code, domain = ctx.pick(AIRLINES)
     frm, to, minutes = ctx.pick(ROUTES)
@@ -170,7 +172,7 @@ def generate(ctx: Ctx) -> Scenario:
             "candidates": notices + facts.pop("old_notices", []),
             **facts,
         },
-        deadline=deadlines.deadline_after(ctx, last),
+        deadline=deadlines.deadline_after(ctx, last) + deadlines.GRACE,  # the rule's span after the last notice
         trigger=f"delay notice for {flight} at {clock.fmt(trigger)}, revised later",
     )
 
@@ -396,9 +398,9 @@ FAMILY = Family(
     count=52,
     kind="proactive",
     services=("mail", "calendar", "contacts", "workmail", "sms", "notes"),
-    summary="The flight's calendar entry carries the times of the latest airline notice and every attendee of the "
-    "colliding meeting got a mail naming the latest arrival time (either mailbox), as a line of the "
-    "person's notes page asks; nothing deleted.",
+    summary="Within the hours the person's rule gives after the latest airline notice, the flight's calendar entry "
+    "carries that notice's times and every attendee of the colliding meeting got a mail naming the latest arrival "
+    "time (either mailbox), as a line of the person's notes page asks; nothing deleted.",
     generate=generate,
     check=check,
     oracle=oracle,

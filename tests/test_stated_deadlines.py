@@ -45,23 +45,7 @@ SPAN = re.compile(
 
 #: (family, difficulty) whose trigger and rules state no judging time at seed 0 of the first task (the
 #: checker waits 2-5 h, the content names no limit): for the lead to assign to their owners
-UNSTATED: set[tuple[str, int]] = {
-    ("backup-alert", 1),
-    ("backup-alert", 5),
-    ("bill-pay", 1),
-    ("bill-pay", 5),
-    ("dual-flight-change", 1),
-    ("dual-flight-change", 5),
-    ("dual-invite-dnd", 1),
-    ("dual-invite-dnd", 5),
-    ("dual-receipt-sheet", 1),
-    ("dual-receipt-sheet", 5),
-    ("duplicate-charge", 1),
-    ("flight-delay", 1),
-    ("flight-delay", 5),
-    ("parcel-reschedule", 1),
-    ("parcel-reschedule", 5),
-}
+UNSTATED: set[tuple[str, int]] = set()  # every proactive family states it now (issue 21)
 
 
 def _span_seconds(m: re.Match[str]) -> int:

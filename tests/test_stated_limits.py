@@ -1,11 +1,11 @@
-"""Every task of these proactive families states the time it is judged at, and acting just before it passes.
+"""The limit a proactive task states is the time it is judged at, on every difficulty and variant (issue 21).
 
-tests/test_stated_deadlines.py reads the first task of each family at difficulty 1 and 5. Here every
-difficulty and variant of the families whose limit is phrased from the trigger time (issue 21) is
-read, at seeds 0 and 1: what arrives with the trigger names a limit, and the checker judges exactly
-then (not earlier, so the last stated minute still counts; not later, so the limit is no bluff).
-supplier-invoice is a day of arrivals, each with its own limit: its trigger (a colleague's chat line)
-names the invoice's pay-by time, and the day is judged once every arrival's limit has passed.
+tests/test_stated_deadlines.py checks the first task at difficulty 1 and 5 for a stated limit at or before
+the judging time. Here, for the families that state their limit with ``deadlines.stated_limit`` (a clock
+time in the trigger's content) or ``deadlines.span_words`` (a span in the person's rule), two tasks of
+every difficulty and variant, seeds 0 and 1: the task is judged exactly ``GRACE`` after the limit the
+content states (not earlier, so acting at the last stated minute passes; not much later, so the limit
+means what it says).
 """
 
 from __future__ import annotations
@@ -14,82 +14,62 @@ import gymnasium as gym
 import pytest
 
 import claw_gym
-from claw_gym import actions as A
 from claw_gym import clock
-from claw_gym.replay import finish_episode
-from claw_gym.tasks import families
+from claw_gym.envs.kit import deadlines
 from tests.test_stated_deadlines import SPLITS, content_texts, stated_times
 
-#: the trigger names the judging time itself
-COINCIDE = [
-    "phone-setting-notification",
-    "ticket-deal-risk",
-    "venue-cancel",
-    "vip-ticket",
-    "xdev-missed-call",
-    "xdev-phone-link",
-    "xdev-signin-approve",
-]
-DAY = ["supplier-invoice"]
+#: family -> the fact holding the arrival its limit counts from (a span in the rule runs from the latest notice)
+FAMILIES = {
+    "backup-alert": "trigger_at",
+    "bill-pay": "trigger_at",
+    "dual-flight-change": "trigger_at",
+    "dual-invite-dnd": "trigger_at",
+    "dual-receipt-sheet": "trigger_at",
+    "duplicate-charge": "trigger_at",
+    "flight-delay": "last_notice_at",
+    "parcel-reschedule": "trigger_at",
+}
 
 
-def _one_per_level_and_variant(family: str) -> list[str]:
-    seen: dict[tuple[int, str], str] = {}
-    for spec in claw_gym.catalog(family=family, split=SPLITS):
-        seen.setdefault((spec.difficulty, spec.variant), spec.task_id)
-    return [seen[k] for k in sorted(seen)]
+def _tasks(family: str) -> list[str]:
+    """Two tasks of every (difficulty, variant)."""
+    groups: dict[tuple[int, str], list[str]] = {}
+    for s in claw_gym.catalog(family=family, split=SPLITS):
+        groups.setdefault((s.difficulty, s.variant), []).append(s.task_id)
+    return [t for ids in groups.values() for t in ids[:2]]
 
 
-def _limits(env: gym.Env) -> tuple[int, list[int]]:
-    """The trigger time and the stated limits after it, up to the judging time."""
-    sc = env.unwrapped.scenario
-    t0 = sc.facts["trigger_at"]
-    times = stated_times(content_texts(env), t0)
-    return t0, sorted(t for t in times if t0 < t <= sc.deadline + clock.MINUTE)
-
-
-@pytest.mark.parametrize("family", COINCIDE + DAY)
-def test_every_level_and_variant_is_judged_at_a_limit_its_trigger_states(family):
-    tasks = _one_per_level_and_variant(family)
-    assert len(tasks) >= 5
-    for task_id in tasks:
-        for seed in (0, 1):
-            env = gym.make(f"ClawAnything/{task_id}-v0", screen=False)
-            try:
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_the_task_is_judged_a_minute_after_the_limit_it_states(family):
+    wrong = []
+    for task_id in _tasks(family):
+        env = gym.make(f"ClawAnything/{task_id}-v0", screen=False)
+        try:
+            for seed in (0, 1):
                 env.reset(seed=seed)
                 sc = env.unwrapped.scenario
-                t0, limits = _limits(env)
-                where = f"{task_id} seed {seed}: trigger {clock.fmt(t0)}, judged {clock.fmt(sc.deadline)}"
-                assert limits, f"{where}; no limit stated"
-                assert sc.deadline - t0 >= 2 * clock.HOUR, where  # the documented floor holds
-                if family in COINCIDE:
-                    assert sc.deadline == limits[-1], f"{where}; stated {[clock.fmt(t) for t in limits]}"
-                else:
-                    assert sc.facts["pay_by"] in limits, f"{where}; the chat line names the invoice's time"
-            finally:
-                env.close()
+                anchor = sc.facts[FAMILIES[family]]
+                limit = sc.deadline - deadlines.GRACE
+                said = stated_times(content_texts(env), anchor)
+                if limit not in said or limit <= sc.facts["trigger_at"]:
+                    wrong.append(
+                        f"{task_id} seed {seed}: judged {clock.fmt(sc.deadline)}, stated "
+                        f"{sorted(clock.fmt(t) for t in said)}"
+                    )
+        finally:
+            env.close()
+    assert not wrong, "\n".join(wrong)
 
 
-@pytest.mark.parametrize("difficulty", [1, 5])
-@pytest.mark.parametrize("family", COINCIDE + DAY)
-def test_acting_just_before_the_stated_limit_passes(family, difficulty):
-    spec = claw_gym.catalog(family=family, split=SPLITS, difficulty=difficulty)[0]
-    env = gym.make(spec.env_id, screen=False)
-    try:
-        env.reset(seed=0)
-        u = env.unwrapped
-        _, limits = _limits(env)
-        env.step(A.wait(limits[0] - 10 * clock.MINUTE - u.world.clock.now, wake=False))
-        # the family's own solution from here (its waits for arrivals already past are dropped)
-        steps = [a for a in families()[family].oracle(u.world, u.scenario.facts) if '"seconds": -' not in a]
-        info: dict = {}
-        for action in steps:
-            _, _, terminated, truncated, info = env.step(action)
-            if terminated or truncated:
-                break
-        else:
-            info = finish_episode(env)
-        failed = [c["name"] for c in info["verdict"]["checks"] if not c["passed"]]
-        assert info["verdict"]["passed"], failed
-    finally:
-        env.close()
+def test_dual_invite_dnd_is_judged_before_any_slot_starts():
+    """The manager's limit comes before the meeting (every candidate slot at 4-5): judged then, the meeting
+    has not begun, so "Do not disturb beforehand" and "by 14:15" ask for the same thing."""
+    for task_id in _tasks("dual-invite-dnd"):
+        env = gym.make(f"ClawAnything/{task_id}-v0", screen=False)
+        try:
+            env.reset(seed=0)
+            sc = env.unwrapped.scenario
+            starts = [c["start"] for c in sc.facts.get("candidates", [])] + [sc.facts["start"]]
+            assert sc.deadline < min(starts), task_id
+        finally:
+            env.close()
