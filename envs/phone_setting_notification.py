@@ -129,7 +129,7 @@ def generate(ctx: Ctx) -> Scenario:
     who = ctx.person(ctx.pick(relations))
     trigger = plant.arrival(ctx, deadlines.trigger_time(ctx))
     # the ask's own limit, a quarter hour as people set them: the task is judged then
-    by = clock_time(trigger, after_min=(deadlines.deadline_after(ctx, trigger) - trigger) // clock.MINUTE)
+    by = deadlines.stated_limit(ctx, trigger)
     until: dict[str, Any] = {}
     if ctx.difficulty >= 4:  # the ask says until when; the person's rule wants a nudge to undo it then
         clause, until = _until(ctx, key, trigger)
@@ -166,7 +166,7 @@ def generate(ctx: Ctx) -> Scenario:
             "trigger_at": trigger,
             **until,
         },
-        deadline=deadlines.deadline_after(ctx, trigger, content=by),
+        deadline=by + deadlines.GRACE,
         trigger=f"{who.name} texts at {clock.fmt(trigger)} asking for {SETTING_TITLES[key]} {'on' if want else 'off'}",
     )
 

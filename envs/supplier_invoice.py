@@ -27,7 +27,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, checks, day, plant, records
+from .kit import arrivals, checks, day, deadlines, plant, records
 
 SUPPLIERS = [
     ("Brewline Coffee Service", "brewline", "coffee bag", (21, 38)),
@@ -243,7 +243,7 @@ def generate(ctx: Ctx) -> Scenario:
             "expired_queue": f"invoices@{dom}" if ctx.difficulty >= 4 else None,
             "before": records.ids_now(ctx, ("expenses", "claims")),
         },
-        deadline=max(pay_by, ask_by, ts[-1] + 30 * clock.MINUTE) + clock.MINUTE,
+        deadline=max(pay_by, ask_by, ts[-1] + 30 * clock.MINUTE) + deadlines.GRACE,
         trigger=f"{name}'s invoice at {clock.fmt(ts[0])}; payment request from {sender} at {clock.fmt(ts[2])}",
     )
 

@@ -198,7 +198,7 @@ def generate(ctx: Ctx) -> Scenario:
         ctx.svc("contacts").add(person, email(person, acc), notation.phone_number(ctx), company=acc, relation="client")
     trigger = plant.arrival(ctx, deadlines.trigger_time(ctx))
     # the customer's limit, a quarter hour 2-5 h on by difficulty: the task is judged then
-    by = clock_time(trigger, after_min=(deadlines.deadline_after(ctx, trigger) - trigger) // clock.MINUTE)
+    by = deadlines.stated_limit(ctx, trigger)
     issues = ctx.sample(ISSUES, 1 + min(n - 1, ctx.difficulty))
     ticket = arrivals.arrive_ticket(
         ctx, trigger, issues[0][0], email(key_person, key_acc), signed(issues[0][1], key_person, by)
@@ -226,7 +226,7 @@ def generate(ctx: Ctx) -> Scenario:
             "boss_first": boss.first,
             "channel": "general" if deep else None,  # where the manager may be told
         },
-        deadline=deadlines.deadline_after(ctx, trigger, content=by),
+        deadline=by + deadlines.GRACE,
         trigger=f"ticket from {key_acc} (open deal) at {clock.fmt(trigger)}",
     )
 

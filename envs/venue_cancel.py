@@ -134,7 +134,7 @@ def generate(ctx: Ctx) -> Scenario:
             "note": note,
             **facts,
         },
-        deadline=trigger + WITHIN,
+        deadline=trigger + WITHIN + deadlines.GRACE,
         trigger=f"{venue} cancels the {clock.fmt(start)} booking at {clock.fmt(trigger)}",
     )
 

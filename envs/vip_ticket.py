@@ -222,7 +222,7 @@ def generate(ctx: Ctx) -> Scenario:
     old = plant.ticket(ctx, t_old, subj, emails[others[-1]], signed(body, others[-1], theirs(t_old)))
     trigger = plant.arrival(ctx, deadlines.trigger_time(ctx))
     # the key customer's limit, a quarter hour 2-5 h on by difficulty: the task is judged then
-    by = clock_time(trigger, after_min=(deadlines.deadline_after(ctx, trigger) - trigger) // clock.MINUTE)
+    by = deadlines.stated_limit(ctx, trigger)
     issues = ctx.sample(ISSUES, 1 + min(len(others), ctx.difficulty))
     vip = arrivals.arrive_ticket(ctx, trigger, issues[0][0], emails[key], signed(issues[0][1], key, by))
     plain = [old["id"]]
@@ -247,7 +247,7 @@ def generate(ctx: Ctx) -> Scenario:
             "amend": None if amended is None else amended["id"],
             "channel": "general" if deep else None,  # where the owner may be pinged
         },
-        deadline=deadlines.deadline_after(ctx, trigger, content=by),
+        deadline=by + deadlines.GRACE,
         trigger=f"ticket from key account {accounts[key]} at {clock.fmt(trigger)}",
     )
 

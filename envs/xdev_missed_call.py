@@ -161,7 +161,7 @@ def generate(ctx: Ctx) -> Scenario:
             "callers": [number] + [p.phone for p in (silent, again) if p is not None],
             **moved,
         },
-        deadline=deadlines.deadline_after(ctx, last, content=by),
+        deadline=deadlines.deadline_after(ctx, last, content=by) + deadlines.GRACE,
         trigger=f"{clock.fmt(trigger)}: missed call from {name} ({role}), voicemail mailed at {clock.fmt(vm)}",
     )
 

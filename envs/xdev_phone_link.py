@@ -26,7 +26,6 @@ from claw_gym.tasks.footprint import Footprint, Own, path_is
 from claw_gym.world import World
 
 from .kit import arrivals, deadlines, laptop_files, notation, views
-from .kit.day import clock_time
 
 CONF = ".config/syncd/phone.conf"
 LOG = ".local/state/syncd/phone.log"
@@ -99,7 +98,7 @@ def generate(ctx: Ctx) -> Scenario:
         )
     trigger = deadlines.trigger_time(ctx)
     # syncd's next attempt, a quarter hour 2-5 h on by difficulty: the alert names it, the task is judged then
-    retry = clock_time(trigger, after_min=(deadlines.deadline_after(ctx, trigger) - trigger) // clock.MINUTE)
+    retry = deadlines.stated_limit(ctx, trigger)
     arrivals.arrive_mail(
         ctx,
         "mail",
@@ -131,7 +130,7 @@ def generate(ctx: Ctx) -> Scenario:
             "stranger": stranger,
             "trigger_at": trigger,
         },
-        deadline=deadlines.deadline_after(ctx, trigger, content=retry),
+        deadline=retry + deadlines.GRACE,
         trigger=f"{clock.fmt(trigger)}: syncd mails that the phone backup is failing",
     )
 

@@ -173,7 +173,7 @@ def generate(ctx: Ctx) -> Scenario:
             "trigger_at": trigger,
             "last": last,
         },
-        deadline=deadlines.deadline_after(ctx, last, content=gives_up),
+        deadline=deadlines.deadline_after(ctx, last, content=gives_up) + deadlines.GRACE,
         trigger=f"{clock.fmt(trigger)}: the laptop's drive client asks the phone to approve {ours}; "
         f"{len(foreign)} foreign request(s) arrive around it",
     )
