@@ -198,6 +198,10 @@ def _deep(ctx: Ctx, courier: str, number: str, home: Any, rule_at: int, note: st
         t = plant.jitter(ctx, t + int(ctx.rng.integers(10 * 60, 12 * 60)) * clock.MINUTE)
         trk = f"{courier[:2].upper()}{ctx.code(9)}"
         plant.sms(ctx, t, number, OLD_NOTICE.format(courier=courier, trk=trk, hhmm=notation.hhmm(t)))
+    book = ctx.svc("contacts")
+    rec = book.by_name(home.name)
+    if rec is not None:  # they live here (the rule tells them, their texts say "we"): the card says so too
+        book.update(rec["id"], address=f"{ctx.persona.street}, {ctx.persona.city}")
     friend = ctx.pick(ctx.persona.by_relation("friend"))
     household.decoy_notes(ctx, [OTHER_RULE.format(name=friend.first)], around=rule_at - 20 * clock.DAY, avoid=note)
     return {

@@ -53,3 +53,14 @@ def test_xdev_missed_call_ringing_a_caller_back_is_no_damage(level):
     steps = [a if isinstance(a, str) else json.dumps(a) for a in env.oracle_actions()]
     verdict = play(env, steps[:-1] + _ring(stranger) + steps[-1:])
     assert verdict["violations"], "calling someone unrelated is still outside the footprint"
+
+
+def test_parcel_reschedule_the_housemate_lives_at_the_persons_address():
+    """A player found the person the rule says to tell (their texts say 'we're both at the allotment')
+    listed as a brother at another address in the same city: who shares the home is told by the card."""
+    for level, seed in ((4, 0), (5, 3)):
+        env = at_level("parcel-reschedule", level, seed=seed)
+        f = env.scenario.facts
+        card = next(r for r in env.world.services["contacts"].table("people").values() if r["phone"] in f["home"])
+        persona = env.world.persona
+        assert card["address"] == f"{persona.street}, {persona.city}", card
