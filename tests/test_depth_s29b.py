@@ -1,0 +1,97 @@
+"""Headroom for hardB's families (issue 21, session 29): searching the rule-giver's name or the obvious digits
+no longer settles the task at difficulty 4-5; look-alike amendments that do not apply sit beside the one that
+does, and the world says why (who decides, whose number, which period).
+
+Each test builds the task at a level and reads its world (or plays it to its verdict) the way an agent could.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from episodes import at_level as _at_level
+from episodes import failed as _failed
+from episodes import play as _play
+
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.devices.phone import script as S
+
+
+def _search(env, text: str) -> list[dict]:
+    """Every hit of ``events.search`` on ``text`` (all pages), as an agent pages through them."""
+    hits: list[dict] = []
+    cursor = 0
+    while True:
+        obs, *_ = env.step(A.api("events.search", text=text, limit=40, cursor=cursor))
+        page = json.loads(obs["result"])
+        hits += page["items"]
+        cursor = page.get("next_cursor") or 0
+        if not cursor:
+            return hits
+
+
+# ---- dual-ticket-new-number ------------------------------------------------------------------------
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_new_number_the_ticket_s_digits_find_the_colleague_s_entry_and_a_hearsay_number_comes_later(level, days):
+    for seed in range(3):
+        env = _at_level("dual-ticket-new-number", level, seed)
+        world, f = env.world, env.scenario.facts
+        now, first = world.clock.now, f["name"].split()[0]
+        acts = world.services["crm"].table("activities")
+        renewal = [a for a in acts.values() if f["new"] in a["text"]]
+        assert len(renewal) == 1 and renewal[0]["time"] <= now - days * clock.DAY
+        note = renewal[0]["text"]
+        assert "confirmed" not in note and f"{first} {f['new']}" in note
+        assert f["colleague_number"] == f["written"] and f"{first} {f['written']}" not in note
+        hits = {h["record"] for h in _search(env, f["written"])}
+        assert renewal[0]["id"] in hits and f["ticket"] in hits  # the digits land on the colleague's entry
+        hearsay = [a for a in acts.values() if f["hearsay"] in a["text"]]
+        assert len(hearsay) == 1 and hearsay[0]["deal"] in f["deals"] and hearsay[0]["deal"] != f["deal"]
+        assert renewal[0]["time"] < hearsay[0]["time"] <= now - 3 * clock.DAY
+        assert f["hearsay"] not in (f["new"], f["written"]) and first in hearsay[0]["text"]
+        digits = [sum(c.isdigit() for c in n) for n in (f["hearsay"], f["new"])]
+        assert digits[0] == digits[1]  # a number's own shape
+        # "(on this phone)" is no pointer: another phone-only customer has an open ticket about a changed mobile
+        phone_only = {c["name"].split(" (")[0] for c in world.services["phone"].table("contacts").values()}
+        tickets = world.services["helpdesk"].table("tickets").values()
+        mobile = [t for t in tickets if t["status"] == "open" and "mobile" in (t["subject"] + t["body"]).lower()]
+        by_phone_only = [
+            t
+            for t in mobile
+            if t["requester"].split("@")[0].split(".")[0] in {n.split()[0].lower() for n in phone_only}
+        ]
+        assert len(by_phone_only) >= 2 and len(mobile) >= 4
+
+
+def _steps(env, number: str, *, text: bool = True) -> list[str]:
+    """Contact edited on the phone with ``number``, texted by API, the ticket answered, solved, the CRM noted."""
+    f = env.scenario.facts
+    return [
+        *S.open_app("Contacts"),
+        *S.fill("search", f["name"]),
+        S.tap(f"text={f['label']}"),
+        S.tap("id/edit"),
+        *S.replace("phone", number),
+        S.tap("id/save"),
+        *([A.api("sms.send", to=number, body="Got your new number, saved.")] if text else []),
+        A.api("helpdesk.comment", id=f["ticket"], text="Updated, thanks.", public=True),
+        A.api("helpdesk.update", id=f["ticket"], status="solved"),
+        A.api("crm.log_activity", deal_id=f["deals"][-1], text=f"mobile changed: {number}"),
+        A.finish("done"),
+    ]
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_new_number_the_hearsay_number_fails_and_the_renewal_s_passes_by_another_door(level):
+    env = _at_level("dual-ticket-new-number", level, seed=4)
+    f = env.scenario.facts
+    verdict = _play(env, _steps(env, f["new"]))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=4)
+    failed = _failed(_play(env, _steps(env, f["hearsay"])))
+    assert "the phone has the customer under the new number" in failed
+    assert "the new number is noted on their CRM account" in failed
+    env.reset(seed=4)  # half done: no text to the new number
+    assert _failed(_play(env, _steps(env, f["new"], text=False))) == ["a confirmation was texted to the new number"]
