@@ -95,3 +95,54 @@ def test_new_number_the_hearsay_number_fails_and_the_renewal_s_passes_by_another
     assert "the new number is noted on their CRM account" in failed
     env.reset(seed=4)  # half done: no text to the new number
     assert _failed(_play(env, _steps(env, f["new"], text=False))) == ["a confirmation was texted to the new number"]
+
+
+# ---- support-shift ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("variant", ["amount", "stage"])
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_support_shift_a_busy_channel_a_colleague_s_later_guess_and_the_manager_s_word_elsewhere(variant, level, days):
+    for seed in range(3):
+        env = _at_level("support-shift", level, seed, variant=variant)
+        world, f = env.world, env.scenario.facts
+        now, boss = world.clock.now, f["owner"]
+        support = [m for m in world.services["chat"].table("messages").values() if m["channel"] == "support"]
+        past = [m for m in support if m["time"] < now]
+        assert len(past) >= 40 and len({m["sender"] for m in past}) >= 3  # a busy channel, not seven lines
+        notes = [n["body"] for n in world.services["notes"].table("notes").values() if "#support" in n["body"]]
+        assert len(notes) == 1 and f"{boss.split()[0]}'s call, nobody else's" in notes[0]  # who decides
+        amend_at = f["rule_at"][1]
+        assert amend_at <= now - days * clock.DAY
+        mails = world.services["workmail"].table("messages").values()
+        if level == 5:  # the manager's reply to the person's own mail; #support has no word of theirs on it
+            reply = [m for m in mails if m["time"] == amend_at]
+            assert len(reply) == 1 and reply[0]["subject"].startswith("Re: ") and reply[0].get("in_reply_to")
+            assert not [m for m in support if m["time"] == amend_at]
+        else:
+            said = [m for m in support if m["time"] == amend_at]
+            assert len(said) == 1 and said[0]["sender"] == boss
+        guesses = [
+            m
+            for m in past
+            if m["sender"] != boss
+            and m["time"] > amend_at
+            and "now" in m["text"]
+            and ("k now" in m["text"] or "qualified" in m["text"])
+        ]
+        assert len(guesses) == 1 and guesses[0]["time"] <= now - 3 * clock.DAY
+        said = f"{f['rule']['guess'] // 1000}k" if variant == "amount" else "qualified"
+        later = [m for m in past if m["sender"] == boss and m["time"] > guesses[0]["time"]]
+        assert not [m for m in later if said in m["text"]]  # the manager chats on, and never confirms it
+
+
+@pytest.mark.parametrize("variant", ["amount", "stage"])
+@pytest.mark.parametrize("level", [4, 5])
+def test_support_shift_following_the_colleague_s_guess_fails_and_the_manager_s_line_passes(variant, level):
+    from claw_gym.envs import support_shift
+
+    env = _at_level("support-shift", level, 2, variant=variant)
+    f = env.scenario.facts
+    verdict = _play(env, env.oracle_actions())
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=2)
+    failed = _failed(_play(env, support_shift.guess_oracle(env.world, f)))
+    assert failed and all("stayed with us" in n for n in failed), failed

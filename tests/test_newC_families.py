@@ -333,8 +333,12 @@ def test_support_shift_hard_end_hides_the_account_and_the_topic(difficulty):
             assert first not in t["email"].split("@")[1]
             people = w.services["contacts"].search(query=t["email"])["items"]
             assert [p["company"] for p in people] == [t["account"]]
-        amend = next(m for m in msgs if m["channel"] == "support" and m["time"] == f["rule_at"][1])
-        assert not re.search(r"tier|rule|key", amend["text"], re.I), amend["text"]
+        if difficulty == 5:  # the manager's reply to the person's mail (tests/test_depth_s29b.py)
+            mails = w.services["workmail"].table("messages").values()
+            said = next(m["body"] for m in mails if m["time"] == f["rule_at"][1])
+        else:
+            said = next(m["text"] for m in msgs if m["channel"] == "support" and m["time"] == f["rule_at"][1])
+        assert not re.search(r"tier|rule|key", said, re.I), said
         notes = [n["body"] for n in w.services["notes"].table("notes").values() if "#support" in n["body"]]
         assert notes and not re.search(r"tier 2|key account", notes[0], re.I)
         decoy = [m for m in msgs if m["channel"] == "support" and "Tier 2 rule" in m["text"]]
