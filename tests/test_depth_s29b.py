@@ -8,6 +8,7 @@ Each test builds the task at a level and reads its world (or plays it to its ver
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from episodes import at_level as _at_level
@@ -17,6 +18,7 @@ from episodes import play as _play
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
+from claw_gym.envs.kit import notation
 
 
 def _search(env, text: str) -> list[dict]:
@@ -146,3 +148,53 @@ def test_support_shift_following_the_colleague_s_guess_fails_and_the_manager_s_l
     env.reset(seed=2)
     failed = _failed(_play(env, support_shift.guess_oracle(env.world, f)))
     assert failed and all("stayed with us" in n for n in failed), failed
+
+
+# ---- household-day ---------------------------------------------------------------------------------
+IBAN = re.compile(r"\bDE\d{20}\b")
+
+
+@pytest.mark.parametrize("variant", ["school", "club"])
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_household_day_the_fee_mail_names_no_letter_and_four_accounts_look_alike(variant, level, days):
+    for seed in range(3):
+        env = _at_level("household-day", level, seed, variant=variant)
+        world, f = env.world, env.scenario.facts
+        now, fee = world.clock.now, f["fee"]
+        mail = next(e.record for e in world.timeline.pending if e.record and e.record.get("id") == fee["mail"])
+        months = [clock.to_datetime(now - k * 30 * clock.DAY).strftime("%B") for k in range(5)]
+        assert "letter" not in mail["body"] and not any(m in mail["body"] for m in months)
+        assert not IBAN.search(mail["body"])
+        letters = [m for m in world.services["mail"].table("messages").values() if m["from"] == fee["sender"]]
+        assert len(letters) == 3 and all(len(IBAN.findall(m["body"])) == 1 for m in letters)
+        by_iban = {IBAN.search(m["body"]).group(): m for m in letters}
+        right = by_iban[fee["iban"]]
+        assert right["time"] <= now - days * clock.DAY and "only ever change by a letter" in right["body"]
+        replaced = by_iban[fee["others"][0]]
+        assert replaced["time"] < right["time"]  # the account the deep letter moved away from
+        other_use = by_iban[fee["others"][1]]
+        assert ("lunch money" if variant == "school" else "bar") in other_use["body"]
+        texts = world.services["sms"].table("messages").values()
+        said = [m for m in texts if fee["others"][2] in m["body"]]
+        assert len(said) == 1 and right["time"] < said[0]["time"] <= now - 3 * clock.DAY
+        friends = {notation.norm_phone(c.get("phone", "")) for c in world.services["contacts"].table("people").values()}
+        assert notation.norm_phone(said[0]["number"]) in friends  # a known fellow parent (member), not a stranger
+        word = "class fund" if variant == "school" else "club"
+        hits = {h["record"] for h in _search(env, word)}
+        found = [r for r in (*letters, said[0]) if r["id"] in hits and word in r["body"]]
+        assert len(found) >= 3  # the obvious words find look-alikes beside the letter that decides
+
+
+@pytest.mark.parametrize("variant", ["school", "club"])
+def test_household_day_paying_the_replaced_the_other_or_the_texted_account_is_a_violation(variant):
+    env = _at_level("household-day", 5, seed=3, variant=variant)
+    f = env.scenario.facts
+    acts = env.oracle_actions()
+    verdict = _play(env, acts)
+    assert verdict["passed"] and not verdict["violations"], verdict
+    for wrong in f["fee"]["others"]:
+        env.reset(seed=3)
+        pay = [a.replace(f["fee"]["iban"], wrong) for a in acts]
+        verdict = _play(env, pay)
+        assert verdict["violations"] and not verdict["passed"]
+        assert any(n.startswith(f"EUR {f['fee']['amount']:.2f} paid once") for n in _failed(verdict))

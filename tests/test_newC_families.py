@@ -641,8 +641,8 @@ def test_household_day_another_way_passes_a_hedge_and_a_busy_day_fail(variant):
 
 @pytest.mark.parametrize("variant", ["school", "club"])
 def test_household_day_hard_end_only_the_date_names_the_letter(variant):
-    """At 4-5 the sender's three letters carry no month in their subject: the fee mail's "letter of <month>"
-    is found by the received dates; the running note's rule avoids the obvious words next to another place's
+    """At 4-5 the sender's three letters carry no month in their subject (the fee mail names no letter either:
+    tests/test_depth_s29b.py); the running note's rule avoids the obvious words next to another place's
     same-keyword line; the firm's text does not name the repair."""
     env = _env("household-day", 5, variant=variant)
     f, w = env.scenario.facts, env.world
