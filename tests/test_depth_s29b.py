@@ -198,3 +198,28 @@ def test_household_day_paying_the_replaced_the_other_or_the_texted_account_is_a_
         verdict = _play(env, pay)
         assert verdict["violations"] and not verdict["passed"]
         assert any(n.startswith(f"EUR {f['fee']['amount']:.2f} paid once") for n in _failed(verdict))
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_household_day_the_landlord_s_later_word_moves_the_visit_again_and_only_it_passes(level):
+    from claw_gym.envs import household_day
+
+    for seed in range(3):
+        env = _at_level("household-day", level, seed, variant=("school", "club")[seed % 2])
+        world, v = env.world, env.scenario.facts["visit"]
+        later = next(e for e in world.timeline.pending if e.record and e.record.get("id") == v["final"])
+        assert v["fix_at"] < later.time == v["final_at"] < v["by"]  # after the firm's text, before the reply's time
+        assert later.record["from"] == v["landlord"]
+        assert not re.search(r"repair|visit", later.record["subject"] + later.text, re.I)
+        fix = next(e.record for e in world.timeline.pending if e.record and e.record.get("id") == v["fix"])
+        said = clock.fmt(v["new"])[-5:]
+        assert said in later.record["body"] and said not in fix["body"] and clock.fmt(v["old"])[-5:] in fix["body"]
+        assert not v["new"] <= v["old"] < v["new"] + 90 * clock.MINUTE  # the firm's time lies outside the last
+    env = _at_level("household-day", level, seed=1)
+    f = env.scenario.facts
+    name = "the repair visit is in the calendar at the time the landlord's later mail gives"
+    verdict = _play(env, household_day.oracle(env.world, f))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    for wrong in (f["visit"]["old"], f["visit"]["first"]):  # the firm's texted time; the landlord's first window
+        env.reset(seed=1)
+        assert _failed(_play(env, household_day._plan(env.world, f, wrong))) == [name]
