@@ -405,8 +405,9 @@ FAMILY = Family(
     summary="The customer's contact on the phone (saved on the phone only) was updated to the new number from "
     "the helpdesk ticket (no stale or duplicate entry left), a text went to that number, the ticket is "
     "answered and solved (from level 4 the ticket's number has a same-length slip: the renewal call's CRM note, "
-    "read back and confirmed, gives the number, noted on any deal of their account); the number an unknown "
-    "texter gave was neither saved nor texted.",
+    "which the customer points at, lists their number beside a colleague's (the ticket's digits); a later "
+    "hearsay number on the account does not count; the number is noted on any deal of their account); the "
+    "number an unknown texter gave was neither saved nor texted.",
     generate=generate,
     check=check,
     oracle=oracle,

@@ -474,8 +474,10 @@ FAMILY = Family(
     services=("sms", "mail", "calendar", "bank", "notes", "contacts", "device"),
     summary="Over a day at home: the parcel is rebooked by text to one offered day the calendar leaves free, by "
     "the courier's time; the fee (two parts) is paid once by its time to the account of the letter the mail "
-    "names, with the reference it says; the repair visit is in the calendar at the firm's later time (as the "
-    "running note asks) and the landlord had a confirmation by their time.",
+    "names (from level 4: the sender's letter that moved the account; not the one it replaced, another purpose's "
+    "or one a friend texted), with the reference it says; the repair visit is in the calendar at the firm's later "
+    "time (from level 4 the landlord's later mail after it) as the running note asks, and the landlord had a "
+    "confirmation by their time.",
     generate=generate,
     check=check,
     oracle=oracle,

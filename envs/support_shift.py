@@ -496,7 +496,8 @@ FAMILY = Family(
     kind="proactive",
     services=("helpdesk", "crm", "chat", "notes", "contacts", "workmail"),
     summary="Every ticket of the day is handled by its own SLA time as the person's rule (a line in a running "
-    "note, amended later in #support) says: key accounts' tickets (by their open CRM deal) are urgent, posted in "
+    "note, amended later by the manager: in #support, at level 5 by mail; a colleague's unconfirmed guess does not "
+    "count) says: key accounts' tickets (by their open CRM deal) are urgent, posted in "
     "#support and noted on the deal; the others get a public first reply and stay with us; a key customer who "
     "mails hears back by their time.",
     generate=generate,
