@@ -245,9 +245,12 @@ def generate(ctx: Ctx) -> Scenario:
     rule = _rules(ctx, hard)
     back = day.days_back(ctx)
     t_rule = day.past(ctx, back + int(ctx.rng.integers(5, 12)))
-    boss = ctx.person("manager")
-    line = rule["line"].replace("{owner}", boss.first)
-    day.note_with_line(ctx, line, t_rule, extra=3 + ctx.difficulty // 2)
+    if hard:  # the line names whose call it is
+        boss = ctx.person("manager")
+        day.note_with_line(ctx, rule["line"].replace("{owner}", boss.first), t_rule, extra=3 + ctx.difficulty // 2)
+    else:
+        day.note_with_line(ctx, rule["line"], t_rule, extra=3 + ctx.difficulty // 2)
+        boss = ctx.person("manager")
     mates = [p for p in ctx.persona.people if p.relation == "colleague"]
     t_amend = day.past(ctx, back)
     chatter = ctx.sample(CHATTER, 2 + ctx.difficulty // 2)
