@@ -223,3 +223,13 @@ def test_household_day_the_landlord_s_later_word_moves_the_visit_again_and_only_
     for wrong in (f["visit"]["old"], f["visit"]["first"]):  # the firm's texted time; the landlord's first window
         env.reset(seed=1)
         assert _failed(_play(env, household_day._plan(env.world, f, wrong))) == [name]
+
+
+def test_household_day_the_landlord_left_unanswered_is_half_done():
+    from claw_gym.envs import household_day
+
+    env = _at_level("household-day", 5, seed=2, variant="club")
+    f = env.scenario.facts
+    steps = [a for a in household_day.oracle(env.world, f) if "mail.reply" not in a]
+    assert len(steps) == len(household_day.oracle(env.world, f)) - 1
+    assert _failed(_play(env, steps)) == [f"the landlord had a confirmation by {clock.fmt(f['visit']['by'])[-5:]}"]
