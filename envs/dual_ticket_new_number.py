@@ -19,7 +19,8 @@ deals, unconfirmed: the customer's own pointer is to the renewal call, not to th
 lookup either: it has more deals, an older note listing the old number. Two more open tickets about a
 changed mobile come from customers in the synced address book, and a third from another phone-only
 customer gives a colleague's new mobile, not their own (the instruction's "their contact on my phone"
-picks this one). The instruction adds a goal: note the new number on their CRM account (any of its deals).
+picks this one); every customer not in the synced book is saved on the phone only. The instruction
+adds a goal: note the new number on their CRM account (any of its deals).
 """
 
 from __future__ import annotations
@@ -194,6 +195,9 @@ def generate(ctx: Ctx) -> Scenario:
         side = _side_deals(ctx, company, name, old, logged)
         hearsay = _hearsay(ctx, side[-1], name, new, {written}, logged)
         _colleague_ticket(ctx, other, odomain)
+        for person, pdomain in CUSTOMERS:  # more customers saved on the phone only: the tag points at no one
+            if person not in (name, other) and (person, pdomain) not in rest:
+                phone.add_contact_record(f"{person} ({pdomain.split('.')[0].title()})", notation.phone_number(ctx))
         deep = {
             "hearsay": hearsay,
             "depth": {"at": logged, "candidates": 1 + len(rest)},
