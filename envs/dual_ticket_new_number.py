@@ -12,10 +12,14 @@ Levels 4-5 (issue 21): the ticket's number has a slip of the right shape (one di
 adjacent digits swapped: the same digit count) and says it is "the same one I gave your colleague on our
 renewal call": the customer defers to that call. The renewal call's CRM activity, >= 30 / 60 days back
 among same-shaped renewal notes on other accounts, lists two mobiles (the customer's and a colleague of
-theirs who takes over day-to-day), both "read back and confirmed" on the call: the customer's is the one
-to save. The customer's account is not a lookup: it has more deals, an older note listing the old
-number. Two more open tickets about a changed mobile come from customers in
-the synced address book (the instruction's "saved only on my phone" picks this one). The instruction
+theirs who takes over day-to-day, on a company number one slip away: the very digits the ticket wrote),
+so a search on the ticket's digits lands on the colleague's entry: the name beside each number decides.
+Later, a colleague of the person's logged a hearsay number for the customer on another of the account's
+deals, unconfirmed: the customer's own pointer is to the renewal call, not to that. The account is no
+lookup either: it has more deals, an older note listing the old number. Two more open tickets about a
+changed mobile come from customers in the synced address book, and a third from another phone-only
+customer gives a colleague's new mobile, not their own (the instruction's "their contact on my phone"
+picks this one); every customer not in the synced book is saved on the phone only. The instruction
 adds a goal: note the new number on their CRM account (any of its deals).
 """
 
@@ -63,10 +67,11 @@ INSTRUCTIONS = [
 SAME_SHAPE = ("Changed my mobile", "Phone number update")
 
 
-def _renewals(ctx: Ctx, accounts: list[tuple[str, str]], name: str, new: str) -> tuple[str, int, str]:
+def _renewals(ctx: Ctx, accounts: list[tuple[str, str]], name: str, new: str, written: str) -> tuple[str, int, str]:
     """Levels 4-5: renewal calls >= 30 / 60 days back on three accounts, each activity listing two people's
-    mobiles; the customer's account lists theirs and a colleague of theirs'. Returns (the colleague's number,
-    when the customer's was logged, their deal)."""
+    mobiles; the customer's account lists theirs and their colleague's, a company number one slip from theirs
+    (``written``, the ticket's digits). Returns (the colleague's number, when the customer's was logged, their
+    deal)."""
     at = rules.minute(ctx, ctx.now - rules.age(ctx, 5, 20))
     wrong, logged, theirs_deal = "", 0, ""
     for k, (person, domain) in enumerate(accounts):
@@ -79,6 +84,7 @@ def _renewals(ctx: Ctx, accounts: list[tuple[str, str]], name: str, new: str) ->
         )["id"]
         second = ctx.pick([n for n in SECONDS if n.split()[0] != person.split()[0]])
         theirs, mine = notation.phone_number(ctx), new if person == name else notation.phone_number(ctx)
+        theirs = written if person == name else theirs
         pair = [f"{second.split()[0]} {theirs}", f"{person.split()[0]} {mine}"]
         if ctx.rng.integers(2):
             pair.reverse()
@@ -88,8 +94,7 @@ def _renewals(ctx: Ctx, accounts: list[tuple[str, str]], name: str, new: str) ->
             logged_at,
             deal,
             f"Renewal call with {person} and {second}: signed for another year. {second.split()[0]} runs "
-            f"day-to-day from next quarter. Mobiles for the file (read back to them and confirmed): "
-            f"{pair[0]}, {pair[1]}.",
+            f"day-to-day from next quarter. Mobiles for the file: {pair[0]}, {pair[1]}.",
         )
         if person == name:
             wrong, logged, theirs_deal = theirs, logged_at, deal
@@ -126,6 +131,44 @@ def _side_deals(ctx: Ctx, company: str, person: str, old: str, before: int) -> l
     return ids
 
 
+#: levels 4-5: a colleague of the person's, in passing, on another of the account's deals: hearsay, never confirmed
+HEARSAY = (
+    "Bumped into {second} at the trade fair: says {first} may be on a new mobile soon, {number}? "
+    "Not from {first} - to confirm with them.",
+    "{second} mentioned on a call that {first} might switch to {number}. Heard second hand, not checked.",
+)
+
+
+def _hearsay(ctx: Ctx, deal: str, name: str, new: str, taken: set[str], after: int) -> str:
+    """Levels 4-5: a later activity on another of the customer's deals giving a look-alike number second
+    hand (a colleague of the person's, unconfirmed by the customer): the customer's ticket points at the
+    renewal call, not at this. Returns that number (a slip of the new one the ticket's slip is not)."""
+    number = new
+    while number == new or number in taken:
+        number = _slip(ctx, new)
+    t = rules.minute(ctx, after + int(ctx.rng.integers(8, 20)) * clock.DAY)
+    t = min(t, ctx.now - int(ctx.rng.integers(4, 9)) * clock.DAY)
+    second = ctx.pick([n for n in SECONDS if n.split()[0] != name.split()[0]])
+    line = ctx.pick(HEARSAY).format(second=second, first=name.split()[0], number=number)
+    plant.crm_activity(ctx, plant.jitter(ctx, t, 20), deal, line)
+    return number
+
+
+def _colleague_ticket(ctx: Ctx, other: str, domain: str) -> None:
+    """Levels 4-5: another phone-only customer's same-shaped ticket, giving a colleague's new mobile (theirs
+    stays): a ticket about a changed mobile from a phone-only customer, but not their own number."""
+    first = other.split()[0]
+    mate = ctx.pick([n for n in SECONDS if n.split()[0] != first])
+    plant.ticket(
+        ctx,
+        plant.jitter(ctx, clock.day_start(ctx.now) - clock.DAY + int(ctx.rng.integers(9, 18)) * clock.HOUR, 25),
+        "Mobile number change",
+        f"{first.lower()}@{domain}",
+        f"Hi, {mate} on our side has a new mobile: {notation.phone_number(ctx)}. Mine stays the same. "
+        f"Could you update your records?\n{first}",
+    )
+
+
 def generate(ctx: Ctx) -> Scenario:
     phone = ctx.svc("phone")
     (name, domain), (other, odomain), *rest = ctx.sample(CUSTOMERS, 4)
@@ -148,9 +191,15 @@ def generate(ctx: Ctx) -> Scenario:
     deep: dict[str, Any] = {}
     if level >= 4:  # the ticket's number has a slip; the customer points at the one given at the renewal
         written = _slip(ctx, new)
-        colleague, logged, deal = _renewals(ctx, [(name, domain), *rest], name, new)
+        colleague, logged, deal = _renewals(ctx, [(name, domain), *rest], name, new, written)
         side = _side_deals(ctx, company, name, old, logged)
+        hearsay = _hearsay(ctx, side[-1], name, new, {written}, logged)
+        _colleague_ticket(ctx, other, odomain)
+        for person, pdomain in CUSTOMERS:  # more customers saved on the phone only: the tag points at no one
+            if person not in (name, other) and (person, pdomain) not in rest:
+                phone.add_contact_record(f"{person} ({pdomain.split('.')[0].title()})", notation.phone_number(ctx))
         deep = {
+            "hearsay": hearsay,
             "depth": {"at": logged, "candidates": 1 + len(rest)},
             "colleague_number": colleague,
             "deal": deal,
@@ -360,8 +409,9 @@ FAMILY = Family(
     summary="The customer's contact on the phone (saved on the phone only) was updated to the new number from "
     "the helpdesk ticket (no stale or duplicate entry left), a text went to that number, the ticket is "
     "answered and solved (from level 4 the ticket's number has a same-length slip: the renewal call's CRM note, "
-    "read back and confirmed, gives the number, noted on any deal of their account); the number an unknown "
-    "texter gave was neither saved nor texted.",
+    "which the customer points at, lists their number beside a colleague's (the ticket's digits); a later "
+    "hearsay number on the account does not count; the number is noted on any deal of their account); the "
+    "number an unknown texter gave was neither saved nor texted.",
     generate=generate,
     check=check,
     oracle=oracle,

@@ -13,6 +13,15 @@ Nobody asks. Over a virtual day (more arrivals with difficulty):
   line among others) says visits to the flat go in the calendar; then the repair firm texts a new time
   for the visit (another channel, no tell): the calendar entry covers the new time, not the old;
 - promotions (a shop's text, a newsletter) with difficulty: read them or not, nothing else.
+
+At 4-5 (session 29) the fee mail names no letter: it asks for the fund's (club's) account. Of the sender's
+three same-shaped letters, the deep one (>= 30 / 60 days back) moved the fund to another account and says
+that bank details only change by its letters; an older one gives the account it replaced, and another one
+an account for something else (lunch money, the boathouse bar). Later a fellow parent (member) texts a
+fourth account they believe is the fund's now: no letter of the sender's, so it does not apply. Paying
+any of those three is a violation. The visit moves twice: after the firm's text, the landlord (who arranges
+it) mails again, under a subject that names nothing, with the time it is in the end, whatever the firm
+texted: the calendar entry covers that time, neither the landlord's first window nor the firm's.
 """
 
 from __future__ import annotations
@@ -44,6 +53,36 @@ LETTER_SUBJECTS = {
 }
 
 
+#: levels 4-5: the letters' bodies: the deep one that moved the account, the one it replaced, another purpose
+HARD_LETTERS = {
+    "school": (
+        "Dear parents,\n\nthank you for a good start to the term. The class fund now banks with the town's "
+        "credit union: {iban}, with your child's name as reference as before. Bank details only ever change "
+        "by a letter from this office, never by text or through the parents' group.\n\nKind regards,\n{org} "
+        "school office",
+        "Dear parents,\n\nwelcome back. A few practical points for this term: the class fund account is "
+        "{iban} (please always give your child's name as reference), and lunch orders close on Thursdays."
+        "\n\nKind regards,\n{org} school office",
+        "Dear parents,\n\nlunch money for the new menu goes to the canteen's own account, {iban}, by the "
+        "first of the month. The library is open again on Wednesdays.\n\nKind regards,\n{org} school office",
+    ),
+    "club": (
+        "Dear members,\n\nfees go to the club's new account at the credit union from now on: {iban}, quoting "
+        "your member number ({member}) as always. Bank details only ever change by a letter from me, never by "
+        "text or word of mouth.\n\nBest,\nthe treasurer, {org}",
+        "Dear members,\n\nthe club account for fees is {iban}; please quote your member number ({member}) "
+        "with every payment. The boathouse is closed on public holidays.\n\nBest,\nthe treasurer, {org}",
+        "Dear members,\n\nthe boathouse bar now settles tabs by transfer to its own account, {iban}. Please "
+        "keep it separate from fees. Winter training starts next month.\n\nBest,\nthe treasurer, {org}",
+    ),
+}
+#: levels 4-5: a fellow parent (member) who believes the account moved again: not a letter of the sender's
+HEARSAY = {
+    "school": "Hi! For the trip money - the class fund is on {iban} now I think, that's where I paid last time x",
+    "club": "fyi the club takes fees on {iban} now, paid mine there last week",
+}
+
+
 def _fee(ctx: Ctx) -> dict[str, Any]:
     """The fee, its parts, who asks, and the letters (the named one deep in the history)."""
     school = ctx.variant == "school"
@@ -59,7 +98,9 @@ def _fee(ctx: Ctx) -> dict[str, Any]:
         t = day.past(ctx, off)
         iban = "DE" + ctx.code(2) + ctx.code(18)
         month = clock.to_datetime(t).strftime("%B")
-        if school:
+        if hard:
+            body = HARD_LETTERS["school" if school else "club"][k].format(iban=iban, org=org, member=member)
+        elif school:
             body = (
                 f"Dear parents,\n\nwelcome back. A few practical points for this term: the class fund account is "
                 f"{iban} (please always give your child's name as reference), and lunch orders close on Thursdays."
@@ -74,6 +115,14 @@ def _fee(ctx: Ctx) -> dict[str, Any]:
         rec = plant.mail_in(ctx, "mail", t, sender, subject, body, read=True)
         letters.append({"iban": iban, "month": month, "time": t, "id": rec["id"]})
     child = ctx.pick(CHILDREN)
+    hearsay = []
+    if hard:  # a fellow parent (member) texts a fourth account after the deep letter: hearsay, no letter
+        iban = "DE" + ctx.code(2) + ctx.code(18)
+        friend = ctx.person("friend")
+        t = min(letters[0]["time"] + int(ctx.rng.integers(10, 25)) * clock.DAY, ctx.now - 3 * clock.DAY)
+        text = HEARSAY["school" if school else "club"].format(iban=iban)
+        said = plant.sms(ctx, plant.jitter(ctx, t), friend.phone, text)
+        hearsay = [{"iban": iban, "id": said["id"], "time": said["time"]}]
     return {
         "school": school,
         "a": a,
@@ -84,7 +133,8 @@ def _fee(ctx: Ctx) -> dict[str, Any]:
         "child": child,
         "ref": child if school else member,
         "letter": letters[0],
-        "others": [x["iban"] for x in letters[1:]],
+        "others": [x["iban"] for x in letters[1:]] + [h["iban"] for h in hearsay],
+        "hearsay": hearsay,
     }
 
 
@@ -157,7 +207,20 @@ def generate(ctx: Ctx) -> Scenario:
         f"{courier}: your parcel {ref} is due {label(first)} between 13:00 and 15:00. Not home? Reply with one of "
         f"{', '.join(label(d) for d in offered)} by {clock.fmt(rebook_by)[-5:]} today to rebook.",
     )
-    if fee["school"]:
+    if hard:  # no letter named: the fund's account, which the deep letter moved
+        what = (
+            f"EUR {fee['a']:.2f} for the coach and EUR {fee['b']:.2f} for the museum entry to the class fund"
+            if fee["school"]
+            else f"EUR {fee['a']:.2f} boat use and EUR {fee['b']:.2f} locker to the club account"
+        )
+        fee_text = (
+            f"Dear {'parent of ' + fee['child'] if fee['school'] else 'member'},\n\n"
+            f"{'the class trip is next week. Please pay' if fee['school'] else 'your season fee is due today:'} "
+            f"{what} today, by {clock.fmt(pay_by)[-5:]}.\n\n"
+            f"{'Thank you,' if fee['school'] else 'Best,'}\n"
+            f"{fee['org'] + ' school office' if fee['school'] else 'the treasurer, ' + fee['org']}"
+        )
+    elif fee["school"]:
         fee_text = (
             f"Dear parent of {fee['child']},\n\nthe class trip is next week. Please pay EUR {fee['a']:.2f} for the "
             f"coach and EUR {fee['b']:.2f} for the museum entry to the class fund (details in our letter of "
@@ -175,6 +238,7 @@ def generate(ctx: Ctx) -> Scenario:
     repair = ctx.pick(REPAIRS)
     vday = clock.day_start(ctx.now) + int(ctx.rng.integers(2, 5)) * clock.DAY
     old_start, new_start = vday + 9 * clock.HOUR, vday + ctx.pick([11 * 60 + 30, 12 * 60 + 10, 14 * 60 + 20]) * 60
+    firm_start = new_start
     visit = arrivals.arrive_mail(
         ctx,
         "mail",
@@ -196,6 +260,25 @@ def generate(ctx: Ctx) -> Scenario:
         else f"Hi, {firm} here about {repair} on {clock.to_datetime(vday):%A}: we can only make it "
         f"{clock.fmt(new_start)[-5:]}-{clock.fmt(new_start + 90 * 60)[-5:]} now, sorry for the change.",
     )
+    final: dict[str, Any] = {}
+    if hard:  # the landlord's later word: another time, 90 minutes clear of the firm's and outside their first
+        later = [m for m in (13 * 60, 15 * 60 + 40, 16 * 60 + 30) if abs(vday + m * 60 - firm_start) >= 100 * 60]
+        new_start, old_start = vday + ctx.pick(later) * 60, firm_start
+        t_final = t_fix + int(ctx.rng.integers(12, 25)) * clock.MINUTE
+        final = {
+            "final": arrivals.arrive_mail(
+                ctx,
+                "mail",
+                t_final,
+                landlord_mail,
+                ctx.pick(["one more thing", "quick update", "sorry, again"]),
+                f"Hello again,\n\n{firm} have just been on the phone with me: on {clock.to_datetime(vday):%A} "
+                f"it is {clock.fmt(new_start)[-5:]}-{clock.fmt(new_start + 90 * 60)[-5:]} in the end, whatever "
+                f"they texted you.\n\nRegards,\n{landlord}",
+            ),
+            "final_at": t_final,
+            "first": vday + 9 * clock.HOUR,
+        }
     noise = []
     for k, t in enumerate(ts[4:]):
         if k == 0:
@@ -230,6 +313,7 @@ def generate(ctx: Ctx) -> Scenario:
                 "new": new_start,
                 "landlord": landlord_mail,
                 "firm": firm_no,
+                **final,
             },
             "noise": noise,
             "noise_at": ts[4:],
@@ -284,13 +368,20 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         and t["time"] <= fee["by"]
         and fee["ref"].lower() in t["reference"].lower()
     ]
+    moved = bool(fee.get("hearsay"))  # levels 4-5: the letter that moved the account decides
     g.expect(
         f"EUR {fee['amount']:.2f} paid once to the account of the {fee['letter']['month']} letter by "
         f"{clock.fmt(fee['by'])[-5:]}, reference {fee['ref']}",
         len(good) == 1 and len(pays) == 1,
         "; ".join(f"{-t['amount']:.2f} at {clock.fmt(t['time'])} ref {t['reference']!r}" for t in pays)
         or "nothing paid to that account",
-        because="today's mail gives the two parts, the time and the letter; the letter gives the account and "
+        because=(
+            f"today's mail gives the two parts and the time; the sender's {fee['letter']['month']} letter moved the "
+            "account to this one, says what to quote, and that bank details change only by its letters (the "
+            "older letter's account was replaced, the other letter's is for something else, a text is no letter)"
+        )
+        if moved
+        else "today's mail gives the two parts, the time and the letter; the letter gives the account and "
         "what to quote",
     )
     v = f["visit"]
@@ -298,10 +389,13 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     covers_new = [r for r in mine if r["start"] <= v["new"] < r["end"]]
     covers_old = [r for r in mine if r["start"] <= v["old"] < r["end"]]
     g.expect(
-        "the repair visit is in the calendar at the firm's new time",
+        "the repair visit is in the calendar at the firm's new time"
+        if "final" not in v
+        else "the repair visit is in the calendar at the time the landlord's later mail gives",
         bool(covers_new) and not covers_old,
         "; ".join(f"{r['title']!r} {clock.fmt(r['start'])}-{clock.fmt(r['end'])[-5:]}" for r in mine) or "none",
-        because="the person's running note says visits to the flat go in the calendar; the firm's text moves it",
+        because="the person's running note says visits to the flat go in the calendar; the firm's text moves it"
+        + ("; then the landlord, who arranges it, mails the time it is in the end" if "final" in v else ""),
     )
     told = day.reached_between(world, [v["landlord"]], v["at"], v["by"])
     g.expect(
@@ -340,9 +434,10 @@ def _plan(world: World, f: dict[str, Any], visit_at: int) -> list[str]:
         ),
         (v["at"] + 60, [A.api("mail.get", id=v["mail"]), A.api("notes.list", query="calendar")]),
         (
-            v["fix_at"] + 60,
+            v.get("final_at", v["fix_at"]) + 60,
             [
                 A.api("sms.list", unread_only=True),
+                *([A.api("mail.get", id=v["final"])] if "final" in v else []),
                 A.api(
                     "calendar.create_event",
                     title="Repair visit (landlord)",
@@ -379,8 +474,10 @@ FAMILY = Family(
     services=("sms", "mail", "calendar", "bank", "notes", "contacts", "device"),
     summary="Over a day at home: the parcel is rebooked by text to one offered day the calendar leaves free, by "
     "the courier's time; the fee (two parts) is paid once by its time to the account of the letter the mail "
-    "names, with the reference it says; the repair visit is in the calendar at the firm's later time (as the "
-    "running note asks) and the landlord had a confirmation by their time.",
+    "names (from level 4: the sender's letter that moved the account; not the one it replaced, another purpose's "
+    "or one a friend texted), with the reference it says; the repair visit is in the calendar at the firm's later "
+    "time (from level 4 the landlord's later mail after it) as the running note asks, and the landlord had a "
+    "confirmation by their time.",
     generate=generate,
     check=check,
     oracle=oracle,

@@ -12,6 +12,10 @@ rule-like lines of the channel, and a key customer also mails asking to hear bac
 rule is worded without "Tier 2"/"key" (open deals summed for ``amount``), the amendment is the manager's
 reply in a thread that does not name the topic, an expired same-keyword rule sits in #support, and the
 requester's mail domain and signature no longer name the account (the contact card does).
+At 4-5 (session 29) the note's line says whose call the line is (the manager's), #support is a busy
+channel (the background's banter among the rule-like lines), and a colleague's later guess at a changed
+line sits there, never confirmed by the manager: it does not apply. At 5 the manager's amendment is a
+reply to the person's own mail, not a line in #support.
 
 Variants change the rule: ``amount`` (open deals above a threshold; the amendment lowers it)
 and ``stage`` (open deals at given stages; the amendment adds one).
@@ -23,6 +27,7 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
+from claw_gym.life.corpus import CHAT
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, field_in
 from claw_gym.world import World
@@ -51,6 +56,24 @@ CHATTER = [
     "I'm covering the late shift on Thursday",
 ]
 STAGES_OPEN = ("lead", "qualified", "proposal", "negotiation")
+#: levels 4-5: the support desk's own small talk in #support, beside the background's office banter
+DESK_TALK = [
+    "queue is quiet for once",
+    "who has the macro for password resets?",
+    "phones are ringing off the hook this morning",
+    "I'll take the next two, need a break after",
+    "anyone know if the release notes are out?",
+    "customer just called us heroes, framing that",
+    "back from lunch, picking up where I left off",
+    "the helpdesk search is slow again",
+    "thanks for covering earlier",
+    "closing out the old ones from last week",
+]
+#: levels 4-5: a colleague's guess at a changed line, which the manager (whose call the line is) never confirms
+GUESS = {
+    "amount": "is it {guess}k now for the second line? pretty sure I heard that somewhere",
+    "stage": "qualified goes up as well now, doesn't it? someone said so in the kitchen",
+}
 
 
 def _domain(ctx: Ctx, account: str, hard: bool) -> str:
@@ -77,7 +100,8 @@ def _rules(ctx: Ctx, hard: bool) -> dict[str, Any]:
                 "new": new,
                 "line": f"whoever's open deals in the CRM come to more than EUR {old:,} together: hand their tickets "
                 f"to the second line ({how}). The rest get a public reply on the ticket within the time their "
-                "plan gives",
+                "plan gives. Where the line sits is {owner}'s call, nobody else's",
+                "guess": new - 10_000,
                 "context": "{other} had {mid}k open with us across two deals and only got the standard reply "
                 "last week - not amused",
                 "amend": f"fair. anything over {new // 1000}k together goes up from now on, not {old // 1000}k",
@@ -100,7 +124,9 @@ def _rules(ctx: Ctx, hard: bool) -> dict[str, Any]:
             "old": ["negotiation"],
             "new": ["negotiation", "proposal"],
             "line": f"whoever has a deal in negotiation in the CRM: hand their tickets to the second line ({how}). "
-            "The rest get a public reply on the ticket within the time their plan gives",
+            "The rest get a public reply on the ticket within the time their plan gives. Which stages count is "
+            "{owner}'s call, nobody else's",
+            "guess": ["negotiation", "proposal", "qualified"],
             "context": "{other} went with someone else - they were at proposal with us and only got the standard reply",
             "amend": "ok, proposal goes up as well from now on then",
         }
@@ -138,6 +164,12 @@ def _deal_shapes(ctx: Ctx, rule: dict[str, Any], n: int, hard: bool) -> list[Sha
     def k(lo: int, hi: int) -> int:
         return int(ctx.rng.integers(lo, hi)) * 1000
 
+    def plain(g: int, lo: int) -> Shape:
+        """Two open deals summing between a colleague's guessed line ``g`` and the real one ``lo`` (in k)."""
+        total = int(ctx.rng.integers(g + 2, lo - 1))
+        a = int(ctx.rng.integers(3, total - 3))
+        return [("qualified", float(a * 1000)), (ctx.pick(["lead", "proposal"]), float((total - a) * 1000))]
+
     if rule["kind"] == "amount":
         lo, hi = rule["new"] // 1000, rule["old"] // 1000
         if hard:
@@ -146,7 +178,7 @@ def _deal_shapes(ctx: Ctx, rule: dict[str, Any], n: int, hard: bool) -> list[Sha
             shapes: list[Shape] = [
                 [(ctx.pick(["proposal", "negotiation"]), k(hi + 5, hi + 60)), ("lead", k(3, 12))],
                 [("qualified", float(a)), ("proposal", float(mid * 1000 - a))],
-                [("qualified", k(5, lo // 2)), (ctx.pick(["lead", "proposal"]), k(5, lo // 2 - 3))],
+                plain(rule["guess"] // 1000, lo),
                 [(ctx.pick(["won", "lost"]), k(hi + 10, hi + 80)), ("qualified", k(lo // 2 + 1, lo - 5))],
             ]
         else:
@@ -167,7 +199,7 @@ def _deal_shapes(ctx: Ctx, rule: dict[str, Any], n: int, hard: bool) -> list[Sha
             shapes = [
                 shapes[0] + [("lost", k(20, 90))],
                 shapes[1] + [("lead", k(10, 40))],
-                shapes[2] + [("won", k(40, 150))],
+                [("qualified", shapes[2][0][1]), ("won", k(40, 150))],  # key only by a colleague's guess
                 shapes[3] + [("lead", k(10, 60))],
             ]
     return [[(st, float(a)) for st, a in deals] for deals in (shapes * 2)[:n]]
@@ -178,14 +210,47 @@ def _post(ctx: Ctx, t: int, sender: str, text: str) -> None:
     plant.chat(ctx, t, "support", sender, text)
 
 
+def _busy(ctx: Ctx, people: list[str]) -> None:
+    """Levels 4-5: #support as busy as an office channel: about one line a working day over the history,
+    the background's banter and the desk's own small talk."""
+    start = clock.day_start(ctx.now) - 88 * clock.DAY
+    for _ in range(int(ctx.rng.integers(55, 75))):
+        t = start + int(ctx.rng.integers(0, 86)) * clock.DAY + int(ctx.rng.integers(8 * 60 + 30, 18 * 60)) * 60
+        if clock.to_datetime(t).weekday() >= 5:
+            continue
+        pool = CHAT if ctx.rng.integers(2) else DESK_TALK
+        text = ctx.pick(list(pool)).format(
+            time=ctx.pick(["12:30", "13:00", "15:00"]), thing="the release", project="the migration", metric="latency"
+        )
+        if "friday" in text and clock.to_datetime(t).weekday() != 4:
+            text = "happy almost-weekend"
+        _post(ctx, plant.jitter(ctx, t), ctx.pick(people), text)
+
+
+def _mailed_amendment(ctx: Ctx, boss: str, t: int, context: str, amend: str) -> int:
+    """Level 5: the person raises the lost customer by mail and the manager's reply moves the line: the
+    amendment arrives on another channel than the note and #support, its subject naming no topic. Returns
+    the reply's time."""
+    subject = ctx.pick(["quick one", "last week", "before Monday", "a thought"])
+    asked = t - int(ctx.rng.integers(2, 6)) * clock.HOUR
+    asked_text, amend_text = context[:1].upper() + context[1:] + ".", amend[:1].upper() + amend[1:]
+    plant.mail_out(ctx, "workmail", plant.jitter(ctx, asked), boss, subject, asked_text)
+    reply = plant.mail_in(ctx, "workmail", plant.jitter(ctx, t, 10), boss, f"Re: {subject}", amend_text)
+    return int(reply["time"])
+
+
 def generate(ctx: Ctx) -> Scenario:
     contacts = ctx.svc("contacts")
     hard = ctx.difficulty >= 4
     rule = _rules(ctx, hard)
     back = day.days_back(ctx)
     t_rule = day.past(ctx, back + int(ctx.rng.integers(5, 12)))
-    day.note_with_line(ctx, rule["line"], t_rule, extra=3 + ctx.difficulty // 2)
-    boss = ctx.person("manager")
+    if hard:  # the line names whose call it is
+        boss = ctx.person("manager")
+        day.note_with_line(ctx, rule["line"].replace("{owner}", boss.first), t_rule, extra=3 + ctx.difficulty // 2)
+    else:
+        day.note_with_line(ctx, rule["line"], t_rule, extra=3 + ctx.difficulty // 2)
+        boss = ctx.person("manager")
     mates = [p for p in ctx.persona.people if p.relation == "colleague"]
     t_amend = day.past(ctx, back)
     chatter = ctx.sample(CHATTER, 2 + ctx.difficulty // 2)
@@ -208,13 +273,17 @@ def generate(ctx: Ctx) -> Scenario:
             f"from a customer with {decoy} goes straight to them",
         )
         mid = (rule["new"] + rule["old"]) // 2000 if rule["kind"] == "amount" else 0
-        _post(
-            ctx,
-            t_amend - int(ctx.rng.integers(20, 90)) * clock.MINUTE,
-            mates[0].name,
-            rule["context"].format(other=others[0], mid=mid),
-        )
-    _post(ctx, t_amend, boss.name, rule["amend"])
+        context = rule["context"].format(other=others[0], mid=mid)
+        if ctx.difficulty >= 5:  # the manager answers the person's own mail, not the channel
+            t_amend = _mailed_amendment(ctx, boss.email, t_amend, context, rule["amend"])
+        else:
+            _post(ctx, t_amend - int(ctx.rng.integers(20, 90)) * clock.MINUTE, mates[0].name, context)
+        _busy(ctx, [m.name for m in mates] + [boss.name])
+        guess = GUESS[rule["kind"]].format(guess=rule["guess"] // 1000 if rule["kind"] == "amount" else 0)
+        t_guess = min(t_amend + int(ctx.rng.integers(6, 20)) * clock.DAY, ctx.now - 4 * clock.DAY)
+        _post(ctx, plant.jitter(ctx, t_guess), mates[-1].name, guess)
+    if ctx.difficulty < 5:
+        _post(ctx, t_amend, boss.name, rule["amend"])
     people = ctx.sample(NAMES, n + 2)
     buyers, people = people[n:], people[:n]
     shapes = _deal_shapes(ctx, rule, n, hard)
@@ -299,6 +368,7 @@ def generate(ctx: Ctx) -> Scenario:
             "deal_ids": [d for t in tickets if t["key"] for d in t["deals"]],
             "channel": "support",
             "rule_at": [t_rule, t_amend],
+            "owner": boss.name,
         },
         deadline=last + clock.MINUTE,
         deadline_stated=True,  # each ticket states its first-response time
@@ -306,7 +376,7 @@ def generate(ctx: Ctx) -> Scenario:
     )
 
 
-RULE = "a line in the person's running note (amended later in #support) says"
+RULE = "a line in the person's running note (amended later by their manager) says"
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
@@ -416,12 +486,21 @@ def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
     return _plan(world, f, [{**t, "key": _key(old, [deals[d] for d in t["deals"]])} for t in f["tickets"]])
 
 
+def guess_oracle(world: World, f: dict[str, Any]) -> list[str]:
+    """Levels 4-5: follows a colleague's later guess at the line in #support, which the manager never confirmed."""
+    rule = f["rule"]
+    deals = world.services["crm"].table("deals")
+    guessed = {**rule, "new": rule["guess"]}
+    return _plan(world, f, [{**t, "key": _key(guessed, [deals[d] for d in t["deals"]])} for t in f["tickets"]])
+
+
 FAMILY = Family(
     name="support-shift",
     kind="proactive",
     services=("helpdesk", "crm", "chat", "notes", "contacts", "workmail"),
     summary="Every ticket of the day is handled by its own SLA time as the person's rule (a line in a running "
-    "note, amended later in #support) says: key accounts' tickets (by their open CRM deal) are urgent, posted in "
+    "note, amended later by the manager: in #support, at level 5 by mail; a colleague's unconfirmed guess does not "
+    "count) says: key accounts' tickets (by their open CRM deal) are urgent, posted in "
     "#support and noted on the deal; the others get a public first reply and stay with us; a key customer who "
     "mails hears back by their time.",
     generate=generate,

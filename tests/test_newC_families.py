@@ -333,8 +333,12 @@ def test_support_shift_hard_end_hides_the_account_and_the_topic(difficulty):
             assert first not in t["email"].split("@")[1]
             people = w.services["contacts"].search(query=t["email"])["items"]
             assert [p["company"] for p in people] == [t["account"]]
-        amend = next(m for m in msgs if m["channel"] == "support" and m["time"] == f["rule_at"][1])
-        assert not re.search(r"tier|rule|key", amend["text"], re.I), amend["text"]
+        if difficulty == 5:  # the manager's reply to the person's mail (tests/test_depth_s29b.py)
+            mails = w.services["workmail"].table("messages").values()
+            said = next(m["body"] for m in mails if m["time"] == f["rule_at"][1])
+        else:
+            said = next(m["text"] for m in msgs if m["channel"] == "support" and m["time"] == f["rule_at"][1])
+        assert not re.search(r"tier|rule|key", said, re.I), said
         notes = [n["body"] for n in w.services["notes"].table("notes").values() if "#support" in n["body"]]
         assert notes and not re.search(r"tier 2|key account", notes[0], re.I)
         decoy = [m for m in msgs if m["channel"] == "support" and "Tier 2 rule" in m["text"]]
@@ -637,8 +641,8 @@ def test_household_day_another_way_passes_a_hedge_and_a_busy_day_fail(variant):
 
 @pytest.mark.parametrize("variant", ["school", "club"])
 def test_household_day_hard_end_only_the_date_names_the_letter(variant):
-    """At 4-5 the sender's three letters carry no month in their subject: the fee mail's "letter of <month>"
-    is found by the received dates; the running note's rule avoids the obvious words next to another place's
+    """At 4-5 the sender's three letters carry no month in their subject (the fee mail names no letter either:
+    tests/test_depth_s29b.py); the running note's rule avoids the obvious words next to another place's
     same-keyword line; the firm's text does not name the repair."""
     env = _env("household-day", 5, variant=variant)
     f, w = env.scenario.facts, env.world
