@@ -234,14 +234,18 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
     """After the prompts: read the laptop's log, answer each card in the shade, report the foreign ids."""
-    wait = f["last"] - world.clock.now + 2 * clock.MINUTE
-    steps = [
-        A.wait(wait, wake=False),
+    early, *rest = f["foreign"]  # the first foreign prompt comes soon after the start, the rest near ours
+    steps = [  # deny the early one as it comes: by the trigger a busy shade has paged it far down
+        A.wait(f["first"] - world.clock.now + 30, wake=False),
+        S.open_shade(),
+        S.tap(f"text=Deny {early}"),
+        A.key("back"),
+        A.wait(f["last"] - f["first"] - 30 + 2 * clock.MINUTE, wake=False),
         A.shell(f"claw files read {LOG}"),
         S.open_shade(),
         S.tap(f"text=Approve {f['ours']}"),
     ]
-    for rid in f["foreign"]:
+    for rid in rest:
         steps.append(S.tap(f"text=Deny {rid}"))
     ids = ", ".join(f"{rid} ({f['places'][rid]})" if f.get("places") else rid for rid in f["foreign"])
     steps += [

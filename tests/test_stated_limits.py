@@ -19,6 +19,7 @@ import pytest
 import claw_gym
 from claw_gym import actions as A
 from claw_gym import clock
+from claw_gym.devices.phone import script as S
 from claw_gym.envs.kit import deadlines
 from claw_gym.replay import finish_episode
 from claw_gym.tasks import families
@@ -124,6 +125,8 @@ def test_acting_just_before_the_stated_limit_passes(family, difficulty):
         env.step(A.wait(limit - 10 * clock.MINUTE - u.world.clock.now, wake=False))
         # the family's own solution from here (its waits for arrivals already past are dropped)
         steps = [a for a in families()[family].oracle(u.world, u.scenario.facts) if '"seconds": -' not in a]
+        if family == "xdev-signin-approve":  # its oracle denies the early prompt as it comes; this late, page on
+            steps = _answer_every_card_paging(u.scenario.facts) + [a for a in steps if '"shell"' in a]
         info: dict = {}
         for action in steps:
             _, _, terminated, truncated, info = env.step(action)
@@ -135,3 +138,10 @@ def test_acting_just_before_the_stated_limit_passes(family, difficulty):
         assert info["verdict"]["passed"], failed
     finally:
         env.close()
+
+
+def _answer_every_card_paging(f: dict) -> list[str]:
+    """Late in a busy day the first prompt is pages down the shade: answer what shows, page on (a tap on
+    a card that is not on this page is an error observation and changes nothing)."""
+    answers = [S.tap(f"text=Approve {f['ours']}")] + [S.tap(f"text=Deny {rid}") for rid in f["foreign"]]
+    return [S.open_shade(), *[a for _ in range(8) for a in (*answers, S.tap("id/more"))], A.key("back")]
