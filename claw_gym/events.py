@@ -64,6 +64,10 @@ class Timeline:
     # The delivered history as last snapshotted, keyed by the list, its version and length: reused
     # (no copy of thousands of events) while nothing was delivered.
     _hfrozen: Any = field(default=None, repr=False, compare=False)
+    # Whether ``history`` is known to be in (time, seq) order: then an event scheduled into the past
+    # is inserted at its place (a bisect) instead of re-sorting thousands of events, with the same result.
+    # False after a delivery out of order or a restore (an unknown list); the next sort makes it True.
+    _in_order: bool = field(default=True, repr=False, compare=False)
 
     def _pending_changed(self) -> None:
         self._ptoken = self.versions.next()
@@ -78,10 +82,7 @@ class Timeline:
         if not event.id:
             event.id = f"ev{self._seq:05d}"
         if event.time <= world.clock.now:
-            self._deliver(world, event)
-            # keep history sorted even if generators schedule out of order
-            if len(self.history) > 1 and (self.history[-2].time, self.history[-2].seq) > (event.time, event.seq):
-                self.history.sort(key=_order)
+            self._deliver(world, event, placing=True)
         elif not self.pending or (self.pending[-1].time, self.pending[-1].seq) <= (event.time, event.seq):
             self.pending.append(event)  # the common case: generators schedule in time order
             self._pending_changed()
@@ -108,12 +109,26 @@ class Timeline:
     def next_time(self) -> int | None:
         return self.pending[0].time if self.pending else None
 
-    def _deliver(self, world: World, event: Event) -> None:
+    def _deliver(self, world: World, event: Event, placing: bool = False) -> None:
+        """Store the event's record and add it to history; ``placing`` (a schedule into the past) keeps
+        history sorted, as a full sort would: a bisect when the rest is known to be in order."""
         if event.record is not None and event.table is not None:
             svc = world.services.get(event.service)
             if svc is not None:
                 event.record = svc.insert(event.table, event.record)
-        self.history.append(event)
+        history = self.history
+        if history and (history[-1].time, history[-1].seq) > (event.time, event.seq):
+            if not placing:
+                history.append(event)  # delivered late (the clock moved past it): sorted on the next placing
+                self._in_order = False
+            elif self._in_order:
+                bisect.insort_right(history, event, key=_order)
+            else:
+                history.append(event)
+                history.sort(key=_order)
+                self._in_order = True
+        else:
+            history.append(event)
         self._history_changed()
 
     def extend(self, past: list[Event], future: list[Event]) -> None:
@@ -175,6 +190,7 @@ class Timeline:
         history, frozen_pending, self._seq = state
         if self._hfrozen is None or self._hfrozen[1] is not history or self._hfrozen[0] != self._history_key():
             self.history[:] = history
+            self._in_order = False  # the snapshot's list, whatever its order: the next placing sorts
             self._history_changed()  # search indexes rebuild
             self._hfrozen = (self._history_key(), history)
         token, classes, pending = frozen_pending

@@ -47,11 +47,18 @@ def record_time(rec: dict, created: dict[int, int]) -> int | None:
 def plan(world: World) -> dict[str, str]:
     """old id -> new id for every record id that moves (tables sharing a prefix are left alone)."""
     tl = world.timeline
-    # the earliest event that placed each record (later ones overwrite: walk backwards)
-    events = tl.history + tl.pending
-    created = {id(e.record): e.time for e in reversed(events) if e.table is not None and e.record is not None}
-    # a record placed without a creation event (the life's moved meeting) dates from its first mention
-    created = {**{id(e.record): e.time for e in reversed(events) if e.record is not None}, **created}
+    # the earliest event that placed each record; a record placed without a creation event (the
+    # life's moved meeting) dates from its first mention. One pass: the first time seen is kept.
+    placed: dict[int, int] = {}
+    mentioned: dict[int, int] = {}
+    for events in (tl.history, tl.pending):
+        for e in events:
+            rec = e.record
+            if rec is not None:
+                seen = placed if e.table is not None else mentioned
+                if (k := id(rec)) not in seen:
+                    seen[k] = e.time
+    created = {**mentioned, **placed}
     prefixes: dict[str, int] = defaultdict(int)
     for svc in world.services.values():
         for tab in svc.tables.values():
@@ -161,7 +168,7 @@ def renumber(world: World, scenario: Scenario) -> dict[str, str]:
         touched = False
         for tab in svc.tables.values():
             rows = tab.rows
-            if rows and sum([remap(rec) for rec in rows.values()]):
+            if rows and _remap_rows(rows, background, get, remap):
                 touched = True
                 n = len(tab.prefix)
                 recs = sorted(rows.values(), key=lambda r: int(r["id"][n:]) if r["id"][n:].isdigit() else 0)
@@ -190,6 +197,25 @@ def renumber(world: World, scenario: Scenario) -> dict[str, str]:
 #: fields of the life's records that hold another record's id (plus the record's own)
 _LINKS = ("id", *LINK_KEYS)
 _SEP = "\x1f"  # joins event lines for one pass of the pattern (no line holds it)
+
+
+def _remap_rows(
+    rows: dict[str, dict], background: set[int], get: Callable[[str], str | None], remap: Callable[[dict], bool]
+) -> bool:
+    """Remap a table's records in place; whether any changed. The life's records (most of them) are
+    done inline: only their id and link fields can name another record."""
+    changed = False
+    setitem, dget = dict.__setitem__, dict.get
+    for rec in rows.values():
+        if id(rec) in background:
+            for k in _LINKS:
+                v = dget(rec, k)
+                if type(v) is str and (new := get(v)) is not None:
+                    setitem(rec, k, new)
+                    changed = True
+        elif remap(rec):
+            changed = True
+    return changed
 
 
 def _remap_lines(events: list[Any], text: Callable[[str], str]) -> None:
