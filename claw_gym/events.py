@@ -10,7 +10,10 @@ disagree. Events after "now" wait in ``pending`` and are delivered by
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from . import clock
@@ -137,11 +140,12 @@ class Timeline:
         For generators that place thousands of records themselves (the life history):
         one sort instead of a bisect per event. Events get ids and seqs as in ``schedule``.
         """
-        for ev in past + future:
-            self._seq += 1
-            ev.seq = self._seq
+        last = self._seq
+        for last, ev in enumerate(chain(past, future), start=self._seq + 1):
+            ev.seq = last
             if not ev.id:
-                ev.id = f"ev{self._seq:05d}"
+                ev.id = f"ev{last:05d}"
+        self._seq = last
         self.history = _merged(self.history, past)
         self.pending = _merged(self.pending, future)
         if future:
@@ -199,8 +203,8 @@ class Timeline:
             self._ptoken, self._pfrozen = token, frozen_pending
 
 
-def _order(e: Event) -> tuple[int, int]:
-    return (e.time, e.seq)
+#: an event's place in time, (time, seq): the sort key of history and pending (C-level, no frame per call)
+_order: Callable[[Event], tuple[int, int]] = attrgetter("time", "seq")
 
 
 def _merged(base: list[Event], new: list[Event]) -> list[Event]:

@@ -82,23 +82,34 @@ def _table_plan(prefix: str, recs: list[dict], created: dict[int, int], rng: Any
     """The table's ids handed out again in time order (untimed records at drawn places)."""
     when: dict[str, int | None] = {}
     n = len(prefix)
+    dget, cget = dict.get, created.get
     for rec in recs:
-        rid = dict.get(rec, "id")
+        rid = dget(rec, "id")
         if type(rid) is not str or rid[:n] != prefix or not rid[n:].isdigit():
             continue
-        t = record_time(rec, created)
+        t = cget(id(rec))  # record_time(), inlined: it runs for every record of the world
+        if t is None:
+            for k in TIME_KEYS:
+                if type(v := dget(rec, k)) is int:
+                    t = v
+                    break
         if rid in when:  # one id, several records (a stored row and its pending replacement)
             old = when[rid]
             t = old if t is None else (t if old is None else min(old, t))
         when[rid] = t
     if len(when) < 2:
         return {}
-    known = [t for t in when.values() if t is not None]
+    nums = [int(rid[n:]) for rid in when]
+    # rows are kept in id order: then the ids need no sort (sorted() of sorted ints is one pass)
+    ids = list(when) if nums == sorted(nums) else sorted(when, key=lambda rid: int(rid[n:]))
+    times = [when[rid] for rid in ids]
+    if None not in times and times == sorted(times):  # type: ignore[type-var]  # (no None: all ints)
+        return {}  # already in time order (most of the life's tables): nothing moves, nothing drawn
+    known = [t for t in times if t is not None]
     lo, hi = (min(known), max(known)) if known else (0, 1)
-    ids = sorted(when, key=lambda rid: int(rid[n:]))
     untimed = len(ids) - len(known)
     draws = iter(rng.integers(lo, hi + 1, size=untimed).tolist()) if untimed else iter(())
-    keyed = [((t if (t := when[rid]) is not None else next(draws)), k) for k, rid in enumerate(ids)]
+    keyed = [((t if t is not None else next(draws)), k) for k, t in enumerate(times)]
     keyed.sort()
     return {ids[k]: new for (_, k), new in zip(keyed, ids) if ids[k] != new}
 
