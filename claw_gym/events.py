@@ -141,10 +141,11 @@ class Timeline:
         one sort instead of a bisect per event. Events get ids and seqs as in ``schedule``.
         """
         last = self._seq
+        ids = _event_ids(last + len(past) + len(future))
         for last, ev in enumerate(chain(past, future), start=self._seq + 1):
             ev.seq = last
             if not ev.id:
-                ev.id = f"ev{last:05d}"
+                ev.id = ids[last - 1]
         self._seq = last
         self.history = _merged(self.history, past)
         self.pending = _merged(self.pending, future)
@@ -160,8 +161,9 @@ class Timeline:
         records whatever their date. Events scheduled later (in the episode) keep drawing from
         ``_seq``, which is at least the number renumbered here, so ids never collide.
         """
-        for n, ev in enumerate(self.history + self.pending, start=1):
-            ev.id = f"ev{n:05d}"
+        events = self.history + self.pending
+        for ev, eid in zip(events, _event_ids(len(events))):  # (zip stops at the last event)
+            ev.id = eid
         self._seq = max(self._seq, len(self.history) + len(self.pending))
         self._pending_changed()
         self._history_changed()
@@ -205,6 +207,20 @@ class Timeline:
 
 #: an event's place in time, (time, seq): the sort key of history and pending (C-level, no frame per call)
 _order: Callable[[Event], tuple[int, int]] = attrgetter("time", "seq")
+
+
+#: "ev00001", "ev00002", ...: the same strings for every world, formatted once (a tuple, rebound whole
+#: when it grows, so threads building worlds at once never see a half-made one)
+_EVENT_IDS: tuple[str, ...] = ()
+
+
+def _event_ids(n: int) -> tuple[str, ...]:
+    """At least the first ``n`` event ids, in order (every build numbers ~1,500 events)."""
+    global _EVENT_IDS
+    ids = _EVENT_IDS
+    if len(ids) < n:
+        ids = _EVENT_IDS = (*ids, *(f"ev{k:05d}" for k in range(len(ids) + 1, max(n, 2 * len(ids)) + 1)))
+    return ids
 
 
 def _merged(base: list[Event], new: list[Event]) -> list[Event]:

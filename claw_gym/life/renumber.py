@@ -207,6 +207,7 @@ def renumber(world: World, scenario: Scenario) -> dict[str, str]:
 
 #: fields of the life's records that hold another record's id (plus the record's own)
 _LINKS = ("id", *LINK_KEYS)
+_LINK_SET = frozenset(LINK_KEYS)
 _SEP = "\x1f"  # joins event lines for one pass of the pattern (no line holds it)
 
 
@@ -216,14 +217,17 @@ def _remap_rows(
     """Remap a table's records in place; whether any changed. The life's records (most of them) are
     done inline: only their id and link fields can name another record."""
     changed = False
-    setitem, dget = dict.__setitem__, dict.get
+    setitem, dget, unlinked = dict.__setitem__, dict.get, _LINK_SET.isdisjoint
     for rec in rows.values():
         if id(rec) in background:
-            for k in _LINKS:
-                v = dget(rec, k)
-                if type(v) is str and (new := get(v)) is not None:
-                    setitem(rec, k, new)
-                    changed = True
+            if type(v := dget(rec, "id")) is str and (new := get(v)) is not None:
+                setitem(rec, "id", new)
+                changed = True
+            if not unlinked(rec):  # the few with a link field
+                for k in LINK_KEYS:
+                    if type(v := dget(rec, k)) is str and (new := get(v)) is not None:
+                        setitem(rec, k, new)
+                        changed = True
         elif remap(rec):
             changed = True
     return changed
