@@ -80,23 +80,11 @@ def plan(world: World) -> dict[str, str]:
 
 def _table_plan(prefix: str, recs: list[dict], created: dict[int, int], rng: Any) -> dict[str, str]:
     """The table's ids handed out again in time order (untimed records at drawn places)."""
-    when: dict[str, int | None] = {}
     n = len(prefix)
     dget, cget = dict.get, created.get
-    for rec in recs:
-        rid = dget(rec, "id")
-        if type(rid) is not str or rid[:n] != prefix or not rid[n:].isdigit():
-            continue
-        t = cget(id(rec))  # record_time(), inlined: it runs for every record of the world
-        if t is None:
-            for k in TIME_KEYS:
-                if type(v := dget(rec, k)) is int:
-                    t = v
-                    break
-        if rid in when:  # one id, several records (a stored row and its pending replacement)
-            old = when[rid]
-            t = old if t is None else (t if old is None else min(old, t))
-        when[rid] = t
+    when = _when_plain(prefix, [dget(rec, "id") for rec in recs], [cget(id(rec)) for rec in recs])
+    if when is None:
+        when = _when_general(prefix, recs, created)
     if len(when) < 2:
         return {}
     nums = [int(rid[n:]) for rid in when]
@@ -112,6 +100,40 @@ def _table_plan(prefix: str, recs: list[dict], created: dict[int, int], rng: Any
     keyed = [((t if t is not None else next(draws)), k) for k, t in enumerate(times)]
     keyed.sort()
     return {ids[k]: new for (_, k), new in zip(keyed, ids) if ids[k] != new}
+
+
+def _when_general(prefix: str, recs: list[dict], created: dict[int, int]) -> dict[str, int | None]:
+    """id -> when the record appeared (:func:`record_time`; None: untimed), for the table's records
+    whose id is ``<prefix><digits>``; an id held by several records takes the earliest time."""
+    when: dict[str, int | None] = {}
+    n = len(prefix)
+    for rec in recs:
+        rid = dict.get(rec, "id")
+        if type(rid) is not str or rid[:n] != prefix or not rid[n:].isdigit():
+            continue
+        t = record_time(rec, created)
+        if rid in when:  # one id, several records (a stored row and its pending replacement)
+            old = when[rid]
+            t = old if t is None else (t if old is None else min(old, t))
+        when[rid] = t
+    return when
+
+
+def _when_plain(prefix: str, rids: list[Any], times: list[int | None]) -> dict[str, int | None] | None:
+    """id -> creation time when the table is plain (every record has a distinct ``<prefix><digits>`` id
+    and a creation event): the general loop's result in a few C-level passes; else None."""
+    if None in times:
+        return None
+    try:
+        joined = _SEP.join(rids)
+    except TypeError:  # an id that is not a string
+        return None
+    if joined.count(_SEP) != len(rids) - 1 or len(set(rids)) != len(rids):
+        return None
+    p = re.escape(prefix)
+    if re.fullmatch(rf"{p}\d+(?:{_SEP}{p}\d+)*", joined) is None:
+        return None
+    return dict(zip(rids, times))
 
 
 def remap_text(mapping: dict[str, str]) -> Callable[[str], str]:
