@@ -44,7 +44,6 @@ HISTORY_DAYS = 92
 STREAM_DAYS = 3  # background arrivals planned after "now"
 QUIET_DAYS = 7  # the family's people get no background traffic this close to "now"
 OVERSHOOT = 1.1  # rendered words per planned word (measured)
-_TITLE_KEYS = frozenset(("title", "subject", "account"))  # the fields settle() looks background records up by
 
 
 def target_words(difficulty: int) -> int:
@@ -165,24 +164,22 @@ class Life(WorldRef):
         self._by_title: dict[str, list[Event]] = {}
         self._by_person: dict[str, list[Event]] = {}
         own, by_title, by_person, get = self.own, self._by_title, self._by_person, dict.get
-        titled = _TITLE_KEYS.isdisjoint
         for r in p.events:
             if r.table is None:
                 continue
             rec = r.record
             assert rec is not None  # Plan.add gives every event with a table its record
             own.add(id(rec))
-            if not titled(rec):
-                for key in ("title", "subject", "account"):
-                    v = get(rec, key)  # raw read: these fields are never lazy
-                    if v is not None:
-                        k = v.lower()
-                        if k[:3] in ("re:", "fw:", "fwd"):
-                            k = _strip_prefix(k)
-                        if (same := get(by_title, k)) is None:  # (setdefault would build a list per call)
-                            by_title[k] = [r]
-                        else:
-                            same.append(r)
+            for key in ("title", "subject", "account"):
+                v = get(rec, key)  # raw read: these fields are never lazy
+                if v is not None:
+                    k = v.lower()
+                    if k[:3] in ("re:", "fw:", "fwd"):
+                        k = _strip_prefix(k)
+                    if (same := get(by_title, k)) is None:  # (setdefault would build a list per call)
+                        by_title[k] = [r]
+                    else:
+                        same.append(r)
             if r.person:
                 if (theirs := get(by_person, r.person)) is None:
                     by_person[r.person] = [r]

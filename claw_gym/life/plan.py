@@ -45,7 +45,6 @@ LINK_KEYS = ("deal", "in_reply_to", "tx_id")
 #: the fields that may hold a Lazy text (their records are LazyRecords)
 LAZY_KEYS = ("body", "notes", "content")
 _LINK_SET = frozenset(LINK_KEYS)
-_LAZY_SET = frozenset(LAZY_KEYS)
 
 
 @dataclass
@@ -126,10 +125,9 @@ class Plan:
         """Plan an event whose record is new. Returns None when the service is not in the world."""
         if service not in self.present:
             return None
-        if not _LAZY_SET.isdisjoint(fields):  # (most records have no field that may be lazy)
-            get = fields.get
-            if type(get("body")) is Lazy or type(get("notes")) is Lazy or type(get("content")) is Lazy:
-                fields = LazyRecord(fields)  # only records with a lazy field need the subclass
+        get = fields.get
+        if type(get("body")) is Lazy or type(get("notes")) is Lazy or type(get("content")) is Lazy:
+            fields = LazyRecord(fields)  # only records with a lazy field need the subclass
         ev = Event(int(time), service, kind, text, table, fields, "", 0, person)
         self.events.append(ev)
         return ev
