@@ -601,3 +601,25 @@ def test_renumbered_worlds_are_the_same_in_every_process():
         for k in (1, 2)
     }
     assert len(outs) == 1
+
+
+def test_a_past_event_lands_where_a_full_sort_of_the_history_puts_it():
+    """Timeline.schedule bisects a past event into a history it knows is in order, and sorts again
+    once a late delivery left it out of order: either way the list a full sort would give."""
+    spec = claw_gym.catalog(family="invoice-expense", difficulty=1)[0]
+    world, _ = build(suite.family_of(spec), spec, 0)
+    tl, now = world.timeline, world.clock.now
+
+    def in_order() -> list[tuple[int, int]]:
+        return sorted((e.time, e.seq) for e in tl.history)
+
+    for k, back in enumerate((5, 90 * clock.DAY, 3 * clock.DAY, 5, 40 * clock.DAY)):
+        world.schedule(Event(now - back, "events", "note", f"past {k}"))
+        assert [(e.time, e.seq) for e in tl.history] == in_order()
+    late = world.schedule(Event(now + 10, "events", "note", "due soon"))  # pending
+    world.clock.now = now + 100  # the clock passes it without delivering (as a raw clock move does)
+    world.schedule(Event(now + 50, "events", "note", "placed after it"))
+    tl.advance(world)  # delivers the pending one after a later event: history out of order
+    assert tl.history[-1] is late and not tl._in_order
+    world.schedule(Event(now - clock.DAY, "events", "note", "into the past again"))
+    assert [(e.time, e.seq) for e in tl.history] == in_order() and tl._in_order
