@@ -10,7 +10,10 @@ disagree. Events after "now" wait in ``pending`` and are delivered by
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from . import clock
@@ -64,6 +67,10 @@ class Timeline:
     # The delivered history as last snapshotted, keyed by the list, its version and length: reused
     # (no copy of thousands of events) while nothing was delivered.
     _hfrozen: Any = field(default=None, repr=False, compare=False)
+    # Whether ``history`` is known to be in (time, seq) order: then an event scheduled into the past
+    # is inserted at its place (a bisect) instead of re-sorting thousands of events, with the same result.
+    # False after a delivery out of order or a restore (an unknown list); the next sort makes it True.
+    _in_order: bool = field(default=True, repr=False, compare=False)
 
     def _pending_changed(self) -> None:
         self._ptoken = self.versions.next()
@@ -78,10 +85,7 @@ class Timeline:
         if not event.id:
             event.id = f"ev{self._seq:05d}"
         if event.time <= world.clock.now:
-            self._deliver(world, event)
-            # keep history sorted even if generators schedule out of order
-            if len(self.history) > 1 and (self.history[-2].time, self.history[-2].seq) > (event.time, event.seq):
-                self.history.sort(key=_order)
+            self._deliver(world, event, placing=True)
         elif not self.pending or (self.pending[-1].time, self.pending[-1].seq) <= (event.time, event.seq):
             self.pending.append(event)  # the common case: generators schedule in time order
             self._pending_changed()
@@ -108,12 +112,26 @@ class Timeline:
     def next_time(self) -> int | None:
         return self.pending[0].time if self.pending else None
 
-    def _deliver(self, world: World, event: Event) -> None:
+    def _deliver(self, world: World, event: Event, placing: bool = False) -> None:
+        """Store the event's record and add it to history; ``placing`` (a schedule into the past) keeps
+        history sorted, as a full sort would: a bisect when the rest is known to be in order."""
         if event.record is not None and event.table is not None:
             svc = world.services.get(event.service)
             if svc is not None:
                 event.record = svc.insert(event.table, event.record)
-        self.history.append(event)
+        history = self.history
+        if history and (history[-1].time, history[-1].seq) > (event.time, event.seq):
+            if not placing:
+                history.append(event)  # delivered late (the clock moved past it): sorted on the next placing
+                self._in_order = False
+            elif self._in_order:
+                bisect.insort_right(history, event, key=_order)
+            else:
+                history.append(event)
+                history.sort(key=_order)
+                self._in_order = True
+        else:
+            history.append(event)
         self._history_changed()
 
     def extend(self, past: list[Event], future: list[Event]) -> None:
@@ -122,11 +140,13 @@ class Timeline:
         For generators that place thousands of records themselves (the life history):
         one sort instead of a bisect per event. Events get ids and seqs as in ``schedule``.
         """
-        for ev in past + future:
-            self._seq += 1
-            ev.seq = self._seq
+        last = self._seq
+        ids = _event_ids(last + len(past) + len(future))
+        for last, ev in enumerate(chain(past, future), start=self._seq + 1):
+            ev.seq = last
             if not ev.id:
-                ev.id = f"ev{self._seq:05d}"
+                ev.id = ids[last - 1]
+        self._seq = last
         self.history = _merged(self.history, past)
         self.pending = _merged(self.pending, future)
         if future:
@@ -141,8 +161,9 @@ class Timeline:
         records whatever their date. Events scheduled later (in the episode) keep drawing from
         ``_seq``, which is at least the number renumbered here, so ids never collide.
         """
-        for n, ev in enumerate(self.history + self.pending, start=1):
-            ev.id = f"ev{n:05d}"
+        events = self.history + self.pending
+        for ev, eid in zip(events, _event_ids(len(events))):  # (zip stops at the last event)
+            ev.id = eid
         self._seq = max(self._seq, len(self.history) + len(self.pending))
         self._pending_changed()
         self._history_changed()
@@ -175,6 +196,7 @@ class Timeline:
         history, frozen_pending, self._seq = state
         if self._hfrozen is None or self._hfrozen[1] is not history or self._hfrozen[0] != self._history_key():
             self.history[:] = history
+            self._in_order = False  # the snapshot's list, whatever its order: the next placing sorts
             self._history_changed()  # search indexes rebuild
             self._hfrozen = (self._history_key(), history)
         token, classes, pending = frozen_pending
@@ -183,8 +205,22 @@ class Timeline:
             self._ptoken, self._pfrozen = token, frozen_pending
 
 
-def _order(e: Event) -> tuple[int, int]:
-    return (e.time, e.seq)
+#: an event's place in time, (time, seq): the sort key of history and pending (C-level, no frame per call)
+_order: Callable[[Event], tuple[int, int]] = attrgetter("time", "seq")
+
+
+#: "ev00001", "ev00002", ...: the same strings for every world, formatted once (a tuple, rebound whole
+#: when it grows, so threads building worlds at once never see a half-made one)
+_EVENT_IDS: tuple[str, ...] = ()
+
+
+def _event_ids(n: int) -> tuple[str, ...]:
+    """At least the first ``n`` event ids, in order (every build numbers ~1,500 events)."""
+    global _EVENT_IDS
+    ids = _EVENT_IDS
+    if len(ids) < n:
+        ids = _EVENT_IDS = (*ids, *(f"ev{k:05d}" for k in range(len(ids) + 1, max(n, 2 * len(ids)) + 1)))
+    return ids
 
 
 def _merged(base: list[Event], new: list[Event]) -> list[Event]:

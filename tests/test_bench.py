@@ -52,6 +52,15 @@ def test_quick_table_and_markdown_render(capsys):
     assert "| measure |" in capsys.readouterr().out
 
 
+def test_import_row_reads_the_childs_cpu_clock_when_asked():
+    from claw_gym.bench.rl import import_seconds
+
+    cpu = import_seconds(Config(quick=True, repeats=2, clock="cpu"))
+    wall = import_seconds(Config(quick=True, repeats=2))
+    # both are seconds of one fresh import (never asserted against a target: speed lives in the bench)
+    assert 0 < cpu.median < 60 and 0 < wall.median < 60
+
+
 @pytest.mark.slow
 def test_soak_10000_episodes_memory_fds_children_flat():
     f = soak(10_000, warmup=300)

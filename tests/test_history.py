@@ -532,6 +532,36 @@ def test_every_table_hands_out_its_ids_in_time_order_and_the_facts_follow(family
     same(plain_scenario.facts, scenario.facts)
 
 
+def test_plain_tables_take_the_short_way_with_the_general_loops_result():
+    """renumber's C-level pass for plain tables gives what the record-by-record loop gives, and
+    declines every table that is not plain (so the loop, and its draws, decide there)."""
+    from claw_gym.life import renumber as rn
+
+    recs = [{"id": f"m{k:04d}", "time": 100 - k} for k in range(1, 6)]
+    created = {id(r): 10 * k for k, r in enumerate(recs)}
+    times = [created[id(r)] for r in recs]
+    assert rn._when_plain("m", [r["id"] for r in recs], times) == rn._when_general("m", recs, created)
+    odd = [
+        (["m0001", "m0001"], [1, 2]),  # one id, two records: the earliest time wins in the loop
+        (["m0001", "m0002"], [1, None]),  # untimed: the loop looks at the record's own fields
+        (["m0001", 7], [1, 2]),  # an id that is no string
+        (["m0001", "x0002"], [1, 2]),  # another prefix
+        (["m0001", "m12a"], [1, 2]),  # not digits
+        (["m0001\x1fm0003", "m0002"], [1, 2]),  # the separator inside an id
+        ([], []),
+    ]
+    for rids, ts in odd:
+        assert rn._when_plain("m", rids, ts) is None, rids
+    for family in ("invoice-expense", "phone-missed-call"):  # every table of real worlds
+        spec = claw_gym.catalog(family=family, difficulty=5)[0]
+        world, _ = build(suite.family_of(spec), spec, 0)
+        created = _created(world)
+        for name, recs in _tables(world).items():
+            prefix = world.services[name.split(".")[0]].tables[name.split(".")[1]].prefix
+            fast = rn._when_plain(prefix, [dict.get(r, "id") for r in recs], [created.get(id(r)) for r in recs])
+            assert fast is None or fast == rn._when_general(prefix, recs, created), name
+
+
 def test_background_texts_name_no_record_id():
     """renumber() looks up the life's records only in their id and link fields: their texts must name none."""
     import re
@@ -571,3 +601,25 @@ def test_renumbered_worlds_are_the_same_in_every_process():
         for k in (1, 2)
     }
     assert len(outs) == 1
+
+
+def test_a_past_event_lands_where_a_full_sort_of_the_history_puts_it():
+    """Timeline.schedule bisects a past event into a history it knows is in order, and sorts again
+    once a late delivery left it out of order: either way the list a full sort would give."""
+    spec = claw_gym.catalog(family="invoice-expense", difficulty=1)[0]
+    world, _ = build(suite.family_of(spec), spec, 0)
+    tl, now = world.timeline, world.clock.now
+
+    def in_order() -> list[tuple[int, int]]:
+        return sorted((e.time, e.seq) for e in tl.history)
+
+    for k, back in enumerate((5, 90 * clock.DAY, 3 * clock.DAY, 5, 40 * clock.DAY)):
+        world.schedule(Event(now - back, "events", "note", f"past {k}"))
+        assert [(e.time, e.seq) for e in tl.history] == in_order()
+    late = world.schedule(Event(now + 10, "events", "note", "due soon"))  # pending
+    world.clock.now = now + 100  # the clock passes it without delivering (as a raw clock move does)
+    world.schedule(Event(now + 50, "events", "note", "placed after it"))
+    tl.advance(world)  # delivers the pending one after a later event: history out of order
+    assert tl.history[-1] is late and not tl._in_order
+    world.schedule(Event(now - clock.DAY, "events", "note", "into the past again"))
+    assert [(e.time, e.seq) for e in tl.history] == in_order() and tl._in_order

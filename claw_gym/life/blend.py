@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .. import clock
+from .. import caches, clock
 from ..events import Event
 from ..rng import derive_rng
 from .plan import fmt
@@ -87,10 +87,19 @@ def _organisations(world: World, planted: set[int]) -> dict[str, str]:
     for sname in ("mail", "workmail"):
         if sname in world.services:
             for r in world.services[sname].table("messages").values():
-                sender = str(dict.get(r, "from") or "").lower()
-                if "@" in sender and id(r) not in planted and _ROLE.fullmatch(sender.split("@")[0].replace("-", "")):
-                    out.setdefault(sender.split("@", 1)[1].rsplit(".", 1)[0], display_name(sender))
+                if id(r) not in planted and (org := _role_sender(str(dict.get(r, "from") or ""))) is not None:
+                    out.setdefault(*org)
     return out
+
+
+@caches.bounded(4096)
+def _role_sender(sender: str) -> tuple[str, str] | None:
+    """(domain label, display name) of a role address (billing@, no-reply@), else None; cached: the
+    background's hundreds of mails come from a few dozen senders."""
+    sender = sender.lower()
+    if "@" in sender and _ROLE.fullmatch(sender.split("@")[0].replace("-", "")):
+        return sender.split("@", 1)[1].rsplit(".", 1)[0], display_name(sender)
+    return None
 
 
 def impostor_name(address: str, organisations: dict[str, str]) -> str:

@@ -44,6 +44,7 @@ def fmt(t: int) -> str:
 LINK_KEYS = ("deal", "in_reply_to", "tx_id")
 #: the fields that may hold a Lazy text (their records are LazyRecords)
 LAZY_KEYS = ("body", "notes", "content")
+_LINK_SET = frozenset(LINK_KEYS)
 
 
 @dataclass
@@ -142,33 +143,42 @@ class Plan:
 
     # ---- placing -----------------------------------------------------------------------------
     def deliver(self) -> tuple[list[Event], list[Event]]:
-        """Give every new record its id (in time order) and store the past ones; (past, future)."""
+        """Give every new record its id (in time order) and store the past ones; (past, future).
+
+        One pass over ~1,500 events: ids are drawn as ``Table.new_id`` would (inlined, each table's
+        counter written back at the end), and only records with a link field look their links up.
+        """
         services = self.world.services
         now = self.now
         past: list[Event] = []
         future: list[Event] = []
         touched: set[str] = set()
-        tables: dict[tuple[str, str], Any] = {}
+        tables: dict[tuple[str, str], list[Any]] = {}  # (service, table) -> [table, its rows, next id]
         get = dict.get
+        links_absent = _LINK_SET.isdisjoint
         self.events.sort(key=_time)
         for ev in self.events:
             if ev.table is not None:
                 rec = ev.record
                 assert rec is not None  # add() gives every event with a table its record
-                for k in LINK_KEYS:
-                    v = get(rec, k)  # raw: links are never lazy
-                    if type(v) is Event:  # planned earlier in time, so it has its id already
-                        link = v.record
-                        assert link is not None  # a link is to a planned record (add()), not a notice
-                        rec[k] = link.get("id", "")
+                if not links_absent(rec):
+                    for k in LINK_KEYS:
+                        v = get(rec, k)  # raw: links are never lazy
+                        if type(v) is Event:  # planned earlier in time, so it has its id already
+                            link = v.record
+                            assert link is not None  # a link is to a planned record (add()), not a notice
+                            rec[k] = link.get("id", "")
                 key = (ev.service, ev.table)
-                tab = tables.get(key)
-                if tab is None:
-                    tab = tables[key] = services[ev.service].tables[ev.table]
-                rid = tab.new_id()  # future records: the id is reserved now, the record lands on arrival
+                slot = tables.get(key)
+                if slot is None:
+                    tab = services[ev.service].tables[ev.table]
+                    slot = tables[key] = [tab, tab.rows, tab.next_id]
+                n = slot[2]
+                slot[2] = n + 1
+                rid = f"{slot[0].prefix}{n:04d}"  # future records: the id is reserved now, lands on arrival
                 rec["id"] = rid
                 if ev.time <= now:
-                    tab.rows[rid] = rec
+                    slot[1][rid] = rec
                     touched.add(ev.service)
                     past.append(ev)
                 else:
@@ -177,6 +187,8 @@ class Plan:
                 past.append(ev)
             else:
                 future.append(ev)
+        for tab, _, n in tables.values():
+            tab.next_id = n
         for name in sorted(touched):  # placed in bulk: tell each service, as insert() would
             services[name].changed()
         return past, future

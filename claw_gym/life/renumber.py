@@ -47,11 +47,18 @@ def record_time(rec: dict, created: dict[int, int]) -> int | None:
 def plan(world: World) -> dict[str, str]:
     """old id -> new id for every record id that moves (tables sharing a prefix are left alone)."""
     tl = world.timeline
-    # the earliest event that placed each record (later ones overwrite: walk backwards)
-    events = tl.history + tl.pending
-    created = {id(e.record): e.time for e in reversed(events) if e.table is not None and e.record is not None}
-    # a record placed without a creation event (the life's moved meeting) dates from its first mention
-    created = {**{id(e.record): e.time for e in reversed(events) if e.record is not None}, **created}
+    # the earliest event that placed each record; a record placed without a creation event (the
+    # life's moved meeting) dates from its first mention. One pass: the first time seen is kept.
+    placed: dict[int, int] = {}
+    mentioned: dict[int, int] = {}
+    for events in (tl.history, tl.pending):
+        for e in events:
+            rec = e.record
+            if rec is not None:
+                seen = placed if e.table is not None else mentioned
+                if (k := id(rec)) not in seen:
+                    seen[k] = e.time
+    created = {**mentioned, **placed}
     prefixes: dict[str, int] = defaultdict(int)
     for svc in world.services.values():
         for tab in svc.tables.values():
@@ -73,6 +80,31 @@ def plan(world: World) -> dict[str, str]:
 
 def _table_plan(prefix: str, recs: list[dict], created: dict[int, int], rng: Any) -> dict[str, str]:
     """The table's ids handed out again in time order (untimed records at drawn places)."""
+    n = len(prefix)
+    dget, cget = dict.get, created.get
+    when = _when_plain(prefix, [dget(rec, "id") for rec in recs], [cget(id(rec)) for rec in recs])
+    if when is None:
+        when = _when_general(prefix, recs, created)
+    if len(when) < 2:
+        return {}
+    nums = [int(rid[n:]) for rid in when]
+    # rows are kept in id order: then the ids need no sort (sorted() of sorted ints is one pass)
+    ids = list(when) if nums == sorted(nums) else sorted(when, key=lambda rid: int(rid[n:]))
+    times = [when[rid] for rid in ids]
+    if None not in times and times == sorted(times):  # type: ignore[type-var]  # (no None: all ints)
+        return {}  # already in time order (most of the life's tables): nothing moves, nothing drawn
+    known = [t for t in times if t is not None]
+    lo, hi = (min(known), max(known)) if known else (0, 1)
+    untimed = len(ids) - len(known)
+    draws = iter(rng.integers(lo, hi + 1, size=untimed).tolist()) if untimed else iter(())
+    keyed = [((t if t is not None else next(draws)), k) for k, t in enumerate(times)]
+    keyed.sort()
+    return {ids[k]: new for (_, k), new in zip(keyed, ids) if ids[k] != new}
+
+
+def _when_general(prefix: str, recs: list[dict], created: dict[int, int]) -> dict[str, int | None]:
+    """id -> when the record appeared (:func:`record_time`; None: untimed), for the table's records
+    whose id is ``<prefix><digits>``; an id held by several records takes the earliest time."""
     when: dict[str, int | None] = {}
     n = len(prefix)
     for rec in recs:
@@ -84,16 +116,24 @@ def _table_plan(prefix: str, recs: list[dict], created: dict[int, int], rng: Any
             old = when[rid]
             t = old if t is None else (t if old is None else min(old, t))
         when[rid] = t
-    if len(when) < 2:
-        return {}
-    known = [t for t in when.values() if t is not None]
-    lo, hi = (min(known), max(known)) if known else (0, 1)
-    ids = sorted(when, key=lambda rid: int(rid[n:]))
-    untimed = len(ids) - len(known)
-    draws = iter(rng.integers(lo, hi + 1, size=untimed).tolist()) if untimed else iter(())
-    keyed = [((t if (t := when[rid]) is not None else next(draws)), k) for k, rid in enumerate(ids)]
-    keyed.sort()
-    return {ids[k]: new for (_, k), new in zip(keyed, ids) if ids[k] != new}
+    return when
+
+
+def _when_plain(prefix: str, rids: list[Any], times: list[int | None]) -> dict[str, int | None] | None:
+    """id -> creation time when the table is plain (every record has a distinct ``<prefix><digits>`` id
+    and a creation event): the general loop's result in a few C-level passes; else None."""
+    if None in times:
+        return None
+    try:
+        joined = _SEP.join(rids)
+    except TypeError:  # an id that is not a string
+        return None
+    if joined.count(_SEP) != len(rids) - 1 or len(set(rids)) != len(rids):
+        return None
+    p = re.escape(prefix)
+    if re.fullmatch(rf"{p}\d+(?:{_SEP}{p}\d+)*", joined) is None:
+        return None
+    return dict(zip(rids, times))
 
 
 def remap_text(mapping: dict[str, str]) -> Callable[[str], str]:
@@ -161,7 +201,7 @@ def renumber(world: World, scenario: Scenario) -> dict[str, str]:
         touched = False
         for tab in svc.tables.values():
             rows = tab.rows
-            if rows and sum([remap(rec) for rec in rows.values()]):
+            if rows and _remap_rows(rows, background, get, remap):
                 touched = True
                 n = len(tab.prefix)
                 recs = sorted(rows.values(), key=lambda r: int(r["id"][n:]) if r["id"][n:].isdigit() else 0)
@@ -189,7 +229,30 @@ def renumber(world: World, scenario: Scenario) -> dict[str, str]:
 
 #: fields of the life's records that hold another record's id (plus the record's own)
 _LINKS = ("id", *LINK_KEYS)
+_LINK_SET = frozenset(LINK_KEYS)
 _SEP = "\x1f"  # joins event lines for one pass of the pattern (no line holds it)
+
+
+def _remap_rows(
+    rows: dict[str, dict], background: set[int], get: Callable[[str], str | None], remap: Callable[[dict], bool]
+) -> bool:
+    """Remap a table's records in place; whether any changed. The life's records (most of them) are
+    done inline: only their id and link fields can name another record."""
+    changed = False
+    setitem, dget, unlinked = dict.__setitem__, dict.get, _LINK_SET.isdisjoint
+    for rec in rows.values():
+        if id(rec) in background:
+            if type(v := dget(rec, "id")) is str and (new := get(v)) is not None:
+                setitem(rec, "id", new)
+                changed = True
+            if not unlinked(rec):  # the few with a link field
+                for k in LINK_KEYS:
+                    if type(v := dget(rec, k)) is str and (new := get(v)) is not None:
+                        setitem(rec, k, new)
+                        changed = True
+        elif remap(rec):
+            changed = True
+    return changed
 
 
 def _remap_lines(events: list[Any], text: Callable[[str], str]) -> None:
