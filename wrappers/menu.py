@@ -386,9 +386,11 @@ def _optional_fills(param: Any, tname: str, seen: Visible, mutates: bool) -> lis
         return seen.names[:2] + seen.keywords[:3]
     if param.name in FOLDER_PARAMS:
         return list(seen.folders)
-    return []
+    return F.field_values(seen.fields, param.name)  # a filter by a value the records show ("kind": "signin")
 
 
+#: optional parameters of a read never offered set (a range, a phone number: their own rules cover them)
+READ_RANGE_PARAMS = TIME_PARAMS | PHONE_PARAMS | {"sender", "pattern"}
 NAMED_WORDS = 8  # request words an enumeration's values are looked up in
 #: Visible fields whose values a read's validity cannot depend on the state for (not ids, paths, fields)
 ARGUMENT_ONLY = frozenset({"dates", "times", "keywords", "names", "emails", "phones", "amounts"})
@@ -473,7 +475,7 @@ class _Plan:
             and (
                 p.type_name() == "boolean"
                 or p.choices
-                or (not ep.mutates and p.type_name() == "string" and p.name in QUERY_PARAMS | FOLDER_PARAMS)
+                or (not ep.mutates and p.type_name() == "string" and p.name not in READ_RANGE_PARAMS)
             )
         )
         deps: set[str] = {"dates"} if pair else set()
@@ -493,7 +495,9 @@ class _Plan:
             pair,
             optional_times,
             id_editor,
-            not ep.mutates and all(_param_deps(p.name, t) <= ARGUMENT_ONLY for p, t in required),
+            not ep.mutates
+            and all(_param_deps(p.name, t) <= ARGUMENT_ONLY for p, t in required)
+            and not any(p.name in FOLDER_PARAMS | PATH_PARAMS for p, _ in optional),  # a folder may come or go
             frozenset(deps),
             bool(ep.mutates),
             optional,

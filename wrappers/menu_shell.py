@@ -25,16 +25,25 @@ SHELL_SLOTS = CALLS + FILES + FOLDERS
 IDS = 2  # the newest visible ids of each service whose id-only endpoints are offered
 
 
+def _id_only(ep: Any) -> bool:
+    """An endpoint a record id alone fills: a read with only optional extras, or a change that
+    takes nothing else (an editor called with its id alone edits nothing)."""
+    required = [p.name for p in ep.params if p.required]
+    return required == ["id"] and (not ep.mutates or len(ep.params) == 1)
+
+
 def id_calls(services: list[Any], seen: Any) -> list[str]:
     """``claw SERVICE ENDPOINT ID`` for the id-only endpoints (reads first, in declaration order)
-    of each service in ``services`` that holds one of the newest visible ids."""
+    of the services in ``services`` that hold one of the newest visible ids: the newest id of
+    each service first (the service of the most relevant id first), then each one's next id."""
     held = [(svc, seen.first_ids(svc, IDS)) for svc in services]
     held = sorted(((svc, ids) for svc, ids in held if ids), key=lambda h: seen.ids.index(h[1][0]))
     out: list[str] = []
-    for svc, ids in held:  # the service of the newest (most relevant) id first
-        eps = [ep for ep in svc.endpoints.values() if [p.name for p in ep.params if p.required] == ["id"]]
-        eps.sort(key=lambda ep: bool(ep.mutates))
-        out += [f"claw {svc.name} {ep.name} {i}" for i in ids for ep in eps]
+    for rank in range(IDS):
+        for svc, ids in held:
+            if rank < len(ids):
+                eps = sorted((ep for ep in svc.endpoints.values() if _id_only(ep)), key=lambda ep: bool(ep.mutates))
+                out += [f"claw {svc.name} {ep.name} {ids[rank]}" for ep in eps]
     return out
 
 
