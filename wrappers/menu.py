@@ -85,6 +85,7 @@ STOPWORDS = frozenset(
 )
 
 ID_PARAMS = ("id",)
+ID_LIST_PARAMS = frozenset({"ids"})
 TIME_PARAMS = frozenset({"start", "end", "due", "date", "time", "when", "since", "until", "at"})
 QUERY_PARAMS = frozenset({"query", "q", "text", "keyword", "keywords", "search"})
 BODY_PARAMS = frozenset({"body", "message", "content", "comment", "note", "reply"})
@@ -334,6 +335,9 @@ def _fills(param: Any, tname: str, service: Any, seen: Visible, mutates: bool = 
     name = param.name
     if name in ID_PARAMS or name.endswith("_id"):
         return seen.ids_of(service) or None
+    if tname == "list[string]" and name in ID_LIST_PARAMS:  # one record, or a batch of the newest, in id order
+        ids = seen.ids_of(service)
+        return [[i] for i in ids[:2]] + [sorted(ids[:k]) for k in (2, 3) if len(ids) >= k] or None
     if tname == "list[string]" and name in ADDRESS_LIST_PARAMS:
         return [[e] for e in seen.emails] or None
     if tname == "string" and name in PHONE_PARAMS and seen.phones:
@@ -404,7 +408,7 @@ def _param_deps(name: str, tname: str, mutates: bool = False) -> frozenset[str]:
     field and goes on). Over-approximated: a block rebuilt for nothing costs a little time, a block
     kept when its inputs moved would offer a stale slot."""
     deps: set[str] = set()
-    if name in ID_PARAMS or name.endswith("_id"):
+    if name in ID_PARAMS or name.endswith("_id") or (tname == "list[string]" and name in ID_LIST_PARAMS):
         return frozenset({"ids"})
     if tname == "list[string]" and name in ADDRESS_LIST_PARAMS:
         return frozenset({"emails"})
