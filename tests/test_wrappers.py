@@ -239,6 +239,7 @@ REFERENCE_FAMILIES = (
     "inbox-day",
     "trip-expenses",  # expenses.create reads the bank too
     "support-shift",
+    "vip-ticket",  # an editor's enumerations (helpdesk.update), shell templates over ids and paths
 )
 
 
@@ -695,8 +696,95 @@ def test_menu_can_express_a_suite_solution():
         obs, *_, info = env.step(slot(info, 'workmail.search(query="")'))
         obs, *_, info = env.step(slot(info, f'workmail.get(id="{f["thread_latest"]}")'))
         # the week from the date seen (the 60-day window is full of the history's meetings, cut at its limit)
-        obs, *_, info = env.step([i for i, m in enumerate(info["menu"]) if m.startswith("calendar.list_events")][1])
+        windows = [i for i, m in enumerate(info["menu"]) if m.startswith("calendar.list_events") and "query" not in m]
+        obs, *_, info = env.step(windows[1])
         obs, *_, info = env.step(slot(info, f'calendar.update_event(id="{f["event"]}", start="{want}")'))
         obs, *_, info = env.step(slot(info, f'workmail.reply(id="{f["thread_latest"]}", body="Done - {want}.")'))
         obs, reward, terminated, truncated, info = env.step(slot(info, "finish('Done.')"))
         assert reward == 1.0, info["verdict"]
+
+
+# ---- templates filled from visible facts ----------------------------------------------------------
+def test_menu_facts_are_read_from_what_is_visible():
+    from claw_gym.wrappers import menu_facts as F
+
+    result = '{"items": [{"path": "Documents/Receipts/noodle-20260125.txt", "channel": "dm-rosa", "id": "x1"}]}'
+    assert F.record_fields(result) == (("path", "Documents/Receipts/noodle-20260125.txt"), ("channel", "dm-rosa"))
+    said = "Save it as ~/Documents/notes/week.md, see Documents/Receipts and the 2026-01-20 log."
+    assert F.paths(said) == ("~/Documents/notes/week.md", "Documents/Receipts")
+    assert F.folders(list(F.paths(said))) == ["~/Documents/notes", "Documents/Receipts", "Documents"]
+    assert F.quoted("Put 'post the present' on my list; Umar Berg's card") == ("Post the present",)
+    assert F.names("Before I mail Umar Berg's present, ask Lars") == ("Umar Berg",)
+    assert F.durations("a one-hour block, then 30 min, then a 45-minute call") == (3600, 1800, 2700)
+    times = ["2026-05-28 09:00", "2026-05-28 09:45", "2026-05-29 08:00"]
+    assert F.spans(times, [1800], 1) == [
+        ("2026-05-28 09:00", "2026-05-28 09:30"),
+        ("2026-05-28 09:00", "2026-05-28 09:45"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("family", "task_id", "call", "template"),
+    [
+        # an optional flag of the declared schema (public=true) with a composed text
+        ("support-shift", "support-shift-amount-0001", "helpdesk.comment", "public=true"),
+        ("ticket-deal-risk", "ticket-deal-risk-work-0000", "helpdesk.comment", "public=true"),
+        # an enumeration of the declared schema (priority=urgent)
+        ("vip-ticket", "vip-ticket-urgent-0001", "helpdesk.update", 'priority="urgent"'),
+        # a list of ids: one record, or a batch of the newest in id order
+        ("invoice-expense", "invoice-expense-tools-0000", "expenses.submit", 'ids=["x0001"]'),
+        ("receipt-policy", "receipt-policy-limit-0001", "expenses.submit", 'ids=["x0004", "x0005"]'),
+        # the laptop's command-line door over a visible id; a file seen in the request, read
+        ("backup-alert", "backup-alert-port-0000", "claw helpdesk get", "shell("),
+        ("todo-export", "todo-export-open-0000", "cat ~/Documents/todo-move.md", "shell("),
+    ],
+)
+def test_a_template_expresses_a_real_oracle_action(family, task_id, call, template):
+    """Each template puts on the menu an action of a real oracle, in a family that had no
+    world-changing action on the menu before it; the slot does what the oracle did (the episode
+    walked through the mapped slots still passes)."""
+    if task_id not in {s.task_id for s in claw_gym.catalog(family=family, split=None)}:
+        pytest.skip(f"{task_id} is not in this suite")
+    from claw_gym.baselines.demos import find_slot
+    from claw_gym.baselines.envs import Setup, make_env, menu_of
+
+    env = make_env(Setup((family,), max_difficulty=3, pointer=False))
+    menu = menu_of(env)
+    env.reset(seed=0, options={"task_id": task_id})
+    hits = []
+    info: dict = {}
+    for action in menu.unwrapped.oracle_actions():
+        slot = find_slot(menu, action)
+        if slot is not None and call in action:
+            label = menu.menu()[slot]
+            hits.append(label)
+        if slot is None:
+            *_, terminated, truncated, info = menu.step_text(action)
+        else:
+            *_, terminated, truncated, info = env.step(slot)
+        if terminated or truncated:
+            break
+    assert hits and all(template in h for h in hits), hits
+    assert info["verdict"]["passed"]
+
+
+def test_bad_template_fills_are_refused_as_observations():
+    """A fact that names nothing real (a path that does not exist, a record field of no record)
+    is never an exception: an API candidate the world's dry run refuses stays closed, and a shell
+    template over it answers with an error text and changes nothing."""
+    env = ActionMenu(gym.make(first_env_id("backup-alert")))
+    obs, info = env.reset(seed=0)
+    fake = dict(obs)
+    fake["result"] = '{"path": "Documents/no-such-dir/missing.txt", "channel": "no-such-channel", "id": "tk9999"}'
+    fake["instruction"] = str(obs["instruction"]) + " Save it as 'No such title' in ~/no-such/file.txt."
+    env.build(fake)
+    labels = [label for label, m in zip(env.menu(), env.action_masks()) if m]
+    assert not [m for m in labels if "missing.txt" in m and m.startswith("files.read")]  # the dry run refused it
+    assert [m for m in labels if "missing.txt" in m and m.startswith("files.write")]  # a new file may be written
+    assert not [m for m in labels if "tk9999" in m]  # an id no service holds
+    world = env.unwrapped.world
+    before = {name: svc.version for name, svc in world.services.items()}
+    cat = next(i for i, m in enumerate(env.menu()) if m.startswith("shell('cat") and "missing.txt" in m)
+    obs, reward, terminated, truncated, info = env.step(cat)
+    assert "No such file" in obs["result"] and not terminated
+    assert {name: svc.version for name, svc in world.services.items()} == before  # no service changed

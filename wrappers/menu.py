@@ -13,7 +13,9 @@ in a **fixed slot layout** so that an index keeps its meaning across steps and e
   written in prose, amounts, instruction keywords); ids most related to the request first;
 - block ``gui`` (when the observation has a ``ui`` key): taps on the elements listed there,
   and the back/home keys;
-- block ``shell`` (when the task's devices include the laptop): a few shell templates.
+- block ``shell`` (when the task's devices include the laptop): a few fixed shell templates, then
+  commands over visible facts (``claw SERVICE ENDPOINT ID`` for id-only endpoints, ``cat`` of a
+  seen path, ``ls`` of its folder: :mod:`.menu_shell`).
 
 **Valid** (what ``action_masks()`` marks True): the slot holds a candidate this step, and
 - an API candidate passes the world's dry run (``World.check_call``: the API door's gates and
@@ -21,7 +23,7 @@ in a **fixed slot layout** so that an index keeps its meaning across steps and e
   nothing is audited). A verdict is kept while the world's version (and the budget) stays the
   same, and the clock too when the endpoint read it before its first change: a wait, a tap or
   a read that changes nothing leaves the menu's verdicts as they were (the cache rule,
-  :mod:`claw_gym.caches`). Read-only calls without record ids are dry-run once per episode and
+  :mod:`claw_gym.caches`). Read-only calls without record ids or paths are dry-run once per episode and
   remembered: their validity depends on their arguments (dates, ranges), not on the changing state.
   A whole endpoint block is kept as it was when neither the state nor the first ``per_endpoint``
   values of the fields it is filled from (ids of its service, times, addresses, ...) moved;
@@ -55,6 +57,8 @@ from claw_gym import caches, clock
 from claw_gym.limits import text_size
 from claw_gym.services import OWN, SERVICES, TIMELINE
 
+from . import menu_facts as F
+from .menu_shell import SHELL_SLOTS, shell_commands
 from .menu_templates import GUI_SLOTS, composed_texts, gui_texts, tap_order
 from .menu_templates import READS as COMPOSED_READS
 
@@ -81,6 +85,7 @@ STOPWORDS = frozenset(
 )
 
 ID_PARAMS = ("id",)
+ID_LIST_PARAMS = frozenset({"ids"})
 TIME_PARAMS = frozenset({"start", "end", "due", "date", "time", "when", "since", "until", "at"})
 QUERY_PARAMS = frozenset({"query", "q", "text", "keyword", "keywords", "search"})
 BODY_PARAMS = frozenset({"body", "message", "content", "comment", "note", "reply"})
@@ -88,6 +93,10 @@ ADDRESS_LIST_PARAMS = frozenset({"to", "cc", "bcc", "recipients", "attendees"})
 PHONE_PARAMS = frozenset({"number", "phone", "to"})
 AMOUNT_PARAMS = frozenset({"amount", "total", "value", "price"})
 SUBJECT_PARAMS = frozenset({"subject"})
+TEXT_PARAMS = frozenset({"text"})  # a query of a read, a message of a change
+TITLE_PARAMS = frozenset({"title", "name"})
+PATH_PARAMS = frozenset({"path", "file"})
+FOLDER_PARAMS = frozenset({"dir", "directory"})
 
 
 @dataclass(frozen=True)
@@ -98,7 +107,13 @@ class Choice:
     action: str
 
 
-VISIBLE_FIELDS = ("ids", "emails", "phones", "times", "dates", "amounts", "keywords")  # what endpoint args use
+#: what endpoint args use; the menu compares the first ``per_endpoint`` values of each to keep a block
+VISIBLE_FIELDS = (
+    "ids", "emails", "phones", "times", "dates", "amounts", "keywords", "paths", "folders", "quotes", "names",
+    "durations",
+)  # fmt: skip
+#: Visible fields a filler may read beyond their first ``per_endpoint`` values (compared whole)
+WHOLE_FIELDS = ("fields",)
 
 
 @dataclass
@@ -113,7 +128,14 @@ class Visible:
     amounts: list[float]
     keywords: list[str]
     ui_elements: list[tuple[str, str]]  # (element id, its line) of clickable elements
+    fields: list[tuple[str, str]] = field(default_factory=list)  # (key, value) of visible records' fields
+    paths: list[str] = field(default_factory=list)  # paths written anywhere visible
+    folders: list[str] = field(default_factory=list)  # their folders
+    quotes: list[str] = field(default_factory=list)  # phrases the request quotes
+    names: list[str] = field(default_factory=list)  # full names the request writes
+    durations: list[int] = field(default_factory=list)  # lengths written in prose, in seconds
     windows: list[tuple[str, str]] | None = None
+    spans: list[tuple[str, str]] | None = None  # (start, end) of an event, from times and lengths
     owned: dict[str, list[str]] = field(default_factory=dict)  # service -> the ids it holds (filled lazily)
 
     def first_ids(self, service: Any, n: int) -> tuple[str, ...]:
@@ -203,6 +225,8 @@ def visible_values(obs: dict[str, Any], recalled: list[str] | tuple[str, ...] = 
     else:
         day = clock.to_datetime(now)  # prose_times reads the year and the month of now only
         prose = [p for t in texts for p in _prose_times(t, day.year, day.month, now - now % clock.DAY)]
+    instruction = str(obs.get("instruction", ""))
+    found_paths = _uniq(p for t in texts for p in F.paths(t))
     return Visible(
         ids=ranked_ids(blob, keywords),
         emails=_uniq(v for sc in scans for v in sc[0]),
@@ -212,6 +236,12 @@ def visible_values(obs: dict[str, Any], recalled: list[str] | tuple[str, ...] = 
         amounts=_uniq(v for sc in scans for v in sc[4]),
         keywords=keywords,
         ui_elements=clickable_elements(str(obs.get("ui", ""))),
+        fields=_uniq(f for t in texts for f in F.record_fields(t)),
+        paths=found_paths,
+        folders=F.folders(found_paths),
+        quotes=list(F.quoted(instruction)),
+        names=list(F.names(instruction)),
+        durations=_uniq(d for t in texts for d in F.durations(t)),
     )
 
 
@@ -299,12 +329,15 @@ def call_is_valid(world: Any, call: str, args: dict[str, Any]) -> bool:
 
 
 # ---- argument filling ------------------------------------------------------------------------------
-def _fills(param: Any, tname: str, service: Any, seen: Visible) -> list[Any] | None:
+def _fills(param: Any, tname: str, service: Any, seen: Visible, mutates: bool = False) -> list[Any] | None:
     """Candidate values for one required parameter (``tname``: its type name), or None if nothing
-    visible fits."""
+    visible fits. ``mutates``: the endpoint changes the world (its ``text`` is a message, not a query)."""
     name = param.name
     if name in ID_PARAMS or name.endswith("_id"):
         return seen.ids_of(service) or None
+    if tname == "list[string]" and name in ID_LIST_PARAMS:  # one record, or a batch of the newest, in id order
+        ids = seen.ids_of(service)
+        return [[i] for i in ids[:2]] + [sorted(ids[:k]) for k in (2, 3) if len(ids) >= k] or None
     if tname == "list[string]" and name in ADDRESS_LIST_PARAMS:
         return [[e] for e in seen.emails] or None
     if tname == "string" and name in PHONE_PARAMS and seen.phones:
@@ -315,22 +348,67 @@ def _fills(param: Any, tname: str, service: Any, seen: Visible) -> list[Any] | N
         return seen.dates + seen.times or None
     if tname == "string" and (name in TIME_PARAMS or name.endswith("_time")):
         return seen.times + seen.dates or None
-    if tname == "string" and name in QUERY_PARAMS:
-        return [""] + seen.keywords[:3]
-    if tname == "string" and name in BODY_PARAMS:
+    if tname == "string" and (name in BODY_PARAMS or (mutates and name in TEXT_PARAMS)):
         return composed_texts(seen)
+    if tname == "string" and name in QUERY_PARAMS:
+        return [""] + seen.names[:2] + seen.keywords[:3]
     if tname == "string" and name in SUBJECT_PARAMS:
-        return ["Update"]
+        return F.subjects(seen.fields) + ["Update"]
     if tname == "number" and name in AMOUNT_PARAMS:
         return list(seen.amounts) or None
+    if param.choices:
+        return _named_first(param.choices, seen)
+    if tname == "string" and name in TITLE_PARAMS:
+        return list(seen.quotes) or None  # a phrase the request quotes (not an existing record's title)
+    if tname == "string" and name in PATH_PARAMS:
+        return _uniq(F.field_values(seen.fields, name) + seen.paths) or None
+    if tname == "string" and name in FOLDER_PARAMS:
+        return seen.folders or None
+    if tname == "string":  # a field of a visible record of the same name (a channel, a merchant, ...)
+        return F.field_values(seen.fields, name) or None
     return None
 
 
-def _param_deps(name: str, tname: str) -> frozenset[str]:
-    """The ``Visible`` fields :func:`_fills` may read for one parameter (its rules, in its order:
-    a rule that can fall through to the next one adds its field and goes on)."""
+def _named_first(choices: tuple[str, ...], seen: Visible) -> list[str]:
+    """An enumeration's values, those the request names first (``urgent``, ``meals``), else in
+    their declared order."""
+    named = set(seen.keywords[:NAMED_WORDS])
+    return sorted(choices, key=lambda v: v.lower() not in named)
+
+
+def _optional_fills(param: Any, tname: str, seen: Visible, mutates: bool) -> list[Any]:
+    """Values an optional parameter is also offered with (each alone, besides leaving it out): a
+    flag set, an enumeration's values (the endpoint's declared schema), and for a read a query by
+    the request's names and words or a folder seen in a path."""
+    if tname == "boolean":
+        return [True]
+    if param.choices:
+        return _named_first(param.choices, seen)
+    if mutates or tname != "string":
+        return []
+    if param.name in QUERY_PARAMS:
+        return seen.names[:2] + seen.keywords[:3]
+    if param.name in FOLDER_PARAMS:
+        return list(seen.folders)
+    return F.field_values(seen.fields, param.name)  # a filter by a value the records show ("kind": "signin")
+
+
+#: optional parameters of a read never offered set (a range, a phone number: their own rules cover them)
+READ_RANGE_PARAMS = TIME_PARAMS | PHONE_PARAMS | {"sender", "pattern"}
+NAMED_WORDS = 8  # request words an enumeration's values are looked up in
+#: Visible fields whose values a read's validity cannot depend on the state for (not ids, paths, fields)
+ARGUMENT_ONLY = frozenset({"dates", "times", "keywords", "names", "emails", "phones", "amounts"})
+#: the Visible fields of the template facts (the menu keeps a block while they stay the same)
+FACT_DEPS = frozenset({"fields", "paths", "folders", "quotes", "names", "keywords"})  # keywords: enumerations
+
+
+def _param_deps(name: str, tname: str, mutates: bool = False) -> frozenset[str]:
+    """The ``Visible`` fields :func:`_fills` (and :func:`_optional_fills`) may read for one
+    parameter (its rules, in its order: a rule that can fall through to the next one adds its
+    field and goes on). Over-approximated: a block rebuilt for nothing costs a little time, a block
+    kept when its inputs moved would offer a stale slot."""
     deps: set[str] = set()
-    if name in ID_PARAMS or name.endswith("_id"):
+    if name in ID_PARAMS or name.endswith("_id") or (tname == "list[string]" and name in ID_LIST_PARAMS):
         return frozenset({"ids"})
     if tname == "list[string]" and name in ADDRESS_LIST_PARAMS:
         return frozenset({"emails"})
@@ -340,12 +418,14 @@ def _param_deps(name: str, tname: str) -> frozenset[str]:
         deps.add("emails")
     elif tname == "string" and (name == "date" or name.endswith(("_date", "_time")) or name in TIME_PARAMS):
         deps |= {"dates", "times"}
-    elif tname == "string" and name in QUERY_PARAMS:
-        deps.add("keywords")
-    elif tname == "string" and name in BODY_PARAMS:
+    elif tname == "string" and (name in BODY_PARAMS or (mutates and name in TEXT_PARAMS)):
         deps |= COMPOSED_READS
+    elif tname == "string" and name in QUERY_PARAMS:
+        deps |= {"keywords", "names"}
     elif tname == "number" and name in AMOUNT_PARAMS:
         deps.add("amounts")
+    elif tname == "string":
+        deps |= FACT_DEPS
     return frozenset(deps)
 
 
@@ -362,6 +442,14 @@ def _windows(seen: Visible) -> list[tuple[str, str]]:
     return seen.windows
 
 
+def _spans(seen: Visible) -> list[tuple[str, str]]:
+    """(start, end) of an event from visible times and lengths (computed once a step)."""
+    if seen.spans is None:
+        # from the first times and lengths only: the menu keeps a block while those stay the same
+        seen.spans = F.spans(seen.times[: F.SPAN_TIMES], seen.durations[: F.SPAN_LENGTHS], F.SPAN_STARTS)
+    return seen.spans
+
+
 @dataclass(frozen=True)
 class _Plan:
     """What of an endpoint's signature the filler needs (computed once per endpoint)."""
@@ -370,9 +458,11 @@ class _Plan:
     pair: bool  # needs both 'start' and 'end'
     optional_times: tuple[str, ...]  # optional 'start'/'due' an id-only editor may move
     id_editor: bool
-    static: bool  # a read without record ids: its validity depends on the arguments only
+    static: bool  # a read without record ids or paths: its validity depends on the arguments only
     deps: frozenset[str]  # the Visible fields its candidates are built from
     mutates: bool  # its verdict also depends on the episode's budget
+    optional: tuple[tuple[Any, str], ...] = ()  # optional parameters offered set (flags, enumerations, ...)
+    moves_span: bool = False  # an id-only editor with optional 'start' and 'end': it may move both
 
     @classmethod
     def of(cls, ep: Any) -> _Plan:
@@ -381,21 +471,68 @@ class _Plan:
         pair = {"start", "end"} <= names
         optional_times = tuple(p.name for p in ep.params if not p.required and p.name in ("start", "due"))
         id_editor = bool(ep.mutates and names and names <= set(ID_PARAMS))
+        moves_span = id_editor and {"start", "end"} <= {p.name for p in ep.params if not p.required}
+        optional = tuple(
+            (p, p.type_name())
+            for p in ep.params
+            if not p.required
+            and (
+                p.type_name() == "boolean"
+                or p.choices
+                or (not ep.mutates and p.type_name() == "string" and p.name not in READ_RANGE_PARAMS)
+            )
+        )
         deps: set[str] = {"dates"} if pair else set()
+        if pair and ep.mutates:
+            deps |= {"times", "durations"}
         for p, tname in required:
             if not (pair and p.name in ("start", "end")):
-                deps |= _param_deps(p.name, tname)
+                deps |= _param_deps(p.name, tname, bool(ep.mutates))
+        for p, tname in optional:
+            deps |= _param_deps(p.name, tname, bool(ep.mutates)) | ({"folders"} if p.name in FOLDER_PARAMS else set())
         if id_editor and optional_times:
             deps.add("times")
+        if moves_span:
+            deps |= {"times", "durations"}
         return cls(
             required,
             pair,
             optional_times,
             id_editor,
-            not ep.mutates and not any(p.name in ID_PARAMS or p.name.endswith("_id") for p, _ in required),
+            not ep.mutates
+            and all(_param_deps(p.name, t) <= ARGUMENT_ONLY for p, t in required)
+            and not any(p.name in FOLDER_PARAMS | PATH_PARAMS for p, _ in optional),  # a folder may come or go
             frozenset(deps),
             bool(ep.mutates),
+            optional,
+            moves_span,
         )
+
+
+def _combines(ep: Any) -> bool:
+    """Does ``ep`` change the world from a combination of arguments (more than one to fill)?"""
+    plan = _Plan.of(ep)
+    return plan.mutates and len(plan.required) + len(plan.optional) + plan.moves_span >= 2
+
+
+def _ranked(sizes: list[int], total: int) -> Iterator[tuple[int, ...]]:
+    """Index tuples (one index per list of ``sizes``) whose indices add up to ``total``, in order."""
+    if not sizes:
+        if total == 0:
+            yield ()
+        return
+    rest = sum(n - 1 for n in sizes[1:])
+    for i in range(max(0, total - rest), min(sizes[0] - 1, total) + 1):
+        for tail in _ranked(sizes[1:], total - i):
+            yield (i, *tail)
+
+
+def _diagonal(sizes: list[int]) -> Iterator[tuple[int, ...]]:
+    """Every index tuple, those of the first values of each list first (by the sum of the indices):
+    the first slots of a block hold the first id with the first text, then the second id or the
+    second text, rather than one id with every text."""
+    for total in range(sum(n - 1 for n in sizes) + 1):
+        yield from _ranked(sizes, total)
 
 
 def endpoint_args(
@@ -405,24 +542,49 @@ def endpoint_args(
     plan = plan if plan is not None else _Plan.of(ep)
     lists: list[list[tuple[str, Any]]] = []
     if plan.pair:
-        lists.append([("__window__", w) for w in _windows(seen)])
+        if plan.mutates:  # an event to create: a visible time and its end
+            lists.append([("__window__", s) for s in _spans(seen)[: limit * 2]])
+        else:  # a range to read: windows around today
+            lists.append([("__window__", w) for w in _windows(seen)])
+        if not lists[-1]:
+            return
     for p, tname in plan.required:
         if plan.pair and p.name in ("start", "end"):
             continue
-        vals = _fills(p, tname, service, seen)
-        if vals is None:
+        vals = _fills(p, tname, service, seen, plan.mutates)
+        if not vals:
             return
         lists.append([(p.name, v) for v in vals[:limit]])
-    # endpoints that edit a record: also offer moving it to a visible time (optional 'start'/'due')
-    if plan.id_editor and plan.optional_times and seen.times:
-        lists.append([("", None)] + [(n, t) for n in plan.optional_times for t in seen.times[:limit]])
-    for combo in itertools.islice(itertools.product(*lists), limit * 4):
+    # endpoints that edit a record: also offer moving it to a visible time (optional 'start'/'due'),
+    # or both its start and its end (a visible time and its end)
+    if plan.id_editor and (plan.optional_times or plan.moves_span) and seen.times:
+        moves: list[tuple[str, Any]] = [("", None)]
+        if plan.moves_span:
+            moves += [("__window__", s) for s in _spans(seen)[:limit]]
+        moves += [(n, t) for n in plan.optional_times for t in seen.times[:limit]]
+        lists.append(moves)
+    # optional parameters, one at a time (a flag, a value of an enumeration, a query)
+    extra = [(p.name, v) for p, tname in plan.optional for v in _optional_fills(p, tname, seen, plan.mutates)[:limit]]
+    if extra:
+        lists.append([("", None), *extra])
+    # an editor edits the most relevant record first: every edit of the first id, then the next id's;
+    # other endpoints combine their first values first (the first id with the first text, then the
+    # second id or the second text)
+    order = itertools.product(*[range(len(x)) for x in lists]) if plan.id_editor else _diagonal([len(x) for x in lists])
+    made = 0
+    for combo in order:
+        if made == limit * 4:
+            break
         args: dict[str, Any] = {}
-        for key, value in combo:
+        for at, k in enumerate(combo):
+            key, value = lists[at][k]
             if key == "__window__":
                 args["start"], args["end"] = value
             elif key:
                 args[key] = value
+        if plan.id_editor and len(lists) > len(plan.required) and set(args) <= set(ID_PARAMS):
+            continue  # an editor's call that edits nothing (kept only when there is nothing to edit)
+        made += 1
         yield args
 
 
@@ -448,6 +610,9 @@ class ActionMenu(gym.Wrapper):
 
     Args:
         per_endpoint: slots per endpoint block.
+        per_change: slots of the block of an endpoint that changes the world and takes several
+            arguments (an id and a message, a title and a time): its candidates are combinations,
+            and the right one is rarely among the first ``per_endpoint``.
         waits: lengths (virtual seconds) of the offered ``wait`` actions; each ends early at the
             first arrival (a new event), as ``wait`` does by default.
         sleeps: lengths of the offered ``wait`` actions with ``wake=False`` (they sleep through
@@ -467,6 +632,7 @@ class ActionMenu(gym.Wrapper):
         self,
         env: gym.Env,
         per_endpoint: int = 4,
+        per_change: int = 8,
         waits: tuple[int, ...] = (600, 3600),
         sleeps: tuple[int, ...] = (3600,),
         finish_message: str = "Done.",
@@ -480,7 +646,7 @@ class ActionMenu(gym.Wrapper):
         self.check_reads = check_reads
         self._recalled: deque[str] = deque(maxlen=recall)  # earlier results, newest first
         self._last_result = ""
-        self.per_endpoint = per_endpoint
+        self.per_endpoint, self.per_change = per_endpoint, max(per_change, per_endpoint)
         self.waits, self.sleeps, self.finish_message = tuple(waits), tuple(sleeps), finish_message
         self.service_names = sorted(services if services is not None else SERVICES)
         self.ui_slots, self.shell_templates = ui_slots, tuple(shell_templates)
@@ -488,9 +654,9 @@ class ActionMenu(gym.Wrapper):
         self.relevant_taps = False  # ... and True here keeps its first slots for what the request names
         self.blocks: list[Block] = [("core", 2 + len(self.waits) + len(self.sleeps))]
         for name in self.service_names:
-            for ep in SERVICES[name].endpoints:
-                self.blocks.append((f"{name}.{ep}", per_endpoint))
-        self.blocks += [("gui", ui_slots + 2 + GUI_SLOTS), ("shell", len(self.shell_templates))]
+            for ep in SERVICES[name].endpoints.values():
+                self.blocks.append((f"{name}.{ep.name}", self.per_change if _combines(ep) else per_endpoint))
+        self.blocks += [("gui", ui_slots + 2 + GUI_SLOTS), ("shell", len(self.shell_templates) + SHELL_SLOTS)]
         self._offset: dict[str, int] = {}
         self._size = dict(self.blocks)
         self._empty: list[Choice | None] = [None] * max(self._size.values())
@@ -575,6 +741,9 @@ class ActionMenu(gym.Wrapper):
         if self.has_shell():
             for k, choice in enumerate(self._shell):
                 self._put("shell", k, choice)
+            held = [world.services[n] for n in self.service_names if n in world.services] if world is not None else []
+            for k, cmd in shell_commands(held, seen):  # commands over visible ids and paths
+                self._put("shell", len(self._shell) + k, Choice(f"shell({cmd!r})", A.shell(cmd)))
 
     def _valid(
         self, world: Any, call: str, key: tuple[str, Any], args: dict[str, Any], plan: _Plan, verdicts: dict
@@ -640,8 +809,9 @@ class ActionMenu(gym.Wrapper):
         more), and, when a verdict read it, of the clock: a block none of these moved for keeps its
         slots. A new world or episode rebuilds every block.
         """
-        limit = self.per_endpoint
+        limit = max(self.per_change, F.SPAN_TIMES, NAMED_WORDS)  # the most values of a field a filler takes
         fields = {name: tuple(getattr(seen, name)[:limit]) for name in VISIBLE_FIELDS}
+        fields.update({name: tuple(getattr(seen, name)) for name in WHOLE_FIELDS})
         now = world.clock.now
         last = self._seen_fields or {}
         fresh = self._state is None or self._state[0] != world.uid or self._seen_fields is None
@@ -687,9 +857,9 @@ class ActionMenu(gym.Wrapper):
                 self._clear(block)
                 self._block_clock.pop(block, None)
             verdicts = self._verdicts[block]
-            k = 0
-            for args in endpoint_args(ep, svc, seen, limit, plan):
-                if k == limit:
+            k, size = 0, self._size[block]
+            for args in endpoint_args(ep, svc, seen, size, plan):
+                if k == size:
                     break
                 ckey = (block, _freeze(args))
                 if self._valid(world, block, ckey, args, plan, verdicts):

@@ -17,9 +17,9 @@ import zlib
 from typing import Any
 
 #: frames, one per kind of fact; ``{}`` is the fact as the menu saw it
-FRAMES = {"time": "Done - {}.", "amount": "Done - {:.2f}.", "date": "Done - {}."}
+FRAMES = {"time": "Done - {}.", "amount": "Done - {:.2f}.", "date": "Done - {}.", "length": "Done - {} for {} min."}
 #: the ``Visible`` fields :func:`composed_texts` reads (the menu rebuilds a body's block when one moves)
-READS = frozenset({"times", "amounts", "dates"})
+READS = frozenset({"times", "amounts", "dates", "durations"})
 #: words never taken for a name (sentence openers people write capitalised)
 STOPWORDS = frozenset(
     """the this that then there please send text call book move reply check when what
@@ -28,12 +28,14 @@ STOPWORDS = frozenset(
 
 
 def composed_texts(seen: Any, per_kind: int = 2) -> list[str]:
-    """``"Done."`` then up to ``per_kind`` texts per kind of fact (times, amounts, dates), newest
-    first, without repeats. ``seen`` is the menu's :class:`~claw_gym.wrappers.menu.Visible`."""
+    """``"Done."`` then up to ``per_kind`` texts per kind of fact (times, amounts, dates, the newest
+    time with a length), newest first, without repeats. ``seen``: the menu's ``Visible``."""
     texts = ["Done."]
     texts += [FRAMES["time"].format(t) for t in seen.times[:per_kind]]
     texts += [FRAMES["amount"].format(a) for a in seen.amounts[:per_kind]]
     texts += [FRAMES["date"].format(d) for d in seen.dates[:per_kind]]
+    # a time and a length written near it: what a booking's confirmation carries
+    texts += [FRAMES["length"].format(t, s // 60) for t in seen.times[:1] for s in seen.durations[:per_kind]]
     return list(dict.fromkeys(texts))
 
 

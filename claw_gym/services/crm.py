@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from .. import clock
 from ..plural import count
@@ -71,7 +71,7 @@ class Crm(Service):
     def update_deal(
         self,
         id: str,
-        stage: str | None = None,
+        stage: Literal[STAGES] | None = None,  # type: ignore[valid-type]  # the schema lists the values
         amount: float | None = None,
         close_date: str | None = None,
         next_step: str | None = None,

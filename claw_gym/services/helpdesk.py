@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from .. import clock
 from ..plural import count
@@ -67,7 +67,12 @@ class Helpdesk(Service):
         return {"commented": id}
 
     @endpoint("Change a ticket's status or priority.", mutates=True, reads=(OWN,))
-    def update(self, id: str, status: str | None = None, priority: str | None = None) -> dict:
+    def update(
+        self,
+        id: str,
+        status: Literal[STATUSES] | None = None,  # type: ignore[valid-type]  # the schema lists the values
+        priority: Literal[PRIORITIES] | None = None,  # type: ignore[valid-type]
+    ) -> dict:
         t = self.record("tickets", id)
         if status is not None:
             self.require(status in STATUSES, f"status must be one of {', '.join(STATUSES)}")
