@@ -51,15 +51,15 @@ def _when(start: int, now: int) -> str:
 def wait_result(start: int, now: int, asked: int, arrived: list[Event], wake: bool | Collection[str]) -> str:
     """``woke at 10:28: 1 new event``, ``waited 600 s, nothing arrived`` or ``waited 600 s``; a wait
     for some services only: ``waited 600 s: 2 new events, none from helpdesk``."""
-    named = not isinstance(wake, bool)
-    woke = any(e.service in wake for e in arrived) if named else bool(wake and arrived)
+    names = None if isinstance(wake, bool) else wake
+    woke = any(e.service in names for e in arrived) if names is not None else bool(wake and arrived)
     if woke:
         return f"woke at {_when(start, now)}: {count(len(arrived), 'new event')}"
     waited = f"waited {now - start} s"
     cut = "" if now - start == asked else " (the deadline came first)"
-    if named:
+    if names is not None:
         got = f": {count(len(arrived), 'new event')}" if arrived else ""
-        return f"{waited}{got}, none from {' or '.join(sorted(wake))}{cut}"
+        return f"{waited}{got}, none from {' or '.join(sorted(names))}{cut}"
     if not wake:
         return waited + (f": {count(len(arrived), 'new event')}" if arrived else "")
     return waited + ", nothing arrived" + cut
