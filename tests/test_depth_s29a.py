@@ -203,3 +203,75 @@ def test_signin_alert_the_detail_names_each_mail_to_it():
     assert (
         not check["passed"] and "'Not me' names " + f["city"] in check["detail"] and "'Also' names" in check["detail"]
     )
+
+
+# ---- month-close -----------------------------------------------------------------------------------
+def _search(env, text: str) -> set[str]:
+    """The records ``events.search`` finds for ``text`` (every page), as an agent pages through them."""
+    import json
+
+    hits: set[str] = set()
+    cursor = 0
+    while True:
+        obs, *_ = env.step(A.api("events.search", text=text, limit=40, cursor=cursor))
+        page = json.loads(obs["result"])
+        hits |= {h["record"] for h in page["items"]}
+        cursor = page.get("next_cursor") or 0
+        if not cursor:
+            return hits
+
+
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_month_close_freelance_the_firm_s_notice_decides_and_the_accountant_s_name_finds_other_matters(level, days):
+    from claw_gym.envs.kit.rules import TITLES
+
+    for seed in range(3):
+        env = _at_level("month-close", level, seed, variant="freelance")
+        world, f = env.world, env.scenario.facts
+        now, who = world.clock.now, f["who"]
+        notes = [n for n in world.services["notes"].table("notes").values() if "paper slip" in n["body"]]
+        assert len(notes) == 1 and notes[0]["title"] in TITLES and notes[0]["title"] == who["title"]
+        mails = _mails(world, "mail")
+        domain = who["email"].split("@")[1]
+        notice = [m for m in mails if f"slip for anything over {f['limit']} EUR" in m["body"]]
+        assert len(notice) == 1 and notice[0]["from"].endswith("@" + domain) and notice[0]["from"] != who["email"]
+        assert notice[0]["time"] <= now - days * clock.DAY and who["name"].split()[0] not in notice[0]["body"]
+        own = [m for m in mails if m["from"] == who["email"]]
+        assert len(own) >= 2 and all(f"{f['limit']} EUR" not in m["body"] for m in own)
+        assert max(m["time"] for m in own) > notice[0]["time"]  # the accountant's latest word is another matter's
+        found = _search(env, who["name"].split()[0])
+        assert notice[0]["id"] not in found and {m["id"] for m in own} <= found
+
+
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_month_close_employee_the_controller_decides_and_the_chat_guess_is_unconfirmed(level, days):
+    for seed in range(3):
+        env = _at_level("month-close", level, seed, variant="employee")
+        world, f = env.world, env.scenario.facts
+        now, who = world.clock.now, f["who"]
+        book = world.services["files"].find("Documents/Handbook/employee-handbook.txt")["content"]
+        owner = book.split("Only the finance controller (")[1].split(")")[0]
+        word = [m for m in _mails(world) if f"slip for everything over {f['limit']} EUR" in m["body"]]
+        assert len(word) == 1 and owner in word[0]["body"] and word[0]["time"] <= now - days * clock.DAY
+        assert who["name"] not in word[0]["body"] and word[0]["from"] != who["email"]
+        chat = list(world.services["chat"].table("messages").values())
+        guess = [m for m in chat if "slip" in m["text"] and "EUR" in m["text"]]
+        assert len(guess) == 1 and f"{f['limit']} EUR" not in guess[0]["text"]
+        assert guess[0]["sender"] not in (owner, who["name"]) and guess[0]["time"] > word[0]["time"]
+        assert not [m for m in chat if m["sender"] == owner]  # nobody from finance took it up
+        assert word[0]["id"] not in _search(env, who["name"].split()[0])
+
+
+@pytest.mark.parametrize("variant", ["freelance", "employee"])
+@pytest.mark.parametrize("level", [4, 5])
+def test_month_close_going_by_the_look_alike_figure_fails(variant, level):
+    from claw_gym.envs.month_close import _decoy_limit, _solve
+
+    env = _at_level("month-close", level, seed=2, variant=variant)
+    f = env.scenario.facts
+    verdict = _play(env, env.oracle_actions())
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=2)
+    failed = _failed(_play(env, _solve(env.world, f, _decoy_limit(f["limit0"]))))
+    assert f"{f['who']['name']} got the month's total" in failed
+    assert [n for n in failed if "over the limit" in n]
