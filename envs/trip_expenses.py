@@ -177,7 +177,7 @@ HEARSAY = (
     "along are fine now as long as they stay under the meal cap - I think finance relaxed it? Not sure though."
     "\n\n{first}"
 )
-RESTAURANTS = ("Brasserie du Port", "Noodle Bar", "Casa Lupo", "Le Comptoir")
+RESTAURANTS = ("Brasserie du Port", "Noodle Bar", "Casa Lupo", "Comptoir Bistro")
 
 
 def _dinner_with_friend(ctx: Ctx, city: str, start: int, days: int, folder: str, names: set[str]) -> dict[str, Any]:
