@@ -499,7 +499,8 @@ FAMILY = Family(
     services=("expenses", "bank", "files", "todo", "mail", "workmail", "notes", "chat", "contacts"),
     summary="For the month asked: each receipt claimed; recurring work charges without a receipt claimed when "
     "within the (latest) limit, else a to-do and no claim; nothing from other months; the accountant or finance "
-    "colleague got the total (the sum claimed) by any door; the summary file holds the total.",
+    "colleague got the total (the sum claimed) by any door; the summary file holds the total (from level 4 the "
+    "limit's amendment comes from the accountant's firm or the finance controller, not the person named).",
     generate=generate,
     check=check,
     oracle=oracle,

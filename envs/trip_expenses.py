@@ -357,8 +357,9 @@ FAMILY = Family(
     services=("files", "bank", "expenses", "calendar", "workmail", "mail"),
     summary="Every receipt from the trip's dates is claimed once, linked to its bank charge, with its date, amount and "
     "category (the manager's mail: hotels and transport travel, food meals), and submitted; personal receipts "
-    "from outside the trip are not claimed (from level 4 the trip is weeks back among other trips', and the "
-    "manager is mailed the total).",
+    "from outside the trip are not claimed (from level 4 the trip is weeks back among other trips', a friend's "
+    "dinner on the trip's dates is filed with its receipts and stays off by finance's rule, and the manager is "
+    "mailed the total).",
     generate=generate,
     check=check,
     oracle=oracle,
