@@ -17,6 +17,7 @@ from episodes import at_level as _at_level
 from episodes import failed as _failed
 from episodes import play as _play
 
+import claw_gym
 from claw_gym import actions as A
 from claw_gym import clock
 
@@ -142,6 +143,16 @@ def test_signin_alert_the_second_office_comes_from_the_person_s_mail_or_the_mana
             assert len(past) >= 4 and min(e["start"] for e in past) <= world.clock.now - 30 * clock.DAY
         sources.add("mail" if mail else "invite")
     assert sources == {"mail", "invite"}
+
+
+def test_signin_alert_a_world_without_a_calendar_gets_the_office_by_mail():
+    specs = claw_gym.catalog(family="signin-alert", difficulty=4, split=["train", "test", "heldout"])
+    bare = [k for k, s in enumerate(specs) if "calendar" not in s.services]
+    assert bare  # the calendar is an ambient service: some level-4 worlds have none
+    for seed in range(3):
+        env = _at_level("signin-alert", 4, seed, k=bare[0])
+        f = env.scenario.facts
+        assert [m for m in _mails(env.world) if m["subject"] == "Tuesdays" and f["known"][-1] in m["body"]]
 
 
 @pytest.mark.parametrize("level", [4, 5])
