@@ -16,6 +16,14 @@ same-shaped receipts.
 Variants: ``freelance`` (the rule in the person's own note, an outside accountant by mail, the
 amendment in the accountant's mail) and ``employee`` (the rule in the company handbook file, the
 finance colleague, the amendment in the team chat): different people, services and rules.
+
+The person's note is one of their running notes (a title of the background's, never "Money stuff"). At levels 4-5
+the person the instruction names no longer carries the deciding word, so searching their name finds only
+look-alikes. ``freelance``: the amendment is a notice from the accountant's firm's office to all its clients (another
+person at the firm's domain), and the accountant's own later mail sets a slip limit for another matter (the rented
+flat's costs). ``employee``: the amendment comes by work mail from the finance controller, who owns the handbook's
+money line (the handbook says so); in the team chat a colleague without authority guesses another figure and
+nobody from finance confirms it.
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
 
-from .kit import errands, notation, plant, records, rules, views
+from .kit import errands, notation, plant, records, rules, senders, views
 
 SPEND = [
     ("CityCab", "travel", (14, 48)),
@@ -227,12 +235,10 @@ def _rules(ctx: Ctx, m: date, limit0: int, limit: int, recurring: list[tuple[str
         email = name.lower().replace(" ", ".") + "@" + ctx.pick(["lundtax.example", "books-and-co.example"])
         ctx.svc("contacts").add(name, email, "", company="accountant", notes="does my books")
         decoy = ["receipts for the flat repairs: keep them two years, the landlord may ask"] if deep else []
-        plant.note(
-            ctx,
-            rules.minute(ctx, old),
-            "Money stuff",
-            errands.bury(ctx, [rule, f"work pays for {covers} - put them in every month", *decoy]),
+        note = rules.running_note(
+            ctx, rules.minute(ctx, old), [rule, f"work pays for {covers} - put them in every month", *decoy]
         )
+        title = str(ctx.svc("notes").table("notes")[note]["title"])
         if deep:  # the same words, another matter and long over: last year's tax return
             plant.mail_in(
                 ctx,
@@ -244,6 +250,9 @@ def _rules(ctx: Ctx, m: date, limit0: int, limit: int, recurring: list[tuple[str
                 f"EUR, by the end of the month please.\n\nThanks!\n{name.split()[0]}",
                 read=True,
             )
+        if deep:  # the firm's office tells every client; the accountant's own later word is another matter's
+            _firm_notice(ctx, amended, email, limit, limit0, name)
+            return {"name": name, "email": email, "phone": "", "channel": "", "title": title}
         plant.mail_in(
             ctx,
             "mail",
@@ -256,12 +265,14 @@ def _rules(ctx: Ctx, m: date, limit0: int, limit: int, recurring: list[tuple[str
             f"\n\nThanks!\n{name.split()[0]}",
             read=True,
         )
-        return {"name": name, "email": email, "phone": "", "channel": ""}
+        return {"name": name, "email": email, "phone": "", "channel": "", "title": title}
     p, r = ctx.sample(ctx.persona.by_relation("colleague"), 2)
     lines = HANDBOOK[:]
+    owner = senders.staff(ctx, "controller")
     lines.insert(
         int(ctx.rng.integers(1, len(lines))),
-        f"Money back: {rule.split(': ', 1)[1]}. Send the month's total to {p.name} in finance.",
+        f"Money back: {rule.split(': ', 1)[1]}. Send the month's total to {p.name} in finance."
+        + (f" Only the finance controller ({owner[0]}) changes these amounts." if deep else ""),
     )
     lines.insert(int(ctx.rng.integers(1, len(lines))), f"The company pays for {covers}: put them in every month.")
     plant.file(
@@ -279,6 +290,10 @@ def _rules(ctx: Ctx, m: date, limit0: int, limit: int, recurring: list[tuple[str
             "for the offsite: keep every receipt, even the small ones, and give them to me after the trip - I'll "
             "do one claim for the whole team",
         )
+    who = {"name": p.name, "email": p.email, "phone": p.phone, "channel": "general", "title": ""}
+    if deep:  # the controller's mail decides; a colleague's guess in the chat, never confirmed, does not
+        _controller_word(ctx, amended, owner, limit, limit0, r.name)
+        return who
     plant.chat(
         ctx,
         errands.office_hours(ctx, amended),
@@ -287,7 +302,66 @@ def _rules(ctx: Ctx, m: date, limit0: int, limit: int, recurring: list[tuple[str
         f"heads-up from finance: the auditors want the paper slip for everything over {limit:.0f} EUR now. "
         "the handbook will catch up eventually",
     )
-    return {"name": p.name, "email": p.email, "phone": p.phone, "channel": "general"}
+    return who
+
+
+def _decoy_limit(limit0: int) -> int:
+    """A figure for the look-alikes that sorts the month's charges differently from the rule in force."""
+    return limit0 + 15
+
+
+def _firm_notice(ctx: Ctx, t: int, accountant: str, limit: int, limit0: int, name: str) -> None:
+    """Freelance, levels 4-5: the accountant's firm's office writes to all its clients (the deciding amendment,
+    signed by someone else at the firm); weeks later the accountant's own mail sets a slip limit for the rented
+    flat's costs, another matter."""
+    domain = accountant.split("@")[1]
+    office, address = senders.staff(ctx, "practice office", domain)
+    me = ctx.persona.me.first
+    plant.mail_in(
+        ctx,
+        "mail",
+        plant.jitter(ctx, t),
+        address,
+        "A change for all our clients",
+        f"Dear {me},\n\nthe tax office has become fussier, so from now on we need the slip for anything over "
+        f"{limit:.0f} EUR you get back from an employer or a client, not just the big ones. Card statements "
+        f"alone won't do above that.\n\nKind regards,\n{office}\nPractice office",
+        read=True,
+    )
+    later = min(rules.minute(ctx, t + int(ctx.rng.integers(6, 16)) * clock.DAY), ctx.now - 3 * clock.DAY)
+    plant.mail_in(
+        ctx,
+        "mail",
+        later,
+        accountant,
+        "The flat",
+        f"Hi {me},\n\nfor the rented flat's costs this year, keep the slip for anything over "
+        f"{_decoy_limit(limit0)} EUR; the smaller things I can take from your bank statement.\n\nThanks!\n"
+        f"{name.split()[0]}",
+        read=True,
+    )
+
+
+def _controller_word(ctx: Ctx, t: int, owner: tuple[str, str], limit: int, limit0: int, colleague: str) -> None:
+    """Employee, levels 4-5: the finance controller's mail (the handbook says only they change the amounts) and,
+    later in the team chat, a colleague's guess at another figure that nobody from finance confirms."""
+    plant.mail_in(
+        ctx,
+        "workmail",
+        plant.jitter(ctx, errands.office_hours(ctx, t)),
+        owner[1],
+        "Auditors",
+        f"Hi all,\n\nthe auditors want the paper slip for everything over {limit:.0f} EUR now, starting this "
+        f"month. The handbook will catch up eventually.\n\n{owner[0]}\nFinance controller",
+    )
+    guess = min(errands.office_hours(ctx, t + int(ctx.rng.integers(5, 15)) * clock.DAY), ctx.now - 3 * clock.DAY)
+    plant.chat(
+        ctx,
+        guess,
+        "general",
+        colleague,
+        f"is the slip thing {_decoy_limit(limit0)} EUR now? someone at lunch said so, I never saw a mail",
+    )
 
 
 def _claims(world: World, f: dict[str, Any]) -> list[dict]:
@@ -300,9 +374,9 @@ def _matches(x: dict, item: dict[str, Any]) -> bool:
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     claims = _claims(world, f)
-    why_rule = ("the handbook's expenses line" if f["who"]["channel"] else "the 'Money stuff' note") + (
-        f", amended to {f['limit']:.0f} EUR later" if f["limit"] != f["limit0"] else ""
-    )
+    why_rule = (
+        "the handbook's expenses line" if f["who"]["channel"] else f"the note '{f['who'].get('title', '')}'"
+    ) + (f", amended to {f['limit']:.0f} EUR later" if f["limit"] != f["limit0"] else "")
     for r in f["receipts"]:
         got = [x for x in claims if _matches(x, r)]
         g.expect(
@@ -373,6 +447,7 @@ def _solve(world: World, f: dict[str, Any], limit: float) -> list[str]:
     reads = [
         A.api("files.read", path="Documents/Handbook/employee-handbook.txt") if who["channel"] else A.api("notes.list"),
         A.api("chat.history", channel="general", limit=50) if who["channel"] else A.api("mail.search", query="EUR"),
+        A.api("workmail.search", query="slip") if who["channel"] else A.api("notes.list", query="slip"),
         A.api("files.list", dir="Documents/Receipts"),
     ]
     reads += [A.api("files.read", path=r["path"]) for r in f["receipts"]]
@@ -424,7 +499,8 @@ FAMILY = Family(
     services=("expenses", "bank", "files", "todo", "mail", "workmail", "notes", "chat", "contacts"),
     summary="For the month asked: each receipt claimed; recurring work charges without a receipt claimed when "
     "within the (latest) limit, else a to-do and no claim; nothing from other months; the accountant or finance "
-    "colleague got the total (the sum claimed) by any door; the summary file holds the total.",
+    "colleague got the total (the sum claimed) by any door; the summary file holds the total (from level 4 the "
+    "limit's amendment comes from the accountant's firm or the finance controller, not the person named).",
     generate=generate,
     check=check,
     oracle=oracle,

@@ -10,6 +10,12 @@ From level 4 the trip lies >= 30 / 60 days back among two other business trips o
 only the calendar's dates tell which receipts are the asked trip's, and the other trips' claims
 are wrong. The manager's mail also asks to be told the total claimed (a sum, checked in a mail to
 them from either mailbox, after the claims went in).
+
+Levels 4-5 also file a personal purchase on the trip's own dates in the same folder, in the same receipt format: a
+dinner at a restaurant in the trip's city, on an evening the calendar holds "Dinner with <a friend>" there. Finance's
+mail to staff (weeks back, not the manager's) says meals with family or friends on a trip are the person's own and
+that only finance changes that; a colleague's later "I heard that's fine now?" changes nothing (finance never said
+so). Only the calendar and finance's mail tell that receipt from the trip's own meals.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
+
+from .kit import plant, rules, senders
 
 CITIES = ["Lyon", "Oslo", "Dublin", "Berlin", "Lisbon", "Toronto"]
 TRIP_KINDS = [
@@ -60,14 +68,14 @@ INSTRUCTIONS = [
 
 
 def generate(ctx: Ctx) -> Scenario:
-    cal, files, bank, wm = ctx.svc("calendar"), ctx.svc("files"), ctx.svc("bank"), ctx.svc("workmail")
+    files = ctx.svc("files")
     city = ctx.pick(CITIES)
     days = 2 + int(ctx.rng.integers(0, 3))
     deep = ctx.difficulty >= 4
     back = (62, 80) if ctx.difficulty >= 5 else (32, 50) if deep else (6, 14)
     start = ctx.at(-int(ctx.rng.integers(*back)), 6, 0)
     end = start + (days - 1) * clock.DAY + 16 * clock.HOUR
-    cal.add(f"Trip to {city}", start, end, location=city, notes="Client visits")
+    _trip_entry(ctx, city, start, end)
     boss = ctx.person("manager")
     folder = "Documents/receipts" if ctx.variant == "receipts" else "Documents/Expenses"
     wanted: list[Any] = []
@@ -76,10 +84,10 @@ def generate(ctx: Ctx) -> Scenario:
     n_trip = 2 + ctx.difficulty // 2
     for k, (merchant, category, (lo, hi)) in enumerate(ctx.sample(TRIP_KINDS, n_trip)):
         merchant = merchant.format(city=city)
-        t = start + int(ctx.rng.integers(0, days)) * clock.DAY + int(ctx.rng.integers(2 * 3600, 14 * 3600))
+        t = start + int(ctx.rng.integers(0, days)) * clock.DAY + int(ctx.rng.integers(2 * 3600, 16 * 3600))
         amount = ctx.money(lo, hi)
-        tx = bank.post(-amount, merchant, "card payment", time=t + 600)
-        path = _receipt(files, folder, merchant, t, amount, names)
+        tx = plant.charge(ctx, t + 600, amount, merchant)
+        path = _receipt(ctx, folder, merchant, t, amount, names)
         wanted.append(
             {
                 "tx": tx["id"],
@@ -91,32 +99,50 @@ def generate(ctx: Ctx) -> Scenario:
             }
         )
         if k == 0 and ctx.difficulty >= 3:  # the same receipt saved twice
-            files.put(path.replace(".txt", " (1).txt"), files.find(path)["content"], time=t + 3600)
+            plant.file(ctx, t + 3600, path.replace(".txt", " (1).txt"), files.find(path)["content"])
     unwanted = []
     for merchant, (lo, hi) in ctx.sample(PERSONAL, min(len(PERSONAL), ctx.difficulty)):
         before = ctx.rng.random() < 0.5
         t = start - int(ctx.rng.integers(2, 9)) * clock.DAY if before else end + int(ctx.rng.integers(1, 4)) * clock.DAY
+        t = clock.day_start(t) + int(ctx.rng.integers(9 * 3600, 21 * 3600))  # shop hours, any minute
         t = min(t, ctx.now - clock.HOUR)
         amount = ctx.money(lo, hi)
-        unwanted.append(bank.post(-amount, merchant, "card payment", time=t)["id"])
-        _receipt(files, folder, merchant, t, amount, names)
-    wm.deliver(
+        unwanted.append(plant.charge(ctx, t, amount, merchant)["id"])
+        _receipt(ctx, folder, merchant, t, amount, names)
+    plant.mail_in(
+        ctx,
+        "workmail",
+        plant.jitter(ctx, ctx.now - int(ctx.rng.integers(1, 3)) * clock.DAY),
         boss.email,
         f"{city} trip expenses",
         (DEEP_ASK if deep else ctx.pick(ASK)).format(city=city, boss=boss.first),
-        time=ctx.now - int(ctx.rng.integers(1, 3)) * clock.DAY,
     )
     instruction = ctx.pick(INSTRUCTIONS).format(city=city, boss_first=boss.first)
+    dinner = _dinner_with_friend(ctx, city, start, days, folder, names) if deep else None
     return Scenario(
         instruction,
         {
             "wanted": wanted,
-            "unwanted": unwanted + elsewhere,
+            "unwanted": unwanted + elsewhere + ([dinner["tx"]] if dinner else []),
+            "dinner": dinner,
             "boss": boss.email if deep else None,
             "total": round(sum(w["amount"] for w in wanted), 2),
             "folder": folder,
             "trip": [clock.fmt_date(start), clock.fmt_date(end + clock.DAY)],
         },
+    )
+
+
+def _trip_entry(ctx: Ctx, city: str, start: int, end: int) -> None:
+    """The trip's calendar entry, booked a fortnight ahead as the background books its entries."""
+    plant.calendar(
+        ctx,
+        plant.jitter(ctx, start - 14 * clock.DAY + 4 * clock.HOUR),
+        f"Trip to {city}",
+        start,
+        end,
+        location=city,
+        notes="Client visits",
     )
 
 
@@ -128,28 +154,85 @@ def _other_trips(ctx: Ctx, city: str, start: int, folder: str, names: set[str]) 
         gap = int(ctx.rng.integers(12, 25)) * clock.DAY
         s0 = start - gap if k == 0 else min(start + gap, ctx.at(-8, 6, 0))
         n = 2 + int(ctx.rng.integers(0, 2))
-        ctx.svc("calendar").add(
-            f"Trip to {other}", s0, s0 + (n - 1) * clock.DAY + 16 * clock.HOUR, location=other, notes="Client visits"
-        )
+        _trip_entry(ctx, other, s0, s0 + (n - 1) * clock.DAY + 16 * clock.HOUR)
         for merchant, _, (lo, hi) in ctx.sample(TRIP_KINDS, 2):
-            t = s0 + int(ctx.rng.integers(0, n)) * clock.DAY + int(ctx.rng.integers(2 * 3600, 14 * 3600))
+            t = s0 + int(ctx.rng.integers(0, n)) * clock.DAY + int(ctx.rng.integers(2 * 3600, 16 * 3600))
             amount = ctx.money(lo, hi)
             name = merchant.format(city=other)
-            out.append(ctx.svc("bank").post(-amount, name, "card payment", time=t + 600)["id"])
-            _receipt(ctx.svc("files"), folder, name, t, amount, names)
+            out.append(plant.charge(ctx, t + 600, amount, name)["id"])
+            _receipt(ctx, folder, name, t, amount, names)
     return out
 
 
-def _receipt(files: Any, folder: str, merchant: str, t: int, amount: float, names: set[str]) -> str:
+#: levels 4-5: finance's word to staff on what a trip covers (the rule the personal dinner falls under)
+POLICY = (
+    "Hi all,\n\nas a few trips came back to us last month, once more what the company pays when you travel for "
+    "work: the hotel, getting there and back and around town, and your own meals. Meals with family or friends "
+    "who join you, and anything you buy for yourself, are yours to pay, even on the trip's dates. Only finance "
+    "changes this, and we'll say so on this list.\n\nThanks,\n{first}\nFinance"
+)
+#: levels 4-5: a colleague's hearsay, never confirmed by finance
+HEARSAY = (
+    "Hi {me},\n\nsaw that you're travelling again. Someone in sales told me dinners with a friend or your partner "
+    "along are fine now as long as they stay under the meal cap - I think finance relaxed it? Not sure though."
+    "\n\n{first}"
+)
+RESTAURANTS = ("Brasserie du Port", "Noodle Bar", "Casa Lupo", "Comptoir Bistro")
+
+
+def _dinner_with_friend(ctx: Ctx, city: str, start: int, days: int, folder: str, names: set[str]) -> dict[str, Any]:
+    """Levels 4-5: a dinner with a friend on a trip evening (a calendar entry booked days before), its receipt
+    filed with the trip's and its card charge; finance's rule that makes it personal and a colleague's hearsay
+    that would not. The dinner's charge id and receipt path."""
+    friend = ctx.person("friend")
+    place = ctx.pick(RESTAURANTS)
+    evening = start + int(ctx.rng.integers(0, days - 1)) * clock.DAY + 13 * clock.HOUR  # 19:00 on a trip day
+    sit = evening + int(ctx.rng.integers(0, 5)) * 15 * clock.MINUTE
+    plant.calendar(
+        ctx,
+        rules.minute(ctx, start - int(ctx.rng.integers(3, 9)) * clock.DAY),
+        f"Dinner with {ctx.persona.called(friend)}",
+        sit,
+        sit + 2 * clock.HOUR,
+        location=f"{place}, {city}",
+        attendees=[friend.email],
+    )
+    paid = plant.jitter(ctx, sit + 2 * clock.HOUR - 10 * clock.MINUTE, 10)
+    amount = ctx.money(45, 120)
+    tx = plant.charge(ctx, paid + int(ctx.rng.integers(60, 600)), amount, place)
+    path = _receipt(ctx, folder, place, paid, amount, names)
+    fin_name, fin_mail = senders.staff(ctx, "finance")
+    policy_at = rules.minute(ctx, ctx.now - rules.age(ctx, 31, 50))
+    policy = plant.mail_in(
+        ctx, "workmail", policy_at, fin_mail, "Before your next trip", POLICY.format(first=fin_name.split()[0])
+    )
+    colleague = ctx.person("colleague")
+    heard = rules.minute(ctx, policy_at + int(ctx.rng.integers(5, 20)) * clock.DAY)
+    plant.mail_in(
+        ctx,
+        "workmail",
+        min(heard, ctx.now - 3 * clock.DAY),
+        colleague.email,
+        "Re: Before your next trip",
+        HEARSAY.format(me=ctx.persona.me.first, first=colleague.first),
+        in_reply_to=policy["id"],
+    )
+    return {"tx": tx["id"], "path": path, "amount": amount, "merchant": place, "friend": friend.name}
+
+
+def _receipt(ctx: Ctx, folder: str, merchant: str, t: int, amount: float, names: set[str]) -> str:
+    """The receipt file of a purchase (a free name in ``folder``; ``names`` the family's own so far)."""
+    files = ctx.svc("files")
     base = f"{folder}/{merchant.split()[0].lower()}_{clock.to_datetime(t):%m%d}"
     path = base + ".txt"
-    while path in names:
+    while path in names or files.find(path) is not None:
         path = base + f"_{len(names)}.txt"
     names.add(path)
-    files.put(
+    plant.file(
+        ctx,
+        t + 60,
         path,
         f"RECEIPT\nMerchant: {merchant}\nDate: {clock.fmt(t)}\nTotal: EUR {amount:.2f}\nPaid by card\n",
-        time=t + 60,
     )
     return path
 
@@ -201,7 +284,13 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         if personal
         else f"none of the {len(f['unwanted'])} personal charges claimed",
         because="the manager's mail asks for that trip only (other trips' receipts are not it) and says personal "
-        "purchases stay off; the calendar gives the trip's dates",
+        "purchases stay off; the calendar gives the trip's dates"
+        + (
+            f"; finance's mail says meals with friends on a trip are one's own, and the calendar has the dinner with "
+            f"{f['dinner']['friend']}"
+            if f.get("dinner")
+            else ""
+        ),
     )
     if f.get("boss"):
         extra = [x for t, x in by_tx.items() if t in open_tx]
@@ -240,6 +329,8 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
         A.api("files.list", dir=f["folder"]),
         A.api("bank.transactions", start=f["trip"][0], end=f["trip"][1]),
     ]
+    if f.get("dinner"):  # the dinner receipt on the trip's dates: the calendar and finance's rule say it's personal
+        out += [A.api("files.read", path=f["dinner"]["path"]), A.api("workmail.search", query="trip")]
     for w in f["wanted"]:
         out += [
             A.api("files.read", path=w["path"]),
@@ -266,8 +357,9 @@ FAMILY = Family(
     services=("files", "bank", "expenses", "calendar", "workmail", "mail"),
     summary="Every receipt from the trip's dates is claimed once, linked to its bank charge, with its date, amount and "
     "category (the manager's mail: hotels and transport travel, food meals), and submitted; personal receipts "
-    "from outside the trip are not claimed (from level 4 the trip is weeks back among other trips', and the "
-    "manager is mailed the total).",
+    "from outside the trip are not claimed (from level 4 the trip is weeks back among other trips', a friend's "
+    "dinner on the trip's dates is filed with its receipts and stays off by finance's rule, and the manager is "
+    "mailed the total).",
     generate=generate,
     check=check,
     oracle=oracle,

@@ -657,9 +657,10 @@ def test_signin_alert_the_places_are_deep_and_a_later_aside_adds_an_office(level
             for m in world.services["workmail"].table("messages").values()
             if m["folder"] == "sent" and m["to"] == [f["it"]]
         ]
-        assert len(asides) >= 3 and all(note["updated"] < m["time"] <= now - days * clock.DAY for m in asides)
-        office = f["known"][-1]
-        assert office not in note["body"] and [m for m in asides if office in m["body"]]
+        assert len(asides) >= 2 and all(note["updated"] < m["time"] <= now - days * clock.DAY for m in asides)
+        office = f["known"][-1]  # added by the person's aside, or (session 29) by the manager's weekly invite
+        invites = [e for e in world.services["calendar"].table("entries").values() if office in e["notes"]]
+        assert office not in note["body"] and ([m for m in asides if office in m["body"]] or invites)
         conference = [m for m in asides if "conference" in m["body"]]
         assert len(conference) == 1 and (f["city"] in conference[0]["body"]) == (level == 5)
         arriving = [e.record for e in world.timeline.pending if e.record and e.record.get("kind") == "signin"]
