@@ -234,12 +234,13 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
 
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
     """After the prompts: read the laptop's log, answer each card in the shade, report the foreign ids."""
-    early, *rest = f["foreign"]  # the first foreign prompt comes soon after the start, the rest near ours
-    steps = [  # deny the early one as it comes: by the trigger a busy shade has paged it far down
-        A.wait(f["first"] - world.clock.now + 30, wake=False),
-        S.open_shade(),
-        S.tap(f"text=Deny {early}"),
-        A.key("back"),
+    # the first foreign prompt comes soon after the start, the rest near ours: deny the early one as it
+    # comes (by the trigger a busy shade has paged it far down)
+    early, rest = (f["foreign"][0], f["foreign"][1:]) if f["foreign"] else (None, [])
+    steps = [A.wait(f["first"] - world.clock.now + 30, wake=False)]
+    if early is not None:
+        steps += [S.open_shade(), S.tap(f"text=Deny {early}"), A.key("back")]
+    steps += [
         A.wait(f["last"] - f["first"] - 30 + 2 * clock.MINUTE, wake=False),
         A.shell(f"claw files read {LOG}"),
         S.open_shade(),
