@@ -64,3 +64,32 @@ def test_parcel_reschedule_the_housemate_lives_at_the_persons_address():
         card = next(r for r in env.world.services["contacts"].table("people").values() if r["phone"] in f["home"])
         persona = env.world.persona
         assert card["address"] == f"{persona.street}, {persona.city}", card
+
+
+def test_strangers_texts_sign_with_names_none_of_the_persons_people_has():
+    """'Hey it's Jonas, new number! Save this one.' came from an unknown number in a world where the
+    person's friend Jonas was a task's party: a player sent the task's answer there. A stranger's name
+    is never one of the person's people's."""
+    import re
+
+    import claw_gym
+    from claw_gym.life.recent import STRANGER_TEXTS
+
+    shapes = [re.compile(re.escape(t).replace(re.escape("{name}"), r"(\w+)")) for t in STRANGER_TEXTS if "{name}" in t]
+    checked = 0
+    for spec in claw_gym.catalog(split=["train", "test", "heldout"])[::60]:
+        env = at_level(spec.family, spec.difficulty, variant=spec.variant)
+        world = env.world
+        if "sms" not in world.services:
+            continue
+        known = {q.first for q in world.persona.people}
+        phones = {q.phone for q in world.persona.people}
+        for m in world.services["sms"].table("messages").values():
+            if m["number"] in phones:
+                continue
+            for shape in shapes:
+                hit = shape.fullmatch(m["body"])
+                if hit:
+                    checked += 1
+                    assert hit.group(1) not in known, (spec.task_id, m["body"])
+    assert checked >= 20, checked
