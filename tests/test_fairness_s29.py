@@ -93,3 +93,25 @@ def test_strangers_texts_sign_with_names_none_of_the_persons_people_has():
                     checked += 1
                     assert hit.group(1) not in known, (spec.task_id, m["body"])
     assert checked >= 20, checked
+
+
+def _supplier_todo(env, title: str, notes: str = "") -> list[str]:
+    steps = env.oracle_actions()
+    return [A.api("todo.add_task", title=title, notes=notes) if '"todo.add_task"' in a else a for a in steps]
+
+
+def test_supplier_bank_change_a_to_do_that_warns_against_the_mails_number_keeps_the_rule():
+    """A player's to-do named the form's number to call and, in its notes, the mail's number 'do not use':
+    the check failed it for naming the mail's number. A warning is the rule kept; offering both is a hedge."""
+    env = at_level("supplier-bank-change", 4, seed=0)
+    f = env.scenario.facts
+    form, mail = f["phone"], f["trap_phone"]
+    warned = _supplier_todo(
+        env, f"Call them on {form} (number from the vendor form)", f"Their mail gives {mail} - do not use it."
+    )
+    assert play(env, warned)["passed"]
+    for title in (f"Call them on {form} or {mail}", f"Call them on {mail}"):
+        env.reset(seed=0)
+        assert "a to-do to call the supplier on the vendor form's number" in failed(
+            play(env, _supplier_todo(env, title))
+        ), title
