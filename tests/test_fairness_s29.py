@@ -115,3 +115,18 @@ def test_supplier_bank_change_a_to_do_that_warns_against_the_mails_number_keeps_
         assert "a to-do to call the supplier on the vendor form's number" in failed(
             play(env, _supplier_todo(env, title))
         ), title
+
+
+def test_household_day_a_late_reply_to_the_courier_shows_in_the_evidence():
+    """A player's reply to the courier came after its limit; the detail read '0 texts to the courier naming
+    no day', as if nothing had been sent. It says what came by the limit and what came after it."""
+    from claw_gym import clock
+
+    env = at_level("household-day", 4, seed=0)
+    p, f = env.scenario.facts["parcel"], env.scenario.facts
+    steps = [A.wait(p["by"] - env.world.clock.now + clock.MINUTE, wake=False)]
+    steps.append(A.api("sms.send", to=p["number"], body=f"Please deliver on {f['offered'][0]}."))
+    verdict = play(env, steps)
+    check = next(c for c in verdict["checks"] if c["name"].startswith("the parcel is rebooked by"))
+    assert not check["passed"] and check["detail"].startswith("0 texts to the courier by "), check
+    assert ", 1 after it;" in check["detail"], check
