@@ -130,3 +130,23 @@ def test_household_day_a_late_reply_to_the_courier_shows_in_the_evidence():
     check = next(c for c in verdict["checks"] if c["name"].startswith("the parcel is rebooked by"))
     assert not check["passed"] and check["detail"].startswith("0 texts to the courier by "), check
     assert ", 1 after it;" in check["detail"], check
+
+
+def test_events_get_reads_a_line_by_the_record_id_it_ends_with():
+    """'events.get id=dv0282' was refused although the line ended with '(dv0282)': the record was stored by
+    the task and the event only announced it. The id a line shows always reads that line."""
+    from claw_gym.world import World
+
+    env = at_level("signin-alert", 4, seed=8)
+    world: World = env.world
+    shown = [e for e in world.timeline.history if e.record and "id" in e.record]
+    announced = [e for e in shown if e.table is None]
+    assert announced, "signin-alert announces its sign-in records"
+    stored = {e.record["id"] for e in shown if e.table is not None}
+    only_announced = [e for e in announced if e.record["id"] not in stored]
+    assert only_announced, "a sign-in record stored by the task, only announced by its line"
+    for e in only_announced[-3:]:
+        got = world.call("events.get", {"id": e.record["id"]})
+        assert got["record"] == e.record["id"] and got["text"] == e.text, (e.line(), got)
+    for e in shown[-3:]:  # a stored record reads the line that stored it
+        assert world.call("events.get", {"id": e.record["id"]})["record"] == e.record["id"]
