@@ -151,3 +151,28 @@ def test_events_get_reads_a_line_by_the_record_id_it_ends_with():
         assert got["record"] == rid and got["text"] == e.text, (e.line(), got)
     for e in shown[-3:]:  # a stored record reads the line that stored it
         assert world.call("events.get", {"id": e.record["id"]})["record"] == e.record["id"]
+
+
+@pytest.mark.parametrize("call", ["events.search", "mail.list"])
+def test_a_listing_page_too_long_for_the_result_is_cut_at_an_item_and_pages_on(call):
+    """A player's 'events.search limit=200' came back cut mid-string ('...[truncated 6285 chars]'): no JSON,
+    no next_cursor. A page that does not fit ends at an item, and its paging field points at the first
+    one left out, so paging on from it reaches every item once."""
+    from claw_gym import observation
+
+    env = at_level("inbox-day", 5, seed=0)
+    world = env.world
+    key = "cursor" if call == "events.search" else "offset"
+    full = world.call(call, {"limit": 200})
+    assert len(json.dumps(full)) > observation.LIMITS["result"], "the page must be too long for the field"
+    seen, at = [], 0
+    for _ in range(20):
+        obs, *_ = env.step(A.api(call, limit=200, **({key: at} if at else {})))
+        page = json.loads(obs["result"])  # whole JSON, never cut inside
+        assert len(obs["result"]) <= observation.LIMITS["result"]
+        seen += [it.get("id") for it in page["items"]]
+        if f"next_{key}" not in page or page[f"next_{key}"] >= 200:
+            break
+        at = page[f"next_{key}"]
+    assert seen[:200] == [it.get("id") for it in full["items"]][: len(seen[:200])]
+    assert len(seen) >= 200 or "next_" + key not in full
