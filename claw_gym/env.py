@@ -54,6 +54,16 @@ DIGEST_EVENTS = 12
 _RESULT_JSON = json.JSONEncoder(ensure_ascii=False, default=str)  # one encoder: json.dumps rebuilds it per call
 
 
+def _encode_result(result: Any, args: dict[str, Any]) -> str:
+    """An API result as the observation's JSON; a listing page too long for the result field is cut at
+    an item, with its paging field pointing on (``observation.fit_page``)."""
+    text = _RESULT_JSON.encode(result)
+    limit = observation.LIMITS["result"] - 256  # room for what a step appends (the deadline's line)
+    if len(text) > limit and isinstance(result, dict) and isinstance(result.get("items"), list) and result["items"]:
+        return _RESULT_JSON.encode(observation.fit_page(result, args, limit, _RESULT_JSON.encode))
+    return text
+
+
 class ClawEnv(gym.Env[dict, str]):
     metadata = {"render_modes": list(envargs.RENDER_MODES), "render_fps": 4}
     observation_space: gym.spaces.Dict  # always a Dict (the text fields, then the phone's): wrappers read .spaces
@@ -280,10 +290,10 @@ class ClawEnv(gym.Env[dict, str]):
         version = self.world.cached_call_version(call)
         key = _encoded_key(self.world.uid, version, call, args) if version is not None else None
         if key is None:
-            return _RESULT_JSON.encode(result), ACTION_COST["api"]
+            return _encode_result(result, args), ACTION_COST["api"]
         # A cached endpoint's result is the same while its service's version is: so is its JSON.
         if self._encoded[0] != key:
-            self._encoded = (key, _RESULT_JSON.encode(result))
+            self._encoded = (key, _encode_result(result, args))
         return self._encoded[1], ACTION_COST["api"]
 
     def _do_wait(self, a: Action) -> tuple[str, int]:

@@ -48,6 +48,32 @@ def _bound(text: str, limit: int) -> str:
     return text[: limit - len(marker)] + marker
 
 
+def fit_page(result: dict[str, Any], args: dict[str, Any], limit: int, encode: Callable[[Any], str]) -> dict[str, Any]:
+    """A listing page whose JSON is longer than ``limit``, cut at an item (never inside one) with its
+    paging field pointing at the first item left out: a cut mid-string was no JSON and lost the page's
+    ``next_cursor``. The page field is the one the endpoint pages with (``cursor`` or ``offset``)."""
+    items = result["items"]
+    key = "cursor" if "next_cursor" in result or "cursor" in args else "offset"
+    start = args.get(key) or 0
+    start = start if isinstance(start, int) and not isinstance(start, bool) else 0
+    rest = {k: v for k, v in result.items() if k not in ("items", "next_cursor", "next_offset")}
+
+    def page(kept: int) -> dict[str, Any]:
+        left = len(items) - kept
+        note = f"{left} more item{'s' if left != 1 else ''} of this page did not fit the result's {limit:,} "
+        note += f"characters: page on with {key}={start + kept}, or ask for a smaller limit"
+        return {**rest, "items": items[:kept], f"next_{key}": start + kept, "note": note}
+
+    lo, hi = 1, len(items) - 1  # the most items that fit, at least one (a single long one is cut as text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if len(encode(page(mid))) <= limit:
+            lo = mid
+        else:
+            hi = mid - 1
+    return page(lo)
+
+
 def bound_lines_tail(lines: list[str], limit: int, hint: str) -> str:
     """Keep the newest lines that fit (the end of the list); say how many were left out."""
     if not lines:  # most steps deliver no event

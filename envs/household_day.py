@@ -30,6 +30,7 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
+from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
@@ -351,11 +352,20 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         body = str(e.args.get("body", ""))
         named |= {d.isoformat() for d in values.asked_values(body, values.dates_in(body, p["at"]))}
     ok = len(named) == 1 and next(iter(named)) in f["offered"] and _free(world, f, next(iter(named)))
+    to_courier = notation.norm_phone(p["number"])
+    late = [
+        e
+        for e in world.audit.calls("sms.send")
+        if e.time > p["by"] and notation.norm_phone(str(e.args.get("to", ""))) == to_courier
+    ]
+    by = clock.fmt(p["by"])[-5:]
+    said = f"naming {', '.join(sorted(named))}" if named else "naming a day" if texts else ""
     g.expect(
-        f"the parcel is rebooked by {clock.fmt(p['by'])[-5:]} to one offered day the calendar leaves free",
+        f"the parcel is rebooked by {by} to one offered day the calendar leaves free",
         ok,
-        f"{len(texts)} texts to the courier naming {', '.join(sorted(named)) or 'no day'}; offered "
-        f"{', '.join(f['offered'])}",
+        f"{count(len(texts), 'text')} to the courier by {by} {said}".rstrip()
+        + (f", {len(late)} after it" if late else "")
+        + f"; offered {', '.join(f['offered'])}",
         because="the courier's text offers three days to reply with by its time; the calendar shows the "
         "delivery window busy and which offered day is free 13:00-15:00",
     )

@@ -312,7 +312,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         c for c in claims if c["tx_id"] == f["personal_tx"] or values.same_amount(c["amount"], f["personal_amount"])
     ]
     g.expect(
-        "the personal trip is not claimed",
+        f"the personal {'meal' if f.get('variant') == 'meal' else 'trip'} is not claimed",
         not wrong,
         f"{len(wrong)} claims for it" if wrong else "not claimed",
         because=f["personal_why"],

@@ -123,7 +123,7 @@ def test_receipt_personal_one_fails_and_api_door_passes_whichever_lands_first(le
         env = _at_level("xdev-receipt-expense", level, seed, variant="meal")
         f = env.scenario.facts
         v = _play(env, FAMILY.stale_oracle(env.world, f))
-        assert "the personal trip is not claimed" in _failed(v)
+        assert "the personal meal is not claimed" in _failed(v)
         env.reset(seed=seed)
         f = env.scenario.facts
         sheet = env.world.services["files"].find(f["sheet"])["content"]

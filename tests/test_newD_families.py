@@ -301,7 +301,7 @@ def test_receipt_personal_trip_and_old_cost_centre_fail_other_doors_pass():
     env = _env("xdev-receipt-expense", "meal", 4, 1)
     f = env.scenario.facts
     info = _play(env, fam.stale_oracle(env.world, f))
-    assert "the personal trip is not claimed" in _failed(info)
+    assert "the personal meal is not claimed" in _failed(info)  # the meal variant
     env.reset(seed=1)
     info = _play(env, fam.oracle(env.world, {**f, "cc": f["cc_note"]}))  # the note's centre, moved since
     assert _failed(info) == ["the business receipt is filed: amount, date, category, linked payment, cost centre"]

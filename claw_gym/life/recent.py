@@ -87,11 +87,15 @@ def strangers(p: Plan, per_week: float) -> None:
     """Texts from numbers not in the contacts, at the rate people get them, some of them recent."""
     if not p.has("sms"):
         return
+    # a stranger signs with a name none of the person's people has: "Hey it's Jonas, new number!" from
+    # an unknown number reads as their friend Jonas's new phone (a player sent a task's answer there)
+    known = {q.first for q in p.cast.persona.people}
+    names = [n for n in FIRST if n not in known] or list(FIRST)
     for k in range(int(p.days / 7 * per_week)):
         t = _recent(p, 48) if k % 3 == 0 else p.at(p.randint(0, p.days + 1), p.uniform(8, 21.5)) + p.randint(0, 60)
         if t > p.now:
             continue
-        R.sms(p, t, _stranger(p), p.pick(STRANGER_TEXTS).format(name=p.pick(FIRST)))
+        R.sms(p, t, _stranger(p), p.pick(STRANGER_TEXTS).format(name=p.pick(names)))
 
 
 def calls(p: Plan, per_week: float) -> None:

@@ -202,13 +202,18 @@ class Events(Service):
         return out
 
     def _by_record(self, record_id: str) -> int | None:
-        """The newest delivered event that carried record ``record_id`` (what the event lines show)."""
+        """The newest delivered event that carried record ``record_id`` (what the event lines show): the one
+        that stored it, else the newest line about it (a record stored by the task, announced by an event
+        that names it: its line ends with the id too)."""
         history = self.world.timeline.history
+        about = None
         for i in range(len(history) - 1, -1, -1):
             rec = history[i].record
-            if rec is not None and rec.get("id") == record_id and history[i].table is not None:
-                return i
-        return None
+            if rec is not None and rec.get("id") == record_id:
+                if history[i].table is not None:
+                    return i
+                about = i if about is None else about
+        return about
 
     def state(self) -> dict[str, Any]:
         return {}
