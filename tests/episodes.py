@@ -3,11 +3,13 @@ the names of the checks that failed. Shared by the depth and fairness tests of t
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import gymnasium as gym
 
 import claw_gym
+from claw_gym import actions as A
 from claw_gym.replay import finish_episode
 
 
@@ -32,3 +34,16 @@ def play(env: Any, steps: list[str]) -> dict[str, Any]:
 def failed(verdict: dict[str, Any]) -> list[str]:
     """The names of the checks that failed (violations are in ``verdict["violations"]``)."""
     return [c["name"] for c in verdict["checks"] if not c["passed"]]
+
+
+def search(env: Any, text: str) -> list[dict[str, Any]]:
+    """Every hit of ``events.search`` on ``text`` (all pages), as an agent pages through them."""
+    hits: list[dict[str, Any]] = []
+    cursor = 0
+    while True:
+        obs, *_ = env.step(A.api("events.search", text=text, limit=40, cursor=cursor))
+        page = json.loads(obs["result"])
+        hits += page["items"]
+        cursor = page.get("next_cursor") or 0
+        if not cursor:
+            return hits

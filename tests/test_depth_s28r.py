@@ -6,13 +6,13 @@ Each test builds the task at a level and reads its world (or plays it to its ver
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 from episodes import at_level as _at_level
 from episodes import failed as _failed
 from episodes import play as _play
+from episodes import search as _search
 
 from claw_gym import actions as A
 from claw_gym import clock
@@ -98,19 +98,6 @@ def test_signin_alert_answering_the_thread_reply_fails_and_reporting_late_fails(
 
 
 # ---- bank-cc-rule ----------------------------------------------------------------------------------
-def _search(env, text: str) -> list[dict]:
-    """Every hit of ``events.search`` on ``text`` (all pages), as an agent pages through them."""
-    hits: list[dict] = []
-    cursor = 0
-    while True:
-        obs, *_ = env.step(A.api("events.search", text=text, limit=40, cursor=cursor))
-        page = json.loads(obs["result"])
-        hits += page["items"]
-        cursor = page.get("next_cursor") or 0
-        if not cursor:
-            return hits
-
-
 def _bank_texts(world) -> list[tuple[str, dict]]:
     mails = [(m["subject"] + "\n" + m["body"], m) for m in world.services["mail"].table("messages").values()]
     return mails + [(m["body"], m) for m in world.services["sms"].table("messages").values()]

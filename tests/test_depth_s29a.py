@@ -16,6 +16,7 @@ import pytest
 from episodes import at_level as _at_level
 from episodes import failed as _failed
 from episodes import play as _play
+from episodes import search
 
 import claw_gym
 from claw_gym import actions as A
@@ -219,17 +220,7 @@ def test_signin_alert_the_detail_names_each_mail_to_it():
 # ---- month-close -----------------------------------------------------------------------------------
 def _search(env, text: str) -> set[str]:
     """The records ``events.search`` finds for ``text`` (every page), as an agent pages through them."""
-    import json
-
-    hits: set[str] = set()
-    cursor = 0
-    while True:
-        obs, *_ = env.step(A.api("events.search", text=text, limit=40, cursor=cursor))
-        page = json.loads(obs["result"])
-        hits |= {h["record"] for h in page["items"]}
-        cursor = page.get("next_cursor") or 0
-        if not cursor:
-            return hits
+    return {h["record"] for h in search(env, text)}
 
 
 @pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])

@@ -7,31 +7,18 @@ Each test builds the task at a level and reads its world (or plays it to its ver
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 from episodes import at_level as _at_level
 from episodes import failed as _failed
 from episodes import play as _play
+from episodes import search as _search
 
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
 from claw_gym.envs.kit import notation
-
-
-def _search(env, text: str) -> list[dict]:
-    """Every hit of ``events.search`` on ``text`` (all pages), as an agent pages through them."""
-    hits: list[dict] = []
-    cursor = 0
-    while True:
-        obs, *_ = env.step(A.api("events.search", text=text, limit=40, cursor=cursor))
-        page = json.loads(obs["result"])
-        hits += page["items"]
-        cursor = page.get("next_cursor") or 0
-        if not cursor:
-            return hits
 
 
 # ---- dual-ticket-new-number ------------------------------------------------------------------------
