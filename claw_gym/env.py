@@ -59,7 +59,7 @@ def _encode_result(result: Any, args: dict[str, Any]) -> str:
     an item, with its paging field pointing on (``observation.fit_page``)."""
     text = _RESULT_JSON.encode(result)
     limit = observation.LIMITS["result"] - 256  # room for what a step appends (the deadline's line)
-    if len(text) > limit and isinstance(result, dict) and isinstance(result.get("items"), list) and result["items"]:
+    if len(text) > limit and observation.is_paged(result, args):
         return _RESULT_JSON.encode(observation.fit_page(result, args, limit, _RESULT_JSON.encode))
     return text
 

@@ -48,6 +48,13 @@ def _bound(text: str, limit: int) -> str:
     return text[: limit - len(marker)] + marker
 
 
+def is_paged(result: Any, args: dict[str, Any]) -> bool:
+    """A page of a listing that pages on (a cursor or an offset), with items to cut between."""
+    if not isinstance(result, dict) or not isinstance(result.get("items"), list) or len(result["items"]) < 2:
+        return False
+    return bool({"next_cursor", "next_offset"} & result.keys() or {"cursor", "offset"} & args.keys())
+
+
 def fit_page(result: dict[str, Any], args: dict[str, Any], limit: int, encode: Callable[[Any], str]) -> dict[str, Any]:
     """A listing page whose JSON is longer than ``limit``, cut at an item (never inside one) with its
     paging field pointing at the first item left out: a cut mid-string was no JSON and lost the page's
@@ -60,8 +67,8 @@ def fit_page(result: dict[str, Any], args: dict[str, Any], limit: int, encode: C
 
     def page(kept: int) -> dict[str, Any]:
         left = len(items) - kept
-        note = f"{left} more item{'s' if left != 1 else ''} of this page did not fit the result's {limit:,} "
-        note += f"characters: page on with {key}={start + kept}, or ask for a smaller limit"
+        note = f"{left} more item{'s' if left != 1 else ''} of this page did not fit the result field: "
+        note += f"page on with {key}={start + kept}, or ask for a smaller limit"
         return {**rest, "items": items[:kept], f"next_{key}": start + kept, "note": note}
 
     lo, hi = 1, len(items) - 1  # the most items that fit, at least one (a single long one is cut as text)
