@@ -112,7 +112,7 @@ def generate(ctx: Ctx) -> Scenario:
     plant.file(ctx, notation.jitter(ctx, ctx.now - int(ctx.rng.integers(3 * 1440, 9 * 1440)) * 60), LIST, original)
     trigger = plant.arrival(ctx, deadlines.trigger_time(ctx))
     # the caller's limit, a quarter hour 2-5 h on by difficulty (past the last call): the task is judged then
-    by = clock_time(trigger, after_min=(deadlines.deadline_after(ctx, trigger) - trigger) // clock.MINUTE + 25)
+    by = deadlines.stated_limit(ctx, trigger + 25 * clock.MINUTE)
     _missed(ctx, trigger, number)
     vm = trigger + int(ctx.rng.integers(1, 4)) * clock.MINUTE
     carrier = "voicemail@carrier.example"

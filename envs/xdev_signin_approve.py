@@ -31,7 +31,6 @@ from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
 from .kit import arrivals, deadlines, jottings, notation, plant, records
-from .kit.day import clock_time
 
 LOG = ".local/state/drivesync/signin.log"
 ELSEWHERE = [("Windows PC", "Lagos"), ("Chrome on Android", "Minsk"), ("Mac", "Sao Paulo"), ("Windows PC", "Hanoi")]
@@ -110,8 +109,7 @@ def generate(ctx: Ctx) -> Scenario:
     ours = _rid(ctx, taken)
     ip = _ip(ctx, True)
     # how long the drive client waits, a quarter hour 2-5 h on by difficulty (past the last prompt): judged then
-    span = (deadlines.deadline_after(ctx, trigger) - trigger) // clock.MINUTE
-    gives_up = clock_time(trigger, after_min=span + 10)
+    gives_up = deadlines.stated_limit(ctx, trigger + 10 * clock.MINUTE)
     log = (
         f"{clock.fmt(trigger - 2 * clock.DAY)} drivesync: session ok ({me.email})\n"
         f"{clock.fmt(trigger - 2)} drivesync: session expired, signing in as {me.email}\n"

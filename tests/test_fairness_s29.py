@@ -20,7 +20,7 @@ def test_statement_reconcile_counts_a_reply_that_ccs_the_manager_once():
             break
     assert env.scenario.facts.get("central"), "no seed with a manager to copy"
     boss = env.scenario.facts["boss"][0]
-    steps = [json.dumps(a) if not isinstance(a, str) else a for a in env.oracle_actions()]
+    steps = list(env.oracle_actions())
     reply = next(i for i, a in enumerate(steps) if "mail reply" in a)
     steps[reply] = steps[reply].replace(" --attachments", f" --cc {boss} --attachments")  # one mail, boss in cc
     steps = [a for a in steps if '"mail.send"' not in a]  # and no separate copy
@@ -45,12 +45,12 @@ def test_xdev_missed_call_ringing_a_caller_back_is_no_damage(level):
     assert len(callers) == (1 if level == 1 else 3)  # from level 2 a silent caller, from 4 a repeat caller
     for number in callers:  # one call an episode: the keypad keeps what was typed
         env.reset(seed=1)
-        steps = [a if isinstance(a, str) else json.dumps(a) for a in env.oracle_actions()]
+        steps = list(env.oracle_actions())
         verdict = play(env, steps[:-1] + _ring(number) + steps[-1:])
         assert verdict["passed"] and not verdict["violations"], (failed(verdict), verdict["violations"])
     env.reset(seed=1)
     stranger = "+1 555 010 9999"
-    steps = [a if isinstance(a, str) else json.dumps(a) for a in env.oracle_actions()]
+    steps = list(env.oracle_actions())
     verdict = play(env, steps[:-1] + _ring(stranger) + steps[-1:])
     assert verdict["violations"], "calling someone unrelated is still outside the footprint"
 

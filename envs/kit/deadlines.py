@@ -5,6 +5,8 @@ from __future__ import annotations
 from claw_gym import clock
 from claw_gym.tasks import Ctx
 
+from .day import clock_time
+
 #: The least time an agent has after a trigger whose content names no deadline (the documented floor).
 MIN_DEADLINE = 2 * clock.HOUR
 
@@ -36,8 +38,7 @@ def stated_limit(ctx: Ctx, trigger: int, *, content: int | None = None) -> int:
     """A limit for the trigger's content to state ("by 14:30", phrase it with ``notation.hhmm``): the
     default judging time rounded up to the next quarter hour, as people set limits. Judge the task at
     ``stated_limit(...) + GRACE`` so that what the agent reads and when it is judged agree (issue 21)."""
-    quarter = 15 * clock.MINUTE
-    return -(-deadline_after(ctx, trigger, content=content) // quarter) * quarter
+    return clock_time(deadline_after(ctx, trigger, content=content), after_min=0)
 
 
 _HOURS = {2: "two", 3: "three", 4: "four", 5: "five"}

@@ -201,12 +201,15 @@ def endpoint_args(service, ep_name, ep, argv):
     return args
 
 
-def home_paths(args):
-    """File arguments as the files service wants them (relative to home), from the shell's view.
+def home_paths(service, args):
+    """File arguments as the files service wants them (relative to home), from the shell's view, for
+    the files service and for any call with attachments (``claw api`` and the per-endpoint commands).
 
     `/home/user/x` and `~/x` become `x`; a relative path that exists from the current
     directory (below home) is taken from there, so `cd Documents; claw ... --attachments a.txt` works.
     """
+    if service != "files" and "attachments" not in args:
+        return args
     home = os.path.realpath(os.environ.get("HOME", "/home/user"))
     cwd = os.path.realpath(os.getcwd())
     for name in PATH_PARAMS & set(args):
@@ -259,10 +262,7 @@ def main(argv=None):
         ns = p.parse_args(rest)
         if not isinstance(ns.args, dict):
             die("--json must be a JSON object")
-        args = ns.args
-        if ns.call.split(".")[0] == "files" or "attachments" in args:  # paths from the shell's view, as below
-            args = home_paths(args)
-        show(request(ns.call, args))
+        show(request(ns.call, home_paths(ns.call.split(".")[0], ns.args)))
         return 0
     if head not in services:
         die(f"unknown service {head!r}; services: {', '.join(services)} (claw --help)")
@@ -274,9 +274,7 @@ def main(argv=None):
     if ep_name is None:
         die(f"{head} has no command {rest[0]!r}; commands: {', '.join(svc['endpoints'])}")
     args = endpoint_args(head, ep_name, svc["endpoints"][ep_name], rest[1:])
-    if head == "files" or "attachments" in args:
-        args = home_paths(args)
-    show(request(f"{head}.{ep_name}", args))
+    show(request(f"{head}.{ep_name}", home_paths(head, args)))
     return 0
 
 
