@@ -229,7 +229,9 @@ def blend(world: World, planted: list[tuple[str, str, dict]], lines: list[Event]
                 mine.append(e)
     pushes: set[tuple[str, int]] = set()
     if "device" in world.services and any(s == "sms" for s, _, _ in planted):
-        for d in world.services["device"].table("log").values():
+        stored = world.services["device"].table("log").values()
+        scheduled = (e.record for e in tl.pending if e.service == "device" and e.record is not None)
+        for d in (*stored, *scheduled):  # a future arrival's push is still pending: count it too
             if dict.get(d, "app") == "Messages":
                 pushes.add(("Messages", int(dict.get(d, "time") or 0)))
     past: list[Event] = []

@@ -1,0 +1,29 @@
+"""Fixes found by honest play in session 30 (issue 21): what a player saw that the background never shows."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import gymnasium as gym
+import pytest
+
+import claw_gym
+
+
+def _notifications(world) -> Counter:
+    """(app, text, time) of every phone notification, stored or still to come."""
+    recs = list(world.services["device"].table("log").values())
+    recs += [e.record for e in world.timeline.pending if e.service == "device" and e.record is not None]
+    return Counter((r.get("app"), r.get("text"), r.get("time")) for r in recs if r.get("kind") == "notification")
+
+
+@pytest.mark.parametrize("family", ["phone-missed-call", "phone-dnd-meeting", "phone-setting-notification"])
+def test_a_text_still_to_come_gets_one_messages_notification_not_two(family):
+    # A family's arrival already had its push scheduled; the blending pass counted only stored pushes and
+    # added a second one at the same second: two identical Messages lines, a tell no background text has.
+    for level in range(1, 6):
+        spec = claw_gym.catalog(family=family, difficulty=level, split=["train", "test", "heldout"])[0]
+        env = gym.make(spec.env_id).unwrapped
+        env.reset(seed=8)
+        twice = [k for k, n in _notifications(env.world).items() if n > 1]
+        assert not twice, (spec.task_id, twice[:2])
