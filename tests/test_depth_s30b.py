@@ -54,7 +54,10 @@ def test_meeting_reschedule_the_desk_s_address_finds_four_moves_of_it_and_the_of
         # the office's own earlier plan by mail: same author, older, says where changes are posted
         plan = [r for r in recs if f["planned_desk"] in _text(r)]
         assert len(plan) == 1 and plan[0]["time"] < deciding["time"] and "#general" in plan[0]["body"]
-        assert plan[0]["from"].startswith(f["office"].lower().replace(" ", ".") + "@") and deciding["sender"] == f["office"]
+        assert (
+            plan[0]["from"].startswith(f["office"].lower().replace(" ", ".") + "@")
+            and deciding["sender"] == f["office"]
+        )
         # the guess: later, from a colleague who is not the office, in a DM
         guess = [r for r in recs if f["guessed_desk"] in _text(r)]
         assert len(guess) == 1 and guess[0]["sender"] == f["guessed_by"] != f["office"]
