@@ -308,6 +308,12 @@ def _check_room(world: World, f: dict[str, Any], g: Grader) -> None:
         f"{f.get('old_desk', f['desk'])} with the room and the new time"
         + (
             f"; the office manager's chat line of {clock.fmt_date(f['desk_moved_at'])} sends its mail to {f['desk']}"
+            + (
+                f" (the office's earlier mail only planned {f['planned_desk']}, and {f['guessed_by']}'s guess of "
+                f"{f['guessed_desk']} is not the office's word)"
+                if f.get("planned_desk")
+                else ""
+            )
             if f.get("desk_moved")
             else ""
         )
