@@ -365,4 +365,6 @@ def purchases(p: Plan, per_month: float) -> None:
             saved = t + p.randint(600, 86400)
             R.file(p, saved, path, text, words=12)
             for copy in range(_copies(path, saved)):  # downloaded again: the browser's copy mark
-                R.file(p, saved + (copy + 1) * (90 + saved % 500), path.replace(".txt", f" ({copy + 1}).txt"), text, 12)
+                R.file(
+                    p, saved + (copy + 1) * (120 + saved % 3480), path.replace(".txt", f" ({copy + 1}).txt"), text, 12
+                )
