@@ -146,6 +146,11 @@ def test_every_form_of_a_planted_receipt_name_occurs_among_the_background_s_rece
         mine = _planted(env)
         assert any(" (1)" in p for p in mine)  # the trip's receipt saved twice stays a copy
         planted |= {_shape(p) for p in mine}
+    for level in (2, 4, 5):  # the other families that file receipts under dated names
+        f = _at_level("receipt-policy", level, level).scenario.facts
+        planted |= {_shape(m["receipt"]) for m in f["meals"] if m["receipt"]}
+        f = _at_level("month-close", level, level).scenario.facts
+        planted |= {_shape(r["path"]) for r in [*f["receipts"], *f["others"]]}
     for seed in range(6):  # worlds whose family plants no receipt
         env = _at_level("meeting-reschedule", 3, seed)
         files = env.world.services["files"].table("files").values()
