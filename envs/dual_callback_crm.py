@@ -14,7 +14,9 @@ At difficulty 4-5 the phone knows the caller by first name only, and three or fo
 that first name have open deals at different accounts. Every one of them mailed, each signature with
 a desk line; the number in the call log is in no signature. It texted days back (first name only,
 no account, no deal): "did you look at what I sent on <day>?" - the caller's mail of that day, >= 30
-/ 60 days back, names the account (the namesakes' mails are on other days).
+/ 60 days back, names the account (the namesakes' mails are on other days of the same week or two). A
+namesake texted the same words from a mobile the phone does not know, naming the day of their own mail: a
+search for the first name finds both texts and every namesake's mail, and only the number that rang decides.
 A work note (a line among unrelated ones, with a supplier-call decoy and an expired rule in other
 notes) adds a goal the instruction points to ("the usual after-call bits"): a follow-up with the
 customer two working days later, as a calendar entry or a to-do.
@@ -197,11 +199,11 @@ def _namesakes(ctx: Ctx, target: dict, deals: list[dict], num: str, first: str, 
     numbers = [notation.phone_number(ctx) for _ in new]  # desk lines: the mobile that rang is in none
     back = household.days_back(ctx)
     mails = []
-    used = {back - 1, back, back + 1}
+    used = {back}
     for k, (d, number) in enumerate(zip(new, numbers)):
         days = back
-        while k and days in used:  # the namesakes' mails on other days than the caller's
-            days = int(ctx.rng.integers(8, 85))
+        while k and days in used:  # the namesakes' mails in the same week or two, on other days than the caller's
+            days = back + int(ctx.rng.choice([-1, 1])) * int(ctx.rng.integers(1, 7))
         used.add(days)
         slug = re.sub(r"[^a-z]+", "", d["account"].lower())
         who = d["contact"]
@@ -212,12 +214,18 @@ def _namesakes(ctx: Ctx, target: dict, deals: list[dict], num: str, first: str, 
     day = clock.to_datetime(mails[0]["time"]).strftime("%-d %B")
     text = ctx.pick(TEXTS).format(first=first, day=day)
     texted = plant.sms(ctx, X.days_back(ctx, 4, 14), num, text, who=first)
+    # a namesake texted the same way from a mobile the phone does not know, pointing at their own mail's day
+    day2 = clock.to_datetime(mails[1]["time"]).strftime("%-d %B")
+    other_mobile = notation.phone_number(ctx)
+    plant.sms(ctx, X.days_back(ctx, 3, 20), other_mobile, ctx.pick(TEXTS).format(first=first, day=day2))
     rule_at = household.minute_jitter(ctx, ctx.now - household.days_back(ctx) * clock.DAY)
     note = household.rule_note(ctx, FOLLOW_RULE, t=rule_at, work=True)
     household.decoy_notes(ctx, list(FOLLOW_DECOYS), around=ctx.now - 40 * clock.DAY, work=True, avoid=note)
     before = records.ids_now(ctx, ("calendar", "entries"), ("todo", "items"))
     return {
         "namesakes": [d["id"] for d in new],
+        "namesake_mobile": other_mobile,
+        "namesake_mail": mails[1]["id"],
         "caller_mail": mails[0]["id"],
         "caller_mail_at": mails[0]["time"],
         "desk": numbers[0],

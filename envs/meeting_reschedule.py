@@ -10,9 +10,12 @@ in the calendar, the requester's address in contacts; the agent confirms by mail
 meeting is in a bookable room and a line of a work note (>= 30 / 60 days back, beside a
 same-keyword line about video calls) adds a party the instruction points to ("my usual room
 admin"): the room desk gets a mail naming the room and the new time, and not the stale one. At 4-5 the
-office manager's chat line (3-9 days after the note, still >= 30 / 60 days back) retires the note's desk inbox
+office manager's chat line (4-10 days after the note, still >= 30 / 60 days back) retires the note's desk inbox
 for another, naming neither rooms nor bookings, among same-shaped lines retiring other inboxes; and another
-colleague's reschedule thread and DM change of the same shape sit in the same days.
+colleague's reschedule thread and DM change of the same shape sit in the same days. A search for the desk's
+address finds other moves of it besides: the office's mail days before that chat line with an older plan (a line
+among others; it says only the office changes these addresses and posts it in #general), a colleague's later
+guess in a DM, and a venue's own front desk moving to another address (another organisation's).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.tasks.outbound import outbound
 from claw_gym.world import World
 
-from .kit import checks, household, notation, plant
+from .kit import checks, household, notation, plant, senders
 
 TITLES = ["Design review", "Quarterly planning", "Vendor sync", "Roadmap check-in", "Budget review", "Hiring debrief"]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
@@ -57,7 +60,31 @@ RETIRE = [
     "heads-up: {old} is retired, use {new} please",
 ]
 OTHER_INBOXES = [("it-help", "servicedesk"), ("receipts", "expenses"), ("post", "mailroom"), ("travel", "trips")]
-DESKS = ["workplace", "facilities", "officeteam"]
+#: the inboxes the desk's mail may go to: the one that holds, the office's own earlier plan, a colleague's guess
+DESKS = ["workplace", "facilities", "officeteam", "roombookings", "reception"]
+#: difficulty 4-5: the office's mail (days before its chat line, the older plan it supersedes): it says who changes
+#: these addresses and where that is announced
+OFFICE_PLAN = (
+    "Hi all,\n\nwe're tidying up the shared inboxes over the next weeks. A few things:\n- the kitchen fridge is "
+    "emptied on Fridays now\n- {old} will go to {new} some time next month\n- lost property stays at "
+    "the second-floor desk\nOnly the office team changes these addresses, and when one moves we'll post it in "
+    "#general.\n\nThanks,\n{first}\nOffice"
+)
+#: difficulty 4-5: a colleague's later guess in a DM (no authority, never confirmed)
+HEARSAY = [
+    "btw if you still send stuff to {old} - someone said that's {new} now? not 100% sure",
+    "random q, do you know if {old} is {new} these days? that's what I heard at lunch",
+]
+#: difficulty 4-5: a venue's own front desk moving (another organisation's inbox, another matter)
+VENUES = [
+    ("harbourview-events.com", "Harbourview Events"),
+    ("thegranary.co", "The Granary"),
+    ("lakesidehall.com", "Lakeside Hall"),
+]
+VENUE_MOVE = (
+    "Hello,\n\nplease note that our {old} address is being retired; for bookings and room changes write to "
+    "{new} from now on.\n\nKind regards,\n{name}\n{venue}"
+)
 INSTRUCTIONS_ANY = [
     "{name} wants to move our {title}. Can you sort it out and let them know?",
     "Please handle {first}'s request about moving the {title} - update my calendar and let them know.",
@@ -146,7 +173,7 @@ def generate(ctx: Ctx) -> Scenario:
         note = household.rule_note(ctx, ROOM_RULE.format(desk=old_desk), t=rule_at, work=True)
         household.decoy_notes(ctx, [ROOM_DECOY], around=ctx.now - 40 * clock.DAY, work=True, avoid=note)
         room = {"room": event["location"], "room_note": note, "rule_at": rule_at, "old_desk": old_desk}
-        room |= _retired_inbox(ctx, rule_at, old_desk, domain)
+        room |= _retired_inbox(ctx, rule_at, old_desk, domain, who.first)
         room["other_dm"] = _other_thread(ctx, who.email, t0)
         instruction += " And do my usual room admin."
     return Scenario(
@@ -168,18 +195,42 @@ def generate(ctx: Ctx) -> Scenario:
     )
 
 
-def _retired_inbox(ctx: Ctx, rule_at: int, old: str, domain: str) -> dict[str, Any]:
-    """Difficulty 4-5: the office manager's chat line (3-9 days after the note, >= 30 / 60 days back) that sends
-    the room desk's mail to another inbox, among same-shaped lines retiring other inboxes. The facts."""
-    new = f"{ctx.pick(DESKS)}@{domain}"
-    office = ctx.person("colleague").name  # whoever runs the office posts these, as a person posts
-    moved_at = plant.jitter(ctx, rule_at + int(ctx.rng.integers(3, 10)) * clock.DAY)
+def _retired_inbox(ctx: Ctx, rule_at: int, old: str, domain: str, requester: str) -> dict[str, Any]:
+    """Difficulty 4-5: the office manager's chat line (4-10 days after the note, >= 30 / 60 days back) that sends
+    the room desk's mail to another inbox, among same-shaped lines retiring other inboxes. A search for the old
+    address finds same-shaped candidates besides: the office's mail days before it with an older plan (the chat
+    line supersedes it; the mail says only the office changes these and posts it in #general), a colleague's
+    later guess in a DM, and a venue's own front desk moving (another organisation's). The facts."""
+    new, planned, guessed = (f"{d}@{domain}" for d in ctx.sample(DESKS, 3))
+    office, office_mail = senders.staff(ctx, "office")
+    planned_at = plant.jitter(ctx, rule_at + int(ctx.rng.integers(1, 3)) * clock.DAY)
+    plan = OFFICE_PLAN.format(old=old, new=planned, first=office.split()[0])
+    plant.mail_in(ctx, "workmail", planned_at, office_mail, "Office bits", plan, who=office)
+    moved_at = plant.jitter(ctx, rule_at + int(ctx.rng.integers(4, 11)) * clock.DAY)
     said = plant.chat(ctx, moved_at, "general", office, ctx.pick(RETIRE).format(old=old, new=new))
     for was, now in ctx.sample(OTHER_INBOXES, 2):
         t = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(20, 110)) * clock.DAY)
         line = ctx.pick(RETIRE).format(old=f"{was}@{domain}", new=f"{now}@{domain}")
         plant.chat(ctx, t, "general", office, line)
-    return {"desk": new, "desk_moved": said["id"], "desk_moved_at": moved_at}
+    pool = [p for p in ctx.persona.people if p.relation == "colleague" and p.first != requester]
+    friend = ctx.pick(pool or [p for p in ctx.persona.people if p.first != requester])
+    heard_at = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(8, 25)) * clock.DAY)
+    line = ctx.pick(HEARSAY).format(old=old, new=guessed)
+    plant.chat(ctx, heard_at, "dm-" + friend.first.lower(), friend.name, line)
+    site, venue = ctx.pick(VENUES)
+    host, host_mail = senders.staff(ctx, "venue", site)
+    moved = VENUE_MOVE.format(old=f"frontdesk@{site}", new=f"events@{site}", name=host, venue=venue)
+    venue_at = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(15, 80)) * clock.DAY)
+    plant.mail_in(ctx, "workmail", venue_at, host_mail, "Change of address", moved, who=host)
+    return {
+        "desk": new,
+        "desk_moved": said["id"],
+        "desk_moved_at": moved_at,
+        "office": office,
+        "planned_desk": planned,
+        "guessed_desk": guessed,
+        "guessed_by": friend.name,
+    }
 
 
 def _other_thread(ctx: Ctx, requester: str, t0: int) -> str:
@@ -257,6 +308,12 @@ def _check_room(world: World, f: dict[str, Any], g: Grader) -> None:
         f"{f.get('old_desk', f['desk'])} with the room and the new time"
         + (
             f"; the office manager's chat line of {clock.fmt_date(f['desk_moved_at'])} sends its mail to {f['desk']}"
+            + (
+                f" (the office's earlier mail only planned {f['planned_desk']}, and {f['guessed_by']}'s guess of "
+                f"{f['guessed_desk']} is not the office's word)"
+                if f.get("planned_desk")
+                else ""
+            )
             if f.get("desk_moved")
             else ""
         )

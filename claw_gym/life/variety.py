@@ -14,6 +14,8 @@ of (task id, seed).
 
 from __future__ import annotations
 
+import zlib
+
 from .. import clock
 from . import records as R
 from .corpus import ACCOUNTS, PERSONAL, POOLS, SMS, WORK
@@ -337,6 +339,13 @@ def _receipt_path(p: Plan, merchant: str, t: int, filed: set[str]) -> str:
     return path
 
 
+def _copies(path: str, t: int) -> int:
+    """How many extra copies of a receipt were saved (a download opened twice gets "name (1).txt"): about one
+    receipt in ten, one in forty twice. From the name and time, so the plan's random stream stays as it was."""
+    roll = zlib.crc32(f"{path}@{t}".encode()) % 40
+    return 2 if roll == 0 else 1 if roll < 4 else 0
+
+
 def purchases(p: Plan, per_month: float) -> None:
     """Bigger card payments (with the bank app's push), some with a receipt filed away."""
     if not p.has("bank"):
@@ -353,4 +362,9 @@ def purchases(p: Plan, per_month: float) -> None:
         if p.random() < 0.4:
             path = _receipt_path(p, merchant, t, filed)
             text = p.pick(RECEIPT_TEXTS).format(merchant=merchant, when=clock.fmt(t), amount=amount)
-            R.file(p, t + p.randint(600, 86400), path, text, words=12)
+            saved = t + p.randint(600, 86400)
+            R.file(p, saved, path, text, words=12)
+            for copy in range(_copies(path, saved)):  # downloaded again: the browser's copy mark
+                R.file(
+                    p, saved + (copy + 1) * (120 + saved % 3480), path.replace(".txt", f" ({copy + 1}).txt"), text, 12
+                )
