@@ -212,8 +212,6 @@ def test_card_check_texting_a_look_alike_line_s_person_fails_and_the_oracle_pass
     verdict = _play(env, env.oracle_actions())
     assert verdict["passed"] and not verdict["violations"], verdict
     env.reset(seed=2)
-    acts = [
-        a.replace(f["stop"]["holder"], other.phone) if '"sms.send"' in a else a for a in env.oracle_actions()
-    ]
+    acts = [a.replace(f["stop"]["holder"], other.phone) if '"sms.send"' in a else a for a in env.oracle_actions()]
     verdict = _play(env, acts)
     assert _failed(verdict) == [f"{f['stop']['holder_name']} (who has the twin card) was told"]
