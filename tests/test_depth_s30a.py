@@ -152,7 +152,7 @@ def test_receipt_policy_team_the_team_s_words_find_three_chat_lines_the_manager_
     for seed in range(3):
         env = _at_level("receipt-policy", level, seed, variant="team")
         world = env.world
-        found = [r for r in _records(env, "team", ("chat",))]
+        found = _records(env, "team", ("chat",))
         assert len(found) >= 3 and len({m["sender"] for m in found}) >= 2
         boss = next(p for p in world.persona.people if p.email == env.scenario.facts["boss"])
         deciding = [m for m in found if m["sender"] == boss.name and "team budget" in m["text"]]

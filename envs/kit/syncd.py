@@ -208,16 +208,15 @@ def broken_world(ctx: Ctx, *, lookalikes: bool = False) -> dict[str, Any]:
                     who="IT Service Desk",
                 )["id"]
             )
-    lookalike: dict[str, str] = {}
-    if lookalikes:
-        lookalike = _lookalikes(ctx, key, good, stale, host, desk, sign, decider.get("time", decider.get("updated")))
+    decided = int(decider.get("time", decider.get("updated")) or 0)
+    lookalike = _lookalikes(ctx, key, good, stale, host, desk, sign, decided) if lookalikes else {}
     facts: dict[str, Any] = {
         "lookalikes": lookalike,
         "key": key,
         "value": good[key],
         "good": good,
         "fix": fix_cmd,
-        "deciding_at": decider.get("time", decider.get("updated")),
+        "deciding_at": decided,
         "candidates": candidates if key != "source_dir" else ["Pictures", "Documents", "Music"],
     }
     return facts
