@@ -6,7 +6,9 @@ time into the episode (later with difficulty) the backup monitor opens a helpdes
 ticket "backups failing" that says by when the server starts pruning old snapshots (tighter with
 difficulty); the task is judged then, on config-fix's checks of the config.
 
-From level 4 the value's source sits 30+ (60+ at 5) days back among IT's same-shaped mails (the kit's), the
+From level 4 the value's source sits 30+ (60+ at 5) days back among IT's same-shaped mails (the kit's), and
+the key's words find look-alikes that name other values (the kit's ``lookalikes``: an older version on another
+channel that gave the broken value, another matter of the same words, a colleague's later hearsay); the
 monitor's ticket no longer names the log's path, and it asks for a second goal in its own words: set the
 ticket to solved once the config is fixed (the monitor reopens it if the next run fails).
 """
@@ -36,9 +38,9 @@ DEEP_ALERT = (
 
 
 def generate(ctx: Ctx) -> Scenario:
-    base = syncd.broken_world(ctx)
-    t = deadlines.trigger_time(ctx)
     deep = ctx.difficulty >= 4
+    base = syncd.broken_world(ctx, lookalikes=deep)
+    t = deadlines.trigger_time(ctx)
     limit = deadlines.stated_limit(ctx, t)  # the ticket states it: judged then
     alert = arrivals.arrive_ticket(
         ctx,

@@ -14,8 +14,10 @@ Levels 4-5 (issue 21): an order is charged when it ships, days after its confirm
 charging shop has two more orders of the same shape and range from the last weeks, so the amount
 decides, not the shop. The instruction adds "do what I noted down" for a blocked card: a line in a
 running note >= 30 / 60 days back, among same-shaped notes with other cards' lines (an expired one),
-asks to tell the holder of the twin card and to be reminded the next morning to order a new one. At
-level 5 a later text, as deep, from a friend who "got the twin" (no card named) moves the twin: the
+asks to tell the holder of the twin card and to be reminded the next morning to order a new one. Each of
+those notes has a line in the rule's own words (a card or key, stopped, its twin, text someone) about
+another matter, so a search for "twin" or "stopped" finds them all. At level 5 a later text, as deep,
+from a friend who was given "your spare bank card" (no number, not the note's words) moves the twin: the
 note's holder alone is not enough.
 """
 
@@ -50,12 +52,13 @@ INSTRUCTIONS = [
 PAYMENTS = 3
 #: the card the alerts are about, as the person names it in a note
 CARD = "4421"
-#: lines of other running notes with the rule's words (a card, stopped, blocked), about other matters
-NEAR = (
-    "if the old 7730 card turns up, cut it up, the bank stopped it in March",
-    "library card: renew at the front desk, they block it after a year",
-    "gym card gets stopped when the month isn't paid, ask at reception",
-    "the loyalty card for the bakery is in the kitchen drawer",
+#: a line of each look-alike running note, in the rule's own words (a card or key, stopped, its twin, text
+#: someone) about another matter: a search for "twin" or "stopped" finds every one; only the bank card's decides
+NEAR_TWIN = (
+    "old 7730 card: the bank stopped it in March, {name} cut up its twin, nothing left to do",
+    "if the car key ever gets lost: text {name} straight away (they have its twin)",
+    "gym card gets stopped when the month isn't paid; {name} has its twin, pay at reception",
+    "library card: {name} has the family twin, they stop both after a year, renew at the front desk",
 )
 
 
@@ -97,7 +100,6 @@ def _stop_rule(ctx: Ctx) -> dict[str, Any]:
             "the next morning to order a new one"
         ],
     )
-    rules.decoy_notes(ctx, noted, rules.candidates(ctx), spread_days=12, near=NEAR)
     holder, moved = first, 0
     if ctx.difficulty >= 5:
         moved = plant.jitter(ctx, noted + int(ctx.rng.integers(2, 8)) * clock.DAY, 60)
@@ -111,9 +113,13 @@ def _stop_rule(ctx: Ctx) -> dict[str, Any]:
             ctx,
             moved,
             later.phone,
-            f"got the twin from {first.first} today, I'll do the weekly shop for you from now on",
+            f"{first.first} gave me your spare bank card today, I'll do the weekly shop for you from now on",
         )
         holder = later
+    # the look-alike lines name other people than the twin's holders (so none of them reads as a move)
+    others = [p for p in people[1:] if p not in (first, later)]
+    near = tuple(line.format(name=others[k % len(others)].first) for k, line in enumerate(NEAR_TWIN))
+    rules.decoy_notes(ctx, noted, rules.candidates(ctx), spread_days=12, near=near)
     return {
         "noted": noted,
         "moved": moved,

@@ -6,7 +6,9 @@ meal over a limit needs a receipt; later the manager amended it in the team chat
 (variant "limit") or team lunches moved to the team budget and are not claimed (variant "team").
 Meals over the limit without a receipt are not claimed; a to-do asks for each receipt. Personal meals
 (no calendar entry) are never claimed. At levels 4-5 the policy mail and the amendment sit >= 30 / 60
-days back among same-shaped policy mails and chat lines; the manager hears which receipts are missing
+days back among same-shaped policy mails and chat lines: each policy mail has an "itemised ... over N EUR"
+line about another matter, the limit's amendment no longer says "itemised", and a colleague's later chat
+hearsay (nobody confirms it) names another figure or matter; the manager hears which receipts are missing
 (4+) and the claimed receipts are copied to ~/Documents/expenses/claimed (5).
 """
 
@@ -57,6 +59,14 @@ RECEIPT_LINES = (
     "Lost a receipt? Fill in the missing-receipt form; it needs your manager's signature.",
     "Fuel receipts only count with the mileage log attached.",
 )
+#: levels 4-5: each same-shaped policy mail has a line of the meal rule's own shape and words ("over N EUR need
+#: an itemised ..."), about another matter: a search for "itemised" finds every policy mail, not the rule
+ITEMISED_LINES = (
+    "Hotel stays over 300 EUR need an itemised folio from the hotel, not the booking page.",
+    "Client gifts over 30 EUR need an itemised receipt and the client's name in the notes.",
+    "Fuel over 80 EUR a fill needs an itemised receipt from the station.",
+    "Team events over 250 EUR need an itemised invoice made out to the company.",
+)
 OTHER_TOPICS = ("Travel booking changes", "Year-end close timetable", "New corporate card provider")
 CHAT_DECOYS = (
     "the expense tool is down for maintenance tonight, don't panic",
@@ -98,7 +108,7 @@ def _policy(ctx: Ctx, limit: int, t: int, boss: Any) -> None:
         + "\n\nThanks,\nFinance",
         read=True,
     )
-    for _ in range(rules.candidates(ctx)):
+    for k in range(rules.candidates(ctx)):
         tk = rules.minute(ctx, t + int(ctx.rng.integers(-20, 20)) * clock.DAY)
         plant.mail_in(
             ctx,
@@ -107,10 +117,15 @@ def _policy(ctx: Ctx, limit: int, t: int, boss: Any) -> None:
             f"finance@{dom}",
             f"Expense policy: {ctx.pick(list(OTHER_TOPICS)).lower()}",
             "Hi all,\n\nquick update:\n\n"
-            + "\n".join(f"- {x}" for x in [*ctx.sample(list(POLICY_LINES), 2), ctx.pick(list(RECEIPT_LINES))])
+            + "\n".join(f"- {x}" for x in [*ctx.sample(list(POLICY_LINES), 2), _aside(ctx, k)])
             + "\n\nThanks,\nFinance",
             read=True,
         )
+
+
+def _aside(ctx: Ctx, k: int) -> str:
+    """The receipt line of the ``k``-th same-shaped policy mail: from level 4 one in the meal rule's own shape."""
+    return ITEMISED_LINES[k % len(ITEMISED_LINES)] if ctx.difficulty >= 4 else ctx.pick(list(RECEIPT_LINES))
 
 
 def _earlier_claims(ctx: Ctx) -> None:
@@ -134,7 +149,12 @@ def generate(ctx: Ctx) -> Scenario:
     _policy(ctx, old_limit, policy_t, boss)
     channel = "general"
     # the amendment, worded without "receipt", "meal", "lunch" or "claim" (a search's first words)
-    if ctx.variant == "limit":
+    if ctx.variant == "limit" and ctx.difficulty >= 4:  # not the policy's words: no search for them finds it
+        amend = (
+            f"finance just told me: eating out with clients, from {new_limit} EUR up they want the restaurant's "
+            f"full bill now, the card line alone won't do any more (it was {old_limit})"
+        )
+    elif ctx.variant == "limit":
         amend = (
             f"finance just told me: eating out with clients, the itemised slip is needed from {new_limit} EUR up now "
             f"(it was {old_limit}), effective now"
@@ -155,6 +175,16 @@ def generate(ctx: Ctx) -> Scenario:
         plant.chat(
             ctx, rules.minute(ctx, amend_t - int(ctx.rng.integers(5, 12)) * clock.DAY), channel, other.name, decoy
         )
+    if ctx.difficulty >= 4:  # later hearsay with the rule's words, from someone without a say: nobody confirms it
+        other = ctx.pick([p for p in team if p.name != boss.name])
+        heard = (
+            "someone in sales said it's an itemised receipt for every meal over 25 EUR now? no idea if that's us"
+            if ctx.variant == "limit"
+            else "does the team budget cover the offsite train tickets too? guessing not, I'll claim mine"
+        )
+        gap = max(2, (ctx.now - amend_t) // clock.DAY - 3)
+        said = rules.minute(ctx, amend_t + int(ctx.rng.integers(2, gap)) * clock.DAY)
+        plant.chat(ctx, said, channel, other.name, heard)
     for _ in range(max(1, rules.candidates(ctx))):
         plant.chat(
             ctx,

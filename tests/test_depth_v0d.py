@@ -118,7 +118,7 @@ def test_meeting_rules_two_entries_for_one_request_is_a_hedge():
 # ---- phone-card-check ------------------------------------------------------------------------------
 @pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
 def test_card_check_the_stop_rule_is_deep_among_card_notes_and_each_shop_has_three_orders(level, days):
-    from claw_gym.envs.phone_card_check import NEAR
+    from claw_gym.envs.phone_card_check import NEAR_TWIN
 
     for seed in range(3):
         env = _at_level("phone-card-check", level, seed)
@@ -128,7 +128,8 @@ def test_card_check_the_stop_rule_is_deep_among_card_notes_and_each_shop_has_thr
         rule = [n for n in notes if "ever gets stopped" in n["body"]]
         assert len(rule) == 1 and rule[0]["updated"] <= now - days * clock.DAY
         assert len([n for n in notes if "card" in n["body"].lower() and n["updated"] < now - 20 * clock.DAY]) >= 3
-        assert any(line in n["body"] for n in notes for line in (s[:1].upper() + s[1:] for s in NEAR))
+        heads = [s.split("{name}")[0] for s in NEAR_TWIN]
+        assert any(head[:1].upper() + head[1:] in n["body"] for n in notes for head in heads)
         assert f["depth"]["at"] <= now - days * clock.DAY and f["depth"]["candidates"] >= 3
         mails = world.services["mail"].table("messages").values()
         for p in f["payments"]:
@@ -141,8 +142,8 @@ def test_card_check_the_stop_rule_is_deep_among_card_notes_and_each_shop_has_thr
                 (m for m in world.services["sms"].table("messages").values() if m["number"] == stop["holder"]),
                 key=lambda m: -m["time"],
             )
-            moved = [i for i, m in enumerate(texts) if "twin" in m["body"]]
-            assert len(moved) == 1 and moved[0] < 30 and "card" not in texts[moved[0]]["body"]
+            moved = [i for i, m in enumerate(texts) if "spare bank card" in m["body"]]
+            assert len(moved) == 1 and moved[0] < 30 and "4421" not in texts[moved[0]]["body"]
             assert stop["noted"] < texts[moved[0]]["time"] <= now - days * clock.DAY
             assert stop["former"] and stop["former"] != stop["holder"]
 

@@ -443,7 +443,11 @@ def test_receipt_policy_amendment_has_no_obvious_words_and_the_older_decoy_loses
     env = ClawEnv(spec.task_id)
     env.reset(seed=0)
     msgs = sorted(env.world.services["chat"].table("messages").values(), key=lambda m: m["time"])
-    amend = [m for m in msgs if "slip is needed" in m["text"] or "whole team eats out" in m["text"]]
+    amend = [
+        m
+        for m in msgs
+        if "slip is needed" in m["text"] or "full bill" in m["text"] or "whole team eats out" in m["text"]
+    ]
     decoy = [m for m in msgs if "migration is done" in m["text"] or "claim your own share" in m["text"]]
     assert len(amend) == 1 and not re.search(r"receipt|meal|lunch|claim", amend[0]["text"].lower()), amend
     assert len(decoy) == 1 and decoy[0]["time"] < amend[0]["time"] and decoy[0]["sender"] != amend[0]["sender"]

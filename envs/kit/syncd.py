@@ -79,9 +79,12 @@ def _log(ctx: Ctx, error: str, good: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def broken_world(ctx: Ctx) -> dict[str, Any]:
+def broken_world(ctx: Ctx, *, lookalikes: bool = False) -> dict[str, Any]:
     """The broken agent: config with one wrong value, its failing log, the source of the right value.
 
+    ``lookalikes`` (backup-alert at levels 4-5, issue 21): the wrong value is a stale one (the old laptop's
+    folder, an older retention) and same-shaped records name the key's words with other values (see
+    :func:`_lookalikes`), so one search for the key, the host or the folder finds several candidates.
     Returns the facts (``key``, ``value``, ``good``, ``fix``); the family adds who raises the problem."""
     host = ctx.pick(["backup.corp.example", "vault.corp.example", "nas.corp.example"])
     good = {
@@ -103,8 +106,10 @@ def broken_world(ctx: Ctx) -> dict[str, Any]:
         f"{it_name.split()[0]}\nIT Service Desk | {ctx.persona.employer}\nMon-Fri 08:00-18:00, ext. 4400\n\n"
         "This mailbox is not monitored. For help, open a ticket on the service desk."
     )
+    stale = ""  # lookalikes: the older value the wrong one comes from (an older record names it)
     if variant == "port":
         old = ctx.pick([p for p in ("8443", "9443", "7443") if p != good["port"]])
+        stale = old
         broken["port"] = old
         error = f"cannot connect to {host}:{old}: connection refused"
         decider = plant.mail_in(
@@ -122,6 +127,8 @@ def broken_world(ctx: Ctx) -> dict[str, Any]:
         key = "port"
     elif variant == "path":
         typo = ctx.pick(["/home/user/Documnets", "/home/user/Docs", "/home/user/documents"])
+        if lookalikes:  # the old laptop's folder, copied over with the settings: it names no right answer
+            typo = stale = ctx.pick(["/home/user/Work", "/home/user/Projects", "/home/user/Office"])
         broken["source_dir"] = typo
         error = f"source_dir {typo} does not exist (No such file or directory)"
         decider = plant.note(
@@ -137,8 +144,11 @@ def broken_world(ctx: Ctx) -> dict[str, Any]:
         key = "source_dir"
     else:
         words = {"14": "two weeks", "30": "thirty", "60": "sixty", "90": "ninety"}
-        broken["retention_days"] = words[good["retention_days"]]
-        error = f"invalid value for retention_days: {words[good['retention_days']]!r} (expected a whole number of days)"
+        said = good["retention_days"]
+        if lookalikes:  # written in words from the older policy, not the one in force: the word is no answer
+            said = stale = ctx.pick([k for k in words if k != good["retention_days"]])
+        broken["retention_days"] = words[said]
+        error = f"invalid value for retention_days: {words[said]!r} (expected a whole number of days)"
         decider = plant.mail_in(
             ctx,
             "mail",
@@ -198,15 +208,123 @@ def broken_world(ctx: Ctx) -> dict[str, Any]:
                     who="IT Service Desk",
                 )["id"]
             )
+    decided = int(decider.get("time", decider.get("updated")) or 0)
+    lookalike = _lookalikes(ctx, key, good, stale, host, desk, sign, decided) if lookalikes else {}
     facts: dict[str, Any] = {
+        "lookalikes": lookalike,
         "key": key,
         "value": good[key],
         "good": good,
         "fix": fix_cmd,
-        "deciding_at": decider.get("time", decider.get("updated")),
+        "deciding_at": decided,
         "candidates": candidates if key != "source_dir" else ["Pictures", "Documents", "Music"],
     }
     return facts
+
+
+#: folders and ports the look-alikes name (never the right value: that is always Documents, or good["port"])
+_OTHER_PORTS = ("5443", "6443", "8843", "4443")
+
+
+def _lookalikes(
+    ctx: Ctx, key: str, good: dict[str, str], stale: str, host: str, desk: str, sign: str, decided: int
+) -> dict[str, str]:
+    """Same-shaped records around the deciding one that name the key's words with other values (issue 21,
+    point 3): an older version on another channel (IT's setup ticket, the old laptop's note, the move's
+    announcement) that gave the stale value, another matter of the same words (the server's web console,
+    the shared drive's retention), and a colleague's later hearsay (no authority over IT's settings or the
+    person's own). Returns {kind: value named} for the tests."""
+    days = max(1, (ctx.now - decided) // clock.DAY)
+    older = _back(ctx, min(days + int(ctx.rng.integers(5, 12)), 87))
+    later = _back(ctx, int(ctx.rng.integers(8, max(9, days - 3))))
+    mate = ctx.pick(ctx.persona.by_relation("colleague"))
+    it_name, it = senders.staff(ctx, "it")
+    if key == "port":
+        planned = next(p for p in ("8443", "9443", "7443") if p not in (good["port"], stale))
+        console, heard = ctx.sample(list(_OTHER_PORTS), 2)
+        plant.mail_in(
+            ctx,
+            "mail",
+            older,
+            desk,
+            "Backup server maintenance this weekend",
+            f"Hi all,\n\nthis weekend the backup server {host} moves to new hardware. Afterwards it will listen "
+            f"on port {planned} instead of {stale}; we will confirm once it is done.\n\nThanks,\n{sign}",
+            who="IT Service Desk",
+        )
+        plant.mail_in(
+            ctx,
+            "mail",
+            _back(ctx, int(ctx.rng.integers(10, 40))),
+            desk,
+            "Backup server: restore files yourself",
+            f"Hi all,\n\nyou can restore files yourself now: the web console of {host} is on port {console} "
+            f"(https://{host}:{console}/restore), sign in with your usual account. Backups themselves are "
+            f"unchanged.\n\nBest,\n{sign}",
+            who="IT Service Desk",
+        )
+        plant.mail_in(
+            ctx,
+            "mail",
+            later,
+            mate.email,
+            "backups",
+            f"Hi,\n\nsomeone in my team said {host} is on port {heard} since the move, maybe try that if yours "
+            f"acts up. No idea if IT ever sent anything.\n\n{mate.first}",
+            who=mate.name,
+        )
+        return {"planned": planned, "console": console, "heard": heard}
+    if key == "retention_days":
+        shared, heard = ctx.sample([k for k in ("7", "45", "120", "180") if k != good[key]], 2)
+        plant.ticket(
+            ctx,
+            older - 2 * clock.DAY,
+            "Your new laptop: backups",
+            it,
+            f"Hi, {it_name.split()[0]} from IT here. syncd is set up on your new laptop: it backs up "
+            f"/home/user/Documents every night at 02:00, and the server keeps each snapshot {stale} days "
+            f"(retention_days = {stale}). Nothing to do on your side.",
+            status="solved",
+        )
+        plant.mail_in(
+            ctx,
+            "mail",
+            _back(ctx, int(ctx.rng.integers(10, 40))),
+            desk,
+            "Shared drive retention policy",
+            f"Hi all,\n\na policy reminder: snapshots of the team shares must be kept for {shared} days "
+            f"(retention_days = {shared} in the share settings; IT sets this, not you).\n\nBest,\n{sign}",
+            who="IT Service Desk",
+        )
+        plant.mail_in(
+            ctx,
+            "mail",
+            later,
+            mate.email,
+            "retention",
+            f"Hi,\n\nI think audit wants retention_days = {heard} now, at least that is what I put on mine after "
+            f"the last audit. Might be worth checking yours.\n\n{mate.first}",
+            who=mate.name,
+        )
+        return {"older": stale, "shared": shared, "heard": heard}
+    plant.note(
+        ctx,
+        older,
+        "Old laptop",
+        f"The old ThinkPad goes back to IT after the new one is set up.\nBackups (syncd) covered {stale} only; "
+        "the rest was on the NAS.\nVPN: old profile, full tunnel.\nAsset tag is on the bottom, under the battery.",
+    )
+    plant.mail_in(
+        ctx,
+        "mail",
+        later,
+        mate.email,
+        "syncd tip",
+        f"Hi,\n\ntip from me: point syncd at the whole /home/user, then nothing ever gets missed. That's how "
+        f"mine runs.\n\n{mate.first}",
+        who=mate.name,
+    )
+    return {"older": stale, "heard": "/home/user"}
 
 
 def _back(ctx: Ctx, days: int) -> int:
