@@ -27,3 +27,16 @@ def test_a_text_still_to_come_gets_one_messages_notification_not_two(family):
         env.reset(seed=8)
         twice = [k for k, n in _notifications(env.world).items() if n > 1]
         assert not twice, (spec.task_id, twice[:2])
+
+
+def test_events_search_reads_a_ticket_s_comments():
+    # A fact a colleague wrote in a ticket's comment was invisible to the history search, which read
+    # strings in a record's lists but not the fields of the records in them.
+    env = gym.make("ClawAnything/vip-ticket-urgent-0000-v0").unwrapped
+    env.reset(seed=0)
+    world = env.world
+    tickets = world.services["helpdesk"].table("tickets")
+    tid = next(iter(tickets))
+    world.call("helpdesk.comment", {"id": tid, "text": "escalated to quillbrook support", "public": False})
+    hits = world.call("events.search", {"text": "quillbrook", "service": "helpdesk"})
+    assert hits["total"] >= 1 and {i["record"] for i in hits["items"]} == {tid}, hits
