@@ -23,7 +23,8 @@ _SEP = "\x00"  # between events in the joined text: no query word contains it, s
 def record_text(record: dict[str, Any] | None) -> str:
     """The words of a delivered record that a search reads: its string fields (a mail's subject and
     body, a chat message's text, a note's body, a file's content...), strings in its lists (a
-    mail's recipients) and the string fields of records in its lists (a ticket's comments), not its id. Read by key, so a history text not written yet is written now
+    mail's recipients) and the string fields of records in its lists (a ticket's comments), not its
+    id. Read by key, so a history text not written yet is written now
     (``claw_gym.life.text.LazyRecord``), as a mailbox search does."""
     if not record:
         return ""
