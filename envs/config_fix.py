@@ -27,7 +27,7 @@ CONF = syncd.CONF
 
 def generate(ctx: Ctx) -> Scenario:
     """syncd's broken world (the kit's), and IT's ticket asking for the fix."""
-    facts = syncd.broken_world(ctx)
+    facts = syncd.broken_world(ctx, lookalikes=ctx.difficulty >= 4)  # 4-5: several candidates (issue 21)
     it_name, it = senders.staff(ctx, "it")
     facts["ticket"] = plant.ticket(
         ctx,

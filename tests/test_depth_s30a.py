@@ -56,10 +56,11 @@ def _backup_steps(env, value: str) -> list[str]:
     ]
 
 
+@pytest.mark.parametrize("family", ["backup-alert", "config-fix"])  # config-fix: the same kit
 @pytest.mark.parametrize("level,days", DAYS)
-def test_backup_alert_port_the_host_finds_the_plan_the_console_and_hearsay_too(level, days):
+def test_backup_alert_port_the_host_finds_the_plan_the_console_and_hearsay_too(family, level, days):
     for seed in range(3):
-        env = _at_level("backup-alert", level, seed, variant="port")
+        env = _at_level(family, level, seed, variant="port")
         world, f = env.world, env.scenario.facts
         host, now, look = f["good"]["host"], world.clock.now, f["lookalikes"]
         mails = _records(env, host, ("mail",))
@@ -77,11 +78,12 @@ def test_backup_alert_port_the_host_finds_the_plan_the_console_and_hearsay_too(l
         assert heard["time"] > deciding[0]["time"] and heard["from"].split("@")[1] == world.persona.work_domain
 
 
+@pytest.mark.parametrize("family", ["backup-alert", "config-fix"])  # config-fix: the same kit
 @pytest.mark.parametrize("level,days", DAYS)
-def test_backup_alert_retention_the_word_finds_four_records_and_the_config_s_word_is_the_old_one(level, days):
+def test_backup_alert_retention_the_word_finds_four_records_and_the_config_s_word_is_the_old_one(family, level, days):
     words = {"14": "two weeks", "30": "thirty", "60": "sixty", "90": "ninety"}
     for seed in range(3):
-        env = _at_level("backup-alert", level, seed, variant="retention")
+        env = _at_level(family, level, seed, variant="retention")
         world, f = env.world, env.scenario.facts
         look = f["lookalikes"]
         found = _records(env, "retention_days", ("mail", "helpdesk"))
@@ -96,10 +98,11 @@ def test_backup_alert_retention_the_word_finds_four_records_and_the_config_s_wor
         assert _conf_value(world, "retention_days") == words[look["older"]] != words[f["value"]]
 
 
+@pytest.mark.parametrize("family", ["backup-alert", "config-fix"])  # config-fix: the same kit
 @pytest.mark.parametrize("level,days", DAYS)
-def test_backup_alert_path_syncd_finds_the_old_laptop_and_a_tip_and_the_typo_is_gone(level, days):
+def test_backup_alert_path_syncd_finds_the_old_laptop_and_a_tip_and_the_typo_is_gone(family, level, days):
     for seed in range(3):
-        env = _at_level("backup-alert", level, seed, variant="path")
+        env = _at_level(family, level, seed, variant="path")
         world, f = env.world, env.scenario.facts
         look = f["lookalikes"]
         found = _records(env, "syncd", ("mail", "notes"))
