@@ -40,3 +40,20 @@ def test_events_search_reads_a_ticket_s_comments():
     world.call("helpdesk.comment", {"id": tid, "text": "escalated to quillbrook support", "public": False})
     hits = world.call("events.search", {"text": "quillbrook", "service": "helpdesk"})
     assert hits["total"] >= 1 and {i["record"] for i in hits["items"]} == {tid}, hits
+
+
+@pytest.mark.parametrize(
+    "text,asked",
+    [
+        ("Moved to 17:30 (17:30-18:30) instead of 16:00.", {"17:30"}),  # the slot's end is no second time
+        ("See you at 17:30 to 18:30 on Monday.", {"17:30"}),
+        ("17:30 or 18:30, whichever suits", {"17:30", "18:30"}),  # a hedge stays a hedge
+        ("17:30-18:30 or 19:00", {"17:30", "19:00"}),
+        ("at 17:30, not 16:00", {"17:30"}),
+    ],
+)
+def test_a_reply_giving_the_slot_s_end_names_one_time(text, asked):
+    # Honest play (inbox-day): "17:30 (17:30-18:30)" failed "names no other time" for its 18:30.
+    from claw_gym.tasks import values
+
+    assert values.asked_values(text, values.times_in(text)) == asked

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from dateutil import parser as dateparser
 from price_parser import Price
@@ -295,6 +295,9 @@ AWAY_CUES = re.compile(
     re.I,
 )
 _JOINER = re.compile(r"^[\s,&/]*(?:(?:and|or|nor|as\s+well\s+as)\b[\s,]*)?$", re.I)
+#: what joins a slot's start to its end ("17:30-18:30", "17:30 to 18:30", "from 9:00 until 10:00")
+_RANGE = re.compile(r"^\s*(?:-|\u2013|\u2014|to|until|till)\s*$", re.I)
+_CLOCK = re.compile(r"^\d\d:\d\d$")
 
 
 def claimed(text: str, readings: Iterable[Reading[V]]) -> tuple[list[Reading[V]], list[Reading[V]]]:
@@ -304,6 +307,9 @@ def claimed(text: str, readings: Iterable[Reading[V]]) -> tuple[list[Reading[V]]
     before it in its clause ("I'm away on Tuesday", "not 13:00", "moved from 14:00"; "was moved to
     16:30" still asks for 16:30); a value joined to the previous one by "and", "or" or a comma
     shares its role, so "away Tue and Wed" mentions two days and "deliver Tue or Thu" asks for two.
+    The end of a time slot whose start is asked ("17:30-18:30", "17:30 to 18:30") is only mentioned:
+    it names the length of the one slot asked for, not a second time (a value joined to it by "or"
+    still shares the slot's role, so "17:30-18:30 or 19:00" asks for two).
     """
     asked: list[Reading[V]] = []
     mentioned: list[Reading[V]] = []
@@ -312,6 +318,10 @@ def claimed(text: str, readings: Iterable[Reading[V]]) -> tuple[list[Reading[V]]
     for r in sorted(readings, key=lambda x: x.start):
         lead = text[prev.end if prev else 0 : r.start]
         clause = re.split(r"[.;:!?\n(),]|\b(?:but|please|so|then)\b", lead, flags=re.I)[-1]
+        if prev is not None and prev_asked and _slot_end(prev, r, lead):
+            mentioned.append(r)  # the slot's end: the slot keeps its role for what is joined to it
+            prev = r
+            continue
         if prev is not None and _JOINER.match(lead):
             is_asked = prev_asked
         else:
@@ -319,6 +329,18 @@ def claimed(text: str, readings: Iterable[Reading[V]]) -> tuple[list[Reading[V]]
         (asked if is_asked else mentioned).append(r)
         prev, prev_asked = r, is_asked
     return asked, mentioned
+
+
+def _slot_end(start: Reading[Any], end: Reading[Any], lead: str) -> bool:
+    """Whether ``end`` closes a time slot opened by ``start``: two clock times joined by a dash or "to"."""
+    return bool(
+        _RANGE.match(lead)
+        and isinstance(start.value, str)
+        and isinstance(end.value, str)
+        and _CLOCK.match(start.value)
+        and _CLOCK.match(end.value)
+        and end.value > start.value
+    )
 
 
 def asked_values(text: str, readings: Iterable[Reading[V]]) -> set[V]:
