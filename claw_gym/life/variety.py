@@ -58,16 +58,16 @@ LOOSE_FILES = (
 QUICK_NOTES = (
     ("Parking", "Level -2, spot near the lift"),
     ("Call back", "Plumber said to call back in the morning\nAsk about the quote"),
-    ("Shopping", "milk\neggs\nbread\ncoffee\nsomething for the weekend"),
-    ("Films", "The one Maya mentioned\nthe documentary about the glacier"),
+    ("Shopping list", "milk\neggs\nbread\ncoffee\nsomething for the weekend"),
+    ("Films to see", "The one Maya mentioned\nthe documentary about the glacier"),
     ("Questions for the doctor", "knee since the run?\nrepeat prescription\nflu jab"),
     ("To ask at work", "laptop swap\ntraining budget\nholiday carry-over"),
-    ("Birthday", "book a table\ncake\ninvite the neighbours"),
-    ("Bike", "back brake squeaks\nnew lights"),
-    ("Weekend", "market on saturday morning\nlaundry\ncall grandma\nrun along the river"),
+    ("Birthday party", "book a table\ncake\ninvite the neighbours"),
+    ("Bike repairs", "back brake squeaks\nnew lights"),
+    ("Weekend plan", "market on saturday morning\nlaundry\ncall grandma\nrun along the river"),
     ("Present for Sam", "the blue scarf from the shop near the station"),
     ("Meal plan", "mon pasta\ntue leftovers\nwed curry\nthu out\nfri pizza\nsat market\nsun roast"),
-    ("Garden", "tomatoes need staking\nbuy compost\nask about the hedge"),
+    ("Garden jobs", "tomatoes need staking\nbuy compost\nask about the hedge"),
     ("Things to fix", "bathroom tap drips\nhallway bulb\nkitchen drawer sticks\nfront door squeaks"),
 )
 #: work appointments with one or two colleagues: (title, location or "", minutes)
@@ -102,6 +102,8 @@ RECEIPT_TEXTS = (
 SOMEDAY = (
     "Clear out the cellar",
     "Learn to make bread",
+    "Defrost the freezer",
+    "Oil the hinges",
     "Sort the photo library",
     "Frame the print from the market",
     "Look into a new phone plan",
