@@ -308,7 +308,7 @@ def loose_ends(p: Plan, n: int) -> None:
         if friend is not None:
             title = title.format(friend=friend.first)
         start = p.at(p.randint(0, p.days + 3), p.pick((8.25, 10.0, 12.5, 13.75, 16.0, 17.25, 18.5, 19.0)))
-        made = min(start - p.randint(1, 10) * clock.DAY + p.randint(0, 36000), p.now - 600)
+        made = min(_booked(p, start, 1, 10), p.now - 600)
         attendees = [friend.email] if with_friend and friend is not None and p.random() < 0.7 else []
         R.calendar(p, made, title, start, start + minutes * 60, location=location, attendees=attendees)
     people = p.cast.work_people()
@@ -321,9 +321,16 @@ def loose_ends(p: Plan, n: int) -> None:
         start = p.at(p.randint(0, p.days + 3), p.pick((9.0, 9.75, 10.5, 11.25, 13.0, 14.5, 15.25, 16.5)))
         if clock.weekday(start) >= 5:
             continue
-        made = min(start - p.randint(0, 14) * clock.DAY - p.randint(600, 30000), p.now - 600)
+        made = min(_booked(p, start, 0, 14), p.now - 600)
         emails = [x.email for x in chosen]
         R.calendar(p, made, title, start, start + minutes * 60, location=location, attendees=emails)
+
+
+def _booked(p: Plan, start: int, lo: int, hi: int) -> int:
+    """When an appointment at ``start`` was put in the calendar: ``lo`` to ``hi - 1`` days before, in
+    waking hours (8:00-21:00, any second), never after it begins, as a family's bookings are made."""
+    day = clock.day_start(start - p.randint(lo, hi) * clock.DAY)
+    return min(day + p.randint(8 * clock.HOUR, 21 * clock.HOUR), start - 600)
 
 
 def _receipt_path(p: Plan, merchant: str, t: int, filed: set[str]) -> str:
