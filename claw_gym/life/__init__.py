@@ -135,7 +135,7 @@ class Life(WorldRef):
         variety.purchases(p, 5 * f)
         recent.last_days(p, 2 + d)
         recent.strangers(p, 0.8 * f)
-        clutter.blocks(p, int(70 * f))
+        clutter.blocks(p, int(100 * f))
         clutter.one_liners(p, 2 + d)
         clutter.downloads(p, 2 + d)
         noise.promotions(p, p.start, end, 2.5 * f)
@@ -207,14 +207,17 @@ class Life(WorldRef):
             factor = sum(0.6 + 0.3 * k for k in range(len(p.cast.newsletters)))
             noise.newsletters(p, p.start, end, each, missing / each / weeks / factor)
         elif p.has("notes") or p.has("files") or p.has("workmail"):
-            for k in range(max(1, int(missing // each))):
-                t = p.start + int(self.rng.integers(0, max(1, p.now - p.start)))
+            n, days = max(1, int(missing // each)), max(1, (p.now - p.start) // clock.DAY)
+            for k in range(n):
+                # written in waking hours, under the one title a diary's pages share
+                t = min(p.now - 60, p.start + int(self.rng.integers(0, days)) * clock.DAY)
+                t = min(p.now - 60, t + int(self.rng.integers(7 * clock.HOUR, 22 * clock.HOUR)))
                 date = clock.fmt_date(t)
                 if p.has("notes"):
                     R.note(
                         p,
                         t,
-                        f"Journal {date} ({k + 1})",
+                        "Journal",
                         p.lazy("journal", date, each, words=each),
                         folder="journal",
                         words=each,

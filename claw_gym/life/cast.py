@@ -28,24 +28,34 @@ EXTRA_NAMES = (
     "Horace Beaumont",
 )
 #: the business contacts every working life collects (clients, suppliers, a recruiter): names and
-#: companies outside the persona's pools and the families' account books, so no draw collides
+#: companies outside the persona's pools and the families' account books, so no draw collides.
+#: Names as short and as long as the clients a family adds ("Ana Ruiz", "Mireille Dubois"): a pool of
+#: long rare names alone marked the background's cards
 BUSINESS_NAMES = (
-    "Ottilie Brandvold",
-    "Casimir Leclercq",
     "Rosalind Achebe",
-    "Ignatius Varga",
-    "Philippa Nakashima",
     "Leopold Strand",
     "Marisol Quintero",
-    "Torvald Engstrom",
     "Henrietta Okonjo",
-    "Augustin Delacroix",
-    "Wilhelmina Farrow",
-    "Bartholomew Oyelaran",
-    "Seraphine Lindqvist",
-    "Cornelius Abernathy",
-    "Evangeline Moreno",
-    "Thaddeus Kowalczyk",
+    "Owen Pask",
+    "Ida Berne",
+    "Max Quayle",
+    "Joan Pell",
+    "Saul Brennick",
+    "Tess Morrow",
+    "Edda Crane",
+    "Rolf Tiernan",
+    "Abel Foss",
+    "Nell Ashby",
+    "Cyril Dunne",
+    "Mae Corran",
+    "Otto Hesketh",
+    "Gwen Lisle",
+    "Boris Rook",
+    "Alma Tully",
+    "Lise Varden",
+    "Ned Calloway",
+    "Wren Oakes",
+    "Jude Marlin",
 )
 BUSINESS = (
     ("Pinecrest Outfitters", "client"),
@@ -236,11 +246,12 @@ def make_cast(persona: Persona, rng: np.random.Generator) -> Cast:
 
 
 def business_contacts(rng: np.random.Generator) -> list[Person]:
-    """Six to eleven business contacts at companies of their own (``first.last@company.example``):
-    the background's share of the client-shaped cards a support or sales family adds. Cards are
-    filled in as people fill them: a fifth name no relation, a few no phone."""
+    """Twelve to nineteen business contacts at companies of their own (``first.last@company.example``):
+    the background's share of the client-shaped cards a support or sales family adds (as many as
+    the persona's own people, so a card at a company's ``.example`` domain is no sign of a family's).
+    Cards are filled in as people fill them: a fifth name no relation, a few no phone."""
     d = _Draw(rng)
-    names = d.some(BUSINESS_NAMES, 6 + d.below(6))
+    names = d.some(BUSINESS_NAMES, 12 + d.below(8))
     out = []
     for name in names:
         company, relation = d.pick(BUSINESS)

@@ -31,20 +31,24 @@ BLOCKS = (
     ("Doctor", "", 60, 0),
     ("Deep work: quarterly numbers", "", 150, 0),
     ("1:1", "", 30, 1),
+    ("Check-in", "Video call", 30, 1),
+    ("Code review", "Room 2.01", 45, 1),
+    ("Catch-up", "", 30, 1),
+    ("Quick sync", "Video call", 20, 1),
 )
 #: notes of a line or two, unfiled: (title, body)
 ONE_LINERS = (
     ("Bin day", "Tuesday, paper every other Friday"),
     ("Shoe size", "EU 42, the running ones 42.5"),
-    ("Locker", "Number 114 at the pool"),
-    ("Bus", "The 41 leaves at :12 and :42"),
-    ("Plumber", "Quote was 180 EUR, call back after the 15th"),
-    ("Paint", "Living room: Warm White 2, two tins"),
-    ("Tyres", "205/55 R16, winter set in the cellar"),
-    ("Gift", "Sam likes the dark chocolate from the market"),
-    ("Book", "The one about the lighthouse keeper"),
+    ("Pool locker", "Number 114 at the pool"),
+    ("Bus times", "The 41 leaves at :12 and :42"),
+    ("Plumber quote", "Quote was 180 EUR, call back after the 15th"),
+    ("Paint colour", "Living room: Warm White 2, two tins"),
+    ("Winter tyres", "205/55 R16, winter set in the cellar"),
+    ("Gift for Sam", "Sam likes the dark chocolate from the market"),
+    ("Book to find", "The one about the lighthouse keeper"),
     ("Passport", "Expires next year, renew in spring"),
-    ("Vet", "Booster due in March"),
+    ("Vet booster", "Booster due in March"),
     ("Pharmacy", "Repeat prescription every 3 months"),
 )
 #: what a browser leaves in Downloads: (name, size in KB low, high)
@@ -76,7 +80,7 @@ def blocks(p: Plan, n: int) -> None:
         start = p.at(p.randint(0, p.days - 1), p.pick((8.0, 9.0, 9.5, 10.0, 11.5, 13.0, 14.0, 15.5)))
         if start + minutes * 60 > p.now - clock.DAY or clock.weekday(start) >= 5:
             continue
-        made = start - p.randint(0, 10) * clock.DAY - p.randint(600, 30000)
+        made = clock.day_start(start - p.randint(1, 11) * clock.DAY) + p.randint(8 * 3600, 19 * 3600)  # office hours
         attendees = [p.pick(people).email] if guests and people else []
         R.calendar(p, made, title, start, start + minutes * 60, location=location, attendees=attendees)
 

@@ -15,8 +15,10 @@ PROJECTS = ("Atlas", "Beacon", "Cobalt", "Driftwood", "Ember", "Fjord", "Granite
 TODO_TITLES = (
     "Renew passport",
     "Book dentist appointment",
+    "Buy stamps",
     "Call the insurance about the claim",
     "Return the library books",
+    "Descale the kettle",
     "Fix the bike light",
     "Buy a birthday present",
     "Pay the parking fine",
@@ -120,17 +122,16 @@ def projects(p: Plan, n: int) -> None:
             R.note(
                 p,
                 review + 3700,
-                f"{name} review - notes",
+                f"{name} review",
                 p.lazy("notes", f"{name} review", 180, (owner.name, p.me()), words=190),
                 folder="work",
                 words=190,
             )
         done_at = t if t < p.now else None
-        row = R.todo(
-            p, t - 3 * clock.DAY, f"Send {name} summary to {owner.first}", t, done=done_at is not None, list_name="work"
-        )
+        added = clock.day_start(t - 3 * clock.DAY) + p.randint(9 * clock.HOUR, 18 * clock.HOUR)  # at the desk
+        row = R.todo(p, added, f"Send {name} summary", t, done=done_at is not None, list_name="work")
         if done_at is not None:
-            p.ref(done_at, "todo", "todo.completed", f"task done: Send {name} summary to {owner.first}", row)
+            p.ref(done_at, "todo", "todo.completed", f"task done: Send {name} summary", row)
 
 
 def family_and_friends(p: Plan, per_week: float) -> None:
@@ -214,7 +215,9 @@ def trip(p: Plan, day: int) -> None:
     )
     friend = p.pick(c.private_people())
     R.sms(p, depart - 3 * clock.HOUR, friend.phone, f"have a great time in {dest}! send pics", who=friend.name)
-    row = R.todo(p, booked + 3600, f"Pack for {dest}", depart - clock.DAY, done=True, list_name="personal")
+    row = R.todo(
+        p, booked + p.randint(3600, 7200), f"Pack for {dest}", depart - clock.DAY, done=True, list_name="personal"
+    )
     p.ref(depart - clock.DAY, "todo", "todo.completed", f"task done: Pack for {dest}", row)
     R.device(p, depart - 2 * clock.HOUR, "notification", company, f"Check-in is open for {ref}")
 

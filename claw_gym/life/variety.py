@@ -60,16 +60,16 @@ LOOSE_FILES = (
 QUICK_NOTES = (
     ("Parking", "Level -2, spot near the lift"),
     ("Call back", "Plumber said to call back in the morning\nAsk about the quote"),
-    ("Shopping", "milk\neggs\nbread\ncoffee\nsomething for the weekend"),
-    ("Films", "The one Maya mentioned\nthe documentary about the glacier"),
+    ("Shopping list", "milk\neggs\nbread\ncoffee\nsomething for the weekend"),
+    ("Films to see", "The one Maya mentioned\nthe documentary about the glacier"),
     ("Questions for the doctor", "knee since the run?\nrepeat prescription\nflu jab"),
     ("To ask at work", "laptop swap\ntraining budget\nholiday carry-over"),
-    ("Birthday", "book a table\ncake\ninvite the neighbours"),
-    ("Bike", "back brake squeaks\nnew lights"),
-    ("Weekend", "market on saturday morning\nlaundry\ncall grandma\nrun along the river"),
+    ("Birthday party", "book a table\ncake\ninvite the neighbours"),
+    ("Bike repairs", "back brake squeaks\nnew lights"),
+    ("Weekend plan", "market on saturday morning\nlaundry\ncall grandma\nrun along the river"),
     ("Present for Sam", "the blue scarf from the shop near the station"),
     ("Meal plan", "mon pasta\ntue leftovers\nwed curry\nthu out\nfri pizza\nsat market\nsun roast"),
-    ("Garden", "tomatoes need staking\nbuy compost\nask about the hedge"),
+    ("Garden jobs", "tomatoes need staking\nbuy compost\nask about the hedge"),
     ("Things to fix", "bathroom tap drips\nhallway bulb\nkitchen drawer sticks\nfront door squeaks"),
 )
 #: work appointments with one or two colleagues: (title, location or "", minutes)
@@ -104,6 +104,8 @@ RECEIPT_TEXTS = (
 SOMEDAY = (
     "Clear out the cellar",
     "Learn to make bread",
+    "Defrost the freezer",
+    "Oil the hinges",
     "Sort the photo library",
     "Frame the print from the market",
     "Look into a new phone plan",
@@ -308,7 +310,7 @@ def loose_ends(p: Plan, n: int) -> None:
         if friend is not None:
             title = title.format(friend=friend.first)
         start = p.at(p.randint(0, p.days + 3), p.pick((8.25, 10.0, 12.5, 13.75, 16.0, 17.25, 18.5, 19.0)))
-        made = min(start - p.randint(1, 10) * clock.DAY + p.randint(0, 36000), p.now - 600)
+        made = min(_booked(p, start, 1, 10), p.now - 600)
         attendees = [friend.email] if with_friend and friend is not None and p.random() < 0.7 else []
         R.calendar(p, made, title, start, start + minutes * 60, location=location, attendees=attendees)
     people = p.cast.work_people()
@@ -321,9 +323,16 @@ def loose_ends(p: Plan, n: int) -> None:
         start = p.at(p.randint(0, p.days + 3), p.pick((9.0, 9.75, 10.5, 11.25, 13.0, 14.5, 15.25, 16.5)))
         if clock.weekday(start) >= 5:
             continue
-        made = min(start - p.randint(0, 14) * clock.DAY - p.randint(600, 30000), p.now - 600)
+        made = min(_booked(p, start, 0, 14), p.now - 600)
         emails = [x.email for x in chosen]
         R.calendar(p, made, title, start, start + minutes * 60, location=location, attendees=emails)
+
+
+def _booked(p: Plan, start: int, lo: int, hi: int) -> int:
+    """When an appointment at ``start`` was put in the calendar: ``lo`` to ``hi - 1`` days before, in
+    waking hours (8:00-21:00, any second), never after it begins, as a family's bookings are made."""
+    day = clock.day_start(start - p.randint(lo, hi) * clock.DAY)
+    return min(day + p.randint(8 * clock.HOUR, 21 * clock.HOUR), start - 600)
 
 
 def _receipt_path(p: Plan, merchant: str, t: int, filed: set[str]) -> str:
