@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import gymnasium as gym
@@ -57,3 +58,31 @@ def test_a_reply_giving_the_slot_s_end_names_one_time(text, asked):
     from claw_gym.tasks import values
 
     assert values.asked_values(text, values.times_in(text)) == asked
+
+
+def _planted_notes(world) -> list[dict]:
+    return [r for s, t, r in world.life.planted() if s == "notes" and t == "notes"]
+
+
+@pytest.mark.parametrize("family", ["venue-cancel", "meeting-rules", "phone-missed-call"])
+def test_rule_pages_have_background_pages_of_their_shape_and_filing(family):
+    # Honest play: a rule note was the only "Misc" page of "- " lines, or a "Gift ideas" filed under work
+    # where the background's running notes are never filed; a search for "never" found only the rule.
+    from claw_gym.life.corpus import JOT_TITLES
+    from claw_gym.life.threads import NOTE_TITLES
+
+    titles = {t for kind in JOT_TITLES.values() for t in kind}
+    imperative: list[dict] = []
+    for level in (2, 4, 5):
+        spec = claw_gym.catalog(family=family, difficulty=level, split=["train", "test", "heldout"])[0]
+        env = gym.make(spec.env_id).unwrapped
+        env.reset(seed=9)
+        mine = {id(r) for r in _planted_notes(env.world)}
+        background = [r for r in env.world.services["notes"].table("notes").values() if id(r) not in mine]
+        pages = [r for r in background if r["title"] in titles and str(r["body"]).startswith("- ")]
+        assert len(pages) >= 2, spec.task_id
+        imperative += [r for r in pages if re.search(r"(?m)^- (never|always|if anyone)", str(r["body"]), re.I)]
+        for r in _planted_notes(env.world):
+            if r["title"] in NOTE_TITLES:  # a running note, filed as the background's are
+                assert r.get("folder", "") == "", (spec.task_id, r["title"], r["folder"])
+    assert imperative  # "never" and "always" lines are no sign of a rule

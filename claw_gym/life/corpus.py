@@ -11,6 +11,47 @@ from typing import Any
 
 from .text import Mix
 
+#: pages of notes people keep (a plain title, "- " lines): the background writes a few, and a family
+#: puts its standing rule as one line among them (envs/kit/jottings.py)
+JOT_TITLES: dict[str, tuple[str, ...]] = {
+    "home": ("Notes to self", "House notes", "Things to remember", "Home admin", "Misc"),
+    "work": ("Work notes", "Desk notes", "Work - misc", "Things to remember (work)", "Running notes"),
+}
+JOT_LINES: dict[str, tuple[str, ...]] = {
+    "home": (
+        "Recycling goes out Tuesday night, glass on the first Friday of the month.",
+        "Spare key: with the neighbours at no. 14.",
+        "Boiler service is due in spring - the number is on the fridge.",
+        "Car insurance renews in October; compare before auto-renewal.",
+        "Dentist recall every six months.",
+        "Water the balcony plants twice a week in summer.",
+        "Wifi router is in the hallway cupboard; restart it there.",
+        "Library books go back on Saturdays.",
+        "Bike lock code is the old flat number.",
+        "Smoke alarm batteries: change in January.",
+        "Never put the good pans in the dishwasher.",
+        "Always take the bins back in by Wednesday evening, the landlord checks.",
+        "If anyone asks about the parking space, ours is number 7.",
+        "Never leave the balcony door open when it rains.",
+    ),
+    "work": (
+        "Expense claims in by the 5th of the month.",
+        "Badge renewals at reception, 2nd floor.",
+        "The printer on 3 jams - use the one on 4.",
+        "VPN drops after 8 hours; reconnect before long calls.",
+        "Room bookings over 2 hours need facilities' OK.",
+        "Quarterly numbers freeze on the 3rd working day.",
+        "Timesheets every Friday before 4.",
+        "Parking passes are renewed in January.",
+        "All-hands slides go to comms two days ahead.",
+        "New joiners get a buddy for their first month.",
+        "Never microwave fish in the team kitchen.",
+        "Always take a laptop charger to the offsite.",
+        "If anyone asks where the spare monitors are: the store room on 4.",
+        "Never leave markers in the meeting rooms, facilities take them.",
+    ),
+}
+
 POOLS: dict[str, tuple[str, ...]] = {
     "project": (
         "the onboarding revamp",

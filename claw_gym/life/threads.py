@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .. import clock
 from . import records as R
-from .corpus import ACCOUNTS, POOLS, SMS
+from .corpus import ACCOUNTS, JOT_LINES, JOT_TITLES, POOLS, SMS
 from .plan import Plan
 from .variety import FIRST, LAST
 
@@ -341,3 +341,22 @@ def chores(p: Plan, n_todos: int, n_notes: int) -> None:
         if row is not None and row.record is not None and edit < p.now and p.random() < 0.4:
             row.record["updated"] = edit
             p.ref(edit, "notes", "notes.edited", f"note edited: {title}", row)
+    jot_pages(p, p.randint(2, 5))
+
+
+#: the share of notes a person with a work inbox files under "work" (envs/kit/plant.note's rule too)
+WORK_FOLDER = 0.5
+
+
+def jot_pages(p: Plan, n: int) -> None:
+    """Pages of notes-to-self ("Misc", "Desk notes": "- " lines about bins, keys, printers, a few of them
+    "never"/"always" lines): a family writes its standing rule as one line of such a page
+    (envs/kit/jottings.py), so the background keeps a few pages of the same shape and titles."""
+    work = p.has("workmail")
+    for _ in range(n):
+        kind = "work" if work and p.random() < 0.4 else "home"
+        title = p.pick(JOT_TITLES[kind])
+        lines = [JOT_LINES[kind][i] for i in p.sample(len(JOT_LINES[kind]), p.randint(4, 6))]
+        t = p.at(p.randint(0, p.days), p.uniform(8, 21))
+        folder = "work" if work and p.random() < WORK_FOLDER else ""
+        R.note(p, t, title, "".join(f"- {line}\n" for line in lines), folder=folder)

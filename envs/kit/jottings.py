@@ -11,42 +11,17 @@ from __future__ import annotations
 from typing import Literal
 
 from claw_gym import clock
+from claw_gym.life.corpus import JOT_LINES, JOT_TITLES
 from claw_gym.tasks import Ctx
 
 from . import notation
 
 Kind = Literal["home", "work"]
 
-TITLES: dict[Kind, tuple[str, ...]] = {
-    "home": ("Notes to self", "House notes", "Things to remember", "Home admin", "Misc"),
-    "work": ("Work notes", "Desk notes", "Work - misc", "Things to remember (work)", "Running notes"),
-}
-LINES: dict[Kind, tuple[str, ...]] = {
-    "home": (
-        "Recycling goes out Tuesday night, glass on the first Friday of the month.",
-        "Spare key: with the neighbours at no. 14.",
-        "Boiler service is due in spring - the number is on the fridge.",
-        "Car insurance renews in October; compare before auto-renewal.",
-        "Dentist recall every six months.",
-        "Water the balcony plants twice a week in summer.",
-        "Wifi router is in the hallway cupboard; restart it there.",
-        "Library books go back on Saturdays.",
-        "Bike lock code is the old flat number.",
-        "Smoke alarm batteries: change in January.",
-    ),
-    "work": (
-        "Expense claims in by the 5th of the month.",
-        "Badge renewals at reception, 2nd floor.",
-        "The printer on 3 jams - use the one on 4.",
-        "VPN drops after 8 hours; reconnect before long calls.",
-        "Room bookings over 2 hours need facilities' OK.",
-        "Quarterly numbers freeze on the 3rd working day.",
-        "Timesheets every Friday before 4.",
-        "Parking passes are renewed in January.",
-        "All-hands slides go to comms two days ahead.",
-        "New joiners get a buddy for their first month.",
-    ),
-}
+#: plain titles and unrelated lines of a notes page: the background's own pages use the same
+#: (``claw_gym.life.corpus``), so a page of this shape is no sign of a task
+TITLES: dict[Kind, tuple[str, ...]] = {"home": JOT_TITLES["home"], "work": JOT_TITLES["work"]}
+LINES: dict[Kind, tuple[str, ...]] = {"home": JOT_LINES["home"], "work": JOT_LINES["work"]}
 
 
 def rule_time(ctx: Ctx) -> int:

@@ -23,6 +23,7 @@ from typing import Any
 from claw_gym import clock
 from claw_gym.events import Event
 from claw_gym.life import records as R
+from claw_gym.life import threads
 from claw_gym.life.sink import display_name, is_personal, sink
 from claw_gym.rng import derive_rng
 from claw_gym.tasks import Ctx
@@ -258,8 +259,8 @@ def crm_activity(ctx: Ctx, t: int, deal: str, text: str) -> dict:
     return _rec(R.crm_activity(sink(ctx.world), second(ctx, t), deal, account, text), "crm_activity")
 
 
-#: the share of a work world's notes filed under "work", as the background's meeting notes are
-WORK_FOLDER = 0.5
+#: the share of a work world's notes filed under "work", as the background's meeting notes and pages are
+WORK_FOLDER = threads.WORK_FOLDER
 
 
 def note(ctx: Ctx, t: int, title: str, body: str, *, folder: str | None = None) -> dict:

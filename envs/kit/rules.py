@@ -83,12 +83,13 @@ def _line(text: str) -> str:
 
 def running_note(ctx: Ctx, t: int, rule_lines: list[str], *, folder: str | None = None) -> str:
     """A running note written at ``t``, shaped as the background's (a title line, then "- " lines): the rule
-    lines shuffled among 4-6 unrelated ones. Returns its id."""
+    lines shuffled among 4-6 unrelated ones, unfiled as the background's running notes are (a "Gift ideas"
+    under "work" gave a rule away to a player) unless ``folder`` says otherwise. Returns its id."""
     lines = ctx.sample(list(FILLER), int(ctx.rng.integers(4, 7))) + list(rule_lines)
     order = ctx.rng.permutation(len(lines))
     title = ctx.pick(TITLES)
     body = title + "\n" + "\n".join(f"- {_line(lines[int(i)])}" for i in order)
-    return str(plant.note(ctx, t, title, body, folder=folder)["id"])
+    return str(plant.note(ctx, t, title, body, folder="" if folder is None else folder)["id"])
 
 
 def decoy_notes(ctx: Ctx, around: int, n: int, *, spread_days: int = 25, near: tuple[str, ...] = ()) -> list[str]:
