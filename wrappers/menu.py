@@ -824,8 +824,9 @@ class ActionMenu(gym.Wrapper):
 
         A block's slots are a function of the state of what its endpoint reads (the verdicts), of
         the first ``per_endpoint`` values of each Visible field its plan reads (the filler uses no
-        more), and, when a verdict read it, of the clock: a block none of these moved for keeps its
-        slots. A new world or episode rebuilds every block.
+        more; of the ids, those its own service holds; of the records' fields, those under the names
+        in ``plan.field_keys``), and, when a verdict read it, of the clock: a block none of these
+        moved for keeps its slots. A new world or episode rebuilds every block.
         """
         limit = max(self.per_change, F.SPAN_TIMES, NAMED_WORDS)  # the most values of a field a filler takes
         fields = {name: tuple(getattr(seen, name)[:limit]) for name in VISIBLE_FIELDS}
