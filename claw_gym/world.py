@@ -163,6 +163,14 @@ class World:
             self.watch(service)
         run.committed = True
 
+    def checks_passed(self) -> None:
+        """Called by a read endpoint once nothing after this point can refuse the call: a dry run
+        stops here, accepted (what follows only computes the answer, which a dry run never returns).
+        Elsewhere it does nothing; a mutating endpoint's dry run stops at its first change instead."""
+        run = self._call
+        if run is not None and run.dry and not run.mutates:
+            raise _CommitPoint
+
     def schedule(self, event: Event) -> Event:
         return self.timeline.schedule(self, event)
 

@@ -46,6 +46,7 @@ import re
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, SupportsFloat
 
 import gymnasium as gym
@@ -464,6 +465,19 @@ class _Plan:
     optional: tuple[tuple[Any, str], ...] = ()  # optional parameters offered set (flags, enumerations, ...)
     moves_span: bool = False  # an id-only editor with optional 'start' and 'end': it may move both
 
+    @cached_property
+    def seen_deps(self) -> frozenset[str]:
+        """``deps`` but "ids" and "fields", which the menu compares per block: an id parameter takes
+        only the visible ids its own service holds (``Visible.ids_of``: ``ids:<service>``), and the
+        records' fields are read only under the names in :attr:`field_keys`."""
+        return self.deps - _PER_BLOCK
+
+    @cached_property
+    def field_keys(self) -> frozenset[str]:
+        """The record fields' names the filler may read (``F.field_values`` by a parameter's name,
+        ``F.subjects``): every parameter's name and "subject" (over-approximated)."""
+        return frozenset({p.name for p, _ in self.required + self.optional} | {"subject"})
+
     @classmethod
     def of(cls, ep: Any) -> _Plan:
         required = tuple((p, p.type_name()) for p in ep.params if p.required)
@@ -507,6 +521,9 @@ class _Plan:
             optional,
             moves_span,
         )
+
+
+_PER_BLOCK = frozenset({"ids", "fields"})
 
 
 def _combines(ep: Any) -> bool:
@@ -690,6 +707,7 @@ class ActionMenu(gym.Wrapper):
         self._api_blocks = [b for b, _ in self.blocks if b not in ("core", "gui", "shell")]
         self._seen_fields: dict[str, tuple[Any, ...]] | None = None
         self._block_clock: dict[str, int] = {}  # block -> the clock its verdicts read
+        self._block_fields: dict[str, tuple[Any, ...]] = {}  # block -> the record fields it was built from
         self._table: tuple[Any, list[tuple[Any, Any, str, _Plan, tuple[Any, ...] | None]]] = (None, [])
 
     # ---- capabilities, discovered from the env and the observation -----------------------------
@@ -806,8 +824,9 @@ class ActionMenu(gym.Wrapper):
 
         A block's slots are a function of the state of what its endpoint reads (the verdicts), of
         the first ``per_endpoint`` values of each Visible field its plan reads (the filler uses no
-        more), and, when a verdict read it, of the clock: a block none of these moved for keeps its
-        slots. A new world or episode rebuilds every block.
+        more; of the ids, those its own service holds; of the records' fields, those under the names
+        in ``plan.field_keys``), and, when a verdict read it, of the clock: a block none of these
+        moved for keeps its slots. A new world or episode rebuilds every block.
         """
         limit = max(self.per_change, F.SPAN_TIMES, NAMED_WORDS)  # the most values of a field a filler takes
         fields = {name: tuple(getattr(seen, name)[:limit]) for name in VISIBLE_FIELDS}
@@ -817,6 +836,7 @@ class ActionMenu(gym.Wrapper):
         fresh = self._state is None or self._state[0] != world.uid or self._seen_fields is None
         if fresh:  # another world or episode: start over
             self._verdicts, self._block_clock, self._block_state, self._block_size = {}, {}, {}, {}
+            self._block_fields = {}
             for block in self._api_blocks:
                 self._clear(block)
             moved: set[str] = set()
@@ -827,6 +847,15 @@ class ActionMenu(gym.Wrapper):
         self._state = (world.uid, world.version, world.budget.snapshot())
         self._seen_fields = fields
         check = self.check_reads
+        record_fields = fields["fields"]
+        sliced: dict[frozenset[str], tuple[Any, ...]] = {}  # field names -> the visible fields of those names
+
+        def fields_of(keys: frozenset[str]) -> tuple[Any, ...]:
+            hit = sliced.get(keys)
+            if hit is None:
+                hit = sliced[keys] = tuple([kv for kv in record_fields if kv[0] in keys])
+            return hit
+
         for svc, ep, block, plan, parts in self._endpoints(world):
             if "ids" in plan.deps:
                 ids_key = f"ids:{svc.name}"  # an id parameter takes the visible ids this service holds
@@ -849,8 +878,13 @@ class ActionMenu(gym.Wrapper):
                 read = self._block_clock.get(block)
                 if (
                     (read is None or read == now)
-                    and not (plan.deps & moved)
+                    and not (plan.seen_deps & moved)
                     and not ("ids" in plan.deps and f"ids:{svc.name}" in moved)
+                    and not (
+                        "fields" in plan.deps
+                        and "fields" in moved
+                        and fields_of(plan.field_keys) != self._block_fields.get(block)
+                    )
                     and not check
                 ):
                     continue  # the same inputs: the same slots
@@ -870,6 +904,8 @@ class ActionMenu(gym.Wrapper):
                     self._put(block, k, choice)
                     k += 1
             self._block_state[block] = self._block_key(world, block, plan, parts)
+            if "fields" in plan.deps:
+                self._block_fields[block] = fields_of(plan.field_keys)
 
     def _endpoints(self, world: Any) -> list[tuple[Any, Any, str, _Plan, tuple[Any, ...] | None]]:
         """(service, endpoint, block, plan, the parts its verdicts read or None) of every block this

@@ -538,6 +538,19 @@ class Service(WorldRef):
         if not cond:
             raise ServiceError(message)
 
+    def checked(self, limit: int | None = None, offset: int = 0) -> None:
+        """A read endpoint's checks are done: nothing after this call can refuse it, so a dry run
+        (:meth:`World.check_call`) stops here, accepted, without computing the answer. ``limit``:
+        the call's answer is a :meth:`page` of ``limit`` rows from ``offset``, whose checks are the
+        last ones: a dry run makes them here (a real call makes them in :meth:`page`, as before)."""
+        world = self.world
+        run = world._call
+        if run is None or not run.dry or run.mutates:
+            return
+        if limit is not None:
+            self.page((), limit, offset)  # the page's own checks, on no rows
+        world.checks_passed()
+
     def page(
         self, rows: Sequence[Any], limit: int, offset: int = 0, view: Callable[[Any], Any] | None = None
     ) -> dict[str, Any]:

@@ -162,6 +162,7 @@ class Events(Service):
             "pass each page's next_cursor as the next call's cursor",
         )
         self.require(cursor >= 0, "cursor must be >= 0")
+        self.checked()  # nothing below refuses: a dry run stops before the index is (re)built
         idx = self.index()
         history = self.world.timeline.history
         lo = 0 if s is None else bisect.bisect_left(idx.times, s)

@@ -69,6 +69,7 @@ class Mail(Service):
 
     @endpoint("Search all folders by words in sender, subject or body.", cached=True, reads=(OWN,))
     def search(self, query: str, sender: str = "", limit: int = 20, offset: int = 0) -> dict:
+        self.checked(limit, offset)  # only the page's checks can refuse: a dry run reads no message
         words = query.lower().split()
         hits = [
             m
