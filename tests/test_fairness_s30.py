@@ -86,3 +86,12 @@ def test_rule_pages_have_background_pages_of_their_shape_and_filing(family):
             if r["title"] in NOTE_TITLES:  # a running note, filed as the background's are
                 assert r.get("folder", "") == "", (spec.task_id, r["title"], r["folder"])
     assert imperative  # "never" and "always" lines are no sign of a rule
+
+
+def test_strangers_announce_a_new_number_in_more_than_one_way():
+    # Honest play: background "new number" texts always read "Hey it's X, new number! Save this one.",
+    # so a task's own new-number text, worded otherwise, stood out.
+    from claw_gym.life.recent import STRANGER_TEXTS
+
+    announcing = [t for t in STRANGER_TEXTS if "number" in t and "wrong number" not in t]
+    assert len(announcing) >= 4 and len({t.split()[0] for t in announcing}) >= 3
