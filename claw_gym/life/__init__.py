@@ -132,7 +132,7 @@ class Life(WorldRef):
         variety.messages(p, 1.5 * f)
         variety.open_tickets(p, int(10 * f))
         variety.loose_ends(p, int(4 * f))
-        variety.purchases(p, 5 * f)
+        variety.purchases(p, 8 * f)
         recent.last_days(p, 2 + d)
         recent.strangers(p, 0.8 * f)
         clutter.blocks(p, int(70 * f))
@@ -158,7 +158,7 @@ class Life(WorldRef):
         stream.notices(p, 1.5 * f, end)
         stream.abroad(p, int(3 * f))
         stream.lists(p, 2 + d)
-        stream.service_texts(p, 1.0 * f, end)
+        stream.service_texts(p, 2.0 * f, end)
         past, future = p.deliver()
         # indexes for settle(): new records by (stripped, lower-cased) title and by person
         self._by_title: dict[str, list[Event]] = {}
