@@ -327,8 +327,12 @@ class Life(WorldRef):
         now = w.clock.now
         quiet_from = now - QUIET_DAYS * clock.DAY
         doomed: list[Any] = [r for key in avoid for r in self._by_title.get(key, ())]
-        for name in busy:
-            doomed += [r for r in self._by_person.get(name, ()) if r.kind.endswith(".sent") or r.time >= quiet_from]
+        for name in busy:  # (a colleague's direct messages, of any age: the family talks to them there)
+            doomed += [
+                r
+                for r in self._by_person.get(name, ())
+                if r.kind.endswith(".sent") or r.time >= quiet_from or r.kind == "chat.message" and r.text[:4] == "#dm-"
+            ]
         gone: set[int] = set()
         removed_ids: set[str] = set()
         changed: set[str] = set()  # services whose records were removed or edited in place
