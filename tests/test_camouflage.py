@@ -281,7 +281,7 @@ def test_the_backgrounds_arrivals_ask_nothing_of_the_person():
     asks = re.compile(r"\?|\b(please|could you|can you|deadline|by (monday|friday|tomorrow)|until|reply)\b", re.I)
     assert texts and not [t for t in texts if asks.search(t)]
     office = []
-    for seed in range(4):  # a note arrives every week or so: a few worlds see one during the episode
+    for seed in range(12):  # a note arrives every week or so: about half the worlds see one during the episode
         spec = claw_gym.catalog(family="meeting-reschedule", difficulty=5)[0]  # a work world: workmail
         world, _ = build(suite.family_of(spec), spec, seed)
         coming = [e.record for e in world.timeline.pending if e.service == "workmail" and e.record is not None]

@@ -132,7 +132,7 @@ class Life(WorldRef):
         variety.messages(p, 1.5 * f)
         variety.open_tickets(p, int(10 * f))
         variety.loose_ends(p, int(4 * f))
-        variety.purchases(p, 5 * f)
+        variety.purchases(p, 8 * f)
         recent.last_days(p, 2 + d)
         recent.strangers(p, 0.8 * f)
         clutter.blocks(p, int(100 * f))
@@ -158,7 +158,7 @@ class Life(WorldRef):
         stream.notices(p, 1.5 * f, end)
         stream.abroad(p, int(3 * f))
         stream.lists(p, 2 + d)
-        stream.service_texts(p, 1.0 * f, end)
+        stream.service_texts(p, 2.0 * f, end)
         past, future = p.deliver()
         # indexes for settle(): new records by (stripped, lower-cased) title and by person
         self._by_title: dict[str, list[Event]] = {}
@@ -330,8 +330,12 @@ class Life(WorldRef):
         now = w.clock.now
         quiet_from = now - QUIET_DAYS * clock.DAY
         doomed: list[Any] = [r for key in avoid for r in self._by_title.get(key, ())]
-        for name in busy:
-            doomed += [r for r in self._by_person.get(name, ()) if r.kind.endswith(".sent") or r.time >= quiet_from]
+        for name in busy:  # (a colleague's direct messages, of any age: the family talks to them there)
+            doomed += [
+                r
+                for r in self._by_person.get(name, ())
+                if r.kind.endswith(".sent") or r.time >= quiet_from or r.kind == "chat.message" and r.text[:4] == "#dm-"
+            ]
         gone: set[int] = set()
         removed_ids: set[str] = set()
         changed: set[str] = set()  # services whose records were removed or edited in place

@@ -63,7 +63,16 @@ DOWNLOADS = (
     ("map ({n}).png", 300, 1800),
     ("form-{n}.docx", 30, 120),
     ("slides-{n}.pptx", 2000, 12000),
+    # named in words, as the site or the sender named them
+    ("Lease agreement.pdf", 150, 900),
+    ("bike-manual.pdf", 1500, 6000),
+    ("Holiday photos.zip", 9000, 80000),
+    ("concert-tickets.pdf", 60, 300),
+    ("cv-template.docx", 30, 120),
+    ("school-calendar.pdf", 100, 600),
 )
+#: where a download came from (the browser's download list notes it)
+SOURCES = ("mail attachment", "web page", "shared link", "vendor portal")
 
 
 def _past(p: Plan, hours: tuple[float, float] = (7.5, 22)) -> int:
@@ -106,5 +115,8 @@ def downloads(p: Plan, n: int) -> None:
         t = _past(p)
         if t > p.now:
             continue
-        content = f"{name}\nSaved from the browser\nSize: {p.randint(lo, hi)} KB"
+        content = (
+            f"{name}\nSaved from the browser\nSize: {p.randint(lo, hi)} KB\n"
+            f"Checksum: {p.randint(0, 10**10):010d}\nSource: {p.pick(SOURCES)}\n"
+        )
         R.file(p, t, f"Downloads/{name}", content, words=6)

@@ -371,6 +371,19 @@ SMS = (
     "what time is the thing on {weekday}?",
     "forgot my keys, are you home?",
     "ok sounds good",
+    # the errands people text about: a question or a change, a time or a day in it
+    "Can you send me the address for {weekday}? I lost the message",
+    "Remind me what time the thing on {weekday} starts? I forgot to write it down",
+    "Tried to call you - call me back when you are out of your meeting?",
+    "Sorry, can we push {weekday} to a bit later? Something came up at work.",
+    "Did the parcel come? The tracking says it was delivered before lunch.",
+    "I'm at {place}, they have {food} today - want me to bring some home?",
+    "Can you check if we still have the spare key? I need it on {weekday} morning.",
+    "The plumber can only come between 12 and 2 on {weekday}, does that work for you?",
+    "Are you free on {weekday} evening? We were thinking {food} at ours around 7.",
+    "Could you pick up the kids from practice on {weekday}? I'm stuck at work until 6.",
+    "The doctor moved my appointment to {weekday} at 9:40, so I can't do the morning run.",
+    "Heads up: the car is at the garage until {weekday}, can I borrow yours on Friday?",
 )
 NOTES = (
     "Agreed next steps: {thing} owner to send an update by {weekday}.",

@@ -142,8 +142,21 @@ def announcements(p: Plan, n: int) -> None:
                 )
 
 
+#: a colleague's direct messages to the person, in passing
+DM_LINES = (
+    "got a minute after lunch?",
+    "thanks for the notes from yesterday",
+    "can you have a look at my draft when you have a sec?",
+    "are you joining the 3pm or should I take notes?",
+    "sent you the link, it's the second tab",
+    "coffee?",
+    "no rush, whenever you get to it",
+    "the room for tomorrow is booked, 2nd floor",
+)
+
+
 def banter(p: Plan, t0: int, t1: int, per_day: float) -> None:
-    """#random and #general chatter in working hours."""
+    """#random and #general chatter in working hours, and now and then a colleague's direct message."""
     if not p.has("chat"):
         return
     people = p.cast.work_people()
@@ -165,7 +178,11 @@ def banter(p: Plan, t0: int, t1: int, per_day: float) -> None:
         )
         if "friday" in line and weekday(t) != 4:
             line = "happy almost-weekend"
-        R.chat(p, t, "random" if p.random() < 0.6 else "general", person.name, line)
+        r = p.random()
+        if r < 0.2:  # a colleague's direct message: the DM channel is named after them
+            R.chat(p, t, f"dm-{person.name.split()[0].lower()}", person.name, p.pick(DM_LINES))
+        else:
+            R.chat(p, t, "random" if r < 0.68 else "general", person.name, line)
 
 
 def soon(p: Plan) -> None:

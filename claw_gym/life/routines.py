@@ -207,7 +207,7 @@ def utility_bill(p: Plan, t: int, vendor: str, addr: str, month: int, reminder: 
 
 
 def card_payments(p: Plan, t0: int, t1: int, per_day: float) -> None:
-    """Everyday card payments, each with the bank app's push notification."""
+    """Everyday card payments, the bank app's push notification for those above 25 EUR."""
     if not p.has("bank"):
         return
     n = int((t1 - t0) / clock.DAY * per_day)
@@ -216,7 +216,10 @@ def card_payments(p: Plan, t0: int, t1: int, per_day: float) -> None:
     rng = p.rng
     days = rng.integers(0, max(1, (t1 - t0) // clock.DAY), size=n)
     hours = rng.uniform(8, 21, size=n)
+    # mostly small (coffee, groceries, a ticket), a fifth the bigger shop, dinner out or online order
     amounts = rng.gamma(2.0, 9.0, size=n) + 1.5
+    bigger = rng.random(size=n) < 0.2
+    amounts[bigger] = rng.gamma(2.0, 35.0, size=int(bigger.sum())) + 15.0
     merchants = rng.integers(0, len(p.cast.merchants), size=n)
     base = clock.day_start(t0)
     for d, h, a, m in zip(days.tolist(), hours.tolist(), amounts.tolist(), merchants.tolist()):
@@ -255,13 +258,13 @@ def device_life(p: Plan, t0: int, t1: int) -> None:
             t = day + int(p.uniform(17, 23) * clock.HOUR)
             if t0 <= t <= t1:
                 R.device(p, t, "battery", "System", f"Battery at {p.randint(5, 21)}%, connect charger")
-        if d % 7 == 3:
-            t = day + 3 * clock.HOUR
+        if d % 7 == 3:  # overnight while charging: the update when the store gets to it, the backup's end
+            t = day + 2 * clock.HOUR + p.randint(0, 3 * 3600)
             if t0 <= t <= t1:
                 R.device(p, t, "update", "Store", f"{p.pick(apps)} updated to {p.randint(2, 9)}.{p.randint(0, 20)}")
                 R.device(
                     p,
-                    t + 1800,
+                    t + p.randint(600, 3000),
                     "backup",
                     "System",
                     "Backup completed (photos, messages, settings)",

@@ -227,7 +227,8 @@ def tickets(p: Plan, n: int) -> None:
     if not p.has("helpdesk"):
         return
     for _ in range(n):
-        t = p.at(p.randint(0, max(1, p.days - 3)), p.uniform(8, 18))
+        # office hours, and a fifth from customers in other time zones at any hour
+        t = p.at(p.randint(0, max(1, p.days - 3)), p.uniform(8, 18) if p.random() < 0.8 else p.uniform(0, 24))
         issue = p.pick(POOLS["issue"])
         subject = issue[0].upper() + issue[1:]
         company = p.pick(("acme", "globex", "initech", "umbrella", "vandelay"))
@@ -251,7 +252,8 @@ def tickets(p: Plan, n: int) -> None:
                 ),
                 "public": True,
             }
-            for j in range(p.randint(0, 4))  # some are solved by the requester before anyone replies
+            # many are solved by the requester, or on a call, before anyone writes on the ticket
+            for j in range(p.pick((0, 0, 0, 1, 2, 3)))
         ]
         old = t < p.now - 10 * clock.DAY
         status = "solved" if old else p.pick(("pending", "solved"))
@@ -287,37 +289,67 @@ def deals(p: Plan, n: int) -> None:
     if not p.has("crm"):
         return
     accounts = ACCOUNTS
-    contacts = [x.name for x in p.cast.work_people()] or [p.me()]
+    people = p.cast.work_people()
     for k in range(n):
         account = accounts[k % len(accounts)]
         t = p.at(p.randint(0, max(1, p.days - 20)), p.uniform(9, 17.5))  # office hours, any minute
         stage = p.pick(("won", "lost", "won", "negotiation", "proposal"))
+        amount = float(round(3000 * 50 ** p.random(), -2))  # 3k-150k, small deals the most common
+        who = p.pick(people) if people else None
         deal = R.deal(
             p,
             t,
             account,
             f"{account} - {p.pick(('annual licence', 'pilot', 'renewal'))}",
             stage,
-            float(round(3000 * 50 ** p.random(), -2)),  # 3k-150k, small deals the most common
-            p.pick(contacts),
+            amount,
+            who.name if who is not None else p.me(),
             t + p.randint(20, 90) * clock.DAY,
             "" if stage in ("won", "lost") else "Send revised proposal",
         )
+        first = who.name.split()[0] if who is not None else "them"
         for j in range(p.randint(2, 6)):
             ta = t + (j + 1) * p.randint(2, 9) * clock.DAY + p.randint(-3, 4) * clock.HOUR + p.randint(0, 3600)
             if ta > p.now:
                 break
-            text = p.pick(
-                (
-                    "Intro call, they want a demo.",
-                    "Demo done, positive feedback.",
-                    "Sent proposal and pricing.",
-                    "Legal review on their side.",
-                    "Follow-up call about the discount.",
-                    "Contract signed.",
-                )
-            )
-            R.crm_activity(p, ta, deal, account, text)
+            R.crm_activity(p, ta, deal, account, _deal_note(p, j, amount, first, who.phone if who is not None else ""))
+
+
+#: a deal's activity notes, step by step, as salespeople log them: short lines and call notes with the
+#: figures quoted and who said what (the quote comes down towards the deal's amount)
+_DEAL_NOTES = (
+    (
+        "Intro call, they want a demo.",
+        "Intro call with {first}: they want a demo for their team next week. Mobile for the file: {phone}.",
+    ),
+    (
+        "Demo done, positive feedback.",
+        "Demo with {first} and two of their leads went well; questions about onboarding.",
+    ),
+    ("Sent proposal: EUR {high}.", "Sent proposal and pricing: EUR {high} for the first year."),
+    ("Revised quote sent: EUR {mid}.", "{first} pushed back on price; revised quote sent at EUR {mid}."),
+    (
+        "Legal review: EUR {amount} agreed.",
+        "Call with {first}: legal review on their side, they expect to sign at EUR {amount}.",
+    ),
+    (
+        "Contract signed.",
+        "Follow-up call about the discount: {first} accepted EUR {amount}. Mobile for the file: {phone}.",
+    ),
+)
+
+
+def _deal_note(p: Plan, step: int, amount: float, first: str, phone: str) -> str:
+    """The ``step``-th activity note of a deal worth ``amount`` (half the time the longer call note)."""
+    short, long = _DEAL_NOTES[min(step, len(_DEAL_NOTES) - 1)]
+    text = long if p.random() < 0.6 else short
+    if "{phone}" in text and not phone:
+        text = short
+
+    def eur(x: float) -> str:
+        return f"{int(round(x, -2)):,}"
+
+    return text.format(first=first, high=eur(amount * 1.2), mid=eur(amount * 1.1), amount=eur(amount), phone=phone)
 
 
 def chores(p: Plan, n_todos: int, n_notes: int) -> None:
