@@ -30,11 +30,14 @@ SEED = 21
 #: later lines (life/blend.py), replies their thread (kit.plant), and the background short notes,
 #: odd-hour tickets and in-episode arrivals (life/stream.py); 0.712 (0.694 at seed 0) with the families'
 #: own shapes (named IT/HR senders, company small print, shipped-looking configs: kit/senders.py,
-#: kit/footers.py) and event ids in time order. What is left is mostly how families
+#: kit/footers.py) and event ids in time order; 0.653 (0.645 at seed 0) once the background wrote the
+#: families' shapes (business cards at .example domains, notes' and to-dos' titles, daytime bookings,
+#: CRM notes with figures, bigger payments, errand texts, night tickets, downloads with checksums, DMs:
+#: session 30). What is left is mostly how families
 #: write their records (lengths, subjects, casing, attendees, comments) and recency (a task's records
 #: are fresh, unread, or still to come). Until then this is a ratchet: it fails when camouflage gets
 #: worse, and is lowered with each step. TARGET_AUC is what the last step must reach.
-MAX_AUC = 0.72
+MAX_AUC = 0.67
 TARGET_AUC = 0.6
 
 
