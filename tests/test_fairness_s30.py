@@ -95,3 +95,27 @@ def test_strangers_announce_a_new_number_in_more_than_one_way():
 
     announcing = [t for t in STRANGER_TEXTS if "number" in t and "wrong number" not in t]
     assert len(announcing) >= 4 and len({t.split()[0] for t in announcing}) >= 3
+
+
+@pytest.mark.parametrize("family", ["trip-expenses", "trip-prep"])
+def test_no_background_trip_overlaps_the_family_s_own(family):
+    # A background "Trip to Barcelona" from 22 to 25 April overlapped the task's Dublin trip of 22 to 24
+    # April: two cities at once, and the trip's charges could belong to either.
+    from claw_gym.life import AWAY
+
+    for level in (1, 4, 5):
+        for seed in range(3):
+            spec = claw_gym.catalog(family=family, difficulty=level, split=["train", "test", "heldout"])[0]
+            env = gym.make(spec.env_id).unwrapped
+            env.reset(seed=seed)
+            life = env.world.life
+            entries = env.world.services["calendar"].table("entries").values()
+            rows = [r for r in entries if r["end"] - r["start"] >= AWAY]
+            theirs = [r for r in rows if not life.is_background(r)]
+            for r in rows:
+                if life.is_background(r):
+                    assert not [t for t in theirs if r["start"] < t["end"] and t["start"] < r["end"]], (
+                        spec.task_id,
+                        seed,
+                        r["title"],
+                    )

@@ -34,6 +34,7 @@ from . import clutter, conflicts, noise, recent, routines, stream, threads, vari
 from . import records as R
 from . import render as _render  # noqa: F401  (registers the renderers)
 from .cast import Cast, business_contacts, make_cast
+from .corpus import JOT_TITLES
 from .plan import Plan
 from .text import words
 
@@ -43,6 +44,10 @@ if TYPE_CHECKING:
 HISTORY_DAYS = 92
 STREAM_DAYS = 3  # background arrivals planned after "now"
 QUIET_DAYS = 7  # the family's people get no background traffic this close to "now"
+#: a calendar entry this long is days away (a trip): the background keeps none over a family's own
+AWAY = 20 * clock.HOUR
+#: plain titles of pages of notes-to-self, which the background and a family's rule page share
+PAGE_TITLES = frozenset(t.lower() for titles in JOT_TITLES.values() for t in titles)
 OVERSHOOT = 1.1  # rendered words per planned word (measured)
 
 
@@ -329,13 +334,15 @@ class Life(WorldRef):
         w = self.world
         now = w.clock.now
         quiet_from = now - QUIET_DAYS * clock.DAY
-        doomed: list[Any] = [r for key in avoid for r in self._by_title.get(key, ())]
+        # a page of notes-to-self shares its plain title ("Misc") with the family's rule page on purpose
+        doomed: list[Any] = [r for key in avoid - PAGE_TITLES for r in self._by_title.get(key, ())]
         for name in busy:  # (a colleague's direct messages, of any age: the family talks to them there)
             doomed += [
                 r
                 for r in self._by_person.get(name, ())
                 if r.kind.endswith(".sent") or r.time >= quiet_from or r.kind == "chat.message" and r.text[:4] == "#dm-"
             ]
+        doomed += self._overlapping_trips()
         gone: set[int] = set()
         removed_ids: set[str] = set()
         changed: set[str] = set()  # services whose records were removed or edited in place
@@ -371,6 +378,30 @@ class Life(WorldRef):
         for sname in sorted(changed):  # removed in place: tell each service, as remove() would
             w.services[sname].changed()
         return gone
+
+    def _overlapping_trips(self) -> list[Event]:
+        """The background's days away (a trip's calendar block and its packing to-do) that overlap a
+        family's: nobody is in two cities at once, and the family's trip decides which days (and so
+        which charges) are the trip's."""
+        w = self.world
+        if "calendar" not in w.services:
+            return []
+        rows = list(w.services["calendar"].table("entries").values())
+        away = [(r["start"], r["end"]) for r in rows if not self.is_background(r) and r["end"] - r["start"] >= AWAY]
+        out: list[Event] = []
+        for r in rows:
+            if not (self.is_background(r) and r["end"] - r["start"] >= AWAY):
+                continue
+            if not any(r["start"] < end and start < r["end"] for start, end in away):
+                continue
+            out += [e for e in self._by_title.get(_strip_prefix(str(r["title"])).lower(), ()) if e.record is r]
+            packing = f"pack for {r.get('location', '')}".lower()
+            out += [
+                e
+                for e in self._by_title.get(packing, ())
+                if e.record is not None and e.record.get("due") == r["start"] - clock.DAY
+            ]
+        return out
 
     def _mirror(self, theirs: list[tuple[str, str, dict]]) -> list[Event]:
         """Timeline events for the family's past records that have none, so events.search finds them."""
