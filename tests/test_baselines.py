@@ -105,6 +105,7 @@ def test_bc_mapping_reproduces_oracle_actions_on_a_sample():
     assert cov[w.family]["coverage"] == 1.0  # the tutorial's oracle is all menu actions
 
 
+@pytest.mark.slow  # 90 s: the default suite stays under 15 minutes; CI runs it with -m slow
 def test_quick_run_writes_a_sane_table(tmp_path):
     pytest.importorskip("sb3_contrib")
     pytest.importorskip("matplotlib")

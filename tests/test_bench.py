@@ -13,6 +13,7 @@ from claw_gym.bench.core import Config
 from claw_gym.bench.soak import soak
 
 
+@pytest.mark.slow  # 80 s: the default suite stays under 15 minutes; CI runs it with -m slow
 def test_quick_bench_runs_every_area_and_prints_json(capsys):
     assert bench_main.main(["--quick", "--repeats", "2", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)

@@ -124,6 +124,7 @@ def test_background_calendar_has_calls_with_one_person_as_a_family_s_meetings(wo
     assert booked and not [t for t in booked if _night(t)]  # blocks are booked at the desk
 
 
+@pytest.mark.slow  # a second probe run (test_camouflage holds the default ratchet)
 def test_camouflage_probe_personal_tables():
     """The probe on one task per family at level 3 (~15 s): contacts and notes no longer stand out."""
     from claw_gym.runs import camouflage
