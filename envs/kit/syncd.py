@@ -252,26 +252,21 @@ def _lookalikes(
             f"on port {planned} instead of {stale}; we will confirm once it is done.\n\nThanks,\n{sign}",
             who="IT Service Desk",
         )
-        plant.mail_in(
+        _desk_mail(
             ctx,
-            "mail",
-            _back(ctx, int(ctx.rng.integers(10, 40))),
             desk,
             "Backup server: restore files yourself",
             f"Hi all,\n\nyou can restore files yourself now: the web console of {host} is on port {console} "
             f"(https://{host}:{console}/restore), sign in with your usual account. Backups themselves are "
             f"unchanged.\n\nBest,\n{sign}",
-            who="IT Service Desk",
         )
-        plant.mail_in(
+        _mate_mail(
             ctx,
-            "mail",
             later,
-            mate.email,
+            mate,
             "backups",
             f"Hi,\n\nsomeone in my team said {host} is on port {heard} since the move, maybe try that if yours "
             f"acts up. No idea if IT ever sent anything.\n\n{mate.first}",
-            who=mate.name,
         )
         return {"planned": planned, "console": console, "heard": heard}
     if key == "retention_days":
@@ -286,25 +281,20 @@ def _lookalikes(
             f"(retention_days = {stale}). Nothing to do on your side.",
             status="solved",
         )
-        plant.mail_in(
+        _desk_mail(
             ctx,
-            "mail",
-            _back(ctx, int(ctx.rng.integers(10, 40))),
             desk,
             "Shared drive retention policy",
             f"Hi all,\n\na policy reminder: snapshots of the team shares must be kept for {shared} days "
             f"(retention_days = {shared} in the share settings; IT sets this, not you).\n\nBest,\n{sign}",
-            who="IT Service Desk",
         )
-        plant.mail_in(
+        _mate_mail(
             ctx,
-            "mail",
             later,
-            mate.email,
+            mate,
             "retention",
             f"Hi,\n\nI think audit wants retention_days = {heard} now, at least that is what I put on mine after "
             f"the last audit. Might be worth checking yours.\n\n{mate.first}",
-            who=mate.name,
         )
         return {"older": stale, "shared": shared, "heard": heard}
     plant.note(
@@ -429,3 +419,13 @@ def fix_steps(f: dict[str, Any]) -> list[str]:
     else:
         steps.append(A.shell("claw notes list --query syncd"))
     return steps + [A.shell(f["fix"] + f" && grep -n '^{f['key']}' ~/{CONF}")]
+
+
+def _desk_mail(ctx: Ctx, desk: str, subject: str, body: str) -> None:
+    """IT's mail about another matter, 10-40 days back (a look-alike for the key's words)."""
+    plant.mail_in(ctx, "mail", _back(ctx, int(ctx.rng.integers(10, 40))), desk, subject, body, who="IT Service Desk")
+
+
+def _mate_mail(ctx: Ctx, t: int, mate: Any, subject: str, body: str) -> None:
+    """A colleague's hearsay at ``t``: no authority, never confirmed."""
+    plant.mail_in(ctx, "mail", t, mate.email, subject, body, who=mate.name)
