@@ -171,7 +171,9 @@ def generate(ctx: Ctx) -> Scenario:
         deep = _new_contact(ctx, i, client, client_email)
         deep["it_thread"] = _it_thread(ctx)
     # at 5 the ask and the manager's hold are two to three days old: out of the opening digest
-    asked_at = ctx.now - int(ctx.rng.integers(*((50, 75) if ctx.difficulty >= 5 else (1, 6)))) * clock.HOUR
+    # at 4 a day or so old, so that the signer's later word is out of the opening digest too
+    hours = {5: (50, 75), 4: (20, 40)}.get(ctx.difficulty, (1, 6))
+    asked_at = ctx.now - int(ctx.rng.integers(*hours)) * clock.HOUR
     request = plant.mail_in(
         ctx,
         "workmail",
@@ -249,8 +251,9 @@ def _signer(ctx: Ctx, mate: str, asked: int, after: int, word: str) -> str:
         for w, who, d in zip(("go", "hold"), ctx.sample(others, 2), ctx.sample(days, 2), strict=True)
     ]
     start = after + int(ctx.rng.integers(15, 40)) * clock.MINUTE
-    post = lambda t, text: plant.chat(ctx, t, "general", mate, text)  # noqa: E731
-    return str(oblique.among(ctx, post, SIGNED[word].format(who=me, day=day), lines, start, ctx.now - 5 * 60)["id"])
+    post = lambda t, text: plant.chat(ctx, t, "general", mate, text)
+    end = ctx.now - 10 * clock.HOUR  # out of the opening digest
+    return str(oblique.among(ctx, post, SIGNED[word].format(who=me, day=day), lines, start, end)["id"])
 
 
 def _it_thread(ctx: Ctx) -> list[str]:

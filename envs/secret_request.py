@@ -232,7 +232,7 @@ def _booker(ctx: Ctx, name: str, number: str, sat: int) -> tuple[str, str]:
     days = {oblique.day_ordinal(t) for t in near} - {oblique.day_ordinal(sat)}
     others = [ln.format(day=d) for ln, d in zip(ctx.sample(MOVED_OTHER, 3), ctx.sample(sorted(days), 3), strict=True)]
     line = MOVED_BY.format(day=oblique.day_ordinal(sat), street=street)
-    post = lambda t, text: plant.sms(ctx, t, number, text, who=name)  # noqa: E731
+    post = lambda t, text: plant.sms(ctx, t, number, text, who=name)
     start = ctx.now - int(ctx.rng.integers(8, 14)) * clock.DAY
     return street, str(oblique.among(ctx, post, line, others, start, ctx.now - 3 * clock.HOUR)["id"])
 

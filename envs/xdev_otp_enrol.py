@@ -151,7 +151,7 @@ def _placed(ctx: Ctx, net: str, said: int, sent: list[tuple[int, int]], alt: str
         others.append(text.format(who=who, nth=nth, date=clock.to_datetime(t).strftime("%-d %B")))
     line = PLACED.format(who=me, nth=oblique.ORDINALS[1], date=date, alt=alt)
     start = said + int(ctx.rng.integers(6, 10)) * clock.DAY
-    post = lambda t, text: plant.chat(ctx, t, "general", net, text)  # noqa: E731
+    post = lambda t, text: plant.chat(ctx, t, "general", net, text)
     return str(oblique.among(ctx, post, line, others, start, ctx.now - clock.DAY)["id"])
 
 

@@ -39,18 +39,16 @@ def among(
     ``post(time, text)`` at seeded moments in [``start``, ``end``), in a seeded order, so the deciding line
     is neither alone nor always the last word. The deciding line's record."""
     texts = [line, *others]
-    span = max(end - start, len(texts) * 2 * clock.MINUTE)
-    times = sorted({start + int(ctx.rng.integers(0, span)) for _ in range(len(texts) * 3)})
-    picks = sorted(ctx.sample(times, len(texts)) if len(times) >= len(texts) else times)
-    while len(picks) < len(texts):  # never in practice: the span holds many distinct seconds
-        picks.append(picks[-1] + 97)
-    if span > clock.DAY:  # days apart: each at a waking hour of its day (when it stays in the window)
+    if end - start < len(texts) * 10 * clock.MINUTE:
+        raise ValueError("oblique.among: the window is too short for the lines")
+    picks = sorted(start + int(ctx.rng.integers(0, end - start - 5 * clock.MINUTE)) for _ in texts)
+    if end - start > clock.HOUR:  # each at a waking hour of its day, when that stays in the window
         awake = [clock.day_start(t) + int(ctx.rng.integers(9 * 60, 21 * 60)) * clock.MINUTE for t in picks]
-        picks = sorted(a if start <= a < end - 4 * clock.MINUTE else t for a, t in zip(awake, picks, strict=True))
+        picks = sorted(a if start <= a < end - 5 * clock.MINUTE else t for a, t in zip(awake, picks, strict=True))
     order = [int(i) for i in ctx.rng.permutation(len(texts))]
     out: dict = {}
     for k, t in zip(order, picks, strict=True):
-        rec = post(plant.jitter(ctx, t, 3) if t < end - 4 * clock.MINUTE else t, texts[k])
+        rec = post(plant.jitter(ctx, max(t, start + 4 * clock.MINUTE), 3), texts[k])
         if k == 0:
             out = rec
     return out
