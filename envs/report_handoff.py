@@ -246,10 +246,14 @@ def _new_contact(ctx: Ctx, i: int, client: str, client_email: str) -> dict[str, 
 def _signer(ctx: Ctx, mate: str, asked: int, after: int, word: str) -> str:
     """Levels 4-5: the signer's line in #general about the ask (by its weekday only), among the same lines to
     two other colleagues about other days' sends; its id."""
-    me = ctx.persona.me.first
+    me = oblique.me(ctx)
     day = clock.to_datetime(asked).strftime("%A")
     days = [d for d in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday") if d != day]
-    others = [p.first for p in ctx.persona.by_relation("colleague") if p.name != mate and p.first != me]
+    others = [
+        ctx.persona.called(p)
+        for p in ctx.persona.by_relation("colleague")
+        if p.name != mate and p.first != ctx.persona.me.first
+    ]
     lines = [
         SIGNED[w].format(who=who, day=d)
         for w, who, d in zip(("go", "hold"), ctx.sample(others, 2), ctx.sample(days, 2), strict=True)

@@ -144,8 +144,12 @@ def _deep(ctx: Ctx, values: dict[str, str], account: str, it: str) -> dict[str, 
 def _placed(ctx: Ctx, net: str, said: int, sent: list[tuple[int, int]], alt: str) -> str:
     """Levels 4-5: the network lead's #general line placing the person's team on ``alt``, by the notice's date
     and the bullet's place only, among the same lines to two colleagues about other notices' points; its id."""
-    me = ctx.persona.me.first
-    mates = [p.first for p in ctx.persona.by_relation("colleague") if p.name != net and p.first != me]
+    me = oblique.me(ctx)
+    mates = [
+        ctx.persona.called(p)
+        for p in ctx.persona.by_relation("colleague")
+        if p.name != net and p.first != ctx.persona.me.first
+    ]
     date = clock.to_datetime(said).strftime("%-d %B")
     others = []
     for (t, n), who, text in zip(

@@ -44,6 +44,12 @@ def _players(env, people: list[str], words: list[str]) -> set[str]:
     return found
 
 
+def _me(world) -> str:
+    """How colleagues @-address the person (the full name when one of their people shares the first)."""
+    me = world.persona.me
+    return me.name if any(p.first == me.first for p in world.persona.people) else me.first
+
+
 def _chat(world) -> list[dict]:
     return list(world.services["chat"].table("messages").values())
 
@@ -66,18 +72,16 @@ def test_report_handoff_the_signer_s_word_names_no_part_of_the_matter_and_the_se
         # by the ask's weekday only: no account, report, file, client or manager named
         day = clock.to_datetime(ask["time"]).strftime("%A")
         text = signed["text"]
-        assert f" on {day}:" in text and text.startswith(f"@{world.persona.me.first} ")
+        assert f" on {day}:" in text and text.startswith(f"@{_me(world)} ")
         drafts = [p for p in f["reports"] if p not in f["others"] and not p.endswith("README.txt")]
         doc = ask["subject"].split(f["account"] + " ", 1)[1]
         matter = [f["account"], f["account"].split()[0], doc, "report", boss_name, boss_name.split()[0]]
         matter += [p.split("/")[1].split(" ")[0].split(".")[0] for p in drafts]
-        body = text.split(" ", 1)[1]  # past the "@name" it is addressed to (a manager may share the first name)
+        body = text[len(f"@{_me(world)} ") :]  # past the "@name" it is addressed to
         assert not [w for w in matter if w.lower() in body.lower()], text
         # the same lines to other colleagues about other days' sends; only one to the person
         same = [m for m in _chat(world) if m["sender"] == f["signer"] and "re what you were asked" in m["text"]]
-        assert len(same) >= 3 and [m["id"] for m in same if m["text"].startswith(f"@{world.persona.me.first} ")] == [
-            f["signed"]
-        ]
+        assert len(same) >= 3 and [m["id"] for m in same if m["text"].startswith(f"@{_me(world)} ")] == [f["signed"]]
         # the players' method: the manager by person, each identifier by text
         people = [boss_name, boss]
         words = [f["account"], f["account"].split()[0], doc, f["client"], *f["cc"], f["old"] or ""]
@@ -188,9 +192,7 @@ def test_otp_enrol_the_network_lead_s_line_names_no_part_of_the_enrolment_and_th
         placed = world.services["chat"].table("messages")[f["placed"]]
         assert placed["sender"] == f["network"] and placed["channel"] == "general"
         text = placed["text"]
-        assert (
-            text.startswith(f"@{world.persona.me.first} re the second point of IT's mail of ") and f["gateway"] in text
-        )
+        assert text.startswith(f"@{_me(world)} re the second point of IT's mail of ") and f["gateway"] in text
         tickets = world.services["helpdesk"].table("tickets")
         it = tickets[f["ticket"]]["requester"]
         matter = ["vpn", "gateway", "laptop", "enrol", "ticket", "code", *f["devices"], f["ticket"], f["announced"]]
@@ -209,7 +211,7 @@ def test_otp_enrol_the_network_lead_s_line_names_no_part_of_the_enrolment_and_th
         # the same lines to other colleagues about other notices' points; only one to the person
         same = [m for m in _chat(world) if m["sender"] == f["network"] and " point of IT's mail of " in m["text"]]
         assert len(same) >= 3
-        assert [m["id"] for m in same if m["text"].startswith(f"@{world.persona.me.first} ")] == [f["placed"]]
+        assert [m["id"] for m in same if m["text"].startswith(f"@{_me(world)} ")] == [f["placed"]]
         # the players' method: IT by person, each identifier by text
         people = ["IT Service Desk", it]
         words = [*f["devices"], f["ticket"], "vpn", "gateway", "enrol", f["announced"], f["announced"].split(".")[0]]

@@ -27,6 +27,12 @@ def day_ordinal(t: int) -> str:
     return f"{d}{suffix}"
 
 
+def me(ctx: Ctx) -> str:
+    """How colleagues @-address the person: the first name, the full name when one of their people shares it."""
+    m = ctx.persona.me
+    return m.name if any(p.first == m.first for p in ctx.persona.people) else m.first
+
+
 def among(
     ctx: Ctx,
     post: Callable[[int, str], dict],
