@@ -123,7 +123,7 @@ def test_report_handoff_the_lookalike_replies_in_the_real_it_thread_and_no_readm
         assert f"servicedesk@{f['fake']}" in ask and "Subject: Re: " + real[0]["subject"] in ask
         assert f["fake"] != domain and abs(len(f["fake"]) - len(domain)) <= 1  # one letter off
         readme = world.services["files"].find("Reports/README.txt")["content"]
-        assert readme == DEEP_README and "version" not in readme.lower() and "keep" not in readme.lower()
+        assert readme.startswith(DEEP_README) and "version" not in readme.lower() and "keep" not in readme.lower()
 
 
 @pytest.mark.parametrize("level", [4, 5])

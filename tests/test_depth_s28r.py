@@ -226,7 +226,7 @@ def test_secret_request_the_venue_s_name_finds_more_than_this_dinner(level, days
         if level == 5:  # texted by the venue, deep, its name past the event line; another venue moved too
             ours = [m for m in moves if m["body"].endswith(venue)]
             assert len(ours) == 1 and ours[0]["time"] <= now - days * clock.DAY
-            assert f["asks"][0]["value"] in ours[0]["body"]
+            assert f["asks"][0]["value"] not in ours[0]["body"]  # the booker's later text moved the table (s31)
 
 
 @pytest.mark.parametrize("level", [4, 5])

@@ -170,8 +170,8 @@ def test_otp_enrol_gateway_is_deep_among_monthly_notices_and_three_devices_compe
         assert len(laptops) == 1 and laptops[0]["time"] <= world.clock.now - days * clock.DAY
         assert "vpn" not in laptops[0]["subject"].lower()
         if level == 5:
-            assert f["gateway"] not in laptops[0]["body"]  # the later chat line corrects the name
-            chat = [m for m in world.services["chat"].table("messages").values() if f["gateway"] in m["text"]]
+            assert f["announced"] not in laptops[0]["body"]  # the later chat line corrects the name
+            chat = [m for m in world.services["chat"].table("messages").values() if f["announced"] in m["text"]]
             assert len(chat) == 1 and laptops[0]["time"] < chat[0]["time"] <= world.clock.now - days * clock.DAY
         tickets = [t for t in world.services["helpdesk"].table("tickets").values() if t["subject"].startswith("VPN")]
         assert len([t for t in tickets if t["status"] == "open"]) >= 3
@@ -386,8 +386,8 @@ def test_report_handoff_from_the_personal_mailbox_passes_and_half_done_fails(lev
     assert not verdict["passed"] and verdict["violations"]
 
 
-def test_report_handoff_the_held_back_draft_fails_at_level_5():
-    env = _at_level("report-handoff", 5, seed=2)
+def test_report_handoff_the_held_back_draft_fails_at_level_4():
+    env = _at_level("report-handoff", 4, seed=2)
     f = env.scenario.facts
     files = env.world.services["files"]
     assert f["held"] and files.find(f["stale"])["modified"] > files.find(f["latest"])["modified"]
@@ -480,7 +480,7 @@ def test_secret_request_the_street_is_only_in_a_deep_confirmation_among_same_sha
             texts = world.services["sms"].table("messages").values()
             moved = [m for m in texts if "we've moved" in m["body"] and m["body"].endswith(venue)]  # texted
             assert len(moved) == 1 and mine[0]["time"] < moved[0]["time"] <= world.clock.now - days * clock.DAY
-            assert f["asks"][0]["value"] in moved[0]["body"] and f["asks"][0]["value"] not in mine[0]["body"]
+            assert f["asks"][0]["value"] not in moved[0]["body"] + mine[0]["body"]  # the booker's text decides (s31)
 
 
 @pytest.mark.parametrize("level", [4, 5])
