@@ -462,10 +462,9 @@ def rule_oracle(world: World, f: dict[str, Any]) -> list[str]:
 
 
 def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
-    """Qualifies by the first rule's territory, missing the later widening."""
-    return _plan(
-        world, f, [lead["country"] in f["old_countries"] and lead["budget"] >= f["minimum"] for lead in f["leads"]]
-    )
+    """Qualifies by the first rule's territory, missing the later widening (the manager's DM word taken)."""
+    old = [lead["country"] in f["old_countries"] and lead["budget"] >= f["minimum"] for lead in f["leads"]]
+    return _plan(world, f, [q or bool(lead.get("heard")) for q, lead in zip(old, f["leads"])])
 
 
 FAMILY = Family(

@@ -295,7 +295,7 @@ def generate(ctx: Ctx) -> Scenario:
     order = [int(i) for i in ctx.rng.permutation(n)]
     ts = day.slots(ctx, n + (1 if hard else 0), gap_min=(20, 55))
     issues = ctx.sample(ISSUES, n)
-    tickets = []
+    tickets, held = [], dict[str, list[dict[str, Any]]]()
     for k in range(n):
         acc, person = accounts[k], people[k]
         dom = _domain(ctx, acc, hard)
@@ -320,6 +320,7 @@ def generate(ctx: Ctx) -> Scenario:
         body += f"\n\n--\n{sign}\nSupport plan: {plan} - first response due by {clock.fmt(due)[-5:]}"
         tid = arrivals.arrive_ticket(ctx, ts[k], subject, email, body)
         live = [d for d in deals if d["stage"] in STAGES_OPEN]
+        held[tid] = deals
         tickets.append(
             {
                 "id": tid,
@@ -362,7 +363,12 @@ def generate(ctx: Ctx) -> Scenario:
         asks = {"mail": mid, "at": t, "by": by, "email": who}
     heard, dm = None, ""
     if hard:  # the manager sends one plain ticket up in a DM, by when it came in (session 31)
-        tk = next(t for t in tickets if not t["key"] and t["deals"])
+        # one the CRM does not make key; preferably not a colleague's guess either, and never the only ticket
+        # that tells the guess from the manager's line
+        guessed = {**rule, "new": rule["guess"]}
+        plain = [t for t in tickets if not t["key"] and t["deals"]]
+        guessy = [t for t in plain if _key(guessed, held[t["id"]])]
+        tk = next((t for t in plain if t not in guessy), guessy[-1])
         at = tk["at"] + int(ctx.rng.integers(8, 15)) * clock.MINUTE + int(ctx.rng.integers(0, 60))
         refer = asides.came_in(ctx.now)
         verdict = ctx.pick(
@@ -508,12 +514,17 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
     return _plan(world, f, f["tickets"])
 
 
+def _by(rule: dict[str, Any], t: dict[str, Any], deals: Any) -> bool:
+    """Whether ``t`` is key by ``rule`` and the CRM, or by the manager's word in the DM (levels 4-5)."""
+    return bool(t.get("heard")) or _key(rule, [deals[d] for d in t["deals"]])
+
+
 def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
-    """Follows the note's rule and misses the amendment in #support."""
+    """Follows the note's rule and misses the amendment in #support (the manager's DM word taken)."""
     rule = f["rule"]
     deals = world.services["crm"].table("deals")
     old = {**rule, "new": rule["old"]}
-    return _plan(world, f, [{**t, "key": _key(old, [deals[d] for d in t["deals"]])} for t in f["tickets"]])
+    return _plan(world, f, [{**t, "key": _by(old, t, deals)} for t in f["tickets"]])
 
 
 def rule_oracle(world: World, f: dict[str, Any]) -> list[str]:
@@ -524,11 +535,12 @@ def rule_oracle(world: World, f: dict[str, Any]) -> list[str]:
 
 
 def guess_oracle(world: World, f: dict[str, Any]) -> list[str]:
-    """Levels 4-5: follows a colleague's later guess at the line in #support, which the manager never confirmed."""
+    """Levels 4-5: follows a colleague's later guess at the line in #support, which the manager never confirmed
+    (the manager's DM word taken)."""
     rule = f["rule"]
     deals = world.services["crm"].table("deals")
     guessed = {**rule, "new": rule["guess"]}
-    return _plan(world, f, [{**t, "key": _key(guessed, [deals[d] for d in t["deals"]])} for t in f["tickets"]])
+    return _plan(world, f, [{**t, "key": _by(guessed, t, deals)} for t in f["tickets"]])
 
 
 FAMILY = Family(
