@@ -474,7 +474,8 @@ FAMILY = Family(
     summary="Every lead of the day is handled by its own time as the team's inbound rule (widened later through "
     "another channel) says: qualifying leads' deals are qualified at their budget, they are invited to a "
     "30-minute demo in a free slot on the next two working days and named in #sales; the others get a note and "
-    "their deal goes to lost.",
+    "their deal goes to lost. At 4-5 the manager, whose last word on a single lead the rule names, takes one lead "
+    "in a DM, naming only when it came in.",
     generate=generate,
     check=check,
     oracle=oracle,

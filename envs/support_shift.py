@@ -551,7 +551,8 @@ FAMILY = Family(
     "note, amended later by the manager: in #support, at level 5 by mail; a colleague's unconfirmed guess does not "
     "count) says: key accounts' tickets (by their open CRM deal) are urgent, posted in "
     "#support and noted on the deal; the others get a public first reply and stay with us; a key customer who "
-    "mails hears back by their time.",
+    "mails hears back by their time. At 4-5 the manager sends one more ticket up in a DM, naming only when it came "
+    "in (the note's line says they may).",
     generate=generate,
     check=check,
     oracle=oracle,

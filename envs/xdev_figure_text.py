@@ -363,8 +363,8 @@ FAMILY = Family(
     needs_sim_phone=True,
     summary="Someone saved only on the phone texts for their reference's running total; before the call time in "
     "the text they get one figure: the laptop CSV's rows for the reference the mail names them on, less the "
-    "excluded rows and the line the team channel called off (plus a tracker row at 3+, a channel post at 4+, a "
-    "reminder at 5).",
+    "excluded rows and the line procurement called off (in the team channel; at 4-5 in the clerk's DM, by its "
+    "date alone) (plus a tracker row at 3+, a channel post at 4+, a reminder at 5).",
     generate=generate,
     check=check,
     oracle=oracle,
