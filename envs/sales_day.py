@@ -13,6 +13,10 @@ also has an old lost deal from months ago: the new lead's deal is the one. At di
 rule sits >= 30 / >= 60 days back among other rule-like lines, worded without "inbound"/"rule"; the
 widening answers a colleague's question; an expired same-keyword campaign rule does not apply; the
 leads write each their own way (a city for the country, the budget in thousands or per quarter).
+At 4-5 (session 31) the rule also says the manager has the last word on any single lead, and a while after
+the third lead (in the territory, under the money line) came in, the manager takes it in their DM with the
+person: "re the demo request that came in at 10:42: that one's ours", naming no company, person or amount,
+among same-shaped lines about other matters (:mod:`.kit.asides`). That lead is qualified.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, field_in
 from claw_gym.world import World
 
-from .kit import arrivals, checks, day, plant, records
+from .kit import arrivals, asides, checks, day, plant, records
 
 COMPANIES = [
     "Arcwell Systems",
@@ -164,6 +168,12 @@ def generate(ctx: Ctx) -> Scenario:
     )
     if hard:  # worded as people write it: no "inbound", no "rule"; the widening a reply in a thread
         rule = f"anyone from {terr} with EUR {minimum:,} or more to spend is ours - {how}"
+        # whose word settles a single lead (session 31): the manager's, written with the rule
+        rule += (
+            f". {boss.first} has the last word on any single lead"
+            if ctx.variant == "inbound"
+            else ". I have the last word on any single lead"
+        )
         widen = f"ours from now on - {WIDER[0]} too, same money line"
     else:
         rule = f"inbound leads: {terr} with a budget of at least EUR {minimum:,} are ours - {how}"
@@ -257,6 +267,24 @@ def generate(ctx: Ctx) -> Scenario:
             mate = mates[k % len(mates)]
             lead["msg"] = day.arrive_chat(ctx, ts[k], "sales", mate.name, _referral(ctx, lead, hard))
         leads.append(lead)
+    dm, heard = "", None
+    if hard:  # the manager takes one lead under the money line in a DM, by when it came in (session 31)
+        lead = leads[2]
+        t = lead["at"] + int(ctx.rng.integers(10, 20)) * clock.MINUTE + int(ctx.rng.integers(0, 60))
+        thing = "demo request" if ctx.variant == "inbound" else "referral"
+        refer = asides.came_in(ctx.now)
+        verdict = ctx.pick(
+            [
+                "that one's ours, I know the people there - treat it as qualified",
+                "we take that one ourselves, whatever the money line says",
+                "don't pass that one to the partner, it's ours - I'll explain later",
+            ]
+        )
+        line = f"re {refer(thing, lead['at'])}: {verdict}"
+        dm = asides.channel(boss.first)
+        msg = asides.word_in_dm(ctx, boss.name, boss.first, t, line, refer)
+        lead |= {"qualified": True, "heard": t, "dm_msg": msg}
+        heard = {"lead": 2, "at": t, "msg": msg, "text": line}
     days = _working_days(ctx.now, 2)
     cal = ctx.svc("calendar")
     for d in days:  # the person's own meetings on the demo days (attendees as the background has them)
@@ -284,6 +312,8 @@ def generate(ctx: Ctx) -> Scenario:
             "emails": [lead["email"] for lead in leads],
             "channel": "sales",
             "source": "mail" if ctx.variant == "inbound" else "chat",
+            "dm": dm,
+            "heard": heard,
             "before": records.ids_now(ctx, ("crm", "deals"), ("calendar", "entries")),
         },
         deadline=last + clock.MINUTE,
@@ -320,12 +350,18 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         co, by = lead["company"], clock.fmt(lead["by"])[-5:]
         deal = deals.get(lead["deal"], {"stage": "not arrived", "amount": 0.0})
         demos = [r for r in rows if lead["email"] in r.get("attendees", []) and r["title"] in made]
+        why = WHY
+        if lead.get("heard"):
+            why = (
+                "the manager took this lead in a DM, referring to when it came in (the rule gives them the last "
+                "word on any single lead); the rule says"
+            )
         if lead["qualified"]:
             g.expect(
                 f"{co}'s deal is qualified at EUR {lead['budget']:,}",
                 deal["stage"] == "qualified" and abs(deal["amount"] - lead["budget"]) < 1,
                 f"{lead['deal']} {deal['stage']} {deal['amount']:,.0f}",
-                because=f"{WHY} qualifying leads' deals move to qualified with their budget as amount",
+                because=f"{why} qualifying leads' deals move to qualified with their budget as amount",
             )
             sent = day.done_between(
                 world,
@@ -339,14 +375,14 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
                 len(demos) == 1 and _demo_ok(demos[0], f, rows) and bool(sent),
                 "; ".join(f"{r['title']!r} {clock.fmt(r['start'])}-{clock.fmt(r['end'])[-5:]}" for r in demos)
                 or "no demo",
-                because=f"{WHY} to book a demo there; the lead asks to hear back by {by}",
+                because=f"{why} to book a demo there; the lead asks to hear back by {by}",
             )
             said = [m for m in posts if co.split()[0].lower() in m["text"].lower() and m["time"] <= lead["by"]]
             g.expect(
                 f"{co} is named in #sales by {by}",
                 bool(said),
                 f"{len(said)} posts naming them",
-                because=f"{WHY} to drop the company name in #sales",
+                because=f"{why} to drop the company name in #sales",
             )
         else:
             told = day.reached_between(world, [lead["email"]], lead["at"], lead["by"])
@@ -354,7 +390,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
                 f"{co} got a note by {by}, their deal is lost, and no demo",
                 bool(told) and deal["stage"] == "lost" and not demos,
                 f"{'; '.join(told) or 'not reached in time'}; deal {deal['stage']}; {len(demos)} demos",
-                because=f"{WHY} leads outside the territory or under the budget line get a friendly note and their "
+                because=f"{why} leads outside the territory or under the budget line get a friendly note and their "
                 f"deal goes to lost; the lead asks to hear back by {by}",
             )
 
@@ -406,7 +442,7 @@ def _plan(world: World, f: dict[str, Any], qualified: list[bool]) -> list[str]:
                     "contact you shortly.",
                 ),
             ]
-        steps.append((lead["at"] + 60, acts))
+        steps.append((max(lead["at"], lead.get("heard", 0)) + 60, acts))
     out, now = [], world.clock.now
     for t, acts in sorted(steps, key=lambda x: x[0]):
         if t > now:
@@ -420,11 +456,15 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
     return _plan(world, f, [lead["qualified"] for lead in f["leads"]])
 
 
+def rule_oracle(world: World, f: dict[str, Any]) -> list[str]:
+    """Levels 4-5: qualifies by the rule and its widening alone, missing the manager's word in the DM."""
+    return _plan(world, f, [_qualifies(lead, f["countries"], f["minimum"]) for lead in f["leads"]])
+
+
 def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
-    """Qualifies by the first rule's territory, missing the later widening."""
-    return _plan(
-        world, f, [lead["country"] in f["old_countries"] and lead["budget"] >= f["minimum"] for lead in f["leads"]]
-    )
+    """Qualifies by the first rule's territory, missing the later widening (the manager's DM word taken)."""
+    old = [lead["country"] in f["old_countries"] and lead["budget"] >= f["minimum"] for lead in f["leads"]]
+    return _plan(world, f, [q or bool(lead.get("heard")) for q, lead in zip(old, f["leads"])])
 
 
 FAMILY = Family(
@@ -434,7 +474,8 @@ FAMILY = Family(
     summary="Every lead of the day is handled by its own time as the team's inbound rule (widened later through "
     "another channel) says: qualifying leads' deals are qualified at their budget, they are invited to a "
     "30-minute demo in a free slot on the next two working days and named in #sales; the others get a note and "
-    "their deal goes to lost.",
+    "their deal goes to lost. At 4-5 the manager, whose last word on a single lead the rule names, takes one lead "
+    "in a DM, naming only when it came in.",
     generate=generate,
     check=check,
     oracle=oracle,
@@ -447,6 +488,6 @@ FAMILY = Family(
     footprint=Footprint(
         owns=(Own("crm.deals", ids=("deal_ids",)), Own("crm.activities", where=field_in("deal", "deal_ids"))),
         parties=("emails",),
-        channels=("channel",),
+        channels=("channel", "dm"),
     ),
 )

@@ -16,6 +16,10 @@ At 4-5 (session 29) the note's line says whose call the line is (the manager's),
 channel (the background's banter among the rule-like lines), and a colleague's later guess at a changed
 line sits there, never confirmed by the manager: it does not apply. At 5 the manager's amendment is a
 reply to the person's own mail, not a line in #support.
+At 4-5 (session 31) the note's line also says the manager can send any single ticket up, and a few minutes
+after one ticket that is not key by the CRM came in, the manager sends it up in their DM with the person:
+"re the ticket that came in at 10:42: send that one up", naming no account, requester or ticket number,
+among same-shaped lines about other matters (:mod:`.kit.asides`). That ticket goes to Tier 2.
 
 Variants change the rule: ``amount`` (open deals above a threshold; the amendment lowers it)
 and ``stage`` (open deals at given stages; the amendment adds one).
@@ -32,7 +36,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, field_in
 from claw_gym.world import World
 
-from .kit import arrivals, day, plant
+from .kit import arrivals, asides, day, plant
 from .kit.customers import ACCOUNTS
 
 NAMES = ["Ana Ruiz", "Ben Okafor", "Cleo Lindqvist", "Dev Patel", "Eva Novak", "Finn Doyle", "Gia Romano"]
@@ -100,7 +104,8 @@ def _rules(ctx: Ctx, hard: bool) -> dict[str, Any]:
                 "new": new,
                 "line": f"whoever's open deals in the CRM come to more than EUR {old:,} together: hand their tickets "
                 f"to the second line ({how}). The rest get a public reply on the ticket within the time their "
-                "plan gives. Where the line sits is {owner}'s call, nobody else's",
+                "plan gives. Where the line sits is {owner}'s call, nobody else's, and {owner} can send any single "
+                "ticket up",
                 "guess": new - 10_000,
                 "context": "{other} had {mid}k open with us across two deals and only got the standard reply "
                 "last week - not amused",
@@ -125,7 +130,7 @@ def _rules(ctx: Ctx, hard: bool) -> dict[str, Any]:
             "new": ["negotiation", "proposal"],
             "line": f"whoever has a deal in negotiation in the CRM: hand their tickets to the second line ({how}). "
             "The rest get a public reply on the ticket within the time their plan gives. Which stages count is "
-            "{owner}'s call, nobody else's",
+            "{owner}'s call, nobody else's, and {owner} can send any single ticket up",
             "guess": ["negotiation", "proposal", "qualified"],
             "context": "{other} went with someone else - they were at proposal with us and only got the standard reply",
             "amend": "ok, proposal goes up as well from now on then",
@@ -290,7 +295,7 @@ def generate(ctx: Ctx) -> Scenario:
     order = [int(i) for i in ctx.rng.permutation(n)]
     ts = day.slots(ctx, n + (1 if hard else 0), gap_min=(20, 55))
     issues = ctx.sample(ISSUES, n)
-    tickets = []
+    tickets, held = [], dict[str, list[dict[str, Any]]]()
     for k in range(n):
         acc, person = accounts[k], people[k]
         dom = _domain(ctx, acc, hard)
@@ -315,6 +320,7 @@ def generate(ctx: Ctx) -> Scenario:
         body += f"\n\n--\n{sign}\nSupport plan: {plan} - first response due by {clock.fmt(due)[-5:]}"
         tid = arrivals.arrive_ticket(ctx, ts[k], subject, email, body)
         live = [d for d in deals if d["stage"] in STAGES_OPEN]
+        held[tid] = deals
         tickets.append(
             {
                 "id": tid,
@@ -355,6 +361,28 @@ def generate(ctx: Ctx) -> Scenario:
             "that someone is on it?\n\nThanks",
         )
         asks = {"mail": mid, "at": t, "by": by, "email": who}
+    heard, dm = None, ""
+    if hard:  # the manager sends one plain ticket up in a DM, by when it came in (session 31)
+        # one the CRM does not make key; preferably not a colleague's guess either, and never the only ticket
+        # that tells the guess from the manager's line
+        guessed = {**rule, "new": rule["guess"]}
+        plain = [t for t in tickets if not t["key"] and t["deals"]]
+        guessy = [t for t in plain if _key(guessed, held[t["id"]])]
+        tk = next((t for t in plain if t not in guessy), guessy[-1])
+        at = tk["at"] + int(ctx.rng.integers(8, 15)) * clock.MINUTE + int(ctx.rng.integers(0, 60))
+        refer = asides.came_in(ctx.now)
+        verdict = ctx.pick(
+            [
+                "send that one up to the second line, they're mid-renewal with me",
+                "that one goes up, whatever the CRM says - I'm in talks with them",
+                "hand that one to the second line please, I promised them",
+            ]
+        )
+        line = f"re {refer('ticket', tk['at'])}: {verdict}"
+        dm = asides.channel(boss.first)
+        msg = asides.word_in_dm(ctx, boss.name, boss.first, at, line, refer)
+        tk |= {"key": True, "heard": at}
+        heard = {"ticket": tk["id"], "at": at, "msg": msg, "text": line}
     last = max([t["due"] for t in tickets] + ([asks["by"]] if asks else []))
     return Scenario(
         None,
@@ -369,6 +397,8 @@ def generate(ctx: Ctx) -> Scenario:
             "channel": "support",
             "rule_at": [t_rule, t_amend],
             "owner": boss.name,
+            "heard": heard,
+            "dm": dm,
         },
         deadline=last + clock.MINUTE,
         deadline_stated=True,  # each ticket states its first-response time
@@ -403,7 +433,13 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
                 rec["priority"] == "urgent" and bool(posted) and bool(logged),
                 f"priority {rec['priority']}, {len(posted)} posts naming it in #support by {by}, "
                 f"{len(logged)} notes on their deal naming it (number or subject)",
-                because=f"{RULE} key accounts' tickets go to Tier 2 (urgent, number in #support, a note on the "
+                because=(
+                    "the manager sent this ticket up in a DM, referring to when it came in (the note's line says "
+                    "they can send any single ticket up); "
+                    if t.get("heard")
+                    else ""
+                )
+                + f"{RULE} key accounts' tickets go to Tier 2 (urgent, number in #support, a note on the "
                 f"deal); the ticket says its first response is due by {by}",
             )
         else:
@@ -458,7 +494,7 @@ def _plan(world: World, f: dict[str, Any], tickets: list[dict[str, Any]]) -> lis
     steps: list[tuple[int, list[str]]] = [
         (world.clock.now, [A.api("notes.list", query="support"), A.api("chat.history", channel="support")])
     ]
-    steps += [(t["at"] + 60, _handle(t)) for t in tickets]
+    steps += [(max(t["at"], t.get("heard", 0)) + 60, _handle(t)) for t in tickets]
     if f["asks"]:
         a = f["asks"]
         steps.append(
@@ -478,20 +514,33 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
     return _plan(world, f, f["tickets"])
 
 
+def _by(rule: dict[str, Any], t: dict[str, Any], deals: Any) -> bool:
+    """Whether ``t`` is key by ``rule`` and the CRM, or by the manager's word in the DM (levels 4-5)."""
+    return bool(t.get("heard")) or _key(rule, [deals[d] for d in t["deals"]])
+
+
 def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
-    """Follows the note's rule and misses the amendment in #support."""
+    """Follows the note's rule and misses the amendment in #support (the manager's DM word taken)."""
     rule = f["rule"]
     deals = world.services["crm"].table("deals")
     old = {**rule, "new": rule["old"]}
-    return _plan(world, f, [{**t, "key": _key(old, [deals[d] for d in t["deals"]])} for t in f["tickets"]])
+    return _plan(world, f, [{**t, "key": _by(old, t, deals)} for t in f["tickets"]])
+
+
+def rule_oracle(world: World, f: dict[str, Any]) -> list[str]:
+    """Levels 4-5: follows the note's line as amended, missing the manager's word on one ticket in the DM."""
+    rule = f["rule"]
+    deals = world.services["crm"].table("deals")
+    return _plan(world, f, [{**t, "key": _key(rule, [deals[d] for d in t["deals"]])} for t in f["tickets"]])
 
 
 def guess_oracle(world: World, f: dict[str, Any]) -> list[str]:
-    """Levels 4-5: follows a colleague's later guess at the line in #support, which the manager never confirmed."""
+    """Levels 4-5: follows a colleague's later guess at the line in #support, which the manager never confirmed
+    (the manager's DM word taken)."""
     rule = f["rule"]
     deals = world.services["crm"].table("deals")
     guessed = {**rule, "new": rule["guess"]}
-    return _plan(world, f, [{**t, "key": _key(guessed, [deals[d] for d in t["deals"]])} for t in f["tickets"]])
+    return _plan(world, f, [{**t, "key": _by(guessed, t, deals)} for t in f["tickets"]])
 
 
 FAMILY = Family(
@@ -502,7 +551,8 @@ FAMILY = Family(
     "note, amended later by the manager: in #support, at level 5 by mail; a colleague's unconfirmed guess does not "
     "count) says: key accounts' tickets (by their open CRM deal) are urgent, posted in "
     "#support and noted on the deal; the others get a public first reply and stay with us; a key customer who "
-    "mails hears back by their time.",
+    "mails hears back by their time. At 4-5 the manager sends one more ticket up in a DM, naming only when it came "
+    "in (the note's line says they may).",
     generate=generate,
     check=check,
     oracle=oracle,
@@ -518,6 +568,6 @@ FAMILY = Family(
             Own("crm.activities", where=field_in("deal", "deal_ids")),
         ),
         parties=("asker",),
-        channels=("channel",),
+        channels=("channel", "dm"),
     ),
 )

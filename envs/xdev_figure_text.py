@@ -10,6 +10,10 @@ stale sum keeps it). At 4-5 the mails name the requester as clerks write names (
 chat line names the supplier (another reference's is a near-namesake), not the reference. The answer goes
 back by text (any door that reaches them counts), with the one figure. More goals with difficulty: a
 tracker row on the laptop (3+), a post in the team channel (4+), a reminder to chase the vendor (5).
+At 4-5 (session 31) the called-off line is no longer named in the team channel: the clerk says there only
+that they told whoever keeps the tracker directly, and their DM with the person says "re the sheet line dated
+Thu 03 Dec: called off", naming no reference, supplier, amount or requester (no other row of the sheet has
+that date), among same-shaped lines about other matters (:mod:`.kit.asides`).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
 
-from .kit import checks, laptop_files, notation, phone_flows, plant, records, views
+from .kit import asides, checks, laptop_files, notation, phone_flows, plant, records, views
 from .kit import xchain as X
 
 OUTSIDERS = [
@@ -57,8 +61,9 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "Need it for the call with the vendor at {call}. A text is fine.",
         "cancel": "heads-up: the {date} {item} line on {ref} was called off by the vendor, the sheet export "
         "still has it as approved",
-        "cancel_hard": "{vendor} just called off their {item} line of {date}, the sheet export still has it as "
-        "approved",
+        "dm": "called off by the vendor, the sheet export still has it as approved",
+        "pointer": "went through the PO sheet export - the odd line that no longer stands, I've told whoever keeps "
+        "the tracker directly",
     },
     "event": {
         "sheet": "Documents/events/event-costs.csv",
@@ -75,8 +80,9 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "ask": "Hi it's {first} - how much have we actually paid so far for my event? Deposits included, "
         "not the open quotes. I'm on a call with the venue at {call}, text me before?",
         "cancel": "fyi the {date} {item} payment on {ref} bounced and was reversed, the sheet doesn't show it yet",
-        "cancel_hard": "fyi the {item} payment to {vendor} of {date} bounced and was reversed, the sheet doesn't "
-        "show it yet",
+        "dm": "that payment bounced and was reversed, the sheet doesn't show it yet",
+        "pointer": "went through the costs sheet - the odd payment that bounced, I've told whoever keeps the "
+        "tracker directly",
     },
 }
 #: other clerks' wordings of the reference mails (at 4-5)
@@ -163,6 +169,18 @@ def generate(ctx: Ctx) -> Scenario:
     mine = [r for r in rows if r["ref"] == refs[0] and r["status"] != v["excluded"] and float(r["amount"]) > 0]
     once = [r for r in mine if sum((x["date"], x["item"]) == (r["date"], r["item"]) for x in mine) == 1]
     gone = ctx.pick(once or mine)  # procurement says in chat this row no longer stands
+    if ctx.difficulty >= 4:  # the word names only the row's date: no other row of the sheet has it
+        taken, last = {r["date"] for r in rows}, clock.day_start(ctx.now) - clock.DAY
+        for r in rows:
+            if r is not gone and r["date"] == gone["date"]:
+                d = clock.parse_time(r["date"])
+                step = clock.DAY
+                while clock.fmt_date(d) in taken:
+                    step = step if d + step <= last else -clock.DAY  # forward up to yesterday, then back
+                    d += step
+                r["date"] = clock.fmt_date(d)
+                taken.add(r["date"])
+        rows.sort(key=lambda r: r["date"])
     total = round(sum(float(r["amount"]) for r in rows if r["ref"] == refs[0] and r["status"] != v["excluded"]), 2)
     total_now = round(total - float(gone["amount"]), 2)
     everything = round(sum(float(r["amount"]) for r in rows if r["ref"] == refs[0]), 2)  # the excluded rows too
@@ -179,9 +197,16 @@ def generate(ctx: Ctx) -> Scenario:
     team = [ctx.person("colleague").name for _ in range(3)]
     X.chatter(ctx, v["channel"], team, X.CHANNEL_LINES, 3 + 2 * ctx.difficulty, (1, 60))
     cancel = v["cancel"].format(date=gone["date"], item=gone["item"], ref=refs[0])
-    if ctx.difficulty >= 4:  # it names the supplier (one of near-namesakes across the references), not the reference
-        cancel = v["cancel_hard"].format(date=gone["date"], item=gone["item"], vendor=vendors[0])
-    plant.chat(ctx, X.days_back(ctx, 1, 1), v["channel"], clerk.name, cancel)  # yesterday, after the export
+    said_at = X.days_back(ctx, 1, 1)  # yesterday, after the export
+    dm = ""
+    if ctx.difficulty >= 4:  # the clerk's DM names only the row's date (session 31), among same-shaped lines
+        line = f"re {asides.dated('sheet line', clock.parse_time(gone['date']))}: {v['dm']}"
+        dm = asides.channel(clerk.first)
+        asides.word_in_dm(ctx, clerk.name, clerk.first, said_at, line, asides.dated)
+        pointer_at = said_at + int(ctx.rng.integers(5, 30)) * clock.MINUTE
+        plant.chat(ctx, pointer_at, v["channel"], clerk.name, v["pointer"])
+    else:
+        plant.chat(ctx, said_at, v["channel"], clerk.name, cancel)
     trigger = X.at_minute(ctx, ctx.now + (30 + 10 * ctx.difficulty + int(ctx.rng.integers(0, 30))) * clock.MINUTE)
     call = X.at_minute(ctx, trigger + int(ctx.rng.integers(70, 110)) * clock.MINUTE)
     ask = v["ask"].format(first=who.split()[0], call=notation.hhmm(call))
@@ -221,6 +246,7 @@ def generate(ctx: Ctx) -> Scenario:
             "chase_at": chase,
             "vendor": vendors[0],
             "before": before,
+            "dm": dm,
         },
         deadline=call,
         deadline_stated=True,  # "text me before <call>"
@@ -337,8 +363,8 @@ FAMILY = Family(
     needs_sim_phone=True,
     summary="Someone saved only on the phone texts for their reference's running total; before the call time in "
     "the text they get one figure: the laptop CSV's rows for the reference the mail names them on, less the "
-    "excluded rows and the line the team channel called off (plus a tracker row at 3+, a channel post at 4+, a "
-    "reminder at 5).",
+    "excluded rows and the line procurement called off (in the team channel; at 4-5 in the clerk's DM, by its "
+    "date alone) (plus a tracker row at 3+, a channel post at 4+, a reminder at 5).",
     generate=generate,
     check=check,
     oracle=oracle,
@@ -352,6 +378,6 @@ FAMILY = Family(
     footprint=Footprint(
         owns=(Own("files.files", where=path_in("tracker")),),
         parties=("number",),
-        channels=("channel",),
+        channels=("channel", "dm"),
     ),
 )

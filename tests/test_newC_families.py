@@ -502,6 +502,9 @@ def _sales(env: ClawEnv, *, late_slot: bool = False, skip_lost: bool = False) ->
             t = d + 16 * clock.HOUR + 30 * clock.MINUTE
             while checks.overlapping(rows + taken, t, t + 1800):
                 t -= 15 * clock.MINUTE
+                if t < d + 9 * clock.HOUR and d != f["days"][0]:  # the last day is full: the first one's afternoon
+                    d = f["days"][0]
+                    t = d + 16 * clock.HOUR + 30 * clock.MINUTE
             taken.append({"start": t, "end": t + 1800})
             acts = [
                 A.api(
