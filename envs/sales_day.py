@@ -16,7 +16,7 @@ leads write each their own way (a city for the country, the budget in thousands 
 At 4-5 (session 31) the rule also says the manager has the last word on any single lead, and a while after
 the third lead (in the territory, under the money line) came in, the manager takes it in their DM with the
 person: "re the demo request that came in at 10:42: that one's ours", naming no company, person or amount,
-among same-shaped lines about other matters (:mod:`.kit.asides`). That lead is qualified.
+among same-shaped lines about other matters (:mod:`.kit.oblique`). That lead is qualified.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, field_in
 from claw_gym.world import World
 
-from .kit import arrivals, asides, checks, day, plant, records
+from .kit import arrivals, checks, day, oblique, plant, records
 
 COMPANIES = [
     "Arcwell Systems",
@@ -272,7 +272,7 @@ def generate(ctx: Ctx) -> Scenario:
         lead = leads[2]
         t = lead["at"] + int(ctx.rng.integers(10, 20)) * clock.MINUTE + int(ctx.rng.integers(0, 60))
         thing = "demo request" if ctx.variant == "inbound" else "referral"
-        refer = asides.came_in(ctx.now)
+        refer = oblique.came_in(ctx.now)
         verdict = ctx.pick(
             [
                 "that one's ours, I know the people there - treat it as qualified",
@@ -281,8 +281,8 @@ def generate(ctx: Ctx) -> Scenario:
             ]
         )
         line = f"re {refer(thing, lead['at'])}: {verdict}"
-        dm = asides.channel(boss.first)
-        msg = asides.word_in_dm(ctx, boss.name, boss.first, t, line, refer)
+        dm = oblique.channel(boss.first)
+        msg = oblique.word_in_dm(ctx, boss.name, boss.first, t, line, refer)
         lead |= {"qualified": True, "heard": t, "dm_msg": msg}
         heard = {"lead": 2, "at": t, "msg": msg, "text": line}
     days = _working_days(ctx.now, 2)

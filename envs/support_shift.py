@@ -19,7 +19,7 @@ reply to the person's own mail, not a line in #support.
 At 4-5 (session 31) the note's line also says the manager can send any single ticket up, and a few minutes
 after one ticket that is not key by the CRM came in, the manager sends it up in their DM with the person:
 "re the ticket that came in at 10:42: send that one up", naming no account, requester or ticket number,
-among same-shaped lines about other matters (:mod:`.kit.asides`). That ticket goes to Tier 2.
+among same-shaped lines about other matters (:mod:`.kit.oblique`). That ticket goes to Tier 2.
 
 Variants change the rule: ``amount`` (open deals above a threshold; the amendment lowers it)
 and ``stage`` (open deals at given stages; the amendment adds one).
@@ -36,7 +36,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, field_in
 from claw_gym.world import World
 
-from .kit import arrivals, asides, day, plant
+from .kit import arrivals, day, oblique, plant
 from .kit.customers import ACCOUNTS
 
 NAMES = ["Ana Ruiz", "Ben Okafor", "Cleo Lindqvist", "Dev Patel", "Eva Novak", "Finn Doyle", "Gia Romano"]
@@ -370,7 +370,7 @@ def generate(ctx: Ctx) -> Scenario:
         guessy = [t for t in plain if _key(guessed, held[t["id"]])]
         tk = next((t for t in plain if t not in guessy), guessy[-1])
         at = tk["at"] + int(ctx.rng.integers(8, 15)) * clock.MINUTE + int(ctx.rng.integers(0, 60))
-        refer = asides.came_in(ctx.now)
+        refer = oblique.came_in(ctx.now)
         verdict = ctx.pick(
             [
                 "send that one up to the second line, they're mid-renewal with me",
@@ -379,8 +379,8 @@ def generate(ctx: Ctx) -> Scenario:
             ]
         )
         line = f"re {refer('ticket', tk['at'])}: {verdict}"
-        dm = asides.channel(boss.first)
-        msg = asides.word_in_dm(ctx, boss.name, boss.first, at, line, refer)
+        dm = oblique.channel(boss.first)
+        msg = oblique.word_in_dm(ctx, boss.name, boss.first, at, line, refer)
         tk |= {"key": True, "heard": at}
         heard = {"ticket": tk["id"], "at": at, "msg": msg, "text": line}
     last = max([t["due"] for t in tickets] + ([asks["by"]] if asks else []))

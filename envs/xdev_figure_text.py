@@ -13,7 +13,7 @@ tracker row on the laptop (3+), a post in the team channel (4+), a reminder to c
 At 4-5 (session 31) the called-off line is no longer named in the team channel: the clerk says there only
 that they told whoever keeps the tracker directly, and their DM with the person says "re the sheet line dated
 Thu 03 Dec: called off", naming no reference, supplier, amount or requester (no other row of the sheet has
-that date), among same-shaped lines about other matters (:mod:`.kit.asides`).
+that date), among same-shaped lines about other matters (:mod:`.kit.oblique`).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
 
-from .kit import asides, checks, laptop_files, notation, phone_flows, plant, records, views
+from .kit import checks, laptop_files, notation, oblique, phone_flows, plant, records, views
 from .kit import xchain as X
 
 OUTSIDERS = [
@@ -200,9 +200,9 @@ def generate(ctx: Ctx) -> Scenario:
     said_at = X.days_back(ctx, 1, 1)  # yesterday, after the export
     dm = ""
     if ctx.difficulty >= 4:  # the clerk's DM names only the row's date (session 31), among same-shaped lines
-        line = f"re {asides.dated('sheet line', clock.parse_time(gone['date']))}: {v['dm']}"
-        dm = asides.channel(clerk.first)
-        asides.word_in_dm(ctx, clerk.name, clerk.first, said_at, line, asides.dated)
+        line = f"re {oblique.dated('sheet line', clock.parse_time(gone['date']))}: {v['dm']}"
+        dm = oblique.channel(clerk.first)
+        oblique.word_in_dm(ctx, clerk.name, clerk.first, said_at, line, oblique.dated)
         pointer_at = said_at + int(ctx.rng.integers(5, 30)) * clock.MINUTE
         plant.chat(ctx, pointer_at, v["channel"], clerk.name, v["pointer"])
     else:

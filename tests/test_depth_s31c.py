@@ -3,7 +3,7 @@ the requester by person and every identifier of the matter by text (company, add
 number, reference, supplier) no longer finds what decides it. The deciding word comes in a DM from someone
 whose say is written in the world (the manager, whose last word the rule names; the procurement clerk, who
 says in the team channel that they told the tracker's keeper directly), naming the matter only by when it
-came in or by its date, among same-shaped lines of theirs about other matters (:mod:`claw_gym.envs.kit.asides`).
+came in or by its date, among same-shaped lines of theirs about other matters (:mod:`claw_gym.envs.kit.oblique`).
 
 Each test builds the task at a level and reads its world the way an agent could, or plays it to its verdict
 with actions built from the facts.

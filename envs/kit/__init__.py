@@ -10,6 +10,8 @@
 - :mod:`.notation`: values as people write them (phone numbers, clock times, days, templates);
 - :mod:`.syncd`: the broken backup agent that config-fix and backup-alert share.
 - :mod:`.customers`: the company's customer accounts that the CRM and helpdesk families draw from.
+- :mod:`.oblique`: a deciding word from someone whose say is written, naming the matter only by its date,
+  ordinal or the time it came in, among their same-shaped lines about other matters.
 
 Families import these modules, never each other: what two families share lives here.
 """
