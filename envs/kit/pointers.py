@@ -27,16 +27,31 @@ def same_day(a: int, b: int) -> bool:
     return clock.day_start(a) == clock.day_start(b)
 
 
-def post(ctx: Ctx, channel: str, sender: str, lines: list[tuple[int, str]], *, latest: int) -> list[str]:
+def post(
+    ctx: Ctx,
+    channel: str,
+    sender: str,
+    lines: list[tuple[int, str]],
+    *,
+    latest: int,
+    mail_from: str = "",
+    subject: str = "Quick one",
+) -> list[str]:
     """Each (day, text) of ``lines`` as a chat line by ``sender`` in ``channel`` at a working-hours moment of
     that day (a weekend day moves to the Friday before, so a line is never younger than asked), never after
-    ``latest``. The lines' ids, in order."""
+    ``latest``. In a world without chat, given ``mail_from``, each is a short work mail from that address
+    under one plain ``subject`` instead. The records' ids, in order."""
+    chat = "chat" in ctx.world.services
     out = []
     for t, text in lines:
         while clock.to_datetime(t).weekday() >= 5:
             t -= clock.DAY
         at = min(errands.office_hours(ctx, t), latest)
-        out.append(str(plant.chat(ctx, at, channel, sender, text)["id"]))
+        if chat or not mail_from:
+            out.append(str(plant.chat(ctx, at, channel, sender, text)["id"]))
+        else:
+            body = f"Hi all,\n\n{text[:1].upper()}{text[1:]}.\n\n{sender.split()[0]}"
+            out.append(str(plant.mail_in(ctx, "workmail", at, mail_from, subject, body, who=sender)["id"]))
     return out
 
 
