@@ -17,7 +17,7 @@ mail to staff (weeks back, not the manager's) says meals with family or friends 
 that only finance changes that; a colleague's later "I heard that's fine now?" is hearsay. What decides is the
 mail's signer's later #general line (>= 30 / 60 days back; a short work mail in a world without chat), which
 points at the mail by its date only: "re my mail of 14 October: scratch the bit about whoever joins you at the
-table - we pay that like your own now, for trips not claimed yet too". The same signer scratches a bit of two
+table - we pay that like your own now, for whatever is not claimed yet too". The same signer scratches a bit of two
 other rule mails (mileage, company cards) in lines of the same shape a few days later, so reading their lines and
 matching the date settles it, and no search on the trip's city, merchants, amounts, the friend or "dinner" finds
 it (issue 21). So the dinner is claimed under meals with the trip's receipts, and the total the manager is told
@@ -197,7 +197,7 @@ OTHER_RULES = [
 #: other rules
 SCRATCH = [
     "re my mail of {day}: scratch the bit about whoever joins you at the table - we pay that like your own now, "
-    "for trips not claimed yet too",
+    "for whatever is not claimed yet too",
     "re my mail of {day}: scratch the bit about the logbook page - a screenshot of the route is enough now",
     "re my mail of {day}: scratch the bit about asking us first - up to 3,000 EUR is fine now",
 ]
