@@ -148,7 +148,7 @@ OTHER_RULES = [
     ),
 ]
 #: the boxes the rules move to: one shared pool, so a box's name tells nothing of what goes there
-BOXES = ("fin-desk", "fin-ops", "finance-team", "backoffice", "fin-shared")
+BOXES = ("fin-desk", "fin-ops", "fin-team", "backoffice", "fin-shared")
 #: the address changes: chat lines by the rules' signer, one per rule mail, pointing at it by its date only
 #: (no finance, invoice, claim or old address), all of one shape
 MOVED = [
