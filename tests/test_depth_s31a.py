@@ -182,8 +182,10 @@ def test_statement_listing_the_keeper_s_merchant_fails_leaving_it_off_passes(lev
     added = [t for t in f["central_ids"] if bank[t]["counterparty"] == f["central"][1] and bank[t]["amount"] < 0]
     assert added
     more = f["total"] + sum(-bank[t]["amount"] for t in added)
-    failed = _failed(_play(env, _report(env, f["unclaimed"] + added, more)))
-    assert failed == ["total of unclaimed payments is right", "centrally billed payments are left off"]
+    verdict = _play(env, _report(env, f["unclaimed"] + added, more))
+    assert _failed(verdict) == ["total of unclaimed payments is right", "centrally billed payments are left off"]
+    why = next(c for c in verdict["checks"] if c["name"] == "centrally billed payments are left off")
+    assert f["keeper"] in str(why)  # the verdict says whose message added it
 
 
 # ---- trip-expenses ---------------------------------------------------------------------------------
