@@ -177,6 +177,11 @@ def generate(ctx: Ctx) -> Scenario:
             open_rows = [r for r in debits if r["id"] not in claimed_ids and r["id"] != twin["id"]]
             echo = _echo(ctx, ctx.pick(open_rows or [twin]), p_start, start)
             old = sorted(old + [echo], key=lambda r: (r["time"], r["id"]))
+        if added:  # the keeper's merchant goes out on that day every month: last month's statement has it too
+            t = p_start + (clock.to_datetime(added["time"]).day - 1) * clock.DAY + added["time"] % clock.DAY
+            tx = ctx.svc("bank").post(added["amount"], ADDED, "card payment", time=t)
+            row = {**added, "id": tx["id"], "time": t}
+            old = sorted(old + [row], key=lambda r: (r["time"], r["id"]))
         for r in old:
             if by_line and r["merchant"] in central:  # billed centrally since the aside: no claim of its own
                 continue
