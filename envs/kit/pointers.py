@@ -23,10 +23,6 @@ def day(t: int) -> str:
     return f"{d.day} {d:%B}"
 
 
-def same_day(a: int, b: int) -> bool:
-    return clock.day_start(a) == clock.day_start(b)
-
-
 def post(
     ctx: Ctx,
     channel: str,
