@@ -10,8 +10,13 @@ statement in the same folder, claims linked to last month's payments.
 
 From level 4 finance's same monthly mail for the three months before sits in the mailbox; an
 aside in one of them (>= 30 / 60 days back) says one merchant is billed centrally (its lines are
-left off the list and the total) and to copy the manager on the reply (a second recipient,
-checked). At level 5 a later chat line by finance adds a second merchant "the same way".
+left off the list and the total), that a named colleague keeps that list (what they add goes the same
+way) and to copy the manager on the reply (a second recipient, checked). That keeper's direct messages,
+all of one shape ("the one that goes out on the 24th each month: ..."), name a day of the month only:
+the one soon after the aside (>= 30 / 60 days back) adds the merchant whose payment is the statement's
+one line on that day; two more say other days' payments stay as they are (issue 21: a search on the
+merchants, ids, amounts or finance's name does not find it; reading the keeper's messages and the
+statement's dates does).
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
 
-from .kit import checks, plant, views
+from .kit import checks, plant, pointers, senders, views
 
 MERCHANTS = [
     ("Rail Europe", "travel"),
@@ -48,12 +53,21 @@ ASK = (
     "Hi {me},\n\nfor the month-end close we need your {month} card statement reconciled against your expense "
     "claims: which card payments have no claim yet, and their total.{aside}\n\nThanks,\nFinance"
 )
-#: levels 4-5: an aside in one of finance's earlier monthly mails (the later chat line at 5 adds a merchant)
+#: levels 4-5: an aside in one of finance's earlier monthly mails; it names who keeps the list
 ASIDE = (
-    "\n\nPS: {merchant} is billed to the company account directly from now on, so leave those lines off - and "
-    "please copy your manager when you send these back."
+    "\n\nPS: {merchant} is billed to the company account directly from now on, so leave those lines off - "
+    "{keeper} keeps that list for us, and whatever {keeper_first} adds to it goes the same way. And please copy "
+    "your manager when you send these back."
 )
-LATER = "forgot one: {merchant} goes the same way as the other one from now on"
+#: levels 4-5: the keeper's direct messages, one shape: the card payment that goes out on a day of each month,
+#: and what happens to it. Only the first adds to the list; the day is the one line of that merchant
+KEEPER = [
+    "the one that goes out on the {nth} each month: that's billed to us directly from now on, leave it off",
+    "the one that goes out on the {nth} each month: that stays yours to claim, nothing changes",
+    "the one that goes out on the {nth} each month: fine as it is, keep claiming it as usual",
+]
+#: levels 4-5: the merchant the keeper adds (by its day of the month, never by name)
+ADDED = "PrintHub"
 
 
 def _month_bounds(now: int) -> tuple[int, int]:
@@ -72,14 +86,16 @@ def _csv(rows: list[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def _statement(ctx: Ctx, start: int, end: int, n: int) -> list[dict[str, Any]]:
+def _statement(ctx: Ctx, start: int, end: int, n: int, skip: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """``n`` card payments in [start, end) at the family's merchants (less ``skip``), posted to the bank."""
     bank = ctx.svc("bank")
+    merchants = [m for m in MERCHANTS if m[0] not in skip]
     rows = []
     days = ctx.rng.integers(1, (end - start) // clock.DAY - 1, size=n)
     hours = ctx.rng.integers(8 * clock.HOUR, 21 * clock.HOUR, size=n)  # card payments in the daytime
     times = sorted(start + int(d) * clock.DAY + int(h) for d, h in zip(days, hours))
     for t in times:
-        merchant, _ = ctx.pick(MERCHANTS)
+        merchant, _ = ctx.pick(merchants)
         amount = -ctx.money(8, 480)
         tx = bank.post(amount, merchant, "card payment", time=t)  # as the background writes card rows
         rows.append(
@@ -98,10 +114,11 @@ def generate(ctx: Ctx) -> Scenario:
     start, end = _month_bounds(ctx.now)
     month = clock.to_datetime(start).strftime("%Y-%m")
     month_name = clock.to_datetime(start).strftime("%B %Y")
-    rows = _statement(ctx, start, end, 5 + ctx.difficulty)
+    skip = ("CloudBox Pro", ADDED) if ctx.difficulty >= 4 else ()  # levels 4-5: central merchants' own lines
+    rows = _statement(ctx, start, end, 5 + ctx.difficulty, skip=skip)
     if ctx.difficulty >= 2:  # a refund: money in, not a payment to claim
         t = int(ctx.rng.integers(start + clock.DAY, end - clock.DAY))
-        merchant, _ = ctx.pick(MERCHANTS)
+        merchant, _ = ctx.pick([m for m in MERCHANTS if m[0] not in skip])
         tx = ctx.svc("bank").post(ctx.money(10, 60), merchant, "refund", time=t)
         rows.append(
             {
@@ -115,8 +132,8 @@ def generate(ctx: Ctx) -> Scenario:
         rows.sort(key=lambda r: (r["time"], r["id"]))
     central: list[str] = []
     if ctx.difficulty >= 4:  # merchants finance bills centrally: on the statement, never claimed, left off
-        central = ["CloudBox Pro"] + (["PrintHub"] if ctx.difficulty >= 5 else [])
-        for m in central:
+        central = ["CloudBox Pro", ADDED]  # the second one on a day of its own, below
+        for m in central[:1]:
             t = int(ctx.rng.integers(start + clock.DAY, end - clock.DAY))
             t = clock.day_start(t) + int(ctx.rng.integers(8 * clock.HOUR, 21 * clock.HOUR))
             amount = -ctx.money(20, 120)
@@ -134,6 +151,18 @@ def generate(ctx: Ctx) -> Scenario:
         rows.append(twin)
         rows.sort(key=lambda r: (r["time"], r["id"]))
         debits = [r for r in rows if r["amount"] < 0 and r["merchant"] not in central]
+    added: dict[str, Any] = {}
+    when: dict[str, int] = {}
+    if central:  # the merchant the keeper adds: one payment, on a day of the month no other line has, after
+        when = _when(ctx)  # the keeper's line when the month leaves room
+        busy = {clock.to_datetime(r["time"]).day for r in rows}
+        free = [d for d in range(2, 29) if d not in busy]
+        day = ctx.pick([d for d in free if start + (d - 1) * clock.DAY > when["deciding"]] or free)
+        t = start + (day - 1) * clock.DAY + int(ctx.rng.integers(8 * clock.HOUR, 21 * clock.HOUR))
+        amount = -ctx.money(20, 120)
+        tx = ctx.svc("bank").post(amount, ADDED, "card payment", time=t)
+        added = {"id": tx["id"], "time": t, "description": f"CARD PAYMENT {ADDED}", "amount": amount, "merchant": ADDED}
+        rows = sorted(rows + [added], key=lambda r: (r["time"], r["id"]))
     cats = dict(MERCHANTS)
     for r in claimed:
         _claim(ctx, r, cats[r["merchant"]], ctx.pick(["draft", "submitted"]), by_line)
@@ -148,6 +177,11 @@ def generate(ctx: Ctx) -> Scenario:
             open_rows = [r for r in debits if r["id"] not in claimed_ids and r["id"] != twin["id"]]
             echo = _echo(ctx, ctx.pick(open_rows or [twin]), p_start, start)
             old = sorted(old + [echo], key=lambda r: (r["time"], r["id"]))
+        if added:  # the keeper's merchant goes out on that day every month: last month's statement has it too
+            t = p_start + (clock.to_datetime(added["time"]).day - 1) * clock.DAY + added["time"] % clock.DAY
+            tx = ctx.svc("bank").post(added["amount"], ADDED, "card payment", time=t)
+            row = {**added, "id": tx["id"], "time": t}
+            old = sorted(old + [row], key=lambda r: (r["time"], r["id"]))
         for r in old:
             if by_line and r["merchant"] in central:  # billed centrally since the aside: no claim of its own
                 continue
@@ -164,7 +198,7 @@ def generate(ctx: Ctx) -> Scenario:
     )
     deep: dict[str, Any] = {"central": central, "boss": []}
     if central:
-        deep |= _earlier_mails(ctx, start, finance, central)
+        deep |= _earlier_mails(ctx, start, finance, central, rows, added, when)
     line = (
         "listing every card payment on it that has no expense claim (one per line, with its transaction id), "
         "ending with a line 'TOTAL UNCLAIMED: <amount>' in euros"
@@ -247,25 +281,74 @@ def _echo(ctx: Ctx, r: dict[str, Any], p_start: int, start: int) -> dict[str, An
     }
 
 
-def _earlier_mails(ctx: Ctx, start: int, finance: str, central: list[str]) -> dict[str, Any]:
-    """Levels 4-5: finance's same mail for the three months before, one carrying the aside (>= 30 / 60 days
-    back); at 5 a later chat line adds a second merchant. The facts for the check."""
+def _nth(day: int) -> str:
+    return f"{day}{'th' if 10 <= day % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(day % 10, 'th')}"
+
+
+def _when(ctx: Ctx) -> dict[str, int]:
+    """Levels 4-5: when finance's three earlier monthly mails came (the aside in the first, or at 5 the
+    second, >= 30 / 60 days back) and when the keeper's deciding line came: a working day soon after the
+    aside, still >= 30 / 60 days back."""
     k_aside = 2 if ctx.difficulty >= 5 else 1
-    said = 0
+    mails = []
+    for k in (1, 2, 3):
+        t = ctx.now - (30 * k + int(ctx.rng.integers(5, 10))) * clock.DAY  # room for the keeper's line after
+        mails.append(plant.jitter(ctx, clock.day_start(t) + int(ctx.rng.integers(9, 17)) * clock.HOUR))
+    said = mails[k_aside - 1]
+    depth = (61 if ctx.difficulty >= 5 else 31) * clock.DAY
+    days = range(clock.day_start(said) + clock.DAY, clock.day_start(ctx.now - depth) + 1, clock.DAY)
+    deciding = ctx.pick([d for d in days if clock.weekday(d) < 5][:3])
+    return {"m1": mails[0], "m2": mails[1], "m3": mails[2], "aside": said, "k_aside": k_aside, "deciding": deciding}
+
+
+def _earlier_mails(
+    ctx: Ctx,
+    start: int,
+    finance: str,
+    central: list[str],
+    rows: list[dict[str, Any]],
+    added: dict[str, Any],
+    when: dict[str, int],
+) -> dict[str, Any]:
+    """Levels 4-5: finance's same mail for the three months before, one carrying the aside (>= 30 / 60 days
+    back) that names the first merchant and who keeps the list; that keeper's direct messages, of one shape,
+    each naming a day of the month only: the deciding one (>= 30 / 60 days back) adds the merchant paid on
+    that day of the statement, two more say other days' payments stay as they are. The facts for the check."""
+    keeper, _ = senders.staff(ctx, "billing")
+    said = when["aside"]
     for k in (1, 2, 3):
         month = clock.to_datetime(start - k * 28 * clock.DAY).strftime("%B %Y")
-        t = ctx.now - (30 * k + int(ctx.rng.integers(3, 8))) * clock.DAY
-        t = plant.jitter(ctx, clock.day_start(t) + int(ctx.rng.integers(9, 17)) * clock.HOUR)
-        aside = ASIDE.format(merchant=central[0]) if k == k_aside else ""
+        aside = ""
+        if k == when["k_aside"]:
+            aside = ASIDE.format(merchant=central[0], keeper=keeper, keeper_first=keeper.split()[0])
         body = ASK.format(me=ctx.persona.me.first, month=month, aside=aside)
-        plant.mail_in(ctx, "mail", t, finance, f"Card statement {month}", body, read=True)
-        said = t if k == k_aside else said
-    why = f"finance's mail of {clock.fmt_date(said)} says {central[0]} is billed centrally and to copy the manager"
-    if len(central) > 1:
-        t = plant.jitter(ctx, said + int(ctx.rng.integers(1, 3)) * clock.DAY + 3 * clock.HOUR)
-        plant.chat(ctx, min(t, ctx.now - 60 * clock.DAY), "general", "Finance", LATER.format(merchant=central[1]))
-        why += f"; their later chat line adds {central[1]}"
-    return {"boss": [ctx.person("manager").email], "central_why": why}
+        plant.mail_in(ctx, "mail", when[f"m{k}"], finance, f"Card statement {month}", body, read=True)
+    # the keeper's lines: the deciding one soon after the aside (>= 30 / 60 days back); two more, on days of
+    # the month that each hold exactly one payment the person claims or not
+    deciding = when["deciding"]
+    per_day: dict[int, list[dict[str, Any]]] = {}
+    for r in rows:
+        per_day.setdefault(clock.to_datetime(r["time"]).day, []).append(r)
+    lone = [d for d, rs in per_day.items() if len(rs) == 1 and rs[0]["amount"] < 0 and rs[0]["merchant"] not in central]
+    others = ctx.sample(sorted(lone), 2)
+    lines = [(deciding, KEEPER[0].format(nth=_nth(clock.to_datetime(added["time"]).day)))]
+    for d, text in zip(others, KEEPER[1:]):
+        t = said + int(ctx.rng.integers(2, 25)) * clock.DAY
+        lines.append((min(t, ctx.now - 2 * clock.DAY), text.format(nth=_nth(d))))
+    order = sorted(range(len(lines)), key=lambda i: lines[i][0])
+    ids = pointers.post(ctx, pointers.dm(keeper), keeper, [lines[i] for i in order], latest=ctx.now - clock.DAY)
+    why = (
+        f"finance's mail of {clock.fmt_date(said)} says {central[0]} is billed centrally, that {keeper} keeps that "
+        f"list, and to copy the manager; {keeper}'s message adds the payment that goes out on the "
+        f"{_nth(clock.to_datetime(added['time']).day)} ({central[1]})"
+    )
+    return {
+        "boss": [ctx.person("manager").email],
+        "central_why": why,
+        "keeper": keeper,
+        "added_line": ids[order.index(0)],
+        "aside_at": said,
+    }
 
 
 ASKED = "the instruction asks for"
@@ -392,7 +475,7 @@ FAMILY = Family(
     services=("files", "bank", "expenses", "mail", "contacts", "notes", "chat"),
     summary="A report in Documents lists exactly the card payments of the statement finance asked about that have "
     "no expense claim (by transaction id; from level 4 claims are typed by hand, so a line is claimed when a claim "
-    "has its date and amount, and less the merchants finance's old aside and later chat "
+    "has its date and amount, and less the merchants finance's old aside and the list keeper's later message "
     "bill centrally), ends with their correct total and goes back to finance attached (the manager copied "
     "from level 4); "
     "claims are not deleted or submitted.",

@@ -11,11 +11,17 @@ only the calendar's dates tell which receipts are the asked trip's, and the othe
 are wrong. The manager's mail also asks to be told the total claimed (a sum, checked in a mail to
 them from either mailbox, after the claims went in).
 
-Levels 4-5 also file a personal purchase on the trip's own dates in the same folder, in the same receipt format: a
-dinner at a restaurant in the trip's city, on an evening the calendar holds "Dinner with <a friend>" there. Finance's
+Levels 4-5 also file a dinner on the trip's own dates in the same folder, in the same receipt format: a
+restaurant in the trip's city, on an evening the calendar holds "Dinner with <a friend>" there. Finance's
 mail to staff (weeks back, not the manager's) says meals with family or friends on a trip are the person's own and
-that only finance changes that; a colleague's later "I heard that's fine now?" changes nothing (finance never said
-so). Only the calendar and finance's mail tell that receipt from the trip's own meals.
+that only finance changes that; a colleague's later "I heard that's fine now?" is hearsay. What decides is the
+mail's signer's later #general line (>= 30 / 60 days back; a short work mail in a world without chat), which
+points at the mail by its date only: "re my mail of 14 October: scratch the bit about whoever joins you at the
+table - we pay that like your own now, for whatever is not claimed yet too". The same signer scratches a bit of two
+other rule mails (mileage, company cards) in lines of the same shape a few days later, so reading their lines and
+matching the date settles it, and no search on the trip's city, merchants, amounts, the friend or "dinner" finds
+it (issue 21). So the dinner is claimed under meals with the trip's receipts, and the total the manager is told
+includes it.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import plant, rules, senders
+from .kit import errands, plant, pointers, rules, senders
 
 CITIES = ["Lyon", "Oslo", "Dublin", "Berlin", "Lisbon", "Toronto"]
 TRIP_KINDS = [
@@ -119,11 +125,13 @@ def generate(ctx: Ctx) -> Scenario:
     )
     instruction = ctx.pick(INSTRUCTIONS).format(city=city, boss_first=boss.first)
     dinner = _dinner_with_friend(ctx, city, start, days, folder, names) if deep else None
+    if dinner:  # finance's later line makes the dinner a trip meal: claimed like the others
+        wanted.append({k: dinner[k] for k in ("tx", "amount", "category", "merchant", "date", "path")})
     return Scenario(
         instruction,
         {
             "wanted": wanted,
-            "unwanted": unwanted + elsewhere + ([dinner["tx"]] if dinner else []),
+            "unwanted": unwanted + elsewhere,
             "dinner": dinner,
             "boss": boss.email if deep else None,
             "total": round(sum(w["amount"] for w in wanted), 2),
@@ -169,8 +177,30 @@ POLICY = (
     "Hi all,\n\nas a few trips came back to us last month, once more what the company pays when you travel for "
     "work: the hotel, getting there and back and around town, and your own meals. Meals with family or friends "
     "who join you, and anything you buy for yourself, are yours to pay, even on the trip's dates. Only finance "
-    "changes this, and we'll say so on this list.\n\nThanks,\n{first}\nFinance"
+    "changes this.\n\nThanks,\n{first}\nFinance"
 )
+#: levels 4-5: the same signer's other rule mails, before it (nothing a trip's claims need)
+OTHER_RULES = [
+    (
+        "Mileage",
+        "Hi all,\n\nmileage is paid at 0.30 EUR a km; please attach the logbook page to each claim.\n\nThanks,"
+        "\n{first}\nFinance",
+    ),
+    (
+        "Company cards",
+        "Hi all,\n\ncompany cards are capped at 2,000 EUR a month; please ask us first before anything bigger."
+        "\n\nThanks,\n{first}\nFinance",
+    ),
+]
+#: levels 4-5: the signer's later chat lines, one shape, each pointing at one of their mails by its date only;
+#: the first (about the trip rule) makes meals with whoever joins you the company's, the others change the
+#: other rules
+SCRATCH = [
+    "re my mail of {day}: scratch the bit about whoever joins you at the table - we pay that like your own now, "
+    "for whatever is not claimed yet too",
+    "re my mail of {day}: scratch the bit about the logbook page - a screenshot of the route is enough now",
+    "re my mail of {day}: scratch the bit about asking us first - up to 3,000 EUR is fine now",
+]
 #: levels 4-5: a colleague's hearsay, never confirmed by finance
 HEARSAY = (
     "Hi {me},\n\nsaw that you're travelling again. Someone in sales told me dinners with a friend or your partner "
@@ -182,8 +212,9 @@ RESTAURANTS = ("Brasserie du Port", "Noodle Bar", "Casa Lupo", "Comptoir Bistro"
 
 def _dinner_with_friend(ctx: Ctx, city: str, start: int, days: int, folder: str, names: set[str]) -> dict[str, Any]:
     """Levels 4-5: a dinner with a friend on a trip evening (a calendar entry booked days before), its receipt
-    filed with the trip's and its card charge; finance's rule that makes it personal and a colleague's hearsay
-    that would not. The dinner's charge id and receipt path."""
+    filed with the trip's and its card charge; finance's rule that makes it personal, a colleague's hearsay,
+    and the rule's signer's later line (by the mail's date only, among two of the same shape about their
+    other rules) that makes it a trip meal. The dinner as a claim to make, and the deciding line's id."""
     friend = ctx.person("friend")
     place = ctx.pick(RESTAURANTS)
     evening = start + int(ctx.rng.integers(0, days - 1)) * clock.DAY + 13 * clock.HOUR  # 19:00 on a trip day
@@ -202,9 +233,25 @@ def _dinner_with_friend(ctx: Ctx, city: str, start: int, days: int, folder: str,
     tx = plant.charge(ctx, paid + int(ctx.rng.integers(60, 600)), amount, place)
     path = _receipt(ctx, folder, place, paid, amount, names)
     fin_name, fin_mail = senders.staff(ctx, "finance")
-    policy_at = rules.minute(ctx, ctx.now - rules.age(ctx, 31, 50))
-    policy = plant.mail_in(
-        ctx, "workmail", policy_at, fin_mail, "Before your next trip", POLICY.format(first=fin_name.split()[0])
+    first = fin_name.split()[0]
+    policy_at = rules.minute(ctx, ctx.now - rules.age(ctx, 31, 50) - int(ctx.rng.integers(3, 7)) * clock.DAY)
+    policy = plant.mail_in(ctx, "workmail", policy_at, fin_mail, "Before your next trip", POLICY.format(first=first))
+    # the signer's other rules, on other days before it; then, >= 30 / 60 days back, their lines scratching a
+    # bit of each, the trip rule's first among days of the same shape
+    mails = [policy_at]
+    for k, (subject, body) in enumerate(OTHER_RULES):
+        t = errands.office_hours(ctx, policy_at - int(ctx.rng.integers(2 + 4 * k, 6 + 4 * k)) * clock.DAY)
+        plant.mail_in(ctx, "workmail", t, fin_mail, subject, body.format(first=first))
+        mails.append(t)
+    depth = (61 if ctx.difficulty >= 5 else 31) * clock.DAY
+    window = range(clock.day_start(policy_at) + clock.DAY, clock.day_start(ctx.now - depth) + 1, clock.DAY)
+    deciding = ctx.pick([d for d in window if clock.weekday(d) < 5][:3])
+    lines = [(deciding, SCRATCH[0].format(day=pointers.day(policy_at)))]
+    for t, text in zip(mails[1:], SCRATCH[1:]):
+        lines.append((deciding + int(ctx.rng.integers(0, 12)) * clock.DAY, text.format(day=pointers.day(t))))
+    order = sorted(range(len(lines)), key=lambda i: lines[i][0])
+    ids = pointers.post(
+        ctx, "general", fin_name, [lines[i] for i in order], latest=ctx.now - clock.DAY, mail_from=fin_mail
     )
     colleague = ctx.person("colleague")
     heard = rules.minute(ctx, policy_at + int(ctx.rng.integers(5, 20)) * clock.DAY)
@@ -217,7 +264,17 @@ def _dinner_with_friend(ctx: Ctx, city: str, start: int, days: int, folder: str,
         HEARSAY.format(me=ctx.persona.me.first, first=colleague.first),
         in_reply_to=policy["id"],
     )
-    return {"tx": tx["id"], "path": path, "amount": amount, "merchant": place, "friend": friend.name}
+    return {
+        "tx": tx["id"],
+        "path": path,
+        "amount": amount,
+        "merchant": place,
+        "friend": friend.name,
+        "date": clock.fmt_date(paid),
+        "category": "meals",
+        "scratch": ids[order.index(0)],
+        "finance": fin_name,
+    }
 
 
 def _receipt(ctx: Ctx, folder: str, merchant: str, t: int, amount: float, names: set[str]) -> str:
@@ -256,7 +313,14 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
             and x["category"] == w["category"]
             and x["status"] == "submitted",
             f"{seen}; the receipt gives {w['amount']:.2f}, {w['category']}",
-            because=f"{mail}; {rule}",
+            because=f"{mail}; {rule}"
+            + (
+                f"; the dinner with {f['dinner']['friend']} is a trip meal: finance's rule mail made meals with "
+                f"whoever joins you one's own, and its signer {f['dinner']['finance']} later scratched that bit "
+                "(a line pointing at the mail by its date)"
+                if f.get("dinner") and w["tx"] == f["dinner"]["tx"]
+                else ""
+            ),
         )
         g.expect(
             f"{w['merchant']} {w['date']} claim is dated as the receipt",
@@ -284,13 +348,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         if personal
         else f"none of the {len(f['unwanted'])} personal charges claimed",
         because="the manager's mail asks for that trip only (other trips' receipts are not it) and says personal "
-        "purchases stay off; the calendar gives the trip's dates"
-        + (
-            f"; finance's mail says meals with friends on a trip are one's own, and the calendar has the dinner with "
-            f"{f['dinner']['friend']}"
-            if f.get("dinner")
-            else ""
-        ),
+        "purchases stay off; the calendar gives the trip's dates",
     )
     if f.get("boss"):
         extra = [x for t, x in by_tx.items() if t in open_tx]
@@ -329,8 +387,11 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
         A.api("files.list", dir=f["folder"]),
         A.api("bank.transactions", start=f["trip"][0], end=f["trip"][1]),
     ]
-    if f.get("dinner"):  # the dinner receipt on the trip's dates: the calendar and finance's rule say it's personal
-        out += [A.api("files.read", path=f["dinner"]["path"]), A.api("workmail.search", query="trip")]
+    if f.get("dinner"):  # the dinner on the trip's dates: finance's rule, then its signer's line scratching that bit
+        out += [
+            A.api("workmail.search", query="trip"),
+            A.api("events.search", person=f["dinner"]["finance"]),
+        ]
     for w in f["wanted"]:
         out += [
             A.api("files.read", path=w["path"]),
@@ -358,8 +419,8 @@ FAMILY = Family(
     summary="Every receipt from the trip's dates is claimed once, linked to its bank charge, with its date, amount and "
     "category (the manager's mail: hotels and transport travel, food meals), and submitted; personal receipts "
     "from outside the trip are not claimed (from level 4 the trip is weeks back among other trips', a friend's "
-    "dinner on the trip's dates is filed with its receipts and stays off by finance's rule, and the manager is "
-    "mailed the total).",
+    "dinner on the trip's dates is filed with its receipts and is claimed under meals, as finance's later line "
+    "scratching that bit of its rule says, and the manager is mailed the total).",
     generate=generate,
     check=check,
     oracle=oracle,

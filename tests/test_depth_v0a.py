@@ -351,9 +351,11 @@ def test_invoice_expense_finances_address_change_sits_deep(difficulty):
             if m["from"].startswith("finance@")
         )
         moved = w.services["chat"].table("messages")[f["moved"]]  # the signer's later chat line moves it
-        assert len(said) >= 2 and w.clock.now - said[0][0] >= DEPTH[difficulty] and f["finance_old"] in said[0][1]
-        assert w.clock.now - moved["time"] >= DEPTH[difficulty] and said[0][0] < moved["time"] < said[1][0]
-        assert f["finance"] in moved["text"] and moved["sender"] == f["finance_who"] in said[0][1]
+        rule = w.services["workmail"].table("messages")[f["rule_mail"]]
+        travel = [t for t, body in said if "travel claims" in body]
+        assert len(said) >= 2 and w.clock.now - rule["time"] >= DEPTH[difficulty] and f["finance_old"] in rule["body"]
+        assert w.clock.now - moved["time"] >= DEPTH[difficulty] and rule["time"] < moved["time"] < travel[0]
+        assert f["finance"] in moved["text"] and moved["sender"] == f["finance_who"] in rule["body"]
     finally:
         env.close()
 

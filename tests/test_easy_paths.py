@@ -307,7 +307,8 @@ def test_xdev_otp_enrol_the_opening_does_not_single_out_this_laptop(difficulty, 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_invoice_expense_finances_new_address_hides_from_the_obvious_words(difficulty, seed):
     """The digest's reply about the invoice is the look-alike domain's (the trap), not a correction; the
-    address change is a chat line that "finance", "invoice" or "expense" do not find, the old address does."""
+    address change is a chat line that "finance", "invoice", "expense" or the old address do not find (it points
+    at the rule mail by its date, session 31); the signer's name does."""
     ep = Episode("invoice-expense", difficulty, seed, "tools")
     try:
         f = ep.facts
@@ -316,7 +317,7 @@ def test_invoice_expense_finances_new_address_hides_from_the_obvious_words(diffi
         replies = [m for m in ep.world.services["mail"].table("messages").values() if f["inv"] in m["subject"]]
         latest = max(replies, key=lambda m: m["time"])
         assert f["phish_iban"] in latest["body"] and f"{f['amount']:.2f}" not in latest["body"]
-        assert f["moved"] in {h["record"] for h in ep.search(f["finance_old"])}
+        assert f["moved"] not in {h["record"] for h in ep.search(f["finance_old"])}
         assert f["moved"] in {h["record"] for h in ep.search(f["finance_who"])}
     finally:
         ep.close()
