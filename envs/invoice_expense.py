@@ -30,7 +30,7 @@ from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import checks, footers, household, plant, pointers, records
+from .kit import checks, footers, household, oblique, plant, records
 
 # name, domain, look-alike domain, category, price range, near-duplicate merchant, what the invoice is for
 VENDORS = [
@@ -283,11 +283,11 @@ def _finance(ctx: Ctx) -> dict[str, Any]:
     shape = ctx.pick(MOVED)
     offsets = [0] + [int(d) for d in ctx.sample([-6, -4, -3, -2, 2, 3, 5, 7], 2)]
     lines = sorted((changed + off * clock.DAY, k) for k, off in enumerate(offsets))
-    posted = pointers.post(
+    posted = oblique.post_lines(
         ctx,
         "general",
         who,
-        [(t, shape.format(day=pointers.day(mails[k][0]), new=mails[k][1])) for t, k in lines],
+        [(t, shape.format(day=oblique.day_month(mails[k][0]), new=mails[k][1])) for t, k in lines],
         latest=ctx.now - clock.DAY,
     )
     moved = posted[[k for _, k in lines].index(0)]

@@ -281,7 +281,7 @@ def generate(ctx: Ctx) -> Scenario:
             ]
         )
         line = f"re {refer(thing, lead['at'])}: {verdict}"
-        dm = oblique.channel(boss.first)
+        dm = oblique.dm_channel(boss.first)
         msg = oblique.word_in_dm(ctx, boss.name, boss.first, t, line, refer)
         lead |= {"qualified": True, "heard": t, "dm_msg": msg}
         heard = {"lead": 2, "at": t, "msg": msg, "text": line}

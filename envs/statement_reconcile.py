@@ -33,7 +33,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
 
-from .kit import checks, plant, pointers, senders, views
+from .kit import checks, oblique, plant, senders, views
 
 MERCHANTS = [
     ("Rail Europe", "travel"),
@@ -336,7 +336,9 @@ def _earlier_mails(
         t = said + int(ctx.rng.integers(2, 25)) * clock.DAY
         lines.append((min(t, ctx.now - 2 * clock.DAY), text.format(nth=_nth(d))))
     order = sorted(range(len(lines)), key=lambda i: lines[i][0])
-    ids = pointers.post(ctx, pointers.dm(keeper), keeper, [lines[i] for i in order], latest=ctx.now - clock.DAY)
+    ids = oblique.post_lines(
+        ctx, oblique.dm_channel(keeper), keeper, [lines[i] for i in order], latest=ctx.now - clock.DAY
+    )
     why = (
         f"finance's mail of {clock.fmt_date(said)} says {central[0]} is billed centrally, that {keeper} keeps that "
         f"list, and to copy the manager; {keeper}'s message adds the payment that goes out on the "

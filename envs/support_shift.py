@@ -379,7 +379,7 @@ def generate(ctx: Ctx) -> Scenario:
             ]
         )
         line = f"re {refer('ticket', tk['at'])}: {verdict}"
-        dm = oblique.channel(boss.first)
+        dm = oblique.dm_channel(boss.first)
         msg = oblique.word_in_dm(ctx, boss.name, boss.first, at, line, refer)
         tk |= {"key": True, "heard": at}
         heard = {"ticket": tk["id"], "at": at, "msg": msg, "text": line}

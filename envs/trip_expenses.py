@@ -36,7 +36,7 @@ from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import errands, plant, pointers, rules, senders
+from .kit import errands, oblique, plant, rules, senders
 
 CITIES = ["Lyon", "Oslo", "Dublin", "Berlin", "Lisbon", "Toronto"]
 TRIP_KINDS = [
@@ -246,11 +246,11 @@ def _dinner_with_friend(ctx: Ctx, city: str, start: int, days: int, folder: str,
     depth = (61 if ctx.difficulty >= 5 else 31) * clock.DAY
     window = range(clock.day_start(policy_at) + clock.DAY, clock.day_start(ctx.now - depth) + 1, clock.DAY)
     deciding = ctx.pick([d for d in window if clock.weekday(d) < 5][:3])
-    lines = [(deciding, SCRATCH[0].format(day=pointers.day(policy_at)))]
+    lines = [(deciding, SCRATCH[0].format(day=oblique.day_month(policy_at)))]
     for t, text in zip(mails[1:], SCRATCH[1:]):
-        lines.append((deciding + int(ctx.rng.integers(0, 12)) * clock.DAY, text.format(day=pointers.day(t))))
+        lines.append((deciding + int(ctx.rng.integers(0, 12)) * clock.DAY, text.format(day=oblique.day_month(t))))
     order = sorted(range(len(lines)), key=lambda i: lines[i][0])
-    ids = pointers.post(
+    ids = oblique.post_lines(
         ctx, "general", fin_name, [lines[i] for i in order], latest=ctx.now - clock.DAY, mail_from=fin_mail
     )
     colleague = ctx.person("colleague")

@@ -201,7 +201,7 @@ def generate(ctx: Ctx) -> Scenario:
     dm = ""
     if ctx.difficulty >= 4:  # the clerk's DM names only the row's date (session 31), among same-shaped lines
         line = f"re {oblique.dated('sheet line', clock.parse_time(gone['date']))}: {v['dm']}"
-        dm = oblique.channel(clerk.first)
+        dm = oblique.dm_channel(clerk.first)
         oblique.word_in_dm(ctx, clerk.name, clerk.first, said_at, line, oblique.dated)
         pointer_at = said_at + int(ctx.rng.integers(5, 30)) * clock.MINUTE
         plant.chat(ctx, pointer_at, v["channel"], clerk.name, v["pointer"])

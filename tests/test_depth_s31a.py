@@ -1,7 +1,7 @@
 """Headroom for invoice-expense, statement-reconcile and trip-expenses (issue 21, session 31): the honest players'
 method, "search the requester or the trigger's sender by person and every identifier of the matter by text, on
 every service", no longer finds what decides levels 4-5. The deciding line comes from someone other than the
-requester whose say is written in the world, points at its matter by a date only (kit.pointers), and sits among
+requester whose say is written in the world, points at its matter by a date only (kit.oblique), and sits among
 the same person's lines of the same shape about other matters; reading that person's lines and matching the date
 finds it, and the date names exactly one record.
 

@@ -9,7 +9,8 @@ finds it, and its reference resolves to exactly one matter (the family checks th
 Two shapes: :func:`among` posts a line among others through any door (report-handoff, secret-request,
 xdev-otp-enrol); :func:`word_in_dm` puts "re <when it came in or its date>: <verdict>" in the person's DM
 with someone whose say is written, among lines about other matters (sales-day, support-shift,
-xdev-figure-text). Issue 21, session 31.
+xdev-figure-text); :func:`post_lines` posts "re my mail of 14 October: ..." lines at working hours, as
+work mails in a world without chat (invoice-expense, statement-reconcile, trip-expenses). Issue 21, session 31.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Callable, Sequence
 from claw_gym import clock
 from claw_gym.tasks import Ctx
 
-from . import day, plant
+from . import day, errands, plant
 
 #: the ordinal words a deciding line may use for "the second point", "the third one"
 ORDINALS = ["first", "second", "third", "fourth", "fifth"]
@@ -96,11 +97,6 @@ def dated(thing: str, t: int) -> str:
     return f"the {thing} dated {clock.to_datetime(t):%a %d %b}"
 
 
-def channel(first: str) -> str:
-    """The DM channel with a person (the background's name for it)."""
-    return "dm-" + first.lower()
-
-
 def word_in_dm(
     ctx: Ctx,
     sender: str,
@@ -114,7 +110,7 @@ def word_in_dm(
     """``sender`` writes ``line`` ("re <reference>: <verdict>", built with ``refer``) in their DM with the person
     at ``t`` (a mid-episode arrival when ``t`` is after now), among ``n_others`` lines of the same shape about
     other matters: on earlier days, and one later the same day. Returns the deciding line's id."""
-    dm = channel(first)
+    dm = dm_channel(first)
     others = ctx.sample(OTHERS, n_others)
     for k, (thing, verdict) in enumerate(others):
         if k == n_others - 1:  # one after the deciding line, the same day
@@ -131,3 +127,42 @@ def word_in_dm(
     if t > ctx.now:
         return day.arrive_chat(ctx, t, dm, sender, line)
     return str(plant.chat(ctx, t, dm, sender, line)["id"])
+
+
+def day_month(t: int) -> str:
+    """The date as people write it in a line: "14 October" (no weekday, no year, no time)."""
+    d = clock.to_datetime(t)
+    return f"{d.day} {d:%B}"
+
+
+def post_lines(
+    ctx: Ctx,
+    channel: str,
+    sender: str,
+    lines: list[tuple[int, str]],
+    *,
+    latest: int,
+    mail_from: str = "",
+    subject: str = "Quick one",
+) -> list[str]:
+    """Each (day, text) of ``lines`` as a chat line by ``sender`` in ``channel`` at a working-hours moment of
+    that day (a weekend day moves to the Friday before, so a line is never younger than asked), never after
+    ``latest``. In a world without chat, given ``mail_from``, each is a short work mail from that address
+    under one plain ``subject`` instead. The records' ids, in order."""
+    chat = "chat" in ctx.world.services
+    out = []
+    for t, text in lines:
+        while clock.to_datetime(t).weekday() >= 5:
+            t -= clock.DAY
+        at = min(errands.office_hours(ctx, t), latest)
+        if chat or not mail_from:
+            out.append(str(plant.chat(ctx, at, channel, sender, text)["id"]))
+        else:
+            body = f"Hi all,\n\n{text[:1].upper()}{text[1:]}.\n\n{sender.split()[0]}"
+            out.append(str(plant.mail_in(ctx, "workmail", at, mail_from, subject, body, who=sender)["id"]))
+    return out
+
+
+def dm_channel(name: str) -> str:
+    """The DM channel the background names after a colleague (``dm-<first name>``), from a full or first name."""
+    return f"dm-{name.split()[0].lower()}"
