@@ -141,18 +141,9 @@ class Visible:
     #: service -> its answers of ``has_record`` so far, for its current state (:class:`Holdings`)
     held: Callable[[Any], dict[str, bool]] | None = None
 
-    def _holds(self, service: Any) -> Callable[[str], bool]:
-        if self.held is None:
-            return service.has_record  # type: ignore[no-any-return]
-        memo = self.held(service)
-
-        def holds(i: str) -> bool:
-            hit = memo.get(i)
-            if hit is None:
-                hit = memo[i] = service.has_record(i)
-            return hit
-
-        return holds
+    def _memo(self, service: Any) -> dict[str, bool]:
+        """``service``'s answers of ``has_record`` so far (a fresh dict when none are kept)."""
+        return self.held(service) if self.held is not None else {}
 
     def first_ids(self, service: Any, n: int) -> tuple[str, ...]:
         """The first ``n`` of :meth:`ids_of` (stops scanning once it has them)."""
@@ -160,11 +151,14 @@ class Visible:
         if hit is not None:
             return tuple(hit[:n])
         out: list[str] = []
-        holds = self._holds(service)
+        memo = self._memo(service)
         for i in self.ids:
             if len(out) == n:
                 break
-            if holds(i):
+            holds = memo.get(i)
+            if holds is None:
+                holds = memo[i] = service.has_record(i)
+            if holds:
                 out.append(i)
         return tuple(out)
 
@@ -172,8 +166,15 @@ class Visible:
         """The visible ids that name records of ``service`` (computed once a step per service)."""
         hit = self.owned.get(service.name)
         if hit is None:
-            holds = self._holds(service)
-            hit = self.owned[service.name] = [i for i in self.ids if holds(i)]
+            memo = self._memo(service)
+            hit = []
+            for i in self.ids:
+                holds = memo.get(i)
+                if holds is None:
+                    holds = memo[i] = service.has_record(i)
+                if holds:
+                    hit.append(i)
+            self.owned[service.name] = hit
         return hit
 
 
@@ -771,6 +772,8 @@ class ActionMenu(gym.Wrapper):
         self._shell = [Choice(f"shell({cmd!r})", A.shell(cmd)) for cmd in self.shell_templates]
         self._taps: dict[tuple[str, str], Choice] = {}  # (element, its line) -> its tap
         self._choices: list[Choice | None] = [None] * n
+        self._labels: list[str] = [""] * n  # each slot's label, "" when empty (what menu() lists)
+        self._no_labels: list[str] = [""] * max(self._size.values())
         self._mask = np.zeros(n, dtype=bool)
         self._static_valid: dict[tuple[str, Any], bool] = {}
         self._choice_cache: dict[tuple[str, Any], Choice] = {}  # the same candidates recur every step
@@ -804,11 +807,14 @@ class ActionMenu(gym.Wrapper):
         start = self._offset[block]
         end = start + self._size[block]
         self._choices[start:end] = self._empty[: end - start]
+        self._labels[start:end] = self._no_labels[: end - start]
         self._mask[start:end] = False
 
     def _put(self, block: str, k: int, choice: Choice) -> None:
-        self._choices[self._offset[block] + k] = choice
-        self._mask[self._offset[block] + k] = True
+        at = self._offset[block] + k
+        self._choices[at] = choice
+        self._labels[at] = choice.label
+        self._mask[at] = True
 
     def build(self, obs: dict[str, Any]) -> None:
         """Fill the slots from the observation and the world (called after reset and step)."""
@@ -1014,7 +1020,7 @@ class ActionMenu(gym.Wrapper):
         return self._mask.copy()
 
     def menu(self) -> list[str]:
-        return [c.label if c is not None else "" for c in self._choices]
+        return self._labels.copy()  # kept slot by slot as the slots are filled and cleared
 
     def choice(self, index: int) -> Choice | None:
         return self._choices[int(index)] if 0 <= int(index) < len(self._choices) else None
