@@ -44,7 +44,7 @@ import itertools
 import json
 import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, SupportsFloat
@@ -138,6 +138,12 @@ class Visible:
     windows: list[tuple[str, str]] | None = None
     spans: list[tuple[str, str]] | None = None  # (start, end) of an event, from times and lengths
     owned: dict[str, list[str]] = field(default_factory=dict)  # service -> the ids it holds (filled lazily)
+    #: service -> its answers of ``has_record`` so far, for its current state (:class:`Holdings`)
+    held: Callable[[Any], dict[str, bool]] | None = None
+
+    def _memo(self, service: Any) -> dict[str, bool]:
+        """``service``'s answers of ``has_record`` so far (a fresh dict when none are kept)."""
+        return self.held(service) if self.held is not None else {}
 
     def first_ids(self, service: Any, n: int) -> tuple[str, ...]:
         """The first ``n`` of :meth:`ids_of` (stops scanning once it has them)."""
@@ -145,10 +151,14 @@ class Visible:
         if hit is not None:
             return tuple(hit[:n])
         out: list[str] = []
+        memo = self._memo(service)
         for i in self.ids:
             if len(out) == n:
                 break
-            if service.has_record(i):
+            holds = memo.get(i)
+            if holds is None:
+                holds = memo[i] = service.has_record(i)
+            if holds:
                 out.append(i)
         return tuple(out)
 
@@ -156,8 +166,37 @@ class Visible:
         """The visible ids that name records of ``service`` (computed once a step per service)."""
         hit = self.owned.get(service.name)
         if hit is None:
-            hit = self.owned[service.name] = [i for i in self.ids if service.has_record(i)]
+            memo = self._memo(service)
+            hit = []
+            for i in self.ids:
+                holds = memo.get(i)
+                if holds is None:
+                    holds = memo[i] = service.has_record(i)
+                if holds:
+                    hit.append(i)
+            self.owned[service.name] = hit
         return hit
+
+
+class Holdings:
+    """Which ids each service of a world holds, remembered while the service's version stays the
+    same (the cache rule, :mod:`claw_gym.caches`: a version is never drawn twice, and records change
+    only with a new version): the same visible ids are looked up again at every step."""
+
+    def __init__(self) -> None:
+        self._memo: dict[str, tuple[tuple[Any, int], dict[str, bool]]] = {}
+
+    def of(self, world: Any) -> Callable[[Any], dict[str, bool]]:
+        uid = world.uid
+
+        def held(service: Any) -> dict[str, bool]:
+            key = (uid, service.version)
+            hit = self._memo.get(service.name)
+            if hit is None or hit[0] != key:
+                hit = self._memo[service.name] = (key, {})
+            return hit[1]
+
+        return held
 
 
 def _uniq(seq: Any) -> list[Any]:
@@ -229,7 +268,7 @@ def visible_values(obs: dict[str, Any], recalled: list[str] | tuple[str, ...] = 
     instruction = str(obs.get("instruction", ""))
     found_paths = _uniq(p for t in texts for p in F.paths(t))
     return Visible(
-        ids=ranked_ids(blob, keywords),
+        ids=ranked_ids(blob, keywords, texts),
         emails=_uniq(v for sc in scans for v in sc[0]),
         phones=_uniq(v for sc in scans for v in sc[1]),
         times=_uniq(prose + [v for sc in scans for v in sc[2]]),
@@ -246,14 +285,48 @@ def visible_values(obs: dict[str, Any], recalled: list[str] | tuple[str, ...] = 
     )
 
 
-def ranked_ids(blob: str, keywords: list[str]) -> list[str]:
+def ranked_ids(blob: str, keywords: list[str] | tuple[str, ...], texts: list[str] | None = None) -> list[str]:
     """Record ids in order of relevance to the request, then of appearance (newest first).
 
     An id's context is its record: from the id to the next id when it opens a JSON object
     (``"id": "t0002", "title": ...``), else from the previous id up to it (event lines end
     with the record id). Its score is how many instruction keywords the context contains,
     so the first slot of ``todo.complete`` tends to hold the to-do the user named.
+
+    ``texts``: the parts ``blob`` joins with newlines. Each part is then scored on its own, once
+    per text (:func:`_text_scores`: the texts recur from step to step), and the parts merged: the
+    same scores as the whole blob's, since a context never crosses a line break but where a JSON
+    record runs to its part's end (that blob is scored whole).
     """
+    words = tuple(keywords)
+    if texts is not None:
+        parts = [_text_scores(t, words) for t in texts]
+        if all(safe for _, safe in parts[:-1]):
+            best: dict[str, int] = {}
+            for scores, _ in parts:
+                for i, score in scores:
+                    if score > best.get(i, -1):
+                        best[i] = score
+            return sorted(best, key=lambda i: -best[i])
+    whole, _ = _scores(blob, words)
+    return sorted(whole, key=lambda i: -whole[i])
+
+
+@caches.bounded(128)
+def _text_scores(text: str, keywords: tuple[str, ...]) -> tuple[tuple[tuple[str, int], ...], bool]:
+    """(each id's best score in ``text`` alone, in order of first appearance; whether those are its
+    scores inside any blob that joins it with a newline and more text: no JSON record runs to its
+    end unclosed, and no final sigma, whose lower case depends on what follows)."""
+    scores, last = _scores(text, keywords)
+    safe = "\u03a3" not in text
+    if safe and last is not None and text[max(0, last.start() - 7) : last.start()] == '"id": "':
+        safe = "}" in text[last.end() :] or last.end() + 400 <= len(text)
+    return tuple(scores.items()), safe
+
+
+def _scores(blob: str, keywords: tuple[str, ...]) -> tuple[dict[str, int], re.Match[str] | None]:
+    """Each id's best score in ``blob``, in order of first appearance (see :func:`ranked_ids`), and
+    the last id found."""
     hits = list(ID_RE.finditer(blob))
     low = blob.lower()
     if len(low) != len(blob):  # a character whose lower case is longer: slice, then lower, as written
@@ -271,8 +344,7 @@ def ranked_ids(blob: str, keywords: list[str]) -> list[str]:
         score = sum(1 for w in keywords if w in context)
         if score > best.get(m.group(0), -1):
             best[m.group(0)] = score
-    order = list(best)  # first appearance
-    return sorted(order, key=lambda i: -best[i])
+    return best, hits[-1] if hits else None
 
 
 def clickable_elements(ui: str) -> list[tuple[str, str]]:
@@ -552,6 +624,12 @@ def _diagonal(sizes: list[int]) -> Iterator[tuple[int, ...]]:
         yield from _ranked(sizes, total)
 
 
+@caches.bounded(256)
+def _diagonal_prefix(sizes: tuple[int, ...], n: int) -> tuple[tuple[int, ...], ...]:
+    """The first ``n`` index tuples of :func:`_diagonal` (the same few shapes recur every step)."""
+    return tuple(itertools.islice(_diagonal(list(sizes)), n))
+
+
 def endpoint_args(
     ep: Any, service: Any, seen: Visible, limit: int, plan: _Plan | None = None
 ) -> Iterator[dict[str, Any]]:
@@ -587,7 +665,10 @@ def endpoint_args(
     # an editor edits the most relevant record first: every edit of the first id, then the next id's;
     # other endpoints combine their first values first (the first id with the first text, then the
     # second id or the second text)
-    order = itertools.product(*[range(len(x)) for x in lists]) if plan.id_editor else _diagonal([len(x) for x in lists])
+    if plan.id_editor:
+        order: Iterable[tuple[int, ...]] = itertools.product(*[range(len(x)) for x in lists])
+    else:  # no combination is skipped: the first limit * 4 are all it takes
+        order = _diagonal_prefix(tuple([len(x) for x in lists]), limit * 4)
     made = 0
     for combo in order:
         if made == limit * 4:
@@ -691,9 +772,12 @@ class ActionMenu(gym.Wrapper):
         self._shell = [Choice(f"shell({cmd!r})", A.shell(cmd)) for cmd in self.shell_templates]
         self._taps: dict[tuple[str, str], Choice] = {}  # (element, its line) -> its tap
         self._choices: list[Choice | None] = [None] * n
+        self._labels: list[str] = [""] * n  # each slot's label, "" when empty (what menu() lists)
+        self._no_labels: list[str] = [""] * max(self._size.values())
         self._mask = np.zeros(n, dtype=bool)
         self._static_valid: dict[tuple[str, Any], bool] = {}
         self._choice_cache: dict[tuple[str, Any], Choice] = {}  # the same candidates recur every step
+        self._holdings = Holdings()  # which visible ids each service holds, per version
         self._plans: dict[str, _Plan] = {}  # block -> what the filler needs of the endpoint's signature
         # the state of the last build: (world uid, version, budget); None: build every block afresh
         self._state: tuple[Any, ...] | None = None
@@ -723,11 +807,14 @@ class ActionMenu(gym.Wrapper):
         start = self._offset[block]
         end = start + self._size[block]
         self._choices[start:end] = self._empty[: end - start]
+        self._labels[start:end] = self._no_labels[: end - start]
         self._mask[start:end] = False
 
     def _put(self, block: str, k: int, choice: Choice) -> None:
-        self._choices[self._offset[block] + k] = choice
-        self._mask[self._offset[block] + k] = True
+        at = self._offset[block] + k
+        self._choices[at] = choice
+        self._labels[at] = choice.label
+        self._mask[at] = True
 
     def build(self, obs: dict[str, Any]) -> None:
         """Fill the slots from the observation and the world (called after reset and step)."""
@@ -738,6 +825,7 @@ class ActionMenu(gym.Wrapper):
         seen = visible_values(obs, tuple(self._recalled))
         world = self._world()
         if world is not None:
+            seen.held = self._holdings.of(world)
             self._build_api(world, seen)
         else:
             self._state = None
@@ -932,7 +1020,7 @@ class ActionMenu(gym.Wrapper):
         return self._mask.copy()
 
     def menu(self) -> list[str]:
-        return [c.label if c is not None else "" for c in self._choices]
+        return self._labels.copy()  # kept slot by slot as the slots are filled and cleared
 
     def choice(self, index: int) -> Choice | None:
         return self._choices[int(index)] if 0 <= int(index) < len(self._choices) else None
