@@ -160,8 +160,9 @@ def generate(ctx: Ctx) -> Scenario:
 
         settled = plant.jitter(ctx, t_move + int(ctx.rng.integers(5, 15)) * clock.MINUTE, 1)
         others = ctx.sample(STAND_IN_ASIDES, 3)  # two before (days back), one after it: other plans, same shape
-        latest = settled + int(ctx.rng.integers(40, 90)) * clock.MINUTE
-        asides.word_among(ctx, _say, settled, ctx.pick(STAND_IN), others, spread=3 * clock.DAY, latest=latest)
+        latest = settled + int(ctx.rng.integers(25, 45)) * clock.MINUTE
+        word = ctx.pick(STAND_IN)
+        asides.word_among(ctx, _say, settled, word, others, spread=3 * clock.DAY, latest=latest, gap=8 * clock.MINUTE)
         final, stale = first, moved
     if level >= 2:
         arrivals.arrive_missed_call(

@@ -142,6 +142,12 @@ COVER_ASIDES = [
 ]
 
 
+def _date(t: int) -> str:
+    """A day as the cover writes it, without its weekday (the weekdays are the rota's words): '14 January'."""
+    d = clock.to_datetime(t)
+    return f"{d.day} {d:%B}"
+
+
 def _cover(ctx: Ctx, boss: Any) -> Any:
     """Levels 4-5: who covers for the manager (the rota's mail says so): a colleague."""
     pool = [p for p in ctx.persona.people if p.name != boss.name]
@@ -152,7 +158,7 @@ def _take_back(ctx: Ctx, cover: Any, boss: Any, texted: int, back: int, n: int) 
     """The cover's text taking back the ``back``-th of the manager's ``n`` changes (of the text sent at ``texted``),
     by the text's day and the change's place, among the cover's same-shaped texts about other matters."""
     nth = "last" if back == n - 1 and ctx.rng.random() < 0.5 else ORDINALS[back]
-    day = f"{clock.to_datetime(texted):%A %d %B}"
+    day = _date(texted)
     at = clock.day_start(texted) + clock.DAY + int(ctx.rng.integers(9 * 60, 18 * 60)) * clock.MINUTE  # next day
     at = min(plant.second(ctx, at), ctx.now - 2 * clock.HOUR)
 
@@ -160,9 +166,7 @@ def _take_back(ctx: Ctx, cover: Any, boss: Any, texted: int, back: int, n: int) 
         return plant.sms(ctx, t, cover.phone, text)
 
     others = [
-        line.format(
-            boss=boss.first, day=f"{clock.to_datetime(texted - int(d) * clock.DAY):%A %d %B}", nth=ctx.pick(ORDINALS)
-        )
+        line.format(boss=boss.first, day=_date(texted - int(d) * clock.DAY), nth=ctx.pick(ORDINALS))
         for line, d in zip(ctx.sample(COVER_ASIDES, 3), ctx.rng.integers(1, 12, size=3), strict=True)
     ]
     word = ctx.pick(TAKE_BACK).format(boss=boss.first, day=day, nth=nth)

@@ -26,17 +26,21 @@ def word_among(
     spread: int = 4 * clock.DAY,
     earliest: int | None = None,
     latest: int | None = None,
+    gap: int = clock.HOUR,
 ) -> Any:
-    """``word`` sent at ``at``, and each of ``others`` at a time within ``spread`` either side of it (the first
-    half before, the rest after), kept in [``earliest``, ``latest``] (``latest`` defaults to an hour before now).
+    """``word`` sent at ``at``, and each of ``others`` at a time within ``spread`` either side of it, at least
+    ``gap`` away (the first half before, the rest after), kept in [``earliest``, ``latest``] (``latest`` defaults to
+    an hour before now; the lines before it are always in the past, an hour or more before now).
     Returns what ``send`` returned for ``word``."""
     lo = at - spread if earliest is None else max(earliest, at - spread)
     hi = min(at + spread, ctx.now - clock.HOUR if latest is None else latest)
+    before = (lo, min(at - gap, ctx.now - clock.HOUR))
+    after = (at + gap, hi)
     half = (len(others) + 1) // 2
     for k, line in enumerate(others):
-        a, b = (lo, at - clock.HOUR) if k < half else (at + clock.HOUR, hi)
+        a, b = before if k < half else after
         if b <= a:  # no room on that side: the other side
-            a, b = (at + clock.HOUR, hi) if k < half else (lo, at - clock.HOUR)
+            a, b = after if k < half else before
         t = a + int(ctx.rng.integers(0, max(1, b - a)))
         for _ in range(6):  # in a day's hours (09-18) when the window has any
             day = clock.day_start(t) + int(ctx.rng.integers(9 * 60, 18 * 60)) * clock.MINUTE
