@@ -217,7 +217,9 @@ def generate(ctx: Ctx) -> Scenario:
         listed = _listed([c for c, _ in changes])
         plant.sms(ctx, texted, boss.phone, f"Hi {ctx.persona.me.first}, {opener} for next week: {listed}.")
         leads, note = _deep_rule(ctx, boss, monday, sent)
-        back = int(ctx.rng.integers(0, len(changes)))
+        moves = [k for k, (c, _) in enumerate(changes) if " you start at " in c]
+        # one the cover takes back, leaving a move in force: the file as it is never does the job
+        back = int(ctx.pick([k for k in range(len(changes)) if len(moves) > 1 or k not in moves]))
         said = _take_back(ctx, cover, boss, texted, back, len(changes))
         row, off = changes[back][1], changes[-1][1]  # the row taken back; the dropped row (its change is last)
         said["texted"] = wanted(revised, leads)  # the manager's text alone: the answer the cover's word changes
