@@ -9,7 +9,7 @@ distractors (more with difficulty). At difficulty 4-5 every invite is named as a
 ("invite.ics", "invite (3).ics") and no file arrives with the mail: the client sent several slots for today
 weeks ago (30+ days back at 4, 60+ at 5), all still in Downloads, same summary, same UID shape. Which one
 holds is the thread's logic: the manager's #general line back then names the slot the client took (a line
-about another client's slot is a decoy, on another day); at 5 (and in half of the 4s) a later chat DM from the
+about another client's slot is a decoy, on another day); at 5 (and in three quarters of the 4s) a later chat DM from the
 manager's assistant, days back, says that slot fell through and they take the next one that day. The mail's
 signature says the assistant runs the manager's diary; the DM names no client, time or meeting, only the day the
 manager confirmed it in #general, among the assistant's same-shaped lines about the manager's other plans (session
@@ -130,7 +130,7 @@ def _deep(ctx: Ctx, boss: Any, topic: str, trigger: int) -> tuple[dict[str, Any]
         body = _ics(f"{ctx.code(10)}@claw", topic, starts[i], end, boss.email)
         plant.file(ctx, sent + 40 * k + int(ctx.rng.integers(5, 30)), path, body)
     cands.sort(key=lambda c: c["start"])
-    amend = ctx.difficulty == 5 or ctx.rng.random() < 0.5
+    amend = ctx.difficulty == 5 or ctx.rng.random() < 0.75  # at 4 a quarter keep the confirmed slot
     took = int(ctx.rng.integers(0, n - 1)) if amend else int(ctx.rng.integers(0, n))
     day = clock.to_datetime(starts[0]).strftime("%a %d %b")
     said = xchain.days_back(ctx, lo, max(lo, (sent - ctx.now) // -clock.DAY - 1))

@@ -85,11 +85,15 @@ CALL_SLACK = 30 * clock.MINUTE  # the episode runs on this long past the settled
 
 def _stand_in(ctx: Ctx, who: Any, wanted: Any, friend: str) -> Any:
     """Levels 4-5: who texts for the caller if their battery dies: someone in the address book, neither the caller,
-    the contact they ask for, nor a friend (the level-5 friend's thread, the level-3 dinner text); family first."""
+    the contact they ask for, one sharing the caller's first name, nor a friend (the level-5 friend's thread, the
+    level-3 dinner text); family first."""
     pool = [
         p
         for p in ctx.persona.people
-        if p.phone not in (who.phone, wanted.phone) and p.name != friend and p.relation != "friend"
+        if p.phone not in (who.phone, wanted.phone)
+        and p.first != who.first  # the caller's first name, searched, must not find the stand-in's texts
+        and p.name != friend
+        and p.relation != "friend"
     ]
     family = [p for p in pool if p.relation in ("partner", "mother", "father", "sister", "brother")]
     return ctx.pick(family or pool)
