@@ -243,8 +243,11 @@ def test_missed_call_the_caller_s_own_last_time_fails_and_the_stand_in_s_passes(
     verdict = _play(env, env.oracle_actions())
     assert verdict["passed"] and not verdict["violations"], verdict
     env.reset(seed=2)
-    from claw_gym.envs.phone_missed_call import stale_oracle
+    from claw_gym.envs.phone_missed_call import _act
 
-    failed = _failed(_play(env, stale_oracle(env.world, f)))
+    # the players' answer: the last time the caller's own texts name
+    said = [m for m in _texts(env.world, f["number"]) if m["time"] >= f["trigger_at"]]
+    last = re.findall(r"\d\d:\d\d", said[-1]["body"])[-1]
+    failed = _failed(_play(env, _act(env.world, f, last)))
     assert "no reminder at the superseded time" in failed
     assert f"{f['name']} was texted the settled time (and no other)" in failed
