@@ -9,9 +9,12 @@ distractors (more with difficulty). At difficulty 4-5 every invite is named as a
 ("invite.ics", "invite (3).ics") and no file arrives with the mail: the client sent several slots for today
 weeks ago (30+ days back at 4, 60+ at 5), all still in Downloads, same summary, same UID shape. Which one
 holds is the thread's logic: the manager's #general line back then names the slot the client took (a line
-about another client's slot is a decoy); at 5 (and in half of the 4s) a later text from the manager, days
-back, says that slot fell through and they take the next one that day. The mail asks for the outcome (in the
-calendar, no phone going off) without naming the slot.
+about another client's slot is a decoy, on another day); at 5 (and in three quarters of the 4s) a later chat DM from the
+manager's assistant, days back, says that slot fell through and they take the next one that day. The mail's
+signature says the assistant runs the manager's diary; the DM names no client, time or meeting, only the day the
+manager confirmed it in #general, among the assistant's same-shaped lines about the manager's other plans (session
+31: a search by the manager's name or the matter's words no longer finds it). The mail asks for the outcome (in
+the calendar, no phone going off) without naming the slot.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
 from .kit import arrivals, checks, deadlines, laptop_files, notation, plant, records, views, xchain
+from .kit import asides as asides_kit
 
 TOPICS = [
     "Escalation call with Northwind",
@@ -57,12 +61,27 @@ ASKS_DEEP = [
     "Make sure it's in your calendar and your phone is on Do not disturb for it, then let me know before {by}.",
 ]
 CONFIRM = [
-    "{client} took the {hhmm} on {day}, the other times they offered are just holds",
+    "{client} confirmed the {hhmm} on {day}, the other times they offered are just holds",
     "fyi {client} confirmed {hhmm} on {day} - ignore the other slots in their invite mail",
 ]
+#: levels 4-5: the manager's assistant, who runs their diary (the trigger's signature says so), DMs the change:
+#: by the day the manager confirmed the slot, naming no client, time or meeting
 AMEND = [
-    "Their side can't do {hhmm} after all. We take the next slot they offered after that one, same day",
-    "Change of plan: {hhmm} is off for them, they'll go with the following slot from their list (same day)",
+    "re the time {boss} confirmed in #general on {day}: their side can't make it after all. We take the next one "
+    "they offered, same day",
+    "about what {boss} confirmed in #general on {day}: that one fell through after all - it's the next of the ones "
+    "they sent, same day",
+]
+#: the assistant's same-shaped lines about other matters of the manager's diary
+ASIDES = [
+    "re the room {boss} booked for {day}: it can't take us after all, we're in the small one, same time",
+    "about the lunch {boss} set up on {day}: the place can't do it after all, it's the week after",
+    "re the train {boss} picked for {day}: cancelled after all, it's the next one that morning",
+    "about the visit {boss} agreed for {day}: they can't host after all, we go the Thursday after",
+]
+SIGNATURES = [
+    "{asst} runs my diary: when they move something, it's moved.",
+    "My assistant {asst} handles my diary - their word on times is mine.",
 ]
 CHANNEL = "general"
 #: the manager's texts about other things, with the amendment's words ("slot", "can't do ... after all")
@@ -111,7 +130,7 @@ def _deep(ctx: Ctx, boss: Any, topic: str, trigger: int) -> tuple[dict[str, Any]
         body = _ics(f"{ctx.code(10)}@claw", topic, starts[i], end, boss.email)
         plant.file(ctx, sent + 40 * k + int(ctx.rng.integers(5, 30)), path, body)
     cands.sort(key=lambda c: c["start"])
-    amend = ctx.difficulty == 5 or ctx.rng.random() < 0.5
+    amend = ctx.difficulty == 5 or ctx.rng.random() < 0.75  # at 4 a quarter keep the confirmed slot
     took = int(ctx.rng.integers(0, n - 1)) if amend else int(ctx.rng.integers(0, n))
     day = clock.to_datetime(starts[0]).strftime("%a %d %b")
     said = xchain.days_back(ctx, lo, max(lo, (sent - ctx.now) // -clock.DAY - 1))
@@ -119,9 +138,12 @@ def _deep(ctx: Ctx, boss: Any, topic: str, trigger: int) -> tuple[dict[str, Any]
     said = plant.chat(ctx, said, CHANNEL, boss.name, line)["time"]
     other = ctx.pick([t.rsplit(" with ", 1)[-1] for t in TOPICS if not t.endswith(client)])
     decoy = [c for i, c in enumerate(cands) if i != took][0]["start"]
+    other_at = xchain.days_back(ctx, lo, hi)
+    while clock.day_start(other_at) == clock.day_start(said):  # a day of its own: "confirmed on <day>" is one line
+        other_at = xchain.days_back(ctx, lo, hi)
     plant.chat(
         ctx,
-        xchain.days_back(ctx, lo, hi),
+        other_at,
         CHANNEL,
         boss.name,
         ctx.pick(CONFIRM).format(client=other, hhmm=notation.hhmm(decoy), day=day),
@@ -130,11 +152,34 @@ def _deep(ctx: Ctx, boss: Any, topic: str, trigger: int) -> tuple[dict[str, Any]
     facts: dict[str, Any] = {"candidates": cands, "confirmed_at": said, "took": cands[took]["start"]}
     for line in ctx.sample(TEXTS, 2):  # the manager's everyday texts: same words, other matters
         plant.sms(ctx, xchain.days_back(ctx, 2, 40), boss.phone, line)
+    asst = _assistant(ctx, boss)
+    dm = f"dm-{asst.first.lower()}"
+
+    def _say(t: int, text: str) -> dict:
+        return plant.chat(ctx, t, dm, asst.name, text)
+
+    def _day(t: int) -> str:
+        return f"{clock.to_datetime(t):%A %d %B}"
+
+    at = xchain.days_back(ctx, 4, 12)
+    asides = [
+        line.format(boss=boss.first, day=_day(at + int(ctx.rng.integers(-20, 20)) * clock.DAY))
+        for line in ctx.sample(ASIDES, 3)
+    ]
+    word = ctx.pick(AMEND).format(boss=boss.first, day=_day(said)) if amend else asides.pop()
+    rec = asides_kit.word_among(ctx, _say, at, word, asides, earliest=said + clock.DAY)
     if amend:
-        text = ctx.pick(AMEND).format(hhmm=notation.hhmm(cands[took]["start"]))
-        facts["amended_at"] = plant.sms(ctx, xchain.days_back(ctx, 4, 12), boss.phone, text)["time"]
+        facts["amended_at"] = rec["time"]
     facts.update(start=cands[chosen]["start"], end=cands[chosen]["end"], path=cands[chosen]["path"])
-    return facts, ctx.pick(ASKS_DEEP).format(topic=topic, by=notation.hhmm(deadlines.stated_limit(ctx, trigger)))
+    facts.update(assistant=asst.name, dm=dm, amended=amend)
+    ask = ctx.pick(ASKS_DEEP).format(topic=topic, by=notation.hhmm(deadlines.stated_limit(ctx, trigger)))
+    return facts, ask + f"\n\n{boss.first}\n--\n" + ctx.pick(SIGNATURES).format(asst=asst.name)
+
+
+def _assistant(ctx: Ctx, boss: Any) -> Any:
+    """Levels 4-5: the colleague who runs the manager's diary."""
+    pool = [p for p in ctx.persona.people if p.name != boss.name]
+    return ctx.pick([p for p in pool if p.relation == "colleague"] or pool)
 
 
 def generate(ctx: Ctx) -> Scenario:
@@ -205,7 +250,7 @@ def _generate_deep(ctx: Ctx, boss: Any) -> Scenario:
             _ics(f"{ctx.code(10)}@claw", old, t, t + clock.HOUR, boss.email),
         )
     deep, body = _deep(ctx, boss, topic, trigger)
-    mail = arrivals.arrive_mail(ctx, "workmail", trigger, boss.email, topic, body + f"\n\n{boss.first}")
+    mail = arrivals.arrive_mail(ctx, "workmail", trigger, boss.email, topic, body)
     facts = {**_facts(ctx, trigger, topic, mail, boss), **deep}
     return Scenario(
         None,
@@ -292,9 +337,9 @@ FAMILY = Family(
     devices=("laptop", "phone"),
     needs_sim_phone=True,
     summary="By the time the manager's mail gives (before the meeting), the event of the .ics invite in Downloads is "
-    "in the calendar at its exact time (at 4-5 the slot the client took among same-shaped invites, unless a "
-    "later text moved it; no other candidate), the phone is on Do not disturb (no other setting changed) and "
-    "the manager, whose mail asks to be told, got a mail back.",
+    "in the calendar at its exact time (at 4-5 the slot the client took among same-shaped invites, unless the "
+    "manager's assistant later moved it; no other candidate), the phone is on Do not disturb (no other setting "
+    "changed) and the manager, whose mail asks to be told, got a mail back.",
     generate=generate,
     check=check,
     oracle=oracle,

@@ -6,8 +6,8 @@ from the address book calls and is missed; a text follows ("call me back at 15:3
 minutes later another moves the time. The agent sets a reminder at the settled time (an alarm
 in the Clock app, a calendar entry or a to-do: any kind counts; so does the call itself, made
 then) and texts the person that one time. Conflict: the first time is stale; from level 4 a third
-text takes the move back, so the moved time is the stale one. Noise: a missed call from an unknown number (level 2+), a
-friend's text naming another time (level 3+).
+text (from the caller's stand-in) takes the move back, so the moved time is the stale one. Noise: a missed call
+from an unknown number (level 2+), a friend's text naming another time (level 3+).
 
 Levels 4-5 (issue 21): the habit is a line of a running note >= 30 / 60 days back, in words without
 "missed" or "call", among same-shaped notes with other ringing matters (a work-phone rule that does not
@@ -15,6 +15,11 @@ apply); the first text also asks for a contact's number (a second goal: any text
 carrying it). At level 5 a later exchange with a friend, as deep, on the phone's Messages thread ("did
 you ever ring X back?" - "from now on those go in my calendar too") adds a calendar entry at the settled
 time: an alarm alone no longer does.
+
+Session 31: at levels 4-5 the third text comes from someone else. The caller's first text says who texts for them
+if their battery dies (someone in the address book); that person's text takes the move back ("the earlier one
+works after all, not the later one"), naming no time and no one, among their same-shaped texts about other plans
+(days back, and one just after). A search by the caller's name or by the times finds only the move.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
 
-from .kit import arrivals, checks, deadlines, jottings, notation, phone_flows, plant, records, rules
+from .kit import arrivals, asides, checks, deadlines, jottings, notation, phone_flows, plant, records, rules
 
 ASKS = [
     "Tried to call you - can you call me back at {hhmm}? Stuck in a meeting till then.",
@@ -38,6 +43,20 @@ ASKS = [
 ]
 MOVES = ["Actually make it {hhmm}, the meeting runs over.", "Sorry, {hhmm} instead - something came up."]
 REVERTS = ["Forget that, {hhmm} works after all like I first said."]
+#: levels 4-5 (session 31): the caller names who texts for them if their battery dies; that person takes the
+#: move back, naming no time and no one
+BATTERY = " If my battery dies, {who} texts you for me."
+STAND_IN = [
+    "Their phone died, so it's me: the earlier one works after all, not the later one.",
+    "Battery's gone on theirs - they say the earlier one works after all, not the later one.",
+]
+#: the stand-in's same-shaped texts about other matters, before and after
+STAND_IN_ASIDES = [
+    "re Saturday's train: the earlier one works after all, not the later one",
+    "the later table works after all, not the earlier one - see you there",
+    "re the dentist: the later one works after all, not the earlier one",
+    "for Sunday: the earlier plan works after all, lunch at ours",
+]
 #: levels 4-5: the same habit as a line of a running note, in the person's words (no "missed", no "call back")
 RUNNING_LINE = (
     "if someone rings while I'm out and wants me to phone them at a set hour: text them that hour back "
@@ -62,6 +81,22 @@ HABIT_LINE = (
 
 
 CALL_SLACK = 30 * clock.MINUTE  # the episode runs on this long past the settled call-back time
+
+
+def _stand_in(ctx: Ctx, who: Any, wanted: Any, friend: str) -> Any:
+    """Levels 4-5: who texts for the caller if their battery dies: someone in the address book, neither the caller,
+    the contact they ask for, one sharing the caller's first name, nor a friend (the level-5 friend's thread, the
+    level-3 dinner text); family first."""
+    pool = [
+        p
+        for p in ctx.persona.people
+        if p.phone not in (who.phone, wanted.phone)
+        and p.first != who.first  # the caller's first name, searched, must not find the stand-in's texts
+        and p.name != friend
+        and p.relation != "friend"
+    ]
+    family = [p for p in pool if p.relation in ("partner", "mother", "father", "sister", "brother")]
+    return ctx.pick(family or pool)
 
 
 def _hhmm(minutes: int) -> str:
@@ -109,15 +144,29 @@ def generate(ctx: Ctx) -> Scenario:
     if level >= 4:  # the first text also asks for someone's number from the address book
         pool = [p for p in ctx.persona.people if p.phone != who.phone and p.relation in ("friend", "colleague")]
         wanted = ctx.pick(pool)
+    stand_in = _stand_in(ctx, who, wanted, deep.get("friend", "")) if wanted else None
     arrivals.arrive_missed_call(ctx, trigger, who.phone)
     ask = ctx.pick(ASKS).format(hhmm=_hhmm(first)) + (ALSO.format(name=wanted.name) if wanted else "")
+    ask += BATTERY.format(who=ctx.persona.called(stand_in)) if stand_in else ""
     arrivals.arrive_sms(ctx, plant.jitter(ctx, trigger + clock.MINUTE, 0), who.phone, ask)
     t_move = plant.jitter(ctx, trigger + int(ctx.rng.integers(8, 20)) * clock.MINUTE, 1)
     arrivals.arrive_sms(ctx, t_move, who.phone, ctx.pick(MOVES).format(hhmm=_hhmm(moved)))
     final, stale, settled = moved, first, t_move
-    if level >= 4:
+    if stand_in is not None:  # the stand-in takes the move back: "the earlier one", no time, no name
+        theirs = [m["body"] for m in ctx.svc("sms").table("messages").values() if m["number"] == stand_in.phone]
+        lower = sum(b[:1].islower() for b in theirs) * 2 > len(theirs)  # write as their thread does
+
+        def _say(t: int, text: str) -> str:
+            text = (text[:1].lower() if lower else text[:1].upper()) + text[1:]
+            if t > ctx.now:
+                return arrivals.arrive_sms(ctx, t, stand_in.phone, text)
+            return str(plant.sms(ctx, t, stand_in.phone, text)["id"])
+
         settled = plant.jitter(ctx, t_move + int(ctx.rng.integers(5, 15)) * clock.MINUTE, 1)
-        arrivals.arrive_sms(ctx, settled, who.phone, ctx.pick(REVERTS).format(hhmm=_hhmm(first)))
+        others = ctx.sample(STAND_IN_ASIDES, 3)  # two before (days back), one after it: other plans, same shape
+        latest = settled + int(ctx.rng.integers(25, 45)) * clock.MINUTE
+        word = ctx.pick(STAND_IN)
+        asides.word_among(ctx, _say, settled, word, others, spread=3 * clock.DAY, latest=latest, gap=8 * clock.MINUTE)
         final, stale = first, moved
     if level >= 2:
         arrivals.arrive_missed_call(
@@ -149,6 +198,7 @@ def generate(ctx: Ctx) -> Scenario:
             "note": note,
             "wanted": {"name": wanted.name, "phone": wanted.phone} if wanted else {},
             "calendar": bool(deep.get("calendar")),
+            **({"stand_in": stand_in.name, "stand_in_phone": stand_in.phone} if stand_in else {}),
             **(
                 {"depth": {"at": deep["amended"] or deep["noted"], "candidates": 1 + rules.candidates(ctx)}}
                 if deep

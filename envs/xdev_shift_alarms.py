@@ -13,6 +13,10 @@ person's rule is one line of a plain notes page written >= 30 days back (>= 60 a
 "alarm" or "shift": a longer lead before an early start than before a later one. Their partner's rule
 ("an hour before, whatever the start") is a same-shaped line on another page. The manager's change text
 names no rota, and the same manager texted a same-shaped change for this week days before the rota came.
+Session 31: the rota's mail says the manager is off and a colleague covers ("what they tell you goes"); that
+colleague's later text takes one of the manager's changes back by the text's day and the change's place ("the
+second change is off after all - that day stays as first planned"), naming no day, time or rota, among their
+same-shaped texts about other matters. The manager's text alone is no longer the answer.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
 
-from .kit import household, notation, plant, records
+from .kit import asides, household, notation, plant, records
 
 DIR = "Documents/rota"
 STARTS = ["06:00", "06:30", "07:00", "08:00", "13:00", "14:00", "22:00"]
@@ -123,6 +127,53 @@ def _deep_rule(ctx: Ctx, boss: Any, monday: int, sent: int) -> tuple[tuple[int, 
     return leads, title
 
 
+#: levels 4-5: the manager's cover takes one of the manager's changes back, by the text's day and the change's place
+ORDINALS = ["first", "second", "third"]
+TAKE_BACK = [
+    "re what {boss} texted you on {day}: the {nth} change is off after all - that day stays as first planned",
+    "about {boss}'s text of {day}: scratch the {nth} change after all, that day is as it was before it",
+]
+#: the cover's same-shaped lines about other matters of the ward
+COVER_ASIDES = [
+    "re what {boss} said at the team meeting on {day}: the {nth} point is off after all, the lockers stay as they are",
+    "about the notice {boss} pinned up on {day}: the {nth} item is off after all, the car park stays open",
+    "re the training {boss} listed on {day}: the {nth} session is off after all, the rest stay as they are",
+    "about {boss}'s mail of {day} on uniforms: the {nth} part is off after all, keep the old ones for now",
+]
+
+
+def _date(t: int) -> str:
+    """A day as the cover writes it, without its weekday (the weekdays are the rota's words): '14 January'."""
+    d = clock.to_datetime(t)
+    return f"{d.day} {d:%B}"
+
+
+def _cover(ctx: Ctx, boss: Any) -> Any:
+    """Levels 4-5: who covers for the manager (the rota's mail says so): a colleague."""
+    pool = [p for p in ctx.persona.people if p.name != boss.name]
+    return ctx.pick([p for p in pool if p.relation == "colleague"] or pool)
+
+
+def _take_back(ctx: Ctx, cover: Any, boss: Any, texted: int, back: int, n: int) -> dict[str, Any]:
+    """The cover's text taking back the ``back``-th of the manager's ``n`` changes (of the text sent at ``texted``),
+    by the text's day and the change's place, among the cover's same-shaped texts about other matters."""
+    nth = "last" if back == n - 1 and ctx.rng.random() < 0.5 else ORDINALS[back]
+    day = _date(texted)
+    at = clock.day_start(texted) + clock.DAY + int(ctx.rng.integers(9 * 60, 18 * 60)) * clock.MINUTE  # next day
+    at = min(plant.second(ctx, at), ctx.now - 2 * clock.HOUR)
+
+    def _say(t: int, text: str) -> dict:
+        return plant.sms(ctx, t, cover.phone, text)
+
+    others = [
+        line.format(boss=boss.first, day=_date(texted - int(d) * clock.DAY), nth=ctx.pick(ORDINALS))
+        for line, d in zip(ctx.sample(COVER_ASIDES, 3), ctx.rng.integers(1, 12, size=3), strict=True)
+    ]
+    word = ctx.pick(TAKE_BACK).format(boss=boss.first, day=day, nth=nth)
+    rec = asides.word_among(ctx, _say, at, word, others, spread=2 * clock.DAY, earliest=texted + clock.HOUR)
+    return {"cover": cover.name, "cover_phone": cover.phone, "taken_back": rec["id"], "taken_back_at": rec["time"]}
+
+
 def generate(ctx: Ctx) -> Scenario:
     files, phone = ctx.svc("files"), ctx.svc("phone")
     monday = ctx.next_weekday(0, 0)
@@ -131,35 +182,52 @@ def generate(ctx: Ctx) -> Scenario:
     days = sorted(int(d) for d in ctx.rng.choice(7, size=n, replace=False))
     first = [_shift(ctx, monday, d, ctx.pick(STARTS)) for d in days]
     revised = [dict(r) for r in first]
-    changes = []
+    changes: list[tuple[str, int]] = []  # (the text's words, the file's row it changes)
     for i in sorted(ctx.sample(list(range(n)), 1 if ctx.difficulty <= 2 else 2)):  # moved starts
         revised[i]["start"] = ctx.pick([s for s in STARTS if s != first[i]["start"]])
         revised[i]["end"] = _shift(ctx, monday, days[i], revised[i]["start"])["end"]
-        changes.append(f"{_weekday(first[i])} you start at {revised[i]['start']}, not {first[i]['start']}")
+        changes.append((f"{_weekday(first[i])} you start at {revised[i]['start']}, not {first[i]['start']}", i))
+    moved = [dict(r) for r in revised]
     if ctx.difficulty >= 3:  # one shift dropped
-        gone = revised.pop(int(ctx.rng.integers(0, n)))
-        changes = [c for c in changes if not c.startswith(_weekday(gone))]
-        changes.append(f"you're off on {_weekday(gone)} after all")
+        k = int(ctx.rng.integers(0, n))
+        gone = revised.pop(k)
+        changes = [c for c in changes if not c[0].startswith(_weekday(gone))]
+        changes.append((f"you're off on {_weekday(gone)} after all", k))
     sent = notation.jitter(ctx, ctx.now - 3 * clock.DAY, minutes=180)
     files.put(f"{DIR}/rota-{week}.csv", _csv(first), time=sent)
     boss = ctx.person("manager") if any(p.relation == "manager" for p in ctx.persona.people) else ctx.person()
+    cover = _cover(ctx, boss) if ctx.difficulty >= 4 else None
     ctx.svc("mail").deliver(
         boss.email,
         f"Rota {week}",
         f"Hi,\n\nnext week's rota is in your Documents/rota folder (rota-{week}.csv). Shout if anything "
-        f"doesn't work for you.\n\n{boss.first}",
+        f"doesn't work for you.\n\n{boss.first}"
+        + (
+            f"\n\nPS: I'm off from tomorrow. {cover.name} covers for me till I'm back - what they tell you goes."
+            if cover
+            else ""
+        ),
         time=sent,
     )
     texted = sent + clock.DAY + int(ctx.rng.integers(30, 600)) * clock.MINUTE
     opener = "a change" if len(changes) == 1 else f"{len(changes)} changes"
     leads, note = (LEAD_MIN, LEAD_MIN), ""
-    if ctx.difficulty >= 4:  # the text names no rota; the lead is the person's own rule
-        plant.sms(ctx, texted, boss.phone, f"Hi {ctx.persona.me.first}, {opener} for next week: {_listed(changes)}.")
+    said: dict[str, Any] = {}
+    if cover is not None:  # the text names no rota; the lead is the person's own rule; the cover takes one back
+        listed = _listed([c for c, _ in changes])
+        plant.sms(ctx, texted, boss.phone, f"Hi {ctx.persona.me.first}, {opener} for next week: {listed}.")
         leads, note = _deep_rule(ctx, boss, monday, sent)
+        moves = [k for k, (c, _) in enumerate(changes) if " you start at " in c]
+        # one the cover takes back, leaving a move in force: the file as it is never does the job
+        back = int(ctx.pick([k for k in range(len(changes)) if len(moves) > 1 or k not in moves]))
+        said = _take_back(ctx, cover, boss, texted, back, len(changes))
+        row, off = changes[back][1], changes[-1][1]  # the row taken back; the dropped row (its change is last)
+        said["texted"] = wanted(revised, leads)  # the manager's text alone: the answer the cover's word changes
+        revised = [first[i] if i == row else moved[i] for i in range(n) if i == row or i != off]
     else:
         ctx.svc("sms").receive(
             boss.phone,
-            f"Hi {ctx.persona.me.first}, {opener} to next week's rota: {_listed(changes)}. Sorry!",
+            f"Hi {ctx.persona.me.first}, {opener} to next week's rota: {_listed([c for c, _ in changes])}. Sorry!",
             time=texted,
             read=True,
         )
@@ -184,8 +252,15 @@ def generate(ctx: Ctx) -> Scenario:
             "before": before,
             "week": week,
             "note": note,
+            **said,
         },
     )
+
+
+def _cover_says(f: dict[str, Any]) -> str:
+    if not f.get("cover"):
+        return ""
+    return f" and {f['cover']}, who covers for the manager (the rota's mail says so), takes one of them back"
 
 
 def _pairs(world: World, f: dict[str, Any]) -> list[list[str]]:
@@ -212,13 +287,14 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         "an alarm before every shift of the corrected rota",
         not missing,
         f"new alarms: {_show(got)}; the corrected rota gives {_show(f['want'])}",
-        because=f"{asked}; the rota file on the laptop, with the changes the manager's later text makes",
+        because=f"{asked}; the rota file on the laptop, with the changes the manager's later text makes"
+        + _cover_says(f),
     )
     g.expect(
         "no alarm for a shift that is not on the corrected rota",
         not extra,
         f"alarms for no shift: {_show(extra)}" if extra else "every new alarm is for a shift",
-        because=f"{asked}; the manager's later text moves or cancels some of the file's shifts",
+        because=f"{asked}; the manager's later text moves or cancels some of the file's shifts{_cover_says(f)}",
     )
     alarms = world.services["phone"].table("alarms")
     if f["own"] is not None:
@@ -278,7 +354,8 @@ FAMILY = Family(
     devices=("laptop", "phone"),
     needs_sim_phone=True,
     summary="The phone has exactly one enabled alarm (time, weekday) before each shift of the rota CSV on the "
-    "laptop as the manager's later text changes it (none for the shifts it moved or cancelled): an hour before, "
+    "laptop as the manager's later text changes it (none for the shifts it moved or cancelled; at 4-5 less the change "
+    "the manager's cover took back): an hour before, "
     "at 4-5 the lead the person's own note gives for early and later starts; the person's own alarm stays.",
     generate=generate,
     check=check,

@@ -52,9 +52,9 @@ def test_invite_slot_is_decided_deep_among_live_same_shaped_invites(level, days)
         trig = next(e.record for e in world.timeline.pending if e.record and e.record.get("id") == f["mail"])
         assert not any(notation.hhmm(c["start"]) in trig["body"] for c in live)  # the mail names no slot
         assert "invite (" not in trig["body"] and ".ics" not in trig["body"]
-        if level == 5 or "amended_at" in f:  # the later text: another channel, no topic named, days back
-            sms = [m for m in world.services["sms"].table("messages").values() if m["time"] == f["amended_at"]]
-            assert len(sms) == 1 and f["title"].split()[-1] not in sms[0]["body"]
+        if level == 5 or "amended_at" in f:  # the assistant's later DM (session 31): no topic named, days back
+            dm = [m for m in chat if m["channel"] == f["dm"] and m["time"] == f["amended_at"]]
+            assert len(dm) == 1 and f["title"].split()[-1] not in dm[0]["text"]
             assert f["confirmed_at"] < f["amended_at"] <= now - 3 * clock.DAY
             later = sorted(c["start"] for c in live if c["start"] > f["took"])
             assert f["start"] == later[0]
@@ -74,7 +74,7 @@ def test_invite_through_the_api_and_a_new_mail_passes_and_without_dnd_fails(leve
     ]
 
 
-def test_invite_the_slot_the_client_first_took_fails_once_the_manager_texted_it_off():
+def test_invite_the_slot_the_client_first_took_fails_once_the_assistant_took_it_off():
     env = _at_level("dual-invite-dnd", 5, seed=2)
     f = env.scenario.facts
     took = next(c for c in f["candidates"] if c["start"] == f["took"])
