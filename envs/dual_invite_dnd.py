@@ -31,8 +31,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, checks, deadlines, laptop_files, notation, plant, records, views, xchain
-from .kit import asides as asides_kit
+from .kit import arrivals, checks, deadlines, laptop_files, notation, oblique, plant, records, views, xchain
 
 TOPICS = [
     "Escalation call with Northwind",
@@ -167,7 +166,7 @@ def _deep(ctx: Ctx, boss: Any, topic: str, trigger: int) -> tuple[dict[str, Any]
         for line in ctx.sample(ASIDES, 3)
     ]
     word = ctx.pick(AMEND).format(boss=boss.first, day=_day(said)) if amend else asides.pop()
-    rec = asides_kit.word_among(ctx, _say, at, word, asides, earliest=said + clock.DAY)
+    rec = oblique.word_among(ctx, _say, at, word, asides, earliest=said + clock.DAY)
     if amend:
         facts["amended_at"] = rec["time"]
     facts.update(start=cands[chosen]["start"], end=cands[chosen]["end"], path=cands[chosen]["path"])

@@ -34,7 +34,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
 
-from .kit import arrivals, asides, checks, deadlines, jottings, notation, phone_flows, plant, records, rules
+from .kit import arrivals, checks, deadlines, jottings, notation, oblique, phone_flows, plant, records, rules
 
 ASKS = [
     "Tried to call you - can you call me back at {hhmm}? Stuck in a meeting till then.",
@@ -166,7 +166,7 @@ def generate(ctx: Ctx) -> Scenario:
         others = ctx.sample(STAND_IN_ASIDES, 3)  # two before (days back), one after it: other plans, same shape
         latest = settled + int(ctx.rng.integers(25, 45)) * clock.MINUTE
         word = ctx.pick(STAND_IN)
-        asides.word_among(ctx, _say, settled, word, others, spread=3 * clock.DAY, latest=latest, gap=8 * clock.MINUTE)
+        oblique.word_among(ctx, _say, settled, word, others, spread=3 * clock.DAY, latest=latest, gap=8 * clock.MINUTE)
         final, stale = first, moved
     if level >= 2:
         arrivals.arrive_missed_call(

@@ -33,7 +33,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
 
-from .kit import asides, household, notation, plant, records
+from .kit import household, notation, oblique, plant, records
 
 DIR = "Documents/rota"
 STARTS = ["06:00", "06:30", "07:00", "08:00", "13:00", "14:00", "22:00"]
@@ -170,7 +170,7 @@ def _take_back(ctx: Ctx, cover: Any, boss: Any, texted: int, back: int, n: int) 
         for line, d in zip(ctx.sample(COVER_ASIDES, 3), ctx.rng.integers(1, 12, size=3), strict=True)
     ]
     word = ctx.pick(TAKE_BACK).format(boss=boss.first, day=day, nth=nth)
-    rec = asides.word_among(ctx, _say, at, word, others, spread=2 * clock.DAY, earliest=texted + clock.HOUR)
+    rec = oblique.word_among(ctx, _say, at, word, others, spread=2 * clock.DAY, earliest=texted + clock.HOUR)
     return {"cover": cover.name, "cover_phone": cover.phone, "taken_back": rec["id"], "taken_back_at": rec["time"]}
 
 

@@ -6,16 +6,19 @@ same person's same-shaped lines about other matters on the same channel, so neit
 matter's names nor "after all" alone lands on it. Reading that person's messages since the matter came up
 finds it, and its reference resolves to exactly one matter (the family checks that).
 
-Two shapes: :func:`among` posts a line among others through any door (report-handoff, secret-request,
+Four placements: :func:`among` posts a line among others through any door (report-handoff, secret-request,
 xdev-otp-enrol); :func:`word_in_dm` puts "re <when it came in or its date>: <verdict>" in the person's DM
 with someone whose say is written, among lines about other matters (sales-day, support-shift,
 xdev-figure-text); :func:`post_lines` posts "re my mail of 14 October: ..." lines at working hours, as
-work mails in a world without chat (invoice-expense, statement-reconcile, trip-expenses). Issue 21, session 31.
+work mails in a world without chat (invoice-expense, statement-reconcile, trip-expenses); :func:`word_among`
+sends a stand-in's word through the family's own door with lines spread either side of it (dual-invite-dnd,
+xdev-shift-alarms, phone-missed-call). Issue 21, session 31.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from claw_gym import clock
 from claw_gym.tasks import Ctx
@@ -166,3 +169,39 @@ def post_lines(
 def dm_channel(name: str) -> str:
     """The DM channel the background names after a colleague (``dm-<first name>``), from a full or first name."""
     return f"dm-{name.split()[0].lower()}"
+
+
+def word_among(
+    ctx: Ctx,
+    send: Callable[[int, str], Any],
+    at: int,
+    word: str,
+    others: Sequence[str],
+    *,
+    spread: int = 4 * clock.DAY,
+    earliest: int | None = None,
+    latest: int | None = None,
+    gap: int = clock.HOUR,
+) -> Any:
+    """``word`` sent at ``at``, and each of ``others`` at a time within ``spread`` either side of it, at least
+    ``gap`` away (the first half before, the rest after), kept in [``earliest``, ``latest``] (``latest`` defaults to
+    an hour before now; the lines before it are always in the past, an hour or more before now).
+    Returns what ``send`` returned for ``word``."""
+    lo = at - spread if earliest is None else max(earliest, at - spread)
+    hi = min(at + spread, ctx.now - clock.HOUR if latest is None else latest)
+    before = (lo, min(at - gap, ctx.now - clock.HOUR))
+    after = (at + gap, hi)
+    half = (len(others) + 1) // 2
+    for k, line in enumerate(others):
+        a, b = before if k < half else after
+        if b <= a:  # no room on that side: the other side
+            a, b = after if k < half else before
+        t = a + int(ctx.rng.integers(0, max(1, b - a)))
+        for _ in range(6):  # in a day's hours (09-18) when the window has any
+            day = clock.day_start(t) + int(ctx.rng.integers(9 * 60, 18 * 60)) * clock.MINUTE
+            if a <= day <= b:
+                t = day
+                break
+            t = a + int(ctx.rng.integers(0, max(1, b - a)))
+        send(t + int(ctx.rng.integers(1, 59)), line)
+    return send(at, word)
