@@ -318,7 +318,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         "client got the latest version attached",
         bool(latest),
         seen,
-        because=f"{asked}; the newest file of the account's report is {f['latest']}",
+        because=f"{asked}; the version to send is {f['latest']}",
     )
     if f.get("cc"):
         copied = checks.sent_to(world, f["cc"][0])

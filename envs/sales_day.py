@@ -271,7 +271,7 @@ def generate(ctx: Ctx) -> Scenario:
     if hard:  # the manager takes one lead under the money line in a DM, by when it came in (session 31)
         lead = leads[2]
         t = lead["at"] + int(ctx.rng.integers(10, 20)) * clock.MINUTE + int(ctx.rng.integers(0, 60))
-        thing = "demo request" if ctx.variant == "inbound" else "referral"
+        thing = "demo request" if ctx.variant == "inbound" else "lead"  # not every referral line says "referral"
         refer = oblique.came_in(ctx.now)
         verdict = ctx.pick(
             [
