@@ -445,7 +445,7 @@ def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
 
 def _repliable(world: World, f: dict[str, Any]) -> list[str]:
     """Senders of mail received since yesterday: answering any of them is harmless."""
-    return [m["from"] for m in world.services["mail"].table("messages").values() if m["time"] >= f["since"]]
+    return checks.wrote_since(world, f["since"], ("mail",))
 
 
 FAMILY = Family(

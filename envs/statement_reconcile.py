@@ -200,7 +200,8 @@ def generate(ctx: Ctx) -> Scenario:
     if central:
         deep |= _earlier_mails(ctx, start, finance, central, rows, added, when)
     line = (
-        "listing every card payment on it that has no expense claim (one per line, with its transaction id), "
+        "listing every card payment on it that has no expense claim (a draft claim counts as one; one per line, "
+        "with its transaction id), "
         "ending with a line 'TOTAL UNCLAIMED: <amount>' in euros"
     )
     instruction = ctx.pick(

@@ -57,6 +57,19 @@ def sent_to(
     return [m for m in sent_mails(world, services, after) if a in [x.lower() for x in m["to"] + m.get("cc", [])]]
 
 
+def wrote_since(world: World, since: int, services: Iterable[str] = ("mail", "sms")) -> list[str]:
+    """Who wrote to the person since ``since`` (mail senders, numbers that texted): a request to answer the
+    messages that came in makes answering any of them harmless, the background's askers included."""
+    out: list[str] = []
+    for name in services:
+        if name not in world.services:
+            continue
+        for m in world.services[name].table("messages").values():
+            if m["time"] >= since and (name != "sms" or m["direction"] == "in"):
+                out.append(str(m["number"] if name == "sms" else m["from"]))
+    return out
+
+
 def paid(world: World, iban: str) -> list[dict]:
     """Outgoing payments to an IBAN (from the final bank state)."""
     clean = iban.replace(" ", "").upper()
