@@ -44,15 +44,15 @@ CLAIMS = (
     ("Airport Parking", 14, 60, "travel", "parking, two days"),
 )
 #: the person's own alarms: (HH:MM, label, days, on)
-ALARMS = (
-    ("06:40", "Wake up", ["mon", "tue", "wed", "thu", "fri"], True),
-    ("07:50", "", ["sat", "sun"], False),
-    ("07:25", "School run", ["mon", "tue", "wed", "thu", "fri"], True),
-    ("18:10", "Gym", ["tue", "thu"], True),
-    ("05:55", "", [], False),
-    ("21:40", "Bins out", ["sun"], True),
-    ("13:20", "Pills", [], False),
-    ("08:35", "Stand-up", ["mon", "wed"], False),
+ALARMS: tuple[tuple[str, str, tuple[str, ...], bool], ...] = (
+    ("06:40", "Wake up", ("mon", "tue", "wed", "thu", "fri"), True),
+    ("07:50", "", ("sat", "sun"), False),
+    ("07:25", "School run", ("mon", "tue", "wed", "thu", "fri"), True),
+    ("18:10", "Gym", ("tue", "thu"), True),
+    ("05:55", "", (), False),
+    ("21:40", "Bins out", ("sun",), True),
+    ("13:20", "Pills", (), False),
+    ("08:35", "Stand-up", ("mon", "wed"), False),
 )
 #: contacts saved on the phone only: (name, how the number starts)
 CONTACTS = (
@@ -66,7 +66,7 @@ CONTACTS = (
     ("Jonas (football)", "+49 176"),
 )
 #: app cards: (app, package, title, text, actions); {n} a number, {m} an amount
-CARDS = (
+CARDS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
     ("Ridepoint", "com.ridepoint.app", "Your ride receipt", "Trip of {n} min: {m} EUR on your personal card.", ()),
     ("Parcelpoint", "com.parcelpoint", "Delivered", "Your parcel was left in your mailbox.", ()),
     ("Parcelpoint", "com.parcelpoint", "Out for delivery", "Your parcel arrives today between 12:00 and 16:00.", ()),
@@ -145,7 +145,7 @@ def plan(p: Plan) -> dict[str, Any]:
                 package=package,
                 dismissed=answered or t < p.now - 3 * clock.DAY or bool(rng.random() < 0.4),
                 response=actions[0] if answered else None,
-                **({"responded_at": t + int(rng.integers(20, 600))} if answered else {}),
+                extra={"responded_at": t + int(rng.integers(20, 600))} if answered else None,
             )
         horizon = max(3600, p.horizon)
         for _ in range(2 + p.difficulty // 2):  # and during the coming days

@@ -306,11 +306,11 @@ def card(
     summary: str = "",
     dismissed: bool = False,
     response: str | None = None,
-    **extra: Any,
+    extra: dict[str, Any] | None = None,
 ) -> Event | None:
     """A phone-only app card in the phone's shade (``phone.notifications``) with its ``phone / notification``
     line, which says only which app notified (``summary``, default "<app> notification"): what the card says
-    is read on the phone. The families' in-episode cards (``kit.arrivals.arrive_notification``) come through
+    is read on the phone; ``extra``: more fields (``responded_at``). The families' in-episode cards (``kit.arrivals.arrive_notification``) come through
     here too."""
     fields = {
         "time": t,
@@ -321,6 +321,6 @@ def card(
         "actions": list(actions),
         "dismissed": dismissed,
         "response": response,
-        **extra,
+        **(extra or {}),
     }
     return p.add(t, "phone", "notification", summary or f"{app} notification", "notifications", fields)

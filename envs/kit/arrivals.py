@@ -103,7 +103,9 @@ def arrive_notification(
     what the card says is read on the phone, as a person would. Built as the background's app cards
     are (:func:`claw_gym.life.records.card`).
     """
-    ev = R.card(sink(ctx.world), t, app, title, text, actions=tuple(actions), package=package, summary=summary, **extra)
+    ev = R.card(
+        sink(ctx.world), t, app, title, text, actions=tuple(actions), package=package, summary=summary, extra=extra
+    )
     return _id(ev, "arrive_notification")
 
 
