@@ -310,8 +310,8 @@ def card(
 ) -> Event | None:
     """A phone-only app card in the phone's shade (``phone.notifications``) with its ``phone / notification``
     line, which says only which app notified (``summary``, default "<app> notification"): what the card says
-    is read on the phone; ``extra``: more fields (``responded_at``). The families' in-episode cards (``kit.arrivals.arrive_notification``) come through
-    here too."""
+    is read on the phone; ``extra``: more fields (``responded_at``). The families' in-episode cards
+    (``kit.arrivals.arrive_notification``) come through here too."""
     fields = {
         "time": t,
         "app": app,
