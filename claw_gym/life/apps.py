@@ -56,29 +56,74 @@ ALARMS: tuple[tuple[str, str, tuple[str, ...], bool], ...] = (
 )
 #: contacts saved on the phone only: (name, how the number starts)
 CONTACTS = (
-    ("Plumber Kowal", "+49 151"),
-    ("Radio Taxi", "+49 30"),
-    ("Tennis club", "+49 30"),
-    ("Marta (old job)", "+49 160"),
+    ("Piotr Kowalczyk (plumber)", "+49 151"),
+    ("Radio Taxi Mitte", "+49 30"),
+    ("Tennis club Blau-Weiss", "+49 30"),
+    ("Marta Lindqvist (old job)", "+49 160"),
     ("Pizza Roma", "+49 30"),
-    ("Vet Dr. Haas", "+49 30"),
+    ("Dr. Henrike Haas (vet)", "+49 30"),
     ("Locksmith 24h", "+49 800"),
-    ("Jonas (football)", "+49 176"),
+    ("Jonas Albrecht (football)", "+49 176"),
+    ("Sabine Wendt (Kita)", "+49 157"),
+    ("Garage Okafor (car)", "+49 30"),
 )
 #: app cards: (app, package, title, text, actions); {n} a number, {m} an amount
 CARDS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
-    ("Ridepoint", "com.ridepoint.app", "Your ride receipt", "Trip of {n} min: {m} EUR on your personal card.", ()),
-    ("Parcelpoint", "com.parcelpoint", "Delivered", "Your parcel was left in your mailbox.", ()),
+    (
+        "Ridepoint",
+        "com.ridepoint.app",
+        "Your ride receipt",
+        "Trip of {n} min: {m} EUR, charged to your personal card. The receipt is in the app under Trips.",
+        (),
+    ),
+    (
+        "Parcelpoint",
+        "com.parcelpoint",
+        "Delivered",
+        "Your parcel was left in your mailbox at {n}:10. Questions? Open the app to see the photo.",
+        (),
+    ),
     ("Parcelpoint", "com.parcelpoint", "Out for delivery", "Your parcel arrives today between 12:00 and 16:00.", ()),
-    ("Railgo", "com.railgo.tickets", "Platform change", "Your train leaves from platform {n} today.", ()),
-    ("Railgo", "com.railgo.tickets", "Your ticket", "Your ticket for Saturday is in the app.", ()),
-    ("Watch", "com.claw.wear", "Watch connected", "Your watch is paired and syncing.", ()),
-    ("Earbuds", "com.claw.buds", "Earbuds connected", "Left {n}%, right {n}%.", ()),
-    ("Streamly", "com.streamly", "New episode", "A new episode of your series is out.", ()),
-    ("Foodbox", "com.foodbox", "Your receipt", "Order of {m} EUR, paid with your personal card. Enjoy!", ()),
-    ("Weather", "com.claw.weather", "Rain from 15:00", "Take an umbrella this afternoon.", ()),
-    ("Gymbook", "com.gymbook", "Sign-in request", "Approve the sign-in to your Gymbook account?", ("Approve", "Deny")),
-    ("Citybank", "com.citybank", "Sign-in on a new browser", "Was it you signing in to online banking?", ("Yes", "No")),
+    (
+        "Railgo",
+        "com.railgo.tickets",
+        "ICE platform change",
+        "Your train leaves from platform {n} today. Seat and coach stay the same; the ticket is in the app.",
+        (),
+    ),
+    ("Railgo", "com.railgo.tickets", "Your ticket", "Your ticket for Saturday is in the app, with the QR code.", ()),
+    ("Watch", "com.claw.wear", "Watch connected", "Your watch is paired and syncing. Battery {n}%.", ()),
+    ("Earbuds", "com.claw.buds", "Earbuds connected", "Left {n}%, right {n}%. The case needs charging soon.", ()),
+    ("Streamly", "com.streamly", "New episode", "A new episode of your series is out. Watch it now or later.", ()),
+    (
+        "Foodbox",
+        "com.foodbox",
+        "Your receipt",
+        "Order of {m} EUR, paid with your personal card. Your rider is on the way; tap to follow them.",
+        (),
+    ),
+    ("Weather", "com.claw.weather", "Rain from 15:00", "Take an umbrella this afternoon, {n} mm expected.", ()),
+    (
+        "Gymbook",
+        "com.gymbook",
+        "Sign-in request",
+        "Approve the sign-in to your Gymbook account from a new phone (near your home)? It expires in 5 minutes.",
+        ("Approve", "Deny"),
+    ),
+    (
+        "Citybank",
+        "com.citybank",
+        "New browser sign-in",
+        "Was it you signing in to your online banking from a new browser? If not, tap No and we lock the login.",
+        ("Yes", "No"),
+    ),
+    (
+        "EV Charge",
+        "com.evcharge",
+        "Charging complete",
+        "Session at the station near you ended: {n} kWh, {m} EUR on your personal account.",
+        (),
+    ),
 )
 #: cards that may arrive during the episode: informative, nothing to answer
 LIVE = tuple(c for c in CARDS if not c[4])
@@ -128,11 +173,15 @@ def plan(p: Plan) -> dict[str, Any]:
             amount = round(float(rng.uniform(lo, hi)), 2)
             tx = R.tx(p, t, -amount, merchant, "card payment") if p.has("bank") else None
             status = "approved" if t < p.now - 14 * clock.DAY or rng.random() < 0.3 else "submitted"
-            later["claims"].append((t, merchant, amount, category, status, tx, what))
+            what = what if rng.random() < 0.5 else ""  # a note now and then
+            linked = rng.random() < 0.7  # typed by hand now and then: no payment linked
+            later["claims"].append((t, merchant, amount, category, status, tx if linked else None, what))
     if p.has("phone"):
         for k in sorted(int(x) for x in rng.choice(len(CARDS), size=7, replace=False)):
             app, package, title, text, actions = CARDS[k]
             t = moment(0, 30)
+            if rng.random() < 0.5:  # pushed on the minute (a scheduled push)
+                t -= t % 60
             text = text.format(n=int(rng.integers(2, 60)), m=f"{rng.uniform(6, 40):.2f}")
             answered = bool(actions) and t < p.now - 2 * clock.DAY
             R.card(
@@ -142,7 +191,7 @@ def plan(p: Plan) -> dict[str, Any]:
                 title,
                 text,
                 actions=actions,
-                package=package,
+                package=package if rng.random() < 0.4 else "",
                 dismissed=answered or t < p.now - 3 * clock.DAY or bool(rng.random() < 0.4),
                 response=actions[0] if answered else None,
                 extra={"responded_at": t + int(rng.integers(20, 600))} if answered else None,
@@ -157,7 +206,7 @@ def plan(p: Plan) -> dict[str, Any]:
                 app,
                 title,
                 text.format(n=int(rng.integers(2, 60)), m=f"{rng.uniform(6, 40):.2f}"),
-                package=package,
+                package=package if rng.random() < 0.4 else "",
             )
     if p.has("mail"):
         shops = [a for _, a in p.cast.shops] if p.cast.shops else []

@@ -315,7 +315,7 @@ def card(
     fields = {
         "time": t,
         "app": app,
-        "package": package,
+        **({"package": package} if package else {}),  # (an app's own package name, when the card carries one)
         "title": title,
         "text": text,
         "actions": list(actions),
