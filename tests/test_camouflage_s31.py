@@ -75,7 +75,7 @@ def test_every_kind_a_family_writes_the_background_writes_too(family, seed):
 def test_the_background_s_app_records_look_like_a_person_s():
     """A phone world's background: a weekday wake-up and an alarm left off, contacts on the phone only,
     cards from several apps (some dismissed, some still in the shade, some arriving during the episode);
-    an expenses world's: submitted and approved claims linked to card payments."""
+    an expenses world's: submitted and approved claims, most linked to card payments."""
     env = at_level("dual-flight-change", 1)
     world = env.world
     bg = background_test(world)
@@ -95,7 +95,8 @@ def test_the_background_s_app_records_look_like_a_person_s():
     claims = [x for x in world.services["expenses"].table("claims").values() if bg(x)]
     assert len(claims) >= 2 and {x["status"] for x in claims} <= {"submitted", "approved"}
     txs = world.services["bank"].table("transactions")
-    assert all(x["tx_id"] in txs and txs[x["tx_id"]]["amount"] == -x["amount"] for x in claims)
+    linked = [x for x in claims if x["tx_id"]]  # (some typed by hand: no payment linked)
+    assert linked and all(x["tx_id"] in txs and txs[x["tx_id"]]["amount"] == -x["amount"] for x in linked)
     assert all(x["time"] < world.clock.now - clock.DAY for x in claims)
 
 
