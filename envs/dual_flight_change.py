@@ -138,26 +138,8 @@ def generate(ctx: Ctx) -> Scenario:
             b2 = plant.jitter(ctx, said - int(ctx.rng.integers(2, 12)) * clock.DAY, 120)
             plant.calendar(ctx, b2, f"Flight {f2} to {c2} ({code2})", d2, d2 + dur, location="Airport")
             plant.file(ctx, b2, f"Documents/travel/itinerary-{c2.lower()}.md", _itinerary(c2, f2, d2, "Hotel Nord"))
-    old_alarm = phone.insert(
-        "alarms",
-        {
-            "time": notation.hhmm(dep - LEAD),
-            "label": "Leave for airport",
-            "days": [],
-            "enabled": True,
-            "created": booked,
-        },
-    )
-    phone.insert(
-        "alarms",
-        {
-            "time": "06:05",
-            "label": "Wake up",
-            "days": ["mon", "tue", "wed", "thu", "fri"],
-            "enabled": True,
-            "created": ctx.now - 5 * clock.DAY,
-        },
-    )
+    old_alarm = phone.add_alarm_record(notation.hhmm(dep - LEAD), "Leave for airport", created=booked)
+    phone.add_alarm_record("06:05", "Wake up", ("mon", "tue", "wed", "thu", "fri"), created=ctx.now - 5 * clock.DAY)
     if level >= 2:  # another (past) trip's itinerary
         past = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(20, 60)) * clock.DAY, 60)
         if said:  # levels 4-5: the trip the friend asks about, just before the text that changes the lead

@@ -36,7 +36,7 @@ from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import errands, oblique, plant, rules, senders
+from .kit import errands, oblique, plant, records, rules, senders
 
 CITIES = ["Lyon", "Oslo", "Dublin", "Berlin", "Lisbon", "Toronto"]
 TRIP_KINDS = [
@@ -137,6 +137,8 @@ def generate(ctx: Ctx) -> Scenario:
             "total": round(sum(w["amount"] for w in wanted), 2),
             "folder": folder,
             "trip": [clock.fmt_date(start), clock.fmt_date(end + clock.DAY)],
+            # the claims of earlier months (the person's own): not the agent's, and not judged
+            "before": records.ids_now(ctx, ("expenses", "claims")),
         },
     )
 
@@ -295,7 +297,7 @@ def _receipt(ctx: Ctx, folder: str, merchant: str, t: int, amount: float, names:
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
-    claims = list(world.services["expenses"].table("claims").values())
+    claims = records.agent_rows(world, "expenses", "claims", f["before"]["expenses.claims"])
     by_tx = {x["tx_id"]: x for x in claims if x["tx_id"]}
     mail = "the manager's mail asks for every trip receipt claimed against its card payment and submitted"
     rule = "the manager's mail says hotels and transport go under travel, food under meals"

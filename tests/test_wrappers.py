@@ -731,9 +731,9 @@ def test_menu_facts_are_read_from_what_is_visible():
         ("ticket-deal-risk", "ticket-deal-risk-work-0000", "helpdesk.comment", "public=true"),
         # an enumeration of the declared schema (priority=urgent)
         ("vip-ticket", "vip-ticket-urgent-0001", "helpdesk.update", 'priority="urgent"'),
-        # a list of ids: one record, or a batch of the newest in id order
-        ("invoice-expense", "invoice-expense-tools-0000", "expenses.submit", 'ids=["x0001"]'),
-        ("receipt-policy", "receipt-policy-limit-0001", "expenses.submit", 'ids=["x0004", "x0005"]'),
+        # a list of ids: one record, or a batch of the newest in id order (after the person's earlier claims)
+        ("invoice-expense", "invoice-expense-tools-0000", "expenses.submit", 'ids=["x0010"]'),
+        ("receipt-policy", "receipt-policy-limit-0001", "expenses.submit", 'ids=["x0013", "x0014"]'),
         # the laptop's command-line door over a visible id; a file seen in the request, read
         ("backup-alert", "backup-alert-port-0000", "claw helpdesk get", "shell("),
         ("todo-export", "todo-export-open-0000", "cat ~/Documents/todo-move.md", "shell("),

@@ -29,8 +29,8 @@ from ..events import Event
 from ..rng import derive_rng
 from ..services.base import WorldRef
 from ..services.contacts import Contacts
+from . import apps, clutter, conflicts, noise, recent, routines, stream, threads, variety
 from . import blend as blending
-from . import clutter, conflicts, noise, recent, routines, stream, threads, variety
 from . import records as R
 from . import render as _render  # noqa: F401  (registers the renderers)
 from .cast import Cast, business_contacts, make_cast
@@ -164,7 +164,9 @@ class Life(WorldRef):
         stream.abroad(p, int(3 * f))
         stream.lists(p, 2 + d)
         stream.service_texts(p, 2.0 * f, end)
+        kept = apps.plan(p)  # (its own draw stream: the history above keeps its draws)
         past, future = p.deliver()
+        apps.store(w, kept, self.own)
         # indexes for settle(): new records by (stripped, lower-cased) title and by person
         self._by_title: dict[str, list[Event]] = {}
         self._by_person: dict[str, list[Event]] = {}
@@ -253,6 +255,7 @@ class Life(WorldRef):
         w = self.world
         avoid, busy, theirs = self._family_footprint()
         gone = self._remove(avoid, busy)
+        gone |= apps.step_aside(w, self.own, self._blob)
         self.stats["removed"] = len(gone)
         if self.moved and id(self.moved["entry"]) in gone:
             self.signals.pop("moved_meeting", None)
@@ -316,6 +319,7 @@ class Life(WorldRef):
                     avoid.add(_strip_prefix(v).lower())
             text_parts.append(" ".join(str(v) for v in rec.values()))
         blob = "\n".join(text_parts)
+        self._blob = blob.lower()
         persona = self.world.persona
         assert persona is not None  # the build sets the persona before the history
         busy = {
@@ -467,6 +471,8 @@ def _mirror_line(sname: str, tname: str, r: dict, name: Callable[[str], str]) ->
     if sname == "crm" and tname == "activities":
         account = name(f"deal:{r.get('deal')}")
         return r["time"], "crm.activity", f"{account}: {r['text']}" if account else str(r["text"])[:80], ""
+    if sname == "phone" and tname == "notifications":
+        return r["time"], "notification", f"{r['app']} notification", ""
     if sname == "notes":
         return r["updated"], "notes.created", f"note: {r['title']}", ""
     if sname == "files":

@@ -292,3 +292,35 @@ def deal(
             "next_step": next_step,
         },
     )
+
+
+def card(
+    p: Plan,
+    t: int,
+    app: str,
+    title: str,
+    text: str,
+    *,
+    actions: tuple[str, ...] | list[str] = (),
+    package: str = "",
+    summary: str = "",
+    dismissed: bool = False,
+    response: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Event | None:
+    """A phone-only app card in the phone's shade (``phone.notifications``) with its ``phone / notification``
+    line, which says only which app notified (``summary``, default "<app> notification"): what the card says
+    is read on the phone; ``extra``: more fields (``responded_at``). The families' in-episode cards
+    (``kit.arrivals.arrive_notification``) come through here too."""
+    fields = {
+        "time": t,
+        "app": app,
+        **({"package": package} if package else {}),  # (an app's own package name, when the card carries one)
+        "title": title,
+        "text": text,
+        "actions": list(actions),
+        "dismissed": dismissed,
+        "response": response,
+        **(extra or {}),
+    }
+    return p.add(t, "phone", "notification", summary or f"{app} notification", "notifications", fields)

@@ -65,6 +65,21 @@ class Phone(Service):
     def add_contact_record(self, name: str, phone: str) -> Record:
         return self.insert("contacts", {"name": name, "phone": phone})
 
+    def add_alarm_record(
+        self, time: str, label: str = "", days: list[str] | tuple[str, ...] = (), *, enabled: bool = True, created: int
+    ) -> Record:
+        """An alarm the person set earlier (generators: the background's and a family's, as ``set_alarm`` stores)."""
+        return self.insert(
+            "alarms",
+            {
+                "time": time,
+                "label": label,
+                "days": [d for d in DAYS if d in days],
+                "enabled": enabled,
+                "created": created,
+            },
+        )
+
     def notify(
         self, app: str, title: str, text: str, actions: list[str] | None = None, time: int | None = None, **extra: Any
     ) -> Record:

@@ -20,8 +20,6 @@ from claw_gym.life import records as R
 from claw_gym.life.sink import display_name, is_personal, sink
 from claw_gym.tasks import Ctx
 
-from .records import reserve
-
 #: card payments above this get the bank app's push notification, as the background's do
 BANK_PUSH_ABOVE = 25.0
 
@@ -102,24 +100,13 @@ def arrive_notification(
     """A phone-only notification that pops up at ``t`` (no other door shows it).
 
     The event line says only which app notified (``summary``, default "<app> notification"):
-    what the card says is read on the phone, as a person would.
+    what the card says is read on the phone, as a person would. Built as the background's app cards
+    are (:func:`claw_gym.life.records.card`).
     """
-    phone = ctx.svc("phone")
-    rid = reserve(phone, "notifications")
-    rec = {
-        "id": rid,
-        "time": t,
-        "app": app,
-        "package": package,
-        "title": title,
-        "text": text,
-        "actions": list(actions),
-        "dismissed": False,
-        "response": None,
-        **extra,
-    }
-    ctx.world.schedule(Event(t, "phone", "notification", summary or f"{app} notification", "notifications", rec))
-    return rid
+    ev = R.card(
+        sink(ctx.world), t, app, title, text, actions=tuple(actions), package=package, summary=summary, extra=extra
+    )
+    return _id(ev, "arrive_notification")
 
 
 def arrive_missed_call(ctx: Ctx, t: int, number: str, *, summary: str = "", who: str | None = None) -> str:
