@@ -155,6 +155,14 @@ def _qualifies(lead: dict[str, Any], countries: list[str], minimum: int) -> bool
     return lead["country"] in countries and lead["budget"] >= minimum
 
 
+#: levels 4-5: the manager's word on one lead, in their DM (:func:`.kit.oblique.boss_takes`)
+TAKES = [
+    "that one's ours, I know the people there - treat it as qualified",
+    "we take that one ourselves, whatever the money line says",
+    "don't pass that one to the partner, it's ours - I'll explain later",
+]
+
+
 def generate(ctx: Ctx) -> Scenario:
     boss = ctx.person("manager")
     mates = [p for p in ctx.persona.people if p.relation == "colleague"]
@@ -272,19 +280,10 @@ def generate(ctx: Ctx) -> Scenario:
         lead = leads[2]
         t = lead["at"] + int(ctx.rng.integers(10, 20)) * clock.MINUTE + int(ctx.rng.integers(0, 60))
         thing = "demo request" if ctx.variant == "inbound" else "lead"  # not every referral line says "referral"
-        refer = oblique.came_in(ctx.now)
-        verdict = ctx.pick(
-            [
-                "that one's ours, I know the people there - treat it as qualified",
-                "we take that one ourselves, whatever the money line says",
-                "don't pass that one to the partner, it's ours - I'll explain later",
-            ]
-        )
-        line = f"re {refer(thing, lead['at'])}: {verdict}"
-        dm = oblique.dm_channel(boss.first)
-        msg = oblique.word_in_dm(ctx, boss.name, boss.first, t, line, refer)
-        lead |= {"qualified": True, "heard": t, "dm_msg": msg}
-        heard = {"lead": 2, "at": t, "msg": msg, "text": line}
+        said = oblique.boss_takes(ctx, boss, thing, lead["at"], t, TAKES)
+        dm = said["dm"]
+        lead |= {"qualified": True, "heard": t, "dm_msg": said["msg"]}
+        heard = {"lead": 2, "at": t, "msg": said["msg"], "text": said["line"]}
     days = _working_days(ctx.now, 2)
     cal = ctx.svc("calendar")
     for d in days:  # the person's own meetings on the demo days (attendees as the background has them)

@@ -244,6 +244,14 @@ def _mailed_amendment(ctx: Ctx, boss: str, t: int, context: str, amend: str) -> 
     return int(reply["time"])
 
 
+#: levels 4-5: the manager sends one ticket up, in their DM (:func:`.kit.oblique.boss_takes`)
+SENDS_UP = [
+    "send that one up to the second line, they're mid-renewal with me",
+    "that one goes up, whatever the CRM says - I'm in talks with them",
+    "hand that one to the second line please, I promised them",
+]
+
+
 def generate(ctx: Ctx) -> Scenario:
     contacts = ctx.svc("contacts")
     hard = ctx.difficulty >= 4
@@ -370,19 +378,10 @@ def generate(ctx: Ctx) -> Scenario:
         guessy = [t for t in plain if _key(guessed, held[t["id"]])]
         tk = next((t for t in plain if t not in guessy), guessy[-1])
         at = tk["at"] + int(ctx.rng.integers(8, 15)) * clock.MINUTE + int(ctx.rng.integers(0, 60))
-        refer = oblique.came_in(ctx.now)
-        verdict = ctx.pick(
-            [
-                "send that one up to the second line, they're mid-renewal with me",
-                "that one goes up, whatever the CRM says - I'm in talks with them",
-                "hand that one to the second line please, I promised them",
-            ]
-        )
-        line = f"re {refer('ticket', tk['at'])}: {verdict}"
-        dm = oblique.dm_channel(boss.first)
-        msg = oblique.word_in_dm(ctx, boss.name, boss.first, at, line, refer)
+        said = oblique.boss_takes(ctx, boss, "ticket", tk["at"], at, SENDS_UP)
+        dm = said["dm"]
         tk |= {"key": True, "heard": at}
-        heard = {"ticket": tk["id"], "at": at, "msg": msg, "text": line}
+        heard = {"ticket": tk["id"], "at": at, "msg": said["msg"], "text": said["line"]}
     last = max([t["due"] for t in tickets] + ([asks["by"]] if asks else []))
     return Scenario(
         None,

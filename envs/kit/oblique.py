@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from claw_gym import clock
+from claw_gym.persona import Person
 from claw_gym.tasks import Ctx
 
 from . import day, errands, plant
@@ -130,6 +131,15 @@ def word_in_dm(
     if t > ctx.now:
         return day.arrive_chat(ctx, t, dm, sender, line)
     return str(plant.chat(ctx, t, dm, sender, line)["id"])
+
+
+def boss_takes(ctx: Ctx, boss: Person, thing: str, came_at: int, at: int, verdicts: Sequence[str]) -> dict[str, str]:
+    """The manager settles one item in their DM at ``at`` ("re the <thing> that came in at HH:MM: <verdict>"),
+    among their lines about other matters: the DM channel, the line and its message id."""
+    refer = came_in(ctx.now)
+    line = f"re {refer(thing, came_at)}: {ctx.pick(list(verdicts))}"
+    msg = word_in_dm(ctx, boss.name, boss.first, at, line, refer)
+    return {"dm": dm_channel(boss.first), "line": line, "msg": msg}
 
 
 def day_month(t: int) -> str:
