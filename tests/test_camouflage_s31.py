@@ -62,7 +62,7 @@ def kinds_only_a_task_writes(world: Any) -> list[str]:
 SPECS = _picked()
 
 
-@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("seed", [0, pytest.param(1, marks=pytest.mark.slow)])  # seed 1: the slow suite
 @pytest.mark.parametrize("family", sorted({s.family for s in SPECS}))
 def test_every_kind_a_family_writes_the_background_writes_too(family, seed):
     bad = []
