@@ -154,18 +154,28 @@ class Shell:
         if not self.alive:
             return
         self.alive = False
-        if self.pid_namespace:
+        # Signal by pid only while the sandbox process holds it: once reaped, its pid is free and may
+        # already be another process's (pids wrap around at pid_max, which can be as low as 32768).
+        if self.pid_namespace and self._unreaped():
             # Kill the namespace's init first: the kernel kills everything in the namespace and bwrap
             # reaps it and exits, so nothing is orphaned to the host's init as a lingering zombie.
             procs.signal_all(procs.children(self.child.pid), signal.SIGKILL)
             self._wait_exit(1.0)
-        procs.kill_tree(self.child.pid)
+        if self._unreaped():
+            procs.kill_tree(self.child.pid)
         self.child.ptyproc.delayafterclose = 0  # pexpect would sleep 0.1 s here
         try:
             self._wait_exit(5.0)
             self.child.close(force=True)
         except Exception:  # pexpect raises if the child is already gone; nothing left to do
             pass
+
+    def _unreaped(self) -> bool:
+        """The sandbox process still holds its pid (running, or exited and not yet reaped)."""
+        try:
+            return bool(self.child.isalive())  # reaps it when it has exited: then the pid is free
+        except Exception:  # pexpect: already reaped
+            return False
 
     def responsive(self) -> bool:
         """The sandbox process is still there (a command may have killed everything in it)."""
