@@ -145,7 +145,17 @@ def generate(ctx: Ctx) -> Scenario:
     where = venue if deep else f"{venue}, {street}"  # from level 4 the street is only in the venue's mail
     if deep:  # another friend booked it; their later text moves the table (the entry says they decide)
         org = ctx.pick([p for p in ctx.persona.by_relation("friend") if p.email != friend.email])
-        cal.add(
+    else:
+        cal.add(f"Dinner at {venue}", sat, sat + 2 * clock.HOUR, location=where, attendees=[friend.email])
+    t = ctx.now - int(ctx.rng.integers(20, 120)) * clock.MINUTE
+    ask = ctx.pick(ASK_VENUE).format(venue=venue, day="Saturday")
+    also = None
+    if deep:
+        _, why, confirmed = _confirmations(ctx, venue, street, sat)
+        # the entry was made when the table was booked, before anyone moved it: never a later word than the booker's
+        plant.calendar(
+            ctx,
+            confirmed + int(ctx.rng.integers(5, 90)) * clock.MINUTE,
             f"Dinner at {venue}",
             sat,
             sat + 2 * clock.HOUR,
@@ -153,13 +163,6 @@ def generate(ctx: Ctx) -> Scenario:
             attendees=[friend.email, org.email],
             notes=BOOKED_BY.format(org=org.name),
         )
-    else:
-        cal.add(f"Dinner at {venue}", sat, sat + 2 * clock.HOUR, location=where, attendees=[friend.email])
-    t = ctx.now - int(ctx.rng.integers(20, 120)) * clock.MINUTE
-    ask = ctx.pick(ASK_VENUE).format(venue=venue, day="Saturday")
-    also = None
-    if deep:
-        _, why = _confirmations(ctx, venue, street, sat)
         street, moved = _booker(ctx, org.name, org.phone, sat)
         why += f"; the entry says {org.name} booked it, and {org.first}'s later text moved the table to {street}"
         also = ctx.pick([p for p in ctx.persona.by_relation("friend") if p.email not in (friend.email, org.email)])
@@ -200,10 +203,11 @@ def generate(ctx: Ctx) -> Scenario:
     return Scenario(ctx.pick(INSTRUCTIONS), facts)
 
 
-def _confirmations(ctx: Ctx, venue: str, street: str, sat: int) -> tuple[str, str]:
+def _confirmations(ctx: Ctx, venue: str, street: str, sat: int) -> tuple[str, str, int]:
     """Levels 4-5: the booking platform's confirmation for the venue (>= 30 / 60 days back) among the same
     mails for other venues (the venue named in the body only); an older booking there too; at 5 the venue
-    later texts that it moved, and so does another venue. (the street to give, the `because` text)"""
+    later texts that it moved, and so does another venue. (the street to give, the `because` text, when the
+    dinner's confirmation came)"""
     deep = 60 if ctx.difficulty >= 5 else 30
     booked = ctx.now - int(ctx.rng.integers(deep + 10, deep + 30)) * clock.DAY
     others = ctx.sample([v for v in VENUES if v[0] != venue], 3)
@@ -216,9 +220,11 @@ def _confirmations(ctx: Ctx, venue: str, street: str, sat: int) -> tuple[str, st
             venue=v, n=ctx.pick([2, 3, 4]), day=notation.day_text(when), hhmm=notation.hhmm(when), street=st
         )
         plant.mail_in(ctx, "mail", at, PLATFORM[1], "Booking confirmed", body, who=PLATFORM[0])
+        if k == 0:
+            confirmed = at
     why = f"the booking confirmation for {venue} gives the street"
     if ctx.difficulty < 5:
-        return street, why
+        return street, why, confirmed
     new, other_new = ctx.sample(NEW_STREETS, 2)
     at = plant.jitter(ctx, booked + int(ctx.rng.integers(5, 9)) * clock.DAY + 11 * clock.HOUR)
     month = clock.to_datetime(at + 10 * clock.DAY).strftime("%B")
@@ -227,7 +233,7 @@ def _confirmations(ctx: Ctx, venue: str, street: str, sat: int) -> tuple[str, st
     at2 = plant.jitter(ctx, booked + int(ctx.rng.integers(-20, 4)) * clock.DAY + 15 * clock.HOUR)
     month2 = clock.to_datetime(at2 + 10 * clock.DAY).strftime("%B")
     plant.sms(ctx, at2, notation.stranger_number(ctx), MOVED_SMS.format(month=month2, street=other_new, venue=other))
-    return new, why + f"; the venue later texted that it moved to {new}"
+    return new, why + f"; the venue later texted that it moved to {new}", confirmed
 
 
 def _booker(ctx: Ctx, name: str, number: str, sat: int) -> tuple[str, str]:
