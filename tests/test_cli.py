@@ -747,3 +747,13 @@ def test_short_forms(line, action):
 def test_bad_short_forms_explain(line):
     with pytest.raises((shortforms.ShortFormError, A.ActionError)):
         shortforms.parse(line)
+
+
+def test_play_says_an_api_only_task_still_has_its_devices():
+    # A player saw a phone screen in `:obs` under a header that said "devices: none": the phone and the
+    # laptop are there in every task, a task's devices are the ones it needs.
+    api_only = next(s for s in claw_gym.catalog() if not s.devices)
+    r = cli("play", api_only.task_id, stdin="tap e12\n:quit\n")  # quitting before a verdict exits 1
+    intro = r.stdout.partition("claw> ")[0]
+    assert "devices needed: none (the API does it all; the phone and laptop still answer)" in intro
+    assert "tapped 'Home'" in r.stdout

@@ -92,7 +92,7 @@ class Session:
         s, i = self.spec, self.info
         self.say(
             f"new episode, seed {self.seed}: difficulty {s.difficulty}, max {s.max_steps} steps; "
-            f"devices: {', '.join(s.devices) or 'none (API only)'}"
+            f"devices needed: {', '.join(s.devices) or 'none (the API does it all; the phone and laptop still answer)'}"
         )
         self.say(f"time: {self.obs['time']}")
         self.say(f"instruction: {i['instruction'] or '(none: proactive task; watch the events)'}")
