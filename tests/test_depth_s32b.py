@@ -136,3 +136,92 @@ def test_shared_report_brief_level_5_the_owner_s_copy_is_a_goal(variant):
     post = A.api("chat.post", channel=own["channel"], text=body)
     verdict = _play(env, [*steps[:-1], post, steps[-1]])
     assert verdict["passed"] and not verdict["violations"], verdict
+
+
+# ---- ticket-deal-risk ------------------------------------------------------------------------------
+def _risk(env) -> tuple[dict, dict, dict]:
+    """The rule mail (copied to the report's owner), the owner's deciding line, and the arriving ticket."""
+    world, f = env.world, env.scenario.facts
+    mails = world.services["workmail"].table("messages").values()
+    rule = next(m for m in mails if m["from"] == f["boss"] and "comes to us with a problem" in m["body"])
+    line = next(m for m in _dm(world, f["owner_channel"]) if "I was copied on" in m["text"])
+    ticket = next(e.record for e in world.timeline.pending if e.record and e.record.get("id") == f["ticket"])
+    return rule, line, ticket
+
+
+@pytest.mark.parametrize("variant", ["work", "accounts"])
+@pytest.mark.parametrize("level", [4, 5])
+def test_ticket_deal_risk_the_report_s_owner_moves_the_list_by_the_rule_mail_s_date_only(variant, level):
+    for seed in SEEDS:
+        env = _at_level("ticket-deal-risk", level, seed, variant=variant)
+        world, f = env.world, env.scenario.facts
+        rule, line, ticket = _risk(env)
+        boss = next(p for p in world.persona.people if p.email == f["boss"])
+        deal = world.services["crm"].table("deals")[f["deal"]]
+        # (a) the players' searches: the manager, the customer, every identifier, the two habits
+        people = [boss.name, boss.first, ticket["requester"]]
+        texts = [f["account"], f["ticket"], deal["title"], ticket["subject"], "ticket deal", "follow-up", *HABITS]
+        assert not _found(env, line["id"], people, texts)
+        # nothing the manager wrote later names the list the follow-ups go on now
+        said = [m for m in world.services["chat"].table("messages").values() if m["sender"] == boss.name]
+        assert not [m for m in said if f"'{f['list']}'" in m["text"]]
+        # (b) whose say it is: the rule mail, copied to them, leaves the list to them; written before their line
+        owner = next(p for p in world.persona.people if p.email == f["owner"])
+        assert rule["cc"] == [owner.email] and f"is {world.persona.called(owner)}'s call" in rule["body"]
+        assert f"'{f['stale_list']}' to-do list" in rule["body"] and rule["time"] < line["time"]
+        assert line["sender"] == owner.name != boss.name and f"'{f['list']}' list" in line["text"]
+        low = line["text"].lower()
+        assert not any(w.lower() in low for w in [f["account"], f["ticket"], boss.first, "ticket", "deal", "follow"])
+        dm = _dm(world, f["owner_channel"])
+        same = [
+            m for m in dm if m["sender"] == owner.name and re.match(r"re the [a-z ]+ dated \w{3} \d\d \w{3}", m["text"])
+        ]
+        assert len(same) >= 4 and same[-1]["id"] != line["id"]
+        # the date and "copied on" resolve to exactly one mail: the rule
+        when = re.search(r"dated (\w{3} \d\d \w{3})", line["text"])[1]
+        mails = world.services["workmail"].table("messages").values()
+        fits = [
+            m
+            for m in mails
+            if owner.email in m.get("cc", []) and clock.to_datetime(m["time"]).strftime("%a %d %b") == when
+        ]
+        assert [m["id"] for m in fits] == [rule["id"]]
+        assert line["time"] <= world.clock.now - (60 if level == 5 else 30) * clock.DAY
+        env.close()
+
+
+def _ticket_steps(env, lists: list[str], tell: list[str]) -> list[str]:
+    f = env.scenario.facts
+    due = clock.fmt(f["close"] - 2 * clock.DAY)
+    return [
+        A.wait(f["trigger_at"] - env.world.clock.now + 60, wake=False),
+        A.api("helpdesk.comment", id=f["ticket"], public=True, text="On it - we'll update you here."),
+        *[A.api("todo.add_task", title=f"Follow up {f['account']}", due=due, list_name=n) for n in lists],
+        A.api("crm.log_activity", deal_id=f["deal"], text=f"Ticket {f['ticket']} opened: deal at risk"),
+        A.api("workmail.send", to=[f["boss"]], cc=tell, subject=f["account"], body=f"{f['account']} raised a ticket."),
+        A.wait(8 * clock.HOUR, wake=False),
+    ]
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_ticket_deal_risk_the_rule_mail_s_list_fails_the_owner_s_list_passes(level):
+    env = _at_level("ticket-deal-risk", level, 1)
+    f = env.scenario.facts
+    assert f["owner"] and f["owner"] != f["boss"]  # the players' method reads the manager only
+    tell = [f["owner"]] if level == 5 else []
+    verdict = _play(env, _ticket_steps(env, [f["list"]], tell))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)  # the list the rule mail names: its owner moved it since
+    follow_up = f"a follow-up task on the '{f['list']}' list (and no other), due before the close date"
+    assert _failed(_play(env, _ticket_steps(env, [f["stale_list"]], tell))) == [follow_up]
+
+
+def test_ticket_deal_risk_level_5_the_owner_is_told_too():
+    env = _at_level("ticket-deal-risk", 5, 2, variant="accounts")
+    f = env.scenario.facts
+    goal = f"{f['owner_first']} got a line naming the account"
+    assert _failed(_play(env, _ticket_steps(env, [f["list"]], []))) == [goal]
+    env.reset(seed=2)
+    verdict = _play(env, env.oracle_actions())  # told in their DM
+    assert verdict["passed"] and not verdict["violations"], verdict
+    assert not _at_level("ticket-deal-risk", 4, 2, variant="accounts").scenario.facts["tell_owner"]  # 4: the manager
