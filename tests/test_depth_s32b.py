@@ -225,3 +225,98 @@ def test_ticket_deal_risk_level_5_the_owner_is_told_too():
     verdict = _play(env, env.oracle_actions())  # told in their DM
     assert verdict["passed"] and not verdict["violations"], verdict
     assert not _at_level("ticket-deal-risk", 4, 2, variant="accounts").scenario.facts["tell_owner"]  # 4: the manager
+
+
+# ---- month-close -----------------------------------------------------------------------------------
+def _amendment(env) -> tuple[dict, dict, list[dict]]:
+    """The first amendment (the controller's or the practice office's mail), its author's later word, and every
+    line or mail of that author (where the word sits)."""
+    world, f = env.world, env.scenario.facts
+    who = f["who"]
+    box = "workmail" if who["channel"] else "mail"
+    first = world.services[box].table("messages")[who["first_word"]]
+    if who["dm"]:
+        lines = [m for m in _dm(world, who["dm"]) if m["sender"] == who["word_from"]]
+    else:
+        mails = world.services["mail"].table("messages").values()
+        lines = sorted((m for m in mails if m["from"] == who["word_from"]), key=lambda m: m["time"])
+    word = next(m for m in lines if m["id"] == who["word"])
+    return first, word, lines
+
+
+def _text(m: dict) -> str:
+    return m.get("text") or m["subject"] + "\n" + m["body"]
+
+
+@pytest.mark.parametrize("variant", ["freelance", "employee"])
+@pytest.mark.parametrize("level", [4, 5])
+def test_month_close_the_amendment_s_author_changes_its_figure_by_its_date_only(variant, level):
+    for seed in SEEDS:
+        env = _at_level("month-close", level, seed, variant=variant)
+        world, f = env.world, env.scenario.facts
+        who = f["who"]
+        first, word, lines = _amendment(env)
+        # (a) the players' searches: the person the instruction names, the matter's words, merchants, the habits
+        named = [who["name"], who["name"].split()[0]]
+        texts = ["slip", "receipt", "EUR", "expense", "claim", "auditors", f"{f['limit_a']}", f"{f['limit0']}", *HABITS]
+        texts += [b["merchant"] for b in f["bills"]] + [r["merchant"] for r in f["receipts"]]
+        assert not _found(env, word["id"], named, texts)
+        assert word["id"] in _hits(env, person=who["word_from"].split("@")[0].split(".")[0])  # its author finds it
+        # (b) whose say it is, written before the word: the handbook (the controller), the notice itself (the office)
+        if who["channel"]:
+            book = next(
+                r for r in world.services["files"].table("files").values() if r["path"].endswith("handbook.txt")
+            )
+            assert f"Only the finance controller ({who['word_from']}) changes these amounts." in book["content"]
+            assert book["modified"] < word["time"] and first["from"].startswith(
+                who["word_from"].lower().replace(" ", ".")
+            )
+        else:
+            assert "any change comes from us" in first["body"] and first["from"] == who["word_from"]
+        assert first["time"] < word["time"] and f"over {f['limit_a']} EUR" in first["body"]
+        low = _text(word).lower()
+        assert f"the figure in it {f['limit']}" in low
+        assert not any(w in low for w in ["slip", "receipt", "eur", "expense", "claim", who["name"].lower()])
+        shaped = [m for m in lines if re.search(r"re (the|my|our) [a-z ]+ dated \w{3} \d\d \w{3}: ", _text(m).lower())]
+        assert len(shaped) >= 4 and shaped[-1]["id"] != word["id"]  # among the author's lines about other matters
+        # the date resolves to exactly one mail of its author: the first amendment
+        when = re.search(r"dated (\w{3} \d\d \w{3})", _text(word))[1]
+        box = "workmail" if who["channel"] else "mail"
+        author = first["from"]
+        fits = [
+            m
+            for m in world.services[box].table("messages").values()
+            if m["from"] == author and clock.to_datetime(m["time"]).strftime("%a %d %b") == when
+        ]
+        assert [m["id"] for m in fits] == [first["id"]]
+        # the first amendment's figure claims a charge the later word leaves to a to-do
+        assert f["limit"] < f["limit_a"] < f["limit0"] and f["first_total"] != f["total"]
+        assert any(f["limit"] < b["amount"] <= f["limit_a"] for b in f["bills"])
+        env.close()
+
+
+@pytest.mark.parametrize("variant", ["freelance", "employee"])
+@pytest.mark.parametrize("level", [4, 5])
+def test_month_close_the_first_amendment_s_figure_fails_the_later_word_passes(variant, level):
+    from claw_gym.envs.month_close import _solve
+
+    env = _at_level("month-close", level, 1, variant=variant)
+    f = env.scenario.facts
+    verdict = _play(env, env.oracle_actions())
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)  # the players' answer: the amendment their searches find
+    failed = _failed(_play(env, _solve(env.world, f, f["limit_a"])))
+    assert (
+        any("no receipt, over the limit" in c for c in failed) and f"{f['who']['name']} got the month's total" in failed
+    )
+
+
+@pytest.mark.parametrize("variant", ["freelance", "employee"])
+def test_month_close_level_5_the_author_s_copy_is_a_goal(variant):
+    env = _at_level("month-close", 5, 2, variant=variant)
+    f = env.scenario.facts
+    copy = f["who"]["copy"]
+    steps = [a for a in env.oracle_actions() if copy not in a]
+    assert len(steps) == len(env.oracle_actions()) - 1
+    assert _failed(_play(env, steps)) == [f"{f['who']['word_from']} got a copy of the month's total"]
+    assert _at_level("month-close", 4, 2, variant=variant).scenario.facts["who"]["copy"] is None
