@@ -24,6 +24,13 @@ person at the firm's domain), and the accountant's own later mail sets a slip li
 flat's costs). ``employee``: the amendment comes by work mail from the finance controller, who owns the handbook's
 money line (the handbook says so); in the team chat a colleague without authority guesses another figure and
 nobody from finance confirms it.
+
+Session 32 (issue 21): at levels 4-5 that amendment names a first figure (``limit_a``, between the month's third
+charge and the old limit), and its author's later line makes it the figure in force, naming the amendment only by
+its date ("re my mail dated Mon 29 Dec: they came back on it, make the figure in it 35"), among the same author's
+same-shaped lines about other matters (:mod:`.kit.oblique`): the controller's chat DM (employee), the practice
+office's "Quick one" mails (freelance; the notice says the office sets these figures). At 5 the handbook / the
+notice also asks for a copy of the month's total to the controller / the office (a further goal).
 """
 
 from __future__ import annotations
@@ -39,7 +46,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
 
-from .kit import errands, notation, plant, records, rules, senders, views
+from .kit import errands, notation, oblique, plant, records, rules, senders, views
 
 SPEND = [
     ("CityCab", "travel", (14, 48)),
@@ -124,7 +131,14 @@ def generate(ctx: Ctx) -> Scenario:
     limit = int(ctx.pick([25, 30, 35]))
     recurring = ctx.sample(RECURRING, 3)
     # amounts: one within the limit, one over the old limit, one between the new and the old limit
-    amounts = [ctx.money(8, limit - 1), ctx.money(limit0 + 5, limit0 + 90), ctx.money(limit + 2, limit0 - 1)]
+    deep = d >= 4  # levels 4-5: room above the third charge for the withdrawn figure (between it and limit0)
+    amounts = [
+        ctx.money(8, limit - 1),
+        ctx.money(limit0 + 5, limit0 + 90),
+        ctx.money(limit + 2, limit0 - (11 if deep else 1)),
+    ]
+    # levels 4-5: the figure the first amendment named, before its author's later line made it ``limit``
+    limit_a = int(ctx.pick([x for x in range(5, limit0, 5) if x > amounts[2]])) if deep else limit
     receipts = _spend(ctx, m, 2 + d // 2)
     others: list[dict[str, Any]] = []
     for nb in neighbours:  # the months around: same merchants, same shape, already claimed or not yet asked
@@ -157,7 +171,10 @@ def generate(ctx: Ctx) -> Scenario:
     chase = [r for r in bills if r["amount"] > limit]
     total = round(sum(x["amount"] for x in receipts + claim), 2)
     stale_total = round(sum(x["amount"] for x in receipts + [r for r in bills if r["amount"] <= limit0]), 2)
-    who = _rules(ctx, m, limit0, limit, recurring)
+    first_total = round(sum(x["amount"] for x in receipts + [r for r in bills if r["amount"] <= limit_a]), 2)
+    who = _rules(ctx, m, limit0, limit, recurring, limit_a)
+    for k in ("word", "word_from", "first_word", "copy", "dm"):  # levels 1-3: no later word, nobody to copy
+        who.setdefault(k, None)
     summary = f"Documents/Expenses/{m:%B} summary.txt"  # no digits: the instruction names no amount
     ctx.svc("expenses").add(
         ctx.now - int(ctx.rng.integers(1, 4)) * clock.DAY, "Officeworks", ctx.money(8, 30), "office"
@@ -180,8 +197,10 @@ def generate(ctx: Ctx) -> Scenario:
             "others": others,
             "total": total,
             "stale_total": stale_total,
+            "first_total": first_total,  # by the first amendment's figure (levels 4-5: withdrawn since)
             "limit": limit,
             "limit0": limit0,
+            "limit_a": limit_a,
             "who": who,
             "summary": summary,
             "start": ctx.now,
@@ -222,8 +241,11 @@ def _restate(ctx: Ctx) -> None:
                 )
 
 
-def _rules(ctx: Ctx, m: date, limit0: int, limit: int, recurring: list[tuple[str, str, str]]) -> dict[str, Any]:
-    """Write the policy where this person keeps it; amend it later by another channel (from level 3)."""
+def _rules(
+    ctx: Ctx, m: date, limit0: int, limit: int, recurring: list[tuple[str, str, str]], limit_a: int
+) -> dict[str, Any]:
+    """Write the policy where this person keeps it; amend it later by another channel (from level 3). Levels 4-5:
+    the amendment names ``limit_a``, and its author's later line (by the amendment's date only) makes it ``limit``."""
     covers = ", ".join(what for _, what, _ in recurring)
     # worded the way people write it, without "receipt", "expense" or "claim" (a search's first words)
     rule = f"money back from work: over {limit0:.0f} EUR only with the paper slip, below that the card line is enough"
@@ -251,8 +273,8 @@ def _rules(ctx: Ctx, m: date, limit0: int, limit: int, recurring: list[tuple[str
                 read=True,
             )
         if deep:  # the firm's office tells every client; the accountant's own later word is another matter's
-            _firm_notice(ctx, amended, email, limit, limit0, name)
-            return {"name": name, "email": email, "phone": "", "channel": "", "title": title}
+            word = _firm_notice(ctx, amended, email, limit, limit0, name, limit_a)
+            return {"name": name, "email": email, "phone": "", "channel": "", "title": title, **word}
         plant.mail_in(
             ctx,
             "mail",
@@ -272,7 +294,8 @@ def _rules(ctx: Ctx, m: date, limit0: int, limit: int, recurring: list[tuple[str
     lines.insert(
         int(ctx.rng.integers(1, len(lines))),
         f"Money back: {rule.split(': ', 1)[1]}. Send the month's total to {p.name} in finance."
-        + (f" Only the finance controller ({owner[0]}) changes these amounts." if deep else ""),
+        + (f" Only the finance controller ({owner[0]}) changes these amounts." if deep else "")
+        + (f" Copy {owner[0]} on the month's total too." if ctx.difficulty >= 5 else ""),
     )
     lines.insert(int(ctx.rng.integers(1, len(lines))), f"The company pays for {covers}: put them in every month.")
     plant.file(
@@ -291,9 +314,8 @@ def _rules(ctx: Ctx, m: date, limit0: int, limit: int, recurring: list[tuple[str
             "do one claim for the whole team",
         )
     who = {"name": p.name, "email": p.email, "phone": p.phone, "channel": "general", "title": ""}
-    if deep:  # the controller's mail decides; a colleague's guess in the chat, never confirmed, does not
-        _controller_word(ctx, amended, owner, limit, limit0, r.name)
-        return who
+    if deep:  # the controller's mail and their later line decide; a colleague's guess in the chat does not
+        return {**who, **_controller_word(ctx, amended, owner, limit, limit0, r.name, limit_a)}
     plant.chat(
         ctx,
         errands.office_hours(ctx, amended),
@@ -310,24 +332,53 @@ def _decoy_limit(limit0: int) -> int:
     return limit0 + 15
 
 
-def _firm_notice(ctx: Ctx, t: int, accountant: str, limit: int, limit0: int, name: str) -> None:
-    """Freelance, levels 4-5: the accountant's firm's office writes to all its clients (the deciding amendment,
-    signed by someone else at the firm); weeks later the accountant's own mail sets a slip limit for the rented
-    flat's costs, another matter."""
+#: levels 4-5, freelance: the practice office's short mails to the client about other matters (same shape as its word)
+OFFICE_LINES = [
+    ("invoice", "paid, thanks"),
+    ("VAT return", "filed, nothing to do on your side"),
+    ("appointment", "moved to 14:00, same room"),
+    ("bank letter", "no action needed, we keep a copy"),
+]
+#: levels 4-5: the amendment's author makes its figure another, naming it by its date only
+WORD = "re {whose} mail dated {when}: they came back on it, make the figure in it {limit}"
+
+
+def _firm_notice(ctx: Ctx, t: int, accountant: str, limit: int, limit0: int, name: str, limit_a: int) -> dict:
+    """Freelance, levels 4-5: the accountant's firm's office writes to all its clients (an amendment to ``limit_a``,
+    signed by someone else at the firm, who says the office sets these figures); later the same office's short
+    mail makes it ``limit``, naming the notice by its date only, among its short mails about other matters
+    (:func:`.kit.oblique.word_among`); weeks later the accountant's own mail sets a slip limit for the rented
+    flat's costs, another matter. The later word's record and its sender (the facts' ``word``, ``word_from``);
+    at 5 the office wants a copy of the month's total (``copy``)."""
     domain = accountant.split("@")[1]
     office, address = senders.staff(ctx, "practice office", domain)
     me = ctx.persona.me.first
-    plant.mail_in(
+    copy = " Please copy us on each month's total." if ctx.difficulty >= 5 else ""
+    notice = plant.mail_in(
         ctx,
         "mail",
         plant.jitter(ctx, t),
         address,
         "A change for all our clients",
         f"Dear {me},\n\nthe tax office has become fussier, so from now on we need the slip for anything over "
-        f"{limit:.0f} EUR you get back from an employer or a client, not just the big ones. Card statements "
-        f"alone won't do above that.\n\nKind regards,\n{office}\nPractice office",
+        f"{limit_a:.0f} EUR you get back from an employer or a client, not just the big ones. Card statements "
+        f"alone won't do above that. The practice office sets these figures for all our clients; any change "
+        f"comes from us.{copy}\n\nKind regards,\n{office}\nPractice office",
         read=True,
     )
+    when = clock.to_datetime(notice["time"]).strftime("%a %d %b")
+    word = WORD.format(whose="our", when=when, limit=limit)
+    others = [
+        f"re {oblique.dated(thing, notice['time'] - int(ctx.rng.integers(5, 30)) * clock.DAY)}: {verdict}"
+        for thing, verdict in ctx.sample(OFFICE_LINES, 3)
+    ]
+    at = min(rules.minute(ctx, notice["time"] + int(ctx.rng.integers(3, 6)) * clock.DAY), ctx.now - 4 * clock.DAY)
+
+    def send(at: int, text: str) -> dict:
+        body = f"Dear {me},\n\n{text[:1].upper()}{text[1:]}.\n\n{office}\nPractice office"
+        return plant.mail_in(ctx, "mail", at, address, "Quick one", body, read=True)
+
+    said = oblique.word_among(ctx, send, at, word, others, spread=5 * clock.DAY, earliest=notice["time"] + clock.DAY)
     later = min(rules.minute(ctx, t + int(ctx.rng.integers(6, 16)) * clock.DAY), ctx.now - 3 * clock.DAY)
     plant.mail_in(
         ctx,
@@ -340,19 +391,42 @@ def _firm_notice(ctx: Ctx, t: int, accountant: str, limit: int, limit0: int, nam
         f"{name.split()[0]}",
         read=True,
     )
+    return {
+        "word": said["id"],
+        "word_from": address,
+        "first_word": notice["id"],
+        "copy": address if copy else None,
+        "dm": None,
+    }
 
 
-def _controller_word(ctx: Ctx, t: int, owner: tuple[str, str], limit: int, limit0: int, colleague: str) -> None:
-    """Employee, levels 4-5: the finance controller's mail (the handbook says only they change the amounts) and,
-    later in the team chat, a colleague's guess at another figure that nobody from finance confirms."""
-    plant.mail_in(
+def _controller_word(
+    ctx: Ctx, t: int, owner: tuple[str, str], limit: int, limit0: int, colleague: str, limit_a: int
+) -> dict:
+    """Employee, levels 4-5: the finance controller's mail (the handbook says only they change the amounts) names
+    ``limit_a``; their later line in their chat DM makes it ``limit``, naming the mail by its date only, among their
+    lines about other matters (:func:`.kit.oblique.word_in_dm`); later in the team chat a colleague guesses another
+    figure that nobody from finance confirms. The later word's record and whose it is; at 5 the handbook asks to
+    copy the controller on the month's total (``copy``)."""
+    mail = plant.mail_in(
         ctx,
         "workmail",
         plant.jitter(ctx, errands.office_hours(ctx, t)),
         owner[1],
         "Auditors",
-        f"Hi all,\n\nthe auditors want the paper slip for everything over {limit:.0f} EUR now, starting this "
+        f"Hi all,\n\nthe auditors want the paper slip for everything over {limit_a:.0f} EUR now, starting this "
         f"month. The handbook will catch up eventually.\n\n{owner[0]}\nFinance controller",
+    )
+    when = clock.to_datetime(mail["time"]).strftime("%a %d %b")
+    at = errands.office_hours(ctx, mail["time"] + int(ctx.rng.integers(2, 5)) * clock.DAY)
+    first = owner[0].split()[0]
+    said = oblique.word_in_dm(
+        ctx,
+        owner[0],
+        first,
+        min(at, ctx.now - 4 * clock.DAY),
+        WORD.format(whose="my", when=when, limit=limit),
+        oblique.dated,
     )
     guess = min(errands.office_hours(ctx, t + int(ctx.rng.integers(5, 15)) * clock.DAY), ctx.now - 3 * clock.DAY)
     plant.chat(
@@ -362,6 +436,13 @@ def _controller_word(ctx: Ctx, t: int, owner: tuple[str, str], limit: int, limit
         colleague,
         f"is the slip thing {_decoy_limit(limit0)} EUR now? someone at lunch said so, I never saw a mail",
     )
+    return {
+        "word": said,
+        "word_from": owner[0],
+        "first_word": mail["id"],
+        "copy": owner[1] if ctx.difficulty >= 5 else None,
+        "dm": oblique.dm_channel(first),
+    }
 
 
 def _claims(world: World, f: dict[str, Any]) -> list[dict]:
@@ -377,6 +458,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     why_rule = (
         "the handbook's expenses line" if f["who"]["channel"] else f"the note '{f['who'].get('title', '')}'"
     ) + (f", amended to {f['limit']:.0f} EUR later" if f["limit"] != f["limit0"] else "")
+    if f.get("limit_a", f["limit"]) != f["limit"]:
+        why_rule += f" (first to {f['limit_a']:.0f} EUR, then its author's later line, by that mail's date, made it so)"
     for r in f["receipts"]:
         got = [x for x in claims if _matches(x, r)]
         g.expect(
@@ -416,19 +499,33 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     if who["channel"]:  # a post in the channel they read counts when it names them
         first = who["name"].split()[0].lower()
         msgs += [m for m in errands.said_to(world, [], f["start"], [who["channel"]]) if first in m.text.lower()]
-    asked = [errands.asked_amounts(m.text) for m in msgs]
-    ok = [
-        a
-        for a in asked
-        if any(values.same_amount(v, f["total"]) for v in a)
-        and not any(values.same_amount(v, f["stale_total"]) for v in a if f["stale_total"] != f["total"])
-    ]
+    wrong_totals = {f[k] for k in ("stale_total", "first_total") if k in f and f[k] != f["total"]}
+
+    def right(text: str) -> bool:
+        got = errands.asked_amounts(text)
+        return any(values.same_amount(v, f["total"]) for v in got) and not any(
+            values.same_amount(v, w) for v in got for w in wrong_totals
+        )
+
+    ok = [m for m in msgs if right(m.text)]
     g.expect(
         f"{who['name']} got the month's total",
         bool(ok),
         f"{count(len(msgs), 'message')} to them; the claimed items add up to {f['total']:.2f}",
         because="the instruction asks to send the total; it is the sum of what the month's claims hold",
     )
+    if who.get("copy"):  # level 5: the amendment's author asked for a copy of each month's total
+        copies = errands.said_to(world, [who["copy"]], f["start"])
+        if who.get("dm"):
+            copies += errands.said_to(world, [], f["start"], [who["dm"]])
+        g.expect(
+            f"{who['word_from']} got a copy of the month's total",
+            any(right(m.text) for m in copies),
+            f"{count(len(copies), 'message')} to them",
+            because="the handbook asks to copy the finance controller on the month's total"
+            if who["channel"]
+            else "the practice office's notice asks to copy it on each month's total",
+        )
     rec = views.files(world).find(f["summary"])
     text = rec["content"] if rec else ""
     g.expect(
@@ -450,6 +547,10 @@ def _solve(world: World, f: dict[str, Any], limit: float) -> list[str]:
         A.api("workmail.search", query="slip") if who["channel"] else A.api("notes.list", query="slip"),
         A.api("files.list", dir="Documents/Receipts"),
     ]
+    if who.get("dm"):  # levels 4-5: the controller's later line in their DM
+        reads.append(A.api("chat.history", channel=who["dm"], limit=30))
+    elif who.get("word"):  # the practice office's later short mail
+        reads.append(A.api("mail.search", query="Quick one"))
     reads += [A.api("files.read", path=r["path"]) for r in f["receipts"]]
     reads += [
         A.api("bank.transactions", start=f"{f['month']}-01", query="subscription", limit=50),
@@ -472,6 +573,9 @@ def _solve(world: World, f: dict[str, Any], limit: float) -> list[str]:
         tell = A.api("workmail.send", to=[who["email"]], subject=f"Expenses {f['month']}", body=note)
     else:
         tell = A.api("mail.send", to=[who["email"]], subject=f"Expenses {f['month']}", body=f"Hi, {note} Thanks!")
+    if who.get("copy"):
+        mailbox = "workmail" if who["channel"] else "mail"
+        writes.append(A.api(f"{mailbox}.send", to=[who["copy"]], subject=f"Expenses {f['month']}", body=note))
     return (
         reads
         + writes
@@ -500,7 +604,8 @@ FAMILY = Family(
     summary="For the month asked: each receipt claimed; recurring work charges without a receipt claimed when "
     "within the (latest) limit, else a to-do and no claim; nothing from other months; the accountant or finance "
     "colleague got the total (the sum claimed) by any door; the summary file holds the total (from level 4 the "
-    "limit's amendment comes from the accountant's firm or the finance controller, not the person named).",
+    "limit's amendment comes from the accountant's firm or the finance controller, not the person named, and its "
+    "author's later line by its date sets the figure; at 5 that author gets a copy of the total).",
     generate=generate,
     check=check,
     oracle=oracle,
@@ -512,7 +617,7 @@ FAMILY = Family(
     stale_oracle=stale_oracle,
     footprint=Footprint(
         owns=(Own("expenses.claims", new=True), Own("files.files", where=path_in("summary"), new=True)),
-        parties=("who.email", "who.phone"),
-        channels=("who.channel",),
+        parties=("who.email", "who.phone", "who.copy", "who.word_from"),
+        channels=("who.channel", "who.dm"),
     ),
 )

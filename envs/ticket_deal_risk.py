@@ -13,12 +13,15 @@ activity; tickets from accounts whose deals are all closed arrive too (more with
 need nothing.
 
 From level 4 the rule is one aside among the manager's same-shaped "Re:" mails (>= 55 / 90 days
-back), worded without "support ticket" ("comes to us with a problem"), and it also asks to drop
-the manager a line naming the account (a second goal, mail or chat, after the ticket arrived).
-The manager's later chat reply (>= 30 / 60 days back, among same-shaped "re my ... mail" replies
-about the other mails) moves the follow-ups to the other list without naming the topic; the
-person's own note no longer says it. Customers write from domains that do not spell the account
-and sign with their name, so the requester is matched to the CRM deal's contact.
+back), worded without "support ticket" ("comes to us with a problem"), copied to the colleague who builds
+the pipeline report from the follow-ups ("which list they go on is X's call"), and it also asks to drop
+the manager a line naming the account (a second goal, mail or chat, after the ticket arrived; at 5 the
+manager and X, a third). The manager's later chat replies (>= 30 / 60 days back) are about the other
+mails; X's line in their DM (as deep, session 32) moves the follow-ups to the other list, naming the rule
+mail only by its date and the point by its ordinal ("re the mail dated Mon 24 Nov I was copied on: the
+third point goes on your 'accounts' list now"), among X's same-shaped lines about other matters
+(:mod:`.kit.oblique`). The person's own note no longer says it. Customers write from domains that do not
+spell the account and sign with their name, so the requester is matched to the CRM deal's contact.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own, field_in
 from claw_gym.world import World
 
-from .kit import arrivals, deadlines, jottings, notation, plant, records
+from .kit import arrivals, deadlines, jottings, notation, oblique, plant, records
 from .kit.customers import ACCOUNTS
 from .kit.day import clock_time
 
@@ -81,8 +84,16 @@ DEEP_ASIDE = (
     "Thanks, the numbers look fine. Also, going forward: whenever someone we're still talking to about a deal "
     "(anything not won or lost yet) comes to us with a problem, treat that deal as at risk - log an activity on "
     "it with the ticket number, answer them on the ticket yourself (public reply), put a follow-up naming the "
-    "account on your '{list_name}' to-do list, due before the deal's close date, and drop me a line saying "
+    "account on your '{list_name}' to-do list, due before the deal's close date ({owner} builds the pipeline "
+    "report from those follow-ups, so which list they go on is {owner}'s call), and drop {tell} a line saying "
     "which account it is. People with nothing open stay with the helpdesk.\n\n{boss}"
+)
+#: whom the deep aside asks to tell: the manager (4), the manager and the report's owner (5)
+TELL = {4: "me", 5: "me and {owner}"}
+#: levels 4-5: the report's owner moves the follow-ups in their DM by the rule mail's date only (kit.oblique)
+OWNER_MOVE = (
+    "re the mail dated {when} I was copied on: the third point goes on your '{list_name}' list now, my report "
+    "reads that one"
 )
 #: (subject, aside, later chat reply): the manager's other mails, each with its own later word
 OTHER_MAILS = [
@@ -102,8 +113,6 @@ OTHER_MAILS = [
         "re my rota mail - swap Mondays for Tuesdays, Lena has Mondays now",
     ),
 ]
-#: the manager's later reply about the pipeline mail: it names the list, not the topic
-MOVE = "re my pipeline review mail - those go on your '{list_name}' list, not the other one; my report reads that one"
 ODD = ["-group", "corp", "-hq", "mail", "-intl", "net"]
 
 
@@ -124,6 +133,7 @@ def generate(ctx: Ctx) -> Scenario:
     accounts = ctx.sample(ACCOUNTS, n)
     deep = ctx.difficulty >= 4
     first_list = list_name if not deep else next(x for x in LISTS if x != list_name)
+    owner = None
     if not deep:
         said = jottings.rule_time(ctx)
         aside = ctx.svc("workmail").deliver(
@@ -137,7 +147,7 @@ def generate(ctx: Ctx) -> Scenario:
         )["subject"]
         rule = f"the manager's mail '{aside}' says"
     else:
-        rule = _deep_rule(ctx, boss, first_list, list_name)
+        rule, owner = _deep_rule(ctx, boss, first_list, list_name)
     people = ctx.sample(PEOPLE, n)
     key_acc, key_person = accounts[0], people[0]
     odd = {p: ctx.pick(ODD) if deep else "" for p in people}
@@ -225,36 +235,52 @@ def generate(ctx: Ctx) -> Scenario:
             "boss": boss.email if deep else None,
             "boss_first": boss.first,
             "channel": "general" if deep else None,  # where the manager may be told
+            # the pipeline report's owner (levels 4-5): their DM moves the list; at 5 they are told too
+            "owner": owner.email if owner else None,
+            "owner_first": owner.first if owner else None,
+            "owner_channel": oblique.dm_channel(owner.first) if owner else None,
+            "tell_owner": ctx.difficulty >= 5,
         },
         deadline=by + deadlines.GRACE,
         trigger=f"ticket from {key_acc} (open deal) at {clock.fmt(trigger)}",
     )
 
 
-def _deep_rule(ctx: Ctx, boss: Person, first_list: str, list_name: str) -> str:
-    """Levels 4-5: the manager's "Re:" mails (>= 55 / 90 days back), one with the rule's aside, and their
-    later chat replies (>= 30 / 60 days back), one moving the follow-ups. Returns where the rule is."""
+def _deep_rule(ctx: Ctx, boss: Person, first_list: str, list_name: str) -> tuple[str, Person]:
+    """Levels 4-5: the manager's "Re:" mails (>= 55 / 90 days back), one with the rule's aside (copied to the
+    colleague who owns the pipeline report: which list is their call), and the manager's later chat replies
+    about the other mails (>= 30 / 60 days back); the owner's line in their DM (as deep) moves the follow-ups,
+    naming the rule mail only by its date and the point by its ordinal, among their lines about other matters.
+    Returns where the rule is, and the owner."""
     lo, late = (90, 60) if ctx.difficulty >= 5 else (55, 30)
-    mails = [(f"{ctx.pick(['Q3', 'Q4', 'H2'])} pipeline review", DEEP_ASIDE, MOVE)]
+    firsts = [p.first for p in ctx.persona.people]
+    pool = [p for p in ctx.persona.by_relation("colleague") if firsts.count(p.first) == 1]
+    owner = ctx.pick(pool or ctx.persona.by_relation("colleague"))
+    called = ctx.persona.called(owner)
+    tell = TELL[min(ctx.difficulty, 5)].format(owner=called)
+    mails = [(f"{ctx.pick(['Q3', 'Q4', 'H2'])} pipeline review", DEEP_ASIDE, "")]
     mails += ctx.sample(OTHER_MAILS, 2 if ctx.difficulty < 5 else 3)
     mails = ctx.sample(mails, len(mails))
     me, rule = ctx.persona.me.first, ""
     for subject, aside, reply in mails:
         day = clock.day_start(ctx.now - int(ctx.rng.integers(lo + 1, lo + 25)) * clock.DAY)
         t = plant.jitter(ctx, day + int(ctx.rng.integers(9, 18)) * clock.HOUR)
-        body = (
-            aside.format(list_name=first_list, boss=boss.first) if aside is DEEP_ASIDE else f"{aside}\n\n{boss.first}"
-        )
-        plant.mail_in(ctx, "workmail", t, boss.email, f"Re: {subject}", body, read=True)
         day = clock.day_start(ctx.now - int(ctx.rng.integers(late + 1, late + 20)) * clock.DAY)
         said = plant.jitter(ctx, day + int(ctx.rng.integers(9, 18)) * clock.HOUR)
-        plant.chat(ctx, said, "general", boss.name, f"@{me} {reply.format(list_name=list_name)}")
         if aside is DEEP_ASIDE:
+            body = aside.format(list_name=first_list, boss=boss.first, owner=called, tell=tell)
+            plant.mail_in(ctx, "workmail", t, boss.email, f"Re: {subject}", body, cc=[owner.email], read=True)
+            line = OWNER_MOVE.format(when=clock.to_datetime(t).strftime("%a %d %b"), list_name=list_name)
+            oblique.word_in_dm(ctx, owner.name, owner.first, said, line, oblique.dated)
             rule = (
-                f"the manager's mail 'Re: {subject}' says; their later chat reply of {clock.fmt_date(said)} moves "
-                f"the follow-ups to the '{list_name}' list"
+                f"the manager's mail 'Re: {subject}' says, and leaves the list to {called}; {called}'s later line "
+                f"in your DM of {clock.fmt_date(said)} (re that mail, by its date) moves the follow-ups to the "
+                f"'{list_name}' list"
             )
-    return rule
+        else:
+            plant.mail_in(ctx, "workmail", t, boss.email, f"Re: {subject}", f"{aside}\n\n{boss.first}", read=True)
+            plant.chat(ctx, said, "general", boss.name, f"@{me} {reply}")
+    return rule, owner
 
 
 def _task(r: dict) -> str:
@@ -326,16 +352,28 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
             "; ".join(told) or f"no mail to {f['boss']} and no chat post to {f['boss_first']} naming the account",
             because=f"{rule}; to drop the manager a line saying which account it is",
         )
+    if f.get("tell_owner"):
+        told = _told(world, f, who="owner")
+        g.expect(
+            f"{f['owner_first']} got a line naming the account",
+            bool(told),
+            "; ".join(told) or f"no mail to {f['owner']} and no chat post to {f['owner_first']} naming the account",
+            because=f"{rule}; to drop them a line saying which account it is (the mail asks for the manager and them)",
+        )
 
 
-def _told(world: World, f: dict[str, Any]) -> list[str]:
-    """Mail to the manager (either mailbox) or a chat post naming them, after the ticket arrived, naming the
-    account (its first word is enough) or the ticket."""
+def _told(world: World, f: dict[str, Any], who: str = "boss") -> list[str]:
+    """Mail to the manager (``who``: or the report's owner; either mailbox, cc counts) or a chat post naming them
+    or in their DM, after the ticket arrived, naming the account (its first word is enough) or the ticket."""
     about = (f["account"].split()[0].lower(), str(f["ticket"]).lower())
+    dm = "#" + f["owner_channel"] if who == "owner" and f.get("owner_channel") else None
     return [
         f"{m.door} at {clock.fmt(m.time)}"
         for m in O.outbound(world, f["trigger_at"])
-        if (O.party(f["boss"]) in {O.party(r) for r in m.to} or (m.door == "chat.post" and f["boss_first"] in m.text))
+        if (
+            O.party(f[who]) in {O.party(r) for r in m.to}
+            or (m.door == "chat.post" and (f[f"{who}_first"] in m.text or dm in m.to))
+        )
         and any(a in m.text.lower() for a in about)
     ]
 
@@ -378,6 +416,19 @@ def _act(world: World, f: dict[str, Any], deal: str) -> list[str]:
             if f.get("boss")
             else []
         ),
+        *(
+            [
+                A.api("chat.history", channel=f["owner_channel"], limit=20),
+                A.api(
+                    "chat.post",
+                    channel=f["owner_channel"],
+                    text=f"{f['account']} opened ticket {f['ticket']} on their open deal; follow-up is on the "
+                    f"'{f['list']}' list.",
+                ),
+            ]
+            if f.get("tell_owner")
+            else []
+        ),
         A.wait(6 * clock.HOUR, wake=False),
     ]
 
@@ -395,8 +446,9 @@ FAMILY = Family(
     "(when it is judged): an activity naming the ticket is logged "
     "on that open deal (not the account's lost/won deals or other customers'), the ticket has a public reply, "
     "other customers' tickets are untouched, and a follow-up task naming the account is on the list the "
-    "manager's old mail aside names (or, from level 4, their later chat reply) due before the deal's close date; "
-    "from level 4 the manager also got a line naming the account.",
+    "manager's old mail aside names (or, from level 4, the later word of the colleague it leaves the list to) due "
+    "before the deal's close date; from level 4 the manager also got a line naming the account (at 5, that "
+    "colleague too).",
     generate=generate,
     check=check,
     oracle=oracle,
@@ -410,7 +462,7 @@ FAMILY = Family(
             Own("crm.activities", where=field_in("deal", "deal")),
             Own("helpdesk.tickets", ids=("ticket",)),
         ),
-        parties=("boss",),
-        channels=("channel",),
+        parties=("boss", "owner"),
+        channels=("channel", "owner_channel"),
     ),
 )

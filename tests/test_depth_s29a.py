@@ -237,7 +237,8 @@ def test_month_close_freelance_the_firm_s_notice_decides_and_the_accountant_s_na
         assert len(notes) == 1 and notes[0]["title"] in TITLES and notes[0]["title"] == who["title"]
         mails = _mails(world, "mail")
         domain = who["email"].split("@")[1]
-        notice = [m for m in mails if f"slip for anything over {f['limit']} EUR" in m["body"]]
+        # since session 32 the notice names a first figure its office changes later by the notice's date only
+        notice = [m for m in mails if f"slip for anything over {f['limit_a']} EUR" in m["body"]]
         assert len(notice) == 1 and notice[0]["from"].endswith("@" + domain) and notice[0]["from"] != who["email"]
         assert notice[0]["time"] <= now - days * clock.DAY and who["name"].split()[0] not in notice[0]["body"]
         own = [m for m in mails if m["from"] == who["email"]]
@@ -255,14 +256,16 @@ def test_month_close_employee_the_controller_decides_and_the_chat_guess_is_uncon
         now, who = world.clock.now, f["who"]
         book = world.services["files"].find("Documents/Handbook/employee-handbook.txt")["content"]
         owner = book.split("Only the finance controller (")[1].split(")")[0]
-        word = [m for m in _mails(world) if f"slip for everything over {f['limit']} EUR" in m["body"]]
+        # since session 32 the mail names a first figure the controller changes later by the mail's date only
+        word = [m for m in _mails(world) if f"slip for everything over {f['limit_a']} EUR" in m["body"]]
         assert len(word) == 1 and owner in word[0]["body"] and word[0]["time"] <= now - days * clock.DAY
         assert who["name"] not in word[0]["body"] and word[0]["from"] != who["email"]
         chat = list(world.services["chat"].table("messages").values())
         guess = [m for m in chat if "slip" in m["text"] and "EUR" in m["text"]]
         assert len(guess) == 1 and f"{f['limit']} EUR" not in guess[0]["text"]
         assert guess[0]["sender"] not in (owner, who["name"]) and guess[0]["time"] > word[0]["time"]
-        assert not [m for m in chat if m["sender"] == owner]  # nobody from finance took it up
+        # nobody from finance took it up in the team chat (the controller's own later line is in their DM)
+        assert all(m["channel"] == who["dm"] for m in chat if m["sender"] == owner)
         assert word[0]["id"] not in _search(env, who["name"].split()[0])
 
 

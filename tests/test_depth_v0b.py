@@ -609,9 +609,10 @@ def test_ticket_deal_risk_the_rule_and_its_move_are_deep_among_same_shaped_manag
         assert len(shaped) >= 3 and len(rule) == 1 and rule[0]["time"] <= now - days * clock.DAY
         assert "support ticket" not in rule[0]["body"]  # the obvious words do not land on it
         chat = [m for m in world.services["chat"].table("messages").values() if " re my " in m["text"]]
-        moved = [m for m in chat if f"'{f['list']}' list" in m["text"]]
-        assert len(chat) >= 3 and len(moved) == 1 and rule[0]["time"] < moved[0]["time"] <= now - days * clock.DAY
+        moved = [m for m in world.services["chat"].table("messages").values() if f"'{f['list']}' list" in m["text"]]
+        assert len(chat) >= 2 and len(moved) == 1 and rule[0]["time"] < moved[0]["time"] <= now - days * clock.DAY
         assert "ticket" not in moved[0]["text"] and "follow" not in moved[0]["text"]
+        assert moved[0]["channel"] == f["owner_channel"]  # since session 32: the report's owner, in their DM
         arriving = [e.record for e in env.world.timeline.pending if e.record and "requester" in e.record]
         assert len(arriving) >= 5
         for t in arriving:  # the domain does not spell the account: the CRM deal's contact tells whose it is
@@ -623,10 +624,14 @@ def test_ticket_deal_risk_a_chat_line_to_the_manager_passes_and_half_done_or_sta
     env = _at_level("ticket-deal-risk", level, seed=1)
     f = env.scenario.facts
     line = [A.api("chat.post", channel="general", text=f"@{f['boss_first']} {f['account']} raised a ticket")]
+    if f["tell_owner"]:  # since session 32 the level-5 mail asks to tell the pipeline report's owner too
+        line.append(A.api("chat.post", channel=f["owner_channel"], text=f"{f['account']} raised a ticket"))
     verdict = _play(env, _risk_steps(env, f, [f["list"]], line))
     assert verdict["passed"] and not verdict["violations"], verdict
     env.reset(seed=1)
-    assert _failed(_play(env, _risk_steps(env, f, [f["list"]], []))) == ["the manager got a line naming the account"]
+    told = ["the manager got a line naming the account"]
+    told += [f"{f['owner_first']} got a line naming the account"] if f["tell_owner"] else []
+    assert _failed(_play(env, _risk_steps(env, f, [f["list"]], []))) == told
     env.reset(seed=1)  # the list the old mail names: the later chat reply moved it
     follow_up = f"a follow-up task on the '{f['list']}' list (and no other), due before the close date"
     assert _failed(_play(env, _risk_steps(env, f, [f["stale_list"]], line))) == [follow_up]

@@ -387,7 +387,9 @@ def test_month_close_rule_has_no_obvious_keyword_and_decoys_do(variant):
         texts += [r["content"] for r in w.services["files"].table("files").values() if "handbook" in r["path"]]
         lines = [x for t in texts for x in t.split("\n") if "paper slip" in x or "the slip" in x]
         assert len(lines) >= 2 and not [x for x in lines if re.search(r"receipt|expense|claim", x.lower())], lines
-        assert any(f"{f['limit']:.0f} EUR" in x for x in lines) and any(f"{f['limit0']:.0f} EUR" in x for x in lines)
+        assert any(f"{f['limit_a']:.0f} EUR" in x for x in lines) and any(f"{f['limit0']:.0f} EUR" in x for x in lines)
+        # since session 32 the amendment's author sets the figure later, by the amendment's date only
+        assert [t for t in texts if f"make the figure in it {f['limit']:.0f}" in t.lower()]
         decoys = [x for t in texts for x in t.split("\n") if "receipt" in x.lower() and "slip" not in x]
         assert [x for x in decoys if re.search(r"offsite|flat repairs|last year", x)], decoys
     finally:

@@ -395,17 +395,18 @@ def test_shared_report_brief_a_summary_in_two_posts_counts():
 @pytest.mark.parametrize("variant", ["chat", "mail"])
 @pytest.mark.parametrize("level", [4, 5])
 def test_shared_report_brief_the_later_fix_and_the_latest_review_decide(variant, level):
-    """From level 4 the sharer shared an older review of the same kind ("the latest" decides) and later fixed
-    one region's actual in a chat DM, in words that don't say "review": the figures before the fix,
-    alone or beside the fixed ones, fail, and so does the sharer's older review."""
+    """From level 4 the sharer shared an older review of the same kind ("the latest" decides) and the numbers'
+    owner later fixed one region's actual in a chat DM, in words that don't say "review" (session 32: by the
+    review's date only): the figures before the fix, alone or beside the fixed ones, fail, and so does the
+    sharer's older review."""
     spec = _spec("shared-report-brief", variant, level)
     env = ClawEnv(spec.task_id)
     env.reset(seed=0)
     f = env.scenario.facts
     rep = f["report"]
     assert "latest" in env.scenario.instruction and rep["stale_total"] != rep["total"]
-    fix = [m for m in env.world.services["chat"].table("messages").values() if m["text"].startswith("small fix")]
-    assert len(fix) == 1 and "review" not in fix[0]["text"] and fix[0]["sender"] == rep["name"]
+    fix = [m for m in env.world.services["chat"].table("messages").values() if m["id"] == rep["owner"]["msg"]]
+    assert len(fix) == 1 and "review" not in fix[0]["text"] and fix[0]["sender"] == rep["owner"]["name"]
     older = [o for o in f["others"] if o["who"] == rep["who"]]
     assert len(older) == 1 and older[0]["at"] < rep["at"]
     env.close()
