@@ -592,6 +592,8 @@ def test_escalation_alternative_ways_pass():
             A.api("crm.log_activity", deal_id=f["deal"], text="escalation"),
             A.api("sms.send", to=c["phone"], body="Both issues are top priority now; invite sent."),
             *[A.api("helpdesk.update", id=i, priority="urgent") for i in reversed(f["urgent"])],
+            # level 5 (session 32): the written rule asks for the answer to reach both escalation contacts
+            *([A.api("workmail.send", to=[f["boss"]], subject="Escalation", body="On it.")] if f["boss"] else []),
         ]
 
     for variant in ("contract", "handover"):

@@ -101,6 +101,20 @@ def dated(thing: str, t: int) -> str:
     return f"the {thing} dated {clock.to_datetime(t):%a %d %b}"
 
 
+def lines_about(ctx: Ctx, refer: Refer, n: int, before: int, *, pool: Sequence[tuple[str, str]] = OTHERS) -> list[str]:
+    """``n`` lines "re <reference>: <verdict>" about other matters from ``pool`` (seeded), each referring with
+    ``refer`` to a working-hours moment in the six days before ``before``: the same person's same-shaped lines
+    to put around a deciding one with :func:`among` through any door."""
+    out = []
+    for thing, verdict in ctx.sample(list(pool), n):
+        seen = before - int(ctx.rng.integers(1, 6)) * clock.DAY
+        while clock.to_datetime(seen).weekday() >= 5:  # a working day's
+            seen -= clock.DAY
+        seen = errands.office_hours(ctx, seen)
+        out.append(f"re {refer(thing, seen)}: {verdict}")
+    return out
+
+
 def word_in_dm(
     ctx: Ctx,
     sender: str,

@@ -1,0 +1,149 @@
+"""Headroom for customer-escalation, new-hire-setup and receipt-policy (issue 21, session 32): the players'
+method (search the requester and the trigger's sender by person, every identifier of the matter by text,
+"from now on", "after all", read the requester's DMs) no longer settles levels 4-5. The deciding word comes
+from someone whose say is written in the world and names the matter only by when it came in or its date
+(:mod:`envs.kit.oblique`), among that person's same-shaped lines about other matters.
+
+Each test builds the task at a level and reads its world the way an agent could, or plays it to its verdict
+with actions built from the facts.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from episodes import at_level as _at_level
+from episodes import failed as _failed
+from episodes import play as _play
+from episodes import search
+
+from claw_gym import actions as A
+from claw_gym import clock
+
+
+def _found(env, text: str = "", person: str = "") -> set[str]:
+    """The records ``events.search`` finds for ``text`` / ``person`` (every page), as an agent pages through."""
+    if not person:
+        return {h["record"] for h in search(env, text)}
+    out: set[str] = set()
+    cursor = 0
+    while True:
+        obs, *_ = env.step(A.api("events.search", text=text, person=person, limit=40, cursor=cursor))
+        page = json.loads(obs["result"])
+        out |= {h["record"] for h in page["items"]}
+        cursor = page.get("next_cursor") or 0
+        if not cursor:
+            return out
+
+
+def _came_in(line: str) -> tuple[str, str]:
+    """ "re the X that came in at 10:42 on Tuesday: ..." -> ("10:42", "Tuesday")."""
+    m = re.search(r"came in at (\d\d:\d\d) on (\w+day)", line)
+    assert m, line
+    return m.group(1), m.group(2)
+
+
+# ---- customer-escalation ---------------------------------------------------------------------------
+def _ce_word(env) -> dict:
+    return env.world.services["sms"].table("messages")[env.scenario.facts["word"]]
+
+
+@pytest.mark.parametrize("variant", ["contract", "handover"])
+@pytest.mark.parametrize("level", [4, 5])
+def test_customer_escalation_the_players_searches_miss_the_assistant_s_word(variant, level):
+    for seed in range(3):
+        env = _at_level("customer-escalation", level, seed, variant=variant)
+        f = env.scenario.facts
+        rows = env.world.services["helpdesk"].table("tickets")
+        word = f["word"]
+        assert word and _ce_word(env)["number"] == f["assistant"]["phone"]
+        c = f["contact"]
+        probes = [("", c["name"]), ("", c["name"].split()[0]), (c["name"], ""), (c["name"].split()[0], "")]
+        probes += [(f["account"], ""), (f["account"].split()[0], ""), (c["phone"], ""), (c["email"], "")]
+        probes += [(rows[i]["subject"], "") for i in f["urgent"] + f["rest"]]
+        probes += [(i, "") for i in f["urgent"] + f["rest"]]
+        probes += [("from now on", ""), ("after all", ""), ("escalation", ""), ("call", "")]
+        for text, person in probes:
+            assert word not in _found(env, text, person), (text, person)
+        # the contact's own later text is found by their name: it is not the last word
+        later = [m for m in env.world.services["sms"].table("messages").values() if m["number"] == c["phone"]]
+        assert len(later) == 1 and later[0]["id"] in _found(env, c["name"].split()[0])
+        assert later[0]["time"] < _ce_word(env)["time"]
+
+
+@pytest.mark.parametrize("variant", ["contract", "handover"])
+@pytest.mark.parametrize("level", [4, 5])
+def test_customer_escalation_the_assistant_s_say_is_written_and_the_word_resolves_to_the_mail(variant, level):
+    for seed in range(3):
+        env = _at_level("customer-escalation", level, seed, variant=variant)
+        world, f = env.world, env.scenario.facts
+        now = world.clock.now
+        mail = world.services["workmail"].table("messages")[f["mail"]]
+        asst = f["assistant"]
+        # the signature says whose word counts on the call times, before the word
+        assert f"my assistant {asst['name']} ({asst['phone']})" in mail["body"] and "last word" in mail["body"]
+        word = _ce_word(env)
+        assert mail["time"] < word["time"] < now
+        text = word["body"]
+        rows = world.services["helpdesk"].table("tickets")
+        names = [f["account"], f["account"].split()[0], f["contact"]["name"].split()[0], f["contact"]["name"]]
+        names += [rows[i]["subject"] for i in f["urgent"] + f["rest"]] + list(f["urgent"] + f["rest"])
+        assert not [n for n in names if n.lower() in text.lower()], text
+        assert "after all" not in text and "from now on" not in text
+        # the same person's same-shaped lines about other matters, before and after it
+        own = [m for m in world.services["sms"].table("messages").values() if m["number"] == asst["phone"]]
+        assert len(own) == 4 and all(m["body"].startswith("re the ") and "came in at" in m["body"] for m in own)
+        # "the call request that came in at HH:MM on <day>": within the week, one record fits, the mail
+        hhmm, weekday = _came_in(text)
+        fits = []
+        for service in ("workmail", "mail", "sms"):
+            if service not in world.services:
+                continue
+            for m in world.services[service].table("messages").values():
+                t = clock.to_datetime(m["time"])
+                if now - 7 * clock.DAY < m["time"] <= word["time"] and f"{t:%H:%M}" == hhmm and f"{t:%A}" == weekday:
+                    fits.append(m["id"])
+        assert fits == [f["mail"]]
+        # the window it gives is one the contact never offered
+        a, b = f["windows"][0]
+        assert len(f["windows"]) == 1 and f"{clock.fmt(a)[-5:]}-{clock.fmt(b)[-5:]}" in text
+        assert all(not (a < y and x < b) for x, y in f["withdrawn"])
+
+
+@pytest.mark.parametrize("variant", ["contract", "handover"])
+@pytest.mark.parametrize("level", [4, 5])
+def test_customer_escalation_the_window_the_contact_kept_fails_and_the_oracle_passes(variant, level):
+    from claw_gym.envs.customer_escalation import _solve
+
+    env = _at_level("customer-escalation", level, 1, variant=variant)
+    verdict = _play(env, env.oracle_actions())
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    f = env.scenario.facts
+    kept = f["withdrawn"][-1]  # the window the contact's own text left open (the answer before session 32)
+    failed = _failed(_play(env, _solve(env.world, f, kept, f["urgent"])))
+    assert failed == [f"a call with {f['contact']['name']} is booked inside a time they offered"]
+
+
+@pytest.mark.parametrize("variant", ["contract", "handover"])
+def test_customer_escalation_level_5_answers_both_escalation_contacts(variant):
+    from claw_gym.envs.customer_escalation import _solve
+
+    env = _at_level("customer-escalation", 5, 2, variant=variant)
+    f = env.scenario.facts
+    assert f["boss"]
+    rule = "both escalation contacts" if variant == "contract" else "send it to both of them"
+    where = (
+        [r["content"] for r in env.world.services["files"].table("files").values() if r["path"].endswith("MSA.txt")]
+        if variant == "contract"
+        else [m["text"] for m in env.world.services["chat"].table("messages").values()]
+    )
+    assert [t for t in where if f["account"] in t and rule in t]
+    steps = _solve(env.world, {**f, "boss": ""}, f["windows"][-1], f["urgent"])  # replies to the contact only
+    assert _failed(_play(env, steps)) == ["the account's other escalation contact got the answer too"]
+    env.reset(seed=2)  # a separate mail to the other contact does it too
+    tell = A.api("workmail.send", to=[f["boss"]], subject="Escalation", body="Both tickets are urgent now.")
+    verdict = _play(env, [*steps[:-1], tell, steps[-1]])
+    assert verdict["passed"] and not verdict["violations"], verdict
