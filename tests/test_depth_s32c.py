@@ -147,3 +147,104 @@ def test_customer_escalation_level_5_answers_both_escalation_contacts(variant):
     tell = A.api("workmail.send", to=[f["boss"]], subject="Escalation", body="Both tickets are urgent now.")
     verdict = _play(env, [*steps[:-1], tell, steps[-1]])
     assert verdict["passed"] and not verdict["violations"], verdict
+
+
+# ---- new-hire-setup --------------------------------------------------------------------------------
+def _nh_word(env) -> dict:
+    return env.world.services["chat"].table("messages")[env.scenario.facts["word"]]
+
+
+@pytest.mark.parametrize("variant", ["report", "buddy"])
+@pytest.mark.parametrize("level", [4, 5])
+def test_new_hire_setup_the_players_searches_miss_the_manager_s_word(variant, level):
+    for seed in range(3):
+        env = _at_level("new-hire-setup", level, seed, variant=variant)
+        f = env.scenario.facts
+        hire, word = f["hire"], f["word"]
+        assert word
+        probes = [("", hire["name"]), ("", hire["name"].split()[0]), (hire["name"], ""), (hire["name"].split()[0], "")]
+        probes += [
+            (hire["email"], ""),
+            (f["new_phone"], ""),
+            (hire["phone"], ""),
+            (hire["laptop"], ""),
+            (f["role"], ""),
+        ]
+        probes += [(f["ticket"], ""), ("offer", ""), ("catch-up", ""), ("1:1", ""), ("weekly", ""), ("buddy", "")]
+        probes += [("from now on", ""), ("after all", ""), (clock.fmt_date(f["start"]), "")]
+        for text, person in probes:
+            assert word not in _found(env, text, person), (text, person)
+        # no text from the manager moves the slot any more (the level-4 answer before session 32)
+        sms = env.world.services["sms"].table("messages").values()
+        assert not [m for m in sms if "from now on" in m["body"] or "planning" in m["body"]]
+
+
+@pytest.mark.parametrize("variant", ["report", "buddy"])
+@pytest.mark.parametrize("level", [4, 5])
+def test_new_hire_setup_the_manager_s_say_is_written_and_the_word_resolves_to_the_hire_s_offer(variant, level):
+    for seed in range(3):
+        env = _at_level("new-hire-setup", level, seed, variant=variant)
+        world, f = env.world, env.scenario.facts
+        word = _nh_word(env)
+        sender = word["sender"]
+        # whose say: the person's own note, written before the word
+        notes = [n for n in world.services["notes"].table("notes").values() if n["title"] == "Running list"]
+        say = [n for n in notes if f"{sender.split()[0]} has the last word on days and times" in n["body"]]
+        assert say and min(n["updated"] for n in say) < word["time"]
+        text = word["text"]
+        hire = f["hire"]
+        names = [hire["name"], hire["name"].split()[0], f["role"], hire["laptop"], "offer", "catch-up", "1:1"]
+        assert not [n for n in names if n.lower() in text.lower()], text
+        assert "after all" not in text and "from now on" not in text
+        assert f"{f['rule'][0]}s {f['rule'][1]}" in text and f"{f['written'][0]}s {f['written'][1]}" not in text
+        # among the manager's same-shaped lines about other matters in the same DM
+        dm = [m for m in world.services["chat"].table("messages").values() if m["channel"] == word["channel"]]
+        shaped = [m for m in dm if m["sender"] == sender and m["text"].startswith("re what you sent out at ")]
+        assert len(shaped) >= 4 and any(m["time"] > word["time"] for m in shaped)
+        # "what you sent out at HH:MM on D Month": of the person's sent mail, only the hire's offer fits
+        m = re.match(r"re what you sent out at (\d\d:\d\d) on (\d+ \w+):", text)
+        assert m, text
+        fits = []
+        for service in ("workmail", "mail"):
+            if service not in world.services:
+                continue
+            for r in world.services[service].table("messages").values():
+                t = clock.to_datetime(r["time"])
+                if r.get("folder") == "sent" and f"{t:%H:%M}" == m.group(1) and f"{t.day} {t:%B}" == m.group(2):
+                    fits.append(r["time"])
+        assert fits == [hire["sent"]]
+        offers = [o["sent"] for o in f["others"]]
+        assert hire["sent"] not in offers
+
+
+@pytest.mark.parametrize("variant", ["report", "buddy"])
+@pytest.mark.parametrize("level", [4, 5])
+def test_new_hire_setup_the_written_slot_fails_and_the_oracle_passes(variant, level):
+    from claw_gym.envs.new_hire_setup import DAYS, _solve
+
+    env = _at_level("new-hire-setup", level, 1, variant=variant)
+    verdict = _play(env, env.oracle_actions())
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    f = env.scenario.facts
+    wd, (hh, mm) = DAYS.index(f["written"][0]), (int(x) for x in f["written"][1].split(":"))
+    first = f["start"] + ((wd - clock.weekday(f["start"])) % 7) * clock.DAY
+    first = clock.day_start(first) + hh * clock.HOUR + mm * clock.MINUTE
+    old = [first + k * 7 * clock.DAY for k in range(4)]
+    failed = _failed(_play(env, _solve(env.world, {**f, "slots": old}, f["new_phone"])))
+    assert failed == ["the first four weekly catch-ups are booked with the hire invited", "no catch-up at another time"]
+
+
+@pytest.mark.parametrize("variant", ["report", "buddy"])
+def test_new_hire_setup_level_5_tells_the_manager_and_a_dm_does_it(variant):
+    from claw_gym.envs.new_hire_setup import _solve
+
+    env = _at_level("new-hire-setup", 5, 2, variant=variant)
+    f = env.scenario.facts
+    assert f["tell"]["email"]
+    steps = [a for a in _solve(env.world, f, f["new_phone"]) if f["tell"]["email"] not in a]
+    assert _failed(_play(env, steps)) == ["the manager heard that the catch-ups are booked"]
+    env.reset(seed=2)  # a line in the manager's DM does it too
+    dm = A.api("chat.post", channel=f["tell"]["dm"], text="All four are in the calendar.")
+    verdict = _play(env, [*steps[:-1], dm, steps[-1]])
+    assert verdict["passed"] and not verdict["violations"], verdict

@@ -81,6 +81,9 @@ OTHERS = [
     ("quote", "go with it after all, the cheaper one left out delivery"),
 ]
 
+#: the same, without the words the players' searches try ("after all", "from now on")
+PLAIN = [(thing, verdict) for thing, verdict in OTHERS if "after all" not in verdict and "from now on" not in verdict]
+
 Refer = Callable[[str, int], str]
 
 
@@ -115,6 +118,12 @@ def lines_about(ctx: Ctx, refer: Refer, n: int, before: int, *, pool: Sequence[t
     return out
 
 
+def sent_out(thing: str, t: int) -> str:
+    """ "what you sent out at 10:42 on 14 October": the person's own outgoing record by its time (``thing``
+    unnamed: the words a search would try stay out of the line)."""
+    return f"what you sent out at {clock.fmt(t)[-5:]} on {day_month(t)}"
+
+
 def word_in_dm(
     ctx: Ctx,
     sender: str,
@@ -124,12 +133,13 @@ def word_in_dm(
     refer: Refer,
     *,
     n_others: int = 3,
+    pool: Sequence[tuple[str, str]] = OTHERS,
 ) -> str:
     """``sender`` writes ``line`` ("re <reference>: <verdict>", built with ``refer``) in their DM with the person
     at ``t`` (a mid-episode arrival when ``t`` is after now), among ``n_others`` lines of the same shape about
-    other matters: on earlier days, and one later the same day. Returns the deciding line's id."""
+    other matters (from ``pool``): on earlier days, and one later the same day. Returns the deciding line's id."""
     dm = dm_channel(first)
-    others = ctx.sample(OTHERS, n_others)
+    others = ctx.sample(list(pool), n_others)
     for k, (thing, verdict) in enumerate(others):
         if k == n_others - 1:  # one after the deciding line, the same day
             at = t + int(ctx.rng.integers(20, 50)) * clock.MINUTE + int(ctx.rng.integers(0, 60))
