@@ -38,6 +38,15 @@ def _found(env, text: str = "", person: str = "") -> set[str]:
             return out
 
 
+def _misses(env, seed: int, probes: list[tuple[str, str]], record: str) -> None:
+    """None of the searches (text, person) finds ``record``; the world is built afresh every ten searches (an
+    episode has a step budget), the same world at the same seed."""
+    for k, (text, person) in enumerate(probes):
+        if k and k % 10 == 0:
+            env.reset(seed=seed)
+        assert record not in _found(env, text, person), (text, person)
+
+
 def _came_in(line: str) -> tuple[str, str]:
     """ "re the X that came in at 10:42 on Tuesday: ..." -> ("10:42", "Tuesday")."""
     m = re.search(r"came in at (\d\d:\d\d) on (\w+day)", line)
@@ -65,8 +74,7 @@ def test_customer_escalation_the_players_searches_miss_the_assistant_s_word(vari
         probes += [(rows[i]["subject"], "") for i in f["urgent"] + f["rest"]]
         probes += [(i, "") for i in f["urgent"] + f["rest"]]
         probes += [("from now on", ""), ("after all", ""), ("escalation", ""), ("call", "")]
-        for text, person in probes:
-            assert word not in _found(env, text, person), (text, person)
+        _misses(env, seed, probes, word)
         # the contact's own later text is found by their name: it is not the last word
         later = [m for m in env.world.services["sms"].table("messages").values() if m["number"] == c["phone"]]
         assert len(later) == 1 and later[0]["id"] in _found(env, c["name"].split()[0])
@@ -172,8 +180,7 @@ def test_new_hire_setup_the_players_searches_miss_the_manager_s_word(variant, le
         ]
         probes += [(f["ticket"], ""), ("offer", ""), ("catch-up", ""), ("1:1", ""), ("weekly", ""), ("buddy", "")]
         probes += [("from now on", ""), ("after all", ""), (clock.fmt_date(f["start"]), "")]
-        for text, person in probes:
-            assert word not in _found(env, text, person), (text, person)
+        _misses(env, seed, probes, word)
         # no text from the manager moves the slot any more (the level-4 answer before session 32)
         sms = env.world.services["sms"].table("messages").values()
         assert not [m for m in sms if "from now on" in m["body"] or "planning" in m["body"]]
@@ -247,4 +254,104 @@ def test_new_hire_setup_level_5_tells_the_manager_and_a_dm_does_it(variant):
     env.reset(seed=2)  # a line in the manager's DM does it too
     dm = A.api("chat.post", channel=f["tell"]["dm"], text="All four are in the calendar.")
     verdict = _play(env, [*steps[:-1], dm, steps[-1]])
+    assert verdict["passed"] and not verdict["violations"], verdict
+
+
+# ---- receipt-policy --------------------------------------------------------------------------------
+def _rp_word(env) -> dict:
+    return env.world.services["chat"].table("messages")[env.scenario.facts["waiver"]]
+
+
+@pytest.mark.parametrize("variant", ["limit", "team"])
+@pytest.mark.parametrize("level", [4, 5])
+def test_receipt_policy_the_players_searches_miss_the_controller_s_waiver(variant, level):
+    for seed in range(3):
+        env = _at_level("receipt-policy", level, seed, variant=variant)
+        world, f = env.world, env.scenario.facts
+        word = f["waiver"]
+        assert word
+        chat = world.services["chat"].table("messages").values()
+        boss = (
+            next(m["sender"] for m in chat if m["channel"] == "general" and "finance just told me" in m["text"])
+            if (variant == "limit")
+            else next(m["sender"] for m in chat if "team budget now" in m["text"])
+        )
+        probes = [("", boss), ("", boss.split()[0]), (boss, ""), (boss.split()[0], ""), (f["boss"], "")]
+        for m in f["meals"]:
+            probes += [(m["place"], ""), (f"{m['amount']:.2f}", ""), (m["tx"], ""), (m["date"], "")]
+        probes += [("receipt", ""), ("dinner", ""), ("meal", ""), ("lunch", ""), ("claim", ""), ("expense", "")]
+        probes += [("from now on", ""), ("after all", ""), ("itemised", ""), ("waive", "")]
+        _misses(env, seed, probes, word)
+        # the manager's DM holds no word on it: reading the signer's DMs misses it too
+        assert _rp_word(env)["channel"] != f"dm-{boss.split()[0].lower()}"
+
+
+@pytest.mark.parametrize("variant", ["limit", "team"])
+@pytest.mark.parametrize("level", [4, 5])
+def test_receipt_policy_the_controller_s_say_is_written_and_the_waiver_resolves_to_one_dinner(variant, level):
+    for seed in range(3):
+        env = _at_level("receipt-policy", level, seed, variant=variant)
+        world, f = env.world, env.scenario.facts
+        word = _rp_word(env)
+        assert word["sender"] == f["controller"]
+        mails = world.services["workmail"].table("messages").values()
+        policy = [m for m in mails if m["subject"] == "Expense policy: what changes this quarter"]
+        assert len(policy) == 1 and f"finance controller, {f['controller']}, can waive" in policy[0]["body"]
+        assert policy[0]["time"] < word["time"] < world.clock.now
+        text = word["text"]
+        names = [m["place"] for m in f["meals"]] + [f"{m['amount']:.2f}" for m in f["meals"]]
+        names += ["receipt", "dinner", "meal", "lunch", "claim", "expense", "after all", "from now on"]
+        entries = world.services["calendar"].table("entries").values()
+        names += [e["title"] for e in entries if e["start"] >= world.clock.now - 8 * clock.DAY]
+        assert not [n for n in names if n.lower() in text.lower()], text
+        # the DM is the controller's alone, with their same-shaped lines about other matters
+        dm = [m for m in world.services["chat"].table("messages").values() if m["channel"] == word["channel"]]
+        assert {m["sender"] for m in dm} == {f["controller"]} and len(dm) >= 4
+        assert all(m["text"].startswith("re ") for m in dm)
+        # "re your 19:30 on the 12th": of the calendar's entries, only the waived dinner fits
+        m = re.match(r"re your (\d\d:\d\d) on the (\d+)(st|nd|rd|th):", text)
+        assert m, text
+        fits = [
+            e
+            for e in entries
+            if world.clock.now - 31 * clock.DAY < e["start"] < word["time"]
+            and f"{clock.to_datetime(e['start']):%H:%M}" == m.group(1)
+            and clock.to_datetime(e["start"]).day == int(m.group(2))
+        ]
+        waived = [x for x in f["meals"] if x["role"] == "waived"]
+        assert len(waived) == 1 and len(fits) == 1 and fits[0]["location"] == waived[0]["place"]
+        assert fits[0]["title"].startswith("Dinner with ") and not waived[0]["receipt"]
+        assert waived[0]["amount"] > f["limit"] and waived[0]["claim"]
+
+
+@pytest.mark.parametrize("variant", ["limit", "team"])
+@pytest.mark.parametrize("level", [4, 5])
+def test_receipt_policy_chasing_the_waived_dinner_fails_and_the_oracle_passes(variant, level):
+    from claw_gym.envs.receipt_policy import oracle
+
+    env = _at_level("receipt-policy", level, 1, variant=variant)
+    verdict = _play(env, env.oracle_actions())
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    f = env.scenario.facts
+    before = [{**m, "claim": False, "chase": True} if m["role"] == "waived" else m for m in f["meals"]]
+    waived = next(m for m in f["meals"] if m["role"] == "waived")
+    failed = _failed(_play(env, oracle(env.world, {**f, "meals": before})))
+    assert failed == [f"{waived['place']} {waived['date']} (EUR {waived['amount']:.2f}) submitted under meals"]
+
+
+@pytest.mark.parametrize("variant", ["limit", "team"])
+def test_receipt_policy_level_5_tells_the_controller_and_a_mail_does_it(variant):
+    env = _at_level("receipt-policy", 5, 2, variant=variant)
+    f = env.scenario.facts
+    mails = env.world.services["workmail"].table("messages").values()
+    policy = [m for m in mails if m["subject"] == "Expense policy: what changes this quarter"]
+    assert "tell them once you've claimed it" in policy[0]["body"] and f["tell"]["email"]
+    steps = [a for a in env.oracle_actions() if f["tell"]["dm"] not in a]
+    assert _failed(_play(env, steps)) == [
+        f"the finance controller ({f['controller']}) heard the waived meal is claimed"
+    ]
+    env.reset(seed=2)  # a mail to their address does it too
+    mail = A.api("workmail.send", to=[f["tell"]["email"]], subject="Dinner", body="Claimed, thanks for signing it off.")
+    verdict = _play(env, [*steps[:-1], mail, steps[-1]])
     assert verdict["passed"] and not verdict["violations"], verdict
