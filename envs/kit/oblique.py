@@ -12,7 +12,10 @@ with someone whose say is written, among lines about other matters (sales-day, s
 xdev-figure-text); :func:`post_lines` posts "re my mail of 14 October: ..." lines at working hours, as
 work mails in a world without chat (invoice-expense, statement-reconcile, trip-expenses); :func:`word_among`
 sends a stand-in's word through the family's own door with lines spread either side of it (dual-invite-dnd,
-xdev-shift-alarms, phone-missed-call). Issue 21, session 31.
+xdev-shift-alarms, phone-missed-call). Issue 21, session 31. Session 32: :func:`lines_about` builds the other
+lines for :func:`among` through any door (customer-escalation: a customer's assistant's texts), :func:`sent_out`
+refers to the person's own sent record by its time (new-hire-setup), and ``PLAIN`` is ``OTHERS`` without the
+words the players search for (word_in_dm's ``pool``: new-hire-setup, receipt-policy).
 """
 
 from __future__ import annotations
