@@ -29,7 +29,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, field_in
 from claw_gym.world import World
 
-from .kit import errands, notation, plant, records
+from .kit import errands, notation, oblique, plant, records
 
 STEMS = ["Northgate", "Bramley", "Kestrel", "Ashford", "Whitmore"]
 KINDS = ["Foods", "Freight", "Family Dental", "Finance", "Fabrics"]
@@ -61,6 +61,18 @@ ISSUES = [
 LATER = [
     "Hi, {first} here - re my mail: {day} doesn't work for me after all, sorry. The other time is fine.",
     "{first} again. Scratch {day} from what I sent, something came up. The other slot still works.",
+]
+
+#: levels 4-5: the contact's assistant, who keeps their diary (their signature says so)
+ASSISTANTS = ["Fiona Reyes", "Jonas Weber", "Priya Nair", "Lucia Romero", "Tomas Kral"]
+#: the assistant's same-shaped texts about other matters between the two firms (none is the escalation)
+ASSISTANT_OTHERS = [
+    ("renewal quote", "with our finance team, you'll hear by Friday"),
+    ("training invite", "two of us will join, names to follow"),
+    ("invoice", "paid on our side yesterday"),
+    ("site visit request", "any morning that week works, ask for me at reception"),
+    ("survey", "filled in, thanks"),
+    ("order form", "signed, the scan is on its way"),
 ]
 
 
@@ -140,7 +152,13 @@ def generate(ctx: Ctx) -> Scenario:
             f"{former}\n{acc}",
             read=False,
         )
-    mail = plant.mail_in(
+    asst = {"name": ctx.pick(ASSISTANTS), "phone": notation.phone_number(ctx)} if d >= 4 else None
+    diary = (  # levels 4-5: whose word on the call times counts, in the contact's signature
+        f"\nCall times: my assistant {asst['name']} ({asst['phone']}) keeps my diary and has the last word on it."
+        if asst
+        else ""
+    )
+    mail_rec = plant.mail_in(
         ctx,
         "workmail",
         t_mail,
@@ -148,9 +166,10 @@ def generate(ctx: Ctx) -> Scenario:
         f"Escalation: open tickets with {acc}",
         f'Hello,\n\nI\'m escalating two issues that are stopping our team: "{rows[urgent[0]]["subject"]}" and '
         f'"{rows[urgent[1]]["subject"]}". Please treat both as urgent, as our contract allows.\n\nI\'d like a '
-        f"call about it. I'm free {offered}.\n\nRegards,\n{contact}\n{acc}\n{target['phone']}",
+        f"call about it. I'm free {offered}.\n\nRegards,\n{contact}\n{acc}\n{target['phone']}{diary}",
         read=False,
-    )["id"]
+    )
+    mail = mail_rec["id"]
     plant.mail_in(
         ctx,
         "workmail",
@@ -161,19 +180,39 @@ def generate(ctx: Ctx) -> Scenario:
         f'"{rows[mine[-1]]["subject"]}". Please bump everything today.\n\n{colleague}',
         read=False,
     )
-    gone = None
+    gone: tuple[int, int] | None = None
+    withdrawn: list[tuple[int, int]] = []
+    offered_days = [clock.day_start(a) for a, _ in windows]
     if d >= 3:  # one window goes away, by text
         gone = windows.pop(0)
+        withdrawn = [gone]
         day = notation.day_text(gone[0])
+        t_sms = plant.jitter(ctx, t_mail + int(ctx.rng.integers(2, 6)) * clock.HOUR)
         plant.sms(
             ctx,
-            plant.jitter(ctx, t_mail + int(ctx.rng.integers(2, 6)) * clock.HOUR),
+            t_sms,
             target["phone"],
             ctx.pick(LATER).format(first=contact.split()[0], day=day)
             if d >= 4
             else f"Hi, {contact.split()[0]} from {acc} here. {day} doesn't work for me after all, sorry - the "
             "other time is fine.",
             who=contact,
+        )
+    word = ""
+    if asst:  # the assistant, later, by text among their lines about other matters: neither time, another one
+        withdrawn, windows = withdrawn + windows, [_instead(ctx, offered_days)]
+        a, b = windows[0]
+        line = (
+            f"re {oblique.came_in(ctx.now)('mail', mail_rec['time'])}: neither time works any more - "
+            f"{notation.day_text(a)} {notation.hhmm(a)}-{notation.hhmm(b)} instead"
+        )
+        start = t_sms + clock.HOUR
+        others = oblique.lines_about(ctx, oblique.came_in(ctx.now), 3, start, pool=ASSISTANT_OTHERS)
+        name, phone = asst["name"], asst["phone"]
+        word = str(
+            oblique.among(
+                ctx, lambda t, text: plant.sms(ctx, t, phone, text, who=name), line, others, start, ctx.now - clock.HOUR
+            )["id"]
         )
     before = records.ids_now(ctx, ("calendar", "entries"))
     return Scenario(
@@ -193,12 +232,24 @@ def generate(ctx: Ctx) -> Scenario:
             "others": [i for a in accounts[1:] for i in tickets_of[a]],
             "windows": windows,
             "gone": gone,
+            "withdrawn": withdrawn,
+            "assistant": asst or {"name": "", "phone": None},
+            "word": word,
+            "boss": _addr(target["authorised"][1], acc) if d >= 5 else "",
             "written": written,
             "kept_in": ctx.variant,
             "start": ctx.now,
             "before": before,
         },
     )
+
+
+def _instead(ctx: Ctx, taken: list[int]) -> tuple[int, int]:
+    """The window the contact's assistant offers instead: a working day ahead that is neither offered day."""
+    days = [k for k in range(1, 9) if clock.weekday(ctx.at(k, 0)) < 5 and clock.day_start(ctx.at(k, 0)) not in taken]
+    k = ctx.pick(days)
+    h = int(ctx.rng.integers(9, 15))
+    return ctx.at(k, h), ctx.at(k, h + 2)
 
 
 def _windows(ctx: Ctx) -> list[tuple[int, int]]:
@@ -214,6 +265,10 @@ def _windows(ctx: Ctx) -> list[tuple[int, int]]:
 
 def _authority(ctx: Ctx, lists: list[dict[str, Any]], t: int) -> None:
     """Who may escalate, per account, written the way this person keeps it."""
+    # level 5: a written rule asks for the answer to reach both escalation contacts
+    both = (
+        " The supplier answers each escalation in writing to both escalation contacts." if ctx.difficulty >= 5 else ""
+    )
     if ctx.variant == "contract":
         for k, x in enumerate(lists):
             a, b = x["authorised"]
@@ -225,7 +280,7 @@ def _authority(ctx: Ctx, lists: list[dict[str, Any]], t: int) -> None:
                 f"yearly.\n2. Fees: as in the order form; invoices net 30.\n3. Support: business hours, first "
                 f"response within one working day.\n4. Escalation contacts: {a} and {b}. Tickets either of them "
                 f"escalates are handled as urgent (4 hour response); requests from other staff follow "
-                f"the normal queue.\n5. Data protection: see annex B.\n6. Termination: 90 days' notice.\n",
+                f"the normal queue.{both}\n5. Data protection: see annex B.\n6. Termination: 90 days' notice.\n",
             )
         return
     colleague = ctx.pick(ctx.persona.by_relation("colleague"))
@@ -238,7 +293,8 @@ def _authority(ctx: Ctx, lists: list[dict[str, Any]], t: int) -> None:
             colleague.name,
             f"{ctx.persona.me.first} handing {x['account']} over to you: renewal talks are slow, be patient. "
             f"only {a} and {b} can escalate under their contract - whatever they escalate is urgent, everyone "
-            f"else goes in the normal queue, however loud.",
+            f"else goes in the normal queue, however loud."
+            + (" whatever you answer an escalation, send it to both of them." if both else ""),
         )
 
 
@@ -309,7 +365,15 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         bool(inside) and len(inside) == len(calls),
         f"{count(len(calls), 'invite')}: {', '.join(clock.fmt(r['start']) for r in calls) or 'none'}; open: "
         + "; ".join(f"{clock.fmt(a)}-{notation.hhmm(b)}" for a, b in f["windows"]),
-        because="the contact's mail offers the windows" + ("; their later text takes one back" if f["gone"] else ""),
+        because="the contact's mail offers the windows"
+        + (
+            "; their assistant, who has the last word on their diary (their signature), later offers another time "
+            "instead of both"
+            if f["assistant"]["name"]
+            else "; their later text takes one back"
+            if f["gone"]
+            else ""
+        ),
     )
     said = [
         m for m in errands.said_to(world, [c["email"], c["phone"]], f["start"]) if not m.door.startswith("calendar")
@@ -320,6 +384,15 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         f"{count(len(said), 'message')} to them (besides invites)",
         because="the instruction asks to reply to them",
     )
+    if f.get("boss"):
+        told = [m for m in errands.said_to(world, [f["boss"]], f["start"]) if not m.door.startswith("calendar")]
+        g.expect(
+            "the account's other escalation contact got the answer too",
+            bool(told),
+            f"{count(len(told), 'message')} to {f['boss']}",
+            because="the contract (or the handover) says an escalation is answered to both escalation contacts; "
+            "the contact took over the part of the one who left, the other is still on the list",
+        )
 
 
 def _solve(world: World, f: dict[str, Any], window: tuple[int, int], urgent: list[str]) -> list[str]:
@@ -362,6 +435,7 @@ def _solve(world: World, f: dict[str, Any], window: tuple[int, int], urgent: lis
             id=f["mail"],
             body=f"Dear {c['name'].split()[0]},\n\nboth tickets are now urgent "
             f"and we're on them. I've sent an invite for a call on {clock.fmt(start)}.\n\nBest regards",
+            **({"cc": [f["boss"]]} if f.get("boss") else {}),
         ),
     ]
     return reads + writes + [A.api("helpdesk.list", status="open"), A.finish("Escalation handled.")]
@@ -417,6 +491,6 @@ FAMILY = Family(
             Own("crm.activities", where=field_in("deal", "deal"), new=True),
             Own("crm.deals", ids=("deal",)),
         ),
-        parties=("contact.email", "contact.phone", "colleague", "former"),
+        parties=("contact.email", "contact.phone", "colleague", "former", "boss", "assistant.phone"),
     ),
 )

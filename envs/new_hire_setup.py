@@ -12,7 +12,10 @@ from the template in the person's files.
 At difficulty 4 the offer thread is >= 30 days old, at 5 >= 60, among >= 3 same-shaped threads; there a
 second hire for the same role starts the other Monday (their own open ticket, another laptop), a third
 open "New starter" ticket waits for another role, the rule (worded without "1:1" or "catch-up") sits
-beside a "1:1" line about the person's own meeting, and the manager's later text moves the slot.
+beside a "1:1" line about the person's own meeting, and the manager (whose say on the team's weekly slots is
+written in the person's note) later moves the slot in their DM, naming the hire only by when the person sent the
+offer out ("re what you sent out at 10:42 on 14 October: ..."), among their same-shaped lines about other
+matters (:mod:`.kit.oblique`). At 5 the rule also asks to tell the manager once they're booked.
 Variants: ``report`` (the person manages the hire; the rule is a line in their own note) and
 ``buddy`` (the person is the hire's buddy; the rule is an aside in their manager's mail).
 """
@@ -24,12 +27,13 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
+from claw_gym.persona import Person
 from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import errands, notation, plant, records, rules, senders
+from .kit import errands, notation, oblique, plant, records, rules, senders
 
 ROLES = ["data analyst", "backend engineer", "product designer", "account manager", "QA engineer"]
 CANDIDATES = [
@@ -107,7 +111,15 @@ def _thread(ctx: Ctx, who: str, role: str, t: int, outcome: str, start: int, lap
         ctx, "workmail", reply_t, email, f"Re: {subject}", body, who=who, read=True, in_reply_to=offer["id"]
     )
     mid = reply["id"]
-    return {"name": who, "email": email, "phone": phone, "laptop": laptop, "start": start, "reply": mid}
+    return {
+        "name": who,
+        "email": email,
+        "phone": phone,
+        "laptop": laptop,
+        "start": start,
+        "reply": mid,
+        "sent": offer["time"],
+    }
 
 
 def generate(ctx: Ctx) -> Scenario:
@@ -183,9 +195,10 @@ def generate(ctx: Ctx) -> Scenario:
                 )["id"]
             )
     wd, hh, mm = int(ctx.rng.integers(0, 5)), int(ctx.rng.integers(9, 17)), int(ctx.pick([0, 15, 30, 45]))
-    _rule(ctx, wd, hh, mm, role, offered)
-    if d >= 4:  # the slot moved later, by a text from the manager that doesn't say "catch-up" or "1:1"
-        wd, hh, mm = _moved(ctx, wd, hh, mm)
+    signer = _rule(ctx, wd, hh, mm, role, offered)
+    word, written = "", (wd, hh, mm)
+    if d >= 4:  # the slot moved later, by the manager's word naming the hire's offer only by when it went out
+        wd, hh, mm, word = _moved(ctx, wd, hh, mm, hire["sent"])
     first = start + ((wd - clock.weekday(start)) % 7) * clock.DAY
     first = clock.day_start(first) + hh * clock.HOUR + mm * clock.MINUTE
     slots = [first + k * 7 * clock.DAY for k in range(4)]
@@ -216,6 +229,11 @@ def generate(ctx: Ctx) -> Scenario:
             "slots": slots,
             "rule": [DAYS[wd], f"{hh:02d}:{mm:02d}"],
             "moved": d >= 4,
+            "word": word,
+            "tell": {"email": signer.email, "phone": signer.phone, "dm": oblique.dm_channel(signer.first)}
+            if d >= 5
+            else {"email": None, "phone": None, "dm": None},
+            "written": [DAYS[written[0]], f"{written[1]:02d}:{written[2]:02d}"],
             "role": role,
             "start": start,
             "t0": ctx.now,
@@ -225,25 +243,36 @@ def generate(ctx: Ctx) -> Scenario:
     )
 
 
-def _rule(ctx: Ctx, wd: int, hh: int, mm: int, role: str, t: int) -> None:
+def _rule(ctx: Ctx, wd: int, hh: int, mm: int, role: str, t: int) -> Person:
     """Where the catch-up rule is written: the person's own note, or an aside in their manager's mail; worded
     without "1:1" or "catch-up". From difficulty 4 a line that does say "1:1" is about the person's own
     meeting with their manager (it doesn't apply)."""
     when = f"{DAYS[wd]}s at {hh:02d}:{mm:02d}"
+    lead = ctx.persona.by_relation("manager")[0]
+    tell = ""  # level 5: the manager asks to hear once they're booked
+    if ctx.difficulty >= 5:
+        tell = (
+            f" - tell {lead.first} once they're in the calendar"
+            if ctx.variant == "report"
+            else " Let me know once they're in your calendar."
+        )
     decoy = []
     if ctx.difficulty >= 4:
         other = f"{DAYS[(wd + 2) % 5]}s {(hh + 3) % 8 + 9:02d}:{ctx.pick(['00', '30'])}"
-        decoy = [f"my own 1:1 with {ctx.persona.by_relation('manager')[0].first} is on {other} now, 30 min"]
+        decoy = [f"my own 1:1 with {lead.first} is on {other} now, 30 min"]
+        # whose word counts on the team's weekly slots, written before it comes (session 32)
+        decoy.append(f"the team's weekly slots: {lead.first} has the last word on days and times (planning)")
     if ctx.variant == "report":
         plant.note(
             ctx,
             rules.minute(ctx, t - int(ctx.rng.integers(15, 40)) * clock.DAY),
             "Running list",
             errands.bury(
-                ctx, [f"new people on my team: half an hour with me every week, {when}, from week one", *decoy]
+                ctx,
+                [f"new people on my team: half an hour with me every week, {when}, from week one{tell}", *decoy],
             ),
         )
-        return
+        return lead
     boss = ctx.pick(ctx.persona.by_relation("manager"))
     plant.mail_in(
         ctx,
@@ -253,7 +282,7 @@ def _rule(ctx: Ctx, wd: int, hh: int, mm: int, role: str, t: int) -> None:
         f"Hiring the {role}",
         f"Hi {ctx.persona.me.first},\n\nthanks for sitting in on the interviews. Once we have someone, would you "
         f"be their buddy? The usual: half an hour with them every week, {when}, from their first week on - that "
-        f"slot works for the whole team. Also keep an eye on the budget sheet, I'll share it Friday.\n\n"
+        f"slot works for the whole team.{tell} Also keep an eye on the budget sheet, I'll share it Friday.\n\n"
         f"{boss.first}",
         read=True,
     )
@@ -264,22 +293,24 @@ def _rule(ctx: Ctx, wd: int, hh: int, mm: int, role: str, t: int) -> None:
             "Running list",
             errands.bury(ctx, decoy),
         )
+    return boss
 
 
-def _moved(ctx: Ctx, wd: int, hh: int, mm: int) -> tuple[int, int, int]:
-    """The manager's later text moving the weekly slot (another channel than the rule's; it names no topic
-    word a search would try). Returns the new weekday, hour and minute."""
+def _moved(ctx: Ctx, wd: int, hh: int, mm: int, sent: int) -> tuple[int, int, int, str]:
+    """The manager's later word moving the hire's weekly slot, in their DM among their same-shaped lines about
+    other matters; it names the hire only by when the person sent the offer out ("re what you sent out at
+    10:42 on 14 October: ..."), and no topic word a search would try. The new weekday, hour, minute and the
+    line's message id."""
     boss = ctx.persona.by_relation("manager")[0]
     nwd = (wd + int(ctx.rng.integers(1, 5))) % 5
     nhh, nmm = int(ctx.rng.integers(9, 17)), int(ctx.pick([0, 15, 30, 45]))
-    plant.sms(
-        ctx,
-        rules.minute(ctx, ctx.now - int(ctx.rng.integers(8, 20)) * clock.DAY),
-        boss.phone,
-        f"Heads-up: planning takes {DAYS[wd]}s {hh:02d}:{mm:02d} from now on, so the weekly half hour with anyone "
-        f"new moves to {DAYS[nwd]}s {nhh:02d}:{nmm:02d}. Thanks!",
+    line = (
+        f"re {oblique.sent_out('offer', sent)}: their half hour each week is {DAYS[nwd]}s {nhh:02d}:{nmm:02d}, "
+        "planning takes the old slot"
     )
-    return nwd, nhh, nmm
+    t = errands.office_hours(ctx, ctx.now - int(ctx.rng.integers(3, 8)) * clock.DAY)
+    msg = oblique.word_in_dm(ctx, boss.name, boss.first, t, line, oblique.sent_out, pool=oblique.PLAIN)
+    return nwd, nhh, nmm, msg
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
@@ -309,7 +340,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         f"{count(len(invited), 'entry', 'entries')} inviting them at "
         f"{', '.join(sorted(clock.fmt(s) for s in at)) or '-'}; missing {', '.join(missing) or 'none'}",
         because=f"the instruction asks for four weekly catch-ups; the rule says {f['rule'][0]}s at {f['rule'][1]} "
-        "from their first week" + ("" if not f.get("moved") else " (as the manager's later text moved it)"),
+        "from their first week" + ("" if not f.get("moved") else " (as the manager's later word in their DM moved it)"),
     )
     stray = sorted(clock.fmt(s) for s in at - set(f["slots"]))
     g.expect(
@@ -337,6 +368,15 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         because="the other tickets are for other people",
     )
     posts = [m for m in errands.said_to(world, [], f["t0"], f["channels"]) if _names(m.text, hire["name"])]
+    tell = f["tell"]
+    if tell["email"]:
+        told = errands.said_to(world, [tell["email"], tell["phone"]], f["t0"], [tell["dm"]])
+        g.expect(
+            "the manager heard that the catch-ups are booked",
+            bool(told),
+            f"{count(len(told), 'message')} to them",
+            because="the rule that sets the weekly slot asks to tell the manager once they're in the calendar",
+        )
     g.expect(
         "the hire is welcomed in the team chat",
         bool(posts),
@@ -415,6 +455,10 @@ def _solve(world: World, f: dict[str, Any], phone: str) -> list[str]:
             "files.write", path=f"Documents/Onboarding/{hire['name'].replace(' ', '-').lower()}.md", content=checklist
         ),
     ]
+    if f["tell"]["email"]:
+        writes.append(
+            A.api("workmail.send", to=[f["tell"]["email"]], subject=f"{first}", body="The first four are booked.")
+        )
     return reads + writes + [A.finish(f"{first} is set up.")]
 
 
@@ -449,7 +493,7 @@ FAMILY = Family(
             Own("helpdesk.tickets", ids=("ticket",)),
             Own("files.files", where=lambda r, f: str(r.get("path", "")).startswith("Documents/Onboarding/"), new=True),
         ),
-        parties=("hire.email", "work_email", "new_phone"),
-        channels=("channels",),
+        parties=("hire.email", "work_email", "new_phone", "tell.email", "tell.phone"),
+        channels=("channels", "tell.dm"),
     ),
 )

@@ -9,7 +9,11 @@ Meals over the limit without a receipt are not claimed; a to-do asks for each re
 days back among same-shaped policy mails and chat lines: each policy mail has an "itemised ... over N EUR"
 line about another matter, the limit's amendment no longer says "itemised", and a colleague's later chat
 hearsay (nobody confirms it) names another figure or matter; the manager hears which receipts are missing
-(4+) and the claimed receipts are copied to ~/Documents/expenses/claimed (5).
+(4+) and the claimed receipts are copied to ~/Documents/expenses/claimed (5). Since session 32, at 4-5 the policy
+mail also says only the finance controller (named) may waive the receipt, in writing, and the controller does so
+for one client dinner over the limit in their DM, naming it only by its time and day ("re your 19:30 on the 12th:
+fine without the slip, I've signed it off"), among their same-shaped lines about other matters: that dinner is
+claimed, not chased; at 5 the policy also asks to tell the controller once it is claimed.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, path_under
 from claw_gym.world import World
 
-from .kit import checks, plant, records, rules, views
+from .kit import checks, errands, oblique, plant, records, rules, senders, views
 
 RESTAURANTS = (
     "Trattoria Sole",
@@ -89,14 +93,20 @@ def _receipt(ctx: Ctx, name: str, t: int, amount: float) -> tuple[str, str]:
     return path, text
 
 
-def _policy(ctx: Ctx, limit: int, t: int, boss: Any) -> None:
-    """Finance's policy mail (the rule among other lines) and, from level 3, same-shaped policy mails."""
+def _policy(ctx: Ctx, limit: int, t: int, boss: Any, controller: str = "") -> None:
+    """Finance's policy mail (the rule among other lines) and, from level 3, same-shaped policy mails. Given
+    ``controller`` (levels 4-5), the mail also says who alone may waive the meal receipt rule."""
     dom = ctx.persona.work_domain
     lines = ctx.sample(list(POLICY_LINES), 4)
     lines.insert(
         int(ctx.rng.integers(1, 4)),
         f"Meals over {limit} EUR need an itemised receipt; under that the card line is enough.",
     )
+    if controller:
+        lines.append(
+            f"Only our finance controller, {controller}, can waive that for a meal, and only in writing"
+            + ("; tell them once you've claimed it." if ctx.difficulty >= 5 else ".")
+        )
     plant.mail_in(
         ctx,
         "workmail",
@@ -146,7 +156,8 @@ def generate(ctx: Ctx) -> Scenario:
     amend_back = rules.age(ctx, 5, 20)
     policy_t = rules.minute(ctx, ctx.now - amend_back - int(ctx.rng.integers(10, 15)) * clock.DAY)
     amend_t = rules.minute(ctx, ctx.now - amend_back)
-    _policy(ctx, old_limit, policy_t, boss)
+    controller, controller_mail = senders.staff(ctx, "finance") if ctx.difficulty >= 4 else ("", "")
+    _policy(ctx, old_limit, policy_t, boss, controller)
     channel = "general"
     # the amendment, worded without "receipt", "meal", "lunch" or "claim" (a search's first words)
     if ctx.variant == "limit" and ctx.difficulty >= 4:  # not the policy's words: no search for them finds it
@@ -202,11 +213,13 @@ def generate(ctx: Ctx) -> Scenario:
     meals: list[dict[str, Any]] = []
     # the roles the rules need: over the limit with a receipt, over without, between the limits (stale trap)
     roles = ["over_receipt", "over_missing", "between" if ctx.variant == "limit" else "team"] + ["under"] * n
+    if controller:  # levels 4-5: a dinner over the limit without a receipt whose receipt the controller waived
+        roles[3] = "waived"
     roles = [roles[int(i)] for i in ctx.rng.permutation(n)] if n <= 3 else ctx.sample(roles[:n], n)
     for k, day in enumerate(meal_days):
         role = roles[k]
-        t = _meal(ctx, day, dinner=role == "over_missing")
-        if role in ("over_receipt", "over_missing"):
+        t = _meal(ctx, day, dinner=role in ("over_missing", "waived"))
+        if role in ("over_receipt", "over_missing", "waived"):
             amount = ctx.money(old_limit + 8, 96)
         elif role == "between":
             amount = ctx.money(new_limit + 1, old_limit - 1)
@@ -219,18 +232,20 @@ def generate(ctx: Ctx) -> Scenario:
             receipt, text = _receipt(ctx, place, t, amount)
         else:
             who, account = clients[k]
-            title = f"{'Dinner' if role == 'over_missing' else 'Lunch'} with {who} ({account})"
+            title = f"{'Dinner' if role in ('over_missing', 'waived') else 'Lunch'} with {who} ({account})"
             attendees = [f"{who.split()[0].lower()}.{who.split()[1].lower()}@{account.split()[0].lower()}.example"]
-            receipt, text = _receipt(ctx, place, t, amount) if role not in ("over_missing", "between") else ("", "")
+            no_receipt = ("over_missing", "between", "waived")
+            receipt, text = _receipt(ctx, place, t, amount) if role not in no_receipt else ("", "")
         booked = rules.minute(ctx, t - int(ctx.rng.integers(2, 9)) * clock.DAY)
         plant.calendar(ctx, booked, title, t, t + 90 * clock.MINUTE, location=place, attendees=attendees)
         tx = plant.charge(
             ctx, t + int(ctx.rng.integers(50, 85)) * clock.MINUTE + int(ctx.rng.integers(0, 60)), amount, place
         )
         limit = new_limit
-        claim = role != "team" and (amount <= limit or bool(receipt))
+        claim = role != "team" and (amount <= limit or bool(receipt) or role == "waived")
         meals.append(
             {
+                "time": t,
                 "tx": tx["id"],
                 "place": place,
                 "amount": amount,
@@ -243,6 +258,7 @@ def generate(ctx: Ctx) -> Scenario:
             }
         )
     _earlier_claims(ctx)
+    waiver = _waive(ctx, controller, [m for m in meals if m["role"] == "waived"]) if controller else ""
     personal = []
     for k in range(1 + ctx.difficulty // 2):  # meals out without a calendar entry: private
         t = _meal(ctx, int(ctx.pick(days)), dinner=True) + 30 * clock.MINUTE
@@ -263,6 +279,12 @@ def generate(ctx: Ctx) -> Scenario:
             "depth": {"at": amend_t, "candidates": 1 + rules.candidates(ctx)},  # among same-shaped policy mails
             "meals": meals,
             "personal": personal,
+            "controller": controller,
+            # level 5: the policy asks to tell the controller once the waived meal is claimed
+            "tell": {"email": controller_mail, "dm": oblique.dm_channel(controller)}
+            if ctx.difficulty >= 5
+            else {"email": None, "dm": None},
+            "waiver": waiver,
             "limit": new_limit,
             "old_limit": old_limit,
             "boss": boss.email,
@@ -272,6 +294,19 @@ def generate(ctx: Ctx) -> Scenario:
             "before": records.ids_now(ctx, ("todo", "items"), ("expenses", "claims")),
         },
     )
+
+
+def _waive(ctx: Ctx, controller: str, waived: list[dict[str, Any]]) -> str:
+    """The finance controller waives the dinner's receipt in their DM with the person, naming it only by its
+    time and day of the month ("re your 19:30 on the 12th: ..."), among their same-shaped lines about other
+    matters (:func:`.kit.oblique.word_in_dm`). The line's message id."""
+    t_meal = waived[0]["time"]
+    t = errands.office_hours(ctx, t_meal + clock.DAY)  # the next working hours, or that evening when that's now
+    if t > ctx.now - 3 * clock.HOUR:
+        t = t_meal + int(ctx.rng.integers(120, 180)) * clock.MINUTE + int(ctx.rng.integers(1, 60))
+    when = f"{clock.fmt(t_meal)[-5:]} on the {oblique.day_ordinal(t_meal)}"
+    line = f"re your {when}: fine without the slip, I've signed it off"
+    return oblique.word_in_dm(ctx, controller, controller, t, line, oblique.came_in(ctx.now), pool=oblique.PLAIN)
 
 
 def _claims_for(world: World, f: dict[str, Any], m: dict[str, Any]) -> list[dict]:
@@ -307,7 +342,14 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
                 len(got) == 1 and got[0]["category"] == "meals",
                 seen,
                 because="the instruction asks to claim the work meals in the calendar"
-                + ("; it has a receipt" if m["receipt"] else f"; it is under the limit ({rule})"),
+                + (
+                    "; it has a receipt"
+                    if m["receipt"]
+                    else "; the finance controller, who alone may waive the receipt (the policy mail), waived it "
+                    "in writing"
+                    if m["role"] == "waived"
+                    else f"; it is under the limit ({rule})"
+                ),
             )
         else:
             g.expect(f"{label} not submitted", not got, seen, because=rule)
@@ -336,6 +378,15 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
             bool(ok),
             f"{len(told)} mails to {f['boss']}, {len(ok)} naming exactly " + ", ".join(m["place"] for m in missing),
             because="the instruction asks to tell them which meals are still waiting for a receipt",
+        )
+    if f["tell"]["email"]:
+        heard = errands.said_to(world, [f["tell"]["email"]], f["start"], [f["tell"]["dm"]])
+        g.expect(
+            f"the finance controller ({f['controller']}) heard the waived meal is claimed",
+            bool(heard),
+            f"{len(heard)} messages to them",
+            because="the policy mail says only the controller may waive a meal's receipt, and to tell them once "
+            "it is claimed; they waived one in their DM",
         )
     if f["level"] >= 5:
         for m in f["meals"]:
@@ -406,6 +457,8 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
                     )
                 )
         steps += [A.api("files.list", dir="Documents/expenses/claimed"), A.api("expenses.list", status="draft")]
+    if f["tell"]["dm"]:
+        steps.append(A.api("chat.post", channel=f["tell"]["dm"], text="Claimed the dinner you signed off - thanks!"))
     return [*steps, A.finish("Claimed the meals the rules allow; to-dos for the missing receipts.")]
 
 
@@ -440,6 +493,7 @@ FAMILY = Family(
             Own("expenses.claims", new=True),
             Own("files.files", where=path_under("Documents/expenses/claimed/"), new=True),
         ),
-        parties=("boss",),
+        parties=("boss", "tell.email"),
+        channels=("tell.dm",),
     ),
 )

@@ -434,6 +434,8 @@ def test_new_hire_alternative_ways_pass():
                 path=f"Documents/Onboarding/{first}.txt",
                 content=f"{hire['name']} - starts {day.day} {day:%B %Y}\n[ ] badge\n[ ] laptop\n",
             ),
+            # level 5 (session 32): the rule asks to tell the manager once they're booked; a text does it
+            *([A.api("sms.send", to=f["tell"]["phone"], body=f"{first}: booked.")] if f["tell"]["phone"] else []),
         ]
 
     for variant in ("report", "buddy"):
@@ -466,8 +468,9 @@ def test_new_hire_twin_and_old_slot_fail(variant):
         assert len(live) >= 3 and f["twin"] and f["moved"]
         rule = [n["body"] for n in w.services["notes"].table("notes").values() if "1:1" in n["body"]]
         assert rule and all("every week" not in b.split("1:1")[1].split("\n")[0] for b in rule), rule
-        moved = [m["body"] for m in w.services["sms"].table("messages").values() if "weekly half hour" in m["body"]]
-        assert len(moved) == 1 and not re.search(r"catch|\b1:1\b|buddy", moved[0].lower()), moved
+        # since session 32 the manager's word moving the slot is a line in their DM, naming no topic word
+        moved = [w.services["chat"].table("messages")[f["word"]]["text"]]
+        assert "half hour each week" in moved[0] and not re.search(r"catch|\b1:1\b|buddy", moved[0].lower()), moved
     finally:
         env.close()
 
@@ -594,6 +597,8 @@ def test_escalation_alternative_ways_pass():
             A.api("crm.log_activity", deal_id=f["deal"], text="escalation"),
             A.api("sms.send", to=c["phone"], body="Both issues are top priority now; invite sent."),
             *[A.api("helpdesk.update", id=i, priority="urgent") for i in reversed(f["urgent"])],
+            # level 5 (session 32): the written rule asks for the answer to reach both escalation contacts
+            *([A.api("workmail.send", to=[f["boss"]], subject="Escalation", body="On it.")] if f["boss"] else []),
         ]
 
     for variant in ("contract", "handover"):

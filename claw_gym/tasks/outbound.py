@@ -85,7 +85,7 @@ def _reply(world: World, e: AuditEntry) -> Message:
     return _mail(
         world,
         e,
-        _list(orig.get("from", [])),
+        _list(orig.get("from", [])) + _list(e.args.get("cc", [])),
         [f"Re: {orig.get('subject', '')}", str(e.args.get("body", ""))],
         _list(e.args.get("attachments", [])),
     )

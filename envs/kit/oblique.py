@@ -12,7 +12,10 @@ with someone whose say is written, among lines about other matters (sales-day, s
 xdev-figure-text); :func:`post_lines` posts "re my mail of 14 October: ..." lines at working hours, as
 work mails in a world without chat (invoice-expense, statement-reconcile, trip-expenses); :func:`word_among`
 sends a stand-in's word through the family's own door with lines spread either side of it (dual-invite-dnd,
-xdev-shift-alarms, phone-missed-call). Issue 21, session 31.
+xdev-shift-alarms, phone-missed-call). Issue 21, session 31. Session 32: :func:`lines_about` builds the other
+lines for :func:`among` through any door (customer-escalation: a customer's assistant's texts), :func:`sent_out`
+refers to the person's own sent record by its time (new-hire-setup), and ``PLAIN`` is ``OTHERS`` without the
+words the players search for (word_in_dm's ``pool``: new-hire-setup, receipt-policy).
 """
 
 from __future__ import annotations
@@ -81,6 +84,9 @@ OTHERS = [
     ("quote", "go with it after all, the cheaper one left out delivery"),
 ]
 
+#: the same, without the words the players' searches try ("after all", "from now on")
+PLAIN = [(thing, verdict) for thing, verdict in OTHERS if "after all" not in verdict and "from now on" not in verdict]
+
 Refer = Callable[[str, int], str]
 
 
@@ -101,6 +107,26 @@ def dated(thing: str, t: int) -> str:
     return f"the {thing} dated {clock.to_datetime(t):%a %d %b}"
 
 
+def lines_about(ctx: Ctx, refer: Refer, n: int, before: int, *, pool: Sequence[tuple[str, str]] = OTHERS) -> list[str]:
+    """``n`` lines "re <reference>: <verdict>" about other matters from ``pool`` (seeded), each referring with
+    ``refer`` to a working-hours moment in the six days before ``before``: the same person's same-shaped lines
+    to put around a deciding one with :func:`among` through any door."""
+    out = []
+    for thing, verdict in ctx.sample(list(pool), n):
+        seen = before - int(ctx.rng.integers(1, 6)) * clock.DAY
+        while clock.to_datetime(seen).weekday() >= 5:  # a working day's
+            seen -= clock.DAY
+        seen = errands.office_hours(ctx, seen)
+        out.append(f"re {refer(thing, seen)}: {verdict}")
+    return out
+
+
+def sent_out(thing: str, t: int) -> str:
+    """ "what you sent out at 10:42 on 14 October": the person's own outgoing record by its time (``thing``
+    unnamed: the words a search would try stay out of the line)."""
+    return f"what you sent out at {clock.fmt(t)[-5:]} on {day_month(t)}"
+
+
 def word_in_dm(
     ctx: Ctx,
     sender: str,
@@ -110,12 +136,13 @@ def word_in_dm(
     refer: Refer,
     *,
     n_others: int = 3,
+    pool: Sequence[tuple[str, str]] = OTHERS,
 ) -> str:
     """``sender`` writes ``line`` ("re <reference>: <verdict>", built with ``refer``) in their DM with the person
     at ``t`` (a mid-episode arrival when ``t`` is after now), among ``n_others`` lines of the same shape about
-    other matters: on earlier days, and one later the same day. Returns the deciding line's id."""
+    other matters (from ``pool``): on earlier days, and one later the same day. Returns the deciding line's id."""
     dm = dm_channel(first)
-    others = ctx.sample(OTHERS, n_others)
+    others = ctx.sample(list(pool), n_others)
     for k, (thing, verdict) in enumerate(others):
         if k == n_others - 1:  # one after the deciding line, the same day
             at = t + int(ctx.rng.integers(20, 50)) * clock.MINUTE + int(ctx.rng.integers(0, 60))
