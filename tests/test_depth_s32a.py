@@ -10,14 +10,12 @@ with actions built from the facts.
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 from episodes import at_level as _at_level
 from episodes import failed as _failed
 from episodes import play as _play
-from episodes import search
 
 from claw_gym import actions as A
 from claw_gym import clock
@@ -49,18 +47,15 @@ def _identifiers(env) -> list[str]:
 
 
 def _found(env, text: str = "", person: str = "") -> set[str]:
-    if person:
-        hits, cursor = [], 0
-        while True:
-            obs, *_ = env.step(A.api("events.search", person=person, limit=40, cursor=cursor))
-            page = json.loads(obs["result"])
-            hits += page["items"]
-            cursor = page.get("next_cursor") or 0
-            if not cursor:
-                break
-    else:
-        hits = search(env, text)
-    return {h["record"] for h in hits}
+    """The records ``events.search`` returns for ``text`` or ``person`` (all pages), asked of the service as an
+    agent's call would (not through a step: a player's dozen searches outlast a task's step budget)."""
+    events, hits, cursor = env.world.services["events"], [], 0
+    while True:
+        page = events.search(text=text, person=person, limit=40, cursor=cursor)
+        hits += page["items"]
+        cursor = page.get("next_cursor") or 0
+        if not cursor:
+            return {h["record"] for h in hits}
 
 
 @pytest.mark.parametrize("family", SYNCD)
@@ -148,4 +143,84 @@ def test_syncd_the_deciding_record_s_value_fails_and_the_owner_s_passes(family, 
     assert _failed(_play(env, _steps(env, f["said"]))) == [f"{f['key']} is fixed"]  # the players' answer
     env.reset(seed=1)
     verdict = _play(env, _steps(env, f["value"]))
+    assert verdict["passed"] and not verdict["violations"], verdict
+
+
+# ---- downloads-cleanup --------------------------------------------------------------------------------
+def _dl(level: int, seed: int):
+    env = _at_level("downloads-cleanup", level, seed, k=seed)
+    return env, env.world, env.scenario.facts
+
+
+def _downloads(world) -> dict[str, dict]:
+    return {r["path"]: r for r in world.services["files"].table("files").values() if r["path"].startswith("Downloads/")}
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_downloads_the_players_searches_miss_the_family_member_s_word(level):
+    for seed in range(3):
+        env, world, f = _dl(level, seed)
+        sms = f["theirs"]["sms"]
+        me = world.persona.me
+        for who in (me.name, me.first, f["keeper_name"]):
+            assert sms not in _found(env, person=who), who
+        words = ["Downloads", "download", "invoice", "installer", ".deb", ".dmg", ".exe", "laptop", "Tidy", "bin"]
+        names = [p.split("/", 1)[1] for p in _downloads(world)]
+        for text in [*words, *names, f["keeper_name"], f["rule_note"], "from now on", "after all"]:
+            assert sms not in _found(env, text), text
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_downloads_the_word_names_no_file_and_its_day_fits_one_file(level):
+    for seed in range(3):
+        env, world, f = _dl(level, seed)
+        fam = world.persona.people[0]
+        text = world.services["sms"].table("messages")[f["theirs"]["sms"]]
+        assert text["number"] == fam.phone and text["body"].startswith("Re what I saved on your computer on ")
+        path = f["theirs"]["path"]
+        assert path.split("/", 1)[1].lower() not in text["body"].lower() and "." not in text["body"]
+        # their other texts of the same shape, about other matters
+        theirs = [m for m in world.services["sms"].table("messages").values() if m["number"] == fam.phone]
+        assert sum(m["body"].startswith("Re ") for m in theirs) >= 4
+        # the day resolves to one file of the folder: theirs, an installer the rule would bin
+        day = text["body"].split(" on ")[-1].split(":")[0]
+        same = [p for p, r in _downloads(world).items() if oblique.day_month(r["modified"]) == day]
+        assert same == [path] and path.endswith((".dmg", ".exe")) and f["expected"][path] == path
+        assert _downloads(world)[path]["modified"] < text["time"]
+        # whose word it is, written in the rule (before the text)
+        note = next(n for n in world.services["notes"].table("notes").values() if n["title"] == f["rule_note"])
+        assert f"{fam.name} uses the laptop too: what they saved there is their call" in note["body"]
+        assert note["updated"] < text["time"]
+        assert ("gets a text once it's done" in note["body"]) == (level == 5)
+
+
+def _old_oracle(env) -> list[str]:
+    """The pre-change way: every installer but the .deb binned by pattern, the rest as the oracle does."""
+    steps = env.oracle_actions()
+    return [
+        A.shell("cd ~/Downloads && rm -f -- *.part *.crdownload *.dmg *.exe") if "rm -f --" in s else s for s in steps
+    ]
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_downloads_binning_their_installer_fails_and_the_oracle_passes(level):
+    env, world, f = _dl(level, 1)
+    verdict = _play(env, env.oracle_actions())
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    verdict = _play(env, _old_oracle(env))
+    path = f["theirs"]["path"]
+    assert _failed(verdict) == [f"{path} ends at {path}"]
+    assert [str(v).split(":")[0] for v in verdict["violations"]] == ["deleted a file the rule keeps"], verdict
+
+
+def test_downloads_d5_the_family_member_untold_fails():
+    env, world, f = _dl(5, 1)
+    steps = [s for s in env.oracle_actions() if "sms.send" not in s]
+    assert len(steps) == len(env.oracle_actions()) - 1
+    assert _failed(_play(env, steps)) == [f"{f['fam_name']} was told it is done"]
+    env.reset(seed=1)
+    told = A.api("mail.send", to=[world.persona.people[0].email], subject="Downloads", body="All tidied up.")
+    steps = [s for s in env.oracle_actions() if "sms.send" not in s]
+    verdict = _play(env, steps[:-1] + [told, steps[-1]])  # by mail is fine too
     assert verdict["passed"] and not verdict["violations"], verdict
