@@ -84,7 +84,9 @@ def broken_world(ctx: Ctx, *, lookalikes: bool = False) -> dict[str, Any]:
 
     ``lookalikes`` (backup-alert at levels 4-5, issue 21): the wrong value is a stale one (the old laptop's
     folder, an older retention) and same-shaped records name the key's words with other values (see
-    :func:`_lookalikes`), so one search for the key, the host or the folder finds several candidates.
+    :func:`_lookalikes`), so one search for the key, the host or the folder finds several candidates; and the
+    deciding record names the backup server's owner, whose later short mail overrules its value naming it only
+    by its date (:func:`_overruled`): ``value`` is theirs, ``said`` the record's.
     Returns the facts (``key``, ``value``, ``good``, ``fix``); the family adds who raises the problem."""
     host = ctx.pick(["backup.corp.example", "vault.corp.example", "nas.corp.example"])
     good = {
