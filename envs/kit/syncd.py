@@ -246,8 +246,8 @@ _NEW = {
 _WORDS = {
     "port": "re {ref}: the new number in it only held a few days, uploads go to {new} since the firewall change",
     "retention_days": "re {ref}: audit changed the number in it, make it {new} from this quarter",
-    "source_dir": "re {ref}: its second line is out of date, the team's files moved to {new} and that is the folder "
-    "to keep",
+    "source_dir": "re {ref}: its second line is out of date, the team's files moved to {new} and that is the one "
+    "to cover",
 }
 #: the owner's same-shaped lines about other IT matters of the person's
 _IT_OTHERS = [
