@@ -10,7 +10,9 @@ From level 4 the value's source sits 30+ (60+ at 5) days back among IT's same-sh
 the key's words find look-alikes that name other values (the kit's ``lookalikes``: an older version on another
 channel that gave the broken value, another matter of the same words, a colleague's later hearsay); the
 monitor's ticket no longer names the log's path, and it asks for a second goal in its own words: set the
-ticket to solved once the config is fixed (the monitor reopens it if the next run fails).
+ticket to solved once the config is fixed (the monitor reopens it if the next run fails). The deciding record
+names the backup server's owner, whose later mail ("re the desk's mail of 14 October: ...", among their lines about
+other IT matters) overrules its value: the kit's ``_overruled`` (session 32).
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ comes from IT's mail (the server moved to a new port; the retention policy) or f
 person's own note on the laptop's setup (the folder backups cover). The checker parses
 the config from the files service: the broken key has the right value, every other key
 is unchanged, and the ticket got a public answer. Three services on every path: the
-ticket (helpdesk), the log and config (files), the source of the right value (mail or notes).
+ticket (helpdesk), the log and config (files), the source of the right value (mail or notes). At 4-5 the kit's
+look-alikes, and the owner the deciding record names overrules its value by a mail naming it only by its date.
 """
 
 from __future__ import annotations
@@ -84,7 +85,8 @@ FAMILY = Family(
     kind="reactive",
     services=("files", "mail", "helpdesk", "calendar", "notes"),
     summary="The key the backup agent's log complains about has its right value (from IT's mail or the person's "
-    "setup note) in ~/.config/syncd/syncd.conf; every other setting is unchanged; IT's ticket is answered.",
+    "setup note; at 4-5 as the backup server's owner, named there, later overrules it) in "
+    "~/.config/syncd/syncd.conf; every other setting is unchanged; IT's ticket is answered.",
     generate=generate,
     check=check,
     oracle=oracle,

@@ -66,12 +66,12 @@ def test_backup_alert_port_the_host_finds_the_plan_the_console_and_hearsay_too(f
         mails = _records(env, host, ("mail",))
         assert len(mails) >= 4  # was 1: IT's mail about the move, alone
         ports = {m["id"]: set(re.findall(r"port (\d{4})", m["body"])) for m in mails}
-        deciding = [m for m in mails if f"now listens on port {f['value']}" in m["body"]]
+        deciding = [m for m in mails if f"now listens on port {f['said']}" in m["body"]]
         assert len(deciding) == 1 and deciding[0]["time"] == f["deciding_at"] <= now - days * clock.DAY
         assert deciding[0]["from"] == next(m["from"] for m in mails if look["planned"] in ports[m["id"]])  # IT too
         for v in (look["planned"], look["console"], look["heard"]):
-            assert v != f["value"] and [m for m in mails if v in ports[m["id"]]]
-        assert _conf_value(world, "port") not in (f["value"], look["planned"])  # the port before the move
+            assert v != f["said"] and [m for m in mails if v in ports[m["id"]]]
+        assert _conf_value(world, "port") not in (f["said"], look["planned"])  # the port before the move
         plan = next(m for m in mails if look["planned"] in ports[m["id"]])
         assert plan["time"] < deciding[0]["time"]  # announced, then done on another port
         heard = next(m for m in mails if look["heard"] in ports[m["id"]])
@@ -89,13 +89,13 @@ def test_backup_alert_retention_the_word_finds_four_records_and_the_config_s_wor
         found = _records(env, "retention_days", ("mail", "helpdesk"))
         assert len(found) >= 4  # was 1: IT's policy mail, alone
         named = [re.findall(r"retention_days = (\d+)", r["body"]) for r in found]
-        assert sorted(v for n in named for v in n) == sorted([f["value"], look["older"], look["shared"], look["heard"]])
-        assert len({f["value"], look["older"], look["shared"], look["heard"]}) == 4
-        deciding = next(r for r, n in zip(found, named, strict=True) if n == [f["value"]])
+        assert sorted(v for n in named for v in n) == sorted([f["said"], look["older"], look["shared"], look["heard"]])
+        assert len({f["said"], look["older"], look["shared"], look["heard"]}) == 4
+        deciding = next(r for r, n in zip(found, named, strict=True) if n == [f["said"]])
         assert deciding["time"] == f["deciding_at"] <= world.clock.now - days * clock.DAY
         older = next(r for r, n in zip(found, named, strict=True) if n == [look["older"]])
         assert "subject" in older and older["status"] == "solved" and older["time"] < deciding["time"]  # a ticket
-        assert _conf_value(world, "retention_days") == words[look["older"]] != words[f["value"]]
+        assert _conf_value(world, "retention_days") == words[look["older"]] != words[f["said"]]
 
 
 @pytest.mark.parametrize("family", ["backup-alert", "config-fix"])  # config-fix: the same kit

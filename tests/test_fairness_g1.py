@@ -425,7 +425,10 @@ def test_downloads_cleanup_alternative_commands_and_api_tick():
             A.shell(
                 "cd ~/Downloads && find . -maxdepth 1 \\( -name '*.part' -o -name '*.crdownload' "
                 + ("" if f["keep_deb"] else "-o -name '*.deb' ")
-                + "-o -name '*.dmg' -o -name '*.exe' \\) -delete"
+                + "-o -name '*.dmg' -o -name '*.exe' \\) "
+                # at 4-5 the family member's text keeps the installer they saved (s32)
+                + (f"-not -name '{f['theirs']['path'].split('/')[1]}' " if f.get("theirs") else "")
+                + "-delete"
             ),
             A.shell(
                 "mkdir -p ~/Documents/Invoices && find ~/Downloads -maxdepth 1 -name 'invoice-*.pdf' "
@@ -445,6 +448,11 @@ def test_downloads_cleanup_alternative_commands_and_api_tick():
                     )
                 ]
                 if f.get("keeper")
+                else []
+            ),
+            *(
+                [A.shell(f"claw sms send --to '{f['fam_phone']}' --body 'Downloads is tidied.'")]
+                if f.get("fam_phone")
                 else []
             ),
         ],

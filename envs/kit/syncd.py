@@ -16,7 +16,7 @@ from claw_gym import clock
 from claw_gym.tasks import Ctx, Grader, values
 from claw_gym.world import World
 
-from . import plant, senders, views, xchain
+from . import oblique, plant, senders, views, xchain
 
 CONF = ".config/syncd/syncd.conf"
 LOG = ".local/state/syncd/syncd.log"
@@ -84,7 +84,9 @@ def broken_world(ctx: Ctx, *, lookalikes: bool = False) -> dict[str, Any]:
 
     ``lookalikes`` (backup-alert at levels 4-5, issue 21): the wrong value is a stale one (the old laptop's
     folder, an older retention) and same-shaped records name the key's words with other values (see
-    :func:`_lookalikes`), so one search for the key, the host or the folder finds several candidates.
+    :func:`_lookalikes`), so one search for the key, the host or the folder finds several candidates; and the
+    deciding record names the backup server's owner, whose later short mail overrules its value naming it only
+    by its date (:func:`_overruled`): ``value`` is theirs, ``said`` the record's.
     Returns the facts (``key``, ``value``, ``good``, ``fix``); the family adds who raises the problem."""
     host = ctx.pick(["backup.corp.example", "vault.corp.example", "nas.corp.example"])
     good = {
@@ -107,6 +109,9 @@ def broken_world(ctx: Ctx, *, lookalikes: bool = False) -> dict[str, Any]:
         "This mailbox is not monitored. For help, open a ticket on the service desk."
     )
     stale = ""  # lookalikes: the older value the wrong one comes from (an older record names it)
+    owner = _owner(ctx) if lookalikes else ""  # 4-5: whose word settles the value, named in the deciding record
+    says = f"\n\n{owner} runs the backup server and its settings: if any of this changes, word comes from them."
+    says = says if owner else ""
     if variant == "port":
         old = ctx.pick([p for p in ("8443", "9443", "7443") if p != good["port"]])
         stale = old
@@ -120,7 +125,7 @@ def broken_world(ctx: Ctx, *, lookalikes: bool = False) -> dict[str, Any]:
             "Backup server maintenance done",
             f"Hi all,\n\nthe backup server {host} was migrated over the weekend. It now listens on port "
             f"{good['port']} (the old port {old} is closed). Please update your backup client; the agent "
-            f"picks the change up at its next run.\n\nThanks for your patience,\n{sign}",
+            f"picks the change up at its next run.{says}\n\nThanks for your patience,\n{sign}",
             who="IT Service Desk",
         )
         fix_cmd = f"sed -i 's/^port = .*/port = {good['port']}/' ~/{CONF}"
@@ -138,7 +143,8 @@ def broken_world(ctx: Ctx, *, lookalikes: bool = False) -> dict[str, Any]:
             "Photos sync from /home/user/Pictures to the NAS, not through syncd.\n"
             "Backups (syncd) cover /home/user/Documents only; Desktop and "
             "Downloads are scratch.\nVPN: corp profile, split tunnel.\n"
-            "Music lives in /home/user/Music/library; it is on the NAS already.",
+            "Music lives in /home/user/Music/library; it is on the NAS already."
+            + (f"\nWhat syncd covers is {owner}'s call (IT), not mine: their word goes." if owner else ""),
         )
         fix_cmd = f"sed -i 's|^source_dir = .*|source_dir = /home/user/Documents|' ~/{CONF}"
         key = "source_dir"
@@ -156,7 +162,7 @@ def broken_world(ctx: Ctx, *, lookalikes: bool = False) -> dict[str, Any]:
             desk,
             "Backup retention policy",
             f"Hi all,\n\na policy reminder: laptop backups must be kept for {good['retention_days']} days "
-            f"(retention_days = {good['retention_days']} in syncd.conf). Audit checks this every quarter.\n\n"
+            f"(retention_days = {good['retention_days']} in syncd.conf). Audit checks this every quarter.{says}\n\n"
             f"Best,\n{sign}",
             who="IT Service Desk",
         )
@@ -210,16 +216,106 @@ def broken_world(ctx: Ctx, *, lookalikes: bool = False) -> dict[str, Any]:
             )
     decided = int(decider.get("time", decider.get("updated")) or 0)
     lookalike = _lookalikes(ctx, key, good, stale, host, desk, sign, decided) if lookalikes else {}
+    said = good[key]  # what the deciding record gives; from level 4 its owner's later word overrules it
+    word: dict[str, Any] = {}
+    if lookalikes:
+        word = _overruled(ctx, key, decider, {said, stale, *lookalike.values()}, owner, desk)
+        good[key] = word["value"]
+        fix_cmd = fix_cmd.replace(said, word["value"])
     facts: dict[str, Any] = {
         "lookalikes": lookalike,
         "key": key,
         "value": good[key],
+        "said": said,
+        "word": word,
         "good": good,
         "fix": fix_cmd,
         "deciding_at": decided,
         "candidates": candidates if key != "source_dir" else ["Pictures", "Documents", "Music"],
     }
     return facts
+
+
+#: levels 4-5: what the owner's later word makes the value (never one another record names)
+_NEW = {
+    "port": ("10443", "9043", "8553", "7543"),
+    "retention_days": ("21", "40", "75", "100"),
+    "source_dir": ("/home/user/Team", "/home/user/Shared", "/home/user/Clients"),
+}
+#: the owner's word, by the key: "re <the deciding record, by its date>: <the new value>" (no key word, no id)
+_WORDS = {
+    "port": "re {ref}: the new number in it only held a few days, uploads go to {new} since the firewall change",
+    "retention_days": "re {ref}: audit changed the number in it, make it {new} from this quarter",
+    "source_dir": "re {ref}: its second line is out of date, the team's files moved to {new} and that is the one "
+    "to cover",
+}
+#: the owner's same-shaped lines about other IT matters of the person's
+_IT_OTHERS = [
+    ("printer ticket", "closed, the roller was replaced"),
+    ("VPN request", "approved, the profile arrives tonight"),
+    ("monitor order", "ordered, it ships on Friday"),
+    ("licence request", "approved, install it from the portal"),
+    ("password reset", "done, check your phone"),
+]
+
+
+def _owner(ctx: Ctx) -> str:
+    """Levels 4-5: who runs the backup server (never sharing a first name with the IT colleague who signs the
+    desk's mails, nor with the person's own people)."""
+    it_first = senders.staff(ctx, "it")[0].split()[0]
+    firsts = {p.first for p in ctx.persona.people} | {it_first, ctx.persona.me.first}
+    for role in ("backup", "backup server", "backup admin", "storage", "storage admin"):
+        name = senders.staff(ctx, role)[0]
+        if name.split()[0] not in firsts:
+            return name
+    return name
+
+
+def _ref(ctx: Ctx, kind: str, rec: dict, same: list[dict]) -> str:
+    """The deciding record as its owner names it: "the desk's mail of 14 October" (its time too when another of
+    ``same`` shares its day)."""
+    t = int(rec.get("time", rec.get("updated")) or 0)
+    twin = [
+        r
+        for r in same
+        if r["id"] != rec["id"] and clock.day_start(int(r.get("time", r.get("updated")) or 0)) == clock.day_start(t)
+    ]
+    return f"{kind} of {oblique.day_month(t)}" + (f", the {clock.fmt(t)[-5:]} one" if twin else "")
+
+
+def _overruled(ctx: Ctx, key: str, decider: dict, taken: set[str], owner: str, desk: str) -> dict[str, Any]:
+    """Levels 4-5 (issue 21, session 32): the backup server's owner, named in the deciding record, later changes
+    its value in a short mail that names the record only by its date ("re the desk's mail of 14 October: ..."),
+    among their same-shaped mails about the person's other IT matters and one about another of the desk's mails.
+    Neither the key's words, the host, the folder nor "after all" / "from now on" find it: reading the owner's
+    mails since the record does. Returns the new value, the line, its mail's id and the reference."""
+    new = ctx.pick([v for v in _NEW[key] if v not in taken])
+    decided = int(decider.get("time", decider.get("updated")) or 0)
+    if key == "source_dir":
+        notes = list(ctx.world.services["notes"].table("notes").values())
+        ref = _ref(ctx, "your note", decider, notes)
+    else:
+        desks = [m for m in ctx.world.services["mail"].table("messages").values() if m["from"] == desk]
+        ref = _ref(ctx, "the desk's mail", decider, desks)
+    line = _WORDS[key].format(ref=ref, new=new)
+    others = [
+        f"re your {thing} of {oblique.day_month(decided + int(ctx.rng.integers(-20, 2)) * clock.DAY)}: {verdict}"
+        for thing, verdict in ctx.sample(_IT_OTHERS, 2)
+    ]
+    desks = [m for m in ctx.world.services["mail"].table("messages").values() if m["from"] == desk]
+    stray = [m for m in desks if m["subject"] == "Reminder: password rotation"]
+    kind = "the desk's mail"
+    if stray:  # another of the desk's mails, settled in the same words: the date tells them apart
+        others.append(f"re {_ref(ctx, kind, stray[0], desks)}: that one is for the Berlin office only")
+    name, email = owner, f"{owner.lower().replace(' ', '.')}@{ctx.persona.work_domain}"
+
+    def post(t: int, text: str) -> dict:
+        body = f"Hi,\n\n{text[:1].upper()}{text[1:]}.\n\n{name.split()[0]}"
+        return plant.mail_in(ctx, "mail", t, email, "Quick one", body, who=name)
+
+    start = max([decided + 2 * clock.DAY] + [int(m["time"]) + clock.DAY for m in stray])
+    rec = oblique.among(ctx, post, line, others, start, ctx.now - clock.DAY)
+    return {"value": new, "line": line, "ref": ref, "msg": str(rec["id"]), "owner": name, "from": email}
 
 
 #: folders and ports the look-alikes name (never the right value: that is always Documents, or good["port"])
@@ -378,6 +474,8 @@ def check_config(world: World, f: dict[str, Any], g: Grader, *, asked: str) -> b
         "retention_days": "IT's retention policy mail",
         "source_dir": "the note 'Laptop setup'",
     }[key]
+    if f.get("word"):  # levels 4-5: the owner's later word overrules it
+        source = f"{f['word']['owner']}'s mail re {f['word']['ref']}"
     rec = views.files(world).find(CONF)
     present = g.expect(
         "config still exists", rec is not None, f"~/{CONF} {'present' if rec else 'missing'}", because=asked
@@ -418,6 +516,8 @@ def fix_steps(f: dict[str, Any]) -> list[str]:
         steps.append(A.shell("claw mail search retention --limit 3"))
     else:
         steps.append(A.shell("claw notes list --query syncd"))
+    if f.get("word"):  # the owner the record names: their mails since
+        steps.append(A.api("events.search", person=f["word"]["owner"]))
     return steps + [A.shell(f["fix"] + f" && grep -n '^{f['key']}' ~/{CONF}")]
 
 
