@@ -81,6 +81,18 @@ OTHERS = [
     ("quote", "go with it after all, the cheaper one left out delivery"),
 ]
 
+#: other household matters a partner, flatmate or friend settles in the same words (a text thread), none a
+#: family's matter; none says "now" or "after", so "from now on" and "after all" miss them (phone-card-check)
+HOME_OTHERS = [
+    ("parcel", "it's mine, leave it in the hall"),
+    ("electricity bill", "I paid it this morning"),
+    ("plumber's quote", "fine by me, he can come Tuesday"),
+    ("school letter", "signed it, it's in the blue folder"),
+    ("vet's reminder", "booked her in for Saturday"),
+    ("delivery slot", "moved it to Saturday morning"),
+    ("rent reminder", "sorted, I sent my half"),
+]
+
 Refer = Callable[[str, int], str]
 
 

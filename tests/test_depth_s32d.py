@@ -1,0 +1,104 @@
+"""Headroom for phone-card-check, dual-callback-crm and dual-ticket-new-number at levels 4-5 (issue 21, session
+32): the players' method (the requester and the trigger's sender by person, every identifier of the matter by
+text, "from now on", "after all") no longer finds what decides the task. The deciding word comes from someone
+whose say is written in the world before it, naming the matter only by when it came in or its date, among their
+same-shaped lines about other matters (:mod:`claw_gym.envs.kit.oblique`).
+
+Each test builds the task at a level and reads its world the way an agent could, or plays it to its verdict
+with actions built from the facts.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+
+import pytest
+from episodes import at_level as _at_level
+from episodes import failed as _failed
+from episodes import play as _play
+from episodes import search
+
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.envs import phone_card_check
+
+SHAPE = re.compile(r"re the [a-z' ]+ that came in at \d\d:\d\d( on [A-Z][a-z]+day)?: ")
+HABITS = ["from now on", "after all"]
+
+
+def _found(env, texts: list[str], people: list[str]) -> set[str]:
+    """The records the players' method finds: each identifier and habit by text, each requester by person."""
+    out = {h["record"] for t in [*texts, *HABITS] for h in search(env, t)}
+    for who in people:
+        cursor = 0
+        while True:
+            obs, *_ = env.step(A.api("events.search", person=who, limit=40, cursor=cursor))
+            page = json.loads(obs["result"])
+            out |= {h["record"] for h in page["items"]}
+            cursor = page.get("next_cursor") or 0
+            if not cursor:
+                break
+    return out
+
+
+def _amounts(n: float) -> list[str]:
+    return [f"{n:.2f}", f"{n:,.2f}", f"{n:.2f}".replace(".", ","), f"{n:.0f}"]
+
+
+# ---- phone-card-check ------------------------------------------------------------------------------
+@pytest.mark.parametrize("level", [4, 5])
+def test_phone_card_check_the_twin_holder_s_text_claims_one_charge_and_no_identifier_finds_it(level):
+    for seed in range(3):
+        env = _at_level("phone-card-check", level, seed)
+        world, f = env.world, env.scenario.facts
+        stop = f["stop"]
+        texts = world.services["sms"].table("messages").values()
+        word = [m for m in texts if m["id"] == stop["claim"]]
+        assert len(word) == 1 and word[0]["number"] == stop["holder"] and word[0]["time"] < world.clock.now
+        word_text = word[0]["body"]
+        assert SHAPE.match(word_text)
+        # the holder's other texts of the same shape settle other matters, one of them later than the word
+        shaped = [m for m in texts if m["number"] == stop["holder"] and SHAPE.match(m["body"]) and m is not word[0]]
+        assert 2 <= len(shaped) <= 4
+        # whose say it is: the running note, written before, with the stop rule beside it
+        says = phone_card_check.TWIN_SAYS[1:]
+        notes = [n for n in world.services["notes"].table("notes").values() if says in n["body"]]
+        assert len(notes) == 1 and "gets stopped" in notes[0]["body"] and notes[0]["updated"] < word[0]["time"]
+        claimed = [p for p in f["payments"] if p["claimed"]]
+        assert len(claimed) == 1 and claimed[0]["legit"] and not claimed[0]["order"]
+        assert any(not p["legit"] for p in f["payments"])  # the card still ends up blocked
+        p = claimed[0]
+        merchant = p["row"].split("  ")[0]
+        ids = [merchant, merchant.split()[0], *_amounts(p["amount"]), phone_card_check.CARD, p["tx"]]
+        assert not [i for i in ids if i.lower() in word_text.lower()]
+        # the time it names is when exactly one of today's charges came in: the claimed one
+        hhmm = re.search(r"came in at (\d\d:\d\d):", word_text).group(1)  # type: ignore[union-attr]
+        today = clock.day_start(world.clock.now)
+        rows = world.services["bank"].table("transactions").values()
+        assert [r["id"] for r in rows if clock.day_start(r["time"]) == today and clock.fmt(r["time"])[-5:] == hhmm] == [
+            p["tx"]
+        ]
+        found = _found(env, ids, ["Bank", world.persona.me.name])
+        assert stop["claim"] not in found
+        if level == 5:  # the move of the twin says neither "from now on" nor "bank"
+            moved = [m for m in texts if m["number"] == stop["holder"] and "spare debit card" in m["body"]]
+            assert len(moved) == 1 and moved[0]["id"] not in found
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_phone_card_check_blocking_the_claimed_charge_fails_and_the_oracle_passes(level):
+    env = _at_level("phone-card-check", level, seed=1)
+    f = env.scenario.facts
+    verdict = _play(env, env.oracle_actions())
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)  # the players' answer: no order mail, so "no"
+    p = next(p for p in f["payments"] if p["claimed"])
+    before = copy.deepcopy(f)
+    for q in before["payments"]:
+        if q["claimed"]:
+            q["answer"] = phone_card_check.NO
+    verdict = _play(env, phone_card_check.oracle(env.world, before))
+    assert _failed(verdict) == [f"the alert for {p['amount']:.2f} was answered correctly"]
+    assert verdict["violations"] == [f"disputed the user's own payment of {p['amount']:.2f}"]
