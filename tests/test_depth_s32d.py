@@ -22,7 +22,9 @@ from episodes import search
 
 from claw_gym import actions as A
 from claw_gym import clock
+from claw_gym.envs import dual_callback_crm as dc
 from claw_gym.envs import phone_card_check
+from claw_gym.envs.kit import oblique
 
 SHAPE = re.compile(r"re the [a-z' ]+ that came in at \d\d:\d\d( on [A-Z][a-z]+day)?: ")
 HABITS = ["from now on", "after all"]
@@ -102,3 +104,76 @@ def test_phone_card_check_blocking_the_claimed_charge_fails_and_the_oracle_passe
     verdict = _play(env, phone_card_check.oracle(env.world, before))
     assert _failed(verdict) == [f"the alert for {p['amount']:.2f} was answered correctly"]
     assert verdict["violations"] == [f"disputed the user's own payment of {p['amount']:.2f}"]
+
+
+# ---- dual-callback-crm -----------------------------------------------------------------------------
+MEMO_LINE = re.compile(r"re my mail of (\d{1,2} [A-Z][a-z]+): ")
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_dual_callback_crm_the_manager_amends_the_memo_by_its_date_and_no_identifier_finds_it(level):
+    for seed in range(3):
+        env = _at_level("dual-callback-crm", level, seed)
+        world, f = env.world, env.scenario.facts
+        chat = world.services["chat"].table("messages").values()
+        dm = [m for m in chat if m["channel"] == f["told"][1][1:]]
+        word = [m for m in dm if m["id"] == f["amend"]]
+        assert len(word) == 1 and word[0]["sender"] == f["boss_name"]
+        text = word[0]["text"]
+        assert MEMO_LINE.match(text) and "three working days" in text and "second point" in text
+        shaped = [m for m in dm if m["sender"] == f["boss_name"] and MEMO_LINE.match(m["text"]) and m is not word[0]]
+        assert len(shaped) == 2  # their other memos amended the same way
+        # the date names exactly one mail of theirs: the memo, whose second point is the follow-up
+        day = MEMO_LINE.match(text).group(1)  # type: ignore[union-attr]
+        theirs = [
+            m
+            for svc in ("workmail", "mail")
+            for m in world.services[svc].table("messages").values()
+            if m["from"] == f["boss"] and oblique.day_month(m["time"]) == day
+        ]
+        assert [m["id"] for m in theirs] == [f["memo"]] and day == f["memo_day"]
+        assert "2. Book a follow-up with the customer two working days later" in theirs[0]["body"]
+        # whose say it is: the note, written after the memo and before the word, names them and the date
+        notes = [n for n in world.services["notes"].table("notes").values() if f"mail of {day}" in n["body"]]
+        assert len(notes) == 1 and f"{f['boss_name'].split()[0]} has the last word" in notes[0]["body"]
+        assert theirs[0]["time"] < notes[0]["updated"] < word[0]["time"] < world.clock.now - clock.DAY
+        first = f["contact"].split()[0]
+        caller_day = clock.to_datetime(f["caller_mail_at"]).strftime("%-d %B")
+        ids = [first, f["contact"], f["account"], f["account"].split()[0], f["deal_title"], f["deal"], caller_day]
+        ids += [f["number"], f["desk"]]
+        assert not [i for i in ids if i.lower() in text.lower()]
+        found = _found(env, ids, [first, f["contact"], f["number"]])
+        assert f["amend"] not in found
+
+
+def _two_days(env) -> dict:
+    """The facts as the players read them: the note's memo as written (two working days), nothing more."""
+    f = copy.deepcopy(env.scenario.facts)
+    day = clock.day_start(f["start"])
+    n = 2
+    while n:
+        day = clock.add_days(day, 1)
+        n -= clock.weekday(day) < 5
+    f["follow_day"] = day
+    return f
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_dual_callback_crm_the_memo_s_two_working_days_fails_and_the_oracle_passes(level):
+    env = _at_level("dual-callback-crm", level, seed=1)
+    verdict = _play(env, env.oracle_actions())
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    verdict = _play(env, dc.oracle(env.world, _two_days(env)))
+    assert _failed(verdict) == ["a follow-up with the customer three working days later"]
+
+
+def test_dual_callback_crm_at_level_5_leaving_the_manager_untold_fails():
+    env = _at_level("dual-callback-crm", 5, seed=2)
+    f = env.scenario.facts
+    steps = [a for a in env.oracle_actions() if '"workmail.send"' not in a]
+    assert _failed(_play(env, steps)) == [f"{f['boss_name']} was told the deal the call was logged on"]
+    env.reset(seed=2)  # a chat line in their DM naming the deal passes too
+    dm = A.api("chat.post", channel=f["told"][1][1:], text=f"Logged the callback on {f['deal_title']}.")
+    verdict = _play(env, [*steps[:-1], dm, steps[-1]])
+    assert verdict["passed"] and not verdict["violations"], verdict
