@@ -403,7 +403,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
             A.api("workmail.search", query=f["contact"].split()[0]),
             A.api("workmail.get", id=f["caller_mail"]),
             A.shell("claw notes list --query follow-up"),
-            A.api("chat.history", channel=f["told"][1][1:]),
+            *([A.api("chat.history", channel=f["told"][1][1:])] if "chat" in world.services else []),
             laptop_files.claw(
                 "calendar.create_event",
                 title=f"Follow-up call: {f['contact']} ({f['account']})",

@@ -23,6 +23,7 @@ from episodes import search
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.envs import dual_callback_crm as dc
+from claw_gym.envs import dual_ticket_new_number as dt
 from claw_gym.envs import phone_card_check
 from claw_gym.envs.kit import oblique
 
@@ -177,3 +178,70 @@ def test_dual_callback_crm_at_level_5_leaving_the_manager_untold_fails():
     dm = A.api("chat.post", channel=f["told"][1][1:], text=f"Logged the callback on {f['deal_title']}.")
     verdict = _play(env, [*steps[:-1], dm, steps[-1]])
     assert verdict["passed"] and not verdict["violations"], verdict
+
+
+# ---- dual-ticket-new-number ------------------------------------------------------------------------
+FIX_LINE = re.compile(r"re my CRM note of (\d{1,2} [A-Z][a-z]+): ")
+
+
+def _digits(number: str) -> list[str]:
+    """A number as a player would search it: as written, and without its spaces."""
+    return [number, number.replace(" ", "")]
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_dual_ticket_new_number_the_logger_corrects_one_entry_by_date_and_place_and_no_identifier_finds_it(level):
+    for seed in range(3):
+        env = _at_level("dual-ticket-new-number", level, seed)
+        world, f = env.world, env.scenario.facts
+        logger = next(p for p in world.persona.people if p.name == f["logger"])
+        chat = world.services["chat"].table("messages").values()
+        dm = [m for m in chat if m["channel"] == oblique.dm_channel(logger.first)]
+        word = [m for m in dm if m["id"] == f["fix"]]
+        assert len(word) == 1 and word[0]["sender"] == logger.name and word[0]["text"] == f["fix_line"]
+        text = word[0]["text"]
+        assert FIX_LINE.match(text) and text.split("it's ")[1].startswith(f["new"])
+        shaped = [m for m in dm if m["sender"] == logger.name and FIX_LINE.match(m["text"]) and m is not word[0]]
+        assert len(shaped) == 2  # their other renewal notes corrected the same way
+        # the date names exactly one signed note of theirs: the customer's renewal; the ordinal, their entry
+        day = FIX_LINE.match(text).group(1)  # type: ignore[union-attr]
+        acts = world.services["crm"].table("activities").values()
+        signed = [a for a in acts if a["text"].endswith(f"Logged by {logger.name}.")]
+        assert len(signed) == 3
+        note = [a for a in signed if oblique.day_month(a["time"]) == day]
+        assert len(note) == 1 and note[0]["deal"] == f["deal"] and note[0]["time"] < word[0]["time"]
+        for m in shaped:  # each of the others names another signed note, before it
+            other = [a for a in signed if oblique.day_month(a["time"]) == FIX_LINE.match(m["text"]).group(1)]
+            assert len(other) == 1 and other[0]["deal"] != f["deal"] and other[0]["time"] < m["time"]
+        pair = note[0]["text"].split("Mobiles for the file: ")[1].split(". Logged")[0].split(", ")
+        nth = oblique.ORDINALS.index(text.split("the ")[1].split()[0])
+        first = f["name"].split()[0]
+        assert pair[nth] == f"{first} {f['read_back']}" and f["read_back"] not in (f["new"], f["written"])
+        assert f["new"] not in note[0]["text"]  # the right number is only in the logger's line
+        ticket = world.services["helpdesk"].table("tickets")[f["ticket"]]
+        ids = [first, f["name"], f["name"].split()[1], "renewal", f["ticket"], f["deal"], ticket["requester"]]
+        ids += [*_digits(f["written"]), *_digits(f["read_back"]), *_digits(f["old"])]
+        assert not [i for i in ids if i.lower() in text.lower()]
+        found = _found(env, ids, [first, f["name"], ticket["requester"]])
+        assert f["fix"] not in found
+        assert word[0]["time"] < world.clock.now - clock.DAY
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_dual_ticket_new_number_the_renewal_note_s_number_fails_and_the_oracle_passes(level):
+    env = _at_level("dual-ticket-new-number", level, seed=1)
+    verdict = _play(env, env.oracle_actions())
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)  # the players' answer: the number beside the customer's name in the renewal note
+    f = copy.deepcopy(env.scenario.facts)
+    f["new"] = f["read_back"]
+    verdict = _play(env, dt.oracle(env.world, f))
+    assert "the phone has the customer under the new number" in _failed(verdict)
+    assert "a confirmation was texted to the new number" in _failed(verdict)
+
+
+def test_dual_ticket_new_number_at_level_5_leaving_the_logger_untold_fails():
+    env = _at_level("dual-ticket-new-number", 5, seed=2)
+    f = env.scenario.facts
+    steps = [a for a in env.oracle_actions() if not re.search(r'"(chat.post|workmail.send|mail.send)"', a)]
+    assert _failed(_play(env, steps)) == [f"{f['logger']} was told the number is fixed"]

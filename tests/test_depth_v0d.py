@@ -437,7 +437,7 @@ def test_new_number_the_right_digits_are_in_a_deep_renewal_note_among_three_and_
             a for a in acts if a["text"].startswith("Renewal call with ") and "Mobiles for the file" in a["text"]
         ]
         assert len(renewals) >= 3
-        right = [a for a in renewals if f["new"] in a["text"]]
+        right = [a for a in renewals if f["read_back"] in a["text"]]  # s32: as read back, corrected later
         assert len(right) == 1 and right[0]["time"] <= now - days * clock.DAY and right[0]["deal"] == f["deal"]
         assert f["colleague_number"] in right[0]["text"]  # two mobiles in the note: the right person's decides
         ticket = world.services["helpdesk"].table("tickets")[f["ticket"]]

@@ -173,7 +173,8 @@ def post_lines(
     """Each (day, text) of ``lines`` as a chat line by ``sender`` in ``channel`` at a working-hours moment of
     that day (a weekend day moves to the Friday before, so a line is never younger than asked), never after
     ``latest``. In a world without chat, given ``mail_from``, each is a short work mail from that address
-    under one plain ``subject`` instead. The records' ids, in order."""
+    under one plain ``subject`` instead (in the personal mailbox when the world has no work mail either). The
+    records' ids, in order."""
     chat = "chat" in ctx.world.services
     out = []
     for t, text in lines:
@@ -184,7 +185,8 @@ def post_lines(
             out.append(str(plant.chat(ctx, at, channel, sender, text)["id"]))
         else:
             body = f"Hi all,\n\n{text[:1].upper()}{text[1:]}.\n\n{sender.split()[0]}"
-            out.append(str(plant.mail_in(ctx, "workmail", at, mail_from, subject, body, who=sender)["id"]))
+            box = "workmail" if "workmail" in ctx.world.services else "mail"  # a world with neither chat nor work mail
+            out.append(str(plant.mail_in(ctx, box, at, mail_from, subject, body, who=sender)["id"]))
     return out
 
 
