@@ -19,7 +19,15 @@ namesake texted the same words from a mobile the phone does not know, naming the
 search for the first name finds both texts and every namesake's mail, and only the number that rang decides.
 A work note (a line among unrelated ones, with a supplier-call decoy and an expired rule in other
 notes) adds a goal the instruction points to ("the usual after-call bits"): a follow-up with the
-customer two working days later, as a calendar entry or a to-do.
+customer two working days later, as a calendar entry or a to-do (three since session 32, below).
+
+Session 32 (issue 21): at levels 4-5 the note's line names the manager's mail of a date that set these bits
+(numbered points) and says the manager has the last word on them. Weeks later the manager amends that mail in
+their DM by its date alone ("re my mail of 14 October: make the second point three working days ..."), among
+their lines amending their other memos the same way (:func:`.kit.oblique.amend_memo`): the follow-up is three
+working days on, and neither the caller's name, the account, the deal, the day the caller named, "from now
+on" nor "after all" finds that line. At level 5 the memo's third point asks to be told the deal the call was
+logged on: a message to the manager naming it.
 """
 
 from __future__ import annotations
@@ -32,10 +40,11 @@ from claw_gym import clock
 from claw_gym.devices.phone import script as S
 from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own, field_in, path_under
 from claw_gym.world import World
 
-from .kit import checks, household, laptop_files, notation, phone_flows, plant, records
+from .kit import checks, errands, household, laptop_files, notation, oblique, phone_flows, plant, records
 from .kit import xchain as X
 
 ACCOUNTS = [
@@ -63,7 +72,6 @@ NAMESAKE_ACCOUNTS = ["Kestrel Freight", "Juniper Foods", "Larkspur Dental", "Mar
 #: first names shared by several customers, and surnames to tell them apart (difficulty 4-5)
 FIRSTS = ["Priya", "Luis", "Noor", "Felix", "Yara", "Tomasz"]
 LASTS = ["Raman", "Shah", "Nair", "Ortega", "Aziz", "Brandt", "Haddad", "Wilk", "Dubois", "Nyberg"]
-FOLLOW_RULE = "After I ring a customer back: a follow-up with them two working days later (calendar or to-do)."
 FOLLOW_DECOYS = (
     "Supplier calls: just log them, no follow-up needed.",
     "Until the spring release, customer callbacks got a follow-up the next working day (over now).",
@@ -72,6 +80,25 @@ ASIDES = [
     "Thanks for the call notes last time. We are still comparing the options on our side.",
     "Quick one about the {deal}: could you send the updated figures when you have them?",
     "Following up on our chat about the {deal}. Happy to talk next week.",
+]
+#: levels 4-5: the manager's memo that set the after-call bits (the second point is the note's follow-up), the
+#: third point by level, and their later word on the second point, by the memo's date
+MEMO = "After a customer call"
+MEMO_POINTS = (
+    "Log the call on the customer's deal the same day.",
+    "Book a follow-up with the customer two working days later (calendar or to-do).",
+)
+MEMO_THIRD = {
+    4: "Call notes from the template, one file per call.",
+    5: "Drop me a line with the deal you logged the call on, so the pipeline stays straight.",
+}
+FOLLOW_AS_SET = (
+    "After I ring a customer back: the follow-up and the rest as {boss} set out in the mail of {day} "
+    "({boss} has the last word on these)."
+)
+AMENDS = [
+    "make the second point three working days, two was too soon for most customers",
+    "the second point is three working days, not two - customers want time to read what we sent",
 ]
 DEALS = ["annual renewal", "pilot expansion", "support upgrade", "new seats", "data migration"]
 #: level 4-5: the caller's text from the number that later rang; names the day of their deep mail, nothing else
@@ -164,6 +191,7 @@ def generate(ctx: Ctx) -> Scenario:
     return Scenario(
         instruction,
         {
+            "told": [],
             **extra,
             "number": num,
             "deal": target["id"],
@@ -219,10 +247,40 @@ def _namesakes(ctx: Ctx, target: dict, deals: list[dict], num: str, first: str, 
     other_mobile = notation.phone_number(ctx)
     plant.sms(ctx, X.days_back(ctx, 3, 20), other_mobile, ctx.pick(TEXTS).format(first=first, day=day2))
     rule_at = household.minute_jitter(ctx, ctx.now - household.days_back(ctx) * clock.DAY)
-    note = household.rule_note(ctx, FOLLOW_RULE, t=rule_at, work=True)
+    boss = ctx.person("manager")
+    # the manager's memo a few days before the note, on a day no other mail of theirs (nor the customers') has
+    mail_days = [clock.day_start(m["time"]) for m in mails]
+    memo_at = oblique.quiet_day(
+        ctx, "workmail", boss.email, rule_at - int(ctx.rng.integers(2, 7)) * clock.DAY, avoid=mail_days
+    )
+    memo_at = errands.office_hours(ctx, memo_at)
+    points = (*MEMO_POINTS, MEMO_THIRD[min(ctx.difficulty, 5)])
+    memo = oblique.memo(ctx, "workmail", memo_at, boss.email, boss.name, MEMO, points)
+    day = oblique.day_month(memo["time"])
+    note = household.rule_note(ctx, FOLLOW_AS_SET.format(boss=boss.first, day=day), t=rule_at, work=True)
     household.decoy_notes(ctx, list(FOLLOW_DECOYS), around=ctx.now - 40 * clock.DAY, work=True, avoid=note)
+    # weeks later the manager makes the second point three working days, by the memo's date alone
+    span = max(1, (ctx.now - 10 * clock.DAY - rule_at) // clock.DAY - 8)
+    amend_at = rule_at + (8 + int(ctx.rng.integers(0, span))) * clock.DAY
+    amend = oblique.amend_memo(
+        ctx,
+        "workmail",
+        boss.email,
+        boss.name,
+        memo["time"],
+        ctx.pick(AMENDS),
+        amend_at,
+        channel=oblique.dm_channel(boss.first),
+        latest=ctx.now - clock.DAY,
+    )
     before = records.ids_now(ctx, ("calendar", "entries"), ("todo", "items"))
     return {
+        "boss": boss.email,
+        "boss_name": boss.name,
+        "told": [boss.email, f"#{oblique.dm_channel(boss.first)}"],
+        "memo": memo["id"],
+        "memo_day": day,
+        "amend": amend,
         "namesakes": [d["id"] for d in new],
         "namesake_mobile": other_mobile,
         "namesake_mail": mails[1]["id"],
@@ -230,7 +288,8 @@ def _namesakes(ctx: Ctx, target: dict, deals: list[dict], num: str, first: str, 
         "caller_mail_at": mails[0]["time"],
         "desk": numbers[0],
         "texted_at": texted["time"],
-        "follow_day": _working_days_after(ctx.now, 2),
+        "follow_day": _working_days_after(ctx.now, 3),
+        "tell_boss": ctx.difficulty >= 5,
         "follow_note": note,
         "rule_at": rule_at,
         "before": before,
@@ -238,7 +297,7 @@ def _namesakes(ctx: Ctx, target: dict, deals: list[dict], num: str, first: str, 
 
 
 def _check_follow_up(world: World, f: dict[str, Any], g: Grader) -> None:
-    """A calendar entry or a to-do the agent made, on the day two working days on, naming the customer."""
+    """A calendar entry or a to-do the agent made, on the day three working days on, naming the customer."""
     day, names = f["follow_day"], {f["contact"].lower(), f["contact"].split()[1].lower(), f["account"].lower()}
     rows = [
         (r["title"] + " " + r.get("notes", ""), r["start"])
@@ -250,14 +309,29 @@ def _check_follow_up(world: World, f: dict[str, Any], g: Grader) -> None:
     named = [(text, t) for text, t in rows if any(n in text.lower() for n in names)]
     on_day = [text for text, t in named if clock.day_start(t) == day]
     g.expect(
-        "a follow-up with the customer two working days later",
+        "a follow-up with the customer three working days later",
         bool(on_day),
         f"{count(len(named), 'new entry', 'new entries')} naming them"
         + "".join(f"; {checks.quoted(text.strip())} on {clock.fmt_date(t)}" for text, t in named[:3])
         + f"; wanted on {clock.fmt_date(day)}",
-        because=f"a line of the note '{f['follow_note']}' books a follow-up two working days after a customer "
-        "callback; the instruction asks for the usual after-call bits",
+        because=f"a line of the note '{f['follow_note']}' points to {f['boss_name']}'s mail of {f['memo_day']} "
+        f"(a follow-up two working days after a customer callback) and gives them the last word; their later "
+        f"line on that mail makes it three working days; the instruction asks for the usual after-call bits",
     )
+    if f.get("tell_boss"):
+        told = [
+            m
+            for m in O.outbound(world, f["start"])
+            if {O.party(r) for r in m.to} & {O.party(x) for x in f["told"]}
+            and (f["deal_title"].lower() in m.text.lower() or f["deal"] in m.text)
+        ]
+        g.expect(
+            f"{f['boss_name']} was told the deal the call was logged on",
+            bool(told),
+            f"{count(len(told), 'message')} to them naming {f['deal_title']!r} or {f['deal']}",
+            because=f"the third point of {f['boss_name']}'s mail of {f['memo_day']}, which the note's after-call "
+            "bits point to, asks for a line with the deal the call was logged on",
+        )
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
@@ -329,6 +403,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
             A.api("workmail.search", query=f["contact"].split()[0]),
             A.api("workmail.get", id=f["caller_mail"]),
             A.shell("claw notes list --query follow-up"),
+            *([A.api("chat.history", channel=f["told"][1][1:])] if "chat" in world.services else []),
             laptop_files.claw(
                 "calendar.create_event",
                 title=f"Follow-up call: {f['contact']} ({f['account']})",
@@ -345,6 +420,18 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
         laptop_files.claw("crm.log_activity", deal_id=f["deal"], text=f"Called {f['contact']} back (missed call)."),
         A.shell(f"cat ~/{TEMPLATE}"),
         laptop_files.write_file(path, filled),
+        *(
+            [
+                A.api(
+                    "workmail.send",
+                    to=[f["boss"]],
+                    subject="Customer callback",
+                    body=f"Called {f['contact']} back and logged it on the {f['deal_title']} deal ({f['deal']}).",
+                )
+            ]
+            if f.get("tell_boss")
+            else []
+        ),
         A.finish(f"Called {f['contact']} back, logged it on the deal and saved {path}."),
     ]
 
@@ -360,8 +447,9 @@ FAMILY = Family(
     "their deal (and no other) got a CRM activity; a filled call-notes file naming account and contact "
     "is in Documents/calls; at 4-5 (the caller known by first name only, among namesakes told apart by "
     "the day their text points to, whose mail weeks back names the account)"
-    " a calendar entry or to-do follows up with them two working days "
-    "later, as the person's note says.",
+    " a calendar entry or to-do follows up with them three working days "
+    "later, as the manager's memo the person's note points to says once amended (and at 5 the manager is told "
+    "the deal).",
     generate=generate,
     check=check,
     oracle=oracle,
@@ -375,6 +463,6 @@ FAMILY = Family(
             Own("crm.activities", where=field_in("deal", "deal")),
             Own("files.files", where=path_under("Documents/calls/")),
         ),
-        parties=("number",),
+        parties=("number", "told"),
     ),
 )

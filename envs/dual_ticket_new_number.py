@@ -21,6 +21,14 @@ changed mobile come from customers in the synced address book, and a third from 
 customer gives a colleague's new mobile, not their own (the instruction's "their contact on my phone"
 picks this one); every customer not in the synced book is saved on the phone only. The instruction
 adds a goal: note the new number on their CRM account (any of its deals).
+
+Session 32 (issue 21): at levels 4-5 the renewal notes are signed by the colleague of the person's who logged
+them, and the customer's entry there has a slip of its own (the logger's read-back). Days later the logger
+corrects it in their DM by the note's date and the entry's place alone ("re my CRM note of 14 October: the
+second mobile in it is a digit off, it's +1 555 ..."), among their lines correcting their other renewal notes
+the same way: the customer's number is the one that line gives. Neither the ticket's digits, the note's, the
+customer's name, "renewal", "from now on" nor "after all" finds that line. At level 5 the logger asks to be told
+once it is fixed: a message to them.
 """
 
 from __future__ import annotations
@@ -32,10 +40,11 @@ from claw_gym import clock
 from claw_gym.devices.phone import script as S
 from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
+from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own, field_in
 from claw_gym.world import World
 
-from .kit import laptop_files, notation, phone_flows, plant, rules
+from .kit import laptop_files, notation, oblique, phone_flows, plant, rules
 
 CUSTOMERS = [
     ("Mireille Dubois", "northwind.example"),
@@ -67,13 +76,25 @@ INSTRUCTIONS = [
 SAME_SHAPE = ("Changed my mobile", "Phone number update")
 
 
-def _renewals(ctx: Ctx, accounts: list[tuple[str, str]], name: str, new: str, written: str) -> tuple[str, int, str]:
+#: levels 4-5: how the renewal notes' logger corrects their other renewal notes, by the note's date
+FIXES = (
+    "the amount in it is for two years, not one",
+    "the stage should read won, not negotiation",
+    "drop the follow-up date in it, they will ring us",
+    "the second name in it is spelt wrong, I fixed the contact",
+)
+
+
+def _renewals(
+    ctx: Ctx, accounts: list[tuple[str, str]], name: str, new: str, written: str, logger: str
+) -> tuple[str, int, str, list[int], int]:
     """Levels 4-5: renewal calls >= 30 / 60 days back on three accounts, each activity listing two people's
-    mobiles; the customer's account lists theirs and their colleague's, a company number one slip from theirs
-    (``written``, the ticket's digits). Returns (the colleague's number, when the customer's was logged, their
-    deal)."""
+    mobiles and signed by ``logger`` (a colleague of the person's); the customer's account lists theirs (``new``,
+    as read back) and their colleague's, a company number one slip from theirs (``written``, the ticket's
+    digits). Returns (the colleague's number, when the customer's was logged, their deal, when the others were
+    logged, the place of the customer's mobile in their note: 0 or 1)."""
     at = rules.minute(ctx, ctx.now - rules.age(ctx, 5, 20))
-    wrong, logged, theirs_deal = "", 0, ""
+    wrong, logged, theirs_deal, others, place = "", 0, "", [], 0
     for k, (person, domain) in enumerate(accounts):
         company = domain.split(".")[0].replace("-", " ").title()
         day = at + (k - 1) * int(ctx.rng.integers(2, 6)) * clock.DAY
@@ -86,7 +107,8 @@ def _renewals(ctx: Ctx, accounts: list[tuple[str, str]], name: str, new: str, wr
         theirs, mine = notation.phone_number(ctx), new if person == name else notation.phone_number(ctx)
         theirs = written if person == name else theirs
         pair = [f"{second.split()[0]} {theirs}", f"{person.split()[0]} {mine}"]
-        if ctx.rng.integers(2):
+        flip = bool(ctx.rng.integers(2))
+        if flip:
             pair.reverse()
         logged_at = plant.jitter(ctx, t + int(ctx.rng.integers(20, 90)) * clock.MINUTE, 5)
         plant.crm_activity(
@@ -94,11 +116,13 @@ def _renewals(ctx: Ctx, accounts: list[tuple[str, str]], name: str, new: str, wr
             logged_at,
             deal,
             f"Renewal call with {person} and {second}: signed for another year. {second.split()[0]} runs "
-            f"day-to-day from next quarter. Mobiles for the file: {pair[0]}, {pair[1]}.",
+            f"day-to-day from next quarter. Mobiles for the file: {pair[0]}, {pair[1]}. Logged by {logger}.",
         )
         if person == name:
-            wrong, logged, theirs_deal = theirs, logged_at, deal
-    return wrong, logged, theirs_deal
+            wrong, logged, theirs_deal, place = theirs, logged_at, deal, 0 if flip else 1
+        else:
+            others.append(logged_at)
+    return wrong, logged, theirs_deal, others, place
 
 
 #: the customer's account's other deals (open), each with a note that lists a mobile but not the new one
@@ -191,9 +215,35 @@ def generate(ctx: Ctx) -> Scenario:
     deep: dict[str, Any] = {}
     if level >= 4:  # the ticket's number has a slip; the customer points at the one given at the renewal
         written = _slip(ctx, new)
-        colleague, logged, deal = _renewals(ctx, [(name, domain), *rest], name, new, written)
+        read_back = written  # the logger's slip of the customer's number, another than the ticket's
+        while read_back in (written, new):
+            read_back = _slip(ctx, new)
+        logger = ctx.person("colleague")
+        colleague, logged, deal, others, place = _renewals(
+            ctx, [(name, domain), *rest], name, read_back, written, logger.name
+        )
         side = _side_deals(ctx, company, name, old, logged)
-        hearsay = _hearsay(ctx, side[-1], name, new, {written}, logged)
+        hearsay = _hearsay(ctx, side[-1], name, new, {written, read_back}, logged)
+        # days later the logger corrects the customer's entry by the note's date and the entry's place alone
+        fix = f"re my CRM note of {oblique.day_month(logged)}: the {oblique.ORDINALS[place]} mobile in it is a digit "
+        fix += f"off, it's {new}" + (" - tell me once it's fixed on your side" if level >= 5 else "")
+        fixed_at = logged + int(ctx.rng.integers(3, 9)) * clock.DAY
+        lines = [(fixed_at, fix)] + [
+            (
+                max(t + 3 * clock.DAY, fixed_at + int(off) * clock.DAY),
+                f"re my CRM note of {oblique.day_month(t)}: {line}",
+            )
+            for t, line, off in zip(others, ctx.sample(list(FIXES), len(others)), ctx.sample([-2, 2, 3, 5], 2))
+        ]
+        order = sorted(range(len(lines)), key=lambda k: lines[k][0])
+        posted = oblique.post_lines(
+            ctx,
+            oblique.dm_channel(logger.first),
+            logger.name,
+            [lines[k] for k in order],
+            latest=ctx.now - clock.DAY,
+            mail_from=logger.email,
+        )
         _colleague_ticket(ctx, other, odomain)
         for person, pdomain in CUSTOMERS:  # more customers saved on the phone only: the tag points at no one
             if person not in (name, other) and (person, pdomain) not in rest:
@@ -204,6 +254,11 @@ def generate(ctx: Ctx) -> Scenario:
             "colleague_number": colleague,
             "deal": deal,
             "deals": [deal, *side],
+            "read_back": read_back,
+            "logger": logger.name,
+            "fix": posted[order.index(0)],
+            "fix_line": fix,
+            "tell_logger": [logger.email, f"#{oblique.dm_channel(logger.first)}"] if level >= 5 else [],
         }
         body = (
             f"Hi, my mobile number changed. Please use {written} from now on - the same one I gave your colleague "
@@ -250,6 +305,7 @@ def generate(ctx: Ctx) -> Scenario:
             "written": written,
             "deal": "",
             "deals": [],
+            "tell_logger": [],
             **deep,
         },
     )
@@ -281,8 +337,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         bool(saved),
         f"phone contacts named {f['name']}: {numbers or 'none'}",
         because=f"{why} to update their contact on the phone to the new number the ticket gives (at difficulty "
-        "4-5 the ticket points at the number they gave on the renewal call, logged in the CRM as read back and "
-        "confirmed, which corrects the ticket's slip)",
+        "4-5 the ticket points at the number they gave on the renewal call, logged in the CRM, whose logger later "
+        "corrected the customer's entry in their DM: that corrects the ticket's slip)",
     )
     # the impostor's number saved under their name is judged by its own rule below, not twice
     kept = [c for c in theirs if notation.norm_phone(c["phone"]) != notation.norm_phone(f["fake"])]
@@ -330,6 +386,19 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
             f"{count(len(acts), 'new activity', 'new activities')} on their account's deals, {len(ok)} with {f['new']}",
             because=f"{why} to note the new number on their account in the CRM (any of its deals)",
         )
+    if f.get("tell_logger"):
+        told = [
+            m
+            for m in O.outbound(world, f["start"])
+            if {O.party(r) for r in m.to} & {O.party(x) for x in f["tell_logger"]}
+        ]
+        g.expect(
+            f"{f['logger']} was told the number is fixed",
+            bool(told),
+            f"{count(len(told), 'message')} to them",
+            because=f"{f['logger']}, who logged the renewal note, corrected the customer's mobile in it and asked to "
+            "be told once it is fixed on the person's side",
+        )
     fake_saved = [
         c["name"]
         for c in world.services["phone"].table("contacts").values()
@@ -367,8 +436,20 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
             if f.get("deal")
             else []
         ),
+        *_tell_logger(world, f),
         A.finish(f"Saved {first}'s new number on the phone, texted it and solved the ticket."),
     ]
+
+
+def _tell_logger(world: World, f: dict[str, Any]) -> list[str]:
+    """Level 5: tell the renewal note's logger it is fixed, in their DM (or by work mail in a world without chat)."""
+    if not f.get("tell_logger"):
+        return []
+    text = f"Fixed: {f['name'].split()[0]}'s mobile is {f['new']} on my side too."
+    if "chat" in world.services:
+        return [A.api("chat.post", channel=f["tell_logger"][1][1:], text=text)]
+    box = "workmail" if "workmail" in world.services else "mail"
+    return [A.api(f"{box}.send", to=[f["tell_logger"][0]], subject="Re: Quick one", body=text)]
 
 
 def duplicate(world: World, f: dict[str, Any]) -> list[str]:
@@ -427,6 +508,6 @@ FAMILY = Family(
             Own("phone.contacts", ids=("contact",)),
             Own("crm.activities", where=field_in("deal", "deal", "deals"), new=True),
         ),
-        parties=("new",),
+        parties=("new", "tell_logger"),
     ),
 )

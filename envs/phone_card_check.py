@@ -17,8 +17,15 @@ running note >= 30 / 60 days back, among same-shaped notes with other cards' lin
 asks to tell the holder of the twin card and to be reminded the next morning to order a new one. Each of
 those notes has a line in the rule's own words (a card or key, stopped, its twin, text someone) about
 another matter, so a search for "twin" or "stopped" finds them all. At level 5 a later text, as deep,
-from a friend who was given "your spare bank card" (no number, not the note's words) moves the twin: the
+from a friend who was given "your spare debit card" (no number, not the note's words) moves the twin: the
 note's holder alone is not enough.
+
+Session 32 (issue 21): at levels 4-5 one payment without a matching order is the twin card's, and its holder
+says so in a text that names it only by the time it came in ("re the charge that came in at 14:07: that one
+was me"), among their same-shaped texts about other household matters (:mod:`.kit.oblique`); the running note
+says, before, that whoever has the twin may pay with it and their word on a charge is a yes. Neither the
+amount, the shop nor "from now on" / "after all" finds that text (the level-5 move no longer says "from now
+on"); answering that payment "no" blocks a payment that was the household's.
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import checks, footers, plant, records, rules
+from .kit import checks, footers, oblique, plant, records, rules
 
 MERCHANTS = [
     ("Zalando", "orders@zalando.example"),
@@ -60,6 +67,13 @@ NEAR_TWIN = (
     "gym card gets stopped when the month isn't paid; {name} has its twin, pay at reception",
     "library card: {name} has the family twin, they stop both after a year, renew at the front desk",
 )
+#: levels 4-5: the running note's line that gives the twin's holder a say on a charge (the stop rule's neighbour)
+TWIN_SAYS = (
+    "whoever has the twin of my bank card may pay with it: if they text me that a charge was theirs, "
+    "answer the bank yes, it was me"
+)
+#: the twin's holder's word on the charge, after "re the charge that came in at HH:MM: "
+THEIRS = ["that one was me, sorry, forgot to text first", "that was me, I'll square it with you later", "mine, sorry"]
 
 
 def _order_mail(
@@ -84,10 +98,12 @@ def _order_mail(
     return subject
 
 
-def _stop_rule(ctx: Ctx) -> dict[str, Any]:
+def _stop_rule(ctx: Ctx, claimed: dict[str, Any]) -> dict[str, Any]:
     """Levels 4-5: what the person wrote to do when the card gets stopped, a line in a running note >= 30 / 60
     days back among same-shaped notes (one with another card's expired rule); at level 5 the twin card
-    changed hands later, told in a text from its new holder that names no card. Returns the facts."""
+    changed hands later, told in a text from its new holder that names no card. The twin's holder then
+    claims the ``claimed`` payment in a text naming only when it came in, among their other such texts.
+    Returns the facts."""
     people = [p for p in ctx.persona.people if p.relation not in ("self", "manager", "colleague")]
     first, later = people[0], None
     deeper = 9 * clock.DAY if ctx.difficulty >= 5 else 0  # room for the later text, itself >= 60 days back
@@ -97,7 +113,8 @@ def _stop_rule(ctx: Ctx) -> dict[str, Any]:
         noted,
         [
             f"if my bank card ever gets stopped: text {first.first} straight away (they have its twin) and remind me "
-            "the next morning to order a new one"
+            "the next morning to order a new one",
+            TWIN_SAYS,
         ],
     )
     holder, moved = first, 0
@@ -113,9 +130,27 @@ def _stop_rule(ctx: Ctx) -> dict[str, Any]:
             ctx,
             moved,
             later.phone,
-            f"{first.first} gave me your spare bank card today, I'll do the weekly shop for you from now on",
+            f"{first.first} gave me your spare debit card today, I'll be doing the weekly shop for you with it",
         )
         holder = later
+    # the holder's word on the claimed charge, by the time it came in, among their texts about other matters
+    refer = oblique.came_in(ctx.now)
+    word = f"re {refer('charge', claimed['time'])}: {ctx.pick(THEIRS)}"
+    said = claimed["time"] + int(ctx.rng.integers(3, 9)) * clock.MINUTE
+    asides = [
+        f"re {refer(thing, said - int(ctx.rng.integers(4 * 24, 6 * 24)) * clock.HOUR)}: {verdict}"
+        for thing, verdict in ctx.sample(oblique.HOME_OTHERS, 3)
+    ]
+    claim = oblique.word_among(
+        ctx,
+        lambda t, text: plant.sms(ctx, t, holder.phone, text),
+        said,
+        word,
+        asides,
+        spread=3 * clock.DAY,
+        latest=ctx.now - 2 * clock.MINUTE,
+        gap=4 * clock.MINUTE,
+    )
     # the look-alike lines name other people than the twin's holders (so none of them reads as a move)
     others = [p for p in people[1:] if p not in (first, later)]
     near = tuple(line.format(name=others[k % len(others)].first) for k, line in enumerate(NEAR_TWIN))
@@ -127,6 +162,8 @@ def _stop_rule(ctx: Ctx) -> dict[str, Any]:
         "holder_name": holder.name,
         "holder_email": holder.email,
         "former": first.phone if later is not None else "",
+        "claim": claim["id"],
+        "word": word,
         "morning": clock.day_start(ctx.now) + clock.DAY,
     }
 
@@ -138,16 +175,19 @@ def generate(ctx: Ctx) -> Scenario:
     payments = []
     # the card was skimmed: some of the flagged payments are the user's, some are not (never all one way)
     frauds = set(ctx.sample(list(range(PAYMENTS)), 1 + int(ctx.rng.integers(PAYMENTS - 1))))
+    # levels 4-5: one of the others has no order either: the twin card's holder paid it and says so
+    claimed = ctx.pick(sorted(set(range(PAYMENTS)) - frauds)) if level >= 4 else -1
     for i, (merchant, sender) in enumerate(shops[:PAYMENTS]):
         amount = ctx.money(15, 240)
         legit = i not in frauds
+        ordered = legit and i != claimed
         paid = plant.jitter(ctx, paid, 2)
         tx = plant.tx(ctx, paid, -amount, merchant, plant.CARD_PAYMENT)  # as the background writes card rows
         order = None
         # levels 4-5: the order was placed days before it shipped and charged, and the shop has other orders
         # of the same shape and range from the last weeks: the amount, not the shop, decides
         placed = paid - (int(ctx.rng.integers(1, 6)) * clock.DAY if level >= 4 else 2 * clock.MINUTE)
-        if legit:
+        if ordered:
             order = _order_mail(ctx, merchant, sender, amount, placed)
         elif level >= 3:  # an older order at the same shop, another amount
             _order_mail(ctx, merchant, sender, round(amount + float(ctx.rng.uniform(5, 40)), 2), paid - 9 * clock.DAY)
@@ -178,6 +218,7 @@ def generate(ctx: Ctx) -> Scenario:
                 "row": f"{merchant}  {-amount:+,.2f}",
                 "order": order,
                 "amount": amount,
+                **({"time": tx["time"], "claimed": i == claimed} if level >= 4 else {}),
             }
         )
         paid += int(ctx.rng.integers(5 * 60, 25 * 60))
@@ -195,7 +236,7 @@ def generate(ctx: Ctx) -> Scenario:
     stop: dict[str, Any] = {}
     if level >= 4:
         instruction += " If the card ends up blocked, do what I noted down for that case."
-        stop = _stop_rule(ctx)
+        stop = _stop_rule(ctx, payments[claimed])
     return Scenario(
         instruction,
         {
@@ -231,7 +272,10 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         note, tx = notes[p["note"]], txs[p["tx"]]
         what = f"the alert for {p['amount']:.2f}"
         why = (
-            "a mailed order from the charging shop matches the amount"
+            "the twin card's holder texted that the charge that came in then was theirs, and the person's note "
+            "says their word on a charge is a yes"
+            if p.get("claimed")
+            else "a mailed order from the charging shop matches the amount"
             if p["legit"]
             else "no mailed order from the charging shop has this amount"
         )
@@ -318,7 +362,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
             steps.append(S.tap("id/button1"))
     stop = f.get("stop")
     if stop:
-        steps += [A.api("notes.list", query="stopped"), A.api("sms.list", limit=50)]
+        steps += [A.api("notes.list", query="twin"), A.api("sms.list", limit=50)]
         steps += [
             A.api(
                 "sms.send", to=stop["holder"], body=f"My card ending {CARD} is blocked now: please don't use your twin."
@@ -338,7 +382,8 @@ FAMILY = Family(
     summary="Every bank alert is answered from the phone: 'yes' when a mailed order matches the charging shop "
     "(from the bank) and the amount (and the charge is not disputed), otherwise 'no', which disputes it; from "
     "level 4, as the person's note says for a blocked card, the twin card's holder is told (a later text may "
-    "move it) and a reminder the next morning orders a new one.",
+    "move it) and a reminder the next morning orders a new one; the one charge the twin's holder texts was theirs "
+    "(by the time it came in) is answered 'yes'.",
     generate=generate,
     check=check,
     oracle=oracle,

@@ -18,6 +18,7 @@ from episodes import play as _play
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
+from claw_gym.envs import dual_ticket_new_number
 
 
 def _opening(env, seed: int) -> str:
@@ -131,9 +132,9 @@ def test_new_number_the_slip_has_a_numbers_shape_and_the_confirmed_renewal_note_
         ticket = world.services["helpdesk"].table("tickets")[f["ticket"]]
         assert "renewal call" in ticket["body"] and f["written"] in ticket["body"]  # the customer defers to it
         acts = list(world.services["crm"].table("activities").values())
-        right = [a for a in acts if f["new"] in a["text"]]
+        right = [a for a in acts if f["read_back"] in a["text"]]  # s32: as read back, corrected later by its logger
         # the customer's first name beside the number decides (the co-listed colleague's is the ticket's digits)
-        assert len(right) == 1 and f"{f['name'].split()[0]} {f['new']}" in right[0]["text"]
+        assert len(right) == 1 and f"{f['name'].split()[0]} {f['read_back']}" in right[0]["text"]
         assert right[0]["time"] <= world.clock.now - days * clock.DAY
         deals = world.services["crm"].table("deals")
         account = deals[f["deal"]]["account"]
@@ -158,6 +159,7 @@ def _ticket_steps(env, number: str, deal: str) -> list[str]:
         A.api("helpdesk.comment", id=f["ticket"], text="Updated, thanks."),
         A.api("helpdesk.update", id=f["ticket"], status="solved"),
         A.api("crm.log_activity", deal_id=deal, text=f"Mobile now {number}"),
+        *dual_ticket_new_number._tell_logger(env.world, f),  # level 5 (s32): the renewal note's logger asks
         A.finish("done"),
     ]
 

@@ -18,6 +18,7 @@ from episodes import search as _search
 from claw_gym import actions as A
 from claw_gym import clock
 from claw_gym.devices.phone import script as S
+from claw_gym.envs import dual_ticket_new_number
 from claw_gym.envs.kit import notation
 
 
@@ -29,10 +30,10 @@ def test_new_number_the_ticket_s_digits_find_the_colleague_s_entry_and_a_hearsay
         world, f = env.world, env.scenario.facts
         now, first = world.clock.now, f["name"].split()[0]
         acts = world.services["crm"].table("activities")
-        renewal = [a for a in acts.values() if f["new"] in a["text"]]
+        renewal = [a for a in acts.values() if f["read_back"] in a["text"]]  # s32: as read back, corrected later
         assert len(renewal) == 1 and renewal[0]["time"] <= now - days * clock.DAY
         note = renewal[0]["text"]
-        assert "confirmed" not in note and f"{first} {f['new']}" in note
+        assert "confirmed" not in note and f"{first} {f['read_back']}" in note
         assert f["colleague_number"] == f["written"] and f"{first} {f['written']}" not in note
         hits = {h["record"] for h in _search(env, f["written"])}
         assert renewal[0]["id"] in hits and f["ticket"] in hits  # the digits land on the colleague's entry
@@ -69,6 +70,7 @@ def _steps(env, number: str, *, text: bool = True) -> list[str]:
         A.api("helpdesk.comment", id=f["ticket"], text="Updated, thanks.", public=True),
         A.api("helpdesk.update", id=f["ticket"], status="solved"),
         A.api("crm.log_activity", deal_id=f["deals"][-1], text=f"mobile changed: {number}"),
+        *dual_ticket_new_number._tell_logger(env.world, f),  # level 5 (s32): the renewal note's logger asks
         A.finish("done"),
     ]
 

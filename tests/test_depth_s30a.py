@@ -193,7 +193,7 @@ def test_card_check_twin_finds_every_running_note_and_the_later_text_has_none_of
         assert len(rule) == 1 and rule[0]["updated"] <= now - days * clock.DAY
         assert len(_records(env, "stopped", ("notes",))) >= 3
         texts = list(world.services["sms"].table("messages").values())
-        moved = [m for m in texts if "spare bank card" in m["body"]]
+        moved = [m for m in texts if "spare debit card" in m["body"]]
         if level == 5:
             assert len(moved) == 1 and moved[0]["number"] == stop["holder"]
             assert not re.search(r"twin|stopp|4421", moved[0]["body"])

@@ -145,7 +145,7 @@ def test_dual_callback_crm_the_number_decides_among_namesakes_deep_in_the_mail(d
 
 def test_dual_callback_crm_without_the_follow_up_fails():
     v = _run("dual-callback-crm", lambda w, f: _without(_callback_oracle(w, f), "create_event"))
-    assert _failed(v) == ["a follow-up with the customer two working days later"]
+    assert _failed(v) == ["a follow-up with the customer three working days later"]
 
 
 def test_dual_callback_crm_a_to_do_for_the_follow_up_passes_and_a_day_off_fails():
@@ -159,7 +159,7 @@ def test_dual_callback_crm_a_to_do_for_the_follow_up_passes_and_a_day_off_fails(
 
     assert _run("dual-callback-crm", todo(0), difficulty=4)["passed"]
     assert _failed(_run("dual-callback-crm", todo(1), difficulty=4)) == [
-        "a follow-up with the customer two working days later"
+        "a follow-up with the customer three working days later"
     ]
 
 

@@ -136,13 +136,14 @@ def test_card_check_the_stop_rule_is_deep_among_card_notes_and_each_shop_has_thr
             shop = p["row"].split("  ")[0]
             orders = [m for m in mails if m["subject"].startswith(f"Your {shop} order #")]
             assert len(orders) >= 3  # same shop, same subject shape: the amount decides
-            assert len([m for m in orders if f"{p['amount']:.2f} EUR" in m["body"]]) == int(p["legit"])
+            matched = [m for m in orders if f"{p['amount']:.2f} EUR" in m["body"]]
+            assert len(matched) == int(p["legit"] and not p["claimed"])  # s32: the twin's charge has no order
         if level == 5:  # the twin changed hands in a text as deep, which names no card; on the phone's thread
             texts = sorted(
                 (m for m in world.services["sms"].table("messages").values() if m["number"] == stop["holder"]),
                 key=lambda m: -m["time"],
             )
-            moved = [i for i, m in enumerate(texts) if "spare bank card" in m["body"]]
+            moved = [i for i, m in enumerate(texts) if "spare debit card" in m["body"]]
             assert len(moved) == 1 and moved[0] < 30 and "4421" not in texts[moved[0]]["body"]
             assert stop["noted"] < texts[moved[0]]["time"] <= now - days * clock.DAY
             assert stop["former"] and stop["former"] != stop["holder"]
@@ -436,7 +437,7 @@ def test_new_number_the_right_digits_are_in_a_deep_renewal_note_among_three_and_
             a for a in acts if a["text"].startswith("Renewal call with ") and "Mobiles for the file" in a["text"]
         ]
         assert len(renewals) >= 3
-        right = [a for a in renewals if f["new"] in a["text"]]
+        right = [a for a in renewals if f["read_back"] in a["text"]]  # s32: as read back, corrected later
         assert len(right) == 1 and right[0]["time"] <= now - days * clock.DAY and right[0]["deal"] == f["deal"]
         assert f["colleague_number"] in right[0]["text"]  # two mobiles in the note: the right person's decides
         ticket = world.services["helpdesk"].table("tickets")[f["ticket"]]

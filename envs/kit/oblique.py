@@ -87,6 +87,18 @@ OTHERS = [
 #: the same, without the words the players' searches try ("after all", "from now on")
 PLAIN = [(thing, verdict) for thing, verdict in OTHERS if "after all" not in verdict and "from now on" not in verdict]
 
+#: other household matters a partner, flatmate or friend settles in the same words (a text thread), none a
+#: family's matter; none says "now" or "after", so "from now on" and "after all" miss them (phone-card-check)
+HOME_OTHERS = [
+    ("parcel", "it's mine, leave it in the hall"),
+    ("electricity bill", "I paid it this morning"),
+    ("plumber's quote", "fine by me, he can come Tuesday"),
+    ("school letter", "signed it, it's in the blue folder"),
+    ("vet's reminder", "booked her in for Saturday"),
+    ("delivery slot", "moved it to Saturday morning"),
+    ("rent reminder", "sorted, I sent my half"),
+]
+
 Refer = Callable[[str, int], str]
 
 
@@ -188,7 +200,8 @@ def post_lines(
     """Each (day, text) of ``lines`` as a chat line by ``sender`` in ``channel`` at a working-hours moment of
     that day (a weekend day moves to the Friday before, so a line is never younger than asked), never after
     ``latest``. In a world without chat, given ``mail_from``, each is a short work mail from that address
-    under one plain ``subject`` instead. The records' ids, in order."""
+    under one plain ``subject`` instead (in the personal mailbox when the world has no work mail either). The
+    records' ids, in order."""
     chat = "chat" in ctx.world.services
     out = []
     for t, text in lines:
@@ -199,7 +212,8 @@ def post_lines(
             out.append(str(plant.chat(ctx, at, channel, sender, text)["id"]))
         else:
             body = f"Hi all,\n\n{text[:1].upper()}{text[1:]}.\n\n{sender.split()[0]}"
-            out.append(str(plant.mail_in(ctx, "workmail", at, mail_from, subject, body, who=sender)["id"]))
+            box = "workmail" if "workmail" in ctx.world.services else "mail"  # a world with neither chat nor work mail
+            out.append(str(plant.mail_in(ctx, box, at, mail_from, subject, body, who=sender)["id"]))
     return out
 
 
@@ -242,3 +256,80 @@ def word_among(
             t = a + int(ctx.rng.integers(0, max(1, b - a)))
         send(t + int(ctx.rng.integers(1, 59)), line)
     return send(at, word)
+
+
+#: other rule mails ("memos") a manager sends the team, three numbered points each, and the line that later
+#: amends one of them by the mail's date (:func:`amend_memo`); none is a family's matter
+MEMOS = [
+    (
+        "Expense claims",
+        (
+            "Claims in by the 5th of the month.",
+            "Receipts scanned, not photographed.",
+            "Anything over EUR 200 needs my OK first.",
+        ),
+        "the third point is EUR 300, not 200",
+    ),
+    (
+        "Leave requests",
+        ("Ask two weeks ahead.", "Put it in the team calendar too.", "No more than two of us off at once."),
+        "the first point is one week, not two",
+    ),
+    (
+        "Travel bookings",
+        ("Book through the portal.", "Economy on flights under four hours.", "Hotels under EUR 150 a night."),
+        "drop the second point, book what fits",
+    ),
+    (
+        "Team meetings",
+        ("Agenda by Monday noon.", "Notes go in the shared folder.", "Cameras on for the first ten minutes."),
+        "the third point no longer applies",
+    ),
+]
+
+
+def quiet_day(ctx: Ctx, service: str, addr: str, t: int, avoid: Sequence[int] = ()) -> int:
+    """``t`` moved back a day at a time until ``addr`` sent no mail in ``service`` that day and the day is not one
+    of ``avoid`` (day starts): "my mail of <that day>" then means one mail."""
+    sent = {clock.day_start(m["time"]) for m in ctx.svc(service).table("messages").values() if m["from"] == addr}
+    while clock.day_start(t) in sent or clock.day_start(t) in avoid:
+        t -= clock.DAY
+    return t
+
+
+def memo(ctx: Ctx, service: str, t: int, addr: str, name: str, subject: str, points: Sequence[str]) -> dict:
+    """``name``'s rule mail to the team at ``t``: numbered points under a plain subject. Its record."""
+    body = "Hi all,\n\nA few things, so we all do it the same way:\n"
+    body += "".join(f"{k}. {p}\n" for k, p in enumerate(points, 1)) + f"\n{name.split()[0]}"
+    return plant.mail_in(ctx, service, t, addr, subject, body, who=name)
+
+
+def amend_memo(
+    ctx: Ctx,
+    service: str,
+    addr: str,
+    name: str,
+    memo_at: int,
+    change: str,
+    at: int,
+    *,
+    channel: str,
+    latest: int,
+    n_others: int = 2,
+) -> str:
+    """``name`` amends their rule mail of ``memo_at`` ("re my mail of 14 October: <change>") at ``at`` (a chat line
+    in ``channel``, or a short work mail in a world without chat, see :func:`post_lines`), among ``n_others`` lines
+    of the same shape amending their other memos (:data:`MEMOS`, planted here on quiet days before ``memo_at``;
+    the lines 2-7 days either side of ``at``, which should be a week or more after ``memo_at``). The deciding
+    line's id."""
+    picked = ctx.sample(MEMOS, n_others)
+    lines = [(at, f"re my mail of {day_month(memo_at)}: {change}")]
+    t = memo_at
+    offsets = ctx.sample([-6, -4, -3, -2, 2, 3, 5, 7], n_others)
+    for (subject, points, amend), off in zip(picked, offsets, strict=True):
+        t = quiet_day(ctx, service, addr, t - int(ctx.rng.integers(3, 10)) * clock.DAY)
+        memo(ctx, service, t, addr, name, subject, points)
+        lines.append((at + int(off) * clock.DAY, f"re my mail of {day_month(t)}: {amend}"))
+    order = sorted(range(len(lines)), key=lambda k: lines[k][0])
+    ids = post_lines(ctx, channel, name, [lines[k] for k in order], latest=latest, mail_from=addr)
+    return ids[order.index(0)]
