@@ -2,9 +2,9 @@
 
 The menu keeps a block's dry-run verdicts while the parts of the world its endpoint ``reads`` keep
 their versions. Endpoints whose checks before their commit point look at their arguments only
-(``sms.send``, ``files.write``, ``notes.create``, ``calendar.create_event``, ``todo.add_task``) now
-declare ``reads=()``, and ``mail.send`` (and WorkMail's) only ``("files",)`` (its attachments): a
-new message arriving in the inbox no longer makes the menu dry-run every send again.
+(``sms.send``, ``files.write``, ``notes.create``, ``calendar.create_event``, ``todo.add_task``,
+``contacts.create``) now declare ``reads=()``, and ``mail.send`` (and WorkMail's) only ``("files",)``
+(its attachments): a message arriving in the inbox no longer makes the menu dry-run every send again.
 
 A narrower key must never hide a changed verdict. After every wrapped step (valid slots, invalid
 slots, resets, a snapshot's restore) every verdict the menu keeps, which it would reuse for that
@@ -36,6 +36,7 @@ NARROWED = {
     "notes.create": (),
     "calendar.create_event": (),
     "todo.add_task": (),
+    "contacts.create": (),
     "mail.send": ("files",),
     "workmail.send": ("files",),
 }
