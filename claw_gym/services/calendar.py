@@ -58,7 +58,7 @@ class Calendar(Service):
     def get(self, id: str) -> dict:
         return self._view(self.record("entries", id))
 
-    @endpoint("Create an event.", mutates=True, reads=(OWN,))
+    @endpoint("Create an event.", mutates=True, reads=())
     def create_event(
         self,
         title: str,

@@ -46,7 +46,7 @@ class Contacts(Service):
     def get(self, id: str) -> dict:
         return dict(self.record("people", id))
 
-    @endpoint("Create a contact.", mutates=True, reads=(OWN,))
+    @endpoint("Create a contact.", mutates=True, reads=())
     def create(self, name: str, email: str = "", phone: str = "", company: str = "", notes: str = "") -> dict:
         self.require(name.strip() != "", "name must not be empty")
         return {"created": self.add(name, email, phone, company=company, notes=notes)["id"]}

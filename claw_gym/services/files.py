@@ -76,7 +76,7 @@ class Files(Service):
         f = self._existing(path)
         return {"path": f["path"], "content": f["content"]}
 
-    @endpoint("Write (create or replace) a text file.", mutates=True, reads=(OWN,))
+    @endpoint("Write (create or replace) a text file.", mutates=True, reads=())
     def write(self, path: str, content: str) -> dict:
         p = clean_path(path)
         self.require(len(content) <= MAX_FILE_CHARS, f"file too large (max {MAX_FILE_CHARS} characters)")

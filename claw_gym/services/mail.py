@@ -130,7 +130,7 @@ class Mail(Service):
             if not isinstance(files, Files) or files.find(path) is None:
                 raise ServiceError(f"attachment {path!r} not found in files")
 
-    @endpoint("Send a new message.", mutates=True, reads=(OWN, "files"))
+    @endpoint("Send a new message.", mutates=True, reads=("files",))
     def send(
         self,
         to: builtins.list[str],

@@ -42,7 +42,7 @@ class Notes(Service):
     def get(self, id: str) -> dict:
         return self._view(self.record("notes", id), full=True)
 
-    @endpoint("Create a note.", mutates=True, reads=(OWN,))
+    @endpoint("Create a note.", mutates=True, reads=())
     def create(self, title: str, body: str, folder: str = "") -> dict:
         self.require(title.strip() != "", "title must not be empty")
         return {"created": self.add(title, body, folder)["id"]}

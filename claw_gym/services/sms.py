@@ -68,7 +68,7 @@ class Sms(Service):
         self.modify(self.record("messages", id), read=True)
         return {"id": id, "read": True}
 
-    @endpoint("Send a text message to a phone number.", mutates=True, reads=(OWN,))
+    @endpoint("Send a text message to a phone number.", mutates=True, reads=())
     def send(self, to: str, body: str) -> dict:
         digits = [c for c in to if c.isdigit()]
         self.require(len(digits) >= 5 and all(c.isdigit() or c in "+ -()" for c in to), f"{to!r} is not a phone number")

@@ -40,7 +40,7 @@ class Todo(Service):
         )
         return self.page(rows, limit, offset, view=self._view)
 
-    @endpoint("Add a task; due is optional ('YYYY-MM-DD [HH:MM]').", mutates=True, reads=(OWN,))
+    @endpoint("Add a task; due is optional ('YYYY-MM-DD [HH:MM]').", mutates=True, reads=())
     def add_task(self, title: str, due: str = "", list_name: str = "inbox", notes: str = "") -> dict:
         self.require(title.strip() != "", "title must not be empty")
         d = self.parse_time(due, "due") if due else None
