@@ -183,8 +183,8 @@ def generate(ctx: Ctx) -> Scenario:
     before = records.ids_now(ctx, ("todo", "items"), ("expenses", "claims"))
     instruction = (
         f"Close out {m:%B} for me: claim that month's expenses (my receipts are in Documents/Receipts), "
-        f"add a to-do for every receipt I still have to find, send {who['name'].split()[0]} the month's total, "
-        f"and save a short summary with the total as {summary}."
+        f"add a to-do for every receipt I still have to find, send {who['name'].split()[0]} the total of what you "
+        f"claim for it, and save a short summary with that total as {summary}."
     )
     return Scenario(
         instruction,
@@ -512,7 +512,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         f"{who['name']} got the month's total",
         bool(ok),
         f"{count(len(msgs), 'message')} to them; the claimed items add up to {f['total']:.2f}",
-        because="the instruction asks to send the total; it is the sum of what the month's claims hold",
+        because="the instruction asks to send the total of what is claimed for the month (not of claims made before)",
     )
     if who.get("copy"):  # level 5: the amendment's author asked for a copy of each month's total
         copies = errands.said_to(world, [who["copy"]], f["start"])

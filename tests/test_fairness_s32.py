@@ -22,3 +22,38 @@ def test_secret_request_the_dinner_entry_predates_the_booker_s_move(level, seed)
     confirmed = [h for h in search(env, "Booking confirmed") if h["time"] <= made[0]["time"]]
     assert made[0]["time"] < moved[0]["time"], (made, moved)
     assert confirmed, "the entry is made after the booking's confirmation came"
+
+
+@pytest.mark.parametrize("variant", ["freelance", "employee"])
+def test_month_close_asks_for_the_total_of_what_is_claimed_now(variant):
+    # A player summed every claim of the month, the background's earlier approved ones too, as "the month's
+    # total": a fair reading when the month already holds claims. The request now names the total it means.
+    from claw_gym import clock
+
+    earlier = 0
+    for level, seed in [(1, 0), (4, 0), (5, 1)]:
+        env = at_level("month-close", level, seed=seed, variant=variant)
+        f = env.scenario.facts
+        claims = env.world.services["expenses"].table("claims").values()
+        earlier += sum(clock.fmt(c["time"])[:7] == f["month"] for c in claims)
+        assert "the total of what you claim for it" in env.scenario.instruction
+        assert "the month's total" not in env.scenario.instruction
+        assert f["total"] == round(sum(x["amount"] for x in f["receipts"] + f["claim"]), 2)
+    assert earlier, "the sample holds a month with claims made before: the reading the request rules out"
+
+
+def test_shared_report_brief_the_review_to_sum_is_not_the_longest_file():
+    # A player saw the review to sum up was 842 bytes among 663-669 byte ones: the only one with a third
+    # action item (the trap). Every review now carries one of that shape and length.
+    top = n = 0
+    for seed in range(4):
+        for level in (1, 3, 4, 5):
+            for variant in ("chat", "mail"):
+                env = at_level("shared-report-brief", level, seed=seed, variant=variant)
+                path = env.scenario.facts["report"]["path"]
+                files = env.world.services["files"].table("files").values()
+                size = {r["path"]: len(r["content"]) for r in files if r["path"].startswith("Documents/shared/")}
+                assert len(size) >= 2
+                n += 1
+                top += max(size, key=lambda p: size[p]) == path
+    assert top <= n // 2, f"the review to sum is the longest file in {top} of {n} worlds"
