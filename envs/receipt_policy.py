@@ -85,6 +85,14 @@ def _meal(ctx: Ctx, day: int, dinner: bool) -> int:
     return ctx.at(day, hour, int(ctx.pick([0, 10, 15, 30, 45])))
 
 
+def _alone(ctx: Ctx, t: int) -> bool:
+    """No card payment within 20 minutes of ``t`` and no other calendar entry starting then: the controller's
+    "re your 19:10 on the 14th" (the dinner's start) can be read as no other record of the person's."""
+    near = lambda x: abs(x - t) < 20 * clock.MINUTE
+    paid = any(near(r["time"]) for r in ctx.svc("bank").table("transactions").values())
+    return not paid and not any(near(r["start"]) for r in ctx.svc("calendar").table("entries").values())
+
+
 def _receipt(ctx: Ctx, name: str, t: int, amount: float) -> tuple[str, str]:
     """A receipt saved in ~/Documents/receipts: (path, text)."""
     path = f"Documents/receipts/{name.split()[0].lower().strip('&')}_{clock.to_datetime(t):%m%d}.txt"
@@ -219,6 +227,10 @@ def generate(ctx: Ctx) -> Scenario:
     for k, day in enumerate(meal_days):
         role = roles[k]
         t = _meal(ctx, day, dinner=role in ("over_missing", "waived"))
+        for _ in range(12 if role == "waived" else 0):  # "your 19:10 on the 14th" must name this dinner alone
+            if _alone(ctx, t):
+                break
+            t = _meal(ctx, day, dinner=True)
         if role in ("over_receipt", "over_missing", "waived"):
             amount = ctx.money(old_limit + 8, 96)
         elif role == "between":
@@ -260,8 +272,10 @@ def generate(ctx: Ctx) -> Scenario:
     _earlier_claims(ctx)
     waiver = _waive(ctx, controller, [m for m in meals if m["role"] == "waived"]) if controller else ""
     personal = []
+    dined = {clock.day_start(m["time"]) for m in meals if m["role"] in ("over_missing", "waived")}
+    free = [d for d in days if clock.day_start(ctx.at(d, 12)) not in dined] or days  # one dinner out an evening
     for k in range(1 + ctx.difficulty // 2):  # meals out without a calendar entry: private
-        t = _meal(ctx, int(ctx.pick(days)), dinner=True) + 30 * clock.MINUTE
+        t = _meal(ctx, int(ctx.pick(free)), dinner=True) + 30 * clock.MINUTE
         amount = ctx.money(20, 80)
         personal.append(plant.charge(ctx, t + int(ctx.rng.integers(0, 600)), amount, places[n + k % 2])["id"])
     level = ctx.difficulty

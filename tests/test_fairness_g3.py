@@ -521,7 +521,8 @@ def test_deal_risk_rule_is_an_old_mail_aside_and_the_later_chat_reply_wins(diffi
     moved = [m for m in world.services["chat"].table("messages").values() if f"'{f['list']}' list" in m["text"]]
     assert len(moved) == 1 and asides[0]["time"] < moved[0]["time"] <= world.clock.now - 30 * clock.DAY
     assert not [n for n in world.services["notes"].table("notes").values() if "playbook" in n["title"].lower()]
-    line = A.api("workmail.send", to=[f["boss"]], subject="Ticket", body=f"{f['account']} opened {f['ticket']}.")
+    told = [f["boss"], *([f["owner"]] if difficulty >= 5 else [])]  # level 5 also asks to tell the report's owner
+    line = A.api("workmail.send", to=told, subject="Ticket", body=f"{f['account']} opened {f['ticket']}.")
 
     def old_list(world, f):
         return [_until(world, f["trigger_at"] + 60), *_deal_steps(f, [stale]), line, A.wait(8 * clock.HOUR)]

@@ -57,3 +57,24 @@ def test_shared_report_brief_the_review_to_sum_is_not_the_longest_file():
                 n += 1
                 top += max(size, key=lambda p: size[p]) == path
     assert top <= n // 2, f"the review to sum is the longest file in {top} of {n} worlds"
+
+
+@pytest.mark.parametrize("variant", ["limit", "team"])
+def test_receipt_policy_the_waivers_time_names_one_dinner(variant):
+    # "re your 19:10 on the 14th" waives one dinner's receipt. A player found a background card payment at
+    # Noodle Bar (86.05, over the limit) at 19:10 that very evening: a second reading of "your 19:10". No
+    # payment but the dinner's own comes within 20 minutes of it, and no other entry starts then.
+    from claw_gym import clock
+
+    for level in (4, 5):
+        for seed in range(8):
+            env = at_level("receipt-policy", level, seed=seed, variant=variant)
+            meal = next(m for m in env.scenario.facts["meals"] if m["role"] == "waived")
+            near = lambda t, m=meal: abs(t - m["time"]) < 20 * clock.MINUTE
+            paid = [
+                r["counterparty"]
+                for r in env.world.services["bank"].table("transactions").values()
+                if near(r["time"]) and r["id"] != meal["tx"]
+            ]
+            starts = [r["title"] for r in env.world.services["calendar"].table("entries").values() if near(r["start"])]
+            assert not paid and len(starts) == 1, (level, seed, paid, starts)
