@@ -161,8 +161,12 @@ def test_device_code_texting_the_changed_code_fails_and_the_page_s_code_passes(v
     f = env.scenario.facts
     verdict = _play(env, env.oracle_actions())
     assert verdict["passed"] and not verdict["violations"], verdict
+    # the pre-change answer: the code in the landlord's reply to the first ask (the thread's order)
+    texts = sorted(env.world.services["sms"].table("messages").values(), key=lambda m: m["time"])
+    first_reply = next(m for m in texts if m["number"] == f["partner"] and m["direction"] == "in")
+    changed = re.search(r"\d{5}", first_reply["body"]).group(0)
     env.reset(seed=2)
-    send = [A.api("sms.send", to=f["number"], body=f"Hi {f['first']}, it's {f['stale']}."), A.finish("Sent.")]
+    send = [A.api("sms.send", to=f["number"], body=f"Hi {f['first']}, it's {changed}."), A.finish("Sent.")]
     assert _failed(_play(env, send)) == ["the code was texted to the contact saved on the phone"]
 
 
