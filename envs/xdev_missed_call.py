@@ -19,7 +19,9 @@ in the synced address book) and that a line is ticked off once they text that th
 listed caller rings again, that person texts "re the call that came in at 14:19: I rang them back, it's sorted"
 among their same-shaped texts about other things (days back, and one just after), naming no one and no number:
 the listed caller's open line is ticked off (still one line per person). A search by any caller's name or number,
-or "after all" / "from now on", does not land on it; the call log's times resolve it to exactly one call.
+or "after all" / "from now on", does not land on it; the call log's times resolve it to exactly one call. At
+level 5 the header's line also asks to text that person back that the line is off the list (checked: a text to
+them after theirs).
 """
 
 from __future__ import annotations
@@ -65,6 +67,11 @@ MOVED = (
 
 #: from level 4 (session 32) the header names who returns calls for the person; their text ticks a line off
 RETURNS_LINE = "{who} returns calls for me sometimes: when their text says one's sorted, tick that line off.\n"
+#: level 5: the same line asks for a word back to them (a second party told, checked)
+RETURNS_TELL = (
+    "{who} returns calls for me sometimes: when their text says one's sorted, tick that line off and text {who} "
+    "back that it's off the list.\n"
+)
 #: their text about the call (by the minute it came in) and their same-shaped texts about other things
 RETURNED = ["I rang them back, it's sorted", "rang them back just now, it's sorted", "I called them back, sorted"]
 ASIDES = [
@@ -152,7 +159,8 @@ def generate(ctx: Ctx) -> Scenario:
         again = ctx.person()
         old.append(f"- [ ] {again.name} | {again.phone} | the school fundraiser")
     returner = _returner(ctx, [name, again.name, again.phone, number]) if again is not None else None
-    extra = FIX_LINE + (RETURNS_LINE.format(who=ctx.persona.called(returner)) if returner is not None else "")
+    returns = RETURNS_TELL if ctx.difficulty >= 5 else RETURNS_LINE
+    extra = FIX_LINE + (returns.format(who=ctx.persona.called(returner)) if returner is not None else "")
     original = HEADER.replace("\n\n", "\n" + extra + "\n") if "saved_number" in moved else HEADER
     original += "\n".join(old) + "\n"
     plant.file(ctx, notation.jitter(ctx, ctx.now - int(ctx.rng.integers(3 * 1440, 9 * 1440)) * 60), LIST, original)
@@ -208,6 +216,7 @@ def generate(ctx: Ctx) -> Scenario:
                 open_line=f"- [ ] {again.name} | {again.phone} | the school fundraiser",
             )
             returned["returner_phone"] = returner.phone  # texting them back is no damage
+            returned["tell_returner"] = ctx.difficulty >= 5  # level 5: the header asks for a word back
     return Scenario(
         None,
         {
@@ -269,6 +278,14 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
             because=f"the list's header says a text from {f['returner']} that one's sorted ticks its line off; "
             f"the text at {clock.fmt(f['returned_at'])} says so of the call that came in at "
             f"{clock.fmt(f['returned_call'])[-5:]}, {f['again']}'s",
+        )
+    if f.get("tell_returner"):
+        told = phone_flows.texts_out(world, f["returner_phone"], f["returned_at"])
+        g.expect(
+            f"{f['returner']} was texted back after their text",
+            bool(told),
+            f"{count(len(told), 'text')} to {f['returner_phone']} since {clock.fmt(f['returned_at'])}",
+            because=f"the list's header says to text {f['returner']} back that the line is off the list",
         )
     digits = notation.norm_phone(f["number"])
 
@@ -344,11 +361,14 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
 def _tick(f: dict[str, Any]) -> list[str]:
     """Read the returner's texts, match the call's minute in the call log, tick that caller's line off."""
     edit = f"s#^- \\[ \\] {f['again']} |#- [x] {f['again']} |#"
-    return [
+    steps = [
         A.key("home"),
         *S.open_app("Messages"),
         A.shell(f"sed -i {shlex.quote(edit)} ~/{LIST} && cat ~/{LIST}"),
     ]
+    if f.get("tell_returner"):  # level 5: a word back to them, from the phone
+        steps += [A.key("home"), *phone_flows.text_from_phone(f["returner_phone"], "Thanks - ticked it off the list.")]
+    return steps
 
 
 def _fix_contact(f: dict[str, Any]) -> list[str]:

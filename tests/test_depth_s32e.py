@@ -104,10 +104,12 @@ def test_missed_call_leaving_the_listed_line_open_fails_and_ticking_it_passes(le
     assert verdict["passed"] and not verdict["violations"], verdict
     env.reset(seed=1)
     before = MC.oracle(env.world, {k: v for k, v in f.items() if k != "returned_line"})  # the line left open
-    assert _failed(_play(env, before)) == [f"{f['again']}'s line is ticked off"]
-    env.reset(seed=1)  # ticking it with a note after it is fine too; deleting it is not
+    told = [f"{f['returner']} was texted back after their text"] if level == 5 else []
+    assert _failed(_play(env, before)) == [f"{f['again']}'s line is ticked off", *told]
+    env.reset(seed=1)  # ticking it with a note after it is fine too
     edit = f"s#^- \\[ \\] {f['again']} |\\(.*\\)$#- [x] {f['again']} |\\1 (rang back)#"
-    noted = [*before[:-1], A.shell(f"sed -i '{edit}' ~/{MC.LIST}"), before[-1]]
+    back = [A.api("sms.send", to=f["returner_phone"], body="Ticked, thanks.")] if level == 5 else []
+    noted = [*before[:-1], A.shell(f"sed -i '{edit}' ~/{MC.LIST}"), *back, before[-1]]
     verdict = _play(env, noted)
     assert verdict["passed"], verdict
 
@@ -241,3 +243,23 @@ def test_missed_call_ticking_the_line_before_the_text_came_is_a_guess(level):
     steps = [A.wait(early - env.world.clock.now, wake=False), A.api("files.write", path=MC.LIST, content=done)]
     steps += [A.wait(f["returned_at"] - early + 60, wake=False), *MC.oracle(env.world, f)[1:]]
     assert _failed(_play(env, steps)) == [f"{f['again']}'s line is ticked off"]
+
+
+def test_missed_call_level_5_the_header_asks_for_a_word_back_to_the_one_who_returned_the_call():
+    env = _at_level("xdev-missed-call", 5, 2)
+    f = env.scenario.facts
+    header = env.world.services["files"].find(MC.LIST)["content"]
+    assert f["tell_returner"] and "back that it's off the list" in header
+    verdict = _play(env, MC.oracle(env.world, f))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=2)  # the list ticked, but no word back
+    assert _failed(_play(env, MC.oracle(env.world, {**f, "tell_returner": False}))) == [
+        f"{f['returner']} was texted back after their text"
+    ]
+    env.reset(seed=2)  # a text through the API counts as well as one from the phone
+    steps = MC.oracle(env.world, {**f, "tell_returner": False})
+    steps[-1:-1] = [A.api("sms.send", to=f["returner_phone"], body="Done, it's ticked.")]
+    verdict = _play(env, steps)
+    assert verdict["passed"] and not verdict["violations"], verdict
+    # level 4 asks for no word back
+    assert not _at_level("xdev-missed-call", 4, 2).scenario.facts["tell_returner"]

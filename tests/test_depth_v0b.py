@@ -224,6 +224,8 @@ def _callback_steps(env, fix: bool) -> list[str]:
     if fix:
         steps += [*S.open_app("Contacts"), *S.fill("search", f["name"].split()[0]), S.tap(f"text={f['saved_as']}")]
         steps += [S.tap("id/edit"), *S.replace("phone", f["number"].replace(" ", "")), S.tap("id/save")]
+    if f.get("tell_returner"):  # session 32, level 5: a word back to the one who returned the call
+        steps.append(A.api("sms.send", to=f["returner_phone"], body="Ticked it off, thanks."))
     return steps + [A.wait(6 * clock.HOUR, wake=False)]
 
 
