@@ -13,6 +13,13 @@ the landlord by text to change this code and another one, and the landlord's rep
 73914 now") name no lock: only the thread's order says which reply is which. The reply that decides sits
 >= 30 days back (>= 60 at 5). Another phone-only contact shares the first name (another role), so the
 Contacts search lists two. The instruction no longer says the code is in the notes.
+
+Session 32 (issue 21): at levels 4-5 the change did not last. The codes page says the landlord sets the codes
+and has the last word on them; days after the replies the landlord texts "re my text of 14 November: that one
+didn't take, I've put it back as it was", naming no lock and no code, among their same-shaped texts about other
+matters (the rent of a date, a boiler visit of a date). Only that reply was sent on that day, so the reference is
+one code's change: the code on the page holds again. A search by the code, the lock, the contact's name, "after
+all" or "from now on" does not land on it.
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
 
-from .kit import household, notation, plant
+from .kit import household, notation, oblique, plant
 
 ROLES = [
     ("Luca", "building manager", "Bike storage", "The bike storage code is {code}."),
@@ -69,6 +76,43 @@ NAMESAKE_ROLES = ("plumber", "tutor", "neighbour", "window cleaner")
 LANDLORDS = ("Petra", "Olaf", "Nadia", "Bruno")
 
 
+#: levels 4-5 (session 32): the landlord's word on the codes, a line of the codes page
+SAYS = "{who} (landlord) sets the lock codes - their word on them goes."
+#: the landlord takes the change back, naming the reply only by its day
+UNDONE = [
+    "that one didn't take, I've put it back as it was",
+    "had to undo that one, it's back as it was before",
+]
+#: the landlord's same-shaped texts about other matters ("re the rent of 3 December: ...")
+LANDLORD_ASIDES = [
+    ("the rent", "got it, thanks"),
+    ("the boiler visit", "the engineer's booked, he has a key"),
+    ("the gutter quote", "going ahead, they come next week"),
+    ("the meter reading", "thanks, passed it on"),
+]
+
+
+def _undone(ctx: Ctx, number: str, mine: int, theirs: int, asked: int) -> dict[str, Any]:
+    """Levels 4-5: days after ``theirs`` the landlord takes back the change they texted on ``mine``'s day, by
+    that day only, among their texts about other matters of dates before the asks; the deciding text's facts."""
+    line = f"re my text of {oblique.day_month(mine)}: {ctx.pick(UNDONE)}"
+    others = []
+    for thing, verdict in ctx.sample(LANDLORD_ASIDES, 3):
+        of = asked - int(ctx.rng.integers(5, 25)) * clock.DAY
+        others.append(f"re {thing} of {oblique.day_month(of)}: {verdict}")
+    at = household.minute_jitter(
+        ctx, clock.day_start(theirs) + int(ctx.rng.integers(4, 8)) * clock.DAY + 18 * clock.HOUR
+    )
+    at = min(at, ctx.now - 3 * clock.DAY)
+
+    def say(t: int, text: str) -> str:
+        return str(plant.sms(ctx, t, number, text)["id"])
+
+    earliest = clock.day_start(theirs) + clock.DAY  # never on the replies' days: "my text of" stays one text
+    msg = oblique.word_among(ctx, say, at, line, others, spread=2 * clock.DAY, earliest=earliest, gap=3 * clock.HOUR)
+    return {"undone": {"at": plant.second(ctx, at), "line": line, "msg": msg}}
+
+
 def _deep_codes(ctx: Ctx, what: str, line: str, code: str) -> tuple[str, dict[str, Any]]:
     """Levels 4-5: the codes page, the landlord's thread (see the module docstring); (the stale code, depth facts)."""
     others = ctx.sample([r for r in ROLES if r[2] != what], 2)
@@ -77,13 +121,15 @@ def _deep_codes(ctx: Ctx, what: str, line: str, code: str) -> tuple[str, dict[st
     lo, hi = (82, 90) if ctx.difficulty >= 5 else (55, 75)
     title = ctx.pick(household.HOME_TITLES)
     body = ctx.sample(household.HOME_LINES, 5)
+    landlord_first = ctx.pick(list(LANDLORDS))
+    lines.append(SAYS.format(who=landlord_first))
     for extra in lines:  # the three codes, each at a seeded place among the page's other lines
         body.insert(int(ctx.rng.integers(1, len(body) + 1)), extra)
     t = household.minute_jitter(ctx, ctx.now - int(ctx.rng.integers(lo, hi)) * clock.DAY)
     page = plant.note(ctx, t, title, f"{title}\n" + "\n".join(f"- {x}" for x in body))
     deep = (62 if ctx.difficulty >= 5 else 32) + int(ctx.rng.integers(0, 10))
     asked = household.minute_jitter(ctx, clock.day_start(ctx.now - deep * clock.DAY) + 19 * clock.HOUR)
-    landlord = f"{ctx.pick(list(LANDLORDS))} {ctx.pick(LAST)} (landlord)"
+    landlord = f"{landlord_first} {ctx.pick(LAST)} (landlord)"
     partner_phone = notation.stranger_number(ctx)
     ctx.svc("phone").add_contact_record(landlord, partner_phone)
     plant.sms(ctx, asked, partner_phone, ASK_CHANGE.format(what=what.lower()), incoming=False)
@@ -98,7 +144,9 @@ def _deep_codes(ctx: Ctx, what: str, line: str, code: str) -> tuple[str, dict[st
     theirs = mine + int(ctx.rng.integers(2, 9)) * clock.DAY
     plant.sms(ctx, mine, partner_phone, ctx.pick(DONE).format(code=code))
     plant.sms(ctx, theirs, partner_phone, ctx.pick(OTHER_DONE).format(code=ctx.code(len(code))))
+    undone = _undone(ctx, partner_phone, mine, theirs, asked)
     return old, {
+        **undone,
         "depth": {"at": plant.second(ctx, mine), "candidates": 3},
         "note": page["id"],
         "partner": partner_phone,  # the landlord, who changed the code
@@ -118,6 +166,8 @@ def generate(ctx: Ctx) -> Scenario:
         stale, deep = _deep_codes(ctx, what, line, code)
         namesake = f"{first} {ctx.pick(LAST)} ({ctx.pick(list(NAMESAKE_ROLES))})"
         phone.add_contact_record(namesake, notation.stranger_number(ctx))
+        # session 32: the landlord put the change back, so the page's code holds and the texted one is stale
+        code, stale = stale, code
         deep |= {"stale": stale, "namesake": namesake}
     else:
         notes.add(

@@ -11,6 +11,14 @@ the newest file there. The agent edits the
 right phone contact to the newest number (not a duplicate, the namesake untouched) and texts
 that number. More goals with difficulty: the laptop's client list (3+), a note on the
 company's CRM deal (4+).
+
+Session 32 (issue 21): at 4-5 the newest number did not last. Her files' signatures say her colleague keeps
+her team's contact details; his newest file there carries, among his same-shaped lines about other matters
+("re the supplier invoice dated Thu 03 Dec: ..."), "re the status update dated Mon 14 Dec: the mobile in that
+signature was a loaner while her phone was in for repair - she's back on the number she used just before it",
+naming neither her nor a number: the interim number is the one to save, text, list and note. The request at
+4-5 no longer says her latest file has the current number. A search or grep by her name or any number does
+not land on it (his file is one of the company's four); the date and the kind name one file.
 """
 
 from __future__ import annotations
@@ -28,7 +36,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
 
-from .kit import notation, phone_flows, plant, views
+from .kit import notation, oblique, phone_flows, plant, views
 from .kit import xchain as X
 
 FIRSTS = ["Dana", "Mira", "Sanne", "Lea", "Ines", "Anouk"]
@@ -66,6 +74,39 @@ INSTRUCTIONS = [
 ]
 
 
+#: levels 4-5 (session 32): the request no longer says the latest file has the current number
+DEEP_INSTRUCTIONS = [
+    "{first} at {company} changed her mobile a while ago and I never updated her on my phone. Her {kind} on my "
+    "laptop have her numbers in the signature. Please fix her contact on the phone and text her from it that "
+    "I've saved it{more}.",
+    "My phone still has an old number for {first} ({company}). Her {kind} on the laptop should tell you her "
+    "current one: update her phone contact and send her a text on it{more}.",
+]
+#: her signature's line (every file of hers at 4-5): who keeps her team's contact details
+KEEPS = "Team contact details: {mate} keeps them current."
+#: the colleague's word on her newest file, naming it by its kind and date only
+LOANER = [
+    "the mobile in that signature was a loaner while her phone was in for repair - she's back on the number she "
+    "used just before it",
+    "the number under that signature was a loan phone for a few weeks; she's back on the number she used just "
+    "before it",
+]
+
+
+def _loaner_body(ctx: Ctx, variant: str, topic: str, t_new: int) -> tuple[str, str]:
+    """The colleague's file body at 4-5: his word on her newest file (by kind and date) among same-shaped lines
+    about other matters; (body, the deciding line)."""
+    kind = topic.replace("-", " ") if variant == "docs" else "mail"
+    line = f"re {oblique.dated(kind, t_new)}: {ctx.pick(LOANER)}"
+    lines = [line]
+    for thing, verdict in ctx.sample(oblique.PLAIN, 3):
+        off = int(ctx.rng.integers(3, 20)) * ctx.pick([-1, 1])  # never her file's day
+        lines.append(f"re {oblique.dated(thing, t_new + off * clock.DAY)}: {verdict}")
+    order = [int(i) for i in ctx.rng.permutation(len(lines))]
+    body = "A few loose ends from my side:\n" + "\n".join(f"- {lines[k]}" for k in order)
+    return body, line
+
+
 def _slug(company: str) -> str:
     return company.lower().replace(" & ", "-").replace(" ", "-")
 
@@ -100,9 +141,14 @@ def generate(ctx: Ctx) -> Scenario:
         mate_num = notation.phone_number(ctx)
         files_of.append((X.days_back(ctx, 2, max(3, lo - 1)), mate, company, mate_num))
     synced = X.days_back(ctx, 1, 2)  # at 4-5 the folder came over in one sync: no file's time tells its date
-    docs, used = [], set()
+    docs, used, topics = [], set(), []
+    loaner = ""
     for t, w, comp, num in files_of:
         topic = ctx.pick(v["topics"])
+        topics.append(topic)
+        body = v["body"]
+        if hard and w == mate:  # his word on her newest file, among his lines about other matters
+            body, loaner = _loaner_body(ctx, ctx.variant, topics[2], t_new)
         date = clock.fmt_date(t)
         name = v["name"].format(date=date, topic=topic, first=w.split()[0])
         if hard:  # at 4-5 only the header inside gives the date, and the signature whose it is
@@ -120,11 +166,13 @@ def generate(ctx: Ctx) -> Scenario:
             date=date,
             who=w,
             email=email,
-            body=v["body"],
+            body=body,
             role=ctx.pick(v["role"]),
             company=comp,
             number=num,
         )
+        if hard and w == who:  # her signature says who keeps her team's contact details
+            text += KEEPS.format(mate=mate) + "\n"
         saved = synced if hard else t + int(ctx.rng.integers(5, 90)) * clock.MINUTE
         plant.file(ctx, plant.jitter(ctx, saved), path, text)  # as the background saves files
         docs.append(path)
@@ -152,7 +200,13 @@ def generate(ctx: Ctx) -> Scenario:
     if deal:
         more += f", and note the new number on the {company} deal in the CRM"
     kind = "documents" if ctx.variant == "docs" else "saved mails"
-    instruction = ctx.pick(INSTRUCTIONS).format(first=first, company=company, kind=kind, more=more)
+    instruction = ctx.pick(DEEP_INSTRUCTIONS if hard else INSTRUCTIONS).format(
+        first=first, company=company, kind=kind, more=more
+    )
+    deep: dict[str, Any] = {}
+    if hard:  # session 32: the newest was a loaner; the interim number is hers again
+        deep = {"loaner": new, "loaner_line": loaner, "loaner_file": docs[-1], "newest_at": t_new}
+        new, mid = mid, new
     return Scenario(
         instruction,
         {
@@ -169,12 +223,13 @@ def generate(ctx: Ctx) -> Scenario:
             "docs": docs,
             "mate": mate,
             "mate_num": mate_num,
-            "decided_at": t_new,
+            "decided_at": t_mid if hard else t_new,
             "candidates_at": [t_old, t_mid, t_new],
             "clients": CLIENTS if clients_before else None,
             "clients_before": clients_before,
             "deal": deal,
             "start": ctx.now,
+            **deep,
         },
     )
 
@@ -186,6 +241,12 @@ def _norm(n: str) -> str:
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     dated = clock.fmt_date(f["decided_at"])
     why = f"the instruction asks; the newest signed {f['variant']} by {f['name']} (dated {dated})"
+    if "loaner" in f:
+        why = (
+            f"the instruction asks; her signature says {f['mate']} keeps her team's contact details, and his "
+            f"{f['variant']} says of {clock.fmt_date(f['newest_at'])}'s that its number was a loaner and she's back "
+            f"on the one before it (her {f['variant']} dated {dated})"
+        )
     theirs = phone_flows.phone_contacts_with(world, f["name"])
     saved = [c for c in theirs if _norm(c["phone"]) == _norm(f["new"])]
     g.expect(

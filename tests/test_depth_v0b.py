@@ -217,10 +217,15 @@ def _callback_steps(env, fix: bool) -> list[str]:
 
     f = env.scenario.facts
     text = f["original"] + f"- [ ] {f['name']} | {f['number']} | call back\n"
-    steps = [A.wait(f["last"] - env.world.clock.now + 300, wake=False), A.api("files.write", path=LIST, content=text)]
+    if "open_line" in f:  # session 32: the one who returns calls texted that the listed caller's is sorted
+        text = text.replace(f["open_line"], "- [x]" + f["open_line"].removeprefix("- [ ]"))
+    last = max(f["last"], f.get("returned_at", 0))
+    steps = [A.wait(last - env.world.clock.now + 300, wake=False), A.api("files.write", path=LIST, content=text)]
     if fix:
         steps += [*S.open_app("Contacts"), *S.fill("search", f["name"].split()[0]), S.tap(f"text={f['saved_as']}")]
         steps += [S.tap("id/edit"), *S.replace("phone", f["number"].replace(" ", "")), S.tap("id/save")]
+    if f.get("tell_returner"):  # session 32, level 5: a word back to the one who returned the call
+        steps.append(A.api("sms.send", to=f["returner_phone"], body="Ticked it off, thanks."))
     return steps + [A.wait(6 * clock.HOUR, wake=False)]
 
 
