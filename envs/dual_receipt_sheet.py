@@ -51,7 +51,6 @@ from .kit import (
     oblique,
     phone_flows,
     plant,
-    senders,
     views,
 )
 
@@ -231,7 +230,8 @@ def _sheet_word(ctx: Ctx, amount: float, tip: float, colleague: str) -> dict[str
     plant.sms(ctx, at, boss.phone, TIP_CHANGE)
     later = changed + int(ctx.rng.integers(2, 10)) * clock.DAY
     plant.chat(ctx, plant.jitter(ctx, clock.day_start(later) + 14 * clock.HOUR), channel, colleague, OTHER_TIPS)
-    keeper = _keeper(ctx, boss.first)
+    roles = ("finance", "accounts", "finance ops", "bookkeeping", "payroll")
+    keeper, _ = oblique.staff_apart(ctx, roles, [boss.first, *COLLEAGUES])
     handed = plant.jitter(ctx, clock.day_start(at + int(ctx.rng.integers(1, 4)) * clock.DAY) + 10 * clock.HOUR)
     post = KEEPER.format(keeper=keeper) + (KEEPER_TELL.format(first=keeper.split()[0]) if ctx.difficulty >= 5 else "")
     plant.chat(ctx, handed, channel, boss.name, post)
@@ -252,17 +252,6 @@ def _sheet_word(ctx: Ctx, amount: float, tip: float, colleague: str) -> dict[str
         "undo": undo,
         "tell_keeper": ctx.difficulty >= 5,
     }
-
-
-def _keeper(ctx: Ctx, *avoid: str) -> str:
-    """A finance colleague whose first name no one else in the task or the person's circle shares (their DM
-    channel is theirs alone)."""
-    taken = {*avoid, *(n.split()[0] for n in COLLEAGUES), *(p.first for p in ctx.persona.people), ctx.persona.me.first}
-    for role in ("finance", "accounts", "finance ops", "bookkeeping", "payroll"):
-        name, _ = senders.staff(ctx, role)
-        if name.split()[0] not in taken:
-            return name
-    raise ValueError("dual-receipt-sheet: no finance colleague with a first name of their own")
 
 
 def _declines(text: str) -> bool:

@@ -242,3 +242,22 @@ def word_among(
             t = a + int(ctx.rng.integers(0, max(1, b - a)))
         send(t + int(ctx.rng.integers(1, 59)), line)
     return send(at, word)
+
+
+def came_in_on(thing: str, t: int) -> str:
+    """ "the {thing} that came in at 10:42 on 14 October": a :data:`Refer` for matters weeks back, where a weekday
+    alone would fit several."""
+    return f"the {thing} that came in at {clock.fmt(t)[-5:]} on {day_month(t)}"
+
+
+def staff_apart(ctx: Ctx, roles: Sequence[str], avoid: Sequence[str] = ()) -> tuple[str, str]:
+    """(name, address) of a colleague who writes for the first of ``roles`` whose first name nobody in the person's
+    circle (nor any of ``avoid``, full or first names) shares: their DM channel (:func:`dm_channel`) is theirs alone."""
+    from . import senders
+
+    taken = {n.split()[0] for n in avoid} | {p.first for p in ctx.persona.people} | {ctx.persona.me.first}
+    for role in roles:
+        name, address = senders.staff(ctx, role)
+        if name.split()[0] not in taken:
+            return name, address
+    raise ValueError(f"oblique.staff_apart: every one of {list(roles)} shares a first name")
