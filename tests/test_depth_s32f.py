@@ -11,6 +11,7 @@ with actions built from the facts.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from episodes import at_level as _at_level
@@ -155,3 +156,111 @@ def test_dual_receipt_sheet_level_5_the_keeper_must_be_told():
     extra = A.api("chat.post", channel=f["keeper_channel"], text="Added a receipt.")
     verdict = _play(env, [*_drs_steps(env, f["amount"]), extra])
     assert verdict["passed"] and not verdict["violations"], verdict
+
+
+# ---- trip-prep -------------------------------------------------------------------------------------
+def _tp_came_in(line: str) -> tuple[str, str]:
+    """ "re the booking that came in at 10:42 on 14 October: ..." -> ("10:42", "14 October")."""
+    m = re.search(r"came in at (\d\d:\d\d) on (\d+ \w+):", line)
+    assert m, line
+    return m.group(1), m.group(2)
+
+
+@pytest.mark.parametrize("variant", ["apartment", "colleague"])
+@pytest.mark.parametrize("level", [4, 5])
+def test_trip_prep_the_players_searches_miss_the_travel_desk_s_word(level, variant):
+    for seed in range(2):
+        env = _at_level("trip-prep", level, seed, variant=variant)
+        f = env.scenario.facts
+        probes = [
+            ("", f["host"]["name"]),
+            ("", f["host"]["name"].split()[0]),
+            ("from now on", ""),
+            ("after all", ""),
+            (f["ref"], ""),
+            (f["out"]["no"], ""),
+            (f["ret"]["no"], ""),
+            (f"{f['transfer']['amount']:.2f}", ""),
+            (f["merchant"], ""),
+            ("schedule change", ""),
+            ("SkyJet", ""),
+            ("Booking confirmed", ""),
+        ]
+        _misses(env, seed, probes, f["desk_word"])
+
+
+@pytest.mark.parametrize("variant", ["apartment", "colleague"])
+@pytest.mark.parametrize("level", [4, 5])
+def test_trip_prep_the_travel_desk_s_word_names_nothing_and_points_at_one_booking(level, variant):
+    for seed in range(3):
+        env = _at_level("trip-prep", level, seed, variant=variant)
+        world, f = env.world, env.scenario.facts
+        chat = world.services["chat"].table("messages")
+        word = chat[f["desk_word"]]
+        assert word["sender"] == f["desk"] and word["channel"] == f["desk_channel"]
+        for ident in (f["ref"], *f["other_refs"], f["out"]["no"], f["ret"]["no"], "SkyJet", "from now on", "after all"):
+            assert ident.lower() not in word["text"].lower(), ident
+        mails = world.services["mail"].table("messages")
+        trip = mails[f["mails"][0]]
+        # whose say it is: every booking mail names the travel desk, written before the word
+        assert all(
+            f"Changes to this booking go through {f['desk'].split()[0]}." in mails[m]["body"] for m in f["mails"]
+        )
+        assert trip["time"] < word["time"] < world.clock.now
+        # "the booking that came in at HH:MM on D Month": exactly one mail fits, the trip's booking
+        hm, day = _tp_came_in(word["text"])
+        fits = [m for m in mails.values() if clock.fmt(m["time"])[-5:] == hm and _drs_day(m["time"]) == day]
+        assert [m["id"] for m in fits] == [trip["id"]]
+        assert f"Booking: {f['ref']}" not in word["text"] and f["ref"] in trip["subject"]
+        # among the desk's same-shaped lines about the other bookings (one moves another flight home) and more
+        dm = [m for m in chat.values() if m["channel"] == f["desk_channel"] and m["id"] != word["id"]]
+        assert len(dm) >= len(f["other_refs"]) + 1 and all(m["text"].startswith("re the ") for m in dm)
+        assert sum("moved your flight home" in m["text"] for m in dm) == 1
+        assert notation_hhmm(f["ret"]["depart"]) in word["text"] and f["ret"]["depart"] != f["stale_ret"]["depart"]
+
+
+def notation_hhmm(t: int) -> str:
+    return clock.fmt(t)[-5:]
+
+
+def _tp_with_return(env, ret: dict) -> list[str]:
+    """The oracle with the flight home at ``ret``'s times."""
+    f = env.scenario.facts
+    out = []
+    for a in env.oracle_actions():
+        for k in ("depart", "land"):
+            a = a.replace(json.dumps(clock.fmt(f["ret"][k])), json.dumps(clock.fmt(ret[k])))
+        out.append(a)
+    return out
+
+
+@pytest.mark.parametrize("variant", ["apartment", "colleague"])
+@pytest.mark.parametrize("level", [4, 5])
+def test_trip_prep_the_booking_mail_s_return_fails_and_the_desk_s_passes(level, variant):
+    for seed in (0, 1):
+        env = _at_level("trip-prep", level, seed, variant=variant)
+        f = env.scenario.facts
+        verdict = _play(env, env.oracle_actions())
+        assert verdict["passed"] and not verdict["violations"], verdict
+        env.reset(seed=seed)  # the booking mail's flight home (what the players' method finds): moved since
+        steps = _tp_with_return(env, f["stale_ret"])
+        assert steps != env.oracle_actions()
+        assert _failed(_play(env, steps)) == [
+            "the return flight is in the calendar at its departure",
+            "no calendar entry for another booking's flights or the old departure",
+        ]
+
+
+@pytest.mark.parametrize("variant", ["apartment", "colleague"])
+def test_trip_prep_level_5_the_travel_desk_must_be_told(variant):
+    for seed in (0, 1):
+        env = _at_level("trip-prep", 5, seed, variant=variant)
+        f = env.scenario.facts
+        assert f["tell"]
+        steps = [a for a in env.oracle_actions() if f["desk_channel"] not in a or "chat.history" in a]
+        assert _failed(_play(env, steps)) == [f"{f['desk']} was told the flight home is in the calendar"]
+    env = _at_level("trip-prep", 4, 0, variant=variant)  # at 4 it's not asked
+    f = env.scenario.facts
+    assert not f["tell"]
+    steps = [a for a in env.oracle_actions() if f["desk_channel"] not in a]
+    assert _play(env, steps)["passed"]
