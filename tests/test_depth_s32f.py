@@ -264,3 +264,99 @@ def test_trip_prep_level_5_the_travel_desk_must_be_told(variant):
     assert not f["tell"]
     steps = [a for a in env.oracle_actions() if f["desk_channel"] not in a]
     assert _play(env, steps)["passed"]
+
+
+# ---- xdev-phone-link -------------------------------------------------------------------------------
+@pytest.mark.parametrize("level", [4, 5])
+def test_xdev_phone_link_the_players_searches_miss_the_it_colleague_s_word(level):
+    for seed in range(2):
+        env = _at_level("xdev-phone-link", level, seed)
+        f = env.scenario.facts
+        probes = [
+            ("", "syncd"),
+            ("syncd", ""),
+            ("from now on", ""),
+            ("after all", ""),
+            (f["code"], ""),
+            (f["old"], ""),
+            ("Phone link", ""),
+            ("Claw Phone 1", ""),
+            ("backup", ""),
+            ("bluetooth", ""),
+            ("pair", ""),
+        ]
+        _misses(env, seed, probes, f["word"])
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_xdev_phone_link_the_word_names_nothing_and_points_at_one_alert(level):
+    from claw_gym.envs.xdev_phone_link import CONF
+
+    for seed in range(3):
+        env = _at_level("xdev-phone-link", level, seed)
+        world, f = env.world, env.scenario.facts
+        mails = world.services["mail"].table("messages")
+        word = mails[f["word"]]
+        assert word["from"] == f["owner_email"]
+        low = word["body"].lower()
+        for ident in ("syncd", "backup", "phone link", "bluetooth", "pair", f["code"], f["old"], "from now on"):
+            assert ident not in low, ident
+        # whose say it is: the config's header, written long before
+        conf = world.services["files"].find(CONF)
+        assert f"set up by {f['owner']} (IT): how this link connects is their call" in conf["content"]
+        assert conf["modified"] < word["time"] < world.clock.now
+        # "the alert that came in at HH:MM on D Month": one mail fits, syncd's alert of the Wi-Fi night
+        m = re.search(r"came in at (\d\d:\d\d) on (\d+ \w+):", word["body"])
+        assert m
+        fits = [
+            x for x in mails.values() if clock.fmt(x["time"])[-5:] == m.group(1) and _drs_day(x["time"]) == m.group(2)
+        ]
+        assert [x["id"] for x in fits] == [f["alert"]] and fits[0]["from"] == "syncd@laptop.local"
+        # among the same colleague's same-shaped mails about other matters
+        same = [x for x in mails.values() if x["from"] == f["owner_email"] and x["id"] != word["id"]]
+        assert len(same) >= 3 and all(x["subject"] == word["subject"] for x in same)
+
+
+def _xpl_steps(env, *, bluetooth: bool, wifi: bool, tell: bool) -> list[str]:
+    from claw_gym.devices.phone import script as S
+    from claw_gym.envs.xdev_phone_link import CONF
+
+    f = env.scenario.facts
+    steps = [A.wait(f["trigger_at"] - env.world.clock.now + clock.MINUTE, wake=False)]
+    if bluetooth:
+        steps += [*S.open_app("Settings"), S.tap("id/switch_bluetooth")]
+    if wifi:
+        steps.append(A.shell(f"sed -i 's/^transport = .*/transport = Wi-Fi/' ~/{CONF}"))
+    steps.append(A.shell(f"sed -i 's/^pair_code = .*/pair_code = {f['code']}/' ~/{CONF}"))
+    if tell:
+        steps.append(A.api("mail.send", to=[f["owner_email"]], subject="Phone link", body="Done, it's on Wi-Fi."))
+    return steps
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_xdev_phone_link_bluetooth_on_fails_and_the_wifi_switch_passes(level):
+    for seed in (0, 1):
+        env = _at_level("xdev-phone-link", level, seed)
+        f = env.scenario.facts
+        verdict = _play(env, _xpl_steps(env, bluetooth=False, wifi=True, tell=f["tell"]))
+        assert verdict["passed"] and not verdict["violations"], verdict
+        env.reset(seed=seed)  # the log's reading (what players did): Bluetooth on, the code; the transport as it was
+        assert _failed(_play(env, _xpl_steps(env, bluetooth=True, wifi=False, tell=f["tell"]))) == [
+            "Bluetooth stays off on the phone",
+            "transport is wifi",
+        ]
+        env.reset(seed=seed)
+        assert _play(env, env.oracle_actions())["passed"]
+
+
+def test_xdev_phone_link_level_5_the_it_colleague_must_be_told():
+    for seed in (0, 1):
+        env = _at_level("xdev-phone-link", 5, seed)
+        f = env.scenario.facts
+        assert f["tell"]
+        assert _failed(_play(env, _xpl_steps(env, bluetooth=False, wifi=True, tell=False))) == [
+            f"{f['owner']} was told the link is switched"
+        ]
+    env = _at_level("xdev-phone-link", 4, 0)  # at 4 it's not asked
+    assert not env.scenario.facts["tell"]
+    assert _play(env, _xpl_steps(env, bluetooth=False, wifi=True, tell=False))["passed"]

@@ -256,7 +256,7 @@ def staff_apart(ctx: Ctx, roles: Sequence[str], avoid: Sequence[str] = ()) -> tu
     from . import senders
 
     taken = {n.split()[0] for n in avoid} | {p.first for p in ctx.persona.people} | {ctx.persona.me.first}
-    for role in roles:
+    for role in [*roles, *(f"{roles[0]} {k}" for k in range(2, 64))]:  # then the first role's next hires
         name, address = senders.staff(ctx, role)
         if name.split()[0] not in taken:
             return name, address
