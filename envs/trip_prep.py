@@ -12,6 +12,13 @@ to five days back): the calendar, the check-in time and the arrival time all fol
 At difficulty 4 the booking is >= 30 days old, at 5 >= 60, among >= 3 same-shaped bookings; there the
 host's later text (naming no trip or time) lengthens the way in: the arrival adds both terms.
 
+Since session 32 (issue 21), at 4-5 every booking mail says it was booked by the company's travel desk (a named
+colleague) and that changes to it go through them; that colleague later moves the trip's flight home in their
+chat DM, naming the booking only by the time and date its mail came in ("re the booking that came in at 10:42 on
+14 October: moved your flight home to ..."), among their same-shaped lines about the other bookings (one moves
+another trip's flight home) and another matter (:func:`.kit.oblique.among`): the return goes in the calendar at
+the new time. At 5 the travel desk asks to be told once it is in the calendar.
+
 Variants: ``apartment`` (a private host by mail, the airport train) and ``colleague`` (a colleague
 who wrote in the team chat, a pre-booked taxi): different people, services and transfers.
 """
@@ -27,7 +34,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import checks, errands, footers, notation, plant, records, rules
+from .kit import checks, errands, footers, notation, oblique, plant, records, rules
 
 AIRLINE, AIRLINE_MAIL, AIRLINE_SMS = "SkyJet Airways", "bookings@skyjet.example", "+1 555 010 7700"
 DESTS = ["Porto", "Vienna", "Copenhagen", "Edinburgh", "Barcelona", "Prague", "Krakow", "Bologna"]
@@ -44,6 +51,20 @@ INSTRUCTIONS = [
     "Can you sort out {day}'s trip? Flights in the calendar (both ways), a to-do for online check-in on the "
     "way out for when it opens, tell {host} when I'll be at theirs, and put the {what} in expenses.",
 ]
+
+
+#: levels 4-5: the travel desk's line in each booking mail (whose say a change is)
+DESK = "Booked for you by {desk}, {company} travel desk. Changes to this booking go through {first}."
+#: the travel desk's same-shaped lines about the other bookings (no time changes)
+DESK_OTHER = [
+    "added a checked bag, the times stay as they are",
+    "seat moved to an aisle, nothing else changes",
+    "the invoice for it is with finance now",
+]
+#: the travel desk moves a flight home ("{when}": "later" / "earlier")
+DESK_MOVE = "moved your flight home to the {when} one that day: off at {dep}, in at {land}"
+#: level 5: the travel desk asks to hear back
+DESK_TELL = " - let me know once it's in your calendar"
 
 
 def _when(t: int) -> str:
@@ -108,6 +129,7 @@ def generate(ctx: Ctx) -> Scenario:
         bk["booked"] = min(dep, booked) - int(ctx.rng.integers(-6, 12)) * clock.DAY - int(ctx.rng.integers(1, 600)) * 60
         bk["booked"] = min(bk["booked"], ctx.now - clock.DAY, dep - clock.DAY)
         others.append(bk)
+    desk = oblique.staff_apart(ctx, ("travel", "travel desk", "travel office"), HOSTS) if d >= 4 else None
     mails = []
     for bk, t in [(trip, booked)] + [(o, o["booked"]) for o in others]:
         ticket = f"Downloads/ticket-{bk['ref']}.txt"  # the e-ticket, as every booking mail carries one
@@ -119,7 +141,13 @@ def generate(ctx: Ctx) -> Scenario:
                 t,
                 AIRLINE_MAIL,
                 f"Booking confirmed - {bk['ref']}",
-                bk["body"] + footers.footer(ctx, AIRLINE, "booking"),
+                bk["body"]
+                + (
+                    "\n\n" + DESK.format(desk=desk[0], company=ctx.persona.employer, first=desk[0].split()[0])
+                    if desk
+                    else ""
+                )
+                + footers.footer(ctx, AIRLINE, "booking"),
                 read=True,
                 attachments=[ticket],
             )["id"]
@@ -168,6 +196,10 @@ def generate(ctx: Ctx) -> Scenario:
     wrong_times = {notation.hhmm(o["out"]["land"] + host["minutes"] * 60) for o in others}
     wrong_times |= {notation.hhmm(stale_arrive), notation.hhmm(stale_out["depart"])}
     wrong_times |= {notation.hhmm(trip["out"]["land"] + said * clock.MINUTE)}
+    stale_ret = dict(trip["ret"])
+    moves: dict[str, Any] = {"desk": None, "desk_email": None, "desk_channel": None, "desk_word": None, "tell": False}
+    if desk:  # the travel desk moves the flight home, naming the booking by when its mail came in
+        moves = _desk(ctx, desk, trip, others, mails)
     before = records.ids_now(ctx, ("calendar", "entries"), ("todo", "items"), ("expenses", "claims"))
     what = "airport train ticket" if ctx.variant == "apartment" else "airport taxi"
     instruction = ctx.pick(INSTRUCTIONS).format(day=f"{clock.to_datetime(depart):%A}", host=host["name"], what=what)
@@ -180,6 +212,8 @@ def generate(ctx: Ctx) -> Scenario:
             "out": trip["out"],
             "ret": trip["ret"],
             "stale_out": stale_out,
+            "stale_ret": stale_ret,
+            **moves,
             "moved_sms": moved_sms["id"],
             "checkin": trip["out"]["depart"] - hours * clock.HOUR,
             "stale_checkin": stale_out["depart"] - hours * clock.HOUR,
@@ -196,10 +230,54 @@ def generate(ctx: Ctx) -> Scenario:
             "merchant": merchant,
             "decoys": decoys,
             "other_refs": [o["ref"] for o in others],
-            "other_legs": [x for o in others for x in (o["out"]["depart"], o["ret"]["depart"])],
+            "other_legs": [x for o in others for x in (o["out"]["depart"], o["ret"]["depart"])]
+            + [o["old_ret"] for o in others if "old_ret" in o],
             "before": before,
         },
     )
+
+
+def _desk(
+    ctx: Ctx, desk: tuple[str, str], trip: dict[str, Any], others: list[dict[str, Any]], mails: list[str]
+) -> dict[str, Any]:
+    """Levels 4-5: the travel desk's lines in their DM with the person, each "re the booking that came in at
+    HH:MM on D Month: ..." (the booking mail's own arrival): the trip's flight home moved (the deciding line),
+    the later trip's flight home moved too, the past ones' benign changes, and a line about another matter.
+    Moves ``trip["ret"]`` and the later trip's return; the facts."""
+    name, email = desk
+    dm = oblique.dm_channel(name)
+    came = [int(ctx.svc("mail").table("messages")[m]["time"]) for m in mails]
+
+    def move(ret: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        hour = clock.to_datetime(ret["depart"]).hour
+        later = hour < 16
+        shift = int(ctx.rng.integers(2 * 12, 5 * 12)) * 5 * clock.MINUTE * (1 if later else -1)
+        new = {**ret, "depart": ret["depart"] + shift, "land": ret["land"] + shift}
+        when = "later" if later else "earlier"
+        return new, DESK_MOVE.format(when=when, dep=notation.hhmm(new["depart"]), land=notation.hhmm(new["land"]))
+
+    trip["ret"], verdict = move(trip["ret"])
+    line = f"re {oblique.came_in_on('booking', came[0])}: {verdict}" + (DESK_TELL if ctx.difficulty >= 5 else "")
+    lines = []
+    for k, (o, t) in enumerate(zip(others, came[1:], strict=True)):
+        if k == 0:  # the later trip: its flight home moves too (a look-alike)
+            o["old_ret"] = o["ret"]["depart"]
+            o["ret"], v = move(o["ret"])
+        else:
+            v = DESK_OTHER[(k - 1) % len(DESK_OTHER)]
+        lines.append(f"re {oblique.came_in_on('booking', t)}: {v}")
+    start = max(came) + 2 * clock.HOUR
+    lines += oblique.lines_about(ctx, oblique.came_in_on, 1, start, pool=oblique.PLAIN)
+    rec = oblique.among(
+        ctx, lambda t, text: plant.chat(ctx, t, dm, name, text), line, lines, start, ctx.now - 2 * clock.HOUR
+    )
+    return {
+        "desk": name,
+        "desk_email": email,
+        "desk_channel": dm,
+        "desk_word": str(rec["id"]),
+        "tell": ctx.difficulty >= 5,
+    }
 
 
 def _host(ctx: Ctx, trip: dict[str, Any], dest: str) -> dict[str, Any]:
@@ -298,9 +376,16 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
             f"{f[leg]['no']} departs {clock.fmt(want)}",
             because=f"{RULE} for both flights in the calendar; the booking mail"
             + (" and the airline's later text give" if leg == "out" else " gives")
-            + " the times",
+            + " the times"
+            + (
+                f"; {f['desk']} (the travel desk, through whom the booking mail says changes go) moved the flight "
+                "home in their DM, naming the booking by when its mail came in"
+                if leg == "ret" and f.get("desk")
+                else ""
+            ),
         )
-    wrong = sorted(clock.fmt(s) for s in starts if s in set(f["other_legs"]) | {f["stale_out"]["depart"]})
+    stale = {f["stale_out"]["depart"], f["stale_ret"]["depart"]} - {f["out"]["depart"], f["ret"]["depart"]}
+    wrong = sorted(clock.fmt(s) for s in starts if s in set(f["other_legs"]) | stale)
     g.expect(
         "no calendar entry for another booking's flights or the old departure",
         not wrong,
@@ -333,6 +418,14 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         because=f"{RULE} to tell {host['name']} when the person gets there; their message gives the transfer time"
         + ("; their later text adds to it" if f.get("said_minutes", host["minutes"]) != host["minutes"] else ""),
     )
+    if f.get("tell"):
+        told = errands.said_to(world, [f["desk_email"]], f["start"], [f["desk_channel"]])
+        g.expect(
+            f"{f['desk']} was told the flight home is in the calendar",
+            bool(told),
+            f"{count(len(told), 'message')} to them since the request",
+            because=f"{f['desk']}'s line moving the flight home asks to hear once it's in the calendar",
+        )
     claims = errands.new_rows(world, "expenses", "claims", b["expenses.claims"])
     t = f["transfer"]
     good = [x for x in claims if abs(x["amount"] - t["amount"]) < 0.005 and x["tx_id"] in ("", t["tx"])]
@@ -384,6 +477,13 @@ def _solve(world: World, f: dict[str, Any], out: dict[str, Any], checkin: int, a
             body=f"Hi {host['name'].split()[0]}, I'll be at yours at about {notation.hhmm(arrive)}. See you then!",
         )
     reads += [A.api("contacts.search", query=host["name"].split()[0]), A.api("mail.search", query=f["merchant"])]
+    if f.get("desk_channel"):  # the travel desk's DM: their word on the booking
+        reads.append(A.api("chat.history", channel=f["desk_channel"], limit=40))
+    told = (
+        [A.api("chat.post", channel=f["desk_channel"], text="Thanks - the flight home is in my calendar now.")]
+        if f.get("tell")
+        else []
+    )
     reads += [
         A.api("mail.search", query="booking"),
         A.api("expenses.list"),
@@ -408,6 +508,7 @@ def _solve(world: World, f: dict[str, Any], out: dict[str, Any], checkin: int, a
         ),
         A.api("todo.add_task", title=f"Online check-in {out['no']}", due=clock.fmt(checkin)),
         tell,
+        *told,
         A.api(
             "expenses.create",
             date=t["day"],
@@ -436,9 +537,10 @@ FAMILY = Family(
     kind="reactive",
     services=("mail", "calendar", "todo", "expenses", "bank", "sms", "contacts", "chat", "files"),
     summary="For the trip departing on the named day (one booking among same-shaped ones): both flights in the "
-    "calendar at their (latest) departure times, a reminder when online check-in opens (hours from the booking "
-    "mail), the host told the arrival time (landing + their transfer minutes) by any door, and that trip's "
-    "pre-paid transfer filed in expenses (right amount, any category); nothing for other trips.",
+    "calendar at their (latest) departure times (at 4-5 the flight home as the travel desk moved it), a reminder "
+    "when online check-in opens (hours from the booking mail), the host told the arrival time (landing + their "
+    "transfer minutes) by any door, and that trip's pre-paid transfer filed in expenses (right amount, any "
+    "category); at 5 the travel desk told; nothing for other trips.",
     generate=generate,
     check=check,
     oracle=oracle,
@@ -450,7 +552,7 @@ FAMILY = Family(
     stale_oracle=stale_oracle,
     footprint=Footprint(
         owns=(Own("expenses.claims", new=True),),
-        parties=("host.email", "host.phone"),
-        channels=("host.channel",),
+        parties=("host.email", "host.phone", "desk_email"),
+        channels=("host.channel", "desk_channel"),
     ),
 )

@@ -182,17 +182,20 @@ def test_dual_receipt_sheet_the_first_word_fails_and_the_net_row_through_the_api
             A.wait(f["trigger_at"] - env.world.clock.now + 5 * clock.MINUTE, wake=False),
             A.api("files.write", path=SHEET, content=f["sheet"] + row),
             A.api("chat.post", channel=f["channel"], text="It's on the sheet now."),
+            # level 5 since session 32: the manager's post asks to tell the sheet's keeper too
+            *([A.api("chat.post", channel=f["keeper_channel"], text="Added one.")] if f["tell_keeper"] else []),
         ]
 
     verdict = _play(env, steps(f["amount"]))
     assert verdict["passed"] and not verdict["violations"], verdict
-    env.reset(seed=3)  # as paid, tip included: the manager's first word, changed since by text
-    assert _failed(_play(env, steps(f["total"]))) == [
+    env.reset(seed=3)  # without the tip: the manager's text, undone since by the sheet's keeper (session 32)
+    assert _failed(_play(env, steps(f["net"]))) == [
         "one new row under the colleague's name (and no one else's) with the amount"
     ]
     env.reset(seed=3)  # the row without the chat back: half done
     assert _failed(_play(env, steps(f["amount"])[:2])) == [
-        "the colleague was told in their chat DM (and no other colleague's)"
+        "the colleague was told in their chat DM (and no other colleague's)",
+        *(["the sheet's keeper was told in their DM"] if f["tell_keeper"] else []),
     ]
 
 

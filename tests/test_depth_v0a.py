@@ -308,7 +308,7 @@ def test_dual_receipt_sheet_the_later_chat_word_on_tips_sits_deep(difficulty):
         change = [m for m in texts if "without the tip" in m["body"]]  # the later word, by text, wins
         assert len(tips) == 1 and len(change) == 1 and w.clock.now - change[0]["time"] >= DEPTH[difficulty]
         assert change[0]["time"] > said[0][0] and "sheet" not in change[0]["body"]
-        assert abs(f["total"] - f["tip"] - f["amount"]) < 0.005
+        assert abs(f["total"] - f["tip"] - f["net"]) < 0.005  # undone since by the sheet's keeper (session 32)
     finally:
         env.close()
 
@@ -324,8 +324,9 @@ def _sheet_row(amount: Callable[[dict[str, Any]], str]) -> Plan:
     return plan
 
 
-def test_dual_receipt_sheet_the_total_with_the_tip_fails_the_net_in_euro_format_passes():
-    assert _failed(_run("dual-receipt-sheet", _sheet_row(lambda f: f"{f['total']:.2f}"))) == [ROW]
+def test_dual_receipt_sheet_the_net_fails_the_total_in_euro_format_passes():
+    # session 32: the manager's text taking the tip out was undone by the sheet's keeper: the total as paid
+    assert _failed(_run("dual-receipt-sheet", _sheet_row(lambda f: f"{f['net']:.2f}"))) == [ROW]
     v = _run("dual-receipt-sheet", _sheet_row(lambda f: f'"€{f["amount"]:.2f}"'), difficulty=4)
     assert v["passed"], _failed(v)
 

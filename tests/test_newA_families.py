@@ -175,6 +175,12 @@ def test_trip_prep_alternative_doors_and_wording_pass():
                 end=clock.fmt(f["ret"]["land"]),
             ),
             A.api("calendar.create_event", title="Fly out", start=clock.fmt(out["depart"]), end=clock.fmt(out["land"])),
+            # level 5 since session 32: the travel desk asked to hear back; by mail here
+            *(
+                [A.api("mail.send", to=[f["desk_email"]], subject="Flights", body="Both are in my calendar.")]
+                if f.get("tell")
+                else []
+            ),
         ]
 
     for variant in ("apartment", "colleague"):
@@ -262,7 +268,9 @@ def test_trip_prep_the_hosts_later_text_decides_the_arrival(variant, difficulty)
         return [
             a
             for a in _oracle("trip-prep")(w, f)[:-1]
-            if "sms.send" not in a and "mail.send" not in a and "chat.post" not in a
+            if "sms.send" not in a
+            and "mail.send" not in a
+            and ("chat.post" not in a or (f["desk_channel"] or "\0") in a)  # the travel desk told (5, session 32)
         ] + [A.api("sms.send", to=host["phone"], body=f"I'll be at yours around {notation.hhmm(said)}")]
 
     v = _run("trip-prep", plan, variant=variant, difficulty=difficulty)

@@ -333,3 +333,22 @@ def amend_memo(
     order = sorted(range(len(lines)), key=lambda k: lines[k][0])
     ids = post_lines(ctx, channel, name, [lines[k] for k in order], latest=latest, mail_from=addr)
     return ids[order.index(0)]
+
+
+def came_in_on(thing: str, t: int) -> str:
+    """ "the {thing} that came in at 10:42 on 14 October": a :data:`Refer` for matters weeks back, where a weekday
+    alone would fit several."""
+    return f"the {thing} that came in at {clock.fmt(t)[-5:]} on {day_month(t)}"
+
+
+def staff_apart(ctx: Ctx, roles: Sequence[str], avoid: Sequence[str] = ()) -> tuple[str, str]:
+    """(name, address) of a colleague who writes for the first of ``roles`` whose first name nobody in the person's
+    circle (nor any of ``avoid``, full or first names) shares: their DM channel (:func:`dm_channel`) is theirs alone."""
+    from . import senders
+
+    taken = {n.split()[0] for n in avoid} | {p.first for p in ctx.persona.people} | {ctx.persona.me.first}
+    for role in [*roles, *(f"{roles[0]} {k}" for k in range(2, 64))]:  # then the first role's next hires
+        name, address = senders.staff(ctx, role)
+        if name.split()[0] not in taken:
+            return name, address
+    raise ValueError(f"oblique.staff_apart: every one of {list(roles)} shares a first name")
