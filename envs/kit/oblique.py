@@ -242,3 +242,22 @@ def word_among(
             t = a + int(ctx.rng.integers(0, max(1, b - a)))
         send(t + int(ctx.rng.integers(1, 59)), line)
     return send(at, word)
+
+
+def for_the(thing: str, t: int) -> str:
+    """ "the {thing} for the 12th": a booking named only by the day of the month it is for (session 32)."""
+    return f"the {thing} for the {day_ordinal(t)}"
+
+
+def texts_among(
+    ctx: Ctx, number: str, at: int, word: str, n_others: int, refer: Refer, *, pool: Sequence[tuple[str, str]] = PLAIN
+) -> str:
+    """``word`` texted from ``number`` at ``at`` (in the past), among ``n_others`` of the same sender's texts
+    "re <reference>: <verdict>" about other matters from ``pool``, spread over the days either side of it
+    (never after an hour before now): :func:`word_among` through the phone's Messages. The word's id."""
+
+    def send(t: int, text: str) -> str:
+        return str(plant.sms(ctx, t, number, text)["id"])
+
+    others = lines_about(ctx, refer, n_others, at, pool=pool)
+    return str(word_among(ctx, send, at, word, others, spread=3 * clock.DAY))

@@ -1,0 +1,82 @@
+"""Headroom for phone-dnd-meeting, xdev-signin-approve and signin-alert at levels 4-5 (issue 21, session 32):
+the players' method (search the requester by person, every identifier of the matter by text, "from now on",
+"after all", read the requester's messages) no longer settles the task. The deciding change comes from someone
+whose say is written in the world, names the matter only by a date, an ordinal or the time it came in, and
+sits among that person's same-shaped lines about other matters.
+
+Each test builds the task at a level and reads its world the way an agent could, or plays it to its verdict
+with actions built from the facts.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from episodes import at_level as _at_level
+from episodes import failed as _failed
+from episodes import play as _play
+from episodes import search
+
+from claw_gym import clock
+from envs import phone_dnd_meeting as pdm
+from envs.kit import oblique
+
+PHRASES = ("from now on", "after all")
+
+
+def _hits(env, text: str) -> list[str]:
+    """The texts of ``events.search`` hits that contain ``text`` as a phrase (the search matches words)."""
+    return [h.get("text", "") for h in search(env, text) if text.lower() in h.get("text", "").lower()]
+
+
+# ---- phone-dnd-meeting ------------------------------------------------------------------------------
+def _booker_says(world, f) -> list[dict]:
+    number = next(p["phone"] for p in world.services["contacts"].table("people").values() if p["name"] == f["booker"])
+    return [m for m in world.services["sms"].table("messages").values() if m["number"] == number]
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_phone_dnd_meeting_the_booker_s_text_lengthens_the_meeting_without_naming_it(level):
+    for seed in range(2):
+        env = _at_level("phone-dnd-meeting", level, seed)
+        world, f = env.world, env.scenario.facts
+        longer = f["end"] - f["booked_end"]
+        assert longer in (30 * clock.MINUTE, 45 * clock.MINUTE) and f["booker"] not in ("", f["name"])
+        says = _booker_says(world, f)
+        deciding = [m for m in says if "for the " + oblique.day_ordinal(f["old"]) + ":" in m["body"]]
+        assert len(deciding) == 1
+        word = deciding[0]
+        # names no identifier of the matter: no board, no title word, no time, not the manager
+        low = word["body"].lower()
+        assert "board" not in low and not any(w.lower() in low for w in f["title"].split() if len(w) > 3)
+        assert not re.search(r"\d{1,2}:\d{2}", low) and f["first"].lower() not in low
+        assert not any(p in low for p in PHRASES)
+        # among the booker's same-shaped lines about other matters
+        shaped = [m for m in says if m["body"].startswith("re the ") and " for the " in m["body"]]
+        assert len(shaped) >= 4
+        # whose say it is: written in the entry's notes, booked before the word
+        entries = list(world.services["calendar"].table("entries").values())
+        entry = world.services["calendar"].table("entries")[f["entry"]]
+        assert f["booker"] in entry["notes"] and "timings" in entry["notes"]
+        booked = [h for h in search(env, f["title"]) if h.get("text", "").startswith(f["title"] + " on ")]
+        assert booked and min(clock.parse_time(h["time"]) for h in booked) < word["time"]
+        # the reference resolves to one matter: of the booker's entries, one is on that day of the month
+        theirs = [e for e in entries if f["booker"] in e.get("notes", "")]
+        assert len(theirs) >= 3
+        day = oblique.day_ordinal(f["old"])
+        assert [e["id"] for e in theirs if oblique.day_ordinal(e["start"]) == day] == [f["entry"]]
+        # the players' searches do not land on it
+        for q in (f["name"], f["title"], pdm.notation.hhmm(f["start"]), *PHRASES):
+            assert not any(word["body"][:30] in h.get("text", "") for h in search(env, q))
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_phone_dnd_meeting_switching_off_at_the_calendar_s_end_fails_where_the_oracle_passes(level):
+    for seed in range(2):
+        env = _at_level("phone-dnd-meeting", level, seed)
+        f = env.scenario.facts
+        short = pdm._act(env.world, f, f["start"], f["booked_end"])  # the players' answer: the booked length
+        assert "Do not disturb is on for the whole meeting" in _failed(_play(env, short))
+        env = _at_level("phone-dnd-meeting", level, seed)
+        assert _failed(_play(env, pdm.oracle(env.world, env.scenario.facts))) == []
