@@ -80,3 +80,61 @@ def test_phone_dnd_meeting_switching_off_at_the_calendar_s_end_fails_where_the_o
         assert "Do not disturb is on for the whole meeting" in _failed(_play(env, short))
         env = _at_level("phone-dnd-meeting", level, seed)
         assert _failed(_play(env, pdm.oracle(env.world, env.scenario.facts))) == []
+
+
+# ---- xdev-signin-approve ----------------------------------------------------------------------------
+def _lead_lines(world, f) -> list[dict]:
+    """The security lead's short lines: their DM in a world with chat, else their "Quick one" mails."""
+    if "chat" in world.services:
+        rows = world.services["chat"].table("messages").values()
+        return [{"time": m["time"], "text": m["text"]} for m in rows if m.get("sender") == f["lead"]]
+    rows = world.services["workmail"].table("messages").values()
+    mine = f["lead"].lower().replace(" ", ".") + "@"
+    return [
+        {"time": m["time"], "text": m["body"]}
+        for m in rows
+        if m["subject"] == "Quick one" and m["from"].startswith(mine)
+    ]
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_xdev_signin_approve_the_lead_asks_for_the_ips_by_the_ticket_s_date_only(level):
+    for seed in range(2):
+        env = _at_level("xdev-signin-approve", level, seed)
+        world, f = env.world, env.scenario.facts
+        tickets = world.services["helpdesk"].table("tickets")
+        ask = tickets[f["ticket"]]
+        # whose say: the desk's live tickets are signed by the lead, who runs them
+        desk = [t for t in tickets.values() if t["requester"] == ask["requester"] and t["status"] == "open"]
+        assert len(desk) >= 3 and all(f["lead"] in t["body"] and "my word on them goes" in t["body"] for t in desk)
+        lines = [m for m in _lead_lines(world, f) if "my ticket of " in m["text"]]
+        assert len(lines) == len(desk)  # one same-shaped line per live ticket
+        deciding = [m for m in lines if "IP address" in m["text"]]
+        assert len(deciding) == 1
+        word = deciding[0]["text"]
+        assert f["opened"] in word and deciding[0]["time"] > ask["time"]
+        # the reference resolves to one ticket: of the desk's tickets, one opened that day
+        same_day = [t["id"] for t in desk if oblique.day_month(t["time"]) == f["opened"]]
+        assert same_day == [f["ticket"]]
+        # it names no identifier of the matter
+        low = word.lower()
+        ids = [*f["foreign"], f["ours"], *f["places"].values(), *f["ips"].values(), "password", "spraying"]
+        assert not any(x.lower() in low for x in ids) and "cloud drive" not in low and "sign-in" not in low
+        assert not any(p in low for p in PHRASES)
+        # the players' searches do not land on it
+        for q in ("Password spraying", "Cloud Drive", ask["requester"], *PHRASES):
+            assert not any(word[:25] in h.get("text", "") or "IP address" in h.get("text", "") for h in search(env, q))
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_xdev_signin_approve_a_report_without_the_ips_fails_where_the_oracle_passes(level):
+    from envs import xdev_signin_approve as xsa
+
+    for seed in range(2):
+        env = _at_level("xdev-signin-approve", level, seed)
+        f = dict(env.scenario.facts, ips={})  # the players' answer: ids and places, as the ticket asks
+        assert _failed(_play(env, xsa.oracle(env.world, f))) == [
+            "the report names the IP address each denied request came from"
+        ]
+        env = _at_level("xdev-signin-approve", level, seed)
+        assert _failed(_play(env, xsa.oracle(env.world, env.scenario.facts))) == []
