@@ -138,3 +138,61 @@ def test_xdev_signin_approve_a_report_without_the_ips_fails_where_the_oracle_pas
         ]
         env = _at_level("xdev-signin-approve", level, seed)
         assert _failed(_play(env, xsa.oracle(env.world, env.scenario.facts))) == []
+
+
+# ---- signin-alert -----------------------------------------------------------------------------------
+def _desk_says(world, f) -> list[dict]:
+    """The IT desk's short lines: Priya's DM in a world with chat, else the desk's "Quick one" mails."""
+    if "chat" in world.services:
+        rows = world.services["chat"].table("messages").values()
+        return [{"time": m["time"], "text": m["text"]} for m in rows if m["channel"] == "dm-priya"]
+    rows = world.services["workmail"].table("messages").values()
+    return [
+        {"time": m["time"], "text": m["body"]} for m in rows if m["from"] == f["it"] and m["subject"] == "Quick one"
+    ]
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_signin_alert_the_desk_s_line_about_its_vpn_reply_moves_reports_to_another_box(level):
+    for seed in range(3):
+        env = _at_level("signin-alert", level, seed)
+        world, f = env.world, env.scenario.facts
+        assert f["soc"] and f["soc"] != f["it"]
+        says = [m for m in _desk_says(world, f) if "my mail of " in m["text"]]
+        assert len(says) >= 3  # the same shape about the desk's other mails
+        deciding = [m for m in says if f["soc"] in m["text"]]
+        assert len(deciding) == 1
+        word = deciding[0]["text"]
+        day = re.search(r"my mail of (\d{1,2} [A-Z][a-z]+)", word).group(1)
+        # it resolves to one mail: of the desk's mails, one was sent that day, its reply in the VPN thread
+        desk = [m for m in world.services["workmail"].table("messages").values() if m["from"] == f["it"]]
+        that_day = [m for m in desk if oblique.day_month(m["time"]) == day]
+        assert len(that_day) == 1 and that_day[0]["subject"] == "Re: VPN" and that_day[0]["time"] < deciding[0]["time"]
+        assert "tell us as before" in that_day[0]["body"]
+        # every other line's day names one mail of the desk's too
+        for m in says:
+            other = re.search(r"my mail of (\d{1,2} [A-Z][a-z]+)", m["text"]).group(1)
+            assert len([x for x in desk if oblique.day_month(x["time"]) == other]) == 1
+        # it names no place, no sign-in, no VPN, no manager
+        low = word.lower()
+        words = [f["city"], *f["known"], "sign", "vpn", "login", "security", f["boss"].split("@")[0]]
+        assert not any(w.lower() in low for w in words) and not any(p in low for p in PHRASES)
+        # the players' searches do not land on it; reading IT's own lines finds it among the same shape
+        for q in (f["city"], "sign-in", "laptop", "VPN", f["it"], f["boss"], *PHRASES):
+            assert not any(f["soc"] in h.get("text", "") for h in search(env, q))
+        theirs = [h["text"] for h in search(env, "Priya Raman") if "my mail of" in h.get("text", "")]
+        assert len(theirs) >= 3 and sum(f["soc"] in t for t in theirs) <= 1
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_signin_alert_a_report_to_the_old_desk_box_fails_where_the_oracle_passes(level):
+    from envs import signin_alert as sa
+
+    for seed in range(2):
+        env = _at_level("signin-alert", level, seed)
+        f = dict(env.scenario.facts, soc=None)  # the players' answer: IT's contact address, as the note says
+        assert _failed(_play(env, sa.oracle(env.world, f))) == [
+            "IT security got a mail naming the unknown place (and no other candidate)"
+        ]
+        env = _at_level("signin-alert", level, seed)
+        assert _failed(_play(env, sa.oracle(env.world, env.scenario.facts))) == []

@@ -643,7 +643,7 @@ def _signin_steps(env, f: dict, places: list[str], boss: list[str]) -> list[str]
     named = " and ".join(places)
     return [
         A.wait(f["trigger_at"] - env.world.clock.now + 15 * clock.MINUTE, wake=False),
-        A.api("mail.send", to=[f["it"]], subject="Sign-in", body=f"A sign-in near {named} was not me."),
+        A.api("mail.send", to=[f["soc"] or f["it"]], subject="Sign-in", body=f"A sign-in near {named} was not me."),
         A.api("notes.append", id=f["note"], text=f"sign-in from {named} - reported"),
         *boss,
         A.wait(6 * clock.HOUR, wake=False),
