@@ -19,8 +19,8 @@ from episodes import play as _play
 from episodes import search
 
 from claw_gym import clock
-from envs import phone_dnd_meeting as pdm
-from envs.kit import oblique
+from claw_gym.envs import phone_dnd_meeting as pdm
+from claw_gym.envs.kit import oblique
 
 PHRASES = ("from now on", "after all")
 
@@ -128,7 +128,7 @@ def test_xdev_signin_approve_the_lead_asks_for_the_ips_by_the_ticket_s_date_only
 
 @pytest.mark.parametrize("level", [4, 5])
 def test_xdev_signin_approve_a_report_without_the_ips_fails_where_the_oracle_passes(level):
-    from envs import xdev_signin_approve as xsa
+    from claw_gym.envs import xdev_signin_approve as xsa
 
     for seed in range(2):
         env = _at_level("xdev-signin-approve", level, seed)
@@ -186,7 +186,7 @@ def test_signin_alert_the_desk_s_line_about_its_vpn_reply_moves_reports_to_anoth
 
 @pytest.mark.parametrize("level", [4, 5])
 def test_signin_alert_a_report_to_the_old_desk_box_fails_where_the_oracle_passes(level):
-    from envs import signin_alert as sa
+    from claw_gym.envs import signin_alert as sa
 
     for seed in range(2):
         env = _at_level("signin-alert", level, seed)
