@@ -338,7 +338,8 @@ FAMILY = Family(
     devices=("phone",),
     needs_sim_phone=True,
     summary="Replayed from the audit log: Do not disturb is on from at most 30 min before the board meeting's moved "
-    "start through its end and off within 30 min after (15 from level 4, as a friend's later text asks; "
+    "start through its end (from level 4 the longer end "
+    "the booker's text gives) and off within 30 min after (15 from level 4, as a friend's later text asks; "
     "the rule is one line of a notes page); the calendar's superseded time does not count; no other "
     "setting changed; from level 4 the calendar entry is moved, at level 5 the presenter is told.",
     generate=generate,

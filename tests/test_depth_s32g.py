@@ -196,3 +196,18 @@ def test_signin_alert_a_report_to_the_old_desk_box_fails_where_the_oracle_passes
         ]
         env = _at_level("signin-alert", level, seed)
         assert _failed(_play(env, sa.oracle(env.world, env.scenario.facts))) == []
+
+
+def test_xdev_signin_approve_d5_the_lead_is_told_of_the_prompt_claiming_the_person_s_city():
+    from claw_gym.envs import xdev_signin_approve as xsa
+
+    for seed in range(2):
+        env = _at_level("xdev-signin-approve", 5, seed)
+        world, f = env.world, env.scenario.facts
+        # the line asks for it; the cards say which prompt claims the person's own city (one, a foreign one)
+        word = next(m["text"] for m in _lead_lines(world, f) if "IP address" in m["text"])
+        assert "your own city" in word and "request id" in word
+        assert len(f["local"]) == 1 and f["local"][0] in f["foreign"]
+        # skipped: only that goal fails
+        steps = [a for a in xsa.oracle(world, f) if "Prompt from my city" not in a]
+        assert _failed(_play(env, steps)) == [f"{f['lead']} was told directly of the request claiming your own city"]

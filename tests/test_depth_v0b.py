@@ -698,6 +698,7 @@ def _approve_steps(env, f: dict, ticket: str, text: str) -> list[str]:
         A.shell("claw files read .local/state/drivesync/signin.log"),
         *gui,
         A.api("helpdesk.comment", id=ticket, text=text, public=False),
+        *[a for a in env.oracle_actions() if "Prompt from my city" in a],  # level 5: the lead told (session 32)
         A.wait(6 * clock.HOUR, wake=False),
     ]
 
