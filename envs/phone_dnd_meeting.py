@@ -17,6 +17,11 @@ min after instead of half an hour?" - agreed), whose own lines name neither. Boa
 days too (the text's "today" picks one). The manager's text also asks to move the entry in the
 calendar (checked: at the new time and not left at the old); at level 5 also to tell the colleague who
 presents first (any door).
+
+Session 32 (issue 21): the board meetings' entries say who books them for the chair and that timings go
+through them; that colleague texted 1-3 days back, among their same-shaped texts about other bookings,
+"re the sitting for the 8th: ... it runs 30 min longer", naming no board, title or time. Do not disturb stays
+on to the longer end (and off within 15 min of it); the moved calendar entry may end at either time.
 """
 
 from __future__ import annotations
@@ -30,7 +35,20 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, checks, deadlines, jottings, notation, phone_flows, plant, records, rules, views
+from .kit import (
+    arrivals,
+    checks,
+    deadlines,
+    errands,
+    jottings,
+    notation,
+    oblique,
+    phone_flows,
+    plant,
+    records,
+    rules,
+    views,
+)
 
 TITLES = ["Board review", "Board strategy session", "Quarterly board meeting", "Board budget review"]
 RULE_LINE = (
@@ -69,6 +87,14 @@ ASK_LESS = (
 #: levels 4-5: the manager's text also asks for the calendar; level 5 for word to the colleague who presents
 MOVE_CAL = " I can't edit the invite from here - can you move it in your calendar?"
 TELL = " And let {first} know, they're presenting first."
+#: levels 4-5 (session 32): the board meetings' entries name who books them for the chair, whose say on timings
+#: is written there; that colleague's text days before ("re the sitting for the 8th: ...", among their lines
+#: about other bookings) makes today's run longer, naming neither the board, the title nor a time
+BOOKED = "Booked by {name} for the chair - any change to the timings goes through {first}."
+LONGER = [
+    "re {ref}: two items were added, it runs {mins} min longer - I'll fix the invite later",
+    "re {ref}: the auditors join at the end, so add {mins} min to it - invite to follow",
+]
 
 
 def _deep_rules(ctx: Ctx) -> tuple[str, str, int]:
@@ -107,14 +133,26 @@ def generate(ctx: Ctx) -> Scenario:
     old = clock.day_start(trigger) + (clock.to_datetime(trigger).hour + 2) * clock.HOUR
     length = ctx.pick([45, 60, 90]) * clock.MINUTE
     booked = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(5, 20)) * clock.DAY, 120)
-    entry = plant.calendar(ctx, booked, title, old, old + length, attendees=[boss.email], location="Board room")
+    booker, notes = None, ""
+    if level >= 4:
+        booker = ctx.pick([p for p in ctx.persona.by_relation("colleague") if p.phone != boss.phone])
+        notes = BOOKED.format(name=booker.name, first=booker.first)
+    entry = plant.calendar(
+        ctx, booked, title, old, old + length, attendees=[boss.email], location="Board room", notes=notes
+    )
     new = old + int(ctx.rng.integers(8, 13)) * 15 * clock.MINUTE
+    longer = 0
+    if booker is not None:  # the booker's word, 1-3 days back, among their texts about other bookings
+        longer = ctx.pick([30, 45]) * clock.MINUTE
+        line = ctx.pick(LONGER).format(ref=oblique.for_the("sitting", old), mins=longer // clock.MINUTE)
+        said = errands.office_hours(ctx, ctx.now - int(ctx.rng.integers(1, 4)) * clock.DAY)
+        oblique.texts_among(ctx, booker.phone, min(said, ctx.now - 2 * clock.HOUR), line, 3, oblique.for_the)
     presenter = None
     text = ctx.pick(MOVES).format(title=title, hhmm=notation.hhmm(new))
     if level >= 4:
         text += MOVE_CAL
     if level >= 5:
-        presenter = ctx.pick(ctx.persona.by_relation("colleague"))
+        presenter = ctx.pick([p for p in ctx.persona.by_relation("colleague") if booker is None or p != booker])
         text += TELL.format(first=presenter.first)
     arrivals.arrive_sms(ctx, trigger, boss.phone, text)
     for k in range(level - 1):  # other meetings today: no silence needed
@@ -127,7 +165,9 @@ def generate(ctx: Ctx) -> Scenario:
         for d in ctx.sample([2, 3, 6, 9, 13], 2):
             at = old + d * clock.DAY
             made = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(3, 25)) * clock.DAY, 120)
-            plant.calendar(ctx, made, ctx.pick(TITLES), at, at + length, attendees=[boss.email], location="Board room")
+            plant.calendar(
+                ctx, made, ctx.pick(TITLES), at, at + length, attendees=[boss.email], location="Board room", notes=notes
+            )
     if level >= 3:
         friend = ctx.person("friend")
         arrivals.arrive_sms(
@@ -142,7 +182,9 @@ def generate(ctx: Ctx) -> Scenario:
             "title": title,
             "old": old,
             "start": new,
-            "end": new + length,
+            "end": new + length + longer,
+            "booked_end": new + length,
+            "booker": booker.name if booker else "",
             "name": boss.name,
             "first": boss.first,
             "initial": dict(ctx.svc("phone").settings),
@@ -155,7 +197,7 @@ def generate(ctx: Ctx) -> Scenario:
             "before": records.ids_now(ctx, ("calendar", "entries")),
             **({"depth": {"at": said, "candidates": 1 + rules.candidates(ctx)}} if said else {}),
         },
-        deadline=new + length + 45 * clock.MINUTE,
+        deadline=new + length + longer + 45 * clock.MINUTE,
         trigger=f"{boss.name} texts at {clock.fmt(trigger)}: {title} moves to {notation.hhmm(new)}",
     )
 
@@ -188,7 +230,12 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         "Do not disturb is on for the whole meeting",
         at_start and all(during),
         f"{seen}; meeting {notation.hhmm(start)}-{notation.hhmm(end)}",
-        because=f"{rule} Do not disturb on for board meetings; the manager's text moved it to {notation.hhmm(start)}",
+        because=f"{rule} Do not disturb on for board meetings; the manager's text moved it to {notation.hhmm(start)}"
+        + (
+            f"; {f['booker']}, who books it for the chair (the entry's notes), texted that it runs longer"
+            if f.get("booked_end", end) != end
+            else ""
+        ),
     )
     ons = [t for t, v in changes if v and t <= start]
     g.expect(
@@ -226,7 +273,8 @@ def _check_more(world: World, f: dict[str, Any], g: Grader) -> None:
     cal = world.services["calendar"].table("entries")
     orig = cal.get(f["entry"])
     made = records.agent_rows(world, "calendar", "entries", f["before"]["calendar.entries"])
-    at_new = [e for e in ([orig] if orig else []) + made if e["start"] == f["start"] and e["end"] == f["end"]]
+    ends = (f["end"], f.get("booked_end", f["end"]))  # with or without the booker's added minutes
+    at_new = [e for e in ([orig] if orig else []) + made if e["start"] == f["start"] and e["end"] in ends]
     left = orig is not None and orig["start"] == f["old"]
     g.expect(
         "the calendar shows the meeting at its new time (and not at the old one)",
@@ -290,7 +338,8 @@ FAMILY = Family(
     devices=("phone",),
     needs_sim_phone=True,
     summary="Replayed from the audit log: Do not disturb is on from at most 30 min before the board meeting's moved "
-    "start through its end and off within 30 min after (15 from level 4, as a friend's later text asks; "
+    "start through its end (from level 4 the longer end "
+    "the booker's text gives) and off within 30 min after (15 from level 4, as a friend's later text asks; "
     "the rule is one line of a notes page); the calendar's superseded time does not count; no other "
     "setting changed; from level 4 the calendar entry is moved, at level 5 the presenter is told.",
     generate=generate,

@@ -78,7 +78,9 @@ def test_signin_alert_answering_the_thread_reply_fails_and_reporting_late_fails(
     f = env.scenario.facts
     city = f["city"]
     report = [
-        A.api("workmail.send", to=[f["it"]], subject="Odd sign-in", body=f"A sign-in near {city} was not me."),
+        A.api(
+            "workmail.send", to=[f["soc"] or f["it"]], subject="Odd sign-in", body=f"A sign-in near {city} was not me."
+        ),
         A.api("workmail.send", to=[f["boss"]], subject="FYI", body=f"Odd sign-in from {city}; IT has it."),
         A.api("notes.append", id=f["note"], text=f"sign-in from {city} - reported"),
     ]

@@ -177,7 +177,12 @@ def _report(env, mailbox: str = "workmail", boss: bool = True) -> list[str]:
     city = f["city"]
     out = [
         A.wait(f["trigger_at"] - env.world.clock.now + 25 * clock.MINUTE, wake=False),
-        A.api(f"{mailbox}.send", to=[f["it"]], subject="Not me", body=f"A login near {city} just now was not me."),
+        A.api(
+            f"{mailbox}.send",
+            to=[f["soc"] or f["it"]],
+            subject="Not me",
+            body=f"A login near {city} just now was not me.",
+        ),
         A.api("notes.append", id=f["note"], text=f"{clock.fmt_date(f['trigger_at'])} {city}, laptop - told IT"),
     ]
     if boss:
@@ -211,7 +216,9 @@ def test_signin_alert_the_detail_names_each_mail_to_it():
     env = _at_level("signin-alert", 4, seed=1)
     f = env.scenario.facts
     far = next(c for c in FAR if c != f["city"])
-    wrong = A.api("workmail.send", to=[f["it"]], subject="Also", body=f"And one near {f['known'][-1]} and {far}.")
+    wrong = A.api(
+        "workmail.send", to=[f["soc"] or f["it"]], subject="Also", body=f"And one near {f['known'][-1]} and {far}."
+    )
     verdict = _play(env, [*_report(env), wrong])
     check = next(c for c in verdict["checks"] if c["name"].startswith("IT security got a mail"))
     assert (

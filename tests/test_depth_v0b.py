@@ -648,7 +648,7 @@ def _signin_steps(env, f: dict, places: list[str], boss: list[str]) -> list[str]
     named = " and ".join(places)
     return [
         A.wait(f["trigger_at"] - env.world.clock.now + 15 * clock.MINUTE, wake=False),
-        A.api("mail.send", to=[f["it"]], subject="Sign-in", body=f"A sign-in near {named} was not me."),
+        A.api("mail.send", to=[f["soc"] or f["it"]], subject="Sign-in", body=f"A sign-in near {named} was not me."),
         A.api("notes.append", id=f["note"], text=f"sign-in from {named} - reported"),
         *boss,
         A.wait(6 * clock.HOUR, wake=False),
@@ -703,6 +703,7 @@ def _approve_steps(env, f: dict, ticket: str, text: str) -> list[str]:
         A.shell("claw files read .local/state/drivesync/signin.log"),
         *gui,
         A.api("helpdesk.comment", id=ticket, text=text, public=False),
+        *[a for a in env.oracle_actions() if "Prompt from my city" in a],  # level 5: the lead told (session 32)
         A.wait(6 * clock.HOUR, wake=False),
     ]
 
@@ -725,12 +726,15 @@ def test_xdev_signin_approve_the_ask_is_deep_among_live_security_tickets_and_a_s
 def test_xdev_signin_approve_ids_without_places_or_on_the_solved_namesake_fail(level):
     env = _at_level("xdev-signin-approve", level, seed=1)
     f = env.scenario.facts
-    full = "Said no to " + ", ".join(f"{r} (claimed {p})" for r, p in f["places"].items())
+    full = "Said no to " + ", ".join(f"{r} (claimed {p}, IP {f['ips'][r]})" for r, p in f["places"].items())
     verdict = _play(env, _approve_steps(env, f, f["ticket"], full))
     assert verdict["passed"] and not verdict["violations"], verdict
     env.reset(seed=1)
     ids = _failed(_play(env, _approve_steps(env, f, f["ticket"], "Denied " + ", ".join(f["foreign"]))))
-    assert ids == ["the report names where each denied request claimed to come from"]
+    assert ids == [
+        "the report names where each denied request claimed to come from",
+        "the report names the IP address each denied request came from",
+    ]
     env.reset(seed=1)
     tickets = env.world.services["helpdesk"].table("tickets").values()
     old = next(t["id"] for t in tickets if t["subject"] == "Unexpected sign-in prompts")

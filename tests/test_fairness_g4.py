@@ -427,6 +427,7 @@ def test_signin_comment_missing_a_foreign_id_fails():
     env = _env("xdev-signin-approve", 1, level=3)
     f = env.scenario.facts
     places = " ".join(f.get("places", {}).values())  # from level 4 the claimed places: named, not the point here
+    places += " " + " ".join(f.get("ips", {}).values())  # and the IPs the security lead asked for (session 32)
     steps = [
         a
         if "helpdesk comment" not in a

@@ -124,6 +124,7 @@ def test_signin_comment_naming_our_own_request_is_judged_by_the_phone_answers():
     env = _env("xdev-signin-approve", 2)
     f = env.scenario.facts
     places = " ".join(f.get("places", {}).values())  # from level 4 the ticket also asks for the claimed places
+    places += " " + " ".join(f.get("ips", {}).values())  # and the lead's later mail for the IPs (session 32)
     denied = " ".join(f["foreign"])
     steps = [
         a

@@ -352,3 +352,22 @@ def staff_apart(ctx: Ctx, roles: Sequence[str], avoid: Sequence[str] = ()) -> tu
         if name.split()[0] not in taken:
             return name, address
     raise ValueError(f"oblique.staff_apart: every one of {list(roles)} shares a first name")
+
+
+def for_the(thing: str, t: int) -> str:
+    """ "the {thing} for the 12th": a booking named only by the day of the month it is for (session 32)."""
+    return f"the {thing} for the {day_ordinal(t)}"
+
+
+def texts_among(
+    ctx: Ctx, number: str, at: int, word: str, n_others: int, refer: Refer, *, pool: Sequence[tuple[str, str]] = PLAIN
+) -> str:
+    """``word`` texted from ``number`` at ``at`` (in the past), among ``n_others`` of the same sender's texts
+    "re <reference>: <verdict>" about other matters from ``pool``, spread over the days either side of it
+    (never after an hour before now): :func:`word_among` through the phone's Messages. The word's id."""
+
+    def send(t: int, text: str) -> str:
+        return str(plant.sms(ctx, t, number, text)["id"])
+
+    others = lines_about(ctx, refer, n_others, at, pool=pool)
+    return str(word_among(ctx, send, at, word, others, spread=3 * clock.DAY))
