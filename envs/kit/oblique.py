@@ -15,7 +15,12 @@ sends a stand-in's word through the family's own door with lines spread either s
 xdev-shift-alarms, phone-missed-call). Issue 21, session 31. Session 32: :func:`lines_about` builds the other
 lines for :func:`among` through any door (customer-escalation: a customer's assistant's texts), :func:`sent_out`
 refers to the person's own sent record by its time (new-hire-setup), and ``PLAIN`` is ``OTHERS`` without the
-words the players search for (word_in_dm's ``pool``: new-hire-setup, receipt-policy).
+words the players search for (word_in_dm's ``pool``: new-hire-setup, receipt-policy), ``HOME_OTHERS`` the
+household's matters (phone-card-check), :func:`amend_memo` amends one of a manager's numbered rule mails by its
+date on a :func:`quiet_day` (dual-callback-crm), :func:`came_in_on` names a matter weeks back by its minute and
+date (trip-prep, xdev-phone-link), :func:`staff_apart` finds a colleague whose DM channel is theirs alone,
+:func:`for_the` names a booking by its day of the month and :func:`texts_among` sends the word among texts
+(phone-dnd-meeting).
 """
 
 from __future__ import annotations
