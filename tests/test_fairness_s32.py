@@ -78,3 +78,17 @@ def test_receipt_policy_the_waivers_time_names_one_dinner(variant):
             ]
             starts = [r["title"] for r in env.world.services["calendar"].table("entries").values() if near(r["start"])]
             assert not paid and len(starts) == 1, (level, seed, paid, starts)
+
+
+@pytest.mark.parametrize("family", ["backup-alert", "config-fix"])
+def test_syncd_runs_at_its_schedule_and_the_log_was_last_written_then(family):
+    # A player saw the nightly runs stamped at the episode's start time (09:27) under "schedule = daily 02:00".
+    from claw_gym import clock
+
+    for level in (1, 5):
+        env = at_level(family, level, seed=0)
+        log = next(r for r in env.world.services["files"].table("files").values() if r["path"].endswith("syncd.log"))
+        stamps = [line[:16] for line in log["content"].splitlines()]
+        assert stamps and all(s[11:] == "02:00" for s in stamps), stamps
+        assert stamps[-1][:10] == clock.fmt(env.world.clock.now)[:10]  # the last run was this night
+        assert clock.fmt(log["modified"])[:16] == stamps[-1]

@@ -66,17 +66,22 @@ def render_conf(values: dict[str, str]) -> str:
     return "\n".join(parts)
 
 
-def _log(ctx: Ctx, error: str, good: int) -> str:
+def _log(ctx: Ctx, error: str, good: int) -> tuple[str, int]:
+    """The last six nightly runs, at the schedule's 02:00 (the last one this night): ``good`` finished, the rest
+    failed on ``error``. (the log's text, the time of its last line)"""
     lines = []
-    t0 = ctx.now - 6 * clock.DAY
-    for d in range(good):
-        lines.append(f"{clock.fmt(t0 + d * clock.DAY)} INFO backup finished: {int(ctx.rng.integers(40, 400))} files")
-    for d in range(good, 6):
-        t = t0 + d * clock.DAY
+    first = clock.day_start(ctx.now) - 5 * clock.DAY + 2 * clock.HOUR
+    t = first
+    for d in range(6):
+        t = first + d * clock.DAY + int(ctx.rng.integers(0, 40))
+        if d < good:
+            lines.append(f"{clock.fmt(t)} INFO backup finished: {int(ctx.rng.integers(40, 400))} files")
+            continue
         lines.append(f"{clock.fmt(t)} INFO starting scheduled backup")
         lines.append(f"{clock.fmt(t + 2)} ERROR {error}")
         lines.append(f"{clock.fmt(t + 3)} WARN backup aborted, will retry at next schedule")
-    return "\n".join(lines) + "\n"
+        t += 3
+    return "\n".join(lines) + "\n", t
 
 
 def broken_world(ctx: Ctx, *, lookalikes: bool = False) -> dict[str, Any]:
@@ -170,11 +175,8 @@ def broken_world(ctx: Ctx, *, lookalikes: bool = False) -> dict[str, Any]:
         key = "retention_days"
     files = ctx.svc("files")
     files.put(CONF, render_conf(broken), time=ctx.now - 9 * clock.DAY - int(ctx.rng.integers(0, 3000)))
-    files.put(
-        LOG,
-        _log(ctx, error, 3 - min(ctx.difficulty, 3) + 1),
-        time=ctx.now - clock.HOUR - int(ctx.rng.integers(0, 3000)),
-    )
+    log, last = _log(ctx, error, 3 - min(ctx.difficulty, 3) + 1)
+    files.put(LOG, log, time=last)
     files.put(
         ".config/syncd/syncd.conf.example",
         render_conf({**good, "host": "backup.example.org", "port": "443", "retention_days": "7"}),
