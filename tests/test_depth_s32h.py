@@ -1,0 +1,153 @@
+"""Headroom for supplier-bank-change, vip-ticket and bank-cc-rule at levels 4-5 (issue 21, session 32): the
+players' method (the trigger's sender by person, each identifier of the matter by text, "from now on", "after
+all") no longer lands on the deciding line. Someone whose say is written in the world settles the matter in
+oblique words (a date, a time it came in), among their same-shaped lines about other matters; a careful reader
+who follows whose word counts finds it, and its reference fits exactly one record.
+
+Each test builds the task at a level and reads its world the way an agent could, or plays it to its verdict
+with actions built from the facts.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from episodes import at_level as _at_level
+from episodes import failed as _failed
+from episodes import play as _play
+from episodes import search
+
+from claw_gym import actions as A
+from claw_gym import clock
+
+PHRASES = ("from now on", "after all")
+
+
+def _phrase_hits(env, phrase: str) -> list[dict]:
+    """The hits of a phrase search whose text really holds the phrase (the search matches word by word)."""
+    return [h for h in search(env, phrase) if phrase in h["text"].lower()]
+
+
+def _by_person(env, person: str) -> list[dict]:
+    """Every hit of ``events.search person=...`` (all pages)."""
+    hits: list[dict] = []
+    cursor = 0
+    while True:
+        obs, *_ = env.step(A.api("events.search", person=person, limit=40, cursor=cursor))
+        page = json.loads(obs["result"])
+        hits += page["items"]
+        cursor = page.get("next_cursor") or 0
+        if not cursor:
+            return hits
+
+
+def _records(hits: list[dict]) -> set[str]:
+    return {h["record"] for h in hits}
+
+
+# ---- supplier-bank-change --------------------------------------------------------------------------
+def _sbc_files(world) -> list[dict]:
+    return list(world.services["files"].table("files").values())
+
+
+@pytest.mark.parametrize("variant", ["note", "chat"])
+@pytest.mark.parametrize("level", [4, 5])
+def test_supplier_bank_change_the_form_keeper_s_word_is_out_of_the_players_searches(variant, level):
+    for seed in range(2):
+        env = _at_level("supplier-bank-change", level, seed, variant=variant)
+        f = env.scenario.facts
+        word = f["word"]
+        mail = env.world.services["workmail"].table("messages")[f["mail"]]
+        sender = mail["from"]
+        ids = [
+            f["supplier"],
+            f["supplier"].split()[0],
+            f["po"]["po"],
+            f["po"]["item"],
+            mail["subject"].split()[-1],  # the invoice number
+            f["new_iban"][:8],
+            f"{f['amount']:.2f}",
+            f["trap_phone"],
+            f["form_phone"],
+            "bank",
+            "account",
+        ]
+        for text in ids:
+            assert word["msg"] not in _records(search(env, text)), text
+        signer = mail["body"].rstrip().split("\n")[-2]  # the account manager signs with their name
+        assert word["msg"] not in _records(_by_person(env, signer) + _by_person(env, sender))
+        for phrase in PHRASES:
+            assert word["msg"] not in _records(_phrase_hits(env, phrase))
+            assert phrase not in word["line"]
+
+
+@pytest.mark.parametrize("variant", ["note", "chat"])
+@pytest.mark.parametrize("level", [4, 5])
+def test_supplier_bank_change_the_deciding_line_names_no_identifier_and_fits_one_form(variant, level):
+    for seed in range(3):
+        env = _at_level("supplier-bank-change", level, seed, variant=variant)
+        world, f = env.world, env.scenario.facts
+        word = f["word"]
+        msg = world.services["chat"].table("messages")[word["msg"]]
+        assert msg["text"] == word["line"] and msg["channel"] == word["dm"]
+        first = f["first_finance"]["name"]
+        assert msg["sender"] == first
+        for ident in (f["supplier"], f["supplier"].split()[0], f["po"]["po"], f["po"]["item"], f["form_phone"]):
+            assert ident.lower() not in word["line"].lower()
+        # whose word it is was written before: the rule says the finance colleague keeps the forms
+        rule = [
+            r
+            for r in [
+                *world.services["notes"].table("notes").values(),
+                *world.services["chat"].table("messages").values(),
+            ]
+            if "vendor forms are mine" in r.get("text", r.get("body", ""))
+            or f"{first.split()[0]} keeps the vendor forms" in r.get("text", r.get("body", ""))
+        ]
+        assert len(rule) == 1 and rule[0].get("time", rule[0].get("updated")) < msg["time"]
+        # among the same person's same-shaped lines about other matters in that DM
+        theirs = [
+            m
+            for m in world.services["chat"].table("messages").values()
+            if m["channel"] == word["dm"] and m["sender"] == first and m["text"].startswith("re the ")
+        ]
+        assert len(theirs) >= 4
+        # "the form dated Thu 03 Dec": exactly one vendor form bears that date, the supplier's
+        day = re.search(r"the form dated (\w{3} \d\d \w{3})", word["line"]).group(1)
+        forms = [r for r in _sbc_files(world) if r["content"].startswith("VENDOR FORM")]
+        dated = [r for r in forms if f"Dated: {day} " in r["content"]]
+        assert len(forms) >= 5 and len(dated) == 1 and dated[0]["path"] == f["form"]
+        assert f"Supplier: {f['supplier']}" in dated[0]["content"] and f["form_phone"] in dated[0]["content"]
+        assert f["phone"] in word["line"] and f["phone"] != f["form_phone"]
+
+
+def _sbc_steps(f: dict, number: str) -> list[str]:
+    po, fin = f["po"], f["finance"]
+    return [
+        A.api("workmail.reply", id=f["mail"], body=f"Here is {po['po']}.", attachments=[po["path"]]),
+        A.api("calendar.update_event", id=f["event"], start=clock.fmt(f["new"]), end=clock.fmt(f["new"] + 3600)),
+        A.api("todo.add_task", title=f"Call {f['supplier']} on {number} (vendor form) about their bank change"),
+        A.api("sms.send", to=fin["phone"], body=f"{f['supplier']} mailed new bank details - please hold payments."),
+        A.finish("done"),
+    ]
+
+
+@pytest.mark.parametrize("variant", ["note", "chat"])
+@pytest.mark.parametrize("level", [4, 5])
+def test_supplier_bank_change_ringing_the_printed_number_fails_and_the_keeper_s_number_passes(variant, level):
+    env = _at_level("supplier-bank-change", level, 1, variant=variant)
+    f = env.scenario.facts
+    assert _failed(_play(env, _sbc_steps(f, f["form_phone"]))) == [
+        "a to-do to call the supplier on the vendor form's number"
+    ]
+    env.reset(seed=1)
+    verdict = _play(env, _sbc_steps(f, f["phone"]))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)  # both numbers, the printed one not marked as old: a hedge
+    hedge = _sbc_steps(f, f"{f['phone']} or {f['form_phone']}")
+    assert "a to-do to call the supplier on the vendor form's number" in _failed(_play(env, hedge))
+    env.reset(seed=1)  # the printed one named as out of date is fine
+    marked = _sbc_steps(f, f"{f['phone']}; the form's {f['form_phone']} is out of date")
+    assert _play(env, marked)["passed"]
