@@ -151,3 +151,126 @@ def test_supplier_bank_change_ringing_the_printed_number_fails_and_the_keeper_s_
     env.reset(seed=1)  # the printed one named as out of date is fine
     marked = _sbc_steps(f, f"{f['phone']}; the form's {f['form_phone']} is out of date")
     assert _play(env, marked)["passed"]
+
+
+# ---- vip-ticket ------------------------------------------------------------------------------------
+def _vip_arriving(env) -> list[dict]:
+    return [e.record for e in env.world.timeline.pending if e.record and "requester" in e.record]
+
+
+def _vip_wait_for_tickets(env, f: dict) -> None:
+    env.step(A.wait(f["trigger_at"] - env.world.clock.now + 120, wake=False))
+
+
+@pytest.mark.parametrize("variant", ["urgent", "high"])
+@pytest.mark.parametrize("level", [4, 5])
+def test_vip_ticket_the_manager_s_ps_is_out_of_the_players_searches(variant, level):
+    for seed in range(2):
+        env = _at_level("vip-ticket", level, seed, variant=variant)
+        world, f = env.world, env.scenario.facts
+        vip = next(t for t in _vip_arriving(env) if t["id"] == f["vip"])
+        crm = world.services["crm"].table("deals").values()
+        deals = [d for d in crm if d["account"] == f["account"]]
+        _vip_wait_for_tickets(env, f)  # the ticket is in: the players start from it
+        customer = vip["body"].rstrip().split("\n")[-1]  # signed with the name only
+        ids = [f["account"], *f["account"].split(), vip["subject"], f["vip"], vip["requester"], customer]
+        ids += [f"{d['amount']:,.0f}" for d in deals] + [f"{d['amount']:.0f}" for d in deals]
+        ids += ["support", "key account", "escalat", f["priority"]]
+        for text in ids:
+            assert f["amend"] not in _records(search(env, text)), text
+        assert f["amend"] not in _records(_by_person(env, customer) + _by_person(env, vip["requester"]))
+        for phrase in PHRASES:
+            assert f["amend"] not in _records(_phrase_hits(env, phrase))
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_vip_ticket_the_ps_names_nothing_of_the_matter_and_its_time_fits_one_chat_line(level):
+    for seed in range(3):
+        env = _at_level("vip-ticket", level, seed)
+        world, f = env.world, env.scenario.facts
+        mails = world.services["workmail"].table("messages")
+        amend = mails[f["amend"]]
+        body = amend["body"].lower()
+        for word in ("support", "key", "ticket", "deal", "crm", f["account"].lower(), f["owner_first"].lower()):
+            assert word not in body, word
+        ps = re.search(
+            r"PS: re what I wrote in #general at (\d\d:\d\d) on (\d+ \w+): .*make that ([\d,]+)", amend["body"]
+        )
+        assert ps and int(ps.group(3).replace(",", "")) == f["threshold"]
+        # the manager's same-shaped PS lines about other matters, each "re <a dated record>: ..."
+        shaped = [m for m in mails.values() if m["from"] == amend["from"] and "PS: re " in m["body"]]
+        assert len(shaped) >= 4
+        # "what I wrote in #general at 14:07 on 14 October": exactly one of the manager's lines, the rule
+        boss = next(p.name for p in world.persona.people if p.email == amend["from"])
+        chat = world.services["chat"].table("messages").values()
+        fits = [
+            m
+            for m in chat
+            if m["channel"] == "general"
+            and clock.fmt(m["time"])[-5:] == ps.group(1)
+            and f"{clock.to_datetime(m['time']).day} {clock.to_datetime(m['time']):%B}" == ps.group(2)
+        ]
+        assert len(fits) == 1 and "or more in the CRM" in fits[0]["text"] and fits[0]["sender"] == boss
+        assert fits[0]["time"] < amend["time"]
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_vip_ticket_the_chat_reply_s_figure_alone_fails_and_the_ps_s_passes(level):
+    env = _at_level("vip-ticket", level, seed=1)
+    f = env.scenario.facts
+    amend = env.world.services["workmail"].table("messages")[f["amend"]]
+    assert "PS: re what I wrote in #general at " in amend["body"]  # the figure is only in the oblique PS
+    wait = A.wait(f["trigger_at"] - env.world.clock.now + 120, wake=False)
+    # by the chat reply's figure no arriving ticket is from a key account: nothing to do
+    assert "key account's ticket has the stated priority" in _failed(_play(env, [wait, A.wait(6 * clock.HOUR)]))
+    env.reset(seed=1)
+    verdict = _play(env, env.unwrapped.oracle_actions())
+    assert verdict["passed"] and not verdict["violations"], verdict
+
+
+def _vip_play(env, f: dict, cc: list[str]) -> dict:
+    """Escalate the key account's ticket, reply, and mail its owner (copying ``cc``)."""
+    mail = A.api(
+        "workmail.send",
+        to=[f["owner"]],
+        cc=cc,
+        subject=f"{f['account']} ticket",
+        body=f"{f['account']} raised '{f['subject']}', escalated.",
+    )
+    return _play(
+        env,
+        [
+            A.wait(f["trigger_at"] - env.world.clock.now + 120, wake=False),
+            A.api("helpdesk.update", id=f["vip"], priority=f["priority"]),
+            A.api("helpdesk.comment", id=f["vip"], public=True, text="We are on it and will update you here soon."),
+            mail,
+            A.wait(6 * clock.HOUR, wake=False),
+        ],
+    )
+
+
+@pytest.mark.parametrize("variant", ["urgent", "high"])
+def test_vip_ticket_at_level_5_the_ps_asks_to_copy_the_manager_and_skipping_it_fails(variant):
+    env = _at_level("vip-ticket", 5, seed=0, variant=variant)
+    f = env.scenario.facts
+    amend = env.world.services["workmail"].table("messages")[f["amend"]]
+    assert "copy me when you ping them" in amend["body"] and f["boss"] == amend["from"]
+    assert _failed(_vip_play(env, f, [])) == ["the manager was copied on the owner's ping"]
+    env.reset(seed=0)
+    verdict = _vip_play(env, f, [f["boss"]])
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=0)  # a chat ping naming both does it too
+    post = A.api(
+        "chat.post", channel="general", text=f"@{f['owner_first']} @{f['boss_first']} {f['account']} raised one"
+    )
+    steps = [
+        A.wait(f["trigger_at"] - env.world.clock.now + 120, wake=False),
+        A.api("helpdesk.update", id=f["vip"], priority=f["priority"]),
+        A.api("helpdesk.comment", id=f["vip"], public=True, text="We are on it."),
+        post,
+        A.wait(6 * clock.HOUR, wake=False),
+    ]
+    assert _play(env, steps)["passed"]
+    env4 = _at_level("vip-ticket", 4, seed=0, variant=variant)  # level 4 asks no copy
+    assert env4.scenario.facts["boss"] is None
+    assert "copy me" not in env4.world.services["workmail"].table("messages")[env4.scenario.facts["amend"]]["body"]
