@@ -23,6 +23,7 @@ from claw_gym import actions as A
 from claw_gym import clock
 
 PHRASES = ("from now on", "after all")
+CARD_LINE = "+1 555 010 2277"  # the bank card line of bank-cc-rule
 
 
 def _phrase_hits(env, phrase: str) -> list[dict]:
@@ -274,3 +275,89 @@ def test_vip_ticket_at_level_5_the_ps_asks_to_copy_the_manager_and_skipping_it_f
     env4 = _at_level("vip-ticket", 4, seed=0, variant=variant)  # level 4 asks no copy
     assert env4.scenario.facts["boss"] is None
     assert "copy me" not in env4.world.services["workmail"].table("messages")[env4.scenario.facts["amend"]]["body"]
+
+
+# ---- bank-cc-rule ----------------------------------------------------------------------------------
+def _bcc_texts(world) -> list[tuple[str, dict]]:
+    mails = [(m["body"], m) for m in world.services["mail"].table("messages").values()]
+    return mails + [(m["body"], m) for m in world.services["sms"].table("messages").values()]
+
+
+def _bcc_narrowing(world) -> dict:
+    found = [m for t, m in _bcc_texts(world) if "leave out the second point" in t]
+    assert len(found) == 1
+    return found[0]
+
+
+@pytest.mark.parametrize("variant", ["accountant", "family"])
+@pytest.mark.parametrize("level", [4, 5])
+def test_bank_cc_rule_the_narrowing_is_out_of_the_players_searches(variant, level):
+    for seed in range(2):
+        env = _at_level("bank-cc-rule", level, seed, variant=variant)
+        world, f = env.world, env.scenario.facts
+        narrowing = _bcc_narrowing(world)
+        card = next(a for a in f["asks"] if a["kind"] == "card")
+        ids = ["Northbank", "bank", "card", "replacement", "standing order", "copy", "cc", card["shop"], CARD_LINE]
+        for a in f["asks"]:
+            ids.append(a["subject"])
+            if "amount" in a:
+                ids += [f"{a['amount']:.2f}", f"{a['amount']:,.2f}"]
+        ids += [re.search(r"ref\. ([\w-]+)", a["subject"]).group(1) for a in f["asks"] if "ref." in a["subject"]]
+        for text in ids:  # a fresh episode for each: the searches would outrun the task's step budget
+            env.reset(seed=seed)
+            assert narrowing["id"] not in _records(search(env, text)), text
+        env.reset(seed=seed)
+        assert narrowing["id"] not in _records(_by_person(env, "Northbank") + _by_person(env, "northbank.example"))
+        for phrase in PHRASES:
+            env.reset(seed=seed)
+            assert narrowing["id"] not in _records(_phrase_hits(env, phrase))
+
+
+@pytest.mark.parametrize("variant", ["accountant", "family"])
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_bank_cc_rule_the_narrowing_names_only_when_the_promise_went_out_and_fits_it_alone(variant, level, days):
+    for seed in range(3):
+        env = _at_level("bank-cc-rule", level, seed, variant=variant)
+        world, f = env.world, env.scenario.facts
+        now = world.clock.now
+        narrowing = _bcc_narrowing(world)
+        text = narrowing["body"].lower()
+        assert narrowing["time"] == f["depth"]["at"] and narrowing["time"] <= now - days * clock.DAY
+        for word in ("bank", "card", "standing", "account", "cc", "cop"):
+            assert word not in text, word
+        sender = narrowing.get("from") or narrowing.get("number")  # their text, or their mail
+        assert sender in (f["copy"], f["copy_phone"])
+        # their same-shaped lines about other matters, on the same channel
+        theirs = [m for t, m in _bcc_texts(world) if re.search(r"\bre the .* dated \w{3} \d\d \w{3}: ", t.lower())]
+        assert len(theirs) >= 3 and all((m.get("from") or m.get("number")) == sender for m in theirs)
+        # "what you sent out at 18:36 on 8 February": exactly one record the person sent then, the promise
+        at, day = re.search(r"sent out at (\d\d:\d\d) on (\d+ \w+)", narrowing["body"]).groups()
+        mine = [m for m in world.services["mail"].table("messages").values() if m["from"] == world.persona.me.email]
+        mine += [m for m in world.services["sms"].table("messages").values() if m["direction"] == "out"]
+        fits = [
+            m
+            for m in mine
+            if clock.fmt(m["time"])[-5:] == at
+            and f"{clock.to_datetime(m['time']).day} {clock.to_datetime(m['time']):%B}" == day
+        ]
+        assert len(fits) == 1 and "my mails with northbank" in fits[0]["body"].lower(), fits
+        promise = fits[0]["body"].lower()
+        assert promise.index("first") < promise.index("standing orders") < promise.index("second")
+        assert promise.index("second") < promise.index("card")
+        assert fits[0]["time"] < narrowing["time"]
+
+
+@pytest.mark.parametrize("variant", ["accountant", "family"])
+@pytest.mark.parametrize("level", [4, 5])
+def test_bank_cc_rule_copying_the_card_mail_by_the_promise_alone_fails(variant, level):
+    env = _at_level("bank-cc-rule", level, seed=1, variant=variant)
+    f = env.scenario.facts
+    assert "leave out the second point" in _bcc_narrowing(env.world)["body"]
+    verdict = _play(env, env.unwrapped.oracle_actions())
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)  # the promise alone (both points): the card mail copied too
+    card = next(a for a in f["asks"] if a["kind"] == "card")
+    from claw_gym.envs.bank_cc_rule import stale_oracle
+
+    stale = stale_oracle(env.world, env.scenario.facts)
+    assert _failed(_play(env, stale)) == [f"{f['copy_name']} left off {card['subject']!r}"]
