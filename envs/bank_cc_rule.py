@@ -11,7 +11,11 @@ At levels 4-5 the aside sits >= 30 / 60 days back among same-shaped promises to 
 other matters (the swim club, the school), never one a waiting mail is about. There the promise itself is
 worded without the decoys' phrases ("from now on", "cc"): it says it will keep them copied on the mails with
 Northbank, so a guessed phrase lands on the other promises; and a same-keyword promise ("cc", a bank) about
-another bank's account that closed weeks ago covers nothing today.
+another bank's account that closed weeks ago covers nothing today. Since session 32 the promise at levels 4-5
+names two points in order (first the account and its standing orders, second the card side), and the copy-holder's
+narrowing names neither the bank nor the card: "re what you sent out at 18:36 on 8 February: leave out the second
+point, the first is enough", among their same-shaped lines about other matters on the same channel (texts from the
+accountant, short mails from the family member), so only the promise's time tells what it changes.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from claw_gym.tasks import values as V
 from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
 
-from .kit import checks, notation, plant, records, rules
+from .kit import checks, notation, oblique, plant, records, rules
 
 BANK = ("Northbank", "service@northbank.example")
 CARD_LINE = "+1 555 010 2277"
@@ -58,9 +62,31 @@ PROMISE = (
     "fair. from now on I'll cc you on anything with the bank",
 )
 DEEP_PROMISE = (
-    "I'll keep you copied on my mails with Northbank, so you're not chasing me for statements at year end.",
-    "fair. I'll put you on my mails with northbank",
+    "I'll keep you copied on my mails with Northbank, on two things: first, the account itself and its standing "
+    "orders; second, the card side (replacements, disputes). That way you're not chasing me for statements at year "
+    "end.",
+    "fair. I'll put you on my mails with northbank: first the account and standing orders, second the card stuff "
+    "(replacements, disputes)",
 )
+#: levels 4-5: the narrowing names the promise only by when it went out and drops a point by its ordinal
+DEEP_NARROW = "re {when}: leave out the second point, the first is enough"
+#: the copy-holder's same-shaped lines about other matters around it (accountant's texts, family's mails)
+THEIR_OTHERS = {
+    "accountant": [
+        ("receipts", "got them, nothing missing"),
+        ("pension statement", "no need to send it again"),
+        ("council tax bill", "fine as it is, nothing to do"),
+        ("donation receipts", "keep them for next year's return"),
+        ("draft return", "signed copy arrived, thanks"),
+    ],
+    "family": [
+        ("swim club fees", "paid my half"),
+        ("school trip form", "signed it, it's in the bag"),
+        ("dinner booking", "moved it to 8"),
+        ("parcel", "picked it up on my way home"),
+        ("birthday list", "got the book, you do the card"),
+    ],
+}
 #: levels 4-5: a same-keyword promise about another bank's account, closed since (it covers nothing today)
 EXPIRED = "Sure - I'll cc you on anything with Westbank until the old savings account there closes on {date}."
 
@@ -69,12 +95,12 @@ def _sms_out(ctx: Ctx, t: int, number: str, body: str) -> None:
     plant.sms(ctx, t, number, body, incoming=False)
 
 
-def _sms_in(ctx: Ctx, t: int, number: str, name: str, body: str) -> None:
-    plant.sms(ctx, t, number, body, who=name)  # the phone's notification half the time, as the background
+def _sms_in(ctx: Ctx, t: int, number: str, name: str, body: str) -> int:
+    return int(plant.sms(ctx, t, number, body, who=name)["time"])  # the phone's notification half the time
 
 
-def _rule(ctx: Ctx, who: Any, t: int, amend_t: int) -> None:
-    """The promise (and, from level 3, its narrowing through the other channel)."""
+def _rule(ctx: Ctx, who: Any, t: int, amend_t: int) -> int:
+    """The promise (and, from level 3, its narrowing through the other channel). When the narrowing came."""
     me = ctx.persona.me
     deep = ctx.difficulty >= 4  # worded without "from now on" / "cc": the decoys' phrases
     if ctx.variant == "accountant":
@@ -100,6 +126,10 @@ def _rule(ctx: Ctx, who: Any, t: int, amend_t: int) -> None:
             f"\n\nBest,\n{me.first}",
             in_reply_to=first["id"],
         )
+        if deep:  # session 32: "re what you sent out at ...: leave out the second point", among same-shaped texts
+            said = _narrow(ctx, t, amend_t, lambda at, text: _sms_in(ctx, at, who.phone, who.name, text))
+            _sms_out(ctx, said + 11 * clock.MINUTE, who.phone, "noted, will do")
+            return said
         # the narrowing names no topic word: the thread (the promise above) says what "those cc's" are
         _sms_in(
             ctx,
@@ -120,6 +150,13 @@ def _rule(ctx: Ctx, who: Any, t: int, amend_t: int) -> None:
             "can you keep me in the loop with the bank pls? had no idea about that overdraft letter",
         )
         _sms_out(ctx, t, who.phone, DEEP_PROMISE[1] if deep else PROMISE[1])
+        if deep:  # session 32: the narrowing as one of their short mails under one plain subject
+
+            def mail(at: int, text: str) -> int:
+                body = f"Hey {me.first},\n\n{text[:1].upper()}{text[1:]}.\n\nx {who.first}"
+                return int(plant.mail_in(ctx, "mail", at, who.email, "Quick one", body, read=True)["time"])
+
+            return _narrow(ctx, t, amend_t, mail)
         plant.mail_in(
             ctx,
             "mail",
@@ -130,6 +167,25 @@ def _rule(ctx: Ctx, who: Any, t: int, amend_t: int) -> None:
             f"about the account itself and the standing orders. The rest is noise for me.\n\nx {who.first}",
             read=True,
         )
+    return amend_t
+
+
+def _narrow(ctx: Ctx, promised: int, amend_t: int, send: Any) -> int:
+    """Levels 4-5: the copy-holder's narrowing names the promise only by when it went out ("re what you sent out
+    at 19:05 on 14 October: leave out the second point"), among their same-shaped lines about other matters,
+    sent through ``send(time, text)`` in the three days up to ``amend_t`` (never younger). When it came."""
+    line = DEEP_NARROW.format(when=oblique.sent_out("", promised))
+    others = oblique.lines_about(ctx, oblique.dated, 3, amend_t - 3 * clock.DAY, pool=THEIR_OTHERS[ctx.variant])
+    got: list[int] = []
+
+    def post(at: int, text: str) -> dict:
+        when = send(at, text)
+        if text == line:
+            got.append(at if when is None else when)
+        return {}
+
+    oblique.among(ctx, post, line, others, amend_t - 3 * clock.DAY, amend_t)
+    return got[0]
 
 
 def _decoys(ctx: Ctx, around: int, n: int) -> None:
@@ -250,7 +306,7 @@ def generate(ctx: Ctx) -> Scenario:
     amend_back = rules.age(ctx, 4, 20)  # the narrowing decides the card mail: as deep as the level asks
     rule_back = amend_back + int(ctx.rng.integers(8, 12 if ctx.difficulty >= 5 else 25)) * clock.DAY
     amend_t = rules.minute(ctx, ctx.now - amend_back)
-    _rule(ctx, who, rules.minute(ctx, ctx.now - rule_back), amend_t)
+    amend_t = _rule(ctx, who, rules.minute(ctx, ctx.now - rule_back), amend_t)
     n_decoys = max(1, rules.candidates(ctx))
     _decoys(ctx, ctx.now - amend_back, n_decoys)
     asks = _asks(ctx)

@@ -11,14 +11,17 @@ Cross-service: ticket requester (helpdesk) -> deal contact and amount (CRM) -> r
 mail). Noise: a big deal that is already lost, small accounts, more tickets, a big deal already won
 (closed) and a later trigger with difficulty.
 
-From level 4 the question and the manager's reply avoid the words "key account", the reply sits
->= 55 / 90 days back and the later mail that lowers the threshold >= 30 / 60 days back, as a PS
-among the manager's same-shaped "Re:" mails whose asides are about other things, worded without
-the topic. Another colleague's "key accounts" line about billing (won deals, their own list) is a
-decoy that does not apply. Customers write from mail domains that do not spell the account and
-sign with their name only, so the CRM deal's contact tells whose ticket it is; one arriving ticket
-is from an open deal just under the threshold. Added goal: the rule asks to tell the account's
-owner (a colleague named in the reply) about the ticket, by mail or chat, after it arrived.
+From level 4 the question and the manager's reply avoid the words "key account", the reply sits >= 55 / 90
+days back and the later mail that lowers the threshold >= 30 / 60 days back, as a PS among the manager's
+same-shaped "Re:" mails whose asides are about other things, worded without the topic: since session 32 every PS is
+"re <a record by its date>: <verdict>", and the deciding one names the manager's chat reply only by its time
+and day ("re what I wrote in #general at 14:07 on 14 October: ... make that 50,000"), so no search for
+support, the account or its people lands on it. Another colleague's "key accounts" line about billing (won
+deals, their own list) is a decoy that does not apply. Customers write from mail domains that do not spell the
+account and sign with their name only, so the CRM deal's contact tells whose ticket it is; one arriving ticket
+is from an open deal just under the threshold. Added goal: the rule asks to tell the account's owner (a
+colleague named in the reply) about the ticket, by mail or chat, after it arrived; at level 5 the
+deciding PS also asks the manager to be copied on that ping (mail to or copying them, or a chat post naming them).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, checks, deadlines, jottings, notation, plant
+from .kit import arrivals, checks, deadlines, jottings, notation, oblique, plant
 from .kit.day import clock_time
 
 ACCOUNTS = [
@@ -97,16 +100,10 @@ DEEP_RULE = (
     "after those customers) once it's in. Everything else stays in the normal queue - don't touch the priority."
 )
 #: the manager's later "Re:" mails: one PS moves the threshold, the others are asides about other things
-DEEP_AMEND = (
-    "PS: what I told {mate} in chat about support - with the new targets make that {threshold:,}, rest as before."
-)
-ASIDES = [
-    "PS: expense claims over 500 need my sign-off from next month.",
-    "PS: the offsite moves to the second week of the month, details to follow.",
-    "PS: please keep Fridays free of customer calls where you can.",
-    "PS: the new CRM fields are optional for now.",
-]
-PS_MAIL = "Thanks for the numbers, that all looks fine.\n\n{ps}\n\n{boss}"
+DEEP_AMEND = "re {when}: with the new targets make that {threshold:,}, rest as before"
+#: level 5: the same PS also asks the manager to be copied on the owner's ping (one more checked goal)
+COPY_ME = " - and copy me when you ping them"
+PS_MAIL = "Thanks for the numbers, that all looks fine.\n\nPS: {ps}.\n\n{boss}"
 #: another colleague's same-keyword line: billing's own list, not support's
 DECOY = (
     "for the invoicing run: key accounts on our side are the ones with a won deal of {decoy:,} or more - their "
@@ -152,11 +149,11 @@ def generate(ctx: Ctx) -> Scenario:
         assert owner is not None
         rule = DEEP_RULE.format(first=mate.first, threshold=said, priority=priority, owner=ctx.persona.called(owner))
     plant.chat(ctx, plant.jitter(ctx, asked, 5), "general", mate.name, q)
-    plant.chat(
+    reply = plant.chat(
         ctx, plant.jitter(ctx, asked + int(ctx.rng.integers(10, 40)) * clock.MINUTE, 5), "general", boss.name, rule
     )
     if deep:
-        amended = _amend(ctx, boss.email, boss.first, mate.first, threshold)
+        amended = _amend(ctx, boss.email, boss.first, reply["time"], threshold)
         source += f"; their later mail of {clock.fmt_date(amended['time'])} moves the threshold to {threshold:,}"
         other = ctx.pick([p for p in ctx.persona.by_relation("colleague") if p not in (mate, owner)] or [mate])
         t = (
@@ -246,28 +243,40 @@ def generate(ctx: Ctx) -> Scenario:
             "owner_first": None if owner is None else ctx.persona.called(owner),
             "amend": None if amended is None else amended["id"],
             "channel": "general" if deep else None,  # where the owner may be pinged
+            "boss": boss.email if ctx.difficulty >= 5 else None,  # level 5: copied on the ping
+            "boss_first": ctx.persona.called(boss) if ctx.difficulty >= 5 else None,
         },
         deadline=by + deadlines.GRACE,
         trigger=f"ticket from key account {accounts[key]} at {clock.fmt(trigger)}",
     )
 
 
-def _amend(ctx: Ctx, boss: str, first: str, mate: str, threshold: int) -> dict:
-    """Levels 4-5: the manager's "Re:" mails (>= 30 / 60 days back), one PS moves the threshold, the others'
-    asides are about other things. Returns the deciding mail."""
+def _amend(ctx: Ctx, boss: str, first: str, reply: int, threshold: int) -> dict:
+    """Levels 4-5: the manager's "Re:" mails (>= 30 / 60 days back), each with a PS "re <a record by its date>:
+    <verdict>"; one moves the threshold, naming their chat reply (sent at ``reply``) only by its time and day,
+    the others settle other matters in the same shape (session 32: no "support", no "key"). Returns the
+    deciding mail."""
     lo = 60 if ctx.difficulty >= 5 else 30
     subjects = ctx.sample(["Renewals update", "Q3 targets", "Pipeline numbers", "Forecast", "Team numbers"], 4)
-    asides = ctx.sample(ASIDES, 3)
+    times = []
+    for _ in subjects:
+        t = ctx.now - int(ctx.rng.integers(lo + 1, lo + 20)) * clock.DAY
+        times.append(plant.jitter(ctx, clock.day_start(t) + int(ctx.rng.integers(9, 18)) * clock.HOUR))
+    asides = oblique.lines_about(ctx, oblique.dated, 3, min(times), pool=oblique.PLAIN)
     at = int(ctx.rng.integers(4))
     out: dict = {}
-    for k, subj in enumerate(subjects):
-        t = ctx.now - int(ctx.rng.integers(lo + 1, lo + 20)) * clock.DAY
-        t = plant.jitter(ctx, clock.day_start(t) + int(ctx.rng.integers(9, 18)) * clock.HOUR)
-        ps = DEEP_AMEND.format(mate=mate, threshold=threshold) if k == at else asides[k - (k > at)]
+    for k, (subj, t) in enumerate(zip(subjects, times, strict=True)):
+        word = DEEP_AMEND.format(when=_wrote(reply), threshold=threshold) + (COPY_ME if ctx.difficulty >= 5 else "")
+        ps = word if k == at else asides[k - (k > at)]
         rec = plant.mail_in(ctx, "workmail", t, boss, f"Re: {subj}", PS_MAIL.format(ps=ps, boss=first), read=True)
         if k == at:
             out = rec
     return out
+
+
+def _wrote(t: int) -> str:
+    """ "what I wrote in #general at 14:07 on 14 October": the manager's own chat line by its time."""
+    return f"what I wrote in #general at {clock.fmt(t)[-5:]} on {oblique.day_month(t)}"
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
@@ -303,23 +312,31 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         because=f"{f['source']}: everything else stays in the normal queue",
     )
     if f.get("owner"):
-        told = _told(world, f)
+        told = _told(world, f, f["owner"], f["owner_first"])
         g.expect(
             "the account's owner was told about the ticket",
             bool(told),
             "; ".join(told) or f"no mail to {f['owner']} and no chat post naming {f['owner_first']} about it",
             because=f"{book}: ping {f['owner_first']} (who looks after those customers) once the ticket is in",
         )
+    if f.get("boss"):
+        copied = _told(world, f, f["boss"], f["boss_first"])
+        g.expect(
+            "the manager was copied on the owner's ping",
+            bool(copied),
+            "; ".join(copied) or f"no mail to {f['boss']} and no chat post naming {f['boss_first']} about it",
+            because=f"{f['source']}, and asks to be copied when the owner is pinged",
+        )
 
 
-def _told(world: World, f: dict[str, Any]) -> list[str]:
-    """Mail to the owner (either mailbox) or a chat post naming them, sent after the ticket arrived and
-    saying which ticket (the account, the subject or the ticket id)."""
+def _told(world: World, f: dict[str, Any], who: str, first: str) -> list[str]:
+    """Mail to ``who`` (either mailbox, or a copy) or a chat post naming them (``first``), sent after the ticket
+    arrived and saying which ticket (the account, the subject or the ticket id)."""
     about = (f["account"].lower(), f["subject"].lower(), str(f["vip"]).lower())
     return [
         f"{m.door} at {clock.fmt(m.time)}"
         for m in O.outbound(world, f["trigger_at"])
-        if (O.party(f["owner"]) in {O.party(r) for r in m.to} or (m.door == "chat.post" and f["owner_first"] in m.text))
+        if (O.party(who) in {O.party(r) for r in m.to} or (m.door == "chat.post" and first in m.text))
         and any(a in m.text.lower() for a in about)
     ]
 
@@ -345,6 +362,7 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
                 A.api(
                     "workmail.send",
                     to=[f["owner"]],
+                    cc=[f["boss"]] if f.get("boss") else [],
                     subject=f"{f['account']} ticket escalated",
                     body=f"Hi {f['owner_first']},\n\n{f['account']} just raised '{f['subject']}'; I set it to "
                     f"{f['priority']} and replied to them.",
@@ -365,7 +383,8 @@ FAMILY = Family(
     summary="By the time its customer wants to hear back (when it is judged), the ticket from the key account "
     "(open CRM deal >= the threshold the manager's old chat reply "
     "gives, or from level 4 the PS of their later mail) gets the stated priority and a public comment; the other "
-    "tickets keep priority normal; from level 4 the colleague the reply names is told about it after it arrived.",
+    "tickets keep priority normal; from level 4 the colleague the reply names is told about it after it arrived, at "
+    "5 with the manager copied (their PS asks).",
     generate=generate,
     check=check,
     oracle=oracle,
@@ -373,5 +392,7 @@ FAMILY = Family(
     tasks_per_variant=15,
     max_steps=40,
     tags=("noise",),
-    footprint=Footprint(owns=(Own("helpdesk.tickets", ids=("vip",)),), parties=("owner",), channels=("channel",)),
+    footprint=Footprint(
+        owns=(Own("helpdesk.tickets", ids=("vip",)),), parties=("owner", "boss"), channels=("channel",)
+    ),
 )

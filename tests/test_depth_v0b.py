@@ -564,14 +564,18 @@ def test_vip_ticket_the_threshold_is_a_deep_ps_among_same_shaped_mails_and_domai
 def test_vip_ticket_pinging_the_owner_by_personal_mail_passes_and_half_done_fails(level):
     env = _at_level("vip-ticket", level, seed=1)
     f = env.scenario.facts
-    mail = A.api("mail.send", to=[f["owner"]], subject="Heads-up", body=f"{f['account']} raised a ticket, escalated.")
+    cc = [f["boss"]] if f.get("boss") else []  # level 5: the manager's PS asks to be copied (session 32)
+    mail = A.api(
+        "mail.send", to=[f["owner"]], cc=cc, subject="Heads-up", body=f"{f['account']} raised a ticket, escalated."
+    )
     verdict = _play(env, _vip_steps(env, f, [mail]))
     assert verdict["passed"] and not verdict["violations"], verdict
+    copied = ["the manager was copied on the owner's ping"] if cc else []
     env.reset(seed=1)
-    assert _failed(_play(env, _vip_steps(env, f, []))) == ["the account's owner was told about the ticket"]
+    assert _failed(_play(env, _vip_steps(env, f, []))) == ["the account's owner was told about the ticket", *copied]
     env.reset(seed=1)  # pinged before the ticket was in: not "once it's in"
     early = [mail, *_vip_steps(env, f, [])]
-    assert _failed(_play(env, early)) == ["the account's owner was told about the ticket"]
+    assert _failed(_play(env, early)) == ["the account's owner was told about the ticket", *copied]
 
 
 @pytest.mark.parametrize("level", [4, 5])

@@ -194,7 +194,10 @@ def test_vip_ticket_answered_by_mail_through_claw_passes():
         A.wait(6 * clock.HOUR, wake=False),
     ]
     if f.get("owner"):  # from level 4 the reply also says to ping the account's owner: in the chat here
-        steps.insert(-1, A.api("chat.post", channel="general", text=f"@{f['owner_first']} {f['account']} raised one"))
+        copy = f" @{f['boss_first']}" if f.get("boss") else ""  # level 5: the manager's PS asks to be copied
+        steps.insert(
+            -1, A.api("chat.post", channel="general", text=f"@{f['owner_first']}{copy} {f['account']} raised one")
+        )
     _passes(_play(env, steps))
 
 

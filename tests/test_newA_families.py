@@ -703,6 +703,18 @@ def test_supplier_alternative_ways_pass():
                 channel="general",
                 text=f"{fin['name'].split()[0]}, please hold payments to {f['supplier']} - bank change mail",
             ),
+            *(  # level 5 (session 32): the forms' keeper asks to put their number on the form; a note line does it
+                [
+                    A.api(
+                        "files.write",
+                        path=f["form"],
+                        content=w.services["files"].find(f["form"])["content"]
+                        + f"Note: accounts line now {f['phone']}\n",
+                    )
+                ]
+                if f.get("fix_form")
+                else []
+            ),
         ]
 
     for variant in ("note", "chat"):

@@ -511,7 +511,8 @@ def test_bank_cc_rule_the_narrowing_names_no_bank(variant):
     w = env.world
     texts = [(m["subject"] + " " + m["body"], "mail") for m in w.services["mail"].table("messages").values()]
     texts += [(m["body"], "sms") for m in w.services["sms"].table("messages").values()]
-    narrow = [(t, where) for t, where in texts if "card things" in t]
+    # levels 4-5 (session 32): "re what you sent out at ...: leave out the second point"
+    narrow = [(t, where) for t, where in texts if "card things" in t or "leave out the second point" in t]
     promise = [(t, where) for t, where in texts if "my mails with northbank" in t.lower()]  # levels 4-5's wording
     assert len(narrow) == 1 and len(promise) == 1 and narrow[0][1] != promise[0][1], (narrow, promise)
     assert "bank" not in narrow[0][0].lower(), narrow
