@@ -18,10 +18,12 @@ days too (the text's "today" picks one). The manager's text also asks to move th
 calendar (checked: at the new time and not left at the old); at level 5 also to tell the colleague who
 presents first (any door).
 
-Session 32 (issue 21): the board meetings' entries say who books them for the chair and that timings go
-through them; that colleague texted 1-3 days back, among their same-shaped texts about other bookings,
-"re the sitting for the 8th: ... it runs 30 min longer", naming no board, title or time. Do not disturb stays
-on to the longer end (and off within 15 min of it); the moved calendar entry may end at either time.
+Session 32 (issue 21): the board meetings' entries say who books them for the chair and has the last word on
+how long they run (not "timings go through them", which a player read as "don't move it yourself"); that
+colleague texted 1-3 days back, among their same-shaped texts about other bookings, "re the sitting for the 8th:
+... it runs 30 min longer", naming no board, title or time. Do not disturb stays on to the longer end (and off
+within 15 min of it); the moved calendar entry may end at either time. The manager and the booker may hear from
+the agent about it (footprint).
 """
 
 from __future__ import annotations
@@ -87,10 +89,10 @@ ASK_LESS = (
 #: levels 4-5: the manager's text also asks for the calendar; level 5 for word to the colleague who presents
 MOVE_CAL = " I can't edit the invite from here - can you move it in your calendar?"
 TELL = " And let {first} know, they're presenting first."
-#: levels 4-5 (session 32): the board meetings' entries name who books them for the chair, whose say on timings
+#: levels 4-5 (session 32): the board meetings' entries name who books them for the chair, whose say on the length
 #: is written there; that colleague's text days before ("re the sitting for the 8th: ...", among their lines
 #: about other bookings) makes today's run longer, naming neither the board, the title nor a time
-BOOKED = "Booked by {name} for the chair - any change to the timings goes through {first}."
+BOOKED = "Booked by {name} for the chair - {first} has the last word on how long it runs."
 LONGER = [
     "re {ref}: two items were added, it runs {mins} min longer - I'll fix the invite later",
     "re {ref}: the auditors join at the end, so add {mins} min to it - invite to follow",
@@ -194,6 +196,9 @@ def generate(ctx: Ctx) -> Scenario:
             "entry": entry["id"] if level >= 4 else "",
             "presenter": [presenter.email, presenter.phone] if presenter else [],
             "presenter_name": presenter.name if presenter else "",
+            # who may hear from the agent about the meeting: the manager who moved it, the booker (the entry's
+            # notes send timing questions to them: a player who texted them to confirm got a violation)
+            "asked": [boss.email, boss.phone, *([booker.email, booker.phone] if booker else [])],
             "before": records.ids_now(ctx, ("calendar", "entries")),
             **({"depth": {"at": said, "candidates": 1 + rules.candidates(ctx)}} if said else {}),
         },
@@ -351,6 +356,6 @@ FAMILY = Family(
     tags=("phone", "proactive", "conflict"),
     stale_oracle=stale_oracle,
     footprint=Footprint(
-        settings=("do_not_disturb",), owns=(Own("calendar.entries", ids=("entry",)),), parties=("presenter",)
+        settings=("do_not_disturb",), owns=(Own("calendar.entries", ids=("entry",)),), parties=("presenter", "asked")
     ),
 )

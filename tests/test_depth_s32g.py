@@ -58,7 +58,7 @@ def test_phone_dnd_meeting_the_booker_s_text_lengthens_the_meeting_without_namin
         # whose say it is: written in the entry's notes, booked before the word
         entries = list(world.services["calendar"].table("entries").values())
         entry = world.services["calendar"].table("entries")[f["entry"]]
-        assert f["booker"] in entry["notes"] and "timings" in entry["notes"]
+        assert f["booker"] in entry["notes"] and "how long it runs" in entry["notes"]
         booked = [h for h in search(env, f["title"]) if h.get("text", "").startswith(f["title"] + " on ")]
         assert booked and min(clock.parse_time(h["time"]) for h in booked) < word["time"]
         # the reference resolves to one matter: of the booker's entries, one is on that day of the month
