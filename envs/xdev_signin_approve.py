@@ -301,8 +301,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
             "the report names the IP address each denied request came from",
             not gone,
             f"not named: {', '.join(gone)}" if gone else "every IP named",
-            because=f"{f['lead']}, who runs the security tickets (their signature), mailed later about their ticket "
-            f"of {f['opened']}: add the IP address each one came from",
+            because=f"{f['lead']}, who runs the security tickets (their signature), wrote later (mail or DM) about "
+            f"their ticket of {f['opened']}: add the IP address each one came from",
         )
     if f.get("local"):
         _check_lead(world, f, g)
