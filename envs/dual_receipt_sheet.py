@@ -202,7 +202,8 @@ def generate(ctx: Ctx) -> Scenario:
             **extra,
         },
         deadline=limit + deadlines.GRACE,
-        trigger=f"{who} (saved on the phone only) texts at {clock.fmt(trigger)}: paid {amount:.2f}",
+        trigger=f"{who} (saved on the phone only) texts at {clock.fmt(trigger)}: paid {extra.get('amount', amount):.2f}"
+        + (f" (tip included, {extra['net']:.2f} without)" if "net" in extra else ""),
     )
 
 
