@@ -577,8 +577,11 @@ def test_dual_ticket_the_crm_note_corrects_the_ticket_at_the_hard_end():
         env = gym.make(spec.env_id)
         env.reset(seed=0)
         f = env.unwrapped.scenario.facts
-        crm = env.unwrapped.world.services["crm"].table("activities").values()
-        assert f["written"] != f["new"] and any(f["new"] in a["text"] for a in crm)
+        svc = env.unwrapped.world.services
+        # session 32: the CRM note's logger corrects their own entry later (chat DM, else a short mail)
+        words = [m["text"] for m in svc["chat"].table("messages").values()] if "chat" in svc else []
+        words += [m["body"] for s in ("workmail", "mail") if s in svc for m in svc[s].table("messages").values()]
+        assert f["written"] != f["new"] and any(f["new"] in w for w in words)
         env.close()
         assert _run(spec.task_id, 0)["passed"]
         assert not _run(spec.task_id, 0, lambda w, f: fam.oracle(w, {**f, "new": f["written"]}))["passed"]
