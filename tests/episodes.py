@@ -47,3 +47,15 @@ def search(env: Any, text: str) -> list[dict[str, Any]]:
         cursor = page.get("next_cursor") or 0
         if not cursor:
             return hits
+
+
+def found(env: Any, text: str = "", person: str = "") -> set[str]:
+    """The records ``events.search`` returns for ``text`` / ``person`` (every page), asked of the service as an
+    agent's call would, not through a step: a player's dozens of searches outlast a task's step budget."""
+    events, out, cursor = env.world.services["events"], set(), 0
+    while True:
+        page = events.search(text=text, person=person, limit=200, cursor=cursor)
+        out |= {h.get("record") for h in page["items"]}
+        cursor = page.get("next_cursor") or 0
+        if not cursor:
+            return out

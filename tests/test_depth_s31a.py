@@ -16,6 +16,7 @@ import re
 import pytest
 from episodes import at_level as _at_level
 from episodes import failed as _failed
+from episodes import found as _found_in
 from episodes import play as _play
 
 from claw_gym import actions as A
@@ -27,19 +28,8 @@ SEEDS = range(3)
 def _found(env, record: str, people: list[str], texts: list[str]) -> list[str]:
     """The players' searches (each person, each text, ``events.search`` on every service) that return
     ``record``. Read through the service itself, so the searches take none of the episode's steps."""
-    out = [f"person={p}" for p in people if record in _hits(env, person=p)]
-    return out + [f"text={t}" for t in texts if record in _hits(env, text=t)]
-
-
-def _hits(env, **kw) -> set[str]:
-    page = env.world.services["events"].search(limit=200, **kw)
-    got = {h.get("record") for h in page["items"]}
-    cursor = page.get("next_cursor")
-    while cursor:
-        page = env.world.services["events"].search(limit=200, cursor=cursor, **kw)
-        got |= {h.get("record") for h in page["items"]}
-        cursor = page.get("next_cursor")
-    return got
+    out = [f"person={p}" for p in people if record in _found_in(env, person=p)]
+    return out + [f"text={t}" for t in texts if record in _found_in(env, text=t)]
 
 
 def _day(t: int) -> str:

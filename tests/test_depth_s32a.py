@@ -15,6 +15,7 @@ import re
 import pytest
 from episodes import at_level as _at_level
 from episodes import failed as _failed
+from episodes import found as _found
 from episodes import play as _play
 
 from claw_gym import actions as A
@@ -44,18 +45,6 @@ def _identifiers(env) -> list[str]:
     broken = re.search(rf"(?m)^{f['key']} = (.*)$", conf).group(1)
     ids = [f["key"], broken, f["said"], "syncd", "backup", f["good"]["host"], "syncd.conf", "syncd.log"]
     return ids + [f[k] for k in ("ticket", "alert") if k in f] + ["from now on", "after all"]
-
-
-def _found(env, text: str = "", person: str = "") -> set[str]:
-    """The records ``events.search`` returns for ``text`` or ``person`` (all pages), asked of the service as an
-    agent's call would (not through a step: a player's dozen searches outlast a task's step budget)."""
-    events, hits, cursor = env.world.services["events"], [], 0
-    while True:
-        page = events.search(text=text, person=person, limit=40, cursor=cursor)
-        hits += page["items"]
-        cursor = page.get("next_cursor") or 0
-        if not cursor:
-            return {h["record"] for h in hits}
 
 
 @pytest.mark.parametrize("family", SYNCD)

@@ -16,6 +16,7 @@ import re
 import pytest
 from episodes import at_level as _at_level
 from episodes import failed as _failed
+from episodes import found as _found_in
 from episodes import play as _play
 
 from claw_gym import actions as A
@@ -28,19 +29,8 @@ HABITS = ["from now on", "after all"]
 def _found(env, record: str, people: list[str], texts: list[str]) -> list[str]:
     """The players' searches (each person, each text, ``events.search`` on every service) that return
     ``record``. Read through the service itself, so the searches take none of the episode's steps."""
-    out = [f"person={p}" for p in people if record in _hits(env, person=p)]
-    return out + [f"text={t}" for t in texts if record in _hits(env, text=t)]
-
-
-def _hits(env, **kw) -> set[str]:
-    page = env.world.services["events"].search(limit=200, **kw)
-    got = {h.get("record") for h in page["items"]}
-    cursor = page.get("next_cursor")
-    while cursor:
-        page = env.world.services["events"].search(limit=200, cursor=cursor, **kw)
-        got |= {h.get("record") for h in page["items"]}
-        cursor = page.get("next_cursor")
-    return got
+    out = [f"person={p}" for p in people if record in _found_in(env, person=p)]
+    return out + [f"text={t}" for t in texts if record in _found_in(env, text=t)]
 
 
 def _dm(world, channel: str) -> list[dict]:
@@ -261,7 +251,7 @@ def test_month_close_the_amendment_s_author_changes_its_figure_by_its_date_only(
         texts = ["slip", "receipt", "EUR", "expense", "claim", "auditors", f"{f['limit_a']}", f"{f['limit0']}", *HABITS]
         texts += [b["merchant"] for b in f["bills"]] + [r["merchant"] for r in f["receipts"]]
         assert not _found(env, word["id"], named, texts)
-        assert word["id"] in _hits(env, person=who["word_from"].split("@")[0].split(".")[0])  # its author finds it
+        assert word["id"] in _found_in(env, person=who["word_from"].split("@")[0].split(".")[0])  # its author finds it
         # (b) whose say it is, written before the word: the handbook (the controller), the notice itself (the office)
         if who["channel"]:
             book = next(

@@ -10,32 +10,16 @@ with actions built from the facts.
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 from episodes import at_level as _at_level
 from episodes import failed as _failed
+from episodes import found as _found
 from episodes import play as _play
-from episodes import search
 
 from claw_gym import actions as A
 from claw_gym import clock
-
-
-def _found(env, text: str = "", person: str = "") -> set[str]:
-    """The records ``events.search`` finds for ``text`` / ``person`` (every page), as an agent pages through."""
-    if not person:
-        return {h["record"] for h in search(env, text)}
-    out: set[str] = set()
-    cursor = 0
-    while True:
-        obs, *_ = env.step(A.api("events.search", text=text, person=person, limit=40, cursor=cursor))
-        page = json.loads(obs["result"])
-        out |= {h["record"] for h in page["items"]}
-        cursor = page.get("next_cursor") or 0
-        if not cursor:
-            return out
 
 
 def _misses(env, seed: int, probes: list[tuple[str, str]], record: str) -> None:
