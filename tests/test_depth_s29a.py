@@ -137,7 +137,8 @@ def test_signin_alert_the_second_office_comes_from_the_person_s_mail_or_the_mana
         env = _at_level("signin-alert", level, seed)
         world, f = env.world, env.scenario.facts
         office = f["known"][-1]
-        mail = [m for m in _mails(world) if m["subject"] == "Tuesdays" and office in m["body"]]
+        day = f"{clock.to_datetime(world.clock.now):%A}s"  # the office day is the episode's weekday (session 32)
+        mail = [m for m in _mails(world) if m["subject"] == day and office in m["body"]]
         entries = world.services["calendar"].table("entries").values()
         invites = [e for e in entries if office in e["notes"] and f["boss"] in e["attendees"]]
         assert bool(mail) != bool(invites)  # one source, never both
@@ -155,7 +156,8 @@ def test_signin_alert_a_world_without_a_calendar_gets_the_office_by_mail():
     for seed in range(3):
         env = _at_level("signin-alert", 4, seed, k=bare[0])
         f = env.scenario.facts
-        assert [m for m in _mails(env.world) if m["subject"] == "Tuesdays" and f["known"][-1] in m["body"]]
+        day = f"{clock.to_datetime(env.world.clock.now):%A}s"
+        assert [m for m in _mails(env.world) if m["subject"] == day and f["known"][-1] in m["body"]]
 
 
 @pytest.mark.parametrize("level", [4, 5])
