@@ -11,14 +11,13 @@ with actions built from the facts.
 from __future__ import annotations
 
 import copy
-import json
 import re
 
 import pytest
 from episodes import at_level as _at_level
 from episodes import failed as _failed
+from episodes import found, search
 from episodes import play as _play
-from episodes import search
 
 from claw_gym import actions as A
 from claw_gym import clock
@@ -35,14 +34,7 @@ def _found(env, texts: list[str], people: list[str]) -> set[str]:
     """The records the players' method finds: each identifier and habit by text, each requester by person."""
     out = {h["record"] for t in [*texts, *HABITS] for h in search(env, t)}
     for who in people:
-        cursor = 0
-        while True:
-            obs, *_ = env.step(A.api("events.search", person=who, limit=40, cursor=cursor))
-            page = json.loads(obs["result"])
-            out |= {h["record"] for h in page["items"]}
-            cursor = page.get("next_cursor") or 0
-            if not cursor:
-                break
+        out |= found(env, person=who)
     return out
 
 

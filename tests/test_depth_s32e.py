@@ -10,14 +10,13 @@ actions built from the facts.
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 from episodes import at_level as _at_level
 from episodes import failed as _failed
+from episodes import found, search
 from episodes import play as _play
-from episodes import search
 
 from claw_gym import actions as A
 from claw_gym import clock
@@ -27,22 +26,10 @@ from claw_gym.envs import xdev_signature_contact as SC
 PHRASES = ("from now on", "after all")
 
 
-def _by_person(env, person: str) -> list[dict]:
-    hits: list[dict] = []
-    cursor = 0
-    while True:
-        obs, *_ = env.step(A.api("events.search", person=person, limit=40, cursor=cursor))
-        page = json.loads(obs["result"])
-        hits += page["items"]
-        cursor = page.get("next_cursor") or 0
-        if not cursor:
-            return hits
-
-
 def _lands(env, record: str, *, texts: list[str], people: list[str]) -> list[str]:
     """The players' searches that return ``record`` (a phrase counts only when the hit's text holds it)."""
     out = [t for t in texts if record in {h.get("record") for h in search(env, t)}]
-    out += [p for p in people if record in {h.get("record") for h in _by_person(env, p)}]
+    out += [p for p in people if record in found(env, person=p)]
     for phrase in PHRASES:
         if any(h.get("record") == record and phrase in h["text"].lower() for h in search(env, phrase)):
             out.append(phrase)
