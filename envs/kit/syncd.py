@@ -117,6 +117,8 @@ def broken_world(ctx: Ctx, *, lookalikes: bool = False) -> dict[str, Any]:
     owner = _owner(ctx) if lookalikes else ""  # 4-5: whose word settles the value, named in the deciding record
     says = f"\n\n{owner} runs the backup server and its settings: if any of this changes, word comes from them."
     says = says if owner else ""
+    runs_ok = 3 - min(ctx.difficulty, 3) + 1  # the log's finished runs before the failures (see _log)
+    ok_until = clock.day_start(ctx.now) + (runs_ok - 6) * clock.DAY  # the day of the last finished run
     if variant == "port":
         old = ctx.pick([p for p in ("8443", "9443", "7443") if p != good["port"]])
         stale = old
@@ -129,7 +131,8 @@ def broken_world(ctx: Ctx, *, lookalikes: bool = False) -> dict[str, Any]:
             desk,
             "Backup server maintenance done",
             f"Hi all,\n\nthe backup server {host} was migrated over the weekend. It now listens on port "
-            f"{good['port']} (the old port {old} is closed). Please update your backup client; the agent "
+            f"{good['port']}; the old port {old} stays open until {clock.to_datetime(ok_until):%A} "
+            f"{oblique.day_month(ok_until)} and closes that evening. Please update your backup client; the agent "
             f"picks the change up at its next run.{says}\n\nThanks for your patience,\n{sign}",
             who="IT Service Desk",
         )
@@ -174,8 +177,10 @@ def broken_world(ctx: Ctx, *, lookalikes: bool = False) -> dict[str, Any]:
         fix_cmd = f"sed -i 's/^retention_days = .*/retention_days = {good['retention_days']}/' ~/{CONF}"
         key = "retention_days"
     files = ctx.svc("files")
-    files.put(CONF, render_conf(broken), time=ctx.now - 9 * clock.DAY - int(ctx.rng.integers(0, 3000)))
-    log, last = _log(ctx, error, 3 - min(ctx.difficulty, 3) + 1)
+    # the port held until the old one closed; a bad folder or retention broke the runs from its edit on
+    edited = ctx.now - 9 * clock.DAY if variant == "port" else ok_until + 9 * clock.HOUR
+    files.put(CONF, render_conf(broken), time=edited - int(ctx.rng.integers(0, 3000)))
+    log, last = _log(ctx, error, runs_ok)
     files.put(LOG, log, time=last)
     files.put(
         ".config/syncd/syncd.conf.example",

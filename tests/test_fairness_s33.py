@@ -1,0 +1,42 @@
+"""Fixes from honest play in session 33 (issue 21's fairness contract: a world tells one consistent story)."""
+
+from __future__ import annotations
+
+import pytest
+from episodes import at_level
+
+from claw_gym import clock
+
+
+def _syncd(env):
+    files = {r["path"]: r for r in env.world.services["files"].table("files").values()}
+    log = next(r for p, r in files.items() if p.endswith("syncd.log"))
+    conf = next(r for p, r in files.items() if p.endswith("syncd.conf"))
+    runs = [line for line in log["content"].splitlines() if "backup finished" in line or "starting" in line]
+    ok = [clock.parse_time(line[:16]) for line in runs if "backup finished" in line]
+    failed = [clock.parse_time(line[:16]) for line in runs if "starting" in line]
+    return conf, ok, failed
+
+
+@pytest.mark.parametrize("family", ["backup-alert", "config-fix"])
+@pytest.mark.parametrize("level", [1, 3, 4, 5])
+def test_syncd_the_last_good_run_fits_the_story_of_what_broke(family, level):
+    # A player saw a run finish on a port IT's mail had called closed weeks before: the desk's mail now says the
+    # old port stays open until the day of the last finished run, and a bad folder or retention is written into
+    # the config after that run, before the first failed one.
+    for variant in ("port", "path", "retention"):
+        env = at_level(family, level, seed=0, variant=variant)
+        conf, ok, failed = _syncd(env)
+        assert ok and failed and max(ok) < min(failed), (variant, ok, failed)
+        if variant == "port":
+            desk = [
+                m
+                for m in env.world.services["mail"].table("messages").values()
+                if m["subject"] == "Backup server maintenance done"
+            ]
+            assert len(desk) == 1
+            day = clock.to_datetime(max(ok))
+            assert f"stays open until {day:%A} {day.day} {day:%B}" in desk[0]["body"], desk[0]["body"]
+            assert int(desk[0]["time"]) < max(ok)
+        else:
+            assert max(ok) < int(conf["modified"]) < min(failed), (variant, ok, conf["modified"], failed)
