@@ -131,8 +131,9 @@ def _number(ctx: Ctx) -> str:
 
 
 def _missed(ctx: Ctx, t: int, number: str) -> str:
-    """A missed call whose event line hides the number: who called is read on the phone."""
-    return arrivals.arrive_missed_call(ctx, t, number, summary="missed call")
+    """A missed call, its event line as the background's ("missed call from <contact or number>"): a bare
+    "missed call" told the task's calls from the background's (honest play, session 33)."""
+    return arrivals.arrive_missed_call(ctx, t, number)
 
 
 def generate(ctx: Ctx) -> Scenario:

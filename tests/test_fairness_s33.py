@@ -40,3 +40,15 @@ def test_syncd_the_last_good_run_fits_the_story_of_what_broke(family, level):
             assert int(desk[0]["time"]) < max(ok)
         else:
             assert max(ok) < int(conf["modified"]) < min(failed), (variant, ok, conf["modified"], failed)
+
+
+@pytest.mark.parametrize("level", [1, 3, 5])
+def test_xdev_missed_call_the_task_s_calls_read_like_the_background_s(level):
+    # A player saw the trigger logged as a bare "missed call" while every background missed call names its
+    # caller: the task's calls stood out by their format.
+    for seed in (0, 1):
+        env = at_level("xdev-missed-call", level, seed=seed)
+        tl = env.world.timeline
+        calls = [e.text for e in [*tl.history, *tl.pending] if e.kind == "phone.call" and "missed" in e.text]
+        arrivals = [e.text for e in tl.pending if e.kind == "phone.call"]
+        assert arrivals and all(t.startswith("missed call from ") for t in calls), calls
