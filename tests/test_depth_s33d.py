@@ -1,0 +1,118 @@
+"""Headroom for document-request, crm-followup-rule, address-update and deal-confirm at levels 4-5 (issue 21,
+session 33): the players' method (search the requester and every identifier of the matter on every service,
+"from now on", "after all", read the requester's messages) no longer settles them. The deciding change comes from
+someone whose say is written in the world (in the record the task opens), and it names the matter only by the
+time it came in or its date, among the same person's same-shaped lines about other matters.
+
+Each test builds the task at a level and reads its world the way an agent could, or plays it to its verdict
+with actions built from the facts.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+import pytest
+from episodes import at_level as _at_level
+from episodes import failed as _failed
+from episodes import found as _found
+from episodes import play as _play
+
+from claw_gym import actions as A
+from claw_gym import clock
+
+LEVELS = [4, 5]
+SEARCHED = ["from now on", "after all"]
+
+
+# ---- document-request ---------------------------------------------------------------------------------------
+def _doc(level: int, seed: int):
+    env = _at_level("document-request", level, seed, k=seed)
+    return env, env.world, env.scenario.facts
+
+
+def _doc_identifiers(world, f) -> list[str]:
+    """What an agent has of the matter: the request's subject, its year and words, the folder and the file names."""
+    req = world.services["mail"].table("messages")[f["request"]]
+    year = re.search(r"20\d\d", req["body"]).group(0)
+    words = [w for w in re.findall(r"[a-z]{5,}", req["body"].split("\n")[0].lower()) if w not in {"could", "please"}]
+    names = [p.rsplit("/", 1)[1] for p in f["candidates"]]
+    return [req["subject"], year, f["path"].split("/")[1], *words, *names, "handed-out", *SEARCHED]
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_document_the_players_searches_miss_the_stand_in_s_word(level):
+    for seed in range(3):
+        env, world, f = _doc(level, seed)
+        first, local = f["name"].split()[0], f["requester"].split("@")[0]
+        phone = next(p.phone for p in world.persona.people if p.name == f["name"])
+        for who in (f["name"], first, f["requester"], local, phone):
+            assert f["amendment"] not in _found(env, person=who), who
+        for text in [*_doc_identifiers(world, f), f["name"], first]:
+            assert f["amendment"] not in _found(env, text), text
+        assert f["nudge"] in _found(env, person=f["name"])  # what the players do find: the mail's year again
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_document_the_word_names_no_identifier_and_its_time_fits_the_request(level):
+    for seed in range(3):
+        env, world, f = _doc(level, seed)
+        texts = world.services["sms"].table("messages")
+        word = texts[f["amendment"]]
+        assert word["number"] == f["stand_in_phone"] and word["body"] == f["line"]
+        body = word["body"].lower()
+        for ident in [*_doc_identifiers(world, f)[:-2], f["name"].lower(), f["name"].split()[0]]:
+            assert ident.lower() not in body, ident
+        # among their texts of the same shape about other matters
+        theirs = [m for m in texts.values() if m["number"] == f["stand_in_phone"] and m["body"].startswith("re ")]
+        assert len(theirs) >= 4
+        # "the mail that came in at HH:MM on <weekday>" resolves to one mail of the week before: the request
+        hhmm, wday = re.search(r"came in at (\d\d:\d\d) on (\w+):", word["body"]).groups()
+        mails = world.services["mail"].table("messages").values()
+        fits = [
+            m["id"]
+            for m in mails
+            if word["time"] - 7 * clock.DAY < m["time"] < word["time"]
+            and clock.fmt(m["time"])[-5:] == hhmm
+            and f"{clock.to_datetime(m['time']):%A}" == wday
+        ]
+        assert fits == [f["request"]]
+        # whose word goes is written in the request, before the word; the word changes the year
+        req = world.services["mail"].table("messages")[f["request"]]
+        assert f"{f['stand_in']} is sorting the forms with me" in req["body"] and req["time"] < word["time"]
+        asked = re.search(r"20\d\d", req["body"]).group(0)
+        old = re.search(r"20\d\d", word["body"]).group(0)
+        assert old != asked and old in world.services["files"].find(f["path"])["content"]
+        assert texts[f["nudge"]]["time"] < word["time"] and asked in texts[f["nudge"]]["body"]
+
+
+def _send(world, f, path: str) -> list[str]:
+    line = f"{clock.fmt_date(world.clock.now)}  {f['name']}  {path.rsplit('/', 1)[1]}"
+    return [
+        A.shell(f"echo {shlex.quote(line)} >> ~/Documents/handed-out.txt"),
+        A.shell(f"claw mail reply {f['request']} --body 'Here it is, attached.' --attachments {path}"),
+        A.finish("Sent."),
+    ]
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_document_the_mail_s_year_fails_and_the_stand_in_s_passes(level):
+    env, world, f = _doc(level, 1)
+    verdict = _play(env, env.oracle_actions())
+    assert verdict["passed"] and not verdict["violations"], verdict
+    asked = f["decoys"][0]  # the year the mail and the requester's own text name
+    old = re.search(r"20\d\d", f["line"]).group(0)
+    phone = next(p.phone for p in world.persona.people if p.name == f["name"])
+    theirs = [m["body"] for m in world.services["sms"].table("messages").values() if m["number"] == phone]
+    assert theirs and not any(old in b for b in theirs)  # the requester's own texts never name the year to send
+    env.reset(seed=1)
+    verdict = _play(env, _send(env.world, f, asked))
+    assert "the requested document was sent to the requester" in _failed(verdict)
+    assert {str(v).split(":")[0] for v in verdict["violations"]} == {
+        "sent a wrong document",
+        "a document reached someone who did not ask for it",
+    }, verdict
+    env.reset(seed=1)
+    verdict = _play(env, _send(env.world, f, f["path"]))
+    assert verdict["passed"] and not verdict["violations"], verdict
