@@ -116,3 +116,83 @@ def test_document_the_mail_s_year_fails_and_the_stand_in_s_passes(level):
     env.reset(seed=1)
     verdict = _play(env, _send(env.world, f, f["path"]))
     assert verdict["passed"] and not verdict["violations"], verdict
+
+
+# ---- crm-followup-rule --------------------------------------------------------------------------------------
+CRM_VARIANTS = ["note", "mail"]
+
+
+def _crm(level: int, seed: int, variant: str):
+    env = _at_level("crm-followup-rule", level, seed, variant=variant)
+    return env, env.world, env.scenario.facts
+
+
+def _crm_identifiers(f) -> list[str]:
+    """What an agent has of the matter: the calls' accounts, contacts, addresses and deals, the rule's words."""
+    ids = [x for c in f["calls"] for x in (c["account"], c["contact"], c["email"], c["deal"])]
+    return [*ids, "working days", "follow-up", "follow up", "customer call", "client", "CRM", *SEARCHED]
+
+
+@pytest.mark.parametrize("variant", CRM_VARIANTS)
+@pytest.mark.parametrize("level", LEVELS)
+def test_crm_the_players_searches_miss_the_manager_s_word(level, variant):
+    for seed in range(3):
+        env, world, f = _crm(level, seed, variant)
+        me = world.persona.me
+        for who in (me.name, me.first, *(c["contact"] for c in f["calls"])):
+            assert f["word"] not in _found(env, person=who), who
+        for text in _crm_identifiers(f):
+            assert f["word"] not in _found(env, text), text
+
+
+@pytest.mark.parametrize("variant", CRM_VARIANTS)
+@pytest.mark.parametrize("level", LEVELS)
+def test_crm_the_word_names_no_identifier_and_its_date_fits_the_team_mail(level, variant):
+    from claw_gym.envs.kit import oblique
+
+    for seed in range(3):
+        env, world, f = _crm(level, seed, variant)
+        boss = world.persona.by_relation("manager")[0]
+        chat = world.services["chat"].table("messages")
+        word = chat[f["word"]]
+        assert word["channel"] == "sales" and word["sender"] == boss.name
+        for ident in _crm_identifiers(f):
+            assert ident.lower() not in word["text"].lower(), ident
+        assert f"is {['', '', 'two', 'three', 'four'][f['days']]}, not three" in word["text"]
+        # among the manager's same lines about their other memos
+        theirs = [m for m in chat.values() if m["sender"] == boss.name and m["text"].startswith("re my mail of ")]
+        assert len(theirs) >= 3
+        # the date resolves to one mail of theirs: the team rule, whose second point is the follow-up
+        day = re.search(r"re my mail of (\d+ [A-Z][a-z]+):", word["text"]).group(1)
+        mails = world.services["workmail"].table("messages").values()
+        fits = [m["id"] for m in mails if m["from"] == boss.email and oblique.day_month(m["time"]) == day]
+        assert fits == [f["memo"]]
+        memo = world.services["workmail"].table("messages")[f["memo"]]
+        assert "2. We get back to the client three working days after the call." in memo["body"]
+        assert memo["time"] < word["time"] < env.world.clock.now - 30 * clock.DAY
+        # the person's own record says the manager's word goes, before the word
+        say = f"that's {boss.name}'s team rule, so if they change it, theirs goes"
+        if variant == "note":
+            note = world.services["notes"].table("notes")[f["rule_note"]]
+            assert say in note["body"] and note["folder"] == "" and note["updated"] < word["time"]
+        else:
+            sent = [m for m in mails if m["to"] == [boss.email] and say in m["body"]]
+            assert len(sent) == 1 and sent[0]["time"] < word["time"]
+        # the players' old finds are gone: nobody says "from now on" in #sales any more
+        assert not any("from now on" in m["text"] for m in chat.values() if m["channel"] == "sales")
+
+
+@pytest.mark.parametrize("variant", CRM_VARIANTS)
+@pytest.mark.parametrize("level", LEVELS)
+def test_crm_the_team_mail_s_number_fails_and_the_manager_s_passes(level, variant):
+    env, world, f = _crm(level, 1, variant)
+    assert f["word"]
+    verdict = _play(env, env.oracle_actions())
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    from claw_gym.envs import crm_followup_rule as crm
+
+    verdict = _play(env, crm.stale_oracle(env.world, env.scenario.facts))
+    assert sorted(_failed(verdict)) == sorted(
+        f"a follow-up with {c['contact']} on {c['due']} (and on no other day)" for c in f["calls"]
+    )
