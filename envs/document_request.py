@@ -6,7 +6,7 @@ difficulty 4-5 the files are scans under the names people leave them with (scan.
 days ago: which is which shows only inside them (a payslip's month as a number). At 4-5 three
 same-kind scans sit beside the right one; the request's P.S. names someone whose word on it goes, and a later
 text of theirs changes which year is needed, naming neither the document nor the requester ("re the mail that
-came in at 10:42 on Friday: make it the 2023 one please", among their texts about other matters, issue 21,
+came in at 10:42 on the 14th: make it the 2023 one please", among their texts about other matters, issue 21,
 session 33), while the requester's own text repeats the mail's year (the request and the texts 3-5 days back,
 out of the opening digest), and a line of a
 household note (a same-keyword decoy line in another note) adds a goal the instruction points to:
@@ -217,7 +217,7 @@ def generate(ctx: Ctx) -> Scenario:
 
 def _deep(ctx: Ctx, who: Any, stand_in: Any, fmt: dict[str, Any], asked_at: int) -> dict[str, Any]:
     """Difficulty 4-5: the requester's own text repeating the year, the stand-in's text changing it ("re the mail
-    that came in at 10:42 on Thursday: ...", among their texts about other matters), the hand-out log and its
+    that came in at 10:42 on the 14th: ...", among their texts about other matters), the hand-out log and its
     rule (with a decoy line in another note), and at 5 the lookalike sender's request. Returns the facts to add."""
     nudge = plant.sms(
         ctx,
@@ -225,7 +225,7 @@ def _deep(ctx: Ctx, who: Any, stand_in: Any, fmt: dict[str, Any], asked_at: int)
         who.phone,
         ctx.pick(NUDGE).format(year=fmt["year"]),
     )["id"]
-    refer = oblique.came_in(ctx.now)
+    refer = oblique.came_in_the  # no month's name: a payslip's month is one of the matter's words
     line = ctx.pick(WORD).format(ref=refer("mail", asked_at), old=fmt["old"])
     lo, hi = asked_at + 75 * clock.MINUTE, min(asked_at + 10 * clock.HOUR, ctx.now - 3 * clock.DAY - 5 * clock.MINUTE)
     said = lo + int(ctx.rng.integers(0, hi - lo))  # after the requester's text, out of the opening digest
@@ -234,7 +234,7 @@ def _deep(ctx: Ctx, who: Any, stand_in: Any, fmt: dict[str, Any], asked_at: int)
             break
         said = lo + int(ctx.rng.integers(0, hi - lo))
     pool = oblique.PLAIN if stand_in.relation in WORK else oblique.HOME_OTHERS
-    amendment = oblique.texts_among(ctx, stand_in.phone, said, line, 3, refer, pool=pool)
+    amendment = oblique.texts_around(ctx, stand_in.phone, said, line, 3, refer, pool=pool)
     rule_at = household.minute_jitter(ctx, ctx.now - household.days_back(ctx) * 86400)
     note = household.rule_note(ctx, LOG_RULE, t=rule_at)
     household.decoy_notes(ctx, [LOG_DECOY], around=ctx.now - 30 * 86400, avoid=note)

@@ -21,6 +21,7 @@ from episodes import play as _play
 
 from claw_gym import actions as A
 from claw_gym import clock
+from claw_gym.envs.kit import oblique
 
 LEVELS = [4, 5]
 SEARCHED = ["from now on", "after all"]
@@ -67,17 +68,21 @@ def test_document_the_word_names_no_identifier_and_its_time_fits_the_request(lev
         # among their texts of the same shape about other matters
         theirs = [m for m in texts.values() if m["number"] == f["stand_in_phone"] and m["body"].startswith("re ")]
         assert len(theirs) >= 4
-        # "the mail that came in at HH:MM on <weekday>" resolves to one mail of the week before: the request
-        hhmm, wday = re.search(r"came in at (\d\d:\d\d) on (\w+):", word["body"]).groups()
+        # "the mail that came in at HH:MM on the 14th" resolves to one mail of the weeks before: the request
+        hhmm, day = re.search(r"came in at (\d\d:\d\d) on the (\d+(?:st|nd|rd|th)):", word["body"]).groups()
         mails = world.services["mail"].table("messages").values()
         fits = [
             m["id"]
             for m in mails
-            if word["time"] - 7 * clock.DAY < m["time"] < word["time"]
-            and clock.fmt(m["time"])[-5:] == hhmm
-            and f"{clock.to_datetime(m['time']):%A}" == wday
+            if clock.fmt(m["time"])[-5:] == hhmm
+            and oblique.day_ordinal(m["time"]) == day
+            and word["time"] - 20 * clock.DAY < m["time"] < word["time"]
         ]
         assert fits == [f["request"]]
+        # their other texts speak of things that came in before each was sent
+        for m in theirs:
+            dm = re.search(r"came in at \d\d:\d\d on the (\d+(?:st|nd|rd|th)):", m["body"]).group(1)
+            assert any(oblique.day_ordinal(m["time"] - k * clock.DAY) == dm for k in range(16)), m["body"]
         # whose word goes is written in the request, before the word; the word changes the year
         req = world.services["mail"].table("messages")[f["request"]]
         assert f"{f['stand_in']} is sorting the forms with me" in req["body"] and req["time"] < word["time"]
@@ -148,8 +153,6 @@ def test_crm_the_players_searches_miss_the_manager_s_word(level, variant):
 @pytest.mark.parametrize("variant", CRM_VARIANTS)
 @pytest.mark.parametrize("level", LEVELS)
 def test_crm_the_word_names_no_identifier_and_its_date_fits_the_team_mail(level, variant):
-    from claw_gym.envs.kit import oblique
-
     for seed in range(3):
         env, world, f = _crm(level, seed, variant)
         boss = world.persona.by_relation("manager")[0]
