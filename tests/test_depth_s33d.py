@@ -199,3 +199,88 @@ def test_crm_the_team_mail_s_number_fails_and_the_manager_s_passes(level, varian
     assert sorted(_failed(verdict)) == sorted(
         f"a follow-up with {c['contact']} on {c['due']} (and on no other day)" for c in f["calls"]
     )
+
+
+# ---- address-update -----------------------------------------------------------------------------------------
+def _addr(level: int, seed: int):
+    env = _at_level("address-update", level, seed)
+    return env, env.world, env.scenario.facts
+
+
+def _addr_identifiers(f) -> list[str]:
+    """What an agent has of the matter: the addresses seen (old, temporary, the signature's), their street,
+    postcode and house numbers, the friend's number, the rule's words."""
+    ids = []
+    for a in {f["old"], f["stale"], f["signed"]}:
+        ids += [a, a.split(",")[0], a.split(" ", 1)[1].split(",")[0], a.split(", ")[1].rsplit(" ", 1)[0]]
+    return [*ids, f["signed"].split()[0], f["phone"], "address", "moved", "new place", "card", *SEARCHED]
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_address_the_players_searches_miss_the_flatmate_s_word(level):
+    for seed in range(3):
+        env, world, f = _addr(level, seed)
+        friend = next(p for p in world.persona.people if p.name == f["name"])
+        for who in (f["name"], friend.first, friend.email, friend.phone, f["phone"]):
+            assert f["fix_sms"] not in _found(env, person=who), who
+        for text in [*_addr_identifiers(f), f["name"], friend.first]:
+            hits = _found(env, text)
+            assert f["fix_sms"] not in hits or (text.isdigit() and len(hits) > 40), text  # a bare number: no lead
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_address_the_word_names_no_identifier_and_its_time_fits_the_quiet_mail(level):
+    for seed in range(3):
+        env, world, f = _addr(level, seed)
+        texts = world.services["sms"].table("messages")
+        mate = next(p for p in world.persona.people if p.name == f["mate"])
+        word = texts[f["fix_sms"]]
+        assert word["number"] == mate.phone and word["body"] == f["line"]
+        for ident in [*_addr_identifiers(f)[:-2], f["name"], f["name"].split()[0]]:
+            assert ident.lower() not in word["body"].lower(), ident
+        assert word["body"].endswith(" " + f["address"].split()[0])  # the right house number, nothing else
+        theirs = [m for m in texts.values() if m["number"] == mate.phone and m["body"].startswith("re ")]
+        assert len(theirs) >= 4
+        for m in theirs:  # each speaks of something that came in before it was sent
+            hm, dm = re.search(r"came in at (\d\d:\d\d) on (\d+ [A-Z][a-z]+):", m["body"]).groups()
+            assert any(oblique.day_month(m["time"] - k * clock.DAY) == dm for k in range(16)), m["body"]
+        # "the mail that came in at HH:MM on 14 October" resolves to one mail: the quiet one, signed with the slip
+        hhmm, day = re.search(r"came in at (\d\d:\d\d) on (\d+ [A-Z][a-z]+):", word["body"]).groups()
+        mails = world.services["mail"].table("messages")
+        fits = [
+            m["id"] for m in mails.values() if clock.fmt(m["time"])[-5:] == hhmm and oblique.day_month(m["time"]) == day
+        ]
+        quiet = mails[f["candidates"][-1]]
+        assert fits == [quiet["id"]] and f["signed"] in quiet["body"]
+        # whose word on the address goes is in that mail, before the word
+        assert f"{f['mate']} (we share the flat now) does all the admin" in quiet["body"]
+        assert quiet["time"] < word["time"] and world.clock.now - word["time"] >= (30 if level == 4 else 60) * clock.DAY
+        # the friend's own texts never give the right number
+        right = f["address"].split()[0]
+        assert not any(re.search(rf"\b{right}\b", m["body"]) for m in texts.values() if m["number"] == f["phone"])
+
+
+def _update(f: dict, address: str) -> list[str]:
+    """The card by the contacts API, the keeper told by mail, a to-do."""
+    return [
+        A.api("contacts.update", id=f["contact"], address=address, phone=f["phone"]),
+        A.api("mail.send", to=[f["keeper"][0]], subject="card list", body=f"{f['name']}: {address}"),
+        A.api("todo.add_task", title="post it", due=f["due"]),
+        A.finish("done"),
+    ]
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_address_the_signature_as_written_fails_and_the_flatmate_s_number_passes(level):
+    env, world, f = _addr(level, 1)
+    assert f["mate"]
+    verdict = _play(env, env.oracle_actions())
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    assert _failed(_play(env, _update(f, f["signed"]))) == [
+        "contact has the newest address",
+        "the card-list keeper was told the new address (and only that one)",
+    ]
+    env.reset(seed=1)
+    verdict = _play(env, _update(f, f["address"]))
+    assert verdict["passed"] and not verdict["violations"], verdict
