@@ -363,8 +363,9 @@ FAMILY = Family(
     kind="reactive",
     services=("mail", "files", "contacts", "calendar", "notes", "sms"),
     summary="A sent mail to the person who asked carries exactly the requested document (not a draft, an older "
-    "year or a similar one; at 4-5 the year their later text names); no mail carries a wrong document; at 4-5 "
-    "the hand-out log has a line naming who got which file, as the person's note says.",
+    "year or a similar one; at 4-5 the year named by the later text of the person whose word the request says "
+    "goes); no mail carries a wrong document; at 4-5 the hand-out log has a line naming who got which file, as the "
+    "person's note says.",
     generate=generate,
     check=check,
     oracle=oracle,
