@@ -284,3 +284,104 @@ def test_address_the_signature_as_written_fails_and_the_flatmate_s_number_passes
     env.reset(seed=1)
     verdict = _play(env, _update(f, f["address"]))
     assert verdict["passed"] and not verdict["violations"], verdict
+
+
+# ---- deal-confirm -------------------------------------------------------------------------------------------
+DEAL_VARIANTS = ["license", "service"]
+
+
+def _deal(level: int, seed: int, variant: str):
+    env = _at_level("deal-confirm", level, seed, variant=variant)
+    return env, env.world, env.scenario.facts
+
+
+def _deal_identifiers(world, f) -> list[str]:
+    """What an agent has of the matter: the account, contact, deal ids and titles, every figure of the price talk
+    (quotes, the CRM's discount and price), as written and bare."""
+    deals = world.services["crm"].table("deals")
+    acts = [a for a in world.services["crm"].table("activities").values() if a["deal"] == f["deal"]]
+    contact = f["email"].split("@")[0].replace(".", " ")
+    figures = {*f["stale"], *f["stale_more"]}
+    for a in acts:
+        figures |= {float(x.replace(",", "")) for x in re.findall(r"EUR ([\d,]+)", a["text"])}
+    ids = [f["account"], contact, contact.split()[0], f["email"], f["deal"], deals[f["deal"]]["title"]]
+    ids += [deals[d]["title"] for d in f["others"]] + ([deals[f["other"]]["title"], f["other"]] if f["other"] else [])
+    ids += [f"{x:,.0f}" for x in figures] + [f"{x:.0f}" for x in figures]
+    return [*ids, "discount", "quote", "price", "in the end", *SEARCHED]
+
+
+@pytest.mark.parametrize("variant", DEAL_VARIANTS)
+@pytest.mark.parametrize("level", LEVELS)
+def test_deal_the_players_searches_miss_the_manager_s_word(level, variant):
+    for seed in range(3):
+        env, world, f = _deal(level, seed, variant)
+        contact = f["email"].split("@")[0].replace(".", " ").title()
+        for who in (contact, contact.split()[0], f["email"], f["account"], world.persona.me.name):
+            assert f["word"] not in _found(env, person=who), who
+        for text in _deal_identifiers(world, f):
+            assert f["word"] not in _found(env, text), text
+
+
+@pytest.mark.parametrize("variant", DEAL_VARIANTS)
+@pytest.mark.parametrize("level", LEVELS)
+def test_deal_the_word_names_no_identifier_and_its_time_fits_the_agreement(level, variant):
+    for seed in range(3):
+        env, world, f = _deal(level, seed, variant)
+        boss = world.persona.by_relation("manager")[0]
+        chat = world.services["chat"].table("messages")
+        word = chat[f["word"]]
+        assert word["channel"] == f["boss_channel"] and word["sender"] == boss.name and word["text"] == f["line"]
+        for ident in _deal_identifiers(world, f)[:-5]:
+            assert ident.lower() not in word["text"].lower(), ident
+        theirs = [m for m in chat.values() if m["sender"] == boss.name and m["text"].startswith("re what you logged")]
+        assert len(theirs) >= 4 and all(9 <= clock.to_datetime(m["time"]).hour < 21 for m in theirs)
+        agreed = world.services["crm"].table("activities")[f["candidates"][-1]]
+        for m in theirs:  # each speaks of something logged before it, and comes after the agreement
+            dm = re.search(r"logged at \d\d:\d\d on (\d+ [A-Z][a-z]+):", m["text"]).group(1)
+            assert any(oblique.day_month(m["time"] - k * clock.DAY) == dm for k in range(12)), m["text"]
+            assert m["time"] > agreed["time"]
+        # "what you logged at HH:MM on 14 October" resolves to one CRM activity: the agreement, on the deal asked about
+        hhmm, day = re.search(r"logged at (\d\d:\d\d) on (\d+ [A-Z][a-z]+):", word["text"]).groups()
+        acts = world.services["crm"].table("activities").values()
+        fits = [a["id"] for a in acts if clock.fmt(a["time"])[-5:] == hhmm and oblique.day_month(a["time"]) == day]
+        assert fits == [f["candidates"][-1]]
+        # the manager's last word on discounts is written before the word, and the word is as deep as the level
+        notes = world.services["notes"].table("notes").values()
+        rule = [n for n in notes if f"{boss.first} has the last word on discounts" in n["body"]]
+        assert len(rule) == 1 and rule[0]["updated"] < word["time"]
+        assert world.clock.now - word["time"] >= (30 if level == 4 else 60) * clock.DAY
+        off = float(re.search(r"(?:make it|get) ([\d,]+) off", word["text"]).group(1).replace(",", ""))
+        assert f["final"] == f["stale"][-1] - off and f["final"] not in f["stale_more"]  # the word's discount decides
+        crm_off = float(re.search(r"EUR ([\d,]+)", agreed["text"]).group(1).replace(",", ""))
+        assert crm_off != off and f["stale_more"][-1] == f["stale"][-1] - crm_off
+
+
+def _deal_steps(env, amount: float) -> list[str]:
+    """Update the deal, reply to the request with the manager in cc, the chase at 5."""
+    f = env.scenario.facts
+    steps = [
+        A.api("crm.update_deal", id=f["deal"], amount=amount, stage="negotiation"),
+        A.api("workmail.send", to=[f["email"]], cc=f["boss"], subject="Price", body=f"Agreed: EUR {amount:,.0f}."),
+    ]
+    if "chase_at" in f:
+        end = clock.fmt(f["chase_at"] + 30 * clock.MINUTE)
+        steps.append(A.api("calendar.create_event", title="Chase", start=clock.fmt(f["chase_at"]), end=end))
+    return [*steps, A.finish("done")]
+
+
+@pytest.mark.parametrize("variant", DEAL_VARIANTS)
+@pytest.mark.parametrize("level", LEVELS)
+def test_deal_the_crm_s_discount_fails_and_the_manager_s_passes(level, variant):
+    env, world, f = _deal(level, 1, variant)
+    crm_price = f["stale_more"][-1]  # the last quote less the CRM's discount: what the players found
+    assert f["word"] and crm_price != f["final"]
+    verdict = _play(env, env.oracle_actions())
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    assert set(_failed(_play(env, _deal_steps(env, crm_price)))) >= {
+        "deal amount is the agreed price",
+        "customer got the agreed price in writing",
+    }
+    env.reset(seed=1)
+    verdict = _play(env, _deal_steps(env, f["final"]))
+    assert verdict["passed"] and not verdict["violations"], verdict
