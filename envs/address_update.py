@@ -10,10 +10,12 @@ newer mails from the friend carry no address: the newest address is found by com
 At 4-5 a line of a household note (>= 30 / 60 days back; an expired same-keyword rule in another
 note) adds a second party the instruction points to ("my usual address bits"): the person's
 family member who keeps the card list is told the new address (any door), and only the new one.
-At 4-5 the quiet mail's signature has the house number slipped (digits swapped, or one digit off); the
-friend's text from the signature's number, 2-7 days later (still >= 30 / 60 days back), fixes it without
-naming the address or the move, among same-shaped "X not Y" texts about other things (the friend's own, the
-namesake's).
+At 4-5 the quiet mail's signature has the house number slipped (digits swapped, or one digit off), and the
+mail says a flatmate does the flat's admin ("anything about the address goes through them"); the flatmate's
+text, 2-7 days later (still >= 30 / 60 days back), fixes it naming the mail only by when it came in ("re the
+mail that came in at 10:42 on 14 October: the house number is 71"), among their texts about other household
+matters (issue 21, session 33), with the friend's and the namesake's same-shaped "X not Y" texts about other
+things around.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import household, notation, plant, records
+from .kit import household, notation, oblique, plant, records
 
 STREETS = {
     "Lisbon": ["Rua do Salitre", "Avenida da Liberdade", "Rua da Rosa", "Travessa do Carmo"],
@@ -47,9 +49,19 @@ NEW_MAIL = [
     "New address: {addr}\n{phone}",
     "Quick note: new place, new address (from this month): {addr}. Come visit!\n\n{first}\n--\n{name}\n{phone}",
 ]
-QUIET_MAIL = [  # difficulty 4-5: the move only shows in the signature
-    "Hi,\n\nwe're settled in at last, boxes still everywhere. Dinner soon?\n\n{first}\n--\n{name}\n{addr}\n{phone}",
-    "Hey,\n\nsorry for the silence, busy weeks with the flat. Talk soon!\n\n{first}\n--\n{name} | {addr} | {phone}",
+QUIET_MAIL = [  # difficulty 4-5: the move only shows in the signature; {admin}: whose word on the address goes
+    "Hi,\n\nwe're settled in at last, boxes still everywhere. Dinner soon?{admin}\n\n{first}\n--\n{name}\n{addr}\n"
+    "{phone}",
+    "Hey,\n\nsorry for the silence, busy weeks with the flat. Talk soon!{admin}\n\n{first}\n--\n{name} | {addr} | "
+    "{phone}",
+]
+#: difficulty 4-5, in the quiet mail: the flatmate who does the flat's admin (session 33)
+ADMIN = " {mate} (we share the flat now) does all the admin for it, so anything about the address goes through them."
+#: difficulty 4-5: the flatmate's text fixing the house number by the quiet mail's arrival only (no street, no
+#: name, not the slipped number), among their texts about other household matters (session 33)
+MATE_FIX = [
+    "re {ref}: the house number is {right}",
+    "re {ref}: the number on the door is {right}",
 ]
 CHAT_MAIL = [  # newer mails without an address in the signature
     "Hi,\n\nare you coming on Saturday? Bring the board game!\n\n{first}\n--\n{name}",
@@ -59,18 +71,14 @@ TEMP_MAIL = [
     "Hi,\n\nfor the next few weeks I'm staying at a friend's while the flat is renovated:\n{addr}\n\n{first}\n"
     "--\n{name}\n{phone}"
 ]
-#: difficulty 4-5: the friend's text (another channel, days after the quiet mail) that fixes the house number;
-#: it names neither the address nor the move
-FIX_SMS = [
-    "ha, just saw my mail signature says {wrong}. it's {right}! no wonder the parcel went astray",
-    "btw it's {right} not {wrong} - had the digits swapped in my signature for weeks, oops",
-]
 #: same-shaped "X not Y" texts about other things: the friend's own, and the namesake's (their flat, not ours)
 FIX_DECOYS = [
     "table's for {a} not {b} on Friday, Jo's coming too",
     "sorry, it's platform {a} not {b}, they changed it",
     "correction: {a}, not {b} - the buzzer list downstairs is out of date",
 ]
+#: the relations :func:`_tell_rule` picks the card-list keeper from
+FAMILY_OF = ("partner", "mother", "father", "sister", "brother")
 TELL_RULE = "Friends' new addresses: tell {who} too, {pron} keeps our card list."
 TELL_DECOY = "Until the wedding invitations were out, every address change went to {other} (all sent now)."
 INSTRUCTIONS = [
@@ -157,6 +165,14 @@ def generate(ctx: Ctx) -> Scenario:
                 read=True,
             )["id"]
         )
+    admin, mate = "", None
+    if deep:  # the flatmate whose word on the address goes; the quiet mail's minute is its own
+        pool = [p for p in ctx.persona.people if p.first != friend.first and p.phone and p.relation not in FAMILY_OF]
+        mate = ctx.pick([p for p in pool if p.relation == "friend"] or pool)
+        admin = ADMIN.format(mate=mate.name)
+        minutes = {clock.fmt(m["time"]) for m in ctx.svc("mail").table("messages").values()}
+        while clock.fmt(moved_at) in minutes:
+            moved_at += clock.MINUTE
     candidates.append(
         _deliver(
             ctx,
@@ -165,7 +181,7 @@ def generate(ctx: Ctx) -> Scenario:
                 ["Hello from the new place", "Catching up"] if deep else ["We moved!", "New address", "Housewarming?"]
             ),
             ctx.pick(QUIET_MAIL if deep else NEW_MAIL).format(
-                first=friend.first, name=friend.name, addr=signed, phone=phone
+                first=friend.first, name=friend.name, addr=signed, phone=phone, admin=admin
             ),
             time=moved_at,
             read=not deep,
@@ -194,8 +210,8 @@ def generate(ctx: Ctx) -> Scenario:
             )
             _deliver(ctx, twin_email, "New flat", body, time=ctx.now - int(ctx.rng.integers(1, 10)) * clock.DAY)
     fix: dict[str, Any] = {}
-    if deep:
-        fix = _fix_texts(ctx, moved_at, phone, signed, new, contacts.table("people").get(twin_id or ""))
+    if mate is not None:
+        fix = _fix_texts(ctx, moved_at, phone, signed, new, contacts.table("people").get(twin_id or ""), mate)
     due = ctx.now + int(ctx.rng.integers(3, 10)) * clock.DAY
     instruction = ctx.pick(INSTRUCTIONS).format(first=friend.name if twin_id else friend.first, due=clock.fmt_date(due))
     remind = "remind me" in instruction  # no kind named: a calendar entry that day is a reminder too
@@ -239,31 +255,33 @@ def _misnumbered(ctx: Ctx, address: str) -> str:
 
 
 def _fix_texts(
-    ctx: Ctx, moved_at: int, phone: str, signed: str, right: str, twin: dict[str, Any] | None
+    ctx: Ctx, moved_at: int, phone: str, signed: str, right: str, twin: dict[str, Any] | None, mate: Any
 ) -> dict[str, Any]:
-    """Difficulty 4-5: the friend's text fixing the signature's house number (2-7 days after the quiet mail,
-    from the number in that signature: >= 30 / 60 days back), among same-shaped "X not Y" texts about other
-    things (the friend's, the namesake's). The facts for the check."""
+    """Difficulty 4-5: the flatmate's text fixing the signature's house number (2-7 days after the quiet mail:
+    >= 30 / 60 days back), naming the mail only by when it came in, among their texts about other household
+    matters (``oblique.texts_among``); the friend's and the namesake's same-shaped "X not Y" texts about other
+    things. The facts for the check."""
 
     def daytime(day: int) -> int:  # people text in waking hours
         return household.minute_jitter(ctx, clock.day_start(day) + int(ctx.rng.integers(9, 22)) * clock.HOUR)
 
     t = daytime(moved_at + int(ctx.rng.integers(2, 8)) * clock.DAY)
-    wrong_no, right_no = signed.split(" ", 1)[0], right.split(" ", 1)[0]
-    fixed = plant.sms(ctx, t, phone, ctx.pick(FIX_SMS).format(wrong=wrong_no, right=right_no))
+    right_no = right.split(" ", 1)[0]
+    line = ctx.pick(MATE_FIX).format(ref=oblique.came_in_on("mail", moved_at), right=right_no)
+    fixed = oblique.texts_around(ctx, mate.phone, t, line, 3, oblique.came_in_on, pool=oblique.HOME_OTHERS)
     decoys = ctx.sample(FIX_DECOYS, 2)
     a, b = ctx.sample([str(k) for k in range(2, 13)], 2)
     senders = [(phone, decoys[0])] + ([(twin["phone"], decoys[1])] if twin else [])
     for number, text in senders:
         dt = daytime(int(ctx.rng.integers(moved_at + clock.DAY, ctx.now - 2 * clock.DAY)))
         plant.sms(ctx, dt, number, text.format(a=a, b=b))
-    return {"signed": signed, "fix_sms": fixed["id"], "fix_at": t}
+    return {"signed": signed, "fix_sms": fixed, "fix_at": t, "mate": mate.name, "line": line}
 
 
 def _tell_rule(ctx: Ctx, friend: str) -> dict[str, Any]:
     """Difficulty 4-5: the note line naming who keeps the card list (a family member), >= 30/60 days back,
     and an expired same-keyword line in another note. Returns the facts to add."""
-    fam = [p for p in ctx.persona.people if p.relation in ("partner", "mother", "father", "sister", "brother")]
+    fam = [p for p in ctx.persona.people if p.relation in FAMILY_OF]
     keeper = fam[0] if fam else ctx.person("friend")
     other = ctx.pick([p for p in ctx.persona.people if p.name not in (keeper.name, friend)])
     pron = (
@@ -317,7 +335,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         return
     asks = "the instruction asks for their current details; the newest signature gives them"
     if f.get("signed"):
-        asks += f" (its house number {f['signed'].split()[0]} fixed by their text of {clock.fmt_date(f['fix_at'])})"
+        by = f"{f['mate']}'s" if f.get("mate") else "their"  # the flatmate the quiet mail says the address goes through
+        asks += f" (its house number {f['signed'].split()[0]} fixed by {by} text of {clock.fmt_date(f['fix_at'])})"
     g.expect(
         "contact has the newest address",
         words(c["address"]) == words(f["address"]),

@@ -7,8 +7,12 @@ to the manager; variant "mail": an aside in a sent mail, the change a line in a 
 The calls are calendar entries of the last working day (customers, and colleagues' internal calls that
 are not logged). Each customer call gets an activity on its account's deal and a follow-up (calendar
 entry or to-do) on the date the rule in force gives, counted in working days (weekends skipped). At
-levels 4-5 the amendment sits >= 30 / 60 days back among same-shaped "N working days" lines about other
-matters; level 4 adds a thank-you mail to each customer, level 5 a recap in the team channel.
+levels 4-5 the follow-up is the second point of the manager's team mail, the person's own record of it (the
+running note's line, or the sent mail's aside) says the manager's word on it goes, and the manager amends it
+>= 30 / 60 days back in #sales by the mail's date only ("re my mail of 14 October: the second point is two, not
+three"), among their same lines amending their other memos (``oblique.amend_memo``, issue 21, session 33), with
+same-shaped "N working days" lines about other matters around; level 4 adds a thank-you mail to each customer,
+level 5 a recap in the team channel.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from claw_gym.tasks import values as V
 from claw_gym.tasks.footprint import Footprint, Own, field_in
 from claw_gym.world import World
 
-from .kit import checks, errands, plant, records, rules
+from .kit import checks, errands, oblique, plant, records, rules
 
 ACCOUNTS = (
     ("Orchard Dental", "Mireille Dubois"),
@@ -75,6 +79,8 @@ def _rule(ctx: Ctx, old: int, new: int, rule_t: int, amend_t: int) -> dict[str, 
         f"after I've had a client on the phone: it goes on their deal by the next working day, and I get back to "
         f"them {WORDS[old]} working days later"
     )
+    if ctx.difficulty >= 4:  # the manager's team rule, amended by its date among their other memos (session 33)
+        return {**notes, **_team_rule(ctx, boss, old, new, rule_t, amend_t, line)}
     if ctx.variant == "note":
         notes["rule_note"] = rules.running_note(ctx, rule_t, [line])
         plant.chat(
@@ -108,7 +114,14 @@ def _rule(ctx: Ctx, old: int, new: int, rule_t: int, amend_t: int) -> dict[str, 
             amend_t,
             [f"getting back to clients after a phone chat: {WORDS[new]} working days now (three felt pushy)"],
         )
-    if ctx.difficulty >= 4:  # the obvious words, another person's matter (their demos)
+    return notes
+
+
+def _obvious(ctx: Ctx, rule_t: int, amend_t: int) -> dict[str, str]:
+    """Levels 4-5: the obvious words for another person's matter (a colleague's demos) and a month's push long
+    over (a running note older than the rule). The push note's id."""
+    notes: dict[str, str] = {}
+    if ctx.difficulty >= 4:
         other = ctx.pick(list(ctx.persona.by_relation("colleague")))
         plant.chat(
             ctx,
@@ -128,6 +141,61 @@ def _rule(ctx: Ctx, old: int, new: int, rule_t: int, amend_t: int) -> dict[str, 
             ],
         )
     return notes
+
+
+#: the manager's team rule at 4-5: numbered points, the second the follow-up (a memo of :mod:`oblique`'s shape)
+TEAM_RULE = (
+    "Client calls",
+    (
+        "Every call with a client goes on their deal in the CRM by the next working day.",
+        "We get back to the client {n} working days after the call.",
+        "Internal calls stay out of the CRM.",
+    ),
+)
+
+
+def _team_rule(ctx: Ctx, boss: Any, old: int, new: int, rule_t: int, amend_t: int, line: str) -> dict[str, str]:
+    """Levels 4-5: the manager's team mail sets the follow-up ("the second point"), the person's own record of it
+    (a running note's line, or an aside in a sent mail) says the manager's word on it goes, and the manager
+    amends it weeks later by the mail's date only ("re my mail of 14 October: the second point is two, not
+    three"), in #sales among the same lines amending their other memos. The records' ids."""
+    subject, points = TEAM_RULE
+    memo_at = oblique.quiet_day(
+        ctx, "workmail", boss.email, rules.minute(ctx, rule_t - int(ctx.rng.integers(2, 6)) * clock.DAY)
+    )
+    while clock.weekday(memo_at) >= 5:
+        memo_at = oblique.quiet_day(ctx, "workmail", boss.email, memo_at - clock.DAY)
+    memo = oblique.memo(
+        ctx, "workmail", memo_at, boss.email, boss.name, subject, [p.format(n=WORDS[old]) for p in points]
+    )
+    say = f"that's {boss.name}'s team rule, so if they change it, theirs goes"
+    notes: dict[str, str] = {"memo": str(memo["id"])}
+    if ctx.variant == "note":
+        notes["rule_note"] = rules.running_note(ctx, rule_t, [f"{line} ({say})"])
+    else:
+        me = ctx.persona.me
+        plant.mail_out(
+            ctx,
+            "workmail",
+            rule_t,
+            boss.email,
+            "Re: pipeline hygiene",
+            f"Hi {boss.first},\n\nagreed on the stages, I'll clean up the stale deals this week. For the "
+            f"record, my routine: whenever I've had a client on the phone it goes on their deal by the next working "
+            f"day, and I get back to them {WORDS[old]} working days later - {say}.\n\n{me.first}",
+        )
+    notes["word"] = oblique.amend_memo(
+        ctx,
+        "workmail",
+        boss.email,
+        boss.name,
+        memo_at,
+        f"the second point is {WORDS[new]}, not {WORDS[old]}",
+        amend_t,
+        channel=CHANNEL,
+        latest=ctx.now - clock.DAY,
+    )
+    return {**notes, **_obvious(ctx, rule_t, amend_t)}
 
 
 def _decoys(ctx: Ctx, around: int) -> None:

@@ -11,10 +11,11 @@ as it is.
 From level 4 the account has three live deals with their own price talk (the request's subject names one),
 and a line of a work notes page (weeks old, worded without "price" or "confirm") says the manager sees
 anything put in writing to a client about money: they get the price too (cc, forward or chat), while an
-expired line with the obvious words names someone else. At level 5 a chat thread with the manager, 60+
-days back, changes the discount after the call ("we're giving them 3,000 off in the end": the later word
-of the one with authority wins; its line names no deal), and the same notes line asks for a calendar
-reminder to chase the signature a week later at 10.
+expired line with the obvious words names someone else; the same line gives the manager the last word on
+discounts. From level 4 (session 33, issue 21) the manager changes the discount in their DM a day or few after
+the call (still >= 30 / 60 days back), naming the agreement only by when it was logged ("re what you logged at
+08:16 on 8 January: make it 3,000 off, not the other figure"), among their same-shaped lines about other
+matters; at level 5 the same notes line asks for a calendar reminder to chase the signature a week later at 10.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import checks, household, plant, records, xchain
+from .kit import checks, household, oblique, plant, records, xchain
 
 ACCOUNTS = [
     "Acme Freight",
@@ -76,20 +77,23 @@ INSTRUCTIONS = [
 
 #: levels 4-5: the manager's standing wish, one line of a work notes page (no "price", no "confirm")
 BOSS_RULE = (
-    "Anything I put in writing to a client about money: {boss} wants to see it too (cc or forward is fine).{later}"
+    "Anything I put in writing to a client about money: {boss} wants to see it too (cc or forward is fine), and "
+    "{boss} has the last word on discounts.{later}"
 )
 #: level 5: the same line's second half, a date computed from the day of the confirmation
 CHASE = " A week after, I chase the signature - put it in my calendar at 10 that morning."
 #: an expired line with the obvious words, on another page
 OLD_RULE = "Price confirmations to customers: cc {old} until the reorg at the end of {month}."
-#: level 5: the chat thread with the manager that changes the discount (the reply names no deal)
-THREAD_ME = "{first}'s call about the {title} went ok: our last quote less {off:,.0f}, they want it in writing later"
-THREAD_BOSS = [
-    "spoke to their CFO afterwards - we're giving them {off:,.0f} off in the end, not the other figure. they sign "
-    "this month",
-    "heads up, I had them on the phone again: make it {off:,.0f} off the last quote, that's what closes it",
+#: levels 4-5: the manager's word in their DM, naming the agreement only by when it was logged (session 33)
+WORD = [
+    "re {ref}: make it {off:,.0f} off, not the other figure - I spoke to their CFO",
+    "re {ref}: they get {off:,.0f} off, that's what closes it",
 ]
-THREAD_OK = "ok, noted"
+
+
+def logged(thing: str, t: int) -> str:
+    """ "what you logged at 14:07 on 14 October": the person's own CRM note by its time (``thing`` unnamed)."""
+    return f"what you logged at {clock.fmt(t)[-5:]} on {oblique.day_month(t)}"
 
 
 def generate(ctx: Ctx) -> Scenario:
@@ -137,7 +141,8 @@ def generate(ctx: Ctx) -> Scenario:
         _log(ctx, other["id"], t + clock.HOUR, f"Discussed support tier at EUR {other_amount + 2000:,.0f}.", deep)
     facts: dict[str, Any] = {"boss": [], "boss_channel": "", "stale_more": [], "others": []}
     if deep:
-        facts = _deep(ctx, account, title, email, first, quotes, final, agreed_t)
+        agreed_at = int(ctx.svc("crm").table("activities")[talk[-1]]["time"])
+        facts = _deep(ctx, account, title, email, first, quotes, final, agreed_at)
         final = facts.pop("final", final)
     ask = wm.deliver(
         email,
@@ -190,6 +195,7 @@ def _deep(
     _log(ctx, third["id"], t3 - 3 * clock.DAY, QUOTE[1].format(amount=third_amount, first=first), True)
     _log(ctx, third["id"], t3, ctx.pick(AGREED_OFF).format(off=off3, first=first), True)
     rule_t = plant.jitter(ctx, ctx.now - household.days_back(ctx, at5=70) * clock.DAY)
+    rule_t = min(rule_t, agreed_t - int(ctx.rng.integers(2, 9)) * clock.DAY)  # the say is written before the word
     note = household.rule_note(ctx, BOSS_RULE.format(boss=boss.first, later=CHASE if five else ""), t=rule_t, work=True)
     old = ctx.pick(list(ctx.persona.by_relation("colleague")))
     month = clock.to_datetime(rule_t - 20 * clock.DAY).strftime("%B")
@@ -206,25 +212,37 @@ def _deep(
         "others_before": [dict(third)],
         "stale_more": [third_amount, third_amount - off3],
     }
-    if five:  # the manager's later word in a chat thread about this deal
-        off = quotes[-1] - final
-        new_off = off + int(ctx.rng.integers(1, 5)) * 500 * ctx.pick([1, -1])
-        new_off = new_off if new_off > 0 else off + 1500
-        said = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(61, 68)) * clock.DAY)
-        chan = out["boss_channel"]
-        plant.chat(ctx, said, chan, ctx.persona.me.name, THREAD_ME.format(first=first, title=title, off=off))
-        plant.chat(
-            ctx,
-            said + int(ctx.rng.integers(20, 200)) * clock.MINUTE,
-            chan,
-            boss.name,
-            ctx.pick(THREAD_BOSS).format(off=new_off),
-        )
-        plant.chat(ctx, said + int(ctx.rng.integers(210, 300)) * clock.MINUTE, chan, ctx.persona.me.name, THREAD_OK)
+    # the manager's later word in their DM: names the agreement only by when it was logged, among their lines about
+    # other matters (the last word on discounts is theirs, the notes line says)
+    off = quotes[-1] - final
+    new_off = off + int(ctx.rng.integers(1, 5)) * 500 * ctx.pick([1, -1])
+    new_off = new_off if new_off > 0 else off + 1500
+    while quotes[-1] - new_off in {*quotes, *out["stale_more"], final}:  # a price no other figure of the talk has
+        new_off += 500
+    line = ctx.pick(WORD).format(ref=logged("call", agreed_t), off=new_off)
+    start = agreed_t + int(ctx.rng.integers(40, 90)) * clock.MINUTE
+    end = min(agreed_t + 4 * clock.DAY, clock.day_start(ctx.now - (60 if five else 30) * clock.DAY))  # whole days
+    others = oblique.lines_about(ctx, logged, 3, start, pool=oblique.PLAIN)  # each about a moment before any line
+
+    def post(t: int, text: str) -> dict:  # a manager writes between 09 and 21
+        hour, day = clock.to_datetime(t).hour, clock.day_start(t)
+        if hour < 9:
+            t = max(day + 9 * clock.HOUR + t % clock.HOUR, start)
+        elif hour >= 21:
+            t = day + 20 * clock.HOUR + t % clock.HOUR
+        return plant.chat(ctx, t, out["boss_channel"], boss.name, text)
+
+    rec = oblique.among(ctx, post, line, others, start, end)
+    word, said = str(rec["id"]), int(rec["time"])
+    out |= {
+        "final": float(quotes[-1] - new_off),
+        "stale_more": out["stale_more"] + [final],
+        "deciding_at": said,
+        "word": word,
+        "line": line,
+    }
+    if five:  # the same notes line's chase reminder
         out |= {
-            "final": float(quotes[-1] - new_off),
-            "stale_more": out["stale_more"] + [final],
-            "deciding_at": said,
             "chase_at": clock.day_start(ctx.now) + 7 * clock.DAY + 10 * clock.HOUR,
             "before": records.ids_now(ctx, ("calendar", "entries"), ("todo", "items")),
         }
@@ -253,8 +271,11 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     deals = world.services["crm"].table("deals")
     d = deals[f["deal"]]
     latest = "the latest activity on the deal records the agreement (at difficulty 4-5 as a discount on the last quote)"
-    if "chase_at" in f:
-        latest += f"; {f['boss_name']}'s later chat reply changes the discount (the later word of the manager wins)"
+    if "word" in f:
+        latest += (
+            f"; {f['boss_name']}, who has the last word on discounts (the note '{f['rule_note']}'), changed it later "
+            "in their DM, naming the call by when it was logged"
+        )
     g.expect(
         "deal amount is the agreed price",
         abs(float(d["amount"]) - f["final"]) < 0.5,
@@ -406,11 +427,11 @@ FAMILY = Family(
     count=52,
     kind="reactive",
     services=("crm", "workmail", "contacts", "calendar", "notes", "chat", "todo"),
-    summary="The deal's amount is the price of the latest agreement activity (last quote less a discount at 4-5) "
-    "and its stage negotiation; the customer "
+    summary="The deal's amount is the price of the latest agreement activity (at 4-5 the last quote less the "
+    "discount of the manager's later word) and its stage negotiation; the customer "
     "got a mail naming that price and no stale quote; the account's other deals are untouched. From level 4 the "
-    "manager (a line of a work notes page) sees the price too, by any door, and no other; at 5 the manager's later "
-    "chat reply changes the discount and a reminder to chase the signature a week later at 10 is set.",
+    "manager (a line of a work notes page) sees the price too, by any door, and no other, and the manager's later "
+    "word in their DM changes the discount; at 5 a reminder to chase the signature a week later at 10 is set.",
     generate=generate,
     check=check,
     oracle=oracle,

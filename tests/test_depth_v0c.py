@@ -135,13 +135,13 @@ def test_deal_confirm_the_agreement_is_deep_among_three_live_deals_and_the_rule_
         assert "price" not in line and "confirm" not in line
         old = [n for n in notes if "Price confirmations to customers" in n["body"]]
         assert len(old) == 1 and old[0]["title"] != f["rule_note"]
-        if level == 5:  # the manager's reply names neither the account, the deal nor the contact
-            chat = [m for m in world.services["chat"].table("messages").values() if m["channel"] == f["boss_channel"]]
-            reply = [m for m in chat if f["boss_name"] in m["sender"]]
-            assert len(reply) == 1 and reply[0]["time"] <= now - days * clock.DAY
-            title = crm.table("deals")[f["deal"]]["title"]
-            first = f["email"].split(".")[0]
-            assert not any(w.lower() in reply[0]["text"].lower() for w in (f["account"], title, first))
+        # the manager's word (s33: at 4 and 5, among their lines about other matters) names neither the account,
+        # the deal nor the contact
+        reply = world.services["chat"].table("messages")[f["word"]]
+        assert reply["channel"] == f["boss_channel"] and reply["time"] <= now - days * clock.DAY
+        title = crm.table("deals")[f["deal"]]["title"]
+        first = f["email"].split(".")[0]
+        assert not any(w.lower() in reply["text"].lower() for w in (f["account"], title, first))
 
 
 @pytest.mark.parametrize("level", [4, 5])

@@ -167,8 +167,14 @@ def test_crm_followup_rule_the_obvious_words_list_only_an_expired_note(difficult
         try:
             f = ep.facts
             notes = ep.world.services["notes"].table("notes")
-            push, rule = notes[f["push_note"]], notes[f["rule_note"]]
-            assert push["updated"] < rule["updated"] and "push only" in push["body"]
+            push = notes[f["push_note"]]
+            assert "push only" in push["body"]
+            if "rule_note" not in f:  # the mail variant at 4-5: the rule is the manager's mail and a sent mail's aside
+                for word in ("customer", "call", "follow"):
+                    assert f["push_note"] in {n["id"] for n in ep.call("notes.list", query=word, limit=100)["items"]}
+                continue
+            rule = notes[f["rule_note"]]
+            assert push["updated"] < rule["updated"]
             for word in ("customer", "call", "follow"):
                 listed = {n["id"] for n in ep.call("notes.list", query=word, limit=100)["items"]}
                 assert f["rule_note"] not in listed and f["push_note"] in listed, word

@@ -376,3 +376,32 @@ def texts_among(
 
     others = lines_about(ctx, refer, n_others, at, pool=pool)
     return str(word_among(ctx, send, at, word, others, spread=3 * clock.DAY))
+
+
+# --- session 33, s33-amendD ---
+def texts_around(
+    ctx: Ctx,
+    number: str,
+    at: int,
+    word: str,
+    n_others: int,
+    refer: Refer,
+    *,
+    pool: Sequence[tuple[str, str]] = PLAIN,
+    spread: int = 3 * clock.DAY,
+) -> str:
+    """:func:`texts_among` with every other text's reference older than the earliest text (``spread`` before
+    ``at``): no line speaks of something that came in after it was sent (document-request, address-update).
+    The word's id."""
+
+    def send(t: int, text: str) -> str:
+        return str(plant.sms(ctx, t, number, text)["id"])
+
+    others = lines_about(ctx, refer, n_others, at - spread, pool=pool)
+    return str(word_among(ctx, send, at, word, others, spread=spread))
+
+
+def came_in_the(thing: str, t: int) -> str:
+    """ "the {thing} that came in at 10:42 on the 12th": a :data:`Refer` by minute and day of the month, for
+    matters within a few weeks where a month's name could be one of the matter's words (a payslip's month)."""
+    return f"the {thing} that came in at {clock.fmt(t)[-5:]} on the {day_ordinal(t)}"
