@@ -139,3 +139,106 @@ def test_inbox_d5_the_booker_untold_fails(variant):
     at = steps.index(next(s for s in steps if "calendar.update_event" in s))
     verdict = _play(env, steps[: at + 1] + [told] + steps[at + 1 :])  # by chat or mail is fine too
     assert verdict["passed"] and not verdict["violations"], verdict
+
+
+# ---- weekly-report --------------------------------------------------------------------------------------
+def _wr(level: int, seed: int):
+    env = _at_level("weekly-report", level, seed)
+    return env, env.world, env.scenario.facts
+
+
+def _wr_word(world, f) -> tuple[str, dict]:
+    word = f["word"]
+    if word["door"] == "chat":
+        rec = world.services["chat"].table("messages")[word["msg"]]
+        return rec["text"], rec
+    rec = world.services["workmail"].table("messages")[word["msg"]]
+    return rec["body"], rec
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_weekly_report_the_players_searches_miss_the_colleague_s_word(level):
+    from claw_gym.envs.weekly_report import ACCOUNTS
+
+    for seed in range(3):
+        env, world, f = _wr(level, seed)
+        msg = f["word"]["msg"]
+        boss = next(p for p in world.persona.people if p.email == f["boss"])
+        for who in (boss.name, boss.first, boss.email):
+            assert msg not in _found(env, person=who), who
+        for text in [*ACCOUNTS, "accounts", "handover", "swap", "from now on", "after all"]:
+            assert msg not in _found(env, text), text
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_weekly_report_the_word_names_no_account_and_its_date_fits_one_mail(level):
+    from claw_gym.envs.weekly_report import ACCOUNTS
+
+    for seed in range(3):
+        env, world, f = _wr(level, seed)
+        text, rec = _wr_word(world, f)
+        assert f["word"]["line"][1:] in text
+        assert not [a for a in ACCOUNTS if a.lower() in text.lower()]
+        assert "after all" not in text and "from now on" not in text
+        mate = f["word"]["mate"].split()[0]
+        # the date resolves to one mail: the manager's only mail that day, the one that moves accounts to the mate
+        day = text.split("the mail of ", 1)[1].split(":")[0]
+        mails = world.services["workmail"].table("messages").values()
+        that_day = [m for m in mails if oblique.day_month(m["time"]) == day and m["time"] < rec["time"]]
+        theirs = [m for m in that_day if m["from"] == f["boss"]]
+        assert len(theirs) == 1 and [m for m in that_day if mate in m["body"]] == theirs
+        handover = theirs[0]
+        assert f"{mate} has the last word on what they can take on" in handover["body"]  # whose say, before
+        assert f["kept"] in handover["body"] and f["former"][0] in handover["body"]
+        k = "first" if handover["body"].index(f["kept"]) < handover["body"].index(f["former"][0]) else "second"
+        assert f"the {k} stays with you" in text
+        # the mate's same-shaped lines about other mails of other days
+        if f["word"]["door"] == "chat":
+            lines = [
+                m["text"] for m in world.services["chat"].table("messages").values() if m["sender"] == f["word"]["mate"]
+            ]
+        else:
+            lines = [m["body"] for m in mails if m["from"] == rec["from"] and m["subject"] == "Quick one"]
+        shaped = [ln for ln in lines if "the mail of " in ln]
+        assert len(shaped) >= 4 and len({ln.split("the mail of ")[1].split(":")[0] for ln in shaped}) == len(shaped)
+
+
+def _wr_report(f: dict, totals: dict) -> str:
+    return f"PIPELINE: {totals['pipeline']:.2f}\nWON: {totals['won']:.2f}\nUNSOLVED TICKETS: {totals['tickets']}\n"
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_weekly_report_the_mail_without_the_word_fails_and_the_oracle_passes(level):
+    env, world, f = _wr(level, 1)
+    verdict = _play(env, env.oracle_actions())
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    f = env.scenario.facts
+    assert f["kept"] in f["mine"] and f["kept"] not in f["former"]  # the word keeps one of the two moved accounts
+    for stale in f["stale"]:  # the old note's list; the manager's mail without the colleague's word (the players')
+        env.reset(seed=1)
+        body = f"Pipeline {stale['pipeline']:,.2f} EUR, won {stale['won']:,.2f} EUR"
+        steps = [
+            A.api("files.write", path=f["path"], content=_wr_report(f, stale)),
+            A.api("workmail.send", to=[f["boss"]], subject="Weekly numbers", body=body),
+            A.finish("done"),
+        ]
+        failed = _failed(_play(env, steps))
+        assert {
+            "pipeline figure is right",
+            "won figure is right",
+            "the manager got the pipeline and won figures",
+        } <= set(failed), failed
+    env.reset(seed=1)
+    steps = [
+        A.api("files.write", path=f["path"], content=_wr_report(f, f)),
+        A.api(
+            "workmail.send",
+            to=[f["boss"]],
+            subject="Weekly numbers",
+            body=f"Pipeline {f['pipeline']:,.2f} EUR, won {f['won']:,.2f} EUR",
+        ),
+        A.finish("done"),
+    ]
+    verdict = _play(env, steps)
+    assert verdict["passed"] and not verdict["violations"], verdict
