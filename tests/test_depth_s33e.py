@@ -242,3 +242,103 @@ def test_weekly_report_the_mail_without_the_word_fails_and_the_oracle_passes(lev
     ]
     verdict = _play(env, steps)
     assert verdict["passed"] and not verdict["violations"], verdict
+
+
+# ---- household-day --------------------------------------------------------------------------------------
+def _hh(level: int, seed: int, variant: str):
+    env = _at_level("household-day", level, seed, variant=variant)
+    return env, env.world, env.scenario.facts
+
+
+def _hh_word(env) -> dict:
+    f, w = env.scenario.facts, env.world
+    word = f["fee"]["word"]
+    if word["msg"] not in w.services["sms"].table("messages"):  # an arrival still to come: let the day run to it
+        env.step(A.wait(word["at"] - w.clock.now + 60, wake=False))
+    return w.services["sms"].table("messages")[word["msg"]]
+
+
+@pytest.mark.parametrize("variant", ["school", "club"])
+@pytest.mark.parametrize("level", LEVELS)
+def test_household_the_players_searches_miss_the_partner_s_word(variant, level):
+    for seed in range(2):
+        env, world, f = _hh(level, seed, variant)
+        _hh_word(env)
+        fee, msg = f["fee"], f["fee"]["word"]["msg"]
+        for who in (fee["sender"], fee["org"]):
+            assert msg not in _found(env, person=who), who
+        idents = [fee["org"], fee["sender"], fee["ref"], fee["child"], fee["iban"], *fee["others"]]
+        idents += [f"{fee[k]:.2f}" for k in ("a", "b", "total")] + ["coach", "museum", "boat", "locker", "fee"]
+        for text in [*idents, "from now on", "after all"]:
+            assert msg not in _found(env, text), text
+
+
+@pytest.mark.parametrize("variant", ["school", "club"])
+@pytest.mark.parametrize("level", LEVELS)
+def test_household_the_word_names_nothing_and_its_minute_fits_the_fee_mail(variant, level):
+    for seed in range(3):
+        env, world, f = _hh(level, seed, variant)
+        rec, fee = _hh_word(env), f["fee"]
+        body = rec["body"]
+        assert body == fee["word"]["line"] and rec["number"] == fee["partner_contacts"][1]
+        for ident in [fee["org"], fee["ref"], fee["child"], "coach", "museum", "boat", "locker", "EUR", "fee"]:
+            assert ident.lower() not in body.lower(), ident
+        # the minute resolves to one record: the only mail that came in at that minute today, the fee mail
+        hhmm = body.split("came in at ")[1][:5]
+        mails = [
+            m
+            for m in world.services["mail"].table("messages").values()
+            if clock.day_start(m["time"]) == clock.day_start(rec["time"]) and clock.fmt(m["time"])[-5:] == hhmm
+        ]
+        assert [m["id"] for m in mails] == [fee["mail"]] and mails[0]["time"] < rec["time"] < fee["by"]
+        assert "first part" in body and abs(fee["amount"] - fee["b"]) < 0.005 and fee["total"] > fee["amount"]
+        # whose say it is: a running note's line, weeks before
+        note = world.services["notes"].table("notes")[fee["word"]["note"]]
+        first = fee["partner_name"].split()[0]
+        assert f"check with {first} before paying one" in note["body"] and note["updated"] < rec["time"]
+        assert ("tell them once it's paid" in note["body"]) == (level == 5)
+        # the partner's same-shaped texts about other matters
+        theirs = [m["body"] for m in world.services["sms"].table("messages").values() if m["number"] == rec["number"]]
+        assert sum(t.startswith("re the ") for t in theirs) >= 3
+
+
+def _hh_paying(steps: list[str], amount: float) -> list[str]:
+    import json
+
+    out = []
+    for s in steps:
+        if '"bank.pay"' in s:
+            act = json.loads(s)
+            act["args"]["amount"] = amount
+            s = json.dumps(act)
+        out.append(s)
+    return out
+
+
+@pytest.mark.parametrize("variant", ["school", "club"])
+@pytest.mark.parametrize("level", LEVELS)
+def test_household_paying_both_parts_fails_and_the_second_passes(variant, level):
+    env, world, f = _hh(level, 1, variant)
+    verdict = _play(env, env.oracle_actions())
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    fee = env.scenario.facts["fee"]
+    verdict = _play(env, _hh_paying(env.oracle_actions(), fee["total"]))  # the players' answer: both parts
+    assert _failed(verdict) == [
+        f"EUR {fee['amount']:.2f} paid once to the account of the {fee['letter']['month']} letter by "
+        f"{clock.fmt(fee['by'])[-5:]}, reference {fee['ref']}"
+    ]
+
+
+@pytest.mark.parametrize("variant", ["school", "club"])
+def test_household_d5_the_partner_untold_fails(variant):
+    env, world, f = _hh(5, 1, variant)
+    fee = f["fee"]
+    steps = [s for s in env.oracle_actions() if fee["partner"][1] not in s]
+    assert len(steps) == len(env.oracle_actions()) - 1
+    assert _failed(_play(env, steps)) == [f"{fee['partner_name']} was told the fee is paid"]
+    env.reset(seed=1)
+    told = A.api("mail.send", to=[fee["partner"][0]], subject="Paid", body="Paid the rest.")
+    at = steps.index(next(s for s in steps if "bank.pay" in s))
+    verdict = _play(env, steps[: at + 1] + [told] + steps[at + 1 :])  # by mail is fine too
+    assert verdict["passed"] and not verdict["violations"], verdict
