@@ -342,3 +342,101 @@ def test_household_d5_the_partner_untold_fails(variant):
     at = steps.index(next(s for s in steps if "bank.pay" in s))
     verdict = _play(env, steps[: at + 1] + [told] + steps[at + 1 :])  # by mail is fine too
     assert verdict["passed"] and not verdict["violations"], verdict
+
+
+# ---- todo-export ----------------------------------------------------------------------------------------
+def _te(level: int, seed: int, variant: str):
+    env = _at_level("todo-export", level, seed, variant=variant)
+    return env, env.world, env.scenario.facts
+
+
+def _te_text(env, fmt: str) -> str:
+    from claw_gym.envs.todo_export import expected
+
+    f = env.scenario.facts
+    return f"# {f['list']} tasks\n\n" + "\n".join(expected(env.world, {**f, "date_fmt": fmt})) + "\n"
+
+
+@pytest.mark.parametrize("variant", ["open", "with-done"])
+@pytest.mark.parametrize("level", LEVELS)
+def test_todo_export_the_players_searches_miss_the_partner_s_word(variant, level):
+    for seed in range(3):
+        env, world, f = _te(level, seed, variant)
+        msg = f["word"]["msg"]
+        me = world.persona.me
+        named = next(p for p in world.persona.people if p.email == f["to"][0])
+        for who in (me.name, me.first, named.name, named.first, named.email):
+            assert msg not in _found(env, person=who), who
+        items = world.services["todo"].table("items")
+        titles = [items[i]["title"] for i in f["ids"]]
+        for text in [f["list"], *titles, "to-do", "todo", "export", "print", "from now on", "after all"]:
+            assert msg not in _found(env, text), text
+
+
+@pytest.mark.parametrize("variant", ["open", "with-done"])
+@pytest.mark.parametrize("level", LEVELS)
+def test_todo_export_the_word_names_no_list_and_its_time_fits_one_sent_mail(variant, level):
+    from claw_gym.envs.todo_export import LISTS
+
+    for seed in range(3):
+        env, world, f = _te(level, seed, variant)
+        mails = world.services["mail"].table("messages")
+        rec = mails[f["word"]["msg"]]
+        assert f["word"]["line"][1:] in rec["body"]
+        for word in [*LISTS, "list", "to-do", "print"]:
+            assert word not in rec["body"].split(":", 1)[0].lower(), word  # the reference names no list
+        assert not [n for n in LISTS if n in rec["body"].lower()]
+        # its time and date resolve to one mail the person sent: the earlier printed list, to the partner
+        when = rec["body"].split("sent out at ")[1].split(":")[0:2]
+        hhmm, day = when[0] + ":" + when[1][:2], when[1].split(" on ")[1]
+        sent = [
+            m
+            for m in mails.values()
+            if m.get("folder") == "sent"
+            and clock.fmt(m["time"])[-5:] == hhmm
+            and oblique.day_month(m["time"]) == day
+            and m["time"] < rec["time"]
+        ]
+        assert [m["id"] for m in sent] == [f["word"]["sent"]] and rec["from"] in sent[0]["to"]
+        # whose word goes on the layout: the rule's own line, written before
+        first = f["word"]["partner"].split()[0]
+        rule = next(n for n in world.services["notes"].table("notes").values() if "When I print a to-do" in n["body"])
+        assert f"{first} reads them on the fridge: their word goes on the layout" in rule["body"]
+        assert rule["updated"] < sent[0]["time"]
+        assert f["date_fmt"] == "%d.%m.%Y" and ("copy me in" in rec["body"]) == (level == 5)
+        # the partner's same-shaped mails about other matters
+        theirs = [m for m in mails.values() if m["from"] == rec["from"] and m["subject"] == rec["subject"]]
+        assert len(theirs) >= 4 and all(m["body"].split("\n\n")[1].startswith("Re ") for m in theirs)
+
+
+@pytest.mark.parametrize("variant", ["open", "with-done"])
+@pytest.mark.parametrize("level", LEVELS)
+def test_todo_export_the_rule_s_own_dates_fail_and_the_partner_s_pass(variant, level):
+    env, world, f = _te(level, 1, variant)
+    verdict = _play(env, env.oracle_actions())
+    assert verdict["passed"] and not verdict["violations"], verdict
+    for fmt, ok in (("%Y-%m-%d", False), ("%d.%m.%Y", True)):
+        env.reset(seed=1)
+        text = _te_text(env, fmt)
+        steps = [
+            A.api("files.write", path=f["path"], content=text),
+            A.api("mail.send", to=f["to"], subject="list", body=text),
+            A.finish("done"),
+        ]
+        verdict = _play(env, steps)
+        if ok:
+            assert verdict["passed"] and not verdict["violations"], verdict
+        else:
+            assert "the task lines are exactly the list's tasks in the note's format and order" in _failed(verdict)
+
+
+def test_todo_export_d5_the_partner_left_uncopied_fails():
+    env, world, f = _te(5, 1, "open")
+    assert len(f["to"]) == 2
+    text = _te_text(env, f["date_fmt"])
+    steps = [
+        A.api("files.write", path=f["path"], content=text),
+        A.api("mail.send", to=f["to"][:1], subject="list", body="Attached.", attachments=[f["path"]]),
+        A.finish("done"),
+    ]
+    assert _failed(_play(env, steps)) == ["a copy was mailed to them"]
