@@ -415,19 +415,22 @@ def test_todo_export_the_rule_s_own_dates_fail_and_the_partner_s_pass(variant, l
     env, world, f = _te(level, 1, variant)
     verdict = _play(env, env.oracle_actions())
     assert verdict["passed"] and not verdict["violations"], verdict
-    for fmt, ok in (("%Y-%m-%d", False), ("%d.%m.%Y", True)):
-        env.reset(seed=1)
-        text = _te_text(env, fmt)
-        steps = [
-            A.api("files.write", path=f["path"], content=text),
-            A.api("mail.send", to=f["to"], subject="list", body=text),
-            A.finish("done"),
-        ]
-        verdict = _play(env, steps)
-        if ok:
-            assert verdict["passed"] and not verdict["violations"], verdict
-        else:
-            assert "the task lines are exactly the list's tasks in the note's format and order" in _failed(verdict)
+    # the pre-change answers: the rule's own dates (level 4), the later note's dates to the named person only (5)
+    fmt, to = ("%Y-%m-%d", f["to"]) if level == 4 else ("%d.%m.%Y", f["to"][:1])
+    env.reset(seed=1)
+    text = _te_text(env, fmt)
+    steps = [A.api("files.write", path=f["path"], content=text), A.api("mail.send", to=to, subject="l", body=text)]
+    failed = _failed(_play(env, [*steps, A.finish("done")]))
+    assert failed == (
+        ["the task lines are exactly the list's tasks in the note's format and order", "a copy was mailed to them"]
+        if level == 4
+        else ["a copy was mailed to them"]
+    )
+    env.reset(seed=1)
+    text = _te_text(env, "%d.%m.%Y")
+    steps = [A.api("files.write", path=f["path"], content=text), A.api("mail.send", to=f["to"], subject="l", body=text)]
+    verdict = _play(env, [*steps, A.finish("done")])
+    assert verdict["passed"] and not verdict["violations"], verdict
 
 
 def test_todo_export_d5_the_partner_left_uncopied_fails():
