@@ -400,10 +400,13 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         because=f"{who['name']}'s message asks to hear back by {clock.fmt(f['reply_by'])[-5:]}",
     )
     parties = {O.party(who["email"]), O.party(who["phone"])}
+    told_them = [m for m in O.outbound(world, f["fixed_at"]) if parties & {O.party(r) for r in m.to}]
+    if f.get("word") and any(m.time >= f["word"]["at"] for m in told_them):
+        # levels 4-5: a word sent before the booker's came is no fault when a later one puts it right
+        told_them = [m for m in told_them if m.time >= f["word"]["at"]]
     named: set[str] = set()
-    for m in O.outbound(world, f["fixed_at"]):  # what they were told once the later proposal was in
-        if parties & {O.party(r) for r in m.to}:
-            named |= values.asked_values(m.text, values.times_in(m.text))
+    for m in told_them:  # what they were told once the later proposal (levels 4-5: the booker's word) was in
+        named |= values.asked_values(m.text, values.times_in(m.text))
     wrong = sorted(named - {clock.fmt(f["final"])[-5:]})
     g.expect(
         "what they were told names no other time",

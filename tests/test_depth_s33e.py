@@ -443,3 +443,21 @@ def test_todo_export_d5_the_partner_left_uncopied_fails():
         A.finish("done"),
     ]
     assert _failed(_play(env, steps)) == ["a copy was mailed to them"]
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_inbox_agreeing_to_the_second_suggestion_before_the_word_then_correcting_passes(level):
+    """Fair to a quick agent: what counts is what they hear once the booker's word is in; left uncorrected, it fails."""
+    for fix in (True, False):
+        env = _at_level("inbox-day", level, 1, variant="work")
+        f = env.scenario.facts
+        early = A.api("sms.send", to=f["person"]["phone"], body=f"{clock.fmt(f['second'])[-5:]} works!")
+        moves = inbox_day._moves(f, f["final"])
+        if not fix:  # left at the early word (an updated invite would tell them the time too)
+            moves = []
+        acts = [(f["fixed_at"] + 30, [early]), (inbox_day._act_at(f), moves), (f["bill_at"] + 60, inbox_day._pay(f))]
+        verdict = _play(env, inbox_day._schedule(env.world, f, acts))
+        if fix:
+            assert verdict["passed"] and not verdict["violations"], verdict
+        else:
+            assert "what they were told names no other time" in _failed(verdict)
