@@ -22,6 +22,13 @@ fourth account they believe is the fund's now: no letter of the sender's, so it 
 any of those three is a violation. The visit moves twice: after the firm's text, the landlord (who arranges
 it) mails again, under a subject that names nothing, with the time it is in the end, whatever the firm
 texted: the calendar entry covers that time, neither the landlord's first window nor the firm's.
+
+At 4-5 (session 33) a running note's line, weeks back, says the partner pays part of these costs and is to
+be asked before paying one (at 5: and told once it's paid); minutes after the fee mail comes in the partner
+texts "re the mail that came in at 10:42: I've paid the first part, you just do the second", naming no
+amount, sender or purpose, among their same-shaped texts about other household matters (:mod:`.kit.oblique`):
+only the second part is paid (at 5 the partner hears it is done), so neither a search on the sender, the
+amounts or the reference nor "from now on" / "after all" lands on the word.
 """
 
 from __future__ import annotations
@@ -30,12 +37,13 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
+from claw_gym.persona import Person
 from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, bulk, checks, day, notation, plant, records
+from .kit import arrivals, bulk, checks, day, notation, oblique, plant, records
 
 COURIERS = [("ParcelPoint", "+1 555 010 4411"), ("SwiftDrop", "+1 555 010 7720"), ("Postline", "+1 555 010 3308")]
 FIRMS = [("Brightwater Plumbing", "+1 555 014 2290"), ("Heatwell Services", "+1 555 014 8812")]
@@ -82,6 +90,19 @@ HEARSAY = {
     "school": "Hi! For the trip money - the class fund is on {iban} now I think, that's where I paid last time x",
     "club": "fyi the club takes fees on {iban} now, paid mine there last week",
 }
+
+
+#: levels 4-5: the running note's line that gives the partner a say on these payments (at 5: and to be told)
+SPLIT = {
+    "school": "{first} covers part of the school costs from their account: check with {first} before paying one",
+    "club": "{first} pays part of the club fees from their account: check with {first} before paying one",
+}
+TELL_PARTNER = ", and tell them once it's paid"
+#: levels 4-5: the partner's word on the fee mail, by the minute it came in only: they paid the first part
+PAID_PART = [
+    "re {ref}: I've paid the first part from my account, you just do the second",
+    "re {ref}: the first part is done, I paid it - only the second is left for you",
+]
 
 
 def _fee(ctx: Ctx) -> dict[str, Any]:
@@ -280,6 +301,9 @@ def generate(ctx: Ctx) -> Scenario:
             "final_at": t_final,
             "first": vday + 9 * clock.HOUR,
         }
+    split: dict[str, Any] = {"partner_contacts": []}
+    if hard:  # the partner's say (a running note's line) and their word: they paid the first part
+        split = _partner_word(ctx, partner, t_fee, fee)
     noise = []
     for k, t in enumerate(ts[4:]):
         if k == 0:
@@ -303,7 +327,7 @@ def generate(ctx: Ctx) -> Scenario:
             "trigger_at": t_parcel,
             "parcel": {"id": parcel, "number": courier_no, "by": rebook_by, "at": t_parcel},
             "offered": [clock.fmt_date(d) for d in offered],
-            "fee": {**fee, "mail": fee_mail, "at": t_fee, "by": pay_by, "iban": fee["letter"]["iban"]},
+            "fee": {**fee, "mail": fee_mail, "at": t_fee, "by": pay_by, "iban": fee["letter"]["iban"], **split},
             "visit": {
                 "mail": visit,
                 "fix": fix,
@@ -319,10 +343,39 @@ def generate(ctx: Ctx) -> Scenario:
             "noise": noise,
             "noise_at": ts[4:],
             "before": records.ids_now(ctx, ("calendar", "entries")),
+            "deadline": last + clock.MINUTE,
         },
         deadline=last + clock.MINUTE,
         trigger=f"parcel text at {clock.fmt(t_parcel)}, fee mail at {clock.fmt(t_fee)}, visit at {clock.fmt(t_visit)}",
     )
+
+
+def _partner_word(ctx: Ctx, partner: Person, t_fee: int, fee: dict[str, Any]) -> dict[str, Any]:
+    """Levels 4-5: a running note's line (weeks back) says the partner pays part of these costs and is to be asked
+    first (at 5: and told once it is paid); minutes after the fee mail comes in, the partner texts that they paid
+    its first part, naming the mail only by the minute it came in, among their same-shaped texts about other
+    matters (earlier days, and one later today). What is left to pay, and the facts for the checks."""
+    rule = SPLIT["school" if fee["school"] else "club"].format(first=partner.first)
+    rule += TELL_PARTNER if ctx.difficulty >= 5 else ""
+    note = day.note_with_line(ctx, rule, day.past(ctx, int(ctx.rng.integers(20, 50))), extra=3)
+    refer = oblique.came_in(ctx.now)
+    at = t_fee + int(ctx.rng.integers(8, 20)) * clock.MINUTE + int(ctx.rng.integers(1, 59))
+    line = ctx.pick(PAID_PART).format(ref=refer("mail", t_fee))
+
+    def send(t: int, text: str) -> str:
+        if t > ctx.now:
+            return arrivals.arrive_sms(ctx, t, partner.phone, text)
+        return str(plant.sms(ctx, t, partner.phone, text)["id"])
+
+    msg = oblique.word_in_day(ctx, send, at, line, refer, pool=oblique.HOME_OTHERS, weekdays=False)
+    return {
+        "amount": fee["b"],  # the second part: the partner paid the first
+        "total": fee["amount"],
+        "word": {"msg": msg, "line": line, "at": at, "note": note},
+        "partner": [partner.email, partner.phone] if ctx.difficulty >= 5 else [],
+        "partner_name": partner.name,
+        "partner_contacts": [partner.email, partner.phone],
+    }
 
 
 def _free_now(ctx: Ctx, d: int) -> bool:
@@ -379,20 +432,27 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         and fee["ref"].lower() in t["reference"].lower()
     ]
     moved = bool(fee.get("hearsay"))  # levels 4-5: the letter that moved the account decides
+    because = (
+        "today's mail gives the two parts, the time and the letter; the letter gives the account and what to quote"
+    )
+    if moved:
+        because = (
+            f"today's mail gives the two parts and the time; the sender's {fee['letter']['month']} letter moved the "
+            "account to this one, says what to quote, and that bank details change only by its letters (the "
+            "older letter's account was replaced, the other letter's is for something else, a text is no letter)"
+        )
+    if "word" in fee:
+        because += (
+            f"; {fee['partner_name']} (who, by the running note, pays part of these costs and is asked first) "
+            "texted that they paid the first part: the second is left"
+        )
     g.expect(
         f"EUR {fee['amount']:.2f} paid once to the account of the {fee['letter']['month']} letter by "
         f"{clock.fmt(fee['by'])[-5:]}, reference {fee['ref']}",
         len(good) == 1 and len(pays) == 1,
         "; ".join(f"{-t['amount']:.2f} at {clock.fmt(t['time'])} ref {t['reference']!r}" for t in pays)
         or "nothing paid to that account",
-        because=(
-            f"today's mail gives the two parts and the time; the sender's {fee['letter']['month']} letter moved the "
-            "account to this one, says what to quote, and that bank details change only by its letters (the "
-            "older letter's account was replaced, the other letter's is for something else, a text is no letter)"
-        )
-        if moved
-        else "today's mail gives the two parts, the time and the letter; the letter gives the account and "
-        "what to quote",
+        because=because,
     )
     v = f["visit"]
     mine = records.agent_rows(world, "calendar", "entries", f["before"]["calendar.entries"])
@@ -414,6 +474,14 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         "; ".join(told) or "not reached in time",
         because=f"the landlord's mail asks to confirm by {clock.fmt(v['by'])[-5:]}",
     )
+    if fee.get("partner"):  # level 5: the note asks to tell the partner once it is paid
+        heard = day.reached_between(world, fee["partner"], fee["word"]["at"], f["deadline"])
+        g.expect(
+            f"{fee['partner_name']} was told the fee is paid",
+            bool(heard),
+            "; ".join(heard) or "not told",
+            because=f"the running note asks to tell {fee['partner_name'].split()[0]} once it's paid",
+        )
     others = [i for i in fee["others"] if checks.paid(world, i)]
     g.forbid("paid an account from another letter", bool(others), ", ".join(others))
 
@@ -434,12 +502,13 @@ def _plan(world: World, f: dict[str, Any], visit_at: int) -> list[str]:
             ],
         ),
         (
-            fee["at"] + 60,
+            fee["word"]["at"] + 60 if "word" in fee else fee["at"] + 60,
             [
                 A.api("mail.get", id=fee["mail"]),
                 A.api("mail.search", query=fee["sender"]),
                 A.api("mail.get", id=fee["letter"]["id"]),
                 A.api("bank.pay", iban=fee["iban"], amount=fee["amount"], reference=fee["ref"], name=fee["org"]),
+                *([A.api("sms.send", to=fee["partner"][1], body="Paid the rest of it.")] if fee.get("partner") else []),
             ],
         ),
         (v["at"] + 60, [A.api("mail.get", id=v["mail"]), A.api("notes.list", query="calendar")]),
@@ -499,6 +568,6 @@ FAMILY = Family(
     stale_oracle=stale_oracle,
     footprint=Footprint(
         owns=(Own("mail.messages", ids=("noise",)),),
-        parties=("parcel.number", "fee.iban", "fee.sender", "visit.landlord", "visit.firm"),
+        parties=("parcel.number", "fee.iban", "fee.sender", "visit.landlord", "visit.firm", "fee.partner_contacts"),
     ),
 )

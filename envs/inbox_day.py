@@ -26,12 +26,13 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
+from claw_gym.persona import Person
 from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, checks, day, footers, plant, records
+from .kit import arrivals, checks, day, footers, oblique, plant, records
 
 PROVIDERS = [
     ("Volt Energy", "billing@voltenergy.example"),
@@ -56,6 +57,25 @@ NEWS = [
     ("Tips to cut your bill", "Small changes at home can lower your energy use by up to 15 percent."),
 ]
 MEET = {"personal": ["lunch", "coffee", "dinner"], "work": ["budget sync", "roadmap review", "1:1"]}
+#: levels 4-5: who booked the meeting, in the entry's notes (the partner booked the table, the manager set up the
+#: sync); at 5 they also want to hear where it ends up
+BOOKED = {
+    "personal": "{name} booked the table - changes go through {first}.",
+    "work": "Set up by {name} - changes go through {first}.",
+}
+TELL_BOOKER = " Let {first} know if it moves."
+#: levels 4-5: the booker's word on the move, by the meeting's day of the month only (no person, place, meeting
+#: or time): the first suggestion stands, the second clashes
+PICKS = {
+    "personal": [
+        "re the {day}: their first suggestion is fine, not the second - I've got the car then",
+        "re the {day}: go with their first suggestion, the second one clashes with my dentist",
+    ],
+    "work": [
+        "re the {day}: their first suggestion works, not the second - the room is taken then",
+        "re the {day}: take their first suggestion, the second clashes with the board prep",
+    ],
+}
 
 
 def _iban(ctx: Ctx) -> str:
@@ -201,12 +221,17 @@ def generate(ctx: Ctx) -> Scenario:
     start = ctx.at(
         int(ctx.rng.integers(2, 5)), int(ctx.rng.integers(11, 16)), ctx.pick([0, 30])
     )  # meetings sit on the half hour
+    booked = ""
+    if ctx.difficulty >= 4:  # who booked it, and that changes go through them (at 5: tell them where it ends up)
+        booked = BOOKED[ctx.variant].format(name=kin.name, first=kin.first)
+        booked += TELL_BOOKER.format(first=kin.first) if ctx.difficulty >= 5 else ""
     entry = ctx.svc("calendar").add(
         f"{what.capitalize()} with {person.first}" if not work else f"{what.capitalize()} ({person.first})",
         start,
         start + clock.HOUR,
         attendees=[person.email],
         location="" if work else "Cafe Lumen",
+        notes=booked,
     )
     asked = start + clock.DAY + ctx.pick([-60, -30, 30, 60]) * clock.MINUTE
     final = asked + ctx.pick([30, 90, -90, -120]) * clock.MINUTE
@@ -272,6 +297,10 @@ def generate(ctx: Ctx) -> Scenario:
             reads.append((t, "mail", extra_ids[-1]))
     # judged once every deadline has passed and the day's last arrival has been seen (checks use each window)
     deadline = max(reply_by, pay_by, ts[-1] + 30 * clock.MINUTE) + clock.MINUTE
+    second, word = asked, {}  # the suggestion that is not the answer: the one the correction replaced
+    if ctx.difficulty >= 4:  # the booker's word: the first suggestion stands
+        word = _booker_word(ctx, kin, start, t_fix)
+        final, second = asked, final
     return Scenario(
         None,
         {
@@ -285,6 +314,12 @@ def generate(ctx: Ctx) -> Scenario:
             "start": start,
             "asked": asked,
             "final": final,
+            "second": second,
+            "word": word,
+            "booker": [kin.email, kin.phone, "#" + oblique.dm_channel(kin.first)] if ctx.difficulty >= 4 else [],
+            "tell_booker": ctx.difficulty >= 5,
+            "deadline": deadline,
+            "booker_name": kin.name,
             "person": {"name": person.name, "email": person.email, "phone": person.phone},
             "request": req,
             "correction": corr,
@@ -300,6 +335,29 @@ def generate(ctx: Ctx) -> Scenario:
         trigger=f"{person.name} asks to move a meeting at {clock.fmt(t_req)}; {plan['name']} reminder at "
         f"{clock.fmt(t_bill)}",
     )
+
+
+def _booker_word(ctx: Ctx, kin: Person, start: int, fixed: int) -> dict[str, Any]:
+    """Levels 4-5: the booker settles the move minutes after the second suggestion came, by the meeting's day of
+    the month only, among their same-shaped lines about other matters (the manager in their DM, the partner in
+    their texts: earlier days, and one later the same day). The line, its id and time."""
+    at = fixed + int(ctx.rng.integers(6, 16)) * clock.MINUTE + int(ctx.rng.integers(1, 59))
+    line = ctx.pick(PICKS[ctx.variant]).format(day=oblique.day_ordinal(start))
+    refer = oblique.came_in(ctx.now)
+    work = ctx.variant == "work"
+
+    def send(t: int, text: str) -> str:
+        if work:
+            if t > ctx.now:
+                return day.arrive_chat(ctx, t, oblique.dm_channel(kin.first), kin.name, text)
+            return str(plant.chat(ctx, t, oblique.dm_channel(kin.first), kin.name, text)["id"])
+        if t > ctx.now:
+            return arrivals.arrive_sms(ctx, t, kin.phone, text)
+        return str(plant.sms(ctx, t, kin.phone, text)["id"])
+
+    pool = oblique.PLAIN if work else oblique.HOME_OTHERS
+    msg = oblique.word_in_day(ctx, send, at, line, refer, pool=pool, weekdays=work)
+    return {"line": line, "msg": msg, "at": at, "door": "chat" if work else "sms"}
 
 
 def _entries_with(world: World, f: dict[str, Any]) -> list[dict]:
@@ -319,12 +377,19 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     who = f["person"]
     rows = _entries_with(world, f)
     at_final = [r for r in rows if r["start"] == f["final"]]
-    stale = [r for r in rows if r["start"] in (f["start"], f["asked"])]
+    stale = [r for r in rows if r["start"] in (f["start"], f.get("second", f["asked"]))]
+    booker = f.get("booker_name", "")
     g.expect(
-        "the meeting is moved to the time the later message proposes",
+        "the meeting is moved to the time the booker's word picks"
+        if f.get("word")
+        else "the meeting is moved to the time the later message proposes",
         bool(at_final) and not stale,
         "; ".join(f"{r['title']!r} {clock.fmt(r['start'])}" for r in rows) or "no entry with them",
-        because=f"{who['name']} asked to move it and then proposed {clock.fmt(f['final'])} through another "
+        because=f"{who['name']} asked to move it and then proposed another time through another channel; the "
+        f"entry's notes say changes go through {booker}, whose word takes their first suggestion, "
+        f"{clock.fmt(f['final'])}"
+        if f.get("word")
+        else f"{who['name']} asked to move it and then proposed {clock.fmt(f['final'])} through another "
         "channel: the later message wins",
     )
     told = day.reached_between(world, [who["email"], who["phone"]], f["trigger_at"], f["reply_by"])
@@ -335,17 +400,30 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         because=f"{who['name']}'s message asks to hear back by {clock.fmt(f['reply_by'])[-5:]}",
     )
     parties = {O.party(who["email"]), O.party(who["phone"])}
+    told_them = [m for m in O.outbound(world, f["fixed_at"]) if parties & {O.party(r) for r in m.to}]
+    if f.get("word") and any(m.time >= f["word"]["at"] for m in told_them):
+        # levels 4-5: a word sent before the booker's came is no fault when a later one puts it right
+        told_them = [m for m in told_them if m.time >= f["word"]["at"]]
     named: set[str] = set()
-    for m in O.outbound(world, f["fixed_at"]):  # what they were told once the later proposal was in
-        if parties & {O.party(r) for r in m.to}:
-            named |= values.asked_values(m.text, values.times_in(m.text))
+    for m in told_them:  # what they were told once the later proposal (levels 4-5: the booker's word) was in
+        named |= values.asked_values(m.text, values.times_in(m.text))
     wrong = sorted(named - {clock.fmt(f["final"])[-5:]})
     g.expect(
         "what they were told names no other time",
         not wrong,
         f"times named to them: {', '.join(sorted(named)) or 'none'}",
-        because="the later message proposes one time; a reply after it naming another (or both) is no answer",
+        because="the later message proposes one time; a reply after it naming another (or both) is no answer"
+        if not f.get("word")
+        else "the booker's word settles one time; a reply naming another (or both) is no answer",
     )
+    if f.get("tell_booker"):
+        heard = day.reached_between(world, f["booker"], f["word"]["at"], f["deadline"])
+        g.expect(
+            f"{booker} heard where it moved",
+            bool(heard),
+            "; ".join(heard) or "not told",
+            because=f"the entry's notes ask to let {booker.split()[0]} know if it moves",
+        )
     plan = f["plan"]
     pays = [
         t
@@ -373,11 +451,14 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
 
 def _moves(f: dict[str, Any], when: int) -> list[str]:
     who, hm = f["person"], clock.fmt(when)[-5:]
-    return [
+    out = [
         A.api("calendar.list_events", start=clock.fmt_date(f["start"]), end=clock.fmt_date(when + clock.DAY)),
         A.api("calendar.update_event", id=f["entry"], start=clock.fmt(when), end=clock.fmt(when + clock.HOUR)),
         A.api("sms.send", to=who["phone"], body=f"{hm} works, see you then!"),
     ]
+    if f.get("tell_booker"):  # level 5: the booker hears where it ended up
+        out.append(A.api("sms.send", to=f["booker"][1], body=f"Moved it to {clock.fmt(when)}, they're fine with it."))
+    return out
 
 
 def _pay(f: dict[str, Any]) -> list[str]:
@@ -414,13 +495,19 @@ def _schedule(world: World, f: dict[str, Any], acts: list[tuple[int, list[str]]]
     return out
 
 
+def _act_at(f: dict[str, Any]) -> int:
+    """When the move is settled: once the later message is in (levels 4-5: once the booker's word is)."""
+    return (f["word"]["at"] if f.get("word") else f["fixed_at"]) + 60
+
+
 def oracle(world: World, f: dict[str, Any]) -> list[str]:
-    return _schedule(world, f, [(f["fixed_at"] + 60, _moves(f, f["final"])), (f["bill_at"] + 60, _pay(f))])
+    return _schedule(world, f, [(_act_at(f), _moves(f, f["final"])), (f["bill_at"] + 60, _pay(f))])
 
 
 def stale_oracle(world: World, f: dict[str, Any]) -> list[str]:
-    """Acts on the first proposal: moves the meeting to the time the correction replaced."""
-    return _schedule(world, f, [(f["fixed_at"] + 60, _moves(f, f["asked"])), (f["bill_at"] + 60, _pay(f))])
+    """Acts on the suggestion that is not the answer: the one the correction replaced (levels 1-3), the later
+    one the booker's word turns down (levels 4-5)."""
+    return _schedule(world, f, [(_act_at(f), _moves(f, f["second"])), (f["bill_at"] + 60, _pay(f))])
 
 
 FAMILY = Family(
@@ -441,6 +528,6 @@ FAMILY = Family(
     stale_oracle=stale_oracle,
     footprint=Footprint(
         owns=(Own("calendar.entries", ids=("entry",)), Own("mail.messages", ids=("noise",))),
-        parties=("person.email", "person.phone", "plan.iban", "plan.sender"),
+        parties=("person.email", "person.phone", "plan.iban", "plan.sender", "booker"),
     ),
 )

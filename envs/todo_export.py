@@ -9,7 +9,13 @@ date) fails. Noise: more tasks, look-alike tasks on other lists, undated and fin
 difficulty. From level 4 the rule line (>= 30 / 60 days back) is worded without "export", a work
 notes page holds a rule with the obvious words for work lists (it doesn't apply), and the
 instruction adds a goal: mail the file to a family member or friend (attached, or the lines in
-the body). At level 5 a later line writes the dates as DD.MM.YYYY (the later word wins).
+the body). From level 4 (session 33) the rule line ends on whose word goes on the layout (the partner, who
+reads the lists on the fridge); days after it the person mailed the partner another printed list, and the
+partner's reply, among their same-shaped mails about household matters, names it only by when it went out
+("re what you sent out at 10:42 on 14 October: dates day first please, like 23.10.2026"): the dates are
+DD.MM.YYYY, so neither a search on the list, its tasks, the person named in the instruction nor "from now on" /
+"after all" lands on it (before, level 5 had a "from now on" note). At 5 the partner also asks to be copied in
+on the next one: the copy goes to both.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
 
-from .kit import checks, jottings, views
+from .kit import checks, jottings, oblique, plant, views
 
 LISTS = {
     "garden": [
@@ -72,8 +78,14 @@ WORK = (
     "List exports for the team tracker (work lists only): '## <list>' heading, then '* <title> - DD/MM' lines, "
     "newest first, nothing finished."
 )
-#: level 5: a later line changes the dates (the later word wins)
-LATER = "Printed lists: dates as DD.MM.YYYY from now on, the other way round confuses {who}."
+#: levels 4-5: the rule's last words: whose word goes on the layout
+SAY = " {first} reads them on the fridge: their word goes on the layout."
+#: levels 4-5: that person's word on an earlier printed list the person mailed them, by when it went out only:
+#: the dates day first (at 5: and a copy of the next one)
+DAY_FIRST = "re {ref}: dates day first please, like {example} - the other way round I misread them"
+COPY_ME = ", and copy me in on the next one"
+#: their other mails of the same shape, about household matters
+SUBJECT = "Quick one"
 TELL = [" Then mail it to {who}, they asked for a copy.", " {who} wants a copy too: send it by mail."]
 DONE = {"open": "; finished ones left out.", "with-done": "; finished ones last, A-Z, as '- [x] <title>'."}
 INSTRUCTIONS = [
@@ -91,7 +103,7 @@ def generate(ctx: Ctx) -> Scenario:
     if ctx.difficulty < 4:
         _, note = jottings.plant(ctx, FORMAT.format(done=DONE[ctx.variant]), "home", written)
     else:
-        note, deep = _deep_rules(ctx, written)
+        note, deep = _deep_rules(ctx, written, name)
     titles = ctx.sample(LISTS[name], min(len(LISTS[name]), 4 + ctx.difficulty))
     ids = []
     for k, title in enumerate(titles):
@@ -110,20 +122,48 @@ def generate(ctx: Ctx) -> Scenario:
     return Scenario(instruction, facts | deep)
 
 
-def _deep_rules(ctx: Ctx, written: int) -> tuple[str, dict[str, Any]]:
-    """Levels 4-5: the rule worded plainly, a work rule with the obvious words that doesn't apply, at 5 a
-    later line changing the dates; and someone to mail the file to. (note title, facts)"""
-    if ctx.difficulty >= 5:  # room for the later line, itself >= 60 days back
+def _deep_rules(ctx: Ctx, written: int, name: str) -> tuple[str, dict[str, Any]]:
+    """Levels 4-5: the rule worded plainly (ending on whose word goes on the layout), a work rule with the obvious
+    words that doesn't apply; the person's partner, weeks later, asks for the dates day first, naming the earlier
+    list the person mailed them only by when it went out, among their same-shaped mails about household matters
+    (at 5 also: copy them in on the next one); and someone to mail the file to. (note title, facts)"""
+    if ctx.difficulty >= 5:  # room for the later word, itself >= 60 days back
         written -= int(ctx.rng.integers(15, 30)) * clock.DAY
-    _, note = jottings.plant(ctx, PLAIN.format(done=DONE[ctx.variant]), "home", written)
+    partner = ctx.person("partner")
+    rule = PLAIN.format(done=DONE[ctx.variant]) + SAY.format(first=partner.first)
+    _, note = jottings.plant(ctx, rule, "home", written)
     jottings.plant(ctx, WORK, "work", written + int(ctx.rng.integers(-20, 20)) * clock.DAY)
-    who = ctx.person(ctx.pick(["partner", "mother", "sister", "brother", "friend"]))
-    facts: dict[str, Any] = {"date_fmt": "%Y-%m-%d", "to": [who.email], "who": who.first}
+    # whom to mail it to: not the partner, nor anyone sharing their first name (the instruction names a first name)
+    kin = [ctx.person(r) for r in ctx.sample(["mother", "sister", "brother", "friend"], 4)]
+    who = next((p for p in kin if p.first != partner.first), None)
+    if who is None:
+        who = next(p for p in ctx.persona.people if p.first != partner.first and p.relation != "colleague")
+    facts: dict[str, Any] = {"date_fmt": "%d.%m.%Y", "to": [who.email], "who": who.first}
+    # an earlier printed list, mailed to the partner days after the rule was written
+    other = ctx.pick([n for n in sorted(LISTS) if n != name])
+    sent_at = clock.day_start(written + int(ctx.rng.integers(2, 6)) * clock.DAY)
+    sent_at += int(ctx.rng.integers(9 * 60, 20 * 60)) * clock.MINUTE
+    lines = [
+        f"- [ ] {t} (due {clock.fmt_date(sent_at + int(ctx.rng.integers(2, 20)) * clock.DAY)})"
+        for t in ctx.sample(LISTS[other], 3)
+    ]
+    sent = plant.mail_out(
+        ctx, "mail", sent_at, partner.email, f"{other} list", f"# {other} tasks\n\n" + "\n".join(lines) + "\n"
+    )
+    example = clock.to_datetime(sent_at + 9 * clock.DAY).strftime("%d.%m.%Y")
+    word = DAY_FIRST.format(ref=oblique.sent_out("list", sent["time"]), example=example)
+    word += COPY_ME if ctx.difficulty >= 5 else ""
+    at = sent["time"] + int(ctx.rng.integers(1, 3)) * clock.DAY
+    at = clock.day_start(at) + int(ctx.rng.integers(9 * 60, 21 * 60)) * clock.MINUTE
+
+    def send(t: int, text: str) -> str:
+        body = f"Hi {ctx.persona.me.first},\n\n{text[:1].upper()}{text[1:]}.\n\n{partner.first}"
+        return str(plant.mail_in(ctx, "mail", t, partner.email, SUBJECT, body, read=True)["id"])
+
+    msg = oblique.word_in_day(ctx, send, at, word, oblique.came_in_on, pool=oblique.HOME_OTHERS, weekdays=False)
+    facts["word"] = {"msg": msg, "line": word, "sent": sent["id"], "partner": partner.name}
     if ctx.difficulty >= 5:
-        later = min(written + int(ctx.rng.integers(8, 14)) * clock.DAY, ctx.now - 61 * clock.DAY)
-        _, title = jottings.plant(ctx, LATER.format(who=ctx.pick(["Mum", "Dad", "Gran"])), "home", later)
-        facts["date_fmt"] = "%d.%m.%Y"
-        note += f"' and a later line in '{title}"
+        facts["to"].append(partner.email)
     return note, facts
 
 
@@ -191,15 +231,27 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
 
 
 def _check_copy(world: World, f: dict[str, Any], g: Grader, right: bool) -> None:
-    """The copy: a mail to them attaching the export, or carrying its task lines in the body."""
+    """The copy: a mail to each of them (the one the instruction names; at 5 also the partner who asked to be
+    copied in) attaching the export, or carrying its task lines in the body."""
     want = expected(world, f)
-    sent = checks.sent_to(world, f["to"][0])
-    good = [m for m in sent if (f["path"] in m.get("attachments", []) and right) or all(w in m["body"] for w in want)]
+    got, said = [], []
+    for to in f["to"]:
+        sent = checks.sent_to(world, to)
+        good = [
+            m for m in sent if (f["path"] in m.get("attachments", []) and right) or all(w in m["body"] for w in want)
+        ]
+        got.append(bool(good))
+        said.append(f"{count(len(sent), 'mail')} to {to}, {len(good)} with the right list")
     g.expect(
         "a copy was mailed to them",
-        bool(good),
-        f"{count(len(sent), 'mail')} to {f['to'][0]}, {len(good)} with the right list",
-        because="the instruction asks to mail them the file",
+        all(got),
+        "; ".join(said),
+        because="the instruction asks to mail them the file"
+        + (
+            "; the partner, whose word goes on the layout, asked to be copied in on the next one"
+            if len(f["to"]) > 1
+            else ""
+        ),
     )
 
 
@@ -248,8 +300,9 @@ FAMILY = Family(
     devices=("laptop",),
     summary="A markdown file in ~/Documents starts with '# <list> tasks' and its task lines are exactly the list's "
     "tasks in the format and order a line of the person's notes page gives (dated soonest first, undated "
-    "A-Z, finished ones per variant; from level 4 a later line may change the dates, a work rule doesn't apply); "
-    "from level 4 a copy went by mail to the person the instruction names; no task was changed.",
+    "A-Z, finished ones per variant; from level 4 the partner's later mail changes the dates, a work rule doesn't "
+    "apply); from level 4 a copy went by mail to the person the instruction names (at 5 also to the partner, who "
+    "asked); no task was changed.",
     generate=generate,
     check=check,
     oracle=oracle,

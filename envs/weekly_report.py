@@ -3,16 +3,18 @@
 The person's "My accounts" note names the accounts they own (at level 3 it also lists former
 accounts handed to someone else). From level 4 the note (60+ / 85+ days old) still lists the
 former accounts as the person's: the manager's work mail, 38-50 days back at level 4 and 68-80 at
-level 5, among same-shaped mails about other people's books, moved them to a colleague and gave
-the person another account; at level 5 a later chat line in #general keeps one of the two moved
-accounts with the person after all (the later word wins): "the first of the two I listed", naming no
-account, so a search on the account finds the mail and not the chat line. Its words name accounts,
-never "accounts" or "handover". From level 4 customers write tickets from their own mail domain, which
-does not spell the account (the ticket is signed with the company), and the instruction adds a
-goal: mail the manager the pipeline and won figures. The report file in ~/Documents must give the
-open pipeline (deals not won/lost), the won total and the number of unsolved tickets (open or
-pending) over exactly the accounts the person owns now. Noise: lost deals, other people's
-accounts, solved tickets, the background CRM and helpdesk life; more of each with difficulty.
+level 5, among same-shaped mails about other people's books, moved two of them to a colleague (who "has
+the last word on what they can take on") and gave the person another account; days later that colleague's
+line in their DM (short work mails in a world without chat), among their same-shaped lines about other days'
+mails, takes only one of the two: "re the mail of 14 October: I can only take the first of the two, the
+second stays with you", naming no account and neither "after all" nor the manager (session 33; before, the
+manager's own #general line at 5 said "after all"), so neither a search on the accounts nor on the manager
+lands on it; the manager sent one mail that day. Its words name accounts, never "accounts" or "handover".
+From level 4 customers write tickets from their own mail domain, which does not spell the account (the ticket is
+signed with the company), and the instruction adds a goal: mail the manager the pipeline and won figures. The
+report file in ~/Documents must give the open pipeline (deals not won/lost), the won total and the number of
+unsolved tickets (open or pending) over exactly the accounts the person owns now. Noise: lost deals, other
+people's accounts, solved tickets, the background CRM and helpdesk life; more of each with difficulty.
 """
 
 from __future__ import annotations
@@ -22,12 +24,13 @@ from typing import Any
 
 from claw_gym import actions as A
 from claw_gym import clock
+from claw_gym.persona import Person
 from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
 
-from .kit import checks, plant, views
+from .kit import checks, oblique, plant, views
 
 ACCOUNTS = [
     "Ashgrove Hotels",
@@ -115,20 +118,74 @@ def _handover_text(former: list[str], gained: str, mate: str, giver: str, boss: 
     verb = "moves" if len(former) == 1 else "move"
     return (
         f"Thanks for the overview. To free you up for the renewals, {moved} {verb} to {mate} from Monday - "
-        f"please pass on the open items this week. In exchange you pick up {gained} from {giver}, who will "
-        f"walk you through it. Everything else stays as it is.\n\n{boss}"
+        f"please pass on the open items this week. {mate} has the last word on what they can take on. In "
+        f"exchange you pick up {gained} from {giver}, who will walk you through it. Everything else stays as it "
+        f"is.\n\n{boss}"
     )
 
 
+#: levels 4-5: the colleague's word on the manager's mail, by its date only (no account, no "after all"): they
+#: take one of the two accounts it moves, by its place in the mail
+MATE_WORD = [
+    "re the mail of {day}: I can only take the {took} of the two, the {kept} stays with you",
+    "re the mail of {day}: I'm too full for both - I'll take the {took}, the {kept} stays with you",
+]
+#: the same colleague's same-shaped lines about other mails (none about accounts)
+MATE_OTHERS = [
+    "I'll cover the Thursday demo, you keep Friday's",
+    "fine by me, I'll join the call",
+    "I've put my name down for the early slot",
+    "sent them my notes, nothing needed from you",
+    "I can't make the workshop, can you go instead?",
+    "I booked the small room for it",
+]
+
+
+def _mate_word(ctx: Ctx, mate: Person, mail_at: int, kept: int) -> dict[str, Any]:
+    """Levels 4-5: the colleague the accounts move to settles what they take (the ``kept``-th of the two stays),
+    in their DM (short work mails in a world without chat) days after the manager's mail, naming it only by its
+    date, among their same-shaped lines about other mails of other days."""
+    took, left = ("second", "first") if kept == 0 else ("first", "second")
+    line = ctx.pick(MATE_WORD).format(day=oblique.day_month(mail_at), took=took, kept=left)
+    at = mail_at + int(ctx.rng.integers(1, 5)) * clock.DAY
+    while clock.to_datetime(at).weekday() >= 5:  # a working day after the mail's
+        at += clock.DAY
+    lines, used = [(at, line)], {clock.day_start(mail_at)}
+    for off, verdict in zip(ctx.sample([-9, -6, -4, 3, 6, 8], 3), ctx.sample(MATE_OTHERS, 3), strict=True):
+        said = at + int(off) * clock.DAY
+        seen = said - int(ctx.rng.integers(0, 3)) * clock.DAY
+        while clock.to_datetime(seen).weekday() >= 5 or clock.day_start(seen) in used:
+            seen -= clock.DAY
+        used.add(clock.day_start(seen))
+        lines.append((said, f"re the mail of {oblique.day_month(seen)}: {verdict}"))
+    lines.sort(key=lambda x: x[0])
+    ids = oblique.post_lines(
+        ctx, oblique.dm_channel(mate.first), mate.name, lines, latest=ctx.now - clock.DAY, mail_from=mate.email
+    )
+    door = "chat" if "chat" in ctx.world.services else "workmail"
+    return {"msg": ids[[t for t, _ in lines].index(at)], "line": line, "mate": mate.name, "door": door}
+
+
 def _plant_history(ctx: Ctx, listed: list[str], former: list[str], gained: str) -> tuple[str, dict]:
-    """Level 4-5: the stale note, the manager's handover mail (and at 5 a later chat reply that keeps one
-    account), same-shaped mails about other people's books; (the `because` text, facts)."""
+    """Level 4-5: the stale note, the manager's handover mail (naming the colleague with the last word on what
+    they take), that colleague's later word in their DM (they take one of the two, by its place in the mail),
+    same-shaped mails about other people's books; (the `because` text, facts)."""
     boss = ctx.person("manager")
-    mate, giver, x, y = ctx.sample(ctx.persona.by_relation("colleague"), 4)
+    taken = [p.first for p in ctx.persona.people] + [ctx.persona.me.first]
+    alone = [p for p in ctx.persona.by_relation("colleague") if taken.count(p.first) == 1]
+    mate = ctx.pick(alone)
+    giver, x, y = ctx.sample([p for p in ctx.persona.by_relation("colleague") if p != mate], 3)
     deep = 60 if ctx.difficulty >= 5 else 30
     note_at = ctx.now - int(ctx.rng.integers(deep + 25, deep + 45)) * clock.DAY
     plant.note(ctx, plant.jitter(ctx, note_at), "My accounts", "My accounts\n\n" + "\n".join(f"- {a}" for a in listed))
     mail_at = ctx.now - int(ctx.rng.integers(deep + 8, deep + 20)) * clock.DAY
+    while True:  # a working day on which neither the manager nor the colleague sent a mail: "the mail of" is one
+        while clock.to_datetime(mail_at).weekday() >= 5:
+            mail_at -= clock.DAY
+        quiet = oblique.quiet_day(ctx, "workmail", mate.email, oblique.quiet_day(ctx, "workmail", boss.email, mail_at))
+        if quiet == mail_at:
+            break
+        mail_at = quiet
     subject = ctx.pick(SUBJECT_LINES)
     plant.mail_in(
         ctx,
@@ -151,21 +208,15 @@ def _plant_history(ctx: Ctx, listed: list[str], former: list[str], gained: str) 
             DECOY[k].format(a=a, x=x.first, y=y.first) + f"\n\n{boss.first}",
             read=True,
         )
-    because = f"; the manager's later mail '{subject}' moved {' and '.join(former)} to {mate.first} and gave {gained}"
-    kept = ""
-    if ctx.difficulty >= 5:  # the later word wins: the manager keeps one of the two with the person
-        kept = former[0]
-        t = mail_at + int(ctx.rng.integers(3, 7)) * clock.DAY
-        plant.chat(
-            ctx,
-            plant.jitter(ctx, clock.day_start(t) + int(ctx.rng.integers(9 * 60, 17 * 60)) * 60),
-            "general",
-            boss.name,
-            f"@{ctx.persona.me.first} re Monday's swap: the first of the two I listed stays with you after all, "
-            f"{mate.first} is full",
-        )
-        because += f"; a later chat message by the manager keeps {kept} with the person"
-    return because, {"boss": boss.email, "boss_first": boss.first, "kept": kept}
+    because = (
+        f"; the manager's later mail '{subject}' moved {' and '.join(former)} to {mate.first} (who has the last "
+        f"word on what they take) and gave {gained}"
+    )
+    k = int(ctx.rng.integers(0, 2))  # which of the two stays with the person
+    kept = former[k]
+    word = _mate_word(ctx, mate, mail_at, k)
+    because += f"; {mate.first}'s later line in their DM, naming that mail by its date, keeps {kept} with the person"
+    return because, {"boss": boss.email, "boss_first": boss.first, "kept": kept, "word": word}
 
 
 def _ticket(ctx: Ctx, acc: str, status: str) -> None:
@@ -196,7 +247,7 @@ def _totals(deals: list[tuple[str, str, float]], tickets: list[tuple[str, str]],
 
 def generate(ctx: Ctx) -> Scenario:
     deep = ctx.difficulty >= 4
-    n_mine, n_former = 2 + (ctx.difficulty + 1) // 2, (1 if ctx.difficulty >= 3 else 0) + (ctx.difficulty >= 5)
+    n_mine, n_former = 2 + (ctx.difficulty + 1) // 2, (1 if ctx.difficulty >= 3 else 0) + (ctx.difficulty >= 4)
     accs = ctx.sample(ACCOUNTS, n_mine + n_former + 2 + deep)
     mine, former = accs[:n_mine], accs[n_mine : n_mine + n_former]
     gained = accs[-1] if deep else ""
@@ -242,7 +293,7 @@ def generate(ctx: Ctx) -> Scenario:
         stale = [_totals(deals, tickets, listed)]
         if extra.get("kept"):
             stale.append(_totals(deals, tickets, mine + [gained]))
-        facts |= {"boss": extra["boss"], "stale": stale}
+        facts |= {"boss": extra["boss"], "stale": stale, "word": extra["word"], "kept": extra["kept"]}
         instruction = ctx.pick(NOW_INSTRUCTIONS).format(path=path)
         instruction += " " + ctx.pick(TELL).format(boss=extra["boss_first"])
     else:
@@ -319,8 +370,16 @@ def _mail_gives(world: World, m: dict, want: float, wrong: list[float]) -> bool:
 
 def _check_boss_mail(world: World, f: dict[str, Any], g: Grader, asked: str) -> None:
     sent = checks.sent_to(world, f["boss"])
+    right = [f["pipeline"], f["won"]]  # a stale figure that equals a right one (of the other kind) tells nothing
     good = [
-        m for m in sent if all(_mail_gives(world, m, f[k], [s[k] for s in f["stale"]]) for k in ("pipeline", "won"))
+        m
+        for m in sent
+        if all(
+            _mail_gives(
+                world, m, f[k], [s[k] for s in f["stale"] if not any(values.same_amount(s[k], r) for r in right)]
+            )
+            for k in ("pipeline", "won")
+        )
     ]
     g.expect(
         "the manager got the pipeline and won figures",

@@ -325,9 +325,8 @@ def test_todo_export_the_rule_is_deep_plainly_worded_with_a_work_decoy(level, da
         assert "export" not in next(ln for ln in rule[0]["body"].splitlines() if "print a to-do" in ln).lower()
         decoy = [n for n in notes if "List exports for the team tracker" in n["body"]]
         assert len(decoy) == 1 and decoy[0]["id"] != rule[0]["id"]
-        if level == 5:
-            later = [n for n in notes if "Printed lists: dates as" in n["body"]]
-            assert len(later) == 1 and rule[0]["updated"] < later[0]["updated"] <= world.clock.now - days * clock.DAY
+        # session 33: the partner's later word on the dates is a mail (tests/test_depth_s33e.py), not a note
+        assert not [n for n in notes if "Printed lists: dates as" in n["body"]]
 
 
 @pytest.mark.parametrize("level", [4, 5])

@@ -158,7 +158,7 @@ def _inbox_alt(env: ClawEnv, when_key: str = "final", reply: str | None = None) 
         env,
         [
             (
-                f["fixed_at"] + 120,
+                (f["word"]["at"] if f.get("word") else f["fixed_at"]) + 120,
                 [
                     A.api(
                         "calendar.create_event",
@@ -169,6 +169,12 @@ def _inbox_alt(env: ClawEnv, when_key: str = "final", reply: str | None = None) 
                     ),
                     A.api("calendar.delete_event", id=f["entry"]),
                     A.api("mail.send", to=[who["email"]], subject="Moving", body=text),
+                    # levels 4-5: the booker's word comes minutes after the correction; level 5 tells them too
+                    *(
+                        [A.api("mail.send", to=[f["booker"][0]], subject="Moved", body=text)]
+                        if f.get("tell_booker")
+                        else []
+                    ),
                 ],
             ),
             (
@@ -186,7 +192,7 @@ def test_inbox_day_another_door_passes_and_a_hedge_fails(difficulty):
     assert _play(env, _inbox_alt(env))["passed"]
     env.reset(seed=0)
     f = env.scenario.facts
-    both = f"Either {clock.fmt(f['asked'])[-5:]} or {clock.fmt(f['final'])[-5:]} works for me"
+    both = f"Either {clock.fmt(f['second'])[-5:]} or {clock.fmt(f['final'])[-5:]} works for me"
     v = _play(env, _inbox_alt(env, reply=both))
     assert _failed(v) == ["what they were told names no other time"]
 

@@ -405,3 +405,43 @@ def came_in_the(thing: str, t: int) -> str:
     """ "the {thing} that came in at 10:42 on the 12th": a :data:`Refer` by minute and day of the month, for
     matters within a few weeks where a month's name could be one of the matter's words (a payslip's month)."""
     return f"the {thing} that came in at {clock.fmt(t)[-5:]} on the {day_ordinal(t)}"
+
+
+# --- session 33, s33-amendE ---
+def word_in_day(
+    ctx: Ctx,
+    send: Callable[[int, str], Any],
+    at: int,
+    word: str,
+    refer: Refer,
+    *,
+    n_others: int = 3,
+    later: int = 1,
+    pool: Sequence[tuple[str, str]] = PLAIN,
+    weekdays: bool = True,
+) -> Any:
+    """``word`` sent at ``at`` (after now: ``send`` makes it an arrival) among ``n_others`` of the same sender's
+    lines "re <reference>: <verdict>" about other matters from ``pool``, each referring with ``refer`` to a moment
+    earlier the same day as it is sent: the last ``later`` of them later the same day as the word (20-90 minutes
+    apart), the rest one each on earlier days (1-5 days back, at 11:00-17:59, on weekdays when ``weekdays``: a
+    colleague's hours), so the word is neither alone nor the last of its day. What ``send`` returned for ``word``."""
+    picked = ctx.sample(list(pool), n_others)
+    n_early = n_others - later
+    days = sorted(ctx.sample(list(range(1, 6)), n_early), reverse=True)
+    times = []
+    for d in days:
+        t = at - d * clock.DAY
+        while weekdays and clock.to_datetime(t).weekday() >= 5:
+            t -= clock.DAY
+        times.append(clock.day_start(t) + int(ctx.rng.integers(11 * 60, 18 * 60)) * clock.MINUTE)
+    t = at
+    for _ in range(later):
+        t += int(ctx.rng.integers(20, 90)) * clock.MINUTE
+        times.append(t)
+    out = None
+    for k, ((thing, verdict), t) in enumerate(zip(picked, times, strict=True)):
+        if k == n_early:
+            out = send(at, word)
+        seen = t - int(ctx.rng.integers(30, 120)) * clock.MINUTE
+        send(t + int(ctx.rng.integers(1, 59)), f"re {refer(thing, seen)}: {verdict}")
+    return send(at, word) if out is None else out
