@@ -202,6 +202,18 @@ def alt_flight_delay(w: World, f: dict[str, Any]) -> list[str]:
             if f["ride"]
             else []
         ),
+        *(  # level 5: the ride's booker told its new time (its entry asks), by mail, on the 12-hour clock
+            [
+                A.api(
+                    f"{other}.send",
+                    to=[f["booker"]["email"]],
+                    subject="Ride",
+                    body=f"Moved to {_twelve(f['ride_at'])}.",
+                )
+            ]
+            if f.get("word", {}).get("tell")
+            else []
+        ),
     ]
 
 
