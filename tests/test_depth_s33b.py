@@ -20,7 +20,7 @@ from episodes import play as _play
 
 from claw_gym import actions as A
 from claw_gym import clock
-from claw_gym.envs import flight_delay
+from claw_gym.envs import dual_flight_change, flight_delay
 from claw_gym.envs.kit import oblique
 
 LEVELS = [4, 5]
@@ -128,3 +128,100 @@ def test_flight_delay_d5_the_booker_untold_fails():
         assert _failed(_play(env, _fd_steps(env, f["margin"], tell=False))) == [
             f"{f['booker']['name']} told the ride's new time"
         ]
+
+
+# ---- dual-flight-change -------------------------------------------------------------------------------------
+def _dfc(level: int, seed: int):
+    env = _at_level("dual-flight-change", level, seed)
+    return env, env.world, env.scenario.facts
+
+
+def _dfc_identifiers(world, f: dict) -> list[str]:
+    """Every identifier of the trip an agent has: the flight, the city and its code, the airline, the itinerary's
+    words, and the words of the person's own later text about the lead."""
+    entry = world.services["calendar"].table("entries")[f["entry"]]
+    city, code = re.match(r"Flight \S+ to (.+) \((\w+)\)$", entry["title"]).groups()
+    airline = next(a for a, p in dual_flight_change.AIRLINES if f["flight"].startswith(p))
+    words = ["itinerary", "Leave for airport", "airport", "Trip", "Departs", "Pickup", "Hotel", "flight"]
+    return [f["flight"], city, code, airline, *words, "two and a half", "takeoff", "hours before", *PLAYERS]
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_dual_flight_the_players_searches_miss_the_driver_s_word(level):
+    for seed in range(3):
+        env, world, f = _dfc(level, seed)
+        word = f["word"]["sms"]
+        me = world.persona.me
+        friend = next(p.name for p in world.persona.people if p.phone == f["friend"])
+        for who in (me.name, me.first, f["pickup_name"], friend):
+            assert word not in _found(env, person=who), who
+        for text in _dfc_identifiers(world, f):
+            assert word not in _found(env, text), text
+        assert word in _found(env, person=f["driver_name"])  # reading the driver's texts finds it
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_dual_flight_the_word_names_no_identifier_and_its_day_fits_one_trip(level):
+    for seed in range(4):
+        env, world, f = _dfc(level, seed)
+        texts = world.services["sms"].table("messages")
+        word = texts[f["word"]["sms"]]
+        assert word["number"] == f["driver"][0] and word["direction"] == "in"
+        for ident in _dfc_identifiers(world, f)[:-2]:
+            assert ident.lower() not in word["body"].lower(), ident
+        # whose say it is: the itinerary's Lift line, written (when the trip was booked) before the word
+        itins = {r["path"]: r for r in world.services["files"].table("files").values() if "itinerary-" in r["path"]}
+        mine = itins[f["path"]]
+        lift = f"Lift there: {f['driver_name']} - when we set off is their call"
+        assert lift in mine["content"] and mine["modified"] < word["time"] < world.clock.now
+        assert ("tell them the new time if the flight moves" in mine["content"]) == (level == 5)
+        # the person's own later lead (two and a half hours) is older than the driver's word
+        own = [m for m in texts.values() if m["body"] == dual_flight_change.LONGER]
+        assert len(own) == 1 and own[0]["time"] < word["time"]
+        # the driver's same-shaped texts about other matters; "the lift for the 12th" fits one trip of theirs
+        theirs = [m for m in texts.values() if m["number"] == f["driver"][0] and m["body"].startswith("re the ")]
+        assert len(theirs) >= 4 and sum("the lift for" in m["body"] for m in theirs) == 1
+        day = re.search(r"the lift for the (\d+\w\w)", word["body"]).group(1)
+        with_them = [r for r in itins.values() if f["driver_name"] in r["content"]]
+        departs = [clock.parse_time(re.search(r"Departs: (.+)", r["content"]).group(1)) for r in with_them]
+        assert [r["path"] for r, t in zip(with_them, departs) if oblique.day_ordinal(t) == day] == [f["path"]]
+        lead = {"three hours": 180, "three and a half hours": 210}[re.search(r"(three[a-z ]*hours)", word["body"])[1]]
+        assert lead * clock.MINUTE == f["lead"] and f["new_leave"] != f["stale_leave"] != f["old_leave"]
+
+
+def _dfc_steps(env, leave: str, *, tell: bool = True) -> list[str]:
+    """The oracle's steps with the leaving line and the alarm at ``leave`` (the driver told it at level 5, unless
+    ``tell`` is off)."""
+    f = env.scenario.facts
+    out = []
+    for s in env.oracle_actions():
+        s = s.replace(f"Leave for airport: {f['new_leave']}", f"Leave for airport: {leave}")
+        if '"call": "sms.send"' in s and f["driver"] and f["driver"][0] in s:
+            if not tell:
+                continue
+            s = A.api("sms.send", to=f["driver"][0], body=f"Flight moved - let's set off at {leave}.")
+        elif f["new_leave"] in s and "Leave for airport" not in s:
+            s = s.replace(f["new_leave"], leave)
+        out.append(s)
+    return out
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_dual_flight_the_person_s_own_lead_fails_and_the_driver_s_passes(level):
+    env, world, f = _dfc(level, 1)
+    verdict = _play(env, env.oracle_actions())
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    stale = set(_failed(_play(env, _dfc_steps(env, f["stale_leave"]))))  # the players' answer: 2.5 hours
+    want = {"the itinerary says when to leave now", "an alarm is on for the new leaving time"}
+    assert stale == want | ({f"{f['driver_name']} was told the new time"} if level == 5 else set()), stale
+
+
+def test_dual_flight_d5_the_driver_untold_fails():
+    env, world, f = _dfc(5, 1)
+    assert _failed(_play(env, _dfc_steps(env, f["new_leave"], tell=False))) == [
+        f"{f['driver_name']} was told the new time"
+    ]
+    env.reset(seed=1)
+    verdict = _play(env, _dfc_steps(env, f["new_leave"]))
+    assert verdict["passed"] and not verdict["violations"], verdict
