@@ -20,7 +20,7 @@ from episodes import play as _play
 
 from claw_gym import actions as A
 from claw_gym import clock
-from claw_gym.envs import dual_flight_change, flight_delay
+from claw_gym.envs import dual_flight_change, flight_delay, parcel_reschedule
 from claw_gym.envs.kit import oblique
 
 LEVELS = [4, 5]
@@ -225,3 +225,89 @@ def test_dual_flight_d5_the_driver_untold_fails():
     env.reset(seed=1)
     verdict = _play(env, _dfc_steps(env, f["new_leave"]))
     assert verdict["passed"] and not verdict["violations"], verdict
+
+
+# ---- parcel-reschedule --------------------------------------------------------------------------------------
+def _pr(level: int, seed: int, variant: str = "home"):
+    env = _at_level("parcel-reschedule", level, seed, variant=variant)
+    return env, env.world, env.scenario.facts
+
+
+def _pr_identifiers(env) -> list[str]:
+    """Every identifier of the matter an agent has once the notice is in: the courier, its number, the tracking
+    number and the day of the notice, and the words of the rule and of the Friday thread."""
+    f, world = env.scenario.facts, env.world
+    if world.clock.now < f["trigger_at"]:
+        env.step(A.wait(f["trigger_at"] - world.clock.now + 60, wake=False))
+    courier = next(c for c, n in parcel_reschedule.COURIERS if n == f["number"])
+    texts = world.services["sms"].table("messages").values()
+    notice = max((m for m in texts if m["number"] == f["number"]), key=lambda m: m["time"])
+    trk = re.search(rf"{courier[:2].upper()}\w{{9}}", notice["body"]).group(0)
+    words = ["parcel", "deliver", "courier", "dropped off", "Friday", "allotment", "to-do", "stay in"]
+    return [courier, f["number"], f["day"], trk, *words, *PLAYERS]
+
+
+@pytest.mark.parametrize("variant", ["home", "work"])
+@pytest.mark.parametrize("level", LEVELS)
+def test_parcel_the_players_searches_miss_the_housemate_s_word(level, variant):
+    for seed in range(2):
+        env, world, f = _pr(level, seed, variant)
+        word = f["word"]["sms"]
+        assert word not in _found(env, person=world.persona.me.name)  # (the housemate may share the first name)
+        for text in _pr_identifiers(env):
+            assert word not in _found(env, text), text
+        assert word in _found(env, person=f["home_name"])  # reading the housemate's texts finds it
+
+
+@pytest.mark.parametrize("variant", ["home", "work"])
+@pytest.mark.parametrize("level", LEVELS)
+def test_parcel_the_word_names_no_delivery_and_its_day_fits_one_candidate(level, variant):
+    from claw_gym.envs.kit import checks
+
+    for seed in range(3):
+        env, world, f = _pr(level, seed, variant)
+        texts = world.services["sms"].table("messages")
+        word = texts[f["word"]["sms"]]
+        assert word["number"] == f["home"][0] and word["direction"] == "in" and word["time"] < world.clock.now
+        for ident in _pr_identifiers(env)[:-2]:
+            assert ident.lower() not in word["body"].lower(), ident
+        # whose say it is: the rule line (written long before the word) counts the days they say they're both out
+        notes = world.services["notes"].table("notes").values()
+        note = next(n for n in notes if n["title"] == f["rule_note"] and "dropped off" in n["body"])
+        assert f"or a day {f['home_name']} says we're both out" in note["body"] and note["updated"] < word["time"]
+        # among the same person's same-shaped texts about other matters
+        theirs = [m for m in texts.values() if m["number"] == f["home"][0] and m["body"].startswith("re the ")]
+        assert len(theirs) >= 4 and word in theirs
+        # "re the 9th" fits one day of the courier's window: the first free non-Friday weekday, which the note and
+        # the Friday thread alone would pick
+        day = re.match(r"re the (\d+\w\w):", word["body"]).group(1)
+        first = clock.day_start(f["trigger_at"])
+        window = [clock.fmt_date(first + k * clock.DAY) for k in range(1, 15)]
+        assert [d for d in window if oblique.day_ordinal(clock.parse_time(d)) == day] == f["out_days"]
+        rows = checks.calendar_rows(world, True)
+        assert parcel_reschedule.valid_days({**f, "out_days": []}, rows)[0] == f["out_days"][0]
+        assert f["out_days"][0] not in parcel_reschedule.valid_days(f, rows)
+
+
+def _pr_steps(env, date: str) -> list[str]:
+    """The oracle's steps asking for ``date`` (the courier, the to-do, the housemate)."""
+    from claw_gym.envs.kit import checks
+
+    f = env.scenario.facts
+    first = parcel_reschedule.valid_days(f, checks.calendar_rows(env.world, True))[0]
+    return [s.replace(first, date) for s in env.oracle_actions()]
+
+
+@pytest.mark.parametrize("variant", ["home", "work"])
+@pytest.mark.parametrize("level", LEVELS)
+def test_parcel_the_day_they_are_both_out_fails_and_the_next_passes(level, variant):
+    env, world, f = _pr(level, 1, variant)
+    verdict = _play(env, env.oracle_actions())
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    failed = _failed(_play(env, _pr_steps(env, f["out_days"][0])))  # the players' answer: the first day left
+    assert failed == [
+        "the new date is a weekday within two weeks when the person is not away",
+        "a to-do due on the new delivery date (and on no other candidate day)",
+        f"{f['home_name']} was told the new day",
+    ], failed
