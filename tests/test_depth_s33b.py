@@ -20,7 +20,7 @@ from episodes import play as _play
 
 from claw_gym import actions as A
 from claw_gym import clock
-from claw_gym.envs import dual_flight_change, flight_delay, parcel_reschedule
+from claw_gym.envs import dual_flight_change, flight_delay, parcel_reschedule, venue_cancel
 from claw_gym.envs.kit import oblique
 
 LEVELS = [4, 5]
@@ -311,3 +311,88 @@ def test_parcel_the_day_they_are_both_out_fails_and_the_next_passes(level, varia
         "a to-do due on the new delivery date (and on no other candidate day)",
         f"{f['home_name']} was told the new day",
     ], failed
+
+
+# ---- venue-cancel -------------------------------------------------------------------------------------------
+def _vc(level: int, seed: int, variant: str):
+    env = _at_level("venue-cancel", level, seed, variant=variant)
+    return env, env.world, env.scenario.facts
+
+
+def _vc_identifiers(world, f: dict) -> list[str]:
+    """Every identifier of the matter an agent has: the venue, its address, the booking's date and time and title,
+    and the words of the rule, the expired rule and the later line."""
+    ev = world.services["calendar"].table("entries")[f["event"]]
+    venue = ev["location"]
+    domain = next(d for v, d in venue_cancel.VENUES if v == venue)
+    when = [f["date"], clock.fmt(ev["start"])[11:16], ev["title"], ev["title"].split(" at ")[0]]
+    words = ["cancel", "booking", "reservation", "remind", "new date", "next morning", "diary", "can't have us"]
+    return [venue, domain, *when, *words, *PLAYERS]
+
+
+@pytest.mark.parametrize("variant", ["dinner", "lunch"])
+@pytest.mark.parametrize("level", LEVELS)
+def test_venue_the_players_searches_miss_the_booker_s_word(level, variant):
+    for seed in range(2):
+        env, world, f = _vc(level, seed, variant)
+        word = f["word"]["sms"]
+        others = [p.name for p in world.persona.people if p.email in f["guests"] and p.name != f["booker"]]
+        for who in (world.persona.me.name, *others):
+            assert word not in _found(env, person=who), who
+        for text in _vc_identifiers(world, f):
+            assert word not in _found(env, text), text
+        assert word in _found(env, person=f["booker"])  # reading the booker's texts finds it
+
+
+@pytest.mark.parametrize("variant", ["dinner", "lunch"])
+@pytest.mark.parametrize("level", LEVELS)
+def test_venue_the_word_names_no_identifier_and_its_day_fits_one_booking(level, variant):
+    for seed in range(3):
+        env, world, f = _vc(level, seed, variant)
+        cal = world.services["calendar"].table("entries")
+        texts = world.services["sms"].table("messages")
+        word = texts[f["word"]["sms"]]
+        booker = next(p for p in world.persona.people if p.name == f["booker"])
+        assert word["number"] == booker.phone and word["direction"] == "in" and word["time"] < world.clock.now
+        for ident in _vc_identifiers(world, f)[:-2]:
+            assert ident.lower() not in word["body"].lower(), ident
+        # whose say it is: the booking's own entry; the booker is one of its guests
+        assert cal[f["event"]]["notes"] == f"{booker.name} booked it - changes go through them."
+        assert booker.email in f["guests"]
+        theirs = [m for m in texts.values() if m["number"] == booker.phone and m["body"].startswith("re the ")]
+        assert len(theirs) >= 4 and sum("the one I booked" in m["body"] for m in theirs) == 1
+        # "the one I booked for the 14th" fits one booking of theirs; the venue's other bookings name no booker
+        day, back = re.findall(r"the (\d+(?:st|nd|rd|th))\b", word["body"])[:2]
+        mine = [e["id"] for e in cal.values() if booker.name in e["notes"] and oblique.day_ordinal(e["start"]) == day]
+        assert mine == [f["event"]] and not any(cal[k]["notes"] for k in f["keep"])
+        # "back on the 12th" is the first such day after the notice, before the booking; the reminder that evening
+        assert oblique.day_ordinal(f["remind_at"]) == back
+        assert f["trigger_at"] < f["remind_at"] - clock.DAY < cal[f["event"]]["start"] - clock.DAY
+        assert f["remind_at"] != f["rule_remind_at"] and 18 <= clock.to_datetime(f["remind_at"]).hour <= 20
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_venue_the_planted_notes_pages_never_share_a_title(level):
+    for seed in range(6):
+        env, world, f = _vc(level, seed, "dinner")
+        planted = [r["title"] for s, t, r in world.life.planted() if s == "notes" and t == "notes"]
+        assert len(planted) == (2 if level == 4 else 3) and len(set(planted)) == len(planted), planted
+
+
+def _vc_steps(env, at: int) -> list[str]:
+    """The oracle's steps with the reminder at ``at``."""
+    f = env.scenario.facts
+    return [s.replace(clock.fmt(f["remind_at"]), clock.fmt(at)) for s in env.oracle_actions()]
+
+
+@pytest.mark.parametrize("variant", ["dinner", "lunch"])
+@pytest.mark.parametrize("level", LEVELS)
+def test_venue_the_note_s_next_morning_fails_and_the_booker_s_evening_passes(level, variant):
+    env, world, f = _vc(level, 1, variant)
+    verdict = _play(env, env.oracle_actions())
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    assert _failed(_play(env, _vc_steps(env, f["rule_remind_at"]))) == ["a reminder to find a new date"]
+    env.reset(seed=1)
+    verdict = _play(env, _vc_steps(env, f["remind_at"]))
+    assert verdict["passed"] and not verdict["violations"], verdict
