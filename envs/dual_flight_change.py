@@ -139,14 +139,15 @@ def generate(ctx: Ctx) -> Scenario:
     path = f"Documents/travel/itinerary-{city.lower()}.md"
     pickup = ctx.persona.people[0] if level >= 4 else None
     hotel = f"Hotel {ctx.pick(['Central', 'Harbour', 'Park'])}"
-    lead, said, friend, driver = LEAD, 0, "", None
-    if level >= 4:  # the driver: a friend who is neither the pickup nor the friend the person texts below
+    lead, said, friend = LEAD, 0, ""
+    driver: Any = None
+    if pickup is not None:  # levels 4-5, the driver: a friend who is neither the pickup nor the friend texted below
         pool = [p for p in ctx.persona.by_relation("friend") if p.email != pickup.email]
         driver = ctx.pick(pool)
     lift = (LIFT + (LIFT_TELL if level >= 5 else "")).format(name=driver.name) if driver else ""
     plant.file(ctx, booked, path, _itinerary(city, flight, dep, hotel, pickup.name if pickup else "", dur, lift))
     told: dict[str, Any] = {}
-    if level >= 4:
+    if driver is not None:
         said, friend = _lead_change(ctx, booked, other, avoid=driver.phone)
         # never a lead that puts the new leaving time on the old one (the old alarm would be the new one)
         lead, words = ctx.pick([x for x in LIFT_LEADS if x[0] * clock.MINUTE - LEAD != shift])
