@@ -82,6 +82,12 @@ def _itinerary(city: str, flight: str, dep: int, hotel: str, pickup: str = "", d
     )
 
 
+def _parts(name: str) -> list[str]:
+    """Every lower-cased stretch of a name a substring search on a 3+-letter word could hit."""
+    low = name.lower()
+    return [low[i:j] for i in range(len(low)) for j in range(i + 3, len(low) + 1)]
+
+
 def _lead_change(ctx: Ctx, booked: int, city: str, avoid: str = "") -> tuple[int, str]:
     """Levels 4-5: after booking, >= 30 / 60 days back, the person tells a friend (on the phone's thread, by the
     friend with the fewest texts since) that they leave 2.5 hours ahead from now on; the friend's own habit
@@ -143,7 +149,8 @@ def generate(ctx: Ctx) -> Scenario:
     driver: Any = None
     if pickup is not None:  # levels 4-5, the driver: a friend who is neither the pickup nor the friend texted below
         pool = [p for p in ctx.persona.by_relation("friend") if p.email != pickup.email]
-        driver = ctx.pick(pool)
+        # whose name holds no word of the trip ("Dubois" for DUB: a search on the code would list their texts)
+        driver = ctx.pick([p for p in pool if not {code.lower(), city.lower()} & set(_parts(p.name))] or pool)
     lift = (LIFT + (LIFT_TELL if level >= 5 else "")).format(name=driver.name) if driver else ""
     plant.file(ctx, booked, path, _itinerary(city, flight, dep, hotel, pickup.name if pickup else "", dur, lift))
     told: dict[str, Any] = {}
