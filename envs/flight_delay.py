@@ -465,7 +465,8 @@ FAMILY = Family(
     services=("mail", "calendar", "contacts", "workmail", "sms", "notes"),
     summary="Within the hours the person's rule gives after the latest airline notice, the flight's calendar entry "
     "carries that notice's times and every attendee of the colliding meeting got a mail naming the latest arrival "
-    "time (either mailbox), as a line of the person's notes page asks; nothing deleted.",
+    "time (either mailbox), as a line of the person's notes page asks; from level 4 the ride is at the margin "
+    "its booker (named on its entry) later texted, and at 5 the booker was told its new time; nothing deleted.",
     generate=generate,
     check=check,
     oracle=oracle,

@@ -304,7 +304,8 @@ FAMILY = Family(
     "booking is deleted or marked cancelled, "
     "every guest was told after the notice (mail from either mailbox, a text or a call), other bookings (same "
     "venue other day, same day elsewhere) stay and their guests are not contacted; from level 4 a reminder at the "
-    "rule's next-morning time (moved by a later line at 5) as an alarm, calendar entry or to-do.",
+    "time the booking's booker (named on its entry) later texted, over the rule's next morning and the later "
+    "line at 5, as an alarm, calendar entry or to-do.",
     generate=generate,
     check=check,
     oracle=oracle,
