@@ -13,10 +13,15 @@ difficulty: another trip's itinerary, more alarms.
 Levels 4-5 (issue 21): the trip was booked weeks ago, and >= 30 / 60 days back, after booking, the
 person told a friend by text (on the phone's thread; the line names no flight or airport) that they
 leave two and a half hours before takeoff from now on, the friend answering with their own three
-hours: the itinerary's "2 hours" is stale, so the leaving line and the alarm follow 2.5 hours. Two more
+hours: the itinerary's "2 hours" is stale. Two more
 booked trips (future itineraries, flights in the calendar) stand next to it. The itinerary names who
 picks the person up and the flight time, and its note asks to tell them the new landing time (a sum;
-any door; naming the old landing time too is a hedge).
+any door; naming the old landing time too is a hedge). Session 33 (issue 21): the itinerary's "Lift there"
+line names the friend who drives the person to the airport ("when we set off is their call"), and days back
+that friend's text, among their texts of the same shape about other matters, names the trip only by its day
+("re the lift for the 12th: let's allow three hours till you fly"): their word on this trip wins over the
+person's own two and a half hours, so the leaving line and the alarm follow it. At level 5 the Lift line also
+asks to tell them the new time if the flight moves (a checked goal, any door).
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.tasks.outbound import outbound, party
 from claw_gym.world import World
 
-from .kit import arrivals, deadlines, laptop_files, notation, phone_flows, plant, rules, views
+from .kit import arrivals, deadlines, laptop_files, notation, oblique, phone_flows, plant, rules, views
 
 ROUTES = [("Lisbon", "LIS"), ("Oslo", "OSL"), ("Vienna", "VIE"), ("Dublin", "DUB"), ("Warsaw", "WAW")]
 AIRLINES = [("SkyAir", "SK"), ("Nordwing", "NW"), ("Aerolux", "AX")]
@@ -55,10 +60,21 @@ ASKED = "did you make it to {city} in the end??"
 LONGER = "just about. never again - from now on it's out the door two and a half hours before takeoff"
 THEIRS = "ha, I do three hours, always have"
 LONG_LEAD = 150 * clock.MINUTE
+#: levels 4-5: who drives the person to the airport, named in the itinerary as the one who sets the time (their
+#: word on this trip wins over the person's own habit), and at level 5 to be told if the flight moves
+LIFT = "Lift there: {name} - when we set off is their call"
+LIFT_TELL = "; tell them the new time if the flight moves"
+#: the driver's later text, naming the trip only by its day, among their texts about other matters
+LIFT_WORD = [
+    "re {ref}: I want {words}' margin till you fly, not a minute less - the ring road is dug up again",
+    "re {ref}: let's allow {words} till you fly, they've closed a lane on the ring road",
+]
+LIFT_LEADS = [(180, "three hours"), (210, "three and a half hours")]
 
 
-def _itinerary(city: str, flight: str, dep: int, hotel: str, pickup: str = "", dur: int = 0) -> str:
+def _itinerary(city: str, flight: str, dep: int, hotel: str, pickup: str = "", dur: int = 0, lift: str = "") -> str:
     extra = f"Flight time: {dur // clock.HOUR}h{dur % clock.HOUR // clock.MINUTE:02d}\nPickup: {pickup} at arrivals\n"
+    extra += f"{lift}\n" if lift else ""
     return (
         f"# Trip to {city}\n\nFlight: {flight}\nDeparts: {clock.fmt(dep)}\n"
         f"Leave for airport: {notation.hhmm(dep - LEAD)}\n{extra if pickup else ''}Hotel: {hotel}\n"
@@ -66,7 +82,13 @@ def _itinerary(city: str, flight: str, dep: int, hotel: str, pickup: str = "", d
     )
 
 
-def _lead_change(ctx: Ctx, booked: int, city: str) -> tuple[int, str]:
+def _parts(name: str) -> list[str]:
+    """Every lower-cased stretch of a name a substring search on a 3+-letter word could hit."""
+    low = name.lower()
+    return [low[i:j] for i in range(len(low)) for j in range(i + 3, len(low) + 1)]
+
+
+def _lead_change(ctx: Ctx, booked: int, city: str, avoid: str = "") -> tuple[int, str]:
     """Levels 4-5: after booking, >= 30 / 60 days back, the person tells a friend (on the phone's thread, by the
     friend with the fewest texts since) that they leave 2.5 hours ahead from now on; the friend's own habit
     follows. Returns (when, the friend's number)."""
@@ -74,7 +96,7 @@ def _lead_change(ctx: Ctx, booked: int, city: str) -> tuple[int, str]:
     said = max(said, booked + 2 * clock.DAY)
     sms = ctx.svc("sms").table("messages").values()
     friend = min(
-        ctx.persona.by_relation("friend"),
+        [p for p in ctx.persona.by_relation("friend") if p.phone != avoid],
         key=lambda p: (sum(m["number"] == p.phone and m["time"] > said for m in sms), p.name),
     )
     plant.sms(ctx, said - int(ctx.rng.integers(10, 80)) * clock.MINUTE, friend.phone, ASKED.format(city=city))
@@ -123,11 +145,24 @@ def generate(ctx: Ctx) -> Scenario:
     path = f"Documents/travel/itinerary-{city.lower()}.md"
     pickup = ctx.persona.people[0] if level >= 4 else None
     hotel = f"Hotel {ctx.pick(['Central', 'Harbour', 'Park'])}"
-    plant.file(ctx, booked, path, _itinerary(city, flight, dep, hotel, pickup.name if pickup else "", dur))
     lead, said, friend = LEAD, 0, ""
-    if level >= 4:
-        said, friend = _lead_change(ctx, booked, other)
-        lead = LONG_LEAD
+    driver: Any = None
+    if pickup is not None:  # levels 4-5, the driver: a friend who is neither the pickup nor the friend texted below
+        pool = [p for p in ctx.persona.by_relation("friend") if p.email != pickup.email]
+        # whose name holds no word of the trip ("Dubois" for DUB: a search on the code would list their texts)
+        driver = ctx.pick([p for p in pool if not {code.lower(), city.lower()} & set(_parts(p.name))] or pool)
+    lift = (LIFT + (LIFT_TELL if level >= 5 else "")).format(name=driver.name) if driver else ""
+    plant.file(ctx, booked, path, _itinerary(city, flight, dep, hotel, pickup.name if pickup else "", dur, lift))
+    told: dict[str, Any] = {}
+    if driver is not None:
+        said, friend = _lead_change(ctx, booked, other, avoid=driver.phone)
+        # never a lead that puts the new leaving time on the old one (the old alarm would be the new one)
+        lead, words = ctx.pick([x for x in LIFT_LEADS if x[0] * clock.MINUTE - LEAD != shift])
+        lead *= clock.MINUTE
+        at = rules.minute(ctx, ctx.now - int(ctx.rng.integers(3, 15)) * clock.DAY)
+        line = ctx.pick(LIFT_WORD).format(ref=oblique.for_the("lift", dep), words=words)
+        sms = oblique.texts_among(ctx, driver.phone, at, line, 3, oblique.for_the, pool=oblique.HOME_OTHERS)
+        told = {"sms": sms, "line": line, "at": at, "tell": level >= 5}
         for k, (c2, code2) in enumerate(more):  # other booked trips: future itineraries and flights of one shape
             d2 = ctx.at(
                 3 + 4 * k + int(ctx.rng.integers(0, 4)), int(ctx.rng.integers(7, 19)), ctx.pick([0, 15, 30, 45])
@@ -188,6 +223,10 @@ def generate(ctx: Ctx) -> Scenario:
             "lands": notation.hhmm(new + dur),
             "old_lands": notation.hhmm(dep + dur),
             "friend": friend,
+            "driver": [driver.phone, driver.email] if driver else [],
+            "driver_name": driver.name if driver else "",
+            "stale_leave": notation.hhmm(new - LONG_LEAD),
+            "word": told,
             **({"depth": {"at": said, "candidates": 1 + len(more)}} if said else {}),
         },
         deadline=limit + deadlines.GRACE,
@@ -215,8 +254,14 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         because=f"{WHY} to update Departs",
     )
     lead = f.get("lead", LEAD)
-    ahead = "2 hours" if lead == LEAD else "2.5 hours"
-    later = "" if lead == LEAD else "; a later text of the person's makes it two and a half hours before takeoff"
+    ahead = "2 hours" if lead == LEAD else f"{lead / clock.HOUR:g} hours"
+    later = (
+        ""
+        if lead == LEAD
+        else f"; the itinerary's Lift line makes when to set off {f['driver_name']}'s call, and their later text "
+        f"about the lift for the {oblique.day_ordinal(f['dep'])} makes it {lead / clock.HOUR:g} hours before the "
+        "flight (over the person's own two and a half hours)"
+    )
     g.expect(
         "the itinerary says when to leave now",
         _says(_field(text, "Leave for airport"), f["new"] - lead, False),
@@ -239,6 +284,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     )
     if f.get("pickup"):
         _check_pickup(world, f, g)
+    if f.get("word", {}).get("tell"):
+        _check_driver(world, f, g)
     g.forbid("answered the rebooking-fee text", bool(phone_flows.texts_out(world, f["scam"])), f"texted {f['scam']}")
 
 
@@ -255,6 +302,25 @@ def _check_pickup(world: World, f: dict[str, Any], g: Grader) -> None:
         f"{len(sent)} messages to them, {len(good)} naming {f['lands']} (and not the old {f['old_lands']})",
         because=f"{WHY} to tell whoever picks them up (the itinerary's Pickup line) the new landing time; the new "
         "departure plus the flight time",
+    )
+
+
+def _check_driver(world: World, f: dict[str, Any], g: Grader) -> None:
+    """Level 5: the itinerary's Lift line asks to tell the driver the new time if the flight moves: the new leaving
+    time (or the new departure), never a superseded leaving time."""
+    want = {party(p) for p in f["driver"]}
+    sent = [m for m in outbound(world, f["trigger_at"]) if want & {party(r) for r in m.to}]
+    said = [values.asked_values(m.text, values.times_in(m.text)) for m in sent]
+    new = {f["new_leave"], notation.hhmm(f["new"])}
+    stale = {f["old_leave"], f["stale_leave"], notation.hhmm(f["new"] - LEAD)} - new
+    good = [t for t in said if t & new and not t & stale]
+    g.expect(
+        f"{f['driver_name']} was told the new time",
+        bool(good),
+        f"{len(sent)} messages to them, {len(good)} naming the new leaving time {f['new_leave']} or departure "
+        f"{notation.hhmm(f['new'])} (and no superseded leaving time)",
+        because=f"the itinerary's Lift line names {f['driver_name']} and asks to tell them the new time if the "
+        "flight moves",
     )
 
 
@@ -290,6 +356,11 @@ def oracle(world: World, f: dict[str, Any]) -> list[str]:
             if f.get("pickup")
             else []
         ),
+        *(
+            [A.api("sms.send", to=f["driver"][0], body=f"Flight moved - let's set off at {f['new_leave']}.")]
+            if f.get("word", {}).get("tell")
+            else []
+        ),
         A.wait(8 * clock.HOUR, wake=False),
     ]
 
@@ -308,8 +379,9 @@ FAMILY = Family(
     needs_sim_phone=True,
     summary="By the time the airline app's notification gives, the flight it moved is at its new time in the calendar"
     " (same length), the laptop itinerary shows the new departure and leaving time, the phone's leaving alarm"
-    " moved, as the itinerary's note says (from level 4 the lead a later text of the person's sets, and the "
-    "pickup told the new landing time); the rebooking-fee text asking for card details was not answered.",
+    " moved, as the itinerary's note says (from level 4 the lead the driver its Lift line names later texted, over"
+    " the person's own later text; the pickup told the new landing time, and at 5 the driver the new time); the "
+    "rebooking-fee text asking for card details was not answered.",
     generate=generate,
     check=check,
     oracle=oracle,
@@ -324,6 +396,6 @@ FAMILY = Family(
             Own("files.files", where=path_in("path")),
             Own("phone.alarms", ids=("alarm",)),
         ),
-        parties=("pickup",),
+        parties=("pickup", "driver"),
     ),
 )

@@ -16,8 +16,11 @@ From level 4 the rule line (30+ / 60+ days back) names neither flights nor airli
 goal: the ride from the airport moves to a set time after the new landing (a sum); an older line with the
 obvious words, about someone else's trips, sits in another note. The calendar holds three or more live
 flight entries (the trip's return, another trip), and the airline's older notices about other flights sit
-weeks back in the same shape: the notice's flight number picks one. At level 5 the cab firm's text reply
-in an older thread (60+ days back, naming no trip) moves the ride's margin (the later word wins).
+weeks back in the same shape: the notice's flight number picks one. The ride's entry says who booked it
+("changes go through them"); days later that person's text, among their texts of the same shape about other
+matters, names the ride only by its day ("re the one I booked for the 12th: make it 45 minutes after you touch
+down, not 20") and moves the margin the rule gives (their word wins; issue 21, session 33). At level 5 the entry also
+asks to let the booker know the new time if it moves (a checked goal, any door).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, checks, deadlines, footers, household, notation, plant, records
+from .kit import arrivals, checks, deadlines, errands, footers, household, notation, oblique, plant, records
 
 AIRLINES = [
     ("Skyline Air", "SK", "skylineair.example"),
@@ -78,11 +81,15 @@ DEEP_RULE = (
 )
 #: an older line with the obvious words, about another person's trips
 OTHER_RULE = "Flight delays on {name}'s trips: forward the airline's mail to the travel desk, they rebook."
-#: level 5: the cab firm's reply in a thread (names no trip): the margin the rule gives changes
-CAB_OUT = "your driver left again before I was even through passport control"
-CAB_REPLY = [
-    "sorry about that! please book us {margin} minutes after touchdown from now on, then they always wait",
-    "apologies - from now on make the booking {margin} min after touchdown and the driver waits for you",
+#: levels 4-5: the ride's entry says who booked it and that their word goes (the pointer an agent opening it
+#: finds), and at level 5 that they are to be told when it moves (the added goal)
+BOOKED_BY = "{name} booked it - changes go through them."
+TELL_BOOKER = " Let them know the new time if it moves."
+#: levels 4-5: the booker's later text about the ride, naming it only by the day it is for, among their texts of
+#: the same shape about other matters: the margin it gives wins over the rule's
+BOOKER_WORD = [
+    "re {ref}: make it {margin} minutes after you touch down, not {old} - they won't wait longer than that",
+    "re {ref}: {margin} min after touchdown rather than {old}, the drivers there don't hang about",
 ]
 PICKUP = "Cab from {to} airport"
 
@@ -147,10 +154,10 @@ def generate(ctx: Ctx) -> Scenario:
         mails.append((t, nd, na))
         last = t
         t += (10 + 10 * ctx.difficulty + int(ctx.rng.integers(0, 20))) * clock.MINUTE
-    facts: dict[str, Any] = {"others": [], "ride": None}
+    facts: dict[str, Any] = {"others": [], "ride": None, "booker_parties": []}
     if deep:
         trip = (flight, frm, to, airline, domain, dep, arr)
-        facts = _deep(ctx, trip, mails, margin, rule_at, note)
+        facts = _deep(ctx, trip, mails, margin, rule_at, note, [*attendees, *([also["email"]] if also else [])])
     return Scenario(
         None,
         {
@@ -177,8 +184,16 @@ def generate(ctx: Ctx) -> Scenario:
     )
 
 
+def _booker(ctx: Ctx, avoid: list[str]) -> Any:
+    """Who booked the ride: a colleague (work) or a friend (personal) who is not one of ``avoid`` (the meeting's
+    attendees, the partner), whose texts are theirs alone."""
+    rel = "colleague" if ctx.variant == "work" else "friend"
+    pool = [p for p in ctx.persona.people if p.relation == rel and p.email not in avoid]
+    return ctx.pick(pool or [p for p in ctx.persona.people if p.relation != "self" and p.email not in avoid])
+
+
 def _deep(
-    ctx: Ctx, trip: tuple, mails: list[tuple[int, int, int]], margin: int, rule_at: int, note: str
+    ctx: Ctx, trip: tuple, mails: list[tuple[int, int, int]], margin: int, rule_at: int, note: str, avoid: list[str]
 ) -> dict[str, Any]:
     """Levels 4-5: the ride from the airport, two more live flights in the calendar, the airline's older notices
     about other flights, another person's same-keyword line, and at level 5 the cab firm's reply moving the
@@ -186,24 +201,34 @@ def _deep(
     flight, frm, to, airline, domain, dep, arr = trip
     code = flight[:2]
     out: dict[str, Any] = {}
-    if ctx.difficulty >= 5:  # the cab firm's later word: a thread 60+ days back whose reply names no trip
-        old = margin
-        margin = old + ctx.pick([15, 25])
-        cab = f"+1 555 {ctx.code(3)} {ctx.code(4)}"  # the cab firm's dispatch line (not a contact)
-        said = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(61, 70)) * clock.DAY)
-        plant.sms(ctx, said, cab, CAB_OUT, incoming=False)
-        reply_at = said + int(ctx.rng.integers(6, 40)) * clock.MINUTE + 23
-        plant.sms(ctx, reply_at, cab, ctx.pick(CAB_REPLY).format(margin=margin))
-        out |= {"cab": cab, "stale_margin": old, "deciding_at": reply_at}
-    booked = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(2, 9)) * clock.DAY)
+    # the ride was booked days ago by someone whose word on it goes (the entry says so); their later text,
+    # among their texts about other matters, names it by its day only and moves the margin the rule gives
+    booker = _booker(ctx, avoid)
+    booked = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(6, 12)) * clock.DAY)
+    old, margin = margin, margin + ctx.pick([15, 25])
     ride = plant.calendar(
         ctx,
         booked,
         PICKUP.format(to=to),
-        arr + margin * clock.MINUTE,
-        arr + (margin + 45) * clock.MINUTE,
+        arr + old * clock.MINUTE,
+        arr + (old + 45) * clock.MINUTE,
         location=f"{to} airport",
+        notes=BOOKED_BY.format(name=booker.name) + (TELL_BOOKER if ctx.difficulty >= 5 else ""),
     )
+    said = booked + int(ctx.rng.integers(1, 4)) * clock.DAY
+    while clock.to_datetime(said).weekday() >= 5:  # a weekday's working hours, as people text about bookings
+        said += clock.DAY
+    said = errands.office_hours(ctx, said)
+    line = ctx.pick(BOOKER_WORD).format(ref=oblique.for_the("one I booked", arr), margin=margin, old=old)
+    pool = oblique.PLAIN if ctx.variant == "work" else oblique.HOME_OTHERS
+    word = oblique.texts_among(ctx, booker.phone, said, line, 3, oblique.for_the, pool=pool)
+    out |= {
+        "stale_margin": old,
+        "ride_was": arr + old * clock.MINUTE,
+        "booker": {"name": booker.name, "phone": booker.phone, "email": booker.email},
+        "booker_parties": [booker.phone, booker.email],
+        "word": {"sms": word, "line": line, "at": said, "booked": booked, "tell": ctx.difficulty >= 5},
+    }
     others = []
     back = dep + int(ctx.rng.integers(2, 5)) * clock.DAY + int(ctx.rng.integers(-3, 8)) * clock.HOUR
     later = dep + int(ctx.rng.integers(8, 20)) * clock.DAY + int(ctx.rng.integers(-2, 6)) * clock.HOUR
@@ -238,7 +263,7 @@ def _deep(
         subj = ctx.pick([f"Flight {num} delayed", f"Flight {num}: schedule change"])
         body += footers.footer(ctx, airline, "alert")
         old_notices.append(plant.mail_in(ctx, "mail", t, f"alerts@{domain}", subj, body, read=True)["id"])
-    colleague = ctx.pick(list(ctx.persona.by_relation("colleague")))
+    colleague = ctx.pick([p for p in ctx.persona.by_relation("colleague") if p.email != booker.email])
     household.decoy_notes(
         ctx,
         [OTHER_RULE.format(name=colleague.first)],
@@ -253,7 +278,7 @@ def _deep(
         "stale_rides": sorted(
             {m[2] + margin * clock.MINUTE for m in mails[:-1]}
             | {arr + margin * clock.MINUTE}
-            | ({mails[-1][2] + out["stale_margin"] * clock.MINUTE} if "cab" in out else set())
+            | {mails[-1][2] + out["stale_margin"] * clock.MINUTE}
         ),
         "others": [r["id"] for r in others],
         "others_before": [dict(r) for r in others],
@@ -326,8 +351,12 @@ def _check_ride(world: World, f: dict[str, Any], g: Grader) -> None:
     )
     at = [r for r in rows if r["start"] == f["ride_at"]]
     why = f"{_why(f)} to move the ride to {f['margin']} minutes after the new landing"
-    if "cab" in f:
-        why = f"{_why(f)} when to book the ride; the cab firm's later text reply makes it {f['margin']} minutes"
+    if "booker" in f:
+        why = (
+            f"{_why(f)} to move the ride; its calendar entry says {f['booker']['name']} booked it and changes go "
+            f"through them, and their later text about it (the one for the {_day(f['ride_at'])}) makes it "
+            f"{f['margin']} minutes after landing"
+        )
     g.expect(
         "the ride from the airport is at the margin after the latest landing",
         bool(at),
@@ -335,12 +364,37 @@ def _check_ride(world: World, f: dict[str, Any], g: Grader) -> None:
         + f"; the latest landing plus {f['margin']} minutes is {clock.fmt(f['ride_at'])}",
         because=why,
     )
+    if f.get("word", {}).get("tell"):
+        _check_booker_told(world, f, g)
     moved = [b["title"] for b in f["others_before"] if cal.get(b["id"]) != b]
     g.expect(
         "the other flights kept their entries",
         not moved,
         f"changed or deleted: {', '.join(moved)}" if moved else f"{len(f['others_before'])} other flights as they were",
         because="the airline's notices name one flight; the calendar's other flights are other trips",
+    )
+
+
+def _day(t: int) -> str:
+    return oblique.day_ordinal(t)
+
+
+def _check_booker_told(world: World, f: dict[str, Any], g: Grader) -> None:
+    """Level 5: the ride's entry asks to let its booker know the new time when it moves (any door; naming a
+    superseded pickup time too is a hedge)."""
+    who = f["booker"]
+    parties = {O.party(who["phone"]), O.party(who["email"])}
+    told = [m for m in O.outbound(world, f["trigger_at"]) if parties & {O.party(r) for r in m.to}]
+    said = [values.asked_values(m.text, values.times_in(m.text)) for m in told]
+    last = said[-1] if said else set()
+    want = notation.hhmm(f["ride_at"])
+    stale = {notation.hhmm(t) for t in [*f["stale_rides"], f["ride_was"]]} - {want}
+    g.expect(
+        f"{who['name']} told the ride's new time",
+        want in last and not last & stale,
+        f"{count(len(told), 'message')} to them since the first notice; the last names "
+        f"{', '.join(sorted(last)) or 'no time'}; the ride's new time is {want}",
+        because=f"the ride's calendar entry says {who['name']} booked it and to let them know the new time if it moves",
     )
 
 
@@ -376,11 +430,22 @@ def _ride_steps(f: dict[str, Any], arr: int) -> list[str]:
     return [
         A.api("notes.list", query="land"),
         A.api("sms.threads"),
-        *([A.api("sms.list", number=f["cab"])] if "cab" in f else []),
+        *([A.api("sms.list", number=f["booker"]["phone"])] if "booker" in f else []),
         A.api("mail.search", query="schedule change"),
         A.api("calendar.list_events", start=day, end=clock.fmt_date(arr + clock.DAY)),
         A.api("calendar.get", id=f["ride"]),
         A.api("calendar.update_event", id=f["ride"], start=clock.fmt(at), end=clock.fmt(at + 45 * clock.MINUTE)),
+        *(
+            [
+                A.api(
+                    "sms.send",
+                    to=f["booker"]["phone"],
+                    body=f"Landing later - I moved the ride to {notation.hhmm(at)}.",
+                )
+            ]
+            if f.get("word", {}).get("tell")
+            else []
+        ),
     ]
 
 
@@ -400,7 +465,8 @@ FAMILY = Family(
     services=("mail", "calendar", "contacts", "workmail", "sms", "notes"),
     summary="Within the hours the person's rule gives after the latest airline notice, the flight's calendar entry "
     "carries that notice's times and every attendee of the colliding meeting got a mail naming the latest arrival "
-    "time (either mailbox), as a line of the person's notes page asks; nothing deleted.",
+    "time (either mailbox), as a line of the person's notes page asks; from level 4 the ride is at the margin "
+    "its booker (named on its entry) later texted, and at 5 the booker was told its new time; nothing deleted.",
     generate=generate,
     check=check,
     oracle=oracle,
@@ -410,6 +476,7 @@ FAMILY = Family(
     tags=("conflict",),
     stale_oracle=stale_oracle,
     footprint=Footprint(
-        owns=(Own("calendar.entries", ids=("flight", "meeting", "ride")),), parties=("attendees", "also_parties")
+        owns=(Own("calendar.entries", ids=("flight", "meeting", "ride")),),
+        parties=("attendees", "also_parties", "booker_parties"),
     ),
 )

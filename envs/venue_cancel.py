@@ -11,7 +11,12 @@ trigger with difficulty. From level 4 the rule line (>= 30 / 60 days back) is wo
 date, any kind); an older
 line with those words ran out months ago; the venue holds three or more live bookings with guests of
 their own (another day, the same day at the other mealtime), so the mail's day and time pick one. At
-level 5 a later line on another notes page moves morning reminders to another time (the later wins).
+level 5 a later line on another notes page moves morning reminders to another time. Session 33 (issue 21): the
+cancelled booking's entry says which guest booked it ("changes go through them"); days back their text, among
+their texts of the same shape about other matters, names it only by its day ("re the one I booked for the 14th:
+if it falls through, don't look for another till I'm back on the 12th - nudge yourself at 7 that evening"): the
+reminder moves there, over the note's next morning (and the level-5 later line). The planted notes pages never
+share a title (two of them under one title stood out once notes were listed).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, checks, deadlines, jottings, notation, plant, records
+from .kit import arrivals, checks, deadlines, jottings, notation, oblique, plant, records, rules
 
 VENUES = [
     ("Casa Lupa", "casalupa.example"),
@@ -57,6 +62,18 @@ WITHIN = 2 * clock.HOUR
 assert WITHIN >= deadlines.MIN_DEADLINE
 #: level 5: a later line on another page moves the reminder (the later word wins)
 LATER = "Morning reminders at {hhmm} from now on - 9 is too late with the school run."
+#: levels 4-5 (session 33): the cancelled booking's entry says who booked it and that changes go through them
+BOOKED_BY = "{name} booked it - changes go through them."
+#: their later text, naming the booking only by its day, among their texts of the same shape about other matters:
+#: the search for another date waits until they are back (the reminder moves there)
+BOOKER_WORD = [
+    "re the one I booked for the {day}: if it falls through, don't look for another till I'm back on the {back} - "
+    "nudge yourself at {hour} that evening and we'll choose together",
+    "re the one I booked for the {day}: should anything happen to it, hold off till I'm back on the {back}; give "
+    "yourself a nudge at {hour} that evening and we'll pick one together",
+]
+#: the evening hours their word may give (hour of day, as said)
+BACK_HOURS = [(18, "6"), (19, "7"), (20, "8")]
 #: an older rule with the obvious words that no longer applies: it ran out before the real one was written
 EXPIRED = (
     "Until the end of {month}: if a restaurant cancels on me, let {friend} pick a new place and don't bother "
@@ -75,7 +92,9 @@ def generate(ctx: Ctx) -> Scenario:
     hour = 19 if ctx.variant == "dinner" else 12
     day = int(ctx.rng.integers(2, 9))
     start = ctx.at(day, hour, ctx.pick([0, 30]))
-    ev = cal.add(f"{label} at {venue}", start, start + 2 * clock.HOUR, attendees=guests, location=venue)
+    booker = next(p for p in people if p.email in guests) if ctx.difficulty >= 4 else None
+    notes = BOOKED_BY.format(name=booker.name) if booker else ""
+    ev = cal.add(f"{label} at {venue}", start, start + 2 * clock.HOUR, attendees=guests, location=venue, notes=notes)
     keep = []
     if ctx.difficulty >= 2:  # another booking at the same venue, another day, other guests
         other_day = day + ctx.pick([-1, 1, 7]) if day > 2 else day + ctx.pick([1, 7])
@@ -121,6 +140,7 @@ def generate(ctx: Ctx) -> Scenario:
         _, note = jottings.plant(ctx, RULE, "home", written)
     else:
         note, facts = _deep_rule(ctx, written, trigger)
+        facts |= _booker_word(ctx, booker, start, trigger)
     return Scenario(
         None,
         {
@@ -166,17 +186,41 @@ def _deep_rule(ctx: Ctx, written: int, trigger: int) -> tuple[str, dict[str, Any
     _, note = jottings.plant(ctx, DEEP_RULE.format(hhmm="9"), "home", written)
     old = written - int(ctx.rng.integers(40, 70)) * clock.DAY
     ended = clock.to_datetime(old + 20 * clock.DAY).strftime("%B")
-    jottings.plant(ctx, EXPIRED.format(month=ended, friend=ctx.person("friend").first), "home", old)
+    _, gone = jottings.plant(
+        ctx, EXPIRED.format(month=ended, friend=ctx.person("friend").first), "home", old, avoid=[note]
+    )
     why = f"a line in the note '{note}' says to remind them at 9 the next morning"
-    if ctx.difficulty >= 5:
+    if ctx.difficulty >= 5:  # the person's own later line (the booker's word below wins over it for this booking)
         remind = ctx.pick(["08:30", "08:15", "08:45"])
         later = written + int(ctx.rng.integers(5, 12)) * clock.DAY
-        _, title = jottings.plant(ctx, LATER.format(hhmm=remind.lstrip("0")), "home", later)
+        _, title = jottings.plant(ctx, LATER.format(hhmm=remind.lstrip("0")), "home", later, avoid=[note, gone])
         why += f"; a later line in '{title}' moves morning reminders to {remind}"
     day = clock.day_start(trigger) + clock.DAY
     at = day + int(remind[:2]) * clock.HOUR + int(remind[3:]) * clock.MINUTE
     before = records.ids_now(ctx, ("calendar", "entries"), ("todo", "items"))
-    return note, {"remind_at": at, "remind_why": why, "before": before}
+    return note, {"remind_at": at, "rule_remind_at": at, "remind_why": why, "before": before}
+
+
+def _booker_word(ctx: Ctx, booker: Any, start: int, trigger: int) -> dict[str, Any]:
+    """Levels 4-5: the booker's text, days back, naming the booking by its day only ("the one I booked for the
+    14th"), among their same-shaped texts about other matters: the search for a new date waits until they are
+    back (a day after the notice, at an evening hour), so the reminder moves there. The facts it sets."""
+    # back after the notice and before the booking's day (they were to come): at least the day after the notice
+    days = max(1, (clock.day_start(start) - clock.day_start(trigger)) // clock.DAY - 1)
+    back = clock.day_start(trigger) + int(ctx.rng.integers(1, min(days, 4) + 1)) * clock.DAY
+    hour, said = ctx.pick(BACK_HOURS)
+    line = ctx.pick(BOOKER_WORD).format(day=oblique.day_ordinal(start), back=oblique.day_ordinal(back), hour=said)
+    at = rules.minute(ctx, ctx.now - int(ctx.rng.integers(1, 6)) * clock.DAY)
+    pool = oblique.HOME_OTHERS if ctx.variant == "dinner" else oblique.PLAIN
+    sms = oblique.texts_among(ctx, booker.phone, at, line, 3, oblique.for_the, pool=pool)
+    return {
+        "remind_at": back + hour * clock.HOUR,
+        "remind_why": f"the booking's calendar entry says {booker.name} booked it and changes go through them, and "
+        f"their later text about the one for the {oblique.day_ordinal(start)} says to hold off till they are back "
+        f"on the {oblique.day_ordinal(back)} and to be nudged at {said} that evening",
+        "booker": booker.name,
+        "word": {"sms": sms, "line": line, "at": at},
+    }
 
 
 def _ways(world: World, email: str, since: int) -> list[str]:
@@ -214,7 +258,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     if "remind_at" in f:
         got = checks.reminders_at(world, f["remind_at"], f["before"])
         g.expect(
-            "a reminder to find a new date the next morning",
+            "a reminder to find a new date the next morning" if "booker" not in f else "a reminder to find a new date",
             bool(got),
             "; ".join(got) if got else f"no alarm, calendar entry or to-do at {clock.fmt(f['remind_at'])}",
             because=f["remind_why"],
@@ -260,7 +304,8 @@ FAMILY = Family(
     "booking is deleted or marked cancelled, "
     "every guest was told after the notice (mail from either mailbox, a text or a call), other bookings (same "
     "venue other day, same day elsewhere) stay and their guests are not contacted; from level 4 a reminder at the "
-    "rule's next-morning time (moved by a later line at 5) as an alarm, calendar entry or to-do.",
+    "time the booking's booker (named on its entry) later texted, over the rule's next morning and the later "
+    "line at 5, as an alarm, calendar entry or to-do.",
     generate=generate,
     check=check,
     oracle=oracle,

@@ -190,6 +190,9 @@ def _flight_steps(env, arr: int, ride_at: int | None) -> list[str]:
     if ride_at is not None:
         end = clock.fmt(ride_at + 30 * clock.MINUTE)
         steps.append(A.api("calendar.update_event", id=f["ride"], start=clock.fmt(ride_at), end=end))
+    if f.get("word", {}).get("tell"):  # level 5: the ride's booker told its new time (its entry asks)
+        body = f"Ride moved to {notation.hhmm(f['ride_at'])}."
+        steps.append(A.api("mail.send", to=[f["booker"]["email"]], subject="ride", body=body))
     return steps + [A.wait(6 * clock.HOUR, wake=False)]
 
 
@@ -213,11 +216,10 @@ def test_flight_delay_the_rule_is_deep_and_plain_among_three_live_flights(level,
         mails = world.services["mail"].table("messages").values()
         old = [m for m in mails if m["from"].startswith("alerts@") and m["time"] <= now - 30 * clock.DAY]
         assert len(old) >= 2  # the airline's same-shaped notices about other flights
-        if level == 5:  # the cab firm's reply: deep, after the rule, and it names no trip
-            texts = [m for m in world.services["sms"].table("messages").values() if m["number"] == f["cab"]]
-            reply = [m for m in texts if m["direction"] == "in"]
-            assert len(reply) == 1 and rule[0]["updated"] < reply[0]["time"] <= now - days * clock.DAY
-            assert str(f["margin"]) in reply[0]["body"] and "flight" not in reply[0]["body"].lower()
+        # the ride's booker's later text (session 33, tests/test_depth_s33b.py): after the rule, naming no trip
+        word = world.services["sms"].table("messages")[f["word"]["sms"]]
+        assert rule[0]["updated"] < word["time"] and str(f["margin"]) in word["body"]
+        assert "flight" not in word["body"].lower()
 
 
 @pytest.mark.parametrize("level", [4, 5])

@@ -351,15 +351,16 @@ def test_flight_the_longer_lead_is_a_deep_text_after_booking_among_three_future_
         assert len([e for e in future if e["start"] > now]) >= 3
         trips = [r for r in itin.values() if r["path"].startswith("Documents/travel/itinerary-")]
         assert len(trips) >= 3
-        assert f["new_leave"] == clock.fmt(f["new"] - 150 * clock.MINUTE)[11:16]
+        assert f["stale_leave"] == clock.fmt(f["new"] - 150 * clock.MINUTE)[11:16]  # the driver's word wins (s33)
 
 
-def _flight_steps(env, *, lead: int = 150, lands: str | None = None, tell: bool = True) -> list[str]:
+def _flight_steps(env, *, lead: int = 0, lands: str | None = None, tell: bool = True) -> list[str]:
     """Calendar and itinerary through the API (other doors than claw and sed), the alarm on the phone, the
-    pickup told by mail."""
+    pickup told by mail (and at level 5 the driver, session 33). ``lead`` in minutes, default the task's."""
     from claw_gym.devices.phone import script as S
 
     f = env.scenario.facts
+    lead = lead or f["lead"] // clock.MINUTE
     leave = clock.fmt(f["new"] - lead * clock.MINUTE)[11:16]
     old = next(r for r in env.world.services["files"].table("files").values() if r["path"] == f["path"])["content"]
     fixed = old.replace(f"Departs: {clock.fmt(f['dep'])}", f"Departs: {clock.fmt(f['new'])}").replace(
@@ -380,6 +381,8 @@ def _flight_steps(env, *, lead: int = 150, lands: str | None = None, tell: bool 
         steps.append(
             A.api("mail.send", to=[f["pickup"][1]], subject="Flight", body=f"Landing {lands or f['lands']} now.")
         )
+    if f["word"].get("tell"):
+        steps.append(A.api("mail.send", to=[f["driver"][1]], subject="Lift", body=f"Let's set off at {leave}."))
     return [*steps, A.wait(8 * clock.HOUR, wake=False)]
 
 
@@ -389,7 +392,8 @@ def test_flight_through_the_api_and_mail_passes_and_the_itinerarys_two_hours_fai
     verdict = _play(env, _flight_steps(env))
     assert verdict["passed"] and not verdict["violations"], verdict
     env.reset(seed=1)
-    assert set(_failed(_play(env, _flight_steps(env, lead=120)))) == {
+    failed = set(_failed(_play(env, _flight_steps(env, lead=120))))
+    assert failed - {f"{env.scenario.facts['driver_name']} was told the new time"} == {
         "the itinerary says when to leave now",
         "an alarm is on for the new leaving time",
     }

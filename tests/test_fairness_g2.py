@@ -162,7 +162,7 @@ def alt_dual_ticket_new_number(w: World, f: dict[str, Any]) -> list[str]:
 
 def alt_dual_flight_change(w: World, f: dict[str, Any]) -> list[str]:
     """Calendar through the API; the itinerary rewritten with 12-hour times and a remark; the old alarm switched off."""
-    new, leave = f["new"], f["new"] - 2 * clock.HOUR
+    new, leave = f["new"], f["new"] - f["lead"]
     sed = (
         f"sed -i -e 's/^Departs: .*/Departs: {clock.fmt_date(new)} {_twelve(new)} (rescheduled)/' "
         f"-e 's/^Leave for airport: .*/Leave for airport: {_twelve(leave)}/' ~/{f['path']}"
@@ -178,6 +178,16 @@ def alt_dual_flight_change(w: World, f: dict[str, Any]) -> list[str]:
         S.tap("id/add_alarm"),
         *S.fill("time", f["new_leave"]),
         S.tap("id/save"),
+        *(  # levels 4-5: the pickup told the landing time, level 5 the driver the leaving time, by mail
+            [A.api("mail.send", to=[f["pickup"][1]], subject="Landing", body=f"Landing at {f['lands']}.")]
+            if f.get("pickup")
+            else []
+        ),
+        *(
+            [A.api("mail.send", to=[f["driver"][1]], subject="Lift", body=f"Set off at {_twelve(leave)}?")]
+            if f.get("word", {}).get("tell")
+            else []
+        ),
     ]
 
 
@@ -200,6 +210,18 @@ def alt_flight_delay(w: World, f: dict[str, Any]) -> list[str]:
                 ),
             ]
             if f["ride"]
+            else []
+        ),
+        *(  # level 5: the ride's booker told its new time (its entry asks), by mail, on the 12-hour clock
+            [
+                A.api(
+                    f"{other}.send",
+                    to=[f["booker"]["email"]],
+                    subject="Ride",
+                    body=f"Moved to {_twelve(f['ride_at'])}.",
+                )
+            ]
+            if f.get("word", {}).get("tell")
             else []
         ),
     ]

@@ -8,6 +8,7 @@ returns the note's title for the checks' `because` texts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from claw_gym import clock
@@ -32,15 +33,16 @@ def rule_time(ctx: Ctx) -> int:
     return day + int(ctx.rng.integers(8 * clock.HOUR, 21 * clock.HOUR))  # that day, between 08:00 and 21:00
 
 
-def jot(ctx: Ctx, rule: str, kind: Kind = "home", others: int = 4) -> tuple[str, str]:
-    """(title, body): the rule as one line among `others` unrelated lines of a plain notes page."""
-    title = ctx.pick(list(TITLES[kind]))
+def jot(ctx: Ctx, rule: str, kind: Kind = "home", others: int = 4, avoid: Sequence[str] = ()) -> tuple[str, str]:
+    """(title, body): the rule as one line among `others` unrelated lines of a plain notes page, under a title
+    none of `avoid` has (a family's other planted pages: two of its pages under one title would stand out)."""
+    title = ctx.pick([t for t in TITLES[kind] if t not in avoid] or list(TITLES[kind]))
     lines = [f"- {line}" for line in ctx.sample(list(LINES[kind]), others)]
     lines.insert(int(ctx.rng.integers(1, len(lines) + 1)), f"- {rule}")
     return title, "\n".join(lines) + "\n"
 
 
-def plant(ctx: Ctx, rule: str, kind: Kind, time: int, others: int = 4) -> tuple[str, str]:
-    """Write the notes page holding the rule (dated `time`); (note id, title)."""
-    title, body = jot(ctx, rule, kind, others)
+def plant(ctx: Ctx, rule: str, kind: Kind, time: int, others: int = 4, avoid: Sequence[str] = ()) -> tuple[str, str]:
+    """Write the notes page holding the rule (dated `time`, titled unlike `avoid`); (note id, title)."""
+    title, body = jot(ctx, rule, kind, others, avoid)
     return ctx.svc("notes").add(title, body, time=notation.jitter(ctx, time))["id"], title
