@@ -323,9 +323,10 @@ def test_receipt_personal_trip_and_old_cost_centre_fail_other_doors_pass():
 
 
 @pytest.mark.parametrize("level", [4, 5])
-def test_receipt_hard_end_the_change_is_a_chat_reply_and_the_mails_are_decoys(level):
-    """At 4-5 finance's "Cost centres" mails give the team's older centre and another team's; the change that
-    counts is the manager's reply in #general (no "cost centre" in it), deep; the other team's centre fails."""
+def test_receipt_hard_end_the_code_is_the_account_lead_s_and_the_mails_are_decoys(level):
+    """At 4-5 finance's "Cost centres" mails give the team's centre (the note's) and another team's; the code that
+    counts is the client account lead's (the client entry's notes say so), in their DM (no "cost centre" in it),
+    deep; the other team's centre fails (session 33: it was the manager's reply in #general)."""
     fam = ALL["xdev-receipt-expense"]
     env = _env("xdev-receipt-expense", "meal", level, 0)
     f, w = env.scenario.facts, env.world
@@ -334,7 +335,7 @@ def test_receipt_hard_end_the_change_is_a_chat_reply_and_the_mails_are_decoys(le
     assert len(mails) == 2 and not any(f["cc"] in m["body"] for m in mails)
     assert any(f["cc_note"] in m["body"] for m in mails)
     reply = [m for m in w.services["chat"].table("messages").values() if f["cc"] in m["text"]]
-    assert len(reply) == 1 and "cost centre" not in reply[0]["text"].lower() and reply[0]["channel"] == "general"
+    assert len(reply) == 1 and "cost centre" not in reply[0]["text"].lower() and reply[0]["channel"] == f["lead_dm"]
     assert w.clock.now - reply[0]["time"] >= (30 if level == 4 else 60) * clock.DAY
     other = next(re.search(r"CC-\d{4}", m["body"]).group(0) for m in mails if f["cc_note"] not in m["body"])
     info = _play(env, fam.oracle(env.world, {**f, "cc": other}))

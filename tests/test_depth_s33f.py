@@ -1,0 +1,129 @@
+"""Headroom for xdev-receipt-expense, xdev-shared-code, phone-alarm-from-message and phone-setting-notification at
+levels 4-5 (issue 21, session 33): the players' method (search the requester and every identifier of the matter on
+every service, "from now on", "after all", read the requester's DMs, follow "X has the last word" pointers) no
+longer settles them. The deciding word comes from someone whose say is written in a record the task legitimately
+opens, names the matter only by a date, and sits among that person's same-shaped lines about other matters.
+
+Each test builds the task at a level and reads its world the way an agent could, or plays it to its verdict
+with actions built from the facts.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from episodes import at_level as _at_level
+from episodes import failed as _failed
+from episodes import found as _found
+from episodes import play as _play
+
+from claw_gym import clock
+from claw_gym.envs.kit import oblique
+
+LEVELS = [4, 5]
+
+
+# ---- xdev-receipt-expense -----------------------------------------------------------------------------
+RX = "xdev-receipt-expense"
+FILED = "the business receipt is filed: amount, date, category, linked payment, cost centre"
+
+
+def _rx(level: int, seed: int, variant: str):
+    env = _at_level(RX, level, seed, variant=variant)
+    return env, env.world, env.scenario.facts
+
+
+def _rx_idents(world, f) -> list[str]:
+    """What an agent has of the matter: the app, the amounts, the places, the codes the note and finance give,
+    the client and their company (the calendar), the manager (the note) and the words the players try."""
+    from claw_gym.envs.xdev_receipt_expense import VARIANTS
+
+    app = VARIANTS[f["variant"]]["app"]
+    work = next(e for e in world.services["calendar"].table("entries").values() if f["lead"]["name"] in e["notes"])
+    client = work["notes"].split(",")[0]
+    return [
+        app,
+        f"{f['amount']:.2f}",
+        f"{f['personal_amount']:.2f}",
+        work["location"],
+        work["title"],
+        client,
+        f["lead"]["co"],
+        *f["codes"],
+        "cost centre",
+        "Cost centres",
+        "expense",
+        "claim",
+        "receipt",
+        "from now on",
+        "after all",
+    ]
+
+
+@pytest.mark.parametrize("variant", ["ride", "meal"])
+@pytest.mark.parametrize("level", LEVELS)
+def test_receipt_the_players_searches_miss_the_account_lead_s_word(variant, level):
+    for seed in range(2):
+        env, world, f = _rx(level, seed, variant)
+        msg = f["lead"]["msg"]
+        manager = f["manager"]
+        for who in (manager, manager.split()[0], world.persona.me.name, "finance"):
+            assert msg not in _found(env, person=who), who
+        for text in _rx_idents(world, f):
+            assert msg not in _found(env, text), text
+
+
+@pytest.mark.parametrize("variant", ["ride", "meal"])
+@pytest.mark.parametrize("level", LEVELS)
+def test_receipt_the_lead_s_word_names_no_identifier_and_its_day_fits_one_claim(variant, level):
+    for seed in range(3):
+        env, world, f = _rx(level, seed, variant)
+        lead = f["lead"]
+        chat = world.services["chat"].table("messages")
+        word = chat[lead["msg"]]
+        assert word["text"] == lead["line"] and word["sender"] == lead["name"] and word["channel"] == lead["dm"]
+        assert f["cc"] in word["text"] and f["cc"] not in str(f["codes"])
+        for ident in _rx_idents(world, f)[:-2]:
+            assert ident.lower() not in word["text"].lower(), ident
+        # the same person's same-shaped lines about other matters, at working hours of working days
+        theirs = [m for m in chat.values() if m["channel"] == lead["dm"]]
+        assert len(theirs) >= 4 and all(re.match(r"re the [a-z ]+ on \d+ [A-Z][a-z]+: ", m["text"]) for m in theirs)
+        for m in theirs:
+            d = clock.to_datetime(m["time"])
+            assert d.weekday() < 5 and 9 <= d.hour < 18, clock.fmt(m["time"])
+        # the day resolves to one matter: today's client entry, the only one on that day naming the lead
+        day = re.search(r" on (\d+ [A-Z][a-z]+):", word["text"]).group(1)
+        assert [m for m in theirs if f" on {day}:" in m["text"]] == [word]
+        entries = world.services["calendar"].table("entries").values()
+        on_day = [e for e in entries if oblique.day_month(e["start"]) == day and lead["name"] in (e["notes"] or "")]
+        assert len(on_day) == 1 and day == oblique.day_month(f["receipt_at"])
+        # whose word it is, written before it (the client entry's notes)
+        assert f"claims for it take the code {lead['name'].split()[0]} gives" in on_day[0]["notes"]
+        booked = [h for h in world.services["events"].search(text=on_day[0]["title"])["items"] if h["record"]]
+        assert [h["record"] for h in booked] == [on_day[0]["id"]]
+        assert clock.parse_time(booked[0]["time"]) < word["time"] <= env.world.clock.now - 30 * clock.DAY
+
+
+@pytest.mark.parametrize("variant", ["ride", "meal"])
+@pytest.mark.parametrize("level", LEVELS)
+def test_receipt_the_note_s_or_finance_s_code_fails_and_the_lead_s_passes(variant, level):
+    from claw_gym.envs.xdev_receipt_expense import FAMILY
+
+    env, world, f = _rx(level, 1, variant)
+    verdict = _play(env, FAMILY.oracle(world, f))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    for cc in [*f["codes"], f"{f['cc']} / {f['cc_note']}"]:  # the players' answers, and a hedge
+        env.reset(seed=1)
+        assert _failed(_play(env, FAMILY.oracle(env.world, {**f, "cc": cc}))) == [FILED], cc
+
+
+@pytest.mark.parametrize("variant", ["ride", "meal"])
+def test_receipt_d5_the_account_lead_untold_fails(variant):
+    from claw_gym.envs.xdev_receipt_expense import FAMILY
+
+    env, world, f = _rx(5, 1, variant)
+    key = f'"channel": "{f["lead"]["dm"]}"'
+    steps = [s for s in FAMILY.oracle(world, f) if key not in s or "chat.post" not in s]
+    assert len(steps) == len(FAMILY.oracle(world, f)) - 1
+    assert _failed(_play(env, steps)) == [f"{f['lead']['name']} was told in their DM"]
