@@ -127,3 +127,124 @@ def test_receipt_d5_the_account_lead_untold_fails(variant):
     steps = [s for s in FAMILY.oracle(world, f) if key not in s or "chat.post" not in s]
     assert len(steps) == len(FAMILY.oracle(world, f)) - 1
     assert _failed(_play(env, steps)) == [f"{f['lead']['name']} was told in their DM"]
+
+
+# ---- xdev-shared-code ---------------------------------------------------------------------------------
+SC = "xdev-shared-code"
+
+
+def _sc(level: int, seed: int, variant: str):
+    env = _at_level(SC, level, seed, variant=variant)
+    return env, env.world, env.scenario.facts
+
+
+def _sc_mails(world) -> dict[str, dict]:
+    return world.services["workmail" if "workmail" in world.services else "mail"].table("messages")
+
+
+def _sc_idents(world, f) -> list[str]:
+    """What an agent has of the matter: the event, the service, the code, the agendas' names and dates, the invite's
+    subject and dates (first set and moved to), and the words the players try."""
+    from claw_gym.envs.xdev_shared_code import VARIANTS
+
+    v = VARIANTS[f["variant"]]
+    dates = [p.split("/")[-1][:10] for p in [f["agenda"], *f["others"]]]
+    long = [clock.to_datetime(clock.parse_time(d)) for d in dates]
+    return [
+        v["event"],
+        v["event"].split()[-1],
+        v["service"],
+        "agenda",
+        "Save the date",
+        f["code"],
+        *dates,
+        *(f"{d:%A %d %B}" for d in long),
+        *(f"{d:%d %B}" for d in long),
+        *(oblique.day_month(int(d.timestamp())) for d in long),
+        "venue",
+        "offsite",
+        "workshop",
+        "from now on",
+        "after all",
+    ]
+
+
+@pytest.mark.parametrize("variant", ["offsite", "workshop"])
+@pytest.mark.parametrize("level", LEVELS)
+def test_shared_code_the_players_searches_miss_the_booker_s_word(variant, level):
+    for seed in range(2):
+        env, world, f = _sc(level, seed, variant)
+        msg = f["word"]["msg"]
+        organiser = _sc_mails(world)[f["word"]["invite"]]["from"]
+        for who in (f["colleague"], f["colleague"].split()[0], organiser, organiser.split("@")[0]):
+            assert msg not in _found(env, person=who), who
+        for text in _sc_idents(world, f):
+            assert msg not in _found(env, text), text
+
+
+@pytest.mark.parametrize("variant", ["offsite", "workshop"])
+@pytest.mark.parametrize("level", LEVELS)
+def test_shared_code_the_booker_s_word_names_no_identifier_and_its_minute_fits_one_mail(variant, level):
+    for seed in range(3):
+        env, world, f = _sc(level, seed, variant)
+        word = f["word"]
+        chat = world.services["chat"].table("messages")
+        line = chat[word["msg"]]
+        assert line["text"] == word["line"] and line["sender"] == word["name"] and line["channel"] == word["dm"]
+        for ident in _sc_idents(world, f)[:-2]:
+            assert ident.lower() not in line["text"].lower(), ident
+        theirs = [m for m in chat.values() if m["channel"] == word["dm"]]
+        shape = r"re the [a-z ]+ that came in at \d\d:\d\d on \d+ [A-Z][a-z]+: "
+        assert len(theirs) >= 4 and all(re.match(shape, m["text"]) for m in theirs)
+        for m in theirs:
+            d = clock.to_datetime(m["time"])
+            assert d.weekday() < 5 and 9 <= d.hour < 18, clock.fmt(m["time"])
+        # "the invite that came in at 09:07 on 6 November": one mail in any mailbox, the organiser's invite
+        hhmm, day = re.match(r"re the invite that came in at (\d\d:\d\d) on (\d+ [A-Z][a-z]+):", line["text"]).groups()
+        fits = [
+            m
+            for svc in ("mail", "workmail")
+            if svc in world.services
+            for m in world.services[svc].table("messages").values()
+            if clock.fmt(m["time"])[-5:] == hhmm and oblique.day_month(m["time"]) == day
+        ]
+        assert [m["id"] for m in fits] == [word["invite"]]
+        invite = fits[0]
+        assert f"{word['name']} booked the venue: if the date has to move, you'll hear it from them" in invite["body"]
+        stale = clock.to_datetime(clock.parse_time(f["others"][0].split("/")[-1][:10]))
+        assert f"{stale:%A %d %B}" in invite["body"] and invite["time"] < line["time"]
+        assert line["time"] <= world.clock.now - (30 if level == 4 else 60) * clock.DAY
+        assert (
+            clock.parse_time(f["agenda"].split("/")[-1][:10])
+            == clock.parse_time(f["others"][0].split("/")[-1][:10]) - 7 * clock.DAY
+        )
+
+
+def _players_agenda(env) -> str:
+    """The players' pick: the moved date when "after all", "from now on" or the organiser's and the requester's
+    messages carry a move a week earlier, else the invite's date."""
+    f, world = env.scenario.facts, env.world
+    organiser = next(m for m in _sc_mails(world).values() if m["subject"].startswith("Save the date"))
+    who = organiser["from"].split("@")[0].replace(".", " ")  # their name, as the address spells it
+    hits = _found(env, "after all") | _found(env, "from now on") | _found(env, person=who)
+    hits |= _found(env, person=f["colleague"])
+    chat = world.services["chat"].table("messages")
+    moved = any("week earlier" in chat[h]["text"] for h in hits if h in chat)
+    return f["agenda"] if moved else f["others"][0]
+
+
+@pytest.mark.parametrize("variant", ["offsite", "workshop"])
+@pytest.mark.parametrize("level", LEVELS)
+def test_shared_code_the_invite_s_agenda_fails_and_the_moved_one_passes(variant, level):
+    from claw_gym.envs.xdev_shared_code import FAMILY
+
+    env, world, f = _sc(level, 1, variant)
+    verdict = _play(env, FAMILY.oracle(world, f))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    verdict = _play(env, FAMILY.oracle(env.world, {**f, "agenda": _players_agenda(env)}))
+    event = FAMILY.generate.__globals__["VARIANTS"][variant]["event"]
+    assert _failed(verdict) == [
+        f"{f['colleague']} got the coming {event}'s agenda before the prep",
+        "no other agenda sent",
+    ]
