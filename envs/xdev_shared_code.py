@@ -134,16 +134,16 @@ def generate(ctx: Ctx) -> Scenario:
             f"Agenda to follow. {booker[0]} booked the venue: if the date has to move, you'll hear it from them.",
         )
     invite = plant.mail_in(ctx, svc, invited, organiser.email, f"Save the date: {v['event']}", body, read=True)
-    word: dict[str, Any] = {}
+    move: dict[str, Any] = {}
     if moved is not None and booker is not None:  # the booker moves it, naming the invite only by when it came in
         refer = oblique.came_in_on
         line = f"re {refer('invite', invite['time'])}: {ctx.pick(MOVES)}"
-        lines = oblique.lines_around(ctx, moved, line, 3, refer)
+        booked = oblique.lines_around(ctx, moved, line, 3, refer)
         dm = oblique.dm_channel(booker[0])
-        ids = oblique.post_lines(ctx, dm, booker[0], lines, latest=ctx.now - clock.DAY)
-        msg = ids[[text for _, text in lines].index(line)]
+        ids = oblique.post_lines(ctx, dm, booker[0], booked, latest=ctx.now - clock.DAY)
+        msg = ids[[text for _, text in booked].index(line)]
         moved = ctx.svc("chat").table("messages")[msg]["time"]
-        word = {"name": booker[0], "dm": dm, "msg": msg, "line": line, "invite": invite["id"]}
+        move = {"name": booker[0], "dm": dm, "msg": msg, "line": line, "invite": invite["id"]}
     lines = list(NOTE_LINES)
     it = f"it-security@{domain}"
     if ctx.difficulty >= 3:
@@ -185,7 +185,7 @@ def generate(ctx: Ctx) -> Scenario:
             "decided_at": moved if moved is not None else invited,
             "candidates_at": [invited] + ([moved] if moved is not None else []),
             "moved": moved is not None,
-            "word": word or None,
+            "word": move or None,
         },
         deadline=prep,
         deadline_stated=True,  # "before our prep call at <time>"
