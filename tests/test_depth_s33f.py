@@ -248,3 +248,115 @@ def test_shared_code_the_invite_s_agenda_fails_and_the_moved_one_passes(variant,
         f"{f['colleague']} got the coming {event}'s agenda before the prep",
         "no other agenda sent",
     ]
+
+
+# ---- phone-alarm-from-message -------------------------------------------------------------------------
+AL = "phone-alarm-from-message"
+
+
+def _al(level: int, seed: int):
+    env = _at_level(AL, level, seed)
+    return env, env.world, env.scenario.facts
+
+
+def _al_idents(world, f) -> list[str]:
+    """What an agent has of the matter: the firm, its address and number, the reference, what the person calls it,
+    the booking's date and time, the alarm's label, the requester, and the words the players try."""
+    from claw_gym.envs.phone_alarm_from_message import FIRMS
+
+    booking = world.services["mail"].table("messages")[f["booking"]]
+    firm = next(x for x in FIRMS if x[1] == booking["from"])
+    when = re.search(r"(\d{4}-\d\d-\d\d) (\d\d:\d\d)", booking["body"])
+    return [
+        firm[0],
+        firm[1],
+        firm[2],
+        firm[3],
+        f["ref"],
+        f["label"],
+        *when.groups(),
+        "Booking",
+        "from now on",
+        "after all",
+    ]
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_alarm_the_players_searches_miss_the_booker_s_text(level):
+    for seed in range(3):
+        env, world, f = _al(level, seed)
+        msg = f["booker"]["msg"]
+        for who in (f["name"], f["first"], f["sender"], world.persona.me.name):
+            assert msg not in _found(env, person=who), who
+        for text in _al_idents(world, f):
+            assert msg not in _found(env, text), text
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_alarm_the_booker_s_text_names_no_identifier_and_its_day_fits_one_booking(level):
+    for seed in range(3):
+        env, world, f = _al(level, seed)
+        b = f["booker"]
+        texts = world.services["sms"].table("messages")
+        word = texts[b["msg"]]
+        assert word["body"] == b["line"] and word["number"] == b["phone"]
+        for ident in _al_idents(world, f)[:-2]:
+            assert ident.lower() not in word["body"].lower(), ident
+        theirs = [m for m in texts.values() if m["number"] == b["phone"] and m["body"].startswith("re the ")]
+        assert len(theirs) >= 4
+        # "the one for the 9th": the only line of theirs about that day, the only booking of the firm on it
+        ordinal = re.match(r"re the one for the (\d+(?:st|nd|rd|th)):", word["body"]).group(1)
+        assert [m for m in theirs if f" for the {ordinal}:" in m["body"]] == [word]
+        booking = world.services["mail"].table("messages")[f["booking"]]
+        confirmations = [m for m in world.services["mail"].table("messages").values() if m["from"] == booking["from"]]
+        on_day = [
+            m
+            for m in confirmations
+            if oblique.day_ordinal(clock.parse_time(re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", m["body"])[0])) == ordinal
+        ]
+        assert on_day == [booking]
+        # whose word it is, written before it in the requester's own ask
+        ask = next(m for m in texts.values() if m["number"] == f["sender"] and "be up " in m["body"])
+        assert f"{b['name'].split()[0]} booked it, so if the time moves you'll hear it from them." in ask["body"]
+        assert ask["time"] < word["time"] < world.clock.now
+
+
+def _al_players(env) -> str:
+    """The players' time: the booking's time (as the firm's text moves it, when one names the reference), minus the
+    lead their searches of the requester find (the newest that says one)."""
+    from claw_gym.envs.phone_alarm_from_message import LEADS
+
+    f, world = env.scenario.facts, env.world
+    booking = world.services["mail"].table("messages")[f["booking"]]
+    at = re.search(r"\d{4}-\d\d-\d\d (\d\d:\d\d)", booking["body"])[1]
+    for m in world.services["sms"].table("messages").values():
+        if m["id"] in _found(env, f["ref"]) and re.search(r"\b(\d\d:\d\d)\b", m["body"]):
+            at = re.search(r"\b(\d\d:\d\d)\b", m["body"])[1]
+    said = sorted(
+        (r["time"], minutes)
+        for rid in _found(env, person=f["name"])
+        for table in (world.services["sms"].table("messages"), world.services["mail"].table("messages"))
+        if rid in table
+        for r in [table[rid]]
+        for minutes, words in LEADS.items()
+        if f"{words} before" in r["body"] or f"{words} ahead" in r["body"] or f"{words} beforehand" in r["body"]
+    )
+    h, m = map(int, at.split(":"))
+    t = h * 60 + m - said[-1][1]
+    return f"{t // 60:02d}:{t % 60:02d}"
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_alarm_the_players_time_fails_and_the_booker_s_passes(level):
+    from claw_gym import actions as A
+    from claw_gym.devices.phone import script as S
+
+    for seed in (0, 1):
+        env, world, f = _al(level, seed)
+        verdict = _play(env, env.oracle_actions())
+        assert verdict["passed"] and not verdict["violations"], verdict
+        env.reset(seed=seed)
+        hhmm = _al_players(env)
+        assert hhmm != f["time"]
+        steps = [*S.open_app("Clock"), S.tap("id/add_alarm"), *S.fill("time", hhmm), S.tap("id/save"), A.finish("ok")]
+        assert "an alarm is on at the requested time" in _failed(_play(env, steps))
