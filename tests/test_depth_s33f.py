@@ -360,3 +360,89 @@ def test_alarm_the_players_time_fails_and_the_booker_s_passes(level):
         assert hhmm != f["time"]
         steps = [*S.open_app("Clock"), S.tap("id/add_alarm"), *S.fill("time", hhmm), S.tap("id/save"), A.finish("ok")]
         assert "an alarm is on at the requested time" in _failed(_play(env, steps))
+
+
+# ---- phone-setting-notification -----------------------------------------------------------------------
+SN = "phone-setting-notification"
+
+
+def _sn(level: int, seed: int):
+    env = _at_level(SN, level, seed)
+    return env, env.world, env.scenario.facts
+
+
+def _sn_ask(env) -> str:
+    """The asker's text, as it will arrive mid-episode."""
+    f = env.scenario.facts
+    return next(
+        e.record["body"] for e in env.world.timeline.pending if e.service == "sms" and e.time == f["trigger_at"]
+    )
+
+
+def _sn_idents(env) -> list[str]:
+    """What an agent has of the matter: the setting's names, the times in the ask, the asker, the rule's words,
+    and the words the players try."""
+    from claw_gym.services.phone import SETTING_TITLES
+
+    f = env.scenario.facts
+    times = re.findall(r"\d\d:\d\d", _sn_ask(env))
+    return [SETTING_TITLES[f["setting"]], f["setting"], *times, "nudge", "undo", "Undo", "from now on", "after all"]
+
+
+def _note_time(n: dict) -> int:
+    return int(n.get("time", n.get("updated")) or 0)
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_setting_the_players_searches_miss_the_keeper_s_text(level):
+    for seed in range(3):
+        env, world, f = _sn(level, seed)
+        msg = f["keeper"]["msg"]
+        for who in (f["name"], f["name"].split()[0], f["sender"], world.persona.me.name):
+            assert msg not in _found(env, person=who), who
+        for text in _sn_idents(env):
+            assert msg not in _found(env, text), text
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_setting_the_keeper_s_text_names_no_identifier_and_its_day_fits_one_note(level):
+    for seed in range(3):
+        env, world, f = _sn(level, seed)
+        k = f["keeper"]
+        texts = world.services["sms"].table("messages")
+        word = texts[k["msg"]]
+        assert word["body"] == k["line"] and word["number"] == k["phone"]
+        for ident in _sn_idents(env)[:-2]:
+            assert ident.lower() not in word["body"].lower(), ident
+        theirs = [m for m in texts.values() if m["number"] == k["phone"] and m["body"].startswith("re the ")]
+        assert len(theirs) >= 4 and all(re.match(r"re the [a-z' ]+ of \d+ [A-Z][a-z]+: ", m["body"]) for m in theirs)
+        day = re.match(r"re the note of (\d+ [A-Z][a-z]+):", word["body"]).group(1)
+        notes = world.services["notes"].table("notes")
+        same = [n for n in notes.values() if oblique.day_month(_note_time(n)) == day]
+        assert [n["id"] for n in same] == [k["note"]]
+        rule = same[0]
+        assert f"{k['name'].split()[0]} keeps an eye on these for me: what they say about them goes." in rule["body"]
+        assert _note_time(rule) < word["time"] < world.clock.now
+        titles = [n["title"] for n in notes.values() if "nudge" in n["body"]]
+        assert len(titles) == len(set(titles)) == (2 if level == 5 else 1)  # no two pages under one title
+        # the nudge is the ask's "till" time, that many minutes early
+        minutes = int(re.search(r"(\d+) minutes", word["body"]).group(1))
+        assert clock.fmt(f["remind_at"] + minutes * clock.MINUTE)[-5:] in re.findall(r"\d\d:\d\d", _sn_ask(env))
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_setting_the_players_nudge_fails_and_the_keeper_s_passes(level):
+    from claw_gym.envs.phone_setting_notification import FAMILY
+
+    for seed in (0, 1):
+        env, world, f = _sn(level, seed)
+        # the players' time: the ask's end (4), moved by the later note line (5)
+        end = f["remind_at"] + int(re.search(r"(\d+) minutes", f["keeper"]["line"]).group(1)) * clock.MINUTE
+        if level == 5:
+            later = next(n for n in world.services["notes"].table("notes").values() if "Undo nudges" in n["body"])
+            end -= int(re.search(r"Undo nudges (\d+) minutes", later["body"]).group(1)) * clock.MINUTE
+        verdict = _play(env, FAMILY.oracle(world, f))
+        assert verdict["passed"] and not verdict["violations"], verdict
+        env.reset(seed=seed)
+        verdict = _play(env, FAMILY.oracle(env.world, {**f, "remind_at": end}))
+        assert _failed(verdict) == ["a nudge to undo it at the time the rule gives"]

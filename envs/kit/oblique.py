@@ -403,3 +403,8 @@ def lines_around(
             seen -= clock.DAY
         out.append((t, f"re {refer(thing, errands.office_hours(ctx, seen))}: {verdict}"))
     return sorted(out)
+
+
+def of_the(thing: str, t: int) -> str:
+    """ "the {thing} of 14 March": a record named only by the day it was written or came in (a :data:`Refer`)."""
+    return f"the {thing} of {day_month(t)}"
