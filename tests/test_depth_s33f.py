@@ -446,3 +446,24 @@ def test_setting_the_players_nudge_fails_and_the_keeper_s_passes(level):
         env.reset(seed=seed)
         verdict = _play(env, FAMILY.oracle(env.world, {**f, "remind_at": end}))
         assert _failed(verdict) == ["a nudge to undo it at the time the rule gives"]
+
+
+@pytest.mark.parametrize("variant", ["offsite", "workshop"])
+def test_shared_code_d5_the_moved_event_not_in_the_calendar_or_on_the_old_date_fails(variant):
+    from claw_gym import actions as A
+    from claw_gym.envs.xdev_shared_code import FAMILY, NOTE_TITLE, RULE_MOVED
+
+    env, world, f = _sc(5, 1, variant)
+    note = next(n for n in world.services["notes"].table("notes").values() if n["title"] == NOTE_TITLE)
+    assert RULE_MOVED in note["body"] and f["put_in"]["day"] == f["agenda"].split("/")[-1][:10]
+    check = f"the {FAMILY.generate.__globals__['VARIANTS'][variant]['event']} is in the calendar on its new date"
+    steps = FAMILY.oracle(world, f)
+    skipped = [s for s in steps if not ("calendar.create_event" in s and "Prep" not in s)]
+    assert len(skipped) == len(steps) - 1
+    assert _failed(_play(env, skipped)) == [check]
+    env.reset(seed=1)
+    stale = clock.parse_time(f["put_in"]["stale"]) + 10 * clock.HOUR
+    old = A.api("calendar.create_event", title="Offsite", start=clock.fmt(stale), end=clock.fmt(stale + clock.HOUR))
+    assert _failed(_play(env, [*skipped[:-1], old, skipped[-1]])) == [check]
+    for level in (4,):
+        assert _sc(level, 1, variant)[2]["put_in"] is None
