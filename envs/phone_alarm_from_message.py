@@ -8,9 +8,12 @@ level 2 a friend's text names an unrelated time. From level 4 one message comes 
 another channel with no word naming the topic (:func:`_deep` builds these levels): the
 person's text gives no clock time, only "up N minutes before the booking" (a taxi, a plumber, a
 garage slot); the booking's time is in the firm's confirmation mail, weeks back (>= 30 days at 4,
->= 60 at 5) among several live bookings of the same firm; the firm later moved that booking by an
-SMS that names only its reference; at 5 the person also lengthens the lead in an aside of an
-unrelated mail thread. The alarm is the moved time minus the lead. The instruction then says
+>= 60 at 5) among several live bookings of the same firm; the ask names who booked it ("if the time
+moves you'll hear it from them"), and that booker's later text moves it, naming the booking only by the
+day it is for ("re the one for the 9th: ..."), among their same-shaped texts about other household matters
+(session 33: it was the firm's text naming the reference; the firm still moves another booking by one);
+at 5 the person also lengthens the lead in an aside of an unrelated mail thread. The alarm is the moved time
+minus the lead. The instruction then says
 "messaging", not "texted".
 """
 
@@ -25,7 +28,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
 
-from .kit import household, plant, views
+from .kit import household, oblique, plant, views
 
 REASONS = [
     ("Airport taxi", "The airport taxi is booked for {later}."),
@@ -121,6 +124,13 @@ MOVED = [
     "{firm}: your booking {ref} has been rescheduled. New time: {day} {hhmm}. Reply HELP for help.",
     "{firm}: booking {ref} now {day} at {hhmm} (changed at our end). Questions? Call us.",
 ]
+#: level 4-5: the ask names who booked it, whose word on the time counts; their word names the booking by its day
+BOOKED = "{first} booked it, so if the time moves you'll hear it from them."
+BOOKER_MOVED = [
+    "they moved it to {hhmm}, same place",
+    "it's {hhmm} instead, they rang me",
+    "changed to {hhmm} at their end",
+]
 ASIDES = [  # a later mail in an unrelated thread, the lead lengthened in its last line
     (
         "photos from Sunday",
@@ -180,17 +190,17 @@ def _deep(ctx: Ctx, who: Any) -> Scenario:
     lead = int(ctx.pick([30, 45, 60]))
     t_ask = _daytime(ctx, ctx.now - int(ctx.rng.integers(4, 6)) * clock.DAY)
     weekday = clock.to_datetime(tomorrow).strftime("%A")  # the ask is 4-5 days back: its weekday is tomorrow
-    plant.sms(
-        ctx, plant.jitter(ctx, t_ask), who.phone, ctx.pick(DEEP_ASKS).format(day=weekday, lead=LEADS[lead], what=what)
+    booker = next(
+        p for p in ctx.sample(ctx.persona.people, len(ctx.persona.people)) if p.phone and p.first != who.first
     )
+    ask = ctx.pick(DEEP_ASKS).format(day=weekday, lead=LEADS[lead], what=what)
+    plant.sms(ctx, plant.jitter(ctx, t_ask), who.phone, f"{ask} {BOOKED.format(first=booker.first)}")
     moved = slot - int(ctx.rng.integers(1, 4)) * 15
     t_moved = _daytime(ctx, ctx.now - 3 * clock.DAY, 9, 17)  # office hours, older than the opening's lines
-    plant.sms(
-        ctx,
-        plant.jitter(ctx, t_moved),
-        number,
-        ctx.pick(MOVED).format(firm=firm, ref=refs[0], day=clock.fmt_date(tomorrow), hhmm=_hhmm(moved)),
-        who=number,
+    # the booker's word (session 33): the booking named only by its day, among their texts about other matters
+    word = f"re {oblique.for_the('one', tomorrow)}: {ctx.pick(BOOKER_MOVED).format(hhmm=_hhmm(moved))}"
+    word_id = oblique.texts_among(
+        ctx, booker.phone, plant.jitter(ctx, t_moved), word, 3, oblique.for_the, pool=oblique.HOME_OTHERS
     )
     other = bookings[1]  # the same firm moves another booking too: same shape, another reference
     plant.sms(
@@ -234,6 +244,7 @@ def _deep(ctx: Ctx, who: Any) -> Scenario:
             "ref": refs[0],
             "booking": mails[0]["id"],
             "depth": {"at": mails[0]["time"], "candidates": len(mails)},
+            "booker": {"name": booker.name, "phone": booker.phone, "msg": word_id, "line": word},
         },
     )
 
@@ -247,13 +258,13 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         f["time"] in on,
         f"{seen}; the texts settle on {f['time']}",
         because="the instruction asks for an alarm on the phone at the time the person's messages settle on "
-        "(at 4-5: their lead before the booking, from the firm's confirmation as the firm's later text moved it)",
+        "(at 4-5: their lead before the booking, from the firm's confirmation as the booker's later text moved it)",
     )
     g.expect(
         "no alarm at the superseded time",
         f["stale"] not in on,
         f"{seen}; the texts replaced {f['stale']}",
-        because="the person's later message (a text, or a mail) or the firm's later text replaces the earlier time",
+        because="the person's later message (a text, or a mail) or the booker's later text replaces the earlier time",
     )
     added = sorted({a["time"] for a in alarms if a["enabled"] and a.get("created", 0) >= f["start"]} - {f["time"]})
     g.expect(
@@ -297,7 +308,7 @@ FAMILY = Family(
     devices=("phone",),
     needs_sim_phone=True,
     summary="An enabled alarm exists on the phone at the wake-up time the named person's messages settle on "
-    "(at 4-5: their lead before a booking whose time is in the firm's confirmation mail, as the firm's later "
+    "(at 4-5: their lead before a booking whose time is in the firm's confirmation mail, as the booker's later "
     "text moved it) (not the superseded time); no alarm was added at any other time.",
     generate=generate,
     check=check,

@@ -11,8 +11,11 @@ suggests switching Wi-Fi off; nobody asked for that, and obeying it fails the ta
 a stranger's text asks for another setting too, which must be ignored. From level 4 the ask says
 until when (a clock time past the deadline) and a line of the person's notes page (>= 30 / 60 days
 back, worded without the settings' names) asks for a nudge to undo such a change at that time: a
-second goal, as an alarm, calendar entry or to-do. At level 5 a later line moves those nudges some
-minutes ahead (the later word wins).
+second goal, as an alarm, calendar entry or to-do. The same line says whose word on those nudges goes (someone
+close, session 33), and their later text, naming the note only by the day it was written ("re the note of
+20 April: 15 minutes early, ..."), among their same-shaped texts about other household matters, moves the nudge
+that many minutes ahead. At level 5 a later line of the person's own (on another page) moved them by another
+amount first: the rule says the keeper's word goes.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint
 from claw_gym.world import World
 
-from .kit import arrivals, checks, deadlines, jottings, notation, phone_flows, plant, records, views
+from .kit import arrivals, checks, deadlines, jottings, notation, oblique, phone_flows, plant, records, views
 from .kit.day import clock_time
 
 FAMILY_RELATIONS = ["partner", "mother", "father", "sister", "brother"]
@@ -98,9 +101,16 @@ UNTIL = {
 RULE = "When I change something on the phone because someone asked, make sure I get a nudge to undo it when they said."
 #: level 5: a later line moves the nudge earlier (the later word wins)
 LATER = "Undo nudges {minutes} minutes ahead, not on the dot - I never see them in time."
+#: levels 4-5: whose word on those nudges goes (in the rule's line), and their word, naming the note by its day
+KEEPER = "{first} keeps an eye on these for me: what they say about them goes."
+KEEPER_WORDS = [
+    "{minutes} minutes early, not on the dot - you never see them in time",
+    "have them {minutes} minutes before, you always miss the ones on the dot",
+    "{minutes} minutes ahead please, by the time you see them it's too late",
+]
 
 
-def _until(ctx: Ctx, key: str, trigger: int) -> tuple[str, dict[str, Any]]:
+def _until(ctx: Ctx, key: str, trigger: int, who: Any) -> tuple[str, dict[str, Any]]:
     """Levels 4-5: the clause saying until when, the person's rule (deep) and at 5 its later amendment;
     (clause, facts for the reminder check)."""
     half = 30 * clock.MINUTE  # a time as people say it: on the hour or the half hour, past the deadline
@@ -110,17 +120,42 @@ def _until(ctx: Ctx, key: str, trigger: int) -> tuple[str, dict[str, Any]]:
     written = jottings.rule_time(ctx)
     if ctx.difficulty >= 5:  # room for the later line, itself >= 60 days back
         written -= int(ctx.rng.integers(15, 30)) * clock.DAY
-    _, note = jottings.plant(ctx, RULE, "home", written)
-    why = f"a line in the note '{note}' asks for a nudge to undo a change when the asker said"
+    # session 33: someone close keeps an eye on these nudges, and their word on them goes (the rule says so)
+    keeper = ctx.pick([p for p in ctx.persona.people if p.phone and p.first != who.first and p.relation != "manager"])
+    notes = ctx.svc("notes").table("notes").values()
+    while any(clock.day_start(_time(n)) == clock.day_start(written) for n in notes):  # "the note of <day>": one
+        written -= clock.DAY
+    nid, note = jottings.plant(ctx, f"{RULE} {KEEPER.format(first=keeper.first)}", "home", written)
+    written = _time(ctx.svc("notes").table("notes")[nid])
+    why = (
+        f"a line in the note '{note}' asks for a nudge to undo a change when the asker said, and says "
+        f"{keeper.first}'s word on them goes"
+    )
     at = end
+    taken = 0
     if ctx.difficulty >= 5:
-        minutes = ctx.pick([10, 15, 20, 30])
+        taken = ctx.pick([10, 15, 20, 30])
         later = min(written + int(ctx.rng.integers(10, 15)) * clock.DAY, ctx.now - 61 * clock.DAY)
-        _, title = jottings.plant(ctx, LATER.format(minutes=minutes), "home", later)
-        at = end - minutes * clock.MINUTE
-        why += f"; a later line in '{title}' moves such nudges {minutes} minutes ahead"
+        title, body = jottings.jot(ctx, LATER.format(minutes=taken), "home")
+        while title == note:  # two pages under one title would tell them apart from the background's
+            title, body = jottings.jot(ctx, LATER.format(minutes=taken), "home")
+        ctx.svc("notes").add(title, body, time=notation.jitter(ctx, later))
+        why += f"; a later line in '{title}' moves such nudges {taken} minutes ahead"
+    minutes = ctx.pick([m for m in (10, 15, 20, 25, 30, 40) if m != taken])
+    word = f"re {oblique.of_the('note', written)}: {ctx.pick(KEEPER_WORDS).format(minutes=minutes)}"
+    said = ctx.now - int(ctx.rng.integers(3, 9)) * clock.DAY
+    said = clock.day_start(said) + int(ctx.rng.integers(9 * 60, 20 * 60)) * clock.MINUTE + int(ctx.rng.integers(1, 59))
+    msg = oblique.texts_among(ctx, keeper.phone, said, word, 3, oblique.of_the, pool=oblique.HOME_OTHERS)
+    at = end - minutes * clock.MINUTE
+    why += f"; {keeper.first}'s text of {clock.fmt_date(said)} about that note has them {minutes} minutes early"
     before = records.ids_now(ctx, ("calendar", "entries"), ("todo", "items"))
-    return UNTIL[key].format(end=notation.hhmm(end)), {"remind_at": at, "remind_why": why, "before": before}
+    keeper_facts = {"name": keeper.name, "phone": keeper.phone, "msg": msg, "line": word, "note": nid}
+    facts = {"remind_at": at, "remind_why": why, "before": before, "keeper": keeper_facts}
+    return UNTIL[key].format(end=notation.hhmm(end)), facts
+
+
+def _time(note: dict) -> int:
+    return int(note.get("time", note.get("updated")) or 0)
 
 
 def generate(ctx: Ctx) -> Scenario:
@@ -132,7 +167,7 @@ def generate(ctx: Ctx) -> Scenario:
     by = deadlines.stated_limit(ctx, trigger)
     until: dict[str, Any] = {}
     if ctx.difficulty >= 4:  # the ask says until when; the person's rule wants a nudge to undo it then
-        clause, until = _until(ctx, key, trigger)
+        clause, until = _until(ctx, key, trigger, who)
         head, _, tail = text.rpartition(". ")  # before the "tell me" sentence
         text = f"{head}. {clause} {tail}" if head else f"{text} {clause}"
     arrivals.arrive_sms(ctx, trigger, who.phone, text.format(by=notation.hhmm(by)))
@@ -259,8 +294,8 @@ FAMILY = Family(
     summary="By the time the text gives (when it is judged) the setting a known contact asked for by text has the "
     "asked value, switched after the ask, and they got the text back their ask requests; no other setting "
     "changed (a stranger's ask is ignored), and Wi-Fi was not turned off on "
-    "a phone-care app's suggestion; from level 4 a reminder at the ask's end time (moved earlier by a later note "
-    "line at 5), as the person's notes ask.",
+    "a phone-care app's suggestion; from level 4 a reminder before the ask's end time by as much as the one the "
+    "person's note names as having the say on them texted, as the person's notes ask.",
     generate=generate,
     check=check,
     oracle=oracle,

@@ -7,9 +7,12 @@ name, and later in the window a personal trip with the same app posts too (its r
 only the phone tells the two apart. The person wrote down, as one line of a longer admin note, that work
 receipts are filed as an expense within the hour, linked to the card payment, with the cost centre in the
 notes, and added to the expenses sheet on the laptop; from level 3, submitted at once. Which cost centre:
-the note's at levels 1-3; at 4 and 5 it changed 30+ (60+) days back, after finance's same-shaped mails
-about other teams' centres and the older one (at 4-5 the change that counts is the manager's reply in
-#general). Level 5: also tell the approver in their chat DM.
+the note's at levels 1-3. At 4 and 5 the client entry of the calendar (which the agent opens to tell the
+receipts apart) names the client's account lead, whose code claims for that account take; the lead gave it
+30+ (60+) days back in their DM, naming the claim only by its day ("re the client meal on 7 December: put it
+on CC-4821"), among their same-shaped lines about other matters (session 33; finance's "Cost centres" mails,
+the team's centre and another team's, are look-alikes). Level 5: also tell the approver in their chat DM, and
+the account lead (the client entry asks for it).
 
 At 4-5 no receipt says which profile it was: both name a place from the same pool, and the rule
 covers client meals / rides to client visits. Which one was for work is the calendar's: the business
@@ -31,7 +34,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario, values
 from claw_gym.tasks.footprint import Footprint, Own, path_in
 from claw_gym.world import World
 
-from .kit import arrivals, checks, laptop_files, plant, records, views
+from .kit import arrivals, checks, laptop_files, oblique, plant, records, views
 from .kit import xchain as X
 
 VARIANTS: dict[str, dict[str, Any]] = {
@@ -147,8 +150,8 @@ def generate(ctx: Ctx) -> Scenario:
         finance = f"finance@{ctx.persona.work_domain}"
         decided = X.days_back(ctx, lo, hi)
         other_team = f"{ctx.persona.employer.split()[0]} {ctx.pick(['Research', 'Support', 'Marketing'])}"
-        # finance's mails (each clerk's wording): the other team's centre, and the team's older one; the
-        # change that counts is the manager's reply in #general to a colleague's question (no "cost centre")
+        # finance's mails (each clerk's wording): the other team's centre, and the team's; the code that counts
+        # is the client account lead's, named in the client entry's notes and given in their DM (_lead_word)
         for t, tm, c in [
             (X.days_back(ctx, lo, hi + 10), other_team, cc_other),
             (X.days_back(ctx, hi + 5, hi + 20), team, cc_note),
@@ -156,16 +159,6 @@ def generate(ctx: Ctx) -> Scenario:
             candidates.append(t)
             text = ctx.pick(CC_MAILS).format(team=tm, cc=c)
             plant.mail_in(ctx, svc, t, finance, "Cost centres", text, read=True)
-        mate = next((p for p in ctx.persona.people if p.relation == "colleague"), manager)
-        plant.chat(
-            ctx,
-            decided - int(ctx.rng.integers(10, 50)) * clock.MINUTE,
-            "general",
-            mate.name,
-            f"do {team} claims still go on {cc_note}? finance bounced one of mine",
-        )
-        plant.chat(ctx, decided, "general", manager.name, f"no - {cc_new} since the reorg, {cc_note} is closed")
-        candidates.append(decided)
     rows = [["date", "merchant", "amount", "category"]]
     for k in range(3 + ctx.difficulty + 3):  # earlier trips with the app: business ones are in the sheet
         t = plant.jitter(ctx, X.days_back(ctx, 3, 40, hours=(7, 22)))  # any minute, as the background pays
@@ -187,12 +180,17 @@ def generate(ctx: Ctx) -> Scenario:
     while abs(p_amount - amount) < 1:
         p_amount = ctx.money(*v["range"])
     why_personal = "its receipt on the phone says Personal; the rule covers the business profile"
+    word: dict[str, Any] = {}
     if deep:  # either may come first; the calendar tells them apart
         b_at, p_at = (trigger, later) if ctx.rng.random() < 0.5 else (later, trigger)
         where, p_where = ctx.sample(DEEP[ctx.variant]["places"], 2)
         text = DEEP[ctx.variant]["receipt"].format(where=where, amount=amount, at=notation_at(b_at - 240))
         p_text = DEEP[ctx.variant]["receipt"].format(where=p_where, amount=p_amount, at=notation_at(p_at - 200))
-        why_personal = _calendar_pair(ctx, (b_at - 240, where), (p_at - 200, p_where), manager)
+        assert decided is not None
+        lead = oblique.staff_apart(ctx, ("account lead", "client lead", "account manager"), [manager.name])
+        why_personal, co = _calendar_pair(ctx, (b_at - 240, where), (p_at - 200, p_where), lead[0], decided)
+        word = _lead_word(ctx, lead[0], cc_new, b_at, decided)
+        word.update(name=lead[0], email=lead[1], co=co)
     else:
         b_at, p_at = trigger, later
         where = ctx.pick(v["places"])
@@ -230,8 +228,11 @@ def generate(ctx: Ctx) -> Scenario:
             "submit": ctx.difficulty >= 3,
             "dm": dm,
             "manager": manager.name,
-            "decided_at": decided,
-            "candidates_at": candidates,
+            "decided_at": word.get("at", decided),
+            "lead": word or None,
+            "lead_dm": word.get("dm"),
+            "codes": [cc_note, cc_other],
+            "candidates_at": candidates + ([word["at"]] if word else []),
             "before": records.ids_now(ctx, ("expenses", "claims")),
         },
         deadline=deadline,
@@ -240,9 +241,20 @@ def generate(ctx: Ctx) -> Scenario:
     )
 
 
-def _calendar_pair(ctx: Ctx, work: tuple[int, str], private: tuple[int, str], manager: Any) -> str:
-    """Level 4-5: the calendar entries that say which receipt was for work (a client, their company) and
-    which was private (a friend, an appointment); the reason the personal one is not claimed."""
+#: level 4-5: the client entry's notes name the account lead, whose code wins (5: and who wants a DM)
+LEAD_NOTE = "{client}, {co}. {lead} runs the {co} account: claims for it take the code {first} gives, not the team's"
+LEAD_TELL = ", and a DM to {first} with the amount once one is in"
+#: how the lead names the claim in their DM: by the day it is for, as they name their other matters
+LEAD_THING = {"ride": "client trip", "meal": "client meal"}
+LEAD_WORDS = ["put it on {cc}", "that one goes on {cc}", "book it to {cc}"]
+
+
+def _calendar_pair(
+    ctx: Ctx, work: tuple[int, str], private: tuple[int, str], lead: str, word_at: int
+) -> tuple[str, str]:
+    """Level 4-5: the calendar entries that say which receipt was for work (a client, their company, the account
+    lead whose code it takes, entered before the lead's word at ``word_at``) and which was private (a friend, an
+    appointment); the reason the personal one is not claimed, and the client's company."""
     d = DEEP[ctx.variant]
     co = ctx.pick(CLIENTS)
     client = (
@@ -250,22 +262,51 @@ def _calendar_pair(ctx: Ctx, work: tuple[int, str], private: tuple[int, str], ma
     )
     friend = ctx.person("friend")
     meal = ctx.variant == "meal"
+    first = lead.split()[0]
+    notes = LEAD_NOTE.format(client=client, co=co, lead=lead, first=first)
+    notes += (LEAD_TELL.format(first=first) if ctx.difficulty >= 5 else "") + "."
     entries = [
         (
             work,
             ctx.pick(d["work"]).format(co=co, who=client.split()[0]),
-            f"{client}, {co}",
+            notes,
             [f"{client.split()[0].lower()}@{co.split()[0].lower()}.com"],
+            word_at - int(ctx.rng.integers(2, 12)) * clock.DAY,
         ),
-        (private, ctx.pick(d["private"]).format(who=friend.first), "", [friend.email] if meal else []),
+        (
+            private,
+            ctx.pick(d["private"]).format(who=friend.first),
+            "",
+            [friend.email] if meal else [],
+            X.days_back(ctx, 3, 40),
+        ),
     ]
-    for (t, where), title, notes, guests in entries:
+    for (t, where), title, note, guests, created in entries:
         start = (t - (70 if meal else -15) * clock.MINUTE) // (15 * clock.MINUTE) * 15 * clock.MINUTE
-        created = X.days_back(ctx, 3, 12)
         length = (75 if meal else 60) * clock.MINUTE
-        plant.calendar(ctx, created, title, start, start + length, location=where, attendees=guests, notes=notes)
+        plant.calendar(ctx, created, title, start, start + length, location=where, attendees=guests, notes=note)
     what = f"with {friend.first}" if meal else "a private appointment"
-    return f"the calendar puts it at {private[1]}, {what}; the rule covers {d['what']}"
+    return f"the calendar puts it at {private[1]}, {what}; the rule covers {d['what']}", co
+
+
+def _lead_word(ctx: Ctx, lead: str, cc: str, receipt_at: int, at: int) -> dict[str, Any]:
+    """Level 4-5: the account lead's word in their DM at ``at`` (weeks back), naming the claim only by the day it is
+    for ("re the client meal on 7 December: put it on CC-4821"), among their same-shaped lines about other
+    matters, each by another day (oblique.post_lines: working hours of working days). The word's record."""
+    day = oblique.day_month(receipt_at)
+    line = f"re the {LEAD_THING[ctx.variant]} on {day}: {ctx.pick(LEAD_WORDS).format(cc=cc)}"
+    lines = [(at, line)]
+    for k, (thing, verdict) in enumerate(ctx.sample(oblique.PLAIN, 3)):
+        t = at + int(ctx.pick([-9, -5, -3, 2, 4, 7][2 * k : 2 * k + 2])) * clock.DAY
+        about = t + int(ctx.rng.integers(2, 15)) * clock.DAY
+        while oblique.day_month(about) == day:
+            about += clock.DAY
+        lines.append((t, f"re the {thing} on {oblique.day_month(about)}: {verdict}"))
+    lines.sort()
+    ids = oblique.post_lines(ctx, oblique.dm_channel(lead), lead, lines, latest=ctx.now - clock.DAY)
+    msg = ids[[text for _, text in lines].index(line)]
+    rec = ctx.svc("chat").table("messages")[msg]
+    return {"msg": msg, "line": line, "at": rec["time"], "dm": oblique.dm_channel(lead)}
 
 
 def notation_at(t: int) -> str:
@@ -280,11 +321,12 @@ def _claims(world: World, f: dict[str, Any]) -> list[dict]:
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
     v = VARIANTS[f["variant"]]
     rule = f"the note '{NOTE_TITLE}' says {v['what']} are filed within the hour, linked, cost centre in the notes"
+    lead = f.get("lead")
     cc_why = (
         "the note names the cost centre"
-        if f["decided_at"] is None
-        else f"the manager's reply in #general of {clock.fmt_date(f['decided_at'])} moved the team's cost centre to "
-        f"{f['cc']} (finance's older mail gave the old one)"
+        if not lead
+        else f"the client entry's notes say claims for the {lead['co']} account take the code {lead['name']} gives; "
+        f"their DM line of {clock.fmt_date(lead['at'])} about the claim for that day gives {f['cc']}"
     )
     claims = _claims(world, f)
     mine = [c for c in claims if c["tx_id"] == f["tx"] or values.same_amount(c["amount"], f["amount"])]
@@ -296,6 +338,7 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         and c["category"] == v["category"]
         and clock.fmt_date(c["time"]) == f["date"]
         and f["cc"] in c["notes"].upper()
+        and not any(o in c["notes"].upper() for o in f.get("codes", []) if lead)  # one code, not a hedge
     ]
     shown = "; ".join(
         f"{c['amount']:.2f} {c['category']} {clock.fmt_date(c['time'])} tx={c['tx_id'] or '-'} "
@@ -356,6 +399,21 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
             f"{count(len(posts), 'post')}, {len(told)} with the amount",
             because=f"the note '{NOTE_TITLE}' says to DM {f['manager'].split()[0]} the amount",
         )
+        if lead:
+            told = [
+                m
+                for m in world.services["chat"].table("messages").values()
+                if m["channel"] == lead["dm"]
+                and m["sender"] == me
+                and m["time"] >= f["trigger_at"]
+                and X.gives_one_figure(m["text"], f["amount"], [f["personal_amount"]])
+            ]
+            g.expect(
+                f"{lead['name']} was told in their DM",
+                bool(told),
+                f"{len(told)} posts with the amount",
+                because=f"the client entry's notes ask for a DM to {lead['name'].split()[0]} with the amount",
+            )
 
 
 def _plain(cell: str, want: float) -> bool:
@@ -375,12 +433,17 @@ def _steps(world: World, f: dict[str, Any], tx: str, amount: float, cc: str) -> 
         A.api("notes.list", query="expense"),
         A.api("bank.transactions", query=v["app"]),
     ]
-    if f["decided_at"] is not None:
+    lead = f.get("lead")
+    if lead:
         svc = "workmail" if "workmail" in world.services else "mail"
         steps += [
-            A.api(f"{svc}.search", query="cost centre"),
             A.api(f"{svc}.search", query="Cost centres", limit=40),
-            A.api("chat.history", channel="general", limit=50),
+            A.api(
+                "calendar.list_events",
+                start=clock.fmt(clock.day_start(f["receipt_at"])),
+                end=clock.fmt(clock.day_start(f["receipt_at"]) + clock.DAY),
+            ),
+            A.api("chat.history", channel=lead["dm"], limit=50),
         ]
     steps += [
         A.shell(f"tail -3 ~/{f['sheet']}"),
@@ -405,7 +468,9 @@ def _steps(world: World, f: dict[str, Any], tx: str, amount: float, cc: str) -> 
             A.api("chat.history", channel=f["dm"], limit=5),
             A.api("chat.post", channel=f["dm"], text=f"Submitted a {v['app']} claim, EUR {amount:.2f}, for approval."),
         ]
-    if f["decided_at"] is not None:
+    if lead and f["dm"]:
+        steps.append(A.api("chat.post", channel=lead["dm"], text=f"Filed the {v['app']} claim, EUR {amount:.2f}."))
+    if lead:
         steps += [A.api("expenses.list"), S.open_shade(), A.long_press(element=f"text={v['title']}"), A.key("back")]
     return [*steps, A.wait(f["receipt_at"] + clock.HOUR - world.clock.now, wake=False)]
 
@@ -429,8 +494,9 @@ FAMILY = Family(
     devices=("laptop", "phone"),
     needs_sim_phone=True,
     summary="The business receipt that only the phone shows is filed within the hour as an expense (amount, date, "
-    "category, linked card payment, the cost centre in force: at 4-5 the one finance moved to weeks back), the "
-    "personal trip is not, the laptop's expenses sheet has one new line; submitted at 3+, the approver told at 5.",
+    "category, linked card payment, the cost centre in force: at 4-5 the client account lead's, given weeks back), "
+    "the personal trip is not, the laptop's expenses sheet has one new line; submitted at 3+, the approver and "
+    "the account lead told at 5.",
     generate=generate,
     check=check,
     oracle=oracle,
@@ -446,6 +512,6 @@ FAMILY = Family(
             Own("files.files", where=path_in("sheet")),
             Own("expenses.claims", new=True),
         ),
-        channels=("dm",),
+        channels=("dm", "lead_dm"),
     ),
 )

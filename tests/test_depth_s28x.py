@@ -143,6 +143,7 @@ def test_receipt_personal_one_fails_and_api_door_passes_whichever_lands_first(le
         steps.append(A.api("expenses.submit", ids=[records.next_id(env.world.services["expenses"], "claims")]))
         if f["dm"]:
             steps.append(A.api("chat.post", channel=f["dm"], text=f"Claim in for {f['amount']:.2f} EUR"))
+            steps.append(A.api("chat.post", channel=f["lead_dm"], text=f"Claim in for {f['amount']:.2f} EUR"))
         v = _play(env, steps)
         assert v["passed"] and not v["violations"], v
         env.reset(seed=seed)

@@ -564,7 +564,7 @@ def test_the_rule_is_one_line_of_a_note_not_titled_after_the_task(family):
 
 def test_phone_alarm_the_deciding_messages_come_by_other_channels_at_the_hard_end():
     """At 4-5 the person's text gives a lead, not a clock time; the booking's time is in the firm's mail and its
-    move in the firm's text: no single message states the alarm, and the stale oracle (the move missed) fails.
+    move in the booker's text: no single message states the alarm, and the stale oracle (the move missed) fails.
     Depth and candidates are tested in tests/test_depth_s28p.py."""
     for difficulty in (4, 5):
         spec = next(
@@ -579,7 +579,8 @@ def test_phone_alarm_the_deciding_messages_come_by_other_channels_at_the_hard_en
         mails = [m["body"] for m in u.world.services["mail"].table("messages").values()]
         texts = [m["body"] for m in u.world.services["sms"].table("messages").values()]
         assert not any(f["time"] in t for t in mails + texts)
-        assert any(f["ref"] in t for t in texts) and any(f["ref"] in m for m in mails)
+        assert any(f["ref"] in m for m in mails)  # the move: the booker's text, by the booking's day (session 33)
+        assert not any(f["ref"] in t for t in texts) and any(t == f["booker"]["line"] for t in texts)
         assert "texted" not in u.scenario.instruction and "by text" not in u.scenario.instruction
         env.close()
         assert _run(spec.task_id, 1, phone_alarm_from_message.stale_oracle)["passed"] is False

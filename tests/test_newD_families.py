@@ -323,9 +323,10 @@ def test_receipt_personal_trip_and_old_cost_centre_fail_other_doors_pass():
 
 
 @pytest.mark.parametrize("level", [4, 5])
-def test_receipt_hard_end_the_change_is_a_chat_reply_and_the_mails_are_decoys(level):
-    """At 4-5 finance's "Cost centres" mails give the team's older centre and another team's; the change that
-    counts is the manager's reply in #general (no "cost centre" in it), deep; the other team's centre fails."""
+def test_receipt_hard_end_the_code_is_the_account_lead_s_and_the_mails_are_decoys(level):
+    """At 4-5 finance's "Cost centres" mails give the team's centre (the note's) and another team's; the code that
+    counts is the client account lead's (the client entry's notes say so), in their DM (no "cost centre" in it),
+    deep; the other team's centre fails (session 33: it was the manager's reply in #general)."""
     fam = ALL["xdev-receipt-expense"]
     env = _env("xdev-receipt-expense", "meal", level, 0)
     f, w = env.scenario.facts, env.world
@@ -334,7 +335,7 @@ def test_receipt_hard_end_the_change_is_a_chat_reply_and_the_mails_are_decoys(le
     assert len(mails) == 2 and not any(f["cc"] in m["body"] for m in mails)
     assert any(f["cc_note"] in m["body"] for m in mails)
     reply = [m for m in w.services["chat"].table("messages").values() if f["cc"] in m["text"]]
-    assert len(reply) == 1 and "cost centre" not in reply[0]["text"].lower() and reply[0]["channel"] == "general"
+    assert len(reply) == 1 and "cost centre" not in reply[0]["text"].lower() and reply[0]["channel"] == f["lead_dm"]
     assert w.clock.now - reply[0]["time"] >= (30 if level == 4 else 60) * clock.DAY
     other = next(re.search(r"CC-\d{4}", m["body"]).group(0) for m in mails if f["cc_note"] not in m["body"])
     info = _play(env, fam.oracle(env.world, {**f, "cc": other}))
@@ -401,18 +402,18 @@ def test_shared_code_trap_wrong_agenda_fail_and_pasting_the_agenda_passes():
 
 
 @pytest.mark.parametrize("variant", ["offsite", "workshop"])
-def test_shared_code_hard_end_two_coming_agendas_and_a_move_that_names_the_venue(variant):
-    """At 4-5 two agendas are dated ahead (no "only future file" tell): the invite dates one, a later #team line
-    from the organiser (naming the venue and dates, not the event) moves it to the other; the old date's agenda
-    is the stale answer, and its own check fails."""
+def test_shared_code_hard_end_two_coming_agendas_and_a_move_by_the_venue_s_booker(variant):
+    """At 4-5 two agendas are dated ahead (no "only future file" tell): the invite dates one, a later DM line from
+    the venue's booker the invite names (naming neither the event nor a date: session 33, it was the organiser's
+    #team line) moves it to the other; the old date's agenda is the stale answer, and its own check fails."""
     for level in (4, 5):
         env = _env("xdev-shared-code", variant, level, 0)
         f, w = env.scenario.facts, env.world
         ahead = [p for p in [f["agenda"], *f["others"]] if p.split("/")[-1][:10] > clock.fmt_date(w.clock.now)]
         assert len(ahead) == 2 and len(f["others"]) >= 3
         event = VARIANTS_SHARED[variant]["event"]
-        line = [m for m in w.services["chat"].table("messages").values() if m["channel"] == "team"]
-        assert len(line) == 1 and event.split()[-1] not in line[0]["text"] and "venue" in line[0]["text"]
+        line = [m for m in w.services["chat"].table("messages").values() if m["id"] == f["word"]["msg"]]
+        assert len(line) == 1 and event.split()[-1] not in line[0]["text"] and "week" in line[0]["text"]
         assert w.clock.now - f["decided_at"] >= (30 if level == 4 else 60) * clock.DAY
         svc = "workmail" if "workmail" in w.services else "mail"
         invite = [m for m in w.services[svc].table("messages").values() if m["subject"].startswith("Save the date")]

@@ -445,3 +445,35 @@ def word_in_day(
         seen = t - int(ctx.rng.integers(30, 120)) * clock.MINUTE
         send(t + int(ctx.rng.integers(1, 59)), f"re {refer(thing, seen)}: {verdict}")
     return send(at, word) if out is None else out
+
+
+# --- session 33, s33-amendF ---
+def lines_around(
+    ctx: Ctx,
+    at: int,
+    line: str,
+    n: int,
+    refer: Refer,
+    *,
+    pool: Sequence[tuple[str, str]] = PLAIN,
+    days: Sequence[int] = (-9, -6, -4, -2, 2, 3, 5, 8),
+) -> list[tuple[int, str]]:
+    """``line`` at ``at`` and ``n`` of the same person's lines "re <reference>: <verdict>" about other matters from
+    ``pool`` (distinct), each some of ``days`` away from ``at`` and referring with ``refer`` to a working-hours moment
+    one to five working days before it: (time, text) pairs in time order, for :func:`post_lines` (which keeps them
+    at working hours of working days, never after its ``latest``)."""
+    out = [(at, line)]
+    for (thing, verdict), off in zip(ctx.sample(list(pool), n), ctx.sample(list(days), n), strict=True):
+        t = at + int(off) * clock.DAY
+        while clock.to_datetime(t).weekday() >= 5:  # a working day's, as post_lines will keep it
+            t -= clock.DAY
+        seen = t - int(ctx.rng.integers(1, 6)) * clock.DAY
+        while clock.to_datetime(seen).weekday() >= 5:
+            seen -= clock.DAY
+        out.append((t, f"re {refer(thing, errands.office_hours(ctx, seen))}: {verdict}"))
+    return sorted(out)
+
+
+def of_the(thing: str, t: int) -> str:
+    """ "the {thing} of 14 March": a record named only by the day it was written or came in (a :data:`Refer`)."""
+    return f"the {thing} of {day_month(t)}"
