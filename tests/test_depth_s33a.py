@@ -1,0 +1,162 @@
+"""Headroom for meeting-reschedule, meeting-rules, chat-schedule and chat-handover at levels 4-5 (issue 21, session
+33): the players' method (search the requester and every identifier of the matter on every service, "from now
+on", "after all", read the requester's DMs) no longer settles them. The deciding word comes from someone whose say
+is written in a record the task opens (a signature, the office's own mail), names the matter only by the time it
+came in or the date of the record it changes, and sits among the same person's same-shaped lines about other
+matters.
+
+Each test builds the task at a level and reads its world the way an agent could, or plays it to its verdict with
+actions built from the facts.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from episodes import at_level as _at_level
+from episodes import failed as _failed
+from episodes import found as _found
+from episodes import play as _play
+
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.envs import meeting_reschedule
+from claw_gym.envs.kit import notation, oblique
+
+LEVELS = [4, 5]
+
+
+# ---- meeting-reschedule ----------------------------------------------------------------------------------
+def _mr(level: int, seed: int):
+    env = _at_level("meeting-reschedule", level, seed)
+    return env, env.world, env.scenario.facts
+
+
+def _mr_requester(world, f) -> tuple[str, str]:
+    who = next(p for p in world.persona.people if p.email == f["requester"])
+    return who.name, who.first
+
+
+def _mr_identifiers(world, f) -> list[str]:
+    """Every identifier of the matter an agent has: the title, the requester, the room, the times asked, the note's
+    desk and the office's planned desk."""
+    ev = world.services["calendar"].table("entries")[f["event"]]
+    name, first = _mr_requester(world, f)
+    times = [notation.hhmm(t) for t in (f["stale"], f["thread_slot"], f["dm_slot"], f["start"])]
+    desks = [f["old_desk"], f["old_desk"].split("@")[0], f["planned_desk"], f["planned_desk"].split("@")[0]]
+    return [ev["title"], name, first, f["requester"], ev["location"], "reschedule", *times, *desks]
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_meeting_reschedule_the_players_searches_miss_the_keeper_s_and_the_office_s_word(level):
+    for seed in range(3):
+        env, world, f = _mr(level, seed)
+        deciding = {f["keeper_msg"], f["desk_moved"]}
+        for who in _mr_requester(world, f):
+            assert not deciding & _found(env, person=who), who
+        for text in [*_mr_identifiers(world, f), "from now on", "after all"]:
+            assert not deciding & _found(env, text), text
+        # the requester's own DM is what those searches find: the players' answer (the pre-change one)
+        assert f["amendment"] in _found(env, person=_mr_requester(world, f)[0])
+
+
+_CAME_IN = re.compile(r"came in at (\d\d:\d\d) on (\w+(?: \w+)?):")
+
+
+def _fits(t: int, when: str, hhmm: str, now: int) -> bool:
+    """A record at ``t`` fits "came in at ``hhmm`` on ``when``" (a weekday within the week, or "14 October")."""
+    if clock.fmt(t)[-5:] != hhmm:
+        return False
+    if when[0].isdigit():
+        return oblique.day_month(t) == when
+    return f"{clock.to_datetime(t):%A}" == when and now - t < 7 * clock.DAY
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_meeting_reschedule_the_keeper_s_word_names_nothing_and_its_time_fits_one_request(level):
+    for seed in range(3):
+        env, world, f = _mr(level, seed)
+        chat = world.services["chat"].table("messages")
+        word = chat[f["keeper_msg"]]
+        assert word["sender"] == f["keeper"] and word["channel"] == f["keeper_dm"] == oblique.dm_channel(f["keeper"])
+        for ident in _mr_identifiers(world, f):
+            assert ident.lower() not in word["text"].lower(), ident
+        assert meeting_reschedule._slot_text(f["final"])["day"] in word["text"]
+        # among the keeper's same-shaped lines about other matters, one of them another colleague's request
+        theirs = [m for m in chat.values() if m["channel"] == f["keeper_dm"]]
+        assert len(theirs) >= 4 and all(m["sender"] == f["keeper"] and m["text"].startswith("re ") for m in theirs)
+        assert sum("the request that came in" in m["text"] for m in theirs) == 2
+        # the time resolves to one mail in either mailbox: the requester's ask, whose signature names the keeper
+        hhmm, when = _CAME_IN.search(word["text"]).groups()
+        mails = [m for s in ("workmail", "mail") for m in world.services[s].table("messages").values()]
+        same = [m for m in mails if m["time"] < word["time"] and _fits(m["time"], when, hhmm, world.clock.now)]
+        assert len(same) == 1, same
+        ask = same[0]
+        assert ask["from"] == f["requester"] and f["keeper"] in ask["body"] and "last word" in ask["body"]
+        assert ("copy" in ask["body"]) == (level == 5)
+        # the keeper's word is the latest: after the requester's own DM change
+        assert chat[f["amendment"]]["time"] < word["time"] <= world.clock.now - 6 * clock.HOUR
+        assert 9 <= clock.to_datetime(word["time"]).hour < 18 and clock.to_datetime(word["time"]).weekday() < 5
+
+
+@pytest.mark.parametrize("level,days", [(4, 30), (5, 60)])
+def test_meeting_reschedule_the_office_s_word_names_its_mail_by_date_and_fits_one_mail(level, days):
+    for seed in range(3):
+        env, world, f = _mr(level, seed)
+        moved = world.services["chat"].table("messages")[f["desk_moved"]]
+        assert moved["channel"] == "general" and moved["sender"] == f["office"]
+        assert f["desk"] in moved["text"] and f["old_desk"] not in moved["text"]
+        assert f["planned_desk"] not in moved["text"] and moved["time"] <= world.clock.now - days * clock.DAY
+        day = re.match(r"re my mail of (\d+ \w+):", moved["text"]).group(1)
+        addr = f["office"].lower().replace(" ", ".") + "@"
+        office = [m for m in world.services["workmail"].table("messages").values() if m["from"].startswith(addr)]
+        same = [m for m in office if oblique.day_month(m["time"]) == day]
+        assert len(same) == 1 and f["old_desk"] in same[0]["body"] and f["planned_desk"] in same[0]["body"]
+        assert "#general" in same[0]["body"] and same[0]["time"] < moved["time"]
+        # the office's same-shaped lines amending its other mails, in #general
+        lines = [m for m in world.services["chat"].table("messages").values() if m["sender"] == f["office"]]
+        assert sum(m["text"].startswith("re my mail of ") for m in lines) >= 3
+
+
+def _mr_steps(f: dict, slot: int, desk: str, *, copy: bool = True) -> list[str]:
+    start, end = clock.fmt(slot), clock.fmt(slot + f["minutes"] * 60)
+    steps = [
+        A.api("calendar.update_event", id=f["event"], start=start, end=end),
+        A.api("workmail.send", to=[f["requester"]], subject="Moved", body=f"Moved to {clock.fmt_long(slot)}."),
+        A.api("workmail.send", to=[desk], subject=f["room"], body=f"{f['room']} now {clock.fmt_long(slot)}."),
+    ]
+    if copy:
+        steps.append(A.api("workmail.send", to=[f["keeper_mail"]], subject="FYI", body=f"Now {clock.fmt_long(slot)}."))
+    return [*steps, A.finish("done")]
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_meeting_reschedule_the_requester_s_dm_slot_or_the_planned_desk_fails_and_the_keeper_s_passes(level):
+    env, world, f = _mr(level, 1)
+    verdict = _play(env, env.oracle_actions())
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    verdict = _play(env, _mr_steps(f, f["final"], f["desk"]))
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    assert f["dm_slot"] not in (f["final"], f["stale"], f["thread_slot"])
+    failed = _failed(_play(env, _mr_steps(f, f["dm_slot"], f["desk"])))  # the players' answer
+    assert "meeting starts at the latest requested time" in failed
+    env.reset(seed=1)
+    failed = _failed(_play(env, _mr_steps(f, f["final"], f["planned_desk"])))
+    assert failed == ["the room desk was told the room and the new time"]
+
+
+def test_meeting_reschedule_d5_the_keeper_uncopied_fails_and_a_dm_counts():
+    env, world, f = _mr(5, 1)
+    assert _failed(_play(env, _mr_steps(f, f["final"], f["desk"], copy=False))) == [
+        "the diary keeper was told the new time"
+    ]
+    env.reset(seed=1)
+    steps = _mr_steps(f, f["final"], f["desk"], copy=False)
+    dm = A.api("chat.post", channel=f["keeper_dm"], text=f"moved to {notation.hhmm(f['final'])}")
+    verdict = _play(env, [*steps[:-1], dm, steps[-1]])
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env2, _, f4 = _mr(4, 1)
+    assert not f4.get("copy_keeper")
