@@ -56,8 +56,8 @@ CHAT_CHANGES = [
     "sorry, one more change to what I mailed - could we do {day} {hh}:{mm}? works better on my side",
     "saw my mail? make that {day} {hh}:{mm} instead if you can, the other slot clashes now",
 ]
-#: difficulty 4-5 (session 33): the requester's signature names who keeps their diary (and at 5 who is copied)
-KEEPS = "My diary is kept by {name} ({mail}); on times, {first} has the last word."
+#: difficulty 4-5 (session 33): the requester's signature names their diary keeper (:func:`.kit.oblique.diary_keeper`)
+#: and at 5 asks to copy them
 COPY = "Please copy {first} on any change to it."
 #: difficulty 4-5: the diary keeper's word on a request, by the time it came in (:func:`_keeper_word`)
 KEEPER_SAYS = [
@@ -146,16 +146,15 @@ def generate(ctx: Ctx) -> Scenario:
     keeper: dict[str, Any] = {"keeper_mail": None, "keeper_dm": None}  # the footprint's keys at every level
     sign = f"\n\n{who.first}"
     if deep:  # the requester's signature: who keeps their diary (and at 5, who is copied on changes)
-        name, address = oblique.staff_apart(ctx, ["team assistant"], avoid=[who.name])
-        keeper = {"keeper": name, "keeper_mail": address, "keeper_dm": oblique.dm_channel(name)}
-        sign += "\n--\n" + KEEPS.format(name=name, mail=address, first=name.split()[0])
+        keeper = {**oblique.diary_keeper(ctx, avoid=[who.name])}
+        sign += "\n--\n" + keeper.pop("signature")
         if ctx.difficulty >= 5:
-            sign += " " + COPY.format(first=name.split()[0])
+            sign += " " + COPY.format(first=keeper["keeper"].split()[0])
             keeper["copy_keeper"] = True
     asked = plant.mail_in(
         ctx,
         "workmail",
-        _working(ctx, t0 - clock.DAY) if deep else plant.jitter(ctx, t0 - clock.DAY),
+        oblique.working(ctx, t0 - clock.DAY) if deep else plant.jitter(ctx, t0 - clock.DAY),
         who.email,
         subject,
         ctx.pick(ASKS).format(title=title, **_slot_text(first)) + sign,
@@ -302,24 +301,10 @@ def _other_thread(ctx: Ctx, requester: str, t0: int) -> tuple[str, dict]:
     later = ctx.next_weekday(d2, ctx.pick([10, 11, 16]), ctx.pick([0, 30])) + 7 * clock.DAY
     t = t0 - int(ctx.rng.integers(3, 30)) * clock.HOUR
     body = ctx.pick(ASKS).format(title=title, **_slot_text(asked)) + f"\n\n{other.first}"
-    ask = plant.mail_in(ctx, "workmail", _working(ctx, t), other.email, f"{title} - new time?", body)
+    ask = plant.mail_in(ctx, "workmail", oblique.working(ctx, t), other.email, f"{title} - new time?", body)
     said = ctx.pick(CHAT_CHANGES).format(**_slot_text(later))
     at = plant.jitter(ctx, t + int(ctx.rng.integers(2, 20)) * clock.HOUR)
     return str(plant.chat(ctx, at, "dm-" + other.first.lower(), other.name, said)["id"]), ask
-
-
-def _working(ctx: Ctx, t: int) -> int:
-    """``t``'s day (the Friday before, for a weekend day) at a working-hours moment: when a colleague mails."""
-    while clock.to_datetime(t).weekday() >= 5:
-        t -= clock.DAY
-    return errands.office_hours(ctx, t)
-
-
-def _came_in(ctx: Ctx, t: int) -> str:
-    """ "the request that came in at 10:42 on Tuesday" (within the week), "... on 14 October" (further back)."""
-    if ctx.now - t < 6 * clock.DAY:
-        return oblique.came_in(ctx.now)("request", t)
-    return oblique.came_in_on("request", t)
 
 
 def _keeper_word(ctx: Ctx, keeper: dict[str, Any], asked_at: int, final: int, other_ask: dict) -> dict[str, Any]:
@@ -335,13 +320,17 @@ def _keeper_word(ctx: Ctx, keeper: dict[str, Any], asked_at: int, final: int, ot
             at = t
             break
     refer = oblique.came_in(ctx.now)
-    line = f"re {_came_in(ctx, asked_at)}: " + ctx.pick(KEEPER_SAYS).format(**_slot_text(final))
+    line = f"re {oblique.came_in_lately(ctx.now)('request', asked_at)}: " + ctx.pick(KEEPER_SAYS).format(
+        **_slot_text(final)
+    )
     msg = oblique.word_in_dm(ctx, keeper["keeper"], keeper["keeper"], at, line, refer, pool=oblique.PLAIN)
     out: dict[str, Any] = {"keeper_line": line, "keeper_msg": msg, "keeper_at": at}
     if other_ask:  # the look-alike: the keeper moves the other colleague's meeting the same way
         d = clock.to_datetime(final).weekday()
         slot = ctx.next_weekday(ctx.pick([k for k in range(5) if k != d]), ctx.pick([10, 15]), 0) + 7 * clock.DAY
-        said = f"re {_came_in(ctx, other_ask['time'])}: " + ctx.pick(KEEPER_SAYS).format(**_slot_text(slot))
+        said = f"re {oblique.came_in_lately(ctx.now)('request', other_ask['time'])}: " + ctx.pick(KEEPER_SAYS).format(
+            **_slot_text(slot)
+        )
         t = errands.office_hours(ctx, other_ask["time"] + clock.DAY)
         if clock.to_datetime(t).weekday() >= 5 or t > ctx.now - 6 * clock.HOUR:
             t = other_ask["time"] + int(ctx.rng.integers(60, 180)) * clock.MINUTE

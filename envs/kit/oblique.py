@@ -376,3 +376,36 @@ def texts_among(
 
     others = lines_about(ctx, refer, n_others, at, pool=pool)
     return str(word_among(ctx, send, at, word, others, spread=3 * clock.DAY))
+
+
+# --- session 33, s33-amendA ---
+
+#: a colleague's signature line naming who keeps their diary, with the last word on times (:func:`diary_keeper`)
+KEEPS = "My diary is kept by {name} ({mail}); on times, {first} has the last word."
+
+
+def diary_keeper(ctx: Ctx, avoid: Sequence[str] = ()) -> dict[str, str]:
+    """A team assistant who keeps a colleague's diary, whose DM channel is theirs alone (:func:`staff_apart`):
+    ``keeper`` (name), ``keeper_mail``, ``keeper_dm`` and ``signature`` (the :data:`KEEPS` line for the
+    colleague's mail, written before the keeper's word) (meeting-reschedule, chat-schedule)."""
+    name, address = staff_apart(ctx, ["team assistant"], avoid=avoid)
+    sign = KEEPS.format(name=name, mail=address, first=name.split()[0])
+    return {"keeper": name, "keeper_mail": address, "keeper_dm": dm_channel(name), "signature": sign}
+
+
+def working(ctx: Ctx, t: int) -> int:
+    """``t``'s day (the Friday before, for a weekend day) at a working-hours moment: when a colleague writes."""
+    while clock.to_datetime(t).weekday() >= 5:
+        t -= clock.DAY
+    return errands.office_hours(ctx, t)
+
+
+def came_in_lately(now: int) -> Refer:
+    """:func:`came_in` ("... at 10:42 on Tuesday") for a matter within six days of ``now``, :func:`came_in_on`
+    ("... at 10:42 on 14 October") further back, where a weekday alone would fit two."""
+    lately = came_in(now)
+
+    def refer(thing: str, t: int) -> str:
+        return lately(thing, t) if now - t < 6 * clock.DAY else came_in_on(thing, t)
+
+    return refer
