@@ -160,3 +160,94 @@ def test_meeting_reschedule_d5_the_keeper_uncopied_fails_and_a_dm_counts():
     assert verdict["passed"] and not verdict["violations"], verdict
     env2, _, f4 = _mr(4, 1)
     assert not f4.get("copy_keeper")
+
+
+# ---- meeting-rules -----------------------------------------------------------------------------------------
+RULE_WORDS = ["meeting", "meetings", "between meetings", "nothing before", "school run", "minutes free", "Fridays"]
+
+
+def _rules_env(level: int, seed: int, variant: str):
+    env = _at_level("meeting-rules", level, seed, variant)
+    return env, env.world, env.scenario.facts
+
+
+@pytest.mark.parametrize("variant", ["start", "gap"])
+@pytest.mark.parametrize("level", LEVELS)
+def test_meeting_rules_the_players_searches_miss_the_keeper_s_word(level, variant):
+    for seed in range(3):
+        env, world, f = _rules_env(level, seed, variant)
+        me = world.persona.me
+        for who in [me.name, *(q["name"] for q in f["requests"]), *(q["first"] for q in f["requests"])]:
+            assert f["keeper_msg"] not in _found(env, person=who), who
+        times = {_hm_of(m) for k in ("old_rules", "own_rules") for m in f[k][:1]}
+        words = [*RULE_WORDS, *times, *(q["name"] for q in f["requests"]), "from now on", "after all"]
+        for text in words:
+            assert f["keeper_msg"] not in _found(env, text), text
+
+
+def _hm_of(minutes: int) -> str:
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+@pytest.mark.parametrize("variant", ["start", "gap"])
+@pytest.mark.parametrize("level", LEVELS)
+def test_meeting_rules_the_keeper_s_word_names_no_rule_and_its_date_fits_one_list(level, variant):
+    for seed in range(3):
+        env, world, f = _rules_env(level, seed, variant)
+        chat = world.services["chat"].table("messages")
+        word = chat[f["keeper_msg"]]
+        assert word["sender"] == f["keeper"] and word["channel"] == f["keeper_dm"]
+        for w in [*RULE_WORDS, "from now on", "after all", "minutes"]:
+            assert w.lower() not in word["text"].lower(), w
+        theirs = [m for m in chat.values() if m["channel"] == f["keeper_dm"]]
+        assert len(theirs) >= 4 and all(m["text"].startswith("re ") and m["sender"] == f["keeper"] for m in theirs)
+        assert word["time"] <= world.clock.now - (30 if level == 4 else 60) * clock.DAY
+        assert f["own_at"] < word["time"]
+        # "your list of 14 February": one running list written that day, the rules note, which names the keeper
+        day = re.match(r"re your list of (\d+ \w+):", word["text"]).group(1)
+        notes = world.services["notes"].table("notes").values()
+        same = [n for n in notes if "\n- " in n["body"] and oblique.day_month(n["updated"]) == day]
+        assert [n["id"] for n in same] == [f["rule_note"]]
+        assert f"{f['keeper']} keeps my diary and has the last word on my meeting rules" in same[0]["body"]
+        assert ("wants the time of every meeting" in same[0]["body"]) == (level == 5)
+        assert same[0]["updated"] < word["time"] and same[0]["folder"] == ""
+
+
+def _rules_book(env, rules: list[int], *, tell: bool = True) -> list[str]:
+    from claw_gym.envs import meeting_rules as M
+
+    steps = M._solve(env.world, env.scenario.facts, M.Rules(*rules))
+    return [s for s in steps if tell or "chat.post" not in s]
+
+
+@pytest.mark.parametrize("variant", ["start", "gap"])
+@pytest.mark.parametrize("level", LEVELS)
+def test_meeting_rules_the_person_s_own_change_fails_and_the_keeper_s_passes(level, variant):
+    env, world, f = _rules_env(level, 1, variant)
+    verdict = _play(env, env.oracle_actions())
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    assert f["own_rules"] != f["rules"]
+    failed = _failed(_play(env, _rules_book(env, f["own_rules"])))  # the players' answer: "from now on"
+    first = f["requests"][0]
+    assert f"{first['name']} invited to {first['mins']} min on {first['day']} inside the rules" in failed
+
+
+@pytest.mark.parametrize("variant", ["start", "gap"])
+def test_meeting_rules_d5_the_keeper_untold_fails_and_by_mail_counts(variant):
+    env, world, f = _rules_env(5, 1, variant)
+    assert _failed(_play(env, _rules_book(env, f["rules"], tell=False))) == [
+        f"{f['keeper']} got the time of every meeting booked"
+    ]
+    env.reset(seed=1)
+    steps = _rules_book(env, f["rules"], tell=False)
+    from claw_gym.envs import meeting_rules as M
+
+    plan = M._plan(env.world, f, M.Rules(*f["rules"]))
+    body = "Booked: " + "; ".join(f"{q['name']} at {notation.hhmm(s)}" for q, s in plan)
+    mail = A.api("workmail.send", to=[f["keeper_mail"]], subject="Diary", body=body)
+    verdict = _play(env, [*steps[:-1], mail, steps[-1]])
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env4, _, f4 = _rules_env(4, 1, variant)
+    names = [c["name"] for c in _play(env4, env4.oracle_actions())["checks"]]
+    assert f"{f4['keeper']} got the time of every meeting booked" not in names
