@@ -11,6 +11,7 @@ actions built from the facts.
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -251,3 +252,86 @@ def test_meeting_rules_d5_the_keeper_untold_fails_and_by_mail_counts(variant):
     env4, _, f4 = _rules_env(4, 1, variant)
     names = [c["name"] for c in _play(env4, env4.oracle_actions())["checks"]]
     assert f"{f4['keeper']} got the time of every meeting booked" not in names
+
+
+# ---- chat-schedule -----------------------------------------------------------------------------------------
+def _cs(level: int, seed: int, variant: str):
+    env = _at_level("chat-schedule", level, seed, variant)
+    return env, env.world, env.scenario.facts
+
+
+def _cs_requester(world, f):
+    return next(p for p in world.persona.people if p.email == f["email"])
+
+
+@pytest.mark.parametrize("variant", ["dm", "team"])
+@pytest.mark.parametrize("level", LEVELS)
+def test_chat_schedule_the_players_searches_miss_the_keeper_s_word(level, variant):
+    for seed in range(3):
+        env, world, f = _cs(level, seed, variant)
+        who = _cs_requester(world, f)
+        for name in (who.name, who.first):
+            assert f["keeper_msg"] not in _found(env, person=name), name
+        idents = [who.name, who.first, f["email"], f["topic"], f["channel"], "from now on", "after all"]
+        for text in idents:
+            assert f["keeper_msg"] not in _found(env, text), text
+        # the requester's follow-up mail is what the players find: it names the keeper (the careful reader's pointer)
+        mails = world.services["workmail"].table("messages")
+        assert f["mailed"] in _found(env, person=who.name) and f["keeper"] in mails[f["mailed"]]["body"]
+
+
+@pytest.mark.parametrize("variant", ["dm", "team"])
+@pytest.mark.parametrize("level", LEVELS)
+def test_chat_schedule_the_keeper_s_word_names_nothing_and_its_time_fits_one_mail(level, variant):
+    for seed in range(3):
+        env, world, f = _cs(level, seed, variant)
+        who = _cs_requester(world, f)
+        chat = world.services["chat"].table("messages")
+        word = chat[f["keeper_msg"]]
+        assert word["sender"] == f["keeper"] and word["channel"] == f["keeper_dm"]
+        for ident in (who.name, who.first, f["topic"], f["email"]):
+            assert ident.lower() not in word["text"].lower(), ident
+        theirs = [m for m in chat.values() if m["channel"] == f["keeper_dm"]]
+        assert len(theirs) >= 4 and all(m["text"].startswith("re ") and m["sender"] == f["keeper"] for m in theirs)
+        hhmm, when = _CAME_IN.search(word["text"]).groups()
+        mails = [m for s in ("workmail", "mail") for m in world.services[s].table("messages").values()]
+        same = [m for m in mails if m["time"] < word["time"] and _fits(m["time"], when, hhmm, world.clock.now)]
+        assert [m["id"] for m in same] == [f["mailed"]]
+        assert "last word" in same[0]["body"] and ("copy" in same[0]["body"]) == (level == 5)
+        assert same[0]["time"] < word["time"] < world.clock.now
+        at = clock.to_datetime(word["time"])
+        assert at.weekday() < 5 and 9 <= at.hour < 20
+        # the window the keeper names is the one that holds, not the mail's
+        d = clock.to_datetime(f["win"][0])
+        assert f"{d:%A}" in word["text"] and f["win"] != f["mail_win"]
+
+
+def _cs_book(env, win: list[int], *, copy: bool = True) -> list[str]:
+    from claw_gym.envs import chat_schedule
+
+    f = env.scenario.facts
+    steps = chat_schedule._book(env.world, {**f, "copy_keeper": f.get("copy_keeper") and copy}, win)
+    return steps
+
+
+@pytest.mark.parametrize("variant", ["dm", "team"])
+@pytest.mark.parametrize("level", LEVELS)
+def test_chat_schedule_the_mail_s_window_fails_and_the_keeper_s_passes(level, variant):
+    env, world, f = _cs(level, 1, variant)
+    verdict = _play(env, env.oracle_actions())
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    failed = _failed(_play(env, _cs_book(env, f["mail_win"])))  # the players' answer: the requester's last word
+    assert "meeting lies in the latest requested window" in failed
+
+
+@pytest.mark.parametrize("variant", ["dm", "team"])
+def test_chat_schedule_d5_the_keeper_uncopied_fails_and_told_in_their_dm_counts(variant):
+    env, world, f = _cs(5, 1, variant)
+    assert _failed(_play(env, _cs_book(env, f["win"], copy=False))) == ["the diary keeper was copied"]
+    env.reset(seed=1)
+    steps = _cs_book(env, f["win"], copy=False)
+    start = next(json.loads(s)["args"]["start"] for s in steps if "create_event" in s)
+    dm = A.api("chat.post", channel=f["keeper_dm"], text=f"FYI I booked {start[-5:]} with them.")
+    verdict = _play(env, [*steps[:-1], dm, steps[-1]])
+    assert verdict["passed"] and not verdict["violations"], verdict

@@ -309,7 +309,8 @@ def _schedule(w, f: dict[str, Any], text: Callable[[int], str]) -> list[str]:
             title="Catch-up",
             start=clock.fmt(start),
             end=clock.fmt(start + f["minutes"] * 60),
-            attendees=[f["email"]],
+            # since session 33 the follow-up mail asks at 5 to copy the diary keeper on the invite
+            attendees=[f["email"], *([f["keeper_mail"]] if f.get("copy_keeper") else [])],
         ),
     ]
 
