@@ -335,3 +335,89 @@ def test_chat_schedule_d5_the_keeper_uncopied_fails_and_told_in_their_dm_counts(
     dm = A.api("chat.post", channel=f["keeper_dm"], text=f"FYI I booked {start[-5:]} with them.")
     verdict = _play(env, [*steps[:-1], dm, steps[-1]])
     assert verdict["passed"] and not verdict["violations"], verdict
+
+
+# ---- chat-handover -----------------------------------------------------------------------------------------
+def _ch(level: int, seed: int):
+    env = _at_level("chat-handover", level, seed)
+    return env, env.world, env.scenario.facts
+
+
+def _ch_requester(world, f):
+    return next(p for p in world.persona.people if "dm-" + p.first.lower() == f["channel"])
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_chat_handover_the_players_searches_miss_the_manager_s_word(level):
+    from claw_gym.envs.kit import notation as N
+
+    for seed in range(3):
+        env, world, f = _ch(level, seed)
+        who = _ch_requester(world, f)
+        for name in (who.name, who.first):
+            assert f["boss_msg"] not in _found(env, person=name), name
+        idents = [*f["stale"], who.name, who.first, "handover", "leave", "from now on", "after all"]
+        # the due days the thread names ("Monday Mar 2") are not in the word either (the search ANDs words)
+        days = [N.day_text(t) for t in [*f["stale"].values(), *f["mail_final"].values()]]
+        text_of = world.services["chat"].table("messages")[f["boss_msg"]]["text"]
+        assert not any(d in text_of for d in days)
+        for text in idents:
+            assert f["boss_msg"] not in _found(env, text), text
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_chat_handover_the_manager_s_word_names_no_item_and_points_to_one_list_and_one_item(level):
+    for seed in range(3):
+        env, world, f = _ch(level, seed)
+        who = _ch_requester(world, f)
+        chat = world.services["chat"].table("messages")
+        word = chat[f["boss_msg"]]
+        boss = world.persona.by_relation("manager")[0]
+        assert word["sender"] == boss.name and word["channel"] == f["boss_channel"]
+        for ident in [*f["stale"], who.name, who.first, "handover"]:
+            assert ident.lower() not in word["text"].lower(), ident
+        theirs = [m for m in chat.values() if m["channel"] == f["boss_channel"] and m["sender"] == boss.name]
+        assert sum(m["text"].startswith("re ") for m in theirs) >= 4
+        assert {m["sender"] for m in chat.values() if m["channel"] == f["boss_channel"]} <= {
+            boss.name,
+            world.persona.me.name,
+        }
+        # "the list you got on 14 February": one handover list in the person's DMs that day, the colleague's, which
+        # names the manager as the one with the last word on dates
+        m = re.match(r"re the list you got on (\d+ \w+): .*the (\w+) one", word["text"])
+        day, nth = m.groups()
+        lists = [
+            c
+            for c in chat.values()
+            if c["channel"].startswith("dm-")
+            and " by " in c["text"]
+            and "; the " in c["text"]
+            and oblique.day_month(c["time"]) == day
+        ]
+        assert len(lists) == 1 and lists[0]["channel"] == f["channel"] and lists[0]["sender"] == who.name
+        assert f"{boss.first} has the last word on dates" in lists[0]["text"] and lists[0]["time"] < word["time"]
+        listed = re.findall(r"the ([\w ]+?) by ", lists[0]["text"])
+        assert listed[oblique.ORDINALS.index(nth)] == f["boss_item"]
+        assert f["boss_item"] != f["done"] and f["mail_final"][f["boss_item"]] != f["final"][f["boss_item"]]
+        # the latest word: after the colleague's take-back mail, still deep
+        assert f["reverted_at"] < word["time"] == f["deciding_at"]
+        at = clock.to_datetime(word["time"])
+        assert at.weekday() < 5 and 9 <= at.hour < 18
+
+
+def _ch_steps(env, dues: dict[str, int]) -> list[str]:
+    from claw_gym.envs import chat_handover
+
+    return chat_handover._act(env.world, env.scenario.facts, dues)
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_chat_handover_the_colleague_s_last_dates_fail_and_the_manager_s_pass(level):
+    env, world, f = _ch(level, 1)
+    verdict = _play(env, env.oracle_actions())
+    assert verdict["passed"] and not verdict["violations"], verdict
+    env.reset(seed=1)
+    item = f["boss_item"]
+    failed = _failed(_play(env, _ch_steps(env, f["mail_final"])))  # the players' answer: the take-back mail's
+    assert f"a task for the {item} due {clock.fmt_date(f['final'][item])}" in failed
+    assert f"an hour blocked for the {item} on its due day" in failed
