@@ -265,8 +265,8 @@ def generate(ctx: Ctx) -> Scenario:
     keeper: dict[str, Any] = {"keeper_mail": None, "keeper_dm": None}  # the footprint's keys at every level
     own = new
     if level >= 4:  # the diary keeper's word sets the rules in force; the person's own change is older
-        name, address = oblique.staff_apart(ctx, ["team assistant"], avoid=[p.name for p in colleagues])
-        keeper |= {"keeper": name, "keeper_mail": address, "keeper_dm": oblique.dm_channel(name)}
+        keeper |= oblique.diary_keeper(ctx, avoid=[p.name for p in colleagues])
+        keeper.pop("signature")  # the rules note names them instead (KEEPS)
         new = _kept(ctx)
     amend_t, deciding_t = _plant_rules(ctx, old, own, other, keeper if level >= 4 else {}, new)
     decoys = [_decoy(ctx, new)] if other is not None else []

@@ -385,10 +385,17 @@ KEEPS = "My diary is kept by {name} ({mail}); on times, {first} has the last wor
 
 
 def diary_keeper(ctx: Ctx, avoid: Sequence[str] = ()) -> dict[str, str]:
-    """A team assistant who keeps a colleague's diary, whose DM channel is theirs alone (:func:`staff_apart`):
-    ``keeper`` (name), ``keeper_mail``, ``keeper_dm`` and ``signature`` (the :data:`KEEPS` line for the
-    colleague's mail, written before the keeper's word) (meeting-reschedule, chat-schedule)."""
+    """A team assistant who keeps a colleague's diary, whose DM channel is theirs alone (:func:`staff_apart`), in
+    the person's contacts as their other colleagues are: ``keeper`` (name), ``keeper_mail``, ``keeper_dm`` and
+    ``signature`` (the :data:`KEEPS` line for the colleague's mail, written before the keeper's word)
+    (meeting-reschedule, chat-schedule, meeting-rules)."""
     name, address = staff_apart(ctx, ["team assistant"], avoid=avoid)
+    if "contacts" in ctx.world.services:  # a colleague the person works with: in their address book, as the others
+        book = ctx.svc("contacts")
+        company = next((p["company"] for p in book.table("people").values() if p["relation"] == "colleague"), "")
+        from . import notation
+
+        book.add(name, address, notation.phone_number(ctx), relation="colleague", company=company)
     sign = KEEPS.format(name=name, mail=address, first=name.split()[0])
     return {"keeper": name, "keeper_mail": address, "keeper_dm": dm_channel(name), "signature": sign}
 
