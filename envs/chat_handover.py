@@ -13,6 +13,14 @@ take-back mail's subject names no item; two other colleagues handed over their o
 around then (their DMs, other items); and a line of a work notes page (as old, worded without "handover")
 says covered work goes on the "Cover" list and the manager gets a line in chat: two more checks. An older
 line with the obvious words (an expired on-call cover) sits in another note.
+
+Since session 33, at 4-5 the colleague's take-back mail is not the last word: their handover says the manager
+has the last word on dates while they are away, and the manager's DM with the person, a working day or two after
+that mail (still >= 30 / 60 days back), moves one more open item, naming it only by its place in the list and
+the list by the day it came ("re the list you got on 14 February: the third one is due ... now"), among their
+same-shaped lines about other matters (:mod:`.kit.oblique`); a search for the colleague, the items or "after
+all" finds the thread and the mail, not that word. No other colleague's handover came within two days of it, and
+none shares the manager's first name (their DM is theirs alone).
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import checks, household, notation, plant, records, xchain
+from .kit import checks, household, notation, oblique, plant, records, xchain
 
 ITEMS = [
     "supplier scorecard",
@@ -61,6 +69,12 @@ LONG_FIRST = [
     "Handing over before my long leave: {items}. All in the shared folder, shout before Friday if unclear.",
 ]
 REVERT_SUBJECT = ["one more thing", "before I go", "quick follow-up"]
+#: levels 4-5 (session 33): the handover names who settles dates while they are away, and that manager's word
+LAST_WORD = "While I'm out, {boss} has the last word on dates."
+BOSS_SAYS = [
+    "the {nth} one is due {day} now, the client moved",
+    "make the {nth} one {day}, they pushed it back",
+]
 #: levels 4-5: the person's way of covering, one line of a work notes page (no "handover")
 COVER_RULE = (
     "When I pick up someone's work while they're away: their things go on my Cover list (not the inbox) and "
@@ -111,7 +125,11 @@ def generate(ctx: Ctx) -> Scenario:
     if deep:  # a long leave: the handover weeks back
         t0 = plant.jitter(ctx, ctx.now - household.days_back(ctx, at4=36, at5=66) * clock.DAY)
     listing = "; ".join(f"the {i} by {_day_phrase(dues[i])}" for i in items)
-    _post(ctx, deep, channel, who.name, ctx.pick(LONG_FIRST if deep else FIRST).format(items=listing), t0)
+    first_text = ctx.pick(LONG_FIRST if deep else FIRST).format(items=listing)
+    boss = ctx.persona.by_relation("manager")[0]
+    if deep:  # who settles dates while they are away (session 33): the manager, whose later word names no item
+        first_text += " " + LAST_WORD.format(boss=boss.first)
+    listed_at = _post(ctx, deep, channel, who.name, first_text, t0)
     done, moved = items[0], items[1 + int(ctx.rng.integers(n - 1))]
     new_day = dues[moved] + int(ctx.rng.integers(1, 4)) * clock.DAY
     while clock.weekday(new_day) >= 5:
@@ -129,7 +147,7 @@ def generate(ctx: Ctx) -> Scenario:
     final[moved] = new_day
     facts: dict[str, Any] = {"boss": [], "boss_channel": ""}
     if deep:  # the move is taken back, by work mail days later: another channel, a subject naming nothing
-        revert_at = plant.jitter(ctx, t0 + int(ctx.rng.integers(1, 5)) * clock.DAY + 2 * clock.HOUR)
+        revert_at = plant.jitter(ctx, t0 + int(ctx.rng.integers(1, 3)) * clock.DAY + 2 * clock.HOUR)
         plant.mail_in(
             ctx,
             "workmail",
@@ -139,7 +157,9 @@ def generate(ctx: Ctx) -> Scenario:
             ctx.pick(REVERT_MAIL).format(moved=moved, day=_day_phrase(dues[moved]), first=who.first),
         )
         final[moved], stale_due[moved] = dues[moved], new_day
-        facts = _deep(ctx, who, items, t0) | {"deciding_at": revert_at}
+        facts = _deep(ctx, who, items, t0) | {"mail_final": dict(final), "reverted_at": revert_at}
+        facts |= _boss_word(ctx, boss, items, [i for i in items[1:] if i != moved], listed_at, revert_at, dues, new_day)
+        final[facts["boss_item"]] = facts["boss_day"]
     for k in range(ctx.difficulty - 1):
         _post(
             ctx,
@@ -179,25 +199,60 @@ def generate(ctx: Ctx) -> Scenario:
     )
 
 
-def _post(ctx: Ctx, deep: bool, channel: str, sender: str, text: str, t: int) -> None:
-    """A chat message: through the background's path (its line, off the round minute) at levels 4-5."""
+def _post(ctx: Ctx, deep: bool, channel: str, sender: str, text: str, t: int) -> int:
+    """A chat message: through the background's path (its line, off the round minute) at levels 4-5. Its time."""
     if deep:
-        plant.chat(ctx, plant.jitter(ctx, t, 5), channel, sender, text)
-    else:
-        ctx.svc("chat").post_as(channel, sender, text, time=t)
+        return int(plant.chat(ctx, plant.jitter(ctx, t, 5), channel, sender, text)["time"])
+    ctx.svc("chat").post_as(channel, sender, text, time=t)
+    return t
+
+
+def _boss_word(
+    ctx: Ctx,
+    boss: Any,
+    items: list[str],
+    open_items: list[str],
+    listed_at: int,
+    after: int,
+    dues: dict[str, int],
+    moved_to: int,
+) -> dict[str, Any]:
+    """Levels 4-5 (session 33): the manager (the handover names them as the one with the last word on dates while
+    the colleague is away) moves one open item that nobody else moved, a working day or two after the take-back
+    mail, in their DM with the person, naming it only by its place in the list and the list by the day it came
+    ("re the list you got on 14 February: the third one is due ... now"), among their same-shaped lines about
+    other matters (:func:`.kit.oblique.word_in_dm`). The facts."""
+    item = ctx.pick(open_items)
+    taken = {clock.day_start(t) for t in [*dues.values(), moved_to]}
+    day = dues[item] + int(ctx.rng.integers(2, 5)) * clock.DAY
+    while clock.weekday(day) >= 5 or clock.day_start(day) in taken:
+        day += clock.DAY
+    at = oblique.working(ctx, after + int(ctx.rng.integers(1, 3)) * clock.DAY)
+    if at < after + clock.HOUR:
+        at = oblique.working(ctx, after + 3 * clock.DAY)
+    nth = oblique.ORDINALS[items.index(item)]
+    line = f"re the list you got on {oblique.day_month(listed_at)}: " + ctx.pick(BOSS_SAYS).format(
+        nth=nth, day=_day_phrase(day)
+    )
+    msg = oblique.word_in_dm(ctx, boss.name, boss.first, at, line, oblique.came_in(ctx.now), pool=oblique.PLAIN)
+    return {"boss_item": item, "boss_day": day, "boss_line": line, "boss_msg": msg, "deciding_at": at}
 
 
 def _deep(ctx: Ctx, who: Any, items: list[str], t0: int) -> dict[str, Any]:
     """Levels 4-5: two other colleagues' handovers of their own items around then, the covering rule on a work
     notes page (an expired same-keyword line elsewhere); the facts these add."""
     rest = [i for i in ITEMS if i not in items]
-    others = [p for p in ctx.persona.by_relation("colleague") if p.name != who.name]
+    boss = ctx.persona.by_relation("manager")[0]
+    # none shares the manager's first name: the manager's DM (where their word on dates sits) is theirs alone
+    others = [p for p in ctx.persona.by_relation("colleague") if p.name != who.name and p.first != boss.first]
     for k, other in enumerate(ctx.sample(others, 2)):
         theirs = ctx.sample(rest, 2 + k)
         rest = [i for i in rest if i not in theirs]
         days = sorted(ctx.sample(list(range(2, 20)), len(theirs)))
         listing = "; ".join(f"the {i} by {_day_phrase(ctx.at(d, 17))}" for i, d in zip(theirs, days, strict=True))
         t = plant.jitter(ctx, t0 + int(ctx.rng.integers(-12, 12)) * clock.DAY)
+        if abs(clock.day_start(t) - clock.day_start(t0)) < 2 * clock.DAY:  # "the list of <day>" means one list
+            t -= 2 * clock.DAY
         plant.chat(
             ctx,
             min(t, ctx.now - clock.DAY),
@@ -205,7 +260,6 @@ def _deep(ctx: Ctx, who: Any, items: list[str], t0: int) -> dict[str, Any]:
             other.name,
             ctx.pick(LONG_FIRST).format(items=listing),
         )
-    boss = ctx.persona.by_relation("manager")[0]
     xchain.chatter(ctx, f"dm-{boss.first.lower()}", [boss.name, ctx.persona.me.name], xchain.DM_LINES, 3, (3, 40))
     rule_t = plant.jitter(ctx, ctx.now - household.days_back(ctx) * clock.DAY)
     note = household.rule_note(ctx, COVER_RULE.format(boss=boss.first), t=rule_t, work=True)
@@ -242,6 +296,11 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         "the instruction asks for a to-do per open item with its due date; the colleague's latest message "
         "settles it (chat, and at difficulty 4-5 their follow-up mail)"
     )
+    if f.get("boss_line"):
+        asked += (
+            f"; at 4-5 the handover says {f['boss_name']} has the last word on dates while they are away, and "
+            f"{f['boss_name']}'s later DM ('{f['boss_line']}') moves the {f['boss_item']}"
+        )
     todos = records.agent_rows(world, "todo", "items", f["todos_before"])
     for item, due in f["final"].items():
         mine = [r for r in todos if item.lower() in r["title"].lower() and not r["done"]]
@@ -353,7 +412,8 @@ FAMILY = Family(
     count=37,
     kind="reactive",
     services=("chat", "todo", "calendar", "contacts", "notes", "workmail"),
-    summary="Each handover item still open after the colleague's corrections has a new task due on its settled day "
+    summary="Each handover item still open after the colleague's corrections (at 4-5 and the manager's later word) "
+    "has a new task due on its settled day "
     "and a one-hour calendar block that day clashing with nothing; the item reported done has no open task. From "
     "level 4 (handover weeks back, a long leave) the tasks are on the Cover list and the manager was told, as a "
     "line of a work notes page says.",

@@ -8,6 +8,12 @@ in the window (more with difficulty), chatter from others in the channel. At 4-5
 rule, one line of a work note >= 30 / 60 days back (an expired same-keyword rule in another note),
 keeps the first hour of each half-day free (nothing before 10:00 or between 13:00 and 14:00): the
 booking must start an hour into the window, and the instruction points to "my own meeting rules".
+Since session 33, at 4-5 the follow-up mail is not the last word: its signature says a team assistant keeps the
+colleague's diary and has the last word on times, and that keeper moves the window once more in their DM with the
+person, naming the mail only by the time it came in ("re the mail that came in at 14:07 on Tuesday: make it
+Thursday afternoon ..."), among their same-shaped lines about other matters (:mod:`.kit.oblique`); a search for
+the colleague or the topic finds the chat and the mail, not that word. The thread sits on a working day. At 5 the
+signature also asks to copy the keeper on the invite (checked: on the invite, or told the start by mail or DM).
 """
 
 from __future__ import annotations
@@ -19,9 +25,10 @@ from claw_gym import clock
 from claw_gym.plural import count
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint
+from claw_gym.tasks.outbound import outbound
 from claw_gym.world import World
 
-from .kit import checks, household, notation, records, views
+from .kit import checks, errands, household, notation, oblique, records, views
 
 TOPICS = [
     "the migration plan",
@@ -45,6 +52,14 @@ CHANGE = [
 #: difficulty 4-5: the person's rule (the first hour of each window stays free) and an expired decoy
 FIRST_HOUR = "My mornings start with email: nothing booked before 10:00, and nothing in the hour after lunch (13-14)."
 EXPIRED = "While the school run was mine (until the summer), nothing booked after 16:00. Done now."
+#: difficulty 4-5 (session 33): the follow-up mail's signature at 5 asks to copy the diary keeper
+COPY = "Please copy {first} on the invite."
+#: difficulty 4-5: the diary keeper's word on the request, by the time the mail came in
+KEEPER_SAYS = [
+    "could it be {when} instead? the other one clashes on our side",
+    "make it {when}, please - the other slot is gone",
+    "{when} works better, same length",
+]
 BLOCKS = ["Focus time", "Dentist", "1:1 with manager", "Interview", "Budget sync", "Lunch"]
 INSTRUCTIONS_ANY = [  # difficulty 4-5: the last change came by mail
     "{first} pinged me on chat about finding time and followed up since. Book something that works and let them "
@@ -99,7 +114,7 @@ def generate(ctx: Ctx) -> Scenario:
     channel = f"dm-{who.first.lower()}" if ctx.variant == "dm" else "team"
     minutes = ctx.pick([30, 45, 60])
     topic = ctx.pick(TOPICS)
-    n_win = 2 + (ctx.difficulty >= 4)
+    n_win = 2 + 2 * (ctx.difficulty >= 4)  # at 4-5: the ask, a chat change, the mail's, the diary keeper's
     days = ctx.sample([0, 1, 2, 3, 4], n_win)
     parts = [ctx.pick(sorted(WINDOWS)) for _ in days]
     wins = []
@@ -130,6 +145,8 @@ def generate(ctx: Ctx) -> Scenario:
             if not free_slots(checks.calendar_rows(ctx.world, True), ws + skip, we, minutes):
                 cal.remove("entries", max(cal.table("entries")))
     t = clock.day_start(ctx.now) - int(ctx.rng.integers(1, 3)) * clock.DAY + int(ctx.rng.integers(9 * 3600, 15 * 3600))
+    while deep and clock.to_datetime(t).weekday() >= 5:  # at 4-5 a working day's (a work mail and its keeper follow)
+        t -= clock.DAY
     if ctx.variant == "team" or ctx.difficulty >= 3:
         other = ctx.person("colleague")
         if other.name != who.name:
@@ -139,12 +156,23 @@ def generate(ctx: Ctx) -> Scenario:
     chat.post_as(
         channel, who.name, ctx.pick(ASK).format(n=minutes, when=_when(wins[0][0], wins[0][2]), topic=topic), time=t
     )
+    keeper: dict[str, Any] = {"keeper_mail": None, "keeper_dm": None}  # the footprint's keys at every level
+    mailed: dict[str, Any] = {}  # the follow-up mail (4-5)
     for k, (s, _, part) in enumerate(wins[1:], start=2):
+        if deep and k == len(wins):  # the diary keeper's word, in their DM with the person (session 33)
+            keeper |= _keeper_word(ctx, keeper, mailed, _when(s, part))
+            continue
         t += int(ctx.rng.integers(10 * 60, 60 * 60))
         change = ctx.pick(CHANGE).format(when=_when(s, part))
-        if k == len(wins) and ctx.difficulty >= 4:  # the last word, by work mail after the chat
+        if k == len(wins) - deep and ctx.difficulty >= 4:  # the requester's last word, by work mail after the chat
             body = f"Hi,\n\nabout {topic}: {change[0].lower()}{change[1:]}\n\n{who.first}"
-            ctx.svc("workmail").deliver(who.email, f"Re: {topic}", body, time=t + 3600, read=False)
+            if deep:  # their signature names who keeps their diary, with the last word on times
+                keeper |= oblique.diary_keeper(ctx, avoid=[who.name])
+                body += "\n--\n" + keeper.pop("signature")
+                if ctx.difficulty >= 5:
+                    body += " " + COPY.format(first=keeper["keeper"].split()[0])
+                    keeper["copy_keeper"] = True
+            mailed = ctx.svc("workmail").deliver(who.email, f"Re: {topic}", body, time=t + 3600, read=False)
         else:
             chat.post_as(channel, who.name, change, time=t)
     instruction = ctx.pick(INSTRUCTIONS_ANY if ctx.difficulty >= 4 else INSTRUCTIONS).format(first=who.first)
@@ -164,11 +192,30 @@ def generate(ctx: Ctx) -> Scenario:
             "minutes": minutes,
             "win": [ws, we],
             "stale_win": [wins[0][0], wins[0][1]],
-            "chat_win": [wins[-2][0], wins[-2][1]] if ctx.difficulty >= 4 else [ws, we],
+            "chat_win": [wins[1][0], wins[1][1]] if ctx.difficulty >= 4 else [ws, we],
+            **({"mail_win": [wins[-2][0], wins[-2][1]]} if deep else {}),
+            **keeper,
             "topic": topic,
             "before": sorted(cal.table("entries")),
         },
     )
+
+
+def _keeper_word(ctx: Ctx, keeper: dict[str, Any], mailed: dict, when: str) -> dict[str, Any]:
+    """Difficulty 4-5 (session 33): the diary keeper the requester's follow-up mail names moves the window in
+    their DM with the person, naming the mail only by the time it came in ("re the mail that came in at 14:07 on
+    Tuesday: could it be ..."), among their same-shaped lines about other matters, at a working-hours moment
+    after the mail (same day or the next working day) before now. The facts."""
+    at = mailed["time"] + int(ctx.rng.integers(40, 150)) * clock.MINUTE
+    for ahead in (0, 1):
+        t = errands.office_hours(ctx, mailed["time"] + ahead * clock.DAY)
+        if clock.to_datetime(t).weekday() < 5 and mailed["time"] + 30 * clock.MINUTE < t < ctx.now - 30 * clock.MINUTE:
+            at = t
+            break
+    refer = oblique.came_in_lately(ctx.now)
+    line = f"re {refer('mail', mailed['time'])}: " + ctx.pick(KEEPER_SAYS).format(when=when)
+    msg = oblique.word_in_dm(ctx, keeper["keeper"], keeper["keeper"], at, line, refer, pool=oblique.PLAIN)
+    return {"keeper_line": line, "keeper_msg": msg, "keeper_at": at, "mailed": mailed["id"], "begin": ctx.now}
 
 
 def check(world: World, f: dict[str, Any], g: Grader) -> None:
@@ -189,7 +236,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         "meeting lies in the latest requested window",
         ws <= e["start"] and e["end"] <= we,
         f"booked {_span(e)}; latest window {clock.fmt(ws)}-{notation.hhmm(we)}",
-        because="the colleague's latest message gives the window (chat, and at difficulty 4-5 their follow-up mail)",
+        because="the colleague's latest message gives the window (chat, and at difficulty 4-5 their follow-up mail, "
+        "whose signature gives the last word on times to the diary keeper whose later DM moves it)",
     )
     if f.get("skip"):
         g.expect(
@@ -199,6 +247,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
             because=f"a line of the note '{f['rule_note']}' keeps nothing booked before 10:00 or between 13:00 and "
             "14:00; the instruction asks to mind the person's meeting rules",
         )
+    if f.get("copy_keeper"):
+        _check_keeper(world, f, g, e)
     g.expect(
         "meeting has the requested length",
         e["end"] - e["start"] == f["minutes"] * 60,
@@ -230,6 +280,21 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     )
 
 
+def _check_keeper(world: World, f: dict[str, Any], g: Grader, e: dict) -> None:
+    """Difficulty 5: the diary keeper was copied: on the invite, or told the start by mail or in their DM."""
+    invited = f["keeper_mail"] in [a.lower() for a in e["attendees"]]
+    sent = [m.text for m in outbound(world, f["begin"]) if f["keeper_mail"] in [r.lower() for r in m.to]]
+    sent += [m.text for m in outbound(world, f["begin"]) if m.door == "chat.post" and m.to == (f"#{f['keeper_dm']}",)]
+    told = [t for t in sent if notation.hhmm(e["start"]) in notation.times_in(t)]
+    g.expect(
+        "the diary keeper was copied",
+        invited or bool(told),
+        f"{'on' if invited else 'not on'} the invite; {count(len(sent), 'message')} to them, "
+        f"{len(told)} naming {notation.hhmm(e['start'])}",
+        because=f"the colleague's follow-up mail asks to copy {f['keeper']} on the invite",
+    )
+
+
 def _span(e: dict) -> str:
     return f"{clock.fmt(e['start'])}-{notation.hhmm(e['end'])}"
 
@@ -248,7 +313,7 @@ def _book(world: World, f: dict[str, Any], win: list[int]) -> list[str]:
             title=f"Chat about {f['topic']}",
             start=clock.fmt(start),
             end=clock.fmt(end),
-            attendees=[f["email"]],
+            attendees=[f["email"], *([f["keeper_mail"]] if f.get("copy_keeper") else [])],
         ),
         A.api(
             "chat.post",
@@ -274,8 +339,9 @@ FAMILY = Family(
     kind="reactive",
     services=("chat", "calendar", "contacts", "workmail", "todo", "notes"),
     summary="One new event inviting the colleague, of the asked length, inside the window of their latest chat "
-    "message (at 4-5 not in its first hour, by the person's note), clashing with nothing; a chat reply in the "
-    "channel names its start time.",
+    "message (at 4-5 the window their diary keeper moves it to after their follow-up mail, not in its first hour, "
+    "by the person's note), clashing with nothing; a chat reply in the channel names its start time; at 5 the "
+    "keeper is copied.",
     generate=generate,
     check=check,
     oracle=oracle,
@@ -284,5 +350,5 @@ FAMILY = Family(
     max_steps=25,
     tags=("conflict",),
     stale_oracle=stale_oracle,
-    footprint=Footprint(parties=("email",), channels=("channel",)),
+    footprint=Footprint(parties=("email", "keeper_mail"), channels=("channel", "keeper_dm")),
 )

@@ -9,6 +9,12 @@ length, inside the rules in force and clear of every other entry by the gap. The
 crowded so that the earliest slot under the old rule breaks the new one. At levels 4-5 the amendment sits
 >= 30 / 60 days back among same-shaped running notes; level 4 replies to each requester with the time,
 level 5 also logs the customer's meeting on their CRM deal and adds a preparation to-do the day before.
+Since session 33, at 4-5 the person's own "from now on" change is not the last word: a line of the rules note
+says a team assistant keeps the diary and has the last word on these rules, and that keeper's word days later,
+in their DM with the person, sets a stricter rule naming the note only by its date ("re your list of 14
+February: the earliest is 11:00 now"), among their same-shaped lines about other matters (:mod:`.kit.oblique`);
+no other running list was written that day. At 5 the note also says the keeper wants the time of every meeting
+the person books (checked: a mail or a DM naming each booked start).
 """
 
 from __future__ import annotations
@@ -21,9 +27,10 @@ from claw_gym import clock
 from claw_gym.persona import Person
 from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own, field_in
+from claw_gym.tasks.outbound import outbound
 from claw_gym.world import World
 
-from .kit import checks, notation, plant, records, rules
+from .kit import checks, notation, oblique, plant, records, rules
 
 #: lines of other notes with the rule's words (meetings, times, Fridays): what a keyword search also finds
 NEAR = (
@@ -93,19 +100,52 @@ def _rules(ctx: Ctx) -> tuple[Rules, Rules]:
     return Rules(start=10 * 60, gap=10), Rules(start=10 * 60, gap=30)
 
 
+def _kept(ctx: Ctx) -> Rules:
+    """Difficulty 4-5 (session 33): the diary keeper's later word, stricter than the person's own change."""
+    if ctx.variant == "start":
+        return Rules(start=11 * 60, gap=15)
+    return Rules(start=10 * 60, gap=45)
+
+
+#: difficulty 4-5: the rules note's line naming who keeps the diary (at 5 with what they want to hear)
+KEEPS = "{name} keeps my diary and has the last word on my meeting rules"
+TELL = ", and wants the time of every meeting I book"
+#: difficulty 4-5: the keeper's word on the person's list, by its date only (no rule's words)
+KEPT = {
+    "start": "the earliest is {start} now, the car-share moved",
+    "gap": "make it {gap} clear either side, half an hour isn't enough",
+}
+
+
 def _decoy(ctx: Ctx, new: Rules) -> Rules:
     """Another person's rule with the same words, looser than the person's own: applying it breaks theirs."""
     return Rules(start=10 * 60, gap=new.gap) if ctx.variant == "start" else Rules(start=new.start, gap=15)
 
 
-def _plant_rules(ctx: Ctx, old: Rules, new: Rules, other: Person | None) -> int:
+def _plant_rules(
+    ctx: Ctx, old: Rules, new: Rules, other: Person | None, keeper: dict[str, Any], kept: Rules
+) -> tuple[int, int]:
     """The rules note (among same-shaped running notes), the later amendment through another channel and, at
-    levels 4-5, ``other``'s own rule in the same words a few days after it; returns the amendment's time."""
+    levels 4-5, ``other``'s own rule in the same words a few days after it; at 4-5 (session 33) the note also names
+    the diary ``keeper``, whose word some days after the person's own change sets ``kept`` (see
+    :func:`_keeper_word`). Returns the person's own amendment's time and the deciding record's."""
     amend_back = rules.age(ctx, 5, 20)
     rule_t = rules.minute(ctx, ctx.now - amend_back - int(ctx.rng.integers(8, 12)) * clock.DAY)
     amend_t = plant.jitter(ctx, rules.minute(ctx, ctx.now - amend_back), 2)
-    rules.running_note(ctx, rule_t, old.lines())
-    rules.decoy_notes(ctx, rule_t, rules.candidates(ctx), spread_days=10, near=NEAR)
+    lines, kept_t = old.lines(), amend_t
+    avoid: tuple[int, ...] = ()
+    if keeper:  # the keeper's word is the deep one; the person's own change comes days before it
+        kept_t = amend_t
+        amend_t = plant.jitter(ctx, rules.minute(ctx, kept_t - int(ctx.rng.integers(3, 7)) * clock.DAY), 2)
+        rule_t = _list_day(ctx, rule_t)
+        lines = [*lines, KEEPS.format(name=keeper["keeper"]) + (TELL if ctx.difficulty >= 5 else "")]
+        avoid = (clock.day_start(rule_t),)
+    keeper_note = rules.running_note(ctx, rule_t, lines)
+    rules.decoy_notes(ctx, rule_t, rules.candidates(ctx), spread_days=10, near=NEAR, avoid=avoid)
+    if keeper:
+        keeper["rule_note"] = keeper_note
+        keeper["keeper_msg"] = _keeper_word(ctx, keeper, rule_t, kept_t, kept)
+        keeper["keeper_at"] = ctx.svc("chat").table("messages")[keeper["keeper_msg"]]["time"]
     me = ctx.persona.me
     later = plant.jitter(ctx, amend_t + int(ctx.rng.integers(3, 9)) * clock.DAY, 20)
     if ctx.variant == "start":
@@ -149,7 +189,28 @@ def _plant_rules(ctx: Ctx, old: Rules, new: Rules, other: Person | None) -> int:
                 f"{_decoy(ctx, new).gap} minutes free before and after anything in my diary, it helps.\n\n"
                 f"{other.first}",
             )
-    return amend_t
+    return amend_t, (keeper["keeper_at"] if keeper else amend_t)
+
+
+def _list_day(ctx: Ctx, t: int) -> int:
+    """``t`` moved back a day at a time until no running list (a note of "- " lines) was written that day: "your
+    list of 14 February" then means one note."""
+    days = {clock.day_start(n["updated"]) for n in ctx.svc("notes").table("notes").values() if "\n- " in n["body"]}
+    while clock.day_start(t) in days:
+        t -= clock.DAY
+    return t
+
+
+def _keeper_word(ctx: Ctx, keeper: dict[str, Any], rule_t: int, t: int, kept: Rules) -> str:
+    """The diary keeper's word in their DM with the person, at a working-hours moment of ``t``'s working day: "re
+    your list of 14 February: <the stricter rule>", naming neither meetings nor the rule's words, among their
+    same-shaped lines about other matters (:func:`.kit.oblique.word_in_dm`). The line's id."""
+    t = oblique.working(ctx, t)
+    said = KEPT[ctx.variant].format(start=_hm(kept.start), gap=kept.gap)
+    line = f"re your list of {oblique.day_month(rule_t)}: {said}"
+    keeper["keeper_line"] = line
+    refer = oblique.came_in(ctx.now)
+    return oblique.word_in_dm(ctx, keeper["keeper"], keeper["keeper"], t, line, refer, pool=oblique.PLAIN)
 
 
 def _crowd(ctx: Ctx, day: int, old: Rules, new: Rules, mins: int) -> list[dict]:
@@ -201,8 +262,15 @@ def generate(ctx: Ctx) -> Scenario:
     n = 2 + (level >= 3) + (level >= 5)
     colleagues = ctx.sample(persona.by_relation("colleague"), n + 1)
     people, other = colleagues[:n], (colleagues[n] if level >= 4 else None)
-    amend_t = _plant_rules(ctx, old, new, other)
-    wrong = [old] + ([_decoy(ctx, new)] if other is not None else [])
+    keeper: dict[str, Any] = {"keeper_mail": None, "keeper_dm": None}  # the footprint's keys at every level
+    own = new
+    if level >= 4:  # the diary keeper's word sets the rules in force; the person's own change is older
+        keeper |= oblique.diary_keeper(ctx, avoid=[p.name for p in colleagues])
+        keeper.pop("signature")  # the rules note names them instead (KEEPS)
+        new = _kept(ctx)
+    amend_t, deciding_t = _plant_rules(ctx, old, own, other, keeper if level >= 4 else {}, new)
+    decoys = [_decoy(ctx, new)] if other is not None else []
+    wrong = [old] + ([own] if own != new else []) + decoys
     requests: list[dict[str, Any]] = []
     used: set[int] = set()
     for k in range(n):
@@ -259,11 +327,15 @@ def generate(ctx: Ctx) -> Scenario:
     return Scenario(
         instruction,
         {
-            "depth": {"at": amend_t, "candidates": 1 + rules.candidates(ctx)},  # the rules note among running notes
+            # the rules note among running notes; at 4-5 the keeper's word is the deep deciding record
+            "depth": {"at": deciding_t, "candidates": 1 + rules.candidates(ctx)},
+            "own_at": amend_t,
+            "own_rules": [own.start, own.gap, own.friday_end, own.end],
+            **keeper,
             "requests": requests,
             "rules": [new.start, new.gap, new.friday_end, new.end],
             "old_rules": [old.start, old.gap, old.friday_end, old.end],
-            "decoy_rules": [[w.start, w.gap, w.friday_end, w.end] for w in wrong[1:]],
+            "decoy_rules": [[w.start, w.gap, w.friday_end, w.end] for w in decoys],
             "decoy_person": other.name if other is not None else "",
             "level": level,
             "start": ctx.now,
@@ -285,6 +357,11 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         if f["old_rules"][0] != r.start
         else "a later mail of theirs widened the gap"
     )
+    if f.get("keeper"):
+        why += (
+            f"; the note says {f['keeper']} keeps the diary and has the last word on these rules, and their later "
+            f"word in your DM on the list of that date ('{f['keeper_line']}') sets them"
+        )
     mine = records.agent_rows(world, "calendar", "entries", f["before"]["calendar.entries"])
     # entries that arrived through the timeline during the episode were not there to avoid when booking
     late = {
@@ -325,6 +402,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
                 f"{len(sent)} mails to {q['email']}, {len(ok)} naming {', '.join(sorted(want)) or 'no booked time'}",
                 because="the instruction asks to reply to each of them with the time",
             )
+    if f["level"] >= 5 and f.get("keeper"):
+        _check_keeper(world, f, g, mine)
     if f["level"] >= 5:
         acts = [
             a
@@ -347,6 +426,22 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
                 f"to-dos due that day: {', '.join(repr(t['title']) for t in due) or 'none'}",
                 because="the instruction asks for a to-do the day before each meeting",
             )
+
+
+def _check_keeper(world: World, f: dict[str, Any], g: Grader, mine: list[dict]) -> None:
+    """Difficulty 5: the diary keeper got the time of every meeting booked (a mail or a post in their DM)."""
+    sent = [m.text for m in outbound(world, f["start"]) if f["keeper_mail"] in [r.lower() for r in m.to]]
+    sent += [m.text for m in outbound(world, f["start"]) if m.door == "chat.post" and m.to == (f"#{f['keeper_dm']}",)]
+    told = set().union(*(notation.times_in(t) for t in sent)) if sent else set()
+    invited = {q["email"].lower() for q in f["requests"]}
+    booked = {notation.hhmm(e["start"]) for e in mine if invited & {a.lower() for a in e.get("attendees", [])}}
+    g.expect(
+        f"{f['keeper']} got the time of every meeting booked",
+        bool(booked) and booked <= told,
+        f"{len(sent)} messages to them naming {', '.join(sorted(told)) or 'no time'}; booked "
+        f"{', '.join(sorted(booked)) or 'nothing'}",
+        because=f"the rules note says {f['keeper']} wants the time of every meeting the person books",
+    )
 
 
 def _plan(world: World, f: dict[str, Any], r: Rules) -> list[tuple[dict[str, Any], int]]:
@@ -393,6 +488,9 @@ def _solve(world: World, f: dict[str, Any], r: Rules) -> list[str]:
             steps.append(A.api("todo.add_task", title=f"Prepare for the meeting with {q['first']}", due=f"{eve} 16:00"))
             if q["account"]:
                 steps.append(A.api("crm.log_activity", deal_id=f["deal"], text=f"Meeting booked {clock.fmt(s)}."))
+    if f["level"] >= 5 and f.get("keeper"):
+        times = ", ".join(f"{q['first']} {notation.day_text(s)} {notation.hhmm(s)}" for q, s in _plan(world, f, r))
+        steps.append(A.api("chat.post", channel=f["keeper_dm"], text=f"Booked: {times}."))
     return [*steps, A.finish("Booked every meeting inside your rules and invited them.")]
 
 
@@ -411,8 +509,9 @@ FAMILY = Family(
     services=("calendar", "workmail", "notes", "chat", "crm", "todo", "contacts"),
     summary="Each meeting asked for by mail is one calendar entry inviting the requester, on the asked day, of the "
     "asked length, inside the person's scheduling rules as amended later (start time, gap to every other entry, "
-    "Fridays, end of day); top levels reply with the time, log the customer's meeting in the CRM and add "
-    "preparation to-dos the day before.",
+    "Fridays, end of day; at 4-5 the diary keeper's later word sets them); top levels reply with the time, log "
+    "the customer's meeting in the CRM and add preparation to-dos the day before, and at 5 the keeper gets every "
+    "booked time.",
     generate=generate,
     check=check,
     oracle=oracle,
@@ -424,6 +523,7 @@ FAMILY = Family(
     tags=("conflict",),
     footprint=Footprint(
         owns=(Own("crm.activities", where=field_in("deal", "deal"), new=True),),
-        parties=("invitees",),
+        parties=("invitees", "keeper_mail"),
+        channels=("keeper_dm",),
     ),
 )

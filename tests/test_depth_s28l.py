@@ -201,6 +201,11 @@ def _reschedule(f: dict, desk: str) -> list[str]:
         A.api("calendar.update_event", id=f["event"], start=start, end=end),
         A.api("chat.post", channel=f["dm"], text=f"moved it to {clock.fmt_long(f['final'])}"),
         A.api("mail.send", to=[desk], subject="booking", body=f"{f['room']}: now {clock.fmt_long(f['final'])}"),
+        *(  # since session 33 the requester's signature asks at 5 to copy their diary keeper
+            [A.api("chat.post", channel=f["keeper_dm"], text=f"moved to {clock.fmt_long(f['final'])}")]
+            if f.get("copy_keeper")
+            else []
+        ),
         A.finish("done"),
     ]
 
@@ -213,7 +218,9 @@ def test_meeting_reschedule_the_desk_moved_by_a_deep_chat_line_among_same_shaped
         chat = world.services["chat"].table("messages")
         moved = chat[f["desk_moved"]]
         assert f["rule_at"] < moved["time"] <= world.clock.now - days * clock.DAY
-        assert f["old_desk"] in moved["text"] and f["desk"] in moved["text"] and f["desk"] != f["old_desk"]
+        # since session 33 the line names the office's mail by its date only, not the old desk
+        assert f["old_desk"] not in moved["text"] and f["desk"] in moved["text"] and f["desk"] != f["old_desk"]
+        assert moved["text"].startswith("re my mail of ")
         assert not any(w in moved["text"].lower() for w in ("room", "booking", "meeting"))
         shaped = [m for m in chat.values() if m["sender"] == moved["sender"] and "@" in m["text"]]
         assert len(shaped) >= 3  # other inboxes retired the same way

@@ -45,9 +45,11 @@ def test_meeting_reschedule_the_desk_s_address_finds_four_moves_of_it_and_the_of
         old = f["old_desk"]
         hits = [h for h in search(env, old.split("@")[0]) if h["service"] in ("chat", "workmail", "notes")]
         recs = [_record(world, h) for h in hits]
-        # every hit that moves a "frontdesk" address names another inbox: four candidates, one holds
+        # every hit that moves a "frontdesk" address names another inbox; since session 33 the one that holds
+        # is not among them (the office's word names its mail by date only, tests/test_depth_s33a.py)
         moved_to = {a for r in recs for a in ADDRESS.findall(_text(r)) if not a.startswith("frontdesk@")}
-        assert {f["desk"], f["planned_desk"], f["guessed_desk"]} <= moved_to and len(moved_to) >= 4
+        assert {f["planned_desk"], f["guessed_desk"]} <= moved_to and len(moved_to) >= 3
+        assert f["desk"] not in moved_to
         assert len({f["desk"], f["planned_desk"], f["guessed_desk"]}) == 3
         deciding = world.services["chat"].table("messages")[f["desk_moved"]]
         assert deciding["time"] <= now - days * clock.DAY and f["desk"] in deciding["text"]

@@ -45,7 +45,8 @@ def test_meeting_rules_the_change_is_deep_unworded_and_another_persons_rule_come
             theirs = [m for m in mails if m["folder"] != "sent" and "from now on" in m["body"]]
             texts = [m["body"] + m["subject"] for m in mine]
         assert len(mine) == 1 and mine[0]["time"] <= world.clock.now - days * clock.DAY
-        assert f["depth"]["at"] == mine[0]["time"] and f["depth"]["candidates"] >= 3
+        # since session 33 the diary keeper's later word is the deciding record (tests/test_depth_s33a.py)
+        assert f["own_at"] == mine[0]["time"] < f["depth"]["at"] and f["depth"]["candidates"] >= 3
         assert not any("meeting" in t.lower() for t in texts)  # the change does not carry the task's keyword
         assert len(theirs) == 1 and mine[0]["time"] < theirs[0]["time"] < world.clock.now - clock.DAY
         assert f["decoy_person"] and f["decoy_person"] not in [q["name"] for q in f["requests"]]

@@ -295,7 +295,8 @@ def test_chat_handover_both_days_fails():
         ]
 
     v = _run("chat-handover", plan)
-    assert len(_failed(v)) == 1 and _failed(v)[0].startswith("a task for the"), _failed(v)
+    # since session 33 the manager moves one more item at 4-5: each hedged item fails on its own
+    assert 1 <= len(_failed(v)) <= 2 and all(n.startswith("a task for the") for n in _failed(v)), _failed(v)
 
 
 # ---- chat-schedule -------------------------------------------------------------------------------
@@ -309,7 +310,8 @@ def _schedule(w, f: dict[str, Any], text: Callable[[int], str]) -> list[str]:
             title="Catch-up",
             start=clock.fmt(start),
             end=clock.fmt(start + f["minutes"] * 60),
-            attendees=[f["email"]],
+            # since session 33 the follow-up mail asks at 5 to copy the diary keeper on the invite
+            attendees=[f["email"], *([f["keeper_mail"]] if f.get("copy_keeper") else [])],
         ),
     ]
 

@@ -477,3 +477,43 @@ def lines_around(
 def of_the(thing: str, t: int) -> str:
     """ "the {thing} of 14 March": a record named only by the day it was written or came in (a :data:`Refer`)."""
     return f"the {thing} of {day_month(t)}"
+
+
+# --- session 33, s33-amendA ---
+
+#: a colleague's signature line naming who keeps their diary, with the last word on times (:func:`diary_keeper`)
+KEEPS = "My diary is kept by {name} ({mail}); on times, {first} has the last word."
+
+
+def diary_keeper(ctx: Ctx, avoid: Sequence[str] = ()) -> dict[str, str]:
+    """A team assistant who keeps a colleague's diary, whose DM channel is theirs alone (:func:`staff_apart`), in
+    the person's contacts as their other colleagues are: ``keeper`` (name), ``keeper_mail``, ``keeper_dm`` and
+    ``signature`` (the :data:`KEEPS` line for the colleague's mail, written before the keeper's word)
+    (meeting-reschedule, chat-schedule, meeting-rules)."""
+    name, address = staff_apart(ctx, ["team assistant"], avoid=avoid)
+    if "contacts" in ctx.world.services:  # a colleague the person works with: in their address book, as the others
+        book = ctx.svc("contacts")
+        company = next((p["company"] for p in book.table("people").values() if p["relation"] == "colleague"), "")
+        from . import notation
+
+        book.add(name, address, notation.phone_number(ctx), relation="colleague", company=company)
+    sign = KEEPS.format(name=name, mail=address, first=name.split()[0])
+    return {"keeper": name, "keeper_mail": address, "keeper_dm": dm_channel(name), "signature": sign}
+
+
+def working(ctx: Ctx, t: int) -> int:
+    """``t``'s day (the Friday before, for a weekend day) at a working-hours moment: when a colleague writes."""
+    while clock.to_datetime(t).weekday() >= 5:
+        t -= clock.DAY
+    return errands.office_hours(ctx, t)
+
+
+def came_in_lately(now: int) -> Refer:
+    """:func:`came_in` ("... at 10:42 on Tuesday") for a matter within six days of ``now``, :func:`came_in_on`
+    ("... at 10:42 on 14 October") further back, where a weekday alone would fit two."""
+    lately = came_in(now)
+
+    def refer(thing: str, t: int) -> str:
+        return lately(thing, t) if now - t < 6 * clock.DAY else came_in_on(thing, t)
+
+    return refer

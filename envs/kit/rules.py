@@ -92,12 +92,17 @@ def running_note(ctx: Ctx, t: int, rule_lines: list[str], *, folder: str | None 
     return str(plant.note(ctx, t, title, body, folder="" if folder is None else folder)["id"])
 
 
-def decoy_notes(ctx: Ctx, around: int, n: int, *, spread_days: int = 25, near: tuple[str, ...] = ()) -> list[str]:
+def decoy_notes(
+    ctx: Ctx, around: int, n: int, *, spread_days: int = 25, near: tuple[str, ...] = (), avoid: tuple[int, ...] = ()
+) -> list[str]:
     """``n`` running notes of the same shape near ``around`` that hold no rule (the same-shaped candidates a
-    search turns up); each carries one line from ``near`` (same words as the rule, another matter)."""
+    search turns up); each carries one line from ``near`` (same words as the rule, another matter). None falls on
+    a day of ``avoid`` (day starts: a line naming a note by its date then means one note)."""
     ids = []
     for k in range(n):
         t = minute(ctx, around + int(ctx.rng.integers(-spread_days, spread_days + 1)) * clock.DAY)
+        while clock.day_start(min(t, ctx.now - clock.DAY)) in avoid:
+            t = minute(ctx, around + int(ctx.rng.integers(-spread_days, spread_days + 1)) * clock.DAY)
         lines = [near[k % len(near)]] if near else []
         ids.append(running_note(ctx, min(t, ctx.now - clock.DAY), lines))
     return ids
