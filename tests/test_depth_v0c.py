@@ -77,7 +77,8 @@ def test_bill_pay_half_or_a_hedge_fails_after_the_partners_reply_at_level_5():
     env = _at_level("bill-pay", 5, seed=2)
     f = env.scenario.facts
     half = round(f["amount"] / 2, 2)
-    assert half in f["share_wrong"] and abs(f["share"] - round(f["amount"] * 0.4, 2)) < 0.005
+    # session 33: the partner's later word on their 60/40 reply makes it 70/30
+    assert half in f["share_wrong"] and abs(f["share"] - round(f["amount"] * 0.3, 2)) < 0.005
     assert _failed(_play(env, _bill_steps(env, half))) == [f"{f['partner_name']} was sent their share"]
     env.reset(seed=2)
     steps = _bill_steps(env, f["share"])

@@ -1,0 +1,136 @@
+"""Headroom for bill-pay, duplicate-charge, supplier-invoice and xdev-ledger-code at levels 4-5 (issue 21, session
+33): the players' method (search the requester or the trigger's sender by person, every identifier of the matter by
+text, "from now on", "after all") no longer settles them. The deciding change comes from someone whose say is
+written in the world, names the matter only by the moment of a record, and sits among the same person's
+same-shaped lines about other matters.
+
+Each test builds the task at a level and reads its world the way an agent could, or plays it to its verdict with
+actions built from the facts.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from episodes import at_level as _at_level
+from episodes import failed as _failed
+from episodes import found as _found
+from episodes import play as _play
+
+from claw_gym import actions as A
+from claw_gym import clock
+from claw_gym.envs import bill_pay
+from claw_gym.envs.kit import oblique
+
+LEVELS = [4, 5]
+SEEDS = [0, 1]
+
+
+def _minute(t: int) -> str:
+    return clock.fmt(t)[-5:]
+
+
+# ---- bill-pay ----------------------------------------------------------------------------------------------------
+BP_VARIANTS = ["utility", "telecom"]
+
+
+def _bp_identifiers(env) -> list[str]:
+    f = env.scenario.facts
+    name = f["name"]
+    return [
+        name,
+        name.split()[0],
+        f["inv"],
+        f"{f['amount']:.2f}",
+        f"{f['share_wrong'][-1]:.2f}",
+        "bill",
+        "half",
+        "share",
+        "from now on",
+        "after all",
+    ] + (["60/40"] if "remind_at" in f else [])  # at 5 the partner's plain reply gives "60/40" to search for
+
+
+@pytest.mark.parametrize("variant", BP_VARIANTS)
+@pytest.mark.parametrize("level", LEVELS)
+def test_bill_pay_the_players_searches_miss_the_partner_s_word(variant, level):
+    for seed in SEEDS:
+        env = _at_level("bill-pay", level, seed, variant=variant)
+        f = env.scenario.facts
+        word = f["word"]["msg"]
+        mails = env.world.services["mail"].table("messages").values()
+        biller = next(m["from"] for m in mails if m["subject"].startswith(f"Your {f['name']} bill"))
+        for who in (biller, biller.split("@")[1], f["name"]):
+            assert word not in _found(env, person=who), who
+        for text in _bp_identifiers(env):
+            assert word not in _found(env, text), text
+
+
+@pytest.mark.parametrize("variant", BP_VARIANTS)
+@pytest.mark.parametrize("level", LEVELS)
+def test_bill_pay_the_word_names_nothing_and_its_moment_fits_one_text(variant, level):
+    for seed in SEEDS:
+        env = _at_level("bill-pay", level, seed, variant=variant)
+        f, world = env.scenario.facts, env.world
+        texts = world.services["sms"].table("messages")
+        phone = f["partner"][1]
+        word = texts[f["word"]["msg"]]
+        assert word["number"] == phone and word["direction"] == "in" and word["body"] == f["word"]["line"]
+        for ident in _bp_identifiers(env):
+            assert ident.lower() not in word["body"].lower(), ident
+        # among the partner's same-shaped lines about other matters, each referring to a moment before it was sent
+        theirs = [m for m in texts.values() if m["number"] == phone and m["body"].startswith("re ")]
+        assert len(theirs) >= 4
+        for m in theirs:
+            if m is word:
+                continue
+            hhmm, day = re.search(r"at (\d\d:\d\d) on (\d+ [A-Z][a-z]+):", m["body"]).groups()
+            assert not any(th in m["body"] for th, _ in oblique.HOME_OTHERS if "bill" in th)
+            back = [m["time"] - k * clock.DAY for k in range(1, 5)]  # one to four days before it was sent
+            assert day in {oblique.day_month(t) for t in back}, m["body"]
+        # the person's name for the partner is written in the rule note, before the word
+        notes = world.services["notes"].table("notes").values()
+        (rule,) = [n for n in notes if n["title"] == f["rule_note"]]  # one note of that title
+        assert f["partner_name"] + " covers half" in rule["body"] and rule["updated"] < word["time"]
+        # the reference resolves to one text: the share the person sent (4), the partner's 60/40 reply (5)
+        hhmm, day = re.search(r"at (\d\d:\d\d) on (\d+ [A-Z][a-z]+):", word["body"]).groups()
+        same = [
+            m
+            for m in texts.values()
+            if _minute(m["time"]) == hhmm
+            and oblique.day_month(m["time"]) == day
+            and (m["direction"] == "out" if level == 4 else m["number"] == phone)
+        ]
+        assert len(same) == 1 and same[0]["time"] < word["time"]
+        if level == 4:
+            assert same[0]["number"] == phone and "your half is" in same[0]["body"]
+            assert f["share"] == round(f["amount"] * 0.4, 2)
+        else:
+            assert "60/40" in same[0]["body"] and same[0]["body"] in bill_pay.THREAD_REPLY
+            assert f["share"] == round(f["amount"] * 0.3, 2) and round(f["amount"] * 0.4, 2) in f["share_wrong"]
+
+
+def _bp_steps(env, share: float) -> list[str]:
+    f = env.scenario.facts
+    steps = [
+        A.wait(f["trigger_at"] - env.world.clock.now + 60, wake=False),
+        A.api("bank.pay", iban=f["iban"], amount=f["amount"], reference=f["inv"], name=f["name"]),
+        A.api("sms.send", to=f["partner"][1], body=f"Paid the {f['name']} bill; your share is EUR {share:.2f}."),
+    ]
+    if "remind_at" in f:
+        steps.append(A.api("todo.add_task", title="Check the transfer", due=clock.fmt(f["remind_at"])))
+    return steps + [A.wait(6 * clock.HOUR, wake=False)]
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_bill_pay_the_pre_change_split_fails_and_the_word_s_passes(level):
+    for seed in SEEDS:
+        env = _at_level("bill-pay", level, seed)
+        f = env.scenario.facts
+        old = round(f["amount"] / 2, 2) if level == 4 else round(f["amount"] * 0.4, 2)
+        verdict = _play(env, _bp_steps(env, old))
+        assert _failed(verdict) == [f"{f['partner_name']} was sent their share"], _failed(verdict)
+        env = _at_level("bill-pay", level, seed)
+        verdict = _play(env, _bp_steps(env, env.scenario.facts["share"]))
+        assert verdict["passed"], _failed(verdict)
