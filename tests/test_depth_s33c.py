@@ -134,3 +134,95 @@ def test_bill_pay_the_pre_change_split_fails_and_the_word_s_passes(level):
         env = _at_level("bill-pay", level, seed)
         verdict = _play(env, _bp_steps(env, env.scenario.facts["share"]))
         assert verdict["passed"], _failed(verdict)
+
+
+# ---- duplicate-charge --------------------------------------------------------------------------------------------
+DC_VARIANTS = ["home", "gadgets"]
+
+
+def _dc_identifiers(env, level: int) -> list[str]:
+    f = env.scenario.facts
+    tx = env.world.services["bank"].table("transactions")
+    amount = f"{abs(tx[f['original']]['amount']):.2f}"
+    return [f["shop"], f["shop"].split()[0], f["order"], amount, "twice", "charge", "refund", "dispute", "chase"] + [
+        "from now on",
+        "after all",
+        *(["14 days"] if level == 5 else []),  # at 5 the partner's plain reply gives "14 days"
+    ]
+
+
+def _dc_partner(env):
+    return next(p for p in env.world.persona.people if p.first == env.scenario.facts["amended_by"])
+
+
+@pytest.mark.parametrize("variant", DC_VARIANTS)
+@pytest.mark.parametrize("level", LEVELS)
+def test_duplicate_charge_the_players_searches_miss_the_partner_s_word(variant, level):
+    for seed in SEEDS:
+        env = _at_level("duplicate-charge", level, seed, variant=variant)
+        f = env.scenario.facts
+        word = f["word"]["msg"]
+        domain = f["support"].split("@")[1]
+        for who in (f["shop"], domain, f["support"], f"orders@{domain}"):
+            assert word not in _found(env, person=who), who
+        for text in _dc_identifiers(env, level):
+            assert word not in _found(env, text), text
+
+
+@pytest.mark.parametrize("variant", DC_VARIANTS)
+@pytest.mark.parametrize("level", LEVELS)
+def test_duplicate_charge_the_word_names_nothing_and_its_moment_fits_one_text(variant, level):
+    for seed in SEEDS:
+        env = _at_level("duplicate-charge", level, seed, variant=variant)
+        f, world = env.scenario.facts, env.world
+        texts = world.services["sms"].table("messages")
+        phone = _dc_partner(env).phone
+        word = texts[f["word"]["msg"]]
+        assert word["number"] == phone and word["direction"] == "in" and word["body"] == f["word"]["line"]
+        for ident in _dc_identifiers(env, level):
+            assert ident.lower() not in word["body"].lower(), ident
+        theirs = [m for m in texts.values() if m["number"] == phone and m["body"].startswith("re ")]
+        assert len(theirs) >= 4
+        # the rule note names the partner as the one whose word on the wait goes, before the word
+        notes = world.services["notes"].table("notes").values()
+        rule = [n for n in notes if n["title"] == f["rule_note"] and "days later to check" in n["body"]]
+        assert len(rule) == 1 and f"{f['amended_by']} knows how long the banks take" in rule[0]["body"]
+        assert rule[0]["updated"] < word["time"] <= world.clock.now - (30 if level == 4 else 60) * clock.DAY
+        hhmm, day = re.search(r"at (\d\d:\d\d) on (\d+ [A-Z][a-z]+):", word["body"]).groups()
+        same = [
+            m
+            for m in texts.values()
+            if _minute(m["time"]) == hhmm
+            and oblique.day_month(m["time"]) == day
+            and (m["direction"] == "out" if level == 4 else m["number"] == phone)
+        ]
+        assert len(same) == 1 and same[0]["time"] < word["time"] and same[0]["number"] == phone
+        if level == 4:
+            assert "should I chase them?" in same[0]["body"] and f["days"] == 14
+        else:
+            assert "14 days" in same[0]["body"] and f["days"] == 21
+        assert f["check_day"] == clock.day_start(f["trigger_at"]) + f["days"] * clock.DAY
+
+
+def _dc_steps(env, days: int) -> list[str]:
+    f = env.scenario.facts
+    due = clock.day_start(f["trigger_at"]) + days * clock.DAY + 9 * clock.HOUR
+    return [
+        A.wait(f["settled_at"] - env.world.clock.now, wake=False),
+        A.api("bank.dispute", id=f["duplicate"], reason=f"Duplicate for order {f['order']}"),
+        A.api("mail.send", to=[f["support"]], subject=f"Order {f['order']}", body=f"Charged twice for {f['order']}."),
+        A.api("todo.add_task", title="Check the refund is back", due=clock.fmt(due)),
+        A.wait(6 * clock.HOUR, wake=False),
+    ]
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_duplicate_charge_the_pre_change_wait_fails_and_the_word_s_passes(level):
+    for seed in SEEDS:
+        env = _at_level("duplicate-charge", level, seed)
+        f = env.scenario.facts
+        verdict = _play(env, _dc_steps(env, 10 if level == 4 else 14))
+        assert _failed(verdict) == [f"a to-do to check the refund {f['days']} days later"], _failed(verdict)
+        env = _at_level("duplicate-charge", level, seed)
+        verdict = _play(env, _dc_steps(env, env.scenario.facts["days"]))
+        assert verdict["passed"], _failed(verdict)
