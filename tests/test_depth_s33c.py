@@ -226,3 +226,104 @@ def test_duplicate_charge_the_pre_change_wait_fails_and_the_word_s_passes(level)
         env = _at_level("duplicate-charge", level, seed)
         verdict = _play(env, _dc_steps(env, env.scenario.facts["days"]))
         assert verdict["passed"], _failed(verdict)
+
+
+# ---- supplier-invoice --------------------------------------------------------------------------------------------
+SI_VARIANTS = ["manager", "lookalike"]
+
+
+def _si_word(env) -> dict:
+    """Finance's lead's line in #general that moves the queue (the one naming the queue's current address)."""
+    f = env.scenario.facts
+    chat = env.world.services["chat"].table("messages").values()
+    (word,) = [m for m in chat if m["channel"] == "general" and f["queue"] in m["text"]]
+    return word
+
+
+def _si_people(env) -> list[str]:
+    """Who is in the day's matter: the colleague who posted the trigger, the supplier's contact and address, the
+    sender of the payment request (the manager, or the look-alike address) and its signer."""
+    f, world = env.scenario.facts, env.world
+    fix = world.services["chat"].table("messages")
+    mate = next(
+        m["sender"] for m in fix.values() if m["channel"] == "general" and f["supplier"]["inv"] not in m["text"]
+    )
+    return [mate, f["supplier"]["email"], f["asker"]["name"], f["bad"]["sender"], f["supplier"]["name"]]
+
+
+def _si_identifiers(env) -> list[str]:
+    f = env.scenario.facts
+    s, bad = f["supplier"], f["bad"]
+    return [
+        s["name"],
+        s["name"].split()[0],
+        s["inv"],
+        f"{s['due']:.2f}",
+        f"{s['total']:.2f}",
+        s["iban"],
+        bad["iban"],
+        bad["about"],
+        f["old_queue"],
+        f["expired_queue"],
+        "finance queue",
+        "new payee",
+        "sign-offs",
+        "from now on",
+        "after all",
+    ]
+
+
+@pytest.mark.parametrize("variant", SI_VARIANTS)
+@pytest.mark.parametrize("level", LEVELS)
+def test_supplier_invoice_the_players_searches_miss_the_lead_s_word(variant, level):
+    for seed in SEEDS:
+        env = _at_level("supplier-invoice", level, seed, variant=variant)
+        word = _si_word(env)["id"]
+        for who in _si_people(env):
+            assert word not in _found(env, person=who), who
+        for text in _si_identifiers(env):
+            assert word not in _found(env, text), text
+
+
+@pytest.mark.parametrize("variant", SI_VARIANTS)
+@pytest.mark.parametrize("level", LEVELS)
+def test_supplier_invoice_the_word_names_nothing_and_its_date_fits_the_rule_mail(variant, level):
+    for seed in SEEDS:
+        env = _at_level("supplier-invoice", level, seed, variant=variant)
+        f, world = env.scenario.facts, env.world
+        word = _si_word(env)
+        for ident in _si_identifiers(env):
+            assert ident.lower() not in word["text"].lower(), ident
+        # among the lead's same-shaped lines, all at weekday working hours
+        theirs = [m for m in world.services["chat"].table("messages").values() if m["sender"] == word["sender"]]
+        assert len(theirs) >= 3 and all(m["text"].startswith("re ") for m in theirs)
+        for m in theirs:
+            at = clock.to_datetime(m["time"])
+            assert at.weekday() < 5 and 9 <= at.hour < 18, clock.fmt(m["time"])
+        # the reference resolves to one of finance's mails: the rule mail, which names the lead before the word
+        day = re.match(r"re finance's mail of (\d+ [A-Z][a-z]+):", word["text"]).group(1)
+        mails = world.services["workmail"].table("messages").values()
+        finance = f"finance@{world.persona.work_domain}"
+        same = [m for m in mails if m["from"] == finance and oblique.day_month(m["time"]) == day]
+        assert [m["id"] for m in same] == f["rule_mails"][:1]
+        points = [ln for ln in same[0]["body"].splitlines() if ln.startswith("- ")]
+        assert "two sign-offs" in points[1] and f"{word['sender']} passes on any change" in points[1]
+        assert f["old_queue"] in points[1] and same[0]["time"] < word["time"] < world.clock.now
+        assert f["queue"] not in {f"ap-team@{world.persona.work_domain}", f["old_queue"], f["expired_queue"]}
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_supplier_invoice_the_pre_change_queue_fails_and_the_word_s_passes(level):
+    from claw_gym.envs import supplier_invoice
+
+    for seed in SEEDS:
+        for queue in ("ap-team@{}", "{old}"):
+            env = _at_level("supplier-invoice", level, seed)
+            f = env.scenario.facts
+            wrong = f["old_queue"] if queue == "{old}" else queue.format(env.world.persona.work_domain)
+            steps = supplier_invoice._plan(env.world, dict(f, queue=wrong), f["supplier"]["due"])
+            failed = _failed(_play(env, steps))
+            assert len(failed) == 1 and failed[0].startswith("the payment request reached the finance queue"), failed
+        env = _at_level("supplier-invoice", level, seed)
+        verdict = _play(env, supplier_invoice.oracle(env.world, env.scenario.facts))
+        assert verdict["passed"], _failed(verdict)
