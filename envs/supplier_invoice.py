@@ -6,7 +6,10 @@ there, never pay them yourself), that a mail asking to pay a new payee or new ba
 with its sender by text or call, and that a supplier paid from one's own account is claimed back as soon as
 it has gone out (a claim linked to the transfer, submitted). From difficulty 3 a later update moves the queue's
 address (the later one wins); at 4-5 the rule avoids "finance queue", an older update's expired line
-names another queue, and the move is the manager's reply in #general. Over the day:
+names another queue, and the move (to another address than level 3's) is finance's lead's word in #general (the
+rule line names the lead as the one who passes on changes), naming the matter only as "finance's mail of <date>: the
+second point", among the lead's same-shaped lines (one on another of finance's updates by its date), at weekday
+working hours (session 33, issue 21). Over the day:
 - the usual office supplier's invoice arrives (paid before, same IBAN), due by a time; a colleague's
   chat line (the trigger) says part of the delivery did not come and the supplier agreed to be paid for
   what came, by the invoice's time: the amount is recomputed from the invoice's lines;
