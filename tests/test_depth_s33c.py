@@ -327,3 +327,103 @@ def test_supplier_invoice_the_pre_change_queue_fails_and_the_word_s_passes(level
         env = _at_level("supplier-invoice", level, seed)
         verdict = _play(env, supplier_invoice.oracle(env.world, env.scenario.facts))
         assert verdict["passed"], _failed(verdict)
+
+
+# ---- xdev-ledger-code --------------------------------------------------------------------------------------------
+XL_VARIANTS = ["ledger", "payroll"]
+
+
+def _xl_identifiers(env) -> list[str]:
+    from claw_gym.envs.xdev_ledger_code import VARIANTS
+
+    f = env.scenario.facts
+    v = VARIANTS[f["variant"]]
+    tool = v["tool"].rsplit("/", 1)[-1]
+    return [*v["names"], tool, tool.removesuffix(".py"), v["noun"], "monthly", "batch", v["vendor"], "next run"] + [
+        "from now on",
+        "after all",
+    ]
+
+
+@pytest.mark.parametrize("variant", XL_VARIANTS)
+@pytest.mark.parametrize("level", LEVELS)
+def test_xdev_ledger_code_the_players_searches_miss_the_manager_s_word(variant, level):
+    for seed in SEEDS:
+        env = _at_level("xdev-ledger-code", level, seed, variant=variant)
+        f = env.scenario.facts
+        word = f["word"]["msg"]
+        for who in (f["asker"], f["asker"].split()[0], f["asker_email"]):
+            assert word not in _found(env, person=who), who
+        for text in _xl_identifiers(env):
+            assert word not in _found(env, text), text
+
+
+@pytest.mark.parametrize("variant", XL_VARIANTS)
+@pytest.mark.parametrize("level", LEVELS)
+def test_xdev_ledger_code_the_word_names_nothing_and_its_moment_fits_one_record(variant, level):
+    for seed in SEEDS:
+        env = _at_level("xdev-ledger-code", level, seed, variant=variant)
+        f, world = env.scenario.facts, env.world
+        chat = world.services["chat"].table("messages")
+        word = chat[f["word"]["msg"]]
+        dm = oblique.dm_channel(f["manager"])
+        assert word["channel"] == dm and word["sender"] == f["manager"] and word["text"] == f["word"]["line"]
+        for ident in _xl_identifiers(env):
+            assert ident.lower() not in word["text"].lower(), ident
+        theirs = [m for m in chat.values() if m["channel"] == dm and m["text"].startswith("re ")]
+        assert len(theirs) >= 4
+        for m in theirs:
+            at = clock.to_datetime(m["time"])
+            assert at.weekday() < 5 and 9 <= at.hour < 18, clock.fmt(m["time"])
+        # the to-do the task asks to tick says whose word settles the batch
+        todo = world.services["todo"].table("items")[f["todo"]]
+        assert f"{f['manager'].split()[0]} has the last word" in todo["notes"]
+        if level == 4:  # "re what Sami suggested at 09:34 on 22 January": one line of Sami's, the suggestion
+            who, hhmm, day = re.match(
+                r"re what (\w+) suggested at (\d\d:\d\d) on (\d+ [A-Z][a-z]+):", word["text"]
+            ).groups()
+            same = [
+                m
+                for m in chat.values()
+                if m["sender"].split()[0] == who and _minute(m["time"]) == hhmm and oblique.day_month(m["time"]) == day
+            ]
+            assert len(same) == 1 and "shouldn't the monthly" in same[0]["text"] and f["older"] in same[0]["text"]
+            assert f["undone_at"] == word["time"]
+        else:  # "re my mail of 26 May": the manager's one mail that day, the one undoing the switch
+            day = re.match(r"re my mail of (\d+ [A-Z][a-z]+):", word["text"]).group(1)
+            svc = "workmail" if "workmail" in world.services else "mail"
+            mails = world.services[svc].table("messages").values()
+            email = next(p.email for p in world.persona.people if p.name == f["manager"])
+            same = [m for m in mails if m["from"] == email and oblique.day_month(m["time"]) == day]
+            assert len(same) == 1 and same[0]["subject"] == "next run" and same[0]["time"] == f["kept_at"]
+            assert same[0]["time"] < word["time"]
+
+
+def _xl_batches(env) -> tuple[str, str]:
+    """(the batch the manager first settled in the channel, the batch the colleague later suggested), as read there."""
+    f = env.scenario.facts
+    chat = [m for m in env.world.services["chat"].table("messages").values() if m["channel"] == f["channel"]]
+    first = next(m for m in chat if "the monthly run goes against" in m["text"])
+    suggested = next(m for m in chat if "shouldn't the monthly" in m["text"])
+    return first["text"].rstrip(".").rsplit(" ", 1)[1], suggested["text"].split(" ", 1)[0]
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_xdev_ledger_code_the_pre_change_batch_fails_and_the_word_s_passes(level):
+    """The answer before session 33: at 4 the suggested batch (the manager's yes in the channel), at 5 the first one
+    (the manager's mail undoing the switch). The manager's DM line turns each around."""
+    from claw_gym.envs import xdev_ledger_code
+    from claw_gym.envs.kit import xchain
+
+    for seed in SEEDS:
+        env = _at_level("xdev-ledger-code", level, seed)
+        f = env.scenario.facts
+        first, suggested = _xl_batches(env)
+        before = suggested if level == 4 else first
+        assert f["target"] == (first if level == 4 else suggested) != before
+        old = dict(f, target=before, receipt=xchain.receipt_for(f["code"], f["salt"], before))
+        failed = _failed(_play(env, xdev_ledger_code._steps(env.world, old, f["code"])))
+        assert f"the {f['target']} batch was pushed with the newest code" in failed, failed
+        env = _at_level("xdev-ledger-code", level, seed)
+        verdict = _play(env, xdev_ledger_code.oracle(env.world, env.scenario.facts))
+        assert verdict["passed"], _failed(verdict)
