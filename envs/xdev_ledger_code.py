@@ -192,20 +192,19 @@ def generate(ctx: Ctx) -> Scenario:
         post(t_new, manager.name, DECIDE[1].format(noun=v["noun"], name=target))
         post(t_ask, other.name, ASK.format(noun=v["noun"], name=asked))
         post(t_no, manager.name, NO.format(name=target))
-    undone = word = None
+    undone: int | None = None
+    word: dict[str, Any] | None = None
     if ctx.difficulty >= 4:  # session 33: the manager's word in their DM, by a moment, among their other lines
         t_word = _weekday(ctx, X.days_back(ctx, 4, 14))
         if ctx.difficulty == 5:  # their mail undoes the switch, then their DM line takes the mail back
             svc = "workmail" if "workmail" in ctx.world.services else "mail"
             body = ctx.pick(UNDO).format(first=other.first, channel=channel, me=manager.first)
             quiet = oblique.quiet_day(ctx, svc, manager.email, X.days_back(ctx, 15, 25))  # "my mail of <day>": one
-            undone = plant.mail_in(ctx, svc, quiet, manager.email, "next run", body, read=True)
-            undone = undone["time"]
+            undone = int(plant.mail_in(ctx, svc, quiet, manager.email, "next run", body, read=True)["time"])
             line = f"re my mail of {oblique.day_month(undone)}: {ctx.pick(KEEP_WORD)}"
         else:
             line = f"re what {other.first} suggested at {clock.fmt(t_said)[-5:]} on {oblique.day_month(t_said)}: "
             line += ctx.pick(UNDO_WORD)
-            undone = t_word
             target, older = older, target  # the batch from before the suggestion counts again
         offsets = ctx.sample([-6, -5, -4, -3, -2, 1, 2, 3], 3)  # the manager's other lines in the same DM
         msg = oblique.word_with_lines(
