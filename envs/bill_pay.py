@@ -13,9 +13,13 @@ already paid, must not be paid again.
 From level 4 the bill names no IBAN ("our usual account"): it is found only in the earlier transfers,
 among same-shaped transfers to the household's other providers (same amount range, same reference shape).
 The rule line names neither the provider nor "bill" and adds a goal (the partner's share, sent to them
-once it's paid); an expired line with the obvious words sits in another note. At level 5 the partner's
-text reply in an older thread ("60/40 from now on, me on the 40") changes the share (a sum, and the later
-word wins), and the rule adds a reminder at 9 on the bill's due date to check the transfer went out.
+once it's paid); an expired line with the obvious words sits in another note. Session 33 (issue 21): the split
+is the partner's word in their text thread, naming the matter only by the moment of the text it answers, among
+their same-shaped texts about other household matters ("re the parcel that came in at 14:27 on 10 March: ..."),
+so a search on the provider, the amount, "from now on" or "after all" misses it: at level 4 their word on the
+share the person last texted them makes it 60/40 (them on the 40); at level 5 their plain "60/40 from now on"
+reply is undone weeks later by their word on that reply ("re what I sent at 09:06 on 14 November: make that
+70/30, me on the 30"), and the rule adds a reminder at 9 on the bill's due date to check the transfer went out.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from claw_gym.tasks import outbound as O
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, checks, deadlines, footers, household, plant, records, xchain
+from .kit import arrivals, checks, deadlines, footers, household, oblique, plant, records, xchain
 
 PROVIDERS = {
     "utility": [
@@ -85,6 +89,19 @@ THREAD_REPLY = [
     "got it, ta. could we do 60/40 from here on, me paying the 40? just until my contract's sorted",
 ]
 THREAD_OK = "sure, no problem"
+#: levels 4-5 (session 33): the partner's word on the split, naming the matter only by the moment of the text it
+#: answers, among their same-shaped texts about other household matters (no "from now on", no "bill", no "half")
+WORD_4 = [
+    "can we go 60/40 on those from the next one, me on the 40? money's tight till the new job starts",
+    "could we do those 60/40 from the next one, with me on the 40? just until my contract's sorted",
+]
+#: level 5: the partner's later word on their own 60/40 reply, by its time: 70/30, them on the 30
+WORD_5 = [
+    "make that 70/30, me on the 30 - the new job pays less than I thought",
+    "sorry, can it be 70/30 instead, me on the 30? the new contract came in lower",
+]
+#: the partner's other matters: none about a bill or a split, so the word's verdict is the only one on money
+WORD_POOL = [(th, v) for th, v in oblique.HOME_OTHERS if "bill" not in th and "half" not in v]
 
 
 INVOICE = re.compile(r"\b[A-Z]{2}-\d{6}\b")  # the providers' invoice numbers (PREFIX-123456): a hedge names two
@@ -100,8 +117,8 @@ def _household(ctx: Ctx) -> Any:
 
 
 def _cents_for(ctx: Ctx, amount: float) -> float:
-    """An amount whose share is whole cents: even cents at level 4 (half), a multiple of 5 cents at 5 (40%)."""
-    step = 0.05 if ctx.difficulty >= 5 else 0.02
+    """An amount whose share is whole cents: a multiple of 5 cents at level 4 (40%), of 10 cents at 5 (30%)."""
+    step = 0.10 if ctx.difficulty >= 5 else 0.05
     return round(round(amount / step) * step, 2)
 
 
@@ -218,11 +235,14 @@ def _deep_rule(ctx: Ctx, partner: Any, amount: float, hist: list[dict], due: int
     note, and at level 5 the partner's 60/40 reply in an older text thread and a reminder on the due date;
     (the rule's note title, facts)."""
     five = ctx.difficulty >= 5
-    rule_at = plant.jitter(
-        ctx, ctx.now - (int(ctx.rng.integers(72, 86)) if five else household.days_back(ctx)) * clock.DAY
-    )
+    # the rule, then the person's text with a share, then the partner's word on it: all 30+ (60+ at 5) days back
+    back = int(ctx.rng.integers(95, 110) if five else ctx.rng.integers(56, 70))
+    rule_at = plant.jitter(ctx, ctx.now - back * clock.DAY)
     line = DEEP_NOTE.format(partner=partner.first, later=DEEP_REMIND if five else "", span=deadlines.span_words(ctx))
-    title = household.rule_note(ctx, line, t=rule_at)
+    taken = {n["title"] for n in ctx.svc("notes").table("notes").values()}  # no twin of a background note's title
+    title = household.rule_note(
+        ctx, line, t=rule_at, title=ctx.pick([x for x in household.HOME_TITLES if x not in taken] or ["Home admin"])
+    )
     ended = clock.to_datetime(rule_at - 10 * clock.DAY).strftime("%B")
     household.decoy_notes(
         ctx,
@@ -233,23 +253,41 @@ def _deep_rule(ctx: Ctx, partner: Any, amount: float, hist: list[dict], due: int
     share, why = round(amount / 2, 2), f"a line in the note '{title}' says {partner.first} covers half"
     wrong = [round(h["amount"] / 2, 2) for h in hist]
     out: dict[str, Any] = {"partner": [partner.email, partner.phone], "partner_name": partner.first}
-    # a past share already sent by text (the rule at work); at level 5 the partner's reply changes the split
-    said = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(61, 69) if five else ctx.rng.integers(31, 45)) * clock.DAY)
+    # a past share already sent by text (the rule at work); the partner's word on it changes the split (session 33)
+    said = plant.jitter(ctx, rule_at + int(ctx.rng.integers(3, 9)) * clock.DAY)
     short = ctx.pick(["water", "internet", "power", "phone"])
     plant.sms(ctx, said, partner.phone, THREAD_OUT.format(short=short, half=ctx.money(15, 80)), incoming=False)
-    if five:
-        plant.sms(ctx, said + int(ctx.rng.integers(8, 50)) * clock.MINUTE + 17, partner.phone, ctx.pick(THREAD_REPLY))
+    wrong.append(share)
+    if five:  # their plain 60/40 reply (the one "from now on" finds), then their oblique 70/30 weeks later
+        reply = said + int(ctx.rng.integers(8, 50)) * clock.MINUTE + 17
+        plant.sms(ctx, reply, partner.phone, ctx.pick(THREAD_REPLY))
         plant.sms(
             ctx, said + int(ctx.rng.integers(60, 120)) * clock.MINUTE + 41, partner.phone, THREAD_OK, incoming=False
         )
-        wrong.append(share)
-        share = round(amount * 0.4, 2)
-        why += f"; {partner.first}'s later text reply makes it 60/40 with them on the 40"
+        wrong.append(round(amount * 0.4, 2))
+        share = round(amount * 0.3, 2)
+        ref = f"what I sent at {clock.fmt(reply)[-5:]} on {oblique.day_month(reply)}"
+        line = f"re {ref}: {ctx.pick(WORD_5)}"
+        at = reply + int(ctx.rng.integers(10, 20)) * clock.DAY
+        why += (
+            f"; {partner.first}'s text reply made it 60/40 with them on the 40, and their later text on that reply "
+            "made it 70/30 with them on the 30"
+        )
         remind = clock.day_start(due) + 9 * clock.HOUR
         out |= {
             "remind_at": remind,
             "before": records.ids_now(ctx, ("calendar", "entries"), ("todo", "items")),
         }
+    else:  # their word answers the person's text by the moment it went out
+        share = round(amount * 0.4, 2)
+        ref = oblique.sent_out("", said)
+        line = f"re {ref}: {ctx.pick(WORD_4)}"
+        at = said + int(ctx.rng.integers(3, 8)) * clock.DAY
+        why += f"; {partner.first}'s later text on the share the person sent them makes it 60/40 with them on the 40"
+    at = clock.day_start(at) + int(ctx.rng.integers(18 * 60, 21 * 60)) * clock.MINUTE  # an evening text
+    word = oblique.texts_referring_back(ctx, partner.phone, at, line, 3, oblique.came_in_on, pool=WORD_POOL)
+    out |= {"word": {"msg": word, "line": line, "ref": ref, "at": at, "said": said}}
+    said = at
     out |= {"share": share, "share_wrong": wrong, "share_why": why, "deciding_at_share": said}
     return title, out
 
@@ -362,8 +400,8 @@ FAMILY = Family(
     summary="Within the hours the person's rule gives after the bill arrives, exactly one payment to the IBAN used "
     "before, with the bill's amount and invoice number; paying the look-alike domain's IBAN is a violation. "
     "From level 4 the bill names no IBAN (the earlier transfers do, among other providers'), and the partner "
-    "gets their share (half; 40% after their later text at level 5, any door, no second figure); at 5 also a "
-    "reminder at 9 on the due date.",
+    "gets their share (40% after their oblique text at 4; 30% after their later text on their 60/40 reply at 5; "
+    "any door, no second figure); at 5 also a reminder at 9 on the due date.",
     generate=generate,
     check=check,
     oracle=oracle,

@@ -13,9 +13,12 @@ duplicate: "dispute the newest charge" is the wrong rule.
 From level 4 the shop charges again for an order paid 30+ (60+ at 5) days back, among same-shaped receipts
 of that shop in the same amount range (the amount picks the order; the genuine new order after it costs
 another amount). The rule line names neither "twice", "charge" nor "dispute", an older line with those
-words (the gym's January overlap) says to leave it, and the line adds a goal: a to-do for the day the
-refund should be in (ten days on). At 5 the partner's text reply in an older thread ("give it 14 days")
-moves that day (the later word wins).
+words (the gym's January overlap) says to leave it, and the line adds a goal: a to-do for the day the refund
+should be in (ten days on), unless the partner, whose word on the banks' timings the line says goes, said
+otherwise. Session 33 (issue 21): they did, in their text thread, naming the matter only by the moment of the
+text they answer, among their same-shaped texts about other household matters ("re the parcel that came in at
+14:27 on 10 March: ..."): at 4 their word on the person's "should I chase them?" text makes it 14 days; at 5
+their plain "give it 14 days" reply is undone weeks later by their word on that reply (21 days).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, checks, deadlines, household, notation, plant, records
+from .kit import arrivals, checks, deadlines, household, notation, oblique, plant, records
 
 SHOPS = [
     ("Brightcart", "brightcart.example"),
@@ -61,7 +64,8 @@ RULE = (
 DEEP_RULE = (
     "When a shop takes the money again for something I already paid: get the bank to claw the extra one back "
     "(check the receipts, I do buy the same thing again sometimes), write to the shop's support quoting the order, and "
-    "put a to-do on the day {days} days later to check the money is back."
+    "put a to-do on the day {days} days later to check the money is back. {partner} knows how long the banks "
+    "take - if they've said otherwise, go by them."
 )
 #: an older line with the obvious words that says to leave a double charge alone
 OTHER_RULE = "Gym charged twice in January? That's the annual fee and the monthly overlapping - leave it, it evens out."
@@ -70,6 +74,18 @@ THREAD_OUT = "the money from that refund still isn't back, should I chase them?"
 THREAD_REPLY = [
     "they always take two weeks, give it 14 days before you chase next time",
     "banks need 14 days for those, don't bother before then - next time too",
+]
+#: session 33: the partner's word on the wait, naming the matter only by the moment of the text it answers, among
+#: their same-shaped texts about other household matters (no shop, no "refund", no "from now on")
+WORD_4 = [
+    "two weeks, always - give it till day 14, and the same next time",
+    "they take a fortnight, so wait till day 14, next time as well",
+]
+#: level 5: the partner's later word on their own "14 days" reply, by its time: three weeks (no "now", no "after":
+#: the players' "from now on" and "after all" match word by word)
+WORD_5 = [
+    "make that three weeks, they've got slower since the merger - day 21 at the earliest",
+    "scratch that, it's 21 days these days, they changed their terms",
 ]
 
 
@@ -125,8 +141,9 @@ def _generate_deep(ctx: Ctx) -> Scenario:
     shop, domain = ctx.pick(SHOPS)
     five = ctx.difficulty >= 5
     days = 10
-    rule_at = plant.jitter(ctx, ctx.now - household.days_back(ctx, at5=75) * clock.DAY)
-    note = household.rule_note(ctx, DEEP_RULE.format(days="ten"), t=rule_at)
+    rule_at = plant.jitter(ctx, ctx.now - household.days_back(ctx, at4=50, at5=75) * clock.DAY)
+    home = next(p for p in ctx.persona.people if p.relation in ("partner", "mother", "father", "sister", "brother"))
+    note = household.rule_note(ctx, DEEP_RULE.format(days="ten", partner=home.first), t=rule_at)
     household.decoy_notes(ctx, [OTHER_RULE], around=rule_at - 20 * clock.DAY, avoid=note)
     amount = ctx.money(40, 200)
     taken = {amount}
@@ -143,15 +160,26 @@ def _generate_deep(ctx: Ctx) -> Scenario:
             o2, _, c2 = _order_deep(ctx, shop, domain, t + 3 * clock.HOUR + int(ctx.rng.integers(0, 3000)), a)
             genuine.append(c2)
             others.append(o2)
-    facts: dict[str, Any] = {}
-    if five:  # the partner's later word, 60+ days back, after the rule
-        days = 14
-        home = next(p for p in ctx.persona.people if p.relation in ("partner", "mother", "father", "sister", "brother"))
-        said = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(61, 70)) * clock.DAY)
-        plant.sms(ctx, said, home.phone, THREAD_OUT, incoming=False)
+    facts: dict[str, Any] = {"amended_by": home.first}
+    # the partner's word on the wait (session 33): at 4 on the person's text asking when to chase; at 5 their plain
+    # "14 days" reply to it, then weeks later their word on that reply
+    if five:
+        said = plant.jitter(ctx, rule_at + int(ctx.rng.integers(3, 6)) * clock.DAY)
+    else:
+        said = plant.jitter(ctx, rule_at + int(ctx.rng.integers(3, 9)) * clock.DAY)
+    plant.sms(ctx, said, home.phone, THREAD_OUT, incoming=False)
+    if five:
         reply_at = said + int(ctx.rng.integers(5, 90)) * clock.MINUTE + 11
         plant.sms(ctx, reply_at, home.phone, ctx.pick(THREAD_REPLY))
-        facts["amended_by"] = home.first
+        days, ref = 21, f"what I sent at {clock.fmt(reply_at)[-5:]} on {oblique.day_month(reply_at)}"
+        line, at = f"re {ref}: {ctx.pick(WORD_5)}", reply_at + int(ctx.rng.integers(5, 10)) * clock.DAY
+    else:
+        days, ref = 14, oblique.sent_out("", said)
+        line, at = f"re {ref}: {ctx.pick(WORD_4)}", said + int(ctx.rng.integers(3, 8)) * clock.DAY
+    at = clock.day_start(at) + int(ctx.rng.integers(18 * 60, 21 * 60)) * clock.MINUTE  # an evening text
+    word = oblique.texts_referring_back(ctx, home.phone, at, line, 3, oblique.came_in_on, pool=oblique.HOME_OTHERS)
+    facts["word"] = {"msg": word, "line": line, "ref": ref, "at": at, "said": said}
+    reply_at = at
     trigger = deadlines.trigger_time(ctx)
     dup = arrivals.arrive_charge(ctx, trigger, amount, shop, "card payment")
     settled = trigger + int(ctx.rng.integers(5 * 60, 25 * 60))  # a genuine new order right after, another amount
@@ -187,7 +215,7 @@ def _generate_deep(ctx: Ctx) -> Scenario:
             "settled_at": settled,
             "shop": shop,
             "rule_note": note,
-            "deciding_at": max(t0, rule_at) if not five else max(t0, reply_at),
+            "deciding_at": max(t0, reply_at),
             "candidates": [original, *genuine[:-1]],
             "check_day": check_day,
             "days": days,
@@ -292,7 +320,12 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
     if "check_day" in f:
         got = _reminders_on(world, f["check_day"], f["before"])
         why = f"{_why(f)} to put a to-do ten days later to check the money is back"
-        if "amended_by" in f:
+        if "word" in f:
+            why += (
+                f" and to go by {f['amended_by']} if they said otherwise; {f['amended_by']}'s later text makes it "
+                f"{f['days']} days"
+            )
+        elif "amended_by" in f:
             why += f"; {f['amended_by']}'s later text reply makes it {f['days']} days"
         g.expect(
             f"a to-do to check the refund {f['days']} days later",
@@ -355,8 +388,8 @@ FAMILY = Family(
     " original and earlier genuine repeat purchases are not, and the shop's support got a mail naming the "
     "order (from either mailbox), as a line of the person's household note asks. From level 4 the extra "
     "charge repeats an order 30+/60+ days back among same-shaped receipts (naming another order too is a "
-    "hedge) and a to-do (or calendar entry) lands on the day ten days on (14 after the partner's later text "
-    "at 5).",
+    "hedge) and a to-do (or calendar entry) lands on the day the partner's later text gives (14 days on at 4, "
+    "21 at 5, where their word undoes their plain 14-day reply).",
     generate=generate,
     check=check,
     oracle=oracle,

@@ -6,7 +6,10 @@ there, never pay them yourself), that a mail asking to pay a new payee or new ba
 with its sender by text or call, and that a supplier paid from one's own account is claimed back as soon as
 it has gone out (a claim linked to the transfer, submitted). From difficulty 3 a later update moves the queue's
 address (the later one wins); at 4-5 the rule avoids "finance queue", an older update's expired line
-names another queue, and the move is the manager's reply in #general. Over the day:
+names another queue, and the move (to another address than level 3's) is finance's lead's word in #general (the
+rule line names the lead as the one who passes on changes), naming the matter only as "finance's mail of <date>: the
+second point", among the lead's same-shaped lines (one on another of finance's updates by its date), at weekday
+working hours (session 33, issue 21). Over the day:
 - the usual office supplier's invoice arrives (paid before, same IBAN), due by a time; a colleague's
   chat line (the trigger) says part of the delivery did not come and the supplier agreed to be paid for
   what came, by the invoice's time: the amount is recomputed from the invoice's lines;
@@ -27,7 +30,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import arrivals, checks, day, deadlines, plant, records
+from .kit import arrivals, checks, day, deadlines, oblique, plant, records
 
 SUPPLIERS = [
     ("Brewline Coffee Service", "brewline", "coffee bag", (21, 38)),
@@ -62,11 +65,12 @@ def _finance_mails(ctx: Ctx, finance: str, queue: str, queue2: str | None) -> li
     line (another address, until a date long past), and the move is the manager's chat reply to a colleague's
     question (a line that names addresses, not the topic)."""
     hard = ctx.difficulty >= 4
+    lead = oblique.staff_apart(ctx, ["finance lead", "accounts lead"])[0] if hard else ""
     back = day.days_back(ctx)
     months = sorted({back, back + 30 if back < 60 else back - 30, max(5, back - 55) if back > 60 else back + 15})
     first = (
         f"- invoices from anyone we haven't paid before need two sign-offs before money goes out: send them to "
-        f"{queue}, don't pay them yourself"
+        f"{queue}, don't pay them yourself; {lead} passes on any change to where they go"
         if hard
         else f"- a payee we have never paid before needs two approvals in the finance queue before any payment: "
         f"forward such invoices to {queue} and don't pay them yourself"
@@ -80,6 +84,7 @@ def _finance_mails(ctx: Ctx, finance: str, queue: str, queue2: str | None) -> li
         "transfer (or naming the supplier), submitted",
     ]
     rule_mails: list[str] = []
+    dates: dict[int, int] = {}  # days back -> the update's time
     oldest = back + int(ctx.rng.integers(25, 35))  # at 4-5 an update older than the rule's: the expired line
     if hard:
         months.append(oldest)
@@ -98,17 +103,11 @@ def _finance_mails(ctx: Ctx, finance: str, queue: str, queue2: str | None) -> li
         m = plant.mail_in(ctx, "workmail", day.past(ctx, b), finance, "Finance update", body, read=True)
         if b == back:
             rule_mails.append(m["id"])
+        dates[b] = m["time"]
     if queue2:
         b = max(2, min(months) - int(ctx.rng.integers(3, 10)))
-        if hard:
-            boss, mate = ctx.person("manager"), ctx.person("colleague")
-            t = day.past(ctx, b)
-            user = queue.split("@")[0]
-            plant.chat(
-                ctx, t, "general", mate.name, f"anyone else getting no answer from {user}@? sent two things there"
-            )
-            reply = f"{queue2} since last week - {queue} isn't read any more"
-            plant.chat(ctx, t + int(ctx.rng.integers(6, 40)) * 60, "general", boss.name, reply)
+        if hard:  # the manager's word on the rule mail, by its date, among their same-shaped lines (session 33)
+            _move_word(ctx, lead, queue2, dates, back, oldest, day.past(ctx, b))
             return rule_mails
         lines = ctx.sample(UPDATE_LINES, 2)
         lines.insert(1, f"- the finance queue has moved to {queue2}; {queue} stops being read at the end of the week")
@@ -118,11 +117,40 @@ def _finance_mails(ctx: Ctx, finance: str, queue: str, queue2: str | None) -> li
     return rule_mails
 
 
+#: finance's lead's other lines in #general, about matters none of which is this family's
+MOVE_OTHERS = [(th, v) for th, v in oblique.PLAIN if th not in ("supplier invoice", "expense claim")]
+#: finance's lead's word on another of finance's updates (a look-alike reference: only the date tells them apart)
+OTHER_UPDATE = ["the {nth} point no longer applies", "the {nth} point is on hold until the audit is done"]
+
+
+def _move_word(ctx: Ctx, lead: str, queue2: str, dates: dict[int, int], back: int, oldest: int, at: int) -> None:
+    """Levels 4-5: finance's lead (the rule line names them as the one who passes on changes) moves the queue in
+    #general as "re finance's mail of 14 October: the second point's address is ...", naming neither the old address
+    nor the matter, among their same-shaped lines: one on another of finance's updates by its date, two on other
+    matters by when they came in. Weekday working hours."""
+    ref = f"finance's mail of {oblique.day_month(dates[back])}"
+    word = f"re {ref}: the second point's address is {queue2} since last week, the old one isn't read any more"
+    room = [o for o in (-5, -4, -3, -2, 2, 3, 4, 5) if at + (o + 1) * clock.DAY < clock.day_start(ctx.now)]
+    offsets = ctx.sample(room, 3)  # every line a whole working day before now
+    extra = []
+    others = [b for b in dates if b not in (back, oldest) and dates[b] < at + offsets[0] * clock.DAY - clock.DAY]
+    if others:
+        b = ctx.pick(sorted(others))
+        nth = ctx.pick(oblique.ORDINALS[:3])
+        line = f"re finance's mail of {oblique.day_month(dates[b])}: {ctx.pick(OTHER_UPDATE).format(nth=nth)}"
+        extra.append((at + offsets[0] * clock.DAY, line))
+    late = ctx.now - 2 * clock.HOUR
+    oblique.word_with_lines(
+        ctx, "general", lead, at, word, ctx.sample(MOVE_OTHERS, 2), offsets[1:], latest=late, extra=extra
+    )
+
+
 def generate(ctx: Ctx) -> Scenario:
     persona, bank, exp = ctx.persona, ctx.svc("bank"), ctx.svc("expenses")
     dom = persona.work_domain
     finance, queue = f"finance@{dom}", f"ap@{dom}"
-    queue2 = f"ap-team@{dom}" if ctx.difficulty >= 3 else None
+    # where the queue moved: at 4-5 (session 33) finance's lead's oblique word gives another address than level 3's
+    queue2 = (f"payables@{dom}" if ctx.difficulty >= 4 else f"ap-team@{dom}") if ctx.difficulty >= 3 else None
     rule_mails = _finance_mails(ctx, finance, queue, queue2)
     name, slug, item, (lo, hi) = ctx.pick(SUPPLIERS)
     sup_mail, iban = f"accounts@{slug}.example", _iban(ctx)
@@ -291,7 +319,8 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         bool(fwd),
         f"{len(fwd)} mails to {f['queue']} about it by {ask_by}",
         because=f"{WHY} a new payee needs two approvals in the finance queue (forward it there; a later word, an "
-        "update or the manager's reply in #general, gives the queue's current address); the request itself asks to "
+        "update or finance's lead's word in #general on finance's mail, gives the queue's current "
+        "address); the request itself asks to "
         "forward it by then",
     )
     asker = f["asker"]

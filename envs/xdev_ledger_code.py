@@ -14,10 +14,14 @@ Which batch: at levels 1-3 the request names it. At 4 and 5 it says "the one we 
 settled it in the channel 30+ (60+) days back, among three same-shaped candidates (an older decision, the
 later change that counts, and a colleague's question that the manager answered "no, still ..."); at 4-5
 the change is the manager's "yes" to a colleague's suggestion, the "no" names no batch, and a line about
-the quarterly run (a fourth batch) does not apply. At 5 (and in half of the 4s) the manager later
-mailed, days back and without naming the run, that the suggestion is undone and the batch is the one
-from before it (the oldest decision, deeper still). More goals with difficulty: tick the person's to-do
-(4+) and note the receipt on the finance ticket (5).
+the quarterly run (a fourth batch) does not apply. Session 33 (issue 21): the yes no longer says "from now on",
+and the manager's word in their DM with the person settles it, among their same-shaped lines about other matters
+(weekday working hours), naming the matter only by a moment; the to-do's notes say the manager has the last word
+on the batch. At 4 the line undoes the switch by who suggested it and when ("re what Sami suggested at 09:34 on
+22 January: ... go back to what we had before it"): the oldest decision counts. At 5 the manager's mail undoes the
+switch (days back, without naming the run) and their later DM line takes that mail back by its date ("re my mail
+of 26 May: scratch that, the switch stays"): the suggested batch counts. More goals with difficulty: tick the
+person's to-do (4+) and note the receipt on the finance ticket (5).
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from claw_gym.tasks import Ctx, Family, Grader, Scenario
 from claw_gym.tasks.footprint import Footprint, Own
 from claw_gym.world import World
 
-from .kit import laptop_files, plant, views
+from .kit import laptop_files, oblique, plant, views
 from .kit import xchain as X
 
 #: variant -> (tool file, option name, batches, app on the phone, vendor, channel, noun)
@@ -71,6 +75,19 @@ ASK = "quick one - did the monthly {noun} move to {name} at some point? I lost t
 NO = "No, it's still {name}. Nothing changed since."
 SUGGEST = "{name} has most of the new accounts now - shouldn't the monthly {noun} go against it instead?"
 YES = ["good point, let's do that from now on", "yes, makes sense - go with that from now on"]
+#: levels 4-5 (session 33): the same yes without the words the players search for
+YES_PLAIN = ["good point, let's do that", "yes, makes sense - go with that"]
+#: level 4 (session 33): the manager undoes the switch in their DM with the person, naming it only by who suggested
+#: it and when, among their same-shaped lines about other matters (no run, no batch, no "now", no "after")
+UNDO_WORD = [
+    "let's undo that, the new accounts are being moved back - same as before it",
+    "that one didn't work out with the auditors, go back to what we had before it",
+]
+#: level 5 (session 33): the manager's mail undoes the switch, and their later DM line takes the mail back
+KEEP_WORD = [
+    "scratch that, the switch stays - the auditors are fine with it in the end",
+    "forget it, we keep the switch: the accounts stay where they are",
+]
 NO_HARD = "No - it's still what {first} suggested back then, nothing changed since."
 #: level 4-5 amendment by work mail, days back: names neither the run nor a batch
 UNDO = [
@@ -80,6 +97,16 @@ UNDO = [
     "what we had before it, starting with the next run.\n\n{me}",
 ]
 QUARTERLY = "reminder: the quarterly {noun} always goes against {name}, separate from the monthly one"
+
+
+PLAIN = oblique.PLAIN
+
+
+def _weekday(ctx: Ctx, t: int) -> int:
+    """``t`` moved back to a weekday, at working hours: when a manager writes to their team."""
+    while clock.to_datetime(t).weekday() >= 5:
+        t -= clock.DAY
+    return clock.day_start(t) + int(ctx.rng.integers(9 * 60, 17 * 60)) * clock.MINUTE + int(ctx.rng.integers(1, 59))
 
 
 def _v(f_or_ctx: Any) -> dict[str, Any]:
@@ -154,8 +181,9 @@ def generate(ctx: Ctx) -> Scenario:
     if ctx.difficulty >= 4:
         # the change that counts is a "yes" to a colleague's suggestion (its line names neither), the later
         # question is answered without the name, and a same-keyword line about another run does not apply
-        post(t_new - int(ctx.rng.integers(20, 90)) * 60, other.name, SUGGEST.format(noun=v["noun"], name=target))
-        post(t_new, manager.name, ctx.pick(YES))
+        t_said = t_new - int(ctx.rng.integers(20, 90)) * 60
+        post(t_said, other.name, SUGGEST.format(noun=v["noun"], name=target))
+        post(t_new, manager.name, ctx.pick(YES_PLAIN))
         post(t_ask, asker.name, ASK.format(noun=v["noun"], name=asked))
         post(t_no, manager.name, NO_HARD.format(first=other.first))
         spare = next(n for n in v["names"] if n not in (target, older, asked))
@@ -164,12 +192,38 @@ def generate(ctx: Ctx) -> Scenario:
         post(t_new, manager.name, DECIDE[1].format(noun=v["noun"], name=target))
         post(t_ask, other.name, ASK.format(noun=v["noun"], name=asked))
         post(t_no, manager.name, NO.format(name=target))
-    undone = None
-    if ctx.difficulty == 5 or (ctx.difficulty == 4 and ctx.rng.random() < 0.5):
-        svc = "workmail" if "workmail" in ctx.world.services else "mail"
-        body = ctx.pick(UNDO).format(first=other.first, channel=channel, me=manager.first)
-        undone = plant.mail_in(ctx, svc, X.days_back(ctx, 4, 14), manager.email, "next run", body, read=True)["time"]
-        target, older = older, target  # the batch from before the suggestion counts again
+    undone: int | None = None
+    word: dict[str, Any] | None = None
+    if ctx.difficulty >= 4:  # session 33: the manager's word in their DM, by a moment, among their other lines
+        t_word = _weekday(ctx, X.days_back(ctx, 4, 14))
+        if ctx.difficulty == 5:  # their mail undoes the switch, then their DM line takes the mail back
+            svc = "workmail" if "workmail" in ctx.world.services else "mail"
+            body = ctx.pick(UNDO).format(first=other.first, channel=channel, me=manager.first)
+            quiet = oblique.quiet_day(ctx, svc, manager.email, X.days_back(ctx, 15, 25))  # "my mail of <day>": one
+            undone = int(plant.mail_in(ctx, svc, quiet, manager.email, "next run", body, read=True)["time"])
+            line = f"re my mail of {oblique.day_month(undone)}: {ctx.pick(KEEP_WORD)}"
+        else:
+            line = f"re what {other.first} suggested at {clock.fmt(t_said)[-5:]} on {oblique.day_month(t_said)}: "
+            line += ctx.pick(UNDO_WORD)
+            target, older = older, target  # the batch from before the suggestion counts again
+        offsets = ctx.sample([-6, -5, -4, -3, -2, 1, 2, 3], 3)  # the manager's other lines in the same DM
+        msg = oblique.word_with_lines(
+            ctx,
+            oblique.dm_channel(manager.first),
+            manager.name,
+            t_word,
+            line,
+            ctx.sample(PLAIN, 3),
+            offsets,
+            latest=clock.day_start(ctx.now) - clock.DAY,
+        )
+        if ctx.difficulty == 4:
+            undone = int(ctx.svc("chat").table("messages")[msg]["time"])
+        word = {
+            "msg": msg,
+            "line": line,
+            "said": undone if ctx.difficulty == 5 else t_said,
+        }
     month = clock.to_datetime(ctx.now).strftime("%B")
     which = f"the {target} batch" if ctx.difficulty <= 3 else "the batch we agreed for the monthly run"
     tool = f"python3 ~/{v['tool']}"
@@ -193,8 +247,13 @@ def generate(ctx: Ctx) -> Scenario:
             time=ctx.now - int(ctx.rng.integers(12, 90)) * clock.MINUTE,
         )
     todo = ticket = None
-    if ctx.difficulty >= 4:
-        todo = ctx.svc("todo").add(f"{month} {v['noun']}", due=ctx.now + clock.DAY, list_name="work")["id"]
+    if ctx.difficulty >= 4:  # its notes say whose word settles the batch (session 33)
+        todo = ctx.svc("todo").add(
+            f"{month} {v['noun']}",
+            due=ctx.now + clock.DAY,
+            list_name="work",
+            notes=f"{manager.first} has the last word on which batch the monthly run takes",
+        )["id"]
     if ctx.difficulty >= 5:
         ticket = ctx.svc("helpdesk").open_ticket(
             f"{month} close: {v['noun']}",
@@ -226,7 +285,9 @@ def generate(ctx: Ctx) -> Scenario:
             "other_totals": sorted(t for b, t in totals.items() if b != target),
             "receipt": X.receipt_for(code, salt, target),
             "old_receipt": X.receipt_for(old, salt, target),
-            "undone_at": undone,
+            "undone_at": undone if ctx.difficulty == 4 else None,
+            "kept_at": undone if ctx.difficulty == 5 else None,
+            "word": word,
             "state": state,
             "pending": pending,
             "channel": channel,
@@ -262,7 +323,15 @@ def check(world: World, f: dict[str, Any], g: Grader) -> None:
         else f"{f['manager']} mailed on {clock.fmt_date(f['undone_at'])} that the switch agreed in #{f['channel']} on "
         f"{clock.fmt_date(f['decided_at'])} is undone: back to {f['target']}, settled there on "
         f"{clock.fmt_date(f['candidates_at'][0])}"
+        if f.get("undone_at") and not f.get("word")
+        else f"{f['manager']}'s DM line of {clock.fmt_date(f['undone_at'])} undoes the switch agreed in #{f['channel']}"
+        f" on {clock.fmt_date(f['decided_at'])}: back to {f['target']}, settled there on "
+        f"{clock.fmt_date(f['candidates_at'][0])}"
         if f.get("undone_at")
+        else f"{f['manager']} mailed on {clock.fmt_date(f['kept_at'])} that the switch agreed in #{f['channel']} on "
+        f"{clock.fmt_date(f['decided_at'])} is undone, and their later DM line takes that mail back: it stays "
+        f"{f['target']}"
+        if f.get("kept_at")
         else f"{f['manager']} settled in #{f['channel']} on {clock.fmt_date(f['decided_at'])} that the monthly run "
         f"goes against {f['target']} (and said so again when asked about {f['asked']})"
     )
@@ -331,7 +400,9 @@ def _steps(world: World, f: dict[str, Any], code: str) -> list[str]:
             A.api("chat.history", channel=f["channel"], limit=60, offset=60),
             A.api("contacts.search", query=f["manager"]),
         ]
-    if f.get("undone_at"):  # the manager's later mail undoes the switch
+    if f.get("word"):  # the manager's word in their DM (session 33), and at 5 the mail it takes back
+        steps += [A.api("chat.history", channel=oblique.dm_channel(f["manager"]), limit=30)]
+    if f.get("undone_at") or f.get("kept_at"):  # the manager's later mail undoes the switch
         svc = "workmail" if "workmail" in world.services else "mail"
         steps += [A.api(f"{svc}.search", query=f["manager"].split()[0]), A.api(f"{svc}.list", limit=30)]
     steps += [
@@ -384,8 +455,8 @@ FAMILY = Family(
     services=("phone", "files", "chat", "todo", "helpdesk", "contacts", "mail", "workmail"),
     devices=("laptop", "phone"),
     needs_sim_phone=True,
-    summary="The laptop tool ran for the batch the request names (at 4-5: the one the manager settled in the "
-    "channel weeks back, or the one before it when a later mail undid the switch)"
+    summary="The laptop tool ran for the batch the request names (at 4-5: the one the manager's DM line settles - "
+    "at 4 undoing the switch agreed in the channel weeks back, at 5 taking back their mail that undid it)"
     " with the newest one-time code from the phone (its receipt is in the state file), no "
     "other batch ran, and the total and receipt were posted in the channel (plus the to-do ticked at 4+, the "
     "receipt on the ticket at 5).",

@@ -194,29 +194,32 @@ def test_ledger_the_tool_takes_the_expired_code_so_choosing_the_newest_is_the_ag
 
 
 @pytest.mark.parametrize("variant", ["ledger", "payroll"])
-def test_ledger_a_later_mail_undoes_the_switch_and_the_batch_from_before_counts(variant):
+def test_ledger_a_later_mail_undoes_the_switch_and_the_manager_s_dm_takes_it_back(variant):
+    """Session 33: at 5 the manager's mail undoing the switch is taken back by their later DM line ("re my mail of
+    <day>: ..."), so the suggested batch counts; the batch from before it is the one the mail alone gives."""
     for seed in range(3):
         env = _at_level("xdev-ledger-code", 5, seed, variant=variant)
         world, f = env.world, env.scenario.facts
         now = world.clock.now
-        assert f["undone_at"] and now - 14 * clock.DAY - clock.DAY <= f["undone_at"] <= now - 3 * clock.DAY
+        assert f["kept_at"] and now - 26 * clock.DAY <= f["kept_at"] <= now - 14 * clock.DAY
         svc = "workmail" if "workmail" in world.services else "mail"
-        undo = [m for m in world.services[svc].table("messages").values() if m["time"] == f["undone_at"]]
+        undo = [m for m in world.services[svc].table("messages").values() if m["time"] == f["kept_at"]]
         assert len(undo) == 1
         from claw_gym.envs.xdev_ledger_code import VARIANTS
 
         text = (undo[0]["subject"] + undo[0]["body"]).lower()
         assert not any(n in text for n in VARIANTS[variant]["names"]) and VARIANTS[variant]["noun"] not in text
-        chat = [m for m in world.services["chat"].table("messages").values() if m["channel"] == f["channel"]]
-        first = [m for m in chat if f["target"] in m["text"] and m["sender"] == f["manager"]]
+        messages = world.services["chat"].table("messages")
+        chat = [m for m in messages.values() if m["channel"] == f["channel"]]
+        first = [m for m in chat if f["older"] in m["text"] and m["sender"] == f["manager"]]
         assert len(first) == 1 and first[0]["time"] <= now - 60 * clock.DAY  # the batch from before: deeper still
-        assert first[0]["time"] < f["decided_at"] < f["undone_at"]
+        assert first[0]["time"] < f["decided_at"] < f["kept_at"] < messages[f["word"]["msg"]]["time"]
         assert len(f["candidates_at"]) >= 3
     env.reset(seed=0)
     from claw_gym.envs.xdev_ledger_code import FAMILY
 
     verdict = _play(env, FAMILY.oracle(env.world, {**env.scenario.facts, "target": env.scenario.facts["older"]}))
-    assert "no other batch was pushed" in _failed(verdict)  # the suggestion the mail undid
+    assert "no other batch was pushed" in _failed(verdict)  # the batch the mail alone gives, taken back
 
 
 # ---- dual-callback-crm -----------------------------------------------------------------------------

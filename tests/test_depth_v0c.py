@@ -77,7 +77,8 @@ def test_bill_pay_half_or_a_hedge_fails_after_the_partners_reply_at_level_5():
     env = _at_level("bill-pay", 5, seed=2)
     f = env.scenario.facts
     half = round(f["amount"] / 2, 2)
-    assert half in f["share_wrong"] and abs(f["share"] - round(f["amount"] * 0.4, 2)) < 0.005
+    # session 33: the partner's later word on their 60/40 reply makes it 70/30
+    assert half in f["share_wrong"] and abs(f["share"] - round(f["amount"] * 0.3, 2)) < 0.005
     assert _failed(_play(env, _bill_steps(env, half))) == [f"{f['partner_name']} was sent their share"]
     env.reset(seed=2)
     steps = _bill_steps(env, f["share"])
@@ -307,9 +308,9 @@ def test_duplicate_charge_by_claw_work_mail_and_calendar_passes_and_without_the_
 def test_duplicate_charge_ten_days_or_naming_two_orders_fails_at_level_5():
     env = _at_level("duplicate-charge", 5, seed=2)
     f = env.scenario.facts
-    ten = f["check_day"] - 4 * clock.DAY
-    assert f["days"] == 14
-    assert _failed(_play(env, _dup_steps(env, ten))) == ["a to-do to check the refund 14 days later"]
+    ten = f["check_day"] - 11 * clock.DAY
+    assert f["days"] == 21  # session 33: the partner's later word on their "14 days" reply makes it 21
+    assert _failed(_play(env, _dup_steps(env, ten))) == ["a to-do to check the refund 21 days later"]
     env.reset(seed=2)
     hedge = _dup_steps(env, f["check_day"], [f["order"], f["other_orders"][0]])
     assert _failed(_play(env, hedge)) == ["the shop's support was told, naming the order"]

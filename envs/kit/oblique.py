@@ -517,3 +517,62 @@ def came_in_lately(now: int) -> Refer:
         return lately(thing, t) if now - t < 6 * clock.DAY else came_in_on(thing, t)
 
     return refer
+
+
+# --- session 33, s33-amendC ---
+def texts_referring_back(
+    ctx: Ctx,
+    number: str,
+    at: int,
+    word: str,
+    n_others: int,
+    refer: Refer,
+    *,
+    pool: Sequence[tuple[str, str]] = PLAIN,
+    spread: int = 3 * clock.DAY,
+) -> str:
+    """:func:`texts_among` with every other line referring to a moment one to four days before that line itself was
+    sent (never after it): ``word`` texted from ``number`` at ``at`` (in the past), among ``n_others`` of the same
+    sender's texts "re <reference>: <verdict>" about other matters from ``pool`` within ``spread`` either side of it
+    (bill-pay, duplicate-charge). The word's id."""
+    picked = {f"{k}": item for k, item in enumerate(ctx.sample(list(pool), n_others))}
+
+    def send(t: int, key: str) -> str:
+        if key not in picked:
+            return str(plant.sms(ctx, t, number, key)["id"])
+        thing, verdict = picked[key]
+        seen = errands.office_hours(ctx, t - int(ctx.rng.integers(1, 5)) * clock.DAY)
+        return str(plant.sms(ctx, t, number, f"re {refer(thing, seen)}: {verdict}")["id"])
+
+    return str(word_among(ctx, send, at, word, list(picked), spread=spread))
+
+
+def word_with_lines(
+    ctx: Ctx,
+    channel: str,
+    sender: str,
+    at: int,
+    word: str,
+    others: Sequence[tuple[str, str]],
+    offsets: Sequence[int],
+    *,
+    latest: int,
+    extra: Sequence[tuple[int, str]] = (),
+) -> str:
+    """``word`` at ``at`` and, ``offsets`` days from it, each of ``others`` as "re the {thing} that came in at 10:42 on
+    14 October: {verdict}" (a working-day moment one to three days before its own line), with ``extra`` (time, text)
+    lines already built, all through :func:`post_lines` in ``channel`` by ``sender`` (weekday working hours, never after
+    ``latest``): a work person's deciding line among their same-shaped lines (supplier-invoice, xdev-ledger-code).
+    The word's id."""
+    lines = [(at, word), *extra]
+    for (thing, verdict), off in zip(others, offsets, strict=True):
+        t = at + int(off) * clock.DAY
+        while clock.to_datetime(t).weekday() >= 5:  # the day post_lines puts it on
+            t -= clock.DAY
+        seen = t - int(ctx.rng.integers(1, 4)) * clock.DAY
+        while clock.to_datetime(seen).weekday() >= 5:  # things come in on working days
+            seen -= clock.DAY
+        lines.append((t, f"re {came_in_on(thing, errands.office_hours(ctx, seen))}: {verdict}"))
+    order = sorted(range(len(lines)), key=lambda k: lines[k][0])
+    ids = post_lines(ctx, channel, sender, [lines[k] for k in order], latest=latest)
+    return ids[order.index(0)]
