@@ -20,7 +20,15 @@ household's matters (phone-card-check), :func:`amend_memo` amends one of a manag
 date on a :func:`quiet_day` (dual-callback-crm), :func:`came_in_on` names a matter weeks back by its minute and
 date (trip-prep, xdev-phone-link), :func:`staff_apart` finds a colleague whose DM channel is theirs alone,
 :func:`for_the` names a booking by its day of the month and :func:`texts_among` sends the word among texts
-(phone-dnd-meeting).
+(phone-dnd-meeting). Session 33: :func:`texts_around` keeps every other text's reference older than the
+earliest text (document-request, address-update) and :func:`texts_referring_back` refers each back from itself
+(bill-pay, duplicate-charge); :func:`came_in_the` names a matter by minute and day of the month; :func:`word_in_day`
+sends a word, past or arriving, among the sender's lines on earlier days and one later the same day (inbox-day,
+household-day, todo-export); :func:`lines_around` and :func:`word_with_lines` place a work person's word among their
+lines at weekday working hours (xdev-shared-code; supplier-invoice, xdev-ledger-code); :func:`of_the` names a
+record by the day it was written (phone-setting-notification); :func:`diary_keeper` gives a colleague's diary keeper
+with the last word on times, :func:`working` a weekday working-hours moment and :func:`came_in_lately` a reference by
+weekday within the week, by date further back (meeting-reschedule, meeting-rules, chat-schedule).
 """
 
 from __future__ import annotations
