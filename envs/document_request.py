@@ -167,6 +167,7 @@ def generate(ctx: Ctx) -> Scenario:
     # three to five days back at 4-5: the request and the text after it are out of the opening digest
     back = (74, 130) if ctx.difficulty >= 4 else (2, 8)
     asked_at = plant.jitter(ctx, ctx.now - int(ctx.rng.integers(*back)) * 3600)
+    subject = ctx.pick(["Document request", "Quick favour", "Paperwork"])  # drawn first, as levels 1-3 always did
     body = ctx.pick(ASK).format(what=what.format(**fmt), first=who.first)
     stand_in = None
     if deep:  # whose word goes, in the request: "the mail that came in at HH:MM" then means this one
@@ -182,7 +183,7 @@ def generate(ctx: Ctx) -> Scenario:
         "mail",
         asked_at,
         who.email,
-        ctx.pick(["Document request", "Quick favour", "Paperwork"]),
+        subject,
         body,
     )
     extra: dict[str, Any] = {}
