@@ -52,3 +52,44 @@ def test_xdev_missed_call_the_task_s_calls_read_like_the_background_s(level):
         calls = [e.text for e in [*tl.history, *tl.pending] if e.kind == "phone.call" and "missed" in e.text]
         arrivals = [e.text for e in tl.pending if e.kind == "phone.call"]
         assert arrivals and all(t.startswith("missed call from ") for t in calls), calls
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("Tuesday 13:00 clashes with the board prep, so let's keep the budget sync at Tuesday 11:30.", {"11:30"}),
+        ("13:00 doesn't work for us, let's do 11:30", {"11:30"}),
+        ("Let's do 11:30. 13:00 is out.", {"11:30"}),
+        ("13:00 is taken so 11:30 it is", {"11:30"}),
+        ("11:30 is fine; 13:00 won't work", {"11:30"}),
+        ("11:30 - does that work?", {"11:30"}),
+        ("11:30 or 13:00, whichever suits", {"11:30", "13:00"}),  # still a hedge
+        ("see you at 11:30 and 13:00", {"11:30", "13:00"}),
+    ],
+)
+def test_a_time_its_own_clause_turns_down_is_only_mentioned(text, asked):
+    # A player's "13:00 clashes with the board prep, so let's keep it at 11:30" failed inbox-day's "names no
+    # other time": a value turned down just after it is named only to decline it, as "not 13:00" always was.
+    from claw_gym.tasks import values
+
+    assert values.asked_values(text, values.times_in(text)) == asked
+
+
+@pytest.mark.parametrize("variant", ["personal", "work"])
+def test_inbox_day_a_reply_that_declines_the_other_time_passes(variant):
+    import json
+
+    from episodes import play
+
+    env = at_level("inbox-day", 5, 1, variant=variant)
+    f = env.scenario.facts
+    final, other = clock.fmt(f["final"])[-5:], clock.fmt(f["second"])[-5:]
+    steps = []
+    for s in env.oracle_actions():
+        a = json.loads(s)
+        if a.get("call") in ("sms.send", "mail.send", "workmail.send") and f["person"]["phone"] in str(a["args"]):
+            a["args"]["body"] = f"{other} clashes with something else, so let's keep it at {final}."
+        steps.append(json.dumps(a))
+    assert steps != env.oracle_actions()
+    verdict = play(env, steps)
+    assert verdict["passed"] and not verdict["violations"], verdict

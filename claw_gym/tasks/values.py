@@ -295,6 +295,14 @@ AWAY_CUES = re.compile(
     re.I,
 )
 _JOINER = re.compile(r"^[\s,&/]*(?:(?:and|or|nor|as\s+well\s+as)\b[\s,]*)?$", re.I)
+#: words just after a value, in its clause, that turn it down ("13:00 clashes with the board prep", "Friday
+#: doesn't work", "the 14th is taken"): the value is named only to decline it (honest play, session 33)
+DECLINE_CUES = re.compile(
+    r"^\W*(?:\w+\W+)?(?:clash(?:es)?|collides?|(?:does\s*n['’]?o?t|do\s*n['’]?o?t|wo\s*n['’]t|will\s+not|"
+    r"no\s+longer|ca\s*n['’]?n?o?t)\s+(?:work|suit|do)|(?:is|are|'s)\s+(?:out|taken|booked|full|off|gone|no\s+good|"
+    r"not\s+possible))\b",
+    re.I,
+)
 #: what joins a slot's start to its end ("17:30-18:30", "17:30 to 18:30", "from 9:00 until 10:00")
 _RANGE = re.compile(r"^\s*(?:-|\u2013|\u2014|to|until|till)\s*$", re.I)
 _CLOCK = re.compile(r"^\d\d:\d\d$")
@@ -309,7 +317,8 @@ def claimed(text: str, readings: Iterable[Reading[V]]) -> tuple[list[Reading[V]]
     shares its role, so "away Tue and Wed" mentions two days and "deliver Tue or Thu" asks for two.
     The end of a time slot whose start is asked ("17:30-18:30", "17:30 to 18:30") is only mentioned:
     it names the length of the one slot asked for, not a second time (a value joined to it by "or"
-    still shares the slot's role, so "17:30-18:30 or 19:00" asks for two).
+    still shares the slot's role, so "17:30-18:30 or 19:00" asks for two). A value its own clause turns
+    down just after it ("13:00 clashes with the board prep", "Friday doesn't work") is only mentioned.
     """
     asked: list[Reading[V]] = []
     mentioned: list[Reading[V]] = []
@@ -326,6 +335,9 @@ def claimed(text: str, readings: Iterable[Reading[V]]) -> tuple[list[Reading[V]]
             is_asked = prev_asked
         else:
             is_asked = not AWAY_CUES.search(clause)
+        if is_asked:  # turned down by what follows it in its clause
+            tail = re.split(r"[.;:!?\n(),]|\b(?:but|please|so|then|and|or)\b", text[r.end :], maxsplit=1, flags=re.I)[0]
+            is_asked = not DECLINE_CUES.search(tail)
         (asked if is_asked else mentioned).append(r)
         prev, prev_asked = r, is_asked
     return asked, mentioned
