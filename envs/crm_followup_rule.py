@@ -99,22 +99,27 @@ def _rule(ctx: Ctx, old: int, new: int, rule_t: int, amend_t: int) -> dict[str, 
         )
         plant.chat(ctx, amend_t, CHANNEL, me.name, f"sure - {WORDS[new]} from now on")
     else:
-        plant.mail_out(
-            ctx,
-            "workmail",
-            rule_t,
-            boss.email,
-            "Re: pipeline hygiene",
-            f"Hi {boss.first},\n\nagreed on the stages, I'll clean up the stale deals this week. For the "
-            f"record, my routine: whenever I've had a client on the phone it goes on their deal by the next working "
-            f"day, and I get back to them {WORDS[old]} working days later.\n\n{me.first}",
-        )
+        _routine_mail(ctx, rule_t, boss, WORDS[old])
         notes["rule_note"] = rules.running_note(
             ctx,
             amend_t,
             [f"getting back to clients after a phone chat: {WORDS[new]} working days now (three felt pushy)"],
         )
     return notes
+
+
+def _routine_mail(ctx: Ctx, rule_t: int, boss: Any, days: str, aside: str = "") -> None:
+    """The mail-variant rule: an aside in the person's sent reply to the manager (``aside`` ends its sentence)."""
+    plant.mail_out(
+        ctx,
+        "workmail",
+        rule_t,
+        boss.email,
+        "Re: pipeline hygiene",
+        f"Hi {boss.first},\n\nagreed on the stages, I'll clean up the stale deals this week. For the "
+        f"record, my routine: whenever I've had a client on the phone it goes on their deal by the next working "
+        f"day, and I get back to them {days} working days later{aside}.\n\n{ctx.persona.me.first}",
+    )
 
 
 def _obvious(ctx: Ctx, rule_t: int, amend_t: int) -> dict[str, str]:
@@ -173,17 +178,7 @@ def _team_rule(ctx: Ctx, boss: Any, old: int, new: int, rule_t: int, amend_t: in
     if ctx.variant == "note":
         notes["rule_note"] = rules.running_note(ctx, rule_t, [f"{line} ({say})"])
     else:
-        me = ctx.persona.me
-        plant.mail_out(
-            ctx,
-            "workmail",
-            rule_t,
-            boss.email,
-            "Re: pipeline hygiene",
-            f"Hi {boss.first},\n\nagreed on the stages, I'll clean up the stale deals this week. For the "
-            f"record, my routine: whenever I've had a client on the phone it goes on their deal by the next working "
-            f"day, and I get back to them {WORDS[old]} working days later - {say}.\n\n{me.first}",
-        )
+        _routine_mail(ctx, rule_t, boss, WORDS[old], f" - {say}")
     notes["word"] = oblique.amend_memo(
         ctx,
         "workmail",
