@@ -59,3 +59,10 @@ def found(env: Any, text: str = "", person: str = "") -> set[str]:
         cursor = page.get("next_cursor") or 0
         if not cursor:
             return out
+
+
+def finding(env: Any, record: str, people: Any = (), texts: Any = ()) -> list[str]:
+    """The players' searches that return ``record``: each of ``people`` by person, each of ``texts`` by text (a
+    depth test asserts there are none: the deciding line is found only by reading whose say it is)."""
+    hits = [f"person={p!r}" for p in people if record in found(env, person=p)]
+    return hits + [f"text={t!r}" for t in texts if record in found(env, t)]

@@ -15,7 +15,7 @@ import re
 import pytest
 from episodes import at_level as _at_level
 from episodes import failed as _failed
-from episodes import found as _found
+from episodes import finding as _finding
 from episodes import play as _play
 
 from claw_gym import actions as A
@@ -61,10 +61,7 @@ def test_bill_pay_the_players_searches_miss_the_partner_s_word(variant, level):
         word = f["word"]["msg"]
         mails = env.world.services["mail"].table("messages").values()
         biller = next(m["from"] for m in mails if m["subject"].startswith(f"Your {f['name']} bill"))
-        for who in (biller, biller.split("@")[1], f["name"]):
-            assert word not in _found(env, person=who), who
-        for text in _bp_identifiers(env):
-            assert word not in _found(env, text), text
+        assert not _finding(env, word, people=(biller, biller.split("@")[1], f["name"]), texts=_bp_identifiers(env))
 
 
 @pytest.mark.parametrize("variant", BP_VARIANTS)
@@ -163,10 +160,9 @@ def test_duplicate_charge_the_players_searches_miss_the_partner_s_word(variant, 
         f = env.scenario.facts
         word = f["word"]["msg"]
         domain = f["support"].split("@")[1]
-        for who in (f["shop"], domain, f["support"], f"orders@{domain}"):
-            assert word not in _found(env, person=who), who
-        for text in _dc_identifiers(env, level):
-            assert word not in _found(env, text), text
+        assert not _finding(
+            env, word, people=(f["shop"], domain, f["support"], f"orders@{domain}"), texts=_dc_identifiers(env, level)
+        )
 
 
 @pytest.mark.parametrize("variant", DC_VARIANTS)
@@ -279,10 +275,7 @@ def test_supplier_invoice_the_players_searches_miss_the_lead_s_word(variant, lev
     for seed in SEEDS:
         env = _at_level("supplier-invoice", level, seed, variant=variant)
         word = _si_word(env)["id"]
-        for who in _si_people(env):
-            assert word not in _found(env, person=who), who
-        for text in _si_identifiers(env):
-            assert word not in _found(env, text), text
+        assert not _finding(env, word, people=_si_people(env), texts=_si_identifiers(env))
 
 
 @pytest.mark.parametrize("variant", SI_VARIANTS)
@@ -352,10 +345,9 @@ def test_xdev_ledger_code_the_players_searches_miss_the_manager_s_word(variant, 
         env = _at_level("xdev-ledger-code", level, seed, variant=variant)
         f = env.scenario.facts
         word = f["word"]["msg"]
-        for who in (f["asker"], f["asker"].split()[0], f["asker_email"]):
-            assert word not in _found(env, person=who), who
-        for text in _xl_identifiers(env):
-            assert word not in _found(env, text), text
+        assert not _finding(
+            env, word, people=(f["asker"], f["asker"].split()[0], f["asker_email"]), texts=_xl_identifiers(env)
+        )
 
 
 @pytest.mark.parametrize("variant", XL_VARIANTS)

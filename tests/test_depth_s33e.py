@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 from episodes import at_level as _at_level
 from episodes import failed as _failed
+from episodes import finding as _finding
 from episodes import found as _found
 from episodes import play as _play
 
@@ -63,10 +64,12 @@ def test_inbox_the_players_searches_miss_the_booker_s_word(variant, level):
         _word_record(env)
         msg = f["word"]["msg"]
         who = f["person"]
-        for person in (who["name"], who["name"].split()[0], who["email"], who["phone"]):
-            assert msg not in _found(env, person=person), person
-        for text in _inbox_identifiers(env):
-            assert msg not in _found(env, text), text
+        assert not _finding(
+            env,
+            msg,
+            people=(who["name"], who["name"].split()[0], who["email"], who["phone"]),
+            texts=_inbox_identifiers(env),
+        )
 
 
 @pytest.mark.parametrize("variant", ["personal", "work"])
@@ -164,10 +167,12 @@ def test_weekly_report_the_players_searches_miss_the_colleague_s_word(level):
         env, world, f = _wr(level, seed)
         msg = f["word"]["msg"]
         boss = next(p for p in world.persona.people if p.email == f["boss"])
-        for who in (boss.name, boss.first, boss.email):
-            assert msg not in _found(env, person=who), who
-        for text in [*ACCOUNTS, "accounts", "handover", "swap", "from now on", "after all"]:
-            assert msg not in _found(env, text), text
+        assert not _finding(
+            env,
+            msg,
+            people=(boss.name, boss.first, boss.email),
+            texts=[*ACCOUNTS, "accounts", "handover", "swap", "from now on", "after all"],
+        )
 
 
 @pytest.mark.parametrize("level", LEVELS)
