@@ -132,18 +132,25 @@ def dated(thing: str, t: int) -> str:
     return f"the {thing} dated {clock.to_datetime(t):%a %d %b}"
 
 
+def weekday_back(t: int) -> int:
+    """``t``, or the Friday before at the same time of day when ``t`` falls on a weekend: a working day's."""
+    while clock.to_datetime(t).weekday() >= 5:
+        t -= clock.DAY
+    return t
+
+
+def re_line(ctx: Ctx, refer: Refer, thing: str, verdict: str, before: int, days: int = 6) -> str:
+    """ "re <reference>: <verdict>", the reference (by ``refer``) to a working-hours moment of a working day one to
+    ``days`` - 1 days before ``before``: one of a person's same-shaped lines about another matter."""
+    seen = errands.office_hours(ctx, weekday_back(before - int(ctx.rng.integers(1, days)) * clock.DAY))
+    return f"re {refer(thing, seen)}: {verdict}"
+
+
 def lines_about(ctx: Ctx, refer: Refer, n: int, before: int, *, pool: Sequence[tuple[str, str]] = OTHERS) -> list[str]:
     """``n`` lines "re <reference>: <verdict>" about other matters from ``pool`` (seeded), each referring with
     ``refer`` to a working-hours moment in the six days before ``before``: the same person's same-shaped lines
     to put around a deciding one with :func:`among` through any door."""
-    out = []
-    for thing, verdict in ctx.sample(list(pool), n):
-        seen = before - int(ctx.rng.integers(1, 6)) * clock.DAY
-        while clock.to_datetime(seen).weekday() >= 5:  # a working day's
-            seen -= clock.DAY
-        seen = errands.office_hours(ctx, seen)
-        out.append(f"re {refer(thing, seen)}: {verdict}")
-    return out
+    return [re_line(ctx, refer, thing, verdict, before) for thing, verdict in ctx.sample(list(pool), n)]
 
 
 def sent_out(thing: str, t: int) -> str:
@@ -218,9 +225,7 @@ def post_lines(
     chat = "chat" in ctx.world.services
     out = []
     for t, text in lines:
-        while clock.to_datetime(t).weekday() >= 5:
-            t -= clock.DAY
-        at = min(errands.office_hours(ctx, t), latest)
+        at = min(errands.office_hours(ctx, weekday_back(t)), latest)
         if chat or not mail_from:
             out.append(str(plant.chat(ctx, at, channel, sender, text)["id"]))
         else:
@@ -438,9 +443,7 @@ def word_in_day(
     days = sorted(ctx.sample(list(range(1, 6)), n_early), reverse=True)
     times = []
     for d in days:
-        t = at - d * clock.DAY
-        while weekdays and clock.to_datetime(t).weekday() >= 5:
-            t -= clock.DAY
+        t = weekday_back(at - d * clock.DAY) if weekdays else at - d * clock.DAY
         times.append(clock.day_start(t) + int(ctx.rng.integers(11 * 60, 18 * 60)) * clock.MINUTE)
     t = at
     for _ in range(later):
@@ -472,13 +475,8 @@ def lines_around(
     at working hours of working days, never after its ``latest``)."""
     out = [(at, line)]
     for (thing, verdict), off in zip(ctx.sample(list(pool), n), ctx.sample(list(days), n), strict=True):
-        t = at + int(off) * clock.DAY
-        while clock.to_datetime(t).weekday() >= 5:  # a working day's, as post_lines will keep it
-            t -= clock.DAY
-        seen = t - int(ctx.rng.integers(1, 6)) * clock.DAY
-        while clock.to_datetime(seen).weekday() >= 5:
-            seen -= clock.DAY
-        out.append((t, f"re {refer(thing, errands.office_hours(ctx, seen))}: {verdict}"))
+        t = weekday_back(at + int(off) * clock.DAY)  # a working day's, as post_lines will keep it
+        out.append((t, re_line(ctx, refer, thing, verdict, t)))
     return sorted(out)
 
 
@@ -511,9 +509,7 @@ def diary_keeper(ctx: Ctx, avoid: Sequence[str] = ()) -> dict[str, str]:
 
 def working(ctx: Ctx, t: int) -> int:
     """``t``'s day (the Friday before, for a weekend day) at a working-hours moment: when a colleague writes."""
-    while clock.to_datetime(t).weekday() >= 5:
-        t -= clock.DAY
-    return errands.office_hours(ctx, t)
+    return errands.office_hours(ctx, weekday_back(t))
 
 
 def came_in_lately(now: int) -> Refer:
@@ -574,13 +570,8 @@ def word_with_lines(
     The word's id."""
     lines = [(at, word), *extra]
     for (thing, verdict), off in zip(others, offsets, strict=True):
-        t = at + int(off) * clock.DAY
-        while clock.to_datetime(t).weekday() >= 5:  # the day post_lines puts it on
-            t -= clock.DAY
-        seen = t - int(ctx.rng.integers(1, 4)) * clock.DAY
-        while clock.to_datetime(seen).weekday() >= 5:  # things come in on working days
-            seen -= clock.DAY
-        lines.append((t, f"re {came_in_on(thing, errands.office_hours(ctx, seen))}: {verdict}"))
+        t = weekday_back(at + int(off) * clock.DAY)  # the day post_lines puts it on
+        lines.append((t, re_line(ctx, came_in_on, thing, verdict, t, days=4)))
     order = sorted(range(len(lines)), key=lambda k: lines[k][0])
     ids = post_lines(ctx, channel, sender, [lines[k] for k in order], latest=latest)
     return ids[order.index(0)]
