@@ -130,12 +130,6 @@ def _number(ctx: Ctx) -> str:
     return f"+1 555 {int(ctx.rng.integers(100, 999))} {int(ctx.rng.integers(1000, 9999))}"
 
 
-def _missed(ctx: Ctx, t: int, number: str) -> str:
-    """A missed call, its event line as the background's ("missed call from <contact or number>"): a bare
-    "missed call" told the task's calls from the background's (honest play, session 33)."""
-    return arrivals.arrive_missed_call(ctx, t, number)
-
-
 def generate(ctx: Ctx) -> Scenario:
     phone = ctx.svc("phone")
     first, role, about = ctx.pick(CALLERS)
@@ -168,7 +162,7 @@ def generate(ctx: Ctx) -> Scenario:
     trigger = plant.arrival(ctx, deadlines.trigger_time(ctx))
     # the caller's limit, a quarter hour 2-5 h on by difficulty (past the last call): the task is judged then
     by = deadlines.stated_limit(ctx, trigger + 25 * clock.MINUTE)
-    _missed(ctx, trigger, number)
+    arrivals.arrive_missed_call(ctx, trigger, number)
     calls = [trigger]
     vm = trigger + int(ctx.rng.integers(1, 4)) * clock.MINUTE
     carrier = "voicemail@carrier.example"
@@ -189,7 +183,7 @@ def generate(ctx: Ctx) -> Scenario:
         if returner is not None and silent.phone == returner.phone:  # not the one who returns calls
             silent = ctx.pick([p for p in ctx.persona.people if p.phone != returner.phone])
         t = trigger + int(ctx.rng.integers(5, 15)) * clock.MINUTE
-        _missed(ctx, t, silent.phone)
+        arrivals.arrive_missed_call(ctx, t, silent.phone)
         calls.append(t)
         last = max(last, t)
     returned: dict[str, Any] = {}
@@ -198,7 +192,7 @@ def generate(ctx: Ctx) -> Scenario:
         if returner is not None:  # its own minute: "the call that came in at HH:MM" is one call
             while clock.fmt(t)[-5:] in {clock.fmt(c)[-5:] for c in calls}:
                 t += clock.MINUTE
-        _missed(ctx, t, again.phone)
+        arrivals.arrive_missed_call(ctx, t, again.phone)
         arrivals.arrive_mail(
             ctx,
             "mail",

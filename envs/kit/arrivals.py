@@ -109,16 +109,12 @@ def arrive_notification(
     return _id(ev, "arrive_notification")
 
 
-def arrive_missed_call(ctx: Ctx, t: int, number: str, *, summary: str = "", who: str | None = None) -> str:
-    """A missed call in the phone's call log, as the background's calls are logged. The event line
-    names the caller (contact name, else number) unless ``summary`` says otherwise (a family where
-    the agent must look on the phone passes just "missed call")."""
+def arrive_missed_call(ctx: Ctx, t: int, number: str, *, who: str | None = None) -> str:
+    """A missed call in the phone's call log, as the background's calls are logged: the event line names the
+    caller (contact name, else number), as every background missed call does."""
     p = sink(ctx.world)
     name = display_name(ctx.world, number) if who is None else who
-    ev = R.call(p, t, number, missed=True, who=name)
-    if ev is not None and summary:
-        ev.text = summary
-    return _id(ev, "arrive_missed_call")
+    return _id(R.call(p, t, number, missed=True, who=name), "arrive_missed_call")
 
 
 def arrive_device_log(ctx: Ctx, t: int, kind: str, app: str, text: str, device: str = "phone") -> str:
